@@ -1,0 +1,181 @@
+//! The closed sets of entity and relation kinds, each with an `other` escape.
+//!
+//! The kinds are generic over how the escape's name is held: records read from
+//! a file carry a `String`; the in-memory graph carries an interned [`Sym`].
+//! In RON a kind is written in snake case (`kind: holds_office`), the escape as
+//! `other("lobbies")`.
+
+use serde::{Deserialize, Serialize};
+
+/// An interned string: an index into the graph's symbol table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sym(pub u32);
+
+macro_rules! kinds {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $( $(#[$vmeta:meta])* $variant:ident => $label:literal ),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name<O = String> {
+            $( $(#[$vmeta])* $variant, )+
+            /// A kind outside the closed set, named by the data.
+            Other(O),
+        }
+
+        impl<O: 'static> $name<O> {
+            /// Every kind of the closed set, in declaration order.
+            pub const KNOWN: &'static [$name<O>] = &[$($name::$variant),+];
+        }
+
+        impl<O> $name<O> {
+
+            /// The snake-case name of a known kind; `None` for `Other`.
+            pub fn known_label(&self) -> Option<&'static str> {
+                match self {
+                    $( $name::$variant => Some($label), )+
+                    $name::Other(_) => None,
+                }
+            }
+
+            /// Change how the escape's name is held.
+            pub fn map_other<P>(self, f: impl FnOnce(O) -> P) -> $name<P> {
+                match self {
+                    $( $name::$variant => $name::$variant, )+
+                    $name::Other(o) => $name::Other(f(o)),
+                }
+            }
+
+            /// The known kind with this snake-case name.
+            pub fn from_label(label: &str) -> Option<Self> {
+                match label {
+                    $( $label => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl<O: Copy> Copy for $name<O> {}
+    };
+}
+
+kinds! {
+    /// What an entity is.
+    EntityKind {
+        Person => "person",
+        Ministry => "ministry",
+        /// Any other public body, company, union or group.
+        Organisation => "organisation",
+        Company => "company",
+        Country => "country",
+        /// A city or other place.
+        Place => "place",
+        Programme => "programme",
+        Fund => "fund",
+        Coalition => "coalition",
+        Campaign => "campaign",
+        /// One payment or instalment of a larger commitment.
+        Tranche => "tranche",
+        Agreement => "agreement",
+        /// A meeting, visit or other dated happening.
+        Event => "event",
+        /// Weapons, vehicles and other materiel.
+        Equipment => "equipment",
+    }
+}
+
+kinds! {
+    /// How two entities are tied, read `from —kind→ to`.
+    RelationKind {
+        /// A person signed an agreement.
+        Signed => "signed",
+        /// A country or body is a party to an agreement.
+        PartyTo => "party_to",
+        /// A person or body took part in an event.
+        Attended => "attended",
+        /// A person holds office in a ministry, country or body (`role` names it).
+        HoldsOffice => "holds_office",
+        Advises => "advises",
+        /// Money goes from `from` to `to`.
+        Finances => "finances",
+        /// `from` contributes (money or materiel) to a programme, fund or coalition.
+        ContributesTo => "contributes_to",
+        Leads => "leads",
+        MemberOf => "member_of",
+        /// Two parties met (use an event node when the meeting has its own facts).
+        Met => "met",
+        LocatedIn => "located_in",
+        Produces => "produces",
+        /// `from` delivers materiel to `to`.
+        Supplies => "supplies",
+        /// `from` is a part of `to` (a tranche of an agreement, a ministry of a state).
+        PartOf => "part_of",
+        /// An agreement or decision sets up a programme, body or mechanism.
+        Establishes => "establishes",
+        /// `from` proposed or initiated `to`.
+        Proposed => "proposed",
+        /// A meeting or agreement is about `to`.
+        Concerns => "concerns",
+        Owns => "owns",
+        Employs => "employs",
+        Represents => "represents",
+        /// Family, associates and other personal ties.
+        RelatedTo => "related_to",
+    }
+}
+
+impl<O: AsRef<str>> EntityKind<O> {
+    /// The kind's name as written in files and exports.
+    pub fn label(&self) -> &str {
+        match self {
+            EntityKind::Other(o) => o.as_ref(),
+            k => k.known_label().unwrap_or("other"),
+        }
+    }
+}
+
+impl<O: AsRef<str>> RelationKind<O> {
+    /// The kind's name as written in files and exports.
+    pub fn label(&self) -> &str {
+        match self {
+            RelationKind::Other(o) => o.as_ref(),
+            k => k.known_label().unwrap_or("other"),
+        }
+    }
+}
+
+impl<O> RelationKind<O> {
+    /// Does this kind of relation move money from `from` to `to`?
+    pub fn is_money_flow(&self) -> bool {
+        matches!(self, RelationKind::Finances | RelationKind::ContributesTo)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_round_trip() {
+        for k in RelationKind::<String>::KNOWN {
+            let label = k.known_label().unwrap();
+            assert_eq!(RelationKind::<String>::from_label(label).as_ref(), Some(k));
+        }
+        for k in EntityKind::<String>::KNOWN {
+            let label = k.known_label().unwrap();
+            assert_eq!(EntityKind::<String>::from_label(label).as_ref(), Some(k));
+        }
+    }
+
+    #[test]
+    fn ron_spelling_is_snake_case() {
+        let k: RelationKind = ron::from_str("holds_office").unwrap();
+        assert_eq!(k, RelationKind::HoldsOffice);
+        let k: RelationKind = ron::from_str("other(\"lobbies\")").unwrap();
+        assert_eq!(k, RelationKind::Other("lobbies".into()));
+        assert_eq!(k.label(), "lobbies");
+        assert!(ron::from_str::<RelationKind>("sigend").is_err());
+    }
+}

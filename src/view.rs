@@ -1,0 +1,220 @@
+//! A view: what the user is looking at. The same view drives the screen and every
+//! export, so what is exported is exactly what is seen.
+
+use std::collections::VecDeque;
+
+use petgraph::Direction;
+use serde::{Deserialize, Serialize};
+
+use crate::graph::{EdgeIx, Graph, NodeIx};
+use crate::model::{DateWindow, EntityKind, PartialDate, RelationKind, Sym};
+
+/// Which relations a neighbourhood follows from the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// Relations pointing at the focus.
+    In,
+    /// Relations leaving the focus.
+    Out,
+    #[default]
+    Both,
+}
+
+/// What is shown: which relations and entities pass. Undated relations are shown
+/// unless `show_undated` is off; undated entities (people, places) always pass the
+/// date window, dated ones (events, agreements) only when they overlap it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Filter {
+    pub window: DateWindow,
+    pub hide_undated: bool,
+    /// Empty: every kind.
+    pub entity_kinds: Vec<EntityKind<Sym>>,
+    /// Empty: every kind.
+    pub relation_kinds: Vec<RelationKind<Sym>>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.window.is_all()
+            && !self.hide_undated
+            && self.entity_kinds.is_empty()
+            && self.relation_kinds.is_empty()
+    }
+
+    fn dated_passes(&self, date: Option<PartialDate>, until: Option<PartialDate>) -> Option<bool> {
+        match (date, until) {
+            (Some(d), u) => Some(self.window.overlaps(d, u)),
+            (None, Some(u)) => Some(self.window.overlaps(u, None)),
+            (None, None) => None,
+        }
+    }
+
+    pub fn entity_visible(&self, graph: &Graph, node: NodeIx) -> bool {
+        let e = graph.entity(node);
+        (self.entity_kinds.is_empty() || self.entity_kinds.contains(&e.kind))
+            && self.dated_passes(e.date, e.until).unwrap_or(true)
+    }
+
+    /// The relation passes on its own (kind and date), whatever its ends.
+    pub fn relation_passes(&self, graph: &Graph, edge: EdgeIx) -> bool {
+        let r = graph.relation(edge);
+        (self.relation_kinds.is_empty() || self.relation_kinds.contains(&r.kind))
+            && self
+                .dated_passes(r.date, r.until)
+                .unwrap_or(!self.hide_undated)
+    }
+
+    /// The relation passes and both its ends are visible.
+    pub fn relation_visible(&self, graph: &Graph, edge: EdgeIx) -> bool {
+        let (a, b) = graph.ends(edge);
+        self.relation_passes(graph, edge)
+            && self.entity_visible(graph, a)
+            && self.entity_visible(graph, b)
+    }
+}
+
+/// The entities and relations in a view, in graph order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Subgraph {
+    pub nodes: Vec<NodeIx>,
+    pub edges: Vec<EdgeIx>,
+    /// True when nothing was filtered out: the whole graph.
+    pub whole: bool,
+}
+
+/// The subgraph around `focus` (or the whole graph when `None`) that `filter` lets
+/// through, following `reach` up to `depth` hops.
+pub fn subgraph(
+    graph: &Graph,
+    focus: Option<NodeIx>,
+    depth: usize,
+    reach: Reach,
+    filter: &Filter,
+) -> Subgraph {
+    let Some(focus) = focus else {
+        let nodes: Vec<NodeIx> = graph
+            .node_indices()
+            .filter(|&n| filter.entity_visible(graph, n))
+            .collect();
+        let edges: Vec<EdgeIx> = graph
+            .edge_indices()
+            .filter(|&e| filter.relation_visible(graph, e))
+            .collect();
+        let whole = nodes.len() == graph.node_count() && edges.len() == graph.edge_count();
+        return Subgraph {
+            nodes,
+            edges,
+            whole,
+        };
+    };
+    let mut dist: std::collections::HashMap<NodeIx, usize> = Default::default();
+    let mut edges: Vec<EdgeIx> = Vec::new();
+    let mut queue = VecDeque::new();
+    dist.insert(focus, 0);
+    queue.push_back(focus);
+    let dirs: &[Direction] = match reach {
+        Reach::In => &[Direction::Incoming],
+        Reach::Out => &[Direction::Outgoing],
+        Reach::Both => &[Direction::Outgoing, Direction::Incoming],
+    };
+    while let Some(n) = queue.pop_front() {
+        let d = dist[&n];
+        if d >= depth {
+            continue;
+        }
+        for &dir in dirs {
+            for tie in graph.ties_dir(n, dir) {
+                if !filter.relation_visible(graph, tie.edge) {
+                    continue;
+                }
+                edges.push(tie.edge);
+                if let std::collections::hash_map::Entry::Vacant(v) = dist.entry(tie.other) {
+                    v.insert(d + 1);
+                    queue.push_back(tie.other);
+                }
+            }
+        }
+    }
+    let mut nodes: Vec<NodeIx> = dist.into_keys().collect();
+    nodes.sort();
+    edges.sort();
+    edges.dedup();
+    Subgraph {
+        nodes,
+        edges,
+        whole: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_texts;
+
+    fn fixture() -> Graph {
+        let text = r#"Graph(
+            sources: [Source(id: "s", outlet: "o", title: "t", file: "f")],
+            entities: [
+                Entity(id: "a", kind: person, name: "A"),
+                Entity(id: "b", kind: agreement, name: "B", date: "2024-11-23"),
+                Entity(id: "c", kind: country, name: "C"),
+                Entity(id: "d", kind: campaign, name: "D", date: "2025-02-03", until: "2025-02-24"),
+            ],
+            relations: [
+                Relation(from: "a", to: "b", kind: signed, date: "2024-11-23", sources: ["s"]),
+                Relation(from: "c", to: "b", kind: party_to, sources: ["s"]),
+                Relation(from: "c", to: "d", kind: contributes_to, date: "2025-02", sources: ["s"]),
+                Relation(from: "a", to: "c", kind: holds_office, sources: ["s"]),
+            ],
+        )"#;
+        load_texts(vec![("f.ron".into(), text.into())]).unwrap()
+    }
+
+    fn ids(g: &Graph, s: &Subgraph) -> Vec<String> {
+        s.nodes
+            .iter()
+            .map(|&n| g.entity(n).id.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn depth_one_is_the_neighbourhood() {
+        let g = fixture();
+        let a = g.find("a").unwrap();
+        let s = subgraph(&g, Some(a), 1, Reach::Both, &Filter::default());
+        assert_eq!(ids(&g, &s), ["a", "b", "c"]);
+        assert_eq!(s.edges.len(), 2);
+        let s = subgraph(&g, Some(a), 2, Reach::Both, &Filter::default());
+        assert_eq!(ids(&g, &s), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn direction_limits_the_walk() {
+        let g = fixture();
+        let b = g.find("b").unwrap();
+        let s = subgraph(&g, Some(b), 1, Reach::Out, &Filter::default());
+        assert_eq!(ids(&g, &s), ["b"]);
+        let s = subgraph(&g, Some(b), 1, Reach::In, &Filter::default());
+        assert_eq!(ids(&g, &s), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn date_window_hides_dated_things_outside_it() {
+        let g = fixture();
+        let f = Filter {
+            window: "2025".parse().unwrap(),
+            ..Filter::default()
+        };
+        let s = subgraph(&g, None, 1, Reach::Both, &f);
+        // The 2024 agreement and its signing are gone; undated ties stay.
+        assert_eq!(ids(&g, &s), ["a", "c", "d"]);
+        assert_eq!(s.edges.len(), 2);
+        let f = Filter {
+            hide_undated: true,
+            ..f
+        };
+        let s = subgraph(&g, None, 1, Reach::Both, &f);
+        assert_eq!(s.edges.len(), 1);
+    }
+}
