@@ -3,9 +3,11 @@
 
 pub mod cli;
 pub mod export;
+pub mod r#gen;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod search;
 pub mod view;
 
 pub use graph::Graph;
