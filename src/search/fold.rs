@@ -61,9 +61,26 @@ pub(crate) fn mask_bit(b: u8) -> u64 {
     let bit = match b {
         b'a'..=b'z' => b - b'a',
         b'0'..=b'9' => 26 + (b - b'0'),
-        _ => 36 + (b % 28),
+        // Bits 36..=62; bit 63 is left for a weak-alias flag.
+        _ => 36 + (b % 27),
     };
     1u64 << bit
+}
+
+/// The mask of the bytes that start a word (follow a non-alphanumeric byte, or
+/// open the text).
+#[inline]
+pub(crate) fn word_mask_of(text: &[u8]) -> u64 {
+    let mut prev_word = false;
+    let mut m = 0;
+    for &b in text {
+        let word = b.is_ascii_alphanumeric();
+        if !prev_word {
+            m |= mask_bit(b);
+        }
+        prev_word = word;
+    }
+    m
 }
 
 /// The presence mask of a folded text.
@@ -105,5 +122,19 @@ mod tests {
             assert_eq!(m & mask_bit(b), mask_bit(b));
         }
         assert_eq!(m & mask_bit(b'z'), 0);
+        for b in 0..=255u8 {
+            assert_ne!(mask_bit(b), 1 << 63);
+        }
+    }
+
+    #[test]
+    fn word_mask_has_the_first_letter_of_each_word() {
+        let m = word_mask_of(b"l. kasciunas-umerov");
+        // A byte starts a word when it opens the text or follows a byte that
+        // is not a letter or digit.
+        let expect = [b'l', b' ', b'k', b'u'];
+        for b in b"l. kasciunas-umerov" {
+            assert_eq!(m & mask_bit(*b) != 0, expect.contains(b), "{}", *b as char);
+        }
     }
 }

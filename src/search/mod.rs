@@ -31,19 +31,23 @@
 //! no term to match (empty, or only exclusions) lists entities by number of
 //! relations, most first.
 
+mod engine;
 mod fold;
+mod naive;
 mod query;
+mod score;
 mod worker;
-
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use crate::graph::{Graph, NodeIx};
+use engine::{Matches, WEAK_BIT, never};
 pub use fold::fold;
-use fold::{fold_into, mask_of};
+use fold::{fold_into, mask_of, word_mask_of};
+pub use naive::naive_search;
 use query::{Kind, Query, find_from};
+use score::{Ranked, matcher, word_occurrence};
 pub use worker::{Keep, SearchResult, SearchWorker};
 
 /// Which of an entity's names matched.
@@ -135,8 +139,10 @@ pub struct SearchIndex {
     folded: Vec<u8>,
     /// Text `i` is `folded[starts[i]..starts[i + 1]]`.
     starts: Vec<u32>,
-    /// Character-presence mask of each text.
+    /// Character-presence mask of each text; [`WEAK_BIT`] marks weak aliases.
     masks: Vec<u64>,
+    /// Mask of the bytes that start a word in each text.
+    word_masks: Vec<u64>,
     /// The node each text names.
     owners: Vec<u32>,
     /// Which field of its node each text is ([`MatchedField::encode`]).
@@ -157,210 +163,6 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-/// Rank of a text within its tier's score bits.
-const SCORE_BITS: u32 = 32;
-const SUB_MAX: i64 = (1 << 31) - 1;
-
-/// Tiers, before the strong/weak split.
-const TIER_EXACT: u8 = 3;
-const TIER_WORD: u8 = 2;
-const TIER_FUZZY: u8 = 1;
-
-/// The rank (high score bits) of a text of a tier.
-#[inline]
-fn rank_of(tier: u8, weak: bool) -> u8 {
-    tier * 2 + u8::from(!weak)
-}
-
-#[inline]
-fn score_of(rank: u8, sub: i64) -> i64 {
-    (i64::from(rank) << SCORE_BITS) + sub.clamp(-SUB_MAX, SUB_MAX)
-}
-
-/// Batches between two looks at the cancel flag.
-const CHECK_EVERY: usize = 4096;
-/// Work below this is done on the calling thread alone.
-const PARALLEL_MIN: usize = 65_536;
-
-/// A text that made it to the final ranking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Ranked {
-    score: i64,
-    entry: u32,
-    len: u32,
-    degree: u32,
-    node: u32,
-}
-
-impl Ranked {
-    /// Best first: higher score, shorter text, more relations, earlier node.
-    fn order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
-        b.score
-            .cmp(&a.score)
-            .then(a.len.cmp(&b.len))
-            .then(b.degree.cmp(&a.degree))
-            .then(a.node.cmp(&b.node))
-    }
-}
-
-/// Keeps the `limit` best of `v`, sorted best first.
-fn top(mut v: Vec<Ranked>, limit: usize) -> Vec<Ranked> {
-    if v.len() > limit && limit > 0 {
-        v.select_nth_unstable_by(limit - 1, Ranked::order);
-    }
-    v.truncate(limit);
-    v.sort_unstable_by(Ranked::order);
-    v
-}
-
-/// The entities whose texts matched, grouped: `cands[start..start + len]` are the
-/// matching texts of `node`, and `rank` is the best rank among them.
-#[derive(Debug, Clone, Copy)]
-struct Group {
-    node: u32,
-    start: u32,
-    len: u32,
-    rank: u8,
-}
-
-/// What a filter pass over part of the texts found.
-#[derive(Default)]
-struct Pass {
-    cands: Vec<u32>,
-    groups: Vec<Group>,
-}
-
-#[inline]
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-}
-
-#[inline]
-fn word_start(text: &[u8], at: usize) -> bool {
-    at == 0 || !is_word(text[at - 1])
-}
-
-#[inline]
-fn word_end(text: &[u8], end: usize) -> bool {
-    end >= text.len() || !is_word(text[end])
-}
-
-/// Where `term` occurs at the start of a word: the first such place that is a
-/// whole word, else the first such place.
-fn word_occurrence(text: &[u8], term: &[u8]) -> Option<(usize, bool)> {
-    let mut first = None;
-    let mut from = 0;
-    while let Some(at) = find_from(text, term, from) {
-        if word_start(text, at) {
-            if word_end(text, at + term.len()) {
-                return Some((at, true));
-            }
-            first.get_or_insert((at, false));
-        }
-        from = at + 1;
-    }
-    first
-}
-
-/// The tier of a text known to match every positive term, and the count of terms
-/// that match whole words (meaningful for the word-start tier).
-fn classify(text: &[u8], q: &Query) -> (u8, i64) {
-    if q.plain.as_deref() == Some(text) {
-        return (TIER_EXACT, 0);
-    }
-    let mut whole = 0;
-    for t in &q.positive {
-        let term = t.text.as_slice();
-        let at = match t.kind {
-            Kind::Fuzzy | Kind::Exact => word_occurrence(text, term),
-            Kind::Prefix => Some((0, word_end(text, term.len()))),
-            Kind::Suffix => {
-                let at = text.len() - term.len();
-                word_start(text, at).then_some((at, true))
-            }
-            Kind::Equal => Some((0, true)),
-        };
-        match at {
-            Some((_, w)) => whole += i64::from(w),
-            None => return (TIER_FUZZY, 0),
-        }
-    }
-    (TIER_WORD, whole)
-}
-
-/// The score of a text known to match. `skim` scores one term (only called for
-/// fuzzy-tier texts).
-fn score_text(
-    text: &[u8],
-    q: &Query,
-    weak: bool,
-    mut skim: impl FnMut(&[u8], &[u8]) -> i64,
-) -> i64 {
-    let (tier, sub) = classify(text, q);
-    let sub = if tier == TIER_FUZZY {
-        q.positive
-            .iter()
-            .map(|t| skim(text, &t.text))
-            .fold(0i64, i64::saturating_add)
-    } else {
-        sub
-    };
-    score_of(rank_of(tier, weak), sub)
-}
-
-/// SkimMatcherV2 over folded (ASCII) text.
-fn skim_score(m: &SkimMatcherV2, text: &[u8], term: &[u8]) -> Option<i64> {
-    let text = std::str::from_utf8(text).ok()?;
-    let term = std::str::from_utf8(term).ok()?;
-    m.fuzzy_match(text, term)
-}
-
-fn matcher() -> SkimMatcherV2 {
-    SkimMatcherV2::default().ignore_case()
-}
-
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-}
-
-/// Where a search looks: every text, or the matches of an earlier query.
-#[derive(Clone, Copy)]
-enum Scope<'a> {
-    /// Texts `start..end`.
-    All(u32, u32),
-    Within(&'a [u32]),
-}
-
-impl Scope<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Scope::All(a, b) => (b - a) as usize,
-            Scope::Within(s) => s.len(),
-        }
-    }
-
-    fn get(&self, i: usize) -> u32 {
-        match self {
-            Scope::All(a, _) => a + i as u32,
-            Scope::Within(s) => s[i],
-        }
-    }
-
-    fn slice(&self, from: usize, to: usize) -> Self {
-        match self {
-            Scope::All(a, _) => Scope::All(a + from as u32, a + to as u32),
-            Scope::Within(s) => Scope::Within(&s[from..to]),
-        }
-    }
-}
-
-/// Something that says when to give up.
-pub(crate) type Cancel<'a> = &'a (dyn Fn() -> bool + Sync);
-
-fn never() -> bool {
-    false
-}
-
 impl SearchIndex {
     /// Indexes every entity's name, aliases and weak aliases.
     pub fn build(graph: &Graph) -> Self {
@@ -369,6 +171,7 @@ impl SearchIndex {
             folded: Vec::with_capacity(nodes * 24),
             starts: Vec::with_capacity(nodes * 2 + 1),
             masks: Vec::with_capacity(nodes * 2),
+            word_masks: Vec::with_capacity(nodes * 2),
             owners: Vec::with_capacity(nodes * 2),
             fields: Vec::with_capacity(nodes * 2),
             entity_first: Vec::with_capacity(nodes + 1),
@@ -393,6 +196,7 @@ impl SearchIndex {
         ix.folded.shrink_to_fit();
         ix.starts.shrink_to_fit();
         ix.masks.shrink_to_fit();
+        ix.word_masks.shrink_to_fit();
         ix.owners.shrink_to_fit();
         ix.fields.shrink_to_fit();
         ix
@@ -415,7 +219,10 @@ impl SearchIndex {
             self.folded.truncate(before);
             return;
         }
-        self.masks.push(mask_of(&self.folded[before..]));
+        let weak = matches!(field, MatchedField::WeakAlias(_));
+        let mask = mask_of(&self.folded[before..]) | if weak { WEAK_BIT } else { 0 };
+        self.masks.push(mask);
+        self.word_masks.push(word_mask_of(&self.folded[before..]));
         self.starts.push(end);
         self.owners.push(node);
         self.fields.push(field.encode());
@@ -446,6 +253,7 @@ impl SearchIndex {
             text_bytes: bytes(&self.folded),
             other_bytes: bytes(&self.starts)
                 + bytes(&self.masks)
+                + bytes(&self.word_masks)
                 + bytes(&self.owners)
                 + bytes(&self.fields)
                 + bytes(&self.entity_first)
@@ -462,10 +270,7 @@ impl SearchIndex {
 
     #[inline]
     fn is_weak(&self, entry: u32) -> bool {
-        matches!(
-            MatchedField::decode(self.fields[entry as usize]),
-            MatchedField::WeakAlias(_)
-        )
+        self.masks[entry as usize] & WEAK_BIT != 0
     }
 
     fn texts_of(&self, node: u32) -> std::ops::Range<u32> {
@@ -491,270 +296,10 @@ impl SearchIndex {
         keep: &(dyn Fn(NodeIx) -> bool + Sync),
     ) -> Vec<Hit> {
         let q = Query::parse(query);
-        let (_, ranked) = self.run(&q, None, limit, keep, &never).unwrap_or_default();
+        let ranked = self
+            .run(&q, None, &mut Matches::default(), limit, keep, &never)
+            .unwrap_or_default();
         self.hits(graph, &q, &ranked)
-    }
-
-    /// The core: filters `within` (or every text), ranks, and returns the texts
-    /// that matched (for narrowing) with the `limit` best. `None` if cancelled.
-    pub(crate) fn run(
-        &self,
-        q: &Query,
-        within: Option<&[u32]>,
-        limit: usize,
-        keep: &(dyn Fn(NodeIx) -> bool + Sync),
-        cancel: Cancel<'_>,
-    ) -> Option<(Vec<u32>, Vec<Ranked>)> {
-        if q.is_empty() {
-            return self
-                .run_empty(q, limit, keep, cancel)
-                .map(|r| (Vec::new(), r));
-        }
-        let scope = match within {
-            Some(s) => Scope::Within(s),
-            None => Scope::All(0, self.len() as u32),
-        };
-        let pass = self.filter(q, scope, keep, cancel)?;
-        if cancel() {
-            return None;
-        }
-        let ranked = self.rank(q, &pass, limit, cancel)?;
-        Some((pass.cands, ranked))
-    }
-
-    /// Filters a scope, split over threads at entity boundaries when large.
-    fn filter(
-        &self,
-        q: &Query,
-        scope: Scope<'_>,
-        keep: &(dyn Fn(NodeIx) -> bool + Sync),
-        cancel: Cancel<'_>,
-    ) -> Option<Pass> {
-        let n = threads();
-        if n <= 1 || scope.len() < PARALLEL_MIN {
-            return self.filter_part(q, scope, keep, cancel);
-        }
-        // Cut points, moved forward so an entity's texts stay in one part.
-        let mut cuts = vec![0];
-        for k in 1..n {
-            let mut c = (scope.len() * k / n).max(*cuts.last().unwrap_or(&0));
-            while c > 0
-                && c < scope.len()
-                && self.owners[scope.get(c) as usize] == self.owners[scope.get(c - 1) as usize]
-            {
-                c += 1;
-            }
-            cuts.push(c.min(scope.len()));
-        }
-        cuts.push(scope.len());
-        let abort = AtomicBool::new(false);
-        let stop = || abort.load(Ordering::Relaxed) || cancel();
-        let parts: Vec<Option<Pass>> = std::thread::scope(|s| {
-            let handles: Vec<_> = cuts
-                .windows(2)
-                .skip(1)
-                .map(|w| {
-                    let part = scope.slice(w[0], w[1]);
-                    let stop = &stop;
-                    s.spawn(move || self.filter_part(q, part, keep, stop))
-                })
-                .collect();
-            let first = self.filter_part(q, scope.slice(cuts[0], cuts[1]), keep, &stop);
-            if first.is_none() {
-                abort.store(true, Ordering::Relaxed);
-            }
-            let mut parts = vec![first];
-            parts.extend(handles.into_iter().map(|h| h.join().ok().flatten()));
-            parts
-        });
-        let mut out = Pass::default();
-        for p in parts {
-            let p = p?;
-            let base = out.cands.len() as u32;
-            out.cands.extend_from_slice(&p.cands);
-            out.groups.extend(p.groups.into_iter().map(|mut g| {
-                g.start += base;
-                g
-            }));
-        }
-        Some(out)
-    }
-
-    /// Filters one part of a scope on this thread.
-    fn filter_part(
-        &self,
-        q: &Query,
-        scope: Scope<'_>,
-        keep: &(dyn Fn(NodeIx) -> bool + Sync),
-        cancel: Cancel<'_>,
-    ) -> Option<Pass> {
-        let mut out = Pass::default();
-        let mut current: Option<Group> = None;
-        let mut excluded_node: Option<(u32, bool)> = None;
-        let mask = q.mask;
-        let finish = |g: Option<Group>, out: &mut Pass| {
-            if let Some(g) = g
-                && keep(NodeIx::new(g.node as usize))
-            {
-                out.groups.push(g);
-            }
-        };
-        for i in 0..scope.len() {
-            if i % CHECK_EVERY == 0 && cancel() {
-                return None;
-            }
-            let e = scope.get(i);
-            let ei = e as usize;
-            if self.masks[ei] & mask != mask {
-                continue;
-            }
-            let text = self.text(e);
-            if !q.positive.iter().all(|t| t.matches(text)) {
-                continue;
-            }
-            let node = self.owners[ei];
-            if !q.negative.is_empty() {
-                let ex = match excluded_node {
-                    Some((n, ex)) if n == node => ex,
-                    _ => {
-                        let ex = self.excluded(node, q);
-                        excluded_node = Some((node, ex));
-                        ex
-                    }
-                };
-                if ex {
-                    continue;
-                }
-            }
-            let (tier, _) = classify(text, q);
-            let rank = rank_of(tier, self.is_weak(e));
-            let pos = out.cands.len() as u32;
-            out.cands.push(e);
-            match &mut current {
-                Some(g) if g.node == node => {
-                    g.len += 1;
-                    g.rank = g.rank.max(rank);
-                }
-                _ => {
-                    finish(current.take(), &mut out);
-                    current = Some(Group {
-                        node,
-                        start: pos,
-                        len: 1,
-                        rank,
-                    });
-                }
-            }
-        }
-        finish(current, &mut out);
-        Some(out)
-    }
-
-    /// Picks the `limit` best entities of a filter pass.
-    fn rank(
-        &self,
-        q: &Query,
-        pass: &Pass,
-        limit: usize,
-        cancel: Cancel<'_>,
-    ) -> Option<Vec<Ranked>> {
-        if limit == 0 {
-            return Some(Vec::new());
-        }
-        // The lowest rank that can still make the top `limit`.
-        let mut per_rank = [0usize; 8];
-        for g in &pass.groups {
-            per_rank[g.rank as usize & 7] += 1;
-        }
-        let mut floor = 0u8;
-        let mut total = 0;
-        for r in (0..8u8).rev() {
-            total += per_rank[r as usize];
-            if total >= limit {
-                floor = r;
-                break;
-            }
-        }
-        let chosen: Vec<&Group> = pass.groups.iter().filter(|g| g.rank >= floor).collect();
-        let needs_skim = floor < rank_of(TIER_WORD, true);
-        let n = threads();
-        let best = |groups: &[&Group], cancel: Cancel<'_>| -> Option<Vec<Ranked>> {
-            let m = matcher();
-            let mut out = Vec::with_capacity(groups.len());
-            for (i, g) in groups.iter().enumerate() {
-                if i % 256 == 0 && cancel() {
-                    return None;
-                }
-                let texts = &pass.cands[g.start as usize..(g.start + g.len) as usize];
-                let mut best: Option<Ranked> = None;
-                for &e in texts {
-                    let text = self.text(e);
-                    let weak = self.is_weak(e);
-                    let (tier, _) = classify(text, q);
-                    if rank_of(tier, weak) != g.rank {
-                        continue;
-                    }
-                    let score = score_text(text, q, weak, |t, p| skim_score(&m, t, p).unwrap_or(0));
-                    if best.is_none_or(|b| score > b.score) {
-                        best = Some(Ranked {
-                            score,
-                            entry: e,
-                            len: text.len() as u32,
-                            degree: self.degrees[g.node as usize],
-                            node: g.node,
-                        });
-                    }
-                }
-                out.extend(best);
-            }
-            Some(top(out, limit))
-        };
-        let ranked = if needs_skim && n > 1 && chosen.len() >= 4096 {
-            let chunk = chosen.len().div_ceil(n);
-            let parts: Vec<Option<Vec<Ranked>>> = std::thread::scope(|s| {
-                let handles: Vec<_> = chosen
-                    .chunks(chunk)
-                    .map(|c| s.spawn(move || best(c, cancel)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().ok().flatten())
-                    .collect()
-            });
-            let mut all = Vec::new();
-            for p in parts {
-                all.extend(p?);
-            }
-            top(all, limit)
-        } else {
-            best(&chosen, cancel)?
-        };
-        Some(ranked)
-    }
-
-    /// No term to match: every entity not excluded, most relations first.
-    fn run_empty(
-        &self,
-        q: &Query,
-        limit: usize,
-        keep: &(dyn Fn(NodeIx) -> bool + Sync),
-        cancel: Cancel<'_>,
-    ) -> Option<Vec<Ranked>> {
-        let mut out = Vec::new();
-        for node in 0..self.entities() as u32 {
-            if node as usize % CHECK_EVERY == 0 && cancel() {
-                return None;
-            }
-            if let Some(r) = self.empty_rank(q, node)
-                && keep(NodeIx::new(node as usize))
-            {
-                out.push(r);
-            }
-            if out.len() >= limit.saturating_mul(4).max(1024) {
-                out = top(out, limit);
-            }
-        }
-        Some(top(out, limit))
     }
 
     /// The ranking of an entity for a query with no positive term: its name, scored
@@ -840,83 +385,6 @@ fn positions(text: &str, q: &Query, m: &SkimMatcherV2) -> Vec<usize> {
     out
 }
 
-/// The same ranking as [`SearchIndex::search`], computed the plain way: every
-/// text run through SkimMatcherV2, no pre-filter, no pruning. The reference the
-/// engine is tested and benchmarked against.
-pub fn naive_search(
-    index: &SearchIndex,
-    graph: &Graph,
-    query: &str,
-    limit: usize,
-    keep: &dyn Fn(NodeIx) -> bool,
-) -> Vec<Hit> {
-    let q = Query::parse(query);
-    let m = matcher();
-    let mut best: Vec<Ranked> = Vec::new();
-    if q.is_empty() {
-        for node in 0..index.entities() as u32 {
-            if let Some(r) = index.empty_rank(&q, node)
-                && keep(NodeIx::new(node as usize))
-            {
-                best.push(r);
-            }
-        }
-    } else {
-        for node in 0..index.entities() as u32 {
-            let mut entity_best: Option<Ranked> = None;
-            for e in index.texts_of(node) {
-                let text = index.text(e);
-                // The match test: SkimMatcherV2 for fuzzy terms.
-                let mut skims = Vec::with_capacity(q.positive.len());
-                let mut ok = true;
-                for t in &q.positive {
-                    let hit = match t.kind {
-                        Kind::Fuzzy => skim_score(&m, text, &t.text),
-                        _ => t.matches(text).then_some(0),
-                    };
-                    match hit {
-                        Some(s) => skims.push(s),
-                        None => {
-                            ok = false;
-                            break;
-                        }
-                    }
-                }
-                if !ok {
-                    continue;
-                }
-                let mut k = 0;
-                let score = score_text(text, &q, index.is_weak(e), |t, p| {
-                    let s = match q.positive[k].kind {
-                        Kind::Fuzzy => skims[k],
-                        _ => skim_score(&m, t, p).unwrap_or(0),
-                    };
-                    k += 1;
-                    s
-                });
-                if entity_best.is_none_or(|b| score > b.score) {
-                    entity_best = Some(Ranked {
-                        score,
-                        entry: e,
-                        len: text.len() as u32,
-                        degree: index.degrees[node as usize],
-                        node,
-                    });
-                }
-            }
-            if let Some(b) = entity_best
-                && !(!q.negative.is_empty() && index.excluded(node, &q))
-                && keep(NodeIx::new(node as usize))
-            {
-                best.push(b);
-            }
-        }
-    }
-    best.sort_by(Ranked::order);
-    best.truncate(limit);
-    index.hits(graph, &q, &best)
-}
-
 /// An incremental search session, as typed: remembers the last query and the
 /// texts it matched, and when the next query narrows it (more characters, more
 /// terms), filters only those.
@@ -929,7 +397,9 @@ pub struct Searcher<'a> {
 /// The state an incremental search carries from one query to the next.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Session {
-    last: Option<(Query, Vec<u32>)>,
+    last: Option<(Query, Matches)>,
+    /// Buffers to filter into, kept to save allocating.
+    spare: Matches,
 }
 
 impl Session {
@@ -942,17 +412,31 @@ impl Session {
         query: &str,
         limit: usize,
         keep: &(dyn Fn(NodeIx) -> bool + Sync),
-        cancel: Cancel<'_>,
+        cancel: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Hit>> {
         let q = Query::parse(query);
         let within = match &self.last {
-            Some((prev, cands)) if !q.is_empty() && q.narrows(prev) => Some(cands.as_slice()),
+            Some((prev, m)) if !q.is_empty() && q.narrows(prev) => Some((prev, m)),
             _ => None,
         };
-        let (cands, ranked) = index.run(&q, within, limit, keep, cancel)?;
+        let mut out = std::mem::take(&mut self.spare);
+        let Some(ranked) = index.run(&q, within, &mut out, limit, keep, cancel) else {
+            self.spare = out;
+            return None;
+        };
         let hits = index.hits(graph, &q, &ranked);
-        self.last = (!q.is_empty()).then_some((q, cands));
+        if q.is_empty() {
+            self.spare = out;
+            self.last = None;
+        } else if let Some((_, old)) = self.last.replace((q, out)) {
+            self.spare = old;
+        }
         Some(hits)
+    }
+
+    /// How many texts the last query matched.
+    fn matched(&self) -> usize {
+        self.last.as_ref().map_or(0, |(_, m)| m.len())
     }
 }
 
@@ -986,7 +470,7 @@ impl<'a> Searcher<'a> {
 
     /// How many texts the last query matched (before `keep` and `limit`).
     pub fn matched(&self) -> usize {
-        self.session.last.as_ref().map_or(0, |(_, c)| c.len())
+        self.session.matched()
     }
 }
 

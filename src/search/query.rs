@@ -15,7 +15,7 @@
 //! contains it. Terms are folded like names, so `Kasčiūnas` and `kasciunas` are the
 //! same term; a term that folds to nothing is ignored.
 
-use super::fold::{fold_into, mask_of};
+use super::fold::{fold_into, mask_bit, mask_of};
 
 /// How a term matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,8 @@ pub(crate) struct Query {
     pub negative: Vec<Term>,
     /// Bytes every matching text contains.
     pub mask: u64,
+    /// Bytes that start a word in every text of the exact or word-start tier.
+    pub word_mask: u64,
     /// When every positive term is fuzzy (or the query is one `^term$`): the text
     /// a name must equal to be an exact match.
     pub plain: Option<Vec<u8>>,
@@ -94,6 +96,10 @@ impl Query {
             }
         }
         q.mask = q.positive.iter().fold(0, |m, t| m | mask_of(&t.text));
+        q.word_mask = q
+            .positive
+            .iter()
+            .fold(0, |m, t| m | t.text.first().map_or(0, |&b| mask_bit(b)));
         let all_fuzzy = q.positive.iter().all(|t| t.kind == Kind::Fuzzy);
         q.plain = if !q.positive.is_empty() && all_fuzzy {
             let mut plain = Vec::new();

@@ -315,7 +315,7 @@ fn no_match_is_an_empty_list() {
 
 #[test]
 fn memory_beyond_the_text_is_small() {
-    let g = crate::r#gen::graph(&crate::r#gen::GenOptions {
+    let g = crate::generate::graph(&crate::generate::GenOptions {
         entities: 5000,
         relations_per_entity: 2,
         seed: 3,
@@ -337,7 +337,7 @@ fn memory_beyond_the_text_is_small() {
 fn generated() -> &'static (Graph, SearchIndex) {
     static G: std::sync::OnceLock<(Graph, SearchIndex)> = std::sync::OnceLock::new();
     G.get_or_init(|| {
-        let g = crate::r#gen::graph(&crate::r#gen::GenOptions {
+        let g = crate::generate::graph(&crate::generate::GenOptions {
             entities: 3000,
             relations_per_entity: 2,
             seed: 11,
@@ -495,7 +495,12 @@ fn a_new_query_cancels_the_running_one() {
     // A cancel flag that is already set stops a search before it finishes.
     let (g, ix) = generated();
     let q = Query::parse("a");
-    assert!(ix.run(&q, None, 10, &all, &|| true).is_none());
+    assert!(
+        ix.run(&q, None, &mut engine::Matches::default(), 10, &all, &|| {
+            true
+        })
+        .is_none()
+    );
     let mut session = Session::default();
     assert!(session.run(ix, g, "a", 10, &all, &|| true).is_none());
     // The cancelled query left no trace: the next one starts from scratch.

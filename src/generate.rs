@@ -771,12 +771,13 @@ fn person(r: &mut Rng) -> (String, Vec<String>) {
 }
 
 fn surname(r: &mut Rng) -> &'static str {
-    match r.below(4) {
-        0 => *r.pick(LT_MALE_SURNAMES),
-        1 => r.pick(UA_SURNAMES).0,
-        2 => *r.pick(NORDIC_SURNAMES),
-        _ => *r.pick(PL_SURNAMES),
-    }
+    let list: &[&'static str] = match r.below(4) {
+        0 => LT_MALE_SURNAMES,
+        1 => return r.pick(UA_SURNAMES).0,
+        2 => NORDIC_SURNAMES,
+        _ => PL_SURNAMES,
+    };
+    list[r.below(list.len())]
 }
 
 /// Year, month, day or nothing, over 2014–2025.

@@ -1,0 +1,565 @@
+//! The engine: filter, tier, and score only what can reach the top.
+//!
+//! A filter pass reads texts in order, either straight from the index (a fresh
+//! query) or from the packed copy of the previous query's matches (a narrowing
+//! one), and writes the texts that match, packed, for the next keystroke. Reading
+//! packed matches in order instead of jumping around the index is what keeps a
+//! narrowing keystroke fast on a million names: every read is sequential.
+//!
+//! While filtering, exact and word-start matches are scored at once (their score
+//! needs no SkimMatcherV2) and the best `limit` kept in a heap; entities whose best
+//! match is fuzzy are only remembered while fewer than `limit` entities rank
+//! above them, and scored with SkimMatcherV2 only if the better tiers turn out to
+//! hold fewer than `limit` entities. Large passes are split over threads at entity
+//! boundaries, one matcher per thread.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::SearchIndex;
+use super::query::Query;
+use super::score::{
+    Best, RANK_FUZZY, RANK_WORD_WEAK, Ranked, SCORE_BITS, TIER_FUZZY, classify, matcher, rank_of,
+    score_of, score_text, skim_score, top,
+};
+use crate::graph::NodeIx;
+
+/// Items between two looks at the cancel flag.
+const CHECK_EVERY: usize = 4096;
+/// Passes over fewer texts than this run on the calling thread alone. (Tiny in
+/// unit tests, so that the small test graphs take the threaded paths too.)
+const PARALLEL_MIN: usize = if cfg!(test) { 64 } else { 65_536 };
+/// Fuzzy entities to score before it is worth a second thread.
+const PARALLEL_SCORE_MIN: usize = if cfg!(test) { 8 } else { 2048 };
+
+/// Bit of a text's mask that marks a weak alias (no byte sets it).
+pub(crate) const WEAK_BIT: u64 = 1 << 63;
+
+/// Something that says when to give up.
+pub(crate) type Cancel<'a> = &'a (dyn Fn() -> bool + Sync);
+
+/// Which entities may be returned.
+pub(crate) type KeepFn<'a> = &'a (dyn Fn(NodeIx) -> bool + Sync);
+
+pub(crate) fn never() -> bool {
+    false
+}
+
+fn threads() -> usize {
+    static N: OnceLock<usize> = OnceLock::new();
+    *N.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+}
+
+/// Texts that matched a query, copied out of the index in index order, in one
+/// or more parts (one per thread that found them).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Matches {
+    parts: Vec<Part>,
+}
+
+/// A run of matched texts, each with its index entry, owner and mask.
+#[derive(Debug, Default, Clone)]
+struct Part {
+    entries: Vec<u32>,
+    owners: Vec<u32>,
+    masks: Vec<u64>,
+    words: Vec<u64>,
+    /// Text `k` ends at `ends[k]` in `bytes` and starts where text `k - 1` ends.
+    ends: Vec<u32>,
+    bytes: Vec<u8>,
+}
+
+impl Part {
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.owners.clear();
+        self.masks.clear();
+        self.words.clear();
+        self.ends.clear();
+        self.bytes.clear();
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    #[inline]
+    fn text(&self, k: usize) -> &[u8] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.bytes[start..self.ends[k] as usize]
+    }
+
+    #[inline]
+    fn push(&mut self, entry: u32, owner: u32, (mask, words): (u64, u64), text: &[u8]) {
+        self.entries.push(entry);
+        self.owners.push(owner);
+        self.masks.push(mask);
+        self.words.push(words);
+        self.bytes.extend_from_slice(text);
+        // The packed bytes never outgrow the index's, whose offsets fit in u32.
+        self.ends.push(self.bytes.len() as u32);
+    }
+}
+
+impl Matches {
+    /// Number of texts.
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(Part::len).sum()
+    }
+
+    /// Empties the parts, keeping their memory, and makes `n` of them.
+    fn reset(&mut self, n: usize) {
+        self.parts.resize_with(n, Part::default);
+        self.parts.truncate(n);
+        self.parts.iter_mut().for_each(Part::clear);
+    }
+}
+
+/// A stretch of texts to filter: of the index, or of a part of earlier matches.
+#[derive(Clone, Copy)]
+enum Slice<'a> {
+    Index(usize, usize),
+    Part(&'a Part, usize, usize),
+}
+
+/// An entity whose best match is fuzzy: texts `start..start + len` of output part
+/// `part` are its matches, and `rank` is the best rank among them.
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    node: u32,
+    part: u32,
+    start: u32,
+    len: u32,
+    rank: u8,
+}
+
+/// What a filter pass found, besides the matching texts.
+#[derive(Default)]
+struct Pass {
+    /// Kept entities by best rank.
+    counts: [usize; 8],
+    /// The best exact and word-start entities, at most `limit`, unordered.
+    best: Vec<Ranked>,
+    /// Entities whose best is fuzzy, while they may still be needed.
+    fuzzy: Vec<Group>,
+}
+
+/// The entity being read during a filter pass.
+#[derive(Clone, Copy)]
+struct Current {
+    node: u32,
+    /// First of its texts in the output part.
+    start: usize,
+    /// Best cheap score (rank and whole-word count) and its text.
+    score: i64,
+    entry: u32,
+    len: u32,
+}
+
+/// What a worker thread needs to filter.
+struct Job<'a> {
+    q: &'a Query,
+    /// The positive terms to test: all of them, or, when narrowing, those that
+    /// changed (the others hold for every earlier match).
+    check: &'a [&'a super::query::Term],
+    limit: usize,
+    keep: KeepFn<'a>,
+    cancel: Cancel<'a>,
+    part: u32,
+}
+
+impl SearchIndex {
+    /// Filters `within` (or every text) into `out`, and returns the `limit` best.
+    /// `None` if cancelled.
+    pub(crate) fn run(
+        &self,
+        q: &Query,
+        within: Option<(&Query, &Matches)>,
+        out: &mut Matches,
+        limit: usize,
+        keep: KeepFn<'_>,
+        cancel: Cancel<'_>,
+    ) -> Option<Vec<Ranked>> {
+        out.reset(0);
+        if q.is_empty() {
+            return self.run_empty(q, limit, keep, cancel);
+        }
+        if limit == 0 {
+            return Some(Vec::new());
+        }
+        let check: Vec<&super::query::Term> = match within {
+            Some((prev, _)) => q
+                .positive
+                .iter()
+                .enumerate()
+                .filter(|&(i, t)| prev.positive.get(i) != Some(t))
+                .map(|(_, t)| t)
+                .collect(),
+            None => q.positive.iter().collect(),
+        };
+        let check = check.as_slice();
+        let work = self.split(within.map(|(_, m)| m));
+        out.reset(work.len());
+        let pass = if work.len() == 1 {
+            let job = Job {
+                q,
+                check,
+                limit,
+                keep,
+                cancel,
+                part: 0,
+            };
+            self.filter_slices(&job, &work[0], &mut out.parts[0])?
+        } else {
+            let abort = AtomicBool::new(false);
+            let stop = || abort.load(Ordering::Relaxed) || cancel();
+            let results: Vec<Option<Pass>> = std::thread::scope(|s| {
+                let mut parts = out.parts.iter_mut();
+                let mut work_it = work.iter().enumerate();
+                let (_, first_work) = work_it.next()?;
+                let first_part = parts.next()?;
+                let handles: Vec<_> = work_it
+                    .zip(parts)
+                    .map(|((i, w), p)| {
+                        let stop = &stop;
+                        s.spawn(move || {
+                            let job = Job {
+                                q,
+                                check,
+                                limit,
+                                keep,
+                                cancel: stop,
+                                part: i as u32,
+                            };
+                            self.filter_slices(&job, w, p)
+                        })
+                    })
+                    .collect();
+                let job = Job {
+                    q,
+                    check,
+                    limit,
+                    keep,
+                    cancel: &stop,
+                    part: 0,
+                };
+                let first = self.filter_slices(&job, first_work, first_part);
+                if first.is_none() {
+                    abort.store(true, Ordering::Relaxed);
+                }
+                let mut all = vec![first];
+                all.extend(handles.into_iter().map(|h| h.join().ok().flatten()));
+                Some(all)
+            })?;
+            let mut pass = Pass::default();
+            for p in results {
+                let p = p?;
+                for (a, b) in pass.counts.iter_mut().zip(p.counts) {
+                    *a += b;
+                }
+                pass.best.extend(p.best);
+                pass.fuzzy.extend(p.fuzzy);
+            }
+            pass
+        };
+        if cancel() {
+            return None;
+        }
+        self.rank(q, out, pass, limit, cancel)
+    }
+
+    /// Cuts the texts to filter into one list of slices per thread, at entity
+    /// boundaries.
+    fn split<'a>(&self, within: Option<&'a Matches>) -> Vec<Vec<Slice<'a>>> {
+        let total = within.map_or(self.len(), Matches::len);
+        let n = threads();
+        if n <= 1 || total < PARALLEL_MIN {
+            return vec![match within {
+                None => vec![Slice::Index(0, self.len())],
+                Some(m) => m.parts.iter().map(|p| Slice::Part(p, 0, p.len())).collect(),
+            }];
+        }
+        let per = total.div_ceil(n);
+        match within {
+            None => {
+                let mut work = Vec::with_capacity(n);
+                let mut from = 0;
+                while from < self.len() {
+                    let mut to = (from + per).min(self.len());
+                    while to < self.len() && self.owners[to] == self.owners[to - 1] {
+                        to += 1;
+                    }
+                    work.push(vec![Slice::Index(from, to)]);
+                    from = to;
+                }
+                work
+            }
+            Some(m) => {
+                let mut work = vec![Vec::new()];
+                let mut room = per;
+                for p in &m.parts {
+                    let mut from = 0;
+                    while from < p.len() {
+                        if room == 0 {
+                            work.push(Vec::new());
+                            room = per;
+                        }
+                        let mut to = (from + room).min(p.len());
+                        while to < p.len() && p.owners[to] == p.owners[to - 1] {
+                            to += 1;
+                        }
+                        if let Some(w) = work.last_mut() {
+                            w.push(Slice::Part(p, from, to));
+                        }
+                        room = room.saturating_sub(to - from);
+                        from = to;
+                    }
+                }
+                work
+            }
+        }
+    }
+
+    /// Filters a list of slices on this thread into `out`.
+    fn filter_slices(&self, job: &Job<'_>, slices: &[Slice<'_>], out: &mut Part) -> Option<Pass> {
+        let mut pass = Pass::default();
+        let mut best = Best::new(job.limit);
+        let mut cur: Option<Current> = None;
+        for s in slices {
+            match *s {
+                Slice::Index(from, to) => {
+                    let texts = |i: usize| {
+                        let e = i as u32;
+                        let masks = (self.masks[i], self.word_masks[i]);
+                        (e, self.owners[i], masks, self.text(e))
+                    };
+                    self.filter_run(job, from..to, texts, out, &mut pass, &mut best, &mut cur)?;
+                }
+                Slice::Part(p, from, to) => {
+                    let texts = |k: usize| {
+                        (
+                            p.entries[k],
+                            p.owners[k],
+                            (p.masks[k], p.words[k]),
+                            p.text(k),
+                        )
+                    };
+                    self.filter_run(job, from..to, texts, out, &mut pass, &mut best, &mut cur)?;
+                }
+            }
+        }
+        self.finish(job, cur.take(), out.len(), &mut pass, &mut best);
+        pass.best = best.into_vec();
+        Some(pass)
+    }
+
+    /// The filter loop over texts `range` of a source.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn filter_run<'t>(
+        &self,
+        job: &Job<'_>,
+        range: std::ops::Range<usize>,
+        texts: impl Fn(usize) -> (u32, u32, (u64, u64), &'t [u8]),
+        out: &mut Part,
+        pass: &mut Pass,
+        best: &mut Best,
+        cur: &mut Option<Current>,
+    ) -> Option<()> {
+        let q = job.q;
+        let mask = q.mask;
+        let word_mask = q.word_mask;
+        let mut excluded: Option<(u32, bool)> = None;
+        for (n, i) in range.enumerate() {
+            if n % CHECK_EVERY == 0 && (job.cancel)() {
+                return None;
+            }
+            let (entry, node, masks, text) = texts(i);
+            let (m, wm) = masks;
+            if m & mask != mask || !job.check.iter().all(|t| t.matches(text)) {
+                continue;
+            }
+            if !q.negative.is_empty() {
+                let ex = match excluded {
+                    Some((x, ex)) if x == node => ex,
+                    _ => {
+                        let ex = self.excluded(node, q);
+                        excluded = Some((node, ex));
+                        ex
+                    }
+                };
+                if ex {
+                    continue;
+                }
+            }
+            // No term's first letter starting a word: neither exact nor word start.
+            let (tier, sub) = if wm & word_mask == word_mask {
+                classify(text, q)
+            } else {
+                (TIER_FUZZY, 0)
+            };
+            let rank = rank_of(tier, m & WEAK_BIT != 0);
+            let score = score_of(rank, if tier == TIER_FUZZY { 0 } else { sub });
+            match cur {
+                Some(c) if c.node == node => {
+                    if score > c.score {
+                        c.score = score;
+                        c.entry = entry;
+                        c.len = text.len() as u32;
+                    }
+                }
+                _ => {
+                    self.finish(job, cur.take(), out.len(), pass, best);
+                    *cur = Some(Current {
+                        node,
+                        start: out.len(),
+                        score,
+                        entry,
+                        len: text.len() as u32,
+                    });
+                }
+            }
+            out.push(entry, node, masks, text);
+        }
+        Some(())
+    }
+
+    /// Files a finished entity: scored at once if exact or word start, kept for
+    /// SkimMatcherV2 if fuzzy and possibly needed.
+    fn finish(
+        &self,
+        job: &Job<'_>,
+        cur: Option<Current>,
+        end: usize,
+        pass: &mut Pass,
+        best: &mut Best,
+    ) {
+        let Some(c) = cur else {
+            return;
+        };
+        if !(job.keep)(NodeIx::new(c.node as usize)) {
+            return;
+        }
+        let rank = (c.score >> SCORE_BITS) as u8 & 7;
+        pass.counts[rank as usize] += 1;
+        if rank >= RANK_WORD_WEAK {
+            best.offer(Ranked {
+                score: c.score,
+                entry: c.entry,
+                len: c.len,
+                degree: self.degrees[c.node as usize],
+                node: c.node,
+            });
+        } else {
+            let higher: usize = pass.counts[rank as usize + 1..].iter().sum();
+            if higher < job.limit {
+                pass.fuzzy.push(Group {
+                    node: c.node,
+                    part: job.part,
+                    start: c.start as u32,
+                    len: (end - c.start) as u32,
+                    rank,
+                });
+            }
+        }
+    }
+
+    /// Picks the `limit` best entities of a filter pass.
+    fn rank(
+        &self,
+        q: &Query,
+        matched: &Matches,
+        pass: Pass,
+        limit: usize,
+        cancel: Cancel<'_>,
+    ) -> Option<Vec<Ranked>> {
+        let above_fuzzy: usize = pass.counts[RANK_WORD_WEAK as usize..].iter().sum();
+        if above_fuzzy >= limit {
+            return Some(top(pass.best, limit));
+        }
+        // Fewer than `limit` exact and word-start entities: all of them are in
+        // `best`, and fuzzy ones fill the rest, scored with SkimMatcherV2.
+        let floor = if above_fuzzy + pass.counts[RANK_FUZZY as usize] >= limit {
+            RANK_FUZZY
+        } else {
+            0
+        };
+        let chosen: Vec<&Group> = pass.fuzzy.iter().filter(|g| g.rank >= floor).collect();
+        let score = |groups: &[&Group], cancel: Cancel<'_>| -> Option<Vec<Ranked>> {
+            let m = matcher();
+            let mut out = Best::new(limit);
+            for (i, g) in groups.iter().enumerate() {
+                if i % 256 == 0 && cancel() {
+                    return None;
+                }
+                let part = &matched.parts[g.part as usize];
+                let mut best: Option<Ranked> = None;
+                for k in g.start as usize..(g.start + g.len) as usize {
+                    let text = part.text(k);
+                    let weak = part.masks[k] & WEAK_BIT != 0;
+                    let (tier, _) = classify(text, q);
+                    if rank_of(tier, weak) != g.rank {
+                        continue;
+                    }
+                    let score = score_text(text, q, weak, |t, p| skim_score(&m, t, p).unwrap_or(0));
+                    if best.is_none_or(|b| score > b.score) {
+                        best = Some(Ranked {
+                            score,
+                            entry: part.entries[k],
+                            len: text.len() as u32,
+                            degree: self.degrees[g.node as usize],
+                            node: g.node,
+                        });
+                    }
+                }
+                if let Some(b) = best {
+                    out.offer(b);
+                }
+            }
+            Some(out.into_vec())
+        };
+        let n = threads();
+        let mut all = pass.best;
+        if n > 1 && chosen.len() >= PARALLEL_SCORE_MIN {
+            let chunk = chosen.len().div_ceil(n);
+            let parts: Vec<Option<Vec<Ranked>>> = std::thread::scope(|s| {
+                let handles: Vec<_> = chosen
+                    .chunks(chunk)
+                    .map(|c| s.spawn(move || score(c, cancel)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().ok().flatten())
+                    .collect()
+            });
+            for p in parts {
+                all.extend(p?);
+            }
+        } else {
+            all.extend(score(&chosen, cancel)?);
+        }
+        Some(top(all, limit))
+    }
+
+    /// No term to match: every entity not excluded, most relations first.
+    fn run_empty(
+        &self,
+        q: &Query,
+        limit: usize,
+        keep: KeepFn<'_>,
+        cancel: Cancel<'_>,
+    ) -> Option<Vec<Ranked>> {
+        let mut best = Best::new(limit);
+        for node in 0..self.entities() as u32 {
+            if node as usize % CHECK_EVERY == 0 && cancel() {
+                return None;
+            }
+            if let Some(r) = self.empty_rank(q, node)
+                && keep(NodeIx::new(node as usize))
+            {
+                best.offer(r);
+            }
+        }
+        Some(top(best.into_vec(), limit))
+    }
+}

@@ -1,0 +1,281 @@
+//! Tiers and scores: how a matching text ranks. Shared by the engine and the
+//! naive scan, so both rank identically.
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use super::query::{Kind, Query};
+
+/// Score bits below the rank.
+pub(crate) const SCORE_BITS: u32 = 32;
+const SUB_MAX: i64 = (1 << 31) - 1;
+
+/// Tiers, before the strong/weak split.
+pub(crate) const TIER_EXACT: u8 = 3;
+pub(crate) const TIER_WORD: u8 = 2;
+pub(crate) const TIER_FUZZY: u8 = 1;
+
+/// The lowest rank whose score needs no SkimMatcherV2 (word start, weak alias).
+pub(crate) const RANK_WORD_WEAK: u8 = TIER_WORD * 2;
+/// Fuzzy matches of names and aliases.
+pub(crate) const RANK_FUZZY: u8 = TIER_FUZZY * 2 + 1;
+
+/// The rank (high score bits) of a text of a tier: weak aliases just below.
+#[inline]
+pub(crate) fn rank_of(tier: u8, weak: bool) -> u8 {
+    tier * 2 + u8::from(!weak)
+}
+
+#[inline]
+pub(crate) fn score_of(rank: u8, sub: i64) -> i64 {
+    (i64::from(rank) << SCORE_BITS) + sub.clamp(-SUB_MAX, SUB_MAX)
+}
+
+#[inline]
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+#[inline]
+fn word_start(text: &[u8], at: usize) -> bool {
+    at == 0 || !is_word(text[at - 1])
+}
+
+#[inline]
+fn word_end(text: &[u8], end: usize) -> bool {
+    end >= text.len() || !is_word(text[end])
+}
+
+/// Where `term` occurs as one piece at the start of a word: the first such place
+/// that is a whole word, else the first such place; and whether it is whole.
+pub(crate) fn word_occurrence(text: &[u8], term: &[u8]) -> Option<(usize, bool)> {
+    let (&first, rest) = term.split_first()?;
+    if text.len() < term.len() {
+        return None;
+    }
+    let mut found = None;
+    for at in 0..=text.len() - term.len() {
+        if text[at] == first
+            && word_start(text, at)
+            && text[at + 1..at + term.len()]
+                .iter()
+                .zip(rest)
+                .all(|(a, b)| a == b)
+        {
+            if word_end(text, at + term.len()) {
+                return Some((at, true));
+            }
+            found.get_or_insert((at, false));
+        }
+    }
+    found
+}
+
+/// The tier of a text known to match every positive term of `q`, and the number
+/// of terms that match whole words (which orders the word-start tier).
+pub(crate) fn classify(text: &[u8], q: &Query) -> (u8, i64) {
+    if let Some(plain) = &q.plain
+        && plain.as_slice() == text
+    {
+        return (TIER_EXACT, 0);
+    }
+    let mut whole = 0;
+    for t in &q.positive {
+        let term = t.text.as_slice();
+        let at = match t.kind {
+            Kind::Fuzzy | Kind::Exact => word_occurrence(text, term),
+            Kind::Prefix => Some((0, word_end(text, term.len()))),
+            Kind::Suffix => {
+                let at = text.len() - term.len();
+                word_start(text, at).then_some((at, true))
+            }
+            Kind::Equal => Some((0, true)),
+        };
+        match at {
+            Some((_, w)) => whole += i64::from(w),
+            None => return (TIER_FUZZY, 0),
+        }
+    }
+    (TIER_WORD, whole)
+}
+
+/// The score of a text known to match: the rank in the high bits; below it the
+/// whole-word count (exact and word-start tiers) or the SkimMatcherV2 score
+/// summed over the terms (fuzzy tier; `skim` scores one term).
+pub(crate) fn score_text(
+    text: &[u8],
+    q: &Query,
+    weak: bool,
+    mut skim: impl FnMut(&[u8], &[u8]) -> i64,
+) -> i64 {
+    let (tier, sub) = classify(text, q);
+    let sub = if tier == TIER_FUZZY {
+        q.positive
+            .iter()
+            .map(|t| skim(text, &t.text))
+            .fold(0i64, i64::saturating_add)
+    } else {
+        sub
+    };
+    score_of(rank_of(tier, weak), sub)
+}
+
+/// SkimMatcherV2 over folded (ASCII) text.
+pub(crate) fn skim_score(m: &SkimMatcherV2, text: &[u8], term: &[u8]) -> Option<i64> {
+    let text = std::str::from_utf8(text).ok()?;
+    let term = std::str::from_utf8(term).ok()?;
+    m.fuzzy_match(text, term)
+}
+
+/// The matcher every score comes from (one per thread: sharing one is slower).
+pub(crate) fn matcher() -> SkimMatcherV2 {
+    SkimMatcherV2::default().ignore_case()
+}
+
+/// A text that made it to the final ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ranked {
+    pub score: i64,
+    /// The text in the index.
+    pub entry: u32,
+    /// Folded length of the text.
+    pub len: u32,
+    pub degree: u32,
+    pub node: u32,
+}
+
+impl Ranked {
+    /// Best first: higher score, shorter text, more relations, earlier node.
+    pub fn order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+        b.score
+            .cmp(&a.score)
+            .then(a.len.cmp(&b.len))
+            .then(b.degree.cmp(&a.degree))
+            .then(a.node.cmp(&b.node))
+    }
+}
+
+/// Keeps the `limit` best of `v`, sorted best first.
+pub(crate) fn top(mut v: Vec<Ranked>, limit: usize) -> Vec<Ranked> {
+    if v.len() > limit && limit > 0 {
+        v.select_nth_unstable_by(limit - 1, Ranked::order);
+    }
+    v.truncate(limit);
+    v.sort_unstable_by(Ranked::order);
+    v
+}
+
+/// The `limit` best of what is offered, in a heap with the worst on top.
+pub(crate) struct Best {
+    limit: usize,
+    heap: std::collections::BinaryHeap<Worst>,
+}
+
+/// Orders [`Ranked`] so that a max-heap has the worst on top.
+#[derive(PartialEq, Eq)]
+struct Worst(Ranked);
+
+impl Ord for Worst {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        Ranked::order(&self.0, &other.0)
+    }
+}
+
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Best {
+    pub fn new(limit: usize) -> Self {
+        Best {
+            limit,
+            heap: std::collections::BinaryHeap::new(),
+        }
+    }
+
+    #[inline]
+    pub fn offer(&mut self, r: Ranked) {
+        if self.heap.len() < self.limit {
+            self.heap.push(Worst(r));
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && Ranked::order(&r, &worst.0).is_lt()
+        {
+            *worst = Worst(r);
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<Ranked> {
+        self.heap.into_iter().map(|w| w.0).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_occurrences() {
+        assert_eq!(
+            word_occurrence(b"laurynas kasciunas", b"kas"),
+            Some((9, false))
+        );
+        assert_eq!(
+            word_occurrence(b"kasparas kas-umerov", b"kas"),
+            Some((9, true))
+        );
+        assert_eq!(word_occurrence(b"vaskas", b"kas"), None);
+        assert_eq!(
+            word_occurrence(b"l.kasciunas", b"kasciunas"),
+            Some((2, true))
+        );
+        assert_eq!(word_occurrence(b"ka", b"kas"), None);
+        assert_eq!(word_occurrence(b"abc", b""), None);
+    }
+
+    #[test]
+    fn tiers() {
+        let q = Query::parse("rustem umerov");
+        assert_eq!(classify(b"rustem umerov", &q), (TIER_EXACT, 0));
+        assert_eq!(classify(b"umerov rustem", &q), (TIER_WORD, 2));
+        assert_eq!(classify(b"rustem umerovych", &q), (TIER_WORD, 1));
+        assert_eq!(classify(b"rustemo umerov", &q).0, TIER_WORD);
+        assert_eq!(classify(b"krustem umerov", &q).0, TIER_FUZZY);
+        let q = Query::parse("^rust ov$");
+        assert_eq!(classify(b"rustem umerov", &q), (TIER_FUZZY, 0));
+        assert_eq!(classify(b"rust ov", &q), (TIER_WORD, 2));
+    }
+
+    #[test]
+    fn ranks_order_tiers_then_strength() {
+        let ranks = [
+            rank_of(TIER_EXACT, false),
+            rank_of(TIER_EXACT, true),
+            rank_of(TIER_WORD, false),
+            rank_of(TIER_WORD, true),
+            rank_of(TIER_FUZZY, false),
+            rank_of(TIER_FUZZY, true),
+        ];
+        assert_eq!(ranks, [7, 6, 5, 4, 3, 2]);
+        assert!(score_of(4, -1_000_000_000_000) > score_of(3, 1_000_000_000_000));
+    }
+
+    #[test]
+    fn best_keeps_the_best() {
+        let r = |score, node| Ranked {
+            score,
+            entry: 0,
+            len: 1,
+            degree: 0,
+            node,
+        };
+        let mut b = Best::new(2);
+        for (s, n) in [(1, 0), (5, 1), (3, 2), (5, 3), (0, 4)] {
+            b.offer(r(s, n));
+        }
+        let v = top(b.into_vec(), 2);
+        assert_eq!(v, vec![r(5, 1), r(5, 3)]);
+        assert!(Best::new(0).into_vec().is_empty());
+    }
+}
