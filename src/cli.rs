@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::{self, Format, WriteError};
+use crate::generate::{self, GenOptions};
 use crate::graph::{Graph, NodeIx};
 use crate::load::{self, LoadError};
 use crate::model::{DateWindow, EntityKind, PartialDate};
+use crate::search::{self, Hit, MatchedField, SearchIndex};
 use crate::view::{self, Filter, Reach};
 
 /// Explore who is tied to whom: people, ministries, funds, agreements, money and
@@ -36,6 +38,46 @@ pub enum Command {
     Check,
     /// Write the graph, or the view around an entity, to a file or stdout
     Export(ExportArgs),
+    /// Find entities by name or alias, best match first
+    ///
+    /// Matching ignores case and diacritics (`kasciunas` finds Kasčiūnas) and
+    /// follows fzf's syntax: space-separated terms must all match, in any order;
+    /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes.
+    Search(SearchArgs),
+    /// Write a synthetic graph of any size, for trying things out at scale
+    Gen(GenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for (several words are joined with spaces)
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Show at most this many matches
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of entities
+    #[arg(long, value_name = "N")]
+    pub entities: usize,
+    /// Relations per entity, on average
+    #[arg(long, default_value_t = 2, value_name = "R")]
+    pub relations_per_entity: usize,
+    /// Seed: the same seed always gives the same file
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// The file to write
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Which part of the graph a command looks at.
@@ -127,11 +169,16 @@ pub fn load_graph(data: Option<&std::path::Path>) -> Result<Graph, LoadError> {
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    if let Some(Command::Gen(args)) = &cli.command {
+        return gen_cmd(args);
+    }
     let graph = load_graph(cli.data.as_deref())?;
     match cli.command {
         None => placeholder(&graph),
         Some(Command::Check) => check(&graph),
         Some(Command::Export(args)) => export_cmd(&graph, &args),
+        Some(Command::Search(args)) => search_cmd(&graph, &args),
+        Some(Command::Gen(args)) => gen_cmd(&args),
     }
 }
 
@@ -185,19 +232,154 @@ fn check(graph: &Graph) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Finds the entity a `--focus` names: an exact id first, then an exact name or alias.
+/// Finds the entity a `--focus` names: an exact id first, then the best search
+/// hit. Fails when nothing matches, or when the best hits are too close to call
+/// (the message lists them with their ids).
 pub fn resolve_focus(graph: &Graph, query: &str) -> Result<NodeIx, CliError> {
-    if let Some(n) = graph.find(query) {
+    if let Some(n) = graph.find(query).or_else(|| graph.find(query.trim())) {
         return Ok(n);
     }
-    let q = query.trim().to_lowercase();
-    graph
-        .node_indices()
-        .find(|&n| {
-            let e = graph.entity(n);
-            e.name.to_lowercase() == q || e.aliases.iter().any(|a| a.to_lowercase() == q)
-        })
-        .ok_or_else(|| CliError::Usage(format!("no entity matches `{query}`")))
+    let index = SearchIndex::build(graph);
+    let hits = index.search(graph, query, 6, &|_| true);
+    match hits.as_slice() {
+        [] => Err(no_match(query)),
+        [best] => Ok(best.node),
+        [best, second, ..] if !too_close(query, best, second) => Ok(best.node),
+        close => {
+            let mut msg = format!("`{query}` could mean several entities; give one by id:");
+            for h in close.iter().take_while(|h| h.tier() == best_tier(close)) {
+                msg.push_str(&format!("\n  {}", describe(graph, h)));
+            }
+            Err(CliError::Usage(msg))
+        }
+    }
+}
+
+fn best_tier(hits: &[Hit]) -> u8 {
+    hits.first().map_or(0, Hit::tier)
+}
+
+fn no_match(query: &str) -> CliError {
+    CliError::Usage(format!(
+        "no entity matches `{query}` (names and aliases are searched; try fewer letters)"
+    ))
+}
+
+/// Whether the second hit is about as good a match as the best: the same tier,
+/// and (for word-start and fuzzy matches) nearly the same score and a name nearly
+/// as short, so that the query covers about as much of it.
+fn too_close(query: &str, best: &Hit, second: &Hit) -> bool {
+    if (best.score >> 32) != (second.score >> 32) {
+        return false;
+    }
+    if best.tier() == 3 {
+        return true;
+    }
+    let sub = |h: &Hit| h.score & 0xffff_ffff;
+    let (a, b) = (sub(best), sub(second));
+    let score_close = b >= a - a.abs() / 10;
+    let q = search::fold(query).len() as f64;
+    let cover = |h: &Hit| q / search::fold(&h.text).len().max(1) as f64;
+    score_close && cover(second) >= 0.8 * cover(best)
+}
+
+/// `id  (kind)  name`, and the alias that matched if it was not the name.
+fn describe(graph: &Graph, h: &Hit) -> String {
+    let e = graph.entity(h.node);
+    let mut s = format!(
+        "{}  ({})  {}",
+        e.id,
+        graph.entity_kind_label(e.kind),
+        e.name
+    );
+    if h.field != MatchedField::Name {
+        s.push_str(&format!("  [{} “{}”]", h.field.label(), h.text));
+    }
+    s
+}
+
+fn tier_label(h: &Hit) -> &'static str {
+    match h.tier() {
+        3 => "exact",
+        2 => "word start",
+        1 => "fuzzy",
+        _ => "any",
+    }
+}
+
+fn search_cmd(graph: &Graph, args: &SearchArgs) -> Result<(), CliError> {
+    let query = args.query.join(" ");
+    let index = SearchIndex::build(graph);
+    let hits = index.search(graph, &query, args.limit, &|_| true);
+    if hits.is_empty() && args.limit > 0 {
+        return Err(no_match(&query));
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let rows: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|h| {
+                let e = graph.entity(h.node);
+                let (field, index) = match h.field {
+                    MatchedField::Name => ("name", None),
+                    MatchedField::Alias(i) => ("alias", Some(i)),
+                    MatchedField::WeakAlias(i) => ("weak_alias", Some(i)),
+                };
+                serde_json::json!({
+                    "id": &*e.id,
+                    "kind": graph.entity_kind_label(e.kind),
+                    "name": &*e.name,
+                    "matched_field": field,
+                    "matched_index": index,
+                    "matched_text": h.text,
+                    "positions": h.positions,
+                    "tier": tier_label(h),
+                    "score": h.score,
+                })
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&rows).map_err(std::io::Error::other)?;
+        writeln!(out, "{text}")?;
+        return Ok(());
+    }
+    let id_width = hits
+        .iter()
+        .map(|h| graph.entity(h.node).id.chars().count())
+        .max()
+        .unwrap_or(2);
+    for (i, h) in hits.iter().enumerate() {
+        let e = graph.entity(h.node);
+        let mut line = format!(
+            "{:>3}  {:<10}  {:<id_width$}  {:<12}  {}",
+            i + 1,
+            tier_label(h),
+            e.id,
+            graph.entity_kind_label(e.kind),
+            e.name
+        );
+        if h.field != MatchedField::Name {
+            line.push_str(&format!("  ({}: {})", h.field.label(), h.text));
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn gen_cmd(args: &GenArgs) -> Result<(), CliError> {
+    let opts = GenOptions {
+        entities: args.entities,
+        relations_per_entity: args.relations_per_entity,
+        seed: args.seed,
+    };
+    generate::write_file(&opts, &args.output, args.force)?;
+    eprintln!(
+        "ties: wrote {} entities, {} relations and {} sources to {}",
+        opts.entities,
+        generate::relation_count(&opts),
+        generate::source_count(&opts),
+        args.output.display()
+    );
+    Ok(())
 }
 
 /// Builds the filter and focus a [`ViewArgs`] asks for.
