@@ -11,13 +11,14 @@
 //! match is fuzzy are only remembered while fewer than `limit` entities rank
 //! above them, and scored with SkimMatcherV2 only if the better tiers turn out to
 //! hold fewer than `limit` entities. Large passes are split over threads at entity
-//! boundaries, one matcher per thread.
+//! boundaries, one matcher per thread; `TIES_THREADS` caps the number of threads
+//! (default: the cores available, at most 8).
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::SearchIndex;
-use super::query::Query;
+use super::query::{Kind, Query};
 use super::score::{
     Best, RANK_FUZZY, RANK_WORD_WEAK, Ranked, SCORE_BITS, TIER_FUZZY, classify, matcher, rank_of,
     score_of, score_text, skim_score, top,
@@ -47,7 +48,12 @@ pub(crate) fn never() -> bool {
 
 fn threads() -> usize {
     static N: OnceLock<usize> = OnceLock::new();
-    *N.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+    *N.get_or_init(|| {
+        std::env::var("TIES_THREADS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
+    })
 }
 
 /// Texts that matched a query, copied out of the index in index order, in one
@@ -64,6 +70,10 @@ struct Part {
     owners: Vec<u32>,
     masks: Vec<u64>,
     words: Vec<u64>,
+    /// Where the greedy match of the query's last term ended in each text, when
+    /// that term is fuzzy: the next keystroke, if it only types on at that term,
+    /// looks for the new letters from there.
+    resume: Vec<u32>,
     /// Text `k` ends at `ends[k]` in `bytes` and starts where text `k - 1` ends.
     ends: Vec<u32>,
     bytes: Vec<u8>,
@@ -75,12 +85,23 @@ impl Part {
         self.owners.clear();
         self.masks.clear();
         self.words.clear();
+        self.resume.clear();
         self.ends.clear();
         self.bytes.clear();
     }
 
     fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    fn reserve(&mut self, texts: usize, bytes: usize) {
+        self.entries.reserve(texts);
+        self.owners.reserve(texts);
+        self.masks.reserve(texts);
+        self.words.reserve(texts);
+        self.resume.reserve(texts);
+        self.ends.reserve(texts);
+        self.bytes.reserve(bytes);
     }
 
     #[inline]
@@ -90,11 +111,13 @@ impl Part {
     }
 
     #[inline]
-    fn push(&mut self, entry: u32, owner: u32, (mask, words): (u64, u64), text: &[u8]) {
-        self.entries.push(entry);
-        self.owners.push(owner);
-        self.masks.push(mask);
-        self.words.push(words);
+    fn push(&mut self, t: Text<'_>, resume: u32) {
+        self.entries.push(t.entry);
+        self.owners.push(t.owner);
+        self.masks.push(t.mask);
+        self.words.push(t.words);
+        self.resume.push(resume);
+        let text = t.text;
         self.bytes.extend_from_slice(text);
         // The packed bytes never outgrow the index's, whose offsets fit in u32.
         self.ends.push(self.bytes.len() as u32);
@@ -107,12 +130,60 @@ impl Matches {
         self.parts.iter().map(Part::len).sum()
     }
 
+    /// Empties every part, keeping its memory.
+    pub fn clear(&mut self) {
+        self.parts.iter_mut().for_each(Part::clear);
+    }
+
     /// Empties the parts, keeping their memory, and makes `n` of them.
     fn reset(&mut self, n: usize) {
         self.parts.resize_with(n, Part::default);
         self.parts.truncate(n);
         self.parts.iter_mut().for_each(Part::clear);
     }
+}
+
+/// One text as a filter pass reads it.
+#[derive(Clone, Copy)]
+struct Text<'a> {
+    entry: u32,
+    owner: u32,
+    mask: u64,
+    words: u64,
+    /// See [`Part::resume`]; 0 when read from the index.
+    resume: u32,
+    text: &'a [u8],
+}
+
+/// How a pass tests the query's last term.
+#[derive(Clone, Copy)]
+enum Last<'a> {
+    /// Unchanged since the texts read were matched: it holds; keep `resume`.
+    Holds,
+    /// A fuzzy term that extends the one the texts were matched with: look for
+    /// the new letters from `resume`.
+    Extends(&'a [u8]),
+    /// A fuzzy term to match from the start.
+    Fuzzy(&'a [u8]),
+    /// Any other term.
+    Other(&'a super::query::Term),
+}
+
+/// The end of the greedy match of `needle` in `hay` from `from`.
+#[inline]
+fn greedy_end(needle: &[u8], hay: &[u8], from: usize) -> Option<usize> {
+    let mut hay = hay.get(from..)?.iter().enumerate();
+    let mut end = from;
+    'next: for &c in needle {
+        for (i, &h) in hay.by_ref() {
+            if h == c {
+                end = from + i + 1;
+                continue 'next;
+            }
+        }
+        return None;
+    }
+    Some(end)
 }
 
 /// A stretch of texts to filter: of the index, or of a part of earlier matches.
@@ -159,9 +230,11 @@ struct Current {
 /// What a worker thread needs to filter.
 struct Job<'a> {
     q: &'a Query,
-    /// The positive terms to test: all of them, or, when narrowing, those that
-    /// changed (the others hold for every earlier match).
+    /// The positive terms but the last to test: all of them, or, when
+    /// narrowing, those that changed (the others hold for every earlier match).
     check: &'a [&'a super::query::Term],
+    /// How to test the last.
+    last: Last<'a>,
     limit: usize,
     keep: KeepFn<'a>,
     cancel: Cancel<'a>,
@@ -187,23 +260,39 @@ impl SearchIndex {
         if limit == 0 {
             return Some(Vec::new());
         }
-        let check: Vec<&super::query::Term> = match within {
-            Some((prev, _)) => q
-                .positive
-                .iter()
-                .enumerate()
-                .filter(|&(i, t)| prev.positive.get(i) != Some(t))
-                .map(|(_, t)| t)
-                .collect(),
-            None => q.positive.iter().collect(),
-        };
+        let n_terms = q.positive.len();
+        let changed =
+            |i: usize| within.is_none_or(|(prev, _)| prev.positive.get(i) != q.positive.get(i));
+        let check: Vec<&super::query::Term> = q.positive[..n_terms - 1]
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| changed(i))
+            .map(|(_, t)| t)
+            .collect();
         let check = check.as_slice();
+        let last_term = &q.positive[n_terms - 1];
+        let prev_last = within.and_then(|(prev, _)| {
+            (prev.positive.len() == n_terms).then(|| &prev.positive[n_terms - 1])
+        });
+        let last = match prev_last {
+            _ if !changed(n_terms - 1) => Last::Holds,
+            Some(p)
+                if p.kind == Kind::Fuzzy
+                    && last_term.kind == Kind::Fuzzy
+                    && last_term.text.starts_with(&p.text) =>
+            {
+                Last::Extends(&last_term.text[p.text.len()..])
+            }
+            _ if last_term.kind == Kind::Fuzzy => Last::Fuzzy(&last_term.text),
+            _ => Last::Other(last_term),
+        };
         let work = self.split(within.map(|(_, m)| m));
         out.reset(work.len());
         let pass = if work.len() == 1 {
             let job = Job {
                 q,
                 check,
+                last,
                 limit,
                 keep,
                 cancel,
@@ -226,6 +315,7 @@ impl SearchIndex {
                             let job = Job {
                                 q,
                                 check,
+                                last,
                                 limit,
                                 keep,
                                 cancel: stop,
@@ -238,6 +328,7 @@ impl SearchIndex {
                 let job = Job {
                     q,
                     check,
+                    last,
                     limit,
                     keep,
                     cancel: &stop,
@@ -325,24 +416,40 @@ impl SearchIndex {
         let mut pass = Pass::default();
         let mut best = Best::new(job.limit);
         let mut cur: Option<Current> = None;
+        // At most every text read is written: reserve once instead of growing.
+        let (texts, bytes) = slices.iter().fold((0, 0), |(t, b), s| match *s {
+            Slice::Index(from, to) => (
+                t + to - from,
+                b + (self.starts[to] - self.starts[from]) as usize,
+            ),
+            Slice::Part(p, from, to) => {
+                let start = if from == 0 { 0 } else { p.ends[from - 1] };
+                let end = if to == 0 { 0 } else { p.ends[to - 1] };
+                (t + to - from, b + (end - start) as usize)
+            }
+        });
+        out.reserve(texts, bytes);
         for s in slices {
             match *s {
                 Slice::Index(from, to) => {
-                    let texts = |i: usize| {
-                        let e = i as u32;
-                        let masks = (self.masks[i], self.word_masks[i]);
-                        (e, self.owners[i], masks, self.text(e))
+                    let texts = |i: usize| Text {
+                        entry: i as u32,
+                        owner: self.owners[i],
+                        mask: self.masks[i],
+                        words: self.word_masks[i],
+                        resume: 0,
+                        text: self.text(i as u32),
                     };
                     self.filter_run(job, from..to, texts, out, &mut pass, &mut best, &mut cur)?;
                 }
                 Slice::Part(p, from, to) => {
-                    let texts = |k: usize| {
-                        (
-                            p.entries[k],
-                            p.owners[k],
-                            (p.masks[k], p.words[k]),
-                            p.text(k),
-                        )
+                    let texts = |k: usize| Text {
+                        entry: p.entries[k],
+                        owner: p.owners[k],
+                        mask: p.masks[k],
+                        words: p.words[k],
+                        resume: p.resume[k],
+                        text: p.text(k),
                     };
                     self.filter_run(job, from..to, texts, out, &mut pass, &mut best, &mut cur)?;
                 }
@@ -360,7 +467,7 @@ impl SearchIndex {
         &self,
         job: &Job<'_>,
         range: std::ops::Range<usize>,
-        texts: impl Fn(usize) -> (u32, u32, (u64, u64), &'t [u8]),
+        texts: impl Fn(usize) -> Text<'t>,
         out: &mut Part,
         pass: &mut Pass,
         best: &mut Best,
@@ -374,9 +481,21 @@ impl SearchIndex {
             if n % CHECK_EVERY == 0 && (job.cancel)() {
                 return None;
             }
-            let (entry, node, masks, text) = texts(i);
-            let (m, wm) = masks;
-            if m & mask != mask || !job.check.iter().all(|t| t.matches(text)) {
+            let t = texts(i);
+            let (entry, node, m, wm, text) = (t.entry, t.owner, t.mask, t.words, t.text);
+            if m & mask != mask {
+                continue;
+            }
+            let resume = match job.last {
+                Last::Holds => Some(t.resume as usize),
+                Last::Extends(tail) => greedy_end(tail, text, t.resume as usize),
+                Last::Fuzzy(term) => greedy_end(term, text, 0),
+                Last::Other(term) => term.matches(text).then_some(0),
+            };
+            let Some(resume) = resume else {
+                continue;
+            };
+            if !job.check.iter().all(|t| t.matches(text)) {
                 continue;
             }
             if !q.negative.is_empty() {
@@ -419,7 +538,7 @@ impl SearchIndex {
                     });
                 }
             }
-            out.push(entry, node, masks, text);
+            out.push(t, resume as u32);
         }
         Some(())
     }
@@ -443,13 +562,16 @@ impl SearchIndex {
         let rank = (c.score >> SCORE_BITS) as u8 & 7;
         pass.counts[rank as usize] += 1;
         if rank >= RANK_WORD_WEAK {
-            best.offer(Ranked {
-                score: c.score,
-                entry: c.entry,
-                len: c.len,
-                degree: self.degrees[c.node as usize],
-                node: c.node,
-            });
+            // Look the degree up only for an entity that may get in.
+            if best.may_take(c.score, c.len) {
+                best.offer(Ranked {
+                    score: c.score,
+                    entry: c.entry,
+                    len: c.len,
+                    degree: self.degrees[c.node as usize],
+                    node: c.node,
+                });
+            }
         } else {
             let higher: usize = pass.counts[rank as usize + 1..].iter().sum();
             if higher < job.limit {
@@ -561,5 +683,22 @@ impl SearchIndex {
             }
         }
         Some(top(best.into_vec(), limit))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greedy_end_resumes_where_the_shorter_term_stopped() {
+        let text = b"laurynas kasciunas";
+        assert_eq!(greedy_end(b"ka", text, 0), Some(11));
+        assert_eq!(greedy_end(b"s", text, 11), Some(12));
+        assert_eq!(greedy_end(b"kas", text, 0), Some(12));
+        assert_eq!(greedy_end(b"z", text, 11), None);
+        assert_eq!(greedy_end(b"", text, 7), Some(7));
+        assert_eq!(greedy_end(b"s", text, 99), None);
+        assert_eq!(greedy_end(b"", text, text.len()), Some(text.len()));
     }
 }

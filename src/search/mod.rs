@@ -395,11 +395,29 @@ pub struct Searcher<'a> {
 }
 
 /// The state an incremental search carries from one query to the next.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub(crate) struct Session {
     last: Option<(Query, Matches)>,
     /// Buffers to filter into, kept to save allocating.
     spare: Matches,
+}
+
+impl Clone for Session {
+    /// A copy as it would be in a session that has been typed into: the spare
+    /// buffers are as large as the last matches, as the buffers of the keystroke
+    /// before last would be (which is what the next keystroke writes into).
+    fn clone(&self) -> Self {
+        let mut spare = self
+            .last
+            .as_ref()
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default();
+        spare.clear();
+        Session {
+            last: self.last.clone(),
+            spare,
+        }
+    }
 }
 
 impl Session {

@@ -206,6 +206,18 @@ impl Best {
         }
     }
 
+    /// Whether an entry with this score and length could be taken (false only
+    /// when the heap is full of entries that are certainly better).
+    #[inline]
+    pub fn may_take(&self, score: i64, len: u32) -> bool {
+        match self.heap.peek() {
+            Some(w) if self.heap.len() >= self.limit => {
+                score > w.0.score || (score == w.0.score && len <= w.0.len)
+            }
+            _ => self.limit > 0,
+        }
+    }
+
     pub fn into_vec(self) -> Vec<Ranked> {
         self.heap.into_iter().map(|w| w.0).collect()
     }
