@@ -488,6 +488,16 @@ fn the_worker_returns_the_latest_query() {
     assert!(!r.hits.iter().any(|h| h.node == first));
     assert!(w.try_recv().is_none());
     drop(w); // joins the thread
+
+    // A notified worker says when a result is ready.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut w = SearchWorker::with_notify(Arc::clone(&ix), Arc::clone(&g), move || {
+        let _ = tx.send(());
+    });
+    let id = w.submit("umerov", 5, Arc::clone(&keep));
+    rx.recv_timeout(Duration::from_secs(60)).expect("notified");
+    let r = w.try_recv().expect("the result is there once notified");
+    assert_eq!(r.id, id);
 }
 
 #[test]

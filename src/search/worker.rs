@@ -56,6 +56,16 @@ impl std::fmt::Debug for SearchWorker {
 impl SearchWorker {
     /// Starts the worker thread over `index`, which was built from `graph`.
     pub fn new(index: Arc<SearchIndex>, graph: Arc<Graph>) -> Self {
+        Self::with_notify(index, graph, || {})
+    }
+
+    /// Like [`new`](Self::new), and calls `notify` on the worker thread each time
+    /// a result is ready (to wake an event loop, say).
+    pub fn with_notify(
+        index: Arc<SearchIndex>,
+        graph: Arc<Graph>,
+        notify: impl Fn() + Send + 'static,
+    ) -> Self {
         let latest = Arc::new(AtomicU64::new(0));
         let (req_tx, req_rx) = mpsc::channel::<Request>();
         let (res_tx, res_rx) = mpsc::channel::<SearchResult>();
@@ -66,7 +76,7 @@ impl SearchWorker {
             let graph = Arc::clone(&graph);
             std::thread::Builder::new()
                 .name("ties-search".into())
-                .spawn(move || serve(&index, &graph, &latest, &req_rx, &res_tx))
+                .spawn(move || serve(&index, &graph, &latest, &req_rx, &res_tx, &notify))
                 .ok()
         };
         SearchWorker {
@@ -153,6 +163,7 @@ fn serve(
     latest: &AtomicU64,
     requests: &mpsc::Receiver<Request>,
     results: &mpsc::Sender<SearchResult>,
+    notify: &dyn Fn(),
 ) {
     let mut session = Session::default();
     while let Ok(mut req) = requests.recv() {
@@ -165,17 +176,19 @@ fn serve(
         if cancelled() {
             continue;
         }
-        if let Some(hits) = session.run(index, graph, &req.query, req.limit, &*req.keep, &cancelled)
-            && results
-                .send(SearchResult {
-                    id,
-                    query: req.query,
-                    hits,
-                })
-                .is_err()
-        {
+        let keep = &*req.keep;
+        let Some(hits) = session.run(index, graph, &req.query, req.limit, keep, &cancelled) else {
+            continue;
+        };
+        let result = SearchResult {
+            id,
+            query: req.query,
+            hits,
+        };
+        if results.send(result).is_err() {
             return;
         }
+        notify();
     }
 }
 
