@@ -35,6 +35,9 @@ const PARALLEL_SCORE_MIN: usize = if cfg!(test) { 8 } else { 2048 };
 
 /// Bit of a text's mask that marks a weak alias (no byte sets it).
 pub(crate) const WEAK_BIT: u64 = 1 << 63;
+/// Bit of [`Part::resume`] that marks a text matched in the fuzzy tier: typing
+/// on cannot lift it (a word-start occurrence of `abc` contains one of `ab`).
+const WAS_FUZZY: u32 = 1 << 31;
 
 /// Something that says when to give up.
 pub(crate) type Cancel<'a> = &'a (dyn Fn() -> bool + Sync);
@@ -72,7 +75,8 @@ struct Part {
     words: Vec<u64>,
     /// Where the greedy match of the query's last term ended in each text, when
     /// that term is fuzzy: the next keystroke, if it only types on at that term,
-    /// looks for the new letters from there.
+    /// looks for the new letters from there. [`WAS_FUZZY`] marks texts that
+    /// matched in the fuzzy tier.
     resume: Vec<u32>,
     /// Text `k` ends at `ends[k]` in `bytes` and starts where text `k - 1` ends.
     ends: Vec<u32>,
@@ -235,6 +239,9 @@ struct Job<'a> {
     check: &'a [&'a super::query::Term],
     /// How to test the last.
     last: Last<'a>,
+    /// Whether texts read from earlier matches that were fuzzy stay fuzzy (only
+    /// the last term changed, by typing on, or nothing did).
+    keep_fuzzy: bool,
     limit: usize,
     keep: KeepFn<'a>,
     cancel: Cancel<'a>,
@@ -286,6 +293,8 @@ impl SearchIndex {
             _ if last_term.kind == Kind::Fuzzy => Last::Fuzzy(&last_term.text),
             _ => Last::Other(last_term),
         };
+        let keep_fuzzy =
+            within.is_some() && check.is_empty() && matches!(last, Last::Holds | Last::Extends(_));
         let work = self.split(within.map(|(_, m)| m));
         out.reset(work.len());
         let pass = if work.len() == 1 {
@@ -293,6 +302,7 @@ impl SearchIndex {
                 q,
                 check,
                 last,
+                keep_fuzzy,
                 limit,
                 keep,
                 cancel,
@@ -316,6 +326,7 @@ impl SearchIndex {
                                 q,
                                 check,
                                 last,
+                                keep_fuzzy,
                                 limit,
                                 keep,
                                 cancel: stop,
@@ -329,6 +340,7 @@ impl SearchIndex {
                     q,
                     check,
                     last,
+                    keep_fuzzy,
                     limit,
                     keep,
                     cancel: &stop,
@@ -486,9 +498,11 @@ impl SearchIndex {
             if m & mask != mask {
                 continue;
             }
+            let was_fuzzy = t.resume & WAS_FUZZY != 0;
+            let from = (t.resume & !WAS_FUZZY) as usize;
             let resume = match job.last {
-                Last::Holds => Some(t.resume as usize),
-                Last::Extends(tail) => greedy_end(tail, text, t.resume as usize),
+                Last::Holds => Some(from),
+                Last::Extends(tail) => greedy_end(tail, text, from),
                 Last::Fuzzy(term) => greedy_end(term, text, 0),
                 Last::Other(term) => term.matches(text).then_some(0),
             };
@@ -512,10 +526,10 @@ impl SearchIndex {
                 }
             }
             // No term's first letter starting a word: neither exact nor word start.
-            let (tier, sub) = if wm & word_mask == word_mask {
-                classify(text, q)
-            } else {
+            let (tier, sub) = if wm & word_mask != word_mask || (job.keep_fuzzy && was_fuzzy) {
                 (TIER_FUZZY, 0)
+            } else {
+                classify(text, q)
             };
             let rank = rank_of(tier, m & WEAK_BIT != 0);
             let score = score_of(rank, if tier == TIER_FUZZY { 0 } else { sub });
@@ -538,7 +552,9 @@ impl SearchIndex {
                     });
                 }
             }
-            out.push(t, resume as u32);
+            // Texts over 2 GiB cannot be indexed, so the position fits in 31 bits.
+            let flag = if tier == TIER_FUZZY { WAS_FUZZY } else { 0 };
+            out.push(t, (resume as u32 & !WAS_FUZZY) | flag);
         }
         Some(())
     }

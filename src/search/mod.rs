@@ -217,7 +217,7 @@ impl SearchIndex {
         let before = self.folded.len();
         fold_into(text, &mut self.folded, None);
         // Offsets are 32-bit: texts past 4 GiB of folded names are left out, as are
-        // aliases past the billionth of one entity.
+        // aliases past the billionth of one entity and names over 2 GiB.
         let index_ok = match field {
             MatchedField::Name => true,
             MatchedField::Alias(i) | MatchedField::WeakAlias(i) => i <= FIELD_INDEX,
@@ -226,7 +226,9 @@ impl SearchIndex {
             self.folded.truncate(before);
             return;
         };
-        if !index_ok || self.owners.len() >= u32::MAX as usize - 1 {
+        // Positions inside one text must fit in 31 bits (see `engine`).
+        let too_long = self.folded.len() - before > i32::MAX as usize;
+        if !index_ok || too_long || self.owners.len() >= u32::MAX as usize - 1 {
             self.folded.truncate(before);
             return;
         }

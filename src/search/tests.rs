@@ -364,7 +364,7 @@ fn query_strategy() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn engine_equals_the_naive_scan(q in query_strategy(), limit in 1usize..60, modulo in 1u32..4) {
