@@ -26,6 +26,15 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub data: Option<PathBuf>,
 
+    /// Open the explorer on this entity: an id, or a name or alias to search for
+    #[arg(long, value_name = "QUERY")]
+    pub focus: Option<String>,
+
+    /// Key map to merge over the defaults [default: keymap.ron in the user config
+    /// folder, e.g. ~/.config/ties/keymap.ron]
+    #[arg(long, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -92,14 +101,22 @@ pub enum CliError {
     Write(#[from] WriteError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Tui(#[from] crate::tui::TuiError),
+    #[error("key map: {0}")]
+    KeyMap(#[from] crate::tui::keymap::KeyMapError),
+    /// Stopped by a signal; the terminal has been restored.
+    #[error("stopped by signal {0}")]
+    Signal(i32),
 }
 
 impl CliError {
     /// 2 for bad input (data, arguments), 1 for anything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Load(_) | CliError::Usage(_) => 2,
-            CliError::Write(_) | CliError::Io(_) => 1,
+            CliError::Load(_) | CliError::Usage(_) | CliError::KeyMap(_) => 2,
+            CliError::Write(_) | CliError::Io(_) | CliError::Tui(_) => 1,
+            CliError::Signal(sig) => (128 + sig).clamp(0, 255) as u8,
         }
     }
 }
@@ -110,6 +127,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e @ CliError::Signal(_)) => ExitCode::from(e.exit_code()),
         Err(e) => {
             let msg = e.to_string();
             eprintln!("ties: {}", msg.trim_end());
@@ -129,19 +147,32 @@ pub fn load_graph(data: Option<&std::path::Path>) -> Result<Graph, LoadError> {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let graph = load_graph(cli.data.as_deref())?;
     match cli.command {
-        None => placeholder(&graph),
+        None => explore(graph, cli.focus.as_deref(), cli.keymap.as_deref()),
         Some(Command::Check) => check(&graph),
         Some(Command::Export(args)) => export_cmd(&graph, &args),
     }
 }
 
-fn placeholder(graph: &Graph) -> Result<(), CliError> {
-    println!(
-        "ties: loaded {} entities and {} relations; the explorer is not built yet",
-        graph.node_count(),
-        graph.edge_count()
-    );
-    Ok(())
+fn explore(
+    graph: Graph,
+    focus: Option<&str>,
+    keymap: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    let keymap = match keymap {
+        Some(path) if !path.exists() => {
+            return Err(CliError::Usage(format!(
+                "key map {} does not exist",
+                path.display()
+            )));
+        }
+        Some(path) => crate::tui::KeyMap::load(Some(path))?,
+        None => crate::tui::KeyMap::load(crate::tui::keymap::user_keymap_path().as_deref())?,
+    };
+    let focus = focus.map(|q| resolve_focus(&graph, q)).transpose()?;
+    match crate::tui::run(graph, focus, keymap)? {
+        crate::tui::Ending::Quit => Ok(()),
+        crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
+    }
 }
 
 /// Counts of each kind, most common first, then by name.

@@ -6,6 +6,8 @@ pub mod export;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod search;
+pub mod tui;
 pub mod view;
 
 pub use graph::Graph;
