@@ -338,11 +338,7 @@ impl App {
                 s.input.clear();
                 self.run_search();
             }
-            Action::Down => {
-                if s.selected + 1 < s.hits.len() {
-                    s.selected += 1;
-                }
-            }
+            Action::Down if s.selected + 1 < s.hits.len() => s.selected += 1,
             Action::Up => s.selected = s.selected.saturating_sub(1),
             Action::Submit => match s.hits.get(s.selected) {
                 Some(hit) => {
