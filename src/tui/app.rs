@@ -376,7 +376,7 @@ impl App {
                     self.popup = Popup::None;
                     self.filter.window = window;
                     self.refresh_lists();
-                    self.set_status(format!("dates: {window}"), false);
+                    self.set_status("date filter set", false);
                 }
                 Err(e) => {
                     let msg = e.to_string();

@@ -48,12 +48,15 @@ pub fn draw(app: &App, frame: &mut Frame) {
 
 fn draw_main(app: &App, frame: &mut Frame, area: Rect) {
     if area.width >= 90 {
-        let [left, mid, right] = Layout::horizontal([
-            Constraint::Percentage(34),
-            Constraint::Percentage(32),
-            Constraint::Percentage(34),
-        ])
-        .areas(area);
+        // An empty list gets a narrow column; the other takes the room.
+        let empty_in = app.list(Pane::Incoming).ties.is_empty();
+        let empty_out = app.list(Pane::Outgoing).ties.is_empty();
+        let widths = match (empty_in, empty_out) {
+            (true, false) => [18, 34, 48],
+            (false, true) => [48, 34, 18],
+            _ => [34, 32, 34],
+        };
+        let [left, mid, right] = Layout::horizontal(widths.map(Constraint::Percentage)).areas(area);
         draw_list(app, Pane::Incoming, frame, left);
         draw_card(app, frame, mid);
         draw_list(app, Pane::Outgoing, frame, right);
