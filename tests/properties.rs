@@ -185,9 +185,7 @@ fn date_filter_never_keeps_anything_outside_the_window() {
             };
             let sub = subgraph(&g, None, 1, Reach::Both, &filter);
             let inside = |date: Option<PartialDate>, until: Option<PartialDate>| {
-                let Some(d) = date.or(until) else {
-                    return None;
-                };
+                let d = date.or(until)?;
                 let start = bounds(d).0;
                 let end = bounds(until.unwrap_or(d)).1.max(bounds(d).1);
                 let after = w.from.is_none_or(|f| end >= bounds(f).0);
