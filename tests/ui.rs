@@ -198,3 +198,46 @@ fn long_lists_scroll_to_keep_the_selection_visible() {
     assert!(s.contains("Memorandum on su"), "{s}");
     assert!(!s.contains("Radarom! campaign"), "{s}");
 }
+
+#[test]
+fn export_writes_the_view_and_asks_before_overwriting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on("umerov");
+    app.update(Action::DateFilter);
+    run(&mut app, typed("2024-11"));
+    app.update(Action::Submit);
+    app.update(Action::Export);
+    let s = screen(&app, 100, 20);
+    assert!(s.contains("ties-umerov-2024-11.json"), "{s}");
+    app.update(Action::NextFormat);
+    assert!(screen(&app, 100, 20).contains("ties-umerov-2024-11.ron"));
+    let path = dir.path().join("view.ron");
+    app.update(Action::ClearInput);
+    run(&mut app, typed(path.to_str().unwrap()));
+    app.update(Action::Submit);
+    let s = screen(&app, 160, 20);
+    assert!(s.contains("exported 3 entities, 2 relations"), "{s}");
+    // The file is the view: Umerov, the memorandum he signed in November 2024, and
+    // (undated relations being shown) his office in Ukraine.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let back = ties::load::load_texts(vec![("view.ron".into(), text.clone())]).unwrap();
+    assert_eq!(back.node_count(), 3);
+    for id in ["umerov", "mou", "ukraine"] {
+        assert!(back.find(id).is_some(), "{id}");
+    }
+    // Exporting again to the same file asks first, then overwrites on a second Enter.
+    app.update(Action::Export);
+    app.update(Action::NextFormat);
+    app.update(Action::ClearInput);
+    run(&mut app, typed(path.to_str().unwrap()));
+    app.update(Action::Submit);
+    let s = screen(&app, 160, 20);
+    assert!(s.contains("Enter again to overwrite"), "{s}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    app.update(Action::Submit);
+    assert!(screen(&app, 160, 20).contains("exported"));
+    // Esc cancels without writing.
+    app.update(Action::Export);
+    app.update(Action::Close);
+    assert!(screen(&app, 160, 20).contains("export cancelled"));
+}

@@ -37,6 +37,12 @@ pub enum Action {
     ClearDateFilter,
     /// Show or hide relations that have no date.
     ToggleUndated,
+    /// Export what is on screen (asks for format and file).
+    Export,
+    /// Next export format.
+    NextFormat,
+    /// Previous export format.
+    PreviousFormat,
     /// Show the keys.
     Help,
     /// Close the popup.
@@ -74,6 +80,9 @@ impl Action {
             Action::DateFilter => "filter by date",
             Action::ClearDateFilter => "clear the date filter",
             Action::ToggleUndated => "show / hide undated relations",
+            Action::Export => "export the current view",
+            Action::NextFormat => "next format",
+            Action::PreviousFormat => "previous format",
             Action::Help => "this help",
             Action::Close => "close",
             Action::Submit => "accept",

@@ -7,10 +7,11 @@ use petgraph::Direction;
 
 use super::action::Action;
 use super::keymap::{KeyMap, Mode};
+use crate::export::{self, Format, WriteError};
 use crate::graph::{Graph, NodeIx, Tie};
 use crate::model::DateWindow;
 use crate::search::{Hit, SearchIndex};
-use crate::view::Filter;
+use crate::view::{self, Filter, Reach, Subgraph};
 
 /// Most search results shown at once.
 pub const SEARCH_LIMIT: usize = 50;
@@ -55,6 +56,18 @@ pub struct Prompt {
     pub error: Option<String>,
 }
 
+/// The export popup: a format, a path, and whether an overwrite was confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportPrompt {
+    pub format: Format,
+    pub path: String,
+    /// The user changed the path, so a format change keeps it.
+    pub edited: bool,
+    /// The file exists and the user was asked to confirm.
+    pub confirm: bool,
+    pub error: Option<String>,
+}
+
 /// What covers the main screen, if anything.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Popup {
@@ -62,6 +75,7 @@ pub enum Popup {
     None,
     Search(SearchPopup),
     DateFilter(Prompt),
+    Export(ExportPrompt),
     Help {
         scroll: usize,
     },
@@ -149,6 +163,7 @@ impl App {
             Popup::None => Mode::Browse,
             Popup::Search(_) => Mode::Search,
             Popup::DateFilter(_) => Mode::Prompt,
+            Popup::Export(_) => Mode::Export,
             Popup::Help { .. } => Mode::Help,
         }
     }
@@ -253,6 +268,7 @@ impl App {
             Mode::Browse => self.update_browse(action),
             Mode::Search => self.update_search(action),
             Mode::Prompt => self.update_prompt(action),
+            Mode::Export => self.update_export(action),
             Mode::Help => self.update_help(action),
         }
     }
@@ -314,6 +330,16 @@ impl App {
                     "shown"
                 };
                 self.set_status(format!("undated relations {state}"), false);
+            }
+            Action::Export => {
+                let format = Format::Json;
+                self.popup = Popup::Export(ExportPrompt {
+                    format,
+                    path: self.default_export_name(format),
+                    edited: false,
+                    confirm: false,
+                    error: None,
+                });
             }
             Action::Help => self.popup = Popup::Help { scroll: 0 },
             Action::Close => self.status = None,
@@ -386,6 +412,122 @@ impl App {
             },
             Action::Close => self.popup = Popup::None,
             _ => {}
+        }
+    }
+
+    /// What is on screen as a view: the focus, its relations both ways, the filter.
+    pub fn current_view(&self) -> Subgraph {
+        view::subgraph(&self.graph, Some(self.focus), 1, Reach::Both, &self.filter)
+    }
+
+    /// `ties-<focus id>[-<window>].<ext>` in the current folder.
+    pub fn default_export_name(&self, format: Format) -> String {
+        let mut name = format!("ties-{}", self.graph.entity(self.focus).id);
+        if !self.filter.window.is_all() {
+            let w = self.filter.window.to_string().replace("..", "_to_");
+            name.push('-');
+            name.push_str(w.trim_matches('_'));
+        }
+        let name: String = name
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("{name}.{}", format.extension())
+    }
+
+    fn update_export(&mut self, action: Action) {
+        let Popup::Export(p) = &mut self.popup else {
+            return;
+        };
+        let formats = <Format as clap::ValueEnum>::value_variants();
+        let step = |p: &mut ExportPrompt, by: isize| {
+            let i = formats.iter().position(|f| *f == p.format).unwrap_or(0) as isize;
+            p.format = formats[(i + by).rem_euclid(formats.len() as isize) as usize];
+            p.confirm = false;
+        };
+        match action {
+            Action::NextFormat => step(p, 1),
+            Action::PreviousFormat => step(p, -1),
+            Action::Type(c) => {
+                p.path.push(c);
+                p.edited = true;
+                p.confirm = false;
+            }
+            Action::DeleteChar => {
+                p.path.pop();
+                p.edited = true;
+                p.confirm = false;
+            }
+            Action::ClearInput => {
+                p.path.clear();
+                p.edited = true;
+                p.confirm = false;
+            }
+            Action::Submit => self.submit_export(),
+            Action::Close => {
+                self.popup = Popup::None;
+                self.set_status("export cancelled", false);
+            }
+            _ => {}
+        }
+        let fresh = match &self.popup {
+            Popup::Export(p) if !p.edited => Some(self.default_export_name(p.format)),
+            _ => None,
+        };
+        if let (Popup::Export(p), Some(name)) = (&mut self.popup, fresh) {
+            p.path = name;
+        }
+    }
+
+    fn submit_export(&mut self) {
+        let Popup::Export(p) = &mut self.popup else {
+            return;
+        };
+        let path = std::path::PathBuf::from(p.path.trim());
+        if p.path.trim().is_empty() {
+            p.error = Some("type a file name".into());
+            return;
+        }
+        if path.exists() && !p.confirm {
+            p.confirm = true;
+            p.error = Some(format!(
+                "{} exists: Enter again to overwrite it, Esc to cancel",
+                path.display()
+            ));
+            return;
+        }
+        let (format, force) = (p.format, p.confirm);
+        let sub = self.current_view();
+        let text = export::render(&self.graph, &sub, format);
+        match export::write_atomic(&path, text.as_bytes(), force) {
+            Ok(()) => {
+                self.popup = Popup::None;
+                self.set_status(
+                    format!(
+                        "exported {} entities, {} relations to {}",
+                        sub.nodes.len(),
+                        sub.edges.len(),
+                        path.display()
+                    ),
+                    false,
+                );
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                if let (Popup::Export(p), WriteError::Exists(_)) = (&mut self.popup, &e) {
+                    p.confirm = true;
+                }
+                if let Popup::Export(p) = &mut self.popup {
+                    p.error = Some(msg.clone());
+                }
+                self.set_status(msg, true);
+            }
         }
     }
 

@@ -19,24 +19,32 @@ pub enum Mode {
     Browse,
     Search,
     Prompt,
+    Export,
     Help,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 4] = [Mode::Browse, Mode::Search, Mode::Prompt, Mode::Help];
+    pub const ALL: [Mode; 5] = [
+        Mode::Browse,
+        Mode::Search,
+        Mode::Prompt,
+        Mode::Export,
+        Mode::Help,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Mode::Browse => "browse",
             Mode::Search => "search",
             Mode::Prompt => "prompt",
+            Mode::Export => "export",
             Mode::Help => "help",
         }
     }
 
     /// Text-entry modes type unbound characters.
     pub fn is_text(self) -> bool {
-        matches!(self, Mode::Search | Mode::Prompt)
+        matches!(self, Mode::Search | Mode::Prompt | Mode::Export)
     }
 }
 
@@ -155,6 +163,8 @@ struct KeyMapFile {
     #[serde(default)]
     prompt: BTreeMap<Action, Vec<String>>,
     #[serde(default)]
+    export: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
     help: BTreeMap<Action, Vec<String>>,
 }
 
@@ -164,6 +174,7 @@ impl KeyMapFile {
             Mode::Browse => &self.browse,
             Mode::Search => &self.search,
             Mode::Prompt => &self.prompt,
+            Mode::Export => &self.export,
             Mode::Help => &self.help,
         }
     }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::action::Action;
-use super::app::{App, Pane, PaneList, Popup, Prompt, SearchPopup};
+use super::app::{App, ExportPrompt, Pane, PaneList, Popup, Prompt, SearchPopup};
 use super::keymap::Mode;
 use crate::graph::{Graph, NodeIx, Tie};
 use crate::model::PartialDate;
@@ -42,6 +42,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Popup::None => {}
         Popup::Search(s) => draw_search(app, s, frame, main),
         Popup::DateFilter(p) => draw_date_prompt(p, frame, main),
+        Popup::Export(p) => draw_export(p, frame, main),
         Popup::Help { scroll } => draw_help(app, *scroll, frame, main),
     }
 }
@@ -511,6 +512,48 @@ fn draw_date_prompt(p: &Prompt, frame: &mut Frame, area: Rect) {
     );
 }
 
+fn draw_export(p: &ExportPrompt, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, 60, 0, 30, 7);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(" export this view ")
+        .border_style(Style::new().fg(Color::Green));
+    let formats = <crate::export::Format as clap::ValueEnum>::value_variants();
+    let mut fmt_spans = vec![Span::styled("format ", DIM)];
+    for f in formats {
+        let name = f.extension();
+        if *f == p.format {
+            fmt_spans.push(Span::styled(
+                format!("[{name}]"),
+                Style::new().fg(Color::Green).bold(),
+            ));
+        } else {
+            fmt_spans.push(Span::styled(format!(" {name} "), DIM));
+        }
+    }
+    fmt_spans.push(Span::styled("  (tab)", DIM));
+    let mut lines = vec![
+        Line::from(fmt_spans),
+        Line::from(vec![
+            Span::styled("file > ", DIM),
+            Span::raw(p.path.clone()),
+            Span::styled("▏", DIM),
+        ]),
+    ];
+    if let Some(e) = &p.error {
+        let style = if p.confirm {
+            Style::new().fg(Color::Yellow)
+        } else {
+            Style::new().fg(Color::Red)
+        };
+        lines.push(Line::from(Span::styled(e.clone(), style)));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        rect,
+    );
+}
+
 fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 70, 90, 30, 5);
     frame.render_widget(Clear, rect);
@@ -522,6 +565,7 @@ fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
         (Mode::Browse, "Browsing"),
         (Mode::Search, "Search popup"),
         (Mode::Prompt, "Date prompt"),
+        (Mode::Export, "Export popup"),
         (Mode::Help, "This help"),
     ] {
         if !lines.is_empty() {
