@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod export;
+pub mod r#gen;
 pub mod graph;
 pub mod load;
 pub mod model;

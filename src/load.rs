@@ -249,6 +249,23 @@ pub fn load_texts(texts: Vec<(String, String)>) -> Result<Graph, LoadError> {
     }
 }
 
+/// Validates records that were not read from a file (generated ones, for example)
+/// as one graph. Problems name `name` as their file, without line numbers.
+pub fn load_records(name: &str, file: GraphFile) -> Result<Graph, LoadError> {
+    let parsed = [Parsed {
+        name: name.to_string(),
+        text: String::new(),
+        file,
+    }];
+    let mut problems = Vec::new();
+    let graph = build(&parsed, &mut problems);
+    if problems.is_empty() {
+        Ok(graph)
+    } else {
+        Err(LoadError { problems })
+    }
+}
+
 /// Parses one file's text into records.
 pub fn parse_text(text: &str) -> Result<GraphFile, (ProblemKind, Option<(usize, usize)>)> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
