@@ -423,7 +423,7 @@ mod tests {
 
     #[test]
     fn ordering_is_chronological_then_coarse_first() {
-        let mut v = vec![d("2024-11-23"), d("2024"), d("2024-11"), d("2023-12-31")];
+        let mut v = [d("2024-11-23"), d("2024"), d("2024-11"), d("2023-12-31")];
         v.sort();
         let s: Vec<String> = v.iter().map(|x| x.to_string()).collect();
         assert_eq!(s, ["2023-12-31", "2024", "2024-11", "2024-11-23"]);
