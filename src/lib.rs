@@ -6,6 +6,7 @@ pub mod export;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod path;
 pub mod view;
 
 pub use graph::Graph;
