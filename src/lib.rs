@@ -9,5 +9,6 @@ pub mod model;
 pub mod path;
 pub mod timeline;
 pub mod view;
+pub mod view_file;
 
 pub use graph::Graph;
