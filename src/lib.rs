@@ -7,6 +7,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod path;
+pub mod report;
 pub mod timeline;
 pub mod view;
 pub mod view_file;
