@@ -143,7 +143,13 @@ fn timeline_is_in_date_order_and_windowed() {
     let nov4: Vec<&str> = text
         .lines()
         .filter(|l| l.starts_with("2024-11-04"))
-        .map(|l| l.split("  ").filter(|c| !c.is_empty()).nth(2).unwrap().trim())
+        .map(|l| {
+            l.split("  ")
+                .filter(|c| !c.is_empty())
+                .nth(2)
+                .unwrap()
+                .trim()
+        })
         .collect();
     assert!(nov4.len() > 3);
     assert!(nov4.is_sorted(), "{nov4:#?}");
