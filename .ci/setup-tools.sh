@@ -1,17 +1,40 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond the Rust toolchain, only when missing:
-# tmux (end-to-end tests in a real terminal). Idempotent; safe to run again.
+# Installs the outside tools the tests need, only when missing:
+#   - tmux and pgrep (tests/e2e_tmux.rs drives the real binary in a terminal);
+#   - Graphviz `dot` (tests/export_tools.rs renders every DOT export with `dot -Tsvg`);
+#   - a Python virtual environment `.venv-tools` holding networkx (reads GraphML
+#     exports through tests/tools/check_graphml.py).
+# Safe to run again: it only installs what is missing. CI runs it, then the tests
+# with TIES_REQUIRE_TOOLS=1 so that a missing tool fails them instead of skipping.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-need_apt=()
-command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
-command -v pgrep >/dev/null 2>&1 || need_apt+=(procps)
-
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "setup-tools: installing ${need_apt[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+need=()
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v pgrep >/dev/null 2>&1 || need+=(procps)
+if [ ${#need[@]} -gt 0 ]; then
+    if command -v apt-get >/dev/null 2>&1; then
+        sudo=""
+        if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+    elif command -v brew >/dev/null 2>&1; then
+        brew install graphviz tmux
+    else
+        echo "setup-tools: cannot install Graphviz here; install ${need[*]}" >&2
+        exit 1
+    fi
 fi
+
+python="${PYTHON:-python3}"
+if [ ! -x .venv-tools/bin/python ]; then
+    "$python" -m venv .venv-tools
+fi
+if ! .venv-tools/bin/python -c 'import networkx' >/dev/null 2>&1; then
+    .venv-tools/bin/python -m pip install --quiet --disable-pip-version-check 'networkx>=3,<4'
+fi
+
+dot -V
+tmux -V
+.venv-tools/bin/python -c 'import networkx; print("networkx", networkx.__version__)'

@@ -772,10 +772,10 @@ fn person(r: &mut Rng) -> (String, Vec<String>) {
 
 fn surname(r: &mut Rng) -> &'static str {
     match r.below(4) {
-        0 => *r.pick(LT_MALE_SURNAMES),
+        0 => LT_MALE_SURNAMES[r.below(LT_MALE_SURNAMES.len())],
         1 => r.pick(UA_SURNAMES).0,
-        2 => *r.pick(NORDIC_SURNAMES),
-        _ => *r.pick(PL_SURNAMES),
+        2 => NORDIC_SURNAMES[r.below(NORDIC_SURNAMES.len())],
+        _ => PL_SURNAMES[r.below(PL_SURNAMES.len())],
     }
 }
 

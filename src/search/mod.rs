@@ -905,7 +905,7 @@ pub fn naive_search(
                 }
             }
             if let Some(b) = entity_best
-                && !(!q.negative.is_empty() && index.excluded(node, &q))
+                && (q.negative.is_empty() || !index.excluded(node, &q))
                 && keep(NodeIx::new(node as usize))
             {
                 best.push(b);

@@ -157,6 +157,12 @@ impl App {
         Some(app)
     }
 
+    /// Replaces the filter (a saved view's, at start).
+    pub fn set_filter(&mut self, filter: Filter) {
+        self.filter = filter;
+        self.refresh_lists();
+    }
+
     /// The key-map mode the app is in.
     pub fn mode(&self) -> Mode {
         match self.popup {

@@ -93,13 +93,19 @@ fn install_panic_hook() {
 
 /// Runs the explorer on `graph` until the user quits or a signal arrives. The
 /// terminal is restored on every exit path, including panics.
-pub fn run(graph: Graph, focus: Option<NodeIx>, keymap: KeyMap) -> Result<Ending, TuiError> {
+pub fn run(
+    graph: Graph,
+    focus: Option<NodeIx>,
+    filter: crate::view::Filter,
+    keymap: KeyMap,
+) -> Result<Ending, TuiError> {
     if !io::stdout().is_terminal() {
         return Err(TuiError::NotATerminal);
     }
     let graph = Arc::new(graph);
     let index = Arc::new(SearchIndex::build(&graph));
     let mut app = App::new(graph, index, keymap, focus).ok_or(TuiError::EmptyGraph)?;
+    app.set_filter(filter);
 
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [
