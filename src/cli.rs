@@ -34,6 +34,15 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub view: Option<PathBuf>,
 
+    /// Open the explorer on this entity: an id, or a name or alias to search for
+    #[arg(long, value_name = "QUERY")]
+    pub focus: Option<String>,
+
+    /// Key map to merge over the defaults [default: keymap.ron in the user config
+    /// folder, e.g. ~/.config/ties/keymap.ron]
+    #[arg(long, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -170,6 +179,13 @@ pub enum CliError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]
+    Tui(#[from] crate::tui::TuiError),
+    #[error("key map: {0}")]
+    KeyMap(#[from] crate::tui::keymap::KeyMapError),
+    /// Stopped by a signal; the terminal has been restored.
+    #[error("stopped by signal {0}")]
+    Signal(i32),
+    #[error("{0}")]
     ViewFile(#[from] ViewFileError),
     /// The command ran but found nothing (no connection, say).
     #[error("{0}")]
@@ -186,8 +202,12 @@ impl CliError {
     /// 2 for bad input (data, arguments), 1 for anything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Load(_) | CliError::Usage(_) | CliError::ViewFile(_) => 2,
-            CliError::Write(_) | CliError::Io(_) | CliError::NotFound(_) => 1,
+            CliError::Load(_)
+            | CliError::Usage(_)
+            | CliError::KeyMap(_)
+            | CliError::ViewFile(_) => 2,
+            CliError::Write(_) | CliError::Io(_) | CliError::Tui(_) | CliError::NotFound(_) => 1,
+            CliError::Signal(sig) => (128 + sig).clamp(0, 255) as u8,
         }
     }
 }
@@ -198,6 +218,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e @ CliError::Signal(_)) => ExitCode::from(e.exit_code()),
         Err(e) => {
             let msg = e.to_string();
             eprintln!("ties: {}", msg.trim_end());
@@ -218,7 +239,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let graph = load_graph(cli.data.as_deref())?;
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     match &cli.command {
-        None => placeholder(&graph),
+        None => explore(graph, cli.focus.as_deref(), cli.keymap.as_deref()),
         Some(Command::Check) => check(&graph),
         Some(Command::Export(args)) => export_cmd(&graph, spec()?.as_ref(), args),
         Some(Command::Path(args)) => path_cmd(&graph, spec()?.as_ref(), args),
@@ -227,13 +248,26 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn placeholder(graph: &Graph) -> Result<(), CliError> {
-    println!(
-        "ties: loaded {} entities and {} relations; the explorer is not built yet",
-        graph.node_count(),
-        graph.edge_count()
-    );
-    Ok(())
+fn explore(
+    graph: Graph,
+    focus: Option<&str>,
+    keymap: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    let keymap = match keymap {
+        Some(path) if !path.exists() => {
+            return Err(CliError::Usage(format!(
+                "key map {} does not exist",
+                path.display()
+            )));
+        }
+        Some(path) => crate::tui::KeyMap::load(Some(path))?,
+        None => crate::tui::KeyMap::load(crate::tui::keymap::user_keymap_path().as_deref())?,
+    };
+    let focus = focus.map(|q| resolve_focus(&graph, q)).transpose()?;
+    match crate::tui::run(graph, focus, keymap)? {
+        crate::tui::Ending::Quit => Ok(()),
+        crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
+    }
 }
 
 /// Counts of each kind, most common first, then by name.

@@ -8,7 +8,9 @@ pub mod load;
 pub mod model;
 pub mod path;
 pub mod report;
+pub mod search;
 pub mod timeline;
+pub mod tui;
 pub mod view;
 pub mod view_file;
 

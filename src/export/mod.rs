@@ -111,9 +111,13 @@ pub enum WriteError {
 /// place, so a reader never sees half a file and a failure leaves nothing behind.
 /// Refuses to replace an existing file unless `force`.
 pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
-    let io = |source| WriteError::Io {
+    // Temporary-file errors name the temporary path; the user only knows theirs.
+    let io = |source: std::io::Error| WriteError::Io {
         path: path.to_path_buf(),
-        source,
+        source: match source.to_string().split_once(" at path ") {
+            Some((msg, _)) => std::io::Error::new(source.kind(), msg.to_string()),
+            None => source,
+        },
     };
     if !force && path.exists() {
         return Err(WriteError::Exists(path.to_path_buf()));
