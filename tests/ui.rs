@@ -241,3 +241,64 @@ fn export_writes_the_view_and_asks_before_overwriting() {
     app.update(Action::Close);
     assert!(screen(&app, 160, 20).contains("export cancelled"));
 }
+
+#[test]
+fn timeline_lists_dated_things_in_order_and_enter_jumps() {
+    let mut app = app_on("lithuania");
+    app.update(Action::Timeline);
+    let s = screen(&app, 120, 20);
+    insta::assert_snapshot!("lithuania_timeline", s);
+    let first = s.find("2024-11-23").expect("the memorandum date");
+    let later = s.find("2025-02").expect("the campaign dates");
+    assert!(first < later, "not in date order:\n{s}");
+    // Walk down to the campaign and go there; the list stays open for more.
+    let target = app.graph.find("radarom").unwrap();
+    while let ties::tui::app::Popup::List(l) = &app.popup {
+        if l.rows[l.selected].1 == target {
+            break;
+        }
+        let before = l.selected;
+        app.update(Action::Down);
+        if let ties::tui::app::Popup::List(l) = &app.popup {
+            assert!(l.selected > before, "campaign not in the timeline");
+        }
+    }
+    app.update(Action::Submit);
+    assert_eq!(app.focus, target);
+    app.update(Action::Close);
+    assert_eq!(app.mode(), ties::tui::keymap::Mode::Browse);
+}
+
+#[test]
+fn path_from_the_focus_can_be_walked() {
+    let mut app = app_on("kasciunas");
+    app.update(Action::Path);
+    run(&mut app, typed("palyanytsia"));
+    app.update(Action::Submit);
+    let s = screen(&app, 120, 20);
+    assert!(s.contains("path to Palianytsia: 3 hops"), "{s}");
+    assert!(
+        s.contains("Laurynas Kasčiūnas —holds office→ Lithuania"),
+        "{s}"
+    );
+    assert!(s.contains("First tranche —finances→ Palianytsia"), "{s}");
+    // Enter on each step walks the path.
+    for _ in 0..3 {
+        app.update(Action::Down);
+        app.update(Action::Submit);
+    }
+    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "palianytsia");
+    app.update(Action::Close);
+    // No connection within the date window: a clear message, no popup.
+    app.update(Action::DateFilter);
+    run(&mut app, typed("2025"));
+    app.update(Action::Submit);
+    app.update(Action::Path);
+    run(&mut app, typed("kasciunas"));
+    app.update(Action::Submit);
+    let s = screen(&app, 160, 20);
+    assert!(
+        s.contains("no connection between Palianytsia and Laurynas Kasčiūnas"),
+        "{s}"
+    );
+}

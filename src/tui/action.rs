@@ -39,6 +39,10 @@ pub enum Action {
     ToggleUndated,
     /// Export what is on screen (asks for format and file).
     Export,
+    /// Dated relations and events of the view, in date order.
+    Timeline,
+    /// Shortest connection from the focus to an entity picked by search.
+    Path,
     /// Next export format.
     NextFormat,
     /// Previous export format.
@@ -81,6 +85,8 @@ impl Action {
             Action::ClearDateFilter => "clear the date filter",
             Action::ToggleUndated => "show / hide undated relations",
             Action::Export => "export the current view",
+            Action::Timeline => "timeline of this view",
+            Action::Path => "path from here to…",
             Action::NextFormat => "next format",
             Action::PreviousFormat => "previous format",
             Action::Help => "this help",

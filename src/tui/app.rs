@@ -47,6 +47,17 @@ pub struct SearchPopup {
     pub input: String,
     pub hits: Vec<Hit>,
     pub selected: usize,
+    /// Picking a target for a path from the focus, rather than jumping.
+    pub for_path: bool,
+}
+
+/// A list of lines, each leading to an entity: the timeline, or a path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPopup {
+    pub title: String,
+    /// (text, entity Enter goes to)
+    pub rows: Vec<(String, NodeIx)>,
+    pub selected: usize,
 }
 
 /// A one-line text prompt (the date filter).
@@ -76,6 +87,7 @@ pub enum Popup {
     Search(SearchPopup),
     DateFilter(Prompt),
     Export(ExportPrompt),
+    List(ListPopup),
     Help {
         scroll: usize,
     },
@@ -170,6 +182,7 @@ impl App {
             Popup::Search(_) => Mode::Search,
             Popup::DateFilter(_) => Mode::Prompt,
             Popup::Export(_) => Mode::Export,
+            Popup::List(_) => Mode::List,
             Popup::Help { .. } => Mode::Help,
         }
     }
@@ -275,6 +288,7 @@ impl App {
             Mode::Search => self.update_search(action),
             Mode::Prompt => self.update_prompt(action),
             Mode::Export => self.update_export(action),
+            Mode::List => self.update_list(action),
             Mode::Help => self.update_help(action),
         }
     }
@@ -347,6 +361,37 @@ impl App {
                     error: None,
                 });
             }
+            Action::Timeline => {
+                let items = crate::timeline::timeline(&self.graph, &self.current_view());
+                if items.is_empty() {
+                    self.set_status("nothing dated in this view", false);
+                } else {
+                    let rows = items
+                        .iter()
+                        .map(|i| {
+                            let text = format!(
+                                "{}  {}  {}",
+                                i.when(&self.graph),
+                                i.what(&self.graph),
+                                i.who(&self.graph)
+                            );
+                            (text, i.node)
+                        })
+                        .collect();
+                    self.popup = Popup::List(ListPopup {
+                        title: format!("timeline: {} dated", items.len()),
+                        rows,
+                        selected: 0,
+                    });
+                }
+            }
+            Action::Path => {
+                self.status = None;
+                self.popup = Popup::Search(SearchPopup {
+                    for_path: true,
+                    ..SearchPopup::default()
+                });
+            }
             Action::Help => self.popup = Popup::Help { scroll: 0 },
             Action::Close => self.status = None,
             _ => {}
@@ -373,6 +418,10 @@ impl App {
             Action::Down if s.selected + 1 < s.hits.len() => s.selected += 1,
             Action::Up => s.selected = s.selected.saturating_sub(1),
             Action::Submit => match s.hits.get(s.selected) {
+                Some(hit) if s.for_path => {
+                    let node = hit.node;
+                    self.show_path(node);
+                }
                 Some(hit) => {
                     let node = hit.node;
                     self.popup = Popup::None;
@@ -534,6 +583,61 @@ impl App {
                 }
                 self.set_status(msg, true);
             }
+        }
+    }
+
+    /// Most hops a path from the explorer may take.
+    pub const PATH_HOPS: usize = 6;
+
+    fn show_path(&mut self, target: NodeIx) {
+        let g = &self.graph;
+        let paths =
+            crate::path::shortest_paths(g, self.focus, target, Self::PATH_HOPS, &self.filter, 1);
+        let (from, to) = (
+            g.entity(self.focus).name.clone(),
+            g.entity(target).name.clone(),
+        );
+        match paths.first() {
+            None => {
+                self.popup = Popup::None;
+                self.set_status(
+                    format!(
+                        "no connection between {from} and {to} within {} hops",
+                        Self::PATH_HOPS
+                    ),
+                    true,
+                );
+            }
+            Some(steps) => {
+                let mut rows = vec![(from.to_string(), self.focus)];
+                for step in steps {
+                    let next = if step.forward { step.to } else { step.from };
+                    rows.push((format!("  {}", crate::report::step_line(g, step)), next));
+                }
+                self.popup = Popup::List(ListPopup {
+                    title: format!("path to {to}: {} hops", steps.len()),
+                    rows,
+                    selected: 0,
+                });
+            }
+        }
+    }
+
+    fn update_list(&mut self, action: Action) {
+        let Popup::List(l) = &mut self.popup else {
+            return;
+        };
+        match action {
+            Action::Down if l.selected + 1 < l.rows.len() => l.selected += 1,
+            Action::Up => l.selected = l.selected.saturating_sub(1),
+            Action::Submit => {
+                if let Some(&(_, node)) = l.rows.get(l.selected) {
+                    // Walking a path or a timeline keeps the list open.
+                    self.go_to(node);
+                }
+            }
+            Action::Close => self.popup = Popup::None,
+            _ => {}
         }
     }
 

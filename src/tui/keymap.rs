@@ -20,15 +20,17 @@ pub enum Mode {
     Search,
     Prompt,
     Export,
+    List,
     Help,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 6] = [
         Mode::Browse,
         Mode::Search,
         Mode::Prompt,
         Mode::Export,
+        Mode::List,
         Mode::Help,
     ];
 
@@ -38,6 +40,7 @@ impl Mode {
             Mode::Search => "search",
             Mode::Prompt => "prompt",
             Mode::Export => "export",
+            Mode::List => "list",
             Mode::Help => "help",
         }
     }
@@ -165,6 +168,8 @@ struct KeyMapFile {
     #[serde(default)]
     export: BTreeMap<Action, Vec<String>>,
     #[serde(default)]
+    list: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
     help: BTreeMap<Action, Vec<String>>,
 }
 
@@ -175,6 +180,7 @@ impl KeyMapFile {
             Mode::Search => &self.search,
             Mode::Prompt => &self.prompt,
             Mode::Export => &self.export,
+            Mode::List => &self.list,
             Mode::Help => &self.help,
         }
     }

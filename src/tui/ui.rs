@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::action::Action;
-use super::app::{App, ExportPrompt, Pane, PaneList, Popup, Prompt, SearchPopup};
+use super::app::{App, ExportPrompt, ListPopup, Pane, PaneList, Popup, Prompt, SearchPopup};
 use super::keymap::Mode;
 use crate::graph::{Graph, NodeIx, Tie};
 use crate::model::PartialDate;
@@ -43,6 +43,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Popup::Search(s) => draw_search(app, s, frame, main),
         Popup::DateFilter(p) => draw_date_prompt(p, frame, main),
         Popup::Export(p) => draw_export(p, frame, main),
+        Popup::List(l) => draw_list_popup(l, frame, main),
         Popup::Help { scroll } => draw_help(app, *scroll, frame, main),
     }
 }
@@ -416,10 +417,15 @@ pub fn highlighted(text: &str, positions: &[usize], base: Style) -> Vec<Span<'st
 fn draw_search(app: &App, s: &SearchPopup, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 70, 70, 30, 5);
     frame.render_widget(Clear, rect);
-    let title = if s.input.trim().is_empty() {
-        " jump to… ".to_string()
+    let verb = if s.for_path {
+        "path to…"
     } else {
-        format!(" jump to… {} found ", s.hits.len())
+        "jump to…"
+    };
+    let title = if s.input.trim().is_empty() {
+        format!(" {verb} ")
+    } else {
+        format!(" {verb} {} found ", s.hits.len())
     };
     let block = Block::bordered()
         .title(title)
@@ -512,6 +518,37 @@ fn draw_date_prompt(p: &Prompt, frame: &mut Frame, area: Rect) {
     );
 }
 
+fn draw_list_popup(l: &ListPopup, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, 80, 80, 30, 5);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(format!(" {} · enter goes there ", l.title))
+        .border_style(Style::new().fg(Color::Cyan));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let rows = inner.height as usize;
+    let offset = l.selected.saturating_sub(rows.saturating_sub(1));
+    let lines: Vec<Line> = l
+        .rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .map(|(i, (text, _))| {
+            let text = truncate(text, inner.width as usize);
+            if i == l.selected {
+                Line::from(Span::styled(
+                    text,
+                    Style::new().bg(Color::Blue).fg(Color::White),
+                ))
+            } else {
+                Line::from(text)
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
 fn draw_export(p: &ExportPrompt, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 60, 0, 30, 7);
     frame.render_widget(Clear, rect);
@@ -566,6 +603,7 @@ fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
         (Mode::Search, "Search popup"),
         (Mode::Prompt, "Date prompt"),
         (Mode::Export, "Export popup"),
+        (Mode::List, "Timeline and path lists"),
         (Mode::Help, "This help"),
     ] {
         if !lines.is_empty() {
