@@ -1,35 +1,4 @@
 #!/usr/bin/env bash
-<<<<<<< HEAD
-# Installs the outside tools the tests need, only when missing:
-#   - tmux and pgrep (tests/e2e_tmux.rs drives the real binary in a terminal);
-#   - Graphviz `dot` (tests/export_tools.rs renders every DOT export with `dot -Tsvg`);
-#   - a Python virtual environment `.venv-tools` holding networkx (reads GraphML
-#     exports through tests/tools/check_graphml.py).
-# Safe to run again: it only installs what is missing. CI runs it, then the tests
-# with TIES_REQUIRE_TOOLS=1 so that a missing tool fails them instead of skipping.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-
-need=()
-command -v dot >/dev/null 2>&1 || need+=(graphviz)
-command -v tmux >/dev/null 2>&1 || need+=(tmux)
-command -v pgrep >/dev/null 2>&1 || need+=(procps)
-if [ ${#need[@]} -gt 0 ]; then
-    if command -v apt-get >/dev/null 2>&1; then
-        sudo=""
-        if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-        $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
-    elif command -v brew >/dev/null 2>&1; then
-        brew install graphviz tmux
-    else
-        echo "setup-tools: cannot install Graphviz here; install ${need[*]}" >&2
-        exit 1
-    fi
-fi
-
-python="${PYTHON:-python3}"
-=======
 # Installs what the tests need beyond the Rust toolchain, only when missing:
 #   - tmux (end-to-end tests in a real terminal) and pgrep;
 #   - Graphviz `dot` (tests/export_tools.rs renders every DOT export with `dot -Tsvg`);
@@ -58,7 +27,6 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
->>>>>>> export
 if [ ! -x .venv-tools/bin/python ]; then
   echo "setup-tools: creating .venv-tools"
   "$python" -m venv .venv-tools
@@ -67,10 +35,3 @@ if ! .venv-tools/bin/python -c 'import networkx' >/dev/null 2>&1; then
   echo "setup-tools: installing networkx into .venv-tools"
   .venv-tools/bin/python -m pip install --quiet --disable-pip-version-check 'networkx>=3,<4'
 fi
-<<<<<<< HEAD
-
-dot -V
-tmux -V
-.venv-tools/bin/python -c 'import networkx; print("networkx", networkx.__version__)'
-=======
->>>>>>> export
