@@ -319,19 +319,42 @@ fn check(graph: &Graph) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Finds the entity a `--focus` names: an exact id first, then an exact name or alias.
+/// Finds the entity a query names: an exact id first, then the best fuzzy match
+/// over names and aliases (ranked by the search engine, whose ties go to the
+/// shorter name, then the better connected entity). Two different entities that
+/// match the same text equally well are reported as ambiguous, with their ids,
+/// rather than one picked at random.
 pub fn resolve_focus(graph: &Graph, query: &str) -> Result<NodeIx, CliError> {
-    if let Some(n) = graph.find(query) {
+    if let Some(n) = graph.find(query.trim()) {
         return Ok(n);
     }
-    let q = query.trim().to_lowercase();
-    graph
-        .node_indices()
-        .find(|&n| {
-            let e = graph.entity(n);
-            e.name.to_lowercase() == q || e.aliases.iter().any(|a| a.to_lowercase() == q)
+    let index = crate::search::SearchIndex::build(graph);
+    let hits = index.search(graph, query, 5, &|_| true);
+    let Some(best) = hits.first() else {
+        return Err(CliError::Usage(format!("no entity matches `{query}`")));
+    };
+    let tied: Vec<&crate::search::Hit> = hits
+        .iter()
+        .filter(|h| {
+            h.score == best.score
+                && h.node != best.node
+                && h.text.to_lowercase() == best.text.to_lowercase()
         })
-        .ok_or_else(|| CliError::Usage(format!("no entity matches `{query}`")))
+        .collect();
+    if !tied.is_empty() {
+        let names: Vec<String> = std::iter::once(best)
+            .chain(tied)
+            .map(|h| {
+                let e = graph.entity(h.node);
+                format!("{} ({})", e.name, e.id)
+            })
+            .collect();
+        return Err(CliError::Usage(format!(
+            "`{query}` is ambiguous: {}; give an id or more of the name",
+            names.join(", ")
+        )));
+    }
+    Ok(best.node)
 }
 
 /// Builds the filter and focus a [`ViewArgs`] asks for.

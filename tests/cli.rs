@@ -305,3 +305,35 @@ fn bad_view_files_are_reported_with_their_place() {
     assert!(err.starts_with(&format!("ties: {v}:3:")), "{err}");
     assert!(err.contains("colour"), "{err}");
 }
+
+#[test]
+fn focus_queries_are_fuzzy_and_ambiguity_is_reported() {
+    let bin = env!("CARGO_BIN_EXE_ties");
+    let o = std::process::Command::new(bin)
+        .args(["show", "kasciunas"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("Laurynas Kasčiūnas"));
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("twins.ron");
+    std::fs::write(
+        &f,
+        r#"Graph(entities: [
+            Entity(id: "a", kind: person, name: "Jonas Jonaitis"),
+            Entity(id: "b", kind: person, name: "Jonas Jonaitis"),
+        ])"#,
+    )
+    .unwrap();
+    let o = std::process::Command::new(bin)
+        .args(["show", "jonaitis", "--data"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("ambiguous") && err.contains("(a)") && err.contains("(b)"),
+        "{err}"
+    );
+}

@@ -270,3 +270,42 @@ fn search_never_panics_on_any_unicode() {
         .unwrap();
     println!("search_never_panics_on_any_unicode: {n} cases");
 }
+
+#[test]
+fn paths_are_real_paths_in_the_graph() {
+    let g = load_builtin().unwrap();
+    let count = g.node_count();
+    let n = cases(256);
+    runner(n)
+        .run(
+            &(0..count, 0..count, 1usize..6, window()),
+            |(a, b, hops, w)| {
+                let a = g.node_indices().nth(a).unwrap();
+                let b = g.node_indices().nth(b).unwrap();
+                let filter = Filter {
+                    window: w,
+                    ..Filter::default()
+                };
+                for path in ties::path::shortest_paths(&g, a, b, hops, &filter, 3) {
+                    prop_assert!(path.len() <= hops);
+                    let mut at = a;
+                    for step in &path {
+                        let (from, to) = g.ends(step.edge);
+                        prop_assert_eq!((from, to), (step.from, step.to));
+                        prop_assert!(filter.relation_visible(&g, step.edge));
+                        at = if step.forward {
+                            prop_assert_eq!(from, at);
+                            to
+                        } else {
+                            prop_assert_eq!(to, at);
+                            from
+                        };
+                    }
+                    prop_assert_eq!(at, b);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+    println!("paths_are_real_paths_in_the_graph: {n} cases");
+}
