@@ -611,8 +611,7 @@ impl App {
             Some(steps) => {
                 let mut rows = vec![(from.to_string(), self.focus)];
                 for step in steps {
-                    let next = if step.forward { step.to } else { step.from };
-                    rows.push((format!("  {}", crate::report::step_line(g, step)), next));
+                    rows.push((format!("  {}", crate::report::step_line(g, step)), step.to));
                 }
                 self.popup = Popup::List(ListPopup {
                     title: format!("path to {to}: {} hops", steps.len()),
