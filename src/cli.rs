@@ -10,9 +10,11 @@ use crate::export::{self, Format, WriteError};
 use crate::generate::{self, GenOptions};
 use crate::graph::{Graph, NodeIx};
 use crate::load::{self, LoadError};
-use crate::model::{DateWindow, EntityKind, PartialDate};
+use crate::model::{EntityKind, PartialDate};
 use crate::search::{self, Hit, MatchedField, SearchIndex};
 use crate::view::{self, Filter, Reach};
+use crate::view_file::{ResolvedView, ViewError, ViewFileError, ViewSpec};
+use crate::{path, report, timeline};
 
 /// Explore who is tied to whom: people, ministries, funds, agreements, money and
 /// dates, in a keyboard-first terminal explorer.
@@ -28,6 +30,21 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub data: Option<PathBuf>,
 
+    /// Open the explorer on this entity: an id, or a name or alias to search for
+    #[arg(long, value_name = "QUERY")]
+    pub focus: Option<String>,
+
+    /// Key map to merge over the defaults [default: keymap.ron in the user config
+    /// folder, e.g. ~/.config/ties/keymap.ron]
+    #[arg(long, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
+
+    /// Open a saved view (a small RON file: focus, depth, direction, dates, kinds);
+    /// for export, path, timeline and show, its settings are defaults that flags
+    /// override
+    #[arg(long, global = true, value_name = "FILE")]
+    pub view: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -38,6 +55,12 @@ pub enum Command {
     Check,
     /// Write the graph, or the view around an entity, to a file or stdout
     Export(ExportArgs),
+    /// Print the shortest connections between two entities
+    Path(PathArgs),
+    /// Print dated relations and dated entities (events, agreements…) in date order
+    Timeline(TimelineArgs),
+    /// Print one entity with all its relations
+    Show(ShowArgs),
     /// Find entities by name or alias, best match first
     ///
     /// Matching ignores case and diacritics (`kasciunas` finds Kasčiūnas) and
@@ -86,12 +109,12 @@ pub struct ViewArgs {
     /// Centre the view on this entity: an id, or a name to search for
     #[arg(long, value_name = "QUERY")]
     pub focus: Option<String>,
-    /// How many hops from the focus to include
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    pub depth: usize,
-    /// Follow relations into the focus, out of it, or both
-    #[arg(long, value_enum, default_value_t = Reach::Both)]
-    pub direction: Reach,
+    /// How many hops from the focus to include [default: 1]
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Follow relations into the focus, out of it, or both [default: both]
+    #[arg(long, value_enum)]
+    pub direction: Option<Reach>,
     /// Keep only things dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD;
     /// a partial date covers its whole period)
     #[arg(long, value_name = "DATE")]
@@ -123,6 +146,69 @@ pub struct ExportArgs {
     pub force: bool,
 }
 
+/// The date flags of commands that look at relations but not at a neighbourhood.
+#[derive(Debug, Clone, Args, Default)]
+pub struct WindowArgs {
+    /// Keep only relations dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// a partial date covers its whole period)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<PartialDate>,
+    /// Keep only relations dated on or before this date (the whole period)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<PartialDate>,
+    /// Leave out relations that have no date
+    #[arg(long)]
+    pub no_undated: bool,
+}
+
+impl WindowArgs {
+    /// These flags as view flags, with no focus, depth, direction or kinds.
+    fn as_view(&self) -> ViewArgs {
+        ViewArgs {
+            from: self.from,
+            to: self.to,
+            no_undated: self.no_undated,
+            ..ViewArgs::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// Where the connection starts: an id, or a name to search for
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// Where it ends: an id, or a name to search for
+    #[arg(value_name = "B")]
+    pub b: String,
+    /// Look for connections of at most N hops
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub max_hops: usize,
+    /// Print at most N connections of the shortest length
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The entity: an id, or a name to search for
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Print JSON (the export shape, with a "focus" field) instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
 /// A command that failed, and how to tell the shell.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -134,14 +220,36 @@ pub enum CliError {
     Write(#[from] WriteError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Tui(#[from] crate::tui::TuiError),
+    #[error("key map: {0}")]
+    KeyMap(#[from] crate::tui::keymap::KeyMapError),
+    /// Stopped by a signal; the terminal has been restored.
+    #[error("stopped by signal {0}")]
+    Signal(i32),
+    #[error("{0}")]
+    ViewFile(#[from] ViewFileError),
+    /// The command ran but found nothing (no connection, say).
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl From<ViewError> for CliError {
+    fn from(e: ViewError) -> Self {
+        CliError::Usage(e.to_string())
+    }
 }
 
 impl CliError {
     /// 2 for bad input (data, arguments), 1 for anything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Load(_) | CliError::Usage(_) => 2,
-            CliError::Write(_) | CliError::Io(_) => 1,
+            CliError::Load(_)
+            | CliError::Usage(_)
+            | CliError::KeyMap(_)
+            | CliError::ViewFile(_) => 2,
+            CliError::Write(_) | CliError::Io(_) | CliError::Tui(_) | CliError::NotFound(_) => 1,
+            CliError::Signal(sig) => (128 + sig).clamp(0, 255) as u8,
         }
     }
 }
@@ -152,6 +260,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e @ CliError::Signal(_)) => ExitCode::from(e.exit_code()),
         Err(e) => {
             let msg = e.to_string();
             eprintln!("ties: {}", msg.trim_end());
@@ -173,22 +282,47 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         return gen_cmd(args);
     }
     let graph = load_graph(cli.data.as_deref())?;
-    match cli.command {
-        None => placeholder(&graph),
+    let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
+    match &cli.command {
+        None => explore(graph, spec()?, cli.focus.as_deref(), cli.keymap.as_deref()),
         Some(Command::Check) => check(&graph),
-        Some(Command::Export(args)) => export_cmd(&graph, &args),
-        Some(Command::Search(args)) => search_cmd(&graph, &args),
-        Some(Command::Gen(args)) => gen_cmd(&args),
+        Some(Command::Export(args)) => export_cmd(&graph, spec()?.as_ref(), args),
+        Some(Command::Path(args)) => path_cmd(&graph, spec()?.as_ref(), args),
+        Some(Command::Timeline(args)) => timeline_cmd(&graph, spec()?.as_ref(), args),
+        Some(Command::Show(args)) => show_cmd(&graph, spec()?.as_ref(), args),
+        Some(Command::Search(args)) => search_cmd(&graph, args),
+        Some(Command::Gen(args)) => gen_cmd(args),
     }
 }
 
-fn placeholder(graph: &Graph) -> Result<(), CliError> {
-    println!(
-        "ties: loaded {} entities and {} relations; the explorer is not built yet",
-        graph.node_count(),
-        graph.edge_count()
-    );
-    Ok(())
+fn explore(
+    graph: Graph,
+    spec: Option<ViewSpec>,
+    focus: Option<&str>,
+    keymap: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    let keymap = match keymap {
+        Some(path) if !path.exists() => {
+            return Err(CliError::Usage(format!(
+                "key map {} does not exist",
+                path.display()
+            )));
+        }
+        Some(path) => crate::tui::KeyMap::load(Some(path))?,
+        None => crate::tui::KeyMap::load(crate::tui::keymap::user_keymap_path().as_deref())?,
+    };
+    let (spec_focus, filter) = match &spec {
+        Some(spec) => (spec.focus_node(&graph)?, spec.filter(&graph)?),
+        None => (None, crate::view::Filter::default()),
+    };
+    let focus = match focus {
+        Some(q) => Some(resolve_focus(&graph, q)?),
+        None => spec_focus,
+    };
+    match crate::tui::run(graph, focus, filter, keymap)? {
+        crate::tui::Ending::Quit => Ok(()),
+        crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
+    }
 }
 
 /// Counts of each kind, most common first, then by name.
@@ -232,70 +366,60 @@ fn check(graph: &Graph) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Finds the entity a `--focus` names: an exact id first, then the best search
-/// hit. Fails when nothing matches, or when the best hits are too close to call
-/// (the message lists them with their ids).
+/// Finds the entity a query names: an exact id first, then the best match over
+/// names and aliases (ranked by the search engine, whose ties go to the shorter
+/// name, then the better connected entity). When other hits match about as well
+/// (the same tier and score, and the query covers about as much of their text),
+/// the query is reported as ambiguous, with their ids, rather than one picked.
 pub fn resolve_focus(graph: &Graph, query: &str) -> Result<NodeIx, CliError> {
-    if let Some(n) = graph.find(query).or_else(|| graph.find(query.trim())) {
+    if let Some(n) = graph.find(query.trim()) {
         return Ok(n);
     }
     let index = SearchIndex::build(graph);
     let hits = index.search(graph, query, 6, &|_| true);
-    match hits.as_slice() {
-        [] => Err(no_match(query)),
-        [best] => Ok(best.node),
-        [best, second, ..] if !too_close(query, best, second) => Ok(best.node),
-        close => {
-            let mut msg = format!("`{query}` could mean several entities; give one by id:");
-            for h in close.iter().take_while(|h| h.tier() == best_tier(close)) {
-                msg.push_str(&format!("\n  {}", describe(graph, h)));
-            }
-            Err(CliError::Usage(msg))
-        }
+    let Some(best) = hits.first() else {
+        return Err(no_match(query));
+    };
+    let close: Vec<&Hit> = hits[1..]
+        .iter()
+        .filter(|h| too_close(query, best, h))
+        .collect();
+    if close.is_empty() {
+        return Ok(best.node);
     }
-}
-
-fn best_tier(hits: &[Hit]) -> u8 {
-    hits.first().map_or(0, Hit::tier)
+    let names: Vec<String> = std::iter::once(best)
+        .chain(close)
+        .map(|h| {
+            let e = graph.entity(h.node);
+            format!("{} ({})", e.name, e.id)
+        })
+        .collect();
+    Err(CliError::Usage(format!(
+        "`{query}` is ambiguous: {}; give an id or more of the name",
+        names.join(", ")
+    )))
 }
 
 fn no_match(query: &str) -> CliError {
-    CliError::Usage(format!(
-        "no entity matches `{query}` (names and aliases are searched; try fewer letters)"
-    ))
+    CliError::Usage(format!("no entity matches `{query}`"))
 }
 
-/// Whether the second hit is about as good a match as the best: the same tier,
-/// and (for word-start and fuzzy matches) nearly the same score and a name nearly
-/// as short, so that the query covers about as much of it.
-fn too_close(query: &str, best: &Hit, second: &Hit) -> bool {
-    if (best.score >> 32) != (second.score >> 32) {
+/// Whether `other` is about as good a match as `best`: the same tier, and (for
+/// word-start and fuzzy matches) nearly the same score and a text nearly as
+/// short, so that the query covers about as much of it.
+fn too_close(query: &str, best: &Hit, other: &Hit) -> bool {
+    if (best.score >> 32) != (other.score >> 32) {
         return false;
     }
     if best.tier() == 3 {
         return true;
     }
     let sub = |h: &Hit| h.score & 0xffff_ffff;
-    let (a, b) = (sub(best), sub(second));
+    let (a, b) = (sub(best), sub(other));
     let score_close = b >= a - a.abs() / 10;
     let q = search::fold(query).len() as f64;
     let cover = |h: &Hit| q / search::fold(&h.text).len().max(1) as f64;
-    score_close && cover(second) >= 0.8 * cover(best)
-}
-
-/// `id  (kind)  name`, and the alias that matched if it was not the name.
-fn describe(graph: &Graph, h: &Hit) -> String {
-    let e = graph.entity(h.node);
-    let mut s = format!(
-        "{}  ({})  {}",
-        e.id,
-        graph.entity_kind_label(e.kind),
-        e.name
-    );
-    if h.field != MatchedField::Name {
-        s.push_str(&format!("  [{} “{}”]", h.field.label(), h.text));
-    }
-    s
+    score_close && cover(other) >= 0.8 * cover(best)
 }
 
 fn tier_label(h: &Hit) -> &'static str {
@@ -384,39 +508,59 @@ fn gen_cmd(args: &GenArgs) -> Result<(), CliError> {
 
 /// Builds the filter and focus a [`ViewArgs`] asks for.
 pub fn view_of(graph: &Graph, args: &ViewArgs) -> Result<(Option<NodeIx>, Filter), CliError> {
-    let window = DateWindow::new(args.from, args.to).map_err(|e| CliError::Usage(e.to_string()))?;
-    let mut entity_kinds = Vec::new();
-    for k in &args.kinds {
-        let k = k.trim();
-        let kind = EntityKind::<String>::from_label(k).ok_or_else(|| {
-            let known: Vec<&str> = EntityKind::<String>::KNOWN
-                .iter()
-                .filter_map(|k| k.known_label())
-                .collect();
-            CliError::Usage(format!(
-                "unknown entity kind `{k}`; known kinds: {}",
-                known.join(", ")
-            ))
-        })?;
-        entity_kinds.push(kind.map_other(|_| unreachable!("known kinds have no name")));
-    }
-    let focus = args
-        .focus
-        .as_deref()
-        .map(|q| resolve_focus(graph, q))
-        .transpose()?;
-    let filter = Filter {
-        window,
-        hide_undated: args.no_undated,
-        entity_kinds,
-        relation_kinds: Vec::new(),
-    };
+    let (focus, filter, _, _) = view_from(graph, args, None)?;
     Ok((focus, filter))
 }
 
-fn export_cmd(graph: &Graph, args: &ExportArgs) -> Result<(), CliError> {
-    let (focus, filter) = view_of(graph, &args.view)?;
-    let sub = view::subgraph(graph, focus, args.view.depth, args.view.direction, &filter);
+/// The view a command looks at: the `--view` file's settings, if any, each
+/// overridden by the flags given (`--focus` searches; a file's focus is an id).
+pub fn view_from(
+    graph: &Graph,
+    args: &ViewArgs,
+    spec: Option<&ViewSpec>,
+) -> Result<ResolvedView, CliError> {
+    let mut merged = spec.cloned().unwrap_or_default();
+    if args.focus.is_some() {
+        merged.focus = None;
+    }
+    if let Some(depth) = args.depth {
+        merged.depth = depth;
+    }
+    if let Some(direction) = args.direction {
+        merged.direction = direction;
+    }
+    if args.from.is_some() {
+        merged.from = args.from;
+    }
+    if args.to.is_some() {
+        merged.to = args.to;
+    }
+    if args.no_undated {
+        merged.hide_undated = true;
+    }
+    let kinds: Vec<&str> = args
+        .kinds
+        .iter()
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
+        .collect();
+    if !kinds.is_empty() {
+        merged.kinds = kinds
+            .into_iter()
+            .map(|k| EntityKind::from_label(k).unwrap_or_else(|| EntityKind::Other(k.into())))
+            .collect();
+    }
+    let (focus, filter, depth, reach) = merged.resolve(graph)?;
+    let focus = match &args.focus {
+        Some(q) => Some(resolve_focus(graph, q)?),
+        None => focus,
+    };
+    Ok((focus, filter, depth, reach))
+}
+
+fn export_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &ExportArgs) -> Result<(), CliError> {
+    let (focus, filter, depth, reach) = view_from(graph, &args.view, spec)?;
+    let sub = view::subgraph(graph, focus, depth, reach, &filter);
     let text = export::render(graph, &sub, args.format);
     match &args.output {
         Some(path) => {
@@ -430,5 +574,80 @@ fn export_cmd(graph: &Graph, args: &ExportArgs) -> Result<(), CliError> {
         }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
+    Ok(())
+}
+
+fn path_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &PathArgs) -> Result<(), CliError> {
+    if args.limit == 0 {
+        return Err(CliError::Usage("--limit must be at least 1".into()));
+    }
+    let (_, filter, _, _) = view_from(graph, &args.window.as_view(), spec)?;
+    let a = resolve_focus(graph, &args.a)?;
+    let b = resolve_focus(graph, &args.b)?;
+    // One more than asked for tells whether some were left out.
+    let mut paths = path::shortest_paths(
+        graph,
+        a,
+        b,
+        args.max_hops,
+        &filter,
+        args.limit.saturating_add(1),
+    );
+    if paths.is_empty() {
+        let (an, bn) = (&graph.entity(a).name, &graph.entity(b).name);
+        let hops = args.max_hops;
+        let mut msg = format!(
+            "no connection between {an} and {bn} within {hops} hop{}",
+            if hops == 1 { "" } else { "s" }
+        );
+        if !filter.window.is_all() {
+            msg.push_str(&format!(" in {}", filter.window));
+        }
+        if filter.hide_undated {
+            msg.push_str(" without undated relations");
+        }
+        return Err(CliError::NotFound(msg));
+    }
+    let more = paths.len() > args.limit;
+    paths.truncate(args.limit);
+    let mut out = std::io::stdout().lock();
+    out.write_all(report::paths_text(graph, a, b, &paths).as_bytes())?;
+    if more {
+        writeln!(
+            out,
+            "\n(more connections of this length exist; raise --limit to see them)"
+        )?;
+    }
+    Ok(())
+}
+
+fn timeline_cmd(
+    graph: &Graph,
+    spec: Option<&ViewSpec>,
+    args: &TimelineArgs,
+) -> Result<(), CliError> {
+    let (focus, filter, depth, reach) = view_from(graph, &args.view, spec)?;
+    let sub = view::subgraph(graph, focus, depth, reach, &filter);
+    let items = timeline::timeline(graph, &sub);
+    if items.is_empty() {
+        eprintln!("ties: nothing dated in this view");
+        return Ok(());
+    }
+    std::io::stdout()
+        .lock()
+        .write_all(report::timeline_text(graph, &items).as_bytes())?;
+    Ok(())
+}
+
+fn show_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &ShowArgs) -> Result<(), CliError> {
+    let (_, filter, _, _) = view_from(graph, &args.window.as_view(), spec)?;
+    let node = resolve_focus(graph, &args.query)?;
+    let text = if args.json {
+        let sub = view::subgraph(graph, Some(node), 1, Reach::Both, &filter);
+        export::to_json_focused(graph, &sub, Some(node))
+    } else {
+        report::entity_text(graph, node, &filter)
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }

@@ -7,7 +7,12 @@ pub mod generate;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod path;
+pub mod report;
 pub mod search;
+pub mod timeline;
+pub mod tui;
 pub mod view;
+pub mod view_file;
 
 pub use graph::Graph;

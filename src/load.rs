@@ -17,6 +17,9 @@ pub const BUILTIN_GRAPH: &str = include_str!("../assets/graph.ron");
 /// How the built-in graph is named in messages.
 pub const BUILTIN_NAME: &str = "<built-in>/graph.ron";
 
+/// Longest name, alias, id or note accepted, in characters.
+pub const MAX_TEXT: usize = 10_000;
+
 /// Where a problem is: a file, and a line and column when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -47,7 +50,7 @@ pub enum ProblemKind {
         "the file is empty: expected `Graph(sources: [...], entities: [...], relations: [...])`"
     )]
     Empty,
-    #[error("RON syntax: {0}")]
+    #[error("invalid RON: {0}")]
     Syntax(String),
     #[error("duplicate {what} id `{id}` (first defined at {first})")]
     DuplicateId {
@@ -59,6 +62,12 @@ pub enum ProblemKind {
     EmptyId { what: &'static str },
     #[error("entity `{id}` has an empty name")]
     EmptyName { id: String },
+    #[error("{owner}: {field} is {len} characters long; the limit is {MAX_TEXT}")]
+    TooLong {
+        owner: String,
+        field: &'static str,
+        len: usize,
+    },
     #[error("relation {relation}: unknown entity id `{id}`")]
     UnknownEntity { relation: String, id: String },
     #[error("{owner}: unknown source id `{id}`")]
@@ -336,6 +345,16 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// An id cut to a readable length for messages.
+fn short(id: &str) -> String {
+    if id.chars().count() <= 60 {
+        id.to_string()
+    } else {
+        let cut: String = id.chars().take(57).collect();
+        format!("{cut}…")
+    }
+}
+
 fn ron_quote(s: &str) -> String {
     ron::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
 }
@@ -525,12 +544,29 @@ fn add_entity(
         });
         return;
     }
-    let owner = format!("entity `{}`", e.id);
+    let owner = format!("entity `{}`", short(&e.id));
     if e.name.trim().is_empty() {
         problems.push(Problem {
             location: here.clone(),
             kind: ProblemKind::EmptyName { id: e.id.clone() },
         });
+    }
+    let texts = [("id", &e.id), ("name", &e.name)]
+        .into_iter()
+        .chain(e.aliases.iter().map(|a| ("an alias", a)))
+        .chain(e.note.iter().map(|n| ("the note", n)));
+    for (field, text) in texts {
+        let len = text.chars().count();
+        if len > MAX_TEXT {
+            problems.push(Problem {
+                location: here.clone(),
+                kind: ProblemKind::TooLong {
+                    owner: owner.clone(),
+                    field,
+                    len,
+                },
+            });
+        }
     }
     let date = parse_date(&e.date, "date", &owner, loc, problems);
     let until = parse_date(&e.until, "until", &owner, loc, problems);
@@ -575,7 +611,7 @@ fn add_relation(
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
 ) {
-    let label = format!("#{} `{}` → `{}`", index + 1, r.from, r.to);
+    let label = format!("#{} `{}` → `{}`", index + 1, short(&r.from), short(&r.to));
     let mut ok = true;
     let from = graph.find(&r.from);
     let to = graph.find(&r.to);

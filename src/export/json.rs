@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::graph::Graph;
+use crate::graph::{Graph, NodeIx};
 use crate::model::AmountRecord;
 use crate::view::Subgraph;
 
@@ -10,6 +10,8 @@ use super::records::to_records;
 
 #[derive(Serialize)]
 struct Doc {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    focus: Option<String>,
     nodes: Vec<Node>,
     edges: Vec<Edge>,
     sources: Vec<Source>,
@@ -83,8 +85,16 @@ fn attr_map(attrs: Vec<(String, String)>) -> serde_json::Map<String, serde_json:
 
 /// The view as pretty JSON.
 pub fn to_json(graph: &Graph, sub: &Subgraph) -> String {
+    to_json_focused(graph, sub, None)
+}
+
+/// The view as pretty JSON, with a leading `"focus": "<entity id>"` naming the
+/// entity the view is about (as `ties show --json` writes it); the rest of the
+/// shape is that of [`to_json`].
+pub fn to_json_focused(graph: &Graph, sub: &Subgraph, focus: Option<NodeIx>) -> String {
     let file = to_records(graph, sub);
     let doc = Doc {
+        focus: focus.map(|n| graph.entity(n).id.to_string()),
         nodes: file
             .entities
             .into_iter()

@@ -1,16 +1,23 @@
 //! Exporting a view: every format renders the same [`Subgraph`], and files are
 //! written atomically and never overwritten without consent.
 
+mod dot;
+mod graphml;
 mod json;
+mod mermaid;
 mod records;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::graph::Graph;
+use crate::graph::{EdgeIx, Graph};
+use crate::model::PartialDate;
 use crate::view::Subgraph;
 
-pub use json::to_json;
+pub use dot::to_dot;
+pub use graphml::to_graphml;
+pub use json::{to_json, to_json_focused};
+pub use mermaid::to_mermaid;
 pub use records::{to_records, to_ron};
 
 /// Formats `ties export` writes.
@@ -23,6 +30,12 @@ pub enum Format {
     Json,
     /// The graph file format: loads back with `--data`.
     Ron,
+    /// Graphviz: render with `dot -Tsvg`.
+    Dot,
+    /// A Mermaid flowchart, for Markdown pages that render Mermaid.
+    Mermaid,
+    /// GraphML with typed node and edge attributes, for Gephi, networkx, yEd.
+    Graphml,
 }
 
 impl Format {
@@ -30,6 +43,9 @@ impl Format {
         match self {
             Format::Json => "json",
             Format::Ron => "ron",
+            Format::Dot => "dot",
+            Format::Mermaid => "mmd",
+            Format::Graphml => "graphml",
         }
     }
 }
@@ -39,7 +55,44 @@ pub fn render(graph: &Graph, sub: &Subgraph, format: Format) -> String {
     match format {
         Format::Json => to_json(graph, sub),
         Format::Ron => to_ron(graph, sub),
+        Format::Dot => to_dot(graph, sub),
+        Format::Mermaid => to_mermaid(graph, sub),
+        Format::Graphml => to_graphml(graph, sub),
     }
+}
+
+/// `2024-11-23`, or `2025-02-03..2025-02-24` for a span; `None` when undated.
+pub fn date_span(date: Option<PartialDate>, until: Option<PartialDate>) -> Option<String> {
+    match (date, until) {
+        (Some(d), Some(u)) if d != u => Some(format!("{d}..{u}")),
+        (Some(d), _) => Some(d.to_string()),
+        (None, Some(u)) => Some(format!("..{u}")),
+        (None, None) => None,
+    }
+}
+
+/// The lines of an entity's label in drawn formats: its name, then its kind with its
+/// date and amount when known (`agreement, 2024-11-23, €10,000,000`).
+pub(crate) fn entity_label_lines(graph: &Graph, node: crate::graph::NodeIx) -> Vec<String> {
+    let e = graph.entity(node);
+    let mut detail = vec![graph.entity_kind_label(e.kind).to_string()];
+    detail.extend(date_span(e.date, e.until));
+    detail.extend(e.amount.map(|a| a.to_string()));
+    vec![e.name.to_string(), detail.join(", ")]
+}
+
+/// The lines of a relation's label in drawn formats: its kind as a phrase (with the
+/// role, if any), then its date, then its amount, each only when known.
+pub(crate) fn relation_label_lines(graph: &Graph, edge: EdgeIx) -> Vec<String> {
+    let r = graph.relation(edge);
+    let mut phrase = graph.relation_phrase(r.kind);
+    if let Some(role) = r.role {
+        phrase = format!("{phrase} ({})", graph.sym(role));
+    }
+    let mut lines = vec![phrase];
+    lines.extend(date_span(r.date, r.until));
+    lines.extend(r.amount.map(|a| a.to_string()));
+    lines
 }
 
 /// Why an export was not written.
@@ -58,9 +111,13 @@ pub enum WriteError {
 /// place, so a reader never sees half a file and a failure leaves nothing behind.
 /// Refuses to replace an existing file unless `force`.
 pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
-    let io = |source| WriteError::Io {
+    // Temporary-file errors name the temporary path; the user only knows theirs.
+    let io = |source: std::io::Error| WriteError::Io {
         path: path.to_path_buf(),
-        source,
+        source: match source.to_string().split_once(" at path ") {
+            Some((msg, _)) => std::io::Error::new(source.kind(), msg.to_string()),
+            None => source,
+        },
     };
     if !force && path.exists() {
         return Err(WriteError::Exists(path.to_path_buf()));

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the Rust toolchain, only when missing:
+#   - tmux (end-to-end tests in a real terminal) and pgrep;
+#   - Graphviz `dot` (tests/export_tools.rs renders every DOT export with `dot -Tsvg`);
+#   - a Python virtual environment `.venv-tools` holding networkx (reads GraphML
+#     exports through tests/tools/check_graphml.py).
+# Idempotent; safe to run again. .ci/run then sets TIES_REQUIRE_TOOLS=1, so a
+# missing tool fails the tests instead of skipping them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+command -v pgrep >/dev/null 2>&1 || need_apt+=(procps)
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+python="${PYTHON:-python3}"
+if [ ! -x .venv-tools/bin/python ] && ! "$python" -m venv --help >/dev/null 2>&1; then
+  need_apt+=(python3-venv)
+fi
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup-tools: installing ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x .venv-tools/bin/python ]; then
+  echo "setup-tools: creating .venv-tools"
+  "$python" -m venv .venv-tools
+fi
+if ! .venv-tools/bin/python -c 'import networkx' >/dev/null 2>&1; then
+  echo "setup-tools: installing networkx into .venv-tools"
+  .venv-tools/bin/python -m pip install --quiet --disable-pip-version-check 'networkx>=3,<4'
+fi

@@ -1,0 +1,221 @@
+//! Plain-text reports for the command line: connections (`ties path`), timelines
+//! (`ties timeline`) and one entity with its relations (`ties show`).
+//!
+//! A relation is written `entity —kind→ entity`, the arrow always pointing the way
+//! the relation does, even when a connection walks it backwards
+//! (`entity ←kind— entity`). Dates print as written (`2024-11`), amounts as money
+//! (`€10,000,000`).
+
+use std::fmt::Write;
+
+use crate::export::date_span;
+use crate::graph::{EdgeIx, Graph, NodeIx};
+use crate::path::Step;
+use crate::timeline::TimelineItem;
+use crate::view::Filter;
+
+/// A relation's role, date and amount in parentheses (`  (2024-11-23, €10,000,000)`),
+/// or nothing when none is known.
+fn details(graph: &Graph, edge: EdgeIx) -> String {
+    let r = graph.relation(edge);
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(r.role.map(|s| graph.sym(s).to_string()));
+    parts.extend(date_span(r.date, r.until));
+    parts.extend(r.amount.map(|a| a.to_string()));
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("  ({})", parts.join(", "))
+    }
+}
+
+/// `—kind→` when `forward`, `←kind—` otherwise.
+fn arrow(graph: &Graph, edge: EdgeIx, forward: bool) -> String {
+    let phrase = graph.relation_phrase(graph.relation(edge).kind);
+    if forward {
+        format!("—{phrase}→")
+    } else {
+        format!("←{phrase}—")
+    }
+}
+
+/// One hop of a connection: `Kyrylo Budanov —attended→ Kaunas–Budanov meeting in
+/// Vilnius`, then the relation's details.
+pub fn step_line(graph: &Graph, step: &Step) -> String {
+    format!(
+        "{} {} {}{}",
+        graph.entity(step.from).name,
+        arrow(graph, step.edge, step.forward),
+        graph.entity(step.to).name,
+        details(graph, step.edge)
+    )
+}
+
+/// Connections as numbered blocks of [`step_line`]s, after a heading naming the
+/// two ends and the number of hops.
+pub fn paths_text(graph: &Graph, a: NodeIx, b: NodeIx, paths: &[Vec<Step>]) -> String {
+    let mut out = String::new();
+    let hops = paths.first().map_or(0, Vec::len);
+    let (an, bn) = (&graph.entity(a).name, &graph.entity(b).name);
+    // Writing to a String cannot fail; the results are ignored for that reason.
+    let _ = writeln!(
+        out,
+        "{} shortest connection{} between {an} and {bn} ({hops} hop{}):",
+        paths.len(),
+        if paths.len() == 1 { "" } else { "s" },
+        if hops == 1 { "" } else { "s" },
+    );
+    for (i, path) in paths.iter().enumerate() {
+        out.push('\n');
+        if paths.len() > 1 {
+            let _ = writeln!(out, "{}.", i + 1);
+        }
+        for step in path {
+            let _ = writeln!(out, "  {}", step_line(graph, step));
+        }
+    }
+    out
+}
+
+/// A timeline as aligned columns: date, what, who.
+pub fn timeline_text(graph: &Graph, items: &[TimelineItem]) -> String {
+    let rows: Vec<(String, String, String)> = items
+        .iter()
+        .map(|i| (i.when(graph), i.what(graph), i.who(graph)))
+        .collect();
+    let w_when = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let w_what = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (when, what, who) in rows {
+        let _ = writeln!(out, "{when:<w_when$}  {what:<w_what$}  {who}");
+    }
+    out
+}
+
+/// One entity: name, kind and id, aliases, date, amount, note and sources, then
+/// every relation `filter` shows (outgoing first, then incoming, in file order) with
+/// its details, sources and note, and how many relations the filter hides.
+pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
+    let e = graph.entity(node);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}  ({}, id {})",
+        e.name,
+        graph.entity_kind_label(e.kind),
+        e.id
+    );
+    if !e.aliases.is_empty() {
+        let _ = writeln!(out, "  also known as: {}", e.aliases.join("; "));
+    }
+    if let Some(d) = date_span(e.date, e.until) {
+        let _ = writeln!(out, "  date: {d}");
+    }
+    if let Some(a) = e.amount {
+        let _ = writeln!(out, "  amount: {a}");
+    }
+    if let Some(n) = &e.note {
+        let _ = writeln!(out, "  note: {n}");
+    }
+    for &s in graph.source_list(e.sources) {
+        let s = graph.source(s);
+        let _ = writeln!(out, "  source {}: {} — {}", s.id, s.outlet, s.title);
+    }
+    let all: Vec<_> = graph.ties(node).collect();
+    let shown: Vec<_> = all
+        .iter()
+        .filter(|t| filter.relation_visible(graph, t.edge))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nrelations ({}{}):",
+        shown.len(),
+        if shown.len() < all.len() {
+            format!(" shown, {} outside the view", all.len() - shown.len())
+        } else {
+            String::new()
+        }
+    );
+    for t in shown {
+        let r = graph.relation(t.edge);
+        let forward = t.direction == petgraph::Direction::Outgoing;
+        let sources: Vec<&str> = graph
+            .source_list(r.sources)
+            .iter()
+            .map(|&s| &*graph.source(s).id)
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {} {}{}  [{}]",
+            arrow(graph, t.edge, forward),
+            graph.entity(t.other).name,
+            details(graph, t.edge),
+            sources.join(", ")
+        );
+        if let Some(n) = &r.note {
+            let _ = writeln!(out, "      {n}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_texts;
+    use crate::path::shortest_paths;
+
+    fn fixture() -> Graph {
+        let text = r#"Graph(
+            sources: [Source(id: "s", outlet: "Paper", title: "Story", file: "f")],
+            entities: [
+                Entity(id: "p", kind: person, name: "Pat", aliases: ["P."], sources: ["s"]),
+                Entity(id: "m", kind: ministry, name: "Ministry"),
+                Entity(id: "f", kind: fund, name: "Fund", date: "2024-11"),
+            ],
+            relations: [
+                Relation(from: "p", to: "m", kind: holds_office, role: "Minister", sources: ["s"]),
+                Relation(from: "m", to: "f", kind: finances, date: "2024-11-23",
+                         amount: (value: 10000000, currency: "EUR"), sources: ["s"], note: "First."),
+            ],
+        )"#;
+        load_texts(vec![("f.ron".into(), text.into())]).unwrap()
+    }
+
+    #[test]
+    fn arrows_follow_the_relation_not_the_walk() {
+        let g = fixture();
+        let (f, p) = (g.find("f").unwrap(), g.find("p").unwrap());
+        let paths = shortest_paths(&g, f, p, 3, &Filter::default(), 5);
+        assert_eq!(
+            paths_text(&g, f, p, &paths),
+            "1 shortest connection between Fund and Pat (2 hops):\n\n\
+             \x20 Fund ←finances— Ministry  (2024-11-23, €10,000,000)\n\
+             \x20 Ministry ←holds office— Pat  (Minister)\n"
+        );
+    }
+
+    #[test]
+    fn entity_lists_relations_in_the_view() {
+        let g = fixture();
+        let m = g.find("m").unwrap();
+        let text = entity_text(&g, m, &Filter::default());
+        assert_eq!(
+            text,
+            "Ministry  (ministry, id m)\n\
+             \nrelations (2):\n\
+             \x20 —finances→ Fund  (2024-11-23, €10,000,000)  [s]\n\
+             \x20     First.\n\
+             \x20 ←holds office— Pat  (Minister)  [s]\n"
+        );
+        let f = Filter {
+            window: "2025".parse().unwrap(),
+            ..Filter::default()
+        };
+        let text = entity_text(&g, m, &f);
+        assert!(
+            text.contains("relations (1 shown, 1 outside the view):\n  ←holds office— Pat"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! The one way the explorer's state changes: every key, search result and
+//! command-line flag becomes an [`Action`] handed to [`super::app::App::update`].
+
+use serde::{Deserialize, Serialize};
+
+/// Everything a user can ask the explorer to do.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Leave the explorer.
+    Quit,
+    /// Select the next line.
+    Down,
+    /// Select the previous line.
+    Up,
+    /// Select the first line.
+    Top,
+    /// Select the last line.
+    Bottom,
+    /// Move a page down.
+    PageDown,
+    /// Move a page up.
+    PageUp,
+    /// Switch between incoming and outgoing relations.
+    SwitchPane,
+    /// Move to the other end of the selected relation.
+    Follow,
+    /// Go back to the previous entity.
+    Back,
+    /// Go forward again after going back.
+    Forward,
+    /// Open fuzzy search over names and aliases.
+    Search,
+    /// Filter by date (`2024`, `2024-11..2025-02`, `..2024-12-31`, `2025..`).
+    DateFilter,
+    /// Clear the date filter.
+    ClearDateFilter,
+    /// Show or hide relations that have no date.
+    ToggleUndated,
+    /// Export what is on screen (asks for format and file).
+    Export,
+    /// Dated relations and events of the view, in date order.
+    Timeline,
+    /// Shortest connection from the focus to an entity picked by search.
+    Path,
+    /// Next export format.
+    NextFormat,
+    /// Previous export format.
+    PreviousFormat,
+    /// Show the keys.
+    Help,
+    /// Close the popup.
+    Close,
+    /// Accept the input or the selected result.
+    Submit,
+    /// Delete the character before the cursor.
+    DeleteChar,
+    /// Clear the input line.
+    ClearInput,
+    /// Type a character into the input line (unbound keys in a text field).
+    #[serde(skip)]
+    Type(char),
+    /// Jump straight to an entity by id.
+    #[serde(skip)]
+    Goto(String),
+}
+
+impl Action {
+    /// One line of help text for the action.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Down => "next line",
+            Action::Up => "previous line",
+            Action::Top => "first line",
+            Action::Bottom => "last line",
+            Action::PageDown => "page down",
+            Action::PageUp => "page up",
+            Action::SwitchPane => "switch incoming / outgoing",
+            Action::Follow => "go to the selected relation's other end",
+            Action::Back => "back",
+            Action::Forward => "forward",
+            Action::Search => "search names and aliases",
+            Action::DateFilter => "filter by date",
+            Action::ClearDateFilter => "clear the date filter",
+            Action::ToggleUndated => "show / hide undated relations",
+            Action::Export => "export the current view",
+            Action::Timeline => "timeline of this view",
+            Action::Path => "path from here to…",
+            Action::NextFormat => "next format",
+            Action::PreviousFormat => "previous format",
+            Action::Help => "this help",
+            Action::Close => "close",
+            Action::Submit => "accept",
+            Action::DeleteChar => "delete a character",
+            Action::ClearInput => "clear the input",
+            Action::Type(_) => "type",
+            Action::Goto(_) => "go to an entity",
+        }
+    }
+}

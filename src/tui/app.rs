@@ -1,0 +1,654 @@
+//! The explorer's state, and [`App::update`], the only place it changes.
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use petgraph::Direction;
+
+use super::action::Action;
+use super::keymap::{KeyMap, Mode};
+use crate::export::{self, Format, WriteError};
+use crate::graph::{Graph, NodeIx, Tie};
+use crate::model::DateWindow;
+use crate::search::{Hit, SearchIndex};
+use crate::view::{self, Filter, Reach, Subgraph};
+
+/// Most search results shown at once.
+pub const SEARCH_LIMIT: usize = 50;
+
+/// The two relation lists around the focused entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// Relations pointing at the focus: `other —kind→ focus`.
+    Incoming = 0,
+    /// Relations leaving the focus: `focus —kind→ other`.
+    Outgoing = 1,
+}
+
+impl Pane {
+    pub fn direction(self) -> Direction {
+        match self {
+            Pane::Incoming => Direction::Incoming,
+            Pane::Outgoing => Direction::Outgoing,
+        }
+    }
+
+    fn other(self) -> Pane {
+        match self {
+            Pane::Incoming => Pane::Outgoing,
+            Pane::Outgoing => Pane::Incoming,
+        }
+    }
+}
+
+/// The fuzzy-jump popup.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchPopup {
+    pub input: String,
+    pub hits: Vec<Hit>,
+    pub selected: usize,
+    /// Picking a target for a path from the focus, rather than jumping.
+    pub for_path: bool,
+}
+
+/// A list of lines, each leading to an entity: the timeline, or a path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPopup {
+    pub title: String,
+    /// (text, entity Enter goes to)
+    pub rows: Vec<(String, NodeIx)>,
+    pub selected: usize,
+}
+
+/// A one-line text prompt (the date filter).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Prompt {
+    pub input: String,
+    pub error: Option<String>,
+}
+
+/// The export popup: a format, a path, and whether an overwrite was confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportPrompt {
+    pub format: Format,
+    pub path: String,
+    /// The user changed the path, so a format change keeps it.
+    pub edited: bool,
+    /// The file exists and the user was asked to confirm.
+    pub confirm: bool,
+    pub error: Option<String>,
+}
+
+/// What covers the main screen, if anything.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Popup {
+    #[default]
+    None,
+    Search(SearchPopup),
+    DateFilter(Prompt),
+    Export(ExportPrompt),
+    List(ListPopup),
+    Help {
+        scroll: usize,
+    },
+}
+
+/// A message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The relations of the focused entity that the filter lets through, per pane.
+#[derive(Debug, Clone, Default)]
+pub struct PaneList {
+    pub ties: Vec<Tie>,
+    /// Relations of this direction hidden by the filter.
+    pub hidden: usize,
+    pub selected: usize,
+    /// First visible row; kept by the renderer so scrolling is smooth.
+    pub offset: Cell<usize>,
+}
+
+/// The whole explorer state.
+pub struct App {
+    pub graph: Arc<Graph>,
+    pub index: Arc<SearchIndex>,
+    pub keymap: KeyMap,
+    pub focus: NodeIx,
+    pub back: Vec<NodeIx>,
+    pub forward: Vec<NodeIx>,
+    pub pane: Pane,
+    pub lists: [PaneList; 2],
+    pub filter: Filter,
+    pub popup: Popup,
+    pub status: Option<Status>,
+    pub should_quit: bool,
+    /// Rows in a relation list at the last draw, for paging.
+    pub page_rows: Cell<usize>,
+}
+
+/// The entity with the most relations: a sensible place to start.
+pub fn default_focus(graph: &Graph) -> Option<NodeIx> {
+    graph
+        .node_indices()
+        .max_by_key(|&n| (graph.degree(n), std::cmp::Reverse(n)))
+}
+
+impl App {
+    /// An explorer on `graph`, focused on `focus`. `None` only for an empty graph.
+    pub fn new(
+        graph: Arc<Graph>,
+        index: Arc<SearchIndex>,
+        keymap: KeyMap,
+        focus: Option<NodeIx>,
+    ) -> Option<App> {
+        let focus = focus.or_else(|| default_focus(&graph))?;
+        let mut app = App {
+            graph,
+            index,
+            keymap,
+            focus,
+            back: Vec::new(),
+            forward: Vec::new(),
+            pane: Pane::Outgoing,
+            lists: Default::default(),
+            filter: Filter::default(),
+            popup: Popup::None,
+            status: None,
+            should_quit: false,
+            page_rows: Cell::new(10),
+        };
+        app.refresh_lists();
+        if app.lists[Pane::Outgoing as usize].ties.is_empty()
+            && !app.lists[Pane::Incoming as usize].ties.is_empty()
+        {
+            app.pane = Pane::Incoming;
+        }
+        Some(app)
+    }
+
+    /// Replaces the filter (a saved view's, at start).
+    pub fn set_filter(&mut self, filter: Filter) {
+        self.filter = filter;
+        self.refresh_lists();
+    }
+
+    /// The key-map mode the app is in.
+    pub fn mode(&self) -> Mode {
+        match self.popup {
+            Popup::None => Mode::Browse,
+            Popup::Search(_) => Mode::Search,
+            Popup::DateFilter(_) => Mode::Prompt,
+            Popup::Export(_) => Mode::Export,
+            Popup::List(_) => Mode::List,
+            Popup::Help { .. } => Mode::Help,
+        }
+    }
+
+    pub fn list(&self, pane: Pane) -> &PaneList {
+        &self.lists[pane as usize]
+    }
+
+    fn list_mut(&mut self) -> &mut PaneList {
+        &mut self.lists[self.pane as usize]
+    }
+
+    /// The relation under the cursor.
+    pub fn selected_tie(&self) -> Option<Tie> {
+        let l = self.list(self.pane);
+        l.ties.get(l.selected).copied()
+    }
+
+    /// Recomputes the visible relations of the focus after a move or filter change.
+    fn refresh_lists(&mut self) {
+        for pane in [Pane::Incoming, Pane::Outgoing] {
+            let mut ties = Vec::new();
+            let mut hidden = 0;
+            for tie in self.graph.ties_dir(self.focus, pane.direction()) {
+                if self.filter.relation_visible(&self.graph, tie.edge) {
+                    ties.push(tie);
+                } else {
+                    hidden += 1;
+                }
+            }
+            let l = &mut self.lists[pane as usize];
+            l.selected = l.selected.min(ties.len().saturating_sub(1));
+            l.ties = ties;
+            l.hidden = hidden;
+        }
+    }
+
+    fn set_status(&mut self, text: impl Into<String>, error: bool) {
+        self.status = Some(Status {
+            text: text.into(),
+            error,
+        });
+    }
+
+    /// Moves the focus to `node`, recording history like a browser.
+    fn go_to(&mut self, node: NodeIx) {
+        if node == self.focus {
+            return;
+        }
+        self.back.push(self.focus);
+        self.forward.clear();
+        self.focus_on(node);
+    }
+
+    fn focus_on(&mut self, node: NodeIx) {
+        self.focus = node;
+        self.lists = Default::default();
+        self.refresh_lists();
+        if self.list(self.pane).ties.is_empty() && !self.list(self.pane.other()).ties.is_empty() {
+            self.pane = self.pane.other();
+        }
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let l = self.list_mut();
+        if l.ties.is_empty() {
+            return;
+        }
+        let last = l.ties.len() - 1;
+        l.selected = l.selected.saturating_add_signed(delta).min(last);
+    }
+
+    fn run_search(&mut self) {
+        let Popup::Search(s) = &mut self.popup else {
+            return;
+        };
+        let filter = &self.filter;
+        let graph = &self.graph;
+        let keep = |n: NodeIx| filter.entity_visible(graph, n);
+        s.hits = if s.input.trim().is_empty() {
+            Vec::new()
+        } else {
+            self.index.search(graph, &s.input, SEARCH_LIMIT, &keep)
+        };
+        s.selected = 0;
+    }
+
+    /// Applies one action.
+    pub fn update(&mut self, action: Action) {
+        if action == Action::Quit {
+            self.should_quit = true;
+            return;
+        }
+        if let Action::Goto(id) = &action {
+            match self.graph.find(id) {
+                Some(n) => self.go_to(n),
+                None => self.set_status(format!("no entity with id `{id}`"), true),
+            }
+            return;
+        }
+        match self.mode() {
+            Mode::Browse => self.update_browse(action),
+            Mode::Search => self.update_search(action),
+            Mode::Prompt => self.update_prompt(action),
+            Mode::Export => self.update_export(action),
+            Mode::List => self.update_list(action),
+            Mode::Help => self.update_help(action),
+        }
+    }
+
+    fn update_browse(&mut self, action: Action) {
+        let page = self.page_rows.get().max(1) as isize;
+        match action {
+            Action::Down => self.move_selection(1),
+            Action::Up => self.move_selection(-1),
+            Action::PageDown => self.move_selection(page),
+            Action::PageUp => self.move_selection(-page),
+            Action::Top => self.list_mut().selected = 0,
+            Action::Bottom => {
+                let l = self.list_mut();
+                l.selected = l.ties.len().saturating_sub(1);
+            }
+            Action::SwitchPane => self.pane = self.pane.other(),
+            Action::Follow => match self.selected_tie() {
+                Some(tie) => self.go_to(tie.other),
+                None => self.set_status("no relation selected", true),
+            },
+            Action::Back => match self.back.pop() {
+                Some(n) => {
+                    self.forward.push(self.focus);
+                    self.focus_on(n);
+                }
+                None => self.set_status("nothing to go back to", false),
+            },
+            Action::Forward => match self.forward.pop() {
+                Some(n) => {
+                    self.back.push(self.focus);
+                    self.focus_on(n);
+                }
+                None => self.set_status("nothing to go forward to", false),
+            },
+            Action::Search => {
+                self.status = None;
+                self.popup = Popup::Search(SearchPopup::default());
+            }
+            Action::DateFilter => {
+                let input = if self.filter.window.is_all() {
+                    String::new()
+                } else {
+                    self.filter.window.to_string()
+                };
+                self.popup = Popup::DateFilter(Prompt { input, error: None });
+            }
+            Action::ClearDateFilter => {
+                self.filter.window = DateWindow::ALL;
+                self.refresh_lists();
+                self.set_status("date filter cleared", false);
+            }
+            Action::ToggleUndated => {
+                self.filter.hide_undated = !self.filter.hide_undated;
+                self.refresh_lists();
+                let state = if self.filter.hide_undated {
+                    "hidden"
+                } else {
+                    "shown"
+                };
+                self.set_status(format!("undated relations {state}"), false);
+            }
+            Action::Export => {
+                let format = Format::Json;
+                self.popup = Popup::Export(ExportPrompt {
+                    format,
+                    path: self.default_export_name(format),
+                    edited: false,
+                    confirm: false,
+                    error: None,
+                });
+            }
+            Action::Timeline => {
+                let items = crate::timeline::timeline(&self.graph, &self.current_view());
+                if items.is_empty() {
+                    self.set_status("nothing dated in this view", false);
+                } else {
+                    let rows = items
+                        .iter()
+                        .map(|i| {
+                            let text = format!(
+                                "{}  {}  {}",
+                                i.when(&self.graph),
+                                i.what(&self.graph),
+                                i.who(&self.graph)
+                            );
+                            (text, i.node)
+                        })
+                        .collect();
+                    self.popup = Popup::List(ListPopup {
+                        title: format!("timeline: {} dated", items.len()),
+                        rows,
+                        selected: 0,
+                    });
+                }
+            }
+            Action::Path => {
+                self.status = None;
+                self.popup = Popup::Search(SearchPopup {
+                    for_path: true,
+                    ..SearchPopup::default()
+                });
+            }
+            Action::Help => self.popup = Popup::Help { scroll: 0 },
+            Action::Close => self.status = None,
+            _ => {}
+        }
+    }
+
+    fn update_search(&mut self, action: Action) {
+        let Popup::Search(s) = &mut self.popup else {
+            return;
+        };
+        match action {
+            Action::Type(c) => {
+                s.input.push(c);
+                self.run_search();
+            }
+            Action::DeleteChar => {
+                s.input.pop();
+                self.run_search();
+            }
+            Action::ClearInput => {
+                s.input.clear();
+                self.run_search();
+            }
+            Action::Down if s.selected + 1 < s.hits.len() => s.selected += 1,
+            Action::Up => s.selected = s.selected.saturating_sub(1),
+            Action::Submit => match s.hits.get(s.selected) {
+                Some(hit) if s.for_path => {
+                    let node = hit.node;
+                    self.show_path(node);
+                }
+                Some(hit) => {
+                    let node = hit.node;
+                    self.popup = Popup::None;
+                    self.go_to(node);
+                }
+                None if s.input.trim().is_empty() => self.popup = Popup::None,
+                None => {
+                    let q = s.input.clone();
+                    self.set_status(format!("nothing matches `{q}`"), true);
+                }
+            },
+            Action::Close => self.popup = Popup::None,
+            _ => {}
+        }
+    }
+
+    fn update_prompt(&mut self, action: Action) {
+        let Popup::DateFilter(p) = &mut self.popup else {
+            return;
+        };
+        match action {
+            Action::Type(c) => {
+                p.input.push(c);
+                p.error = None;
+            }
+            Action::DeleteChar => {
+                p.input.pop();
+                p.error = None;
+            }
+            Action::ClearInput => p.input.clear(),
+            Action::Submit => match p.input.parse::<DateWindow>() {
+                Ok(window) => {
+                    self.popup = Popup::None;
+                    self.filter.window = window;
+                    self.refresh_lists();
+                    self.set_status("date filter set", false);
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    p.error = Some(msg.clone());
+                    self.set_status(msg, true);
+                }
+            },
+            Action::Close => self.popup = Popup::None,
+            _ => {}
+        }
+    }
+
+    /// What is on screen as a view: the focus, its relations both ways, the filter.
+    pub fn current_view(&self) -> Subgraph {
+        view::subgraph(&self.graph, Some(self.focus), 1, Reach::Both, &self.filter)
+    }
+
+    /// `ties-<focus id>[-<window>].<ext>` in the current folder.
+    pub fn default_export_name(&self, format: Format) -> String {
+        let mut name = format!("ties-{}", self.graph.entity(self.focus).id);
+        if !self.filter.window.is_all() {
+            let w = self.filter.window.to_string().replace("..", "_to_");
+            name.push('-');
+            name.push_str(w.trim_matches('_'));
+        }
+        let name: String = name
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("{name}.{}", format.extension())
+    }
+
+    fn update_export(&mut self, action: Action) {
+        let Popup::Export(p) = &mut self.popup else {
+            return;
+        };
+        let formats = <Format as clap::ValueEnum>::value_variants();
+        let step = |p: &mut ExportPrompt, by: isize| {
+            let i = formats.iter().position(|f| *f == p.format).unwrap_or(0) as isize;
+            p.format = formats[(i + by).rem_euclid(formats.len() as isize) as usize];
+            p.confirm = false;
+        };
+        match action {
+            Action::NextFormat => step(p, 1),
+            Action::PreviousFormat => step(p, -1),
+            Action::Type(c) => {
+                p.path.push(c);
+                p.edited = true;
+                p.confirm = false;
+            }
+            Action::DeleteChar => {
+                p.path.pop();
+                p.edited = true;
+                p.confirm = false;
+            }
+            Action::ClearInput => {
+                p.path.clear();
+                p.edited = true;
+                p.confirm = false;
+            }
+            Action::Submit => self.submit_export(),
+            Action::Close => {
+                self.popup = Popup::None;
+                self.set_status("export cancelled", false);
+            }
+            _ => {}
+        }
+        let fresh = match &self.popup {
+            Popup::Export(p) if !p.edited => Some(self.default_export_name(p.format)),
+            _ => None,
+        };
+        if let (Popup::Export(p), Some(name)) = (&mut self.popup, fresh) {
+            p.path = name;
+        }
+    }
+
+    fn submit_export(&mut self) {
+        let Popup::Export(p) = &mut self.popup else {
+            return;
+        };
+        let path = std::path::PathBuf::from(p.path.trim());
+        if p.path.trim().is_empty() {
+            p.error = Some("type a file name".into());
+            return;
+        }
+        if path.exists() && !p.confirm {
+            p.confirm = true;
+            p.error = Some(format!(
+                "{} exists: Enter again to overwrite it, Esc to cancel",
+                path.display()
+            ));
+            return;
+        }
+        let (format, force) = (p.format, p.confirm);
+        let sub = self.current_view();
+        let text = export::render(&self.graph, &sub, format);
+        match export::write_atomic(&path, text.as_bytes(), force) {
+            Ok(()) => {
+                self.popup = Popup::None;
+                self.set_status(
+                    format!(
+                        "exported {} entities, {} relations to {}",
+                        sub.nodes.len(),
+                        sub.edges.len(),
+                        path.display()
+                    ),
+                    false,
+                );
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                if let (Popup::Export(p), WriteError::Exists(_)) = (&mut self.popup, &e) {
+                    p.confirm = true;
+                }
+                if let Popup::Export(p) = &mut self.popup {
+                    p.error = Some(msg.clone());
+                }
+                self.set_status(msg, true);
+            }
+        }
+    }
+
+    /// Most hops a path from the explorer may take.
+    pub const PATH_HOPS: usize = 6;
+
+    fn show_path(&mut self, target: NodeIx) {
+        let g = &self.graph;
+        let paths =
+            crate::path::shortest_paths(g, self.focus, target, Self::PATH_HOPS, &self.filter, 1);
+        let (from, to) = (
+            g.entity(self.focus).name.clone(),
+            g.entity(target).name.clone(),
+        );
+        match paths.first() {
+            None => {
+                self.popup = Popup::None;
+                self.set_status(
+                    format!(
+                        "no connection between {from} and {to} within {} hops",
+                        Self::PATH_HOPS
+                    ),
+                    true,
+                );
+            }
+            Some(steps) => {
+                let mut rows = vec![(from.to_string(), self.focus)];
+                for step in steps {
+                    rows.push((format!("  {}", crate::report::step_line(g, step)), step.to));
+                }
+                self.popup = Popup::List(ListPopup {
+                    title: format!("path to {to}: {} hops", steps.len()),
+                    rows,
+                    selected: 0,
+                });
+            }
+        }
+    }
+
+    fn update_list(&mut self, action: Action) {
+        let Popup::List(l) = &mut self.popup else {
+            return;
+        };
+        match action {
+            Action::Down if l.selected + 1 < l.rows.len() => l.selected += 1,
+            Action::Up => l.selected = l.selected.saturating_sub(1),
+            Action::Submit => {
+                if let Some(&(_, node)) = l.rows.get(l.selected) {
+                    // Walking a path or a timeline keeps the list open.
+                    self.go_to(node);
+                }
+            }
+            Action::Close => self.popup = Popup::None,
+            _ => {}
+        }
+    }
+
+    fn update_help(&mut self, action: Action) {
+        let Popup::Help { scroll } = &mut self.popup else {
+            return;
+        };
+        match action {
+            Action::Down => *scroll += 1,
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::Close | Action::Help => self.popup = Popup::None,
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! The key map is data: defaults in `assets/keymap.ron`, a user file merged over
+//! them, conflicts refused when loading. The help screen is generated from it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+use super::action::Action;
+
+/// The built-in key map.
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.ron");
+
+/// The explorer's input modes; each has its own keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    Browse,
+    Search,
+    Prompt,
+    Export,
+    List,
+    Help,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 6] = [
+        Mode::Browse,
+        Mode::Search,
+        Mode::Prompt,
+        Mode::Export,
+        Mode::List,
+        Mode::Help,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Browse => "browse",
+            Mode::Search => "search",
+            Mode::Prompt => "prompt",
+            Mode::Export => "export",
+            Mode::List => "list",
+            Mode::Help => "help",
+        }
+    }
+
+    /// Text-entry modes type unbound characters.
+    pub fn is_text(self) -> bool {
+        matches!(self, Mode::Search | Mode::Prompt | Mode::Export)
+    }
+}
+
+/// A key with its modifiers, as written in a key-map file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub code: KeyCodeOrd,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+/// `KeyCode` subset that can be ordered and named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KeyCodeOrd {
+    Char(char),
+    Named(&'static str),
+    F(u8),
+}
+
+const NAMED: &[(&str, KeyCode)] = &[
+    ("enter", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("pageup", KeyCode::PageUp),
+    ("pagedown", KeyCode::PageDown),
+    ("insert", KeyCode::Insert),
+];
+
+impl Key {
+    /// Parses `q`, `L`, `?`, `enter`, `ctrl-c`, `alt-x`, `f1`, `space`.
+    pub fn parse(s: &str) -> Option<Key> {
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut rest = s;
+        loop {
+            if let Some(r) = rest.strip_prefix("ctrl-") {
+                ctrl = true;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-") {
+                alt = true;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let code = if rest == "space" {
+            KeyCodeOrd::Char(' ')
+        } else if let Some(&(name, _)) = NAMED.iter().find(|(n, _)| *n == rest) {
+            KeyCodeOrd::Named(name)
+        } else if let Some(n) = rest
+            .strip_prefix('f')
+            .and_then(|n| n.parse::<u8>().ok())
+            .filter(|n| (1..=12).contains(n))
+        {
+            KeyCodeOrd::F(n)
+        } else {
+            let mut chars = rest.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => KeyCodeOrd::Char(c),
+                _ => return None,
+            }
+        };
+        Some(Key { code, ctrl, alt })
+    }
+
+    /// The key a terminal event stands for, if it can be bound.
+    pub fn from_event(ev: &KeyEvent) -> Option<Key> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = ev.modifiers.contains(KeyModifiers::ALT);
+        let code = match ev.code {
+            KeyCode::Char(c) => KeyCodeOrd::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            KeyCode::F(n) => KeyCodeOrd::F(n),
+            other => {
+                let &(name, _) = NAMED.iter().find(|(_, k)| *k == other)?;
+                KeyCodeOrd::Named(name)
+            }
+        };
+        Some(Key { code, ctrl, alt })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("alt-")?;
+        }
+        match self.code {
+            KeyCodeOrd::Char(' ') => f.write_str("space"),
+            KeyCodeOrd::Char(c) => write!(f, "{c}"),
+            KeyCodeOrd::Named(n) => f.write_str(n),
+            KeyCodeOrd::F(n) => write!(f, "f{n}"),
+        }
+    }
+}
+
+/// The file shape: for each mode, action → keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename = "KeyMap", deny_unknown_fields)]
+struct KeyMapFile {
+    #[serde(default)]
+    browse: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
+    search: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
+    prompt: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
+    export: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
+    list: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
+    help: BTreeMap<Action, Vec<String>>,
+}
+
+impl KeyMapFile {
+    fn mode(&self, mode: Mode) -> &BTreeMap<Action, Vec<String>> {
+        match mode {
+            Mode::Browse => &self.browse,
+            Mode::Search => &self.search,
+            Mode::Prompt => &self.prompt,
+            Mode::Export => &self.export,
+            Mode::List => &self.list,
+            Mode::Help => &self.help,
+        }
+    }
+}
+
+/// Why a key map was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyMapError {
+    #[error("{file}:{line}:{col}: {message}")]
+    Syntax {
+        file: String,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+    #[error(
+        "{file}: {mode} mode: `{key}` is not a key name (try e.g. \"q\", \"enter\", \"ctrl-c\", \"f1\")"
+    )]
+    BadKey {
+        file: String,
+        mode: &'static str,
+        key: String,
+    },
+    #[error("{file}: {mode} mode: `{key}` is bound to both `{first}` and `{second}`")]
+    Conflict {
+        file: String,
+        mode: &'static str,
+        key: String,
+        first: String,
+        second: String,
+    },
+}
+
+/// Resolved bindings for every mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyMap {
+    modes: BTreeMap<Mode, BTreeMap<Key, Action>>,
+    /// Per mode, action → keys, in the order written: for the help screen.
+    listing: BTreeMap<Mode, Vec<(Action, Vec<Key>)>>,
+}
+
+fn parse_file(name: &str, text: &str) -> Result<KeyMapFile, KeyMapError> {
+    ron::from_str(text).map_err(|e| KeyMapError::Syntax {
+        file: name.to_string(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message: e.code.to_string(),
+    })
+}
+
+fn action_name(a: &Action) -> String {
+    ron::to_string(a).unwrap_or_else(|_| format!("{a:?}"))
+}
+
+impl KeyMap {
+    /// The built-in key map.
+    pub fn default_map() -> KeyMap {
+        KeyMap::merged(None).expect("the built-in key map is valid")
+    }
+
+    /// The defaults with a user file (name, text) merged over them.
+    pub fn merged(user: Option<(&str, &str)>) -> Result<KeyMap, KeyMapError> {
+        let defaults = parse_file("<built-in>/keymap.ron", DEFAULT_KEYMAP)?;
+        let user = match user {
+            Some((name, text)) => Some((name, parse_file(name, text)?)),
+            None => None,
+        };
+        let mut modes = BTreeMap::new();
+        let mut listing = BTreeMap::new();
+        for mode in Mode::ALL {
+            let mut actions: BTreeMap<Action, (Vec<String>, String)> = defaults
+                .mode(mode)
+                .iter()
+                .map(|(a, keys)| (a.clone(), (keys.clone(), "<built-in>/keymap.ron".into())))
+                .collect();
+            if let Some((name, file)) = &user {
+                for (a, keys) in file.mode(mode) {
+                    actions.insert(a.clone(), (keys.clone(), name.to_string()));
+                }
+            }
+            let mut bound: BTreeMap<Key, Action> = BTreeMap::new();
+            let mut list = Vec::new();
+            for (action, (keys, file)) in &actions {
+                let mut parsed = Vec::new();
+                for k in keys {
+                    let key = Key::parse(k).ok_or_else(|| KeyMapError::BadKey {
+                        file: file.clone(),
+                        mode: mode.name(),
+                        key: k.clone(),
+                    })?;
+                    if let Some(prev) = bound.get(&key)
+                        && prev != action
+                    {
+                        return Err(KeyMapError::Conflict {
+                            file: file.clone(),
+                            mode: mode.name(),
+                            key: key.to_string(),
+                            first: action_name(prev),
+                            second: action_name(action),
+                        });
+                    }
+                    bound.insert(key, action.clone());
+                    parsed.push(key);
+                }
+                list.push((action.clone(), parsed));
+            }
+            modes.insert(mode, bound);
+            listing.insert(mode, list);
+        }
+        Ok(KeyMap { modes, listing })
+    }
+
+    /// Loads the defaults and, if it exists, the user file at `path`.
+    pub fn load(path: Option<&Path>) -> Result<KeyMap, KeyMapError> {
+        let Some(path) = path else {
+            return KeyMap::merged(None);
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => KeyMap::merged(Some((&path.display().to_string(), &text))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => KeyMap::merged(None),
+            Err(e) => Err(KeyMapError::Syntax {
+                file: path.display().to_string(),
+                line: 0,
+                col: 0,
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// The action a key event triggers in a mode. In text modes an unbound
+    /// printable character is typed.
+    pub fn action(&self, mode: Mode, ev: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(ev)?;
+        if let Some(a) = self.modes.get(&mode).and_then(|m| m.get(&key)) {
+            return Some(a.clone());
+        }
+        match (mode.is_text(), key.code, key.ctrl || key.alt) {
+            (true, KeyCodeOrd::Char(c), false) => Some(Action::Type(c)),
+            _ => None,
+        }
+    }
+
+    /// The first key bound to `action` in `mode`, for hints.
+    pub fn key_for(&self, mode: Mode, action: &Action) -> Option<Key> {
+        self.listing
+            .get(&mode)?
+            .iter()
+            .find(|(a, _)| a == action)
+            .and_then(|(_, keys)| keys.first().copied())
+    }
+
+    /// Every binding of a mode: (keys joined, description), for the help screen.
+    pub fn help(&self, mode: Mode) -> Vec<(String, &'static str)> {
+        self.listing
+            .get(&mode)
+            .map(|list| {
+                list.iter()
+                    .filter(|(_, keys)| !keys.is_empty())
+                    .map(|(a, keys)| {
+                        let ks: Vec<String> = keys.iter().map(Key::to_string).collect();
+                        (ks.join(" "), a.describe())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Where a user key map is looked for: `<config dir>/ties/keymap.ron`.
+pub fn user_keymap_path() -> Option<std::path::PathBuf> {
+    directories::ProjectDirs::from("", "", "ties").map(|d| d.config_dir().join("keymap.ron"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyEventKind, KeyEventState};
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers: mods,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }
+    }
+
+    #[test]
+    fn defaults_bind_the_documented_keys() {
+        let km = KeyMap::default_map();
+        let b = |c| km.action(Mode::Browse, &ev(KeyCode::Char(c), KeyModifiers::NONE));
+        assert_eq!(b('j'), Some(Action::Down));
+        assert_eq!(b('L'), Some(Action::Forward));
+        assert_eq!(b('/'), Some(Action::Search));
+        assert_eq!(b('x'), None);
+        assert_eq!(
+            km.action(Mode::Browse, &ev(KeyCode::Enter, KeyModifiers::NONE)),
+            Some(Action::Follow)
+        );
+        assert_eq!(
+            km.action(Mode::Browse, &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn text_modes_type_unbound_characters() {
+        let km = KeyMap::default_map();
+        let s = |c| km.action(Mode::Search, &ev(KeyCode::Char(c), KeyModifiers::NONE));
+        assert_eq!(s('q'), Some(Action::Type('q')));
+        assert_eq!(s('ū'), Some(Action::Type('ū')));
+        assert_eq!(
+            km.action(Mode::Search, &ev(KeyCode::Char('L'), KeyModifiers::SHIFT)),
+            Some(Action::Type('L'))
+        );
+    }
+
+    #[test]
+    fn user_file_overrides_one_action() {
+        let user = "KeyMap(browse: { quit: [\"x\"] })";
+        let km = KeyMap::merged(Some(("user.ron", user))).unwrap();
+        let b = |c| km.action(Mode::Browse, &ev(KeyCode::Char(c), KeyModifiers::NONE));
+        assert_eq!(b('x'), Some(Action::Quit));
+        assert_eq!(b('q'), None);
+        assert_eq!(b('j'), Some(Action::Down));
+    }
+
+    #[test]
+    fn conflicts_are_refused_with_the_key_and_both_actions() {
+        let user = "KeyMap(browse: { quit: [\"j\"] })";
+        let err = KeyMap::merged(Some(("user.ron", user))).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("`j`"), "{msg}");
+        assert!(msg.contains("down") && msg.contains("quit"), "{msg}");
+    }
+
+    #[test]
+    fn bad_key_names_and_syntax_are_reported_with_position() {
+        let err =
+            KeyMap::merged(Some(("u.ron", "KeyMap(browse: { quit: [\"hyper-q\"] })"))).unwrap_err();
+        assert!(matches!(err, KeyMapError::BadKey { .. }), "{err}");
+        let err = KeyMap::merged(Some(("u.ron", "KeyMap(browse: { quit: [\"q\" }"))).unwrap_err();
+        assert!(err.to_string().starts_with("u.ron:1:"), "{err}");
+        let err = KeyMap::merged(Some(("u.ron", "KeyMap(browse: { fly: [\"q\"] })"))).unwrap_err();
+        assert!(matches!(err, KeyMapError::Syntax { .. }), "{err}");
+    }
+
+    #[test]
+    fn help_lists_every_bound_action() {
+        let km = KeyMap::default_map();
+        let help = km.help(Mode::Browse);
+        assert!(help.iter().any(|(k, d)| k == "j down" && *d == "next line"));
+        assert!(help.iter().any(|(k, _)| k == "L"));
+    }
+}

@@ -1,0 +1,152 @@
+//! The terminal explorer: terminal setup and restoration, and the event loop that
+//! turns keys into [`Action`]s for [`App::update`] and draws with [`ui::draw`].
+
+pub mod action;
+pub mod app;
+pub mod keymap;
+pub mod ui;
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::{cursor, execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub use action::Action;
+pub use app::App;
+pub use keymap::KeyMap;
+
+use crate::graph::{Graph, NodeIx};
+use crate::search::SearchIndex;
+
+/// How the explorer ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The user quit.
+    Quit,
+    /// A signal (SIGTERM, SIGHUP, SIGINT) asked it to stop; the number is given.
+    Signal(i32),
+}
+
+/// Why the explorer could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error(
+        "the explorer needs a terminal, and standard output is not one.\n\
+         For scripts, try `ties show QUERY`, `ties search QUERY`, `ties export --format json` or `ties check`."
+    )]
+    NotATerminal,
+    #[error("the graph is empty: there is nothing to explore")]
+    EmptyGraph,
+    #[error("terminal: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Puts the terminal back as it was: cooked mode, main screen, visible cursor.
+/// Safe to call more than once.
+pub fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        event::DisableMouseCapture,
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = out.flush();
+}
+
+/// Restores the terminal when dropped, on every way out of the event loop.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        terminal::enable_raw_mode()?;
+        let guard = TerminalGuard;
+        execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+/// Runs the explorer on `graph` until the user quits or a signal arrives. The
+/// terminal is restored on every exit path, including panics.
+pub fn run(
+    graph: Graph,
+    focus: Option<NodeIx>,
+    filter: crate::view::Filter,
+    keymap: KeyMap,
+) -> Result<Ending, TuiError> {
+    if !io::stdout().is_terminal() {
+        return Err(TuiError::NotATerminal);
+    }
+    let graph = Arc::new(graph);
+    let index = Arc::new(SearchIndex::build(&graph));
+    let mut app = App::new(graph, index, keymap, focus).ok_or(TuiError::EmptyGraph)?;
+    app.set_filter(filter);
+
+    let signal = Arc::new(AtomicUsize::new(0));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register_usize(sig, Arc::clone(&signal), sig as usize)?;
+    }
+
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    let mut dirty = true;
+    loop {
+        let sig = signal.load(Ordering::SeqCst);
+        if sig != 0 {
+            return Ok(Ending::Signal(sig as i32));
+        }
+        if dirty {
+            terminal.draw(|f| ui::draw(&app, f))?;
+            dirty = false;
+        }
+        if !event::poll(Duration::from_millis(200))? {
+            continue;
+        }
+        match event::read()? {
+            Event::Key(key) if key.kind != KeyEventKind::Release => {
+                if let Some(action) = app.keymap.action(app.mode(), &key) {
+                    app.update(action);
+                    dirty = true;
+                }
+            }
+            Event::Resize(..) => {
+                terminal.autoresize()?;
+                dirty = true;
+            }
+            _ => {}
+        }
+        if app.should_quit {
+            return Ok(Ending::Quit);
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! The command line as a user runs it: `ties path`, `timeline`, `show`, `export`
+//! and `--view` on the shipped graph.
+
+use std::process::{Command, Output};
+
+use ties::model::{DateWindow, PartialDate};
+
+fn ties(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ties"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// Splits `A —kind→ B  (details)` or `A ←kind— B  (details)` into `(A, B)`.
+fn hop(line: &str) -> (String, String) {
+    let line = line.trim();
+    let line = line.split("  (").next().unwrap();
+    let (a, rest) = line
+        .split_once(" —")
+        .or_else(|| line.split_once(" ←"))
+        .unwrap_or_else(|| panic!("not a hop: {line}"));
+    let (_, b) = rest
+        .split_once("→ ")
+        .or_else(|| rest.split_once("— "))
+        .unwrap_or_else(|| panic!("not a hop: {line}"));
+    (a.to_string(), b.to_string())
+}
+
+#[test]
+fn path_connects_budanov_to_palianytsia() {
+    let out = ties(&["path", "Kyrylo Budanov", "palianytsia"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let heading = lines.next().unwrap();
+    assert!(
+        heading.contains("between Kyrylo Budanov and Palianytsia (4 hops)"),
+        "{heading}"
+    );
+    // Each numbered connection is a chain of hops from Budanov to Palianytsia.
+    let blocks: Vec<Vec<&str>> = text
+        .split("\n\n")
+        .skip(1)
+        .map(|b| b.lines().filter(|l| l.starts_with("  ")).collect())
+        .collect();
+    assert!(!blocks.is_empty());
+    for block in &blocks {
+        assert_eq!(block.len(), 4, "{block:?}");
+        let hops: Vec<(String, String)> = block.iter().map(|l| hop(l)).collect();
+        assert_eq!(hops[0].0, "Kyrylo Budanov");
+        assert_eq!(hops[3].1, "Palianytsia");
+        for w in hops.windows(2) {
+            assert_eq!(w[0].1, w[1].0, "broken chain: {block:?}");
+        }
+    }
+    // The arrow follows the relation: the tranche finances Palianytsia.
+    assert!(
+        text.contains(
+            "First €10 million tranche under the Vilnius memorandum —finances→ Palianytsia  (2024-11-23, €10,000,000)"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn path_reports_no_connection_cleanly() {
+    let out = ties(&["path", "kyrylo-budanov", "palianytsia", "--max-hops", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "ties: no connection between Kyrylo Budanov and Palianytsia within 1 hop\n"
+    );
+    assert!(stdout(&out).is_empty());
+    let out = ties(&[
+        "path",
+        "kyrylo-budanov",
+        "palianytsia",
+        "--from",
+        "2024-11",
+        "--to",
+        "2024-11",
+        "--no-undated",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "ties: no connection between Kyrylo Budanov and Palianytsia within 6 hops \
+         in 2024-11 without undated relations\n"
+    );
+}
+
+#[test]
+fn path_respects_the_date_window() {
+    let all = stdout(&ties(&["path", "kyrylo-budanov", "palianytsia"]));
+    assert!(all.contains("2024-11-23"));
+    let before = ties(&["path", "kyrylo-budanov", "palianytsia", "--to", "2024-10"]);
+    assert!(before.status.success());
+    let text = stdout(&before);
+    assert!(text.contains("(4 hops)"), "{text}");
+    assert!(!text.contains("2024-11"), "{text}");
+}
+
+#[test]
+fn path_limit_and_unknown_entity() {
+    let out = ties(&["path", "kyrylo-budanov", "palianytsia", "--limit", "1"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("1 shortest connection between"), "{text}");
+    assert!(text.contains("raise --limit"), "{text}");
+    let out = ties(&["path", "nobody-at-all", "palianytsia"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "ties: no entity matches `nobody-at-all`\n");
+}
+
+/// The date column of timeline lines, as the date each is sorted by.
+fn timeline_dates(text: &str) -> Vec<PartialDate> {
+    text.lines()
+        .map(|l| {
+            let when = l.split_whitespace().next().unwrap();
+            let first = when.split("..").next().unwrap();
+            first.parse().unwrap_or_else(|e| panic!("{l}: {e}"))
+        })
+        .collect()
+}
+
+#[test]
+fn timeline_is_in_date_order_and_windowed() {
+    let out = ties(&["timeline"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let dates = timeline_dates(&text);
+    assert!(dates.len() > 20);
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{text}");
+    // Same date: ordered by name.
+    let nov4: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("2024-11-04"))
+        .map(|l| {
+            l.split("  ")
+                .filter(|c| !c.is_empty())
+                .nth(2)
+                .unwrap()
+                .trim()
+        })
+        .collect();
+    assert!(nov4.len() > 3);
+    assert!(nov4.is_sorted(), "{nov4:#?}");
+
+    // A partial date as both bounds is its whole month.
+    let out = ties(&["timeline", "--from", "2024-11", "--to", "2024-11"]);
+    let text = stdout(&out);
+    let nov: DateWindow = "2024-11".parse().unwrap();
+    let dates = timeline_dates(&text);
+    assert!(!dates.is_empty());
+    assert!(dates.iter().all(|&d| nov.overlaps(d, None)), "{text}");
+    assert!(text.contains("2024-11-04") && text.contains("2024-11-23"));
+    assert!(!text.contains("2025"));
+}
+
+#[test]
+fn timeline_around_a_focus() {
+    let out = ties(&["timeline", "--focus", "palianytsia", "--depth", "1"]);
+    assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        "2024-11-23  tranche   First €10 million tranche under the Vilnius memorandum  €10,000,000\n\
+         2024-11-23  finances  First €10 million tranche under the Vilnius memorandum → Palianytsia  €10,000,000\n"
+    );
+}
+
+#[test]
+fn show_lists_relations_in_the_window() {
+    let out = ties(&["show", "Palianytsia"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Palianytsia  (programme, id palianytsia)\n"),
+        "{text}"
+    );
+    assert!(text.contains("relations (3):"), "{text}");
+    assert!(
+        text.contains("←finances— First €10 million tranche"),
+        "{text}"
+    );
+
+    let out = ties(&["show", "palianytsia", "--from", "2025"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("relations (2 shown, 1 outside the view):"),
+        "{text}"
+    );
+    assert!(!text.contains("finances"), "{text}");
+
+    let out = ties(&["show", "palianytsia", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["focus"], "palianytsia");
+    assert_eq!(doc["edges"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["nodes"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn export_never_overwrites_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.dot");
+    let f = file.to_str().unwrap();
+    let first = ties(&[
+        "export",
+        "--format",
+        "dot",
+        "--focus",
+        "palianytsia",
+        "-o",
+        f,
+    ]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = std::fs::read_to_string(&file).unwrap();
+    assert!(before.starts_with("digraph ties {"));
+    let again = ties(&["export", "--format", "mermaid", "-o", f]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        stderr(&again),
+        format!("ties: {f} exists; pass --force to overwrite it\n")
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    let forced = ties(&["export", "--format", "mermaid", "-o", f, "--force"]);
+    assert!(forced.status.success());
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("flowchart LR")
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn view_file_gives_defaults_that_flags_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let view = dir.path().join("view.ron");
+    std::fs::write(
+        &view,
+        r#"View(focus: "palianytsia", depth: 2, direction: both, from: "2024-11", to: "2024-11")"#,
+    )
+    .unwrap();
+    let v = view.to_str().unwrap();
+    let with_view = ties(&["--view", v, "export", "--format", "json"]);
+    assert!(with_view.status.success(), "{}", stderr(&with_view));
+    let with_flags = ties(&[
+        "export",
+        "--format",
+        "json",
+        "--focus",
+        "palianytsia",
+        "--depth",
+        "2",
+        "--from",
+        "2024-11",
+        "--to",
+        "2024-11",
+    ]);
+    assert_eq!(stdout(&with_view), stdout(&with_flags));
+    // A flag overrides the file's setting.
+    let deeper = ties(&["--view", v, "export", "--format", "json", "--depth", "1"]);
+    let depth1 = ties(&[
+        "export",
+        "--format",
+        "json",
+        "--focus",
+        "palianytsia",
+        "--from",
+        "2024-11",
+        "--to",
+        "2024-11",
+    ]);
+    assert_eq!(stdout(&deeper), stdout(&depth1));
+    assert_ne!(stdout(&deeper), stdout(&with_view));
+    // The timeline and path follow the file's window.
+    let t = stdout(&ties(&["--view", v, "timeline"]));
+    assert!(!t.is_empty() && !t.contains("2025"), "{t}");
+}
+
+#[test]
+fn bad_view_files_are_reported_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let view = dir.path().join("view.ron");
+    let v = view.to_str().unwrap();
+    std::fs::write(&view, "View(\n    focus: \"no-such-entity\",\n)").unwrap();
+    let out = ties(&["--view", v, "export", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "ties: the view's focus `no-such-entity` is not an entity id in this graph\n"
+    );
+    std::fs::write(&view, "View(\n    depth: 2,\n    colour: red,\n)").unwrap();
+    let out = ties(&["--view", v, "timeline"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with(&format!("ties: {v}:3:")), "{err}");
+    assert!(err.contains("colour"), "{err}");
+}
+
+#[test]
+fn focus_queries_are_fuzzy_and_ambiguity_is_reported() {
+    let bin = env!("CARGO_BIN_EXE_ties");
+    let o = std::process::Command::new(bin)
+        .args(["show", "kasciunas"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("Laurynas Kasčiūnas"));
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("twins.ron");
+    std::fs::write(
+        &f,
+        r#"Graph(entities: [
+            Entity(id: "a", kind: person, name: "Jonas Jonaitis"),
+            Entity(id: "b", kind: person, name: "Jonas Jonaitis"),
+        ])"#,
+    )
+    .unwrap();
+    let o = std::process::Command::new(bin)
+        .args(["show", "jonaitis", "--data"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("ambiguous") && err.contains("(a)") && err.contains("(b)"),
+        "{err}"
+    );
+}

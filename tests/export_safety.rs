@@ -1,0 +1,77 @@
+//! Exports never leave a partial file and never overwrite without consent.
+
+use std::process::Command;
+
+fn ties() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ties"))
+}
+
+#[test]
+fn refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.json");
+    std::fs::write(&out, "precious").unwrap();
+    let o = ties()
+        .args(["export", "--format", "json", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
+    let o = ties()
+        .args(["export", "--format", "json", "--force", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with('{'));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn read_only_place_is_reported_cleanly() {
+    // /sys refuses new files even to root.
+    let o = ties()
+        .args(["export", "--format", "json", "-o", "/sys/ties-export.json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cannot write /sys/ties-export.json"), "{err}");
+    assert!(
+        !err.contains(".ties-export-"),
+        "temporary name leaked: {err}"
+    );
+    assert!(!std::path::Path::new("/sys/ties-export.json").exists());
+}
+
+#[test]
+fn full_disk_leaves_no_partial_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=8k", "tmpfs"])
+        .arg(dir.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        assert!(
+            std::env::var("TIES_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "cannot mount a small tmpfs to fill (needs root)"
+        );
+        eprintln!("cannot mount a tmpfs here: skipping the full-disk test");
+        return;
+    }
+    let out = dir.path().join("big.json");
+    let o = ties()
+        .args(["export", "--format", "json", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let listing: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    let _ = Command::new("umount").arg(dir.path()).status();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(listing.is_empty(), "left behind: {listing:?}");
+}

@@ -1,0 +1,125 @@
+//! Exports read by the real tools they are for: Graphviz `dot` renders every DOT
+//! export, and networkx reads every GraphML export with the same nodes, edges and
+//! attributes as the JSON export of the view.
+//!
+//! A missing tool skips a test, unless `TIES_REQUIRE_TOOLS=1` (set in CI, after
+//! `.ci/setup-tools.sh`), when it fails it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use ties::Graph;
+use ties::export::{Format, render};
+
+/// Graphs and the views of them to export.
+fn cases() -> Vec<(String, Graph, String)> {
+    vec![
+        ("shipped".into(), common::shipped(), "kyrylo-budanov".into()),
+        ("shipped".into(), common::shipped(), "lithuania".into()),
+        ("tricky".into(), common::tricky(), "end".into()),
+    ]
+}
+
+fn runs(program: &Path, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn dot_renders_every_export_to_svg() {
+    if !runs(Path::new("dot"), &["-V"]) {
+        common::missing_tool("Graphviz `dot`");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut rendered = 0;
+    for (graph_name, graph, focus) in cases() {
+        for (view, sub) in common::views(&graph, &focus) {
+            let text = render(&graph, &sub, Format::Dot);
+            let file = dir.path().join(format!("view{rendered}.dot"));
+            std::fs::write(&file, &text).unwrap();
+            let out = Command::new("dot")
+                .arg("-Tsvg")
+                .arg(&file)
+                .output()
+                .expect("dot runs");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() && stderr.trim().is_empty(),
+                "dot refused the {graph_name} graph, {view}:\n{stderr}\n{text}"
+            );
+            let svg = String::from_utf8_lossy(&out.stdout);
+            assert!(svg.contains("<svg"), "no SVG for {graph_name}, {view}");
+            // Every entity and relation is drawn: one SVG group per node and edge.
+            assert_eq!(
+                svg.matches("class=\"node\"").count(),
+                sub.nodes.len(),
+                "{graph_name}, {view}"
+            );
+            assert_eq!(
+                svg.matches("class=\"edge\"").count(),
+                sub.edges.len(),
+                "{graph_name}, {view}"
+            );
+            rendered += 1;
+        }
+    }
+    assert!(rendered >= 9);
+}
+
+/// The Python that has networkx: `TIES_PYTHON`, else `.venv-tools` (made by
+/// `.ci/setup-tools.sh`), else `python3` on PATH.
+fn python_with_networkx() -> Option<PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-tools/bin/python");
+    let candidates = std::env::var_os("TIES_PYTHON")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([venv, PathBuf::from("python3")]);
+    candidates
+        .into_iter()
+        .find(|p| runs(p, &["-c", "import networkx"]))
+}
+
+#[test]
+fn networkx_reads_every_graphml_export() {
+    let Some(python) = python_with_networkx() else {
+        common::missing_tool("Python with networkx");
+        return;
+    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/check_graphml.py");
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for (graph_name, graph, focus) in cases() {
+        for (view, sub) in common::views(&graph, &focus) {
+            let graphml = dir.path().join(format!("view{checked}.graphml"));
+            let json = dir.path().join(format!("view{checked}.json"));
+            std::fs::write(&graphml, render(&graph, &sub, Format::Graphml)).unwrap();
+            std::fs::write(&json, render(&graph, &sub, Format::Json)).unwrap();
+            let out = Command::new(&python)
+                .arg(&script)
+                .arg(&graphml)
+                .arg(&json)
+                .output()
+                .expect("python runs");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "networkx disagrees with the JSON export for the {graph_name} graph, {view}:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                stdout.trim(),
+                format!("ok: {} nodes, {} edges", sub.nodes.len(), sub.edges.len()),
+                "{graph_name}, {view}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 9);
+}

@@ -1,0 +1,310 @@
+//! Property tests over the loader and the domain, run with an explicit case count
+//! that each test prints (`cargo test --test properties -- --nocapture`). Set
+//! `TIES_PROPTEST_CASES` to run more (CI runs a bounded few thousand).
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use ties::load::{ProblemKind, load_builtin, load_texts};
+use ties::model::{DateWindow, PartialDate};
+use ties::view::{Filter, Reach, subgraph};
+
+fn cases(default: u32) -> u32 {
+    std::env::var("TIES_PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+fn runner(n: u32) -> TestRunner {
+    TestRunner::new(Config {
+        cases: n,
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
+const FIXTURE: &str = include_str!("fixtures/small.ron");
+
+/// Loads text as a file; asserts the loader's contract: no panic, and every
+/// syntax rejection carries a line and column in the named file.
+fn load_contract(text: &str) -> Result<(), TestCaseError> {
+    match load_texts(vec![("fuzz.ron".into(), text.to_string())]) {
+        Ok(g) => {
+            prop_assert!(g.node_count() <= text.len());
+        }
+        Err(e) => {
+            prop_assert!(!e.problems.is_empty());
+            for p in &e.problems {
+                prop_assert_eq!(&p.location.file, "fuzz.ron");
+                if matches!(p.kind, ProblemKind::Syntax(_)) {
+                    prop_assert!(p.location.line_col.is_some(), "{}", p);
+                }
+                prop_assert!(!p.to_string().is_empty());
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn loader_never_panics_on_arbitrary_bytes() {
+    let n = cases(512);
+    runner(n)
+        .run(&proptest::collection::vec(any::<u8>(), 0..512), |bytes| {
+            load_contract(&String::from_utf8_lossy(&bytes))
+        })
+        .unwrap();
+    println!("loader_never_panics_on_arbitrary_bytes: {n} cases");
+}
+
+/// Edits that keep most of a valid file and break it in the ways people do.
+#[derive(Debug, Clone)]
+enum Mutation {
+    Delete(usize, usize),
+    Duplicate(usize, usize),
+    Insert(usize, &'static str),
+    Swap(usize, usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let tokens = prop_oneof![
+        Just("("),
+        Just(")"),
+        Just("["),
+        Just("]"),
+        Just(","),
+        Just("\""),
+        Just("\"2024-02-30\""),
+        Just("-1"),
+        Just("NaN"),
+        Just("inf"),
+        Just("Entity(id: \"kasciunas\", kind: person, name: \"X\"),"),
+        Just("Relation(from: \"a\", to: \"nobody\", kind: met, sources: [\"a\"]),"),
+        Just("kind: wizard,"),
+        Just("\u{0301}\u{202e}🦀"),
+        Just("r#\"raw\"#"),
+        Just("/*"),
+    ];
+    prop_oneof![
+        (any::<usize>(), 0usize..64).prop_map(|(a, l)| Mutation::Delete(a, l)),
+        (any::<usize>(), 0usize..64).prop_map(|(a, l)| Mutation::Duplicate(a, l)),
+        (any::<usize>(), tokens).prop_map(|(a, t)| Mutation::Insert(a, t)),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::Swap(a, b)),
+    ]
+}
+
+fn apply(text: &str, muts: &[Mutation]) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for m in muts {
+        let len = chars.len().max(1);
+        match *m {
+            Mutation::Delete(a, l) => {
+                let a = a % len;
+                let b = (a + l).min(chars.len());
+                chars.drain(a.min(chars.len())..b);
+            }
+            Mutation::Duplicate(a, l) => {
+                let a = (a % len).min(chars.len());
+                let b = (a + l).min(chars.len());
+                let piece: Vec<char> = chars[a..b].to_vec();
+                chars.splice(b..b, piece);
+            }
+            Mutation::Insert(a, t) => {
+                let a = (a % len).min(chars.len());
+                chars.splice(a..a, t.chars());
+            }
+            Mutation::Swap(a, b) => {
+                if !chars.is_empty() {
+                    let (a, b) = (a % chars.len(), b % chars.len());
+                    chars.swap(a, b);
+                }
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+#[test]
+fn loader_never_panics_on_mutated_valid_files() {
+    let n = cases(1024);
+    runner(n)
+        .run(&proptest::collection::vec(mutation(), 1..6), |muts| {
+            load_contract(&apply(FIXTURE, &muts))
+        })
+        .unwrap();
+    println!("loader_never_panics_on_mutated_valid_files: {n} cases");
+}
+
+fn partial_date() -> impl Strategy<Value = PartialDate> {
+    prop_oneof![
+        (2020i32..2027).prop_map(|y| PartialDate::year(y).unwrap()),
+        (2020i32..2027, 1u32..=12).prop_map(|(y, m)| PartialDate::month(y, m).unwrap()),
+        (2020i32..2027, 1u32..=12, 1u32..=28)
+            .prop_map(|(y, m, d)| PartialDate::day(y, m, d).unwrap()),
+    ]
+}
+
+fn window() -> impl Strategy<Value = DateWindow> {
+    (
+        proptest::option::of(partial_date()),
+        proptest::option::of(partial_date()),
+    )
+        .prop_filter_map("reversed", |(a, b)| DateWindow::new(a, b).ok())
+}
+
+/// (first, last) day of a partial date as (y, m, d), computed independently of
+/// the library from its text.
+fn bounds(d: PartialDate) -> ((i32, u32, u32), (i32, u32, u32)) {
+    let s = d.to_string();
+    let parts: Vec<u32> = s.split('-').map(|p| p.parse().unwrap()).collect();
+    let y = parts[0] as i32;
+    match parts.len() {
+        1 => ((y, 1, 1), (y, 12, 31)),
+        2 => {
+            let m = parts[1];
+            let last = (28..=31)
+                .rev()
+                .find(|&d| PartialDate::day(y, m, d).is_some())
+                .unwrap();
+            ((y, m, 1), (y, m, last))
+        }
+        _ => ((y, parts[1], parts[2]), (y, parts[1], parts[2])),
+    }
+}
+
+#[test]
+fn date_filter_never_keeps_anything_outside_the_window() {
+    let g = load_builtin().unwrap();
+    let n = cases(512);
+    runner(n)
+        .run(&(window(), any::<bool>()), |(w, hide_undated)| {
+            let filter = Filter {
+                window: w,
+                hide_undated,
+                ..Filter::default()
+            };
+            let sub = subgraph(&g, None, 1, Reach::Both, &filter);
+            let inside = |date: Option<PartialDate>, until: Option<PartialDate>| {
+                let d = date.or(until)?;
+                let start = bounds(d).0;
+                let end = bounds(until.unwrap_or(d)).1.max(bounds(d).1);
+                let after = w.from.is_none_or(|f| end >= bounds(f).0);
+                let before = w.to.is_none_or(|t| start <= bounds(t).1);
+                Some(after && before)
+            };
+            for &e in &sub.edges {
+                let r = g.relation(e);
+                match inside(r.date, r.until) {
+                    Some(ok) => prop_assert!(ok, "edge dated {:?} kept in {w}", r.date),
+                    None => prop_assert!(!hide_undated, "undated edge kept"),
+                }
+                let (a, b) = g.ends(e);
+                prop_assert!(sub.nodes.binary_search(&a).is_ok());
+                prop_assert!(sub.nodes.binary_search(&b).is_ok());
+            }
+            for &node in &sub.nodes {
+                let ent = g.entity(node);
+                if let Some(ok) = inside(ent.date, ent.until) {
+                    prop_assert!(ok, "entity {} dated {:?} kept in {w}", ent.id, ent.date);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    println!("date_filter_never_keeps_anything_outside_the_window: {n} cases");
+}
+
+#[test]
+fn a_view_exported_to_ron_reloads_as_the_same_view() {
+    let g = load_builtin().unwrap();
+    let count = g.node_count();
+    let n = cases(256);
+    runner(n)
+        .run(
+            &(0..count, 1usize..4, window(), any::<bool>(), 0u8..3),
+            |(focus, depth, w, hide_undated, reach)| {
+                let reach = [Reach::In, Reach::Out, Reach::Both][reach as usize];
+                let filter = Filter {
+                    window: w,
+                    hide_undated,
+                    ..Filter::default()
+                };
+                let focus = g.node_indices().nth(focus);
+                let sub = subgraph(&g, focus, depth, reach, &filter);
+                let ron = ties::export::to_ron(&g, &sub);
+                let back = load_texts(vec![("view.ron".into(), ron.clone())])
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let all = subgraph(&back, None, 1, Reach::Both, &Filter::default());
+                prop_assert_eq!(all.nodes.len(), sub.nodes.len());
+                prop_assert_eq!(all.edges.len(), sub.edges.len());
+                prop_assert_eq!(ties::export::to_ron(&back, &all), ron);
+                Ok(())
+            },
+        )
+        .unwrap();
+    println!("a_view_exported_to_ron_reloads_as_the_same_view: {n} cases");
+}
+
+#[test]
+fn search_never_panics_on_any_unicode() {
+    let g = load_builtin().unwrap();
+    let index = ties::search::SearchIndex::build(&g);
+    let n = cases(512);
+    let query = prop_oneof![
+        any::<String>(),
+        "[\\PC\u{0300}-\u{036f}\u{202e}\u{200f}!'^$ ]{0,40}",
+        Just("a".repeat(10_000)),
+        Just("ū\u{0301}".repeat(3_000)),
+        Just("🦀 !^'$".repeat(2_000)),
+    ];
+    runner(n)
+        .run(&query, |q| {
+            let hits = index.search(&g, &q, 50, &|_| true);
+            prop_assert!(hits.len() <= 50);
+            for h in &hits {
+                let len = h.text.chars().count();
+                prop_assert!(h.positions.iter().all(|&p| p < len));
+            }
+            Ok(())
+        })
+        .unwrap();
+    println!("search_never_panics_on_any_unicode: {n} cases");
+}
+
+#[test]
+fn paths_are_real_paths_in_the_graph() {
+    let g = load_builtin().unwrap();
+    let count = g.node_count();
+    let n = cases(256);
+    runner(n)
+        .run(
+            &(0..count, 0..count, 1usize..6, window()),
+            |(a, b, hops, w)| {
+                let a = g.node_indices().nth(a).unwrap();
+                let b = g.node_indices().nth(b).unwrap();
+                let filter = Filter {
+                    window: w,
+                    ..Filter::default()
+                };
+                for path in ties::path::shortest_paths(&g, a, b, hops, &filter, 3) {
+                    prop_assert!(path.len() <= hops);
+                    let mut at = a;
+                    for step in &path {
+                        // Each hop leaves where the walk is, along a real, visible relation.
+                        let (source, target) = g.ends(step.edge);
+                        prop_assert_eq!(step.from, at);
+                        prop_assert!(
+                            (step.from, step.to) == (source, target)
+                                || (step.from, step.to) == (target, source)
+                        );
+                        prop_assert!(filter.relation_visible(&g, step.edge));
+                        at = step.to;
+                    }
+                    prop_assert_eq!(at, b);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+    println!("paths_are_real_paths_in_the_graph: {n} cases");
+}

@@ -1,0 +1,304 @@
+//! The explorer drawn into ratatui's `TestBackend`: a fixture graph, a fixed size,
+//! a sequence of actions, then the screen checked.
+
+use std::sync::Arc;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ties::search::SearchIndex;
+use ties::tui::{Action, App, KeyMap, ui};
+
+fn fixture() -> Arc<ties::Graph> {
+    let text = std::fs::read_to_string("tests/fixtures/small.ron").unwrap();
+    Arc::new(ties::load::load_texts(vec![("small.ron".into(), text)]).unwrap())
+}
+
+fn app_on(focus: &str) -> App {
+    let graph = fixture();
+    let index = Arc::new(SearchIndex::build(&graph));
+    let focus = graph.find(focus);
+    App::new(graph, index, KeyMap::default_map(), focus).unwrap()
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ui::draw(app, f)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn run(app: &mut App, actions: impl IntoIterator<Item = Action>) {
+    for a in actions {
+        app.update(a);
+    }
+}
+
+fn typed(s: &str) -> Vec<Action> {
+    s.chars().map(Action::Type).collect()
+}
+
+#[test]
+fn main_screen_shows_card_and_both_lists() {
+    let app = app_on("kasciunas");
+    let s = screen(&app, 120, 20);
+    insta::assert_snapshot!("kasciunas_main", s);
+    assert!(s.contains("Laurynas Kasčiūnas"));
+    assert!(s.contains("also Laurinas Kaschyunas"));
+    let wide = screen(&app, 180, 20);
+    assert!(wide.contains("holds office (Minister of National Defence)  Lithuania"));
+    assert!(wide.contains("signed  Memorandum on support"));
+    assert!(s.contains("dates: all dates · undated shown"));
+}
+
+#[test]
+fn jump_move_back_forward() {
+    let mut app = app_on("kasciunas");
+    // Fuzzy jump by an alias without diacritics.
+    app.update(Action::Search);
+    run(&mut app, typed("umierov"));
+    let s = screen(&app, 100, 20);
+    assert!(s.contains("Rustem Umerov  alias Rustem Umierov"), "{s}");
+    app.update(Action::Submit);
+    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "umerov");
+    // Down to the memorandum, follow it.
+    run(&mut app, [Action::Down, Action::Follow]);
+    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "mou");
+    let s = screen(&app, 120, 20);
+    insta::assert_snapshot!("memorandum_after_follow", s);
+    // Back twice, forward once.
+    run(&mut app, [Action::Back, Action::Back]);
+    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "kasciunas");
+    app.update(Action::Forward);
+    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "umerov");
+    app.update(Action::Forward);
+    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "mou");
+    // Going somewhere new drops the forward history.
+    app.update(Action::Back);
+    run(&mut app, [Action::Top, Action::Follow]);
+    assert!(app.forward.is_empty());
+}
+
+#[test]
+fn date_filter_hides_what_is_outside_and_status_bar_says_so() {
+    let mut app = app_on("lithuania");
+    let before = screen(&app, 120, 20);
+    assert!(before.contains("Memorandum on support"));
+    app.update(Action::DateFilter);
+    run(&mut app, typed("2025"));
+    app.update(Action::Submit);
+    let s = screen(&app, 120, 20);
+    insta::assert_snapshot!("lithuania_2025", s);
+    assert!(s.contains("dates: 2025"));
+    assert!(!s.contains("Memorandum on support"), "{s}");
+    assert!(s.contains("Radarom! campaign"));
+    assert!(s.contains("hidden"));
+    // Undated relations can be hidden too; the status bar says which.
+    app.update(Action::ToggleUndated);
+    let s = screen(&app, 120, 20);
+    assert!(s.contains("undated hidden"));
+    assert!(
+        !s.contains("Radarom! campaign"),
+        "located_in is undated: {s}"
+    );
+    // D clears the window.
+    run(&mut app, [Action::ToggleUndated, Action::ClearDateFilter]);
+    let s = screen(&app, 120, 20);
+    assert!(s.contains("Memorandum on support"));
+    assert!(s.contains("dates: all dates"));
+}
+
+#[test]
+fn bad_date_stays_in_the_prompt_and_shows_an_error() {
+    let mut app = app_on("lithuania");
+    app.update(Action::DateFilter);
+    run(&mut app, typed("2024-02-30"));
+    app.update(Action::Submit);
+    let s = screen(&app, 100, 20);
+    assert!(s.contains("February 2024 has 29 days"), "{s}");
+    assert!(app.filter.window.is_all());
+    app.update(Action::Close);
+    assert_eq!(app.mode(), ties::tui::keymap::Mode::Browse);
+}
+
+#[test]
+fn search_respects_the_date_filter() {
+    let mut app = app_on("lithuania");
+    app.update(Action::DateFilter);
+    run(&mut app, typed("2025"));
+    app.update(Action::Submit);
+    app.update(Action::Search);
+    run(&mut app, typed("memorandum"));
+    let s = screen(&app, 100, 20);
+    assert!(s.contains("nothing matches"), "{s}");
+    app.update(Action::Submit);
+    assert!(s.contains("> memorandum"));
+}
+
+#[test]
+fn help_is_generated_from_the_key_map() {
+    let mut app = app_on("lithuania");
+    app.update(Action::Help);
+    let s = screen(&app, 100, 40);
+    insta::assert_snapshot!("help", s);
+    assert!(s.contains("j down"));
+    assert!(s.contains("filter by date"));
+    app.update(Action::Close);
+    assert!(!screen(&app, 100, 40).contains("filter by date"));
+}
+
+#[test]
+fn any_size_draws_without_panic() {
+    let mut app = app_on("lithuania");
+    for (w, h) in [
+        (1, 1),
+        (19, 4),
+        (20, 5),
+        (30, 8),
+        (60, 12),
+        (89, 30),
+        (200, 60),
+    ] {
+        for popup in [
+            None,
+            Some(Action::Search),
+            Some(Action::Help),
+            Some(Action::DateFilter),
+        ] {
+            if let Some(p) = popup {
+                app.update(p);
+            }
+            let s = screen(&app, w, h);
+            if w < 20 || h < 5 {
+                assert!(s.starts_with('t') && !s.contains('┌'), "{w}x{h}: {s}");
+            } else {
+                assert!(s.contains('┌'), "{w}x{h}: {s}");
+            }
+            app.update(Action::Close);
+        }
+    }
+}
+
+#[test]
+fn long_lists_scroll_to_keep_the_selection_visible() {
+    let mut app = app_on("lithuania");
+    app.update(Action::Bottom);
+    let s = screen(&app, 120, 5);
+    // Three relations out, only two rows fit: the last one must be on screen.
+    assert!(s.contains("Radarom! campaign"), "{s}");
+    assert!(!s.contains("Memorandum on su"), "{s}");
+    app.update(Action::Top);
+    let s = screen(&app, 120, 5);
+    assert!(s.contains("Memorandum on su"), "{s}");
+    assert!(!s.contains("Radarom! campaign"), "{s}");
+}
+
+#[test]
+fn export_writes_the_view_and_asks_before_overwriting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on("umerov");
+    app.update(Action::DateFilter);
+    run(&mut app, typed("2024-11"));
+    app.update(Action::Submit);
+    app.update(Action::Export);
+    let s = screen(&app, 100, 20);
+    assert!(s.contains("ties-umerov-2024-11.json"), "{s}");
+    app.update(Action::NextFormat);
+    assert!(screen(&app, 100, 20).contains("ties-umerov-2024-11.ron"));
+    let path = dir.path().join("view.ron");
+    app.update(Action::ClearInput);
+    run(&mut app, typed(path.to_str().unwrap()));
+    app.update(Action::Submit);
+    let s = screen(&app, 160, 20);
+    assert!(s.contains("exported 3 entities, 2 relations"), "{s}");
+    // The file is the view: Umerov, the memorandum he signed in November 2024, and
+    // (undated relations being shown) his office in Ukraine.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let back = ties::load::load_texts(vec![("view.ron".into(), text.clone())]).unwrap();
+    assert_eq!(back.node_count(), 3);
+    for id in ["umerov", "mou", "ukraine"] {
+        assert!(back.find(id).is_some(), "{id}");
+    }
+    // Exporting again to the same file asks first, then overwrites on a second Enter.
+    app.update(Action::Export);
+    app.update(Action::NextFormat);
+    app.update(Action::ClearInput);
+    run(&mut app, typed(path.to_str().unwrap()));
+    app.update(Action::Submit);
+    let s = screen(&app, 160, 20);
+    assert!(s.contains("Enter again to overwrite"), "{s}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    app.update(Action::Submit);
+    assert!(screen(&app, 160, 20).contains("exported"));
+    // Esc cancels without writing.
+    app.update(Action::Export);
+    app.update(Action::Close);
+    assert!(screen(&app, 160, 20).contains("export cancelled"));
+}
+
+#[test]
+fn timeline_lists_dated_things_in_order_and_enter_jumps() {
+    let mut app = app_on("lithuania");
+    app.update(Action::Timeline);
+    let s = screen(&app, 120, 20);
+    insta::assert_snapshot!("lithuania_timeline", s);
+    let first = s.find("2024-11-23").expect("the memorandum date");
+    let later = s.find("2025-02").expect("the campaign dates");
+    assert!(first < later, "not in date order:\n{s}");
+    // Walk down to the campaign and go there; the list stays open for more.
+    let target = app.graph.find("radarom").unwrap();
+    while let ties::tui::app::Popup::List(l) = &app.popup {
+        if l.rows[l.selected].1 == target {
+            break;
+        }
+        let before = l.selected;
+        app.update(Action::Down);
+        if let ties::tui::app::Popup::List(l) = &app.popup {
+            assert!(l.selected > before, "campaign not in the timeline");
+        }
+    }
+    app.update(Action::Submit);
+    assert_eq!(app.focus, target);
+    app.update(Action::Close);
+    assert_eq!(app.mode(), ties::tui::keymap::Mode::Browse);
+}
+
+#[test]
+fn path_from_the_focus_can_be_walked() {
+    let mut app = app_on("kasciunas");
+    app.update(Action::Path);
+    run(&mut app, typed("palyanytsia"));
+    app.update(Action::Submit);
+    let s = screen(&app, 120, 20);
+    assert!(s.contains("path to Palianytsia: 3 hops"), "{s}");
+    assert!(
+        s.contains("Laurynas Kasčiūnas —holds office→ Lithuania"),
+        "{s}"
+    );
+    assert!(s.contains("First tranche —finances→ Palianytsia"), "{s}");
+    // Enter on each step walks the path.
+    for _ in 0..3 {
+        app.update(Action::Down);
+        app.update(Action::Submit);
+    }
+    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "palianytsia");
+    app.update(Action::Close);
+    // No connection within the date window: a clear message, no popup.
+    app.update(Action::DateFilter);
+    run(&mut app, typed("2025"));
+    app.update(Action::Submit);
+    app.update(Action::Path);
+    run(&mut app, typed("kasciunas"));
+    app.update(Action::Submit);
+    let s = screen(&app, 160, 20);
+    assert!(
+        s.contains("no connection between Palianytsia and Laurynas Kasčiūnas"),
+        "{s}"
+    );
+}
