@@ -36,9 +36,10 @@
 //! # Which entry point
 //!
 //! - [`SearchIndex::search`]: one query (the CLI, `--focus`).
-//! - [`Searcher`]: a search box on the UI thread; fast enough for graphs up to a
-//!   few hundred thousand names (a narrowing keystroke on 1.4 million names takes
-//!   a few milliseconds, a first letter 40–50 ms).
+//! - [`Searcher`], or [`SearchSession`] where a borrow of the index cannot be
+//!   kept: a search box on the UI thread; fast enough for graphs up to a few
+//!   hundred thousand names (a narrowing keystroke on 1.4 million names takes a
+//!   few milliseconds, a first letter 40–50 ms).
 //! - [`SearchWorker`]: the same on a thread of its own; each query cancels the one
 //!   running, so typing never waits. Use it for large graphs.
 
@@ -48,9 +49,6 @@ mod naive;
 mod query;
 mod score;
 mod worker;
-
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
 
 use crate::graph::{Graph, NodeIx};
 use engine::{Matches, WEAK_BIT, never};
@@ -162,6 +160,9 @@ pub struct SearchIndex {
     entity_first: Vec<u32>,
     /// Relations of each node.
     degrees: Vec<u32>,
+    /// Tells indexes apart, so that a session never narrows from another's
+    /// matches.
+    id: u64,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -187,6 +188,10 @@ impl SearchIndex {
             fields: Vec::with_capacity(nodes * 2),
             entity_first: Vec::with_capacity(nodes + 1),
             degrees: Vec::with_capacity(nodes),
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         };
         ix.starts.push(0);
         for n in graph.node_indices() {
@@ -358,7 +363,7 @@ impl SearchIndex {
 }
 
 /// Character indices of `text` to highlight for `q`.
-fn positions(text: &str, q: &Query, m: &SkimMatcherV2) -> Vec<usize> {
+fn positions(text: &str, q: &Query, m: &score::Matcher) -> Vec<usize> {
     let mut folded = Vec::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len());
     fold_into(text, &mut folded, Some(&mut map));
@@ -410,6 +415,8 @@ pub struct Searcher<'a> {
 /// The state an incremental search carries from one query to the next.
 #[derive(Debug, Default)]
 pub(crate) struct Session {
+    /// The index the last matches are from.
+    index: u64,
     last: Option<(Query, Matches)>,
     /// Buffers to filter into, kept to save allocating.
     spare: Matches,
@@ -427,6 +434,7 @@ impl Clone for Session {
             .unwrap_or_default();
         spare.clear();
         Session {
+            index: self.index,
             last: self.last.clone(),
             spare,
         }
@@ -446,6 +454,10 @@ impl Session {
         cancel: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Hit>> {
         let q = Query::parse(query);
+        if self.index != index.id {
+            self.index = index.id;
+            self.last = None;
+        }
         let within = match &self.last {
             Some((prev, m)) if !q.is_empty() && q.narrows(prev) => Some((prev, m)),
             _ => None,
@@ -502,6 +514,55 @@ impl<'a> Searcher<'a> {
     /// How many texts the last query matched (before `keep` and `limit`).
     pub fn matched(&self) -> usize {
         self.session.matched()
+    }
+}
+
+/// An incremental search like [`Searcher`] that does not borrow the index, to
+/// keep in long-lived state next to an `Arc<SearchIndex>` (a search popup, say):
+/// pass the index to each [`update`](Self::update). Given another index than
+/// last time, it starts afresh.
+#[derive(Debug, Default, Clone)]
+pub struct SearchSession {
+    session: Session,
+}
+
+impl SearchSession {
+    /// A session with no history.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Ranked hits for `query`, as [`SearchIndex::search`]; faster when `query`
+    /// narrows the previous one.
+    pub fn update(
+        &mut self,
+        index: &SearchIndex,
+        graph: &Graph,
+        query: &str,
+        limit: usize,
+        keep: &(dyn Fn(NodeIx) -> bool + Sync),
+    ) -> Vec<Hit> {
+        self.session
+            .run(index, graph, query, limit, keep, &never)
+            .unwrap_or_default()
+    }
+
+    /// Forgets the previous query.
+    pub fn reset(&mut self) {
+        self.session = Session::default();
+    }
+
+    /// How many texts the last query matched (before `keep` and `limit`).
+    pub fn matched(&self) -> usize {
+        self.session.matched()
+    }
+}
+
+/// A session is a cache: it changes how fast results come, never which. So any
+/// two compare equal, and state holding one can still derive `PartialEq`.
+impl PartialEq for SearchSession {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
 }
 

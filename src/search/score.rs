@@ -121,15 +121,40 @@ pub(crate) fn score_text(
 }
 
 /// SkimMatcherV2 over folded (ASCII) text.
-pub(crate) fn skim_score(m: &SkimMatcherV2, text: &[u8], term: &[u8]) -> Option<i64> {
+pub(crate) fn skim_score(m: &Matcher, text: &[u8], term: &[u8]) -> Option<i64> {
     let text = std::str::from_utf8(text).ok()?;
     let term = std::str::from_utf8(term).ok()?;
     m.fuzzy_match(text, term)
 }
 
-/// The matcher every score comes from (one per thread: sharing one is slower).
-pub(crate) fn matcher() -> SkimMatcherV2 {
-    SkimMatcherV2::default().ignore_case()
+/// SkimMatcherV2, with nothing carried from one call to the next.
+///
+/// SkimMatcherV2 0.3.7 keeps its score matrix between calls without clearing
+/// it and reads some cells before writing them, so a reused matcher scores a
+/// text differently depending on the texts it scored before (see the test
+/// `a_score_does_not_depend_on_what_was_scored_before`); and `use_cache(false)`,
+/// meant to drop that state, panics (a `RefCell` borrowed twice). So every call
+/// gets a matcher of its own.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Matcher;
+
+impl Matcher {
+    fn fresh() -> SkimMatcherV2 {
+        SkimMatcherV2::default().ignore_case()
+    }
+
+    pub fn fuzzy_match(&self, text: &str, term: &str) -> Option<i64> {
+        Self::fresh().fuzzy_match(text, term)
+    }
+
+    pub fn fuzzy_indices(&self, text: &str, term: &str) -> Option<(i64, Vec<usize>)> {
+        Self::fresh().fuzzy_indices(text, term)
+    }
+}
+
+/// The matcher every score and highlight comes from.
+pub(crate) fn matcher() -> Matcher {
+    Matcher
 }
 
 /// A text that made it to the final ranking.

@@ -454,6 +454,28 @@ fn hostile_queries_return() {
 }
 
 #[test]
+fn a_session_started_on_another_index_starts_afresh() {
+    let (g, ix) = generated();
+    let small = ministries();
+    let small_ix = SearchIndex::build(&small);
+    let mut s = SearchSession::new();
+    assert_eq!(
+        s.update(ix, g, "min", 10, &all),
+        ix.search(g, "min", 10, &all)
+    );
+    assert!(s.matched() > 100);
+    // Same session, another index: the earlier matches must not be used.
+    let hits = s.update(&small_ix, &small, "min d", 10, &all);
+    assert_eq!(hits, small_ix.search(&small, "min d", 10, &all));
+    assert_eq!(ids(&small, &hits).len(), 3);
+    assert_eq!(
+        s,
+        SearchSession::new(),
+        "sessions are caches and compare equal"
+    );
+}
+
+#[test]
 fn narrowing_filters_only_the_previous_matches() {
     let (g, ix) = generated();
     let mut s = Searcher::new(ix);
@@ -515,4 +537,35 @@ fn a_new_query_cancels_the_running_one() {
     assert!(session.run(ix, g, "a", 10, &all, &|| true).is_none());
     // The cancelled query left no trace: the next one starts from scratch.
     assert!(session.last.is_none());
+}
+
+#[test]
+fn a_score_does_not_depend_on_what_was_scored_before() {
+    // SkimMatcherV2 0.3.7 reuses its score matrix between calls without clearing
+    // it, and some cells are read before they are written: with the cache on,
+    // "dmitro sviridenko" scores 51 for `iid` after "mykhailo umerov" and 47
+    // otherwise. The engine and the naive scan score in different orders, so
+    // both use a matcher without the cache.
+    use fuzzy_matcher::FuzzyMatcher;
+    let (_, ix) = generated();
+    let m = score::matcher();
+    let fresh = |t: &str| score::matcher().fuzzy_indices(t, "iid");
+    let target = "dmitro sviridenko";
+    let expect = fresh(target);
+    assert_eq!(expect.as_ref().map(|x| x.0), Some(47));
+    for e in 0..ix.len().min(5000) as u32 {
+        let t = std::str::from_utf8(ix.text(e)).unwrap();
+        m.fuzzy_indices(t, "iid");
+        assert_eq!(m.fuzzy_indices(target, "iid"), expect, "after {t:?}");
+    }
+    // What a reused SkimMatcherV2 does (if this starts to pass, the library is
+    // fixed and matchers could be reused again).
+    let reused = fuzzy_matcher::skim::SkimMatcherV2::default().ignore_case();
+    reused.fuzzy_match("mykhailo umerov", "iid");
+    reused.fuzzy_match("paulauskas-shevchenko meeting in klaipeda", "iid");
+    let stale = (0..ix.len().min(5000) as u32).any(|e| {
+        reused.fuzzy_match(std::str::from_utf8(ix.text(e)).unwrap(), "iid");
+        reused.fuzzy_match(target, "iid") != Some(47)
+    });
+    assert!(stale, "SkimMatcherV2 no longer depends on earlier calls");
 }
