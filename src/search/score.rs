@@ -129,32 +129,41 @@ pub(crate) fn skim_score(m: &Matcher, text: &[u8], term: &[u8]) -> Option<i64> {
 
 /// SkimMatcherV2, with nothing carried from one call to the next.
 ///
-/// SkimMatcherV2 0.3.7 keeps its score matrix between calls without clearing
-/// it and reads some cells before writing them, so a reused matcher scores a
-/// text differently depending on the texts it scored before (see the test
-/// `a_score_does_not_depend_on_what_was_scored_before`); and `use_cache(false)`,
-/// meant to drop that state, panics (a `RefCell` borrowed twice). So every call
-/// gets a matcher of its own.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Matcher;
+/// SkimMatcherV2 0.3.7 keeps its score matrix between calls, resizing it
+/// without clearing it, and some cells are read before they are written, so a
+/// reused matcher scores a text differently depending on the texts it scored
+/// before (see the test `a_score_does_not_depend_on_what_was_scored_before`);
+/// `use_cache(false)`, meant to drop that state, panics (a `RefCell` borrowed
+/// twice), and a new matcher per call costs microseconds. So after every call
+/// that matched (a call that does not match never touches the matrix), a match
+/// of `a` against `a` shrinks the matrix to four cells, which every later call
+/// resets or writes before reading: the next call then computes on cells that
+/// are all fresh, as a new matcher would.
+#[derive(Default)]
+pub(crate) struct Matcher(SkimMatcherV2);
 
 impl Matcher {
-    fn fresh() -> SkimMatcherV2 {
-        SkimMatcherV2::default().ignore_case()
+    #[inline]
+    fn clean<T>(&self, result: Option<T>) -> Option<T> {
+        if result.is_some() {
+            let _ = self.0.fuzzy_match("a", "a");
+        }
+        result
     }
 
     pub fn fuzzy_match(&self, text: &str, term: &str) -> Option<i64> {
-        Self::fresh().fuzzy_match(text, term)
+        self.clean(self.0.fuzzy_match(text, term))
     }
 
     pub fn fuzzy_indices(&self, text: &str, term: &str) -> Option<(i64, Vec<usize>)> {
-        Self::fresh().fuzzy_indices(text, term)
+        self.clean(self.0.fuzzy_indices(text, term))
     }
 }
 
-/// The matcher every score and highlight comes from.
+/// The matcher every score and highlight comes from (one per thread: sharing
+/// one is slower).
 pub(crate) fn matcher() -> Matcher {
-    Matcher
+    Matcher(SkimMatcherV2::default().ignore_case())
 }
 
 /// A text that made it to the final ranking.
