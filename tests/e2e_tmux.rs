@@ -216,3 +216,30 @@ fn resizing_to_one_cell_and_back_does_not_panic() {
     t.wait_for("exit-code-0");
     t.assert_shell_usable();
 }
+
+#[test]
+fn a_terminal_that_hangs_up_ends_ties() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start("hangup");
+    t.type_text(&ties_cmd());
+    t.keys(&["Enter"]);
+    t.wait_for("dates: all dates");
+    let pid = t.ties_pid().expect("ties is running");
+    // Closing the session closes the pseudo-terminal: ties gets SIGHUP and its
+    // input reads fail. It must exit rather than linger or spin.
+    let st = Command::new("tmux")
+        .args(["kill-session", "-t", &t.session])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let start = Instant::now();
+    while std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z ")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "ties still running 5 s after its terminal hung up"
+        );
+        sleep(Duration::from_millis(50));
+    }
+}

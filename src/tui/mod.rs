@@ -7,8 +7,8 @@ pub mod keymap;
 pub mod ui;
 
 use std::io::{self, IsTerminal, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyEventKind};
@@ -91,6 +91,25 @@ fn install_panic_hook() {
     }));
 }
 
+/// Reads terminal events on a thread of its own and hands them over a channel.
+/// The thread ends when the receiver is gone or reading fails.
+fn spawn_event_reader() -> mpsc::Receiver<io::Result<Event>> {
+    let (tx, rx) = mpsc::sync_channel(256);
+    std::thread::Builder::new()
+        .name("ties-input".into())
+        .spawn(move || {
+            loop {
+                let ev = event::read();
+                let failed = ev.is_err();
+                if tx.send(ev).is_err() || failed {
+                    break;
+                }
+            }
+        })
+        .expect("spawning the input thread");
+    rx
+}
+
 /// Runs the explorer on `graph` until the user quits or a signal arrives. The
 /// terminal is restored on every exit path, including panics.
 pub fn run(
@@ -119,6 +138,10 @@ pub fn run(
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
+    // Terminal events are read on their own thread, so the loop below always wakes
+    // within a tick to see signals: when the terminal hangs up, crossterm's read can
+    // spin without returning, and the SIGHUP must still end the program.
+    let events = spawn_event_reader();
     let mut dirty = true;
     loop {
         let sig = signal.load(Ordering::SeqCst);
@@ -129,10 +152,17 @@ pub fn run(
             terminal.draw(|f| ui::draw(&app, f))?;
             dirty = false;
         }
-        if !event::poll(Duration::from_millis(200))? {
-            continue;
-        }
-        match event::read()? {
+        let event = match events.recv_timeout(Duration::from_millis(100)) {
+            Ok(event) => event?,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(TuiError::Io(io::Error::new(
+                    io::ErrorKind::BrokenPipe,
+                    "the terminal went away",
+                )));
+            }
+        };
+        match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => {
                 if let Some(action) = app.keymap.action(app.mode(), &key) {
                     app.update(action);
