@@ -49,6 +49,9 @@ pub struct SearchPopup {
     pub selected: usize,
     /// Picking a target for a path from the focus, rather than jumping.
     pub for_path: bool,
+    /// Remembers the last query's matches: a query that extends it re-scores
+    /// only those.
+    pub session: crate::search::SearchSession,
 }
 
 /// A list of lines, each leading to an entity: the timeline, or a path.
@@ -263,9 +266,11 @@ impl App {
         let graph = &self.graph;
         let keep = |n: NodeIx| filter.entity_visible(graph, n);
         s.hits = if s.input.trim().is_empty() {
+            s.session.reset();
             Vec::new()
         } else {
-            self.index.search(graph, &s.input, SEARCH_LIMIT, &keep)
+            s.session
+                .update(&self.index, graph, &s.input, SEARCH_LIMIT, &keep)
         };
         s.selected = 0;
     }
