@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod export;
+pub mod ftm;
 pub mod graph;
 pub mod load;
 pub mod model;
