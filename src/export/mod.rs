@@ -1,6 +1,7 @@
 //! Exporting a view: every format renders the same [`Subgraph`], and files are
 //! written atomically and never overwritten without consent.
 
+mod ftm;
 mod json;
 mod records;
 
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::graph::Graph;
 use crate::view::Subgraph;
 
+pub use ftm::to_ftm;
 pub use json::to_json;
 pub use records::{to_records, to_ron};
 
@@ -23,6 +25,9 @@ pub enum Format {
     Json,
     /// The graph file format: loads back with `--data`.
     Ron,
+    /// A FollowTheMoney entity stream (one JSON entity per line) for Aleph and
+    /// the `followthemoney` tools; loads back with `--data FILE.ftm.json`.
+    Ftm,
 }
 
 impl Format {
@@ -30,6 +35,7 @@ impl Format {
         match self {
             Format::Json => "json",
             Format::Ron => "ron",
+            Format::Ftm => "ftm.json",
         }
     }
 }
@@ -39,6 +45,7 @@ pub fn render(graph: &Graph, sub: &Subgraph, format: Format) -> String {
     match format {
         Format::Json => to_json(graph, sub),
         Format::Ron => to_ron(graph, sub),
+        Format::Ftm => to_ftm(graph, sub),
     }
 }
 

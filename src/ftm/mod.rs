@@ -32,6 +32,7 @@ mod read;
 pub mod schema;
 mod schema_table;
 
+pub(crate) use read::parse_ftm_date;
 pub use read::{FILE_SOURCE, FtmSummary, load_ftm, load_ftm_reader};
 
 use crate::model::{EntityKind, RelationKind};

@@ -239,6 +239,9 @@ struct RawLine {
     properties: Option<BTreeMap<String, Values>>,
 }
 
+/// What makes a source distinct: `(publisher, url)`.
+type SourceKey = (Option<Box<str>>, Option<Box<str>>);
+
 /// A relationship record waiting for every entity to be read.
 struct PendingEdge {
     id: Box<str>,
@@ -265,7 +268,7 @@ struct Loader {
     line_no: usize,
     file_source: SourceId,
     /// `(publisher, url)` → source.
-    source_ids: HashMap<(Option<Box<str>>, Option<Box<str>>), SourceId>,
+    source_ids: HashMap<SourceKey, SourceId>,
     /// Line each node was first defined on, by node index.
     node_lines: Vec<u32>,
     edges: Vec<PendingEdge>,
@@ -580,7 +583,7 @@ impl Loader {
 
     fn source(
         &mut self,
-        key: (Option<Box<str>>, Option<Box<str>>),
+        key: SourceKey,
         id: &str,
         outlet: &str,
         title: &str,
@@ -888,7 +891,22 @@ impl Loader {
         if froms.len() + tos.len() + other_nodes.len() < wanted {
             return; // problems already recorded
         }
-        let (kind, reversed) = relation_for_schema(def.name);
+        let (mut kind, reversed) = relation_for_schema(def.name);
+        let mut m = m;
+        // `ties export --format ftm` writes kinds FtM lacks as an UnknownLink whose
+        // role is the kind's phrase (`signed`, `party to: role`): read them back.
+        if def.name == "UnknownLink"
+            && let Some(role) = m.role.clone()
+        {
+            let (phrase, rest) = match role.split_once(": ") {
+                Some((p, r)) => (p, Some(r.to_string())),
+                None => (role.as_str(), None),
+            };
+            if let Some(k) = RelationKind::<String>::from_label(&phrase.replace(' ', "_")) {
+                kind = k;
+                m.role = rest;
+            }
+        }
         let mut attrs = m.attrs;
         if matches!(def.name, "Family" | "Associate" | "Occupancy") {
             attrs.push((SCHEMA_ATTR.into(), def.name.into()));
