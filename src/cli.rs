@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::{self, Format, WriteError};
+use crate::ftm::FtmSummary;
 use crate::generate::{self, GenOptions};
 use crate::graph::{Graph, NodeIx};
 use crate::load::{self, LoadError};
@@ -25,10 +26,16 @@ use crate::{path, report, timeline};
 #[derive(Debug, Parser)]
 #[command(name = "ties", version, max_term_width = 100)]
 pub struct Cli {
-    /// Graph to load: a .ron file, or a folder whose .ron files are merged
+    /// Graph to load: a .ron file, a folder whose .ron files are merged, or a
+    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl)
     /// [default: the built-in graph]
     #[arg(long, global = true, value_name = "PATH")]
     pub data: Option<PathBuf>,
+
+    /// How to read --data [default: ftm for .ftm.json, .ftm.jsonl and .jsonl
+    /// files, ron otherwise]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
 
     /// Open the explorer on this entity: an id, or a name or alias to search for
     #[arg(long, value_name = "QUERY")]
@@ -47,6 +54,15 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Formats `--data` can be read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// The `ties` graph file format: a .ron file or a folder of them
+    Ron,
+    /// A FollowTheMoney entity stream: one JSON entity per line
+    Ftm,
 }
 
 #[derive(Debug, Subcommand)]
@@ -269,11 +285,38 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Loads the graph named by `--data`, or the built-in one.
+/// Loads the graph named by `--data` (FtM streams told by their extension), or
+/// the built-in one.
 pub fn load_graph(data: Option<&std::path::Path>) -> Result<Graph, LoadError> {
-    match data {
-        Some(p) => load::load_path(p),
-        None => load::load_builtin(),
+    load_graph_as(data, None).map(|(g, _)| g)
+}
+
+/// Loads the graph named by `--data` in `format` (guessed from the extension when
+/// `None`), or the built-in one. An FtM load also returns what it read.
+pub fn load_graph_as(
+    data: Option<&std::path::Path>,
+    format: Option<InputFormat>,
+) -> Result<(Graph, Option<FtmSummary>), LoadError> {
+    let Some(p) = data else {
+        if format == Some(InputFormat::Ftm) {
+            return Err(LoadError::single(
+                "--input-format ftm",
+                load::ProblemKind::Io("needs --data FILE".into()),
+            ));
+        }
+        return Ok((load::load_builtin()?, None));
+    };
+    let format = format.unwrap_or(if crate::ftm::is_ftm_path(p) {
+        InputFormat::Ftm
+    } else {
+        InputFormat::Ron
+    });
+    match format {
+        InputFormat::Ron => Ok((load::load_path(p)?, None)),
+        InputFormat::Ftm => {
+            let (g, summary) = crate::ftm::load_ftm(p)?;
+            Ok((g, Some(summary)))
+        }
     }
 }
 
@@ -281,7 +324,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     if let Some(Command::Gen(args)) = &cli.command {
         return gen_cmd(args);
     }
-    let graph = load_graph(cli.data.as_deref())?;
+    let (graph, summary) = load_graph_as(cli.data.as_deref(), cli.input_format)?;
+    if let (Some(summary), Some(_)) = (&summary, &cli.command) {
+        eprint!("ties: {summary}");
+    }
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     match &cli.command {
         None => explore(graph, spec()?, cli.focus.as_deref(), cli.keymap.as_deref()),

@@ -171,6 +171,12 @@ impl Graph {
         Ok(ix)
     }
 
+    /// The entity at `ix`, to complete it while building (e.g. merging the
+    /// fragments of one FtM entity). Its id must not change.
+    pub fn entity_mut(&mut self, ix: NodeIx) -> &mut Entity {
+        &mut self.graph[ix]
+    }
+
     pub fn add_relation(&mut self, from: NodeIx, to: NodeIx, relation: Relation) -> EdgeIx {
         self.graph.add_edge(from, to, relation)
     }

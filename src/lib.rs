@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod export;
+pub mod ftm;
 pub mod generate;
 pub mod graph;
 pub mod load;

@@ -90,6 +90,12 @@ pub enum ProblemKind {
     },
     #[error("{owner}: {message}")]
     BadAmount { owner: String, message: String },
+    /// A line of an FtM stream that is not JSON.
+    #[error("invalid JSON: {0}")]
+    Json(String),
+    /// A line of an FtM stream that is JSON but not an FtM entity.
+    #[error("{0}")]
+    Ftm(String),
 }
 
 /// One problem found while loading.
@@ -129,7 +135,7 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl LoadError {
-    fn single(file: impl Into<String>, kind: ProblemKind) -> Self {
+    pub(crate) fn single(file: impl Into<String>, kind: ProblemKind) -> Self {
         LoadError {
             problems: vec![Problem {
                 location: Location {

@@ -2,6 +2,7 @@
 //! written atomically and never overwritten without consent.
 
 mod dot;
+mod ftm;
 mod graphml;
 mod json;
 mod mermaid;
@@ -15,6 +16,7 @@ use crate::model::PartialDate;
 use crate::view::Subgraph;
 
 pub use dot::to_dot;
+pub use ftm::to_ftm;
 pub use graphml::to_graphml;
 pub use json::{to_json, to_json_focused};
 pub use mermaid::to_mermaid;
@@ -36,6 +38,9 @@ pub enum Format {
     Mermaid,
     /// GraphML with typed node and edge attributes, for Gephi, networkx, yEd.
     Graphml,
+    /// A FollowTheMoney entity stream (one JSON entity per line) for Aleph and
+    /// the `followthemoney` tools; loads back with `--data FILE.ftm.json`.
+    Ftm,
 }
 
 impl Format {
@@ -46,6 +51,7 @@ impl Format {
             Format::Dot => "dot",
             Format::Mermaid => "mmd",
             Format::Graphml => "graphml",
+            Format::Ftm => "ftm.json",
         }
     }
 }
@@ -58,6 +64,7 @@ pub fn render(graph: &Graph, sub: &Subgraph, format: Format) -> String {
         Format::Dot => to_dot(graph, sub),
         Format::Mermaid => to_mermaid(graph, sub),
         Format::Graphml => to_graphml(graph, sub),
+        Format::Ftm => to_ftm(graph, sub),
     }
 }
 

@@ -1,0 +1,394 @@
+//! The FollowTheMoney export: the view as an FtM entity stream (one JSON entity
+//! per line) that `ftm validate` accepts and Aleph imports.
+//!
+//! Entities become things (see [`crate::ftm::schema_for_kind`]); relations become
+//! relationship entities (Payment, Membership, Directorship, Ownership,
+//! Employment, Representation, Family, Associate, Occupancy…) when both ends fit
+//! the schema's ranges, and `UnknownLink` with the relation's phrase as `role`
+//! otherwise. Relations that came from an entity-valued property of a thing go
+//! back into that property. Ids are kept when FtM accepts them; others get a
+//! stable hash-based id.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::ftm::schema::{self, SchemaDef};
+use crate::ftm::{FILE_SOURCE, SCHEMA_ATTR, schema_for_kind};
+use crate::graph::{EdgeIx, Graph, NodeIx, SourceSet};
+use crate::model::{RelationKind, Sym};
+use crate::view::Subgraph;
+
+type Props = BTreeMap<&'static str, Vec<String>>;
+
+/// Attribute the FtM reader puts on relations made from a thing's property.
+const PROPERTY_ATTR: &str = "ftm_property";
+
+/// Is `id` usable as an FtM id as it is?
+fn is_ftm_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 200
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// 64-bit FNV-1a: a stable hash, the same on every platform and run.
+fn fnv(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The FtM id of an entity id: itself when valid, else a hash of it.
+fn entity_id(id: &str) -> String {
+    if is_ftm_id(id) {
+        id.to_string()
+    } else {
+        format!("ties-{:016x}", fnv(&[id]))
+    }
+}
+
+fn attr<'g>(graph: &'g Graph, attrs: &'g [(Sym, Box<str>)], key: &str) -> Option<&'g str> {
+    attrs
+        .iter()
+        .find(|(k, _)| graph.sym(*k) == key)
+        .map(|(_, v)| &**v)
+}
+
+/// The thing schema an entity exports as.
+fn thing_schema(graph: &Graph, node: NodeIx) -> &'static SchemaDef {
+    let e = graph.entity(node);
+    let kept = attr(graph, &e.attrs, SCHEMA_ATTR)
+        .and_then(schema::get)
+        .filter(|s| !s.is_abstract && s.edge.is_none());
+    let kind = e.kind.map_other(|s| graph.sym(s));
+    kept.or_else(|| schema::get(schema_for_kind(&kind)))
+        .expect("schema_for_kind names real schemata")
+}
+
+/// Does an entity of schema `s` fit a property whose range is `range`?
+fn fits(s: &SchemaDef, range: Option<&str>) -> bool {
+    range.is_none_or(|r| s.is_a(r))
+}
+
+/// Values FtM's cleaning keeps for a type, as far as we can tell without it.
+/// Loose types (names, text, strings, identifiers) take anything; strict ones
+/// (countries, dates, URLs…) only values that look right, so nothing is dropped
+/// silently by `ftm validate`: what does not fit goes into `notes`.
+fn value_fits(type_name: &str, value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return false;
+    }
+    match type_name {
+        "name" | "text" | "string" | "identifier" | "address" | "html" | "json" => true,
+        "date" => crate::ftm::parse_ftm_date(v).is_ok(),
+        "number" => v.replace(',', "").parse::<f64>().is_ok(),
+        "url" => v.starts_with("http://") || v.starts_with("https://"),
+        "country" => v.len() == 2 && v.bytes().all(|b| b.is_ascii_lowercase()),
+        _ => false,
+    }
+}
+
+struct Writer<'g> {
+    graph: &'g Graph,
+    out: String,
+    used_ids: HashSet<String>,
+}
+
+impl Writer<'_> {
+    fn line(&mut self, id: &str, schema: &str, props: Props) {
+        let props: BTreeMap<&str, Vec<String>> =
+            props.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        let value = serde_json::json!({ "id": id, "schema": schema, "properties": props });
+        self.out.push_str(&value.to_string());
+        self.out.push('\n');
+    }
+
+    /// Adds `value` to `prop` if the schema has it and the value fits its type;
+    /// otherwise notes it as `prop: value`.
+    fn put(&self, props: &mut Props, def: &SchemaDef, prop: &str, value: String) {
+        match def.props.iter().find(|(p, ..)| *p == prop) {
+            Some((p, t, _)) if *t != "entity" && value_fits(t, &value) => {
+                props.entry(p).or_default().push(value);
+            }
+            _ => {
+                // Things have `notes`; relationships only `summary`.
+                let note = ["notes", "summary", "description"]
+                    .into_iter()
+                    .find(|p| def.prop(p).is_some())
+                    .unwrap_or("description");
+                props
+                    .entry(note)
+                    .or_default()
+                    .push(format!("{prop}: {value}"));
+            }
+        }
+    }
+
+    fn sources(&self, props: &mut Props, set: SourceSet) {
+        for &s in self.graph.source_list(set) {
+            let s = self.graph.source(s);
+            if &*s.id == FILE_SOURCE {
+                continue;
+            }
+            let url = s.url.as_deref().filter(|u| value_fits("url", u));
+            if let Some(u) = url {
+                push_unique(props, "sourceUrl", u);
+            }
+            if !s.outlet.trim().is_empty() {
+                push_unique(props, "publisher", &s.outlet);
+            }
+        }
+    }
+
+    fn unique_id(&mut self, wanted: String) -> String {
+        let mut id = wanted.clone();
+        let mut n = 1;
+        while !self.used_ids.insert(id.clone()) {
+            n += 1;
+            id = format!("{wanted}-{n}");
+        }
+        id
+    }
+}
+
+fn push_unique(props: &mut Props, prop: &'static str, value: &str) {
+    let list = props.entry(prop).or_default();
+    if !list.iter().any(|v| v == value) {
+        list.push(value.to_string());
+    }
+}
+
+/// The relationship schema a relation exports as, its (source, target) ends in
+/// FtM order, and whether it fell back to `UnknownLink`.
+fn edge_schema(
+    graph: &Graph,
+    edge: EdgeIx,
+    schemata: &HashMap<NodeIx, &'static SchemaDef>,
+) -> (&'static SchemaDef, NodeIx, NodeIx, bool) {
+    let r = graph.relation(edge);
+    let (from, to) = graph.ends(edge);
+    let kept = attr(graph, &r.attrs, SCHEMA_ATTR);
+    let (name, reversed) = match (kept, r.kind) {
+        (Some(s), _) if schema::get(s).is_some_and(|d| d.edge.is_some()) => (s, false),
+        (_, RelationKind::Finances | RelationKind::ContributesTo) => ("Payment", false),
+        (_, RelationKind::MemberOf) => ("Membership", false),
+        (_, RelationKind::HoldsOffice) => ("Directorship", false),
+        (_, RelationKind::Owns) => ("Ownership", false),
+        (_, RelationKind::Employs) => ("Employment", true),
+        (_, RelationKind::Represents) => ("Representation", false),
+        (_, RelationKind::PartyTo) => ("ProjectParticipant", false),
+        (_, RelationKind::Concerns) => ("Documentation", false),
+        _ => ("UnknownLink", false),
+    };
+    let (src, tgt) = if reversed { (to, from) } else { (from, to) };
+    let def = schema::get(name).expect("relationship schemata exist");
+    let (sp, tp) = def.edge.expect("relationship schemata are edges");
+    if fits(schemata[&src], def.range(sp)) && fits(schemata[&tgt], def.range(tp)) {
+        (def, src, tgt, false)
+    } else {
+        let link = schema::get("UnknownLink").expect("UnknownLink exists");
+        (link, from, to, true)
+    }
+}
+
+/// The view as an FtM entity stream.
+pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
+    let mut w = Writer {
+        graph,
+        out: String::new(),
+        used_ids: HashSet::new(),
+    };
+    let schemata: HashMap<NodeIx, &'static SchemaDef> = sub
+        .nodes
+        .iter()
+        .map(|&n| (n, thing_schema(graph, n)))
+        .collect();
+    let ids: HashMap<NodeIx, String> = sub
+        .nodes
+        .iter()
+        .map(|&n| (n, w.unique_id(entity_id(&graph.entity(n).id))))
+        .collect();
+
+    // Relations read from a thing's entity property go back into it.
+    let mut back_refs: HashMap<NodeIx, Vec<(&'static str, NodeIx)>> = HashMap::new();
+    let mut as_edges: Vec<EdgeIx> = Vec::new();
+    for &e in &sub.edges {
+        let r = graph.relation(e);
+        let (from, to) = graph.ends(e);
+        let prop = attr(graph, &r.attrs, PROPERTY_ATTR);
+        let placed = prop.and_then(|p| {
+            // The property is on whichever end's schema has it with a fitting range.
+            [(from, to), (to, from)].into_iter().find_map(|(a, b)| {
+                let def = schemata[&a];
+                let (name, t, range) = def.props.iter().find(|(n, ..)| *n == p)?;
+                (*t == "entity" && fits(schemata[&b], (!range.is_empty()).then_some(range)))
+                    .then(|| back_refs.entry(a).or_default().push((name, b)))
+            })
+        });
+        if placed.is_none() {
+            as_edges.push(e);
+        }
+    }
+
+    for &n in &sub.nodes {
+        let e = graph.entity(n);
+        let def = schemata[&n];
+        let mut props = Props::new();
+        let name_prop = if def.prop("name").is_some() {
+            "name"
+        } else {
+            "title"
+        };
+        props.entry(name_prop).or_default().push(e.name.to_string());
+        // Contracts need a title; an address is captioned by its full form.
+        for extra in ["title", "full"] {
+            if extra != name_prop
+                && def.prop(extra).is_some()
+                && def.caption.first() == Some(&extra)
+            {
+                props.entry(extra).or_default().push(e.name.to_string());
+            }
+        }
+        for a in e.aliases.iter() {
+            props.entry("alias").or_default().push(a.to_string());
+        }
+        for a in e.weak_aliases.iter() {
+            props.entry("weakAlias").or_default().push(a.to_string());
+        }
+        if let Some(note) = &e.note {
+            props
+                .entry("description")
+                .or_default()
+                .push(note.to_string());
+        }
+        let date_props = if def.prop("startDate").is_some() {
+            Some(("startDate", "endDate"))
+        } else if def.prop("contractDate").is_some() {
+            Some(("contractDate", "contractDate"))
+        } else {
+            None
+        };
+        for (d, which) in [(e.date, 0), (e.until, 1)] {
+            let Some(d) = d else { continue };
+            match date_props {
+                Some((start, end)) => {
+                    let p = if which == 0 { start } else { end };
+                    w.put(&mut props, def, p, d.to_string());
+                }
+                None => {
+                    let label = if which == 0 { "date" } else { "until" };
+                    w.put(&mut props, def, label, d.to_string());
+                }
+            }
+        }
+        if let Some(a) = e.amount {
+            if def.prop("amount").is_some() {
+                w.put(&mut props, def, "amount", a.value.to_string());
+                w.put(&mut props, def, "currency", a.currency.code().to_string());
+            } else {
+                w.put(&mut props, def, "amount", a.to_string());
+            }
+        }
+        w.sources(&mut props, e.sources);
+        for (k, v) in e.attrs.iter() {
+            let k = graph.sym(*k);
+            if k != SCHEMA_ATTR {
+                w.put(&mut props, def, k, v.to_string());
+            }
+        }
+        for (prop, target) in back_refs.remove(&n).unwrap_or_default() {
+            props.entry(prop).or_default().push(ids[&target].clone());
+        }
+        w.line(&ids[&n], def.name, props);
+    }
+
+    for e in as_edges {
+        let r = graph.relation(e);
+        let (def, src, tgt, fallback) = edge_schema(graph, e, &schemata);
+        let (sp, tp) = def.edge.expect("relationship schemata are edges");
+        let phrase = graph.relation_phrase(r.kind);
+        let wanted = match r.id.as_deref().filter(|i| is_ftm_id(i)) {
+            Some(id) => id.to_string(),
+            None => {
+                let date = r.date.map(|d| d.to_string()).unwrap_or_default();
+                let role = r.role.map(|s| graph.sym(s)).unwrap_or_default();
+                let h = fnv(&[&ids[&src], &phrase, &ids[&tgt], role, &date]);
+                format!("ties-rel-{h:016x}")
+            }
+        };
+        let id = w.unique_id(wanted);
+        let mut props = Props::new();
+        props.insert(sp, vec![ids[&src].clone()]);
+        props.insert(tp, vec![ids[&tgt].clone()]);
+        let role = r.role.map(|s| graph.sym(s).to_string());
+        let role = match (fallback || def.name == "UnknownLink", role) {
+            (true, Some(role)) => Some(format!("{phrase}: {role}")),
+            (true, None) => Some(phrase.clone()),
+            (false, role) => role,
+        };
+        if let Some(role) = role {
+            let p = if def.prop("role").is_some() {
+                "role"
+            } else {
+                "relationship"
+            };
+            w.put(&mut props, def, p, role);
+        }
+        if let Some(d) = r.date {
+            w.put(&mut props, def, "startDate", d.to_string());
+        }
+        if let Some(d) = r.until {
+            w.put(&mut props, def, "endDate", d.to_string());
+        }
+        if let Some(a) = r.amount {
+            if def.prop("amount").is_some() {
+                w.put(&mut props, def, "amount", a.value.to_string());
+                w.put(&mut props, def, "currency", a.currency.code().to_string());
+            } else {
+                w.put(&mut props, def, "amount", a.to_string());
+            }
+        }
+        if let Some(note) = &r.note {
+            w.put(&mut props, def, "description", note.to_string());
+        }
+        w.sources(&mut props, r.sources);
+        for (k, v) in r.attrs.iter() {
+            let k = graph.sym(*k);
+            if k != SCHEMA_ATTR && k != PROPERTY_ATTR {
+                w.put(&mut props, def, k, v.to_string());
+            }
+        }
+        w.line(&id, def.name, props);
+    }
+    w.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_kept_or_hashed_stably() {
+        assert_eq!(entity_id("laurynas-kasciunas"), "laurynas-kasciunas");
+        let a = entity_id("a b/c");
+        assert!(a.starts_with("ties-") && is_ftm_id(&a));
+        assert_eq!(a, entity_id("a b/c"));
+        assert_ne!(a, entity_id("a b/d"));
+    }
+
+    #[test]
+    fn strict_types_only_take_fitting_values() {
+        assert!(value_fits("country", "lt"));
+        assert!(!value_fits("country", "Lithuania"));
+        assert!(value_fits("date", "2024-11-23T10:00:00"));
+        assert!(!value_fits("date", "Saturday"));
+        assert!(value_fits("name", "anything"));
+        assert!(!value_fits("email", "x"));
+    }
+}

@@ -1,0 +1,106 @@
+//! The FollowTheMoney schema model, as far as `ties` needs it: which schemata
+//! exist, which are relationships (edges), and what type each property has.
+//!
+//! The table in `schema_table.rs` is generated from the `followthemoney` Python
+//! library by `scripts/ftm/gen_schema.py`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::schema_table::SCHEMATA;
+
+/// One FtM schema.
+#[derive(Debug)]
+pub struct SchemaDef {
+    pub name: &'static str,
+    /// Abstract schemata (`Thing`, `Interval`…) may not be used for entities.
+    pub is_abstract: bool,
+    /// Every schema this one extends, itself included.
+    pub ancestors: &'static [&'static str],
+    /// Properties that name the entity, best first.
+    pub caption: &'static [&'static str],
+    /// For relationship schemata: the `(source, target)` properties.
+    pub edge: Option<(&'static str, &'static str)>,
+    /// Every property the schema accepts, sorted by name, with its FtM type name
+    /// (`entity`, `date`, `country`…) and, for entity properties, the schema its
+    /// values must be (or extend).
+    pub props: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// What kind of value a property holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropType {
+    /// The id of another entity.
+    Entity,
+    /// An ISO date, possibly partial or with a time.
+    Date,
+    Number,
+    /// Names, text, countries, URLs and the rest.
+    Other,
+}
+
+impl SchemaDef {
+    /// The type of property `name`, or `None` if the schema has no such property.
+    pub fn prop(&self, name: &str) -> Option<PropType> {
+        Some(match self.type_name(name)? {
+            "entity" => PropType::Entity,
+            "date" => PropType::Date,
+            "number" => PropType::Number,
+            _ => PropType::Other,
+        })
+    }
+
+    /// The FtM type name of property `name` (`name`, `country`, `url`…).
+    pub fn type_name(&self, name: &str) -> Option<&'static str> {
+        let i = self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok()?;
+        Some(self.props[i].1)
+    }
+
+    /// The schema an entity property's values must have.
+    pub fn range(&self, name: &str) -> Option<&'static str> {
+        let i = self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok()?;
+        let r = self.props[i].2;
+        (!r.is_empty()).then_some(r)
+    }
+
+    /// Does this schema extend `ancestor` (or is it `ancestor`)?
+    pub fn is_a(&self, ancestor: &str) -> bool {
+        self.ancestors.contains(&ancestor)
+    }
+}
+
+/// Every schema, sorted by name.
+pub fn all() -> &'static [SchemaDef] {
+    SCHEMATA
+}
+
+/// The schema called `name` (case-sensitive, as FtM writes them).
+pub fn get(name: &str) -> Option<&'static SchemaDef> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static SchemaDef>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| SCHEMATA.iter().map(|s| (s.name, s)).collect())
+        .get(name)
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_knows_the_core_schemata() {
+        let payment = get("Payment").unwrap();
+        assert_eq!(payment.edge, Some(("payer", "beneficiary")));
+        assert_eq!(payment.prop("payer"), Some(PropType::Entity));
+        assert_eq!(payment.prop("startDate"), Some(PropType::Date));
+        assert_eq!(payment.prop("nonsense"), None);
+        let person = get("Person").unwrap();
+        assert!(person.is_a("LegalEntity") && person.is_a("Thing"));
+        assert!(person.edge.is_none());
+        assert!(get("Thing").unwrap().is_abstract);
+        assert!(get("person").is_none());
+        for s in SCHEMATA {
+            assert!(s.props.windows(2).all(|w| w[0].0 < w[1].0), "{}", s.name);
+        }
+    }
+}
