@@ -143,9 +143,10 @@ fn search_finds_ftm_entities_by_alias_and_without_diacritics() {
     let index = SearchIndex::build(&g);
     let found = |q: &str, name: &str| {
         let hits = index.search(&g, q, 10, &|_| true);
-        assert!(
-            hits.iter().any(|h| &*g.entity(h.node).name == name),
-            "`{q}` should find {name}"
+        assert_eq!(
+            hits.first().map(|h| &*g.entity(h.node).name),
+            Some(name),
+            "`{q}` should find {name} first"
         );
     };
     found("kasciunas", "Laurynas Kasčiūnas");
