@@ -1182,37 +1182,7 @@ mod erased {
 /// Writes the graph to `path` through a temporary file renamed into place, so a
 /// reader never sees half a file; refuses to replace a file unless `force`.
 pub fn write_file(opts: &GenOptions, path: &Path, force: bool) -> Result<(), WriteError> {
-    let io = |source| WriteError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if !force && path.exists() {
-        return Err(WriteError::Exists(path.to_path_buf()));
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".ties-gen-")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    let mut w = io::BufWriter::with_capacity(1 << 20, tmp);
-    write_ron(opts, &mut w).map_err(io)?;
-    let tmp = w.into_inner().map_err(|e| io(e.into_error()))?;
-    tmp.as_file().sync_all().map_err(io)?;
-    if force {
-        tmp.persist(path).map_err(|e| io(e.error))?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == io::ErrorKind::AlreadyExists {
-                WriteError::Exists(path.to_path_buf())
-            } else {
-                io(e.error)
-            }
-        })?;
-    }
-    Ok(())
+    crate::export::write_atomic_with(path, force, |mut w| write_ron(opts, &mut w))
 }
 
 #[cfg(test)]

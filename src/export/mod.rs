@@ -118,6 +118,16 @@ pub enum WriteError {
 /// place, so a reader never sees half a file and a failure leaves nothing behind.
 /// Refuses to replace an existing file unless `force`.
 pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
+    write_atomic_with(path, force, |w| w.write_all(bytes))
+}
+
+/// Like [`write_atomic`], but streams: `fill` writes the contents to a buffered
+/// writer on the temporary file.
+pub fn write_atomic_with(
+    path: &Path,
+    force: bool,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
     // Temporary-file errors name the temporary path; the user only knows theirs.
     let io = |source: std::io::Error| WriteError::Io {
         path: path.to_path_buf(),
@@ -133,11 +143,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteE
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".ties-export-")
         .tempfile_in(dir)
         .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
+    fill(&mut w).map_err(io)?;
+    let tmp = w.into_inner().map_err(|e| io(e.into_error()))?;
     tmp.as_file().sync_all().map_err(io)?;
     if force {
         tmp.persist(path).map_err(|e| io(e.error))?;
