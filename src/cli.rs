@@ -77,6 +77,8 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Print one entity with all its relations
     Show(ShowArgs),
+    /// Money in and out of one entity, by counterparty, with totals per currency
+    Money(ShowArgs),
     /// Find entities by name or alias, best match first
     ///
     /// Matching ignores case and diacritics (`kasciunas` finds Kasčiūnas) and
@@ -336,6 +338,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Path(args)) => path_cmd(&graph, spec()?.as_ref(), args),
         Some(Command::Timeline(args)) => timeline_cmd(&graph, spec()?.as_ref(), args),
         Some(Command::Show(args)) => show_cmd(&graph, spec()?.as_ref(), args),
+        Some(Command::Money(args)) => money_cmd(&graph, spec()?.as_ref(), args),
         Some(Command::Search(args)) => search_cmd(&graph, args),
         Some(Command::Gen(args)) => gen_cmd(args),
     }
@@ -682,6 +685,19 @@ fn timeline_cmd(
     std::io::stdout()
         .lock()
         .write_all(report::timeline_text(graph, &items).as_bytes())?;
+    Ok(())
+}
+
+fn money_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &ShowArgs) -> Result<(), CliError> {
+    let (_, filter, _, _) = view_from(graph, &args.window.as_view(), spec)?;
+    let node = resolve_focus(graph, &args.query)?;
+    let report = crate::money::money(graph, node, &filter);
+    let text = if args.json {
+        crate::money::report_json(graph, node, &report)
+    } else {
+        crate::money::report_text(graph, node, &report)
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ pub mod generate;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod money;
 pub mod path;
 pub mod report;
 pub mod search;

@@ -337,3 +337,20 @@ fn focus_queries_are_fuzzy_and_ambiguity_is_reported() {
         "{err}"
     );
 }
+
+#[test]
+fn money_lists_the_first_tranche_with_date_and_source() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ties"))
+        .args(["money", "Palianytsia"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out
+        .lines()
+        .find(|l| l.contains("€10,000,000") && l.contains("tranche"))
+        .unwrap_or_else(|| panic!("no tranche line:\n{out}"));
+    assert!(line.contains("2024-11-23"), "{line}");
+    assert!(line.contains("s002"), "{line}");
+    assert!(out.contains("total in EUR: €10,000,000"), "{out}");
+}

@@ -302,3 +302,35 @@ fn path_from_the_focus_can_be_walked() {
         "{s}"
     );
 }
+
+#[test]
+fn money_panel_lists_amounts_with_dates_and_totals() {
+    let mut app = app_on("palianytsia");
+    app.update(Action::Money);
+    let s = screen(&app, 140, 20);
+    insta::assert_snapshot!("palianytsia_money", s);
+    assert!(s.contains("in: €10,000,000"), "{s}");
+    assert!(
+        s.contains("2024-11-23") && s.contains("from First tranche"),
+        "{s}"
+    );
+    assert!(s.contains("(finances; a)"), "{s}");
+    // Enter on a line goes to the counterparty.
+    run(&mut app, [Action::Down, Action::Submit]);
+    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "tranche");
+}
+
+#[test]
+fn sources_panel_shows_outlet_title_date_and_file() {
+    let mut app = app_on("kasciunas");
+    app.update(Action::Sources);
+    let s = screen(&app, 140, 20);
+    assert!(
+        s.contains("[a] Ministers sign a memorandum — Test Wire (2024-11-24) · a.txt"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Laurynas Kasčiūnas —holds office→ Lithuania"),
+        "{s}"
+    );
+}

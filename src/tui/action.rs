@@ -43,6 +43,10 @@ pub enum Action {
     Timeline,
     /// Shortest connection from the focus to an entity picked by search.
     Path,
+    /// Money in and out of the focus, with totals per currency.
+    Money,
+    /// The sources behind the selected relation and the focus.
+    Sources,
     /// Next export format.
     NextFormat,
     /// Previous export format.
@@ -87,6 +91,8 @@ impl Action {
             Action::Export => "export the current view",
             Action::Timeline => "timeline of this view",
             Action::Path => "path from here to…",
+            Action::Money => "money in and out, totals per currency",
+            Action::Sources => "sources of the selection and the entity",
             Action::NextFormat => "next format",
             Action::PreviousFormat => "previous format",
             Action::Help => "this help",

@@ -390,6 +390,8 @@ impl App {
                     });
                 }
             }
+            Action::Money => self.show_money(),
+            Action::Sources => self.show_sources(),
             Action::Path => {
                 self.status = None;
                 self.popup = Popup::Search(SearchPopup {
@@ -589,6 +591,81 @@ impl App {
                 self.set_status(msg, true);
             }
         }
+    }
+
+    fn show_money(&mut self) {
+        let g = &self.graph;
+        let report = crate::money::money(g, self.focus, &self.filter);
+        if report.is_empty() {
+            self.set_status("no amounts on the visible relations", false);
+            return;
+        }
+        let mut rows = Vec::new();
+        for (title, lines, totals) in [
+            ("in", &report.incoming, report.total_in()),
+            ("out", &report.outgoing, report.total_out()),
+        ] {
+            if lines.is_empty() {
+                continue;
+            }
+            let sums: Vec<String> = totals
+                .iter()
+                .map(|(c, v)| crate::money::format_total(c, *v))
+                .collect();
+            rows.push((format!("{title}: {}", sums.join(" + ")), self.focus));
+            for l in lines {
+                rows.push((format!("  {}", crate::money::line_text(g, l)), l.other));
+            }
+        }
+        self.popup = Popup::List(ListPopup {
+            title: format!("money of {}", g.entity(self.focus).name),
+            rows,
+            selected: 0,
+        });
+    }
+
+    fn show_sources(&mut self) {
+        let g = &self.graph;
+        let mut rows = Vec::new();
+        let source_rows = |rows: &mut Vec<(String, NodeIx)>, set, at: NodeIx| {
+            let list = g.source_list(set);
+            if list.is_empty() {
+                rows.push(("  ⚠ unsourced".to_string(), at));
+            }
+            for &s in list {
+                let s = g.source(s);
+                let published = s.published.map_or("date unknown".into(), |d| d.to_string());
+                rows.push((
+                    format!(
+                        "  [{}] {} — {} ({published}) · {}",
+                        s.id, s.title, s.outlet, s.file
+                    ),
+                    at,
+                ));
+            }
+        };
+        if let Some(tie) = self.selected_tie() {
+            let (a, b) = g.ends(tie.edge);
+            let r = g.relation(tie.edge);
+            rows.push((
+                format!(
+                    "{} —{}→ {}",
+                    g.entity(a).name,
+                    g.relation_phrase(r.kind),
+                    g.entity(b).name
+                ),
+                tie.other,
+            ));
+            source_rows(&mut rows, r.sources, tie.other);
+        }
+        let e = g.entity(self.focus);
+        rows.push((e.name.to_string(), self.focus));
+        source_rows(&mut rows, e.sources, self.focus);
+        self.popup = Popup::List(ListPopup {
+            title: "sources".into(),
+            rows,
+            selected: 0,
+        });
     }
 
     /// Most hops a path from the explorer may take.

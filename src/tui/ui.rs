@@ -300,7 +300,13 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(note.to_string()));
     }
     let sources = g.source_list(e.sources);
-    if !sources.is_empty() {
+    if sources.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            "⚠ unsourced",
+            Style::new().fg(Color::Red),
+        )));
+    } else {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("sources", DIM)));
         for &s in sources {
