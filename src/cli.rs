@@ -368,7 +368,16 @@ fn explore(
         Some(q) => Some(resolve_focus(&graph, q)?),
         None => spec_focus,
     };
-    match crate::tui::run(graph, focus, filter, keymap)? {
+    let mut marks = std::collections::BTreeMap::new();
+    for (c, id) in spec.iter().flat_map(|s| &s.marks) {
+        let n = graph.find(id).ok_or_else(|| {
+            CliError::Usage(format!(
+                "the view's mark '{c}' names `{id}`, not an entity id in this graph"
+            ))
+        })?;
+        marks.insert(*c, n);
+    }
+    match crate::tui::run(graph, focus, filter, marks, keymap)? {
         crate::tui::Ending::Quit => Ok(()),
         crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
     }

@@ -334,3 +334,32 @@ fn sources_panel_shows_outlet_title_date_and_file() {
         "{s}"
     );
 }
+
+#[test]
+fn marks_jump_back_and_are_saved_in_a_view_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on("kasciunas");
+    run(&mut app, [Action::SetMark, Action::Type('k')]);
+    assert!(screen(&app, 120, 20).contains("marked Laurynas Kasčiūnas as 'k"));
+    run(&mut app, [Action::Down, Action::Follow]);
+    assert_ne!(app.graph.entity(app.focus).id.as_ref(), "kasciunas");
+    run(&mut app, [Action::JumpToMark, Action::Type('k')]);
+    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "kasciunas");
+    run(&mut app, [Action::JumpToMark, Action::Type('z')]);
+    assert!(screen(&app, 120, 20).contains("no mark 'z'"));
+    // Save the view; the file holds the focus and the mark.
+    let path = dir.path().join("v.ron");
+    app.update(Action::SaveView);
+    app.update(Action::ClearInput);
+    run(&mut app, typed(path.to_str().unwrap()));
+    app.update(Action::Submit);
+    let spec = ties::view_file::ViewSpec::load(&path).unwrap();
+    assert_eq!(spec.focus.as_deref(), Some("kasciunas"));
+    assert_eq!(spec.marks.get(&'k').map(String::as_str), Some("kasciunas"));
+    // Saving again to the same name is refused, the file kept.
+    app.update(Action::SaveView);
+    app.update(Action::ClearInput);
+    run(&mut app, typed(path.to_str().unwrap()));
+    app.update(Action::Submit);
+    assert!(screen(&app, 160, 20).contains("exists"));
+}

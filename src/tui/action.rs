@@ -47,6 +47,12 @@ pub enum Action {
     Money,
     /// The sources behind the selected relation and the focus.
     Sources,
+    /// Mark the focus with the next letter typed.
+    SetMark,
+    /// Jump to the entity marked with the next letter typed.
+    JumpToMark,
+    /// Save the view (focus, filter, marks) to a view file.
+    SaveView,
     /// Next export format.
     NextFormat,
     /// Previous export format.
@@ -93,6 +99,9 @@ impl Action {
             Action::Path => "path from here to…",
             Action::Money => "money in and out, totals per currency",
             Action::Sources => "sources of the selection and the entity",
+            Action::SetMark => "mark this entity with a letter",
+            Action::JumpToMark => "jump to a marked entity",
+            Action::SaveView => "save the view and marks to a file",
             Action::NextFormat => "next format",
             Action::PreviousFormat => "previous format",
             Action::Help => "this help",

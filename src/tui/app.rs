@@ -91,6 +91,12 @@ pub enum Popup {
     DateFilter(Prompt),
     Export(ExportPrompt),
     List(ListPopup),
+    /// Waiting for the letter of a mark: to set it, or to jump to it.
+    Mark {
+        jump: bool,
+    },
+    /// The file name to save the view to.
+    SaveView(Prompt),
     Help {
         scroll: usize,
     },
@@ -128,6 +134,8 @@ pub struct App {
     pub popup: Popup,
     pub status: Option<Status>,
     pub should_quit: bool,
+    /// Entities marked with a letter (`M` + letter), for `'` + letter.
+    pub marks: std::collections::BTreeMap<char, NodeIx>,
     /// Rows in a relation list at the last draw, for paging.
     pub page_rows: Cell<usize>,
 }
@@ -161,6 +169,7 @@ impl App {
             popup: Popup::None,
             status: None,
             should_quit: false,
+            marks: Default::default(),
             page_rows: Cell::new(10),
         };
         app.refresh_lists();
@@ -186,6 +195,8 @@ impl App {
             Popup::DateFilter(_) => Mode::Prompt,
             Popup::Export(_) => Mode::Export,
             Popup::List(_) => Mode::List,
+            Popup::Mark { .. } => Mode::Mark,
+            Popup::SaveView(_) => Mode::Prompt,
             Popup::Help { .. } => Mode::Help,
         }
     }
@@ -294,6 +305,7 @@ impl App {
             Mode::Prompt => self.update_prompt(action),
             Mode::Export => self.update_export(action),
             Mode::List => self.update_list(action),
+            Mode::Mark => self.update_mark(action),
             Mode::Help => self.update_help(action),
         }
     }
@@ -391,6 +403,18 @@ impl App {
                 }
             }
             Action::Money => self.show_money(),
+            Action::SetMark => self.popup = Popup::Mark { jump: false },
+            Action::JumpToMark => {
+                if self.marks.is_empty() {
+                    self.set_status("no marks yet: M and a letter marks an entity", false);
+                } else {
+                    self.popup = Popup::Mark { jump: true };
+                }
+            }
+            Action::SaveView => {
+                let input = format!("ties-view-{}.ron", self.graph.entity(self.focus).id);
+                self.popup = Popup::SaveView(Prompt { input, error: None });
+            }
             Action::Sources => self.show_sources(),
             Action::Path => {
                 self.status = None;
@@ -445,7 +469,87 @@ impl App {
         }
     }
 
+    fn update_mark(&mut self, action: Action) {
+        let Popup::Mark { jump } = self.popup else {
+            return;
+        };
+        match action {
+            Action::Type(c) if jump => {
+                self.popup = Popup::None;
+                match self.marks.get(&c) {
+                    Some(&n) => self.go_to(n),
+                    None => self.set_status(format!("no mark '{c}'"), true),
+                }
+            }
+            Action::Type(c) => {
+                self.popup = Popup::None;
+                self.marks.insert(c, self.focus);
+                let name = self.graph.entity(self.focus).name.clone();
+                self.set_status(format!("marked {name} as '{c}"), false);
+            }
+            Action::Close => self.popup = Popup::None,
+            _ => {}
+        }
+    }
+
+    /// The view on screen as a view file, with the marks.
+    pub fn view_spec(&self) -> crate::view_file::ViewSpec {
+        let mut spec = crate::view_file::ViewSpec::from_view(
+            &self.graph,
+            Some(self.focus),
+            &self.filter,
+            1,
+            Reach::Both,
+        );
+        spec.marks = self
+            .marks
+            .iter()
+            .map(|(&c, &n)| (c, self.graph.entity(n).id.to_string()))
+            .collect();
+        spec
+    }
+
+    fn update_save_view(&mut self, action: Action) {
+        let Popup::SaveView(p) = &mut self.popup else {
+            return;
+        };
+        match action {
+            Action::Type(c) => p.input.push(c),
+            Action::DeleteChar => {
+                p.input.pop();
+            }
+            Action::ClearInput => p.input.clear(),
+            Action::Submit => {
+                let path = std::path::PathBuf::from(p.input.trim());
+                match self.view_spec().save(&path, false) {
+                    Ok(()) => {
+                        self.popup = Popup::None;
+                        self.set_status(
+                            format!(
+                                "view saved to {} (open it with ties --view)",
+                                path.display()
+                            ),
+                            false,
+                        );
+                    }
+                    Err(e) => {
+                        let msg = e.to_string();
+                        if let Popup::SaveView(p) = &mut self.popup {
+                            p.error = Some(msg.clone());
+                        }
+                        self.set_status(msg, true);
+                    }
+                }
+            }
+            Action::Close => self.popup = Popup::None,
+            _ => {}
+        }
+    }
+
     fn update_prompt(&mut self, action: Action) {
+        if matches!(self.popup, Popup::SaveView(_)) {
+            return self.update_save_view(action);
+        }
         let Popup::DateFilter(p) = &mut self.popup else {
             return;
         };

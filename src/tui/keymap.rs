@@ -20,16 +20,18 @@ pub enum Mode {
     Search,
     Prompt,
     Export,
+    Mark,
     List,
     Help,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 6] = [
+    pub const ALL: [Mode; 7] = [
         Mode::Browse,
         Mode::Search,
         Mode::Prompt,
         Mode::Export,
+        Mode::Mark,
         Mode::List,
         Mode::Help,
     ];
@@ -41,13 +43,17 @@ impl Mode {
             Mode::Prompt => "prompt",
             Mode::Export => "export",
             Mode::List => "list",
+            Mode::Mark => "mark",
             Mode::Help => "help",
         }
     }
 
     /// Text-entry modes type unbound characters.
     pub fn is_text(self) -> bool {
-        matches!(self, Mode::Search | Mode::Prompt | Mode::Export)
+        matches!(
+            self,
+            Mode::Search | Mode::Prompt | Mode::Export | Mode::Mark
+        )
     }
 }
 
@@ -170,6 +176,8 @@ struct KeyMapFile {
     #[serde(default)]
     list: BTreeMap<Action, Vec<String>>,
     #[serde(default)]
+    mark: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
     help: BTreeMap<Action, Vec<String>>,
 }
 
@@ -181,6 +189,7 @@ impl KeyMapFile {
             Mode::Prompt => &self.prompt,
             Mode::Export => &self.export,
             Mode::List => &self.list,
+            Mode::Mark => &self.mark,
             Mode::Help => &self.help,
         }
     }

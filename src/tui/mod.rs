@@ -116,6 +116,7 @@ pub fn run(
     graph: Graph,
     focus: Option<NodeIx>,
     filter: crate::view::Filter,
+    marks: std::collections::BTreeMap<char, NodeIx>,
     keymap: KeyMap,
 ) -> Result<Ending, TuiError> {
     if !io::stdout().is_terminal() {
@@ -125,6 +126,7 @@ pub fn run(
     let index = Arc::new(SearchIndex::build(&graph));
     let mut app = App::new(graph, index, keymap, focus).ok_or(TuiError::EmptyGraph)?;
     app.set_filter(filter);
+    app.marks = marks;
 
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [

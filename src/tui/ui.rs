@@ -41,9 +41,42 @@ pub fn draw(app: &App, frame: &mut Frame) {
     match &app.popup {
         Popup::None => {}
         Popup::Search(s) => draw_search(app, s, frame, main),
-        Popup::DateFilter(p) => draw_date_prompt(p, frame, main),
+        Popup::DateFilter(p) => draw_prompt(
+            p,
+            " filter by date ",
+            "2024 · 2024-11..2025-02 · ..2024-12-31 · 2025.. · empty = all",
+            frame,
+            main,
+        ),
         Popup::Export(p) => draw_export(p, frame, main),
         Popup::List(l) => draw_list_popup(l, frame, main),
+        Popup::Mark { jump } => {
+            let text = if *jump {
+                let marks: Vec<String> = app
+                    .marks
+                    .iter()
+                    .map(|(c, n)| format!("'{c} {}", app.graph.entity(*n).name))
+                    .collect();
+                format!("jump to mark: {}", marks.join(" · "))
+            } else {
+                "mark this entity: type a letter".to_string()
+            };
+            let rect = centered(main, 60, 0, 30, 3);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(text)
+                    .wrap(Wrap { trim: true })
+                    .block(Block::bordered().title(" marks ")),
+                rect,
+            );
+        }
+        Popup::SaveView(p) => draw_prompt(
+            p,
+            " save view to ",
+            "a RON view file; open it with ties --view FILE",
+            frame,
+            main,
+        ),
         Popup::Help { scroll } => draw_help(app, *scroll, frame, main),
     }
 }
@@ -495,11 +528,11 @@ fn draw_search(app: &App, s: &SearchPopup, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), results);
 }
 
-fn draw_date_prompt(p: &Prompt, frame: &mut Frame, area: Rect) {
+fn draw_prompt(p: &Prompt, title: &str, hint: &'static str, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 60, 0, 30, 6);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
-        .title(" filter by date ")
+        .title(title.to_string())
         .border_style(Style::new().fg(Color::Yellow));
     let mut lines = vec![
         Line::from(vec![
@@ -507,10 +540,7 @@ fn draw_date_prompt(p: &Prompt, frame: &mut Frame, area: Rect) {
             Span::raw(p.input.clone()),
             Span::styled("▏", DIM),
         ]),
-        Line::from(Span::styled(
-            "2024 · 2024-11..2025-02 · ..2024-12-31 · 2025.. · empty = all",
-            DIM,
-        )),
+        Line::from(Span::styled(hint, DIM)),
     ];
     if let Some(e) = &p.error {
         lines.push(Line::from(Span::styled(
@@ -609,7 +639,8 @@ fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
         (Mode::Search, "Search popup"),
         (Mode::Prompt, "Date prompt"),
         (Mode::Export, "Export popup"),
-        (Mode::List, "Timeline and path lists"),
+        (Mode::List, "Timeline, path, money and source lists"),
+        (Mode::Mark, "After M or '"),
         (Mode::Help, "This help"),
     ] {
         if !lines.is_empty() {
