@@ -363,3 +363,52 @@ fn marks_jump_back_and_are_saved_in_a_view_file() {
     app.update(Action::Submit);
     assert!(screen(&app, 160, 20).contains("exists"));
 }
+
+fn shipped_app(focus: &str) -> App {
+    let graph = Arc::new(ties::load::load_builtin().unwrap());
+    let index = Arc::new(SearchIndex::build(&graph));
+    let focus = graph.find(focus);
+    App::new(graph, index, KeyMap::default_map(), focus).unwrap()
+}
+
+#[test]
+fn map_around_kasciunas_at_depth_one_and_two_and_filtered() {
+    let mut app = shipped_app("laurynas-kasciunas");
+    app.update(Action::Map);
+    let one = screen(&app, 120, 36);
+    insta::assert_snapshot!("map_kasciunas_depth1", one);
+    assert!(one.contains("Laurynas Kasčiūnas") && one.contains("map · 1 ring"));
+    // The same view always draws the same picture.
+    assert_eq!(screen(&app, 120, 36), one);
+    app.update(Action::Deeper);
+    let two = screen(&app, 120, 36);
+    insta::assert_snapshot!("map_kasciunas_depth2", two);
+    assert!(two.contains("map · 2 rings"));
+    assert_ne!(one, two);
+    // The date filter applies: in 2025 none of his dated 2024 ties remain.
+    app.update(Action::Shallower);
+    app.update(Action::DateFilter);
+    run(&mut app, typed("2025"));
+    app.update(Action::Submit);
+    let filtered = screen(&app, 120, 36);
+    insta::assert_snapshot!("map_kasciunas_2025", filtered);
+    assert!(!filtered.contains("Memorandum"), "{filtered}");
+    assert!(filtered.contains("dates: 2025"));
+}
+
+#[test]
+fn map_arrows_pick_a_neighbour_and_enter_moves_there() {
+    let mut app = shipped_app("laurynas-kasciunas");
+    app.update(Action::Map);
+    let _ = screen(&app, 120, 36);
+    // The top neighbour is straight up from the focus.
+    app.update(Action::Up);
+    let picked = app.map.unwrap().selected;
+    assert_ne!(picked, app.focus);
+    app.update(Action::Submit);
+    assert_eq!(app.focus, picked);
+    assert_eq!(app.map.unwrap().selected, picked);
+    // m closes the map; the three panes are back.
+    app.update(Action::Map);
+    assert!(screen(&app, 120, 36).contains("◀ in"));
+}

@@ -47,6 +47,16 @@ pub enum Action {
     Money,
     /// The sources behind the selected relation and the focus.
     Sources,
+    /// Show or hide the neighbourhood map.
+    Map,
+    /// Pick the neighbour to the left (map).
+    Left,
+    /// Pick the neighbour to the right (map).
+    Right,
+    /// Draw one ring more (map).
+    Deeper,
+    /// Draw one ring fewer (map).
+    Shallower,
     /// Mark the focus with the next letter typed.
     SetMark,
     /// Jump to the entity marked with the next letter typed.
@@ -99,6 +109,11 @@ impl Action {
             Action::Path => "path from here to…",
             Action::Money => "money in and out, totals per currency",
             Action::Sources => "sources of the selection and the entity",
+            Action::Map => "neighbourhood map on / off",
+            Action::Left => "neighbour to the left",
+            Action::Right => "neighbour to the right",
+            Action::Deeper => "two rings",
+            Action::Shallower => "one ring",
             Action::SetMark => "mark this entity with a letter",
             Action::JumpToMark => "jump to a marked entity",
             Action::SaveView => "save the view and marks to a file",

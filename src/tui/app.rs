@@ -120,6 +120,15 @@ pub struct PaneList {
     pub offset: Cell<usize>,
 }
 
+/// The neighbourhood map, when shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MapState {
+    /// 1 or 2 rings.
+    pub depth: u8,
+    /// The entity picked with the arrow keys; Enter moves there.
+    pub selected: NodeIx,
+}
+
 /// The whole explorer state.
 pub struct App {
     pub graph: Arc<Graph>,
@@ -134,6 +143,10 @@ pub struct App {
     pub popup: Popup,
     pub status: Option<Status>,
     pub should_quit: bool,
+    /// The map replaces the three panes while it is on.
+    pub map: Option<MapState>,
+    /// Size of the map area at the last draw, for picking neighbours by direction.
+    pub map_size: Cell<(u16, u16)>,
     /// Entities marked with a letter (`M` + letter), for `'` + letter.
     pub marks: std::collections::BTreeMap<char, NodeIx>,
     /// Rows in a relation list at the last draw, for paging.
@@ -170,6 +183,8 @@ impl App {
             status: None,
             should_quit: false,
             marks: Default::default(),
+            map: None,
+            map_size: Cell::new((80, 24)),
             page_rows: Cell::new(10),
         };
         app.refresh_lists();
@@ -190,6 +205,7 @@ impl App {
     /// The key-map mode the app is in.
     pub fn mode(&self) -> Mode {
         match self.popup {
+            Popup::None if self.map.is_some() => Mode::Map,
             Popup::None => Mode::Browse,
             Popup::Search(_) => Mode::Search,
             Popup::DateFilter(_) => Mode::Prompt,
@@ -306,6 +322,7 @@ impl App {
             Mode::Export => self.update_export(action),
             Mode::List => self.update_list(action),
             Mode::Mark => self.update_mark(action),
+            Mode::Map => self.update_map(action),
             Mode::Help => self.update_help(action),
         }
     }
@@ -403,6 +420,12 @@ impl App {
                 }
             }
             Action::Money => self.show_money(),
+            Action::Map => {
+                self.map = Some(MapState {
+                    depth: 1,
+                    selected: self.focus,
+                });
+            }
             Action::SetMark => self.popup = Popup::Mark { jump: false },
             Action::JumpToMark => {
                 if self.marks.is_empty() {
@@ -466,6 +489,60 @@ impl App {
             },
             Action::Close => self.popup = Popup::None,
             _ => {}
+        }
+    }
+
+    /// The map's layout for the last drawn size.
+    pub fn map_layout(&self) -> Option<super::map::MapLayout> {
+        let m = self.map?;
+        let (w, h) = self.map_size.get();
+        Some(super::map::layout(
+            &self.graph,
+            self.focus,
+            m.depth,
+            &self.filter,
+            w,
+            h,
+        ))
+    }
+
+    fn update_map(&mut self, action: Action) {
+        let Some(mut m) = self.map else {
+            return;
+        };
+        let dir = match action {
+            Action::Up => Some((0.0, -1.0)),
+            Action::Down => Some((0.0, 1.0)),
+            Action::Left => Some((-1.0, 0.0)),
+            Action::Right => Some((1.0, 0.0)),
+            _ => None,
+        };
+        if let Some((dx, dy)) = dir {
+            if let Some(layout) = self.map_layout()
+                && let Some(n) = super::map::neighbour_towards(&layout, m.selected, dx, dy)
+            {
+                m.selected = n;
+                self.map = Some(m);
+            }
+            return;
+        }
+        match action {
+            Action::Submit => {
+                self.go_to(m.selected);
+                self.map = Some(MapState {
+                    selected: self.focus,
+                    ..m
+                });
+            }
+            Action::Deeper => self.map = Some(MapState { depth: 2, ..m }),
+            Action::Shallower => self.map = Some(MapState { depth: 1, ..m }),
+            Action::Map | Action::Close => self.map = None,
+            other => {
+                self.update_browse(other);
+                if let Some(m) = &mut self.map {
+                    m.selected = self.focus;
+                }
+            }
         }
     }
 

@@ -20,14 +20,16 @@ pub enum Mode {
     Search,
     Prompt,
     Export,
+    Map,
     Mark,
     List,
     Help,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 8] = [
         Mode::Browse,
+        Mode::Map,
         Mode::Search,
         Mode::Prompt,
         Mode::Export,
@@ -44,6 +46,7 @@ impl Mode {
             Mode::Export => "export",
             Mode::List => "list",
             Mode::Mark => "mark",
+            Mode::Map => "map",
             Mode::Help => "help",
         }
     }
@@ -178,6 +181,8 @@ struct KeyMapFile {
     #[serde(default)]
     mark: BTreeMap<Action, Vec<String>>,
     #[serde(default)]
+    map: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
     help: BTreeMap<Action, Vec<String>>,
 }
 
@@ -190,6 +195,7 @@ impl KeyMapFile {
             Mode::Export => &self.export,
             Mode::List => &self.list,
             Mode::Mark => &self.mark,
+            Mode::Map => &self.map,
             Mode::Help => &self.help,
         }
     }

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod map;
 pub mod ui;
 
 use std::io::{self, IsTerminal, Write};

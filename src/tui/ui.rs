@@ -36,7 +36,11 @@ pub fn draw(app: &App, frame: &mut Frame) {
         return;
     }
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    draw_main(app, frame, main);
+    if app.map.is_some() {
+        draw_map(app, frame, main);
+    } else {
+        draw_main(app, frame, main);
+    }
     draw_status(app, frame, status);
     match &app.popup {
         Popup::None => {}
@@ -554,6 +558,90 @@ fn draw_prompt(p: &Prompt, title: &str, hint: &'static str, frame: &mut Frame, a
     );
 }
 
+const GROUP_COLOURS: [Color; 6] = [
+    Color::LightYellow,
+    Color::LightBlue,
+    Color::LightGreen,
+    Color::LightMagenta,
+    Color::LightCyan,
+    Color::Gray,
+];
+
+fn draw_map(app: &App, frame: &mut Frame, area: Rect) {
+    use ratatui::widgets::canvas::{Canvas, Line as CLine};
+    let Some(state) = app.map else {
+        return;
+    };
+    let inner = Block::bordered().inner(area);
+    if inner.height < 3 || inner.width < 10 {
+        frame.render_widget(Block::bordered().title(" map "), area);
+        return;
+    }
+    let [canvas_area, legend_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    app.map_size.set((canvas_area.width, canvas_area.height));
+    let Some(layout) = app.map_layout() else {
+        return;
+    };
+    let mut title = format!(
+        " map · {} ring{} ",
+        state.depth,
+        if state.depth == 1 { "" } else { "s" }
+    );
+    if layout.more > 0 {
+        title.push_str(&format!("· + {} more ", layout.more));
+    }
+    frame.render_widget(
+        Block::bordered()
+            .title(title)
+            .border_style(Style::new().fg(Color::Cyan)),
+        area,
+    );
+    let (w, h) = (f64::from(canvas_area.width), f64::from(canvas_area.height));
+    let g = &app.graph;
+    let canvas = Canvas::default()
+        .x_bounds([0.0, w])
+        .y_bounds([0.0, h])
+        .marker(ratatui::symbols::Marker::Braille)
+        .paint(|ctx| {
+            let y = |row: f64| h - row - 0.5;
+            for (a, b, _) in &layout.edges {
+                let (p, q) = (&layout.placed[*a], &layout.placed[*b]);
+                ctx.draw(&CLine::new(
+                    p.col,
+                    y(p.row),
+                    q.col,
+                    y(q.row),
+                    Color::DarkGray,
+                ));
+            }
+            ctx.layer();
+            for p in &layout.placed {
+                let colour = GROUP_COLOURS[super::map::kind_group(&g.entity(p.node).kind)];
+                let mut style = Style::new().fg(colour);
+                if p.ring == 0 {
+                    style = style.add_modifier(Modifier::BOLD);
+                }
+                if p.node == state.selected {
+                    style = style.add_modifier(Modifier::REVERSED);
+                }
+                ctx.print(
+                    f64::from(p.label_col),
+                    y(f64::from(p.label_row)),
+                    Line::from(Span::styled(format!(" {} ", p.label), style)),
+                );
+            }
+        });
+    frame.render_widget(canvas, canvas_area);
+    let mut legend = Vec::new();
+    for (i, name) in super::map::GROUPS.iter().enumerate() {
+        legend.push(Span::styled("● ", Style::new().fg(GROUP_COLOURS[i])));
+        legend.push(Span::styled(format!("{name}  "), DIM));
+    }
+    legend.push(Span::styled("arrows · enter · +/- · m", DIM));
+    frame.render_widget(Paragraph::new(Line::from(legend)), legend_area);
+}
+
 fn draw_list_popup(l: &ListPopup, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 80, 80, 30, 5);
     frame.render_widget(Clear, rect);
@@ -636,6 +724,7 @@ fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     for (mode, title) in [
         (Mode::Browse, "Browsing"),
+        (Mode::Map, "Map"),
         (Mode::Search, "Search popup"),
         (Mode::Prompt, "Date prompt"),
         (Mode::Export, "Export popup"),
