@@ -46,6 +46,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
 
+    /// Colour theme to use [default: theme.ron in the user config folder]; the
+    /// NO_COLOR environment variable turns colours off
+    #[arg(long, value_name = "FILE")]
+    pub theme: Option<PathBuf>,
+
     /// Open a saved view (a small RON file: focus, depth, direction, dates, kinds);
     /// for export, path, timeline and show, its settings are defaults that flags
     /// override
@@ -332,7 +337,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     match &cli.command {
-        None => explore(graph, spec()?, cli.focus.as_deref(), cli.keymap.as_deref()),
+        None => explore(
+            graph,
+            spec()?,
+            cli.focus.as_deref(),
+            cli.keymap.as_deref(),
+            cli.theme.as_deref(),
+        ),
         Some(Command::Check) => check(&graph),
         Some(Command::Export(args)) => export_cmd(&graph, spec()?.as_ref(), args),
         Some(Command::Path(args)) => path_cmd(&graph, spec()?.as_ref(), args),
@@ -349,7 +360,23 @@ fn explore(
     spec: Option<ViewSpec>,
     focus: Option<&str>,
     keymap: Option<&std::path::Path>,
+    theme: Option<&std::path::Path>,
 ) -> Result<(), CliError> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = match theme {
+        Some(path) if !path.exists() => {
+            return Err(CliError::Usage(format!(
+                "theme {} does not exist",
+                path.display()
+            )));
+        }
+        Some(path) => crate::tui::theme::Theme::load(Some(path), no_color),
+        None => crate::tui::theme::Theme::load(
+            crate::tui::theme::user_theme_path().as_deref(),
+            no_color,
+        ),
+    }
+    .map_err(|e| CliError::Usage(format!("theme: {e}")))?;
     let keymap = match keymap {
         Some(path) if !path.exists() => {
             return Err(CliError::Usage(format!(
@@ -377,7 +404,7 @@ fn explore(
         })?;
         marks.insert(*c, n);
     }
-    match crate::tui::run(graph, focus, filter, marks, keymap)? {
+    match crate::tui::run(graph, focus, filter, marks, keymap, theme)? {
         crate::tui::Ending::Quit => Ok(()),
         crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
     }

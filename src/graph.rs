@@ -268,6 +268,11 @@ impl Graph {
         &self.source_sets[set.0 as usize]
     }
 
+    /// The symbol of an interned string, if the graph holds it.
+    pub fn find_sym(&self, s: &str) -> Option<Sym> {
+        self.symbols.get(s)
+    }
+
     pub fn sym(&self, sym: Sym) -> &str {
         self.symbols.resolve(sym)
     }

@@ -412,3 +412,39 @@ fn map_arrows_pick_a_neighbour_and_enter_moves_there() {
     app.update(Action::Map);
     assert!(screen(&app, 120, 36).contains("◀ in"));
 }
+
+#[test]
+fn kind_filter_shows_only_chosen_kinds_and_says_so() {
+    let mut app = app_on("lithuania");
+    app.update(Action::KindFilter);
+    run(&mut app, typed("country,tranche,person"));
+    app.update(Action::Submit);
+    let s = screen(&app, 160, 20);
+    assert!(s.contains("only country,tranche,person"), "{s}");
+    assert!(s.contains("First tranche"), "{s}");
+    assert!(!s.contains("Memorandum on support"), "{s}");
+    assert!(!s.contains("Radarom!"), "{s}");
+    // Relation kinds work too.
+    app.update(Action::KindFilter);
+    app.update(Action::ClearInput);
+    run(&mut app, typed("finances"));
+    app.update(Action::Submit);
+    let s = screen(&app, 160, 20);
+    assert!(
+        s.contains("First tranche") && !s.contains("Kasčiūnas  holds"),
+        "{s}"
+    );
+    // A typo is refused in the prompt; empty clears.
+    app.update(Action::KindFilter);
+    app.update(Action::ClearInput);
+    run(&mut app, typed("wizard"));
+    app.update(Action::Submit);
+    assert!(screen(&app, 160, 20).contains("`wizard` is not an entity or relation kind"));
+    app.update(Action::ClearInput);
+    app.update(Action::Submit);
+    let s = screen(&app, 160, 20);
+    assert!(
+        s.contains("kind filter cleared") && s.contains("Memorandum on support"),
+        "{s}"
+    );
+}

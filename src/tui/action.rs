@@ -47,6 +47,8 @@ pub enum Action {
     Money,
     /// The sources behind the selected relation and the focus.
     Sources,
+    /// Show only chosen entity and relation kinds.
+    KindFilter,
     /// Show or hide the neighbourhood map.
     Map,
     /// Pick the neighbour to the left (map).
@@ -109,6 +111,7 @@ impl Action {
             Action::Path => "path from here to…",
             Action::Money => "money in and out, totals per currency",
             Action::Sources => "sources of the selection and the entity",
+            Action::KindFilter => "show only some kinds (person,fund,finances…)",
             Action::Map => "neighbourhood map on / off",
             Action::Left => "neighbour to the left",
             Action::Right => "neighbour to the right",

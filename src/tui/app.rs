@@ -97,6 +97,8 @@ pub enum Popup {
     },
     /// The file name to save the view to.
     SaveView(Prompt),
+    /// Kinds to show, comma-separated.
+    KindFilter(Prompt),
     Help {
         scroll: usize,
     },
@@ -143,6 +145,8 @@ pub struct App {
     pub popup: Popup,
     pub status: Option<Status>,
     pub should_quit: bool,
+    /// Colours (a theme file, or none under NO_COLOR).
+    pub theme: super::theme::Theme,
     /// The map replaces the three panes while it is on.
     pub map: Option<MapState>,
     /// Size of the map area at the last draw, for picking neighbours by direction.
@@ -184,6 +188,7 @@ impl App {
             should_quit: false,
             marks: Default::default(),
             map: None,
+            theme: Default::default(),
             map_size: Cell::new((80, 24)),
             page_rows: Cell::new(10),
         };
@@ -212,7 +217,7 @@ impl App {
             Popup::Export(_) => Mode::Export,
             Popup::List(_) => Mode::List,
             Popup::Mark { .. } => Mode::Mark,
-            Popup::SaveView(_) => Mode::Prompt,
+            Popup::SaveView(_) | Popup::KindFilter(_) => Mode::Prompt,
             Popup::Help { .. } => Mode::Help,
         }
     }
@@ -420,6 +425,10 @@ impl App {
                 }
             }
             Action::Money => self.show_money(),
+            Action::KindFilter => {
+                let input = self.kind_filter_text();
+                self.popup = Popup::KindFilter(Prompt { input, error: None });
+            }
             Action::Map => {
                 self.map = Some(MapState {
                     depth: 1,
@@ -623,9 +632,97 @@ impl App {
         }
     }
 
+    /// The kind filter as typed: `person,fund,finances`; empty when off.
+    pub fn kind_filter_text(&self) -> String {
+        let g = &self.graph;
+        let mut names: Vec<&str> = self
+            .filter
+            .entity_kinds
+            .iter()
+            .map(|k| g.entity_kind_label(*k))
+            .collect();
+        names.extend(
+            self.filter
+                .relation_kinds
+                .iter()
+                .map(|k| g.relation_kind_label(*k)),
+        );
+        names.join(",")
+    }
+
+    /// Parses `person,fund,finances` into entity and relation kinds.
+    fn parse_kinds(
+        &self,
+        text: &str,
+    ) -> Result<
+        (
+            Vec<crate::model::EntityKind<crate::model::Sym>>,
+            Vec<crate::model::RelationKind<crate::model::Sym>>,
+        ),
+        String,
+    > {
+        use crate::model::RelationKind;
+        let (mut ents, mut rels) = (Vec::new(), Vec::new());
+        for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            let word = word.replace(' ', "_");
+            if let Some(k) = RelationKind::from_label(&word) {
+                rels.push(k);
+            } else if let Ok(k) = crate::view_file::resolve_kind(&self.graph, &word) {
+                ents.push(k);
+            } else if let Some(s) = self.graph.find_sym(&word)
+                && self
+                    .graph
+                    .edge_indices()
+                    .any(|e| self.graph.relation(e).kind == RelationKind::Other(s))
+            {
+                rels.push(RelationKind::Other(s));
+            } else {
+                return Err(format!(
+                    "`{word}` is not an entity or relation kind (e.g. person, fund, agreement, finances, signed)"
+                ));
+            }
+        }
+        Ok((ents, rels))
+    }
+
     fn update_prompt(&mut self, action: Action) {
         if matches!(self.popup, Popup::SaveView(_)) {
             return self.update_save_view(action);
+        }
+        if let Popup::KindFilter(p) = &mut self.popup {
+            match action {
+                Action::Type(c) => p.input.push(c),
+                Action::DeleteChar => {
+                    p.input.pop();
+                }
+                Action::ClearInput => p.input.clear(),
+                Action::Submit => {
+                    let input = p.input.clone();
+                    match self.parse_kinds(&input) {
+                        Ok((ents, rels)) => {
+                            self.popup = Popup::None;
+                            self.filter.entity_kinds = ents;
+                            self.filter.relation_kinds = rels;
+                            self.refresh_lists();
+                            let msg = if input.trim().is_empty() {
+                                "kind filter cleared".to_string()
+                            } else {
+                                "kind filter set".to_string()
+                            };
+                            self.set_status(msg, false);
+                        }
+                        Err(msg) => {
+                            if let Popup::KindFilter(p) = &mut self.popup {
+                                p.error = Some(msg.clone());
+                            }
+                            self.set_status(msg, true);
+                        }
+                    }
+                }
+                Action::Close => self.popup = Popup::None,
+                _ => {}
+            }
+            return;
         }
         let Popup::DateFilter(p) = &mut self.popup else {
             return;

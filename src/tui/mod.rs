@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod keymap;
 pub mod map;
+pub mod theme;
 pub mod ui;
 
 use std::io::{self, IsTerminal, Write};
@@ -119,6 +120,7 @@ pub fn run(
     filter: crate::view::Filter,
     marks: std::collections::BTreeMap<char, NodeIx>,
     keymap: KeyMap,
+    theme: theme::Theme,
 ) -> Result<Ending, TuiError> {
     if !io::stdout().is_terminal() {
         return Err(TuiError::NotATerminal);
@@ -128,6 +130,7 @@ pub fn run(
     let mut app = App::new(graph, index, keymap, focus).ok_or(TuiError::EmptyGraph)?;
     app.set_filter(filter);
     app.marks = marks;
+    app.theme = theme;
 
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [

@@ -74,6 +74,13 @@ pub fn draw(app: &App, frame: &mut Frame) {
                 rect,
             );
         }
+        Popup::KindFilter(p) => draw_prompt(
+            p,
+            " show only these kinds ",
+            "person,fund,agreement · finances,signed · empty = all",
+            frame,
+            main,
+        ),
         Popup::SaveView(p) => draw_prompt(
             p,
             " save view to ",
@@ -83,6 +90,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         ),
         Popup::Help { scroll } => draw_help(app, *scroll, frame, main),
     }
+    app.theme.apply(frame.buffer_mut());
 }
 
 fn draw_main(app: &App, frame: &mut Frame, area: Rect) {
@@ -403,6 +411,11 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(app.filter.window.to_string(), DATE),
         Span::styled(format!(" · {undated}"), DIM),
     ];
+    let kinds = app.kind_filter_text();
+    if !kinds.is_empty() {
+        spans.push(Span::styled(" · only ", DIM));
+        spans.push(Span::styled(kinds, KIND));
+    }
     if let Some(s) = &app.status {
         let style = if s.error {
             Style::new().fg(Color::Red).bold()
