@@ -122,6 +122,12 @@ pub struct PaneList {
     pub offset: Cell<usize>,
 }
 
+/// Entity and relation kinds chosen in the kind filter.
+type Kinds = (
+    Vec<crate::model::EntityKind<crate::model::Sym>>,
+    Vec<crate::model::RelationKind<crate::model::Sym>>,
+);
+
 /// The neighbourhood map, when shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MapState {
@@ -651,16 +657,7 @@ impl App {
     }
 
     /// Parses `person,fund,finances` into entity and relation kinds.
-    fn parse_kinds(
-        &self,
-        text: &str,
-    ) -> Result<
-        (
-            Vec<crate::model::EntityKind<crate::model::Sym>>,
-            Vec<crate::model::RelationKind<crate::model::Sym>>,
-        ),
-        String,
-    > {
+    fn parse_kinds(&self, text: &str) -> Result<Kinds, String> {
         use crate::model::RelationKind;
         let (mut ents, mut rels) = (Vec::new(), Vec::new());
         for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
