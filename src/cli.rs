@@ -425,10 +425,10 @@ fn check(graph: &Graph) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "valid: {} entities, {} relations, {} sources",
-        graph.node_count(),
-        graph.edge_count(),
-        graph.sources().len()
+        "valid: {}, {}, {}",
+        report::count(graph.node_count(), "entity"),
+        report::count(graph.edge_count(), "relation"),
+        report::count(graph.sources().len(), "source")
     )?;
     writeln!(out, "\nentities by kind:")?;
     let kinds = counts(
@@ -651,9 +651,9 @@ fn export_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &ExportArgs) -> Resu
         Some(path) => {
             export::write_atomic(path, text.as_bytes(), args.force)?;
             eprintln!(
-                "ties: wrote {} entities and {} relations to {}",
-                sub.nodes.len(),
-                sub.edges.len(),
+                "ties: wrote {} and {} to {}",
+                report::count(sub.nodes.len(), "entity"),
+                report::count(sub.edges.len(), "relation"),
                 path.display()
             );
         }

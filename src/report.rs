@@ -219,3 +219,14 @@ mod tests {
         );
     }
 }
+
+/// `1 relation`, `2 relations`, `1 entity`, `3 entities`.
+pub fn count(n: usize, singular: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else if let Some(stem) = singular.strip_suffix('y') {
+        format!("{n} {stem}ies")
+    } else {
+        format!("{n} {singular}s")
+    }
+}

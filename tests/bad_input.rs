@@ -226,7 +226,7 @@ fn a_bom_is_accepted() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stdout).contains("valid: 1 entities"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("valid: 1 entity, 0 relations, 1 source"));
 }
 
 #[test]

@@ -448,3 +448,19 @@ fn kind_filter_shows_only_chosen_kinds_and_says_so() {
         "{s}"
     );
 }
+
+#[test]
+fn a_typed_extension_picks_the_export_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on("umerov");
+    app.update(Action::Export);
+    app.update(Action::ClearInput);
+    let path = dir.path().join("view.dot");
+    run(&mut app, typed(path.to_str().unwrap()));
+    app.update(Action::Submit);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("digraph") || text.contains("digraph"),
+        "{text}"
+    );
+}

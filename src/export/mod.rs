@@ -150,6 +150,14 @@ pub fn write_atomic_with(
     let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
     fill(&mut w).map_err(io)?;
     let tmp = w.into_inner().map_err(|e| io(e.into_error()))?;
+    // Temporary files are private (0600); an export is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(io)?;
+    }
     tmp.as_file().sync_all().map_err(io)?;
     if force {
         tmp.persist(path).map_err(|e| io(e.error))?;
@@ -175,6 +183,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.json");
         write_atomic(&p, b"one", false).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644);
+        }
         assert!(matches!(
             write_atomic(&p, b"two", false),
             Err(WriteError::Exists(_))

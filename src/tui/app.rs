@@ -420,7 +420,13 @@ impl App {
                                 i.what(&self.graph),
                                 i.who(&self.graph)
                             );
-                            (text, i.node)
+                            // Going to the focus itself would look like nothing
+                            // happened: a relation of the focus leads to its other end.
+                            let target = match i.other {
+                                Some(o) if i.node == self.focus => o,
+                                _ => i.node,
+                            };
+                            (text, target)
                         })
                         .collect();
                     self.popup = Popup::List(ListPopup {
@@ -839,6 +845,14 @@ impl App {
             ));
             return;
         }
+        // A typed extension picks the format, so `view.dot` is never JSON inside.
+        let typed = p.path.trim().to_lowercase();
+        if let Some(f) = <Format as clap::ValueEnum>::value_variants()
+            .iter()
+            .find(|f| typed.ends_with(&format!(".{}", f.extension())))
+        {
+            p.format = *f;
+        }
         let (format, force) = (p.format, p.confirm);
         let sub = self.current_view();
         let text = export::render(&self.graph, &sub, format);
@@ -847,9 +861,9 @@ impl App {
                 self.popup = Popup::None;
                 self.set_status(
                     format!(
-                        "exported {} entities, {} relations to {}",
-                        sub.nodes.len(),
-                        sub.edges.len(),
+                        "exported {}, {} to {}",
+                        crate::report::count(sub.nodes.len(), "entity"),
+                        crate::report::count(sub.edges.len(), "relation"),
                         path.display()
                     ),
                     false,

@@ -277,6 +277,9 @@ impl KeyMap {
                 }
             }
             let mut bound: BTreeMap<Key, Action> = BTreeMap::new();
+            // Which file gave each key its action, to blame the user's file (not
+            // the defaults) for a conflict it causes.
+            let mut from_file: BTreeMap<Key, String> = BTreeMap::new();
             let mut list = Vec::new();
             for (action, (keys, file)) in &actions {
                 let mut parsed = Vec::new();
@@ -289,8 +292,14 @@ impl KeyMap {
                     if let Some(prev) = bound.get(&key)
                         && prev != action
                     {
+                        let builtin = "<built-in>/keymap.ron";
+                        let blame = if file == builtin {
+                            from_file.get(&key).cloned().unwrap_or_else(|| file.clone())
+                        } else {
+                            file.clone()
+                        };
                         return Err(KeyMapError::Conflict {
-                            file: file.clone(),
+                            file: blame,
                             mode: mode.name(),
                             key: key.to_string(),
                             first: action_name(prev),
@@ -298,6 +307,7 @@ impl KeyMap {
                         });
                     }
                     bound.insert(key, action.clone());
+                    from_file.insert(key, file.clone());
                     parsed.push(key);
                 }
                 list.push((action.clone(), parsed));
@@ -428,6 +438,10 @@ mod tests {
         let user = "KeyMap(browse: { quit: [\"j\"] })";
         let err = KeyMap::merged(Some(("user.ron", user))).unwrap_err();
         let msg = err.to_string();
+        assert!(
+            msg.starts_with("user.ron:"),
+            "blames the user's file: {msg}"
+        );
         assert!(msg.contains("`j`"), "{msg}");
         assert!(msg.contains("down") && msg.contains("quit"), "{msg}");
     }

@@ -333,8 +333,8 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     let (i, o) = (app.list(Pane::Incoming), app.list(Pane::Outgoing));
     lines.push(Line::from(Span::styled(
         format!(
-            "{} relations: {} in, {} out",
-            i.ties.len() + o.ties.len(),
+            "{}: {} in, {} out",
+            crate::report::count(i.ties.len() + o.ties.len(), "relation"),
             i.ties.len(),
             o.ties.len()
         ),
