@@ -159,6 +159,17 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
     out
 }
 
+/// `1 relation`, `2 relations`, `1 entity`, `3 entities`.
+pub fn count(n: usize, singular: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else if let Some(stem) = singular.strip_suffix('y') {
+        format!("{n} {stem}ies")
+    } else {
+        format!("{n} {singular}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,16 +228,5 @@ mod tests {
             text.contains("relations (1 shown, 1 outside the view):\n  ←holds office— Pat"),
             "{text}"
         );
-    }
-}
-
-/// `1 relation`, `2 relations`, `1 entity`, `3 entities`.
-pub fn count(n: usize, singular: &str) -> String {
-    if n == 1 {
-        format!("1 {singular}")
-    } else if let Some(stem) = singular.strip_suffix('y') {
-        format!("{n} {stem}ies")
-    } else {
-        format!("{n} {singular}s")
     }
 }
