@@ -436,8 +436,16 @@ fn check(graph: &Graph) -> Result<(), CliError> {
             .node_indices()
             .map(|n| graph.entity_kind_label(graph.entity(n).kind)),
     );
+    let custom = |k: &str, known: bool| {
+        if known {
+            k.to_string()
+        } else {
+            format!("{k} (other)")
+        }
+    };
     for (k, n) in kinds {
-        writeln!(out, "  {k:<16} {n:>8}")?;
+        let known = crate::model::EntityKind::<String>::from_label(k).is_some();
+        writeln!(out, "  {:<24} {n:>8}", custom(k, known))?;
     }
     writeln!(out, "\nrelations by kind:")?;
     let kinds = counts(
@@ -446,7 +454,8 @@ fn check(graph: &Graph) -> Result<(), CliError> {
             .map(|e| graph.relation_kind_label(graph.relation(e).kind)),
     );
     for (k, n) in kinds {
-        writeln!(out, "  {k:<16} {n:>8}")?;
+        let known = crate::model::RelationKind::<String>::from_label(k).is_some();
+        writeln!(out, "  {:<24} {n:>8}", custom(k, known))?;
     }
     Ok(())
 }
