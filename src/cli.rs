@@ -51,6 +51,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub theme: Option<PathBuf>,
 
+    /// Leave the mouse to the terminal (no clicking or scrolling in the explorer,
+    /// but the terminal's own text selection works)
+    #[arg(long)]
+    pub no_mouse: bool,
+
     /// Open a saved view (a small RON file: focus, depth, direction, dates, kinds);
     /// for export, path, timeline and show, its settings are defaults that flags
     /// override
@@ -343,6 +348,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             cli.focus.as_deref(),
             cli.keymap.as_deref(),
             cli.theme.as_deref(),
+            !cli.no_mouse,
         ),
         Some(Command::Check) => check(&graph),
         Some(Command::Export(args)) => export_cmd(&graph, spec()?.as_ref(), args),
@@ -361,6 +367,7 @@ fn explore(
     focus: Option<&str>,
     keymap: Option<&std::path::Path>,
     theme: Option<&std::path::Path>,
+    mouse: bool,
 ) -> Result<(), CliError> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = match theme {
@@ -404,7 +411,7 @@ fn explore(
         })?;
         marks.insert(*c, n);
     }
-    match crate::tui::run(graph, focus, filter, marks, keymap, theme)? {
+    match crate::tui::run(graph, focus, filter, marks, keymap, theme, mouse)? {
         crate::tui::Ending::Quit => Ok(()),
         crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
     }

@@ -464,3 +464,26 @@ fn a_typed_extension_picks_the_export_format() {
         "{text}"
     );
 }
+
+#[test]
+fn mouse_click_selects_and_double_click_moves() {
+    let mut app = app_on("lithuania");
+    let s = screen(&app, 120, 20);
+    let (row, line) = s
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("Radarom! campaign"))
+        .expect("campaign on screen");
+    let x = line
+        .find("Radarom!")
+        .map(|b| line[..b].chars().count())
+        .unwrap() as u16;
+    app.update(Action::Click(x, row as u16));
+    let tie = app.selected_tie().expect("a relation is selected");
+    assert_eq!(app.graph.entity(tie.other).id.as_ref(), "radarom");
+    // A click outside any list changes nothing.
+    app.update(Action::Click(0, 19));
+    assert_eq!(app.selected_tie(), Some(tie));
+    app.update(Action::DoubleClick(x, row as u16));
+    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "radarom");
+}

@@ -82,6 +82,12 @@ pub enum Action {
     /// Type a character into the input line (unbound keys in a text field).
     #[serde(skip)]
     Type(char),
+    /// A mouse click at (column, row): selects the relation under it.
+    #[serde(skip)]
+    Click(u16, u16),
+    /// A double click at (column, row): selects and goes there.
+    #[serde(skip)]
+    DoubleClick(u16, u16),
     /// Jump straight to an entity by id.
     #[serde(skip)]
     Goto(String),
@@ -128,6 +134,8 @@ impl Action {
             Action::DeleteChar => "delete a character",
             Action::ClearInput => "clear the input",
             Action::Type(_) => "type",
+            Action::Click(..) => "select with the mouse",
+            Action::DoubleClick(..) => "go there with the mouse",
             Action::Goto(_) => "go to an entity",
         }
     }

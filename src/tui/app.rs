@@ -120,6 +120,8 @@ pub struct PaneList {
     pub selected: usize,
     /// First visible row; kept by the renderer so scrolling is smooth.
     pub offset: Cell<usize>,
+    /// Where the rows were drawn last, for mouse clicks.
+    pub area: Cell<ratatui::layout::Rect>,
 }
 
 /// Entity and relation kinds chosen in the kind filter.
@@ -469,8 +471,35 @@ impl App {
             }
             Action::Help => self.popup = Popup::Help { scroll: 0 },
             Action::Close => self.status = None,
+            Action::Click(col, row) => {
+                self.click(col, row);
+            }
+            Action::DoubleClick(col, row) => {
+                if self.click(col, row) {
+                    self.update_browse(Action::Follow);
+                }
+            }
             _ => {}
         }
+    }
+
+    /// Selects the relation drawn at (col, row); true when there was one.
+    fn click(&mut self, col: u16, row: u16) -> bool {
+        let pos = ratatui::layout::Position::new(col, row);
+        for pane in [Pane::Incoming, Pane::Outgoing] {
+            let l = &mut self.lists[pane as usize];
+            let area = l.area.get();
+            if !area.contains(pos) {
+                continue;
+            }
+            let i = l.offset.get() + usize::from(row - area.y);
+            if i < l.ties.len() {
+                self.pane = pane;
+                l.selected = i;
+                return true;
+            }
+        }
+        false
     }
 
     fn update_search(&mut self, action: Action) {

@@ -66,11 +66,14 @@ pub fn restore_terminal() {
 struct TerminalGuard;
 
 impl TerminalGuard {
-    fn enter() -> io::Result<TerminalGuard> {
+    fn enter(mouse: bool) -> io::Result<TerminalGuard> {
         install_panic_hook();
         terminal::enable_raw_mode()?;
         let guard = TerminalGuard;
         execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        if mouse {
+            execute!(io::stdout(), event::EnableMouseCapture)?;
+        }
         Ok(guard)
     }
 }
@@ -121,6 +124,7 @@ pub fn run(
     marks: std::collections::BTreeMap<char, NodeIx>,
     keymap: KeyMap,
     theme: theme::Theme,
+    mouse: bool,
 ) -> Result<Ending, TuiError> {
     if !io::stdout().is_terminal() {
         return Err(TuiError::NotATerminal);
@@ -141,7 +145,9 @@ pub fn run(
         signal_hook::flag::register_usize(sig, Arc::clone(&signal), sig as usize)?;
     }
 
-    let _guard = TerminalGuard::enter()?;
+    let _guard = TerminalGuard::enter(mouse)?;
+    // The last click, to tell a double click (same cell, within 400 ms).
+    let mut last_click: Option<(std::time::Instant, u16, u16)> = None;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
     // Terminal events are read on their own thread, so the loop below always wakes
@@ -172,6 +178,30 @@ pub fn run(
             Event::Key(key) if key.kind != KeyEventKind::Release => {
                 if let Some(action) = app.keymap.action(app.mode(), &key) {
                     app.update(action);
+                    dirty = true;
+                }
+            }
+            Event::Mouse(m) if app.mode() == keymap::Mode::Browse => {
+                use crossterm::event::{MouseButton, MouseEventKind};
+                let action = match m.kind {
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        let now = std::time::Instant::now();
+                        let double = last_click.is_some_and(|(t, c, r)| {
+                            c == m.column && r == m.row && now - t < Duration::from_millis(400)
+                        });
+                        last_click = Some((now, m.column, m.row));
+                        Some(if double {
+                            Action::DoubleClick(m.column, m.row)
+                        } else {
+                            Action::Click(m.column, m.row)
+                        })
+                    }
+                    MouseEventKind::ScrollDown => Some(Action::Down),
+                    MouseEventKind::ScrollUp => Some(Action::Up),
+                    _ => None,
+                };
+                if let Some(a) = action {
+                    app.update(a);
                     dirty = true;
                 }
             }

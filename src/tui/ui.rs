@@ -36,6 +36,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
         return;
     }
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    for l in &app.lists {
+        l.area.set(Rect::default());
+    }
     if app.map.is_some() {
         draw_map(app, frame, main);
     } else {
@@ -259,6 +262,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = inner.height as usize;
+    list.area.set(inner);
     if active {
         app.page_rows.set(rows.max(1));
     }
