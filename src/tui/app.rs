@@ -474,10 +474,8 @@ impl App {
             Action::Click(col, row) => {
                 self.click(col, row);
             }
-            Action::DoubleClick(col, row) => {
-                if self.click(col, row) {
-                    self.update_browse(Action::Follow);
-                }
+            Action::DoubleClick(col, row) if self.click(col, row) => {
+                self.update_browse(Action::Follow);
             }
             _ => {}
         }
