@@ -293,6 +293,10 @@ struct Locator<'a> {
     text: &'a str,
     /// Byte offset where the next search for a record starts.
     cursor: usize,
+    /// (offset, line, offset of that line's start) of the last position asked for:
+    /// positions are asked for in file order, so counting lines from there keeps
+    /// locating every record of a file linear in its size.
+    lines: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> Locator<'a> {
@@ -301,15 +305,23 @@ impl<'a> Locator<'a> {
             name,
             text,
             cursor: 0,
+            lines: std::cell::Cell::new((0, 1, 0)),
         }
     }
 
     fn at(&self, offset: usize) -> Location {
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rfind('\n').map_or(before.chars().count(), |nl| {
-            before[nl + 1..].chars().count()
-        }) + 1;
+        let (mut from, mut line, mut line_start) = self.lines.get();
+        if offset < from {
+            (from, line, line_start) = (0, 1, 0);
+        }
+        for (i, b) in self.text.as_bytes()[from..offset].iter().enumerate() {
+            if *b == b'\n' {
+                line += 1;
+                line_start = from + i + 1;
+            }
+        }
+        self.lines.set((offset, line, line_start));
+        let col = self.text[line_start..offset].chars().count() + 1;
         Location {
             file: self.name.to_string(),
             line_col: Some((line, col)),
@@ -462,20 +474,48 @@ fn attrs_of(graph: &mut Graph, attrs: &[(String, String)]) -> Box<[(crate::model
         .collect()
 }
 
+/// Finds where an id was first defined, only when a duplicate is met (keeping a
+/// location for every record would cost memory on large graphs).
+struct FirstSeen<'p> {
+    parsed: &'p [Parsed],
+}
+
+impl FirstSeen<'_> {
+    fn locate<R>(
+        &self,
+        records: impl Fn(&GraphFile) -> &Vec<R>,
+        id_of: impl Fn(&R) -> &String,
+        id: &str,
+    ) -> Location {
+        for p in self.parsed {
+            let mut loc = Locator::new(&p.name, &p.text);
+            for r in records(&p.file) {
+                let here = loc.record("id:", id_of(r));
+                if id_of(r) == id {
+                    return here;
+                }
+            }
+        }
+        Location {
+            file: String::new(),
+            line_col: None,
+        }
+    }
+}
+
 /// Builds the graph from parsed files, recording every problem.
 fn build(parsed: &[Parsed], problems: &mut Vec<Problem>) -> Graph {
     let nodes: usize = parsed.iter().map(|p| p.file.entities.len()).sum();
     let edges: usize = parsed.iter().map(|p| p.file.relations.len()).sum();
     let mut graph = Graph::with_capacity(nodes, edges);
-    let mut first_seen: std::collections::HashMap<(&'static str, String), Location> =
-        Default::default();
+    let first_seen = FirstSeen { parsed };
 
     // Sources first: entities and relations in any file may cite them.
     for p in parsed {
         let mut loc = Locator::new(&p.name, &p.text);
         for s in &p.file.sources {
             let here = loc.record("id:", &s.id);
-            add_source(&mut graph, s, here, &loc, &mut first_seen, problems);
+            add_source(&mut graph, s, here, &loc, &first_seen, problems);
         }
     }
     // Entities next, so relations may point forward and across files.
@@ -483,7 +523,7 @@ fn build(parsed: &[Parsed], problems: &mut Vec<Problem>) -> Graph {
         let mut loc = Locator::new(&p.name, &p.text);
         for e in &p.file.entities {
             let here = loc.record("id:", &e.id);
-            add_entity(&mut graph, e, here, &loc, &mut first_seen, problems);
+            add_entity(&mut graph, e, here, &loc, &first_seen, problems);
         }
     }
     for p in parsed {
@@ -501,7 +541,7 @@ fn add_source(
     s: &SourceRecord,
     here: Location,
     loc: &Locator<'_>,
-    first_seen: &mut std::collections::HashMap<(&'static str, String), Location>,
+    first_seen: &FirstSeen<'_>,
     problems: &mut Vec<Problem>,
 ) {
     if s.id.trim().is_empty() {
@@ -527,11 +567,10 @@ fn add_source(
             kind: ProblemKind::DuplicateId {
                 what: "source",
                 id: s.id.clone(),
-                first: first_seen[&("source", s.id.clone())].clone(),
+                first: first_seen.locate(|f| &f.sources, |r| &r.id, &s.id),
             },
         });
     } else {
-        first_seen.insert(("source", s.id.clone()), here);
     }
 }
 
@@ -540,7 +579,7 @@ fn add_entity(
     e: &EntityRecord,
     here: Location,
     loc: &Locator<'_>,
-    first_seen: &mut std::collections::HashMap<(&'static str, String), Location>,
+    first_seen: &FirstSeen<'_>,
     problems: &mut Vec<Problem>,
 ) {
     if e.id.trim().is_empty() {
@@ -594,18 +633,15 @@ fn add_entity(
         sources,
         attrs,
     };
-    match graph.add_entity(entity) {
-        Ok(_) => {
-            first_seen.insert(("entity", e.id.clone()), here);
-        }
-        Err(_) => problems.push(Problem {
+    if graph.add_entity(entity).is_err() {
+        problems.push(Problem {
             location: here,
             kind: ProblemKind::DuplicateId {
                 what: "entity",
                 id: e.id.clone(),
-                first: first_seen[&("entity", e.id.clone())].clone(),
+                first: first_seen.locate(|f| &f.entities, |r| &r.id, &e.id),
             },
-        }),
+        });
     }
 }
 
