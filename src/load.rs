@@ -570,7 +570,6 @@ fn add_source(
                 first: first_seen.locate(|f| &f.sources, |r| &r.id, &s.id),
             },
         });
-    } else {
     }
 }
 
