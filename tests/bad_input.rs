@@ -122,6 +122,15 @@ fn every_bad_input_has_a_specific_message_and_exit_code_2() {
             ],
         ),
         case(
+            "duplicate source id",
+            "duplicate_source.ron",
+            &[
+                "duplicate_source.ron:4:",
+                "duplicate source id `s`",
+                "first defined at tests/bad/duplicate_source.ron:3:",
+            ],
+        ),
+        case(
             "self-loop",
             "self_loop.ron",
             &["self_loop.ron:7:", "ties `a` to itself"],
