@@ -82,6 +82,22 @@ pub struct ExportPrompt {
     pub error: Option<String>,
 }
 
+impl Prompt {
+    /// Applies a text-editing action (type, delete, clear); false for any other.
+    pub fn edit(&mut self, action: &Action) -> bool {
+        match action {
+            Action::Type(c) => self.input.push(*c),
+            Action::DeleteChar => {
+                self.input.pop();
+            }
+            Action::ClearInput => self.input.clear(),
+            _ => return false,
+        }
+        self.error = None;
+        true
+    }
+}
+
 /// What covers the main screen, if anything.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Popup {
@@ -639,11 +655,7 @@ impl App {
             return;
         };
         match action {
-            Action::Type(c) => p.input.push(c),
-            Action::DeleteChar => {
-                p.input.pop();
-            }
-            Action::ClearInput => p.input.clear(),
+            a if p.edit(&a) => {}
             Action::Submit => {
                 let path = std::path::PathBuf::from(p.input.trim());
                 match self.view_spec().save(&path, false) {
@@ -721,11 +733,7 @@ impl App {
         }
         if let Popup::KindFilter(p) = &mut self.popup {
             match action {
-                Action::Type(c) => p.input.push(c),
-                Action::DeleteChar => {
-                    p.input.pop();
-                }
-                Action::ClearInput => p.input.clear(),
+                a if p.edit(&a) => {}
                 Action::Submit => {
                     let input = p.input.clone();
                     match self.parse_kinds(&input) {
