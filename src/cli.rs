@@ -398,10 +398,12 @@ fn explore(
         Some(spec) => (spec.focus_node(&graph)?, spec.filter(&graph)?),
         None => (None, crate::view::Filter::default()),
     };
+    let resolver = Resolver::new(&graph);
     let focus = match focus {
-        Some(q) => Some(resolve_focus(&graph, q)?),
+        Some(q) => Some(resolver.resolve(q)?),
         None => spec_focus,
     };
+    let index = resolver.into_index();
     let mut marks = std::collections::BTreeMap::new();
     for (c, id) in spec.iter().flat_map(|s| &s.marks) {
         let n = graph.find(id).ok_or_else(|| {
@@ -411,7 +413,13 @@ fn explore(
         })?;
         marks.insert(*c, n);
     }
-    match crate::tui::run(graph, focus, filter, marks, keymap, theme, mouse)? {
+    let start = crate::tui::Start {
+        focus,
+        filter,
+        marks,
+        index,
+    };
+    match crate::tui::run(graph, start, keymap, theme, mouse)? {
         crate::tui::Ending::Quit => Ok(()),
         crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
     }
@@ -473,11 +481,50 @@ fn check(graph: &Graph) -> Result<(), CliError> {
 /// (the same tier and score, and the query covers about as much of their text),
 /// the query is reported as ambiguous, with their ids, rather than one picked.
 pub fn resolve_focus(graph: &Graph, query: &str) -> Result<NodeIx, CliError> {
+    Resolver::new(graph).resolve(query)
+}
+
+/// Resolves several queries against one graph, building the search index at most
+/// once, and only when a query is not an exact id.
+pub struct Resolver<'g> {
+    graph: &'g Graph,
+    index: std::cell::OnceCell<std::sync::Arc<SearchIndex>>,
+}
+
+impl<'g> Resolver<'g> {
+    pub fn new(graph: &'g Graph) -> Self {
+        Resolver {
+            graph,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The index, built on first use.
+    pub fn index(&self) -> &std::sync::Arc<SearchIndex> {
+        self.index
+            .get_or_init(|| std::sync::Arc::new(SearchIndex::build(self.graph)))
+    }
+
+    /// The index if a query needed it, for the explorer to reuse.
+    pub fn into_index(self) -> Option<std::sync::Arc<SearchIndex>> {
+        self.index.into_inner()
+    }
+
+    /// See [`resolve_focus`].
+    pub fn resolve(&self, query: &str) -> Result<NodeIx, CliError> {
+        resolve_with(self.graph, query, || self.index())
+    }
+}
+
+fn resolve_with<'i>(
+    graph: &Graph,
+    query: &str,
+    index: impl FnOnce() -> &'i std::sync::Arc<SearchIndex>,
+) -> Result<NodeIx, CliError> {
     if let Some(n) = graph.find(query.trim()) {
         return Ok(n);
     }
-    let index = SearchIndex::build(graph);
-    let hits = index.search(graph, query, 6, &|_| true);
+    let hits = index().search(graph, query, 6, &|_| true);
     let Some(best) = hits.first() else {
         return Err(no_match(query));
     };
@@ -683,8 +730,9 @@ fn path_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &PathArgs) -> Result<(
         return Err(CliError::Usage("--limit must be at least 1".into()));
     }
     let (_, filter, _, _) = view_from(graph, &args.window.as_view(), spec)?;
-    let a = resolve_focus(graph, &args.a)?;
-    let b = resolve_focus(graph, &args.b)?;
+    let resolver = Resolver::new(graph);
+    let a = resolver.resolve(&args.a)?;
+    let b = resolver.resolve(&args.b)?;
     // One more than asked for tells whether some were left out.
     let mut paths = path::shortest_paths(
         graph,

@@ -115,13 +115,22 @@ fn spawn_event_reader() -> mpsc::Receiver<io::Result<Event>> {
     rx
 }
 
+/// Where the explorer starts: what `--focus` and `--view` asked for.
+#[derive(Default)]
+pub struct Start {
+    /// The entity to open on; the best-connected one when `None`.
+    pub focus: Option<NodeIx>,
+    pub filter: crate::view::Filter,
+    pub marks: std::collections::BTreeMap<char, NodeIx>,
+    /// A search index already built (to resolve `--focus`), to reuse.
+    pub index: Option<Arc<SearchIndex>>,
+}
+
 /// Runs the explorer on `graph` until the user quits or a signal arrives. The
 /// terminal is restored on every exit path, including panics.
 pub fn run(
     graph: Graph,
-    focus: Option<NodeIx>,
-    filter: crate::view::Filter,
-    marks: std::collections::BTreeMap<char, NodeIx>,
+    start: Start,
     keymap: KeyMap,
     theme: theme::Theme,
     mouse: bool,
@@ -130,10 +139,12 @@ pub fn run(
         return Err(TuiError::NotATerminal);
     }
     let graph = Arc::new(graph);
-    let index = Arc::new(SearchIndex::build(&graph));
-    let mut app = App::new(graph, index, keymap, focus).ok_or(TuiError::EmptyGraph)?;
-    app.set_filter(filter);
-    app.marks = marks;
+    let index = start
+        .index
+        .unwrap_or_else(|| Arc::new(SearchIndex::build(&graph)));
+    let mut app = App::new(graph, index, keymap, start.focus).ok_or(TuiError::EmptyGraph)?;
+    app.set_filter(start.filter);
+    app.marks = start.marks;
     app.theme = theme;
 
     let signal = Arc::new(AtomicUsize::new(0));
