@@ -18,14 +18,9 @@ command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 pkg-config --exists icu-uc 2>/dev/null || need_apt+=(libicu-dev)
 python3 -c "import ensurepip" 2>/dev/null || need_apt+=(python3-venv)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "setup-ftm: installing ${need_apt[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
+# shellcheck source=.ci/apt-install.sh
+. .ci/apt-install.sh
+apt_install setup-ftm "${need_apt[@]}"
 
 echo "setup-ftm: installing followthemoney==$VERSION into .venv-ftm"
 [ -x .venv-ftm/bin/python ] || python3 -m venv .venv-ftm

@@ -18,14 +18,9 @@ if [ ! -x .venv-tools/bin/python ] && ! "$python" -m venv --help >/dev/null 2>&1
   need_apt+=(python3-venv)
 fi
 
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "setup-tools: installing ${need_apt[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
+# shellcheck source=.ci/apt-install.sh
+. .ci/apt-install.sh
+apt_install setup-tools "${need_apt[@]}"
 
 if [ ! -x .venv-tools/bin/python ]; then
   echo "setup-tools: creating .venv-tools"
