@@ -766,15 +766,7 @@ impl App {
             return;
         };
         match action {
-            Action::Type(c) => {
-                p.input.push(c);
-                p.error = None;
-            }
-            Action::DeleteChar => {
-                p.input.pop();
-                p.error = None;
-            }
-            Action::ClearInput => p.input.clear(),
+            a if p.edit(&a) => {}
             Action::Submit => match p.input.parse::<DateWindow>() {
                 Ok(window) => {
                     self.popup = Popup::None;
