@@ -70,12 +70,7 @@ pub fn render(graph: &Graph, sub: &Subgraph, format: Format) -> String {
 
 /// `2024-11-23`, or `2025-02-03..2025-02-24` for a span; `None` when undated.
 pub fn date_span(date: Option<PartialDate>, until: Option<PartialDate>) -> Option<String> {
-    match (date, until) {
-        (Some(d), Some(u)) if d != u => Some(format!("{d}..{u}")),
-        (Some(d), _) => Some(d.to_string()),
-        (None, Some(u)) => Some(format!("..{u}")),
-        (None, None) => None,
-    }
+    crate::model::date::format_span(date, until, "..", "..")
 }
 
 /// The lines of an entity's label in drawn formats: its name, then its kind with its

@@ -228,6 +228,23 @@ impl<'de> Deserialize<'de> for PartialDate {
     }
 }
 
+/// A thing's dates as text: `2024-11-23`, or `from{between}until` for a span
+/// (`2025-02-03..2025-02-24`), or `{open}until` when only the end is known;
+/// `None` when undated. A span whose ends are equal is written once.
+pub fn format_span(
+    date: Option<PartialDate>,
+    until: Option<PartialDate>,
+    between: &str,
+    open: &str,
+) -> Option<String> {
+    match (date, until) {
+        (Some(d), Some(u)) if d != u => Some(format!("{d}{between}{u}")),
+        (Some(d), _) => Some(d.to_string()),
+        (None, Some(u)) => Some(format!("{open}{u}")),
+        (None, None) => None,
+    }
+}
+
 /// One calendar day, comparable; the unit date windows are made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(u32);

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use super::action::Action;
 use super::app::{App, ExportPrompt, ListPopup, Pane, PaneList, Popup, Prompt, SearchPopup};
 use super::keymap::Mode;
-use crate::graph::{Graph, NodeIx, Tie};
+use crate::graph::{Graph, Tie};
 use crate::model::PartialDate;
 use crate::search::MatchedField;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -130,12 +130,7 @@ fn draw_main(app: &App, frame: &mut Frame, area: Rect) {
 
 /// `2024-11-23`, `2025-02-03 – 2025-02-24`, or nothing.
 pub fn date_span(date: Option<PartialDate>, until: Option<PartialDate>) -> Option<String> {
-    match (date, until) {
-        (Some(d), Some(u)) => Some(format!("{d} – {u}")),
-        (Some(d), None) => Some(d.to_string()),
-        (None, Some(u)) => Some(format!("until {u}")),
-        (None, None) => None,
-    }
+    crate::model::date::format_span(date, until, " – ", "until ")
 }
 
 /// The relation phrase with its role: `holds office (Minister of Defence)`.
@@ -762,9 +757,4 @@ fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
     }
     let scroll = scroll.min(lines.len().saturating_sub(1)) as u16;
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
-}
-
-/// The entity a node index names, for tests and messages.
-pub fn name_of(graph: &Graph, n: NodeIx) -> &str {
-    &graph.entity(n).name
 }
