@@ -67,7 +67,7 @@ fn main() {
         .node_indices()
         .flat_map(|n| {
             let e = graph.entity(n);
-            std::iter::once(&e.name)
+            std::iter::once(e.name)
                 .chain(e.aliases.iter())
                 .chain(e.weak_aliases.iter())
         })

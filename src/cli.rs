@@ -598,9 +598,9 @@ fn search_cmd(graph: &Graph, args: &SearchArgs) -> Result<(), CliError> {
                     MatchedField::WeakAlias(i) => ("weak_alias", Some(i)),
                 };
                 serde_json::json!({
-                    "id": &*e.id,
+                    "id": e.id,
                     "kind": graph.entity_kind_label(e.kind),
-                    "name": &*e.name,
+                    "name": e.name,
                     "matched_field": field,
                     "matched_index": index,
                     "matched_text": h.text,

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use ron::extensions::Extensions;
 
-use crate::graph::{Entity, Graph, Relation, Source, SourceId, SourceSet};
+use crate::graph::{
+    AddError, Graph, GraphFull, NewEntity, NewRelation, Source, SourceId, SourceSet,
+};
 use crate::model::{
     Amount, AmountRecord, EntityRecord, GraphFile, PartialDate, RelationRecord, SourceRecord,
 };
@@ -96,6 +98,8 @@ pub enum ProblemKind {
     /// A line of an FtM stream that is JSON but not an FtM entity.
     #[error("{0}")]
     Ftm(String),
+    #[error(transparent)]
+    TooLarge(#[from] GraphFull),
 }
 
 /// One problem found while loading.
@@ -467,10 +471,13 @@ fn sources_of(
     graph.source_set(&found)
 }
 
-fn attrs_of(graph: &mut Graph, attrs: &[(String, String)]) -> Box<[(crate::model::Sym, Box<str>)]> {
+fn attrs_of<'a>(
+    graph: &mut Graph,
+    attrs: &'a [(String, String)],
+) -> Vec<(crate::model::Sym, &'a str)> {
     attrs
         .iter()
-        .map(|(k, v)| (graph.intern(k), v.as_str().into()))
+        .map(|(k, v)| (graph.intern(k), v.as_str()))
         .collect()
 }
 
@@ -619,28 +626,33 @@ fn add_entity(
     let sources = sources_of(graph, &e.sources, &owner, loc, problems);
     let kind = e.kind.clone().map_other(|o| graph.intern(&o));
     let attrs = attrs_of(graph, &e.attrs);
-    let entity = Entity {
-        id: e.id.as_str().into(),
+    let entity = NewEntity {
+        id: &e.id,
         kind,
-        name: e.name.as_str().into(),
-        aliases: e.aliases.iter().map(|a| a.as_str().into()).collect(),
-        weak_aliases: e.weak_aliases.iter().map(|a| a.as_str().into()).collect(),
+        name: &e.name,
+        aliases: &e.aliases,
+        weak_aliases: &e.weak_aliases,
         date,
         until,
-        note: e.note.as_deref().map(Into::into),
+        note: e.note.as_deref(),
         amount,
         sources,
-        attrs,
+        attrs: &attrs,
     };
-    if graph.add_entity(entity).is_err() {
-        problems.push(Problem {
+    match graph.add_entity(entity) {
+        Ok(_) => {}
+        Err(AddError::Duplicate(_)) => problems.push(Problem {
             location: here,
             kind: ProblemKind::DuplicateId {
                 what: "entity",
                 id: e.id.clone(),
                 first: first_seen.locate(|f| &f.entities, |r| &r.id, &e.id),
             },
-        });
+        }),
+        Err(AddError::Full(full)) => problems.push(Problem {
+            location: here,
+            kind: full.into(),
+        }),
     }
 }
 
@@ -703,16 +715,21 @@ fn add_relation(
     let kind = r.kind.clone().map_other(|o| graph.intern(&o));
     let role = r.role.as_deref().map(|s| graph.intern(s));
     let attrs = attrs_of(graph, &r.attrs);
-    let relation = Relation {
-        id: r.id.as_deref().map(Into::into),
+    let relation = NewRelation {
+        id: r.id.as_deref(),
         kind,
         role,
         date,
         until,
         amount,
         sources,
-        note: r.note.as_deref().map(Into::into),
-        attrs,
+        note: r.note.as_deref(),
+        attrs: &attrs,
     };
-    graph.add_relation(from, to, relation);
+    if let Err(full) = graph.add_relation(from, to, relation) {
+        problems.push(Problem {
+            location: here,
+            kind: full.into(),
+        });
+    }
 }

@@ -83,7 +83,7 @@ pub fn money(graph: &Graph, node: NodeIx, filter: &Filter) -> MoneyReport {
         side.sort_by(|a, b| {
             (a.date.is_none(), a.date)
                 .cmp(&(b.date.is_none(), b.date))
-                .then_with(|| graph.entity(a.other).name.cmp(&graph.entity(b.other).name))
+                .then_with(|| graph.entity(a.other).name.cmp(graph.entity(b.other).name))
         });
     }
     report
@@ -186,8 +186,8 @@ pub fn report_json(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String 
                     Direction::Incoming => "in",
                     Direction::Outgoing => "out",
                 },
-                counterparty: &o.id,
-                counterparty_name: &o.name,
+                counterparty: o.id,
+                counterparty_name: o.name,
                 kind: graph.relation_kind_label(r.kind),
                 value: l.amount.value,
                 currency: l.amount.currency.code(),
@@ -202,8 +202,8 @@ pub fn report_json(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String 
         })
         .collect();
     let doc = JsonReport {
-        id: &e.id,
-        name: &e.name,
+        id: e.id,
+        name: e.name,
         lines,
         total_in: &tin,
         total_out: &tout,

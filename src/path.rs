@@ -42,7 +42,7 @@ fn hops(graph: &Graph, node: NodeIx, filter: &Filter) -> Vec<Step> {
         graph
             .entity(x.to)
             .name
-            .cmp(&graph.entity(y.to).name)
+            .cmp(graph.entity(y.to).name)
             .then(x.edge.cmp(&y.edge))
     });
     v
@@ -175,10 +175,10 @@ mod tests {
         let mut s = String::new();
         for (i, step) in path.iter().enumerate() {
             if i == 0 {
-                s.push_str(&g.entity(step.from).name);
+                s.push_str(g.entity(step.from).name);
             }
             s.push_str(if step.forward { ">" } else { "<" });
-            s.push_str(&g.entity(step.to).name);
+            s.push_str(g.entity(step.to).name);
         }
         s
     }

@@ -81,8 +81,8 @@ impl TimelineItem {
     /// The name items on the same date are ordered by.
     fn sort_name<'g>(&self, graph: &'g Graph) -> (&'g str, &'g str) {
         (
-            &graph.entity(self.node).name,
-            self.other.map_or("", |o| &graph.entity(o).name),
+            graph.entity(self.node).name,
+            self.other.map_or("", |o| graph.entity(o).name),
         )
     }
 }

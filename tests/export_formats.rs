@@ -160,7 +160,7 @@ fn date_window_export_leaks_nothing_from_outside_the_window() {
     let left_out: Vec<&str> = full
         .nodes
         .iter()
-        .map(|&n| &*g.entity(n).id)
+        .map(|&n| g.entity(n).id)
         .filter(|id| !nodes.contains(id))
         .collect();
     assert!(left_out.len() >= 3, "the window should hide some entities");

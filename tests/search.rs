@@ -55,7 +55,7 @@ fn transliterations_find_the_entity_through_its_alias() {
 fn the_person_comes_before_events_named_after_them() {
     let (g, ix) = shipped();
     let hits = ix.search(&g, "kasciunas", 10, &all);
-    let ids: Vec<&str> = hits.iter().map(|h| &*g.entity(h.node).id).collect();
+    let ids: Vec<&str> = hits.iter().map(|h| g.entity(h.node).id).collect();
     assert_eq!(ids[0], "laurynas-kasciunas");
     // Events and visits with his name in theirs follow.
     assert!(ids.contains(&"kasciunas-umerov-meeting-kyiv"), "{ids:?}");
@@ -67,7 +67,7 @@ fn the_person_comes_before_events_named_after_them() {
 fn ministries_by_two_half_words() {
     let (g, ix) = shipped();
     let hits = ix.search(&g, "min def", 10, &all);
-    let mut top2: Vec<&str> = hits[..2].iter().map(|h| &*g.entity(h.node).id).collect();
+    let mut top2: Vec<&str> = hits[..2].iter().map(|h| g.entity(h.node).id).collect();
     top2.sort();
     assert_eq!(
         top2,

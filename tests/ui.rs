@@ -66,19 +66,19 @@ fn jump_move_back_forward() {
     let s = screen(&app, 100, 20);
     assert!(s.contains("Rustem Umerov  alias Rustem Umierov"), "{s}");
     app.update(Action::Submit);
-    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "umerov");
+    assert_eq!(app.graph.entity(app.focus).id, "umerov");
     // Down to the memorandum, follow it.
     run(&mut app, [Action::Down, Action::Follow]);
-    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "mou");
+    assert_eq!(app.graph.entity(app.focus).id, "mou");
     let s = screen(&app, 120, 20);
     insta::assert_snapshot!("memorandum_after_follow", s);
     // Back twice, forward once.
     run(&mut app, [Action::Back, Action::Back]);
-    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "kasciunas");
+    assert_eq!(app.graph.entity(app.focus).id, "kasciunas");
     app.update(Action::Forward);
-    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "umerov");
+    assert_eq!(app.graph.entity(app.focus).id, "umerov");
     app.update(Action::Forward);
-    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "mou");
+    assert_eq!(app.graph.entity(app.focus).id, "mou");
     // Going somewhere new drops the forward history.
     app.update(Action::Back);
     run(&mut app, [Action::Top, Action::Follow]);
@@ -287,7 +287,7 @@ fn path_from_the_focus_can_be_walked() {
         app.update(Action::Down);
         app.update(Action::Submit);
     }
-    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "palianytsia");
+    assert_eq!(app.graph.entity(app.focus).id, "palianytsia");
     app.update(Action::Close);
     // No connection within the date window: a clear message, no popup.
     app.update(Action::DateFilter);
@@ -317,7 +317,7 @@ fn money_panel_lists_amounts_with_dates_and_totals() {
     assert!(s.contains("(finances; a)"), "{s}");
     // Enter on a line goes to the counterparty.
     run(&mut app, [Action::Down, Action::Submit]);
-    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "tranche");
+    assert_eq!(app.graph.entity(app.focus).id, "tranche");
 }
 
 #[test]
@@ -342,9 +342,9 @@ fn marks_jump_back_and_are_saved_in_a_view_file() {
     run(&mut app, [Action::SetMark, Action::Type('k')]);
     assert!(screen(&app, 120, 20).contains("marked Laurynas Kasčiūnas as 'k"));
     run(&mut app, [Action::Down, Action::Follow]);
-    assert_ne!(app.graph.entity(app.focus).id.as_ref(), "kasciunas");
+    assert_ne!(app.graph.entity(app.focus).id, "kasciunas");
     run(&mut app, [Action::JumpToMark, Action::Type('k')]);
-    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "kasciunas");
+    assert_eq!(app.graph.entity(app.focus).id, "kasciunas");
     run(&mut app, [Action::JumpToMark, Action::Type('z')]);
     assert!(screen(&app, 120, 20).contains("no mark 'z'"));
     // Save the view; the file holds the focus and the mark.
@@ -480,10 +480,10 @@ fn mouse_click_selects_and_double_click_moves() {
         .unwrap() as u16;
     app.update(Action::Click(x, row as u16));
     let tie = app.selected_tie().expect("a relation is selected");
-    assert_eq!(app.graph.entity(tie.other).id.as_ref(), "radarom");
+    assert_eq!(app.graph.entity(tie.other).id, "radarom");
     // A click outside any list changes nothing.
     app.update(Action::Click(0, 19));
     assert_eq!(app.selected_tie(), Some(tie));
     app.update(Action::DoubleClick(x, row as u16));
-    assert_eq!(app.graph.entity(app.focus).id.as_ref(), "radarom");
+    assert_eq!(app.graph.entity(app.focus).id, "radarom");
 }

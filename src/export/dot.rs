@@ -68,7 +68,7 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
         let _ = write!(
             out,
             "    {} [label={}, shape={shape}, fillcolor=\"{fill}\", kind={}",
-            quote(&e.id),
+            quote(e.id),
             label(&entity_label_lines(graph, n)),
             quote(graph.entity_kind_label(e.kind)),
         );
@@ -91,8 +91,8 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
         let _ = write!(
             out,
             "    {} -> {} [label={}, kind={}",
-            quote(&graph.entity(from).id),
-            quote(&graph.entity(to).id),
+            quote(graph.entity(from).id),
+            quote(graph.entity(to).id),
             label(&relation_label_lines(graph, ix)),
             quote(graph.relation_kind_label(r.kind)),
         );

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::ftm::schema::{self, SchemaDef};
 use crate::ftm::{FILE_SOURCE, SCHEMA_ATTR, schema_for_kind};
-use crate::graph::{EdgeIx, Graph, NodeIx, SourceSet};
-use crate::model::{RelationKind, Sym};
+use crate::graph::{Attrs, EdgeIx, Graph, NodeIx, SourceSet};
+use crate::model::RelationKind;
 use crate::view::Subgraph;
 
 type Props = BTreeMap<&'static str, Vec<String>>;
@@ -52,11 +52,11 @@ fn entity_id(id: &str) -> String {
     }
 }
 
-fn attr<'g>(graph: &'g Graph, attrs: &'g [(Sym, Box<str>)], key: &str) -> Option<&'g str> {
+fn attr<'g>(graph: &Graph, attrs: &Attrs<'g>, key: &str) -> Option<&'g str> {
     attrs
         .iter()
         .find(|(k, _)| graph.sym(*k) == key)
-        .map(|(_, v)| &**v)
+        .map(|(_, v)| v)
 }
 
 /// The thing schema an entity exports as.
@@ -212,7 +212,7 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
     let ids: HashMap<NodeIx, String> = sub
         .nodes
         .iter()
-        .map(|&n| (n, w.unique_id(entity_id(&graph.entity(n).id))))
+        .map(|&n| (n, w.unique_id(entity_id(graph.entity(n).id))))
         .collect();
 
     // Relations read from a thing's entity property go back into it.
@@ -297,7 +297,7 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
         }
         w.sources(&mut props, e.sources);
         for (k, v) in e.attrs.iter() {
-            let k = graph.sym(*k);
+            let k = graph.sym(k);
             if k != SCHEMA_ATTR {
                 w.put(&mut props, def, k, v.to_string());
             }
@@ -313,7 +313,7 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
         let (def, src, tgt, fallback) = edge_schema(graph, e, &schemata);
         let (sp, tp) = def.edge.expect("relationship schemata are edges");
         let phrase = graph.relation_phrase(r.kind);
-        let wanted = match r.id.as_deref().filter(|i| is_ftm_id(i)) {
+        let wanted = match r.id.filter(|i| is_ftm_id(i)) {
             Some(id) => id.to_string(),
             None => {
                 let date = r.date.map(|d| d.to_string()).unwrap_or_default();
@@ -359,7 +359,7 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
         }
         w.sources(&mut props, r.sources);
         for (k, v) in r.attrs.iter() {
-            let k = graph.sym(*k);
+            let k = graph.sym(k);
             if k != SCHEMA_ATTR && k != PROPERTY_ATTR {
                 w.put(&mut props, def, k, v.to_string());
             }

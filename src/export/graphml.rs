@@ -106,10 +106,10 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
     out.push_str("  <graph id=\"ties\" edgedefault=\"directed\">\n");
     for &n in &sub.nodes {
         let e = graph.entity(n);
-        let _ = writeln!(out, "    <node id=\"{}\">", escape(&e.id));
-        data(&mut out, "n_label", Some(&e.name));
+        let _ = writeln!(out, "    <node id=\"{}\">", escape(e.id));
+        data(&mut out, "n_label", Some(e.name));
         data(&mut out, "n_kind", Some(graph.entity_kind_label(e.kind)));
-        data(&mut out, "n_name", Some(&e.name));
+        data(&mut out, "n_name", Some(e.name));
         let aliases = e.aliases.join("; ");
         data(
             &mut out,
@@ -122,7 +122,7 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
             "n_until",
             e.until.map(|d| d.to_string()).as_deref(),
         );
-        data(&mut out, "n_note", e.note.as_deref());
+        data(&mut out, "n_note", e.note);
         amount_data(&mut out, "n", e.amount);
         data(&mut out, "n_sources", sources(graph, e.sources).as_deref());
         out.push_str("    </node>\n");
@@ -134,8 +134,8 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
             out,
             "    <edge id=\"e{}\" source=\"{}\" target=\"{}\">",
             ix.index(),
-            escape(&graph.entity(from).id),
-            escape(&graph.entity(to).id)
+            escape(graph.entity(from).id),
+            escape(graph.entity(to).id)
         );
         let kind = graph.relation_kind_label(r.kind);
         data(&mut out, "e_label", Some(&graph.relation_phrase(r.kind)));
@@ -148,9 +148,9 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
             r.until.map(|d| d.to_string()).as_deref(),
         );
         amount_data(&mut out, "e", r.amount);
-        data(&mut out, "e_note", r.note.as_deref());
+        data(&mut out, "e_note", r.note);
         data(&mut out, "e_sources", sources(graph, r.sources).as_deref());
-        data(&mut out, "e_relation_id", r.id.as_deref());
+        data(&mut out, "e_relation_id", r.id);
         out.push_str("    </edge>\n");
     }
     out.push_str("  </graph>\n</graphml>\n");

@@ -56,7 +56,7 @@ fn node_ids(graph: &Graph, nodes: &[NodeIx]) -> std::collections::HashMap<NodeIx
     let mut taken = HashSet::with_capacity(nodes.len());
     let mut ids = std::collections::HashMap::with_capacity(nodes.len());
     for &n in nodes {
-        let base = safe_id(&graph.entity(n).id);
+        let base = safe_id(graph.entity(n).id);
         let mut id = base.clone();
         let mut k = 2;
         while !taken.insert(id.clone()) {

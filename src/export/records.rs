@@ -2,9 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::graph::{Graph, SourceId, SourceSet};
+use crate::graph::{Attrs, Graph, SourceId, SourceSet};
 use crate::load::ron_options;
-use crate::model::{EntityRecord, GraphFile, RelationRecord, SourceRecord, Sym};
+use crate::model::{EntityRecord, GraphFile, RelationRecord, SourceRecord};
 use crate::view::Subgraph;
 
 fn source_ids(graph: &Graph, set: SourceSet) -> Vec<String> {
@@ -15,10 +15,10 @@ fn source_ids(graph: &Graph, set: SourceSet) -> Vec<String> {
         .collect()
 }
 
-fn attrs(graph: &Graph, attrs: &[(Sym, Box<str>)]) -> Vec<(String, String)> {
+fn attrs(graph: &Graph, attrs: &Attrs<'_>) -> Vec<(String, String)> {
     attrs
         .iter()
-        .map(|(k, v)| (graph.sym(*k).to_string(), v.to_string()))
+        .map(|(k, v)| (graph.sym(k).to_string(), v.to_string()))
         .collect()
 }
 
@@ -66,7 +66,7 @@ pub fn to_records(graph: &Graph, sub: &Subgraph) -> GraphFile {
                 weak_aliases: e.weak_aliases.iter().map(|a| a.to_string()).collect(),
                 date: e.date.map(|d| d.to_string()),
                 until: e.until.map(|d| d.to_string()),
-                note: e.note.as_deref().map(str::to_string),
+                note: e.note.map(str::to_string),
                 amount: e.amount.map(|a| a.to_record()),
                 sources: source_ids(graph, e.sources),
                 attrs: attrs(graph, &e.attrs),
@@ -80,7 +80,7 @@ pub fn to_records(graph: &Graph, sub: &Subgraph) -> GraphFile {
             let r = graph.relation(ix);
             let (from, to) = graph.ends(ix);
             RelationRecord {
-                id: r.id.as_deref().map(str::to_string),
+                id: r.id.map(str::to_string),
                 from: graph.entity(from).id.to_string(),
                 to: graph.entity(to).id.to_string(),
                 kind: r.kind.map_other(|s| graph.sym(s).to_string()),
@@ -89,7 +89,7 @@ pub fn to_records(graph: &Graph, sub: &Subgraph) -> GraphFile {
                 until: r.until.map(|d| d.to_string()),
                 amount: r.amount.map(|a| a.to_record()),
                 sources: source_ids(graph, r.sources),
-                note: r.note.as_deref().map(str::to_string),
+                note: r.note.map(str::to_string),
                 attrs: attrs(graph, &r.attrs),
             }
         })

@@ -11,7 +11,9 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
-use crate::graph::{Entity, Graph, NodeIx, Relation, Source, SourceId, SourceSet};
+use crate::graph::{
+    AddError, Graph, GraphFull, NewEntity, NewRelation, NodeIx, Source, SourceId, SourceSet,
+};
 use crate::load::{LoadError, Location, Problem, ProblemKind};
 use crate::model::{Amount, AmountRecord, EntityKind, PartialDate, RelationKind, Sym};
 
@@ -613,11 +615,16 @@ impl Loader {
         s
     }
 
-    fn attrs(&mut self, attrs: Vec<(String, String)>) -> Box<[(Sym, Box<str>)]> {
+    fn attrs(&mut self, attrs: Vec<(String, String)>) -> Vec<(Sym, String)> {
         attrs
             .into_iter()
-            .map(|(k, v)| (self.graph.intern(&k), v.into_boxed_str()))
+            .map(|(k, v)| (self.graph.intern(&k), v))
             .collect()
+    }
+
+    /// Records that the graph is full (it cannot take another string or row).
+    fn full(&mut self, full: GraphFull) {
+        self.problem(self.here(), full.into());
     }
 
     /// A thing (or a record of an unknown schema): an entity now, its references later.
@@ -665,27 +672,37 @@ impl Loader {
             let mut all_sources = old_sources;
             all_sources.extend(m.sources.iter().copied());
             let merged_sources = self.graph.source_set(&all_sources);
-            let e = self.graph.entity_mut(existing);
-            let mut list: Vec<Box<str>> = std::mem::take(&mut e.aliases).into_vec();
+            let e = self.graph.entity(existing);
+            let current_name = e.name.to_string();
+            let mut list = e.aliases.to_vec();
             for a in std::iter::once(name).chain(aliases) {
-                if *e.name != *a && !list.iter().any(|x| **x == *a) {
-                    list.push(a.into());
+                if current_name != a && !list.contains(&a) {
+                    list.push(a);
                 }
             }
-            e.aliases = list.into();
-            let mut weak = std::mem::take(&mut e.weak_aliases).into_vec();
-            weak.extend(m.weak_aliases.into_iter().map(Into::into));
-            e.weak_aliases = weak.into();
-            let mut attrs = std::mem::take(&mut e.attrs).into_vec();
+            let mut weak = e.weak_aliases.to_vec();
+            weak.extend(m.weak_aliases);
+            let mut attrs: Vec<(Sym, String)> =
+                e.attrs.iter().map(|(k, v)| (k, v.to_string())).collect();
             attrs.extend(extra_attrs);
-            e.attrs = attrs.into();
-            e.date = e.date.or(m.date);
-            e.until = e.until.or(m.until);
-            e.amount = e.amount.or(m.amount);
-            if e.note.is_none() {
-                e.note = m.note.map(Into::into);
+            let note = e.note.map(str::to_string).or(m.note);
+            let merged = NewEntity {
+                id: "",
+                kind: e.kind,
+                name: &current_name,
+                aliases: &list,
+                weak_aliases: &weak,
+                date: e.date.or(m.date),
+                until: e.until.or(m.until),
+                note: note.as_deref(),
+                amount: e.amount.or(m.amount),
+                sources: merged_sources,
+                attrs: &attr_refs(&attrs),
+            };
+            if let Err(full) = self.graph.replace_entity(existing, merged) {
+                self.full(full);
+                return;
             }
-            e.sources = merged_sources;
             for (prop, target) in m.refs {
                 self.refs.push(PendingRef {
                     from: existing,
@@ -703,21 +720,23 @@ impl Loader {
         }
         let attrs = self.attrs(std::mem::take(&mut m.attrs));
         let kind = kind.map_other(|o| self.graph.intern(&o));
-        let entity = Entity {
-            id: id.as_str().into(),
+        let entity = NewEntity {
+            id: &id,
             kind,
-            name: name.into(),
-            aliases: aliases.into_iter().map(Into::into).collect(),
-            weak_aliases: m.weak_aliases.into_iter().map(Into::into).collect(),
+            name: &name,
+            aliases: &aliases,
+            weak_aliases: &m.weak_aliases,
             date: m.date,
             until: m.until,
-            note: m.note.map(Into::into),
+            note: m.note.as_deref(),
             amount: m.amount,
             sources,
-            attrs,
+            attrs: &attr_refs(&attrs),
         };
-        let Ok(node) = self.graph.add_entity(entity) else {
-            return;
+        let node = match self.graph.add_entity(entity) {
+            Ok(node) => node,
+            Err(AddError::Duplicate(_)) => return,
+            Err(AddError::Full(full)) => return self.full(full),
         };
         self.node_lines.push(self.line_no as u32);
         debug_assert_eq!(self.node_lines.len(), node.index() + 1);
@@ -799,21 +818,13 @@ impl Loader {
             let kind = kind.map_other(|o| self.graph.intern(&o));
             let (a, b) = if reversed { (to, r.from) } else { (r.from, to) };
             let attrs = self.attrs(vec![("ftm_property".into(), r.prop.to_string())]);
-            self.graph.add_relation(
-                a,
-                b,
-                Relation {
-                    id: None,
-                    kind,
-                    role: None,
-                    date: None,
-                    until: None,
-                    amount: None,
-                    sources: r.sources,
-                    note: None,
-                    attrs,
-                },
-            );
+            let relation = NewRelation {
+                attrs: &attr_refs(&attrs),
+                ..NewRelation::new(kind, r.sources)
+            };
+            if let Err(full) = self.graph.add_relation(a, b, relation) {
+                self.full(full);
+            }
         }
         let edges = std::mem::take(&mut self.edges);
         for e in edges {
@@ -913,7 +924,7 @@ impl Loader {
         }
         let sources = self.graph.source_set(&m.sources);
         let role = m.role.as_deref().map(|r| self.graph.intern(r));
-        let note: Option<Box<str>> = m.note.map(Into::into);
+        let note = m.note.as_deref();
         let kind_sym = kind.clone().map_other(|o| self.graph.intern(&o));
         let simple =
             froms.len() == 1 && tos.len() == 1 && other_nodes.is_empty() && froms[0] != tos[0];
@@ -924,21 +935,20 @@ impl Loader {
                 (froms[0], tos[0])
             };
             let attrs = self.attrs(attrs);
-            self.graph.add_relation(
-                a,
-                b,
-                Relation {
-                    id: Some(e.id),
-                    kind: kind_sym,
-                    role,
-                    date: m.date,
-                    until: m.until,
-                    amount: m.amount,
-                    sources,
-                    note,
-                    attrs,
-                },
-            );
+            let relation = NewRelation {
+                id: Some(&e.id),
+                kind: kind_sym,
+                role,
+                date: m.date,
+                until: m.until,
+                amount: m.amount,
+                sources,
+                note,
+                attrs: &attr_refs(&attrs),
+            };
+            if let Err(full) = self.graph.add_relation(a, b, relation) {
+                self.full(full);
+            }
             return;
         }
         // More than two parties: the relationship becomes a node tied to each.
@@ -955,42 +965,39 @@ impl Loader {
             m.names.first().cloned().unwrap_or_else(|| e.id.to_string())
         );
         let entity_attrs = self.attrs(attrs);
-        let entity = Entity {
-            id: e.id.clone(),
+        let entity = NewEntity {
+            id: &e.id,
             kind: node_kind,
-            name: name.into(),
-            aliases: m.names.iter().skip(1).map(|s| s.as_str().into()).collect(),
-            weak_aliases: Box::default(),
+            name: &name,
+            aliases: m.names.get(1..).unwrap_or(&[]),
+            weak_aliases: &[],
             date: m.date,
             until: m.until,
             note,
             amount: m.amount,
             sources,
-            attrs: entity_attrs,
+            attrs: &attr_refs(&entity_attrs),
         };
-        let Ok(node) = self.graph.add_entity(entity) else {
-            self.duplicate(&e.id);
-            return;
+        let node = match self.graph.add_entity(entity) {
+            Ok(node) => node,
+            Err(AddError::Duplicate(_)) => return self.duplicate(&e.id),
+            Err(AddError::Full(full)) => return self.full(full),
         };
         self.node_lines.push(e.line as u32);
         let single_payer = froms.len() == 1;
         let tie = |this: &mut Self, a: NodeIx, b: NodeIx, kind, role, amount, prop: &str| {
             let attrs = this.attrs(vec![("ftm_property".into(), prop.to_string())]);
-            this.graph.add_relation(
-                a,
-                b,
-                Relation {
-                    id: None,
-                    kind,
-                    role,
-                    date: m.date,
-                    until: m.until,
-                    amount,
-                    sources,
-                    note: None,
-                    attrs,
-                },
-            );
+            let relation = NewRelation {
+                role,
+                date: m.date,
+                until: m.until,
+                amount,
+                attrs: &attr_refs(&attrs),
+                ..NewRelation::new(kind, sources)
+            };
+            if let Err(full) = this.graph.add_relation(a, b, relation) {
+                this.full(full);
+            }
         };
         for &f in &froms {
             let (a, b) = if reversed { (node, f) } else { (f, node) };
@@ -1027,4 +1034,9 @@ fn ref_kind(prop: &str) -> (RelationKind<String>, bool) {
 fn host(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}
+
+/// Attributes as the graph takes them.
+fn attr_refs(attrs: &[(Sym, String)]) -> Vec<(Sym, &str)> {
+    attrs.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }

@@ -109,6 +109,36 @@ impl PartialDate {
         Some(d)
     }
 
+    /// The date packed in 32 bits, never 0 (0 stands for "no date" in compact
+    /// tables and snapshots).
+    pub fn to_bits(self) -> u32 {
+        1 << 31
+            | u32::from(self.day) << 24
+            | u32::from(self.month) << 16
+            | u32::from(self.year as u16)
+    }
+
+    /// The date [`Self::to_bits`] packed; `None` for 0 or for bits that are not a
+    /// valid date.
+    pub fn from_bits(bits: u32) -> Option<Self> {
+        if bits & (1 << 31) == 0 {
+            return None;
+        }
+        let year = i32::from(bits as u16 as i16);
+        let month = (bits >> 16) & 0xff;
+        let day = (bits >> 24) & 0x7f;
+        match (month, day) {
+            (0, 0) => Self::year(year),
+            (m, 0) => Self::month(year, m),
+            (m, d) => Self::day(year, m, d),
+        }
+    }
+
+    /// [`Self::to_bits`] of an optional date, 0 for none.
+    pub fn option_bits(date: Option<Self>) -> u32 {
+        date.map_or(0, Self::to_bits)
+    }
+
     pub fn precision(self) -> Precision {
         match (self.month, self.day) {
             (0, _) => Precision::Year,
@@ -368,6 +398,20 @@ mod tests {
         assert_eq!(d("2024-11-23").precision(), Precision::Day);
         assert_eq!(d("2024-11-23").to_string(), "2024-11-23");
         assert_eq!(d("0987").to_string(), "0987");
+    }
+
+    #[test]
+    fn bits_round_trip_and_refuse_junk() {
+        for s in ["2024", "2024-02", "2024-02-29", "0001-01-01", "9999-12-31"] {
+            assert_eq!(PartialDate::from_bits(d(s).to_bits()), Some(d(s)), "{s}");
+            assert_ne!(d(s).to_bits(), 0);
+        }
+        assert_eq!(PartialDate::from_bits(0), None);
+        assert_eq!(PartialDate::option_bits(None), 0);
+        // 2023-02-29 does not exist; month 13 neither.
+        let bad_day = 1 << 31 | 29 << 24 | 2 << 16 | 2023;
+        assert_eq!(PartialDate::from_bits(bad_day), None);
+        assert_eq!(PartialDate::from_bits(1 << 31 | 13 << 16 | 2023), None);
     }
 
     #[test]

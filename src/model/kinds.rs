@@ -11,6 +11,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Sym(pub u32);
 
+impl From<Sym> for u32 {
+    fn from(s: Sym) -> u32 {
+        s.0
+    }
+}
+
+/// Marks a kind code as the `other` escape.
+const OTHER_BIT: u32 = 1 << 31;
+
 macro_rules! kinds {
     (
         $(#[$meta:meta])*
@@ -47,6 +56,31 @@ macro_rules! kinds {
                     $name::Other(o) => $name::Other(f(o)),
                 }
             }
+
+            /// A compact code: the index of a known kind, or the high bit and
+            /// the escape's symbol.
+            pub fn code(&self) -> u32 where O: Copy + Into<u32> + 'static {
+                match self {
+                    $name::Other(o) => OTHER_BIT | (*o).into(),
+                    k => {
+                        let d = std::mem::discriminant(k);
+                        $name::<O>::KNOWN
+                            .iter()
+                            .position(|x| std::mem::discriminant(x) == d)
+                            .map_or(u32::MAX, |i| i as u32)
+                    }
+                }
+            }
+
+            /// The kind [`Self::code`] gave; `None` for a code that is not one.
+            pub fn from_code(code: u32, other: impl FnOnce(u32) -> Option<O>) -> Option<Self> {
+                if code & OTHER_BIT != 0 {
+                    return other(code & !OTHER_BIT).map($name::Other);
+                }
+                Self::from_label($name::<O>::KNOWN_LABELS.get(code as usize)?)
+            }
+
+            const KNOWN_LABELS: &'static [&'static str] = &[$($label),+];
 
             /// The known kind with this snake-case name.
             pub fn from_label(label: &str) -> Option<Self> {
@@ -167,6 +201,27 @@ mod tests {
             let label = k.known_label().unwrap();
             assert_eq!(EntityKind::<String>::from_label(label).as_ref(), Some(k));
         }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        let sym = |s: u32| (s < 10).then_some(Sym(s));
+        for k in EntityKind::<Sym>::KNOWN
+            .iter()
+            .copied()
+            .chain([EntityKind::Other(Sym(3))])
+        {
+            assert_eq!(EntityKind::from_code(k.code(), sym), Some(k));
+        }
+        for k in RelationKind::<Sym>::KNOWN
+            .iter()
+            .copied()
+            .chain([RelationKind::Other(Sym(9))])
+        {
+            assert_eq!(RelationKind::from_code(k.code(), sym), Some(k));
+        }
+        assert_eq!(EntityKind::from_code(OTHER_BIT | 10, sym), None);
+        assert_eq!(RelationKind::from_code(500, sym), None);
     }
 
     #[test]

@@ -96,11 +96,11 @@ impl MatchedField {
     }
 
     /// The text of this field of `entity`, if it has one.
-    pub fn text_of(self, entity: &crate::graph::Entity) -> Option<&str> {
+    pub fn text_of<'g>(self, entity: &crate::graph::Entity<'g>) -> Option<&'g str> {
         match self {
-            MatchedField::Name => Some(&entity.name),
-            MatchedField::Alias(i) => entity.aliases.get(i as usize).map(|s| &**s),
-            MatchedField::WeakAlias(i) => entity.weak_aliases.get(i as usize).map(|s| &**s),
+            MatchedField::Name => Some(entity.name),
+            MatchedField::Alias(i) => entity.aliases.get(i as usize),
+            MatchedField::WeakAlias(i) => entity.weak_aliases.get(i as usize),
         }
     }
 }
@@ -200,7 +200,7 @@ impl SearchIndex {
             ix.degrees
                 .push(u32::try_from(graph.degree(n)).unwrap_or(u32::MAX));
             let node = n.index() as u32;
-            ix.push(node, MatchedField::Name, &e.name);
+            ix.push(node, MatchedField::Name, e.name);
             for (i, a) in e.aliases.iter().enumerate() {
                 ix.push(node, MatchedField::Alias(i as u32), a);
             }
@@ -348,7 +348,7 @@ impl SearchIndex {
                     return None;
                 }
                 let field = MatchedField::decode(self.fields[r.entry as usize]);
-                let text = field.text_of(graph.entity(node))?.to_string();
+                let text = field.text_of(&graph.entity(node))?.to_string();
                 let positions = positions(&text, q, &m);
                 Some(Hit {
                     node,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::graph::{Entity, Relation};
+use crate::graph::{NewEntity, NewRelation};
 use crate::model::{EntityKind, RelationKind};
 
 /// A graph of `(id, name, aliases, weak aliases)`, plus relations `(from, to)`.
@@ -15,39 +15,17 @@ fn fixture(entities: &[(&str, &str, &[&str], &[&str])], relations: &[(&str, &str
     let mut g = Graph::default();
     let none = g.source_set(&[]);
     for (id, name, aliases, weak) in entities {
-        let boxed = |v: &[&str]| v.iter().map(|s| Box::<str>::from(*s)).collect();
-        g.add_entity(Entity {
-            id: (*id).into(),
-            kind: EntityKind::Person,
-            name: (*name).into(),
-            aliases: boxed(aliases),
-            weak_aliases: boxed(weak),
-            date: None,
-            until: None,
-            note: None,
-            amount: None,
-            sources: none,
-            attrs: Box::new([]),
+        g.add_entity(NewEntity {
+            aliases,
+            weak_aliases: weak,
+            ..NewEntity::new(id, EntityKind::Person, name, none)
         })
         .unwrap();
     }
     for (from, to) in relations {
         let (a, b) = (g.find(from).unwrap(), g.find(to).unwrap());
-        g.add_relation(
-            a,
-            b,
-            Relation {
-                id: None,
-                kind: RelationKind::Met,
-                role: None,
-                date: None,
-                until: None,
-                amount: None,
-                sources: none,
-                note: None,
-                attrs: Box::new([]),
-            },
-        );
+        g.add_relation(a, b, NewRelation::new(RelationKind::Met, none))
+            .unwrap();
     }
     g
 }

@@ -625,7 +625,7 @@ impl App {
             Action::Type(c) => {
                 self.popup = Popup::None;
                 self.marks.insert(c, self.focus);
-                let name = self.graph.entity(self.focus).name.clone();
+                let name = self.graph.entity(self.focus).name.to_string();
                 self.set_status(format!("marked {name} as '{c}"), false);
             }
             Action::Close => self.popup = Popup::None,
@@ -992,8 +992,8 @@ impl App {
         let paths =
             crate::path::shortest_paths(g, self.focus, target, Self::PATH_HOPS, &self.filter, 1);
         let (from, to) = (
-            g.entity(self.focus).name.clone(),
-            g.entity(target).name.clone(),
+            g.entity(self.focus).name.to_string(),
+            g.entity(target).name.to_string(),
         );
         match paths.first() {
             None => {

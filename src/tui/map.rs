@@ -69,7 +69,7 @@ fn neighbours(
     let mut v: Vec<(NodeIx, String)> = first.into_iter().collect();
     v.sort_by(|a, b| {
         a.1.cmp(&b.1)
-            .then_with(|| graph.entity(a.0).name.cmp(&graph.entity(b.0).name))
+            .then_with(|| graph.entity(a.0).name.cmp(graph.entity(b.0).name))
             .then(a.0.cmp(&b.0))
     });
     v
@@ -98,7 +98,7 @@ pub fn layout(
             col,
             row,
             ring,
-            label: short(&graph.entity(node).name),
+            label: short(graph.entity(node).name),
             label_col: 0,
             label_row: 0,
         });

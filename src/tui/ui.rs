@@ -305,7 +305,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(format!(" · {}", e.id), DIM),
     ]));
     if !e.aliases.is_empty() {
-        let aliases: Vec<&str> = e.aliases.iter().map(|a| &**a).collect();
+        let aliases: Vec<&str> = e.aliases.iter().collect();
         lines.push(Line::from(vec![
             Span::styled("also ", DIM),
             Span::raw(aliases.join(", ")),
@@ -527,7 +527,7 @@ fn draw_search(app: &App, s: &SearchPopup, frame: &mut Frame, area: Rect) {
             };
             let mut spans = Vec::new();
             match hit.field {
-                MatchedField::Name => spans.extend(highlighted(&e.name, &hit.positions, base)),
+                MatchedField::Name => spans.extend(highlighted(e.name, &hit.positions, base)),
                 MatchedField::Alias(_) | MatchedField::WeakAlias(_) => {
                     spans.push(Span::styled(e.name.to_string(), base));
                     spans.push(Span::styled("  alias ", base.patch(DIM)));

@@ -1,0 +1,930 @@
+//! The in-memory knowledge graph: a petgraph `DiGraph` for the structure, and
+//! compact tables for what entities and relations say.
+//!
+//! Scale shapes the layout (a million entities must fit in a few hundred bytes
+//! each, and a snapshot of them must load in a fraction of a second):
+//!
+//! - every string (ids, names, aliases, notes, attribute values) lives in one
+//!   text arena and is referred to by a [`Text`] (offset and length);
+//! - an entity is a fixed-size row of integers ([`EntityRow`]) in a table indexed
+//!   like petgraph's nodes; a relation's row ([`RelationRow`]) is the petgraph
+//!   edge weight, its rarely present parts (id, note, attributes) in a side table;
+//! - kind names from the `other` escape, roles and attribute names are interned
+//!   [`Sym`]s; the source list of a record is a [`SourceSet`], an index into a
+//!   table of distinct lists; amounts sit in a table of their own;
+//! - the id index is a `hashbrown::HashTable` of node numbers that hashes the ids
+//!   where they already are, in the arena.
+//!
+//! Readers get [`Entity`] and [`Relation`] views, built on the fly from a row.
+//! Entities and relations are only ever added, so indices stay valid for the
+//! graph's life.
+
+pub mod snapshot;
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use bytemuck::{Pod, Zeroable};
+use hashbrown::HashTable;
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::model::{Amount, EntityKind, PartialDate, RelationKind, Sym};
+
+pub type NodeIx = NodeIndex<u32>;
+pub type EdgeIx = EdgeIndex<u32>;
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Index of a source in [`Graph::sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceId(pub u32);
+
+/// An interned list of sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SourceSet(pub u32);
+
+/// The graph cannot grow: its text passed 4 GiB, or a table passed 2³² rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the graph is too large: its text would pass 4 GiB or a table 4 billion rows")]
+pub struct GraphFull;
+
+/// Why an entity was not added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AddError {
+    #[error("an entity with this id exists")]
+    Duplicate(NodeIx),
+    #[error(transparent)]
+    Full(#[from] GraphFull),
+}
+
+/// Where a string is in the text arena. `start == u32::MAX` is "no text".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct Text {
+    start: u32,
+    len: u32,
+}
+
+impl Text {
+    const NONE: Text = Text {
+        start: u32::MAX,
+        len: 0,
+    };
+
+    fn is_none(self) -> bool {
+        self.start == u32::MAX
+    }
+}
+
+/// Marks "none" in an index column.
+const NONE: u32 = u32::MAX;
+
+/// An entity as stored.
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct EntityRow {
+    id: Text,
+    name: Text,
+    note: Text,
+    /// [`EntityKind::code`].
+    kind: u32,
+    /// [`PartialDate::to_bits`], 0 for none.
+    date: u32,
+    until: u32,
+    /// Index into the amounts, or [`NONE`].
+    amount: u32,
+    sources: u32,
+    /// `lists[aliases..aliases + n_aliases]`, then the weak aliases.
+    aliases: u32,
+    n_aliases: u32,
+    n_weak: u32,
+    attrs: u32,
+    n_attrs: u32,
+}
+
+/// A relation as stored: petgraph's edge weight.
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct RelationRow {
+    kind: u32,
+    /// A [`Sym`], or [`NONE`].
+    role: u32,
+    date: u32,
+    until: u32,
+    amount: u32,
+    sources: u32,
+    /// Index into the extras, or [`NONE`].
+    extra: u32,
+}
+
+/// The parts of a relation that few relations have.
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct RelationExtra {
+    id: Text,
+    note: Text,
+    attrs: u32,
+    n_attrs: u32,
+}
+
+/// An attribute: an interned name and a value.
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct AttrRow {
+    key: u32,
+    value: Text,
+}
+
+/// A list of strings of the graph (an entity's aliases, say).
+#[derive(Clone, Copy)]
+pub struct Texts<'g> {
+    arena: &'g str,
+    items: &'g [Text],
+}
+
+impl<'g> Texts<'g> {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&'g str> {
+        self.items.get(i).map(|t| text_at(self.arena, *t))
+    }
+
+    pub fn first(&self) -> Option<&'g str> {
+        self.get(0)
+    }
+
+    pub fn iter(&self) -> TextsIter<'g> {
+        TextsIter {
+            arena: self.arena,
+            items: self.items.iter(),
+        }
+    }
+
+    /// Owned copies, in order.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+
+    /// The strings joined by `sep`.
+    pub fn join(&self, sep: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(sep)
+    }
+}
+
+/// Iterates over [`Texts`].
+#[derive(Clone)]
+pub struct TextsIter<'g> {
+    arena: &'g str,
+    items: std::slice::Iter<'g, Text>,
+}
+
+impl<'g> Iterator for TextsIter<'g> {
+    type Item = &'g str;
+
+    fn next(&mut self) -> Option<&'g str> {
+        self.items.next().map(|t| text_at(self.arena, *t))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.items.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for TextsIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.items.next_back().map(|t| text_at(self.arena, *t))
+    }
+}
+
+impl ExactSizeIterator for TextsIter<'_> {}
+
+impl<'g> IntoIterator for Texts<'g> {
+    type Item = &'g str;
+    type IntoIter = TextsIter<'g>;
+
+    fn into_iter(self) -> TextsIter<'g> {
+        self.iter()
+    }
+}
+
+impl std::fmt::Debug for Texts<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// Name/value attributes of an entity or relation.
+#[derive(Clone, Copy)]
+pub struct Attrs<'g> {
+    arena: &'g str,
+    items: &'g [AttrRow],
+}
+
+impl<'g> Attrs<'g> {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The `i`th attribute.
+    pub fn get(&self, i: usize) -> Option<(Sym, &'g str)> {
+        self.items
+            .get(i)
+            .map(|a| (Sym(a.key), text_at(self.arena, a.value)))
+    }
+
+    /// `(name, value)` pairs in order; resolve names with [`Graph::sym`].
+    pub fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (Sym, &'g str)> + ExactSizeIterator + Clone + 'g {
+        let arena = self.arena;
+        self.items
+            .iter()
+            .map(move |a| (Sym(a.key), text_at(arena, a.value)))
+    }
+}
+
+impl std::fmt::Debug for Attrs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+fn text_at(arena: &str, t: Text) -> &str {
+    if t.is_none() {
+        return "";
+    }
+    let start = t.start as usize;
+    arena.get(start..start + t.len as usize).unwrap_or("")
+}
+
+fn opt_text(arena: &str, t: Text) -> Option<&str> {
+    (!t.is_none()).then(|| text_at(arena, t))
+}
+
+/// A person, body, place, programme, agreement, event… as read from the graph.
+#[derive(Debug, Clone, Copy)]
+pub struct Entity<'g> {
+    pub id: &'g str,
+    pub kind: EntityKind<Sym>,
+    pub name: &'g str,
+    pub aliases: Texts<'g>,
+    pub weak_aliases: Texts<'g>,
+    pub date: Option<PartialDate>,
+    pub until: Option<PartialDate>,
+    pub note: Option<&'g str>,
+    pub amount: Option<Amount>,
+    pub sources: SourceSet,
+    pub attrs: Attrs<'g>,
+}
+
+/// A typed, dated, sourced tie between two entities, as read from the graph.
+#[derive(Debug, Clone, Copy)]
+pub struct Relation<'g> {
+    pub id: Option<&'g str>,
+    pub kind: RelationKind<Sym>,
+    pub role: Option<Sym>,
+    pub date: Option<PartialDate>,
+    pub until: Option<PartialDate>,
+    pub amount: Option<Amount>,
+    pub sources: SourceSet,
+    pub note: Option<&'g str>,
+    pub attrs: Attrs<'g>,
+}
+
+/// An entity to add. `S` is how the caller holds its aliases.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEntity<'a, S: AsRef<str> = String> {
+    pub id: &'a str,
+    pub kind: EntityKind<Sym>,
+    pub name: &'a str,
+    pub aliases: &'a [S],
+    pub weak_aliases: &'a [S],
+    pub date: Option<PartialDate>,
+    pub until: Option<PartialDate>,
+    pub note: Option<&'a str>,
+    pub amount: Option<Amount>,
+    pub sources: SourceSet,
+    pub attrs: &'a [(Sym, &'a str)],
+}
+
+impl<'a, S: AsRef<str>> NewEntity<'a, S> {
+    /// An entity with only an id, a kind and a name.
+    pub fn new(id: &'a str, kind: EntityKind<Sym>, name: &'a str, sources: SourceSet) -> Self {
+        NewEntity {
+            id,
+            kind,
+            name,
+            aliases: &[],
+            weak_aliases: &[],
+            date: None,
+            until: None,
+            note: None,
+            amount: None,
+            sources,
+            attrs: &[],
+        }
+    }
+}
+
+/// A relation to add.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRelation<'a> {
+    pub id: Option<&'a str>,
+    pub kind: RelationKind<Sym>,
+    pub role: Option<Sym>,
+    pub date: Option<PartialDate>,
+    pub until: Option<PartialDate>,
+    pub amount: Option<Amount>,
+    pub sources: SourceSet,
+    pub note: Option<&'a str>,
+    pub attrs: &'a [(Sym, &'a str)],
+}
+
+impl<'a> NewRelation<'a> {
+    /// A relation with only a kind and sources.
+    pub fn new(kind: RelationKind<Sym>, sources: SourceSet) -> Self {
+        NewRelation {
+            id: None,
+            kind,
+            role: None,
+            date: None,
+            until: None,
+            amount: None,
+            sources,
+            note: None,
+            attrs: &[],
+        }
+    }
+}
+
+/// A document facts come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub id: Box<str>,
+    pub outlet: Box<str>,
+    pub title: Box<str>,
+    pub published: Option<PartialDate>,
+    pub file: Box<str>,
+    pub url: Option<Box<str>>,
+}
+
+/// Strings stored once and referred to by [`Sym`].
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    strings: Vec<Box<str>>,
+    index: FastMap<Box<str>, Sym>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&sym) = self.index.get(s) {
+            return sym;
+        }
+        let sym = Sym(self.strings.len() as u32);
+        self.strings.push(s.into());
+        self.index.insert(s.into(), sym);
+        sym
+    }
+
+    pub fn get(&self, s: &str) -> Option<Sym> {
+        self.index.get(s).copied()
+    }
+
+    pub fn resolve(&self, sym: Sym) -> &str {
+        self.strings.get(sym.0 as usize).map_or("", |s| s)
+    }
+
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+}
+
+/// Every string of the graph, one after the other.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Arena {
+    text: String,
+}
+
+impl Arena {
+    fn push(&mut self, s: &str) -> Result<Text, GraphFull> {
+        let start = self.text.len();
+        let end = start + s.len();
+        // `u32::MAX` is kept free to mean "no text".
+        if end >= u32::MAX as usize {
+            return Err(GraphFull);
+        }
+        self.text.push_str(s);
+        Ok(Text {
+            start: start as u32,
+            len: s.len() as u32,
+        })
+    }
+
+    fn push_opt(&mut self, s: Option<&str>) -> Result<Text, GraphFull> {
+        s.map_or(Ok(Text::NONE), |s| self.push(s))
+    }
+
+    fn get(&self, t: Text) -> &str {
+        text_at(&self.text, t)
+    }
+}
+
+/// The id → node index: node numbers, hashed by the id they have in the arena.
+#[derive(Clone, Default)]
+pub(crate) struct IdIndex {
+    table: HashTable<u32>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl std::fmt::Debug for IdIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IdIndex({} ids)", self.table.len())
+    }
+}
+
+impl IdIndex {
+    fn find(&self, id: &str, rows: &[EntityRow], arena: &Arena) -> Option<u32> {
+        let hash = self.hasher.hash_one(id);
+        self.table
+            .find(hash, |&n| arena.get(rows[n as usize].id) == id)
+            .copied()
+    }
+
+    /// Adds node `n` (whose row is `rows[n]`); `Err` with the node that has its id.
+    fn insert(&mut self, n: u32, rows: &[EntityRow], arena: &Arena) -> Result<(), u32> {
+        let id = arena.get(rows[n as usize].id);
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(id);
+        match self.table.entry(
+            hash,
+            |&m| arena.get(rows[m as usize].id) == id,
+            |&m| hasher.hash_one(arena.get(rows[m as usize].id)),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(o) => Err(*o.get()),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(n);
+                Ok(())
+            }
+        }
+    }
+
+    fn reserve(&mut self, additional: usize, rows: &[EntityRow], arena: &Arena) {
+        let hasher = &self.hasher;
+        self.table.reserve(additional, |&m| {
+            hasher.hash_one(arena.get(rows[m as usize].id))
+        });
+    }
+}
+
+/// The whole loaded graph.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    graph: DiGraph<(), RelationRow, u32>,
+    entities: Vec<EntityRow>,
+    arena: Arena,
+    /// Aliases and weak aliases of every entity.
+    lists: Vec<Text>,
+    attrs: Vec<AttrRow>,
+    amounts: Vec<Amount>,
+    extras: Vec<RelationExtra>,
+    ids: IdIndex,
+    sources: Vec<Source>,
+    source_ids: FastMap<Box<str>, SourceId>,
+    source_sets: Vec<Box<[SourceId]>>,
+    source_set_ids: FastMap<Box<[SourceId]>, SourceSet>,
+    symbols: Interner,
+}
+
+/// One relation seen from a node: which edge, and the entity at the other end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tie {
+    pub edge: EdgeIx,
+    pub other: NodeIx,
+    /// `Outgoing` when the node is the relation's `from`.
+    pub direction: Direction,
+}
+
+/// Bytes a graph holds, by part (capacities, not just lengths).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GraphMemory {
+    /// Entity rows, petgraph's nodes and the id index.
+    pub entities: usize,
+    /// Relation rows and petgraph's edges, with their side table.
+    pub relations: usize,
+    /// The text arena, alias lists and attributes.
+    pub text: usize,
+    /// Amounts, sources, source lists and symbols.
+    pub other: usize,
+}
+
+impl GraphMemory {
+    pub fn total(&self) -> usize {
+        self.entities + self.relations + self.text + self.other
+    }
+}
+
+fn bytes<T>(v: &Vec<T>) -> usize {
+    v.capacity() * std::mem::size_of::<T>()
+}
+
+fn index_u32(len: usize) -> Result<u32, GraphFull> {
+    u32::try_from(len)
+        .ok()
+        .filter(|&n| n != NONE)
+        .ok_or(GraphFull)
+}
+
+impl Graph {
+    pub fn with_capacity(nodes: usize, edges: usize) -> Self {
+        let mut g = Graph {
+            graph: DiGraph::with_capacity(nodes, edges),
+            entities: Vec::with_capacity(nodes),
+            ..Graph::default()
+        };
+        g.ids.reserve(nodes, &g.entities, &g.arena);
+        g
+    }
+
+    // ---- building -------------------------------------------------------
+
+    pub fn intern(&mut self, s: &str) -> Sym {
+        self.symbols.intern(s)
+    }
+
+    /// Adds a source; `None` if its id is taken.
+    pub fn add_source(&mut self, source: Source) -> Option<SourceId> {
+        if self.source_ids.contains_key(&source.id) {
+            return None;
+        }
+        let id = SourceId(self.sources.len() as u32);
+        self.source_ids.insert(source.id.clone(), id);
+        self.sources.push(source);
+        Some(id)
+    }
+
+    /// Interns a list of sources (order kept, duplicates removed).
+    pub fn source_set(&mut self, ids: &[SourceId]) -> SourceSet {
+        let mut list: Vec<SourceId> = Vec::with_capacity(ids.len());
+        for id in ids {
+            if !list.contains(id) {
+                list.push(*id);
+            }
+        }
+        if let Some(&set) = self.source_set_ids.get(list.as_slice()) {
+            return set;
+        }
+        let list = list.into_boxed_slice();
+        let set = SourceSet(self.source_sets.len() as u32);
+        self.source_sets.push(list.clone());
+        self.source_set_ids.insert(list, set);
+        set
+    }
+
+    fn push_attrs(&mut self, attrs: &[(Sym, &str)]) -> Result<(u32, u32), GraphFull> {
+        let start = index_u32(self.attrs.len())?;
+        for (key, value) in attrs {
+            let value = self.arena.push(value)?;
+            self.attrs.push(AttrRow { key: key.0, value });
+        }
+        Ok((start, index_u32(attrs.len())?))
+    }
+
+    fn push_amount(&mut self, amount: Option<Amount>) -> Result<u32, GraphFull> {
+        let Some(a) = amount else {
+            return Ok(NONE);
+        };
+        let i = index_u32(self.amounts.len())?;
+        self.amounts.push(a);
+        Ok(i)
+    }
+
+    fn entity_row<S: AsRef<str>>(&mut self, e: &NewEntity<'_, S>) -> Result<EntityRow, GraphFull> {
+        let id = self.arena.push(e.id)?;
+        let name = self.arena.push(e.name)?;
+        let note = self.arena.push_opt(e.note)?;
+        let aliases = index_u32(self.lists.len())?;
+        for a in e.aliases.iter().chain(e.weak_aliases) {
+            let t = self.arena.push(a.as_ref())?;
+            self.lists.push(t);
+        }
+        let (attrs, n_attrs) = self.push_attrs(e.attrs)?;
+        Ok(EntityRow {
+            id,
+            name,
+            note,
+            kind: e.kind.code(),
+            date: PartialDate::option_bits(e.date),
+            until: PartialDate::option_bits(e.until),
+            amount: self.push_amount(e.amount)?,
+            sources: e.sources.0,
+            aliases,
+            n_aliases: index_u32(e.aliases.len())?,
+            n_weak: index_u32(e.weak_aliases.len())?,
+            attrs,
+            n_attrs,
+        })
+    }
+
+    /// Adds an entity; [`AddError::Duplicate`] with the existing node if its id
+    /// is taken.
+    pub fn add_entity<S: AsRef<str>>(
+        &mut self,
+        entity: NewEntity<'_, S>,
+    ) -> Result<NodeIx, AddError> {
+        if let Some(existing) = self.find(entity.id) {
+            return Err(AddError::Duplicate(existing));
+        }
+        let n = index_u32(self.entities.len())?;
+        let row = self.entity_row(&entity)?;
+        self.entities.push(row);
+        let Graph {
+            ids,
+            entities,
+            arena,
+            ..
+        } = self;
+        if ids.insert(n, entities, arena).is_err() {
+            unreachable!("the id was looked up just before");
+        }
+        let ix = self.graph.add_node(());
+        debug_assert_eq!(ix.index(), n as usize);
+        Ok(ix)
+    }
+
+    /// Replaces what the entity at `ix` says (to merge the fragments of one FtM
+    /// entity, say). Its id stays.
+    pub fn replace_entity<S: AsRef<str>>(
+        &mut self,
+        ix: NodeIx,
+        entity: NewEntity<'_, S>,
+    ) -> Result<(), GraphFull> {
+        let old_id = self.entities[ix.index()].id;
+        let mut row = self.entity_row(&NewEntity { id: "", ..entity })?;
+        row.id = old_id;
+        self.entities[ix.index()] = row;
+        Ok(())
+    }
+
+    pub fn add_relation(
+        &mut self,
+        from: NodeIx,
+        to: NodeIx,
+        relation: NewRelation<'_>,
+    ) -> Result<EdgeIx, GraphFull> {
+        let r = &relation;
+        let extra = if r.id.is_some() || r.note.is_some() || !r.attrs.is_empty() {
+            let id = self.arena.push_opt(r.id)?;
+            let note = self.arena.push_opt(r.note)?;
+            let (attrs, n_attrs) = self.push_attrs(r.attrs)?;
+            let i = index_u32(self.extras.len())?;
+            self.extras.push(RelationExtra {
+                id,
+                note,
+                attrs,
+                n_attrs,
+            });
+            i
+        } else {
+            NONE
+        };
+        let row = RelationRow {
+            kind: r.kind.code(),
+            role: r.role.map_or(NONE, |s| s.0),
+            date: PartialDate::option_bits(r.date),
+            until: PartialDate::option_bits(r.until),
+            amount: self.push_amount(r.amount)?,
+            sources: r.sources.0,
+            extra,
+        };
+        index_u32(self.graph.edge_count())?;
+        Ok(self.graph.add_edge(from, to, row))
+    }
+
+    /// Gives back memory reserved for growth that the graph did not use.
+    pub fn shrink_to_fit(&mut self) {
+        self.graph.shrink_to_fit();
+        self.entities.shrink_to_fit();
+        self.arena.text.shrink_to_fit();
+        self.lists.shrink_to_fit();
+        self.attrs.shrink_to_fit();
+        self.amounts.shrink_to_fit();
+        self.extras.shrink_to_fit();
+        let Graph {
+            ids,
+            entities,
+            arena,
+            ..
+        } = self;
+        let hasher = &ids.hasher;
+        ids.table
+            .shrink_to_fit(|&m| hasher.hash_one(arena.get(entities[m as usize].id)));
+    }
+
+    // ---- reading --------------------------------------------------------
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// The node with this id.
+    pub fn find(&self, id: &str) -> Option<NodeIx> {
+        self.ids
+            .find(id, &self.entities, &self.arena)
+            .map(|n| NodeIx::new(n as usize))
+    }
+
+    fn amount(&self, i: u32) -> Option<Amount> {
+        self.amounts.get(i as usize).copied()
+    }
+
+    fn attrs_of(&self, start: u32, n: u32) -> Attrs<'_> {
+        let start = start as usize;
+        Attrs {
+            arena: &self.arena.text,
+            items: self.attrs.get(start..start + n as usize).unwrap_or(&[]),
+        }
+    }
+
+    fn texts(&self, start: usize, n: usize) -> Texts<'_> {
+        Texts {
+            arena: &self.arena.text,
+            items: self.lists.get(start..start + n).unwrap_or(&[]),
+        }
+    }
+
+    pub fn entity(&self, ix: NodeIx) -> Entity<'_> {
+        let r = &self.entities[ix.index()];
+        let arena = &self.arena.text;
+        let aliases = r.aliases as usize;
+        let n_aliases = r.n_aliases as usize;
+        Entity {
+            id: text_at(arena, r.id),
+            kind: EntityKind::from_code(r.kind, |s| Some(Sym(s)))
+                .unwrap_or(EntityKind::Organisation),
+            name: text_at(arena, r.name),
+            aliases: self.texts(aliases, n_aliases),
+            weak_aliases: self.texts(aliases + n_aliases, r.n_weak as usize),
+            date: PartialDate::from_bits(r.date),
+            until: PartialDate::from_bits(r.until),
+            note: opt_text(arena, r.note),
+            amount: self.amount(r.amount),
+            sources: SourceSet(r.sources),
+            attrs: self.attrs_of(r.attrs, r.n_attrs),
+        }
+    }
+
+    pub fn relation(&self, ix: EdgeIx) -> Relation<'_> {
+        let r = &self.graph[ix];
+        let arena = &self.arena.text;
+        let extra = self.extras.get(r.extra as usize);
+        Relation {
+            id: extra.and_then(|x| opt_text(arena, x.id)),
+            kind: RelationKind::from_code(r.kind, |s| Some(Sym(s)))
+                .unwrap_or(RelationKind::Concerns),
+            role: (r.role != NONE).then_some(Sym(r.role)),
+            date: PartialDate::from_bits(r.date),
+            until: PartialDate::from_bits(r.until),
+            amount: self.amount(r.amount),
+            sources: SourceSet(r.sources),
+            note: extra.and_then(|x| opt_text(arena, x.note)),
+            attrs: extra.map_or(self.attrs_of(0, 0), |x| self.attrs_of(x.attrs, x.n_attrs)),
+        }
+    }
+
+    /// `(from, to)` of a relation.
+    pub fn ends(&self, ix: EdgeIx) -> (NodeIx, NodeIx) {
+        self.graph
+            .edge_endpoints(ix)
+            .expect("edge indices are never removed")
+    }
+
+    pub fn node_indices(&self) -> impl ExactSizeIterator<Item = NodeIx> + '_ {
+        self.graph.node_indices()
+    }
+
+    pub fn edge_indices(&self) -> impl ExactSizeIterator<Item = EdgeIx> + '_ {
+        self.graph.edge_indices()
+    }
+
+    /// Every relation touching `node`, outgoing first then incoming, each in
+    /// insertion order.
+    pub fn ties(&self, node: NodeIx) -> impl Iterator<Item = Tie> + '_ {
+        self.ties_dir(node, Direction::Outgoing)
+            .chain(self.ties_dir(node, Direction::Incoming))
+    }
+
+    /// Relations leaving (`Outgoing`) or reaching (`Incoming`) `node`, in insertion order.
+    pub fn ties_dir(&self, node: NodeIx, direction: Direction) -> impl Iterator<Item = Tie> + '_ {
+        // petgraph walks adjacency lists newest first; collect to give file order.
+        let mut v: Vec<Tie> = self
+            .graph
+            .edges_directed(node, direction)
+            .map(|e| Tie {
+                edge: e.id(),
+                other: if direction == Direction::Outgoing {
+                    e.target()
+                } else {
+                    e.source()
+                },
+                direction,
+            })
+            .collect();
+        v.reverse();
+        v.into_iter()
+    }
+
+    /// Number of relations touching `node`.
+    pub fn degree(&self, node: NodeIx) -> usize {
+        self.graph.edges_directed(node, Direction::Outgoing).count()
+            + self.graph.edges_directed(node, Direction::Incoming).count()
+    }
+
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    pub fn source(&self, id: SourceId) -> &Source {
+        &self.sources[id.0 as usize]
+    }
+
+    pub fn find_source(&self, id: &str) -> Option<SourceId> {
+        self.source_ids.get(id).copied()
+    }
+
+    pub fn source_list(&self, set: SourceSet) -> &[SourceId] {
+        self.source_sets.get(set.0 as usize).map_or(&[], |s| s)
+    }
+
+    /// The symbol of an interned string, if the graph holds it.
+    pub fn find_sym(&self, s: &str) -> Option<Sym> {
+        self.symbols.get(s)
+    }
+
+    pub fn sym(&self, sym: Sym) -> &str {
+        self.symbols.resolve(sym)
+    }
+
+    pub fn entity_kind_label(&self, kind: EntityKind<Sym>) -> &str {
+        match kind {
+            EntityKind::Other(s) => self.sym(s),
+            k => k.known_label().unwrap_or("other"),
+        }
+    }
+
+    pub fn relation_kind_label(&self, kind: RelationKind<Sym>) -> &str {
+        match kind {
+            RelationKind::Other(s) => self.sym(s),
+            k => k.known_label().unwrap_or("other"),
+        }
+    }
+
+    /// The relation's kind as a phrase: `holds office`, `party to`.
+    pub fn relation_phrase(&self, kind: RelationKind<Sym>) -> String {
+        self.relation_kind_label(kind).replace('_', " ")
+    }
+
+    /// What the graph holds in memory, by part.
+    pub fn memory(&self) -> GraphMemory {
+        let node = std::mem::size_of::<petgraph::graph::Node<(), u32>>();
+        let edge = std::mem::size_of::<petgraph::graph::Edge<RelationRow, u32>>();
+        // hashbrown: one u32 and one control byte per bucket.
+        let id_index = self.ids.table.capacity() * 5;
+        GraphMemory {
+            entities: bytes(&self.entities) + self.graph.capacity().0 * node + id_index,
+            relations: self.graph.capacity().1 * edge + bytes(&self.extras),
+            text: self.arena.text.capacity() + bytes(&self.lists) + bytes(&self.attrs),
+            other: bytes(&self.amounts)
+                + self.sources.capacity() * std::mem::size_of::<Source>()
+                + self
+                    .source_sets
+                    .iter()
+                    .map(|s| s.len() * 4 + 16)
+                    .sum::<usize>()
+                + self
+                    .symbols
+                    .strings
+                    .iter()
+                    .map(|s| s.len() + 16)
+                    .sum::<usize>(),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Binary snapshots of a loaded graph.
