@@ -40,9 +40,14 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceId(pub u32);
 
-/// An interned list of sources.
+/// A list of sources: where it starts in the graph's pool of source lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SourceSet(pub u32);
+
+impl SourceSet {
+    /// No source.
+    pub const EMPTY: SourceSet = SourceSet(u32::MAX);
+}
 
 /// The graph cannot grow: its text passed 4 GiB, or a table passed 2³² rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -444,10 +449,45 @@ impl Arena {
     }
 }
 
-/// The id → node index: node numbers, hashed by the id they have in the arena.
+/// One entry of the id index: the node, and enough of its id to tell ids of up
+/// to [`IdSlot::INLINE`] bytes apart without reading the arena (a cache miss
+/// fewer per lookup: a million-entity load does millions of them).
+#[derive(Debug, Clone, Copy)]
+struct IdSlot {
+    node: u32,
+    /// The id's length, saturated at 255.
+    len: u8,
+    /// The id's first bytes, zero-padded.
+    head: [u8; IdSlot::INLINE],
+}
+
+impl IdSlot {
+    const INLINE: usize = 11;
+
+    fn new(node: u32, id: &str) -> Self {
+        let mut head = [0; Self::INLINE];
+        let n = id.len().min(Self::INLINE);
+        head[..n].copy_from_slice(&id.as_bytes()[..n]);
+        IdSlot {
+            node,
+            len: id.len().min(255) as u8,
+            head,
+        }
+    }
+
+    /// Whether this slot holds `id`; reads the arena only for long ids.
+    fn holds(&self, probe: &IdSlot, id: &str, rows: &[EntityRow], arena: &Arena) -> bool {
+        if self.len != probe.len || self.head != probe.head {
+            return false;
+        }
+        id.len() <= Self::INLINE || arena.get(rows[self.node as usize].id) == id
+    }
+}
+
+/// The id → node index, hashed by id; ids are read from the arena.
 #[derive(Clone, Default)]
 pub(crate) struct IdIndex {
-    table: HashTable<u32>,
+    table: HashTable<IdSlot>,
     hasher: foldhash::fast::FixedState,
 }
 
@@ -460,9 +500,10 @@ impl std::fmt::Debug for IdIndex {
 impl IdIndex {
     fn find(&self, id: &str, rows: &[EntityRow], arena: &Arena) -> Option<u32> {
         let hash = self.hasher.hash_one(id);
+        let probe = IdSlot::new(0, id);
         self.table
-            .find(hash, |&n| arena.get(rows[n as usize].id) == id)
-            .copied()
+            .find(hash, |s| s.holds(&probe, id, rows, arena))
+            .map(|s| s.node)
     }
 
     /// Adds node `n` (whose row is `rows[n]`); `Err` with the node that has its id.
@@ -470,14 +511,15 @@ impl IdIndex {
         let id = arena.get(rows[n as usize].id);
         let hasher = &self.hasher;
         let hash = hasher.hash_one(id);
+        let probe = IdSlot::new(n, id);
         match self.table.entry(
             hash,
-            |&m| arena.get(rows[m as usize].id) == id,
-            |&m| hasher.hash_one(arena.get(rows[m as usize].id)),
+            |s| s.holds(&probe, id, rows, arena),
+            |s| hasher.hash_one(arena.get(rows[s.node as usize].id)),
         ) {
-            hashbrown::hash_table::Entry::Occupied(o) => Err(*o.get()),
+            hashbrown::hash_table::Entry::Occupied(o) => Err(o.get().node),
             hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(n);
+                v.insert(probe);
                 Ok(())
             }
         }
@@ -485,9 +527,20 @@ impl IdIndex {
 
     fn reserve(&mut self, additional: usize, rows: &[EntityRow], arena: &Arena) {
         let hasher = &self.hasher;
-        self.table.reserve(additional, |&m| {
-            hasher.hash_one(arena.get(rows[m as usize].id))
+        self.table.reserve(additional, |s| {
+            hasher.hash_one(arena.get(rows[s.node as usize].id))
         });
+    }
+
+    fn shrink_to_fit(&mut self, rows: &[EntityRow], arena: &Arena) {
+        let hasher = &self.hasher;
+        self.table
+            .shrink_to_fit(|s| hasher.hash_one(arena.get(rows[s.node as usize].id)));
+    }
+
+    /// Bytes held: a slot and a control byte per bucket.
+    fn bytes(&self) -> usize {
+        self.table.capacity() * (std::mem::size_of::<IdSlot>() + 1)
     }
 }
 
@@ -505,8 +558,10 @@ pub struct Graph {
     ids: IdIndex,
     sources: Vec<Source>,
     source_ids: FastMap<Box<str>, SourceId>,
-    source_sets: Vec<Box<[SourceId]>>,
-    source_set_ids: FastMap<Box<[SourceId]>, SourceSet>,
+    /// Source lists, one after the other, each preceded by its length.
+    source_lists: Vec<SourceId>,
+    /// The last list added, to share it with the next record citing the same.
+    last_sources: Option<SourceSet>,
     symbols: Interner,
 }
 
@@ -577,22 +632,40 @@ impl Graph {
         Some(id)
     }
 
-    /// Interns a list of sources (order kept, duplicates removed).
+    /// Stores a list of sources (order kept, duplicates removed). A list equal to
+    /// the one stored just before is shared.
     pub fn source_set(&mut self, ids: &[SourceId]) -> SourceSet {
-        let mut list: Vec<SourceId> = Vec::with_capacity(ids.len());
+        if ids.is_empty() {
+            return SourceSet::EMPTY;
+        }
+        let start = self.source_lists.len();
+        self.source_lists.push(SourceId(0));
         for id in ids {
-            if !list.contains(id) {
-                list.push(*id);
+            if !self.source_lists[start + 1..].contains(id) {
+                self.source_lists.push(*id);
             }
         }
-        if let Some(&set) = self.source_set_ids.get(list.as_slice()) {
-            return set;
+        let n = self.source_lists.len() - start - 1;
+        self.source_lists[start] = SourceId(n as u32);
+        if let Some(last) = self.last_sources
+            && self.source_list(last) == &self.source_lists[start + 1..]
+        {
+            self.source_lists.truncate(start);
+            return last;
         }
-        let list = list.into_boxed_slice();
-        let set = SourceSet(self.source_sets.len() as u32);
-        self.source_sets.push(list.clone());
-        self.source_set_ids.insert(list, set);
-        set
+        match u32::try_from(start) {
+            Ok(s) if s != u32::MAX => {
+                let set = SourceSet(s);
+                self.last_sources = Some(set);
+                set
+            }
+            // Past 4 billion entries the lists are no longer kept apart: the
+            // loader reports the graph as too large before that matters.
+            _ => {
+                self.source_lists.truncate(start);
+                SourceSet::EMPTY
+            }
+        }
     }
 
     fn push_attrs(&mut self, attrs: &[(Sym, &str)]) -> Result<(u32, u32), GraphFull> {
@@ -646,11 +719,15 @@ impl Graph {
         &mut self,
         entity: NewEntity<'_, S>,
     ) -> Result<NodeIx, AddError> {
-        if let Some(existing) = self.find(entity.id) {
-            return Err(AddError::Duplicate(existing));
-        }
         let n = index_u32(self.entities.len())?;
-        let row = self.entity_row(&entity)?;
+        let mark = self.mark();
+        let row = match self.entity_row(&entity) {
+            Ok(row) => row,
+            Err(full) => {
+                self.undo(mark);
+                return Err(full.into());
+            }
+        };
         self.entities.push(row);
         let Graph {
             ids,
@@ -658,12 +735,32 @@ impl Graph {
             arena,
             ..
         } = self;
-        if ids.insert(n, entities, arena).is_err() {
-            unreachable!("the id was looked up just before");
+        if let Err(existing) = ids.insert(n, entities, arena) {
+            self.entities.pop();
+            self.undo(mark);
+            return Err(AddError::Duplicate(NodeIx::new(existing as usize)));
         }
         let ix = self.graph.add_node(());
         debug_assert_eq!(ix.index(), n as usize);
         Ok(ix)
+    }
+
+    /// How long the tables an entity row points into are.
+    fn mark(&self) -> [usize; 4] {
+        [
+            self.arena.text.len(),
+            self.lists.len(),
+            self.attrs.len(),
+            self.amounts.len(),
+        ]
+    }
+
+    /// Takes back what was added to those tables since `mark`.
+    fn undo(&mut self, [text, lists, attrs, amounts]: [usize; 4]) {
+        self.arena.text.truncate(text);
+        self.lists.truncate(lists);
+        self.attrs.truncate(attrs);
+        self.amounts.truncate(amounts);
     }
 
     /// Replaces what the entity at `ix` says (to merge the fragments of one FtM
@@ -724,15 +821,8 @@ impl Graph {
         self.attrs.shrink_to_fit();
         self.amounts.shrink_to_fit();
         self.extras.shrink_to_fit();
-        let Graph {
-            ids,
-            entities,
-            arena,
-            ..
-        } = self;
-        let hasher = &ids.hasher;
-        ids.table
-            .shrink_to_fit(|&m| hasher.hash_one(arena.get(entities[m as usize].id)));
+        self.source_lists.shrink_to_fit();
+        self.ids.shrink_to_fit(&self.entities, &self.arena);
     }
 
     // ---- reading --------------------------------------------------------
@@ -871,7 +961,13 @@ impl Graph {
     }
 
     pub fn source_list(&self, set: SourceSet) -> &[SourceId] {
-        self.source_sets.get(set.0 as usize).map_or(&[], |s| s)
+        let start = set.0 as usize;
+        let Some(n) = self.source_lists.get(start) else {
+            return &[];
+        };
+        self.source_lists
+            .get(start + 1..start + 1 + n.0 as usize)
+            .unwrap_or(&[])
     }
 
     /// The symbol of an interned string, if the graph holds it.
@@ -906,19 +1002,14 @@ impl Graph {
     pub fn memory(&self) -> GraphMemory {
         let node = std::mem::size_of::<petgraph::graph::Node<(), u32>>();
         let edge = std::mem::size_of::<petgraph::graph::Edge<RelationRow, u32>>();
-        // hashbrown: one u32 and one control byte per bucket.
-        let id_index = self.ids.table.capacity() * 5;
+        let id_index = self.ids.bytes();
         GraphMemory {
             entities: bytes(&self.entities) + self.graph.capacity().0 * node + id_index,
             relations: self.graph.capacity().1 * edge + bytes(&self.extras),
             text: self.arena.text.capacity() + bytes(&self.lists) + bytes(&self.attrs),
             other: bytes(&self.amounts)
                 + self.sources.capacity() * std::mem::size_of::<Source>()
-                + self
-                    .source_sets
-                    .iter()
-                    .map(|s| s.len() * 4 + 16)
-                    .sum::<usize>()
+                + bytes(&self.source_lists)
                 + self
                     .symbols
                     .strings

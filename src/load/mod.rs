@@ -7,6 +7,11 @@ use std::path::{Path, PathBuf};
 
 use ron::extensions::Extensions;
 
+mod scan;
+mod stream;
+
+pub use stream::Progress;
+
 use crate::graph::{
     AddError, Graph, GraphFull, NewEntity, NewRelation, Source, SourceId, SourceSet,
 };
@@ -15,7 +20,7 @@ use crate::model::{
 };
 
 /// The graph compiled into the binary, built from the seed reports.
-pub const BUILTIN_GRAPH: &str = include_str!("../assets/graph.ron");
+pub const BUILTIN_GRAPH: &str = include_str!("../../assets/graph.ron");
 /// How the built-in graph is named in messages.
 pub const BUILTIN_NAME: &str = "<built-in>/graph.ron";
 
@@ -172,6 +177,24 @@ pub fn load_builtin() -> Result<Graph, LoadError> {
 /// Loads the graph at `path`: a `.ron` file, or a folder whose `.ron` files are merged
 /// in name order.
 pub fn load_path(path: &Path) -> Result<Graph, LoadError> {
+    load_path_with(path, &mut |_| {})
+}
+
+/// [`load_path`], telling `progress` how far it has come.
+///
+/// Files are first read record by record on every core ([`stream`]); if that
+/// meets any problem, they are read again whole, and every problem is reported
+/// with its position.
+pub fn load_path_with(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Graph, LoadError> {
+    let files = graph_files(path)?;
+    if let Some(graph) = stream::load_files(&files, progress) {
+        return Ok(graph);
+    }
+    load_files_whole(&files)
+}
+
+/// The files a graph path names: itself, or a folder's `.ron` files in name order.
+pub fn graph_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
         let kind = if e.kind() == std::io::ErrorKind::NotFound {
@@ -181,31 +204,33 @@ pub fn load_path(path: &Path) -> Result<Graph, LoadError> {
         };
         LoadError::single(&name, kind)
     })?;
-    let files: Vec<PathBuf> = if meta.is_dir() {
-        let mut files = Vec::new();
-        let entries = std::fs::read_dir(path)
-            .map_err(|e| LoadError::single(&name, ProblemKind::Io(e.to_string())))?;
-        for entry in entries {
-            let entry =
-                entry.map_err(|e| LoadError::single(&name, ProblemKind::Io(e.to_string())))?;
-            let p = entry.path();
-            if p.extension().is_some_and(|x| x == "ron") && p.is_file() {
-                files.push(p);
-            }
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(path)
+        .map_err(|e| LoadError::single(&name, ProblemKind::Io(e.to_string())))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| LoadError::single(&name, ProblemKind::Io(e.to_string())))?;
+        let p = entry.path();
+        if p.extension().is_some_and(|x| x == "ron") && p.is_file() {
+            files.push(p);
         }
-        files.sort();
-        if files.is_empty() {
-            return Err(LoadError::single(name, ProblemKind::EmptyFolder));
-        }
-        files
-    } else {
-        vec![path.to_path_buf()]
-    };
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(LoadError::single(name, ProblemKind::EmptyFolder));
+    }
+    Ok(files)
+}
+
+/// Reads each file whole, then parses and validates them as one graph.
+fn load_files_whole(files: &[PathBuf]) -> Result<Graph, LoadError> {
     let mut texts = Vec::with_capacity(files.len());
     let mut problems = Vec::new();
     for f in files {
         let fname = f.display().to_string();
-        match std::fs::read(&f) {
+        match std::fs::read(f) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => texts.push((fname, text)),
                 Err(e) => problems.push(Problem {
@@ -367,6 +392,41 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// What a problem is about, formatted only when there is a problem.
+#[derive(Debug, Clone, Copy)]
+enum Owner<'a> {
+    Source(&'a str),
+    Entity(&'a str),
+    /// The relation at `index` (0-based) of its file.
+    Relation {
+        index: usize,
+        from: &'a str,
+        to: &'a str,
+    },
+}
+
+impl Owner<'_> {
+    /// A relation's label: `#3 `a` → `b``.
+    fn label(&self) -> String {
+        match self {
+            Owner::Relation { index, from, to } => {
+                format!("#{} `{}` → `{}`", index + 1, short(from), short(to))
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Owner::Source(id) => write!(f, "source `{id}`"),
+            Owner::Entity(id) => write!(f, "entity `{}`", short(id)),
+            Owner::Relation { .. } => write!(f, "relation {}", self.label()),
+        }
+    }
+}
+
 /// An id cut to a readable length for messages.
 fn short(id: &str) -> String {
     if id.chars().count() <= 60 {
@@ -384,7 +444,7 @@ fn ron_quote(s: &str) -> String {
 fn parse_date(
     raw: &Option<String>,
     field: &'static str,
-    owner: &str,
+    owner: &Owner<'_>,
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
 ) -> Option<PartialDate> {
@@ -408,7 +468,7 @@ fn parse_date(
 fn check_span(
     date: Option<PartialDate>,
     until: Option<PartialDate>,
-    owner: &str,
+    owner: &Owner<'_>,
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
 ) {
@@ -428,7 +488,7 @@ fn check_span(
 
 fn parse_amount(
     raw: &Option<AmountRecord>,
-    owner: &str,
+    owner: &Owner<'_>,
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
 ) -> Option<Amount> {
@@ -451,7 +511,7 @@ fn parse_amount(
 fn sources_of(
     graph: &mut Graph,
     ids: &[String],
-    owner: &str,
+    owner: &Owner<'_>,
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
 ) -> SourceSet {
@@ -533,11 +593,12 @@ fn build(parsed: &[Parsed], problems: &mut Vec<Problem>) -> Graph {
             add_entity(&mut graph, e, here, &loc, &first_seen, problems);
         }
     }
+    let mut last_from = LastFrom::default();
     for p in parsed {
         let mut loc = Locator::new(&p.name, &p.text);
         for (i, r) in p.file.relations.iter().enumerate() {
             let here = loc.record("from:", &r.from);
-            add_relation(&mut graph, r, i, here, &loc, problems);
+            add_relation(&mut graph, r, i, here, &loc, &mut last_from, problems);
         }
     }
     graph
@@ -558,7 +619,7 @@ fn add_source(
         });
         return;
     }
-    let owner = format!("source `{}`", s.id);
+    let owner = Owner::Source(&s.id);
     let published = parse_date(&s.published, "published", &owner, loc, problems);
     let source = Source {
         id: s.id.as_str().into(),
@@ -595,7 +656,7 @@ fn add_entity(
         });
         return;
     }
-    let owner = format!("entity `{}`", short(&e.id));
+    let owner = Owner::Entity(&e.id);
     if e.name.trim().is_empty() {
         problems.push(Problem {
             location: here.clone(),
@@ -606,13 +667,14 @@ fn add_entity(
         .into_iter()
         .chain(e.aliases.iter().map(|a| ("an alias", a)))
         .chain(e.note.iter().map(|n| ("the note", n)));
-    for (field, text) in texts {
+    // A text of at most MAX_TEXT bytes has at most MAX_TEXT characters.
+    for (field, text) in texts.filter(|(_, t)| t.len() > MAX_TEXT) {
         let len = text.chars().count();
         if len > MAX_TEXT {
             problems.push(Problem {
                 location: here.clone(),
                 kind: ProblemKind::TooLong {
-                    owner: owner.clone(),
+                    owner: owner.to_string(),
                     field,
                     len,
                 },
@@ -656,17 +718,48 @@ fn add_entity(
     }
 }
 
+/// The `from` of the last relation added and its node: files list an entity's
+/// relations together, and this spares most `from` lookups.
+#[derive(Debug, Default)]
+pub(crate) struct LastFrom(Option<(String, crate::graph::NodeIx)>);
+
+impl LastFrom {
+    fn find(&mut self, graph: &Graph, id: &str) -> Option<crate::graph::NodeIx> {
+        if let Some((last, node)) = &self.0
+            && last == id
+        {
+            return Some(*node);
+        }
+        let node = graph.find(id)?;
+        match &mut self.0 {
+            Some((last, n)) => {
+                last.clear();
+                last.push_str(id);
+                *n = node;
+            }
+            None => self.0 = Some((id.to_string(), node)),
+        }
+        Some(node)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn add_relation(
     graph: &mut Graph,
     r: &RelationRecord,
     index: usize,
     here: Location,
     loc: &Locator<'_>,
+    last_from: &mut LastFrom,
     problems: &mut Vec<Problem>,
 ) {
-    let label = format!("#{} `{}` → `{}`", index + 1, short(&r.from), short(&r.to));
+    let owner = Owner::Relation {
+        index,
+        from: &r.from,
+        to: &r.to,
+    };
     let mut ok = true;
-    let from = graph.find(&r.from);
+    let from = last_from.find(graph, &r.from);
     let to = graph.find(&r.to);
     for (end, id, field) in [(from, &r.from, "from"), (to, &r.to, "to")] {
         if end.is_none() {
@@ -675,7 +768,7 @@ fn add_relation(
             problems.push(Problem {
                 location: loc.value(id),
                 kind: ProblemKind::UnknownEntity {
-                    relation: label.clone(),
+                    relation: owner.label(),
                     id: id.clone(),
                 },
             });
@@ -686,7 +779,7 @@ fn add_relation(
         problems.push(Problem {
             location: here.clone(),
             kind: ProblemKind::SelfLoop {
-                relation: label.clone(),
+                relation: owner.label(),
                 id: r.from.clone(),
             },
         });
@@ -696,11 +789,10 @@ fn add_relation(
         problems.push(Problem {
             location: here.clone(),
             kind: ProblemKind::NoSource {
-                relation: label.clone(),
+                relation: owner.label(),
             },
         });
     }
-    let owner = format!("relation {label}");
     let date = parse_date(&r.date, "date", &owner, loc, problems);
     let until = parse_date(&r.until, "until", &owner, loc, problems);
     check_span(date, until, &owner, loc, problems);

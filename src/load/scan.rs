@@ -1,0 +1,436 @@
+//! Splits a RON graph file into its records without parsing them, so that
+//! records can be parsed one by one, in parallel, from a file read in blocks.
+//!
+//! The scanner understands exactly the shape `ties` writes — attributes,
+//! comments, `Graph(`, then `sources`, `entities` and `relations` lists of
+//! records — and knows RON's strings, raw strings and nested comments well enough
+//! to find where a record ends. Anything else (a syntax error, a char literal, an
+//! extension other than `implicit_some`) is [`Scan::Bail`]: the caller then reads
+//! the file the slow way, which reports the exact problem.
+
+/// Why scanning stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scan {
+    /// The buffer ends inside a token or record: give more bytes.
+    More,
+    /// Not a file this scanner reads; use the full parser.
+    Bail,
+}
+
+/// Which list a record belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Section {
+    Sources,
+    Entities,
+    Relations,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before `Graph(`.
+    Start,
+    /// Inside `Graph(`, between fields.
+    Fields,
+    /// Inside a list, before a record or `]`.
+    List(Section),
+    /// After a record, before `,` or `]`.
+    AfterRecord(Section),
+    /// After the closing `)`.
+    Done,
+}
+
+/// A resumable scanner: feed it the file's bytes from the start, in any blocks.
+#[derive(Debug)]
+pub(crate) struct Scanner {
+    state: State,
+    seen: [bool; 3],
+}
+
+/// What one call of [`Scanner::scan`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Item {
+    /// A record at this byte range of the buffer.
+    Record(Section, std::ops::Range<usize>),
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Scanner {
+            state: State::Start,
+            seen: [false; 3],
+        }
+    }
+}
+
+impl Scanner {
+    /// Whether the whole file was seen, up to its closing parenthesis.
+    pub fn done(&self) -> bool {
+        self.state == State::Done
+    }
+
+    /// Scans `buf` (the file's bytes from where the previous call stopped) and
+    /// calls `found` for each record. Returns how many bytes were consumed; the
+    /// rest must be given again, followed by more, on the next call. `eof` says
+    /// that no more bytes will come.
+    pub fn scan(
+        &mut self,
+        buf: &[u8],
+        eof: bool,
+        mut found: impl FnMut(Item),
+    ) -> Result<usize, Scan> {
+        let mut at = 0;
+        loop {
+            match self.step(buf, at, eof, &mut found) {
+                Ok(next) if next == at => return Ok(at),
+                Ok(next) => at = next,
+                Err(Scan::More) if eof => return Err(Scan::Bail),
+                Err(Scan::More) => return Ok(at),
+                Err(Scan::Bail) => return Err(Scan::Bail),
+            }
+        }
+    }
+
+    /// One step from `at`: returns where the next step starts (`at` itself when
+    /// there is nothing left to do in this buffer).
+    fn step(
+        &mut self,
+        buf: &[u8],
+        at: usize,
+        eof: bool,
+        found: &mut impl FnMut(Item),
+    ) -> Result<usize, Scan> {
+        let i = skip_blank(buf, at, eof)?;
+        match self.state {
+            State::Start => {
+                let mut i = i;
+                if buf[i..].starts_with("\u{feff}".as_bytes()) {
+                    i = skip_blank(buf, i + 3, eof)?;
+                }
+                if buf.get(i) == Some(&b'#') {
+                    return attribute(buf, i);
+                }
+                let (ident_end, ident) = ident(buf, i)?;
+                if !(ident.is_empty() || ident == b"Graph") {
+                    return Err(Scan::Bail);
+                }
+                let j = skip_blank(buf, ident_end, eof)?;
+                expect(buf, j, b'(')?;
+                self.state = State::Fields;
+                Ok(j + 1)
+            }
+            State::Fields => {
+                if *byte(buf, i)? == b')' {
+                    self.state = State::Done;
+                    return Ok(i + 1);
+                }
+                let (end, name) = ident(buf, i)?;
+                let section = match name {
+                    b"sources" => Section::Sources,
+                    b"entities" => Section::Entities,
+                    b"relations" => Section::Relations,
+                    _ => return Err(Scan::Bail),
+                };
+                let seen = &mut self.seen[section as usize];
+                if *seen {
+                    return Err(Scan::Bail);
+                }
+                let j = skip_blank(buf, end, eof)?;
+                expect(buf, j, b':')?;
+                let j = skip_blank(buf, j + 1, eof)?;
+                expect(buf, j, b'[')?;
+                *seen = true;
+                self.state = State::List(section);
+                Ok(j + 1)
+            }
+            State::List(section) => {
+                if *byte(buf, i)? == b']' {
+                    return self.end_list(buf, i + 1, eof);
+                }
+                let end = record_end(buf, i)?;
+                found(Item::Record(section, i..end));
+                self.state = State::AfterRecord(section);
+                Ok(end)
+            }
+            State::AfterRecord(section) => match *byte(buf, i)? {
+                b',' => {
+                    self.state = State::List(section);
+                    Ok(i + 1)
+                }
+                b']' => self.end_list(buf, i + 1, eof),
+                _ => Err(Scan::Bail),
+            },
+            State::Done => {
+                if i < buf.len() {
+                    return Err(Scan::Bail);
+                }
+                Ok(i)
+            }
+        }
+    }
+
+    /// After a list's `]`: an optional `,`, then back to the fields.
+    fn end_list(&mut self, buf: &[u8], at: usize, eof: bool) -> Result<usize, Scan> {
+        let j = skip_blank(buf, at, eof)?;
+        let next = match byte(buf, j)? {
+            b',' => j + 1,
+            _ => j,
+        };
+        self.state = State::Fields;
+        Ok(next)
+    }
+}
+
+fn byte(buf: &[u8], i: usize) -> Result<&u8, Scan> {
+    buf.get(i).ok_or(Scan::More)
+}
+
+fn expect(buf: &[u8], i: usize, b: u8) -> Result<(), Scan> {
+    if *byte(buf, i)? == b {
+        Ok(())
+    } else {
+        Err(Scan::Bail)
+    }
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The identifier at `i` (possibly empty) and where it ends.
+fn ident(buf: &[u8], i: usize) -> Result<(usize, &[u8]), Scan> {
+    let mut j = i;
+    while j < buf.len() && is_ident(buf[j]) {
+        j += 1;
+    }
+    if j == buf.len() {
+        return Err(Scan::More);
+    }
+    Ok((j, &buf[i..j]))
+}
+
+/// `#![enable(implicit_some)]` is the only attribute read here.
+fn attribute(buf: &[u8], i: usize) -> Result<usize, Scan> {
+    let close = buf[i..].iter().position(|&b| b == b']').ok_or(Scan::More)?;
+    let text: Vec<u8> = buf[i..=i + close]
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if text == b"#![enable(implicit_some)]" {
+        Ok(i + close + 1)
+    } else {
+        Err(Scan::Bail)
+    }
+}
+
+/// Skips whitespace and comments from `i`.
+fn skip_blank(buf: &[u8], mut i: usize, eof: bool) -> Result<usize, Scan> {
+    loop {
+        while i < buf.len() && buf[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i + 1 >= buf.len() {
+            // A lone `/` at the very end cannot start a comment any more.
+            if i < buf.len() && buf[i] == b'/' && !eof {
+                return Err(Scan::More);
+            }
+            return Ok(i);
+        }
+        match (buf[i], buf[i + 1]) {
+            (b'/', b'/') => match buf[i..].iter().position(|&b| b == b'\n') {
+                Some(n) => i += n + 1,
+                None if eof => return Ok(buf.len()),
+                None => return Err(Scan::More),
+            },
+            (b'/', b'*') => i = block_comment_end(buf, i)?,
+            _ => return Ok(i),
+        }
+    }
+}
+
+/// The end of the (nested) block comment starting at `i`.
+fn block_comment_end(buf: &[u8], mut i: usize) -> Result<usize, Scan> {
+    let mut depth = 0usize;
+    while i + 1 < buf.len() {
+        match (buf[i], buf[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return Ok(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Err(Scan::More)
+}
+
+/// The end of the string starting at `i` (on its `"`).
+fn string_end(buf: &[u8], mut i: usize) -> Result<usize, Scan> {
+    i += 1;
+    while i < buf.len() {
+        match buf[i] {
+            b'\\' => i += 2,
+            b'"' => return Ok(i + 1),
+            _ => i += 1,
+        }
+    }
+    Err(Scan::More)
+}
+
+/// The end of the raw string whose `r` is at `i`, or `None` if it is not one.
+fn raw_string_end(buf: &[u8], i: usize) -> Result<Option<usize>, Scan> {
+    let mut j = i + 1;
+    while j < buf.len() && buf[j] == b'#' {
+        j += 1;
+    }
+    if j == buf.len() {
+        return Err(Scan::More);
+    }
+    if buf[j] != b'"' {
+        return Ok(None);
+    }
+    let hashes = j - i - 1;
+    j += 1;
+    while j < buf.len() {
+        if buf[j] == b'"' {
+            let tail = &buf[j + 1..];
+            if tail.len() < hashes {
+                return Err(Scan::More);
+            }
+            if tail[..hashes].iter().all(|&b| b == b'#') {
+                return Ok(Some(j + 1 + hashes));
+            }
+        }
+        j += 1;
+    }
+    Err(Scan::More)
+}
+
+/// The end of the record (`Name(...)` or `(...)`) starting at `i`.
+fn record_end(buf: &[u8], i: usize) -> Result<usize, Scan> {
+    let (mut j, _) = ident(buf, i)?;
+    if *byte(buf, j)? != b'(' {
+        return Err(Scan::Bail);
+    }
+    let mut depth = 0usize;
+    while j < buf.len() {
+        let b = buf[j];
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                j += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.checked_sub(1).ok_or(Scan::Bail)?;
+                j += 1;
+                if depth == 0 {
+                    return if b == b')' { Ok(j) } else { Err(Scan::Bail) };
+                }
+            }
+            b'"' => j = string_end(buf, j)?,
+            b'\'' => return Err(Scan::Bail),
+            b'/' if buf.get(j + 1) == Some(&b'/') => {
+                j += buf[j..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .ok_or(Scan::More)?;
+            }
+            b'/' if buf.get(j + 1) == Some(&b'*') => j = block_comment_end(buf, j)?,
+            b'/' if j + 1 == buf.len() => return Err(Scan::More),
+            b'r' if j == 0 || !is_ident(buf[j - 1]) || buf[j - 1] == b'b' => {
+                match raw_string_end(buf, j)? {
+                    Some(end) => j = end,
+                    None => j += 1,
+                }
+            }
+            _ => j += 1,
+        }
+    }
+    Err(Scan::More)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of `text` fed in blocks of `block` bytes, as strings.
+    fn records(text: &str, block: usize) -> Result<Vec<(Section, String)>, Scan> {
+        let bytes = text.as_bytes();
+        let mut s = Scanner::default();
+        let mut out = Vec::new();
+        let mut buf: Vec<u8> = Vec::new();
+        let mut fed = 0;
+        loop {
+            let end = (fed + block).min(bytes.len());
+            buf.extend_from_slice(&bytes[fed..end]);
+            fed = end;
+            let eof = fed == bytes.len();
+            let used = s.scan(&buf, eof, |Item::Record(sec, r)| {
+                out.push((sec, String::from_utf8(buf[r].to_vec()).unwrap()))
+            })?;
+            buf.drain(..used);
+            if eof {
+                break;
+            }
+        }
+        if !s.done() {
+            return Err(Scan::Bail);
+        }
+        Ok(out)
+    }
+
+    const FILE: &str = r##"#![enable(implicit_some)]
+// a comment ( [ "
+/* nested /* ) */ ] */
+Graph(
+    sources: [
+        Source(id: "s1", outlet: "A \"quoted\" ) outlet", title: r#"raw "(" title"#, file: "f"),
+    ],
+    entities: [
+        Entity(id: "a", kind: other("x"), name: "Ąžuolas ]", aliases: ["a)", "b["]), // tail ) comment
+        Entity(id: "b", kind: person, name: "B", attrs: [("k", "v")])
+    ],
+    relations: [Relation(from: "a", to: "b", kind: met, sources: ["s1"], amount: (value: 1.0, currency: "EUR"))],
+)
+"##;
+
+    #[test]
+    fn finds_every_record_whatever_the_block_size() {
+        let whole = records(FILE, FILE.len()).unwrap();
+        assert_eq!(whole.len(), 4);
+        assert_eq!(whole[0].0, Section::Sources);
+        assert!(whole[0].1.ends_with(r##"title"#, file: "f")"##));
+        assert_eq!(whole[2].0, Section::Entities);
+        assert!(whole[2].1.starts_with("Entity(id: \"b\""));
+        assert_eq!(whole[3].0, Section::Relations);
+        for block in [1, 2, 3, 7, 64] {
+            assert_eq!(records(FILE, block).unwrap(), whole, "block {block}");
+        }
+    }
+
+    #[test]
+    fn bails_on_what_it_does_not_read() {
+        for bad in [
+            "",
+            "Graph(",
+            "Graph(sources: [], sources: [])",
+            "Graph(people: [])",
+            "#![enable(unwrap_newtypes)] Graph()",
+            "Graph(entities: [Entity(id: 'a')])",
+            "Graph(entities: [Entity(id: \"a\"]])",
+            "Graph(entities: [Entity(id: \"a\") Entity()])",
+            "Graph() trailing",
+            "Map(entities: [])",
+        ] {
+            assert_eq!(records(bad, 4), Err(Scan::Bail), "{bad:?}");
+        }
+        assert_eq!(records("Graph()", 3), Ok(vec![]));
+        assert_eq!(records("(entities: [],)", 3), Ok(vec![]));
+    }
+}

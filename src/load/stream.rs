@@ -1,0 +1,363 @@
+//! The fast way to load graph files: read in blocks, split into records by
+//! [`scan`](super::scan), parse the records on every core, and add them to the
+//! graph in file order as they come. The file is never held whole, and no
+//! intermediate list of records is kept.
+//!
+//! This path only answers "here is the graph" or "use the slow path": problems
+//! are not located here. When anything is wrong (a syntax error, a bad value, a
+//! reference to an entity defined later, a folder whose files cite each other
+//! forward), [`load_files`] returns `None` and the caller reloads the slow way,
+//! which names every problem with its file, line and column.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde::de::DeserializeOwned;
+
+use super::scan::{Item, Scanner, Section};
+use super::{
+    FirstSeen, LastFrom, Locator, Problem, add_entity, add_relation, add_source, ron_options,
+};
+use crate::graph::Graph;
+use crate::model::{EntityRecord, RelationRecord, SourceRecord};
+
+/// Bytes read from the file at a time.
+const BLOCK: usize = 1 << 20;
+/// Bytes of records handed to a parser at a time.
+const BATCH: usize = 256 << 10;
+
+/// Records of one section, cut from the file, not parsed yet.
+struct Batch {
+    seq: u64,
+    section: Section,
+    text: Vec<u8>,
+    /// Record `i` is `text[ends[i - 1]..ends[i]]`.
+    ends: Vec<usize>,
+}
+
+enum Records {
+    Sources(Vec<SourceRecord>),
+    Entities(Vec<EntityRecord>),
+    Relations(Vec<RelationRecord>),
+}
+
+/// A parsed batch; `None` when a record did not parse.
+struct Parsed {
+    seq: u64,
+    records: Option<Records>,
+}
+
+/// How far a load has come, in bytes of the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Busy time of each stage, in nanoseconds, summed over threads; printed to
+/// stderr when `TIES_LOAD_STATS` is set (see BENCHMARKS.md).
+#[derive(Debug, Default)]
+struct Stats {
+    read_split: AtomicU64,
+    parse: AtomicU64,
+    build: AtomicU64,
+}
+
+impl Stats {
+    fn add(counter: &AtomicU64, since: Instant) {
+        counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    fn print(&self, wall: std::time::Duration) {
+        let ms = |c: &AtomicU64| c.load(Ordering::Relaxed) as f64 / 1e6;
+        eprintln!(
+            "ties: load stages (busy ms, all threads): read+split {:.0}, parse {:.0}, build {:.0}; wall {:.0} ms",
+            ms(&self.read_split),
+            ms(&self.parse),
+            ms(&self.build),
+            wall.as_secs_f64() * 1e3
+        );
+    }
+}
+
+/// Loads `files` in order into one graph, or `None` when the slow path must
+/// tell what is wrong. `progress` is called from this thread after each batch.
+pub(crate) fn load_files(files: &[PathBuf], progress: &mut dyn FnMut(Progress)) -> Option<Graph> {
+    let started = Instant::now();
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .collect();
+    let total = sizes.iter().sum();
+    // About 500 bytes of RON per entity with its share of relations: a first
+    // guess that spares most of the growing.
+    let guess = (total / 500) as usize;
+    let mut build = Build {
+        graph: Graph::with_capacity(guess, guess * 3),
+        problems: Vec::new(),
+        relations: 0,
+        last_from: LastFrom::default(),
+    };
+    let stats = Stats::default();
+    let mut before = 0;
+    for (f, size) in files.iter().zip(&sizes) {
+        let file = File::open(f).ok()?;
+        let ok = load_file(file, &mut build, &stats, &mut |done| {
+            progress(Progress {
+                done: before + done,
+                total,
+            })
+        });
+        if !ok || !build.problems.is_empty() {
+            return None;
+        }
+        before += size;
+    }
+    build.graph.shrink_to_fit();
+    if std::env::var_os("TIES_LOAD_STATS").is_some() {
+        stats.print(started.elapsed());
+    }
+    Some(build.graph)
+}
+
+/// Adds records to the graph with the slow path's checks, without locating
+/// problems (any problem sends the caller down the slow path).
+struct Build {
+    graph: Graph,
+    problems: Vec<Problem>,
+    /// Relations of the current file so far.
+    relations: usize,
+    last_from: LastFrom,
+}
+
+impl Build {
+    fn add(&mut self, records: Records) {
+        let loc = Locator::new("", "");
+        let first_seen = FirstSeen { parsed: &[] };
+        let g = &mut self.graph;
+        let p = &mut self.problems;
+        match records {
+            Records::Sources(v) => {
+                for s in &v {
+                    add_source(g, s, loc.nowhere(), &loc, &first_seen, p);
+                }
+            }
+            Records::Entities(v) => {
+                for e in &v {
+                    add_entity(g, e, loc.nowhere(), &loc, &first_seen, p);
+                }
+            }
+            Records::Relations(v) => {
+                for r in &v {
+                    let here = loc.nowhere();
+                    add_relation(g, r, self.relations, here, &loc, &mut self.last_from, p);
+                    self.relations += 1;
+                }
+            }
+        }
+    }
+}
+
+/// One file through the pipeline: this thread builds, one thread reads and
+/// splits, the others parse. `false` when the file must be read the slow way.
+fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn FnMut(u64)) -> bool {
+    let parsers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let stop = AtomicBool::new(false);
+    let read = AtomicU64::new(0);
+    build.relations = 0;
+    std::thread::scope(|scope| {
+        let (work_tx, work_rx) = sync_channel::<Batch>(parsers * 2);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (done_tx, done_rx) = sync_channel::<Parsed>(parsers * 2);
+        let (stop, read) = (&stop, &read);
+        let Ok(reader) = std::thread::Builder::new()
+            .name("ties-read".into())
+            .spawn_scoped(scope, move || read_file(file, work_tx, stop, read, stats))
+        else {
+            return false;
+        };
+        for _ in 0..parsers {
+            let rx = Arc::clone(&work_rx);
+            let tx = done_tx.clone();
+            let spawned = std::thread::Builder::new()
+                .name("ties-parse".into())
+                .spawn_scoped(scope, move || parse_batches(&rx, &tx, stop, stats));
+            if spawned.is_err() {
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
+        }
+        drop(done_tx);
+        let built = build_in_order(&done_rx, build, stop, read, stats, progress);
+        // Unblock the other threads if this one stopped early.
+        stop.store(!built, Ordering::Relaxed);
+        drop(done_rx);
+        let read_ok = reader.join().unwrap_or(false);
+        built && read_ok
+    })
+}
+
+/// Takes parsed batches as they come and adds them in file order.
+fn build_in_order(
+    done_rx: &Receiver<Parsed>,
+    build: &mut Build,
+    stop: &AtomicBool,
+    read: &AtomicU64,
+    stats: &Stats,
+    progress: &mut dyn FnMut(u64),
+) -> bool {
+    let mut waiting: BTreeMap<u64, Option<Records>> = BTreeMap::new();
+    let mut next = 0;
+    for parsed in done_rx {
+        waiting.insert(parsed.seq, parsed.records);
+        while let Some(records) = waiting.remove(&next) {
+            let Some(records) = records else {
+                return false;
+            };
+            let t = Instant::now();
+            build.add(records);
+            Stats::add(&stats.build, t);
+            if !build.problems.is_empty() || stop.load(Ordering::Relaxed) {
+                return false;
+            }
+            next += 1;
+        }
+        progress(read.load(Ordering::Relaxed));
+    }
+    waiting.is_empty()
+}
+
+/// Reads the file in blocks and hands out its records in batches. `false` if the
+/// file is not one the scanner reads (or cannot be read).
+fn read_file(
+    mut file: File,
+    tx: SyncSender<Batch>,
+    stop: &AtomicBool,
+    read: &AtomicU64,
+    stats: &Stats,
+) -> bool {
+    let mut scanner = Scanner::default();
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * BLOCK);
+    let mut seq = 0;
+    let mut batch: Option<Batch> = None;
+    let sent_ok = Cell::new(true);
+    let send = |b: Batch| sent_ok.set(sent_ok.get() && tx.send(b).is_ok());
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        let t = Instant::now();
+        let len = buf.len();
+        buf.resize(len + BLOCK, 0);
+        let n = match file.read(&mut buf[len..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+            Err(_) => return false,
+        };
+        buf.truncate(len + n);
+        read.fetch_add(n as u64, Ordering::Relaxed);
+        let eof = n == 0;
+        let mut full = Vec::new();
+        let scanned = scanner.scan(&buf, eof, |Item::Record(section, range)| {
+            let mut b = match batch.take() {
+                Some(b) if b.section == section => b,
+                other => {
+                    full.extend(other);
+                    seq += 1;
+                    Batch {
+                        seq: seq - 1,
+                        section,
+                        text: Vec::with_capacity(BATCH + 4096),
+                        ends: Vec::new(),
+                    }
+                }
+            };
+            b.text.extend_from_slice(&buf[range]);
+            b.ends.push(b.text.len());
+            if b.text.len() >= BATCH {
+                full.push(b);
+            } else {
+                batch = Some(b);
+            }
+        });
+        let Ok(used) = scanned else {
+            return false;
+        };
+        // The file must be UTF-8 throughout, comments between records included.
+        if std::str::from_utf8(&buf[..used]).is_err() {
+            return false;
+        }
+        buf.drain(..used);
+        Stats::add(&stats.read_split, t);
+        // Sent outside the timed part: waiting for a parser is not work.
+        full.into_iter().for_each(send);
+        if !sent_ok.get() {
+            return false;
+        }
+        if eof {
+            break;
+        }
+    }
+    if let Some(b) = batch.take() {
+        send(b);
+    }
+    sent_ok.get() && scanner.done() && buf.iter().all(u8::is_ascii_whitespace)
+}
+
+/// Parses batches until there are none left (or a record does not parse).
+fn parse_batches(
+    rx: &Mutex<Receiver<Batch>>,
+    tx: &SyncSender<Parsed>,
+    stop: &AtomicBool,
+    stats: &Stats,
+) {
+    loop {
+        let next = match rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(batch) = next else {
+            return;
+        };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let t = Instant::now();
+        let records = std::str::from_utf8(&batch.text).ok().and_then(|text| {
+            Some(match batch.section {
+                Section::Sources => Records::Sources(parse_all(text, &batch.ends)?),
+                Section::Entities => Records::Entities(parse_all(text, &batch.ends)?),
+                Section::Relations => Records::Relations(parse_all(text, &batch.ends)?),
+            })
+        });
+        Stats::add(&stats.parse, t);
+        let failed = records.is_none();
+        let sent = tx.send(Parsed {
+            seq: batch.seq,
+            records,
+        });
+        if sent.is_err() || failed {
+            return;
+        }
+    }
+}
+
+fn parse_all<T: DeserializeOwned>(text: &str, ends: &[usize]) -> Option<Vec<T>> {
+    let options = ron_options();
+    let mut start = 0;
+    let mut out = Vec::with_capacity(ends.len());
+    for &end in ends {
+        out.push(options.from_str::<T>(&text[start..end]).ok()?);
+        start = end;
+    }
+    Some(out)
+}
