@@ -62,6 +62,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub view: Option<PathBuf>,
 
+    /// Do not read or save a snapshot of large graphs (snapshots live in the user
+    /// cache folder, e.g. ~/.cache/ties/snapshots, or in $TIES_CACHE_DIR)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -300,15 +305,31 @@ pub fn main() -> ExitCode {
 /// Loads the graph named by `--data` (FtM streams told by their extension), or
 /// the built-in one.
 pub fn load_graph(data: Option<&std::path::Path>) -> Result<Graph, LoadError> {
-    load_graph_as(data, None).map(|(g, _)| g)
+    load_graph_as(data, None, false).map(|d| d.graph)
+}
+
+/// A loaded graph, with what came with it.
+pub struct Data {
+    pub graph: Graph,
+    /// The search index, when a snapshot held one or one was built to save it.
+    pub index: Option<std::sync::Arc<SearchIndex>>,
+    /// What an FtM load read.
+    pub summary: Option<FtmSummary>,
 }
 
 /// Loads the graph named by `--data` in `format` (guessed from the extension when
-/// `None`), or the built-in one. An FtM load also returns what it read.
+/// `None`), or the built-in one. `cache` lets a large RON graph be read from and
+/// saved to a snapshot ([`crate::open`]).
 pub fn load_graph_as(
     data: Option<&std::path::Path>,
     format: Option<InputFormat>,
-) -> Result<(Graph, Option<FtmSummary>), LoadError> {
+    cache: bool,
+) -> Result<Data, LoadError> {
+    let plain = |graph| Data {
+        graph,
+        index: None,
+        summary: None,
+    };
     let Some(p) = data else {
         if format == Some(InputFormat::Ftm) {
             return Err(LoadError::single(
@@ -316,7 +337,7 @@ pub fn load_graph_as(
                 load::ProblemKind::Io("needs --data FILE".into()),
             ));
         }
-        return Ok((load::load_builtin()?, None));
+        return Ok(plain(load::load_builtin()?));
     };
     let format = format.unwrap_or(if crate::ftm::is_ftm_path(p) {
         InputFormat::Ftm
@@ -324,10 +345,20 @@ pub fn load_graph_as(
         InputFormat::Ron
     });
     match format {
-        InputFormat::Ron => Ok((load::load_path(p)?, None)),
+        InputFormat::Ron => {
+            let opened = crate::open::open_ron(p, cache)?;
+            Ok(Data {
+                graph: opened.graph,
+                index: opened.index,
+                summary: None,
+            })
+        }
         InputFormat::Ftm => {
-            let (g, summary) = crate::ftm::load_ftm(p)?;
-            Ok((g, Some(summary)))
+            let (graph, summary) = crate::ftm::load_ftm(p)?;
+            Ok(Data {
+                summary: Some(summary),
+                ..plain(graph)
+            })
         }
     }
 }
@@ -336,7 +367,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     if let Some(Command::Gen(args)) = &cli.command {
         return gen_cmd(args);
     }
-    let (graph, summary) = load_graph_as(cli.data.as_deref(), cli.input_format)?;
+    let Data {
+        graph,
+        index,
+        summary,
+    } = load_graph_as(cli.data.as_deref(), cli.input_format, !cli.no_cache)?;
     if let (Some(summary), Some(_)) = (&summary, &cli.command) {
         eprint!("ties: {summary}");
     }
@@ -344,6 +379,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
         None => explore(
             graph,
+            index,
             spec()?,
             cli.focus.as_deref(),
             cli.keymap.as_deref(),
@@ -356,13 +392,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Timeline(args)) => timeline_cmd(&graph, spec()?.as_ref(), args),
         Some(Command::Show(args)) => show_cmd(&graph, spec()?.as_ref(), args),
         Some(Command::Money(args)) => money_cmd(&graph, spec()?.as_ref(), args),
-        Some(Command::Search(args)) => search_cmd(&graph, args),
+        Some(Command::Search(args)) => search_cmd(&graph, index, args),
         Some(Command::Gen(args)) => gen_cmd(args),
     }
 }
 
 fn explore(
     graph: Graph,
+    index: Option<std::sync::Arc<SearchIndex>>,
     spec: Option<ViewSpec>,
     focus: Option<&str>,
     keymap: Option<&std::path::Path>,
@@ -398,7 +435,7 @@ fn explore(
         Some(spec) => (spec.focus_node(&graph)?, spec.filter(&graph)?),
         None => (None, crate::view::Filter::default()),
     };
-    let resolver = Resolver::new(&graph);
+    let resolver = Resolver::with_index(&graph, index);
     let focus = match focus {
         Some(q) => Some(resolver.resolve(q)?),
         None => spec_focus,
@@ -499,6 +536,14 @@ impl<'g> Resolver<'g> {
         }
     }
 
+    /// A resolver with an index already built (from a snapshot, say).
+    pub fn with_index(graph: &'g Graph, index: Option<std::sync::Arc<SearchIndex>>) -> Self {
+        Resolver {
+            graph,
+            index: index.map(std::cell::OnceCell::from).unwrap_or_default(),
+        }
+    }
+
     /// The index, built on first use.
     pub fn index(&self) -> &std::sync::Arc<SearchIndex> {
         self.index
@@ -579,9 +624,13 @@ fn tier_label(h: &Hit) -> &'static str {
     }
 }
 
-fn search_cmd(graph: &Graph, args: &SearchArgs) -> Result<(), CliError> {
+fn search_cmd(
+    graph: &Graph,
+    index: Option<std::sync::Arc<SearchIndex>>,
+    args: &SearchArgs,
+) -> Result<(), CliError> {
     let query = args.query.join(" ");
-    let index = SearchIndex::build(graph);
+    let index = index.unwrap_or_else(|| std::sync::Arc::new(SearchIndex::build(graph)));
     let hits = index.search(graph, &query, args.limit, &|_| true);
     if hits.is_empty() && args.limit > 0 {
         return Err(no_match(&query));

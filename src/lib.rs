@@ -9,6 +9,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod money;
+pub mod open;
 pub mod path;
 pub mod report;
 pub mod search;

@@ -37,7 +37,8 @@ pub type EdgeIx = EdgeIndex<u32>;
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Index of a source in [`Graph::sources`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Pod, Zeroable)]
+#[repr(transparent)]
 pub struct SourceId(pub u32);
 
 /// A list of sources: where it starts in the graph's pool of source lists.

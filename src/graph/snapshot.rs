@@ -1,1 +1,431 @@
-//! Binary snapshots of a loaded graph.
+//! Binary snapshots of a loaded graph and its search index, so that a second
+//! start on unchanged data does not parse RON again.
+//!
+//! A snapshot is named by a [`Key`]: a 128-bit hash (xxh3) of the data's bytes
+//! (and, for a folder, its files' names), of this format's version and of the
+//! version of `ties`. A change of one byte in the data gives another key, so a
+//! stale snapshot is simply never looked up. The file itself ends with a hash of
+//! everything before it; a snapshot whose hash does not match, or that fails any
+//! check while it is read, is refused ([`SnapshotError`]) and the data is read
+//! again.
+//!
+//! Tables are written as their raw bytes (they are plain integers), in the
+//! machine's byte order; a snapshot is a cache for this machine, not an
+//! exchange format.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use bytemuck::{Pod, Zeroable};
+use xxhash_rust::xxh3::{Xxh3, Xxh3Builder};
+
+use super::{
+    Arena, AttrRow, EntityRow, Graph, IdIndex, RelationExtra, RelationRow, Source, SourceId, Text,
+};
+use crate::model::{Amount, Currency, PartialDate};
+use crate::search::SearchIndex;
+
+/// Bumped whenever the layout of a snapshot changes.
+const FORMAT: u32 = 1;
+const MAGIC: &[u8; 8] = b"TIESSNAP";
+/// Written in the machine's byte order, to refuse a snapshot from another.
+const BYTE_ORDER: u32 = 0x0102_0304;
+
+/// Why a snapshot was not used.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("cannot read it: {0}")]
+    Io(#[from] io::Error),
+    #[error("it is not a ties snapshot")]
+    NotSnapshot,
+    #[error("it was written by another version of ties or on another kind of machine")]
+    Version,
+    #[error("it was made from other data")]
+    OtherData,
+    #[error("it is corrupt ({0})")]
+    Corrupt(&'static str),
+}
+
+/// What a snapshot is made from: a hash of the data and of the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key(pub u128);
+
+impl Key {
+    /// The key of the graph files `files` (as [`crate::load::graph_files`]
+    /// lists them), read through once.
+    pub fn of_files(files: &[PathBuf]) -> io::Result<Key> {
+        let mut h = Xxh3::new();
+        h.update(MAGIC);
+        h.update(&FORMAT.to_le_bytes());
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        let mut buf = vec![0u8; 1 << 20];
+        for f in files {
+            let name = f
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            h.update(&(name.len() as u64).to_le_bytes());
+            h.update(name.as_bytes());
+            let mut file = File::open(f)?;
+            let mut len = 0u64;
+            loop {
+                let n = match file.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                h.update(&buf[..n]);
+                len += n as u64;
+            }
+            h.update(&len.to_le_bytes());
+        }
+        Ok(Key(h.digest128()))
+    }
+
+    /// The snapshot's file name.
+    pub fn file_name(&self) -> String {
+        format!("{:032x}.snap", self.0)
+    }
+}
+
+/// Where snapshots are kept: `$TIES_CACHE_DIR`, else the user's cache folder
+/// (`~/.cache/ties/snapshots` on Linux).
+pub fn cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("TIES_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "ties").map(|d| d.cache_dir().join("snapshots"))
+}
+
+/// How many snapshots a cache folder keeps (the newest).
+pub const KEEP: usize = 4;
+
+/// Writes the snapshot of `graph` and `index` as `dir/<key>.snap` (through a
+/// temporary file, so a reader never sees half a snapshot), then removes all
+/// but the [`KEEP`] newest snapshots of `dir`. Returns the snapshot's path.
+pub fn write(dir: &Path, key: Key, graph: &Graph, index: &SearchIndex) -> io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(key.file_name());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ties-snapshot-")
+        .tempfile_in(dir)?;
+    {
+        let mut out = Out {
+            w: BufWriter::with_capacity(1 << 20, tmp.as_file_mut()),
+            hash: Xxh3Builder::new().build(),
+        };
+        out.bytes(MAGIC)?;
+        out.u32(FORMAT)?;
+        out.u32(BYTE_ORDER)?;
+        out.bytes(&key.0.to_le_bytes())?;
+        write_graph(&mut out, graph)?;
+        index.write_snapshot(&mut out)?;
+        let digest = out.hash.digest();
+        out.w.write_all(&digest.to_le_bytes())?;
+        out.w.flush()?;
+    }
+    tmp.persist(&path).map_err(|e| e.error)?;
+    prune(dir);
+    Ok(path)
+}
+
+/// Reads the snapshot at `path`, which must have been made for `key`.
+pub fn read(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
+    let file = File::open(path)?;
+    let len = file.metadata()?.len();
+    if len < 8 + 4 + 4 + 16 + 8 {
+        return Err(SnapshotError::NotSnapshot);
+    }
+    let mut r = In {
+        r: BufReader::with_capacity(1 << 20, file),
+        hash: Xxh3Builder::new().build(),
+        left: len - 8,
+    };
+    let mut magic = [0u8; 8];
+    r.bytes(&mut magic)?;
+    if &magic != MAGIC {
+        return Err(SnapshotError::NotSnapshot);
+    }
+    if r.u32()? != FORMAT || r.u32()? != BYTE_ORDER {
+        return Err(SnapshotError::Version);
+    }
+    let mut k = [0u8; 16];
+    r.bytes(&mut k)?;
+    if u128::from_le_bytes(k) != key.0 {
+        return Err(SnapshotError::OtherData);
+    }
+    let graph = read_graph(&mut r)?;
+    let index = SearchIndex::read_snapshot(&mut r, graph.node_count())?;
+    if r.left != 0 {
+        return Err(SnapshotError::Corrupt("bytes left over"));
+    }
+    let mut digest = [0u8; 8];
+    r.r.read_exact(&mut digest)?;
+    if u64::from_le_bytes(digest) != r.hash.digest() {
+        return Err(SnapshotError::Corrupt("its checksum does not match"));
+    }
+    Ok((graph, index))
+}
+
+/// Removes all but the newest [`KEEP`] snapshots of `dir`; errors are ignored
+/// (another process may be pruning too).
+fn prune(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut snaps: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "snap"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    snaps.sort_by_key(|s| std::cmp::Reverse(s.0));
+    for (_, p) in snaps.into_iter().skip(KEEP) {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Writes values and hashes them.
+pub(crate) struct Out<W: Write> {
+    w: W,
+    hash: Xxh3,
+}
+
+impl<W: Write> Out<W> {
+    fn bytes(&mut self, b: &[u8]) -> io::Result<()> {
+        self.hash.update(b);
+        self.w.write_all(b)
+    }
+
+    fn u32(&mut self, v: u32) -> io::Result<()> {
+        self.bytes(&v.to_le_bytes())
+    }
+
+    pub(crate) fn u64(&mut self, v: u64) -> io::Result<()> {
+        self.bytes(&v.to_le_bytes())
+    }
+
+    /// A table: its length, then its bytes.
+    pub(crate) fn pod<T: Pod>(&mut self, v: &[T]) -> io::Result<()> {
+        self.u64(v.len() as u64)?;
+        self.bytes(bytemuck::cast_slice(v))
+    }
+
+    fn str(&mut self, s: &str) -> io::Result<()> {
+        self.pod(s.as_bytes())
+    }
+}
+
+/// Reads values, hashes them, and never reads past the end.
+pub(crate) struct In<R: Read> {
+    r: R,
+    hash: Xxh3,
+    /// Bytes left before the final checksum.
+    left: u64,
+}
+
+impl<R: Read> In<R> {
+    fn bytes(&mut self, buf: &mut [u8]) -> Result<(), SnapshotError> {
+        if buf.len() as u64 > self.left {
+            return Err(SnapshotError::Corrupt("it is cut short"));
+        }
+        self.r.read_exact(buf)?;
+        self.hash.update(buf);
+        self.left -= buf.len() as u64;
+        Ok(())
+    }
+
+    fn u32(&mut self) -> Result<u32, SnapshotError> {
+        let mut b = [0u8; 4];
+        self.bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    pub(crate) fn u64(&mut self) -> Result<u64, SnapshotError> {
+        let mut b = [0u8; 8];
+        self.bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    /// A table written by [`Out::pod`].
+    pub(crate) fn pod<T: Pod>(&mut self) -> Result<Vec<T>, SnapshotError> {
+        let n = self.u64()?;
+        let size = std::mem::size_of::<T>() as u64;
+        if n.checked_mul(size).is_none_or(|b| b > self.left) {
+            return Err(SnapshotError::Corrupt("a table is longer than the file"));
+        }
+        let mut v = vec![T::zeroed(); n as usize];
+        self.bytes(bytemuck::cast_slice_mut(&mut v))?;
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String, SnapshotError> {
+        String::from_utf8(self.pod::<u8>()?)
+            .map_err(|_| SnapshotError::Corrupt("text is not UTF-8"))
+    }
+}
+
+/// An amount as stored: the value's bits, then currency (numeric code) and
+/// approximation flag.
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+#[repr(C)]
+struct AmountRow {
+    value: u64,
+    currency: u32,
+    approx: u32,
+}
+
+fn write_graph<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<()> {
+    out.pod(&g.entities)?;
+    out.str(&g.arena.text)?;
+    out.pod(&g.lists)?;
+    out.pod(&g.attrs)?;
+    out.pod(&g.extras)?;
+    let amounts: Vec<AmountRow> = g
+        .amounts
+        .iter()
+        .map(|a| AmountRow {
+            value: a.value.to_bits(),
+            currency: u32::from(a.currency.numeric()),
+            approx: u32::from(a.approx),
+        })
+        .collect();
+    out.pod(&amounts)?;
+    let ends: Vec<[u32; 2]> = g
+        .graph
+        .raw_edges()
+        .iter()
+        .map(|e| [e.source().index() as u32, e.target().index() as u32])
+        .collect();
+    out.pod(&ends)?;
+    let rows: Vec<RelationRow> = g.graph.raw_edges().iter().map(|e| e.weight).collect();
+    out.pod(&rows)?;
+    out.pod(&g.source_lists)?;
+    out.u64(g.sources.len() as u64)?;
+    for s in &g.sources {
+        out.str(&s.id)?;
+        out.str(&s.outlet)?;
+        out.str(&s.title)?;
+        out.str(&s.file)?;
+        out.u64(u64::from(PartialDate::option_bits(s.published)))?;
+        match &s.url {
+            Some(u) => {
+                out.u64(1)?;
+                out.str(u)?;
+            }
+            None => out.u64(0)?,
+        }
+    }
+    out.u64(g.symbols.strings.len() as u64)?;
+    for s in &g.symbols.strings {
+        out.str(s)?;
+    }
+    Ok(())
+}
+
+fn corrupt(what: &'static str) -> SnapshotError {
+    SnapshotError::Corrupt(what)
+}
+
+fn read_graph<R: Read>(r: &mut In<R>) -> Result<Graph, SnapshotError> {
+    let entities: Vec<EntityRow> = r.pod()?;
+    let arena = Arena { text: r.string()? };
+    let lists: Vec<Text> = r.pod()?;
+    let attrs: Vec<AttrRow> = r.pod()?;
+    let extras: Vec<RelationExtra> = r.pod()?;
+    let amounts = r
+        .pod::<AmountRow>()?
+        .into_iter()
+        .map(|a| {
+            let currency = u16::try_from(a.currency)
+                .ok()
+                .and_then(Currency::from_numeric)
+                .ok_or(corrupt("an unknown currency"))?;
+            Ok(Amount {
+                value: f64::from_bits(a.value),
+                currency,
+                approx: a.approx != 0,
+            })
+        })
+        .collect::<Result<Vec<Amount>, SnapshotError>>()?;
+    let ends: Vec<[u32; 2]> = r.pod()?;
+    let rows: Vec<RelationRow> = r.pod()?;
+    if ends.len() != rows.len() {
+        return Err(corrupt("relation tables of different lengths"));
+    }
+    let source_lists: Vec<SourceId> = r.pod()?;
+    let n_sources = r.u64()?;
+    let mut g = Graph::default();
+    for _ in 0..n_sources {
+        let id = r.string()?;
+        let outlet = r.string()?;
+        let title = r.string()?;
+        let file = r.string()?;
+        let published = PartialDate::from_bits(r.u64()? as u32);
+        let url = match r.u64()? {
+            0 => None,
+            _ => Some(r.string()?.into()),
+        };
+        let source = Source {
+            id: id.into(),
+            outlet: outlet.into(),
+            title: title.into(),
+            published,
+            file: file.into(),
+            url,
+        };
+        g.add_source(source).ok_or(corrupt("a source id twice"))?;
+    }
+    let n_symbols = r.u64()?;
+    for i in 0..n_symbols {
+        let s = r.string()?;
+        if g.intern(&s).0 as u64 != i {
+            return Err(corrupt("a symbol twice"));
+        }
+    }
+    let nodes = entities.len();
+    let mut graph = petgraph::graph::DiGraph::with_capacity(nodes, rows.len());
+    for _ in 0..nodes {
+        graph.add_node(());
+    }
+    for (&[a, b], row) in ends.iter().zip(rows) {
+        if a as usize >= nodes || b as usize >= nodes {
+            return Err(corrupt("a relation to a missing entity"));
+        }
+        graph.add_edge(
+            petgraph::graph::NodeIndex::new(a as usize),
+            petgraph::graph::NodeIndex::new(b as usize),
+            row,
+        );
+    }
+    g.graph = graph;
+    g.entities = entities;
+    g.arena = arena;
+    g.lists = lists;
+    g.attrs = attrs;
+    g.extras = extras;
+    g.amounts = amounts;
+    g.source_lists = source_lists;
+    g.ids = IdIndex::default();
+    let Graph {
+        ids,
+        entities,
+        arena,
+        ..
+    } = &mut g;
+    ids.reserve(entities.len(), entities, arena);
+    for n in 0..entities.len() {
+        let id = entities[n].id;
+        if arena
+            .text
+            .get(id.start as usize..(id.start as usize).saturating_add(id.len as usize))
+            .is_none()
+        {
+            return Err(corrupt("an id outside the text"));
+        }
+        ids.insert(n as u32, entities, arena)
+            .map_err(|_| corrupt("an entity id twice"))?;
+    }
+    Ok(g)
+}

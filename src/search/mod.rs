@@ -50,6 +50,7 @@ mod query;
 mod score;
 mod worker;
 
+use crate::graph::snapshot::{In, Out, SnapshotError};
 use crate::graph::{Graph, NodeIx};
 use engine::{Matches, WEAK_BIT, never};
 pub use fold::fold;
@@ -106,6 +107,12 @@ impl MatchedField {
 }
 
 const FIELD_INDEX: u32 = (1 << 30) - 1;
+
+/// A number no other index in this process has.
+fn next_index_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
 
 /// One ranked result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,10 +195,7 @@ impl SearchIndex {
             fields: Vec::with_capacity(nodes * 2),
             entity_first: Vec::with_capacity(nodes + 1),
             degrees: Vec::with_capacity(nodes),
-            id: {
-                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            },
+            id: next_index_id(),
         };
         ix.starts.push(0);
         for n in graph.node_indices() {
@@ -244,6 +248,62 @@ impl SearchIndex {
         self.starts.push(end);
         self.owners.push(node);
         self.fields.push(field.encode());
+    }
+
+    /// Writes the index into a snapshot (see [`crate::graph::snapshot`]).
+    pub(crate) fn write_snapshot<W: std::io::Write>(
+        &self,
+        out: &mut Out<W>,
+    ) -> std::io::Result<()> {
+        out.pod(&self.folded)?;
+        out.pod(&self.starts)?;
+        out.pod(&self.masks)?;
+        out.pod(&self.word_masks)?;
+        out.pod(&self.owners)?;
+        out.pod(&self.fields)?;
+        out.pod(&self.entity_first)?;
+        out.pod(&self.degrees)
+    }
+
+    /// Reads an index [`Self::write_snapshot`] wrote for a graph of `nodes`
+    /// entities, checking that every offset is in bounds.
+    pub(crate) fn read_snapshot<R: std::io::Read>(
+        r: &mut In<R>,
+        nodes: usize,
+    ) -> Result<Self, SnapshotError> {
+        let ix = SearchIndex {
+            folded: r.pod()?,
+            starts: r.pod()?,
+            masks: r.pod()?,
+            word_masks: r.pod()?,
+            owners: r.pod()?,
+            fields: r.pod()?,
+            entity_first: r.pod()?,
+            degrees: r.pod()?,
+            id: next_index_id(),
+        };
+        let texts = ix.owners.len();
+        let ascending = |v: &[u32], last: usize| {
+            v.first() == Some(&0)
+                && v.windows(2).all(|w| w[0] <= w[1])
+                && v.last().map(|&l| l as usize) == Some(last)
+        };
+        let ok = ix.starts.len() == texts + 1
+            && ascending(&ix.starts, ix.folded.len())
+            && ix.masks.len() == texts
+            && ix.word_masks.len() == texts
+            && ix.fields.len() == texts
+            && ix.degrees.len() == nodes
+            && ix.entity_first.len() == nodes + 1
+            && ascending(&ix.entity_first, texts)
+            && ix.owners.iter().all(|&o| (o as usize) < nodes);
+        if ok {
+            Ok(ix)
+        } else {
+            Err(SnapshotError::Corrupt(
+                "the search index does not fit the graph",
+            ))
+        }
     }
 
     /// Number of texts (names, aliases, weak aliases) indexed.
