@@ -347,6 +347,9 @@ pub fn load_graph_as(
     match format {
         InputFormat::Ron => {
             let opened = crate::open::open_ron(p, cache)?;
+            for note in &opened.notes {
+                eprintln!("ties: {note}");
+            }
             Ok(Data {
                 graph: opened.graph,
                 index: opened.index,

@@ -17,6 +17,10 @@ use crate::search::SearchIndex;
 pub struct Opened {
     pub graph: Graph,
     pub index: Option<Arc<SearchIndex>>,
+    pub origin: Origin,
+    /// What the user should know (a snapshot refused, one not saved), one line
+    /// each, for the caller to show.
+    pub notes: Vec<String>,
 }
 
 /// Data smaller than this (in bytes) loads fast enough without a snapshot;
@@ -77,25 +81,40 @@ fn spinner(msg: &'static str) -> ProgressBar {
     s
 }
 
-/// Opens the RON graph at `path`; `cache` allows reading and writing snapshots.
+/// Where an opened graph came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Parsed from RON.
+    Ron,
+    /// Read from this snapshot.
+    Snapshot(std::path::PathBuf),
+}
+
+/// Opens the RON graph at `path`; `cache` allows reading and writing snapshots in
+/// the user's cache folder ([`snapshot::cache_dir`]) for data of at least
+/// [`SNAPSHOT_MIN`] bytes (or `$TIES_SNAPSHOT_MIN`).
 pub fn open_ron(path: &Path, cache: bool) -> Result<Opened, LoadError> {
+    let min = std::env::var("TIES_SNAPSHOT_MIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SNAPSHOT_MIN);
+    let dir = if cache { snapshot::cache_dir() } else { None };
+    open_ron_in(path, dir.as_deref(), min)
+}
+
+/// [`open_ron`] with snapshots in `dir` (none if `None`) for data of at least
+/// `min` bytes.
+pub fn open_ron_in(path: &Path, dir: Option<&Path>, min: u64) -> Result<Opened, LoadError> {
     let files = load::graph_files(path)?;
     let size: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
         .map(|m| m.len())
         .sum();
-    let min = std::env::var("TIES_SNAPSHOT_MIN")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(SNAPSHOT_MIN);
-    let dir = if cache && size >= min {
-        snapshot::cache_dir()
-    } else {
-        None
-    };
-    let key = dir.as_ref().and_then(|_| Key::of_files(&files).ok());
-    if let (Some(dir), Some(key)) = (&dir, key) {
+    let dir = dir.filter(|_| size >= min);
+    let key = dir.and_then(|_| Key::of_files(&files).ok());
+    let mut notes = Vec::new();
+    if let (Some(dir), Some(key)) = (dir, key) {
         let snap = dir.join(key.file_name());
         if snap.exists() {
             match snapshot::read(&snap, key) {
@@ -103,13 +122,15 @@ pub fn open_ron(path: &Path, cache: bool) -> Result<Opened, LoadError> {
                     return Ok(Opened {
                         graph,
                         index: Some(Arc::new(index)),
+                        origin: Origin::Snapshot(snap),
+                        notes,
                     });
                 }
-                Err(e) => eprintln!(
-                    "ties: not using the snapshot {}: {e}; reading {} again",
+                Err(e) => notes.push(format!(
+                    "not using the snapshot {}: {e}; reading {} again",
                     snap.display(),
                     path.display()
-                ),
+                )),
             }
         }
     }
@@ -118,20 +139,27 @@ pub fn open_ron(path: &Path, cache: bool) -> Result<Opened, LoadError> {
     bar.finish();
     let graph = loaded?;
     let (Some(dir), Some(key)) = (dir, key) else {
-        return Ok(Opened { graph, index: None });
+        return Ok(Opened {
+            graph,
+            index: None,
+            origin: Origin::Ron,
+            notes,
+        });
     };
     let spin = spinner("indexing names and saving a snapshot for the next start");
     let index = SearchIndex::build(&graph);
-    let saved = snapshot::write(&dir, key, &graph, &index);
+    let saved = snapshot::write(dir, key, &graph, &index);
     spin.finish_and_clear();
     if let Err(e) = saved {
-        eprintln!(
-            "ties: could not save a snapshot in {}: {e} (the next start reads RON again)",
+        notes.push(format!(
+            "could not save a snapshot in {}: {e} (the next start reads RON again)",
             dir.display()
-        );
+        ));
     }
     Ok(Opened {
         graph,
         index: Some(Arc::new(index)),
+        origin: Origin::Ron,
+        notes,
     })
 }

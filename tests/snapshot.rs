@@ -1,0 +1,222 @@
+//! Snapshots: a second open of unchanged data reads the snapshot; a one-byte
+//! change, or a damaged snapshot, sends the open back to RON (with a note for
+//! the damage), and the result is always the graph the RON says.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ties::export::{Format, render};
+use ties::generate::{GenOptions, write_ron};
+use ties::open::{Opened, Origin, open_ron_in};
+use ties::view::{Filter, Reach, subgraph};
+
+/// A generated graph written as RON into `dir`.
+fn data_file(dir: &Path) -> PathBuf {
+    let path = dir.join("graph.ron");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let opts = GenOptions {
+        entities: 1500,
+        relations_per_entity: 3,
+        seed: 7,
+    };
+    write_ron(&opts, &mut f).unwrap();
+    path
+}
+
+fn open(data: &Path, cache: &Path) -> Opened {
+    open_ron_in(data, Some(cache), 0).unwrap()
+}
+
+/// The whole graph as JSON: equal JSON, equal graphs.
+fn json(o: &Opened) -> String {
+    let whole = subgraph(&o.graph, None, 1, Reach::Both, &Filter::default());
+    render(&o.graph, &whole, Format::Json)
+}
+
+fn snapshots(cache: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(cache)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|x| x == "snap"));
+    v.sort();
+    v
+}
+
+#[test]
+fn a_second_open_reads_the_snapshot_and_gets_the_same_graph_and_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let data = data_file(tmp.path());
+    let first = open(&data, &cache);
+    assert_eq!(first.origin, Origin::Ron);
+    assert!(first.notes.is_empty(), "{:?}", first.notes);
+    let snaps = snapshots(&cache);
+    assert_eq!(snaps.len(), 1);
+    let second = open(&data, &cache);
+    assert_eq!(second.origin, Origin::Snapshot(snaps[0].clone()));
+    assert_eq!(json(&first), json(&second));
+    // The index came with it and answers as the one built from RON.
+    let (a, b) = (first.index.unwrap(), second.index.unwrap());
+    for q in ["kas", "min def", "'gmbh", "zzzzzz"] {
+        let ha = a.search(&first.graph, q, 20, &|_| true);
+        let hb = b.search(&second.graph, q, 20, &|_| true);
+        assert_eq!(ha, hb, "{q}");
+    }
+    // Ids still resolve (the id index is rebuilt on reading).
+    let id = second.graph.entity(petgraph::graph::NodeIndex::new(700)).id;
+    assert_eq!(second.graph.find(id).map(|n| n.index()), Some(700));
+}
+
+#[test]
+fn a_one_byte_change_in_the_data_is_never_served_from_the_old_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let data = data_file(tmp.path());
+    let before = open(&data, &cache);
+    assert_eq!(
+        open(&data, &cache).origin.clone(),
+        Origin::Snapshot(snapshots(&cache)[0].clone())
+    );
+    // Change one letter of the first entity's name: same length, same layout.
+    let mut bytes = std::fs::read(&data).unwrap();
+    let at = find(&bytes, b"name: \"") + 7;
+    bytes[at] = if bytes[at] == b'Q' { b'X' } else { b'Q' };
+    std::fs::write(&data, &bytes).unwrap();
+    let after = open(&data, &cache);
+    assert_eq!(
+        after.origin,
+        Origin::Ron,
+        "the changed file must be parsed again"
+    );
+    assert_ne!(json(&before), json(&after));
+    let first = after.graph.entity(petgraph::graph::NodeIndex::new(0));
+    assert!(first.name.starts_with(bytes[at] as char), "{}", first.name);
+    // The new bytes get their own snapshot, which the next open uses.
+    assert_eq!(snapshots(&cache).len(), 2);
+    let again = open(&data, &cache);
+    assert!(matches!(again.origin, Origin::Snapshot(_)));
+    assert_eq!(json(&again), json(&after));
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len())
+        .position(|w| w == needle)
+        .expect("needle present")
+}
+
+/// Damages the only snapshot in `cache` with `damage`, then checks that opening
+/// refuses it with a note containing `why`, reads RON, and leaves a good one.
+fn damaged(damage: impl Fn(&mut Vec<u8>), why: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let data = data_file(tmp.path());
+    let good = open(&data, &cache);
+    let snap = snapshots(&cache).pop().unwrap();
+    let mut bytes = std::fs::read(&snap).unwrap();
+    damage(&mut bytes);
+    std::fs::write(&snap, &bytes).unwrap();
+    let o = open(&data, &cache);
+    assert_eq!(o.origin, Origin::Ron);
+    assert_eq!(o.notes.len(), 1, "{:?}", o.notes);
+    assert!(
+        o.notes[0].contains("not using the snapshot"),
+        "{}",
+        o.notes[0]
+    );
+    assert!(o.notes[0].contains(why), "{} should say {why}", o.notes[0]);
+    assert_eq!(json(&o), json(&good));
+    // It was written again, whole.
+    let again = open(&data, &cache);
+    assert_eq!(again.origin, Origin::Snapshot(snap));
+    assert!(again.notes.is_empty());
+}
+
+#[test]
+fn a_flipped_byte_in_the_snapshot_is_caught_by_its_checksum() {
+    damaged(
+        |b| {
+            let mid = b.len() / 2;
+            b[mid] ^= 0x40;
+        },
+        "checksum",
+    );
+}
+
+#[test]
+fn a_cut_snapshot_is_refused() {
+    damaged(|b| b.truncate(b.len() / 3), "corrupt");
+}
+
+#[test]
+fn a_file_that_is_no_snapshot_is_refused() {
+    damaged(|b| *b = b"hello".repeat(100), "not a ties snapshot");
+}
+
+#[test]
+fn a_lying_table_length_does_not_allocate_or_panic() {
+    // The first table's length sits right after the 32-byte header.
+    damaged(
+        |b| b[32..40].copy_from_slice(&u64::MAX.to_le_bytes()),
+        "corrupt",
+    );
+}
+
+#[test]
+fn small_data_is_not_snapshotted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let data = data_file(tmp.path());
+    let size = std::fs::metadata(&data).unwrap().len();
+    let o = open_ron_in(&data, Some(&cache), size + 1).unwrap();
+    assert_eq!(o.origin, Origin::Ron);
+    assert!(snapshots(&cache).is_empty());
+}
+
+#[test]
+fn the_binary_tells_the_user_about_a_corrupt_snapshot_and_carries_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let data = data_file(tmp.path());
+    let check = || {
+        Command::new(env!("CARGO_BIN_EXE_ties"))
+            .args(["check", "--data"])
+            .arg(&data)
+            .env("TIES_CACHE_DIR", &cache)
+            .env("TIES_SNAPSHOT_MIN", "0")
+            .output()
+            .unwrap()
+    };
+    let first = check();
+    assert!(first.status.success());
+    let snap = snapshots(&cache).pop().expect("a snapshot was saved");
+    let mut bytes = std::fs::read(&snap).unwrap();
+    let at = bytes.len() - 100;
+    bytes[at] ^= 1;
+    std::fs::write(&snap, &bytes).unwrap();
+    let second = check();
+    assert!(second.status.success());
+    assert_eq!(first.stdout, second.stdout);
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains("not using the snapshot") && err.contains("reading"),
+        "{err}"
+    );
+    let third = check();
+    assert!(third.status.success());
+    assert!(
+        third.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&third.stderr)
+    );
+    // --no-cache neither reads nor writes snapshots.
+    std::fs::remove_dir_all(&cache).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_ties"))
+        .args(["check", "--no-cache", "--data"])
+        .arg(&data)
+        .env("TIES_CACHE_DIR", &cache)
+        .env("TIES_SNAPSHOT_MIN", "0")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(snapshots(&cache).is_empty());
+}
