@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::export::{self, Format, WriteError};
-use crate::ftm::FtmSummary;
 use crate::generate::{self, GenOptions};
 use crate::graph::{Graph, NodeIx};
 use crate::load::{self, LoadError};
 use crate::model::{EntityKind, PartialDate};
+use crate::open::Opened;
 use crate::search::{self, Hit, MatchedField, SearchIndex};
 use crate::view::{self, Filter, Reach};
 use crate::view_file::{ResolvedView, ViewError, ViewFileError, ViewSpec};
@@ -305,30 +305,26 @@ pub fn main() -> ExitCode {
 /// Loads the graph named by `--data` (FtM streams told by their extension), or
 /// the built-in one.
 pub fn load_graph(data: Option<&std::path::Path>) -> Result<Graph, LoadError> {
-    load_graph_as(data, None, false).map(|d| d.graph)
-}
-
-/// A loaded graph, with what came with it.
-pub struct Data {
-    pub graph: Graph,
-    /// The search index, when a snapshot held one or one was built to save it.
-    pub index: Option<std::sync::Arc<SearchIndex>>,
-    /// What an FtM load read.
-    pub summary: Option<FtmSummary>,
+    let opened = load_graph_as(data, None, false, &mut |_| {})?;
+    Ok(std::sync::Arc::unwrap_or_clone(opened.graph))
 }
 
 /// Loads the graph named by `--data` in `format` (guessed from the extension when
 /// `None`), or the built-in one. `cache` lets a large RON graph be read from and
-/// saved to a snapshot ([`crate::open`]).
+/// saved to a snapshot ([`crate::open`]); `progress` hears how a RON load goes.
+/// An FtM load's summary is among the notes.
 pub fn load_graph_as(
     data: Option<&std::path::Path>,
     format: Option<InputFormat>,
     cache: bool,
-) -> Result<Data, LoadError> {
-    let plain = |graph| Data {
-        graph,
+    progress: &mut dyn FnMut(load::Progress),
+) -> Result<Opened, LoadError> {
+    let plain = |graph, notes| Opened {
+        graph: std::sync::Arc::new(graph),
         index: None,
-        summary: None,
+        saving: None,
+        origin: crate::open::Origin::Ron,
+        notes,
     };
     let Some(p) = data else {
         if format == Some(InputFormat::Ftm) {
@@ -337,7 +333,7 @@ pub fn load_graph_as(
                 load::ProblemKind::Io("needs --data FILE".into()),
             ));
         }
-        return Ok(plain(load::load_builtin()?));
+        return Ok(plain(load::load_builtin()?, Vec::new()));
     };
     let format = format.unwrap_or(if crate::ftm::is_ftm_path(p) {
         InputFormat::Ftm
@@ -345,72 +341,67 @@ pub fn load_graph_as(
         InputFormat::Ron
     });
     match format {
-        InputFormat::Ron => {
-            let opened = crate::open::open_ron(p, cache)?;
-            for note in &opened.notes {
-                eprintln!("ties: {note}");
-            }
-            Ok(Data {
-                graph: opened.graph,
-                index: opened.index,
-                summary: None,
-            })
-        }
+        InputFormat::Ron => crate::open::open_ron(p, cache, progress),
         InputFormat::Ftm => {
             let (graph, summary) = crate::ftm::load_ftm(p)?;
-            Ok(Data {
-                summary: Some(summary),
-                ..plain(graph)
-            })
+            Ok(plain(graph, vec![summary.to_string()]))
         }
     }
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    if let Some(Command::Gen(args)) = &cli.command {
+    let Some(command) = &cli.command else {
+        return explore(&cli);
+    };
+    if let Command::Gen(args) = command {
         return gen_cmd(args);
     }
-    let Data {
-        graph,
-        index,
-        summary,
-    } = load_graph_as(cli.data.as_deref(), cli.input_format, !cli.no_cache)?;
-    if let (Some(summary), Some(_)) = (&summary, &cli.command) {
-        eprint!("ties: {summary}");
+    let mut bar = crate::open::Bar::new(
+        cli.data
+            .as_deref()
+            .map_or_else(String::new, |p| p.display().to_string()),
+    );
+    let loaded = load_graph_as(
+        cli.data.as_deref(),
+        cli.input_format,
+        !cli.no_cache,
+        &mut |p| bar.update(p.done, p.total),
+    );
+    bar.finish();
+    let mut data = loaded?;
+    for note in data.notes.drain(..) {
+        eprint!("ties: {note}");
+        if !note.ends_with('\n') {
+            eprintln!();
+        }
     }
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
-    match &cli.command {
-        None => explore(
-            graph,
-            index,
-            spec()?,
-            cli.focus.as_deref(),
-            cli.keymap.as_deref(),
-            cli.theme.as_deref(),
-            !cli.no_mouse,
-        ),
-        Some(Command::Check) => check(&graph),
-        Some(Command::Export(args)) => export_cmd(&graph, spec()?.as_ref(), args),
-        Some(Command::Path(args)) => path_cmd(&graph, spec()?.as_ref(), args),
-        Some(Command::Timeline(args)) => timeline_cmd(&graph, spec()?.as_ref(), args),
-        Some(Command::Show(args)) => show_cmd(&graph, spec()?.as_ref(), args),
-        Some(Command::Money(args)) => money_cmd(&graph, spec()?.as_ref(), args),
-        Some(Command::Search(args)) => search_cmd(&graph, index, args),
-        Some(Command::Gen(args)) => gen_cmd(args),
+    let graph = std::sync::Arc::clone(&data.graph);
+    let graph = &*graph;
+    let done = match command {
+        Command::Check => check(graph),
+        Command::Export(args) => export_cmd(graph, spec()?.as_ref(), args),
+        Command::Path(args) => path_cmd(graph, spec()?.as_ref(), args),
+        Command::Timeline(args) => timeline_cmd(graph, spec()?.as_ref(), args),
+        Command::Show(args) => show_cmd(graph, spec()?.as_ref(), args),
+        Command::Money(args) => money_cmd(graph, spec()?.as_ref(), args),
+        Command::Search(args) => {
+            data.finish_saving();
+            search_cmd(graph, data.index.clone(), args)
+        }
+        Command::Gen(args) => gen_cmd(args),
+    };
+    // The answer is out; the snapshot may still be being written.
+    data.finish_saving();
+    for note in &data.notes {
+        eprintln!("ties: {note}");
     }
+    done
 }
 
-fn explore(
-    graph: Graph,
-    index: Option<std::sync::Arc<SearchIndex>>,
-    spec: Option<ViewSpec>,
-    focus: Option<&str>,
-    keymap: Option<&std::path::Path>,
-    theme: Option<&std::path::Path>,
-    mouse: bool,
-) -> Result<(), CliError> {
+fn explore(cli: &Cli) -> Result<(), CliError> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = match theme {
+    let theme = match cli.theme.as_deref() {
         Some(path) if !path.exists() => {
             return Err(CliError::Usage(format!(
                 "theme {} does not exist",
@@ -424,7 +415,7 @@ fn explore(
         ),
     }
     .map_err(|e| CliError::Usage(format!("theme: {e}")))?;
-    let keymap = match keymap {
+    let keymap = match cli.keymap.as_deref() {
         Some(path) if !path.exists() => {
             return Err(CliError::Usage(format!(
                 "key map {} does not exist",
@@ -434,11 +425,48 @@ fn explore(
         Some(path) => crate::tui::KeyMap::load(Some(path))?,
         None => crate::tui::KeyMap::load(crate::tui::keymap::user_keymap_path().as_deref())?,
     };
-    let (spec_focus, filter) = match &spec {
-        Some(spec) => (spec.focus_node(&graph)?, spec.filter(&graph)?),
+    let spec = cli.view.as_deref().map(ViewSpec::load).transpose()?;
+    let what = cli
+        .data
+        .as_deref()
+        .map_or_else(|| "the built-in graph".to_string(), |p| p.display().to_string());
+    let load = |progress: &mut dyn FnMut(load::Progress)| {
+        load_graph_as(cli.data.as_deref(), cli.input_format, !cli.no_cache, progress)
+            .map_err(CliError::from)
+    };
+    let start = |opened: &Opened| start_at(opened, spec.as_ref(), cli.focus.as_deref());
+    let outcome = crate::tui::run(&what, load, start, keymap, theme, !cli.no_mouse)?;
+    if let Some(saving) = outcome.saving {
+        let spin = (!saving.is_finished()).then(|| {
+            crate::open::spinner("indexing names and saving a snapshot for the next start")
+        });
+        let (_, note) = saving.wait();
+        if let Some(s) = spin {
+            s.finish_and_clear();
+        }
+        if let Some(note) = note {
+            eprintln!("ties: {note}");
+        }
+    }
+    match outcome.ending {
+        crate::tui::Ending::Quit => Ok(()),
+        crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
+    }
+}
+
+/// Where the explorer opens: `--focus`, else the view's focus; the view's filter
+/// and marks.
+fn start_at(
+    opened: &Opened,
+    spec: Option<&ViewSpec>,
+    focus: Option<&str>,
+) -> Result<crate::tui::Start, CliError> {
+    let graph = &*opened.graph;
+    let (spec_focus, filter) = match spec {
+        Some(spec) => (spec.focus_node(graph)?, spec.filter(graph)?),
         None => (None, crate::view::Filter::default()),
     };
-    let resolver = Resolver::with_index(&graph, index);
+    let resolver = Resolver::with_index(graph, opened.index.clone());
     let focus = match focus {
         Some(q) => Some(resolver.resolve(q)?),
         None => spec_focus,
@@ -453,16 +481,12 @@ fn explore(
         })?;
         marks.insert(*c, n);
     }
-    let start = crate::tui::Start {
+    Ok(crate::tui::Start {
         focus,
         filter,
         marks,
         index,
-    };
-    match crate::tui::run(graph, start, keymap, theme, mouse)? {
-        crate::tui::Ending::Quit => Ok(()),
-        crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
-    }
+    })
 }
 
 /// Counts of each kind, most common first, then by name.

@@ -2,7 +2,7 @@
 //! cached for the very same bytes, else from RON with a progress bar on stderr,
 //! then saving a snapshot (with the search index) for the next start.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -10,13 +10,16 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::graph::Graph;
 use crate::graph::snapshot::{self, Key};
-use crate::load::{self, LoadError};
+use crate::load::{self, LoadError, Progress};
 use crate::search::SearchIndex;
 
 /// A graph ready to use, with its search index when one was at hand.
 pub struct Opened {
-    pub graph: Graph,
+    pub graph: Arc<Graph>,
+    /// The search index, when it came with the graph (from a snapshot).
     pub index: Option<Arc<SearchIndex>>,
+    /// The index being built and the snapshot being saved, after a RON load.
+    pub saving: Option<Saving>,
     pub origin: Origin,
     /// What the user should know (a snapshot refused, one not saved), one line
     /// each, for the caller to show.
@@ -27,9 +30,9 @@ pub struct Opened {
 /// `TIES_SNAPSHOT_MIN` sets another threshold (0: always).
 pub const SNAPSHOT_MIN: u64 = 1 << 20;
 
-/// A progress bar drawn only once the work has lasted half a second, and only
-/// on a terminal.
-struct Bar {
+/// A progress bar on stderr, drawn only once the work has lasted half a second,
+/// and only on a terminal.
+pub struct Bar {
     started: Instant,
     bar: Option<ProgressBar>,
     what: String,
@@ -38,7 +41,7 @@ struct Bar {
 impl Bar {
     const DELAY: Duration = Duration::from_millis(500);
 
-    fn new(what: String) -> Self {
+    pub fn new(what: String) -> Self {
         Bar {
             started: Instant::now(),
             bar: None,
@@ -46,7 +49,7 @@ impl Bar {
         }
     }
 
-    fn update(&mut self, done: u64, total: u64) {
+    pub fn update(&mut self, done: u64, total: u64) {
         if self.bar.is_none() && self.started.elapsed() >= Self::DELAY {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(
@@ -62,15 +65,15 @@ impl Bar {
         }
     }
 
-    fn finish(self) {
+    pub fn finish(self) {
         if let Some(bar) = self.bar {
             bar.finish_and_clear();
         }
     }
 }
 
-/// A spinner for work of unknown length (indexing, saving a snapshot).
-fn spinner(msg: &'static str) -> ProgressBar {
+/// A spinner on stderr for work of unknown length (only on a terminal).
+pub fn spinner(msg: &'static str) -> ProgressBar {
     let s = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     s.set_style(
         ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
@@ -90,21 +93,76 @@ pub enum Origin {
     Snapshot(std::path::PathBuf),
 }
 
+/// The search index being built, and the snapshot being saved, on a thread of
+/// their own, so that the graph is usable at once.
+pub struct Saving {
+    handle: std::thread::JoinHandle<(Arc<SearchIndex>, Option<String>)>,
+}
+
+impl Saving {
+    fn start(graph: Arc<Graph>, dir: PathBuf, key: Key) -> Saving {
+        let work = move || {
+            let index = SearchIndex::build(&graph);
+            let note = snapshot::write(&dir, key, &graph, &index).err().map(|e| {
+                format!(
+                    "could not save a snapshot in {}: {e} (the next start reads RON again)",
+                    dir.display()
+                )
+            });
+            (Arc::new(index), note)
+        };
+        let handle = std::thread::Builder::new()
+            .name("ties-snapshot".into())
+            .spawn(work)
+            .unwrap_or_else(|e| {
+                // No thread to be had: a thread that only hands back the error.
+                let note = format!("could not save a snapshot: {e}");
+                std::thread::spawn(move || (Arc::new(SearchIndex::default()), Some(note)))
+            });
+        Saving { handle }
+    }
+
+    /// Whether the index is built and the snapshot written.
+    pub fn is_finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+
+    /// Waits for the index and the snapshot. Returns the index (`None` if the
+    /// work failed) and a note if the snapshot could not be saved.
+    pub fn wait(self) -> (Option<Arc<SearchIndex>>, Option<String>) {
+        match self.handle.join() {
+            Ok((index, note)) => (Some(index), note),
+            Err(_) => (None, Some("could not save a snapshot".into())),
+        }
+    }
+}
+
 /// Opens the RON graph at `path`; `cache` allows reading and writing snapshots in
 /// the user's cache folder ([`snapshot::cache_dir`]) for data of at least
-/// [`SNAPSHOT_MIN`] bytes (or `$TIES_SNAPSHOT_MIN`).
-pub fn open_ron(path: &Path, cache: bool) -> Result<Opened, LoadError> {
+/// [`SNAPSHOT_MIN`] bytes (or `$TIES_SNAPSHOT_MIN`). `progress` hears how far
+/// the RON load has come.
+pub fn open_ron(
+    path: &Path,
+    cache: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Opened, LoadError> {
     let min = std::env::var("TIES_SNAPSHOT_MIN")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(SNAPSHOT_MIN);
     let dir = if cache { snapshot::cache_dir() } else { None };
-    open_ron_in(path, dir.as_deref(), min)
+    open_ron_in(path, dir.as_deref(), min, progress)
 }
 
 /// [`open_ron`] with snapshots in `dir` (none if `None`) for data of at least
-/// `min` bytes.
-pub fn open_ron_in(path: &Path, dir: Option<&Path>, min: u64) -> Result<Opened, LoadError> {
+/// `min` bytes. After a RON load the index is built and the snapshot saved on
+/// another thread ([`Opened::saving`]).
+pub fn open_ron_in(
+    path: &Path,
+    dir: Option<&Path>,
+    min: u64,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Opened, LoadError> {
     let files = load::graph_files(path)?;
     let size: u64 = files
         .iter()
@@ -120,8 +178,9 @@ pub fn open_ron_in(path: &Path, dir: Option<&Path>, min: u64) -> Result<Opened, 
             match snapshot::read(&snap, key) {
                 Ok((graph, index)) => {
                     return Ok(Opened {
-                        graph,
+                        graph: Arc::new(graph),
                         index: Some(Arc::new(index)),
+                        saving: None,
                         origin: Origin::Snapshot(snap),
                         notes,
                     });
@@ -134,32 +193,36 @@ pub fn open_ron_in(path: &Path, dir: Option<&Path>, min: u64) -> Result<Opened, 
             }
         }
     }
-    let mut bar = Bar::new(path.display().to_string());
-    let loaded = load::load_path_with(path, &mut |p| bar.update(p.done, p.total));
-    bar.finish();
-    let graph = loaded?;
-    let (Some(dir), Some(key)) = (dir, key) else {
-        return Ok(Opened {
-            graph,
-            index: None,
-            origin: Origin::Ron,
-            notes,
-        });
+    let graph = Arc::new(load::load_path_with(path, progress)?);
+    let saving = match (dir, key) {
+        (Some(dir), Some(key)) => Some(Saving::start(Arc::clone(&graph), dir.to_path_buf(), key)),
+        _ => None,
     };
-    let spin = spinner("indexing names and saving a snapshot for the next start");
-    let index = SearchIndex::build(&graph);
-    let saved = snapshot::write(dir, key, &graph, &index);
-    spin.finish_and_clear();
-    if let Err(e) = saved {
-        notes.push(format!(
-            "could not save a snapshot in {}: {e} (the next start reads RON again)",
-            dir.display()
-        ));
-    }
     Ok(Opened {
         graph,
-        index: Some(Arc::new(index)),
+        index: None,
+        saving,
         origin: Origin::Ron,
         notes,
     })
+}
+
+impl Opened {
+    /// Waits for the snapshot being saved, if any (with a spinner on stderr),
+    /// keeping its index and note.
+    pub fn finish_saving(&mut self) {
+        let Some(saving) = self.saving.take() else {
+            return;
+        };
+        let spin = (!saving.is_finished())
+            .then(|| spinner("indexing names and saving a snapshot for the next start"));
+        let (index, note) = saving.wait();
+        if let Some(s) = spin {
+            s.finish_and_clear();
+        }
+        if self.index.is_none() {
+            self.index = index;
+        }
+        self.notes.extend(note);
+    }
 }

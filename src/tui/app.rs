@@ -10,7 +10,7 @@ use super::keymap::{KeyMap, Mode};
 use crate::export::{self, Format, WriteError};
 use crate::graph::{Graph, NodeIx, Tie};
 use crate::model::DateWindow;
-use crate::search::{Hit, SearchIndex};
+use crate::search::{Hit, SearchIndex, SearchWorker};
 use crate::view::{self, Filter, Reach, Subgraph};
 
 /// Most search results shown at once.
@@ -52,6 +52,9 @@ pub struct SearchPopup {
     /// Remembers the last query's matches: a query that extends it re-scores
     /// only those.
     pub session: crate::search::SearchSession,
+    /// The hits shown are not for the input yet: a search runs on the worker,
+    /// or the index is still being built.
+    pub pending: bool,
 }
 
 /// A list of lines, each leading to an entity: the timeline, or a path.
@@ -179,6 +182,11 @@ pub struct App {
     pub marks: std::collections::BTreeMap<char, NodeIx>,
     /// Rows in a relation list at the last draw, for paging.
     pub page_rows: Cell<usize>,
+    /// Searches run here when `None` (small graphs, tests), else on this
+    /// worker's thread ([`App::use_search_worker`]).
+    pub search_worker: Option<SearchWorker>,
+    /// The search index is still being built: search waits for it.
+    pub indexing: bool,
 }
 
 /// The entity with the most relations: a sensible place to start.
@@ -215,6 +223,8 @@ impl App {
             theme: Default::default(),
             map_size: Cell::new((80, 24)),
             page_rows: Cell::new(10),
+            search_worker: None,
+            indexing: false,
         };
         app.refresh_lists();
         if app.lists[Pane::Outgoing as usize].ties.is_empty()
@@ -279,7 +289,7 @@ impl App {
         }
     }
 
-    fn set_status(&mut self, text: impl Into<String>, error: bool) {
+    pub fn set_status(&mut self, text: impl Into<String>, error: bool) {
         self.status = Some(Status {
             text: text.into(),
             error,
@@ -314,21 +324,104 @@ impl App {
         l.selected = l.selected.saturating_add_signed(delta).min(last);
     }
 
+    /// Searches for the popup's input: here and now, or on the worker (the hits
+    /// arrive through [`App::poll_search`]), or later if the index is not built.
     fn run_search(&mut self) {
         let Popup::Search(s) = &mut self.popup else {
             return;
         };
+        s.selected = 0;
+        if s.input.trim().is_empty() {
+            s.session.reset();
+            s.hits.clear();
+            s.pending = false;
+            return;
+        }
+        if self.indexing {
+            s.pending = true;
+            return;
+        }
+        if let Some(worker) = &mut self.search_worker {
+            let filter = self.filter.clone();
+            let graph = Arc::clone(&self.graph);
+            let keep: crate::search::Keep =
+                Arc::new(move |n: NodeIx| filter.entity_visible(&graph, n));
+            worker.submit(&s.input, SEARCH_LIMIT, keep);
+            s.pending = true;
+            return;
+        }
         let filter = &self.filter;
         let graph = &self.graph;
         let keep = |n: NodeIx| filter.entity_visible(graph, n);
-        s.hits = if s.input.trim().is_empty() {
+        s.hits = s
+            .session
+            .update(&self.index, graph, &s.input, SEARCH_LIMIT, &keep);
+        s.pending = false;
+    }
+
+    /// Searches on a worker thread from now on (for large graphs: typing never
+    /// waits for a search). `notify` is called on that thread when hits are ready.
+    pub fn use_search_worker(&mut self, notify: impl Fn() + Send + 'static) {
+        self.search_worker = Some(SearchWorker::with_notify(
+            Arc::clone(&self.index),
+            Arc::clone(&self.graph),
+            notify,
+        ));
+    }
+
+    /// The search index is ready (it was built after the explorer opened).
+    pub fn set_index(&mut self, index: Arc<SearchIndex>, notify: Option<Box<dyn Fn() + Send>>) {
+        self.index = index;
+        self.indexing = false;
+        if let Some(notify) = notify {
+            self.use_search_worker(notify);
+        }
+        if let Popup::Search(s) = &mut self.popup {
             s.session.reset();
-            Vec::new()
-        } else {
-            s.session
-                .update(&self.index, graph, &s.input, SEARCH_LIMIT, &keep)
+        }
+        self.run_search();
+    }
+
+    /// Takes the worker's newest hits, if they answer the input shown. True if
+    /// the popup changed.
+    pub fn poll_search(&mut self) -> bool {
+        let Some(worker) = &self.search_worker else {
+            return false;
         };
+        let Some(result) = worker.try_recv() else {
+            return false;
+        };
+        self.take_result(result)
+    }
+
+    fn take_result(&mut self, result: crate::search::SearchResult) -> bool {
+        let latest = self.search_worker.as_ref().map(SearchWorker::latest);
+        let Popup::Search(s) = &mut self.popup else {
+            return false;
+        };
+        if Some(result.id) != latest || result.query != s.input {
+            return false;
+        }
+        s.hits = result.hits;
         s.selected = 0;
+        s.pending = false;
+        true
+    }
+
+    /// Before acting on the hits (Enter), waits a little for the search of the
+    /// input shown, so that Enter never picks from an older query's hits.
+    fn settle_search(&mut self) {
+        let pending = matches!(&self.popup, Popup::Search(s) if s.pending);
+        if !pending || self.indexing {
+            return;
+        }
+        let result = self
+            .search_worker
+            .as_ref()
+            .and_then(|w| w.recv_latest(std::time::Duration::from_secs(3)));
+        if let Some(r) = result {
+            self.take_result(r);
+        }
     }
 
     /// Applies one action.
@@ -517,6 +610,9 @@ impl App {
     }
 
     fn update_search(&mut self, action: Action) {
+        if action == Action::Submit {
+            self.settle_search();
+        }
         let Popup::Search(s) = &mut self.popup else {
             return;
         };
@@ -546,6 +642,9 @@ impl App {
                     self.go_to(node);
                 }
                 None if s.input.trim().is_empty() => self.popup = Popup::None,
+                None if self.indexing => {
+                    self.set_status("still indexing names: try again in a moment", false);
+                }
                 None => {
                     let q = s.input.clone();
                     self.set_status(format!("nothing matches `{q}`"), true);

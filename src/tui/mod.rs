@@ -22,7 +22,9 @@ pub use action::Action;
 pub use app::App;
 pub use keymap::KeyMap;
 
-use crate::graph::{Graph, NodeIx};
+use crate::graph::NodeIx;
+use crate::load::Progress;
+use crate::open::Opened;
 use crate::search::SearchIndex;
 
 /// How the explorer ended.
@@ -66,15 +68,22 @@ pub fn restore_terminal() {
 struct TerminalGuard;
 
 impl TerminalGuard {
-    fn enter(mouse: bool) -> io::Result<TerminalGuard> {
+    /// The alternate screen, cursor hidden; keys still cooked (so that Ctrl-C
+    /// during a long load is a signal).
+    fn enter_screen() -> io::Result<TerminalGuard> {
         install_panic_hook();
-        terminal::enable_raw_mode()?;
         let guard = TerminalGuard;
         execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        Ok(guard)
+    }
+
+    /// Raw keys, and the mouse if asked for.
+    fn raw(&mut self, mouse: bool) -> io::Result<()> {
+        terminal::enable_raw_mode()?;
         if mouse {
             execute!(io::stdout(), event::EnableMouseCapture)?;
         }
-        Ok(guard)
+        Ok(())
     }
 }
 
@@ -96,23 +105,32 @@ fn install_panic_hook() {
     }));
 }
 
-/// Reads terminal events on a thread of its own and hands them over a channel.
-/// The thread ends when the receiver is gone or reading fails.
-fn spawn_event_reader() -> mpsc::Receiver<io::Result<Event>> {
+/// What wakes the event loop: a terminal event, or another thread saying that
+/// something is ready (search hits).
+enum Input {
+    Term(io::Result<Event>),
+    Wake,
+}
+
+/// Reads terminal events on a thread of its own and hands them over a channel,
+/// whose sender is returned too so that other threads can wake the loop. The
+/// thread ends when the receiver is gone or reading fails.
+fn spawn_event_reader() -> (mpsc::SyncSender<Input>, mpsc::Receiver<Input>) {
     let (tx, rx) = mpsc::sync_channel(256);
+    let reader = tx.clone();
     std::thread::Builder::new()
         .name("ties-input".into())
         .spawn(move || {
             loop {
                 let ev = event::read();
                 let failed = ev.is_err();
-                if tx.send(ev).is_err() || failed {
+                if reader.send(Input::Term(ev)).is_err() || failed {
                     break;
                 }
             }
         })
         .expect("spawning the input thread");
-    rx
+    (tx, rx)
 }
 
 /// Where the explorer starts: what `--focus` and `--view` asked for.
@@ -126,63 +144,136 @@ pub struct Start {
     pub index: Option<Arc<SearchIndex>>,
 }
 
-/// Runs the explorer on `graph` until the user quits or a signal arrives. The
-/// terminal is restored on every exit path, including panics.
-pub fn run(
-    graph: Graph,
-    start: Start,
+/// How the explorer ended, and what it leaves to finish.
+pub struct Outcome {
+    pub ending: Ending,
+    /// The index and snapshot still being made when the user quit: wait for it
+    /// (the terminal is already restored).
+    pub saving: Option<crate::open::Saving>,
+}
+
+/// Loads the graph with `load` while a progress screen shows `what` is being
+/// read, finds where to start with `start`, then runs the explorer until the
+/// user quits or a signal arrives. The terminal is restored on every exit path,
+/// including panics; a signal during the load ends the program at once.
+pub fn run<E: From<TuiError>>(
+    what: &str,
+    load: impl FnOnce(&mut dyn FnMut(Progress)) -> Result<Opened, E>,
+    start: impl FnOnce(&Opened) -> Result<Start, E>,
     keymap: KeyMap,
     theme: theme::Theme,
     mouse: bool,
-) -> Result<Ending, TuiError> {
+) -> Result<Outcome, E> {
     if !io::stdout().is_terminal() {
-        return Err(TuiError::NotATerminal);
+        return Err(TuiError::NotATerminal.into());
     }
-    let graph = Arc::new(graph);
-    let index = start
-        .index
-        .unwrap_or_else(|| Arc::new(SearchIndex::build(&graph)));
-    let mut app = App::new(graph, index, keymap, start.focus).ok_or(TuiError::EmptyGraph)?;
-    app.set_filter(start.filter);
-    app.marks = start.marks;
-    app.theme = theme;
-
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGINT,
     ] {
-        signal_hook::flag::register_usize(sig, Arc::clone(&signal), sig as usize)?;
+        signal_hook::flag::register_usize(sig, Arc::clone(&signal), sig as usize)
+            .map_err(TuiError::from)?;
     }
+    let mut guard = TerminalGuard::enter_screen().map_err(TuiError::from)?;
+    let mut terminal =
+        Terminal::new(CrosstermBackend::new(io::stdout())).map_err(TuiError::from)?;
+    terminal.clear().map_err(TuiError::from)?;
+    let mut shown = None::<std::time::Instant>;
+    let mut on_progress = |p: Progress| {
+        let sig = signal.load(Ordering::SeqCst);
+        if sig != 0 {
+            // Nothing is lost by stopping a load: leave at once.
+            restore_terminal();
+            std::process::exit(128 + sig as i32);
+        }
+        if shown.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+            return;
+        }
+        shown = Some(std::time::Instant::now());
+        let _ = terminal.draw(|f| ui::draw_loading(f, what, Some(p)));
+    };
+    on_progress(Progress { done: 0, total: 0 });
+    let mut opened = load(&mut on_progress)?;
+    let start = start(&opened)?;
+    let index = start.index.or(opened.index.take());
+    let saving = opened.saving.take();
+    let indexing = index.is_none() && saving.is_some();
+    let index = index.unwrap_or_else(|| {
+        Arc::new(if indexing {
+            SearchIndex::default()
+        } else {
+            SearchIndex::build(&opened.graph)
+        })
+    });
+    let graph = Arc::clone(&opened.graph);
+    let mut app = App::new(graph, index, keymap, start.focus).ok_or(TuiError::EmptyGraph)?;
+    app.set_filter(start.filter);
+    app.marks = start.marks;
+    app.theme = theme;
+    app.indexing = indexing;
+    if let Some(note) = opened.notes.first() {
+        app.set_status(note.trim_end(), false);
+    }
+    guard.raw(mouse).map_err(TuiError::from)?;
+    let (wake, events) = spawn_event_reader();
+    let notify = move || {
+        let _ = wake.try_send(Input::Wake);
+    };
+    if !indexing {
+        app.use_search_worker(notify.clone());
+    }
+    let mut saving = saving;
+    let ending = event_loop(&mut app, &mut terminal, &events, &signal, &mut saving, notify)
+        .map_err(TuiError::from)?;
+    drop(terminal);
+    drop(guard);
+    Ok(Outcome { ending, saving })
+}
 
-    let _guard = TerminalGuard::enter(mouse)?;
+/// Keys to actions, actions to state, state to frames, until the user quits.
+fn event_loop(
+    app: &mut App,
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    events: &mpsc::Receiver<Input>,
+    signal: &AtomicUsize,
+    saving: &mut Option<crate::open::Saving>,
+    notify: impl Fn() + Send + Clone + 'static,
+) -> io::Result<Ending> {
     // The last click, to tell a double click (same cell, within 400 ms).
     let mut last_click: Option<(std::time::Instant, u16, u16)> = None;
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
-    // Terminal events are read on their own thread, so the loop below always wakes
-    // within a tick to see signals: when the terminal hangs up, crossterm's read can
-    // spin without returning, and the SIGHUP must still end the program.
-    let events = spawn_event_reader();
     let mut dirty = true;
     loop {
         let sig = signal.load(Ordering::SeqCst);
         if sig != 0 {
             return Ok(Ending::Signal(sig as i32));
         }
+        if saving.as_ref().is_some_and(|s| s.is_finished()) {
+            let (index, note) = saving.take().map(|s| s.wait()).unwrap_or_default();
+            if let Some(index) = index {
+                app.set_index(index, Some(Box::new(notify.clone())));
+            }
+            if let Some(note) = note {
+                app.set_status(note, true);
+            }
+            dirty = true;
+        }
+        if app.poll_search() {
+            dirty = true;
+        }
         if dirty {
-            terminal.draw(|f| ui::draw(&app, f))?;
+            terminal.draw(|f| ui::draw(app, f))?;
             dirty = false;
         }
         let event = match events.recv_timeout(Duration::from_millis(100)) {
-            Ok(event) => event?,
-            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Ok(Input::Term(event)) => event?,
+            Ok(Input::Wake) | Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(TuiError::Io(io::Error::new(
+                return Err(io::Error::new(
                     io::ErrorKind::BrokenPipe,
                     "the terminal went away",
-                )));
+                ));
             }
         };
         match event {

@@ -477,8 +477,12 @@ fn draw_search(app: &App, s: &SearchPopup, frame: &mut Frame, area: Rect) {
     } else {
         "jump to…"
     };
-    let title = if s.input.trim().is_empty() {
+    let title = if app.indexing {
+        format!(" {verb} indexing names… ")
+    } else if s.input.trim().is_empty() {
         format!(" {verb} ")
+    } else if s.pending {
+        format!(" {verb} searching… ")
     } else {
         format!(" {verb} {} found ", s.hits.len())
     };
@@ -500,8 +504,12 @@ fn draw_search(app: &App, s: &SearchPopup, frame: &mut Frame, area: Rect) {
     let g = &app.graph;
     let rows = results.height as usize;
     if s.hits.is_empty() {
-        let msg = if s.input.trim().is_empty() {
+        let msg = if app.indexing {
+            "the names are being indexed; results appear as soon as they are ready"
+        } else if s.input.trim().is_empty() {
             "type a name or alias; diacritics optional ('exact ^prefix suffix$ !not)"
+        } else if s.pending {
+            "searching…"
         } else {
             "nothing matches"
         };
@@ -757,4 +765,37 @@ fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
     }
     let scroll = scroll.min(lines.len().saturating_sub(1)) as u16;
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+}
+
+/// The screen shown while the graph loads: what is read, and how far it is.
+pub fn draw_loading(frame: &mut Frame, what: &str, progress: Option<crate::load::Progress>) {
+    let area = frame.area();
+    let rect = centered(area, 60, 0, 30.min(area.width), 4.min(area.height));
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(" ties ")
+        .border_style(Style::new().fg(Color::Cyan));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [text, bar] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("reading ", DIM),
+            Span::raw(what.to_string()),
+        ])),
+        text,
+    );
+    let Some(p) = progress.filter(|p| p.total > 0) else {
+        return;
+    };
+    let ratio = (p.done as f64 / p.total as f64).clamp(0.0, 1.0);
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    let label = format!("{:.0} of {:.0} MiB", mib(p.done.min(p.total)), mib(p.total));
+    frame.render_widget(
+        ratatui::widgets::Gauge::default()
+            .ratio(ratio)
+            .label(label)
+            .gauge_style(Style::new().fg(Color::Cyan)),
+        bar,
+    );
 }
