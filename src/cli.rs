@@ -356,6 +356,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Gen(args) = command {
         return gen_cmd(args);
     }
+    if let Command::Search(args) = command
+        && let Some(data) = cli.data.as_deref()
+        && cli.input_format != Some(InputFormat::Ftm)
+        && !crate::ftm::is_ftm_path(data)
+    {
+        // A search needs only names: read them alone from a snapshot if there is one.
+        let (dir, min) = crate::open::snapshot_settings(!cli.no_cache);
+        if let Some((graph, index)) = crate::open::names_from_snapshot(data, dir.as_deref(), min) {
+            return search_cmd(&graph, Some(std::sync::Arc::new(index)), args);
+        }
+    }
     let mut bar = crate::open::Bar::new(
         cli.data
             .as_deref()
@@ -426,13 +437,18 @@ fn explore(cli: &Cli) -> Result<(), CliError> {
         None => crate::tui::KeyMap::load(crate::tui::keymap::user_keymap_path().as_deref())?,
     };
     let spec = cli.view.as_deref().map(ViewSpec::load).transpose()?;
-    let what = cli
-        .data
-        .as_deref()
-        .map_or_else(|| "the built-in graph".to_string(), |p| p.display().to_string());
+    let what = cli.data.as_deref().map_or_else(
+        || "the built-in graph".to_string(),
+        |p| p.display().to_string(),
+    );
     let load = |progress: &mut dyn FnMut(load::Progress)| {
-        load_graph_as(cli.data.as_deref(), cli.input_format, !cli.no_cache, progress)
-            .map_err(CliError::from)
+        load_graph_as(
+            cli.data.as_deref(),
+            cli.input_format,
+            !cli.no_cache,
+            progress,
+        )
+        .map_err(CliError::from)
     };
     let start = |opened: &Opened| start_at(opened, spec.as_ref(), cli.focus.as_deref());
     let outcome = crate::tui::run(&what, load, start, keymap, theme, !cli.no_mouse)?;

@@ -137,6 +137,35 @@ impl Saving {
     }
 }
 
+/// For a name search: the entities (names, kinds, aliases; no relations, no id
+/// index) and the search index, from a good snapshot of the data at `path` in
+/// `dir`; `None` when there is none (then open the graph the usual way, which
+/// also says why a snapshot was refused and writes a good one).
+pub fn names_from_snapshot(
+    path: &Path,
+    dir: Option<&Path>,
+    min: u64,
+) -> Option<(Graph, SearchIndex)> {
+    let files = load::graph_files(path).ok()?;
+    let size: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let dir = dir.filter(|_| size >= min)?;
+    let key = Key::of_files(&files).ok()?;
+    snapshot::read_for_search(&dir.join(key.file_name()), key).ok()
+}
+
+/// The snapshot folder and size threshold [`open_ron`] uses.
+pub fn snapshot_settings(cache: bool) -> (Option<PathBuf>, u64) {
+    let min = std::env::var("TIES_SNAPSHOT_MIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SNAPSHOT_MIN);
+    (if cache { snapshot::cache_dir() } else { None }, min)
+}
+
 /// Opens the RON graph at `path`; `cache` allows reading and writing snapshots in
 /// the user's cache folder ([`snapshot::cache_dir`]) for data of at least
 /// [`SNAPSHOT_MIN`] bytes (or `$TIES_SNAPSHOT_MIN`). `progress` hears how far
@@ -146,11 +175,7 @@ pub fn open_ron(
     cache: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Opened, LoadError> {
-    let min = std::env::var("TIES_SNAPSHOT_MIN")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(SNAPSHOT_MIN);
-    let dir = if cache { snapshot::cache_dir() } else { None };
+    let (dir, min) = snapshot_settings(cache);
     open_ron_in(path, dir.as_deref(), min, progress)
 }
 
@@ -170,13 +195,28 @@ pub fn open_ron_in(
         .map(|m| m.len())
         .sum();
     let dir = dir.filter(|_| size >= min);
+    let stats = std::env::var_os("TIES_LOAD_STATS").is_some();
+    let t = Instant::now();
     let key = dir.and_then(|_| Key::of_files(&files).ok());
+    if stats && key.is_some() {
+        eprintln!(
+            "ties: hashed the data in {:.0} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
     let mut notes = Vec::new();
     if let (Some(dir), Some(key)) = (dir, key) {
         let snap = dir.join(key.file_name());
         if snap.exists() {
+            let t = Instant::now();
             match snapshot::read(&snap, key) {
                 Ok((graph, index)) => {
+                    if stats {
+                        eprintln!(
+                            "ties: read the snapshot in {:.0} ms",
+                            t.elapsed().as_secs_f64() * 1e3
+                        );
+                    }
                     return Ok(Opened {
                         graph: Arc::new(graph),
                         index: Some(Arc::new(index)),

@@ -156,10 +156,19 @@ fn a_file_that_is_no_snapshot_is_refused() {
 }
 
 #[test]
-fn a_lying_table_length_does_not_allocate_or_panic() {
-    // The first table's length sits right after the 32-byte header.
+fn lying_lengths_do_not_allocate_or_panic() {
+    // After the 32-byte header: the first section's length, then its first
+    // table's length.
     damaged(
         |b| b[32..40].copy_from_slice(&u64::MAX.to_le_bytes()),
+        "longer than the file",
+    );
+    damaged(
+        |b| b[40..48].copy_from_slice(&(u64::MAX / 2).to_le_bytes()),
+        "longer than the file",
+    );
+    damaged(
+        |b| b[40..48].copy_from_slice(&1u64.to_le_bytes()),
         "corrupt",
     );
 }
@@ -224,4 +233,49 @@ fn the_binary_tells_the_user_about_a_corrupt_snapshot_and_carries_on() {
         .unwrap();
     assert!(o.status.success());
     assert!(snapshots(&cache).is_empty());
+}
+
+#[test]
+fn search_reads_only_names_from_the_snapshot_and_answers_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let data = data_file(tmp.path());
+    let search = |extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_ties"))
+            .args(["search", "--limit", "15", "--data"])
+            .arg(&data)
+            .args(extra)
+            .arg("kas")
+            .env("TIES_CACHE_DIR", &cache)
+            .env("TIES_SNAPSHOT_MIN", "0")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            String::from_utf8(o.stdout).unwrap(),
+            String::from_utf8(o.stderr).unwrap(),
+        )
+    };
+    let (from_ron, _) = search(&["--no-cache"]);
+    assert!(snapshots(&cache).is_empty());
+    assert_eq!(from_ron.lines().count(), 15, "{from_ron}");
+    let (first, _) = search(&[]);
+    assert_eq!(snapshots(&cache).len(), 1);
+    let (from_snapshot, err) = search(&[]);
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(from_ron, first);
+    assert_eq!(from_ron, from_snapshot);
+    let json = |extra: &[&str]| search(&[&["--json"], extra].concat()).0;
+    assert_eq!(json(&["--no-cache"]), json(&[]));
+    // A damaged snapshot: the search still answers, says why, and mends it.
+    let snap = snapshots(&cache).pop().unwrap();
+    let mut bytes = std::fs::read(&snap).unwrap();
+    let at = bytes.len() - 10;
+    bytes[at] ^= 0x10;
+    std::fs::write(&snap, &bytes).unwrap();
+    let (after, err) = search(&[]);
+    assert_eq!(after, from_ron);
+    assert!(err.contains("not using the snapshot"), "{err}");
+    let (_, err) = search(&[]);
+    assert!(err.is_empty(), "{err}");
 }

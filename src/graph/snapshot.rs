@@ -14,10 +14,11 @@
 //! exchange format.
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use bytemuck::{Pod, Zeroable};
+use petgraph::graph::{DiGraph, NodeIndex};
 use xxhash_rust::xxh3::{Xxh3, Xxh3Builder};
 
 use super::{
@@ -27,7 +28,7 @@ use crate::model::{Amount, Currency, PartialDate};
 use crate::search::SearchIndex;
 
 /// Bumped whenever the layout of a snapshot changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"TIESSNAP";
 /// Written in the machine's byte order, to refuse a snapshot from another.
 const BYTE_ORDER: u32 = 0x0102_0304;
@@ -112,61 +113,139 @@ pub fn write(dir: &Path, key: Key, graph: &Graph, index: &SearchIndex) -> io::Re
         .prefix(".ties-snapshot-")
         .tempfile_in(dir)?;
     {
-        let mut out = Out {
-            w: BufWriter::with_capacity(1 << 20, tmp.as_file_mut()),
-            hash: Xxh3Builder::new().build(),
-        };
-        out.bytes(MAGIC)?;
-        out.u32(FORMAT)?;
-        out.u32(BYTE_ORDER)?;
-        out.bytes(&key.0.to_le_bytes())?;
-        write_graph(&mut out, graph)?;
-        index.write_snapshot(&mut out)?;
-        let digest = out.hash.digest();
-        out.w.write_all(&digest.to_le_bytes())?;
-        out.w.flush()?;
+        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        w.write_all(MAGIC)?;
+        w.write_all(&FORMAT.to_le_bytes())?;
+        w.write_all(&BYTE_ORDER.to_le_bytes())?;
+        w.write_all(&key.0.to_le_bytes())?;
+        section(&mut w, |out| write_names(out, graph))?;
+        section(&mut w, |out| write_relations(out, graph))?;
+        section(&mut w, |out| index.write_snapshot(out))?;
+        w.flush()?;
     }
     tmp.persist(&path).map_err(|e| e.error)?;
     prune(dir);
     Ok(path)
 }
 
-/// Reads the snapshot at `path`, which must have been made for `key`.
-pub fn read(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
-    let file = File::open(path)?;
-    let len = file.metadata()?.len();
-    if len < 8 + 4 + 4 + 16 + 8 {
-        return Err(SnapshotError::NotSnapshot);
-    }
-    let mut r = In {
-        r: BufReader::with_capacity(1 << 20, file),
+/// Writes one section: its length, what `body` writes, and a hash of that.
+fn section<W: Write + Seek>(
+    w: &mut W,
+    body: impl FnOnce(&mut Out<&mut W>) -> io::Result<()>,
+) -> io::Result<()> {
+    let at = w.stream_position()?;
+    w.write_all(&0u64.to_le_bytes())?;
+    let mut out = Out {
+        w: &mut *w,
         hash: Xxh3Builder::new().build(),
-        left: len - 8,
+        written: 0,
     };
-    let mut magic = [0u8; 8];
-    r.bytes(&mut magic)?;
-    if &magic != MAGIC {
+    body(&mut out)?;
+    let (len, digest) = (out.written, out.hash.digest());
+    w.write_all(&digest.to_le_bytes())?;
+    let end = w.stream_position()?;
+    w.seek(SeekFrom::Start(at))?;
+    w.write_all(&len.to_le_bytes())?;
+    w.seek(SeekFrom::Start(end))?;
+    Ok(())
+}
+
+/// Opens the snapshot at `path` and checks its header against `key`.
+fn open(path: &Path, key: Key) -> Result<BufReader<File>, SnapshotError> {
+    let mut r = BufReader::with_capacity(1 << 20, File::open(path)?);
+    let mut head = [0u8; 8 + 4 + 4 + 16];
+    if r.read_exact(&mut head).is_err() || &head[..8] != MAGIC {
         return Err(SnapshotError::NotSnapshot);
     }
-    if r.u32()? != FORMAT || r.u32()? != BYTE_ORDER {
+    let u32_at = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().unwrap_or_default());
+    if u32_at(8) != FORMAT || u32_at(12) != BYTE_ORDER {
         return Err(SnapshotError::Version);
     }
-    let mut k = [0u8; 16];
-    r.bytes(&mut k)?;
-    if u128::from_le_bytes(k) != key.0 {
+    if u128::from_le_bytes(head[16..32].try_into().unwrap_or_default()) != key.0 {
         return Err(SnapshotError::OtherData);
     }
-    let graph = read_graph(&mut r)?;
-    let index = SearchIndex::read_snapshot(&mut r, graph.node_count())?;
-    if r.left != 0 {
-        return Err(SnapshotError::Corrupt("bytes left over"));
+    Ok(r)
+}
+
+/// Reads one section with `body`, checking its length and hash.
+fn read_section<T>(
+    r: &mut BufReader<File>,
+    body: impl FnOnce(&mut In<&mut BufReader<File>>) -> Result<T, SnapshotError>,
+) -> Result<T, SnapshotError> {
+    let mut len = [0u8; 8];
+    r.read_exact(&mut len)
+        .map_err(|_| SnapshotError::Corrupt("it is cut short"))?;
+    let len = u64::from_le_bytes(len);
+    let rest = r
+        .get_ref()
+        .metadata()?
+        .len()
+        .saturating_sub(r.stream_position()?);
+    if len > rest {
+        return Err(SnapshotError::Corrupt("a section is longer than the file"));
     }
-    let mut digest = [0u8; 8];
-    r.r.read_exact(&mut digest)?;
-    if u64::from_le_bytes(digest) != r.hash.digest() {
+    let mut input = In {
+        r: &mut *r,
+        hash: Xxh3Builder::new().build(),
+        left: len,
+    };
+    let value = body(&mut input)?;
+    if input.left != 0 {
+        return Err(SnapshotError::Corrupt("bytes left over in a section"));
+    }
+    let digest = input.hash.digest();
+    let mut stored = [0u8; 8];
+    r.read_exact(&mut stored)
+        .map_err(|_| SnapshotError::Corrupt("it is cut short"))?;
+    if u64::from_le_bytes(stored) != digest {
         return Err(SnapshotError::Corrupt("its checksum does not match"));
     }
-    Ok((graph, index))
+    Ok(value)
+}
+
+/// Steps over one section without reading it.
+fn skip_section(r: &mut BufReader<File>) -> Result<(), SnapshotError> {
+    let mut len = [0u8; 8];
+    r.read_exact(&mut len)
+        .map_err(|_| SnapshotError::Corrupt("it is cut short"))?;
+    let len = i64::try_from(u64::from_le_bytes(len))
+        .ok()
+        .and_then(|l| l.checked_add(8))
+        .ok_or(SnapshotError::Corrupt("a section is too long"))?;
+    r.seek_relative(len)?;
+    Ok(())
+}
+
+/// Reads the snapshot at `path`, which must have been made for `key`.
+pub fn read(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
+    let mut r = open(path, key)?;
+    let names = read_section(&mut r, |r| names_section(r))?;
+    let relations = read_section(&mut r, |r| read_relations(r, names.entities.len()))?;
+    let nodes = names.entities.len();
+    let index = read_section(&mut r, |r| SearchIndex::read_snapshot(r, nodes))?;
+    end_of_file(&mut r)?;
+    Ok((names.into_graph(Some(relations))?, index))
+}
+
+/// Reads only what a name search needs: the entities (with their names, kinds
+/// and aliases, but no relations, and no id index: `find` finds nothing) and the
+/// search index. Much less to read than [`read`].
+pub fn read_for_search(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
+    let mut r = open(path, key)?;
+    let names = read_section(&mut r, |r| names_section(r))?;
+    skip_section(&mut r)?;
+    let nodes = names.entities.len();
+    let index = read_section(&mut r, |r| SearchIndex::read_snapshot(r, nodes))?;
+    end_of_file(&mut r)?;
+    Ok((names.into_graph(None)?, index))
+}
+
+fn end_of_file(r: &mut BufReader<File>) -> Result<(), SnapshotError> {
+    let mut byte = [0u8; 1];
+    match r.read(&mut byte)? {
+        0 => Ok(()),
+        _ => Err(SnapshotError::Corrupt("bytes after the last section")),
+    }
 }
 
 /// Removes all but the newest [`KEEP`] snapshots of `dir`; errors are ignored
@@ -190,16 +269,14 @@ fn prune(dir: &Path) {
 pub(crate) struct Out<W: Write> {
     w: W,
     hash: Xxh3,
+    written: u64,
 }
 
 impl<W: Write> Out<W> {
     fn bytes(&mut self, b: &[u8]) -> io::Result<()> {
         self.hash.update(b);
+        self.written += b.len() as u64;
         self.w.write_all(b)
-    }
-
-    fn u32(&mut self, v: u32) -> io::Result<()> {
-        self.bytes(&v.to_le_bytes())
     }
 
     pub(crate) fn u64(&mut self, v: u64) -> io::Result<()> {
@@ -221,7 +298,7 @@ impl<W: Write> Out<W> {
 pub(crate) struct In<R: Read> {
     r: R,
     hash: Xxh3,
-    /// Bytes left before the final checksum.
+    /// Bytes left in the section.
     left: u64,
 }
 
@@ -230,16 +307,13 @@ impl<R: Read> In<R> {
         if buf.len() as u64 > self.left {
             return Err(SnapshotError::Corrupt("it is cut short"));
         }
-        self.r.read_exact(buf)?;
+        self.r.read_exact(buf).map_err(|e| match e.kind() {
+            io::ErrorKind::UnexpectedEof => SnapshotError::Corrupt("it is cut short"),
+            _ => e.into(),
+        })?;
         self.hash.update(buf);
         self.left -= buf.len() as u64;
         Ok(())
-    }
-
-    fn u32(&mut self) -> Result<u32, SnapshotError> {
-        let mut b = [0u8; 4];
-        self.bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
     }
 
     pub(crate) fn u64(&mut self) -> Result<u64, SnapshotError> {
@@ -276,7 +350,9 @@ struct AmountRow {
     approx: u32,
 }
 
-fn write_graph<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<()> {
+/// The entities and everything they point into: texts, lists, amounts,
+/// sources, symbols.
+fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<()> {
     out.pod(&g.entities)?;
     out.str(&g.arena.text)?;
     out.pod(&g.lists)?;
@@ -292,15 +368,6 @@ fn write_graph<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<()> {
         })
         .collect();
     out.pod(&amounts)?;
-    let ends: Vec<[u32; 2]> = g
-        .graph
-        .raw_edges()
-        .iter()
-        .map(|e| [e.source().index() as u32, e.target().index() as u32])
-        .collect();
-    out.pod(&ends)?;
-    let rows: Vec<RelationRow> = g.graph.raw_edges().iter().map(|e| e.weight).collect();
-    out.pod(&rows)?;
     out.pod(&g.source_lists)?;
     out.u64(g.sources.len() as u64)?;
     for s in &g.sources {
@@ -324,11 +391,37 @@ fn write_graph<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<()> {
     Ok(())
 }
 
+/// The relations: their ends and rows, in order.
+fn write_relations<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<()> {
+    let ends: Vec<[u32; 2]> = g
+        .graph
+        .raw_edges()
+        .iter()
+        .map(|e| [e.source().index() as u32, e.target().index() as u32])
+        .collect();
+    out.pod(&ends)?;
+    let rows: Vec<RelationRow> = g.graph.raw_edges().iter().map(|e| e.weight).collect();
+    out.pod(&rows)
+}
+
 fn corrupt(what: &'static str) -> SnapshotError {
     SnapshotError::Corrupt(what)
 }
 
-fn read_graph<R: Read>(r: &mut In<R>) -> Result<Graph, SnapshotError> {
+/// What the first section holds: a graph without relations, and the tables
+/// to build one.
+struct Names {
+    g: Graph,
+    entities: Vec<EntityRow>,
+    arena: Arena,
+    lists: Vec<Text>,
+    attrs: Vec<AttrRow>,
+    extras: Vec<RelationExtra>,
+    amounts: Vec<Amount>,
+    source_lists: Vec<SourceId>,
+}
+
+fn names_section<R: Read>(r: &mut In<R>) -> Result<Names, SnapshotError> {
     let entities: Vec<EntityRow> = r.pod()?;
     let arena = Arena { text: r.string()? };
     let lists: Vec<Text> = r.pod()?;
@@ -349,11 +442,6 @@ fn read_graph<R: Read>(r: &mut In<R>) -> Result<Graph, SnapshotError> {
             })
         })
         .collect::<Result<Vec<Amount>, SnapshotError>>()?;
-    let ends: Vec<[u32; 2]> = r.pod()?;
-    let rows: Vec<RelationRow> = r.pod()?;
-    if ends.len() != rows.len() {
-        return Err(corrupt("relation tables of different lengths"));
-    }
     let source_lists: Vec<SourceId> = r.pod()?;
     let n_sources = r.u64()?;
     let mut g = Graph::default();
@@ -384,48 +472,97 @@ fn read_graph<R: Read>(r: &mut In<R>) -> Result<Graph, SnapshotError> {
             return Err(corrupt("a symbol twice"));
         }
     }
-    let nodes = entities.len();
-    let mut graph = petgraph::graph::DiGraph::with_capacity(nodes, rows.len());
+    Ok(Names {
+        g,
+        entities,
+        arena,
+        lists,
+        attrs,
+        extras,
+        amounts,
+        source_lists,
+    })
+}
+
+/// Relation ends and rows.
+type Relations = (Vec<[u32; 2]>, Vec<RelationRow>);
+
+fn read_relations<R: Read>(r: &mut In<R>, nodes: usize) -> Result<Relations, SnapshotError> {
+    let ends: Vec<[u32; 2]> = r.pod()?;
+    let rows: Vec<RelationRow> = r.pod()?;
+    if ends.len() != rows.len() {
+        return Err(corrupt("relation tables of different lengths"));
+    }
+    if ends.iter().flatten().any(|&n| n as usize >= nodes) {
+        return Err(corrupt("a relation to a missing entity"));
+    }
+    Ok((ends, rows))
+}
+
+impl Names {
+    /// The graph, with these relations and an id index; without relations and
+    /// without an id index when `None`.
+    fn into_graph(self, relations: Option<Relations>) -> Result<Graph, SnapshotError> {
+        let Names {
+            mut g,
+            entities,
+            arena,
+            lists,
+            attrs,
+            extras,
+            amounts,
+            source_lists,
+        } = self;
+        let nodes = entities.len();
+        match relations {
+            Some((ends, rows)) => {
+                // The id index and petgraph's adjacency lists are rebuilt side by
+                // side: both are a million random writes, to different tables.
+                let (ids, graph) = std::thread::scope(|scope| {
+                    let ids = scope.spawn(|| id_index(&entities, &arena));
+                    let graph = edges(nodes, &ends, rows);
+                    (ids.join(), graph)
+                });
+                g.ids = ids.map_err(|_| corrupt("the id index could not be rebuilt"))??;
+                g.graph = graph;
+            }
+            None => g.graph = edges(nodes, &[], Vec::new()),
+        }
+        g.entities = entities;
+        g.arena = arena;
+        g.lists = lists;
+        g.attrs = attrs;
+        g.extras = extras;
+        g.amounts = amounts;
+        g.source_lists = source_lists;
+        Ok(g)
+    }
+}
+
+/// petgraph's graph of `nodes` nodes and these edges (checked to be in
+/// range), in order.
+fn edges(nodes: usize, ends: &[[u32; 2]], rows: Vec<RelationRow>) -> DiGraph<(), RelationRow, u32> {
+    let mut graph = DiGraph::with_capacity(nodes, rows.len());
     for _ in 0..nodes {
         graph.add_node(());
     }
     for (&[a, b], row) in ends.iter().zip(rows) {
-        if a as usize >= nodes || b as usize >= nodes {
-            return Err(corrupt("a relation to a missing entity"));
-        }
-        graph.add_edge(
-            petgraph::graph::NodeIndex::new(a as usize),
-            petgraph::graph::NodeIndex::new(b as usize),
-            row,
-        );
+        graph.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), row);
     }
-    g.graph = graph;
-    g.entities = entities;
-    g.arena = arena;
-    g.lists = lists;
-    g.attrs = attrs;
-    g.extras = extras;
-    g.amounts = amounts;
-    g.source_lists = source_lists;
-    g.ids = IdIndex::default();
-    let Graph {
-        ids,
-        entities,
-        arena,
-        ..
-    } = &mut g;
+    graph
+}
+
+/// The id index of these entities.
+fn id_index(entities: &[EntityRow], arena: &Arena) -> Result<IdIndex, SnapshotError> {
+    let mut ids = IdIndex::default();
     ids.reserve(entities.len(), entities, arena);
-    for n in 0..entities.len() {
-        let id = entities[n].id;
-        if arena
-            .text
-            .get(id.start as usize..(id.start as usize).saturating_add(id.len as usize))
-            .is_none()
-        {
+    for (n, row) in entities.iter().enumerate() {
+        let (start, len) = (row.id.start as usize, row.id.len as usize);
+        if arena.text.get(start..start.saturating_add(len)).is_none() {
             return Err(corrupt("an id outside the text"));
         }
         ids.insert(n as u32, entities, arena)
             .map_err(|_| corrupt("an entity id twice"))?;
     }
-    Ok(g)
+    Ok(ids)
 }

@@ -225,8 +225,15 @@ pub fn run<E: From<TuiError>>(
         app.use_search_worker(notify.clone());
     }
     let mut saving = saving;
-    let ending = event_loop(&mut app, &mut terminal, &events, &signal, &mut saving, notify)
-        .map_err(TuiError::from)?;
+    let ending = event_loop(
+        &mut app,
+        &mut terminal,
+        &events,
+        &signal,
+        &mut saving,
+        notify,
+    )
+    .map_err(TuiError::from)?;
     drop(terminal);
     drop(guard);
     Ok(Outcome { ending, saving })
