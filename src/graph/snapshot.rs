@@ -219,7 +219,7 @@ fn skip_section(r: &mut BufReader<File>) -> Result<(), SnapshotError> {
 /// Reads the snapshot at `path`, which must have been made for `key`.
 pub fn read(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
     let mut r = open(path, key)?;
-    let names = read_section(&mut r, |r| names_section(r))?;
+    let names = read_section(&mut r, names_section)?;
     let relations = read_section(&mut r, |r| read_relations(r, names.entities.len()))?;
     let nodes = names.entities.len();
     let index = read_section(&mut r, |r| SearchIndex::read_snapshot(r, nodes))?;
@@ -232,7 +232,7 @@ pub fn read(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError
 /// search index. Much less to read than [`read`].
 pub fn read_for_search(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
     let mut r = open(path, key)?;
-    let names = read_section(&mut r, |r| names_section(r))?;
+    let names = read_section(&mut r, names_section)?;
     skip_section(&mut r)?;
     let nodes = names.entities.len();
     let index = read_section(&mut r, |r| SearchIndex::read_snapshot(r, nodes))?;
@@ -421,7 +421,7 @@ struct Names {
     source_lists: Vec<SourceId>,
 }
 
-fn names_section<R: Read>(r: &mut In<R>) -> Result<Names, SnapshotError> {
+fn names_section(r: &mut In<&mut BufReader<File>>) -> Result<Names, SnapshotError> {
     let entities: Vec<EntityRow> = r.pod()?;
     let arena = Arena { text: r.string()? };
     let lists: Vec<Text> = r.pod()?;
