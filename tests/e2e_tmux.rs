@@ -73,12 +73,18 @@ impl Tmux {
     }
 
     /// Waits until the screen shows `text` (up to 10 s), returning the screen.
+    /// Waits until the screen shows `text` and has stopped changing (a capture
+    /// can catch a frame half written).
     fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
             if s.contains(text) {
-                return s;
+                sleep(Duration::from_millis(80));
+                if self.screen() == s {
+                    return s;
+                }
+                continue;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(10),
