@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::Criterion;
+use criterion::{Criterion, SamplingMode};
 use petgraph::Direction;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -316,9 +316,11 @@ fn main() {
             let mut app = hub_app(&graph, &index, hub);
             app.update(Action::Map);
             let mut t = terminal();
-            g.sample_size(20);
+            // Slow (the layout is computed over every relation on each frame):
+            // one draw per sample.
+            g.sample_size(20).sampling_mode(SamplingMode::Flat);
             g.bench_function("hub_map", |b| b.iter(|| draw(&mut t, black_box(&app))));
-            g.sample_size(50);
+            g.sample_size(50).sampling_mode(SamplingMode::Auto);
         }
         {
             let app = hub_app(&graph, &index, leaf);
@@ -329,7 +331,7 @@ fn main() {
     }
     {
         let mut g = c.benchmark_group("focus");
-        g.sample_size(20);
+        g.sample_size(20).sampling_mode(SamplingMode::Flat);
         let mut app = hub_app(&graph, &index, leaf);
         let mut t = terminal();
         g.bench_function("hub", |b| {
