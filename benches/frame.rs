@@ -244,7 +244,22 @@ fn main() {
             draw(&mut t, &app);
             s.elapsed()
         });
-        rows.push(("frame/hub_map", "draw, map (1 ring) around the hub", d));
+        rows.push((
+            "frame/hub_map",
+            "draw, map (1 ring) around the hub (layout cached)",
+            d,
+        ));
+        let filter = ties::view::Filter::default();
+        let d = time_runs(RUNS.min(60), || {
+            let s = Instant::now();
+            black_box(ties::tui::map::layout(&graph, hub, 1, &filter, 118, 36));
+            s.elapsed()
+        });
+        rows.push((
+            "map/layout_hub",
+            "lay the map out around the hub, cold (on entering the map or moving)",
+            d,
+        ));
     }
     {
         let mut app = hub_app(&graph, &index, leaf);
@@ -320,6 +335,10 @@ fn main() {
             // one draw per sample.
             g.sample_size(20).sampling_mode(SamplingMode::Flat);
             g.bench_function("hub_map", |b| b.iter(|| draw(&mut t, black_box(&app))));
+            let filter = ties::view::Filter::default();
+            g.bench_function("hub_map_layout", |b| {
+                b.iter(|| ties::tui::map::layout(&graph, black_box(hub), 1, &filter, 118, 36))
+            });
             g.sample_size(50).sampling_mode(SamplingMode::Auto);
         }
         {

@@ -234,6 +234,19 @@ pub fn open_ron_in(
         }
     }
     let graph = Arc::new(load::load_path_with(path, progress)?);
+    if stats {
+        let m = graph.memory();
+        let n = graph.node_count().max(1);
+        eprintln!(
+            "ties: the graph holds {:.1} MB, {} bytes per entity (entities {}, relations {}, text {}, other {})",
+            m.total() as f64 / 1e6,
+            m.total() / n,
+            m.entities / n,
+            m.relations / n,
+            m.text / n,
+            m.other / n
+        );
+    }
     let saving = match (dir, key) {
         (Some(dir), Some(key)) => Some(Saving::start(Arc::clone(&graph), dir.to_path_buf(), key)),
         _ => None,

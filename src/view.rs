@@ -51,22 +51,29 @@ impl Filter {
     }
 
     pub fn entity_visible(&self, graph: &Graph, node: NodeIx) -> bool {
-        let e = graph.entity(node);
-        (self.entity_kinds.is_empty() || self.entity_kinds.contains(&e.kind))
-            && self.dated_passes(e.date, e.until).unwrap_or(true)
+        if self.entity_kinds.is_empty() && self.window.is_all() {
+            return true;
+        }
+        let (kind, date, until) = graph.entity_kind_dates(node);
+        (self.entity_kinds.is_empty() || self.entity_kinds.contains(&kind))
+            && self.dated_passes(date, until).unwrap_or(true)
     }
 
     /// The relation passes on its own (kind and date), whatever its ends.
     pub fn relation_passes(&self, graph: &Graph, edge: EdgeIx) -> bool {
-        let r = graph.relation(edge);
-        (self.relation_kinds.is_empty() || self.relation_kinds.contains(&r.kind))
-            && self
-                .dated_passes(r.date, r.until)
-                .unwrap_or(!self.hide_undated)
+        if self.is_empty() {
+            return true;
+        }
+        let (kind, date, until) = graph.relation_kind_dates(edge);
+        (self.relation_kinds.is_empty() || self.relation_kinds.contains(&kind))
+            && self.dated_passes(date, until).unwrap_or(!self.hide_undated)
     }
 
     /// The relation passes and both its ends are visible.
     pub fn relation_visible(&self, graph: &Graph, edge: EdgeIx) -> bool {
+        if self.is_empty() {
+            return true;
+        }
         let (a, b) = graph.ends(edge);
         self.relation_passes(graph, edge)
             && self.entity_visible(graph, a)

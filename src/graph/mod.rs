@@ -92,7 +92,6 @@ const NONE: u32 = u32::MAX;
 pub(crate) struct EntityRow {
     id: Text,
     name: Text,
-    note: Text,
     /// [`EntityKind::code`].
     kind: u32,
     /// [`PartialDate::to_bits`], 0 for none.
@@ -105,8 +104,8 @@ pub(crate) struct EntityRow {
     aliases: u32,
     n_aliases: u32,
     n_weak: u32,
-    attrs: u32,
-    n_attrs: u32,
+    /// Index into the extras (note, attributes), or [`NONE`].
+    extra: u32,
 }
 
 /// A relation as stored: petgraph's edge weight.
@@ -124,10 +123,11 @@ pub(crate) struct RelationRow {
     extra: u32,
 }
 
-/// The parts of a relation that few relations have.
+/// The parts of an entity or relation that few have (an entity's `id` is
+/// [`Text::NONE`] here: its row holds it).
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 #[repr(C)]
-pub(crate) struct RelationExtra {
+pub(crate) struct Extra {
     id: Text,
     note: Text,
     attrs: u32,
@@ -456,29 +456,31 @@ impl Arena {
 #[derive(Debug, Clone, Copy)]
 struct IdSlot {
     node: u32,
-    /// The id's length, saturated at 255.
-    len: u8,
-    /// The id's first bytes, zero-padded.
-    head: [u8; IdSlot::INLINE],
+    /// The id's length (saturated at 255), then its first 3 bytes.
+    len_head: u32,
+    /// The id's next 8 bytes, zero-padded.
+    tail: u64,
 }
 
 impl IdSlot {
     const INLINE: usize = 11;
 
     fn new(node: u32, id: &str) -> Self {
-        let mut head = [0; Self::INLINE];
+        let mut head = [0u8; 12];
+        head[0] = id.len().min(255) as u8;
         let n = id.len().min(Self::INLINE);
-        head[..n].copy_from_slice(&id.as_bytes()[..n]);
+        head[1..1 + n].copy_from_slice(&id.as_bytes()[..n]);
+        let [a, b, c, d, tail @ ..] = head;
         IdSlot {
             node,
-            len: id.len().min(255) as u8,
-            head,
+            len_head: u32::from_le_bytes([a, b, c, d]),
+            tail: u64::from_le_bytes(tail),
         }
     }
 
     /// Whether this slot holds `id`; reads the arena only for long ids.
     fn holds(&self, probe: &IdSlot, id: &str, rows: &[EntityRow], arena: &Arena) -> bool {
-        if self.len != probe.len || self.head != probe.head {
+        if self.len_head != probe.len_head || self.tail != probe.tail {
             return false;
         }
         id.len() <= Self::INLINE || arena.get(rows[self.node as usize].id) == id
@@ -555,7 +557,7 @@ pub struct Graph {
     lists: Vec<Text>,
     attrs: Vec<AttrRow>,
     amounts: Vec<Amount>,
-    extras: Vec<RelationExtra>,
+    extras: Vec<Extra>,
     ids: IdIndex,
     sources: Vec<Source>,
     source_ids: FastMap<Box<str>, SourceId>,
@@ -687,20 +689,40 @@ impl Graph {
         Ok(i)
     }
 
+    /// Stores the rare parts (id, note, attributes), if there is any.
+    fn push_extra(
+        &mut self,
+        id: Option<&str>,
+        note: Option<&str>,
+        attrs: &[(Sym, &str)],
+    ) -> Result<u32, GraphFull> {
+        if id.is_none() && note.is_none() && attrs.is_empty() {
+            return Ok(NONE);
+        }
+        let id = self.arena.push_opt(id)?;
+        let note = self.arena.push_opt(note)?;
+        let (attrs, n_attrs) = self.push_attrs(attrs)?;
+        let i = index_u32(self.extras.len())?;
+        self.extras.push(Extra {
+            id,
+            note,
+            attrs,
+            n_attrs,
+        });
+        Ok(i)
+    }
+
     fn entity_row<S: AsRef<str>>(&mut self, e: &NewEntity<'_, S>) -> Result<EntityRow, GraphFull> {
         let id = self.arena.push(e.id)?;
         let name = self.arena.push(e.name)?;
-        let note = self.arena.push_opt(e.note)?;
         let aliases = index_u32(self.lists.len())?;
         for a in e.aliases.iter().chain(e.weak_aliases) {
             let t = self.arena.push(a.as_ref())?;
             self.lists.push(t);
         }
-        let (attrs, n_attrs) = self.push_attrs(e.attrs)?;
         Ok(EntityRow {
             id,
             name,
-            note,
             kind: e.kind.code(),
             date: PartialDate::option_bits(e.date),
             until: PartialDate::option_bits(e.until),
@@ -709,8 +731,7 @@ impl Graph {
             aliases,
             n_aliases: index_u32(e.aliases.len())?,
             n_weak: index_u32(e.weak_aliases.len())?,
-            attrs,
-            n_attrs,
+            extra: self.push_extra(None, e.note, e.attrs)?,
         })
     }
 
@@ -747,21 +768,23 @@ impl Graph {
     }
 
     /// How long the tables an entity row points into are.
-    fn mark(&self) -> [usize; 4] {
+    fn mark(&self) -> [usize; 5] {
         [
             self.arena.text.len(),
             self.lists.len(),
             self.attrs.len(),
             self.amounts.len(),
+            self.extras.len(),
         ]
     }
 
     /// Takes back what was added to those tables since `mark`.
-    fn undo(&mut self, [text, lists, attrs, amounts]: [usize; 4]) {
+    fn undo(&mut self, [text, lists, attrs, amounts, extras]: [usize; 5]) {
         self.arena.text.truncate(text);
         self.lists.truncate(lists);
         self.attrs.truncate(attrs);
         self.amounts.truncate(amounts);
+        self.extras.truncate(extras);
     }
 
     /// Replaces what the entity at `ix` says (to merge the fragments of one FtM
@@ -785,21 +808,7 @@ impl Graph {
         relation: NewRelation<'_>,
     ) -> Result<EdgeIx, GraphFull> {
         let r = &relation;
-        let extra = if r.id.is_some() || r.note.is_some() || !r.attrs.is_empty() {
-            let id = self.arena.push_opt(r.id)?;
-            let note = self.arena.push_opt(r.note)?;
-            let (attrs, n_attrs) = self.push_attrs(r.attrs)?;
-            let i = index_u32(self.extras.len())?;
-            self.extras.push(RelationExtra {
-                id,
-                note,
-                attrs,
-                n_attrs,
-            });
-            i
-        } else {
-            NONE
-        };
+        let extra = self.push_extra(r.id, r.note, r.attrs)?;
         let row = RelationRow {
             kind: r.kind.code(),
             role: r.role.map_or(NONE, |s| s.0),
@@ -867,6 +876,7 @@ impl Graph {
         let arena = &self.arena.text;
         let aliases = r.aliases as usize;
         let n_aliases = r.n_aliases as usize;
+        let extra = self.extras.get(r.extra as usize);
         Entity {
             id: text_at(arena, r.id),
             kind: EntityKind::from_code(r.kind, |s| Some(Sym(s)))
@@ -876,11 +886,43 @@ impl Graph {
             weak_aliases: self.texts(aliases + n_aliases, r.n_weak as usize),
             date: PartialDate::from_bits(r.date),
             until: PartialDate::from_bits(r.until),
-            note: opt_text(arena, r.note),
+            note: extra.and_then(|x| opt_text(arena, x.note)),
             amount: self.amount(r.amount),
             sources: SourceSet(r.sources),
-            attrs: self.attrs_of(r.attrs, r.n_attrs),
+            attrs: extra.map_or(self.attrs_of(0, 0), |x| self.attrs_of(x.attrs, x.n_attrs)),
         }
+    }
+
+    /// The kind and dates of an entity, without building its whole view (for
+    /// filters run over many entities).
+    pub fn entity_kind_dates(
+        &self,
+        ix: NodeIx,
+    ) -> (EntityKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
+        let r = &self.entities[ix.index()];
+        (
+            EntityKind::from_code(r.kind, |s| Some(Sym(s))).unwrap_or(EntityKind::Organisation),
+            PartialDate::from_bits(r.date),
+            PartialDate::from_bits(r.until),
+        )
+    }
+
+    /// An entity's name alone.
+    pub fn entity_name(&self, ix: NodeIx) -> &str {
+        text_at(&self.arena.text, self.entities[ix.index()].name)
+    }
+
+    /// The kind and dates of a relation, without building its whole view.
+    pub fn relation_kind_dates(
+        &self,
+        ix: EdgeIx,
+    ) -> (RelationKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
+        let r = &self.graph[ix];
+        (
+            RelationKind::from_code(r.kind, |s| Some(Sym(s))).unwrap_or(RelationKind::Concerns),
+            PartialDate::from_bits(r.date),
+            PartialDate::from_bits(r.until),
+        )
     }
 
     pub fn relation(&self, ix: EdgeIx) -> Relation<'_> {

@@ -22,13 +22,13 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use xxhash_rust::xxh3::{Xxh3, Xxh3Builder};
 
 use super::{
-    Arena, AttrRow, EntityRow, Graph, IdIndex, RelationExtra, RelationRow, Source, SourceId, Text,
+    Arena, AttrRow, EntityRow, Extra, Graph, IdIndex, RelationRow, Source, SourceId, Text,
 };
 use crate::model::{Amount, Currency, PartialDate};
 use crate::search::SearchIndex;
 
 /// Bumped whenever the layout of a snapshot changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"TIESSNAP";
 /// Written in the machine's byte order, to refuse a snapshot from another.
 const BYTE_ORDER: u32 = 0x0102_0304;
@@ -416,7 +416,7 @@ struct Names {
     arena: Arena,
     lists: Vec<Text>,
     attrs: Vec<AttrRow>,
-    extras: Vec<RelationExtra>,
+    extras: Vec<Extra>,
     amounts: Vec<Amount>,
     source_lists: Vec<SourceId>,
 }
@@ -426,7 +426,7 @@ fn names_section(r: &mut In<&mut BufReader<File>>) -> Result<Names, SnapshotErro
     let arena = Arena { text: r.string()? };
     let lists: Vec<Text> = r.pod()?;
     let attrs: Vec<AttrRow> = r.pod()?;
-    let extras: Vec<RelationExtra> = r.pod()?;
+    let extras: Vec<Extra> = r.pod()?;
     let amounts = r
         .pod::<AmountRow>()?
         .into_iter()

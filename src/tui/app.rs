@@ -187,7 +187,12 @@ pub struct App {
     pub search_worker: Option<SearchWorker>,
     /// The search index is still being built: search waits for it.
     pub indexing: bool,
+    /// The last map layout and what it was made for (focus, depth, size;
+    /// filter): moving the map's selection does not lay it out again.
+    map_cache: std::cell::RefCell<Option<MapKey>>,
 }
+
+type MapKey = ((NodeIx, u8, u16, u16), Filter, super::map::MapLayout);
 
 /// The entity with the most relations: a sensible place to start.
 pub fn default_focus(graph: &Graph) -> Option<NodeIx> {
@@ -225,6 +230,7 @@ impl App {
             page_rows: Cell::new(10),
             search_worker: None,
             indexing: false,
+            map_cache: Default::default(),
         };
         app.refresh_lists();
         if app.lists[Pane::Outgoing as usize].ties.is_empty()
@@ -659,14 +665,17 @@ impl App {
     pub fn map_layout(&self) -> Option<super::map::MapLayout> {
         let m = self.map?;
         let (w, h) = self.map_size.get();
-        Some(super::map::layout(
-            &self.graph,
-            self.focus,
-            m.depth,
-            &self.filter,
-            w,
-            h,
-        ))
+        let key = (self.focus, m.depth, w, h);
+        let mut cache = self.map_cache.borrow_mut();
+        if let Some((k, f, layout)) = &*cache
+            && *k == key
+            && *f == self.filter
+        {
+            return Some(layout.clone());
+        }
+        let layout = super::map::layout(&self.graph, self.focus, m.depth, &self.filter, w, h);
+        *cache = Some((key, self.filter.clone(), layout.clone()));
+        Some(layout)
     }
 
     fn update_map(&mut self, action: Action) {

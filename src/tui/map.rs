@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::graph::{Graph, NodeIx};
-use crate::model::EntityKind;
+use crate::model::{EntityKind, RelationKind, Sym};
 use crate::view::Filter;
 
 /// Most neighbours drawn around the focus; the rest are counted.
@@ -50,29 +50,56 @@ fn short(name: &str) -> String {
     }
 }
 
-/// Visible neighbours of `n` not in `seen`, grouped by relation kind (by label),
-/// then by name: one entry per neighbour, with the kind of its first relation.
+/// The first `limit` visible neighbours of `n` not in `seen`, grouped by
+/// relation kind (by phrase), then by name: one entry per neighbour, with the
+/// kind of its first relation; and how many there are in all. Only the `limit`
+/// drawn are sorted, so a hub of 50,000 costs one pass over its relations.
 fn neighbours(
     graph: &Graph,
     n: NodeIx,
     filter: &Filter,
     skip: &dyn Fn(NodeIx) -> bool,
-) -> Vec<(NodeIx, String)> {
-    let mut first: BTreeMap<NodeIx, String> = BTreeMap::new();
-    for tie in graph.ties(n) {
+    limit: usize,
+) -> (Vec<(NodeIx, String)>, usize) {
+    // (neighbour, position of its first relation, kind phrase number)
+    let mut phrases: Vec<String> = Vec::new();
+    let mut kinds: Vec<RelationKind<Sym>> = Vec::new();
+    let mut all: Vec<(NodeIx, usize, usize)> = Vec::new();
+    for (i, tie) in graph.ties(n).enumerate() {
         if skip(tie.other) || !filter.relation_visible(graph, tie.edge) {
             continue;
         }
-        let kind = graph.relation_phrase(graph.relation(tie.edge).kind);
-        first.entry(tie.other).or_insert(kind);
+        let (kind, _, _) = graph.relation_kind_dates(tie.edge);
+        let k = match kinds.iter().position(|&x| x == kind) {
+            Some(k) => k,
+            None => {
+                kinds.push(kind);
+                phrases.push(graph.relation_phrase(kind));
+                kinds.len() - 1
+            }
+        };
+        all.push((tie.other, i, k));
     }
-    let mut v: Vec<(NodeIx, String)> = first.into_iter().collect();
-    v.sort_by(|a, b| {
-        a.1.cmp(&b.1)
-            .then_with(|| graph.entity(a.0).name.cmp(graph.entity(b.0).name))
+    // One entry per neighbour: the kind of its first relation.
+    all.sort_unstable_by_key(|&(node, i, _)| (node, i));
+    all.dedup_by_key(|e| e.0);
+    let total = all.len();
+    let order = |a: &(NodeIx, usize, usize), b: &(NodeIx, usize, usize)| {
+        phrases[a.2]
+            .cmp(&phrases[b.2])
+            .then_with(|| graph.entity_name(a.0).cmp(graph.entity_name(b.0)))
             .then(a.0.cmp(&b.0))
-    });
-    v
+    };
+    if all.len() > limit && limit > 0 {
+        all.select_nth_unstable_by(limit - 1, order);
+    }
+    all.truncate(limit);
+    all.sort_by(order);
+    let v = all
+        .into_iter()
+        .map(|(node, _, k)| (node, phrases[k].clone()))
+        .collect();
+    (v, total)
 }
 
 /// Lays out the neighbourhood of `focus` in an area `width` × `height` cells.
@@ -105,9 +132,8 @@ pub fn layout(
     };
     place(&mut out, &mut index, focus, cx, cy, 0);
 
-    let ring1 = neighbours(graph, focus, filter, &|n| n == focus);
-    out.more += ring1.len().saturating_sub(MAX_RING1);
-    let ring1: Vec<_> = ring1.into_iter().take(MAX_RING1).collect();
+    let (ring1, total) = neighbours(graph, focus, filter, &|n| n == focus, MAX_RING1);
+    out.more += total - ring1.len();
     let count = ring1.len().max(1) as f64;
     let mut parents = Vec::new();
     for (i, (n, kind)) in ring1.iter().enumerate() {
@@ -120,9 +146,14 @@ pub fn layout(
     if depth >= 2 {
         let sector = std::f64::consts::TAU / count;
         for (p, angle) in parents {
-            let kids = neighbours(graph, p, filter, &|n| index.contains_key(&n));
-            out.more += kids.len().saturating_sub(MAX_PER_PARENT);
-            let kids: Vec<_> = kids.into_iter().take(MAX_PER_PARENT).collect();
+            let (kids, total) = neighbours(
+                graph,
+                p,
+                filter,
+                &|n| index.contains_key(&n),
+                MAX_PER_PARENT,
+            );
+            out.more += total - kids.len();
             let k = kids.len() as f64;
             for (j, (n, kind)) in kids.iter().enumerate() {
                 let a = angle + sector * 0.8 * ((j as f64 + 0.5) / k - 0.5);
