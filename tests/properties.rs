@@ -311,3 +311,170 @@ fn paths_are_real_paths_in_the_graph() {
         .unwrap();
     println!("paths_are_real_paths_in_the_graph: {n} cases");
 }
+
+/// The whole graph as JSON: equal JSON, equal graphs.
+fn json(g: &ties::Graph) -> String {
+    let whole = subgraph(g, None, 1, Reach::Both, &Filter::default());
+    ties::export::render(g, &whole, ties::export::Format::Json)
+}
+
+/// The fast loader (records split, parsed on every core, built as they come)
+/// and the whole-file loader agree on any file: the same graph, or the same
+/// problems at the same places.
+#[test]
+fn fast_and_whole_file_loaders_agree_on_mutated_files() {
+    let n = cases(256);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fuzz.ron");
+    let fast_ok = std::cell::Cell::new(0);
+    runner(n)
+        .run(&proptest::collection::vec(mutation(), 0..4), |muts| {
+            let text = apply(FIXTURE, &muts);
+            std::fs::write(&path, &text).unwrap();
+            let fast = ties::load::load_path(&path);
+            let whole = load_texts(vec![(path.display().to_string(), text)]);
+            match (fast, whole) {
+                (Ok(a), Ok(b)) => {
+                    fast_ok.set(fast_ok.get() + 1);
+                    prop_assert_eq!(json(&a), json(&b));
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.problems, b.problems),
+                (a, b) => prop_assert!(
+                    false,
+                    "fast: {:?}\nwhole: {:?}",
+                    a.map(|g| g.node_count()),
+                    b.map(|g| g.node_count())
+                ),
+            }
+            Ok(())
+        })
+        .unwrap();
+    println!(
+        "fast_and_whole_file_loaders_agree_on_mutated_files: {n} cases, {} valid",
+        fast_ok.get()
+    );
+}
+
+/// Damage of any kind to a snapshot is refused or, if the checksums still
+/// pass, gives the very same graph; reading never panics.
+#[test]
+fn damaged_snapshots_never_panic_or_lie() {
+    use ties::graph::snapshot;
+    let n = cases(256);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("small.ron");
+    std::fs::write(&data, FIXTURE).unwrap();
+    let graph = ties::load::load_path(&data).unwrap();
+    let index = ties::search::SearchIndex::build(&graph);
+    let key = snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
+    let snap = snapshot::write(dir.path(), key, &graph, &index).unwrap();
+    let good = std::fs::read(&snap).unwrap();
+    let expected = json(&graph);
+    let damage = prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(at, x)| (0u8, at, u64::from(x.max(1)))),
+        (any::<usize>(), any::<u64>()).prop_map(|(at, v)| (1u8, at, v)),
+        any::<usize>().prop_map(|at| (2u8, at, 0)),
+    ];
+    let refused = std::cell::Cell::new(0);
+    runner(n)
+        .run(&proptest::collection::vec(damage, 1..4), |damages| {
+            let mut bytes = good.clone();
+            for (what, at, v) in damages {
+                if bytes.is_empty() {
+                    break;
+                }
+                let at = at % bytes.len();
+                match what {
+                    0 => bytes[at] ^= v as u8,
+                    1 => {
+                        let end = (at + 8).min(bytes.len());
+                        bytes[at..end].copy_from_slice(&v.to_le_bytes()[..end - at]);
+                    }
+                    _ => bytes.truncate(at),
+                }
+            }
+            std::fs::write(&snap, &bytes).unwrap();
+            match snapshot::read(&snap, key) {
+                Ok((g, _)) => prop_assert_eq!(json(&g), expected.clone()),
+                Err(e) => {
+                    refused.set(refused.get() + 1);
+                    prop_assert!(!e.to_string().is_empty());
+                }
+            }
+            let _ = snapshot::read_for_search(&snap, key);
+            Ok(())
+        })
+        .unwrap();
+    println!(
+        "damaged_snapshots_never_panic_or_lie: {n} cases, {} refused",
+        refused.get()
+    );
+}
+
+/// A snapshot damaged inside its sections and then given matching checksums
+/// (as a buggy writer or a hand-crafted file could) is read without panicking:
+/// refused, or read as some graph whose every view and search works.
+#[test]
+fn crafted_snapshots_with_valid_checksums_never_panic() {
+    use ties::graph::snapshot;
+    let n = cases(256);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("small.ron");
+    std::fs::write(&data, FIXTURE).unwrap();
+    let graph = ties::load::load_path(&data).unwrap();
+    let index = ties::search::SearchIndex::build(&graph);
+    let key = snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
+    let snap = snapshot::write(dir.path(), key, &graph, &index).unwrap();
+    let good = std::fs::read(&snap).unwrap();
+    // Sections: [len u64][payload][xxh3 u64], after a 32-byte header.
+    let mut sections = Vec::new();
+    let mut at = 32;
+    while at < good.len() {
+        let len = u64::from_le_bytes(good[at..at + 8].try_into().unwrap()) as usize;
+        sections.push((at + 8, len));
+        at += 8 + len + 8;
+    }
+    let accepted = std::cell::Cell::new(0);
+    let damage = (any::<usize>(), any::<u64>(), any::<bool>());
+    runner(n)
+        .run(&proptest::collection::vec(damage, 1..4), |damages| {
+            let mut bytes = good.clone();
+            for (at, v, word) in damages {
+                let (start, len) = sections[at % sections.len()];
+                if len == 0 {
+                    continue;
+                }
+                let i = start + (at / sections.len()) % len;
+                if word {
+                    let end = (i + 8).min(start + len);
+                    bytes[i..end].copy_from_slice(&v.to_le_bytes()[..end - i]);
+                } else {
+                    bytes[i] ^= (v as u8).max(1);
+                }
+            }
+            for &(start, len) in &sections {
+                let h = xxhash_rust::xxh3::xxh3_64(&bytes[start..start + len]);
+                bytes[start + len..start + len + 8].copy_from_slice(&h.to_le_bytes());
+            }
+            std::fs::write(&snap, &bytes).unwrap();
+            if let Ok((g, ix)) = snapshot::read(&snap, key) {
+                accepted.set(accepted.get() + 1);
+                // Use everything: views, exports, search, the explorer's lists.
+                let _ = json(&g);
+                for n in g.node_indices() {
+                    let _ = ties::report::entity_text(&g, n, &Filter::default());
+                }
+                let _ = ix.search(&g, "a", 20, &|_| true);
+                let _ = ix.search(&g, "", 20, &|_| true);
+            }
+            if let Ok((g, ix)) = snapshot::read_for_search(&snap, key) {
+                let _ = ix.search(&g, "ka", 20, &|_| true);
+            }
+            Ok(())
+        })
+        .unwrap();
+    println!(
+        "crafted_snapshots_with_valid_checksums_never_panic: {n} cases, {} read as a graph",
+        accepted.get()
+    );
+}

@@ -22,9 +22,9 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use xxhash_rust::xxh3::{Xxh3, Xxh3Builder};
 
 use super::{
-    Arena, AttrRow, EntityRow, Extra, Graph, IdIndex, RelationRow, Source, SourceId, Text,
+    Arena, AttrRow, EntityRow, Extra, Graph, IdIndex, NONE, RelationRow, Source, SourceId, Text,
 };
-use crate::model::{Amount, Currency, PartialDate};
+use crate::model::{Amount, Currency, EntityKind, PartialDate, RelationKind, Sym};
 use crate::search::SearchIndex;
 
 /// Bumped whenever the layout of a snapshot changes.
@@ -514,6 +514,25 @@ impl Names {
             source_lists,
         } = self;
         let nodes = entities.len();
+        let check = Check {
+            arena: &arena,
+            lists: &lists,
+            attrs: &attrs,
+            extras: &extras,
+            amounts: amounts.len(),
+            source_lists: &source_lists,
+            sources: g.sources.len(),
+            symbols: g.symbols.len(),
+        };
+        check.tables()?;
+        for e in &entities {
+            check.entity(e)?;
+        }
+        if let Some((_, rows)) = &relations {
+            for r in rows {
+                check.relation(r)?;
+            }
+        }
         match relations {
             Some((ends, rows)) => {
                 // The id index and petgraph's adjacency lists are rebuilt side by
@@ -565,4 +584,120 @@ fn id_index(entities: &[EntityRow], arena: &Arena) -> Result<IdIndex, SnapshotEr
             .map_err(|_| corrupt("an entity id twice"))?;
     }
     Ok(ids)
+}
+
+/// Checks that every number a snapshot's rows hold points inside the tables it
+/// refers to, so that a snapshot whose checksums pass but whose contents are
+/// wrong (a bug, a crafted file) is refused rather than read into a graph that
+/// could panic later.
+struct Check<'a> {
+    arena: &'a Arena,
+    lists: &'a [Text],
+    attrs: &'a [AttrRow],
+    extras: &'a [Extra],
+    amounts: usize,
+    source_lists: &'a [SourceId],
+    sources: usize,
+    symbols: usize,
+}
+
+impl Check<'_> {
+    fn text(&self, t: Text) -> bool {
+        let (start, len) = (t.start as usize, t.len as usize);
+        self.arena
+            .text
+            .get(start..start.saturating_add(len))
+            .is_some()
+    }
+
+    fn text_or_none(&self, t: Text) -> bool {
+        t.is_none() || self.text(t)
+    }
+
+    fn range(start: u32, n: u32, len: usize) -> bool {
+        (start as usize)
+            .checked_add(n as usize)
+            .is_some_and(|end| end <= len)
+    }
+
+    fn sources(&self, set: u32) -> bool {
+        if set == super::SourceSet::EMPTY.0 {
+            return true;
+        }
+        let start = set as usize;
+        let Some(n) = self.source_lists.get(start) else {
+            return false;
+        };
+        self.source_lists
+            .get(start + 1..start + 1 + n.0 as usize)
+            .is_some_and(|ids| ids.iter().all(|s| (s.0 as usize) < self.sources))
+    }
+
+    fn date(bits: u32) -> bool {
+        bits == 0 || PartialDate::from_bits(bits).is_some()
+    }
+
+    fn kind<K>(
+        &self,
+        code: u32,
+        from: impl Fn(u32, &dyn Fn(u32) -> Option<Sym>) -> Option<K>,
+    ) -> bool {
+        from(code, &|s| ((s as usize) < self.symbols).then_some(Sym(s))).is_some()
+    }
+
+    fn optional(i: u32, len: usize) -> bool {
+        i == NONE || (i as usize) < len
+    }
+
+    /// The side tables: texts in the arena, attribute names among the symbols.
+    fn tables(&self) -> Result<(), SnapshotError> {
+        let ok = self.lists.iter().all(|&t| self.text(t))
+            && self
+                .attrs
+                .iter()
+                .all(|a| (a.key as usize) < self.symbols && self.text(a.value))
+            && self.extras.iter().all(|x| {
+                self.text_or_none(x.id)
+                    && self.text_or_none(x.note)
+                    && Self::range(x.attrs, x.n_attrs, self.attrs.len())
+            });
+        if ok {
+            Ok(())
+        } else {
+            Err(corrupt("a side table points outside the snapshot"))
+        }
+    }
+
+    fn entity(&self, e: &EntityRow) -> Result<(), SnapshotError> {
+        let ok = self.text(e.id)
+            && self.text(e.name)
+            && self.kind(e.kind, |c, f| EntityKind::from_code(c, f))
+            && Self::date(e.date)
+            && Self::date(e.until)
+            && Self::optional(e.amount, self.amounts)
+            && self.sources(e.sources)
+            && (e.n_aliases as u64 + e.n_weak as u64) <= u32::MAX as u64
+            && Self::range(e.aliases, e.n_aliases + e.n_weak, self.lists.len())
+            && Self::optional(e.extra, self.extras.len());
+        if ok {
+            Ok(())
+        } else {
+            Err(corrupt("an entity points outside the snapshot"))
+        }
+    }
+
+    fn relation(&self, r: &RelationRow) -> Result<(), SnapshotError> {
+        let ok = self.kind(r.kind, |c, f| RelationKind::from_code(c, f))
+            && Self::optional(r.role, self.symbols)
+            && Self::date(r.date)
+            && Self::date(r.until)
+            && Self::optional(r.amount, self.amounts)
+            && self.sources(r.sources)
+            && Self::optional(r.extra, self.extras.len());
+        if ok {
+            Ok(())
+        } else {
+            Err(corrupt("a relation points outside the snapshot"))
+        }
+    }
 }

@@ -37,6 +37,17 @@ macro_rules! kinds {
         impl<O: 'static> $name<O> {
             /// Every kind of the closed set, in declaration order.
             pub const KNOWN: &'static [$name<O>] = &[$($name::$variant),+];
+
+            /// The kind [`Self::code`] gave; `None` for a code that is not one.
+            pub fn from_code(code: u32, other: impl FnOnce(u32) -> Option<O>) -> Option<Self>
+            where
+                O: Clone,
+            {
+                if code & OTHER_BIT != 0 {
+                    return other(code & !OTHER_BIT).map($name::Other);
+                }
+                Self::KNOWN.get(code as usize).cloned()
+            }
         }
 
         impl<O> $name<O> {
@@ -71,16 +82,6 @@ macro_rules! kinds {
                     }
                 }
             }
-
-            /// The kind [`Self::code`] gave; `None` for a code that is not one.
-            pub fn from_code(code: u32, other: impl FnOnce(u32) -> Option<O>) -> Option<Self> {
-                if code & OTHER_BIT != 0 {
-                    return other(code & !OTHER_BIT).map($name::Other);
-                }
-                Self::from_label($name::<O>::KNOWN_LABELS.get(code as usize)?)
-            }
-
-            const KNOWN_LABELS: &'static [&'static str] = &[$($label),+];
 
             /// The known kind with this snake-case name.
             pub fn from_label(label: &str) -> Option<Self> {
