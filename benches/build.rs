@@ -12,10 +12,12 @@
 //! entity. Not a Criterion bench: each step takes long, and the memory is the
 //! point as much as the time.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use ties::Graph;
-use ties::generate::{GenOptions, records};
+use ties::generate::records;
 use ties::graph::{NewEntity, NewRelation, Source, SourceId};
 use ties::model::{Amount, EntityKind, PartialDate, RelationKind, Sym};
 use ties::search::SearchIndex;
@@ -52,15 +54,7 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let entities = std::env::var("TIES_BENCH_ENTITIES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let opts = GenOptions {
-        entities,
-        relations_per_entity: 3,
-        seed: 1,
-    };
+    let opts = common::options(3);
     let t = Instant::now();
     let file = records(&opts);
     let source_ids: std::collections::HashMap<&str, u32> = file

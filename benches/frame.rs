@@ -11,6 +11,8 @@
 //! Set `TIES_BENCH_ENTITIES` for a smaller graph. A summary of medians (own runs)
 //! is printed first, then Criterion measures the same steps.
 
+mod common;
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,7 +21,7 @@ use criterion::{Criterion, SamplingMode};
 use petgraph::Direction;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ties::generate::{self, GenOptions};
+use ties::generate;
 use ties::graph::{NewRelation, NodeIx};
 use ties::search::SearchIndex;
 use ties::tui::app::Pane;
@@ -126,15 +128,7 @@ fn step_wrapping(app: &mut App, step: Action) {
 }
 
 fn main() {
-    let entities = std::env::var("TIES_BENCH_ENTITIES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let opts = GenOptions {
-        entities,
-        relations_per_entity: 2,
-        seed: 1,
-    };
+    let opts = common::options(2);
     let t = Instant::now();
     let mut graph = generate::graph(&opts).expect("the generated graph is valid");
     let gen_time = t.elapsed();

@@ -5,11 +5,13 @@
 //! Set `TIES_BENCH_ENTITIES` for a smaller graph. Criterion's own per-keystroke
 //! figures follow a summary table printed first.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion};
-use ties::generate::{self, GenOptions};
+use ties::generate;
 use ties::graph::NodeIx;
 use ties::search::{Keep, SearchIndex, SearchWorker, Searcher, naive_search};
 
@@ -47,15 +49,7 @@ fn keystrokes<'a>(
 }
 
 fn main() {
-    let entities = std::env::var("TIES_BENCH_ENTITIES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let opts = GenOptions {
-        entities,
-        relations_per_entity: 2,
-        seed: 1,
-    };
+    let opts = common::options(2);
     let t = Instant::now();
     let graph = generate::graph(&opts).expect("the generated graph is valid");
     let gen_time = t.elapsed();

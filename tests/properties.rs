@@ -355,12 +355,15 @@ fn fast_and_whole_file_loaders_agree_on_mutated_files() {
     );
 }
 
-/// Damage of any kind to a snapshot is refused or, if the checksums still
-/// pass, gives the very same graph; reading never panics.
-#[test]
-fn damaged_snapshots_never_panic_or_lie() {
+/// The fixture graph, saved as a snapshot in a temporary folder (kept alive by
+/// the first value): the graph, the snapshot's key and its path.
+fn snapshot_of_fixture() -> (
+    tempfile::TempDir,
+    ties::Graph,
+    ties::graph::snapshot::Key,
+    std::path::PathBuf,
+) {
     use ties::graph::snapshot;
-    let n = cases(256);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("small.ron");
     std::fs::write(&data, FIXTURE).unwrap();
@@ -368,6 +371,16 @@ fn damaged_snapshots_never_panic_or_lie() {
     let index = ties::search::SearchIndex::build(&graph);
     let key = snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
     let snap = snapshot::write(dir.path(), key, &graph, &index).unwrap();
+    (dir, graph, key, snap)
+}
+
+/// Damage of any kind to a snapshot is refused or, if the checksums still
+/// pass, gives the very same graph; reading never panics.
+#[test]
+fn damaged_snapshots_never_panic_or_lie() {
+    use ties::graph::snapshot;
+    let n = cases(256);
+    let (_dir, graph, key, snap) = snapshot_of_fixture();
     let good = std::fs::read(&snap).unwrap();
     let expected = json(&graph);
     let damage = prop_oneof![
@@ -418,13 +431,7 @@ fn damaged_snapshots_never_panic_or_lie() {
 fn crafted_snapshots_with_valid_checksums_never_panic() {
     use ties::graph::snapshot;
     let n = cases(256);
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("small.ron");
-    std::fs::write(&data, FIXTURE).unwrap();
-    let graph = ties::load::load_path(&data).unwrap();
-    let index = ties::search::SearchIndex::build(&graph);
-    let key = snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
-    let snap = snapshot::write(dir.path(), key, &graph, &index).unwrap();
+    let (_dir, _, key, snap) = snapshot_of_fixture();
     let good = std::fs::read(&snap).unwrap();
     // Sections: [len u64][payload][xxh3 u64], after a 32-byte header.
     let mut sections = Vec::new();

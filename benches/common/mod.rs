@@ -1,0 +1,17 @@
+//! Shared by the benchmarks: the size of the generated graph.
+
+use ties::generate::GenOptions;
+
+/// A generated graph of `TIES_BENCH_ENTITIES` entities (a million unless set),
+/// seed 1, with `relations_per_entity` relations per entity.
+pub fn options(relations_per_entity: usize) -> GenOptions {
+    let entities = std::env::var("TIES_BENCH_ENTITIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    GenOptions {
+        entities,
+        relations_per_entity,
+        seed: 1,
+    }
+}
