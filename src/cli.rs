@@ -456,6 +456,16 @@ fn explore(cli: &Cli) -> Result<(), CliError> {
         let spin = (!saving.is_finished()).then(|| {
             crate::open::spinner("indexing names and saving a snapshot for the next start")
         });
+        // Ctrl-C while waiting: leave the snapshot unfinished (its temporary
+        // file is cleared away later).
+        while !saving.is_finished() {
+            let sig = outcome.signal.load(std::sync::atomic::Ordering::SeqCst);
+            if sig != 0 {
+                saving.abandon();
+                return Err(CliError::Signal(sig as i32));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(40));
+        }
         let (_, note) = saving.wait();
         if let Some(s) = spin {
             s.finish_and_clear();

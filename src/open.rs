@@ -95,8 +95,10 @@ pub enum Origin {
 
 /// The search index being built, and the snapshot being saved, on a thread of
 /// their own, so that the graph is usable at once.
+/// Dropping it waits for the work, so that no half-written snapshot is left
+/// behind on an ordinary way out; [`Saving::abandon`] does not.
 pub struct Saving {
-    handle: std::thread::JoinHandle<(Arc<SearchIndex>, Option<String>)>,
+    handle: Option<std::thread::JoinHandle<(Arc<SearchIndex>, Option<String>)>>,
 }
 
 impl Saving {
@@ -119,20 +121,36 @@ impl Saving {
                 let note = format!("could not save a snapshot: {e}");
                 std::thread::spawn(move || (Arc::new(SearchIndex::default()), Some(note)))
             });
-        Saving { handle }
+        Saving {
+            handle: Some(handle),
+        }
     }
 
     /// Whether the index is built and the snapshot written.
     pub fn is_finished(&self) -> bool {
-        self.handle.is_finished()
+        self.handle.as_ref().is_none_or(|h| h.is_finished())
     }
 
     /// Waits for the index and the snapshot. Returns the index (`None` if the
     /// work failed) and a note if the snapshot could not be saved.
-    pub fn wait(self) -> (Option<Arc<SearchIndex>>, Option<String>) {
-        match self.handle.join() {
-            Ok((index, note)) => (Some(index), note),
-            Err(_) => (None, Some("could not save a snapshot".into())),
+    pub fn wait(mut self) -> (Option<Arc<SearchIndex>>, Option<String>) {
+        match self.handle.take().map(|h| h.join()) {
+            Some(Ok((index, note))) => (Some(index), note),
+            _ => (None, Some("could not save a snapshot".into())),
+        }
+    }
+
+    /// Leaves the work to finish or not (the program is about to end on a
+    /// signal); a temporary file it leaves is removed by a later save.
+    pub fn abandon(mut self) {
+        drop(self.handle.take());
+    }
+}
+
+impl Drop for Saving {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
         }
     }
 }
@@ -195,6 +213,7 @@ pub fn open_ron_in(
         .map(|m| m.len())
         .sum();
     let dir = dir.filter(|_| size >= min);
+    let stamps = stamps(&files);
     let stats = std::env::var_os("TIES_LOAD_STATS").is_some();
     let t = Instant::now();
     let key = dir.and_then(|_| Key::of_files(&files).ok());
@@ -248,6 +267,15 @@ pub fn open_ron_in(
         );
     }
     let saving = match (dir, key) {
+        // The key was computed from the bytes read first: if the files changed
+        // since, the graph may not be what the key names.
+        (Some(_), Some(_)) if stamps != self::stamps(&files) => {
+            notes.push(format!(
+                "{} changed while it was read: no snapshot saved",
+                path.display()
+            ));
+            None
+        }
         (Some(dir), Some(key)) => Some(Saving::start(Arc::clone(&graph), dir.to_path_buf(), key)),
         _ => None,
     };
@@ -258,6 +286,17 @@ pub fn open_ron_in(
         origin: Origin::Ron,
         notes,
     })
+}
+
+/// Size and modification time of each file, to notice a change.
+fn stamps(files: &[PathBuf]) -> Vec<Option<(u64, std::time::SystemTime)>> {
+    files
+        .iter()
+        .map(|f| {
+            let m = std::fs::metadata(f).ok()?;
+            Some((m.len(), m.modified().ok()?))
+        })
+        .collect()
 }
 
 impl Opened {

@@ -100,6 +100,9 @@ pub fn cache_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "ties").map(|d| d.cache_dir().join("snapshots"))
 }
 
+/// How a snapshot being written is named until it is complete.
+const TEMP_PREFIX: &str = ".ties-snapshot-";
+
 /// How many snapshots a cache folder keeps (the newest).
 pub const KEEP: usize = 4;
 
@@ -110,7 +113,7 @@ pub fn write(dir: &Path, key: Key, graph: &Graph, index: &SearchIndex) -> io::Re
     std::fs::create_dir_all(dir)?;
     let path = dir.join(key.file_name());
     let mut tmp = tempfile::Builder::new()
-        .prefix(".ties-snapshot-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(dir)?;
     {
         let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
@@ -248,17 +251,33 @@ fn end_of_file(r: &mut BufReader<File>) -> Result<(), SnapshotError> {
     }
 }
 
-/// Removes all but the newest [`KEEP`] snapshots of `dir`; errors are ignored
+/// Whether `name` is a snapshot's file name: 32 hex digits and `.snap` (other
+/// `.snap` files in the folder, insta's say, are not ours to remove).
+fn is_snapshot_name(name: &str) -> bool {
+    name.strip_suffix(".snap")
+        .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Removes all but the newest [`KEEP`] snapshots of `dir`, and temporary files
+/// more than an hour old that a killed save left behind. Errors are ignored
 /// (another process may be pruning too).
 fn prune(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let mut snaps: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "snap"))
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let mut snaps: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(modified) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
+            continue;
+        };
+        if is_snapshot_name(&name) {
+            snaps.push((modified, e.path()));
+        } else if name.starts_with(TEMP_PREFIX) && modified < hour_ago {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
     snaps.sort_by_key(|s| std::cmp::Reverse(s.0));
     for (_, p) in snaps.into_iter().skip(KEEP) {
         let _ = std::fs::remove_file(p);
@@ -699,5 +718,39 @@ impl Check<'_> {
         } else {
             Err(corrupt("a relation points outside the snapshot"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_files_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        let touch = |name: &str, when: Option<std::time::SystemTime>| {
+            let p = dir.path().join(name);
+            let f = File::create(&p).unwrap();
+            if let Some(t) = when {
+                f.set_modified(t).unwrap();
+            }
+            p
+        };
+        let snaps: Vec<PathBuf> = (0..6)
+            .map(|i| {
+                let t = std::time::SystemTime::now() - std::time::Duration::from_secs(60 * i);
+                touch(&format!("{i:032x}.snap"), Some(t))
+            })
+            .collect();
+        let insta = touch("ui__map.snap", Some(old));
+        let stale = touch(".ties-snapshot-abc123", Some(old));
+        let fresh = touch(".ties-snapshot-def456", None);
+        prune(dir.path());
+        let kept: Vec<bool> = snaps.iter().map(|p| p.exists()).collect();
+        assert_eq!(kept, [true, true, true, true, false, false]);
+        assert!(insta.exists(), "not ours");
+        assert!(!stale.exists(), "left by a killed save over an hour ago");
+        assert!(fresh.exists(), "maybe being written right now");
     }
 }

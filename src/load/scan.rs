@@ -44,6 +44,8 @@ enum State {
 pub(crate) struct Scanner {
     state: State,
     seen: [bool; 3],
+    /// Whether the first bytes were looked at (a BOM is allowed only there).
+    began: bool,
 }
 
 /// What one call of [`Scanner::scan`] found.
@@ -58,6 +60,7 @@ impl Default for Scanner {
         Scanner {
             state: State::Start,
             seen: [false; 3],
+            began: false,
         }
     }
 }
@@ -99,13 +102,19 @@ impl Scanner {
         eof: bool,
         found: &mut impl FnMut(Item),
     ) -> Result<usize, Scan> {
+        if !self.began {
+            const BOM: &[u8] = "\u{feff}".as_bytes();
+            if buf.len() < BOM.len() && !eof && BOM.starts_with(buf) {
+                return Err(Scan::More);
+            }
+            self.began = true;
+            if buf.starts_with(BOM) {
+                return Ok(at + BOM.len());
+            }
+        }
         let i = skip_blank(buf, at, eof)?;
         match self.state {
             State::Start => {
-                let mut i = i;
-                if buf[i..].starts_with("\u{feff}".as_bytes()) {
-                    i = skip_blank(buf, i + 3, eof)?;
-                }
                 if buf.get(i) == Some(&b'#') {
                     return attribute(buf, i);
                 }
@@ -168,12 +177,13 @@ impl Scanner {
         }
     }
 
-    /// After a list's `]`: an optional `,`, then back to the fields.
+    /// After a list's `]`: a `,` before the next field, or the closing `)`.
     fn end_list(&mut self, buf: &[u8], at: usize, eof: bool) -> Result<usize, Scan> {
         let j = skip_blank(buf, at, eof)?;
         let next = match byte(buf, j)? {
             b',' => j + 1,
-            _ => j,
+            b')' => j,
+            _ => return Err(Scan::Bail),
         };
         self.state = State::Fields;
         Ok(next)
@@ -427,10 +437,14 @@ Graph(
             "Graph(entities: [Entity(id: \"a\") Entity()])",
             "Graph() trailing",
             "Map(entities: [])",
+            "Graph(sources: [] entities: [])",
+            " \u{feff}Graph()",
+            "#![enable(implicit_some)]\u{feff}Graph()",
         ] {
             assert_eq!(records(bad, 4), Err(Scan::Bail), "{bad:?}");
         }
         assert_eq!(records("Graph()", 3), Ok(vec![]));
+        assert_eq!(records("\u{feff}Graph(sources: [],)", 1), Ok(vec![]));
         assert_eq!(records("(entities: [],)", 3), Ok(vec![]));
     }
 }

@@ -196,17 +196,24 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
                 break;
             }
         }
+        // Only the parsers hold the queue now: if they all stop, the reader's
+        // next send fails instead of waiting for ever.
+        drop(work_rx);
         drop(done_tx);
         let built = build_in_order(&done_rx, build, stop, read, stats, progress);
-        // Unblock the other threads if this one stopped early.
-        stop.store(!built, Ordering::Relaxed);
+        if built.is_none() {
+            // Stop the other threads: this one is not taking any more.
+            stop.store(true, Ordering::Relaxed);
+        }
         drop(done_rx);
-        let read_ok = reader.join().unwrap_or(false);
-        built && read_ok
+        let sent = reader.join().ok().flatten();
+        // Every batch the reader sent was built, in order.
+        built.is_some() && built == sent
     })
 }
 
-/// Takes parsed batches as they come and adds them in file order.
+/// Takes parsed batches as they come and adds them in file order. Returns how
+/// many were built, `None` if it stopped on a problem.
 fn build_in_order(
     done_rx: &Receiver<Parsed>,
     build: &mut Build,
@@ -214,37 +221,36 @@ fn build_in_order(
     read: &AtomicU64,
     stats: &Stats,
     progress: &mut dyn FnMut(u64),
-) -> bool {
+) -> Option<u64> {
     let mut waiting: BTreeMap<u64, Option<Records>> = BTreeMap::new();
     let mut next = 0;
     for parsed in done_rx {
         waiting.insert(parsed.seq, parsed.records);
         while let Some(records) = waiting.remove(&next) {
-            let Some(records) = records else {
-                return false;
-            };
+            let records = records?;
             let t = Instant::now();
             build.add(records);
             Stats::add(&stats.build, t);
             if !build.problems.is_empty() || stop.load(Ordering::Relaxed) {
-                return false;
+                return None;
             }
             next += 1;
         }
         progress(read.load(Ordering::Relaxed));
     }
-    waiting.is_empty()
+    waiting.is_empty().then_some(next)
 }
 
-/// Reads the file in blocks and hands out its records in batches. `false` if the
-/// file is not one the scanner reads (or cannot be read).
+/// Reads the file in blocks and hands out its records in batches. Returns how
+/// many batches it sent; `None` if the file is not one the scanner reads (or
+/// cannot be read), or a batch could not be handed out.
 fn read_file(
     mut file: File,
     tx: SyncSender<Batch>,
     stop: &AtomicBool,
     read: &AtomicU64,
     stats: &Stats,
-) -> bool {
+) -> Option<u64> {
     let mut scanner = Scanner::default();
     let mut buf: Vec<u8> = Vec::with_capacity(2 * BLOCK);
     let mut seq = 0;
@@ -253,7 +259,7 @@ fn read_file(
     let send = |b: Batch| sent_ok.set(sent_ok.get() && tx.send(b).is_ok());
     loop {
         if stop.load(Ordering::Relaxed) {
-            return false;
+            return None;
         }
         let t = Instant::now();
         let len = buf.len();
@@ -261,7 +267,7 @@ fn read_file(
         let n = match file.read(&mut buf[len..]) {
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
-            Err(_) => return false,
+            Err(_) => return None,
         };
         buf.truncate(len + n);
         read.fetch_add(n as u64, Ordering::Relaxed);
@@ -290,18 +296,18 @@ fn read_file(
             }
         });
         let Ok(used) = scanned else {
-            return false;
+            return None;
         };
         // The file must be UTF-8 throughout, comments between records included.
         if std::str::from_utf8(&buf[..used]).is_err() {
-            return false;
+            return None;
         }
         buf.drain(..used);
         Stats::add(&stats.read_split, t);
         // Sent outside the timed part: waiting for a parser is not work.
         full.into_iter().for_each(send);
         if !sent_ok.get() {
-            return false;
+            return None;
         }
         if eof {
             break;
@@ -310,7 +316,7 @@ fn read_file(
     if let Some(b) = batch.take() {
         send(b);
     }
-    sent_ok.get() && scanner.done() && buf.iter().all(u8::is_ascii_whitespace)
+    (sent_ok.get() && scanner.done() && buf.iter().all(u8::is_ascii_whitespace)).then_some(seq)
 }
 
 /// Parses batches until there are none left (or a record does not parse).

@@ -150,6 +150,9 @@ pub struct Outcome {
     /// The index and snapshot still being made when the user quit: wait for it
     /// (the terminal is already restored).
     pub saving: Option<crate::open::Saving>,
+    /// Set to a signal's number when one arrives (the handlers stay installed):
+    /// stop waiting then.
+    pub signal: Arc<AtomicUsize>,
 }
 
 /// Loads the graph with `load` while a progress screen shows `what` is being
@@ -176,18 +179,15 @@ pub fn run<E: From<TuiError>>(
         signal_hook::flag::register_usize(sig, Arc::clone(&signal), sig as usize)
             .map_err(TuiError::from)?;
     }
+    // Until the explorer's loop runs, a thread watches for signals: the load,
+    // the snapshot read, an index for --focus do not look at the flag.
+    let _watch = watch_signals(Arc::clone(&signal));
     let mut guard = TerminalGuard::enter_screen().map_err(TuiError::from)?;
     let mut terminal =
         Terminal::new(CrosstermBackend::new(io::stdout())).map_err(TuiError::from)?;
     terminal.clear().map_err(TuiError::from)?;
     let mut shown = None::<std::time::Instant>;
     let mut on_progress = |p: Progress| {
-        let sig = signal.load(Ordering::SeqCst);
-        if sig != 0 {
-            // Nothing is lost by stopping a load: leave at once.
-            restore_terminal();
-            std::process::exit(128 + sig as i32);
-        }
         if shown.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
             return;
         }
@@ -216,6 +216,7 @@ pub fn run<E: From<TuiError>>(
     if let Some(note) = opened.notes.first() {
         app.set_status(note.trim_end(), false);
     }
+    drop(_watch);
     guard.raw(mouse).map_err(TuiError::from)?;
     let (wake, events) = spawn_event_reader();
     let notify = move || {
@@ -236,7 +237,39 @@ pub fn run<E: From<TuiError>>(
     .map_err(TuiError::from)?;
     drop(terminal);
     drop(guard);
-    Ok(Outcome { ending, saving })
+    Ok(Outcome {
+        ending,
+        saving,
+        signal,
+    })
+}
+
+/// Watches `signal` on a thread until dropped: a signal restores the terminal
+/// and ends the program at once (nothing is lost before the explorer runs).
+struct SignalWatch(Arc<AtomicBool>);
+
+fn watch_signals(signal: Arc<AtomicUsize>) -> SignalWatch {
+    let on = Arc::new(AtomicBool::new(true));
+    let watching = Arc::clone(&on);
+    let _ = std::thread::Builder::new()
+        .name("ties-signals".into())
+        .spawn(move || {
+            while watching.load(Ordering::SeqCst) {
+                let sig = signal.load(Ordering::SeqCst);
+                if sig != 0 {
+                    restore_terminal();
+                    std::process::exit(128 + sig as i32);
+                }
+                std::thread::sleep(Duration::from_millis(40));
+            }
+        });
+    SignalWatch(on)
+}
+
+impl Drop for SignalWatch {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
 }
 
 /// Keys to actions, actions to state, state to frames, until the user quits.
