@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Time from launching the explorer to its first full frame, as a user sees it:
+# starts `ties --data FILE` in a 120x40 tmux session and polls the screen every
+# 20 ms until the three panes are drawn. Used for BENCHMARKS.md.
+#   scripts/bench/first-frame.sh DATA [ENV=VALUE ...]
+set -euo pipefail
+data=$1
+shift
+ties=${TIES_BIN:-./target/release/ties}
+tmux kill-session -t ties-first-frame 2>/dev/null || true
+start=$(date +%s.%N)
+tmux new-session -d -x 120 -y 40 -s ties-first-frame "env $* $ties --data $data"
+until tmux capture-pane -p -t ties-first-frame 2>/dev/null | grep -q "out ·"; do
+    sleep 0.02
+done
+end=$(date +%s.%N)
+echo "first frame after $(echo "$end - $start" | bc) s"
+tmux send-keys -t ties-first-frame q
