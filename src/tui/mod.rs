@@ -213,8 +213,10 @@ pub fn run<E: From<TuiError>>(
     app.marks = start.marks;
     app.theme = theme;
     app.indexing = indexing;
-    if let Some(note) = opened.notes.first() {
-        app.set_status(note.trim_end(), false);
+    // The first line of the first note (an FtM load's summary, a refused
+    // snapshot) goes to the status bar.
+    if let Some(line) = opened.notes.first().and_then(|n| n.lines().next()) {
+        app.set_status(line, false);
     }
     drop(_watch);
     guard.raw(mouse).map_err(TuiError::from)?;
