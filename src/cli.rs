@@ -24,7 +24,16 @@ use crate::{path, report, timeline};
 /// news reports on Lithuanian–Ukrainian defence-industry cooperation), or on the
 /// graph given with --data.
 #[derive(Debug, Parser)]
-#[command(name = "ties", version, max_term_width = 100)]
+#[command(
+    name = "ties",
+    version,
+    max_term_width = 100,
+    after_help = "Environment:\n  \
+        NO_COLOR=1            draw the explorer without colours\n  \
+        TIES_CACHE_DIR=DIR    keep snapshots of large graphs in DIR [default: ~/.cache/ties/snapshots]\n  \
+        TIES_SNAPSHOT_MIN=N   snapshot graphs of N bytes or more [default: 1048576]\n  \
+        TIES_LOAD_STATS=1     print where a load spent its time, and memory per entity"
+)]
 pub struct Cli {
     /// Graph to load: a .ron file, a folder whose .ron files are merged, or a
     /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl)
@@ -376,7 +385,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         cli.data.as_deref(),
         cli.input_format,
         !cli.no_cache,
-        &mut |p| bar.update(p.done, p.total),
+        &mut |p| bar.progress(p),
     );
     bar.finish();
     let mut data = loaded?;
@@ -452,6 +461,12 @@ fn explore(cli: &Cli) -> Result<(), CliError> {
     };
     let start = |opened: &Opened| start_at(opened, spec.as_ref(), cli.focus.as_deref());
     let outcome = crate::tui::run(&what, load, start, keymap, theme, !cli.no_mouse)?;
+    for note in &outcome.notes {
+        eprint!("ties: {note}");
+        if !note.ends_with('\n') {
+            eprintln!();
+        }
+    }
     if let Some(saving) = outcome.saving {
         let spin = (!saving.is_finished()).then(|| {
             crate::open::spinner("indexing names and saving a snapshot for the next start")

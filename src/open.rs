@@ -49,7 +49,26 @@ impl Bar {
         }
     }
 
-    pub fn update(&mut self, done: u64, total: u64) {
+    /// Shows how far a load has come; when it starts over the careful way, says
+    /// so instead.
+    pub fn progress(&mut self, p: Progress) {
+        if p.careful {
+            if let Some(bar) = self.bar.take() {
+                bar.finish_and_clear();
+            }
+            let started = self.started.elapsed() >= Self::DELAY;
+            if started && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                eprintln!(
+                    "ties: {} has a problem: reading it again, whole, to say where…",
+                    self.what
+                );
+            }
+            return;
+        }
+        self.update(p.done, p.total);
+    }
+
+    fn update(&mut self, done: u64, total: u64) {
         if self.bar.is_none() && self.started.elapsed() >= Self::DELAY {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(
@@ -171,16 +190,30 @@ pub fn names_from_snapshot(
         .map(|m| m.len())
         .sum();
     let dir = dir.filter(|_| size >= min)?;
+    let stats = std::env::var_os("TIES_LOAD_STATS").is_some();
+    let t = Instant::now();
     let key = Key::of_files(&files).ok()?;
-    snapshot::read_for_search(&dir.join(key.file_name()), key).ok()
+    let hashed = t.elapsed();
+    let names = snapshot::read_for_search(&dir.join(key.file_name()), key).ok()?;
+    if stats {
+        eprintln!(
+            "ties: hashed the data in {:.0} ms; read the names and their index from the snapshot in {:.0} ms",
+            hashed.as_secs_f64() * 1e3,
+            (t.elapsed() - hashed).as_secs_f64() * 1e3
+        );
+    }
+    Some(names)
 }
 
 /// The snapshot folder and size threshold [`open_ron`] uses.
 pub fn snapshot_settings(cache: bool) -> (Option<PathBuf>, u64) {
-    let min = std::env::var("TIES_SNAPSHOT_MIN")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(SNAPSHOT_MIN);
+    let min = match std::env::var("TIES_SNAPSHOT_MIN") {
+        Ok(v) => v.trim().parse().unwrap_or_else(|_| {
+            eprintln!("ties: TIES_SNAPSHOT_MIN={v} is not a number of bytes; using {SNAPSHOT_MIN}");
+            SNAPSHOT_MIN
+        }),
+        Err(_) => SNAPSHOT_MIN,
+    };
     (if cache { snapshot::cache_dir() } else { None }, min)
 }
 

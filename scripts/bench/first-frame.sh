@@ -6,11 +6,24 @@
 set -euo pipefail
 data=$1
 shift
-ties=${TIES_BIN:-./target/release/ties}
+ties=${TIES_BIN:-./target/release/ties}   # TIES_BIN: another binary
+[ -x "$ties" ] || { echo "no $ties: build it (cargo build --release) or set TIES_BIN" >&2; exit 1; }
+[ -e "$data" ] || { echo "no $data" >&2; exit 1; }
 tmux kill-session -t ties-first-frame 2>/dev/null || true
 start=$(date +%s.%N)
-tmux new-session -d -x 120 -y 40 -s ties-first-frame "env $* $ties --data $data"
+tmux new-session -d -x 120 -y 40 -s ties-first-frame "env $* $ties --data $data; sleep 5"
 until tmux capture-pane -p -t ties-first-frame 2>/dev/null | grep -q "out ·"; do
+    if tmux capture-pane -p -t ties-first-frame 2>/dev/null | grep -q "^ties: "; then
+        echo "ties stopped:" >&2
+        tmux capture-pane -p -t ties-first-frame | grep -v '^$' >&2
+        tmux kill-session -t ties-first-frame
+        exit 1
+    fi
+    if (( $(echo "$(date +%s.%N) - $start > 120" | bc) )); then
+        echo "no frame after 120 s" >&2
+        tmux kill-session -t ties-first-frame
+        exit 1
+    fi
     sleep 0.02
 done
 end=$(date +%s.%N)

@@ -985,6 +985,21 @@ impl Graph {
         v.into_iter()
     }
 
+    /// The entity with the most relations (the first such), in one pass over the
+    /// relations rather than a walk of every adjacency list.
+    pub fn busiest(&self) -> Option<NodeIx> {
+        let mut degree = vec![0u32; self.node_count()];
+        for e in self.graph.raw_edges() {
+            degree[e.source().index()] += 1;
+            degree[e.target().index()] += 1;
+        }
+        let (i, _) = degree
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, d)| (*d, std::cmp::Reverse(i)))?;
+        Some(NodeIx::new(i))
+    }
+
     /// Number of relations touching `node`.
     pub fn degree(&self, node: NodeIx) -> usize {
         self.graph.edges_directed(node, Direction::Outgoing).count()

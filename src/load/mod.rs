@@ -190,6 +190,11 @@ pub fn load_path_with(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result
     if let Some(graph) = stream::load_files(&files, progress) {
         return Ok(graph);
     }
+    progress(Progress {
+        done: 0,
+        total: 0,
+        careful: true,
+    });
     load_files_whole(&files)
 }
 

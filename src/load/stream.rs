@@ -59,6 +59,9 @@ struct Parsed {
 pub struct Progress {
     pub done: u64,
     pub total: u64,
+    /// The fast read met a problem: the files are being read again, whole, to
+    /// name every problem with its line and column (no further reports come).
+    pub careful: bool,
 }
 
 /// Busy time of each stage, in nanoseconds, summed over threads; printed to
@@ -113,6 +116,7 @@ pub(crate) fn load_files(files: &[PathBuf], progress: &mut dyn FnMut(Progress)) 
             progress(Progress {
                 done: before + done,
                 total,
+                careful: false,
             })
         });
         if !ok || !build.problems.is_empty() {

@@ -196,9 +196,7 @@ type MapKey = ((NodeIx, u8, u16, u16), Filter, super::map::MapLayout);
 
 /// The entity with the most relations: a sensible place to start.
 pub fn default_focus(graph: &Graph) -> Option<NodeIx> {
-    graph
-        .node_indices()
-        .max_by_key(|&n| (graph.degree(n), std::cmp::Reverse(n)))
+    graph.busiest()
 }
 
 impl App {

@@ -153,6 +153,9 @@ pub struct Outcome {
     /// Set to a signal's number when one arrives (the handlers stay installed):
     /// stop waiting then.
     pub signal: Arc<AtomicUsize>,
+    /// What the load had to say (a refused snapshot…), to print once the
+    /// terminal is back.
+    pub notes: Vec<String>,
 }
 
 /// Loads the graph with `load` while a progress screen shows `what` is being
@@ -188,13 +191,17 @@ pub fn run<E: From<TuiError>>(
     terminal.clear().map_err(TuiError::from)?;
     let mut shown = None::<std::time::Instant>;
     let mut on_progress = |p: Progress| {
-        if shown.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+        if !p.careful && shown.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
             return;
         }
         shown = Some(std::time::Instant::now());
         let _ = terminal.draw(|f| ui::draw_loading(f, what, Some(p)));
     };
-    on_progress(Progress { done: 0, total: 0 });
+    on_progress(Progress {
+        done: 0,
+        total: 0,
+        careful: false,
+    });
     let mut opened = load(&mut on_progress)?;
     let start = start(&opened)?;
     let index = start.index.or(opened.index.take());
@@ -243,6 +250,7 @@ pub fn run<E: From<TuiError>>(
         ending,
         saving,
         signal,
+        notes: opened.notes,
     })
 }
 

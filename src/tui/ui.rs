@@ -483,6 +483,8 @@ fn draw_search(app: &App, s: &SearchPopup, frame: &mut Frame, area: Rect) {
         format!(" {verb} ")
     } else if s.pending {
         format!(" {verb} searching… ")
+    } else if s.hits.len() >= super::app::SEARCH_LIMIT {
+        format!(" {verb} best {} ", s.hits.len())
     } else {
         format!(" {verb} {} found ", s.hits.len())
     };
@@ -520,6 +522,11 @@ fn draw_search(app: &App, s: &SearchPopup, frame: &mut Frame, area: Rect) {
         return;
     }
     let offset = s.selected.saturating_sub(rows.saturating_sub(1));
+    // Names that several hits share get their ids, to tell them apart.
+    let mut names: std::collections::HashMap<&str, usize> = Default::default();
+    for hit in &s.hits {
+        *names.entry(g.entity_name(hit.node)).or_default() += 1;
+    }
     let lines: Vec<Line> = s
         .hits
         .iter()
@@ -546,6 +553,9 @@ fn draw_search(app: &App, s: &SearchPopup, frame: &mut Frame, area: Rect) {
                 format!("  {}", g.entity_kind_label(e.kind)),
                 base.patch(KIND),
             ));
+            if names.get(e.name).is_some_and(|&n| n > 1) {
+                spans.push(Span::styled(format!("  {}", e.id), base.patch(DIM)));
+            }
             Line::from(spans)
         })
         .collect();
@@ -770,14 +780,14 @@ fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
 /// The screen shown while the graph loads: what is read, and how far it is.
 pub fn draw_loading(frame: &mut Frame, what: &str, progress: Option<crate::load::Progress>) {
     let area = frame.area();
-    let rect = centered(area, 60, 0, 30.min(area.width), 4.min(area.height));
+    let rect = centered(area, 60, 0, 30.min(area.width), 5.min(area.height));
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .title(" ties ")
         .border_style(Style::new().fg(Color::Cyan));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [text, bar] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    let [text, bar, hint] = Layout::vertical([Constraint::Length(1); 3]).areas(inner);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("reading ", DIM),
@@ -785,6 +795,17 @@ pub fn draw_loading(frame: &mut Frame, what: &str, progress: Option<crate::load:
         ])),
         text,
     );
+    frame.render_widget(Paragraph::new(Span::styled("Ctrl-C stops", DIM)), hint);
+    if progress.is_some_and(|p| p.careful) {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "it has a problem: reading it again, whole, to say where…",
+                Style::new().fg(Color::Yellow),
+            )),
+            bar,
+        );
+        return;
+    }
     let Some(p) = progress.filter(|p| p.total > 0) else {
         return;
     };
