@@ -122,13 +122,24 @@ pub struct Saving {
 
 impl Saving {
     fn start(graph: Arc<Graph>, dir: PathBuf, key: Key) -> Saving {
+        Self::spawn(graph, Some((dir, key)))
+    }
+
+    /// Only the search index, on its own thread (no snapshot to save).
+    pub fn index_only(graph: Arc<Graph>) -> Saving {
+        Self::spawn(graph, None)
+    }
+
+    fn spawn(graph: Arc<Graph>, snapshot_in: Option<(PathBuf, Key)>) -> Saving {
         let work = move || {
             let index = SearchIndex::build(&graph);
-            let note = snapshot::write(&dir, key, &graph, &index).err().map(|e| {
-                format!(
-                    "could not save a snapshot in {}: {e} (the next start reads RON again)",
-                    dir.display()
-                )
+            let note = snapshot_in.and_then(|(dir, key)| {
+                snapshot::write(&dir, key, &graph, &index).err().map(|e| {
+                    format!(
+                        "could not save a snapshot in {}: {e} (the next start reads RON again)",
+                        dir.display()
+                    )
+                })
             });
             (Arc::new(index), note)
         };

@@ -13,7 +13,7 @@ tmux kill-session -t ties-first-frame 2>/dev/null || true
 start=$(date +%s.%N)
 tmux new-session -d -x 120 -y 40 -s ties-first-frame "env $* $ties --data $data; sleep 5"
 until tmux capture-pane -p -t ties-first-frame 2>/dev/null | grep -q "out ·"; do
-    if tmux capture-pane -p -t ties-first-frame 2>/dev/null | grep -q "^ties: "; then
+    if tmux capture-pane -p -t ties-first-frame 2>/dev/null | grep -q "^ties: .*\(did not load\|error\|cannot\|needs\)"; then
         echo "ties stopped:" >&2
         tmux capture-pane -p -t ties-first-frame | grep -v '^$' >&2
         tmux kill-session -t ties-first-frame

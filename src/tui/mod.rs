@@ -205,15 +205,21 @@ pub fn run<E: From<TuiError>>(
     let mut opened = load(&mut on_progress)?;
     let start = start(&opened)?;
     let index = start.index.or(opened.index.take());
-    let saving = opened.saving.take();
-    let indexing = index.is_none() && saving.is_some();
-    let index = index.unwrap_or_else(|| {
-        Arc::new(if indexing {
-            SearchIndex::default()
-        } else {
-            SearchIndex::build(&opened.graph)
-        })
-    });
+    // No index yet: a small graph's is built here (a blink); a large graph's on
+    // another thread (with the snapshot, if one is being saved), and the explorer
+    // opens without waiting for it.
+    let index = match (index, opened.saving.is_some()) {
+        (None, false) if opened.graph.node_count() < 200_000 => {
+            Some(Arc::new(SearchIndex::build(&opened.graph)))
+        }
+        (index, _) => index,
+    };
+    let saving = match (&index, opened.saving.take()) {
+        (None, None) => Some(crate::open::Saving::index_only(Arc::clone(&opened.graph))),
+        (_, saving) => saving,
+    };
+    let indexing = index.is_none();
+    let index = index.unwrap_or_default();
     let graph = Arc::clone(&opened.graph);
     let mut app = App::new(graph, index, keymap, start.focus).ok_or(TuiError::EmptyGraph)?;
     app.set_filter(start.filter);
