@@ -637,7 +637,10 @@ fn resolve_with<'i>(
     if let Some(n) = graph.find(query.trim()) {
         return Ok(n);
     }
-    let hits = index().search(graph, query, 6, &|_| true);
+    // Enough hits to say how many are as good as the best, six of them named.
+    const LOOK: usize = 1000;
+    const SHOW: usize = 6;
+    let hits = index().search(graph, query, LOOK, &|_| true);
     let Some(best) = hits.first() else {
         return Err(no_match(query));
     };
@@ -649,14 +652,28 @@ fn resolve_with<'i>(
         return Ok(best.node);
     }
     let names: Vec<String> = std::iter::once(best)
-        .chain(close)
+        .chain(close.iter().copied())
+        .take(SHOW)
         .map(|h| {
             let e = graph.entity(h.node);
             format!("{} ({})", e.name, e.id)
         })
         .collect();
+    let more = match close.len() + 1 - names.len() {
+        0 => String::new(),
+        n if hits.len() == LOOK => format!(" and at least {n} more"),
+        n => format!(" and {n} more"),
+    };
+    let same_name = close
+        .iter()
+        .all(|h| graph.entity_name(h.node) == graph.entity_name(best.node));
+    let advice = if same_name {
+        "give an id (`ties search` lists them with their ids)"
+    } else {
+        "give an id or more of the name"
+    };
     Err(CliError::Usage(format!(
-        "`{query}` is ambiguous: {}; give an id or more of the name",
+        "`{query}` is ambiguous: {}{more}; {advice}",
         names.join(", ")
     )))
 }
