@@ -783,12 +783,12 @@ impl Loader {
             v.0.into_iter()
                 .map(move |v| (k.clone(), v.into_boxed_str()))
         });
-        if let Some(&i) = self.edge_ids.get(id.as_str()) {
-            if self.edges[i].schema.name == def.name {
-                self.summary.fragments_merged += 1;
-                self.edges[i].props.extend(flat);
-                return;
-            }
+        if let Some(&i) = self.edge_ids.get(id.as_str())
+            && self.edges[i].schema.name == def.name
+        {
+            self.summary.fragments_merged += 1;
+            self.edges[i].props.extend(flat);
+            return;
         }
         if self.edge_ids.contains_key(id.as_str()) || self.graph.find(&id).is_some() {
             self.duplicate(&id);

@@ -689,7 +689,7 @@ impl SearchIndex {
     ) -> Option<Vec<Ranked>> {
         let mut best = Best::new(limit);
         for node in 0..self.entities() as u32 {
-            if node as usize % CHECK_EVERY == 0 && cancel() {
+            if (node as usize).is_multiple_of(CHECK_EVERY) && cancel() {
                 return None;
             }
             if let Some(r) = self.empty_rank(q, node)
