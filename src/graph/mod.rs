@@ -108,6 +108,18 @@ pub(crate) struct EntityRow {
     extra: u32,
 }
 
+impl EntityRow {
+    /// The kind and dates this row holds (rows are checked when made or read,
+    /// so the fallback is never taken).
+    fn kind_dates(&self) -> (EntityKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
+        (
+            EntityKind::from_code(self.kind, |s| Some(Sym(s))).unwrap_or(EntityKind::Organisation),
+            PartialDate::from_bits(self.date),
+            PartialDate::from_bits(self.until),
+        )
+    }
+}
+
 /// A relation as stored: petgraph's edge weight.
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 #[repr(C)]
@@ -121,6 +133,17 @@ pub(crate) struct RelationRow {
     sources: u32,
     /// Index into the extras, or [`NONE`].
     extra: u32,
+}
+
+impl RelationRow {
+    /// The kind and dates this row holds (see [`EntityRow::kind_dates`]).
+    fn kind_dates(&self) -> (RelationKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
+        (
+            RelationKind::from_code(self.kind, |s| Some(Sym(s))).unwrap_or(RelationKind::Concerns),
+            PartialDate::from_bits(self.date),
+            PartialDate::from_bits(self.until),
+        )
+    }
 }
 
 /// The parts of an entity or relation that few have (an entity's `id` is
@@ -501,6 +524,16 @@ impl std::fmt::Debug for IdIndex {
 }
 
 impl IdIndex {
+    /// How the table rehashes a slot when it grows or shrinks: by the id in the
+    /// arena.
+    fn rehash<'a>(
+        hasher: &'a foldhash::fast::FixedState,
+        rows: &'a [EntityRow],
+        arena: &'a Arena,
+    ) -> impl Fn(&IdSlot) -> u64 + 'a {
+        move |s| hasher.hash_one(arena.get(rows[s.node as usize].id))
+    }
+
     fn find(&self, id: &str, rows: &[EntityRow], arena: &Arena) -> Option<u32> {
         let hash = self.hasher.hash_one(id);
         let probe = IdSlot::new(0, id);
@@ -518,7 +551,7 @@ impl IdIndex {
         match self.table.entry(
             hash,
             |s| s.holds(&probe, id, rows, arena),
-            |s| hasher.hash_one(arena.get(rows[s.node as usize].id)),
+            Self::rehash(hasher, rows, arena),
         ) {
             hashbrown::hash_table::Entry::Occupied(o) => Err(o.get().node),
             hashbrown::hash_table::Entry::Vacant(v) => {
@@ -529,16 +562,13 @@ impl IdIndex {
     }
 
     fn reserve(&mut self, additional: usize, rows: &[EntityRow], arena: &Arena) {
-        let hasher = &self.hasher;
-        self.table.reserve(additional, |s| {
-            hasher.hash_one(arena.get(rows[s.node as usize].id))
-        });
+        self.table
+            .reserve(additional, Self::rehash(&self.hasher, rows, arena));
     }
 
     fn shrink_to_fit(&mut self, rows: &[EntityRow], arena: &Arena) {
-        let hasher = &self.hasher;
         self.table
-            .shrink_to_fit(|s| hasher.hash_one(arena.get(rows[s.node as usize].id)));
+            .shrink_to_fit(Self::rehash(&self.hasher, rows, arena));
     }
 
     /// Bytes held: a slot and a control byte per bucket.
@@ -877,15 +907,15 @@ impl Graph {
         let aliases = r.aliases as usize;
         let n_aliases = r.n_aliases as usize;
         let extra = self.extras.get(r.extra as usize);
+        let (kind, date, until) = r.kind_dates();
         Entity {
             id: text_at(arena, r.id),
-            kind: EntityKind::from_code(r.kind, |s| Some(Sym(s)))
-                .unwrap_or(EntityKind::Organisation),
+            kind,
             name: text_at(arena, r.name),
             aliases: self.texts(aliases, n_aliases),
             weak_aliases: self.texts(aliases + n_aliases, r.n_weak as usize),
-            date: PartialDate::from_bits(r.date),
-            until: PartialDate::from_bits(r.until),
+            date,
+            until,
             note: extra.and_then(|x| opt_text(arena, x.note)),
             amount: self.amount(r.amount),
             sources: SourceSet(r.sources),
@@ -899,12 +929,7 @@ impl Graph {
         &self,
         ix: NodeIx,
     ) -> (EntityKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
-        let r = &self.entities[ix.index()];
-        (
-            EntityKind::from_code(r.kind, |s| Some(Sym(s))).unwrap_or(EntityKind::Organisation),
-            PartialDate::from_bits(r.date),
-            PartialDate::from_bits(r.until),
-        )
+        self.entities[ix.index()].kind_dates()
     }
 
     /// An entity's name alone.
@@ -917,25 +942,20 @@ impl Graph {
         &self,
         ix: EdgeIx,
     ) -> (RelationKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
-        let r = &self.graph[ix];
-        (
-            RelationKind::from_code(r.kind, |s| Some(Sym(s))).unwrap_or(RelationKind::Concerns),
-            PartialDate::from_bits(r.date),
-            PartialDate::from_bits(r.until),
-        )
+        self.graph[ix].kind_dates()
     }
 
     pub fn relation(&self, ix: EdgeIx) -> Relation<'_> {
         let r = &self.graph[ix];
         let arena = &self.arena.text;
         let extra = self.extras.get(r.extra as usize);
+        let (kind, date, until) = r.kind_dates();
         Relation {
             id: extra.and_then(|x| opt_text(arena, x.id)),
-            kind: RelationKind::from_code(r.kind, |s| Some(Sym(s)))
-                .unwrap_or(RelationKind::Concerns),
+            kind,
             role: (r.role != NONE).then_some(Sym(r.role)),
-            date: PartialDate::from_bits(r.date),
-            until: PartialDate::from_bits(r.until),
+            date,
+            until,
             amount: self.amount(r.amount),
             sources: SourceSet(r.sources),
             note: extra.and_then(|x| opt_text(arena, x.note)),
