@@ -222,12 +222,12 @@ fn skip_section(r: &mut BufReader<File>) -> Result<(), SnapshotError> {
 /// Reads the snapshot at `path`, which must have been made for `key`.
 pub fn read(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
     let mut r = open(path, key)?;
-    let names = read_section(&mut r, names_section)?;
-    let relations = read_section(&mut r, |r| read_relations(r, names.entities.len()))?;
-    let nodes = names.entities.len();
+    let g = read_section(&mut r, entities_section)?;
+    let nodes = g.entities.len();
+    let relations = read_section(&mut r, |r| read_relations(r, nodes))?;
     let index = read_section(&mut r, |r| SearchIndex::read_snapshot(r, nodes))?;
     end_of_file(&mut r)?;
-    Ok((names.into_graph(Some(relations))?, index))
+    Ok((finish(g, Some(relations))?, index))
 }
 
 /// Reads only what a name search needs: the entities (with their names, kinds
@@ -235,12 +235,12 @@ pub fn read(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError
 /// search index. Much less to read than [`read`].
 pub fn read_for_search(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
     let mut r = open(path, key)?;
-    let names = read_section(&mut r, names_section)?;
+    let g = read_section(&mut r, entities_section)?;
     skip_section(&mut r)?;
-    let nodes = names.entities.len();
+    let nodes = g.entities.len();
     let index = read_section(&mut r, |r| SearchIndex::read_snapshot(r, nodes))?;
     end_of_file(&mut r)?;
-    Ok((names.into_graph(None)?, index))
+    Ok((finish(g, None)?, index))
 }
 
 fn end_of_file(r: &mut BufReader<File>) -> Result<(), SnapshotError> {
@@ -427,20 +427,9 @@ fn corrupt(what: &'static str) -> SnapshotError {
     SnapshotError::Corrupt(what)
 }
 
-/// What the first section holds: a graph without relations, and the tables
-/// to build one.
-struct Names {
-    g: Graph,
-    entities: Vec<EntityRow>,
-    arena: Arena,
-    lists: Vec<Text>,
-    attrs: Vec<AttrRow>,
-    extras: Vec<Extra>,
-    amounts: Vec<Amount>,
-    source_lists: Vec<SourceId>,
-}
-
-fn names_section(r: &mut In<&mut BufReader<File>>) -> Result<Names, SnapshotError> {
+/// The first section: every table but the relations, as a graph without
+/// petgraph's structure or id index yet (see [`finish`]).
+fn entities_section(r: &mut In<&mut BufReader<File>>) -> Result<Graph, SnapshotError> {
     let entities: Vec<EntityRow> = r.pod()?;
     let arena = Arena { text: r.string()? };
     let lists: Vec<Text> = r.pod()?;
@@ -491,16 +480,14 @@ fn names_section(r: &mut In<&mut BufReader<File>>) -> Result<Names, SnapshotErro
             return Err(corrupt("a symbol twice"));
         }
     }
-    Ok(Names {
-        g,
-        entities,
-        arena,
-        lists,
-        attrs,
-        extras,
-        amounts,
-        source_lists,
-    })
+    g.entities = entities;
+    g.arena = arena;
+    g.lists = lists;
+    g.attrs = attrs;
+    g.extras = extras;
+    g.amounts = amounts;
+    g.source_lists = source_lists;
+    Ok(g)
 }
 
 /// Relation ends and rows.
@@ -518,63 +505,36 @@ fn read_relations<R: Read>(r: &mut In<R>, nodes: usize) -> Result<Relations, Sna
     Ok((ends, rows))
 }
 
-impl Names {
-    /// The graph, with these relations and an id index; without relations and
-    /// without an id index when `None`.
-    fn into_graph(self, relations: Option<Relations>) -> Result<Graph, SnapshotError> {
-        let Names {
-            mut g,
-            entities,
-            arena,
-            lists,
-            attrs,
-            extras,
-            amounts,
-            source_lists,
-        } = self;
-        let nodes = entities.len();
-        let check = Check {
-            arena: &arena,
-            lists: &lists,
-            attrs: &attrs,
-            extras: &extras,
-            amounts: amounts.len(),
-            source_lists: &source_lists,
-            sources: g.sources.len(),
-            symbols: g.symbols.len(),
-        };
-        check.tables()?;
-        for e in &entities {
-            check.entity(e)?;
-        }
-        if let Some((_, rows)) = &relations {
-            for r in rows {
-                check.relation(r)?;
-            }
-        }
-        match relations {
-            Some((ends, rows)) => {
-                // The id index and petgraph's adjacency lists are rebuilt side by
-                // side: both are a million random writes, to different tables.
-                let (ids, graph) = std::thread::scope(|scope| {
-                    let ids = scope.spawn(|| id_index(&entities, &arena));
-                    let graph = edges(nodes, &ends, rows);
-                    (ids.join(), graph)
-                });
-                g.ids = ids.map_err(|_| corrupt("the id index could not be rebuilt"))??;
-                g.graph = graph;
-            }
-            None => g.graph = edges(nodes, &[], Vec::new()),
-        }
-        g.entities = entities;
-        g.arena = arena;
-        g.lists = lists;
-        g.attrs = attrs;
-        g.extras = extras;
-        g.amounts = amounts;
-        g.source_lists = source_lists;
-        Ok(g)
+/// Checks every row of `g` (and of `relations`), then gives the graph its
+/// structure: petgraph's adjacency lists and the id index (with these
+/// relations), or only its nodes and no id index (`None`: a name search).
+fn finish(mut g: Graph, relations: Option<Relations>) -> Result<Graph, SnapshotError> {
+    let check = Check { g: &g };
+    check.tables()?;
+    for e in &g.entities {
+        check.entity(e)?;
     }
+    if let Some((_, rows)) = &relations {
+        for r in rows {
+            check.relation(r)?;
+        }
+    }
+    let nodes = g.entities.len();
+    match relations {
+        Some((ends, rows)) => {
+            // The id index and petgraph's adjacency lists are rebuilt side by
+            // side: both are a million random writes, to different tables.
+            let (ids, graph) = std::thread::scope(|scope| {
+                let ids = scope.spawn(|| id_index(&g.entities, &g.arena));
+                let graph = edges(nodes, &ends, rows);
+                (ids.join(), graph)
+            });
+            g.ids = ids.map_err(|_| corrupt("the id index could not be rebuilt"))??;
+            g.graph = graph;
+        }
+        None => g.graph = edges(nodes, &[], Vec::new()),
+    }
+    Ok(g)
 }
 
 /// petgraph's graph of `nodes` nodes and these edges (checked to be in
@@ -590,15 +550,12 @@ fn edges(nodes: usize, ends: &[[u32; 2]], rows: Vec<RelationRow>) -> DiGraph<(),
     graph
 }
 
-/// The id index of these entities.
+/// The id index of these entities (whose ids [`Check::entity`] found in the
+/// text).
 fn id_index(entities: &[EntityRow], arena: &Arena) -> Result<IdIndex, SnapshotError> {
     let mut ids = IdIndex::default();
     ids.reserve(entities.len(), entities, arena);
-    for (n, row) in entities.iter().enumerate() {
-        let (start, len) = (row.id.start as usize, row.id.len as usize);
-        if arena.text.get(start..start.saturating_add(len)).is_none() {
-            return Err(corrupt("an id outside the text"));
-        }
+    for n in 0..entities.len() {
         ids.insert(n as u32, entities, arena)
             .map_err(|_| corrupt("an entity id twice"))?;
     }
@@ -610,20 +567,14 @@ fn id_index(entities: &[EntityRow], arena: &Arena) -> Result<IdIndex, SnapshotEr
 /// wrong (a bug, a crafted file) is refused rather than read into a graph that
 /// could panic later.
 struct Check<'a> {
-    arena: &'a Arena,
-    lists: &'a [Text],
-    attrs: &'a [AttrRow],
-    extras: &'a [Extra],
-    amounts: usize,
-    source_lists: &'a [SourceId],
-    sources: usize,
-    symbols: usize,
+    g: &'a Graph,
 }
 
 impl Check<'_> {
     fn text(&self, t: Text) -> bool {
         let (start, len) = (t.start as usize, t.len as usize);
-        self.arena
+        self.g
+            .arena
             .text
             .get(start..start.saturating_add(len))
             .is_some()
@@ -644,12 +595,13 @@ impl Check<'_> {
             return true;
         }
         let start = set as usize;
-        let Some(n) = self.source_lists.get(start) else {
+        let Some(n) = self.g.source_lists.get(start) else {
             return false;
         };
-        self.source_lists
+        self.g
+            .source_lists
             .get(start + 1..start + 1 + n.0 as usize)
-            .is_some_and(|ids| ids.iter().all(|s| (s.0 as usize) < self.sources))
+            .is_some_and(|ids| ids.iter().all(|s| (s.0 as usize) < self.g.sources.len()))
     }
 
     fn date(bits: u32) -> bool {
@@ -661,7 +613,10 @@ impl Check<'_> {
         code: u32,
         from: impl Fn(u32, &dyn Fn(u32) -> Option<Sym>) -> Option<K>,
     ) -> bool {
-        from(code, &|s| ((s as usize) < self.symbols).then_some(Sym(s))).is_some()
+        from(code, &|s| {
+            ((s as usize) < self.g.symbols.len()).then_some(Sym(s))
+        })
+        .is_some()
     }
 
     fn optional(i: u32, len: usize) -> bool {
@@ -670,15 +625,16 @@ impl Check<'_> {
 
     /// The side tables: texts in the arena, attribute names among the symbols.
     fn tables(&self) -> Result<(), SnapshotError> {
-        let ok = self.lists.iter().all(|&t| self.text(t))
+        let ok = self.g.lists.iter().all(|&t| self.text(t))
             && self
+                .g
                 .attrs
                 .iter()
-                .all(|a| (a.key as usize) < self.symbols && self.text(a.value))
-            && self.extras.iter().all(|x| {
+                .all(|a| (a.key as usize) < self.g.symbols.len() && self.text(a.value))
+            && self.g.extras.iter().all(|x| {
                 self.text_or_none(x.id)
                     && self.text_or_none(x.note)
-                    && Self::range(x.attrs, x.n_attrs, self.attrs.len())
+                    && Self::range(x.attrs, x.n_attrs, self.g.attrs.len())
             });
         if ok {
             Ok(())
@@ -693,11 +649,11 @@ impl Check<'_> {
             && self.kind(e.kind, |c, f| EntityKind::from_code(c, f))
             && Self::date(e.date)
             && Self::date(e.until)
-            && Self::optional(e.amount, self.amounts)
+            && Self::optional(e.amount, self.g.amounts.len())
             && self.sources(e.sources)
             && (e.n_aliases as u64 + e.n_weak as u64) <= u32::MAX as u64
-            && Self::range(e.aliases, e.n_aliases + e.n_weak, self.lists.len())
-            && Self::optional(e.extra, self.extras.len());
+            && Self::range(e.aliases, e.n_aliases + e.n_weak, self.g.lists.len())
+            && Self::optional(e.extra, self.g.extras.len());
         if ok {
             Ok(())
         } else {
@@ -707,12 +663,12 @@ impl Check<'_> {
 
     fn relation(&self, r: &RelationRow) -> Result<(), SnapshotError> {
         let ok = self.kind(r.kind, |c, f| RelationKind::from_code(c, f))
-            && Self::optional(r.role, self.symbols)
+            && Self::optional(r.role, self.g.symbols.len())
             && Self::date(r.date)
             && Self::date(r.until)
-            && Self::optional(r.amount, self.amounts)
+            && Self::optional(r.amount, self.g.amounts.len())
             && self.sources(r.sources)
-            && Self::optional(r.extra, self.extras.len());
+            && Self::optional(r.extra, self.g.extras.len());
         if ok {
             Ok(())
         } else {
