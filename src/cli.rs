@@ -389,12 +389,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     );
     bar.finish();
     let mut data = loaded?;
-    for note in data.notes.drain(..) {
-        eprint!("ties: {note}");
-        if !note.ends_with('\n') {
-            eprintln!();
-        }
-    }
+    print_notes(&std::mem::take(&mut data.notes));
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     let graph = std::sync::Arc::clone(&data.graph);
     let graph = &*graph;
@@ -413,10 +408,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     };
     // The answer is out; the snapshot may still be being written.
     data.finish_saving();
-    for note in &data.notes {
-        eprintln!("ties: {note}");
-    }
+    print_notes(&data.notes);
     done
+}
+
+/// Prints what a load had to say on stderr, each note after `ties: `.
+fn print_notes(notes: &[String]) {
+    for note in notes {
+        eprintln!("ties: {}", note.strip_suffix('\n').unwrap_or(note));
+    }
 }
 
 fn explore(cli: &Cli) -> Result<(), CliError> {
@@ -461,33 +461,16 @@ fn explore(cli: &Cli) -> Result<(), CliError> {
     };
     let start = |opened: &Opened| start_at(opened, spec.as_ref(), cli.focus.as_deref());
     let outcome = crate::tui::run(&what, load, start, keymap, theme, !cli.no_mouse)?;
-    for note in &outcome.notes {
-        eprint!("ties: {note}");
-        if !note.ends_with('\n') {
-            eprintln!();
-        }
-    }
+    print_notes(&outcome.notes);
     if let Some(saving) = outcome.saving {
-        let spin = (!saving.is_finished()).then(|| {
-            crate::open::spinner("indexing names and saving a snapshot for the next start")
-        });
         // Ctrl-C while waiting: leave the snapshot unfinished (its temporary
         // file is cleared away later).
-        while !saving.is_finished() {
-            let sig = outcome.signal.load(std::sync::atomic::Ordering::SeqCst);
-            if sig != 0 {
-                saving.abandon();
-                return Err(CliError::Signal(sig as i32));
-            }
-            std::thread::sleep(std::time::Duration::from_millis(40));
-        }
-        let (_, note) = saving.wait();
-        if let Some(s) = spin {
-            s.finish_and_clear();
-        }
-        if let Some(note) = note {
-            eprintln!("ties: {note}");
-        }
+        let signal = || match outcome.signal.load(std::sync::atomic::Ordering::SeqCst) {
+            0 => None,
+            sig => Some(sig as i32),
+        };
+        let (_, note) = saving.finish(signal).map_err(CliError::Signal)?;
+        print_notes(note.as_slice());
     }
     match outcome.ending {
         crate::tui::Ending::Quit => Ok(()),

@@ -170,6 +170,36 @@ impl Saving {
         }
     }
 
+    /// Waits for the work, with a spinner on stderr while it lasts. When
+    /// `interrupted` (asked every 40 ms) gives a signal's number, the work is
+    /// abandoned and that number returned.
+    pub fn finish(
+        self,
+        interrupted: impl Fn() -> Option<i32>,
+    ) -> Result<(Option<Arc<SearchIndex>>, Option<String>), i32> {
+        let spin = (!self.is_finished())
+            .then(|| spinner("indexing names and saving a snapshot for the next start"));
+        let signal = loop {
+            if self.is_finished() {
+                break None;
+            }
+            if let Some(sig) = interrupted() {
+                break Some(sig);
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        };
+        if let Some(s) = spin {
+            s.finish_and_clear();
+        }
+        match signal {
+            Some(sig) => {
+                self.abandon();
+                Err(sig)
+            }
+            None => Ok(self.wait()),
+        }
+    }
+
     /// Leaves the work to finish or not (the program is about to end on a
     /// signal); a temporary file it leaves is removed by a later save.
     pub fn abandon(mut self) {
@@ -185,6 +215,31 @@ impl Drop for Saving {
     }
 }
 
+/// Where a snapshot of `files` lives: the folder and the key, when snapshots
+/// are on (`dir`) and the data holds at least `min` bytes. Hashes the data.
+fn snapshot_target<'d>(
+    files: &[PathBuf],
+    dir: Option<&'d Path>,
+    min: u64,
+) -> Option<(&'d Path, Key)> {
+    let size: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let dir = dir.filter(|_| size >= min)?;
+    let t = Instant::now();
+    let key = Key::of_files(files).ok()?;
+    if load::stats_wanted() {
+        eprintln!("ties: hashed the data in {:.0} ms", ms(t));
+    }
+    Some((dir, key))
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1e3
+}
+
 /// For a name search: the entities (names, kinds, aliases; no relations, no id
 /// index) and the search index, from a good snapshot of the data at `path` in
 /// `dir`; `None` when there is none (then open the graph the usual way, which
@@ -195,22 +250,13 @@ pub fn names_from_snapshot(
     min: u64,
 ) -> Option<(Graph, SearchIndex)> {
     let files = load::graph_files(path).ok()?;
-    let size: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
-    let dir = dir.filter(|_| size >= min)?;
-    let stats = std::env::var_os("TIES_LOAD_STATS").is_some();
+    let (dir, key) = snapshot_target(&files, dir, min)?;
     let t = Instant::now();
-    let key = Key::of_files(&files).ok()?;
-    let hashed = t.elapsed();
     let names = snapshot::read_for_search(&dir.join(key.file_name()), key).ok()?;
-    if stats {
+    if load::stats_wanted() {
         eprintln!(
-            "ties: hashed the data in {:.0} ms; read the names and their index from the snapshot in {:.0} ms",
-            hashed.as_secs_f64() * 1e3,
-            (t.elapsed() - hashed).as_secs_f64() * 1e3
+            "ties: read the names and their index from the snapshot in {:.0} ms",
+            ms(t)
         );
     }
     Some(names)
@@ -251,34 +297,18 @@ pub fn open_ron_in(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Opened, LoadError> {
     let files = load::graph_files(path)?;
-    let size: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
-    let dir = dir.filter(|_| size >= min);
     let stamps = stamps(&files);
-    let stats = std::env::var_os("TIES_LOAD_STATS").is_some();
-    let t = Instant::now();
-    let key = dir.and_then(|_| Key::of_files(&files).ok());
-    if stats && key.is_some() {
-        eprintln!(
-            "ties: hashed the data in {:.0} ms",
-            t.elapsed().as_secs_f64() * 1e3
-        );
-    }
+    let target = snapshot_target(&files, dir, min);
+    let stats = load::stats_wanted();
     let mut notes = Vec::new();
-    if let (Some(dir), Some(key)) = (dir, key) {
+    if let Some((dir, key)) = target {
         let snap = dir.join(key.file_name());
         if snap.exists() {
             let t = Instant::now();
             match snapshot::read(&snap, key) {
                 Ok((graph, index)) => {
                     if stats {
-                        eprintln!(
-                            "ties: read the snapshot in {:.0} ms",
-                            t.elapsed().as_secs_f64() * 1e3
-                        );
+                        eprintln!("ties: read the snapshot in {:.0} ms", ms(t));
                     }
                     return Ok(Opened {
                         graph: Arc::new(graph),
@@ -310,18 +340,18 @@ pub fn open_ron_in(
             m.other / n
         );
     }
-    let saving = match (dir, key) {
+    let saving = match target {
         // The key was computed from the bytes read first: if the files changed
         // since, the graph may not be what the key names.
-        (Some(_), Some(_)) if stamps != self::stamps(&files) => {
+        Some(_) if stamps != self::stamps(&files) => {
             notes.push(format!(
                 "{} changed while it was read: no snapshot saved",
                 path.display()
             ));
             None
         }
-        (Some(dir), Some(key)) => Some(Saving::start(Arc::clone(&graph), dir.to_path_buf(), key)),
-        _ => None,
+        Some((dir, key)) => Some(Saving::start(Arc::clone(&graph), dir.to_path_buf(), key)),
+        None => None,
     };
     Ok(Opened {
         graph,
@@ -350,12 +380,9 @@ impl Opened {
         let Some(saving) = self.saving.take() else {
             return;
         };
-        let spin = (!saving.is_finished())
-            .then(|| spinner("indexing names and saving a snapshot for the next start"));
-        let (index, note) = saving.wait();
-        if let Some(s) = spin {
-            s.finish_and_clear();
-        }
+        let Ok((index, note)) = saving.finish(|| None) else {
+            return;
+        };
         if self.index.is_none() {
             self.index = index;
         }

@@ -157,6 +157,11 @@ impl LoadError {
     }
 }
 
+/// Whether `TIES_LOAD_STATS` asks loads to say where their time went.
+pub(crate) fn stats_wanted() -> bool {
+    std::env::var_os("TIES_LOAD_STATS").is_some()
+}
+
 /// The RON options every graph file is read with: `Some(..)` may be left out.
 pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)

@@ -125,7 +125,7 @@ pub(crate) fn load_files(files: &[PathBuf], progress: &mut dyn FnMut(Progress)) 
         before += size;
     }
     build.graph.shrink_to_fit();
-    if std::env::var_os("TIES_LOAD_STATS").is_some() {
+    if super::stats_wanted() {
         stats.print(started.elapsed());
     }
     Some(build.graph)
