@@ -14,7 +14,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use crate::graph::{
     AddError, Graph, GraphFull, NewEntity, NewRelation, NodeIx, Source, SourceId, SourceSet,
 };
-use crate::load::{LoadError, Location, Problem, ProblemKind};
+use crate::load::{LoadError, Location, Problem, ProblemKind, short};
 use crate::model::{Amount, AmountRecord, EntityKind, PartialDate, RelationKind, Sym};
 
 use super::schema::{self, PropType, SchemaDef};
@@ -301,15 +301,6 @@ pub(crate) fn parse_ftm_date(raw: &str) -> Result<PartialDate, crate::model::dat
     let s = raw.trim();
     let day = s.split(['T', ' ']).next().unwrap_or(s);
     day.parse()
-}
-
-fn short(id: &str) -> String {
-    if id.chars().count() <= 60 {
-        id.to_string()
-    } else {
-        let cut: String = id.chars().take(57).collect();
-        format!("{cut}…")
-    }
 }
 
 impl Loader {

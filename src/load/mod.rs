@@ -438,7 +438,7 @@ impl fmt::Display for Owner<'_> {
 }
 
 /// An id cut to a readable length for messages.
-fn short(id: &str) -> String {
+pub(crate) fn short(id: &str) -> String {
     if id.chars().count() <= 60 {
         id.to_string()
     } else {

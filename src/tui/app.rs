@@ -373,13 +373,12 @@ impl App {
         ));
     }
 
-    /// The search index is ready (it was built after the explorer opened).
-    pub fn set_index(&mut self, index: Arc<SearchIndex>, notify: Option<Box<dyn Fn() + Send>>) {
+    /// The search index is ready (it was built after the explorer opened):
+    /// searches run on a worker over it, which calls `notify` with hits.
+    pub fn set_index(&mut self, index: Arc<SearchIndex>, notify: impl Fn() + Send + 'static) {
         self.index = index;
         self.indexing = false;
-        if let Some(notify) = notify {
-            self.use_search_worker(notify);
-        }
+        self.use_search_worker(notify);
         if let Popup::Search(s) = &mut self.popup {
             s.session.reset();
         }

@@ -204,19 +204,20 @@ pub fn run<E: From<TuiError>>(
     });
     let mut opened = load(&mut on_progress)?;
     let start = start(&opened)?;
-    let index = start.index.or(opened.index.take());
     // No index yet: a small graph's is built here (a blink); a large graph's on
     // another thread (with the snapshot, if one is being saved), and the explorer
     // opens without waiting for it.
-    let index = match (index, opened.saving.is_some()) {
-        (None, false) if opened.graph.node_count() < 200_000 => {
+    let mut saving = opened.saving.take();
+    let index = match start.index.or(opened.index.take()) {
+        Some(index) => Some(index),
+        None if saving.is_none() && opened.graph.node_count() < 200_000 => {
             Some(Arc::new(SearchIndex::build(&opened.graph)))
         }
-        (index, _) => index,
-    };
-    let saving = match (&index, opened.saving.take()) {
-        (None, None) => Some(crate::open::Saving::index_only(Arc::clone(&opened.graph))),
-        (_, saving) => saving,
+        None => {
+            saving
+                .get_or_insert_with(|| crate::open::Saving::index_only(Arc::clone(&opened.graph)));
+            None
+        }
     };
     let indexing = index.is_none();
     let index = index.unwrap_or_default();
@@ -233,6 +234,9 @@ pub fn run<E: From<TuiError>>(
     }
     drop(_watch);
     guard.raw(mouse).map_err(TuiError::from)?;
+    // Terminal events come from their own thread, so the loop wakes within a
+    // tick to see signals even when the terminal hangs up (crossterm's read can
+    // spin then).
     let (wake, events) = spawn_event_reader();
     let notify = move || {
         let _ = wake.try_send(Input::Wake);
@@ -240,7 +244,6 @@ pub fn run<E: From<TuiError>>(
     if !indexing {
         app.use_search_worker(notify.clone());
     }
-    let mut saving = saving;
     let ending = event_loop(
         &mut app,
         &mut terminal,
@@ -308,7 +311,7 @@ fn event_loop(
         if saving.as_ref().is_some_and(|s| s.is_finished()) {
             let (index, note) = saving.take().map(|s| s.wait()).unwrap_or_default();
             if let Some(index) = index {
-                app.set_index(index, Some(Box::new(notify.clone())));
+                app.set_index(index, notify.clone());
             }
             if let Some(note) = note {
                 app.set_status(note, true);
