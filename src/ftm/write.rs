@@ -11,16 +11,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::ftm::schema::{self, SchemaDef};
-use crate::ftm::{FILE_SOURCE, SCHEMA_ATTR, schema_for_kind};
 use crate::graph::{Attrs, EdgeIx, Graph, NodeIx, SourceSet};
 use crate::model::RelationKind;
 use crate::view::Subgraph;
 
-type Props = BTreeMap<&'static str, Vec<String>>;
+use super::mapping::{FILE_SOURCE, PROPERTY_ATTR, SCHEMA_ATTR, schema_for_kind};
+use super::read::parse_ftm_date;
+use super::schema::{self, SchemaDef};
 
-/// Attribute the FtM reader puts on relations made from a thing's property.
-const PROPERTY_ATTR: &str = "ftm_property";
+type Props = BTreeMap<&'static str, Vec<String>>;
 
 /// Is `id` usable as an FtM id as it is?
 fn is_ftm_id(id: &str) -> bool {
@@ -86,7 +85,7 @@ fn value_fits(type_name: &str, value: &str) -> bool {
     }
     match type_name {
         "name" | "text" | "string" | "identifier" | "address" | "html" | "json" => true,
-        "date" => crate::ftm::parse_ftm_date(v).is_ok(),
+        "date" => parse_ftm_date(v).is_ok(),
         "number" => v.replace(',', "").parse::<f64>().is_ok(),
         "url" => v.starts_with("http://") || v.starts_with("https://"),
         "country" => v.len() == 2 && v.bytes().all(|b| b.is_ascii_lowercase()),
