@@ -86,7 +86,11 @@ pub fn tools_required() -> bool {
 /// Reports a missing tool: a failure when tools are required, else a skip notice.
 /// Returns normally only in the second case.
 pub fn missing_tool(what: &str) {
-    let hint = "run .ci/setup-tools.sh to install it";
+    missing(what, "run .ci/setup-tools.sh to install it");
+}
+
+/// [`missing_tool`] with the hint that says how to install `what`.
+pub fn missing(what: &str, hint: &str) {
     if tools_required() {
         panic!("TIES_REQUIRE_TOOLS=1 but {what} is missing; {hint}");
     }
