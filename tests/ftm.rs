@@ -281,11 +281,11 @@ fn ftm_validate_accepts_the_shipped_graph_export() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("shipped.ftm.json");
     let output = dir.path().join("validated.ftm.json");
-    let status = Command::new(env!("CARGO_BIN_EXE_ties"))
+    let status = common::ties()
         .args(["export", "--format", "ftm", "-o"])
         .arg(&input)
-        .status()
-        .unwrap();
+        .output()
+        .status;
     assert!(status.success());
     let out = Command::new(&ftm)
         .arg("validate")
