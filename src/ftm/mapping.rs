@@ -86,3 +86,21 @@ pub fn relation_for_schema(schema: &str) -> (RelationKind<String>, bool) {
         other => (RelationKind::Other(snake(other)), false),
     }
 }
+
+/// The relationship schema a relation kind exports as, unless [`SCHEMA_ATTR`]
+/// names another, and whether the edge runs from the relation's target to its
+/// source (the inverse of [`relation_for_schema`]). Kinds FtM has no schema for
+/// export as an `UnknownLink`.
+pub fn schema_for_relation<O>(kind: &RelationKind<O>) -> (&'static str, bool) {
+    match kind {
+        RelationKind::Finances | RelationKind::ContributesTo => ("Payment", false),
+        RelationKind::MemberOf => ("Membership", false),
+        RelationKind::HoldsOffice => ("Directorship", false),
+        RelationKind::Owns => ("Ownership", false),
+        RelationKind::Employs => ("Employment", true),
+        RelationKind::Represents => ("Representation", false),
+        RelationKind::PartyTo => ("ProjectParticipant", false),
+        RelationKind::Concerns => ("Documentation", false),
+        _ => ("UnknownLink", false),
+    }
+}

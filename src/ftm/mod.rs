@@ -3,6 +3,11 @@
 //! [`load_ftm`] reads an FtM entity stream (one JSON entity per line) into a
 //! [`Graph`](crate::Graph); [`crate::export::to_ftm`] writes a view back as one.
 //!
+//! The folder: `read/` is the reader, `write.rs` the writer, `mapping.rs` what
+//! both agree on (kinds ↔ schemata, and the attribute and source names a round
+//! trip relies on), `schema.rs` the schema model over `schema_table.rs`, which
+//! `scripts/ftm/gen_schema.sh` generates from the `followthemoney` library.
+//!
 //! How FtM maps onto `ties`:
 //!
 //! - *Things* (Person, Organization, Company, PublicBody, Project, Event, Address,

@@ -12,10 +12,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::graph::{Attrs, EdgeIx, Graph, NodeIx, SourceSet};
-use crate::model::RelationKind;
 use crate::view::Subgraph;
 
-use super::mapping::{FILE_SOURCE, PROPERTY_ATTR, SCHEMA_ATTR, schema_for_kind};
+use super::mapping::{
+    FILE_SOURCE, PROPERTY_ATTR, SCHEMA_ATTR, schema_for_kind, schema_for_relation,
+};
 use super::read::parse_ftm_date;
 use super::schema::{self, SchemaDef};
 
@@ -173,17 +174,9 @@ fn edge_schema(
     let r = graph.relation(edge);
     let (from, to) = graph.ends(edge);
     let kept = attr(graph, &r.attrs, SCHEMA_ATTR);
-    let (name, reversed) = match (kept, r.kind) {
-        (Some(s), _) if schema::get(s).is_some_and(|d| d.edge.is_some()) => (s, false),
-        (_, RelationKind::Finances | RelationKind::ContributesTo) => ("Payment", false),
-        (_, RelationKind::MemberOf) => ("Membership", false),
-        (_, RelationKind::HoldsOffice) => ("Directorship", false),
-        (_, RelationKind::Owns) => ("Ownership", false),
-        (_, RelationKind::Employs) => ("Employment", true),
-        (_, RelationKind::Represents) => ("Representation", false),
-        (_, RelationKind::PartyTo) => ("ProjectParticipant", false),
-        (_, RelationKind::Concerns) => ("Documentation", false),
-        _ => ("UnknownLink", false),
+    let (name, reversed) = match kept {
+        Some(s) if schema::get(s).is_some_and(|d| d.edge.is_some()) => (s, false),
+        _ => schema_for_relation(&r.kind),
     };
     let (src, tgt) = if reversed { (to, from) } else { (from, to) };
     let def = schema::get(name).expect("relationship schemata exist");
