@@ -1,16 +1,13 @@
 //! The command line as a user runs it: `ties path`, `timeline`, `show`, `export`
 //! and `--view` on the shipped graph.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use ties::model::{DateWindow, PartialDate};
 
-fn ties(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ties"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+
+use common::ties;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
@@ -37,7 +34,9 @@ fn hop(line: &str) -> (String, String) {
 
 #[test]
 fn path_connects_budanov_to_palianytsia() {
-    let out = ties(&["path", "Kyrylo Budanov", "palianytsia"]);
+    let out = ties()
+        .args(["path", "Kyrylo Budanov", "palianytsia"])
+        .output();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     let mut lines = text.lines();
@@ -73,23 +72,27 @@ fn path_connects_budanov_to_palianytsia() {
 
 #[test]
 fn path_reports_no_connection_cleanly() {
-    let out = ties(&["path", "kyrylo-budanov", "palianytsia", "--max-hops", "1"]);
+    let out = ties()
+        .args(["path", "kyrylo-budanov", "palianytsia", "--max-hops", "1"])
+        .output();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
         "ties: no connection between Kyrylo Budanov and Palianytsia within 1 hop\n"
     );
     assert!(stdout(&out).is_empty());
-    let out = ties(&[
-        "path",
-        "kyrylo-budanov",
-        "palianytsia",
-        "--from",
-        "2024-11",
-        "--to",
-        "2024-11",
-        "--no-undated",
-    ]);
+    let out = ties()
+        .args([
+            "path",
+            "kyrylo-budanov",
+            "palianytsia",
+            "--from",
+            "2024-11",
+            "--to",
+            "2024-11",
+            "--no-undated",
+        ])
+        .output();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
@@ -100,9 +103,15 @@ fn path_reports_no_connection_cleanly() {
 
 #[test]
 fn path_respects_the_date_window() {
-    let all = stdout(&ties(&["path", "kyrylo-budanov", "palianytsia"]));
+    let all = stdout(
+        &ties()
+            .args(["path", "kyrylo-budanov", "palianytsia"])
+            .output(),
+    );
     assert!(all.contains("2024-11-23"));
-    let before = ties(&["path", "kyrylo-budanov", "palianytsia", "--to", "2024-10"]);
+    let before = ties()
+        .args(["path", "kyrylo-budanov", "palianytsia", "--to", "2024-10"])
+        .output();
     assert!(before.status.success());
     let text = stdout(&before);
     assert!(text.contains("(4 hops)"), "{text}");
@@ -111,11 +120,15 @@ fn path_respects_the_date_window() {
 
 #[test]
 fn path_limit_and_unknown_entity() {
-    let out = ties(&["path", "kyrylo-budanov", "palianytsia", "--limit", "1"]);
+    let out = ties()
+        .args(["path", "kyrylo-budanov", "palianytsia", "--limit", "1"])
+        .output();
     let text = stdout(&out);
     assert!(text.starts_with("1 shortest connection between"), "{text}");
     assert!(text.contains("raise --limit"), "{text}");
-    let out = ties(&["path", "nobody-at-all", "palianytsia"]);
+    let out = ties()
+        .args(["path", "nobody-at-all", "palianytsia"])
+        .output();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stderr(&out), "ties: no entity matches `nobody-at-all`\n");
 }
@@ -133,7 +146,7 @@ fn timeline_dates(text: &str) -> Vec<PartialDate> {
 
 #[test]
 fn timeline_is_in_date_order_and_windowed() {
-    let out = ties(&["timeline"]);
+    let out = ties().args(["timeline"]).output();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     let dates = timeline_dates(&text);
@@ -155,7 +168,9 @@ fn timeline_is_in_date_order_and_windowed() {
     assert!(nov4.is_sorted(), "{nov4:#?}");
 
     // A partial date as both bounds is its whole month.
-    let out = ties(&["timeline", "--from", "2024-11", "--to", "2024-11"]);
+    let out = ties()
+        .args(["timeline", "--from", "2024-11", "--to", "2024-11"])
+        .output();
     let text = stdout(&out);
     let nov: DateWindow = "2024-11".parse().unwrap();
     let dates = timeline_dates(&text);
@@ -167,7 +182,9 @@ fn timeline_is_in_date_order_and_windowed() {
 
 #[test]
 fn timeline_around_a_focus() {
-    let out = ties(&["timeline", "--focus", "palianytsia", "--depth", "1"]);
+    let out = ties()
+        .args(["timeline", "--focus", "palianytsia", "--depth", "1"])
+        .output();
     assert!(out.status.success());
     assert_eq!(
         stdout(&out),
@@ -178,7 +195,7 @@ fn timeline_around_a_focus() {
 
 #[test]
 fn show_lists_relations_in_the_window() {
-    let out = ties(&["show", "Palianytsia"]);
+    let out = ties().args(["show", "Palianytsia"]).output();
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(
@@ -191,7 +208,9 @@ fn show_lists_relations_in_the_window() {
         "{text}"
     );
 
-    let out = ties(&["show", "palianytsia", "--from", "2025"]);
+    let out = ties()
+        .args(["show", "palianytsia", "--from", "2025"])
+        .output();
     let text = stdout(&out);
     assert!(
         text.contains("relations (2 shown, 1 outside the view):"),
@@ -199,7 +218,7 @@ fn show_lists_relations_in_the_window() {
     );
     assert!(!text.contains("finances"), "{text}");
 
-    let out = ties(&["show", "palianytsia", "--json"]);
+    let out = ties().args(["show", "palianytsia", "--json"]).output();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["focus"], "palianytsia");
     assert_eq!(doc["edges"].as_array().unwrap().len(), 3);
@@ -211,26 +230,32 @@ fn export_never_overwrites_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("out.dot");
     let f = file.to_str().unwrap();
-    let first = ties(&[
-        "export",
-        "--format",
-        "dot",
-        "--focus",
-        "palianytsia",
-        "-o",
-        f,
-    ]);
+    let first = ties()
+        .args([
+            "export",
+            "--format",
+            "dot",
+            "--focus",
+            "palianytsia",
+            "-o",
+            f,
+        ])
+        .output();
     assert!(first.status.success(), "{}", stderr(&first));
     let before = std::fs::read_to_string(&file).unwrap();
     assert!(before.starts_with("digraph ties {"));
-    let again = ties(&["export", "--format", "mermaid", "-o", f]);
+    let again = ties()
+        .args(["export", "--format", "mermaid", "-o", f])
+        .output();
     assert_eq!(again.status.code(), Some(1));
     assert_eq!(
         stderr(&again),
         format!("ties: {f} exists; pass --force to overwrite it\n")
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
-    let forced = ties(&["export", "--format", "mermaid", "-o", f, "--force"]);
+    let forced = ties()
+        .args(["export", "--format", "mermaid", "-o", f, "--force"])
+        .output();
     assert!(forced.status.success());
     assert!(
         std::fs::read_to_string(&file)
@@ -250,39 +275,47 @@ fn view_file_gives_defaults_that_flags_override() {
     )
     .unwrap();
     let v = view.to_str().unwrap();
-    let with_view = ties(&["--view", v, "export", "--format", "json"]);
+    let with_view = ties()
+        .args(["--view", v, "export", "--format", "json"])
+        .output();
     assert!(with_view.status.success(), "{}", stderr(&with_view));
-    let with_flags = ties(&[
-        "export",
-        "--format",
-        "json",
-        "--focus",
-        "palianytsia",
-        "--depth",
-        "2",
-        "--from",
-        "2024-11",
-        "--to",
-        "2024-11",
-    ]);
+    let with_flags = ties()
+        .args([
+            "export",
+            "--format",
+            "json",
+            "--focus",
+            "palianytsia",
+            "--depth",
+            "2",
+            "--from",
+            "2024-11",
+            "--to",
+            "2024-11",
+        ])
+        .output();
     assert_eq!(stdout(&with_view), stdout(&with_flags));
     // A flag overrides the file's setting.
-    let deeper = ties(&["--view", v, "export", "--format", "json", "--depth", "1"]);
-    let depth1 = ties(&[
-        "export",
-        "--format",
-        "json",
-        "--focus",
-        "palianytsia",
-        "--from",
-        "2024-11",
-        "--to",
-        "2024-11",
-    ]);
+    let deeper = ties()
+        .args(["--view", v, "export", "--format", "json", "--depth", "1"])
+        .output();
+    let depth1 = ties()
+        .args([
+            "export",
+            "--format",
+            "json",
+            "--focus",
+            "palianytsia",
+            "--from",
+            "2024-11",
+            "--to",
+            "2024-11",
+        ])
+        .output();
     assert_eq!(stdout(&deeper), stdout(&depth1));
     assert_ne!(stdout(&deeper), stdout(&with_view));
     // The timeline and path follow the file's window.
-    let t = stdout(&ties(&["--view", v, "timeline"]));
+    let t = stdout(&ties().args(["--view", v, "timeline"]).output());
     assert!(!t.is_empty() && !t.contains("2025"), "{t}");
 }
 
@@ -292,14 +325,16 @@ fn bad_view_files_are_reported_with_their_place() {
     let view = dir.path().join("view.ron");
     let v = view.to_str().unwrap();
     std::fs::write(&view, "View(\n    focus: \"no-such-entity\",\n)").unwrap();
-    let out = ties(&["--view", v, "export", "--format", "json"]);
+    let out = ties()
+        .args(["--view", v, "export", "--format", "json"])
+        .output();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
         "ties: the view's focus `no-such-entity` is not an entity id in this graph\n"
     );
     std::fs::write(&view, "View(\n    depth: 2,\n    colour: red,\n)").unwrap();
-    let out = ties(&["--view", v, "timeline"]);
+    let out = ties().args(["--view", v, "timeline"]).output();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.starts_with(&format!("ties: {v}:3:")), "{err}");
@@ -308,11 +343,7 @@ fn bad_view_files_are_reported_with_their_place() {
 
 #[test]
 fn focus_queries_are_fuzzy_and_ambiguity_is_reported() {
-    let bin = env!("CARGO_BIN_EXE_ties");
-    let o = std::process::Command::new(bin)
-        .args(["show", "kasciunas"])
-        .output()
-        .unwrap();
+    let o = ties().args(["show", "kasciunas"]).output();
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("Laurynas Kasčiūnas"));
     let dir = tempfile::tempdir().unwrap();
@@ -325,11 +356,7 @@ fn focus_queries_are_fuzzy_and_ambiguity_is_reported() {
         ])"#,
     )
     .unwrap();
-    let o = std::process::Command::new(bin)
-        .args(["show", "jonaitis", "--data"])
-        .arg(&f)
-        .output()
-        .unwrap();
+    let o = ties().args(["show", "jonaitis", "--data"]).arg(&f).output();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -340,10 +367,7 @@ fn focus_queries_are_fuzzy_and_ambiguity_is_reported() {
 
 #[test]
 fn money_lists_the_first_tranche_with_date_and_source() {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ties"))
-        .args(["money", "Palianytsia"])
-        .output()
-        .unwrap();
+    let o = ties().args(["money", "Palianytsia"]).output();
     assert!(o.status.success());
     let out = String::from_utf8_lossy(&o.stdout);
     let line = out

@@ -3,12 +3,15 @@
 //! the damage), and the result is always the graph the RON says.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ties::export::{Format, render};
 use ties::generate::{GenOptions, write_ron};
 use ties::open::{Opened, Origin, open_ron_in};
 use ties::view::{Filter, Reach, subgraph};
+
+mod common;
+
+use common::ties;
 
 /// A generated graph written as RON into `dir`.
 fn data_file(dir: &Path) -> PathBuf {
@@ -192,13 +195,12 @@ fn the_binary_tells_the_user_about_a_corrupt_snapshot_and_carries_on() {
     let cache = tmp.path().join("cache");
     let data = data_file(tmp.path());
     let check = || {
-        Command::new(env!("CARGO_BIN_EXE_ties"))
+        ties()
             .args(["check", "--data"])
             .arg(&data)
             .env("TIES_CACHE_DIR", &cache)
             .env("TIES_SNAPSHOT_MIN", "0")
             .output()
-            .unwrap()
     };
     let first = check();
     assert!(first.status.success());
@@ -224,13 +226,12 @@ fn the_binary_tells_the_user_about_a_corrupt_snapshot_and_carries_on() {
     );
     // --no-cache neither reads nor writes snapshots.
     std::fs::remove_dir_all(&cache).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_ties"))
+    let o = ties()
         .args(["check", "--no-cache", "--data"])
         .arg(&data)
         .env("TIES_CACHE_DIR", &cache)
         .env("TIES_SNAPSHOT_MIN", "0")
-        .output()
-        .unwrap();
+        .output();
     assert!(o.status.success());
     assert!(snapshots(&cache).is_empty());
 }
@@ -241,15 +242,14 @@ fn search_reads_only_names_from_the_snapshot_and_answers_the_same() {
     let cache = tmp.path().join("cache");
     let data = data_file(tmp.path());
     let search = |extra: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_ties"))
+        let o = ties()
             .args(["search", "--limit", "15", "--data"])
             .arg(&data)
             .args(extra)
             .arg("kas")
             .env("TIES_CACHE_DIR", &cache)
             .env("TIES_SNAPSHOT_MIN", "0")
-            .output()
-            .unwrap();
+            .output();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         (
             String::from_utf8(o.stdout).unwrap(),

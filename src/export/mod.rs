@@ -2,7 +2,6 @@
 //! written atomically and never overwritten without consent.
 
 mod dot;
-mod ftm;
 mod graphml;
 mod json;
 mod mermaid;
@@ -15,8 +14,8 @@ use crate::graph::{EdgeIx, Graph};
 use crate::model::PartialDate;
 use crate::view::Subgraph;
 
+pub use crate::ftm::write::to_ftm;
 pub use dot::to_dot;
-pub use ftm::to_ftm;
 pub use graphml::to_graphml;
 pub use json::{to_json, to_json_focused};
 pub use mermaid::to_mermaid;
