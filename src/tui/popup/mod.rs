@@ -182,3 +182,6 @@ pub fn centered(area: Rect, pw: u16, ph: u16, min_w: u16, min_h: u16) -> Rect {
         height: h,
     }
 }
+
+#[cfg(test)]
+mod tests;
