@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Style;
 use ties::search::SearchIndex;
 use ties::tui::{Action, App, KeyMap, ui};
 
@@ -20,13 +22,19 @@ fn app_on(focus: &str) -> App {
     App::new(graph, index, KeyMap::default_map(), focus).unwrap()
 }
 
-/// Draws a frame of `w` × `h`, hands what it measured back to the app (as the
-/// event loop does), and returns the screen's text, one line per row.
-fn screen(app: &mut App, w: u16, h: u16) -> String {
+/// Draws a frame of `w` × `h` into ratatui's `TestBackend` and hands what it
+/// measured back to the app, as the event loop does.
+fn terminal(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     let mut info = ui::FrameInfo::default();
     t.draw(|f| info = ui::draw(app, f)).unwrap();
     app.after_draw(info);
+    t
+}
+
+/// The screen's text, one line per row (the form the insta snapshots keep).
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    let t = terminal(app, w, h);
     let buf = t.backend().buffer();
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -36,6 +44,14 @@ fn screen(app: &mut App, w: u16, h: u16) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The frame's cells with the colours taken off, to compare with
+/// `Buffer::with_lines`.
+fn plain(app: &mut App, w: u16, h: u16) -> Buffer {
+    let mut buf = terminal(app, w, h).backend().buffer().clone();
+    buf.set_style(buf.area, Style::reset());
+    buf
 }
 
 fn run(app: &mut App, actions: impl IntoIterator<Item = Action>) {
@@ -178,6 +194,14 @@ fn any_size_draws_without_panic() {
             if let Some(p) = popup {
                 app.update(p);
             }
+            if (w, h) == (19, 4) {
+                terminal(&mut app, w, h).backend().assert_buffer_lines([
+                    "terminal too small ",
+                    "                   ",
+                    "                   ",
+                    "                   ",
+                ]);
+            }
             let s = screen(&mut app, w, h);
             if w < 20 || h < 5 {
                 assert!(s.starts_with('t') && !s.contains('┌'), "{w}x{h}: {s}");
@@ -197,6 +221,23 @@ fn long_lists_scroll_to_keep_the_selection_visible() {
     // Three relations out, only two rows fit: the last one must be on screen.
     assert!(s.contains("Radarom! campaign"), "{s}");
     assert!(!s.contains("Memorandum on su"), "{s}");
+    assert_eq!(
+        plain(&mut app, 120, 5),
+        Buffer::with_lines([
+            "┌ ◀ in · 1 ─────────────────────────────┐┌ country ───────────────────────────┐┌ out · 3 ▶ ────────────────────────────┐",
+            "│Laurynas Kasčiūnas  holds office (Mini…││Lithuania                           ││finances  Fir…  2024-11-23  €10,000,000│",
+            "│                                       ││country · lithuania                 ││located in  Radarom! campaign          │",
+            "└───────────────────────────────────────┘└────────────────────────────────────┘└───────────────────────────────────────┘",
+            " dates: all dates · undated shown                                                                                ? help ",
+        ])
+    );
+    // One up: the window stays where it is (the selection moves within it).
+    app.update(Action::Up);
+    let s = screen(&mut app, 120, 5);
+    assert!(
+        s.contains("Radarom! campaign") && !s.contains("Memorandum on su"),
+        "{s}"
+    );
     app.update(Action::Top);
     let s = screen(&mut app, 120, 5);
     assert!(s.contains("Memorandum on su"), "{s}");
