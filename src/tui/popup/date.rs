@@ -3,9 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{Ctx, Effect, Prompt};
+use super::{Component, Ctx, Effect, Prompt};
 use crate::model::DateWindow;
 use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
 use crate::view::Filter;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -25,8 +26,14 @@ impl DatePopup {
             prompt: Prompt::new(input),
         }
     }
+}
 
-    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+impl Component for DatePopup {
+    fn mode(&self) -> Mode {
+        Mode::Prompt
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
         match action {
             a if self.prompt.edit(&a) => Effect::None,
             Action::Submit => match self.prompt.input.parse::<DateWindow>() {
@@ -43,7 +50,7 @@ impl DatePopup {
         }
     }
 
-    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
         self.prompt.draw(
             " filter by date ",
             "2024 · 2024-11..2025-02 · ..2024-12-31 · 2025.. · empty = all",

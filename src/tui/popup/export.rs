@@ -7,9 +7,10 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{Ctx, Effect, centered};
+use super::{Component, Ctx, Effect, centered};
 use crate::export::{self, Format, WriteError};
 use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
 use crate::tui::text::DIM;
 
 /// A format, a path, and whether an overwrite was confirmed.
@@ -75,40 +76,6 @@ impl ExportPopup {
         self.confirm = false;
     }
 
-    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
-        let effect = match action {
-            Action::NextFormat => {
-                self.step(1);
-                Effect::None
-            }
-            Action::PreviousFormat => {
-                self.step(-1);
-                Effect::None
-            }
-            Action::Type(c) => {
-                self.edit_path(|p| p.push(c));
-                Effect::None
-            }
-            Action::DeleteChar => {
-                self.edit_path(|p| {
-                    p.pop();
-                });
-                Effect::None
-            }
-            Action::ClearInput => {
-                self.edit_path(String::clear);
-                Effect::None
-            }
-            Action::Submit => self.submit(ctx),
-            Action::Close => Effect::Close.and(Effect::status("export cancelled", false)),
-            _ => Effect::None,
-        };
-        if !self.edited {
-            self.path = default_name(ctx, self.format);
-        }
-        effect
-    }
-
     fn submit(&mut self, ctx: &Ctx) -> Effect {
         let path = std::path::PathBuf::from(self.path.trim());
         if self.path.trim().is_empty() {
@@ -152,8 +119,48 @@ impl ExportPopup {
             }
         }
     }
+}
 
-    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+impl Component for ExportPopup {
+    fn mode(&self) -> Mode {
+        Mode::Export
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        let effect = match action {
+            Action::NextFormat => {
+                self.step(1);
+                Effect::None
+            }
+            Action::PreviousFormat => {
+                self.step(-1);
+                Effect::None
+            }
+            Action::Type(c) => {
+                self.edit_path(|p| p.push(c));
+                Effect::None
+            }
+            Action::DeleteChar => {
+                self.edit_path(|p| {
+                    p.pop();
+                });
+                Effect::None
+            }
+            Action::ClearInput => {
+                self.edit_path(String::clear);
+                Effect::None
+            }
+            Action::Submit => self.submit(ctx),
+            Action::Close => Effect::Close.and(Effect::status("export cancelled", false)),
+            _ => Effect::None,
+        };
+        if !self.edited {
+            self.path = default_name(ctx, self.format);
+        }
+        effect
+    }
+
+    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let rect = centered(area, 60, 0, 30, 7);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()

@@ -6,7 +6,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::{Ctx, Effect, centered};
+use super::{Component, Ctx, Effect, centered};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
 use crate::tui::text::KIND;
@@ -17,8 +17,12 @@ pub struct HelpPopup {
     pub scroll: usize,
 }
 
-impl HelpPopup {
-    pub fn update(&mut self, action: Action) -> Effect {
+impl Component for HelpPopup {
+    fn mode(&self) -> Mode {
+        Mode::Help
+    }
+
+    fn update(&mut self, action: Action, _ctx: &Ctx) -> Effect {
         match action {
             Action::Down => self.scroll += 1,
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
@@ -28,7 +32,7 @@ impl HelpPopup {
         Effect::None
     }
 
-    pub fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let rect = centered(area, 70, 90, 30, 5);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()

@@ -4,10 +4,11 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{Ctx, Effect, Prompt};
+use super::{Component, Ctx, Effect, Prompt};
 use crate::graph::Graph;
 use crate::model::{EntityKind, RelationKind, Sym};
 use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
 use crate::view::Filter;
 
 /// Entity and relation kinds chosen in the kind filter.
@@ -64,8 +65,14 @@ impl KindsPopup {
             prompt: Prompt::new(filter_text(ctx.graph, ctx.filter)),
         }
     }
+}
 
-    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+impl Component for KindsPopup {
+    fn mode(&self) -> Mode {
+        Mode::Prompt
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
         match action {
             a if self.prompt.edit(&a) => Effect::None,
             Action::Submit => match parse_kinds(ctx.graph, &self.prompt.input) {
@@ -90,7 +97,7 @@ impl KindsPopup {
         }
     }
 
-    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
         self.prompt.draw(
             " show only these kinds ",
             "person,fund,agreement · finances,signed · empty = all",

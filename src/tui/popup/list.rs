@@ -8,9 +8,10 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::{Ctx, Effect, Popup, centered};
+use super::{Component, Ctx, Effect, Popup, centered};
 use crate::graph::NodeIx;
 use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
 use crate::tui::text::truncate;
 
 /// Most hops a path from the explorer may take.
@@ -145,8 +146,14 @@ impl ListPopup {
         }
         ListPopup::open(format!("path to {to}: {} hops", steps.len()), rows)
     }
+}
 
-    pub fn update(&mut self, action: Action) -> Effect {
+impl Component for ListPopup {
+    fn mode(&self) -> Mode {
+        Mode::List
+    }
+
+    fn update(&mut self, action: Action, _ctx: &Ctx) -> Effect {
         match action {
             Action::Down if self.selected + 1 < self.rows.len() => self.selected += 1,
             Action::Up => self.selected = self.selected.saturating_sub(1),
@@ -162,7 +169,7 @@ impl ListPopup {
         Effect::None
     }
 
-    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()

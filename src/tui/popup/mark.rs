@@ -4,8 +4,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{Ctx, Effect, centered};
+use super::{Component, Ctx, Effect, centered};
 use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MarkPopup {
@@ -13,8 +14,12 @@ pub struct MarkPopup {
     pub jump: bool,
 }
 
-impl MarkPopup {
-    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+impl Component for MarkPopup {
+    fn mode(&self) -> Mode {
+        Mode::Mark
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
         match action {
             Action::Type(c) if self.jump => Effect::Close.and(match ctx.marks.get(&c) {
                 Some(&n) => Effect::GoTo(n),
@@ -31,7 +36,7 @@ impl MarkPopup {
         }
     }
 
-    pub fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let text = if self.jump {
             let marks: Vec<String> = ctx
                 .marks

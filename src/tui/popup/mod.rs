@@ -1,7 +1,8 @@
 //! The popups over the explorer, one file each. A popup owns its state, turns an
 //! [`Action`] into an [`Effect`] that the [`App`](super::App) applies, and draws
-//! itself from its state and a [`Ctx`]. To add one: a file here, a variant of
-//! [`Popup`], a [`Mode`] and its keys in `assets/keymap.ron`.
+//! itself from its state and a [`Ctx`] (the [`Component`] trait). To add one: a
+//! file here, a variant of [`Popup`] (and its two lines in `component` and
+//! `component_mut`), a [`Mode`] and its keys in `assets/keymap.ron`.
 
 pub mod date;
 pub mod export;
@@ -126,47 +127,60 @@ pub enum Popup {
     Help(HelpPopup),
 }
 
+/// What every popup does: say which keys apply, answer an action, draw itself.
+pub trait Component {
+    /// The key-map mode while it is shown.
+    fn mode(&self) -> Mode;
+    /// Changes its own state, and says what the app should do.
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect;
+    /// Draws it over `area` (the screen above the status bar).
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect);
+}
+
 impl Popup {
-    /// The key-map mode of the popup; `None` when there is none.
-    pub fn mode(&self) -> Option<Mode> {
+    fn component(&self) -> Option<&dyn Component> {
         Some(match self {
             Popup::None => return None,
-            Popup::Search(_) => Mode::Search,
-            Popup::DateFilter(_) | Popup::SaveView(_) | Popup::KindFilter(_) => Mode::Prompt,
-            Popup::Export(_) => Mode::Export,
-            Popup::List(_) => Mode::List,
-            Popup::Mark(_) => Mode::Mark,
-            Popup::Help(_) => Mode::Help,
+            Popup::Search(p) => p,
+            Popup::DateFilter(p) => p,
+            Popup::Export(p) => p,
+            Popup::List(p) => p,
+            Popup::Mark(p) => p,
+            Popup::SaveView(p) => p,
+            Popup::KindFilter(p) => p,
+            Popup::Help(p) => p,
         })
+    }
+
+    fn component_mut(&mut self) -> Option<&mut dyn Component> {
+        Some(match self {
+            Popup::None => return None,
+            Popup::Search(p) => p,
+            Popup::DateFilter(p) => p,
+            Popup::Export(p) => p,
+            Popup::List(p) => p,
+            Popup::Mark(p) => p,
+            Popup::SaveView(p) => p,
+            Popup::KindFilter(p) => p,
+            Popup::Help(p) => p,
+        })
+    }
+
+    /// The key-map mode of the popup; `None` when there is none.
+    pub fn mode(&self) -> Option<Mode> {
+        self.component().map(Component::mode)
     }
 
     /// Hands the action to the popup shown.
     pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
-        match self {
-            Popup::None => Effect::None,
-            Popup::Search(p) => p.update(action, ctx),
-            Popup::DateFilter(p) => p.update(action, ctx),
-            Popup::Export(p) => p.update(action, ctx),
-            Popup::List(p) => p.update(action),
-            Popup::Mark(p) => p.update(action, ctx),
-            Popup::SaveView(p) => p.update(action, ctx),
-            Popup::KindFilter(p) => p.update(action, ctx),
-            Popup::Help(p) => p.update(action),
-        }
+        self.component_mut()
+            .map_or(Effect::None, |p| p.update(action, ctx))
     }
 
     /// Draws the popup shown over `area`.
     pub fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
-        match self {
-            Popup::None => {}
-            Popup::Search(p) => p.draw(ctx, frame, area),
-            Popup::DateFilter(p) => p.draw(frame, area),
-            Popup::Export(p) => p.draw(frame, area),
-            Popup::List(p) => p.draw(frame, area),
-            Popup::Mark(p) => p.draw(ctx, frame, area),
-            Popup::SaveView(p) => p.draw(frame, area),
-            Popup::KindFilter(p) => p.draw(frame, area),
-            Popup::Help(p) => p.draw(ctx, frame, area),
+        if let Some(p) = self.component() {
+            p.draw(ctx, frame, area);
         }
     }
 }

@@ -3,8 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use super::{Ctx, Effect, Prompt};
+use super::{Component, Ctx, Effect, Prompt};
 use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
 use crate::view::Reach;
 use crate::view_file::ViewSpec;
 
@@ -32,8 +33,14 @@ impl SaveViewPopup {
             prompt: Prompt::new(input),
         }
     }
+}
 
-    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+impl Component for SaveViewPopup {
+    fn mode(&self) -> Mode {
+        Mode::Prompt
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
         match action {
             a if self.prompt.edit(&a) => Effect::None,
             Action::Submit => {
@@ -54,7 +61,7 @@ impl SaveViewPopup {
         }
     }
 
-    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
         self.prompt.draw(
             " save view to ",
             "a RON view file; open it with ties --view FILE",

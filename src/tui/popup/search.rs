@@ -10,10 +10,11 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{Ctx, Effect, ListPopup, centered};
+use super::{Component, Ctx, Effect, ListPopup, centered};
 use crate::graph::{Graph, NodeIx};
 use crate::search::{Hit, MatchedField, SearchIndex, SearchResult, SearchWorker};
 use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
 use crate::tui::text::{DIM, KIND, highlighted};
 use crate::view::Filter;
 
@@ -107,7 +108,55 @@ impl SearchPopup {
         }
     }
 
-    pub fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+    /// The visible hits, the selected one highlighted.
+    fn lines(&self, g: &Graph, results: Rect) -> Vec<Line<'static>> {
+        let rows = results.height as usize;
+        let offset = self.selected.saturating_sub(rows.saturating_sub(1));
+        // Names that several hits share get their ids, to tell them apart.
+        let mut names: std::collections::HashMap<&str, usize> = Default::default();
+        for hit in &self.hits {
+            *names.entry(g.entity_name(hit.node)).or_default() += 1;
+        }
+        self.hits
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(rows)
+            .map(|(i, hit)| {
+                let e = g.entity(hit.node);
+                let base = if i == self.selected {
+                    Style::new().bg(Color::Blue).fg(Color::White)
+                } else {
+                    Style::new()
+                };
+                let mut spans = Vec::new();
+                match hit.field {
+                    MatchedField::Name => spans.extend(highlighted(e.name, &hit.positions, base)),
+                    MatchedField::Alias(_) | MatchedField::WeakAlias(_) => {
+                        spans.push(Span::styled(e.name.to_string(), base));
+                        spans.push(Span::styled("  alias ", base.patch(DIM)));
+                        spans.extend(highlighted(&hit.text, &hit.positions, base));
+                    }
+                }
+                spans.push(Span::styled(
+                    format!("  {}", g.entity_kind_label(e.kind)),
+                    base.patch(KIND),
+                ));
+                if names.get(e.name).is_some_and(|&n| n > 1) {
+                    spans.push(Span::styled(format!("  {}", e.id), base.patch(DIM)));
+                }
+                Line::from(spans)
+            })
+            .collect()
+    }
+}
+
+impl Component for SearchPopup {
+    fn mode(&self) -> Mode {
+        Mode::Search
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
         match action {
             Action::Type(c) => {
                 self.input.push(c);
@@ -146,7 +195,7 @@ impl SearchPopup {
         }
     }
 
-    pub fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let rect = centered(area, 70, 70, 30, 5);
         frame.render_widget(Clear, rect);
         let verb = if self.for_path {
@@ -197,47 +246,5 @@ impl SearchPopup {
             return;
         }
         frame.render_widget(Paragraph::new(self.lines(ctx.graph, results)), results);
-    }
-
-    /// The visible hits, the selected one highlighted.
-    fn lines(&self, g: &Graph, results: Rect) -> Vec<Line<'static>> {
-        let rows = results.height as usize;
-        let offset = self.selected.saturating_sub(rows.saturating_sub(1));
-        // Names that several hits share get their ids, to tell them apart.
-        let mut names: std::collections::HashMap<&str, usize> = Default::default();
-        for hit in &self.hits {
-            *names.entry(g.entity_name(hit.node)).or_default() += 1;
-        }
-        self.hits
-            .iter()
-            .enumerate()
-            .skip(offset)
-            .take(rows)
-            .map(|(i, hit)| {
-                let e = g.entity(hit.node);
-                let base = if i == self.selected {
-                    Style::new().bg(Color::Blue).fg(Color::White)
-                } else {
-                    Style::new()
-                };
-                let mut spans = Vec::new();
-                match hit.field {
-                    MatchedField::Name => spans.extend(highlighted(e.name, &hit.positions, base)),
-                    MatchedField::Alias(_) | MatchedField::WeakAlias(_) => {
-                        spans.push(Span::styled(e.name.to_string(), base));
-                        spans.push(Span::styled("  alias ", base.patch(DIM)));
-                        spans.extend(highlighted(&hit.text, &hit.positions, base));
-                    }
-                }
-                spans.push(Span::styled(
-                    format!("  {}", g.entity_kind_label(e.kind)),
-                    base.patch(KIND),
-                ));
-                if names.get(e.name).is_some_and(|&n| n > 1) {
-                    spans.push(Span::styled(format!("  {}", e.id), base.patch(DIM)));
-                }
-                Line::from(spans)
-            })
-            .collect()
     }
 }

@@ -109,8 +109,11 @@ fn enter_on_a_list_line_goes_there_and_keeps_the_list() {
         panic!("a list");
     };
     let target = list.rows[0].1;
-    assert_eq!(list.update(Action::Submit), Effect::GoTo(target));
-    assert_eq!(list.update(Action::Close), Effect::Close);
+    assert_eq!(
+        list.update(Action::Submit, &app.ctx()),
+        Effect::GoTo(target)
+    );
+    assert_eq!(list.update(Action::Close, &app.ctx()), Effect::Close);
 }
 
 fn frame(app: &App, w: u16, h: u16) -> (FrameInfo, ratatui::buffer::Buffer) {
