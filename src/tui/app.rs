@@ -1,6 +1,7 @@
-//! The explorer's state, and [`App::update`], the only place it changes. The
-//! popups (in [`super::popup`]) keep their own state and answer an action with an
-//! [`Effect`] applied here; browsing and the map are in [`super::browse`].
+//! The explorer's state. It changes in two places only: [`App::update`] (an
+//! action) and [`App::after_draw`] (what a frame measured). The popups (in
+//! [`super::popup`]) keep their own state and answer an action with an
+//! [`Effect`] applied here; the keys of browsing and of the map are in `browse.rs`.
 
 use std::sync::Arc;
 
