@@ -3,8 +3,11 @@
 
 pub mod action;
 pub mod app;
+mod browse;
 pub mod keymap;
 pub mod map;
+pub mod popup;
+pub mod text;
 pub mod theme;
 pub mod ui;
 
@@ -322,7 +325,9 @@ fn event_loop(
             dirty = true;
         }
         if dirty {
-            terminal.draw(|f| ui::draw(app, f))?;
+            let mut info = ui::FrameInfo::default();
+            terminal.draw(|f| info = ui::draw(app, f))?;
+            app.after_draw(info);
             dirty = false;
         }
         let event = match events.recv_timeout(Duration::from_millis(100)) {
