@@ -1022,18 +1022,12 @@ impl App {
             return;
         }
         let mut rows = Vec::new();
-        for (title, lines, totals) in [
-            ("in", &report.incoming, report.total_in()),
-            ("out", &report.outgoing, report.total_out()),
-        ] {
+        for (title, lines) in [("in", &report.incoming), ("out", &report.outgoing)] {
             if lines.is_empty() {
                 continue;
             }
-            let sums: Vec<String> = totals
-                .iter()
-                .map(|(c, v)| crate::money::format_total(c, *v))
-                .collect();
-            rows.push((format!("{title}: {}", sums.join(" + ")), self.focus));
+            let sums = crate::money::totals_summary(lines);
+            rows.push((format!("{title}: {sums}"), self.focus));
             for l in lines {
                 rows.push((format!("  {}", crate::money::line_text(g, l)), l.other));
             }
