@@ -348,7 +348,10 @@ mod tests {
         let text = report_text(&g, fund, &r);
         assert!(text.contains("total in EUR, promised: €100\n"), "{text}");
         let pledge = text.lines().find(|l| l.contains("€100")).unwrap();
-        assert!(pledge.contains("promised") && pledge.contains("(pledged; s)"), "{pledge}");
+        assert!(
+            pledge.contains("promised") && pledge.contains("(pledged; s)"),
+            "{pledge}"
+        );
         assert_eq!(
             totals_summary(&r.incoming),
             "€15 transferred + $7 transferred + €100 promised"
@@ -363,7 +366,16 @@ mod tests {
             .iter()
             .map(|l| l["stage"].as_str().unwrap())
             .collect();
-        assert_eq!(stages, ["transferred", "transferred", "transferred", "promised", "transferred"]);
+        assert_eq!(
+            stages,
+            [
+                "transferred",
+                "transferred",
+                "transferred",
+                "promised",
+                "transferred"
+            ]
+        );
     }
 
     #[test]
