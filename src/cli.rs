@@ -101,7 +101,7 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Print one entity with all its relations
     Show(ShowArgs),
-    /// Money in and out of one entity, by counterparty, with totals per currency
+    /// Money in and out of one entity, by counterparty, with transferred and promised totals per currency
     Money(ShowArgs),
     /// Find entities by name or alias, best match first
     ///

@@ -65,18 +65,12 @@ impl ListPopup {
             return Effect::status("no amounts on the visible relations", false);
         }
         let mut rows = Vec::new();
-        for (title, lines, totals) in [
-            ("in", &report.incoming, report.total_in()),
-            ("out", &report.outgoing, report.total_out()),
-        ] {
+        for (title, lines) in [("in", &report.incoming), ("out", &report.outgoing)] {
             if lines.is_empty() {
                 continue;
             }
-            let sums: Vec<String> = totals
-                .iter()
-                .map(|(c, v)| crate::money::format_total(c, *v))
-                .collect();
-            rows.push((format!("{title}: {}", sums.join(" + ")), ctx.focus));
+            let sums = crate::money::totals_summary(lines);
+            rows.push((format!("{title}: {sums}"), ctx.focus));
             for l in lines {
                 rows.push((format!("  {}", crate::money::line_text(g, l)), l.other));
             }
