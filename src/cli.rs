@@ -713,6 +713,7 @@ fn search_cmd(
                     MatchedField::Name => ("name", None),
                     MatchedField::Alias(i) => ("alias", Some(i)),
                     MatchedField::WeakAlias(i) => ("weak_alias", Some(i)),
+                    MatchedField::Office(i) => ("office", Some(i)),
                 };
                 serde_json::json!({
                     "id": e.id,

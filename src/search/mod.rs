@@ -45,19 +45,23 @@
 
 mod engine;
 mod fold;
+mod how;
 mod naive;
 mod query;
 mod score;
+mod typo;
 mod worker;
 
 use crate::graph::snapshot::{In, Out, SnapshotError};
 use crate::graph::{Graph, NodeIx};
 use engine::{Matches, WEAK_BIT, never};
 pub use fold::fold;
-use fold::{fold_into, mask_of, word_mask_of};
-pub use naive::naive_search;
+use fold::{fold_alternative_into, fold_into, has_alternative, mask_of, word_mask_of};
+pub use how::How;
+pub use naive::{naive_search, naive_search_without_typos};
 use query::{Kind, Query, find_from};
 use score::{Ranked, matcher, word_occurrence};
+pub use typo::{max_edits, within as typo_edits};
 pub use worker::{Keep, SearchResult, SearchWorker};
 
 /// Which of an entity's names matched.
@@ -68,6 +72,9 @@ pub enum MatchedField {
     Alias(u32),
     /// `weak_aliases[i]`.
     WeakAlias(u32),
+    /// An office the entity holds: the role of its `holds_office` relation
+    /// (this edge index) and the name of the body it is held in.
+    Office(u32),
 }
 
 impl MatchedField {
@@ -76,6 +83,7 @@ impl MatchedField {
             MatchedField::Name => 0,
             MatchedField::Alias(i) => (1 << 30) | (i & FIELD_INDEX),
             MatchedField::WeakAlias(i) => (2 << 30) | (i & FIELD_INDEX),
+            MatchedField::Office(i) => (3 << 30) | (i & FIELD_INDEX),
         }
     }
 
@@ -83,27 +91,58 @@ impl MatchedField {
         match v >> 30 {
             0 => MatchedField::Name,
             1 => MatchedField::Alias(v & FIELD_INDEX),
-            _ => MatchedField::WeakAlias(v & FIELD_INDEX),
+            2 => MatchedField::WeakAlias(v & FIELD_INDEX),
+            _ => MatchedField::Office(v & FIELD_INDEX),
         }
     }
 
-    /// `name`, `alias` or `weak alias`.
+    /// `name`, `alias`, `weak alias` or `holds office`.
     pub fn label(self) -> &'static str {
         match self {
             MatchedField::Name => "name",
             MatchedField::Alias(_) => "alias",
             MatchedField::WeakAlias(_) => "weak alias",
+            MatchedField::Office(_) => "holds office",
         }
     }
 
-    /// The text of this field of `entity`, if it has one.
+    /// The text of this field of `entity`, if it has one (an office is not a
+    /// field of the entity itself: see [`Self::text_in`]).
     pub fn text_of<'g>(self, entity: &crate::graph::Entity<'g>) -> Option<&'g str> {
         match self {
             MatchedField::Name => Some(entity.name),
             MatchedField::Alias(i) => entity.aliases.get(i as usize),
             MatchedField::WeakAlias(i) => entity.weak_aliases.get(i as usize),
+            MatchedField::Office(_) => None,
         }
     }
+
+    /// The text of this field of `node` in `graph`: for an office, its role and
+    /// the body's name (`Minister of Defence, Ministry of Defence of Ukraine`).
+    pub fn text_in(self, graph: &Graph, node: NodeIx) -> Option<String> {
+        match self {
+            MatchedField::Office(e) => {
+                let edge = crate::graph::EdgeIx::new(e as usize);
+                if e as usize >= graph.edge_count() || graph.ends(edge).0 != node {
+                    return None;
+                }
+                office_text(graph, edge)
+            }
+            _ => self.text_of(&graph.entity(node)).map(str::to_string),
+        }
+    }
+}
+
+/// What an office is indexed as: `role, body`, or `None` when the relation is
+/// not a `holds_office` with a role.
+fn office_text(graph: &Graph, edge: crate::graph::EdgeIx) -> Option<String> {
+    let r = graph.relation(edge);
+    if r.kind != crate::model::RelationKind::HoldsOffice {
+        return None;
+    }
+    let role = graph.sym(r.role?);
+    let body = graph.entity_name(graph.ends(edge).1);
+    Some(format!("{role}, {body}"))
 }
 
 const FIELD_INDEX: u32 = (1 << 30) - 1;
@@ -119,8 +158,9 @@ fn next_index_id() -> u64 {
 pub struct Hit {
     pub node: NodeIx,
     /// Higher is better. The tier is in the high 32 bits (exact 7, exact weak
-    /// alias 6, word start 5, weak 4, fuzzy 3, weak 2, no query 0); the low bits
-    /// order hits within a tier.
+    /// alias or office 6, word start 5, weak 4, fuzzy 3, weak 2, no query 0); the
+    /// low bits order hits within a tier (see [`Hit::how`] for in order, typo and
+    /// scattered, all in the fuzzy tier).
     pub score: i64,
     /// Which name matched.
     pub field: MatchedField,
@@ -144,8 +184,11 @@ pub struct IndexMemory {
     pub texts: usize,
     /// Bytes of folded text.
     pub text_bytes: usize,
-    /// Every other byte the index holds (offsets, masks, owners, degrees…).
+    /// Every other byte the index holds (offsets, masks, owners, degrees,
+    /// the typo tier's words and postings…).
     pub other_bytes: usize,
+    /// Of `other_bytes`, the typo tier's word set and postings.
+    pub typo_bytes: usize,
 }
 
 /// Search over every entity's name and aliases. Cheap to share: `Send + Sync`.
@@ -167,6 +210,8 @@ pub struct SearchIndex {
     entity_first: Vec<u32>,
     /// Relations of each node.
     degrees: Vec<u32>,
+    /// Words of the texts, for the typo tier.
+    typo: typo::TypoIndex,
     /// Tells indexes apart, so that a session never narrows from another's
     /// matches.
     id: u64,
@@ -195,9 +240,21 @@ impl SearchIndex {
             fields: Vec::with_capacity(nodes * 2),
             entity_first: Vec::with_capacity(nodes + 1),
             degrees: Vec::with_capacity(nodes),
+            typo: typo::TypoIndex::default(),
             id: next_index_id(),
         };
         ix.starts.push(0);
+        // Offices by holder, in edge order.
+        let mut offices: Vec<(u32, u32)> = graph
+            .edge_indices()
+            .filter(|&e| {
+                let r = graph.relation(e);
+                r.kind == crate::model::RelationKind::HoldsOffice && r.role.is_some()
+            })
+            .map(|e| (graph.ends(e).0.index() as u32, e.index() as u32))
+            .collect();
+        offices.sort_unstable();
+        let mut offices = offices.into_iter().peekable();
         for n in graph.node_indices() {
             let e = graph.entity(n);
             ix.entity_first.push(ix.owners.len() as u32);
@@ -211,6 +268,15 @@ impl SearchIndex {
             for (i, a) in e.weak_aliases.iter().enumerate() {
                 ix.push(node, MatchedField::WeakAlias(i as u32), a);
             }
+            while let Some(&(holder, edge)) = offices.peek() {
+                if holder > node {
+                    break;
+                }
+                offices.next();
+                if let Some(text) = office_text(graph, crate::graph::EdgeIx::new(edge as usize)) {
+                    ix.push(node, MatchedField::Office(edge), &text);
+                }
+            }
         }
         ix.entity_first.push(ix.owners.len() as u32);
         ix.folded.shrink_to_fit();
@@ -219,17 +285,33 @@ impl SearchIndex {
         ix.word_masks.shrink_to_fit();
         ix.owners.shrink_to_fit();
         ix.fields.shrink_to_fit();
+        ix.typo = typo::TypoIndex::build(ix.len(), |i| ix.text(i as u32));
         ix
     }
 
+    /// Indexes `text` as `field` of `node`, and again in its second spelling
+    /// when it has one (`Nierstenhöfer` as `nierstenhofer` and `nierstenhoefer`).
     fn push(&mut self, node: u32, field: MatchedField, text: &str) {
+        self.push_folded(node, field, text, false);
+        if has_alternative(text) {
+            self.push_folded(node, field, text, true);
+        }
+    }
+
+    fn push_folded(&mut self, node: u32, field: MatchedField, text: &str, alternative: bool) {
         let before = self.folded.len();
-        fold_into(text, &mut self.folded, None);
+        if alternative {
+            fold_alternative_into(text, &mut self.folded, None);
+        } else {
+            fold_into(text, &mut self.folded, None);
+        }
         // Offsets are 32-bit: texts past 4 GiB of folded names are left out, as are
         // aliases past the billionth of one entity and names over 2 GiB.
         let index_ok = match field {
             MatchedField::Name => true,
-            MatchedField::Alias(i) | MatchedField::WeakAlias(i) => i <= FIELD_INDEX,
+            MatchedField::Alias(i) | MatchedField::WeakAlias(i) | MatchedField::Office(i) => {
+                i <= FIELD_INDEX
+            }
         };
         let Ok(end) = u32::try_from(self.folded.len()) else {
             self.folded.truncate(before);
@@ -241,7 +323,7 @@ impl SearchIndex {
             self.folded.truncate(before);
             return;
         }
-        let weak = matches!(field, MatchedField::WeakAlias(_));
+        let weak = matches!(field, MatchedField::WeakAlias(_) | MatchedField::Office(_));
         let mask = mask_of(&self.folded[before..]) | if weak { WEAK_BIT } else { 0 };
         self.masks.push(mask);
         self.word_masks.push(word_mask_of(&self.folded[before..]));
@@ -262,7 +344,11 @@ impl SearchIndex {
         out.pod(&self.owners)?;
         out.pod(&self.fields)?;
         out.pod(&self.entity_first)?;
-        out.pod(&self.degrees)
+        out.pod(&self.degrees)?;
+        let (words, starts, posts) = self.typo.parts();
+        out.pod(words)?;
+        out.pod(starts)?;
+        out.pod(posts)
     }
 
     /// Reads an index [`Self::write_snapshot`] wrote for a graph of `nodes`
@@ -271,7 +357,7 @@ impl SearchIndex {
         r: &mut In<R>,
         nodes: usize,
     ) -> Result<Self, SnapshotError> {
-        let ix = SearchIndex {
+        let mut ix = SearchIndex {
             folded: r.pod()?,
             starts: r.pod()?,
             masks: r.pod()?,
@@ -280,8 +366,10 @@ impl SearchIndex {
             fields: r.pod()?,
             entity_first: r.pod()?,
             degrees: r.pod()?,
+            typo: typo::TypoIndex::default(),
             id: next_index_id(),
         };
+        let (words, starts, posts) = (r.pod()?, r.pod()?, r.pod()?);
         let texts = ix.owners.len();
         let ascending = |v: &[u32], last: usize| {
             v.first() == Some(&0)
@@ -297,7 +385,9 @@ impl SearchIndex {
             && ix.entity_first.len() == nodes + 1
             && ascending(&ix.entity_first, texts)
             && ix.owners.iter().all(|&o| (o as usize) < nodes);
-        if ok {
+        let typo = typo::TypoIndex::from_parts(words, starts, posts, texts);
+        if ok && let Some(typo) = typo {
+            ix.typo = typo;
             Ok(ix)
         } else {
             Err(SnapshotError::Corrupt(
@@ -326,10 +416,13 @@ impl SearchIndex {
         fn bytes<T>(v: &Vec<T>) -> usize {
             v.capacity() * std::mem::size_of::<T>()
         }
+        let typo_bytes = self.typo.bytes();
         IndexMemory {
             texts: self.len(),
             text_bytes: bytes(&self.folded),
-            other_bytes: bytes(&self.starts)
+            typo_bytes,
+            other_bytes: typo_bytes
+                + bytes(&self.starts)
                 + bytes(&self.masks)
                 + bytes(&self.word_masks)
                 + bytes(&self.owners)
@@ -356,11 +449,12 @@ impl SearchIndex {
         self.entity_first[n]..self.entity_first[n + 1]
     }
 
-    /// Whether any name of `node` matches an excluding term.
+    /// Whether any name of `node` matches an excluding term (offices do not
+    /// count: `!minister` leaves out names, not people holding office).
     fn excluded(&self, node: u32, q: &Query) -> bool {
         self.texts_of(node).any(|e| {
             let t = self.text(e);
-            q.negative.iter().any(|n| n.matches(t))
+            self.fields[e as usize] >> 30 != 3 && q.negative.iter().any(|n| n.matches(t))
         })
     }
 
@@ -408,8 +502,9 @@ impl SearchIndex {
                     return None;
                 }
                 let field = MatchedField::decode(self.fields[r.entry as usize]);
-                let text = field.text_of(&graph.entity(node))?.to_string();
-                let positions = positions(&text, q, &m);
+                let text = field.text_in(graph, node)?;
+                let typo = how::How::of_score(r.score).is_typo();
+                let positions = positions(&text, q, &m, typo);
                 Some(Hit {
                     node,
                     score: r.score,
@@ -422,31 +517,60 @@ impl SearchIndex {
     }
 }
 
-/// Character indices of `text` to highlight for `q`.
-fn positions(text: &str, q: &Query, m: &score::Matcher) -> Vec<usize> {
+/// Character indices of `text` to highlight for `q`: in whichever spelling
+/// shows more of the query (`Nierstenhöfer` for `nierstenhoefer`). For a typo
+/// match, a word the term reaches by typo is highlighted whole.
+fn positions(text: &str, q: &Query, m: &score::Matcher, typo: bool) -> Vec<usize> {
     let mut folded = Vec::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len());
     fold_into(text, &mut folded, Some(&mut map));
+    let first = positions_in(&folded, &map, q, m, typo);
+    if !has_alternative(text) {
+        return first;
+    }
+    folded.clear();
+    map.clear();
+    fold_alternative_into(text, &mut folded, Some(&mut map));
+    let second = positions_in(&folded, &map, q, m, typo);
+    if second.len() > first.len() {
+        second
+    } else {
+        first
+    }
+}
+
+fn positions_in(
+    folded: &[u8],
+    map: &[u32],
+    q: &Query,
+    m: &score::Matcher,
+    typo: bool,
+) -> Vec<usize> {
     let mut at: Vec<usize> = Vec::new();
     for t in &q.positive {
         let term = t.text.as_slice();
         let len = term.len();
         let range = match t.kind {
-            Kind::Fuzzy | Kind::Exact => word_occurrence(&folded, term)
+            Kind::Fuzzy | Kind::Exact => word_occurrence(folded, term)
                 .map(|(a, _)| a)
                 .or_else(|| {
                     (t.kind == Kind::Exact)
-                        .then(|| find_from(&folded, term, 0))
+                        .then(|| find_from(folded, term, 0))
                         .flatten()
                 })
-                .map(|a| a..a + len),
+                .map(|a| a..a + len)
+                .or_else(|| {
+                    (typo && t.kind == Kind::Fuzzy)
+                        .then(|| typo_word(folded, term))
+                        .flatten()
+                }),
             Kind::Prefix | Kind::Equal => Some(0..len),
             Kind::Suffix => Some(folded.len().saturating_sub(len)..folded.len()),
         };
         match range {
             Some(r) => at.extend(r),
             None => {
-                let ft = std::str::from_utf8(&folded).unwrap_or("");
+                let ft = std::str::from_utf8(folded).unwrap_or("");
                 let tt = std::str::from_utf8(term).unwrap_or("");
                 if let Some((_, ix)) = m.fuzzy_indices(ft, tt) {
                     at.extend(ix);
@@ -461,6 +585,20 @@ fn positions(text: &str, q: &Query, m: &score::Matcher) -> Vec<usize> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Where in `folded` the word nearest to `term` by typo is (fewest edits, then
+/// first).
+fn typo_word(folded: &[u8], term: &[u8]) -> Option<std::ops::Range<usize>> {
+    let k = max_edits(term);
+    let base = folded.as_ptr() as usize;
+    typo::words(folded)
+        .filter_map(|w| typo::within(term, w, k).map(|d| (d, w)))
+        .min_by_key(|&(d, w)| (d, w.as_ptr() as usize))
+        .map(|(_, w)| {
+            let a = w.as_ptr() as usize - base;
+            a..a + w.len()
+        })
 }
 
 /// An incremental search session, as typed: remembers the last query and the

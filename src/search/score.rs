@@ -20,6 +20,31 @@ pub(crate) const RANK_WORD_WEAK: u8 = TIER_WORD * 2;
 /// Fuzzy matches of names and aliases.
 pub(crate) const RANK_FUZZY: u8 = TIER_FUZZY * 2 + 1;
 
+/// Within the fuzzy ranks, the score below the rank orders three kinds of
+/// match: **in order** (every term inside one word of the text: `IN_ORDER` plus
+/// the SkimMatcherV2 score), **typo** (`TYPO` minus the edits, see `typo`), and
+/// **scattered** (the SkimMatcherV2 score alone, kept below `SCATTERED_MAX`).
+pub(crate) const IN_ORDER: i64 = 1 << 30;
+pub(crate) const TYPO: i64 = 1 << 29;
+pub(crate) const SCATTERED_MAX: i64 = (1 << 28) - 1;
+
+/// The score below the rank of a typo match with `edits` edits in all.
+#[inline]
+pub(crate) fn typo_sub(edits: u32) -> i64 {
+    TYPO - i64::from(edits.min(1 << 20))
+}
+
+/// Whether every term of `q` lies inside one word (a run without spaces) of
+/// `text`: fuzzy terms as a subsequence of one word, the others literally.
+pub(crate) fn in_order(text: &[u8], q: &Query) -> bool {
+    q.positive.iter().all(|t| {
+        t.kind != Kind::Fuzzy
+            || text
+                .split(|&b| b == b' ')
+                .any(|w| super::query::is_subsequence(&t.text, w))
+    })
+}
+
 /// The rank (high score bits) of a text of a tier: weak aliases just below.
 #[inline]
 pub(crate) fn rank_of(tier: u8, weak: bool) -> u8 {
@@ -101,7 +126,8 @@ pub(crate) fn classify(text: &[u8], q: &Query) -> (u8, i64) {
 
 /// The score of a text known to match: the rank in the high bits; below it the
 /// whole-word count (exact and word-start tiers) or the SkimMatcherV2 score
-/// summed over the terms (fuzzy tier; `skim` scores one term).
+/// summed over the terms (fuzzy tier; `skim` scores one term), raised by
+/// [`IN_ORDER`] when every term lies inside one word.
 pub(crate) fn score_text(
     text: &[u8],
     q: &Query,
@@ -110,10 +136,17 @@ pub(crate) fn score_text(
 ) -> i64 {
     let (tier, sub) = classify(text, q);
     let sub = if tier == TIER_FUZZY {
-        q.positive
+        let skim = q
+            .positive
             .iter()
             .map(|t| skim(text, &t.text))
             .fold(0i64, i64::saturating_add)
+            .clamp(-SCATTERED_MAX, SCATTERED_MAX);
+        if in_order(text, q) {
+            IN_ORDER + skim
+        } else {
+            skim
+        }
     } else {
         sub
     };

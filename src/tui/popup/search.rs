@@ -137,6 +137,11 @@ impl SearchPopup {
                         spans.push(Span::styled("  alias ", base.patch(DIM)));
                         spans.extend(highlighted(&hit.text, &hit.positions, base));
                     }
+                    MatchedField::Office(_) => {
+                        spans.push(Span::styled(e.name.to_string(), base));
+                        spans.push(Span::styled(" — holds office: ", base.patch(DIM)));
+                        spans.extend(highlighted(&hit.text, &hit.positions, base));
+                    }
                 }
                 spans.push(Span::styled(
                     format!("  {}", g.entity_kind_label(e.kind)),
