@@ -1,6 +1,6 @@
 //! How a hit matched, for people to read: the tier decoded from its score.
 
-use super::score::{IN_ORDER, SCORE_BITS, TIER_EXACT, TIER_FUZZY, TIER_WORD, TYPO};
+use super::score::{IN_ORDER, SCORE_BITS, TIER_EXACT, TIER_FUZZY, TIER_WORD, TYPO, typo_edits_of};
 use super::{Hit, MatchedField};
 
 /// How a hit matched its query, strongest first.
@@ -29,7 +29,7 @@ impl How {
             TIER_EXACT => How::Exact,
             TIER_WORD => How::WordStart,
             TIER_FUZZY if sub >= IN_ORDER => How::InOrder,
-            TIER_FUZZY if sub > TYPO / 2 => How::Typo((TYPO - sub).max(0) as u32),
+            TIER_FUZZY if sub >= TYPO => How::Typo(typo_edits_of(sub)),
             TIER_FUZZY => How::Scattered,
             _ => How::Any,
         }

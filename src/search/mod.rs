@@ -158,7 +158,7 @@ fn next_index_id() -> u64 {
 pub struct Hit {
     pub node: NodeIx,
     /// Higher is better. The tier is in the high 32 bits (exact 7, exact weak
-    /// alias or office 6, word start 5, weak 4, fuzzy 3, weak 2, no query 0); the
+    /// alias or office 6, word start 5, weak 4, fuzzy 3, no query 0); the
     /// low bits order hits within a tier (see [`Hit::how`] for in order, typo and
     /// scattered, all in the fuzzy tier).
     pub score: i64,
@@ -775,3 +775,6 @@ impl Clone for Searcher<'_> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_typo;

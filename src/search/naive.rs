@@ -118,5 +118,5 @@ fn typo_score(text: &[u8], q: &Query, weak: bool) -> Option<i64> {
         };
         words(text).filter_map(|w| within(&t.text, w, k)).min()
     })?;
-    Some(score_of(rank_of(TIER_FUZZY, weak), typo_sub(edits)))
+    Some(score_of(rank_of(TIER_FUZZY, weak), typo_sub(edits, weak)))
 }

@@ -20,18 +20,35 @@ pub(crate) const RANK_WORD_WEAK: u8 = TIER_WORD * 2;
 /// Fuzzy matches of names and aliases.
 pub(crate) const RANK_FUZZY: u8 = TIER_FUZZY * 2 + 1;
 
-/// Within the fuzzy ranks, the score below the rank orders three kinds of
-/// match: **in order** (every term inside one word of the text: `IN_ORDER` plus
-/// the SkimMatcherV2 score), **typo** (`TYPO` minus the edits, see `typo`), and
-/// **scattered** (the SkimMatcherV2 score alone, kept below `SCATTERED_MAX`).
+/// The fuzzy tier has one rank ([`RANK_FUZZY`]); the score below it orders,
+/// bit by bit: **in order** (`IN_ORDER`: every term inside one word of the
+/// text), then **typo** (`TYPO`), then **scattered** (neither); within each,
+/// names and aliases (`STRONG`) above weak aliases and offices; then the
+/// SkimMatcherV2 score (in order, scattered) or fewer edits (typo), in the
+/// bits below `STRONG`.
 pub(crate) const IN_ORDER: i64 = 1 << 30;
 pub(crate) const TYPO: i64 = 1 << 29;
-pub(crate) const SCATTERED_MAX: i64 = (1 << 28) - 1;
+pub(crate) const STRONG: i64 = 1 << 28;
+/// The largest value of the bits below `STRONG`.
+pub(crate) const INNER_MAX: i64 = STRONG - 1;
+
+/// The score below the rank of a fuzzy-tier match of a `kind` (`IN_ORDER`,
+/// `TYPO` or 0) and `inner` order (clamped to the bits below `STRONG`).
+#[inline]
+pub(crate) fn fuzzy_sub(kind: i64, weak: bool, inner: i64) -> i64 {
+    kind + if weak { 0 } else { STRONG } + inner.clamp(0, INNER_MAX)
+}
 
 /// The score below the rank of a typo match with `edits` edits in all.
 #[inline]
-pub(crate) fn typo_sub(edits: u32) -> i64 {
-    TYPO - i64::from(edits.min(1 << 20))
+pub(crate) fn typo_sub(edits: u32, weak: bool) -> i64 {
+    fuzzy_sub(TYPO, weak, INNER_MAX - i64::from(edits))
+}
+
+/// Edits of a typo match, from the score below its rank.
+#[inline]
+pub(crate) fn typo_edits_of(sub: i64) -> u32 {
+    (INNER_MAX - (sub & INNER_MAX)) as u32
 }
 
 /// Whether every term of `q` lies inside one word (a run without spaces) of
@@ -45,10 +62,15 @@ pub(crate) fn in_order(text: &[u8], q: &Query) -> bool {
     })
 }
 
-/// The rank (high score bits) of a text of a tier: weak aliases just below.
+/// The rank (high score bits) of a text of a tier: weak aliases just below,
+/// except in the fuzzy tier, which has one rank (see [`IN_ORDER`]).
 #[inline]
 pub(crate) fn rank_of(tier: u8, weak: bool) -> u8 {
-    tier * 2 + u8::from(!weak)
+    if tier == TIER_FUZZY {
+        RANK_FUZZY
+    } else {
+        tier * 2 + u8::from(!weak)
+    }
 }
 
 #[inline]
@@ -140,13 +162,9 @@ pub(crate) fn score_text(
             .positive
             .iter()
             .map(|t| skim(text, &t.text))
-            .fold(0i64, i64::saturating_add)
-            .clamp(-SCATTERED_MAX, SCATTERED_MAX);
-        if in_order(text, q) {
-            IN_ORDER + skim
-        } else {
-            skim
-        }
+            .fold(0i64, i64::saturating_add);
+        let kind = if in_order(text, q) { IN_ORDER } else { 0 };
+        fuzzy_sub(kind, weak, skim)
     } else {
         sub
     };
@@ -336,7 +354,21 @@ mod tests {
             rank_of(TIER_FUZZY, false),
             rank_of(TIER_FUZZY, true),
         ];
-        assert_eq!(ranks, [7, 6, 5, 4, 3, 2]);
+        assert_eq!(ranks, [7, 6, 5, 4, 3, 3]);
+        // In the fuzzy tier: in order, then typo, then scattered; names first
+        // within each; then the inner order.
+        let subs = [
+            fuzzy_sub(IN_ORDER, false, 0),
+            fuzzy_sub(IN_ORDER, true, INNER_MAX),
+            typo_sub(1, false),
+            typo_sub(2, false),
+            typo_sub(1, true),
+            fuzzy_sub(0, false, 5),
+            fuzzy_sub(0, false, -5),
+            fuzzy_sub(0, true, i64::MAX),
+        ];
+        assert!(subs.windows(2).all(|w| w[0] > w[1]), "{subs:?}");
+        assert_eq!(typo_edits_of(typo_sub(2, true)), 2);
         assert!(score_of(4, -1_000_000_000_000) > score_of(3, 1_000_000_000_000));
     }
 

@@ -355,7 +355,10 @@ impl SearchIndex {
                 continue;
             };
             let node = self.owners[e as usize];
-            let score = score_of(rank_of(TIER_FUZZY, self.is_weak(e)), typo_sub(total));
+            let score = score_of(
+                rank_of(TIER_FUZZY, self.is_weak(e)),
+                typo_sub(total, self.is_weak(e)),
+            );
             let r = Ranked {
                 score,
                 entry: e,
