@@ -683,13 +683,9 @@ fn too_close(query: &str, best: &Hit, other: &Hit) -> bool {
     score_close && cover(other) >= 0.8 * cover(best)
 }
 
+/// How a hit matched: exact, word start, in order, typo, scattered, any.
 fn tier_label(h: &Hit) -> &'static str {
-    match h.tier() {
-        3 => "exact",
-        2 => "word start",
-        1 => "fuzzy",
-        _ => "any",
-    }
+    h.how().label()
 }
 
 fn search_cmd(
@@ -724,6 +720,11 @@ fn search_cmd(
                     "matched_text": h.text,
                     "positions": h.positions,
                     "tier": tier_label(h),
+                    "edits": match h.how() {
+                        search::How::Typo(n) => Some(n),
+                        _ => None,
+                    },
+                    "weak": h.how().is_weak(),
                     "score": h.score,
                 })
             })
@@ -747,8 +748,10 @@ fn search_cmd(
             graph.entity_kind_label(e.kind),
             e.name
         );
-        if h.field != MatchedField::Name {
-            line.push_str(&format!("  ({}: {})", h.field.label(), h.text));
+        match h.field {
+            MatchedField::Name => {}
+            MatchedField::Office(_) => line.push_str(&format!(" — holds office: {}", h.text)),
+            f => line.push_str(&format!("  ({}: {})", f.label(), h.text)),
         }
         writeln!(out, "{}", line.trim_end())?;
     }
