@@ -535,3 +535,18 @@ fn mouse_click_selects_and_double_click_moves() {
     app.update(Action::DoubleClick(x, row as u16));
     assert_eq!(app.graph.entity(app.focus).id, "radarom");
 }
+
+#[test]
+fn search_popup_marks_weak_hits() {
+    let mut app = app_on("kasciunas");
+    app.update(Action::Search);
+    run(&mut app, typed("umarov"));
+    let s = screen(&mut app, 100, 20);
+    assert!(s.contains("Rustem Umerov  ~typo"), "{s}");
+    // A word-start match carries no mark.
+    run(&mut app, [Action::ClearInput]);
+    run(&mut app, typed("umer"));
+    let s = screen(&mut app, 100, 20);
+    assert!(s.contains("Rustem Umerov"), "{s}");
+    assert!(!s.contains("Rustem Umerov  ~"), "{s}");
+}

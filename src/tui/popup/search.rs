@@ -18,6 +18,9 @@ use crate::tui::keymap::Mode;
 use crate::tui::text::{DIM, KIND, highlighted};
 use crate::view::Filter;
 
+/// How a weak hit (typo, scattered) is marked.
+const WEAK: Style = Style::new().fg(Color::Yellow);
+
 /// Most search results shown at once.
 pub const SEARCH_LIMIT: usize = 50;
 
@@ -143,10 +146,20 @@ impl SearchPopup {
                         spans.extend(highlighted(&hit.text, &hit.positions, base));
                     }
                 }
+                // A typo or a scattered match may name another entity than the
+                // one meant: say so, in the warning colour.
+                let how = hit.how();
+                if how.is_weak() {
+                    spans.push(Span::styled(
+                        format!("  ~{}", how.label()),
+                        base.patch(WEAK),
+                    ));
+                }
                 spans.push(Span::styled(
                     format!("  {}", g.entity_kind_label(e.kind)),
                     base.patch(KIND),
                 ));
+
                 if names.get(e.name).is_some_and(|&n| n > 1) {
                     spans.push(Span::styled(format!("  {}", e.id), base.patch(DIM)));
                 }
