@@ -91,12 +91,9 @@ impl Key {
     }
 }
 
-/// Where snapshots are kept: `$TIES_CACHE_DIR`, else the user's cache folder
+/// Where snapshots are kept unless told otherwise: the user's cache folder
 /// (`~/.cache/ties/snapshots` on Linux).
 pub fn cache_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("TIES_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(dir));
-    }
     directories::ProjectDirs::from("", "", "ties").map(|d| d.cache_dir().join("snapshots"))
 }
 

@@ -11,11 +11,10 @@
 //! match is fuzzy are only remembered while fewer than `limit` entities rank
 //! above them, and scored with SkimMatcherV2 only if the better tiers turn out to
 //! hold fewer than `limit` entities. Large passes are split over threads at entity
-//! boundaries, one matcher per thread; `TIES_THREADS` caps the number of threads
+//! boundaries, one matcher per thread; [`set_threads`] caps the number of threads
 //! (default: the cores available, at most 8).
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::SearchIndex;
 use super::query::{Kind, Query};
@@ -49,14 +48,25 @@ pub(crate) fn never() -> bool {
     false
 }
 
+/// Threads a search may use; 0 until [`set_threads`] or the first search.
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Caps the threads a search uses (at least one); by default the machine's
+/// cores, at most 8. The CLI sets it from `TIES_THREADS`.
+pub fn set_threads(n: usize) {
+    THREADS.store(n.max(1), Ordering::Relaxed);
+}
+
 fn threads() -> usize {
-    static N: OnceLock<usize> = OnceLock::new();
-    *N.get_or_init(|| {
-        std::env::var("TIES_THREADS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
-    })
+    match THREADS.load(Ordering::Relaxed) {
+        0 => {
+            let n = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+            // A set_threads racing with this wins.
+            let _ = THREADS.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
+            THREADS.load(Ordering::Relaxed)
+        }
+        n => n,
+    }
 }
 
 /// Texts that matched a query, copied out of the index in index order, in one

@@ -920,7 +920,7 @@ impl App {
         let Popup::Export(p) = &mut self.popup else {
             return;
         };
-        let formats = <Format as clap::ValueEnum>::value_variants();
+        let formats = &Format::ALL;
         let step = |p: &mut ExportPrompt, by: isize| {
             let i = formats.iter().position(|f| *f == p.format).unwrap_or(0) as isize;
             p.format = formats[(i + by).rem_euclid(formats.len() as isize) as usize];
@@ -979,7 +979,7 @@ impl App {
         }
         // A typed extension picks the format, so `view.dot` is never JSON inside.
         let typed = p.path.trim().to_lowercase();
-        if let Some(f) = <Format as clap::ValueEnum>::value_variants()
+        if let Some(f) = Format::ALL
             .iter()
             .find(|f| typed.ends_with(&format!(".{}", f.extension())))
         {

@@ -709,7 +709,7 @@ fn draw_export(p: &ExportPrompt, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(" export this view ")
         .border_style(Style::new().fg(Color::Green));
-    let formats = <crate::export::Format as clap::ValueEnum>::value_variants();
+    let formats = &crate::export::Format::ALL;
     let mut fmt_spans = vec![Span::styled("format ", DIM)];
     for f in formats {
         let name = f.extension();
