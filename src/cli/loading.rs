@@ -34,7 +34,7 @@ pub fn open_options(cli: &Cli, index: IndexWhen) -> OpenOptions {
         let dir = std::env::var_os("TIES_CACHE_DIR")
             .filter(|d| !d.is_empty())
             .map(PathBuf::from)
-            .or_else(crate::graph::snapshot::cache_dir);
+            .or_else(crate::snapshot::cache_dir);
         dir.map(|dir| Snapshots { dir, min_bytes })
     };
     OpenOptions {

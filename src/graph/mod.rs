@@ -19,7 +19,7 @@
 //! Entities and relations are only ever added, so indices stay valid for the
 //! graph's life.
 
-pub mod snapshot;
+pub(crate) mod section;
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;

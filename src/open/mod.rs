@@ -18,9 +18,9 @@ pub use formats::{HEAD, InputFormat};
 pub use saving::Saving;
 
 use crate::graph::Graph;
-use crate::graph::snapshot::{self, Key};
 use crate::load::{self, LoadError, ProblemKind};
 use crate::search::SearchIndex;
+use crate::snapshot::{self, Key};
 
 /// What to open.
 #[derive(Debug, Clone, PartialEq, Eq)]

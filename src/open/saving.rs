@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::graph::Graph;
-use crate::graph::snapshot::{self, Key};
 use crate::search::SearchIndex;
+use crate::snapshot::{self, Key};
 
 /// The work of building the index (and saving the snapshot) on another thread.
 /// Dropping it waits for the work, so that no half-written snapshot is left

@@ -51,7 +51,7 @@ mod resolve;
 mod score;
 mod worker;
 
-use crate::graph::snapshot::{In, Out, SnapshotError};
+use crate::codec::{In, Out, SnapshotError};
 use crate::graph::{Graph, NodeIx};
 pub use engine::set_threads;
 use engine::{Matches, WEAK_BIT, never};
@@ -295,7 +295,7 @@ impl SearchIndex {
         self.fields.push(field.encode());
     }
 
-    /// Writes the index into a snapshot (see [`crate::graph::snapshot`]).
+    /// Writes the index into a snapshot (see [`crate::snapshot`]).
     pub(crate) fn write_snapshot<W: std::io::Write>(
         &self,
         out: &mut Out<W>,
