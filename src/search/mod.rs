@@ -45,6 +45,7 @@
 
 mod engine;
 mod fold;
+mod matches;
 mod naive;
 mod query;
 mod resolve;
@@ -54,9 +55,10 @@ mod worker;
 use crate::codec::{In, Out, SnapshotError};
 use crate::graph::{Graph, NodeIx};
 pub use engine::set_threads;
-use engine::{Matches, WEAK_BIT, never};
+use engine::{WEAK_BIT, never};
 pub use fold::fold;
 use fold::{fold_into, mask_of, word_mask_of};
+use matches::Matches;
 pub use naive::naive_search;
 use query::{Kind, Query, find_from};
 pub use resolve::{ResolveError, Resolver};

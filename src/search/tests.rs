@@ -509,9 +509,14 @@ fn a_new_query_cancels_the_running_one() {
     let (g, ix) = generated();
     let q = Query::parse("a");
     assert!(
-        ix.run(&q, None, &mut engine::Matches::default(), 10, &all, &|| {
-            true
-        })
+        ix.run(
+            &q,
+            None,
+            &mut matches::Matches::default(),
+            10,
+            &all,
+            &|| { true }
+        )
         .is_none()
     );
     let mut session = Session::default();
