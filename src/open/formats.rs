@@ -15,6 +15,15 @@ use crate::load::{self, LoadError, Progress};
 /// How many first bytes of a file the readers look at to recognise it.
 pub const HEAD: usize = 4096;
 
+/// What a reader gives back.
+pub struct Read {
+    pub graph: Graph,
+    /// What the user should know (an import's summary), one line each.
+    pub notes: Vec<String>,
+    /// Where the time went, when the reader can say (one line).
+    pub timing: Option<String>,
+}
+
 /// The formats `ties` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InputFormat {
@@ -60,20 +69,21 @@ impl InputFormat {
     }
 
     /// Reads the data at `path`, telling `progress` how it goes when the reader
-    /// can say. Returns the graph and what the user should know about it.
-    pub fn read(
-        self,
-        path: &Path,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<(Graph, Vec<String>, Option<String>), LoadError> {
+    /// can say. A reader that follows the plain contract (`read(path) ->
+    /// (graph, notes)`) is one arm: `read(path).map(Read::from)`.
+    pub fn read(self, path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Read, LoadError> {
         match self {
             InputFormat::Ron => {
-                let (graph, stages) = load::load_path_timed(path, progress)?;
-                Ok((graph, Vec::new(), stages))
+                let (graph, timing) = load::load_path_timed(path, progress)?;
+                Ok(Read {
+                    graph,
+                    notes: Vec::new(),
+                    timing,
+                })
             }
             InputFormat::Ftm => {
                 let (graph, summary) = crate::ftm::load_ftm(path)?;
-                Ok((graph, vec![summary.to_string()], None))
+                Ok(Read::from((graph, vec![summary.to_string()])))
             }
         }
     }
@@ -91,6 +101,16 @@ impl InputFormat {
             .map(|f| format!("{} ({})", f.name(), f.describe()))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+}
+
+impl From<(Graph, Vec<String>)> for Read {
+    fn from((graph, notes): (Graph, Vec<String>)) -> Self {
+        Read {
+            graph,
+            notes,
+            timing: None,
+        }
     }
 }
 

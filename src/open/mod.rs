@@ -14,7 +14,7 @@ use std::time::Instant;
 mod formats;
 mod saving;
 
-pub use formats::{HEAD, InputFormat};
+pub use formats::{HEAD, InputFormat, Read};
 pub use saving::Saving;
 
 use crate::graph::Graph;
@@ -228,10 +228,14 @@ fn read(
             }
         }
     }
-    let (graph, read_notes, stages) = format.read(path, &mut |p| progress.reading(p))?;
+    let formats::Read {
+        graph,
+        notes: read_notes,
+        timing,
+    } = format.read(path, &mut |p| progress.reading(p))?;
     notes.extend(read_notes);
     if stats {
-        if let Some(line) = stages {
+        if let Some(line) = timing {
             progress.stat(line);
         }
         progress.stat(memory_line(&graph));
