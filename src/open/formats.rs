@@ -49,8 +49,8 @@ impl InputFormat {
     /// What the format is, for messages.
     pub fn describe(self) -> &'static str {
         match self {
-            InputFormat::Ron => "the ties graph format, a .ron file or a folder of them",
-            InputFormat::Ftm => "FollowTheMoney entity streams, .ftm.json, .ftm.jsonl or .jsonl",
+            InputFormat::Ron => "the ties graph format: a .ron file, or a folder of them",
+            InputFormat::Ftm => "FollowTheMoney entity streams: .ftm.json, .ftm.jsonl, .jsonl",
         }
     }
 
@@ -100,7 +100,7 @@ impl InputFormat {
             .iter()
             .map(|f| format!("{} ({})", f.name(), f.describe()))
             .collect::<Vec<_>>()
-            .join("; ")
+            .join(", ")
     }
 }
 

@@ -104,8 +104,8 @@ pub enum OpenError {
     Load(#[from] LoadError),
     /// No reader recognised the data.
     #[error(
-        "{path}: not in a format ties reads (it reads {formats}); \
-         give --input-format if it is one of them"
+        "{path}: not in a format ties reads. It reads {formats}; \
+         give --input-format if the data is one of them"
     )]
     UnknownFormat { path: String, formats: String },
 }
