@@ -271,10 +271,8 @@ fn library_code_neither_prints_nor_reads_the_environment() {
             continue;
         }
         for (n, line) in code.lines().enumerate() {
-            for b in banned {
-                if line.contains(b) {
-                    found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
-                }
+            if banned.iter().any(|b| line.contains(b)) {
+                found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
             }
         }
     }
