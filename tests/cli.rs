@@ -394,3 +394,33 @@ fn money_lists_the_first_tranche_with_date_and_source() {
     assert!(o.status.success());
     assert!(!stdout(&o).contains("€"), "{}", stdout(&o));
 }
+
+#[test]
+fn data_in_no_known_format_gets_the_list_of_formats_not_a_parse_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "id,name\n1,Ann\n").unwrap();
+    let o = ties()
+        .args(["check", "--data", csv.to_str().unwrap()])
+        .output();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("people.csv") && err.contains("not in a format ties reads"),
+        "{err}"
+    );
+    assert!(err.contains("ron (") && err.contains("ftm ("), "{err}");
+    assert!(!err.contains("invalid RON"), "{err}");
+    // RON under another name is still read: the content tells.
+    let ron = dir.path().join("graph.txt");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/assets/graph.ron"),
+        &ron,
+    )
+    .unwrap();
+    let o = ties()
+        .args(["check", "--data", ron.to_str().unwrap()])
+        .output();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("valid: "), "{}", stdout(&o));
+}

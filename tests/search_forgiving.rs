@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use ties::graph::NodeIx;
-use ties::search::{How, MatchedField, SearchIndex};
+use ties::search::{MatchedField, SearchIndex, Tier};
 
 mod common;
 
@@ -21,10 +21,10 @@ fn shipped() -> (ties::Graph, SearchIndex) {
 }
 
 /// Ids and how they matched, best first.
-fn top(g: &ties::Graph, ix: &SearchIndex, q: &str, n: usize) -> Vec<(String, How)> {
+fn top(g: &ties::Graph, ix: &SearchIndex, q: &str, n: usize) -> Vec<(String, Tier)> {
     ix.search(g, q, n, &all)
         .iter()
-        .map(|h| (g.entity(h.node).id.to_string(), h.how()))
+        .map(|h| (g.entity(h.node).id.to_string(), h.tier()))
         .collect()
 }
 
@@ -42,7 +42,7 @@ fn names_as_people_remember_or_hear_them_find_the_person_first() {
         let hits = top(&g, &ix, q, 5);
         let first = hits.first().unwrap_or_else(|| panic!("nothing for {q}"));
         assert_eq!(first.0, id, "{q}: {hits:?}");
-        assert!(matches!(first.1, How::Typo(1 | 2)), "{q}: {hits:?}");
+        assert_eq!(first.1, Tier::Typo, "{q}: {hits:?}");
     }
 }
 
@@ -79,10 +79,7 @@ fn quoted_and_anchored_terms_never_match_by_typo() {
         "'kyrilo budanov",
     ] {
         let hits = top(&g, &ix, q, 10);
-        assert!(
-            hits.iter().all(|h| !matches!(h.1, How::Typo(_))),
-            "{q}: {hits:?}"
-        );
+        assert!(hits.iter().all(|h| h.1 != Tier::Typo), "{q}: {hits:?}");
     }
 }
 
@@ -118,23 +115,37 @@ fn umlauts_typed_with_an_e_or_without_find_the_german_names() {
         let hits = ix.search(&g, q, 5, &all);
         let h = hits.first().unwrap_or_else(|| panic!("nothing for {q}"));
         assert_eq!(g.entity(h.node).name, "Frau Dr. Irene Nierstenhöfer", "{q}");
-        assert_eq!(h.how(), How::WordStart, "{q}");
+        assert_eq!(h.tier(), Tier::WordStart, "{q}");
     }
     for q in ["Wuerttemberg", "Württemberg", "baden-wuerttemberg metall"] {
         let hits = ix.search(&g, q, 5, &all);
         let h = hits.first().unwrap_or_else(|| panic!("nothing for {q}"));
         assert!(g.entity(h.node).name.contains("Baden-Württemberg"), "{q}");
-        assert!(!h.how().is_weak(), "{q}: {:?}", h.how());
+        assert!(!h.tier().is_weak(), "{q}: {:?}", h.tier());
     }
     // `Jürgen Möllemann` as typed on an English keyboard.
     let hits = ix.search(&g, "juergen moellemann", 5, &all);
     assert_eq!(g.entity(hits[0].node).name, "Herr Jürgen W. Möllemann");
+    // The same through `ties search`, reading the file in place.
+    for q in ["Nierstenhoefer", "Nierstenhofer"] {
+        let (code, out, err) = ties()
+            .arg("--data")
+            .arg(&path)
+            .args(["search", "--limit", "3", q])
+            .run();
+        assert_eq!(code, 0, "{err}");
+        let first = out.lines().next().unwrap_or_default();
+        assert!(
+            first.contains("word start") && first.contains("Frau Dr. Irene Nierstenhöfer"),
+            "{q}: {out}"
+        );
+    }
     // There is no Süddeutscher in the file: whatever is found says it is weak.
     let hits = ix.search(&g, "Sueddeutscher", 20, &all);
     assert!(
-        hits.iter().all(|h| h.how().is_weak()),
+        hits.iter().all(|h| h.tier().is_weak()),
         "{:?}",
-        hits.iter().map(|h| (&h.text, h.how())).collect::<Vec<_>>()
+        hits.iter().map(|h| (&h.text, h.tier())).collect::<Vec<_>>()
     );
 }
 
@@ -164,4 +175,38 @@ fn search_says_how_each_hit_matched() {
     assert_eq!(rows[0]["tier"], "typo");
     assert_eq!(rows[0]["edits"], 1);
     assert_eq!(rows[0]["weak"], true);
+}
+
+#[test]
+fn commands_given_only_a_typo_say_so_and_list_the_candidates() {
+    for args in [
+        vec!["show", "umerow"],
+        vec!["money", "umerow"],
+        vec!["path", "umerow", "kasciunas"],
+        vec!["path", "kasciunas", "budanow"],
+        vec!["export", "--focus", "umerof", "--format", "dot"],
+        vec!["timeline", "--focus", "palianitsa"],
+    ] {
+        let (code, out, err) = ties().args(&args).run();
+        assert_ne!(code, 0, "{args:?}: {out}");
+        assert!(
+            err.contains("nothing matches") && err.contains("as written"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("typo"), "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?} printed {out}");
+    }
+    let (_, _, err) = ties().args(["show", "umerow"]).run();
+    assert!(err.contains("Rustem Umerov (rustem-umerov, typo)"), "{err}");
+    let (_, _, err) = ties().args(["show", "kyrilo budanov"]).run();
+    assert!(
+        err.contains("Kyrylo Budanov (kyrylo-budanov, typo)"),
+        "{err}"
+    );
+    // Spelt as written, or by id, it opens.
+    let (code, out, _) = ties().args(["show", "umerov"]).run();
+    assert_eq!(code, 0);
+    assert!(out.contains("Rustem Umerov"), "{out}");
+    let (code, _, _) = ties().args(["show", "rustem-umerov"]).run();
+    assert_eq!(code, 0);
 }

@@ -45,22 +45,27 @@
 
 mod engine;
 mod fold;
-mod how;
+mod matches;
 mod naive;
 mod query;
+mod resolve;
 mod score;
+mod tier;
 mod typo;
 mod worker;
 
-use crate::graph::snapshot::{In, Out, SnapshotError};
+use crate::codec::{In, Out, SnapshotError};
 use crate::graph::{Graph, NodeIx};
-use engine::{Matches, WEAK_BIT, never};
+pub use engine::set_threads;
+use engine::{WEAK_BIT, never};
 pub use fold::fold;
 use fold::{fold_alternative_into, fold_into, has_alternative, mask_of, word_mask_of};
-pub use how::How;
+use matches::Matches;
 pub use naive::{naive_search, naive_search_without_typos};
 use query::{Kind, Query, find_from};
+pub use resolve::{ResolveError, Resolver};
 use score::{Ranked, matcher, word_occurrence};
+pub use tier::Tier;
 pub use typo::{max_edits, within as typo_edits};
 pub use worker::{Keep, SearchResult, SearchWorker};
 
@@ -168,13 +173,6 @@ pub struct Hit {
     pub text: String,
     /// Character indices into `text` to highlight, ascending.
     pub positions: Vec<usize>,
-}
-
-impl Hit {
-    /// The tier part of the score: 3 exact, 2 word start, 1 fuzzy, 0 no query.
-    pub fn tier(&self) -> u8 {
-        ((self.score >> 32) / 2).clamp(0, 3) as u8
-    }
 }
 
 /// How much memory an index uses.
@@ -332,7 +330,7 @@ impl SearchIndex {
         self.fields.push(field.encode());
     }
 
-    /// Writes the index into a snapshot (see [`crate::graph::snapshot`]).
+    /// Writes the index into a snapshot (see [`crate::snapshot`]).
     pub(crate) fn write_snapshot<W: std::io::Write>(
         &self,
         out: &mut Out<W>,
@@ -503,7 +501,7 @@ impl SearchIndex {
                 }
                 let field = MatchedField::decode(self.fields[r.entry as usize]);
                 let text = field.text_in(graph, node)?;
-                let typo = how::How::of_score(r.score).is_typo();
+                let typo = Tier::of_score(r.score) == Tier::Typo;
                 let positions = positions(&text, q, &m, typo);
                 Some(Hit {
                     node,

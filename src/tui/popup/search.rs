@@ -148,7 +148,7 @@ impl SearchPopup {
                 }
                 // A typo or a scattered match may name another entity than the
                 // one meant: say so, in the warning colour.
-                let how = hit.how();
+                let how = hit.tier();
                 if how.is_weak() {
                     spans.push(Span::styled(
                         format!("  ~{}", how.label()),
