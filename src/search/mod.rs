@@ -44,7 +44,9 @@
 //!   running, so typing never waits. Use it for large graphs.
 
 mod engine;
+mod field;
 mod fold;
+mod highlight;
 mod matches;
 mod naive;
 mod query;
@@ -58,99 +60,19 @@ use crate::codec::{In, Out, SnapshotError};
 use crate::graph::{Graph, NodeIx};
 pub use engine::set_threads;
 use engine::{WEAK_BIT, never};
+pub use field::MatchedField;
+use field::{FIELD_INDEX, office_text};
 pub use fold::fold;
 use fold::{fold_alternative_into, fold_into, has_alternative, mask_of, word_mask_of};
+use highlight::positions;
 use matches::Matches;
 pub use naive::{naive_search, naive_search_without_typos};
-use query::{Kind, Query, find_from};
+use query::Query;
 pub use resolve::{ResolveError, Resolver};
-use score::{Ranked, matcher, word_occurrence};
+use score::{Ranked, matcher};
 pub use tier::Tier;
 pub use typo::{max_edits, within as typo_edits};
 pub use worker::{Keep, SearchResult, SearchWorker};
-
-/// Which of an entity's names matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MatchedField {
-    Name,
-    /// `aliases[i]`.
-    Alias(u32),
-    /// `weak_aliases[i]`.
-    WeakAlias(u32),
-    /// An office the entity holds: the role of its `holds_office` relation
-    /// (this edge index) and the name of the body it is held in.
-    Office(u32),
-}
-
-impl MatchedField {
-    fn encode(self) -> u32 {
-        match self {
-            MatchedField::Name => 0,
-            MatchedField::Alias(i) => (1 << 30) | (i & FIELD_INDEX),
-            MatchedField::WeakAlias(i) => (2 << 30) | (i & FIELD_INDEX),
-            MatchedField::Office(i) => (3 << 30) | (i & FIELD_INDEX),
-        }
-    }
-
-    fn decode(v: u32) -> Self {
-        match v >> 30 {
-            0 => MatchedField::Name,
-            1 => MatchedField::Alias(v & FIELD_INDEX),
-            2 => MatchedField::WeakAlias(v & FIELD_INDEX),
-            _ => MatchedField::Office(v & FIELD_INDEX),
-        }
-    }
-
-    /// `name`, `alias`, `weak alias` or `holds office`.
-    pub fn label(self) -> &'static str {
-        match self {
-            MatchedField::Name => "name",
-            MatchedField::Alias(_) => "alias",
-            MatchedField::WeakAlias(_) => "weak alias",
-            MatchedField::Office(_) => "holds office",
-        }
-    }
-
-    /// The text of this field of `entity`, if it has one (an office is not a
-    /// field of the entity itself: see [`Self::text_in`]).
-    pub fn text_of<'g>(self, entity: &crate::graph::Entity<'g>) -> Option<&'g str> {
-        match self {
-            MatchedField::Name => Some(entity.name),
-            MatchedField::Alias(i) => entity.aliases.get(i as usize),
-            MatchedField::WeakAlias(i) => entity.weak_aliases.get(i as usize),
-            MatchedField::Office(_) => None,
-        }
-    }
-
-    /// The text of this field of `node` in `graph`: for an office, its role and
-    /// the body's name (`Minister of Defence, Ministry of Defence of Ukraine`).
-    pub fn text_in(self, graph: &Graph, node: NodeIx) -> Option<String> {
-        match self {
-            MatchedField::Office(e) => {
-                let edge = crate::graph::EdgeIx::new(e as usize);
-                if e as usize >= graph.edge_count() || graph.ends(edge).0 != node {
-                    return None;
-                }
-                office_text(graph, edge)
-            }
-            _ => self.text_of(&graph.entity(node)).map(str::to_string),
-        }
-    }
-}
-
-/// What an office is indexed as: `role, body`, or `None` when the relation is
-/// not a `holds_office` with a role.
-fn office_text(graph: &Graph, edge: crate::graph::EdgeIx) -> Option<String> {
-    let r = graph.relation(edge);
-    if r.kind != crate::model::RelationKind::HoldsOffice {
-        return None;
-    }
-    let role = graph.sym(r.role?);
-    let body = graph.entity_name(graph.ends(edge).1);
-    Some(format!("{role}, {body}"))
-}
-
-const FIELD_INDEX: u32 = (1 << 30) - 1;
 
 /// A number no other index in this process has.
 fn next_index_id() -> u64 {
@@ -513,90 +435,6 @@ impl SearchIndex {
             })
             .collect()
     }
-}
-
-/// Character indices of `text` to highlight for `q`: in whichever spelling
-/// shows more of the query (`Nierstenhöfer` for `nierstenhoefer`). For a typo
-/// match, a word the term reaches by typo is highlighted whole.
-fn positions(text: &str, q: &Query, m: &score::Matcher, typo: bool) -> Vec<usize> {
-    let mut folded = Vec::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len());
-    fold_into(text, &mut folded, Some(&mut map));
-    let first = positions_in(&folded, &map, q, m, typo);
-    if !has_alternative(text) {
-        return first;
-    }
-    folded.clear();
-    map.clear();
-    fold_alternative_into(text, &mut folded, Some(&mut map));
-    let second = positions_in(&folded, &map, q, m, typo);
-    if second.len() > first.len() {
-        second
-    } else {
-        first
-    }
-}
-
-fn positions_in(
-    folded: &[u8],
-    map: &[u32],
-    q: &Query,
-    m: &score::Matcher,
-    typo: bool,
-) -> Vec<usize> {
-    let mut at: Vec<usize> = Vec::new();
-    for t in &q.positive {
-        let term = t.text.as_slice();
-        let len = term.len();
-        let range = match t.kind {
-            Kind::Fuzzy | Kind::Exact => word_occurrence(folded, term)
-                .map(|(a, _)| a)
-                .or_else(|| {
-                    (t.kind == Kind::Exact)
-                        .then(|| find_from(folded, term, 0))
-                        .flatten()
-                })
-                .map(|a| a..a + len)
-                .or_else(|| {
-                    (typo && t.kind == Kind::Fuzzy)
-                        .then(|| typo_word(folded, term))
-                        .flatten()
-                }),
-            Kind::Prefix | Kind::Equal => Some(0..len),
-            Kind::Suffix => Some(folded.len().saturating_sub(len)..folded.len()),
-        };
-        match range {
-            Some(r) => at.extend(r),
-            None => {
-                let ft = std::str::from_utf8(folded).unwrap_or("");
-                let tt = std::str::from_utf8(term).unwrap_or("");
-                if let Some((_, ix)) = m.fuzzy_indices(ft, tt) {
-                    at.extend(ix);
-                }
-            }
-        }
-    }
-    let mut out: Vec<usize> = at
-        .into_iter()
-        .filter_map(|i| map.get(i).map(|&c| c as usize))
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// Where in `folded` the word nearest to `term` by typo is (fewest edits, then
-/// first).
-fn typo_word(folded: &[u8], term: &[u8]) -> Option<std::ops::Range<usize>> {
-    let k = max_edits(term);
-    let base = folded.as_ptr() as usize;
-    typo::words(folded)
-        .filter_map(|w| typo::within(term, w, k).map(|d| (d, w)))
-        .min_by_key(|&(d, w)| (d, w.as_ptr() as usize))
-        .map(|(_, w)| {
-            let a = w.as_ptr() as usize - base;
-            a..a + w.len()
-        })
 }
 
 /// An incremental search session, as typed: remembers the last query and the

@@ -83,13 +83,13 @@ pub fn within(term: &[u8], word: &[u8], k: u8) -> Option<u8> {
 
 /// The term with two neighbouring letters swapped, each way that changes it.
 fn swaps(term: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
-    (1..term.len()).filter_map(move |i| {
-        (term[i - 1] != term[i]).then(|| {
+    (1..term.len())
+        .filter(move |&i| term[i - 1] != term[i])
+        .map(move |i| {
             let mut v = term.to_vec();
             v.swap(i - 1, i);
             v
         })
-    })
 }
 
 /// The word set and postings; see the module documentation.
