@@ -1,9 +1,14 @@
-//! Fuzzy search over every entity's name and aliases.
+//! Fuzzy search over every entity's name, aliases and offices, forgiving typos.
 //!
 //! [`SearchIndex::build`] folds every name, alias and weak alias to lower-case
 //! ASCII ([`fold`]) and keeps the folded text contiguous in memory, with a
-//! character-presence mask per text. A query is parsed with fzf's extended syntax
-//! (see [`query`](self#syntax)), and matched in three stages:
+//! character-presence mask per text. A text with umlauts or Nordic letters is
+//! indexed twice, in both spellings (`Nierstenhöfer` as `nierstenhofer` and
+//! `nierstenhoefer`). Each `holds_office` relation with a role adds a text to
+//! its holder, `role, body` (`Minister of Defence, Ministry of Defence of
+//! Ukraine`), ranked like a weak alias. Every word goes into the typo index
+//! (`typo`: an `fst` word set and postings). A query is parsed with fzf's
+//! extended syntax (see [`query`](self#syntax)), and matched in three stages:
 //!
 //! 1. **Filter**: a mask test, then a subsequence (or substring, prefix, suffix)
 //!    test over the folded bytes. This decides *whether* a text matches, exactly
@@ -12,18 +17,24 @@
 //!    [`SearchWorker`]), only the previous matches are filtered, read in order
 //!    from a packed copy, and a term typed on is matched from where its shorter
 //!    form stopped.
-//! 2. **Tier**: exact (the whole name is the query), word start (every term
-//!    occurs as one piece at the start of a word, a prefix included), or fuzzy
-//!    (scattered). Weak aliases sit just below names and aliases of the same tier.
+//! 2. **Tier** ([`Tier`]): exact (the whole name is the query), word start (every
+//!    term occurs as one piece at the start of a word, a prefix included), in
+//!    order (each term's letters inside one word), **typo** (each term at a word
+//!    start or a few edits from a word, found in the typo index, not by the
+//!    filter), scattered (the letters spread over words). Weak aliases and
+//!    offices sit just below names and aliases of the same tier. Typo and
+//!    scattered hits are weak: a command that needs one entity refuses them and
+//!    lists the candidates ([`Resolver`]).
 //! 3. **Score**: exact and word-start matches are ordered by how many terms match
 //!    whole words; fuzzy matches by the SkimMatcherV2 score (summed over terms).
 //!    Skim scoring is the expensive step, and it is done only when the better
-//!    tiers hold fewer entities than asked for.
+//!    tiers hold fewer entities than asked for; so is the typo look-up. Typo
+//!    matches are ordered by fewer edits.
 //!
 //! Ties are broken by the shorter matched text, then by more relations, then by
 //! graph order, so results are fully deterministic. [`naive_search`] computes the
-//! same ranking by running SkimMatcherV2 over every text; tests and the benchmark
-//! check that both agree.
+//! same ranking by running SkimMatcherV2 over every text and measuring every word
+//! against every term; tests and the benchmark check that both agree.
 //!
 //! # Syntax
 //!
@@ -31,7 +42,8 @@
 //! substring, `^abc` prefix, `abc$` suffix, `^abc$` the whole name, `!abc` excludes
 //! entities any of whose names contains `abc` (also `!^abc`, `!abc$`). A query with
 //! no term to match (empty, or only exclusions) lists entities by number of
-//! relations, most first.
+//! relations, most first. Only plain fuzzy terms of letters may match by typo:
+//! quoted, anchored and excluding terms match as written.
 //!
 //! # Which entry point
 //!
