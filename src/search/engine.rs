@@ -16,7 +16,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::SearchIndex;
+use super::{SearchIndex, Tier};
 use super::matches::{Matches, Part, Text};
 use super::query::{Kind, Query};
 use super::score::{
@@ -597,7 +597,15 @@ impl SearchIndex {
         } else {
             all.extend(score(&chosen, cancel)?);
         }
-        all.extend(self.typo_ranked(q, limit, keep, cancel)?);
+        // Typo matches rank below every in-order one: look them up only when
+        // the stricter tiers leave room.
+        let in_order = all
+            .iter()
+            .filter(|r| Tier::of_score(r.score) >= Tier::InOrder)
+            .count();
+        if in_order < limit {
+            all.extend(self.typo_ranked(q, limit, keep, cancel)?);
+        }
         Some(top(best_per_entity(all), limit))
     }
 
