@@ -29,10 +29,12 @@ fn details(graph: &Graph, edge: EdgeIx) -> String {
     }
 }
 
-/// `—kind→` when `forward`, `←kind—` otherwise.
+/// `—kind→` when `forward`, `←kind—` otherwise; `—kind—` for an undirected relation.
 fn arrow(graph: &Graph, edge: EdgeIx, forward: bool) -> String {
     let phrase = graph.relation_phrase(graph.relation(edge).kind);
-    if forward {
+    if graph.is_undirected(edge) {
+        format!("—{phrase}—")
+    } else if forward {
         format!("—{phrase}→")
     } else {
         format!("←{phrase}—")

@@ -133,7 +133,13 @@ pub(crate) struct RelationRow {
     sources: u32,
     /// Index into the extras, or [`NONE`].
     extra: u32,
+    /// [`RELATION_UNDIRECTED`], or 0.
+    flags: u32,
 }
+
+/// [`RelationRow::flags`] bit: the relation has no direction (imported from an
+/// undirected GraphML, GEXF or CSV edge); its ends are in file order only.
+pub(crate) const RELATION_UNDIRECTED: u32 = 1;
 
 impl RelationRow {
     /// The kind and dates this row holds (see [`EntityRow::kind_dates`]).
@@ -329,6 +335,9 @@ pub struct Relation<'g> {
     pub sources: SourceSet,
     pub note: Option<&'g str>,
     pub attrs: Attrs<'g>,
+    /// The relation has no direction: `from` and `to` are only the order it was
+    /// read in (an undirected edge of an imported graph).
+    pub undirected: bool,
 }
 
 /// An entity to add. `S` is how the caller holds its aliases.
@@ -378,6 +387,8 @@ pub struct NewRelation<'a> {
     pub sources: SourceSet,
     pub note: Option<&'a str>,
     pub attrs: &'a [(Sym, &'a str)],
+    /// See [`Relation::undirected`].
+    pub undirected: bool,
 }
 
 impl<'a> NewRelation<'a> {
@@ -393,6 +404,7 @@ impl<'a> NewRelation<'a> {
             sources,
             note: None,
             attrs: &[],
+            undirected: false,
         }
     }
 }
@@ -847,6 +859,7 @@ impl Graph {
             amount: self.push_amount(r.amount)?,
             sources: r.sources.0,
             extra,
+            flags: if r.undirected { RELATION_UNDIRECTED } else { 0 },
         };
         index_u32(self.graph.edge_count())?;
         Ok(self.graph.add_edge(from, to, row))
@@ -960,7 +973,13 @@ impl Graph {
             sources: SourceSet(r.sources),
             note: extra.and_then(|x| opt_text(arena, x.note)),
             attrs: extra.map_or(self.attrs_of(0, 0), |x| self.attrs_of(x.attrs, x.n_attrs)),
+            undirected: r.flags & RELATION_UNDIRECTED != 0,
         }
+    }
+
+    /// Whether a relation has no direction (see [`Relation::undirected`]).
+    pub fn is_undirected(&self, ix: EdgeIx) -> bool {
+        self.graph[ix].flags & RELATION_UNDIRECTED != 0
     }
 
     /// `(from, to)` of a relation.

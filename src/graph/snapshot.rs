@@ -28,7 +28,7 @@ use crate::model::{Amount, Currency, EntityKind, PartialDate, RelationKind, Sym}
 use crate::search::SearchIndex;
 
 /// Bumped whenever the layout of a snapshot changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"TIESSNAP";
 /// Written in the machine's byte order, to refuse a snapshot from another.
 const BYTE_ORDER: u32 = 0x0102_0304;
@@ -668,7 +668,8 @@ impl Check<'_> {
             && Self::date(r.until)
             && Self::optional(r.amount, self.g.amounts.len())
             && self.sources(r.sources)
-            && Self::optional(r.extra, self.g.extras.len());
+            && Self::optional(r.extra, self.g.extras.len())
+            && r.flags & !super::RELATION_UNDIRECTED == 0;
         if ok {
             Ok(())
         } else {
