@@ -97,6 +97,12 @@ pub enum ProblemKind {
     },
     #[error("{owner}: {message}")]
     BadAmount { owner: String, message: String },
+    /// A GraphML, GEXF or CSV file that its format's parser refuses.
+    #[error("invalid {format}: {message}")]
+    Invalid {
+        format: &'static str,
+        message: String,
+    },
     /// A line of an FtM stream that is not JSON.
     #[error("invalid JSON: {0}")]
     Json(String),

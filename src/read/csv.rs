@@ -1,0 +1,1 @@
+//! CSV tables (in progress).

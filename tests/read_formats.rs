@@ -1,0 +1,185 @@
+//! The GraphML, GEXF and CSV readers, through the library: real files, one
+//! fixture per layout, and what the date filter, paths and exports make of the
+//! imported graphs.
+
+use std::path::{Path, PathBuf};
+
+use ties::Graph;
+use ties::model::{DateWindow, EntityKind, RelationKind};
+use ties::read::{gexf, graphml};
+use ties::view::{Filter, Reach, subgraph};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
+}
+
+/// The first 4 KiB of a file, as the open path hands them to `sniff`.
+fn head(path: &Path) -> Vec<u8> {
+    let mut b = std::fs::read(path).unwrap();
+    b.truncate(4096);
+    b
+}
+
+fn attr<'g>(g: &'g Graph, attrs: ties::graph::Attrs<'g>, key: &str) -> Option<&'g str> {
+    attrs.iter().find(|(k, _)| g.sym(*k) == key).map(|(_, v)| v)
+}
+
+fn node<'g>(g: &'g Graph, id: &str) -> ties::graph::Entity<'g> {
+    g.entity(g.find(id).unwrap_or_else(|| panic!("no node {id}")))
+}
+
+/// The relation from `a` to `b`.
+fn edge(g: &Graph, a: &str, b: &str) -> ties::graph::EdgeIx {
+    let (a, b) = (g.find(a).unwrap(), g.find(b).unwrap());
+    g.edge_indices()
+        .find(|&e| g.ends(e) == (a, b))
+        .unwrap_or_else(|| panic!("no edge"))
+}
+
+#[test]
+fn les_miserables_loads_in_place_undirected_with_weights() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/gexf/LesMiserables.gexf");
+    let path = if path.exists() {
+        path
+    } else {
+        PathBuf::from("/work/shared/data/gexf/LesMiserables.gexf")
+    };
+    if !path.exists() {
+        eprintln!("skipped: {} is not here", path.display());
+        return;
+    }
+    assert!(gexf::sniff(&path, &head(&path)));
+    assert!(!graphml::sniff(&path, &head(&path)));
+    let (g, notes) = gexf::read(&path).unwrap();
+    assert_eq!((g.node_count(), g.edge_count()), (77, 254), "{notes:?}");
+    assert!(g.edge_indices().all(|e| g.relation(e).undirected));
+    let valjean = node(&g, "11.0");
+    assert_eq!(valjean.name, "Valjean");
+    // Edge 1 is `2.0 — 0.0` with weight 8; weights are attributes.
+    let e = edge(&g, "2.0", "0.0");
+    assert_eq!(attr(&g, g.relation(e).attrs, "weight"), Some("8.0"));
+    assert_eq!(g.relation(e).kind, RelationKind::RelatedTo);
+    assert!(g.sources().is_empty(), "Gephi's sample names no source");
+}
+
+#[test]
+fn dynamic_gexf_dates_drive_the_date_filter() {
+    let path = fixture("dynamic.gexf");
+    assert!(gexf::sniff(&path, &head(&path)));
+    let (g, _) = gexf::read(&path).unwrap();
+    assert_eq!((g.node_count(), g.edge_count()), (3, 3));
+    let ua = node(&g, "ua");
+    assert_eq!(ua.name, "Ukraine & friends");
+    assert_eq!(ua.kind, EntityKind::Country);
+    assert_eq!(attr(&g, ua.attrs, "country"), Some("UA"), "default value");
+    let fund = node(&g, "fund");
+    assert_eq!(fund.kind, EntityKind::Fund);
+    assert_eq!(fund.date.unwrap().to_string(), "2022-03-01");
+    assert_eq!(fund.until.unwrap().to_string(), "2024-12-31");
+    assert_eq!(attr(&g, fund.attrs, "country"), Some("LT"));
+    let m = node(&g, "minister");
+    assert_eq!(m.kind, EntityKind::Person);
+    // Spells: the earliest start and the latest end.
+    assert_eq!(m.date.unwrap().to_string(), "2019-05-01");
+    assert_eq!(m.until.unwrap().to_string(), "2024-06-30");
+
+    let money = g.relation(edge(&g, "fund", "ua"));
+    assert_eq!(money.kind, RelationKind::Finances);
+    let amount = money.amount.unwrap();
+    assert_eq!((amount.value, amount.currency.code()), (1_500_000.0, "EUR"));
+    assert_eq!(attr(&g, money.attrs, "weight"), Some("3"));
+    let office = g.relation(edge(&g, "minister", "ua"));
+    assert_eq!(office.kind, RelationKind::HoldsOffice);
+    let advises = g.relation(edge(&g, "minister", "fund"));
+    assert_eq!(advises.kind, RelationKind::Advises);
+    assert!(advises.undirected && !office.undirected);
+    assert_eq!(advises.date.unwrap().to_string(), "2023-02-01");
+    assert_eq!(advises.until.unwrap().to_string(), "2023-10-31");
+
+    // April 2022: only the payment is in the window.
+    let filter = Filter {
+        window: "2022-04".parse::<DateWindow>().unwrap(),
+        ..Filter::default()
+    };
+    let sub = subgraph(&g, None, 0, Reach::Both, &filter);
+    let kinds: Vec<RelationKind<_>> = sub.edges.iter().map(|&e| g.relation(e).kind).collect();
+    assert_eq!(kinds, vec![RelationKind::Finances]);
+    // 2023: only the advice (the office ended in 2020, the payment in 2022).
+    let filter = Filter {
+        window: "2023".parse::<DateWindow>().unwrap(),
+        ..Filter::default()
+    };
+    let sub = subgraph(&g, None, 0, Reach::Both, &filter);
+    let kinds: Vec<RelationKind<_>> = sub.edges.iter().map(|&e| g.relation(e).kind).collect();
+    assert_eq!(kinds, vec![RelationKind::Advises]);
+}
+
+#[test]
+fn an_undirected_relation_leads_both_ways() {
+    let (g, _) = gexf::read(&fixture("dynamic.gexf")).unwrap();
+    let fund = g.find("fund").unwrap();
+    let minister = g.find("minister").unwrap();
+    // `minister — advises — fund` is stored minister → fund; walking only the
+    // fund's outgoing ties still reaches the minister.
+    let out = subgraph(&g, Some(fund), 1, Reach::Out, &Filter::default());
+    assert!(out.nodes.contains(&minister), "{out:?}");
+    let inc = subgraph(&g, Some(minister), 1, Reach::In, &Filter::default());
+    assert!(inc.nodes.contains(&fund), "{inc:?}");
+    // A directed one does not: the fund finances Ukraine, Ukraine does not reach it
+    // going out.
+    let ua = g.find("ua").unwrap();
+    let out = subgraph(&g, Some(ua), 1, Reach::Out, &Filter::default());
+    assert_eq!(out.nodes, vec![ua]);
+}
+
+#[test]
+fn gexf_double_times_whole_numbers_are_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("d.gexf");
+    std::fs::write(
+        &p,
+        r#"<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">
+<graph mode="dynamic" timeformat="double" defaultedgetype="undirected">
+<nodes><node id="a" label="A" start="1999.0" end="2003"/><node id="b" label="B" start="2.5"/></nodes>
+<edges><edge source="a" target="b" start="2001" end="2002"/></edges>
+</graph></gexf>"#,
+    )
+    .unwrap();
+    let (g, notes) = gexf::read(&p).unwrap();
+    let a = node(&g, "a");
+    assert_eq!(
+        (a.date.unwrap().to_string(), a.until.unwrap().to_string()),
+        ("1999".into(), "2003".into())
+    );
+    let b = node(&g, "b");
+    assert_eq!(b.date, None);
+    assert_eq!(attr(&g, b.attrs, "start"), Some("2.5"));
+    assert!(notes.iter().any(|n| n.contains("1 times")), "{notes:?}");
+    let e = g.edge_indices().next().unwrap();
+    assert_eq!(g.relation(e).date.unwrap().to_string(), "2001");
+}
+
+#[test]
+fn gexf_1_0_draft_attvalue_ids_and_datestart() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.gexf");
+    std::fs::write(
+        &p,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<gexf xmlns="http://www.gephi.org/gexf" version="1.0">
+<graph type="dynamic">
+<attributes class="node" type="static"><attribute id="0" title="kind" type="string"/></attributes>
+<nodes>
+<node id="1" label="One" datestart="2001-02-03"><attvalues><attvalue id="0" value="company"/></attvalues></node>
+<node id="2" label="Two"/>
+</nodes>
+<edges><edge id="0" source="1" target="2" cardinal="1"/></edges>
+</graph></gexf>"#,
+    )
+    .unwrap();
+    let (g, _) = gexf::read(&p).unwrap();
+    let one = node(&g, "1");
+    assert_eq!(one.kind, EntityKind::Company);
+    assert_eq!(one.date.unwrap().to_string(), "2001-02-03");
+    assert!(!g.relation(g.edge_indices().next().unwrap()).undirected);
+}
