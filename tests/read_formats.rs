@@ -2,7 +2,13 @@
 //! fixture per layout, and what the date filter, paths and exports make of the
 //! imported graphs.
 
+mod common;
+mod import_common;
+
 use std::path::{Path, PathBuf};
+
+use import_common::{assert_same_graph, python_with_networkx, run_tool};
+use ties::export::{Format, render};
 
 use ties::Graph;
 use ties::model::{DateWindow, EntityKind, RelationKind};
@@ -182,4 +188,129 @@ fn gexf_1_0_draft_attvalue_ids_and_datestart() {
     assert_eq!(one.kind, EntityKind::Company);
     assert_eq!(one.date.unwrap().to_string(), "2001-02-03");
     assert!(!g.relation(g.edge_indices().next().unwrap()).undirected);
+}
+
+/// Writes `graph` whole in `format` to `dir/name`.
+fn export(graph: &Graph, format: Format, dir: &Path, name: &str) -> PathBuf {
+    let sub = subgraph(graph, None, 0, Reach::Both, &Filter::default());
+    let p = dir.join(name);
+    std::fs::write(&p, render(graph, &sub, format)).unwrap();
+    p
+}
+
+#[test]
+fn our_graphml_export_reads_back_to_the_same_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, g) in [("shipped", common::shipped()), ("tricky", common::tricky())] {
+        let p = export(&g, Format::Graphml, dir.path(), &format!("{name}.graphml"));
+        assert!(graphml::sniff(&p, &head(&p)));
+        assert!(!gexf::sniff(&p, &head(&p)));
+        let (back, notes) = graphml::read(&p).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_same_graph(&g, &back, name);
+        // Aliases, roles, notes and sources come back too.
+        let a = g.entity(g.find("end").unwrap_or(g.node_indices().next().unwrap()));
+        let b = back.entity(back.find(a.id).unwrap());
+        assert_eq!(a.aliases.to_vec(), b.aliases.to_vec(), "{name}");
+        assert_eq!(a.note, b.note, "{name}");
+        assert_eq!(
+            g.source_list(a.sources).len(),
+            back.source_list(b.sources).len()
+        );
+    }
+}
+
+#[test]
+fn ties_graphml_through_networkx_and_back() {
+    let Some(python) = python_with_networkx() else {
+        common::missing_tool("Python with networkx");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (name, g) in [("shipped", common::shipped()), ("tricky", common::tricky())] {
+        let ours = export(&g, Format::Graphml, dir.path(), &format!("{name}.graphml"));
+        let theirs = dir.path().join(format!("{name}.nx.graphml"));
+        let counts = run_tool(&python, "graphml_roundtrip.py", &[&ours, &theirs]);
+        assert_eq!(
+            counts.trim(),
+            format!("{} {}", g.node_count(), g.edge_count())
+        );
+        let (back, _) = graphml::read(&theirs).unwrap();
+        assert_same_graph(&g, &back, &format!("{name} via networkx"));
+    }
+}
+
+#[test]
+fn graphml_undirected_parallel_and_typed_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("nx.graphml");
+    std::fs::write(
+        &p,
+        r#"<?xml version='1.0' encoding='utf-8'?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="d0" for="node" attr.name="kind" attr.type="string"><default>company</default></key>
+  <key id="d1" for="node" attr.name="founded" attr.type="int"/>
+  <key id="d2" for="edge" attr.name="weight" attr.type="double"/>
+  <key id="d3" for="edge" attr.name="kind" attr.type="string"/>
+  <graph edgedefault="undirected">
+    <node id="a"><data key="d0">person</data><data key="d1">1990</data></node>
+    <node id="b"/>
+    <node id="c"/>
+    <edge source="a" target="b"><data key="d2">2.5</data></edge>
+    <edge source="a" target="b"><data key="d3">owns</data></edge>
+    <edge source="b" target="c" directed="true"/>
+    <edge source="c" target="ghost"/>
+  </graph>
+</graphml>"#,
+    )
+    .unwrap();
+    let (g, notes) = graphml::read(&p).unwrap();
+    assert_eq!((g.node_count(), g.edge_count()), (3, 3));
+    assert_eq!(node(&g, "a").kind, EntityKind::Person);
+    assert_eq!(node(&g, "b").kind, EntityKind::Company, "the key's default");
+    assert_eq!(node(&g, "b").name, "b", "no name: the id");
+    assert_eq!(attr(&g, node(&g, "a").attrs, "founded"), Some("1990"));
+    let ab: Vec<_> = g
+        .edge_indices()
+        .filter(|&e| g.ends(e) == (g.find("a").unwrap(), g.find("b").unwrap()))
+        .map(|e| g.relation(e))
+        .collect();
+    assert_eq!(ab.len(), 2, "parallel edges are kept");
+    assert!(ab.iter().all(|r| r.undirected));
+    assert_eq!(attr(&g, ab[0].attrs, "weight"), Some("2.5"));
+    assert_eq!(ab[1].kind, RelationKind::Owns);
+    assert!(!g.relation(edge(&g, "b", "c")).undirected);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("ghost") && notes[0].contains("line 14"), "{notes:?}");
+    // An undirected relation is exported as one.
+    let sub = subgraph(&g, None, 0, Reach::Both, &Filter::default());
+    let out = render(&g, &sub, Format::Graphml);
+    assert_eq!(out.matches("directed=\"false\"").count(), 2, "{out}");
+    let dot = render(&g, &sub, Format::Dot);
+    assert_eq!(dot.matches("dir=none").count(), 2, "{dot}");
+}
+
+#[test]
+fn yed_labels_are_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("yed.graphml");
+    std::fs::write(
+        &p,
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:y="http://www.yworks.com/xml/graphml">
+  <key for="node" id="d6" yfiles.type="nodegraphics"/>
+  <key for="edge" id="d10" yfiles.type="edgegraphics"/>
+  <graph edgedefault="directed" id="G">
+    <node id="n0"><data key="d6"><y:ShapeNode><y:Geometry height="30.0" width="30.0" x="0" y="0"/><y:NodeLabel alignment="center">Alpha &amp; Co</y:NodeLabel></y:ShapeNode></data></node>
+    <node id="n1"><data key="d6"><y:ShapeNode><y:NodeLabel>Beta</y:NodeLabel></y:ShapeNode></data></node>
+    <edge id="e0" source="n0" target="n1"><data key="d10"><y:PolyLineEdge><y:EdgeLabel>employs</y:EdgeLabel></y:PolyLineEdge></data></edge>
+  </graph>
+</graphml>"#,
+    )
+    .unwrap();
+    let (g, _) = graphml::read(&p).unwrap();
+    assert_eq!(node(&g, "n0").name, "Alpha & Co");
+    assert!(node(&g, "n0").attrs.is_empty());
+    assert_eq!(node(&g, "n1").name, "Beta");
+    assert_eq!(g.relation(edge(&g, "n0", "n1")).kind, RelationKind::Employs);
 }

@@ -376,6 +376,12 @@ impl Builder {
             .find(|s| !s.is_empty())
             .unwrap_or(&id)
             .to_string();
+        if let (Some(n), Some(l)) = (r.name.as_deref(), r.label.as_deref())
+            && n.trim() != l.trim()
+            && !l.trim().is_empty()
+        {
+            r.attrs.push(("label".to_string(), l.to_string()));
+        }
         let kind = entity_kind(&mut self.graph, r.kind.as_deref());
         let sources = self.sources(&r.sources);
         let attrs = self.attrs(&r.attrs);
@@ -464,8 +470,10 @@ impl Builder {
                 &mut self.graph,
                 r.kind.as_deref().or(r.label.as_deref()),
             );
+            // A label that only repeats the kind (`holds office`) says nothing more.
             if r.kind.is_some()
                 && let Some(label) = r.label.take()
+                && normalise(&label) != normalise(self.graph.relation_kind_label(kind))
             {
                 r.attrs.push(("label".to_string(), label));
             }
