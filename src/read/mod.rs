@@ -21,12 +21,13 @@ use crate::model::{Amount, AmountRecord, EntityKind, PartialDate, RelationKind, 
 /// The kind an entity gets when its file names none.
 pub const DEFAULT_ENTITY_KIND: &str = "entity";
 
-/// Where something is in a file: a byte offset (XML formats, turned into a line
-/// and column at the end) or a line and column already known (CSV).
+/// Where something is: a byte offset in the first file (XML formats, turned into
+/// a line and column at the end), or a line and column already known in one of
+/// the builder's files (CSV tables, `file` indexing them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Pos {
     Byte(u64),
-    LineCol(usize, usize),
+    LineCol { file: usize, line: usize, col: usize },
 }
 
 /// What one node or edge of a file says, in the file's own words.
@@ -74,6 +75,9 @@ impl Record {
             "approx" => self.approx = matches!(value.trim(), "true" | "True" | "TRUE" | "1"),
             "sources" | "source_ids" => self.sources.extend(split_list(&value)),
             "relation_id" => self.relation_id = Some(value),
+            "undirected" => {
+                self.undirected = matches!(value.trim(), "true" | "True" | "TRUE" | "1")
+            }
             _ => self.attrs.push((key.to_string(), value)),
         }
     }
@@ -159,7 +163,8 @@ struct PendingEdge {
 /// Turns records into a graph, gathering problems and notes.
 pub(crate) struct Builder {
     pub graph: Graph,
-    file: String,
+    /// Files read, the current one last.
+    files: Vec<String>,
     problems: Vec<(Pos, ProblemKind)>,
     /// Where each entity was defined, by node number (for duplicate ids).
     node_pos: Vec<Pos>,
@@ -174,7 +179,7 @@ impl Builder {
     pub fn new(path: &Path) -> Self {
         Builder {
             graph: Graph::default(),
-            file: path.display().to_string(),
+            files: vec![path.display().to_string()],
             problems: Vec::new(),
             node_pos: Vec::new(),
             edges: Vec::new(),
@@ -183,9 +188,22 @@ impl Builder {
         }
     }
 
-    /// The file problems are reported against (a folder's readers change it).
-    pub fn set_file(&mut self, path: &Path) {
-        self.file = path.display().to_string();
+    /// Starts reading another file of a folder; gives its number for [`Pos`].
+    pub fn add_file(&mut self, path: &Path) -> usize {
+        self.files.push(path.display().to_string());
+        self.files.len() - 1
+    }
+
+    fn file_of(&self, at: Pos) -> &str {
+        match at {
+            Pos::Byte(_) => &self.files[0],
+            Pos::LineCol { file, .. } => &self.files[file],
+        }
+    }
+
+    /// The current file's name.
+    fn file(&self) -> &str {
+        self.files.last().map_or("", String::as_str)
     }
 
     pub fn problem(&mut self, at: Pos, kind: ProblemKind) {
@@ -198,7 +216,6 @@ impl Builder {
 
     /// Problems so far, positions resolved against the current file.
     pub fn into_error(self, path: &Path) -> LoadError {
-        let file = self.file.clone();
         // A duplicate's first definition at byte `b` is held as line 0, column `b`.
         let first_byte = |k: &ProblemKind| match k {
             ProblemKind::DuplicateId { first, .. } => match first.line_col {
@@ -213,17 +230,22 @@ impl Builder {
             .flat_map(|(p, k)| {
                 let at = match p {
                     Pos::Byte(b) => Some(*b),
-                    Pos::LineCol(..) => None,
+                    Pos::LineCol { .. } => None,
                 };
                 at.into_iter().chain(first_byte(k))
             })
             .collect();
         let table = line_cols(path, &mut offsets);
+        let files = self.files;
         LoadError {
             problems: self
                 .problems
                 .into_iter()
                 .map(|(at, mut kind)| {
+                    let file = match at {
+                        Pos::Byte(_) => files[0].clone(),
+                        Pos::LineCol { file, .. } => files[file].clone(),
+                    };
                     if let Some(b) = first_byte(&kind)
                         && let ProblemKind::DuplicateId { first, .. } = &mut kind
                     {
@@ -231,7 +253,7 @@ impl Builder {
                     }
                     Problem {
                         location: Location {
-                            file: file.clone(),
+                            file,
                             line_col: Some(resolve(at, &table)),
                         },
                         kind,
@@ -254,7 +276,7 @@ impl Builder {
                     outlet: "".into(),
                     title: id.as_str().into(),
                     published: None,
-                    file: self.file.as_str().into(),
+                    file: self.file().into(),
                     url: None,
                 }) {
                     Some(s) => s,
@@ -412,9 +434,9 @@ impl Builder {
                         id,
                         // A byte position is resolved in `into_error`.
                         first: Location {
-                            file: self.file.clone(),
+                            file: self.file_of(first).to_string(),
                             line_col: match first {
-                                Pos::LineCol(l, c) => Some((l, c)),
+                                Pos::LineCol { line, col, .. } => Some((line, col)),
                                 Pos::Byte(b) => Some((0, b as usize)),
                             },
                         },
@@ -511,14 +533,28 @@ impl Builder {
             .chain(self_loops.iter().copied())
             .filter_map(|p| match p {
                 Pos::Byte(b) => Some(b),
-                Pos::LineCol(..) => None,
+                Pos::LineCol { .. } => None,
             })
             .collect();
         let table = line_cols(path, &mut offsets);
+        let files = &self.files;
         let lines = |ps: &mut dyn Iterator<Item = Pos>| -> String {
             let mut v: Vec<String> = ps
                 .take(10)
-                .map(|p| resolve(p, &table).0.to_string())
+                .map(|p| {
+                    let line = resolve(p, &table).0;
+                    match p {
+                        // A folder's tables: name the file.
+                        Pos::LineCol { file, .. } if files.len() > 1 => {
+                            let name = Path::new(&files[file])
+                                .file_name()
+                                .map(|n| n.to_string_lossy().to_string())
+                                .unwrap_or_default();
+                            format!("{name}:{line}")
+                        }
+                        _ => line.to_string(),
+                    }
+                })
                 .collect();
             v.dedup();
             v.join(", ")
@@ -573,7 +609,7 @@ pub(crate) fn open_error(path: &Path, e: std::io::Error) -> LoadError {
 /// The line and column of a position, given the table [`line_cols`] made.
 fn resolve(at: Pos, table: &[(u64, (usize, usize))]) -> (usize, usize) {
     match at {
-        Pos::LineCol(l, c) => (l, c),
+        Pos::LineCol { line, col, .. } => (line, col),
         Pos::Byte(b) => table
             .iter()
             .find(|(o, _)| *o == b)
