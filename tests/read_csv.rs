@@ -2,6 +2,8 @@
 //! import, plain, ICIJ Offshore Leaks), and the details of real-world tables:
 //! delimiters, byte order marks, quoted line breaks, bad bytes, missing ends.
 
+mod import_common;
+
 use std::path::{Path, PathBuf};
 
 use ties::Graph;
@@ -143,4 +145,38 @@ fn sniff_refuses_other_formats() {
     assert!(!csv::sniff(Path::new("x.graphml"), b"<?xml version=\"1.0\"?><graphml>"));
     assert!(!csv::sniff(Path::new("x.json"), b"{\"id\": 1}"));
     assert!(csv::sniff(Path::new("data.txt"), b"id,name,kind\n1,a,person\n"));
+}
+
+#[test]
+fn ties_to_csv_and_back_is_the_same_graph() {
+    use ties::view::{Filter, Reach, subgraph};
+    let dir = tempfile::tempdir().unwrap();
+    for (name, g) in [
+        ("shipped", ties::load::load_builtin().unwrap()),
+        ("neo4j fixture", csv::read(&fixture("neo4j")).unwrap().0),
+        ("icij fixture", csv::read(&fixture("icij")).unwrap().0),
+    ] {
+        let sub = subgraph(&g, None, 0, Reach::Both, &Filter::default());
+        let out = dir.path().join(name.replace(' ', "_"));
+        let written = ties::export::write_csv(&out, &g, &sub, false).unwrap();
+        assert_eq!(written.len(), 2);
+        // Never overwritten without consent, and nothing half-written.
+        assert!(ties::export::write_csv(&out, &g, &sub, false).is_err());
+        assert!(csv::sniff(&out, &[]));
+        let (back, notes) = csv::read(&out).unwrap();
+        assert!(notes.is_empty(), "{name}: {notes:?}");
+        import_common::assert_same_graph(&g, &back, name);
+        // Aliases, roles, attributes and sources survive too.
+        for n in g.node_indices() {
+            let a = g.entity(n);
+            let b = back.entity(back.find(a.id).unwrap());
+            assert_eq!(a.aliases.to_vec(), b.aliases.to_vec(), "{name}: {}", a.id);
+            assert_eq!(a.note, b.note);
+            assert_eq!(a.attrs.len(), b.attrs.len(), "{name}: {}", a.id);
+            assert_eq!(
+                g.source_list(a.sources).len(),
+                back.source_list(b.sources).len()
+            );
+        }
+    }
 }

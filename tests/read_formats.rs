@@ -314,3 +314,98 @@ fn yed_labels_are_names() {
     assert_eq!(node(&g, "n1").name, "Beta");
     assert_eq!(g.relation(edge(&g, "n0", "n1")).kind, RelationKind::Employs);
 }
+
+#[test]
+fn our_gexf_export_reads_back_to_the_same_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, g) in [("shipped", common::shipped()), ("tricky", common::tricky())] {
+        let p = export(&g, Format::Gexf, dir.path(), &format!("{name}.gexf"));
+        assert!(gexf::sniff(&p, &head(&p)));
+        let (back, notes) = gexf::read(&p).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_same_graph(&g, &back, name);
+    }
+    // Les Misérables: undirected, weights, and back again.
+    let les = PathBuf::from("/work/shared/data/gexf/LesMiserables.gexf");
+    if les.exists() {
+        let (g, _) = gexf::read(&les).unwrap();
+        let p = export(&g, Format::Gexf, dir.path(), "les.gexf");
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains("defaultedgetype=\"undirected\""));
+        assert!(text.contains("weight=\"8.0\""));
+        let (back, _) = gexf::read(&p).unwrap();
+        assert_same_graph(&g, &back, "Les Misérables");
+    }
+}
+
+#[test]
+fn ties_gexf_read_by_networkx() {
+    let Some(python) = python_with_networkx() else {
+        common::missing_tool("Python with networkx");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (name, g) in [("shipped", common::shipped()), ("tricky", common::tricky())] {
+        let p = export(&g, Format::Gexf, dir.path(), &format!("{name}.gexf"));
+        let out = run_tool(&python, "read_gexf.py", &[&p]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["directed"], true, "{name}");
+        let nodes = v["nodes"].as_array().unwrap();
+        let edges = v["edges"].as_array().unwrap();
+        assert_eq!((nodes.len(), edges.len()), (g.node_count(), g.edge_count()), "{name}");
+        let s = |x: &serde_json::Value| x.as_str().map(str::to_string);
+        let amount = |x: &serde_json::Value| {
+            x["amount"]
+                .as_f64()
+                .map(|a| format!("{a} {}", x["currency"].as_str().unwrap_or("")))
+        };
+        let mut theirs: Vec<_> = nodes
+            .iter()
+            .map(|n| (s(&n["id"]), s(&n["label"]), s(&n["kind"]), s(&n["date"]), s(&n["until"]), amount(n)))
+            .collect();
+        let mut ours: Vec<_> = g
+            .node_indices()
+            .map(|n| {
+                let e = g.entity(n);
+                (
+                    Some(e.id.to_string()),
+                    Some(e.name.to_string()),
+                    Some(g.entity_kind_label(e.kind).to_string()),
+                    e.date.map(|d| d.to_string()),
+                    e.until.map(|d| d.to_string()),
+                    e.amount.map(|a| format!("{} {}", a.value, a.currency.code())),
+                )
+            })
+            .collect();
+        theirs.sort();
+        ours.sort();
+        assert_eq!(theirs, ours, "{name}: nodes");
+        let mut theirs: Vec<_> = edges
+            .iter()
+            .map(|e| (s(&e["source"]), s(&e["target"]), s(&e["kind"]), s(&e["date"]), s(&e["until"]), amount(e)))
+            .collect();
+        let mut ours: Vec<_> = g
+            .edge_indices()
+            .map(|ix| {
+                let r = g.relation(ix);
+                let (a, b) = g.ends(ix);
+                (
+                    Some(g.entity(a).id.to_string()),
+                    Some(g.entity(b).id.to_string()),
+                    Some(g.relation_kind_label(r.kind).to_string()),
+                    r.date.map(|d| d.to_string()),
+                    r.until.map(|d| d.to_string()),
+                    r.amount.map(|a| format!("{} {}", a.value, a.currency.code())),
+                )
+            })
+            .collect();
+        theirs.sort();
+        ours.sort();
+        assert_eq!(theirs, ours, "{name}: edges");
+        // Dates are dynamics too: a dated node has a start networkx reads.
+        assert!(
+            nodes.iter().any(|n| n["start"].is_string()) || name == "tricky",
+            "{name}: no dynamics"
+        );
+    }
+}

@@ -1,8 +1,10 @@
 //! Exporting a view: every format renders the same [`Subgraph`], and files are
 //! written atomically and never overwritten without consent.
 
+pub mod csv;
 mod dot;
 mod ftm;
+mod gexf;
 mod graphml;
 mod json;
 mod mermaid;
@@ -15,7 +17,9 @@ use crate::graph::{EdgeIx, Graph};
 use crate::model::PartialDate;
 use crate::view::Subgraph;
 
+pub use csv::{to_csv, write_csv};
 pub use dot::to_dot;
+pub use gexf::to_gexf;
 pub use ftm::to_ftm;
 pub use graphml::to_graphml;
 pub use json::{to_json, to_json_focused};
@@ -41,6 +45,11 @@ pub enum Format {
     /// A FollowTheMoney entity stream (one JSON entity per line) for Aleph and
     /// the `followthemoney` tools; loads back with `--data FILE.ftm.json`.
     Ftm,
+    /// GEXF 1.2 for Gephi, dates as dynamics (its timeline plays them).
+    Gexf,
+    /// Node and relationship tables in the Neo4j import layout (see
+    /// [`write_csv`] for the two files; `render` puts one after the other).
+    Csv,
 }
 
 impl Format {
@@ -52,6 +61,8 @@ impl Format {
             Format::Mermaid => "mmd",
             Format::Graphml => "graphml",
             Format::Ftm => "ftm.json",
+            Format::Gexf => "gexf",
+            Format::Csv => "csv",
         }
     }
 }
@@ -65,6 +76,8 @@ pub fn render(graph: &Graph, sub: &Subgraph, format: Format) -> String {
         Format::Mermaid => to_mermaid(graph, sub),
         Format::Graphml => to_graphml(graph, sub),
         Format::Ftm => to_ftm(graph, sub),
+        Format::Gexf => to_gexf(graph, sub),
+        Format::Csv => to_csv(graph, sub),
     }
 }
 

@@ -246,9 +246,8 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
                 .or(get(&attrs, "datestart"))
                 .or(get(&attrs, "timestamp"));
             let end = get(&attrs, "end").or(get(&attrs, "dateend"));
-            set_time(st, &mut r, "start", start);
-            set_time(st, &mut r, "end", end);
-            st.spells = (None, None);
+            // The element's own times count as one more spell.
+            st.spells = (start.map(str::to_string), end.map(str::to_string));
             if empty {
                 finish_record(b, st, r, at, what);
             } else {
@@ -322,10 +321,7 @@ fn set_time(st: &mut State, r: &mut Record, which: &str, value: Option<&str>) {
             } else {
                 &mut r.until
             };
-            // An explicit `date`/`until` attribute (kept more precisely) wins.
-            if slot.is_none() {
-                *slot = Some(d);
-            }
+            *slot = Some(d);
         }
         None => {
             st.kept_times += 1;
@@ -336,8 +332,12 @@ fn set_time(st: &mut State, r: &mut Record, which: &str, value: Option<&str>) {
 
 fn finish_record(b: &mut Builder, st: &mut State, mut r: Record, at: Pos, what: In) {
     let (s, e) = std::mem::take(&mut st.spells);
-    set_time(st, &mut r, "start", s.as_deref());
-    set_time(st, &mut r, "end", e.as_deref());
+    // `date`/`until` attvalues (as ties writes them) keep the precision the
+    // dynamics lose; the dynamics only fill in when there are none.
+    if r.date.is_none() && r.until.is_none() {
+        set_time(st, &mut r, "start", s.as_deref());
+        set_time(st, &mut r, "end", e.as_deref());
+    }
     for (class, title, value) in &st.defaults {
         let has = r.attrs.iter().any(|(k, _)| k == title);
         if *class == what && !has {
