@@ -184,6 +184,7 @@ fn icij_kind(path: &Path) -> Option<String> {
 
 /// Reads a CSV file or a folder of them.
 pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
+    std::fs::metadata(path).map_err(|e| super::open_error(path, e))?;
     let files = if path.is_dir() {
         let t = tables(path).map_err(|e| super::open_error(path, e))?;
         if t.is_empty() {

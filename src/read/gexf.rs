@@ -82,6 +82,8 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
     let mut buf = Vec::new();
     let mut text = String::new();
     let mut seen_root = false;
+    // Open elements, to tell a cut-short file.
+    let mut open: Vec<String> = Vec::new();
     loop {
         let at = Pos::Byte(reader.buffer_position());
         let event = match reader.read_event_into(&mut buf) {
@@ -100,6 +102,7 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
         match event {
             Event::Start(e) => {
                 text.clear();
+                open.push(String::from_utf8_lossy(e.name().as_ref()).to_string());
                 if !seen_root {
                     seen_root = true;
                     if e.local_name().as_ref() != b"gexf" {
@@ -132,10 +135,16 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
                 }
             },
             Event::End(e) => {
+                open.pop();
                 end(&mut b, &mut st, e.local_name().as_ref(), &text);
                 text.clear();
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(name) = open.last() {
+                    b.problem(at, invalid(format!("the file ends before `</{name}>`")));
+                }
+                break;
+            }
             _ => {}
         }
         buf.clear();

@@ -81,6 +81,8 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
     let mut buf = Vec::new();
     let mut text = String::new();
     let mut seen_root = false;
+    // Open elements, to tell a cut-short file.
+    let mut open: Vec<String> = Vec::new();
     loop {
         let at = Pos::Byte(reader.buffer_position());
         let event = match reader.read_event_into(&mut buf) {
@@ -90,9 +92,13 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
                 break;
             }
         };
+        let is_start = matches!(event, Event::Start(_));
         match event {
             Event::Start(e) | Event::Empty(e) if !seen_root => {
                 seen_root = true;
+                if is_start {
+                    open.push(String::from_utf8_lossy(e.name().as_ref()).to_string());
+                }
                 if e.local_name().as_ref() != b"graphml" {
                     b.problem(at, invalid("the root element is not `<graphml>`".into()));
                     break;
@@ -100,6 +106,7 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
             }
             Event::Start(e) => {
                 text.clear();
+                open.push(String::from_utf8_lossy(e.name().as_ref()).to_string());
                 start(&mut b, &mut st, &e, at, false);
             }
             Event::Empty(e) => start(&mut b, &mut st, &e, at, true),
@@ -119,10 +126,16 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
                 }
             },
             Event::End(e) => {
+                open.pop();
                 end(&mut b, &mut st, e.local_name().as_ref(), &text);
                 text.clear();
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(name) = open.last() {
+                    b.problem(at, invalid(format!("the file ends before `</{name}>`")));
+                }
+                break;
+            }
             _ => {}
         }
         buf.clear();
