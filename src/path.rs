@@ -36,8 +36,7 @@ fn hops(graph: &Graph, node: NodeIx, filter: &Filter) -> Vec<Step> {
             from: node,
             to: t.other,
             // An undirected relation is crossed forward whichever way it was read.
-            forward: t.direction == petgraph::Direction::Outgoing
-                || graph.is_undirected(t.edge),
+            forward: t.direction == petgraph::Direction::Outgoing || graph.is_undirected(t.edge),
         })
         .collect();
     v.sort_by(|x, y| {

@@ -20,7 +20,9 @@ struct Case {
 }
 
 fn bad(file: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad").join(file)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/bad")
+        .join(file)
 }
 
 #[test]

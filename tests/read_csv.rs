@@ -63,7 +63,10 @@ fn neo4j_import_layout() {
     assert_eq!(money.kind, RelationKind::Finances);
     let a = money.amount.unwrap();
     assert_eq!((a.value, a.currency.code()), (1500.5, "GBP"));
-    assert!(r.sources == ties::graph::SourceSet::EMPTY, "no source given");
+    assert!(
+        r.sources == ties::graph::SourceSet::EMPTY,
+        "no source given"
+    );
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(
         notes[0].contains("o9") && notes[0].contains("edges.csv:5"),
@@ -79,7 +82,11 @@ fn plain_layout() {
     let m = node(&g, "mod");
     assert_eq!(m.kind, EntityKind::Ministry);
     assert_eq!(m.aliases.to_vec(), vec!["MoD", "Minoborony"]);
-    assert_eq!(m.note, Some("A note\nover two lines"), "a quoted line break");
+    assert_eq!(
+        m.note,
+        Some("A note\nover two lines"),
+        "a quoted line break"
+    );
     assert_eq!(attr(&g, m.attrs, "country"), Some("UA"));
     assert_eq!(node(&g, "fund").name, "Fund, the first");
     let money = relation(&g, "fund", "mod");
@@ -135,16 +142,25 @@ fn bom_semicolons_and_a_lone_edge_list() {
         attr(&g, relation(&g, "a", "b").attrs, "weight"),
         Some("1,5")
     );
-    assert!(notes.iter().any(|n| n.contains("3 nodes were made")), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("3 nodes were made")),
+        "{notes:?}"
+    );
 }
 
 #[test]
 fn sniff_refuses_other_formats() {
     let p = Path::new("graph.ron");
     assert!(!csv::sniff(p, b"Graph(\n  sources: [],"));
-    assert!(!csv::sniff(Path::new("x.graphml"), b"<?xml version=\"1.0\"?><graphml>"));
+    assert!(!csv::sniff(
+        Path::new("x.graphml"),
+        b"<?xml version=\"1.0\"?><graphml>"
+    ));
     assert!(!csv::sniff(Path::new("x.json"), b"{\"id\": 1}"));
-    assert!(csv::sniff(Path::new("data.txt"), b"id,name,kind\n1,a,person\n"));
+    assert!(csv::sniff(
+        Path::new("data.txt"),
+        b"id,name,kind\n1,a,person\n"
+    ));
 }
 
 #[test]

@@ -16,7 +16,9 @@ use ties::read::{gexf, graphml};
 use ties::view::{Filter, Reach, subgraph};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
 }
 
 /// The first 4 KiB of a file, as the open path hands them to `sniff`.
@@ -281,7 +283,10 @@ fn graphml_undirected_parallel_and_typed_keys() {
     assert_eq!(ab[1].kind, RelationKind::Owns);
     assert!(!g.relation(edge(&g, "b", "c")).undirected);
     assert_eq!(notes.len(), 1, "{notes:?}");
-    assert!(notes[0].contains("ghost") && notes[0].contains("line 14"), "{notes:?}");
+    assert!(
+        notes[0].contains("ghost") && notes[0].contains("line 14"),
+        "{notes:?}"
+    );
     // An undirected relation is exported as one.
     let sub = subgraph(&g, None, 0, Reach::Both, &Filter::default());
     let out = render(&g, &sub, Format::Graphml);
@@ -352,7 +357,11 @@ fn ties_gexf_read_by_networkx() {
         assert_eq!(v["directed"], true, "{name}");
         let nodes = v["nodes"].as_array().unwrap();
         let edges = v["edges"].as_array().unwrap();
-        assert_eq!((nodes.len(), edges.len()), (g.node_count(), g.edge_count()), "{name}");
+        assert_eq!(
+            (nodes.len(), edges.len()),
+            (g.node_count(), g.edge_count()),
+            "{name}"
+        );
         let s = |x: &serde_json::Value| x.as_str().map(str::to_string);
         let amount = |x: &serde_json::Value| {
             x["amount"]
@@ -361,7 +370,16 @@ fn ties_gexf_read_by_networkx() {
         };
         let mut theirs: Vec<_> = nodes
             .iter()
-            .map(|n| (s(&n["id"]), s(&n["label"]), s(&n["kind"]), s(&n["date"]), s(&n["until"]), amount(n)))
+            .map(|n| {
+                (
+                    s(&n["id"]),
+                    s(&n["label"]),
+                    s(&n["kind"]),
+                    s(&n["date"]),
+                    s(&n["until"]),
+                    amount(n),
+                )
+            })
             .collect();
         let mut ours: Vec<_> = g
             .node_indices()
@@ -373,7 +391,8 @@ fn ties_gexf_read_by_networkx() {
                     Some(g.entity_kind_label(e.kind).to_string()),
                     e.date.map(|d| d.to_string()),
                     e.until.map(|d| d.to_string()),
-                    e.amount.map(|a| format!("{} {}", a.value, a.currency.code())),
+                    e.amount
+                        .map(|a| format!("{} {}", a.value, a.currency.code())),
                 )
             })
             .collect();
@@ -382,7 +401,16 @@ fn ties_gexf_read_by_networkx() {
         assert_eq!(theirs, ours, "{name}: nodes");
         let mut theirs: Vec<_> = edges
             .iter()
-            .map(|e| (s(&e["source"]), s(&e["target"]), s(&e["kind"]), s(&e["date"]), s(&e["until"]), amount(e)))
+            .map(|e| {
+                (
+                    s(&e["source"]),
+                    s(&e["target"]),
+                    s(&e["kind"]),
+                    s(&e["date"]),
+                    s(&e["until"]),
+                    amount(e),
+                )
+            })
             .collect();
         let mut ours: Vec<_> = g
             .edge_indices()
@@ -395,7 +423,8 @@ fn ties_gexf_read_by_networkx() {
                     Some(g.relation_kind_label(r.kind).to_string()),
                     r.date.map(|d| d.to_string()),
                     r.until.map(|d| d.to_string()),
-                    r.amount.map(|a| format!("{} {}", a.value, a.currency.code())),
+                    r.amount
+                        .map(|a| format!("{} {}", a.value, a.currency.code())),
                 )
             })
             .collect();

@@ -141,8 +141,13 @@ pub fn to_csv_tables(graph: &Graph, sub: &Subgraph) -> CsvTables {
                 date(e.until),
                 e.note.unwrap_or_default().to_string(),
                 e.amount.map(|a| a.value.to_string()).unwrap_or_default(),
-                e.amount.map(|a| a.currency.code().to_string()).unwrap_or_default(),
-                e.amount.filter(|a| a.approx).map_or("", |_| "true").to_string(),
+                e.amount
+                    .map(|a| a.currency.code().to_string())
+                    .unwrap_or_default(),
+                e.amount
+                    .filter(|a| a.approx)
+                    .map_or("", |_| "true")
+                    .to_string(),
                 sources(graph, e.sources),
             ];
             row.extend(attr_cells(graph, e.attrs, &ncols));
@@ -171,8 +176,13 @@ pub fn to_csv_tables(graph: &Graph, sub: &Subgraph) -> CsvTables {
                 date(r.date),
                 date(r.until),
                 r.amount.map(|a| a.value.to_string()).unwrap_or_default(),
-                r.amount.map(|a| a.currency.code().to_string()).unwrap_or_default(),
-                r.amount.filter(|a| a.approx).map_or("", |_| "true").to_string(),
+                r.amount
+                    .map(|a| a.currency.code().to_string())
+                    .unwrap_or_default(),
+                r.amount
+                    .filter(|a| a.approx)
+                    .map_or("", |_| "true")
+                    .to_string(),
                 r.note.unwrap_or_default().to_string(),
                 sources(graph, r.sources),
                 r.id.unwrap_or_default().to_string(),

@@ -186,7 +186,11 @@ pub fn to_gexf(graph: &Graph, sub: &Subgraph) -> String {
             }
         }
     }
-    let undirected = sub.edges.iter().filter(|&&e| graph.is_undirected(e)).count();
+    let undirected = sub
+        .edges
+        .iter()
+        .filter(|&&e| graph.is_undirected(e))
+        .count();
     let all_undirected = undirected > 0 && undirected == sub.edges.len();
     let dynamic = sub.nodes.iter().any(|&n| {
         let (_, d, u) = graph.entity_kind_dates(n);
@@ -204,7 +208,11 @@ pub fn to_gexf(graph: &Graph, sub: &Subgraph) -> String {
     let _ = writeln!(
         out,
         "  <graph defaultedgetype=\"{}\" mode=\"{}\"{}>",
-        if all_undirected { "undirected" } else { "directed" },
+        if all_undirected {
+            "undirected"
+        } else {
+            "directed"
+        },
         if dynamic { "dynamic" } else { "static" },
         if dynamic { " timeformat=\"date\"" } else { "" },
     );

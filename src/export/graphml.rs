@@ -136,7 +136,11 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
             ix.index(),
             escape(graph.entity(from).id),
             escape(graph.entity(to).id),
-            if r.undirected { " directed=\"false\"" } else { "" }
+            if r.undirected {
+                " directed=\"false\""
+            } else {
+                ""
+            }
         );
         let kind = graph.relation_kind_label(r.kind);
         data(&mut out, "e_label", Some(&graph.relation_phrase(r.kind)));

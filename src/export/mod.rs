@@ -19,8 +19,8 @@ use crate::view::Subgraph;
 
 pub use csv::{to_csv, write_csv};
 pub use dot::to_dot;
-pub use gexf::to_gexf;
 pub use ftm::to_ftm;
+pub use gexf::to_gexf;
 pub use graphml::to_graphml;
 pub use json::{to_json, to_json_focused};
 pub use mermaid::to_mermaid;

@@ -110,11 +110,14 @@ fn layout(header: &[String], _path: &Path) -> Option<(Table, Vec<Col>)> {
     let lower: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
     let has = |n: &str| lower.iter().any(|h| h == n);
     let neo_type = |h: &str| h.split_once(':').map(|(_, t)| t.to_string());
-    let neo = lower.iter().any(|h| {
-        neo_type(h).is_some_and(|t| t.starts_with("id") || t.starts_with("start_id"))
-    });
+    let neo = lower
+        .iter()
+        .any(|h| neo_type(h).is_some_and(|t| t.starts_with("id") || t.starts_with("start_id")));
     let table = if neo {
-        if lower.iter().any(|h| neo_type(h).is_some_and(|t| t.starts_with("start_id"))) {
+        if lower
+            .iter()
+            .any(|h| neo_type(h).is_some_and(|t| t.starts_with("start_id")))
+        {
             Table::Edges
         } else {
             Table::Nodes
@@ -209,7 +212,11 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
             Ok((delimiter, header)) => match layout(&header, f) {
                 Some((table, cols)) => plan.push((f.clone(), file, delimiter, table, cols)),
                 None => b.problem(
-                    Pos::LineCol { file, line: 1, col: 1 },
+                    Pos::LineCol {
+                        file,
+                        line: 1,
+                        col: 1,
+                    },
                     ProblemKind::Invalid {
                         format: "CSV",
                         message: format!(
@@ -220,7 +227,14 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
                     },
                 ),
             },
-            Err(kind) => b.problem(Pos::LineCol { file, line: 1, col: 1 }, kind),
+            Err(kind) => b.problem(
+                Pos::LineCol {
+                    file,
+                    line: 1,
+                    col: 1,
+                },
+                kind,
+            ),
         }
     }
     b.implicit_nodes = !plan.iter().any(|p| p.3 == Table::Nodes);
@@ -264,7 +278,14 @@ fn header_of(path: &Path) -> Result<(u8, Vec<String>), ProblemKind> {
     Ok((delimiter, header))
 }
 
-fn read_table(b: &mut Builder, path: &Path, file: usize, delimiter: u8, table: Table, cols: &[Col]) {
+fn read_table(
+    b: &mut Builder,
+    path: &Path,
+    file: usize,
+    delimiter: u8,
+    table: Table,
+    cols: &[Col],
+) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
     let opened = std::fs::File::open(path);
     let f = match opened {
@@ -405,11 +426,15 @@ mod tests {
         let p = Path::new("x.csv");
         assert_eq!(layout(&h("id:ID,name,:LABEL"), p).unwrap().0, Table::Nodes);
         assert_eq!(
-            layout(&h(":START_ID,:END_ID,:TYPE,since:date"), p).unwrap().1,
+            layout(&h(":START_ID,:END_ID,:TYPE,since:date"), p)
+                .unwrap()
+                .1,
             vec![Col::From, Col::To, Col::Field("kind".into()), Col::Date]
         );
         assert_eq!(
-            layout(&h("node_id_start,node_id_end,rel_type"), p).unwrap().0,
+            layout(&h("node_id_start,node_id_end,rel_type"), p)
+                .unwrap()
+                .0,
             Table::Edges
         );
         assert_eq!(layout(&h("node_id,name"), p).unwrap().0, Table::Nodes);
@@ -419,7 +444,13 @@ mod tests {
             icij_kind(Path::new("nodes-intermediaries.csv")).as_deref(),
             Some("intermediary")
         );
-        assert_eq!(icij_kind(Path::new("nodes-addresses.csv")).as_deref(), Some("address"));
-        assert_eq!(icij_kind(Path::new("nodes-officers.csv")).as_deref(), Some("officer"));
+        assert_eq!(
+            icij_kind(Path::new("nodes-addresses.csv")).as_deref(),
+            Some("address")
+        );
+        assert_eq!(
+            icij_kind(Path::new("nodes-officers.csv")).as_deref(),
+            Some("officer")
+        );
     }
 }

@@ -271,7 +271,11 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
 
 /// Files a `<data>` value on the innermost open node or edge.
 fn set_data(st: &mut State, key: &str, value: String) {
-    let name = st.keys.get(key).map_or(key, |k| k.name.as_str()).to_string();
+    let name = st
+        .keys
+        .get(key)
+        .map_or(key, |k| k.name.as_str())
+        .to_string();
     if let Some((r, _, _, given)) = st.open.last_mut() {
         given.push(key.to_string());
         r.set(&name, value);

@@ -9,9 +9,12 @@
 pub mod csv;
 pub mod gexf;
 pub mod graphml;
+mod position;
+
+pub(crate) use position::{has_extension, xml_root_is};
+use position::{line_cols, resolve};
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::Path;
 
 use crate::graph::{AddError, Graph, NewEntity, NewRelation, Source, SourceSet};
@@ -27,7 +30,11 @@ pub const DEFAULT_ENTITY_KIND: &str = "entity";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Pos {
     Byte(u64),
-    LineCol { file: usize, line: usize, col: usize },
+    LineCol {
+        file: usize,
+        line: usize,
+        col: usize,
+    },
 }
 
 /// What one node or edge of a file says, in the file's own words.
@@ -337,16 +344,16 @@ impl Builder {
         let amount = match (r.amount.take(), r.currency.take()) {
             (Some(v), Some(c)) if !v.trim().is_empty() && !c.trim().is_empty() => {
                 let value = v.trim().parse::<f64>();
-                let made = value.map_err(|_| format!("`{v}` is not a number")).and_then(
-                    |value| {
+                let made = value
+                    .map_err(|_| format!("`{v}` is not a number"))
+                    .and_then(|value| {
                         Amount::from_record(&AmountRecord {
                             value,
                             currency: c.clone(),
                             approx: r.approx,
                         })
                         .map_err(|e| e.to_string())
-                    },
-                );
+                    });
                 match made {
                     Ok(a) => Some(a),
                     Err(message) => {
@@ -465,10 +472,12 @@ impl Builder {
                 *slot = self.graph.find(id);
                 if slot.is_none() && self.implicit_nodes && !id.is_empty() {
                     let kind = entity_kind(&mut self.graph, None);
-                    if let Ok(n) = self
-                        .graph
-                        .add_entity(NewEntity::<String>::new(id, kind, id, SourceSet::EMPTY))
-                    {
+                    if let Ok(n) = self.graph.add_entity(NewEntity::<String>::new(
+                        id,
+                        kind,
+                        id,
+                        SourceSet::EMPTY,
+                    )) {
                         self.node_pos.push(at);
                         implicit += 1;
                         *slot = Some(n);
@@ -488,10 +497,7 @@ impl Builder {
             let Some((date, until, amount)) = self.facts(r, &owner, at) else {
                 continue;
             };
-            let kind = relation_kind(
-                &mut self.graph,
-                r.kind.as_deref().or(r.label.as_deref()),
-            );
+            let kind = relation_kind(&mut self.graph, r.kind.as_deref().or(r.label.as_deref()));
             // A label that only repeats the kind (`holds office`) says nothing more.
             if r.kind.is_some()
                 && let Some(label) = r.label.take()
@@ -506,8 +512,7 @@ impl Builder {
                 .map(|s| self.graph.intern(s));
             let sources = self.sources(&r.sources);
             let attrs = self.attrs(&r.attrs);
-            let attr_refs: Vec<(Sym, &str)> =
-                attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let attr_refs: Vec<(Sym, &str)> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let relation = NewRelation {
                 id: r.relation_id.as_deref().filter(|s| !s.is_empty()),
                 role,
@@ -606,92 +611,6 @@ pub(crate) fn open_error(path: &Path, e: std::io::Error) -> LoadError {
     LoadError::single(path.display().to_string(), kind)
 }
 
-/// The line and column of a position, given the table [`line_cols`] made.
-fn resolve(at: Pos, table: &[(u64, (usize, usize))]) -> (usize, usize) {
-    match at {
-        Pos::LineCol { line, col, .. } => (line, col),
-        Pos::Byte(b) => table
-            .iter()
-            .find(|(o, _)| *o == b)
-            .map_or((0, 0), |(_, lc)| *lc),
-    }
-}
-
-/// The 1-based line and column (in characters) of each byte offset in the file,
-/// read once through.
-fn line_cols(path: &Path, offsets: &mut [u64]) -> Vec<(u64, (usize, usize))> {
-    offsets.sort_unstable();
-    let mut out = Vec::with_capacity(offsets.len());
-    if offsets.is_empty() {
-        return out;
-    }
-    let Ok(file) = std::fs::File::open(path) else {
-        return offsets.iter().map(|&o| (o, (0, 0))).collect();
-    };
-    let mut r = std::io::BufReader::new(file);
-    let (mut line, mut col, mut pos) = (1usize, 1usize, 0u64);
-    let mut next = offsets.iter().peekable();
-    let mut buf = [0u8; 64 * 1024];
-    'outer: loop {
-        let n = match r.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        for &b in &buf[..n] {
-            while next.peek().is_some_and(|&&o| o == pos) {
-                out.push((pos, (line, col)));
-                next.next();
-            }
-            if next.peek().is_none() {
-                break 'outer;
-            }
-            if b == b'\n' {
-                line += 1;
-                col = 1;
-            } else if b & 0xC0 != 0x80 {
-                col += 1;
-            }
-            pos += 1;
-        }
-    }
-    out.extend(next.map(|&o| (o, (line, col))));
-    out
-}
-
-/// Whether `head` looks like XML whose root element is `root` (after an optional
-/// BOM, declaration, comments and doctype).
-pub(crate) fn xml_root_is(head: &[u8], root: &str) -> bool {
-    let text = String::from_utf8_lossy(head);
-    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
-    loop {
-        if let Some(r) = rest.strip_prefix("<?") {
-            rest = r.split_once("?>").map_or("", |x| x.1).trim_start();
-        } else if let Some(r) = rest.strip_prefix("<!--") {
-            rest = r.split_once("-->").map_or("", |x| x.1).trim_start();
-        } else if let Some(r) = rest.strip_prefix("<!") {
-            rest = r.split_once('>').map_or("", |x| x.1).trim_start();
-        } else {
-            break;
-        }
-    }
-    let Some(tag) = rest.strip_prefix('<') else {
-        return false;
-    };
-    let name: String = tag
-        .chars()
-        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
-        .collect();
-    let local = name.rsplit(':').next().unwrap_or("");
-    local == root
-}
-
-/// Whether the path's extension is `ext` (case-insensitive).
-pub(crate) fn has_extension(path: &Path, ext: &str) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -718,16 +637,5 @@ mod tests {
         let k = relation_kind(&mut g, Some("officer_of"));
         assert_eq!(g.relation_kind_label(k), "officer_of");
         assert_eq!(relation_kind(&mut g, None), RelationKind::RelatedTo);
-    }
-
-    #[test]
-    fn sniffs_xml_roots() {
-        assert!(xml_root_is(
-            b"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<!-- x --><gexf version=\"1.2\">",
-            "gexf"
-        ));
-        assert!(xml_root_is(b"<graphml>", "graphml"));
-        assert!(!xml_root_is(b"<graphml>", "gexf"));
-        assert!(!xml_root_is(b"Graph(", "gexf"));
     }
 }

@@ -8,7 +8,14 @@ use std::process::{Command, Stdio};
 use ties::Graph;
 
 /// An entity as compared: id, name, kind, dates, amount.
-pub type EntityFacts = (String, String, String, Option<String>, Option<String>, Option<String>);
+pub type EntityFacts = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 /// A relation as compared: ends, kind, dates, amount, undirected.
 pub type RelationFacts = (
     String,
@@ -21,7 +28,14 @@ pub type RelationFacts = (
 );
 
 fn amount(a: Option<ties::model::Amount>) -> Option<String> {
-    a.map(|a| format!("{} {}{}", a.value, a.currency.code(), if a.approx { " ~" } else { "" }))
+    a.map(|a| {
+        format!(
+            "{} {}{}",
+            a.value,
+            a.currency.code(),
+            if a.approx { " ~" } else { "" }
+        )
+    })
 }
 
 /// Every entity's facts, sorted.
@@ -98,7 +112,9 @@ pub fn python_with_networkx() -> Option<PathBuf> {
 
 /// Runs a script of tests/tools with `python`; its stdout, or a panic with stderr.
 pub fn run_tool(python: &Path, script: &str, args: &[&Path]) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools").join(script);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/tools")
+        .join(script);
     let out = Command::new(python)
         .arg(&script)
         .args(args)
