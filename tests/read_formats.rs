@@ -438,3 +438,38 @@ fn ties_gexf_read_by_networkx() {
         );
     }
 }
+
+#[test]
+fn undirected_survives_ron_and_is_drawn_without_arrows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("u.graphml");
+    std::fs::write(
+        &p,
+        r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="s" for="all" attr.name="sources" attr.type="string"/>
+  <key id="k" for="node" attr.name="kind" attr.type="string"/>
+  <graph edgedefault="undirected">
+    <node id="a"><data key="k">person</data></node>
+    <node id="b"><data key="k">person</data></node>
+    <node id="c"><data key="k">person</data></node>
+    <edge source="a" target="b"><data key="s">report-1</data></edge>
+    <edge source="b" target="c" directed="true"><data key="s">report-1</data></edge>
+  </graph>
+</graphml>"#,
+    )
+    .unwrap();
+    let (g, _) = graphml::read(&p).unwrap();
+    let sub = subgraph(&g, None, 0, Reach::Both, &Filter::default());
+    let ron = render(&g, &sub, Format::Ron);
+    assert_eq!(ron.matches("undirected: true").count(), 1, "{ron}");
+    let back = ties::load::load_texts(vec![("u.ron".into(), ron)]).unwrap();
+    assert_same_graph(&g, &back, "through RON");
+    let mermaid = render(&g, &sub, Format::Mermaid);
+    assert_eq!(mermaid.matches(" ---|").count(), 1, "{mermaid}");
+    assert_eq!(mermaid.matches(" -->|").count(), 1, "{mermaid}");
+    // A connection across the undirected relation reads `—related to—`.
+    let (a, b) = (g.find("a").unwrap(), g.find("b").unwrap());
+    let paths = ties::path::shortest_paths(&g, b, a, 3, &Filter::default(), 1);
+    let line = ties::report::step_line(&g, &paths[0][0]);
+    assert!(line.contains("—related to—"), "{line}");
+}

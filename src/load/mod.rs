@@ -833,7 +833,7 @@ fn add_relation(
         sources,
         note: r.note.as_deref(),
         attrs: &attrs,
-        undirected: false,
+        undirected: r.undirected,
     };
     if let Err(full) = graph.add_relation(from, to, relation) {
         problems.push(Problem {
