@@ -473,3 +473,33 @@ fn undirected_survives_ron_and_is_drawn_without_arrows() {
     let line = ties::report::step_line(&g, &paths[0][0]);
     assert!(line.contains("—related to—"), "{line}");
 }
+
+#[test]
+fn undirected_survives_a_snapshot() {
+    use ties::open::{Origin, open_ron_in};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("g.ron");
+    std::fs::write(
+        &data,
+        r#"Graph(
+    sources: [Source(id: "s", outlet: "o", title: "t", file: "f")],
+    entities: [
+        Entity(id: "a", kind: person, name: "A"),
+        Entity(id: "b", kind: person, name: "B"),
+    ],
+    relations: [
+        Relation(from: "a", to: "b", kind: related_to, sources: ["s"], undirected: true),
+        Relation(from: "b", to: "a", kind: advises, sources: ["s"]),
+    ],
+)"#,
+    )
+    .unwrap();
+    let cache = dir.path().join("cache");
+    let mut first = open_ron_in(&data, Some(&cache), 0, &mut |_| {}).unwrap();
+    first.finish_saving();
+    let second = open_ron_in(&data, Some(&cache), 0, &mut |_| {}).unwrap();
+    assert!(matches!(second.origin, Origin::Snapshot(_)));
+    let flags = |g: &Graph| -> Vec<bool> { g.edge_indices().map(|e| g.is_undirected(e)).collect() };
+    assert_eq!(flags(&first.graph), vec![true, false]);
+    assert_eq!(flags(&second.graph), vec![true, false]);
+}

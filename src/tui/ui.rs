@@ -150,7 +150,13 @@ pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
     let r = graph.relation(tie.edge);
     let other = graph.entity(tie.other).name.to_string();
     let label = relation_label(graph, tie);
-    let left = match tie.direction {
+    // An undirected relation reads the same from both ends: `related to  Other`.
+    let direction = if graph.is_undirected(tie.edge) {
+        petgraph::Direction::Outgoing
+    } else {
+        tie.direction
+    };
+    let left = match direction {
         petgraph::Direction::Outgoing => vec![
             Span::styled(label, KIND),
             Span::raw("  "),
@@ -368,7 +374,14 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         let mut sel = vec![
             Span::styled("selected  ", DIM),
             Span::raw(g.entity(from).name.to_string()),
-            Span::styled(format!(" —{}→ ", relation_label(g, tie)), KIND),
+            Span::styled(
+                format!(
+                    " —{}{} ",
+                    relation_label(g, tie),
+                    if r.undirected { "—" } else { "→" }
+                ),
+                KIND,
+            ),
             Span::raw(g.entity(to).name.to_string()),
         ];
         if let Some(d) = date_span(r.date, r.until) {
