@@ -503,3 +503,35 @@ fn undirected_survives_a_snapshot() {
     assert_eq!(flags(&first.graph), vec![true, false]);
     assert_eq!(flags(&second.graph), vec![true, false]);
 }
+
+#[test]
+fn gexf_hierarchy_mutual_edges_and_self_loops() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("h.gexf");
+    std::fs::write(
+        &p,
+        r#"<gexf xmlns="http://gexf.net/1.3" version="1.3"><graph defaultedgetype="directed">
+<nodes>
+  <node id="group" label="Group"><nodes>
+    <node id="x" label="X"/>
+    <node id="y" label="Y"><spells><spell start="2020-01-01" end="2020-12-31"/></spells></node>
+  </nodes></node>
+</nodes>
+<edges>
+  <edge source="x" target="y" type="mutual"/>
+  <edge source="x" target="x"/>
+</edges>
+</graph></gexf>"#,
+    )
+    .unwrap();
+    let (g, notes) = gexf::read(&p).unwrap();
+    assert_eq!((g.node_count(), g.edge_count()), (3, 1));
+    assert_eq!(node(&g, "group").date, None);
+    assert_eq!(node(&g, "y").date.unwrap().to_string(), "2020-01-01");
+    assert!(g.relation(edge(&g, "x", "y")).undirected);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("to itself") && notes[0].contains("line 10"),
+        "{notes:?}"
+    );
+}

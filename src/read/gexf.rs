@@ -54,9 +54,8 @@ struct State {
     default_edge_undirected: bool,
     time: TimeFormat,
     /// The record being read, where it started, and what it is.
-    current: Option<(Record, Pos, In)>,
-    /// Earliest spell start and latest spell end of the current record.
-    spells: (Option<String>, Option<String>),
+    /// Nodes and edges being read (nodes nest in a hierarchy), innermost last.
+    current: Vec<Open>,
     /// Times that could not be read as dates, kept as attributes.
     kept_times: usize,
 }
@@ -75,8 +74,7 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
         in_default: false,
         default_edge_undirected: false,
         time: TimeFormat::Date,
-        current: None,
-        spells: (None, None),
+        current: Vec::new(),
         kept_times: 0,
     };
     let mut buf = Vec::new();
@@ -204,7 +202,10 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
     };
     match e.local_name().as_ref() {
         b"graph" => {
-            st.default_edge_undirected = get(&attrs, "defaultedgetype") == Some("undirected");
+            st.default_edge_undirected = matches!(
+                get(&attrs, "defaultedgetype"),
+                Some("undirected" | "mutual")
+            );
             st.time = match get(&attrs, "timeformat") {
                 Some("double" | "float" | "integer") => TimeFormat::Double,
                 _ => TimeFormat::Date,
@@ -240,7 +241,8 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
                 r.from = get(&attrs, "source").unwrap_or_default().to_string();
                 r.to = get(&attrs, "target").unwrap_or_default().to_string();
                 r.undirected = match get(&attrs, "type") {
-                    Some("undirected") => true,
+                    // `mutual`: both ways, which an undirected relation means.
+                    Some("undirected" | "mutual") => true,
                     Some(_) => false,
                     None => st.default_edge_undirected,
                 };
@@ -256,15 +258,20 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
                 .or(get(&attrs, "timestamp"));
             let end = get(&attrs, "end").or(get(&attrs, "dateend"));
             // The element's own times count as one more spell.
-            st.spells = (start.map(str::to_string), end.map(str::to_string));
+            let open = Open {
+                r,
+                at,
+                what,
+                spells: (start.map(str::to_string), end.map(str::to_string)),
+            };
             if empty {
-                finish_record(b, st, r, at, what);
+                finish_record(b, st, open);
             } else {
-                st.current = Some((r, at, what));
+                st.current.push(open);
             }
         }
         b"attvalue" => {
-            let Some((r, _, what)) = st.current.as_mut() else {
+            let Some(Open { r, what, .. }) = st.current.last_mut() else {
                 return;
             };
             let id = get(&attrs, "for").or(get(&attrs, "id")).unwrap_or_default();
@@ -283,15 +290,19 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
         b"spell" => {
             let s = get(&attrs, "start").or(get(&attrs, "timestamp"));
             let e_ = get(&attrs, "end").or(get(&attrs, "timestamp"));
+            let time = st.time;
+            let Some(Open { spells, .. }) = st.current.last_mut() else {
+                return;
+            };
             if let Some(s) = s
-                && st.spells.0.as_deref().is_none_or(|x| later(st.time, x, s))
+                && spells.0.as_deref().is_none_or(|x| later(time, x, s))
             {
-                st.spells.0 = Some(s.to_string());
+                spells.0 = Some(s.to_string());
             }
             if let Some(e_) = e_
-                && st.spells.1.as_deref().is_none_or(|x| later(st.time, e_, x))
+                && spells.1.as_deref().is_none_or(|x| later(time, e_, x))
             {
-                st.spells.1 = Some(e_.to_string());
+                spells.1 = Some(e_.to_string());
             }
         }
         _ => {}
@@ -339,8 +350,22 @@ fn set_time(st: &mut State, r: &mut Record, which: &str, value: Option<&str>) {
     }
 }
 
-fn finish_record(b: &mut Builder, st: &mut State, mut r: Record, at: Pos, what: In) {
-    let (s, e) = std::mem::take(&mut st.spells);
+/// A node or edge being read, with the earliest start and latest end of its
+/// spells.
+struct Open {
+    r: Record,
+    at: Pos,
+    what: In,
+    spells: (Option<String>, Option<String>),
+}
+
+fn finish_record(b: &mut Builder, st: &mut State, open: Open) {
+    let Open {
+        mut r,
+        at,
+        what,
+        spells: (s, e),
+    } = open;
     // `date`/`until` attvalues (as ties writes them) keep the precision the
     // dynamics lose; the dynamics only fill in when there are none.
     if r.date.is_none() && r.until.is_none() {
@@ -372,8 +397,8 @@ fn end(b: &mut Builder, st: &mut State, name: &[u8], text: &str) {
         }
         b"attribute" => st.declaring = None,
         b"node" | b"edge" => {
-            if let Some((r, at, what)) = st.current.take() {
-                finish_record(b, st, r, at, what);
+            if let Some(open) = st.current.pop() {
+                finish_record(b, st, open);
             }
         }
         _ => {}
