@@ -476,7 +476,7 @@ fn undirected_survives_ron_and_is_drawn_without_arrows() {
 
 #[test]
 fn undirected_survives_a_snapshot() {
-    use ties::open::{Origin, open_ron_in};
+    use ties::open::{OpenOptions, Origin, Snapshots, Source, open};
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("g.ron");
     std::fs::write(
@@ -494,10 +494,16 @@ fn undirected_survives_a_snapshot() {
 )"#,
     )
     .unwrap();
-    let cache = dir.path().join("cache");
-    let mut first = open_ron_in(&data, Some(&cache), 0, &mut |_| {}).unwrap();
+    let opts = OpenOptions {
+        snapshots: Some(Snapshots {
+            dir: dir.path().join("cache"),
+            min_bytes: 0,
+        }),
+        ..OpenOptions::default()
+    };
+    let mut first = open(Source::Path(data.clone()), &opts, &mut ()).unwrap();
     first.finish_saving();
-    let second = open_ron_in(&data, Some(&cache), 0, &mut |_| {}).unwrap();
+    let second = open(Source::Path(data), &opts, &mut ()).unwrap();
     assert!(matches!(second.origin, Origin::Snapshot(_)));
     let flags = |g: &Graph| -> Vec<bool> { g.edge_indices().map(|e| g.is_undirected(e)).collect() };
     assert_eq!(flags(&first.graph), vec![true, false]);

@@ -9,7 +9,8 @@
 //! sources:string[],relation_id,undirected:boolean` then the relations'
 //! attributes. Lists are `;`-separated (Neo4j's array delimiter); dates keep
 //! their precision (`2024-11`), so they are plain strings, not Neo4j `date`s.
-//! An attribute whose name is a fixed column's is written as `attr_NAME`.
+//! An attribute whose name is a fixed column's is written as `attr_NAME`; one
+//! that a record holds more than once is a `NAME:string[]` column.
 
 use std::path::{Path, PathBuf};
 
@@ -74,20 +75,28 @@ fn attr_columns<'g>(
     fixed: &[&str],
 ) -> Vec<(&'g str, String)> {
     let mut cols: Vec<(&str, String)> = Vec::new();
+    let mut lists: Vec<&str> = Vec::new();
     for attrs in all {
-        for (k, _) in attrs.iter() {
+        for (i, (k, _)) in attrs.iter().enumerate() {
             let name = graph.sym(k);
+            if attrs.iter().take(i).any(|(j, _)| j == k) && !lists.contains(&name) {
+                lists.push(name);
+            }
             if !cols.iter().any(|(n, _)| *n == name) {
-                let clash = fixed
-                    .iter()
-                    .any(|f| f.split(':').next() == Some(name) || name.starts_with(':'));
-                let header = if clash {
+                let clash = name.starts_with(':')
+                    || fixed.iter().any(|f| f.split(':').next() == Some(name));
+                let header = if clash && !name.starts_with("attr_") {
                     format!("attr_{name}")
                 } else {
-                    name.to_string()
+                    crate::read::attribute_name(name).into_owned()
                 };
                 cols.push((name, header));
             }
+        }
+    }
+    for (name, header) in &mut cols {
+        if lists.contains(name) {
+            header.push_str(":string[]");
         }
     }
     cols

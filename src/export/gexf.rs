@@ -16,6 +16,7 @@ use std::fmt::Write;
 use super::graphml::escape;
 use crate::graph::{Attrs, Graph, SourceSet};
 use crate::model::{Amount, PartialDate, date::days_in_month};
+use crate::read::attribute_name;
 use crate::view::Subgraph;
 
 /// The fixed attributes: `(title, type)`, by class.
@@ -147,11 +148,11 @@ fn attvalues(out: &mut String, declared: &Declared, values: &[(String, String)])
 fn other_attrs(graph: &Graph, attrs: Attrs<'_>, skip: &str) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = Vec::new();
     for (k, value) in attrs.iter() {
-        let key = graph.sym(k);
-        if key == skip {
+        if graph.sym(k) == skip {
             continue;
         }
-        match v.iter_mut().find(|(k2, _)| k2 == key) {
+        let key = attribute_name(graph.sym(k));
+        match v.iter_mut().find(|(k2, _)| *k2 == key) {
             Some((_, old)) => {
                 old.push(';');
                 old.push_str(value);
@@ -167,7 +168,7 @@ pub fn to_gexf(graph: &Graph, sub: &Subgraph) -> String {
     let mut nodes = Declared::new(NODE_ATTRS);
     for &n in &sub.nodes {
         for (k, _) in graph.entity(n).attrs.iter() {
-            nodes.add(graph.sym(k), "string");
+            nodes.add(&attribute_name(graph.sym(k)), "string");
         }
     }
     let weight = |ix| {
@@ -182,7 +183,7 @@ pub fn to_gexf(graph: &Graph, sub: &Subgraph) -> String {
         let skip = if weight(e).is_some() { "weight" } else { "" };
         for (k, _) in graph.relation(e).attrs.iter() {
             if graph.sym(k) != skip {
-                edges.add(graph.sym(k), "string");
+                edges.add(&attribute_name(graph.sym(k)), "string");
             }
         }
     }

@@ -94,6 +94,8 @@ enum Col {
     Labels,
     /// A field or attribute, by the name [`Record::set`] files it under.
     Field(String),
+    /// A `name:string[]` column: each `;`-separated item is one value.
+    List(String),
     Date,
     Until,
     Skip,
@@ -163,6 +165,7 @@ fn layout(header: &[String], _path: &Path) -> Option<(Table, Vec<Col>)> {
                     Col::Field("aliases".into())
                 }
                 (Table::Edges, "relation" | "relationship") => Col::Field("kind".into()),
+                _ if ty.as_deref().is_some_and(|t| t.ends_with("[]")) => Col::List(name_as_written),
                 _ => Col::Field(name_as_written),
             }
         })
@@ -380,6 +383,11 @@ fn read_table(
                 Col::Until => r.until = Some(value),
                 Col::Skip => {}
                 Col::Field(name) => r.set(name, value),
+                Col::List(name) => {
+                    for item in super::split_list(&value) {
+                        r.set(name, item);
+                    }
+                }
             }
         }
         if !ok {

@@ -63,10 +63,73 @@ pub(crate) struct Record {
     pub undirected: bool,
 }
 
+/// Names the readers take as a ties field (or, in a CSV table, as a column
+/// with a meaning), not as an attribute.
+const RESERVED: &[&str] = &[
+    "id",
+    "name",
+    "label",
+    "kind",
+    "type",
+    "rel_type",
+    "role",
+    "aliases",
+    "alias",
+    "date",
+    "until",
+    "note",
+    "amount",
+    "currency",
+    "approx",
+    "sources",
+    "source_ids",
+    "relation_id",
+    "undirected",
+    "weight",
+    "node_id",
+    "source",
+    "target",
+    "from",
+    "to",
+    "node_id_start",
+    "node_id_end",
+    "since",
+    "start_date",
+    "incorporation_date",
+    "end_date",
+    "inactivation_date",
+    "relation",
+    "relationship",
+    "link",
+    "sourceid",
+    "original_name",
+    "former_name",
+];
+
+/// Prefix that keeps an attribute named like a field an attribute.
+const ATTR_PREFIX: &str = "attr_";
+
+/// The name an exporter gives an attribute so that the readers take it back as
+/// that attribute: `attr_date` for an attribute named `date` (a field's name),
+/// the name itself otherwise.
+pub fn attribute_name(name: &str) -> std::borrow::Cow<'_, str> {
+    let lower = name.trim().to_ascii_lowercase();
+    if RESERVED.contains(&lower.as_str()) || lower.starts_with(ATTR_PREFIX) {
+        format!("{ATTR_PREFIX}{name}").into()
+    } else {
+        name.into()
+    }
+}
+
 impl Record {
     /// Files a value under the ties field its name stands for (`name`, `kind`,
-    /// `date`, …), or keeps it as an attribute.
+    /// `date`, …), or keeps it as an attribute (`attr_NAME` as `NAME`, see
+    /// [`attribute_name`]).
     pub fn set(&mut self, key: &str, value: String) {
+        if let Some(name) = key.trim().strip_prefix(ATTR_PREFIX) {
+            self.attrs.push((name.to_string(), value));
+            return;
+        }
         let lower = key.trim().to_ascii_lowercase();
         match lower.as_str() {
             "name" => self.name = Some(value),
