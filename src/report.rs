@@ -94,6 +94,10 @@ pub fn timeline_text(graph: &Graph, items: &[TimelineItem]) -> String {
     out
 }
 
+/// What an entity or relation without a source says (sources are optional:
+/// imported graphs seldom have them; `ties check --strict` requires them).
+pub const NO_SOURCE: &str = "no source given";
+
 /// One entity: name, kind and id, aliases, date, amount, note and sources, then
 /// every relation `filter` shows (outgoing first, then incoming, in file order) with
 /// its details, sources and note, and how many relations the filter hides.
@@ -119,9 +123,19 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
     if let Some(n) = &e.note {
         let _ = writeln!(out, "  note: {n}");
     }
-    for &s in graph.source_list(e.sources) {
+    let entity_sources = graph.source_list(e.sources);
+    if entity_sources.is_empty() {
+        let _ = writeln!(out, "  {NO_SOURCE}");
+    }
+    for &s in entity_sources {
         let s = graph.source(s);
-        let _ = writeln!(out, "  source {}: {} — {}", s.id, s.outlet, s.title);
+        let _ = write!(out, "  source {}: {} — {}", s.id, s.outlet, s.title);
+        match &s.url {
+            Some(url) => {
+                let _ = writeln!(out, " <{url}>");
+            }
+            None => out.push('\n'),
+        }
     }
     let all: Vec<_> = graph.ties(node).collect();
     let shown: Vec<_> = all
@@ -152,7 +166,11 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
             arrow(graph, t.edge, forward),
             graph.entity(t.other).name,
             details(graph, t.edge),
-            sources.join(", ")
+            if sources.is_empty() {
+                NO_SOURCE.to_string()
+            } else {
+                sources.join(", ")
+            }
         );
         if let Some(n) = &r.note {
             let _ = writeln!(out, "      {n}");
@@ -216,6 +234,7 @@ mod tests {
         assert_eq!(
             text,
             "Ministry  (ministry, id m)\n\
+             \x20 no source given\n\
              \nrelations (2):\n\
              \x20 —finances→ Fund  (2024-11-23, €10,000,000)  [s]\n\
              \x20     First.\n\

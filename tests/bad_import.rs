@@ -1,7 +1,7 @@
 //! The bad-input corpus for imported formats, through the library: each broken
 //! CSV, GraphML or GEXF file in tests/bad/ gives a problem naming the file, the
-//! line and column, and what is wrong. (`tests/bad_input.rs` checks the same
-//! through the CLI once the open path reads these formats.)
+//! line and column, and what is wrong. (`tests/bad_input.rs` runs the same
+//! files through the binary: exit code 2, nothing written.)
 
 use std::path::{Path, PathBuf};
 

@@ -58,7 +58,8 @@ pub enum ProblemKind {
     UnknownEntity { relation: String, id: String },
     #[error("{owner}: unknown source id `{id}`")]
     UnknownSource { owner: String, id: String },
-    #[error("relation {relation} cites no source: every relation needs at least one")]
+    /// Only with `ties check --strict`: sources are optional at load.
+    #[error("relation {relation} cites no source (--strict requires one)")]
     NoSource { relation: String },
     #[error("relation {relation} ties `{id}` to itself")]
     SelfLoop { relation: String, id: String },

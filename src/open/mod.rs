@@ -78,7 +78,7 @@ pub enum IndexWhen {
 pub struct OpenOptions {
     /// Read the data in this format instead of recognising it.
     pub format: Option<InputFormat>,
-    /// Read and write snapshots (of formats worth one); `None`: never.
+    /// Read and write snapshots (of data in any format); `None`: never.
     pub snapshots: Option<Snapshots>,
     pub index: IndexWhen,
     /// Report where the time and memory went, through [`Progress::stat`].
@@ -157,7 +157,7 @@ pub fn open(
         Some(f) => f,
         None => detect(&path)?,
     };
-    let snapshots = opts.snapshots.as_ref().filter(|_| format.snapshots());
+    let snapshots = opts.snapshots.as_ref();
     let mut opened = read(&path, format, snapshots, opts.stats, progress)?;
     opened.build_index(opts.index);
     Ok(opened)
@@ -200,7 +200,7 @@ fn read(
 ) -> Result<Opened, OpenError> {
     let target = match snapshots {
         Some(s) => {
-            let files = load::graph_files(path)?;
+            let files = format.files(path)?;
             let before = stamps(&files);
             snapshot_target(&files, s, stats, progress).map(|key| (files, before, s, key))
         }
@@ -323,10 +323,7 @@ pub fn names_for_search(
         Some(f) => f,
         None => detect(path).ok()?,
     };
-    if !format.snapshots() {
-        return None;
-    }
-    let files = load::graph_files(path).ok()?;
+    let files = format.files(path).ok()?;
     let key = snapshot_target(&files, s, opts.stats, progress)?;
     let t = Instant::now();
     let names = snapshot::read_for_search(&s.dir.join(key.file_name()), key).ok()?;
@@ -404,13 +401,13 @@ mod tests {
     #[test]
     fn an_unknown_format_is_named_with_the_formats_ties_reads() {
         let tmp = tempfile::tempdir().unwrap();
-        let p = write(tmp.path(), "people.csv", "id,name\n1,Ann\n");
+        let p = write(tmp.path(), "notes.txt", "Ann met Bob, twice.\n");
         let Err(e) = open(Source::Path(p), &OpenOptions::default(), &mut ()) else {
-            panic!("a CSV file opened");
+            panic!("plain text opened");
         };
         let msg = e.to_string();
         assert!(matches!(e, OpenError::UnknownFormat { .. }), "{msg}");
-        assert!(msg.contains("people.csv"), "{msg}");
+        assert!(msg.contains("notes.txt"), "{msg}");
         for f in InputFormat::ALL {
             assert!(msg.contains(f.describe()), "{msg}");
         }

@@ -55,7 +55,7 @@ fn is_table_name(path: &Path) -> bool {
 }
 
 /// The `.csv` and `.tsv` files of a folder, in name order.
-fn tables(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub fn tables(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && is_table_name(p))

@@ -22,10 +22,7 @@ use crate::load::{LoadError, ProblemKind};
 
 /// A GEXF file: its root element is `<gexf>`; the `.gexf` extension is only a hint.
 pub fn sniff(path: &Path, head: &[u8]) -> bool {
-    if head.is_empty() {
-        return super::has_extension(path, "gexf");
-    }
-    super::xml_root_is(head, "gexf")
+    super::has_extension(path, "gexf") || super::xml_root_is(head, "gexf")
 }
 
 /// What is being read.

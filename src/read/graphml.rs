@@ -22,10 +22,7 @@ use crate::load::{LoadError, ProblemKind};
 
 /// A GraphML file: its root element is `<graphml>`; `.graphml` is only a hint.
 pub fn sniff(path: &Path, head: &[u8]) -> bool {
-    if head.is_empty() {
-        return super::has_extension(path, "graphml");
-    }
-    super::xml_root_is(head, "graphml")
+    super::has_extension(path, "graphml") || super::xml_root_is(head, "graphml")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
