@@ -586,3 +586,34 @@ fn mouse_click_selects_and_double_click_moves() {
     app.update(Action::DoubleClick(x, row as u16));
     assert_eq!(app.graph.entity(app.focus).id, "radarom");
 }
+
+#[test]
+fn an_imported_graph_without_sources_says_so_and_shows_undirected_ties_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("g.graphml");
+    std::fs::write(
+        &p,
+        r#"<graphml><graph edgedefault="undirected">
+<node id="a"/><node id="b"/>
+<edge source="a" target="b"/>
+</graph></graphml>"#,
+    )
+    .unwrap();
+    let graph = Arc::new(ties::read::graphml::read(&p).unwrap().0);
+    for (focus, other) in [("a", "b"), ("b", "a")] {
+        let index = Arc::new(SearchIndex::build(&graph));
+        let mut app = App::new(
+            Arc::clone(&graph),
+            index,
+            KeyMap::default_map(),
+            graph.find(focus),
+        )
+        .unwrap();
+        let s = screen(&mut app, 120, 20);
+        assert!(s.contains("no source given"), "{s}");
+        // The relation reads `related to  other` from either end, and the card's
+        // selected line (ends in file order) has no arrow head.
+        assert!(s.contains(&format!("related to  {other}")), "{s}");
+        assert!(s.contains("selected  a —related to— b"), "{s}");
+    }
+}
