@@ -129,8 +129,16 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
     }
     for &s in entity_sources {
         let s = graph.source(s);
-        let _ = write!(out, "  source {}: {} — {}", s.id, s.outlet, s.title);
-        match &s.url {
+        // An imported source may be only an id (or an address): nothing repeated.
+        let said: Vec<&str> = [&*s.outlet, &*s.title]
+            .into_iter()
+            .filter(|t| !t.is_empty() && *t != &*s.id)
+            .collect();
+        let _ = write!(out, "  source {}", s.id);
+        if !said.is_empty() {
+            let _ = write!(out, ": {}", said.join(" — "));
+        }
+        match s.url.as_deref().filter(|u| *u != &*s.id) {
             Some(url) => {
                 let _ = writeln!(out, " <{url}>");
             }

@@ -208,3 +208,31 @@ fn a_csv_folder_is_snapshotted_by_its_tables_bytes() {
     assert!(!err.contains("read the snapshot"), "{err}");
     assert_ne!(third, first);
 }
+
+#[test]
+fn an_imported_source_given_by_its_address_is_shown_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nodes.csv"),
+        "id,name,kind,sources\na,Ann,person,https://example.org/story\nb,Bob,person,\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("edges.csv"), "source,target,kind\na,b,met\n").unwrap();
+    let (code, out, err) = ties().arg("--data").arg(dir.path()).args(["show", "a"]).run();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  source https://example.org/story\n"), "{out}");
+    assert!(out.contains("—met→ Bob  [no source given]"), "{out}");
+    let (_, out, _) = ties().arg("--data").arg(dir.path()).args(["show", "b"]).run();
+    assert!(out.contains("Bob  (person, id b)\n  no source given\n"), "{out}");
+    // The RON export keeps the address as the source's url.
+    let ron = dir.path().join("g.ron");
+    let (code, _, err) = ties()
+        .arg("--data")
+        .arg(dir.path())
+        .args(["export", "--format", "ron", "-o"])
+        .arg(&ron)
+        .run();
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&ron).unwrap();
+    assert!(text.contains("url: \"https://example.org/story\""), "{text}");
+}

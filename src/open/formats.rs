@@ -69,8 +69,8 @@ impl InputFormat {
             InputFormat::Gexf => "GEXF from Gephi: a .gexf file",
             InputFormat::Graphml => "GraphML from networkx, yEd or Gephi: a .graphml file",
             InputFormat::Csv => {
-                "CSV node and edge tables (Neo4j import, ICIJ Offshore Leaks or \
-                 id,name,kind / source,target,kind): a .csv file or a folder of them"
+                "CSV node and edge tables in the Neo4j import, ICIJ Offshore Leaks or \
+                 plain id,name,kind and source,target,kind layout: a .csv file or a folder of them"
             }
         }
     }

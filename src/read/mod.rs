@@ -347,7 +347,9 @@ impl Builder {
                     title: id.as_str().into(),
                     published: None,
                     file: self.file().into(),
-                    url: None,
+                    // A source cited by its address is a link to follow.
+                    url: (id.starts_with("https://") || id.starts_with("http://"))
+                        .then(|| id.as_str().into()),
                 }) {
                     Some(s) => s,
                     None => continue,
