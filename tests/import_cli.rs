@@ -217,13 +217,31 @@ fn an_imported_source_given_by_its_address_is_shown_with_it() {
         "id,name,kind,sources\na,Ann,person,https://example.org/story\nb,Bob,person,\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("edges.csv"), "source,target,kind\na,b,met\n").unwrap();
-    let (code, out, err) = ties().arg("--data").arg(dir.path()).args(["show", "a"]).run();
+    std::fs::write(
+        dir.path().join("edges.csv"),
+        "source,target,kind\na,b,met\n",
+    )
+    .unwrap();
+    let (code, out, err) = ties()
+        .arg("--data")
+        .arg(dir.path())
+        .args(["show", "a"])
+        .run();
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("  source https://example.org/story\n"), "{out}");
+    assert!(
+        out.contains("  source https://example.org/story\n"),
+        "{out}"
+    );
     assert!(out.contains("—met→ Bob  [no source given]"), "{out}");
-    let (_, out, _) = ties().arg("--data").arg(dir.path()).args(["show", "b"]).run();
-    assert!(out.contains("Bob  (person, id b)\n  no source given\n"), "{out}");
+    let (_, out, _) = ties()
+        .arg("--data")
+        .arg(dir.path())
+        .args(["show", "b"])
+        .run();
+    assert!(
+        out.contains("Bob  (person, id b)\n  no source given\n"),
+        "{out}"
+    );
     // The RON export keeps the address as the source's url.
     let ron = dir.path().join("g.ron");
     let (code, _, err) = ties()
@@ -234,5 +252,50 @@ fn an_imported_source_given_by_its_address_is_shown_with_it() {
         .run();
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&ron).unwrap();
-    assert!(text.contains("url: \"https://example.org/story\""), "{text}");
+    assert!(
+        text.contains("url: \"https://example.org/story\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn csv_columns_of_other_names_are_read_as_fields_when_mapped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("people.csv"),
+        "person_id,full_name,type\np1,Ann Example,person\np2,Bob Example,person\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("links.csv"),
+        "from_id,to_id,link_type,when\np1,p2,advises,2024-11\n",
+    )
+    .unwrap();
+    // Unmapped, the tables name no id column: the message says how to map one.
+    let (code, _, err) = ties().arg("--data").arg(dir.path()).arg("check").run();
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("people.csv:1:1") && err.contains("--csv-columns id=COLUMN"),
+        "{err}"
+    );
+    let map =
+        "id=person_id,name=full_name,kind=type,from=from_id,to=to_id,kind=link_type,date=when";
+    let (code, out, err) = ties()
+        .arg("--data")
+        .arg(dir.path())
+        .args(["--csv-columns", map, "show", "p1"])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Ann Example  (person, id p1)"), "{out}");
+    assert!(out.contains("—advises→ Bob Example  (2024-11)"), "{out}");
+    // A field ties does not know, or a pair without `=`, is a usage error.
+    for bad in ["colour=paint", "id"] {
+        let (code, _, err) = ties()
+            .arg("--data")
+            .arg(dir.path())
+            .args(["--csv-columns", bad, "check"])
+            .run();
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(err.contains("--csv-columns"), "{bad}: {err}");
+    }
 }

@@ -38,6 +38,13 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
 
+    /// Read CSV columns of other names as ties fields: FIELD=COLUMN pairs, e.g.
+    /// id=person_id,name=full_name,source=from_id,target=to_id (fields: id,
+    /// source, target, name, label, kind, aliases, date, until, note, amount,
+    /// currency, approx, sources, role, relation_id, undirected)
+    #[arg(long, global = true, value_name = "FIELD=COLUMN,…")]
+    pub csv_columns: Option<crate::read::csv::Columns>,
+
     /// Open the explorer on this entity: an id, or a name or alias to search for
     #[arg(long, value_name = "QUERY")]
     pub focus: Option<String>,

@@ -101,7 +101,13 @@ impl InputFormat {
     /// Reads the data at `path`, telling `progress` how it goes when the reader
     /// can say. A reader that follows the plain contract (`read(path) ->
     /// (graph, notes)`) is one arm: `read(path).map(Read::from)`.
-    pub fn read(self, path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Read, LoadError> {
+    /// `csv_columns` renames CSV columns to fields (other formats ignore it).
+    pub fn read(
+        self,
+        path: &Path,
+        csv_columns: Option<&crate::read::csv::Columns>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Read, LoadError> {
         match self {
             InputFormat::Ron => {
                 let (graph, timing) = load::load_path_timed(path, progress)?;
@@ -117,7 +123,10 @@ impl InputFormat {
             }
             InputFormat::Gexf => crate::read::gexf::read(path).map(Read::from),
             InputFormat::Graphml => crate::read::graphml::read(path).map(Read::from),
-            InputFormat::Csv => crate::read::csv::read(path).map(Read::from),
+            InputFormat::Csv => match csv_columns {
+                Some(columns) => crate::read::csv::read_with(path, columns).map(Read::from),
+                None => crate::read::csv::read(path).map(Read::from),
+            },
         }
     }
 

@@ -83,6 +83,9 @@ pub struct OpenOptions {
     pub index: IndexWhen,
     /// Report where the time and memory went, through [`Progress::stat`].
     pub stats: bool,
+    /// CSV columns of other names to read as fields (no snapshot is kept of
+    /// CSV read this way: its key would not say how the columns were taken).
+    pub csv_columns: Option<crate::read::csv::Columns>,
 }
 
 /// Hears how an open goes. Every method does nothing unless overridden, so `()`
@@ -157,8 +160,9 @@ pub fn open(
         Some(f) => f,
         None => detect(&path)?,
     };
-    let snapshots = opts.snapshots.as_ref();
-    let mut opened = read(&path, format, snapshots, opts.stats, progress)?;
+    let renamed = format == InputFormat::Csv && opts.csv_columns.is_some();
+    let snapshots = opts.snapshots.as_ref().filter(|_| !renamed);
+    let mut opened = read(&path, format, snapshots, opts, progress)?;
     opened.build_index(opts.index);
     Ok(opened)
 }
@@ -195,9 +199,10 @@ fn read(
     path: &Path,
     format: InputFormat,
     snapshots: Option<&Snapshots>,
-    stats: bool,
+    opts: &OpenOptions,
     progress: &mut dyn Progress,
 ) -> Result<Opened, OpenError> {
+    let stats = opts.stats;
     let target = match snapshots {
         Some(s) => {
             let files = format.files(path)?;
@@ -232,7 +237,9 @@ fn read(
         graph,
         notes: read_notes,
         timing,
-    } = format.read(path, &mut |p| progress.reading(p))?;
+    } = format.read(path, opts.csv_columns.as_ref(), &mut |p| {
+        progress.reading(p)
+    })?;
     notes.extend(read_notes);
     if stats {
         if let Some(line) = timing {
@@ -323,6 +330,9 @@ pub fn names_for_search(
         Some(f) => f,
         None => detect(path).ok()?,
     };
+    if format == InputFormat::Csv && opts.csv_columns.is_some() {
+        return None;
+    }
     let files = format.files(path).ok()?;
     let key = snapshot_target(&files, s, opts.stats, progress)?;
     let t = Instant::now();

@@ -188,8 +188,90 @@ fn icij_kind(path: &Path) -> Option<String> {
     Some(singular)
 }
 
+/// Columns of other names to read as ties fields: `FIELD=COLUMN` pairs such as
+/// `id=person_id,name=full_name,source=from_id,target=to_id` (`--csv-columns`).
+/// A renamed column is read as if its header said the field's name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns(Vec<(String, String)>);
+
+/// Fields a column can be mapped to, besides the attributes' own names.
+const MAPPABLE: &[&str] = &[
+    "id",
+    "source",
+    "target",
+    "name",
+    "label",
+    "kind",
+    "aliases",
+    "date",
+    "until",
+    "note",
+    "amount",
+    "currency",
+    "approx",
+    "sources",
+    "role",
+    "relation_id",
+    "undirected",
+];
+
+impl std::str::FromStr for Columns {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut pairs = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((field, column)) = part.split_once('=') else {
+                return Err(format!("`{part}` is not FIELD=COLUMN"));
+            };
+            let (field, column) = (field.trim().to_ascii_lowercase(), column.trim());
+            let field = match field.as_str() {
+                "from" => "source".to_string(),
+                "to" => "target".to_string(),
+                _ => field,
+            };
+            if !MAPPABLE.contains(&field.as_str()) {
+                return Err(format!(
+                    "`{field}` is not a field ties reads; fields: {}",
+                    MAPPABLE.join(", ")
+                ));
+            }
+            if column.is_empty() {
+                return Err(format!("`{part}` names no column"));
+            }
+            pairs.push((field, column.to_lowercase()));
+        }
+        if pairs.is_empty() {
+            return Err("no FIELD=COLUMN pairs".into());
+        }
+        Ok(Columns(pairs))
+    }
+}
+
+impl Columns {
+    /// The header with mapped columns renamed to their fields.
+    fn rename(&self, header: &[String]) -> Vec<String> {
+        header
+            .iter()
+            .map(|h| {
+                let lower = h.trim().to_lowercase();
+                self.0
+                    .iter()
+                    .find(|(_, column)| *column == lower)
+                    .map_or_else(|| h.clone(), |(field, _)| field.clone())
+            })
+            .collect()
+    }
+}
+
 /// Reads a CSV file or a folder of them.
 pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
+    read_with(path, &Columns::default())
+}
+
+/// [`read`], with columns of other names read as the fields `columns` maps
+/// them to.
+pub fn read_with(path: &Path, columns: &Columns) -> Result<(Graph, Vec<String>), LoadError> {
     std::fs::metadata(path).map_err(|e| super::open_error(path, e))?;
     let files = if path.is_dir() {
         let t = tables(path).map_err(|e| super::open_error(path, e))?;
@@ -212,7 +294,7 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
     for f in &files {
         let file = b.add_file(f);
         match header_of(f) {
-            Ok((delimiter, header)) => match layout(&header, f) {
+            Ok((delimiter, header)) => match layout(&columns.rename(&header), f) {
                 Some((table, cols)) => plan.push((f.clone(), file, delimiter, table, cols)),
                 None => b.problem(
                     Pos::LineCol {
@@ -224,7 +306,8 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
                         format: "CSV",
                         message: format!(
                             "the header ({}) names no id column: expected `id`, `id:ID`, \
-                             `node_id`, or `source` and `target` (or `:START_ID` and `:END_ID`)",
+                             `node_id`, or `source` and `target` (or `:START_ID` and `:END_ID`); \
+                             --csv-columns id=COLUMN reads another column as the id",
                             header.join(", ")
                         ),
                     },
