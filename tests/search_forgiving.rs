@@ -210,3 +210,25 @@ fn commands_given_only_a_typo_say_so_and_list_the_candidates() {
     let (code, _, _) = ties().args(["show", "rustem-umerov"]).run();
     assert_eq!(code, 0);
 }
+
+#[test]
+fn the_typo_index_survives_a_snapshot_round_trip() {
+    let (g, ix) = shipped();
+    let dir = tempfile::tempdir().unwrap();
+    let key = ties::snapshot::Key(7);
+    let path = ties::snapshot::write(dir.path(), key, &g, &ix).unwrap();
+    let (g2, back) = ties::snapshot::read(&path, key).unwrap();
+    assert_eq!(back.memory(), ix.memory());
+    for q in [
+        "umerow",
+        "minister of defence",
+        "kyrilo budanov",
+        "palianitsa",
+    ] {
+        assert_eq!(
+            back.search(&g2, q, 5, &all),
+            ix.search(&g, q, 5, &all),
+            "{q}"
+        );
+    }
+}

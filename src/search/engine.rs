@@ -16,13 +16,13 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::{SearchIndex, Tier};
 use super::matches::{Matches, Part, Text};
 use super::query::{Kind, Query};
 use super::score::{
     Best, RANK_FUZZY, RANK_WORD_WEAK, Ranked, SCORE_BITS, TIER_FUZZY, classify, matcher, rank_of,
     score_of, score_text, skim_score, top,
 };
+use super::{SearchIndex, Tier};
 use crate::graph::NodeIx;
 
 /// Items between two looks at the cancel flag.

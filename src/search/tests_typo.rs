@@ -209,29 +209,6 @@ fn offices_find_the_people_who_hold_them() {
     assert!(ids.contains(&"umerov".to_string()), "{ids:?}");
 }
 
-#[test]
-fn the_index_survives_a_snapshot_round_trip() {
-    let g = people();
-    let ix = SearchIndex::build(&g);
-    let dir = tempfile::tempdir().unwrap();
-    let key = crate::snapshot::Key(7);
-    let path = crate::snapshot::write(dir.path(), key, &g, &ix).unwrap();
-    let (g2, back) = crate::snapshot::read(&path, key).unwrap();
-    assert_eq!(back.memory(), ix.memory());
-    for q in [
-        "umerow",
-        "nierstenhoefer",
-        "minister of defence",
-        "kyrilo budanov",
-    ] {
-        assert_eq!(
-            back.search(&g2, q, 5, &all),
-            ix.search(&g, q, 5, &all),
-            "{q}"
-        );
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
