@@ -1,0 +1,497 @@
+//! Who is central in a view: degree, PageRank, betweenness and closeness.
+//!
+//! All four treat the view as undirected (see [`crate::analysis`]) and use
+//! networkx's default settings, so a score here equals networkx's on the
+//! equivalent graph of `ties export --format graphml`:
+//!
+//! - **degree**: the number of visible relations touching the entity
+//!   (`MultiGraph.degree`; parallel relations each count).
+//! - **PageRank**: `nx.pagerank(MultiGraph)`: damping 0.85, uniform teleport,
+//!   dangling entities spread uniformly, parallel relations weigh as many times
+//!   as they are. Power iteration until the L1 change is below `n · 1e-10`.
+//!   (petgraph's `page_rank` takes O(|V|²·|E|) per run and uses another teleport
+//!   term, so it can neither run at a million entities nor match networkx.)
+//! - **betweenness**: `nx.betweenness_centrality(Graph)`, normalised by
+//!   `(n-1)(n-2)`, endpoints excluded. Exact: rustworkx-core's Brandes
+//!   algorithm. Sampled (views larger than the sample): Brandes from `k`
+//!   sources drawn uniformly without replacement with a seeded generator,
+//!   scaled by `n/k`, as networkx does with `k=`. Each estimate is unbiased;
+//!   by Hoeffding's inequality (which holds for sampling without replacement)
+//!   and a union bound, every score is within [`Ranking::error`] of the exact
+//!   one with probability at least 99 %. Each score also carries its standard
+//!   error estimated from the sample.
+//! - **closeness**: `nx.closeness_centrality(Graph)` with Wasserman–Faust
+//!   scaling for views in several pieces (rustworkx-core). It needs a search
+//!   from every entity; large views ask for `exact`.
+
+use std::collections::VecDeque;
+
+use rand::SeedableRng;
+use serde::Serialize;
+
+use super::ViewGraph;
+use crate::graph::{Graph, NodeIx};
+use crate::view::{Filter, Subgraph};
+
+/// Which centrality to rank by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Number of visible relations
+    #[default]
+    Degree,
+    /// PageRank (damping 0.85)
+    Pagerank,
+    /// Share of shortest connections that pass through the entity
+    Betweenness,
+    /// Inverse of the average distance to the entities it reaches
+    Closeness,
+}
+
+impl Measure {
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Degree => "degree",
+            Measure::Pagerank => "pagerank",
+            Measure::Betweenness => "betweenness",
+            Measure::Closeness => "closeness",
+        }
+    }
+}
+
+/// How to rank.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankOptions {
+    pub measure: Measure,
+    /// Compute betweenness and closeness exactly however large the view.
+    pub exact: bool,
+    /// Sources sampled for betweenness when the view has more entities.
+    pub samples: usize,
+    /// Seed of the sampling.
+    pub seed: u64,
+}
+
+impl Default for RankOptions {
+    fn default() -> Self {
+        RankOptions {
+            measure: Measure::Degree,
+            exact: false,
+            samples: 1000,
+            seed: 1,
+        }
+    }
+}
+
+/// Views with more entities than this need `exact` for closeness.
+pub const CLOSENESS_LIMIT: usize = 20_000;
+
+/// Why a ranking was not made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RankError {
+    #[error(
+        "closeness needs a search from each of the view's {0} entities; narrow the view \
+         (--kinds, --from, --to) or pass --exact to wait for it"
+    )]
+    TooLarge(usize),
+}
+
+/// One ranked entity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    pub node: NodeIx,
+    pub score: f64,
+    /// Standard error of a sampled score (0 when exact).
+    pub std_error: f64,
+}
+
+/// Every visible entity with its score, best first (equal scores by name, then
+/// id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    pub measure: Measure,
+    pub entities: Vec<Scored>,
+    /// Number of visible entities and relations the scores were computed on.
+    pub view_entities: usize,
+    pub view_relations: usize,
+    /// Sources sampled, when betweenness was estimated.
+    pub sampled: Option<usize>,
+    /// With probability at least 99 %, every sampled score is within this of the
+    /// exact one (0 when exact).
+    pub error: f64,
+    /// PageRank iterations run.
+    pub iterations: Option<usize>,
+}
+
+impl Ranking {
+    /// The first `limit` entities and the visible relations among them.
+    pub fn subgraph(&self, graph: &Graph, filter: &Filter, limit: usize) -> Subgraph {
+        let nodes: Vec<NodeIx> = self.entities.iter().take(limit).map(|s| s.node).collect();
+        super::induced(graph, &nodes, |e| filter.relation_visible(graph, e))
+    }
+}
+
+/// Scores every entity `filter` shows by `opts.measure`.
+pub fn rank(graph: &Graph, filter: &Filter, opts: &RankOptions) -> Result<Ranking, RankError> {
+    let view = ViewGraph::new(graph, filter);
+    rank_view(graph, &view, opts)
+}
+
+/// [`rank`] on a view already built.
+pub fn rank_view(graph: &Graph, view: &ViewGraph, opts: &RankOptions) -> Result<Ranking, RankError> {
+    let n = view.len();
+    let mut sampled = None;
+    let mut error = 0.0;
+    let mut iterations = None;
+    let mut std_errors = None;
+    let scores: Vec<f64> = match opts.measure {
+        Measure::Degree => (0..n).map(|i| view.degree(i) as f64).collect(),
+        Measure::Pagerank => {
+            let (x, iters) = pagerank(view, 0.85, 1e-10, 1000);
+            iterations = Some(iters);
+            x
+        }
+        Measure::Betweenness if opts.exact || n <= opts.samples.max(1) => {
+            let g = view.to_ungraph();
+            rustworkx_core::centrality::betweenness_centrality(&g, false, true, 50)
+                .into_iter()
+                .map(|s| s.unwrap_or(0.0))
+                .collect()
+        }
+        Measure::Betweenness => {
+            let k = opts.samples.max(1);
+            let est = sampled_betweenness(view, k, opts.seed);
+            sampled = Some(k);
+            error = hoeffding_error(n, k, 0.01);
+            std_errors = Some(est.1);
+            est.0
+        }
+        Measure::Closeness => {
+            if n > CLOSENESS_LIMIT && !opts.exact {
+                return Err(RankError::TooLarge(n));
+            }
+            let g = view.to_ungraph();
+            rustworkx_core::centrality::closeness_centrality(&g, true, 50)
+                .into_iter()
+                .map(|s| s.unwrap_or(0.0))
+                .collect()
+        }
+    };
+    let mut entities: Vec<Scored> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, &score)| Scored {
+            node: view.nodes[i],
+            score,
+            std_error: std_errors.as_ref().map_or(0.0, |e: &Vec<f64>| e[i]),
+        })
+        .collect();
+    entities.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| graph.entity_name(a.node).cmp(graph.entity_name(b.node)))
+            .then_with(|| graph.entity(a.node).id.cmp(graph.entity(b.node).id))
+    });
+    Ok(Ranking {
+        measure: opts.measure,
+        entities,
+        view_entities: n,
+        view_relations: view.edges.len(),
+        sampled,
+        error,
+        iterations,
+    })
+}
+
+/// PageRank by power iteration, as networkx computes it on the view's
+/// multigraph: row-normalised relation counts (a self-tie counts once), dangling
+/// entities teleporting uniformly. Stops when the L1 change is below `n · tol`
+/// or after `max_iter` rounds; returns the scores and the rounds run.
+fn pagerank(view: &ViewGraph, alpha: f64, tol: f64, max_iter: usize) -> (Vec<f64>, usize) {
+    let n = view.len();
+    if n == 0 {
+        return (Vec::new(), 0);
+    }
+    // Out-weight of each entity: its relation ends, a self-tie once.
+    let weight: Vec<f64> = (0..n)
+        .map(|i| {
+            let ends = view.multi_neighbours(i);
+            let selfs = ends.iter().filter(|&&j| j as usize == i).count();
+            (ends.len() - selfs / 2) as f64
+        })
+        .collect();
+    let nf = n as f64;
+    let mut x = vec![1.0 / nf; n];
+    let mut next = vec![0.0; n];
+    for round in 1..=max_iter {
+        let dangling: f64 = (0..n).filter(|&i| weight[i] == 0.0).map(|i| x[i]).sum();
+        let base = alpha * dangling / nf + (1.0 - alpha) / nf;
+        next.iter_mut().for_each(|v| *v = base);
+        for i in 0..n {
+            if weight[i] == 0.0 {
+                continue;
+            }
+            let share = alpha * x[i] / weight[i];
+            let ends = view.multi_neighbours(i);
+            let mut selfs = 0;
+            for &j in ends {
+                let j = j as usize;
+                if j == i {
+                    // A self-tie appears twice among the ends but weighs once.
+                    selfs += 1;
+                    if selfs % 2 == 0 {
+                        continue;
+                    }
+                }
+                next[j] += share;
+            }
+        }
+        let err: f64 = x.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
+        std::mem::swap(&mut x, &mut next);
+        if err < nf * tol {
+            return (x, round);
+        }
+    }
+    (x, max_iter)
+}
+
+/// `ε` such that, with probability at least `1 - delta`, every one of `n`
+/// betweenness scores estimated from `k` sources is within `ε` of the exact one
+/// (Hoeffding's inequality on terms in `[0, n/(n-1)]`, union bound over `n`).
+pub fn hoeffding_error(n: usize, k: usize, delta: f64) -> f64 {
+    if k >= n || n < 3 {
+        return 0.0;
+    }
+    let (n, k) = (n as f64, k as f64);
+    let range = n / (n - 1.0);
+    range * ((2.0 * n / delta).ln() / (2.0 * k)).sqrt()
+}
+
+/// Betweenness estimated from `k` sources (all when `k >= n`), normalised as
+/// networkx does; with each score's standard error.
+pub fn sampled_betweenness(view: &ViewGraph, k: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let n = view.len();
+    let sources: Vec<usize> = if k >= n {
+        (0..n).collect()
+    } else {
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
+        let mut s = rand::seq::index::sample(&mut rng, n, k).into_vec();
+        s.sort_unstable();
+        s
+    };
+    let k = sources.len();
+    let mut sum = vec![0.0f64; n];
+    let mut sum_sq = vec![0.0f64; n];
+    let mut brandes = Brandes::new(n);
+    for &s in &sources {
+        brandes.run(view, s);
+        for &v in &brandes.order {
+            let d = brandes.delta[v as usize];
+            if v as usize != s && d != 0.0 {
+                sum[v as usize] += d;
+                sum_sq[v as usize] += d * d;
+            }
+        }
+    }
+    // Term of a source: n·δ/((n-1)(n-2)); the score is the mean of the terms.
+    let scale = if n > 2 {
+        n as f64 / ((n - 1) as f64 * (n - 2) as f64)
+    } else {
+        0.0
+    };
+    let kf = k as f64;
+    // Finite-population correction: the sources are drawn without replacement.
+    let fpc = (1.0 - kf / n as f64).max(0.0);
+    let mut scores = vec![0.0; n];
+    let mut errors = vec![0.0; n];
+    for v in 0..n {
+        let mean = sum[v] * scale / kf;
+        scores[v] = mean;
+        if k > 1 {
+            let mean_sq = sum_sq[v] * scale * scale / kf;
+            let var = (mean_sq - mean * mean).max(0.0) * kf / (kf - 1.0);
+            errors[v] = (var / kf * fpc).sqrt();
+        }
+    }
+    (scores, errors)
+}
+
+/// Brandes' single-source pass, with its buffers kept between sources.
+struct Brandes {
+    dist: Vec<u32>,
+    sigma: Vec<f64>,
+    delta: Vec<f64>,
+    /// Entities in the order reached.
+    order: Vec<u32>,
+    queue: VecDeque<u32>,
+}
+
+impl Brandes {
+    fn new(n: usize) -> Self {
+        Brandes {
+            dist: vec![u32::MAX; n],
+            sigma: vec![0.0; n],
+            delta: vec![0.0; n],
+            order: Vec::new(),
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// Fills `delta` with each entity's dependency on source `s`.
+    fn run(&mut self, view: &ViewGraph, s: usize) {
+        for &v in &self.order {
+            let v = v as usize;
+            self.dist[v] = u32::MAX;
+            self.sigma[v] = 0.0;
+            self.delta[v] = 0.0;
+        }
+        self.order.clear();
+        self.dist[s] = 0;
+        self.sigma[s] = 1.0;
+        self.queue.push_back(s as u32);
+        while let Some(v) = self.queue.pop_front() {
+            self.order.push(v);
+            let v = v as usize;
+            let dv = self.dist[v];
+            for &w in view.neighbours(v) {
+                let w = w as usize;
+                if self.dist[w] == u32::MAX {
+                    self.dist[w] = dv + 1;
+                    self.queue.push_back(w as u32);
+                }
+                if self.dist[w] == dv + 1 {
+                    self.sigma[w] += self.sigma[v];
+                }
+            }
+        }
+        // Back from the farthest: δ(v) = Σ over successors w of σv/σw·(1+δw).
+        for idx in (0..self.order.len()).rev() {
+            let w = self.order[idx] as usize;
+            let dw = self.dist[w];
+            if dw == 0 {
+                continue;
+            }
+            let coeff = (1.0 + self.delta[w]) / self.sigma[w];
+            for &v in view.neighbours(w) {
+                let v = v as usize;
+                if self.dist[v] != u32::MAX && self.dist[v] + 1 == dw {
+                    self.delta[v] += self.sigma[v] * coeff;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use super::*;
+
+    fn scores(g: &Graph, r: &Ranking) -> Vec<(String, f64)> {
+        r.entities
+            .iter()
+            .map(|s| (g.entity(s.node).id.to_string(), s.score))
+            .collect()
+    }
+
+    fn ranked(measure: Measure) -> (Graph, Ranking) {
+        let g = fixture::graph();
+        let opts = RankOptions {
+            measure,
+            ..RankOptions::default()
+        };
+        let r = rank(&g, &Filter::default(), &opts).unwrap();
+        (g, r)
+    }
+
+    #[test]
+    fn degree_counts_parallel_relations() {
+        let (g, r) = ranked(Measure::Degree);
+        let s = scores(&g, &r);
+        // a and b: 4 each (two between them); hub 4; x, y 3 (+ c–x); names break ties.
+        assert_eq!(s[0], ("a".into(), 4.0));
+        assert_eq!(s[1], ("b".into(), 4.0));
+        assert_eq!(s[2], ("hub".into(), 4.0));
+        assert_eq!(s.last().unwrap(), &("lone".into(), 0.0));
+    }
+
+    #[test]
+    fn pagerank_sums_to_one_and_favours_the_hub_over_the_leaf() {
+        let (g, r) = ranked(Measure::Pagerank);
+        let total: f64 = r.entities.iter().map(|s| s.score).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        let of = |id: &str| scores(&g, &r).into_iter().find(|x| x.0 == id).unwrap().1;
+        assert!(of("hub") > of("leaf"));
+        // An isolated entity only gets the teleport and dangling shares.
+        assert!(of("lone") < of("leaf"));
+    }
+
+    #[test]
+    fn betweenness_of_the_articulation_point_is_highest() {
+        let (g, r) = ranked(Measure::Betweenness);
+        assert_eq!(g.entity(r.entities[0].node).id, "hub");
+        assert_eq!(r.sampled, None);
+    }
+
+    #[test]
+    fn sampling_every_source_is_exact() {
+        let g = fixture::graph();
+        let view = ViewGraph::new(&g, &Filter::default());
+        let exact = rank_view(
+            &g,
+            &view,
+            &RankOptions {
+                measure: Measure::Betweenness,
+                exact: true,
+                ..RankOptions::default()
+            },
+        )
+        .unwrap();
+        let (all, errors) = sampled_betweenness(&view, view.len(), 7);
+        for s in &exact.entities {
+            let i = view.local(s.node).unwrap();
+            assert!((all[i] - s.score).abs() < 1e-12, "{} vs {}", all[i], s.score);
+            assert_eq!(errors[i], 0.0);
+        }
+        // A smaller sample is reported as one, with its error bound.
+        let r = rank_view(
+            &g,
+            &view,
+            &RankOptions {
+                measure: Measure::Betweenness,
+                samples: 4,
+                ..RankOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(r.sampled, Some(4));
+        assert!(r.error > 0.0);
+        for s in &r.entities {
+            let e = exact.entities.iter().find(|x| x.node == s.node).unwrap();
+            assert!((s.score - e.score).abs() <= r.error);
+        }
+    }
+
+    #[test]
+    fn closeness_of_an_isolated_entity_is_zero() {
+        let (g, r) = ranked(Measure::Closeness);
+        let last = r.entities.last().unwrap();
+        assert_eq!(g.entity(last.node).id, "lone");
+        assert_eq!(last.score, 0.0);
+    }
+
+    #[test]
+    fn scores_follow_the_filter() {
+        let g = fixture::graph();
+        let f = Filter {
+            window: "2024".parse().unwrap(),
+            ..Filter::default()
+        };
+        let r = rank(&g, &f, &RankOptions::default()).unwrap();
+        assert_eq!(r.view_entities, 7);
+        assert!(r.entities.iter().all(|s| g.entity(s.node).id != "leaf"));
+        let sub = r.subgraph(&g, &f, 3);
+        assert_eq!(sub.nodes.len(), 3);
+        // a, b, hub: two a–b relations and one to hub each.
+        assert_eq!(sub.edges.len(), 4);
+    }
+}
