@@ -111,6 +111,14 @@ pub enum Command {
     Search(SearchArgs),
     /// Write a synthetic graph of any size, for trying things out at scale
     Gen(GenArgs),
+    /// Rank the entities of the view by degree, PageRank, betweenness or closeness
+    Rank(crate::cli_analysis::RankArgs),
+    /// Entities tied to all of two or more entities, most specific first
+    Common(crate::cli_analysis::CommonArgs),
+    /// Relations that appeared and ended between two date windows
+    Diff(crate::cli_analysis::DiffArgs),
+    /// Connected clusters of the view, their most central members, and bridges
+    Clusters(crate::cli_analysis::ClustersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -405,6 +413,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             search_cmd(graph, data.index.clone(), args)
         }
         Command::Gen(args) => gen_cmd(args),
+        Command::Rank(args) => crate::cli_analysis::rank_cmd(graph, spec()?.as_ref(), args),
+        Command::Common(args) => crate::cli_analysis::common_cmd(graph, spec()?.as_ref(), args),
+        Command::Diff(args) => crate::cli_analysis::diff_cmd(graph, spec()?.as_ref(), args),
+        Command::Clusters(args) => {
+            crate::cli_analysis::clusters_cmd(graph, spec()?.as_ref(), args)
+        }
     };
     // The answer is out; the snapshot may still be being written.
     data.finish_saving();

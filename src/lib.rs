@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod cli_analysis;
 pub mod export;
 pub mod ftm;
 pub mod generate;

@@ -19,6 +19,7 @@ pub mod clusters;
 pub mod common;
 pub mod diff;
 pub mod rank;
+pub mod render;
 
 use petgraph::graph::UnGraph;
 
