@@ -416,9 +416,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Rank(args) => crate::cli_analysis::rank_cmd(graph, spec()?.as_ref(), args),
         Command::Common(args) => crate::cli_analysis::common_cmd(graph, spec()?.as_ref(), args),
         Command::Diff(args) => crate::cli_analysis::diff_cmd(graph, spec()?.as_ref(), args),
-        Command::Clusters(args) => {
-            crate::cli_analysis::clusters_cmd(graph, spec()?.as_ref(), args)
-        }
+        Command::Clusters(args) => crate::cli_analysis::clusters_cmd(graph, spec()?.as_ref(), args),
     };
     // The answer is out; the snapshot may still be being written.
     data.finish_saving();

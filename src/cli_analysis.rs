@@ -133,7 +133,11 @@ pub struct ClustersArgs {
     pub export: ExportToArgs,
 }
 
-fn filter_of(graph: &Graph, args: &FilterArgs, spec: Option<&ViewSpec>) -> Result<Filter, CliError> {
+fn filter_of(
+    graph: &Graph,
+    args: &FilterArgs,
+    spec: Option<&ViewSpec>,
+) -> Result<Filter, CliError> {
     let view = ViewArgs {
         from: args.from,
         to: args.to,
@@ -209,7 +213,11 @@ pub fn rank_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &RankArgs) -> Resu
         render::rank_text(graph, &ranking, args.limit)
     };
     print(&text)?;
-    write_export(graph, &ranking.subgraph(graph, &filter, args.limit), &args.export)
+    write_export(
+        graph,
+        &ranking.subgraph(graph, &filter, args.limit),
+        &args.export,
+    )
 }
 
 pub fn common_cmd(

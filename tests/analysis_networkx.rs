@@ -64,7 +64,11 @@ fn check(python: &Path, dir: &Path, name: &str, data: &[&str], view: &[&str], ex
         rank.extend(["rank", "--by", measure, "--limit", "10", "--json"]);
         rank.extend(view);
         // Exact unless the case samples on purpose.
-        rank.extend(if extra.is_empty() { &["--exact"][..] } else { extra });
+        rank.extend(if extra.is_empty() {
+            &["--exact"][..]
+        } else {
+            extra
+        });
         let json = dir.join(format!("{name}-{measure}.json"));
         std::fs::write(&json, ties(&rank)).unwrap();
         let out = Command::new(python)

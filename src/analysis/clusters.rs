@@ -60,15 +60,15 @@ impl Clusters {
 
     /// Number of clusters of one entity.
     pub fn singletons(&self) -> usize {
-        self.clusters.iter().filter(|c| c.members.len() == 1).count()
+        self.clusters
+            .iter()
+            .filter(|c| c.members.len() == 1)
+            .count()
     }
 
     /// Cluster `index` with its visible relations: the view to export.
     pub fn subgraph(&self, graph: &Graph, filter: &Filter, index: usize) -> Subgraph {
-        let nodes = self
-            .clusters
-            .get(index)
-            .map_or(&[][..], |c| &c.members[..]);
+        let nodes = self.clusters.get(index).map_or(&[][..], |c| &c.members[..]);
         super::induced(graph, nodes, |e| filter.relation_visible(graph, e))
     }
 }
@@ -134,7 +134,11 @@ pub fn clusters_of_view(graph: &Graph, view: &ViewGraph) -> Clusters {
         b.members
             .len()
             .cmp(&a.members.len())
-            .then_with(|| graph.entity_name(a.central).cmp(graph.entity_name(b.central)))
+            .then_with(|| {
+                graph
+                    .entity_name(a.central)
+                    .cmp(graph.entity_name(b.central))
+            })
             .then(a.central.cmp(&b.central))
     });
     let mut of = vec![u32::MAX; graph.node_count()];

@@ -251,10 +251,7 @@ mod tests {
         };
         let c = common(&g, &f, &[a, b], 1).unwrap();
         assert_eq!(ids(&g, &c), ["hub"]);
-        assert_eq!(
-            common(&g, &f, &[a, a], 1).unwrap_err(),
-            CommonError::TooFew
-        );
+        assert_eq!(common(&g, &f, &[a, a], 1).unwrap_err(), CommonError::TooFew);
         assert_eq!(
             common(&g, &f, &[a, b], 3).unwrap_err(),
             CommonError::Depth(3)

@@ -137,7 +137,11 @@ pub fn rank(graph: &Graph, filter: &Filter, opts: &RankOptions) -> Result<Rankin
 }
 
 /// [`rank`] on a view already built.
-pub fn rank_view(graph: &Graph, view: &ViewGraph, opts: &RankOptions) -> Result<Ranking, RankError> {
+pub fn rank_view(
+    graph: &Graph,
+    view: &ViewGraph,
+    opts: &RankOptions,
+) -> Result<Ranking, RankError> {
     let n = view.len();
     let mut sampled = None;
     let mut error = 0.0;
@@ -449,7 +453,12 @@ mod tests {
         let (all, errors) = sampled_betweenness(&view, view.len(), 7);
         for s in &exact.entities {
             let i = view.local(s.node).unwrap();
-            assert!((all[i] - s.score).abs() < 1e-12, "{} vs {}", all[i], s.score);
+            assert!(
+                (all[i] - s.score).abs() < 1e-12,
+                "{} vs {}",
+                all[i],
+                s.score
+            );
             assert_eq!(errors[i], 0.0);
         }
         // A smaller sample is reported as one, with its error bound.

@@ -25,7 +25,12 @@ fn pretty(v: &Value) -> String {
 /// `Name  (kind, id)`.
 fn entity_line(graph: &Graph, node: NodeIx) -> String {
     let e = graph.entity(node);
-    format!("{}  ({}, {})", e.name, graph.entity_kind_label(e.kind), e.id)
+    format!(
+        "{}  ({}, {})",
+        e.name,
+        graph.entity_kind_label(e.kind),
+        e.id
+    )
 }
 
 fn entity_json(graph: &Graph, node: NodeIx) -> Value {
@@ -169,7 +174,11 @@ fn names(graph: &Graph, nodes: &[NodeIx]) -> String {
 /// to it.
 pub fn common_text(graph: &Graph, c: &Common, limit: usize) -> String {
     let mut out = String::new();
-    let all = if c.inputs.len() == 2 { "both" } else { "all of" };
+    let all = if c.inputs.len() == 2 {
+        "both"
+    } else {
+        "all of"
+    };
     let _ = writeln!(
         out,
         "{} tied to {all} {} (within {}):",
@@ -271,7 +280,11 @@ pub fn diff_text(graph: &Graph, d: &Diff) -> String {
 }
 
 pub fn diff_json(graph: &Graph, d: &Diff) -> String {
-    let rel = |v: &[EdgeIx]| v.iter().map(|&e| relation_json(graph, e)).collect::<Vec<_>>();
+    let rel = |v: &[EdgeIx]| {
+        v.iter()
+            .map(|&e| relation_json(graph, e))
+            .collect::<Vec<_>>()
+    };
     let ent = |v: &[NodeIx]| v.iter().map(|&n| entity_json(graph, n)).collect::<Vec<_>>();
     pretty(&json!({
         "before": d.before.to_string(),
