@@ -202,6 +202,7 @@ pub fn rank_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &RankArgs) -> Resu
         exact: args.exact,
         samples: args.samples,
         seed: args.seed,
+        ..rank::RankOptions::default()
     };
     if args.samples == 0 {
         return Err(CliError::Usage("--samples must be at least 1".into()));

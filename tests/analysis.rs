@@ -202,14 +202,6 @@ fn clusters_cover_the_view_and_bridges_split_it() {
     assert!(few["clusters_total"].as_u64() > doc["clusters_total"].as_u64());
 }
 
-#[test]
-fn rank_refuses_closeness_of_a_huge_view_only_without_exact() {
-    // On the small shipped graph closeness always runs; the limit is documented.
-    let out = ties(&["rank", "--by", "closeness", "--limit", "3"]);
-    assert!(out.status.success());
-    assert!(ties::analysis::rank::CLOSENESS_LIMIT >= 10_000);
-}
-
 /// A random graph: `n` entities (people, countries, agreements), relations
 /// between random pairs, some dated.
 fn graph_text(n: usize, rels: &[(usize, usize, Option<u16>)]) -> String {

@@ -27,6 +27,7 @@
 use std::collections::VecDeque;
 
 use rand::SeedableRng;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::ViewGraph;
@@ -69,6 +70,8 @@ pub struct RankOptions {
     pub samples: usize,
     /// Seed of the sampling.
     pub seed: u64,
+    /// Views with more entities than this need `exact` for closeness.
+    pub closeness_limit: usize,
 }
 
 impl Default for RankOptions {
@@ -78,11 +81,12 @@ impl Default for RankOptions {
             exact: false,
             samples: 1000,
             seed: 1,
+            closeness_limit: CLOSENESS_LIMIT,
         }
     }
 }
 
-/// Views with more entities than this need `exact` for closeness.
+/// The default [`RankOptions::closeness_limit`]: about a minute of searches.
 pub const CLOSENESS_LIMIT: usize = 20_000;
 
 /// Why a ranking was not made.
@@ -170,7 +174,7 @@ pub fn rank_view(
             est.0
         }
         Measure::Closeness => {
-            if n > CLOSENESS_LIMIT && !opts.exact {
+            if n > opts.closeness_limit && !opts.exact {
                 return Err(RankError::TooLarge(n));
             }
             let g = view.to_ungraph();
@@ -283,19 +287,26 @@ pub fn sampled_betweenness(view: &ViewGraph, k: usize, seed: u64) -> (Vec<f64>, 
         s
     };
     let k = sources.len();
-    let mut sum = vec![0.0f64; n];
-    let mut sum_sq = vec![0.0f64; n];
-    let mut brandes = Brandes::new(n);
-    for &s in &sources {
-        brandes.run(view, s);
-        for &v in &brandes.order {
-            let d = brandes.delta[v as usize];
-            if v as usize != s && d != 0.0 {
-                sum[v as usize] += d;
-                sum_sq[v as usize] += d * d;
+    // Sources are independent: each thread sums its share, then the sums add up.
+    let zero = || (vec![0.0f64; n], vec![0.0f64; n], Brandes::new(n));
+    let (sum, sum_sq, _) = sources
+        .par_iter()
+        .fold(zero, |(mut sum, mut sum_sq, mut brandes), &s| {
+            brandes.run(view, s);
+            for &v in &brandes.order {
+                let d = brandes.delta[v as usize];
+                if v as usize != s && d != 0.0 {
+                    sum[v as usize] += d;
+                    sum_sq[v as usize] += d * d;
+                }
             }
-        }
-    }
+            (sum, sum_sq, brandes)
+        })
+        .reduce(zero, |(mut a, mut a2, b), (c, c2, _)| {
+            a.iter_mut().zip(&c).for_each(|(x, y)| *x += y);
+            a2.iter_mut().zip(&c2).for_each(|(x, y)| *x += y);
+            (a, a2, b)
+        });
     // Term of a source: n·δ/((n-1)(n-2)); the score is the mean of the terms.
     let scale = if n > 2 {
         n as f64 / ((n - 1) as f64 * (n - 2) as f64)
@@ -478,6 +489,25 @@ mod tests {
             let e = exact.entities.iter().find(|x| x.node == s.node).unwrap();
             assert!((s.score - e.score).abs() <= r.error);
         }
+    }
+
+    #[test]
+    fn closeness_of_a_large_view_needs_exact() {
+        let g = fixture::graph();
+        let mut opts = RankOptions {
+            measure: Measure::Closeness,
+            closeness_limit: 5,
+            ..RankOptions::default()
+        };
+        assert_eq!(
+            rank(&g, &Filter::default(), &opts).unwrap_err(),
+            RankError::TooLarge(8)
+        );
+        opts.exact = true;
+        assert_eq!(
+            rank(&g, &Filter::default(), &opts).unwrap().entities.len(),
+            8
+        );
     }
 
     #[test]
