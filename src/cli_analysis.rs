@@ -207,7 +207,10 @@ pub fn rank_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &RankArgs) -> Resu
     if args.samples == 0 {
         return Err(CliError::Usage("--samples must be at least 1".into()));
     }
-    let ranking = rank::rank(graph, &filter, &opts).map_err(|e| CliError::Usage(e.to_string()))?;
+    let spin = crate::open::spinner("ranking");
+    let ranking = rank::rank(graph, &filter, &opts);
+    spin.finish_and_clear();
+    let ranking = ranking.map_err(|e| CliError::Usage(e.to_string()))?;
     let text = if args.json {
         render::rank_json(graph, &ranking, args.limit)
     } else {
@@ -276,8 +279,10 @@ pub fn clusters_cmd(
     args: &ClustersArgs,
 ) -> Result<(), CliError> {
     let filter = filter_of(graph, &args.filter, spec)?;
+    let spin = crate::open::spinner("finding clusters and bridges");
     let view = analysis::ViewGraph::new(graph, &filter);
     let c = clusters::clusters_of_view(graph, &view);
+    spin.finish_and_clear();
     let text = if args.json {
         render::clusters_json(graph, &c, args.limit)
     } else {

@@ -8,7 +8,7 @@
 //! `depth` hops, in either window) is compared.
 
 use crate::graph::{EdgeIx, Graph, NodeIx};
-use crate::model::DateWindow;
+use crate::model::{DateWindow, PartialDate, Precision};
 use crate::view::{self, Filter, Reach, Subgraph};
 
 /// The result of [`diff`].
@@ -91,6 +91,82 @@ impl Diff {
     }
 }
 
+/// `(year, month, day)` of a date (0 for a part it does not know).
+fn parts(d: PartialDate) -> (i32, u32, u32) {
+    let text = d.to_string();
+    let mut it = text.split('-').map(|p| p.parse::<u32>().unwrap_or(0));
+    let y = it.next().unwrap_or(1) as i32;
+    (y, it.next().unwrap_or(0), it.next().unwrap_or(0))
+}
+
+/// Days since 1970-01-01 of a calendar day (proleptic Gregorian).
+fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The calendar day `days` after 1970-01-01.
+fn civil_from_days(days: i64) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((yoe + era * 400 + i64::from(m <= 2)) as i32, m, d)
+}
+
+/// The window moved by `steps` times its own length (negative: back): a year
+/// window to the next year, `2024-11..2024-12` to `2025-01..2025-02`, a week of
+/// days to the next week. Ends of year or month precision move by whole years
+/// or months; mixed precisions move by days. `None` for an open window, or
+/// one that would leave years 1 to 9999. The explorer's `]` and `[`.
+pub fn step_window(window: DateWindow, steps: i32) -> Option<DateWindow> {
+    let (from, to) = (window.from?, window.to?);
+    let (fy, fm, fd) = parts(from);
+    let (ty, tm, td) = parts(to);
+    let same = from.precision() == to.precision();
+    match from.precision() {
+        Precision::Year if same => {
+            let by = (ty - fy + 1) * steps;
+            DateWindow::new(PartialDate::year(fy + by), PartialDate::year(ty + by)).ok()
+        }
+        Precision::Month if same => {
+            let index = |y: i32, m: u32| i64::from(y) * 12 + i64::from(m) - 1;
+            let by = (index(ty, tm) - index(fy, fm) + 1) * i64::from(steps);
+            let at = |i: i64| {
+                let i = i + by;
+                PartialDate::month(i.div_euclid(12) as i32, (i.rem_euclid(12) + 1) as u32)
+            };
+            DateWindow::new(at(index(fy, fm)), at(index(ty, tm))).ok()
+        }
+        _ => {
+            // By days, from the first day of `from` to the last day of `to`.
+            let first = days_from_civil(fy, fm.max(1), fd.max(1));
+            let (ly, lm, ld) = match to.precision() {
+                Precision::Year => (ty, 12, 31),
+                Precision::Month => (ty, tm, crate::model::date::days_in_month(ty, tm)),
+                Precision::Day => (ty, tm, td),
+            };
+            let last = days_from_civil(ly, lm, ld);
+            let by = (last - first + 1) * i64::from(steps);
+            let day = |n: i64| {
+                let (y, m, d) = civil_from_days(n + by);
+                PartialDate::day(y, m, d)
+            };
+            DateWindow::new(day(first), day(last)).ok()
+        }
+    }
+    .filter(|w| w.from.is_some() && w.to.is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixture;
@@ -124,6 +200,40 @@ mod tests {
         let sub = d.subgraph(&g);
         assert_eq!(sub.edges.len(), 3);
         assert_eq!(sub.nodes.len(), 5);
+    }
+
+    #[test]
+    fn windows_step_by_their_own_length() {
+        let w = |s: &str| s.parse::<DateWindow>().unwrap();
+        let step = |s: &str, n: i32| step_window(w(s), n).map(|x| x.to_string());
+        assert_eq!(step("2024", 1).as_deref(), Some("2025"));
+        assert_eq!(step("2024", -1).as_deref(), Some("2023"));
+        assert_eq!(step("2023..2024", 1).as_deref(), Some("2025..2026"));
+        assert_eq!(
+            step("2024-11..2024-12", 1).as_deref(),
+            Some("2025-01..2025-02")
+        );
+        assert_eq!(step("2024-01", -1).as_deref(), Some("2023-12"));
+        // A week, over a month end and a leap day.
+        assert_eq!(
+            step("2024-02-26..2024-03-03", 1).as_deref(),
+            Some("2024-03-04..2024-03-10")
+        );
+        assert_eq!(
+            step("2024-02-26..2024-03-03", -1).as_deref(),
+            Some("2024-02-19..2024-02-25")
+        );
+        // Mixed precision moves by days: 2024-11 to 2024-12-31 is 61 days.
+        assert_eq!(
+            step("2024-11..2024-12-31", 1).as_deref(),
+            Some("2025-01-01..2025-03-02")
+        );
+        assert_eq!(step("2024..", 1), None);
+        assert_eq!(step("9999", 1), None);
+        for n in [-1_000_000i64, -1, 0, 59, 11_016, 2_932_896] {
+            let (y, m, d) = civil_from_days(n);
+            assert_eq!(days_from_civil(y, m, d), n);
+        }
     }
 
     #[test]
