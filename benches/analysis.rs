@@ -4,13 +4,13 @@
 //! ```sh
 //! nice cargo bench --bench analysis                               # 1,000,000 entities
 //! TIES_BENCH_ENTITIES=20000 cargo bench --bench analysis          # quick
-//! TIES_BENCH_SAMPLES=1000 cargo bench --bench analysis            # betweenness sources
+//! TIES_BENCH_SAMPLES=100 cargo bench --bench analysis             # betweenness sources
 //! ```
 //!
 //! Prints the time of each step, run once (each takes seconds at full size):
 //! building the view's adjacency, degree, PageRank (and its iterations),
-//! betweenness estimated from `TIES_BENCH_SAMPLES` sources (default 100; the
-//! time grows linearly with it), and clusters with bridges. Not a Criterion
+//! betweenness estimated from `TIES_BENCH_SAMPLES` sources (default: as many
+//! as `ties rank` picks itself; the time grows linearly with it), and clusters with bridges. Not a Criterion
 //! bench, for the same reason as `benches/build.rs`.
 
 mod common;
@@ -25,10 +25,9 @@ fn main() {
         return;
     }
     let opts = common::options(3);
-    let samples: usize = std::env::var("TIES_BENCH_SAMPLES")
+    let samples: Option<usize> = std::env::var("TIES_BENCH_SAMPLES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+        .and_then(|v| v.parse().ok());
     let t = Instant::now();
     let graph = ties::generate::graph(&opts).expect("the generated graph loads");
     println!(

@@ -65,9 +65,10 @@ pub struct RankArgs {
     #[arg(long)]
     pub exact: bool,
     /// Estimate betweenness from K sampled sources when the view has more
-    /// entities than that
-    #[arg(long, default_value_t = 1000, value_name = "K")]
-    pub samples: usize,
+    /// entities than that [default: exact for views small enough to take
+    /// seconds, else as many sources as take about as long, at least 100]
+    #[arg(long, value_name = "K")]
+    pub samples: Option<usize>,
     /// Seed of the sampling
     #[arg(long, default_value_t = 1, value_name = "S")]
     pub seed: u64,
@@ -204,7 +205,7 @@ pub fn rank_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &RankArgs) -> Resu
         seed: args.seed,
         ..rank::RankOptions::default()
     };
-    if args.samples == 0 {
+    if args.samples == Some(0) {
         return Err(CliError::Usage("--samples must be at least 1".into()));
     }
     let spin = crate::open::spinner("ranking");

@@ -24,8 +24,6 @@
 //!   scaling for views in several pieces (rustworkx-core). It needs a search
 //!   from every entity; large views ask for `exact`.
 
-use std::collections::VecDeque;
-
 use rand::SeedableRng;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -66,8 +64,10 @@ pub struct RankOptions {
     pub measure: Measure,
     /// Compute betweenness and closeness exactly however large the view.
     pub exact: bool,
-    /// Sources sampled for betweenness when the view has more entities.
-    pub samples: usize,
+    /// Sources sampled for betweenness when the view has more entities;
+    /// `None`: exact when that takes at most [`WORK_BUDGET`] steps, else as many
+    /// sources as the budget allows (at least [`MIN_SAMPLES`]).
+    pub samples: Option<usize>,
     /// Seed of the sampling.
     pub seed: u64,
     /// Views with more entities than this need `exact` for closeness.
@@ -79,11 +79,32 @@ impl Default for RankOptions {
         RankOptions {
             measure: Measure::Degree,
             exact: false,
-            samples: 1000,
+            samples: None,
             seed: 1,
             closeness_limit: CLOSENESS_LIMIT,
         }
     }
+}
+
+/// Adjacency entries visited that automatic sampling allows betweenness (a
+/// search from one source visits every entry once, forward and back): a few
+/// seconds to a minute or two, depending on how well the view fits in cache.
+pub const WORK_BUDGET: usize = 2_000_000_000;
+
+/// The fewest sources automatic sampling uses.
+pub const MIN_SAMPLES: usize = 100;
+
+/// Sources betweenness uses on `view`: all (exact) or a sample.
+pub fn sources_for(view: &ViewGraph, opts: &RankOptions) -> usize {
+    let n = view.len();
+    let per_source = (n + 2 * view.simple_edge_count()).max(1);
+    let k = match opts.samples {
+        _ if opts.exact => n,
+        Some(k) => k.max(1),
+        None if n.saturating_mul(per_source) <= WORK_BUDGET => n,
+        None => (WORK_BUDGET / per_source).max(MIN_SAMPLES),
+    };
+    k.min(n)
 }
 
 /// The default [`RankOptions::closeness_limit`]: about a minute of searches.
@@ -158,7 +179,7 @@ pub fn rank_view(
             iterations = Some(iters);
             x
         }
-        Measure::Betweenness if opts.exact || n <= opts.samples.max(1) => {
+        Measure::Betweenness if sources_for(view, opts) >= n => {
             let g = view.to_ungraph();
             rustworkx_core::centrality::betweenness_centrality(&g, false, true, 50)
                 .into_iter()
@@ -166,7 +187,7 @@ pub fn rank_view(
                 .collect()
         }
         Measure::Betweenness => {
-            let k = opts.samples.max(1);
+            let k = sources_for(view, opts);
             let est = sampled_betweenness(view, k, opts.seed);
             sampled = Some(k);
             error = hoeffding_error(n, k, 0.01);
@@ -184,21 +205,32 @@ pub fn rank_view(
                 .collect()
         }
     };
-    let mut entities: Vec<Scored> = scores
+    // Names looked up once; at a million entities many scores are equal.
+    let mut keyed: Vec<(Scored, &str, &str)> = scores
         .iter()
         .enumerate()
-        .map(|(i, &score)| Scored {
-            node: view.nodes[i],
-            score,
-            std_error: std_errors.as_ref().map_or(0.0, |e: &Vec<f64>| e[i]),
+        .map(|(i, &score)| {
+            let node = view.nodes[i];
+            let e = graph.entity(node);
+            let std_error = std_errors.as_ref().map_or(0.0, |e: &Vec<f64>| e[i]);
+            (
+                Scored {
+                    node,
+                    score,
+                    std_error,
+                },
+                e.name,
+                e.id,
+            )
         })
         .collect();
-    entities.sort_by(|a, b| {
+    keyed.par_sort_unstable_by(|(a, an, ai), (b, bn, bi)| {
         b.score
             .total_cmp(&a.score)
-            .then_with(|| graph.entity_name(a.node).cmp(graph.entity_name(b.node)))
-            .then_with(|| graph.entity(a.node).id.cmp(graph.entity(b.node).id))
+            .then_with(|| an.cmp(bn))
+            .then_with(|| ai.cmp(bi))
     });
+    let entities: Vec<Scored> = keyed.into_iter().map(|(s, _, _)| s).collect();
     Ok(Ranking {
         measure: opts.measure,
         entities,
@@ -294,7 +326,7 @@ pub fn sampled_betweenness(view: &ViewGraph, k: usize, seed: u64) -> (Vec<f64>, 
         .fold(zero, |(mut sum, mut sum_sq, mut brandes), &s| {
             brandes.run(view, s);
             for &v in &brandes.order {
-                let d = brandes.delta[v as usize];
+                let d = brandes.delta(v as usize);
                 if v as usize != s && d != 0.0 {
                     sum[v as usize] += d;
                     sum_sq[v as usize] += d * d;
@@ -330,66 +362,78 @@ pub fn sampled_betweenness(view: &ViewGraph, k: usize, seed: u64) -> (Vec<f64>, 
     (scores, errors)
 }
 
+/// What a Brandes pass knows of one entity, kept together so that a visit
+/// touches one cache line.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    dist: u32,
+    sigma: f64,
+    delta: f64,
+}
+
+const UNSEEN: Slot = Slot {
+    dist: u32::MAX,
+    sigma: 0.0,
+    delta: 0.0,
+};
+
 /// Brandes' single-source pass, with its buffers kept between sources.
 struct Brandes {
-    dist: Vec<u32>,
-    sigma: Vec<f64>,
-    delta: Vec<f64>,
-    /// Entities in the order reached.
+    slots: Vec<Slot>,
+    /// Entities in the order reached (the queue, read from `head`).
     order: Vec<u32>,
-    queue: VecDeque<u32>,
 }
 
 impl Brandes {
     fn new(n: usize) -> Self {
         Brandes {
-            dist: vec![u32::MAX; n],
-            sigma: vec![0.0; n],
-            delta: vec![0.0; n],
+            slots: vec![UNSEEN; n],
             order: Vec::new(),
-            queue: VecDeque::new(),
         }
     }
 
-    /// Fills `delta` with each entity's dependency on source `s`.
+    /// Each entity's dependency on source `s`, after [`Self::run`].
+    fn delta(&self, v: usize) -> f64 {
+        self.slots[v].delta
+    }
+
+    /// Finds each entity's dependency on source `s`.
     fn run(&mut self, view: &ViewGraph, s: usize) {
         for &v in &self.order {
-            let v = v as usize;
-            self.dist[v] = u32::MAX;
-            self.sigma[v] = 0.0;
-            self.delta[v] = 0.0;
+            self.slots[v as usize] = UNSEEN;
         }
         self.order.clear();
-        self.dist[s] = 0;
-        self.sigma[s] = 1.0;
-        self.queue.push_back(s as u32);
-        while let Some(v) = self.queue.pop_front() {
-            self.order.push(v);
+        self.slots[s] = Slot {
+            dist: 0,
+            sigma: 1.0,
+            delta: 0.0,
+        };
+        self.order.push(s as u32);
+        let mut head = 0;
+        while let Some(&v) = self.order.get(head) {
+            head += 1;
             let v = v as usize;
-            let dv = self.dist[v];
+            let (dv, sv) = (self.slots[v].dist, self.slots[v].sigma);
             for &w in view.neighbours(v) {
-                let w = w as usize;
-                if self.dist[w] == u32::MAX {
-                    self.dist[w] = dv + 1;
-                    self.queue.push_back(w as u32);
+                let slot = &mut self.slots[w as usize];
+                if slot.dist == u32::MAX {
+                    slot.dist = dv + 1;
+                    self.order.push(w);
                 }
-                if self.dist[w] == dv + 1 {
-                    self.sigma[w] += self.sigma[v];
+                if slot.dist == dv + 1 {
+                    slot.sigma += sv;
                 }
             }
         }
         // Back from the farthest: δ(v) = Σ over successors w of σv/σw·(1+δw).
-        for idx in (0..self.order.len()).rev() {
+        for idx in (1..self.order.len()).rev() {
             let w = self.order[idx] as usize;
-            let dw = self.dist[w];
-            if dw == 0 {
-                continue;
-            }
-            let coeff = (1.0 + self.delta[w]) / self.sigma[w];
+            let Slot { dist, sigma, delta } = self.slots[w];
+            let coeff = (1.0 + delta) / sigma;
             for &v in view.neighbours(w) {
-                let v = v as usize;
-                if self.dist[v] != u32::MAX && self.dist[v] + 1 == dw {
-                    self.delta[v] += self.sigma[v] * coeff;
+                let slot = &mut self.slots[v as usize];
+                if slot.dist != u32::MAX && slot.dist + 1 == dist {
+                    slot.delta += slot.sigma * coeff;
                 }
             }
         }
@@ -478,7 +522,7 @@ mod tests {
             &view,
             &RankOptions {
                 measure: Measure::Betweenness,
-                samples: 4,
+                samples: Some(4),
                 ..RankOptions::default()
             },
         )
