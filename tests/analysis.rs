@@ -1,8 +1,6 @@
 //! The analysis commands on the shipped graph (`ties common`, `diff`,
 //! `clusters`, `rank --export`), and a property test of common ties.
 
-mod common;
-
 use std::collections::HashSet;
 use std::process::{Command, Output};
 

@@ -93,7 +93,6 @@ pub fn clusters_of_view(graph: &Graph, view: &ViewGraph) -> Clusters {
     // Root → cluster, numbered in order of first member.
     let mut root_cluster = vec![u32::MAX; n];
     let mut members: Vec<Vec<u32>> = Vec::new();
-    let mut local_of = vec![0u32; n];
     for i in 0..n {
         let r = uf.find_mut(i as u32) as usize;
         if root_cluster[r] == u32::MAX {
@@ -102,7 +101,6 @@ pub fn clusters_of_view(graph: &Graph, view: &ViewGraph) -> Clusters {
         }
         let c = root_cluster[r];
         members[c as usize].push(i as u32);
-        local_of[i] = c;
     }
     let mut list: Vec<(Cluster, Vec<u32>)> = members
         .into_iter()
@@ -142,6 +140,7 @@ pub fn clusters_of_view(graph: &Graph, view: &ViewGraph) -> Clusters {
             .then(a.central.cmp(&b.central))
     });
     let mut of = vec![u32::MAX; graph.node_count()];
+    let mut local_of = vec![0u32; n];
     for (c, (_, m)) in list.iter().enumerate() {
         for &i in m {
             of[view.nodes[i as usize].index()] = c as u32;

@@ -89,7 +89,7 @@ impl Default for RankOptions {
 /// Adjacency entries visited that automatic sampling allows betweenness (a
 /// search from one source visits every entry once, forward and back): a few
 /// seconds to a minute or two, depending on how well the view fits in cache.
-pub const WORK_BUDGET: usize = 2_000_000_000;
+pub const WORK_BUDGET: usize = 500_000_000;
 
 /// The fewest sources automatic sampling uses.
 pub const MIN_SAMPLES: usize = 100;
