@@ -1,5 +1,5 @@
 //! The analysis commands on the shipped graph (`ties common`, `diff`,
-//! `clusters`, `rank --export`), and a property test of common ties.
+//! `clusters`, `rank`), and a property test of common ties.
 
 use std::collections::HashSet;
 use std::process::{Command, Output};
@@ -86,6 +86,38 @@ fn umerov_and_kasciunas_share_the_memoranda_and_the_meetings() {
     if let Some(first_country) = pos(&|s| s["kind"] == "country") {
         assert!(first_country > last_memo);
     }
+}
+
+#[test]
+fn text_output_names_what_was_asked() {
+    let out = ties(&["rank", "--by", "betweenness", "--limit", "3"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("top 3 of ") && lines[0].contains(" by betweenness"),
+        "{text}"
+    );
+    // Exact on a small graph: no sampling note; three numbered rows.
+    assert!(!text.contains("sampled"));
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.trim_start().starts_with(char::is_numeric))
+            .count(),
+        3
+    );
+    let out = ties(&["common", "rustem-umerov", "laurynas-kasciunas"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("tied to both Rustem Umerov and Laurynas Kasčiūnas"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Rustem Umerov —signed→ Memorandum on Cooperation in the Defence Industry  (2024-11-04)"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
