@@ -112,6 +112,11 @@ pub enum Command {
     /// Write a synthetic graph of any size, for trying things out at scale
     Gen(GenArgs),
     /// Rank the entities of the view by degree, PageRank, betweenness or closeness
+    ///
+    /// Scores are computed on exactly the entities and relations the date and kind
+    /// flags leave, each relation a tie either way, with networkx's default
+    /// settings. On large views betweenness is estimated from sampled sources; the
+    /// output states the error, and --exact insists on the exact scores.
     Rank(crate::cli_analysis::RankArgs),
     /// Entities tied to all of two or more entities, most specific first
     Common(crate::cli_analysis::CommonArgs),
