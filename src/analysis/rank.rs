@@ -27,6 +27,7 @@
 use rand::SeedableRng;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::ViewGraph;
 use crate::graph::{Graph, NodeIx};
@@ -118,6 +119,32 @@ pub enum RankError {
          (--kinds, --from, --to) or pass --exact to wait for it"
     )]
     TooLarge(usize),
+    #[error("ranking cancelled")]
+    Cancelled,
+}
+
+/// How a caller running a ranking in the background follows and stops it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Control<'a> {
+    /// Set to stop: sampled betweenness and PageRank give up with
+    /// [`RankError::Cancelled`] soon after (exact betweenness and closeness,
+    /// bounded by [`WORK_BUDGET`] and `closeness_limit`, run to the end).
+    pub cancel: Option<&'a AtomicBool>,
+    /// Counts units of work done: PageRank rounds, or sampled sources (out of
+    /// [`sources_for`]).
+    pub progress: Option<&'a AtomicUsize>,
+}
+
+impl Control<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
+    fn tick(&self) {
+        if let Some(p) = self.progress {
+            p.fetch_add(1, Ordering::Relaxed);
+        }
+    }
 }
 
 /// One ranked entity.
@@ -167,6 +194,17 @@ pub fn rank_view(
     view: &ViewGraph,
     opts: &RankOptions,
 ) -> Result<Ranking, RankError> {
+    rank_view_with(graph, view, opts, Control::default())
+}
+
+/// [`rank_view`], followed and stoppable through `control` (for the explorer,
+/// which ranks in the background).
+pub fn rank_view_with(
+    graph: &Graph,
+    view: &ViewGraph,
+    opts: &RankOptions,
+    control: Control<'_>,
+) -> Result<Ranking, RankError> {
     let n = view.len();
     let mut sampled = None;
     let mut error = 0.0;
@@ -175,7 +213,7 @@ pub fn rank_view(
     let scores: Vec<f64> = match opts.measure {
         Measure::Degree => (0..n).map(|i| view.degree(i) as f64).collect(),
         Measure::Pagerank => {
-            let (x, iters) = pagerank(view, 0.85, 1e-10, 1000);
+            let (x, iters) = pagerank(view, 0.85, 1e-10, 1000, control)?;
             iterations = Some(iters);
             x
         }
@@ -188,7 +226,7 @@ pub fn rank_view(
         }
         Measure::Betweenness => {
             let k = sources_for(view, opts);
-            let est = sampled_betweenness(view, k, opts.seed);
+            let est = sampled_betweenness_with(view, k, opts.seed, control)?;
             sampled = Some(k);
             error = hoeffding_error(n, k, 0.01);
             std_errors = Some(est.1);
@@ -246,10 +284,16 @@ pub fn rank_view(
 /// multigraph: row-normalised relation counts (a self-tie counts once), dangling
 /// entities teleporting uniformly. Stops when the L1 change is below `n · tol`
 /// or after `max_iter` rounds; returns the scores and the rounds run.
-fn pagerank(view: &ViewGraph, alpha: f64, tol: f64, max_iter: usize) -> (Vec<f64>, usize) {
+fn pagerank(
+    view: &ViewGraph,
+    alpha: f64,
+    tol: f64,
+    max_iter: usize,
+    control: Control<'_>,
+) -> Result<(Vec<f64>, usize), RankError> {
     let n = view.len();
     if n == 0 {
-        return (Vec::new(), 0);
+        return Ok((Vec::new(), 0));
     }
     // Out-weight of each entity: its relation ends, a self-tie once.
     let weight: Vec<f64> = (0..n)
@@ -263,6 +307,10 @@ fn pagerank(view: &ViewGraph, alpha: f64, tol: f64, max_iter: usize) -> (Vec<f64
     let mut x = vec![1.0 / nf; n];
     let mut next = vec![0.0; n];
     for round in 1..=max_iter {
+        if control.cancelled() {
+            return Err(RankError::Cancelled);
+        }
+        control.tick();
         let dangling: f64 = (0..n).filter(|&i| weight[i] == 0.0).map(|i| x[i]).sum();
         let base = alpha * dangling / nf + (1.0 - alpha) / nf;
         next.iter_mut().for_each(|v| *v = base);
@@ -288,10 +336,10 @@ fn pagerank(view: &ViewGraph, alpha: f64, tol: f64, max_iter: usize) -> (Vec<f64
         let err: f64 = x.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut x, &mut next);
         if err < nf * tol {
-            return (x, round);
+            return Ok((x, round));
         }
     }
-    (x, max_iter)
+    Ok((x, max_iter))
 }
 
 /// `ε` such that, with probability at least `1 - delta`, every one of `n`
@@ -309,6 +357,16 @@ pub fn hoeffding_error(n: usize, k: usize, delta: f64) -> f64 {
 /// Betweenness estimated from `k` sources (all when `k >= n`), normalised as
 /// networkx does; with each score's standard error.
 pub fn sampled_betweenness(view: &ViewGraph, k: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    sampled_betweenness_with(view, k, seed, Control::default()).unwrap_or_default()
+}
+
+/// [`sampled_betweenness`], followed and stoppable through `control`.
+pub fn sampled_betweenness_with(
+    view: &ViewGraph,
+    k: usize,
+    seed: u64,
+    control: Control<'_>,
+) -> Result<(Vec<f64>, Vec<f64>), RankError> {
     let n = view.len();
     let sources: Vec<usize> = if k >= n {
         (0..n).collect()
@@ -324,7 +382,11 @@ pub fn sampled_betweenness(view: &ViewGraph, k: usize, seed: u64) -> (Vec<f64>, 
     let (sum, sum_sq, _) = sources
         .par_iter()
         .fold(zero, |(mut sum, mut sum_sq, mut brandes), &s| {
+            if control.cancelled() {
+                return (sum, sum_sq, brandes);
+            }
             brandes.run(view, s);
+            control.tick();
             for &v in &brandes.order {
                 let d = brandes.delta(v as usize);
                 if v as usize != s && d != 0.0 {
@@ -339,6 +401,9 @@ pub fn sampled_betweenness(view: &ViewGraph, k: usize, seed: u64) -> (Vec<f64>, 
             a2.iter_mut().zip(&c2).for_each(|(x, y)| *x += y);
             (a, a2, b)
         });
+    if control.cancelled() {
+        return Err(RankError::Cancelled);
+    }
     // Term of a source: n·δ/((n-1)(n-2)); the score is the mean of the terms.
     let scale = if n > 2 {
         n as f64 / ((n - 1) as f64 * (n - 2) as f64)
@@ -359,7 +424,7 @@ pub fn sampled_betweenness(view: &ViewGraph, k: usize, seed: u64) -> (Vec<f64>, 
             errors[v] = (var / kf * fpc).sqrt();
         }
     }
-    (scores, errors)
+    Ok((scores, errors))
 }
 
 /// What a Brandes pass knows of one entity, kept together so that a visit
@@ -532,6 +597,32 @@ mod tests {
         for s in &r.entities {
             let e = exact.entities.iter().find(|x| x.node == s.node).unwrap();
             assert!((s.score - e.score).abs() <= r.error);
+        }
+    }
+
+    #[test]
+    fn a_ranking_reports_progress_and_stops_when_cancelled() {
+        let g = fixture::graph();
+        let view = ViewGraph::new(&g, &Filter::default());
+        let opts = RankOptions {
+            measure: Measure::Betweenness,
+            samples: Some(5),
+            ..RankOptions::default()
+        };
+        let (cancel, progress) = (AtomicBool::new(false), AtomicUsize::new(0));
+        let control = Control {
+            cancel: Some(&cancel),
+            progress: Some(&progress),
+        };
+        rank_view_with(&g, &view, &opts, control).unwrap();
+        assert_eq!(progress.load(Ordering::Relaxed), 5);
+        cancel.store(true, Ordering::Relaxed);
+        for measure in [Measure::Betweenness, Measure::Pagerank] {
+            let opts = RankOptions { measure, ..opts };
+            assert_eq!(
+                rank_view_with(&g, &view, &opts, control).unwrap_err(),
+                RankError::Cancelled
+            );
         }
     }
 
