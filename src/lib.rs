@@ -3,7 +3,7 @@
 
 pub mod analysis;
 pub mod cli;
-pub mod cli_analysis;
+mod codec;
 pub mod export;
 pub mod ftm;
 pub mod generate;
@@ -15,6 +15,7 @@ pub mod open;
 pub mod path;
 pub mod report;
 pub mod search;
+pub mod snapshot;
 pub mod timeline;
 pub mod tui;
 pub mod view;

@@ -1,8 +1,10 @@
 //! The analysis commands on the shipped graph (`ties common`, `diff`,
 //! `clusters`, `rank`), and a property test of common ties.
 
+mod common;
+
 use std::collections::HashSet;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -11,10 +13,7 @@ use ties::load::load_texts;
 use ties::view::Filter;
 
 fn ties(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ties"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    common::ties().args(args).output()
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
@@ -114,7 +113,7 @@ fn text_output_names_what_was_asked() {
     );
     assert!(
         text.contains(
-            "Rustem Umerov —signed→ Memorandum on Cooperation in the Defence Industry  (2024-11-04)"
+            "Rustem Umerov —signed→ Memorandum of understanding on a mechanism to support Ukraine's Security and Defence Forces  (2024-11-23)"
         ),
         "{text}"
     );

@@ -32,11 +32,7 @@ fn python_with_networkx() -> Option<PathBuf> {
 
 /// Runs `ties` with `args`, returning stdout; fails the test on an error.
 fn ties(args: &[&str]) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_ties"))
-        .arg("--no-cache")
-        .args(args)
-        .output()
-        .expect("the binary runs");
+    let out = common::ties().args(args).output();
     assert!(
         out.status.success(),
         "ties {args:?} failed: {}",

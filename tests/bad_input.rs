@@ -5,11 +5,10 @@
 //! message.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn ties() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ties"))
-}
+mod common;
+
+use common::ties;
 
 /// Runs `ties export --format json -o OUT --data PATH` and returns (exit code, stderr);
 /// asserts nothing was written.
@@ -21,8 +20,7 @@ fn export_fails(path: &Path) -> (i32, String) {
         .arg(&out)
         .arg("--data")
         .arg(path)
-        .output()
-        .unwrap();
+        .output();
     assert!(!out.exists(), "{}: an export was written", path.display());
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
@@ -232,15 +230,14 @@ fn indent(s: &str) -> String {
 fn a_bom_is_accepted() {
     let o = ties()
         .args(["check", "--data", "tests/fixtures/bom.ron"])
-        .output()
-        .unwrap();
+        .output();
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("valid: 1 entity, 0 relations, 1 source"));
 }
 
 #[test]
 fn stdout_that_is_not_a_terminal_gets_a_helpful_error() {
-    let o = ties().output().unwrap();
+    let o = ties().output();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("needs a terminal"), "{err}");

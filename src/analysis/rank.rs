@@ -34,7 +34,7 @@ use crate::graph::{Graph, NodeIx};
 use crate::view::{Filter, Subgraph};
 
 /// Which centrality to rank by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     /// Number of visible relations
