@@ -23,7 +23,7 @@ fn pretty(v: &Value) -> String {
 }
 
 /// `Name  (kind, id)`.
-fn entity_line(graph: &Graph, node: NodeIx) -> String {
+pub fn entity_line(graph: &Graph, node: NodeIx) -> String {
     let e = graph.entity(node);
     format!(
         "{}  ({}, {})",
@@ -86,7 +86,7 @@ fn relation_json(graph: &Graph, edge: EdgeIx) -> Value {
     v
 }
 
-fn score_text(measure: Measure, score: f64) -> String {
+pub fn score_text(measure: Measure, score: f64) -> String {
     match measure {
         Measure::Degree => format!("{score:.0}"),
         _ => format!("{score:.6}"),
@@ -149,7 +149,7 @@ pub fn rank_json(graph: &Graph, r: &Ranking, limit: usize) -> String {
     }))
 }
 
-fn way_text(graph: &Graph, way: &[Step]) -> String {
+pub fn way_text(graph: &Graph, way: &[Step]) -> String {
     let mut s = String::new();
     if let Some(first) = way.first() {
         s.push_str(graph.entity_name(first.from));
@@ -161,7 +161,7 @@ fn way_text(graph: &Graph, way: &[Step]) -> String {
     s
 }
 
-fn names(graph: &Graph, nodes: &[NodeIx]) -> String {
+pub fn names(graph: &Graph, nodes: &[NodeIx]) -> String {
     let names: Vec<&str> = nodes.iter().map(|&n| graph.entity_name(n)).collect();
     match names.as_slice() {
         [] => String::new(),
@@ -245,7 +245,7 @@ pub fn common_json(graph: &Graph, c: &Common, limit: usize) -> String {
     }))
 }
 
-fn relation_line(graph: &Graph, edge: EdgeIx) -> String {
+pub fn relation_line(graph: &Graph, edge: EdgeIx) -> String {
     let (a, b) = graph.ends(edge);
     format!("{} {}", graph.entity_name(a), hop(graph, edge, true, b))
 }
