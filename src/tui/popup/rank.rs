@@ -273,7 +273,7 @@ impl Component for RankPopup {
                         e.name
                     );
                     let kind = format!("  {}", g.entity_kind_label(e.kind));
-                    let text = truncate(&text, width);
+                    let text = truncate(&text, width.saturating_sub(kind.chars().count()));
                     let mut line = Line::from(vec![Span::raw(text), Span::styled(kind, KIND)]);
                     if i == self.selected {
                         line = line.patch_style(Style::new().bg(Color::Blue).fg(Color::White));
@@ -295,5 +295,79 @@ impl Component for RankPopup {
                 .wrap(Wrap { trim: false }),
             rect,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::generate::{GenOptions, graph};
+    use crate::search::SearchIndex;
+    use crate::tui::{App, KeyMap};
+
+    fn app(entities: usize) -> App {
+        let g = Arc::new(
+            graph(&GenOptions {
+                entities,
+                relations_per_entity: 2,
+                seed: 7,
+            })
+            .unwrap(),
+        );
+        App::new(
+            g,
+            Arc::new(SearchIndex::default()),
+            KeyMap::default_map(),
+            None,
+        )
+        .unwrap()
+    }
+
+    fn wait(job: &Job) {
+        let start = Instant::now();
+        while !job.done() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the job never ended"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn a_ranking_on_a_thread_is_the_ranking_made_at_once() {
+        let app = app(2_000);
+        let ctx = app.ctx();
+        let inline = RankPopup::with_inline_limit(&ctx, Measure::Pagerank, usize::MAX);
+        assert!(inline.is_done());
+        let mut threaded = RankPopup::with_inline_limit(&ctx, Measure::Pagerank, 0);
+        wait(&threaded.job.0);
+        assert_eq!(threaded.result(), inline.result());
+        assert!(matches!(threaded.result(), Some(Ok(r)) if r.entities.len() == 2_000));
+        // Drawn once more when it is ready, then no more redraws.
+        assert!(threaded.poll());
+        assert!(!threaded.poll());
+    }
+
+    #[test]
+    fn closing_the_panel_cancels_a_ranking_still_running() {
+        // Sampled betweenness on 40,000 entities takes seconds: long enough to
+        // be closed while it runs.
+        let app = app(40_000);
+        let ctx = app.ctx();
+        let mut p = RankPopup::with_inline_limit(&ctx, Measure::Betweenness, 0);
+        let job = Arc::clone(&p.job.0);
+        assert_eq!(
+            p.update(Action::Close, &ctx),
+            Effect::Close.and(Effect::status("ranking cancelled", false))
+        );
+        let start = Instant::now();
+        drop(p);
+        wait(&job);
+        assert!(start.elapsed() < Duration::from_secs(20));
+        let result = job.result.lock().unwrap().clone();
+        assert_eq!(result, Some(Err(RankError::Cancelled)));
     }
 }
