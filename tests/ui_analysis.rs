@@ -283,6 +283,31 @@ fn brackets_step_the_window_and_mark_what_appeared_and_ended() {
         .map(|t| app.graph.entity_name(t.other).to_string())
         .collect();
     assert_eq!(minus.len(), ended_here.len(), "{s}");
+    // Each pane's title counts its own.
+    for (dir, title) in [
+        (petgraph::Direction::Incoming, "◀ in · "),
+        (petgraph::Direction::Outgoing, "out · "),
+    ] {
+        let (mut a, mut e) = (0, 0);
+        for t in app.graph.ties_dir(lt, dir) {
+            match (
+                window_filter("2024").relation_visible(&app.graph, t.edge),
+                window_filter("2025").relation_visible(&app.graph, t.edge),
+            ) {
+                (false, true) => a += 1,
+                (true, false) => e += 1,
+                _ => {}
+            }
+        }
+        let line = s.lines().next().unwrap();
+        let at = line.find(title).unwrap();
+        let rest = &line[at..];
+        let count = format!(" +{a} −{e}");
+        assert!(
+            rest[..rest.find('─').unwrap_or(rest.len())].contains(&count),
+            "`{count}` not in the {title} title: {line}"
+        );
+    }
     // Back again: the same relations, the other way round.
     app.update(Action::StepBack);
     assert_eq!(

@@ -200,6 +200,20 @@ impl App {
             .find_map(|t| self.change_of(t.edge).filter(|c| *c == Change::Appeared))
     }
 
+    /// A pane title's count of its relations that appeared and ended with the
+    /// last step (` +1 −2`), when any did.
+    pub fn pane_changes(&self, pane: Pane) -> Option<String> {
+        self.stepped()?;
+        let appeared = self
+            .list(pane)
+            .ties
+            .iter()
+            .filter(|t| self.change_of(t.edge) == Some(Change::Appeared))
+            .count();
+        let ended = self.ended_ties(pane).len();
+        (appeared + ended > 0).then(|| format!(" +{appeared} −{ended}"))
+    }
+
     /// The map title's count of the focus's relations that appeared and ended.
     pub fn focus_changes(&self) -> Option<String> {
         self.stepped()?;

@@ -124,6 +124,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     if list.hidden > 0 {
         title.push_str(&format!(" ({} hidden)", list.hidden));
     }
+    title.push_str(&app.pane_changes(pane).unwrap_or_default());
     title.push_str(arrow_r);
     title.push(' ');
     let border = if active {
