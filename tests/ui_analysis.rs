@@ -99,7 +99,7 @@ fn window_filter(w: &str) -> Filter {
 /// Exports what the open panel offers to `path` (JSON), checking that every
 /// entity written is one of the shipped graph's.
 fn export_to(app: &mut App, path: &std::path::Path) {
-    app.update(Action::Export);
+    app.update(Action::ExportResult);
     assert!(matches!(app.popup, Popup::Export(_)), "e opens the export");
     app.update(Action::ClearInput);
     run(app, typed(path.to_str().unwrap()));
@@ -245,6 +245,24 @@ fn c_lists_the_common_ties_of_a_mark_and_the_focus() {
     app.update(Action::CommonTies);
     app.update(Action::Submit);
     assert_eq!(app.focus, first);
+    // With two marks besides the focus, C asks which one.
+    run(&mut app, [Action::SetMark, Action::Type('b')]);
+    app.update(Action::Goto("rustem-umerov".into()));
+    app.update(Action::CommonTies);
+    let s = screen(&mut app, 160, 40);
+    assert!(
+        s.contains("common ties with mark: 'a Laurynas Kasčiūnas"),
+        "{s}"
+    );
+    app.update(Action::Type('a'));
+    let Popup::Results(p) = &app.popup else {
+        panic!("the common-ties list is open after the letter")
+    };
+    assert_eq!(p.rows[0].2, first);
+    app.update(Action::Close);
+    app.update(Action::CommonTies);
+    app.update(Action::Type('z'));
+    assert_eq!(status(&app), "no mark 'z'");
 }
 
 #[test]

@@ -85,6 +85,8 @@ pub enum Action {
     Narrow,
     /// Rank by the next centrality.
     NextMeasure,
+    /// Export the answer an analysis panel shows.
+    ExportResult,
     /// Show the keys.
     Help,
     /// Close the popup.
@@ -152,6 +154,7 @@ impl Action {
             Action::Widen => "widen the date window by a year/month/day",
             Action::Narrow => "narrow the date window by a year/month/day",
             Action::NextMeasure => "next measure (degree, PageRank, betweenness, closeness)",
+            Action::ExportResult => "export this answer's entities and relations",
             Action::Help => "this help",
             Action::Close => "close",
             Action::Submit => "accept",

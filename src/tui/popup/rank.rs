@@ -220,7 +220,7 @@ impl Component for RankPopup {
                 // The old job is cancelled when its guard goes with `self`.
                 *self = RankPopup::with_inline_limit(ctx, next, inline);
             }
-            Action::Export => return self.export(ctx),
+            Action::ExportResult => return self.export(ctx),
             Action::Close => {
                 return if self.is_done() {
                     Effect::Close

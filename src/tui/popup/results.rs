@@ -22,6 +22,9 @@ use crate::tui::text::truncate;
 /// Shared entities listed (and exported).
 pub const COMMON_SHOWN: usize = 50;
 
+/// Relations (and entities) listed per direction of change; `e` exports all.
+pub const CHANGES_SHOWN: usize = 1_000;
+
 /// A line: its text, how it changed (for the marker), the entity Enter goes to.
 pub type Row = (String, Option<Change>, NodeIx);
 
@@ -138,13 +141,22 @@ impl ResultsPopup {
             (&d.added, &d.entities_added, Change::Appeared),
             (&d.ended, &d.entities_ended, Change::Ended),
         ] {
-            for &e in edges {
+            for &e in edges.iter().take(CHANGES_SHOWN) {
                 rows.push((relation_line(g, e), Some(c), lead(e)));
             }
-            for &n in nodes {
+            for &n in nodes.iter().take(CHANGES_SHOWN) {
                 let e = g.entity(n);
                 let text = format!("{}  ({})", e.name, g.entity_kind_label(e.kind));
                 rows.push((text, Some(c), n));
+            }
+            let more = edges.len().saturating_sub(CHANGES_SHOWN)
+                + nodes.len().saturating_sub(CHANGES_SHOWN);
+            if more > 0 {
+                rows.push((
+                    format!("… and {more} more: e exports them all"),
+                    Some(c),
+                    ctx.focus,
+                ));
             }
         }
         let title = format!(
@@ -205,7 +217,7 @@ impl Component for ResultsPopup {
                     return Effect::Close.and(Effect::GoTo(node));
                 }
             }
-            Action::Export => {
+            Action::ExportResult => {
                 return Effect::open(Popup::Export(ExportPopup::of(self.export.clone())));
             }
             Action::Close => return Effect::Close,
