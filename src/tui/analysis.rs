@@ -17,7 +17,7 @@ use crate::model::DateWindow;
 use crate::view::Filter;
 
 /// Graphs of more entities find their clusters on another thread.
-pub const CLUSTERS_INLINE_UP_TO: usize = 200_000;
+pub const CLUSTERS_INLINE_UP_TO: usize = 50_000;
 
 /// The last step of the date window: the filter before it and after it, and
 /// how many relations appeared and ended in the whole view.

@@ -237,7 +237,7 @@ impl Component for RankPopup {
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
         let g = ctx.graph;
-        let mut title = format!(" rank by {} ", self.measure.label());
+        let mut title = format!(" rank by {} · ", self.measure.label());
         let mut lines: Vec<Line> = Vec::new();
         match self.result() {
             None => {
@@ -254,7 +254,7 @@ impl Component for RankPopup {
             Some(Err(e)) => lines.push(Line::from(e.to_string())),
             Some(Ok(r)) => {
                 title.push_str(&format!(
-                    "· top {} of {} · ",
+                    "top {} of {} · ",
                     r.entities.len().min(SHOWN),
                     crate::report::count(r.view_entities, "entity")
                 ));
