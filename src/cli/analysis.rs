@@ -4,6 +4,10 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::CliError;
 use super::args::{ClustersArgs, CommonArgs, DiffArgs, ExportToArgs, FilterArgs, RankArgs};
@@ -71,6 +75,53 @@ fn print(text: &str) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Ranks with a bar on stderr (only on a terminal): sampled sources done for
+/// sampled betweenness, else a spinner that counts PageRank's rounds.
+fn rank_with_progress(
+    graph: &Graph,
+    filter: &Filter,
+    opts: &rank::RankOptions,
+) -> Result<rank::Ranking, rank::RankError> {
+    let spin = spinner("reading the view");
+    let view = analysis::ViewGraph::new(graph, filter);
+    spin.finish_and_clear();
+    let sources = rank::sources_for(&view, opts);
+    let sampling = opts.measure == rank::Measure::Betweenness && sources < view.len();
+    let bar = if sampling {
+        let bar = ProgressBar::with_draw_target(Some(sources as u64), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "betweenness {bar:30} {pos}/{len} sampled sources ({elapsed}, about {eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    } else {
+        spinner("ranking")
+    };
+    let progress = AtomicUsize::new(0);
+    let control = rank::Control {
+        cancel: None,
+        progress: Some(&progress),
+    };
+    let ranking = std::thread::scope(|s| {
+        let job = s.spawn(|| rank::rank_view_with(graph, &view, opts, control));
+        while !job.is_finished() {
+            let done = progress.load(Ordering::Relaxed);
+            if sampling {
+                bar.set_position(done as u64);
+            } else if opts.measure == rank::Measure::Pagerank && done > 0 {
+                bar.set_message(format!("PageRank, round {done}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        job.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    });
+    bar.finish_and_clear();
+    ranking
+}
+
 pub(super) fn rank_cmd(
     graph: &Graph,
     spec: Option<&ViewSpec>,
@@ -87,9 +138,7 @@ pub(super) fn rank_cmd(
     if args.samples == Some(0) {
         return Err(CliError::Usage("--samples must be at least 1".into()));
     }
-    let spin = spinner("ranking");
-    let ranking = rank::rank(graph, &filter, &opts);
-    spin.finish_and_clear();
+    let ranking = rank_with_progress(graph, &filter, &opts);
     let ranking = ranking.map_err(|e| CliError::Usage(e.to_string()))?;
     let text = if args.json {
         render::rank_json(graph, &ranking, args.limit)
