@@ -246,6 +246,7 @@ fn c_lists_the_common_ties_of_a_mark_and_the_focus() {
     app.update(Action::Submit);
     assert_eq!(app.focus, first);
     // With two marks besides the focus, C asks which one.
+    app.update(Action::Goto("lithuania".into()));
     run(&mut app, [Action::SetMark, Action::Type('b')]);
     app.update(Action::Goto("rustem-umerov".into()));
     app.update(Action::CommonTies);
@@ -259,6 +260,19 @@ fn c_lists_the_common_ties_of_a_mark_and_the_focus() {
         panic!("the common-ties list is open after the letter")
     };
     assert_eq!(p.rows[0].2, first);
+    // Enter: the entities tied to all three.
+    run(&mut app, [Action::Close, Action::CommonTies]);
+    app.update(Action::Submit);
+    let Popup::Results(p) = &app.popup else {
+        panic!("the common-ties list of all marks is open")
+    };
+    assert!(p.title.starts_with("tied to all of "), "{}", p.title);
+    let b = app.marks[&'b'];
+    for (_, _, n) in &p.rows {
+        for input in [app.marks[&'a'], b, app.focus] {
+            assert!(app.graph.ties(input).any(|t| t.other == *n));
+        }
+    }
     app.update(Action::Close);
     app.update(Action::CommonTies);
     app.update(Action::Type('z'));

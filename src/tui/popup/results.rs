@@ -65,7 +65,7 @@ impl ResultsPopup {
                 "mark an entity first (M and a letter), then press C on another",
                 false,
             ),
-            [one] => Self::common(ctx, *one),
+            [one] => Self::common(ctx, &[*one]),
             _ => Effect::open(Popup::Results(ResultsPopup {
                 title: String::new(),
                 rows: Vec::new(),
@@ -80,10 +80,12 @@ impl ResultsPopup {
         }
     }
 
-    /// The entities tied to both `marked` and the focus, each with the ways.
-    pub fn common(ctx: &Ctx, marked: NodeIx) -> Effect {
+    /// The entities tied to every one of `marked` and the focus, each with
+    /// the ways.
+    pub fn common(ctx: &Ctx, marked: &[NodeIx]) -> Effect {
         let g = ctx.graph;
-        let inputs = [marked, ctx.focus];
+        let mut inputs = marked.to_vec();
+        inputs.push(ctx.focus);
         let found = match common::common(g, ctx.filter, &inputs, 1) {
             Ok(c) => c,
             Err(CommonError::Hidden(id)) => {
@@ -93,7 +95,11 @@ impl ResultsPopup {
         };
         let who = names(g, &inputs);
         if found.shared.is_empty() {
-            return Effect::status(format!("nothing in this view is tied to both {who}"), false);
+            let both = if inputs.len() == 2 { "both" } else { "all of" };
+            return Effect::status(
+                format!("nothing in this view is tied to {both} {who}"),
+                false,
+            );
         }
         let mut rows = Vec::new();
         for (i, s) in found.shared.iter().take(COMMON_SHOWN).enumerate() {
@@ -104,15 +110,13 @@ impl ResultsPopup {
                 rows.push((format!("      {}", way_text(g, way)), None, s.node));
             }
         }
+        let both = if inputs.len() == 2 { "both" } else { "all of" };
         let title = format!(
-            "tied to both {who}: {}",
+            "tied to {both} {who}: {}",
             crate::report::count(found.shared.len(), "entity")
         );
-        let stem = format!(
-            "ties-common-{}-{}",
-            g.entity(marked).id,
-            g.entity(ctx.focus).id
-        );
+        let ids: Vec<&str> = inputs.iter().map(|&n| &*g.entity(n).id).collect();
+        let stem = format!("ties-common-{}", ids.join("-"));
         let export = Given {
             what: format!("the common ties of {who}"),
             stem: safe(&stem),
@@ -201,8 +205,18 @@ impl Component for ResultsPopup {
     fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
         if self.asking {
             return match action {
+                // Enter: all the marks at once.
+                Action::Submit => {
+                    let marked: Vec<NodeIx> = ctx
+                        .marks
+                        .values()
+                        .copied()
+                        .filter(|&n| n != ctx.focus)
+                        .collect();
+                    Effect::Close.and(Self::common(ctx, &marked))
+                }
                 Action::Type(c) => match ctx.marks.get(&c) {
-                    Some(&n) => Effect::Close.and(Self::common(ctx, n)),
+                    Some(&n) => Effect::Close.and(Self::common(ctx, &[n])),
                     None => Effect::Close.and(Effect::status(format!("no mark '{c}'"), true)),
                 },
                 Action::Close => Effect::Close,
@@ -237,8 +251,11 @@ impl Component for ResultsPopup {
             let rect = centered(area, 60, 0, 30, 3);
             frame.render_widget(Clear, rect);
             frame.render_widget(
-                Paragraph::new(format!("common ties with mark: {}", marks.join(" · ")))
-                    .block(Block::bordered().title(" common ties ")),
+                Paragraph::new(format!(
+                    "common ties with mark: {} · enter: all of them",
+                    marks.join(" · ")
+                ))
+                .block(Block::bordered().title(" common ties ")),
                 rect,
             );
             return;
