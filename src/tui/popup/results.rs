@@ -115,7 +115,7 @@ impl ResultsPopup {
             "tied to {both} {who}: {}",
             crate::report::count(found.shared.len(), "entity")
         );
-        let ids: Vec<&str> = inputs.iter().map(|&n| &*g.entity(n).id).collect();
+        let ids: Vec<&str> = inputs.iter().map(|&n| g.entity(n).id).collect();
         let stem = format!("ties-common-{}", ids.join("-"));
         let export = Given {
             what: format!("the common ties of {who}"),
