@@ -141,7 +141,7 @@ impl open::Progress for Stats {
 }
 
 /// A spinner on stderr for work of unknown length (only on a terminal).
-fn spinner(msg: &'static str) -> ProgressBar {
+pub(super) fn spinner(msg: &'static str) -> ProgressBar {
     let s = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     s.set_style(
         ProgressStyle::with_template("{spinner} {msg} ({elapsed})")

@@ -124,6 +124,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     if list.hidden > 0 {
         title.push_str(&format!(" ({} hidden)", list.hidden));
     }
+    title.push_str(&app.pane_changes(pane).unwrap_or_default());
     title.push_str(arrow_r);
     title.push(' ');
     let border = if active {
@@ -140,21 +141,29 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     if active {
         info.page_rows = Some(rows.max(1));
     }
+    let width = inner.width as usize;
     if list.ties.is_empty() {
         let msg = if list.hidden > 0 {
             "nothing within the filter"
         } else {
             "none"
         };
-        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), inner);
+        let mut lines = vec![Line::from(Span::styled(msg, DIM))];
+        lines.extend(super::analysis::ended_lines(
+            app,
+            pane,
+            width,
+            rows.saturating_sub(1),
+        ));
+        frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
     let offset = scroll_offset(list, rows);
     frame_info.offset = Some(offset);
     let end = (offset + rows).min(list.ties.len());
-    let lines: Vec<Line> = (offset..end)
+    let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
-            let line = tie_line(&app.graph, list.ties[i], inner.width as usize);
+            let line = super::analysis::marked_tie_line(app, list.ties[i], width);
             if i == list.selected {
                 let style = if active {
                     Style::new().bg(Color::Blue).fg(Color::White)
@@ -167,6 +176,9 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
             }
         })
         .collect();
+    // Relations the previous date window showed, below the current ones.
+    let room = rows.saturating_sub(lines.len());
+    lines.extend(super::analysis::ended_lines(app, pane, width, room));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -219,6 +231,9 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         ),
         DIM,
     )));
+    if let Some(cluster) = app.cluster_line() {
+        lines.push(Line::from(Span::styled(cluster, DIM)));
+    }
     if let Some(note) = &e.note {
         lines.push(Line::default());
         lines.push(Line::from(note.to_string()));
@@ -366,6 +381,7 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
     if layout.more > 0 {
         title.push_str(&format!("· + {} more ", layout.more));
     }
+    title.push_str(&app.focus_changes().unwrap_or_default());
     frame.render_widget(
         Block::bordered()
             .title(title)
@@ -405,6 +421,13 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
                     y(f64::from(p.label_row)),
                     Line::from(Span::styled(format!(" {} ", p.label), style)),
                 );
+            }
+            // What appeared with the last step of the date window.
+            for p in &layout.placed {
+                if let Some(c) = app.node_change(p.node) {
+                    let (col, row) = (f64::from(p.label_col), y(f64::from(p.label_row)));
+                    ctx.print(col, row, Span::styled(c.marker(), c.style()));
+                }
             }
         });
     frame.render_widget(canvas, canvas_area);
