@@ -14,6 +14,22 @@ pub const SCHEMA_ATTR: &str = "ftm_schema";
 /// of a thing (an Event's `involved`…); the writer puts the relation back into it.
 pub const PROPERTY_ATTR: &str = "ftm_property";
 
+/// Attribute on an entity made for a reference to an entity the data does not
+/// hold: kind and id are known, nothing else. Its value is [`PLACEHOLDER_TEXT`].
+pub const PLACEHOLDER_ATTR: &str = "ties_placeholder";
+
+/// What [`PLACEHOLDER_ATTR`] says.
+pub const PLACEHOLDER_TEXT: &str = "not in the loaded data";
+
+/// Is the entity at `node` a placeholder for an entity not in the loaded data?
+pub fn is_placeholder(graph: &crate::graph::Graph, node: crate::graph::NodeIx) -> bool {
+    graph
+        .entity(node)
+        .attrs
+        .iter()
+        .any(|(k, _)| graph.sym(k) == PLACEHOLDER_ATTR)
+}
+
 /// The id of the source every FtM record cites: the file it was read from.
 /// The writer leaves it out.
 pub const FILE_SOURCE: &str = "ftm-file";

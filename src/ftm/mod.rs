@@ -40,10 +40,13 @@ mod schema_table;
 pub(crate) mod write;
 
 pub use mapping::{
-    FILE_SOURCE, PROPERTY_ATTR, SCHEMA_ATTR, kind_for_schema, relation_for_schema, schema_for_kind,
-    snake,
+    FILE_SOURCE, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR, is_placeholder,
+    kind_for_schema, relation_for_schema, schema_for_kind, snake,
 };
-pub use read::{FtmSummary, load_ftm, load_ftm_reader};
+pub use read::{
+    FtmSummary, Issue, IssueCount, LINES_SHOWN, Noted, load_ftm, load_ftm_reader, pick_name,
+    valid_id,
+};
 
 /// Does a path name an FtM stream (`.ftm.json`, `.ftm.jsonl`, `.jsonl`)?
 pub fn is_ftm_path(path: &std::path::Path) -> bool {

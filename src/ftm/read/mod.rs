@@ -3,6 +3,9 @@
 //! entity references are kept until the end, since a stream may name an entity
 //! before defining it.
 
+mod caption;
+mod clean;
+mod issues;
 mod props;
 mod records;
 mod values;
@@ -19,6 +22,9 @@ use crate::model::{Amount, PartialDate, Sym};
 use super::mapping::{FILE_SOURCE, PROPERTY_ATTR};
 use super::schema::{self, SchemaDef};
 
+pub use caption::pick_name;
+pub use clean::valid_id;
+pub use issues::{Issue, IssueCount, LINES_SHOWN, Noted};
 pub(crate) use props::parse_ftm_date;
 use records::ref_kind;
 use values::RawLine;
@@ -29,6 +35,14 @@ const MAX_PROBLEMS: usize = 1000;
 /// What a load read and how it was mapped, for the user to check nothing was lost.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FtmSummary {
+    /// What the reader worked around instead of refusing the file, per kind.
+    pub issues: BTreeMap<Issue, IssueCount>,
+    /// Each noted problem with its line (the first thousand).
+    pub noted: Vec<Noted>,
+    /// Noted problems beyond those listed.
+    pub more_noted: usize,
+    /// Placeholders made for references to entities the data does not hold.
+    pub placeholders: usize,
     /// The file name.
     pub file: String,
     /// Entity records read (non-blank lines that parsed).
@@ -92,7 +106,42 @@ impl fmt::Display for FtmSummary {
                 list(&self.unknown_properties)
             )?;
         }
+        for (issue, n) in &self.issues {
+            writeln!(f, "  {} {}: {n}", n.count, issue.describe())?;
+        }
         Ok(())
+    }
+}
+
+impl FtmSummary {
+    /// One line for a status bar: what loaded and how many problems were noted.
+    pub fn headline(&self) -> String {
+        let mut s = format!(
+            "{}: {} entities, {} relations",
+            self.file, self.entities, self.relations
+        );
+        let total: usize = self.issues.values().map(|n| n.count).sum();
+        if total > 0 {
+            s.push_str(&format!(
+                "; {total} problems worked around ({} kinds, `ties check` lists them)",
+                self.issues.len()
+            ));
+        }
+        s
+    }
+
+    /// How many problems of `issue` were noted.
+    pub fn count(&self, issue: Issue) -> usize {
+        self.issues.get(&issue).map_or(0, |n| n.count)
+    }
+
+    /// The noted problems as an error naming each line (for `--strict`), or
+    /// `Ok` when there were none.
+    pub fn strict(&self, path: &Path) -> Result<(), LoadError> {
+        match issues::as_error(&path.display().to_string(), &self.noted, self.more_noted) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 }
 
@@ -155,6 +204,8 @@ struct PendingEdge {
 /// An entity-valued property of a thing, resolved at the end.
 struct PendingRef {
     from: NodeIx,
+    /// The schema the property's values must have, for a placeholder.
+    range: Option<&'static str>,
     prop: Box<str>,
     target: Box<str>,
     sources: SourceSet,
@@ -244,6 +295,21 @@ impl Loader {
         });
     }
 
+    /// Notes a problem worked around on the current line.
+    pub(super) fn note(&mut self, issue: Issue, detail: String) {
+        let line = self.line_no;
+        self.summary.issues.entry(issue).or_default().add(line);
+        if self.summary.noted.len() < MAX_PROBLEMS {
+            self.summary.noted.push(Noted {
+                issue,
+                line,
+                detail,
+            });
+        } else {
+            self.summary.more_noted += 1;
+        }
+    }
+
     fn here(&self) -> Option<(usize, usize)> {
         Some((self.line_no, 1))
     }
@@ -276,6 +342,11 @@ impl Loader {
                 return;
             }
         };
+        self.record(line);
+    }
+
+    /// One entity record (a line, or an entity nested in one).
+    fn record(&mut self, line: RawLine) {
         let Some(id) = line.id.filter(|i| !i.trim().is_empty()) else {
             self.problem(self.here(), ProblemKind::EmptyId { what: "FtM entity" });
             return;
@@ -293,19 +364,25 @@ impl Loader {
             .by_schema
             .entry(schema_name.clone())
             .or_default() += 1;
-        let props = line.properties.unwrap_or_default();
+        if !valid_id(&id) {
+            self.note(Issue::InvalidId, format!("`{id}`"));
+        }
         let def = schema::get(&schema_name);
+        let (props, nested) = self.clean(&id, def, line.properties.unwrap_or_default());
         match def {
             Some(def) if def.edge.is_some() => self.edge_record(id, def, props),
-            Some(def) => self.thing(id, &schema_name, Some(def), props),
+            Some(def) => self.thing(id, &schema_name, Some(def), props, line.caption),
             None => {
                 *self
                     .summary
                     .unknown_schemata
                     .entry(schema_name.clone())
                     .or_default() += 1;
-                self.thing(id, &schema_name, None, props);
+                self.thing(id, &schema_name, None, props, line.caption);
             }
+        }
+        for n in nested {
+            self.record(n);
         }
     }
 
@@ -326,7 +403,7 @@ impl Loader {
         for r in refs {
             self.line_no = r.line;
             let from_id = self.graph.entity(r.from).id.to_string();
-            let Some(to) = self.find_party(&r.target, &from_id, &r.prop) else {
+            let Some(to) = self.find_party(&r.target, &from_id, &r.prop, r.range) else {
                 continue;
             };
             if to == r.from {
