@@ -114,6 +114,15 @@ impl fmt::Display for FtmSummary {
 }
 
 impl FtmSummary {
+    /// The summary as load notes: its first line, then one line per kind of
+    /// problem (with the first lines it was on).
+    pub fn notes(&self) -> Vec<String> {
+        self.to_string()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .collect()
+    }
+
     /// One line for a status bar: what loaded and how many problems were noted.
     pub fn headline(&self) -> String {
         let mut s = format!(
@@ -163,7 +172,12 @@ pub fn load_ftm(path: &Path) -> Result<(Graph, FtmSummary), LoadError> {
         ));
     }
     let file = std::fs::File::open(path).map_err(io)?;
-    load_ftm_reader(BufReader::with_capacity(1 << 16, file), &name)
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    if super::is_gzip(reader.fill_buf().map_err(io)?) {
+        let gz = flate2::bufread::MultiGzDecoder::new(reader);
+        return load_ftm_reader(BufReader::with_capacity(1 << 16, gz), &name);
+    }
+    load_ftm_reader(reader, &name)
 }
 
 /// Loads an FtM entity stream from `reader`, naming it `name` in messages.
