@@ -25,7 +25,7 @@ use super::schema::{self, SchemaDef};
 pub use caption::pick_name;
 pub use clean::valid_id;
 pub use issues::{Issue, IssueCount, LINES_SHOWN, Noted};
-pub(crate) use props::parse_ftm_date;
+pub(crate) use props::{host, parse_ftm_date};
 use records::ref_kind;
 use values::RawLine;
 
@@ -247,9 +247,12 @@ struct Loader {
 #[derive(Default)]
 struct Mapped {
     names: Vec<String>,
-    aliases: Vec<String>,
+    /// Aliases with the property each came from (`alias`, `previousName`).
+    aliases: Vec<(String, char)>,
     weak_aliases: Vec<String>,
     note: Option<String>,
+    /// The property the note came from.
+    note_prop: Option<String>,
     date: Option<PartialDate>,
     until: Option<PartialDate>,
     amount: Option<Amount>,

@@ -42,12 +42,16 @@ impl Loader {
             }
             match prop.as_str() {
                 "name" => m.names.extend(values),
-                "alias" | "previousName" => m.aliases.extend(values),
+                "alias" => m.aliases.extend(values.into_iter().map(|v| (v, 'a'))),
+                "previousName" => m.aliases.extend(values.into_iter().map(|v| (v, 'p'))),
                 "weakAlias" => m.weak_aliases.extend(values),
                 "sourceUrl" => urls.extend(values),
                 "publisher" => publishers.extend(values),
                 "summary" | "description" | "notes" if m.note.is_none() && !values.is_empty() => {
-                    m.note = Some(values.join("\n"));
+                    let mut it = values.into_iter();
+                    m.note = it.next();
+                    m.attrs.extend(it.map(|v| (prop.clone(), v)));
+                    m.note_prop = Some(prop.clone());
                 }
                 "date" | "contractDate" if dated => dates.extend(values),
                 "startDate" if dated => starts.extend(values),
@@ -218,7 +222,7 @@ impl Loader {
 }
 
 /// The host of a URL, to name an outlet when no publisher is given.
-fn host(url: &str) -> &str {
+pub(crate) fn host(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }

@@ -8,7 +8,7 @@ use crate::load::{Location, ProblemKind, short};
 use crate::model::{EntityKind, RelationKind, Sym};
 
 use super::super::mapping::{
-    PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR, kind_for_schema,
+    NAMES_ATTR, NOTE_ATTR, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR, kind_for_schema,
     relation_for_schema, schema_for_kind, snake,
 };
 use super::super::schema::{PropType, SchemaDef};
@@ -49,8 +49,22 @@ impl Loader {
         let name = caption
             .or_else(|| names.first().cloned())
             .unwrap_or_else(|| id.clone());
-        let mut aliases: Vec<String> = names.into_iter().filter(|n| *n != name).collect();
-        aliases.append(&mut m.aliases);
+        let name_is_value = names.contains(&name);
+        let mut tagged: Vec<(String, char)> = names
+            .into_iter()
+            .filter(|n| *n != name)
+            .map(|n| (n, 'n'))
+            .collect();
+        tagged.append(&mut m.aliases);
+        if !name_is_value || !tagged.is_empty() {
+            let mut code = String::from(if name_is_value { "N" } else { "-" });
+            code.extend(tagged.iter().map(|(_, c)| *c));
+            m.attrs.push((NAMES_ATTR.to_string(), code));
+        }
+        if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
+            m.attrs.push((NOTE_ATTR.to_string(), p));
+        }
+        let aliases: Vec<String> = tagged.into_iter().map(|(n, _)| n).collect();
         let range_of = |prop: &str| {
             ranges
                 .iter()
@@ -304,7 +318,10 @@ impl Loader {
                 m.role = rest;
             }
         }
-        let mut attrs = m.attrs;
+        let mut attrs = std::mem::take(&mut m.attrs);
+        if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
+            attrs.push((NOTE_ATTR.to_string(), p));
+        }
         if matches!(def.name, "Family" | "Associate" | "Occupancy") {
             attrs.push((SCHEMA_ATTR.into(), def.name.into()));
         }
