@@ -93,16 +93,24 @@ impl Loader {
                 ),
             );
         }
+        // An end before a start: with several values, any end before the
+        // latest start; the span only drops an end before its own start.
+        let latest_start = from.iter().copied().max_by_key(|d| d.first_day());
+        let earliest_end = e_dates.iter().copied().min_by_key(|d| d.last_day());
         let mut backwards = false;
-        if let (Some(d), Some(u)) = (m.date, m.until)
+        if let (Some(d), Some(u)) = (latest_start, earliest_end)
             && u.last_day() < d.first_day()
         {
             self.note(
                 Issue::EndBeforeStart,
                 format!("{owner}: end {u} is before start {d}"),
             );
-            m.until = None;
             backwards = true;
+        }
+        if let (Some(d), Some(u)) = (m.date, m.until)
+            && u.last_day() < d.first_day()
+        {
+            m.until = None;
         }
         let exact = !several && !backwards && dates.is_empty();
         if !exact {
