@@ -233,7 +233,10 @@ fn bad_values_are_noted_with_their_line_numbers_and_strict_refuses_them() {
     assert_eq!(g.entity(g.find("e").unwrap()).date, None);
     assert_eq!(g.entity(g.find("q").unwrap()).name, "Q");
     let shown = s.to_string();
-    assert!(shown.contains("1 date values that are not dates (dropped): line 3"), "{shown}");
+    assert!(
+        shown.contains("1 date values that are not dates (dropped): line 3"),
+        "{shown}"
+    );
     let err = s.strict(Path::new("t.ftm.json")).unwrap_err();
     let msg = err.to_string();
     for at in ["t.ftm.json:2:", "t.ftm.json:3:", "t.ftm.json:4:"] {

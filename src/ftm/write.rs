@@ -15,8 +15,8 @@ use crate::graph::{Attrs, EdgeIx, Graph, NodeIx, SourceSet};
 use crate::view::Subgraph;
 
 use super::mapping::{
-    FILE_SOURCE, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, SCHEMA_ATTR, is_hidden_attr,
-    is_placeholder, schema_for_kind, schema_for_relation,
+    FILE_SOURCE, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, SCHEMA_ATTR, is_hidden_attr, is_placeholder,
+    schema_for_kind, schema_for_relation,
 };
 use super::read::{host, parse_ftm_date};
 use super::schema::{self, SchemaDef};
@@ -99,7 +99,9 @@ fn value_fits(type_name: &str, value: &str) -> bool {
         "mimetype" => v.contains('/'),
         "phone" => {
             let digits = v.bytes().filter(u8::is_ascii_digit).count();
-            digits >= 6 && v.bytes().all(|b| b.is_ascii_digit() || b" +-()./".contains(&b))
+            digits >= 6
+                && v.bytes()
+                    .all(|b| b.is_ascii_digit() || b" +-()./".contains(&b))
         }
         "iban" | "checksum" => v.bytes().all(|b| b.is_ascii_alphanumeric()),
         _ => false,
@@ -108,18 +110,81 @@ fn value_fits(type_name: &str, value: &str) -> bool {
 
 /// The topics `followthemoney` knows (`sanction`, `role.pep`…).
 const TOPICS: &[&str] = &[
-    "asset.frozen", "corp.clone", "corp.disqual", "corp.offshore", "corp.public", "corp.shell",
-    "crime", "crime.boss", "crime.cyber", "crime.env", "crime.fin", "crime.fraud", "crime.terror",
-    "crime.theft", "crime.traffick", "crime.traffick.drug", "crime.traffick.human", "crime.war",
-    "debarment", "export.control", "export.control.linked", "export.risk", "fin", "fin.adivsor",
-    "fin.bank", "fin.fund", "forced.labor", "geo.risk", "gov", "gov.admin", "gov.executive",
-    "gov.financial", "gov.head", "gov.igo", "gov.judicial", "gov.legislative", "gov.muni",
-    "gov.national", "gov.religion", "gov.security", "gov.soe", "gov.state", "invest.ban",
-    "invest.risk", "mare.detained", "mare.shadow", "mare.sts", "mil", "poi", "pol.party",
-    "pol.union", "reg.action", "reg.warn", "rel", "role.acct", "role.act", "role.civil",
-    "role.diplo", "role.journo", "role.judge", "role.lawyer", "role.lobby", "role.oligarch",
-    "role.pep", "role.pep.frmr", "role.pep.intl", "role.pep.natl", "role.pol", "role.rca",
-    "role.spy", "sanction", "sanction.control", "sanction.counter", "sanction.linked", "wanted",
+    "asset.frozen",
+    "corp.clone",
+    "corp.disqual",
+    "corp.offshore",
+    "corp.public",
+    "corp.shell",
+    "crime",
+    "crime.boss",
+    "crime.cyber",
+    "crime.env",
+    "crime.fin",
+    "crime.fraud",
+    "crime.terror",
+    "crime.theft",
+    "crime.traffick",
+    "crime.traffick.drug",
+    "crime.traffick.human",
+    "crime.war",
+    "debarment",
+    "export.control",
+    "export.control.linked",
+    "export.risk",
+    "fin",
+    "fin.adivsor",
+    "fin.bank",
+    "fin.fund",
+    "forced.labor",
+    "geo.risk",
+    "gov",
+    "gov.admin",
+    "gov.executive",
+    "gov.financial",
+    "gov.head",
+    "gov.igo",
+    "gov.judicial",
+    "gov.legislative",
+    "gov.muni",
+    "gov.national",
+    "gov.religion",
+    "gov.security",
+    "gov.soe",
+    "gov.state",
+    "invest.ban",
+    "invest.risk",
+    "mare.detained",
+    "mare.shadow",
+    "mare.sts",
+    "mil",
+    "poi",
+    "pol.party",
+    "pol.union",
+    "reg.action",
+    "reg.warn",
+    "rel",
+    "role.acct",
+    "role.act",
+    "role.civil",
+    "role.diplo",
+    "role.journo",
+    "role.judge",
+    "role.lawyer",
+    "role.lobby",
+    "role.oligarch",
+    "role.pep",
+    "role.pep.frmr",
+    "role.pep.intl",
+    "role.pep.natl",
+    "role.pol",
+    "role.rca",
+    "role.spy",
+    "sanction",
+    "sanction.control",
+    "sanction.counter",
+    "sanction.linked",
+    "wanted",
 ];
 
 /// Does `attrs` hold any of `keys`?
@@ -138,7 +203,8 @@ fn amount_from_attr(graph: &Graph, attrs: &Attrs<'_>, amount: crate::model::Amou
     };
     !has_any(graph, attrs, &["amount"])
         && attrs.iter().any(|(k, v)| {
-            graph.sym(k) == prop && v.trim().replace(',', "").parse::<f64>().ok() == Some(amount.value)
+            graph.sym(k) == prop
+                && v.trim().replace(',', "").parse::<f64>().ok() == Some(amount.value)
         })
 }
 

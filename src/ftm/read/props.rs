@@ -79,7 +79,11 @@ impl Loader {
             list.iter().filter_map(|v| parse_ftm_date(v).ok()).collect()
         };
         let (s_dates, d_dates, e_dates) = (parse(&starts), parse(&dates), parse(&ends));
-        let from = if s_dates.is_empty() { &d_dates } else { &s_dates };
+        let from = if s_dates.is_empty() {
+            &d_dates
+        } else {
+            &s_dates
+        };
         m.date = from.iter().copied().min_by_key(|d| d.first_day());
         m.until = e_dates.iter().copied().max_by_key(|d| d.last_day());
         let several = starts.len() > 1 || dates.len() > 1 || ends.len() > 1;

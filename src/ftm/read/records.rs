@@ -8,8 +8,8 @@ use crate::load::{Location, ProblemKind, short};
 use crate::model::{EntityKind, RelationKind, Sym};
 
 use super::super::mapping::{
-    NAMES_ATTR, NOTE_ATTR, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR, kind_for_schema,
-    relation_for_schema, schema_for_kind, snake,
+    NAMES_ATTR, NOTE_ATTR, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR,
+    kind_for_schema, relation_for_schema, schema_for_kind, snake,
 };
 use super::super::schema::{PropType, SchemaDef};
 use super::caption::library_caption;
@@ -65,12 +65,7 @@ impl Loader {
             m.attrs.push((NOTE_ATTR.to_string(), p));
         }
         let aliases: Vec<String> = tagged.into_iter().map(|(n, _)| n).collect();
-        let range_of = |prop: &str| {
-            ranges
-                .iter()
-                .find(|(k, _)| k == prop)
-                .and_then(|(_, r)| *r)
-        };
+        let range_of = |prop: &str| ranges.iter().find(|(k, _)| k == prop).and_then(|(_, r)| *r);
         let sources = self.graph.source_set(&m.sources);
 
         if let Some(existing) = self.graph.find(&id) {
@@ -194,8 +189,7 @@ impl Loader {
     ) {
         let flat = props.into_iter().flat_map(|(k, v)| {
             let k: Box<str> = k.into();
-            v.into_iter()
-                .map(move |v| (k.clone(), v.into_boxed_str()))
+            v.into_iter().map(move |v| (k.clone(), v.into_boxed_str()))
         });
         if let Some(&i) = self.edge_ids.get(id.as_str())
             && self.edges[i].schema.name == def.name
@@ -230,10 +224,7 @@ impl Loader {
         if let Some(found) = self.graph.find(id) {
             return Some(found);
         }
-        self.note(
-            Issue::Missing,
-            format!("`{}` {prop}: `{id}`", short(owner)),
-        );
+        self.note(Issue::Missing, format!("`{}` {prop}: `{id}`", short(owner)));
         let schema_name = range
             .and_then(super::super::schema::get)
             .filter(|d| !d.is_abstract)
