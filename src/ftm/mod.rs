@@ -37,6 +37,7 @@ pub mod mapping;
 mod read;
 pub mod schema;
 mod schema_table;
+pub mod show;
 pub(crate) mod write;
 
 pub use mapping::{
@@ -47,6 +48,7 @@ pub use read::{
     FtmSummary, Issue, IssueCount, LINES_SHOWN, Noted, load_ftm, load_ftm_reader, pick_name,
     valid_id,
 };
+pub use show::{badges, entity_properties, relation_properties};
 
 /// File names FtM streams go by (each also gzip-compressed, with `.gz`).
 pub const EXTENSIONS: &[&str] = &[".ftm.json", ".ftm.jsonl", ".jsonl", ".ijson", ".json"];
