@@ -1,0 +1,203 @@
+//! Exporting the view on screen: a format, a file, and a second Enter before
+//! an existing file is overwritten.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{Component, Ctx, Effect, centered};
+use crate::export::{self, Format, WriteError};
+use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
+use crate::tui::text::DIM;
+
+/// A format, a path, and whether an overwrite was confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportPopup {
+    pub format: Format,
+    pub path: String,
+    /// The user changed the path, so a format change keeps it.
+    pub edited: bool,
+    /// The file exists and the user was asked to confirm.
+    pub confirm: bool,
+    pub error: Option<String>,
+}
+
+fn formats() -> &'static [Format] {
+    &Format::ALL
+}
+
+/// `ties-<focus id>[-<window>].<ext>` in the current folder.
+pub fn default_name(ctx: &Ctx, format: Format) -> String {
+    let mut name = format!("ties-{}", ctx.graph.entity(ctx.focus).id);
+    if !ctx.filter.window.is_all() {
+        let w = ctx.filter.window.to_string().replace("..", "_to_");
+        name.push('-');
+        name.push_str(w.trim_matches('_'));
+    }
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{name}.{}", format.extension())
+}
+
+impl ExportPopup {
+    /// JSON, to the default name.
+    pub fn new(ctx: &Ctx) -> ExportPopup {
+        let format = Format::Json;
+        ExportPopup {
+            format,
+            path: default_name(ctx, format),
+            edited: false,
+            confirm: false,
+            error: None,
+        }
+    }
+
+    fn step(&mut self, by: isize) {
+        let formats = formats();
+        let i = formats.iter().position(|f| *f == self.format).unwrap_or(0) as isize;
+        self.format = formats[(i + by).rem_euclid(formats.len() as isize) as usize];
+        self.confirm = false;
+    }
+
+    fn edit_path(&mut self, edit: impl FnOnce(&mut String)) {
+        edit(&mut self.path);
+        self.edited = true;
+        self.confirm = false;
+    }
+
+    fn submit(&mut self, ctx: &Ctx) -> Effect {
+        let path = std::path::PathBuf::from(self.path.trim());
+        if self.path.trim().is_empty() {
+            self.error = Some("type a file name".into());
+            return Effect::None;
+        }
+        if path.exists() && !self.confirm {
+            self.confirm = true;
+            self.error = Some(format!(
+                "{} exists: Enter again to overwrite it, Esc to cancel",
+                path.display()
+            ));
+            return Effect::None;
+        }
+        // A typed extension picks the format, so `view.dot` is never JSON inside.
+        let typed = self.path.trim().to_lowercase();
+        if let Some(f) = formats()
+            .iter()
+            .find(|f| typed.ends_with(&format!(".{}", f.extension())))
+        {
+            self.format = *f;
+        }
+        let sub = ctx.current_view();
+        let text = export::render(ctx.graph, &sub, self.format);
+        match export::write_atomic(&path, text.as_bytes(), self.confirm) {
+            Ok(()) => Effect::Close.and(Effect::status(
+                format!(
+                    "exported {}, {} to {}",
+                    crate::report::count(sub.nodes.len(), "entity"),
+                    crate::report::count(sub.edges.len(), "relation"),
+                    path.display()
+                ),
+                false,
+            )),
+            Err(e) => {
+                if let WriteError::Exists(_) = &e {
+                    self.confirm = true;
+                }
+                self.error = Some(e.to_string());
+                Effect::status(e.to_string(), true)
+            }
+        }
+    }
+}
+
+impl Component for ExportPopup {
+    fn mode(&self) -> Mode {
+        Mode::Export
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        let effect = match action {
+            Action::NextFormat => {
+                self.step(1);
+                Effect::None
+            }
+            Action::PreviousFormat => {
+                self.step(-1);
+                Effect::None
+            }
+            Action::Type(c) => {
+                self.edit_path(|p| p.push(c));
+                Effect::None
+            }
+            Action::DeleteChar => {
+                self.edit_path(|p| {
+                    p.pop();
+                });
+                Effect::None
+            }
+            Action::ClearInput => {
+                self.edit_path(String::clear);
+                Effect::None
+            }
+            Action::Submit => self.submit(ctx),
+            Action::Close => Effect::Close.and(Effect::status("export cancelled", false)),
+            _ => Effect::None,
+        };
+        if !self.edited {
+            self.path = default_name(ctx, self.format);
+        }
+        effect
+    }
+
+    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+        let rect = centered(area, 60, 0, 30, 7);
+        frame.render_widget(Clear, rect);
+        let block = Block::bordered()
+            .title(" export this view ")
+            .border_style(Style::new().fg(Color::Green));
+        let mut fmt_spans = vec![Span::styled("format ", DIM)];
+        for f in formats() {
+            let name = f.extension();
+            if *f == self.format {
+                fmt_spans.push(Span::styled(
+                    format!("[{name}]"),
+                    Style::new().fg(Color::Green).bold(),
+                ));
+            } else {
+                fmt_spans.push(Span::styled(format!(" {name} "), DIM));
+            }
+        }
+        fmt_spans.push(Span::styled("  (tab)", DIM));
+        let mut lines = vec![
+            Line::from(fmt_spans),
+            Line::from(vec![
+                Span::styled("file > ", DIM),
+                Span::raw(self.path.clone()),
+                Span::styled("▏", DIM),
+            ]),
+        ];
+        if let Some(e) = &self.error {
+            let style = if self.confirm {
+                Style::new().fg(Color::Yellow)
+            } else {
+                Style::new().fg(Color::Red)
+            };
+            lines.push(Line::from(Span::styled(e.clone(), style)));
+        }
+        frame.render_widget(
+            Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+            rect,
+        );
+    }
+}
