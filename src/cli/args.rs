@@ -27,13 +27,13 @@ use crate::model::PartialDate;
 )]
 pub struct Cli {
     /// Graph to load: a .ron file, a folder whose .ron files are merged, or a
-    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl)
+    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl, .ijson,
+    /// .json, also gzip-compressed), recognised by its content
     /// [default: the built-in graph]
     #[arg(long, global = true, value_name = "PATH")]
     pub data: Option<PathBuf>,
 
-    /// How to read --data [default: ftm for .ftm.json, .ftm.jsonl and .jsonl
-    /// files, ron otherwise]
+    /// How to read --data [default: recognised by its content, then its name]
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
 
@@ -66,6 +66,12 @@ pub struct Cli {
     /// cache folder, e.g. ~/.cache/ties/snapshots, or in $TIES_CACHE_DIR)
     #[arg(long, global = true)]
     pub no_cache: bool,
+
+    /// Refuse data that can only be read by working around problems (an FtM
+    /// value that is not valid for its property, a reference to an entity the
+    /// data does not hold…): each is an error naming its line (exit 2)
+    #[arg(long, global = true)]
+    pub strict: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,

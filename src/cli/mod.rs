@@ -68,12 +68,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let opened = open::open(source, &opts, &mut bar);
     bar.finish();
     let mut data = opened?;
-    print_notes(&std::mem::take(&mut data.notes));
+    let notes = std::mem::take(&mut data.notes);
+    // `ties check` lists what the load noted with its counts; the others say
+    // it on stderr.
+    if !matches!(command, Command::Check) {
+        print_notes(&notes);
+    }
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     let graph = Arc::clone(&data.graph);
     let graph = &*graph;
     let done = match command {
-        Command::Check => check::check(graph),
+        Command::Check => check::check(graph, &notes),
         Command::Export(args) => export::export_cmd(graph, spec()?.as_ref(), args),
         Command::Path(args) => path::path_cmd(graph, spec()?.as_ref(), args),
         Command::Timeline(args) => timeline::timeline_cmd(graph, spec()?.as_ref(), args),

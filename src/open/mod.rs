@@ -83,6 +83,9 @@ pub struct OpenOptions {
     pub index: IndexWhen,
     /// Report where the time and memory went, through [`Progress::stat`].
     pub stats: bool,
+    /// Refuse data a reader could only read by working around problems (an
+    /// FtM value dropped, a reference to an entity not in the data).
+    pub strict: bool,
 }
 
 /// Hears how an open goes. Every method does nothing unless overridden, so `()`
@@ -158,7 +161,7 @@ pub fn open(
         None => detect(&path)?,
     };
     let snapshots = opts.snapshots.as_ref().filter(|_| format.snapshots());
-    let mut opened = read(&path, format, snapshots, opts.stats, progress)?;
+    let mut opened = read(&path, format, snapshots, opts, progress)?;
     opened.build_index(opts.index);
     Ok(opened)
 }
@@ -195,9 +198,10 @@ fn read(
     path: &Path,
     format: InputFormat,
     snapshots: Option<&Snapshots>,
-    stats: bool,
+    opts: &OpenOptions,
     progress: &mut dyn Progress,
 ) -> Result<Opened, OpenError> {
+    let stats = opts.stats;
     let target = match snapshots {
         Some(s) => {
             let files = load::graph_files(path)?;
@@ -232,7 +236,11 @@ fn read(
         graph,
         notes: read_notes,
         timing,
+        worked_around,
     } = format.read(path, &mut |p| progress.reading(p))?;
+    if let Some(e) = worked_around.filter(|_| opts.strict) {
+        return Err(e.into());
+    }
     notes.extend(read_notes);
     if stats {
         if let Some(line) = timing {
@@ -447,7 +455,7 @@ mod tests {
         assert_eq!(o.origin, Origin::Parsed(InputFormat::Ftm));
         assert_eq!(o.graph.node_count(), 1);
         assert!(o.index.is_none(), "IndexWhen::OnDemand builds nothing");
-        assert_eq!(o.notes.len(), 1, "the import's summary: {:?}", o.notes);
+        assert_eq!(o.notes.len(), 2, "the import's summary: {:?}", o.notes);
     }
 
     #[test]

@@ -38,6 +38,23 @@ pub enum Issue {
 }
 
 impl Issue {
+    /// One problem of this kind, as an error says it.
+    pub fn what(self) -> &'static str {
+        match self {
+            Issue::InvalidId => "not a valid FtM id",
+            Issue::BadDate => "not a date",
+            Issue::BadAmount => "not an amount",
+            Issue::BadValue => "an object or list where text belongs",
+            Issue::InvalidRef => "a reference that is not a valid FtM id",
+            Issue::SelfRef => "a property naming its own record",
+            Issue::Nested => "a nested entity",
+            Issue::SeveralDates => "several start or end dates",
+            Issue::EndBeforeStart => "an end before the start",
+            Issue::Missing => "a reference to an entity not in the data",
+            Issue::Loop => "a relationship from an entity to itself",
+        }
+    }
+
     /// What the summary says about this kind (after the count).
     pub fn describe(self) -> &'static str {
         match self {
@@ -113,7 +130,7 @@ pub fn as_error(file: &str, noted: &[Noted], more: usize) -> Option<LoadError> {
                 file: file.to_string(),
                 line_col: Some((n.line, 1)),
             },
-            kind: ProblemKind::Ftm(format!("{} ({})", n.detail, n.issue.describe())),
+            kind: ProblemKind::Ftm(format!("{}: {}", n.issue.what(), n.detail)),
         })
         .collect();
     if more > 0 {

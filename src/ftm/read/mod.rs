@@ -117,10 +117,18 @@ impl FtmSummary {
     /// The summary as load notes: its first line, then one line per kind of
     /// problem (with the first lines it was on).
     pub fn notes(&self) -> Vec<String> {
-        self.to_string()
+        let mut notes: Vec<String> = self
+            .to_string()
             .lines()
             .map(|l| l.trim().to_string())
-            .collect()
+            .collect();
+        let total: usize = self.issues.values().map(|n| n.count).sum();
+        if total > 0
+            && let Some(first) = notes.first_mut()
+        {
+            first.push_str(&format!("; {total} problems worked around (listed below)"));
+        }
+        notes
     }
 
     /// One line for a status bar: what loaded and how many problems were noted.
