@@ -105,7 +105,10 @@ fn donations_load_with_money_from_amount_eur() {
         "{out}"
     );
     assert!(out.contains("from Herr Michael May"), "{out}");
-    assert!(out.contains("total in EUR, transferred: €3,368,136.15"), "{out}");
+    assert!(
+        out.contains("total in EUR, transferred: €3,368,136.15"),
+        "{out}"
+    );
     let (code, out, err) = common::ties().arg("--data").arg(&path).arg("check").run();
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -479,4 +482,59 @@ for path in sys.argv[1:]:
         checked += 1;
     }
     assert!(checked > 100, "only {checked} entities compared");
+}
+
+#[test]
+fn show_and_search_list_properties_with_labels_and_badges() {
+    let Some(path) = real("opensanctions-subset.ftm.json") else {
+        return;
+    };
+    let (code, out, err) = common::ties()
+        .arg("--data")
+        .arg(&path)
+        .args(["show", "Kuzmenko"])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    for want in [
+        "Vitaly Yurievich KUZMENKO  (person, id NK-2Ka3UvopqbpZmVDFjWd4LA)",
+        "  [Sanctioned]",
+        "  Birth date: 1971-01-22",
+        "  Nationality: ru",
+        "  Position: General Director of JSC 163 Armor Repair Plant",
+        "  Gender: male",
+    ] {
+        assert!(out.lines().any(|l| l == want), "`{want}` in:\n{out}");
+    }
+    let (code, out, err) = common::ties()
+        .arg("--data")
+        .arg(&path)
+        .args(["show", "IRGC"])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "—located in→ addr-9bdb8d404e2618cfce08d3b3d400c1433c634849 (not in the loaded data)"
+        ),
+        "{out}"
+    );
+    let (code, out, err) = common::ties()
+        .arg("--data")
+        .arg(&path)
+        .args(["search", "pachodavova"])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    let first = out.lines().next().unwrap_or_default();
+    assert!(
+        first.contains("Svjatlana Paulauna PACHODAVA") && first.ends_with("[Sanctioned]"),
+        "{out}"
+    );
+    let (code, out, err) = common::ties()
+        .arg("--data")
+        .arg(case("self_ownership.ftm.json"))
+        .args(["show", "Treasury Shares"])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    let owns: Vec<&str> = out.lines().filter(|l| l.contains("—owns→")).collect();
+    assert_eq!(owns.len(), 1, "a loop is listed once:\n{out}");
+    assert!(owns[0].contains("{Percentage held: 7.5}"), "{out}");
 }

@@ -4,13 +4,29 @@
 
 use crate::graph::{Attrs, EdgeIx, Graph, NodeIx};
 
-use super::mapping::{PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, SCHEMA_ATTR, is_hidden_attr};
+use crate::graph::SourceSet;
+
+use super::mapping::{
+    FILE_SOURCE, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, SCHEMA_ATTR, is_hidden_attr,
+};
 use super::mapping::{schema_for_kind, schema_for_relation};
 use super::schema::{self, SchemaDef, topic_label};
+
+/// Was a row with these sources read from an FtM file? Only then do FtM's
+/// labels name its attributes; other graphs' attributes show as written.
+fn from_ftm(graph: &Graph, sources: SourceSet) -> bool {
+    graph
+        .source_list(sources)
+        .iter()
+        .any(|&s| &*graph.source(s).id == FILE_SOURCE)
+}
 
 /// The schema whose labels name an entity's attributes.
 fn entity_schema(graph: &Graph, node: NodeIx) -> Option<&'static SchemaDef> {
     let e = graph.entity(node);
+    if !from_ftm(graph, e.sources) {
+        return None;
+    }
     kept_schema(graph, &e.attrs).or_else(|| {
         let kind = e.kind.map_other(|s| graph.sym(s));
         schema::get(schema_for_kind(&kind))
@@ -58,10 +74,14 @@ pub fn entity_properties(graph: &Graph, node: NodeIx) -> Vec<(String, String)> {
 /// A relation's own properties: `Percentage held: 7.5`, `Amount in EUR: 100`.
 pub fn relation_properties(graph: &Graph, edge: EdgeIx) -> Vec<(String, String)> {
     let r = graph.relation(edge);
-    let def = kept_schema(graph, &r.attrs).or_else(|| {
-        let kind = r.kind.map_other(|s| graph.sym(s));
-        schema::get(schema_for_relation(&kind).0)
-    });
+    let def = if from_ftm(graph, r.sources) {
+        kept_schema(graph, &r.attrs).or_else(|| {
+            let kind = r.kind.map_other(|s| graph.sym(s));
+            schema::get(schema_for_relation(&kind).0)
+        })
+    } else {
+        None
+    };
     labelled(graph, &r.attrs, def)
 }
 
