@@ -538,3 +538,65 @@ fn show_and_search_list_properties_with_labels_and_badges() {
     assert_eq!(owns.len(), 1, "a loop is listed once:\n{out}");
     assert!(owns[0].contains("{Percentage held: 7.5}"), "{out}");
 }
+
+/// The explorer's screen on `focus` of an FtM file, as text, and the style of
+/// the first cell showing `needle`.
+fn explorer(path: &Path, focus: &str, needle: &str) -> (String, ratatui::style::Style) {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use std::sync::Arc;
+    use ties::tui::{App, KeyMap, ui};
+    let graph = Arc::new(load(path).0);
+    let index = Arc::new(SearchIndex::build(&graph));
+    let focus = graph.find(focus);
+    let mut app = App::new(graph, index, KeyMap::default_map(), focus).unwrap();
+    let mut t = Terminal::new(TestBackend::new(160, 40)).unwrap();
+    let mut info = ui::FrameInfo::default();
+    t.draw(|f| info = ui::draw(&app, f)).unwrap();
+    app.after_draw(info);
+    let buf = t.backend().buffer();
+    let mut text = String::new();
+    let mut style = None;
+    for y in 0..buf.area.height {
+        let mut row = String::new();
+        for x in 0..buf.area.width {
+            row.push_str(buf[(x, y)].symbol());
+        }
+        if style.is_none()
+            && let Some(i) = row.find(needle)
+        {
+            let x = row[..i].chars().count() as u16;
+            style = Some(buf[(x, y)].style());
+        }
+        text.push_str(&row);
+        text.push('\n');
+    }
+    let style = style.unwrap_or_else(|| panic!("`{needle}` not on screen:\n{text}"));
+    (text, style)
+}
+
+#[test]
+fn explorer_card_shows_properties_badges_and_greys_placeholders() {
+    use ratatui::style::Color;
+    let Some(path) = real("opensanctions-subset.ftm.json") else {
+        return;
+    };
+    let (screen, badge) = explorer(&path, "NK-2PacmNpiLUmoz4XD2mSt7A", " Sanctioned ");
+    assert_eq!(badge.bg, Some(Color::LightYellow), "{screen}");
+    assert!(screen.contains("Created at 2012-03-24"), "{screen}");
+    assert!(screen.contains("Country ir"), "{screen}");
+    // The address the data only refers to: greyed in the list…
+    let (_, other) = explorer(
+        &path,
+        "NK-2PacmNpiLUmoz4XD2mSt7A",
+        "addr-9bdb8d404e2618cfce08d3b3d400c1433c634849",
+    );
+    assert_eq!(other.fg, Some(Color::DarkGray));
+    // …and on its own card.
+    let (screen, name) = explorer(
+        &path,
+        "addr-9bdb8d404e2618cfce08d3b3d400c1433c634849",
+        "not in the loaded data",
+    );
+    assert_eq!(name.fg, Some(Color::DarkGray), "{screen}");
+}

@@ -126,7 +126,9 @@ impl FtmSummary {
         if total > 0
             && let Some(first) = notes.first_mut()
         {
-            first.push_str(&format!("; {total} problems worked around (listed below)"));
+            first.push_str(&format!(
+                "; {total} problems worked around (`ties check` lists them)"
+            ));
         }
         notes
     }
