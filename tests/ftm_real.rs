@@ -600,3 +600,34 @@ fn explorer_card_shows_properties_badges_and_greys_placeholders() {
     );
     assert_eq!(name.fg, Some(Color::DarkGray), "{screen}");
 }
+
+#[test]
+fn exports_carry_properties_as_attributes() {
+    let Some(path) = real("opensanctions-subset.ftm.json") else {
+        return;
+    };
+    let export = |format: &str| {
+        let (code, out, err) = common::ties()
+            .arg("--data")
+            .arg(&path)
+            .args(["export", "--format", format])
+            .run();
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let graphml = export("graphml");
+    let key = graphml
+        .lines()
+        .find(|l| l.contains("attr.name=\"birthDate\""))
+        .unwrap_or_else(|| panic!("no birthDate key:\n{graphml}"));
+    let id = key.split('"').nth(1).unwrap();
+    assert!(graphml.contains(&format!("<data key=\"{id}\">1971-01-22</data>")));
+    assert!(graphml.contains("attr.name=\"topics\""));
+    assert!(graphml.contains("attr.name=\"ties_placeholder\""));
+    assert!(!graphml.contains("ftm_names"), "bookkeeping stays out");
+    let dot = export("dot");
+    assert!(dot.contains("\"birthDate\"=\"1971-01-22\""), "{dot}");
+    assert!(dot.contains("\"topics\"=\"sanction\""), "{dot}");
+    let json = export("json");
+    assert!(json.contains("\"birthDate\""), "{json}");
+}
