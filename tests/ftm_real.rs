@@ -109,22 +109,22 @@ fn donations_load_with_money_from_amount_eur() {
         out.contains("total in EUR, transferred: €3,368,136.15"),
         "{out}"
     );
-    let (code, out, err) = common::ties().arg("--data").arg(&path).arg("check").run();
+    let (code, _, err) = common::ties().arg("--data").arg(&path).arg("check").run();
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("474 FtM records → 184 entities, 393 relations"),
-        "{out}"
+        err.contains("474 FtM records → 184 entities, 393 relations"),
+        "{err}"
     );
-    assert!(!out.contains("problems worked around"), "{out}");
+    assert!(!err.contains("problems worked around"), "{err}");
     // Gzip-compressed, under a name that says nothing: recognised by content.
     let dir = tempfile::tempdir().unwrap();
     let gz = dir.path().join("donations.data");
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     std::io::Write::write_all(&mut enc, &std::fs::read(&path).unwrap()).unwrap();
     std::fs::write(&gz, enc.finish().unwrap()).unwrap();
-    let (code, out, err) = common::ties().arg("--data").arg(&gz).arg("check").run();
+    let (code, _, err) = common::ties().arg("--data").arg(&gz).arg("check").run();
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("474 FtM records → 184 entities"), "{out}");
+    assert!(err.contains("474 FtM records → 184 entities"), "{err}");
 }
 
 #[test]
@@ -186,14 +186,14 @@ fn sanctions_subset_shows_captions_and_missing_addresses_as_placeholders() {
         first("pachodavova").as_deref(),
         Some("NK-2Mht2rqBeravCTdyQAWc4o")
     );
-    let (code, out, err) = common::ties().arg("--data").arg(&path).arg("check").run();
+    let (code, _, err) = common::ties().arg("--data").arg(&path).arg("check").run();
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("2 problems worked around"), "{out}");
+    assert!(err.contains("2 problems worked around"), "{err}");
     assert!(
-        out.contains(
-            "2 references to entities not in the loaded data (shown as placeholders): lines 1, 7"
+        err.contains(
+            "ties: 2 references to entities not in the loaded data (shown as placeholders): lines 1, 7"
         ),
-        "{out}"
+        "{err}"
     );
     let (code, _, err) = common::ties()
         .arg("--data")
@@ -315,9 +315,9 @@ fn strict_refuses_every_case_with_line_numbers() {
         ("missing_ref.ftm.json", &[1, 2]),
     ] {
         let path = case(name);
-        let (code, out, err) = common::ties().arg("--data").arg(&path).arg("check").run();
+        let (code, _, err) = common::ties().arg("--data").arg(&path).arg("check").run();
         assert_eq!(code, 0, "{name}: {err}");
-        assert!(out.contains("problems worked around"), "{out}");
+        assert!(err.contains("problems worked around"), "{err}");
         let (code, _, err) = common::ties()
             .arg("--data")
             .arg(&path)
@@ -630,4 +630,43 @@ fn exports_carry_properties_as_attributes() {
     assert!(dot.contains("\"topics\"=\"sanction\""), "{dot}");
     let json = export("json");
     assert!(json.contains("\"birthDate\""), "{json}");
+}
+
+#[test]
+fn a_second_open_comes_from_the_snapshot_with_the_same_notes() {
+    let Some(path) = real("opensanctions-subset.ftm.json") else {
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        common::ties()
+            .env("TIES_CACHE_DIR", cache.path())
+            .env("TIES_SNAPSHOT_MIN", "1")
+            .env("TIES_LOAD_STATS", "1")
+            .arg("--data")
+            .arg(&path)
+            .args(args)
+            .run()
+    };
+    let (code, first, err1) = run(&["check"]);
+    assert_eq!(code, 0, "{err1}");
+    assert!(!err1.contains("read the snapshot"), "{err1}");
+    let (code, again, err2) = run(&["check"]);
+    assert_eq!(code, 0, "{err2}");
+    assert!(err2.contains("read the snapshot"), "{err2}");
+    assert_eq!(first, again);
+    let notes = |e: &str| -> Vec<String> {
+        e.lines()
+            .filter(|l| l.contains("FtM records") || l.contains("placeholders"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(notes(&err1).len(), 2, "{err1}");
+    assert_eq!(notes(&err1), notes(&err2));
+    let (_, show, _) = run(&["show", "IRGC"]);
+    assert!(show.contains("(not in the loaded data)") && show.contains("[Sanctioned]"));
+    // --strict reads the data itself.
+    let (code, _, err) = run(&["--strict", "check"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("opensanctions-subset.ftm.json:7:1"), "{err}");
 }

@@ -1,4 +1,4 @@
-//! `ties check`: what a load noted, and the counts of a graph that loaded.
+//! `ties check`: the counts of a graph that loaded.
 
 use std::io::Write;
 
@@ -17,16 +17,8 @@ fn counts<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
     v
 }
 
-/// The counts of `graph`, after what its load noted (an import's summary and
-/// the problems it worked around, with the lines they were on).
-pub(super) fn check(graph: &Graph, notes: &[String]) -> Result<(), CliError> {
+pub(super) fn check(graph: &Graph) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
-    for note in notes {
-        writeln!(out, "{}", note.trim_end())?;
-    }
-    if !notes.is_empty() {
-        writeln!(out)?;
-    }
     writeln!(
         out,
         "valid: {}, {}, {}",

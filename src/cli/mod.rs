@@ -68,17 +68,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let opened = open::open(source, &opts, &mut bar);
     bar.finish();
     let mut data = opened?;
-    let notes = std::mem::take(&mut data.notes);
-    // `ties check` lists what the load noted with its counts; the others say
-    // it on stderr.
-    if !matches!(command, Command::Check) {
-        print_notes(&notes);
-    }
+    // What the load noted (an import's summary, the problems it worked
+    // around with their lines) comes first, on stderr, for every command.
+    print_notes(&std::mem::take(&mut data.notes));
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     let graph = Arc::clone(&data.graph);
     let graph = &*graph;
     let done = match command {
-        Command::Check => check::check(graph, &notes),
+        Command::Check => check::check(graph),
         Command::Export(args) => export::export_cmd(graph, spec()?.as_ref(), args),
         Command::Path(args) => path::path_cmd(graph, spec()?.as_ref(), args),
         Command::Timeline(args) => timeline::timeline_cmd(graph, spec()?.as_ref(), args),

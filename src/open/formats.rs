@@ -63,7 +63,7 @@ impl InputFormat {
     /// Whether a large input in this format is worth a snapshot (reading it
     /// again costs more than reading the snapshot).
     pub fn snapshots(self) -> bool {
-        matches!(self, InputFormat::Ron)
+        matches!(self, InputFormat::Ron | InputFormat::Ftm)
     }
 
     /// Whether the data at `path` (first bytes `head`) is in this format.

@@ -160,7 +160,12 @@ pub fn open(
         Some(f) => f,
         None => detect(&path)?,
     };
-    let snapshots = opts.snapshots.as_ref().filter(|_| format.snapshots());
+    // `--strict` reads the data itself: a snapshot does not say what its load
+    // worked around, line by line.
+    let snapshots = opts
+        .snapshots
+        .as_ref()
+        .filter(|_| format.snapshots() && !opts.strict);
     let mut opened = read(&path, format, snapshots, opts, progress)?;
     opened.build_index(opts.index);
     Ok(opened)
@@ -220,6 +225,10 @@ fn read(
                     if stats {
                         progress.stat(format!("read the snapshot in {:.0} ms", ms(t)));
                     }
+                    // What the reader said when the snapshot was made.
+                    if let Ok(said) = std::fs::read_to_string(snapshot::notes_path(&snap)) {
+                        notes.extend(said.lines().map(str::to_string));
+                    }
                     let mut opened = Opened::new(graph, Origin::Snapshot(snap), notes);
                     opened.index = Some(Arc::new(index));
                     return Ok(opened);
@@ -241,6 +250,7 @@ fn read(
     if let Some(e) = worked_around.filter(|_| opts.strict) {
         return Err(e.into());
     }
+    let reader_notes = read_notes.clone();
     notes.extend(read_notes);
     if stats {
         if let Some(line) = timing {
@@ -258,6 +268,20 @@ fn read(
                 path.display()
             ));
         } else {
+            // The reader's notes (an import's summary) are kept beside the
+            // snapshot, to be said again when it is read.
+            let said = snapshot::notes_path(&s.dir.join(key.file_name()));
+            let kept = if reader_notes.is_empty() {
+                std::fs::remove_file(&said).or(Ok(()))
+            } else {
+                std::fs::create_dir_all(&s.dir)
+                    .and_then(|()| std::fs::write(&said, reader_notes.join("\n") + "\n"))
+            };
+            if let Err(e) = kept {
+                opened
+                    .notes
+                    .push(format!("could not keep the load notes: {e}"));
+            }
             opened.saving = Some(Saving::start(Arc::clone(&opened.graph), s.dir.clone(), key));
         }
     }
