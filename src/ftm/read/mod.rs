@@ -6,6 +6,7 @@
 mod caption;
 mod clean;
 mod issues;
+mod parallel;
 mod props;
 mod records;
 mod values;
@@ -192,24 +193,16 @@ pub fn load_ftm(path: &Path) -> Result<(Graph, FtmSummary), LoadError> {
 
 /// Loads an FtM entity stream from `reader`, naming it `name` in messages.
 pub fn load_ftm_reader(
-    mut reader: impl BufRead,
+    reader: impl BufRead + Send,
     name: &str,
 ) -> Result<(Graph, FtmSummary), LoadError> {
     let mut loader = Loader::new(name);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {
-                loader.line_no += 1;
-                loader.line(&buf);
-            }
-            Err(e) => {
-                loader.problem(None, ProblemKind::Io(e.to_string()));
-                break;
-            }
-        }
+    let read = parallel::each_line(reader, |parsed| {
+        loader.line_no += 1;
+        loader.take(parsed);
+    });
+    if let Err(e) = read {
+        loader.problem(None, ProblemKind::Io(e.to_string()));
     }
     loader.finish()
 }
@@ -341,35 +334,13 @@ impl Loader {
         Some((self.line_no, 1))
     }
 
-    fn line(&mut self, raw: &[u8]) {
-        let mut bytes = raw;
-        if self.line_no == 1 {
-            bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    /// One parsed line.
+    fn take(&mut self, parsed: parallel::Parsed) {
+        match parsed {
+            parallel::Parsed::Blank => {}
+            parallel::Parsed::Record(line) => self.record(line),
+            parallel::Parsed::Bad(column, kind) => self.problem(Some((self.line_no, column)), kind),
         }
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return;
-        }
-        let line: RawLine = match serde_json::from_slice(bytes) {
-            Ok(l) => l,
-            Err(e) => {
-                let mut msg = e.to_string();
-                // serde_json counts lines within this one line: drop its position.
-                if let Some(i) = msg.rfind(" at line ") {
-                    msg.truncate(i);
-                }
-                if bytes.trim_ascii_start().starts_with(b"[") {
-                    msg.push_str(" (an FtM stream has one JSON entity object per line)");
-                }
-                let kind = if e.is_data() {
-                    ProblemKind::Ftm(format!("not an FtM entity: {msg}"))
-                } else {
-                    ProblemKind::Json(msg)
-                };
-                self.problem(Some((self.line_no, e.column().max(1))), kind);
-                return;
-            }
-        };
-        self.record(line);
     }
 
     /// One entity record (a line, or an entity nested in one).
