@@ -670,3 +670,35 @@ fn a_second_open_comes_from_the_snapshot_with_the_same_notes() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("opensanctions-subset.ftm.json:7:1"), "{err}");
 }
+
+#[test]
+fn relationship_fragments_merge_until_built_and_are_noted_after() {
+    use std::io::Cursor;
+    let text = concat!(
+        r#"{"id":"m1","schema":"Membership","properties":{"member":["a"],"organization":["o"]}}"#,
+        "\n",
+        r#"{"id":"a","schema":"Person","properties":{"name":["A"]}}"#,
+        "\n",
+        r#"{"id":"o","schema":"Organization","properties":{"name":["O"]}}"#,
+        "\n",
+        r#"{"id":"m1","schema":"Membership","properties":{"role":["chair"]}}"#,
+        "\n",
+        r#"{"id":"m2","schema":"Membership","properties":{"member":["a"],"organization":["o"]}}"#,
+        "\n",
+        r#"{"id":"m2","schema":"Membership","properties":{"role":["treasurer"]}}"#,
+        "\n",
+    );
+    let (g, s) = ties::ftm::load_ftm_reader(Cursor::new(text), "t.ftm.json").unwrap();
+    // m1 was held (its parties came later) and took its fragment in; m2 was
+    // built at once, so its later fragment is kept as a record of its own
+    // (a node, since it names no parties), and noted.
+    assert_eq!(s.fragments_merged, 1);
+    assert_eq!(s.issues[&Issue::LateFragment].lines, [6]);
+    assert_eq!(g.edge_count(), 2);
+    let m1 = g
+        .edge_indices()
+        .find(|&e| g.relation(e).id == Some("m1"))
+        .unwrap();
+    assert_eq!(g.sym(g.relation(m1).role.unwrap()), "chair");
+    assert!(g.find("m2").is_some());
+}

@@ -35,6 +35,9 @@ pub enum Issue {
     Missing,
     /// A relationship from an entity to itself: a loop relation.
     Loop,
+    /// A fragment of a relationship that was already built (its parties were
+    /// all read): kept as a record of its own.
+    LateFragment,
 }
 
 impl Issue {
@@ -52,6 +55,7 @@ impl Issue {
             Issue::EndBeforeStart => "an end before the start",
             Issue::Missing => "a reference to an entity not in the data",
             Issue::Loop => "a relationship from an entity to itself",
+            Issue::LateFragment => "a fragment of a relationship already read",
         }
     }
 
@@ -73,6 +77,9 @@ impl Issue {
                 "references to entities not in the loaded data (shown as placeholders)"
             }
             Issue::Loop => "relationships from an entity to itself (loops)",
+            Issue::LateFragment => {
+                "fragments of relationships already built (kept as records of their own)"
+            }
         }
     }
 }

@@ -243,6 +243,8 @@ struct Loader {
     node_lines: Vec<u32>,
     edges: Vec<PendingEdge>,
     edge_ids: HashMap<Box<str>, usize>,
+    /// Hashes of the ids of relationship records read so far (built or held).
+    resolved: std::collections::HashSet<u64>,
     refs: Vec<PendingRef>,
 }
 
@@ -297,6 +299,7 @@ impl Loader {
             node_lines: Vec::new(),
             edges: Vec::new(),
             edge_ids: HashMap::new(),
+            resolved: std::collections::HashSet::new(),
             refs: Vec::new(),
         }
     }

@@ -122,7 +122,11 @@ impl Loader {
             }
             return;
         }
-        if self.edge_ids.contains_key(id.as_str()) {
+        if self.edge_ids.contains_key(id.as_str())
+            || self
+                .resolved
+                .contains(&xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
+        {
             self.duplicate(&id);
             return;
         }
@@ -202,13 +206,31 @@ impl Loader {
             self.duplicate(&id);
             return;
         }
-        self.edge_ids.insert(id.as_str().into(), self.edges.len());
-        self.edges.push(PendingEdge {
+        let edge = PendingEdge {
             id: id.into(),
             schema: def,
             props: flat.collect(),
             line: self.line_no,
-        });
+        };
+        // Every party already read (as in a stream written things first): the
+        // relationship is built now instead of being held until the end.
+        let known = edge
+            .props
+            .iter()
+            .all(|(k, v)| def.prop(k) != Some(PropType::Entity) || self.graph.find(v).is_some());
+        let key = xxhash_rust::xxh3::xxh3_64(edge.id.as_bytes());
+        if !self.resolved.insert(key) {
+            self.note(
+                Issue::LateFragment,
+                format!("{} `{}`", def.name, short(&edge.id)),
+            );
+        }
+        if known {
+            self.resolve_edge(edge);
+            return;
+        }
+        self.edge_ids.insert(edge.id.clone(), self.edges.len());
+        self.edges.push(edge);
     }
 
     /// The node a reference names. One the data does not hold becomes a
