@@ -198,7 +198,7 @@ fn sanctions_subset_shows_captions_and_missing_addresses_as_placeholders() {
     let (code, _, err) = common::ties()
         .arg("--data")
         .arg(&path)
-        .args(["--strict", "check"])
+        .args(["check", "--strict"])
         .run();
     assert_eq!(code, 2, "{err}");
     assert!(
@@ -321,7 +321,7 @@ fn strict_refuses_every_case_with_line_numbers() {
         let (code, _, err) = common::ties()
             .arg("--data")
             .arg(&path)
-            .args(["--strict", "check"])
+            .args(["check", "--strict"])
             .run();
         assert_eq!(code, 2, "{name}: {err}");
         for l in lines {
@@ -666,7 +666,7 @@ fn a_second_open_comes_from_the_snapshot_with_the_same_notes() {
     let (_, show, _) = run(&["show", "IRGC"]);
     assert!(show.contains("(not in the loaded data)") && show.contains("[Sanctioned]"));
     // --strict reads the data itself.
-    let (code, _, err) = run(&["--strict", "check"]);
+    let (code, _, err) = run(&["check", "--strict"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("opensanctions-subset.ftm.json:7:1"), "{err}");
 }

@@ -26,16 +26,24 @@ use crate::model::PartialDate;
         TIES_LOAD_STATS=1     print where a load spent its time, and memory per entity"
 )]
 pub struct Cli {
-    /// Graph to load: a .ron file, a folder whose .ron files are merged, or a
-    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl, .ijson,
-    /// .json, also gzip-compressed), recognised by its content
-    /// [default: the built-in graph]
+    /// Graph to load: a .ron file, a folder whose .ron files are merged, a
+    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl, .ijson, .json,
+    /// also gzip-compressed), a GEXF or GraphML file, or CSV node and edge tables
+    /// (a .csv file or a folder of them) [default: the built-in graph]
     #[arg(long, global = true, value_name = "PATH")]
     pub data: Option<PathBuf>,
 
-    /// How to read --data [default: recognised by its content, then its name]
+    /// How to read --data [default: told by its first bytes, then its name,
+    /// trying ron, ftm, gexf, graphml, csv in turn]
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
+
+    /// Read CSV columns of other names as ties fields: FIELD=COLUMN pairs, e.g.
+    /// id=person_id,name=full_name,source=from_id,target=to_id (fields: id,
+    /// source, target, name, label, kind, aliases, date, until, note, amount,
+    /// currency, approx, sources, role, relation_id, undirected)
+    #[arg(long, global = true, value_name = "FIELD=COLUMN,…")]
+    pub csv_columns: Option<crate::read::csv::Columns>,
 
     /// Open the explorer on this entity: an id, or a name or alias to search for
     #[arg(long, value_name = "QUERY")]
@@ -67,12 +75,6 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_cache: bool,
 
-    /// Refuse data that can only be read by working around problems (an FtM
-    /// value that is not valid for its property, a reference to an entity the
-    /// data does not hold…): each is an error naming its line (exit 2)
-    #[arg(long, global = true)]
-    pub strict: bool,
-
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -84,13 +86,24 @@ pub enum InputFormatArg {
     Ron,
     /// A FollowTheMoney entity stream: one JSON entity per line
     Ftm,
+    /// GEXF from Gephi (1.1 to 1.3)
+    Gexf,
+    /// GraphML from networkx, yEd, Gephi or igraph
+    Graphml,
+    /// CSV node and edge tables (Neo4j import, ICIJ Offshore Leaks, or
+    /// id,name,kind / source,target,kind): a file or a folder of them
+    Csv,
 }
 
 impl From<InputFormatArg> for crate::open::InputFormat {
     fn from(f: InputFormatArg) -> Self {
+        use crate::open::InputFormat;
         match f {
-            InputFormatArg::Ron => crate::open::InputFormat::Ron,
-            InputFormatArg::Ftm => crate::open::InputFormat::Ftm,
+            InputFormatArg::Ron => InputFormat::Ron,
+            InputFormatArg::Ftm => InputFormat::Ftm,
+            InputFormatArg::Gexf => InputFormat::Gexf,
+            InputFormatArg::Graphml => InputFormat::Graphml,
+            InputFormatArg::Csv => InputFormat::Csv,
         }
     }
 }
@@ -111,6 +124,11 @@ pub enum FormatArg {
     /// A FollowTheMoney entity stream (one JSON entity per line) for Aleph and
     /// the `followthemoney` tools; loads back with `--data FILE.ftm.json`.
     Ftm,
+    /// GEXF 1.2 for Gephi, dates as dynamics its timeline plays.
+    Gexf,
+    /// Node and relationship tables in the Neo4j import layout: with -o DIR,
+    /// DIR/nodes.csv and DIR/relationships.csv; to stdout, one after the other.
+    Csv,
 }
 
 impl From<FormatArg> for crate::export::Format {
@@ -123,6 +141,8 @@ impl From<FormatArg> for crate::export::Format {
             FormatArg::Mermaid => Format::Mermaid,
             FormatArg::Graphml => Format::Graphml,
             FormatArg::Ftm => Format::Ftm,
+            FormatArg::Gexf => Format::Gexf,
+            FormatArg::Csv => Format::Csv,
         }
     }
 }
@@ -151,7 +171,7 @@ impl From<ReachArg> for crate::view::Reach {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate the graph and print counts by entity and relation kind
-    Check,
+    Check(CheckArgs),
     /// Write the graph, or the view around an entity, to a file or stdout
     Export(ExportArgs),
     /// Print the shortest connections between two entities
@@ -170,6 +190,17 @@ pub enum Command {
     Search(SearchArgs),
     /// Write a synthetic graph of any size, for trying things out at scale
     Gen(GenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also require a source on every relation (sources are optional when
+    /// loading, as imported graphs seldom have them), and refuse data that
+    /// could only be read by working around problems (an FtM value not valid
+    /// for its property, a reference to an entity the data does not hold…),
+    /// each named with its line; exit code 2
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -239,10 +270,11 @@ pub struct ExportArgs {
     /// Output format
     #[arg(long, value_enum)]
     pub format: FormatArg,
-    /// Write to this file instead of stdout
+    /// Write to this file instead of stdout (with --format csv: to this folder,
+    /// as nodes.csv and relationships.csv)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Replace FILE if it exists
+    /// Replace FILE (or the CSV folder's two files) if it exists
     #[arg(long)]
     pub force: bool,
 }

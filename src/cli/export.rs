@@ -16,7 +16,22 @@ pub(super) fn export_cmd(
 ) -> Result<(), CliError> {
     let v = view_from(graph, &args.view, spec)?;
     let sub = view::subgraph(graph, v.focus, v.depth, v.reach, &v.filter);
-    let text = export::render(graph, &sub, args.format.into());
+    let format: export::Format = args.format.into();
+    if let (export::Format::Csv, Some(dir)) = (format, &args.output) {
+        let written = export::write_csv(dir, graph, &sub, args.force)?;
+        eprintln!(
+            "ties: wrote {} and {} to {}",
+            report::count(sub.nodes.len(), "entity"),
+            report::count(sub.edges.len(), "relation"),
+            written
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        );
+        return Ok(());
+    }
+    let text = export::render(graph, &sub, format);
     match &args.output {
         Some(path) => {
             export::write_atomic(path, text.as_bytes(), args.force)?;

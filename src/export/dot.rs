@@ -167,6 +167,10 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
             );
         }
         write_attrs(&mut out, graph, &r.attrs);
+        if r.undirected {
+            // A digraph cannot hold `--`; an edge without arrowheads is the same.
+            out.push_str(", dir=none");
+        }
         if r.kind.is_money_flow() {
             out.push_str(", style=bold, color=\"#b5651d\"");
         }

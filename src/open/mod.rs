@@ -78,11 +78,14 @@ pub enum IndexWhen {
 pub struct OpenOptions {
     /// Read the data in this format instead of recognising it.
     pub format: Option<InputFormat>,
-    /// Read and write snapshots (of formats worth one); `None`: never.
+    /// Read and write snapshots (of data in any format); `None`: never.
     pub snapshots: Option<Snapshots>,
     pub index: IndexWhen,
     /// Report where the time and memory went, through [`Progress::stat`].
     pub stats: bool,
+    /// CSV columns of other names to read as fields (no snapshot is kept of
+    /// CSV read this way: its key would not say how the columns were taken).
+    pub csv_columns: Option<crate::read::csv::Columns>,
     /// Refuse data a reader could only read by working around problems (an
     /// FtM value dropped, a reference to an entity not in the data).
     pub strict: bool,
@@ -160,12 +163,10 @@ pub fn open(
         Some(f) => f,
         None => detect(&path)?,
     };
+    let renamed = format == InputFormat::Csv && opts.csv_columns.is_some();
     // `--strict` reads the data itself: a snapshot does not say what its load
     // worked around, line by line.
-    let snapshots = opts
-        .snapshots
-        .as_ref()
-        .filter(|_| format.snapshots() && !opts.strict);
+    let snapshots = opts.snapshots.as_ref().filter(|_| !renamed && !opts.strict);
     let mut opened = read(&path, format, snapshots, opts, progress)?;
     opened.build_index(opts.index);
     Ok(opened)
@@ -209,7 +210,7 @@ fn read(
     let stats = opts.stats;
     let target = match snapshots {
         Some(s) => {
-            let files = load::graph_files(path)?;
+            let files = format.files(path)?;
             let before = stamps(&files);
             snapshot_target(&files, s, stats, progress).map(|key| (files, before, s, key))
         }
@@ -246,7 +247,9 @@ fn read(
         notes: read_notes,
         timing,
         worked_around,
-    } = format.read(path, &mut |p| progress.reading(p))?;
+    } = format.read(path, opts.csv_columns.as_ref(), &mut |p| {
+        progress.reading(p)
+    })?;
     if let Some(e) = worked_around.filter(|_| opts.strict) {
         return Err(e.into());
     }
@@ -355,10 +358,10 @@ pub fn names_for_search(
         Some(f) => f,
         None => detect(path).ok()?,
     };
-    if !format.snapshots() {
+    if format == InputFormat::Csv && opts.csv_columns.is_some() {
         return None;
     }
-    let files = load::graph_files(path).ok()?;
+    let files = format.files(path).ok()?;
     let key = snapshot_target(&files, s, opts.stats, progress)?;
     let t = Instant::now();
     let names = snapshot::read_for_search(&s.dir.join(key.file_name()), key).ok()?;
@@ -436,13 +439,13 @@ mod tests {
     #[test]
     fn an_unknown_format_is_named_with_the_formats_ties_reads() {
         let tmp = tempfile::tempdir().unwrap();
-        let p = write(tmp.path(), "people.csv", "id,name\n1,Ann\n");
+        let p = write(tmp.path(), "notes.txt", "Ann met Bob, twice.\n");
         let Err(e) = open(Source::Path(p), &OpenOptions::default(), &mut ()) else {
-            panic!("a CSV file opened");
+            panic!("plain text opened");
         };
         let msg = e.to_string();
         assert!(matches!(e, OpenError::UnknownFormat { .. }), "{msg}");
-        assert!(msg.contains("people.csv"), "{msg}");
+        assert!(msg.contains("notes.txt"), "{msg}");
         for f in InputFormat::ALL {
             assert!(msg.contains(f.describe()), "{msg}");
         }

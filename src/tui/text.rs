@@ -49,7 +49,13 @@ pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
     } else {
         Style::new().bold()
     };
-    let left = match tie.direction {
+    // An undirected relation reads the same from both ends: `related to  Other`.
+    let direction = if graph.is_undirected(tie.edge) {
+        petgraph::Direction::Outgoing
+    } else {
+        tie.direction
+    };
+    let left = match direction {
         petgraph::Direction::Outgoing => vec![
             Span::styled(label, KIND),
             Span::raw("  "),

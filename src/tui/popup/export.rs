@@ -1,5 +1,6 @@
-//! Exporting the view on screen: a format, a file, and a second Enter before
-//! an existing file is overwritten.
+//! Exporting the view on screen: a format, a file (for CSV a folder, which gets
+//! nodes.csv and relationships.csv), and a second Enter before an existing file
+//! is overwritten.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -29,7 +30,8 @@ fn formats() -> &'static [Format] {
     &Format::ALL
 }
 
-/// `ties-<focus id>[-<window>].<ext>` in the current folder.
+/// `ties-<focus id>[-<window>].<ext>` in the current folder (for CSV the
+/// folder `ties-<focus id>[-<window>]-csv`).
 pub fn default_name(ctx: &Ctx, format: Format) -> String {
     let mut name = format!("ties-{}", ctx.graph.entity(ctx.focus).id);
     if !ctx.filter.window.is_all() {
@@ -47,7 +49,11 @@ pub fn default_name(ctx: &Ctx, format: Format) -> String {
             }
         })
         .collect();
-    format!("{name}.{}", format.extension())
+    if format == Format::Csv {
+        format!("{name}-csv")
+    } else {
+        format!("{name}.{}", format.extension())
+    }
 }
 
 impl ExportPopup {
@@ -82,25 +88,42 @@ impl ExportPopup {
             self.error = Some("type a file name".into());
             return Effect::None;
         }
-        if path.exists() && !self.confirm {
-            self.confirm = true;
-            self.error = Some(format!(
-                "{} exists: Enter again to overwrite it, Esc to cancel",
-                path.display()
-            ));
-            return Effect::None;
-        }
-        // A typed extension picks the format, so `view.dot` is never JSON inside.
+        // A typed extension picks the format, so `view.dot` is never JSON inside
+        // (a CSV export goes to a folder, whatever its name).
         let typed = self.path.trim().to_lowercase();
-        if let Some(f) = formats()
-            .iter()
-            .find(|f| typed.ends_with(&format!(".{}", f.extension())))
+        if self.format != Format::Csv
+            && let Some(f) = formats()
+                .iter()
+                .find(|f| typed.ends_with(&format!(".{}", f.extension())))
         {
             self.format = *f;
         }
+        let targets = if self.format == Format::Csv {
+            vec![
+                path.join(export::csv::NODES_FILE),
+                path.join(export::csv::RELATIONSHIPS_FILE),
+            ]
+        } else {
+            vec![path.clone()]
+        };
+        if let Some(existing) = targets.iter().find(|p| p.exists())
+            && !self.confirm
+        {
+            self.confirm = true;
+            self.error = Some(format!(
+                "{} exists: Enter again to overwrite it, Esc to cancel",
+                existing.display()
+            ));
+            return Effect::None;
+        }
         let sub = ctx.current_view();
-        let text = export::render(ctx.graph, &sub, self.format);
-        match export::write_atomic(&path, text.as_bytes(), self.confirm) {
+        let written = if self.format == Format::Csv {
+            export::write_csv(&path, ctx.graph, &sub, self.confirm).map(|_| ())
+        } else {
+            let text = export::render(ctx.graph, &sub, self.format);
+            export::write_atomic(&path, text.as_bytes(), self.confirm)
+        };
+        match written {
             Ok(()) => Effect::Close.and(Effect::status(
                 format!(
                     "exported {}, {} to {}",
@@ -182,7 +205,14 @@ impl Component for ExportPopup {
         let mut lines = vec![
             Line::from(fmt_spans),
             Line::from(vec![
-                Span::styled("file > ", DIM),
+                Span::styled(
+                    if self.format == Format::Csv {
+                        "folder > "
+                    } else {
+                        "file > "
+                    },
+                    DIM,
+                ),
                 Span::raw(self.path.clone()),
                 Span::styled("▏", DIM),
             ]),

@@ -85,14 +85,18 @@ impl ListPopup {
         let source_rows = |rows: &mut Vec<(String, NodeIx)>, set, at: NodeIx| {
             let list = g.source_list(set);
             if list.is_empty() {
-                rows.push(("  ⚠ unsourced".to_string(), at));
+                rows.push((format!("  {}", crate::report::NO_SOURCE), at));
             }
             for &s in list {
                 let s = g.source(s);
                 let published = s.published.map_or("date unknown".into(), |d| d.to_string());
+                let url = s
+                    .url
+                    .as_deref()
+                    .map_or(String::new(), |u| format!(" · {u}"));
                 rows.push((
                     format!(
-                        "  [{}] {} — {} ({published}) · {}",
+                        "  [{}] {} — {} ({published}) · {}{url}",
                         s.id, s.title, s.outlet, s.file
                     ),
                     at,
@@ -104,9 +108,10 @@ impl ListPopup {
             let r = g.relation(tie.edge);
             rows.push((
                 format!(
-                    "{} —{}→ {}",
+                    "{} —{}{} {}",
                     g.entity(a).name,
                     g.relation_phrase(r.kind),
+                    if r.undirected { "—" } else { "→" },
                     g.entity(b).name
                 ),
                 tie.other,
