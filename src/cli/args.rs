@@ -27,9 +27,9 @@ use crate::model::{DateWindow, PartialDate};
 )]
 pub struct Cli {
     /// Graph to load: a .ron file, a folder whose .ron files are merged, a
-    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl), a GEXF or
-    /// GraphML file, or CSV node and edge tables (a .csv file or a folder of
-    /// them) [default: the built-in graph]
+    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl, .ijson, .json,
+    /// also gzip-compressed), a GEXF or GraphML file, or CSV node and edge tables
+    /// (a .csv file or a folder of them) [default: the built-in graph]
     #[arg(long, global = true, value_name = "PATH")]
     pub data: Option<PathBuf>,
 
@@ -208,7 +208,10 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Also require a source on every relation (sources are optional when
-    /// loading, as imported graphs seldom have them); exit code 2 if one lacks it
+    /// loading, as imported graphs seldom have them), and refuse data that
+    /// could only be read by working around problems (an FtM value not valid
+    /// for its property, a reference to an entity the data does not hold…),
+    /// each named with its line; exit code 2
     #[arg(long)]
     pub strict: bool,
 }

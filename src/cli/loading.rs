@@ -42,6 +42,7 @@ pub fn open_options(cli: &Cli, index: IndexWhen) -> OpenOptions {
         snapshots,
         index,
         stats: std::env::var_os("TIES_LOAD_STATS").is_some(),
+        strict: matches!(&cli.command, Some(super::args::Command::Check(a)) if a.strict),
         csv_columns: cli.csv_columns.clone(),
     }
 }

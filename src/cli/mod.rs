@@ -69,6 +69,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let opened = open::open(source.clone(), &opts, &mut bar);
     bar.finish();
     let mut data = opened?;
+    // What the load noted (an import's summary, the problems it worked
+    // around with their lines) comes first, on stderr, for every command.
     print_notes(&std::mem::take(&mut data.notes));
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     let graph = Arc::clone(&data.graph);

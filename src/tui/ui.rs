@@ -15,7 +15,7 @@ use super::app::{App, Pane, PaneList};
 use super::keymap::Mode;
 use super::map::MapLayout;
 use super::popup::{Popup, centered};
-use super::text::{DATE, DIM, KIND, MONEY};
+use super::text::{BADGE, DATE, DIM, KIND, MONEY};
 pub use super::text::{date_span, fit, highlighted, relation_label, tie_line, truncate};
 
 /// Smallest terminal the explorer draws in.
@@ -188,14 +188,32 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(format!(" {} ", g.entity_kind_label(e.kind)))
         .border_style(Style::new().fg(Color::White));
-    let mut lines: Vec<Line> = vec![Line::from(Span::styled(
-        e.name.to_string(),
-        Style::new().bold().fg(Color::White),
-    ))];
+    // An entity the data only refers to is greyed: kind and id, nothing else.
+    let placeholder = crate::ftm::is_placeholder(g, app.focus);
+    let name_style = if placeholder {
+        DIM
+    } else {
+        Style::new().bold().fg(Color::White)
+    };
+    let mut lines: Vec<Line> = vec![Line::from(Span::styled(e.name.to_string(), name_style))];
     lines.push(Line::from(vec![
         Span::styled(g.entity_kind_label(e.kind).to_string(), KIND),
         Span::styled(format!(" · {}", e.id), DIM),
     ]));
+    let badges = crate::ftm::badges(g, app.focus);
+    if !badges.is_empty() {
+        let mut spans = Vec::new();
+        for b in badges {
+            let style = if placeholder {
+                DIM.add_modifier(Modifier::REVERSED)
+            } else {
+                BADGE
+            };
+            spans.push(Span::styled(format!(" {b} "), style));
+            spans.push(Span::raw(" "));
+        }
+        lines.push(Line::from(spans));
+    }
     if !e.aliases.is_empty() {
         let aliases: Vec<&str> = e.aliases.iter().collect();
         lines.push(Line::from(vec![
@@ -221,6 +239,12 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(a.to_string(), MONEY),
         ]));
     }
+    for (label, values) in crate::ftm::entity_properties(g, app.focus) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label} "), DIM),
+            Span::raw(values),
+        ]));
+    }
     let (i, o) = (app.list(Pane::Incoming), app.list(Pane::Outgoing));
     lines.push(Line::from(Span::styled(
         format!(
@@ -239,7 +263,10 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(note.to_string()));
     }
     let sources = g.source_list(e.sources);
-    if sources.is_empty() {
+    if placeholder {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(crate::ftm::PLACEHOLDER_TEXT, DIM)));
+    } else if sources.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
             crate::report::NO_SOURCE,
@@ -285,6 +312,13 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             sel.push(Span::styled(format!("  {a}"), MONEY));
         }
         lines.push(Line::from(sel));
+        let own: Vec<String> = crate::ftm::relation_properties(g, tie.edge)
+            .into_iter()
+            .map(|(label, values)| format!("{label}: {values}"))
+            .collect();
+        if !own.is_empty() {
+            lines.push(Line::from(Span::raw(own.join(" · "))));
+        }
         if let Some(note) = &r.note {
             lines.push(Line::from(note.to_string()));
         }
