@@ -292,3 +292,53 @@ fn search_reads_only_names_from_the_snapshot_and_answers_the_same() {
     let (_, err) = search(&[]);
     assert!(err.is_empty(), "{err}");
 }
+
+/// Where each section's body is in a snapshot's bytes: `(start, end)`; the
+/// section's hash follows its end.
+fn section_spans(b: &[u8]) -> Vec<(usize, usize)> {
+    let mut at = 32;
+    let mut spans = Vec::new();
+    while at < b.len() {
+        let len = u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize;
+        spans.push((at + 8, at + 8 + len));
+        at += 8 + len + 8;
+    }
+    spans
+}
+
+/// Changes the `u32` at `offset` of section `section`'s body to `value`, then
+/// writes the section's hash again, so that only the row checks can tell.
+fn lie(section: usize, offset: usize, value: u32) -> impl Fn(&mut Vec<u8>) {
+    move |b| {
+        let (start, end) = section_spans(b)[section];
+        let at = start + offset;
+        b[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        let digest = xxhash_rust::xxh3::xxh3_64(&b[start..end]);
+        b[end..end + 8].copy_from_slice(&digest.to_le_bytes());
+    }
+}
+
+#[test]
+fn lying_rows_with_good_checksums_are_refused_on_the_mapped_path() {
+    // The entities' table comes first in section 0: its length (8 bytes), then
+    // rows whose first field is the id's offset in the text, then its length.
+    damaged(lie(0, 8, u32::MAX - 1), "an entity points outside");
+    damaged(lie(0, 12, 1 << 30), "an entity points outside");
+    // Section 1 starts with the first relation out and in of each node: one
+    // that does not exist.
+    damaged(lie(1, 8, 1 << 30), "lists do not fit");
+    // Its third table links each relation to an older one; a link to itself
+    // (a list without end) is refused. Table 2 (ends) has as many rows of 8
+    // bytes as table 3.
+    let cycle = |b: &mut Vec<u8>| {
+        let (start, _) = section_spans(b)[1];
+        let n_first = u64::from_le_bytes(b[start..start + 8].try_into().unwrap()) as usize;
+        let ends = start + 8 + n_first * 8;
+        let n_ends = u64::from_le_bytes(b[ends..ends + 8].try_into().unwrap()) as usize;
+        let next = ends + 8 + n_ends * 8;
+        // The fifth relation's next relation out: itself.
+        let offset = next + 8 + 4 * 8 - start;
+        lie(1, offset, 4)(b);
+    };
+    damaged(cycle, "lists do not fit");
+}

@@ -10,17 +10,22 @@
 //! again.
 //!
 //! Tables are written as their raw bytes (they are plain integers), in the
-//! machine's byte order; a snapshot is a cache for this machine, not an
-//! exchange format.
+//! machine's byte order, each at a multiple of 8 bytes in the file; a snapshot
+//! is a cache for this machine, not an exchange format. Reading maps the file
+//! and uses the tables where they lie (rows, text, id index, adjacency lists,
+//! search index): nothing is rebuilt, and what is checked is checked in one
+//! pass over each table.
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use xxhash_rust::xxh3::Xxh3;
+use memmap2::{Mmap, MmapOptions};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 pub use crate::codec::SnapshotError;
-use crate::codec::{In, Out};
+use crate::codec::{MapIn, Out};
 use crate::graph::Graph;
 use crate::graph::section::{
     entities_section, entity_count, finish, read_relations, write_names, write_relations,
@@ -28,7 +33,7 @@ use crate::graph::section::{
 use crate::search::SearchIndex;
 
 /// Bumped whenever the layout of a snapshot changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"TIESSNAP";
 /// Written in the machine's byte order, to refuse a snapshot from another.
 const BYTE_ORDER: u32 = 0x0102_0304;
@@ -131,11 +136,20 @@ fn section<W: Write + Seek>(
     Ok(())
 }
 
-/// Opens the snapshot at `path` and checks its header against `key`.
-fn open(path: &Path, key: Key) -> Result<BufReader<File>, SnapshotError> {
-    let mut r = BufReader::with_capacity(1 << 20, File::open(path)?);
-    let mut head = [0u8; 8 + 4 + 4 + 16];
-    if r.read_exact(&mut head).is_err() || &head[..8] != MAGIC {
+/// The header: magic, format, byte order, key.
+const HEADER: usize = 8 + 4 + 4 + 16;
+
+/// Maps the snapshot at `path` and checks its header against `key`.
+fn map(path: &Path, key: Key) -> Result<Arc<Mmap>, SnapshotError> {
+    let file = File::open(path)?;
+    // SAFETY: the mapping is only read, and a snapshot file is never changed
+    // where it lies: it is written under a temporary name and renamed into
+    // place whole ([`write`]), and pruning removes a file (whose pages stay
+    // mapped) rather than changing it. Its contents are then checked like any
+    // input: checksums, lengths and every row, before any row is used.
+    let map = unsafe { MmapOptions::new().populate().map(&file)? };
+    let head = map.get(..HEADER).ok_or(SnapshotError::NotSnapshot)?;
+    if &head[..8] != MAGIC {
         return Err(SnapshotError::NotSnapshot);
     }
     let u32_at = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().unwrap_or_default());
@@ -145,89 +159,120 @@ fn open(path: &Path, key: Key) -> Result<BufReader<File>, SnapshotError> {
     if u128::from_le_bytes(head[16..32].try_into().unwrap_or_default()) != key.0 {
         return Err(SnapshotError::OtherData);
     }
-    Ok(r)
+    Ok(Arc::new(map))
 }
 
-/// Reads one section with `body`, checking its length and hash.
-fn read_section<T>(
-    r: &mut BufReader<File>,
-    body: impl FnOnce(&mut In<&mut BufReader<File>>) -> Result<T, SnapshotError>,
-) -> Result<T, SnapshotError> {
-    let mut len = [0u8; 8];
-    r.read_exact(&mut len)
-        .map_err(|_| SnapshotError::Corrupt("it is cut short"))?;
-    let len = u64::from_le_bytes(len);
-    let rest = r
-        .get_ref()
-        .metadata()?
-        .len()
-        .saturating_sub(r.stream_position()?);
-    if len > rest {
-        return Err(SnapshotError::Corrupt("a section is longer than the file"));
+/// Where one section's body is in the file, and the hash stored after it.
+#[derive(Debug, Clone, Copy)]
+struct Section {
+    start: usize,
+    end: usize,
+    digest: u64,
+}
+
+impl Section {
+    /// Whether the body's hash is the one stored.
+    fn sound(&self, map: &Mmap) -> Result<(), SnapshotError> {
+        if xxh3_64(&map[self.start..self.end]) == self.digest {
+            Ok(())
+        } else {
+            Err(SnapshotError::Corrupt("its checksum does not match"))
+        }
     }
-    let mut input = In::new(&mut *r, len);
+
+    fn input(&self, map: &Arc<Mmap>) -> MapIn {
+        MapIn::new(Arc::clone(map), self.start, self.end)
+    }
+}
+
+/// The sections of a mapped snapshot, checking that each fits in the file and
+/// that nothing follows the last.
+fn sections(map: &Mmap) -> Result<[Section; 3], SnapshotError> {
+    let u64_at = |at: usize| -> Result<u64, SnapshotError> {
+        map.get(at..at + 8)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+            .ok_or(SnapshotError::Corrupt("it is cut short"))
+    };
+    let mut at = HEADER;
+    let mut out = [Section {
+        start: 0,
+        end: 0,
+        digest: 0,
+    }; 3];
+    for s in &mut out {
+        let len = u64_at(at)?;
+        let start = at + 8;
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|l| start.checked_add(l))
+            .filter(|&e| e <= map.len())
+            .ok_or(SnapshotError::Corrupt("a section is longer than the file"))?;
+        *s = Section {
+            start,
+            end,
+            digest: u64_at(end)?,
+        };
+        at = end + 8;
+    }
+    if at != map.len() {
+        return Err(SnapshotError::Corrupt("bytes after the last section"));
+    }
+    Ok(out)
+}
+
+/// Reads one section with `body`: every byte used, and its checksum right.
+fn section_value<T>(
+    map: &Arc<Mmap>,
+    s: &Section,
+    body: impl FnOnce(&mut MapIn) -> Result<T, SnapshotError>,
+) -> Result<T, SnapshotError> {
+    let mut input = s.input(map);
     let value = body(&mut input)?;
-    let (left, digest) = input.finish();
-    if left != 0 {
+    if input.left() != 0 {
         return Err(SnapshotError::Corrupt("bytes left over in a section"));
     }
-    let mut stored = [0u8; 8];
-    r.read_exact(&mut stored)
-        .map_err(|_| SnapshotError::Corrupt("it is cut short"))?;
-    if u64::from_le_bytes(stored) != digest {
-        return Err(SnapshotError::Corrupt("its checksum does not match"));
-    }
+    s.sound(map)?;
     Ok(value)
 }
 
-/// Steps over one section without reading it.
-fn skip_section(r: &mut BufReader<File>) -> Result<(), SnapshotError> {
-    let mut len = [0u8; 8];
-    r.read_exact(&mut len)
-        .map_err(|_| SnapshotError::Corrupt("it is cut short"))?;
-    let len = i64::try_from(u64::from_le_bytes(len))
-        .ok()
-        .and_then(|l| l.checked_add(8))
-        .ok_or(SnapshotError::Corrupt("a section is too long"))?;
-    r.seek_relative(len)?;
-    Ok(())
-}
-
-/// Reads the snapshot at `path`, which must have been made for `key`.
+/// Reads the snapshot at `path`, which must have been made for `key`. Its
+/// tables are used where they lie in the mapped file; the three sections are
+/// checked (checksum, then rows) on two threads.
 pub fn read(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
-    let mut r = open(path, key)?;
-    let g = read_section(&mut r, entities)?;
-    let nodes = entity_count(&g);
-    let relations = read_section(&mut r, |r| read_relations(r, nodes))?;
-    let index = read_section(&mut r, |r| SearchIndex::read_snapshot(r, nodes))?;
-    end_of_file(&mut r)?;
-    Ok((finish(g, Some(relations))?, index))
+    read_sections(path, key, true)
 }
 
-/// Reads only what a name search needs: the entities (with their names, kinds
-/// and aliases, but no relations, and no id index: `find` finds nothing) and the
-/// search index. Much less to read than [`read`].
+/// Reads only what a name search needs: the entities (with their names, kinds,
+/// aliases and id index, but no relations) and the search index.
 pub fn read_for_search(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
-    let mut r = open(path, key)?;
-    let g = read_section(&mut r, entities)?;
-    skip_section(&mut r)?;
+    read_sections(path, key, false)
+}
+
+fn read_sections(
+    path: &Path,
+    key: Key,
+    relations: bool,
+) -> Result<(Graph, SearchIndex), SnapshotError> {
+    let map = map(path, key)?;
+    let [names, rels, index] = sections(&map)?;
+    let (g, ids) = section_value(&map, &names, entities_section)?;
     let nodes = entity_count(&g);
-    let index = read_section(&mut r, |r| SearchIndex::read_snapshot(r, nodes))?;
-    end_of_file(&mut r)?;
-    Ok((finish(g, None)?, index))
-}
-
-/// The graph's first section (a function for any borrow of the reader).
-fn entities(r: &mut In<&mut BufReader<File>>) -> Result<Graph, SnapshotError> {
-    entities_section(r)
-}
-
-fn end_of_file(r: &mut BufReader<File>) -> Result<(), SnapshotError> {
-    let mut byte = [0u8; 1];
-    match r.read(&mut byte)? {
-        0 => Ok(()),
-        _ => Err(SnapshotError::Corrupt("bytes after the last section")),
-    }
+    std::thread::scope(|scope| {
+        let index = scope.spawn(|| {
+            section_value(&map, &index, |r| SearchIndex::read_snapshot(r, nodes))
+        });
+        let links = if relations {
+            section_value(&map, &rels, read_relations).map(Some)
+        } else {
+            Ok(None)
+        };
+        let g = links.and_then(|links| finish(g, ids, links));
+        let index = index
+            .join()
+            .unwrap_or(Err(SnapshotError::Corrupt("a check stopped")));
+        Ok((g?, index?))
+    })
 }
 
 /// Whether `name` is a snapshot's file name: 32 hex digits and `.snap` (other
