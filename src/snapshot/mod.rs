@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use memmap2::{Mmap, MmapOptions};
-use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
 pub use crate::codec::SnapshotError;
 use crate::codec::{MapIn, Out};
@@ -44,13 +44,14 @@ pub struct Key(pub u128);
 
 impl Key {
     /// The key of the graph files `files` (as [`crate::load::graph_files`]
-    /// lists them), read through once.
+    /// lists them), read through once: each file in blocks of [`BLOCK`] bytes,
+    /// each block hashed on its own (blocks are shared out between threads),
+    /// then the blocks' hashes hashed in order.
     pub fn of_files(files: &[PathBuf]) -> io::Result<Key> {
         let mut h = Xxh3::new();
         h.update(MAGIC);
         h.update(&FORMAT.to_le_bytes());
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        let mut buf = vec![0u8; 1 << 20];
         for f in files {
             let name = f
                 .file_name()
@@ -58,17 +59,9 @@ impl Key {
                 .unwrap_or_default();
             h.update(&(name.len() as u64).to_le_bytes());
             h.update(name.as_bytes());
-            let mut file = File::open(f)?;
-            let mut len = 0u64;
-            loop {
-                let n = match file.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                };
-                h.update(&buf[..n]);
-                len += n as u64;
+            let (len, blocks) = hash_blocks(f)?;
+            for b in blocks {
+                h.update(&b.to_le_bytes());
             }
             h.update(&len.to_le_bytes());
         }
@@ -79,6 +72,73 @@ impl Key {
     pub fn file_name(&self) -> String {
         format!("{:032x}.snap", self.0)
     }
+}
+
+/// The blocks a data file is hashed in.
+const BLOCK: u64 = 8 << 20;
+
+/// The file's length as read, and the hash of each of its blocks, read and
+/// hashed on up to two threads (reading from the page cache is a copy that
+/// costs as much as the hash).
+fn hash_blocks(path: &Path) -> io::Result<(u64, Vec<u128>)> {
+    use std::os::unix::fs::FileExt;
+    let file = File::open(path)?;
+    let size = file.metadata()?.len();
+    let blocks = size.div_ceil(BLOCK) as usize;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 2)
+        .min(blocks.max(1));
+    // Block i is hashed by thread i % threads.
+    let work = |t: usize| -> io::Result<Vec<(u128, u64)>> {
+        let mut buf = vec![0u8; BLOCK as usize];
+        let mut out = Vec::new();
+        for i in (t..blocks).step_by(threads) {
+            let at = i as u64 * BLOCK;
+            let want = BLOCK.min(size - at) as usize;
+            let mut got = 0;
+            while got < want {
+                match file.read_at(&mut buf[got..want], at + got as u64) {
+                    Ok(0) => break,
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            out.push((xxh3_128(&buf[..got]), got as u64));
+        }
+        Ok(out)
+    };
+    let parts: Vec<io::Result<Vec<(u128, u64)>>> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads)
+            .map(|t| scope.spawn(move || work(t)))
+            .collect();
+        let mut parts = vec![work(0)];
+        for o in others {
+            parts.push(o.join().unwrap_or_else(|_| Err(io::Error::other("a hash thread stopped"))));
+        }
+        parts
+    });
+    let parts = parts.into_iter().collect::<io::Result<Vec<_>>>()?;
+    let mut hashes = Vec::with_capacity(blocks);
+    let mut len = 0;
+    for i in 0..blocks {
+        let (h, n) = parts[i % threads][i / threads];
+        hashes.push(h);
+        len += n;
+    }
+    // Read past a file that grew while it was read, to hash what is there.
+    if len == size {
+        let mut rest = Vec::new();
+        let mut tail = File::open(path)?;
+        tail.seek(SeekFrom::Start(size))?;
+        tail.read_to_end(&mut rest)?;
+        if !rest.is_empty() {
+            hashes.push(xxh3_128(&rest));
+            len += rest.len() as u64;
+        }
+    }
+    Ok((len, hashes))
 }
 
 /// Where snapshots are kept unless told otherwise: the user's cache folder
