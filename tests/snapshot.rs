@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ties::export::{Format, render};
 use ties::generate::{GenOptions, write_ron};
-use ties::open::{InputFormat, OpenOptions, Opened, Origin, Snapshots, Source};
+use ties::open::{IndexWhen, InputFormat, OpenOptions, Opened, Origin, Snapshots, Source};
 use ties::view::{Filter, Reach, subgraph};
 
 mod common;
@@ -39,9 +39,11 @@ fn open_ron_in(data: &Path, cache: &Path, min: u64) -> Opened {
     ties::open::open(Source::Path(data.to_path_buf()), &opts, &mut ()).unwrap()
 }
 
-/// Opens `data` with snapshots in `cache`, waiting for the snapshot to be saved.
+/// Opens `data` with snapshots in `cache` and the search index, waiting for
+/// the snapshot to be saved.
 fn open(data: &Path, cache: &Path) -> Opened {
     let mut o = open_ron_in(data, cache, 0);
+    o.build_index(IndexWhen::Now);
     o.finish_saving();
     o
 }
@@ -341,4 +343,37 @@ fn lying_rows_with_good_checksums_are_refused_on_the_mapped_path() {
         lie(1, offset, 4)(b);
     };
     damaged(cycle, "lists do not fit");
+}
+
+#[test]
+fn a_command_that_needs_no_index_saves_the_snapshot_without_one_and_a_later_start_adds_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let data = data_file(tmp.path());
+    // As `ties check` opens: no index asked for; the save builds none.
+    let mut first = open_ron_in(&data, &cache, 0);
+    assert!(first.saving.as_ref().is_some_and(|s| !s.is_indexing()));
+    first.finish_saving();
+    assert!(first.index.is_none(), "no index was built");
+    assert!(first.notes.is_empty(), "{:?}", first.notes);
+    let snap = snapshots(&cache).pop().expect("a snapshot was saved");
+    let small = std::fs::metadata(&snap).unwrap().len();
+    // The next start reads it (no index in it), builds the index when asked,
+    // and saves the snapshot again with the index.
+    let mut second = open_ron_in(&data, &cache, 0);
+    assert_eq!(second.origin, Origin::Snapshot(snap.clone()));
+    assert!(second.index.is_none());
+    second.build_index(IndexWhen::Now);
+    second.finish_saving();
+    assert!(second.notes.is_empty(), "{:?}", second.notes);
+    assert!(std::fs::metadata(&snap).unwrap().len() > small);
+    let third = open_ron_in(&data, &cache, 0);
+    assert_eq!(third.origin, Origin::Snapshot(snap));
+    let a = second.index.clone().unwrap();
+    let b = third.index.clone().expect("read with the snapshot");
+    assert_eq!(
+        a.search(&second.graph, "kas", 20, &|_| true),
+        b.search(&third.graph, "kas", 20, &|_| true)
+    );
+    assert_eq!(json(&first), json(&third));
 }

@@ -16,6 +16,7 @@ mod saving;
 
 pub use formats::{HEAD, InputFormat, Read};
 pub use saving::Saving;
+use saving::IndexFrom;
 
 use crate::graph::Graph;
 use crate::load::{self, LoadError, ProblemKind};
@@ -121,6 +122,9 @@ pub struct Opened {
     /// What the user should know (an import's summary, a snapshot refused, one
     /// not saved), one line each, for the caller to show.
     pub notes: Vec<String>,
+    /// The snapshot of this graph, saved or being saved without the search
+    /// index: the index is added to it once built.
+    resave: Option<(PathBuf, Key)>,
 }
 
 /// Where an opened graph came from.
@@ -158,7 +162,7 @@ pub fn open(
         None => detect(&path)?,
     };
     let snapshots = opts.snapshots.as_ref().filter(|_| format.snapshots());
-    let mut opened = read(&path, format, snapshots, opts.stats, progress)?;
+    let mut opened = read(&path, format, snapshots, opts, progress)?;
     opened.build_index(opts.index);
     Ok(opened)
 }
@@ -195,9 +199,10 @@ fn read(
     path: &Path,
     format: InputFormat,
     snapshots: Option<&Snapshots>,
-    stats: bool,
+    opts: &OpenOptions,
     progress: &mut dyn Progress,
 ) -> Result<Opened, OpenError> {
+    let stats = opts.stats;
     let target = match snapshots {
         Some(s) => {
             let files = load::graph_files(path)?;
@@ -217,7 +222,10 @@ fn read(
                         progress.stat(format!("read the snapshot in {:.0} ms", ms(t)));
                     }
                     let mut opened = Opened::new(graph, Origin::Snapshot(snap), notes);
-                    opened.index = Some(Arc::new(index));
+                    match index {
+                        Some(ix) => opened.index = Some(Arc::new(ix)),
+                        None => opened.resave = Some((s.dir.clone(), *key)),
+                    }
                     return Ok(opened);
                 }
                 Err(e) => notes.push(format!(
@@ -250,7 +258,17 @@ fn read(
                 path.display()
             ));
         } else {
-            opened.saving = Some(Saving::start(Arc::clone(&opened.graph), s.dir.clone(), key));
+            // A command that did not ask for the index does not wait for one:
+            // its snapshot is saved without it (a copy of the tables), and the
+            // index is added by the first start that builds it.
+            let graph = Arc::clone(&opened.graph);
+            let index = if opts.index == IndexWhen::OnDemand {
+                opened.resave = Some((s.dir.clone(), key));
+                IndexFrom::Skip
+            } else {
+                IndexFrom::Build
+            };
+            opened.saving = Some(Saving::start(graph, s.dir.clone(), key, index));
         }
     }
     Ok(opened)
@@ -329,7 +347,8 @@ pub fn names_for_search(
     let files = load::graph_files(path).ok()?;
     let key = snapshot_target(&files, s, opts.stats, progress)?;
     let t = Instant::now();
-    let names = snapshot::read_for_search(&s.dir.join(key.file_name()), key).ok()?;
+    let (graph, index) = snapshot::read_for_search(&s.dir.join(key.file_name()), key).ok()?;
+    let names = (graph, index?);
     if opts.stats {
         progress.stat(format!(
             "read the names and their index from the snapshot in {:.0} ms",
@@ -347,22 +366,40 @@ impl Opened {
             saving: None,
             origin,
             notes,
+            resave: None,
         }
     }
 
     /// Builds the search index as `when` says, unless there is one already or
-    /// one is coming with the snapshot being saved.
+    /// one is coming with the snapshot being saved; a snapshot saved without
+    /// the index is then saved again with it.
     pub fn build_index(&mut self, when: IndexWhen) {
-        if self.index.is_some() || self.saving.is_some() {
+        if self.index.is_some() || self.saving.as_ref().is_some_and(Saving::is_indexing) {
             return;
         }
+        let graph = Arc::clone(&self.graph);
+        let on_thread = |from: IndexFrom, resave: Option<(PathBuf, Key)>, before: Option<Saving>| {
+            match before {
+                Some(b) => b.then(Arc::clone(&graph), from, resave),
+                None => match resave {
+                    Some((dir, key)) => Saving::start(Arc::clone(&graph), dir, key, from),
+                    None => Saving::index_only(Arc::clone(&graph)),
+                },
+            }
+        };
         match when {
             IndexWhen::OnDemand => {}
             IndexWhen::Background { inline_below } if self.graph.node_count() >= inline_below => {
-                self.saving = Some(Saving::index_only(Arc::clone(&self.graph)));
+                let resave = self.resave.take();
+                self.saving = Some(on_thread(IndexFrom::Build, resave, self.saving.take()));
             }
             IndexWhen::Now | IndexWhen::Background { .. } => {
-                self.index = Some(Arc::new(SearchIndex::build(&self.graph)));
+                let index = Arc::new(SearchIndex::build(&self.graph));
+                self.index = Some(Arc::clone(&index));
+                if let Some(resave) = self.resave.take() {
+                    let from = IndexFrom::Given(index);
+                    self.saving = Some(on_thread(from, Some(resave), self.saving.take()));
+                }
             }
         }
     }

@@ -153,10 +153,17 @@ const TEMP_PREFIX: &str = ".ties-snapshot-";
 /// How many snapshots a cache folder keeps (the newest).
 pub const KEEP: usize = 4;
 
-/// Writes the snapshot of `graph` and `index` as `dir/<key>.snap` (through a
-/// temporary file, so a reader never sees half a snapshot), then removes all
-/// but the [`KEEP`] newest snapshots of `dir`. Returns the snapshot's path.
-pub fn write(dir: &Path, key: Key, graph: &Graph, index: &SearchIndex) -> io::Result<PathBuf> {
+/// Writes the snapshot of `graph` and `index` (if there is one: a snapshot
+/// without the search index is quicker to make, and the index is added by the
+/// start that builds it) as `dir/<key>.snap` (through a temporary file, so a
+/// reader never sees half a snapshot), then removes all but the [`KEEP`]
+/// newest snapshots of `dir`. Returns the snapshot's path.
+pub fn write(
+    dir: &Path,
+    key: Key,
+    graph: &Graph,
+    index: Option<&SearchIndex>,
+) -> io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join(key.file_name());
     let mut tmp = tempfile::Builder::new()
@@ -170,7 +177,13 @@ pub fn write(dir: &Path, key: Key, graph: &Graph, index: &SearchIndex) -> io::Re
         w.write_all(&key.0.to_le_bytes())?;
         section(&mut w, |out| write_names(out, graph))?;
         section(&mut w, |out| write_relations(out, graph))?;
-        section(&mut w, |out| index.write_snapshot(out))?;
+        section(&mut w, |out| match index {
+            Some(ix) => {
+                out.u64(1)?;
+                ix.write_snapshot(out)
+            }
+            None => out.u64(0),
+        })?;
         w.flush()?;
     }
     tmp.persist(&path).map_err(|e| e.error)?;
@@ -296,16 +309,20 @@ fn section_value<T>(
     Ok(value)
 }
 
-/// Reads the snapshot at `path`, which must have been made for `key`. Its
-/// tables are used where they lie in the mapped file; the three sections are
-/// checked (checksum, then rows) on two threads.
-pub fn read(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
+/// Reads the snapshot at `path`, which must have been made for `key`: the graph,
+/// and the search index if it was saved with one. Its tables are used where
+/// they lie in the mapped file; the three sections are checked (checksum, then
+/// rows) on two threads.
+pub fn read(path: &Path, key: Key) -> Result<(Graph, Option<SearchIndex>), SnapshotError> {
     read_sections(path, key, true)
 }
 
 /// Reads only what a name search needs: the entities (with their names, kinds,
-/// aliases and id index, but no relations) and the search index.
-pub fn read_for_search(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
+/// aliases and id index, but no relations) and the search index, if saved.
+pub fn read_for_search(
+    path: &Path,
+    key: Key,
+) -> Result<(Graph, Option<SearchIndex>), SnapshotError> {
     read_sections(path, key, false)
 }
 
@@ -313,14 +330,18 @@ fn read_sections(
     path: &Path,
     key: Key,
     relations: bool,
-) -> Result<(Graph, SearchIndex), SnapshotError> {
+) -> Result<(Graph, Option<SearchIndex>), SnapshotError> {
     let map = map(path, key)?;
     let [names, rels, index] = sections(&map)?;
     let (g, ids) = section_value(&map, &names, entities_section)?;
     let nodes = entity_count(&g);
     std::thread::scope(|scope| {
         let index = scope.spawn(|| {
-            section_value(&map, &index, |r| SearchIndex::read_snapshot(r, nodes))
+            section_value(&map, &index, |r| match r.u64()? {
+                0 => Ok(None),
+                1 => SearchIndex::read_snapshot(r, nodes).map(Some),
+                _ => Err(SnapshotError::Corrupt("a section is not what it should be")),
+            })
         });
         let links = if relations {
             section_value(&map, &rels, read_relations).map(Some)
