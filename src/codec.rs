@@ -236,7 +236,9 @@ impl MapIn {
             .filter(|&b| b <= self.left() as u64)
             .ok_or(SnapshotError::Corrupt("a table is longer than the file"))?;
         let start = self.take(padded as usize)?;
-        if start % std::mem::align_of::<T>() != 0 || self.map.as_ptr() as usize % ALIGN != 0 {
+        let aligned = start.is_multiple_of(std::mem::align_of::<T>())
+            && (self.map.as_ptr() as usize).is_multiple_of(ALIGN);
+        if !aligned {
             return Err(SnapshotError::Corrupt("a table is not aligned"));
         }
         Ok(Store::Mapped(MappedTable {

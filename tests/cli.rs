@@ -400,7 +400,9 @@ fn data_in_no_known_format_gets_the_list_of_formats_not_a_parse_error() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("people.csv");
     std::fs::write(&csv, "id,name\n1,Ann\n").unwrap();
-    let o = ties().args(["check", "--data", csv.to_str().unwrap()]).output();
+    let o = ties()
+        .args(["check", "--data", csv.to_str().unwrap()])
+        .output();
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
@@ -416,7 +418,9 @@ fn data_in_no_known_format_gets_the_list_of_formats_not_a_parse_error() {
         &ron,
     )
     .unwrap();
-    let o = ties().args(["check", "--data", ron.to_str().unwrap()]).output();
+    let o = ties()
+        .args(["check", "--data", ron.to_str().unwrap()])
+        .output();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("valid: "), "{}", stdout(&o));
 }

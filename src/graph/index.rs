@@ -290,11 +290,7 @@ impl Links {
             && self.next.len() == edges
             && self.rows.len() == edges
             && self.first.iter().flatten().all(|&l| ok_link(l, edges))
-            && self
-                .ends
-                .iter()
-                .flatten()
-                .all(|&n| (n as usize) < nodes)
+            && self.ends.iter().flatten().all(|&n| (n as usize) < nodes)
             && self
                 .next
                 .iter()

@@ -176,9 +176,7 @@ pub(crate) fn finish(
                 ..Links::default()
             }),
         };
-        let ids = entities
-            .join()
-            .unwrap_or(Err(corrupt("a check stopped")));
+        let ids = entities.join().unwrap_or(Err(corrupt("a check stopped")));
         (ids, relations)
     });
     g.ids = ids?;

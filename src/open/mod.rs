@@ -15,8 +15,8 @@ mod formats;
 mod saving;
 
 pub use formats::{HEAD, InputFormat, Read};
-pub use saving::Saving;
 use saving::IndexFrom;
+pub use saving::Saving;
 
 use crate::graph::Graph;
 use crate::load::{self, LoadError, ProblemKind};
@@ -378,7 +378,9 @@ impl Opened {
             return;
         }
         let graph = Arc::clone(&self.graph);
-        let on_thread = |from: IndexFrom, resave: Option<(PathBuf, Key)>, before: Option<Saving>| {
+        let on_thread = |from: IndexFrom,
+                         resave: Option<(PathBuf, Key)>,
+                         before: Option<Saving>| {
             match before {
                 Some(b) => b.then(Arc::clone(&graph), from, resave),
                 None => match resave {

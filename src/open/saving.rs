@@ -14,10 +14,14 @@ use crate::snapshot::{self, Key};
 /// (A snapshot is written under a temporary name and renamed whole, so even an
 /// abandoned save leaves no half snapshot under a snapshot's name.)
 pub struct Saving {
-    handle: Option<std::thread::JoinHandle<(Option<Arc<SearchIndex>>, Option<String>)>>,
+    handle: Option<std::thread::JoinHandle<Outcome>>,
     /// Whether the work ends with a search index.
     indexing: bool,
 }
+
+/// What the work gives back: the index (if it made or was given one) and a note
+/// if the snapshot could not be saved.
+type Outcome = (Option<Arc<SearchIndex>>, Option<String>);
 
 /// Where the index of a [`Saving`] comes from.
 pub(super) enum IndexFrom {
@@ -63,8 +67,8 @@ impl Saving {
         index: IndexFrom,
         snapshot_in: Option<(PathBuf, Key)>,
     ) -> Saving {
-        let indexing = !matches!(index, IndexFrom::Skip)
-            || after.as_ref().is_some_and(|a| a.indexing);
+        let indexing =
+            !matches!(index, IndexFrom::Skip) || after.as_ref().is_some_and(|a| a.indexing);
         let work = move || {
             let (before, before_note) = after.map_or((None, None), Saving::wait);
             let index = match index {

@@ -318,10 +318,7 @@ impl SearchIndex {
 
     /// Reads an index [`Self::write_snapshot`] wrote for a graph of `nodes`
     /// entities, checking that every offset is in bounds.
-    pub(crate) fn read_snapshot(
-        r: &mut MapIn,
-        nodes: usize,
-    ) -> Result<Self, SnapshotError> {
+    pub(crate) fn read_snapshot(r: &mut MapIn, nodes: usize) -> Result<Self, SnapshotError> {
         let ix = SearchIndex {
             folded: r.pod()?,
             starts: r.pod()?,

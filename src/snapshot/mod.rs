@@ -110,12 +110,13 @@ fn hash_blocks(path: &Path) -> io::Result<(u64, Vec<u128>)> {
         Ok(out)
     };
     let parts: Vec<io::Result<Vec<(u128, u64)>>> = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads)
-            .map(|t| scope.spawn(move || work(t)))
-            .collect();
+        let others: Vec<_> = (1..threads).map(|t| scope.spawn(move || work(t))).collect();
         let mut parts = vec![work(0)];
         for o in others {
-            parts.push(o.join().unwrap_or_else(|_| Err(io::Error::other("a hash thread stopped"))));
+            parts.push(
+                o.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("a hash thread stopped"))),
+            );
         }
         parts
     });
