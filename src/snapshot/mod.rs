@@ -213,15 +213,23 @@ fn section<W: Write + Seek>(
 /// The header: magic, format, byte order, key.
 const HEADER: usize = 8 + 4 + 4 + 16;
 
-/// Maps the snapshot at `path` and checks its header against `key`.
-fn map(path: &Path, key: Key) -> Result<Arc<Mmap>, SnapshotError> {
+/// Maps the snapshot at `path` and checks its header against `key`. With
+/// `populate`, every page is mapped at once (one system call instead of a
+/// fault per page, for a read of the whole file).
+fn map(path: &Path, key: Key, populate: bool) -> Result<Arc<Mmap>, SnapshotError> {
     let file = File::open(path)?;
+    let mut options = MmapOptions::new();
+    if populate {
+        options.populate();
+    }
     // SAFETY: the mapping is only read, and a snapshot file is never changed
     // where it lies: it is written under a temporary name and renamed into
     // place whole ([`write`]), and pruning removes a file (whose pages stay
     // mapped) rather than changing it. Its contents are then checked like any
-    // input: checksums, lengths and every row, before any row is used.
-    let map = unsafe { MmapOptions::new().populate().map(&file)? };
+    // input: checksums, lengths and every row, before any row is used. (A
+    // person truncating a snapshot by hand while ties has it mapped can still
+    // stop ties with SIGBUS; ties itself never does so.)
+    let map = unsafe { options.map(&file)? };
     let head = map.get(..HEADER).ok_or(SnapshotError::NotSnapshot)?;
     if &head[..8] != MAGIC {
         return Err(SnapshotError::NotSnapshot);
@@ -332,7 +340,7 @@ fn read_sections(
     key: Key,
     relations: bool,
 ) -> Result<(Graph, Option<SearchIndex>), SnapshotError> {
-    let map = map(path, key)?;
+    let map = map(path, key, relations)?;
     let [names, rels, index] = sections(&map)?;
     let (g, ids) = section_value(&map, &names, entities_section)?;
     let nodes = entity_count(&g);
