@@ -327,10 +327,10 @@ fn stamps(files: &[PathBuf]) -> Vec<Option<(u64, std::time::SystemTime)>> {
         .collect()
 }
 
-/// For a name search: the entities (names, kinds, aliases; no relations, no id
-/// index) and the search index, from a good snapshot of the data at `path`;
-/// `None` when there is none (then [`open`] the usual way, which also says why a
-/// snapshot was refused and writes a good one).
+/// For a name search: the entities (names, kinds, aliases, ids; no relations)
+/// and the search index, from a good snapshot of the data at `path` that holds
+/// the index; `None` when there is none (then [`open`] the usual way, which also
+/// says why a snapshot was refused and writes a good one).
 pub fn names_for_search(
     path: &Path,
     opts: &OpenOptions,

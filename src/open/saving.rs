@@ -70,12 +70,15 @@ impl Saving {
         let indexing =
             !matches!(index, IndexFrom::Skip) || after.as_ref().is_some_and(|a| a.indexing);
         let work = move || {
-            let (before, before_note) = after.map_or((None, None), Saving::wait);
+            // The index is built while the work before this one (a snapshot
+            // being written) goes on.
             let index = match index {
-                IndexFrom::Skip => before,
+                IndexFrom::Skip => None,
                 IndexFrom::Build => Some(Arc::new(SearchIndex::build(&graph))),
                 IndexFrom::Given(ix) => Some(ix),
             };
+            let (before, before_note) = after.map_or((None, None), Saving::wait);
+            let index = index.or(before);
             let note = snapshot_in.and_then(|(dir, key)| {
                 snapshot::write(&dir, key, &graph, index.as_deref())
                     .err()
