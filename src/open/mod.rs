@@ -305,9 +305,13 @@ fn snapshot_target(
         return None;
     }
     let t = Instant::now();
-    let key = Key::of_files(files).ok()?;
+    let (key, found) = snapshot::key_of(&s.dir, files, snapshot::RACY).ok()?;
     if stats {
-        progress.stat(format!("hashed the data in {:.0} ms", ms(t)));
+        let how = match found {
+            snapshot::Found::Recorded => "found the data's key (files unchanged)",
+            snapshot::Found::Hashed => "hashed the data",
+        };
+        progress.stat(format!("{how} in {:.0} ms", ms(t)));
     }
     Some(key)
 }

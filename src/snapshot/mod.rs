@@ -32,6 +32,9 @@ use crate::graph::section::{
 };
 use crate::search::SearchIndex;
 
+mod known;
+pub use known::{Found, RACY, key_of};
+
 /// Bumped whenever the layout of a snapshot changes.
 const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"TIESSNAP";
@@ -380,6 +383,8 @@ fn prune(dir: &Path) {
         return;
     };
     let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    // Key records (see [`known`]) unused for a month.
+    let month_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(30 * 86400);
     let mut snaps: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -388,7 +393,9 @@ fn prune(dir: &Path) {
         };
         if is_snapshot_name(&name) {
             snaps.push((modified, e.path()));
-        } else if name.starts_with(TEMP_PREFIX) && modified < hour_ago {
+        } else if (name.starts_with(TEMP_PREFIX) && modified < hour_ago)
+            || (known::is_record_name(&name) && modified < month_ago)
+        {
             let _ = std::fs::remove_file(e.path());
         }
     }
