@@ -57,11 +57,24 @@ pub(super) fn check(graph: &Graph) -> Result<(), CliError> {
     Ok(())
 }
 
-/// How many times each value comes.
-fn tally<K: std::hash::Hash + Eq>(items: impl Iterator<Item = K>) -> Vec<(K, usize)> {
-    let mut map: std::collections::HashMap<K, usize> = Default::default();
+/// How many times each value comes (runs of the same value counted at once:
+/// rows of one kind often come together).
+fn tally<K: std::hash::Hash + Eq + Copy>(items: impl Iterator<Item = K>) -> Vec<(K, usize)> {
+    let mut map: std::collections::HashMap<K, usize, foldhash::fast::RandomState> =
+        Default::default();
+    let mut run: Option<(K, usize)> = None;
     for k in items {
-        *map.entry(k).or_default() += 1;
+        match &mut run {
+            Some((last, n)) if *last == k => *n += 1,
+            _ => {
+                if let Some((last, n)) = run.replace((k, 1)) {
+                    *map.entry(last).or_default() += n;
+                }
+            }
+        }
+    }
+    if let Some((last, n)) = run {
+        *map.entry(last).or_default() += n;
     }
     map.into_iter().collect()
 }

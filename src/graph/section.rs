@@ -162,25 +162,31 @@ pub(crate) fn finish(
     let nodes = g.entities.len();
     let check = Check { g: &g };
     check.tables()?;
-    let (ids, links) = std::thread::scope(|scope| {
+    // Entities, the id index and the later half of the relation rows on one
+    // thread; the adjacency lists and the first half of the rows on this one.
+    let rows: &[RelationRow] = links.as_ref().map_or(&[], |l| &l.rows);
+    let (early, late) = rows.split_at(rows.len() / 2);
+    let (ids, checked) = std::thread::scope(|scope| {
         let entities = scope.spawn(|| {
             for e in check.g.entities.iter() {
                 check.entity(e)?;
             }
+            late.iter().try_for_each(|r| check.relation(r))?;
             IdIndex::from_slots(ids, nodes).ok_or(corrupt("the id index does not fit the graph"))
         });
-        let relations = match links {
-            Some(links) => check.links(&links).map(|()| links),
-            None => Ok(Links {
-                first: vec![[NONE; 2]; nodes].into(),
-                ..Links::default()
-            }),
+        let relations = match &links {
+            Some(l) => check.links(l, early),
+            None => Ok(()),
         };
         let ids = entities.join().unwrap_or(Err(corrupt("a check stopped")));
         (ids, relations)
     });
     g.ids = ids?;
-    g.links = links?;
+    checked?;
+    g.links = links.unwrap_or_else(|| Links {
+        first: vec![[NONE; 2]; nodes].into(),
+        ..Links::default()
+    });
     Ok(g)
 }
 
@@ -284,11 +290,12 @@ impl Check<'_> {
     }
 
     /// Relation rows, and adjacency lists safe to walk.
-    fn links(&self, links: &Links) -> Result<(), SnapshotError> {
+    /// (`rows`: those of `links.rows` to check here.)
+    fn links(&self, links: &Links, rows: &[RelationRow]) -> Result<(), SnapshotError> {
         if !links.well_formed(self.g.entities.len()) {
             return Err(corrupt("the relations' lists do not fit the graph"));
         }
-        links.rows.iter().try_for_each(|r| self.relation(r))
+        rows.iter().try_for_each(|r| self.relation(r))
     }
 
     fn relation(&self, r: &RelationRow) -> Result<(), SnapshotError> {
