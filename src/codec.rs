@@ -91,6 +91,7 @@ impl<T: Pod> Store<T> {
     }
 }
 
+#[inline]
 fn mapped_rows<T: Pod>(m: &MappedTable<T>) -> &[T] {
     let bytes = &m.map[m.start..m.start + m.len * std::mem::size_of::<T>()];
     bytemuck::cast_slice(bytes)

@@ -29,7 +29,7 @@ pub(super) fn check(graph: &Graph) -> Result<(), CliError> {
     writeln!(out, "\nentities by kind:")?;
     // Counted by kind from the rows alone, then named (a million entities).
     let kinds = counts(
-        tally(graph.node_indices().map(|n| graph.entity_kind_dates(n).0))
+        tally(graph.entity_kinds())
             .into_iter()
             .map(|(k, n)| (graph.entity_kind_label(k), n)),
     );
@@ -46,7 +46,7 @@ pub(super) fn check(graph: &Graph) -> Result<(), CliError> {
     }
     writeln!(out, "\nrelations by kind:")?;
     let kinds = counts(
-        tally(graph.edge_indices().map(|e| graph.relation_kind_dates(e).0))
+        tally(graph.relation_kinds())
             .into_iter()
             .map(|(k, n)| (graph.relation_kind_label(k), n)),
     );

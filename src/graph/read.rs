@@ -82,6 +82,16 @@ impl Graph {
         self.links.rows[ix.index()].kind_dates()
     }
 
+    /// The kind of every entity, in order (read from the rows alone).
+    pub fn entity_kinds(&self) -> impl ExactSizeIterator<Item = EntityKind<Sym>> + '_ {
+        self.entities.iter().map(|r| r.kind_dates().0)
+    }
+
+    /// The kind of every relation, in order (read from the rows alone).
+    pub fn relation_kinds(&self) -> impl ExactSizeIterator<Item = RelationKind<Sym>> + '_ {
+        self.links.rows.iter().map(|r| r.kind_dates().0)
+    }
+
     pub fn relation(&self, ix: EdgeIx) -> Relation<'_> {
         let r = &self.links.rows[ix.index()];
         let arena = &self.arena.text;

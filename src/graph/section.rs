@@ -171,7 +171,7 @@ pub(crate) fn finish(
             for e in check.g.entities.iter() {
                 check.entity(e)?;
             }
-            late.iter().try_for_each(|r| check.relation(r))?;
+            check.relations(late)?;
             IdIndex::from_slots(ids, nodes).ok_or(corrupt("the id index does not fit the graph"))
         });
         let relations = match &links {
@@ -295,10 +295,28 @@ impl Check<'_> {
         if !links.well_formed(self.g.entities.len()) {
             return Err(corrupt("the relations' lists do not fit the graph"));
         }
-        rows.iter().try_for_each(|r| self.relation(r))
+        self.relations(rows)
     }
 
-    fn relation(&self, r: &RelationRow) -> Result<(), SnapshotError> {
+    /// Relation rows; a source list checked for the row before is not checked
+    /// again (rows citing the same list often follow each other).
+    fn relations(&self, rows: &[RelationRow]) -> Result<(), SnapshotError> {
+        let mut last = None;
+        for r in rows {
+            if last == Some(r.sources) {
+                self.relation(RelationRow {
+                    sources: super::SourceSet::EMPTY.0,
+                    ..*r
+                })?;
+            } else {
+                self.relation(*r)?;
+                last = Some(r.sources);
+            }
+        }
+        Ok(())
+    }
+
+    fn relation(&self, r: RelationRow) -> Result<(), SnapshotError> {
         let ok = self.kind(r.kind, |c, f| RelationKind::from_code(c, f))
             && Self::optional(r.role, self.g.symbols.len())
             && Self::date(r.date)
