@@ -43,6 +43,7 @@ pub(super) fn search_cmd(
                     "edits": h.edits(),
                     "weak": h.tier().is_weak(),
                     "score": h.score,
+                    "badges": crate::ftm::badges(graph, h.node),
                 })
             })
             .collect();
@@ -69,6 +70,10 @@ pub(super) fn search_cmd(
             MatchedField::Name => {}
             MatchedField::Office(_) => line.push_str(&format!(" — holds office: {}", h.text)),
             f => line.push_str(&format!("  ({}: {})", f.label(), h.text)),
+        }
+        let badges = crate::ftm::badges(graph, h.node);
+        if !badges.is_empty() {
+            line.push_str(&format!("  [{}]", badges.join("] [")));
         }
         writeln!(out, "{}", line.trim_end())?;
     }

@@ -36,6 +36,7 @@ use super::SearchIndex;
 use super::engine::{CHECK_EVERY, Cancel, KeepFn};
 use super::query::{Kind, Query};
 use super::score::{Ranked, TIER_FUZZY, rank_of, score_of, top, typo_sub, word_occurrence};
+use crate::codec::Store;
 use crate::graph::NodeIx;
 
 /// Words shorter than this are not indexed (no term within reach is typo-able).
@@ -96,16 +97,16 @@ fn swaps(term: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
 pub(crate) struct TypoIndex {
     words: Map<Vec<u8>>,
     /// Postings of word `i` are `posts[starts[i]..starts[i + 1]]`.
-    starts: Vec<u32>,
-    posts: Vec<u8>,
+    starts: Store<u32>,
+    posts: Store<u8>,
 }
 
 impl Default for TypoIndex {
     fn default() -> Self {
         TypoIndex {
             words: Map::default(),
-            starts: vec![0],
-            posts: Vec::new(),
+            starts: vec![0].into(),
+            posts: Store::default(),
         }
     }
 }
@@ -113,7 +114,7 @@ impl Default for TypoIndex {
 impl TypoIndex {
     /// Indexes the words of `texts(i)` for every text `i < n`.
     pub fn build<'a>(n: usize, texts: impl Fn(usize) -> &'a [u8]) -> Self {
-        let mut ids: hashbrown::HashMap<&[u8], u32, foldhash::fast::RandomState> =
+        let mut ids: std::collections::HashMap<&[u8], u32, foldhash::fast::RandomState> =
             Default::default();
         let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(n * 2);
         let mut names: Vec<&[u8]> = Vec::new();
@@ -167,14 +168,14 @@ impl TypoIndex {
         posts.shrink_to_fit();
         TypoIndex {
             words,
-            starts,
-            posts,
+            starts: starts.into(),
+            posts: posts.into(),
         }
     }
 
     /// Bytes held.
     pub fn bytes(&self) -> usize {
-        self.words.as_fst().as_bytes().len() + self.starts.capacity() * 4 + self.posts.capacity()
+        self.words.as_fst().as_bytes().len() + self.starts.bytes() + self.posts.bytes()
     }
 
     /// The parts a snapshot stores: the fst's bytes, the starts, the postings.
@@ -184,12 +185,12 @@ impl TypoIndex {
 
     /// An index from [`Self::parts`], checked; `None` if they do not fit together.
     pub fn from_parts(
-        words: Vec<u8>,
-        starts: Vec<u32>,
-        posts: Vec<u8>,
+        words: Store<u8>,
+        starts: Store<u32>,
+        posts: Store<u8>,
         texts: usize,
     ) -> Option<Self> {
-        let words = Map::new(words).ok()?;
+        let words = Map::new(words.to_vec()).ok()?;
         let ok = starts.len() == words.len() + 1
             && starts.first() == Some(&0)
             && starts.windows(2).all(|w| w[0] <= w[1])
@@ -221,7 +222,7 @@ impl TypoIndex {
 
     /// Texts with a word `term` reaches by typo, each with the fewest edits.
     fn reach(&self, term: &[u8], k: u8, out: &mut HashMap<u32, u8>) {
-        let mut seen: hashbrown::HashSet<u64> = Default::default();
+        let mut seen: std::collections::HashSet<u64> = Default::default();
         let mut visit = |word: &[u8], w: u64, out: &mut HashMap<u32, u8>| {
             if !seen.insert(w) {
                 return;
@@ -441,9 +442,18 @@ mod tests {
         assert_eq!(m.len(), 4);
         assert!(m.values().all(|&d| d == 1));
         let (a, b, c) = ix.parts();
-        let back = TypoIndex::from_parts(a.to_vec(), b.to_vec(), c.to_vec(), texts.len()).unwrap();
+        let back = TypoIndex::from_parts(
+            a.to_vec().into(),
+            b.to_vec().into(),
+            c.to_vec().into(),
+            texts.len(),
+        )
+        .unwrap();
         assert_eq!(back.postings(w).collect::<Vec<_>>(), vec![0, 1, 3, 4]);
-        assert!(TypoIndex::from_parts(a.to_vec(), b.to_vec(), c.to_vec(), 2).is_none());
+        assert!(
+            TypoIndex::from_parts(a.to_vec().into(), b.to_vec().into(), c.to_vec().into(), 2)
+                .is_none()
+        );
         let mut v = Vec::new();
         for x in [0, 1, 127, 128, 300, u32::MAX] {
             v.clear();

@@ -112,6 +112,10 @@ pub struct App {
     /// The last map layout and what it was made for: moving the map's
     /// selection does not lay it out again.
     pub(super) map_cache: Option<(MapKey, MapLayout)>,
+    /// The last step of the date window (`]` `[` `}` `{`), for the change marks.
+    pub step: Option<super::analysis::Stepped>,
+    /// The clusters of the current filter's view, for the card.
+    pub clusters: super::analysis::ClusterCache,
 }
 
 /// The entity with the most relations: a sensible place to start.
@@ -149,6 +153,8 @@ impl App {
             search_worker: None,
             indexing: false,
             map_cache: None,
+            step: None,
+            clusters: Default::default(),
         };
         app.refresh_lists();
         if app.lists[Pane::Outgoing as usize].ties.is_empty()

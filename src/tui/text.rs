@@ -12,6 +12,11 @@ pub const KIND: Style = Style::new().fg(Color::Cyan);
 pub const DATE: Style = Style::new().fg(Color::Yellow);
 pub const MONEY: Style = Style::new().fg(Color::Green);
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
+/// A flag on an entity (an FtM topic such as `Sanctioned`, `PEP`).
+pub const BADGE: Style = Style::new()
+    .fg(Color::Black)
+    .bg(Color::LightYellow)
+    .add_modifier(Modifier::BOLD);
 pub const MATCH: Style = Style::new()
     .fg(Color::Magenta)
     .add_modifier(Modifier::BOLD.union(Modifier::UNDERLINED));
@@ -38,6 +43,12 @@ pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
     let r = graph.relation(tie.edge);
     let other = graph.entity(tie.other).name.to_string();
     let label = relation_label(graph, tie);
+    // An entity the data only refers to is greyed.
+    let other_style = if crate::ftm::is_placeholder(graph, tie.other) {
+        DIM
+    } else {
+        Style::new().bold()
+    };
     // An undirected relation reads the same from both ends: `related to  Other`.
     let direction = if graph.is_undirected(tie.edge) {
         petgraph::Direction::Outgoing
@@ -48,10 +59,10 @@ pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
         petgraph::Direction::Outgoing => vec![
             Span::styled(label, KIND),
             Span::raw("  "),
-            Span::styled(other, Style::new().bold()),
+            Span::styled(other, other_style),
         ],
         petgraph::Direction::Incoming => vec![
-            Span::styled(other, Style::new().bold()),
+            Span::styled(other, other_style),
             Span::raw("  "),
             Span::styled(label, KIND),
         ],
