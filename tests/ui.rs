@@ -588,6 +588,21 @@ fn mouse_click_selects_and_double_click_moves() {
 }
 
 #[test]
+fn search_popup_marks_weak_hits() {
+    let mut app = app_on("kasciunas");
+    app.update(Action::Search);
+    run(&mut app, typed("umarov"));
+    let s = screen(&mut app, 100, 20);
+    assert!(s.contains("Rustem Umerov  ~typo"), "{s}");
+    // A word-start match carries no mark.
+    run(&mut app, [Action::ClearInput]);
+    run(&mut app, typed("umer"));
+    let s = screen(&mut app, 100, 20);
+    assert!(s.contains("Rustem Umerov"), "{s}");
+    assert!(!s.contains("Rustem Umerov  ~"), "{s}");
+}
+
+#[test]
 fn an_imported_graph_without_sources_says_so_and_shows_undirected_ties_both_ways() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("g.graphml");

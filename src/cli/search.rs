@@ -29,6 +29,7 @@ pub(super) fn search_cmd(
                     MatchedField::Name => ("name", None),
                     MatchedField::Alias(i) => ("alias", Some(i)),
                     MatchedField::WeakAlias(i) => ("weak_alias", Some(i)),
+                    MatchedField::Office(i) => ("office", Some(i)),
                 };
                 serde_json::json!({
                     "id": e.id,
@@ -39,6 +40,8 @@ pub(super) fn search_cmd(
                     "matched_text": h.text,
                     "positions": h.positions,
                     "tier": h.tier().label(),
+                    "edits": h.edits(),
+                    "weak": h.tier().is_weak(),
                     "score": h.score,
                     "badges": crate::ftm::badges(graph, h.node),
                 })
@@ -63,8 +66,10 @@ pub(super) fn search_cmd(
             graph.entity_kind_label(e.kind),
             e.name
         );
-        if h.field != MatchedField::Name {
-            line.push_str(&format!("  ({}: {})", h.field.label(), h.text));
+        match h.field {
+            MatchedField::Name => {}
+            MatchedField::Office(_) => line.push_str(&format!(" — holds office: {}", h.text)),
+            f => line.push_str(&format!("  ({}: {})", f.label(), h.text)),
         }
         let badges = crate::ftm::badges(graph, h.node);
         if !badges.is_empty() {

@@ -16,17 +16,17 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::SearchIndex;
 use super::matches::{Matches, Part, Text};
 use super::query::{Kind, Query};
 use super::score::{
     Best, RANK_FUZZY, RANK_WORD_WEAK, Ranked, SCORE_BITS, TIER_FUZZY, classify, matcher, rank_of,
     score_of, score_text, skim_score, top,
 };
+use super::{SearchIndex, Tier};
 use crate::graph::NodeIx;
 
 /// Items between two looks at the cancel flag.
-const CHECK_EVERY: usize = 4096;
+pub(crate) const CHECK_EVERY: usize = 4096;
 /// Passes over fewer texts than this run on the calling thread alone. (Tiny in
 /// unit tests, so that the small test graphs take the threaded paths too.)
 const PARALLEL_MIN: usize = if cfg!(test) { 64 } else { 65_536 };
@@ -68,6 +68,14 @@ fn threads() -> usize {
         }
         n => n,
     }
+}
+
+/// Each entity once, at its best score (an entity found both as a scattered
+/// match and by typo, say).
+fn best_per_entity(mut v: Vec<Ranked>) -> Vec<Ranked> {
+    v.sort_unstable_by(|a, b| a.node.cmp(&b.node).then(Ranked::order(a, b)));
+    v.dedup_by_key(|r| r.node);
+    v
 }
 
 /// How a pass tests the query's last term.
@@ -279,7 +287,7 @@ impl SearchIndex {
         if cancel() {
             return None;
         }
-        self.rank(q, out, pass, limit, cancel)
+        self.rank(q, out, pass, limit, keep, cancel)
     }
 
     /// Cuts the texts to filter into one list of slices per thread, at entity
@@ -520,6 +528,7 @@ impl SearchIndex {
         matched: &Matches,
         pass: Pass,
         limit: usize,
+        keep: KeepFn<'_>,
         cancel: Cancel<'_>,
     ) -> Option<Vec<Ranked>> {
         let above_fuzzy: usize = pass.counts[RANK_WORD_WEAK as usize..].iter().sum();
@@ -527,7 +536,8 @@ impl SearchIndex {
             return Some(top(pass.best, limit));
         }
         // Fewer than `limit` exact and word-start entities: all of them are in
-        // `best`, and fuzzy ones fill the rest, scored with SkimMatcherV2.
+        // `best`, and fuzzy ones (in order, typo, scattered) fill the rest,
+        // scored with SkimMatcherV2 or found in the typo index.
         let floor = if above_fuzzy + pass.counts[RANK_FUZZY as usize] >= limit {
             RANK_FUZZY
         } else {
@@ -587,7 +597,16 @@ impl SearchIndex {
         } else {
             all.extend(score(&chosen, cancel)?);
         }
-        Some(top(all, limit))
+        // Typo matches rank below every in-order one: look them up only when
+        // the stricter tiers leave room.
+        let in_order = all
+            .iter()
+            .filter(|r| Tier::of_score(r.score) >= Tier::InOrder)
+            .count();
+        if in_order < limit {
+            all.extend(self.typo_ranked(q, limit, keep, cancel)?);
+        }
+        Some(top(best_per_entity(all), limit))
     }
 
     /// No term to match: every entity not excluded, most relations first.

@@ -16,9 +16,47 @@ pub fn fold(text: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The second spelling of the letters that have two in common use: German
+/// umlauts written with an `e` (`ö` → `oe`, where [`fold`] gives `o`), the
+/// Nordic `å` → `aa` and `ø` → `oe`. `ß` → `ss` and `æ` → `ae` need no second
+/// form: [`fold`] already gives them.
+fn alternative(ch: char) -> Option<&'static str> {
+    Some(match ch {
+        'ä' | 'Ä' => "ae",
+        'ö' | 'Ö' | 'ø' | 'Ø' | 'œ' | 'Œ' => "oe",
+        'ü' | 'Ü' => "ue",
+        'å' | 'Å' => "aa",
+        _ => return None,
+    })
+}
+
+/// U+0308, the diaeresis that follows its letter in decomposed text (`u` + `¨`).
+const COMBINING_DIAERESIS: char = '\u{308}';
+/// U+030A, the ring of a decomposed `å`.
+const COMBINING_RING: char = '\u{30a}';
+
+/// Whether `text` has a letter that [`fold_alternative_into`] spells otherwise.
+pub(crate) fn has_alternative(text: &str) -> bool {
+    !text.is_ascii()
+        && text
+            .chars()
+            .any(|c| alternative(c).is_some() || c == COMBINING_DIAERESIS || c == COMBINING_RING)
+}
+
+/// Like [`fold_into`], with the second spelling of umlauts and Nordic letters:
+/// `Nierstenhöfer` → `nierstenhoefer`, `Ålborg` → `aalborg`, `Søren` → `soeren`;
+/// decomposed `u` + `¨` gives `ue` too.
+pub(crate) fn fold_alternative_into(text: &str, out: &mut Vec<u8>, map: Option<&mut Vec<u32>>) {
+    fold_with(text, out, map, true);
+}
+
 /// Appends the folded form of `text` to `out`. With `map`, also appends, for each
 /// folded byte, the index of the original character it came from.
-pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>, mut map: Option<&mut Vec<u32>>) {
+pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>, map: Option<&mut Vec<u32>>) {
+    fold_with(text, out, map, false);
+}
+
+fn fold_with(text: &str, out: &mut Vec<u8>, mut map: Option<&mut Vec<u32>>, alt: bool) {
     // Fast path: plain ASCII text needs no table look-ups.
     if text.is_ascii() && map.is_none() {
         out.extend(text.bytes().map(fold_ascii));
@@ -33,7 +71,19 @@ pub(crate) fn fold_into(text: &str, out: &mut Vec<u8>, mut map: Option<&mut Vec<
             }
             continue;
         }
-        if let Some(s) = deunicode_char(ch) {
+        let second = if !alt {
+            None
+        } else if ch == COMBINING_DIAERESIS || ch == COMBINING_RING {
+            // The letter before was folded already: `u` + `¨` → `ue`, `a` + `˚` → `aa`.
+            match (out.last(), ch) {
+                (Some(b'a' | b'o' | b'u'), COMBINING_DIAERESIS) => Some("e"),
+                (Some(b'a'), COMBINING_RING) => Some("a"),
+                _ => None,
+            }
+        } else {
+            alternative(ch)
+        };
+        if let Some(s) = second.or_else(|| deunicode_char(ch)) {
             for b in s.bytes() {
                 out.push(fold_ascii(b));
                 if let Some(m) = map.as_deref_mut() {
@@ -103,6 +153,28 @@ mod tests {
         assert_eq!(fold("Strauß"), "strauss");
         assert_eq!(fold("Умєров"), "umierov");
         assert_eq!(fold("Dovilė\tŠakalienė"), "dovile sakaliene");
+    }
+
+    #[test]
+    fn second_spellings_of_umlauts_and_nordic_letters() {
+        let alt = |t: &str| {
+            let mut out = Vec::new();
+            fold_alternative_into(t, &mut out, None);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(alt("Nierstenhöfer"), "nierstenhoefer");
+        assert_eq!(fold("Nierstenhöfer"), "nierstenhofer");
+        assert_eq!(alt("Württemberg"), "wuerttemberg");
+        assert_eq!(alt("Süddeutscher Verlag"), "sueddeutscher verlag");
+        assert_eq!(alt("Ärzte Straße"), "aerzte strasse");
+        assert_eq!(alt("Ålborg Søren Æbelø"), "aalborg soeren aebeloe");
+        // Decomposed: `u` then U+0308.
+        assert_eq!(alt("Mu\u{308}ller"), "mueller");
+        assert_eq!(fold("Mu\u{308}ller"), "muller");
+        assert!(has_alternative("Müller"));
+        assert!(has_alternative("Mu\u{308}ller"));
+        assert!(!has_alternative("Kasčiūnas"));
+        assert!(!has_alternative("Strauss"));
     }
 
     #[test]

@@ -1,9 +1,14 @@
-//! Fuzzy search over every entity's name and aliases.
+//! Fuzzy search over every entity's name, aliases and offices, forgiving typos.
 //!
 //! [`SearchIndex::build`] folds every name, alias and weak alias to lower-case
 //! ASCII ([`fold`]) and keeps the folded text contiguous in memory, with a
-//! character-presence mask per text. A query is parsed with fzf's extended syntax
-//! (see [`query`](self#syntax)), and matched in three stages:
+//! character-presence mask per text. A text with umlauts or Nordic letters is
+//! indexed twice, in both spellings (`Nierstenhöfer` as `nierstenhofer` and
+//! `nierstenhoefer`). Each `holds_office` relation with a role adds a text to
+//! its holder, `role, body` (`Minister of Defence, Ministry of Defence of
+//! Ukraine`), ranked like a weak alias. Every word goes into the typo index
+//! (`typo`: an `fst` word set and postings). A query is parsed with fzf's
+//! extended syntax (see [`query`](self#syntax)), and matched in three stages:
 //!
 //! 1. **Filter**: a mask test, then a subsequence (or substring, prefix, suffix)
 //!    test over the folded bytes. This decides *whether* a text matches, exactly
@@ -12,18 +17,24 @@
 //!    [`SearchWorker`]), only the previous matches are filtered, read in order
 //!    from a packed copy, and a term typed on is matched from where its shorter
 //!    form stopped.
-//! 2. **Tier**: exact (the whole name is the query), word start (every term
-//!    occurs as one piece at the start of a word, a prefix included), or fuzzy
-//!    (scattered). Weak aliases sit just below names and aliases of the same tier.
+//! 2. **Tier** ([`Tier`]): exact (the whole name is the query), word start (every
+//!    term occurs as one piece at the start of a word, a prefix included), in
+//!    order (each term's letters inside one word), **typo** (each term at a word
+//!    start or a few edits from a word, found in the typo index, not by the
+//!    filter), scattered (the letters spread over words). Weak aliases and
+//!    offices sit just below names and aliases of the same tier. Typo and
+//!    scattered hits are weak: a command that needs one entity refuses them and
+//!    lists the candidates ([`Resolver`]).
 //! 3. **Score**: exact and word-start matches are ordered by how many terms match
 //!    whole words; fuzzy matches by the SkimMatcherV2 score (summed over terms).
 //!    Skim scoring is the expensive step, and it is done only when the better
-//!    tiers hold fewer entities than asked for.
+//!    tiers hold fewer entities than asked for; so is the typo look-up. Typo
+//!    matches are ordered by fewer edits.
 //!
 //! Ties are broken by the shorter matched text, then by more relations, then by
 //! graph order, so results are fully deterministic. [`naive_search`] computes the
-//! same ranking by running SkimMatcherV2 over every text; tests and the benchmark
-//! check that both agree.
+//! same ranking by running SkimMatcherV2 over every text and measuring every word
+//! against every term; tests and the benchmark check that both agree.
 //!
 //! # Syntax
 //!
@@ -31,7 +42,8 @@
 //! substring, `^abc` prefix, `abc$` suffix, `^abc$` the whole name, `!abc` excludes
 //! entities any of whose names contains `abc` (also `!^abc`, `!abc$`). A query with
 //! no term to match (empty, or only exclusions) lists entities by number of
-//! relations, most first.
+//! relations, most first. Only plain fuzzy terms of letters may match by typo:
+//! quoted, anchored and excluding terms match as written.
 //!
 //! # Which entry point
 //!
@@ -44,74 +56,35 @@
 //!   running, so typing never waits. Use it for large graphs.
 
 mod engine;
+mod field;
 mod fold;
+mod highlight;
 mod matches;
 mod naive;
 mod query;
 mod resolve;
 mod score;
+mod tier;
+mod typo;
 mod worker;
 
 use crate::codec::{MapIn, Out, SnapshotError, Store};
 use crate::graph::{Graph, NodeIx};
 pub use engine::set_threads;
 use engine::{WEAK_BIT, never};
+pub use field::MatchedField;
+use field::{FIELD_INDEX, office_text};
 pub use fold::fold;
-use fold::{fold_into, mask_of, word_mask_of};
+use fold::{fold_alternative_into, fold_into, has_alternative, mask_of, word_mask_of};
+use highlight::positions;
 use matches::Matches;
-pub use naive::naive_search;
-use query::{Kind, Query, find_from};
+pub use naive::{naive_search, naive_search_without_typos};
+use query::Query;
 pub use resolve::{ResolveError, Resolver};
-use score::{Ranked, matcher, word_occurrence};
+use score::{Ranked, matcher};
+pub use tier::Tier;
+pub use typo::{max_edits, within as typo_edits};
 pub use worker::{Keep, SearchResult, SearchWorker};
-
-/// Which of an entity's names matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MatchedField {
-    Name,
-    /// `aliases[i]`.
-    Alias(u32),
-    /// `weak_aliases[i]`.
-    WeakAlias(u32),
-}
-
-impl MatchedField {
-    fn encode(self) -> u32 {
-        match self {
-            MatchedField::Name => 0,
-            MatchedField::Alias(i) => (1 << 30) | (i & FIELD_INDEX),
-            MatchedField::WeakAlias(i) => (2 << 30) | (i & FIELD_INDEX),
-        }
-    }
-
-    fn decode(v: u32) -> Self {
-        match v >> 30 {
-            0 => MatchedField::Name,
-            1 => MatchedField::Alias(v & FIELD_INDEX),
-            _ => MatchedField::WeakAlias(v & FIELD_INDEX),
-        }
-    }
-
-    /// `name`, `alias` or `weak alias`.
-    pub fn label(self) -> &'static str {
-        match self {
-            MatchedField::Name => "name",
-            MatchedField::Alias(_) => "alias",
-            MatchedField::WeakAlias(_) => "weak alias",
-        }
-    }
-
-    /// The text of this field of `entity`, if it has one.
-    pub fn text_of<'g>(self, entity: &crate::graph::Entity<'g>) -> Option<&'g str> {
-        match self {
-            MatchedField::Name => Some(entity.name),
-            MatchedField::Alias(i) => entity.aliases.get(i as usize),
-            MatchedField::WeakAlias(i) => entity.weak_aliases.get(i as usize),
-        }
-    }
-}
-
-const FIELD_INDEX: u32 = (1 << 30) - 1;
 
 /// A number no other index in this process has.
 fn next_index_id() -> u64 {
@@ -124,8 +97,9 @@ fn next_index_id() -> u64 {
 pub struct Hit {
     pub node: NodeIx,
     /// Higher is better. The tier is in the high 32 bits (exact 7, exact weak
-    /// alias 6, word start 5, weak 4, fuzzy 3, weak 2, no query 0); the low bits
-    /// order hits within a tier.
+    /// alias or office 6, word start 5, weak 4, fuzzy 3, no query 0); the
+    /// low bits order hits within a tier (see [`Hit::how`] for in order, typo and
+    /// scattered, all in the fuzzy tier).
     pub score: i64,
     /// Which name matched.
     pub field: MatchedField,
@@ -135,55 +109,6 @@ pub struct Hit {
     pub positions: Vec<usize>,
 }
 
-/// How a hit matched, best last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Tier {
-    /// No query: every entity.
-    Any,
-    /// The query's letters in order, with gaps.
-    Fuzzy,
-    /// Every term at the start of a word.
-    WordStart,
-    /// The text is the query.
-    Exact,
-}
-
-impl Tier {
-    /// How the tier is named in the CLI's output.
-    pub fn label(self) -> &'static str {
-        match self {
-            Tier::Exact => "exact",
-            Tier::WordStart => "word start",
-            Tier::Fuzzy => "fuzzy",
-            Tier::Any => "any",
-        }
-    }
-}
-
-impl Hit {
-    /// The rank: the tier, and within it names and aliases above weak aliases
-    /// (the high bits of [`Hit::score`]).
-    pub fn rank(&self) -> i64 {
-        self.score >> score::SCORE_BITS
-    }
-
-    /// How well the hit matched.
-    pub fn tier(&self) -> Tier {
-        match (self.rank() / 2).clamp(0, 3) {
-            3 => Tier::Exact,
-            2 => Tier::WordStart,
-            1 => Tier::Fuzzy,
-            _ => Tier::Any,
-        }
-    }
-
-    /// The strength of the match within its rank (the low bits of
-    /// [`Hit::score`]): higher is better.
-    pub fn strength(&self) -> i64 {
-        self.score & ((1 << score::SCORE_BITS) - 1)
-    }
-}
-
 /// How much memory an index uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexMemory {
@@ -191,8 +116,11 @@ pub struct IndexMemory {
     pub texts: usize,
     /// Bytes of folded text.
     pub text_bytes: usize,
-    /// Every other byte the index holds (offsets, masks, owners, degrees…).
+    /// Every other byte the index holds (offsets, masks, owners, degrees,
+    /// the typo tier's words and postings…).
     pub other_bytes: usize,
+    /// Of `other_bytes`, the typo tier's word set and postings.
+    pub typo_bytes: usize,
 }
 
 /// Search over every entity's name and aliases. Cheap to share: `Send + Sync`.
@@ -214,6 +142,8 @@ pub struct SearchIndex {
     entity_first: Store<u32>,
     /// Relations of each node.
     degrees: Store<u32>,
+    /// Words of the texts, for the typo tier.
+    typo: typo::TypoIndex,
     /// Tells indexes apart, so that a session never narrows from another's
     /// matches.
     id: u64,
@@ -242,9 +172,21 @@ impl SearchIndex {
             fields: Vec::with_capacity(nodes * 2).into(),
             entity_first: Vec::with_capacity(nodes + 1).into(),
             degrees: Vec::with_capacity(nodes).into(),
+            typo: typo::TypoIndex::default(),
             id: next_index_id(),
         };
         ix.starts.vec().push(0);
+        // Offices by holder, in edge order.
+        let mut offices: Vec<(u32, u32)> = graph
+            .edge_indices()
+            .filter(|&e| {
+                let r = graph.relation(e);
+                r.kind == crate::model::RelationKind::HoldsOffice && r.role.is_some()
+            })
+            .map(|e| (graph.ends(e).0.index() as u32, e.index() as u32))
+            .collect();
+        offices.sort_unstable();
+        let mut offices = offices.into_iter().peekable();
         for n in graph.node_indices() {
             let e = graph.entity(n);
             let first = ix.owners.len() as u32;
@@ -260,6 +202,15 @@ impl SearchIndex {
             for (i, a) in e.weak_aliases.iter().enumerate() {
                 ix.push(node, MatchedField::WeakAlias(i as u32), a);
             }
+            while let Some(&(holder, edge)) = offices.peek() {
+                if holder > node {
+                    break;
+                }
+                offices.next();
+                if let Some(text) = office_text(graph, crate::graph::EdgeIx::new(edge as usize)) {
+                    ix.push(node, MatchedField::Office(edge), &text);
+                }
+            }
         }
         let end = ix.owners.len() as u32;
         ix.entity_first.vec().push(end);
@@ -269,17 +220,33 @@ impl SearchIndex {
         ix.word_masks.shrink_to_fit();
         ix.owners.shrink_to_fit();
         ix.fields.shrink_to_fit();
+        ix.typo = typo::TypoIndex::build(ix.len(), |i| ix.text(i as u32));
         ix
     }
 
+    /// Indexes `text` as `field` of `node`, and again in its second spelling
+    /// when it has one (`Nierstenhöfer` as `nierstenhofer` and `nierstenhoefer`).
     fn push(&mut self, node: u32, field: MatchedField, text: &str) {
+        self.push_folded(node, field, text, false);
+        if has_alternative(text) {
+            self.push_folded(node, field, text, true);
+        }
+    }
+
+    fn push_folded(&mut self, node: u32, field: MatchedField, text: &str, alternative: bool) {
         let before = self.folded.len();
-        fold_into(text, self.folded.vec(), None);
+        if alternative {
+            fold_alternative_into(text, self.folded.vec(), None);
+        } else {
+            fold_into(text, self.folded.vec(), None);
+        }
         // Offsets are 32-bit: texts past 4 GiB of folded names are left out, as are
         // aliases past the billionth of one entity and names over 2 GiB.
         let index_ok = match field {
             MatchedField::Name => true,
-            MatchedField::Alias(i) | MatchedField::WeakAlias(i) => i <= FIELD_INDEX,
+            MatchedField::Alias(i) | MatchedField::WeakAlias(i) | MatchedField::Office(i) => {
+                i <= FIELD_INDEX
+            }
         };
         let Ok(end) = u32::try_from(self.folded.len()) else {
             self.folded.vec().truncate(before);
@@ -291,7 +258,7 @@ impl SearchIndex {
             self.folded.vec().truncate(before);
             return;
         }
-        let weak = matches!(field, MatchedField::WeakAlias(_));
+        let weak = matches!(field, MatchedField::WeakAlias(_) | MatchedField::Office(_));
         let mask = mask_of(&self.folded[before..]) | if weak { WEAK_BIT } else { 0 };
         let word_mask = word_mask_of(&self.folded[before..]);
         self.masks.vec().push(mask);
@@ -313,13 +280,17 @@ impl SearchIndex {
         out.pod(&self.owners)?;
         out.pod(&self.fields)?;
         out.pod(&self.entity_first)?;
-        out.pod(&self.degrees)
+        out.pod(&self.degrees)?;
+        let (words, starts, posts) = self.typo.parts();
+        out.pod(words)?;
+        out.pod(starts)?;
+        out.pod(posts)
     }
 
     /// Reads an index [`Self::write_snapshot`] wrote for a graph of `nodes`
     /// entities, checking that every offset is in bounds.
     pub(crate) fn read_snapshot(r: &mut MapIn, nodes: usize) -> Result<Self, SnapshotError> {
-        let ix = SearchIndex {
+        let mut ix = SearchIndex {
             folded: r.pod()?,
             starts: r.pod()?,
             masks: r.pod()?,
@@ -328,8 +299,10 @@ impl SearchIndex {
             fields: r.pod()?,
             entity_first: r.pod()?,
             degrees: r.pod()?,
+            typo: typo::TypoIndex::default(),
             id: next_index_id(),
         };
+        let (words, starts, posts) = (r.pod()?, r.pod()?, r.pod()?);
         let texts = ix.owners.len();
         let ascending = |v: &[u32], last: usize| {
             v.first() == Some(&0)
@@ -345,7 +318,9 @@ impl SearchIndex {
             && ix.entity_first.len() == nodes + 1
             && ascending(&ix.entity_first, texts)
             && ix.owners.iter().all(|&o| (o as usize) < nodes);
-        if ok {
+        let typo = typo::TypoIndex::from_parts(words, starts, posts, texts);
+        if ok && let Some(typo) = typo {
+            ix.typo = typo;
             Ok(ix)
         } else {
             Err(SnapshotError::Corrupt(
@@ -374,10 +349,13 @@ impl SearchIndex {
         fn bytes<T: bytemuck::Pod>(v: &Store<T>) -> usize {
             v.bytes()
         }
+        let typo_bytes = self.typo.bytes();
         IndexMemory {
             texts: self.len(),
             text_bytes: bytes(&self.folded),
-            other_bytes: bytes(&self.starts)
+            typo_bytes,
+            other_bytes: typo_bytes
+                + bytes(&self.starts)
                 + bytes(&self.masks)
                 + bytes(&self.word_masks)
                 + bytes(&self.owners)
@@ -404,11 +382,12 @@ impl SearchIndex {
         self.entity_first[n]..self.entity_first[n + 1]
     }
 
-    /// Whether any name of `node` matches an excluding term.
+    /// Whether any name of `node` matches an excluding term (offices do not
+    /// count: `!minister` leaves out names, not people holding office).
     fn excluded(&self, node: u32, q: &Query) -> bool {
         self.texts_of(node).any(|e| {
             let t = self.text(e);
-            q.negative.iter().any(|n| n.matches(t))
+            self.fields[e as usize] >> 30 != 3 && q.negative.iter().any(|n| n.matches(t))
         })
     }
 
@@ -456,8 +435,9 @@ impl SearchIndex {
                     return None;
                 }
                 let field = MatchedField::decode(self.fields[r.entry as usize]);
-                let text = field.text_of(&graph.entity(node))?.to_string();
-                let positions = positions(&text, q, &m);
+                let text = field.text_in(graph, node)?;
+                let typo = Tier::of_score(r.score) == Tier::Typo;
+                let positions = positions(&text, q, &m, typo);
                 Some(Hit {
                     node,
                     score: r.score,
@@ -468,47 +448,6 @@ impl SearchIndex {
             })
             .collect()
     }
-}
-
-/// Character indices of `text` to highlight for `q`.
-fn positions(text: &str, q: &Query, m: &score::Matcher) -> Vec<usize> {
-    let mut folded = Vec::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len());
-    fold_into(text, &mut folded, Some(&mut map));
-    let mut at: Vec<usize> = Vec::new();
-    for t in &q.positive {
-        let term = t.text.as_slice();
-        let len = term.len();
-        let range = match t.kind {
-            Kind::Fuzzy | Kind::Exact => word_occurrence(&folded, term)
-                .map(|(a, _)| a)
-                .or_else(|| {
-                    (t.kind == Kind::Exact)
-                        .then(|| find_from(&folded, term, 0))
-                        .flatten()
-                })
-                .map(|a| a..a + len),
-            Kind::Prefix | Kind::Equal => Some(0..len),
-            Kind::Suffix => Some(folded.len().saturating_sub(len)..folded.len()),
-        };
-        match range {
-            Some(r) => at.extend(r),
-            None => {
-                let ft = std::str::from_utf8(&folded).unwrap_or("");
-                let tt = std::str::from_utf8(term).unwrap_or("");
-                if let Some((_, ix)) = m.fuzzy_indices(ft, tt) {
-                    at.extend(ix);
-                }
-            }
-        }
-    }
-    let mut out: Vec<usize> = at
-        .into_iter()
-        .filter_map(|i| map.get(i).map(|&c| c as usize))
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// An incremental search session, as typed: remembers the last query and the
@@ -685,3 +624,6 @@ impl Clone for Searcher<'_> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_typo;

@@ -1,6 +1,7 @@
 //! From what a user typed to one entity: an exact id, else the best match over
 //! names and aliases, unless other hits match about as well (then the query is
-//! ambiguous, and the error names them).
+//! ambiguous, and the error names them), or the best is only a typo or a
+//! scattered match (then the error says so and lists the candidates).
 
 use std::cell::OnceCell;
 use std::sync::Arc;
@@ -16,6 +17,10 @@ pub enum ResolveError {
     /// Several entities match about as well; the message names some of them.
     #[error("{0}")]
     Ambiguous(String),
+    /// Nothing matches as written: the best hits are typos or scattered
+    /// letters; the message lists them.
+    #[error("{0}")]
+    OnlyWeak(String),
 }
 
 /// Resolves queries against one graph, building the search index at most once,
@@ -70,6 +75,9 @@ impl<'g> Resolver<'g> {
         let Some(best) = hits.first() else {
             return Err(ResolveError::NoMatch(query.to_string()));
         };
+        if best.tier().is_weak() {
+            return Err(only_weak(graph, query, &hits, SHOW));
+        }
         let close: Vec<&Hit> = hits[1..]
             .iter()
             .filter(|h| too_close(query, best, h))
@@ -105,11 +113,32 @@ impl<'g> Resolver<'g> {
     }
 }
 
-/// Whether `other` is about as good a match as `best`: the same rank, and (for
-/// word-start and fuzzy matches) nearly the same strength and a text nearly as
-/// short, so that the query covers about as much of it.
+/// The error for a query whose best hits are only typos or scattered letters:
+/// the first `show` candidates, each with how it matched.
+fn only_weak(graph: &Graph, query: &str, hits: &[Hit], show: usize) -> ResolveError {
+    let names: Vec<String> = hits
+        .iter()
+        .take(show)
+        .map(|h| {
+            let e = graph.entity(h.node);
+            format!("{} ({}, {})", e.name, e.id, h.tier().label())
+        })
+        .collect();
+    let more = match hits.len().saturating_sub(names.len()) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    ResolveError::OnlyWeak(format!(
+        "nothing matches `{query}` as written; candidates: {}{more}; give an id or the name as written",
+        names.join(", ")
+    ))
+}
+
+/// Whether `other` is about as good a match as `best`: the same rank and tier,
+/// and (for word-start and fuzzy matches) nearly the same strength and a text
+/// nearly as short, so that the query covers about as much of it.
 fn too_close(query: &str, best: &Hit, other: &Hit) -> bool {
-    if best.rank() != other.rank() {
+    if best.rank() != other.rank() || best.tier() != other.tier() {
         return false;
     }
     if best.tier() == Tier::Exact {

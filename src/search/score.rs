@@ -20,10 +20,57 @@ pub(crate) const RANK_WORD_WEAK: u8 = TIER_WORD * 2;
 /// Fuzzy matches of names and aliases.
 pub(crate) const RANK_FUZZY: u8 = TIER_FUZZY * 2 + 1;
 
-/// The rank (high score bits) of a text of a tier: weak aliases just below.
+/// The fuzzy tier has one rank ([`RANK_FUZZY`]); the score below it orders,
+/// bit by bit: **in order** (`IN_ORDER`: every term inside one word of the
+/// text), then **typo** (`TYPO`), then **scattered** (neither); within each,
+/// names and aliases (`STRONG`) above weak aliases and offices; then the
+/// SkimMatcherV2 score (in order, scattered) or fewer edits (typo), in the
+/// bits below `STRONG`.
+pub(crate) const IN_ORDER: i64 = 1 << 30;
+pub(crate) const TYPO: i64 = 1 << 29;
+pub(crate) const STRONG: i64 = 1 << 28;
+/// The largest value of the bits below `STRONG`.
+pub(crate) const INNER_MAX: i64 = STRONG - 1;
+
+/// The score below the rank of a fuzzy-tier match of a `kind` (`IN_ORDER`,
+/// `TYPO` or 0) and `inner` order (clamped to the bits below `STRONG`).
+#[inline]
+pub(crate) fn fuzzy_sub(kind: i64, weak: bool, inner: i64) -> i64 {
+    kind + if weak { 0 } else { STRONG } + inner.clamp(0, INNER_MAX)
+}
+
+/// The score below the rank of a typo match with `edits` edits in all.
+#[inline]
+pub(crate) fn typo_sub(edits: u32, weak: bool) -> i64 {
+    fuzzy_sub(TYPO, weak, INNER_MAX - i64::from(edits))
+}
+
+/// Edits of a typo match, from the score below its rank.
+#[inline]
+pub(crate) fn typo_edits_of(sub: i64) -> u32 {
+    (INNER_MAX - (sub & INNER_MAX)) as u32
+}
+
+/// Whether every term of `q` lies inside one word (a run without spaces) of
+/// `text`: fuzzy terms as a subsequence of one word, the others literally.
+pub(crate) fn in_order(text: &[u8], q: &Query) -> bool {
+    q.positive.iter().all(|t| {
+        t.kind != Kind::Fuzzy
+            || text
+                .split(|&b| b == b' ')
+                .any(|w| super::query::is_subsequence(&t.text, w))
+    })
+}
+
+/// The rank (high score bits) of a text of a tier: weak aliases just below,
+/// except in the fuzzy tier, which has one rank (see [`IN_ORDER`]).
 #[inline]
 pub(crate) fn rank_of(tier: u8, weak: bool) -> u8 {
-    tier * 2 + u8::from(!weak)
+    if tier == TIER_FUZZY {
+        RANK_FUZZY
+    } else {
+        tier * 2 + u8::from(!weak)
+    }
 }
 
 #[inline]
@@ -101,7 +148,8 @@ pub(crate) fn classify(text: &[u8], q: &Query) -> (u8, i64) {
 
 /// The score of a text known to match: the rank in the high bits; below it the
 /// whole-word count (exact and word-start tiers) or the SkimMatcherV2 score
-/// summed over the terms (fuzzy tier; `skim` scores one term).
+/// summed over the terms (fuzzy tier; `skim` scores one term), raised by
+/// [`IN_ORDER`] when every term lies inside one word.
 pub(crate) fn score_text(
     text: &[u8],
     q: &Query,
@@ -110,10 +158,13 @@ pub(crate) fn score_text(
 ) -> i64 {
     let (tier, sub) = classify(text, q);
     let sub = if tier == TIER_FUZZY {
-        q.positive
+        let skim = q
+            .positive
             .iter()
             .map(|t| skim(text, &t.text))
-            .fold(0i64, i64::saturating_add)
+            .fold(0i64, i64::saturating_add);
+        let kind = if in_order(text, q) { IN_ORDER } else { 0 };
+        fuzzy_sub(kind, weak, skim)
     } else {
         sub
     };
@@ -303,7 +354,21 @@ mod tests {
             rank_of(TIER_FUZZY, false),
             rank_of(TIER_FUZZY, true),
         ];
-        assert_eq!(ranks, [7, 6, 5, 4, 3, 2]);
+        assert_eq!(ranks, [7, 6, 5, 4, 3, 3]);
+        // In the fuzzy tier: in order, then typo, then scattered; names first
+        // within each; then the inner order.
+        let subs = [
+            fuzzy_sub(IN_ORDER, false, 0),
+            fuzzy_sub(IN_ORDER, true, INNER_MAX),
+            typo_sub(1, false),
+            typo_sub(2, false),
+            typo_sub(1, true),
+            fuzzy_sub(0, false, 5),
+            fuzzy_sub(0, false, -5),
+            fuzzy_sub(0, true, i64::MAX),
+        ];
+        assert!(subs.windows(2).all(|w| w[0] > w[1]), "{subs:?}");
+        assert_eq!(typo_edits_of(typo_sub(2, true)), 2);
         assert!(score_of(4, -1_000_000_000_000) > score_of(3, 1_000_000_000_000));
     }
 

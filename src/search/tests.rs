@@ -134,7 +134,7 @@ fn exact_then_word_start_then_fuzzy() {
     let tiers: Vec<Tier> = hits.iter().map(Hit::tier).collect();
     assert_eq!(
         tiers,
-        [Tier::Exact, Tier::WordStart, Tier::WordStart, Tier::Fuzzy]
+        [Tier::Exact, Tier::WordStart, Tier::WordStart, Tier::InOrder]
     );
 }
 
@@ -315,7 +315,7 @@ fn memory_beyond_the_text_is_small() {
 }
 
 /// A generated graph shared by the property tests.
-fn generated() -> &'static (Graph, SearchIndex) {
+pub(super) fn generated() -> &'static (Graph, SearchIndex) {
     static G: std::sync::OnceLock<(Graph, SearchIndex)> = std::sync::OnceLock::new();
     G.get_or_init(|| {
         let g = crate::generate::graph(&crate::generate::GenOptions {
@@ -330,7 +330,7 @@ fn generated() -> &'static (Graph, SearchIndex) {
 }
 
 /// Queries built from the letters and operators that matter.
-fn query_strategy() -> impl Strategy<Value = String> {
+pub(super) fn query_strategy() -> impl Strategy<Value = String> {
     let term = prop_oneof![
         "[aeiouknsrtlmdv]{1,6}",
         "[!'^]?[aeiokns]{1,5}[$]?",

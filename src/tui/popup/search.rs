@@ -18,6 +18,9 @@ use crate::tui::keymap::Mode;
 use crate::tui::text::{DIM, KIND, highlighted};
 use crate::view::Filter;
 
+/// How a weak hit (typo, scattered) is marked.
+const WEAK: Style = Style::new().fg(Color::Yellow);
+
 /// Most search results shown at once.
 pub const SEARCH_LIMIT: usize = 50;
 
@@ -137,11 +140,26 @@ impl SearchPopup {
                         spans.push(Span::styled("  alias ", base.patch(DIM)));
                         spans.extend(highlighted(&hit.text, &hit.positions, base));
                     }
+                    MatchedField::Office(_) => {
+                        spans.push(Span::styled(e.name.to_string(), base));
+                        spans.push(Span::styled(" — holds office: ", base.patch(DIM)));
+                        spans.extend(highlighted(&hit.text, &hit.positions, base));
+                    }
+                }
+                // A typo or a scattered match may name another entity than the
+                // one meant: say so, in the warning colour.
+                let how = hit.tier();
+                if how.is_weak() {
+                    spans.push(Span::styled(
+                        format!("  ~{}", how.label()),
+                        base.patch(WEAK),
+                    ));
                 }
                 spans.push(Span::styled(
                     format!("  {}", g.entity_kind_label(e.kind)),
                     base.patch(KIND),
                 ));
+
                 if names.get(e.name).is_some_and(|&n| n > 1) {
                     spans.push(Span::styled(format!("  {}", e.id), base.patch(DIM)));
                 }
