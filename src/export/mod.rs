@@ -53,6 +53,16 @@ impl Format {
             Format::Ftm => "ftm.json",
         }
     }
+
+    /// The format a file name's extension names (`view.dot`, `u.ftm.json`), the
+    /// longest matching extension first; `None` for another extension.
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        let name = name.trim().to_lowercase();
+        let mut all: Vec<Format> = <Format as clap::ValueEnum>::value_variants().to_vec();
+        all.sort_by_key(|f| std::cmp::Reverse(f.extension().len()));
+        all.into_iter()
+            .find(|f| name.ends_with(&format!(".{}", f.extension())))
+    }
 }
 
 /// Renders a view in a format.

@@ -112,6 +112,8 @@ pub struct App {
     /// The last map layout and what it was made for: moving the map's
     /// selection does not lay it out again.
     pub(super) map_cache: Option<(MapKey, MapLayout)>,
+    /// The format of the last export: the next starts from it.
+    pub export_format: crate::export::Format,
 }
 
 /// The entity with the most relations: a sensible place to start.
@@ -149,6 +151,7 @@ impl App {
             search_worker: None,
             indexing: false,
             map_cache: None,
+            export_format: crate::export::Format::Json,
         };
         app.refresh_lists();
         if app.lists[Pane::Outgoing as usize].ties.is_empty()
@@ -186,6 +189,7 @@ impl App {
             keymap: &self.keymap,
             indexing: self.indexing,
             worker: self.search_worker.as_ref(),
+            export_format: self.export_format,
         }
     }
 
@@ -360,6 +364,7 @@ impl App {
             }
             Effect::Open(popup) => self.popup = *popup,
             Effect::Search => self.run_search(),
+            Effect::ExportFormat(f) => self.export_format = f,
             Effect::All(effects) => {
                 for e in effects {
                     self.apply(e);

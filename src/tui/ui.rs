@@ -380,7 +380,7 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
                 ));
             }
             ctx.layer();
-            for p in &layout.placed {
+            for p in layout.placed.iter().filter(|p| !p.label.is_empty()) {
                 let colour = GROUP_COLOURS[super::map::kind_group(&g.entity(p.node).kind)];
                 let mut style = Style::new().fg(colour);
                 if p.ring == 0 {

@@ -51,9 +51,9 @@ pub fn default_name(ctx: &Ctx, format: Format) -> String {
 }
 
 impl ExportPopup {
-    /// JSON, to the default name.
+    /// The format of the last export (JSON at first), to the default name.
     pub fn new(ctx: &Ctx) -> ExportPopup {
-        let format = Format::Json;
+        let format = ctx.export_format;
         ExportPopup {
             format,
             path: default_name(ctx, format),
@@ -70,10 +70,15 @@ impl ExportPopup {
         self.confirm = false;
     }
 
+    /// Edits the file name; a typed extension picks the format at once, so
+    /// the dialog shows what will be written.
     fn edit_path(&mut self, edit: impl FnOnce(&mut String)) {
         edit(&mut self.path);
         self.edited = true;
         self.confirm = false;
+        if let Some(f) = Format::from_file_name(&self.path) {
+            self.format = f;
+        }
     }
 
     fn submit(&mut self, ctx: &Ctx) -> Effect {
@@ -91,25 +96,23 @@ impl ExportPopup {
             return Effect::None;
         }
         // A typed extension picks the format, so `view.dot` is never JSON inside.
-        let typed = self.path.trim().to_lowercase();
-        if let Some(f) = formats()
-            .iter()
-            .find(|f| typed.ends_with(&format!(".{}", f.extension())))
-        {
-            self.format = *f;
+        if let Some(f) = Format::from_file_name(&self.path) {
+            self.format = f;
         }
         let sub = ctx.current_view();
         let text = export::render(ctx.graph, &sub, self.format);
         match export::write_atomic(&path, text.as_bytes(), self.confirm) {
-            Ok(()) => Effect::Close.and(Effect::status(
-                format!(
-                    "exported {}, {} to {}",
-                    crate::report::count(sub.nodes.len(), "entity"),
-                    crate::report::count(sub.edges.len(), "relation"),
-                    path.display()
-                ),
-                false,
-            )),
+            Ok(()) => Effect::Close
+                .and(Effect::ExportFormat(self.format))
+                .and(Effect::status(
+                    format!(
+                        "exported {}, {} to {}",
+                        crate::report::count(sub.nodes.len(), "entity"),
+                        crate::report::count(sub.edges.len(), "relation"),
+                        path.display()
+                    ),
+                    false,
+                )),
             Err(e) => {
                 if let WriteError::Exists(_) = &e {
                     self.confirm = true;

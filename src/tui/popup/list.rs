@@ -1,6 +1,7 @@
-//! A list of lines, each leading to an entity: the timeline, a path, the money
-//! in and out, the sources. Enter goes to the line's entity and keeps the list
-//! open, so a path or a timeline can be walked.
+//! A list of lines, most leading to an entity: the timeline, a path, the money
+//! in and out, the sources. Enter goes to the line's entity; a path stays open
+//! to be walked step by step, the other lists close (they were about the old
+//! focus). Headers (`in: …`) are not selectable; long lines wrap.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,26 +13,49 @@ use super::{Component, Ctx, Effect, Popup, centered};
 use crate::graph::NodeIx;
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::text::truncate;
+use crate::tui::text::wrap;
 
 /// Most hops a path from the explorer may take.
 pub const PATH_HOPS: usize = 6;
 
+/// One line: its text, and the entity Enter goes to (`None` for a header).
+pub type Row = (String, Option<NodeIx>);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPopup {
     pub title: String,
-    /// (text, entity Enter goes to)
-    pub rows: Vec<(String, NodeIx)>,
+    pub rows: Vec<Row>,
+    /// Always a row with an entity, when there is one.
     pub selected: usize,
+    /// Enter keeps the list open (a path, walked step by step).
+    pub walk: bool,
 }
 
 impl ListPopup {
-    fn open(title: String, rows: Vec<(String, NodeIx)>) -> Effect {
+    fn open(title: String, rows: Vec<Row>) -> Effect {
+        ListPopup::open_as(title, rows, false)
+    }
+
+    fn open_as(title: String, rows: Vec<Row>, walk: bool) -> Effect {
+        let selected = rows.iter().position(|r| r.1.is_some()).unwrap_or(0);
         Effect::open(Popup::List(ListPopup {
             title,
             rows,
-            selected: 0,
+            selected,
+            walk,
         }))
+    }
+
+    /// The next selectable row from the selected one, `by` rows each step.
+    fn step(&mut self, by: isize) {
+        let mut i = self.selected as isize + by;
+        while let Some(row) = usize::try_from(i).ok().and_then(|i| self.rows.get(i)) {
+            if row.1.is_some() {
+                self.selected = i as usize;
+                return;
+            }
+            i += by;
+        }
     }
 
     /// Dated relations and events of the view, in date order.
@@ -51,7 +75,7 @@ impl ListPopup {
                     Some(o) if i.node == ctx.focus => o,
                     _ => i.node,
                 };
-                (text, target)
+                (text, Some(target))
             })
             .collect();
         ListPopup::open(format!("timeline: {} dated", items.len()), rows)
@@ -76,9 +100,12 @@ impl ListPopup {
                 .iter()
                 .map(|(c, v)| crate::money::format_total(c, *v))
                 .collect();
-            rows.push((format!("{title}: {}", sums.join(" + ")), ctx.focus));
+            rows.push((format!("{title}: {}", sums.join(" + ")), None));
             for l in lines {
-                rows.push((format!("  {}", crate::money::line_text(g, l)), l.other));
+                rows.push((
+                    format!("  {}", crate::money::line_text(g, l)),
+                    Some(l.other),
+                ));
             }
         }
         ListPopup::open(format!("money of {}", g.entity(ctx.focus).name), rows)
@@ -88,10 +115,10 @@ impl ListPopup {
     pub fn sources(ctx: &Ctx) -> Effect {
         let g = ctx.graph;
         let mut rows = Vec::new();
-        let source_rows = |rows: &mut Vec<(String, NodeIx)>, set, at: NodeIx| {
+        let source_rows = |rows: &mut Vec<Row>, set, at: NodeIx| {
             let list = g.source_list(set);
             if list.is_empty() {
-                rows.push(("  ⚠ unsourced".to_string(), at));
+                rows.push(("  ⚠ unsourced".to_string(), Some(at)));
             }
             for &s in list {
                 let s = g.source(s);
@@ -101,7 +128,7 @@ impl ListPopup {
                         "  [{}] {} — {} ({published}) · {}",
                         s.id, s.title, s.outlet, s.file
                     ),
-                    at,
+                    Some(at),
                 ));
             }
         };
@@ -115,12 +142,12 @@ impl ListPopup {
                     g.relation_phrase(r.kind),
                     g.entity(b).name
                 ),
-                tie.other,
+                Some(tie.other),
             ));
             source_rows(&mut rows, r.sources, tie.other);
         }
         let e = g.entity(ctx.focus);
-        rows.push((e.name.to_string(), ctx.focus));
+        rows.push((e.name.to_string(), Some(ctx.focus)));
         source_rows(&mut rows, e.sources, ctx.focus);
         ListPopup::open("sources".into(), rows)
     }
@@ -140,11 +167,14 @@ impl ListPopup {
                 true,
             ));
         };
-        let mut rows = vec![(from, ctx.focus)];
+        let mut rows = vec![(from, Some(ctx.focus))];
         for step in steps {
-            rows.push((format!("  {}", crate::report::step_line(g, step)), step.to));
+            rows.push((
+                format!("  {}", crate::report::step_line(g, step)),
+                Some(step.to),
+            ));
         }
-        ListPopup::open(format!("path to {to}: {} hops", steps.len()), rows)
+        ListPopup::open_as(format!("path to {to}: {} hops", steps.len()), rows, true)
     }
 }
 
@@ -155,12 +185,16 @@ impl Component for ListPopup {
 
     fn update(&mut self, action: Action, _ctx: &Ctx) -> Effect {
         match action {
-            Action::Down if self.selected + 1 < self.rows.len() => self.selected += 1,
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            // Walking a path or a timeline keeps the list open.
+            Action::Down => self.step(1),
+            Action::Up => self.step(-1),
+            // Walking a path keeps it open; the other lists were about the
+            // old focus.
             Action::Submit => {
-                if let Some(&(_, node)) = self.rows.get(self.selected) {
-                    return Effect::GoTo(node);
+                if let Some(&(_, Some(node))) = self.rows.get(self.selected) {
+                    if self.walk {
+                        return Effect::GoTo(node);
+                    }
+                    return Effect::Close.and(Effect::GoTo(node));
                 }
             }
             Action::Close => return Effect::Close,
@@ -177,26 +211,33 @@ impl Component for ListPopup {
             .border_style(Style::new().fg(Color::Cyan));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
-        let rows = inner.height as usize;
-        let offset = self.selected.saturating_sub(rows.saturating_sub(1));
-        let lines: Vec<Line> = self
-            .rows
-            .iter()
-            .enumerate()
-            .skip(offset)
-            .take(rows)
-            .map(|(i, (text, _))| {
-                let text = truncate(text, inner.width as usize);
-                if i == self.selected {
+        let width = inner.width as usize;
+        let height = inner.height as usize;
+        // Each row wrapped to the width; the window starts at the first row
+        // that lets the selected one be seen whole.
+        let wrapped: Vec<Vec<String>> = self.rows.iter().map(|(t, _)| wrap(t, width)).collect();
+        let mut first = self.selected.min(wrapped.len());
+        let mut used = wrapped.get(first).map_or(0, Vec::len);
+        while first > 0 && used + wrapped[first - 1].len() <= height {
+            first -= 1;
+            used += wrapped[first].len();
+        }
+        let mut lines: Vec<Line> = Vec::new();
+        for (i, parts) in wrapped.iter().enumerate().skip(first) {
+            for part in parts {
+                if lines.len() == height {
+                    break;
+                }
+                lines.push(if i == self.selected {
                     Line::from(Span::styled(
-                        text,
+                        part.clone(),
                         Style::new().bg(Color::Blue).fg(Color::White),
                     ))
                 } else {
-                    Line::from(text)
-                }
-            })
-            .collect();
+                    Line::from(part.clone())
+                });
+            }
+        }
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }
