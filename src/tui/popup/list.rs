@@ -17,6 +17,8 @@ use crate::tui::text::wrap;
 
 /// Most hops a path from the explorer may take.
 pub const PATH_HOPS: usize = 6;
+/// Most routes the path list shows.
+pub const PATH_ROUTES: usize = 4;
 
 /// One line: its text, and the entity Enter goes to (`None` for a header).
 pub type Row = (String, Option<NodeIx>);
@@ -152,29 +154,51 @@ impl ListPopup {
         ListPopup::open("sources".into(), rows)
     }
 
-    /// The shortest path from the focus to `target`, one step a line; or a
-    /// message when there is none within [`PATH_HOPS`].
+    /// The best routes from the focus to `target`, ranked as `ties path` ranks
+    /// them (the shortest first; among equals, those through hubs and source
+    /// links last), one step a line; or a message when there is none within
+    /// [`PATH_HOPS`].
     pub fn path(ctx: &Ctx, target: NodeIx) -> Effect {
         let g = ctx.graph;
-        let paths = crate::path::shortest_paths(g, ctx.focus, target, PATH_HOPS, ctx.filter, 1);
+        let query = crate::path::RouteQuery {
+            max_hops: PATH_HOPS,
+            longer: 1,
+            avoid: Vec::new(),
+            limit: PATH_ROUTES,
+        };
+        let routes = crate::path::routes(g, ctx.focus, target, ctx.filter, &query);
         let (from, to) = (
             g.entity(ctx.focus).name.to_string(),
             g.entity(target).name.to_string(),
         );
-        let Some(steps) = paths.first() else {
+        let Some(best) = routes.first() else {
             return Effect::Close.and(Effect::status(
                 format!("no connection between {from} and {to} within {PATH_HOPS} hops"),
                 true,
             ));
         };
-        let mut rows = vec![(from, Some(ctx.focus))];
-        for step in steps {
-            rows.push((
-                format!("  {}", crate::report::step_line(g, step)),
-                Some(step.to),
-            ));
+        let mut rows = Vec::new();
+        for (i, steps) in routes.iter().enumerate() {
+            if routes.len() > 1 {
+                rows.push((
+                    format!(
+                        "route {} · {}",
+                        i + 1,
+                        crate::report::count(steps.len(), "hop")
+                    ),
+                    None,
+                ));
+            }
+            rows.push((from.clone(), Some(ctx.focus)));
+            for step in steps {
+                rows.push((
+                    format!("  {}", crate::report::step_line(g, step)),
+                    Some(step.to),
+                ));
+            }
         }
-        ListPopup::open_as(format!("path to {to}: {} hops", steps.len()), rows, true)
+        let title = format!("path to {to}: {}", crate::report::count(best.len(), "hop"));
+        ListPopup::open_as(title, rows, true)
     }
 }
 
