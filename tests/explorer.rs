@@ -268,3 +268,50 @@ fn the_path_popup_ranks_routes_through_hubs_last_and_offers_more() {
     app.update(Action::Submit);
     assert_eq!(focus_id(&app), "mou");
 }
+
+#[test]
+fn the_status_bar_counts_undated_relations_in_a_window_and_help_says_why() {
+    let mut app = app_on("lithuania");
+    app.update(Action::DateFilter);
+    typed(&mut app, "2025");
+    app.update(Action::Submit);
+    // Lithuania holds office and located in are undated; both stay.
+    let s = screen(&mut app, 160, 20);
+    assert!(
+        s.contains("dates: 2025 · 2 undated relations included"),
+        "{s}"
+    );
+    app.update(Action::ToggleUndated);
+    assert!(screen(&mut app, 160, 20).contains("undated hidden"));
+    app.update(Action::Help);
+    let mut seen = String::new();
+    for _ in 0..120 {
+        seen.push_str(&screen(&mut app, 120, 40));
+        app.update(Action::Down);
+    }
+    assert!(seen.contains("keeps undated relations"), "{seen}");
+    assert!(seen.contains("approximate amount is marked ~"), "{seen}");
+}
+
+#[test]
+fn in_a_window_the_timeline_lists_undated_amounts_apart() {
+    // An undated €35m from Lithuania: in the 2025 view, not in its period.
+    let g = graph_with(|t| {
+        t.replace(
+            "kind: located_in, sources: [\"b\"])",
+            "kind: located_in, sources: [\"b\"]),\n        Relation(from: \"lithuania\", to: \"ukraine\", kind: finances, amount: (value: 35000000, currency: \"EUR\"), sources: [\"b\"])",
+        )
+    });
+    let mut app = app_in(g, "lithuania");
+    app.update(Action::DateFilter);
+    typed(&mut app, "2025");
+    app.update(Action::Submit);
+    app.update(Action::Timeline);
+    let s = screen(&mut app, 140, 30);
+    assert!(s.contains("3 undated relations included"), "{s}");
+    let apart = s.find("undated, not in the window's total:").expect(&s);
+    let line = s
+        .find("€35,000,000  Lithuania —finances→ Ukraine")
+        .expect(&s);
+    assert!(apart < line && s.find("2025-02").unwrap() < apart, "{s}");
+}

@@ -61,6 +61,9 @@ pub struct PaneList {
     pub ties: Vec<Tie>,
     /// Relations of this direction hidden by the filter.
     pub hidden: usize,
+    /// Undated relations among those shown: a date window lets them through
+    /// unless undated relations are hidden.
+    pub undated: usize,
     pub selected: usize,
     /// First visible row at the last frame, so scrolling is smooth.
     pub offset: usize,
@@ -211,9 +214,11 @@ impl App {
     fn refresh_lists(&mut self) {
         for pane in [Pane::Incoming, Pane::Outgoing] {
             let mut ties = Vec::new();
-            let mut hidden = 0;
+            let (mut hidden, mut undated) = (0, 0);
             for tie in self.graph.ties_dir(self.focus, pane.direction()) {
                 if self.filter.relation_visible(&self.graph, tie.edge) {
+                    let (_, date, until) = self.graph.relation_kind_dates(tie.edge);
+                    undated += usize::from(date.is_none() && until.is_none());
                     ties.push(tie);
                 } else {
                     hidden += 1;
@@ -223,6 +228,7 @@ impl App {
             l.selected = l.selected.min(ties.len().saturating_sub(1));
             l.ties = ties;
             l.hidden = hidden;
+            l.undated = undated;
         }
     }
 

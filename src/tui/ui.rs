@@ -280,10 +280,14 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    // In a window, undated relations stay unless hidden: say how many are in.
     let undated = if app.filter.hide_undated {
-        "undated hidden"
+        "undated hidden".to_string()
+    } else if app.filter.window.is_all() {
+        "undated shown".to_string()
     } else {
-        "undated shown"
+        let n = app.list(Pane::Incoming).undated + app.list(Pane::Outgoing).undated;
+        format!("{} included", crate::report::count(n, "undated relation"))
     };
     let mut spans = vec![
         Span::styled(" dates: ", DIM),

@@ -63,11 +63,18 @@ impl ListPopup {
     /// Dated relations and events of the view, in date order.
     pub fn timeline(ctx: &Ctx) -> Effect {
         let g = ctx.graph;
-        let items = crate::timeline::timeline(g, &ctx.current_view());
-        if items.is_empty() {
+        let view = ctx.current_view();
+        let items = crate::timeline::timeline(g, &view);
+        // In a window, undated relations are in the view but not in its period.
+        let undated = if ctx.filter.window.is_all() {
+            Vec::new()
+        } else {
+            crate::timeline::undated(g, &view)
+        };
+        if items.is_empty() && undated.is_empty() {
             return Effect::status("nothing dated in this view", false);
         }
-        let rows = items
+        let mut rows: Vec<Row> = items
             .iter()
             .map(|i| {
                 let text = format!("{}  {}  {}", i.when(g), i.what(g), i.who(g));
@@ -80,7 +87,29 @@ impl ListPopup {
                 (text, Some(target))
             })
             .collect();
-        ListPopup::open(format!("timeline: {} dated", items.len()), rows)
+        let amounts: Vec<Row> = undated
+            .iter()
+            .filter_map(|&e| {
+                let line = crate::timeline::undated_amount_line(g, e)?;
+                let (a, b) = g.ends(e);
+                Some((
+                    format!("  {line}"),
+                    Some(if a == ctx.focus { b } else { a }),
+                ))
+            })
+            .collect();
+        if !amounts.is_empty() {
+            rows.push(("undated, not in the window's total:".into(), None));
+            rows.extend(amounts);
+        }
+        let mut title = format!("timeline: {} dated", items.len());
+        if !undated.is_empty() {
+            title.push_str(&format!(
+                " · {} included",
+                crate::report::count(undated.len(), "undated relation")
+            ));
+        }
+        ListPopup::open(title, rows)
     }
 
     /// Money in and out of the focus: a total per direction, then one line each.
