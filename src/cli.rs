@@ -912,7 +912,7 @@ fn money_cmd(graph: &Graph, spec: Option<&ViewSpec>, args: &ShowArgs) -> Result<
     let text = if args.json {
         crate::money::report_json(graph, node, &report)
     } else {
-        crate::money::report_text(graph, node, &report)
+        crate::money::report_text(graph, node, &filter, &report)
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())

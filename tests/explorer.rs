@@ -315,3 +315,30 @@ fn in_a_window_the_timeline_lists_undated_amounts_apart() {
         .expect(&s);
     assert!(apart < line && s.find("2025-02").unwrap() < apart, "{s}");
 }
+
+#[test]
+fn the_money_popup_is_honest_about_windows_approximations_and_missing_figures() {
+    let g = graph_with(|t| {
+        t.replace(
+            "kind: located_in, sources: [\"b\"])",
+            "kind: located_in, sources: [\"b\"]),\n        \
+             Relation(from: \"lithuania\", to: \"ukraine\", kind: finances, amount: (value: 15000000, currency: \"EUR\", approx: true), sources: [\"b\"]),\n        \
+             Relation(from: \"umerov\", to: \"lithuania\", kind: finances, sources: [\"b\"])",
+        )
+    });
+    let mut app = app_in(g, "lithuania");
+    app.update(Action::Money);
+    let s = screen(&mut app, 160, 30);
+    assert!(s.contains("out: ~€25,000,000"), "{s}");
+    assert!(s.contains("amount not stated  from Rustem Umerov"), "{s}");
+    app.update(Action::Close);
+    app.update(Action::DateFilter);
+    typed(&mut app, "2025");
+    app.update(Action::Submit);
+    app.update(Action::Money);
+    let s = screen(&mut app, 160, 30);
+    assert!(s.contains("out: none in the window"), "{s}");
+    let apart = s.find("undated, not in the window's total:").expect(&s);
+    assert!(s[apart..].contains("~€15,000,000  to Ukraine"), "{s}");
+    assert!(s.contains("2 undated money relations included"), "{s}");
+}

@@ -14,6 +14,7 @@ use crate::graph::NodeIx;
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
 use crate::tui::text::wrap;
+use petgraph::Direction;
 
 /// Most hops a path from the explorer may take.
 pub const PATH_HOPS: usize = 6;
@@ -112,34 +113,79 @@ impl ListPopup {
         ListPopup::open(title, rows)
     }
 
-    /// Money in and out of the focus: a total per direction, then one line each.
+    /// Money in and out of the focus: a total per direction, then one line
+    /// each (with its note); in a window, undated amounts apart; then who pays
+    /// whom for it, back to the first payer.
     pub fn money(ctx: &Ctx) -> Effect {
         let g = ctx.graph;
         let report = crate::money::money(g, ctx.focus, ctx.filter);
         if report.is_empty() {
-            return Effect::status("no amounts on the visible relations", false);
+            return Effect::status("no money relations among the visible ones", false);
         }
-        let mut rows = Vec::new();
-        for (title, lines, totals) in [
-            ("in", &report.incoming, report.total_in()),
-            ("out", &report.outgoing, report.total_out()),
+        let mut rows: Vec<Row> = Vec::new();
+        let push = |rows: &mut Vec<Row>, indent: &str, l: &crate::money::MoneyLine| {
+            rows.push((
+                format!("{indent}{}", crate::money::line_text(g, l)),
+                Some(l.other),
+            ));
+            if let Some(n) = g.relation(l.edge).note {
+                rows.push((format!("{indent}    note: {n}"), None));
+            }
+        };
+        for (title, direction, lines, totals) in [
+            (
+                "in",
+                Direction::Incoming,
+                &report.incoming,
+                report.total_in(),
+            ),
+            (
+                "out",
+                Direction::Outgoing,
+                &report.outgoing,
+                report.total_out(),
+            ),
         ] {
-            if lines.is_empty() {
+            let undated = report.undated_of(direction);
+            if lines.is_empty() && undated.is_empty() {
                 continue;
             }
-            let sums: Vec<String> = totals
-                .iter()
-                .map(|(c, v)| crate::money::format_total(c, *v))
-                .collect();
-            rows.push((format!("{title}: {}", sums.join(" + ")), None));
+            let sums = crate::money::totals_text(&totals);
+            let head = match (sums.is_empty(), report.windowed) {
+                (false, _) => format!("{title}: {sums}"),
+                (true, true) => format!("{title}: none in the window"),
+                (true, false) => format!("{title}: no amount stated"),
+            };
+            rows.push((head, None));
             for l in lines {
+                push(&mut rows, "  ", l);
+            }
+            if !undated.is_empty() {
+                rows.push(("  undated, not in the window's total:".into(), None));
+                for l in &undated {
+                    push(&mut rows, "    ", l);
+                }
+            }
+        }
+        if report.chain.iter().any(|s| s.depth > 1) {
+            rows.push(("funding chain, back to the first payer:".into(), None));
+            for step in &report.chain {
                 rows.push((
-                    format!("  {}", crate::money::line_text(g, l)),
-                    Some(l.other),
+                    format!(
+                        "{}{}",
+                        "  ".repeat(step.depth),
+                        crate::money::chain_text(g, step)
+                    ),
+                    Some(step.from),
                 ));
             }
         }
-        ListPopup::open(format!("money of {}", g.entity(ctx.focus).name), rows)
+        let mut title = format!("money of {}", g.entity(ctx.focus).name);
+        let note = crate::money::window_note(ctx.filter, &report);
+        if !note.is_empty() {
+            title.push_str(&format!(" · {note}"));
+        }
+        ListPopup::open(title, rows)
     }
 
     /// The sources of the selected relation, then of the focus.
