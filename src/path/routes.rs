@@ -40,8 +40,11 @@ pub fn is_source_link(graph: &Graph, kind: RelationKind<crate::model::Sym>) -> b
     )
 }
 
+/// Source links crossed, the busiest intermediate's relations, all of theirs.
+type Rank = (usize, usize, usize);
+
 /// How a route ranks among routes of its length: lower first.
-fn rank(graph: &Graph, route: &[Step]) -> (usize, usize, usize) {
+fn rank(graph: &Graph, route: &[Step]) -> Rank {
     let links = route
         .iter()
         .filter(|s| is_source_link(graph, graph.relation(s.edge).kind))
@@ -144,7 +147,7 @@ pub fn routes(
             frames.push((more, 0));
         }
     }
-    let mut ranked: Vec<((usize, (usize, usize, usize)), Vec<Step>)> = found
+    let mut ranked: Vec<((usize, Rank), Vec<Step>)> = found
         .into_iter()
         .map(|r| ((r.len(), rank(graph, &r)), r))
         .collect();
