@@ -2,6 +2,7 @@
 //! and explore it in the terminal. The binary is a thin shell over [`cli::main`].
 
 pub mod cli;
+mod codec;
 pub mod export;
 pub mod ftm;
 pub mod generate;
@@ -13,6 +14,7 @@ pub mod open;
 pub mod path;
 pub mod report;
 pub mod search;
+pub mod snapshot;
 pub mod timeline;
 pub mod tui;
 pub mod view;

@@ -1,5 +1,7 @@
 //! Money around an entity: every visible relation that carries an amount, in and
-//! out, by counterparty, with totals per currency (never summed across currencies).
+//! out, by counterparty, with totals per currency (never summed across currencies)
+//! and per [`Stage`]: money a relation says moved is never added to money that was
+//! only promised.
 //!
 //! What the totals are honest about:
 //! - a total that includes an approximate amount is approximate (`~€80,000,000`);
@@ -17,11 +19,48 @@ use petgraph::Direction;
 use serde::Serialize;
 
 use crate::graph::{EdgeIx, Graph, NodeIx};
-use crate::model::{Amount, PartialDate};
+use crate::model::{Amount, PartialDate, RelationKind};
 use crate::view::Filter;
 
 /// Most payers followed back in a funding chain.
 pub const CHAIN_DEPTH: usize = 8;
+
+/// What the relation says happened to an amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// The money moved: `finances`, `contributes_to`.
+    Transferred,
+    /// The money was promised, agreed, allocated or announced, and no source
+    /// says it was paid: `pledged`, `announced`.
+    Promised,
+    /// An amount on any other kind of relation: the kind says what it is.
+    Stated,
+}
+
+impl Stage {
+    /// Every stage, in the order reports list them.
+    pub const ALL: [Stage; 3] = [Stage::Transferred, Stage::Promised, Stage::Stated];
+
+    /// The stage of an amount on a relation of this kind.
+    pub fn of<O>(kind: &RelationKind<O>) -> Stage {
+        if kind.is_money_flow() {
+            Stage::Transferred
+        } else if kind.is_promise() {
+            Stage::Promised
+        } else {
+            Stage::Stated
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Transferred => "transferred",
+            Stage::Promised => "promised",
+            Stage::Stated => "stated",
+        }
+    }
+}
 
 /// One money relation of the entity.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +72,8 @@ pub struct MoneyLine {
     pub direction: Direction,
     /// `None`: a money relation whose amount is not stated.
     pub amount: Option<Amount>,
+    /// Paid or only promised, as the relation's kind says.
+    pub stage: Stage,
     pub date: Option<PartialDate>,
 }
 
@@ -71,10 +112,14 @@ pub struct Total {
 /// Totals per ISO currency code, in code order.
 pub type Totals = BTreeMap<&'static str, Total>;
 
-/// The totals of the lines with an amount.
-pub fn totals(lines: &[MoneyLine]) -> Totals {
+/// The totals of the lines at one stage that have an amount.
+pub fn totals(lines: &[MoneyLine], stage: Stage) -> Totals {
     let mut t = Totals::new();
-    for a in lines.iter().filter_map(|l| l.amount) {
+    for a in lines
+        .iter()
+        .filter(|l| l.stage == stage)
+        .filter_map(|l| l.amount)
+    {
         let total = t.entry(a.currency.code()).or_default();
         total.value += a.value;
         total.approx |= a.approx;
@@ -82,13 +127,27 @@ pub fn totals(lines: &[MoneyLine]) -> Totals {
     t
 }
 
+/// `~€15,000,000 transferred + €10,000,000 promised`: the lines' totals, each
+/// stage and currency apart, `~` where an approximate amount is in.
+pub fn totals_summary(lines: &[MoneyLine]) -> String {
+    let mut parts = Vec::new();
+    for stage in Stage::ALL {
+        for (code, total) in totals(lines, stage) {
+            parts.push(format!("{} {}", format_total(code, total), stage.label()));
+        }
+    }
+    parts.join(" + ")
+}
+
 impl MoneyReport {
-    pub fn total_in(&self) -> Totals {
-        totals(&self.incoming)
+    /// Money reaching the entity at `stage`, per currency.
+    pub fn total_in(&self, stage: Stage) -> Totals {
+        totals(&self.incoming, stage)
     }
 
-    pub fn total_out(&self) -> Totals {
-        totals(&self.outgoing)
+    /// Money leaving the entity at `stage`, per currency.
+    pub fn total_out(&self, stage: Stage) -> Totals {
+        totals(&self.outgoing, stage)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -105,10 +164,11 @@ impl MoneyReport {
     }
 }
 
-/// Is this relation about money: it carries an amount, or its kind moves money?
+/// Is this relation about money: it carries an amount, or its kind moves or
+/// promises money?
 fn is_money(graph: &Graph, edge: EdgeIx) -> bool {
     let r = graph.relation(edge);
-    r.amount.is_some() || r.kind.is_money_flow()
+    r.amount.is_some() || r.kind.is_money_flow() || r.kind.is_promise()
 }
 
 /// The money of `node` that `filter` lets through, each side in date order
@@ -129,6 +189,7 @@ pub fn money(graph: &Graph, node: NodeIx, filter: &Filter) -> MoneyReport {
             other: tie.other,
             direction: tie.direction,
             amount: r.amount,
+            stage: Stage::of(&r.kind),
             date: r.date,
         };
         if windowed && r.date.is_none() && r.until.is_none() {
@@ -157,39 +218,63 @@ pub fn money(graph: &Graph, node: NodeIx, filter: &Filter) -> MoneyReport {
 
 /// Who pays whom for `node`: its payers (money relations into it), their payers,
 /// and so on to the first payers, at most [`CHAIN_DEPTH`] back; depth first, each
-/// entity followed once.
+/// entity followed once. Money for a whole that `node` is part of counts too:
+/// the `part of` step is listed, then the whole's payers (a programme's drone is
+/// funded through the programme), when there are any.
 pub fn chain(graph: &Graph, node: NodeIx, filter: &Filter) -> Vec<ChainStep> {
-    let mut out = Vec::new();
     let mut seen = HashSet::from([node]);
-    let payers = |n: NodeIx| -> Vec<(EdgeIx, NodeIx)> {
-        let mut v: Vec<(EdgeIx, NodeIx)> = graph
-            .ties_dir(n, Direction::Incoming)
-            .filter(|t| is_money(graph, t.edge) && filter.relation_visible(graph, t.edge))
-            .map(|t| (t.edge, t.other))
-            .collect();
-        v.sort_by(|a, b| graph.entity(a.1).name.cmp(graph.entity(b.1).name));
-        v
+    up(graph, node, 1, filter, &mut seen)
+}
+
+fn up(
+    graph: &Graph,
+    n: NodeIx,
+    depth: usize,
+    filter: &Filter,
+    seen: &mut HashSet<NodeIx>,
+) -> Vec<ChainStep> {
+    let mut out = Vec::new();
+    if depth > CHAIN_DEPTH {
+        return out;
+    }
+    let by_name = |v: &mut Vec<crate::graph::Tie>| {
+        v.sort_by(|a, b| graph.entity(a.other).name.cmp(graph.entity(b.other).name));
     };
-    let mut stack: Vec<(EdgeIx, NodeIx, NodeIx, usize)> = payers(node)
-        .into_iter()
-        .rev()
-        .map(|(e, from)| (e, from, node, 1))
+    let visible = |t: &crate::graph::Tie| filter.relation_visible(graph, t.edge);
+    let mut payers: Vec<_> = graph
+        .ties_dir(n, Direction::Incoming)
+        .filter(|t| is_money(graph, t.edge) && visible(t))
         .collect();
-    while let Some((edge, from, to, depth)) = stack.pop() {
+    by_name(&mut payers);
+    for t in payers {
         out.push(ChainStep {
-            edge,
-            from,
-            to,
+            edge: t.edge,
+            from: t.other,
+            to: n,
             depth,
         });
-        if depth < CHAIN_DEPTH && seen.insert(from) {
-            stack.extend(
-                payers(from)
-                    .into_iter()
-                    .rev()
-                    .filter(|(_, p)| !seen.contains(p))
-                    .map(|(e, p)| (e, p, from, depth + 1)),
-            );
+        if seen.insert(t.other) {
+            out.extend(up(graph, t.other, depth + 1, filter, seen));
+        }
+    }
+    let mut wholes: Vec<_> = graph
+        .ties_dir(n, Direction::Outgoing)
+        .filter(|t| graph.relation(t.edge).kind == RelationKind::PartOf && visible(t))
+        .collect();
+    by_name(&mut wholes);
+    for t in wholes {
+        if !seen.insert(t.other) {
+            continue;
+        }
+        let above = up(graph, t.other, depth + 1, filter, seen);
+        if !above.is_empty() {
+            out.push(ChainStep {
+                edge: t.edge,
+                from: n,
+                to: t.other,
+                depth,
+            });
+            out.extend(above);
         }
     }
     out
@@ -206,16 +291,9 @@ pub fn format_total(code: &str, total: Total) -> String {
     .to_string()
 }
 
-/// All the totals of one side: `€80,000,000 + $7`; `~` marks approximate ones.
-pub fn totals_text(totals: &Totals) -> String {
-    totals
-        .iter()
-        .map(|(c, t)| format_total(c, *t))
-        .collect::<Vec<_>>()
-        .join(" + ")
-}
-
-/// One line as text: `2024-11-23  €10,000,000  from Lithuania  (finances; s002, s004)`.
+/// One line as text:
+/// `2024-11-23        €10,000,000  promised     from Lithuania  (pledged; s002, s004)`;
+/// `amount not stated` in place of a missing amount.
 pub fn line_text(graph: &Graph, l: &MoneyLine) -> String {
     let r = graph.relation(l.edge);
     let date = l
@@ -234,7 +312,8 @@ pub fn line_text(graph: &Graph, l: &MoneyLine) -> String {
         .amount
         .map_or_else(|| "amount not stated".to_string(), |a| a.to_string());
     format!(
-        "{date:<10}  {amount:>17}  {way} {}  ({}; {})",
+        "{date:<10}  {amount:>17}  {:<11}  {way} {}  ({}; {})",
+        l.stage.label(),
         graph.entity(l.other).name,
         graph.relation_phrase(r.kind),
         sources.join(", ")
@@ -247,17 +326,31 @@ pub fn chain_text(graph: &Graph, step: &ChainStep) -> String {
     let r = graph.relation(step.edge);
     let mut details: Vec<String> = Vec::new();
     details.extend(crate::export::date_span(r.date, r.until));
-    details.push(
-        r.amount
-            .map_or_else(|| "amount not stated".to_string(), |a| a.to_string()),
-    );
+    if is_money(graph, step.edge) {
+        details.push(
+            r.amount
+                .map_or_else(|| "amount not stated".to_string(), |a| a.to_string()),
+        );
+    }
+    let details = if details.is_empty() {
+        String::new()
+    } else {
+        format!("  ({})", details.join(", "))
+    };
     format!(
-        "{} —{}→ {}  ({})",
+        "{} —{}→ {}{details}",
         graph.entity(step.from).name,
         graph.relation_phrase(r.kind),
         graph.entity(step.to).name,
-        details.join(", ")
     )
+}
+
+/// Is the funding chain worth showing: does it say more than the lines in?
+pub fn shows_chain(graph: &Graph, report: &MoneyReport) -> bool {
+    report
+        .chain
+        .iter()
+        .any(|s| s.depth > 1 || !is_money(graph, s.edge))
 }
 
 /// How the report counts undated amounts, for its heading; empty without a
@@ -287,19 +380,9 @@ pub fn report_text(graph: &Graph, node: NodeIx, filter: &Filter, report: &MoneyR
             let _ = writeln!(out, "{indent}    note: {n}");
         }
     };
-    for (title, direction, lines, totals) in [
-        (
-            "in",
-            Direction::Incoming,
-            &report.incoming,
-            report.total_in(),
-        ),
-        (
-            "out",
-            Direction::Outgoing,
-            &report.outgoing,
-            report.total_out(),
-        ),
+    for (title, direction, lines) in [
+        ("in", Direction::Incoming, &report.incoming),
+        ("out", Direction::Outgoing, &report.outgoing),
     ] {
         let _ = writeln!(out, "\n{title}:");
         let undated = report.undated_of(direction);
@@ -317,12 +400,15 @@ pub fn report_text(graph: &Graph, node: NodeIx, filter: &Filter, report: &MoneyR
         for l in lines {
             write_line(&mut out, "  ", l);
         }
-        for (code, total) in &totals {
-            let _ = writeln!(
-                out,
-                "  total {title} {code}: {}",
-                format_total(code, *total)
-            );
+        for stage in Stage::ALL {
+            for (code, total) in totals(lines, stage) {
+                let _ = writeln!(
+                    out,
+                    "  total {title} {code}, {}: {}",
+                    stage.label(),
+                    format_total(code, total)
+                );
+            }
         }
         if !undated.is_empty() {
             let _ = writeln!(out, "  undated, not in the window's total:");
@@ -331,7 +417,7 @@ pub fn report_text(graph: &Graph, node: NodeIx, filter: &Filter, report: &MoneyR
             }
         }
     }
-    if report.chain.iter().any(|s| s.depth > 1) {
+    if shows_chain(graph, report) {
         let _ = writeln!(
             out,
             "\nfunding chain (who pays whom for {}, back to the first payer):",
@@ -354,6 +440,7 @@ struct JsonLine<'a> {
     counterparty: &'a str,
     counterparty_name: &'a str,
     kind: &'a str,
+    stage: Stage,
     /// `None`: the amount is not stated.
     value: Option<f64>,
     currency: Option<&'static str>,
@@ -386,18 +473,47 @@ struct JsonReport<'a> {
     id: &'a str,
     name: &'a str,
     lines: Vec<JsonLine<'a>>,
-    total_in: &'a Totals,
-    total_out: &'a Totals,
+    /// Per stage (`transferred`, `promised`, `stated`), per currency; a stage
+    /// without lines is left out.
+    total_in: BTreeMap<Stage, BTreeMap<&'static str, f64>>,
+    total_out: BTreeMap<Stage, BTreeMap<&'static str, f64>>,
+    /// The totals above that include an approximate amount: stage → currencies.
+    approx_in: BTreeMap<Stage, Vec<&'static str>>,
+    approx_out: BTreeMap<Stage, Vec<&'static str>>,
     undated_apart: usize,
     chain: Vec<JsonStep<'a>>,
 }
 
-/// The report as JSON: every line, totals per currency each way (`approx` when
-/// an approximate amount is in), how many undated lines a window left out of
-/// them, and the funding chain.
+type ByStage<T> = BTreeMap<Stage, BTreeMap<&'static str, T>>;
+
+/// Totals per stage and currency, and which of them are approximate.
+fn totals_by_stage(lines: &[MoneyLine]) -> (ByStage<f64>, BTreeMap<Stage, Vec<&'static str>>) {
+    let (mut values, mut approx) = (BTreeMap::new(), BTreeMap::new());
+    for stage in Stage::ALL {
+        let t = totals(lines, stage);
+        if t.is_empty() {
+            continue;
+        }
+        let rough: Vec<&'static str> = t
+            .iter()
+            .filter(|(_, x)| x.approx)
+            .map(|(c, _)| *c)
+            .collect();
+        if !rough.is_empty() {
+            approx.insert(stage, rough);
+        }
+        values.insert(stage, t.into_iter().map(|(c, x)| (c, x.value)).collect());
+    }
+    (values, approx)
+}
+
+/// The report as JSON: every line with its stage, totals per stage and
+/// currency each way (and which include an approximate amount), how many
+/// undated lines a window left out of them, and the funding chain.
 pub fn report_json(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String {
     let e = graph.entity(node);
-    let (tin, tout) = (report.total_in(), report.total_out());
+    let (tin, ain) = totals_by_stage(&report.incoming);
+    let (tout, aout) = totals_by_stage(&report.outgoing);
     let json_line = |l: &MoneyLine, in_totals: bool| {
         let r = graph.relation(l.edge);
         let o = graph.entity(l.other);
@@ -409,6 +525,7 @@ pub fn report_json(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String 
             counterparty: o.id,
             counterparty_name: o.name,
             kind: graph.relation_kind_label(r.kind),
+            stage: l.stage,
             value: l.amount.map(|a| a.value),
             currency: l.amount.map(|a| a.currency.code()),
             approx: l.amount.is_some_and(|a| a.approx),
@@ -450,8 +567,10 @@ pub fn report_json(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String 
         id: e.id,
         name: e.name,
         lines,
-        total_in: &tin,
-        total_out: &tout,
+        total_in: tin,
+        total_out: tout,
+        approx_in: ain,
+        approx_out: aout,
         undated_apart: report.undated.len(),
         chain,
     };
@@ -480,6 +599,7 @@ mod tests {
                 Relation(from: "lt", to: "fund", kind: contributes_to, date: "2025-01-02", amount: (value: 5, currency: "EUR"), sources: ["s"]),
                 Relation(from: "fund", to: "prog", kind: finances, amount: (value: 3, currency: "EUR"), sources: ["s"]),
                 Relation(from: "prog", to: "fund", kind: part_of, sources: ["s"]),
+                Relation(from: "us", to: "fund", kind: pledged, date: "2025-03", amount: (value: 100, currency: "EUR"), sources: ["s"]),
             ],
         )"#;
         load_texts(vec![("f.ron".into(), text.into())]).unwrap()
@@ -489,23 +609,73 @@ mod tests {
     fn currencies_are_totalled_separately() {
         let g = fixture();
         let r = money(&g, g.find("fund").unwrap(), &Filter::default());
-        assert_eq!(r.incoming.len(), 3);
+        assert_eq!(r.incoming.len(), 4);
         assert_eq!(r.outgoing.len(), 1);
-        let tin = r.total_in();
+        let tin = r.total_in(Stage::Transferred);
         assert_eq!(tin.get("EUR").map(|t| t.value), Some(15.0));
         assert_eq!(tin.get("USD").map(|t| t.value), Some(7.0));
         assert_eq!(tin.len(), 2);
-        assert_eq!(r.total_out().get("EUR").map(|t| t.value), Some(3.0));
-        // Date order: 2024 (USD) before 2024-11 before 2025-01-02.
+        assert_eq!(
+            r.total_out(Stage::Transferred).get("EUR").map(|t| t.value),
+            Some(3.0)
+        );
+        // Date order: 2024 (USD) before 2024-11 before 2025-01-02 before 2025-03.
         let dates: Vec<String> = r
             .incoming
             .iter()
             .map(|l| l.date.unwrap().to_string())
             .collect();
-        assert_eq!(dates, ["2024", "2024-11", "2025-01-02"]);
+        assert_eq!(dates, ["2024", "2024-11", "2025-01-02", "2025-03"]);
         let text = report_text(&g, g.find("fund").unwrap(), &Filter::default(), &r);
-        assert!(text.contains("total in EUR: €15"), "{text}");
-        assert!(text.contains("total in USD: $7"), "{text}");
+        assert!(text.contains("total in EUR, transferred: €15\n"), "{text}");
+        assert!(text.contains("total in USD, transferred: $7\n"), "{text}");
+    }
+
+    #[test]
+    fn promised_money_is_never_added_to_money_paid() {
+        let g = fixture();
+        let fund = g.find("fund").unwrap();
+        let r = money(&g, fund, &Filter::default());
+        assert_eq!(
+            r.total_in(Stage::Promised).get("EUR").map(|t| t.value),
+            Some(100.0)
+        );
+        assert_eq!(
+            r.total_in(Stage::Transferred).get("EUR").map(|t| t.value),
+            Some(15.0)
+        );
+        assert!(r.total_in(Stage::Stated).is_empty());
+        let text = report_text(&g, fund, &Filter::default(), &r);
+        assert!(text.contains("total in EUR, promised: €100\n"), "{text}");
+        let pledge = text.lines().find(|l| l.contains("€100")).unwrap();
+        assert!(
+            pledge.contains("promised") && pledge.contains("(pledged; s)"),
+            "{pledge}"
+        );
+        assert_eq!(
+            totals_summary(&r.incoming),
+            "€15 transferred + $7 transferred + €100 promised"
+        );
+        let doc: serde_json::Value = serde_json::from_str(&report_json(&g, fund, &r)).unwrap();
+        assert_eq!(doc["total_in"]["promised"]["EUR"], 100.0);
+        assert_eq!(doc["total_in"]["transferred"]["EUR"], 15.0);
+        assert!(doc["total_in"].get("stated").is_none());
+        let stages: Vec<&str> = doc["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["stage"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            stages,
+            [
+                "transferred",
+                "transferred",
+                "transferred",
+                "promised",
+                "transferred"
+            ]
+        );
     }
 
     #[test]
@@ -517,10 +687,9 @@ mod tests {
             ..Filter::default()
         };
         let r = money(&g, g.find("fund").unwrap(), &f);
-        assert_eq!(r.incoming.len(), 1);
-        assert_eq!(r.incoming[0].amount.unwrap().value, 5.0);
+        let values: Vec<f64> = r.incoming.iter().map(|l| l.amount.unwrap().value).collect();
+        assert_eq!(values, [5.0, 100.0]);
         assert!(r.outgoing.is_empty());
-        assert!(r.undated.is_empty());
     }
 
     /// Lithuania pays a tranche (dated), a programme (undated, approximate) and
@@ -553,13 +722,16 @@ mod tests {
         let g = honest();
         let lt = g.find("lt").unwrap();
         let r = money(&g, lt, &Filter::default());
-        let out = r.total_out()["EUR"];
+        let out = r.total_out(Stage::Transferred)["EUR"];
         assert_eq!((out.value, out.approx), (60.0, true));
         let text = report_text(&g, lt, &Filter::default(), &r);
-        assert!(text.contains("total out EUR: ~€60"), "{text}");
+        assert!(text.contains("total out EUR, transferred: ~€60"), "{text}");
+        let json = report_json(&g, lt, &r);
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(doc["approx_out"]["transferred"][0], "EUR", "{json}");
         // Without the approximate one, the total is exact.
         let tr = money(&g, g.find("tr").unwrap(), &Filter::default());
-        assert!(!tr.total_in()["EUR"].approx);
+        assert!(!tr.total_in(Stage::Transferred)["EUR"].approx);
     }
 
     #[test]
@@ -572,7 +744,7 @@ mod tests {
         };
         let r = money(&g, lt, &f);
         assert!(r.outgoing.is_empty(), "{:?}", r.outgoing);
-        assert!(r.total_out().is_empty());
+        assert!(r.total_out(Stage::Transferred).is_empty());
         assert_eq!(r.undated.len(), 3);
         let text = report_text(&g, lt, &f, &r);
         assert!(
@@ -595,9 +767,12 @@ mod tests {
         let se = g.find("se").unwrap();
         let r = money(&g, se, &Filter::default());
         assert_eq!(r.outgoing.len(), 1);
-        assert!(r.total_out().is_empty());
+        assert!(r.total_out(Stage::Transferred).is_empty());
         let text = report_text(&g, se, &Filter::default(), &r);
-        assert!(text.contains("amount not stated  to Lithuania"), "{text}");
+        assert!(
+            text.contains("amount not stated  transferred  to Lithuania"),
+            "{text}"
+        );
         assert!(!text.contains("out:\n  none"), "{text}");
     }
 

@@ -329,8 +329,11 @@ fn the_money_popup_is_honest_about_windows_approximations_and_missing_figures() 
     let mut app = app_in(g, "lithuania");
     app.update(Action::Money);
     let s = screen(&mut app, 160, 30);
-    assert!(s.contains("out: ~€25,000,000"), "{s}");
-    assert!(s.contains("amount not stated  from Rustem Umerov"), "{s}");
+    assert!(s.contains("out: ~€25,000,000 transferred"), "{s}");
+    assert!(
+        s.contains("amount not stated  transferred  from Rustem Umerov"),
+        "{s}"
+    );
     app.update(Action::Close);
     app.update(Action::DateFilter);
     typed(&mut app, "2025");
@@ -339,6 +342,9 @@ fn the_money_popup_is_honest_about_windows_approximations_and_missing_figures() 
     let s = screen(&mut app, 160, 30);
     assert!(s.contains("out: none in the window"), "{s}");
     let apart = s.find("undated, not in the window's total:").expect(&s);
-    assert!(s[apart..].contains("~€15,000,000  to Ukraine"), "{s}");
+    assert!(
+        s[apart..].contains("~€15,000,000  transferred  to Ukraine"),
+        "{s}"
+    );
     assert!(s.contains("2 undated money relations included"), "{s}");
 }

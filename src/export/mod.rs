@@ -22,9 +22,7 @@ pub use mermaid::to_mermaid;
 pub use records::{to_records, to_ron};
 
 /// Formats `ties export` writes.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// The JSON shape of the foundation issue: nodes, edges, sources.
@@ -43,6 +41,28 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order menus list them.
+    pub const ALL: [Format; 6] = [
+        Format::Json,
+        Format::Ron,
+        Format::Dot,
+        Format::Mermaid,
+        Format::Graphml,
+        Format::Ftm,
+    ];
+
+    /// The format's name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Ron => "ron",
+            Format::Dot => "dot",
+            Format::Mermaid => "mermaid",
+            Format::Graphml => "graphml",
+            Format::Ftm => "ftm",
+        }
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             Format::Json => "json",
@@ -58,10 +78,30 @@ impl Format {
     /// longest matching extension first; `None` for another extension.
     pub fn from_file_name(name: &str) -> Option<Format> {
         let name = name.trim().to_lowercase();
-        let mut all: Vec<Format> = <Format as clap::ValueEnum>::value_variants().to_vec();
+        let mut all: Vec<Format> = Format::ALL.to_vec();
         all.sort_by_key(|f| std::cmp::Reverse(f.extension().len()));
         all.into_iter()
             .find(|f| name.ends_with(&format!(".{}", f.extension())))
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!("unknown format `{s}`; formats: {}", names.join(", "))
+            })
     }
 }
 

@@ -30,11 +30,6 @@ pub const BUILTIN_NAME: &str = "<built-in>/graph.ron";
 /// Longest name, alias, id or note accepted, in characters.
 pub const MAX_TEXT: usize = 10_000;
 
-/// Whether `TIES_LOAD_STATS` asks loads to say where their time went.
-pub(crate) fn stats_wanted() -> bool {
-    std::env::var_os("TIES_LOAD_STATS").is_some()
-}
-
 /// The RON options every graph file is read with: `Some(..)` may be left out.
 pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
@@ -64,16 +59,25 @@ pub fn load_path(path: &Path) -> Result<Graph, LoadError> {
 /// meets any problem, they are read again whole, and every problem is reported
 /// with its position.
 pub fn load_path_with(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Graph, LoadError> {
+    load_path_timed(path, progress).map(|(graph, _)| graph)
+}
+
+/// [`load_path_with`], also saying where the time went (busy time of each
+/// stage of the fast path, one line) when the fast path succeeded.
+pub fn load_path_timed(
+    path: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Graph, Option<String>), LoadError> {
     let files = graph_files(path)?;
-    if let Some(graph) = stream::load_files(&files, progress) {
-        return Ok(graph);
+    if let Some((graph, stages)) = stream::load_files(&files, progress) {
+        return Ok((graph, Some(stages)));
     }
     progress(Progress {
         done: 0,
         total: 0,
         careful: true,
     });
-    load_files_whole(&files)
+    load_files_whole(&files).map(|graph| (graph, None))
 }
 
 /// The files a graph path names: itself, or a folder's `.ron` files in name order.

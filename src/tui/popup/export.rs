@@ -26,7 +26,7 @@ pub struct ExportPopup {
 }
 
 fn formats() -> &'static [Format] {
-    <Format as clap::ValueEnum>::value_variants()
+    &Format::ALL
 }
 
 /// `ties-<focus id>[-<window>].<ext>` in the current folder.

@@ -119,7 +119,7 @@ impl ListPopup {
     pub fn money(ctx: &Ctx) -> Effect {
         let g = ctx.graph;
         let report = crate::money::money(g, ctx.focus, ctx.filter);
-        if report.is_empty() {
+        if report.is_empty() && report.chain.is_empty() {
             return Effect::status("no money relations among the visible ones", false);
         }
         let mut rows: Vec<Row> = Vec::new();
@@ -132,25 +132,15 @@ impl ListPopup {
                 rows.push((format!("{indent}    note: {n}"), None));
             }
         };
-        for (title, direction, lines, totals) in [
-            (
-                "in",
-                Direction::Incoming,
-                &report.incoming,
-                report.total_in(),
-            ),
-            (
-                "out",
-                Direction::Outgoing,
-                &report.outgoing,
-                report.total_out(),
-            ),
+        for (title, direction, lines) in [
+            ("in", Direction::Incoming, &report.incoming),
+            ("out", Direction::Outgoing, &report.outgoing),
         ] {
             let undated = report.undated_of(direction);
             if lines.is_empty() && undated.is_empty() {
                 continue;
             }
-            let sums = crate::money::totals_text(&totals);
+            let sums = crate::money::totals_summary(lines);
             let head = match (sums.is_empty(), report.windowed) {
                 (false, _) => format!("{title}: {sums}"),
                 (true, true) => format!("{title}: none in the window"),
@@ -167,7 +157,7 @@ impl ListPopup {
                 }
             }
         }
-        if report.chain.iter().any(|s| s.depth > 1) {
+        if crate::money::shows_chain(g, &report) {
             rows.push(("funding chain, back to the first payer:".into(), None));
             for step in &report.chain {
                 rows.push((

@@ -1,0 +1,305 @@
+//! The command line's shape: clap definitions only. Flags whose values are
+//! library types (formats, directions) go through small clap enums here, mapped
+//! to the library's own.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::PartialDate;
+
+/// Explore who is tied to whom: people, ministries, funds, agreements, money and
+/// dates, in a keyboard-first terminal explorer.
+///
+/// With no subcommand, opens the explorer on the built-in graph (built from five
+/// news reports on Lithuanian–Ukrainian defence-industry cooperation), or on the
+/// graph given with --data.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ties",
+    version,
+    max_term_width = 100,
+    after_help = "Environment:\n  \
+        NO_COLOR=1            draw the explorer without colours\n  \
+        TIES_CACHE_DIR=DIR    keep snapshots of large graphs in DIR [default: ~/.cache/ties/snapshots]\n  \
+        TIES_SNAPSHOT_MIN=N   snapshot graphs of N bytes or more [default: 1048576]\n  \
+        TIES_LOAD_STATS=1     print where a load spent its time, and memory per entity"
+)]
+pub struct Cli {
+    /// Graph to load: a .ron file, a folder whose .ron files are merged, or a
+    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl)
+    /// [default: the built-in graph]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub data: Option<PathBuf>,
+
+    /// How to read --data [default: ftm for .ftm.json, .ftm.jsonl and .jsonl
+    /// files, ron otherwise]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+
+    /// Open the explorer on this entity: an id, or a name or alias to search for
+    #[arg(long, value_name = "QUERY")]
+    pub focus: Option<String>,
+
+    /// Key map to merge over the defaults [default: keymap.ron in the user config
+    /// folder, e.g. ~/.config/ties/keymap.ron]
+    #[arg(long, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
+
+    /// Colour theme to use [default: theme.ron in the user config folder]; the
+    /// NO_COLOR environment variable turns colours off
+    #[arg(long, value_name = "FILE")]
+    pub theme: Option<PathBuf>,
+
+    /// Leave the mouse to the terminal (no clicking or scrolling in the explorer,
+    /// but the terminal's own text selection works)
+    #[arg(long)]
+    pub no_mouse: bool,
+
+    /// Open a saved view (a small RON file: focus, depth, direction, dates, kinds);
+    /// for export, path, timeline and show, its settings are defaults that flags
+    /// override
+    #[arg(long, global = true, value_name = "FILE")]
+    pub view: Option<PathBuf>,
+
+    /// Do not read or save a snapshot of large graphs (snapshots live in the user
+    /// cache folder, e.g. ~/.cache/ties/snapshots, or in $TIES_CACHE_DIR)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Formats `--data` can be read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormatArg {
+    /// The `ties` graph file format: a .ron file or a folder of them
+    Ron,
+    /// A FollowTheMoney entity stream: one JSON entity per line
+    Ftm,
+}
+
+impl From<InputFormatArg> for crate::open::InputFormat {
+    fn from(f: InputFormatArg) -> Self {
+        match f {
+            InputFormatArg::Ron => crate::open::InputFormat::Ron,
+            InputFormatArg::Ftm => crate::open::InputFormat::Ftm,
+        }
+    }
+}
+
+/// Formats `ties export` writes (see [`crate::export::Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// The JSON shape of the foundation issue: nodes, edges, sources.
+    Json,
+    /// The graph file format: loads back with `--data`.
+    Ron,
+    /// Graphviz: render with `dot -Tsvg`.
+    Dot,
+    /// A Mermaid flowchart, for Markdown pages that render Mermaid.
+    Mermaid,
+    /// GraphML with typed node and edge attributes, for Gephi, networkx, yEd.
+    Graphml,
+    /// A FollowTheMoney entity stream (one JSON entity per line) for Aleph and
+    /// the `followthemoney` tools; loads back with `--data FILE.ftm.json`.
+    Ftm,
+}
+
+impl From<FormatArg> for crate::export::Format {
+    fn from(f: FormatArg) -> Self {
+        use crate::export::Format;
+        match f {
+            FormatArg::Json => Format::Json,
+            FormatArg::Ron => Format::Ron,
+            FormatArg::Dot => Format::Dot,
+            FormatArg::Mermaid => Format::Mermaid,
+            FormatArg::Graphml => Format::Graphml,
+            FormatArg::Ftm => Format::Ftm,
+        }
+    }
+}
+
+/// Which relations a neighbourhood follows (see [`crate::view::Reach`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReachArg {
+    /// Relations pointing at the focus.
+    In,
+    /// Relations leaving the focus.
+    Out,
+    Both,
+}
+
+impl From<ReachArg> for crate::view::Reach {
+    fn from(r: ReachArg) -> Self {
+        use crate::view::Reach;
+        match r {
+            ReachArg::In => Reach::In,
+            ReachArg::Out => Reach::Out,
+            ReachArg::Both => Reach::Both,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the graph and print counts by entity and relation kind
+    Check,
+    /// Write the graph, or the view around an entity, to a file or stdout
+    Export(ExportArgs),
+    /// Print the shortest connections between two entities
+    Path(PathArgs),
+    /// Print dated relations and dated entities (events, agreements…) in date order
+    Timeline(TimelineArgs),
+    /// Print one entity with all its relations
+    Show(ShowArgs),
+    /// Money in and out of one entity, by counterparty, with transferred and promised totals per currency
+    Money(ShowArgs),
+    /// Find entities by name or alias, best match first
+    ///
+    /// Matching ignores case and diacritics (`kasciunas` finds Kasčiūnas) and
+    /// follows fzf's syntax: space-separated terms must all match, in any order;
+    /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes.
+    Search(SearchArgs),
+    /// Write a synthetic graph of any size, for trying things out at scale
+    Gen(GenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for (several words are joined with spaces)
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Show at most this many matches
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of entities
+    #[arg(long, value_name = "N")]
+    pub entities: usize,
+    /// Relations per entity, on average
+    #[arg(long, default_value_t = 2, value_name = "R")]
+    pub relations_per_entity: usize,
+    /// Seed: the same seed always gives the same file
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// The file to write
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Which part of the graph a command looks at.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ViewArgs {
+    /// Centre the view on this entity: an id, or a name to search for
+    #[arg(long, value_name = "QUERY")]
+    pub focus: Option<String>,
+    /// How many hops from the focus to include [default: 1]
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Follow relations into the focus, out of it, or both [default: both]
+    #[arg(long, value_enum)]
+    pub direction: Option<ReachArg>,
+    /// Keep only things dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// a partial date covers its whole period)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<PartialDate>,
+    /// Keep only things dated on or before this date (the whole period: 2024-11 runs
+    /// to 30 November)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<PartialDate>,
+    /// Keep only these entity kinds, comma-separated (e.g. person,fund,agreement)
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub kinds: Vec<String>,
+    /// Leave out relations that have no date
+    #[arg(long)]
+    pub no_undated: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: FormatArg,
+    /// Write to this file instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The date flags of commands that look at relations but not at a neighbourhood.
+#[derive(Debug, Clone, Args, Default)]
+pub struct WindowArgs {
+    /// Keep only relations dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// a partial date covers its whole period)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<PartialDate>,
+    /// Keep only relations dated on or before this date (the whole period)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<PartialDate>,
+    /// Leave out relations that have no date
+    #[arg(long)]
+    pub no_undated: bool,
+}
+
+impl WindowArgs {
+    /// These flags as view flags, with no focus, depth, direction or kinds.
+    pub fn as_view(&self) -> ViewArgs {
+        ViewArgs {
+            from: self.from,
+            to: self.to,
+            no_undated: self.no_undated,
+            ..ViewArgs::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// Where the connection starts: an id, or a name to search for
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// Where it ends: an id, or a name to search for
+    #[arg(value_name = "B")]
+    pub b: String,
+    /// Look for connections of at most N hops
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub max_hops: usize,
+    /// Print at most N connections of the shortest length
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The entity: an id, or a name to search for
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Print JSON (the export shape, with a "focus" field) instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
