@@ -138,9 +138,12 @@ fn path_limit_and_unknown_entity() {
     assert_eq!(stderr(&out), "ties: no entity matches `nobody-at-all`\n");
 }
 
-/// The date column of timeline lines, as the date each is sorted by.
+/// The date column of timeline lines, as the date each is sorted by (the
+/// dated lines come first; in a window, a note on undated relations follows
+/// after a blank line).
 fn timeline_dates(text: &str) -> Vec<PartialDate> {
     text.lines()
+        .take_while(|l| !l.is_empty())
         .map(|l| {
             let when = l.split_whitespace().next().unwrap();
             let first = when.split("..").next().unwrap();

@@ -174,14 +174,17 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     let g = &app.graph;
     let e = g.entity(app.focus);
     let block = Block::bordered()
-        .title(format!(" {} ", g.entity_kind_label(e.kind)))
+        .title(format!(
+            " {} ",
+            crate::ftm::mapping::kind_text(g, app.focus)
+        ))
         .border_style(Style::new().fg(Color::White));
     let mut lines: Vec<Line> = vec![Line::from(Span::styled(
         e.name.to_string(),
         Style::new().bold().fg(Color::White),
     ))];
     lines.push(Line::from(vec![
-        Span::styled(g.entity_kind_label(e.kind).to_string(), KIND),
+        Span::styled(crate::ftm::mapping::kind_text(g, app.focus), KIND),
         Span::styled(format!(" · {}", e.id), DIM),
     ]));
     if !e.aliases.is_empty() {

@@ -139,7 +139,7 @@ impl SearchPopup {
                     }
                 }
                 spans.push(Span::styled(
-                    format!("  {}", g.entity_kind_label(e.kind)),
+                    format!("  {}", crate::ftm::mapping::kind_text(g, hit.node)),
                     base.patch(KIND),
                 ));
                 if names.get(e.name).is_some_and(|&n| n > 1) {
