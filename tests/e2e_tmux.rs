@@ -251,3 +251,33 @@ fn a_terminal_that_hangs_up_ends_ties() {
         sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn a_window_counts_undated_relations_and_enter_in_money_closes_it() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start("money");
+    t.type_text(&format!("{} --focus lithuania", ties_cmd()));
+    t.keys(&["Enter"]);
+    t.wait_for("country · lithuania");
+    t.type_text("d2025");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("undated relations included");
+    assert!(s.contains("dates: 2025"), "{s}");
+    // Money in 2025: undated amounts apart, not in the window's total.
+    t.type_text("$");
+    let s = t.wait_for("money of Lithuania");
+    assert!(s.contains("undated, not in the window's total"), "{s}");
+    // Enter goes to the first amount's counterparty and closes the list.
+    t.keys(&["Enter"]);
+    sleep(Duration::from_millis(300));
+    let s = t.wait_for("dates: 2025");
+    assert!(!s.contains("money of Lithuania"), "{s}");
+    assert!(
+        !s.contains("country · lithuania"),
+        "focus did not move:\n{s}"
+    );
+    t.type_text("q");
+    t.assert_shell_usable();
+}
