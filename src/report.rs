@@ -176,19 +176,27 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
 }
 
 /// With a date window that keeps undated relations: how many of `edges` are
-/// undated (`dates 2025..: 12 undated relations included; --no-undated leaves
-/// them out`). `None` without a window, or when undated relations are hidden.
-pub fn undated_note(graph: &Graph, edges: &[EdgeIx], filter: &Filter) -> Option<String> {
+/// undated. `None` without a window, or when undated relations are hidden.
+pub fn undated_count(graph: &Graph, edges: &[EdgeIx], filter: &Filter) -> Option<usize> {
     if filter.window.is_all() || filter.hide_undated {
         return None;
     }
-    let n = edges
-        .iter()
-        .filter(|&&e| {
-            let r = graph.relation(e);
-            r.date.is_none() && r.until.is_none()
-        })
-        .count();
+    Some(
+        edges
+            .iter()
+            .filter(|&&e| {
+                let r = graph.relation(e);
+                r.date.is_none() && r.until.is_none()
+            })
+            .count(),
+    )
+}
+
+/// [`undated_count`] as a sentence for the command line: `dates 2025..: 12
+/// undated relations included (a date window keeps them; --no-undated leaves
+/// them out)`.
+pub fn undated_note(graph: &Graph, edges: &[EdgeIx], filter: &Filter) -> Option<String> {
+    let n = undated_count(graph, edges, filter)?;
     Some(format!(
         "dates {}: {} included (a date window keeps them; --no-undated leaves them out)",
         filter.window,

@@ -348,3 +348,21 @@ fn the_money_popup_is_honest_about_windows_approximations_and_missing_figures() 
     );
     assert!(s.contains("2 undated money relations included"), "{s}");
 }
+
+#[test]
+fn an_export_in_a_window_says_how_many_undated_relations_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on("lithuania");
+    app.update(Action::DateFilter);
+    typed(&mut app, "2025");
+    app.update(Action::Submit);
+    app.update(Action::Export);
+    app.update(Action::ClearInput);
+    typed(&mut app, dir.path().join("lt.json").to_str().unwrap());
+    app.update(Action::Submit);
+    let s = screen(&mut app, 200, 20);
+    assert!(
+        s.contains("(2 undated relations included; u hides them)"),
+        "{s}"
+    );
+}

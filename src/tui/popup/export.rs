@@ -106,10 +106,16 @@ impl ExportPopup {
                 .and(Effect::ExportFormat(self.format))
                 .and(Effect::status(
                     format!(
-                        "exported {}, {} to {}",
+                        "exported {}, {} to {}{}",
                         crate::report::count(sub.nodes.len(), "entity"),
                         crate::report::count(sub.edges.len(), "relation"),
-                        path.display()
+                        path.display(),
+                        crate::report::undated_count(ctx.graph, &sub.edges, ctx.filter)
+                            .map(|n| format!(
+                                " ({} included; u hides them)",
+                                crate::report::count(n, "undated relation")
+                            ))
+                            .unwrap_or_default()
                     ),
                     false,
                 )),
