@@ -63,11 +63,19 @@ impl ExportPopup {
         }
     }
 
+    /// The next or previous format; a typed name's extension follows it, so
+    /// the name never picks another format than the one shown.
     fn step(&mut self, by: isize) {
         let formats = formats();
         let i = formats.iter().position(|f| *f == self.format).unwrap_or(0) as isize;
+        let old = self.format;
         self.format = formats[(i + by).rem_euclid(formats.len() as isize) as usize];
         self.confirm = false;
+        if self.edited && Format::from_file_name(&self.path) == Some(old) {
+            let stem_len = self.path.trim_end().len() - old.extension().len();
+            self.path.truncate(stem_len);
+            self.path.push_str(self.format.extension());
+        }
     }
 
     /// Edits the file name; a typed extension picks the format at once, so
