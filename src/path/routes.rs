@@ -54,20 +54,26 @@ fn rank(graph: &Graph, route: &[Step]) -> Rank {
     (links, biggest, inner.iter().sum())
 }
 
-/// Hops to `b` from every entity within `max_hops` of it, not passing `avoid`.
+/// Hops to `b` from the entities a route may pass, not through `avoid`: a
+/// breadth-first walk from `b` that stops as soon as no nearer entity can be
+/// on a route, that is once `a` is found at `d` hops, past `d + longer - 1`
+/// (and never past `max_hops`).
 fn distances(
     graph: &Graph,
-    b: NodeIx,
+    (a, b): (NodeIx, NodeIx),
     max_hops: usize,
+    longer: usize,
     filter: &Filter,
     avoid: &HashSet<NodeIx>,
 ) -> HashMap<NodeIx, usize> {
     let mut dist = HashMap::from([(b, 0)]);
     let mut queue = VecDeque::from([b]);
+    let (mut cap, mut found) = (max_hops, false);
     while let Some(n) = queue.pop_front() {
         let d = dist[&n];
-        if d >= max_hops {
-            continue;
+        // Levels only grow: nothing further is needed.
+        if d + 1 > cap || (found && d + 1 >= cap) {
+            break;
         }
         for t in graph.ties(n) {
             if dist.contains_key(&t.other)
@@ -77,6 +83,10 @@ fn distances(
                 continue;
             }
             dist.insert(t.other, d + 1);
+            if t.other == a {
+                found = true;
+                cap = cap.min(d + 1 + longer);
+            }
             queue.push_back(t.other);
         }
     }
@@ -107,7 +117,7 @@ pub fn routes(
     if a == b {
         return vec![Vec::new()];
     }
-    let dist = distances(graph, b, query.max_hops, filter, &avoid);
+    let dist = distances(graph, (a, b), query.max_hops, query.longer, filter, &avoid);
     let Some(&shortest) = dist.get(&a) else {
         return Vec::new();
     };
@@ -254,5 +264,34 @@ mod tests {
         // Avoiding an end does nothing; nothing left gives nothing.
         assert_eq!(run(&g, 0, &["a", "m", "h"], 1), ["A>Outlet>Z"]);
         assert!(run(&g, 0, &["m", "h", "o", "p"], 10).is_empty());
+    }
+
+    #[test]
+    fn the_shortest_routes_are_the_shortest_paths_without_repeats() {
+        use std::collections::BTreeSet;
+        let g = crate::load::load_builtin().unwrap();
+        let ids = ["kyrylo-budanov", "palianytsia", "lithuania", "sweden"];
+        for a in ids {
+            for b in ids {
+                let (a, b) = (g.find(a).unwrap(), g.find(b).unwrap());
+                let q = RouteQuery {
+                    max_hops: 6,
+                    longer: 0,
+                    avoid: Vec::new(),
+                    limit: 10_000,
+                };
+                let seq = |p: &Vec<Step>| p.iter().map(|s| s.to).collect::<Vec<_>>();
+                let ours: BTreeSet<_> = routes(&g, a, b, &Filter::default(), &q)
+                    .iter()
+                    .map(seq)
+                    .collect();
+                let theirs: BTreeSet<_> =
+                    super::super::shortest_paths(&g, a, b, 6, &Filter::default(), 10_000)
+                        .iter()
+                        .map(seq)
+                        .collect();
+                assert_eq!(ours, theirs);
+            }
+        }
     }
 }
