@@ -189,3 +189,37 @@ pub fn highlighted(text: &str, positions: &[usize], base: Style) -> Vec<Span<'st
     }
     spans
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_every_word_within_the_width() {
+        let text = "  [s002] Umerov and Kasčiūnas sign a Vilnius funding memorandum — LRT (2024-11-23) · s002.txt";
+        for width in [12, 20, 33, 200] {
+            let lines = wrap(text, width);
+            assert!(
+                lines.iter().all(|l| l.width() <= width),
+                "{width}: {lines:?}"
+            );
+            let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+            if width >= 20 {
+                assert_eq!(words, text.split_whitespace().collect::<Vec<_>>());
+            }
+            // Continuation lines are indented under the first.
+            assert!(
+                lines.iter().skip(1).all(|l| l.starts_with("      ")),
+                "{lines:?}"
+            );
+        }
+        // A word longer than a line is split, not lost.
+        let lines = wrap("abcdefghij", 6);
+        assert!(lines.iter().all(|l| l.width() <= 6), "{lines:?}");
+        assert_eq!(
+            lines.iter().map(|l| l.trim()).collect::<String>(),
+            "abcdefghij"
+        );
+        assert!(lines.len() > 1);
+    }
+}

@@ -302,28 +302,37 @@ impl Component for ListPopup {
         frame.render_widget(block, rect);
         let width = inner.width as usize;
         let height = inner.height as usize;
-        // Each row wrapped to the width; the window starts at the first row
-        // that lets the selected one be seen whole.
-        let wrapped: Vec<Vec<String>> = self.rows.iter().map(|(t, _)| wrap(t, width)).collect();
-        let mut first = self.selected.min(wrapped.len());
-        let mut used = wrapped.get(first).map_or(0, Vec::len);
-        while first > 0 && used + wrapped[first - 1].len() <= height {
+        // Rows wrap to the width; the window starts at the earliest row that
+        // lets the selected one be seen whole. Only rows on screen are wrapped.
+        let lines_of = |i: usize| wrap(&self.rows[i].0, width);
+        let selected = self.selected.min(self.rows.len().saturating_sub(1));
+        let mut first = selected;
+        let mut used = if self.rows.is_empty() {
+            0
+        } else {
+            lines_of(selected).len()
+        };
+        while first > 0 {
+            let above = lines_of(first - 1).len();
+            if used + above > height {
+                break;
+            }
             first -= 1;
-            used += wrapped[first].len();
+            used += above;
         }
         let mut lines: Vec<Line> = Vec::new();
-        for (i, parts) in wrapped.iter().enumerate().skip(first) {
-            for part in parts {
-                if lines.len() == height {
-                    break;
-                }
+        for i in first..self.rows.len() {
+            if lines.len() == height {
+                break;
+            }
+            for part in lines_of(i).into_iter().take(height - lines.len()) {
                 lines.push(if i == self.selected {
                     Line::from(Span::styled(
-                        part.clone(),
+                        part,
                         Style::new().bg(Color::Blue).fg(Color::White),
                     ))
                 } else {
-                    Line::from(part.clone())
+                    Line::from(part)
                 });
             }
         }
