@@ -12,6 +12,7 @@ pub mod model;
 pub mod money;
 pub mod open;
 pub mod path;
+pub mod read;
 pub mod report;
 pub mod search;
 pub mod snapshot;

@@ -155,8 +155,13 @@ pub fn subgraph(
         if d >= depth {
             continue;
         }
-        for &dir in dirs {
+        // An undirected relation leads both ways, whatever the reach.
+        for dir in [Direction::Outgoing, Direction::Incoming] {
+            let wanted = dirs.contains(&dir);
             for tie in graph.ties_dir(n, dir) {
+                if !wanted && !graph.is_undirected(tie.edge) {
+                    continue;
+                }
                 if !filter.relation_visible(graph, tie.edge) {
                     continue;
                 }

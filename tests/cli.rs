@@ -419,18 +419,20 @@ fn money_lists_the_first_tranche_with_date_and_source() {
 #[test]
 fn data_in_no_known_format_gets_the_list_of_formats_not_a_parse_error() {
     let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("people.csv");
-    std::fs::write(&csv, "id,name\n1,Ann\n").unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "Ann met Bob, twice.\n").unwrap();
     let o = ties()
-        .args(["check", "--data", csv.to_str().unwrap()])
+        .args(["check", "--data", text.to_str().unwrap()])
         .output();
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.contains("people.csv") && err.contains("not in a format ties reads"),
+        err.contains("notes.txt") && err.contains("not in a format ties reads"),
         "{err}"
     );
-    assert!(err.contains("ron (") && err.contains("ftm ("), "{err}");
+    for f in ["ron (", "ftm (", "gexf (", "graphml (", "csv ("] {
+        assert!(err.contains(f), "{f}: {err}");
+    }
     assert!(!err.contains("invalid RON"), "{err}");
     // RON under another name is still read: the content tells.
     let ron = dir.path().join("graph.txt");

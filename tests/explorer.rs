@@ -239,7 +239,14 @@ fn the_export_dialog_shows_the_format_the_name_chooses_and_remembers_it() {
     typed(&mut app, "u.ftm.json");
     let s = screen(&mut app, 160, 20);
     assert!(s.contains("[ftm.json]") && !s.contains("[json]"), "{s}");
-    // Tab then changes the typed name's extension with the format.
+    // Tab then changes the typed name's extension with the format; CSV is a
+    // folder, without one.
+    app.update(Action::NextFormat);
+    let s = screen(&mut app, 160, 20);
+    assert!(s.contains("[gexf]") && s.contains("u.gexf"), "{s}");
+    app.update(Action::NextFormat);
+    let s = screen(&mut app, 160, 20);
+    assert!(s.contains("[csv]") && s.contains("> u▏"), "{s}");
     app.update(Action::NextFormat);
     let s = screen(&mut app, 160, 20);
     assert!(s.contains("[json]") && s.contains("u.json"), "{s}");

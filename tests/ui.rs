@@ -497,6 +497,57 @@ fn kind_filter_shows_only_chosen_kinds_and_says_so() {
 }
 
 #[test]
+fn export_offers_csv_tables_to_a_folder_and_gexf() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_on("umerov");
+    app.update(Action::Export);
+    // CSV is last: one step back from JSON.
+    app.update(Action::PreviousFormat);
+    let s = screen(&mut app, 160, 20);
+    assert!(
+        s.contains("[csv]") && s.contains("folder > ties-umerov-csv"),
+        "{s}"
+    );
+    let out = dir.path().join("tables");
+    app.update(Action::ClearInput);
+    run(&mut app, typed(out.to_str().unwrap()));
+    app.update(Action::Submit);
+    let s = screen(&mut app, 160, 20);
+    assert!(s.contains("exported"), "{s}");
+    let (back, _) = ties::read::csv::read(&out).unwrap();
+    assert!(back.find("umerov").is_some() && back.node_count() > 1);
+    let nodes = std::fs::read_to_string(out.join("nodes.csv")).unwrap();
+    // A second export starts from CSV, the last format, and asks before
+    // replacing the tables in the same folder.
+    app.update(Action::Export);
+    assert!(screen(&mut app, 160, 20).contains("[csv]"));
+    app.update(Action::ClearInput);
+    run(&mut app, typed(out.to_str().unwrap()));
+    app.update(Action::Submit);
+    let s = screen(&mut app, 160, 20);
+    assert!(s.contains("nodes.csv exists"), "{s}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("nodes.csv")).unwrap(),
+        nodes
+    );
+    app.update(Action::Close);
+    // GEXF, one back from CSV.
+    app.update(Action::Export);
+    app.update(Action::PreviousFormat);
+    let s = screen(&mut app, 160, 20);
+    assert!(
+        s.contains("[gexf]") && s.contains("ties-umerov.gexf"),
+        "{s}"
+    );
+    let path = dir.path().join("view.gexf");
+    app.update(Action::ClearInput);
+    run(&mut app, typed(path.to_str().unwrap()));
+    app.update(Action::Submit);
+    let (back, _) = ties::read::gexf::read(&path).unwrap();
+    assert!(back.find("umerov").is_some());
+}
+
+#[test]
 fn a_typed_extension_picks_the_export_format() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_on("umerov");
@@ -533,4 +584,35 @@ fn mouse_click_selects_and_double_click_moves() {
     assert_eq!(app.selected_tie(), Some(tie));
     app.update(Action::DoubleClick(x, row as u16));
     assert_eq!(app.graph.entity(app.focus).id, "radarom");
+}
+
+#[test]
+fn an_imported_graph_without_sources_says_so_and_shows_undirected_ties_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("g.graphml");
+    std::fs::write(
+        &p,
+        r#"<graphml><graph edgedefault="undirected">
+<node id="a"/><node id="b"/>
+<edge source="a" target="b"/>
+</graph></graphml>"#,
+    )
+    .unwrap();
+    let graph = Arc::new(ties::read::graphml::read(&p).unwrap().0);
+    for (focus, other) in [("a", "b"), ("b", "a")] {
+        let index = Arc::new(SearchIndex::build(&graph));
+        let mut app = App::new(
+            Arc::clone(&graph),
+            index,
+            KeyMap::default_map(),
+            graph.find(focus),
+        )
+        .unwrap();
+        let s = screen(&mut app, 120, 20);
+        assert!(s.contains("no source given"), "{s}");
+        // The relation reads `related to  other` from either end, and the card's
+        // selected line (ends in file order) has no arrow head.
+        assert!(s.contains(&format!("related to  {other}")), "{s}");
+        assert!(s.contains("selected  a —related to— b"), "{s}");
+    }
 }

@@ -33,16 +33,24 @@ use crate::model::PartialDate;
         TIES_LOAD_STATS=1     print where a load spent its time, and memory per entity"
 )]
 pub struct Cli {
-    /// Graph to load: a .ron file, a folder whose .ron files are merged, or a
-    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl)
-    /// [default: the built-in graph]
+    /// Graph to load: a .ron file, a folder whose .ron files are merged, a
+    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl), a GEXF or
+    /// GraphML file, or CSV node and edge tables (a .csv file or a folder of
+    /// them) [default: the built-in graph]
     #[arg(long, global = true, value_name = "PATH")]
     pub data: Option<PathBuf>,
 
-    /// How to read --data [default: ftm for .ftm.json, .ftm.jsonl and .jsonl
-    /// files, ron otherwise]
+    /// How to read --data [default: told by its first bytes, then its name,
+    /// trying ron, ftm, gexf, graphml, csv in turn]
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
+
+    /// Read CSV columns of other names as ties fields: FIELD=COLUMN pairs, e.g.
+    /// id=person_id,name=full_name,source=from_id,target=to_id (fields: id,
+    /// source, target, name, label, kind, aliases, date, until, note, amount,
+    /// currency, approx, sources, role, relation_id, undirected)
+    #[arg(long, global = true, value_name = "FIELD=COLUMN,…")]
+    pub csv_columns: Option<crate::read::csv::Columns>,
 
     /// Open the explorer on this entity: an id, or a name or alias to search for
     #[arg(long, value_name = "QUERY")]
@@ -85,13 +93,24 @@ pub enum InputFormatArg {
     Ron,
     /// A FollowTheMoney entity stream: one JSON entity per line
     Ftm,
+    /// GEXF from Gephi (1.1 to 1.3)
+    Gexf,
+    /// GraphML from networkx, yEd, Gephi or igraph
+    Graphml,
+    /// CSV node and edge tables (Neo4j import, ICIJ Offshore Leaks, or
+    /// id,name,kind / source,target,kind): a file or a folder of them
+    Csv,
 }
 
 impl From<InputFormatArg> for crate::open::InputFormat {
     fn from(f: InputFormatArg) -> Self {
+        use crate::open::InputFormat;
         match f {
-            InputFormatArg::Ron => crate::open::InputFormat::Ron,
-            InputFormatArg::Ftm => crate::open::InputFormat::Ftm,
+            InputFormatArg::Ron => InputFormat::Ron,
+            InputFormatArg::Ftm => InputFormat::Ftm,
+            InputFormatArg::Gexf => InputFormat::Gexf,
+            InputFormatArg::Graphml => InputFormat::Graphml,
+            InputFormatArg::Csv => InputFormat::Csv,
         }
     }
 }
@@ -112,6 +131,11 @@ pub enum FormatArg {
     /// A FollowTheMoney entity stream (one JSON entity per line) for Aleph and
     /// the `followthemoney` tools; loads back with `--data FILE.ftm.json`.
     Ftm,
+    /// GEXF 1.2 for Gephi, dates as dynamics its timeline plays.
+    Gexf,
+    /// Node and relationship tables in the Neo4j import layout: with -o DIR,
+    /// DIR/nodes.csv and DIR/relationships.csv; to stdout, one after the other.
+    Csv,
 }
 
 impl From<FormatArg> for crate::export::Format {
@@ -124,6 +148,8 @@ impl From<FormatArg> for crate::export::Format {
             FormatArg::Mermaid => Format::Mermaid,
             FormatArg::Graphml => Format::Graphml,
             FormatArg::Ftm => Format::Ftm,
+            FormatArg::Gexf => Format::Gexf,
+            FormatArg::Csv => Format::Csv,
         }
     }
 }
@@ -152,7 +178,7 @@ impl From<ReachArg> for crate::view::Reach {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate the graph and print counts by entity and relation kind
-    Check,
+    Check(CheckArgs),
     /// Write the graph, or the view around an entity, to a file or stdout
     Export(ExportArgs),
     /// Print the shortest connections between two entities
@@ -171,6 +197,14 @@ pub enum Command {
     Search(SearchArgs),
     /// Write a synthetic graph of any size, for trying things out at scale
     Gen(GenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also require a source on every relation (sources are optional when
+    /// loading, as imported graphs seldom have them); exit code 2 if one lacks it
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -241,13 +275,15 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub view: ViewArgs,
     /// Output format [default: the one the extension of -o names: .json, .ron,
-    /// .dot, .mmd, .graphml, .ftm.json]
+    /// .dot, .mmd, .graphml, .ftm.json, .gexf; csv, written to a folder, is only
+    /// chosen by name]
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
-    /// Write to this file instead of stdout
+    /// Write to this file instead of stdout (with --format csv: to this folder,
+    /// as nodes.csv and relationships.csv)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Replace FILE if it exists
+    /// Replace FILE (or the CSV folder's two files) if it exists
     #[arg(long)]
     pub force: bool,
 }

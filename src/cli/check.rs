@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use super::CliError;
+use super::args::CheckArgs;
 use crate::graph::Graph;
 use crate::report;
 
@@ -17,7 +18,26 @@ fn counts<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
     v
 }
 
-pub(super) fn check(graph: &Graph) -> Result<(), CliError> {
+/// How many problems `--strict` lists before summing up the rest.
+const SHOWN: usize = 20;
+
+pub(super) fn check(graph: &Graph, data: &str, args: &CheckArgs) -> Result<(), CliError> {
+    if args.strict {
+        let problems = crate::load::unsourced(graph, data);
+        if !problems.is_empty() {
+            let mut msg = format!(
+                "{data}: {} without a source (--strict requires one for each)",
+                report::count(problems.len(), "relation")
+            );
+            for p in problems.iter().take(SHOWN) {
+                msg.push_str(&format!("\n  {p}"));
+            }
+            if problems.len() > SHOWN {
+                msg.push_str(&format!("\n  … and {} more", problems.len() - SHOWN));
+            }
+            return Err(CliError::Strict(msg));
+        }
+    }
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -31,6 +31,9 @@ pub enum CliError {
     /// The command ran but found nothing (no connection, say).
     #[error("{0}")]
     NotFound(String),
+    /// The graph loaded but `check --strict` found problems.
+    #[error("{0}")]
+    Strict(String),
 }
 
 impl From<ViewError> for CliError {
@@ -53,7 +56,8 @@ impl CliError {
             | CliError::Open(_)
             | CliError::Usage(_)
             | CliError::KeyMap(_)
-            | CliError::ViewFile(_) => 2,
+            | CliError::ViewFile(_)
+            | CliError::Strict(_) => 2,
             CliError::Write(_) | CliError::Io(_) | CliError::Tui(_) | CliError::NotFound(_) => 1,
             CliError::Signal(sig) => (128 + sig).clamp(0, 255) as u8,
         }

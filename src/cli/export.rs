@@ -18,6 +18,23 @@ pub(super) fn export_cmd(
     let format = format(args)?;
     let v = view_from(graph, &args.view, spec)?;
     let sub = view::subgraph(graph, v.focus, v.depth, v.reach, &v.filter);
+    if let (export::Format::Csv, Some(dir)) = (format, &args.output) {
+        let written = export::write_csv(dir, graph, &sub, args.force)?;
+        eprintln!(
+            "ties: wrote {} and {} to {}",
+            report::count(sub.nodes.len(), "entity"),
+            report::count(sub.edges.len(), "relation"),
+            written
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        );
+        if let Some(note) = report::undated_note(graph, &sub.edges, &v.filter) {
+            eprintln!("ties: {note}");
+        }
+        return Ok(());
+    }
     let text = export::render(graph, &sub, format);
     match &args.output {
         Some(path) => {
@@ -45,6 +62,7 @@ fn format(args: &ExportArgs) -> Result<Format, CliError> {
     let names = || {
         Format::ALL
             .iter()
+            .filter(|f| **f != Format::Csv)
             .map(|f| format!(".{}", f.extension()))
             .collect::<Vec<_>>()
             .join(", ")
@@ -52,7 +70,7 @@ fn format(args: &ExportArgs) -> Result<Format, CliError> {
     match &args.output {
         Some(path) => Format::from_file_name(&path.to_string_lossy()).ok_or_else(|| {
             CliError::Usage(format!(
-                "{}: the extension names no format ({}); give --format",
+                "{}: the extension names no format ({}); give --format (--format csv writes a folder)",
                 path.display(),
                 names()
             ))

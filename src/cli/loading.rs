@@ -42,6 +42,7 @@ pub fn open_options(cli: &Cli, index: IndexWhen) -> OpenOptions {
         snapshots,
         index,
         stats: std::env::var_os("TIES_LOAD_STATS").is_some(),
+        csv_columns: cli.csv_columns.clone(),
     }
 }
 

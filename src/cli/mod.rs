@@ -65,7 +65,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             .as_deref()
             .map_or_else(String::new, |p| p.display().to_string()),
     );
-    let opened = open::open(source, &opts, &mut bar);
+    let opened = open::open(source.clone(), &opts, &mut bar);
     bar.finish();
     let mut data = opened?;
     print_notes(&std::mem::take(&mut data.notes));
@@ -73,7 +73,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let graph = Arc::clone(&data.graph);
     let graph = &*graph;
     let done = match command {
-        Command::Check => check::check(graph),
+        Command::Check(args) => check::check(graph, &source.describe(), args),
         Command::Export(args) => export::export_cmd(graph, spec()?.as_ref(), args),
         Command::Path(args) => path::path_cmd(graph, spec()?.as_ref(), args),
         Command::Timeline(args) => timeline::timeline_cmd(graph, spec()?.as_ref(), args),

@@ -1,7 +1,9 @@
 //! Exporting a view: every format renders the same [`Subgraph`], and files are
 //! written atomically and never overwritten without consent.
 
+pub mod csv;
 mod dot;
+mod gexf;
 mod graphml;
 mod json;
 mod mermaid;
@@ -15,7 +17,9 @@ use crate::model::PartialDate;
 use crate::view::Subgraph;
 
 pub use crate::ftm::write::to_ftm;
+pub use csv::{to_csv, write_csv};
 pub use dot::to_dot;
+pub use gexf::to_gexf;
 pub use graphml::to_graphml;
 pub use json::{to_json, to_json_focused};
 pub use mermaid::to_mermaid;
@@ -38,17 +42,24 @@ pub enum Format {
     /// A FollowTheMoney entity stream (one JSON entity per line) for Aleph and
     /// the `followthemoney` tools; loads back with `--data FILE.ftm.json`.
     Ftm,
+    /// GEXF 1.2 for Gephi, dates as dynamics (its timeline plays them).
+    Gexf,
+    /// Node and relationship tables in the Neo4j import layout (see
+    /// [`write_csv`] for the two files; `render` puts one after the other).
+    Csv,
 }
 
 impl Format {
     /// Every format, in the order menus list them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Json,
         Format::Ron,
         Format::Dot,
         Format::Mermaid,
         Format::Graphml,
         Format::Ftm,
+        Format::Gexf,
+        Format::Csv,
     ];
 
     /// The format's name, as `--format` takes it.
@@ -60,6 +71,8 @@ impl Format {
             Format::Mermaid => "mermaid",
             Format::Graphml => "graphml",
             Format::Ftm => "ftm",
+            Format::Gexf => "gexf",
+            Format::Csv => "csv",
         }
     }
 
@@ -71,14 +84,20 @@ impl Format {
             Format::Mermaid => "mmd",
             Format::Graphml => "graphml",
             Format::Ftm => "ftm.json",
+            Format::Gexf => "gexf",
+            Format::Csv => "csv",
         }
     }
 
     /// The format a file name's extension names (`view.dot`, `u.ftm.json`), the
-    /// longest matching extension first; `None` for another extension.
+    /// longest matching extension first; `None` for another extension. CSV is
+    /// never chosen so: it is written to a folder, whatever its name.
     pub fn from_file_name(name: &str) -> Option<Format> {
         let name = name.trim().to_lowercase();
-        let mut all: Vec<Format> = Format::ALL.to_vec();
+        let mut all: Vec<Format> = Format::ALL
+            .into_iter()
+            .filter(|f| *f != Format::Csv)
+            .collect();
         all.sort_by_key(|f| std::cmp::Reverse(f.extension().len()));
         all.into_iter()
             .find(|f| name.ends_with(&format!(".{}", f.extension())))
@@ -114,6 +133,8 @@ pub fn render(graph: &Graph, sub: &Subgraph, format: Format) -> String {
         Format::Mermaid => to_mermaid(graph, sub),
         Format::Graphml => to_graphml(graph, sub),
         Format::Ftm => to_ftm(graph, sub),
+        Format::Gexf => to_gexf(graph, sub),
+        Format::Csv => to_csv(graph, sub),
     }
 }
 

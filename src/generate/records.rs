@@ -370,5 +370,6 @@ pub fn relation(opts: &GenOptions, j: usize) -> RelationRecord {
         sources: sources.into_iter().map(|s| format!("s{s:06}")).collect(),
         note: None,
         attrs: Vec::new(),
+        undirected: false,
     }
 }

@@ -216,6 +216,7 @@ impl Graph {
             amount: self.push_amount(r.amount)?,
             sources: r.sources.0,
             extra,
+            flags: if r.undirected { RELATION_UNDIRECTED } else { 0 },
         };
         index_u32(self.graph.edge_count())?;
         Ok(self.graph.add_edge(from, to, row))

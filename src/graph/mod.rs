@@ -135,7 +135,13 @@ pub(crate) struct RelationRow {
     sources: u32,
     /// Index into the extras, or [`NONE`].
     extra: u32,
+    /// [`RELATION_UNDIRECTED`], or 0.
+    flags: u32,
 }
+
+/// [`RelationRow::flags`] bit: the relation has no direction (imported from an
+/// undirected GraphML, GEXF or CSV edge); its ends are in file order only.
+pub(crate) const RELATION_UNDIRECTED: u32 = 1;
 
 impl RelationRow {
     /// The kind and dates this row holds (see [`EntityRow::kind_dates`]).
@@ -331,6 +337,9 @@ pub struct Relation<'g> {
     pub sources: SourceSet,
     pub note: Option<&'g str>,
     pub attrs: Attrs<'g>,
+    /// The relation has no direction: `from` and `to` are only the order it was
+    /// read in (an undirected edge of an imported graph).
+    pub undirected: bool,
 }
 
 /// An entity to add. `S` is how the caller holds its aliases.
@@ -380,6 +389,8 @@ pub struct NewRelation<'a> {
     pub sources: SourceSet,
     pub note: Option<&'a str>,
     pub attrs: &'a [(Sym, &'a str)],
+    /// See [`Relation::undirected`].
+    pub undirected: bool,
 }
 
 impl<'a> NewRelation<'a> {
@@ -395,6 +406,7 @@ impl<'a> NewRelation<'a> {
             sources,
             note: None,
             attrs: &[],
+            undirected: false,
         }
     }
 }

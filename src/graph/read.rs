@@ -97,7 +97,13 @@ impl Graph {
             sources: SourceSet(r.sources),
             note: extra.and_then(|x| opt_text(arena, x.note)),
             attrs: extra.map_or(self.attrs_of(0, 0), |x| self.attrs_of(x.attrs, x.n_attrs)),
+            undirected: r.flags & RELATION_UNDIRECTED != 0,
         }
+    }
+
+    /// Whether a relation has no direction (see [`Relation::undirected`]).
+    pub fn is_undirected(&self, ix: EdgeIx) -> bool {
+        self.graph[ix].flags & RELATION_UNDIRECTED != 0
     }
 
     /// `(from, to)` of a relation.

@@ -326,7 +326,8 @@ impl Check<'_> {
             && Self::date(r.until)
             && Self::optional(r.amount, self.g.amounts.len())
             && self.sources(r.sources)
-            && Self::optional(r.extra, self.g.extras.len());
+            && Self::optional(r.extra, self.g.extras.len())
+            && r.flags & !super::RELATION_UNDIRECTED == 0;
         if ok {
             Ok(())
         } else {

@@ -321,15 +321,6 @@ pub(super) fn add_relation(
             },
         });
     }
-    if r.sources.is_empty() {
-        ok = false;
-        problems.push(Problem {
-            location: here.clone(),
-            kind: ProblemKind::NoSource {
-                relation: owner.label(),
-            },
-        });
-    }
     let date = parse_date(&r.date, "date", &owner, loc, problems);
     let until = parse_date(&r.until, "until", &owner, loc, problems);
     check_span(date, until, &owner, loc, problems);
@@ -354,6 +345,7 @@ pub(super) fn add_relation(
         sources,
         note: r.note.as_deref(),
         attrs: &attrs,
+        undirected: r.undirected,
     };
     if let Err(full) = graph.add_relation(from, to, relation) {
         problems.push(Problem {

@@ -147,6 +147,35 @@ fn load_files_whole(files: &[PathBuf]) -> Result<Graph, LoadError> {
     }
 }
 
+/// The relations that cite no source, as problems naming `file` and each
+/// relation (for `ties check --strict`: at load, sources are optional).
+pub fn unsourced(graph: &Graph, file: &str) -> Vec<Problem> {
+    graph
+        .edge_indices()
+        .filter(|&e| graph.source_list(graph.relation(e).sources).is_empty())
+        .map(|e| {
+            let (a, b) = graph.ends(e);
+            let id = graph.relation(e).id.map_or(String::new(), |id| {
+                format!(" (id `{}`)", problem::short(id))
+            });
+            Problem {
+                location: Location {
+                    file: file.to_string(),
+                    line_col: None,
+                },
+                kind: ProblemKind::NoSource {
+                    relation: format!(
+                        "#{} `{}` → `{}`{id}",
+                        e.index() + 1,
+                        problem::short(graph.entity(a).id),
+                        problem::short(graph.entity(b).id)
+                    ),
+                },
+            }
+        })
+        .collect()
+}
+
 /// Parses and validates named RON texts as one merged graph.
 pub fn load_texts(texts: Vec<(String, String)>) -> Result<Graph, LoadError> {
     let mut problems = Vec::new();

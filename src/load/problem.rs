@@ -58,7 +58,8 @@ pub enum ProblemKind {
     UnknownEntity { relation: String, id: String },
     #[error("{owner}: unknown source id `{id}`")]
     UnknownSource { owner: String, id: String },
-    #[error("relation {relation} cites no source: every relation needs at least one")]
+    /// Only with `ties check --strict`: sources are optional at load.
+    #[error("relation {relation} cites no source (--strict requires one)")]
     NoSource { relation: String },
     #[error("relation {relation} ties `{id}` to itself")]
     SelfLoop { relation: String, id: String },
@@ -76,6 +77,12 @@ pub enum ProblemKind {
     },
     #[error("{owner}: {message}")]
     BadAmount { owner: String, message: String },
+    /// A GraphML, GEXF or CSV file that its format's parser refuses.
+    #[error("invalid {format}: {message}")]
+    Invalid {
+        format: &'static str,
+        message: String,
+    },
     /// A line of an FtM stream that is not JSON.
     #[error("invalid JSON: {0}")]
     Json(String),

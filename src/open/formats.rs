@@ -7,10 +7,10 @@
 //! notes. A new format is one more [`InputFormat`] variant and one arm in each
 //! `match` below.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::graph::Graph;
-use crate::load::{self, LoadError, Progress};
+use crate::load::{self, LoadError, ProblemKind, Progress};
 
 /// How many first bytes of a file the readers look at to recognise it.
 pub const HEAD: usize = 4096;
@@ -31,18 +31,33 @@ pub enum InputFormat {
     Ron,
     /// A FollowTheMoney entity stream: one JSON entity per line.
     Ftm,
+    /// GEXF (Gephi), 1.1 to 1.3.
+    Gexf,
+    /// GraphML (networkx, yEd, Gephi, igraph).
+    Graphml,
+    /// CSV tables of nodes and edges: a file, or a folder of them.
+    Csv,
 }
 
 impl InputFormat {
-    /// Every format, in the order they are tried when recognising a file (the
-    /// ones known by their content alone first).
-    pub const ALL: [InputFormat; 2] = [InputFormat::Ftm, InputFormat::Ron];
+    /// Every format, in the order they are tried when recognising a file: CSV,
+    /// whose header is the loosest sign, last.
+    pub const ALL: [InputFormat; 5] = [
+        InputFormat::Ron,
+        InputFormat::Ftm,
+        InputFormat::Gexf,
+        InputFormat::Graphml,
+        InputFormat::Csv,
+    ];
 
     /// The short name (as `--input-format` takes it).
     pub fn name(self) -> &'static str {
         match self {
             InputFormat::Ron => "ron",
             InputFormat::Ftm => "ftm",
+            InputFormat::Gexf => "gexf",
+            InputFormat::Graphml => "graphml",
+            InputFormat::Csv => "csv",
         }
     }
 
@@ -51,13 +66,25 @@ impl InputFormat {
         match self {
             InputFormat::Ron => "the ties graph format: a .ron file, or a folder of them",
             InputFormat::Ftm => "FollowTheMoney entity streams: .ftm.json, .ftm.jsonl, .jsonl",
+            InputFormat::Gexf => "GEXF from Gephi: a .gexf file",
+            InputFormat::Graphml => "GraphML from networkx, yEd or Gephi: a .graphml file",
+            InputFormat::Csv => {
+                "CSV node and edge tables in the Neo4j import, ICIJ Offshore Leaks or \
+                 plain id,name,kind and source,target,kind layout: a .csv file or a folder of them"
+            }
         }
     }
 
-    /// Whether a large input in this format is worth a snapshot (reading it
-    /// again costs more than reading the snapshot).
-    pub fn snapshots(self) -> bool {
-        matches!(self, InputFormat::Ron)
+    /// The files the data at `path` is read from (a folder's tables, or the file
+    /// itself), which a snapshot's key covers.
+    pub fn files(self, path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+        match self {
+            InputFormat::Ron => load::graph_files(path),
+            InputFormat::Csv if path.is_dir() => crate::read::csv::tables(path).map_err(|e| {
+                LoadError::single(path.display().to_string(), ProblemKind::Io(e.to_string()))
+            }),
+            _ => Ok(vec![path.to_path_buf()]),
+        }
     }
 
     /// Whether the data at `path` (first bytes `head`) is in this format.
@@ -65,13 +92,22 @@ impl InputFormat {
         match self {
             InputFormat::Ron => ron_sniff(path, head),
             InputFormat::Ftm => ftm_sniff(path, head),
+            InputFormat::Gexf => crate::read::gexf::sniff(path, head),
+            InputFormat::Graphml => crate::read::graphml::sniff(path, head),
+            InputFormat::Csv => crate::read::csv::sniff(path, head),
         }
     }
 
     /// Reads the data at `path`, telling `progress` how it goes when the reader
     /// can say. A reader that follows the plain contract (`read(path) ->
     /// (graph, notes)`) is one arm: `read(path).map(Read::from)`.
-    pub fn read(self, path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Read, LoadError> {
+    /// `csv_columns` renames CSV columns to fields (other formats ignore it).
+    pub fn read(
+        self,
+        path: &Path,
+        csv_columns: Option<&crate::read::csv::Columns>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Read, LoadError> {
         match self {
             InputFormat::Ron => {
                 let (graph, timing) = load::load_path_timed(path, progress)?;
@@ -85,6 +121,12 @@ impl InputFormat {
                 let (graph, summary) = crate::ftm::load_ftm(path)?;
                 Ok(Read::from((graph, vec![summary.to_string()])))
             }
+            InputFormat::Gexf => crate::read::gexf::read(path).map(Read::from),
+            InputFormat::Graphml => crate::read::graphml::read(path).map(Read::from),
+            InputFormat::Csv => match csv_columns {
+                Some(columns) => crate::read::csv::read_with(path, columns).map(Read::from),
+                None => crate::read::csv::read(path).map(Read::from),
+            },
         }
     }
 
@@ -157,10 +199,17 @@ fn skip_blank(mut head: &[u8]) -> &[u8] {
     }
 }
 
-/// A folder (of `.ron` files), a `.ron` name, or text that opens with RON's
+/// A folder of `.ron` files (or one without CSV tables either, for the RON
+/// loader to call empty), a `.ron` name, or text that opens with RON's
 /// `Graph(`, `(` or an `#![enable(…)]` attribute.
 fn ron_sniff(path: &Path, head: &[u8]) -> bool {
-    if path.is_dir() || has_ext(path, "ron") {
+    if path.is_dir() {
+        let has_ron = std::fs::read_dir(path).is_ok_and(|mut d| {
+            d.any(|e| e.is_ok_and(|e| has_ext(&e.path(), "ron") && e.path().is_file()))
+        });
+        return has_ron || !crate::read::csv::sniff(path, &[]);
+    }
+    if has_ext(path, "ron") {
         return true;
     }
     let head = skip_blank(head);
@@ -197,7 +246,19 @@ mod tests {
             InputFormat::detect(p, b"#![enable(implicit_some)]\n("),
             Some(InputFormat::Ron)
         );
-        assert_eq!(InputFormat::detect(p, b"id,name\n1,A\n"), None);
+        assert_eq!(
+            InputFormat::detect(p, b"id,name\n1,A\n"),
+            Some(InputFormat::Csv)
+        );
+        assert_eq!(
+            InputFormat::detect(p, b"<?xml version=\"1.0\"?>\n<gexf version=\"1.3\">"),
+            Some(InputFormat::Gexf)
+        );
+        assert_eq!(
+            InputFormat::detect(p, b"<?xml version=\"1.0\"?>\n<graphml>"),
+            Some(InputFormat::Graphml)
+        );
+        assert_eq!(InputFormat::detect(p, b"just some words\n"), None);
         assert_eq!(InputFormat::detect(p, b""), None);
     }
 
@@ -215,6 +276,8 @@ mod tests {
             assert_eq!(f.name().parse::<InputFormat>(), Ok(f));
         }
         let e = "csvx".parse::<InputFormat>().unwrap_err();
-        assert!(e.contains("ron") && e.contains("ftm"), "{e}");
+        for f in InputFormat::ALL {
+            assert!(e.contains(&format!("{f} (")), "{e}");
+        }
     }
 }

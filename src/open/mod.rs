@@ -78,11 +78,14 @@ pub enum IndexWhen {
 pub struct OpenOptions {
     /// Read the data in this format instead of recognising it.
     pub format: Option<InputFormat>,
-    /// Read and write snapshots (of formats worth one); `None`: never.
+    /// Read and write snapshots (of data in any format); `None`: never.
     pub snapshots: Option<Snapshots>,
     pub index: IndexWhen,
     /// Report where the time and memory went, through [`Progress::stat`].
     pub stats: bool,
+    /// CSV columns of other names to read as fields (no snapshot is kept of
+    /// CSV read this way: its key would not say how the columns were taken).
+    pub csv_columns: Option<crate::read::csv::Columns>,
 }
 
 /// Hears how an open goes. Every method does nothing unless overridden, so `()`
@@ -157,8 +160,9 @@ pub fn open(
         Some(f) => f,
         None => detect(&path)?,
     };
-    let snapshots = opts.snapshots.as_ref().filter(|_| format.snapshots());
-    let mut opened = read(&path, format, snapshots, opts.stats, progress)?;
+    let renamed = format == InputFormat::Csv && opts.csv_columns.is_some();
+    let snapshots = opts.snapshots.as_ref().filter(|_| !renamed);
+    let mut opened = read(&path, format, snapshots, opts, progress)?;
     opened.build_index(opts.index);
     Ok(opened)
 }
@@ -195,12 +199,13 @@ fn read(
     path: &Path,
     format: InputFormat,
     snapshots: Option<&Snapshots>,
-    stats: bool,
+    opts: &OpenOptions,
     progress: &mut dyn Progress,
 ) -> Result<Opened, OpenError> {
+    let stats = opts.stats;
     let target = match snapshots {
         Some(s) => {
-            let files = load::graph_files(path)?;
+            let files = format.files(path)?;
             let before = stamps(&files);
             snapshot_target(&files, s, stats, progress).map(|key| (files, before, s, key))
         }
@@ -232,7 +237,9 @@ fn read(
         graph,
         notes: read_notes,
         timing,
-    } = format.read(path, &mut |p| progress.reading(p))?;
+    } = format.read(path, opts.csv_columns.as_ref(), &mut |p| {
+        progress.reading(p)
+    })?;
     notes.extend(read_notes);
     if stats {
         if let Some(line) = timing {
@@ -323,10 +330,10 @@ pub fn names_for_search(
         Some(f) => f,
         None => detect(path).ok()?,
     };
-    if !format.snapshots() {
+    if format == InputFormat::Csv && opts.csv_columns.is_some() {
         return None;
     }
-    let files = load::graph_files(path).ok()?;
+    let files = format.files(path).ok()?;
     let key = snapshot_target(&files, s, opts.stats, progress)?;
     let t = Instant::now();
     let names = snapshot::read_for_search(&s.dir.join(key.file_name()), key).ok()?;
@@ -404,13 +411,13 @@ mod tests {
     #[test]
     fn an_unknown_format_is_named_with_the_formats_ties_reads() {
         let tmp = tempfile::tempdir().unwrap();
-        let p = write(tmp.path(), "people.csv", "id,name\n1,Ann\n");
+        let p = write(tmp.path(), "notes.txt", "Ann met Bob, twice.\n");
         let Err(e) = open(Source::Path(p), &OpenOptions::default(), &mut ()) else {
-            panic!("a CSV file opened");
+            panic!("plain text opened");
         };
         let msg = e.to_string();
         assert!(matches!(e, OpenError::UnknownFormat { .. }), "{msg}");
-        assert!(msg.contains("people.csv"), "{msg}");
+        assert!(msg.contains("notes.txt"), "{msg}");
         for f in InputFormat::ALL {
             assert!(msg.contains(f.describe()), "{msg}");
         }

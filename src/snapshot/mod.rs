@@ -28,7 +28,7 @@ use crate::graph::section::{
 use crate::search::SearchIndex;
 
 /// Bumped whenever the layout of a snapshot changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"TIESSNAP";
 /// Written in the machine's byte order, to refuse a snapshot from another.
 const BYTE_ORDER: u32 = 0x0102_0304;

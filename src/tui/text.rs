@@ -78,7 +78,13 @@ pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
     let name = Span::styled(truncate(other, room), Style::new().bold());
     let gap = Span::raw(if room > 0 { "  " } else { "" });
     let label = Span::styled(format!("{phrase}{role}"), KIND);
-    let left = match tie.direction {
+    // An undirected relation reads the same from both ends: `related to  Other`.
+    let direction = if graph.is_undirected(tie.edge) {
+        petgraph::Direction::Outgoing
+    } else {
+        tie.direction
+    };
+    let left = match direction {
         petgraph::Direction::Outgoing => vec![label, gap, name],
         petgraph::Direction::Incoming => vec![name, gap, label],
     };

@@ -230,8 +230,8 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     if sources.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            "⚠ unsourced",
-            Style::new().fg(Color::Red),
+            crate::report::NO_SOURCE,
+            Style::new().fg(Color::Yellow),
         )));
     } else {
         lines.push(Line::default());
@@ -242,6 +242,9 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
                 Span::styled(format!("[{}] ", s.id), DIM),
                 Span::raw(s.title.to_string()),
             ]));
+            if let Some(url) = &s.url {
+                lines.push(Line::from(Span::styled(format!("    {url}"), DIM)));
+            }
         }
     }
     if let Some(tie) = app.selected_tie() {
@@ -251,7 +254,14 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         let mut sel = vec![
             Span::styled("selected  ", DIM),
             Span::raw(g.entity(from).name.to_string()),
-            Span::styled(format!(" —{}→ ", relation_label(g, tie)), KIND),
+            Span::styled(
+                format!(
+                    " —{}{} ",
+                    relation_label(g, tie),
+                    if r.undirected { "—" } else { "→" }
+                ),
+                KIND,
+            ),
             Span::raw(g.entity(to).name.to_string()),
         ];
         if let Some(d) = date_span(r.date, r.until) {
@@ -271,10 +281,11 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             .iter()
             .map(|&s| &*g.source(s).id)
             .collect();
-        lines.push(Line::from(Span::styled(
-            format!("sources: {}", ids.join(", ")),
-            DIM,
-        )));
+        lines.push(Line::from(if ids.is_empty() {
+            Span::styled(crate::report::NO_SOURCE, Style::new().fg(Color::Yellow))
+        } else {
+            Span::styled(format!("sources: {}", ids.join(", ")), DIM)
+        }));
     }
     let para = Paragraph::new(Text::from(lines))
         .block(block)

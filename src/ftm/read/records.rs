@@ -284,6 +284,7 @@ impl Loader {
                 sources,
                 note,
                 attrs: &attr_refs(&attrs),
+                undirected: false,
             };
             if let Err(full) = self.graph.add_relation(a, b, relation) {
                 self.full(full);

@@ -1,5 +1,6 @@
-//! Exporting the view on screen: a format, a file, and a second Enter before
-//! an existing file is overwritten.
+//! Exporting the view on screen: a format, a file (for CSV a folder, which gets
+//! nodes.csv and relationships.csv), and a second Enter before an existing file
+//! is overwritten.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -29,7 +30,8 @@ fn formats() -> &'static [Format] {
     &Format::ALL
 }
 
-/// `ties-<focus id>[-<window>].<ext>` in the current folder.
+/// `ties-<focus id>[-<window>].<ext>` in the current folder (for CSV the
+/// folder `ties-<focus id>[-<window>]-csv`).
 pub fn default_name(ctx: &Ctx, format: Format) -> String {
     let mut name = format!("ties-{}", ctx.graph.entity(ctx.focus).id);
     if !ctx.filter.window.is_all() {
@@ -47,7 +49,11 @@ pub fn default_name(ctx: &Ctx, format: Format) -> String {
             }
         })
         .collect();
-    format!("{name}.{}", format.extension())
+    if format == Format::Csv {
+        format!("{name}-csv")
+    } else {
+        format!("{name}.{}", format.extension())
+    }
 }
 
 impl ExportPopup {
@@ -71,10 +77,18 @@ impl ExportPopup {
         let old = self.format;
         self.format = formats[(i + by).rem_euclid(formats.len() as isize) as usize];
         self.confirm = false;
-        if self.edited && Format::from_file_name(&self.path) == Some(old) {
-            let stem_len = self.path.trim_end().len() - old.extension().len();
+        if !self.edited {
+            return;
+        }
+        // CSV goes to a folder: its name has no extension.
+        let typed = Format::from_file_name(&self.path);
+        if typed == Some(old) {
+            let stem_len = self.path.trim_end().len() - old.extension().len() - 1;
             self.path.truncate(stem_len);
-            self.path.push_str(self.format.extension());
+        }
+        if (typed == Some(old) || old == Format::Csv) && self.format != Format::Csv {
+            let path = self.path.trim_end().trim_end_matches('/').to_string();
+            self.path = format!("{path}.{}", self.format.extension());
         }
     }
 
@@ -84,7 +98,9 @@ impl ExportPopup {
         edit(&mut self.path);
         self.edited = true;
         self.confirm = false;
-        if let Some(f) = Format::from_file_name(&self.path) {
+        if self.format != Format::Csv
+            && let Some(f) = Format::from_file_name(&self.path)
+        {
             self.format = f;
         }
     }
@@ -95,21 +111,39 @@ impl ExportPopup {
             self.error = Some("type a file name".into());
             return Effect::None;
         }
-        if path.exists() && !self.confirm {
+        // A typed extension picks the format, so `view.dot` is never JSON inside
+        // (a CSV export goes to a folder, whatever its name).
+        if self.format != Format::Csv
+            && let Some(f) = Format::from_file_name(&self.path)
+        {
+            self.format = f;
+        }
+        let targets = if self.format == Format::Csv {
+            vec![
+                path.join(export::csv::NODES_FILE),
+                path.join(export::csv::RELATIONSHIPS_FILE),
+            ]
+        } else {
+            vec![path.clone()]
+        };
+        if let Some(existing) = targets.iter().find(|p| p.exists())
+            && !self.confirm
+        {
             self.confirm = true;
             self.error = Some(format!(
                 "{} exists: Enter again to overwrite it, Esc to cancel",
-                path.display()
+                existing.display()
             ));
             return Effect::None;
         }
-        // A typed extension picks the format, so `view.dot` is never JSON inside.
-        if let Some(f) = Format::from_file_name(&self.path) {
-            self.format = f;
-        }
         let sub = ctx.current_view();
-        let text = export::render(ctx.graph, &sub, self.format);
-        match export::write_atomic(&path, text.as_bytes(), self.confirm) {
+        let written = if self.format == Format::Csv {
+            export::write_csv(&path, ctx.graph, &sub, self.confirm).map(|_| ())
+        } else {
+            let text = export::render(ctx.graph, &sub, self.format);
+            export::write_atomic(&path, text.as_bytes(), self.confirm)
+        };
+        match written {
             Ok(()) => Effect::Close
                 .and(Effect::ExportFormat(self.format))
                 .and(Effect::status(
@@ -199,7 +233,14 @@ impl Component for ExportPopup {
         let mut lines = vec![
             Line::from(fmt_spans),
             Line::from(vec![
-                Span::styled("file > ", DIM),
+                Span::styled(
+                    if self.format == Format::Csv {
+                        "folder > "
+                    } else {
+                        "file > "
+                    },
+                    DIM,
+                ),
                 Span::raw(self.path.clone()),
                 Span::styled("▏", DIM),
             ]),

@@ -185,14 +185,18 @@ impl ListPopup {
         let source_rows = |rows: &mut Vec<Row>, set, at: NodeIx| {
             let list = g.source_list(set);
             if list.is_empty() {
-                rows.push(("  ⚠ unsourced".to_string(), Some(at)));
+                rows.push((format!("  {}", crate::report::NO_SOURCE), Some(at)));
             }
             for &s in list {
                 let s = g.source(s);
                 let published = s.published.map_or("date unknown".into(), |d| d.to_string());
+                let url = s
+                    .url
+                    .as_deref()
+                    .map_or(String::new(), |u| format!(" · {u}"));
                 rows.push((
                     format!(
-                        "  [{}] {} — {} ({published}) · {}",
+                        "  [{}] {} — {} ({published}) · {}{url}",
                         s.id, s.title, s.outlet, s.file
                     ),
                     Some(at),
@@ -204,9 +208,10 @@ impl ListPopup {
             let r = g.relation(tie.edge);
             rows.push((
                 format!(
-                    "{} —{}→ {}",
+                    "{} —{}{} {}",
                     g.entity(a).name,
                     g.relation_phrase(r.kind),
+                    if r.undirected { "—" } else { "→" },
                     g.entity(b).name
                 ),
                 Some(tie.other),
