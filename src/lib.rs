@@ -1,6 +1,7 @@
 //! `ties` as a library: load a knowledge graph, search it, view it, export it,
 //! and explore it in the terminal. The binary is a thin shell over [`cli::main`].
 
+pub mod analysis;
 pub mod cli;
 mod codec;
 pub mod export;

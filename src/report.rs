@@ -110,7 +110,8 @@ pub fn timeline_text(graph: &Graph, items: &[TimelineItem]) -> String {
 /// imported graphs seldom have them; `ties check --strict` requires them).
 pub const NO_SOURCE: &str = "no source given";
 
-/// One entity: name, kind and id, aliases, date, amount, note and sources, then
+/// One entity: name, kind and id, badges (an FtM entity's topics), aliases,
+/// date, amount, note, its other properties under their labels and sources, then
 /// every relation `filter` shows (outgoing first, then incoming, in file order) with
 /// its details, sources and note, and how many relations the filter hides.
 pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
@@ -123,6 +124,10 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
         crate::ftm::mapping::kind_text(graph, node),
         e.id
     );
+    let badges = crate::ftm::badges(graph, node);
+    if !badges.is_empty() {
+        let _ = writeln!(out, "  [{}]", badges.join("] ["));
+    }
     if !e.aliases.is_empty() {
         let _ = writeln!(out, "  also known as: {}", e.aliases.join("; "));
     }
@@ -135,8 +140,11 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
     if let Some(n) = &e.note {
         let _ = writeln!(out, "  note: {n}");
     }
+    for (label, values) in crate::ftm::entity_properties(graph, node) {
+        let _ = writeln!(out, "  {label}: {values}");
+    }
     let entity_sources = graph.source_list(e.sources);
-    if entity_sources.is_empty() {
+    if entity_sources.is_empty() && !crate::ftm::is_placeholder(graph, node) {
         let _ = writeln!(out, "  {NO_SOURCE}");
     }
     for &s in entity_sources {
@@ -157,7 +165,11 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
             None => out.push('\n'),
         }
     }
-    let all: Vec<_> = graph.ties(node).collect();
+    // A loop (an entity owning part of itself) is listed once.
+    let all: Vec<_> = graph
+        .ties(node)
+        .filter(|t| t.other != node || t.direction == petgraph::Direction::Outgoing)
+        .collect();
     let shown: Vec<_> = all
         .iter()
         .filter(|t| filter.relation_visible(graph, t.edge))
@@ -184,9 +196,23 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
             .iter()
             .map(|&s| &*graph.source(s).id)
             .collect();
+        let own: Vec<String> = crate::ftm::relation_properties(graph, t.edge)
+            .into_iter()
+            .map(|(label, values)| format!("{label}: {values}"))
+            .collect();
+        let own = if own.is_empty() {
+            String::new()
+        } else {
+            format!("  {{{}}}", own.join("; "))
+        };
+        let missing = if crate::ftm::is_placeholder(graph, t.other) {
+            format!(" ({})", crate::ftm::PLACEHOLDER_TEXT)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "  {} {}{}  [{}]",
+            "  {} {}{missing}{}{own}  [{}]",
             arrow(graph, t.edge, forward),
             graph.entity(t.other).name,
             details(graph, t.edge),

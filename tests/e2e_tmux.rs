@@ -281,3 +281,52 @@ fn a_window_counts_undated_relations_and_enter_in_money_closes_it() {
     t.type_text("q");
     t.assert_shell_usable();
 }
+
+/// `ties diff` of two windows as (relations appeared, relations ended).
+fn diff_counts(from: &str, to: &str) -> (usize, usize) {
+    let o = Command::new(ties_cmd())
+        .args(["--no-cache", "diff", "--from", from, "--to", to, "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let n = |k: &str| v[k].as_array().map_or(0, Vec::len);
+    (n("appeared"), n("ended"))
+}
+
+#[test]
+fn brackets_step_the_date_window_with_marks_and_counts() {
+    if !have_tmux() {
+        return;
+    }
+    let (appeared, ended) = diff_counts("2024", "2025");
+    assert!(appeared > 0 && ended > 0);
+    let t = Tmux::start("step");
+    t.type_text(&format!("{} --focus lithuania", ties_cmd()));
+    t.keys(&["Enter"]);
+    t.wait_for("country · lithuania");
+    t.type_text("d2024");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("dates: 2024");
+    assert!(
+        !s.contains("+ Third Radarom!"),
+        "no marks before a step:\n{s}"
+    );
+    t.type_text("]");
+    let s = t.wait_for(&format!("2025 · {appeared} appeared, {ended} ended"));
+    assert!(s.contains("dates: 2025"), "{s}");
+    // The 2025 campaign appeared; relations of November 2024 ended.
+    // (The name is cut before the relation kind is.)
+    assert!(s.contains("+ Third Radarom! fundrais"), "{s}");
+    assert!(s.contains("│− "), "no ended relation marked:\n{s}");
+    t.type_text("[");
+    let s = t.wait_for(&format!("2024 · {ended} appeared, {appeared} ended"));
+    assert!(s.contains("dates: 2024"), "{s}");
+    assert!(s.contains("− Third Radarom! fundrais"), "{s}");
+    // The map marks it too.
+    t.type_text("]m");
+    let s = t.wait_for("map · ");
+    assert!(s.contains("+Third Radarom!"), "{s}");
+    t.type_text("mq");
+    t.assert_shell_usable();
+}

@@ -186,17 +186,14 @@ fn unknown_schemata_and_properties_are_kept_and_counted() {
 }
 
 #[test]
-fn bad_lines_are_problems_with_their_line_numbers() {
+fn broken_lines_are_problems_with_their_line_numbers() {
     let text = concat!(
         "{\"id\":\"a\",\"schema\":\"Person\",\"properties\":{\"name\":[\"A\"]}}\n",
         "{not json\n",
         "\n",
         "{\"id\":5,\"schema\":\"Person\"}\n",
-        "{\"id\":\"p\",\"schema\":\"Payment\",\"properties\":{\"payer\":[\"a\"],\"beneficiary\":[\"ghost\"],\"amount\":[\"1\"],\"currency\":[\"XXQ\"]}}\n",
-        "{\"id\":\"e\",\"schema\":\"Event\",\"properties\":{\"name\":[\"E\"],\"date\":[\"2024-02-30\"]}}\n",
         "{\"schema\":\"Person\"}\n",
         "[1,2]\n",
-        "{\"id\":\"q\",\"schema\":\"Person\",\"properties\":{\"name\":{\"x\":1}}}\n",
     );
     let err = load_str(text).unwrap_err();
     let lines: Vec<usize> = err
@@ -205,20 +202,47 @@ fn bad_lines_are_problems_with_their_line_numbers() {
         .map(|p| p.location.line_col.map_or(0, |(l, _)| l))
         .collect();
     let msg = err.to_string();
-    assert!(lines.contains(&2), "{msg}");
-    assert!(lines.contains(&4), "{msg}");
-    assert!(lines.contains(&6), "{msg}");
-    assert!(lines.contains(&7), "{msg}");
-    assert!(lines.contains(&8), "{msg}");
-    assert!(lines.contains(&9), "{msg}");
-    assert!(msg.contains("t.ftm.json:5:"), "{msg}");
-    assert!(msg.contains("`ghost`"), "{msg}");
-    assert!(msg.contains("XXQ"), "{msg}");
+    assert_eq!(lines, [2, 4, 5, 6], "{msg}");
     assert!(
         err.problems
             .iter()
             .any(|p| matches!(p.kind, ProblemKind::Json(_)))
     );
+}
+
+#[test]
+fn bad_values_are_noted_with_their_line_numbers_and_strict_refuses_them() {
+    use ties::ftm::Issue;
+    let text = concat!(
+        "{\"id\":\"a\",\"schema\":\"Person\",\"properties\":{\"name\":[\"A\"]}}\n",
+        "{\"id\":\"p\",\"schema\":\"Payment\",\"properties\":{\"payer\":[\"a\"],\"beneficiary\":[\"ghost\"],\"amount\":[\"1\"],\"currency\":[\"XXQ\"]}}\n",
+        "{\"id\":\"e\",\"schema\":\"Event\",\"properties\":{\"name\":[\"E\"],\"date\":[\"2024-02-30\"]}}\n",
+        "{\"id\":\"q\",\"schema\":\"Person\",\"properties\":{\"name\":[{\"x\":1}, \"Q\"]}}\n",
+    );
+    let (g, s) = load_str(text).unwrap();
+    assert_eq!(s.count(Issue::Missing), 1);
+    assert_eq!(s.count(Issue::BadAmount), 1);
+    assert_eq!(s.count(Issue::BadDate), 1);
+    assert_eq!(s.count(Issue::BadValue), 1);
+    assert_eq!(s.issues[&Issue::Missing].lines, [2]);
+    assert_eq!(s.issues[&Issue::BadDate].lines, [3]);
+    assert_eq!(s.issues[&Issue::BadValue].lines, [4]);
+    // The missing beneficiary is a placeholder; the event has no date.
+    let ghost = g.find("ghost").unwrap();
+    assert!(ties::ftm::is_placeholder(&g, ghost));
+    assert_eq!(g.entity(g.find("e").unwrap()).date, None);
+    assert_eq!(g.entity(g.find("q").unwrap()).name, "Q");
+    let shown = s.to_string();
+    assert!(
+        shown.contains("1 date values that are not dates (dropped): line 3"),
+        "{shown}"
+    );
+    let err = s.strict(Path::new("t.ftm.json")).unwrap_err();
+    let msg = err.to_string();
+    for at in ["t.ftm.json:2:", "t.ftm.json:3:", "t.ftm.json:4:"] {
+        assert!(msg.contains(at), "{msg}");
+    }
+    assert!(msg.contains("`ghost`") && msg.contains("XXQ"), "{msg}");
 }
 
 #[test]

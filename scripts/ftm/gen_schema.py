@@ -14,6 +14,7 @@ properties, the schema (range) their values must have.
 """
 import followthemoney
 from followthemoney import model
+from followthemoney.types import registry
 
 
 def rs(s):
@@ -38,18 +39,28 @@ for name in sorted(model.schemata):
     if s.edge and s.edge_source and s.edge_target:
         edge = f"Some(({rs(s.edge_source)}, {rs(s.edge_target)}))"
     props = []
+    labels = []
     for pname in sorted(s.properties):
         p = s.properties[pname]
         if p.stub:
             continue
         rng = p.range.name if p.type.name == "entity" and p.range is not None else ""
         props.append(f"({rs(pname)}, {rs(p.type.name)}, {rs(rng)})")
+        labels.append(rs(str(p.label)))
     print("    SchemaDef {")
     print(f"        name: {rs(name)},")
+    print(f"        label: {rs(str(s.label))},")
     print(f"        is_abstract: {'true' if s.abstract else 'false'},")
     print(f"        ancestors: &[{', '.join(rs(a) for a in ancestors)}],")
     print(f"        caption: &[{', '.join(rs(c) for c in s.caption)}],")
     print(f"        edge: {edge},")
     print(f"        props: &[{', '.join(props)}],")
+    print(f"        labels: &[{', '.join(labels)}],")
     print("    },")
+print("];")
+print()
+print("/// Every topic (`topics` values such as `sanction`, `role.pep`) with its label.")
+print("pub(super) static TOPICS: &[(&str, &str)] = &[")
+for key in sorted(registry.topic.names):
+    print(f"    ({rs(key)}, {rs(str(registry.topic.names[key]))}),")
 print("];")

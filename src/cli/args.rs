@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::model::PartialDate;
+use crate::model::{DateWindow, PartialDate};
 
 /// Explore who is tied to whom: people, ministries, funds, agreements, money and
 /// dates, in a keyboard-first terminal explorer.
@@ -34,9 +34,9 @@ use crate::model::PartialDate;
 )]
 pub struct Cli {
     /// Graph to load: a .ron file, a folder whose .ron files are merged, a
-    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl), a GEXF or
-    /// GraphML file, or CSV node and edge tables (a .csv file or a folder of
-    /// them) [default: the built-in graph]
+    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl, .ijson, .json,
+    /// also gzip-compressed), a GEXF or GraphML file, or CSV node and edge tables
+    /// (a .csv file or a folder of them) [default: the built-in graph]
     #[arg(long, global = true, value_name = "PATH")]
     pub data: Option<PathBuf>,
 
@@ -197,12 +197,28 @@ pub enum Command {
     Search(SearchArgs),
     /// Write a synthetic graph of any size, for trying things out at scale
     Gen(GenArgs),
+    /// Rank the entities of the view by degree, PageRank, betweenness or closeness
+    ///
+    /// Scores are computed on exactly the entities and relations the date and kind
+    /// flags leave, each relation a tie either way, with networkx's default
+    /// settings. On large views betweenness is estimated from sampled sources; the
+    /// output states the error, and --exact insists on the exact scores.
+    Rank(RankArgs),
+    /// Entities tied to all of two or more entities, most specific first
+    Common(CommonArgs),
+    /// Relations that appeared and ended between two date windows
+    Diff(DiffArgs),
+    /// Connected clusters of the view, their most central members, and bridges
+    Clusters(ClustersArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Also require a source on every relation (sources are optional when
-    /// loading, as imported graphs seldom have them); exit code 2 if one lacks it
+    /// loading, as imported graphs seldom have them), and refuse data that
+    /// could only be read by working around problems (an FtM value not valid
+    /// for its property, a reference to an entity the data does not hold…),
+    /// each named with its line; exit code 2
     #[arg(long)]
     pub strict: bool,
 }
@@ -362,4 +378,161 @@ pub struct ShowArgs {
     pub json: bool,
     #[command(flatten)]
     pub window: WindowArgs,
+}
+
+/// Centralities `ties rank --by` takes (see [`crate::analysis::rank::Measure`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum MeasureArg {
+    /// Number of visible relations
+    #[default]
+    Degree,
+    /// PageRank (damping 0.85)
+    Pagerank,
+    /// Share of shortest connections that pass through the entity
+    Betweenness,
+    /// Inverse of the average distance to the entities it reaches
+    Closeness,
+}
+
+impl From<MeasureArg> for crate::analysis::rank::Measure {
+    fn from(m: MeasureArg) -> Self {
+        use crate::analysis::rank::Measure;
+        match m {
+            MeasureArg::Degree => Measure::Degree,
+            MeasureArg::Pagerank => Measure::Pagerank,
+            MeasureArg::Betweenness => Measure::Betweenness,
+            MeasureArg::Closeness => Measure::Closeness,
+        }
+    }
+}
+
+/// The view flags the analysis commands share: dates and kinds, no focus.
+#[derive(Debug, Clone, Args, Default)]
+pub struct FilterArgs {
+    /// Keep only entity kinds, comma-separated (e.g. person,ministry,agreement)
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub kinds: Vec<String>,
+    /// Keep only things dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<PartialDate>,
+    /// Keep only things dated on or before this date (the whole period)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<PartialDate>,
+    /// Leave out relations that have no date
+    #[arg(long)]
+    pub no_undated: bool,
+}
+
+impl FilterArgs {
+    /// These flags as view flags, with no focus, depth or direction.
+    pub fn as_view(&self) -> ViewArgs {
+        ViewArgs {
+            from: self.from,
+            to: self.to,
+            kinds: self.kinds.clone(),
+            no_undated: self.no_undated,
+            ..ViewArgs::default()
+        }
+    }
+}
+
+/// Where to write the subgraph an analysis is about.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ExportToArgs {
+    /// Also write the subgraph of the answer to FILE (format from its extension,
+    /// or --export-format)
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    /// Format of --export
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "export")]
+    pub export_format: Option<FormatArg>,
+    /// Replace the --export file if it exists
+    #[arg(long, requires = "export")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    /// What to rank by
+    #[arg(long, value_enum, default_value_t = MeasureArg::Degree)]
+    pub by: MeasureArg,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Show the N highest
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Compute betweenness and closeness exactly, however large the view
+    #[arg(long)]
+    pub exact: bool,
+    /// Estimate betweenness from K sampled sources when the view has more
+    /// entities than that [default: exact for views small enough to take
+    /// seconds, else as many sources as take about as long, at least 100]
+    #[arg(long, value_name = "K")]
+    pub samples: Option<usize>,
+    /// Seed of the sampling
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    #[command(flatten)]
+    pub export: ExportToArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Two or more entities: ids, or names to search for
+    #[arg(required = true, num_args = 2.., value_name = "ENTITY")]
+    pub entities: Vec<String>,
+    /// 1: entities tied directly to each; 2: also through one entity between
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub depth: u8,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Show the N most specific
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub export: ExportToArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier window: FROM..TO, FROM.., ..TO, or one date (its whole period)
+    #[arg(long, value_name = "WINDOW")]
+    pub from: DateWindow,
+    /// The later window
+    #[arg(long, value_name = "WINDOW")]
+    pub to: DateWindow,
+    /// Compare only around this entity (an id or a name)
+    #[arg(long, value_name = "QUERY")]
+    pub focus: Option<String>,
+    /// Hops from the focus to compare
+    #[arg(long, default_value_t = 1, value_name = "N", requires = "focus")]
+    pub depth: usize,
+    /// Keep only entity kinds, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub kinds: Vec<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub export: ExportToArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ClustersArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// List at most N clusters and N bridges
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub export: ExportToArgs,
 }

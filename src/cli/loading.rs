@@ -42,6 +42,7 @@ pub fn open_options(cli: &Cli, index: IndexWhen) -> OpenOptions {
         snapshots,
         index,
         stats: std::env::var_os("TIES_LOAD_STATS").is_some(),
+        strict: matches!(&cli.command, Some(super::args::Command::Check(a)) if a.strict),
         csv_columns: cli.csv_columns.clone(),
     }
 }
@@ -141,7 +142,7 @@ impl open::Progress for Stats {
 }
 
 /// A spinner on stderr for work of unknown length (only on a terminal).
-fn spinner(msg: &'static str) -> ProgressBar {
+pub(super) fn spinner(msg: &'static str) -> ProgressBar {
     let s = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     s.set_style(
         ProgressStyle::with_template("{spinner} {msg} ({elapsed})")

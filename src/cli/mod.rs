@@ -2,6 +2,7 @@
 //! group) runs it. Opening the data, with bars and notes on stderr, is in
 //! [`loading`]; everything else is the library's.
 
+mod analysis;
 pub mod args;
 mod check;
 mod error;
@@ -68,6 +69,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let opened = open::open(source.clone(), &opts, &mut bar);
     bar.finish();
     let mut data = opened?;
+    // What the load noted (an import's summary, the problems it worked
+    // around with their lines) comes first, on stderr, for every command.
     print_notes(&std::mem::take(&mut data.notes));
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     let graph = Arc::clone(&data.graph);
@@ -84,6 +87,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             search::search_cmd(graph, data.index.clone(), args)
         }
         Command::Gen(args) => generate::gen_cmd(args),
+        Command::Rank(args) => analysis::rank_cmd(graph, spec()?.as_ref(), args),
+        Command::Common(args) => analysis::common_cmd(graph, spec()?.as_ref(), args),
+        Command::Diff(args) => analysis::diff_cmd(graph, spec()?.as_ref(), args),
+        Command::Clusters(args) => analysis::clusters_cmd(graph, spec()?.as_ref(), args),
     };
     // The answer is out; the snapshot may still be being written.
     loading::finish_saving(&mut data);

@@ -40,6 +40,7 @@ pub(super) fn search_cmd(
                     "positions": h.positions,
                     "tier": h.tier().label(),
                     "score": h.score,
+                    "badges": crate::ftm::badges(graph, h.node),
                 })
             })
             .collect();
@@ -64,6 +65,10 @@ pub(super) fn search_cmd(
         );
         if h.field != MatchedField::Name {
             line.push_str(&format!("  ({}: {})", h.field.label(), h.text));
+        }
+        let badges = crate::ftm::badges(graph, h.node);
+        if !badges.is_empty() {
+            line.push_str(&format!("  [{}]", badges.join("] [")));
         }
         writeln!(out, "{}", line.trim_end())?;
     }

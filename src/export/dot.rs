@@ -53,6 +53,64 @@ fn style<O>(kind: &EntityKind<O>) -> (&'static str, &'static str) {
 }
 
 /// The view as a Graphviz `digraph`.
+/// Graphviz's own attribute names and those this export writes: a graph's
+/// attribute of that name is written as `attr_<name>` so that it does not
+/// change the drawing.
+const RESERVED: &[&str] = &[
+    "label",
+    "shape",
+    "fillcolor",
+    "color",
+    "style",
+    "kind",
+    "date",
+    "amount",
+    "currency",
+    "fontname",
+    "fontsize",
+    "fontcolor",
+    "id",
+    "url",
+    "href",
+    "tooltip",
+    "width",
+    "height",
+    "pos",
+    "penwidth",
+    "dir",
+    "weight",
+    "group",
+    "rank",
+    "image",
+];
+
+/// `, "key"="value"` for each of a row's own attributes (values of one key
+/// joined with `; `; round-trip bookkeeping left out).
+fn write_attrs(out: &mut String, graph: &Graph, attrs: &crate::graph::Attrs<'_>) {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for (k, v) in attrs.iter() {
+        let k = graph.sym(k);
+        if crate::ftm::mapping::is_hidden_attr(k) {
+            continue;
+        }
+        match seen.iter_mut().find(|(key, _)| key == k) {
+            Some((_, joined)) => {
+                joined.push_str("; ");
+                joined.push_str(v);
+            }
+            None => seen.push((k.to_string(), v.to_string())),
+        }
+    }
+    for (k, v) in seen {
+        let name = if RESERVED.contains(&k.to_lowercase().as_str()) {
+            format!("attr_{k}")
+        } else {
+            k
+        };
+        let _ = write!(out, ", {}={}", quote(&name), quote(&v));
+    }
+}
+
 pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
     let mut out = String::new();
     out.push_str("digraph ties {\n");
@@ -83,6 +141,7 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
                 a.currency.code()
             );
         }
+        write_attrs(&mut out, graph, &e.attrs);
         out.push_str("];\n");
     }
     for &ix in &sub.edges {
@@ -107,6 +166,7 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
                 a.currency.code()
             );
         }
+        write_attrs(&mut out, graph, &r.attrs);
         if r.undirected {
             // A digraph cannot hold `--`; an edge without arrowheads is the same.
             out.push_str(", dir=none");

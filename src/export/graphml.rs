@@ -4,14 +4,16 @@
 //! Gephi shows), kind, name,
 //! aliases, date, until, note, amount, currency, approx and sources; edges carry
 //! label, kind, role, date, until, amount, currency, approx, note, sources and the
-//! relation's own id. Amounts are `double`s; dates are written as in the graph file
+//! relation's own id. Each entity's and relation's own attributes (FtM
+//! properties such as `birthDate`, `topics`, `percentage`) follow as string
+//! attributes under their own names. Amounts are `double`s; dates are written as in the graph file
 //! (`2024`, `2024-11`, `2024-11-23`). A value that is not known is left out, never
 //! written empty. Node ids are entity ids; edge ids are `e` and the relation's index
 //! in the loaded graph. An undirected relation's edge says `directed="false"`.
 
 use std::fmt::Write;
 
-use crate::graph::{Graph, SourceSet};
+use crate::graph::{Attrs, Graph, SourceSet};
 use crate::model::Amount;
 use crate::view::Subgraph;
 
@@ -87,6 +89,70 @@ fn sources(graph: &Graph, set: SourceSet) -> Option<String> {
     (!ids.is_empty()).then(|| ids.join(";"))
 }
 
+/// The attributes of `attrs` to write, values of one key joined with `; `
+/// (round-trip bookkeeping such as `ftm_names` left out).
+fn attr_values(graph: &Graph, attrs: &Attrs<'_>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (k, v) in attrs.iter() {
+        let k = graph.sym(k);
+        if crate::ftm::mapping::is_hidden_attr(k) {
+            continue;
+        }
+        match out.iter_mut().find(|(key, _)| key == k) {
+            Some((_, joined)) => {
+                joined.push_str("; ");
+                joined.push_str(v);
+            }
+            None => out.push((k.to_string(), v.to_string())),
+        }
+    }
+    out
+}
+
+/// The declared key of each attribute name (`n_a0`, `e_a1`…), in first-seen
+/// order; a name that clashes with a fixed attribute gets an `attr_` prefix.
+struct AttrKeys {
+    prefix: &'static str,
+    names: Vec<String>,
+}
+
+impl AttrKeys {
+    fn new(prefix: &'static str) -> Self {
+        AttrKeys {
+            prefix,
+            names: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, name: &str) {
+        if !self.names.iter().any(|n| n == name) {
+            self.names.push(name.to_string());
+        }
+    }
+
+    fn id(&self, name: &str) -> String {
+        let i = self.names.iter().position(|n| n == name).unwrap_or(0);
+        format!("{}_a{i}", self.prefix)
+    }
+
+    fn declare(&self, out: &mut String, target: &str) {
+        for name in &self.names {
+            let clash = KEYS.iter().any(|(_, t, n, _)| *t == target && n == name);
+            let shown = if clash {
+                format!("attr_{name}")
+            } else {
+                name.clone()
+            };
+            let _ = writeln!(
+                out,
+                "  <key id=\"{}\" for=\"{target}\" attr.name=\"{}\" attr.type=\"string\"/>",
+                self.id(name),
+                escape(&shown)
+            );
+        }
+    }
+}
+
 /// The view as a GraphML document.
 pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
     let mut out = String::from(
@@ -103,8 +169,25 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
             "  <key id=\"{id}\" for=\"{target}\" attr.name=\"{name}\" attr.type=\"{ty}\"/>"
         );
     }
+    // Each entity's and relation's own attributes (an FtM entity's birth date,
+    // topics; an ownership's percentage) as string attributes of their own.
+    let node_attrs: Vec<Vec<(String, String)>> = sub
+        .nodes
+        .iter()
+        .map(|&n| attr_values(graph, &graph.entity(n).attrs))
+        .collect();
+    let edge_attrs: Vec<Vec<(String, String)>> = sub
+        .edges
+        .iter()
+        .map(|&e| attr_values(graph, &graph.relation(e).attrs))
+        .collect();
+    let (mut nkeys, mut ekeys) = (AttrKeys::new("n"), AttrKeys::new("e"));
+    node_attrs.iter().flatten().for_each(|(k, _)| nkeys.add(k));
+    edge_attrs.iter().flatten().for_each(|(k, _)| ekeys.add(k));
+    nkeys.declare(&mut out, "node");
+    ekeys.declare(&mut out, "edge");
     out.push_str("  <graph id=\"ties\" edgedefault=\"directed\">\n");
-    for &n in &sub.nodes {
+    for (&n, attrs) in sub.nodes.iter().zip(&node_attrs) {
         let e = graph.entity(n);
         let _ = writeln!(out, "    <node id=\"{}\">", escape(e.id));
         data(&mut out, "n_label", Some(e.name));
@@ -125,9 +208,12 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
         data(&mut out, "n_note", e.note);
         amount_data(&mut out, "n", e.amount);
         data(&mut out, "n_sources", sources(graph, e.sources).as_deref());
+        for (k, v) in attrs {
+            data(&mut out, &nkeys.id(k), Some(v));
+        }
         out.push_str("    </node>\n");
     }
-    for &ix in &sub.edges {
+    for (&ix, attrs) in sub.edges.iter().zip(&edge_attrs) {
         let r = graph.relation(ix);
         let (from, to) = graph.ends(ix);
         let _ = writeln!(
@@ -156,6 +242,9 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
         data(&mut out, "e_note", r.note);
         data(&mut out, "e_sources", sources(graph, r.sources).as_deref());
         data(&mut out, "e_relation_id", r.id);
+        for (k, v) in attrs {
+            data(&mut out, &ekeys.id(k), Some(v));
+        }
         out.push_str("    </edge>\n");
     }
     out.push_str("  </graph>\n</graphml>\n");

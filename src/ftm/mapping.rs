@@ -14,6 +14,40 @@ pub const SCHEMA_ATTR: &str = "ftm_schema";
 /// of a thing (an Event's `involved`…); the writer puts the relation back into it.
 pub const PROPERTY_ATTR: &str = "ftm_property";
 
+/// Attribute that records which FtM property each of an entity's names came
+/// from, when that is not simply "the one name": its first character is `N`
+/// when the shown name is a `name` value (`-` when it came from elsewhere, a
+/// `caption` or an address's `full`), then one character per alias in order:
+/// `n` for `name`, `a` for `alias`, `p` for `previousName`. The writer uses it
+/// to put every name back where it was.
+pub const NAMES_ATTR: &str = "ftm_names";
+
+/// Attribute naming the property an entity's note came from when it was not
+/// `description` (`notes`, `summary`).
+pub const NOTE_ATTR: &str = "ftm_note";
+
+/// Attributes that only steer a round trip; cards and exports other than FtM
+/// may leave them out.
+pub fn is_hidden_attr(key: &str) -> bool {
+    matches!(key, NAMES_ATTR | NOTE_ATTR | PROPERTY_ATTR | SCHEMA_ATTR)
+}
+
+/// Attribute on an entity made for a reference to an entity the data does not
+/// hold: kind and id are known, nothing else. Its value is [`PLACEHOLDER_TEXT`].
+pub const PLACEHOLDER_ATTR: &str = "ties_placeholder";
+
+/// What [`PLACEHOLDER_ATTR`] says.
+pub const PLACEHOLDER_TEXT: &str = "not in the loaded data";
+
+/// Is the entity at `node` a placeholder for an entity not in the loaded data?
+pub fn is_placeholder(graph: &crate::graph::Graph, node: crate::graph::NodeIx) -> bool {
+    graph
+        .entity(node)
+        .attrs
+        .iter()
+        .any(|(k, _)| graph.sym(k) == PLACEHOLDER_ATTR)
+}
+
 /// The id of the source every FtM record cites: the file it was read from.
 /// The writer leaves it out.
 pub const FILE_SOURCE: &str = "ftm-file";

@@ -37,19 +37,93 @@ pub mod mapping;
 mod read;
 pub mod schema;
 mod schema_table;
+pub mod show;
 pub(crate) mod write;
 
 pub use mapping::{
-    FILE_SOURCE, PROPERTY_ATTR, SCHEMA_ATTR, kind_for_schema, relation_for_schema, schema_for_kind,
-    snake,
+    FILE_SOURCE, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR, is_placeholder,
+    kind_for_schema, relation_for_schema, schema_for_kind, snake,
 };
-pub use read::{FtmSummary, load_ftm, load_ftm_reader};
+pub use read::{
+    FtmSummary, Issue, IssueCount, LINES_SHOWN, Noted, load_ftm, load_ftm_reader, pick_name,
+    valid_id,
+};
+pub use show::{badges, entity_properties, relation_properties};
 
-/// Does a path name an FtM stream (`.ftm.json`, `.ftm.jsonl`, `.jsonl`)?
+/// File names FtM streams go by (each also gzip-compressed, with `.gz`).
+pub const EXTENSIONS: &[&str] = &[".ftm.json", ".ftm.jsonl", ".jsonl", ".ijson", ".json"];
+
+/// Does a path name an FtM stream (`.ftm.json`, `.ftm.jsonl`, `.jsonl`,
+/// `.ijson`, `.json`, each possibly with `.gz`)?
 pub fn is_ftm_path(path: &std::path::Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    name.ends_with(".ftm.json") || name.ends_with(".ftm.jsonl") || name.ends_with(".jsonl")
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    EXTENSIONS.iter().any(|e| name.ends_with(e))
+}
+
+/// Is `head` (the first bytes of a file) the start of a gzip stream?
+pub fn is_gzip(head: &[u8]) -> bool {
+    head.starts_with(&[0x1f, 0x8b])
+}
+
+/// Is the file an FtM entity stream? Decided by its content (`head` is its
+/// first few KiB, decompressed first if gzip): a JSON object with `schema`
+/// and `id` keys. With no content to go by, the name decides.
+pub fn sniff(path: &std::path::Path, head: &[u8]) -> bool {
+    let mut owned = Vec::new();
+    let head = if is_gzip(head) {
+        use std::io::Read;
+        // A truncated stream ends in an error; what came before is enough.
+        let _ = flate2::read::MultiGzDecoder::new(head)
+            .take(4096)
+            .read_to_end(&mut owned);
+        &owned[..]
+    } else {
+        head
+    };
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let text = head.trim_ascii_start();
+    if text.is_empty() {
+        return is_ftm_path(path);
+    }
+    if !text.starts_with(b"{") {
+        return false;
+    }
+    let first = text.split(|&b| b == b'\n').next().unwrap_or(text);
+    let has = |key: &[u8]| first.windows(key.len()).any(|w| w == key);
+    has(b"\"schema\"") && has(b"\"id\"")
+}
+
+/// The reader contract: the graph and its load notes (the summary, one line each).
+pub fn read(
+    path: &std::path::Path,
+) -> Result<(crate::graph::Graph, Vec<String>), crate::load::LoadError> {
+    let (graph, summary) = load_ftm(path)?;
+    Ok((graph, summary.notes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn sniffs_ftm_by_content_and_name() {
+        let line = br#"{"id": "a", "properties": {"name": ["A"]}, "schema": "Person"}"#;
+        assert!(sniff(Path::new("x.txt"), line));
+        assert!(!sniff(Path::new("x.ftm.json"), b"Graph(sources: [])"));
+        assert!(!sniff(Path::new("x.json"), br#"{"nodes": []}"#));
+        assert!(sniff(Path::new("x.ijson"), b""));
+        assert!(!sniff(Path::new("x.ron"), b""));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(line).unwrap();
+        let gz = gz.finish().unwrap();
+        assert!(sniff(Path::new("x.gz"), &gz));
+        assert!(is_ftm_path(Path::new("a/B.IJSON.gz")));
+    }
 }

@@ -8,12 +8,14 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::schema_table::SCHEMATA;
+use super::schema_table::{SCHEMATA, TOPICS};
 
 /// One FtM schema.
 #[derive(Debug)]
 pub struct SchemaDef {
     pub name: &'static str,
+    /// What the library calls the schema (`Public body`).
+    pub label: &'static str,
     /// Abstract schemata (`Thing`, `Interval`…) may not be used for entities.
     pub is_abstract: bool,
     /// Every schema this one extends, itself included.
@@ -26,6 +28,8 @@ pub struct SchemaDef {
     /// (`entity`, `date`, `country`…) and, for entity properties, the schema its
     /// values must be (or extend).
     pub props: &'static [(&'static str, &'static str, &'static str)],
+    /// The label of each property in `props`, in the same order (`Birth date`).
+    pub labels: &'static [&'static str],
 }
 
 /// What kind of value a property holds.
@@ -64,6 +68,12 @@ impl SchemaDef {
         (!r.is_empty()).then_some(r)
     }
 
+    /// The schema's label for property `name` (`birthDate` → `Birth date`).
+    pub fn label(&self, name: &str) -> Option<&'static str> {
+        let i = self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok()?;
+        self.labels.get(i).copied()
+    }
+
     /// Does this schema extend `ancestor` (or is it `ancestor`)?
     pub fn is_a(&self, ancestor: &str) -> bool {
         self.ancestors.contains(&ancestor)
@@ -84,6 +94,12 @@ pub fn get(name: &str) -> Option<&'static SchemaDef> {
         .copied()
 }
 
+/// The label of an FtM topic (`sanction` → `Sanctioned`, `role.pep` → `PEP`).
+pub fn topic_label(topic: &str) -> Option<&'static str> {
+    let i = TOPICS.binary_search_by(|(t, _)| (*t).cmp(topic)).ok()?;
+    Some(TOPICS[i].1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +116,13 @@ mod tests {
         assert!(person.edge.is_none());
         assert!(get("Thing").unwrap().is_abstract);
         assert!(get("person").is_none());
+        assert_eq!(person.label("birthDate"), Some("Birth date"));
+        assert_eq!(
+            get("Ownership").unwrap().label("percentage"),
+            Some("Percentage held")
+        );
+        assert_eq!(topic_label("sanction"), Some("Sanctioned"));
+        assert_eq!(topic_label("role.pep"), Some("PEP"));
         for s in SCHEMATA {
             assert!(s.props.windows(2).all(|w| w[0].0 < w[1].0), "{}", s.name);
         }

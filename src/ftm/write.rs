@@ -15,9 +15,10 @@ use crate::graph::{Attrs, EdgeIx, Graph, NodeIx, SourceSet};
 use crate::view::Subgraph;
 
 use super::mapping::{
-    FILE_SOURCE, PROPERTY_ATTR, SCHEMA_ATTR, schema_for_kind, schema_for_relation,
+    FILE_SOURCE, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, SCHEMA_ATTR, is_hidden_attr, is_placeholder,
+    schema_for_kind, schema_for_relation,
 };
-use super::read::parse_ftm_date;
+use super::read::{host, parse_ftm_date};
 use super::schema::{self, SchemaDef};
 
 type Props = BTreeMap<&'static str, Vec<String>>;
@@ -90,9 +91,126 @@ fn value_fits(type_name: &str, value: &str) -> bool {
         "number" => v.replace(',', "").parse::<f64>().is_ok(),
         "url" => v.starts_with("http://") || v.starts_with("https://"),
         "country" => v.len() == 2 && v.bytes().all(|b| b.is_ascii_lowercase()),
+        "topic" => TOPICS.contains(&v),
+        "gender" => matches!(v, "male" | "female" | "other"),
+        "language" => v.len() == 3 && v.bytes().all(|b| b.is_ascii_lowercase()),
+        "email" => v.contains('@') && !v.contains(' '),
+        "ip" => v.parse::<std::net::IpAddr>().is_ok(),
+        "mimetype" => v.contains('/'),
+        "phone" => {
+            let digits = v.bytes().filter(u8::is_ascii_digit).count();
+            digits >= 6
+                && v.bytes()
+                    .all(|b| b.is_ascii_digit() || b" +-()./".contains(&b))
+        }
+        "iban" | "checksum" => v.bytes().all(|b| b.is_ascii_alphanumeric()),
         _ => false,
     }
 }
+
+/// The topics `followthemoney` knows (`sanction`, `role.pep`…).
+const TOPICS: &[&str] = &[
+    "asset.frozen",
+    "corp.clone",
+    "corp.disqual",
+    "corp.offshore",
+    "corp.public",
+    "corp.shell",
+    "crime",
+    "crime.boss",
+    "crime.cyber",
+    "crime.env",
+    "crime.fin",
+    "crime.fraud",
+    "crime.terror",
+    "crime.theft",
+    "crime.traffick",
+    "crime.traffick.drug",
+    "crime.traffick.human",
+    "crime.war",
+    "debarment",
+    "export.control",
+    "export.control.linked",
+    "export.risk",
+    "fin",
+    "fin.adivsor",
+    "fin.bank",
+    "fin.fund",
+    "forced.labor",
+    "geo.risk",
+    "gov",
+    "gov.admin",
+    "gov.executive",
+    "gov.financial",
+    "gov.head",
+    "gov.igo",
+    "gov.judicial",
+    "gov.legislative",
+    "gov.muni",
+    "gov.national",
+    "gov.religion",
+    "gov.security",
+    "gov.soe",
+    "gov.state",
+    "invest.ban",
+    "invest.risk",
+    "mare.detained",
+    "mare.shadow",
+    "mare.sts",
+    "mil",
+    "poi",
+    "pol.party",
+    "pol.union",
+    "reg.action",
+    "reg.warn",
+    "rel",
+    "role.acct",
+    "role.act",
+    "role.civil",
+    "role.diplo",
+    "role.journo",
+    "role.judge",
+    "role.lawyer",
+    "role.lobby",
+    "role.oligarch",
+    "role.pep",
+    "role.pep.frmr",
+    "role.pep.intl",
+    "role.pep.natl",
+    "role.pol",
+    "role.rca",
+    "role.spy",
+    "sanction",
+    "sanction.control",
+    "sanction.counter",
+    "sanction.linked",
+    "wanted",
+];
+
+/// Does `attrs` hold any of `keys`?
+fn has_any(graph: &Graph, attrs: &Attrs<'_>, keys: &[&str]) -> bool {
+    attrs.iter().any(|(k, _)| keys.contains(&graph.sym(k)))
+}
+
+/// Was `amount` read from `amountEur`/`amountUsd` (kept as an attribute), so
+/// that writing it as `amount` too would invent a value?
+fn amount_from_attr(graph: &Graph, attrs: &Attrs<'_>, amount: crate::model::Amount) -> bool {
+    let code = amount.currency.code();
+    let prop = match code {
+        "EUR" => "amountEur",
+        "USD" => "amountUsd",
+        _ => return false,
+    };
+    !has_any(graph, attrs, &["amount"])
+        && attrs.iter().any(|(k, v)| {
+            graph.sym(k) == prop
+                && v.trim().replace(',', "").parse::<f64>().ok() == Some(amount.value)
+        })
+}
+
+/// The date properties a reader keeps as written when its span alone would
+/// not say the same.
+const DATE_PROPS: &[&str] = &["date", "startDate", "endDate", "contractDate"];
 
 struct Writer<'g> {
     graph: &'g Graph,
@@ -140,7 +258,10 @@ impl Writer<'_> {
             if let Some(u) = url {
                 push_unique(props, "sourceUrl", u);
             }
-            if !s.outlet.trim().is_empty() {
+            // A reader names an outlet after the URL's host when no publisher
+            // was given: that is not a publisher to write back.
+            let from_host = s.url.as_deref().is_some_and(|u| host(u) == &*s.outlet);
+            if !s.outlet.trim().is_empty() && !from_host {
                 push_unique(props, "publisher", &s.outlet);
             }
         }
@@ -229,6 +350,11 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
     }
 
     for &n in &sub.nodes {
+        // A placeholder stands for an entity the data did not hold: references
+        // to it are written, it is not.
+        if is_placeholder(graph, n) {
+            continue;
+        }
         let e = graph.entity(n);
         let def = schemata[&n];
         let mut props = Props::new();
@@ -237,28 +363,47 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
         } else {
             "title"
         };
-        props.entry(name_prop).or_default().push(e.name.to_string());
-        // Contracts need a title; an address is captioned by its full form.
-        for extra in ["title", "full"] {
-            if extra != name_prop
-                && def.prop(extra).is_some()
-                && def.caption.first() == Some(&extra)
-            {
-                props.entry(extra).or_default().push(e.name.to_string());
+        let code = attr(graph, &e.attrs, NAMES_ATTR)
+            .filter(|c| c.chars().count() == e.aliases.len() + 1 && def.prop("name").is_some());
+        if let Some(code) = code {
+            // Read from FtM: every name goes back to the property it came from.
+            let mut tags = code.chars();
+            if tags.next() == Some('N') {
+                props.entry("name").or_default().push(e.name.to_string());
             }
-        }
-        for a in e.aliases.iter() {
-            props.entry("alias").or_default().push(a.to_string());
+            for (a, t) in e.aliases.iter().zip(tags) {
+                let p = match t {
+                    'n' => "name",
+                    'p' => "previousName",
+                    _ => "alias",
+                };
+                props.entry(p).or_default().push(a.to_string());
+            }
+        } else {
+            props.entry(name_prop).or_default().push(e.name.to_string());
+            // Contracts need a title; an address is captioned by its full form.
+            for extra in ["title", "full"] {
+                if extra != name_prop
+                    && def.prop(extra).is_some()
+                    && def.caption.first() == Some(&extra)
+                {
+                    props.entry(extra).or_default().push(e.name.to_string());
+                }
+            }
+            for a in e.aliases.iter() {
+                props.entry("alias").or_default().push(a.to_string());
+            }
         }
         for a in e.weak_aliases.iter() {
             props.entry("weakAlias").or_default().push(a.to_string());
         }
         if let Some(note) = &e.note {
-            props
-                .entry("description")
-                .or_default()
-                .push(note.to_string());
+            let p = attr(graph, &e.attrs, NOTE_ATTR)
+                .and_then(|p| def.props.iter().find(|(n, ..)| *n == p))
+                .map_or("description", |(n, ..)| *n);
+            props.entry(p).or_default().push(note.to_string());
         }
+        let span_as_written = has_any(graph, &e.attrs, DATE_PROPS);
         let date_props = if def.prop("startDate").is_some() {
             Some(("startDate", "endDate"))
         } else if def.prop("contractDate").is_some() {
@@ -267,7 +412,9 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
             None
         };
         for (d, which) in [(e.date, 0), (e.until, 1)] {
-            let Some(d) = d else { continue };
+            let Some(d) = d.filter(|_| !span_as_written) else {
+                continue;
+            };
             match date_props {
                 Some((start, end)) => {
                     let p = if which == 0 { start } else { end };
@@ -279,7 +426,7 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
                 }
             }
         }
-        if let Some(a) = e.amount {
+        if let Some(a) = e.amount.filter(|&a| !amount_from_attr(graph, &e.attrs, a)) {
             if def.prop("amount").is_some() {
                 w.put(&mut props, def, "amount", a.value.to_string());
                 w.put(&mut props, def, "currency", a.currency.code().to_string());
@@ -290,7 +437,7 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
         w.sources(&mut props, e.sources);
         for (k, v) in e.attrs.iter() {
             let k = graph.sym(k);
-            if k != SCHEMA_ATTR {
+            if !is_hidden_attr(k) {
                 w.put(&mut props, def, k, v.to_string());
             }
         }
@@ -332,13 +479,15 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
             };
             w.put(&mut props, def, p, role);
         }
-        if let Some(d) = r.date {
-            w.put(&mut props, def, "startDate", d.to_string());
+        if !has_any(graph, &r.attrs, DATE_PROPS) {
+            if let Some(d) = r.date {
+                w.put(&mut props, def, "startDate", d.to_string());
+            }
+            if let Some(d) = r.until {
+                w.put(&mut props, def, "endDate", d.to_string());
+            }
         }
-        if let Some(d) = r.until {
-            w.put(&mut props, def, "endDate", d.to_string());
-        }
-        if let Some(a) = r.amount {
+        if let Some(a) = r.amount.filter(|&a| !amount_from_attr(graph, &r.attrs, a)) {
             if def.prop("amount").is_some() {
                 w.put(&mut props, def, "amount", a.value.to_string());
                 w.put(&mut props, def, "currency", a.currency.code().to_string());
@@ -347,12 +496,13 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
             }
         }
         if let Some(note) = &r.note {
-            w.put(&mut props, def, "description", note.to_string());
+            let p = attr(graph, &r.attrs, NOTE_ATTR).unwrap_or("description");
+            w.put(&mut props, def, p, note.to_string());
         }
         w.sources(&mut props, r.sources);
         for (k, v) in r.attrs.iter() {
             let k = graph.sym(k);
-            if k != SCHEMA_ATTR && k != PROPERTY_ATTR {
+            if !is_hidden_attr(k) {
                 w.put(&mut props, def, k, v.to_string());
             }
         }

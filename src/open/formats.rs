@@ -22,6 +22,9 @@ pub struct Read {
     pub notes: Vec<String>,
     /// Where the time went, when the reader can say (one line).
     pub timing: Option<String>,
+    /// Problems the reader worked around instead of refusing the data (bad
+    /// values, missing references), as errors naming each line, for `--strict`.
+    pub worked_around: Option<LoadError>,
 }
 
 /// The formats `ties` reads.
@@ -65,7 +68,10 @@ impl InputFormat {
     pub fn describe(self) -> &'static str {
         match self {
             InputFormat::Ron => "the ties graph format: a .ron file, or a folder of them",
-            InputFormat::Ftm => "FollowTheMoney entity streams: .ftm.json, .ftm.jsonl, .jsonl",
+            InputFormat::Ftm => {
+                "FollowTheMoney entity streams: .ftm.json, .ftm.jsonl, .jsonl, .ijson, .json, \
+                 each also gzip-compressed (.gz)"
+            }
             InputFormat::Gexf => "GEXF from Gephi: a .gexf file",
             InputFormat::Graphml => "GraphML from networkx, yEd or Gephi: a .graphml file",
             InputFormat::Csv => {
@@ -115,11 +121,17 @@ impl InputFormat {
                     graph,
                     notes: Vec::new(),
                     timing,
+                    worked_around: None,
                 })
             }
             InputFormat::Ftm => {
                 let (graph, summary) = crate::ftm::load_ftm(path)?;
-                Ok(Read::from((graph, vec![summary.to_string()])))
+                Ok(Read {
+                    worked_around: summary.strict(path).err(),
+                    notes: summary.notes(),
+                    graph,
+                    timing: None,
+                })
             }
             InputFormat::Gexf => crate::read::gexf::read(path).map(Read::from),
             InputFormat::Graphml => crate::read::graphml::read(path).map(Read::from),
@@ -152,6 +164,7 @@ impl From<(Graph, Vec<String>)> for Read {
             graph,
             notes,
             timing: None,
+            worked_around: None,
         }
     }
 }
@@ -220,15 +233,10 @@ fn ron_sniff(path: &Path, head: &[u8]) -> bool {
             .is_some_and(|rest| rest.trim_ascii_start().starts_with(b"("))
 }
 
-/// An FtM file name, or a first line that is a JSON object with a `schema`.
+/// FtM by content (a JSON object with `schema` and `id`, gzip decompressed
+/// first), or by name when the content says nothing.
 fn ftm_sniff(path: &Path, head: &[u8]) -> bool {
-    if path.is_file() && crate::ftm::is_ftm_path(path) {
-        return true;
-    }
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let head = head.trim_ascii_start();
-    let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
-    line.starts_with(b"{") && line.windows(8).any(|w| w == b"\"schema\"")
+    crate::ftm::sniff(path, head)
 }
 
 #[cfg(test)]

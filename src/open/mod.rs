@@ -86,6 +86,9 @@ pub struct OpenOptions {
     /// CSV columns of other names to read as fields (no snapshot is kept of
     /// CSV read this way: its key would not say how the columns were taken).
     pub csv_columns: Option<crate::read::csv::Columns>,
+    /// Refuse data a reader could only read by working around problems (an
+    /// FtM value dropped, a reference to an entity not in the data).
+    pub strict: bool,
 }
 
 /// Hears how an open goes. Every method does nothing unless overridden, so `()`
@@ -161,7 +164,9 @@ pub fn open(
         None => detect(&path)?,
     };
     let renamed = format == InputFormat::Csv && opts.csv_columns.is_some();
-    let snapshots = opts.snapshots.as_ref().filter(|_| !renamed);
+    // `--strict` reads the data itself: a snapshot does not say what its load
+    // worked around, line by line.
+    let snapshots = opts.snapshots.as_ref().filter(|_| !renamed && !opts.strict);
     let mut opened = read(&path, format, snapshots, opts, progress)?;
     opened.build_index(opts.index);
     Ok(opened)
@@ -221,6 +226,10 @@ fn read(
                     if stats {
                         progress.stat(format!("read the snapshot in {:.0} ms", ms(t)));
                     }
+                    // What the reader said when the snapshot was made.
+                    if let Ok(said) = std::fs::read_to_string(snapshot::notes_path(&snap)) {
+                        notes.extend(said.lines().map(str::to_string));
+                    }
                     let mut opened = Opened::new(graph, Origin::Snapshot(snap), notes);
                     opened.index = Some(Arc::new(index));
                     return Ok(opened);
@@ -237,9 +246,14 @@ fn read(
         graph,
         notes: read_notes,
         timing,
+        worked_around,
     } = format.read(path, opts.csv_columns.as_ref(), &mut |p| {
         progress.reading(p)
     })?;
+    if let Some(e) = worked_around.filter(|_| opts.strict) {
+        return Err(e.into());
+    }
+    let reader_notes = read_notes.clone();
     notes.extend(read_notes);
     if stats {
         if let Some(line) = timing {
@@ -257,6 +271,20 @@ fn read(
                 path.display()
             ));
         } else {
+            // The reader's notes (an import's summary) are kept beside the
+            // snapshot, to be said again when it is read.
+            let said = snapshot::notes_path(&s.dir.join(key.file_name()));
+            let kept = if reader_notes.is_empty() {
+                std::fs::remove_file(&said).or(Ok(()))
+            } else {
+                std::fs::create_dir_all(&s.dir)
+                    .and_then(|()| std::fs::write(&said, reader_notes.join("\n") + "\n"))
+            };
+            if let Err(e) = kept {
+                opened
+                    .notes
+                    .push(format!("could not keep the load notes: {e}"));
+            }
             opened.saving = Some(Saving::start(Arc::clone(&opened.graph), s.dir.clone(), key));
         }
     }
@@ -454,7 +482,7 @@ mod tests {
         assert_eq!(o.origin, Origin::Parsed(InputFormat::Ftm));
         assert_eq!(o.graph.node_count(), 1);
         assert!(o.index.is_none(), "IndexWhen::OnDemand builds nothing");
-        assert_eq!(o.notes.len(), 1, "the import's summary: {:?}", o.notes);
+        assert_eq!(o.notes.len(), 2, "the import's summary: {:?}", o.notes);
     }
 
     #[test]

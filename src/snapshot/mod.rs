@@ -76,6 +76,12 @@ impl Key {
     }
 }
 
+/// The file beside snapshot `snap` that keeps what the reader said when the
+/// snapshot was made (an import's summary), one note a line.
+pub fn notes_path(snap: &Path) -> PathBuf {
+    snap.with_extension("notes")
+}
+
 /// Where snapshots are kept unless told otherwise: the user's cache folder
 /// (`~/.cache/ties/snapshots` on Linux).
 pub fn cache_dir() -> Option<PathBuf> {
@@ -259,6 +265,7 @@ fn prune(dir: &Path) {
     }
     snaps.sort_by_key(|s| std::cmp::Reverse(s.0));
     for (_, p) in snaps.into_iter().skip(KEEP) {
+        let _ = std::fs::remove_file(notes_path(&p));
         let _ = std::fs::remove_file(p);
     }
 }

@@ -117,6 +117,10 @@ pub struct App {
     pub(super) map_cache: Option<(MapKey, MapLayout)>,
     /// The format of the last export: the next starts from it.
     pub export_format: crate::export::Format,
+    /// The last step of the date window (`]` `[` `}` `{`), for the change marks.
+    pub step: Option<super::analysis::Stepped>,
+    /// The clusters of the current filter's view, for the card.
+    pub clusters: super::analysis::ClusterCache,
 }
 
 /// The entity with the most relations: a sensible place to start.
@@ -155,6 +159,8 @@ impl App {
             indexing: false,
             map_cache: None,
             export_format: crate::export::Format::Json,
+            step: None,
+            clusters: Default::default(),
         };
         app.refresh_lists();
         if app.lists[Pane::Outgoing as usize].ties.is_empty()

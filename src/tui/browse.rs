@@ -5,9 +5,10 @@ use super::action::Action;
 use super::app::{App, MapKey, MapState, Pane};
 use super::map::{self, MapLayout};
 use super::popup::{
-    DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup, SaveViewPopup,
-    SearchPopup,
+    DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup, RankPopup,
+    ResultsPopup, SaveViewPopup, SearchPopup,
 };
+use crate::analysis::rank::Measure;
 use crate::model::DateWindow;
 
 impl App {
@@ -100,6 +101,18 @@ impl App {
                 } else {
                     self.open(Popup::Mark(MarkPopup { jump: true }));
                 }
+            }
+            Action::Rank => self.open(Popup::Rank(RankPopup::new(&self.ctx(), Measure::Degree))),
+            Action::CommonTies => self.apply(ResultsPopup::common_with_mark(&self.ctx())),
+            Action::Changes => match self.stepped() {
+                Some(s) => self.apply(ResultsPopup::changes(&self.ctx(), s)),
+                None => self.set_status(
+                    "no step to compare: move the date window with ] or [",
+                    false,
+                ),
+            },
+            Action::StepForward | Action::StepBack | Action::Widen | Action::Narrow => {
+                self.step(&action);
             }
             Action::Help => self.open(Popup::Help(HelpPopup::default())),
             Action::Close => self.status = None,

@@ -2,6 +2,7 @@
 //! turns keys into [`Action`]s for [`App::update`] and draws with [`ui::draw`].
 
 pub mod action;
+pub mod analysis;
 pub mod app;
 mod browse;
 pub mod keymap;
@@ -342,7 +343,7 @@ fn event_loop(
             }
             dirty = true;
         }
-        if app.poll_search() {
+        if app.poll_search() || app.poll_jobs() {
             dirty = true;
         }
         if dirty {

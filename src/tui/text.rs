@@ -12,6 +12,11 @@ pub const KIND: Style = Style::new().fg(Color::Cyan);
 pub const DATE: Style = Style::new().fg(Color::Yellow);
 pub const MONEY: Style = Style::new().fg(Color::Green);
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
+/// A flag on an entity (an FtM topic such as `Sanctioned`, `PEP`).
+pub const BADGE: Style = Style::new()
+    .fg(Color::Black)
+    .bg(Color::LightYellow)
+    .add_modifier(Modifier::BOLD);
 pub const MATCH: Style = Style::new()
     .fg(Color::Magenta)
     .add_modifier(Modifier::BOLD.union(Modifier::UNDERLINED));
@@ -75,7 +80,13 @@ pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
         String::new()
     };
     let room = avail.saturating_sub(role.width());
-    let name = Span::styled(truncate(other, room), Style::new().bold());
+    // An entity the data only refers to is greyed.
+    let other_style = if crate::ftm::is_placeholder(graph, tie.other) {
+        DIM
+    } else {
+        Style::new().bold()
+    };
+    let name = Span::styled(truncate(other, room), other_style);
     let gap = Span::raw(if room > 0 { "  " } else { "" });
     let label = Span::styled(format!("{phrase}{role}"), KIND);
     // An undirected relation reads the same from both ends: `related to  Other`.

@@ -15,7 +15,7 @@ use super::app::{App, Pane, PaneList};
 use super::keymap::Mode;
 use super::map::MapLayout;
 use super::popup::{Popup, centered};
-use super::text::{DATE, DIM, KIND, MONEY};
+use super::text::{BADGE, DATE, DIM, KIND, MONEY};
 pub use super::text::{date_span, fit, highlighted, relation_label, tie_line, truncate};
 
 /// Smallest terminal the explorer draws in.
@@ -124,6 +124,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     if list.hidden > 0 {
         title.push_str(&format!(" ({} hidden)", list.hidden));
     }
+    title.push_str(&app.pane_changes(pane).unwrap_or_default());
     title.push_str(arrow_r);
     title.push(' ');
     let border = if active {
@@ -140,21 +141,29 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     if active {
         info.page_rows = Some(rows.max(1));
     }
+    let width = inner.width as usize;
     if list.ties.is_empty() {
         let msg = if list.hidden > 0 {
             "nothing within the filter"
         } else {
             "none"
         };
-        frame.render_widget(Paragraph::new(Span::styled(msg, DIM)), inner);
+        let mut lines = vec![Line::from(Span::styled(msg, DIM))];
+        lines.extend(super::analysis::ended_lines(
+            app,
+            pane,
+            width,
+            rows.saturating_sub(1),
+        ));
+        frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
     let offset = scroll_offset(list, rows);
     frame_info.offset = Some(offset);
     let end = (offset + rows).min(list.ties.len());
-    let lines: Vec<Line> = (offset..end)
+    let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
-            let line = tie_line(&app.graph, list.ties[i], inner.width as usize);
+            let line = super::analysis::marked_tie_line(app, list.ties[i], width);
             if i == list.selected {
                 let style = if active {
                     Style::new().bg(Color::Blue).fg(Color::White)
@@ -167,6 +176,9 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
             }
         })
         .collect();
+    // Relations the previous date window showed, below the current ones.
+    let room = rows.saturating_sub(lines.len());
+    lines.extend(super::analysis::ended_lines(app, pane, width, room));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -179,14 +191,32 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             crate::ftm::mapping::kind_text(g, app.focus)
         ))
         .border_style(Style::new().fg(Color::White));
-    let mut lines: Vec<Line> = vec![Line::from(Span::styled(
-        e.name.to_string(),
-        Style::new().bold().fg(Color::White),
-    ))];
+    // An entity the data only refers to is greyed: kind and id, nothing else.
+    let placeholder = crate::ftm::is_placeholder(g, app.focus);
+    let name_style = if placeholder {
+        DIM
+    } else {
+        Style::new().bold().fg(Color::White)
+    };
+    let mut lines: Vec<Line> = vec![Line::from(Span::styled(e.name.to_string(), name_style))];
     lines.push(Line::from(vec![
         Span::styled(crate::ftm::mapping::kind_text(g, app.focus), KIND),
         Span::styled(format!(" · {}", e.id), DIM),
     ]));
+    let badges = crate::ftm::badges(g, app.focus);
+    if !badges.is_empty() {
+        let mut spans = Vec::new();
+        for b in badges {
+            let style = if placeholder {
+                DIM.add_modifier(Modifier::REVERSED)
+            } else {
+                BADGE
+            };
+            spans.push(Span::styled(format!(" {b} "), style));
+            spans.push(Span::raw(" "));
+        }
+        lines.push(Line::from(spans));
+    }
     if !e.aliases.is_empty() {
         let aliases: Vec<&str> = e.aliases.iter().collect();
         lines.push(Line::from(vec![
@@ -212,6 +242,12 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(a.to_string(), MONEY),
         ]));
     }
+    for (label, values) in crate::ftm::entity_properties(g, app.focus) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label} "), DIM),
+            Span::raw(values),
+        ]));
+    }
     let (i, o) = (app.list(Pane::Incoming), app.list(Pane::Outgoing));
     lines.push(Line::from(Span::styled(
         format!(
@@ -222,12 +258,18 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         ),
         DIM,
     )));
+    if let Some(cluster) = app.cluster_line() {
+        lines.push(Line::from(Span::styled(cluster, DIM)));
+    }
     if let Some(note) = &e.note {
         lines.push(Line::default());
         lines.push(Line::from(note.to_string()));
     }
     let sources = g.source_list(e.sources);
-    if sources.is_empty() {
+    if placeholder {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(crate::ftm::PLACEHOLDER_TEXT, DIM)));
+    } else if sources.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
             crate::report::NO_SOURCE,
@@ -273,6 +315,13 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             sel.push(Span::styled(format!("  {a}"), MONEY));
         }
         lines.push(Line::from(sel));
+        let own: Vec<String> = crate::ftm::relation_properties(g, tie.edge)
+            .into_iter()
+            .map(|(label, values)| format!("{label}: {values}"))
+            .collect();
+        if !own.is_empty() {
+            lines.push(Line::from(Span::raw(own.join(" · "))));
+        }
         if let Some(note) = &r.note {
             lines.push(Line::from(note.to_string()));
         }
@@ -373,6 +422,7 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
     if layout.more > 0 {
         title.push_str(&format!("· + {} more ", layout.more));
     }
+    title.push_str(&app.focus_changes().unwrap_or_default());
     frame.render_widget(
         Block::bordered()
             .title(title)
@@ -412,6 +462,13 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
                     y(f64::from(p.label_row)),
                     Line::from(Span::styled(format!(" {} ", p.label), style)),
                 );
+            }
+            // What appeared with the last step of the date window.
+            for p in &layout.placed {
+                if let Some(c) = app.node_change(p.node) {
+                    let (col, row) = (f64::from(p.label_col), y(f64::from(p.label_row)));
+                    ctx.print(col, row, Span::styled(c.marker(), c.style()));
+                }
             }
         });
     frame.render_widget(canvas, canvas_area);

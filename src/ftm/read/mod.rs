@@ -3,6 +3,10 @@
 //! entity references are kept until the end, since a stream may name an entity
 //! before defining it.
 
+mod caption;
+mod clean;
+mod issues;
+mod parallel;
 mod props;
 mod records;
 mod values;
@@ -19,7 +23,10 @@ use crate::model::{Amount, PartialDate, Sym};
 use super::mapping::{FILE_SOURCE, PROPERTY_ATTR};
 use super::schema::{self, SchemaDef};
 
-pub(crate) use props::parse_ftm_date;
+pub use caption::pick_name;
+pub use clean::valid_id;
+pub use issues::{Issue, IssueCount, LINES_SHOWN, Noted};
+pub(crate) use props::{host, parse_ftm_date};
 use records::ref_kind;
 use values::RawLine;
 
@@ -29,6 +36,14 @@ const MAX_PROBLEMS: usize = 1000;
 /// What a load read and how it was mapped, for the user to check nothing was lost.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FtmSummary {
+    /// What the reader worked around instead of refusing the file, per kind.
+    pub issues: BTreeMap<Issue, IssueCount>,
+    /// Each noted problem with its line (the first thousand).
+    pub noted: Vec<Noted>,
+    /// Noted problems beyond those listed.
+    pub more_noted: usize,
+    /// Placeholders made for references to entities the data does not hold.
+    pub placeholders: usize,
     /// The file name.
     pub file: String,
     /// Entity records read (non-blank lines that parsed).
@@ -104,7 +119,61 @@ impl fmt::Display for FtmSummary {
                 list(&self.unknown_properties)
             )?;
         }
+        for (issue, n) in &self.issues {
+            writeln!(f, "  {} {}: {n}", n.count, issue.describe())?;
+        }
         Ok(())
+    }
+}
+
+impl FtmSummary {
+    /// The summary as load notes: its first line, then one line per kind of
+    /// problem (with the first lines it was on).
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes: Vec<String> = self
+            .to_string()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .collect();
+        let total: usize = self.issues.values().map(|n| n.count).sum();
+        if total > 0
+            && let Some(first) = notes.first_mut()
+        {
+            first.push_str(&format!(
+                "; {total} problems worked around (`ties check` lists them)"
+            ));
+        }
+        notes
+    }
+
+    /// One line for a status bar: what loaded and how many problems were noted.
+    pub fn headline(&self) -> String {
+        let mut s = format!(
+            "{}: {} entities, {} relations",
+            self.file, self.entities, self.relations
+        );
+        let total: usize = self.issues.values().map(|n| n.count).sum();
+        if total > 0 {
+            s.push_str(&format!(
+                "; {total} problems worked around ({} kinds, `ties check` lists them)",
+                self.issues.len()
+            ));
+        }
+        s
+    }
+
+    /// How many problems of `issue` were noted.
+    pub fn count(&self, issue: Issue) -> usize {
+        self.issues.get(&issue).map_or(0, |n| n.count)
+    }
+
+    /// The noted problems as an error naming each line (for `--strict`), or
+    /// `Ok` when there were none.
+    pub fn strict(&self, path: &Path) -> Result<(), LoadError> {
+        match issues::as_error(&path.display().to_string(), &self.noted, self.more_noted) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 }
 
@@ -126,29 +195,26 @@ pub fn load_ftm(path: &Path) -> Result<(Graph, FtmSummary), LoadError> {
         ));
     }
     let file = std::fs::File::open(path).map_err(io)?;
-    load_ftm_reader(BufReader::with_capacity(1 << 16, file), &name)
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    if super::is_gzip(reader.fill_buf().map_err(io)?) {
+        let gz = flate2::bufread::MultiGzDecoder::new(reader);
+        return load_ftm_reader(BufReader::with_capacity(1 << 16, gz), &name);
+    }
+    load_ftm_reader(reader, &name)
 }
 
 /// Loads an FtM entity stream from `reader`, naming it `name` in messages.
 pub fn load_ftm_reader(
-    mut reader: impl BufRead,
+    reader: impl BufRead + Send,
     name: &str,
 ) -> Result<(Graph, FtmSummary), LoadError> {
     let mut loader = Loader::new(name);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {
-                loader.line_no += 1;
-                loader.line(&buf);
-            }
-            Err(e) => {
-                loader.problem(None, ProblemKind::Io(e.to_string()));
-                break;
-            }
-        }
+    let read = parallel::each_line(reader, |parsed| {
+        loader.line_no += 1;
+        loader.take(parsed);
+    });
+    if let Err(e) = read {
+        loader.problem(None, ProblemKind::Io(e.to_string()));
     }
     loader.finish()
 }
@@ -167,6 +233,8 @@ struct PendingEdge {
 /// An entity-valued property of a thing, resolved at the end.
 struct PendingRef {
     from: NodeIx,
+    /// The schema the property's values must have, for a placeholder.
+    range: Option<&'static str>,
     prop: Box<str>,
     target: Box<str>,
     sources: SourceSet,
@@ -187,6 +255,8 @@ struct Loader {
     node_lines: Vec<u32>,
     edges: Vec<PendingEdge>,
     edge_ids: HashMap<Box<str>, usize>,
+    /// Hashes of the ids of relationship records read so far (built or held).
+    resolved: std::collections::HashSet<u64>,
     refs: Vec<PendingRef>,
 }
 
@@ -194,9 +264,12 @@ struct Loader {
 #[derive(Default)]
 struct Mapped {
     names: Vec<String>,
-    aliases: Vec<String>,
+    /// Aliases with the property each came from (`alias`, `previousName`).
+    aliases: Vec<(String, char)>,
     weak_aliases: Vec<String>,
     note: Option<String>,
+    /// The property the note came from.
+    note_prop: Option<String>,
     date: Option<PartialDate>,
     until: Option<PartialDate>,
     amount: Option<Amount>,
@@ -238,6 +311,7 @@ impl Loader {
             node_lines: Vec::new(),
             edges: Vec::new(),
             edge_ids: HashMap::new(),
+            resolved: std::collections::HashSet::new(),
             refs: Vec::new(),
         }
     }
@@ -256,38 +330,36 @@ impl Loader {
         });
     }
 
+    /// Notes a problem worked around on the current line.
+    pub(super) fn note(&mut self, issue: Issue, detail: String) {
+        let line = self.line_no;
+        self.summary.issues.entry(issue).or_default().add(line);
+        if self.summary.noted.len() < MAX_PROBLEMS {
+            self.summary.noted.push(Noted {
+                issue,
+                line,
+                detail,
+            });
+        } else {
+            self.summary.more_noted += 1;
+        }
+    }
+
     fn here(&self) -> Option<(usize, usize)> {
         Some((self.line_no, 1))
     }
 
-    fn line(&mut self, raw: &[u8]) {
-        let mut bytes = raw;
-        if self.line_no == 1 {
-            bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    /// One parsed line.
+    fn take(&mut self, parsed: parallel::Parsed) {
+        match parsed {
+            parallel::Parsed::Blank => {}
+            parallel::Parsed::Record(line) => self.record(line),
+            parallel::Parsed::Bad(column, kind) => self.problem(Some((self.line_no, column)), kind),
         }
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return;
-        }
-        let line: RawLine = match serde_json::from_slice(bytes) {
-            Ok(l) => l,
-            Err(e) => {
-                let mut msg = e.to_string();
-                // serde_json counts lines within this one line: drop its position.
-                if let Some(i) = msg.rfind(" at line ") {
-                    msg.truncate(i);
-                }
-                if bytes.trim_ascii_start().starts_with(b"[") {
-                    msg.push_str(" (an FtM stream has one JSON entity object per line)");
-                }
-                let kind = if e.is_data() {
-                    ProblemKind::Ftm(format!("not an FtM entity: {msg}"))
-                } else {
-                    ProblemKind::Json(msg)
-                };
-                self.problem(Some((self.line_no, e.column().max(1))), kind);
-                return;
-            }
-        };
+    }
+
+    /// One entity record (a line, or an entity nested in one).
+    fn record(&mut self, line: RawLine) {
         let Some(id) = line.id.filter(|i| !i.trim().is_empty()) else {
             self.problem(self.here(), ProblemKind::EmptyId { what: "FtM entity" });
             return;
@@ -305,19 +377,25 @@ impl Loader {
             .by_schema
             .entry(schema_name.clone())
             .or_default() += 1;
-        let props = line.properties.unwrap_or_default();
+        if !valid_id(&id) {
+            self.note(Issue::InvalidId, format!("`{id}`"));
+        }
         let def = schema::get(&schema_name);
+        let (props, nested) = self.clean(&id, def, line.properties.unwrap_or_default());
         match def {
             Some(def) if def.edge.is_some() => self.edge_record(id, def, props),
-            Some(def) => self.thing(id, &schema_name, Some(def), props),
+            Some(def) => self.thing(id, &schema_name, Some(def), props, line.caption),
             None => {
                 *self
                     .summary
                     .unknown_schemata
                     .entry(schema_name.clone())
                     .or_default() += 1;
-                self.thing(id, &schema_name, None, props);
+                self.thing(id, &schema_name, None, props, line.caption);
             }
+        }
+        for n in nested {
+            self.record(n);
         }
     }
 
@@ -338,7 +416,7 @@ impl Loader {
         for r in refs {
             self.line_no = r.line;
             let from_id = self.graph.entity(r.from).id.to_string();
-            let Some(to) = self.find_party(&r.target, &from_id, &r.prop) else {
+            let Some(to) = self.find_party(&r.target, &from_id, &r.prop, r.range) else {
                 continue;
             };
             if to == r.from {

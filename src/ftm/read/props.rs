@@ -2,10 +2,10 @@
 //! names, dates, money, sources and the attributes left over.
 
 use crate::graph::{Source, SourceId};
-use crate::load::ProblemKind;
 use crate::model::{Amount, AmountRecord, PartialDate};
 
 use super::super::schema::{PropType, SchemaDef};
+use super::issues::Issue;
 use super::{Loader, Mapped, SourceKey};
 
 /// The date part of an FtM date (`2024-11-23T10:00:00` → `2024-11-23`), with the
@@ -42,12 +42,16 @@ impl Loader {
             }
             match prop.as_str() {
                 "name" => m.names.extend(values),
-                "alias" | "previousName" => m.aliases.extend(values),
+                "alias" => m.aliases.extend(values.into_iter().map(|v| (v, 'a'))),
+                "previousName" => m.aliases.extend(values.into_iter().map(|v| (v, 'p'))),
                 "weakAlias" => m.weak_aliases.extend(values),
                 "sourceUrl" => urls.extend(values),
                 "publisher" => publishers.extend(values),
                 "summary" | "description" | "notes" if m.note.is_none() && !values.is_empty() => {
-                    m.note = Some(values.join("\n"));
+                    let mut it = values.into_iter();
+                    m.note = it.next();
+                    m.attrs.extend(it.map(|v| (prop.clone(), v)));
+                    m.note_prop = Some(prop.clone());
                 }
                 "date" | "contractDate" if dated => dates.extend(values),
                 "startDate" if dated => starts.extend(values),
@@ -67,50 +71,65 @@ impl Loader {
                     .extend(values.into_iter().map(|v| (prop.clone(), v))),
             }
         }
-        // Dates: a span from startDate (or date) to endDate; other values stay attributes.
-        let mut first_date = |list: Vec<String>, field: &'static str, this: &mut Self| {
-            let mut out = None;
-            for v in list {
-                if out.is_some() {
-                    m.attrs.push((field.to_string(), v));
-                    continue;
-                }
-                match parse_ftm_date(&v) {
-                    Ok(d) => out = Some(d),
-                    Err(e) => this.problem(
-                        this.here(),
-                        ProblemKind::BadDate {
-                            owner: owner.to_string(),
-                            field,
-                            message: e.to_string(),
-                        },
-                    ),
-                }
-            }
-            out
+        // Dates: a span from the earliest start (startDate, else date) to the
+        // latest end. The values as written stay attributes too unless the span
+        // says exactly what they say, so that nothing is lost and an export
+        // writes the same properties back.
+        let parse = |list: &[String]| -> Vec<PartialDate> {
+            list.iter().filter_map(|v| parse_ftm_date(v).ok()).collect()
         };
-        let start = first_date(starts, "startDate", self);
-        let date = first_date(dates, "date", self);
-        let end = first_date(ends, "endDate", self);
-        m.date = start.or(date);
-        if let (Some(_), Some(d)) = (start, date) {
-            m.attrs.push(("date".into(), d.to_string()));
+        let (s_dates, d_dates, e_dates) = (parse(&starts), parse(&dates), parse(&ends));
+        let from = if s_dates.is_empty() {
+            &d_dates
+        } else {
+            &s_dates
+        };
+        m.date = from.iter().copied().min_by_key(|d| d.first_day());
+        m.until = e_dates.iter().copied().max_by_key(|d| d.last_day());
+        let several = starts.len() > 1 || dates.len() > 1 || ends.len() > 1;
+        if several {
+            self.note(
+                Issue::SeveralDates,
+                format!(
+                    "{owner}: {} start and {} end dates",
+                    starts.len() + dates.len(),
+                    ends.len()
+                ),
+            );
         }
-        m.until = end;
+        // An end before a start: with several values, any end before the
+        // latest start; the span only drops an end before its own start.
+        let latest_start = from.iter().copied().max_by_key(|d| d.first_day());
+        let earliest_end = e_dates.iter().copied().min_by_key(|d| d.last_day());
+        let mut backwards = false;
+        if let (Some(d), Some(u)) = (latest_start, earliest_end)
+            && u.last_day() < d.first_day()
+        {
+            self.note(
+                Issue::EndBeforeStart,
+                format!("{owner}: end {u} is before start {d}"),
+            );
+            backwards = true;
+        }
         if let (Some(d), Some(u)) = (m.date, m.until)
             && u.last_day() < d.first_day()
         {
-            self.problem(
-                self.here(),
-                ProblemKind::UntilBeforeDate {
-                    owner: owner.to_string(),
-                    date: d.to_string(),
-                    until: u.to_string(),
-                },
-            );
             m.until = None;
         }
-        // Money: the first amount with the first currency.
+        let exact = !several && !backwards && dates.is_empty();
+        if !exact {
+            for (field, list) in [("startDate", starts), ("date", dates), ("endDate", ends)] {
+                let field = if field == "date" && def.is_some_and(|d| d.prop("date").is_none()) {
+                    "contractDate"
+                } else {
+                    field
+                };
+                m.attrs
+                    .extend(list.into_iter().map(|v| (field.to_string(), v)));
+            }
+        }
+        // Money: the first amount with the first currency, else amountEur,
+        // else amountUsd; every other value stays an attribute.
         let mut amounts = amounts.into_iter();
         if let Some(value) = amounts.next() {
             let currency = currencies.first().cloned().unwrap_or_default();
@@ -124,23 +143,17 @@ impl Loader {
                     };
                     match Amount::from_record(&rec) {
                         Ok(a) => m.amount = Some(a),
-                        Err(e) => self.problem(
-                            self.here(),
-                            ProblemKind::BadAmount {
-                                owner: owner.to_string(),
-                                message: e.to_string(),
-                            },
-                        ),
+                        Err(e) => {
+                            self.note(Issue::BadAmount, format!("{owner}: {e}"));
+                            m.attrs.push(("amount".into(), value));
+                        }
                     }
                 }
                 // An amount without a currency is kept as written.
                 Ok(_) => m.attrs.push(("amount".into(), value)),
-                Err(_) => self.problem(
-                    self.here(),
-                    ProblemKind::BadAmount {
-                        owner: owner.to_string(),
-                        message: format!("`{value}` is not a number"),
-                    },
+                Err(_) => self.note(
+                    Issue::BadAmount,
+                    format!("{owner}: amount `{value}` is not a number"),
                 ),
             }
             m.attrs.extend(amounts.map(|v| ("amount".to_string(), v)));
@@ -149,6 +162,19 @@ impl Loader {
         } else {
             m.attrs
                 .extend(currencies.into_iter().map(|v| ("currency".to_string(), v)));
+        }
+        if m.amount.is_none() {
+            m.amount = [("amountEur", "EUR"), ("amountUsd", "USD")]
+                .into_iter()
+                .find_map(|(prop, currency)| {
+                    let value = m.attrs.iter().find(|(k, _)| k == prop)?.1.clone();
+                    let rec = AmountRecord {
+                        value: value.trim().replace(',', "").parse().ok()?,
+                        currency: currency.into(),
+                        approx: false,
+                    };
+                    Amount::from_record(&rec).ok()
+                });
         }
         // Sources: one per URL (its publisher as outlet), else one per publisher.
         let file = self.summary.file.clone();
@@ -208,7 +234,7 @@ impl Loader {
 }
 
 /// The host of a URL, to name an outlet when no publisher is given.
-fn host(url: &str) -> &str {
+pub(crate) fn host(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }

@@ -8,10 +8,12 @@ use crate::load::{Location, ProblemKind, short};
 use crate::model::{EntityKind, RelationKind, Sym};
 
 use super::super::mapping::{
-    PROPERTY_ATTR, SCHEMA_ATTR, kind_for_schema, relation_for_schema, schema_for_kind, snake,
+    NAMES_ATTR, NOTE_ATTR, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR,
+    kind_for_schema, relation_for_schema, schema_for_kind, snake,
 };
 use super::super::schema::{PropType, SchemaDef};
-use super::values::Values;
+use super::caption::library_caption;
+use super::issues::Issue;
 use super::{Loader, PendingEdge, PendingRef, attr_refs};
 
 impl Loader {
@@ -21,19 +23,19 @@ impl Loader {
         id: String,
         schema_name: &str,
         def: Option<&'static SchemaDef>,
-        props: BTreeMap<String, Values>,
+        props: BTreeMap<String, Vec<String>>,
+        caption: Option<String>,
     ) {
         let owner = format!("{schema_name} `{}`", short(&id));
         let dated = def.is_some_and(|d| d.is_a("Interval") || d.name == "Contract");
-        let props: Vec<(String, Vec<String>)> = props.into_iter().map(|(k, v)| (k, v.0)).collect();
-        let caption_value = def.and_then(|d| {
-            d.caption.iter().find_map(|c| {
-                props
-                    .iter()
-                    .find(|(k, v)| k == c && !v.is_empty())
-                    .map(|(_, v)| v[0].clone())
-            })
-        });
+        let caption = caption
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .or_else(|| def.and_then(|d| library_caption(d, &props)));
+        let ranges: Vec<(String, Option<&'static str>)> = props
+            .keys()
+            .map(|k| (k.clone(), def.and_then(|d| d.range(k))))
+            .collect();
         let mut m = self.map_props(&owner, schema_name, def, props, dated);
         let kind = match def {
             Some(_) => kind_for_schema(schema_name),
@@ -43,10 +45,27 @@ impl Loader {
             m.attrs
                 .push((SCHEMA_ATTR.to_string(), schema_name.to_string()));
         }
-        let mut names = std::mem::take(&mut m.names).into_iter();
-        let name = names.next().or(caption_value).unwrap_or_else(|| id.clone());
-        let mut aliases: Vec<String> = names.collect();
-        aliases.append(&mut m.aliases);
+        let names = std::mem::take(&mut m.names);
+        let name = caption
+            .or_else(|| names.first().cloned())
+            .unwrap_or_else(|| id.clone());
+        let name_is_value = names.contains(&name);
+        let mut tagged: Vec<(String, char)> = names
+            .into_iter()
+            .filter(|n| *n != name)
+            .map(|n| (n, 'n'))
+            .collect();
+        tagged.append(&mut m.aliases);
+        if !name_is_value || !tagged.is_empty() {
+            let mut code = String::from(if name_is_value { "N" } else { "-" });
+            code.extend(tagged.iter().map(|(_, c)| *c));
+            m.attrs.push((NAMES_ATTR.to_string(), code));
+        }
+        if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
+            m.attrs.push((NOTE_ATTR.to_string(), p));
+        }
+        let aliases: Vec<String> = tagged.into_iter().map(|(n, _)| n).collect();
+        let range_of = |prop: &str| ranges.iter().find(|(k, _)| k == prop).and_then(|(_, r)| *r);
         let sources = self.graph.source_set(&m.sources);
 
         if let Some(existing) = self.graph.find(&id) {
@@ -94,6 +113,7 @@ impl Loader {
             for (prop, target) in m.refs {
                 self.refs.push(PendingRef {
                     from: existing,
+                    range: range_of(&prop),
                     prop: prop.into(),
                     target: target.into(),
                     sources,
@@ -102,7 +122,11 @@ impl Loader {
             }
             return;
         }
-        if self.edge_ids.contains_key(id.as_str()) {
+        if self.edge_ids.contains_key(id.as_str())
+            || self
+                .resolved
+                .contains(&xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
+        {
             self.duplicate(&id);
             return;
         }
@@ -131,6 +155,7 @@ impl Loader {
         for (prop, target) in m.refs {
             self.refs.push(PendingRef {
                 from: node,
+                range: range_of(&prop),
                 prop: prop.into(),
                 target: target.into(),
                 sources,
@@ -164,12 +189,11 @@ impl Loader {
         &mut self,
         id: String,
         def: &'static SchemaDef,
-        props: BTreeMap<String, Values>,
+        props: BTreeMap<String, Vec<String>>,
     ) {
         let flat = props.into_iter().flat_map(|(k, v)| {
             let k: Box<str> = k.into();
-            v.0.into_iter()
-                .map(move |v| (k.clone(), v.into_boxed_str()))
+            v.into_iter().map(move |v| (k.clone(), v.into_boxed_str()))
         });
         if let Some(&i) = self.edge_ids.get(id.as_str())
             && self.edges[i].schema.name == def.name
@@ -182,28 +206,75 @@ impl Loader {
             self.duplicate(&id);
             return;
         }
-        self.edge_ids.insert(id.as_str().into(), self.edges.len());
-        self.edges.push(PendingEdge {
+        let edge = PendingEdge {
             id: id.into(),
             schema: def,
             props: flat.collect(),
             line: self.line_no,
-        });
-    }
-
-    /// The node a reference names; a problem naming the line and id if none.
-    pub(super) fn find_party(&mut self, id: &str, owner: &str, prop: &str) -> Option<NodeIx> {
-        let found = self.graph.find(id);
-        if found.is_none() {
-            self.problem(
-                self.here(),
-                ProblemKind::UnknownEntity {
-                    relation: format!("`{}` ({prop})", short(owner)),
-                    id: id.to_string(),
-                },
+        };
+        // Every party already read (as in a stream written things first): the
+        // relationship is built now instead of being held until the end.
+        let known = edge
+            .props
+            .iter()
+            .all(|(k, v)| def.prop(k) != Some(PropType::Entity) || self.graph.find(v).is_some());
+        let key = xxhash_rust::xxh3::xxh3_64(edge.id.as_bytes());
+        if !self.resolved.insert(key) {
+            self.note(
+                Issue::LateFragment,
+                format!("{} `{}`", def.name, short(&edge.id)),
             );
         }
-        found
+        if known {
+            self.resolve_edge(edge);
+            return;
+        }
+        self.edge_ids.insert(edge.id.clone(), self.edges.len());
+        self.edges.push(edge);
+    }
+
+    /// The node a reference names. One the data does not hold becomes a
+    /// placeholder of the property's range (kind and id known, no facts),
+    /// noted; `None` only when the graph is full.
+    pub(super) fn find_party(
+        &mut self,
+        id: &str,
+        owner: &str,
+        prop: &str,
+        range: Option<&'static str>,
+    ) -> Option<NodeIx> {
+        if let Some(found) = self.graph.find(id) {
+            return Some(found);
+        }
+        self.note(Issue::Missing, format!("`{}` {prop}: `{id}`", short(owner)));
+        let schema_name = range
+            .and_then(super::super::schema::get)
+            .filter(|d| !d.is_abstract)
+            .map_or("Thing", |d| d.name);
+        let kind = kind_for_schema(schema_name);
+        let mut attrs = vec![(PLACEHOLDER_ATTR.to_string(), PLACEHOLDER_TEXT.to_string())];
+        if schema_for_kind(&kind) != schema_name {
+            attrs.push((SCHEMA_ATTR.to_string(), schema_name.to_string()));
+        }
+        let attrs = self.attrs(attrs);
+        let kind = kind.map_other(|o| self.graph.intern(&o));
+        let sources = self.graph.source_set(&[]);
+        let entity = NewEntity {
+            attrs: &attr_refs(&attrs),
+            ..NewEntity::<String>::new(id, kind, id, sources)
+        };
+        match self.graph.add_entity(entity) {
+            Ok(node) => {
+                self.node_lines.push(self.line_no as u32);
+                self.summary.placeholders += 1;
+                Some(node)
+            }
+            Err(AddError::Duplicate(n)) => Some(n),
+            Err(AddError::Full(full)) => {
+                self.full(full);
+                None
+            }
+        }
     }
 
     pub(super) fn resolve_edge(&mut self, e: PendingEdge) {
@@ -228,14 +299,17 @@ impl Loader {
         let m = self.map_props(&owner, def.name, Some(def), grouped, true);
         let find_all = |ids: &[Box<str>], prop: &str, this: &mut Self| -> Vec<NodeIx> {
             ids.iter()
-                .filter_map(|id| this.find_party(id, &e.id, prop))
+                .filter_map(|id| this.find_party(id, &e.id, prop, def.range(prop)))
                 .collect()
         };
         let froms = find_all(&sources_ids, src_prop, self);
         let tos = find_all(&target_ids, tgt_prop, self);
         let other_nodes: Vec<(Box<str>, NodeIx)> = others
             .iter()
-            .filter_map(|(k, id)| self.find_party(id, &e.id, k).map(|n| (k.clone(), n)))
+            .filter_map(|(k, id)| {
+                self.find_party(id, &e.id, k, def.range(k))
+                    .map(|n| (k.clone(), n))
+            })
             .collect();
         let wanted = sources_ids.len() + target_ids.len() + others.len();
         if froms.len() + tos.len() + other_nodes.len() < wanted {
@@ -257,7 +331,10 @@ impl Loader {
                 m.role = rest;
             }
         }
-        let mut attrs = m.attrs;
+        let mut attrs = std::mem::take(&mut m.attrs);
+        if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
+            attrs.push((NOTE_ATTR.to_string(), p));
+        }
         if matches!(def.name, "Family" | "Associate" | "Occupancy") {
             attrs.push((SCHEMA_ATTR.into(), def.name.into()));
         }
@@ -265,8 +342,14 @@ impl Loader {
         let role = m.role.as_deref().map(|r| self.graph.intern(r));
         let note = m.note.as_deref();
         let kind_sym = kind.clone().map_other(|o| self.graph.intern(&o));
-        let simple =
-            froms.len() == 1 && tos.len() == 1 && other_nodes.is_empty() && froms[0] != tos[0];
+        let simple = froms.len() == 1 && tos.len() == 1 && other_nodes.is_empty();
+        if simple && froms[0] == tos[0] {
+            let id = self.graph.entity(froms[0]).id.to_string();
+            self.note(
+                Issue::Loop,
+                format!("{owner}: {src_prop} and {tgt_prop} are both `{id}`"),
+            );
+        }
         if simple {
             let (a, b) = if reversed {
                 (tos[0], froms[0])

@@ -5,14 +5,28 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// The values of one property: FtM writes a list of strings; a lone string,
-/// numbers and booleans are accepted too, nulls skipped.
+/// numbers and booleans are accepted too, nulls skipped. As `followthemoney`
+/// does, an entity object as a value (Aleph's nested entities) stands for its
+/// id and is kept to be read as a record of its own; other objects and nested
+/// lists are dropped and counted.
 #[derive(Debug, Default)]
-pub(super) struct Values(pub(super) Vec<String>);
+pub(super) struct Values {
+    pub(super) values: Vec<String>,
+    /// Entity objects found as values, to be read as records.
+    pub(super) nested: Vec<RawLine>,
+    /// Objects without an id and lists inside the list: dropped.
+    pub(super) dropped: usize,
+}
 
-struct Scalar(Option<String>);
+enum Scalar {
+    Null,
+    Text(String),
+    Nested(Box<RawLine>),
+    Dropped,
+}
 
 struct ScalarVisitor;
 
@@ -23,31 +37,69 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         f.write_str("a string")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v.to_string())))
+        Ok(Scalar::Text(v.to_string()))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v)))
+        Ok(Scalar::Text(v))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v.to_string())))
+        Ok(Scalar::Text(v.to_string()))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v.to_string())))
+        Ok(Scalar::Text(v.to_string()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v.to_string())))
+        Ok(Scalar::Text(v.to_string()))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v.to_string())))
+        Ok(Scalar::Text(v.to_string()))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
-        Ok(Scalar(None))
+        Ok(Scalar::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Dropped)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
+        let line = RawLine::deserialize(de::value::MapAccessDeserializer::new(map));
+        // An object that is not entity-shaped is dropped, not an error.
+        Ok(match line {
+            Ok(l) if l.id.as_deref().is_some_and(|i| !i.trim().is_empty()) => {
+                Scalar::Nested(Box::new(l))
+            }
+            _ => Scalar::Dropped,
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(ScalarVisitor)
+    }
+}
+
+impl Values {
+    fn one(v: String) -> Self {
+        Values {
+            values: vec![v],
+            ..Values::default()
+        }
+    }
+
+    fn push(&mut self, s: Scalar) {
+        match s {
+            Scalar::Null => {}
+            Scalar::Text(t) => self.values.push(t),
+            Scalar::Nested(line) => {
+                self.values.extend(line.id.clone());
+                self.nested.push(*line);
+            }
+            Scalar::Dropped => self.dropped += 1,
+        }
     }
 }
 
@@ -60,32 +112,40 @@ impl<'de> Visitor<'de> for ValuesVisitor {
         f.write_str("a list of strings")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Values, A::Error> {
-        let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(1));
-        while let Some(Scalar(s)) = seq.next_element()? {
-            v.extend(s);
+        let mut out = Values {
+            values: Vec::with_capacity(seq.size_hint().unwrap_or(1)),
+            ..Values::default()
+        };
+        while let Some(s) = seq.next_element()? {
+            out.push(s);
         }
-        Ok(Values(v))
+        Ok(out)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Values, A::Error> {
+        let mut out = Values::default();
+        out.push(ScalarVisitor.visit_map(map)?);
+        Ok(out)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Values, E> {
-        Ok(Values(vec![v.to_string()]))
+        Ok(Values::one(v.to_string()))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Values, E> {
-        Ok(Values(vec![v]))
+        Ok(Values::one(v))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Values, E> {
-        Ok(Values(vec![v.to_string()]))
+        Ok(Values::one(v.to_string()))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Values, E> {
-        Ok(Values(vec![v.to_string()]))
+        Ok(Values::one(v.to_string()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Values, E> {
-        Ok(Values(vec![v.to_string()]))
+        Ok(Values::one(v.to_string()))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Values, E> {
-        Ok(Values(vec![v.to_string()]))
+        Ok(Values::one(v.to_string()))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Values, E> {
-        Ok(Values(Vec::new()))
+        Ok(Values::default())
     }
 }
 
@@ -95,12 +155,15 @@ impl<'de> Deserialize<'de> for Values {
     }
 }
 
-/// One line as written. Other top-level keys (`caption`, `datasets`,
+/// One line as written. Other top-level keys (`datasets`,
 /// `first_seen`…) are metadata FtM derives or tracks; they are not properties.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 pub(super) struct RawLine {
     pub(super) id: Option<String>,
     pub(super) schema: Option<String>,
+    /// The label the producer chose; `ties` shows it as the name.
+    #[serde(default)]
+    pub(super) caption: Option<String>,
     #[serde(default)]
     pub(super) properties: Option<BTreeMap<String, Values>>,
 }

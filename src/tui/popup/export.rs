@@ -24,6 +24,17 @@ pub struct ExportPopup {
     /// The file exists and the user was asked to confirm.
     pub confirm: bool,
     pub error: Option<String>,
+    /// A result's subgraph to export instead of the view on screen.
+    pub given: Option<Given>,
+}
+
+/// A subgraph an analysis panel hands to the export popup: what it is (for the
+/// title), the file name's stem, and the entities and relations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Given {
+    pub what: String,
+    pub stem: String,
+    pub sub: crate::view::Subgraph,
 }
 
 fn formats() -> &'static [Format] {
@@ -66,6 +77,20 @@ impl ExportPopup {
             edited: false,
             confirm: false,
             error: None,
+            given: None,
+        }
+    }
+
+    /// JSON, of `given` rather than the view on screen.
+    pub fn of(given: Given) -> ExportPopup {
+        let format = Format::Json;
+        ExportPopup {
+            format,
+            path: format!("{}.{}", given.stem, format.extension()),
+            edited: false,
+            confirm: false,
+            error: None,
+            given: Some(given),
         }
     }
 
@@ -136,7 +161,10 @@ impl ExportPopup {
             ));
             return Effect::None;
         }
-        let sub = ctx.current_view();
+        let sub = self
+            .given
+            .as_ref()
+            .map_or_else(|| ctx.current_view(), |g| g.sub.clone());
         let written = if self.format == Format::Csv {
             export::write_csv(&path, ctx.graph, &sub, self.confirm).map(|_| ())
         } else {
@@ -206,7 +234,10 @@ impl Component for ExportPopup {
             _ => Effect::None,
         };
         if !self.edited {
-            self.path = default_name(ctx, self.format);
+            self.path = match &self.given {
+                Some(g) => format!("{}.{}", g.stem, self.format.extension()),
+                None => default_name(ctx, self.format),
+            };
         }
         effect
     }
@@ -215,7 +246,10 @@ impl Component for ExportPopup {
         let rect = centered(area, 60, 0, 30, 7);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()
-            .title(" export this view ")
+            .title(match &self.given {
+                Some(g) => format!(" export {} ", g.what),
+                None => " export this view ".into(),
+            })
             .border_style(Style::new().fg(Color::Green));
         let mut fmt_spans = vec![Span::styled("format ", DIM)];
         for f in formats() {

@@ -55,6 +55,10 @@ impl Component for HelpPopup {
             (Mode::Prompt, "Date prompt"),
             (Mode::Export, "Export popup"),
             (Mode::List, "Timeline, path, money and source lists"),
+            (
+                Mode::Analysis,
+                "Ranking (r), common ties (C) and changes (c)",
+            ),
             (Mode::Mark, "After M or '"),
             (Mode::Help, "This help"),
         ] {

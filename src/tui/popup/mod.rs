@@ -11,6 +11,8 @@ pub mod kinds;
 pub mod list;
 pub mod mark;
 pub mod prompt;
+pub mod rank;
+pub mod results;
 pub mod save_view;
 pub mod search;
 
@@ -33,6 +35,8 @@ pub use kinds::KindsPopup;
 pub use list::ListPopup;
 pub use mark::MarkPopup;
 pub use prompt::Prompt;
+pub use rank::RankPopup;
+pub use results::ResultsPopup;
 pub use save_view::SaveViewPopup;
 pub use search::SearchPopup;
 
@@ -128,6 +132,10 @@ pub enum Popup {
     SaveView(SaveViewPopup),
     /// Kinds to show, comma-separated.
     KindFilter(KindsPopup),
+    /// The top entities of the view (`r`).
+    Rank(RankPopup),
+    /// Common ties or changes, exportable.
+    Results(ResultsPopup),
     Help(HelpPopup),
 }
 
@@ -152,6 +160,8 @@ impl Popup {
             Popup::Mark(p) => p,
             Popup::SaveView(p) => p,
             Popup::KindFilter(p) => p,
+            Popup::Rank(p) => p,
+            Popup::Results(p) => p,
             Popup::Help(p) => p,
         })
     }
@@ -166,6 +176,8 @@ impl Popup {
             Popup::Mark(p) => p,
             Popup::SaveView(p) => p,
             Popup::KindFilter(p) => p,
+            Popup::Rank(p) => p,
+            Popup::Results(p) => p,
             Popup::Help(p) => p,
         })
     }
