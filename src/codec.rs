@@ -1,13 +1,21 @@
 //! The bytes of one snapshot section: tables written as their raw bytes with a
-//! running hash ([`Out`]), and read back with every length checked against
-//! what is left of the section ([`In`]). Below both the graph and the search
-//! index, which each write and read their own sections with it; the container
-//! around the sections (key, header, checksums, cache folder) is
-//! [`crate::snapshot`].
+//! running hash ([`Out`]), and read back in place from the mapped file
+//! ([`MapIn`]), every length checked against what is left of the section.
+//! Below both the graph and the search index, which each write and read their
+//! own sections with it; the container around the sections (key, header,
+//! checksums, cache folder) is [`crate::snapshot`].
+//!
+//! A table read from a snapshot is not copied: it is a [`Store`] that points
+//! into the mapping. Tables start on 8-byte boundaries of the file (the writer
+//! pads them), so that the rows can be used where they lie.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
+use std::marker::PhantomData;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use bytemuck::Pod;
+use memmap2::Mmap;
 use xxhash_rust::xxh3::{Xxh3, Xxh3Builder};
 
 /// Why a snapshot was not used.
@@ -25,6 +33,113 @@ pub enum SnapshotError {
     Corrupt(&'static str),
 }
 
+/// Tables start at multiples of this in a snapshot file.
+pub(crate) const ALIGN: usize = 8;
+
+/// A table of plain rows: owned (built here), or in place in a mapped snapshot.
+pub(crate) enum Store<T> {
+    Owned(Vec<T>),
+    Mapped(MappedTable<T>),
+}
+
+/// Rows in a mapped snapshot: `len` rows from byte `start`, which
+/// [`MapIn::pod`] checked to be in the mapping and aligned for `T`.
+pub(crate) struct MappedTable<T> {
+    map: Arc<Mmap>,
+    start: usize,
+    len: usize,
+    _rows: PhantomData<T>,
+}
+
+impl<T> Clone for MappedTable<T> {
+    fn clone(&self) -> Self {
+        MappedTable {
+            map: Arc::clone(&self.map),
+            start: self.start,
+            len: self.len,
+            _rows: PhantomData,
+        }
+    }
+}
+
+impl<T: Pod> Store<T> {
+    /// The rows to change: a mapped table is copied first (a graph read from a
+    /// snapshot is not changed in practice).
+    pub(crate) fn vec(&mut self) -> &mut Vec<T> {
+        if let Store::Mapped(m) = self {
+            *self = Store::Owned(mapped_rows(m).to_vec());
+        }
+        match self {
+            Store::Owned(v) => v,
+            Store::Mapped(_) => unreachable!("made owned just above"),
+        }
+    }
+
+    /// Bytes held: the capacity of an owned table, the length of a mapped one.
+    pub(crate) fn bytes(&self) -> usize {
+        let n = match self {
+            Store::Owned(v) => v.capacity(),
+            Store::Mapped(m) => m.len,
+        };
+        n * std::mem::size_of::<T>()
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        if let Store::Owned(v) = self {
+            v.shrink_to_fit();
+        }
+    }
+}
+
+#[inline]
+fn mapped_rows<T: Pod>(m: &MappedTable<T>) -> &[T] {
+    let bytes = &m.map[m.start..m.start + m.len * std::mem::size_of::<T>()];
+    bytemuck::cast_slice(bytes)
+}
+
+impl<T: Pod> Deref for Store<T> {
+    type Target = [T];
+
+    #[inline]
+    fn deref(&self) -> &[T] {
+        match self {
+            Store::Owned(v) => v,
+            Store::Mapped(m) => mapped_rows(m),
+        }
+    }
+}
+
+impl<T: Clone> Clone for Store<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Store::Owned(v) => Store::Owned(v.clone()),
+            Store::Mapped(m) => Store::Mapped(m.clone()),
+        }
+    }
+}
+
+impl<T> Default for Store<T> {
+    fn default() -> Self {
+        Store::Owned(Vec::new())
+    }
+}
+
+impl<T> From<Vec<T>> for Store<T> {
+    fn from(v: Vec<T>) -> Self {
+        Store::Owned(v)
+    }
+}
+
+impl<T: Pod + std::fmt::Debug> std::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self {
+            Store::Owned(_) => "owned",
+            Store::Mapped(_) => "mapped",
+        };
+        write!(f, "Store({kind}, {} rows)", self.len())
+    }
+}
+
 /// Writes values and hashes them.
 pub(crate) struct Out<W: Write> {
     w: W,
@@ -33,7 +148,8 @@ pub(crate) struct Out<W: Write> {
 }
 
 impl<W: Write> Out<W> {
-    /// Starts a section's body on `w`.
+    /// Starts a section's body on `w`, which must be at a multiple of
+    /// [`ALIGN`] in the file.
     pub(crate) fn new(w: W) -> Self {
         Out {
             w,
@@ -59,10 +175,14 @@ impl<W: Write> Out<W> {
         self.bytes(&v.to_le_bytes())
     }
 
-    /// A table: its length, then its bytes.
+    /// A table: its length, then its bytes, then zeros to the next multiple of
+    /// [`ALIGN`].
     pub(crate) fn pod<T: Pod>(&mut self, v: &[T]) -> io::Result<()> {
         self.u64(v.len() as u64)?;
-        self.bytes(bytemuck::cast_slice(v))
+        let bytes: &[u8] = bytemuck::cast_slice(v);
+        self.bytes(bytes)?;
+        let pad = bytes.len().next_multiple_of(ALIGN) - bytes.len();
+        self.bytes(&[0u8; ALIGN][..pad])
     }
 
     pub(crate) fn str(&mut self, s: &str) -> io::Result<()> {
@@ -70,64 +190,69 @@ impl<W: Write> Out<W> {
     }
 }
 
-/// Reads values, hashes them, and never reads past the end.
-pub(crate) struct In<R: Read> {
-    r: R,
-    hash: Xxh3,
-    /// Bytes left in the section.
-    left: u64,
+/// Reads one section of a mapped snapshot, never past its end.
+pub(crate) struct MapIn {
+    map: Arc<Mmap>,
+    pos: usize,
+    end: usize,
 }
 
-impl<R: Read> In<R> {
-    /// Starts reading a section body of `len` bytes from `r`.
-    pub(crate) fn new(r: R, len: u64) -> Self {
-        In {
-            r,
-            hash: Xxh3Builder::new().build(),
-            left: len,
+impl MapIn {
+    /// The section body `map[start..end]` (`start` a multiple of [`ALIGN`]).
+    pub(crate) fn new(map: Arc<Mmap>, start: usize, end: usize) -> Self {
+        MapIn {
+            map,
+            pos: start,
+            end,
         }
     }
 
-    /// The bytes not read yet, and the hash of those read.
-    pub(crate) fn finish(self) -> (u64, u64) {
-        (self.left, self.hash.digest())
+    /// Bytes not read yet.
+    pub(crate) fn left(&self) -> usize {
+        self.end - self.pos
     }
-}
 
-impl<R: Read> In<R> {
-    fn bytes(&mut self, buf: &mut [u8]) -> Result<(), SnapshotError> {
-        if buf.len() as u64 > self.left {
+    fn take(&mut self, n: usize) -> Result<usize, SnapshotError> {
+        if n > self.left() {
             return Err(SnapshotError::Corrupt("it is cut short"));
         }
-        self.r.read_exact(buf).map_err(|e| match e.kind() {
-            io::ErrorKind::UnexpectedEof => SnapshotError::Corrupt("it is cut short"),
-            _ => e.into(),
-        })?;
-        self.hash.update(buf);
-        self.left -= buf.len() as u64;
-        Ok(())
+        let at = self.pos;
+        self.pos += n;
+        Ok(at)
     }
 
     pub(crate) fn u64(&mut self) -> Result<u64, SnapshotError> {
-        let mut b = [0u8; 8];
-        self.bytes(&mut b)?;
+        let at = self.take(8)?;
+        let b: [u8; 8] = self.map[at..at + 8].try_into().unwrap_or_default();
         Ok(u64::from_le_bytes(b))
     }
 
-    /// A table written by [`Out::pod`].
-    pub(crate) fn pod<T: Pod>(&mut self) -> Result<Vec<T>, SnapshotError> {
+    /// A table written by [`Out::pod`], in place.
+    pub(crate) fn pod<T: Pod>(&mut self) -> Result<Store<T>, SnapshotError> {
         let n = self.u64()?;
         let size = std::mem::size_of::<T>() as u64;
-        if n.checked_mul(size).is_none_or(|b| b > self.left) {
-            return Err(SnapshotError::Corrupt("a table is longer than the file"));
+        let padded = n
+            .checked_mul(size)
+            .and_then(|b| b.checked_next_multiple_of(ALIGN as u64))
+            .filter(|&b| b <= self.left() as u64)
+            .ok_or(SnapshotError::Corrupt("a table is longer than the file"))?;
+        let start = self.take(padded as usize)?;
+        let aligned = start.is_multiple_of(std::mem::align_of::<T>())
+            && (self.map.as_ptr() as usize).is_multiple_of(ALIGN);
+        if !aligned {
+            return Err(SnapshotError::Corrupt("a table is not aligned"));
         }
-        let mut v = vec![T::zeroed(); n as usize];
-        self.bytes(bytemuck::cast_slice_mut(&mut v))?;
-        Ok(v)
+        Ok(Store::Mapped(MappedTable {
+            map: Arc::clone(&self.map),
+            start,
+            len: n as usize,
+            _rows: PhantomData,
+        }))
     }
 
+    /// A string written by [`Out::str`], copied.
     pub(crate) fn string(&mut self) -> Result<String, SnapshotError> {
-        String::from_utf8(self.pod::<u8>()?)
-            .map_err(|_| SnapshotError::Corrupt("text is not UTF-8"))
+        let bytes = self.pod::<u8>()?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| SnapshotError::Corrupt("text is not UTF-8"))
     }
 }

@@ -370,7 +370,7 @@ fn snapshot_of_fixture() -> (
     let graph = ties::load::load_path(&data).unwrap();
     let index = ties::search::SearchIndex::build(&graph);
     let key = snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
-    let snap = snapshot::write(dir.path(), key, &graph, &index).unwrap();
+    let snap = snapshot::write(dir.path(), key, &graph, Some(&index)).unwrap();
     (dir, graph, key, snap)
 }
 
@@ -471,10 +471,11 @@ fn crafted_snapshots_with_valid_checksums_never_panic() {
                 for n in g.node_indices() {
                     let _ = ties::report::entity_text(&g, n, &Filter::default());
                 }
+                let ix = ix.expect("saved with its index");
                 let _ = ix.search(&g, "a", 20, &|_| true);
                 let _ = ix.search(&g, "", 20, &|_| true);
             }
-            if let Ok((g, ix)) = snapshot::read_for_search(&snap, key) {
+            if let Ok((g, Some(ix))) = snapshot::read_for_search(&snap, key) {
                 let _ = ix.search(&g, "ka", 20, &|_| true);
             }
             Ok(())

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ties::export::{Format, render};
 use ties::generate::{GenOptions, write_ron};
-use ties::open::{InputFormat, OpenOptions, Opened, Origin, Snapshots, Source};
+use ties::open::{IndexWhen, InputFormat, OpenOptions, Opened, Origin, Snapshots, Source};
 use ties::view::{Filter, Reach, subgraph};
 
 mod common;
@@ -39,9 +39,11 @@ fn open_ron_in(data: &Path, cache: &Path, min: u64) -> Opened {
     ties::open::open(Source::Path(data.to_path_buf()), &opts, &mut ()).unwrap()
 }
 
-/// Opens `data` with snapshots in `cache`, waiting for the snapshot to be saved.
+/// Opens `data` with snapshots in `cache` and the search index, waiting for
+/// the snapshot to be saved.
 fn open(data: &Path, cache: &Path) -> Opened {
     let mut o = open_ron_in(data, cache, 0);
+    o.build_index(IndexWhen::Now);
     o.finish_saving();
     o
 }
@@ -291,4 +293,87 @@ fn search_reads_only_names_from_the_snapshot_and_answers_the_same() {
     assert!(err.contains("not using the snapshot"), "{err}");
     let (_, err) = search(&[]);
     assert!(err.is_empty(), "{err}");
+}
+
+/// Where each section's body is in a snapshot's bytes: `(start, end)`; the
+/// section's hash follows its end.
+fn section_spans(b: &[u8]) -> Vec<(usize, usize)> {
+    let mut at = 32;
+    let mut spans = Vec::new();
+    while at < b.len() {
+        let len = u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize;
+        spans.push((at + 8, at + 8 + len));
+        at += 8 + len + 8;
+    }
+    spans
+}
+
+/// Changes the `u32` at `offset` of section `section`'s body to `value`, then
+/// writes the section's hash again, so that only the row checks can tell.
+fn lie(section: usize, offset: usize, value: u32) -> impl Fn(&mut Vec<u8>) {
+    move |b| {
+        let (start, end) = section_spans(b)[section];
+        let at = start + offset;
+        b[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        let digest = xxhash_rust::xxh3::xxh3_64(&b[start..end]);
+        b[end..end + 8].copy_from_slice(&digest.to_le_bytes());
+    }
+}
+
+#[test]
+fn lying_rows_with_good_checksums_are_refused_on_the_mapped_path() {
+    // The entities' table comes first in section 0: its length (8 bytes), then
+    // rows whose first field is the id's offset in the text, then its length.
+    damaged(lie(0, 8, u32::MAX - 1), "an entity points outside");
+    damaged(lie(0, 12, 1 << 30), "an entity points outside");
+    // Section 1 starts with the first relation out and in of each node: one
+    // that does not exist.
+    damaged(lie(1, 8, 1 << 30), "lists do not fit");
+    // Its third table links each relation to an older one; a link to itself
+    // (a list without end) is refused. Table 2 (ends) has as many rows of 8
+    // bytes as table 3.
+    let cycle = |b: &mut Vec<u8>| {
+        let (start, _) = section_spans(b)[1];
+        let n_first = u64::from_le_bytes(b[start..start + 8].try_into().unwrap()) as usize;
+        let ends = start + 8 + n_first * 8;
+        let n_ends = u64::from_le_bytes(b[ends..ends + 8].try_into().unwrap()) as usize;
+        let next = ends + 8 + n_ends * 8;
+        // The fifth relation's next relation out: itself.
+        let offset = next + 8 + 4 * 8 - start;
+        lie(1, offset, 4)(b);
+    };
+    damaged(cycle, "lists do not fit");
+}
+
+#[test]
+fn a_command_that_needs_no_index_saves_the_snapshot_without_one_and_a_later_start_adds_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let data = data_file(tmp.path());
+    // As `ties check` opens: no index asked for; the save builds none.
+    let mut first = open_ron_in(&data, &cache, 0);
+    assert!(first.saving.as_ref().is_some_and(|s| !s.is_indexing()));
+    first.finish_saving();
+    assert!(first.index.is_none(), "no index was built");
+    assert!(first.notes.is_empty(), "{:?}", first.notes);
+    let snap = snapshots(&cache).pop().expect("a snapshot was saved");
+    let small = std::fs::metadata(&snap).unwrap().len();
+    // The next start reads it (no index in it), builds the index when asked,
+    // and saves the snapshot again with the index.
+    let mut second = open_ron_in(&data, &cache, 0);
+    assert_eq!(second.origin, Origin::Snapshot(snap.clone()));
+    assert!(second.index.is_none());
+    second.build_index(IndexWhen::Now);
+    second.finish_saving();
+    assert!(second.notes.is_empty(), "{:?}", second.notes);
+    assert!(std::fs::metadata(&snap).unwrap().len() > small);
+    let third = open_ron_in(&data, &cache, 0);
+    assert_eq!(third.origin, Origin::Snapshot(snap));
+    let a = second.index.clone().unwrap();
+    let b = third.index.clone().expect("read with the snapshot");
+    assert_eq!(
+        a.search(&second.graph, "kas", 20, &|_| true),
+        b.search(&third.graph, "kas", 20, &|_| true)
+    );
+    assert_eq!(json(&first), json(&third));
 }

@@ -83,6 +83,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Show(args) => show::show_cmd(graph, spec()?.as_ref(), args),
         Command::Money(args) => show::money_cmd(graph, spec()?.as_ref(), args),
         Command::Search(args) => {
+            // Built here, the index is also added to a snapshot saved without it.
+            data.build_index(IndexWhen::Now);
             loading::finish_saving(&mut data);
             search::search_cmd(graph, data.index.clone(), args)
         }

@@ -6,8 +6,8 @@ use super::*;
 impl Graph {
     pub fn with_capacity(nodes: usize, edges: usize) -> Self {
         let mut g = Graph {
-            graph: DiGraph::with_capacity(nodes, edges),
-            entities: Vec::with_capacity(nodes),
+            links: Links::with_capacity(nodes, edges),
+            entities: Vec::with_capacity(nodes).into(),
             ..Graph::default()
         };
         g.ids.reserve(nodes, &g.entities, &g.arena);
@@ -37,19 +37,20 @@ impl Graph {
         if ids.is_empty() {
             return SourceSet::EMPTY;
         }
-        let start = self.source_lists.len();
-        self.source_lists.push(SourceId(0));
+        let lists = self.source_lists.vec();
+        let start = lists.len();
+        lists.push(SourceId(0));
         for id in ids {
-            if !self.source_lists[start + 1..].contains(id) {
-                self.source_lists.push(*id);
+            if !lists[start + 1..].contains(id) {
+                lists.push(*id);
             }
         }
-        let n = self.source_lists.len() - start - 1;
-        self.source_lists[start] = SourceId(n as u32);
+        let n = lists.len() - start - 1;
+        lists[start] = SourceId(n as u32);
         if let Some(last) = self.last_sources
             && self.source_list(last) == &self.source_lists[start + 1..]
         {
-            self.source_lists.truncate(start);
+            self.source_lists.vec().truncate(start);
             return last;
         }
         match u32::try_from(start) {
@@ -61,7 +62,7 @@ impl Graph {
             // Past 4 billion entries the lists are no longer kept apart: the
             // loader reports the graph as too large before that matters.
             _ => {
-                self.source_lists.truncate(start);
+                self.source_lists.vec().truncate(start);
                 SourceSet::EMPTY
             }
         }
@@ -71,7 +72,7 @@ impl Graph {
         let start = index_u32(self.attrs.len())?;
         for (key, value) in attrs {
             let value = self.arena.push(value)?;
-            self.attrs.push(AttrRow { key: key.0, value });
+            self.attrs.vec().push(AttrRow { key: key.0, value });
         }
         Ok((start, index_u32(attrs.len())?))
     }
@@ -99,7 +100,7 @@ impl Graph {
         let note = self.arena.push_opt(note)?;
         let (attrs, n_attrs) = self.push_attrs(attrs)?;
         let i = index_u32(self.extras.len())?;
-        self.extras.push(Extra {
+        self.extras.vec().push(Extra {
             id,
             note,
             attrs,
@@ -117,7 +118,7 @@ impl Graph {
         let aliases = index_u32(self.lists.len())?;
         for a in e.aliases.iter().chain(e.weak_aliases) {
             let t = self.arena.push(a.as_ref())?;
-            self.lists.push(t);
+            self.lists.vec().push(t);
         }
         Ok(EntityRow {
             id,
@@ -149,7 +150,7 @@ impl Graph {
                 return Err(full.into());
             }
         };
-        self.entities.push(row);
+        self.entities.vec().push(row);
         let Graph {
             ids,
             entities,
@@ -157,13 +158,13 @@ impl Graph {
             ..
         } = self;
         if let Err(existing) = ids.insert(n, entities, arena) {
-            self.entities.pop();
+            self.entities.vec().pop();
             self.undo(mark);
             return Err(AddError::Duplicate(NodeIx::new(existing as usize)));
         }
-        let ix = self.graph.add_node(());
-        debug_assert_eq!(ix.index(), n as usize);
-        Ok(ix)
+        let ix = self.links.add_node();
+        debug_assert_eq!(ix, n as usize);
+        Ok(NodeIx::new(ix))
     }
 
     /// How long the tables an entity row points into are.
@@ -179,11 +180,11 @@ impl Graph {
 
     /// Takes back what was added to those tables since `mark`.
     pub(super) fn undo(&mut self, [text, lists, attrs, amounts, extras]: [usize; 5]) {
-        self.arena.text.truncate(text);
-        self.lists.truncate(lists);
-        self.attrs.truncate(attrs);
+        self.arena.text.vec().truncate(text);
+        self.lists.vec().truncate(lists);
+        self.attrs.vec().truncate(attrs);
         self.amounts.truncate(amounts);
-        self.extras.truncate(extras);
+        self.extras.vec().truncate(extras);
     }
 
     /// Replaces what the entity at `ix` says (to merge the fragments of one FtM
@@ -196,7 +197,7 @@ impl Graph {
         let old_id = self.entities[ix.index()].id;
         let mut row = self.entity_row(&NewEntity { id: "", ..entity })?;
         row.id = old_id;
-        self.entities[ix.index()] = row;
+        self.entities.vec()[ix.index()] = row;
         Ok(())
     }
 
@@ -218,13 +219,16 @@ impl Graph {
             extra,
             flags: if r.undirected { RELATION_UNDIRECTED } else { 0 },
         };
-        index_u32(self.graph.edge_count())?;
-        Ok(self.graph.add_edge(from, to, row))
+        index_u32(self.links.edge_count())?;
+        let e = self
+            .links
+            .add_edge(from.index() as u32, to.index() as u32, row);
+        Ok(EdgeIx::new(e))
     }
 
     /// Gives back memory reserved for growth that the graph did not use.
     pub fn shrink_to_fit(&mut self) {
-        self.graph.shrink_to_fit();
+        self.links.shrink_to_fit();
         self.entities.shrink_to_fit();
         self.arena.text.shrink_to_fit();
         self.lists.shrink_to_fit();

@@ -12,25 +12,28 @@
 //! - kind names from the `other` escape, roles and attribute names are interned
 //!   [`Sym`]s; the source list of a record is a [`SourceSet`], an index into a
 //!   table of distinct lists; amounts sit in a table of their own;
-//! - the id index is a `hashbrown::HashTable` of node numbers that hashes the ids
-//!   where they already are, in the arena.
+//! - the id index is an open-addressing table of node numbers that hashes the
+//!   ids where they already are, in the arena;
+//! - every table is plain rows ([`Store`]): built here, or used in place from a
+//!   mapped snapshot.
 //!
 //! Readers get [`Entity`] and [`Relation`] views, built on the fly from a row.
 //! Entities and relations are only ever added, so indices stay valid for the
 //! graph's life.
 
 mod build;
+mod index;
 mod read;
 pub(crate) mod section;
 
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 
 use bytemuck::{Pod, Zeroable};
-use hashbrown::HashTable;
 use petgraph::Direction;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+
+use self::index::{IN, IdIndex, Links, OUT};
+use crate::codec::Store;
 
 use crate::model::{Amount, EntityKind, PartialDate, RelationKind, Sym};
 
@@ -176,7 +179,7 @@ pub(crate) struct AttrRow {
 /// A list of strings of the graph (an entity's aliases, say).
 #[derive(Clone, Copy)]
 pub struct Texts<'g> {
-    arena: &'g str,
+    arena: &'g [u8],
     items: &'g [Text],
 }
 
@@ -218,7 +221,7 @@ impl<'g> Texts<'g> {
 /// Iterates over [`Texts`].
 #[derive(Clone)]
 pub struct TextsIter<'g> {
-    arena: &'g str,
+    arena: &'g [u8],
     items: std::slice::Iter<'g, Text>,
 }
 
@@ -260,7 +263,7 @@ impl std::fmt::Debug for Texts<'_> {
 /// Name/value attributes of an entity or relation.
 #[derive(Clone, Copy)]
 pub struct Attrs<'g> {
-    arena: &'g str,
+    arena: &'g [u8],
     items: &'g [AttrRow],
 }
 
@@ -297,15 +300,23 @@ impl std::fmt::Debug for Attrs<'_> {
     }
 }
 
-fn text_at(arena: &str, t: Text) -> &str {
-    if t.is_none() {
-        return "";
-    }
-    let start = t.start as usize;
-    arena.get(start..start + t.len as usize).unwrap_or("")
+/// The text `t` of `arena`: "" for none, or for a span that is not UTF-8 (the
+/// arena is checked a string at a time, as it is read).
+fn text_at(arena: &[u8], t: Text) -> &str {
+    std::str::from_utf8(bytes_at(arena, t)).unwrap_or("")
 }
 
-fn opt_text(arena: &str, t: Text) -> Option<&str> {
+fn bytes_at(arena: &[u8], t: Text) -> &[u8] {
+    if t.is_none() {
+        return &[];
+    }
+    let start = t.start as usize;
+    arena
+        .get(start..start.saturating_add(t.len as usize))
+        .unwrap_or(&[])
+}
+
+fn opt_text(arena: &[u8], t: Text) -> Option<&str> {
     (!t.is_none()).then(|| text_at(arena, t))
 }
 
@@ -457,10 +468,10 @@ impl Interner {
     }
 }
 
-/// Every string of the graph, one after the other.
+/// Every string of the graph, one after the other (UTF-8 each).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Arena {
-    text: String,
+    text: Store<u8>,
 }
 
 impl Arena {
@@ -471,7 +482,7 @@ impl Arena {
         if end >= u32::MAX as usize {
             return Err(GraphFull);
         }
-        self.text.push_str(s);
+        self.text.vec().extend_from_slice(s.as_bytes());
         Ok(Text {
             start: start as u32,
             len: s.len() as u32,
@@ -482,131 +493,27 @@ impl Arena {
         s.map_or(Ok(Text::NONE), |s| self.push(s))
     }
 
-    fn get(&self, t: Text) -> &str {
-        text_at(&self.text, t)
-    }
-}
-
-/// One entry of the id index: the node, and enough of its id to tell ids of up
-/// to [`IdSlot::INLINE`] bytes apart without reading the arena (a cache miss
-/// fewer per lookup: a million-entity load does millions of them).
-#[derive(Debug, Clone, Copy)]
-struct IdSlot {
-    node: u32,
-    /// The id's length (saturated at 255), then its first 3 bytes.
-    len_head: u32,
-    /// The id's next 8 bytes, zero-padded.
-    tail: u64,
-}
-
-impl IdSlot {
-    const INLINE: usize = 11;
-
-    fn new(node: u32, id: &str) -> Self {
-        let mut head = [0u8; 12];
-        head[0] = id.len().min(255) as u8;
-        let n = id.len().min(Self::INLINE);
-        head[1..1 + n].copy_from_slice(&id.as_bytes()[..n]);
-        let [a, b, c, d, tail @ ..] = head;
-        IdSlot {
-            node,
-            len_head: u32::from_le_bytes([a, b, c, d]),
-            tail: u64::from_le_bytes(tail),
-        }
-    }
-
-    /// Whether this slot holds `id`; reads the arena only for long ids.
-    fn holds(&self, probe: &IdSlot, id: &str, rows: &[EntityRow], arena: &Arena) -> bool {
-        if self.len_head != probe.len_head || self.tail != probe.tail {
-            return false;
-        }
-        id.len() <= Self::INLINE || arena.get(rows[self.node as usize].id) == id
-    }
-}
-
-/// The id → node index, hashed by id; ids are read from the arena.
-#[derive(Clone, Default)]
-pub(crate) struct IdIndex {
-    table: HashTable<IdSlot>,
-    hasher: foldhash::fast::FixedState,
-}
-
-impl std::fmt::Debug for IdIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "IdIndex({} ids)", self.table.len())
-    }
-}
-
-impl IdIndex {
-    /// How the table rehashes a slot when it grows or shrinks: by the id in the
-    /// arena.
-    fn rehash<'a>(
-        hasher: &'a foldhash::fast::FixedState,
-        rows: &'a [EntityRow],
-        arena: &'a Arena,
-    ) -> impl Fn(&IdSlot) -> u64 + 'a {
-        move |s| hasher.hash_one(arena.get(rows[s.node as usize].id))
-    }
-
-    fn find(&self, id: &str, rows: &[EntityRow], arena: &Arena) -> Option<u32> {
-        let hash = self.hasher.hash_one(id);
-        let probe = IdSlot::new(0, id);
-        self.table
-            .find(hash, |s| s.holds(&probe, id, rows, arena))
-            .map(|s| s.node)
-    }
-
-    /// Adds node `n` (whose row is `rows[n]`); `Err` with the node that has its id.
-    fn insert(&mut self, n: u32, rows: &[EntityRow], arena: &Arena) -> Result<(), u32> {
-        let id = arena.get(rows[n as usize].id);
-        let hasher = &self.hasher;
-        let hash = hasher.hash_one(id);
-        let probe = IdSlot::new(n, id);
-        match self.table.entry(
-            hash,
-            |s| s.holds(&probe, id, rows, arena),
-            Self::rehash(hasher, rows, arena),
-        ) {
-            hashbrown::hash_table::Entry::Occupied(o) => Err(o.get().node),
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(probe);
-                Ok(())
-            }
-        }
-    }
-
-    fn reserve(&mut self, additional: usize, rows: &[EntityRow], arena: &Arena) {
-        self.table
-            .reserve(additional, Self::rehash(&self.hasher, rows, arena));
-    }
-
-    fn shrink_to_fit(&mut self, rows: &[EntityRow], arena: &Arena) {
-        self.table
-            .shrink_to_fit(Self::rehash(&self.hasher, rows, arena));
-    }
-
-    /// Bytes held: a slot and a control byte per bucket.
-    fn bytes(&self) -> usize {
-        self.table.capacity() * (std::mem::size_of::<IdSlot>() + 1)
+    fn bytes(&self, t: Text) -> &[u8] {
+        bytes_at(&self.text, t)
     }
 }
 
 /// The whole loaded graph.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
-    graph: DiGraph<(), RelationRow, u32>,
-    entities: Vec<EntityRow>,
+    links: Links,
+    entities: Store<EntityRow>,
     arena: Arena,
     /// Aliases and weak aliases of every entity.
-    lists: Vec<Text>,
-    attrs: Vec<AttrRow>,
+    lists: Store<Text>,
+    attrs: Store<AttrRow>,
     amounts: Vec<Amount>,
-    extras: Vec<Extra>,
+    extras: Store<Extra>,
     ids: IdIndex,
     sources: Vec<Source>,
     source_ids: FastMap<Box<str>, SourceId>,
     /// Source lists, one after the other, each preceded by its length.
-    source_lists: Vec<SourceId>,
+    source_lists: Store<SourceId>,
     /// The last list added, to share it with the next record citing the same.
     last_sources: Option<SourceSet>,
     symbols: Interner,

@@ -5,11 +5,11 @@ use super::*;
 
 impl Graph {
     pub fn node_count(&self) -> usize {
-        self.graph.node_count()
+        self.links.node_count()
     }
 
     pub fn edge_count(&self) -> usize {
-        self.graph.edge_count()
+        self.links.edge_count()
     }
 
     /// The node with this id.
@@ -79,11 +79,21 @@ impl Graph {
         &self,
         ix: EdgeIx,
     ) -> (RelationKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
-        self.graph[ix].kind_dates()
+        self.links.rows[ix.index()].kind_dates()
+    }
+
+    /// The kind of every entity, in order (read from the rows alone).
+    pub fn entity_kinds(&self) -> impl ExactSizeIterator<Item = EntityKind<Sym>> + '_ {
+        self.entities.iter().map(|r| r.kind_dates().0)
+    }
+
+    /// The kind of every relation, in order (read from the rows alone).
+    pub fn relation_kinds(&self) -> impl ExactSizeIterator<Item = RelationKind<Sym>> + '_ {
+        self.links.rows.iter().map(|r| r.kind_dates().0)
     }
 
     pub fn relation(&self, ix: EdgeIx) -> Relation<'_> {
-        let r = &self.graph[ix];
+        let r = &self.links.rows[ix.index()];
         let arena = &self.arena.text;
         let extra = self.extras.get(r.extra as usize);
         let (kind, date, until) = r.kind_dates();
@@ -103,22 +113,21 @@ impl Graph {
 
     /// Whether a relation has no direction (see [`Relation::undirected`]).
     pub fn is_undirected(&self, ix: EdgeIx) -> bool {
-        self.graph[ix].flags & RELATION_UNDIRECTED != 0
+        self.links.rows[ix.index()].flags & RELATION_UNDIRECTED != 0
     }
 
     /// `(from, to)` of a relation.
     pub fn ends(&self, ix: EdgeIx) -> (NodeIx, NodeIx) {
-        self.graph
-            .edge_endpoints(ix)
-            .expect("edge indices are never removed")
+        let [a, b] = self.links.ends[ix.index()];
+        (NodeIx::new(a as usize), NodeIx::new(b as usize))
     }
 
     pub fn node_indices(&self) -> impl ExactSizeIterator<Item = NodeIx> + '_ {
-        self.graph.node_indices()
+        (0..self.node_count()).map(NodeIx::new)
     }
 
     pub fn edge_indices(&self) -> impl ExactSizeIterator<Item = EdgeIx> + '_ {
-        self.graph.edge_indices()
+        (0..self.edge_count()).map(EdgeIx::new)
     }
 
     /// Every relation touching `node`, outgoing first then incoming, each in
@@ -130,17 +139,17 @@ impl Graph {
 
     /// Relations leaving (`Outgoing`) or reaching (`Incoming`) `node`, in insertion order.
     pub fn ties_dir(&self, node: NodeIx, direction: Direction) -> impl Iterator<Item = Tie> + '_ {
-        // petgraph walks adjacency lists newest first; collect to give file order.
+        // The lists run newest first; collect to give file order.
+        let (dir, other) = match direction {
+            Direction::Outgoing => (OUT, IN),
+            Direction::Incoming => (IN, OUT),
+        };
         let mut v: Vec<Tie> = self
-            .graph
-            .edges_directed(node, direction)
+            .links
+            .walk(node.index(), dir)
             .map(|e| Tie {
-                edge: e.id(),
-                other: if direction == Direction::Outgoing {
-                    e.target()
-                } else {
-                    e.source()
-                },
+                edge: EdgeIx::new(e),
+                other: NodeIx::new(self.links.ends[e][other] as usize),
                 direction,
             })
             .collect();
@@ -152,9 +161,9 @@ impl Graph {
     /// relations rather than a walk of every adjacency list.
     pub fn busiest(&self) -> Option<NodeIx> {
         let mut degree = vec![0u32; self.node_count()];
-        for e in self.graph.raw_edges() {
-            degree[e.source().index()] += 1;
-            degree[e.target().index()] += 1;
+        for &[a, b] in self.links.ends.iter() {
+            degree[a as usize] += 1;
+            degree[b as usize] += 1;
         }
         let (i, _) = degree
             .iter()
@@ -165,8 +174,7 @@ impl Graph {
 
     /// Number of relations touching `node`.
     pub fn degree(&self, node: NodeIx) -> usize {
-        self.graph.edges_directed(node, Direction::Outgoing).count()
-            + self.graph.edges_directed(node, Direction::Incoming).count()
+        self.links.walk(node.index(), OUT).count() + self.links.walk(node.index(), IN).count()
     }
 
     pub fn sources(&self) -> &[Source] {
@@ -221,16 +229,14 @@ impl Graph {
 
     /// What the graph holds in memory, by part.
     pub fn memory(&self) -> GraphMemory {
-        let node = std::mem::size_of::<petgraph::graph::Node<(), u32>>();
-        let edge = std::mem::size_of::<petgraph::graph::Edge<RelationRow, u32>>();
-        let id_index = self.ids.bytes();
+        let (nodes, edges) = self.links.bytes();
         GraphMemory {
-            entities: bytes(&self.entities) + self.graph.capacity().0 * node + id_index,
-            relations: self.graph.capacity().1 * edge + bytes(&self.extras),
-            text: self.arena.text.capacity() + bytes(&self.lists) + bytes(&self.attrs),
+            entities: self.entities.bytes() + nodes + self.ids.bytes(),
+            relations: edges + self.extras.bytes(),
+            text: self.arena.text.bytes() + self.lists.bytes() + self.attrs.bytes(),
             other: bytes(&self.amounts)
                 + self.sources.capacity() * std::mem::size_of::<Source>()
-                + bytes(&self.source_lists)
+                + self.source_lists.bytes()
                 + self
                     .symbols
                     .strings

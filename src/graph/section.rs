@@ -1,17 +1,16 @@
 //! The graph's two sections of a snapshot ([`crate::snapshot`]): the entities
-//! with every table they point into, and the relations; read back with every
-//! row checked, so that a damaged or crafted snapshot is refused rather than
-//! read into a graph that could panic later.
+//! with every table they point into and the id index, and the relations with
+//! their adjacency lists. Read back in place ([`MapIn`]), then every row checked
+//! ([`finish`]), so that a damaged or crafted snapshot is refused rather than
+//! used as a graph that could panic later.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 
 use bytemuck::{Pod, Zeroable};
-use petgraph::graph::{DiGraph, NodeIndex};
 
-use super::{
-    Arena, AttrRow, EntityRow, Extra, Graph, IdIndex, NONE, RelationRow, Source, SourceId, Text,
-};
-use crate::codec::{In, Out, SnapshotError};
+use super::index::{IdIndex, IdSlot, Links};
+use super::{Arena, AttrRow, EntityRow, Extra, Graph, NONE, RelationRow, Source, SourceId, Text};
+use crate::codec::{MapIn, Out, SnapshotError, Store};
 use crate::model::{Amount, Currency, EntityKind, PartialDate, RelationKind, Sym};
 
 /// An amount as stored: the value's bits, then currency (numeric code) and
@@ -25,10 +24,10 @@ struct AmountRow {
 }
 
 /// The entities and everything they point into: texts, lists, amounts,
-/// sources, symbols.
+/// sources, symbols; then the id index.
 pub(crate) fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<()> {
     out.pod(&g.entities)?;
-    out.str(&g.arena.text)?;
+    out.pod(&g.arena.text)?;
     out.pod(&g.lists)?;
     out.pod(&g.attrs)?;
     out.pod(&g.extras)?;
@@ -62,37 +61,33 @@ pub(crate) fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<(
     for s in &g.symbols.strings {
         out.str(s)?;
     }
-    Ok(())
+    out.pod(g.ids.slots())
 }
 
-/// The relations: their ends and rows, in order.
+/// The relations: their adjacency lists and rows, in order.
 pub(crate) fn write_relations<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<()> {
-    let ends: Vec<[u32; 2]> = g
-        .graph
-        .raw_edges()
-        .iter()
-        .map(|e| [e.source().index() as u32, e.target().index() as u32])
-        .collect();
-    out.pod(&ends)?;
-    let rows: Vec<RelationRow> = g.graph.raw_edges().iter().map(|e| e.weight).collect();
-    out.pod(&rows)
+    out.pod(&g.links.first)?;
+    out.pod(&g.links.ends)?;
+    out.pod(&g.links.next)?;
+    out.pod(&g.links.rows)
 }
 
 fn corrupt(what: &'static str) -> SnapshotError {
     SnapshotError::Corrupt(what)
 }
 
-/// The first section: every table but the relations, as a graph without
-/// petgraph's structure or id index yet (see [`finish`]).
-pub(crate) fn entities_section<R: Read>(r: &mut In<R>) -> Result<Graph, SnapshotError> {
-    let entities: Vec<EntityRow> = r.pod()?;
-    let arena = Arena { text: r.string()? };
-    let lists: Vec<Text> = r.pod()?;
-    let attrs: Vec<AttrRow> = r.pod()?;
-    let extras: Vec<Extra> = r.pod()?;
+/// The first section: every table but the relations, in place, as a graph
+/// without relations, and the id index's slots (see [`finish`]). Only sources
+/// and symbols are copied.
+pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), SnapshotError> {
+    let entities: Store<EntityRow> = r.pod()?;
+    let arena = Arena { text: r.pod()? };
+    let lists: Store<Text> = r.pod()?;
+    let attrs: Store<AttrRow> = r.pod()?;
+    let extras: Store<Extra> = r.pod()?;
     let amounts = r
         .pod::<AmountRow>()?
-        .into_iter()
+        .iter()
         .map(|a| {
             let currency = u16::try_from(a.currency)
                 .ok()
@@ -105,7 +100,7 @@ pub(crate) fn entities_section<R: Read>(r: &mut In<R>) -> Result<Graph, Snapshot
             })
         })
         .collect::<Result<Vec<Amount>, SnapshotError>>()?;
-    let source_lists: Vec<SourceId> = r.pod()?;
+    let source_lists: Store<SourceId> = r.pod()?;
     let n_sources = r.u64()?;
     let mut g = Graph::default();
     for _ in 0..n_sources {
@@ -135,6 +130,7 @@ pub(crate) fn entities_section<R: Read>(r: &mut In<R>) -> Result<Graph, Snapshot
             return Err(corrupt("a symbol twice"));
         }
     }
+    let ids = r.pod()?;
     g.entities = entities;
     g.arena = arena;
     g.lists = lists;
@@ -142,82 +138,56 @@ pub(crate) fn entities_section<R: Read>(r: &mut In<R>) -> Result<Graph, Snapshot
     g.extras = extras;
     g.amounts = amounts;
     g.source_lists = source_lists;
-    Ok(g)
+    Ok((g, ids))
 }
 
-/// Relation ends and rows.
-pub(crate) type Relations = (Vec<[u32; 2]>, Vec<RelationRow>);
-
-pub(crate) fn read_relations<R: Read>(
-    r: &mut In<R>,
-    nodes: usize,
-) -> Result<Relations, SnapshotError> {
-    let ends: Vec<[u32; 2]> = r.pod()?;
-    let rows: Vec<RelationRow> = r.pod()?;
-    if ends.len() != rows.len() {
-        return Err(corrupt("relation tables of different lengths"));
-    }
-    if ends.iter().flatten().any(|&n| n as usize >= nodes) {
-        return Err(corrupt("a relation to a missing entity"));
-    }
-    Ok((ends, rows))
+/// The second section, in place (checked by [`finish`]).
+pub(crate) fn read_relations(r: &mut MapIn) -> Result<Links, SnapshotError> {
+    Ok(Links {
+        first: r.pod()?,
+        ends: r.pod()?,
+        next: r.pod()?,
+        rows: r.pod()?,
+    })
 }
 
-/// Checks every row of `g` (and of `relations`), then gives the graph its
-/// structure: petgraph's adjacency lists and the id index (with these
-/// relations), or only its nodes and no id index (`None`: a name search).
-pub(crate) fn finish(mut g: Graph, relations: Option<Relations>) -> Result<Graph, SnapshotError> {
+/// Checks every row of `g`, of its id index and of `links` (on two threads),
+/// then gives the graph its id index and relations (`None`: the entities alone,
+/// for a name search).
+pub(crate) fn finish(
+    mut g: Graph,
+    ids: Store<IdSlot>,
+    links: Option<Links>,
+) -> Result<Graph, SnapshotError> {
+    let nodes = g.entities.len();
     let check = Check { g: &g };
     check.tables()?;
-    for e in &g.entities {
-        check.entity(e)?;
-    }
-    if let Some((_, rows)) = &relations {
-        for r in rows {
-            check.relation(r)?;
-        }
-    }
-    let nodes = g.entities.len();
-    match relations {
-        Some((ends, rows)) => {
-            // The id index and petgraph's adjacency lists are rebuilt side by
-            // side: both are a million random writes, to different tables.
-            let (ids, graph) = std::thread::scope(|scope| {
-                let ids = scope.spawn(|| id_index(&g.entities, &g.arena));
-                let graph = edges(nodes, &ends, rows);
-                (ids.join(), graph)
-            });
-            g.ids = ids.map_err(|_| corrupt("the id index could not be rebuilt"))??;
-            g.graph = graph;
-        }
-        None => g.graph = edges(nodes, &[], Vec::new()),
-    }
+    // Entities, the id index and the later half of the relation rows on one
+    // thread; the adjacency lists and the first half of the rows on this one.
+    let rows: &[RelationRow] = links.as_ref().map_or(&[], |l| &l.rows);
+    let (early, late) = rows.split_at(rows.len() / 2);
+    let (ids, checked) = std::thread::scope(|scope| {
+        let entities = scope.spawn(|| {
+            for e in check.g.entities.iter() {
+                check.entity(e)?;
+            }
+            check.relations(late)?;
+            IdIndex::from_slots(ids, nodes).ok_or(corrupt("the id index does not fit the graph"))
+        });
+        let relations = match &links {
+            Some(l) => check.links(l, early),
+            None => Ok(()),
+        };
+        let ids = entities.join().unwrap_or(Err(corrupt("a check stopped")));
+        (ids, relations)
+    });
+    g.ids = ids?;
+    checked?;
+    g.links = links.unwrap_or_else(|| Links {
+        first: vec![[NONE; 2]; nodes].into(),
+        ..Links::default()
+    });
     Ok(g)
-}
-
-/// petgraph's graph of `nodes` nodes and these edges (checked to be in
-/// range), in order.
-fn edges(nodes: usize, ends: &[[u32; 2]], rows: Vec<RelationRow>) -> DiGraph<(), RelationRow, u32> {
-    let mut graph = DiGraph::with_capacity(nodes, rows.len());
-    for _ in 0..nodes {
-        graph.add_node(());
-    }
-    for (&[a, b], row) in ends.iter().zip(rows) {
-        graph.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), row);
-    }
-    graph
-}
-
-/// The id index of these entities (whose ids [`Check::entity`] found in the
-/// text).
-fn id_index(entities: &[EntityRow], arena: &Arena) -> Result<IdIndex, SnapshotError> {
-    let mut ids = IdIndex::default();
-    ids.reserve(entities.len(), entities, arena);
-    for n in 0..entities.len() {
-        ids.insert(n as u32, entities, arena)
-            .map_err(|_| corrupt("an entity id twice"))?;
-    }
-    Ok(ids)
 }
 
 /// Checks that every number a snapshot's rows hold points inside the tables it
@@ -319,7 +289,34 @@ impl Check<'_> {
         }
     }
 
-    fn relation(&self, r: &RelationRow) -> Result<(), SnapshotError> {
+    /// Relation rows, and adjacency lists safe to walk.
+    /// (`rows`: those of `links.rows` to check here.)
+    fn links(&self, links: &Links, rows: &[RelationRow]) -> Result<(), SnapshotError> {
+        if !links.well_formed(self.g.entities.len()) {
+            return Err(corrupt("the relations' lists do not fit the graph"));
+        }
+        self.relations(rows)
+    }
+
+    /// Relation rows; a source list checked for the row before is not checked
+    /// again (rows citing the same list often follow each other).
+    fn relations(&self, rows: &[RelationRow]) -> Result<(), SnapshotError> {
+        let mut last = None;
+        for r in rows {
+            if last == Some(r.sources) {
+                self.relation(RelationRow {
+                    sources: super::SourceSet::EMPTY.0,
+                    ..*r
+                })?;
+            } else {
+                self.relation(*r)?;
+                last = Some(r.sources);
+            }
+        }
+        Ok(())
+    }
+
+    fn relation(&self, r: RelationRow) -> Result<(), SnapshotError> {
         let ok = self.kind(r.kind, |c, f| RelationKind::from_code(c, f))
             && Self::optional(r.role, self.g.symbols.len())
             && Self::date(r.date)
@@ -336,8 +333,7 @@ impl Check<'_> {
     }
 }
 
-/// The entities of a graph read by [`entities_section`] (whose petgraph
-/// structure, and so `node_count`, comes only with [`finish`]).
+/// The entities of a graph read by [`entities_section`].
 pub(crate) fn entity_count(g: &Graph) -> usize {
     g.entities.len()
 }

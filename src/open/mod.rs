@@ -15,6 +15,7 @@ mod formats;
 mod saving;
 
 pub use formats::{HEAD, InputFormat, Read};
+use saving::IndexFrom;
 pub use saving::Saving;
 
 use crate::graph::Graph;
@@ -127,6 +128,9 @@ pub struct Opened {
     /// What the user should know (an import's summary, a snapshot refused, one
     /// not saved), one line each, for the caller to show.
     pub notes: Vec<String>,
+    /// The snapshot of this graph, saved or being saved without the search
+    /// index: the index is added to it once built.
+    resave: Option<(PathBuf, Key)>,
 }
 
 /// Where an opened graph came from.
@@ -231,7 +235,10 @@ fn read(
                         notes.extend(said.lines().map(str::to_string));
                     }
                     let mut opened = Opened::new(graph, Origin::Snapshot(snap), notes);
-                    opened.index = Some(Arc::new(index));
+                    match index {
+                        Some(ix) => opened.index = Some(Arc::new(ix)),
+                        None => opened.resave = Some((s.dir.clone(), *key)),
+                    }
                     return Ok(opened);
                 }
                 Err(e) => notes.push(format!(
@@ -285,7 +292,17 @@ fn read(
                     .notes
                     .push(format!("could not keep the load notes: {e}"));
             }
-            opened.saving = Some(Saving::start(Arc::clone(&opened.graph), s.dir.clone(), key));
+            // A command that did not ask for the index does not wait for one:
+            // its snapshot is saved without it (a copy of the tables), and the
+            // index is added by the first start that builds it.
+            let graph = Arc::clone(&opened.graph);
+            let index = if opts.index == IndexWhen::OnDemand {
+                opened.resave = Some((s.dir.clone(), key));
+                IndexFrom::Skip
+            } else {
+                IndexFrom::Build
+            };
+            opened.saving = Some(Saving::start(graph, s.dir.clone(), key, index));
         }
     }
     Ok(opened)
@@ -322,9 +339,13 @@ fn snapshot_target(
         return None;
     }
     let t = Instant::now();
-    let key = Key::of_files(files).ok()?;
+    let (key, found) = snapshot::key_of(&s.dir, files, snapshot::RACY).ok()?;
     if stats {
-        progress.stat(format!("hashed the data in {:.0} ms", ms(t)));
+        let how = match found {
+            snapshot::Found::Recorded => "found the data's key (files unchanged)",
+            snapshot::Found::Hashed => "hashed the data",
+        };
+        progress.stat(format!("{how} in {:.0} ms", ms(t)));
     }
     Some(key)
 }
@@ -344,10 +365,10 @@ fn stamps(files: &[PathBuf]) -> Vec<Option<(u64, std::time::SystemTime)>> {
         .collect()
 }
 
-/// For a name search: the entities (names, kinds, aliases; no relations, no id
-/// index) and the search index, from a good snapshot of the data at `path`;
-/// `None` when there is none (then [`open`] the usual way, which also says why a
-/// snapshot was refused and writes a good one).
+/// For a name search: the entities (names, kinds, aliases, ids; no relations)
+/// and the search index, from a good snapshot of the data at `path` that holds
+/// the index; `None` when there is none (then [`open`] the usual way, which also
+/// says why a snapshot was refused and writes a good one).
 pub fn names_for_search(
     path: &Path,
     opts: &OpenOptions,
@@ -364,7 +385,8 @@ pub fn names_for_search(
     let files = format.files(path).ok()?;
     let key = snapshot_target(&files, s, opts.stats, progress)?;
     let t = Instant::now();
-    let names = snapshot::read_for_search(&s.dir.join(key.file_name()), key).ok()?;
+    let (graph, index) = snapshot::read_for_search(&s.dir.join(key.file_name()), key).ok()?;
+    let names = (graph, index?);
     if opts.stats {
         progress.stat(format!(
             "read the names and their index from the snapshot in {:.0} ms",
@@ -382,22 +404,42 @@ impl Opened {
             saving: None,
             origin,
             notes,
+            resave: None,
         }
     }
 
     /// Builds the search index as `when` says, unless there is one already or
-    /// one is coming with the snapshot being saved.
+    /// one is coming with the snapshot being saved; a snapshot saved without
+    /// the index is then saved again with it.
     pub fn build_index(&mut self, when: IndexWhen) {
-        if self.index.is_some() || self.saving.is_some() {
+        if self.index.is_some() || self.saving.as_ref().is_some_and(Saving::is_indexing) {
             return;
         }
+        let graph = Arc::clone(&self.graph);
+        let on_thread = |from: IndexFrom,
+                         resave: Option<(PathBuf, Key)>,
+                         before: Option<Saving>| {
+            match before {
+                Some(b) => b.then(Arc::clone(&graph), from, resave),
+                None => match resave {
+                    Some((dir, key)) => Saving::start(Arc::clone(&graph), dir, key, from),
+                    None => Saving::index_only(Arc::clone(&graph)),
+                },
+            }
+        };
         match when {
             IndexWhen::OnDemand => {}
             IndexWhen::Background { inline_below } if self.graph.node_count() >= inline_below => {
-                self.saving = Some(Saving::index_only(Arc::clone(&self.graph)));
+                let resave = self.resave.take();
+                self.saving = Some(on_thread(IndexFrom::Build, resave, self.saving.take()));
             }
             IndexWhen::Now | IndexWhen::Background { .. } => {
-                self.index = Some(Arc::new(SearchIndex::build(&self.graph)));
+                let index = Arc::new(SearchIndex::build(&self.graph));
+                self.index = Some(Arc::clone(&index));
+                if let Some(resave) = self.resave.take() {
+                    let from = IndexFrom::Given(index);
+                    self.saving = Some(on_thread(from, Some(resave), self.saving.take()));
+                }
             }
         }
     }

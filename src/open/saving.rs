@@ -8,35 +8,88 @@ use crate::graph::Graph;
 use crate::search::SearchIndex;
 use crate::snapshot::{self, Key};
 
-/// The work of building the index (and saving the snapshot) on another thread.
-/// Dropping it waits for the work, so that no half-written snapshot is left
-/// behind on an ordinary way out; [`Saving::abandon`] does not.
+/// The work of building the index and saving the snapshot (either or both) on
+/// another thread. Dropping it waits for the work, so that no half-written
+/// snapshot is left behind on an ordinary way out; [`Saving::abandon`] does not.
+/// (A snapshot is written under a temporary name and renamed whole, so even an
+/// abandoned save leaves no half snapshot under a snapshot's name.)
 pub struct Saving {
-    handle: Option<std::thread::JoinHandle<(Arc<SearchIndex>, Option<String>)>>,
+    handle: Option<std::thread::JoinHandle<Outcome>>,
+    /// Whether the work ends with a search index.
+    indexing: bool,
+}
+
+/// What the work gives back: the index (if it made or was given one) and a note
+/// if the snapshot could not be saved.
+type Outcome = (Option<Arc<SearchIndex>>, Option<String>);
+
+/// Where the index of a [`Saving`] comes from.
+pub(super) enum IndexFrom {
+    /// No index: the snapshot is saved without one (cheap: a copy of tables).
+    Skip,
+    /// Built on the thread.
+    Build,
+    /// Already built.
+    Given(Arc<SearchIndex>),
 }
 
 impl Saving {
-    pub(super) fn start(graph: Arc<Graph>, dir: PathBuf, key: Key) -> Saving {
-        Self::spawn(graph, Some((dir, key)))
+    /// Saves the snapshot of `graph` as `dir/key`, with the index as `index`
+    /// says.
+    pub(super) fn start(graph: Arc<Graph>, dir: PathBuf, key: Key, index: IndexFrom) -> Saving {
+        Self::spawn(graph, None, index, Some((dir, key)))
     }
 
     /// Only the search index, on its own thread (no snapshot to save).
     pub fn index_only(graph: Arc<Graph>) -> Saving {
-        Self::spawn(graph, None)
+        Self::spawn(graph, None, IndexFrom::Build, None)
     }
 
-    fn spawn(graph: Arc<Graph>, snapshot_in: Option<(PathBuf, Key)>) -> Saving {
+    /// Once this work is done: the index as `index` says, and the snapshot
+    /// saved again (with the index) if `snapshot_in`.
+    pub(super) fn then(
+        self,
+        graph: Arc<Graph>,
+        index: IndexFrom,
+        snapshot_in: Option<(PathBuf, Key)>,
+    ) -> Saving {
+        Self::spawn(graph, Some(self), index, snapshot_in)
+    }
+
+    /// Whether the work ends with a search index.
+    pub fn is_indexing(&self) -> bool {
+        self.indexing
+    }
+
+    fn spawn(
+        graph: Arc<Graph>,
+        after: Option<Saving>,
+        index: IndexFrom,
+        snapshot_in: Option<(PathBuf, Key)>,
+    ) -> Saving {
+        let indexing =
+            !matches!(index, IndexFrom::Skip) || after.as_ref().is_some_and(|a| a.indexing);
         let work = move || {
-            let index = SearchIndex::build(&graph);
+            // The index is built while the work before this one (a snapshot
+            // being written) goes on.
+            let index = match index {
+                IndexFrom::Skip => None,
+                IndexFrom::Build => Some(Arc::new(SearchIndex::build(&graph))),
+                IndexFrom::Given(ix) => Some(ix),
+            };
+            let (before, before_note) = after.map_or((None, None), Saving::wait);
+            let index = index.or(before);
             let note = snapshot_in.and_then(|(dir, key)| {
-                snapshot::write(&dir, key, &graph, &index).err().map(|e| {
-                    format!(
-                        "could not save a snapshot in {}: {e} (the next start reads RON again)",
-                        dir.display()
-                    )
-                })
+                snapshot::write(&dir, key, &graph, index.as_deref())
+                    .err()
+                    .map(|e| {
+                        format!(
+                            "could not save a snapshot in {}: {e} (the next start reads the data again)",
+                            dir.display()
+                        )
+                    })
             });
-            (Arc::new(index), note)
+            (index, before_note.or(note))
         };
         let handle = std::thread::Builder::new()
             .name("ties-snapshot".into())
@@ -44,10 +97,11 @@ impl Saving {
             .unwrap_or_else(|e| {
                 // No thread to be had: a thread that only hands back the error.
                 let note = format!("could not save a snapshot: {e}");
-                std::thread::spawn(move || (Arc::new(SearchIndex::default()), Some(note)))
+                std::thread::spawn(move || (None, Some(note)))
             });
         Saving {
             handle: Some(handle),
+            indexing,
         }
     }
 
@@ -60,7 +114,7 @@ impl Saving {
     /// work failed) and a note if the snapshot could not be saved.
     pub fn wait(mut self) -> (Option<Arc<SearchIndex>>, Option<String>) {
         match self.handle.take().map(|h| h.join()) {
-            Some(Ok((index, note))) => (Some(index), note),
+            Some(Ok((index, note))) => (index, note),
             _ => (None, Some("could not save a snapshot".into())),
         }
     }

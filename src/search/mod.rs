@@ -52,7 +52,7 @@ mod resolve;
 mod score;
 mod worker;
 
-use crate::codec::{In, Out, SnapshotError};
+use crate::codec::{MapIn, Out, SnapshotError, Store};
 use crate::graph::{Graph, NodeIx};
 pub use engine::set_threads;
 use engine::{WEAK_BIT, never};
@@ -199,21 +199,21 @@ pub struct IndexMemory {
 #[derive(Default)]
 pub struct SearchIndex {
     /// Every text folded, one after the other.
-    folded: Vec<u8>,
+    folded: Store<u8>,
     /// Text `i` is `folded[starts[i]..starts[i + 1]]`.
-    starts: Vec<u32>,
+    starts: Store<u32>,
     /// Character-presence mask of each text; [`WEAK_BIT`] marks weak aliases.
-    masks: Vec<u64>,
+    masks: Store<u64>,
     /// Mask of the bytes that start a word in each text.
-    word_masks: Vec<u64>,
+    word_masks: Store<u64>,
     /// The node each text names.
-    owners: Vec<u32>,
+    owners: Store<u32>,
     /// Which field of its node each text is ([`MatchedField::encode`]).
-    fields: Vec<u32>,
+    fields: Store<u32>,
     /// Texts of node `n` are `entity_first[n]..entity_first[n + 1]`.
-    entity_first: Vec<u32>,
+    entity_first: Store<u32>,
     /// Relations of each node.
-    degrees: Vec<u32>,
+    degrees: Store<u32>,
     /// Tells indexes apart, so that a session never narrows from another's
     /// matches.
     id: u64,
@@ -234,21 +234,23 @@ impl SearchIndex {
     pub fn build(graph: &Graph) -> Self {
         let nodes = graph.node_count();
         let mut ix = SearchIndex {
-            folded: Vec::with_capacity(nodes * 24),
-            starts: Vec::with_capacity(nodes * 2 + 1),
-            masks: Vec::with_capacity(nodes * 2),
-            word_masks: Vec::with_capacity(nodes * 2),
-            owners: Vec::with_capacity(nodes * 2),
-            fields: Vec::with_capacity(nodes * 2),
-            entity_first: Vec::with_capacity(nodes + 1),
-            degrees: Vec::with_capacity(nodes),
+            folded: Vec::with_capacity(nodes * 24).into(),
+            starts: Vec::with_capacity(nodes * 2 + 1).into(),
+            masks: Vec::with_capacity(nodes * 2).into(),
+            word_masks: Vec::with_capacity(nodes * 2).into(),
+            owners: Vec::with_capacity(nodes * 2).into(),
+            fields: Vec::with_capacity(nodes * 2).into(),
+            entity_first: Vec::with_capacity(nodes + 1).into(),
+            degrees: Vec::with_capacity(nodes).into(),
             id: next_index_id(),
         };
-        ix.starts.push(0);
+        ix.starts.vec().push(0);
         for n in graph.node_indices() {
             let e = graph.entity(n);
-            ix.entity_first.push(ix.owners.len() as u32);
+            let first = ix.owners.len() as u32;
+            ix.entity_first.vec().push(first);
             ix.degrees
+                .vec()
                 .push(u32::try_from(graph.degree(n)).unwrap_or(u32::MAX));
             let node = n.index() as u32;
             ix.push(node, MatchedField::Name, e.name);
@@ -259,7 +261,8 @@ impl SearchIndex {
                 ix.push(node, MatchedField::WeakAlias(i as u32), a);
             }
         }
-        ix.entity_first.push(ix.owners.len() as u32);
+        let end = ix.owners.len() as u32;
+        ix.entity_first.vec().push(end);
         ix.folded.shrink_to_fit();
         ix.starts.shrink_to_fit();
         ix.masks.shrink_to_fit();
@@ -271,7 +274,7 @@ impl SearchIndex {
 
     fn push(&mut self, node: u32, field: MatchedField, text: &str) {
         let before = self.folded.len();
-        fold_into(text, &mut self.folded, None);
+        fold_into(text, self.folded.vec(), None);
         // Offsets are 32-bit: texts past 4 GiB of folded names are left out, as are
         // aliases past the billionth of one entity and names over 2 GiB.
         let index_ok = match field {
@@ -279,22 +282,23 @@ impl SearchIndex {
             MatchedField::Alias(i) | MatchedField::WeakAlias(i) => i <= FIELD_INDEX,
         };
         let Ok(end) = u32::try_from(self.folded.len()) else {
-            self.folded.truncate(before);
+            self.folded.vec().truncate(before);
             return;
         };
         // Positions inside one text must fit in 31 bits (see `engine`).
         let too_long = self.folded.len() - before > i32::MAX as usize;
         if !index_ok || too_long || self.owners.len() >= u32::MAX as usize - 1 {
-            self.folded.truncate(before);
+            self.folded.vec().truncate(before);
             return;
         }
         let weak = matches!(field, MatchedField::WeakAlias(_));
         let mask = mask_of(&self.folded[before..]) | if weak { WEAK_BIT } else { 0 };
-        self.masks.push(mask);
-        self.word_masks.push(word_mask_of(&self.folded[before..]));
-        self.starts.push(end);
-        self.owners.push(node);
-        self.fields.push(field.encode());
+        let word_mask = word_mask_of(&self.folded[before..]);
+        self.masks.vec().push(mask);
+        self.word_masks.vec().push(word_mask);
+        self.starts.vec().push(end);
+        self.owners.vec().push(node);
+        self.fields.vec().push(field.encode());
     }
 
     /// Writes the index into a snapshot (see [`crate::snapshot`]).
@@ -314,10 +318,7 @@ impl SearchIndex {
 
     /// Reads an index [`Self::write_snapshot`] wrote for a graph of `nodes`
     /// entities, checking that every offset is in bounds.
-    pub(crate) fn read_snapshot<R: std::io::Read>(
-        r: &mut In<R>,
-        nodes: usize,
-    ) -> Result<Self, SnapshotError> {
+    pub(crate) fn read_snapshot(r: &mut MapIn, nodes: usize) -> Result<Self, SnapshotError> {
         let ix = SearchIndex {
             folded: r.pod()?,
             starts: r.pod()?,
@@ -370,8 +371,8 @@ impl SearchIndex {
 
     /// How much memory the index holds.
     pub fn memory(&self) -> IndexMemory {
-        fn bytes<T>(v: &Vec<T>) -> usize {
-            v.capacity() * std::mem::size_of::<T>()
+        fn bytes<T: bytemuck::Pod>(v: &Store<T>) -> usize {
+            v.bytes()
         }
         IndexMemory {
             texts: self.len(),

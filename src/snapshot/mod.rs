@@ -10,25 +10,33 @@
 //! again.
 //!
 //! Tables are written as their raw bytes (they are plain integers), in the
-//! machine's byte order; a snapshot is a cache for this machine, not an
-//! exchange format.
+//! machine's byte order, each at a multiple of 8 bytes in the file; a snapshot
+//! is a cache for this machine, not an exchange format. Reading maps the file
+//! and uses the tables where they lie (rows, text, id index, adjacency lists,
+//! search index): nothing is rebuilt, and what is checked is checked in one
+//! pass over each table.
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use xxhash_rust::xxh3::Xxh3;
+use memmap2::{Mmap, MmapOptions};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
 pub use crate::codec::SnapshotError;
-use crate::codec::{In, Out};
+use crate::codec::{MapIn, Out};
 use crate::graph::Graph;
 use crate::graph::section::{
     entities_section, entity_count, finish, read_relations, write_names, write_relations,
 };
 use crate::search::SearchIndex;
 
+mod known;
+pub use known::{Found, RACY, key_of};
+
 /// Bumped whenever the layout of a snapshot changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const MAGIC: &[u8; 8] = b"TIESSNAP";
 /// Written in the machine's byte order, to refuse a snapshot from another.
 const BYTE_ORDER: u32 = 0x0102_0304;
@@ -39,13 +47,14 @@ pub struct Key(pub u128);
 
 impl Key {
     /// The key of the graph files `files` (as [`crate::load::graph_files`]
-    /// lists them), read through once.
+    /// lists them), read through once: each file in blocks of [`BLOCK`] bytes,
+    /// each block hashed on its own (blocks are shared out between threads),
+    /// then the blocks' hashes hashed in order.
     pub fn of_files(files: &[PathBuf]) -> io::Result<Key> {
         let mut h = Xxh3::new();
         h.update(MAGIC);
         h.update(&FORMAT.to_le_bytes());
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        let mut buf = vec![0u8; 1 << 20];
         for f in files {
             let name = f
                 .file_name()
@@ -53,17 +62,9 @@ impl Key {
                 .unwrap_or_default();
             h.update(&(name.len() as u64).to_le_bytes());
             h.update(name.as_bytes());
-            let mut file = File::open(f)?;
-            let mut len = 0u64;
-            loop {
-                let n = match file.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                };
-                h.update(&buf[..n]);
-                len += n as u64;
+            let (len, blocks) = hash_blocks(f)?;
+            for b in blocks {
+                h.update(&b.to_le_bytes());
             }
             h.update(&len.to_le_bytes());
         }
@@ -82,6 +83,74 @@ pub fn notes_path(snap: &Path) -> PathBuf {
     snap.with_extension("notes")
 }
 
+/// The blocks a data file is hashed in.
+const BLOCK: u64 = 8 << 20;
+
+/// The file's length as read, and the hash of each of its blocks, read and
+/// hashed on up to two threads (reading from the page cache is a copy that
+/// costs as much as the hash).
+fn hash_blocks(path: &Path) -> io::Result<(u64, Vec<u128>)> {
+    use std::os::unix::fs::FileExt;
+    let file = File::open(path)?;
+    let size = file.metadata()?.len();
+    let blocks = size.div_ceil(BLOCK) as usize;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 2)
+        .min(blocks.max(1));
+    // Block i is hashed by thread i % threads.
+    let work = |t: usize| -> io::Result<Vec<(u128, u64)>> {
+        let mut buf = vec![0u8; BLOCK as usize];
+        let mut out = Vec::new();
+        for i in (t..blocks).step_by(threads) {
+            let at = i as u64 * BLOCK;
+            let want = BLOCK.min(size - at) as usize;
+            let mut got = 0;
+            while got < want {
+                match file.read_at(&mut buf[got..want], at + got as u64) {
+                    Ok(0) => break,
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            out.push((xxh3_128(&buf[..got]), got as u64));
+        }
+        Ok(out)
+    };
+    let parts: Vec<io::Result<Vec<(u128, u64)>>> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads).map(|t| scope.spawn(move || work(t))).collect();
+        let mut parts = vec![work(0)];
+        for o in others {
+            parts.push(
+                o.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("a hash thread stopped"))),
+            );
+        }
+        parts
+    });
+    let parts = parts.into_iter().collect::<io::Result<Vec<_>>>()?;
+    let mut hashes = Vec::with_capacity(blocks);
+    let mut len = 0;
+    for i in 0..blocks {
+        let (h, n) = parts[i % threads][i / threads];
+        hashes.push(h);
+        len += n;
+    }
+    // Read past a file that grew while it was read, to hash what is there.
+    if len == size {
+        let mut rest = Vec::new();
+        let mut tail = File::open(path)?;
+        tail.seek(SeekFrom::Start(size))?;
+        tail.read_to_end(&mut rest)?;
+        if !rest.is_empty() {
+            hashes.push(xxh3_128(&rest));
+            len += rest.len() as u64;
+        }
+    }
+    Ok((len, hashes))
+}
+
 /// Where snapshots are kept unless told otherwise: the user's cache folder
 /// (`~/.cache/ties/snapshots` on Linux).
 pub fn cache_dir() -> Option<PathBuf> {
@@ -94,10 +163,17 @@ const TEMP_PREFIX: &str = ".ties-snapshot-";
 /// How many snapshots a cache folder keeps (the newest).
 pub const KEEP: usize = 4;
 
-/// Writes the snapshot of `graph` and `index` as `dir/<key>.snap` (through a
-/// temporary file, so a reader never sees half a snapshot), then removes all
-/// but the [`KEEP`] newest snapshots of `dir`. Returns the snapshot's path.
-pub fn write(dir: &Path, key: Key, graph: &Graph, index: &SearchIndex) -> io::Result<PathBuf> {
+/// Writes the snapshot of `graph` and `index` (if there is one: a snapshot
+/// without the search index is quicker to make, and the index is added by the
+/// start that builds it) as `dir/<key>.snap` (through a temporary file, so a
+/// reader never sees half a snapshot), then removes all but the [`KEEP`]
+/// newest snapshots of `dir`. Returns the snapshot's path.
+pub fn write(
+    dir: &Path,
+    key: Key,
+    graph: &Graph,
+    index: Option<&SearchIndex>,
+) -> io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join(key.file_name());
     let mut tmp = tempfile::Builder::new()
@@ -111,7 +187,13 @@ pub fn write(dir: &Path, key: Key, graph: &Graph, index: &SearchIndex) -> io::Re
         w.write_all(&key.0.to_le_bytes())?;
         section(&mut w, |out| write_names(out, graph))?;
         section(&mut w, |out| write_relations(out, graph))?;
-        section(&mut w, |out| index.write_snapshot(out))?;
+        section(&mut w, |out| match index {
+            Some(ix) => {
+                out.u64(1)?;
+                ix.write_snapshot(out)
+            }
+            None => out.u64(0),
+        })?;
         w.flush()?;
     }
     tmp.persist(&path).map_err(|e| e.error)?;
@@ -137,11 +219,28 @@ fn section<W: Write + Seek>(
     Ok(())
 }
 
-/// Opens the snapshot at `path` and checks its header against `key`.
-fn open(path: &Path, key: Key) -> Result<BufReader<File>, SnapshotError> {
-    let mut r = BufReader::with_capacity(1 << 20, File::open(path)?);
-    let mut head = [0u8; 8 + 4 + 4 + 16];
-    if r.read_exact(&mut head).is_err() || &head[..8] != MAGIC {
+/// The header: magic, format, byte order, key.
+const HEADER: usize = 8 + 4 + 4 + 16;
+
+/// Maps the snapshot at `path` and checks its header against `key`. With
+/// `populate`, every page is mapped at once (one system call instead of a
+/// fault per page, for a read of the whole file).
+fn map(path: &Path, key: Key, populate: bool) -> Result<Arc<Mmap>, SnapshotError> {
+    let file = File::open(path)?;
+    let mut options = MmapOptions::new();
+    if populate {
+        options.populate();
+    }
+    // SAFETY: the mapping is only read, and a snapshot file is never changed
+    // where it lies: it is written under a temporary name and renamed into
+    // place whole ([`write`]), and pruning removes a file (whose pages stay
+    // mapped) rather than changing it. Its contents are then checked like any
+    // input: checksums, lengths and every row, before any row is used. (A
+    // person truncating a snapshot by hand while ties has it mapped can still
+    // stop ties with SIGBUS; ties itself never does so.)
+    let map = unsafe { options.map(&file)? };
+    let head = map.get(..HEADER).ok_or(SnapshotError::NotSnapshot)?;
+    if &head[..8] != MAGIC {
         return Err(SnapshotError::NotSnapshot);
     }
     let u32_at = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().unwrap_or_default());
@@ -151,89 +250,128 @@ fn open(path: &Path, key: Key) -> Result<BufReader<File>, SnapshotError> {
     if u128::from_le_bytes(head[16..32].try_into().unwrap_or_default()) != key.0 {
         return Err(SnapshotError::OtherData);
     }
-    Ok(r)
+    Ok(Arc::new(map))
 }
 
-/// Reads one section with `body`, checking its length and hash.
-fn read_section<T>(
-    r: &mut BufReader<File>,
-    body: impl FnOnce(&mut In<&mut BufReader<File>>) -> Result<T, SnapshotError>,
-) -> Result<T, SnapshotError> {
-    let mut len = [0u8; 8];
-    r.read_exact(&mut len)
-        .map_err(|_| SnapshotError::Corrupt("it is cut short"))?;
-    let len = u64::from_le_bytes(len);
-    let rest = r
-        .get_ref()
-        .metadata()?
-        .len()
-        .saturating_sub(r.stream_position()?);
-    if len > rest {
-        return Err(SnapshotError::Corrupt("a section is longer than the file"));
+/// Where one section's body is in the file, and the hash stored after it.
+#[derive(Debug, Clone, Copy)]
+struct Section {
+    start: usize,
+    end: usize,
+    digest: u64,
+}
+
+impl Section {
+    /// Whether the body's hash is the one stored.
+    fn sound(&self, map: &Mmap) -> Result<(), SnapshotError> {
+        if xxh3_64(&map[self.start..self.end]) == self.digest {
+            Ok(())
+        } else {
+            Err(SnapshotError::Corrupt("its checksum does not match"))
+        }
     }
-    let mut input = In::new(&mut *r, len);
+
+    fn input(&self, map: &Arc<Mmap>) -> MapIn {
+        MapIn::new(Arc::clone(map), self.start, self.end)
+    }
+}
+
+/// The sections of a mapped snapshot, checking that each fits in the file and
+/// that nothing follows the last.
+fn sections(map: &Mmap) -> Result<[Section; 3], SnapshotError> {
+    let u64_at = |at: usize| -> Result<u64, SnapshotError> {
+        map.get(at..at + 8)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+            .ok_or(SnapshotError::Corrupt("it is cut short"))
+    };
+    let mut at = HEADER;
+    let mut out = [Section {
+        start: 0,
+        end: 0,
+        digest: 0,
+    }; 3];
+    for s in &mut out {
+        let len = u64_at(at)?;
+        let start = at + 8;
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|l| start.checked_add(l))
+            .filter(|&e| e <= map.len())
+            .ok_or(SnapshotError::Corrupt("a section is longer than the file"))?;
+        *s = Section {
+            start,
+            end,
+            digest: u64_at(end)?,
+        };
+        at = end + 8;
+    }
+    if at != map.len() {
+        return Err(SnapshotError::Corrupt("bytes after the last section"));
+    }
+    Ok(out)
+}
+
+/// Reads one section with `body`: every byte used, and its checksum right.
+fn section_value<T>(
+    map: &Arc<Mmap>,
+    s: &Section,
+    body: impl FnOnce(&mut MapIn) -> Result<T, SnapshotError>,
+) -> Result<T, SnapshotError> {
+    let mut input = s.input(map);
     let value = body(&mut input)?;
-    let (left, digest) = input.finish();
-    if left != 0 {
+    if input.left() != 0 {
         return Err(SnapshotError::Corrupt("bytes left over in a section"));
     }
-    let mut stored = [0u8; 8];
-    r.read_exact(&mut stored)
-        .map_err(|_| SnapshotError::Corrupt("it is cut short"))?;
-    if u64::from_le_bytes(stored) != digest {
-        return Err(SnapshotError::Corrupt("its checksum does not match"));
-    }
+    s.sound(map)?;
     Ok(value)
 }
 
-/// Steps over one section without reading it.
-fn skip_section(r: &mut BufReader<File>) -> Result<(), SnapshotError> {
-    let mut len = [0u8; 8];
-    r.read_exact(&mut len)
-        .map_err(|_| SnapshotError::Corrupt("it is cut short"))?;
-    let len = i64::try_from(u64::from_le_bytes(len))
-        .ok()
-        .and_then(|l| l.checked_add(8))
-        .ok_or(SnapshotError::Corrupt("a section is too long"))?;
-    r.seek_relative(len)?;
-    Ok(())
+/// Reads the snapshot at `path`, which must have been made for `key`: the graph,
+/// and the search index if it was saved with one. Its tables are used where
+/// they lie in the mapped file; the three sections are checked (checksum, then
+/// rows) on two threads.
+pub fn read(path: &Path, key: Key) -> Result<(Graph, Option<SearchIndex>), SnapshotError> {
+    read_sections(path, key, true)
 }
 
-/// Reads the snapshot at `path`, which must have been made for `key`.
-pub fn read(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
-    let mut r = open(path, key)?;
-    let g = read_section(&mut r, entities)?;
+/// Reads only what a name search needs: the entities (with their names, kinds,
+/// aliases and id index, but no relations) and the search index, if saved.
+pub fn read_for_search(
+    path: &Path,
+    key: Key,
+) -> Result<(Graph, Option<SearchIndex>), SnapshotError> {
+    read_sections(path, key, false)
+}
+
+fn read_sections(
+    path: &Path,
+    key: Key,
+    relations: bool,
+) -> Result<(Graph, Option<SearchIndex>), SnapshotError> {
+    let map = map(path, key, relations)?;
+    let [names, rels, index] = sections(&map)?;
+    let (g, ids) = section_value(&map, &names, entities_section)?;
     let nodes = entity_count(&g);
-    let relations = read_section(&mut r, |r| read_relations(r, nodes))?;
-    let index = read_section(&mut r, |r| SearchIndex::read_snapshot(r, nodes))?;
-    end_of_file(&mut r)?;
-    Ok((finish(g, Some(relations))?, index))
-}
-
-/// Reads only what a name search needs: the entities (with their names, kinds
-/// and aliases, but no relations, and no id index: `find` finds nothing) and the
-/// search index. Much less to read than [`read`].
-pub fn read_for_search(path: &Path, key: Key) -> Result<(Graph, SearchIndex), SnapshotError> {
-    let mut r = open(path, key)?;
-    let g = read_section(&mut r, entities)?;
-    skip_section(&mut r)?;
-    let nodes = entity_count(&g);
-    let index = read_section(&mut r, |r| SearchIndex::read_snapshot(r, nodes))?;
-    end_of_file(&mut r)?;
-    Ok((finish(g, None)?, index))
-}
-
-/// The graph's first section (a function for any borrow of the reader).
-fn entities(r: &mut In<&mut BufReader<File>>) -> Result<Graph, SnapshotError> {
-    entities_section(r)
-}
-
-fn end_of_file(r: &mut BufReader<File>) -> Result<(), SnapshotError> {
-    let mut byte = [0u8; 1];
-    match r.read(&mut byte)? {
-        0 => Ok(()),
-        _ => Err(SnapshotError::Corrupt("bytes after the last section")),
-    }
+    std::thread::scope(|scope| {
+        let index = scope.spawn(|| {
+            section_value(&map, &index, |r| match r.u64()? {
+                0 => Ok(None),
+                1 => SearchIndex::read_snapshot(r, nodes).map(Some),
+                _ => Err(SnapshotError::Corrupt("a section is not what it should be")),
+            })
+        });
+        let links = if relations {
+            section_value(&map, &rels, read_relations).map(Some)
+        } else {
+            Ok(None)
+        };
+        let g = links.and_then(|links| finish(g, ids, links));
+        let index = index
+            .join()
+            .unwrap_or(Err(SnapshotError::Corrupt("a check stopped")));
+        Ok((g?, index?))
+    })
 }
 
 /// Whether `name` is a snapshot's file name: 32 hex digits and `.snap` (other
@@ -251,6 +389,8 @@ fn prune(dir: &Path) {
         return;
     };
     let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    // Key records (see [`known`]) unused for a month.
+    let month_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(30 * 86400);
     let mut snaps: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -259,7 +399,9 @@ fn prune(dir: &Path) {
         };
         if is_snapshot_name(&name) {
             snaps.push((modified, e.path()));
-        } else if name.starts_with(TEMP_PREFIX) && modified < hour_ago {
+        } else if (name.starts_with(TEMP_PREFIX) && modified < hour_ago)
+            || (known::is_record_name(&name) && modified < month_ago)
+        {
             let _ = std::fs::remove_file(e.path());
         }
     }

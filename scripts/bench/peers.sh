@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Loads the same generated graph in ties and in its peers, and prints each
+# peer's time as a ratio to ties' (issue 20, "side by side, in one run"):
+#
+#   - ties: `ties check --no-cache` on the RON (a first load), `ties check` on
+#     its snapshot (a second start), and on the GraphML once ties reads GraphML;
+#   - networkx: `read_graphml` and node-link JSON (`json.load` + `node_link_graph`);
+#   - python-igraph: `Graph.Read_GraphML`;
+#   - `ties search QUERY` on the snapshot against `fzf --filter QUERY` on a
+#     plain list of the same names and aliases.
+#
+#   scripts/bench/peers.sh [ENTITIES...]          # default: 100000 1000000
+#
+# Needs a release build (`cargo build --release`), fzf, and a Python with
+# networkx and igraph: $PEERS_PYTHON, else .venv-tools/bin/python, else python3
+# (e.g. `python3 -m venv /tmp/peers && /tmp/peers/bin/pip install networkx igraph`).
+# Data goes to $PEERS_DIR (default /tmp/ties-peers), never into the repository.
+# Each figure is the best of $PEERS_RUNS runs (default 3), wall time of the whole
+# process (interpreter start included for Python; it is about 0.1 s).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ties=${TIES_BIN:-target/release/ties}
+dir=${PEERS_DIR:-/tmp/ties-peers}
+runs=${PEERS_RUNS:-3}
+python=${PEERS_PYTHON:-}
+if [ -z "$python" ]; then
+  if [ -x .venv-tools/bin/python ]; then python=.venv-tools/bin/python; else python=python3; fi
+fi
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
+
+[ -x "$ties" ] || { echo "peers.sh: no $ties (cargo build --release)" >&2; exit 1; }
+have_igraph=1
+"$python" -c 'import networkx' 2>/dev/null || { echo "peers.sh: $python has no networkx" >&2; exit 1; }
+"$python" -c 'import igraph' 2>/dev/null || { have_igraph=0; echo "peers.sh: $python has no igraph: skipped" >&2; }
+have_fzf=1
+command -v fzf >/dev/null || { have_fzf=0; echo "peers.sh: no fzf: search comparison skipped" >&2; }
+mkdir -p "$dir"
+
+# best SECONDS of `runs` runs of a command (its output discarded)
+best() {
+  local b="" t
+  for _ in $(seq "$runs"); do
+    local s e
+    s=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || { echo "failed"; return; }
+    e=$(date +%s.%N)
+    t=$(echo "$e - $s" | bc -l)
+    if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
+  done
+  printf '%.3f' "$b"
+}
+
+# one line: what, seconds, ratio to ties' seconds
+line() {
+  local what=$1 secs=$2 base=$3
+  if [ "$secs" = failed ]; then
+    printf '  %-44s %10s\n' "$what" "failed"
+  else
+    printf '  %-44s %9ss %8sx\n' "$what" "$secs" "$(echo "scale=2; $secs / $base" | bc -l)"
+  fi
+}
+
+py_graphml='import sys, networkx as nx; g = nx.read_graphml(sys.argv[1]); print(g.number_of_nodes())'
+py_json='import sys, json, networkx as nx; g = nx.node_link_graph(json.load(open(sys.argv[1])), edges="links"); print(g.number_of_nodes())'
+py_igraph='import sys, igraph; g = igraph.Graph.Read_GraphML(sys.argv[1]); print(g.vcount())'
+
+for n in "${sizes[@]}"; do
+  ron=$dir/g$n.ron graphml=$dir/g$n.graphml json=$dir/g$n.json names=$dir/g$n-names.txt
+  cache=$dir/cache$n
+  [ -s "$ron" ] || "$ties" gen --entities "$n" --relations-per-entity 3 -o "$ron" >/dev/null
+  [ -s "$graphml" ] || "$ties" export --no-cache --data "$ron" --format graphml -o "$graphml" >/dev/null
+  [ -s "$json" ] || "$python" -c 'import sys, json, networkx as nx
+g = nx.read_graphml(sys.argv[1]); json.dump(nx.node_link_data(g, edges="links"), open(sys.argv[2], "w"))' "$graphml" "$json"
+  [ -s "$names" ] || python3 scripts/bench/names.py "$ron" >"$names"
+  # A snapshot for the second starts and the search.
+  TIES_CACHE_DIR=$cache "$ties" search --data "$ron" kasciunas >/dev/null
+
+  echo "== $n entities, $((n * 3)) relations (best of $runs; ratio = seconds / ties' seconds)"
+  base=$(best "$ties" check --no-cache --data "$ron")
+  line "ties check --no-cache (RON, first load)" "$base" "$base"
+  line "ties check (RON, second start: snapshot)" \
+    "$(TIES_CACHE_DIR=$cache best "$ties" check --data "$ron")" "$base"
+  # GraphML: ties reads it once the GraphML reader is merged (another branch);
+  # until then this line says so.
+  if "$ties" check --no-cache --data "$graphml" >/dev/null 2>&1; then
+    line "ties check --no-cache (GraphML)" "$(best "$ties" check --no-cache --data "$graphml")" "$base"
+  else
+    printf '  %-44s %10s\n' "ties check (GraphML)" "not read yet"
+  fi
+  line "networkx read_graphml" "$(best "$python" -c "$py_graphml" "$graphml")" "$base"
+  line "networkx node-link JSON" "$(best "$python" -c "$py_json" "$json")" "$base"
+  if [ "$have_igraph" = 1 ]; then
+    line "python-igraph Read_GraphML" "$(best "$python" -c "$py_igraph" "$graphml")" "$base"
+  fi
+  if [ "$have_fzf" = 1 ]; then
+    for q in kasciunas "min def"; do
+      s=$(TIES_CACHE_DIR=$cache best "$ties" search --data "$ron" "$q")
+      line "ties search '$q' (snapshot)" "$s" "$s"
+      line "fzf --filter '$q' (names list)" "$(best sh -c "fzf --filter '$q' < '$names'")" "$s"
+    done
+  fi
+done

@@ -1,0 +1,300 @@
+//! The graph's two structures besides its rows, both plain tables so that a
+//! snapshot can hold them ready to use: the id index ([`IdIndex`], open
+//! addressing over 16-byte slots) and the adjacency lists ([`Links`], the
+//! layout petgraph's `Graph` uses: a first relation out and in per node, a next
+//! one out and in per relation).
+
+use bytemuck::{Pod, Zeroable};
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::{Arena, EntityRow, NONE, RelationRow};
+use crate::codec::Store;
+
+/// One entry of the id index: the node, and enough of its id to tell ids of up
+/// to [`IdSlot::INLINE`] bytes apart without reading the arena (a cache miss
+/// fewer per lookup: a million-entity load does millions of them). A `node` of
+/// [`NONE`] marks an empty slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct IdSlot {
+    node: u32,
+    /// The id's length (saturated at 255), then its first 3 bytes.
+    len_head: u32,
+    /// The id's next 8 bytes, zero-padded.
+    tail: u64,
+}
+
+impl IdSlot {
+    const INLINE: usize = 11;
+    const EMPTY: IdSlot = IdSlot {
+        node: NONE,
+        len_head: 0,
+        tail: 0,
+    };
+
+    fn new(node: u32, id: &[u8]) -> Self {
+        let mut head = [0u8; 12];
+        head[0] = id.len().min(255) as u8;
+        let n = id.len().min(Self::INLINE);
+        head[1..1 + n].copy_from_slice(&id[..n]);
+        let [a, b, c, d, tail @ ..] = head;
+        IdSlot {
+            node,
+            len_head: u32::from_le_bytes([a, b, c, d]),
+            tail: u64::from_le_bytes(tail),
+        }
+    }
+}
+
+/// The hash of an id: xxh3, whose output is fixed by its specification, so that
+/// an index saved in a snapshot is found by the same hashes later.
+fn hash(id: &[u8]) -> u64 {
+    xxh3_64(id)
+}
+
+/// The id → node index: linear probing over a power-of-two table of
+/// [`IdSlot`]s, at most 70% full. Ids are read from the arena.
+#[derive(Clone, Default)]
+pub(crate) struct IdIndex {
+    slots: Store<IdSlot>,
+    len: usize,
+    /// Read from a snapshot: a slot's node is used only after its id in the
+    /// arena is compared with the one asked for, so that a lying table can give
+    /// no wrong answer.
+    untrusted: bool,
+}
+
+impl std::fmt::Debug for IdIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IdIndex({} ids)", self.len)
+    }
+}
+
+fn id_of<'a>(rows: &[EntityRow], arena: &'a Arena, node: u32) -> Option<&'a [u8]> {
+    rows.get(node as usize).map(|r| arena.bytes(r.id))
+}
+
+impl IdIndex {
+    /// Where `id` is, or the empty slot where it would go; `None` only for a
+    /// table without an empty slot (a lying snapshot).
+    #[inline]
+    fn probe(&self, id: &[u8], rows: &[EntityRow], arena: &Arena) -> Option<(usize, bool)> {
+        let slots: &[IdSlot] = &self.slots;
+        if slots.is_empty() {
+            return None;
+        }
+        let mask = slots.len() - 1;
+        let want = IdSlot::new(0, id);
+        let mut i = hash(id) as usize & mask;
+        for _ in 0..slots.len() {
+            let s = slots[i];
+            if s.node == NONE {
+                return Some((i, false));
+            }
+            if s.len_head == want.len_head
+                && s.tail == want.tail
+                && ((id.len() <= IdSlot::INLINE && !self.untrusted)
+                    || id_of(rows, arena, s.node) == Some(id))
+            {
+                return Some((i, true));
+            }
+            i = (i + 1) & mask;
+        }
+        None
+    }
+
+    pub(crate) fn find(&self, id: &str, rows: &[EntityRow], arena: &Arena) -> Option<u32> {
+        match self.probe(id.as_bytes(), rows, arena)? {
+            (i, true) => Some(self.slots[i].node),
+            _ => None,
+        }
+    }
+
+    /// Adds node `n` (whose row is `rows[n]`); `Err` with the node that has its id.
+    pub(crate) fn insert(&mut self, n: u32, rows: &[EntityRow], arena: &Arena) -> Result<(), u32> {
+        self.reserve(1, rows, arena);
+        let id = arena.bytes(rows[n as usize].id);
+        match self.probe(id, rows, arena) {
+            Some((i, true)) => Err(self.slots[i].node),
+            Some((i, false)) => {
+                self.slots.vec()[i] = IdSlot::new(n, id);
+                self.len += 1;
+                Ok(())
+            }
+            None => unreachable!("reserve leaves empty slots"),
+        }
+    }
+
+    /// Slots for `n` ids.
+    fn capacity_for(n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (n * 10 / 7 + 1).next_power_of_two().max(8)
+        }
+    }
+
+    pub(crate) fn reserve(&mut self, additional: usize, rows: &[EntityRow], arena: &Arena) {
+        let want = Self::capacity_for(self.len + additional);
+        if want > self.slots.len() {
+            self.rehash(want, rows, arena);
+        }
+    }
+
+    fn rehash(&mut self, capacity: usize, rows: &[EntityRow], arena: &Arena) {
+        let old = std::mem::replace(&mut self.slots, vec![IdSlot::EMPTY; capacity].into());
+        let slots = self.slots.vec();
+        let mask = capacity.wrapping_sub(1);
+        for s in old.iter().filter(|s| s.node != NONE) {
+            let id = id_of(rows, arena, s.node).unwrap_or_default();
+            let mut i = hash(id) as usize & mask;
+            while slots[i].node != NONE {
+                i = (i + 1) & mask;
+            }
+            slots[i] = *s;
+        }
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self, rows: &[EntityRow], arena: &Arena) {
+        let want = Self::capacity_for(self.len);
+        if want < self.slots.len() {
+            self.rehash(want, rows, arena);
+        }
+    }
+
+    /// Bytes held.
+    pub(crate) fn bytes(&self) -> usize {
+        self.slots.bytes()
+    }
+
+    /// The slots, to save.
+    pub(crate) fn slots(&self) -> &[IdSlot] {
+        &self.slots
+    }
+
+    /// An index read from a snapshot of a graph of `nodes` entities: `None`
+    /// unless its size is a power of two with room to spare and every slot is
+    /// empty or names a node. Hits are checked against the arena
+    /// (`untrusted`).
+    pub(crate) fn from_slots(slots: Store<IdSlot>, nodes: usize) -> Option<IdIndex> {
+        let n = slots.len();
+        let ok_size = (n == 0 && nodes == 0) || (n.is_power_of_two() && n > nodes);
+        let mut len = 0;
+        for s in slots.iter() {
+            if s.node != NONE {
+                if s.node as usize >= nodes {
+                    return None;
+                }
+                len += 1;
+            }
+        }
+        (ok_size && len == nodes).then_some(IdIndex {
+            slots,
+            len,
+            untrusted: true,
+        })
+    }
+}
+
+/// Which end's list: petgraph's `Outgoing` is 0, `Incoming` 1.
+pub(crate) const OUT: usize = 0;
+pub(crate) const IN: usize = 1;
+
+/// The relations: their ends, their rows, and per node and relation the links
+/// of two lists (out and in), newest first, as petgraph keeps them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Links {
+    /// Per node: the newest relation out and in, or [`NONE`].
+    pub(crate) first: Store<[u32; 2]>,
+    /// Per relation: `[from, to]`.
+    pub(crate) ends: Store<[u32; 2]>,
+    /// Per relation: the next (older) relation out of `from` and into `to`.
+    pub(crate) next: Store<[u32; 2]>,
+    pub(crate) rows: Store<RelationRow>,
+}
+
+impl Links {
+    pub(crate) fn with_capacity(nodes: usize, edges: usize) -> Links {
+        Links {
+            first: Vec::with_capacity(nodes).into(),
+            ends: Vec::with_capacity(edges).into(),
+            next: Vec::with_capacity(edges).into(),
+            rows: Vec::with_capacity(edges).into(),
+        }
+    }
+
+    pub(crate) fn node_count(&self) -> usize {
+        self.first.len()
+    }
+
+    pub(crate) fn edge_count(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(crate) fn add_node(&mut self) -> usize {
+        let first = self.first.vec();
+        first.push([NONE; 2]);
+        first.len() - 1
+    }
+
+    /// Adds a relation from `a` to `b` (both nodes of the graph).
+    pub(crate) fn add_edge(&mut self, a: u32, b: u32, row: RelationRow) -> usize {
+        let e = self.ends.len() as u32;
+        let first = self.first.vec();
+        let next = [first[a as usize][OUT], first[b as usize][IN]];
+        first[a as usize][OUT] = e;
+        first[b as usize][IN] = e;
+        self.next.vec().push(next);
+        self.ends.vec().push([a, b]);
+        self.rows.vec().push(row);
+        e as usize
+    }
+
+    /// The relations out of (`dir` [`OUT`]) or into ([`IN`]) node `n`, newest
+    /// first.
+    pub(crate) fn walk(&self, n: usize, dir: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut e = self.first.get(n).map_or(NONE, |f| f[dir]);
+        std::iter::from_fn(move || {
+            if e == NONE {
+                return None;
+            }
+            let cur = e as usize;
+            e = self.next.get(cur).map_or(NONE, |n| n[dir]);
+            Some(cur)
+        })
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.first.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.next.shrink_to_fit();
+        self.rows.shrink_to_fit();
+    }
+
+    /// Bytes held by the nodes' links, and by the relations' ends, links and
+    /// rows.
+    pub(crate) fn bytes(&self) -> (usize, usize) {
+        (
+            self.first.bytes(),
+            self.ends.bytes() + self.next.bytes() + self.rows.bytes(),
+        )
+    }
+
+    /// Whether lists read from a snapshot are safe to walk: the tables agree in
+    /// length, every end is a node, and every link points to an older relation
+    /// (so that every walk ends) or to none.
+    pub(crate) fn well_formed(&self, nodes: usize) -> bool {
+        let edges = self.ends.len();
+        let ok_link = |l: u32, below: usize| l == NONE || (l as usize) < below;
+        self.first.len() == nodes
+            && self.next.len() == edges
+            && self.rows.len() == edges
+            && self.first.iter().flatten().all(|&l| ok_link(l, edges))
+            && self.ends.iter().flatten().all(|&n| (n as usize) < nodes)
+            && self
+                .next
+                .iter()
+                .enumerate()
+                .all(|(e, l)| ok_link(l[OUT], e) && ok_link(l[IN], e))
+    }
+}
