@@ -2,8 +2,17 @@
 //! out, by counterparty, with totals per currency (never summed across currencies)
 //! and per [`Stage`]: money a relation says moved is never added to money that was
 //! only promised.
+//!
+//! What the totals are honest about:
+//! - a total that includes an approximate amount is approximate (`~€80,000,000`);
+//! - in a date window, undated amounts are listed apart and left out of the
+//!   window's totals (the window cannot say whether they fall in it);
+//! - a money relation (`finances`, `contributes to`…) without a figure is listed
+//!   as "amount not stated", never dropped;
+//! - where the money for the entity comes from is followed back, payer by payer,
+//!   to the first payer (the funding chain), with the notes of each relation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 use petgraph::Direction;
@@ -12,6 +21,9 @@ use serde::Serialize;
 use crate::graph::{EdgeIx, Graph, NodeIx};
 use crate::model::{Amount, PartialDate, RelationKind};
 use crate::view::Filter;
+
+/// Most payers followed back in a funding chain.
+pub const CHAIN_DEPTH: usize = 8;
 
 /// What the relation says happened to an amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -50,7 +62,7 @@ impl Stage {
     }
 }
 
-/// One amount on a relation of the entity.
+/// One money relation of the entity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MoneyLine {
     pub edge: EdgeIx,
@@ -58,38 +70,70 @@ pub struct MoneyLine {
     pub other: NodeIx,
     /// `Incoming`: money reaches the entity; `Outgoing`: it leaves.
     pub direction: Direction,
-    pub amount: Amount,
+    /// `None`: a money relation whose amount is not stated.
+    pub amount: Option<Amount>,
     /// Paid or only promised, as the relation's kind says.
     pub stage: Stage,
     pub date: Option<PartialDate>,
 }
 
+/// One payment in a funding chain: `from` pays `to`, `depth` payers back from
+/// the entity (1: a direct payer).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChainStep {
+    pub edge: EdgeIx,
+    pub from: NodeIx,
+    pub to: NodeIx,
+    pub depth: usize,
+}
+
 /// The money flowing in and out of one entity.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MoneyReport {
+    /// Counted in the totals (those without an amount are listed, not counted).
     pub incoming: Vec<MoneyLine>,
     pub outgoing: Vec<MoneyLine>,
+    /// With a date window: undated money relations, listed apart and not in the
+    /// window's totals. Empty without a window (then they are counted).
+    pub undated: Vec<MoneyLine>,
+    /// A date window applied.
+    pub windowed: bool,
+    /// Who pays whom for the entity, back to the first payers, depth first.
+    pub chain: Vec<ChainStep>,
 }
 
-/// Sums per ISO currency code, in code order.
-pub type Totals = BTreeMap<&'static str, f64>;
+/// A total in one currency, approximate when any amount in it is.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Total {
+    pub value: f64,
+    pub approx: bool,
+}
 
-/// Sums of the lines at one stage, per currency.
+/// Totals per ISO currency code, in code order.
+pub type Totals = BTreeMap<&'static str, Total>;
+
+/// The totals of the lines at one stage that have an amount.
 pub fn totals(lines: &[MoneyLine], stage: Stage) -> Totals {
     let mut t = Totals::new();
-    for l in lines.iter().filter(|l| l.stage == stage) {
-        *t.entry(l.amount.currency.code()).or_default() += l.amount.value;
+    for a in lines
+        .iter()
+        .filter(|l| l.stage == stage)
+        .filter_map(|l| l.amount)
+    {
+        let total = t.entry(a.currency.code()).or_default();
+        total.value += a.value;
+        total.approx |= a.approx;
     }
     t
 }
 
-/// `€15,000,000 transferred + €10,000,000 promised`: the lines' totals, each
-/// stage and currency apart.
+/// `~€15,000,000 transferred + €10,000,000 promised`: the lines' totals, each
+/// stage and currency apart, `~` where an approximate amount is in.
 pub fn totals_summary(lines: &[MoneyLine]) -> String {
     let mut parts = Vec::new();
     for stage in Stage::ALL {
-        for (code, value) in totals(lines, stage) {
-            parts.push(format!("{} {}", format_total(code, value), stage.label()));
+        for (code, total) in totals(lines, stage) {
+            parts.push(format!("{} {}", format_total(code, total), stage.label()));
         }
     }
     parts.join(" + ")
@@ -107,58 +151,149 @@ impl MoneyReport {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.incoming.is_empty() && self.outgoing.is_empty()
+        self.incoming.is_empty() && self.outgoing.is_empty() && self.undated.is_empty()
+    }
+
+    /// The undated lines of one direction.
+    pub fn undated_of(&self, direction: Direction) -> Vec<MoneyLine> {
+        self.undated
+            .iter()
+            .filter(|l| l.direction == direction)
+            .cloned()
+            .collect()
     }
 }
 
+/// Is this relation about money: it carries an amount, or its kind moves or
+/// promises money?
+fn is_money(graph: &Graph, edge: EdgeIx) -> bool {
+    let r = graph.relation(edge);
+    r.amount.is_some() || r.kind.is_money_flow() || r.kind.is_promise()
+}
+
 /// The money of `node` that `filter` lets through, each side in date order
-/// (undated last), then by counterparty name.
+/// (undated last), then by counterparty name; and its funding chain.
 pub fn money(graph: &Graph, node: NodeIx, filter: &Filter) -> MoneyReport {
-    let mut report = MoneyReport::default();
+    let windowed = !filter.window.is_all();
+    let mut report = MoneyReport {
+        windowed,
+        ..MoneyReport::default()
+    };
     for tie in graph.ties(node) {
-        if !filter.relation_visible(graph, tie.edge) {
+        if !filter.relation_visible(graph, tie.edge) || !is_money(graph, tie.edge) {
             continue;
         }
         let r = graph.relation(tie.edge);
-        let Some(amount) = r.amount else {
-            continue;
-        };
         let line = MoneyLine {
             edge: tie.edge,
             other: tie.other,
             direction: tie.direction,
-            amount,
+            amount: r.amount,
             stage: Stage::of(&r.kind),
             date: r.date,
         };
+        if windowed && r.date.is_none() && r.until.is_none() {
+            report.undated.push(line);
+            continue;
+        }
         match tie.direction {
             Direction::Incoming => report.incoming.push(line),
             Direction::Outgoing => report.outgoing.push(line),
         }
     }
-    for side in [&mut report.incoming, &mut report.outgoing] {
+    for side in [
+        &mut report.incoming,
+        &mut report.outgoing,
+        &mut report.undated,
+    ] {
         side.sort_by(|a, b| {
             (a.date.is_none(), a.date)
                 .cmp(&(b.date.is_none(), b.date))
                 .then_with(|| graph.entity(a.other).name.cmp(graph.entity(b.other).name))
         });
     }
+    report.chain = chain(graph, node, filter);
     report
 }
 
-/// `€10,000,000` style text of a total.
-pub fn format_total(code: &str, value: f64) -> String {
+/// Who pays whom for `node`: its payers (money relations into it), their payers,
+/// and so on to the first payers, at most [`CHAIN_DEPTH`] back; depth first, each
+/// entity followed once. Money for a whole that `node` is part of counts too:
+/// the `part of` step is listed, then the whole's payers (a programme's drone is
+/// funded through the programme), when there are any.
+pub fn chain(graph: &Graph, node: NodeIx, filter: &Filter) -> Vec<ChainStep> {
+    let mut seen = HashSet::from([node]);
+    up(graph, node, 1, filter, &mut seen)
+}
+
+fn up(
+    graph: &Graph,
+    n: NodeIx,
+    depth: usize,
+    filter: &Filter,
+    seen: &mut HashSet<NodeIx>,
+) -> Vec<ChainStep> {
+    let mut out = Vec::new();
+    if depth > CHAIN_DEPTH {
+        return out;
+    }
+    let by_name = |v: &mut Vec<crate::graph::Tie>| {
+        v.sort_by(|a, b| graph.entity(a.other).name.cmp(graph.entity(b.other).name));
+    };
+    let visible = |t: &crate::graph::Tie| filter.relation_visible(graph, t.edge);
+    let mut payers: Vec<_> = graph
+        .ties_dir(n, Direction::Incoming)
+        .filter(|t| is_money(graph, t.edge) && visible(t))
+        .collect();
+    by_name(&mut payers);
+    for t in payers {
+        out.push(ChainStep {
+            edge: t.edge,
+            from: t.other,
+            to: n,
+            depth,
+        });
+        if seen.insert(t.other) {
+            out.extend(up(graph, t.other, depth + 1, filter, seen));
+        }
+    }
+    let mut wholes: Vec<_> = graph
+        .ties_dir(n, Direction::Outgoing)
+        .filter(|t| graph.relation(t.edge).kind == RelationKind::PartOf && visible(t))
+        .collect();
+    by_name(&mut wholes);
+    for t in wholes {
+        if !seen.insert(t.other) {
+            continue;
+        }
+        let above = up(graph, t.other, depth + 1, filter, seen);
+        if !above.is_empty() {
+            out.push(ChainStep {
+                edge: t.edge,
+                from: n,
+                to: t.other,
+                depth,
+            });
+            out.extend(above);
+        }
+    }
+    out
+}
+
+/// `€10,000,000` style text of a total; `~€80,000,000` when approximate.
+pub fn format_total(code: &str, total: Total) -> String {
     let currency = crate::model::Currency::from_code(code).expect("totals hold ISO codes");
     Amount {
-        value,
+        value: total.value,
         currency,
-        approx: false,
+        approx: total.approx,
     }
     .to_string()
 }
 
 /// One line as text:
-/// `2024-11-23       €10,000,000  promised     from Lithuania  (pledged; s002, s004)`.
+/// `2024-11-23        €10,000,000  promised     from Lithuania  (pledged; s002, s004)`;
+/// `amount not stated` in place of a missing amount.
 pub fn line_text(graph: &Graph, l: &MoneyLine) -> String {
     let r = graph.relation(l.edge);
     let date = l
@@ -173,9 +308,11 @@ pub fn line_text(graph: &Graph, l: &MoneyLine) -> String {
         .iter()
         .map(|&s| &*graph.source(s).id)
         .collect();
+    let amount = l
+        .amount
+        .map_or_else(|| "amount not stated".to_string(), |a| a.to_string());
     format!(
-        "{date:<10}  {:>16}  {:<11}  {way} {}  ({}; {})",
-        l.amount.to_string(),
+        "{date:<10}  {amount:>17}  {:<11}  {way} {}  ({}; {})",
         l.stage.label(),
         graph.entity(l.other).name,
         graph.relation_phrase(r.kind),
@@ -183,27 +320,114 @@ pub fn line_text(graph: &Graph, l: &MoneyLine) -> String {
     )
 }
 
+/// One payment of a funding chain: `Lithuania —finances→ First tranche
+/// (2024-11-23, €10,000,000)`.
+pub fn chain_text(graph: &Graph, step: &ChainStep) -> String {
+    let r = graph.relation(step.edge);
+    let mut details: Vec<String> = Vec::new();
+    details.extend(crate::export::date_span(r.date, r.until));
+    if is_money(graph, step.edge) {
+        details.push(
+            r.amount
+                .map_or_else(|| "amount not stated".to_string(), |a| a.to_string()),
+        );
+    }
+    let details = if details.is_empty() {
+        String::new()
+    } else {
+        format!("  ({})", details.join(", "))
+    };
+    format!(
+        "{} —{}→ {}{details}",
+        graph.entity(step.from).name,
+        graph.relation_phrase(r.kind),
+        graph.entity(step.to).name,
+    )
+}
+
+/// Is the funding chain worth showing: does it say more than the lines in?
+pub fn shows_chain(graph: &Graph, report: &MoneyReport) -> bool {
+    report
+        .chain
+        .iter()
+        .any(|s| s.depth > 1 || !is_money(graph, s.edge))
+}
+
+/// How the report counts undated amounts, for its heading; empty without a
+/// window.
+pub fn window_note(filter: &Filter, report: &MoneyReport) -> String {
+    if !report.windowed {
+        return String::new();
+    }
+    format!(
+        "dates: {} · {} included, listed apart and not in the window's totals",
+        filter.window,
+        crate::report::count(report.undated.len(), "undated money relation")
+    )
+}
+
 /// The whole report as text for the terminal.
-pub fn report_text(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String {
+pub fn report_text(graph: &Graph, node: NodeIx, filter: &Filter, report: &MoneyReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}: money in and out", graph.entity(node).name);
-    for (title, lines) in [("in", &report.incoming), ("out", &report.outgoing)] {
-        let _ = writeln!(out, "\n{title}:");
-        if lines.is_empty() {
-            let _ = writeln!(out, "  none");
-            continue;
+    let note = window_note(filter, report);
+    if !note.is_empty() {
+        let _ = writeln!(out, "{note}");
+    }
+    let write_line = |out: &mut String, indent: &str, l: &MoneyLine| {
+        let _ = writeln!(out, "{indent}{}", line_text(graph, l));
+        if let Some(n) = &graph.relation(l.edge).note {
+            let _ = writeln!(out, "{indent}    note: {n}");
         }
-        for l in lines.iter() {
-            let _ = writeln!(out, "  {}", line_text(graph, l));
+    };
+    for (title, direction, lines) in [
+        ("in", Direction::Incoming, &report.incoming),
+        ("out", Direction::Outgoing, &report.outgoing),
+    ] {
+        let _ = writeln!(out, "\n{title}:");
+        let undated = report.undated_of(direction);
+        if lines.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {}",
+                if report.windowed {
+                    "none in the window"
+                } else {
+                    "none"
+                }
+            );
+        }
+        for l in lines {
+            write_line(&mut out, "  ", l);
         }
         for stage in Stage::ALL {
-            for (code, value) in totals(lines, stage) {
+            for (code, total) in totals(lines, stage) {
                 let _ = writeln!(
                     out,
                     "  total {title} {code}, {}: {}",
                     stage.label(),
-                    format_total(code, value)
+                    format_total(code, total)
                 );
+            }
+        }
+        if !undated.is_empty() {
+            let _ = writeln!(out, "  undated, not in the window's total:");
+            for l in &undated {
+                write_line(&mut out, "    ", l);
+            }
+        }
+    }
+    if shows_chain(graph, report) {
+        let _ = writeln!(
+            out,
+            "\nfunding chain (who pays whom for {}, back to the first payer):",
+            graph.entity(node).name
+        );
+        for step in &report.chain {
+            let indent = "  ".repeat(step.depth);
+            let _ = writeln!(out, "{indent}{}", chain_text(graph, step));
+            if let Some(n) = &graph.relation(step.edge).note {
+                let _ = writeln!(out, "{indent}    note: {n}");
             }
         }
     }
@@ -217,12 +441,31 @@ struct JsonLine<'a> {
     counterparty_name: &'a str,
     kind: &'a str,
     stage: Stage,
-    value: f64,
-    currency: &'static str,
+    /// `None`: the amount is not stated.
+    value: Option<f64>,
+    currency: Option<&'static str>,
     approx: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<String>,
+    /// False for an undated amount in a date window: listed, not in the totals.
+    in_totals: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
     sources: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    from: &'a str,
+    to: &'a str,
+    kind: &'a str,
+    depth: usize,
+    value: Option<f64>,
+    currency: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -232,47 +475,91 @@ struct JsonReport<'a> {
     lines: Vec<JsonLine<'a>>,
     /// Per stage (`transferred`, `promised`, `stated`), per currency; a stage
     /// without lines is left out.
-    total_in: BTreeMap<Stage, Totals>,
-    total_out: BTreeMap<Stage, Totals>,
+    total_in: BTreeMap<Stage, BTreeMap<&'static str, f64>>,
+    total_out: BTreeMap<Stage, BTreeMap<&'static str, f64>>,
+    /// The totals above that include an approximate amount: stage → currencies.
+    approx_in: BTreeMap<Stage, Vec<&'static str>>,
+    approx_out: BTreeMap<Stage, Vec<&'static str>>,
+    undated_apart: usize,
+    chain: Vec<JsonStep<'a>>,
 }
 
-fn totals_by_stage(lines: &[MoneyLine]) -> BTreeMap<Stage, Totals> {
-    Stage::ALL
-        .into_iter()
-        .map(|s| (s, totals(lines, s)))
-        .filter(|(_, t)| !t.is_empty())
-        .collect()
+type ByStage<T> = BTreeMap<Stage, BTreeMap<&'static str, T>>;
+
+/// Totals per stage and currency, and which of them are approximate.
+fn totals_by_stage(lines: &[MoneyLine]) -> (ByStage<f64>, BTreeMap<Stage, Vec<&'static str>>) {
+    let (mut values, mut approx) = (BTreeMap::new(), BTreeMap::new());
+    for stage in Stage::ALL {
+        let t = totals(lines, stage);
+        if t.is_empty() {
+            continue;
+        }
+        let rough: Vec<&'static str> = t
+            .iter()
+            .filter(|(_, x)| x.approx)
+            .map(|(c, _)| *c)
+            .collect();
+        if !rough.is_empty() {
+            approx.insert(stage, rough);
+        }
+        values.insert(stage, t.into_iter().map(|(c, x)| (c, x.value)).collect());
+    }
+    (values, approx)
 }
 
-/// The report as JSON: every line with its stage, and totals per stage and
-/// currency each way.
+/// The report as JSON: every line with its stage, totals per stage and
+/// currency each way (and which include an approximate amount), how many
+/// undated lines a window left out of them, and the funding chain.
 pub fn report_json(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String {
     let e = graph.entity(node);
+    let (tin, ain) = totals_by_stage(&report.incoming);
+    let (tout, aout) = totals_by_stage(&report.outgoing);
+    let json_line = |l: &MoneyLine, in_totals: bool| {
+        let r = graph.relation(l.edge);
+        let o = graph.entity(l.other);
+        JsonLine {
+            direction: match l.direction {
+                Direction::Incoming => "in",
+                Direction::Outgoing => "out",
+            },
+            counterparty: o.id,
+            counterparty_name: o.name,
+            kind: graph.relation_kind_label(r.kind),
+            stage: l.stage,
+            value: l.amount.map(|a| a.value),
+            currency: l.amount.map(|a| a.currency.code()),
+            approx: l.amount.is_some_and(|a| a.approx),
+            date: l.date.map(|d| d.to_string()),
+            in_totals: in_totals && l.amount.is_some(),
+            note: r.note,
+            sources: graph
+                .source_list(r.sources)
+                .iter()
+                .map(|&s| &*graph.source(s).id)
+                .collect(),
+        }
+    };
     let lines = report
         .incoming
         .iter()
         .chain(&report.outgoing)
-        .map(|l| {
-            let r = graph.relation(l.edge);
-            let o = graph.entity(l.other);
-            JsonLine {
-                direction: match l.direction {
-                    Direction::Incoming => "in",
-                    Direction::Outgoing => "out",
-                },
-                counterparty: o.id,
-                counterparty_name: o.name,
+        .map(|l| json_line(l, true))
+        .chain(report.undated.iter().map(|l| json_line(l, false)))
+        .collect();
+    let chain = report
+        .chain
+        .iter()
+        .map(|s| {
+            let r = graph.relation(s.edge);
+            JsonStep {
+                from: graph.entity(s.from).id,
+                to: graph.entity(s.to).id,
                 kind: graph.relation_kind_label(r.kind),
-                stage: l.stage,
-                value: l.amount.value,
-                currency: l.amount.currency.code(),
-                approx: l.amount.approx,
-                date: l.date.map(|d| d.to_string()),
-                sources: graph
-                    .source_list(r.sources)
-                    .iter()
-                    .map(|&s| &*graph.source(s).id)
-                    .collect(),
+                depth: s.depth,
+                value: r.amount.map(|a| a.value),
+                currency: r.amount.map(|a| a.currency.code()),
+                date: r.date.map(|d| d.to_string()),
+                note: r.note,
             }
         })
         .collect();
@@ -280,8 +567,12 @@ pub fn report_json(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String 
         id: e.id,
         name: e.name,
         lines,
-        total_in: totals_by_stage(&report.incoming),
-        total_out: totals_by_stage(&report.outgoing),
+        total_in: tin,
+        total_out: tout,
+        approx_in: ain,
+        approx_out: aout,
+        undated_apart: report.undated.len(),
+        chain,
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("money report serializes");
     s.push('\n');
@@ -289,106 +580,4 @@ pub fn report_json(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::load::load_texts;
-
-    fn fixture() -> Graph {
-        let text = r#"Graph(
-            sources: [Source(id: "s", outlet: "o", title: "t", file: "f")],
-            entities: [
-                Entity(id: "fund", kind: fund, name: "Fund"),
-                Entity(id: "lt", kind: country, name: "Lithuania"),
-                Entity(id: "us", kind: country, name: "United States"),
-                Entity(id: "prog", kind: programme, name: "Programme"),
-            ],
-            relations: [
-                Relation(from: "lt", to: "fund", kind: finances, date: "2024-11", amount: (value: 10, currency: "EUR"), sources: ["s"]),
-                Relation(from: "us", to: "fund", kind: finances, date: "2024", amount: (value: 7, currency: "USD"), sources: ["s"]),
-                Relation(from: "lt", to: "fund", kind: contributes_to, date: "2025-01-02", amount: (value: 5, currency: "EUR"), sources: ["s"]),
-                Relation(from: "fund", to: "prog", kind: finances, amount: (value: 3, currency: "EUR"), sources: ["s"]),
-                Relation(from: "prog", to: "fund", kind: part_of, sources: ["s"]),
-                Relation(from: "us", to: "fund", kind: pledged, date: "2025-03", amount: (value: 100, currency: "EUR"), sources: ["s"]),
-            ],
-        )"#;
-        load_texts(vec![("f.ron".into(), text.into())]).unwrap()
-    }
-
-    #[test]
-    fn currencies_are_totalled_separately() {
-        let g = fixture();
-        let r = money(&g, g.find("fund").unwrap(), &Filter::default());
-        assert_eq!(r.incoming.len(), 4);
-        assert_eq!(r.outgoing.len(), 1);
-        let tin = r.total_in(Stage::Transferred);
-        assert_eq!(tin.get("EUR"), Some(&15.0));
-        assert_eq!(tin.get("USD"), Some(&7.0));
-        assert_eq!(tin.len(), 2);
-        assert_eq!(r.total_out(Stage::Transferred).get("EUR"), Some(&3.0));
-        // Date order: 2024 (USD) before 2024-11 before 2025-01-02 before 2025-03.
-        let dates: Vec<String> = r
-            .incoming
-            .iter()
-            .map(|l| l.date.unwrap().to_string())
-            .collect();
-        assert_eq!(dates, ["2024", "2024-11", "2025-01-02", "2025-03"]);
-        let text = report_text(&g, g.find("fund").unwrap(), &r);
-        assert!(text.contains("total in EUR, transferred: €15\n"), "{text}");
-        assert!(text.contains("total in USD, transferred: $7\n"), "{text}");
-    }
-
-    #[test]
-    fn promised_money_is_never_added_to_money_paid() {
-        let g = fixture();
-        let fund = g.find("fund").unwrap();
-        let r = money(&g, fund, &Filter::default());
-        assert_eq!(r.total_in(Stage::Promised).get("EUR"), Some(&100.0));
-        assert_eq!(r.total_in(Stage::Transferred).get("EUR"), Some(&15.0));
-        assert!(r.total_in(Stage::Stated).is_empty());
-        let text = report_text(&g, fund, &r);
-        assert!(text.contains("total in EUR, promised: €100\n"), "{text}");
-        let pledge = text.lines().find(|l| l.contains("€100")).unwrap();
-        assert!(
-            pledge.contains("promised") && pledge.contains("(pledged; s)"),
-            "{pledge}"
-        );
-        assert_eq!(
-            totals_summary(&r.incoming),
-            "€15 transferred + $7 transferred + €100 promised"
-        );
-        let doc: serde_json::Value = serde_json::from_str(&report_json(&g, fund, &r)).unwrap();
-        assert_eq!(doc["total_in"]["promised"]["EUR"], 100.0);
-        assert_eq!(doc["total_in"]["transferred"]["EUR"], 15.0);
-        assert!(doc["total_in"].get("stated").is_none());
-        let stages: Vec<&str> = doc["lines"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| l["stage"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            stages,
-            [
-                "transferred",
-                "transferred",
-                "transferred",
-                "promised",
-                "transferred"
-            ]
-        );
-    }
-
-    #[test]
-    fn the_date_window_applies() {
-        let g = fixture();
-        let f = Filter {
-            window: "2025".parse().unwrap(),
-            hide_undated: true,
-            ..Filter::default()
-        };
-        let r = money(&g, g.find("fund").unwrap(), &f);
-        let values: Vec<f64> = r.incoming.iter().map(|l| l.amount.value).collect();
-        assert_eq!(values, [5.0, 100.0]);
-        assert!(r.outgoing.is_empty());
-    }
-}
+mod tests;

@@ -8,6 +8,9 @@
 
 use std::collections::{HashMap, VecDeque};
 
+mod routes;
+pub use routes::{ROUTE_BUDGET, RouteQuery, is_source_link, routes};
+
 use crate::graph::{EdgeIx, Graph, NodeIx};
 use crate::view::Filter;
 

@@ -54,23 +54,35 @@ pub fn step_line(graph: &Graph, step: &Step) -> String {
 }
 
 /// Connections as numbered blocks of [`step_line`]s, after a heading naming the
-/// two ends and the number of hops.
+/// two ends and the number of hops (each block says its own when they differ).
 pub fn paths_text(graph: &Graph, a: NodeIx, b: NodeIx, paths: &[Vec<Step>]) -> String {
     let mut out = String::new();
     let hops = paths.first().map_or(0, Vec::len);
+    let same = paths.iter().all(|p| p.len() == hops);
     let (an, bn) = (&graph.entity(a).name, &graph.entity(b).name);
     // Writing to a String cannot fail; the results are ignored for that reason.
-    let _ = writeln!(
-        out,
-        "{} shortest connection{} between {an} and {bn} ({hops} hop{}):",
-        paths.len(),
-        if paths.len() == 1 { "" } else { "s" },
-        if hops == 1 { "" } else { "s" },
-    );
+    if same {
+        let _ = writeln!(
+            out,
+            "{} shortest connection{} between {an} and {bn} ({}):",
+            paths.len(),
+            if paths.len() == 1 { "" } else { "s" },
+            count(hops, "hop"),
+        );
+    } else {
+        let longest = paths.iter().map(Vec::len).max().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "{} between {an} and {bn} ({hops} to {longest} hops), shortest first:",
+            count(paths.len(), "connection"),
+        );
+    }
     for (i, path) in paths.iter().enumerate() {
         out.push('\n');
-        if paths.len() > 1 {
+        if paths.len() > 1 && same {
             let _ = writeln!(out, "{}.", i + 1);
+        } else if !same {
+            let _ = writeln!(out, "{}. ({})", i + 1, count(path.len(), "hop"));
         }
         for step in path {
             let _ = writeln!(out, "  {}", step_line(graph, step));
@@ -109,7 +121,7 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
         out,
         "{}  ({}, id {})",
         e.name,
-        graph.entity_kind_label(e.kind),
+        crate::ftm::mapping::kind_text(graph, node),
         e.id
     );
     let badges = crate::ftm::badges(graph, node);
@@ -162,6 +174,10 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
         .iter()
         .filter(|t| filter.relation_visible(graph, t.edge))
         .collect();
+    let shown_edges: Vec<EdgeIx> = shown.iter().map(|t| t.edge).collect();
+    if let Some(note) = undated_note(graph, &shown_edges, filter) {
+        let _ = writeln!(out, "\n{note}");
+    }
     let _ = writeln!(
         out,
         "\nrelations ({}{}):",
@@ -213,16 +229,53 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
     out
 }
 
-/// `1 relation`, `2 relations`, `1 entity`, `3 entities`.
-pub fn count(n: usize, singular: &str) -> String {
-    if n == 1 {
-        format!("1 {singular}")
-    } else if let Some(stem) = singular.strip_suffix('y') {
-        format!("{n} {stem}ies")
-    } else {
-        format!("{n} {singular}s")
+/// With a date window that keeps undated relations: how many of `edges` are
+/// undated. `None` without a window, or when undated relations are hidden.
+pub fn undated_count(graph: &Graph, edges: &[EdgeIx], filter: &Filter) -> Option<usize> {
+    if filter.window.is_all() || filter.hide_undated {
+        return None;
     }
+    Some(
+        edges
+            .iter()
+            .filter(|&&e| {
+                let r = graph.relation(e);
+                r.date.is_none() && r.until.is_none()
+            })
+            .count(),
+    )
 }
+
+/// [`undated_count`] as a sentence for the command line: `dates 2025..: 12
+/// undated relations included (a date window keeps them; --no-undated leaves
+/// them out)`.
+pub fn undated_note(graph: &Graph, edges: &[EdgeIx], filter: &Filter) -> Option<String> {
+    let n = undated_count(graph, edges, filter)?;
+    Some(format!(
+        "dates {}: {} included (a date window keeps them; --no-undated leaves them out)",
+        filter.window,
+        count(n, "undated relation")
+    ))
+}
+
+/// In a date window, the undated relations of a timeline's view that carry an
+/// amount, apart from the dated items: they are in the view, not in its period.
+pub fn undated_amounts_text(graph: &Graph, edges: &[EdgeIx]) -> String {
+    let lines: Vec<String> = edges
+        .iter()
+        .filter_map(|&e| crate::timeline::undated_amount_line(graph, e))
+        .collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nundated, not in the window's total:\n");
+    for l in lines {
+        let _ = writeln!(out, "  {l}");
+    }
+    out
+}
+
+pub use crate::model::count;
 
 #[cfg(test)]
 mod tests {

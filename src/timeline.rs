@@ -128,6 +128,34 @@ pub fn timeline(graph: &Graph, sub: &Subgraph) -> Vec<TimelineItem> {
     items
 }
 
+/// The relations of `sub` with neither a date nor an end date, in graph order. A
+/// date window lets them through unless undated relations are hidden, so they
+/// are in a windowed view without being in its period.
+pub fn undated(graph: &Graph, sub: &Subgraph) -> Vec<EdgeIx> {
+    sub.edges
+        .iter()
+        .copied()
+        .filter(|&e| {
+            let r = graph.relation(e);
+            r.date.is_none() && r.until.is_none()
+        })
+        .collect()
+}
+
+/// An undated relation with an amount as a line: `€35,000,000  Lithuania
+/// —contributes to→ Czech-proposed …`.
+pub fn undated_amount_line(graph: &Graph, e: EdgeIx) -> Option<String> {
+    let r = graph.relation(e);
+    let a = r.amount?;
+    let (from, to) = graph.ends(e);
+    Some(format!(
+        "{a}  {} —{}→ {}",
+        graph.entity(from).name,
+        graph.relation_phrase(r.kind),
+        graph.entity(to).name
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

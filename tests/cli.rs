@@ -138,9 +138,12 @@ fn path_limit_and_unknown_entity() {
     assert_eq!(stderr(&out), "ties: no entity matches `nobody-at-all`\n");
 }
 
-/// The date column of timeline lines, as the date each is sorted by.
+/// The date column of timeline lines, as the date each is sorted by (the
+/// dated lines come first; in a window, a note on undated relations follows
+/// after a blank line).
 fn timeline_dates(text: &str) -> Vec<PartialDate> {
     text.lines()
+        .take_while(|l| !l.is_empty())
         .map(|l| {
             let when = l.split_whitespace().next().unwrap();
             let first = when.split("..").next().unwrap();
@@ -389,10 +392,28 @@ fn money_lists_the_first_tranche_with_date_and_source() {
     );
     assert!(out.contains("total in EUR, promised: €10,000,000"), "{out}");
     assert!(!out.contains("transferred"), "{out}");
-    // Palianytsia is a named focus of the tranche, with no share of it.
+    // Palianytsia is a named focus of the tranche, with no share of it: no
+    // money of its own, but the funding chain shows who pays for what it is
+    // part of, back to the first payer, with the notes (issue 17).
     let o = ties().args(["money", "Palianytsia"]).output();
     assert!(o.status.success());
-    assert!(!stdout(&o).contains("€"), "{}", stdout(&o));
+    let out = stdout(&o);
+    let (own, chain) = out
+        .split_once("funding chain")
+        .unwrap_or_else(|| panic!("no funding chain:\n{out}"));
+    assert!(!own.contains('€'), "{out}");
+    assert!(
+        chain.contains("Palianytsia —part of→ Ukrainian long-range weapons production"),
+        "{out}"
+    );
+    let tranche = chain
+        .find("—pledged→ Ukrainian long-range weapons production  (2024-11-23, €10,000,000)")
+        .unwrap_or_else(|| panic!("no tranche in the chain:\n{out}"));
+    let payer = chain
+        .find("Lithuania —pledged→ First €10 million tranche")
+        .unwrap_or_else(|| panic!("no first payer:\n{out}"));
+    assert!(tranche < payer, "{out}");
+    assert!(chain[tranche..payer].contains("note: "), "{out}");
 }
 
 #[test]

@@ -35,7 +35,11 @@ fn palianytsia_is_a_named_focus_not_the_recipient_of_the_whole_tranche() {
     let g = load_builtin().unwrap();
     let p = node(&g, "palianytsia");
     let r = money(&g, p, &Filter::default());
-    assert!(r.is_empty(), "{}", report_text(&g, p, &r));
+    assert!(
+        r.is_empty(),
+        "{}",
+        report_text(&g, p, &Filter::default(), &r)
+    );
     assert_eq!(
         ties_between(&g, "first-tranche-10m", "palianytsia"),
         [("concerns".to_string(), None)]
@@ -56,7 +60,10 @@ fn palianytsia_is_a_named_focus_not_the_recipient_of_the_whole_tranche() {
     );
     let lr = node(&g, "ukrainian-long-range-weapons-production");
     let r = money(&g, lr, &Filter::default());
-    assert_eq!(r.total_in(Stage::Promised).get("EUR"), Some(&10e6));
+    assert_eq!(
+        r.total_in(Stage::Promised).get("EUR").map(|t| t.value),
+        Some(10e6)
+    );
     assert!(r.total_in(Stage::Transferred).is_empty());
 }
 
@@ -79,12 +86,19 @@ fn the_agreed_tranche_is_promised_money_dated_by_its_agreement() {
     let r = money(&g, t, &Filter::default());
     assert!(r.total_in(Stage::Transferred).is_empty());
     assert!(r.total_out(Stage::Transferred).is_empty());
-    assert_eq!(r.total_in(Stage::Promised).get("EUR"), Some(&10e6));
+    assert_eq!(
+        r.total_in(Stage::Promised).get("EUR").map(|t| t.value),
+        Some(10e6)
+    );
     for l in r.incoming.iter().chain(&r.outgoing) {
         assert_eq!(l.stage, Stage::Promised);
+        // Money relations without a figure (Umerov announced it) are listed too.
+        if l.amount.is_none() {
+            continue;
+        }
         assert_eq!(l.date.unwrap().to_string(), "2024-11-23");
     }
-    let text = report_text(&g, t, &r);
+    let text = report_text(&g, t, &Filter::default(), &r);
     assert!(
         text.contains("total in EUR, promised: €10,000,000"),
         "{text}"
@@ -98,7 +112,10 @@ fn promised_and_transferred_totals_of_lithuania_are_kept_apart() {
     let lt = node(&g, "lithuania");
     let r = money(&g, lt, &Filter::default());
     // €10m tranche, €20m allocation, €35m Czech initiative, ~€15m rehabilitation.
-    assert_eq!(r.total_out(Stage::Promised).get("EUR"), Some(&80e6));
+    assert_eq!(
+        r.total_out(Stage::Promised).get("EUR").map(|t| t.value),
+        Some(80e6)
+    );
     assert!(r.total_out(Stage::Transferred).is_empty());
     // Every sum on a relation is on a kind that says whether it moved.
     for e in g.edge_indices() {
@@ -110,8 +127,11 @@ fn promised_and_transferred_totals_of_lithuania_are_kept_apart() {
     // Money raised by the donors of Radarom! did move; what it buys is to come.
     let radarom = money(&g, node(&g, "radarom-3"), &Filter::default());
     assert_eq!(
-        radarom.total_out(Stage::Promised).get("EUR"),
-        Some(&5_737_028.0)
+        radarom
+            .total_out(Stage::Promised)
+            .get("EUR")
+            .map(|t| t.value),
+        Some(5_737_028.0)
     );
 }
 

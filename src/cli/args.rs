@@ -19,7 +19,14 @@ use crate::model::{DateWindow, PartialDate};
     name = "ties",
     version,
     max_term_width = 100,
-    after_help = "Environment:\n  \
+    after_help = "Dates and money:\n  \
+        A date window (--from, --to; d in the explorer) keeps undated relations: a date\n  \
+        cannot place them outside it. Every output with a window says how many it\n  \
+        includes; --no-undated (u in the explorer) leaves them out. Money in a window\n  \
+        totals dated amounts only and lists undated ones apart. A total that includes an\n  \
+        approximate amount is marked ~; a money relation without a figure is listed as\n  \
+        \"amount not stated\".\n\n\
+        Environment:\n  \
         NO_COLOR=1            draw the explorer without colours\n  \
         TIES_CACHE_DIR=DIR    keep snapshots of large graphs in DIR [default: ~/.cache/ties/snapshots]\n  \
         TIES_SNAPSHOT_MIN=N   snapshot graphs of N bytes or more [default: 1048576]\n  \
@@ -271,7 +278,10 @@ pub struct ViewArgs {
     /// Keep only these entity kinds, comma-separated (e.g. person,fund,agreement)
     #[arg(long, value_delimiter = ',', value_name = "KINDS")]
     pub kinds: Vec<String>,
-    /// Leave out relations that have no date
+    /// Leave out relations that have no date. By default a date window keeps
+    /// undated relations (a date cannot place them outside it): the output says
+    /// how many it includes, and money leaves their amounts out of the window's
+    /// totals, listing them apart
     #[arg(long)]
     pub no_undated: bool,
 }
@@ -280,9 +290,11 @@ pub struct ViewArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub view: ViewArgs,
-    /// Output format
+    /// Output format [default: the one the extension of -o names: .json, .ron,
+    /// .dot, .mmd, .graphml, .ftm.json, .gexf; csv, written to a folder, is only
+    /// chosen by name]
     #[arg(long, value_enum)]
-    pub format: FormatArg,
+    pub format: Option<FormatArg>,
     /// Write to this file instead of stdout (with --format csv: to this folder,
     /// as nodes.csv and relationships.csv)
     #[arg(short, long, value_name = "FILE")]
@@ -302,7 +314,10 @@ pub struct WindowArgs {
     /// Keep only relations dated on or before this date (the whole period)
     #[arg(long, value_name = "DATE")]
     pub to: Option<PartialDate>,
-    /// Leave out relations that have no date
+    /// Leave out relations that have no date. By default a date window keeps
+    /// undated relations (a date cannot place them outside it): the output says
+    /// how many it includes, and money leaves their amounts out of the window's
+    /// totals, listing them apart
     #[arg(long)]
     pub no_undated: bool,
 }
@@ -330,9 +345,18 @@ pub struct PathArgs {
     /// Look for connections of at most N hops
     #[arg(long, default_value_t = 6, value_name = "N")]
     pub max_hops: usize,
-    /// Print at most N connections of the shortest length
+    /// Print at most N connections. Among connections of the same length, those
+    /// through hubs (entities with many relations) and source links (an outlet
+    /// that reported on something) come last
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
+    /// Never pass through this entity (an id or a name to search for); give it
+    /// again to avoid several
+    #[arg(long, value_name = "QUERY")]
+    pub avoid: Vec<String>,
+    /// Also print distinct connections up to N hops longer than the shortest
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub longer: usize,
     #[command(flatten)]
     pub window: WindowArgs,
 }
@@ -345,9 +369,10 @@ pub struct TimelineArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The entity: an id, or a name to search for
+    /// The entity: an id, or a name to search for [default: the focus of the
+    /// --view file]
     #[arg(value_name = "QUERY")]
-    pub query: String,
+    pub query: Option<String>,
     /// Print JSON (the export shape, with a "focus" field) instead of text
     #[arg(long)]
     pub json: bool,

@@ -5,6 +5,7 @@ use std::io::Write;
 use super::CliError;
 use super::args::ExportArgs;
 use super::view::view_from;
+use crate::export::Format;
 use crate::graph::Graph;
 use crate::view_file::ViewSpec;
 use crate::{export, report, view};
@@ -14,9 +15,9 @@ pub(super) fn export_cmd(
     spec: Option<&ViewSpec>,
     args: &ExportArgs,
 ) -> Result<(), CliError> {
+    let format = format(args)?;
     let v = view_from(graph, &args.view, spec)?;
     let sub = view::subgraph(graph, v.focus, v.depth, v.reach, &v.filter);
-    let format: export::Format = args.format.into();
     if let (export::Format::Csv, Some(dir)) = (format, &args.output) {
         let written = export::write_csv(dir, graph, &sub, args.force)?;
         eprintln!(
@@ -29,6 +30,9 @@ pub(super) fn export_cmd(
                 .collect::<Vec<_>>()
                 .join(" and ")
         );
+        if let Some(note) = report::undated_note(graph, &sub.edges, &v.filter) {
+            eprintln!("ties: {note}");
+        }
         return Ok(());
     }
     let text = export::render(graph, &sub, format);
@@ -44,5 +48,35 @@ pub(super) fn export_cmd(
         }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
+    if let Some(note) = report::undated_note(graph, &sub.edges, &v.filter) {
+        eprintln!("ties: {note}");
+    }
     Ok(())
+}
+
+/// The format asked for, else the one the output file's extension names.
+fn format(args: &ExportArgs) -> Result<Format, CliError> {
+    if let Some(f) = args.format {
+        return Ok(f.into());
+    }
+    let names = || {
+        Format::ALL
+            .iter()
+            .filter(|f| **f != Format::Csv)
+            .map(|f| format!(".{}", f.extension()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &args.output {
+        Some(path) => Format::from_file_name(&path.to_string_lossy()).ok_or_else(|| {
+            CliError::Usage(format!(
+                "{}: the extension names no format ({}); give --format (--format csv writes a folder)",
+                path.display(),
+                names()
+            ))
+        }),
+        None => Err(CliError::Usage(
+            "give --format, or -o FILE with a format's extension".into(),
+        )),
+    }
 }

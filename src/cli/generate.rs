@@ -12,10 +12,10 @@ pub(super) fn gen_cmd(args: &GenArgs) -> Result<(), CliError> {
     };
     generate::write_file(&opts, &args.output, args.force)?;
     eprintln!(
-        "ties: wrote {} entities, {} relations and {} sources to {}",
-        opts.entities,
-        generate::relation_count(&opts),
-        generate::source_count(&opts),
+        "ties: wrote {}, {} and {} to {}",
+        crate::report::count(opts.entities, "entity"),
+        crate::report::count(generate::relation_count(&opts), "relation"),
+        crate::report::count(generate::source_count(&opts), "source"),
         args.output.display()
     );
     Ok(())

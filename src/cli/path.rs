@@ -1,4 +1,4 @@
-//! `ties path`: the shortest connections between two entities.
+//! `ties path`: the best connections between two entities (see [`path::routes`]).
 
 use std::io::Write;
 
@@ -22,22 +22,30 @@ pub(super) fn path_cmd(
     let resolver = Resolver::new(graph);
     let a = resolver.resolve(&args.a)?;
     let b = resolver.resolve(&args.b)?;
+    let avoid = args
+        .avoid
+        .iter()
+        .map(|q| resolver.resolve(q))
+        .collect::<Result<Vec<_>, _>>()?;
     // One more than asked for tells whether some were left out.
-    let mut paths = path::shortest_paths(
-        graph,
-        a,
-        b,
-        args.max_hops,
-        &filter,
-        args.limit.saturating_add(1),
-    );
+    let query = path::RouteQuery {
+        max_hops: args.max_hops,
+        longer: args.longer,
+        avoid: avoid.clone(),
+        limit: args.limit.saturating_add(1),
+    };
+    let mut paths = path::routes(graph, a, b, &filter, &query);
     if paths.is_empty() {
         let (an, bn) = (&graph.entity(a).name, &graph.entity(b).name);
         let hops = args.max_hops;
         let mut msg = format!(
-            "no connection between {an} and {bn} within {hops} hop{}",
-            if hops == 1 { "" } else { "s" }
+            "no connection between {an} and {bn} within {}",
+            report::count(hops, "hop")
         );
+        if !avoid.is_empty() {
+            let names: Vec<&str> = avoid.iter().map(|&n| graph.entity(n).name).collect();
+            msg.push_str(&format!(" avoiding {}", names.join(", ")));
+        }
         if !filter.window.is_all() {
             msg.push_str(&format!(" in {}", filter.window));
         }
@@ -53,8 +61,12 @@ pub(super) fn path_cmd(
     if more {
         writeln!(
             out,
-            "\n(more connections of this length exist; raise --limit to see them)"
+            "\n(more connections exist; raise --limit to see them, or --longer for longer ones)"
         )?;
+    }
+    let crossed: Vec<_> = paths.iter().flatten().map(|s| s.edge).collect();
+    if let Some(note) = report::undated_note(graph, &crossed, &filter) {
+        writeln!(out, "\n{note}")?;
     }
     Ok(())
 }

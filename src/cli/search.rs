@@ -63,7 +63,7 @@ pub(super) fn search_cmd(
             i + 1,
             h.tier().label(),
             e.id,
-            graph.entity_kind_label(e.kind),
+            crate::ftm::mapping::kind_text(graph, h.node),
             e.name
         );
         match h.field {

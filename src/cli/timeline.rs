@@ -17,12 +17,17 @@ pub(super) fn timeline_cmd(
     let v = view_from(graph, &args.view, spec)?;
     let sub = view::subgraph(graph, v.focus, v.depth, v.reach, &v.filter);
     let items = timeline::timeline(graph, &sub);
+    let mut out = std::io::stdout().lock();
     if items.is_empty() {
         eprintln!("ties: nothing dated in this view");
-        return Ok(());
+    } else {
+        out.write_all(report::timeline_text(graph, &items).as_bytes())?;
     }
-    std::io::stdout()
-        .lock()
-        .write_all(report::timeline_text(graph, &items).as_bytes())?;
+    // In a window, undated relations are in the view but not in its period.
+    if let Some(note) = report::undated_note(graph, &sub.edges, &v.filter) {
+        writeln!(out, "\n{note}")?;
+        let undated = timeline::undated(graph, &sub);
+        out.write_all(report::undated_amounts_text(graph, &undated).as_bytes())?;
+    }
     Ok(())
 }

@@ -88,6 +88,20 @@ impl Format {
             Format::Csv => "csv",
         }
     }
+
+    /// The format a file name's extension names (`view.dot`, `u.ftm.json`), the
+    /// longest matching extension first; `None` for another extension. CSV is
+    /// never chosen so: it is written to a folder, whatever its name.
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        let name = name.trim().to_lowercase();
+        let mut all: Vec<Format> = Format::ALL
+            .into_iter()
+            .filter(|f| *f != Format::Csv)
+            .collect();
+        all.sort_by_key(|f| std::cmp::Reverse(f.extension().len()));
+        all.into_iter()
+            .find(|f| name.ends_with(&format!(".{}", f.extension())))
+    }
 }
 
 impl std::fmt::Display for Format {

@@ -52,6 +52,22 @@ pub fn is_placeholder(graph: &crate::graph::Graph, node: crate::graph::NodeIx) -
 /// The writer leaves it out.
 pub const FILE_SOURCE: &str = "ftm-file";
 
+/// An entity's kind as shown to people: `organisation`, or `organisation
+/// (PublicBody)` when the entity keeps an FtM schema its kind does not name.
+pub fn kind_text(graph: &crate::graph::Graph, node: crate::graph::NodeIx) -> String {
+    let e = graph.entity(node);
+    let kind = graph.entity_kind_label(e.kind);
+    let schema = e
+        .attrs
+        .iter()
+        .find(|(k, _)| graph.sym(*k) == SCHEMA_ATTR)
+        .map(|(_, v)| v);
+    match schema {
+        Some(s) if snake(s) != kind => format!("{kind} ({s})"),
+        _ => kind.to_string(),
+    }
+}
+
 /// `BankAccount` → `bank_account`: an FtM schema name as a `ties` kind label.
 pub fn snake(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);

@@ -85,20 +85,25 @@ impl<'g> Resolver<'g> {
         if close.is_empty() {
             return Ok(best.node);
         }
-        let names: Vec<String> = std::iter::once(best)
-            .chain(close.iter().copied())
+        // Ambiguous: every hit of the best one's tier is a candidate, not only
+        // the closest (a long name the query covers less of is one too).
+        let candidates: Vec<&Hit> = std::iter::once(best)
+            .chain(hits[1..].iter().filter(|h| h.tier() == best.tier()))
+            .collect();
+        let names: Vec<String> = candidates
+            .iter()
             .take(SHOW)
             .map(|h| {
                 let e = graph.entity(h.node);
                 format!("{} ({})", e.name, e.id)
             })
             .collect();
-        let more = match close.len() + 1 - names.len() {
+        let more = match candidates.len() - names.len() {
             0 => String::new(),
             n if hits.len() == LOOK => format!(" and at least {n} more"),
             n => format!(" and {n} more"),
         };
-        let same_name = close
+        let same_name = candidates
             .iter()
             .all(|h| graph.entity_name(h.node) == graph.entity_name(best.node));
         let advice = if same_name {

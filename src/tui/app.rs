@@ -61,6 +61,9 @@ pub struct PaneList {
     pub ties: Vec<Tie>,
     /// Relations of this direction hidden by the filter.
     pub hidden: usize,
+    /// Undated relations among those shown: a date window lets them through
+    /// unless undated relations are hidden.
+    pub undated: usize,
     pub selected: usize,
     /// First visible row at the last frame, so scrolling is smooth.
     pub offset: usize,
@@ -112,6 +115,8 @@ pub struct App {
     /// The last map layout and what it was made for: moving the map's
     /// selection does not lay it out again.
     pub(super) map_cache: Option<(MapKey, MapLayout)>,
+    /// The format of the last export: the next starts from it.
+    pub export_format: crate::export::Format,
     /// The last step of the date window (`]` `[` `}` `{`), for the change marks.
     pub step: Option<super::analysis::Stepped>,
     /// The clusters of the current filter's view, for the card.
@@ -153,6 +158,7 @@ impl App {
             search_worker: None,
             indexing: false,
             map_cache: None,
+            export_format: crate::export::Format::Json,
             step: None,
             clusters: Default::default(),
         };
@@ -192,6 +198,7 @@ impl App {
             keymap: &self.keymap,
             indexing: self.indexing,
             worker: self.search_worker.as_ref(),
+            export_format: self.export_format,
         }
     }
 
@@ -213,9 +220,11 @@ impl App {
     fn refresh_lists(&mut self) {
         for pane in [Pane::Incoming, Pane::Outgoing] {
             let mut ties = Vec::new();
-            let mut hidden = 0;
+            let (mut hidden, mut undated) = (0, 0);
             for tie in self.graph.ties_dir(self.focus, pane.direction()) {
                 if self.filter.relation_visible(&self.graph, tie.edge) {
+                    let (_, date, until) = self.graph.relation_kind_dates(tie.edge);
+                    undated += usize::from(date.is_none() && until.is_none());
                     ties.push(tie);
                 } else {
                     hidden += 1;
@@ -225,6 +234,7 @@ impl App {
             l.selected = l.selected.min(ties.len().saturating_sub(1));
             l.ties = ties;
             l.hidden = hidden;
+            l.undated = undated;
         }
     }
 
@@ -366,6 +376,7 @@ impl App {
             }
             Effect::Open(popup) => self.popup = *popup,
             Effect::Search => self.run_search(),
+            Effect::ExportFormat(f) => self.export_format = f,
             Effect::All(effects) => {
                 for e in effects {
                     self.apply(e);

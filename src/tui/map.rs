@@ -13,8 +13,11 @@ use crate::view::Filter;
 pub const MAX_RING1: usize = 16;
 /// Most second-ring neighbours drawn per first-ring neighbour.
 pub const MAX_PER_PARENT: usize = 3;
-/// Longest label, in characters.
-pub const LABEL: usize = 18;
+/// Longest label, in characters, on a map `width` columns wide: a quarter of
+/// the width, between 10 and 40.
+pub fn label_room(width: u16) -> usize {
+    usize::from(width / 4).clamp(10, 40)
+}
 
 /// One entity placed on the map, in cell coordinates (column, row from the top).
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +28,8 @@ pub struct Placed {
     /// 0 for the focus, 1 or 2 for the rings.
     pub ring: u8,
     pub label: String,
-    /// Where the label starts (it may be nudged to avoid another).
+    /// Where the label starts (it may be nudged to avoid another). An empty
+    /// label is not drawn: there was no room for it.
     pub label_col: u16,
     pub label_row: u16,
 }
@@ -41,11 +45,12 @@ pub struct MapLayout {
     pub more: usize,
 }
 
-fn short(name: &str) -> String {
-    if name.chars().count() <= LABEL {
+/// `name` in at most `max` characters, ending in `…` when cut.
+fn short(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
         name.to_string()
     } else {
-        let cut: String = name.chars().take(LABEL - 1).collect();
+        let cut: String = name.chars().take(max.saturating_sub(1)).collect();
         format!("{cut}…")
     }
 }
@@ -125,7 +130,7 @@ pub fn layout(
             col,
             row,
             ring,
-            label: short(graph.entity(node).name),
+            label: short(graph.entity(node).name, label_room(width)),
             label_col: 0,
             label_row: 0,
         });
@@ -167,31 +172,54 @@ pub fn layout(
     out
 }
 
-/// Puts each label beside its entity, nudging it up or down a row when it would
-/// overlap a label already placed (the focus first, then in ring order).
+/// Puts each label beside its entity (the focus first, then in ring order): on
+/// its row or up to two rows away, shifted sideways if need be, and shortened
+/// when it fits nowhere whole. A label that fits nowhere even at five
+/// characters is left out; labels never overlap.
 fn place_labels(out: &mut MapLayout, width: u16, height: u16) {
     let mut taken: Vec<(u16, u16, u16)> = Vec::new(); // row, start, end
+    let free = |row: u16, start: u16, len: u16, taken: &[(u16, u16, u16)]| {
+        taken
+            .iter()
+            .all(|&(r, s, e)| r != row || start + len <= s || start >= e)
+    };
     for p in &mut out.placed {
-        let len = p.label.chars().count() as u16 + 2;
-        let start = (p.col.round() as i32 - i32::from(len) / 2)
-            .clamp(0, i32::from(width.saturating_sub(len))) as u16;
-        let base = (p.row.round() as i32).clamp(0, i32::from(height.saturating_sub(1))) as u16;
-        let free = |row: u16, taken: &[(u16, u16, u16)]| {
-            taken
-                .iter()
-                .all(|&(r, s, e)| r != row || start + len <= s || start >= e)
-        };
-        let mut row = base;
-        for delta in [0i32, 1, -1, 2, -2] {
-            let r = i32::from(base) + delta;
-            if (0..i32::from(height)).contains(&r) && free(r as u16, &taken) {
-                row = r as u16;
-                break;
+        let full = p.label.chars().count();
+        let mut lens = vec![full, full * 3 / 4, full / 2, 8, 5];
+        lens.retain(|&l| l <= full && l >= full.min(5));
+        lens.dedup();
+        let base = (p.row.round() as i32).clamp(0, i32::from(height.saturating_sub(1)));
+        let spot = lens.iter().find_map(|&chars| {
+            let len = chars as u16 + 2;
+            if len > width {
+                return None;
+            }
+            let centred = p.col.round() as i32 - i32::from(len) / 2;
+            let half = i32::from(len) / 2;
+            [0i32, 1, -1, 2, -2].iter().find_map(|dr| {
+                let row = base + dr;
+                if !(0..i32::from(height)).contains(&row) {
+                    return None;
+                }
+                [0, -half, half].iter().find_map(|dc| {
+                    let start = (centred + dc).clamp(0, i32::from(width - len)) as u16;
+                    free(row as u16, start, len, &taken).then_some((chars, row as u16, start))
+                })
+            })
+        });
+        match spot {
+            Some((chars, row, start)) => {
+                p.label = short(&p.label, chars);
+                taken.push((row, start, start + chars as u16 + 2));
+                p.label_col = start;
+                p.label_row = row;
+            }
+            None => {
+                p.label.clear();
+                p.label_col = 0;
+                p.label_row = base as u16;
             }
         }
-        taken.push((row, start, start + len));
-        p.label_col = start;
-        p.label_row = row;
     }
 }
 

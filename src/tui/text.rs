@@ -38,17 +38,57 @@ pub fn relation_label(graph: &Graph, tie: Tie) -> String {
 
 /// One relation as a line a person reads, fitted to `width` columns: the kind and
 /// the other entity on the left (`signed  Memorandum …` outgoing, `Rustem Umerov
-/// signed` incoming), its date and amount kept whole on the right.
+/// signed` incoming), its date and amount on the right. The kind always shows:
+/// the name is what gets cut, and the date and amount go first when even a short
+/// name would not fit beside them.
 pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
     let r = graph.relation(tie.edge);
-    let other = graph.entity(tie.other).name.to_string();
-    let label = relation_label(graph, tie);
+    let other = graph.entity(tie.other).name;
+    let phrase = truncate(&graph.relation_phrase(r.kind), width);
+    let role = r
+        .role
+        .map(|s| format!(" ({})", graph.sym(s)))
+        .unwrap_or_default();
+    let date = date_span(r.date, r.until).map(|d| Span::styled(d, DATE));
+    let amount = r.amount.map(|a| Span::styled(a.to_string(), MONEY));
+    // The shortest name worth showing beside the kind.
+    let least = other.width().min(8);
+    // Date and amount; the amount alone; nothing: the first that leaves room.
+    let right = [vec![date.clone(), amount.clone()], vec![amount], vec![]]
+        .into_iter()
+        .map(|spans| {
+            spans
+                .into_iter()
+                .flatten()
+                .flat_map(|s| [Span::raw("  "), s])
+                .collect::<Vec<_>>()
+        })
+        .find(|spans| {
+            let w: usize = spans.iter().map(Span::width).sum();
+            phrase.width() + 2 + least + w <= width
+        })
+        .unwrap_or_default();
+    let right_w: usize = right.iter().map(Span::width).sum();
+    let avail = width.saturating_sub(phrase.width() + 2 + right_w);
+    // The name is cut down to `least` before the role is cut.
+    let role_room = avail.saturating_sub(least.min(other.width()));
+    let role = if role.width() <= role_room {
+        role
+    } else if role_room >= 6 {
+        truncate(&role, role_room)
+    } else {
+        String::new()
+    };
+    let room = avail.saturating_sub(role.width());
     // An entity the data only refers to is greyed.
     let other_style = if crate::ftm::is_placeholder(graph, tie.other) {
         DIM
     } else {
         Style::new().bold()
     };
+    let name = Span::styled(truncate(other, room), other_style);
+    let gap = Span::raw(if room > 0 { "  " } else { "" });
+    let label = Span::styled(format!("{phrase}{role}"), KIND);
     // An undirected relation reads the same from both ends: `related to  Other`.
     let direction = if graph.is_undirected(tie.edge) {
         petgraph::Direction::Outgoing
@@ -56,26 +96,9 @@ pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
         tie.direction
     };
     let left = match direction {
-        petgraph::Direction::Outgoing => vec![
-            Span::styled(label, KIND),
-            Span::raw("  "),
-            Span::styled(other, other_style),
-        ],
-        petgraph::Direction::Incoming => vec![
-            Span::styled(other, other_style),
-            Span::raw("  "),
-            Span::styled(label, KIND),
-        ],
+        petgraph::Direction::Outgoing => vec![label, gap, name],
+        petgraph::Direction::Incoming => vec![name, gap, label],
     };
-    let mut right = Vec::new();
-    if let Some(d) = date_span(r.date, r.until) {
-        right.push(Span::raw("  "));
-        right.push(Span::styled(d, DATE));
-    }
-    if let Some(a) = r.amount {
-        right.push(Span::raw("  "));
-        right.push(Span::styled(a.to_string(), MONEY));
-    }
     fit(left, right, width)
 }
 
@@ -98,6 +121,42 @@ pub fn truncate(s: &str, width: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// `s` in lines of at most `width` columns, broken at spaces (a word longer than
+/// a line is split); lines after the first are indented 4 more than the first.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    if s.width() <= width {
+        return vec![s.to_string()];
+    }
+    let lead = s.len() - s.trim_start().len();
+    let indent = " ".repeat((lead + 4).min(width / 2));
+    let mut lines = Vec::new();
+    let mut line = s[..lead].to_string();
+    let mut w = line.width();
+    for word in s[lead..].split(' ') {
+        let ww = word.width();
+        let start = line.trim().is_empty();
+        if !start && w + 1 + ww > width {
+            lines.push(std::mem::replace(&mut line, indent.clone()));
+            w = indent.width();
+        } else if !start {
+            line.push(' ');
+            w += 1;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if w + cw > width && !line.trim().is_empty() {
+                lines.push(std::mem::replace(&mut line, indent.clone()));
+                w = indent.width();
+            }
+            line.push(c);
+            w += cw;
+        }
+    }
+    lines.push(line);
+    lines
 }
 
 /// Lays `left` from the left edge and `right` against the right edge of `width`
@@ -146,4 +205,38 @@ pub fn highlighted(text: &str, positions: &[usize], base: Style) -> Vec<Span<'st
         spans.push(Span::styled(run, style));
     }
     spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_every_word_within_the_width() {
+        let text = "  [s002] Umerov and Kasčiūnas sign a Vilnius funding memorandum — LRT (2024-11-23) · s002.txt";
+        for width in [12, 20, 33, 200] {
+            let lines = wrap(text, width);
+            assert!(
+                lines.iter().all(|l| l.width() <= width),
+                "{width}: {lines:?}"
+            );
+            let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+            if width >= 20 {
+                assert_eq!(words, text.split_whitespace().collect::<Vec<_>>());
+            }
+            // Continuation lines are indented under the first.
+            assert!(
+                lines.iter().skip(1).all(|l| l.starts_with("      ")),
+                "{lines:?}"
+            );
+        }
+        // A word longer than a line is split, not lost.
+        let lines = wrap("abcdefghij", 6);
+        assert!(lines.iter().all(|l| l.width() <= 6), "{lines:?}");
+        assert_eq!(
+            lines.iter().map(|l| l.trim()).collect::<String>(),
+            "abcdefghij"
+        );
+        assert!(lines.len() > 1);
+    }
 }

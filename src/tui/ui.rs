@@ -186,7 +186,10 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     let g = &app.graph;
     let e = g.entity(app.focus);
     let block = Block::bordered()
-        .title(format!(" {} ", g.entity_kind_label(e.kind)))
+        .title(format!(
+            " {} ",
+            crate::ftm::mapping::kind_text(g, app.focus)
+        ))
         .border_style(Style::new().fg(Color::White));
     // An entity the data only refers to is greyed: kind and id, nothing else.
     let placeholder = crate::ftm::is_placeholder(g, app.focus);
@@ -197,7 +200,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     };
     let mut lines: Vec<Line> = vec![Line::from(Span::styled(e.name.to_string(), name_style))];
     lines.push(Line::from(vec![
-        Span::styled(g.entity_kind_label(e.kind).to_string(), KIND),
+        Span::styled(crate::ftm::mapping::kind_text(g, app.focus), KIND),
         Span::styled(format!(" · {}", e.id), DIM),
     ]));
     let badges = crate::ftm::badges(g, app.focus);
@@ -340,10 +343,14 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    // In a window, undated relations stay unless hidden: say how many are in.
     let undated = if app.filter.hide_undated {
-        "undated hidden"
+        "undated hidden".to_string()
+    } else if app.filter.window.is_all() {
+        "undated shown".to_string()
     } else {
-        "undated shown"
+        let n = app.list(Pane::Incoming).undated + app.list(Pane::Outgoing).undated;
+        format!("{} included", crate::report::count(n, "undated relation"))
     };
     let mut spans = vec![
         Span::styled(" dates: ", DIM),
@@ -441,7 +448,7 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
                 ));
             }
             ctx.layer();
-            for p in &layout.placed {
+            for p in layout.placed.iter().filter(|p| !p.label.is_empty()) {
                 let colour = GROUP_COLOURS[super::map::kind_group(&g.entity(p.node).kind)];
                 let mut style = Style::new().fg(colour);
                 if p.ring == 0 {

@@ -67,10 +67,15 @@ pub struct FtmSummary {
 
 impl fmt::Display for FtmSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::model::count;
         writeln!(
             f,
-            "{}: {} FtM records → {} entities, {} relations, {} sources",
-            self.file, self.records, self.entities, self.relations, self.sources
+            "{}: {} → {}, {}, {}",
+            self.file,
+            count(self.records, "FtM record"),
+            count(self.entities, "entity"),
+            count(self.relations, "relation"),
+            count(self.sources, "source")
         )?;
         let list = |m: &BTreeMap<String, usize>| {
             m.iter()
@@ -80,17 +85,24 @@ impl fmt::Display for FtmSummary {
         };
         writeln!(f, "  by schema: {}", list(&self.by_schema))?;
         if self.relationship_nodes > 0 {
+            let n = self.relationship_nodes;
             writeln!(
                 f,
-                "  {} relationships linked more than two parties and became nodes",
-                self.relationship_nodes
+                "  {} linked more than two parties and became {}",
+                count(n, "relationship"),
+                if n == 1 { "a node" } else { "nodes" }
             )?;
         }
         if self.fragments_merged > 0 {
             writeln!(
                 f,
-                "  {} records repeated an id and were merged",
-                self.fragments_merged
+                "  {} repeated an id and {} merged",
+                count(self.fragments_merged, "record"),
+                if self.fragments_merged == 1 {
+                    "was"
+                } else {
+                    "were"
+                }
             )?;
         }
         if !self.unknown_schemata.is_empty() {

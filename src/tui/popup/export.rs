@@ -68,9 +68,9 @@ pub fn default_name(ctx: &Ctx, format: Format) -> String {
 }
 
 impl ExportPopup {
-    /// JSON, to the default name.
+    /// The format of the last export (JSON at first), to the default name.
     pub fn new(ctx: &Ctx) -> ExportPopup {
-        let format = Format::Json;
+        let format = ctx.export_format;
         ExportPopup {
             format,
             path: default_name(ctx, format),
@@ -94,17 +94,40 @@ impl ExportPopup {
         }
     }
 
+    /// The next or previous format; a typed name's extension follows it, so
+    /// the name never picks another format than the one shown.
     fn step(&mut self, by: isize) {
         let formats = formats();
         let i = formats.iter().position(|f| *f == self.format).unwrap_or(0) as isize;
+        let old = self.format;
         self.format = formats[(i + by).rem_euclid(formats.len() as isize) as usize];
         self.confirm = false;
+        if !self.edited {
+            return;
+        }
+        // CSV goes to a folder: its name has no extension.
+        let typed = Format::from_file_name(&self.path);
+        if typed == Some(old) {
+            let stem_len = self.path.trim_end().len() - old.extension().len() - 1;
+            self.path.truncate(stem_len);
+        }
+        if (typed == Some(old) || old == Format::Csv) && self.format != Format::Csv {
+            let path = self.path.trim_end().trim_end_matches('/').to_string();
+            self.path = format!("{path}.{}", self.format.extension());
+        }
     }
 
+    /// Edits the file name; a typed extension picks the format at once, so
+    /// the dialog shows what will be written.
     fn edit_path(&mut self, edit: impl FnOnce(&mut String)) {
         edit(&mut self.path);
         self.edited = true;
         self.confirm = false;
+        if self.format != Format::Csv
+            && let Some(f) = Format::from_file_name(&self.path)
+        {
+            self.format = f;
+        }
     }
 
     fn submit(&mut self, ctx: &Ctx) -> Effect {
@@ -115,13 +138,10 @@ impl ExportPopup {
         }
         // A typed extension picks the format, so `view.dot` is never JSON inside
         // (a CSV export goes to a folder, whatever its name).
-        let typed = self.path.trim().to_lowercase();
         if self.format != Format::Csv
-            && let Some(f) = formats()
-                .iter()
-                .find(|f| typed.ends_with(&format!(".{}", f.extension())))
+            && let Some(f) = Format::from_file_name(&self.path)
         {
-            self.format = *f;
+            self.format = f;
         }
         let targets = if self.format == Format::Csv {
             vec![
@@ -152,15 +172,23 @@ impl ExportPopup {
             export::write_atomic(&path, text.as_bytes(), self.confirm)
         };
         match written {
-            Ok(()) => Effect::Close.and(Effect::status(
-                format!(
-                    "exported {}, {} to {}",
-                    crate::report::count(sub.nodes.len(), "entity"),
-                    crate::report::count(sub.edges.len(), "relation"),
-                    path.display()
-                ),
-                false,
-            )),
+            Ok(()) => Effect::Close
+                .and(Effect::ExportFormat(self.format))
+                .and(Effect::status(
+                    format!(
+                        "exported {}, {} to {}{}",
+                        crate::report::count(sub.nodes.len(), "entity"),
+                        crate::report::count(sub.edges.len(), "relation"),
+                        path.display(),
+                        crate::report::undated_count(ctx.graph, &sub.edges, ctx.filter)
+                            .map(|n| format!(
+                                " ({} included; u hides them)",
+                                crate::report::count(n, "undated relation")
+                            ))
+                            .unwrap_or_default()
+                    ),
+                    false,
+                )),
             Err(e) => {
                 if let WriteError::Exists(_) = &e {
                     self.confirm = true;

@@ -4,12 +4,21 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{Component, Ctx, Effect, centered};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
 use crate::tui::text::KIND;
+
+/// How undated relations and approximate amounts are treated (also in the
+/// README and `ties --help`).
+pub const DATES_AND_MONEY: [&str; 4] = [
+    "A date window (d) keeps undated relations: they stay shown, and the status bar says how many; u hides them.",
+    "In a window, money ($) and the timeline (t) count dated amounts only; undated ones are listed apart, not in the window's total.",
+    "A total that includes an approximate amount is marked ~ (e.g. ~€80,000,000).",
+    "A money relation without a figure is listed as \"amount not stated\", never dropped.",
+];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HelpPopup {
@@ -64,7 +73,21 @@ impl Component for HelpPopup {
                 ]));
             }
         }
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            "Dates and money",
+            Style::new().bold(),
+        )));
+        for text in DATES_AND_MONEY {
+            lines.push(Line::from(format!("  {text}")));
+        }
         let scroll = self.scroll.min(lines.len().saturating_sub(1)) as u16;
-        frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            rect,
+        );
     }
 }

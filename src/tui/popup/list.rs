@@ -1,6 +1,7 @@
-//! A list of lines, each leading to an entity: the timeline, a path, the money
-//! in and out, the sources. Enter goes to the line's entity and keeps the list
-//! open, so a path or a timeline can be walked.
+//! A list of lines, most leading to an entity: the timeline, a path, the money
+//! in and out, the sources. Enter goes to the line's entity; a path stays open
+//! to be walked step by step, the other lists close (they were about the old
+//! focus). Headers (`in: …`) are not selectable; long lines wrap.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,36 +13,69 @@ use super::{Component, Ctx, Effect, Popup, centered};
 use crate::graph::NodeIx;
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::text::truncate;
+use crate::tui::text::wrap;
+use petgraph::Direction;
 
 /// Most hops a path from the explorer may take.
 pub const PATH_HOPS: usize = 6;
+/// Most routes the path list shows.
+pub const PATH_ROUTES: usize = 4;
+
+/// One line: its text, and the entity Enter goes to (`None` for a header).
+pub type Row = (String, Option<NodeIx>);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPopup {
     pub title: String,
-    /// (text, entity Enter goes to)
-    pub rows: Vec<(String, NodeIx)>,
+    pub rows: Vec<Row>,
+    /// Always a row with an entity, when there is one.
     pub selected: usize,
+    /// Enter keeps the list open (a path, walked step by step).
+    pub walk: bool,
 }
 
 impl ListPopup {
-    fn open(title: String, rows: Vec<(String, NodeIx)>) -> Effect {
+    fn open(title: String, rows: Vec<Row>) -> Effect {
+        ListPopup::open_as(title, rows, false)
+    }
+
+    fn open_as(title: String, rows: Vec<Row>, walk: bool) -> Effect {
+        let selected = rows.iter().position(|r| r.1.is_some()).unwrap_or(0);
         Effect::open(Popup::List(ListPopup {
             title,
             rows,
-            selected: 0,
+            selected,
+            walk,
         }))
+    }
+
+    /// The next selectable row from the selected one, `by` rows each step.
+    fn step(&mut self, by: isize) {
+        let mut i = self.selected as isize + by;
+        while let Some(row) = usize::try_from(i).ok().and_then(|i| self.rows.get(i)) {
+            if row.1.is_some() {
+                self.selected = i as usize;
+                return;
+            }
+            i += by;
+        }
     }
 
     /// Dated relations and events of the view, in date order.
     pub fn timeline(ctx: &Ctx) -> Effect {
         let g = ctx.graph;
-        let items = crate::timeline::timeline(g, &ctx.current_view());
-        if items.is_empty() {
+        let view = ctx.current_view();
+        let items = crate::timeline::timeline(g, &view);
+        // In a window, undated relations are in the view but not in its period.
+        let undated = if ctx.filter.window.is_all() {
+            Vec::new()
+        } else {
+            crate::timeline::undated(g, &view)
+        };
+        if items.is_empty() && undated.is_empty() {
             return Effect::status("nothing dated in this view", false);
         }
-        let rows = items
+        let mut rows: Vec<Row> = items
             .iter()
             .map(|i| {
                 let text = format!("{}  {}  {}", i.when(g), i.what(g), i.who(g));
@@ -51,41 +85,107 @@ impl ListPopup {
                     Some(o) if i.node == ctx.focus => o,
                     _ => i.node,
                 };
-                (text, target)
+                (text, Some(target))
             })
             .collect();
-        ListPopup::open(format!("timeline: {} dated", items.len()), rows)
+        let amounts: Vec<Row> = undated
+            .iter()
+            .filter_map(|&e| {
+                let line = crate::timeline::undated_amount_line(g, e)?;
+                let (a, b) = g.ends(e);
+                Some((
+                    format!("  {line}"),
+                    Some(if a == ctx.focus { b } else { a }),
+                ))
+            })
+            .collect();
+        if !amounts.is_empty() {
+            rows.push(("undated, not in the window's total:".into(), None));
+            rows.extend(amounts);
+        }
+        let mut title = format!("timeline: {} dated", items.len());
+        if !undated.is_empty() {
+            title.push_str(&format!(
+                " · {} included",
+                crate::report::count(undated.len(), "undated relation")
+            ));
+        }
+        ListPopup::open(title, rows)
     }
 
-    /// Money in and out of the focus: a total per direction, then one line each.
+    /// Money in and out of the focus: a total per direction, then one line
+    /// each (with its note); in a window, undated amounts apart; then who pays
+    /// whom for it, back to the first payer.
     pub fn money(ctx: &Ctx) -> Effect {
         let g = ctx.graph;
         let report = crate::money::money(g, ctx.focus, ctx.filter);
-        if report.is_empty() {
-            return Effect::status("no amounts on the visible relations", false);
+        if report.is_empty() && report.chain.is_empty() {
+            return Effect::status("no money relations among the visible ones", false);
         }
-        let mut rows = Vec::new();
-        for (title, lines) in [("in", &report.incoming), ("out", &report.outgoing)] {
-            if lines.is_empty() {
+        let mut rows: Vec<Row> = Vec::new();
+        let push = |rows: &mut Vec<Row>, indent: &str, l: &crate::money::MoneyLine| {
+            rows.push((
+                format!("{indent}{}", crate::money::line_text(g, l)),
+                Some(l.other),
+            ));
+            if let Some(n) = g.relation(l.edge).note {
+                rows.push((format!("{indent}    note: {n}"), None));
+            }
+        };
+        for (title, direction, lines) in [
+            ("in", Direction::Incoming, &report.incoming),
+            ("out", Direction::Outgoing, &report.outgoing),
+        ] {
+            let undated = report.undated_of(direction);
+            if lines.is_empty() && undated.is_empty() {
                 continue;
             }
             let sums = crate::money::totals_summary(lines);
-            rows.push((format!("{title}: {sums}"), ctx.focus));
+            let head = match (sums.is_empty(), report.windowed) {
+                (false, _) => format!("{title}: {sums}"),
+                (true, true) => format!("{title}: none in the window"),
+                (true, false) => format!("{title}: no amount stated"),
+            };
+            rows.push((head, None));
             for l in lines {
-                rows.push((format!("  {}", crate::money::line_text(g, l)), l.other));
+                push(&mut rows, "  ", l);
+            }
+            if !undated.is_empty() {
+                rows.push(("  undated, not in the window's total:".into(), None));
+                for l in &undated {
+                    push(&mut rows, "    ", l);
+                }
             }
         }
-        ListPopup::open(format!("money of {}", g.entity(ctx.focus).name), rows)
+        if crate::money::shows_chain(g, &report) {
+            rows.push(("funding chain, back to the first payer:".into(), None));
+            for step in &report.chain {
+                rows.push((
+                    format!(
+                        "{}{}",
+                        "  ".repeat(step.depth),
+                        crate::money::chain_text(g, step)
+                    ),
+                    Some(step.from),
+                ));
+            }
+        }
+        let mut title = format!("money of {}", g.entity(ctx.focus).name);
+        let note = crate::money::window_note(ctx.filter, &report);
+        if !note.is_empty() {
+            title.push_str(&format!(" · {note}"));
+        }
+        ListPopup::open(title, rows)
     }
 
     /// The sources of the selected relation, then of the focus.
     pub fn sources(ctx: &Ctx) -> Effect {
         let g = ctx.graph;
         let mut rows = Vec::new();
-        let source_rows = |rows: &mut Vec<(String, NodeIx)>, set, at: NodeIx| {
+        let source_rows = |rows: &mut Vec<Row>, set, at: NodeIx| {
             let list = g.source_list(set);
             if list.is_empty() {
-                rows.push((format!("  {}", crate::report::NO_SOURCE), at));
+                rows.push((format!("  {}", crate::report::NO_SOURCE), Some(at)));
             }
             for &s in list {
                 let s = g.source(s);
@@ -99,7 +199,7 @@ impl ListPopup {
                         "  [{}] {} — {} ({published}) · {}{url}",
                         s.id, s.title, s.outlet, s.file
                     ),
-                    at,
+                    Some(at),
                 ));
             }
         };
@@ -114,36 +214,61 @@ impl ListPopup {
                     if r.undirected { "—" } else { "→" },
                     g.entity(b).name
                 ),
-                tie.other,
+                Some(tie.other),
             ));
             source_rows(&mut rows, r.sources, tie.other);
         }
         let e = g.entity(ctx.focus);
-        rows.push((e.name.to_string(), ctx.focus));
+        rows.push((e.name.to_string(), Some(ctx.focus)));
         source_rows(&mut rows, e.sources, ctx.focus);
         ListPopup::open("sources".into(), rows)
     }
 
-    /// The shortest path from the focus to `target`, one step a line; or a
-    /// message when there is none within [`PATH_HOPS`].
+    /// The best routes from the focus to `target`, ranked as `ties path` ranks
+    /// them (the shortest first; among equals, those through hubs and source
+    /// links last), one step a line; or a message when there is none within
+    /// [`PATH_HOPS`].
     pub fn path(ctx: &Ctx, target: NodeIx) -> Effect {
         let g = ctx.graph;
-        let paths = crate::path::shortest_paths(g, ctx.focus, target, PATH_HOPS, ctx.filter, 1);
+        let query = crate::path::RouteQuery {
+            max_hops: PATH_HOPS,
+            longer: 1,
+            avoid: Vec::new(),
+            limit: PATH_ROUTES,
+        };
+        let routes = crate::path::routes(g, ctx.focus, target, ctx.filter, &query);
         let (from, to) = (
             g.entity(ctx.focus).name.to_string(),
             g.entity(target).name.to_string(),
         );
-        let Some(steps) = paths.first() else {
+        let Some(best) = routes.first() else {
             return Effect::Close.and(Effect::status(
                 format!("no connection between {from} and {to} within {PATH_HOPS} hops"),
                 true,
             ));
         };
-        let mut rows = vec![(from, ctx.focus)];
-        for step in steps {
-            rows.push((format!("  {}", crate::report::step_line(g, step)), step.to));
+        let mut rows = Vec::new();
+        for (i, steps) in routes.iter().enumerate() {
+            if routes.len() > 1 {
+                rows.push((
+                    format!(
+                        "route {} · {}",
+                        i + 1,
+                        crate::report::count(steps.len(), "hop")
+                    ),
+                    None,
+                ));
+            }
+            rows.push((from.clone(), Some(ctx.focus)));
+            for step in steps {
+                rows.push((
+                    format!("  {}", crate::report::step_line(g, step)),
+                    Some(step.to),
+                ));
+            }
         }
-        ListPopup::open(format!("path to {to}: {} hops", steps.len()), rows)
+        let title = format!("path to {to}: {}", crate::report::count(best.len(), "hop"));
+        ListPopup::open_as(title, rows, true)
     }
 }
 
@@ -154,12 +279,16 @@ impl Component for ListPopup {
 
     fn update(&mut self, action: Action, _ctx: &Ctx) -> Effect {
         match action {
-            Action::Down if self.selected + 1 < self.rows.len() => self.selected += 1,
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            // Walking a path or a timeline keeps the list open.
+            Action::Down => self.step(1),
+            Action::Up => self.step(-1),
+            // Walking a path keeps it open; the other lists were about the
+            // old focus.
             Action::Submit => {
-                if let Some(&(_, node)) = self.rows.get(self.selected) {
-                    return Effect::GoTo(node);
+                if let Some(&(_, Some(node))) = self.rows.get(self.selected) {
+                    if self.walk {
+                        return Effect::GoTo(node);
+                    }
+                    return Effect::Close.and(Effect::GoTo(node));
                 }
             }
             Action::Close => return Effect::Close,
@@ -176,26 +305,42 @@ impl Component for ListPopup {
             .border_style(Style::new().fg(Color::Cyan));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
-        let rows = inner.height as usize;
-        let offset = self.selected.saturating_sub(rows.saturating_sub(1));
-        let lines: Vec<Line> = self
-            .rows
-            .iter()
-            .enumerate()
-            .skip(offset)
-            .take(rows)
-            .map(|(i, (text, _))| {
-                let text = truncate(text, inner.width as usize);
-                if i == self.selected {
+        let width = inner.width as usize;
+        let height = inner.height as usize;
+        // Rows wrap to the width; the window starts at the earliest row that
+        // lets the selected one be seen whole. Only rows on screen are wrapped.
+        let lines_of = |i: usize| wrap(&self.rows[i].0, width);
+        let selected = self.selected.min(self.rows.len().saturating_sub(1));
+        let mut first = selected;
+        let mut used = if self.rows.is_empty() {
+            0
+        } else {
+            lines_of(selected).len()
+        };
+        while first > 0 {
+            let above = lines_of(first - 1).len();
+            if used + above > height {
+                break;
+            }
+            first -= 1;
+            used += above;
+        }
+        let mut lines: Vec<Line> = Vec::new();
+        for i in first..self.rows.len() {
+            if lines.len() == height {
+                break;
+            }
+            for part in lines_of(i).into_iter().take(height - lines.len()) {
+                lines.push(if i == self.selected {
                     Line::from(Span::styled(
-                        text,
+                        part,
                         Style::new().bg(Color::Blue).fg(Color::White),
                     ))
                 } else {
-                    Line::from(text)
-                }
-            })
-            .collect();
+                    Line::from(part)
+                });
+            }
+        }
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }

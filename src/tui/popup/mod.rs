@@ -54,6 +54,8 @@ pub struct Ctx<'a> {
     pub indexing: bool,
     /// The search worker, when searches run on one.
     pub worker: Option<&'a SearchWorker>,
+    /// The format of the last export, for the next.
+    pub export_format: crate::export::Format,
 }
 
 impl Ctx<'_> {
@@ -84,6 +86,8 @@ pub enum Effect {
     Open(Box<Popup>),
     /// Search for the search popup's input (the app holds the worker).
     Search,
+    /// Remember the format of this export for the next one.
+    ExportFormat(crate::export::Format),
     /// Several, in order.
     All(Vec<Effect>),
 }

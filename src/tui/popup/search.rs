@@ -156,7 +156,7 @@ impl SearchPopup {
                     ));
                 }
                 spans.push(Span::styled(
-                    format!("  {}", g.entity_kind_label(e.kind)),
+                    format!("  {}", crate::ftm::mapping::kind_text(g, hit.node)),
                     base.patch(KIND),
                 ));
 

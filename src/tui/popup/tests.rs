@@ -100,7 +100,7 @@ fn a_mark_is_set_on_the_focus_and_an_unknown_one_is_refused() {
 }
 
 #[test]
-fn enter_on_a_list_line_goes_there_and_keeps_the_list() {
+fn enter_on_a_list_line_goes_there_and_closes_the_list() {
     let app = app();
     let Effect::Open(popup) = ListPopup::sources(&app.ctx()) else {
         panic!("the shipped entity has sources");
@@ -108,10 +108,10 @@ fn enter_on_a_list_line_goes_there_and_keeps_the_list() {
     let Popup::List(mut list) = *popup else {
         panic!("a list");
     };
-    let target = list.rows[0].1;
+    let target = list.rows[0].1.expect("a line with an entity");
     assert_eq!(
         list.update(Action::Submit, &app.ctx()),
-        Effect::GoTo(target)
+        Effect::Close.and(Effect::GoTo(target))
     );
     assert_eq!(list.update(Action::Close, &app.ctx()), Effect::Close);
 }
