@@ -2,6 +2,7 @@
 //! and explore it in the terminal. The binary is a thin shell over [`cli::main`].
 
 pub mod cli;
+pub mod db;
 pub mod export;
 pub mod ftm;
 pub mod generate;
