@@ -21,8 +21,10 @@ use crate::Graph;
 const BATCH: usize = 2_000;
 /// Records read per statement by [`Backend::load_all`].
 const READ_PAGE: i64 = 50_000;
-/// Stands for "no limit" in `LIMIT $limit`.
-const NO_LIMIT: i64 = 1 << 40;
+/// Stands for "no limit" in `LIMIT $limit` (the server reads larger numbers as 0).
+const NO_LIMIT: i64 = i32::MAX as i64;
+/// How long a push waits for the server to finish its indexes.
+const INDEX_WAIT: Duration = Duration::from_secs(600);
 /// Connections wait this long for the server to answer the handshake.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -86,9 +88,15 @@ fn as_count(v: Option<&FalkorValue>) -> usize {
 /// query syntax.
 pub fn fulltext_query(query: &str) -> Option<String> {
     let folded = crate::search::fold(query);
-    let words: Vec<String> = folded
+    let all: Vec<&str> = folded
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
+        .collect();
+    // The index matches prefixes of two letters or more: single letters
+    // (initials) only narrow nothing, so they are left out unless alone.
+    let longer: Vec<&str> = all.iter().copied().filter(|w| w.len() > 1).collect();
+    let words: Vec<String> = if longer.is_empty() { all } else { longer }
+        .into_iter()
         .map(|w| match w.len() {
             1 => w.to_string(),
             2 | 3 => format!("{w}*"),
@@ -203,6 +211,21 @@ impl FalkorBackend {
                 Ok(())
             }
             other => other.map(drop),
+        }
+    }
+
+    /// Waits until the server has finished building its indexes, so a search
+    /// right after a push sees everything pushed.
+    fn wait_for_indexes(&mut self) -> Result<(), DbError> {
+        let start = std::time::Instant::now();
+        loop {
+            let rows = self.read("list indexes", queries::INDEXES_PENDING, Vec::new())?;
+            if as_count(rows.first().and_then(|r| r.first())) == 0
+                || start.elapsed() > INDEX_WAIT
+            {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -351,6 +374,7 @@ impl Backend for FalkorBackend {
             })
             .collect();
         self.write_batches("write relations", relations, rows, &mut done, total, progress)?;
+        self.wait_for_indexes()?;
         progress(total, total);
         Ok(PushStats {
             entities: graph.node_count(),
@@ -513,6 +537,7 @@ impl Backend for FalkorBackend {
                 .collect::<Result<_, _>>()?
         };
         let mut on_paths: Vec<&str> = paths.iter().flatten().map(String::as_str).collect();
+        on_paths.extend([a, b]);
         on_paths.sort_unstable();
         on_paths.dedup();
         let pairs: HashSet<(&str, &str)> = paths
@@ -594,10 +619,11 @@ mod tests {
     #[test]
     fn search_text_becomes_folded_words_only() {
         assert_eq!(fulltext_query("Kasčiūnas").as_deref(), Some("(kasciunas*|%kasciunas%)"));
-        assert_eq!(fulltext_query("l. ka").as_deref(), Some("l ka*"));
+        assert_eq!(fulltext_query("l. ka").as_deref(), Some("ka*"));
+        assert_eq!(fulltext_query("l.").as_deref(), Some("l"));
         assert_eq!(
             fulltext_query(r#""'}) MATCH (n) DETACH DELETE n //"#).as_deref(),
-            Some("(match*|%match%) n (detach*|%detach%) (delete*|%delete%) n")
+            Some("(match*|%match%) (detach*|%detach%) (delete*|%delete%)")
         );
         assert_eq!(fulltext_query(" -- '' "), None);
     }

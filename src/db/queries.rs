@@ -13,7 +13,7 @@
 //! is the length), and `lo`/`hi` the first and last day covered as `YYYYMMDD`
 //! numbers, which date windows compare; an amount is a float, an ISO 4217 code
 //! and a flag; `sources` lists source ids; attributes are two parallel lists;
-//! `search` is the folded name and aliases, one per line, under the full-text
+//! `search` is the folded name and aliases, separated by `; `, under the full-text
 //! index; a relation's `key` (its id, or `#` and its position) tells relations
 //! between the same two entities apart for `MERGE`. Absent values are absent
 //! properties.
@@ -105,3 +105,7 @@ pub const SHORTEST_PATHS: &str = "MATCH (a:Entity {id: $a}), (b:Entity {id: $b})
      CALL algo.SPpaths({sourceNode: a, targetNode: b, relTypes: ['REL'], relDirection: 'both', \
      maxLen: $hops, pathCount: 0}) YIELD path \
      RETURN [n IN nodes(path) | n.id] LIMIT $limit";
+
+/// Indexes still being built (a push waits for none before returning).
+pub const INDEXES_PENDING: &str = "CALL db.indexes() YIELD status \
+     WHERE status <> 'OPERATIONAL' RETURN count(status)";

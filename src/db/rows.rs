@@ -104,11 +104,11 @@ fn common(
 }
 
 /// The text the full-text index holds for an entity: its folded name and
-/// aliases, one per line.
+/// aliases, separated by `; ` (the index splits words there; not at line breaks).
 pub(crate) fn search_text(e: &crate::graph::Entity<'_>) -> String {
     let mut out = fold(e.name);
     for a in e.aliases.iter().chain(e.weak_aliases.iter()) {
-        out.push('\n');
+        out.push_str("; ");
         out.push_str(&fold(a));
     }
     out
