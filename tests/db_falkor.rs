@@ -144,7 +144,11 @@ fn dump(g: &Graph) -> Vec<String> {
 
 /// The entity ids and relations of a view, without degrees (a partial graph
 /// knows only the relations it fetched).
-fn view_lines(g: &Graph, nodes: &[ties::graph::NodeIx], edges: &[ties::graph::EdgeIx]) -> Vec<String> {
+fn view_lines(
+    g: &Graph,
+    nodes: &[ties::graph::NodeIx],
+    edges: &[ties::graph::EdgeIx],
+) -> Vec<String> {
     let mut v: Vec<String> = nodes.iter().map(|&n| g.entity(n).id.to_string()).collect();
     v.extend(edges.iter().map(|&e| relation_line(g, e)));
     v.sort();
@@ -162,7 +166,11 @@ fn check_round_trip_and_neighbourhoods(server: &Server, name: &str, graph: &Grap
     let counts = db.counts().unwrap();
     assert_eq!(
         (counts.entities, counts.relations, counts.sources),
-        (graph.node_count(), graph.edge_count(), graph.sources().len())
+        (
+            graph.node_count(),
+            graph.edge_count(),
+            graph.sources().len()
+        )
     );
     let back = db.load_all().unwrap();
     assert_eq!(dump(&back), dump(graph), "{name}: read back whole");
@@ -192,7 +200,9 @@ fn check_round_trip_and_neighbourhoods(server: &Server, name: &str, graph: &Grap
                 let local = subgraph(graph, Some(n), depth, Reach::Both, filter);
                 let want = view_lines(graph, &local.nodes, &local.edges);
                 let db_filter = DbFilter::from_filter(filter, graph);
-                let got = db.neighbourhood(&[focus], depth, &db_filter, Page::ALL).unwrap();
+                let got = db
+                    .neighbourhood(&[focus], depth, &db_filter, Page::ALL)
+                    .unwrap();
                 let g = &got.graph;
                 let all: Vec<_> = g.node_indices().collect();
                 let edges: Vec<_> = g.edge_indices().collect();
@@ -219,7 +229,9 @@ fn check_round_trip_and_neighbourhoods(server: &Server, name: &str, graph: &Grap
 
 #[test]
 fn shipped_graph_round_trips_and_neighbourhoods_match_memory() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start() else {
+        return;
+    };
     let graph = common::shipped();
     let busiest = graph.entity(graph.busiest().unwrap()).id.to_string();
     check_round_trip_and_neighbourhoods(
@@ -234,7 +246,9 @@ fn shipped_graph_round_trips_and_neighbourhoods_match_memory() {
 
 #[test]
 fn generated_graph_of_10k_round_trips_and_neighbourhoods_match_memory() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start() else {
+        return;
+    };
     let opts = ties::generate::GenOptions {
         entities: 10_000,
         ..Default::default()
@@ -247,7 +261,9 @@ fn generated_graph_of_10k_round_trips_and_neighbourhoods_match_memory() {
 
 #[test]
 fn hubs_are_paged_in_graph_order() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start() else {
+        return;
+    };
     let graph = common::shipped();
     let hub = graph.busiest().unwrap();
     let hub_id = graph.entity(hub).id;
@@ -261,14 +277,19 @@ fn hubs_are_paged_in_graph_order() {
         offset: 2,
         limit: 3,
     };
-    let got = db.neighbourhood(&[hub_id], 1, &DbFilter::default(), page).unwrap();
+    let got = db
+        .neighbourhood(&[hub_id], 1, &DbFilter::default(), page)
+        .unwrap();
     assert!(got.truncated);
     assert_eq!(got.first_ring, graph.degree(hub));
     assert_eq!(got.graph.edge_count(), 3);
     // The page is relations 3 to 5 of the hub in the order of the graph pushed.
     let mut want: Vec<_> = graph.ties(hub).map(|t| t.edge).collect();
     want.sort();
-    let want: Vec<String> = want[2..5].iter().map(|&e| relation_line(&graph, e)).collect();
+    let want: Vec<String> = want[2..5]
+        .iter()
+        .map(|&e| relation_line(&graph, e))
+        .collect();
     let have: Vec<String> = got
         .graph
         .edge_indices()
@@ -279,17 +300,27 @@ fn hubs_are_paged_in_graph_order() {
 
 #[test]
 fn search_goes_through_the_folded_full_text_index() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start() else {
+        return;
+    };
     let graph = common::shipped();
     let mut db = server.backend("search");
     db.push(&graph, true, &mut |_, _| {}).unwrap();
     let ids = |db: &mut FalkorBackend, q: &str| -> Vec<String> {
-        db.search(q, 1000).unwrap().into_iter().map(|h| h.id).collect()
+        db.search(q, 1000)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
     };
     // Every entity is found by its full name and by each alias.
     for n in graph.node_indices().step_by(7) {
         let e = graph.entity(n);
-        assert!(ids(&mut db, e.name).contains(&e.id.to_string()), "{}", e.name);
+        assert!(
+            ids(&mut db, e.name).contains(&e.id.to_string()),
+            "{}",
+            e.name
+        );
         for a in e.aliases.iter() {
             assert!(ids(&mut db, a).contains(&e.id.to_string()), "alias {a}");
         }
@@ -310,7 +341,9 @@ fn search_goes_through_the_folded_full_text_index() {
 
 #[test]
 fn cypher_in_a_query_or_a_name_is_only_text() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start() else {
+        return;
+    };
     let graph = common::tricky();
     let mut db = server.backend("inject");
     db.push(&graph, true, &mut |_, _| {}).unwrap();
@@ -328,17 +361,22 @@ fn cypher_in_a_query_or_a_name_is_only_text() {
     assert_eq!(hits.first().map(|h| h.id.as_str()), Some("end"));
     assert_eq!(hits[0].name, r#"Ann "The Hammer" O'Neil"#);
     let one = db.entity("end").unwrap().unwrap();
-    assert_eq!(dump(&one)[1..], [entity_line(&graph, graph.find("end").unwrap())
-        .rsplit_once(' ')
-        .unwrap()
-        .0
-        .to_string()
-        + " 0"]);
+    assert_eq!(
+        dump(&one)[1..],
+        [entity_line(&graph, graph.find("end").unwrap())
+            .rsplit_once(' ')
+            .unwrap()
+            .0
+            .to_string()
+            + " 0"]
+    );
 }
 
 #[test]
 fn shortest_paths_match_the_local_search() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start() else {
+        return;
+    };
     let graph = common::shipped();
     let mut db = server.backend("paths");
     db.push(&graph, true, &mut |_, _| {}).unwrap();
@@ -375,28 +413,38 @@ fn shortest_paths_match_the_local_search() {
 
 #[test]
 fn a_server_gone_mid_session_is_a_clean_error() {
-    let Some(mut server) = Server::start() else { return };
+    let Some(mut server) = Server::start() else {
+        return;
+    };
     let graph = common::tricky();
     let mut db = server.backend("gone");
     db.push(&graph, true, &mut |_, _| {}).unwrap();
     server.child.kill().unwrap();
     server.child.wait().unwrap();
     let e = db.counts().unwrap_err();
-    assert!(matches!(e, DbError::Query { .. } | DbError::Connect { .. }), "{e:?}");
+    assert!(
+        matches!(e, DbError::Query { .. } | DbError::Connect { .. }),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("falkor+unix://"), "{e}");
     assert!(db.search("ann", 5).is_err());
-    assert!(db
-        .neighbourhood(&["end"], 1, &DbFilter::default(), Page::ALL)
-        .is_err());
+    assert!(
+        db.neighbourhood(&["end"], 1, &DbFilter::default(), Page::ALL)
+            .is_err()
+    );
     let e = FalkorBackend::connect(&server.url("gone")).err().unwrap();
     assert!(matches!(e, DbError::Connect { .. }), "{e:?}");
 }
 
 #[test]
 fn a_wrong_password_is_refused_without_showing_it() {
-    let Some(server) = Server::start() else { return };
+    let Some(server) = Server::start() else {
+        return;
+    };
     // The server has no password: AUTH with one is refused.
-    let url = server.url("auth").with_password(Some("Hunter2-secret".into()));
+    let url = server
+        .url("auth")
+        .with_password(Some("Hunter2-secret".into()));
     let e = FalkorBackend::connect(&url).err().expect("refused");
     let text = format!("{e} {e:?}");
     assert!(!text.contains("Hunter2-secret"), "{text}");

@@ -12,8 +12,8 @@ use redis::{ConnectionAddr, IntoConnectionInfo, RedisConnectionInfo};
 
 use super::rows::{self, Builder, Props};
 use super::{
-    Backend, Counts, DbError, DbFilter, DbHit, DbUrl, Endpoint, Neighbourhood, Page, PushStats,
-    Paths, queries,
+    Backend, Counts, DbError, DbFilter, DbHit, DbUrl, Endpoint, Neighbourhood, Page, Paths,
+    PushStats, queries,
 };
 use crate::Graph;
 
@@ -220,9 +220,7 @@ impl FalkorBackend {
         let start = std::time::Instant::now();
         loop {
             let rows = self.read("list indexes", queries::INDEXES_PENDING, Vec::new())?;
-            if as_count(rows.first().and_then(|r| r.first())) == 0
-                || start.elapsed() > INDEX_WAIT
-            {
+            if as_count(rows.first().and_then(|r| r.first())) == 0 || start.elapsed() > INDEX_WAIT {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -299,7 +297,8 @@ impl FalkorBackend {
         let mut others = Vec::new();
         for row in rows {
             let mut it = row.into_iter();
-            let (Some(FalkorValue::Edge(e)), Some(from), Some(to)) = (it.next(), it.next(), it.next())
+            let (Some(FalkorValue::Edge(e)), Some(from), Some(to)) =
+                (it.next(), it.next(), it.next())
             else {
                 return Err(bad_row("relations"));
             };
@@ -373,7 +372,14 @@ impl Backend for FalkorBackend {
                 map(row)
             })
             .collect();
-        self.write_batches("write relations", relations, rows, &mut done, total, progress)?;
+        self.write_batches(
+            "write relations",
+            relations,
+            rows,
+            &mut done,
+            total,
+            progress,
+        )?;
         self.wait_for_indexes()?;
         progress(total, total);
         Ok(PushStats {
@@ -618,7 +624,10 @@ mod tests {
 
     #[test]
     fn search_text_becomes_folded_words_only() {
-        assert_eq!(fulltext_query("Kasčiūnas").as_deref(), Some("(kasciunas*|%kasciunas%)"));
+        assert_eq!(
+            fulltext_query("Kasčiūnas").as_deref(),
+            Some("(kasciunas*|%kasciunas%)")
+        );
         assert_eq!(fulltext_query("l. ka").as_deref(), Some("ka*"));
         assert_eq!(fulltext_query("l.").as_deref(), Some("l"));
         assert_eq!(

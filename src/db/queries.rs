@@ -24,7 +24,8 @@
 pub const ENTITY_ID_INDEX: &str = "CREATE INDEX FOR (e:Entity) ON (e.id)";
 pub const SOURCE_ID_INDEX: &str = "CREATE INDEX FOR (s:Source) ON (s.id)";
 /// No stop words, no stemming: names are matched as written (folded).
-pub const FULLTEXT_INDEX: &str = "CALL db.idx.fulltext.createNodeIndex({label: 'Entity', stopwords: []}, 'search')";
+pub const FULLTEXT_INDEX: &str =
+    "CALL db.idx.fulltext.createNodeIndex({label: 'Entity', stopwords: []}, 'search')";
 
 pub const MERGE_SOURCES: &str = "UNWIND $rows AS row MERGE (s:Source {id: row.id}) SET s = row";
 pub const CREATE_SOURCES: &str = "UNWIND $rows AS row CREATE (s:Source) SET s = row";
@@ -49,7 +50,8 @@ pub const RELATIONS_AMONG: &str = "UNWIND $ids AS id MATCH (a:Entity {id: id})-[
 
 pub const ALL_SOURCES: &str = "MATCH (s:Source) RETURN s";
 /// A page of entities, in `ord` order.
-pub const ENTITY_PAGE: &str = "MATCH (e:Entity) RETURN e ORDER BY e.ord, e.id SKIP $skip LIMIT $limit";
+pub const ENTITY_PAGE: &str =
+    "MATCH (e:Entity) RETURN e ORDER BY e.ord, e.id SKIP $skip LIMIT $limit";
 /// A page of relations with their ends.
 pub const RELATION_PAGE: &str = "MATCH (a:Entity)-[r:REL]->(b:Entity) \
      RETURN r, a.id, b.id ORDER BY r.ord, id(r) SKIP $skip LIMIT $limit";

@@ -96,7 +96,10 @@ fn common(
     note: Option<&str>,
     attrs: crate::graph::Attrs<'_>,
 ) {
-    let ids = graph.source_list(sources).iter().map(|&i| &*graph.source(i).id);
+    let ids = graph
+        .source_list(sources)
+        .iter()
+        .map(|&i| &*graph.source(i).id);
     put(p, "sources", list(ids));
     put(p, "note", note.map(s));
     put(p, "akeys", list(attrs.iter().map(|(k, _)| graph.sym(k))));
@@ -139,7 +142,8 @@ pub(crate) fn relation_props(graph: &Graph, ix: crate::graph::EdgeIx) -> (String
     let r = graph.relation(ix);
     let (a, b) = graph.ends(ix);
     let mut p = Props::new();
-    let key = r.id.map_or_else(|| format!("#{}", ix.index()), |id| format!("id:{id}"));
+    let key =
+        r.id.map_or_else(|| format!("#{}", ix.index()), |id| format!("id:{id}"));
     p.insert("key".into(), FalkorValue::String(key));
     p.insert("ord".into(), FalkorValue::I64(ix.index() as i64));
     p.insert("kind".into(), s(graph.relation_kind_label(r.kind)));
@@ -165,7 +169,11 @@ pub(crate) fn source_props(ord: usize, src: &Source) -> Props {
     p.insert("outlet".into(), s(&src.outlet));
     p.insert("title".into(), s(&src.title));
     p.insert("file".into(), s(&src.file));
-    put(&mut p, "published", src.published.map(|d| s(&d.to_string())));
+    put(
+        &mut p,
+        "published",
+        src.published.map(|d| s(&d.to_string())),
+    );
     put(&mut p, "url", src.url.as_deref().map(s));
     p
 }

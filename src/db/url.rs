@@ -9,8 +9,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// How to reach the server.
-#[derive(Clone, PartialEq, Eq)]
+/// How to reach the server (holds no password).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
     /// Host and port, plain or TLS.
     Tcp { host: String, port: u16, tls: bool },
@@ -37,9 +37,7 @@ pub enum UrlError {
     Scheme(String),
     #[error("the database URL has no graph name: add /GRAPH after the port (or ?graph=GRAPH)")]
     NoGraph,
-    #[error(
-        "the graph name `{0}` is not allowed: use letters, digits, `_`, `-` and `.`"
-    )]
+    #[error("the graph name `{0}` is not allowed: use letters, digits, `_`, `-` and `.`")]
     BadGraph(String),
     #[error("the database URL has no host")]
     NoHost,
@@ -84,7 +82,11 @@ fn check_graph(name: String) -> Result<String, UrlError> {
     let ok = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    if ok { Ok(name) } else { Err(UrlError::BadGraph(name)) }
+    if ok {
+        Ok(name)
+    } else {
+        Err(UrlError::BadGraph(name))
+    }
 }
 
 impl DbUrl {
@@ -274,7 +276,14 @@ mod tests {
         assert_eq!(u.graph, "ties");
         assert_eq!(u.password(), None);
         let u = DbUrl::parse("falkors://ann:s%40cret@db.example:7000/g-1").unwrap();
-        assert!(matches!(u.endpoint, Endpoint::Tcp { tls: true, port: 7000, .. }));
+        assert!(matches!(
+            u.endpoint,
+            Endpoint::Tcp {
+                tls: true,
+                port: 7000,
+                ..
+            }
+        ));
         assert_eq!(u.user.as_deref(), Some("ann"));
         assert_eq!(u.password(), Some("s@cret"));
         let u = DbUrl::parse("falkor://127.0.0.1/g").unwrap();
@@ -288,17 +297,29 @@ mod tests {
 
     #[test]
     fn refuses_bad_urls_with_clear_reasons() {
-        assert!(matches!(DbUrl::parse("redis://h:1/g"), Err(UrlError::Scheme(_))));
+        assert!(matches!(
+            DbUrl::parse("redis://h:1/g"),
+            Err(UrlError::Scheme(_))
+        ));
         assert!(matches!(DbUrl::parse("h:1/g"), Err(UrlError::Scheme(_))));
         assert_eq!(DbUrl::parse("falkor://h:1"), Err(UrlError::NoGraph));
         assert_eq!(DbUrl::parse("falkor://h:1/"), Err(UrlError::NoGraph));
         assert_eq!(DbUrl::parse("falkor://h:99999/g"), Err(UrlError::BadPort));
         // A forgotten host must not turn the password into a quoted port.
         assert_eq!(DbUrl::parse("falkor://ann:pw/g"), Err(UrlError::BadPort));
-        assert!(matches!(DbUrl::parse("falkor://h:1/a b"), Err(UrlError::BadGraph(_))));
+        assert!(matches!(
+            DbUrl::parse("falkor://h:1/a b"),
+            Err(UrlError::BadGraph(_))
+        ));
         assert_eq!(DbUrl::parse("falkor://:1/g"), Err(UrlError::NoHost));
-        assert_eq!(DbUrl::parse("falkor+unix://rel.sock?graph=g"), Err(UrlError::NoSocket));
-        assert_eq!(DbUrl::parse("falkor+unix:///s.sock"), Err(UrlError::NoGraph));
+        assert_eq!(
+            DbUrl::parse("falkor+unix://rel.sock?graph=g"),
+            Err(UrlError::NoSocket)
+        );
+        assert_eq!(
+            DbUrl::parse("falkor+unix:///s.sock"),
+            Err(UrlError::NoGraph)
+        );
     }
 
     #[test]
@@ -313,7 +334,10 @@ mod tests {
             assert!(!u.to_string().contains(secret), "{u}");
             assert!(!format!("{u:?}").contains(secret));
             assert!(u.to_string().contains("***"));
-            assert_eq!(u.redact(&format!("auth {secret} failed")), "auth *** failed");
+            assert_eq!(
+                u.redact(&format!("auth {secret} failed")),
+                "auth *** failed"
+            );
         }
         let u = DbUrl::parse("falkor://h:1/g")
             .unwrap()
