@@ -56,9 +56,12 @@ fn terminal() -> Term {
     Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test terminal")
 }
 
-fn draw(t: &mut Term, app: &App) {
-    t.draw(|f| ui::draw(app, f))
+/// One frame, its measurements handed back to the app, as the event loop does.
+fn draw(t: &mut Term, app: &mut App) {
+    let mut info = ui::FrameInfo::default();
+    t.draw(|f| info = ui::draw(app, f))
         .expect("drawing into a TestBackend");
+    app.after_draw(info);
 }
 
 /// Adds incoming relations to `hub` until it holds `HUB_RELATIONS`, from
@@ -191,12 +194,12 @@ fn main() {
     // The summary: medians of own runs, each step timed alone.
     let mut rows: Vec<(&str, &str, Duration)> = Vec::new();
     {
-        let app = hub_app(&graph, &index, hub);
+        let mut app = hub_app(&graph, &index, hub);
         let mut t = terminal();
-        draw(&mut t, &app);
+        draw(&mut t, &mut app);
         let d = time_runs(RUNS, || {
             let s = Instant::now();
-            draw(&mut t, &app);
+            draw(&mut t, &mut app);
             s.elapsed()
         });
         rows.push((
@@ -219,11 +222,11 @@ fn main() {
     ] {
         let mut app = hub_app(&graph, &index, hub);
         let mut t = terminal();
-        draw(&mut t, &app);
+        draw(&mut t, &mut app);
         let d = time_runs(RUNS, || {
             let s = Instant::now();
             step_wrapping(&mut app, step.clone());
-            draw(&mut t, &app);
+            draw(&mut t, &mut app);
             s.elapsed()
         });
         rows.push((name, what, d));
@@ -232,10 +235,10 @@ fn main() {
         let mut app = hub_app(&graph, &index, hub);
         app.update(Action::Map);
         let mut t = terminal();
-        draw(&mut t, &app);
+        draw(&mut t, &mut app);
         let d = time_runs(RUNS.min(60), || {
             let s = Instant::now();
-            draw(&mut t, &app);
+            draw(&mut t, &mut app);
             s.elapsed()
         });
         rows.push((
@@ -258,13 +261,13 @@ fn main() {
     {
         let mut app = hub_app(&graph, &index, leaf);
         let mut t = terminal();
-        draw(&mut t, &app);
+        draw(&mut t, &mut app);
         let d = time_runs(FOCUS_RUNS, || {
             app.update(Action::Goto(leaf_id.clone()));
-            draw(&mut t, &app);
+            draw(&mut t, &mut app);
             let s = Instant::now();
             app.update(Action::Goto(hub_id.clone()));
-            draw(&mut t, &app);
+            draw(&mut t, &mut app);
             s.elapsed()
         });
         rows.push((
@@ -274,12 +277,12 @@ fn main() {
         ));
     }
     {
-        let app = hub_app(&graph, &index, leaf);
+        let mut app = hub_app(&graph, &index, leaf);
         let mut t = terminal();
-        draw(&mut t, &app);
+        draw(&mut t, &mut app);
         let d = time_runs(RUNS, || {
             let s = Instant::now();
-            draw(&mut t, &app);
+            draw(&mut t, &mut app);
             s.elapsed()
         });
         rows.push(("frame/leaf", "draw, a leaf focused (baseline)", d));
@@ -306,18 +309,20 @@ fn main() {
     {
         let mut g = c.benchmark_group("frame");
         {
-            let app = hub_app(&graph, &index, hub);
+            let mut app = hub_app(&graph, &index, hub);
             let mut t = terminal();
-            g.bench_function("hub_first", |b| b.iter(|| draw(&mut t, black_box(&app))));
+            g.bench_function("hub_first", |b| {
+                b.iter(|| draw(&mut t, black_box(&mut app)))
+            });
         }
         for (name, step) in [("hub_scroll", Action::Down), ("hub_page", Action::PageDown)] {
             let mut app = hub_app(&graph, &index, hub);
             let mut t = terminal();
-            draw(&mut t, &app);
+            draw(&mut t, &mut app);
             g.bench_function(name, |b| {
                 b.iter(|| {
                     step_wrapping(&mut app, step.clone());
-                    draw(&mut t, black_box(&app));
+                    draw(&mut t, black_box(&mut app));
                 })
             });
         }
@@ -328,7 +333,7 @@ fn main() {
             // Slow (the layout is computed over every relation on each frame):
             // one draw per sample.
             g.sample_size(20).sampling_mode(SamplingMode::Flat);
-            g.bench_function("hub_map", |b| b.iter(|| draw(&mut t, black_box(&app))));
+            g.bench_function("hub_map", |b| b.iter(|| draw(&mut t, black_box(&mut app))));
             let filter = ties::view::Filter::default();
             g.bench_function("hub_map_layout", |b| {
                 b.iter(|| ties::tui::map::layout(&graph, black_box(hub), 1, &filter, 118, 36))
@@ -336,9 +341,9 @@ fn main() {
             g.sample_size(50).sampling_mode(SamplingMode::Auto);
         }
         {
-            let app = hub_app(&graph, &index, leaf);
+            let mut app = hub_app(&graph, &index, leaf);
             let mut t = terminal();
-            g.bench_function("leaf", |b| b.iter(|| draw(&mut t, black_box(&app))));
+            g.bench_function("leaf", |b| b.iter(|| draw(&mut t, black_box(&mut app))));
         }
         g.finish();
     }
@@ -352,10 +357,10 @@ fn main() {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     app.update(Action::Goto(leaf_id.clone()));
-                    draw(&mut t, &app);
+                    draw(&mut t, &mut app);
                     let s = Instant::now();
                     app.update(Action::Goto(hub_id.clone()));
-                    draw(&mut t, black_box(&app));
+                    draw(&mut t, black_box(&mut app));
                     total += s.elapsed();
                 }
                 total

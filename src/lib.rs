@@ -1,7 +1,9 @@
 //! `ties` as a library: load a knowledge graph, search it, view it, export it,
 //! and explore it in the terminal. The binary is a thin shell over [`cli::main`].
 
+pub mod analysis;
 pub mod cli;
+mod codec;
 pub mod db;
 pub mod export;
 pub mod ftm;
@@ -12,8 +14,10 @@ pub mod model;
 pub mod money;
 pub mod open;
 pub mod path;
+pub mod read;
 pub mod report;
 pub mod search;
+pub mod snapshot;
 pub mod timeline;
 pub mod tui;
 pub mod view;

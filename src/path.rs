@@ -35,7 +35,8 @@ fn hops(graph: &Graph, node: NodeIx, filter: &Filter) -> Vec<Step> {
             edge: t.edge,
             from: node,
             to: t.other,
-            forward: t.direction == petgraph::Direction::Outgoing,
+            // An undirected relation is crossed forward whichever way it was read.
+            forward: t.direction == petgraph::Direction::Outgoing || graph.is_undirected(t.edge),
         })
         .collect();
     v.sort_by(|x, y| {

@@ -29,10 +29,12 @@ fn details(graph: &Graph, edge: EdgeIx) -> String {
     }
 }
 
-/// `—kind→` when `forward`, `←kind—` otherwise.
+/// `—kind→` when `forward`, `←kind—` otherwise; `—kind—` for an undirected relation.
 fn arrow(graph: &Graph, edge: EdgeIx, forward: bool) -> String {
     let phrase = graph.relation_phrase(graph.relation(edge).kind);
-    if forward {
+    if graph.is_undirected(edge) {
+        format!("—{phrase}—")
+    } else if forward {
         format!("—{phrase}→")
     } else {
         format!("←{phrase}—")
@@ -92,6 +94,10 @@ pub fn timeline_text(graph: &Graph, items: &[TimelineItem]) -> String {
     out
 }
 
+/// What an entity or relation without a source says (sources are optional:
+/// imported graphs seldom have them; `ties check --strict` requires them).
+pub const NO_SOURCE: &str = "no source given";
+
 /// One entity: name, kind and id, aliases, date, amount, note and sources, then
 /// every relation `filter` shows (outgoing first, then incoming, in file order) with
 /// its details, sources and note, and how many relations the filter hides.
@@ -117,9 +123,27 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
     if let Some(n) = &e.note {
         let _ = writeln!(out, "  note: {n}");
     }
-    for &s in graph.source_list(e.sources) {
+    let entity_sources = graph.source_list(e.sources);
+    if entity_sources.is_empty() {
+        let _ = writeln!(out, "  {NO_SOURCE}");
+    }
+    for &s in entity_sources {
         let s = graph.source(s);
-        let _ = writeln!(out, "  source {}: {} — {}", s.id, s.outlet, s.title);
+        // An imported source may be only an id (or an address): nothing repeated.
+        let said: Vec<&str> = [&*s.outlet, &*s.title]
+            .into_iter()
+            .filter(|t| !t.is_empty() && *t != &*s.id)
+            .collect();
+        let _ = write!(out, "  source {}", s.id);
+        if !said.is_empty() {
+            let _ = write!(out, ": {}", said.join(" — "));
+        }
+        match s.url.as_deref().filter(|u| *u != &*s.id) {
+            Some(url) => {
+                let _ = writeln!(out, " <{url}>");
+            }
+            None => out.push('\n'),
+        }
     }
     let all: Vec<_> = graph.ties(node).collect();
     let shown: Vec<_> = all
@@ -150,7 +174,11 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
             arrow(graph, t.edge, forward),
             graph.entity(t.other).name,
             details(graph, t.edge),
-            sources.join(", ")
+            if sources.is_empty() {
+                NO_SOURCE.to_string()
+            } else {
+                sources.join(", ")
+            }
         );
         if let Some(n) = &r.note {
             let _ = writeln!(out, "      {n}");
@@ -214,6 +242,7 @@ mod tests {
         assert_eq!(
             text,
             "Ministry  (ministry, id m)\n\
+             \x20 no source given\n\
              \nrelations (2):\n\
              \x20 —finances→ Fund  (2024-11-23, €10,000,000)  [s]\n\
              \x20     First.\n\

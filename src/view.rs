@@ -10,7 +10,7 @@ use crate::graph::{EdgeIx, Graph, NodeIx};
 use crate::model::{DateWindow, EntityKind, PartialDate, RelationKind, Sym};
 
 /// Which relations a neighbourhood follows from the focus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reach {
     /// Relations pointing at the focus.
@@ -19,6 +19,31 @@ pub enum Reach {
     Out,
     #[default]
     Both,
+}
+
+impl Reach {
+    /// Every direction.
+    pub const ALL: [Reach; 3] = [Reach::In, Reach::Out, Reach::Both];
+
+    /// The direction's name, as `--direction` and view files spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reach::In => "in",
+            Reach::Out => "out",
+            Reach::Both => "both",
+        }
+    }
+}
+
+impl std::str::FromStr for Reach {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Reach::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown direction `{s}`; directions: in, out, both"))
+    }
 }
 
 /// What is shown: which relations and entities pass. Undated relations are shown
@@ -130,8 +155,13 @@ pub fn subgraph(
         if d >= depth {
             continue;
         }
-        for &dir in dirs {
+        // An undirected relation leads both ways, whatever the reach.
+        for dir in [Direction::Outgoing, Direction::Incoming] {
+            let wanted = dirs.contains(&dir);
             for tie in graph.ties_dir(n, dir) {
+                if !wanted && !graph.is_undirected(tie.edge) {
+                    continue;
+                }
                 if !filter.relation_visible(graph, tie.edge) {
                     continue;
                 }

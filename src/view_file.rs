@@ -100,9 +100,17 @@ pub enum ViewError {
     Window(#[from] WindowError),
 }
 
-/// A view resolved against a graph: focus, filter, depth and direction, ready for
-/// [`crate::view::subgraph`].
-pub type ResolvedView = (Option<NodeIx>, Filter, usize, Reach);
+/// A view resolved against a graph, ready for [`crate::view::subgraph`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedView {
+    /// The entity in the middle; the whole graph when `None`.
+    pub focus: Option<NodeIx>,
+    pub filter: Filter,
+    /// Hops from the focus.
+    pub depth: usize,
+    /// Which relations the hops follow.
+    pub reach: Reach,
+}
 
 impl ViewSpec {
     /// Reads a view file. Errors name the file, and the line and column for syntax.
@@ -206,12 +214,12 @@ impl ViewSpec {
 
     /// Focus, filter, depth and direction of the view in `graph`.
     pub fn resolve(&self, graph: &Graph) -> Result<ResolvedView, ViewError> {
-        Ok((
-            self.focus_node(graph)?,
-            self.filter(graph)?,
-            self.depth,
-            self.direction,
-        ))
+        Ok(ResolvedView {
+            focus: self.focus_node(graph)?,
+            filter: self.filter(graph)?,
+            depth: self.depth,
+            reach: self.direction,
+        })
     }
 }
 
@@ -321,7 +329,12 @@ mod tests {
             r#"View(focus: "a", depth: 2, direction: out, kinds: [person, other("topic")], to: "2024")"#,
         )
         .unwrap();
-        let (focus, filter, depth, reach) = spec.resolve(&g).unwrap();
+        let ResolvedView {
+            focus,
+            filter,
+            depth,
+            reach,
+        } = spec.resolve(&g).unwrap();
         assert_eq!(focus, g.find("a"));
         assert_eq!((depth, reach), (2, Reach::Out));
         assert_eq!(filter.entity_kinds.len(), 2);

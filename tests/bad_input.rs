@@ -5,11 +5,10 @@
 //! message.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn ties() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ties"))
-}
+mod common;
+
+use common::ties;
 
 /// Runs `ties export --format json -o OUT --data PATH` and returns (exit code, stderr);
 /// asserts nothing was written.
@@ -21,8 +20,7 @@ fn export_fails(path: &Path) -> (i32, String) {
         .arg(&out)
         .arg("--data")
         .arg(path)
-        .output()
-        .unwrap();
+        .output();
     assert!(!out.exists(), "{}: an export was written", path.display());
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
@@ -162,9 +160,9 @@ fn every_bad_input_has_a_specific_message_and_exit_code_2() {
             ],
         ),
         case(
-            "relation without / with unknown source",
-            "missing_source.ron",
-            &["cites no source", "unknown source id `nope`"],
+            "relation with an unknown source",
+            "unknown_source.ron",
+            &["unknown_source.ron:8:", "unknown source id `nope`"],
         ),
         case("not UTF-8", "not_utf8.ron", &["not_utf8.ron", "not UTF-8"]),
         case(
@@ -175,6 +173,67 @@ fn every_bad_input_has_a_specific_message_and_exit_code_2() {
                 "February 2023 has 28 days",
                 "1 problem",
             ],
+        ),
+        // Imported formats, told apart by their content and name.
+        case(
+            "CSV: bytes that are not UTF-8",
+            "bad_utf8.csv",
+            &["bad_utf8.csv:3:2", "is not UTF-8"],
+        ),
+        case(
+            "CSV: a row shorter than the header",
+            "ragged_row.csv",
+            &["ragged_row.csv:3:3", "2 fields, the header 3"],
+        ),
+        case(
+            "CSV: a bad date on an edge",
+            "bad_date_edges.csv",
+            &["bad_date_edges.csv:2:1", "edge ua → lt", "2024-13-45"],
+        ),
+        case(
+            "CSV: no id column",
+            "no_id_column.csv",
+            &["no_id_column.csv:1:1", "names no id column"],
+        ),
+        case(
+            "CSV: a duplicate node id",
+            "duplicate_id.csv",
+            &["duplicate_id.csv:4:1", "duplicate node id `ua`"],
+        ),
+        case(
+            "CSV: an unknown currency",
+            "bad_currency.csv",
+            &["bad_currency.csv:2:1", "`EURO` is not an ISO 4217 currency"],
+        ),
+        case(
+            "GraphML: mismatched tags",
+            "unclosed.graphml",
+            &["unclosed.graphml:6:3", "invalid GraphML"],
+        ),
+        case(
+            "GraphML: cut short",
+            "cut_short.graphml",
+            &["cut_short.graphml:5:1", "the file ends before `</graph>`"],
+        ),
+        case(
+            "GraphML: a negative amount",
+            "bad_amount.graphml",
+            &["bad_amount.graphml:8:7", "edge a → b", "negative"],
+        ),
+        case(
+            "GEXF: a malformed attribute",
+            "bad_attribute.gexf",
+            &["bad_attribute.gexf:6:7", "invalid GEXF"],
+        ),
+        case(
+            "GEXF: a day February lacks",
+            "bad_date.gexf",
+            &["bad_date.gexf:9:7", "edge a → b", "2024-02-30"],
+        ),
+        case(
+            "GEXF: an empty node id",
+            "empty_id.gexf",
+            &["empty_id.gexf:5:7", "node has an empty id"],
         ),
         case(
             "path that does not exist",
@@ -229,18 +288,40 @@ fn indent(s: &str) -> String {
 }
 
 #[test]
+fn a_relation_without_a_source_loads_and_only_strict_check_refuses_it() {
+    let data = "tests/bad/missing_source.ron";
+    let (code, out, err) = ties().args(["check", "--data", data]).run();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("valid: 2 entities, 2 relations"), "{out}");
+    let (code, out, err) = ties().args(["show", "a", "--data", data]).run();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("—met→ B  [no source given]"), "{out}");
+    assert!(out.contains("←met— B  [s]"), "{out}");
+    let (code, out, err) = ties().args(["check", "--strict", "--data", data]).run();
+    assert_eq!(code, 2, "{out}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("1 relation without a source")
+            && err.contains("missing_source.ron: relation #1 `a` → `b` cites no source"),
+        "{err}"
+    );
+    // The shipped graph cites a source for every relation.
+    let (code, _, err) = ties().args(["check", "--strict"]).run();
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
 fn a_bom_is_accepted() {
     let o = ties()
         .args(["check", "--data", "tests/fixtures/bom.ron"])
-        .output()
-        .unwrap();
+        .output();
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("valid: 1 entity, 0 relations, 1 source"));
 }
 
 #[test]
 fn stdout_that_is_not_a_terminal_gets_a_helpful_error() {
-    let o = ties().output().unwrap();
+    let o = ties().output();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("needs a terminal"), "{err}");

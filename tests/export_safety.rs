@@ -2,9 +2,9 @@
 
 use std::process::Command;
 
-fn ties() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ties"))
-}
+mod common;
+
+use common::ties;
 
 #[test]
 fn refuses_to_overwrite_without_force() {
@@ -14,16 +14,14 @@ fn refuses_to_overwrite_without_force() {
     let o = ties()
         .args(["export", "--format", "json", "-o"])
         .arg(&out)
-        .output()
-        .unwrap();
+        .output();
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
     let o = ties()
         .args(["export", "--format", "json", "--force", "-o"])
         .arg(&out)
-        .output()
-        .unwrap();
+        .output();
     assert!(o.status.success());
     assert!(std::fs::read_to_string(&out).unwrap().starts_with('{'));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -34,8 +32,7 @@ fn read_only_place_is_reported_cleanly() {
     // /sys refuses new files even to root.
     let o = ties()
         .args(["export", "--format", "json", "-o", "/sys/ties-export.json"])
-        .output()
-        .unwrap();
+        .output();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("cannot write /sys/ties-export.json"), "{err}");
@@ -66,8 +63,7 @@ fn full_disk_leaves_no_partial_file() {
     let o = ties()
         .args(["export", "--format", "json", "-o"])
         .arg(&out)
-        .output()
-        .unwrap();
+        .output();
     let listing: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     let _ = Command::new("umount").arg(dir.path()).status();
     assert_eq!(o.status.code(), Some(1));

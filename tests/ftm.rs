@@ -3,7 +3,10 @@
 //! The fixture `tests/fixtures/ftm/small.ftm.json` and its GEXF were made by the
 //! real `followthemoney` library (`scripts/ftm/make_fixture.py`). The validation
 //! test needs `.venv-ftm` (made by `bash .ci/setup-ftm.sh`): without it, it fails
-//! when `TIES_REQUIRE_TOOLS=1` (as in CI) and is skipped otherwise.
+//! when `TIES_REQUIRE_TOOLS=1` (as in CI) and is skipped otherwise. So does the
+//! check that `src/ftm/schema_table.rs` is what `scripts/ftm/gen_schema.sh` makes.
+
+mod common;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -278,11 +281,11 @@ fn ftm_validate_accepts_the_shipped_graph_export() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("shipped.ftm.json");
     let output = dir.path().join("validated.ftm.json");
-    let status = Command::new(env!("CARGO_BIN_EXE_ties"))
+    let status = common::ties()
         .args(["export", "--format", "ftm", "-o"])
         .arg(&input)
-        .status()
-        .unwrap();
+        .output()
+        .status;
     assert!(status.success());
     let out = Command::new(&ftm)
         .arg("validate")
@@ -329,4 +332,33 @@ fn ftm_validate_accepts_the_shipped_graph_export() {
             assert_eq!(got, want, "{} {prop}", b["id"]);
         }
     }
+}
+
+/// The schema table is what the generator makes from followthemoney now.
+#[test]
+fn schema_table_is_current() {
+    if !root().join(".venv-ftm/bin/python").exists() {
+        common::missing(
+            "followthemoney (.venv-ftm)",
+            "run bash .ci/setup-ftm.sh to install it",
+        );
+        return;
+    }
+    let out = Command::new("bash")
+        .arg(root().join("scripts/ftm/gen_schema.sh"))
+        .arg("--stdout")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "scripts/ftm/gen_schema.sh failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fresh = String::from_utf8(out.stdout).unwrap();
+    assert!(fresh.starts_with("// @generated"), "{}", &fresh[..80]);
+    let file = std::fs::read_to_string(root().join("src/ftm/schema_table.rs")).unwrap();
+    assert!(
+        fresh == file,
+        "src/ftm/schema_table.rs is not what scripts/ftm/gen_schema.sh makes now; run it"
+    );
 }

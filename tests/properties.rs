@@ -360,10 +360,10 @@ fn fast_and_whole_file_loaders_agree_on_mutated_files() {
 fn snapshot_of_fixture() -> (
     tempfile::TempDir,
     ties::Graph,
-    ties::graph::snapshot::Key,
+    ties::snapshot::Key,
     std::path::PathBuf,
 ) {
-    use ties::graph::snapshot;
+    use ties::snapshot;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("small.ron");
     std::fs::write(&data, FIXTURE).unwrap();
@@ -378,7 +378,7 @@ fn snapshot_of_fixture() -> (
 /// pass, gives the very same graph; reading never panics.
 #[test]
 fn damaged_snapshots_never_panic_or_lie() {
-    use ties::graph::snapshot;
+    use ties::snapshot;
     let n = cases(256);
     let (_dir, graph, key, snap) = snapshot_of_fixture();
     let good = std::fs::read(&snap).unwrap();
@@ -429,7 +429,7 @@ fn damaged_snapshots_never_panic_or_lie() {
 /// refused, or read as some graph whose every view and search works.
 #[test]
 fn crafted_snapshots_with_valid_checksums_never_panic() {
-    use ties::graph::snapshot;
+    use ties::snapshot;
     let n = cases(256);
     let (_dir, _, key, snap) = snapshot_of_fixture();
     let good = std::fs::read(&snap).unwrap();

@@ -50,13 +50,22 @@ fn json_has_the_documented_shape() {
             assert!(s.get(key).is_some(), "source lacks {key}: {s}");
         }
     }
+    // The tranche's €10m is pledged to long-range production, dated by its
+    // agreement; Palianytsia gets no amount of its own.
     let tranche = edges
         .iter()
-        .find(|e| e["target"] == "palianytsia" && e["kind"] == "finances")
-        .expect("a money edge into Palianytsia");
+        .find(|e| e["source"] == "first-tranche-10m" && e["kind"] == "pledged")
+        .expect("the tranche's pledge");
+    assert_eq!(tranche["target"], "ukrainian-long-range-weapons-production");
     assert_eq!(tranche["amount"]["value"], 10_000_000.0);
     assert_eq!(tranche["amount"]["currency"], "EUR");
     assert_eq!(tranche["date"], "2024-11-23");
+    assert!(
+        edges
+            .iter()
+            .filter(|e| e["target"] == "palianytsia" || e["source"] == "palianytsia")
+            .all(|e| e.get("amount").is_none_or(|a| a.is_null()))
+    );
 }
 
 fn entity<'a>(g: &'a ties::Graph, id: &str) -> ties::graph::Entity<'a> {

@@ -3,12 +3,15 @@
 //! the damage), and the result is always the graph the RON says.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ties::export::{Format, render};
 use ties::generate::{GenOptions, write_ron};
-use ties::open::{Opened, Origin, open_ron_in};
+use ties::open::{InputFormat, OpenOptions, Opened, Origin, Snapshots, Source};
 use ties::view::{Filter, Reach, subgraph};
+
+mod common;
+
+use common::ties;
 
 /// A generated graph written as RON into `dir`.
 fn data_file(dir: &Path) -> PathBuf {
@@ -23,9 +26,22 @@ fn data_file(dir: &Path) -> PathBuf {
     path
 }
 
+/// Opens the RON at `data` with snapshots in `cache` for data of at least `min`
+/// bytes.
+fn open_ron_in(data: &Path, cache: &Path, min: u64) -> Opened {
+    let opts = OpenOptions {
+        snapshots: Some(Snapshots {
+            dir: cache.to_path_buf(),
+            min_bytes: min,
+        }),
+        ..OpenOptions::default()
+    };
+    ties::open::open(Source::Path(data.to_path_buf()), &opts, &mut ()).unwrap()
+}
+
 /// Opens `data` with snapshots in `cache`, waiting for the snapshot to be saved.
 fn open(data: &Path, cache: &Path) -> Opened {
-    let mut o = open_ron_in(data, Some(cache), 0, &mut |_| {}).unwrap();
+    let mut o = open_ron_in(data, cache, 0);
     o.finish_saving();
     o
 }
@@ -51,7 +67,7 @@ fn a_second_open_reads_the_snapshot_and_gets_the_same_graph_and_index() {
     let cache = tmp.path().join("cache");
     let data = data_file(tmp.path());
     let first = open(&data, &cache);
-    assert_eq!(first.origin, Origin::Ron);
+    assert_eq!(first.origin, Origin::Parsed(InputFormat::Ron));
     assert!(first.notes.is_empty(), "{:?}", first.notes);
     let snaps = snapshots(&cache);
     assert_eq!(snaps.len(), 1);
@@ -88,7 +104,7 @@ fn a_one_byte_change_in_the_data_is_never_served_from_the_old_snapshot() {
     let after = open(&data, &cache);
     assert_eq!(
         after.origin,
-        Origin::Ron,
+        Origin::Parsed(InputFormat::Ron),
         "the changed file must be parsed again"
     );
     assert_ne!(json(&before), json(&after));
@@ -119,7 +135,7 @@ fn damaged(damage: impl Fn(&mut Vec<u8>), why: &str) {
     damage(&mut bytes);
     std::fs::write(&snap, &bytes).unwrap();
     let o = open(&data, &cache);
-    assert_eq!(o.origin, Origin::Ron);
+    assert_eq!(o.origin, Origin::Parsed(InputFormat::Ron));
     assert_eq!(o.notes.len(), 1, "{:?}", o.notes);
     assert!(
         o.notes[0].contains("not using the snapshot"),
@@ -179,10 +195,10 @@ fn small_data_is_not_snapshotted() {
     let cache = tmp.path().join("cache");
     let data = data_file(tmp.path());
     let size = std::fs::metadata(&data).unwrap().len();
-    let mut o = open_ron_in(&data, Some(&cache), size + 1, &mut |_| {}).unwrap();
+    let mut o = open_ron_in(&data, &cache, size + 1);
     assert!(o.saving.is_none());
     o.finish_saving();
-    assert_eq!(o.origin, Origin::Ron);
+    assert_eq!(o.origin, Origin::Parsed(InputFormat::Ron));
     assert!(snapshots(&cache).is_empty());
 }
 
@@ -192,13 +208,12 @@ fn the_binary_tells_the_user_about_a_corrupt_snapshot_and_carries_on() {
     let cache = tmp.path().join("cache");
     let data = data_file(tmp.path());
     let check = || {
-        Command::new(env!("CARGO_BIN_EXE_ties"))
+        ties()
             .args(["check", "--data"])
             .arg(&data)
             .env("TIES_CACHE_DIR", &cache)
             .env("TIES_SNAPSHOT_MIN", "0")
             .output()
-            .unwrap()
     };
     let first = check();
     assert!(first.status.success());
@@ -224,13 +239,12 @@ fn the_binary_tells_the_user_about_a_corrupt_snapshot_and_carries_on() {
     );
     // --no-cache neither reads nor writes snapshots.
     std::fs::remove_dir_all(&cache).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_ties"))
+    let o = ties()
         .args(["check", "--no-cache", "--data"])
         .arg(&data)
         .env("TIES_CACHE_DIR", &cache)
         .env("TIES_SNAPSHOT_MIN", "0")
-        .output()
-        .unwrap();
+        .output();
     assert!(o.status.success());
     assert!(snapshots(&cache).is_empty());
 }
@@ -241,15 +255,14 @@ fn search_reads_only_names_from_the_snapshot_and_answers_the_same() {
     let cache = tmp.path().join("cache");
     let data = data_file(tmp.path());
     let search = |extra: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_ties"))
+        let o = ties()
             .args(["search", "--limit", "15", "--data"])
             .arg(&data)
             .args(extra)
             .arg("kas")
             .env("TIES_CACHE_DIR", &cache)
             .env("TIES_SNAPSHOT_MIN", "0")
-            .output()
-            .unwrap();
+            .output();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         (
             String::from_utf8(o.stdout).unwrap(),

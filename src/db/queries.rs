@@ -3,7 +3,7 @@
 //! The data model:
 //! - `(:Entity {id, ord, name, kind, other?, aliases?, weak?, date?, until?, lo?, hi?,
 //!   amount?, currency?, approx?, sources?, note?, akeys?, avals?, search})`;
-//! - `(:Entity)-[:REL {key, ord, kind, other?, rid?, role?, date?, until?, lo?, hi?,
+//! - `(:Entity)-[:REL {key, ord, kind, other?, undirected?, rid?, role?, date?, until?, lo?, hi?,
 //!   amount?, currency?, approx?, sources?, note?, akeys?, avals?}]->(:Entity)`;
 //! - `(:Source {id, ord, outlet, title, file, published?, url?})`.
 //!

@@ -150,6 +150,9 @@ pub(crate) fn relation_props(graph: &Graph, ix: crate::graph::EdgeIx) -> (String
     if matches!(r.kind, RelationKind::Other(_)) {
         p.insert("other".into(), FalkorValue::Bool(true));
     }
+    if r.undirected {
+        p.insert("undirected".into(), FalkorValue::Bool(true));
+    }
     put(&mut p, "rid", r.id.map(s));
     put(&mut p, "role", r.role.map(|sym| s(graph.sym(sym))));
     dated(&mut p, r.date, r.until);
@@ -362,6 +365,7 @@ impl Builder {
                 sources,
                 note: get_str(p, "note"),
                 attrs: &attrs,
+                undirected: matches!(p.get("undirected"), Some(FalkorValue::Bool(true))),
             };
             g.add_relation(a, b, rel)
                 .map_err(|e| bad(&format!("{what} could not be added: {e}")))?;

@@ -107,6 +107,10 @@ pub fn to_dot(graph: &Graph, sub: &Subgraph) -> String {
                 a.currency.code()
             );
         }
+        if r.undirected {
+            // A digraph cannot hold `--`; an edge without arrowheads is the same.
+            out.push_str(", dir=none");
+        }
         if r.kind.is_money_flow() {
             out.push_str(", style=bold, color=\"#b5651d\"");
         }

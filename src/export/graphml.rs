@@ -7,7 +7,7 @@
 //! relation's own id. Amounts are `double`s; dates are written as in the graph file
 //! (`2024`, `2024-11`, `2024-11-23`). A value that is not known is left out, never
 //! written empty. Node ids are entity ids; edge ids are `e` and the relation's index
-//! in the loaded graph.
+//! in the loaded graph. An undirected relation's edge says `directed="false"`.
 
 use std::fmt::Write;
 
@@ -132,10 +132,15 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
         let (from, to) = graph.ends(ix);
         let _ = writeln!(
             out,
-            "    <edge id=\"e{}\" source=\"{}\" target=\"{}\">",
+            "    <edge id=\"e{}\" source=\"{}\" target=\"{}\"{}>",
             ix.index(),
             escape(graph.entity(from).id),
-            escape(graph.entity(to).id)
+            escape(graph.entity(to).id),
+            if r.undirected {
+                " directed=\"false\""
+            } else {
+                ""
+            }
         );
         let kind = graph.relation_kind_label(r.kind);
         data(&mut out, "e_label", Some(&graph.relation_phrase(r.kind)));

@@ -86,7 +86,9 @@ pub fn to_mermaid(graph: &Graph, sub: &Subgraph) -> String {
         let (Some(a), Some(b)) = (ids.get(&from), ids.get(&to)) else {
             continue;
         };
-        let arrow = if graph.relation(e).kind.is_money_flow() {
+        let arrow = if graph.is_undirected(e) {
+            "---"
+        } else if graph.relation(e).kind.is_money_flow() {
             "==>"
         } else {
             "-->"

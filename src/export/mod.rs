@@ -1,8 +1,9 @@
 //! Exporting a view: every format renders the same [`Subgraph`], and files are
 //! written atomically and never overwritten without consent.
 
+pub mod csv;
 mod dot;
-mod ftm;
+mod gexf;
 mod graphml;
 mod json;
 mod mermaid;
@@ -15,17 +16,17 @@ use crate::graph::{EdgeIx, Graph};
 use crate::model::PartialDate;
 use crate::view::Subgraph;
 
+pub use crate::ftm::write::to_ftm;
+pub use csv::{to_csv, write_csv};
 pub use dot::to_dot;
-pub use ftm::to_ftm;
+pub use gexf::to_gexf;
 pub use graphml::to_graphml;
 pub use json::{to_json, to_json_focused};
 pub use mermaid::to_mermaid;
 pub use records::{to_records, to_ron};
 
 /// Formats `ties export` writes.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// The JSON shape of the foundation issue: nodes, edges, sources.
@@ -41,9 +42,40 @@ pub enum Format {
     /// A FollowTheMoney entity stream (one JSON entity per line) for Aleph and
     /// the `followthemoney` tools; loads back with `--data FILE.ftm.json`.
     Ftm,
+    /// GEXF 1.2 for Gephi, dates as dynamics (its timeline plays them).
+    Gexf,
+    /// Node and relationship tables in the Neo4j import layout (see
+    /// [`write_csv`] for the two files; `render` puts one after the other).
+    Csv,
 }
 
 impl Format {
+    /// Every format, in the order menus list them.
+    pub const ALL: [Format; 8] = [
+        Format::Json,
+        Format::Ron,
+        Format::Dot,
+        Format::Mermaid,
+        Format::Graphml,
+        Format::Ftm,
+        Format::Gexf,
+        Format::Csv,
+    ];
+
+    /// The format's name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Ron => "ron",
+            Format::Dot => "dot",
+            Format::Mermaid => "mermaid",
+            Format::Graphml => "graphml",
+            Format::Ftm => "ftm",
+            Format::Gexf => "gexf",
+            Format::Csv => "csv",
+        }
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             Format::Json => "json",
@@ -52,7 +84,29 @@ impl Format {
             Format::Mermaid => "mmd",
             Format::Graphml => "graphml",
             Format::Ftm => "ftm.json",
+            Format::Gexf => "gexf",
+            Format::Csv => "csv",
         }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!("unknown format `{s}`; formats: {}", names.join(", "))
+            })
     }
 }
 
@@ -65,6 +119,8 @@ pub fn render(graph: &Graph, sub: &Subgraph, format: Format) -> String {
         Format::Mermaid => to_mermaid(graph, sub),
         Format::Graphml => to_graphml(graph, sub),
         Format::Ftm => to_ftm(graph, sub),
+        Format::Gexf => to_gexf(graph, sub),
+        Format::Csv => to_csv(graph, sub),
     }
 }
 

@@ -91,6 +91,7 @@ pub fn to_records(graph: &Graph, sub: &Subgraph) -> GraphFile {
                 sources: source_ids(graph, r.sources),
                 note: r.note.map(str::to_string),
                 attrs: attrs(graph, &r.attrs),
+                undirected: r.undirected,
             }
         })
         .collect();

@@ -2,7 +2,8 @@
 //! exist, which are relationships (edges), and what type each property has.
 //!
 //! The table in `schema_table.rs` is generated from the `followthemoney` Python
-//! library by `scripts/ftm/gen_schema.py`.
+//! library: `scripts/ftm/gen_schema.sh` regenerates and formats it, and a test in
+//! `tests/ftm.rs` fails when it is not current.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -19,7 +19,9 @@
 //! Entities and relations are only ever added, so indices stay valid for the
 //! graph's life.
 
-pub mod snapshot;
+mod build;
+mod read;
+pub(crate) mod section;
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -133,7 +135,13 @@ pub(crate) struct RelationRow {
     sources: u32,
     /// Index into the extras, or [`NONE`].
     extra: u32,
+    /// [`RELATION_UNDIRECTED`], or 0.
+    flags: u32,
 }
+
+/// [`RelationRow::flags`] bit: the relation has no direction (imported from an
+/// undirected GraphML, GEXF or CSV edge); its ends are in file order only.
+pub(crate) const RELATION_UNDIRECTED: u32 = 1;
 
 impl RelationRow {
     /// The kind and dates this row holds (see [`EntityRow::kind_dates`]).
@@ -329,6 +337,9 @@ pub struct Relation<'g> {
     pub sources: SourceSet,
     pub note: Option<&'g str>,
     pub attrs: Attrs<'g>,
+    /// The relation has no direction: `from` and `to` are only the order it was
+    /// read in (an undirected edge of an imported graph).
+    pub undirected: bool,
 }
 
 /// An entity to add. `S` is how the caller holds its aliases.
@@ -378,6 +389,8 @@ pub struct NewRelation<'a> {
     pub sources: SourceSet,
     pub note: Option<&'a str>,
     pub attrs: &'a [(Sym, &'a str)],
+    /// See [`Relation::undirected`].
+    pub undirected: bool,
 }
 
 impl<'a> NewRelation<'a> {
@@ -393,6 +406,7 @@ impl<'a> NewRelation<'a> {
             sources,
             note: None,
             attrs: &[],
+            undirected: false,
         }
     }
 }
@@ -635,465 +649,4 @@ fn index_u32(len: usize) -> Result<u32, GraphFull> {
         .ok()
         .filter(|&n| n != NONE)
         .ok_or(GraphFull)
-}
-
-impl Graph {
-    pub fn with_capacity(nodes: usize, edges: usize) -> Self {
-        let mut g = Graph {
-            graph: DiGraph::with_capacity(nodes, edges),
-            entities: Vec::with_capacity(nodes),
-            ..Graph::default()
-        };
-        g.ids.reserve(nodes, &g.entities, &g.arena);
-        g
-    }
-
-    // ---- building -------------------------------------------------------
-
-    pub fn intern(&mut self, s: &str) -> Sym {
-        self.symbols.intern(s)
-    }
-
-    /// Adds a source; `None` if its id is taken.
-    pub fn add_source(&mut self, source: Source) -> Option<SourceId> {
-        if self.source_ids.contains_key(&source.id) {
-            return None;
-        }
-        let id = SourceId(self.sources.len() as u32);
-        self.source_ids.insert(source.id.clone(), id);
-        self.sources.push(source);
-        Some(id)
-    }
-
-    /// Stores a list of sources (order kept, duplicates removed). A list equal to
-    /// the one stored just before is shared.
-    pub fn source_set(&mut self, ids: &[SourceId]) -> SourceSet {
-        if ids.is_empty() {
-            return SourceSet::EMPTY;
-        }
-        let start = self.source_lists.len();
-        self.source_lists.push(SourceId(0));
-        for id in ids {
-            if !self.source_lists[start + 1..].contains(id) {
-                self.source_lists.push(*id);
-            }
-        }
-        let n = self.source_lists.len() - start - 1;
-        self.source_lists[start] = SourceId(n as u32);
-        if let Some(last) = self.last_sources
-            && self.source_list(last) == &self.source_lists[start + 1..]
-        {
-            self.source_lists.truncate(start);
-            return last;
-        }
-        match u32::try_from(start) {
-            Ok(s) if s != u32::MAX => {
-                let set = SourceSet(s);
-                self.last_sources = Some(set);
-                set
-            }
-            // Past 4 billion entries the lists are no longer kept apart: the
-            // loader reports the graph as too large before that matters.
-            _ => {
-                self.source_lists.truncate(start);
-                SourceSet::EMPTY
-            }
-        }
-    }
-
-    fn push_attrs(&mut self, attrs: &[(Sym, &str)]) -> Result<(u32, u32), GraphFull> {
-        let start = index_u32(self.attrs.len())?;
-        for (key, value) in attrs {
-            let value = self.arena.push(value)?;
-            self.attrs.push(AttrRow { key: key.0, value });
-        }
-        Ok((start, index_u32(attrs.len())?))
-    }
-
-    fn push_amount(&mut self, amount: Option<Amount>) -> Result<u32, GraphFull> {
-        let Some(a) = amount else {
-            return Ok(NONE);
-        };
-        let i = index_u32(self.amounts.len())?;
-        self.amounts.push(a);
-        Ok(i)
-    }
-
-    /// Stores the rare parts (id, note, attributes), if there is any.
-    fn push_extra(
-        &mut self,
-        id: Option<&str>,
-        note: Option<&str>,
-        attrs: &[(Sym, &str)],
-    ) -> Result<u32, GraphFull> {
-        if id.is_none() && note.is_none() && attrs.is_empty() {
-            return Ok(NONE);
-        }
-        let id = self.arena.push_opt(id)?;
-        let note = self.arena.push_opt(note)?;
-        let (attrs, n_attrs) = self.push_attrs(attrs)?;
-        let i = index_u32(self.extras.len())?;
-        self.extras.push(Extra {
-            id,
-            note,
-            attrs,
-            n_attrs,
-        });
-        Ok(i)
-    }
-
-    fn entity_row<S: AsRef<str>>(&mut self, e: &NewEntity<'_, S>) -> Result<EntityRow, GraphFull> {
-        let id = self.arena.push(e.id)?;
-        let name = self.arena.push(e.name)?;
-        let aliases = index_u32(self.lists.len())?;
-        for a in e.aliases.iter().chain(e.weak_aliases) {
-            let t = self.arena.push(a.as_ref())?;
-            self.lists.push(t);
-        }
-        Ok(EntityRow {
-            id,
-            name,
-            kind: e.kind.code(),
-            date: PartialDate::option_bits(e.date),
-            until: PartialDate::option_bits(e.until),
-            amount: self.push_amount(e.amount)?,
-            sources: e.sources.0,
-            aliases,
-            n_aliases: index_u32(e.aliases.len())?,
-            n_weak: index_u32(e.weak_aliases.len())?,
-            extra: self.push_extra(None, e.note, e.attrs)?,
-        })
-    }
-
-    /// Adds an entity; [`AddError::Duplicate`] with the existing node if its id
-    /// is taken.
-    pub fn add_entity<S: AsRef<str>>(
-        &mut self,
-        entity: NewEntity<'_, S>,
-    ) -> Result<NodeIx, AddError> {
-        let n = index_u32(self.entities.len())?;
-        let mark = self.mark();
-        let row = match self.entity_row(&entity) {
-            Ok(row) => row,
-            Err(full) => {
-                self.undo(mark);
-                return Err(full.into());
-            }
-        };
-        self.entities.push(row);
-        let Graph {
-            ids,
-            entities,
-            arena,
-            ..
-        } = self;
-        if let Err(existing) = ids.insert(n, entities, arena) {
-            self.entities.pop();
-            self.undo(mark);
-            return Err(AddError::Duplicate(NodeIx::new(existing as usize)));
-        }
-        let ix = self.graph.add_node(());
-        debug_assert_eq!(ix.index(), n as usize);
-        Ok(ix)
-    }
-
-    /// How long the tables an entity row points into are.
-    fn mark(&self) -> [usize; 5] {
-        [
-            self.arena.text.len(),
-            self.lists.len(),
-            self.attrs.len(),
-            self.amounts.len(),
-            self.extras.len(),
-        ]
-    }
-
-    /// Takes back what was added to those tables since `mark`.
-    fn undo(&mut self, [text, lists, attrs, amounts, extras]: [usize; 5]) {
-        self.arena.text.truncate(text);
-        self.lists.truncate(lists);
-        self.attrs.truncate(attrs);
-        self.amounts.truncate(amounts);
-        self.extras.truncate(extras);
-    }
-
-    /// Replaces what the entity at `ix` says (to merge the fragments of one FtM
-    /// entity, say). Its id stays.
-    pub fn replace_entity<S: AsRef<str>>(
-        &mut self,
-        ix: NodeIx,
-        entity: NewEntity<'_, S>,
-    ) -> Result<(), GraphFull> {
-        let old_id = self.entities[ix.index()].id;
-        let mut row = self.entity_row(&NewEntity { id: "", ..entity })?;
-        row.id = old_id;
-        self.entities[ix.index()] = row;
-        Ok(())
-    }
-
-    pub fn add_relation(
-        &mut self,
-        from: NodeIx,
-        to: NodeIx,
-        relation: NewRelation<'_>,
-    ) -> Result<EdgeIx, GraphFull> {
-        let r = &relation;
-        let extra = self.push_extra(r.id, r.note, r.attrs)?;
-        let row = RelationRow {
-            kind: r.kind.code(),
-            role: r.role.map_or(NONE, |s| s.0),
-            date: PartialDate::option_bits(r.date),
-            until: PartialDate::option_bits(r.until),
-            amount: self.push_amount(r.amount)?,
-            sources: r.sources.0,
-            extra,
-        };
-        index_u32(self.graph.edge_count())?;
-        Ok(self.graph.add_edge(from, to, row))
-    }
-
-    /// Gives back memory reserved for growth that the graph did not use.
-    pub fn shrink_to_fit(&mut self) {
-        self.graph.shrink_to_fit();
-        self.entities.shrink_to_fit();
-        self.arena.text.shrink_to_fit();
-        self.lists.shrink_to_fit();
-        self.attrs.shrink_to_fit();
-        self.amounts.shrink_to_fit();
-        self.extras.shrink_to_fit();
-        self.source_lists.shrink_to_fit();
-        self.ids.shrink_to_fit(&self.entities, &self.arena);
-    }
-
-    // ---- reading --------------------------------------------------------
-
-    pub fn node_count(&self) -> usize {
-        self.graph.node_count()
-    }
-
-    pub fn edge_count(&self) -> usize {
-        self.graph.edge_count()
-    }
-
-    /// The node with this id.
-    pub fn find(&self, id: &str) -> Option<NodeIx> {
-        self.ids
-            .find(id, &self.entities, &self.arena)
-            .map(|n| NodeIx::new(n as usize))
-    }
-
-    fn amount(&self, i: u32) -> Option<Amount> {
-        self.amounts.get(i as usize).copied()
-    }
-
-    fn attrs_of(&self, start: u32, n: u32) -> Attrs<'_> {
-        let start = start as usize;
-        Attrs {
-            arena: &self.arena.text,
-            items: self.attrs.get(start..start + n as usize).unwrap_or(&[]),
-        }
-    }
-
-    fn texts(&self, start: usize, n: usize) -> Texts<'_> {
-        Texts {
-            arena: &self.arena.text,
-            items: self.lists.get(start..start + n).unwrap_or(&[]),
-        }
-    }
-
-    pub fn entity(&self, ix: NodeIx) -> Entity<'_> {
-        let r = &self.entities[ix.index()];
-        let arena = &self.arena.text;
-        let aliases = r.aliases as usize;
-        let n_aliases = r.n_aliases as usize;
-        let extra = self.extras.get(r.extra as usize);
-        let (kind, date, until) = r.kind_dates();
-        Entity {
-            id: text_at(arena, r.id),
-            kind,
-            name: text_at(arena, r.name),
-            aliases: self.texts(aliases, n_aliases),
-            weak_aliases: self.texts(aliases + n_aliases, r.n_weak as usize),
-            date,
-            until,
-            note: extra.and_then(|x| opt_text(arena, x.note)),
-            amount: self.amount(r.amount),
-            sources: SourceSet(r.sources),
-            attrs: extra.map_or(self.attrs_of(0, 0), |x| self.attrs_of(x.attrs, x.n_attrs)),
-        }
-    }
-
-    /// The kind and dates of an entity, without building its whole view (for
-    /// filters run over many entities).
-    pub fn entity_kind_dates(
-        &self,
-        ix: NodeIx,
-    ) -> (EntityKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
-        self.entities[ix.index()].kind_dates()
-    }
-
-    /// An entity's name alone.
-    pub fn entity_name(&self, ix: NodeIx) -> &str {
-        text_at(&self.arena.text, self.entities[ix.index()].name)
-    }
-
-    /// The kind and dates of a relation, without building its whole view.
-    pub fn relation_kind_dates(
-        &self,
-        ix: EdgeIx,
-    ) -> (RelationKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
-        self.graph[ix].kind_dates()
-    }
-
-    pub fn relation(&self, ix: EdgeIx) -> Relation<'_> {
-        let r = &self.graph[ix];
-        let arena = &self.arena.text;
-        let extra = self.extras.get(r.extra as usize);
-        let (kind, date, until) = r.kind_dates();
-        Relation {
-            id: extra.and_then(|x| opt_text(arena, x.id)),
-            kind,
-            role: (r.role != NONE).then_some(Sym(r.role)),
-            date,
-            until,
-            amount: self.amount(r.amount),
-            sources: SourceSet(r.sources),
-            note: extra.and_then(|x| opt_text(arena, x.note)),
-            attrs: extra.map_or(self.attrs_of(0, 0), |x| self.attrs_of(x.attrs, x.n_attrs)),
-        }
-    }
-
-    /// `(from, to)` of a relation.
-    pub fn ends(&self, ix: EdgeIx) -> (NodeIx, NodeIx) {
-        self.graph
-            .edge_endpoints(ix)
-            .expect("edge indices are never removed")
-    }
-
-    pub fn node_indices(&self) -> impl ExactSizeIterator<Item = NodeIx> + '_ {
-        self.graph.node_indices()
-    }
-
-    pub fn edge_indices(&self) -> impl ExactSizeIterator<Item = EdgeIx> + '_ {
-        self.graph.edge_indices()
-    }
-
-    /// Every relation touching `node`, outgoing first then incoming, each in
-    /// insertion order.
-    pub fn ties(&self, node: NodeIx) -> impl Iterator<Item = Tie> + '_ {
-        self.ties_dir(node, Direction::Outgoing)
-            .chain(self.ties_dir(node, Direction::Incoming))
-    }
-
-    /// Relations leaving (`Outgoing`) or reaching (`Incoming`) `node`, in insertion order.
-    pub fn ties_dir(&self, node: NodeIx, direction: Direction) -> impl Iterator<Item = Tie> + '_ {
-        // petgraph walks adjacency lists newest first; collect to give file order.
-        let mut v: Vec<Tie> = self
-            .graph
-            .edges_directed(node, direction)
-            .map(|e| Tie {
-                edge: e.id(),
-                other: if direction == Direction::Outgoing {
-                    e.target()
-                } else {
-                    e.source()
-                },
-                direction,
-            })
-            .collect();
-        v.reverse();
-        v.into_iter()
-    }
-
-    /// The entity with the most relations (the first such), in one pass over the
-    /// relations rather than a walk of every adjacency list.
-    pub fn busiest(&self) -> Option<NodeIx> {
-        let mut degree = vec![0u32; self.node_count()];
-        for e in self.graph.raw_edges() {
-            degree[e.source().index()] += 1;
-            degree[e.target().index()] += 1;
-        }
-        let (i, _) = degree
-            .iter()
-            .enumerate()
-            .max_by_key(|&(i, d)| (*d, std::cmp::Reverse(i)))?;
-        Some(NodeIx::new(i))
-    }
-
-    /// Number of relations touching `node`.
-    pub fn degree(&self, node: NodeIx) -> usize {
-        self.graph.edges_directed(node, Direction::Outgoing).count()
-            + self.graph.edges_directed(node, Direction::Incoming).count()
-    }
-
-    pub fn sources(&self) -> &[Source] {
-        &self.sources
-    }
-
-    pub fn source(&self, id: SourceId) -> &Source {
-        &self.sources[id.0 as usize]
-    }
-
-    pub fn find_source(&self, id: &str) -> Option<SourceId> {
-        self.source_ids.get(id).copied()
-    }
-
-    pub fn source_list(&self, set: SourceSet) -> &[SourceId] {
-        let start = set.0 as usize;
-        let Some(n) = self.source_lists.get(start) else {
-            return &[];
-        };
-        self.source_lists
-            .get(start + 1..start + 1 + n.0 as usize)
-            .unwrap_or(&[])
-    }
-
-    /// The symbol of an interned string, if the graph holds it.
-    pub fn find_sym(&self, s: &str) -> Option<Sym> {
-        self.symbols.get(s)
-    }
-
-    pub fn sym(&self, sym: Sym) -> &str {
-        self.symbols.resolve(sym)
-    }
-
-    pub fn entity_kind_label(&self, kind: EntityKind<Sym>) -> &str {
-        match kind {
-            EntityKind::Other(s) => self.sym(s),
-            k => k.known_label().unwrap_or("other"),
-        }
-    }
-
-    pub fn relation_kind_label(&self, kind: RelationKind<Sym>) -> &str {
-        match kind {
-            RelationKind::Other(s) => self.sym(s),
-            k => k.known_label().unwrap_or("other"),
-        }
-    }
-
-    /// The relation's kind as a phrase: `holds office`, `party to`.
-    pub fn relation_phrase(&self, kind: RelationKind<Sym>) -> String {
-        self.relation_kind_label(kind).replace('_', " ")
-    }
-
-    /// What the graph holds in memory, by part.
-    pub fn memory(&self) -> GraphMemory {
-        let node = std::mem::size_of::<petgraph::graph::Node<(), u32>>();
-        let edge = std::mem::size_of::<petgraph::graph::Edge<RelationRow, u32>>();
-        let id_index = self.ids.bytes();
-        GraphMemory {
-            entities: bytes(&self.entities) + self.graph.capacity().0 * node + id_index,
-            relations: self.graph.capacity().1 * edge + bytes(&self.extras),
-            text: self.arena.text.capacity() + bytes(&self.lists) + bytes(&self.attrs),
-            other: bytes(&self.amounts)
-                + self.sources.capacity() * std::mem::size_of::<Source>()
-                + bytes(&self.source_lists)
-                + self
-                    .symbols
-                    .strings
-                    .iter()
-                    .map(|s| s.len() + 16)
-                    .sum::<usize>(),
-        }
-    }
 }

@@ -64,8 +64,9 @@ pub struct Progress {
     pub careful: bool,
 }
 
-/// Busy time of each stage, in nanoseconds, summed over threads; printed to
-/// stderr when `TIES_LOAD_STATS` is set (see BENCHMARKS.md).
+/// Busy time of each stage, in nanoseconds, summed over threads; handed back
+/// as one line (the CLI prints it when `TIES_LOAD_STATS` is set, see
+/// BENCHMARKS.md).
 #[derive(Debug, Default)]
 struct Stats {
     read_split: AtomicU64,
@@ -78,21 +79,25 @@ impl Stats {
         counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
 
-    fn print(&self, wall: std::time::Duration) {
+    fn line(&self, wall: std::time::Duration) -> String {
         let ms = |c: &AtomicU64| c.load(Ordering::Relaxed) as f64 / 1e6;
-        eprintln!(
-            "ties: load stages (busy ms, all threads): read+split {:.0}, parse {:.0}, build {:.0}; wall {:.0} ms",
+        format!(
+            "load stages (busy ms, all threads): read+split {:.0}, parse {:.0}, build {:.0}; wall {:.0} ms",
             ms(&self.read_split),
             ms(&self.parse),
             ms(&self.build),
             wall.as_secs_f64() * 1e3
-        );
+        )
     }
 }
 
-/// Loads `files` in order into one graph, or `None` when the slow path must
-/// tell what is wrong. `progress` is called from this thread after each batch.
-pub(crate) fn load_files(files: &[PathBuf], progress: &mut dyn FnMut(Progress)) -> Option<Graph> {
+/// Loads `files` in order into one graph, with a line saying where the time
+/// went, or `None` when the slow path must tell what is wrong. `progress` is
+/// called from this thread after each batch.
+pub(crate) fn load_files(
+    files: &[PathBuf],
+    progress: &mut dyn FnMut(Progress),
+) -> Option<(Graph, String)> {
     let started = Instant::now();
     let sizes: Vec<u64> = files
         .iter()
@@ -125,10 +130,7 @@ pub(crate) fn load_files(files: &[PathBuf], progress: &mut dyn FnMut(Progress)) 
         before += size;
     }
     build.graph.shrink_to_fit();
-    if super::stats_wanted() {
-        stats.print(started.elapsed());
-    }
-    Some(build.graph)
+    Some((build.graph, stats.line(started.elapsed())))
 }
 
 /// Adds records to the graph with the slow path's checks, without locating

@@ -130,12 +130,16 @@ kinds! {
         PartyTo => "party_to",
         /// A person or body took part in an event.
         Attended => "attended",
-        /// A person holds office in a ministry, country or body (`role` names it).
+        /// A person holds office in the body `to` (a ministry, agency or, for a head
+        /// of state, the state); `role` names the office. A mere description of
+        /// someone's position is a note, not an office.
         HoldsOffice => "holds_office",
         Advises => "advises",
-        /// Money goes from `from` to `to`.
+        /// Money went (or goes) from `from` to `to`; `date` is the payment's. A
+        /// promise or an agreed but unpaid sum is `pledged` instead.
         Finances => "finances",
-        /// `from` contributes (money or materiel) to a programme, fund or coalition.
+        /// `from` gave money or materiel to a programme, fund, campaign or coalition;
+        /// `date` is when. A decision to give is `pledged`.
         ContributesTo => "contributes_to",
         Leads => "leads",
         MemberOf => "member_of",
@@ -143,13 +147,14 @@ kinds! {
         Met => "met",
         LocatedIn => "located_in",
         Produces => "produces",
-        /// `from` delivers materiel to `to`.
+        /// `from` provides the materiel `to`; where the materiel went is its
+        /// `delivered_to` (or, when still to come, `intended_for`).
         Supplies => "supplies",
         /// `from` is a part of `to` (a tranche of an agreement, a ministry of a state).
         PartOf => "part_of",
         /// An agreement or decision sets up a programme, body or mechanism.
         Establishes => "establishes",
-        /// `from` proposed or initiated `to`.
+        /// `from` proposed `to` (an initiative others may join).
         Proposed => "proposed",
         /// A meeting or agreement is about `to`.
         Concerns => "concerns",
@@ -158,6 +163,26 @@ kinds! {
         Represents => "represents",
         /// Family, associates and other personal ties.
         RelatedTo => "related_to",
+        /// `from` promised, agreed, allocated or earmarked money (or materiel) for
+        /// `to`, and no report says it was handed over; `date` is when the
+        /// commitment was made. Money views keep these apart from `finances`.
+        Pledged => "pledged",
+        /// `from` made `to` public (a decision, plan or sum); `date` is the
+        /// announcement's.
+        Announced => "announced",
+        /// `from` intends to conclude, join or set up `to`, and no report says it
+        /// has happened.
+        Plans => "plans",
+        /// `from` originated an approach that others have taken up.
+        Pioneered => "pioneered",
+        /// `from` pursues a policy or an aim of its own.
+        Pursues => "pursues",
+        /// Output, materiel or support `from` is meant for the recipient `to`; not
+        /// reported as delivered.
+        IntendedFor => "intended_for",
+        /// Materiel `from` was handed over to the recipient `to`; `date` is the
+        /// delivery's.
+        DeliveredTo => "delivered_to",
     }
 }
 
@@ -185,6 +210,11 @@ impl<O> RelationKind<O> {
     /// Does this kind of relation move money from `from` to `to`?
     pub fn is_money_flow(&self) -> bool {
         matches!(self, RelationKind::Finances | RelationKind::ContributesTo)
+    }
+
+    /// Does this kind of relation promise (rather than move) what it carries?
+    pub fn is_promise(&self) -> bool {
+        matches!(self, RelationKind::Pledged | RelationKind::Announced)
     }
 }
 

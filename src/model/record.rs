@@ -98,4 +98,8 @@ pub struct RelationRecord {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Vec<(String, String)>,
+    /// The relation has no direction (`from` and `to` are only the order it
+    /// was read in): an undirected edge of an imported graph.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undirected: bool,
 }

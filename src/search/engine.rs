@@ -11,13 +11,13 @@
 //! match is fuzzy are only remembered while fewer than `limit` entities rank
 //! above them, and scored with SkimMatcherV2 only if the better tiers turn out to
 //! hold fewer than `limit` entities. Large passes are split over threads at entity
-//! boundaries, one matcher per thread; `TIES_THREADS` caps the number of threads
+//! boundaries, one matcher per thread; [`set_threads`] caps the number of threads
 //! (default: the cores available, at most 8).
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::SearchIndex;
+use super::matches::{Matches, Part, Text};
 use super::query::{Kind, Query};
 use super::score::{
     Best, RANK_FUZZY, RANK_WORD_WEAK, Ranked, SCORE_BITS, TIER_FUZZY, classify, matcher, rank_of,
@@ -37,7 +37,7 @@ const PARALLEL_SCORE_MIN: usize = if cfg!(test) { 8 } else { 2048 };
 pub(crate) const WEAK_BIT: u64 = 1 << 63;
 /// Bit of [`Part::resume`] that marks a text matched in the fuzzy tier: typing
 /// on cannot lift it (a word-start occurrence of `abc` contains one of `ab`).
-const WAS_FUZZY: u32 = 1 << 31;
+pub(super) const WAS_FUZZY: u32 = 1 << 31;
 
 /// Something that says when to give up.
 pub(crate) type Cancel<'a> = &'a (dyn Fn() -> bool + Sync);
@@ -49,114 +49,25 @@ pub(crate) fn never() -> bool {
     false
 }
 
+/// Threads a search may use; 0 until [`set_threads`] or the first search.
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Caps the threads a search uses (at least one); by default the machine's
+/// cores, at most 8. The CLI sets it from `TIES_THREADS`.
+pub fn set_threads(n: usize) {
+    THREADS.store(n.max(1), Ordering::Relaxed);
+}
+
 fn threads() -> usize {
-    static N: OnceLock<usize> = OnceLock::new();
-    *N.get_or_init(|| {
-        std::env::var("TIES_THREADS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)))
-    })
-}
-
-/// Texts that matched a query, copied out of the index in index order, in one
-/// or more parts (one per thread that found them).
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Matches {
-    parts: Vec<Part>,
-}
-
-/// A run of matched texts, each with its index entry, owner and mask.
-#[derive(Debug, Default, Clone)]
-struct Part {
-    entries: Vec<u32>,
-    owners: Vec<u32>,
-    masks: Vec<u64>,
-    words: Vec<u64>,
-    /// Where the greedy match of the query's last term ended in each text, when
-    /// that term is fuzzy: the next keystroke, if it only types on at that term,
-    /// looks for the new letters from there. [`WAS_FUZZY`] marks texts that
-    /// matched in the fuzzy tier.
-    resume: Vec<u32>,
-    /// Text `k` ends at `ends[k]` in `bytes` and starts where text `k - 1` ends.
-    ends: Vec<u32>,
-    bytes: Vec<u8>,
-}
-
-impl Part {
-    fn clear(&mut self) {
-        self.entries.clear();
-        self.owners.clear();
-        self.masks.clear();
-        self.words.clear();
-        self.resume.clear();
-        self.ends.clear();
-        self.bytes.clear();
+    match THREADS.load(Ordering::Relaxed) {
+        0 => {
+            let n = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+            // A set_threads racing with this wins.
+            let _ = THREADS.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
+            THREADS.load(Ordering::Relaxed)
+        }
+        n => n,
     }
-
-    fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    fn reserve(&mut self, texts: usize, bytes: usize) {
-        self.entries.reserve(texts);
-        self.owners.reserve(texts);
-        self.masks.reserve(texts);
-        self.words.reserve(texts);
-        self.resume.reserve(texts);
-        self.ends.reserve(texts);
-        self.bytes.reserve(bytes);
-    }
-
-    #[inline]
-    fn text(&self, k: usize) -> &[u8] {
-        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        &self.bytes[start..self.ends[k] as usize]
-    }
-
-    #[inline]
-    fn push(&mut self, t: Text<'_>, resume: u32) {
-        self.entries.push(t.entry);
-        self.owners.push(t.owner);
-        self.masks.push(t.mask);
-        self.words.push(t.words);
-        self.resume.push(resume);
-        let text = t.text;
-        self.bytes.extend_from_slice(text);
-        // The packed bytes never outgrow the index's, whose offsets fit in u32.
-        self.ends.push(self.bytes.len() as u32);
-    }
-}
-
-impl Matches {
-    /// Number of texts.
-    pub fn len(&self) -> usize {
-        self.parts.iter().map(Part::len).sum()
-    }
-
-    /// Empties every part, keeping its memory.
-    pub fn clear(&mut self) {
-        self.parts.iter_mut().for_each(Part::clear);
-    }
-
-    /// Empties the parts, keeping their memory, and makes `n` of them.
-    fn reset(&mut self, n: usize) {
-        self.parts.resize_with(n, Part::default);
-        self.parts.truncate(n);
-        self.parts.iter_mut().for_each(Part::clear);
-    }
-}
-
-/// One text as a filter pass reads it.
-#[derive(Clone, Copy)]
-struct Text<'a> {
-    entry: u32,
-    owner: u32,
-    mask: u64,
-    words: u64,
-    /// See [`Part::resume`]; 0 when read from the index.
-    resume: u32,
-    text: &'a [u8],
 }
 
 /// How a pass tests the query's last term.

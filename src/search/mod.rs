@@ -45,18 +45,23 @@
 
 mod engine;
 mod fold;
+mod matches;
 mod naive;
 mod query;
+mod resolve;
 mod score;
 mod worker;
 
-use crate::graph::snapshot::{In, Out, SnapshotError};
+use crate::codec::{In, Out, SnapshotError};
 use crate::graph::{Graph, NodeIx};
-use engine::{Matches, WEAK_BIT, never};
+pub use engine::set_threads;
+use engine::{WEAK_BIT, never};
 pub use fold::fold;
 use fold::{fold_into, mask_of, word_mask_of};
+use matches::Matches;
 pub use naive::naive_search;
 use query::{Kind, Query, find_from};
+pub use resolve::{ResolveError, Resolver};
 use score::{Ranked, matcher, word_occurrence};
 pub use worker::{Keep, SearchResult, SearchWorker};
 
@@ -130,10 +135,52 @@ pub struct Hit {
     pub positions: Vec<usize>,
 }
 
+/// How a hit matched, best last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    /// No query: every entity.
+    Any,
+    /// The query's letters in order, with gaps.
+    Fuzzy,
+    /// Every term at the start of a word.
+    WordStart,
+    /// The text is the query.
+    Exact,
+}
+
+impl Tier {
+    /// How the tier is named in the CLI's output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tier::Exact => "exact",
+            Tier::WordStart => "word start",
+            Tier::Fuzzy => "fuzzy",
+            Tier::Any => "any",
+        }
+    }
+}
+
 impl Hit {
-    /// The tier part of the score: 3 exact, 2 word start, 1 fuzzy, 0 no query.
-    pub fn tier(&self) -> u8 {
-        ((self.score >> 32) / 2).clamp(0, 3) as u8
+    /// The rank: the tier, and within it names and aliases above weak aliases
+    /// (the high bits of [`Hit::score`]).
+    pub fn rank(&self) -> i64 {
+        self.score >> score::SCORE_BITS
+    }
+
+    /// How well the hit matched.
+    pub fn tier(&self) -> Tier {
+        match (self.rank() / 2).clamp(0, 3) {
+            3 => Tier::Exact,
+            2 => Tier::WordStart,
+            1 => Tier::Fuzzy,
+            _ => Tier::Any,
+        }
+    }
+
+    /// The strength of the match within its rank (the low bits of
+    /// [`Hit::score`]): higher is better.
+    pub fn strength(&self) -> i64 {
+        self.score & ((1 << score::SCORE_BITS) - 1)
     }
 }
 
@@ -250,7 +297,7 @@ impl SearchIndex {
         self.fields.push(field.encode());
     }
 
-    /// Writes the index into a snapshot (see [`crate::graph::snapshot`]).
+    /// Writes the index into a snapshot (see [`crate::snapshot`]).
     pub(crate) fn write_snapshot<W: std::io::Write>(
         &self,
         out: &mut Out<W>,

@@ -131,8 +131,11 @@ fn exact_then_word_start_then_fuzzy() {
     let ix = SearchIndex::build(&g);
     let hits = ix.search(&g, "kas", 10, &all);
     assert_eq!(ids(&g, &hits), ["exact", "prefix", "word", "fuzzy"]);
-    let tiers: Vec<u8> = hits.iter().map(Hit::tier).collect();
-    assert_eq!(tiers, [3, 2, 2, 1]);
+    let tiers: Vec<Tier> = hits.iter().map(Hit::tier).collect();
+    assert_eq!(
+        tiers,
+        [Tier::Exact, Tier::WordStart, Tier::WordStart, Tier::Fuzzy]
+    );
 }
 
 #[test]
@@ -506,9 +509,14 @@ fn a_new_query_cancels_the_running_one() {
     let (g, ix) = generated();
     let q = Query::parse("a");
     assert!(
-        ix.run(&q, None, &mut engine::Matches::default(), 10, &all, &|| {
-            true
-        })
+        ix.run(
+            &q,
+            None,
+            &mut matches::Matches::default(),
+            10,
+            &all,
+            &|| { true }
+        )
         .is_none()
     );
     let mut session = Session::default();

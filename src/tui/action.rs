@@ -69,6 +69,24 @@ pub enum Action {
     NextFormat,
     /// Previous export format.
     PreviousFormat,
+    /// The top entities of the view by a centrality.
+    Rank,
+    /// Entities tied to both a marked entity and the focus.
+    CommonTies,
+    /// What appeared and ended since the previous date window.
+    Changes,
+    /// Move the date window forward by its own length.
+    StepForward,
+    /// Move the date window back by its own length.
+    StepBack,
+    /// Widen the date window by one of its units (year, month, day).
+    Widen,
+    /// Narrow the date window by one of its units.
+    Narrow,
+    /// Rank by the next centrality.
+    NextMeasure,
+    /// Export the answer an analysis panel shows.
+    ExportResult,
     /// Show the keys.
     Help,
     /// Close the popup.
@@ -128,6 +146,15 @@ impl Action {
             Action::SaveView => "save the view and marks to a file",
             Action::NextFormat => "next format",
             Action::PreviousFormat => "previous format",
+            Action::Rank => "rank the view: who is central",
+            Action::CommonTies => "common ties of a marked entity and this one",
+            Action::Changes => "changes since the previous date window",
+            Action::StepForward => "date window forward by its length",
+            Action::StepBack => "date window back by its length",
+            Action::Widen => "widen the date window by a year/month/day",
+            Action::Narrow => "narrow the date window by a year/month/day",
+            Action::NextMeasure => "next measure (degree, PageRank, betweenness, closeness)",
+            Action::ExportResult => "export this answer's entities and relations",
             Action::Help => "this help",
             Action::Close => "close",
             Action::Submit => "accept",

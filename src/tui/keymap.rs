@@ -23,11 +23,13 @@ pub enum Mode {
     Map,
     Mark,
     List,
+    /// The ranking, common-ties and changes panels.
+    Analysis,
     Help,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Browse,
         Mode::Map,
         Mode::Search,
@@ -35,6 +37,7 @@ impl Mode {
         Mode::Export,
         Mode::Mark,
         Mode::List,
+        Mode::Analysis,
         Mode::Help,
     ];
 
@@ -47,6 +50,7 @@ impl Mode {
             Mode::List => "list",
             Mode::Mark => "mark",
             Mode::Map => "map",
+            Mode::Analysis => "analysis",
             Mode::Help => "help",
         }
     }
@@ -183,6 +187,8 @@ struct KeyMapFile {
     #[serde(default)]
     map: BTreeMap<Action, Vec<String>>,
     #[serde(default)]
+    analysis: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
     help: BTreeMap<Action, Vec<String>>,
 }
 
@@ -196,6 +202,7 @@ impl KeyMapFile {
             Mode::List => &self.list,
             Mode::Mark => &self.mark,
             Mode::Map => &self.map,
+            Mode::Analysis => &self.analysis,
             Mode::Help => &self.help,
         }
     }

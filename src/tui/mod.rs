@@ -2,9 +2,13 @@
 //! turns keys into [`Action`]s for [`App::update`] and draws with [`ui::draw`].
 
 pub mod action;
+pub mod analysis;
 pub mod app;
+mod browse;
 pub mod keymap;
 pub mod map;
+pub mod popup;
+pub mod text;
 pub mod theme;
 pub mod ui;
 
@@ -23,8 +27,7 @@ pub use app::App;
 pub use keymap::KeyMap;
 
 use crate::graph::NodeIx;
-use crate::load::Progress;
-use crate::open::Opened;
+use crate::open::{IndexWhen, Opened};
 use crate::search::SearchIndex;
 
 /// How the explorer ended.
@@ -158,13 +161,39 @@ pub struct Outcome {
     pub notes: Vec<String>,
 }
 
+/// Graphs of fewer entities get their search index before the explorer opens
+/// (a blink); larger ones on another thread, the explorer opening at once.
+const INDEX_INLINE_BELOW: usize = 200_000;
+
+/// The loading screen: how far reading has come, drawn at most every 100 ms.
+struct LoadingScreen<'a> {
+    terminal: &'a mut Terminal<CrosstermBackend<io::Stdout>>,
+    what: &'a str,
+    shown: Option<std::time::Instant>,
+}
+
+impl crate::open::Progress for LoadingScreen<'_> {
+    fn reading(&mut self, p: crate::load::Progress) {
+        if !p.careful
+            && self
+                .shown
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
+        {
+            return;
+        }
+        self.shown = Some(std::time::Instant::now());
+        let what = self.what;
+        let _ = self.terminal.draw(|f| ui::draw_loading(f, what, Some(p)));
+    }
+}
+
 /// Loads the graph with `load` while a progress screen shows `what` is being
 /// read, finds where to start with `start`, then runs the explorer until the
 /// user quits or a signal arrives. The terminal is restored on every exit path,
 /// including panics; a signal during the load ends the program at once.
 pub fn run<E: From<TuiError>>(
     what: &str,
-    load: impl FnOnce(&mut dyn FnMut(Progress)) -> Result<Opened, E>,
+    load: impl FnOnce(&mut dyn crate::open::Progress) -> Result<Opened, E>,
     start: impl FnOnce(&Opened) -> Result<Start, E>,
     keymap: KeyMap,
     theme: theme::Theme,
@@ -189,36 +218,32 @@ pub fn run<E: From<TuiError>>(
     let mut terminal =
         Terminal::new(CrosstermBackend::new(io::stdout())).map_err(TuiError::from)?;
     terminal.clear().map_err(TuiError::from)?;
-    let mut shown = None::<std::time::Instant>;
-    let mut on_progress = |p: Progress| {
-        if !p.careful && shown.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
-            return;
-        }
-        shown = Some(std::time::Instant::now());
-        let _ = terminal.draw(|f| ui::draw_loading(f, what, Some(p)));
+    let mut screen = LoadingScreen {
+        terminal: &mut terminal,
+        what,
+        shown: None,
     };
-    on_progress(Progress {
-        done: 0,
-        total: 0,
-        careful: false,
-    });
-    let mut opened = load(&mut on_progress)?;
+    crate::open::Progress::reading(
+        &mut screen,
+        crate::load::Progress {
+            done: 0,
+            total: 0,
+            careful: false,
+        },
+    );
+    let mut opened = load(&mut screen)?;
     let start = start(&opened)?;
-    // No index yet: a small graph's is built here (a blink); a large graph's on
-    // another thread (with the snapshot, if one is being saved), and the explorer
-    // opens without waiting for it.
+    // No index yet (none from a snapshot, none built for --focus): a small
+    // graph's is built here, a large graph's on another thread (with the
+    // snapshot, if one is being saved).
+    if let Some(index) = start.index {
+        opened.index.get_or_insert(index);
+    }
+    opened.build_index(IndexWhen::Background {
+        inline_below: INDEX_INLINE_BELOW,
+    });
     let mut saving = opened.saving.take();
-    let index = match start.index.or(opened.index.take()) {
-        Some(index) => Some(index),
-        None if saving.is_none() && opened.graph.node_count() < 200_000 => {
-            Some(Arc::new(SearchIndex::build(&opened.graph)))
-        }
-        None => {
-            saving
-                .get_or_insert_with(|| crate::open::Saving::index_only(Arc::clone(&opened.graph)));
-            None
-        }
-    };
+    let index = opened.index.take();
     let indexing = index.is_none();
     let index = index.unwrap_or_default();
     let graph = Arc::clone(&opened.graph);
@@ -318,11 +343,13 @@ fn event_loop(
             }
             dirty = true;
         }
-        if app.poll_search() {
+        if app.poll_search() || app.poll_jobs() {
             dirty = true;
         }
         if dirty {
-            terminal.draw(|f| ui::draw(app, f))?;
+            let mut info = ui::FrameInfo::default();
+            terminal.draw(|f| info = ui::draw(app, f))?;
+            app.after_draw(info);
             dirty = false;
         }
         let event = match events.recv_timeout(Duration::from_millis(100)) {

@@ -1,9 +1,104 @@
-//! Shared by the integration tests: graphs, views, and the rule for outside tools.
+//! Shared by the integration tests: running the binary, graphs, views, and the
+//! rule for outside tools.
 
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
 use ties::Graph;
 use ties::view::{Filter, Reach, Subgraph, subgraph};
+
+/// The `ties` binary, to be run as a user runs it:
+///
+/// ```ignore
+/// let o = common::ties().args(["export", "--format", "json", "-o"]).arg(&out).output();
+/// assert_eq!(o.status.code(), Some(1));
+/// let (code, stdout, stderr) = common::ties().args(["search", "kas"]).run();
+/// ```
+///
+/// Each run gets its own empty snapshot cache (`TIES_CACHE_DIR` in a temporary
+/// folder, removed afterwards) and none of the developer's `TIES_SNAPSHOT_MIN` or
+/// `TIES_LOAD_STATS`; [`Ties::env`] sets any of them for one run. Stdin is empty
+/// unless [`Ties::stdin`] gives it bytes.
+pub fn ties() -> Ties {
+    let cache = tempfile::tempdir().expect("a temporary cache folder");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ties"));
+    cmd.env("TIES_CACHE_DIR", cache.path())
+        .env_remove("TIES_SNAPSHOT_MIN")
+        .env_remove("TIES_LOAD_STATS");
+    Ties {
+        cmd,
+        stdin: None,
+        _cache: cache,
+    }
+}
+
+/// A run of the binary being set up; see [`ties`].
+pub struct Ties {
+    cmd: Command,
+    stdin: Option<Vec<u8>>,
+    _cache: tempfile::TempDir,
+}
+
+impl Ties {
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+        self.cmd.arg(arg);
+        self
+    }
+
+    pub fn args<S: AsRef<OsStr>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
+        self.cmd.env(key, value);
+        self
+    }
+
+    /// Bytes the binary reads on stdin.
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(bytes.into());
+        self
+    }
+
+    /// Runs the binary to its end: its exit status, stdout and stderr.
+    pub fn output(mut self) -> Output {
+        self.cmd
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.cmd.spawn().expect("the ties binary runs");
+        // Written from a thread, so that a binary writing much before it reads
+        // cannot block on a full stdout pipe while we block on its stdin.
+        let feeder = self.stdin.take().map(|bytes| {
+            let mut pipe = child.stdin.take().expect("stdin is piped");
+            // A binary that exits without reading all of it is not an error here.
+            std::thread::spawn(move || drop(pipe.write_all(&bytes)))
+        });
+        let out = child.wait_with_output().expect("the ties binary runs");
+        if let Some(f) = feeder {
+            f.join().expect("the stdin writer ends");
+        }
+        out
+    }
+
+    /// [`Ties::output`] as (exit code, or -1 if killed by a signal; stdout; stderr).
+    pub fn run(self) -> (i32, String, String) {
+        let o = self.output();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    }
+}
 
 /// The graph shipped in the binary.
 pub fn shipped() -> Graph {
@@ -86,7 +181,11 @@ pub fn tools_required() -> bool {
 /// Reports a missing tool: a failure when tools are required, else a skip notice.
 /// Returns normally only in the second case.
 pub fn missing_tool(what: &str) {
-    let hint = "run .ci/setup-tools.sh to install it";
+    missing(what, "run .ci/setup-tools.sh to install it");
+}
+
+/// [`missing_tool`] with the hint that says how to install `what`.
+pub fn missing(what: &str, hint: &str) {
     if tools_required() {
         panic!("TIES_REQUIRE_TOOLS=1 but {what} is missing; {hint}");
     }

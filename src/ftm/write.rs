@@ -11,16 +11,16 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::ftm::schema::{self, SchemaDef};
-use crate::ftm::{FILE_SOURCE, SCHEMA_ATTR, schema_for_kind};
 use crate::graph::{Attrs, EdgeIx, Graph, NodeIx, SourceSet};
-use crate::model::RelationKind;
 use crate::view::Subgraph;
 
-type Props = BTreeMap<&'static str, Vec<String>>;
+use super::mapping::{
+    FILE_SOURCE, PROPERTY_ATTR, SCHEMA_ATTR, schema_for_kind, schema_for_relation,
+};
+use super::read::parse_ftm_date;
+use super::schema::{self, SchemaDef};
 
-/// Attribute the FtM reader puts on relations made from a thing's property.
-const PROPERTY_ATTR: &str = "ftm_property";
+type Props = BTreeMap<&'static str, Vec<String>>;
 
 /// Is `id` usable as an FtM id as it is?
 fn is_ftm_id(id: &str) -> bool {
@@ -86,7 +86,7 @@ fn value_fits(type_name: &str, value: &str) -> bool {
     }
     match type_name {
         "name" | "text" | "string" | "identifier" | "address" | "html" | "json" => true,
-        "date" => crate::ftm::parse_ftm_date(v).is_ok(),
+        "date" => parse_ftm_date(v).is_ok(),
         "number" => v.replace(',', "").parse::<f64>().is_ok(),
         "url" => v.starts_with("http://") || v.starts_with("https://"),
         "country" => v.len() == 2 && v.bytes().all(|b| b.is_ascii_lowercase()),
@@ -174,17 +174,9 @@ fn edge_schema(
     let r = graph.relation(edge);
     let (from, to) = graph.ends(edge);
     let kept = attr(graph, &r.attrs, SCHEMA_ATTR);
-    let (name, reversed) = match (kept, r.kind) {
-        (Some(s), _) if schema::get(s).is_some_and(|d| d.edge.is_some()) => (s, false),
-        (_, RelationKind::Finances | RelationKind::ContributesTo) => ("Payment", false),
-        (_, RelationKind::MemberOf) => ("Membership", false),
-        (_, RelationKind::HoldsOffice) => ("Directorship", false),
-        (_, RelationKind::Owns) => ("Ownership", false),
-        (_, RelationKind::Employs) => ("Employment", true),
-        (_, RelationKind::Represents) => ("Representation", false),
-        (_, RelationKind::PartyTo) => ("ProjectParticipant", false),
-        (_, RelationKind::Concerns) => ("Documentation", false),
-        _ => ("UnknownLink", false),
+    let (name, reversed) = match kept {
+        Some(s) if schema::get(s).is_some_and(|d| d.edge.is_some()) => (s, false),
+        _ => schema_for_relation(&r.kind),
     };
     let (src, tgt) = if reversed { (to, from) } else { (from, to) };
     let def = schema::get(name).expect("relationship schemata exist");

@@ -1,0 +1,510 @@
+//! The command line's shape: clap definitions only. Flags whose values are
+//! library types (formats, directions) go through small clap enums here, mapped
+//! to the library's own.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::{DateWindow, PartialDate};
+
+/// Explore who is tied to whom: people, ministries, funds, agreements, money and
+/// dates, in a keyboard-first terminal explorer.
+///
+/// With no subcommand, opens the explorer on the built-in graph (built from five
+/// news reports on Lithuanian–Ukrainian defence-industry cooperation), or on the
+/// graph given with --data.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ties",
+    version,
+    max_term_width = 100,
+    after_help = "Environment:\n  \
+        NO_COLOR=1            draw the explorer without colours\n  \
+        TIES_CACHE_DIR=DIR    keep snapshots of large graphs in DIR [default: ~/.cache/ties/snapshots]\n  \
+        TIES_SNAPSHOT_MIN=N   snapshot graphs of N bytes or more [default: 1048576]\n  \
+        TIES_LOAD_STATS=1     print where a load spent its time, and memory per entity"
+)]
+pub struct Cli {
+    /// Graph to load: a .ron file, a folder whose .ron files are merged, a
+    /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl), a GEXF or
+    /// GraphML file, or CSV node and edge tables (a .csv file or a folder of
+    /// them) [default: the built-in graph]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub data: Option<PathBuf>,
+
+    /// How to read --data [default: told by its first bytes, then its name,
+    /// trying ron, ftm, gexf, graphml, csv in turn]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+
+    /// Read CSV columns of other names as ties fields: FIELD=COLUMN pairs, e.g.
+    /// id=person_id,name=full_name,source=from_id,target=to_id (fields: id,
+    /// source, target, name, label, kind, aliases, date, until, note, amount,
+    /// currency, approx, sources, role, relation_id, undirected)
+    #[arg(long, global = true, value_name = "FIELD=COLUMN,…")]
+    pub csv_columns: Option<crate::read::csv::Columns>,
+
+    /// Open the explorer on this entity: an id, or a name or alias to search for
+    #[arg(long, value_name = "QUERY")]
+    pub focus: Option<String>,
+
+    /// Key map to merge over the defaults [default: keymap.ron in the user config
+    /// folder, e.g. ~/.config/ties/keymap.ron]
+    #[arg(long, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
+
+    /// Colour theme to use [default: theme.ron in the user config folder]; the
+    /// NO_COLOR environment variable turns colours off
+    #[arg(long, value_name = "FILE")]
+    pub theme: Option<PathBuf>,
+
+    /// Leave the mouse to the terminal (no clicking or scrolling in the explorer,
+    /// but the terminal's own text selection works)
+    #[arg(long)]
+    pub no_mouse: bool,
+
+    /// Open a saved view (a small RON file: focus, depth, direction, dates, kinds);
+    /// for export, path, timeline and show, its settings are defaults that flags
+    /// override
+    #[arg(long, global = true, value_name = "FILE")]
+    pub view: Option<PathBuf>,
+
+    /// Do not read or save a snapshot of large graphs (snapshots live in the user
+    /// cache folder, e.g. ~/.cache/ties/snapshots, or in $TIES_CACHE_DIR)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Formats `--data` can be read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormatArg {
+    /// The `ties` graph file format: a .ron file or a folder of them
+    Ron,
+    /// A FollowTheMoney entity stream: one JSON entity per line
+    Ftm,
+    /// GEXF from Gephi (1.1 to 1.3)
+    Gexf,
+    /// GraphML from networkx, yEd, Gephi or igraph
+    Graphml,
+    /// CSV node and edge tables (Neo4j import, ICIJ Offshore Leaks, or
+    /// id,name,kind / source,target,kind): a file or a folder of them
+    Csv,
+}
+
+impl From<InputFormatArg> for crate::open::InputFormat {
+    fn from(f: InputFormatArg) -> Self {
+        use crate::open::InputFormat;
+        match f {
+            InputFormatArg::Ron => InputFormat::Ron,
+            InputFormatArg::Ftm => InputFormat::Ftm,
+            InputFormatArg::Gexf => InputFormat::Gexf,
+            InputFormatArg::Graphml => InputFormat::Graphml,
+            InputFormatArg::Csv => InputFormat::Csv,
+        }
+    }
+}
+
+/// Formats `ties export` writes (see [`crate::export::Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// The JSON shape of the foundation issue: nodes, edges, sources.
+    Json,
+    /// The graph file format: loads back with `--data`.
+    Ron,
+    /// Graphviz: render with `dot -Tsvg`.
+    Dot,
+    /// A Mermaid flowchart, for Markdown pages that render Mermaid.
+    Mermaid,
+    /// GraphML with typed node and edge attributes, for Gephi, networkx, yEd.
+    Graphml,
+    /// A FollowTheMoney entity stream (one JSON entity per line) for Aleph and
+    /// the `followthemoney` tools; loads back with `--data FILE.ftm.json`.
+    Ftm,
+    /// GEXF 1.2 for Gephi, dates as dynamics its timeline plays.
+    Gexf,
+    /// Node and relationship tables in the Neo4j import layout: with -o DIR,
+    /// DIR/nodes.csv and DIR/relationships.csv; to stdout, one after the other.
+    Csv,
+}
+
+impl From<FormatArg> for crate::export::Format {
+    fn from(f: FormatArg) -> Self {
+        use crate::export::Format;
+        match f {
+            FormatArg::Json => Format::Json,
+            FormatArg::Ron => Format::Ron,
+            FormatArg::Dot => Format::Dot,
+            FormatArg::Mermaid => Format::Mermaid,
+            FormatArg::Graphml => Format::Graphml,
+            FormatArg::Ftm => Format::Ftm,
+            FormatArg::Gexf => Format::Gexf,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+/// Which relations a neighbourhood follows (see [`crate::view::Reach`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReachArg {
+    /// Relations pointing at the focus.
+    In,
+    /// Relations leaving the focus.
+    Out,
+    Both,
+}
+
+impl From<ReachArg> for crate::view::Reach {
+    fn from(r: ReachArg) -> Self {
+        use crate::view::Reach;
+        match r {
+            ReachArg::In => Reach::In,
+            ReachArg::Out => Reach::Out,
+            ReachArg::Both => Reach::Both,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the graph and print counts by entity and relation kind
+    Check(CheckArgs),
+    /// Write the graph, or the view around an entity, to a file or stdout
+    Export(ExportArgs),
+    /// Print the shortest connections between two entities
+    Path(PathArgs),
+    /// Print dated relations and dated entities (events, agreements…) in date order
+    Timeline(TimelineArgs),
+    /// Print one entity with all its relations
+    Show(ShowArgs),
+    /// Money in and out of one entity, by counterparty, with transferred and promised totals per currency
+    Money(ShowArgs),
+    /// Find entities by name or alias, best match first
+    ///
+    /// Matching ignores case and diacritics (`kasciunas` finds Kasčiūnas) and
+    /// follows fzf's syntax: space-separated terms must all match, in any order;
+    /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes.
+    Search(SearchArgs),
+    /// Write a synthetic graph of any size, for trying things out at scale
+    Gen(GenArgs),
+    /// Rank the entities of the view by degree, PageRank, betweenness or closeness
+    ///
+    /// Scores are computed on exactly the entities and relations the date and kind
+    /// flags leave, each relation a tie either way, with networkx's default
+    /// settings. On large views betweenness is estimated from sampled sources; the
+    /// output states the error, and --exact insists on the exact scores.
+    Rank(RankArgs),
+    /// Entities tied to all of two or more entities, most specific first
+    Common(CommonArgs),
+    /// Relations that appeared and ended between two date windows
+    Diff(DiffArgs),
+    /// Connected clusters of the view, their most central members, and bridges
+    Clusters(ClustersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also require a source on every relation (sources are optional when
+    /// loading, as imported graphs seldom have them); exit code 2 if one lacks it
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for (several words are joined with spaces)
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Show at most this many matches
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of entities
+    #[arg(long, value_name = "N")]
+    pub entities: usize,
+    /// Relations per entity, on average
+    #[arg(long, default_value_t = 2, value_name = "R")]
+    pub relations_per_entity: usize,
+    /// Seed: the same seed always gives the same file
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// The file to write
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Which part of the graph a command looks at.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ViewArgs {
+    /// Centre the view on this entity: an id, or a name to search for
+    #[arg(long, value_name = "QUERY")]
+    pub focus: Option<String>,
+    /// How many hops from the focus to include [default: 1]
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Follow relations into the focus, out of it, or both [default: both]
+    #[arg(long, value_enum)]
+    pub direction: Option<ReachArg>,
+    /// Keep only things dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// a partial date covers its whole period)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<PartialDate>,
+    /// Keep only things dated on or before this date (the whole period: 2024-11 runs
+    /// to 30 November)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<PartialDate>,
+    /// Keep only these entity kinds, comma-separated (e.g. person,fund,agreement)
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub kinds: Vec<String>,
+    /// Leave out relations that have no date
+    #[arg(long)]
+    pub no_undated: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: FormatArg,
+    /// Write to this file instead of stdout (with --format csv: to this folder,
+    /// as nodes.csv and relationships.csv)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE (or the CSV folder's two files) if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The date flags of commands that look at relations but not at a neighbourhood.
+#[derive(Debug, Clone, Args, Default)]
+pub struct WindowArgs {
+    /// Keep only relations dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// a partial date covers its whole period)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<PartialDate>,
+    /// Keep only relations dated on or before this date (the whole period)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<PartialDate>,
+    /// Leave out relations that have no date
+    #[arg(long)]
+    pub no_undated: bool,
+}
+
+impl WindowArgs {
+    /// These flags as view flags, with no focus, depth, direction or kinds.
+    pub fn as_view(&self) -> ViewArgs {
+        ViewArgs {
+            from: self.from,
+            to: self.to,
+            no_undated: self.no_undated,
+            ..ViewArgs::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// Where the connection starts: an id, or a name to search for
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// Where it ends: an id, or a name to search for
+    #[arg(value_name = "B")]
+    pub b: String,
+    /// Look for connections of at most N hops
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub max_hops: usize,
+    /// Print at most N connections of the shortest length
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The entity: an id, or a name to search for
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Print JSON (the export shape, with a "focus" field) instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+/// Centralities `ties rank --by` takes (see [`crate::analysis::rank::Measure`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum MeasureArg {
+    /// Number of visible relations
+    #[default]
+    Degree,
+    /// PageRank (damping 0.85)
+    Pagerank,
+    /// Share of shortest connections that pass through the entity
+    Betweenness,
+    /// Inverse of the average distance to the entities it reaches
+    Closeness,
+}
+
+impl From<MeasureArg> for crate::analysis::rank::Measure {
+    fn from(m: MeasureArg) -> Self {
+        use crate::analysis::rank::Measure;
+        match m {
+            MeasureArg::Degree => Measure::Degree,
+            MeasureArg::Pagerank => Measure::Pagerank,
+            MeasureArg::Betweenness => Measure::Betweenness,
+            MeasureArg::Closeness => Measure::Closeness,
+        }
+    }
+}
+
+/// The view flags the analysis commands share: dates and kinds, no focus.
+#[derive(Debug, Clone, Args, Default)]
+pub struct FilterArgs {
+    /// Keep only entity kinds, comma-separated (e.g. person,ministry,agreement)
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub kinds: Vec<String>,
+    /// Keep only things dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<PartialDate>,
+    /// Keep only things dated on or before this date (the whole period)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<PartialDate>,
+    /// Leave out relations that have no date
+    #[arg(long)]
+    pub no_undated: bool,
+}
+
+impl FilterArgs {
+    /// These flags as view flags, with no focus, depth or direction.
+    pub fn as_view(&self) -> ViewArgs {
+        ViewArgs {
+            from: self.from,
+            to: self.to,
+            kinds: self.kinds.clone(),
+            no_undated: self.no_undated,
+            ..ViewArgs::default()
+        }
+    }
+}
+
+/// Where to write the subgraph an analysis is about.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ExportToArgs {
+    /// Also write the subgraph of the answer to FILE (format from its extension,
+    /// or --export-format)
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    /// Format of --export
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "export")]
+    pub export_format: Option<FormatArg>,
+    /// Replace the --export file if it exists
+    #[arg(long, requires = "export")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    /// What to rank by
+    #[arg(long, value_enum, default_value_t = MeasureArg::Degree)]
+    pub by: MeasureArg,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Show the N highest
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Compute betweenness and closeness exactly, however large the view
+    #[arg(long)]
+    pub exact: bool,
+    /// Estimate betweenness from K sampled sources when the view has more
+    /// entities than that [default: exact for views small enough to take
+    /// seconds, else as many sources as take about as long, at least 100]
+    #[arg(long, value_name = "K")]
+    pub samples: Option<usize>,
+    /// Seed of the sampling
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    #[command(flatten)]
+    pub export: ExportToArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Two or more entities: ids, or names to search for
+    #[arg(required = true, num_args = 2.., value_name = "ENTITY")]
+    pub entities: Vec<String>,
+    /// 1: entities tied directly to each; 2: also through one entity between
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub depth: u8,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Show the N most specific
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub export: ExportToArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier window: FROM..TO, FROM.., ..TO, or one date (its whole period)
+    #[arg(long, value_name = "WINDOW")]
+    pub from: DateWindow,
+    /// The later window
+    #[arg(long, value_name = "WINDOW")]
+    pub to: DateWindow,
+    /// Compare only around this entity (an id or a name)
+    #[arg(long, value_name = "QUERY")]
+    pub focus: Option<String>,
+    /// Hops from the focus to compare
+    #[arg(long, default_value_t = 1, value_name = "N", requires = "focus")]
+    pub depth: usize,
+    /// Keep only entity kinds, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub kinds: Vec<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub export: ExportToArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ClustersArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// List at most N clusters and N bridges
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub export: ExportToArgs,
+}

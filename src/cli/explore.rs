@@ -1,0 +1,96 @@
+//! No subcommand: the explorer, on the graph the flags name.
+
+use super::CliError;
+use super::args::Cli;
+use super::loading::{self, print_notes};
+use crate::open::{self, IndexWhen, Opened, Source};
+use crate::search::Resolver;
+use crate::view_file::ViewSpec;
+
+pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = match cli.theme.as_deref() {
+        Some(path) if !path.exists() => {
+            return Err(CliError::Usage(format!(
+                "theme {} does not exist",
+                path.display()
+            )));
+        }
+        Some(path) => crate::tui::theme::Theme::load(Some(path), no_color),
+        None => crate::tui::theme::Theme::load(
+            crate::tui::theme::user_theme_path().as_deref(),
+            no_color,
+        ),
+    }
+    .map_err(|e| CliError::Usage(format!("theme: {e}")))?;
+    let keymap = match cli.keymap.as_deref() {
+        Some(path) if !path.exists() => {
+            return Err(CliError::Usage(format!(
+                "key map {} does not exist",
+                path.display()
+            )));
+        }
+        Some(path) => crate::tui::KeyMap::load(Some(path))?,
+        None => crate::tui::KeyMap::load(crate::tui::keymap::user_keymap_path().as_deref())?,
+    };
+    let spec = cli.view.as_deref().map(ViewSpec::load).transpose()?;
+    let source = Source::from_option(cli.data.as_deref());
+    let what = source.describe();
+    // The index is settled once `--focus` is resolved (which may build it).
+    let opts = loading::open_options(cli, IndexWhen::OnDemand);
+    let load = |progress: &mut dyn open::Progress| {
+        open::open(source, &opts, progress).map_err(CliError::from)
+    };
+    let start = |opened: &Opened| start_at(opened, spec.as_ref(), cli.focus.as_deref());
+    let outcome = crate::tui::run(&what, load, start, keymap, theme, !cli.no_mouse)?;
+    print_notes(&outcome.notes);
+    if let Some(saving) = outcome.saving {
+        // Ctrl-C while waiting: leave the snapshot unfinished (its temporary
+        // file is cleared away later).
+        let signal = || match outcome.signal.load(std::sync::atomic::Ordering::SeqCst) {
+            0 => None,
+            sig => Some(sig as i32),
+        };
+        let (_, note) = loading::wait_for_saving(saving, signal).map_err(CliError::Signal)?;
+        print_notes(note.as_slice());
+    }
+    match outcome.ending {
+        crate::tui::Ending::Quit => Ok(()),
+        crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
+    }
+}
+
+/// Where the explorer opens: `--focus`, else the view's focus; the view's filter
+/// and marks.
+fn start_at(
+    opened: &Opened,
+    spec: Option<&ViewSpec>,
+    focus: Option<&str>,
+) -> Result<crate::tui::Start, CliError> {
+    let graph = &*opened.graph;
+    let (spec_focus, filter) = match spec {
+        Some(spec) => (spec.focus_node(graph)?, spec.filter(graph)?),
+        None => (None, crate::view::Filter::default()),
+    };
+    let resolver = Resolver::with_index(graph, opened.index.clone());
+    let focus = match focus {
+        Some(q) => Some(resolver.resolve(q)?),
+        None => spec_focus,
+    };
+    let index = resolver.into_index();
+    let mut marks = std::collections::BTreeMap::new();
+    for (c, id) in spec.iter().flat_map(|s| &s.marks) {
+        let n = graph.find(id).ok_or_else(|| {
+            CliError::Usage(format!(
+                "the view's mark '{c}' names `{id}`, not an entity id in this graph"
+            ))
+        })?;
+        marks.insert(*c, n);
+    }
+    Ok(crate::tui::Start {
+        focus,
+        filter,
+        marks,
+        index,
+    })
+}

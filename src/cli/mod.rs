@@ -1,0 +1,97 @@
+//! The command line: [`args`] says what it takes, one file per command (or small
+//! group) runs it. Opening the data, with bars and notes on stderr, is in
+//! [`loading`]; everything else is the library's.
+
+mod analysis;
+pub mod args;
+mod check;
+mod error;
+mod explore;
+mod export;
+mod generate;
+pub mod loading;
+mod path;
+mod search;
+mod show;
+mod timeline;
+mod view;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+pub use error::CliError;
+pub use view::view_from;
+
+use crate::open::{self, IndexWhen, Source};
+use crate::view_file::ViewSpec;
+use loading::{Bar, print_notes};
+
+/// Parses the command line, runs it, and reports errors on stderr.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e @ CliError::Signal(_)) => ExitCode::from(e.exit_code()),
+        Err(e) => {
+            let msg = e.to_string();
+            eprintln!("ties: {}", msg.trim_end());
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let Some(command) = &cli.command else {
+        return explore::explore(&cli);
+    };
+    if let Command::Gen(args) = command {
+        return generate::gen_cmd(args);
+    }
+    let opts = loading::open_options(&cli, IndexWhen::OnDemand);
+    if let Command::Search(args) = command
+        && let Some(data) = cli.data.as_deref()
+    {
+        // A search needs only names: read them alone from a snapshot if there is one.
+        if let Some((graph, index)) = open::names_for_search(data, &opts, &mut loading::Stats) {
+            return search::search_cmd(&graph, Some(Arc::new(index)), args);
+        }
+    }
+    let source = Source::from_option(cli.data.as_deref());
+    let mut bar = Bar::new(
+        cli.data
+            .as_deref()
+            .map_or_else(String::new, |p| p.display().to_string()),
+    );
+    let opened = open::open(source.clone(), &opts, &mut bar);
+    bar.finish();
+    let mut data = opened?;
+    print_notes(&std::mem::take(&mut data.notes));
+    let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
+    let graph = Arc::clone(&data.graph);
+    let graph = &*graph;
+    let done = match command {
+        Command::Check(args) => check::check(graph, &source.describe(), args),
+        Command::Export(args) => export::export_cmd(graph, spec()?.as_ref(), args),
+        Command::Path(args) => path::path_cmd(graph, spec()?.as_ref(), args),
+        Command::Timeline(args) => timeline::timeline_cmd(graph, spec()?.as_ref(), args),
+        Command::Show(args) => show::show_cmd(graph, spec()?.as_ref(), args),
+        Command::Money(args) => show::money_cmd(graph, spec()?.as_ref(), args),
+        Command::Search(args) => {
+            loading::finish_saving(&mut data);
+            search::search_cmd(graph, data.index.clone(), args)
+        }
+        Command::Gen(args) => generate::gen_cmd(args),
+        Command::Rank(args) => analysis::rank_cmd(graph, spec()?.as_ref(), args),
+        Command::Common(args) => analysis::common_cmd(graph, spec()?.as_ref(), args),
+        Command::Diff(args) => analysis::diff_cmd(graph, spec()?.as_ref(), args),
+        Command::Clusters(args) => analysis::clusters_cmd(graph, spec()?.as_ref(), args),
+    };
+    // The answer is out; the snapshot may still be being written.
+    loading::finish_saving(&mut data);
+    print_notes(&data.notes);
+    done
+}

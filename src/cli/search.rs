@@ -1,0 +1,71 @@
+//! `ties search`: entities by name or alias, best match first.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use super::CliError;
+use super::args::SearchArgs;
+use crate::graph::Graph;
+use crate::search::{MatchedField, ResolveError, SearchIndex};
+
+pub(super) fn search_cmd(
+    graph: &Graph,
+    index: Option<Arc<SearchIndex>>,
+    args: &SearchArgs,
+) -> Result<(), CliError> {
+    let query = args.query.join(" ");
+    let index = index.unwrap_or_else(|| Arc::new(SearchIndex::build(graph)));
+    let hits = index.search(graph, &query, args.limit, &|_| true);
+    if hits.is_empty() && args.limit > 0 {
+        return Err(ResolveError::NoMatch(query).into());
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let rows: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|h| {
+                let e = graph.entity(h.node);
+                let (field, index) = match h.field {
+                    MatchedField::Name => ("name", None),
+                    MatchedField::Alias(i) => ("alias", Some(i)),
+                    MatchedField::WeakAlias(i) => ("weak_alias", Some(i)),
+                };
+                serde_json::json!({
+                    "id": e.id,
+                    "kind": graph.entity_kind_label(e.kind),
+                    "name": e.name,
+                    "matched_field": field,
+                    "matched_index": index,
+                    "matched_text": h.text,
+                    "positions": h.positions,
+                    "tier": h.tier().label(),
+                    "score": h.score,
+                })
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&rows).map_err(std::io::Error::other)?;
+        writeln!(out, "{text}")?;
+        return Ok(());
+    }
+    let id_width = hits
+        .iter()
+        .map(|h| graph.entity(h.node).id.chars().count())
+        .max()
+        .unwrap_or(2);
+    for (i, h) in hits.iter().enumerate() {
+        let e = graph.entity(h.node);
+        let mut line = format!(
+            "{:>3}  {:<10}  {:<id_width$}  {:<12}  {}",
+            i + 1,
+            h.tier().label(),
+            e.id,
+            graph.entity_kind_label(e.kind),
+            e.name
+        );
+        if h.field != MatchedField::Name {
+            line.push_str(&format!("  ({}: {})", h.field.label(), h.text));
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}

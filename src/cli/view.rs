@@ -1,0 +1,54 @@
+//! Which part of the graph a command looks at: a `--view` file's settings,
+//! overridden by flags.
+
+use super::CliError;
+use super::args::ViewArgs;
+use crate::graph::Graph;
+use crate::model::EntityKind;
+use crate::search::Resolver;
+use crate::view_file::{ResolvedView, ViewSpec};
+
+/// The view a command looks at: the `--view` file's settings, if any, each
+/// overridden by the flags given (`--focus` searches; a file's focus is an id).
+pub fn view_from(
+    graph: &Graph,
+    args: &ViewArgs,
+    spec: Option<&ViewSpec>,
+) -> Result<ResolvedView, CliError> {
+    let mut merged = spec.cloned().unwrap_or_default();
+    if args.focus.is_some() {
+        merged.focus = None;
+    }
+    if let Some(depth) = args.depth {
+        merged.depth = depth;
+    }
+    if let Some(direction) = args.direction {
+        merged.direction = direction.into();
+    }
+    if args.from.is_some() {
+        merged.from = args.from;
+    }
+    if args.to.is_some() {
+        merged.to = args.to;
+    }
+    if args.no_undated {
+        merged.hide_undated = true;
+    }
+    let kinds: Vec<&str> = args
+        .kinds
+        .iter()
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
+        .collect();
+    if !kinds.is_empty() {
+        merged.kinds = kinds
+            .into_iter()
+            .map(|k| EntityKind::from_label(k).unwrap_or_else(|| EntityKind::Other(k.into())))
+            .collect();
+    }
+    let mut view = merged.resolve(graph)?;
+    if let Some(q) = &args.focus {
+        view.focus = Some(Resolver::new(graph).resolve(q)?);
+    }
+    Ok(view)
+}

@@ -1,0 +1,237 @@
+//! Adding to a graph: sources, entities and relations, each checked to fit
+//! the tables' 32-bit indices.
+
+use super::*;
+
+impl Graph {
+    pub fn with_capacity(nodes: usize, edges: usize) -> Self {
+        let mut g = Graph {
+            graph: DiGraph::with_capacity(nodes, edges),
+            entities: Vec::with_capacity(nodes),
+            ..Graph::default()
+        };
+        g.ids.reserve(nodes, &g.entities, &g.arena);
+        g
+    }
+
+    // ---- building -------------------------------------------------------
+
+    pub fn intern(&mut self, s: &str) -> Sym {
+        self.symbols.intern(s)
+    }
+
+    /// Adds a source; `None` if its id is taken.
+    pub fn add_source(&mut self, source: Source) -> Option<SourceId> {
+        if self.source_ids.contains_key(&source.id) {
+            return None;
+        }
+        let id = SourceId(self.sources.len() as u32);
+        self.source_ids.insert(source.id.clone(), id);
+        self.sources.push(source);
+        Some(id)
+    }
+
+    /// Stores a list of sources (order kept, duplicates removed). A list equal to
+    /// the one stored just before is shared.
+    pub fn source_set(&mut self, ids: &[SourceId]) -> SourceSet {
+        if ids.is_empty() {
+            return SourceSet::EMPTY;
+        }
+        let start = self.source_lists.len();
+        self.source_lists.push(SourceId(0));
+        for id in ids {
+            if !self.source_lists[start + 1..].contains(id) {
+                self.source_lists.push(*id);
+            }
+        }
+        let n = self.source_lists.len() - start - 1;
+        self.source_lists[start] = SourceId(n as u32);
+        if let Some(last) = self.last_sources
+            && self.source_list(last) == &self.source_lists[start + 1..]
+        {
+            self.source_lists.truncate(start);
+            return last;
+        }
+        match u32::try_from(start) {
+            Ok(s) if s != u32::MAX => {
+                let set = SourceSet(s);
+                self.last_sources = Some(set);
+                set
+            }
+            // Past 4 billion entries the lists are no longer kept apart: the
+            // loader reports the graph as too large before that matters.
+            _ => {
+                self.source_lists.truncate(start);
+                SourceSet::EMPTY
+            }
+        }
+    }
+
+    pub(super) fn push_attrs(&mut self, attrs: &[(Sym, &str)]) -> Result<(u32, u32), GraphFull> {
+        let start = index_u32(self.attrs.len())?;
+        for (key, value) in attrs {
+            let value = self.arena.push(value)?;
+            self.attrs.push(AttrRow { key: key.0, value });
+        }
+        Ok((start, index_u32(attrs.len())?))
+    }
+
+    pub(super) fn push_amount(&mut self, amount: Option<Amount>) -> Result<u32, GraphFull> {
+        let Some(a) = amount else {
+            return Ok(NONE);
+        };
+        let i = index_u32(self.amounts.len())?;
+        self.amounts.push(a);
+        Ok(i)
+    }
+
+    /// Stores the rare parts (id, note, attributes), if there is any.
+    pub(super) fn push_extra(
+        &mut self,
+        id: Option<&str>,
+        note: Option<&str>,
+        attrs: &[(Sym, &str)],
+    ) -> Result<u32, GraphFull> {
+        if id.is_none() && note.is_none() && attrs.is_empty() {
+            return Ok(NONE);
+        }
+        let id = self.arena.push_opt(id)?;
+        let note = self.arena.push_opt(note)?;
+        let (attrs, n_attrs) = self.push_attrs(attrs)?;
+        let i = index_u32(self.extras.len())?;
+        self.extras.push(Extra {
+            id,
+            note,
+            attrs,
+            n_attrs,
+        });
+        Ok(i)
+    }
+
+    pub(super) fn entity_row<S: AsRef<str>>(
+        &mut self,
+        e: &NewEntity<'_, S>,
+    ) -> Result<EntityRow, GraphFull> {
+        let id = self.arena.push(e.id)?;
+        let name = self.arena.push(e.name)?;
+        let aliases = index_u32(self.lists.len())?;
+        for a in e.aliases.iter().chain(e.weak_aliases) {
+            let t = self.arena.push(a.as_ref())?;
+            self.lists.push(t);
+        }
+        Ok(EntityRow {
+            id,
+            name,
+            kind: e.kind.code(),
+            date: PartialDate::option_bits(e.date),
+            until: PartialDate::option_bits(e.until),
+            amount: self.push_amount(e.amount)?,
+            sources: e.sources.0,
+            aliases,
+            n_aliases: index_u32(e.aliases.len())?,
+            n_weak: index_u32(e.weak_aliases.len())?,
+            extra: self.push_extra(None, e.note, e.attrs)?,
+        })
+    }
+
+    /// Adds an entity; [`AddError::Duplicate`] with the existing node if its id
+    /// is taken.
+    pub fn add_entity<S: AsRef<str>>(
+        &mut self,
+        entity: NewEntity<'_, S>,
+    ) -> Result<NodeIx, AddError> {
+        let n = index_u32(self.entities.len())?;
+        let mark = self.mark();
+        let row = match self.entity_row(&entity) {
+            Ok(row) => row,
+            Err(full) => {
+                self.undo(mark);
+                return Err(full.into());
+            }
+        };
+        self.entities.push(row);
+        let Graph {
+            ids,
+            entities,
+            arena,
+            ..
+        } = self;
+        if let Err(existing) = ids.insert(n, entities, arena) {
+            self.entities.pop();
+            self.undo(mark);
+            return Err(AddError::Duplicate(NodeIx::new(existing as usize)));
+        }
+        let ix = self.graph.add_node(());
+        debug_assert_eq!(ix.index(), n as usize);
+        Ok(ix)
+    }
+
+    /// How long the tables an entity row points into are.
+    pub(super) fn mark(&self) -> [usize; 5] {
+        [
+            self.arena.text.len(),
+            self.lists.len(),
+            self.attrs.len(),
+            self.amounts.len(),
+            self.extras.len(),
+        ]
+    }
+
+    /// Takes back what was added to those tables since `mark`.
+    pub(super) fn undo(&mut self, [text, lists, attrs, amounts, extras]: [usize; 5]) {
+        self.arena.text.truncate(text);
+        self.lists.truncate(lists);
+        self.attrs.truncate(attrs);
+        self.amounts.truncate(amounts);
+        self.extras.truncate(extras);
+    }
+
+    /// Replaces what the entity at `ix` says (to merge the fragments of one FtM
+    /// entity, say). Its id stays.
+    pub fn replace_entity<S: AsRef<str>>(
+        &mut self,
+        ix: NodeIx,
+        entity: NewEntity<'_, S>,
+    ) -> Result<(), GraphFull> {
+        let old_id = self.entities[ix.index()].id;
+        let mut row = self.entity_row(&NewEntity { id: "", ..entity })?;
+        row.id = old_id;
+        self.entities[ix.index()] = row;
+        Ok(())
+    }
+
+    pub fn add_relation(
+        &mut self,
+        from: NodeIx,
+        to: NodeIx,
+        relation: NewRelation<'_>,
+    ) -> Result<EdgeIx, GraphFull> {
+        let r = &relation;
+        let extra = self.push_extra(r.id, r.note, r.attrs)?;
+        let row = RelationRow {
+            kind: r.kind.code(),
+            role: r.role.map_or(NONE, |s| s.0),
+            date: PartialDate::option_bits(r.date),
+            until: PartialDate::option_bits(r.until),
+            amount: self.push_amount(r.amount)?,
+            sources: r.sources.0,
+            extra,
+            flags: if r.undirected { RELATION_UNDIRECTED } else { 0 },
+        };
+        index_u32(self.graph.edge_count())?;
+        Ok(self.graph.add_edge(from, to, row))
+    }
+
+    /// Gives back memory reserved for growth that the graph did not use.
+    pub fn shrink_to_fit(&mut self) {
+        self.graph.shrink_to_fit();
+        self.entities.shrink_to_fit();
+        self.arena.text.shrink_to_fit();
+        self.lists.shrink_to_fit();
+        self.attrs.shrink_to_fit();
+        self.amounts.shrink_to_fit();
+        self.extras.shrink_to_fit();
+        self.source_lists.shrink_to_fit();
+        self.ids.shrink_to_fit(&self.entities, &self.arena);
+    }
+}

@@ -1,0 +1,356 @@
+//! Records become graph rows: each is checked (ids, dates, spans, amounts,
+//! sources, lengths) and added, or a problem is recorded with its location.
+
+use crate::graph::{AddError, Graph, NewEntity, NewRelation, Source, SourceId, SourceSet};
+use crate::model::{Amount, AmountRecord, EntityRecord, PartialDate, RelationRecord, SourceRecord};
+
+use super::locate::{FirstSeen, Locator, Owner};
+use super::{Location, MAX_TEXT, Parsed, Problem, ProblemKind};
+
+pub(super) fn parse_date(
+    raw: &Option<String>,
+    field: &'static str,
+    owner: &Owner<'_>,
+    loc: &Locator<'_>,
+    problems: &mut Vec<Problem>,
+) -> Option<PartialDate> {
+    let s = raw.as_ref()?;
+    match s.parse::<PartialDate>() {
+        Ok(d) => Some(d),
+        Err(e) => {
+            problems.push(Problem {
+                location: loc.value(s),
+                kind: ProblemKind::BadDate {
+                    owner: owner.to_string(),
+                    field,
+                    message: e.to_string(),
+                },
+            });
+            None
+        }
+    }
+}
+
+pub(super) fn check_span(
+    date: Option<PartialDate>,
+    until: Option<PartialDate>,
+    owner: &Owner<'_>,
+    loc: &Locator<'_>,
+    problems: &mut Vec<Problem>,
+) {
+    if let (Some(d), Some(u)) = (date, until)
+        && u.last_day() < d.first_day()
+    {
+        problems.push(Problem {
+            location: loc.value(&u.to_string()),
+            kind: ProblemKind::UntilBeforeDate {
+                owner: owner.to_string(),
+                date: d.to_string(),
+                until: u.to_string(),
+            },
+        });
+    }
+}
+
+pub(super) fn parse_amount(
+    raw: &Option<AmountRecord>,
+    owner: &Owner<'_>,
+    loc: &Locator<'_>,
+    problems: &mut Vec<Problem>,
+) -> Option<Amount> {
+    let r = raw.as_ref()?;
+    match Amount::from_record(r) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            problems.push(Problem {
+                location: loc.value(&r.currency),
+                kind: ProblemKind::BadAmount {
+                    owner: owner.to_string(),
+                    message: e.to_string(),
+                },
+            });
+            None
+        }
+    }
+}
+
+pub(super) fn sources_of(
+    graph: &mut Graph,
+    ids: &[String],
+    owner: &Owner<'_>,
+    loc: &Locator<'_>,
+    problems: &mut Vec<Problem>,
+) -> SourceSet {
+    let mut found: Vec<SourceId> = Vec::with_capacity(ids.len());
+    for id in ids {
+        match graph.find_source(id) {
+            Some(s) => found.push(s),
+            None => problems.push(Problem {
+                location: loc.value(id),
+                kind: ProblemKind::UnknownSource {
+                    owner: owner.to_string(),
+                    id: id.clone(),
+                },
+            }),
+        }
+    }
+    graph.source_set(&found)
+}
+
+pub(super) fn attrs_of<'a>(
+    graph: &mut Graph,
+    attrs: &'a [(String, String)],
+) -> Vec<(crate::model::Sym, &'a str)> {
+    attrs
+        .iter()
+        .map(|(k, v)| (graph.intern(k), v.as_str()))
+        .collect()
+}
+
+/// Builds the graph from parsed files, recording every problem.
+pub(super) fn build(parsed: &[Parsed], problems: &mut Vec<Problem>) -> Graph {
+    let nodes: usize = parsed.iter().map(|p| p.file.entities.len()).sum();
+    let edges: usize = parsed.iter().map(|p| p.file.relations.len()).sum();
+    let mut graph = Graph::with_capacity(nodes, edges);
+    let first_seen = FirstSeen { parsed };
+
+    // Sources first: entities and relations in any file may cite them.
+    for p in parsed {
+        let mut loc = Locator::new(&p.name, &p.text);
+        for s in &p.file.sources {
+            let here = loc.record("id:", &s.id);
+            add_source(&mut graph, s, here, &loc, &first_seen, problems);
+        }
+    }
+    // Entities next, so relations may point forward and across files.
+    for p in parsed {
+        let mut loc = Locator::new(&p.name, &p.text);
+        for e in &p.file.entities {
+            let here = loc.record("id:", &e.id);
+            add_entity(&mut graph, e, here, &loc, &first_seen, problems);
+        }
+    }
+    let mut last_from = LastFrom::default();
+    for p in parsed {
+        let mut loc = Locator::new(&p.name, &p.text);
+        for (i, r) in p.file.relations.iter().enumerate() {
+            let here = loc.record("from:", &r.from);
+            add_relation(&mut graph, r, i, here, &loc, &mut last_from, problems);
+        }
+    }
+    graph
+}
+
+pub(super) fn add_source(
+    graph: &mut Graph,
+    s: &SourceRecord,
+    here: Location,
+    loc: &Locator<'_>,
+    first_seen: &FirstSeen<'_>,
+    problems: &mut Vec<Problem>,
+) {
+    if s.id.trim().is_empty() {
+        problems.push(Problem {
+            location: here,
+            kind: ProblemKind::EmptyId { what: "source" },
+        });
+        return;
+    }
+    let owner = Owner::Source(&s.id);
+    let published = parse_date(&s.published, "published", &owner, loc, problems);
+    let source = Source {
+        id: s.id.as_str().into(),
+        outlet: s.outlet.as_str().into(),
+        title: s.title.as_str().into(),
+        published,
+        file: s.file.as_str().into(),
+        url: s.url.as_deref().map(Into::into),
+    };
+    if graph.add_source(source).is_none() {
+        problems.push(Problem {
+            location: here,
+            kind: ProblemKind::DuplicateId {
+                what: "source",
+                id: s.id.clone(),
+                first: first_seen.locate(|f| &f.sources, |r| &r.id, &s.id),
+            },
+        });
+    }
+}
+
+pub(super) fn add_entity(
+    graph: &mut Graph,
+    e: &EntityRecord,
+    here: Location,
+    loc: &Locator<'_>,
+    first_seen: &FirstSeen<'_>,
+    problems: &mut Vec<Problem>,
+) {
+    if e.id.trim().is_empty() {
+        problems.push(Problem {
+            location: here,
+            kind: ProblemKind::EmptyId { what: "entity" },
+        });
+        return;
+    }
+    let owner = Owner::Entity(&e.id);
+    if e.name.trim().is_empty() {
+        problems.push(Problem {
+            location: here.clone(),
+            kind: ProblemKind::EmptyName { id: e.id.clone() },
+        });
+    }
+    let texts = [("id", &e.id), ("name", &e.name)]
+        .into_iter()
+        .chain(e.aliases.iter().map(|a| ("an alias", a)))
+        .chain(e.note.iter().map(|n| ("the note", n)));
+    // A text of at most MAX_TEXT bytes has at most MAX_TEXT characters.
+    for (field, text) in texts.filter(|(_, t)| t.len() > MAX_TEXT) {
+        let len = text.chars().count();
+        if len > MAX_TEXT {
+            problems.push(Problem {
+                location: here.clone(),
+                kind: ProblemKind::TooLong {
+                    owner: owner.to_string(),
+                    field,
+                    len,
+                },
+            });
+        }
+    }
+    let date = parse_date(&e.date, "date", &owner, loc, problems);
+    let until = parse_date(&e.until, "until", &owner, loc, problems);
+    check_span(date, until, &owner, loc, problems);
+    let amount = parse_amount(&e.amount, &owner, loc, problems);
+    let sources = sources_of(graph, &e.sources, &owner, loc, problems);
+    let kind = e.kind.clone().map_other(|o| graph.intern(&o));
+    let attrs = attrs_of(graph, &e.attrs);
+    let entity = NewEntity {
+        id: &e.id,
+        kind,
+        name: &e.name,
+        aliases: &e.aliases,
+        weak_aliases: &e.weak_aliases,
+        date,
+        until,
+        note: e.note.as_deref(),
+        amount,
+        sources,
+        attrs: &attrs,
+    };
+    match graph.add_entity(entity) {
+        Ok(_) => {}
+        Err(AddError::Duplicate(_)) => problems.push(Problem {
+            location: here,
+            kind: ProblemKind::DuplicateId {
+                what: "entity",
+                id: e.id.clone(),
+                first: first_seen.locate(|f| &f.entities, |r| &r.id, &e.id),
+            },
+        }),
+        Err(AddError::Full(full)) => problems.push(Problem {
+            location: here,
+            kind: full.into(),
+        }),
+    }
+}
+
+/// The `from` of the last relation added and its node: files list an entity's
+/// relations together, and this spares most `from` lookups.
+#[derive(Debug, Default)]
+pub(crate) struct LastFrom(Option<(String, crate::graph::NodeIx)>);
+
+impl LastFrom {
+    pub(super) fn find(&mut self, graph: &Graph, id: &str) -> Option<crate::graph::NodeIx> {
+        if let Some((last, node)) = &self.0
+            && last == id
+        {
+            return Some(*node);
+        }
+        let node = graph.find(id)?;
+        match &mut self.0 {
+            Some((last, n)) => {
+                last.clear();
+                last.push_str(id);
+                *n = node;
+            }
+            None => self.0 = Some((id.to_string(), node)),
+        }
+        Some(node)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn add_relation(
+    graph: &mut Graph,
+    r: &RelationRecord,
+    index: usize,
+    here: Location,
+    loc: &Locator<'_>,
+    last_from: &mut LastFrom,
+    problems: &mut Vec<Problem>,
+) {
+    let owner = Owner::Relation {
+        index,
+        from: &r.from,
+        to: &r.to,
+    };
+    let mut ok = true;
+    let from = last_from.find(graph, &r.from);
+    let to = graph.find(&r.to);
+    for (end, id, field) in [(from, &r.from, "from"), (to, &r.to, "to")] {
+        if end.is_none() {
+            ok = false;
+            let _ = field;
+            problems.push(Problem {
+                location: loc.value(id),
+                kind: ProblemKind::UnknownEntity {
+                    relation: owner.label(),
+                    id: id.clone(),
+                },
+            });
+        }
+    }
+    if r.from == r.to {
+        ok = false;
+        problems.push(Problem {
+            location: here.clone(),
+            kind: ProblemKind::SelfLoop {
+                relation: owner.label(),
+                id: r.from.clone(),
+            },
+        });
+    }
+    let date = parse_date(&r.date, "date", &owner, loc, problems);
+    let until = parse_date(&r.until, "until", &owner, loc, problems);
+    check_span(date, until, &owner, loc, problems);
+    let amount = parse_amount(&r.amount, &owner, loc, problems);
+    let sources = sources_of(graph, &r.sources, &owner, loc, problems);
+    let (Some(from), Some(to)) = (from, to) else {
+        return;
+    };
+    if !ok {
+        return;
+    }
+    let kind = r.kind.clone().map_other(|o| graph.intern(&o));
+    let role = r.role.as_deref().map(|s| graph.intern(s));
+    let attrs = attrs_of(graph, &r.attrs);
+    let relation = NewRelation {
+        id: r.id.as_deref(),
+        kind,
+        role,
+        date,
+        until,
+        amount,
+        sources,
+        note: r.note.as_deref(),
+        attrs: &attrs,
+        undirected: r.undirected,
+    };
+    if let Err(full) = graph.add_relation(from, to, relation) {
+        problems.push(Problem {
+            location: here,
+            kind: full.into(),
+        });
+    }
+}

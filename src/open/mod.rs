@@ -1,0 +1,486 @@
+//! One way to open a graph, for the CLI and the explorer alike: [`open`] takes a
+//! [`Source`], recognises its format ([`InputFormat`]), reads a snapshot when
+//! one is cached for the very same bytes or else parses the data (then saves a
+//! snapshot, with the search index, for the next start), and decides when the
+//! search index is built ([`IndexWhen`]).
+//!
+//! Nothing here prints or reads the environment: the caller fills
+//! [`OpenOptions`] and hears how the work goes through [`Progress`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+mod formats;
+mod saving;
+
+pub use formats::{HEAD, InputFormat, Read};
+pub use saving::Saving;
+
+use crate::graph::Graph;
+use crate::load::{self, LoadError, ProblemKind};
+use crate::search::SearchIndex;
+use crate::snapshot::{self, Key};
+
+/// What to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The graph compiled into the binary.
+    Builtin,
+    /// A file or a folder.
+    Path(PathBuf),
+    // A graph database, named by its URL, will be one more variant here.
+}
+
+impl Source {
+    /// `Path(p)` for `Some(p)`, else the built-in graph.
+    pub fn from_option(path: Option<&Path>) -> Source {
+        path.map_or(Source::Builtin, |p| Source::Path(p.to_path_buf()))
+    }
+
+    /// How the source is named in messages and on the loading screen.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Builtin => "the built-in graph".into(),
+            Source::Path(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// Data smaller than this (in bytes) loads fast enough without a snapshot.
+pub const SNAPSHOT_MIN: u64 = 1 << 20;
+
+/// Where snapshots are kept and for which data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshots {
+    /// The folder holding them.
+    pub dir: PathBuf,
+    /// Data of fewer bytes is not snapshotted (0: always).
+    pub min_bytes: u64,
+}
+
+/// When the search index is built, if no snapshot brought it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IndexWhen {
+    /// Not by [`open`]: the caller builds it if and when a query needs it (it
+    /// still comes with a snapshot being saved, see [`Opened::saving`]).
+    #[default]
+    OnDemand,
+    /// Before [`open`] returns.
+    Now,
+    /// At once for a graph of fewer entities than `inline_below` (a blink),
+    /// else on a thread of its own ([`Opened::saving`]).
+    Background { inline_below: usize },
+}
+
+/// How to open.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// Read the data in this format instead of recognising it.
+    pub format: Option<InputFormat>,
+    /// Read and write snapshots (of data in any format); `None`: never.
+    pub snapshots: Option<Snapshots>,
+    pub index: IndexWhen,
+    /// Report where the time and memory went, through [`Progress::stat`].
+    pub stats: bool,
+    /// CSV columns of other names to read as fields (no snapshot is kept of
+    /// CSV read this way: its key would not say how the columns were taken).
+    pub csv_columns: Option<crate::read::csv::Columns>,
+}
+
+/// Hears how an open goes. Every method does nothing unless overridden, so `()`
+/// listens to nothing.
+pub trait Progress {
+    /// How far reading the data has come (only readers that can say).
+    fn reading(&mut self, _progress: load::Progress) {}
+    /// A line on where the time or the memory went (when asked for with
+    /// [`OpenOptions::stats`]).
+    fn stat(&mut self, _line: String) {}
+}
+
+impl Progress for () {}
+
+/// Why a graph could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{0}")]
+    Load(#[from] LoadError),
+    /// No reader recognised the data.
+    #[error(
+        "{path}: not in a format ties reads. It reads {formats}; \
+         give --input-format if the data is one of them"
+    )]
+    UnknownFormat { path: String, formats: String },
+}
+
+/// A graph ready to use, with its search index when one was at hand.
+pub struct Opened {
+    pub graph: Arc<Graph>,
+    /// The search index, when it came with the graph or was built.
+    pub index: Option<Arc<SearchIndex>>,
+    /// The index being built, and the snapshot being saved, on another thread.
+    pub saving: Option<Saving>,
+    pub origin: Origin,
+    /// What the user should know (an import's summary, a snapshot refused, one
+    /// not saved), one line each, for the caller to show.
+    pub notes: Vec<String>,
+}
+
+/// Where an opened graph came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The graph compiled into the binary.
+    Builtin,
+    /// Parsed from data in this format.
+    Parsed(InputFormat),
+    /// Read from this snapshot.
+    Snapshot(PathBuf),
+}
+
+/// Opens `source` as `opts` say, telling `progress` how it goes.
+pub fn open(
+    source: Source,
+    opts: &OpenOptions,
+    progress: &mut dyn Progress,
+) -> Result<Opened, OpenError> {
+    let path = match source {
+        Source::Builtin => {
+            if let Some(format) = opts.format.filter(|f| *f != InputFormat::Ron) {
+                let flag = format!("--input-format {format}");
+                let needs = ProblemKind::Io("needs --data FILE".into());
+                return Err(LoadError::single(flag, needs).into());
+            }
+            let mut opened = Opened::new(load::load_builtin()?, Origin::Builtin, Vec::new());
+            opened.build_index(opts.index);
+            return Ok(opened);
+        }
+        Source::Path(path) => path,
+    };
+    let format = match opts.format {
+        Some(f) => f,
+        None => detect(&path)?,
+    };
+    let renamed = format == InputFormat::Csv && opts.csv_columns.is_some();
+    let snapshots = opts.snapshots.as_ref().filter(|_| !renamed);
+    let mut opened = read(&path, format, snapshots, opts, progress)?;
+    opened.build_index(opts.index);
+    Ok(opened)
+}
+
+/// The format of the data at `path`, from its first bytes and its name.
+pub fn detect(path: &Path) -> Result<InputFormat, OpenError> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        let kind = if e.kind() == std::io::ErrorKind::NotFound {
+            ProblemKind::NotFound
+        } else {
+            ProblemKind::Io(e.to_string())
+        };
+        LoadError::single(&name, kind)
+    })?;
+    let mut head = Vec::new();
+    if meta.is_file() {
+        use std::io::Read;
+        let file = std::fs::File::open(path)
+            .map_err(|e| LoadError::single(&name, ProblemKind::Io(e.to_string())))?;
+        file.take(HEAD as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| LoadError::single(&name, ProblemKind::Io(e.to_string())))?;
+    }
+    InputFormat::detect(path, &head).ok_or_else(|| OpenError::UnknownFormat {
+        path: name,
+        formats: InputFormat::list(),
+    })
+}
+
+/// Reads `path` in `format`: from a snapshot in `snapshots` when a good one is
+/// there, else with the reader (then a snapshot is saved on another thread).
+fn read(
+    path: &Path,
+    format: InputFormat,
+    snapshots: Option<&Snapshots>,
+    opts: &OpenOptions,
+    progress: &mut dyn Progress,
+) -> Result<Opened, OpenError> {
+    let stats = opts.stats;
+    let target = match snapshots {
+        Some(s) => {
+            let files = format.files(path)?;
+            let before = stamps(&files);
+            snapshot_target(&files, s, stats, progress).map(|key| (files, before, s, key))
+        }
+        None => None,
+    };
+    let mut notes = Vec::new();
+    if let Some((_, _, s, key)) = &target {
+        let snap = s.dir.join(key.file_name());
+        if snap.exists() {
+            let t = Instant::now();
+            match snapshot::read(&snap, *key) {
+                Ok((graph, index)) => {
+                    if stats {
+                        progress.stat(format!("read the snapshot in {:.0} ms", ms(t)));
+                    }
+                    let mut opened = Opened::new(graph, Origin::Snapshot(snap), notes);
+                    opened.index = Some(Arc::new(index));
+                    return Ok(opened);
+                }
+                Err(e) => notes.push(format!(
+                    "not using the snapshot {}: {e}; reading {} again",
+                    snap.display(),
+                    path.display()
+                )),
+            }
+        }
+    }
+    let formats::Read {
+        graph,
+        notes: read_notes,
+        timing,
+    } = format.read(path, opts.csv_columns.as_ref(), &mut |p| {
+        progress.reading(p)
+    })?;
+    notes.extend(read_notes);
+    if stats {
+        if let Some(line) = timing {
+            progress.stat(line);
+        }
+        progress.stat(memory_line(&graph));
+    }
+    let mut opened = Opened::new(graph, Origin::Parsed(format), notes);
+    if let Some((files, before, s, key)) = target {
+        // The key was computed from the bytes read first: if the files changed
+        // since, the graph may not be what the key names.
+        if before != stamps(&files) {
+            opened.notes.push(format!(
+                "{} changed while it was read: no snapshot saved",
+                path.display()
+            ));
+        } else {
+            opened.saving = Some(Saving::start(Arc::clone(&opened.graph), s.dir.clone(), key));
+        }
+    }
+    Ok(opened)
+}
+
+fn memory_line(graph: &Graph) -> String {
+    let m = graph.memory();
+    let n = graph.node_count().max(1);
+    format!(
+        "the graph holds {:.1} MB, {} bytes per entity (entities {}, relations {}, text {}, other {})",
+        m.total() as f64 / 1e6,
+        m.total() / n,
+        m.entities / n,
+        m.relations / n,
+        m.text / n,
+        m.other / n
+    )
+}
+
+/// The key of the snapshot of `files`, when the data holds at least
+/// `s.min_bytes`. Hashes the data.
+fn snapshot_target(
+    files: &[PathBuf],
+    s: &Snapshots,
+    stats: bool,
+    progress: &mut dyn Progress,
+) -> Option<Key> {
+    let size: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    if size < s.min_bytes {
+        return None;
+    }
+    let t = Instant::now();
+    let key = Key::of_files(files).ok()?;
+    if stats {
+        progress.stat(format!("hashed the data in {:.0} ms", ms(t)));
+    }
+    Some(key)
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1e3
+}
+
+/// Size and modification time of each file, to notice a change.
+fn stamps(files: &[PathBuf]) -> Vec<Option<(u64, std::time::SystemTime)>> {
+    files
+        .iter()
+        .map(|f| {
+            let m = std::fs::metadata(f).ok()?;
+            Some((m.len(), m.modified().ok()?))
+        })
+        .collect()
+}
+
+/// For a name search: the entities (names, kinds, aliases; no relations, no id
+/// index) and the search index, from a good snapshot of the data at `path`;
+/// `None` when there is none (then [`open`] the usual way, which also says why a
+/// snapshot was refused and writes a good one).
+pub fn names_for_search(
+    path: &Path,
+    opts: &OpenOptions,
+    progress: &mut dyn Progress,
+) -> Option<(Graph, SearchIndex)> {
+    let s = opts.snapshots.as_ref()?;
+    let format = match opts.format {
+        Some(f) => f,
+        None => detect(path).ok()?,
+    };
+    if format == InputFormat::Csv && opts.csv_columns.is_some() {
+        return None;
+    }
+    let files = format.files(path).ok()?;
+    let key = snapshot_target(&files, s, opts.stats, progress)?;
+    let t = Instant::now();
+    let names = snapshot::read_for_search(&s.dir.join(key.file_name()), key).ok()?;
+    if opts.stats {
+        progress.stat(format!(
+            "read the names and their index from the snapshot in {:.0} ms",
+            ms(t)
+        ));
+    }
+    Some(names)
+}
+
+impl Opened {
+    fn new(graph: Graph, origin: Origin, notes: Vec<String>) -> Opened {
+        Opened {
+            graph: Arc::new(graph),
+            index: None,
+            saving: None,
+            origin,
+            notes,
+        }
+    }
+
+    /// Builds the search index as `when` says, unless there is one already or
+    /// one is coming with the snapshot being saved.
+    pub fn build_index(&mut self, when: IndexWhen) {
+        if self.index.is_some() || self.saving.is_some() {
+            return;
+        }
+        match when {
+            IndexWhen::OnDemand => {}
+            IndexWhen::Background { inline_below } if self.graph.node_count() >= inline_below => {
+                self.saving = Some(Saving::index_only(Arc::clone(&self.graph)));
+            }
+            IndexWhen::Now | IndexWhen::Background { .. } => {
+                self.index = Some(Arc::new(SearchIndex::build(&self.graph)));
+            }
+        }
+    }
+
+    /// Waits for the index and the snapshot being saved, if any, keeping the
+    /// index and adding a note if the snapshot could not be saved.
+    pub fn finish_saving(&mut self) {
+        let Some(saving) = self.saving.take() else {
+            return;
+        };
+        let (index, note) = saving.wait();
+        if self.index.is_none() {
+            self.index = index;
+        }
+        self.notes.extend(note);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Collects timings.
+    #[derive(Default)]
+    struct Heard(Vec<String>);
+
+    impl Progress for Heard {
+        fn stat(&mut self, line: String) {
+            self.0.push(line);
+        }
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn an_unknown_format_is_named_with_the_formats_ties_reads() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = write(tmp.path(), "notes.txt", "Ann met Bob, twice.\n");
+        let Err(e) = open(Source::Path(p), &OpenOptions::default(), &mut ()) else {
+            panic!("plain text opened");
+        };
+        let msg = e.to_string();
+        assert!(matches!(e, OpenError::UnknownFormat { .. }), "{msg}");
+        assert!(msg.contains("notes.txt"), "{msg}");
+        for f in InputFormat::ALL {
+            assert!(msg.contains(f.describe()), "{msg}");
+        }
+    }
+
+    #[test]
+    fn the_content_tells_the_format_whatever_the_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ron = write(
+            tmp.path(),
+            "graph.txt",
+            &crate::load::BUILTIN_GRAPH.replace("\r\n", "\n"),
+        );
+        let mut heard = Heard::default();
+        let opts = OpenOptions {
+            stats: true,
+            index: IndexWhen::Now,
+            ..OpenOptions::default()
+        };
+        let o = open(Source::Path(ron), &opts, &mut heard).unwrap();
+        assert_eq!(o.origin, Origin::Parsed(InputFormat::Ron));
+        assert!(o.index.is_some(), "IndexWhen::Now builds the index");
+        assert!(
+            heard.0.iter().any(|l| l.starts_with("the graph holds")),
+            "{:?}",
+            heard.0
+        );
+        let ftm = write(
+            tmp.path(),
+            "entities.txt",
+            r#"{"id": "p1", "schema": "Person", "properties": {"name": ["Ann"]}}"#,
+        );
+        let o = open(Source::Path(ftm), &OpenOptions::default(), &mut ()).unwrap();
+        assert_eq!(o.origin, Origin::Parsed(InputFormat::Ftm));
+        assert_eq!(o.graph.node_count(), 1);
+        assert!(o.index.is_none(), "IndexWhen::OnDemand builds nothing");
+        assert_eq!(o.notes.len(), 1, "the import's summary: {:?}", o.notes);
+    }
+
+    #[test]
+    fn the_builtin_graph_cannot_be_read_as_ftm() {
+        let opts = OpenOptions {
+            format: Some(InputFormat::Ftm),
+            ..OpenOptions::default()
+        };
+        let e = open(Source::Builtin, &opts, &mut ()).err().unwrap();
+        assert!(e.to_string().contains("needs --data FILE"), "{e}");
+        let o = open(Source::Builtin, &OpenOptions::default(), &mut ()).unwrap();
+        assert_eq!(o.origin, Origin::Builtin);
+    }
+
+    #[test]
+    fn background_indexing_builds_small_graphs_at_once_and_large_ones_on_a_thread() {
+        let mut o = open(Source::Builtin, &OpenOptions::default(), &mut ()).unwrap();
+        let n = o.graph.node_count();
+        o.build_index(IndexWhen::Background { inline_below: n });
+        assert!(o.index.is_none() && o.saving.is_some());
+        o.finish_saving();
+        assert!(o.index.is_some());
+        let mut o = open(Source::Builtin, &OpenOptions::default(), &mut ()).unwrap();
+        o.build_index(IndexWhen::Background {
+            inline_below: n + 1,
+        });
+        assert!(o.index.is_some() && o.saving.is_none());
+    }
+}

@@ -1,0 +1,547 @@
+//! CSV tables of nodes and edges: one file, or a folder of them.
+//!
+//! A table is recognised by its header:
+//! - the Neo4j import layout: `id:ID` (or `:ID(Space)`) marks a node table,
+//!   `:START_ID` and `:END_ID` an edge table; `:LABEL` (`;`-separated) and
+//!   `:TYPE` give kinds; other columns are `name:type` (`since:date`,
+//!   `aliases:string[]`), `:IGNORE`d columns are skipped;
+//! - the ICIJ Offshore Leaks layout: `node_id` in `nodes-*.csv` (the kind from
+//!   the file name: `nodes-officers.csv` holds officers), and
+//!   `node_id_start,node_id_end,rel_type,…,start_date,end_date` in
+//!   `relationships.csv` (`link` is kept as the role, `sourceID` as the source);
+//! - a plain layout: `id,name,kind,…` for nodes, `source,target,kind,…` (or
+//!   `from,to`) for edges.
+//!
+//! Columns named like ties fields (`name`, `kind`, `aliases`, `date`, `until`,
+//! `amount`, `currency`, `note`, `role`, `sources`) fill them (with `since`,
+//! `start_date`, `incorporation_date` as dates and `end_date`,
+//! `inactivation_date` as ends); any other column is kept as an attribute. The
+//! delimiter (`,` `;` tab `|`) is sniffed from the header line, a UTF-8 byte
+//! order mark is skipped, quoted fields may hold line breaks. Node tables are
+//! read before edge tables; an edge whose end no node names is skipped and
+//! noted, unless there is no node table at all, when its ends become nodes.
+
+use std::path::{Path, PathBuf};
+
+use super::{Builder, Pos, Record};
+use crate::graph::Graph;
+use crate::load::{LoadError, ProblemKind};
+
+/// A folder holding `.csv` tables, or a file whose header is a layout above (or
+/// that is named `.csv`/`.tsv`).
+pub fn sniff(path: &Path, head: &[u8]) -> bool {
+    if path.is_dir() {
+        return tables(path).is_ok_and(|t| !t.is_empty());
+    }
+    if head.is_empty() {
+        return is_table_name(path);
+    }
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or("");
+    if first.trim_start().starts_with(['<', '{', '[', '(']) || first.starts_with("Graph") {
+        return false;
+    }
+    let delimiter = sniff_delimiter(first.as_bytes());
+    let header: Vec<String> = first
+        .split(delimiter as char)
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .collect();
+    layout(&header, path).is_some() || is_table_name(path)
+}
+
+fn is_table_name(path: &Path) -> bool {
+    super::has_extension(path, "csv") || super::has_extension(path, "tsv")
+}
+
+/// The `.csv` and `.tsv` files of a folder, in name order.
+pub fn tables(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && is_table_name(p))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// The delimiter the header line uses most, outside quotes (`,` when none).
+fn sniff_delimiter(line: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let candidates = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for &b in line.iter().take_while(|&&b| b != b'\n') {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(i) = candidates.iter().position(|&c| c == b) {
+            counts[i] += 1;
+        }
+    }
+    let (i, n) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, n)| (*n, std::cmp::Reverse(i)))
+        .unwrap_or((0, &0));
+    if *n == 0 { b',' } else { candidates[i] }
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, PartialEq)]
+enum Col {
+    Id,
+    From,
+    To,
+    /// Neo4j labels: the first is the kind, the rest an attribute.
+    Labels,
+    /// A field or attribute, by the name [`Record::set`] files it under.
+    Field(String),
+    /// A `name:string[]` column: each `;`-separated item is one value.
+    List(String),
+    Date,
+    Until,
+    Skip,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Table {
+    Nodes,
+    Edges,
+}
+
+/// How a table is read: nodes or edges, and what each column is.
+fn layout(header: &[String], _path: &Path) -> Option<(Table, Vec<Col>)> {
+    let lower: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let has = |n: &str| lower.iter().any(|h| h == n);
+    let neo_type = |h: &str| h.split_once(':').map(|(_, t)| t.to_string());
+    let neo = lower
+        .iter()
+        .any(|h| neo_type(h).is_some_and(|t| t.starts_with("id") || t.starts_with("start_id")));
+    let table = if neo {
+        if lower
+            .iter()
+            .any(|h| neo_type(h).is_some_and(|t| t.starts_with("start_id")))
+        {
+            Table::Edges
+        } else {
+            Table::Nodes
+        }
+    } else if (has("node_id_start") && has("node_id_end"))
+        || (has("source") && has("target"))
+        || (has("from") && has("to"))
+    {
+        Table::Edges
+    } else if has("node_id") || has("id") {
+        Table::Nodes
+    } else {
+        return None;
+    };
+    let icij = has("node_id") || has("node_id_start");
+    let cols = lower
+        .iter()
+        .zip(header)
+        .map(|(h, original)| {
+            let (name, ty) = match h.split_once(':') {
+                Some((n, t)) => (n.to_string(), Some(t.to_string())),
+                None => (h.clone(), None),
+            };
+            let name_as_written = original.trim().split(':').next().unwrap_or("").to_string();
+            match ty.as_deref() {
+                Some(t) if t.starts_with("start_id") => return Col::From,
+                Some(t) if t.starts_with("end_id") => return Col::To,
+                Some(t) if t.starts_with("id") => return Col::Id,
+                Some("label") => return Col::Labels,
+                Some("type") => return Col::Field("kind".into()),
+                Some("ignore") => return Col::Skip,
+                _ => {}
+            }
+            match (table, name.as_str()) {
+                (Table::Nodes, "id" | "node_id") => Col::Id,
+                (Table::Edges, "source" | "from" | "node_id_start") => Col::From,
+                (Table::Edges, "target" | "to" | "node_id_end") => Col::To,
+                (_, "date" | "since" | "start_date" | "incorporation_date") => Col::Date,
+                (_, "until" | "end_date" | "inactivation_date") => Col::Until,
+                (_, "sourceid") if icij => Col::Field("sources".into()),
+                (Table::Edges, "link") if icij => Col::Field("role".into()),
+                (Table::Nodes, "original_name" | "former_name") if icij => {
+                    Col::Field("aliases".into())
+                }
+                (Table::Edges, "relation" | "relationship") => Col::Field("kind".into()),
+                _ if ty.as_deref().is_some_and(|t| t.ends_with("[]")) => Col::List(name_as_written),
+                _ => Col::Field(name_as_written),
+            }
+        })
+        .collect();
+    Some((table, cols))
+}
+
+/// The kind an ICIJ node table's name gives its rows: `nodes-officers.csv` →
+/// `officer`.
+fn icij_kind(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?.to_lowercase();
+    let what = stem.strip_prefix("nodes-")?;
+    let singular = if let Some(s) = what.strip_suffix("ies") {
+        format!("{s}y")
+    } else if let Some(s) = what.strip_suffix("sses") {
+        format!("{s}ss")
+    } else {
+        what.strip_suffix('s').unwrap_or(what).to_string()
+    };
+    Some(singular)
+}
+
+/// Columns of other names to read as ties fields: `FIELD=COLUMN` pairs such as
+/// `id=person_id,name=full_name,source=from_id,target=to_id` (`--csv-columns`).
+/// A renamed column is read as if its header said the field's name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns(Vec<(String, String)>);
+
+/// Fields a column can be mapped to, besides the attributes' own names.
+const MAPPABLE: &[&str] = &[
+    "id",
+    "source",
+    "target",
+    "name",
+    "label",
+    "kind",
+    "aliases",
+    "date",
+    "until",
+    "note",
+    "amount",
+    "currency",
+    "approx",
+    "sources",
+    "role",
+    "relation_id",
+    "undirected",
+];
+
+impl std::str::FromStr for Columns {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut pairs = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((field, column)) = part.split_once('=') else {
+                return Err(format!("`{part}` is not FIELD=COLUMN"));
+            };
+            let (field, column) = (field.trim().to_ascii_lowercase(), column.trim());
+            let field = match field.as_str() {
+                "from" => "source".to_string(),
+                "to" => "target".to_string(),
+                _ => field,
+            };
+            if !MAPPABLE.contains(&field.as_str()) {
+                return Err(format!(
+                    "`{field}` is not a field ties reads; fields: {}",
+                    MAPPABLE.join(", ")
+                ));
+            }
+            if column.is_empty() {
+                return Err(format!("`{part}` names no column"));
+            }
+            pairs.push((field, column.to_lowercase()));
+        }
+        if pairs.is_empty() {
+            return Err("no FIELD=COLUMN pairs".into());
+        }
+        Ok(Columns(pairs))
+    }
+}
+
+impl Columns {
+    /// The header with mapped columns renamed to their fields.
+    fn rename(&self, header: &[String]) -> Vec<String> {
+        header
+            .iter()
+            .map(|h| {
+                let lower = h.trim().to_lowercase();
+                self.0
+                    .iter()
+                    .find(|(_, column)| *column == lower)
+                    .map_or_else(|| h.clone(), |(field, _)| field.clone())
+            })
+            .collect()
+    }
+}
+
+/// Reads a CSV file or a folder of them.
+pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
+    read_with(path, &Columns::default())
+}
+
+/// [`read`], with columns of other names read as the fields `columns` maps
+/// them to.
+pub fn read_with(path: &Path, columns: &Columns) -> Result<(Graph, Vec<String>), LoadError> {
+    std::fs::metadata(path).map_err(|e| super::open_error(path, e))?;
+    let files = if path.is_dir() {
+        let t = tables(path).map_err(|e| super::open_error(path, e))?;
+        if t.is_empty() {
+            return Err(LoadError::single(
+                path.display().to_string(),
+                ProblemKind::Invalid {
+                    format: "CSV",
+                    message: "the folder holds no .csv or .tsv tables".into(),
+                },
+            ));
+        }
+        t
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut b = Builder::new(path);
+    // Headers first: node tables are read before edge tables.
+    let mut plan = Vec::new();
+    for f in &files {
+        let file = b.add_file(f);
+        match header_of(f) {
+            Ok((delimiter, header)) => match layout(&columns.rename(&header), f) {
+                Some((table, cols)) => plan.push((f.clone(), file, delimiter, table, cols)),
+                None => b.problem(
+                    Pos::LineCol {
+                        file,
+                        line: 1,
+                        col: 1,
+                    },
+                    ProblemKind::Invalid {
+                        format: "CSV",
+                        message: format!(
+                            "the header ({}) names no id column: expected `id`, `id:ID`, \
+                             `node_id`, or `source` and `target` (or `:START_ID` and `:END_ID`); \
+                             --csv-columns id=COLUMN reads another column as the id",
+                            header.join(", ")
+                        ),
+                    },
+                ),
+            },
+            Err(kind) => b.problem(
+                Pos::LineCol {
+                    file,
+                    line: 1,
+                    col: 1,
+                },
+                kind,
+            ),
+        }
+    }
+    b.implicit_nodes = !plan.iter().any(|p| p.3 == Table::Nodes);
+    plan.sort_by_key(|p| p.3 == Table::Edges);
+    for (f, file, delimiter, table, cols) in plan {
+        read_table(&mut b, &f, file, delimiter, table, &cols);
+    }
+    if b.has_problems() {
+        return Err(b.into_error(path));
+    }
+    b.finish(path)
+}
+
+/// The delimiter and header of a table.
+fn header_of(path: &Path) -> Result<(u8, Vec<String>), ProblemKind> {
+    use std::io::Read;
+    let mut head = vec![0u8; 4096];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| ProblemKind::Io(e.to_string()))?;
+    head.truncate(n);
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    if head.iter().all(u8::is_ascii_whitespace) {
+        return Err(ProblemKind::Invalid {
+            format: "CSV",
+            message: "the file is empty: expected a header line".into(),
+        });
+    }
+    let delimiter = sniff_delimiter(head);
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(head);
+    let mut rec = csv::ByteRecord::new();
+    let _ = r.read_byte_record(&mut rec);
+    let header = rec
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).trim().to_string())
+        .collect();
+    Ok((delimiter, header))
+}
+
+fn read_table(
+    b: &mut Builder,
+    path: &Path,
+    file: usize,
+    delimiter: u8,
+    table: Table,
+    cols: &[Col],
+) {
+    let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
+    let opened = std::fs::File::open(path);
+    let f = match opened {
+        Ok(f) => f,
+        Err(e) => {
+            b.problem(at(1, 1), ProblemKind::Io(e.to_string()));
+            return;
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 16, f));
+    let header: Vec<String> = match reader.byte_headers() {
+        Ok(h) => h
+            .iter()
+            .map(|f| {
+                String::from_utf8_lossy(f)
+                    .trim_start_matches('\u{feff}')
+                    .trim()
+                    .to_string()
+            })
+            .collect(),
+        Err(e) => {
+            b.problem(at(1, 1), invalid(e.to_string()));
+            return;
+        }
+    };
+    let kind = icij_kind(path);
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                b.problem(at(line, 1), invalid(e.to_string()));
+                break;
+            }
+        }
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
+            continue;
+        }
+        if rec.len() != cols.len() {
+            b.problem(
+                at(line, rec.len().min(cols.len()) + 1),
+                invalid(format!(
+                    "this row has {} fields, the header {}",
+                    rec.len(),
+                    cols.len()
+                )),
+            );
+            continue;
+        }
+        let mut r = Record::default();
+        let mut ok = true;
+        for (i, (raw, col)) in rec.iter().zip(cols).enumerate() {
+            let value = match std::str::from_utf8(raw) {
+                Ok(v) => v.trim(),
+                Err(_) => {
+                    b.problem(
+                        at(line, i + 1),
+                        invalid(format!(
+                            "field {} (`{}`) is not UTF-8 text",
+                            i + 1,
+                            header[i]
+                        )),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            if value.is_empty() {
+                continue;
+            }
+            let value = value.to_string();
+            match col {
+                Col::Id => r.id = value,
+                Col::From => r.from = value,
+                Col::To => r.to = value,
+                Col::Labels => {
+                    let mut labels = super::split_list(&value);
+                    r.kind = labels.next();
+                    let rest: Vec<String> = labels.collect();
+                    if !rest.is_empty() {
+                        r.attrs.push(("labels".into(), rest.join(";")));
+                    }
+                }
+                Col::Date => r.date = Some(value),
+                Col::Until => r.until = Some(value),
+                Col::Skip => {}
+                Col::Field(name) => r.set(name, value),
+                Col::List(name) => {
+                    for item in super::split_list(&value) {
+                        r.set(name, item);
+                    }
+                }
+            }
+        }
+        if !ok {
+            continue;
+        }
+        match table {
+            Table::Nodes => {
+                if r.kind.is_none() {
+                    r.kind.clone_from(&kind);
+                }
+                if r.name.is_none()
+                    && let Some(i) = r.attrs.iter().position(|(k, _)| k == "address")
+                {
+                    r.name = Some(r.attrs[i].1.clone());
+                }
+                b.node(r, at(line, 1));
+            }
+            Table::Edges => b.edge(r, at(line, 1)),
+        }
+    }
+}
+
+fn invalid(message: String) -> ProblemKind {
+    ProblemKind::Invalid {
+        format: "CSV",
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters_are_sniffed_outside_quotes() {
+        assert_eq!(sniff_delimiter(b"id;name;\"a,b,c\"\n1;2;3"), b';');
+        assert_eq!(sniff_delimiter(b"id\tname\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"id\n"), b',');
+    }
+
+    #[test]
+    fn layouts_from_headers() {
+        let h = |s: &str| s.split(',').map(str::to_string).collect::<Vec<_>>();
+        let p = Path::new("x.csv");
+        assert_eq!(layout(&h("id:ID,name,:LABEL"), p).unwrap().0, Table::Nodes);
+        assert_eq!(
+            layout(&h(":START_ID,:END_ID,:TYPE,since:date"), p)
+                .unwrap()
+                .1,
+            vec![Col::From, Col::To, Col::Field("kind".into()), Col::Date]
+        );
+        assert_eq!(
+            layout(&h("node_id_start,node_id_end,rel_type"), p)
+                .unwrap()
+                .0,
+            Table::Edges
+        );
+        assert_eq!(layout(&h("node_id,name"), p).unwrap().0, Table::Nodes);
+        assert_eq!(layout(&h("source,target,kind"), p).unwrap().0, Table::Edges);
+        assert!(layout(&h("a,b,c"), p).is_none());
+        assert_eq!(
+            icij_kind(Path::new("nodes-intermediaries.csv")).as_deref(),
+            Some("intermediary")
+        );
+        assert_eq!(
+            icij_kind(Path::new("nodes-addresses.csv")).as_deref(),
+            Some("address")
+        );
+        assert_eq!(
+            icij_kind(Path::new("nodes-officers.csv")).as_deref(),
+            Some("officer")
+        );
+    }
+}

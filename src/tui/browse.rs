@@ -1,0 +1,216 @@
+//! Browsing: the keys of the three panes and of the map, which open popups,
+//! move the focus and change the filter.
+
+use super::action::Action;
+use super::app::{App, MapKey, MapState, Pane};
+use super::map::{self, MapLayout};
+use super::popup::{
+    DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup, RankPopup,
+    ResultsPopup, SaveViewPopup, SearchPopup,
+};
+use crate::analysis::rank::Measure;
+use crate::model::DateWindow;
+
+impl App {
+    fn move_selection(&mut self, delta: isize) {
+        let l = self.list_mut();
+        if l.ties.is_empty() {
+            return;
+        }
+        let last = l.ties.len() - 1;
+        l.selected = l.selected.saturating_add_signed(delta).min(last);
+    }
+
+    fn open(&mut self, popup: Popup) {
+        self.popup = popup;
+    }
+
+    pub(super) fn update_browse(&mut self, action: Action) {
+        let page = self.page_rows.max(1) as isize;
+        match action {
+            Action::Down => self.move_selection(1),
+            Action::Up => self.move_selection(-1),
+            Action::PageDown => self.move_selection(page),
+            Action::PageUp => self.move_selection(-page),
+            Action::Top => self.list_mut().selected = 0,
+            Action::Bottom => {
+                let l = self.list_mut();
+                l.selected = l.ties.len().saturating_sub(1);
+            }
+            Action::SwitchPane => self.pane = self.pane.other(),
+            Action::Follow => match self.selected_tie() {
+                Some(tie) => self.go_to(tie.other),
+                None => self.set_status("no relation selected", true),
+            },
+            Action::Back => match self.back.pop() {
+                Some(n) => {
+                    self.forward.push(self.focus);
+                    self.focus_on(n);
+                }
+                None => self.set_status("nothing to go back to", false),
+            },
+            Action::Forward => match self.forward.pop() {
+                Some(n) => {
+                    self.back.push(self.focus);
+                    self.focus_on(n);
+                }
+                None => self.set_status("nothing to go forward to", false),
+            },
+            Action::Search => {
+                self.status = None;
+                self.open(Popup::Search(SearchPopup::default()));
+            }
+            Action::Path => {
+                self.status = None;
+                self.open(Popup::Search(SearchPopup::for_path()));
+            }
+            Action::DateFilter => self.open(Popup::DateFilter(DatePopup::new(&self.filter))),
+            Action::ClearDateFilter => {
+                let mut filter = self.filter.clone();
+                filter.window = DateWindow::ALL;
+                self.set_filter(filter);
+                self.set_status("date filter cleared", false);
+            }
+            Action::ToggleUndated => {
+                let mut filter = self.filter.clone();
+                filter.hide_undated = !filter.hide_undated;
+                self.set_filter(filter);
+                let state = if self.filter.hide_undated {
+                    "hidden"
+                } else {
+                    "shown"
+                };
+                self.set_status(format!("undated relations {state}"), false);
+            }
+            Action::Export => self.open(Popup::Export(ExportPopup::new(&self.ctx()))),
+            Action::KindFilter => self.open(Popup::KindFilter(KindsPopup::new(&self.ctx()))),
+            Action::SaveView => self.open(Popup::SaveView(SaveViewPopup::new(&self.ctx()))),
+            Action::Timeline => self.apply(ListPopup::timeline(&self.ctx())),
+            Action::Money => self.apply(ListPopup::money(&self.ctx())),
+            Action::Sources => self.apply(ListPopup::sources(&self.ctx())),
+            Action::Map => {
+                self.map = Some(MapState {
+                    depth: 1,
+                    selected: self.focus,
+                });
+            }
+            Action::SetMark => self.open(Popup::Mark(MarkPopup { jump: false })),
+            Action::JumpToMark => {
+                if self.marks.is_empty() {
+                    self.set_status("no marks yet: M and a letter marks an entity", false);
+                } else {
+                    self.open(Popup::Mark(MarkPopup { jump: true }));
+                }
+            }
+            Action::Rank => self.open(Popup::Rank(RankPopup::new(&self.ctx(), Measure::Degree))),
+            Action::CommonTies => self.apply(ResultsPopup::common_with_mark(&self.ctx())),
+            Action::Changes => match self.stepped() {
+                Some(s) => self.apply(ResultsPopup::changes(&self.ctx(), s)),
+                None => self.set_status(
+                    "no step to compare: move the date window with ] or [",
+                    false,
+                ),
+            },
+            Action::StepForward | Action::StepBack | Action::Widen | Action::Narrow => {
+                self.step(&action);
+            }
+            Action::Help => self.open(Popup::Help(HelpPopup::default())),
+            Action::Close => self.status = None,
+            Action::Click(col, row) => {
+                self.click(col, row);
+            }
+            Action::DoubleClick(col, row) if self.click(col, row) => {
+                self.update_browse(Action::Follow);
+            }
+            _ => {}
+        }
+    }
+
+    /// Selects the relation drawn at (col, row) in the last frame; true when
+    /// there was one.
+    fn click(&mut self, col: u16, row: u16) -> bool {
+        let pos = ratatui::layout::Position::new(col, row);
+        for pane in [Pane::Incoming, Pane::Outgoing] {
+            let l = &mut self.lists[pane as usize];
+            if !l.area.contains(pos) {
+                continue;
+            }
+            let i = l.offset + usize::from(row - l.area.y);
+            if i < l.ties.len() {
+                self.pane = pane;
+                l.selected = i;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// What a map layout of `size` would be made for now; `None` without a map.
+    pub(super) fn map_key(&self, (w, h): (u16, u16)) -> Option<MapKey> {
+        let m = self.map?;
+        Some(((self.focus, m.depth, w, h), self.filter.clone()))
+    }
+
+    /// The kept map layout, if it was made for this view at `size`.
+    pub fn map_layout_at(&self, size: (u16, u16)) -> Option<&MapLayout> {
+        let m = self.map?;
+        let ((key, filter), layout) = self.map_cache.as_ref()?;
+        (*key == (self.focus, m.depth, size.0, size.1) && *filter == self.filter).then_some(layout)
+    }
+
+    /// A fresh map layout of this view at `size`.
+    pub fn new_map_layout(&self, (w, h): (u16, u16)) -> MapLayout {
+        let depth = self.map.map_or(1, |m| m.depth);
+        map::layout(&self.graph, self.focus, depth, &self.filter, w, h)
+    }
+
+    /// The map's layout at the last frame's size, laid out now if need be.
+    pub fn map_layout(&mut self) -> Option<&MapLayout> {
+        let size = self.map_size;
+        if self.map_layout_at(size).is_none() {
+            let layout = self.new_map_layout(size);
+            self.map_cache = Some((self.map_key(size)?, layout));
+        }
+        self.map_cache.as_ref().map(|(_, layout)| layout)
+    }
+
+    pub(super) fn update_map(&mut self, action: Action) {
+        let Some(mut m) = self.map else {
+            return;
+        };
+        let dir = match action {
+            Action::Up => Some((0.0, -1.0)),
+            Action::Down => Some((0.0, 1.0)),
+            Action::Left => Some((-1.0, 0.0)),
+            Action::Right => Some((1.0, 0.0)),
+            _ => None,
+        };
+        if let Some((dx, dy)) = dir {
+            if let Some(layout) = self.map_layout()
+                && let Some(n) = map::neighbour_towards(layout, m.selected, dx, dy)
+            {
+                m.selected = n;
+                self.map = Some(m);
+            }
+            return;
+        }
+        match action {
+            Action::Submit => {
+                self.go_to(m.selected);
+                self.map = Some(MapState {
+                    selected: self.focus,
+                    ..m
+                });
+            }
+            Action::Deeper => self.map = Some(MapState { depth: 2, ..m }),
+            Action::Shallower => self.map = Some(MapState { depth: 1, ..m }),
+            Action::Map | Action::Close => self.map = None,
+            other => {
+                self.update_browse(other);
+                if let Some(m) = &mut self.map {
+                    m.selected = self.focus;
+                }
+            }
+        }
+    }
+}

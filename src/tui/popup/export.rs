@@ -1,0 +1,267 @@
+//! Exporting the view on screen: a format, a file (for CSV a folder, which gets
+//! nodes.csv and relationships.csv), and a second Enter before an existing file
+//! is overwritten.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{Component, Ctx, Effect, centered};
+use crate::export::{self, Format, WriteError};
+use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
+use crate::tui::text::DIM;
+
+/// A format, a path, and whether an overwrite was confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportPopup {
+    pub format: Format,
+    pub path: String,
+    /// The user changed the path, so a format change keeps it.
+    pub edited: bool,
+    /// The file exists and the user was asked to confirm.
+    pub confirm: bool,
+    pub error: Option<String>,
+    /// A result's subgraph to export instead of the view on screen.
+    pub given: Option<Given>,
+}
+
+/// A subgraph an analysis panel hands to the export popup: what it is (for the
+/// title), the file name's stem, and the entities and relations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Given {
+    pub what: String,
+    pub stem: String,
+    pub sub: crate::view::Subgraph,
+}
+
+fn formats() -> &'static [Format] {
+    &Format::ALL
+}
+
+/// `ties-<focus id>[-<window>].<ext>` in the current folder (for CSV the
+/// folder `ties-<focus id>[-<window>]-csv`).
+pub fn default_name(ctx: &Ctx, format: Format) -> String {
+    let mut name = format!("ties-{}", ctx.graph.entity(ctx.focus).id);
+    if !ctx.filter.window.is_all() {
+        let w = ctx.filter.window.to_string().replace("..", "_to_");
+        name.push('-');
+        name.push_str(w.trim_matches('_'));
+    }
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if format == Format::Csv {
+        format!("{name}-csv")
+    } else {
+        format!("{name}.{}", format.extension())
+    }
+}
+
+impl ExportPopup {
+    /// JSON, to the default name.
+    pub fn new(ctx: &Ctx) -> ExportPopup {
+        let format = Format::Json;
+        ExportPopup {
+            format,
+            path: default_name(ctx, format),
+            edited: false,
+            confirm: false,
+            error: None,
+            given: None,
+        }
+    }
+
+    /// JSON, of `given` rather than the view on screen.
+    pub fn of(given: Given) -> ExportPopup {
+        let format = Format::Json;
+        ExportPopup {
+            format,
+            path: format!("{}.{}", given.stem, format.extension()),
+            edited: false,
+            confirm: false,
+            error: None,
+            given: Some(given),
+        }
+    }
+
+    fn step(&mut self, by: isize) {
+        let formats = formats();
+        let i = formats.iter().position(|f| *f == self.format).unwrap_or(0) as isize;
+        self.format = formats[(i + by).rem_euclid(formats.len() as isize) as usize];
+        self.confirm = false;
+    }
+
+    fn edit_path(&mut self, edit: impl FnOnce(&mut String)) {
+        edit(&mut self.path);
+        self.edited = true;
+        self.confirm = false;
+    }
+
+    fn submit(&mut self, ctx: &Ctx) -> Effect {
+        let path = std::path::PathBuf::from(self.path.trim());
+        if self.path.trim().is_empty() {
+            self.error = Some("type a file name".into());
+            return Effect::None;
+        }
+        // A typed extension picks the format, so `view.dot` is never JSON inside
+        // (a CSV export goes to a folder, whatever its name).
+        let typed = self.path.trim().to_lowercase();
+        if self.format != Format::Csv
+            && let Some(f) = formats()
+                .iter()
+                .find(|f| typed.ends_with(&format!(".{}", f.extension())))
+        {
+            self.format = *f;
+        }
+        let targets = if self.format == Format::Csv {
+            vec![
+                path.join(export::csv::NODES_FILE),
+                path.join(export::csv::RELATIONSHIPS_FILE),
+            ]
+        } else {
+            vec![path.clone()]
+        };
+        if let Some(existing) = targets.iter().find(|p| p.exists())
+            && !self.confirm
+        {
+            self.confirm = true;
+            self.error = Some(format!(
+                "{} exists: Enter again to overwrite it, Esc to cancel",
+                existing.display()
+            ));
+            return Effect::None;
+        }
+        let sub = self
+            .given
+            .as_ref()
+            .map_or_else(|| ctx.current_view(), |g| g.sub.clone());
+        let written = if self.format == Format::Csv {
+            export::write_csv(&path, ctx.graph, &sub, self.confirm).map(|_| ())
+        } else {
+            let text = export::render(ctx.graph, &sub, self.format);
+            export::write_atomic(&path, text.as_bytes(), self.confirm)
+        };
+        match written {
+            Ok(()) => Effect::Close.and(Effect::status(
+                format!(
+                    "exported {}, {} to {}",
+                    crate::report::count(sub.nodes.len(), "entity"),
+                    crate::report::count(sub.edges.len(), "relation"),
+                    path.display()
+                ),
+                false,
+            )),
+            Err(e) => {
+                if let WriteError::Exists(_) = &e {
+                    self.confirm = true;
+                }
+                self.error = Some(e.to_string());
+                Effect::status(e.to_string(), true)
+            }
+        }
+    }
+}
+
+impl Component for ExportPopup {
+    fn mode(&self) -> Mode {
+        Mode::Export
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        let effect = match action {
+            Action::NextFormat => {
+                self.step(1);
+                Effect::None
+            }
+            Action::PreviousFormat => {
+                self.step(-1);
+                Effect::None
+            }
+            Action::Type(c) => {
+                self.edit_path(|p| p.push(c));
+                Effect::None
+            }
+            Action::DeleteChar => {
+                self.edit_path(|p| {
+                    p.pop();
+                });
+                Effect::None
+            }
+            Action::ClearInput => {
+                self.edit_path(String::clear);
+                Effect::None
+            }
+            Action::Submit => self.submit(ctx),
+            Action::Close => Effect::Close.and(Effect::status("export cancelled", false)),
+            _ => Effect::None,
+        };
+        if !self.edited {
+            self.path = match &self.given {
+                Some(g) => format!("{}.{}", g.stem, self.format.extension()),
+                None => default_name(ctx, self.format),
+            };
+        }
+        effect
+    }
+
+    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+        let rect = centered(area, 60, 0, 30, 7);
+        frame.render_widget(Clear, rect);
+        let block = Block::bordered()
+            .title(match &self.given {
+                Some(g) => format!(" export {} ", g.what),
+                None => " export this view ".into(),
+            })
+            .border_style(Style::new().fg(Color::Green));
+        let mut fmt_spans = vec![Span::styled("format ", DIM)];
+        for f in formats() {
+            let name = f.extension();
+            if *f == self.format {
+                fmt_spans.push(Span::styled(
+                    format!("[{name}]"),
+                    Style::new().fg(Color::Green).bold(),
+                ));
+            } else {
+                fmt_spans.push(Span::styled(format!(" {name} "), DIM));
+            }
+        }
+        fmt_spans.push(Span::styled("  (tab)", DIM));
+        let mut lines = vec![
+            Line::from(fmt_spans),
+            Line::from(vec![
+                Span::styled(
+                    if self.format == Format::Csv {
+                        "folder > "
+                    } else {
+                        "file > "
+                    },
+                    DIM,
+                ),
+                Span::raw(self.path.clone()),
+                Span::styled("▏", DIM),
+            ]),
+        ];
+        if let Some(e) = &self.error {
+            let style = if self.confirm {
+                Style::new().fg(Color::Yellow)
+            } else {
+                Style::new().fg(Color::Red)
+            };
+            lines.push(Line::from(Span::styled(e.clone(), style)));
+        }
+        frame.render_widget(
+            Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+            rect,
+        );
+    }
+}

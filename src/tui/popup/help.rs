@@ -1,0 +1,70 @@
+//! The keys, generated from the key map, one section per mode.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::{Component, Ctx, Effect, centered};
+use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
+use crate::tui::text::KIND;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HelpPopup {
+    /// Lines scrolled past.
+    pub scroll: usize,
+}
+
+impl Component for HelpPopup {
+    fn mode(&self) -> Mode {
+        Mode::Help
+    }
+
+    fn update(&mut self, action: Action, _ctx: &Ctx) -> Effect {
+        match action {
+            Action::Down => self.scroll += 1,
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Close | Action::Help => return Effect::Close,
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+        let rect = centered(area, 70, 90, 30, 5);
+        frame.render_widget(Clear, rect);
+        let block = Block::bordered()
+            .title(" keys ")
+            .border_style(Style::new().fg(Color::Cyan));
+        let mut lines = Vec::new();
+        for (mode, title) in [
+            (Mode::Browse, "Browsing"),
+            (Mode::Map, "Map"),
+            (Mode::Search, "Search popup"),
+            (Mode::Prompt, "Date prompt"),
+            (Mode::Export, "Export popup"),
+            (Mode::List, "Timeline, path, money and source lists"),
+            (
+                Mode::Analysis,
+                "Ranking (r), common ties (C) and changes (c)",
+            ),
+            (Mode::Mark, "After M or '"),
+            (Mode::Help, "This help"),
+        ] {
+            if !lines.is_empty() {
+                lines.push(Line::default());
+            }
+            lines.push(Line::from(Span::styled(title, Style::new().bold())));
+            for (keys, what) in ctx.keymap.help(mode) {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {keys:<22}"), KIND),
+                    Span::raw(what),
+                ]));
+            }
+        }
+        let scroll = self.scroll.min(lines.len().saturating_sub(1)) as u16;
+        frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+    }
+}

@@ -1,0 +1,108 @@
+//! The kind filter prompt: `person,fund,finances` shows only those entity and
+//! relation kinds.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::{Component, Ctx, Effect, Prompt};
+use crate::graph::Graph;
+use crate::model::{EntityKind, RelationKind, Sym};
+use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
+use crate::view::Filter;
+
+/// Entity and relation kinds chosen in the kind filter.
+type Kinds = (Vec<EntityKind<Sym>>, Vec<RelationKind<Sym>>);
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KindsPopup {
+    pub prompt: Prompt,
+}
+
+/// The kind filter as typed: `person,fund,finances`; empty when off.
+pub fn filter_text(g: &Graph, filter: &Filter) -> String {
+    let mut names: Vec<&str> = filter
+        .entity_kinds
+        .iter()
+        .map(|k| g.entity_kind_label(*k))
+        .collect();
+    names.extend(
+        filter
+            .relation_kinds
+            .iter()
+            .map(|k| g.relation_kind_label(*k)),
+    );
+    names.join(",")
+}
+
+/// Parses `person,fund,finances` into entity and relation kinds.
+fn parse_kinds(g: &Graph, text: &str) -> Result<Kinds, String> {
+    let (mut ents, mut rels) = (Vec::new(), Vec::new());
+    for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        let word = word.replace(' ', "_");
+        if let Some(k) = RelationKind::from_label(&word) {
+            rels.push(k);
+        } else if let Ok(k) = crate::view_file::resolve_kind(g, &word) {
+            ents.push(k);
+        } else if let Some(s) = g.find_sym(&word)
+            && g.edge_indices()
+                .any(|e| g.relation(e).kind == RelationKind::Other(s))
+        {
+            rels.push(RelationKind::Other(s));
+        } else {
+            return Err(format!(
+                "`{word}` is not an entity or relation kind (e.g. person, fund, agreement, finances, signed)"
+            ));
+        }
+    }
+    Ok((ents, rels))
+}
+
+impl KindsPopup {
+    /// Starts from the kinds in force.
+    pub fn new(ctx: &Ctx) -> KindsPopup {
+        KindsPopup {
+            prompt: Prompt::new(filter_text(ctx.graph, ctx.filter)),
+        }
+    }
+}
+
+impl Component for KindsPopup {
+    fn mode(&self) -> Mode {
+        Mode::Prompt
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        match action {
+            a if self.prompt.edit(&a) => Effect::None,
+            Action::Submit => match parse_kinds(ctx.graph, &self.prompt.input) {
+                Ok((entity_kinds, relation_kinds)) => {
+                    let msg = if self.prompt.input.trim().is_empty() {
+                        "kind filter cleared"
+                    } else {
+                        "kind filter set"
+                    };
+                    Effect::Close
+                        .and(Effect::SetFilter(Filter {
+                            entity_kinds,
+                            relation_kinds,
+                            ..ctx.filter.clone()
+                        }))
+                        .and(Effect::status(msg, false))
+                }
+                Err(msg) => self.prompt.fail(msg),
+            },
+            Action::Close => Effect::Close,
+            _ => Effect::None,
+        }
+    }
+
+    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+        self.prompt.draw(
+            " show only these kinds ",
+            "person,fund,agreement · finances,signed · empty = all",
+            frame,
+            area,
+        );
+    }
+}

@@ -1,0 +1,373 @@
+//! `r`: the top entities of the view by a centrality, with their scores. The
+//! ranking is computed on exactly what the filter shows; on large graphs on a
+//! thread of its own, with its progress shown and Esc cancelling it. Tab moves
+//! to the next measure, Enter goes to an entity, `e` exports the top entities
+//! and the relations among them.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::export::Given;
+use super::{Component, Ctx, Effect, ExportPopup, Popup, centered};
+use crate::analysis::ViewGraph;
+use crate::analysis::rank::{
+    self, Control, Measure, RankError, RankOptions, Ranking, rank_view_with,
+};
+use crate::analysis::render::score_text;
+use crate::graph::{Graph, NodeIx};
+use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
+use crate::tui::text::{DIM, KIND, truncate};
+use crate::view::Filter;
+
+/// Entities listed (and exported).
+pub const SHOWN: usize = 50;
+
+/// Graphs of at most this many entities are ranked at once; larger ones on a
+/// thread.
+pub const INLINE_UP_TO: usize = 5_000;
+
+/// The measures in the order Tab goes through them.
+const MEASURES: [Measure; 4] = [
+    Measure::Degree,
+    Measure::Pagerank,
+    Measure::Betweenness,
+    Measure::Closeness,
+];
+
+/// A ranking being made or made.
+#[derive(Debug, Default)]
+struct Job {
+    cancel: AtomicBool,
+    /// PageRank rounds or sampled sources done.
+    progress: AtomicUsize,
+    /// Sampled sources to do (0 when not sampling).
+    total: AtomicUsize,
+    result: Mutex<Option<Result<Arc<Ranking>, RankError>>>,
+}
+
+impl Job {
+    fn run(&self, graph: &Graph, filter: &Filter, measure: Measure) {
+        let view = ViewGraph::new(graph, filter);
+        let opts = RankOptions {
+            measure,
+            ..RankOptions::default()
+        };
+        if measure == Measure::Betweenness {
+            let k = rank::sources_for(&view, &opts);
+            if k < view.len() {
+                self.total.store(k, Ordering::Relaxed);
+            }
+        }
+        let control = Control {
+            cancel: Some(&self.cancel),
+            progress: Some(&self.progress),
+        };
+        let r = rank_view_with(graph, &view, &opts, control);
+        if let Ok(mut slot) = self.result.lock() {
+            *slot = Some(r.map(Arc::new));
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.result.lock().is_ok_and(|r| r.is_some())
+    }
+}
+
+/// Cancels the job when the last copy of the popup holding it goes.
+#[derive(Debug)]
+struct Guard(Arc<Job>);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.0.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RankPopup {
+    pub measure: Measure,
+    pub selected: usize,
+    /// The filter ranked.
+    pub filter: Filter,
+    job: Arc<Guard>,
+    /// The finished result was drawn: no more redraws needed.
+    shown_done: bool,
+}
+
+impl PartialEq for RankPopup {
+    fn eq(&self, other: &Self) -> bool {
+        self.measure == other.measure
+            && self.selected == other.selected
+            && Arc::ptr_eq(&self.job, &other.job)
+    }
+}
+
+impl RankPopup {
+    /// Ranks what `ctx` shows by `measure`: at once on small graphs, else on
+    /// a thread.
+    pub fn new(ctx: &Ctx, measure: Measure) -> RankPopup {
+        Self::with_inline_limit(ctx, measure, INLINE_UP_TO)
+    }
+
+    /// [`RankPopup::new`], ranking at once when the graph has at most
+    /// `inline_up_to` entities.
+    pub fn with_inline_limit(ctx: &Ctx, measure: Measure, inline_up_to: usize) -> RankPopup {
+        let job = Arc::new(Job::default());
+        let filter = ctx.filter.clone();
+        if ctx.graph.node_count() <= inline_up_to {
+            job.run(ctx.graph, &filter, measure);
+        } else {
+            let (j, g, f) = (Arc::clone(&job), Arc::clone(ctx.graph), filter.clone());
+            let spawned = std::thread::Builder::new()
+                .name("ties-rank".into())
+                .spawn(move || j.run(&g, &f, measure));
+            if spawned.is_err() {
+                job.run(ctx.graph, &filter, measure);
+            }
+        }
+        RankPopup {
+            measure,
+            selected: 0,
+            filter,
+            job: Arc::new(Guard(job)),
+            shown_done: false,
+        }
+    }
+
+    /// The finished ranking, if any (an error when it could not be made).
+    pub fn result(&self) -> Option<Result<Arc<Ranking>, RankError>> {
+        self.job.0.result.lock().ok()?.clone()
+    }
+
+    /// The ranking is ready.
+    pub fn is_done(&self) -> bool {
+        self.job.0.done()
+    }
+
+    /// True when the screen should be drawn again: while the ranking runs
+    /// (its progress moves), and once when it is ready.
+    pub fn poll(&mut self) -> bool {
+        if !self.is_done() {
+            return true;
+        }
+        !std::mem::replace(&mut self.shown_done, true)
+    }
+
+    fn top(&self) -> Vec<NodeIx> {
+        match self.result() {
+            Some(Ok(r)) => r.entities.iter().take(SHOWN).map(|s| s.node).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn export(&self, ctx: &Ctx) -> Effect {
+        let Some(Ok(r)) = self.result() else {
+            return Effect::status("nothing to export yet: the ranking is not ready", true);
+        };
+        let shown = r.entities.len().min(SHOWN);
+        Effect::open(Popup::Export(ExportPopup::of(Given {
+            what: format!("the top {shown} by {}", r.measure.label()),
+            stem: format!("ties-rank-{}", r.measure.label()),
+            sub: r.subgraph(ctx.graph, &self.filter, SHOWN),
+        })))
+    }
+
+    fn progress_text(&self) -> String {
+        let done = self.job.0.progress.load(Ordering::Relaxed);
+        let total = self.job.0.total.load(Ordering::Relaxed);
+        match self.measure {
+            Measure::Pagerank if done > 0 => format!("PageRank: round {done}…"),
+            Measure::Betweenness if total > 0 => {
+                format!("betweenness: {done} of {total} sampled sources…")
+            }
+            m => format!("ranking by {}…", m.label()),
+        }
+    }
+}
+
+impl Component for RankPopup {
+    fn mode(&self) -> Mode {
+        Mode::Analysis
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        match action {
+            Action::Down if self.selected + 1 < self.top().len() => self.selected += 1,
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Submit => {
+                if let Some(&n) = self.top().get(self.selected) {
+                    return Effect::Close.and(Effect::GoTo(n));
+                }
+            }
+            Action::NextMeasure => {
+                let i = MEASURES
+                    .iter()
+                    .position(|m| *m == self.measure)
+                    .unwrap_or(0);
+                let next = MEASURES[(i + 1) % MEASURES.len()];
+                let inline = if ctx.graph.node_count() <= INLINE_UP_TO {
+                    usize::MAX
+                } else {
+                    0
+                };
+                // The old job is cancelled when its guard goes with `self`.
+                *self = RankPopup::with_inline_limit(ctx, next, inline);
+            }
+            Action::ExportResult => return self.export(ctx),
+            Action::Close => {
+                return if self.is_done() {
+                    Effect::Close
+                } else {
+                    Effect::Close.and(Effect::status("ranking cancelled", false))
+                };
+            }
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+        let rect = centered(area, 80, 80, 30, 5);
+        frame.render_widget(Clear, rect);
+        let g = ctx.graph;
+        let mut title = format!(" rank by {} · ", self.measure.label());
+        let mut lines: Vec<Line> = Vec::new();
+        match self.result() {
+            None => {
+                lines.push(Line::from(self.progress_text()));
+                lines.push(Line::from(Span::styled("esc cancels", DIM)));
+            }
+            Some(Err(RankError::TooLarge(n))) => lines.push(Line::from(Span::styled(
+                format!(
+                    "closeness needs a search from each of the view's {n} entities: \
+                     narrow the view (d dates, f kinds) first"
+                ),
+                Style::new().fg(Color::Red),
+            ))),
+            Some(Err(e)) => lines.push(Line::from(e.to_string())),
+            Some(Ok(r)) => {
+                title.push_str(&format!(
+                    "top {} of {} · ",
+                    r.entities.len().min(SHOWN),
+                    crate::report::count(r.view_entities, "entity")
+                ));
+                if let Some(k) = r.sampled {
+                    title.push_str(&format!("{k} sampled sources, ±{:.4} · ", r.error));
+                }
+                let width = rect.width.saturating_sub(2) as usize;
+                let rows = rect.height.saturating_sub(2) as usize;
+                let offset = self.selected.saturating_sub(rows.saturating_sub(1));
+                for (i, s) in r.entities.iter().enumerate().take(SHOWN).skip(offset) {
+                    let e = g.entity(s.node);
+                    let text = format!(
+                        "{:>3}. {:>10}  {}",
+                        i + 1,
+                        score_text(r.measure, s.score),
+                        e.name
+                    );
+                    let kind = format!("  {}", g.entity_kind_label(e.kind));
+                    let text = truncate(&text, width.saturating_sub(kind.chars().count()));
+                    let mut line = Line::from(vec![Span::raw(text), Span::styled(kind, KIND)]);
+                    if i == self.selected {
+                        line = line.patch_style(Style::new().bg(Color::Blue).fg(Color::White));
+                    }
+                    lines.push(line);
+                }
+                if r.entities.is_empty() {
+                    lines.push(Line::from(Span::styled("nothing in this view", DIM)));
+                }
+            }
+        }
+        title.push_str("tab measure · e export ");
+        let block = Block::bordered()
+            .title(title)
+            .border_style(Style::new().fg(Color::Cyan));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            rect,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::generate::{GenOptions, graph};
+    use crate::search::SearchIndex;
+    use crate::tui::{App, KeyMap};
+
+    fn app(entities: usize) -> App {
+        let g = Arc::new(
+            graph(&GenOptions {
+                entities,
+                relations_per_entity: 2,
+                seed: 7,
+            })
+            .unwrap(),
+        );
+        App::new(
+            g,
+            Arc::new(SearchIndex::default()),
+            KeyMap::default_map(),
+            None,
+        )
+        .unwrap()
+    }
+
+    fn wait(job: &Job) {
+        let start = Instant::now();
+        while !job.done() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the job never ended"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn a_ranking_on_a_thread_is_the_ranking_made_at_once() {
+        let app = app(2_000);
+        let ctx = app.ctx();
+        let inline = RankPopup::with_inline_limit(&ctx, Measure::Pagerank, usize::MAX);
+        assert!(inline.is_done());
+        let mut threaded = RankPopup::with_inline_limit(&ctx, Measure::Pagerank, 0);
+        wait(&threaded.job.0);
+        assert_eq!(threaded.result(), inline.result());
+        assert!(matches!(threaded.result(), Some(Ok(r)) if r.entities.len() == 2_000));
+        // Drawn once more when it is ready, then no more redraws.
+        assert!(threaded.poll());
+        assert!(!threaded.poll());
+    }
+
+    #[test]
+    fn closing_the_panel_cancels_a_ranking_still_running() {
+        // Sampled betweenness on 40,000 entities takes seconds: long enough to
+        // be closed while it runs.
+        let app = app(40_000);
+        let ctx = app.ctx();
+        let mut p = RankPopup::with_inline_limit(&ctx, Measure::Betweenness, 0);
+        let job = Arc::clone(&p.job.0);
+        assert_eq!(
+            p.update(Action::Close, &ctx),
+            Effect::Close.and(Effect::status("ranking cancelled", false))
+        );
+        let start = Instant::now();
+        drop(p);
+        wait(&job);
+        assert!(start.elapsed() < Duration::from_secs(20));
+        let result = job.result.lock().unwrap().clone();
+        assert_eq!(result, Some(Err(RankError::Cancelled)));
+    }
+}

@@ -1,0 +1,250 @@
+//! The fuzzy jump (and the path target picker): a query, the best hits, Enter
+//! goes to the selected one. Searches run here for small graphs, on the app's
+//! worker for large ones (the hits come back through [`SearchPopup::take_result`]).
+
+use std::sync::Arc;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{Component, Ctx, Effect, ListPopup, centered};
+use crate::graph::{Graph, NodeIx};
+use crate::search::{Hit, MatchedField, SearchIndex, SearchResult, SearchWorker};
+use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
+use crate::tui::text::{DIM, KIND, highlighted};
+use crate::view::Filter;
+
+/// Most search results shown at once.
+pub const SEARCH_LIMIT: usize = 50;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchPopup {
+    pub input: String,
+    pub hits: Vec<Hit>,
+    pub selected: usize,
+    /// Picking a target for a path from the focus, rather than jumping.
+    pub for_path: bool,
+    /// Remembers the last query's matches: a query that extends it re-scores
+    /// only those.
+    pub session: crate::search::SearchSession,
+    /// The hits shown are not for the input yet: a search runs on the worker,
+    /// or the index is still being built.
+    pub pending: bool,
+}
+
+impl SearchPopup {
+    /// Picking the far end of a path from the focus.
+    pub fn for_path() -> SearchPopup {
+        SearchPopup {
+            for_path: true,
+            ..SearchPopup::default()
+        }
+    }
+
+    /// Searches for the input: here and now, or on `worker` (the hits arrive
+    /// through [`SearchPopup::take_result`]), or later if the index is not built.
+    pub fn run(
+        &mut self,
+        graph: &Arc<Graph>,
+        index: &SearchIndex,
+        filter: &Filter,
+        indexing: bool,
+        worker: Option<&mut SearchWorker>,
+    ) {
+        self.selected = 0;
+        if self.input.trim().is_empty() {
+            self.session.reset();
+            self.hits.clear();
+            self.pending = false;
+            return;
+        }
+        if indexing {
+            self.pending = true;
+            return;
+        }
+        if let Some(worker) = worker {
+            let filter = filter.clone();
+            let graph = Arc::clone(graph);
+            let keep: crate::search::Keep =
+                Arc::new(move |n: NodeIx| filter.entity_visible(&graph, n));
+            worker.submit(&self.input, SEARCH_LIMIT, keep);
+            self.pending = true;
+            return;
+        }
+        let keep = |n: NodeIx| filter.entity_visible(graph, n);
+        self.hits = self
+            .session
+            .update(index, graph, &self.input, SEARCH_LIMIT, &keep);
+        self.pending = false;
+    }
+
+    /// Takes a worker's hits if they answer the input shown (`latest` is the
+    /// worker's newest query). True if the popup changed.
+    pub fn take_result(&mut self, result: SearchResult, latest: Option<u64>) -> bool {
+        if Some(result.id) != latest || result.query != self.input {
+            return false;
+        }
+        self.hits = result.hits;
+        self.selected = 0;
+        self.pending = false;
+        true
+    }
+
+    /// Before acting on the hits (Enter), waits a little for the search of the
+    /// input shown, so that Enter never picks from an older query's hits.
+    fn settle(&mut self, ctx: &Ctx) {
+        if !self.pending || ctx.indexing {
+            return;
+        }
+        let Some(worker) = ctx.worker else {
+            return;
+        };
+        if let Some(r) = worker.recv_latest(std::time::Duration::from_secs(3)) {
+            self.take_result(r, Some(worker.latest()));
+        }
+    }
+
+    /// The visible hits, the selected one highlighted.
+    fn lines(&self, g: &Graph, results: Rect) -> Vec<Line<'static>> {
+        let rows = results.height as usize;
+        let offset = self.selected.saturating_sub(rows.saturating_sub(1));
+        // Names that several hits share get their ids, to tell them apart.
+        let mut names: std::collections::HashMap<&str, usize> = Default::default();
+        for hit in &self.hits {
+            *names.entry(g.entity_name(hit.node)).or_default() += 1;
+        }
+        self.hits
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(rows)
+            .map(|(i, hit)| {
+                let e = g.entity(hit.node);
+                let base = if i == self.selected {
+                    Style::new().bg(Color::Blue).fg(Color::White)
+                } else {
+                    Style::new()
+                };
+                let mut spans = Vec::new();
+                match hit.field {
+                    MatchedField::Name => spans.extend(highlighted(e.name, &hit.positions, base)),
+                    MatchedField::Alias(_) | MatchedField::WeakAlias(_) => {
+                        spans.push(Span::styled(e.name.to_string(), base));
+                        spans.push(Span::styled("  alias ", base.patch(DIM)));
+                        spans.extend(highlighted(&hit.text, &hit.positions, base));
+                    }
+                }
+                spans.push(Span::styled(
+                    format!("  {}", g.entity_kind_label(e.kind)),
+                    base.patch(KIND),
+                ));
+                if names.get(e.name).is_some_and(|&n| n > 1) {
+                    spans.push(Span::styled(format!("  {}", e.id), base.patch(DIM)));
+                }
+                Line::from(spans)
+            })
+            .collect()
+    }
+}
+
+impl Component for SearchPopup {
+    fn mode(&self) -> Mode {
+        Mode::Search
+    }
+
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
+        match action {
+            Action::Type(c) => {
+                self.input.push(c);
+                Effect::Search
+            }
+            Action::DeleteChar => {
+                self.input.pop();
+                Effect::Search
+            }
+            Action::ClearInput => {
+                self.input.clear();
+                Effect::Search
+            }
+            Action::Down if self.selected + 1 < self.hits.len() => {
+                self.selected += 1;
+                Effect::None
+            }
+            Action::Up => {
+                self.selected = self.selected.saturating_sub(1);
+                Effect::None
+            }
+            Action::Submit => {
+                self.settle(ctx);
+                match self.hits.get(self.selected) {
+                    Some(hit) if self.for_path => ListPopup::path(ctx, hit.node),
+                    Some(hit) => Effect::Close.and(Effect::GoTo(hit.node)),
+                    None if self.input.trim().is_empty() => Effect::Close,
+                    None if ctx.indexing => {
+                        Effect::status("still indexing names: try again in a moment", false)
+                    }
+                    None => Effect::status(format!("nothing matches `{}`", self.input), true),
+                }
+            }
+            Action::Close => Effect::Close,
+            _ => Effect::None,
+        }
+    }
+
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+        let rect = centered(area, 70, 70, 30, 5);
+        frame.render_widget(Clear, rect);
+        let verb = if self.for_path {
+            "path to…"
+        } else {
+            "jump to…"
+        };
+        let title = if ctx.indexing {
+            format!(" {verb} indexing names… ")
+        } else if self.input.trim().is_empty() {
+            format!(" {verb} ")
+        } else if self.pending {
+            format!(" {verb} searching… ")
+        } else if self.hits.len() >= SEARCH_LIMIT {
+            format!(" {verb} best {} ", self.hits.len())
+        } else {
+            format!(" {verb} {} found ", self.hits.len())
+        };
+        let block = Block::bordered()
+            .title(title)
+            .border_style(Style::new().fg(Color::Cyan));
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        let [input, results] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("> ", KIND),
+                Span::raw(self.input.clone()),
+                Span::styled("▏", DIM),
+            ])),
+            input,
+        );
+        if self.hits.is_empty() {
+            let msg = if ctx.indexing {
+                "the names are being indexed; results appear as soon as they are ready"
+            } else if self.input.trim().is_empty() {
+                "type a name or alias; diacritics optional ('exact ^prefix suffix$ !not)"
+            } else if self.pending {
+                "searching…"
+            } else {
+                "nothing matches"
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(msg, DIM)).wrap(Wrap { trim: true }),
+                results,
+            );
+            return;
+        }
+        frame.render_widget(Paragraph::new(self.lines(ctx.graph, results)), results);
+    }
+}
