@@ -5,6 +5,7 @@
 mod analysis;
 pub mod args;
 mod check;
+mod db;
 mod error;
 mod explore;
 mod export;
@@ -46,10 +47,23 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = &cli.command else {
+        if cli.db.is_some() {
+            return Err(CliError::Usage(
+                "the explorer does not open --db yet; the commands (show, search, path, timeline, money, export, check) do".into(),
+            ));
+        }
         return explore::explore(&cli);
     };
     if let Command::Gen(args) = command {
         return generate::gen_cmd(args);
+    }
+    if let Some(text) = &cli.db {
+        return db::run(&cli, command, &db::url(text)?);
+    }
+    if let Command::Push(_) = command {
+        return Err(CliError::Usage(
+            "ties push needs --db URL: the graph database to write to".into(),
+        ));
     }
     let opts = loading::open_options(&cli, IndexWhen::OnDemand);
     if let Command::Search(args) = command
@@ -85,6 +99,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             search::search_cmd(graph, data.index.clone(), args)
         }
         Command::Gen(args) => generate::gen_cmd(args),
+        Command::Push(_) => Ok(()),
         Command::Rank(args) => analysis::rank_cmd(graph, spec()?.as_ref(), args),
         Command::Common(args) => analysis::common_cmd(graph, spec()?.as_ref(), args),
         Command::Diff(args) => analysis::diff_cmd(graph, spec()?.as_ref(), args),
