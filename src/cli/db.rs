@@ -16,7 +16,7 @@ use super::loading::{Bar, print_notes};
 use super::{CliError, analysis, check, export, path, search, show, timeline};
 use crate::db::{self, Backend, DbFilter, DbUrl, Page};
 use crate::graph::Graph;
-use crate::open::{self, IndexWhen, Source};
+use crate::open::{self, IndexWhen, Opened, Source};
 use crate::search::Resolver;
 use crate::view_file::ViewSpec;
 
@@ -165,6 +165,45 @@ fn entities(backend: &mut dyn Backend, ids: &[&str]) -> Result<Graph, CliError> 
         .graph)
 }
 
+/// The explorer's first view on the database: `focus` resolved, its two rings
+/// fetched (at most [`EXPLORE_PAGE`] relations a ring), as an opened graph.
+/// The explorer does not fetch as it moves yet: a note says so.
+pub(super) fn explore_open(url: &DbUrl, focus: Option<&str>) -> Result<(Opened, String), CliError> {
+    let Some(query) = focus else {
+        return Err(CliError::Usage(
+            "with --db, the explorer needs --focus QUERY: where to start in the database".into(),
+        ));
+    };
+    let mut backend = db::connect(url)?;
+    let id = resolve(&mut *backend, query)?;
+    let page = Page {
+        offset: 0,
+        limit: EXPLORE_PAGE,
+    };
+    let n = backend.neighbourhood(&[&id], 2, &DbFilter::default(), page)?;
+    let mut notes = vec![format!(
+        "{} and its two rings fetched from the database; give another --focus to go further",
+        id
+    )];
+    if n.truncated {
+        notes.push(format!(
+            "{id} has {} relations; the first {EXPLORE_PAGE} were fetched",
+            n.first_ring
+        ));
+    }
+    let opened = Opened {
+        graph: std::sync::Arc::new(n.graph),
+        index: None,
+        saving: None,
+        origin: open::Origin::Database(url.to_string()),
+        notes,
+    };
+    Ok((opened, id))
+}
+
+/// How many relations of a ring the explorer fetches.
+const EXPLORE_PAGE: usize = 2_000;
+
 /// Everything within `depth` of `ids`, unfiltered.
 fn around(backend: &mut dyn Backend, ids: &[&str], depth: usize) -> Result<Graph, CliError> {
     Ok(backend
@@ -174,7 +213,7 @@ fn around(backend: &mut dyn Backend, ids: &[&str], depth: usize) -> Result<Graph
 
 /// The id `query` names: itself if an entity has it, else the local
 /// resolver's pick among the server's search candidates.
-fn resolve(backend: &mut dyn Backend, query: &str) -> Result<String, CliError> {
+pub(super) fn resolve(backend: &mut dyn Backend, query: &str) -> Result<String, CliError> {
     if backend.entity(query)?.is_some() {
         return Ok(query.to_string());
     }

@@ -47,11 +47,6 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = &cli.command else {
-        if cli.db.is_some() {
-            return Err(CliError::Usage(
-                "the explorer does not open --db yet; the commands (show, search, path, timeline, money, export, check) do".into(),
-            ));
-        }
         return explore::explore(&cli);
     };
     if let Command::Gen(args) = command {

@@ -135,6 +135,8 @@ pub enum Origin {
     Parsed(InputFormat),
     /// Read from this snapshot.
     Snapshot(PathBuf),
+    /// Fetched from the graph database at this URL (shown without a password).
+    Database(String),
 }
 
 /// Opens `source` as `opts` say, telling `progress` how it goes.
