@@ -197,7 +197,9 @@ pub enum Command {
     /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes.
     Search(SearchArgs),
     /// Write the graph (--data, or the built-in one) into the graph database
-    /// named by --db; pushing twice gives the same database
+    /// named by --db; pushing twice gives the same database. The password comes
+    /// from the TIES_DB_PASSWORD environment variable (or the URL) and is never
+    /// printed
     Push(PushArgs),
     /// Write a synthetic graph of any size, for trying things out at scale
     Gen(GenArgs),
