@@ -77,6 +77,7 @@ fn the_shipped_graph_answers_the_same_from_the_database() {
             "2024",
         ],
         &["export", "--format", "json"],
+        &["check"],
     ];
     for args in cases {
         same(None, &url, args);

@@ -196,10 +196,11 @@ pub enum Command {
     /// follows fzf's syntax: space-separated terms must all match, in any order;
     /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes.
     Search(SearchArgs),
-    /// Write the graph (--data, or the built-in one) into the graph database
-    /// named by --db; pushing twice gives the same database. The password comes
-    /// from the TIES_DB_PASSWORD environment variable (or the URL) and is never
-    /// printed
+    /// Write the graph (--data, or the built-in one) into the graph database --db names
+    ///
+    /// Pushing twice gives the same database; --replace empties the database's
+    /// graph first. The password comes from the TIES_DB_PASSWORD environment
+    /// variable (or the URL) and is never printed.
     Push(PushArgs),
     /// Write a synthetic graph of any size, for trying things out at scale
     Gen(GenArgs),

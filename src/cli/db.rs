@@ -26,6 +26,10 @@ pub const PASSWORD_VAR: &str = "TIES_DB_PASSWORD";
 /// How long the server may look for shortest paths.
 const PATH_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Above this many entities, `check` gives the server's counts instead of
+/// reading the whole graph back.
+const CHECK_LOAD_MAX: usize = 200_000;
+
 /// How many candidates the server's index offers the local ranking.
 fn candidates(limit: usize) -> usize {
     limit.saturating_mul(5).max(100)
@@ -56,6 +60,21 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
     let spec = spec.as_ref();
     match command {
         Command::Check(args) => {
+            let counts = backend.counts()?;
+            if counts.entities > CHECK_LOAD_MAX {
+                // Too big to read back: the server's counts only.
+                println!(
+                    "in the database: {}, {}, {}",
+                    crate::report::count(counts.entities, "entity"),
+                    crate::report::count(counts.relations, "relation"),
+                    crate::report::count(counts.sources, "source")
+                );
+                eprintln!(
+                    "ties: the counts by kind (and --strict) read the whole graph, done below {} entities",
+                    CHECK_LOAD_MAX
+                );
+                return Ok(());
+            }
             let graph = backend.load_all()?;
             check::check(&graph, &url.to_string(), args)
         }
