@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod cli;
 mod codec;
+pub mod db;
 pub mod export;
 pub mod ftm;
 pub mod generate;

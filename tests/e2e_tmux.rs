@@ -4,6 +4,8 @@
 //! Needs tmux. Without it these tests fail when `TIES_REQUIRE_TOOLS=1` (as in
 //! `.ci/run`, which installs tmux) and are skipped with a note otherwise.
 
+mod common;
+
 use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -329,4 +331,30 @@ fn brackets_step_the_date_window_with_marks_and_counts() {
     assert!(s.contains("+Third Radarom!"), "{s}");
     t.type_text("mq");
     t.assert_shell_usable();
+}
+
+#[test]
+fn the_explorer_opens_on_a_focus_fetched_from_the_database() {
+    if !have_tmux() {
+        return;
+    }
+    let Some(server) = common::falkor::Server::start() else {
+        return;
+    };
+    let url = server.url("shipped").to_string();
+    let (code, _, err) = common::ties().args(["push", "--db", &url]).run();
+    assert_eq!(code, 0, "{err}");
+    let t = Tmux::start("db");
+    t.type_text(&format!("{} --db '{url}' --focus kasciunas", ties_cmd()));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("dates: all dates");
+    assert!(s.contains("Kasčiūnas"), "the focus is on screen:\n{s}");
+    // A date filter works on the fetched neighbourhood as on a loaded graph.
+    t.type_text("d2025");
+    t.keys(&["Enter"]);
+    t.wait_for("dates: 2025");
+    t.type_text("q");
+    t.assert_shell_usable();
+    // Nothing panicked on the way out.
+    assert!(!t.screen().contains("panicked"));
 }

@@ -30,7 +30,8 @@ use crate::model::{DateWindow, PartialDate};
         NO_COLOR=1            draw the explorer without colours\n  \
         TIES_CACHE_DIR=DIR    keep snapshots of large graphs in DIR [default: ~/.cache/ties/snapshots]\n  \
         TIES_SNAPSHOT_MIN=N   snapshot graphs of N bytes or more [default: 1048576]\n  \
-        TIES_LOAD_STATS=1     print where a load spent its time, and memory per entity"
+        TIES_LOAD_STATS=1     print where a load spent its time, and memory per entity\n  \
+        TIES_DB_PASSWORD=PW   the graph database's password for --db (never printed)"
 )]
 pub struct Cli {
     /// Graph to load: a .ron file, a folder whose .ron files are merged, a
@@ -81,6 +82,13 @@ pub struct Cli {
     /// cache folder, e.g. ~/.cache/ties/snapshots, or in $TIES_CACHE_DIR)
     #[arg(long, global = true)]
     pub no_cache: bool,
+
+    /// Use the graph held in a FalkorDB graph database instead of --data:
+    /// falkor://[user@]host:port/GRAPH, falkors://… for TLS, or
+    /// falkor+unix:///path/to/socket?graph=GRAPH; the password comes from
+    /// TIES_DB_PASSWORD (or the URL) and is never printed
+    #[arg(long, global = true, value_name = "URL")]
+    pub db: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -195,6 +203,12 @@ pub enum Command {
     /// follows fzf's syntax: space-separated terms must all match, in any order;
     /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes.
     Search(SearchArgs),
+    /// Write the graph (--data, or the built-in one) into the graph database --db names
+    ///
+    /// Pushing twice gives the same database; --replace empties the database's
+    /// graph first. The password comes from the TIES_DB_PASSWORD environment
+    /// variable (or the URL) and is never printed.
+    Push(PushArgs),
     /// Write a synthetic graph of any size, for trying things out at scale
     Gen(GenArgs),
     /// Rank the entities of the view by degree, PageRank, betweenness or closeness
@@ -234,6 +248,13 @@ pub struct SearchArgs {
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// Remove what the database held under this graph's name first
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Debug, Args)]
@@ -334,7 +355,7 @@ impl WindowArgs {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct PathArgs {
     /// Where the connection starts: an id, or a name to search for
     #[arg(value_name = "A")]
@@ -361,13 +382,13 @@ pub struct PathArgs {
     pub window: WindowArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct TimelineArgs {
     #[command(flatten)]
     pub view: ViewArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ShowArgs {
     /// The entity: an id, or a name to search for [default: the focus of the
     /// --view file]

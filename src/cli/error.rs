@@ -34,6 +34,8 @@ pub enum CliError {
     /// The graph loaded but `check --strict` found problems.
     #[error("{0}")]
     Strict(String),
+    #[error("{0}")]
+    Db(#[from] crate::db::DbError),
 }
 
 impl From<ViewError> for CliError {
@@ -58,7 +60,11 @@ impl CliError {
             | CliError::KeyMap(_)
             | CliError::ViewFile(_)
             | CliError::Strict(_) => 2,
-            CliError::Write(_) | CliError::Io(_) | CliError::Tui(_) | CliError::NotFound(_) => 1,
+            CliError::Write(_)
+            | CliError::Io(_)
+            | CliError::Tui(_)
+            | CliError::NotFound(_)
+            | CliError::Db(_) => 1,
             CliError::Signal(sig) => (128 + sig).clamp(0, 255) as u8,
         }
     }

@@ -34,6 +34,28 @@ pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
         None => crate::tui::KeyMap::load(crate::tui::keymap::user_keymap_path().as_deref())?,
     };
     let spec = cli.view.as_deref().map(ViewSpec::load).transpose()?;
+    if let Some(text) = &cli.db {
+        if cli.data.is_some() {
+            return Err(CliError::Usage(
+                "--data and --db name two graphs; give one".into(),
+            ));
+        }
+        let url = super::db::url(text)?;
+        let (opened, id) = super::db::explore_open(&url, cli.focus.as_deref())?;
+        let mut fetched = Some(opened);
+        let load = |_: &mut dyn open::Progress| {
+            fetched
+                .take()
+                .ok_or_else(|| CliError::Usage("the database view was opened twice".into()))
+        };
+        let start = |opened: &Opened| start_at(opened, spec.as_ref(), Some(id.as_str()));
+        let outcome = crate::tui::run(&url.to_string(), load, start, keymap, theme, !cli.no_mouse)?;
+        print_notes(&outcome.notes);
+        return match outcome.ending {
+            crate::tui::Ending::Quit => Ok(()),
+            crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
+        };
+    }
     let source = Source::from_option(cli.data.as_deref());
     let what = source.describe();
     // The index is settled once `--focus` is resolved (which may build it).

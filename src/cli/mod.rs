@@ -5,6 +5,7 @@
 mod analysis;
 pub mod args;
 mod check;
+mod db;
 mod error;
 mod explore;
 mod export;
@@ -51,6 +52,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Gen(args) = command {
         return generate::gen_cmd(args);
     }
+    if let Some(text) = &cli.db {
+        return db::run(&cli, command, &db::url(text)?);
+    }
+    if let Command::Push(_) = command {
+        return Err(CliError::Usage(
+            "ties push needs --db URL: the graph database to write to".into(),
+        ));
+    }
     let opts = loading::open_options(&cli, IndexWhen::OnDemand);
     if let Command::Search(args) = command
         && let Some(data) = cli.data.as_deref()
@@ -89,6 +98,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             search::search_cmd(graph, data.index.clone(), args)
         }
         Command::Gen(args) => generate::gen_cmd(args),
+        Command::Push(_) => Ok(()),
         Command::Rank(args) => analysis::rank_cmd(graph, spec()?.as_ref(), args),
         Command::Common(args) => analysis::common_cmd(graph, spec()?.as_ref(), args),
         Command::Diff(args) => analysis::diff_cmd(graph, spec()?.as_ref(), args),

@@ -142,6 +142,8 @@ pub enum Origin {
     Parsed(InputFormat),
     /// Read from this snapshot.
     Snapshot(PathBuf),
+    /// Fetched from the graph database at this URL (shown without a password).
+    Database(String),
 }
 
 /// Opens `source` as `opts` say, telling `progress` how it goes.
@@ -397,6 +399,19 @@ pub fn names_for_search(
 }
 
 impl Opened {
+    /// A graph that came from elsewhere (a database's neighbourhood), with no
+    /// index, snapshot or saving of its own.
+    pub fn fetched(graph: Arc<Graph>, origin: Origin, notes: Vec<String>) -> Opened {
+        Opened {
+            graph,
+            index: None,
+            saving: None,
+            origin,
+            notes,
+            resave: None,
+        }
+    }
+
     fn new(graph: Graph, origin: Origin, notes: Vec<String>) -> Opened {
         Opened {
             graph: Arc::new(graph),
