@@ -237,6 +237,15 @@ proptest! {
             let mut alt = Vec::new();
             fold_alternative_into(&h.text, &mut alt, None);
             for t in &parsed.positive {
+                // Quoted and anchored terms never match by typo: they hold as
+                // written (a suffix at the text's end, an exact run inside it).
+                if t.kind != query::Kind::Fuzzy {
+                    let found = [&folded, &alt]
+                        .iter()
+                        .any(|f| f.windows(t.text.len().max(1)).any(|w| w == t.text.as_slice()));
+                    prop_assert!(found, "{:?} not in {:?}", t, h.text);
+                    continue;
+                }
                 let k = max_edits(&t.text);
                 let best = [&folded, &alt].iter().filter_map(|f| {
                     if score::word_occurrence(f, &t.text).is_some() {
