@@ -16,6 +16,7 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::xml::{Names, attributes, get};
 use super::{Builder, Pos, Record};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
@@ -169,26 +170,8 @@ fn invalid(message: String) -> ProblemKind {
     }
 }
 
-fn attributes(e: &BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
-    for a in e.attributes() {
-        let a = a.map_err(|e| e.to_string())?;
-        let key = String::from_utf8_lossy(a.key.as_ref()).to_string();
-        let value = a.unescape_value().map_err(|e| e.to_string())?.to_string();
-        out.push((key, value));
-    }
-    Ok(out)
-}
-
-fn get<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-}
-
 fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bool) {
-    let attrs = match attributes(e) {
+    let attrs = match attributes(e, Names::AsWritten) {
         Ok(a) => a,
         Err(m) => {
             b.problem(at, invalid(m));

@@ -11,6 +11,7 @@ pub mod gexf;
 pub mod graphml;
 mod names;
 mod position;
+mod xml;
 
 use names::ATTR_PREFIX;
 pub use names::attribute_name;
