@@ -18,17 +18,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A real file, or `None` (and a notice) where `../shared` is absent.
 fn real(name: &str) -> Option<PathBuf> {
-    let p = root().join("../shared/data/ftm").join(name);
-    if p.exists() {
-        return Some(p);
-    }
-    common::missing(
-        &format!("../shared/data/ftm/{name}"),
-        "the real data lives in ../shared",
-    );
-    None
+    common::shared_data(&format!("ftm/{name}"))
 }
 
 fn case(name: &str) -> PathBuf {

@@ -8,13 +8,7 @@ mod common;
 use common::ties;
 
 fn les_miserables() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/gexf/LesMiserables.gexf");
-    if p.exists() {
-        Some(p)
-    } else {
-        common::missing("LesMiserables.gexf", "the shared data folder");
-        None
-    }
+    common::shared_data("gexf/LesMiserables.gexf")
 }
 
 fn fixture(name: &str) -> PathBuf {

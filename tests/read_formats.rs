@@ -46,16 +46,9 @@ fn edge(g: &Graph, a: &str, b: &str) -> ties::graph::EdgeIx {
 
 #[test]
 fn les_miserables_loads_in_place_undirected_with_weights() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/gexf/LesMiserables.gexf");
-    let path = if path.exists() {
-        path
-    } else {
-        PathBuf::from("/work/shared/data/gexf/LesMiserables.gexf")
-    };
-    if !path.exists() {
-        eprintln!("skipped: {} is not here", path.display());
+    let Some(path) = common::shared_data("gexf/LesMiserables.gexf") else {
         return;
-    }
+    };
     assert!(gexf::sniff(&path, &head(&path)));
     assert!(!graphml::sniff(&path, &head(&path)));
     let (g, notes) = gexf::read(&path).unwrap();
@@ -331,8 +324,7 @@ fn our_gexf_export_reads_back_to_the_same_graph() {
         assert_same_graph(&g, &back, name);
     }
     // Les Misérables: undirected, weights, and back again.
-    let les = PathBuf::from("/work/shared/data/gexf/LesMiserables.gexf");
-    if les.exists() {
+    if let Some(les) = common::shared_data("gexf/LesMiserables.gexf") {
         let (g, _) = gexf::read(&les).unwrap();
         let p = export(&g, Format::Gexf, dir.path(), "les.gexf");
         let text = std::fs::read_to_string(&p).unwrap();

@@ -86,17 +86,7 @@ fn quoted_and_anchored_terms_never_match_by_typo() {
 /// The German donations file, read in place; `None` (skip) when `../shared`
 /// is absent, unless `TIES_REQUIRE_TOOLS=1`.
 fn donations() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ftm/donations.ijson");
-    if p.exists() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var("TIES_REQUIRE_TOOLS").as_deref() != Ok("1"),
-        "{} is required (TIES_REQUIRE_TOOLS=1) but missing",
-        p.display()
-    );
-    eprintln!("skip: {} missing", p.display());
-    None
+    common::shared_data("ftm/donations.ijson")
 }
 
 #[test]
