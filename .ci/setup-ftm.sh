@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the followthemoney Python library into .venv-ftm, only when missing.
-# tests/ftm.rs runs `.venv-ftm/bin/ftm validate` on `ties export --format ftm`;
+# tests/it/ftm.rs runs `.venv-ftm/bin/ftm validate` on `ties export --format ftm`;
 # scripts/ftm/*.py regenerate the schema table and the FtM test fixture.
 # Idempotent; safe to run again. Building PyICU (a dependency) needs a C++
 # compiler, pkg-config and the ICU headers; they are installed when missing.

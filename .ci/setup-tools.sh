@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the Rust toolchain, only when missing:
 #   - tmux (end-to-end tests in a real terminal) and pgrep;
-#   - Graphviz `dot` (tests/export_tools.rs renders every DOT export with `dot -Tsvg`);
+#   - Graphviz `dot` (tests/it/export_tools.rs renders every DOT export with `dot -Tsvg`);
 #   - a Python virtual environment `.venv-tools` holding networkx (reads GraphML
 #     exports through tests/tools/check_graphml.py).
 # Idempotent; safe to run again. .ci/run then sets TIES_REQUIRE_TOOLS=1, so a

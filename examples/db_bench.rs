@@ -3,7 +3,7 @@
 //!     cargo run --example db_bench -- URL ENTITIES
 //!
 //! e.g. `cargo run --release --example db_bench -- falkor+unix:///tmp/f/s.sock?graph=bench 100000`
-//! (start the server first: see tests/db_falkor.rs for the command line).
+//! (start the server first: see tests/it/db_falkor.rs for the command line).
 //! Prints push time, and median/95th-percentile latencies of a depth-1
 //! neighbourhood, the first page (200 relations) of the busiest entity, and a
 //! search per name prefix.

@@ -6,7 +6,7 @@
 #   scripts/ftm/gen_schema.sh --stdout  print the fresh table instead
 #   scripts/ftm/gen_schema.sh --check   exit 1 (with a diff) if the file is not current
 #
-# tests/ftm.rs runs the --stdout form and compares it with the file.
+# tests/it/ftm.rs runs the --stdout form and compares it with the file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

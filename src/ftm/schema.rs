@@ -3,7 +3,7 @@
 //!
 //! The table in `schema_table.rs` is generated from the `followthemoney` Python
 //! library: `scripts/ftm/gen_schema.sh` regenerates and formats it, and a test in
-//! `tests/ftm.rs` fails when it is not current.
+//! `tests/it/ftm.rs` fails when it is not current.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

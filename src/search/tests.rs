@@ -1,5 +1,5 @@
 //! Search on small fixture graphs; ranking on the shipped graph is in
-//! `tests/search.rs`.
+//! `tests/it/search.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;

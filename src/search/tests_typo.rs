@@ -1,5 +1,5 @@
 //! The typo tier, second spellings and offices, on small fixture graphs; the
-//! shipped graph and the German data are in `tests/search.rs`.
+//! shipped graph and the German data are in `tests/it/search.rs`.
 
 use proptest::prelude::*;
 

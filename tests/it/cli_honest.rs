@@ -2,7 +2,7 @@
 //! they can, ambiguity that names every candidate, routes that can be steered,
 //! and windows that say what undated relations they include.
 
-mod common;
+use crate::common;
 
 use common::ties;
 

@@ -5,7 +5,7 @@
 //! A missing tool skips a test, unless `TIES_REQUIRE_TOOLS=1` (set in CI, after
 //! `.ci/setup-tools.sh`), when it fails it.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -9,7 +9,7 @@ use ties::generate::{GenOptions, write_ron};
 use ties::open::{IndexWhen, InputFormat, OpenOptions, Opened, Origin, Snapshots, Source};
 use ties::view::{Filter, Reach, subgraph};
 
-mod common;
+use crate::common;
 
 use common::ties;
 

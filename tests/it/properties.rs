@@ -23,7 +23,7 @@ fn runner(n: u32) -> TestRunner {
     })
 }
 
-const FIXTURE: &str = include_str!("fixtures/small.ron");
+const FIXTURE: &str = include_str!("../fixtures/small.ron");
 
 /// Loads text as a file; asserts the loader's contract: no panic, and every
 /// syntax rejection carries a line and column in the named file.

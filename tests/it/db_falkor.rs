@@ -5,7 +5,7 @@
 //! A missing server skips these tests, unless `TIES_REQUIRE_TOOLS=1` (CI),
 //! when it fails them.
 
-mod common;
+use crate::common;
 
 use common::falkor::Server;
 

@@ -6,7 +6,7 @@
 //!
 //! A missing networkx skips these tests, unless `TIES_REQUIRE_TOOLS=1`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

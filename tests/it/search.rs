@@ -3,7 +3,7 @@
 use ties::graph::NodeIx;
 use ties::search::{MatchedField, SearchIndex, Searcher};
 
-mod common;
+use crate::common;
 
 use common::ties;
 

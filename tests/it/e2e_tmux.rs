@@ -4,7 +4,7 @@
 //! Needs tmux. Without it these tests fail when `TIES_REQUIRE_TOOLS=1` (as in
 //! `.ci/run`, which installs tmux) and are skipped with a note otherwise.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::thread::sleep;

@@ -2,7 +2,7 @@
 //! import, plain, ICIJ Offshore Leaks), and the details of real-world tables:
 //! delimiters, byte order marks, quoted line breaks, bad bytes, missing ends.
 
-mod import_common;
+use crate::import_common;
 
 use std::path::{Path, PathBuf};
 

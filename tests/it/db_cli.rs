@@ -2,7 +2,7 @@
 //! `search`, `show`, `path`, `timeline`, `money` and `export` exactly as the
 //! same graph in memory does. A real FalkorDB server (see `common::falkor`).
 
-mod common;
+use crate::common;
 
 use common::falkor::Server;
 use common::ties;

@@ -2,8 +2,8 @@
 //! fixture per layout, and what the date filter, paths and exports make of the
 //! imported graphs.
 
-mod common;
-mod import_common;
+use crate::common;
+use crate::import_common;
 
 use std::path::{Path, PathBuf};
 

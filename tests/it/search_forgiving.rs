@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use ties::graph::NodeIx;
 use ties::search::{MatchedField, SearchIndex, Tier};
 
-mod common;
+use crate::common;
 
 use common::ties;
 

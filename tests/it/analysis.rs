@@ -1,7 +1,7 @@
 //! The analysis commands on the shipped graph (`ties common`, `diff`,
 //! `clusters`, `rank`), and a property test of common ties.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::process::Output;

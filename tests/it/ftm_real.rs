@@ -4,7 +4,7 @@
 //! made with the `followthemoney` library by `scripts/ftm/make_case_fixtures.py`.
 //! `tests/ftm_views.rs` looks at them (round trip, captions, show, explorer).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@
 //! when `TIES_REQUIRE_TOOLS=1` (as in CI) and is skipped otherwise. So does the
 //! check that `src/ftm/schema_table.rs` is what `scripts/ftm/gen_schema.sh` makes.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};

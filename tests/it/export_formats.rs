@@ -2,7 +2,7 @@
 //! Mermaid output is pinned by a snapshot, and a date-window export holds nothing
 //! from outside the window.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 

@@ -5,7 +5,7 @@ use std::process::Output;
 
 use ties::model::{DateWindow, PartialDate};
 
-mod common;
+use crate::common;
 
 use common::ties;
 

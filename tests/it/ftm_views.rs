@@ -5,7 +5,7 @@
 //! absent); the case fixtures are `tests/fixtures/ftm/cases/`. Tests that
 //! compare with the library need `.venv-ftm` (see `tests/ftm.rs`).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,38 @@
+//! Every integration test, in one binary: one link of the `ties` library and
+//! its dependencies instead of one per file, which is most of what `cargo test`
+//! spent building (see BENCHMARKS.md, "CI build"). Each file is a module named
+//! as before, so `cargo test --test it snapshot::` runs what
+//! `cargo test --test snapshot` ran.
+
+mod common;
+mod import_common;
+
+mod analysis;
+mod analysis_networkx;
+mod bad_import;
+mod bad_input;
+mod cli;
+mod cli_honest;
+mod db_cli;
+mod db_falkor;
+mod e2e_tmux;
+mod explorer;
+mod export_formats;
+mod export_safety;
+mod export_tools;
+mod fast_loader;
+mod ftm;
+mod ftm_real;
+mod ftm_views;
+mod graph_accuracy;
+mod import_cli;
+mod layers;
+mod properties;
+mod read_csv;
+mod read_formats;
+mod search;
+mod search_forgiving;
+mod shipped_graph;
+mod snapshot;
+mod ui;
+mod ui_analysis;
