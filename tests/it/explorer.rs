@@ -3,12 +3,11 @@
 
 use std::sync::Arc;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crate::common::screen::screen;
 use ties::search::SearchIndex;
 use ties::tui::app::Popup;
 use ties::tui::keymap::Mode;
-use ties::tui::{Action, App, KeyMap, ui};
+use ties::tui::{Action, App, KeyMap};
 use ties::view::Filter;
 
 /// `tests/fixtures/small.ron` with its text changed by `edit`.
@@ -25,23 +24,6 @@ fn app_in(graph: Arc<ties::Graph>, focus: &str) -> App {
 
 fn app_on(focus: &str) -> App {
     app_in(graph_with(|t| t), focus)
-}
-
-/// The screen's text after a frame of `w` × `h`, one line per row.
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut info = ui::FrameInfo::default();
-    t.draw(|f| info = ui::draw(app, f)).unwrap();
-    app.after_draw(info);
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn typed(app: &mut App, s: &str) {

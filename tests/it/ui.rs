@@ -3,12 +3,11 @@
 
 use std::sync::Arc;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crate::common::screen::{run, screen, terminal, typed};
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 use ties::search::SearchIndex;
-use ties::tui::{Action, App, KeyMap, ui};
+use ties::tui::{Action, App, KeyMap};
 
 fn fixture() -> Arc<ties::Graph> {
     let text = std::fs::read_to_string("tests/fixtures/small.ron").unwrap();
@@ -22,46 +21,12 @@ fn app_on(focus: &str) -> App {
     App::new(graph, index, KeyMap::default_map(), focus).unwrap()
 }
 
-/// Draws a frame of `w` × `h` into ratatui's `TestBackend` and hands what it
-/// measured back to the app, as the event loop does.
-fn terminal(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut info = ui::FrameInfo::default();
-    t.draw(|f| info = ui::draw(app, f)).unwrap();
-    app.after_draw(info);
-    t
-}
-
-/// The screen's text, one line per row (the form the insta snapshots keep).
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    let t = terminal(app, w, h);
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
 /// The frame's cells with the colours taken off, to compare with
 /// `Buffer::with_lines`.
 fn plain(app: &mut App, w: u16, h: u16) -> Buffer {
     let mut buf = terminal(app, w, h).backend().buffer().clone();
     buf.set_style(buf.area, Style::reset());
     buf
-}
-
-fn run(app: &mut App, actions: impl IntoIterator<Item = Action>) {
-    for a in actions {
-        app.update(a);
-    }
-}
-
-fn typed(s: &str) -> Vec<Action> {
-    s.chars().map(Action::Type).collect()
 }
 
 #[test]

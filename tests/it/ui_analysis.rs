@@ -6,13 +6,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crate::common::screen::{run, screen, typed};
 use ties::Graph;
 use ties::graph::NodeIx;
 use ties::search::SearchIndex;
 use ties::tui::popup::Popup;
-use ties::tui::{Action, App, KeyMap, ui};
+use ties::tui::{Action, App, KeyMap};
 use ties::view::Filter;
 
 fn app_on(id: &str) -> App {
@@ -21,32 +20,6 @@ fn app_on(id: &str) -> App {
     let focus = graph.find(id);
     assert!(focus.is_some(), "{id} is in the shipped graph");
     App::new(graph, index, KeyMap::default_map(), focus).unwrap()
-}
-
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut info = ui::FrameInfo::default();
-    t.draw(|f| info = ui::draw(app, f)).unwrap();
-    app.after_draw(info);
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn run(app: &mut App, actions: impl IntoIterator<Item = Action>) {
-    for a in actions {
-        app.update(a);
-    }
-}
-
-fn typed(s: &str) -> Vec<Action> {
-    s.chars().map(Action::Type).collect()
 }
 
 fn set_dates(app: &mut App, window: &str) {

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod falkor;
+pub mod screen;
 
 use std::ffi::OsStr;
 use std::io::Write;
