@@ -108,21 +108,13 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
                 start(&mut b, &mut st, &e, at, false);
             }
             Event::Empty(e) => start(&mut b, &mut st, &e, at, true),
-            Event::Text(t) => match t.decode() {
-                Ok(s) => push_text(&mut st, &mut text, &s),
-                Err(e) => b.problem(at, invalid(e.to_string())),
-            },
-            Event::CData(t) => push_text(&mut st, &mut text, &String::from_utf8_lossy(&t)),
-            Event::GeneralRef(r) => match r.resolve_char_ref() {
-                Ok(Some(c)) => push_text(&mut st, &mut text, c.encode_utf8(&mut [0; 4])),
-                _ => {
-                    let name = String::from_utf8_lossy(&r).to_string();
-                    match quick_xml::escape::resolve_xml_entity(&name) {
-                        Some(s) => push_text(&mut st, &mut text, s),
-                        None => b.problem(at, invalid(format!("unknown entity `&{name};`"))),
-                    }
+            ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
+                match super::xml::event_text(&ev) {
+                    Some(Ok(s)) => push_text(&mut st, &mut text, &s),
+                    Some(Err(message)) => b.problem(at, invalid(message)),
+                    None => {}
                 }
-            },
+            }
             Event::End(e) => {
                 open.pop();
                 end(&mut b, &mut st, e.local_name().as_ref(), &text);

@@ -1,6 +1,8 @@
 //! What the GEXF and GraphML readers share about XML elements.
 
-use quick_xml::events::BytesStart;
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesStart, Event};
 
 /// How attribute names are kept: GEXF looks attributes up by local name,
 /// GraphML by the name as written (a prefixed `yfiles:x` stays itself).
@@ -34,4 +36,24 @@ pub(super) fn get<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a st
         .iter()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.as_str())
+}
+
+/// The text a text, CDATA or entity-reference event stands for, decoded:
+/// `None` for any other event, `Some(Err(message))` for text that does not
+/// decode or an entity XML does not define.
+pub(super) fn event_text<'a>(event: &'a Event<'_>) -> Option<Result<Cow<'a, str>, String>> {
+    Some(match event {
+        Event::Text(t) => t.decode().map_err(|e| e.to_string()),
+        Event::CData(t) => Ok(String::from_utf8_lossy(t)),
+        Event::GeneralRef(r) => match r.resolve_char_ref() {
+            Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
+            _ => {
+                let name = String::from_utf8_lossy(r).to_string();
+                quick_xml::escape::resolve_xml_entity(&name)
+                    .map(Cow::Borrowed)
+                    .ok_or_else(|| format!("unknown entity `&{name};`"))
+            }
+        },
+        _ => return None,
+    })
 }
