@@ -19,6 +19,20 @@ struct Case {
     expect: &'static [&'static str],
 }
 
+fn case(
+    file: &'static str,
+    read: Reader,
+    at: (usize, usize),
+    expect: &'static [&'static str],
+) -> Case {
+    Case {
+        file,
+        read,
+        at,
+        expect,
+    }
+}
+
 fn bad(file: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/bad")
@@ -28,78 +42,73 @@ fn bad(file: &str) -> PathBuf {
 #[test]
 fn every_broken_import_names_file_line_and_column() {
     let cases = [
-        Case {
-            file: "bad_utf8.csv",
-            read: csv::read,
-            at: (3, 2),
-            expect: &["field 2 (`name`) is not UTF-8"],
-        },
-        Case {
-            file: "ragged_row.csv",
-            read: csv::read,
-            at: (3, 3),
-            expect: &["2 fields, the header 3"],
-        },
-        Case {
-            file: "bad_date_edges.csv",
-            read: csv::read,
-            at: (2, 1),
-            expect: &["edge ua → lt", "date", "2024-13-45"],
-        },
-        Case {
-            file: "no_id_column.csv",
-            read: csv::read,
-            at: (1, 1),
-            expect: &["names no id column", "a, b, c"],
-        },
-        Case {
-            file: "duplicate_id.csv",
-            read: csv::read,
-            at: (4, 1),
-            expect: &["duplicate node id `ua`", "duplicate_id.csv:2:1"],
-        },
-        Case {
-            file: "bad_currency.csv",
-            read: csv::read,
-            at: (2, 1),
-            expect: &["node `fund`", "`EURO` is not an ISO 4217 currency"],
-        },
-        Case {
-            file: "unclosed.graphml",
-            read: graphml::read,
-            at: (6, 3),
-            expect: &["invalid GraphML", "node"],
-        },
-        Case {
-            file: "cut_short.graphml",
-            read: graphml::read,
-            at: (5, 1),
-            expect: &["the file ends before `</graph>`"],
-        },
-        Case {
-            file: "bad_amount.graphml",
-            read: graphml::read,
-            at: (8, 7),
-            expect: &["edge a → b", "negative"],
-        },
-        Case {
-            file: "bad_attribute.gexf",
-            read: gexf::read,
-            at: (6, 7),
-            expect: &["invalid GEXF"],
-        },
-        Case {
-            file: "bad_date.gexf",
-            read: gexf::read,
-            at: (9, 7),
-            expect: &["edge a → b", "2024-02-30"],
-        },
-        Case {
-            file: "empty_id.gexf",
-            read: gexf::read,
-            at: (5, 7),
-            expect: &["node has an empty id"],
-        },
+        case(
+            "bad_utf8.csv",
+            csv::read,
+            (3, 2),
+            &["field 2 (`name`) is not UTF-8"],
+        ),
+        case(
+            "ragged_row.csv",
+            csv::read,
+            (3, 3),
+            &["2 fields, the header 3"],
+        ),
+        case(
+            "bad_date_edges.csv",
+            csv::read,
+            (2, 1),
+            &["edge ua → lt", "date", "2024-13-45"],
+        ),
+        case(
+            "no_id_column.csv",
+            csv::read,
+            (1, 1),
+            &["names no id column", "a, b, c"],
+        ),
+        case(
+            "duplicate_id.csv",
+            csv::read,
+            (4, 1),
+            &["duplicate node id `ua`", "duplicate_id.csv:2:1"],
+        ),
+        case(
+            "bad_currency.csv",
+            csv::read,
+            (2, 1),
+            &["node `fund`", "`EURO` is not an ISO 4217 currency"],
+        ),
+        case(
+            "unclosed.graphml",
+            graphml::read,
+            (6, 3),
+            &["invalid GraphML", "node"],
+        ),
+        case(
+            "cut_short.graphml",
+            graphml::read,
+            (5, 1),
+            &["the file ends before `</graph>`"],
+        ),
+        case(
+            "bad_amount.graphml",
+            graphml::read,
+            (8, 7),
+            &["edge a → b", "negative"],
+        ),
+        case("bad_attribute.gexf", gexf::read, (6, 7), &["invalid GEXF"]),
+        case(
+            "bad_date.gexf",
+            gexf::read,
+            (9, 7),
+            &["edge a → b", "2024-02-30"],
+        ),
+        case(
+            "empty_id.gexf",
+            gexf::read,
+            (5, 7),
+            &["node has an empty id"],
+        ),
     ];
     for c in cases {
         let path = bad(c.file);
