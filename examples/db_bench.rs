@@ -1,6 +1,6 @@
 //! Push a generated graph to a FalkorDB server and time what exploring asks of it.
 //!
-//!     cargo run --example db_bench -- URL ENTITIES
+//!     cargo run --example db_bench -- URL ENTITIES [RELATIONS_PER_ENTITY]
 //!
 //! e.g. `cargo run --release --example db_bench -- falkor+unix:///tmp/f/s.sock?graph=bench 100000`
 //! (start the server first: see tests/it/db_falkor.rs for the command line).
@@ -25,10 +25,15 @@ fn stats(mut v: Vec<Duration>) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let url: DbUrl = args.get(1).ok_or("usage: db_bench URL ENTITIES")?.parse()?;
+    let url: DbUrl = args
+        .get(1)
+        .ok_or("usage: db_bench URL ENTITIES [RELATIONS_PER_ENTITY]")?
+        .parse()?;
     let entities: usize = args.get(2).map_or(Ok(100_000), |s| s.parse())?;
+    let per: usize = args.get(3).map_or(Ok(3), |s| s.parse())?;
     let opts = ties::generate::GenOptions {
         entities,
+        relations_per_entity: per,
         ..Default::default()
     };
     let graph = ties::generate::graph(&opts)?;

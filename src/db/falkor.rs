@@ -231,12 +231,12 @@ impl FalkorBackend {
         &mut self,
         what: &str,
         statement: &str,
-        rows: Vec<FalkorValue>,
+        rows: impl Iterator<Item = FalkorValue>,
         done: &mut usize,
         total: usize,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<(), DbError> {
-        let mut rows = rows.into_iter().peekable();
+        let mut rows = rows.peekable();
         while rows.peek().is_some() {
             let batch: Vec<FalkorValue> = rows.by_ref().take(BATCH).collect();
             let n = batch.len();
@@ -353,25 +353,20 @@ impl Backend for FalkorBackend {
             .sources()
             .iter()
             .enumerate()
-            .map(|(i, s)| map(rows::source_props(i, s)))
-            .collect();
+            .map(|(i, s)| map(rows::source_props(i, s)));
         self.write_batches("write sources", sources, rows, &mut done, total, progress)?;
         let rows = graph
             .node_indices()
-            .map(|n| map(rows::entity_props(graph, n)))
-            .collect();
+            .map(|n| map(rows::entity_props(graph, n)));
         self.write_batches("write entities", entities, rows, &mut done, total, progress)?;
-        let rows = graph
-            .edge_indices()
-            .map(|e| {
-                let (from, to, props) = rows::relation_props(graph, e);
-                let mut row = Props::new();
-                row.insert("from".into(), FalkorValue::String(from));
-                row.insert("to".into(), FalkorValue::String(to));
-                row.insert("props".into(), map(props));
-                map(row)
-            })
-            .collect();
+        let rows = graph.edge_indices().map(|e| {
+            let (from, to, props) = rows::relation_props(graph, e);
+            let mut row = Props::new();
+            row.insert("from".into(), FalkorValue::String(from));
+            row.insert("to".into(), FalkorValue::String(to));
+            row.insert("props".into(), map(props));
+            map(row)
+        });
         self.write_batches(
             "write relations",
             relations,
