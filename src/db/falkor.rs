@@ -461,8 +461,10 @@ impl Backend for FalkorBackend {
             frontier = next;
         }
         self.cited_sources(&mut b)?;
+        let (graph, keys) = b.build_keyed()?;
         Ok(Neighbourhood {
-            graph: b.build()?,
+            graph,
+            keys,
             first_ring,
             truncated,
         })
