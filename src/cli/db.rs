@@ -224,13 +224,6 @@ pub(super) fn explore_open(
             limit: page,
         },
     )?;
-    let mut notes = Vec::new();
-    if n.truncated {
-        notes.push(format!(
-            "{id} has {} relations; the first {page} were fetched, more as you scroll",
-            n.first_ring
-        ));
-    }
     let start = crate::tui::remote::RemoteStart {
         url: url.clone(),
         keys: n.keys,
@@ -243,7 +236,7 @@ pub(super) fn explore_open(
     let opened = Opened::fetched(
         std::sync::Arc::new(n.graph),
         open::Origin::Database(url.to_string()),
-        notes,
+        Vec::new(),
     );
     Ok((opened, start))
 }

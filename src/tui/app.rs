@@ -351,10 +351,12 @@ impl App {
             let mode = self.mode();
             // Esc while fetching stops waiting; Enter while the server
             // searches picks once the hits are in.
-            if action == Action::Close
-                && matches!(mode, Mode::Browse | Mode::Map)
-                && self.cancel_fetch()
-            {
+            let esc = match mode {
+                Mode::Browse => action == Action::Close,
+                Mode::Map => matches!(action, Action::Close | Action::Map),
+                _ => false,
+            };
+            if esc && self.cancel_fetch() {
                 return;
             }
             if action == Action::Submit && mode == Mode::Search && self.submit_when_found() {

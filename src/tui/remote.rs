@@ -87,6 +87,8 @@ pub struct Remote {
     submit_when_found: bool,
     /// The last request failed: the next answer says the server is back.
     offline: bool,
+    /// The status line said this about a fetch: the next fetch clears it.
+    note: Option<String>,
 }
 
 /// How the explorer's first view was fetched (by the command line, before the
@@ -130,6 +132,7 @@ impl Remote {
             searching: None,
             submit_when_found: false,
             offline: false,
+            note: None,
         };
         if let Some(node) = graph.find(&start.focus) {
             let filter = DbFilter::default();
@@ -183,6 +186,11 @@ impl Remote {
         self.paged.clear();
         self.settled = None;
     }
+}
+
+/// What the status line says of a hub paged.
+fn hub_note(name: &str, fetched: usize, total: usize) -> String {
+    format!("{name} has {total} relations; {fetched} fetched, more as you scroll down")
 }
 
 /// The worker: one request at a time, skipping those overtaken while queued.
@@ -263,9 +271,35 @@ fn search(backend: &mut dyn db::Backend, query: &str) -> Result<Found, DbError> 
 impl App {
     /// Explores the database `start` names from now on.
     pub fn connect_remote(&mut self, start: RemoteStart, notify: impl Fn() + Send + 'static) {
+        let name = self
+            .graph
+            .find(&start.focus)
+            .map_or(start.focus.as_str(), |n| self.graph.entity(n).name);
+        let paged = start
+            .truncated
+            .then(|| hub_note(name, start.page, start.first_ring));
         self.remote = Some(Remote::start(start, &self.graph, notify));
         self.search_worker = None;
         self.indexing = false;
+        if let Some(note) = paged {
+            self.note(note);
+        }
+    }
+
+    /// Says something about fetching in the status line, until the next fetch.
+    fn note(&mut self, text: String) {
+        self.set_status(text.clone(), false);
+        if let Some(remote) = &mut self.remote {
+            remote.note = Some(text);
+        }
+    }
+
+    /// Clears the last note about fetching, if it is still shown.
+    fn clear_note(&mut self) {
+        let note = self.remote.as_mut().and_then(|r| r.note.take());
+        if note.is_some() && self.status.as_ref().map(|s| &s.text) == note.as_ref() {
+            self.status = None;
+        }
     }
 
     /// What the view needs fetched now: the focus's rings (two with the map)
@@ -360,7 +394,7 @@ impl App {
             remote.offline = true;
         }
         self.set_status(
-            format!("database unreachable: {e} · showing what was fetched; moving retries"),
+            format!("database unreachable, showing what was fetched (moving retries): {e}"),
             true,
         );
     }
@@ -390,6 +424,7 @@ impl App {
             }
         };
         self.back_online();
+        self.clear_note();
         if self.graph.node_count() + n.graph.node_count() > CACHE_MAX {
             self.start_over(&want, &n);
         }
@@ -423,21 +458,14 @@ impl App {
             }
         }
         let fetched = want.offset + PAGE.min(n.first_ring.saturating_sub(want.offset));
+        let name = self.graph.entity(node).name.to_string();
         if n.truncated && fetched < n.first_ring {
             remote
                 .paged
                 .insert(node, (want.filter.clone(), fetched, n.first_ring));
-            let name = self.graph.entity(node).name.to_string();
-            self.set_status(
-                format!(
-                    "{name} has {} relations; {} fetched, more as you scroll down",
-                    n.first_ring,
-                    fetched.min(n.first_ring)
-                ),
-                false,
-            );
-        } else {
-            remote.paged.remove(&node);
+            self.note(hub_note(&name, fetched, n.first_ring));
+        } else if remote.paged.remove(&node).is_some() {
+            self.note(format!("all {} relations of {name} fetched", n.first_ring));
         }
         self.grown();
         true
@@ -619,6 +647,7 @@ mod tests {
             searching: None,
             submit_when_found: false,
             offline: false,
+            note: None,
         };
         let dated = DbFilter {
             hide_undated: true,
