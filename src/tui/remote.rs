@@ -158,11 +158,16 @@ impl Remote {
         seq
     }
 
-    /// True if `node`'s neighbourhood to `depth` through `filter` is known.
+    /// True if `node`'s neighbourhood to `depth` through `filter` is known:
+    /// fetched through that filter, or through none (a superset) unless a
+    /// page limit cut it (a hub's first page through no filter is not the
+    /// first page through another).
     pub fn is_complete(&self, node: NodeIx, depth: usize, filter: &DbFilter) -> bool {
+        let whole = !self.paged.contains_key(&node);
         self.complete.get(&node).is_some_and(|done| {
-            done.iter()
-                .any(|(f, d)| *d >= depth && (f == filter || *f == DbFilter::default()))
+            done.iter().any(|(f, d)| {
+                *d >= depth && (f == filter || (whole && *f == DbFilter::default()))
+            })
         })
     }
 
@@ -659,6 +664,12 @@ mod tests {
         assert!(r.is_complete(w.node, 2, &dated));
         assert!(!r.is_complete(w.node, 3, &dated));
         assert!(!r.is_complete(NodeIx::new(4), 1, &DbFilter::default()));
+        // A hub paged through no filter: the first page through a filter is
+        // another page.
+        r.paged.insert(w.node, (DbFilter::default(), PAGE, 3 * PAGE));
+        assert!(r.is_complete(w.node, 1, &DbFilter::default()));
+        assert!(!r.is_complete(w.node, 1, &dated));
+        r.paged.clear();
         // Fetched through a filter: known for that filter only.
         r.complete.insert(NodeIx::new(5), vec![(dated.clone(), 1)]);
         assert!(r.is_complete(NodeIx::new(5), 1, &dated));
