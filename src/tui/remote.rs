@@ -89,6 +89,8 @@ pub struct Remote {
     offline: bool,
     /// The status line said this about a fetch: the next fetch clears it.
     note: Option<String>,
+    /// Past this many entities the cache starts over ([`CACHE_MAX`]).
+    cache_max: usize,
 }
 
 /// How the explorer's first view was fetched (by the command line, before the
@@ -111,29 +113,16 @@ impl Remote {
     pub fn start(start: RemoteStart, graph: &Graph, notify: impl Fn() + Send + 'static) -> Remote {
         let (requests, inbox) = mpsc::channel();
         let (outbox, replies) = mpsc::channel();
-        let latest_fetch = Arc::new(AtomicU64::new(0));
-        let latest_search = Arc::new(AtomicU64::new(0));
-        let (lf, ls) = (Arc::clone(&latest_fetch), Arc::clone(&latest_search));
+        let mut remote = Remote::new(requests, replies);
+        let (lf, ls) = (
+            Arc::clone(&remote.latest_fetch),
+            Arc::clone(&remote.latest_search),
+        );
         let url = start.url.clone();
         let _ = std::thread::Builder::new()
             .name("ties-db".into())
             .spawn(move || worker(url, inbox, outbox, lf, ls, notify));
-        let mut remote = Remote {
-            requests,
-            replies,
-            latest_fetch,
-            latest_search,
-            next: 0,
-            keys: start.keys.into_iter().collect(),
-            complete: HashMap::new(),
-            paged: HashMap::new(),
-            pending: None,
-            settled: None,
-            searching: None,
-            submit_when_found: false,
-            offline: false,
-            note: None,
-        };
+        remote.keys = start.keys.into_iter().collect();
         if let Some(node) = graph.find(&start.focus) {
             let filter = DbFilter::default();
             remote.complete.insert(node, vec![(filter.clone(), start.depth)]);
@@ -144,6 +133,27 @@ impl Remote {
             }
         }
         remote
+    }
+
+    /// Talking to a worker over these channels.
+    fn new(requests: mpsc::Sender<Request>, replies: mpsc::Receiver<Reply>) -> Remote {
+        Remote {
+            requests,
+            replies,
+            latest_fetch: Arc::default(),
+            latest_search: Arc::default(),
+            next: 0,
+            keys: Default::default(),
+            complete: HashMap::new(),
+            paged: HashMap::new(),
+            pending: None,
+            settled: None,
+            searching: None,
+            submit_when_found: false,
+            offline: false,
+            note: None,
+            cache_max: CACHE_MAX,
+        }
     }
 
     fn send(&mut self, request: impl FnOnce(u64) -> Request) -> u64 {
@@ -326,13 +336,15 @@ impl App {
         let Some(remote) = &mut self.remote else {
             return;
         };
+        if remote.settled.as_ref() != Some(&want) {
+            remote.settled = None;
+        }
         if remote.is_complete(want.node, want.depth, &want.filter)
             || remote.loading() == Some(&want)
-            || remote.settled.as_ref() == Some(&want)
+            || remote.settled.is_some()
         {
             return;
         }
-        remote.settled = None;
         let seq = remote.send(|seq| Request::Fetch(seq, want.clone()));
         remote.pending = Some((seq, want));
     }
@@ -430,7 +442,7 @@ impl App {
         };
         self.back_online();
         self.clear_note();
-        if self.graph.node_count() + n.graph.node_count() > CACHE_MAX {
+        if self.remote.as_ref().is_some_and(|r| self.graph.node_count() + n.graph.node_count() > r.cache_max) {
             self.start_over(&want, &n);
         }
         let Some(remote) = &mut self.remote else {
@@ -506,6 +518,9 @@ impl App {
         self.back.clear();
         self.forward.clear();
         self.marks.clear();
+        // Whatever held entities of the old cache goes with it.
+        self.popup = Popup::None;
+        self.step = None;
         let graph = Arc::make_mut(&mut self.graph);
         let _ = merge::merge(graph, &mut remote.keys, &n.graph, &n.keys);
         self.focus = self.graph.find(&want.id).unwrap_or(NodeIx::new(0));
@@ -621,65 +636,5 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn want(node: usize, depth: usize, filter: DbFilter) -> Want {
-        Want {
-            node: NodeIx::new(node),
-            id: format!("e{node}"),
-            depth,
-            filter,
-            offset: 0,
-        }
-    }
-
-    #[test]
-    fn a_neighbourhood_fetched_whole_serves_any_filter_and_shallower_views() {
-        let (requests, _inbox) = mpsc::channel();
-        let (_outbox, replies) = mpsc::channel();
-        let mut r = Remote {
-            requests,
-            replies,
-            latest_fetch: Arc::default(),
-            latest_search: Arc::default(),
-            next: 0,
-            keys: Default::default(),
-            complete: HashMap::new(),
-            paged: HashMap::new(),
-            pending: None,
-            settled: None,
-            searching: None,
-            submit_when_found: false,
-            offline: false,
-            note: None,
-        };
-        let dated = DbFilter {
-            hide_undated: true,
-            ..DbFilter::default()
-        };
-        let w = want(3, 2, DbFilter::default());
-        r.complete.insert(w.node, vec![(w.filter.clone(), 2)]);
-        assert!(r.is_complete(w.node, 1, &DbFilter::default()));
-        assert!(r.is_complete(w.node, 2, &dated));
-        assert!(!r.is_complete(w.node, 3, &dated));
-        assert!(!r.is_complete(NodeIx::new(4), 1, &DbFilter::default()));
-        // A hub paged through no filter: the first page through a filter is
-        // another page.
-        r.paged.insert(w.node, (DbFilter::default(), PAGE, 3 * PAGE));
-        assert!(r.is_complete(w.node, 1, &DbFilter::default()));
-        assert!(!r.is_complete(w.node, 1, &dated));
-        r.paged.clear();
-        // Fetched through a filter: known for that filter only.
-        r.complete.insert(NodeIx::new(5), vec![(dated.clone(), 1)]);
-        assert!(r.is_complete(NodeIx::new(5), 1, &dated));
-        assert!(!r.is_complete(NodeIx::new(5), 1, &DbFilter::default()));
-        // Cancelling forgets the pending fetch and skips what is queued.
-        r.pending = Some((7, w.clone()));
-        r.latest_fetch.store(7, Ordering::SeqCst);
-        assert_eq!(r.cancel(), Some(w.clone()));
-        assert!(r.pending.is_none());
-        assert_ne!(r.latest_fetch.load(Ordering::SeqCst), 7);
-        assert_eq!(r.settled, Some(w));
-    }
-}
+#[path = "remote_tests.rs"]
+mod tests;
