@@ -124,7 +124,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         times.push(t.elapsed());
     }
     println!("search (5-letter prefix, top 20): {}", stats(times));
-    moves(&url, &graph, graph.entity(graph.node_indices().nth(step * 7).ok_or("empty")?).id)?;
+    moves(
+        &url,
+        &graph,
+        graph
+            .entity(graph.node_indices().nth(step * 7).ok_or("empty")?)
+            .id,
+    )?;
     if hub_size > 0 {
         star(&url, hub_size)?;
     }
@@ -165,7 +171,10 @@ fn moves(url: &DbUrl, graph: &Graph, start: &str) -> Result<(), Box<dyn std::err
         let remote = app.remote.as_ref().ok_or("no remote")?;
         let all = DbFilter::default();
         let mut choices = Vec::new();
-        for pane in [ties::tui::app::Pane::Incoming, ties::tui::app::Pane::Outgoing] {
+        for pane in [
+            ties::tui::app::Pane::Incoming,
+            ties::tui::app::Pane::Outgoing,
+        ] {
             for (i, tie) in app.list(pane).ties.iter().enumerate() {
                 choices.push((pane, i, remote.is_complete(tie.other, 1, &all)));
             }
@@ -173,7 +182,9 @@ fn moves(url: &DbUrl, graph: &Graph, start: &str) -> Result<(), Box<dyn std::err
         if choices.is_empty() {
             break;
         }
-        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let fresh: Vec<_> = choices.iter().filter(|c| !c.2).collect();
         let &(pane, i, known) = if fresh.is_empty() {
             &choices[(rng >> 33) % choices.len()]
@@ -197,7 +208,11 @@ fn moves(url: &DbUrl, graph: &Graph, start: &str) -> Result<(), Box<dyn std::err
     println!(
         "explorer move (key → fetch → merge → frame), fetched: {}; from the cache: {}",
         stats(fetched),
-        if cached.is_empty() { "none".into() } else { stats(cached) }
+        if cached.is_empty() {
+            "none".into()
+        } else {
+            stats(cached)
+        }
     );
     println!(
         "explorer cache after the walk: {} entities, {} relations",
@@ -260,7 +275,10 @@ fn star(url: &DbUrl, size: usize) -> Result<(), Box<dyn std::error::Error>> {
             times.push(t.elapsed());
             assert!(n.truncated && n.graph.edge_count() == PAGE.min(n.first_ring));
         }
-        println!("hub of {size}, first page of {PAGE} ({what}): {}", stats(times));
+        println!(
+            "hub of {size}, first page of {PAGE} ({what}): {}",
+            stats(times)
+        );
     }
     Ok(())
 }

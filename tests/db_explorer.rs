@@ -91,7 +91,9 @@ fn the_explorer_fetches_as_it_moves_searches_the_server_and_maps_two_rings() {
     // Jump: the server's full-text index finds a name with quotes and Cypher
     // in it, searched as text.
     t.type_text("/lighthouse \"seven\") return");
-    let s = t.wait_until("the hit", |s| s.contains("found") && s.contains("Lighthouse \"Seven\""));
+    let s = t.wait_until("the hit", |s| {
+        s.contains("found") && s.contains("Lighthouse \"Seven\"")
+    });
     assert!(!s.contains("nothing matches"), "{s}");
     t.keys(&["Enter"]);
     t.wait_for("place · c7");
@@ -102,13 +104,19 @@ fn the_explorer_fetches_as_it_moves_searches_the_server_and_maps_two_rings() {
     t.keys(&["Enter"]);
     let s = t.wait_for("dates: 2025");
     assert!(s.contains("Quay Six"), "{s}");
-    assert!(!s.contains("Quay Eight"), "a 2023 relation shown in 2025:\n{s}");
+    assert!(
+        !s.contains("Quay Eight"),
+        "a 2023 relation shown in 2025:\n{s}"
+    );
     // The map's two rings: c5, two relations away and never fetched, appears.
     assert!(!s.contains("Quay Five"), "{s}");
     t.type_text("m");
     t.type_text("+");
     let s = t.wait_for("Quay Five");
-    assert!(!s.contains("Quay Eight"), "the map ignores the date filter:\n{s}");
+    assert!(
+        !s.contains("Quay Eight"),
+        "the map ignores the date filter:\n{s}"
+    );
     t.type_text("m");
     t.type_text("q");
     let s = t.wait_for("exit-code-0");
@@ -136,7 +144,10 @@ fn the_server_going_away_mid_session_is_said_and_the_explorer_goes_on() {
     t.keys(&["Enter"]);
     t.wait_for("place · c2");
     let s = t.wait_for("database unreachable");
-    assert!(s.contains("Quay One"), "what was fetched is still shown:\n{s}");
+    assert!(
+        s.contains("Quay One"),
+        "what was fetched is still shown:\n{s}"
+    );
     assert!(!s.contains("fetching"), "the loading mark stays:\n{s}");
     // Keys still work, on what was fetched.
     t.keys(&["Left"]);

@@ -128,7 +128,11 @@ fn check_round_trip_and_neighbourhoods(server: &Server, name: &str, graph: &Grap
             ..Filter::default()
         },
         Filter {
-            entity_kinds: vec![EntityKind::Person, EntityKind::Ministry, EntityKind::Country],
+            entity_kinds: vec![
+                EntityKind::Person,
+                EntityKind::Ministry,
+                EntityKind::Country,
+            ],
             relation_kinds: vec![RelationKind::HoldsOffice, RelationKind::Signed],
             ..Filter::default()
         },

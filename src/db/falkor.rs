@@ -435,7 +435,11 @@ impl Backend for FalkorBackend {
             let mut params = filter_params(filter);
             params.push(("ids", texts(&frontier)));
             if level == 0 {
-                let rows = self.read("count relations", &queries::ring_size(filter), params.clone())?;
+                let rows = self.read(
+                    "count relations",
+                    &queries::ring_size(filter),
+                    params.clone(),
+                )?;
                 first_ring = as_count(rows.first().and_then(|r| r.first()));
             }
             let skip = if level == 0 { page.offset } else { 0 };

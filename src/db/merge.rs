@@ -177,7 +177,13 @@ mod tests {
         let m = merge(&mut local, &mut known, &first, &keys(&first, &["#0"])).unwrap();
         assert_eq!((m.new_entities, m.new_relations), (2, 1));
         let (a, b) = (local.find("a").unwrap(), local.find("b").unwrap());
-        let m = merge(&mut local, &mut known, &second, &keys(&second, &["#0", "#1"])).unwrap();
+        let m = merge(
+            &mut local,
+            &mut known,
+            &second,
+            &keys(&second, &["#0", "#1"]),
+        )
+        .unwrap();
         assert_eq!((m.new_entities, m.new_relations), (1, 1));
         // What was there keeps its index; the new entity comes after.
         assert_eq!(local.find("a"), Some(a));
@@ -201,7 +207,13 @@ mod tests {
         assert_eq!(cited, vec!["s2"]);
         assert_eq!(local.sources().len(), 2);
         // Merging the same again adds nothing.
-        let m = merge(&mut local, &mut known, &second, &keys(&second, &["#0", "#1"])).unwrap();
+        let m = merge(
+            &mut local,
+            &mut known,
+            &second,
+            &keys(&second, &["#0", "#1"]),
+        )
+        .unwrap();
         assert_eq!((m.new_entities, m.new_relations), (0, 0));
         assert_eq!((local.node_count(), local.edge_count()), (3, 2));
     }

@@ -165,8 +165,14 @@ mod tests {
             ..DbFilter::default()
         };
         for s in [ring(&typed), ring_size(&typed)] {
-            assert!(s.contains("a.kind IN $ek") && s.contains("b.kind IN $ek"), "{s}");
-            assert!(s.contains("r.hi >= $from") && s.contains("NOT $hide"), "{s}");
+            assert!(
+                s.contains("a.kind IN $ek") && s.contains("b.kind IN $ek"),
+                "{s}"
+            );
+            assert!(
+                s.contains("r.hi >= $from") && s.contains("NOT $hide"),
+                "{s}"
+            );
             assert!(!s.contains("$rk") && !s.contains("RETURN 1"), "{s}");
         }
     }

@@ -363,10 +363,8 @@ impl App {
                 return;
             }
         }
-        let scrolled = matches!(
-            action,
-            Action::Down | Action::PageDown | Action::Bottom
-        ) && self.mode() == Mode::Browse;
+        let scrolled = matches!(action, Action::Down | Action::PageDown | Action::Bottom)
+            && self.mode() == Mode::Browse;
         self.update_local(action);
         if self.remote.is_some() && !self.should_quit {
             self.fetch_if_needed();

@@ -125,7 +125,9 @@ impl Remote {
         remote.keys = start.keys.into_iter().collect();
         if let Some(node) = graph.find(&start.focus) {
             let filter = DbFilter::default();
-            remote.complete.insert(node, vec![(filter.clone(), start.depth)]);
+            remote
+                .complete
+                .insert(node, vec![(filter.clone(), start.depth)]);
             if start.truncated {
                 remote
                     .paged
@@ -175,9 +177,8 @@ impl Remote {
     pub fn is_complete(&self, node: NodeIx, depth: usize, filter: &DbFilter) -> bool {
         let whole = !self.paged.contains_key(&node);
         self.complete.get(&node).is_some_and(|done| {
-            done.iter().any(|(f, d)| {
-                *d >= depth && (f == filter || (whole && *f == DbFilter::default()))
-            })
+            done.iter()
+                .any(|(f, d)| *d >= depth && (f == filter || (whole && *f == DbFilter::default())))
         })
     }
 
@@ -442,7 +443,11 @@ impl App {
         };
         self.back_online();
         self.clear_note();
-        if self.remote.as_ref().is_some_and(|r| self.graph.node_count() + n.graph.node_count() > r.cache_max) {
+        if self
+            .remote
+            .as_ref()
+            .is_some_and(|r| self.graph.node_count() + n.graph.node_count() > r.cache_max)
+        {
             self.start_over(&want, &n);
         }
         let Some(remote) = &mut self.remote else {

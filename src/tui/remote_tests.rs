@@ -94,7 +94,10 @@ impl Fake {
 #[test]
 fn moving_fetches_what_is_not_known_and_the_answer_grows_the_graph_in_place() {
     let mut f = fake();
-    let (a, b) = (f.app.graph.find("a").unwrap(), f.app.graph.find("b").unwrap());
+    let (a, b) = (
+        f.app.graph.find("a").unwrap(),
+        f.app.graph.find("b").unwrap(),
+    );
     f.app.update(Action::Follow);
     assert_eq!(f.app.focus, b);
     let (seq, want) = f.asked().expect("b's relations are asked for");
@@ -108,7 +111,10 @@ fn moving_fetches_what_is_not_known_and_the_answer_grows_the_graph_in_place() {
     assert!(!f.loading());
     assert_eq!(f.names(), vec!["Alpha", "Charlie"]);
     // a and b keep their indices; the known relation is not doubled.
-    assert_eq!((f.app.graph.find("a"), f.app.graph.find("b")), (Some(a), Some(b)));
+    assert_eq!(
+        (f.app.graph.find("a"), f.app.graph.find("b")),
+        (Some(a), Some(b))
+    );
     assert_eq!(f.app.graph.edge_count(), 2);
     // Back and forward come from the cache.
     f.app.update(Action::Back);
@@ -139,7 +145,14 @@ fn esc_stops_a_fetch_and_a_failure_is_said_and_retried_on_the_next_move() {
     let (seq, want) = f.asked().unwrap();
     f.app.update(Action::Close);
     assert!(!f.loading());
-    assert!(f.app.status.as_ref().unwrap().text.contains("stopped fetching Bravo"));
+    assert!(
+        f.app
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("stopped fetching Bravo")
+    );
     // Its answer, arriving late, is dropped; staying put asks nothing again.
     assert!(!f.answer(seq, want, AROUND_B, &["#0", "#1"]));
     assert_eq!(f.app.graph.node_count(), 2);
@@ -156,7 +169,10 @@ fn esc_stops_a_fetch_and_a_failure_is_said_and_retried_on_the_next_move() {
     f.outbox.send(Reply::Fetched(seq, want, Err(gone))).unwrap();
     assert!(f.app.poll_remote());
     let status = f.app.status.clone().unwrap();
-    assert!(status.error && status.text.contains("database unreachable"), "{status:?}");
+    assert!(
+        status.error && status.text.contains("database unreachable"),
+        "{status:?}"
+    );
     assert!(!f.loading());
     assert_eq!(f.names(), vec!["Alpha"], "what was fetched stays");
     f.app.update(Action::Down);
@@ -165,7 +181,10 @@ fn esc_stops_a_fetch_and_a_failure_is_said_and_retried_on_the_next_move() {
     f.app.update(Action::Forward);
     let (seq, want) = f.asked().expect("the next move retries");
     assert!(f.answer(seq, want, AROUND_B, &["#0", "#1"]));
-    assert_eq!(f.app.status.as_ref().unwrap().text, "the database answers again");
+    assert_eq!(
+        f.app.status.as_ref().unwrap().text,
+        "the database answers again"
+    );
     assert_eq!(f.names(), vec!["Alpha", "Charlie"]);
 }
 
@@ -208,7 +227,8 @@ fn a_neighbourhood_fetched_whole_serves_any_filter_and_shallower_views() {
     assert!(!r.is_complete(NodeIx::new(4), 1, &DbFilter::default()));
     // A hub paged through no filter: the first page through a filter is
     // another page.
-    r.paged.insert(w.node, (DbFilter::default(), PAGE, 3 * PAGE));
+    r.paged
+        .insert(w.node, (DbFilter::default(), PAGE, 3 * PAGE));
     assert!(r.is_complete(w.node, 1, &DbFilter::default()));
     assert!(!r.is_complete(w.node, 1, &dated));
     r.paged.clear();
