@@ -201,9 +201,12 @@ fn entities(backend: &mut dyn Backend, ids: &[&str]) -> Result<Graph, CliError> 
 }
 
 /// The explorer's first view on the database: `focus` resolved, its two rings
-/// fetched (at most [`EXPLORE_PAGE`] relations a ring), as an opened graph.
-/// The explorer does not fetch as it moves yet: a note says so.
-pub(super) fn explore_open(url: &DbUrl, focus: Option<&str>) -> Result<(Opened, String), CliError> {
+/// fetched (at most [`crate::tui::remote::PAGE`] relations a ring), as an
+/// opened graph, with what the explorer needs to fetch the rest as it moves.
+pub(super) fn explore_open(
+    url: &DbUrl,
+    focus: Option<&str>,
+) -> Result<(Opened, crate::tui::remote::RemoteStart), CliError> {
     let Some(query) = focus else {
         return Err(CliError::Usage(
             "with --db, the explorer needs --focus QUERY: where to start in the database".into(),
@@ -211,34 +214,35 @@ pub(super) fn explore_open(url: &DbUrl, focus: Option<&str>) -> Result<(Opened, 
     };
     let mut backend = db::connect(url)?;
     let id = resolve(&mut *backend, query)?;
-    let page = Page {
-        offset: 0,
-        limit: EXPLORE_PAGE,
+    let page = crate::tui::remote::PAGE;
+    let n = backend.neighbourhood(
+        &[&id],
+        2,
+        &DbFilter::default(),
+        Page {
+            offset: 0,
+            limit: page,
+        },
+    )?;
+    let start = crate::tui::remote::RemoteStart {
+        url: url.clone(),
+        keys: n.keys,
+        focus: id,
+        depth: 2,
+        page,
+        first_ring: n.first_ring,
+        truncated: n.truncated,
     };
-    let n = backend.neighbourhood(&[&id], 2, &DbFilter::default(), page)?;
-    let mut notes = vec![format!(
-        "{} and its two rings fetched from the database; give another --focus to go further",
-        id
-    )];
-    if n.truncated {
-        notes.push(format!(
-            "{id} has {} relations; the first {EXPLORE_PAGE} were fetched",
-            n.first_ring
-        ));
-    }
     let opened = Opened::fetched(
         std::sync::Arc::new(n.graph),
         open::Origin::Database(url.to_string()),
-        notes,
+        Vec::new(),
     );
-    Ok((opened, id))
+    Ok((opened, start))
 }
 
 /// How far `money --db` fetches around its entity, for the funding chain.
 const MONEY_DEPTH: usize = 5;
-
-/// How many relations of a ring the explorer fetches.
-const EXPLORE_PAGE: usize = 2_000;
 
 /// Everything within `depth` of `ids`, unfiltered.
 fn around(backend: &mut dyn Backend, ids: &[&str], depth: usize) -> Result<Graph, CliError> {

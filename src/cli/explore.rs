@@ -41,14 +41,20 @@ pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
             ));
         }
         let url = super::db::url(text)?;
-        let (opened, id) = super::db::explore_open(&url, cli.focus.as_deref())?;
+        let (opened, remote) = super::db::explore_open(&url, cli.focus.as_deref())?;
+        let id = remote.focus.clone();
+        let mut remote = Some(remote);
         let mut fetched = Some(opened);
         let load = |_: &mut dyn open::Progress| {
             fetched
                 .take()
                 .ok_or_else(|| CliError::Usage("the database view was opened twice".into()))
         };
-        let start = |opened: &Opened| start_at(opened, spec.as_ref(), Some(id.as_str()));
+        let start = |opened: &Opened| {
+            let mut start = start_at(opened, spec.as_ref(), Some(id.as_str()))?;
+            start.remote = remote.take();
+            Ok(start)
+        };
         let outcome = crate::tui::run(&url.to_string(), load, start, keymap, theme, !cli.no_mouse)?;
         print_notes(&outcome.notes);
         return match outcome.ending {
@@ -114,5 +120,6 @@ fn start_at(
         filter,
         marks,
         index,
+        remote: None,
     })
 }

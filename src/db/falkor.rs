@@ -430,13 +430,17 @@ impl Backend for FalkorBackend {
             let mut params = filter_params(filter);
             params.push(("ids", texts(&frontier)));
             if level == 0 {
-                let rows = self.read("count relations", &queries::ring_size(), params.clone())?;
+                let rows = self.read(
+                    "count relations",
+                    &queries::ring_size(filter),
+                    params.clone(),
+                )?;
                 first_ring = as_count(rows.first().and_then(|r| r.first()));
             }
             let skip = if level == 0 { page.offset } else { 0 };
             params.push(("skip", int(skip)));
             params.push(("limit", int(page.limit)));
-            let rows = self.read("read a neighbourhood", &queries::ring(), params)?;
+            let rows = self.read("read a neighbourhood", &queries::ring(filter), params)?;
             let fetched = rows.len();
             truncated |= if level == 0 {
                 skip > 0 || skip + fetched < first_ring
@@ -456,8 +460,10 @@ impl Backend for FalkorBackend {
             frontier = next;
         }
         self.cited_sources(&mut b)?;
+        let (graph, keys) = b.build_keyed()?;
         Ok(Neighbourhood {
-            graph: b.build()?,
+            graph,
+            keys,
             first_ring,
             truncated,
         })

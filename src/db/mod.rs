@@ -15,6 +15,7 @@
 //! (`GRAPH.RO_QUERY`); every value is a query parameter.
 
 pub mod falkor;
+pub mod merge;
 pub mod queries;
 mod rows;
 pub mod url;
@@ -117,6 +118,9 @@ pub struct Neighbourhood {
     /// The focus entities, everything within the depth and the relations
     /// [`crate::view::subgraph`] would show, as a local graph.
     pub graph: Graph,
+    /// Each relation's database key, by relation index: the same relation
+    /// fetched twice has the same key (see [`merge`]).
+    pub keys: Vec<Box<str>>,
     /// Visible relations touching the focus (before paging): a hub's size.
     pub first_ring: usize,
     /// True when a page limit left relations out.

@@ -21,6 +21,8 @@
 //! Every value is a query parameter (`$name`); nothing the user typed or the
 //! data holds is pasted into a statement.
 
+use super::DbFilter;
+
 pub const ENTITY_ID_INDEX: &str = "CREATE INDEX FOR (e:Entity) ON (e.id)";
 pub const SOURCE_ID_INDEX: &str = "CREATE INDEX FOR (s:Source) ON (s.id)";
 /// No stop words, no stemming: names are matched as written (folded).
@@ -57,43 +59,74 @@ pub const RELATION_PAGE: &str = "MATCH (a:Entity)-[r:REL]->(b:Entity) \
      RETURN r, a.id, b.id ORDER BY r.ord, id(r) SKIP $skip LIMIT $limit";
 
 /// The filter parameters every neighbourhood query takes: `$ek`/`$rk` (kind
-/// labels, empty for all), `$from`/`$to` (`YYYYMMDD`), `$hide` (hide undated
-/// relations). An entity passes when its kind is kept and it is undated or
-/// overlaps the window; a relation when its kind is kept and it overlaps the
-/// window, or is undated and `$hide` is false.
-macro_rules! visible {
-    ($e:literal) => {
-        concat!(
-            "(size($ek) = 0 OR ", $e, ".kind IN $ek) AND (", $e, ".lo IS NULL OR (",
-            $e, ".hi >= $from AND ", $e, ".lo <= $to))"
-        )
-    };
+/// labels), `$from`/`$to` (`YYYYMMDD`), `$hide` (hide undated relations). An
+/// entity passes when its kind is kept and it is undated or overlaps the
+/// window; a relation when its kind is kept and it overlaps the window, or is
+/// undated and `$hide` is false. A statement tests only the parts of the filter
+/// in use (each row tested costs time on a hub of thousands); the values are
+/// always parameters, so the statement's text depends only on which parts
+/// are used, never on what the user typed.
+fn visible(filter: &DbFilter) -> Vec<String> {
+    let mut tests = Vec::new();
+    let window = !filter.window.is_all();
+    for e in ["a", "b"] {
+        if !filter.entity_kinds.is_empty() {
+            tests.push(format!("{e}.kind IN $ek"));
+        }
+        if window {
+            tests.push(format!(
+                "({e}.lo IS NULL OR ({e}.hi >= $from AND {e}.lo <= $to))"
+            ));
+        }
+    }
+    if !filter.relation_kinds.is_empty() {
+        tests.push("r.kind IN $rk".into());
+    }
+    match (window, filter.hide_undated) {
+        (true, _) => tests.push(
+            "((r.lo IS NULL AND NOT $hide) OR (r.lo IS NOT NULL AND r.hi >= $from AND r.lo <= $to))"
+                .into(),
+        ),
+        (false, true) => tests.push("r.lo IS NOT NULL".into()),
+        (false, false) => {}
+    }
+    tests
 }
-const REL_VISIBLE: &str = "(size($rk) = 0 OR r.kind IN $rk) AND \
-     ((r.lo IS NULL AND NOT $hide) OR (r.lo IS NOT NULL AND r.hi >= $from AND r.lo <= $to))";
 
-/// The visible relations touching a set of entities (`$ids`), both ways, with
-/// the entity at the other end: one ring of a neighbourhood. Paged by
-/// `$skip`/`$limit` in `ord` order.
-pub fn ring() -> String {
+fn where_clause(filter: &DbFilter) -> String {
+    let tests = visible(filter);
+    if tests.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", tests.join(" AND "))
+    }
+}
+
+/// The relations touching a set of entities (`$ids`), both ways, that `filter`
+/// shows, with the entity at the other end: one ring of a neighbourhood.
+/// Paged by `$skip`/`$limit` in `ord` order; only the page's rows are
+/// projected.
+pub fn ring(filter: &DbFilter) -> String {
     format!(
-        "UNWIND $ids AS id MATCH (a:Entity {{id: id}})-[r:REL]-(b:Entity) \
-         WHERE {} AND {} AND {} \
-         RETURN r, startNode(r).id, endNode(r).id, b ORDER BY r.ord, id(r) SKIP $skip LIMIT $limit",
-        visible!("a"),
-        visible!("b"),
-        REL_VISIBLE
+        "UNWIND $ids AS id MATCH (a:Entity {{id: id}})-[r:REL]-(b:Entity){} \
+         WITH r, b ORDER BY r.ord, id(r) SKIP $skip LIMIT $limit \
+         RETURN r, startNode(r).id, endNode(r).id, b",
+        where_clause(filter)
     )
 }
 
-/// How many visible relations touch a set of entities (to page a hub).
-pub fn ring_size() -> String {
+/// How many relations `filter` shows touch a set of entities (to page a hub).
+/// Unfiltered, the entities' degrees (relations never tie an entity to
+/// itself, so each is counted once).
+pub fn ring_size(filter: &DbFilter) -> String {
+    if visible(filter).is_empty() {
+        return "UNWIND $ids AS id MATCH (a:Entity {id: id}) \
+                RETURN toInteger(sum(indegree(a, 'REL') + outdegree(a, 'REL')))"
+            .into();
+    }
     format!(
-        "UNWIND $ids AS id MATCH (a:Entity {{id: id}})-[r:REL]-(b:Entity) \
-         WHERE {} AND {} AND {} RETURN count(r)",
-        visible!("a"),
-        visible!("b"),
-        REL_VISIBLE
+        "UNWIND $ids AS id MATCH (a:Entity {{id: id}})-[r:REL]-(b:Entity){} RETURN count(r)",
+        where_clause(filter)
     )
 }
 
@@ -111,3 +144,36 @@ pub const SHORTEST_PATHS: &str = "MATCH (a:Entity {id: $a}), (b:Entity {id: $b})
 /// Indexes still being built (a push waits for none before returning).
 pub const INDEXES_PENDING: &str = "CALL db.indexes() YIELD status \
      WHERE status <> 'OPERATIONAL' RETURN count(status)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neighbourhood_statements_test_only_the_filter_parts_in_use() {
+        let all = DbFilter::default();
+        assert!(!ring(&all).contains("WHERE"), "{}", ring(&all));
+        assert!(ring_size(&all).contains("indegree(a, 'REL')"));
+        let hide = DbFilter {
+            hide_undated: true,
+            ..DbFilter::default()
+        };
+        assert!(ring(&hide).contains("WHERE r.lo IS NOT NULL WITH"));
+        let typed = DbFilter {
+            window: "2020".parse().unwrap(),
+            entity_kinds: vec!["x') RETURN 1 //".into()],
+            ..DbFilter::default()
+        };
+        for s in [ring(&typed), ring_size(&typed)] {
+            assert!(
+                s.contains("a.kind IN $ek") && s.contains("b.kind IN $ek"),
+                "{s}"
+            );
+            assert!(
+                s.contains("r.hi >= $from") && s.contains("NOT $hide"),
+                "{s}"
+            );
+            assert!(!s.contains("$rk") && !s.contains("RETURN 1"), "{s}");
+        }
+    }
+}

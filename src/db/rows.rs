@@ -298,6 +298,13 @@ impl Builder {
 
     /// The local graph. Relations whose ends were not fetched are left out.
     pub(crate) fn build(self) -> Result<Graph, DbError> {
+        Ok(self.build_keyed()?.0)
+    }
+
+    /// The local graph and each relation's database `key` (by relation
+    /// index), which tells relations fetched twice apart from new ones.
+    pub(crate) fn build_keyed(self) -> Result<(Graph, Vec<Box<str>>), DbError> {
+        let mut keys = Vec::with_capacity(self.relations.len());
         let mut g = Graph::with_capacity(self.entities.len(), self.relations.len());
         for p in self.sources.values() {
             let what = "a source";
@@ -369,8 +376,9 @@ impl Builder {
             };
             g.add_relation(a, b, rel)
                 .map_err(|e| bad(&format!("{what} could not be added: {e}")))?;
+            keys.push(get_str(p, "key").unwrap_or_default().into());
         }
-        Ok(g)
+        Ok((g, keys))
     }
 }
 

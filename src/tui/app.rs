@@ -121,6 +121,8 @@ pub struct App {
     pub step: Option<super::analysis::Stepped>,
     /// The clusters of the current filter's view, for the card.
     pub clusters: super::analysis::ClusterCache,
+    /// On a graph database (`--db`): what was fetched and what is awaited.
+    pub remote: Option<super::remote::Remote>,
 }
 
 /// The entity with the most relations: a sensible place to start.
@@ -161,6 +163,7 @@ impl App {
             export_format: crate::export::Format::Json,
             step: None,
             clusters: Default::default(),
+            remote: None,
         };
         app.refresh_lists();
         if app.lists[Pane::Outgoing as usize].ties.is_empty()
@@ -217,7 +220,7 @@ impl App {
     }
 
     /// Recomputes the visible relations of the focus after a move or filter change.
-    fn refresh_lists(&mut self) {
+    pub(super) fn refresh_lists(&mut self) {
         for pane in [Pane::Incoming, Pane::Outgoing] {
             let mut ties = Vec::new();
             let (mut hidden, mut undated) = (0, 0);
@@ -289,6 +292,10 @@ impl App {
 
     /// Searches for the search popup's input (see [`SearchPopup::run`]).
     fn run_search(&mut self) {
+        if self.remote.is_some() {
+            self.remote_search();
+            return;
+        }
         if let Popup::Search(s) = &mut self.popup {
             s.run(
                 &self.graph,
@@ -338,8 +345,36 @@ impl App {
         }
     }
 
-    /// Applies one action.
+    /// Applies one action; on a database, then fetches what the view needs.
     pub fn update(&mut self, action: Action) {
+        if self.remote.is_some() {
+            let mode = self.mode();
+            // Esc while fetching stops waiting; Enter while the server
+            // searches picks once the hits are in.
+            let esc = match mode {
+                Mode::Browse => action == Action::Close,
+                Mode::Map => matches!(action, Action::Close | Action::Map),
+                _ => false,
+            };
+            if esc && self.cancel_fetch() {
+                return;
+            }
+            if action == Action::Submit && mode == Mode::Search && self.submit_when_found() {
+                return;
+            }
+        }
+        let scrolled = matches!(action, Action::Down | Action::PageDown | Action::Bottom)
+            && self.mode() == Mode::Browse;
+        self.update_local(action);
+        if self.remote.is_some() && !self.should_quit {
+            self.fetch_if_needed();
+            if scrolled {
+                self.fetch_more_if_at_end();
+            }
+        }
+    }
+
+    fn update_local(&mut self, action: Action) {
         if action == Action::Quit {
             self.should_quit = true;
             return;

@@ -8,6 +8,7 @@ mod browse;
 pub mod keymap;
 pub mod map;
 pub mod popup;
+pub mod remote;
 pub mod text;
 pub mod theme;
 pub mod ui;
@@ -145,6 +146,9 @@ pub struct Start {
     pub marks: std::collections::BTreeMap<char, NodeIx>,
     /// A search index already built (to resolve `--focus`), to reuse.
     pub index: Option<Arc<SearchIndex>>,
+    /// On a graph database: how the first view was fetched; the explorer
+    /// fetches the rest as the user moves.
+    pub remote: Option<remote::RemoteStart>,
 }
 
 /// How the explorer ended, and what it leaves to finish.
@@ -246,7 +250,13 @@ pub fn run<E: From<TuiError>>(
     let index = opened.index.take();
     let indexing = index.is_none();
     let index = index.unwrap_or_default();
-    let graph = Arc::clone(&opened.graph);
+    // On a database the explorer grows its graph as it fetches: it holds the
+    // only reference, so that growing never copies it.
+    let graph = if start.remote.is_some() {
+        std::mem::take(&mut opened.graph)
+    } else {
+        Arc::clone(&opened.graph)
+    };
     let mut app = App::new(graph, index, keymap, start.focus).ok_or(TuiError::EmptyGraph)?;
     app.set_filter(start.filter);
     app.marks = start.marks;
@@ -266,7 +276,10 @@ pub fn run<E: From<TuiError>>(
     let notify = move || {
         let _ = wake.try_send(Input::Wake);
     };
-    if !indexing {
+    if let Some(remote) = start.remote {
+        app.connect_remote(remote, notify.clone());
+        app.fetch_if_needed();
+    } else if !indexing {
         app.use_search_worker(notify.clone());
     }
     let ending = event_loop(
@@ -343,7 +356,7 @@ fn event_loop(
             }
             dirty = true;
         }
-        if app.poll_search() || app.poll_jobs() {
+        if app.poll_search() | app.poll_jobs() | app.poll_remote() {
             dirty = true;
         }
         if dirty {

@@ -362,6 +362,16 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(" · only ", DIM));
         spans.push(Span::styled(kinds, KIND));
     }
+    if let Some(want) = app.remote.as_ref().and_then(|r| r.loading()) {
+        let name = app.graph.entity(want.node).name;
+        let what = if want.offset > 0 {
+            format!("⟳ fetching more of {name}… (Esc stops)")
+        } else {
+            format!("⟳ fetching {name}… (Esc stops)")
+        };
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(what, Style::new().fg(Color::Yellow)));
+    }
     if let Some(s) = &app.status {
         let style = if s.error {
             Style::new().fg(Color::Red).bold()

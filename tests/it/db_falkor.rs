@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use ties::Graph;
 use ties::db::{Backend, DbError, DbFilter, FalkorBackend, Page};
+use ties::model::{EntityKind, RelationKind};
 use ties::view::{Filter, Reach, subgraph};
 
 fn sources_of(g: &Graph, set: ties::graph::SourceSet) -> Vec<String> {
@@ -120,6 +121,19 @@ fn check_round_trip_and_neighbourhoods(server: &Server, name: &str, graph: &Grap
         },
         Filter {
             window: "2025..".parse().unwrap(),
+            ..Filter::default()
+        },
+        Filter {
+            hide_undated: true,
+            ..Filter::default()
+        },
+        Filter {
+            entity_kinds: vec![
+                EntityKind::Person,
+                EntityKind::Ministry,
+                EntityKind::Country,
+            ],
+            relation_kinds: vec![RelationKind::HoldsOffice, RelationKind::Signed],
             ..Filter::default()
         },
     ];

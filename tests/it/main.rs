@@ -14,6 +14,7 @@ mod bad_input;
 mod cli;
 mod cli_honest;
 mod db_cli;
+mod db_explorer;
 mod db_falkor;
 mod e2e_tmux;
 mod explorer;

@@ -5,6 +5,7 @@
 
 pub mod falkor;
 pub mod screen;
+pub mod tmux;
 
 use std::ffi::OsStr;
 use std::io::Write;

@@ -1,0 +1,246 @@
+//! The explorer's side of fetching, with the worker replaced by the test:
+//! requests are read from its channel and answers written back by hand.
+
+use super::*;
+use crate::tui::action::Action;
+use crate::tui::keymap::KeyMap;
+
+fn graph(text: &str) -> Graph {
+    crate::load::load_texts(vec![("t.ron".to_string(), text.to_string())]).expect("fixture loads")
+}
+
+/// The first view: a → b (a fetched two rings deep, so b's own relations are
+/// not known yet).
+const FIRST: &str = r#"Graph(
+    entities: [
+        Entity(id: "a", kind: person, name: "Alpha"),
+        Entity(id: "b", kind: person, name: "Bravo"),
+    ],
+    relations: [Relation(from: "a", to: "b", kind: met)],
+)"#;
+
+/// What the server says of b: a → b and b → c.
+const AROUND_B: &str = r#"Graph(
+    entities: [
+        Entity(id: "b", kind: person, name: "Bravo"),
+        Entity(id: "a", kind: person, name: "Alpha"),
+        Entity(id: "c", kind: person, name: "Charlie"),
+    ],
+    relations: [
+        Relation(from: "a", to: "b", kind: met),
+        Relation(from: "b", to: "c", kind: met, date: "2024"),
+    ],
+)"#;
+
+struct Fake {
+    app: App,
+    inbox: mpsc::Receiver<Request>,
+    outbox: mpsc::Sender<Reply>,
+}
+
+fn fake() -> Fake {
+    let g = Arc::new(graph(FIRST));
+    let focus = g.find("a");
+    let mut app = App::new(g, Arc::default(), KeyMap::default_map(), focus).unwrap();
+    let (requests, inbox) = mpsc::channel();
+    let (outbox, replies) = mpsc::channel();
+    let mut remote = Remote::new(requests, replies);
+    remote.keys.insert("#0".into());
+    remote
+        .complete
+        .insert(focus.unwrap(), vec![(DbFilter::default(), 2)]);
+    app.remote = Some(remote);
+    Fake { app, inbox, outbox }
+}
+
+impl Fake {
+    /// The fetch the app asked for, if any.
+    fn asked(&self) -> Option<(u64, Want)> {
+        match self.inbox.try_recv() {
+            Ok(Request::Fetch(seq, want)) => Some((seq, want)),
+            Ok(Request::Search(..)) => panic!("a search, not a fetch"),
+            Err(_) => None,
+        }
+    }
+
+    fn answer(&mut self, seq: u64, want: Want, text: &str, keys: &[&str]) -> bool {
+        let g = graph(text);
+        let n = Neighbourhood {
+            keys: keys.iter().map(|k| Box::from(*k)).collect(),
+            first_ring: 2,
+            truncated: false,
+            graph: g,
+        };
+        self.outbox.send(Reply::Fetched(seq, want, Ok(n))).unwrap();
+        self.app.poll_remote()
+    }
+
+    fn names(&self) -> Vec<&str> {
+        let app = &self.app;
+        let mut v: Vec<&str> = app
+            .lists
+            .iter()
+            .flat_map(|l| l.ties.iter().map(|t| app.graph.entity_name(t.other)))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn loading(&self) -> bool {
+        self.app.remote.as_ref().unwrap().loading().is_some()
+    }
+}
+
+#[test]
+fn moving_fetches_what_is_not_known_and_the_answer_grows_the_graph_in_place() {
+    let mut f = fake();
+    let (a, b) = (
+        f.app.graph.find("a").unwrap(),
+        f.app.graph.find("b").unwrap(),
+    );
+    f.app.update(Action::Follow);
+    assert_eq!(f.app.focus, b);
+    let (seq, want) = f.asked().expect("b's relations are asked for");
+    assert_eq!((want.id.as_str(), want.depth, want.offset), ("b", 1, 0));
+    assert!(f.loading());
+    assert_eq!(f.names(), vec!["Alpha"], "what is known shows at once");
+    // An answer to another request is dropped.
+    assert!(!f.answer(seq + 1, want.clone(), AROUND_B, &["#0", "#1"]));
+    assert_eq!(f.app.graph.node_count(), 2);
+    assert!(f.answer(seq, want, AROUND_B, &["#0", "#1"]));
+    assert!(!f.loading());
+    assert_eq!(f.names(), vec!["Alpha", "Charlie"]);
+    // a and b keep their indices; the known relation is not doubled.
+    assert_eq!(
+        (f.app.graph.find("a"), f.app.graph.find("b")),
+        (Some(a), Some(b))
+    );
+    assert_eq!(f.app.graph.edge_count(), 2);
+    // Back and forward come from the cache.
+    f.app.update(Action::Back);
+    assert_eq!(f.app.focus, a);
+    f.app.update(Action::Forward);
+    assert_eq!(f.app.focus, b);
+    assert!(f.asked().is_none(), "the cache answered");
+    // A date filter on a neighbourhood fetched whole asks nothing more, and
+    // hides the 2024 relation locally.
+    f.app.set_filter(crate::view::Filter {
+        window: "2025".parse().unwrap(),
+        ..Default::default()
+    });
+    f.app.update(Action::Down);
+    assert!(f.asked().is_none());
+    assert_eq!(f.names(), vec!["Alpha"]);
+    // The map wants two rings: asked for, through the filter.
+    f.app.update(Action::Map);
+    let (_, want) = f.asked().expect("two rings for the map");
+    assert_eq!(want.depth, 2);
+    assert!(!want.filter.window.is_all());
+}
+
+#[test]
+fn esc_stops_a_fetch_and_a_failure_is_said_and_retried_on_the_next_move() {
+    let mut f = fake();
+    f.app.update(Action::Follow);
+    let (seq, want) = f.asked().unwrap();
+    f.app.update(Action::Close);
+    assert!(!f.loading());
+    assert!(
+        f.app
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("stopped fetching Bravo")
+    );
+    // Its answer, arriving late, is dropped; staying put asks nothing again.
+    assert!(!f.answer(seq, want, AROUND_B, &["#0", "#1"]));
+    assert_eq!(f.app.graph.node_count(), 2);
+    f.app.update(Action::Down);
+    assert!(f.asked().is_none());
+    // Moving away and back asks again; this time the server is gone.
+    f.app.update(Action::Back);
+    f.app.update(Action::Forward);
+    let (seq, want) = f.asked().expect("asked again after moving");
+    let gone = DbError::Connect {
+        url: "falkor+unix:///x.sock?graph=g".into(),
+        message: "No such file or directory".into(),
+    };
+    f.outbox.send(Reply::Fetched(seq, want, Err(gone))).unwrap();
+    assert!(f.app.poll_remote());
+    let status = f.app.status.clone().unwrap();
+    assert!(
+        status.error && status.text.contains("database unreachable"),
+        "{status:?}"
+    );
+    assert!(!f.loading());
+    assert_eq!(f.names(), vec!["Alpha"], "what was fetched stays");
+    f.app.update(Action::Down);
+    assert!(f.asked().is_none(), "a failure is not retried in a loop");
+    f.app.update(Action::Back);
+    f.app.update(Action::Forward);
+    let (seq, want) = f.asked().expect("the next move retries");
+    assert!(f.answer(seq, want, AROUND_B, &["#0", "#1"]));
+    assert_eq!(
+        f.app.status.as_ref().unwrap().text,
+        "the database answers again"
+    );
+    assert_eq!(f.names(), vec!["Alpha", "Charlie"]);
+}
+
+#[test]
+fn a_full_cache_starts_over_from_the_focus() {
+    let mut f = fake();
+    f.app.marks.insert('a', f.app.focus);
+    f.app.remote.as_mut().unwrap().cache_max = 4;
+    f.app.update(Action::Follow);
+    let (seq, want) = f.asked().unwrap();
+    assert!(f.answer(seq, want, AROUND_B, &["#0", "#1"]));
+    let app = &f.app;
+    assert_eq!(app.graph.node_count(), 3);
+    assert_eq!(app.graph.entity(app.focus).id, "b");
+    assert!(app.back.is_empty() && app.marks.is_empty());
+    assert!(app.status.as_ref().unwrap().text.contains("started over"));
+    assert_eq!(f.names(), vec!["Alpha", "Charlie"]);
+}
+
+#[test]
+fn a_neighbourhood_fetched_whole_serves_any_filter_and_shallower_views() {
+    let (requests, _inbox) = mpsc::channel();
+    let (_outbox, replies) = mpsc::channel();
+    let mut r = Remote::new(requests, replies);
+    let dated = DbFilter {
+        hide_undated: true,
+        ..DbFilter::default()
+    };
+    let w = Want {
+        node: NodeIx::new(3),
+        id: "e3".into(),
+        depth: 2,
+        filter: DbFilter::default(),
+        offset: 0,
+    };
+    r.complete.insert(w.node, vec![(w.filter.clone(), 2)]);
+    assert!(r.is_complete(w.node, 1, &DbFilter::default()));
+    assert!(r.is_complete(w.node, 2, &dated));
+    assert!(!r.is_complete(w.node, 3, &dated));
+    assert!(!r.is_complete(NodeIx::new(4), 1, &DbFilter::default()));
+    // A hub paged through no filter: the first page through a filter is
+    // another page.
+    r.paged
+        .insert(w.node, (DbFilter::default(), PAGE, 3 * PAGE));
+    assert!(r.is_complete(w.node, 1, &DbFilter::default()));
+    assert!(!r.is_complete(w.node, 1, &dated));
+    r.paged.clear();
+    // Fetched through a filter: known for that filter only.
+    r.complete.insert(NodeIx::new(5), vec![(dated.clone(), 1)]);
+    assert!(r.is_complete(NodeIx::new(5), 1, &dated));
+    assert!(!r.is_complete(NodeIx::new(5), 1, &DbFilter::default()));
+    // Cancelling forgets the pending fetch and skips what is queued.
+    r.pending = Some((7, w.clone()));
+    r.latest_fetch.store(7, Ordering::SeqCst);
+    assert_eq!(r.cancel(), Some(w.clone()));
+    assert!(r.pending.is_none());
+    assert_ne!(r.latest_fetch.load(Ordering::SeqCst), 7);
+    assert_eq!(r.settled, Some(w));
+}

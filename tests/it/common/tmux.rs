@@ -1,0 +1,131 @@
+//! A real terminal for end-to-end tests: a tmux session running a shell, keys
+//! typed into it, the screen read back.
+//!
+//! Needs tmux. Without it the tests using this fail when `TIES_REQUIRE_TOOLS=1`
+//! and are skipped with a note otherwise.
+
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    pub session: String,
+}
+
+pub fn have_tmux() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("TIES_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "tmux is required (TIES_REQUIRE_TOOLS=1) but not installed"
+        );
+        eprintln!("tmux not installed: skipping end-to-end test");
+    }
+    ok
+}
+
+impl Tmux {
+    pub fn start(name: &str) -> Tmux {
+        let session = format!("ties-e2e-{name}-{}", std::process::id());
+        let st = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "40"])
+            .args([
+                "env",
+                "PS1=$ ",
+                "TERM=xterm-256color",
+                "bash",
+                "--norc",
+                "--noprofile",
+            ])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        Tmux { session }
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        let st = Command::new("tmux")
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+
+    /// Types text literally.
+    pub fn type_text(&self, text: &str) {
+        let st = Command::new("tmux")
+            .args(["send-keys", "-l", "-t", &self.session, text])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+
+    pub fn screen(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text` (up to 10 s) and has stopped
+    /// changing (a capture can catch a frame half written); returns it.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text))
+    }
+
+    /// Waits until `ok` holds for the screen (up to 10 s, `what` names it).
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                sleep(Duration::from_millis(80));
+                if self.screen() == s {
+                    return s;
+                }
+                continue;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting for `{what}`; screen:\n{s}"
+            );
+            sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Checks the shell is usable and the tty back in cooked mode with echo on.
+    pub fn assert_shell_usable(&self) {
+        self.type_text("clear; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo shell-ok-$((20+22))");
+        self.keys(&["Enter"]);
+        let s = self.wait_for("shell-ok-42");
+        assert!(s.contains("icanon echo"), "terminal left in raw mode:\n{s}");
+        assert!(!s.contains("-icanon") && !s.contains("-echo "), "{s}");
+    }
+
+    /// The pid of the `ties` the pane's shell is running, if any.
+    pub fn ties_pid(&self) -> Option<u32> {
+        let o = Command::new("tmux")
+            .args(["list-panes", "-t", &self.session, "-F", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let shell = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        let o = Command::new("pgrep")
+            .args(["-P", &shell, "ties"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).trim().parse().ok()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .status();
+    }
+}
