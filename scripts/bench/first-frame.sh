@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Time from launching the explorer to its first full frame, as a user sees it:
 # starts `ties --data FILE` in a 120x40 tmux session and polls the screen every
-# 20 ms until the three panes are drawn. Used for BENCHMARKS.md.
+# 20 ms until the three panes are drawn, then prints the explorer's peak
+# resident memory. Used for BENCHMARKS.md.
 #   scripts/bench/first-frame.sh DATA [ENV=VALUE ...]
+#   TIES_FOCUS=QUERY scripts/bench/first-frame.sh falkor+unix:///path/s.sock?graph=G   # a database
 set -euo pipefail
 data=$1
 shift
 ties=${TIES_BIN:-./target/release/ties}   # TIES_BIN: another binary
 [ -x "$ties" ] || { echo "no $ties: build it (cargo build --release) or set TIES_BIN" >&2; exit 1; }
-[ -e "$data" ] || { echo "no $data" >&2; exit 1; }
+case $data in
+    falkor*) open=(--db "$data" --focus "${TIES_FOCUS:?TIES_FOCUS names where to start in the database}") ;;
+    *) [ -e "$data" ] || { echo "no $data" >&2; exit 1; }; open=(--data "$data") ;;
+esac
 tmux kill-session -t ties-first-frame 2>/dev/null || true
 start=$(date +%s.%N)
-tmux new-session -d -x 120 -y 40 -s ties-first-frame "env $* $ties --data $data; sleep 5"
+tmux new-session -d -x 120 -y 40 -s ties-first-frame "env $* $ties ${open[*]@Q}; sleep 5"
 until tmux capture-pane -p -t ties-first-frame 2>/dev/null | grep -q "out ·"; do
     if tmux capture-pane -p -t ties-first-frame 2>/dev/null | grep -q "^ties: .*\(did not load\|error\|cannot\|needs\)"; then
         echo "ties stopped:" >&2
@@ -28,4 +33,8 @@ until tmux capture-pane -p -t ties-first-frame 2>/dev/null | grep -q "out ·"; d
 done
 end=$(date +%s.%N)
 echo "first frame after $(echo "$end - $start" | bc) s"
+shell=$(tmux list-panes -t ties-first-frame -F '#{pane_pid}')
+pid=$(pgrep -P "$shell" -x ties || true)
+[ -n "$pid" ] && grep -E 'VmHWM|VmRSS' "/proc/$pid/status" | tr -s ' \t' ' '
+
 tmux send-keys -t ties-first-frame q
