@@ -28,8 +28,9 @@ use crate::search::{Hit, MatchedField, SearchIndex, SearchSession};
 /// How many relations of a ring one fetch brings (a hub's are paged).
 pub const PAGE: usize = 500;
 
-/// Past this many entities in the cache, it starts over from the focus.
-pub const CACHE_MAX: usize = 200_000;
+/// Past this many entities in the cache, it starts over from the focus: the
+/// explorer stays under 100 MB (51 MB measured with 37,500 cached).
+pub const CACHE_MAX: usize = 60_000;
 
 /// How many candidates the server's index offers the local ranking.
 const SEARCH_CANDIDATES: usize = 100;
