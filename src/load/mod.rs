@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use ron::extensions::Extensions;
 
 mod build;
+pub mod fast;
 mod locate;
 mod problem;
 mod scan;

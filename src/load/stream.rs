@@ -21,6 +21,7 @@ use std::time::Instant;
 
 use serde::de::DeserializeOwned;
 
+use super::fast;
 use super::scan::{Item, Scanner, Section};
 use super::{
     FirstSeen, LastFrom, Locator, Problem, add_entity, add_relation, add_source, ron_options,
@@ -346,9 +347,11 @@ fn parse_batches(
         let t = Instant::now();
         let records = std::str::from_utf8(&batch.text).ok().and_then(|text| {
             Some(match batch.section {
-                Section::Sources => Records::Sources(parse_all(text, &batch.ends)?),
-                Section::Entities => Records::Entities(parse_all(text, &batch.ends)?),
-                Section::Relations => Records::Relations(parse_all(text, &batch.ends)?),
+                Section::Sources => Records::Sources(parse_all(text, &batch.ends, fast::source)?),
+                Section::Entities => Records::Entities(parse_all(text, &batch.ends, fast::entity)?),
+                Section::Relations => {
+                    Records::Relations(parse_all(text, &batch.ends, fast::relation)?)
+                }
             })
         });
         Stats::add(&stats.parse, t);
@@ -363,12 +366,22 @@ fn parse_batches(
     }
 }
 
-fn parse_all<T: DeserializeOwned>(text: &str, ends: &[usize]) -> Option<Vec<T>> {
+/// Parses each record with the hand-written parser ([`fast`]), or with serde
+/// where that one declines.
+fn parse_all<T: DeserializeOwned>(
+    text: &str,
+    ends: &[usize],
+    fast: fn(&str) -> Option<T>,
+) -> Option<Vec<T>> {
     let options = ron_options();
     let mut start = 0;
     let mut out = Vec::with_capacity(ends.len());
     for &end in ends {
-        out.push(options.from_str::<T>(&text[start..end]).ok()?);
+        let record = &text[start..end];
+        out.push(match fast(record) {
+            Some(r) => r,
+            None => options.from_str::<T>(record).ok()?,
+        });
         start = end;
     }
     Some(out)
