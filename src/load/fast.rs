@@ -7,7 +7,7 @@
 //! It answers with the very record serde/RON ([`ron_options`](super::ron_options))
 //! would give, or with `None` ("not mine") for anything it does not read: an
 //! unknown or repeated field, a missing one, `Some(..)`/`None`, raw strings or
-//! identifiers, `\u{..}`/`\x..` escapes, a number in any but the plain
+//! identifiers, `\x..` escapes and line continuations, a number in any but the plain
 //! decimal forms, an unnamed record, Unicode whitespace, a syntax error. The
 //! caller then parses the record with serde, which also finds and locates what
 //! is wrong. `tests/fast_parser.rs` holds the two parsers to the same answers on
@@ -295,7 +295,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A `"..."` string with the escapes `\\ \" \' \n \r \t \0`.
+    /// A `"..."` string with the escapes `\\ \" \' \n \r \t \0 \u{..}`.
     fn string(&mut self) -> Option<String> {
         self.expect(b'"')?;
         let start = self.i;
@@ -317,6 +317,7 @@ impl<'a> Parser<'a> {
                 self.i = at + 1;
                 return Some(out);
             }
+            self.i = at + 2;
             out.push(match self.b.get(at + 1)? {
                 b'\\' => '\\',
                 b'"' => '"',
@@ -325,11 +326,23 @@ impl<'a> Parser<'a> {
                 b'r' => '\r',
                 b't' => '\t',
                 b'0' => '\0',
+                b'u' => self.unicode_escape()?,
                 _ => return None,
             });
-            self.i = at + 2;
             from = self.i;
         }
+    }
+
+    /// The `{1F980}` of a `\u{1F980}` escape: one to six hex digits.
+    fn unicode_escape(&mut self) -> Option<char> {
+        self.expect(b'{')?;
+        let start = self.i;
+        while self.peek()?.is_ascii_hexdigit() && self.i - start < 6 {
+            self.i += 1;
+        }
+        let digits = &self.text[start..self.i];
+        self.expect(b'}')?;
+        char::from_u32(u32::from_str_radix(digits, 16).ok()?)
     }
 
     /// `[ "a", "b" ]`, a trailing comma allowed.
@@ -506,7 +519,9 @@ mod tests {
             r#"Entity(id: "a", kind: persona, name: "A")"#,
             r#"Entity(id: "a", kind: person, name: Some("A"))"#,
             r#"Entity(id: "a", kind: person, name: r"A")"#,
-            r#"Entity(id: "a", kind: person, name: "\u{41}")"#,
+            r#"Entity(id: "a", kind: person, name: "\x41")"#,
+            r#"Entity(id: "a", kind: person, name: "\u{1234567}")"#,
+            r#"Entity(id: "a", kind: person, name: "\u{d800}")"#,
             r#"(id: "a", kind: person, name: "A")"#,
             r#"Entity(id: "a", kind: person, name: "A", amount: (value: 1_000, currency: "EUR"))"#,
             r#"Entity(id: "a", kind: person, name: "A", amount: (value: inf, currency: "EUR"))"#,

@@ -73,6 +73,9 @@ struct Stats {
     read_split: AtomicU64,
     parse: AtomicU64,
     build: AtomicU64,
+    /// Records parsed, and of those, by serde (the hand-written parser declined).
+    records: AtomicU64,
+    by_serde: AtomicU64,
 }
 
 impl Stats {
@@ -83,11 +86,14 @@ impl Stats {
     fn line(&self, wall: std::time::Duration) -> String {
         let ms = |c: &AtomicU64| c.load(Ordering::Relaxed) as f64 / 1e6;
         format!(
-            "load stages (busy ms, all threads): read+split {:.0}, parse {:.0}, build {:.0}; wall {:.0} ms",
+            "load stages (busy ms, all threads): read+split {:.0}, parse {:.0}, build {:.0}; wall {:.0} ms; \
+             {} records, {} parsed by serde",
             ms(&self.read_split),
             ms(&self.parse),
             ms(&self.build),
-            wall.as_secs_f64() * 1e3
+            wall.as_secs_f64() * 1e3,
+            self.records.load(Ordering::Relaxed),
+            self.by_serde.load(Ordering::Relaxed),
         )
     }
 }
@@ -345,16 +351,21 @@ fn parse_batches(
             return;
         }
         let t = Instant::now();
+        let mut by_serde = 0;
         let records = std::str::from_utf8(&batch.text).ok().and_then(|text| {
+            let ends = &batch.ends;
+            let n = &mut by_serde;
             Some(match batch.section {
-                Section::Sources => Records::Sources(parse_all(text, &batch.ends, fast::source)?),
-                Section::Entities => Records::Entities(parse_all(text, &batch.ends, fast::entity)?),
-                Section::Relations => {
-                    Records::Relations(parse_all(text, &batch.ends, fast::relation)?)
-                }
+                Section::Sources => Records::Sources(parse_all(text, ends, fast::source, n)?),
+                Section::Entities => Records::Entities(parse_all(text, ends, fast::entity, n)?),
+                Section::Relations => Records::Relations(parse_all(text, ends, fast::relation, n)?),
             })
         });
         Stats::add(&stats.parse, t);
+        stats
+            .records
+            .fetch_add(batch.ends.len() as u64, Ordering::Relaxed);
+        stats.by_serde.fetch_add(by_serde, Ordering::Relaxed);
         let failed = records.is_none();
         let sent = tx.send(Parsed {
             seq: batch.seq,
@@ -367,11 +378,12 @@ fn parse_batches(
 }
 
 /// Parses each record with the hand-written parser ([`fast`]), or with serde
-/// where that one declines.
+/// where that one declines (counted in `by_serde`).
 fn parse_all<T: DeserializeOwned>(
     text: &str,
     ends: &[usize],
     fast: fn(&str) -> Option<T>,
+    by_serde: &mut u64,
 ) -> Option<Vec<T>> {
     let options = ron_options();
     let mut start = 0;
@@ -380,7 +392,10 @@ fn parse_all<T: DeserializeOwned>(
         let record = &text[start..end];
         out.push(match fast(record) {
             Some(r) => r,
-            None => options.from_str::<T>(record).ok()?,
+            None => {
+                *by_serde += 1;
+                options.from_str::<T>(record).ok()?
+            }
         });
         start = end;
     }
