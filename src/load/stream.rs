@@ -151,24 +151,24 @@ struct Build {
 }
 
 impl Build {
-    fn add(&mut self, records: Records) {
+    fn add(&mut self, records: &Records) {
         let loc = Locator::new("", "");
         let first_seen = FirstSeen { parsed: &[] };
         let g = &mut self.graph;
         let p = &mut self.problems;
         match records {
             Records::Sources(v) => {
-                for s in &v {
+                for s in v {
                     add_source(g, s, loc.nowhere(), &loc, &first_seen, p);
                 }
             }
             Records::Entities(v) => {
-                for e in &v {
+                for e in v {
                     add_entity(g, e, loc.nowhere(), &loc, &first_seen, p);
                 }
             }
             Records::Relations(v) => {
-                for r in &v {
+                for r in v {
                     let here = loc.nowhere();
                     add_relation(g, r, self.relations, here, &loc, &mut self.last_from, p);
                     self.relations += 1;
@@ -213,7 +213,15 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
         // next send fails instead of waiting for ever.
         drop(work_rx);
         drop(done_tx);
-        let built = build_in_order(&done_rx, build, stop, read, stats, progress);
+        // Records are freed on a thread of their own: their millions of
+        // strings were made on the parsers' threads, and freeing them took
+        // a good part of the builder's time.
+        let (free_tx, free_rx) = sync_channel::<Records>(parsers * 2);
+        let freer = std::thread::Builder::new()
+            .name("ties-free".into())
+            .spawn_scoped(scope, move || free_rx.into_iter().for_each(drop));
+        let free_tx = freer.is_ok().then_some(free_tx);
+        let built = build_in_order(&done_rx, build, stop, read, stats, progress, free_tx);
         if built.is_none() {
             // Stop the other threads: this one is not taking any more.
             stop.store(true, Ordering::Relaxed);
@@ -234,6 +242,7 @@ fn build_in_order(
     read: &AtomicU64,
     stats: &Stats,
     progress: &mut dyn FnMut(u64),
+    free: Option<SyncSender<Records>>,
 ) -> Option<u64> {
     let mut waiting: BTreeMap<u64, Option<Records>> = BTreeMap::new();
     let mut next = 0;
@@ -242,8 +251,12 @@ fn build_in_order(
         while let Some(records) = waiting.remove(&next) {
             let records = records?;
             let t = Instant::now();
-            build.add(records);
+            build.add(&records);
             Stats::add(&stats.build, t);
+            match &free {
+                Some(free) => free.send(records).ok()?,
+                None => drop(records),
+            }
             if !build.problems.is_empty() || stop.load(Ordering::Relaxed) {
                 return None;
             }
