@@ -81,10 +81,22 @@ pub(super) fn sources_of(
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
 ) -> SourceSet {
-    let mut found: Vec<SourceId> = Vec::with_capacity(ids.len());
+    // Most records cite a source or two: those need no allocation.
+    let mut few = [SourceId(0); 4];
+    let mut many = Vec::new();
+    let mut n = 0;
     for id in ids {
         match graph.find_source(id) {
-            Some(s) => found.push(s),
+            Some(s) if n < few.len() => {
+                few[n] = s;
+                n += 1;
+            }
+            Some(s) => {
+                if many.is_empty() {
+                    many.extend_from_slice(&few);
+                }
+                many.push(s);
+            }
             None => problems.push(Problem {
                 location: loc.value(id),
                 kind: ProblemKind::UnknownSource {
@@ -94,7 +106,11 @@ pub(super) fn sources_of(
             }),
         }
     }
-    graph.source_set(&found)
+    if many.is_empty() {
+        graph.source_set(&few[..n])
+    } else {
+        graph.source_set(&many)
+    }
 }
 
 pub(super) fn attrs_of<'a>(
