@@ -1,7 +1,7 @@
 //! Records become graph rows: each is checked (ids, dates, spans, amounts,
 //! sources, lengths) and added, or a problem is recorded with its location.
 
-use crate::graph::{AddError, Graph, NewEntity, NewRelation, Source, SourceId, SourceSet};
+use crate::graph::{AddError, Graph, NewEntity, NewRelation, NodeIx, Source, SourceId, SourceSet};
 use crate::model::{Amount, AmountRecord, EntityRecord, PartialDate, RelationRecord, SourceRecord};
 
 use super::locate::{FirstSeen, Locator, Owner};
@@ -151,7 +151,8 @@ pub(super) fn build(parsed: &[Parsed], problems: &mut Vec<Problem>) -> Graph {
         let mut loc = Locator::new(&p.name, &p.text);
         for (i, r) in p.file.relations.iter().enumerate() {
             let here = loc.record("from:", &r.from);
-            add_relation(&mut graph, r, i, here, &loc, &mut last_from, problems);
+            let ends = (last_from.find(&graph, &r.from), graph.find(&r.to));
+            add_relation(&mut graph, r, i, ends, here, &loc, problems);
         }
     }
     graph
@@ -296,14 +297,15 @@ impl LastFrom {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Adds relation `r`, whose ends `from` and `to` the caller looked up (the
+/// fast loader looks up a whole batch's ends at once).
 pub(super) fn add_relation(
     graph: &mut Graph,
     r: &RelationRecord,
     index: usize,
+    (from, to): (Option<NodeIx>, Option<NodeIx>),
     here: Location,
     loc: &Locator<'_>,
-    last_from: &mut LastFrom,
     problems: &mut Vec<Problem>,
 ) {
     let owner = Owner::Relation {
@@ -312,8 +314,6 @@ pub(super) fn add_relation(
         to: &r.to,
     };
     let mut ok = true;
-    let from = last_from.find(graph, &r.from);
-    let to = graph.find(&r.to);
     for (end, id, field) in [(from, &r.from, "from"), (to, &r.to, "to")] {
         if end.is_none() {
             ok = false;

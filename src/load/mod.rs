@@ -17,7 +17,7 @@ pub(crate) use problem::short;
 pub use problem::{LoadError, Location, Problem, ProblemKind};
 pub use stream::Progress;
 
-use build::{LastFrom, add_entity, add_relation, add_source, build};
+use build::{add_entity, add_relation, add_source, build};
 use locate::{FirstSeen, Locator};
 
 use crate::graph::Graph;

@@ -23,9 +23,7 @@ use serde::de::DeserializeOwned;
 
 use super::fast;
 use super::scan::{Item, Scanner, Section};
-use super::{
-    FirstSeen, LastFrom, Locator, Problem, add_entity, add_relation, add_source, ron_options,
-};
+use super::{FirstSeen, Locator, Problem, add_entity, add_relation, add_source, ron_options};
 use crate::graph::Graph;
 use crate::model::{EntityRecord, RelationRecord, SourceRecord};
 
@@ -118,7 +116,6 @@ pub(crate) fn load_files(
         graph: Graph::with_capacity(guess, guess * 3),
         problems: Vec::new(),
         relations: 0,
-        last_from: LastFrom::default(),
     };
     let stats = Stats::default();
     let mut before = 0;
@@ -147,7 +144,6 @@ struct Build {
     problems: Vec<Problem>,
     /// Relations of the current file so far.
     relations: usize,
-    last_from: LastFrom,
 }
 
 impl Build {
@@ -168,9 +164,12 @@ impl Build {
                 }
             }
             Records::Relations(v) => {
-                for r in v {
+                // The ends of the whole batch first: the lookups miss the
+                // cache, and in a tight loop of their own they overlap.
+                let ends: Vec<_> = v.iter().map(|r| (g.find(&r.from), g.find(&r.to))).collect();
+                for (r, ends) in v.iter().zip(ends) {
                     let here = loc.nowhere();
-                    add_relation(g, r, self.relations, here, &loc, &mut self.last_from, p);
+                    add_relation(g, r, self.relations, ends, here, &loc, p);
                     self.relations += 1;
                 }
             }
