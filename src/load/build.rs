@@ -1,7 +1,7 @@
 //! Records become graph rows: each is checked (ids, dates, spans, amounts,
 //! sources, lengths) and added, or a problem is recorded with its location.
 
-use crate::graph::{AddError, Graph, NewEntity, NewRelation, Source, SourceId, SourceSet};
+use crate::graph::{AddError, Graph, NewEntity, NewRelation, NodeIx, Source, SourceId, SourceSet};
 use crate::model::{Amount, AmountRecord, EntityRecord, PartialDate, RelationRecord, SourceRecord};
 
 use super::locate::{FirstSeen, Locator, Owner};
@@ -81,10 +81,22 @@ pub(super) fn sources_of(
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
 ) -> SourceSet {
-    let mut found: Vec<SourceId> = Vec::with_capacity(ids.len());
+    // Most records cite a source or two: those need no allocation.
+    let mut few = [SourceId(0); 4];
+    let mut many = Vec::new();
+    let mut n = 0;
     for id in ids {
         match graph.find_source(id) {
-            Some(s) => found.push(s),
+            Some(s) if n < few.len() => {
+                few[n] = s;
+                n += 1;
+            }
+            Some(s) => {
+                if many.is_empty() {
+                    many.extend_from_slice(&few);
+                }
+                many.push(s);
+            }
             None => problems.push(Problem {
                 location: loc.value(id),
                 kind: ProblemKind::UnknownSource {
@@ -94,7 +106,11 @@ pub(super) fn sources_of(
             }),
         }
     }
-    graph.source_set(&found)
+    if many.is_empty() {
+        graph.source_set(&few[..n])
+    } else {
+        graph.source_set(&many)
+    }
 }
 
 pub(super) fn attrs_of<'a>(
@@ -135,7 +151,8 @@ pub(super) fn build(parsed: &[Parsed], problems: &mut Vec<Problem>) -> Graph {
         let mut loc = Locator::new(&p.name, &p.text);
         for (i, r) in p.file.relations.iter().enumerate() {
             let here = loc.record("from:", &r.from);
-            add_relation(&mut graph, r, i, here, &loc, &mut last_from, problems);
+            let ends = (last_from.find(&graph, &r.from), graph.find(&r.to));
+            add_relation(&mut graph, r, i, ends, here, &loc, problems);
         }
     }
     graph
@@ -280,14 +297,15 @@ impl LastFrom {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Adds relation `r`, whose ends `from` and `to` the caller looked up (the
+/// fast loader looks up a whole batch's ends at once).
 pub(super) fn add_relation(
     graph: &mut Graph,
     r: &RelationRecord,
     index: usize,
+    (from, to): (Option<NodeIx>, Option<NodeIx>),
     here: Location,
     loc: &Locator<'_>,
-    last_from: &mut LastFrom,
     problems: &mut Vec<Problem>,
 ) {
     let owner = Owner::Relation {
@@ -296,8 +314,6 @@ pub(super) fn add_relation(
         to: &r.to,
     };
     let mut ok = true;
-    let from = last_from.find(graph, &r.from);
-    let to = graph.find(&r.to);
     for (end, id, field) in [(from, &r.from, "from"), (to, &r.to, "to")] {
         if end.is_none() {
             ok = false;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use ron::extensions::Extensions;
 
 mod build;
+pub mod fast;
 mod locate;
 mod problem;
 mod scan;
@@ -16,7 +17,7 @@ pub(crate) use problem::short;
 pub use problem::{LoadError, Location, Problem, ProblemKind};
 pub use stream::Progress;
 
-use build::{LastFrom, add_entity, add_relation, add_source, build};
+use build::{add_entity, add_relation, add_source, build};
 use locate::{FirstSeen, Locator};
 
 use crate::graph::Graph;

@@ -21,10 +21,9 @@ use std::time::Instant;
 
 use serde::de::DeserializeOwned;
 
+use super::fast;
 use super::scan::{Item, Scanner, Section};
-use super::{
-    FirstSeen, LastFrom, Locator, Problem, add_entity, add_relation, add_source, ron_options,
-};
+use super::{FirstSeen, Locator, Problem, add_entity, add_relation, add_source, ron_options};
 use crate::graph::Graph;
 use crate::model::{EntityRecord, RelationRecord, SourceRecord};
 
@@ -72,6 +71,9 @@ struct Stats {
     read_split: AtomicU64,
     parse: AtomicU64,
     build: AtomicU64,
+    /// Records parsed, and of those, by serde (the hand-written parser declined).
+    records: AtomicU64,
+    by_serde: AtomicU64,
 }
 
 impl Stats {
@@ -82,11 +84,14 @@ impl Stats {
     fn line(&self, wall: std::time::Duration) -> String {
         let ms = |c: &AtomicU64| c.load(Ordering::Relaxed) as f64 / 1e6;
         format!(
-            "load stages (busy ms, all threads): read+split {:.0}, parse {:.0}, build {:.0}; wall {:.0} ms",
+            "load stages (busy ms, all threads): read+split {:.0}, parse {:.0}, build {:.0}; wall {:.0} ms; \
+             {} records, {} parsed by serde",
             ms(&self.read_split),
             ms(&self.parse),
             ms(&self.build),
-            wall.as_secs_f64() * 1e3
+            wall.as_secs_f64() * 1e3,
+            self.records.load(Ordering::Relaxed),
+            self.by_serde.load(Ordering::Relaxed),
         )
     }
 }
@@ -111,7 +116,6 @@ pub(crate) fn load_files(
         graph: Graph::with_capacity(guess, guess * 3),
         problems: Vec::new(),
         relations: 0,
-        last_from: LastFrom::default(),
     };
     let stats = Stats::default();
     let mut before = 0;
@@ -140,30 +144,32 @@ struct Build {
     problems: Vec<Problem>,
     /// Relations of the current file so far.
     relations: usize,
-    last_from: LastFrom,
 }
 
 impl Build {
-    fn add(&mut self, records: Records) {
+    fn add(&mut self, records: &Records) {
         let loc = Locator::new("", "");
         let first_seen = FirstSeen { parsed: &[] };
         let g = &mut self.graph;
         let p = &mut self.problems;
         match records {
             Records::Sources(v) => {
-                for s in &v {
+                for s in v {
                     add_source(g, s, loc.nowhere(), &loc, &first_seen, p);
                 }
             }
             Records::Entities(v) => {
-                for e in &v {
+                for e in v {
                     add_entity(g, e, loc.nowhere(), &loc, &first_seen, p);
                 }
             }
             Records::Relations(v) => {
-                for r in &v {
+                // The ends of the whole batch first: the lookups miss the
+                // cache, and in a tight loop of their own they overlap.
+                let ends: Vec<_> = v.iter().map(|r| (g.find(&r.from), g.find(&r.to))).collect();
+                for (r, ends) in v.iter().zip(ends) {
                     let here = loc.nowhere();
-                    add_relation(g, r, self.relations, here, &loc, &mut self.last_from, p);
+                    add_relation(g, r, self.relations, ends, here, &loc, p);
                     self.relations += 1;
                 }
             }
@@ -206,7 +212,15 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
         // next send fails instead of waiting for ever.
         drop(work_rx);
         drop(done_tx);
-        let built = build_in_order(&done_rx, build, stop, read, stats, progress);
+        // Records are freed on a thread of their own: their millions of
+        // strings were made on the parsers' threads, and freeing them took
+        // a good part of the builder's time.
+        let (free_tx, free_rx) = sync_channel::<Records>(parsers * 2);
+        let freer = std::thread::Builder::new()
+            .name("ties-free".into())
+            .spawn_scoped(scope, move || free_rx.into_iter().for_each(drop));
+        let free_tx = freer.is_ok().then_some(free_tx);
+        let built = build_in_order(&done_rx, build, stop, read, stats, progress, free_tx);
         if built.is_none() {
             // Stop the other threads: this one is not taking any more.
             stop.store(true, Ordering::Relaxed);
@@ -227,6 +241,7 @@ fn build_in_order(
     read: &AtomicU64,
     stats: &Stats,
     progress: &mut dyn FnMut(u64),
+    free: Option<SyncSender<Records>>,
 ) -> Option<u64> {
     let mut waiting: BTreeMap<u64, Option<Records>> = BTreeMap::new();
     let mut next = 0;
@@ -235,8 +250,12 @@ fn build_in_order(
         while let Some(records) = waiting.remove(&next) {
             let records = records?;
             let t = Instant::now();
-            build.add(records);
+            build.add(&records);
             Stats::add(&stats.build, t);
+            match &free {
+                Some(free) => free.send(records).ok()?,
+                None => drop(records),
+            }
             if !build.problems.is_empty() || stop.load(Ordering::Relaxed) {
                 return None;
             }
@@ -344,14 +363,21 @@ fn parse_batches(
             return;
         }
         let t = Instant::now();
+        let mut by_serde = 0;
         let records = std::str::from_utf8(&batch.text).ok().and_then(|text| {
+            let ends = &batch.ends;
+            let n = &mut by_serde;
             Some(match batch.section {
-                Section::Sources => Records::Sources(parse_all(text, &batch.ends)?),
-                Section::Entities => Records::Entities(parse_all(text, &batch.ends)?),
-                Section::Relations => Records::Relations(parse_all(text, &batch.ends)?),
+                Section::Sources => Records::Sources(parse_all(text, ends, fast::source, n)?),
+                Section::Entities => Records::Entities(parse_all(text, ends, fast::entity, n)?),
+                Section::Relations => Records::Relations(parse_all(text, ends, fast::relation, n)?),
             })
         });
         Stats::add(&stats.parse, t);
+        stats
+            .records
+            .fetch_add(batch.ends.len() as u64, Ordering::Relaxed);
+        stats.by_serde.fetch_add(by_serde, Ordering::Relaxed);
         let failed = records.is_none();
         let sent = tx.send(Parsed {
             seq: batch.seq,
@@ -363,12 +389,26 @@ fn parse_batches(
     }
 }
 
-fn parse_all<T: DeserializeOwned>(text: &str, ends: &[usize]) -> Option<Vec<T>> {
+/// Parses each record with the hand-written parser ([`fast`]), or with serde
+/// where that one declines (counted in `by_serde`).
+fn parse_all<T: DeserializeOwned>(
+    text: &str,
+    ends: &[usize],
+    fast: fn(&str) -> Option<T>,
+    by_serde: &mut u64,
+) -> Option<Vec<T>> {
     let options = ron_options();
     let mut start = 0;
     let mut out = Vec::with_capacity(ends.len());
     for &end in ends {
-        out.push(options.from_str::<T>(&text[start..end]).ok()?);
+        let record = &text[start..end];
+        out.push(match fast(record) {
+            Some(r) => r,
+            None => {
+                *by_serde += 1;
+                options.from_str::<T>(record).ok()?
+            }
+        });
         start = end;
     }
     Some(out)

@@ -1,0 +1,534 @@
+//! A hand-written parser for one record of the shape `ties` writes and people
+//! write: `Entity(...)`, `Relation(...)` or `Source(...)` with their fields in
+//! any order, strings with the common escapes, partial dates as strings,
+//! amounts, alias lists, attribute pairs, comments and whitespace anywhere
+//! between tokens, a trailing comma.
+//!
+//! It answers with the very record serde/RON ([`ron_options`](super::ron_options))
+//! would give, or with `None` ("not mine") for anything it does not read: an
+//! unknown or repeated field, a missing one, `Some(..)`/`None`, raw strings or
+//! identifiers, `\x..` escapes and line continuations, a number in any but the plain
+//! decimal forms, an unnamed record, Unicode whitespace, a syntax error. The
+//! caller then parses the record with serde, which also finds and locates what
+//! is wrong. `tests/fast_parser.rs` holds the two parsers to the same answers on
+//! generated and damaged input.
+//!
+//! Values are not checked here (dates, currencies, lengths): the loader checks
+//! the records, whichever parser made them.
+
+use crate::model::SourceRecord;
+use crate::model::{AmountRecord, EntityKind, EntityRecord, RelationKind, RelationRecord};
+
+/// Parses an entity record, or says it is not one this parser reads.
+pub fn entity(text: &str) -> Option<EntityRecord> {
+    let mut p = Parser::start(text, b"Entity")?;
+    let mut id = None;
+    let mut kind = None;
+    let mut name = None;
+    let mut e = EntityRecord {
+        id: String::new(),
+        kind: EntityKind::Person,
+        name: String::new(),
+        aliases: Vec::new(),
+        weak_aliases: Vec::new(),
+        date: None,
+        until: None,
+        note: None,
+        amount: None,
+        sources: Vec::new(),
+        attrs: Vec::new(),
+    };
+    let mut seen = Seen::default();
+    p.fields(|p, field| match field {
+        b"id" => once(&mut seen, 0, &mut id, p.string()?),
+        b"kind" => once(
+            &mut seen,
+            1,
+            &mut kind,
+            p.kind(EntityKind::from_label, EntityKind::Other)?,
+        ),
+        b"name" => once(&mut seen, 2, &mut name, p.string()?),
+        b"aliases" => set(&mut seen, 3, &mut e.aliases, p.strings()?),
+        b"weak_aliases" => set(&mut seen, 4, &mut e.weak_aliases, p.strings()?),
+        b"date" => once(&mut seen, 5, &mut e.date, p.string()?),
+        b"until" => once(&mut seen, 6, &mut e.until, p.string()?),
+        b"note" => once(&mut seen, 7, &mut e.note, p.string()?),
+        b"amount" => once(&mut seen, 8, &mut e.amount, p.amount()?),
+        b"sources" => set(&mut seen, 9, &mut e.sources, p.strings()?),
+        b"attrs" => set(&mut seen, 10, &mut e.attrs, p.pairs()?),
+        _ => None,
+    })?;
+    p.end()?;
+    e.id = id?;
+    e.kind = kind?;
+    e.name = name?;
+    Some(e)
+}
+
+/// Parses a relation record, or says it is not one this parser reads.
+pub fn relation(text: &str) -> Option<RelationRecord> {
+    let mut p = Parser::start(text, b"Relation")?;
+    let mut from = None;
+    let mut to = None;
+    let mut kind = None;
+    let mut r = RelationRecord {
+        id: None,
+        from: String::new(),
+        to: String::new(),
+        kind: RelationKind::Met,
+        role: None,
+        date: None,
+        until: None,
+        amount: None,
+        sources: Vec::new(),
+        note: None,
+        attrs: Vec::new(),
+        undirected: false,
+    };
+    let mut seen = Seen::default();
+    p.fields(|p, field| match field {
+        b"id" => once(&mut seen, 0, &mut r.id, p.string()?),
+        b"from" => once(&mut seen, 1, &mut from, p.string()?),
+        b"to" => once(&mut seen, 2, &mut to, p.string()?),
+        b"kind" => once(
+            &mut seen,
+            3,
+            &mut kind,
+            p.kind(RelationKind::from_label, RelationKind::Other)?,
+        ),
+        b"role" => once(&mut seen, 4, &mut r.role, p.string()?),
+        b"date" => once(&mut seen, 5, &mut r.date, p.string()?),
+        b"until" => once(&mut seen, 6, &mut r.until, p.string()?),
+        b"amount" => once(&mut seen, 7, &mut r.amount, p.amount()?),
+        b"sources" => set(&mut seen, 8, &mut r.sources, p.strings()?),
+        b"note" => once(&mut seen, 9, &mut r.note, p.string()?),
+        b"attrs" => set(&mut seen, 10, &mut r.attrs, p.pairs()?),
+        b"undirected" => set(&mut seen, 11, &mut r.undirected, p.boolean()?),
+        _ => None,
+    })?;
+    p.end()?;
+    r.from = from?;
+    r.to = to?;
+    r.kind = kind?;
+    Some(r)
+}
+
+/// Parses a source record, or says it is not one this parser reads.
+pub fn source(text: &str) -> Option<SourceRecord> {
+    let mut p = Parser::start(text, b"Source")?;
+    let (mut id, mut outlet, mut title, mut file) = (None, None, None, None);
+    let (mut published, mut url) = (None, None);
+    let mut seen = Seen::default();
+    p.fields(|p, field| match field {
+        b"id" => once(&mut seen, 0, &mut id, p.string()?),
+        b"outlet" => once(&mut seen, 1, &mut outlet, p.string()?),
+        b"title" => once(&mut seen, 2, &mut title, p.string()?),
+        b"published" => once(&mut seen, 3, &mut published, p.string()?),
+        b"file" => once(&mut seen, 4, &mut file, p.string()?),
+        b"url" => once(&mut seen, 5, &mut url, p.string()?),
+        _ => None,
+    })?;
+    p.end()?;
+    Some(SourceRecord {
+        id: id?,
+        outlet: outlet?,
+        title: title?,
+        published,
+        file: file?,
+        url,
+    })
+}
+
+/// Which fields were given: serde refuses a field given twice.
+#[derive(Default)]
+struct Seen(u32);
+
+impl Seen {
+    fn first(&mut self, bit: u32) -> Option<()> {
+        let mask = 1 << bit;
+        if self.0 & mask != 0 {
+            return None;
+        }
+        self.0 |= mask;
+        Some(())
+    }
+}
+
+/// Field `bit` holds `value` (an optional or required field).
+fn once<T>(seen: &mut Seen, bit: u32, slot: &mut Option<T>, value: T) -> Option<()> {
+    seen.first(bit)?;
+    *slot = Some(value);
+    Some(())
+}
+
+/// Field `bit` holds `value` (a field with a default).
+fn set<T>(seen: &mut Seen, bit: u32, slot: &mut T, value: T) -> Option<()> {
+    seen.first(bit)?;
+    *slot = value;
+    Some(())
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Parser<'a> {
+    /// Past leading blanks and `name(`; the name must be written.
+    fn start(text: &'a str, name: &[u8]) -> Option<Self> {
+        let mut p = Parser {
+            text,
+            b: text.as_bytes(),
+            i: 0,
+        };
+        p.blank()?;
+        if !p.b[p.i..].starts_with(name) {
+            return None;
+        }
+        p.i += name.len();
+        p.expect(b'(')?;
+        Some(p)
+    }
+
+    /// Only blanks may follow the record.
+    fn end(&mut self) -> Option<()> {
+        self.blank()?;
+        (self.i == self.b.len()).then_some(())
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn expect(&mut self, c: u8) -> Option<()> {
+        if self.peek()? == c {
+            self.i += 1;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// Skips ASCII whitespace and comments. `None` on a lone `/`, an unclosed
+    /// comment, or a line comment that runs to the end of the text.
+    fn blank(&mut self) -> Option<()> {
+        loop {
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+                self.i += 1;
+            }
+            if self.peek() != Some(b'/') {
+                return Some(());
+            }
+            match self.b.get(self.i + 1)? {
+                b'/' => {
+                    let n = self.b[self.i..].iter().position(|&c| c == b'\n')?;
+                    self.i += n + 1;
+                }
+                b'*' => self.block_comment()?,
+                _ => return None,
+            }
+        }
+    }
+
+    /// Skips a nested block comment starting at `/*`, the way RON does.
+    fn block_comment(&mut self) -> Option<()> {
+        self.i += 2;
+        let mut depth = 1;
+        while depth > 0 {
+            let rest = self.b.get(self.i..)?;
+            if rest.starts_with(b"/*") {
+                depth += 1;
+                self.i += 2;
+            } else if rest.starts_with(b"*/") {
+                depth -= 1;
+                self.i += 2;
+            } else if rest.is_empty() {
+                return None;
+            } else {
+                self.i += 1;
+            }
+        }
+        Some(())
+    }
+
+    /// An ASCII identifier; `None` if a character that could continue a RON
+    /// identifier (any non-ASCII byte) follows.
+    fn ident(&mut self) -> Option<&'a [u8]> {
+        let start = self.i;
+        match self.peek()? {
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.i += 1,
+            _ => return None,
+        }
+        while let Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') = self.peek() {
+            self.i += 1;
+        }
+        if self.peek().is_some_and(|c| c >= 0x80) {
+            return None;
+        }
+        Some(&self.b[start..self.i])
+    }
+
+    /// The fields of a struct whose `(` was read, up to its `)`; `field` reads
+    /// each value (and answers `None` to an unknown field).
+    fn fields(&mut self, mut field: impl FnMut(&mut Self, &[u8]) -> Option<()>) -> Option<()> {
+        loop {
+            self.blank()?;
+            if self.peek()? == b')' {
+                self.i += 1;
+                return Some(());
+            }
+            let name = self.ident()?;
+            self.blank()?;
+            self.expect(b':')?;
+            self.blank()?;
+            field(self, name)?;
+            self.blank()?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b')' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A `"..."` string with the escapes `\\ \" \' \n \r \t \0 \u{..}`.
+    fn string(&mut self) -> Option<String> {
+        self.expect(b'"')?;
+        let start = self.i;
+        let rest = &self.b[start..];
+        let n = rest.iter().position(|&c| c == b'"' || c == b'\\')?;
+        if rest[n] == b'"' {
+            self.i += n + 1;
+            return Some(self.text[start..start + n].to_string());
+        }
+        let mut out = String::with_capacity(n + 16);
+        let mut from = start;
+        loop {
+            let n = self.b[self.i..]
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\')?;
+            let at = self.i + n;
+            out.push_str(&self.text[from..at]);
+            if self.b[at] == b'"' {
+                self.i = at + 1;
+                return Some(out);
+            }
+            self.i = at + 2;
+            out.push(match self.b.get(at + 1)? {
+                b'\\' => '\\',
+                b'"' => '"',
+                b'\'' => '\'',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'0' => '\0',
+                b'u' => self.unicode_escape()?,
+                _ => return None,
+            });
+            from = self.i;
+        }
+    }
+
+    /// The `{1F980}` of a `\u{1F980}` escape: one to six hex digits.
+    fn unicode_escape(&mut self) -> Option<char> {
+        self.expect(b'{')?;
+        let start = self.i;
+        while self.peek()?.is_ascii_hexdigit() && self.i - start < 6 {
+            self.i += 1;
+        }
+        let digits = &self.text[start..self.i];
+        self.expect(b'}')?;
+        char::from_u32(u32::from_str_radix(digits, 16).ok()?)
+    }
+
+    /// `[ "a", "b" ]`, a trailing comma allowed.
+    fn strings(&mut self) -> Option<Vec<String>> {
+        self.list(Self::string)
+    }
+
+    /// `[ ("name", "value"), ... ]`.
+    fn pairs(&mut self) -> Option<Vec<(String, String)>> {
+        self.list(|p| {
+            p.expect(b'(')?;
+            p.blank()?;
+            let a = p.string()?;
+            p.blank()?;
+            p.expect(b',')?;
+            p.blank()?;
+            let b = p.string()?;
+            p.blank()?;
+            p.expect(b')')?;
+            Some((a, b))
+        })
+    }
+
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.expect(b'[')?;
+        let mut out = Vec::new();
+        loop {
+            self.blank()?;
+            if self.peek()? == b']' {
+                self.i += 1;
+                return Some(out);
+            }
+            out.push(item(self)?);
+            self.blank()?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    return Some(out);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A known kind (`person`) or the escape `other("...")`.
+    fn kind<K>(
+        &mut self,
+        known: impl FnOnce(&str) -> Option<K>,
+        other: impl FnOnce(String) -> K,
+    ) -> Option<K> {
+        let start = self.i;
+        let name = self.ident()?;
+        if name == b"other" {
+            self.expect(b'(')?;
+            self.blank()?;
+            let s = self.string()?;
+            self.blank()?;
+            self.expect(b')')?;
+            return Some(other(s));
+        }
+        if self.peek() == Some(b'(') {
+            return None;
+        }
+        known(&self.text[start..self.i])
+    }
+
+    fn boolean(&mut self) -> Option<bool> {
+        match self.ident()? {
+            b"true" => Some(true),
+            b"false" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// `AmountRecord(value: 1.5, currency: "EUR", approx: true)` or the same
+    /// without the name.
+    fn amount(&mut self) -> Option<AmountRecord> {
+        if self.b[self.i..].starts_with(b"AmountRecord(") {
+            self.i += b"AmountRecord".len();
+        }
+        self.expect(b'(')?;
+        let (mut value, mut currency, mut approx) = (None, None, false);
+        let mut seen = Seen::default();
+        self.fields(|p, field| match field {
+            b"value" => once(&mut seen, 0, &mut value, p.number()?),
+            b"currency" => once(&mut seen, 1, &mut currency, p.string()?),
+            b"approx" => set(&mut seen, 2, &mut approx, p.boolean()?),
+            _ => None,
+        })?;
+        Some(AmountRecord {
+            value: value?,
+            currency: currency?,
+            approx,
+        })
+    }
+
+    /// `-?digits(.digits)?([eE][+-]?digits)?`, read as RON reads it (Rust's
+    /// `f64` parser), followed by a blank, `,`, `)` or a comment.
+    fn number(&mut self) -> Option<f64> {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        self.digits()?;
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            self.digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            self.digits()?;
+        }
+        match self.peek()? {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b')' | b'/' => {}
+            _ => return None,
+        }
+        self.text[start..self.i].parse().ok()
+    }
+
+    /// One or more ASCII digits.
+    fn digits(&mut self) -> Option<()> {
+        let start = self.i;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+        (self.i > start).then_some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::ron_options;
+
+    fn same_entity(text: &str) {
+        let slow: EntityRecord = ron_options().from_str(text).unwrap();
+        assert_eq!(entity(text), Some(slow), "{text}");
+    }
+
+    #[test]
+    fn reads_what_ties_writes() {
+        same_entity(
+            r#"Entity(id: "tr-0000016", kind: tranche, name: "8th PLN 75000000 tranche", date: "2015-06", amount: AmountRecord(value: 75000000.0, currency: "PLN"), sources: ["s000001"])"#,
+        );
+        same_entity(
+            r#"Entity(
+                id: "ev-1", // a comment
+                kind: other("lobby \"x\""),
+                name: "Boiko\'s visit\nto Kyiv", /* block /* nested */ */
+                aliases: ["a", "b",],
+                attrs: [("k", "v"), ( "k2" , "v2" )],
+                amount: (value: 1e3, currency: "EUR", approx: true),
+            )"#,
+        );
+        let r = r#"Relation(from: "a", to: "b", kind: holds_office, role: "Minister", sources: [], undirected: true)"#;
+        let slow: RelationRecord = ron_options().from_str(r).unwrap();
+        assert_eq!(relation(r), Some(slow));
+        let s =
+            r#"Source(id: "s1", outlet: "O", title: "T", published: "2024", file: "f", url: "u")"#;
+        let slow: SourceRecord = ron_options().from_str(s).unwrap();
+        assert_eq!(source(s), Some(slow));
+    }
+
+    #[test]
+    fn declines_what_it_does_not_read() {
+        for text in [
+            r#"Entity(id: "a", kind: person)"#,
+            r#"Entity(id: "a", kind: person, name: "A", name: "B")"#,
+            r#"Entity(id: "a", kind: person, name: "A", colour: "red")"#,
+            r#"Entity(id: "a", kind: persona, name: "A")"#,
+            r#"Entity(id: "a", kind: person, name: Some("A"))"#,
+            r#"Entity(id: "a", kind: person, name: r"A")"#,
+            r#"Entity(id: "a", kind: person, name: "\x41")"#,
+            r#"Entity(id: "a", kind: person, name: "\u{1234567}")"#,
+            r#"Entity(id: "a", kind: person, name: "\u{d800}")"#,
+            r#"(id: "a", kind: person, name: "A")"#,
+            r#"Entity(id: "a", kind: person, name: "A", amount: (value: 1_000, currency: "EUR"))"#,
+            r#"Entity(id: "a", kind: person, name: "A", amount: (value: inf, currency: "EUR"))"#,
+            r#"Entity(id: "a", kind: person, name: "A") // unclosed"#,
+            r#"Source(id: "a", kind: person, name: "A")"#,
+        ] {
+            assert_eq!(entity(text), None, "{text}");
+        }
+    }
+}

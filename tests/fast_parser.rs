@@ -1,0 +1,475 @@
+//! The hand-written record parser (`load::fast`) against serde/RON, on
+//! generated records and on damaged text: for every input the fast parser
+//! either declines or gives exactly the record serde gives, and it never
+//! accepts what serde refuses. Whole files, generated and damaged, load to the
+//! same graph or the same problems through the fast loader (which uses the
+//! hand-written parser) and through the whole-file serde path.
+//!
+//! Each test prints its case count (`-- --nocapture`); `TIES_PROPTEST_CASES`
+//! sets it.
+
+use std::cell::Cell;
+use std::path::Path;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use ron::ser::PrettyConfig;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use ties::export::to_records;
+use ties::generate::{self, GenOptions, write_ron};
+use ties::load::{fast, load_path, load_path_timed, load_texts, ron_options};
+use ties::model::{
+    AmountRecord, EntityKind, EntityRecord, RelationKind, RelationRecord, SourceRecord,
+};
+use ties::view::{Filter, Reach, subgraph};
+
+fn cases(default: u32) -> u32 {
+    std::env::var("TIES_PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+fn runner(n: u32) -> TestRunner {
+    TestRunner::new(Config {
+        cases: n,
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
+/// Runs the three parsers on `text` and holds each to serde's answer. Returns
+/// how many of them accepted it.
+fn agree(text: &str) -> Result<usize, TestCaseError> {
+    fn one<T: DeserializeOwned + PartialEq + std::fmt::Debug>(
+        text: &str,
+        fast: fn(&str) -> Option<T>,
+    ) -> Result<usize, TestCaseError> {
+        let Some(mine) = fast(text) else {
+            return Ok(0);
+        };
+        match ron_options().from_str::<T>(text) {
+            Ok(theirs) => prop_assert_eq!(mine, theirs, "on {:?}", text),
+            Err(e) => prop_assert!(
+                false,
+                "the fast parser accepted what serde refuses ({}): {:?} gave {:?}",
+                e,
+                text,
+                mine
+            ),
+        }
+        Ok(1)
+    }
+    Ok(one(text, fast::entity)? + one(text, fast::relation)? + one(text, fast::source)?)
+}
+
+/// Texts with what makes parsing hard: quotes, backslashes, comment starts,
+/// brackets, non-ASCII, control characters.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-zA-Z0-9 ._-]{0,12}",
+        2 => "[a-z\"\\\\'\\n\\r\\t\\x00\\x0b é€Ωж/*(),:#{}\\[\\]]{0,12}",
+        1 => any::<String>(),
+    ]
+}
+
+fn texts() -> impl Strategy<Value = Vec<String>> {
+    proptest::collection::vec(text(), 0..3)
+}
+
+fn date() -> impl Strategy<Value = Option<String>> {
+    proptest::option::of(prop_oneof![
+        "(19|20)[0-9]{2}(-[01][0-9](-[0-3][0-9])?)?",
+        text()
+    ])
+}
+
+fn amount() -> impl Strategy<Value = Option<AmountRecord>> {
+    let value = prop_oneof![
+        any::<f64>(),
+        0.0f64..1e12,
+        (0u32..10_000_000).prop_map(f64::from),
+        Just(1e300),
+        Just(5e-324),
+        Just(f64::NAN),
+        Just(f64::NEG_INFINITY),
+    ];
+    proptest::option::of((value, "[A-Z]{3}|[a-z ]{0,4}", any::<bool>()).prop_map(
+        |(value, currency, approx)| AmountRecord {
+            value,
+            currency,
+            approx,
+        },
+    ))
+}
+
+fn entity_kind() -> impl Strategy<Value = EntityKind> {
+    let known = EntityKind::<String>::KNOWN;
+    prop_oneof![
+        (0..known.len()).prop_map(move |i| known[i].clone()),
+        text().prop_map(EntityKind::Other),
+    ]
+}
+
+fn relation_kind() -> impl Strategy<Value = RelationKind> {
+    let known = RelationKind::<String>::KNOWN;
+    prop_oneof![
+        (0..known.len()).prop_map(move |i| known[i].clone()),
+        text().prop_map(RelationKind::Other),
+    ]
+}
+
+fn pairs() -> impl Strategy<Value = Vec<(String, String)>> {
+    proptest::collection::vec((text(), text()), 0..3)
+}
+
+fn entity() -> impl Strategy<Value = EntityRecord> {
+    (
+        (text(), entity_kind(), text(), texts(), texts()),
+        (date(), date(), proptest::option::of(text()), amount()),
+        (texts(), pairs()),
+    )
+        .prop_map(
+            |(
+                (id, kind, name, aliases, weak_aliases),
+                (date, until, note, amount),
+                (sources, attrs),
+            )| EntityRecord {
+                id,
+                kind,
+                name,
+                aliases,
+                weak_aliases,
+                date,
+                until,
+                note,
+                amount,
+                sources,
+                attrs,
+            },
+        )
+}
+
+fn relation() -> impl Strategy<Value = RelationRecord> {
+    (
+        (
+            proptest::option::of(text()),
+            text(),
+            text(),
+            relation_kind(),
+        ),
+        (proptest::option::of(text()), date(), date(), amount()),
+        (
+            texts(),
+            proptest::option::of(text()),
+            pairs(),
+            any::<bool>(),
+        ),
+    )
+        .prop_map(
+            |(
+                (id, from, to, kind),
+                (role, date, until, amount),
+                (sources, note, attrs, undirected),
+            )| RelationRecord {
+                id,
+                from,
+                to,
+                kind,
+                role,
+                date,
+                until,
+                amount,
+                sources,
+                note,
+                attrs,
+                undirected,
+            },
+        )
+}
+
+fn source() -> impl Strategy<Value = SourceRecord> {
+    (
+        (text(), text(), text(), date()),
+        (text(), proptest::option::of(text())),
+    )
+        .prop_map(
+            |((id, outlet, title, published), (file, url))| SourceRecord {
+                id,
+                outlet,
+                title,
+                published,
+                file,
+                url,
+            },
+        )
+}
+
+/// A record as RON in one of the ways it gets written: as `ties gen` writes
+/// it (compact, struct names), pretty over many lines, without struct names,
+/// with raw strings.
+fn written<T: Serialize>(record: &T, style: u8) -> String {
+    let pretty = match style % 4 {
+        0 => PrettyConfig::new()
+            .struct_names(true)
+            .compact_structs(true)
+            .compact_arrays(true),
+        1 => PrettyConfig::new().struct_names(true),
+        2 => PrettyConfig::new().struct_names(true).escape_strings(false),
+        _ => PrettyConfig::new(),
+    };
+    ron_options()
+        .to_string_pretty(record, pretty)
+        .expect("records serialise")
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    /// XOR one byte with a bit pattern.
+    Flip(usize, u8),
+    Delete(usize, usize),
+    Insert(usize, &'static str),
+    Truncate(usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let tokens = prop_oneof![
+        Just(" "),
+        Just("\n"),
+        Just("// note\n"),
+        Just("/* c /* d */ */"),
+        Just("/"),
+        Just(","),
+        Just(",,"),
+        Just("("),
+        Just(")"),
+        Just("["),
+        Just("]"),
+        Just("\""),
+        Just("\\"),
+        Just("\\u{41}"),
+        Just(":"),
+        Just("Some("),
+        Just("None"),
+        Just("r#"),
+        Just("_"),
+        Just("1"),
+        Just("."),
+        Just("e"),
+        Just("-"),
+        Just("+"),
+        Just("f64"),
+        Just("é"),
+        Just("\u{a0}"),
+        Just("\u{2028}"),
+        Just("\u{b}"),
+        Just("\u{c}"),
+        Just("\u{feff}"),
+        Just("id: \"x\","),
+        Just("kind: person,"),
+        Just("name: \"n\","),
+        Just("date: \"2024\","),
+        Just("sources: [],"),
+        Just("undirected: true,"),
+    ];
+    prop_oneof![
+        (any::<usize>(), 1u8..=255).prop_map(|(a, b)| Mutation::Flip(a, b)),
+        (any::<usize>(), 1usize..16).prop_map(|(a, l)| Mutation::Delete(a, l)),
+        (any::<usize>(), tokens).prop_map(|(a, t)| Mutation::Insert(a, t)),
+        any::<usize>().prop_map(Mutation::Truncate),
+    ]
+}
+
+/// `text` with the mutations applied, as bytes, read back as (lossy) UTF-8.
+fn damaged(text: &str, muts: &[Mutation]) -> String {
+    let mut b = text.as_bytes().to_vec();
+    for m in muts {
+        let len = b.len().max(1);
+        match *m {
+            Mutation::Flip(a, x) => {
+                if !b.is_empty() {
+                    b[a % len] ^= x;
+                }
+            }
+            Mutation::Delete(a, l) => {
+                let a = (a % len).min(b.len());
+                let e = (a + l).min(b.len());
+                b.drain(a..e);
+            }
+            Mutation::Insert(a, t) => {
+                let a = (a % len).min(b.len());
+                b.splice(a..a, t.bytes());
+            }
+            Mutation::Truncate(a) => b.truncate(a % len),
+        }
+    }
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+#[test]
+fn records_ties_generates_are_read_by_the_fast_parser_as_serde_reads_them() {
+    let n = cases(256);
+    let accepted = Cell::new(0);
+    runner(n)
+        .run(
+            &(1usize..5000, 1usize..4, any::<u64>()),
+            |(count, r, seed)| {
+                let opts = GenOptions {
+                    entities: count,
+                    relations_per_entity: r,
+                    seed,
+                };
+                let i = seed as usize % count;
+                let e = generate::entity(&opts, i);
+                let text = written(&e, 0);
+                prop_assert_eq!(fast::entity(&text), Some(e), "{}", text);
+                let j = seed as usize % generate::relation_count(&opts).max(1);
+                let rel = generate::relation(&opts, j);
+                let text = written(&rel, 0);
+                prop_assert_eq!(fast::relation(&text), Some(rel), "{}", text);
+                let s = generate::source(&opts, i % generate::source_count(&opts).max(1));
+                let text = written(&s, 1);
+                prop_assert_eq!(fast::source(&text), Some(s), "{}", text);
+                accepted.set(accepted.get() + 3);
+                Ok(())
+            },
+        )
+        .unwrap();
+    println!(
+        "generated records: {n} cases, {} records read by the fast parser",
+        accepted.get()
+    );
+}
+
+/// Generated records of every field, written in several styles, whole and
+/// damaged.
+fn records_agree<T: Serialize + std::fmt::Debug>(name: &str, records: impl Strategy<Value = T>) {
+    let n = cases(1024);
+    let (whole, kept, damaged_accepted) = (Cell::new(0), Cell::new(0), Cell::new(0));
+    runner(n)
+        .run(
+            &(
+                records,
+                any::<u8>(),
+                proptest::collection::vec(mutation(), 0..4),
+            ),
+            |(record, style, muts)| {
+                let text = written(&record, style);
+                let took = agree(&text)?;
+                // Styles 0 and 1 are the shapes it is written for.
+                if style % 4 < 2 {
+                    whole.set(whole.get() + 1);
+                    kept.set(kept.get() + usize::from(took > 0));
+                }
+                let bad = damaged(&text, &muts);
+                damaged_accepted.set(damaged_accepted.get() + agree(&bad)?);
+                Ok(())
+            },
+        )
+        .unwrap();
+    let (whole, kept, damaged_accepted) = (whole.get(), kept.get(), damaged_accepted.get());
+    println!(
+        "{name}: {n} cases; fast parser read {kept} of {whole} records written with names, \
+         and {damaged_accepted} damaged ones (each as serde reads it)"
+    );
+    assert!(
+        kept * 2 >= whole,
+        "the fast parser read too few records ({kept} of {whole})"
+    );
+}
+
+#[test]
+fn entities_fast_and_serde_agree_on_written_and_damaged_text() {
+    records_agree("entities", entity());
+}
+
+#[test]
+fn relations_fast_and_serde_agree_on_written_and_damaged_text() {
+    records_agree("relations", relation());
+}
+
+#[test]
+fn sources_fast_and_serde_agree_on_written_and_damaged_text() {
+    records_agree("sources", source());
+}
+
+/// The graph a load gave, as records, or its problems as text.
+fn outcome(result: Result<ties::Graph, ties::load::LoadError>) -> Result<String, Vec<String>> {
+    match result {
+        Ok(g) => {
+            let whole = subgraph(&g, None, 1, Reach::Both, &Filter::default());
+            Ok(format!("{:?}", to_records(&g, &whole)))
+        }
+        Err(e) => Err(e.problems.iter().map(|p| p.to_string()).collect()),
+    }
+}
+
+fn load_both(dir: &Path, text: &str) -> (Result<String, Vec<String>>, Result<String, Vec<String>>) {
+    let path = dir.join("g.ron");
+    std::fs::write(&path, text).unwrap();
+    let fast = outcome(load_path(&path));
+    let slow = outcome(load_texts(vec![(
+        path.display().to_string(),
+        text.to_string(),
+    )]));
+    (fast, slow)
+}
+
+#[test]
+fn whole_files_load_to_the_same_graph_or_problems_both_ways() {
+    let n = cases(128);
+    let dir = tempfile::tempdir().unwrap();
+    let (same_graph, same_problems) = (Cell::new(0), Cell::new(0));
+    runner(n)
+        .run(
+            &(
+                1usize..60,
+                1usize..4,
+                any::<u64>(),
+                proptest::collection::vec(mutation(), 0..3),
+            ),
+            |(count, r, seed, muts)| {
+                let opts = GenOptions {
+                    entities: count,
+                    relations_per_entity: r,
+                    seed,
+                };
+                let mut out = Vec::new();
+                write_ron(&opts, &mut out).unwrap();
+                let text = damaged(&String::from_utf8(out).unwrap(), &muts);
+                let (fast, slow) = load_both(dir.path(), &text);
+                let count = if fast.is_ok() {
+                    &same_graph
+                } else {
+                    &same_problems
+                };
+                count.set(count.get() + 1);
+                prop_assert_eq!(fast, slow, "on {:?}", muts);
+                Ok(())
+            },
+        )
+        .unwrap();
+    let (same_graph, same_problems) = (same_graph.get(), same_problems.get());
+    println!("whole files: {n} cases, {same_graph} same graph, {same_problems} same problems");
+    assert!(same_graph > 0 && (n < 16 || same_problems > 0));
+}
+
+#[test]
+fn hand_written_files_load_the_same_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = include_str!("../assets/graph.ron");
+    let (fast, slow) = load_both(dir.path(), text);
+    assert!(fast.is_ok());
+    assert_eq!(fast, slow);
+    // Every record of the shipped graph, as written there (comments, one
+    // field a line), is read by the fast parser: serde parses none.
+    let (_, stages) = load_path_timed(&dir.path().join("g.ron"), &mut |_| {}).unwrap();
+    let stages = stages.expect("the fast loader read the file");
+    let file: ties::model::GraphFile = ron_options().from_str(text).unwrap();
+    let records = file.sources.len() + file.entities.len() + file.relations.len();
+    assert!(
+        stages.ends_with(&format!("{records} records, 0 parsed by serde")),
+        "{stages}"
+    );
+}
