@@ -458,7 +458,7 @@ fn whole_files_load_to_the_same_graph_or_problems_both_ways() {
 #[test]
 fn hand_written_files_load_the_same_both_ways() {
     let dir = tempfile::tempdir().unwrap();
-    let text = include_str!("../assets/graph.ron");
+    let text = include_str!("../../assets/graph.ron");
     let (fast, slow) = load_both(dir.path(), text);
     assert!(fast.is_ok());
     assert_eq!(fast, slow);
