@@ -19,6 +19,18 @@ impl Graph {
             .map(|n| NodeIx::new(n as usize))
     }
 
+    /// A copy of the id index that other threads may read while the graph
+    /// grows (it answers for short ids only, see [`ShortIds`]).
+    pub(crate) fn short_ids(&self) -> ShortIds {
+        ShortIds::of_index(&self.ids)
+    }
+
+    /// The same for the sources' ids (numbers are [`SourceId`]s).
+    pub(crate) fn short_source_ids(&self) -> ShortIds {
+        let ids = self.sources.iter().enumerate();
+        ShortIds::of_pairs(ids.map(|(i, s)| (s.id.as_bytes(), i as u32)))
+    }
+
     pub(super) fn amount(&self, i: u32) -> Option<Amount> {
         self.amounts.get(i as usize).copied()
     }

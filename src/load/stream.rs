@@ -21,10 +21,11 @@ use std::time::Instant;
 
 use serde::de::DeserializeOwned;
 
+use super::build::NOT_FOUND;
 use super::fast;
 use super::scan::{Item, Scanner, Section};
 use super::{FirstSeen, Locator, Problem, add_entity, add_relation, add_source, ron_options};
-use crate::graph::Graph;
+use crate::graph::{Graph, NodeIx, ShortIds};
 use crate::model::{EntityRecord, RelationRecord, SourceRecord};
 
 /// Bytes read from the file at a time.
@@ -51,6 +52,69 @@ enum Records {
 struct Parsed {
     seq: u64,
     records: Option<Records>,
+    /// What the parser looked up for the builder.
+    found: Option<Found>,
+}
+
+/// Copies of the graph's id tables, made by the builder when a batch of
+/// another section comes, for the parsers to look ids up in: the builder then
+/// mostly appends rows. They hold the ids added before the copy, which are a
+/// part of those added before any later batch is built, so an id found there
+/// is the one the builder would find; an id not found there is looked up by the
+/// builder as before (so problems are the same).
+#[derive(Default)]
+struct Lookup {
+    sources: ShortIds,
+    /// `None` until the first batch of relations.
+    entities: Option<ShortIds>,
+}
+
+/// Ids of a batch looked up by a parser ([`NOT_FOUND`] where they were not).
+struct Found {
+    /// Per relation, its `from` and `to` nodes; empty if the entities' copy
+    /// was not made yet.
+    ends: Vec<[u32; 2]>,
+    /// The records' sources, one after the other.
+    sources: Vec<u32>,
+}
+
+impl Found {
+    fn of(records: &Records, lookup: &Lookup) -> Option<Found> {
+        let find = |ids: &ShortIds, id: &str| ids.find(id.as_bytes()).unwrap_or(NOT_FOUND);
+        let sources = |ids: &mut dyn Iterator<Item = &String>| -> Vec<u32> {
+            ids.map(|id| find(&lookup.sources, id)).collect()
+        };
+        match records {
+            Records::Sources(_) => None,
+            Records::Entities(v) => Some(Found {
+                ends: Vec::new(),
+                sources: sources(&mut v.iter().flat_map(|e| &e.sources)),
+            }),
+            Records::Relations(v) => Some(Found {
+                ends: lookup.entities.as_ref().map_or_else(Vec::new, |ids| {
+                    let ends = v.iter().map(|r| [find(ids, &r.from), find(ids, &r.to)]);
+                    ends.collect()
+                }),
+                sources: sources(&mut v.iter().flat_map(|r| &r.sources)),
+            }),
+        }
+    }
+
+    /// The sources found for the next record, which cites `n`.
+    fn sources<'a>(found: Option<&'a Found>, at: &mut usize, n: usize) -> &'a [u32] {
+        let start = *at;
+        *at += n;
+        found.and_then(|f| f.sources.get(start..start + n)).unwrap_or(&[])
+    }
+}
+
+/// The node a parser found, or the one the graph finds.
+fn node(graph: &Graph, found: u32, id: &str) -> Option<NodeIx> {
+    if found == NOT_FOUND {
+        graph.find(id)
+    } else {
+        Some(NodeIx::new(found as usize))
+    }
 }
 
 /// How far a load has come, in bytes of the files.
@@ -116,6 +180,7 @@ pub(crate) fn load_files(
         graph: Graph::with_capacity(guess, guess * 3),
         problems: Vec::new(),
         relations: 0,
+        shared: 0,
     };
     let stats = Stats::default();
     let mut before = 0;
@@ -144,14 +209,18 @@ struct Build {
     problems: Vec<Problem>,
     /// Relations of the current file so far.
     relations: usize,
+    /// Which of the graph's id tables the parsers were given copies of, in
+    /// this file: 0 none, 1 the sources', 2 also the entities'.
+    shared: u8,
 }
 
 impl Build {
-    fn add(&mut self, records: &Records) {
+    fn add(&mut self, records: &Records, found: Option<&Found>) {
         let loc = Locator::new("", "");
         let first_seen = FirstSeen { parsed: &[] };
         let g = &mut self.graph;
         let p = &mut self.problems;
+        let mut at = 0;
         match records {
             Records::Sources(v) => {
                 for s in v {
@@ -160,19 +229,47 @@ impl Build {
             }
             Records::Entities(v) => {
                 for e in v {
-                    add_entity(g, e, loc.nowhere(), &loc, &first_seen, p);
+                    let sources = Found::sources(found, &mut at, e.sources.len());
+                    add_entity(g, e, sources, loc.nowhere(), &loc, &first_seen, p);
                 }
             }
             Records::Relations(v) => {
                 // The ends of the whole batch first: the lookups miss the
                 // cache, and in a tight loop of their own they overlap.
-                let ends: Vec<_> = v.iter().map(|r| (g.find(&r.from), g.find(&r.to))).collect();
+                let ends: Vec<_> = match found.filter(|f| f.ends.len() == v.len()) {
+                    Some(f) => (v.iter().zip(&f.ends))
+                        .map(|(r, &[a, b])| (node(g, a, &r.from), node(g, b, &r.to)))
+                        .collect(),
+                    None => v.iter().map(|r| (g.find(&r.from), g.find(&r.to))).collect(),
+                };
                 for (r, ends) in v.iter().zip(ends) {
                     let here = loc.nowhere();
-                    add_relation(g, r, self.relations, ends, here, &loc, p);
+                    let sources = Found::sources(found, &mut at, r.sources.len());
+                    add_relation(g, r, self.relations, ends, sources, here, &loc, p);
                     self.relations += 1;
                 }
             }
+        }
+    }
+
+    /// Copies the id tables for the parsers when a batch of `records`' section
+    /// is the first to need them (see [`Lookup`]).
+    fn share(&mut self, records: &Records, shared: &Mutex<Option<Arc<Lookup>>>) {
+        let wants = match records {
+            Records::Sources(_) => 0,
+            Records::Entities(_) => 1,
+            Records::Relations(_) => 2,
+        };
+        if wants <= self.shared {
+            return;
+        }
+        self.shared = wants;
+        let lookup = Lookup {
+            sources: self.graph.short_source_ids(),
+            entities: (wants == 2).then(|| self.graph.short_ids()),
+        };
+        if let Ok(mut s) = shared.lock() {
+            *s = Some(Arc::new(lookup));
         }
     }
 }
@@ -186,11 +283,13 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
     let stop = AtomicBool::new(false);
     let read = AtomicU64::new(0);
     build.relations = 0;
+    build.shared = 0;
+    let lookup = Mutex::new(None);
     std::thread::scope(|scope| {
         let (work_tx, work_rx) = sync_channel::<Batch>(parsers * 2);
         let work_rx = Arc::new(Mutex::new(work_rx));
         let (done_tx, done_rx) = sync_channel::<Parsed>(parsers * 2);
-        let (stop, read) = (&stop, &read);
+        let (stop, read, lookup) = (&stop, &read, &lookup);
         let Ok(reader) = std::thread::Builder::new()
             .name("ties-read".into())
             .spawn_scoped(scope, move || read_file(file, work_tx, stop, read, stats))
@@ -202,7 +301,7 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
             let tx = done_tx.clone();
             let spawned = std::thread::Builder::new()
                 .name("ties-parse".into())
-                .spawn_scoped(scope, move || parse_batches(&rx, &tx, stop, stats));
+                .spawn_scoped(scope, move || parse_batches(&rx, &tx, stop, stats, lookup));
             if spawned.is_err() {
                 stop.store(true, Ordering::Relaxed);
                 break;
@@ -220,7 +319,8 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
             .name("ties-free".into())
             .spawn_scoped(scope, move || free_rx.into_iter().for_each(drop));
         let free_tx = freer.is_ok().then_some(free_tx);
-        let built = build_in_order(&done_rx, build, stop, read, stats, progress, free_tx);
+        let shared = (stop, read, lookup);
+        let built = build_in_order(&done_rx, build, shared, stats, progress, free_tx);
         if built.is_none() {
             // Stop the other threads: this one is not taking any more.
             stop.store(true, Ordering::Relaxed);
@@ -237,20 +337,20 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
 fn build_in_order(
     done_rx: &Receiver<Parsed>,
     build: &mut Build,
-    stop: &AtomicBool,
-    read: &AtomicU64,
+    (stop, read, lookup): (&AtomicBool, &AtomicU64, &Mutex<Option<Arc<Lookup>>>),
     stats: &Stats,
     progress: &mut dyn FnMut(u64),
     free: Option<SyncSender<Records>>,
 ) -> Option<u64> {
-    let mut waiting: BTreeMap<u64, Option<Records>> = BTreeMap::new();
+    let mut waiting: BTreeMap<u64, Parsed> = BTreeMap::new();
     let mut next = 0;
     for parsed in done_rx {
-        waiting.insert(parsed.seq, parsed.records);
-        while let Some(records) = waiting.remove(&next) {
-            let records = records?;
+        waiting.insert(parsed.seq, parsed);
+        while let Some(parsed) = waiting.remove(&next) {
+            let records = parsed.records?;
             let t = Instant::now();
-            build.add(&records);
+            build.share(&records, lookup);
+            build.add(&records, parsed.found.as_ref());
             Stats::add(&stats.build, t);
             match &free {
                 Some(free) => free.send(records).ok()?,
@@ -350,6 +450,7 @@ fn parse_batches(
     tx: &SyncSender<Parsed>,
     stop: &AtomicBool,
     stats: &Stats,
+    lookup: &Mutex<Option<Arc<Lookup>>>,
 ) {
     loop {
         let next = match rx.lock() {
@@ -373,6 +474,9 @@ fn parse_batches(
                 Section::Relations => Records::Relations(parse_all(text, ends, fast::relation, n)?),
             })
         });
+        // The newest copy of the id tables, if the builder made one yet.
+        let ids = lookup.lock().ok().and_then(|l| l.clone());
+        let found = (records.as_ref().zip(ids)).and_then(|(r, ids)| Found::of(r, &ids));
         Stats::add(&stats.parse, t);
         stats
             .records
@@ -382,6 +486,7 @@ fn parse_batches(
         let sent = tx.send(Parsed {
             seq: batch.seq,
             records,
+            found,
         });
         if sent.is_err() || failed {
             return;
