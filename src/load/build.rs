@@ -89,7 +89,10 @@ pub(super) fn sources_of(
     let mut many = Vec::new();
     let mut n = 0;
     for (i, id) in ids.iter().enumerate() {
-        let known = found.get(i).filter(|&&s| s != NOT_FOUND).map(|&s| SourceId(s));
+        let known = found
+            .get(i)
+            .filter(|&&s| s != NOT_FOUND)
+            .map(|&s| SourceId(s));
         match known.or_else(|| graph.find_source(id)) {
             Some(s) if n < few.len() => {
                 few[n] = s;

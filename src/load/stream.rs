@@ -104,7 +104,9 @@ impl Found {
     fn sources<'a>(found: Option<&'a Found>, at: &mut usize, n: usize) -> &'a [u32] {
         let start = *at;
         *at += n;
-        found.and_then(|f| f.sources.get(start..start + n)).unwrap_or(&[])
+        found
+            .and_then(|f| f.sources.get(start..start + n))
+            .unwrap_or(&[])
     }
 }
 
@@ -138,6 +140,8 @@ struct Stats {
     /// Records parsed, and of those, by serde (the hand-written parser declined).
     records: AtomicU64,
     by_serde: AtomicU64,
+    /// Relation ends and source ids the parsers found (see [`Lookup`]).
+    found_ahead: AtomicU64,
 }
 
 impl Stats {
@@ -148,10 +152,11 @@ impl Stats {
     fn line(&self, wall: std::time::Duration) -> String {
         let ms = |c: &AtomicU64| c.load(Ordering::Relaxed) as f64 / 1e6;
         format!(
-            "load stages (busy ms, all threads): read+split {:.0}, parse {:.0}, build {:.0}; wall {:.0} ms; \
-             {} records, {} parsed by serde",
+            "load stages (busy ms, all threads): read+split {:.0}, parse {:.0} ({} ids found by the parsers), \
+             build {:.0}; wall {:.0} ms; {} records, {} parsed by serde",
             ms(&self.read_split),
             ms(&self.parse),
+            self.found_ahead.load(Ordering::Relaxed),
             ms(&self.build),
             wall.as_secs_f64() * 1e3,
             self.records.load(Ordering::Relaxed),
@@ -478,6 +483,11 @@ fn parse_batches(
         let ids = lookup.lock().ok().and_then(|l| l.clone());
         let found = (records.as_ref().zip(ids)).and_then(|(r, ids)| Found::of(r, &ids));
         Stats::add(&stats.parse, t);
+        if let Some(f) = &found {
+            let ids = f.ends.iter().flatten().chain(&f.sources);
+            let n = ids.filter(|&&n| n != NOT_FOUND).count();
+            stats.found_ahead.fetch_add(n as u64, Ordering::Relaxed);
+        }
         stats
             .records
             .fetch_add(batch.ends.len() as u64, Ordering::Relaxed);
