@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -54,6 +54,8 @@ struct Parsed {
     records: Option<Records>,
     /// What the parser looked up for the builder.
     found: Option<Found>,
+    /// Which parser made it (its records go back there to be freed).
+    by: usize,
 }
 
 /// Copies of the graph's id tables, made by the builder when a batch of
@@ -301,12 +303,21 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
         else {
             return false;
         };
-        for _ in 0..parsers {
+        // Each parser frees the records it made once they are built: freeing
+        // memory on the thread that allocated it is much cheaper with glibc's
+        // allocator than on another (its arena's lock).
+        let mut back = Vec::new();
+        for by in 0..parsers {
             let rx = Arc::clone(&work_rx);
             let tx = done_tx.clone();
+            let (back_tx, back_rx) = channel::<Records>();
             let spawned = std::thread::Builder::new()
                 .name("ties-parse".into())
-                .spawn_scoped(scope, move || parse_batches(&rx, &tx, stop, stats, lookup));
+                .spawn_scoped(scope, move || {
+                    let ends = (&*rx, &tx, &back_rx, by);
+                    parse_batches(ends, stop, stats, lookup)
+                });
+            back.push(back_tx);
             if spawned.is_err() {
                 stop.store(true, Ordering::Relaxed);
                 break;
@@ -316,16 +327,16 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
         // next send fails instead of waiting for ever.
         drop(work_rx);
         drop(done_tx);
-        // Records are freed on a thread of their own: their millions of
-        // strings were made on the parsers' threads, and freeing them took
-        // a good part of the builder's time.
+        // Records whose parser has stopped are freed on a thread of their own
+        // (not the builder's).
         let (free_tx, free_rx) = sync_channel::<Records>(parsers * 2);
         let freer = std::thread::Builder::new()
             .name("ties-free".into())
             .spawn_scoped(scope, move || free_rx.into_iter().for_each(drop));
         let free_tx = freer.is_ok().then_some(free_tx);
         let shared = (stop, read, lookup);
-        let built = build_in_order(&done_rx, build, shared, stats, progress, free_tx);
+        let free = (back, free_tx);
+        let built = build_in_order(&done_rx, build, shared, stats, progress, free);
         if built.is_none() {
             // Stop the other threads: this one is not taking any more.
             stop.store(true, Ordering::Relaxed);
@@ -345,7 +356,7 @@ fn build_in_order(
     (stop, read, lookup): (&AtomicBool, &AtomicU64, &Mutex<Option<Arc<Lookup>>>),
     stats: &Stats,
     progress: &mut dyn FnMut(u64),
-    free: Option<SyncSender<Records>>,
+    (back, free): (Vec<Sender<Records>>, Option<SyncSender<Records>>),
 ) -> Option<u64> {
     let mut waiting: BTreeMap<u64, Parsed> = BTreeMap::new();
     let mut next = 0;
@@ -357,9 +368,14 @@ fn build_in_order(
             build.share(&records, lookup);
             build.add(&records, parsed.found.as_ref());
             Stats::add(&stats.build, t);
-            match &free {
-                Some(free) => free.send(records).ok()?,
-                None => drop(records),
+            let records = match back.get(parsed.by) {
+                Some(b) => b.send(records).err().map(|unsent| unsent.0),
+                None => Some(records),
+            };
+            match (&free, records) {
+                (_, None) => {}
+                (Some(free), Some(records)) => free.send(records).ok()?,
+                (None, records) => drop(records),
             }
             if !build.problems.is_empty() || stop.load(Ordering::Relaxed) {
                 return None;
@@ -451,8 +467,7 @@ fn read_file(
 
 /// Parses batches until there are none left (or a record does not parse).
 fn parse_batches(
-    rx: &Mutex<Receiver<Batch>>,
-    tx: &SyncSender<Parsed>,
+    (rx, tx, back, by): (&Mutex<Receiver<Batch>>, &SyncSender<Parsed>, &Receiver<Records>, usize),
     stop: &AtomicBool,
     stats: &Stats,
     lookup: &Mutex<Option<Arc<Lookup>>>,
@@ -493,10 +508,13 @@ fn parse_batches(
             .fetch_add(batch.ends.len() as u64, Ordering::Relaxed);
         stats.by_serde.fetch_add(by_serde, Ordering::Relaxed);
         let failed = records.is_none();
+        // The records this thread made that were built since its last batch.
+        back.try_iter().for_each(drop);
         let sent = tx.send(Parsed {
             seq: batch.seq,
             records,
             found,
+            by,
         });
         if sent.is_err() || failed {
             return;
