@@ -110,6 +110,21 @@ impl IdIndex {
         }
     }
 
+    /// Reads the first slot of each of `ids` in a tight loop, so that the
+    /// cache misses of a batch of lookups or inserts overlap instead of
+    /// coming one at a time.
+    pub(crate) fn warm<'a>(&self, ids: impl Iterator<Item = &'a str>) {
+        let slots: &[IdSlot] = &self.slots;
+        if slots.is_empty() {
+            return;
+        }
+        let mask = slots.len() - 1;
+        let sum = ids.fold(0u32, |acc, id| {
+            acc.wrapping_add(slots[hash(id.as_bytes()) as usize & mask].node)
+        });
+        std::hint::black_box(sum);
+    }
+
     /// Adds node `n` (whose row is `rows[n]`); `Err` with the node that has its id.
     pub(crate) fn insert(&mut self, n: u32, rows: &[EntityRow], arena: &Arena) -> Result<(), u32> {
         self.reserve(1, rows, arena);
@@ -306,6 +321,15 @@ impl Links {
         let first = self.first.vec();
         first.push([NONE; 2]);
         first.len() - 1
+    }
+
+    /// Reads the list heads of `nodes` in a tight loop (see [`IdIndex::warm`]).
+    pub(crate) fn warm(&self, nodes: impl Iterator<Item = u32>) {
+        let first: &[[u32; 2]] = &self.first;
+        let sum = nodes.fold(0u32, |acc, n| {
+            acc.wrapping_add(first.get(n as usize).map_or(0, |f| f[0]))
+        });
+        std::hint::black_box(sum);
     }
 
     /// Adds a relation from `a` to `b` (both nodes of the graph).

@@ -25,6 +25,18 @@ impl Graph {
         ShortIds::of_index(&self.ids)
     }
 
+    /// Brings the id index's slots for `ids` into the cache, all at once,
+    /// before they are looked up or added one by one.
+    pub(crate) fn warm_ids<'a>(&self, ids: impl Iterator<Item = &'a str>) {
+        self.ids.warm(ids);
+    }
+
+    /// The same for the relation lists of `nodes`, before relations are added
+    /// to them.
+    pub(crate) fn warm_nodes(&self, nodes: impl Iterator<Item = NodeIx>) {
+        self.links.warm(nodes.map(|n| n.index() as u32));
+    }
+
     /// The same for the sources' ids (numbers are [`SourceId`]s).
     pub(crate) fn short_source_ids(&self) -> ShortIds {
         let ids = self.sources.iter().enumerate();

@@ -235,6 +235,7 @@ impl Build {
                 }
             }
             Records::Entities(v) => {
+                g.warm_ids(v.iter().map(|e| e.id.as_str()));
                 for e in v {
                     let sources = Found::sources(found, &mut at, e.sources.len());
                     add_entity(g, e, sources, loc.nowhere(), &loc, &first_seen, p);
@@ -249,6 +250,7 @@ impl Build {
                         .collect(),
                     None => v.iter().map(|r| (g.find(&r.from), g.find(&r.to))).collect(),
                 };
+                g.warm_nodes(ends.iter().flat_map(|&(a, b)| a.into_iter().chain(b)));
                 for (r, ends) in v.iter().zip(ends) {
                     let here = loc.nowhere();
                     let sources = Found::sources(found, &mut at, r.sources.len());
@@ -467,7 +469,12 @@ fn read_file(
 
 /// Parses batches until there are none left (or a record does not parse).
 fn parse_batches(
-    (rx, tx, back, by): (&Mutex<Receiver<Batch>>, &SyncSender<Parsed>, &Receiver<Records>, usize),
+    (rx, tx, back, by): (
+        &Mutex<Receiver<Batch>>,
+        &SyncSender<Parsed>,
+        &Receiver<Records>,
+        usize,
+    ),
     stop: &AtomicBool,
     stats: &Stats,
     lookup: &Mutex<Option<Arc<Lookup>>>,
