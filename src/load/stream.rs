@@ -66,9 +66,9 @@ struct Parsed {
 /// builder as before (so problems are the same).
 #[derive(Default)]
 struct Lookup {
-    sources: ShortIds,
+    sources: Arc<ShortIds>,
     /// `None` until the first batch of relations.
-    entities: Option<ShortIds>,
+    entities: Option<Arc<ShortIds>>,
 }
 
 /// Ids of a batch looked up by a parser ([`NOT_FOUND`] where they were not).
@@ -187,7 +187,8 @@ pub(crate) fn load_files(
         graph: Graph::with_capacity(guess, guess * 3),
         problems: Vec::new(),
         relations: 0,
-        shared: 0,
+        copied: [None; 2],
+        lookup: None,
     };
     let stats = Stats::default();
     let mut before = 0;
@@ -216,9 +217,11 @@ struct Build {
     problems: Vec<Problem>,
     /// Relations of the current file so far.
     relations: usize,
-    /// Which of the graph's id tables the parsers were given copies of, in
-    /// this file: 0 none, 1 the sources', 2 also the entities'.
-    shared: u8,
+    /// How many sources and entities the graph had when the parsers were
+    /// given their copies of its id tables (`None`: no copy yet).
+    copied: [Option<usize>; 2],
+    /// The copies the parsers have.
+    lookup: Option<Arc<Lookup>>,
 }
 
 impl Build {
@@ -261,24 +264,45 @@ impl Build {
         }
     }
 
-    /// Copies the id tables for the parsers when a batch of `records`' section
-    /// is the first to need them (see [`Lookup`]).
+    /// Copies an id table for the parsers when a batch of `records`' section
+    /// is the first to need it (see [`Lookup`]), or copies it again once the
+    /// table has grown by half since (so that a folder of many files, each
+    /// adding a few entities, makes few copies in all).
     fn share(&mut self, records: &Records, shared: &Mutex<Option<Arc<Lookup>>>) {
         let wants = match records {
             Records::Sources(_) => 0,
             Records::Entities(_) => 1,
             Records::Relations(_) => 2,
         };
-        if wants <= self.shared {
+        let now = [self.graph.sources().len(), self.graph.node_count()];
+        let stale = |i: usize| match self.copied[i] {
+            None => true,
+            Some(had) => now[i] > had + had / 2,
+        };
+        let redo = [wants >= 1 && stale(0), wants >= 2 && stale(1)];
+        if redo == [false; 2] {
             return;
         }
-        self.shared = wants;
-        let lookup = Lookup {
-            sources: self.graph.short_source_ids(),
-            entities: (wants == 2).then(|| self.graph.short_ids()),
-        };
+        let old = self.lookup.as_deref();
+        let lookup = Arc::new(Lookup {
+            sources: match old {
+                Some(l) if !redo[0] => Arc::clone(&l.sources),
+                _ => Arc::new(self.graph.short_source_ids()),
+            },
+            entities: match old.and_then(|l| l.entities.as_ref()) {
+                Some(e) if !redo[1] => Some(Arc::clone(e)),
+                _ if redo[1] => Some(Arc::new(self.graph.short_ids())),
+                _ => None,
+            },
+        });
+        for i in 0..2 {
+            if redo[i] {
+                self.copied[i] = Some(now[i]);
+            }
+        }
+        self.lookup = Some(Arc::clone(&lookup));
         if let Ok(mut s) = shared.lock() {
-            *s = Some(Arc::new(lookup));
+            *s = Some(lookup);
         }
     }
 }
@@ -292,8 +316,9 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
     let stop = AtomicBool::new(false);
     let read = AtomicU64::new(0);
     build.relations = 0;
-    build.shared = 0;
-    let lookup = Mutex::new(None);
+    // The copies made for earlier files serve this one's parsers from its
+    // first batch.
+    let lookup = Mutex::new(build.lookup.clone());
     std::thread::scope(|scope| {
         let (work_tx, work_rx) = sync_channel::<Batch>(parsers * 2);
         let work_rx = Arc::new(Mutex::new(work_rx));

@@ -151,3 +151,64 @@ fn a_duplicate_id_deep_in_the_entities_is_reported_as_by_the_whole_file_loader()
     assert_eq!(Err(problems.clone()), whole);
     assert!(problems.iter().any(|p| p.contains(&first)), "{problems:?}");
 }
+
+#[test]
+fn a_later_file_of_a_folder_is_read_with_the_earlier_files_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = generated(20_000);
+    std::fs::write(dir.path().join("a.ron"), &big).unwrap();
+    // The second file's relations cite the first file's entities and
+    // sources (its parsers start with the copies made for the first file).
+    let cited: Vec<&str> = big
+        .match_indices("Entity(id: \"")
+        .step_by(500)
+        .map(|(i, m)| {
+            let start = i + m.len();
+            &big[start..start + big[start..].find('"').unwrap()]
+        })
+        .collect();
+    let relations = |to: &[&str]| -> String {
+        to.iter()
+            .map(|id| {
+                format!(
+                    "        Relation(from: \"b-1\", to: \"{id}\", kind: attended, sources: [\"s000001\"]),\n"
+                )
+            })
+            .collect()
+    };
+    let small = |to: &[&str]| {
+        format!(
+            "Graph(\n    entities: [\n        Entity(id: \"b-1\", kind: person, name: \"B One\"),\n    ],\n    relations: [\n{}    ],\n)\n",
+            relations(to)
+        )
+    };
+    let texts = |b: &str| {
+        vec![
+            (dir.path().join("a.ron").display().to_string(), big.clone()),
+            (
+                dir.path().join("b.ron").display().to_string(),
+                b.to_string(),
+            ),
+        ]
+    };
+    let good = small(&cited);
+    std::fs::write(dir.path().join("b.ron"), &good).unwrap();
+    let (fast, stages) = load_path_timed(dir.path(), &mut |_| {}).unwrap();
+    assert!(stages.is_some(), "read by the fast loader");
+    assert_eq!(fast.edge_count(), 60_000 + cited.len());
+    assert_eq!(outcome(Ok(fast)), outcome(load_texts(texts(&good))));
+    // An unknown end in the second file is reported there.
+    let mut ends = cited.clone();
+    ends[7] = "zz-0000009";
+    let bad = small(&ends);
+    std::fs::write(dir.path().join("b.ron"), &bad).unwrap();
+    let fast = outcome(load_path_timed(dir.path(), &mut |_| {}).map(|(g, _)| g));
+    let problems = fast.clone().unwrap_err();
+    assert_eq!(fast, outcome(load_texts(texts(&bad))));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let at = bad.find("zz-0000009").unwrap();
+    assert!(
+        problems[0].contains(&format!("b.ron:{}:", line_of(&bad, at))),
+        "{problems:?}"
+    );
+}
