@@ -206,6 +206,8 @@ pub(crate) fn load_files(
         }
         before += size;
     }
+    // The parsers' copies go before the tables are shrunk (copied).
+    build.lookup = None;
     build.graph.shrink_to_fit();
     Some((build.graph, stats.line(started.elapsed())))
 }
