@@ -110,6 +110,21 @@ impl IdIndex {
         }
     }
 
+    /// Reads the first slot of each of `ids` in a tight loop, so that the
+    /// cache misses of a batch of lookups or inserts overlap instead of
+    /// coming one at a time.
+    pub(crate) fn warm<'a>(&self, ids: impl Iterator<Item = &'a str>) {
+        let slots: &[IdSlot] = &self.slots;
+        if slots.is_empty() {
+            return;
+        }
+        let mask = slots.len() - 1;
+        let sum = ids.fold(0u32, |acc, id| {
+            acc.wrapping_add(slots[hash(id.as_bytes()) as usize & mask].node)
+        });
+        std::hint::black_box(sum);
+    }
+
     /// Adds node `n` (whose row is `rows[n]`); `Err` with the node that has its id.
     pub(crate) fn insert(&mut self, n: u32, rows: &[EntityRow], arena: &Arena) -> Result<(), u32> {
         self.reserve(1, rows, arena);
@@ -196,6 +211,77 @@ impl IdIndex {
     }
 }
 
+/// A frozen, self-contained copy of an id → number table that answers only
+/// for ids of at most [`IdSlot::INLINE`] bytes, which its slots hold whole: it
+/// reads no arena, so other threads may use it while the graph grows. A miss
+/// proves nothing (the id may be longer, or added after the copy): the caller
+/// then asks the graph.
+#[derive(Clone, Default)]
+pub(crate) struct ShortIds {
+    slots: Vec<IdSlot>,
+}
+
+impl std::fmt::Debug for ShortIds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ShortIds({} slots)", self.slots.len())
+    }
+}
+
+impl ShortIds {
+    /// A copy of `index` (nothing from an index read from a snapshot, whose
+    /// slots are not trusted).
+    pub(crate) fn of_index(index: &IdIndex) -> ShortIds {
+        if index.untrusted {
+            return ShortIds::default();
+        }
+        ShortIds {
+            slots: index.slots.to_vec(),
+        }
+    }
+
+    /// A table of the short ones of `ids` (id, number); the first of equal ids
+    /// wins.
+    pub(crate) fn of_pairs<'a>(ids: impl ExactSizeIterator<Item = (&'a [u8], u32)>) -> ShortIds {
+        let mut slots = vec![IdSlot::EMPTY; IdIndex::capacity_for(ids.len())];
+        let mask = slots.len().wrapping_sub(1);
+        for (id, n) in ids.filter(|(id, _)| id.len() <= IdSlot::INLINE) {
+            let want = IdSlot::new(n, id);
+            let mut i = hash(id) as usize & mask;
+            while slots[i].node != NONE
+                && !(slots[i].len_head == want.len_head && slots[i].tail == want.tail)
+            {
+                i = (i + 1) & mask;
+            }
+            if slots[i].node == NONE {
+                slots[i] = want;
+            }
+        }
+        ShortIds { slots }
+    }
+
+    /// The number of `id` if the table holds it.
+    #[inline]
+    pub(crate) fn find(&self, id: &[u8]) -> Option<u32> {
+        if id.len() > IdSlot::INLINE || self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let want = IdSlot::new(0, id);
+        let mut i = hash(id) as usize & mask;
+        for _ in 0..self.slots.len() {
+            let s = self.slots[i];
+            if s.node == NONE {
+                return None;
+            }
+            if s.len_head == want.len_head && s.tail == want.tail {
+                return Some(s.node);
+            }
+            i = (i + 1) & mask;
+        }
+        None
+    }
+}
+
 /// Which end's list: petgraph's `Outgoing` is 0, `Incoming` 1.
 pub(crate) const OUT: usize = 0;
 pub(crate) const IN: usize = 1;
@@ -235,6 +321,15 @@ impl Links {
         let first = self.first.vec();
         first.push([NONE; 2]);
         first.len() - 1
+    }
+
+    /// Reads the list heads of `nodes` in a tight loop (see [`IdIndex::warm`]).
+    pub(crate) fn warm(&self, nodes: impl Iterator<Item = u32>) {
+        let first: &[[u32; 2]] = &self.first;
+        let sum = nodes.fold(0u32, |acc, n| {
+            acc.wrapping_add(first.get(n as usize).map_or(0, |f| f[0]))
+        });
+        std::hint::black_box(sum);
     }
 
     /// Adds a relation from `a` to `b` (both nodes of the graph).

@@ -32,6 +32,7 @@ use bytemuck::{Pod, Zeroable};
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
+pub(crate) use self::index::ShortIds;
 use self::index::{IN, IdIndex, Links, OUT};
 use crate::codec::Store;
 

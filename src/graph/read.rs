@@ -19,6 +19,30 @@ impl Graph {
             .map(|n| NodeIx::new(n as usize))
     }
 
+    /// A copy of the id index that other threads may read while the graph
+    /// grows (it answers for short ids only, see [`ShortIds`]).
+    pub(crate) fn short_ids(&self) -> ShortIds {
+        ShortIds::of_index(&self.ids)
+    }
+
+    /// Brings the id index's slots for `ids` into the cache, all at once,
+    /// before they are looked up or added one by one.
+    pub(crate) fn warm_ids<'a>(&self, ids: impl Iterator<Item = &'a str>) {
+        self.ids.warm(ids);
+    }
+
+    /// The same for the relation lists of `nodes`, before relations are added
+    /// to them.
+    pub(crate) fn warm_nodes(&self, nodes: impl Iterator<Item = NodeIx>) {
+        self.links.warm(nodes.map(|n| n.index() as u32));
+    }
+
+    /// The same for the sources' ids (numbers are [`SourceId`]s).
+    pub(crate) fn short_source_ids(&self) -> ShortIds {
+        let ids = self.sources.iter().enumerate();
+        ShortIds::of_pairs(ids.map(|(i, s)| (s.id.as_bytes(), i as u32)))
+    }
+
     pub(super) fn amount(&self, i: u32) -> Option<Amount> {
         self.amounts.get(i as usize).copied()
     }

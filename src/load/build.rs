@@ -74,9 +74,12 @@ pub(super) fn parse_amount(
     }
 }
 
+/// The sources `ids` name; `found[i]` is `ids[i]`'s source if another thread
+/// already looked it up, or [`NOT_FOUND`] (then the graph is asked).
 pub(super) fn sources_of(
     graph: &mut Graph,
     ids: &[String],
+    found: &[u32],
     owner: &Owner<'_>,
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
@@ -85,8 +88,12 @@ pub(super) fn sources_of(
     let mut few = [SourceId(0); 4];
     let mut many = Vec::new();
     let mut n = 0;
-    for id in ids {
-        match graph.find_source(id) {
+    for (i, id) in ids.iter().enumerate() {
+        let known = found
+            .get(i)
+            .filter(|&&s| s != NOT_FOUND)
+            .map(|&s| SourceId(s));
+        match known.or_else(|| graph.find_source(id)) {
             Some(s) if n < few.len() => {
                 few[n] = s;
                 n += 1;
@@ -112,6 +119,9 @@ pub(super) fn sources_of(
         graph.source_set(&many)
     }
 }
+
+/// In a list of ids looked up ahead: "not found there, ask the graph".
+pub(super) const NOT_FOUND: u32 = u32::MAX;
 
 pub(super) fn attrs_of<'a>(
     graph: &mut Graph,
@@ -143,7 +153,7 @@ pub(super) fn build(parsed: &[Parsed], problems: &mut Vec<Problem>) -> Graph {
         let mut loc = Locator::new(&p.name, &p.text);
         for e in &p.file.entities {
             let here = loc.record("id:", &e.id);
-            add_entity(&mut graph, e, here, &loc, &first_seen, problems);
+            add_entity(&mut graph, e, &[], here, &loc, &first_seen, problems);
         }
     }
     let mut last_from = LastFrom::default();
@@ -152,7 +162,7 @@ pub(super) fn build(parsed: &[Parsed], problems: &mut Vec<Problem>) -> Graph {
         for (i, r) in p.file.relations.iter().enumerate() {
             let here = loc.record("from:", &r.from);
             let ends = (last_from.find(&graph, &r.from), graph.find(&r.to));
-            add_relation(&mut graph, r, i, ends, here, &loc, problems);
+            add_relation(&mut graph, r, i, ends, &[], here, &loc, problems);
         }
     }
     graph
@@ -195,9 +205,11 @@ pub(super) fn add_source(
     }
 }
 
+/// Adds entity `e`; `sources` as in [`sources_of`].
 pub(super) fn add_entity(
     graph: &mut Graph,
     e: &EntityRecord,
+    sources: &[u32],
     here: Location,
     loc: &Locator<'_>,
     first_seen: &FirstSeen<'_>,
@@ -239,7 +251,7 @@ pub(super) fn add_entity(
     let until = parse_date(&e.until, "until", &owner, loc, problems);
     check_span(date, until, &owner, loc, problems);
     let amount = parse_amount(&e.amount, &owner, loc, problems);
-    let sources = sources_of(graph, &e.sources, &owner, loc, problems);
+    let sources = sources_of(graph, &e.sources, sources, &owner, loc, problems);
     let kind = e.kind.clone().map_other(|o| graph.intern(&o));
     let attrs = attrs_of(graph, &e.attrs);
     let entity = NewEntity {
@@ -298,12 +310,15 @@ impl LastFrom {
 }
 
 /// Adds relation `r`, whose ends `from` and `to` the caller looked up (the
-/// fast loader looks up a whole batch's ends at once).
+/// fast loader looks up a whole batch's ends at once); `sources` as in
+/// [`sources_of`].
+#[allow(clippy::too_many_arguments)]
 pub(super) fn add_relation(
     graph: &mut Graph,
     r: &RelationRecord,
     index: usize,
     (from, to): (Option<NodeIx>, Option<NodeIx>),
+    sources: &[u32],
     here: Location,
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
@@ -341,7 +356,7 @@ pub(super) fn add_relation(
     let until = parse_date(&r.until, "until", &owner, loc, problems);
     check_span(date, until, &owner, loc, problems);
     let amount = parse_amount(&r.amount, &owner, loc, problems);
-    let sources = sources_of(graph, &r.sources, &owner, loc, problems);
+    let sources = sources_of(graph, &r.sources, sources, &owner, loc, problems);
     let (Some(from), Some(to)) = (from, to) else {
         return;
     };

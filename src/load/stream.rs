@@ -15,16 +15,17 @@ use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde::de::DeserializeOwned;
 
+use super::build::NOT_FOUND;
 use super::fast;
 use super::scan::{Item, Scanner, Section};
 use super::{FirstSeen, Locator, Problem, add_entity, add_relation, add_source, ron_options};
-use crate::graph::Graph;
+use crate::graph::{Graph, NodeIx, ShortIds};
 use crate::model::{EntityRecord, RelationRecord, SourceRecord};
 
 /// Bytes read from the file at a time.
@@ -51,6 +52,73 @@ enum Records {
 struct Parsed {
     seq: u64,
     records: Option<Records>,
+    /// What the parser looked up for the builder.
+    found: Option<Found>,
+    /// Which parser made it (its records go back there to be freed).
+    by: usize,
+}
+
+/// Copies of the graph's id tables, made by the builder when a batch of
+/// another section comes, for the parsers to look ids up in: the builder then
+/// mostly appends rows. They hold the ids added before the copy, which are a
+/// part of those added before any later batch is built, so an id found there
+/// is the one the builder would find; an id not found there is looked up by the
+/// builder as before (so problems are the same).
+#[derive(Default)]
+struct Lookup {
+    sources: Arc<ShortIds>,
+    /// `None` until the first batch of relations.
+    entities: Option<Arc<ShortIds>>,
+}
+
+/// Ids of a batch looked up by a parser ([`NOT_FOUND`] where they were not).
+struct Found {
+    /// Per relation, its `from` and `to` nodes; empty if the entities' copy
+    /// was not made yet.
+    ends: Vec<[u32; 2]>,
+    /// The records' sources, one after the other.
+    sources: Vec<u32>,
+}
+
+impl Found {
+    fn of(records: &Records, lookup: &Lookup) -> Option<Found> {
+        let find = |ids: &ShortIds, id: &str| ids.find(id.as_bytes()).unwrap_or(NOT_FOUND);
+        let sources = |ids: &mut dyn Iterator<Item = &String>| -> Vec<u32> {
+            ids.map(|id| find(&lookup.sources, id)).collect()
+        };
+        match records {
+            Records::Sources(_) => None,
+            Records::Entities(v) => Some(Found {
+                ends: Vec::new(),
+                sources: sources(&mut v.iter().flat_map(|e| &e.sources)),
+            }),
+            Records::Relations(v) => Some(Found {
+                ends: lookup.entities.as_ref().map_or_else(Vec::new, |ids| {
+                    let ends = v.iter().map(|r| [find(ids, &r.from), find(ids, &r.to)]);
+                    ends.collect()
+                }),
+                sources: sources(&mut v.iter().flat_map(|r| &r.sources)),
+            }),
+        }
+    }
+
+    /// The sources found for the next record, which cites `n`.
+    fn sources<'a>(found: Option<&'a Found>, at: &mut usize, n: usize) -> &'a [u32] {
+        let start = *at;
+        *at += n;
+        found
+            .and_then(|f| f.sources.get(start..start + n))
+            .unwrap_or(&[])
+    }
+}
+
+/// The node a parser found, or the one the graph finds.
+fn node(graph: &Graph, found: u32, id: &str) -> Option<NodeIx> {
+    if found == NOT_FOUND {
+        graph.find(id)
+    } else {
+        Some(NodeIx::new(found as usize))
+    }
 }
 
 /// How far a load has come, in bytes of the files.
@@ -74,6 +142,8 @@ struct Stats {
     /// Records parsed, and of those, by serde (the hand-written parser declined).
     records: AtomicU64,
     by_serde: AtomicU64,
+    /// Relation ends and source ids the parsers found (see [`Lookup`]).
+    found_ahead: AtomicU64,
 }
 
 impl Stats {
@@ -84,10 +154,11 @@ impl Stats {
     fn line(&self, wall: std::time::Duration) -> String {
         let ms = |c: &AtomicU64| c.load(Ordering::Relaxed) as f64 / 1e6;
         format!(
-            "load stages (busy ms, all threads): read+split {:.0}, parse {:.0}, build {:.0}; wall {:.0} ms; \
-             {} records, {} parsed by serde",
+            "load stages (busy ms, all threads): read+split {:.0}, parse {:.0} ({} ids found by the parsers), \
+             build {:.0}; wall {:.0} ms; {} records, {} parsed by serde",
             ms(&self.read_split),
             ms(&self.parse),
+            self.found_ahead.load(Ordering::Relaxed),
             ms(&self.build),
             wall.as_secs_f64() * 1e3,
             self.records.load(Ordering::Relaxed),
@@ -116,6 +187,8 @@ pub(crate) fn load_files(
         graph: Graph::with_capacity(guess, guess * 3),
         problems: Vec::new(),
         relations: 0,
+        copied: [None; 2],
+        lookup: None,
     };
     let stats = Stats::default();
     let mut before = 0;
@@ -133,6 +206,8 @@ pub(crate) fn load_files(
         }
         before += size;
     }
+    // The parsers' copies go before the tables are shrunk (copied).
+    build.lookup = None;
     build.graph.shrink_to_fit();
     Some((build.graph, stats.line(started.elapsed())))
 }
@@ -144,14 +219,20 @@ struct Build {
     problems: Vec<Problem>,
     /// Relations of the current file so far.
     relations: usize,
+    /// How many sources and entities the graph had when the parsers were
+    /// given their copies of its id tables (`None`: no copy yet).
+    copied: [Option<usize>; 2],
+    /// The copies the parsers have.
+    lookup: Option<Arc<Lookup>>,
 }
 
 impl Build {
-    fn add(&mut self, records: &Records) {
+    fn add(&mut self, records: &Records, found: Option<&Found>) {
         let loc = Locator::new("", "");
         let first_seen = FirstSeen { parsed: &[] };
         let g = &mut self.graph;
         let p = &mut self.problems;
+        let mut at = 0;
         match records {
             Records::Sources(v) => {
                 for s in v {
@@ -159,20 +240,71 @@ impl Build {
                 }
             }
             Records::Entities(v) => {
+                g.warm_ids(v.iter().map(|e| e.id.as_str()));
                 for e in v {
-                    add_entity(g, e, loc.nowhere(), &loc, &first_seen, p);
+                    let sources = Found::sources(found, &mut at, e.sources.len());
+                    add_entity(g, e, sources, loc.nowhere(), &loc, &first_seen, p);
                 }
             }
             Records::Relations(v) => {
                 // The ends of the whole batch first: the lookups miss the
                 // cache, and in a tight loop of their own they overlap.
-                let ends: Vec<_> = v.iter().map(|r| (g.find(&r.from), g.find(&r.to))).collect();
+                let ends: Vec<_> = match found.filter(|f| f.ends.len() == v.len()) {
+                    Some(f) => (v.iter().zip(&f.ends))
+                        .map(|(r, &[a, b])| (node(g, a, &r.from), node(g, b, &r.to)))
+                        .collect(),
+                    None => v.iter().map(|r| (g.find(&r.from), g.find(&r.to))).collect(),
+                };
+                g.warm_nodes(ends.iter().flat_map(|&(a, b)| a.into_iter().chain(b)));
                 for (r, ends) in v.iter().zip(ends) {
                     let here = loc.nowhere();
-                    add_relation(g, r, self.relations, ends, here, &loc, p);
+                    let sources = Found::sources(found, &mut at, r.sources.len());
+                    add_relation(g, r, self.relations, ends, sources, here, &loc, p);
                     self.relations += 1;
                 }
             }
+        }
+    }
+
+    /// Copies an id table for the parsers when a batch of `records`' section
+    /// is the first to need it (see [`Lookup`]), or copies it again once the
+    /// table has grown by half since (so that a folder of many files, each
+    /// adding a few entities, makes few copies in all).
+    fn share(&mut self, records: &Records, shared: &Mutex<Option<Arc<Lookup>>>) {
+        let wants = match records {
+            Records::Sources(_) => 0,
+            Records::Entities(_) => 1,
+            Records::Relations(_) => 2,
+        };
+        let now = [self.graph.sources().len(), self.graph.node_count()];
+        let stale = |i: usize| match self.copied[i] {
+            None => true,
+            Some(had) => now[i] > had + had / 2,
+        };
+        let redo = [wants >= 1 && stale(0), wants >= 2 && stale(1)];
+        if redo == [false; 2] {
+            return;
+        }
+        let old = self.lookup.as_deref();
+        let lookup = Arc::new(Lookup {
+            sources: match old {
+                Some(l) if !redo[0] => Arc::clone(&l.sources),
+                _ => Arc::new(self.graph.short_source_ids()),
+            },
+            entities: match old.and_then(|l| l.entities.as_ref()) {
+                Some(e) if !redo[1] => Some(Arc::clone(e)),
+                _ if redo[1] => Some(Arc::new(self.graph.short_ids())),
+                _ => None,
+            },
+        });
+        for i in 0..2 {
+            if redo[i] {
+                self.copied[i] = Some(now[i]);
+            }
+        }
+        self.lookup = Some(Arc::clone(&lookup));
+        if let Ok(mut s) = shared.lock() {
+            *s = Some(lookup);
         }
     }
 }
@@ -186,23 +318,35 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
     let stop = AtomicBool::new(false);
     let read = AtomicU64::new(0);
     build.relations = 0;
+    // The copies made for earlier files serve this one's parsers from its
+    // first batch.
+    let lookup = Mutex::new(build.lookup.clone());
     std::thread::scope(|scope| {
         let (work_tx, work_rx) = sync_channel::<Batch>(parsers * 2);
         let work_rx = Arc::new(Mutex::new(work_rx));
         let (done_tx, done_rx) = sync_channel::<Parsed>(parsers * 2);
-        let (stop, read) = (&stop, &read);
+        let (stop, read, lookup) = (&stop, &read, &lookup);
         let Ok(reader) = std::thread::Builder::new()
             .name("ties-read".into())
             .spawn_scoped(scope, move || read_file(file, work_tx, stop, read, stats))
         else {
             return false;
         };
-        for _ in 0..parsers {
+        // Each parser frees the records it made once they are built: freeing
+        // memory on the thread that allocated it is much cheaper with glibc's
+        // allocator than on another (its arena's lock).
+        let mut back = Vec::new();
+        for by in 0..parsers {
             let rx = Arc::clone(&work_rx);
             let tx = done_tx.clone();
+            let (back_tx, back_rx) = channel::<Records>();
             let spawned = std::thread::Builder::new()
                 .name("ties-parse".into())
-                .spawn_scoped(scope, move || parse_batches(&rx, &tx, stop, stats));
+                .spawn_scoped(scope, move || {
+                    let ends = (&*rx, &tx, &back_rx, by);
+                    parse_batches(ends, stop, stats, lookup)
+                });
+            back.push(back_tx);
             if spawned.is_err() {
                 stop.store(true, Ordering::Relaxed);
                 break;
@@ -212,15 +356,16 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
         // next send fails instead of waiting for ever.
         drop(work_rx);
         drop(done_tx);
-        // Records are freed on a thread of their own: their millions of
-        // strings were made on the parsers' threads, and freeing them took
-        // a good part of the builder's time.
+        // Records whose parser has stopped are freed on a thread of their own
+        // (not the builder's).
         let (free_tx, free_rx) = sync_channel::<Records>(parsers * 2);
         let freer = std::thread::Builder::new()
             .name("ties-free".into())
             .spawn_scoped(scope, move || free_rx.into_iter().for_each(drop));
         let free_tx = freer.is_ok().then_some(free_tx);
-        let built = build_in_order(&done_rx, build, stop, read, stats, progress, free_tx);
+        let shared = (stop, read, lookup);
+        let free = (back, free_tx);
+        let built = build_in_order(&done_rx, build, shared, stats, progress, free);
         if built.is_none() {
             // Stop the other threads: this one is not taking any more.
             stop.store(true, Ordering::Relaxed);
@@ -237,24 +382,29 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
 fn build_in_order(
     done_rx: &Receiver<Parsed>,
     build: &mut Build,
-    stop: &AtomicBool,
-    read: &AtomicU64,
+    (stop, read, lookup): (&AtomicBool, &AtomicU64, &Mutex<Option<Arc<Lookup>>>),
     stats: &Stats,
     progress: &mut dyn FnMut(u64),
-    free: Option<SyncSender<Records>>,
+    (back, free): (Vec<Sender<Records>>, Option<SyncSender<Records>>),
 ) -> Option<u64> {
-    let mut waiting: BTreeMap<u64, Option<Records>> = BTreeMap::new();
+    let mut waiting: BTreeMap<u64, Parsed> = BTreeMap::new();
     let mut next = 0;
     for parsed in done_rx {
-        waiting.insert(parsed.seq, parsed.records);
-        while let Some(records) = waiting.remove(&next) {
-            let records = records?;
+        waiting.insert(parsed.seq, parsed);
+        while let Some(parsed) = waiting.remove(&next) {
+            let records = parsed.records?;
             let t = Instant::now();
-            build.add(&records);
+            build.share(&records, lookup);
+            build.add(&records, parsed.found.as_ref());
             Stats::add(&stats.build, t);
-            match &free {
-                Some(free) => free.send(records).ok()?,
-                None => drop(records),
+            let records = match back.get(parsed.by) {
+                Some(b) => b.send(records).err().map(|unsent| unsent.0),
+                None => Some(records),
+            };
+            match (&free, records) {
+                (_, None) => {}
+                (Some(free), Some(records)) => free.send(records).ok()?,
+                (None, records) => drop(records),
             }
             if !build.problems.is_empty() || stop.load(Ordering::Relaxed) {
                 return None;
@@ -346,10 +496,15 @@ fn read_file(
 
 /// Parses batches until there are none left (or a record does not parse).
 fn parse_batches(
-    rx: &Mutex<Receiver<Batch>>,
-    tx: &SyncSender<Parsed>,
+    (rx, tx, back, by): (
+        &Mutex<Receiver<Batch>>,
+        &SyncSender<Parsed>,
+        &Receiver<Records>,
+        usize,
+    ),
     stop: &AtomicBool,
     stats: &Stats,
+    lookup: &Mutex<Option<Arc<Lookup>>>,
 ) {
     loop {
         let next = match rx.lock() {
@@ -373,15 +528,27 @@ fn parse_batches(
                 Section::Relations => Records::Relations(parse_all(text, ends, fast::relation, n)?),
             })
         });
+        // The newest copy of the id tables, if the builder made one yet.
+        let ids = lookup.lock().ok().and_then(|l| l.clone());
+        let found = (records.as_ref().zip(ids)).and_then(|(r, ids)| Found::of(r, &ids));
         Stats::add(&stats.parse, t);
+        if let Some(f) = &found {
+            let ids = f.ends.iter().flatten().chain(&f.sources);
+            let n = ids.filter(|&&n| n != NOT_FOUND).count();
+            stats.found_ahead.fetch_add(n as u64, Ordering::Relaxed);
+        }
         stats
             .records
             .fetch_add(batch.ends.len() as u64, Ordering::Relaxed);
         stats.by_serde.fetch_add(by_serde, Ordering::Relaxed);
         let failed = records.is_none();
+        // The records this thread made that were built since its last batch.
+        back.try_iter().for_each(drop);
         let sent = tx.send(Parsed {
             seq: batch.seq,
             records,
+            found,
+            by,
         });
         if sent.is_err() || failed {
             return;

@@ -22,6 +22,7 @@ mod export_formats;
 mod export_safety;
 mod export_tools;
 mod fast_loader;
+mod fast_lookup;
 mod fast_parser;
 mod ftm;
 mod ftm_real;
