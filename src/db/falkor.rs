@@ -27,6 +27,9 @@ const NO_LIMIT: i64 = i32::MAX as i64;
 const INDEX_WAIT: Duration = Duration::from_secs(600);
 /// Connections wait this long for the server to answer the handshake.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// No answer takes longer than this, however big the batch: past it the
+/// server is taken to be gone rather than waited on forever.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// A connection to one graph of a FalkorDB server.
 pub struct FalkorBackend {
@@ -107,8 +110,18 @@ pub fn fulltext_query(query: &str) -> Option<String> {
 }
 
 impl FalkorBackend {
-    /// Connects to the server and selects the URL's graph.
+    /// Connects to the server and selects the URL's graph; an answer may take
+    /// up to [`RESPONSE_TIMEOUT`] (a push's batch, a path search).
     pub fn connect(url: &DbUrl) -> Result<FalkorBackend, DbError> {
+        Self::connect_with(url, RESPONSE_TIMEOUT)
+    }
+
+    /// [`FalkorBackend::connect`], waiting at most `response_timeout` for any
+    /// one answer.
+    pub fn connect_with(
+        url: &DbUrl,
+        response_timeout: Duration,
+    ) -> Result<FalkorBackend, DbError> {
         let connect_err = |message: String| DbError::Connect {
             url: url.to_string(),
             message: url.redact(&message),
@@ -145,6 +158,7 @@ impl FalkorBackend {
             .with_connection_info(FalkorConnectionInfo::Redis(info))
             .with_num_connections(NonZeroU8::MIN)
             .with_connect_timeout(Some(CONNECT_TIMEOUT))
+            .with_response_timeout(Some(response_timeout))
             .build()
             .map_err(|e| connect_err(e.to_string()))?;
         let graph = client.select_graph(&url.graph);

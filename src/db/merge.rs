@@ -9,7 +9,9 @@
 
 use std::collections::HashSet;
 
-use crate::graph::{AddError, Graph, GraphFull, NewEntity, NewRelation, NodeIx, SourceId};
+use crate::graph::{
+    AddError, EdgeIx, Graph, GraphFull, NewEntity, NewRelation, NodeIx, SourceId,
+};
 
 /// What a merge added, and where the fetched entities are now.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,19 +90,7 @@ pub fn merge(
         let (a, b) = from.ends(edge);
         let (a, b) = (merged.nodes[a.index()], merged.nodes[b.index()]);
         let r = from.relation(edge);
-        let key: Box<str> = match keys.get(edge.index()).filter(|k| !k.is_empty()) {
-            Some(k) => k.clone(),
-            None => format!(
-                "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
-                into.entity(a).id,
-                into.entity(b).id,
-                from.relation_kind_label(r.kind),
-                r.date,
-                r.until,
-                r.id.unwrap_or("")
-            )
-            .into(),
-        };
+        let key = relation_key(from, edge, keys.get(edge.index()));
         if known.contains(&key) {
             continue;
         }
@@ -131,6 +121,37 @@ pub fn merge(
     Ok(merged)
 }
 
+/// The keys of `graph`'s relations, as [`merge`] records them: what a graph
+/// fetched first (not merged into anything) is known by.
+pub fn keys_of(graph: &Graph, keys: &[Box<str>]) -> Keys {
+    graph
+        .edge_indices()
+        .map(|e| relation_key(graph, e, keys.get(e.index())))
+        .collect()
+}
+
+/// How a relation is told apart from the others fetched: its database key with
+/// the ids of its ends (the key, `MERGE`'s, is unique only between the same
+/// two entities), or without one its ends, kind, dates and id.
+fn relation_key(g: &Graph, edge: EdgeIx, db_key: Option<&Box<str>>) -> Box<str> {
+    let (a, b) = g.ends(edge);
+    let (a, b) = (g.entity(a).id, g.entity(b).id);
+    match db_key.filter(|k| !k.is_empty()) {
+        Some(k) => format!("{a}\u{1f}{b}\u{1f}{k}").into(),
+        None => {
+            let r = g.relation(edge);
+            format!(
+                "{a}\u{1f}{b}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+                g.relation_kind_label(r.kind),
+                r.date,
+                r.until,
+                r.id.unwrap_or("")
+            )
+            .into()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +164,31 @@ mod tests {
     fn keys(g: &Graph, names: &[&str]) -> Vec<Box<str>> {
         assert_eq!(g.edge_count(), names.len());
         names.iter().map(|k| Box::from(*k)).collect()
+    }
+
+    #[test]
+    fn the_same_database_key_between_other_entities_is_another_relation() {
+        // Two graphs pushed one after the other each have a relation `#0`:
+        // the key is unique only between the same two entities.
+        let first = graph(
+            r#"Graph(entities: [Entity(id: "a", kind: person, name: "A"), Entity(id: "b", kind: person, name: "B")],
+            relations: [Relation(from: "a", to: "b", kind: met)])"#,
+        );
+        let second = graph(
+            r#"Graph(entities: [Entity(id: "c", kind: person, name: "C"), Entity(id: "d", kind: person, name: "D")],
+            relations: [Relation(from: "c", to: "d", kind: met)])"#,
+        );
+        let mut local = Graph::default();
+        let mut known = keys_of(&local, &[]);
+        merge(&mut local, &mut known, &first, &keys(&first, &["#0"])).unwrap();
+        let m = merge(&mut local, &mut known, &second, &keys(&second, &["#0"])).unwrap();
+        assert_eq!(m.new_relations, 1);
+        assert_eq!(local.edge_count(), 2);
+        // A first view's keys are recorded the same way: merging it again adds nothing.
+        let mut known = keys_of(&first, &keys(&first, &["#0"]));
+        let mut again = first.clone();
+        let m = merge(&mut again, &mut known, &first, &keys(&first, &["#0"])).unwrap();
+        assert_eq!((m.new_entities, m.new_relations), (0, 0));
     }
 
     #[test]

@@ -199,6 +199,20 @@ pub fn connect(url: &DbUrl) -> Result<Box<dyn Backend>, DbError> {
     Ok(Box::new(FalkorBackend::connect(url)?))
 }
 
+/// How long the explorer waits for any one answer before it calls the server
+/// unreachable (and connects again on the next move).
+pub const INTERACTIVE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// [`connect`] for the explorer: an answer that does not come within
+/// [`INTERACTIVE_TIMEOUT`] is an error, so a server gone silent (a dropped
+/// network, a sleeping laptop) is said and retried rather than waited on.
+pub fn connect_interactive(url: &DbUrl) -> Result<Box<dyn Backend>, DbError> {
+    Ok(Box::new(FalkorBackend::connect_with(
+        url,
+        INTERACTIVE_TIMEOUT,
+    )?))
+}
+
 /// Pushes `graph` to the database at `url` (see [`Backend::push`]).
 pub fn push(
     graph: &Graph,

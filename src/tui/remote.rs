@@ -123,7 +123,7 @@ impl Remote {
         let _ = std::thread::Builder::new()
             .name("ties-db".into())
             .spawn(move || worker(url, inbox, outbox, lf, ls, notify));
-        remote.keys = start.keys.into_iter().collect();
+        remote.keys = merge::keys_of(graph, &start.keys);
         if let Some(node) = graph.find(&start.focus) {
             let filter = DbFilter::default();
             remote
@@ -230,7 +230,7 @@ fn worker(
         }
         let connected = match backend.take() {
             Some(b) => Ok(b),
-            None => db::connect(&url),
+            None => db::connect_interactive(&url),
         };
         let reply = match (request, connected) {
             (Request::Fetch(seq, want), Ok(mut b)) => {
@@ -444,10 +444,16 @@ impl App {
         };
         self.back_online();
         self.clear_note();
-        if self
-            .remote
-            .as_ref()
-            .is_some_and(|r| self.graph.node_count() + n.graph.node_count() > r.cache_max)
+        // Start over only from the entity shown, with the answer holding it: an
+        // answer for an earlier focus, or for an entity gone from the server,
+        // is merged (going past the cap for once) rather than emptying the
+        // cache under the focus.
+        if want.node == self.focus
+            && n.graph.find(&want.id).is_some()
+            && self
+                .remote
+                .as_ref()
+                .is_some_and(|r| self.graph.node_count() + n.graph.node_count() > r.cache_max)
         {
             self.start_over(&want, &n);
         }
@@ -470,11 +476,16 @@ impl App {
         if !done.contains(&(want.filter.clone(), want.depth)) {
             done.push((want.filter.clone(), want.depth));
         }
-        if want.depth >= 2 && !n.truncated {
-            // The second ring was fetched whole: the first ring's entities
-            // are known to one ring.
-            for tie in self.graph.ties(node).collect::<Vec<_>>() {
-                let done = remote.complete.entry(tie.other).or_default();
+        if want.depth >= 2
+            && !n.truncated
+            && let Some(f) = n.graph.find(&want.id)
+        {
+            // The second ring was fetched whole: the entities of this answer's
+            // first ring (not every tie cached earlier, through another
+            // filter) are known to one ring.
+            for tie in n.graph.ties(f).collect::<Vec<_>>() {
+                let other = merged.nodes[tie.other.index()];
+                let done = remote.complete.entry(other).or_default();
                 if !done.contains(&(want.filter.clone(), 1)) {
                     done.push((want.filter.clone(), 1));
                 }
@@ -557,6 +568,8 @@ impl App {
             return;
         }
         let query = popup.input.clone();
+        // An Enter given while an earlier query was searched was for that one.
+        remote.submit_when_found = false;
         let seq = remote.send(|seq| Request::Search(seq, query.clone()));
         remote.searching = Some((seq, query));
         popup.pending = true;
