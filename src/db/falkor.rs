@@ -118,10 +118,7 @@ impl FalkorBackend {
 
     /// [`FalkorBackend::connect`], waiting at most `response_timeout` for any
     /// one answer.
-    pub fn connect_with(
-        url: &DbUrl,
-        response_timeout: Duration,
-    ) -> Result<FalkorBackend, DbError> {
+    pub fn connect_with(url: &DbUrl, response_timeout: Duration) -> Result<FalkorBackend, DbError> {
         let connect_err = |message: String| DbError::Connect {
             url: url.to_string(),
             message: url.redact(&message),

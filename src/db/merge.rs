@@ -9,9 +9,7 @@
 
 use std::collections::HashSet;
 
-use crate::graph::{
-    AddError, EdgeIx, Graph, GraphFull, NewEntity, NewRelation, NodeIx, SourceId,
-};
+use crate::graph::{AddError, EdgeIx, Graph, GraphFull, NewEntity, NewRelation, NodeIx, SourceId};
 
 /// What a merge added, and where the fetched entities are now.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -90,7 +88,7 @@ pub fn merge(
         let (a, b) = from.ends(edge);
         let (a, b) = (merged.nodes[a.index()], merged.nodes[b.index()]);
         let r = from.relation(edge);
-        let key = relation_key(from, edge, keys.get(edge.index()));
+        let key = relation_key(from, edge, keys.get(edge.index()).map(|k| &**k));
         if known.contains(&key) {
             continue;
         }
@@ -126,14 +124,14 @@ pub fn merge(
 pub fn keys_of(graph: &Graph, keys: &[Box<str>]) -> Keys {
     graph
         .edge_indices()
-        .map(|e| relation_key(graph, e, keys.get(e.index())))
+        .map(|e| relation_key(graph, e, keys.get(e.index()).map(|k| &**k)))
         .collect()
 }
 
 /// How a relation is told apart from the others fetched: its database key with
 /// the ids of its ends (the key, `MERGE`'s, is unique only between the same
 /// two entities), or without one its ends, kind, dates and id.
-fn relation_key(g: &Graph, edge: EdgeIx, db_key: Option<&Box<str>>) -> Box<str> {
+fn relation_key(g: &Graph, edge: EdgeIx, db_key: Option<&str>) -> Box<str> {
     let (a, b) = g.ends(edge);
     let (a, b) = (g.entity(a).id, g.entity(b).id);
     match db_key.filter(|k| !k.is_empty()) {

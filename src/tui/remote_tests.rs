@@ -45,7 +45,7 @@ fn fake() -> Fake {
     let (requests, inbox) = mpsc::channel();
     let (outbox, replies) = mpsc::channel();
     let mut remote = Remote::new(requests, replies);
-    remote.keys.insert("#0".into());
+    remote.keys = crate::db::merge::keys_of(&app.graph, &["#0".into()]);
     remote
         .complete
         .insert(focus.unwrap(), vec![(DbFilter::default(), 2)]);
