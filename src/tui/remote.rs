@@ -530,6 +530,21 @@ impl App {
         };
         remote.forget();
         let before = self.graph.node_count();
+        // The filter's own kinds are symbols of the old graph: kept by label.
+        let old = Arc::clone(&self.graph);
+        let entity_kinds: Vec<_> = self
+            .filter
+            .entity_kinds
+            .iter()
+            .map(|k| k.map_other(|s| old.sym(s).to_string()))
+            .collect();
+        let relation_kinds: Vec<_> = self
+            .filter
+            .relation_kinds
+            .iter()
+            .map(|k| k.map_other(|s| old.sym(s).to_string()))
+            .collect();
+        drop(old);
         self.graph = Arc::new(Graph::default());
         self.index = Arc::default();
         self.back.clear();
@@ -540,6 +555,14 @@ impl App {
         self.step = None;
         let graph = Arc::make_mut(&mut self.graph);
         let _ = merge::merge(graph, &mut remote.keys, &n.graph, &n.keys);
+        self.filter.entity_kinds = entity_kinds
+            .into_iter()
+            .map(|k| k.map_other(|s| graph.intern(&s)))
+            .collect();
+        self.filter.relation_kinds = relation_kinds
+            .into_iter()
+            .map(|k| k.map_other(|s| graph.intern(&s)))
+            .collect();
         self.focus = self.graph.find(&want.id).unwrap_or(NodeIx::new(0));
         if let Some(m) = &mut self.map {
             m.selected = self.focus;

@@ -193,6 +193,14 @@ fn a_full_cache_starts_over_from_the_focus() {
     let mut f = fake();
     f.app.marks.insert('a', f.app.focus);
     f.app.remote.as_mut().unwrap().cache_max = 4;
+    // A filter holding a graph's own kind: its symbol is the old graph's.
+    let g = Arc::make_mut(&mut f.app.graph);
+    g.intern("first");
+    let vessel = g.intern("vessel");
+    f.app.filter.relation_kinds = vec![
+        crate::model::RelationKind::Met,
+        crate::model::RelationKind::Other(vessel),
+    ];
     f.app.update(Action::Follow);
     let (seq, want) = f.asked().unwrap();
     assert!(f.answer(seq, want, AROUND_B, &["#0", "#1"]));
@@ -202,6 +210,15 @@ fn a_full_cache_starts_over_from_the_focus() {
     assert!(app.back.is_empty() && app.marks.is_empty());
     assert!(app.status.as_ref().unwrap().text.contains("started over"));
     assert_eq!(f.names(), vec!["Alpha", "Charlie"]);
+    // The filter still names `vessel`, now in the new graph's symbols.
+    let kinds: Vec<_> = f
+        .app
+        .filter
+        .relation_kinds
+        .iter()
+        .map(|k| f.app.graph.relation_kind_label(*k))
+        .collect();
+    assert_eq!(kinds, vec!["met", "vessel"]);
 }
 
 #[test]
