@@ -183,6 +183,15 @@ impl Remote {
         })
     }
 
+    /// How many of `node`'s relations through `filter` are fetched, and how
+    /// many the server counted, when its first ring was paged.
+    pub fn paged(&self, node: NodeIx, filter: &DbFilter) -> Option<(usize, usize)> {
+        self.paged
+            .get(&node)
+            .filter(|(f, ..)| f == filter)
+            .map(|&(_, fetched, total)| (fetched, total))
+    }
+
     /// A fetch is under way.
     pub fn loading(&self) -> Option<&Want> {
         self.pending.as_ref().map(|(_, w)| w)

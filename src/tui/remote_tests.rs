@@ -261,3 +261,48 @@ fn a_neighbourhood_fetched_whole_serves_any_filter_and_shallower_views() {
     assert_ne!(r.latest_fetch.load(Ordering::SeqCst), 7);
     assert_eq!(r.settled, Some(w));
 }
+
+/// The card of a hub paged from the server counts what the server reported,
+/// and says how much of it is fetched; through another filter it counts only
+/// what is fetched.
+#[test]
+fn card_of_a_paged_hub_says_its_total() {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut f = fake();
+    let focus = f.app.focus;
+    let card = |app: &App| {
+        let mut t = Terminal::new(TestBackend::new(200, 20)).unwrap();
+        t.draw(|frame| {
+            crate::tui::ui::draw(app, frame);
+        })
+        .unwrap();
+        let buf = t.backend().buffer().clone();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let s = card(&f.app);
+    assert!(s.contains("1 relation: 0 in, 1 out"), "{s}");
+    let r = f.app.remote.as_mut().unwrap();
+    r.paged.insert(focus, (DbFilter::default(), 500, 39_890));
+    let s = card(&f.app);
+    assert!(
+        s.contains("39,890 relations (500 fetched): 0 in, 1 out"),
+        "{s}"
+    );
+    // Paged through a date window; the view shows all dates.
+    let dated = DbFilter {
+        window: "2020".parse().unwrap(),
+        ..DbFilter::default()
+    };
+    let r = f.app.remote.as_mut().unwrap();
+    r.paged.insert(focus, (dated, 500, 1_234));
+    let s = card(&f.app);
+    assert!(s.contains("1 relation: 0 in, 1 out"), "{s}");
+    assert!(!s.contains("1,234"), "{s}");
+}

@@ -249,13 +249,19 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         ]));
     }
     let (i, o) = (app.list(Pane::Incoming), app.list(Pane::Outgoing));
+    let paged = app
+        .remote
+        .as_ref()
+        .and_then(|r| r.paged(app.focus, &crate::db::DbFilter::from_filter(&app.filter, g)));
+    let total = match paged {
+        // A hub paged from the server: its total, and what is fetched so far.
+        Some((fetched, all)) => {
+            format!("{} relations ({} fetched)", grouped(all), grouped(fetched))
+        }
+        None => crate::report::count(i.ties.len() + o.ties.len(), "relation"),
+    };
     lines.push(Line::from(Span::styled(
-        format!(
-            "{}: {} in, {} out",
-            crate::report::count(i.ties.len() + o.ties.len(), "relation"),
-            i.ties.len(),
-            o.ties.len()
-        ),
+        format!("{total}: {} in, {} out", i.ties.len(), o.ties.len()),
         DIM,
     )));
     if let Some(cluster) = app.cluster_line() {
@@ -493,6 +499,19 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
 }
 
 /// The screen shown while the graph loads: what is read, and how far it is.
+/// `39890` → `39,890`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn draw_loading(frame: &mut Frame, what: &str, progress: Option<crate::load::Progress>) {
     let area = frame.area();
     let rect = centered(area, 60, 0, 30.min(area.width), 5.min(area.height));
