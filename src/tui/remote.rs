@@ -76,8 +76,9 @@ pub struct Remote {
     keys: merge::Keys,
     /// Neighbourhoods fetched whole (to a depth, through a filter), by entity.
     complete: HashMap<NodeIx, Vec<(DbFilter, usize)>>,
-    /// Hubs whose first ring was paged: (filter, relations fetched, in all).
-    paged: HashMap<NodeIx, (DbFilter, usize, usize)>,
+    /// Hubs whose first ring was paged, per filter: (filter, relations
+    /// fetched, in all).
+    paged: HashMap<NodeIx, Vec<(DbFilter, usize, usize)>>,
     /// The fetch under way.
     pub pending: Option<(u64, Want)>,
     /// The last fetch cancelled or failed: not asked again until the user
@@ -129,10 +130,12 @@ impl Remote {
             remote
                 .complete
                 .insert(node, vec![(filter.clone(), start.depth)]);
-            if start.truncated {
+            // Truncated may mean only the second ring was cut: the focus is
+            // paged when its own ring is longer than a page.
+            if start.truncated && start.first_ring > start.page {
                 remote
                     .paged
-                    .insert(node, (filter, start.page, start.first_ring));
+                    .insert(node, vec![(filter, start.page, start.first_ring)]);
             }
         }
         remote
@@ -176,7 +179,7 @@ impl Remote {
     /// page limit cut it (a hub's first page through no filter is not the
     /// first page through another).
     pub fn is_complete(&self, node: NodeIx, depth: usize, filter: &DbFilter) -> bool {
-        let whole = !self.paged.contains_key(&node);
+        let whole = self.paged(node, &DbFilter::default()).is_none();
         self.complete.get(&node).is_some_and(|done| {
             done.iter()
                 .any(|(f, d)| *d >= depth && (f == filter || (whole && *f == DbFilter::default())))
@@ -187,8 +190,9 @@ impl Remote {
     /// many the server counted, when its first ring was paged.
     pub fn paged(&self, node: NodeIx, filter: &DbFilter) -> Option<(usize, usize)> {
         self.paged
-            .get(&node)
-            .filter(|(f, ..)| f == filter)
+            .get(&node)?
+            .iter()
+            .find(|(f, ..)| f == filter)
             .map(|&(_, fetched, total)| (fetched, total))
     }
 
@@ -371,10 +375,10 @@ impl App {
         let Some(remote) = &mut self.remote else {
             return;
         };
-        let Some((filter, fetched, total)) = remote.paged.get(&want.node).cloned() else {
+        let Some((fetched, total)) = remote.paged(want.node, &want.filter) else {
             return;
         };
-        if filter != want.filter || fetched >= total || remote.pending.is_some() {
+        if fetched >= total || remote.pending.is_some() {
             return;
         }
         let want = Want {
@@ -502,12 +506,19 @@ impl App {
         }
         let fetched = want.offset + PAGE.min(n.first_ring.saturating_sub(want.offset));
         let name = self.graph.entity(node).name.to_string();
+        // Paging is kept per filter: a page through one says nothing of
+        // another.
+        let pages = remote.paged.entry(node).or_default();
+        let at = pages.iter().position(|(f, ..)| *f == want.filter);
         if n.truncated && fetched < n.first_ring {
-            remote
-                .paged
-                .insert(node, (want.filter.clone(), fetched, n.first_ring));
+            let entry = (want.filter.clone(), fetched, n.first_ring);
+            match at {
+                Some(i) => pages[i] = entry,
+                None => pages.push(entry),
+            }
             self.note(hub_note(&name, fetched, n.first_ring));
-        } else if remote.paged.remove(&node).is_some() {
+        } else if let Some(i) = at {
+            pages.remove(i);
             self.note(format!("all {} relations of {name} fetched", n.first_ring));
         }
         self.grown();

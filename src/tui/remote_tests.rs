@@ -245,7 +245,7 @@ fn a_neighbourhood_fetched_whole_serves_any_filter_and_shallower_views() {
     // A hub paged through no filter: the first page through a filter is
     // another page.
     r.paged
-        .insert(w.node, (DbFilter::default(), PAGE, 3 * PAGE));
+        .insert(w.node, vec![(DbFilter::default(), PAGE, 3 * PAGE)]);
     assert!(r.is_complete(w.node, 1, &DbFilter::default()));
     assert!(!r.is_complete(w.node, 1, &dated));
     r.paged.clear();
@@ -289,7 +289,8 @@ fn card_of_a_paged_hub_says_its_total() {
     let s = card(&f.app);
     assert!(s.contains("1 relation: 0 in, 1 out"), "{s}");
     let r = f.app.remote.as_mut().unwrap();
-    r.paged.insert(focus, (DbFilter::default(), 500, 39_890));
+    r.paged
+        .insert(focus, vec![(DbFilter::default(), 500, 39_890)]);
     let s = card(&f.app);
     assert!(
         s.contains("39,890 relations (500 fetched): 0 in, 1 out"),
@@ -301,7 +302,7 @@ fn card_of_a_paged_hub_says_its_total() {
         ..DbFilter::default()
     };
     let r = f.app.remote.as_mut().unwrap();
-    r.paged.insert(focus, (dated, 500, 1_234));
+    r.paged.insert(focus, vec![(dated, 500, 1_234)]);
     let s = card(&f.app);
     assert!(s.contains("1 relation: 0 in, 1 out"), "{s}");
     assert!(!s.contains("1,234"), "{s}");
