@@ -228,8 +228,13 @@ impl App {
         Some(format!("· +{a} −{e} "))
     }
 
-    /// The cluster the focus is in, for the card.
+    /// The cluster the focus is in, for the card. None on a database: the
+    /// clusters of what was fetched say nothing of the graph's, and finding
+    /// them again after every answer would cost the screen its speed.
     pub fn cluster_line(&self) -> Option<String> {
+        if self.remote.is_some() {
+            return None;
+        }
         let cell = self.clusters.get(&self.graph, &self.filter)?;
         let Some(c) = cell.get() else {
             return Some("cluster: finding clusters…".into());

@@ -288,6 +288,8 @@ fn card_of_a_paged_hub_says_its_total() {
     };
     let s = card(&f.app);
     assert!(s.contains("1 relation: 0 in, 1 out"), "{s}");
+    // No cluster line: the clusters of a cache are not the graph's.
+    assert!(!s.contains("cluster"), "{s}");
     let r = f.app.remote.as_mut().unwrap();
     r.paged
         .insert(focus, vec![(DbFilter::default(), 500, 39_890)]);
@@ -306,4 +308,58 @@ fn card_of_a_paged_hub_says_its_total() {
     let s = card(&f.app);
     assert!(s.contains("1 relation: 0 in, 1 out"), "{s}");
     assert!(!s.contains("1,234"), "{s}");
+}
+
+#[test]
+fn a_hub_paged_through_no_filter_stays_paged_after_a_filtered_fetch() {
+    let mut f = fake();
+    let b = f.app.graph.find("b").unwrap();
+    f.app.update(Action::Follow);
+    let (seq, want) = f.asked().unwrap();
+    let hub = Neighbourhood {
+        keys: vec!["#0".into(), "#1".into()],
+        first_ring: 1_000,
+        truncated: true,
+        graph: graph(AROUND_B),
+    };
+    f.outbox.send(Reply::Fetched(seq, want, Ok(hub))).unwrap();
+    assert!(f.app.poll_remote());
+    let all = DbFilter::default();
+    assert_eq!(
+        f.app.remote.as_ref().unwrap().paged(b, &all),
+        Some((PAGE, 1_000))
+    );
+    // A date window: the hub's relations in it come whole, in one answer.
+    for a in [Action::DateFilter, Action::ClearInput]
+        .into_iter()
+        .chain("2024".chars().map(Action::Type))
+        .chain([Action::Submit])
+    {
+        f.app.update(a);
+    }
+    let (seq, want) = f.asked().expect("the filter is asked of the server");
+    assert_ne!(want.filter, all);
+    assert!(f.answer(seq, want.clone(), AROUND_B, &["#0", "#1"]));
+    let r = f.app.remote.as_ref().unwrap();
+    assert_eq!(
+        r.paged(b, &want.filter),
+        None,
+        "the window's relations are all here"
+    );
+    assert_eq!(
+        r.paged(b, &all),
+        Some((PAGE, 1_000)),
+        "the unfiltered list is still one page of a hub"
+    );
+    assert!(
+        !r.is_complete(
+            b,
+            1,
+            &DbFilter {
+                hide_undated: true,
+                ..DbFilter::default()
+            }
+        ),
+        "a page through no filter does not serve another filter"
+    );
 }
