@@ -7,28 +7,10 @@
 //! A missing networkx skips these tests, unless `TIES_REQUIRE_TOOLS=1`.
 
 use crate::common;
+use crate::import_common::python_with_networkx;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-fn runs(program: &Path, args: &[&str]) -> bool {
-    Command::new(program)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// `TIES_PYTHON`, else `.venv-tools`, else `python3`: the first with networkx.
-fn python_with_networkx() -> Option<PathBuf> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-tools/bin/python");
-    std::env::var_os("TIES_PYTHON")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([venv, PathBuf::from("python3")])
-        .find(|p| runs(p, &["-c", "import networkx"]))
-}
+use std::path::Path;
+use std::process::Command;
 
 /// Runs `ties` with `args`, returning stdout; fails the test on an error.
 fn ties(args: &[&str]) -> Vec<u8> {

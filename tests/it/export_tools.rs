@@ -6,9 +6,10 @@
 //! `.ci/setup-tools.sh`), when it fails it.
 
 use crate::common;
+use crate::import_common::{python_with_networkx, runs};
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 
 use ties::Graph;
 use ties::export::{Format, render};
@@ -20,15 +21,6 @@ fn cases() -> Vec<(String, Graph, String)> {
         ("shipped".into(), common::shipped(), "lithuania".into()),
         ("tricky".into(), common::tricky(), "end".into()),
     ]
-}
-
-fn runs(program: &Path, args: &[&str]) -> bool {
-    Command::new(program)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
 }
 
 #[test]
@@ -71,19 +63,6 @@ fn dot_renders_every_export_to_svg() {
         }
     }
     assert!(rendered >= 9);
-}
-
-/// The Python that has networkx: `TIES_PYTHON`, else `.venv-tools` (made by
-/// `.ci/setup-tools.sh`), else `python3` on PATH.
-fn python_with_networkx() -> Option<PathBuf> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-tools/bin/python");
-    let candidates = std::env::var_os("TIES_PYTHON")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([venv, PathBuf::from("python3")]);
-    candidates
-        .into_iter()
-        .find(|p| runs(p, &["-c", "import networkx"]))
 }
 
 #[test]

@@ -11,8 +11,8 @@
 use std::cell::Cell;
 use std::path::Path;
 
+use crate::common::{cases, runner};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use ron::ser::PrettyConfig;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -23,21 +23,6 @@ use ties::model::{
     AmountRecord, EntityKind, EntityRecord, RelationKind, RelationRecord, SourceRecord,
 };
 use ties::view::{Filter, Reach, subgraph};
-
-fn cases(default: u32) -> u32 {
-    std::env::var("TIES_PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
-fn runner(n: u32) -> TestRunner {
-    TestRunner::new(Config {
-        cases: n,
-        failure_persistence: None,
-        ..Config::default()
-    })
-}
 
 /// Runs the three parsers on `text` and holds each to serde's answer. Returns
 /// how many of them accepted it.

@@ -2,26 +2,11 @@
 //! that each test prints (`cargo test --test properties -- --nocapture`). Set
 //! `TIES_PROPTEST_CASES` to run more (CI runs a bounded few thousand).
 
+use crate::common::{cases, runner};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use ties::load::{ProblemKind, load_builtin, load_texts};
 use ties::model::{DateWindow, PartialDate};
 use ties::view::{Filter, Reach, subgraph};
-
-fn cases(default: u32) -> u32 {
-    std::env::var("TIES_PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
-fn runner(n: u32) -> TestRunner {
-    TestRunner::new(Config {
-        cases: n,
-        failure_persistence: None,
-        ..Config::default()
-    })
-}
 
 const FIXTURE: &str = include_str!("../fixtures/small.ron");
 

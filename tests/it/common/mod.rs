@@ -211,3 +211,20 @@ pub fn shared_data(rel: &str) -> Option<std::path::PathBuf> {
     );
     None
 }
+
+/// Proptest cases: `TIES_PROPTEST_CASES`, else `default`.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("TIES_PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A proptest runner of `n` cases that keeps no regression files.
+pub fn runner(n: u32) -> proptest::test_runner::TestRunner {
+    proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: n,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    })
+}

@@ -91,7 +91,8 @@ pub fn assert_same_graph(a: &Graph, b: &Graph, what: &str) {
     assert_eq!(relations(a), relations(b), "{what}: relations");
 }
 
-fn runs(program: &Path, args: &[&str]) -> bool {
+/// True if `program args` runs and succeeds (its output thrown away).
+pub fn runs(program: &Path, args: &[&str]) -> bool {
     Command::new(program)
         .args(args)
         .stdout(Stdio::null())
