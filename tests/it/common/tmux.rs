@@ -72,13 +72,13 @@ impl Tmux {
         String::from_utf8_lossy(&o.stdout).into_owned()
     }
 
-    /// Waits until the screen shows `text` (up to 10 s) and has stopped
+    /// Waits until the screen shows `text` (up to 30 s: a loaded CI machine) and has stopped
     /// changing (a capture can catch a frame half written); returns it.
     pub fn wait_for(&self, text: &str) -> String {
         self.wait_until(text, |s| s.contains(text))
     }
 
-    /// Waits until `ok` holds for the screen (up to 10 s, `what` names it).
+    /// Waits until `ok` holds for the screen (up to 30 s, `what` names it).
     pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
@@ -91,7 +91,7 @@ impl Tmux {
                 continue;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(10),
+                start.elapsed() < Duration::from_secs(30),
                 "timed out waiting for `{what}`; screen:\n{s}"
             );
             sleep(Duration::from_millis(50));
