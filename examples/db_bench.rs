@@ -22,6 +22,27 @@ use ties::model::{EntityKind, RelationKind};
 use ties::tui::remote::{PAGE, RemoteStart};
 use ties::tui::{Action, App, KeyMap};
 
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// The first `limit` relations of a ring.
+fn first(limit: usize) -> Page {
+    Page { offset: 0, limit }
+}
+
+/// Times `run` once per item.
+fn timed<I, T>(
+    items: impl IntoIterator<Item = I>,
+    mut run: impl FnMut(I) -> Res<T>,
+) -> Res<Vec<Duration>> {
+    let mut times = Vec::new();
+    for item in items {
+        let t = Instant::now();
+        run(item)?;
+        times.push(t.elapsed());
+    }
+    Ok(times)
+}
+
 fn stats(mut v: Vec<Duration>) -> String {
     v.sort();
     let at = |q: f64| v[((v.len() - 1) as f64 * q) as usize];
@@ -65,73 +86,44 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|n| graph.entity(n).id)
         .collect();
     let all = DbFilter::default();
-    let mut times = Vec::new();
-    for id in &ids {
-        let t = Instant::now();
-        db.neighbourhood(
-            &[id],
-            1,
-            &all,
-            Page {
-                offset: 0,
-                limit: 200,
-            },
-        )?;
-        times.push(t.elapsed());
-    }
+    let times = timed(&ids, |id| {
+        Ok(db.neighbourhood(&[id], 1, &all, first(200))?)
+    })?;
     println!("neighbourhood, depth 1, first 200: {}", stats(times));
     let window = DbFilter {
         window: "2020..2021".parse()?,
         ..DbFilter::default()
     };
-    let mut times = Vec::new();
-    for id in &ids {
-        let t = Instant::now();
-        db.neighbourhood(
-            &[id],
-            1,
-            &window,
-            Page {
-                offset: 0,
-                limit: 200,
-            },
-        )?;
-        times.push(t.elapsed());
-    }
+    let times = timed(&ids, |id| {
+        Ok(db.neighbourhood(&[id], 1, &window, first(200))?)
+    })?;
     println!("neighbourhood in 2020..2021: {}", stats(times));
     let hub = graph.busiest().ok_or("empty graph")?;
-    let mut times = Vec::new();
-    for _ in 0..20 {
-        let t = Instant::now();
-        let n = db.neighbourhood(
-            &[graph.entity(hub).id],
-            1,
-            &all,
-            Page {
-                offset: 0,
-                limit: 200,
-            },
-        )?;
-        times.push(t.elapsed());
+    let times = timed(0..20, |_| {
+        let n = db.neighbourhood(&[graph.entity(hub).id], 1, &all, first(200))?;
         assert_eq!(n.first_ring, graph.degree(hub));
-    }
+        Ok(())
+    })?;
     println!(
         "busiest entity ({} relations), first page: {}",
         graph.degree(hub),
         stats(times)
     );
-    let mut times = Vec::new();
-    for id in &ids {
-        let name = graph.entity(graph.find(id).ok_or("id")?).name;
-        let prefix: String = name.chars().take(5).collect();
-        let t = Instant::now();
-        db.search(&prefix, 20)?;
-        times.push(t.elapsed());
-    }
+    let prefixes: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            Ok(graph
+                .entity(graph.find(id).ok_or("id")?)
+                .name
+                .chars()
+                .take(5)
+                .collect())
+        })
+        .collect::<Res<_>>()?;
+    let times = timed(&prefixes, |p| Ok(db.search(p, 20)?))?;
     println!("search (5-letter prefix, top 20): {}", stats(times));
     moves(
         &url,
-        &graph,
         graph
             .entity(graph.node_indices().nth(step * 7).ok_or("empty")?)
             .id,
@@ -145,13 +137,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// Moves in the explorer: from `start`, 300 relations followed, each to an
 /// entity whose neighbourhood was not fetched yet when there is one. Each is
 /// timed from the key to the frame drawn with the fetched neighbourhood.
-fn moves(url: &DbUrl, graph: &Graph, start: &str) -> Result<(), Box<dyn std::error::Error>> {
+fn moves(url: &DbUrl, start: &str) -> Res<()> {
     let mut db = FalkorBackend::connect(url)?;
-    let page = Page {
-        offset: 0,
-        limit: PAGE,
-    };
-    let n = db.neighbourhood(&[start], 2, &DbFilter::default(), page)?;
+    let n = db.neighbourhood(&[start], 2, &DbFilter::default(), first(PAGE))?;
     let first = RemoteStart {
         url: url.clone(),
         keys: n.keys,
@@ -209,7 +197,6 @@ fn moves(url: &DbUrl, graph: &Graph, start: &str) -> Result<(), Box<dyn std::err
         app.after_draw(info);
         if known { &mut cached } else { &mut fetched }.push(t.elapsed());
     }
-    let _ = graph;
     println!(
         "explorer move (key → fetch → merge → frame), fetched: {}; from the cache: {}",
         stats(fetched),
@@ -229,7 +216,7 @@ fn moves(url: &DbUrl, graph: &Graph, start: &str) -> Result<(), Box<dyn std::err
 
 /// A star: one entity with `size` relations, pushed as `<graph>-hub`; its
 /// first page timed.
-fn star(url: &DbUrl, size: usize) -> Result<(), Box<dyn std::error::Error>> {
+fn star(url: &DbUrl, size: usize) -> Res<()> {
     let url = url.clone().with_graph(&format!("{}-hub", url.graph))?;
     let mut g = Graph::with_capacity(size + 1, size);
     let centre = g.add_entity(NewEntity::<String>::new(
@@ -269,17 +256,11 @@ fn star(url: &DbUrl, size: usize) -> Result<(), Box<dyn std::error::Error>> {
             },
         ),
     ] {
-        let mut times = Vec::new();
-        for _ in 0..20 {
-            let page = Page {
-                offset: 0,
-                limit: PAGE,
-            };
-            let t = Instant::now();
-            let n = db.neighbourhood(&["hub"], 1, &filter, page)?;
-            times.push(t.elapsed());
+        let times = timed(0..20, |_| {
+            let n = db.neighbourhood(&["hub"], 1, &filter, first(PAGE))?;
             assert!(n.truncated && n.graph.edge_count() == PAGE.min(n.first_ring));
-        }
+            Ok(())
+        })?;
         println!(
             "hub of {size}, first page of {PAGE} ({what}): {}",
             stats(times)
