@@ -9,7 +9,10 @@
 
 use std::collections::HashSet;
 
-use crate::graph::{AddError, EdgeIx, Graph, GraphFull, NewEntity, NewRelation, NodeIx, SourceId};
+use crate::graph::{
+    AddError, Attrs, EdgeIx, Graph, GraphFull, NewEntity, NewRelation, NodeIx, SourceId,
+};
+use crate::model::Sym;
 
 /// What a merge added, and where the fetched entities are now.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,11 +60,7 @@ pub fn merge(
             continue;
         }
         let kind = e.kind.map_other(|s| into.intern(from.sym(s)));
-        let attrs: Vec<_> = e
-            .attrs
-            .iter()
-            .map(|(k, v)| (into.intern(from.sym(k)), v))
-            .collect();
+        let attrs = interned(into, from, e.attrs);
         let set = source_set(into, e.sources);
         let entity = NewEntity {
             id: e.id,
@@ -94,11 +93,7 @@ pub fn merge(
         }
         let kind = r.kind.map_other(|s| into.intern(from.sym(s)));
         let role = r.role.map(|s| into.intern(from.sym(s)));
-        let attrs: Vec<_> = r
-            .attrs
-            .iter()
-            .map(|(k, v)| (into.intern(from.sym(k)), v))
-            .collect();
+        let attrs = interned(into, from, r.attrs);
         let set = source_set(into, r.sources);
         let rel = NewRelation {
             id: r.id,
@@ -117,6 +112,14 @@ pub fn merge(
         merged.new_relations += 1;
     }
     Ok(merged)
+}
+
+/// `attrs` of `from`, their names as symbols of `into`.
+fn interned<'g>(into: &mut Graph, from: &Graph, attrs: Attrs<'g>) -> Vec<(Sym, &'g str)> {
+    attrs
+        .iter()
+        .map(|(k, v)| (into.intern(from.sym(k)), v))
+        .collect()
 }
 
 /// The keys of `graph`'s relations, as [`merge`] records them: what a graph
