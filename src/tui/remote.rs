@@ -508,16 +508,14 @@ impl App {
         let name = self.graph.entity(node).name.to_string();
         // Paging is kept per filter: a page through one says nothing of
         // another.
-        let pages = remote.paged.entry(node).or_default();
-        let at = pages.iter().position(|(f, ..)| *f == want.filter);
         if n.truncated && fetched < n.first_ring {
-            let entry = (want.filter.clone(), fetched, n.first_ring);
-            match at {
-                Some(i) => pages[i] = entry,
-                None => pages.push(entry),
-            }
+            let pages = remote.paged.entry(node).or_default();
+            pages.retain(|(f, ..)| *f != want.filter);
+            pages.push((want.filter.clone(), fetched, n.first_ring));
             self.note(hub_note(&name, fetched, n.first_ring));
-        } else if let Some(i) = at {
+        } else if let Some(pages) = remote.paged.get_mut(&node)
+            && let Some(i) = pages.iter().position(|(f, ..)| *f == want.filter)
+        {
             pages.remove(i);
             self.note(format!("all {} relations of {name} fetched", n.first_ring));
         }
