@@ -5,10 +5,9 @@
 
 use std::path::Path;
 
-use ties::export::to_records;
+use crate::common::outcome;
 use ties::generate::{GenOptions, write_ron};
 use ties::load::{load_path_timed, load_texts};
-use ties::view::{Filter, Reach, subgraph};
 
 /// A generated graph of `n` entities (three relations each) as RON text:
 /// large enough (about 30 batches of relations) for the parsers to get the
@@ -22,17 +21,6 @@ fn generated(n: usize) -> String {
     };
     write_ron(&opts, &mut out).unwrap();
     String::from_utf8(out).unwrap()
-}
-
-/// The graph a load gave, as records, or its problems as text.
-fn outcome(result: Result<ties::Graph, ties::load::LoadError>) -> Result<String, Vec<String>> {
-    match result {
-        Ok(g) => {
-            let whole = subgraph(&g, None, 1, Reach::Both, &Filter::default());
-            Ok(format!("{:?}", to_records(&g, &whole)))
-        }
-        Err(e) => Err(e.problems.iter().map(|p| p.to_string()).collect()),
-    }
 }
 
 /// Loads `text` both ways: the fast loader's outcome and stage line, and the

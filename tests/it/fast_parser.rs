@@ -11,18 +11,16 @@
 use std::cell::Cell;
 use std::path::Path;
 
-use crate::common::{cases, runner};
+use crate::common::{cases, outcome, runner};
 use proptest::prelude::*;
 use ron::ser::PrettyConfig;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use ties::export::to_records;
 use ties::generate::{self, GenOptions, write_ron};
 use ties::load::{fast, load_path, load_path_timed, load_texts, ron_options};
 use ties::model::{
     AmountRecord, EntityKind, EntityRecord, RelationKind, RelationRecord, SourceRecord,
 };
-use ties::view::{Filter, Reach, subgraph};
 
 /// Runs the three parsers on `text` and holds each to serde's answer. Returns
 /// how many of them accepted it.
@@ -377,17 +375,6 @@ fn relations_fast_and_serde_agree_on_written_and_damaged_text() {
 #[test]
 fn sources_fast_and_serde_agree_on_written_and_damaged_text() {
     records_agree("sources", source());
-}
-
-/// The graph a load gave, as records, or its problems as text.
-fn outcome(result: Result<ties::Graph, ties::load::LoadError>) -> Result<String, Vec<String>> {
-    match result {
-        Ok(g) => {
-            let whole = subgraph(&g, None, 1, Reach::Both, &Filter::default());
-            Ok(format!("{:?}", to_records(&g, &whole)))
-        }
-        Err(e) => Err(e.problems.iter().map(|p| p.to_string()).collect()),
-    }
 }
 
 fn load_both(dir: &Path, text: &str) -> (Result<String, Vec<String>>, Result<String, Vec<String>>) {

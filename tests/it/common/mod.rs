@@ -228,3 +228,16 @@ pub fn runner(n: u32) -> proptest::test_runner::TestRunner {
         ..proptest::test_runner::Config::default()
     })
 }
+
+/// The graph a load gave, as records (to compare two loads), or its problems
+/// as text.
+pub fn outcome(result: Result<Graph, ties::load::LoadError>) -> Result<String, Vec<String>> {
+    use ties::view::{Filter, Reach, subgraph};
+    match result {
+        Ok(g) => {
+            let whole = subgraph(&g, None, 1, Reach::Both, &Filter::default());
+            Ok(format!("{:?}", ties::export::to_records(&g, &whole)))
+        }
+        Err(e) => Err(e.problems.iter().map(|p| p.to_string()).collect()),
+    }
+}
