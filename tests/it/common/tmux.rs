@@ -99,7 +99,19 @@ impl Tmux {
     }
 
     /// Checks the shell is usable and the tty back in cooked mode with echo on.
+    ///
+    /// Waits first for `ties` to have exited: text typed while it still runs (a
+    /// `q` not yet read, say) would be read by ties, not by the shell.
     pub fn assert_shell_usable(&self) {
+        let start = Instant::now();
+        while self.ties_pid().is_some() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "ties still running 30 s after it was told to quit; screen:\n{}",
+                self.screen()
+            );
+            sleep(Duration::from_millis(50));
+        }
         self.type_text("clear; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo shell-ok-$((20+22))");
         self.keys(&["Enter"]);
         let s = self.wait_for("shell-ok-42");
