@@ -259,15 +259,51 @@ impl ShortIds {
         ShortIds { slots }
     }
 
-    /// The number of `id` if the table holds it.
-    #[inline]
-    pub(crate) fn find(&self, id: &[u8]) -> Option<u32> {
-        if id.len() > IdSlot::INLINE || self.slots.is_empty() {
-            return None;
+    /// The numbers of `ids`, `missing` where the table does not hold one,
+    /// appended to `out`. The first slot of each of a few dozen ids is read
+    /// in a tight loop before any is probed, so that their cache misses
+    /// overlap (one at a time, they are most of a lookup's cost).
+    pub(crate) fn find_all<'a>(
+        &self,
+        ids: impl Iterator<Item = &'a [u8]>,
+        missing: u32,
+        out: &mut Vec<u32>,
+    ) {
+        const AHEAD: usize = 32;
+        let mut ids = ids.peekable();
+        if self.slots.is_empty() {
+            out.extend(ids.map(|_| missing));
+            return;
         }
         let mask = self.slots.len() - 1;
+        let mut chunk: [(&[u8], u64); AHEAD] = [(&[], 0); AHEAD];
+        while ids.peek().is_some() {
+            let mut n = 0;
+            for (slot, id) in chunk.iter_mut().zip(ids.by_ref()) {
+                *slot = (id, hash(id));
+                n += 1;
+            }
+            let chunk = &chunk[..n];
+            let sum = chunk.iter().fold(0u32, |acc, &(_, h)| {
+                acc.wrapping_add(self.slots[h as usize & mask].node)
+            });
+            std::hint::black_box(sum);
+            out.extend(chunk.iter().map(|&(id, h)| {
+                if id.len() > IdSlot::INLINE {
+                    missing
+                } else {
+                    self.find_from(id, h).unwrap_or(missing)
+                }
+            }));
+        }
+    }
+
+    /// Probes for `id`, whose hash is `h`, in a table with slots.
+    #[inline]
+    fn find_from(&self, id: &[u8], h: u64) -> Option<u32> {
+        let mask = self.slots.len() - 1;
         let want = IdSlot::new(0, id);
-        let mut i = hash(id) as usize & mask;
+        let mut i = h as usize & mask;
         for _ in 0..self.slots.len() {
             let s = self.slots[i];
             if s.node == NONE {
@@ -391,5 +427,38 @@ impl Links {
                 .iter()
                 .enumerate()
                 .all(|(e, l)| ok_link(l[OUT], e) && ok_link(l[IN], e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_all_answers_each_id_in_order_across_chunks() {
+        let ids: Vec<String> = (0..100).map(|i| format!("e{i}")).collect();
+        let table = ShortIds::of_pairs(
+            ids.iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_bytes(), i as u32)),
+        );
+        // Known ids in a scrambled order, an unknown one, and one too long for
+        // a slot (held nowhere, so a miss) spread over several chunks.
+        let mut asked: Vec<&[u8]> = (0..100).rev().map(|i| ids[i].as_bytes()).collect();
+        asked.insert(17, b"nobody");
+        asked.insert(70, b"an-id-longer-than-a-slot-holds");
+        let mut out = Vec::new();
+        table.find_all(asked.iter().copied(), u32::MAX, &mut out);
+        assert_eq!(out.len(), asked.len());
+        for (id, n) in asked.iter().zip(&out) {
+            let want = ids
+                .iter()
+                .position(|i| i.as_bytes() == *id)
+                .map_or(u32::MAX, |i| i as u32);
+            assert_eq!(*n, want, "{}", String::from_utf8_lossy(id));
+        }
+        let mut none = Vec::new();
+        ShortIds::default().find_all(asked.iter().copied(), 7, &mut none);
+        assert!(none.len() == asked.len() && none.iter().all(|&n| n == 7));
     }
 }

@@ -82,9 +82,11 @@ struct Found {
 
 impl Found {
     fn of(records: &Records, lookup: &Lookup) -> Option<Found> {
-        let find = |ids: &ShortIds, id: &str| ids.find(id.as_bytes()).unwrap_or(NOT_FOUND);
         let sources = |ids: &mut dyn Iterator<Item = &String>| -> Vec<u32> {
-            ids.map(|id| find(&lookup.sources, id)).collect()
+            let mut found = Vec::new();
+            let ids = ids.map(|id| id.as_bytes());
+            lookup.sources.find_all(ids, NOT_FOUND, &mut found);
+            found
         };
         match records {
             Records::Sources(_) => None,
@@ -94,8 +96,10 @@ impl Found {
             }),
             Records::Relations(v) => Some(Found {
                 ends: lookup.entities.as_ref().map_or_else(Vec::new, |ids| {
-                    let ends = v.iter().map(|r| [find(ids, &r.from), find(ids, &r.to)]);
-                    ends.collect()
+                    let mut found = Vec::with_capacity(2 * v.len());
+                    let ends = v.iter().flat_map(|r| [r.from.as_bytes(), r.to.as_bytes()]);
+                    ids.find_all(ends, NOT_FOUND, &mut found);
+                    found.chunks_exact(2).map(|e| [e[0], e[1]]).collect()
                 }),
                 sources: sources(&mut v.iter().flat_map(|r| &r.sources)),
             }),
