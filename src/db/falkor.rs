@@ -36,6 +36,11 @@ pub struct FalkorBackend {
     url: DbUrl,
     _client: FalkorSyncClient,
     graph: SyncGraph,
+    /// The same graph on the client's second connection: a ring's relations
+    /// are counted on it while the page is read on the first, so that the
+    /// server works on both at once (in a date window each must test every
+    /// relation of a hub).
+    counter: SyncGraph,
 }
 
 type Params = Vec<(&'static str, FalkorValue)>;
@@ -109,6 +114,45 @@ pub fn fulltext_query(query: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+fn query_err(url: &DbUrl, what: &str, e: FalkorDBError) -> DbError {
+    DbError::Query {
+        url: url.to_string(),
+        what: what.to_string(),
+        message: url.redact(&e.to_string()),
+    }
+}
+
+/// Runs a statement on `graph` (a handle of the graph at `url`); `read_only`
+/// sends it as `GRAPH.RO_QUERY`.
+fn run_on(
+    graph: &mut SyncGraph,
+    url: &DbUrl,
+    what: &str,
+    read_only: bool,
+    statement: &str,
+    params: Params,
+    timeout: Option<Duration>,
+) -> Result<Vec<Vec<FalkorValue>>, DbError> {
+    let builder = if read_only {
+        graph.ro_query(statement)
+    } else {
+        graph.query(statement)
+    };
+    let builder = builder.with_params(params);
+    let builder = match timeout {
+        Some(t) => builder.with_timeout(i64::try_from(t.as_millis()).unwrap_or(i64::MAX)),
+        None => builder,
+    };
+    builder
+        .execute()
+        .and_then(|res| {
+            res.data
+                .map(|row| row.map(falkordb::Row::into_values))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(|e| query_err(url, what, e))
+}
+
 impl FalkorBackend {
     /// Connects to the server and selects the URL's graph; an answer may take
     /// up to [`RESPONSE_TIMEOUT`] (a push's batch, a path search).
@@ -153,25 +197,23 @@ impl FalkorBackend {
             .set_redis_settings(settings);
         let client = FalkorClientBuilder::new()
             .with_connection_info(FalkorConnectionInfo::Redis(info))
-            .with_num_connections(NonZeroU8::MIN)
+            .with_num_connections(NonZeroU8::new(2).unwrap_or(NonZeroU8::MIN))
             .with_connect_timeout(Some(CONNECT_TIMEOUT))
             .with_response_timeout(Some(response_timeout))
             .build()
             .map_err(|e| connect_err(e.to_string()))?;
         let graph = client.select_graph(&url.graph);
+        let counter = client.select_graph(&url.graph);
         Ok(FalkorBackend {
             url: url.clone(),
             _client: client,
             graph,
+            counter,
         })
     }
 
     fn query_err(&self, what: &str, e: FalkorDBError) -> DbError {
-        DbError::Query {
-            url: self.url.to_string(),
-            what: what.to_string(),
-            message: self.url.redact(&e.to_string()),
-        }
+        query_err(&self.url, what, e)
     }
 
     /// Runs a statement; `read_only` sends it as `GRAPH.RO_QUERY`.
@@ -183,24 +225,15 @@ impl FalkorBackend {
         params: Params,
         timeout: Option<Duration>,
     ) -> Result<Vec<Vec<FalkorValue>>, DbError> {
-        let result = {
-            let builder = if read_only {
-                self.graph.ro_query(statement)
-            } else {
-                self.graph.query(statement)
-            };
-            let builder = builder.with_params(params);
-            let builder = match timeout {
-                Some(t) => builder.with_timeout(i64::try_from(t.as_millis()).unwrap_or(i64::MAX)),
-                None => builder,
-            };
-            builder.execute().and_then(|res| {
-                res.data
-                    .map(|row| row.map(falkordb::Row::into_values))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-        };
-        result.map_err(|e| self.query_err(what, e))
+        run_on(
+            &mut self.graph,
+            &self.url,
+            what,
+            read_only,
+            statement,
+            params,
+            timeout,
+        )
     }
 
     fn read(
@@ -439,18 +472,38 @@ impl Backend for FalkorBackend {
             }
             let mut params = filter_params(filter);
             params.push(("ids", texts(&frontier)));
-            if level == 0 {
-                let rows = self.read(
-                    "count relations",
-                    &queries::ring_size(filter),
-                    params.clone(),
-                )?;
-                first_ring = as_count(rows.first().and_then(|r| r.first()));
-            }
+            let count_params = params.clone();
             let skip = if level == 0 { page.offset } else { 0 };
             params.push(("skip", int(skip)));
             params.push(("limit", int(page.limit)));
-            let rows = self.read("read a neighbourhood", &queries::ring(filter), params)?;
+            let rows = if level == 0 {
+                // The first ring is counted (for the card and the paging) on
+                // the second connection while the page is read on the first.
+                let (count, rows) = std::thread::scope(|s| {
+                    let (graph, counter, url) = (&mut self.graph, &mut self.counter, &self.url);
+                    let count = s.spawn(move || {
+                        let statement = queries::ring_size(filter);
+                        run_on(
+                            counter,
+                            url,
+                            "count relations",
+                            true,
+                            &statement,
+                            count_params,
+                            None,
+                        )
+                    });
+                    let statement = queries::ring(filter);
+                    let what = "read a neighbourhood";
+                    let rows = run_on(graph, url, what, true, &statement, params, None);
+                    (count.join(), rows)
+                });
+                let count = count.map_err(|_| DbError::Data("the count failed".into()))??;
+                first_ring = as_count(count.first().and_then(|r| r.first()));
+                rows?
+            } else {
+                self.read("read a neighbourhood", &queries::ring(filter), params)?
+            };
             let fetched = rows.len();
             truncated |= if level == 0 {
                 skip > 0 || skip + fetched < first_ring
