@@ -240,6 +240,32 @@ fn hubs_are_paged_in_graph_order() {
         .map(|e| relation_line(&got.graph, e))
         .collect();
     assert_eq!(have, want);
+    // Through a date window the ring is counted (on the backend's second
+    // connection, while the page is read) as the view counts it.
+    for (window, hide_undated) in [("2024", false), ("2025-01..", false), ("2022..2024", true)] {
+        let filter = ties::view::Filter {
+            window: window.parse().unwrap(),
+            hide_undated,
+            ..Default::default()
+        };
+        let visible = graph
+            .ties(hub)
+            .filter(|t| filter.relation_visible(&graph, t.edge))
+            .count();
+        let page = Page {
+            offset: 0,
+            limit: 1,
+        };
+        assert!(visible > page.limit, "{window}: the page must cut the ring");
+        let got = db
+            .neighbourhood(&[hub_id], 1, &DbFilter::from_filter(&filter, &graph), page)
+            .unwrap();
+        assert_eq!(
+            got.first_ring, visible,
+            "{window} hide undated {hide_undated}"
+        );
+        assert!(got.truncated && got.graph.edge_count() == page.limit);
+    }
 }
 
 #[test]
