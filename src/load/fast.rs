@@ -300,7 +300,7 @@ impl<'a> Parser<'a> {
         self.expect(b'"')?;
         let start = self.i;
         let rest = &self.b[start..];
-        let n = rest.iter().position(|&c| c == b'"' || c == b'\\')?;
+        let n = memchr::memchr2(b'"', b'\\', rest)?;
         if rest[n] == b'"' {
             self.i += n + 1;
             return Some(self.text[start..start + n].to_string());
@@ -308,9 +308,7 @@ impl<'a> Parser<'a> {
         let mut out = String::with_capacity(n + 16);
         let mut from = start;
         loop {
-            let n = self.b[self.i..]
-                .iter()
-                .position(|&c| c == b'"' || c == b'\\')?;
+            let n = memchr::memchr2(b'"', b'\\', &self.b[self.i..])?;
             let at = self.i + n;
             out.push_str(&self.text[from..at]);
             if self.b[at] == b'"' {

@@ -281,10 +281,10 @@ fn block_comment_end(buf: &[u8], mut i: usize) -> Result<usize, Scan> {
 fn string_end(buf: &[u8], mut i: usize) -> Result<usize, Scan> {
     i += 1;
     while i < buf.len() {
+        i += memchr::memchr2(b'\\', b'"', &buf[i..]).ok_or(Scan::More)?;
         match buf[i] {
-            b'\\' => i += 2,
             b'"' => return Ok(i + 1),
-            _ => i += 1,
+            _ => i += 2,
         }
     }
     Err(Scan::More)
@@ -320,6 +320,18 @@ fn raw_string_end(buf: &[u8], i: usize) -> Result<Option<usize>, Scan> {
 }
 
 /// The end of the record (`Name(...)` or `(...)`) starting at `i`.
+/// The bytes [`record_end`] looks at; any other byte is passed over.
+const RECORD_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = b"([{)]}\"'/r";
+    let mut k = 0;
+    while k < special.len() {
+        t[special[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 fn record_end(buf: &[u8], i: usize) -> Result<usize, Scan> {
     let (mut j, _) = ident(buf, i)?;
     if *byte(buf, j)? != b'(' {
@@ -328,6 +340,10 @@ fn record_end(buf: &[u8], i: usize) -> Result<usize, Scan> {
     let mut depth = 0usize;
     while j < buf.len() {
         let b = buf[j];
+        if !RECORD_SPECIAL[b as usize] {
+            j += 1;
+            continue;
+        }
         match b {
             b'(' | b'[' | b'{' => {
                 depth += 1;
