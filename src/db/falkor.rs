@@ -216,38 +216,34 @@ impl FalkorBackend {
         query_err(&self.url, what, e)
     }
 
-    /// Runs a statement; `read_only` sends it as `GRAPH.RO_QUERY`.
-    fn run(
-        &mut self,
-        what: &str,
-        read_only: bool,
-        statement: &str,
-        params: Params,
-        timeout: Option<Duration>,
-    ) -> Result<Vec<Vec<FalkorValue>>, DbError> {
-        run_on(
-            &mut self.graph,
-            &self.url,
-            what,
-            read_only,
-            statement,
-            params,
-            timeout,
-        )
-    }
-
     fn read(
         &mut self,
         what: &str,
         statement: &str,
         params: Params,
     ) -> Result<Vec<Vec<FalkorValue>>, DbError> {
-        self.run(what, true, statement, params, None)
+        run_on(
+            &mut self.graph,
+            &self.url,
+            what,
+            true,
+            statement,
+            params,
+            None,
+        )
     }
 
     /// Creates an index unless it exists.
     fn ensure_index(&mut self, statement: &str) -> Result<(), DbError> {
-        match self.run("create an index", false, statement, Vec::new(), None) {
+        match run_on(
+            &mut self.graph,
+            &self.url,
+            "create an index",
+            false,
+            statement,
+            Vec::new(),
+            None,
+        ) {
             Err(DbError::Query { message, .. })
                 if message.contains("already indexed") || message.contains("already exists") =>
             {
@@ -283,7 +279,9 @@ impl FalkorBackend {
         while rows.peek().is_some() {
             let batch: Vec<FalkorValue> = rows.by_ref().take(BATCH).collect();
             let n = batch.len();
-            self.run(
+            run_on(
+                &mut self.graph,
+                &self.url,
                 what,
                 false,
                 statement,
@@ -588,7 +586,9 @@ impl Backend for FalkorBackend {
                 ("hops", int(max_hops)),
                 ("limit", int(100_000)),
             ];
-            let rows = self.run(
+            let rows = run_on(
+                &mut self.graph,
+                &self.url,
                 "find shortest paths",
                 true,
                 queries::SHORTEST_PATHS,
