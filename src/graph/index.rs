@@ -276,23 +276,29 @@ impl ShortIds {
             return;
         }
         let mask = self.slots.len() - 1;
+        // Ids too long for a slot are held by no slot: neither hashed nor
+        // looked for.
+        let short = |id: &[u8]| id.len() <= IdSlot::INLINE;
         let mut chunk: [(&[u8], u64); AHEAD] = [(&[], 0); AHEAD];
         while ids.peek().is_some() {
             let mut n = 0;
             for (slot, id) in chunk.iter_mut().zip(ids.by_ref()) {
-                *slot = (id, hash(id));
+                *slot = (id, if short(id) { hash(id) } else { 0 });
                 n += 1;
             }
             let chunk = &chunk[..n];
-            let sum = chunk.iter().fold(0u32, |acc, &(_, h)| {
-                acc.wrapping_add(self.slots[h as usize & mask].node)
-            });
+            let sum = chunk
+                .iter()
+                .filter(|(id, _)| short(id))
+                .fold(0u32, |acc, &(_, h)| {
+                    acc.wrapping_add(self.slots[h as usize & mask].node)
+                });
             std::hint::black_box(sum);
             out.extend(chunk.iter().map(|&(id, h)| {
-                if id.len() > IdSlot::INLINE {
-                    missing
-                } else {
+                if short(id) {
                     self.find_from(id, h).unwrap_or(missing)
+                } else {
+                    missing
                 }
             }));
         }
