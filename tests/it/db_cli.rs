@@ -8,17 +8,33 @@ use common::falkor::Server;
 use common::ties;
 
 /// Runs `args` from memory (`data`, or the built-in graph) and on the database
-/// at `url`, and checks both print the same and exit the same.
-fn same(data: Option<&std::path::Path>, url: &str, args: &[&str]) {
+/// at `url`: (exit code, stdout, stderr) of each, memory first.
+fn run_both(
+    data: Option<&std::path::Path>,
+    url: &str,
+    args: &[&str],
+) -> [(i32, String, String); 2] {
     let mut mem = ties().args(args);
     if let Some(d) = data {
         mem = mem.arg("--data").arg(d);
     }
-    let (mem_code, mem_out, mem_err) = mem.run();
-    let (db_code, db_out, db_err) = ties().args(args).args(["--db", url]).run();
+    [mem.run(), ties().args(args).args(["--db", url]).run()]
+}
+
+/// [`run_both`], checking both exit 0 and memory prints something; the two
+/// outputs, memory first.
+fn both_ok(data: Option<&std::path::Path>, url: &str, args: &[&str]) -> (String, String) {
+    let [(mem_code, mem_out, mem_err), (db_code, db_out, db_err)] = run_both(data, url, args);
     assert_eq!(mem_code, 0, "{args:?} from memory failed: {mem_err}");
     assert_eq!(db_code, 0, "{args:?} on --db failed: {db_err}");
     assert!(!mem_out.is_empty(), "{args:?} printed nothing");
+    (mem_out, db_out)
+}
+
+/// Runs `args` from memory and on the database at `url`, and checks both
+/// print the same and exit the same.
+fn same(data: Option<&std::path::Path>, url: &str, args: &[&str]) {
+    let (mem_out, db_out) = both_ok(data, url, args);
     assert_eq!(db_out, mem_out, "{args:?} differs between --db and memory");
 }
 
@@ -29,14 +45,7 @@ fn same(data: Option<&std::path::Path>, url: &str, args: &[&str]) {
 /// fetched neighbourhood knows only in part. The first lines (the best hit;
 /// the shortest length and how many routes have it) must agree.
 fn same_head(data: Option<&std::path::Path>, url: &str, args: &[&str], n: usize) {
-    let mut mem = ties().args(args);
-    if let Some(d) = data {
-        mem = mem.arg("--data").arg(d);
-    }
-    let (mem_code, mem_out, mem_err) = mem.run();
-    let (db_code, db_out, db_err) = ties().args(args).args(["--db", url]).run();
-    assert_eq!(mem_code, 0, "{args:?} from memory failed: {mem_err}");
-    assert_eq!(db_code, 0, "{args:?} on --db failed: {db_err}");
+    let (mem_out, db_out) = both_ok(data, url, args);
     // Columns are as wide as the longest id listed, so spacing is not compared.
     let head = |s: &str| {
         s.lines()
@@ -45,7 +54,6 @@ fn same_head(data: Option<&std::path::Path>, url: &str, args: &[&str], n: usize)
             .collect::<Vec<_>>()
             .join("\n")
     };
-    assert!(!mem_out.is_empty(), "{args:?} printed nothing");
     assert_eq!(
         head(&db_out),
         head(&mem_out),
@@ -57,12 +65,7 @@ fn same_head(data: Option<&std::path::Path>, url: &str, args: &[&str], n: usize)
 /// ranked by how many relations their entities have, which a fetched
 /// neighbourhood knows only in part).
 fn same_routes(data: Option<&std::path::Path>, url: &str, args: &[&str]) {
-    let mut mem = ties().args(args);
-    if let Some(d) = data {
-        mem = mem.arg("--data").arg(d);
-    }
-    let (_, mem_out, mem_err) = mem.run();
-    let (_, db_out, db_err) = ties().args(args).args(["--db", url]).run();
+    let [(_, mem_out, mem_err), (_, db_out, db_err)] = run_both(data, url, args);
     let routes = |s: &str| {
         let mut r: Vec<String> = s
             .split("\n\n")
