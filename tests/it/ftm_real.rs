@@ -1,6 +1,5 @@
-//! FollowTheMoney data as investigators have it, loaded: the real files in
-//! `../shared/data/ftm/` (read in place; a test says so and skips where
-//! `../shared` is absent) and the case fixtures `tests/fixtures/ftm/cases/`,
+//! FollowTheMoney data as investigators have it, loaded: the real files
+//! vendored in `tests/data/ftm/` and the case fixtures `tests/fixtures/ftm/cases/`,
 //! made with the `followthemoney` library by `scripts/ftm/make_case_fixtures.py`.
 //! `tests/ftm_views.rs` looks at them (round trip, captions, show, explorer).
 
@@ -19,8 +18,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn real(name: &str) -> Option<PathBuf> {
-    common::shared_data(&format!("ftm/{name}"))
+fn real(name: &str) -> PathBuf {
+    common::data(&format!("ftm/{name}"))
 }
 
 fn case(name: &str) -> PathBuf {
@@ -39,9 +38,7 @@ fn by_name(g: &Graph, name: &str) -> ties::graph::NodeIx {
 
 #[test]
 fn donations_load_with_money_from_amount_eur() {
-    let Some(path) = real("donations.ijson") else {
-        return;
-    };
+    let path = real("donations.ijson");
     let (g, s) = load(&path);
     assert_eq!(s.records, 474);
     assert_eq!(s.by_schema["Payment"], 290);
@@ -101,9 +98,7 @@ fn donations_load_with_money_from_amount_eur() {
 
 #[test]
 fn sanctions_subset_shows_captions_and_missing_addresses_as_placeholders() {
-    let Some(path) = real("opensanctions-subset.ftm.json") else {
-        return;
-    };
+    let path = real("opensanctions-subset.ftm.json");
     let (g, s) = load(&path);
     assert_eq!(s.records, 7);
     assert_eq!(s.placeholders, 2);

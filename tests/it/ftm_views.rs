@@ -1,8 +1,7 @@
 //! FollowTheMoney data as people look at it: the round trip through
 //! `ftm validate`, display names against the library's captions, `ties show`
-//! and search, the explorer's card, exports and snapshots. Real files are read
-//! in place from `../shared/data/ftm/` (a test says so and skips where that is
-//! absent); the case fixtures are `tests/fixtures/ftm/cases/`. Tests that
+//! and search, the explorer's card, exports and snapshots. Real files are the
+//! vendored copies in `tests/data/ftm/`; the case fixtures are `tests/fixtures/ftm/cases/`. Tests that
 //! compare with the library need `.venv-ftm` (see `tests/ftm.rs`).
 
 use crate::common;
@@ -18,8 +17,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn real(name: &str) -> Option<PathBuf> {
-    common::shared_data(&format!("ftm/{name}"))
+fn real(name: &str) -> PathBuf {
+    common::data(&format!("ftm/{name}"))
 }
 
 fn case(name: &str) -> PathBuf {
@@ -204,9 +203,7 @@ for path in sys.argv[1:]:
 
 #[test]
 fn show_and_search_list_properties_with_labels_and_badges() {
-    let Some(path) = real("opensanctions-subset.ftm.json") else {
-        return;
-    };
+    let path = real("opensanctions-subset.ftm.json");
     let (code, out, err) = common::ties()
         .arg("--data")
         .arg(&path)
@@ -296,9 +293,7 @@ fn explorer(path: &Path, focus: &str, needle: &str) -> (String, ratatui::style::
 #[test]
 fn explorer_card_shows_properties_badges_and_greys_placeholders() {
     use ratatui::style::Color;
-    let Some(path) = real("opensanctions-subset.ftm.json") else {
-        return;
-    };
+    let path = real("opensanctions-subset.ftm.json");
     let (screen, badge) = explorer(&path, "NK-2PacmNpiLUmoz4XD2mSt7A", " Sanctioned ");
     assert_eq!(badge.bg, Some(Color::LightYellow), "{screen}");
     assert!(screen.contains("Created at 2012-03-24"), "{screen}");
@@ -321,9 +316,7 @@ fn explorer_card_shows_properties_badges_and_greys_placeholders() {
 
 #[test]
 fn exports_carry_properties_as_attributes() {
-    let Some(path) = real("opensanctions-subset.ftm.json") else {
-        return;
-    };
+    let path = real("opensanctions-subset.ftm.json");
     let export = |format: &str| {
         let (code, out, err) = common::ties()
             .arg("--data")
@@ -352,9 +345,7 @@ fn exports_carry_properties_as_attributes() {
 
 #[test]
 fn a_second_open_comes_from_the_snapshot_with_the_same_notes() {
-    let Some(path) = real("opensanctions-subset.ftm.json") else {
-        return;
-    };
+    let path = real("opensanctions-subset.ftm.json");
     let cache = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
         common::ties()

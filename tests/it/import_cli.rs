@@ -7,8 +7,8 @@ use crate::common;
 
 use common::ties;
 
-fn les_miserables() -> Option<PathBuf> {
-    common::shared_data("gexf/LesMiserables.gexf")
+fn les_miserables() -> PathBuf {
+    common::data("gexf/LesMiserables.gexf")
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -19,9 +19,7 @@ fn fixture(name: &str) -> PathBuf {
 
 #[test]
 fn les_miserables_checks_and_reads_the_same_from_both_ends() {
-    let Some(gexf) = les_miserables() else {
-        return;
-    };
+    let gexf = les_miserables();
     let (code, out, err) = ties().arg("--data").arg(&gexf).arg("check").run();
     assert_eq!(code, 0, "{err}");
     assert!(

@@ -83,17 +83,14 @@ fn quoted_and_anchored_terms_never_match_by_typo() {
     }
 }
 
-/// The German donations file, read in place; `None` (skip) when `../shared`
-/// is absent, unless `TIES_REQUIRE_TOOLS=1`.
-fn donations() -> Option<PathBuf> {
-    common::shared_data("ftm/donations.ijson")
+/// The German donations file (vendored in `tests/data/`).
+fn donations() -> PathBuf {
+    common::data("ftm/donations.ijson")
 }
 
 #[test]
 fn umlauts_typed_with_an_e_or_without_find_the_german_names() {
-    let Some(path) = donations() else {
-        return;
-    };
+    let path = donations();
     let (g, _) = ties::ftm::load_ftm(&path).expect("the donations load");
     let ix = SearchIndex::build(&g);
     for q in [

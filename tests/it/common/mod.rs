@@ -196,20 +196,14 @@ pub fn missing(what: &str, hint: &str) {
     eprintln!("skipped: {what} is missing ({hint}; TIES_REQUIRE_TOOLS=1 makes this a failure)");
 }
 
-/// A real file from `../shared/data` (beside the repository), read in place;
-/// `None` (skip) where it is absent, a failure under `TIES_REQUIRE_TOOLS=1`.
-pub fn shared_data(rel: &str) -> Option<std::path::PathBuf> {
+/// A real public file vendored under `tests/data/` (provenance and licence in
+/// `tests/data/README.md`).
+pub fn data(rel: &str) -> std::path::PathBuf {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
+        .join("tests/data")
         .join(rel);
-    if p.exists() {
-        return Some(p);
-    }
-    missing(
-        &format!("../shared/data/{rel}"),
-        "the real data lives in ../shared",
-    );
-    None
+    assert!(p.exists(), "tests/data/{rel} is missing from the repository");
+    p
 }
 
 /// Proptest cases: `TIES_PROPTEST_CASES`, else `default`.
