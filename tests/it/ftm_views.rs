@@ -83,7 +83,7 @@ fn ftm_round_trip_keeps_entities_and_properties() {
     };
     let mut files: Vec<PathBuf> = ["donations.ijson", "opensanctions-subset.ftm.json"]
         .into_iter()
-        .filter_map(real)
+        .map(real)
         .collect();
     // Not bad_value (an invalid own id is hashed) nor nested (nested
     // entities become records of their own, which `ftm validate` drops).
@@ -129,7 +129,7 @@ fn display_names_are_the_library_caption() {
     files.extend(
         ["donations.ijson", "opensanctions-subset.ftm.json"]
             .into_iter()
-            .filter_map(real),
+            .map(real),
     );
     // The library's caption of every thing (nested ones too), from its
     // properties alone; records' `caption` fields are left out on both sides.

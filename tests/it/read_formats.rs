@@ -323,7 +323,6 @@ fn our_gexf_export_reads_back_to_the_same_graph() {
     }
     // Les Misérables: undirected, weights, and back again.
     let les = common::data("gexf/LesMiserables.gexf");
-    {
     let (g, _) = gexf::read(&les).unwrap();
     let p = export(&g, Format::Gexf, dir.path(), "les.gexf");
     let text = std::fs::read_to_string(&p).unwrap();
@@ -331,7 +330,6 @@ fn our_gexf_export_reads_back_to_the_same_graph() {
     assert!(text.contains("weight=\"8.0\""));
     let (back, _) = gexf::read(&p).unwrap();
     assert_same_graph(&g, &back, "Les Misérables");
-    }
 }
 
 #[test]

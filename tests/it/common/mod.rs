@@ -202,7 +202,10 @@ pub fn data(rel: &str) -> std::path::PathBuf {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(rel);
-    assert!(p.exists(), "tests/data/{rel} is missing from the repository");
+    assert!(
+        p.exists(),
+        "tests/data/{rel} is missing from the repository"
+    );
     p
 }
 
