@@ -85,7 +85,9 @@ fn draw_main(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         draw_card(app, frame, mid);
         draw_list(app, Pane::Outgoing, frame, right, info);
     } else {
-        let card_h = (area.height * 2 / 5).max(3).min(area.height);
+        // Two fifths, in u32: `height * 2` may not fit a u16.
+        let two_fifths = u16::try_from(u32::from(area.height) * 2 / 5).unwrap_or(area.height);
+        let card_h = two_fifths.max(3).min(area.height);
         let [top, bottom] =
             Layout::vertical([Constraint::Length(card_h), Constraint::Min(0)]).areas(area);
         draw_card(app, frame, top);
