@@ -4,12 +4,12 @@
 
 use std::sync::{Arc, Mutex, OnceLock};
 
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use super::action::Action;
 use super::app::{App, Pane};
-use super::text::{DIM, tie_line};
+use super::text::tie_line;
+use super::theme::Role;
 use crate::analysis::clusters::{self, Clusters};
 use crate::analysis::diff::{self, step_window};
 use crate::graph::{EdgeIx, Graph, NodeIx, Tie};
@@ -44,10 +44,11 @@ impl Change {
         }
     }
 
-    pub fn style(self) -> Style {
+    /// How its marker is drawn.
+    pub fn role(self) -> Role {
         match self {
-            Change::Appeared => Style::new().fg(Color::Green).bold(),
-            Change::Ended => Style::new().fg(Color::Red).bold(),
+            Change::Appeared => Role::Appeared,
+            Change::Ended => Role::Ended,
         }
     }
 }
@@ -271,11 +272,11 @@ impl App {
 /// A pane's line for `tie`, with a change marker column while a step is shown.
 pub fn marked_tie_line(app: &App, tie: Tie, width: usize) -> Line<'static> {
     if app.stepped().is_none() {
-        return tie_line(&app.graph, tie, width);
+        return tie_line(&app.graph, &app.theme, tie, width);
     }
-    let mut line = tie_line(&app.graph, tie, width.saturating_sub(2));
+    let mut line = tie_line(&app.graph, &app.theme, tie, width.saturating_sub(2));
     let marker = match app.change_of(tie.edge) {
-        Some(c) => Span::styled(format!("{} ", c.marker()), c.style()),
+        Some(c) => Span::styled(format!("{} ", c.marker()), app.theme.style(c.role())),
         None => Span::raw("  "),
     };
     line.spans.insert(0, marker);
@@ -292,10 +293,13 @@ pub fn ended_lines(app: &App, pane: Pane, width: usize, rows: usize) -> Vec<Line
         .into_iter()
         .take(rows)
         .map(|t| {
-            let mut line = tie_line(&app.graph, t, width.saturating_sub(2)).patch_style(DIM);
+            let mut line = tie_line(&app.graph, &app.theme, t, width.saturating_sub(2))
+                .patch_style(app.theme.style(Role::Muted));
             let c = Change::Ended;
-            line.spans
-                .insert(0, Span::styled(format!("{} ", c.marker()), c.style()));
+            line.spans.insert(
+                0,
+                Span::styled(format!("{} ", c.marker()), app.theme.style(c.role())),
+            );
             line
         })
         .collect()

@@ -4,7 +4,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -12,7 +11,7 @@ use super::{Component, Ctx, Effect, centered};
 use crate::export::{self, Format, WriteError};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::text::DIM;
+use crate::tui::theme::Role;
 
 /// A format, a path, and whether an overwrite was confirmed.
 #[derive(Debug, Clone, PartialEq)]
@@ -242,7 +241,9 @@ impl Component for ExportPopup {
         effect
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+        let theme = ctx.theme;
+        let dim = theme.style(Role::Muted);
         let rect = centered(area, 60, 0, 30, 7);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()
@@ -250,20 +251,17 @@ impl Component for ExportPopup {
                 Some(g) => format!(" export {} ", g.what),
                 None => " export this view ".into(),
             })
-            .border_style(Style::new().fg(Color::Green));
-        let mut fmt_spans = vec![Span::styled("format ", DIM)];
+            .border_style(theme.style(Role::BorderExport));
+        let mut fmt_spans = vec![Span::styled("format ", dim)];
         for f in formats() {
             let name = f.extension();
             if *f == self.format {
-                fmt_spans.push(Span::styled(
-                    format!("[{name}]"),
-                    Style::new().fg(Color::Green).bold(),
-                ));
+                fmt_spans.push(Span::styled(format!("[{name}]"), theme.style(Role::Chosen)));
             } else {
-                fmt_spans.push(Span::styled(format!(" {name} "), DIM));
+                fmt_spans.push(Span::styled(format!(" {name} "), dim));
             }
         }
-        fmt_spans.push(Span::styled("  (tab)", DIM));
+        fmt_spans.push(Span::styled("  (tab)", dim));
         let mut lines = vec![
             Line::from(fmt_spans),
             Line::from(vec![
@@ -273,18 +271,18 @@ impl Component for ExportPopup {
                     } else {
                         "file > "
                     },
-                    DIM,
+                    dim,
                 ),
                 Span::raw(self.path.clone()),
-                Span::styled("▏", DIM),
+                Span::styled("▏", dim),
             ]),
         ];
         if let Some(e) = &self.error {
-            let style = if self.confirm {
-                Style::new().fg(Color::Yellow)
+            let style = theme.style(if self.confirm {
+                Role::Warning
             } else {
-                Style::new().fg(Color::Red)
-            };
+                Role::Error
+            });
             lines.push(Line::from(Span::styled(e.clone(), style)));
         }
         frame.render_widget(

@@ -2,14 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{Component, Ctx, Effect, centered};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::text::KIND;
+use crate::tui::theme::Role;
 
 /// How undated relations and approximate amounts are treated (also in the
 /// README and `ties --help`).
@@ -44,9 +43,10 @@ impl Component for HelpPopup {
     fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let rect = centered(area, 70, 90, 30, 5);
         frame.render_widget(Clear, rect);
+        let theme = ctx.theme;
         let block = Block::bordered()
             .title(" keys ")
-            .border_style(Style::new().fg(Color::Cyan));
+            .border_style(theme.style(Role::BorderFocused));
         let mut lines = Vec::new();
         for (mode, title) in [
             (Mode::Browse, "Browsing"),
@@ -65,10 +65,10 @@ impl Component for HelpPopup {
             if !lines.is_empty() {
                 lines.push(Line::default());
             }
-            lines.push(Line::from(Span::styled(title, Style::new().bold())));
+            lines.push(Line::from(Span::styled(title, theme.style(Role::Heading))));
             for (keys, what) in ctx.keymap.help(mode) {
                 lines.push(Line::from(vec![
-                    Span::styled(format!("  {keys:<22}"), KIND),
+                    Span::styled(format!("  {keys:<22}"), theme.style(Role::Key)),
                     Span::raw(what),
                 ]));
             }
@@ -76,7 +76,7 @@ impl Component for HelpPopup {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
             "Dates and money",
-            Style::new().bold(),
+            theme.style(Role::Heading),
         )));
         for text in DATES_AND_MONEY {
             lines.push(Line::from(format!("  {text}")));

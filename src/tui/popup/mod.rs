@@ -24,6 +24,7 @@ use ratatui::layout::Rect;
 
 use super::action::Action;
 use super::keymap::{KeyMap, Mode};
+use super::theme::Theme;
 use crate::graph::{Graph, NodeIx, Tie};
 use crate::search::{SearchIndex, SearchWorker};
 use crate::view::{self, Filter, Reach, Subgraph};
@@ -50,6 +51,8 @@ pub struct Ctx<'a> {
     pub selected_tie: Option<Tie>,
     pub marks: &'a BTreeMap<char, NodeIx>,
     pub keymap: &'a KeyMap,
+    /// How each role looks.
+    pub theme: &'a Theme,
     /// The search index is still being built.
     pub indexing: bool,
     /// The search worker, when searches run on one.

@@ -4,7 +4,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -18,6 +17,7 @@ use crate::tui::action::Action;
 use crate::tui::analysis::{Change, Stepped};
 use crate::tui::keymap::Mode;
 use crate::tui::text::truncate;
+use crate::tui::theme::Role;
 
 /// Shared entities listed (and exported).
 pub const COMMON_SHOWN: usize = 50;
@@ -262,9 +262,10 @@ impl Component for ResultsPopup {
         }
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
+        let theme = ctx.theme;
         let block = Block::bordered()
             .title(format!(" {} · enter goes there · e export ", self.title))
-            .border_style(Style::new().fg(Color::Cyan));
+            .border_style(theme.style(Role::BorderFocused));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
         let rows = inner.height as usize;
@@ -280,13 +281,16 @@ impl Component for ResultsPopup {
                 let mut spans = Vec::new();
                 let mut w = width;
                 if let Some(c) = change {
-                    spans.push(Span::styled(format!("{} ", c.marker()), c.style()));
+                    spans.push(Span::styled(
+                        format!("{} ", c.marker()),
+                        theme.style(c.role()),
+                    ));
                     w = w.saturating_sub(2);
                 }
                 spans.push(Span::raw(truncate(text, w)));
                 let line = Line::from(spans);
                 if i == self.selected {
-                    line.patch_style(Style::new().bg(Color::Blue).fg(Color::White))
+                    line.patch_style(theme.style(Role::Selection))
                 } else {
                     line
                 }
