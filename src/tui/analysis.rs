@@ -98,12 +98,16 @@ fn unit_step(d: crate::model::PartialDate, steps: i32) -> Option<DateWindow> {
     step_window(DateWindow::new(Some(d), Some(d)).ok()?, steps)
 }
 
-/// The window `action` asks for, or why there is none.
-fn stepped_window(window: DateWindow, action: &Action) -> Result<DateWindow, String> {
+/// The window `action` asks for, or why there is none (`date_key` sets a window).
+fn stepped_window(
+    window: DateWindow,
+    action: &Action,
+    date_key: &str,
+) -> Result<DateWindow, String> {
     let (Some(from), Some(to)) = (window.from, window.to) else {
-        return Err(
-            "stepping needs a date window with both ends: set one with d (e.g. 2024)".into(),
-        );
+        return Err(format!(
+            "stepping needs a date window with both ends: set one with {date_key} (e.g. 2024)"
+        ));
     };
     let out = match action {
         Action::StepForward => step_window(window, 1),
@@ -125,7 +129,8 @@ impl App {
     /// `]` `[` `}` `{`: a new date window, with what appeared and ended since
     /// the previous one counted in the status bar and marked in the panes.
     pub(super) fn step(&mut self, action: &Action) {
-        let window = match stepped_window(self.filter.window, action) {
+        let date_key = self.keymap.key(self.mode(), &Action::DateFilter);
+        let window = match stepped_window(self.filter.window, action, &date_key) {
             Ok(w) => w,
             Err(msg) => return self.set_status(msg, true),
         };

@@ -380,11 +380,8 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     }
     if let Some(want) = app.remote.as_ref().and_then(|r| r.loading()) {
         let name = app.graph.entity(want.node).name;
-        let what = if want.offset > 0 {
-            format!("⟳ fetching more of {name}… (Esc stops)")
-        } else {
-            format!("⟳ fetching {name}… (Esc stops)")
-        };
+        let more = if want.offset > 0 { "more of " } else { "" };
+        let what = format!("⟳ fetching {more}{name}… ({} stops)", stop_key(app));
         spans.push(Span::raw("  "));
         spans.push(Span::styled(what, theme.style(Role::Warning)));
     }
@@ -397,16 +394,28 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(s.text.clone(), style));
     }
-    let help = app
-        .keymap
-        .key_for(Mode::Browse, &Action::Help)
-        .map(|k| format!("{k} help "))
-        .unwrap_or_default();
-    let help_w = help.chars().count() as u16;
+    // The help key of the mode the keys go to now (none in a popup without one).
+    let mut help = app.keymap.hints(app.mode(), &[(Action::Help, "help")]);
+    if !help.is_empty() {
+        help.push(' ');
+    }
+    let help_w = u16::try_from(help.chars().count()).unwrap_or(area.width);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(help_w)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
     frame.render_widget(Paragraph::new(Span::styled(help, dim)), right);
+}
+
+/// The key that stops waiting for the database in the mode the app is in
+/// (`App::update` takes Close there, and on the map the map key too).
+fn stop_key(app: &App) -> String {
+    let mode = app.mode();
+    let km = &app.keymap;
+    match (km.key_for(mode, &Action::Close), mode) {
+        (Some(k), _) => k.to_string(),
+        (None, Mode::Map) => km.key(Mode::Map, &Action::Map),
+        (None, _) => km.key(Mode::Browse, &Action::Close),
+    }
 }
 
 fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
@@ -490,7 +499,16 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         legend.push(Span::styled("● ", theme.group(i)));
         legend.push(Span::styled(format!("{name}  "), dim));
     }
-    legend.push(Span::styled("arrows · enter · +/- · m", dim));
+    let km = &app.keymap;
+    let keys = format!(
+        "{} · {} · {}/{} · {}",
+        km.arrows(Mode::Map),
+        km.key(Mode::Map, &Action::Submit),
+        km.key(Mode::Map, &Action::Deeper),
+        km.key(Mode::Map, &Action::Shallower),
+        km.key(Mode::Map, &Action::Map),
+    );
+    legend.push(Span::styled(keys, dim));
     frame.render_widget(Paragraph::new(Line::from(legend)), legend_area);
     info.map_layout = fresh;
 }
@@ -532,6 +550,8 @@ pub fn draw_loading(
         ])),
         text,
     );
+    // Keys are not read yet while loading: Ctrl-C is the terminal's interrupt
+    // (the key map has no say in it).
     frame.render_widget(Paragraph::new(Span::styled("Ctrl-C stops", dim)), hint);
     if progress.is_some_and(|p| p.careful) {
         frame.render_widget(

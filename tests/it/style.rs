@@ -1,7 +1,14 @@
-//! The explorer's look comes from one place: colours from the theme
-//! (`src/tui/theme.rs` is the only file that names one).
+//! The explorer's look and hints come from one place each: colours from the
+//! theme (`src/tui/theme.rs` is the only file that names one), key names from
+//! the key map (no hint spells a key; a rebound key shows in its hints).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::common::screen::{run, screen, typed};
+use ties::search::SearchIndex;
+use ties::tui::keymap::Mode;
+use ties::tui::{Action, App, KeyMap};
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
@@ -163,4 +170,216 @@ fn no_colour_is_named_outside_the_theme() {
         "colours named outside the theme:\n{}",
         found.join("\n")
     );
+}
+
+/// Hint text that names a key itself, kept on purpose: while the graph loads
+/// no key is read, and Ctrl-C is the terminal's interrupt.
+const ALLOWED: [&str; 1] = ["Ctrl-C stops"];
+
+/// No string in the explorer's drawing and messages spells a key: the keys
+/// named in hints are looked up in the key map. A key is a name the key map
+/// knows (`esc`, `enter`, `tab`, `backspace`, `ctrl-…`, `f1`…) or a one-character
+/// key bound while browsing (`d`, `?`, `$`, `]`), standing alone in the text.
+#[test]
+fn no_hint_spells_a_key() {
+    let km = KeyMap::default_map();
+    // Key names that are also plain words in sentences are left out.
+    let words = ["up", "down", "left", "right", "home", "end", "space"];
+    let mut named: Vec<String> = Vec::new();
+    let mut single: Vec<String> = Vec::new();
+    for mode in Mode::ALL {
+        for (keys, _) in km.help(mode) {
+            for k in keys.split(' ') {
+                let name = k.trim_start_matches("ctrl-").trim_start_matches("alt-");
+                if k.chars().count() == 1 {
+                    // `/` also separates alternatives in prose (`on / off`).
+                    if mode == Mode::Browse && k != "/" {
+                        single.push(k.to_string());
+                    }
+                } else if k != name || !words.contains(&k) {
+                    named.push(k.to_string());
+                }
+            }
+        }
+    }
+    named.extend(["ctrl".into(), "alt".into()]);
+    assert!(named.iter().any(|k| k == "esc") && single.iter().any(|k| k == "?"));
+    let mut files = Vec::new();
+    rs_files(Path::new("src/tui"), &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy();
+        // The key map's own names, and tests (which say which key they press).
+        if name == "keymap.rs" || name == "tests.rs" || name.ends_with("_tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        let text = text.split("#[cfg(test)]").next().unwrap();
+        for (line, s) in lex(text).strings {
+            // A one-character string is a suffix or a marker (`"s"`, `"+"`).
+            if ALLOWED.contains(&s.as_str()) || s.chars().count() < 2 {
+                continue;
+            }
+            // Format arguments (`{:>3}`, `{name}`) are not text.
+            let s = without_arguments(&s);
+            let lower = s.to_lowercase();
+            let named_hit = named.iter().find(|k| has_word(&lower, k));
+            let single_hit = s
+                .split(|c: char| c.is_whitespace() || "(),;:".contains(c))
+                .find(|t| single.iter().any(|k| k == t));
+            if let Some(k) = named_hit.map(String::as_str).or(single_hit) {
+                found.push(format!("{}:{line}: `{k}` in {s:?}", f.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "key names spelled in hints:\n{}",
+        found.join("\n")
+    );
+}
+
+/// `s` with each `{…}` of a format string replaced by `_`.
+fn without_arguments(s: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push('_');
+                }
+            }
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn fixture() -> Arc<ties::Graph> {
+    let text = std::fs::read_to_string("tests/fixtures/small.ron").unwrap();
+    Arc::new(ties::load::load_texts(vec![("small.ron".into(), text)]).unwrap())
+}
+
+/// Every key a hint names, moved to another.
+const REBOUND: &str = r#"KeyMap(
+    browse: {
+        help: ["f2"], rank: ["R"], set_mark: ["b"], toggle_undated: ["U"],
+        date_filter: ["y"], money: ["%"], step_forward: [">"], step_back: ["<"],
+    },
+    map: {
+        up: ["w"], submit: ["o"], deeper: ["x"], shallower: ["z"], map: ["v"], help: ["f3"],
+    },
+    list: { submit: ["o"] },
+    analysis: { next_measure: ["n"], export_result: ["x"], close: ["b"] },
+    export: { next_format: ["f4"], submit: ["ctrl-s"], close: ["ctrl-g"] },
+    prompt: { delete_char: ["ctrl-h"] },
+)"#;
+
+fn rebound_app(focus: &str) -> App {
+    let graph = fixture();
+    let index = Arc::new(SearchIndex::build(&graph));
+    let focus = graph.find(focus);
+    let km = KeyMap::merged(Some(("rebound.ron", REBOUND))).unwrap();
+    App::new(graph, index, km, focus).unwrap()
+}
+
+fn last_line(s: &str) -> &str {
+    s.lines().last().unwrap()
+}
+
+#[test]
+fn rebound_keys_show_in_the_status_bar_and_popups() {
+    let mut app = rebound_app("lithuania");
+    let s = screen(&mut app, 120, 20);
+    assert!(last_line(&s).trim_end().ends_with("f2 help"), "{s}");
+    assert!(!s.contains("? help"), "{s}");
+
+    // Hints in status messages.
+    app.update(Action::JumpToMark);
+    let s = screen(&mut app, 120, 20);
+    assert!(
+        s.contains("no marks yet: b and a letter marks an entity"),
+        "{s}"
+    );
+    app.update(Action::Changes);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("move the date window with > or <"), "{s}");
+    app.update(Action::StepForward);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("set one with y (e.g. 2024)"), "{s}");
+
+    // The map: its legend and its own help key.
+    app.update(Action::Map);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("w/j/h/l · o · x/z · v"), "{s}");
+    assert!(!s.contains("arrows · enter"), "{s}");
+    assert!(last_line(&s).trim_end().ends_with("f3 help"), "{s}");
+    app.update(Action::Map);
+
+    // A list's border; a popup without a help key shows none.
+    app.update(Action::Money);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("· o goes there"), "{s}");
+    assert!(
+        !s.contains("enter goes there") && !s.contains("help"),
+        "{s}"
+    );
+    app.update(Action::Close);
+
+    // The ranking's border.
+    app.update(Action::Rank);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("n measure · x export"), "{s}");
+    assert!(!s.contains("tab measure"), "{s}");
+    app.update(Action::Close);
+
+    // The export popup's format hint.
+    app.update(Action::Export);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("(f4)") && !s.contains("(tab)"), "{s}");
+    app.update(Action::Close);
+
+    // A refused date says how to edit it.
+    app.update(Action::DateFilter);
+    run(&mut app, typed("2024-02-30"));
+    app.update(Action::Submit);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("ctrl-h edits it"), "{s}");
+    assert!(!s.contains("backspace"), "{s}");
+    app.update(Action::Close);
+
+    // The help: section titles and the notes on dates and money.
+    app.update(Action::Help);
+    let s = screen(&mut app, 200, 200);
+    assert!(
+        s.contains("Ranking (R), common ties (C) and changes (c)"),
+        "{s}"
+    );
+    assert!(s.contains("After b or '"), "{s}");
+    assert!(
+        s.contains("A date window (y) keeps undated relations"),
+        "{s}"
+    );
+    assert!(s.contains("U hides them"), "{s}");
+    assert!(s.contains("money (%) and the timeline (t)"), "{s}");
+}
+
+#[test]
+fn an_unbound_hint_is_left_out() {
+    let graph = fixture();
+    let index = Arc::new(SearchIndex::build(&graph));
+    let focus = graph.find("lithuania");
+    let user = r#"KeyMap(browse: { help: [] }, list: { submit: [] })"#;
+    let km = KeyMap::merged(Some(("unbound.ron", user))).unwrap();
+    let mut app = App::new(graph, index, km, focus).unwrap();
+    let s = screen(&mut app, 120, 20);
+    assert!(!s.contains("help"), "{s}");
+    app.update(Action::Money);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("money of Lithuania"), "{s}");
+    assert!(!s.contains("goes there"), "{s}");
 }

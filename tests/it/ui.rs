@@ -255,7 +255,7 @@ fn export_writes_the_view_and_asks_before_overwriting() {
     run(&mut app, typed(path.to_str().unwrap()));
     app.update(Action::Submit);
     let s = screen(&mut app, 160, 20);
-    assert!(s.contains("Enter again to overwrite"), "{s}");
+    assert!(s.contains("press enter again to overwrite"), "{s}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     app.update(Action::Submit);
     assert!(screen(&mut app, 160, 20).contains("exported"));

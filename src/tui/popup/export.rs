@@ -155,8 +155,10 @@ impl ExportPopup {
         {
             self.confirm = true;
             self.error = Some(format!(
-                "{} exists: Enter again to overwrite it, Esc to cancel",
-                existing.display()
+                "{} exists: press {} again to overwrite it, {} to cancel",
+                existing.display(),
+                ctx.keymap.key(Mode::Export, &Action::Submit),
+                ctx.keymap.key(Mode::Export, &Action::Close)
             ));
             return Effect::None;
         }
@@ -181,8 +183,9 @@ impl ExportPopup {
                         path.display(),
                         crate::report::undated_count(ctx.graph, &sub.edges, ctx.filter)
                             .map(|n| format!(
-                                " ({} included; u hides them)",
-                                crate::report::count(n, "undated relation")
+                                " ({} included; {} hides them)",
+                                crate::report::count(n, "undated relation"),
+                                ctx.keymap.key(Mode::Browse, &Action::ToggleUndated)
                             ))
                             .unwrap_or_default()
                     ),
@@ -261,7 +264,9 @@ impl Component for ExportPopup {
                 fmt_spans.push(Span::styled(format!(" {name} "), dim));
             }
         }
-        fmt_spans.push(Span::styled("  (tab)", dim));
+        if let Some(k) = ctx.keymap.key_for(Mode::Export, &Action::NextFormat) {
+            fmt_spans.push(Span::styled(format!("  ({k})"), dim));
+        }
         let mut lines = vec![
             Line::from(fmt_spans),
             Line::from(vec![

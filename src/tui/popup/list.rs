@@ -300,9 +300,16 @@ impl Component for ListPopup {
     fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
+        let mut title = format!(" {} ", self.title);
+        let hint = ctx
+            .keymap
+            .hints(Mode::List, &[(Action::Submit, "goes there")]);
+        if !hint.is_empty() {
+            title.push_str(&format!("· {hint} "));
+        }
         let selection = ctx.theme.style(Role::Selection);
         let block = Block::bordered()
-            .title(format!(" {} · enter goes there ", self.title))
+            .title(title)
             .border_style(ctx.theme.style(Role::BorderFocused));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);

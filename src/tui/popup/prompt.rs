@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{Ctx, centered};
 use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
 use crate::tui::theme::Role;
 
 /// The typed text, and what was wrong with it.
@@ -82,10 +83,14 @@ impl Prompt {
                 e.clone(),
                 theme.style(Role::Error),
             )));
-            lines.push(Line::from(Span::styled(
-                "typing replaces the text · backspace edits it",
-                dim,
-            )));
+            let mut edit = "typing replaces the text".to_string();
+            let delete = ctx
+                .keymap
+                .hints(Mode::Prompt, &[(Action::DeleteChar, "edits it")]);
+            if !delete.is_empty() {
+                edit.push_str(&format!(" · {delete}"));
+            }
+            lines.push(Line::from(Span::styled(edit, dim)));
         }
         frame.render_widget(
             Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),

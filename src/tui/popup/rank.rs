@@ -237,19 +237,25 @@ impl Component for RankPopup {
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
         let g = ctx.graph;
-        let theme = ctx.theme;
+        let (theme, km) = (ctx.theme, ctx.keymap);
         let dim = theme.style(Role::Muted);
         let mut title = format!(" rank by {} · ", self.measure.label());
         let mut lines: Vec<Line> = Vec::new();
         match self.result() {
             None => {
                 lines.push(Line::from(self.progress_text()));
-                lines.push(Line::from(Span::styled("esc cancels", dim)));
+                let cancel = km.hints(Mode::Analysis, &[(Action::Close, "cancels")]);
+                lines.push(Line::from(Span::styled(cancel, dim)));
             }
             Some(Err(RankError::TooLarge(n))) => lines.push(Line::from(Span::styled(
                 format!(
                     "closeness needs a search from each of the view's {n} entities: \
-                     narrow the view (d dates, f kinds) first"
+                     narrow the view ({}) first",
+                    km.hints(
+                        Mode::Browse,
+                        &[(Action::DateFilter, "dates"), (Action::KindFilter, "kinds")]
+                    )
+                    .replace(" · ", ", ")
                 ),
                 theme.style(Role::Error),
             ))),
@@ -290,7 +296,20 @@ impl Component for RankPopup {
                 }
             }
         }
-        title.push_str("tab measure · e export ");
+        let hints = km.hints(
+            Mode::Analysis,
+            &[
+                (Action::NextMeasure, "measure"),
+                (Action::ExportResult, "export"),
+            ],
+        );
+        if hints.is_empty() {
+            // Every part so far ends in "· ".
+            title.truncate(title.len() - "· ".len());
+        } else {
+            title.push_str(&hints);
+            title.push(' ');
+        }
         let block = Block::bordered()
             .title(title)
             .border_style(theme.style(Role::BorderFocused));
