@@ -383,3 +383,36 @@ fn an_unbound_hint_is_left_out() {
     assert!(s.contains("money of Lithuania"), "{s}");
     assert!(!s.contains("goes there"), "{s}");
 }
+
+/// `--theme`: a file that restyles roles is taken; one naming an unknown role
+/// is refused before anything is read, naming the file and the role.
+#[test]
+fn a_theme_file_is_checked_when_the_explorer_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.ron");
+    std::fs::write(
+        &good,
+        r##"Theme(colors: {"cyan": "#5fafff"}, roles: {"money": "light-green bold", "selection": "black on light-yellow"})"##,
+    )
+    .unwrap();
+    let (code, _, err) = crate::common::ties()
+        .env("NO_COLOR", "")
+        .arg("--theme")
+        .arg(&good)
+        .run();
+    // Accepted: the explorer gets as far as wanting a terminal.
+    assert_ne!(code, 0);
+    assert!(err.contains("terminal") && !err.contains("theme"), "{err}");
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, r#"Theme(roles: {"monay": "green"})"#).unwrap();
+    let (code, _, err) = crate::common::ties()
+        .env("NO_COLOR", "")
+        .arg("--theme")
+        .arg(&bad)
+        .run();
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("bad.ron") && err.contains("`monay` is not a role"),
+        "{err}"
+    );
+}
