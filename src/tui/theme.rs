@@ -2,12 +2,12 @@
 //! (`theme.style(Role::Money)`), and this file is the only place in `src/` that
 //! names a colour (`tests/it/style.rs` holds that).
 //!
-//! The defaults are the table in [`roles!`] below. A theme file
+//! The defaults are the `roles!` table below. A theme file
 //! (`<config>/ties/theme.ron` or `--theme FILE`) changes them:
 //!
 //! ```ron
 //! Theme(
-//!     colors: {"cyan": "#5fafff", "blue": "navy"},
+//!     colors: {"cyan": "#5fafff", "blue": "#00005f"},
 //!     roles: {"money": "light-green bold", "selection": "black on light-yellow"},
 //! )
 //! ```
