@@ -10,6 +10,7 @@ pub mod ftm;
 pub mod generate;
 pub mod graph;
 pub mod load;
+pub mod matching;
 pub mod model;
 pub mod money;
 pub mod open;

@@ -90,6 +90,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     pub db: Option<String>,
 
+    /// Judgements of which records are one thing, in nomenklatura's resolver
+    /// format (one JSON line each, appended); every command shows records judged
+    /// the same as one entity [default: DATA.resolver beside --data]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub resolver: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -224,6 +230,93 @@ pub enum Command {
     Diff(DiffArgs),
     /// Connected clusters of the view, their most central members, and bridges
     Clusters(ClustersArgs),
+    /// Records that may be one person or company: candidate pairs, best first
+    ///
+    /// Candidates come from a blocking index (name words, their phonetic keys,
+    /// identifiers), never from all pairs; each is scored in [0, 1] from names,
+    /// birth dates, identifiers, addresses and countries, and explained. Pairs
+    /// judged already (see `ties judge`) are left out.
+    Xref(XrefArgs),
+    /// Record a judgement of two records: the same, different, or unsure
+    ///
+    /// Appended to the resolver file (--resolver) and synced at once; a later
+    /// judgement of the same pair supersedes an earlier one.
+    Judge(JudgeArgs),
+    /// Take a record out of the entity it was merged into (undoes its `same` judgements)
+    Split(SplitArgs),
+    /// Screen rows of a CSV file (or - for stdin) against the loaded data
+    ///
+    /// Columns: name (required); schema, birth_date, country, identifier
+    /// (optional). Each row gets its best matches, scored and explained.
+    Screen(ScreenArgs),
+}
+
+/// The verdict of `ties judge`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerdictArg {
+    /// One thing: merged from now on
+    Same,
+    /// Two things: never proposed again
+    Different,
+    /// Cannot tell: not proposed again, not merged
+    Unsure,
+}
+
+#[derive(Debug, Args)]
+pub struct XrefArgs {
+    /// Only pairs of records from two different datasets
+    #[arg(long)]
+    pub across: bool,
+    /// Keep pairs scoring at least this [default: 0.5, even odds]
+    #[arg(long, value_name = "SCORE", default_value_t = crate::matching::DEFAULT_MIN_SCORE)]
+    pub min_score: f64,
+    /// Show at most N pairs [default: all]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print JSON (one array of pairs with their features)
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV: score, both ids and names, the explanation
+    #[arg(long)]
+    pub csv: bool,
+    /// Judge the candidates in the explorer's review queue
+    #[arg(long, conflicts_with_all = ["json", "csv"])]
+    pub review: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JudgeArgs {
+    /// One record's id
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// The other record's id
+    #[arg(value_name = "B")]
+    pub b: String,
+    #[arg(value_enum)]
+    pub verdict: VerdictArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SplitArgs {
+    /// The record's id
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// The CSV file of rows to screen, or - for stdin
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Matches per row, at most
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub limit: usize,
+    /// Keep matches scoring at least this
+    #[arg(long, value_name = "SCORE", default_value_t = 0.3)]
+    pub min_score: f64,
+    /// Print JSON instead of CSV
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -155,6 +155,9 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
         Command::Common(args) => analysis::common_cmd(&backend.load_all()?, spec, args),
         Command::Diff(args) => analysis::diff_cmd(&backend.load_all()?, spec, args),
         Command::Clusters(args) => analysis::clusters_cmd(&backend.load_all()?, spec, args),
+        Command::Xref(_) | Command::Judge(_) | Command::Split(_) | Command::Screen(_) => Err(
+            CliError::Usage("xref, judge, split and screen work on --data, not on --db".into()),
+        ),
         Command::Gen(_) | Command::Push(_) => unreachable_command(),
     }
 }

@@ -67,7 +67,9 @@ pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
     // The index is settled once `--focus` is resolved (which may build it).
     let opts = loading::open_options(cli, IndexWhen::OnDemand);
     let load = |progress: &mut dyn open::Progress| {
-        open::open(source, &opts, progress).map_err(CliError::from)
+        let mut opened = open::open(source, &opts, progress).map_err(CliError::from)?;
+        super::xref::apply_judgements(cli, &mut opened)?;
+        Ok(opened)
     };
     let start = |opened: &Opened| start_at(opened, spec.as_ref(), cli.focus.as_deref());
     let outcome = crate::tui::run(&what, load, start, keymap, theme, !cli.no_mouse)?;

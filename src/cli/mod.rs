@@ -16,6 +16,7 @@ mod search;
 mod show;
 mod timeline;
 mod view;
+mod xref;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -63,6 +64,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let opts = loading::open_options(&cli, IndexWhen::OnDemand);
     if let Command::Search(args) = command
         && let Some(data) = cli.data.as_deref()
+        && !xref::has_merges(&cli)
     {
         // A search needs only names: read them alone from a snapshot if there is one.
         if let Some((graph, index)) = open::names_for_search(data, &opts, &mut loading::Stats) {
@@ -81,6 +83,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     // What the load noted (an import's summary, the problems it worked
     // around with their lines) comes first, on stderr, for every command.
     print_notes(&std::mem::take(&mut data.notes));
+    // Judge and split name records as read; every other command sees records
+    // judged the same as one entity.
+    if !matches!(command, Command::Judge(_) | Command::Split(_)) {
+        xref::apply_judgements(&cli, &mut data)?;
+        print_notes(&std::mem::take(&mut data.notes));
+    }
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     let graph = Arc::clone(&data.graph);
     let graph = &*graph;
@@ -103,6 +111,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Common(args) => analysis::common_cmd(graph, spec()?.as_ref(), args),
         Command::Diff(args) => analysis::diff_cmd(graph, spec()?.as_ref(), args),
         Command::Clusters(args) => analysis::clusters_cmd(graph, spec()?.as_ref(), args),
+        Command::Xref(args) => xref::xref_cmd(&cli, graph, args),
+        Command::Judge(args) => xref::judge_cmd(&cli, graph, args),
+        Command::Split(args) => xref::split_cmd(&cli, args),
+        Command::Screen(args) => xref::screen_cmd(graph, args),
     };
     // The answer is out; the snapshot may still be being written.
     loading::finish_saving(&mut data);

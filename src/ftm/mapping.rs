@@ -26,10 +26,26 @@ pub const NAMES_ATTR: &str = "ftm_names";
 /// `description` (`notes`, `summary`).
 pub const NOTE_ATTR: &str = "ftm_note";
 
+/// Attribute of an entity of the merged view (records judged one thing, see
+/// `crate::matching::merge`): one value per record, `id (dataset)`. The card
+/// shows it as "Merged from N records".
+pub const MERGED_ATTR: &str = "merged_from";
+
+/// Attribute of an entity of the merged view: the ids of the records merged
+/// into it other than its own; FtM writes them as the entity's `referents`.
+pub const REFERENTS_ATTR: &str = "ftm_referents";
+
+/// Attribute of an entity of the merged view: a negative judgement between two
+/// of its records (`a ≠ b`), shown as a conflict.
+pub const CONFLICT_ATTR: &str = "merge_conflict";
+
 /// Attributes that only steer a round trip; cards and exports other than FtM
 /// may leave them out.
 pub fn is_hidden_attr(key: &str) -> bool {
-    matches!(key, NAMES_ATTR | NOTE_ATTR | PROPERTY_ATTR | SCHEMA_ATTR)
+    matches!(
+        key,
+        NAMES_ATTR | NOTE_ATTR | PROPERTY_ATTR | SCHEMA_ATTR | REFERENTS_ATTR
+    )
 }
 
 /// Attribute on an entity made for a reference to an entity the data does not

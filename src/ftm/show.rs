@@ -7,7 +7,8 @@ use crate::graph::{Attrs, EdgeIx, Graph, NodeIx};
 use crate::graph::SourceSet;
 
 use super::mapping::{
-    FILE_SOURCE, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, SCHEMA_ATTR, is_hidden_attr,
+    CONFLICT_ATTR, FILE_SOURCE, MERGED_ATTR, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, SCHEMA_ATTR,
+    is_hidden_attr,
 };
 use super::mapping::{schema_for_kind, schema_for_relation};
 use super::schema::{self, SchemaDef, topic_label};
@@ -50,9 +51,19 @@ fn labelled(graph: &Graph, attrs: &Attrs<'_>, def: Option<&SchemaDef>) -> Vec<(S
         if is_hidden_attr(key) || key == "topics" || key == PLACEHOLDER_ATTR {
             continue;
         }
-        let label = def
-            .and_then(|d| d.label(key))
-            .map_or_else(|| key.to_string(), str::to_string);
+        let label = match key {
+            MERGED_ATTR => {
+                let n = attrs
+                    .iter()
+                    .filter(|(k, _)| graph.sym(*k) == MERGED_ATTR)
+                    .count();
+                format!("Merged from {n} records")
+            }
+            CONFLICT_ATTR => "Conflict (judged different)".to_string(),
+            _ => def
+                .and_then(|d| d.label(key))
+                .map_or_else(|| key.to_string(), str::to_string),
+        };
         match out.iter_mut().find(|(l, _)| *l == label) {
             Some((_, joined)) => {
                 joined.push_str("; ");

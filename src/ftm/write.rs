@@ -15,8 +15,8 @@ use crate::graph::{Attrs, EdgeIx, Graph, NodeIx, SourceSet};
 use crate::view::Subgraph;
 
 use super::mapping::{
-    FILE_SOURCE, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, SCHEMA_ATTR, is_hidden_attr, is_placeholder,
-    schema_for_kind, schema_for_relation,
+    CONFLICT_ATTR, FILE_SOURCE, MERGED_ATTR, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, REFERENTS_ATTR,
+    SCHEMA_ATTR, is_hidden_attr, is_placeholder, schema_for_kind, schema_for_relation,
 };
 use super::read::{host, parse_ftm_date};
 use super::schema::{self, SchemaDef};
@@ -220,9 +220,17 @@ struct Writer<'g> {
 
 impl Writer<'_> {
     fn line(&mut self, id: &str, schema: &str, props: Props) {
+        self.line_with(id, schema, props, Vec::new());
+    }
+
+    /// A line, with the `referents` of an entity of the merged view.
+    fn line_with(&mut self, id: &str, schema: &str, props: Props, referents: Vec<&str>) {
         let props: BTreeMap<&str, Vec<String>> =
             props.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-        let value = serde_json::json!({ "id": id, "schema": schema, "properties": props });
+        let mut value = serde_json::json!({ "id": id, "schema": schema, "properties": props });
+        if !referents.is_empty() {
+            value["referents"] = serde_json::json!(referents);
+        }
         self.out.push_str(&value.to_string());
         self.out.push('\n');
     }
@@ -435,16 +443,19 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
             }
         }
         w.sources(&mut props, e.sources);
+        let mut referents = Vec::new();
         for (k, v) in e.attrs.iter() {
             let k = graph.sym(k);
-            if !is_hidden_attr(k) {
+            if k == REFERENTS_ATTR {
+                referents.push(v);
+            } else if !is_hidden_attr(k) && k != MERGED_ATTR && k != CONFLICT_ATTR {
                 w.put(&mut props, def, k, v.to_string());
             }
         }
         for (prop, target) in back_refs.remove(&n).unwrap_or_default() {
             props.entry(prop).or_default().push(ids[&target].clone());
         }
-        w.line(&ids[&n], def.name, props);
+        w.line_with(&ids[&n], def.name, props, referents);
     }
 
     for e in as_edges {

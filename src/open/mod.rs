@@ -423,6 +423,20 @@ impl Opened {
         }
     }
 
+    /// Replaces the graph with a view of it (the merged view of judged records):
+    /// the snapshot being saved is of the data as read, so it is finished first;
+    /// the search index is dropped, to be built for the new graph when asked.
+    pub fn replace_graph(&mut self, graph: Graph) {
+        if let Some(saving) = self.saving.take()
+            && let Ok((_, note)) = saving.wait_unless(std::time::Duration::from_millis(40), || None)
+        {
+            self.notes.extend(note);
+        }
+        self.graph = Arc::new(graph);
+        self.index = None;
+        self.resave = None;
+    }
+
     /// Builds the search index as `when` says, unless there is one already or
     /// one is coming with the snapshot being saved; a snapshot saved without
     /// the index is then saved again with it.

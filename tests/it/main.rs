@@ -40,3 +40,4 @@ mod snapshot;
 mod style;
 mod ui;
 mod ui_analysis;
+mod xref;
