@@ -49,7 +49,7 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
     if let Command::Push(args) = command {
         return push(cli, args, url);
     }
-    if cli.data.is_some() {
+    if !cli.data.is_empty() {
         return Err(CliError::Usage(
             "--data and --db name two graphs; give one (or use `ties push` to copy --data into --db)"
                 .into(),
@@ -166,7 +166,7 @@ fn unreachable_command() -> Result<(), CliError> {
 /// `ties push`: opens --data (or the built-in graph) and writes it to the database.
 fn push(cli: &Cli, args: &PushArgs, url: &DbUrl) -> Result<(), CliError> {
     let opts = super::loading::open_options(cli, IndexWhen::OnDemand);
-    let source = Source::from_option(cli.data.as_deref());
+    let source = Source::from_inputs(&cli.data);
     let mut bar = Bar::new(source.describe());
     let opened = open::open(source.clone(), &opts, &mut bar);
     bar.finish();

@@ -23,7 +23,7 @@ pub fn open_options(cli: &Cli, index: IndexWhen) -> OpenOptions {
     }
     // Read (and complained about) whenever there is data, as before --no-cache
     // is looked at.
-    let min_bytes = if cli.data.is_some() {
+    let min_bytes = if !cli.data.is_empty() {
         snapshot_min()
     } else {
         SNAPSHOT_MIN

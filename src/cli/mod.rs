@@ -62,19 +62,20 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
     let opts = loading::open_options(&cli, IndexWhen::OnDemand);
     if let Command::Search(args) = command
-        && let Some(data) = cli.data.as_deref()
+        && let [crate::open::Input { name: None, path }] = cli.data.as_slice()
     {
+        let data = path.as_path();
         // A search needs only names: read them alone from a snapshot if there is one.
         if let Some((graph, index)) = open::names_for_search(data, &opts, &mut loading::Stats) {
             return search::search_cmd(&graph, Some(Arc::new(index)), args);
         }
     }
-    let source = Source::from_option(cli.data.as_deref());
-    let mut bar = Bar::new(
-        cli.data
-            .as_deref()
-            .map_or_else(String::new, |p| p.display().to_string()),
-    );
+    let source = Source::from_inputs(&cli.data);
+    let mut bar = Bar::new(if cli.data.is_empty() {
+        String::new()
+    } else {
+        source.describe()
+    });
     let opened = open::open(source.clone(), &opts, &mut bar);
     bar.finish();
     let mut data = opened?;

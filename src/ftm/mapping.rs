@@ -26,6 +26,15 @@ pub const NAMES_ATTR: &str = "ftm_names";
 /// `description` (`notes`, `summary`).
 pub const NOTE_ATTR: &str = "ftm_note";
 
+/// The provenance an FtM entity carries at its top level (beside `datasets`):
+/// kept as attributes of these names, written back there.
+pub const PROVENANCE: [&str; 4] = ["first_seen", "last_seen", "last_change", "referents"];
+
+/// Is `key` one of the [`PROVENANCE`] attributes?
+pub fn is_provenance_attr(key: &str) -> bool {
+    PROVENANCE.contains(&key)
+}
+
 /// Attributes that only steer a round trip; cards and exports other than FtM
 /// may leave them out.
 pub fn is_hidden_attr(key: &str) -> bool {

@@ -45,8 +45,8 @@ pub use mapping::{
     kind_for_schema, relation_for_schema, schema_for_kind, snake,
 };
 pub use read::{
-    FtmSummary, Issue, IssueCount, LINES_SHOWN, Noted, load_ftm, load_ftm_reader, pick_name,
-    valid_id,
+    FtmSummary, Issue, IssueCount, LINES_SHOWN, Noted, load_ftm, load_ftm_files, load_ftm_reader,
+    pick_name, valid_id,
 };
 pub use show::{badges, entity_properties, relation_properties};
 
