@@ -45,6 +45,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "[NAME=]PATH")]
     pub data: Vec<crate::open::Input>,
 
+    /// Show only what these datasets hold (names as `ties check` lists them),
+    /// in every command and the explorer
+    #[arg(long, global = true, value_name = "NAME,…", value_delimiter = ',')]
+    pub datasets: Vec<String>,
+
     /// How to read --data [default: told by its first bytes, then its name,
     /// trying ron, ftm, gexf, graphml, csv in turn]
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]

@@ -33,7 +33,7 @@ pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
         Some(path) => crate::tui::KeyMap::load(Some(path))?,
         None => crate::tui::KeyMap::load(crate::tui::keymap::user_keymap_path().as_deref())?,
     };
-    let spec = cli.view.as_deref().map(ViewSpec::load).transpose()?;
+    let spec = super::with_datasets(cli, cli.view.as_deref().map(ViewSpec::load).transpose())?;
     if let Some(text) = &cli.db {
         if !cli.data.is_empty() {
             return Err(CliError::Usage(

@@ -82,11 +82,25 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     // What the load noted (an import's summary, the problems it worked
     // around with their lines) comes first, on stderr, for every command.
     print_notes(&std::mem::take(&mut data.notes));
-    let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
+    let spec = || with_datasets(&cli, cli.view.as_deref().map(ViewSpec::load).transpose());
     let graph = Arc::clone(&data.graph);
     let graph = &*graph;
     let done = match command {
-        Command::Check(args) => check::check(graph, &source.describe(), args),
+        Command::Check(args) => {
+            let shown = spec()?
+                .map(|s| s.filter(graph))
+                .transpose()
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            match shown.filter(|f| !f.is_empty()) {
+                Some(filter) => {
+                    let sub =
+                        crate::view::subgraph(graph, None, 0, crate::view::Reach::Both, &filter);
+                    let part = graph.part(&sub.nodes, &sub.edges);
+                    check::check(&part, &source.describe(), args)
+                }
+                None => check::check(graph, &source.describe(), args),
+            }
+        }
         Command::Export(args) => export::export_cmd(graph, spec()?.as_ref(), args),
         Command::Path(args) => path::path_cmd(graph, spec()?.as_ref(), args),
         Command::Timeline(args) => timeline::timeline_cmd(graph, spec()?.as_ref(), args),
@@ -109,4 +123,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     loading::finish_saving(&mut data);
     print_notes(&data.notes);
     done
+}
+
+/// The view file's settings with `--datasets` over them.
+pub(super) fn with_datasets<E>(
+    cli: &Cli,
+    spec: Result<Option<ViewSpec>, E>,
+) -> Result<Option<ViewSpec>, E> {
+    let mut spec = spec?;
+    if !cli.datasets.is_empty() {
+        spec.get_or_insert_with(ViewSpec::default).datasets = cli
+            .datasets
+            .iter()
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .collect();
+    }
+    Ok(spec)
 }

@@ -19,6 +19,26 @@ impl Graph {
     /// local to their file, kept apart from another file's). An entity whose
     /// id this graph holds already is merged into it.
     pub fn absorb(&mut self, other: &Graph, prefix: Option<&str>) -> Result<Absorbed, GraphFull> {
+        self.absorb_some(other, prefix, None)
+    }
+
+    /// A graph of these entities and relations of this one alone (the ends of
+    /// each relation among the entities), for counting what a filter shows.
+    pub fn part(&self, nodes: &[NodeIx], edges: &[EdgeIx]) -> Graph {
+        let mut g = Graph::default();
+        g.default_dataset = self.default_dataset;
+        g.dataset_names = self.dataset_names.clone();
+        // Every row of the part fits where the whole fitted.
+        let _ = g.absorb_some(self, None, Some((nodes, edges)));
+        g
+    }
+
+    fn absorb_some(
+        &mut self,
+        other: &Graph,
+        prefix: Option<&str>,
+        only: Option<(&[NodeIx], &[EdgeIx])>,
+    ) -> Result<Absorbed, GraphFull> {
         let mut done = Absorbed::default();
         let syms: Vec<Sym> = (0..other.symbols.len() as u32)
             .map(|s| self.intern(other.sym(Sym(s))))
@@ -54,9 +74,17 @@ impl Graph {
                 .collect();
             g.dataset_set(&ids)
         };
-        let mut nodes = Vec::with_capacity(other.node_count());
+        let mut nodes: Vec<Option<NodeIx>> = vec![None; other.node_count()];
         let mut id = String::new();
-        for n in other.node_indices() {
+        let all_nodes: Vec<NodeIx>;
+        let node_list = match only {
+            Some((n, _)) => n,
+            None => {
+                all_nodes = other.node_indices().collect();
+                &all_nodes
+            }
+        };
+        for &n in node_list {
             let e = other.entity(n);
             id.clear();
             if let Some(p) = prefix {
@@ -101,17 +129,28 @@ impl Graph {
                     node
                 }
             };
-            nodes.push(node);
+            nodes[n.index()] = Some(node);
         }
-        for ix in other.edge_indices() {
+        let all_edges: Vec<EdgeIx>;
+        let edge_list = match only {
+            Some((_, e)) => e,
+            None => {
+                all_edges = other.edge_indices().collect();
+                &all_edges
+            }
+        };
+        for &ix in edge_list {
             let r = other.relation(ix);
             let (a, b) = other.ends(ix);
+            let (Some(a), Some(b)) = (nodes[a.index()], nodes[b.index()]) else {
+                continue;
+            };
             let attrs: Vec<(Sym, &str)> = r.attrs.iter().map(|(k, v)| (sym(k), v)).collect();
             let srcs = sources(self, r.sources);
             let set = datasets(self, other.relation_datasets(ix));
             let e = self.add_relation(
-                nodes[a.index()],
-                nodes[b.index()],
+                a,
+                b,
                 NewRelation {
                     id: r.id,
                     kind: r.kind.map_other(sym),
