@@ -20,10 +20,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ties::db::session::{PAGE, Start as RemoteStart};
 use ties::db::{Backend, DbFilter, DbUrl, FalkorBackend, Page};
 use ties::graph::{Graph, NewEntity, NewRelation, SourceSet};
 use ties::model::{EntityKind, RelationKind};
-use ties::tui::remote::{PAGE, RemoteStart};
 use ties::tui::{Action, App, KeyMap};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -159,9 +159,10 @@ fn moves(url: &DbUrl, start: &str) -> Res<()> {
     let focus = local.find(start);
     let mut app = App::new(local, Arc::default(), KeyMap::load(None)?, focus).ok_or("empty")?;
     let (tx, rx) = std::sync::mpsc::channel();
-    app.connect_remote(first, move || {
+    app.set_notify(std::sync::Arc::new(move || {
         let _ = tx.send(());
-    });
+    }));
+    app.connect_remote(&first);
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))?;
     let (mut fetched, mut cached) = (Vec::new(), Vec::new());
     let mut rng = 7usize;

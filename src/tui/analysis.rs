@@ -2,7 +2,7 @@
 //! with what appeared and ended since the previous window, and the cluster the
 //! focus is in (for the card), computed once per filter.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
@@ -12,7 +12,8 @@ use super::app::{App, Pane};
 use super::text::{DIM, tie_line};
 use crate::analysis::clusters::{self, Clusters};
 use crate::analysis::diff::{self, step_window};
-use crate::graph::{EdgeIx, Graph, NodeIx, Tie};
+use crate::graph::{EdgeIx, NodeIx, Tie};
+use crate::job::{Job, JobError};
 use crate::model::DateWindow;
 use crate::view::Filter;
 
@@ -52,43 +53,20 @@ impl Change {
     }
 }
 
-/// The clusters of one filter's view, found once (inline for small graphs,
-/// else on a thread of their own).
-#[derive(Debug, Default)]
-pub struct ClusterCache(Mutex<Option<(Filter, Arc<OnceLock<Clusters>>)>>);
+/// The clusters of one filter's view, being found or found (at once for
+/// small graphs, else on a thread of their own).
+#[derive(Debug)]
+pub struct ClusterJob {
+    pub filter: Filter,
+    pub job: Job<Clusters>,
+}
 
-impl ClusterCache {
-    /// The clusters of `filter`'s view: `None` while they are being found.
-    pub fn get(&self, graph: &Arc<Graph>, filter: &Filter) -> Option<Arc<OnceLock<Clusters>>> {
-        let mut slot = self.0.lock().ok()?;
-        if let Some((f, cell)) = slot.as_ref()
-            && f == filter
-        {
-            return Some(Arc::clone(cell));
-        }
-        let cell = Arc::new(OnceLock::new());
-        if graph.node_count() <= CLUSTERS_INLINE_UP_TO {
-            let _ = cell.set(clusters::clusters(graph, filter));
-        } else {
-            let (g, f, c) = (Arc::clone(graph), filter.clone(), Arc::clone(&cell));
-            let _ = std::thread::Builder::new()
-                .name("ties-clusters".into())
-                .spawn(move || {
-                    let _ = c.set(clusters::clusters(&g, &f));
-                });
-        }
-        *slot = Some((filter.clone(), Arc::clone(&cell)));
-        Some(cell)
-    }
-
-    /// True while clusters are being found on a thread.
-    pub fn pending(&self) -> bool {
-        self.0
-            .lock()
-            .ok()
-            .and_then(|s| s.as_ref().map(|(_, c)| c.get().is_none()))
-            .unwrap_or(false)
-    }
+/// What the card can say of the clusters.
+#[derive(Debug)]
+pub enum ClusterState<'a> {
+    Finding,
+    Found(&'a Clusters),
+    Failed(&'a JobError),
 }
 
 /// One unit of a date's precision later (`steps` 1) or earlier (-1): the
@@ -228,16 +206,57 @@ impl App {
         Some(format!("· +{a} −{e} "))
     }
 
-    /// The cluster the focus is in, for the card. None on a database: the
-    /// clusters of what was fetched say nothing of the graph's, and finding
-    /// them again after every answer would cost the screen its speed.
-    pub fn cluster_line(&self) -> Option<String> {
+    /// Starts finding the clusters of the filter's view, unless they are
+    /// found or being found. None on a database: the clusters of what was
+    /// fetched say nothing of the graph's, and finding them again after
+    /// every answer would cost the screen its speed.
+    pub(super) fn refresh_clusters(&mut self) {
+        if self.remote.is_some() {
+            self.clusters = None;
+            return;
+        }
+        if self
+            .clusters
+            .as_ref()
+            .is_some_and(|c| c.filter == self.filter)
+        {
+            return;
+        }
+        let filter = self.filter.clone();
+        let job = if self.graph.node_count() <= CLUSTERS_INLINE_UP_TO {
+            Job::inline("finding clusters", |_| {
+                clusters::clusters(&self.graph, &filter)
+            })
+        } else {
+            let (g, f) = (Arc::clone(&self.graph), filter.clone());
+            let job = Job::spawn("finding clusters", move |_| clusters::clusters(&g, &f));
+            if let Some(n) = &self.notify {
+                job.on_done(Arc::clone(n));
+            }
+            job
+        };
+        self.clusters = Some(ClusterJob { filter, job });
+    }
+
+    /// The clusters of the filter's view, as far as they are found.
+    pub fn cluster_state(&self) -> Option<ClusterState<'_>> {
         if self.remote.is_some() {
             return None;
         }
-        let cell = self.clusters.get(&self.graph, &self.filter)?;
-        let Some(c) = cell.get() else {
-            return Some("cluster: finding clusters…".into());
+        let c = self.clusters.as_ref().filter(|c| c.filter == self.filter)?;
+        Some(match c.job.result() {
+            None => ClusterState::Finding,
+            Some(Ok(found)) => ClusterState::Found(found),
+            Some(Err(e)) => ClusterState::Failed(e),
+        })
+    }
+
+    /// The cluster the focus is in, for the card.
+    pub fn cluster_line(&self) -> Option<String> {
+        let c = match self.cluster_state()? {
+            ClusterState::Finding => return Some("cluster: finding clusters…".into()),
+            ClusterState::Failed(_) => return Some("cluster: could not be found".into()),
+            ClusterState::Found(c) => c,
         };
         let i = c.cluster_of(self.focus)?;
         let cluster = &c.clusters[i];
@@ -257,14 +276,35 @@ impl App {
         Some(line)
     }
 
-    /// True while something is computed on another thread whose result the
-    /// screen shows: the event loop redraws then.
+    /// Takes what the jobs finished: the ranking, the clusters, the search
+    /// index. A job that ended without its result is said in the status bar.
+    /// True when the screen should be drawn again (also while a ranking
+    /// runs: its progress moves).
     pub fn poll_jobs(&mut self) -> bool {
-        let rank = match &mut self.popup {
-            super::popup::Popup::Rank(r) => r.poll(),
-            _ => false,
-        };
-        rank || self.clusters.pending()
+        let mut redraw = false;
+        if let super::popup::Popup::Rank(r) = &mut self.popup {
+            let p = r.poll();
+            redraw |= p.redraw;
+            if let Some(text) = p.failed {
+                self.set_status(text, true);
+            }
+        }
+        if let Some(c) = &mut self.clusters
+            && c.job.poll()
+        {
+            redraw = true;
+            if let Some(Err(e)) = c.job.result() {
+                let text = e.to_string();
+                self.set_status(text, true);
+            }
+        }
+        redraw | self.poll_saving()
+    }
+
+    /// True while a job whose progress is drawn runs: the event loop then
+    /// redraws on a tick.
+    pub fn animating(&self) -> bool {
+        matches!(&self.popup, super::popup::Popup::Rank(r) if !r.is_done())
     }
 }
 

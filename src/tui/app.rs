@@ -13,6 +13,7 @@ use super::map::MapLayout;
 use super::popup::{Ctx, Effect};
 use super::ui::FrameInfo;
 use crate::graph::{Graph, NodeIx, Tie};
+use crate::job::Notify;
 use crate::search::{SearchIndex, SearchWorker};
 use crate::view::Filter;
 
@@ -120,9 +121,15 @@ pub struct App {
     /// The last step of the date window (`]` `[` `}` `{`), for the change marks.
     pub step: Option<super::analysis::Stepped>,
     /// The clusters of the current filter's view, for the card.
-    pub clusters: super::analysis::ClusterCache,
+    pub(super) clusters: Option<super::analysis::ClusterJob>,
+    /// The search index being built and the snapshot saved.
+    pub(super) saving: Option<crate::open::Saving>,
+    /// Wakes the event loop; jobs call it when they end.
+    pub(super) notify: Option<Notify>,
     /// On a graph database (`--db`): what was fetched and what is awaited.
-    pub remote: Option<super::remote::Remote>,
+    pub remote: Option<crate::db::Session>,
+    /// The status line said this about a fetch: the next fetch clears it.
+    pub(super) fetch_note: Option<String>,
 }
 
 /// The entity with the most relations: a sensible place to start.
@@ -162,10 +169,14 @@ impl App {
             map_cache: None,
             export_format: crate::export::Format::Json,
             step: None,
-            clusters: Default::default(),
+            clusters: None,
+            saving: None,
+            notify: None,
             remote: None,
+            fetch_note: None,
         };
         app.refresh_lists();
+        app.refresh_clusters();
         if app.lists[Pane::Outgoing as usize].ties.is_empty()
             && !app.lists[Pane::Incoming as usize].ties.is_empty()
         {
@@ -178,6 +189,73 @@ impl App {
     pub fn set_filter(&mut self, filter: Filter) {
         self.filter = filter;
         self.refresh_lists();
+        self.refresh_clusters();
+    }
+
+    /// Wakes the event loop: the jobs the app starts call `notify` when they
+    /// end, and so do searches on a worker and a database session's answers.
+    pub fn set_notify(&mut self, notify: Notify) {
+        if let Some(s) = &self.saving {
+            s.on_done(Arc::clone(&notify));
+        }
+        self.notify = Some(notify);
+    }
+
+    /// The search index and snapshot being made on another thread: search
+    /// waits for the index, which comes as the job's result.
+    pub fn watch_saving(&mut self, saving: crate::open::Saving) {
+        self.indexing = saving.is_indexing();
+        if let Some(n) = &self.notify {
+            saving.on_done(Arc::clone(n));
+        }
+        self.saving = Some(saving);
+    }
+
+    /// The saving still under way (the explorer is closing: the caller
+    /// waits for it).
+    pub fn take_saving(&mut self) -> Option<crate::open::Saving> {
+        self.saving.take()
+    }
+
+    /// Takes the index when the saving job ended; says how it failed if it
+    /// did. True if something changed.
+    pub(super) fn poll_saving(&mut self) -> bool {
+        if !self
+            .saving
+            .as_mut()
+            .is_some_and(crate::open::Saving::is_finished)
+        {
+            return false;
+        }
+        let Some(saving) = self.saving.take() else {
+            return false;
+        };
+        match saving.finish() {
+            Ok((index, note)) => {
+                if let Some(index) = index {
+                    self.set_index(index);
+                } else if self.indexing {
+                    self.indexing = false;
+                    self.search_unavailable();
+                }
+                if let Some(note) = note {
+                    self.set_status(note, true);
+                }
+            }
+            Err(e) => {
+                self.indexing = false;
+                self.search_unavailable();
+                self.set_status(format!("{e}: searching names is not available"), true);
+            }
+        }
+        true
+    }
+
+    /// The index will not come: a search popup waits no more.
+    fn search_unavailable(&mut self) {
+        if let Popup::Search(s) = &mut self.popup {
+            s.pending = false;
+        }
     }
 
     /// The key-map mode the app is in.
@@ -202,6 +280,7 @@ impl App {
             indexing: self.indexing,
             worker: self.search_worker.as_ref(),
             export_format: self.export_format,
+            notify: self.notify.as_ref(),
         }
     }
 
@@ -308,21 +387,27 @@ impl App {
     }
 
     /// Searches on a worker thread from now on (for large graphs: typing never
-    /// waits for a search). `notify` is called on that thread when hits are ready.
-    pub fn use_search_worker(&mut self, notify: impl Fn() + Send + 'static) {
+    /// waits for a search). The app's notify is called on that thread when
+    /// hits are ready.
+    pub fn use_search_worker(&mut self) {
+        let notify = self.notify.clone();
         self.search_worker = Some(SearchWorker::with_notify(
             Arc::clone(&self.index),
             Arc::clone(&self.graph),
-            notify,
+            move || {
+                if let Some(n) = &notify {
+                    n();
+                }
+            },
         ));
     }
 
     /// The search index is ready (it was built after the explorer opened):
-    /// searches run on a worker over it, which calls `notify` with hits.
-    pub fn set_index(&mut self, index: Arc<SearchIndex>, notify: impl Fn() + Send + 'static) {
+    /// searches run on a worker over it.
+    pub fn set_index(&mut self, index: Arc<SearchIndex>) {
         self.index = index;
         self.indexing = false;
-        self.use_search_worker(notify);
+        self.use_search_worker();
         if let Popup::Search(s) = &mut self.popup {
             s.session.reset();
         }
