@@ -222,19 +222,24 @@ impl App {
         {
             return;
         }
-        let filter = self.filter.clone();
         let job = if self.graph.node_count() <= CLUSTERS_INLINE_UP_TO {
             Job::inline("finding clusters", |_| {
-                clusters::clusters(&self.graph, &filter)
+                clusters::clusters(&self.graph, &self.filter)
             })
         } else {
-            let (g, f) = (Arc::clone(&self.graph), filter.clone());
-            let job = Job::spawn("finding clusters", move |_| clusters::clusters(&g, &f));
-            if let Some(n) = &self.notify {
-                job.on_done(Arc::clone(n));
-            }
-            job
+            let (g, f) = (Arc::clone(&self.graph), self.filter.clone());
+            Job::spawn("finding clusters", move |_| clusters::clusters(&g, &f))
         };
+        self.find_clusters_with(job);
+    }
+
+    /// The clusters of the filter's view are what `job` finds (a test gives
+    /// one that fails); it wakes the event loop when it ends.
+    pub(super) fn find_clusters_with(&mut self, job: Job<Clusters>) {
+        if let Some(n) = &self.notify {
+            job.on_done(Arc::clone(n));
+        }
+        let filter = self.filter.clone();
         self.clusters = Some(ClusterJob { filter, job });
     }
 

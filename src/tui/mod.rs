@@ -111,11 +111,17 @@ fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         if on_ui_thread() {
+            RESTORES.fetch_add(1, Ordering::SeqCst);
+            // Tests count the restores and leave their terminal alone.
+            #[cfg(not(test))]
             restore_terminal();
         }
         previous(info);
     }));
 }
+
+/// How many panics restored the terminal.
+static RESTORES: AtomicUsize = AtomicUsize::new(0);
 
 /// True on the thread the explorer draws on.
 fn on_ui_thread() -> bool {

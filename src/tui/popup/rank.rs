@@ -120,21 +120,21 @@ impl RankPopup {
             Job::inline("the ranking", |c| rank_job(ctx.graph, &filter, measure, c))
         } else {
             let (g, f) = (Arc::clone(ctx.graph), filter.clone());
-            let job = Job::spawn("the ranking", move |c| rank_job(&g, &f, measure, c));
-            if let Some(n) = ctx.notify {
-                job.on_done(Arc::clone(n));
-            }
-            job
+            Job::spawn("the ranking", move |c| rank_job(&g, &f, measure, c))
         };
-        Self::with_job(measure, filter, job)
+        Self::with_job(ctx, measure, job)
     }
 
-    /// The popup showing what `job` ranks (a test gives one that fails).
-    pub fn with_job(measure: Measure, filter: Filter, job: Job<Ranked>) -> RankPopup {
+    /// The popup showing what `job` ranks of `ctx`'s view (a test gives one
+    /// that fails); the job wakes the event loop when it ends.
+    pub fn with_job(ctx: &Ctx, measure: Measure, job: Job<Ranked>) -> RankPopup {
+        if let Some(n) = ctx.notify {
+            job.on_done(Arc::clone(n));
+        }
         RankPopup {
             measure,
             selected: 0,
-            filter,
+            filter: ctx.filter.clone(),
             job: Arc::new(Shared(Mutex::new(job))),
             shown_done: false,
         }
