@@ -168,7 +168,7 @@ fn moves(url: &DbUrl, start: &str) -> Res<()> {
     let mut rng = 7usize;
     for _ in 0..300 {
         // The first relation to an entity not fetched yet, else any.
-        let remote = app.remote.as_ref().ok_or("no remote")?;
+        let remote = app.remote().ok_or("no remote")?;
         let all = DbFilter::default();
         let mut choices = Vec::new();
         for pane in [
@@ -191,11 +191,17 @@ fn moves(url: &DbUrl, start: &str) -> Res<()> {
         } else {
             fresh[(rng >> 33) % fresh.len()]
         };
-        app.pane = pane;
-        app.lists[pane as usize].selected = i;
+        // The relation picked, selected as a user would.
+        if app.pane() != pane {
+            app.update(Action::SwitchPane);
+        }
+        app.update(Action::Top);
+        for _ in 0..i {
+            app.update(Action::Down);
+        }
         let t = Instant::now();
         app.update(Action::Follow);
-        while app.remote.as_ref().is_some_and(|r| r.loading().is_some()) {
+        while app.remote().is_some_and(|r| r.loading().is_some()) {
             rx.recv_timeout(Duration::from_secs(10))?;
             app.poll_remote();
         }
@@ -215,8 +221,8 @@ fn moves(url: &DbUrl, start: &str) -> Res<()> {
     );
     println!(
         "explorer cache after the walk: {} entities, {} relations",
-        app.graph.node_count(),
-        app.graph.edge_count()
+        app.graph().node_count(),
+        app.graph().edge_count()
     );
     Ok(())
 }

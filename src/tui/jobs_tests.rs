@@ -116,10 +116,10 @@ impl Harness {
     /// The explorer answers keys: Down moves the selection (seen on screen),
     /// Enter follows it.
     fn still_answers(&mut self) {
-        let focus = self.app.focus;
+        let focus = self.app.focus();
         self.key(KeyCode::Enter);
-        assert_ne!(self.app.focus, focus, "Enter followed the relation");
-        let name = self.app.graph.entity(self.app.focus).name.to_string();
+        assert_ne!(self.app.focus(), focus, "Enter followed the relation");
+        let name = self.app.graph().entity(self.app.focus()).name.to_string();
         assert!(self.screen().contains(&name), "{}", self.screen());
     }
 }
@@ -149,7 +149,7 @@ fn a_ranking_that_panics_mid_task_is_said_within_a_second() {
     assert!(h.screen().contains("ranking by degree…"), "{}", h.screen());
     go.send(()).unwrap();
     assert!(
-        h.until(SECOND, |app, _| app.status.as_ref().is_some_and(|s| s
+        h.until(SECOND, |app, _| app.status().as_ref().is_some_and(|s| s
             .error
             && s.text.contains("the ranking failed: rank blew up"))),
         "no status within a second: {}",
@@ -157,7 +157,7 @@ fn a_ranking_that_panics_mid_task_is_said_within_a_second() {
     );
     assert!(h.screen().contains("the ranking failed: rank blew up"));
     h.key(KeyCode::Esc);
-    assert_eq!(h.app.popup, Popup::None);
+    assert_eq!(*h.app.popup(), Popup::None);
     h.still_answers();
 }
 
@@ -204,8 +204,8 @@ fn an_index_build_that_panics_mid_task_is_said_within_a_second() {
     assert!(h.screen().contains("indexing names"), "{}", h.screen());
     go.send(()).unwrap();
     assert!(
-        h.until(SECOND, |app, _| !app.indexing
-            && app.status.as_ref().is_some_and(|s| s
+        h.until(SECOND, |app, _| !app.indexing()
+            && app.status().as_ref().is_some_and(|s| s
                 .text
                 .contains("the search index failed: index blew up"))),
         "no status within a second: {}",
@@ -283,7 +283,7 @@ fn a_database_worker_that_panics_mid_fetch_is_said_within_a_second() {
     });
     let mut h = Harness::new(first, "a");
     let waker = h.inputs.waker();
-    let session = crate::db::Session::with_connect(&start, &h.app.graph, connect, move || waker());
+    let session = crate::db::Session::with_connect(&start, h.app.graph(), connect, move || waker());
     h.app.use_session(&start, session);
     // Bravo's relations are not known: following there fetches them.
     h.key(KeyCode::Enter);
@@ -300,7 +300,12 @@ fn a_database_worker_that_panics_mid_fetch_is_said_within_a_second() {
     assert!(!s.contains("fetching Bravo…"), "{s}");
     // Still answers: back to Alpha, from what is known.
     h.key(KeyCode::Backspace);
-    assert_eq!(h.app.graph.entity(h.app.focus).id, "a", "{}", h.screen());
+    assert_eq!(
+        h.app.graph().entity(h.app.focus()).id,
+        "a",
+        "{}",
+        h.screen()
+    );
     assert!(h.screen().contains("Alpha"));
 }
 

@@ -2,13 +2,11 @@
 //! turns keys into [`Action`]s for [`App::update`] and draws with [`ui::draw`].
 
 pub mod action;
-pub mod analysis;
 pub mod app;
-mod browse;
+pub mod change;
 pub mod keymap;
 pub mod map;
 pub mod popup;
-pub mod remote;
 pub mod text;
 pub mod theme;
 pub mod ui;
@@ -323,20 +321,20 @@ pub fn run<E: From<TuiError>>(
     } else {
         Arc::clone(&opened.graph)
     };
-    let mut app = App::new(graph, index, keymap, start.focus).ok_or(TuiError::EmptyGraph)?;
+    let mut app = App::new(graph, index, keymap, start.focus)
+        .ok_or(TuiError::EmptyGraph)?
+        .with_filter(start.filter)
+        .with_marks(start.marks)
+        .with_theme(theme);
     let inputs = Inputs::default();
     app.set_notify(inputs.waker());
-    app.set_filter(start.filter);
-    app.marks = start.marks;
-    app.theme = theme;
     if let Some(saving) = saving {
         app.watch_saving(saving);
     }
-    app.indexing = indexing;
     // The first line of the first note (an FtM load's summary, a refused
     // snapshot) goes to the status bar.
     if let Some(line) = opened.notes.first().and_then(|n| n.lines().next()) {
-        app.set_status(line, false);
+        app.apply(popup::Effect::status(line, false));
     }
     drop(_watch);
     guard.raw(mouse).map_err(TuiError::from)?;
@@ -346,7 +344,6 @@ pub fn run<E: From<TuiError>>(
     let _signals = wake_on_signals(inputs.waker());
     if let Some(remote) = start.remote {
         app.connect_remote(&remote);
-        app.fetch_if_needed();
     } else if !indexing {
         app.use_search_worker();
     }
@@ -459,18 +456,23 @@ pub fn step<B: ratatui::backend::Backend>(
         }
         Some(Input::Wake) | None => {}
     }
-    if app.should_quit {
+    if app.should_quit() {
         return Ok(Some(Ending::Quit));
     }
     if app.poll_search() | app.poll_jobs() | app.poll_remote() {
         state.dirty = true;
     }
     if state.dirty || !state.drawn {
-        let mut info = ui::FrameInfo::default();
-        terminal
-            .draw(|f| info = ui::draw(app, f))
-            .map_err(backend_error)?;
-        app.after_draw(info);
+        // A second frame when the first measured a new size to lay out for.
+        for _ in 0..2 {
+            let mut info = ui::FrameInfo::default();
+            terminal
+                .draw(|f| info = ui::draw(app, f))
+                .map_err(backend_error)?;
+            if !app.after_draw(info) {
+                break;
+            }
+        }
         state.dirty = false;
         state.drawn = true;
     }
@@ -490,7 +492,7 @@ fn handle_event<B: ratatui::backend::Backend>(
 ) -> io::Result<bool> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            if let Some(action) = app.keymap.action(app.mode(), &key) {
+            if let Some(action) = app.keymap().action(app.mode(), &key) {
                 app.update(action);
                 return Ok(true);
             }

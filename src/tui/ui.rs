@@ -12,41 +12,18 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::action::Action;
 use super::app::{App, Pane, PaneList};
+use super::change::Change;
 use super::keymap::Mode;
-use super::map::MapLayout;
 use super::popup::{Popup, centered};
 use super::text::{BADGE, DATE, DIM, KIND, MONEY};
 pub use super::text::{date_span, fit, highlighted, relation_label, tie_line, truncate};
+use crate::graph::Tie;
 
 /// Smallest terminal the explorer draws in.
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
 
-/// What one relation list looked like in a frame.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ListFrame {
-    /// Where its rows were drawn (empty when it was not shown), for mouse clicks.
-    pub area: Rect,
-    /// The first row shown, when rows were shown: the next frame scrolls from it.
-    pub offset: Option<usize>,
-}
-
-/// What a frame hands back to the app: sizes that only drawing knows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FrameInfo {
-    /// False when the terminal was too small to lay anything out: the app keeps
-    /// what it had.
-    pub laid_out: bool,
-    /// The incoming and outgoing lists, in [`Pane`] order.
-    pub lists: [ListFrame; 2],
-    /// Rows of the active list, for paging.
-    pub page_rows: Option<usize>,
-    /// The map's canvas (columns, rows), when the map was drawn.
-    pub map_size: Option<(u16, u16)>,
-    /// A map layout made in this frame because the app had none for this view
-    /// and size: the app keeps it for the next frames and the arrow keys.
-    pub map_layout: Option<MapLayout>,
-}
+pub use super::app::{FrameInfo, ListFrame};
 
 /// Draws the whole screen, and says what the app should remember of it.
 pub fn draw(app: &App, frame: &mut Frame) -> FrameInfo {
@@ -59,14 +36,14 @@ pub fn draw(app: &App, frame: &mut Frame) -> FrameInfo {
     }
     info.laid_out = true;
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    if app.map.is_some() {
+    if app.map().is_some() {
         draw_map(app, frame, main, &mut info);
     } else {
         draw_main(app, frame, main, &mut info);
     }
     draw_status(app, frame, status);
-    app.popup.draw(&app.ctx(), frame, main);
-    app.theme.apply(frame.buffer_mut());
+    app.popup().draw(&app.ctx(), frame, main);
+    app.theme().apply(frame.buffer_mut());
     info
 }
 
@@ -97,7 +74,7 @@ fn draw_main(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
             draw_list(app, Pane::Incoming, frame, l, info);
             draw_list(app, Pane::Outgoing, frame, r, info);
         } else {
-            draw_list(app, app.pane, frame, bottom, info);
+            draw_list(app, app.pane(), frame, bottom, info);
         }
     }
 }
@@ -115,7 +92,7 @@ fn scroll_offset(list: &PaneList, rows: usize) -> usize {
 
 fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
     let list = app.list(pane);
-    let active = app.pane == pane && app.popup == Popup::None;
+    let active = app.pane() == pane && *app.popup() == Popup::None;
     let (arrow_l, name, arrow_r) = match pane {
         Pane::Incoming => ("◀ ", "in", ""),
         Pane::Outgoing => ("", "out", " ▶"),
@@ -149,12 +126,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
             "none"
         };
         let mut lines = vec![Line::from(Span::styled(msg, DIM))];
-        lines.extend(super::analysis::ended_lines(
-            app,
-            pane,
-            width,
-            rows.saturating_sub(1),
-        ));
+        lines.extend(ended_lines(app, pane, width, rows.saturating_sub(1)));
         frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
@@ -163,7 +135,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     let end = (offset + rows).min(list.ties.len());
     let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
-            let line = super::analysis::marked_tie_line(app, list.ties[i], width);
+            let line = marked_tie_line(app, list.ties[i], width);
             if i == list.selected {
                 let style = if active {
                     Style::new().bg(Color::Blue).fg(Color::White)
@@ -178,21 +150,21 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
         .collect();
     // Relations the previous date window showed, below the current ones.
     let room = rows.saturating_sub(lines.len());
-    lines.extend(super::analysis::ended_lines(app, pane, width, room));
+    lines.extend(ended_lines(app, pane, width, room));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
-    let g = &app.graph;
-    let e = g.entity(app.focus);
+    let g = app.graph();
+    let e = g.entity(app.focus());
     let block = Block::bordered()
         .title(format!(
             " {} ",
-            crate::ftm::mapping::kind_text(g, app.focus)
+            crate::ftm::mapping::kind_text(g, app.focus())
         ))
         .border_style(Style::new().fg(Color::White));
     // An entity the data only refers to is greyed: kind and id, nothing else.
-    let placeholder = crate::ftm::is_placeholder(g, app.focus);
+    let placeholder = crate::ftm::is_placeholder(g, app.focus());
     let name_style = if placeholder {
         DIM
     } else {
@@ -200,10 +172,10 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     };
     let mut lines: Vec<Line> = vec![Line::from(Span::styled(e.name.to_string(), name_style))];
     lines.push(Line::from(vec![
-        Span::styled(crate::ftm::mapping::kind_text(g, app.focus), KIND),
+        Span::styled(crate::ftm::mapping::kind_text(g, app.focus()), KIND),
         Span::styled(format!(" · {}", e.id), DIM),
     ]));
-    let badges = crate::ftm::badges(g, app.focus);
+    let badges = crate::ftm::badges(g, app.focus());
     if !badges.is_empty() {
         let mut spans = Vec::new();
         for b in badges {
@@ -229,7 +201,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled("date ", DIM),
             Span::styled(d, DATE),
         ]));
-        if !app.filter.entity_visible(g, app.focus) {
+        if !app.filter().entity_visible(g, app.focus()) {
             lines.push(Line::from(Span::styled(
                 "outside the date filter",
                 Style::new().fg(Color::Red),
@@ -242,17 +214,19 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(a.to_string(), MONEY),
         ]));
     }
-    for (label, values) in crate::ftm::entity_properties(g, app.focus) {
+    for (label, values) in crate::ftm::entity_properties(g, app.focus()) {
         lines.push(Line::from(vec![
             Span::styled(format!("{label} "), DIM),
             Span::raw(values),
         ]));
     }
     let (i, o) = (app.list(Pane::Incoming), app.list(Pane::Outgoing));
-    let paged = app
-        .remote
-        .as_ref()
-        .and_then(|r| r.paged(app.focus, &crate::db::DbFilter::from_filter(&app.filter, g)));
+    let paged = app.remote().as_ref().and_then(|r| {
+        r.paged(
+            app.focus(),
+            &crate::db::DbFilter::from_filter(app.filter(), g),
+        )
+    });
     let total = match paged {
         // A hub paged from the server: its total, and what is fetched so far.
         Some((fetched, all)) => {
@@ -350,9 +324,9 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     // In a window, undated relations stay unless hidden: say how many are in.
-    let undated = if app.filter.hide_undated {
+    let undated = if app.filter().hide_undated {
         "undated hidden".to_string()
-    } else if app.filter.window.is_all() {
+    } else if app.filter().window.is_all() {
         "undated shown".to_string()
     } else {
         let n = app.list(Pane::Incoming).undated + app.list(Pane::Outgoing).undated;
@@ -360,16 +334,16 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     };
     let mut spans = vec![
         Span::styled(" dates: ", DIM),
-        Span::styled(app.filter.window.to_string(), DATE),
+        Span::styled(app.filter().window.to_string(), DATE),
         Span::styled(format!(" · {undated}"), DIM),
     ];
-    let kinds = super::popup::kinds::filter_text(&app.graph, &app.filter);
+    let kinds = super::popup::kinds::filter_text(app.graph(), app.filter());
     if !kinds.is_empty() {
         spans.push(Span::styled(" · only ", DIM));
         spans.push(Span::styled(kinds, KIND));
     }
-    if let Some(want) = app.remote.as_ref().and_then(|r| r.loading()) {
-        let name = app.graph.entity(want.node).name;
+    if let Some(want) = app.remote().and_then(|r| r.loading()) {
+        let name = app.graph().entity(want.node).name;
         let what = if want.offset > 0 {
             format!("⟳ fetching more of {name}… (Esc stops)")
         } else {
@@ -378,7 +352,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(what, Style::new().fg(Color::Yellow)));
     }
-    if let Some(s) = &app.status {
+    if let Some(s) = app.status() {
         let style = if s.error {
             Style::new().fg(Color::Red).bold()
         } else {
@@ -388,7 +362,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(s.text.clone(), style));
     }
     let help = app
-        .keymap
+        .keymap()
         .key_for(Mode::Browse, &Action::Help)
         .map(|k| format!("{k} help "))
         .unwrap_or_default();
@@ -410,7 +384,7 @@ const GROUP_COLOURS: [Color; 6] = [
 
 fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
     use ratatui::widgets::canvas::{Canvas, Line as CLine};
-    let Some(state) = app.map else {
+    let Some(state) = app.map() else {
         return;
     };
     let inner = Block::bordered().inner(area);
@@ -422,12 +396,10 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let size = (canvas_area.width, canvas_area.height);
     info.map_size = Some(size);
-    // Laid out here only when the app has no layout for this view and size.
-    let fresh = app
-        .map_layout_at(size)
-        .is_none()
-        .then(|| app.new_map_layout(size));
-    let Some(layout) = fresh.as_ref().or_else(|| app.map_layout_at(size)) else {
+    // Laid out by the app (at the size this frame measures, if it is new,
+    // before the next frame).
+    let Some(layout) = app.map_layout() else {
+        frame.render_widget(Block::bordered().title(" map "), area);
         return;
     };
     let mut title = format!(
@@ -446,7 +418,7 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         area,
     );
     let (w, h) = (f64::from(canvas_area.width), f64::from(canvas_area.height));
-    let g = &app.graph;
+    let g = app.graph();
     let canvas = Canvas::default()
         .x_bounds([0.0, w])
         .y_bounds([0.0, h])
@@ -495,7 +467,6 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
     }
     legend.push(Span::styled("arrows · enter · +/- · m", DIM));
     frame.render_widget(Paragraph::new(Line::from(legend)), legend_area);
-    info.map_layout = fresh;
 }
 
 /// The screen shown while the graph loads: what is read, and how far it is.
@@ -553,4 +524,37 @@ pub fn draw_loading(frame: &mut Frame, what: &str, progress: Option<crate::load:
             .gauge_style(Style::new().fg(Color::Cyan)),
         bar,
     );
+}
+
+/// A pane's line for `tie`, with a change marker column while a step is shown.
+pub fn marked_tie_line(app: &App, tie: Tie, width: usize) -> Line<'static> {
+    if app.stepped().is_none() {
+        return tie_line(app.graph(), tie, width);
+    }
+    let mut line = tie_line(app.graph(), tie, width.saturating_sub(2));
+    let marker = match app.change_of(tie.edge) {
+        Some(c) => Span::styled(format!("{} ", c.marker()), c.style()),
+        None => Span::raw("  "),
+    };
+    line.spans.insert(0, marker);
+    line
+}
+
+/// Up to `rows` dimmed lines for the relations of `pane` that ended with the
+/// last step.
+pub fn ended_lines(app: &App, pane: Pane, width: usize, rows: usize) -> Vec<Line<'static>> {
+    if rows == 0 {
+        return Vec::new();
+    }
+    app.ended_ties(pane)
+        .into_iter()
+        .take(rows)
+        .map(|t| {
+            let mut line = tie_line(app.graph(), t, width.saturating_sub(2)).patch_style(DIM);
+            let c = Change::Ended;
+            line.spans
+                .insert(0, Span::styled(format!("{} ", c.marker()), c.style()));
+            line
+        })
+        .collect()
 }

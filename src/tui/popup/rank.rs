@@ -146,8 +146,7 @@ impl RankPopup {
 
     /// The finished ranking, if any (why not, when it could not be made).
     pub fn result(&self) -> Option<Result<Arc<Ranking>, RankFailure>> {
-        let mut job = self.job();
-        job.poll();
+        let job = self.job();
         Some(match job.result()? {
             Ok(Ok(r)) => Ok(Arc::clone(r)),
             Ok(Err(e)) => Err(RankFailure::Rank(e.clone())),
@@ -155,16 +154,16 @@ impl RankPopup {
         })
     }
 
-    /// The ranking is ready (or failed).
+    /// The ranking is ready (or failed), as of the last [`RankPopup::poll`].
     pub fn is_done(&self) -> bool {
-        let mut job = self.job();
-        job.poll();
-        !job.is_running()
+        !self.job().is_running()
     }
 
-    /// Redraw while the ranking runs (its progress moves) and once when it
-    /// is ready; when its job ended without a ranking, what to say.
+    /// Takes the ranking if it is ready. Redraw while the ranking runs (its
+    /// progress moves) and once when it is ready; when its job ended without
+    /// a ranking, what to say.
     pub fn poll(&mut self) -> Polled {
+        self.job().poll();
         if !self.is_done() {
             return Polled {
                 redraw: true,
@@ -352,9 +351,13 @@ mod tests {
         .unwrap()
     }
 
-    fn wait(p: &RankPopup) {
+    fn wait(p: &mut RankPopup) {
         let start = Instant::now();
-        while !p.is_done() {
+        loop {
+            p.job().poll();
+            if p.is_done() {
+                return;
+            }
             assert!(
                 start.elapsed() < Duration::from_secs(60),
                 "the job never ended"
@@ -370,7 +373,7 @@ mod tests {
         let inline = RankPopup::with_inline_limit(&ctx, Measure::Pagerank, usize::MAX);
         assert!(inline.is_done());
         let mut threaded = RankPopup::with_inline_limit(&ctx, Measure::Pagerank, 0);
-        wait(&threaded);
+        wait(&mut threaded);
         assert_eq!(threaded.result(), inline.result());
         assert!(matches!(threaded.result(), Some(Ok(r)) if r.entities.len() == 2_000));
         // Drawn once more when it is ready, then no more redraws.
@@ -385,14 +388,14 @@ mod tests {
         let app = app(40_000);
         let ctx = app.ctx();
         let mut p = RankPopup::with_inline_limit(&ctx, Measure::Betweenness, 0);
-        let copy = p.clone();
+        let mut copy = p.clone();
         assert_eq!(
             p.update(Action::Close, &ctx),
             Effect::Close.and(Effect::status("ranking cancelled", false))
         );
         let start = Instant::now();
         drop(p);
-        wait(&copy);
+        wait(&mut copy);
         assert!(start.elapsed() < Duration::from_secs(20));
         assert_eq!(
             copy.result(),

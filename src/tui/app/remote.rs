@@ -6,11 +6,13 @@
 
 use std::sync::Arc;
 
-use super::app::App;
-use super::popup::Popup;
+use super::App;
 use crate::db::session::{Event, Paging, Session, Start, Want};
 use crate::db::{DbError, DbFilter};
 use crate::graph::NodeIx;
+use crate::tui::action::Action;
+use crate::tui::popup::Popup;
+use crate::tui::popup::search::SEARCH_LIMIT;
 
 /// What the status line says of a hub paged.
 fn hub_note(name: &str, fetched: usize, total: usize) -> String {
@@ -45,6 +47,7 @@ impl App {
         if let Some(note) = paged {
             self.note(note);
         }
+        self.fetch_if_needed();
     }
 
     /// Says something about fetching in the status line, until the next fetch.
@@ -251,7 +254,7 @@ impl App {
             return;
         };
         popup.selected = 0;
-        popup.pending = session.search(&popup.input, super::popup::search::SEARCH_LIMIT);
+        popup.pending = session.search(&popup.input, SEARCH_LIMIT);
         if !popup.pending {
             popup.hits.clear();
         }
@@ -264,7 +267,7 @@ impl App {
 
     fn found(&mut self, query: String, mut hits: Vec<crate::search::Hit>, submit: bool) -> bool {
         hits.retain(|h| self.filter.entity_visible(&self.graph, h.node));
-        hits.truncate(super::popup::search::SEARCH_LIMIT);
+        hits.truncate(SEARCH_LIMIT);
         let Popup::Search(popup) = &mut self.popup else {
             return false;
         };
@@ -275,7 +278,7 @@ impl App {
         popup.selected = 0;
         popup.pending = false;
         if submit {
-            self.update(super::Action::Submit);
+            self.update(Action::Submit);
         }
         true
     }
