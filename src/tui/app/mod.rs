@@ -26,13 +26,13 @@ use crate::job::Notify;
 use crate::search::{SearchIndex, SearchWorker};
 use crate::view::Filter;
 
+pub use super::clusters::{CLUSTERS_INLINE_UP_TO, ClusterState};
 pub use super::popup::list::PATH_HOPS;
 pub use super::popup::search::SEARCH_LIMIT;
 pub use super::popup::{
     DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup, Prompt,
     SaveViewPopup, SearchPopup,
 };
-pub use jobs::{CLUSTERS_INLINE_UP_TO, ClusterState};
 
 /// What one relation list looked like in a frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -154,7 +154,7 @@ pub struct App {
     /// The last step of the date window (`]` `[` `}` `{`), for the change marks.
     step: Option<super::change::Stepped>,
     /// The clusters of the current filter's view, for the card.
-    clusters: Option<jobs::ClusterJob>,
+    clusters: Option<super::clusters::ClusterJob>,
     /// The search index being built and the snapshot saved.
     saving: Option<crate::open::Saving>,
     /// Wakes the event loop; jobs call it when they end.
