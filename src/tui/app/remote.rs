@@ -125,7 +125,7 @@ impl App {
     }
 
     /// What one event of the session changes. True if the screen changed.
-    fn on_remote(&mut self, event: Event) -> bool {
+    pub(super) fn on_remote(&mut self, event: Event) -> bool {
         match event {
             Event::Fetched { node, paging } => {
                 self.clear_note();

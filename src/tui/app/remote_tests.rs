@@ -314,3 +314,51 @@ fn a_hub_paged_through_no_filter_stays_paged_after_a_filtered_fetch() {
         "a page through no filter does not serve another filter"
     );
 }
+
+/// An answer to a search that cannot be added to the graph: the popup stops
+/// saying "searching" and the status bar says why.
+#[test]
+fn a_search_answer_that_does_not_fit_settles_the_popup() {
+    let mut f = fake();
+    f.app.update(Action::Search);
+    for c in "brav".chars() {
+        f.app.update(Action::Type(c));
+    }
+    let Popup::Search(p) = &f.app.popup else {
+        panic!("no search popup");
+    };
+    assert!(p.pending, "searching the server");
+    f.app.on_remote(crate::db::session::Event::NotMerged {
+        error: "the graph is too large".into(),
+        search: true,
+    });
+    let Popup::Search(p) = &f.app.popup else {
+        panic!("no search popup");
+    };
+    assert!(!p.pending, "no longer searching");
+    let status = f.app.status.clone().unwrap();
+    assert!(
+        status.error && status.text.contains("does not fit"),
+        "{status:?}"
+    );
+}
+
+/// A full cache and an answer that does not hold the entity asked for (gone
+/// from the server): no start-over onto an entity that is not there; the
+/// answer is merged and the focus stays where it is.
+#[test]
+fn a_full_cache_does_not_start_over_without_the_focus() {
+    let mut f = fake();
+    f.app.remote.as_mut().unwrap().set_cache_max(2);
+    f.app.update(Action::Follow);
+    let (seq, want) = f.asked().unwrap();
+    const WITHOUT_B: &str = r#"Graph(
+        entities: [Entity(id: "d", kind: person, name: "Delta")],
+        relations: [],
+    )"#;
+    assert!(f.answer(seq, want, WITHOUT_B, &[]));
+    let app = &f.app;
+    assert_eq!(app.graph.entity(app.focus).id, "b");
+    assert!(app.graph.find("a").is_some() && app.graph.find("d").is_some());
+    assert!(!app.back.is_empty(), "history kept");
+}
