@@ -20,7 +20,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ties::db::session::{PAGE, Start as RemoteStart};
+use ties::db::session::{PAGE, Start};
 use ties::db::{Backend, DbFilter, DbUrl, FalkorBackend, Page};
 use ties::graph::{Graph, NewEntity, NewRelation, SourceSet};
 use ties::model::{EntityKind, RelationKind};
@@ -146,7 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn moves(url: &DbUrl, start: &str) -> Res<()> {
     let mut db = FalkorBackend::connect(url)?;
     let n = db.neighbourhood(&[start], 2, &DbFilter::default(), first(PAGE))?;
-    let first = RemoteStart {
+    let first = Start {
         url: url.clone(),
         keys: n.keys,
         focus: start.to_string(),
