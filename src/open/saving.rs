@@ -173,11 +173,8 @@ impl Saving {
     /// Leaves the work to finish or not (the program is about to end on a
     /// signal); a temporary file it leaves is removed by a later save.
     pub fn abandon(mut self) {
-        if let Some(job) = self.job.take() {
-            // Not cancelled: a snapshot half written is finished or not,
-            // the process ending decides.
-            std::mem::forget(job);
-        }
+        // Not waited for: the process ending decides whether it finishes.
+        drop(self.job.take());
     }
 }
 
