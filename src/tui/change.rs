@@ -1,9 +1,8 @@
 //! How the date window's last step changed the view: the step itself
 //! (`]` `[` `}` `{`), and how a relation changed with it.
 
-use ratatui::style::{Color, Style};
-
 use super::action::Action;
+use super::theme::Role;
 use crate::analysis::diff::step_window;
 use crate::model::DateWindow;
 use crate::view::Filter;
@@ -33,10 +32,11 @@ impl Change {
         }
     }
 
-    pub fn style(self) -> Style {
+    /// How its marker is drawn.
+    pub fn role(self) -> Role {
         match self {
-            Change::Appeared => Style::new().fg(Color::Green).bold(),
-            Change::Ended => Style::new().fg(Color::Red).bold(),
+            Change::Appeared => Role::Appeared,
+            Change::Ended => Role::Ended,
         }
     }
 }
@@ -47,12 +47,16 @@ fn unit_step(d: crate::model::PartialDate, steps: i32) -> Option<DateWindow> {
     step_window(DateWindow::new(Some(d), Some(d)).ok()?, steps)
 }
 
-/// The window `action` asks for, or why there is none.
-pub(super) fn stepped_window(window: DateWindow, action: &Action) -> Result<DateWindow, String> {
+/// The window `action` asks for, or why there is none (`date_key` sets a window).
+pub(super) fn stepped_window(
+    window: DateWindow,
+    action: &Action,
+    date_key: &str,
+) -> Result<DateWindow, String> {
     let (Some(from), Some(to)) = (window.from, window.to) else {
-        return Err(
-            "stepping needs a date window with both ends: set one with d (e.g. 2024)".into(),
-        );
+        return Err(format!(
+            "stepping needs a date window with both ends: set one with {date_key} (e.g. 2024)"
+        ));
     };
     let out = match action {
         Action::StepForward => step_window(window, 1),

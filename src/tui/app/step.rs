@@ -12,7 +12,8 @@ impl App {
     /// `]` `[` `}` `{`: a new date window, with what appeared and ended since
     /// the previous one counted in the status bar and marked in the panes.
     pub(super) fn step(&mut self, action: &Action) {
-        let window = match stepped_window(self.filter.window, action) {
+        let date_key = self.keymap.key(self.mode(), &Action::DateFilter);
+        let window = match stepped_window(self.filter.window, action, &date_key) {
             Ok(w) => w,
             Err(msg) => return self.set_status(msg, true),
         };
