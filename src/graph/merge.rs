@@ -25,9 +25,11 @@ impl Graph {
     /// A graph of these entities and relations of this one alone (the ends of
     /// each relation among the entities), for counting what a filter shows.
     pub fn part(&self, nodes: &[NodeIx], edges: &[EdgeIx]) -> Graph {
-        let mut g = Graph::default();
-        g.default_dataset = self.default_dataset;
-        g.dataset_names = self.dataset_names.clone();
+        let mut g = Graph {
+            default_dataset: self.default_dataset,
+            dataset_names: self.dataset_names.clone(),
+            ..Graph::default()
+        };
         // Every row of the part fits where the whole fitted.
         let _ = g.absorb_some(self, None, Some((nodes, edges)));
         g

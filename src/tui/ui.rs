@@ -183,6 +183,9 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(crate::ftm::mapping::kind_text(g, app.focus()), kind),
         Span::styled(format!(" · {}", e.id), dim),
     ]));
+    if let Some(p) = crate::ftm::provenance(g, app.focus()) {
+        lines.push(Line::from(Span::styled(p, dim)));
+    }
     let badges = crate::ftm::badges(g, app.focus());
     if !badges.is_empty() {
         let mut spans = Vec::new();

@@ -452,7 +452,7 @@ impl Loader {
     fn take(&mut self, parsed: parallel::Parsed) {
         match parsed {
             parallel::Parsed::Blank => {}
-            parallel::Parsed::Record(line) => self.record(line),
+            parallel::Parsed::Record(line) => self.record(*line),
             parallel::Parsed::Bad(column, kind) => self.problem(Some((self.line_no, column)), kind),
         }
     }

@@ -155,11 +155,8 @@ impl Loader {
     ) {
         self.summary.fragments_merged += 1;
         let i = existing.index();
-        if self
-            .node_files
-            .get(i)
-            .is_some_and(|&f| f != self.file_index)
-        {
+        let first_file = self.node_files.get(i).copied().unwrap_or(0);
+        if first_file != self.file_index && i < self.node_files.len() {
             self.summary.merged_across += 1;
             self.node_files[i] = self.file_index;
         }
@@ -188,7 +185,7 @@ impl Loader {
                 (Some(o), Some(n)) if o.is_a(n.name) => {}
                 _ => {
                     let first = self.place(
-                        self.node_files.get(i).copied().unwrap_or(0),
+                        first_file,
                         self.node_lines.get(i).copied().unwrap_or(0) as usize,
                     );
                     let here = self.place(self.file_index, self.line_no);

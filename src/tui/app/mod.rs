@@ -433,6 +433,10 @@ impl App {
             let mut ties = Vec::new();
             let (mut hidden, mut undated) = (0, 0);
             for tie in self.graph.ties_dir(self.focus, pane.direction()) {
+                // A loop is listed once, among the outgoing relations.
+                if tie.other == self.focus && matches!(pane, Pane::Incoming) {
+                    continue;
+                }
                 if self.filter.relation_visible(&self.graph, tie.edge) {
                     let (_, date, until) = self.graph.relation_kind_dates(tie.edge);
                     undated += usize::from(date.is_none() && until.is_none());
