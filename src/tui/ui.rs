@@ -137,7 +137,11 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     let end = (offset + rows).min(list.ties.len());
     let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
-            let line = marked_tie_line(app, list.ties[i], width);
+            let mut line = marked_tie_line(app, list.ties[i], width);
+            line.spans.extend(dataset_badges(
+                app,
+                app.graph().relation_datasets(list.ties[i].edge),
+            ));
             if i == list.selected {
                 line.patch_style(theme.style(if active {
                     Role::Selection
@@ -153,6 +157,24 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     let room = rows.saturating_sub(lines.len());
     lines.extend(ended_lines(app, pane, width, room));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A badge per dataset of a row, when the graph holds more than one.
+fn dataset_badges(app: &App, set: crate::graph::DatasetSet) -> Vec<Span<'static>> {
+    let g = app.graph();
+    if g.dataset_names().len() < 2 {
+        return Vec::new();
+    }
+    let style = app.theme().style(Role::Badge);
+    g.dataset_list(set)
+        .into_iter()
+        .flat_map(|d| {
+            [
+                Span::raw(" "),
+                Span::styled(format!(" {} ", g.dataset_name(d)), style),
+            ]
+        })
+        .collect()
 }
 
 fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
@@ -187,8 +209,9 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(p, dim)));
     }
     let badges = crate::ftm::badges(g, app.focus());
-    if !badges.is_empty() {
-        let mut spans = Vec::new();
+    let datasets = dataset_badges(app, g.entity_datasets(app.focus()));
+    if !badges.is_empty() || !datasets.is_empty() {
+        let mut spans = datasets;
         for b in badges {
             let style = theme.style(if placeholder {
                 Role::BadgePlaceholder
@@ -354,6 +377,11 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     if !kinds.is_empty() {
         spans.push(Span::styled(" · only ", dim));
         spans.push(Span::styled(kinds, theme.style(Role::Kind)));
+    }
+    let datasets = super::popup::datasets::filter_text(app.graph(), app.filter());
+    if !datasets.is_empty() {
+        spans.push(Span::styled(" · in ", dim));
+        spans.push(Span::styled(datasets, theme.style(Role::Badge)));
     }
     if let Some(want) = app.remote().and_then(|r| r.loading()) {
         let name = app.graph().entity(want.node).name;

@@ -488,3 +488,45 @@ fn ron_and_json_exports_carry_datasets_and_read_back() {
             .all(|n| n["datasets"] == serde_json::json!(["loop"]))
     );
 }
+
+#[test]
+fn the_explorer_filters_by_dataset_and_says_so() {
+    use crate::common::screen::{run, typed};
+    use ties::tui::Action;
+    let (l, g) = (
+        fixture("ftm/cases/merge_left.ftm.json"),
+        fixture("import/loops/loop.gexf"),
+    );
+    let inputs = vec![
+        Input::parse(&l.to_string_lossy()),
+        Input::parse(&format!("kek={}", g.display())),
+    ];
+    let opened = open(Source::Inputs(inputs), &OpenOptions::default(), &mut ()).unwrap();
+    let graph = Arc::clone(&opened.graph);
+    let index = Arc::new(SearchIndex::build(&graph));
+    let focus = graph.find("kek:a");
+    let mut app = App::new(graph, index, KeyMap::default_map(), focus).unwrap();
+    let s = screen(&mut app, 120, 20);
+    // A badge per dataset on the card and on each row.
+    assert!(s.contains(" kek "), "{s}");
+    assert!(s.contains("in kek"), "{s}");
+    app.update(Action::DatasetFilter);
+    run(&mut app, typed("nowhere"));
+    app.update(Action::Submit);
+    let s = screen(&mut app, 120, 20);
+    assert!(
+        s.contains("`nowhere` is not a dataset of this graph (register, kek)"),
+        "{s}"
+    );
+    app.update(Action::Close);
+    app.update(Action::DatasetFilter);
+    run(&mut app, typed("register"));
+    app.update(Action::Submit);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("· in register"), "{s}");
+    assert!(s.contains("nothing within the filter"), "{s}");
+    assert_eq!(
+        app.filter().datasets,
+        vec![app.graph().find_dataset("register").unwrap()]
+    );
+}

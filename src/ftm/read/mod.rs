@@ -321,7 +321,10 @@ struct Loader {
     /// The input being read: its number, the dataset of its records without
     /// `datasets`, and the names of the inputs so far.
     file_index: u16,
-    file_dataset: DatasetId,
+    /// Named once a record needs it (a file whose records all name their
+    /// datasets adds no dataset of its own).
+    file_dataset: Option<DatasetId>,
+    file_dataset_name: String,
     file_names: Vec<String>,
     /// The datasets and provenance of the record being read (nested records
     /// share them).
@@ -385,7 +388,8 @@ impl Loader {
             node_lines: Vec::new(),
             node_files: Vec::new(),
             file_index: 0,
-            file_dataset: DatasetId(0),
+            file_dataset: None,
+            file_dataset_name: String::new(),
             file_names: Vec::new(),
             datasets: DatasetSet::DEFAULT,
             provenance: Vec::new(),
@@ -402,7 +406,8 @@ impl Loader {
         self.name = path.display().to_string();
         self.line_no = 0;
         self.file_index = u16::try_from(i).unwrap_or(u16::MAX);
-        self.file_dataset = self.graph.add_dataset(dataset);
+        self.file_dataset = None;
+        self.file_dataset_name = dataset.to_string();
         self.file_names.push(self.name.clone());
     }
 
@@ -470,7 +475,12 @@ impl Loader {
             .collect();
         self.provenance = line.provenance();
         let ids = if named.is_empty() {
-            vec![self.file_dataset]
+            let id = match self.file_dataset {
+                Some(id) => id,
+                None => self.graph.add_dataset(&self.file_dataset_name),
+            };
+            self.file_dataset = Some(id);
+            vec![id]
         } else {
             named
         };

@@ -8,8 +8,8 @@ use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
 use crate::tui::map::{self, MapLayout};
 use crate::tui::popup::{
-    DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup, RankPopup,
-    ResultsPopup, SaveViewPopup, SearchPopup,
+    DatasetsPopup, DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup,
+    RankPopup, ResultsPopup, SaveViewPopup, SearchPopup,
 };
 
 impl App {
@@ -85,6 +85,9 @@ impl App {
             }
             Action::Export => self.open(Popup::Export(ExportPopup::new(&self.ctx()))),
             Action::KindFilter => self.open(Popup::KindFilter(KindsPopup::new(&self.ctx()))),
+            Action::DatasetFilter => {
+                self.open(Popup::DatasetFilter(DatasetsPopup::new(&self.ctx())))
+            }
             Action::SaveView => self.open(Popup::SaveView(SaveViewPopup::new(&self.ctx()))),
             Action::Timeline => self.apply(ListPopup::timeline(&self.ctx())),
             Action::Money => self.apply(ListPopup::money(&self.ctx())),
