@@ -56,7 +56,7 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
         ));
     }
     let mut backend = db::connect(url)?;
-    let spec = cli.view.as_deref().map(ViewSpec::load).transpose()?;
+    let spec = super::with_datasets(cli, cli.view.as_deref().map(ViewSpec::load).transpose())?;
     let spec = spec.as_ref();
     match command {
         Command::Check(args) => {

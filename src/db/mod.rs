@@ -76,6 +76,8 @@ pub struct DbFilter {
     /// Kind labels (`person`, or an `other` kind's name); empty keeps all.
     pub entity_kinds: Vec<String>,
     pub relation_kinds: Vec<String>,
+    /// Dataset names; empty keeps all.
+    pub datasets: Vec<String>,
 }
 
 impl DbFilter {
@@ -93,6 +95,11 @@ impl DbFilter {
                 .relation_kinds
                 .iter()
                 .map(|k| graph.relation_kind_label(*k).to_string())
+                .collect(),
+            datasets: filter
+                .datasets
+                .iter()
+                .map(|d| graph.dataset_name(*d).to_string())
                 .collect(),
         }
     }
