@@ -80,6 +80,9 @@ impl Record {
         match lower.as_str() {
             "name" => self.name = Some(value),
             "label" => self.label = Some(value),
+            // Gephi's edge table: `Type` says the direction, not the kind.
+            "type" if value.trim().eq_ignore_ascii_case("undirected") => self.undirected = true,
+            "type" if value.trim().eq_ignore_ascii_case("directed") => {}
             "kind" | "type" | "rel_type" if self.kind.is_none() => self.kind = Some(value),
             "role" => self.role = Some(value),
             "aliases" | "alias" => self.aliases.extend(split_list(&value)),

@@ -530,3 +530,29 @@ fn the_explorer_filters_by_dataset_and_says_so() {
         vec![app.graph().find_dataset("register").unwrap()]
     );
 }
+
+#[test]
+fn gephis_edge_table_type_is_the_direction_not_the_kind() {
+    let (code, out, err) = ties(&[&fixture("import/gephi")], &["export", "--format", "ron"]);
+    assert_eq!(code, 0, "{err}");
+    let file: ties::model::GraphFile = ties::load::ron_options().from_str(&out).unwrap();
+    let kinds: Vec<String> = file
+        .relations
+        .iter()
+        .map(|r| r.kind.label().to_string())
+        .collect();
+    assert_eq!(kinds, ["related_to", "funds"], "{out}");
+    let undirected: Vec<bool> = file.relations.iter().map(|r| r.undirected).collect();
+    assert_eq!(undirected, [true, false]);
+    let weight = |i: usize| {
+        file.relations[i]
+            .attrs
+            .iter()
+            .find(|(k, _)| k == "Weight")
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(
+        (weight(0), weight(1)),
+        (Some("2.0".into()), Some("1.5".into()))
+    );
+}
