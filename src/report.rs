@@ -128,6 +128,9 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
     if !badges.is_empty() {
         let _ = writeln!(out, "  [{}]", badges.join("] ["));
     }
+    if let Some(p) = crate::ftm::provenance(graph, node) {
+        let _ = writeln!(out, "  {p}");
+    }
     if !e.aliases.is_empty() {
         let _ = writeln!(out, "  also known as: {}", e.aliases.join("; "));
     }

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use petgraph::Direction;
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{EdgeIx, Graph, NodeIx};
+use crate::graph::{DatasetId, DatasetSet, EdgeIx, Graph, NodeIx};
 use crate::model::{DateWindow, EntityKind, PartialDate, RelationKind, Sym};
 
 /// Which relations a neighbourhood follows from the focus.
@@ -57,6 +57,8 @@ pub struct Filter {
     pub entity_kinds: Vec<EntityKind<Sym>>,
     /// Empty: every kind.
     pub relation_kinds: Vec<RelationKind<Sym>>,
+    /// Only what these datasets hold; empty: every dataset.
+    pub datasets: Vec<DatasetId>,
 }
 
 impl Filter {
@@ -65,6 +67,16 @@ impl Filter {
             && !self.hide_undated
             && self.entity_kinds.is_empty()
             && self.relation_kinds.is_empty()
+            && self.datasets.is_empty()
+    }
+
+    /// A row of `set` is in one of the datasets shown.
+    fn in_datasets(&self, graph: &Graph, set: DatasetSet) -> bool {
+        self.datasets.is_empty()
+            || graph
+                .dataset_list(set)
+                .iter()
+                .any(|d| self.datasets.contains(d))
     }
 
     fn dated_passes(&self, date: Option<PartialDate>, until: Option<PartialDate>) -> Option<bool> {
@@ -76,6 +88,9 @@ impl Filter {
     }
 
     pub fn entity_visible(&self, graph: &Graph, node: NodeIx) -> bool {
+        if !self.in_datasets(graph, graph.entity_datasets(node)) {
+            return false;
+        }
         if self.entity_kinds.is_empty() && self.window.is_all() {
             return true;
         }
@@ -90,7 +105,8 @@ impl Filter {
             return true;
         }
         let (kind, date, until) = graph.relation_kind_dates(edge);
-        (self.relation_kinds.is_empty() || self.relation_kinds.contains(&kind))
+        self.in_datasets(graph, graph.relation_datasets(edge))
+            && (self.relation_kinds.is_empty() || self.relation_kinds.contains(&kind))
             && self.dated_passes(date, until).unwrap_or(!self.hide_undated)
     }
 

@@ -51,6 +51,9 @@ pub struct ViewSpec {
     pub kinds: Vec<EntityKind>,
     /// Leave out relations that have no date.
     pub hide_undated: bool,
+    /// Datasets shown; empty for every dataset.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<String>,
     /// Marked entities: a key and the entity id it jumps to.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub marks: BTreeMap<char, String>,
@@ -66,6 +69,7 @@ impl Default for ViewSpec {
             to: None,
             kinds: Vec::new(),
             hide_undated: false,
+            datasets: Vec::new(),
             marks: BTreeMap::new(),
         }
     }
@@ -98,6 +102,8 @@ pub enum ViewError {
     UnknownKind { kind: String, known: String },
     #[error("{0}")]
     Window(#[from] WindowError),
+    #[error("unknown dataset `{name}`; datasets in this graph: {known}")]
+    UnknownDataset { name: String, known: String },
 }
 
 /// A view resolved against a graph, ready for [`crate::view::subgraph`].
@@ -180,6 +186,11 @@ impl ViewSpec {
                 .map(|k| k.map_other(|s| graph.sym(s).to_string()))
                 .collect(),
             hide_undated: filter.hide_undated,
+            datasets: filter
+                .datasets
+                .iter()
+                .map(|d| graph.dataset_name(*d).to_string())
+                .collect(),
             marks: BTreeMap::new(),
         }
     }
@@ -204,11 +215,24 @@ impl ViewSpec {
             .iter()
             .map(|k| resolve_kind(graph, k.label()))
             .collect::<Result<_, _>>()?;
+        let datasets = self
+            .datasets
+            .iter()
+            .map(|name| {
+                graph
+                    .find_dataset(name)
+                    .ok_or_else(|| ViewError::UnknownDataset {
+                        name: name.clone(),
+                        known: graph.dataset_names().join(", "),
+                    })
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Filter {
             window,
             hide_undated: self.hide_undated,
             entity_kinds,
             relation_kinds: Vec::new(),
+            datasets,
         })
     }
 
@@ -289,6 +313,7 @@ mod tests {
             to: "2025".parse().ok(),
             kinds: vec![EntityKind::Person, EntityKind::Other("topic".into())],
             hide_undated: true,
+            datasets: vec!["kek".into()],
             marks: [('a', "a".to_string()), ('b', "t".to_string())].into(),
         };
         spec.save(&p, false).unwrap();

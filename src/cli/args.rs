@@ -37,9 +37,18 @@ pub struct Cli {
     /// Graph to load: a .ron file, a folder whose .ron files are merged, a
     /// FollowTheMoney entity stream (.ftm.json, .ftm.jsonl, .jsonl, .ijson, .json,
     /// also gzip-compressed), a GEXF or GraphML file, or CSV node and edge tables
-    /// (a .csv file or a folder of them) [default: the built-in graph]
-    #[arg(long, global = true, value_name = "PATH")]
-    pub data: Option<PathBuf>,
+    /// (a .csv file or a folder of them) [default: the built-in graph]. Give it
+    /// again to open several as one graph: each is a dataset (named by the FtM
+    /// `datasets` its records carry, else by the file name, or NAME=PATH); an
+    /// FtM or RON id in two is one entity, GraphML, GEXF and CSV ids get the
+    /// dataset's name as prefix
+    #[arg(long, global = true, value_name = "[NAME=]PATH")]
+    pub data: Vec<crate::open::Input>,
+
+    /// Show only what these datasets hold (names as `ties check` lists them),
+    /// in every command and the explorer
+    #[arg(long, global = true, value_name = "NAME,…", value_delimiter = ',')]
+    pub datasets: Vec<String>,
 
     /// How to read --data [default: told by its first bytes, then its name,
     /// trying ron, ftm, gexf, graphml, csv in turn]

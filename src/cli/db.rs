@@ -49,14 +49,14 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
     if let Command::Push(args) = command {
         return push(cli, args, url);
     }
-    if cli.data.is_some() {
+    if !cli.data.is_empty() {
         return Err(CliError::Usage(
             "--data and --db name two graphs; give one (or use `ties push` to copy --data into --db)"
                 .into(),
         ));
     }
     let mut backend = db::connect(url)?;
-    let spec = cli.view.as_deref().map(ViewSpec::load).transpose()?;
+    let spec = super::with_datasets(cli, cli.view.as_deref().map(ViewSpec::load).transpose())?;
     let spec = spec.as_ref();
     match command {
         Command::Check(args) => {
@@ -169,7 +169,7 @@ fn unreachable_command() -> Result<(), CliError> {
 /// `ties push`: opens --data (or the built-in graph) and writes it to the database.
 fn push(cli: &Cli, args: &PushArgs, url: &DbUrl) -> Result<(), CliError> {
     let opts = super::loading::open_options(cli, IndexWhen::OnDemand);
-    let source = Source::from_option(cli.data.as_deref());
+    let source = Source::from_inputs(&cli.data);
     let mut bar = Bar::new(source.describe());
     let opened = open::open(source.clone(), &opts, &mut bar);
     bar.finish();
@@ -204,12 +204,12 @@ fn entities(backend: &mut dyn Backend, ids: &[&str]) -> Result<Graph, CliError> 
 }
 
 /// The explorer's first view on the database: `focus` resolved, its two rings
-/// fetched (at most [`crate::tui::remote::PAGE`] relations a ring), as an
+/// fetched (at most [`db::session::PAGE`] relations a ring), as an
 /// opened graph, with what the explorer needs to fetch the rest as it moves.
 pub(super) fn explore_open(
     url: &DbUrl,
     focus: Option<&str>,
-) -> Result<(Opened, crate::tui::remote::RemoteStart), CliError> {
+) -> Result<(Opened, db::session::Start), CliError> {
     let Some(query) = focus else {
         return Err(CliError::Usage(
             "with --db, the explorer needs --focus QUERY: where to start in the database".into(),
@@ -217,7 +217,7 @@ pub(super) fn explore_open(
     };
     let mut backend = db::connect(url)?;
     let id = resolve(&mut *backend, query)?;
-    let page = crate::tui::remote::PAGE;
+    let page = db::session::PAGE;
     let n = backend.neighbourhood(
         &[&id],
         2,
@@ -227,7 +227,7 @@ pub(super) fn explore_open(
             limit: page,
         },
     )?;
-    let start = crate::tui::remote::RemoteStart {
+    let start = db::session::Start {
         url: url.clone(),
         keys: n.keys,
         focus: id,

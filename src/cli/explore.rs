@@ -33,9 +33,9 @@ pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
         Some(path) => crate::tui::KeyMap::load(Some(path))?,
         None => crate::tui::KeyMap::load(crate::tui::keymap::user_keymap_path().as_deref())?,
     };
-    let spec = cli.view.as_deref().map(ViewSpec::load).transpose()?;
+    let spec = super::with_datasets(cli, cli.view.as_deref().map(ViewSpec::load).transpose())?;
     if let Some(text) = &cli.db {
-        if cli.data.is_some() {
+        if !cli.data.is_empty() {
             return Err(CliError::Usage(
                 "--data and --db name two graphs; give one".into(),
             ));
@@ -62,7 +62,7 @@ pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
             crate::tui::Ending::Signal(sig) => Err(CliError::Signal(sig)),
         };
     }
-    let source = Source::from_option(cli.data.as_deref());
+    let source = Source::from_inputs(&cli.data);
     let what = source.describe();
     // The index is settled once `--focus` is resolved (which may build it).
     let opts = loading::open_options(cli, IndexWhen::OnDemand);

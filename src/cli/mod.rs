@@ -63,20 +63,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
     let opts = loading::open_options(&cli, IndexWhen::OnDemand);
     if let Command::Search(args) = command
-        && let Some(data) = cli.data.as_deref()
+        && let [crate::open::Input { name: None, path }] = cli.data.as_slice()
         && !xref::has_merges(&cli)
     {
+        let data = path.as_path();
         // A search needs only names: read them alone from a snapshot if there is one.
         if let Some((graph, index)) = open::names_for_search(data, &opts, &mut loading::Stats) {
             return search::search_cmd(&graph, Some(Arc::new(index)), args);
         }
     }
-    let source = Source::from_option(cli.data.as_deref());
-    let mut bar = Bar::new(
-        cli.data
-            .as_deref()
-            .map_or_else(String::new, |p| p.display().to_string()),
-    );
+    let source = Source::from_inputs(&cli.data);
+    let mut bar = Bar::new(if cli.data.is_empty() {
+        String::new()
+    } else {
+        source.describe()
+    });
     let opened = open::open(source.clone(), &opts, &mut bar);
     bar.finish();
     let mut data = opened?;
@@ -89,11 +90,25 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         xref::apply_judgements(&cli, &mut data)?;
         print_notes(&std::mem::take(&mut data.notes));
     }
-    let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
+    let spec = || with_datasets(&cli, cli.view.as_deref().map(ViewSpec::load).transpose());
     let graph = Arc::clone(&data.graph);
     let graph = &*graph;
     let done = match command {
-        Command::Check(args) => check::check(graph, &source.describe(), args),
+        Command::Check(args) => {
+            let shown = spec()?
+                .map(|s| s.filter(graph))
+                .transpose()
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            match shown.filter(|f| !f.is_empty()) {
+                Some(filter) => {
+                    let sub =
+                        crate::view::subgraph(graph, None, 0, crate::view::Reach::Both, &filter);
+                    let part = graph.part(&sub.nodes, &sub.edges);
+                    check::check(&part, &source.describe(), args)
+                }
+                None => check::check(graph, &source.describe(), args),
+            }
+        }
         Command::Export(args) => export::export_cmd(graph, spec()?.as_ref(), args),
         Command::Path(args) => path::path_cmd(graph, spec()?.as_ref(), args),
         Command::Timeline(args) => timeline::timeline_cmd(graph, spec()?.as_ref(), args),
@@ -120,4 +135,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     loading::finish_saving(&mut data);
     print_notes(&data.notes);
     done
+}
+
+/// The view file's settings with `--datasets` over them.
+pub(super) fn with_datasets<E>(
+    cli: &Cli,
+    spec: Result<Option<ViewSpec>, E>,
+) -> Result<Option<ViewSpec>, E> {
+    let mut spec = spec?;
+    if !cli.datasets.is_empty() {
+        spec.get_or_insert_with(ViewSpec::default).datasets = cli
+            .datasets
+            .iter()
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .collect();
+    }
+    Ok(spec)
 }

@@ -15,12 +15,13 @@ use crate::matching::screen::{Query, Screener};
 use crate::matching::{XrefOptions, merge, xref};
 use crate::open::Opened;
 
-/// The resolver file: `--resolver`, else `DATA.resolver` beside the data.
+/// The resolver file: `--resolver`, else `DATA.resolver` beside the (first)
+/// `--data`.
 pub(super) fn resolver_path(cli: &Cli) -> Option<PathBuf> {
     if let Some(p) = &cli.resolver {
         return Some(p.clone());
     }
-    let data = cli.data.as_deref()?;
+    let data = cli.data.first().map(|i| i.path.as_path())?;
     let mut name = data.file_name()?.to_os_string();
     name.push(".resolver");
     Some(data.with_file_name(name))

@@ -66,6 +66,7 @@ fn filter_params(f: &DbFilter) -> Params {
     vec![
         ("ek", texts(&f.entity_kinds)),
         ("rk", texts(&f.relation_kinds)),
+        ("ds", texts(&f.datasets)),
         ("from", FalkorValue::I64(from)),
         ("to", FalkorValue::I64(to)),
         ("hide", FalkorValue::Bool(f.hide_undated)),

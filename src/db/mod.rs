@@ -18,6 +18,7 @@ pub mod falkor;
 pub mod merge;
 pub mod queries;
 mod rows;
+pub mod session;
 pub mod url;
 
 use std::time::Duration;
@@ -26,6 +27,7 @@ use crate::Graph;
 use crate::model::DateWindow;
 
 pub use falkor::FalkorBackend;
+pub use session::Session;
 pub use url::{DbUrl, Endpoint, UrlError};
 
 /// Why a database operation failed. Messages never hold the password.
@@ -74,6 +76,8 @@ pub struct DbFilter {
     /// Kind labels (`person`, or an `other` kind's name); empty keeps all.
     pub entity_kinds: Vec<String>,
     pub relation_kinds: Vec<String>,
+    /// Dataset names; empty keeps all.
+    pub datasets: Vec<String>,
 }
 
 impl DbFilter {
@@ -91,6 +95,11 @@ impl DbFilter {
                 .relation_kinds
                 .iter()
                 .map(|k| graph.relation_kind_label(*k).to_string())
+                .collect(),
+            datasets: filter
+                .datasets
+                .iter()
+                .map(|d| graph.dataset_name(*d).to_string())
                 .collect(),
         }
     }

@@ -2,9 +2,9 @@
 //!
 //! The data model:
 //! - `(:Entity {id, ord, name, kind, other?, aliases?, weak?, date?, until?, lo?, hi?,
-//!   amount?, currency?, approx?, sources?, note?, akeys?, avals?, search})`;
+//!   amount?, currency?, approx?, sources?, note?, akeys?, avals?, datasets?, search})`;
 //! - `(:Entity)-[:REL {key, ord, kind, other?, undirected?, rid?, role?, date?, until?, lo?, hi?,
-//!   amount?, currency?, approx?, sources?, note?, akeys?, avals?}]->(:Entity)`;
+//!   amount?, currency?, approx?, sources?, note?, akeys?, avals?, datasets?}]->(:Entity)`;
 //! - `(:Source {id, ord, outlet, title, file, published?, url?})`.
 //!
 //! `ord` is the position in the graph pushed (so a graph read back lists things
@@ -59,7 +59,8 @@ pub const RELATION_PAGE: &str = "MATCH (a:Entity)-[r:REL]->(b:Entity) \
      RETURN r, a.id, b.id ORDER BY r.ord, id(r) SKIP $skip LIMIT $limit";
 
 /// The filter parameters every neighbourhood query takes: `$ek`/`$rk` (kind
-/// labels), `$from`/`$to` (`YYYYMMDD`), `$hide` (hide undated relations). An
+/// labels), `$ds` (dataset names: a row passes when one of its datasets is
+/// among them), `$from`/`$to` (`YYYYMMDD`), `$hide` (hide undated relations). An
 /// entity passes when its kind is kept and it is undated or overlaps the
 /// window; a relation when its kind is kept and it overlaps the window, or is
 /// undated and `$hide` is false. A statement tests only the parts of the filter
@@ -69,6 +70,13 @@ pub const RELATION_PAGE: &str = "MATCH (a:Entity)-[r:REL]->(b:Entity) \
 fn visible(filter: &DbFilter) -> Vec<String> {
     let mut tests = Vec::new();
     let window = !filter.window.is_all();
+    if !filter.datasets.is_empty() {
+        for x in ["a", "b", "r"] {
+            tests.push(format!(
+                "any(d IN coalesce({x}.datasets, []) WHERE d IN $ds)"
+            ));
+        }
+    }
     for e in ["a", "b"] {
         if !filter.entity_kinds.is_empty() {
             tests.push(format!("{e}.kind IN $ek"));
@@ -174,6 +182,18 @@ mod tests {
                 "{s}"
             );
             assert!(!s.contains("$rk") && !s.contains("RETURN 1"), "{s}");
+            assert!(!s.contains("$ds"), "{s}");
+        }
+        let some = DbFilter {
+            datasets: vec!["kek".into()],
+            ..DbFilter::default()
+        };
+        for s in [ring(&some), ring_size(&some)] {
+            for x in ["a", "b", "r"] {
+                let test = format!("any(d IN coalesce({x}.datasets, []) WHERE d IN $ds)");
+                assert!(s.contains(&test), "{s}");
+            }
+            assert!(!s.contains("kek"), "names are parameters: {s}");
         }
     }
 }

@@ -106,6 +106,25 @@ fn common(
     put(p, "avals", list(attrs.iter().map(|(_, v)| v)));
 }
 
+/// The datasets a row was read from, by name (`--datasets` filters on them).
+fn datasets(p: &mut Props, graph: &Graph, set: crate::graph::DatasetSet) {
+    let names = graph.dataset_list(set);
+    put(
+        p,
+        "datasets",
+        list(names.iter().map(|d| graph.dataset_name(*d))),
+    );
+}
+
+/// The datasets a fetched row names, in the local graph.
+fn dataset_set(g: &mut Graph, p: &Props) -> crate::graph::DatasetSet {
+    let ids: Vec<_> = get_list(p, "datasets")
+        .iter()
+        .map(|d| g.add_dataset(d))
+        .collect();
+    g.dataset_set(&ids)
+}
+
 /// The text the full-text index holds for an entity: its folded name and
 /// aliases, separated by `; ` (the index splits words there; not at line breaks).
 pub(crate) fn search_text(e: &crate::graph::Entity<'_>) -> String {
@@ -132,6 +151,7 @@ pub(crate) fn entity_props(graph: &Graph, ix: crate::graph::NodeIx) -> Props {
     dated(&mut p, e.date, e.until);
     money(&mut p, e.amount);
     common(&mut p, graph, e.sources, e.note, e.attrs);
+    datasets(&mut p, graph, graph.entity_datasets(ix));
     p.insert("search".into(), FalkorValue::String(search_text(&e)));
     p
 }
@@ -158,6 +178,7 @@ pub(crate) fn relation_props(graph: &Graph, ix: crate::graph::EdgeIx) -> (String
     dated(&mut p, r.date, r.until);
     money(&mut p, r.amount);
     common(&mut p, graph, r.sources, r.note, r.attrs);
+    datasets(&mut p, graph, graph.relation_datasets(ix));
     (
         graph.entity(a).id.to_string(),
         graph.entity(b).id.to_string(),
@@ -343,8 +364,11 @@ impl Builder {
                 sources,
                 attrs: &attrs,
             };
-            g.add_entity(entity)
+            let node = g
+                .add_entity(entity)
                 .map_err(|e| bad(&format!("{what} could not be added: {e}")))?;
+            let set = dataset_set(&mut g, p);
+            g.set_entity_datasets(node, set);
         }
         for (from, to, p) in self.relations.values() {
             let (Some(a), Some(b)) = (g.find(from), g.find(to)) else {
@@ -374,8 +398,11 @@ impl Builder {
                 attrs: &attrs,
                 undirected: matches!(p.get("undirected"), Some(FalkorValue::Bool(true))),
             };
-            g.add_relation(a, b, rel)
+            let edge = g
+                .add_relation(a, b, rel)
                 .map_err(|e| bad(&format!("{what} could not be added: {e}")))?;
+            let set = dataset_set(&mut g, p);
+            g.set_relation_datasets(edge, set);
             keys.push(get_str(p, "key").unwrap_or_default().into());
         }
         Ok((g, keys))
@@ -404,6 +431,51 @@ mod tests {
 
     fn d(t: &str) -> PartialDate {
         t.parse().unwrap()
+    }
+
+    #[test]
+    fn pushed_rows_carry_their_datasets_back() {
+        use crate::graph::{NewEntity, NewRelation, SourceSet};
+        let mut g = Graph::default();
+        let a = g
+            .add_entity(NewEntity::<String>::new(
+                "a",
+                EntityKind::Person,
+                "A",
+                SourceSet::EMPTY,
+            ))
+            .unwrap();
+        let b = g
+            .add_entity(NewEntity::<String>::new(
+                "b",
+                EntityKind::Person,
+                "B",
+                SourceSet::EMPTY,
+            ))
+            .unwrap();
+        let r = g
+            .add_relation(a, b, NewRelation::new(RelationKind::Met, SourceSet::EMPTY))
+            .unwrap();
+        let (kek, dons) = (g.add_dataset("kek"), g.add_dataset("donations"));
+        let both = g.dataset_set(&[kek, dons]);
+        g.set_entity_datasets(a, both);
+        let one = g.dataset_set(&[dons]);
+        g.set_relation_datasets(r, one);
+        let mut rows = Builder::default();
+        for n in [a, b] {
+            rows.add_entity(entity_props(&g, n)).unwrap();
+        }
+        let (from, to, p) = relation_props(&g, r);
+        rows.add_relation(0, from, to, p);
+        let back = rows.build().unwrap();
+        let (a2, b2) = (back.find("a").unwrap(), back.find("b").unwrap());
+        assert_eq!(
+            back.dataset_text(back.entity_datasets(a2)),
+            "kek, donations"
+        );
+        assert_eq!(back.dataset_text(back.entity_datasets(b2)), "");
+        let r2 = back.edge_indices().next().unwrap();
+        assert_eq!(back.dataset_text(back.relation_datasets(r2)), "donations");
     }
 
     #[test]

@@ -36,6 +36,8 @@ struct Node {
     sources: Vec<String>,
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     attrs: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    datasets: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -56,6 +58,8 @@ struct Edge {
     sources: Vec<String>,
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     attrs: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    datasets: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +114,7 @@ pub fn to_json_focused(graph: &Graph, sub: &Subgraph, focus: Option<NodeIx>) -> 
                 amount: e.amount,
                 sources: e.sources,
                 attrs: attr_map(e.attrs),
+                datasets: e.datasets,
             })
             .collect(),
         edges: file
@@ -126,6 +131,7 @@ pub fn to_json_focused(graph: &Graph, sub: &Subgraph, focus: Option<NodeIx>) -> 
                 note: r.note,
                 sources: r.sources,
                 attrs: attr_map(r.attrs),
+                datasets: r.datasets,
             })
             .collect(),
         sources: file

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::graph::{Attrs, Graph, SourceId, SourceSet};
+use crate::graph::{Attrs, DatasetSet, Graph, SourceId, SourceSet};
 use crate::load::ron_options;
 use crate::model::{EntityRecord, GraphFile, RelationRecord, SourceRecord};
 use crate::view::Subgraph;
@@ -19,6 +19,18 @@ fn attrs(graph: &Graph, attrs: &Attrs<'_>) -> Vec<(String, String)> {
     attrs
         .iter()
         .map(|(k, v)| (graph.sym(k).to_string(), v.to_string()))
+        .collect()
+}
+
+/// The datasets of a row; none when it is only the graph's default dataset
+/// (one input read, its records naming none: the file says it).
+fn datasets(graph: &Graph, set: DatasetSet) -> Vec<String> {
+    let list = graph.dataset_list(set);
+    if list.len() == 1 && Some(list[0]) == graph.default_dataset() {
+        return Vec::new();
+    }
+    list.into_iter()
+        .map(|d| graph.dataset_name(d).to_string())
         .collect()
 }
 
@@ -70,6 +82,7 @@ pub fn to_records(graph: &Graph, sub: &Subgraph) -> GraphFile {
                 amount: e.amount.map(|a| a.to_record()),
                 sources: source_ids(graph, e.sources),
                 attrs: attrs(graph, &e.attrs),
+                datasets: datasets(graph, graph.entity_datasets(n)),
             }
         })
         .collect();
@@ -92,6 +105,7 @@ pub fn to_records(graph: &Graph, sub: &Subgraph) -> GraphFile {
                 note: r.note.map(str::to_string),
                 attrs: attrs(graph, &r.attrs),
                 undirected: r.undirected,
+                datasets: datasets(graph, graph.relation_datasets(ix)),
             }
         })
         .collect();

@@ -32,19 +32,29 @@ pub const NOTE_ATTR: &str = "ftm_note";
 pub const MERGED_ATTR: &str = "merged_from";
 
 /// Attribute of an entity of the merged view: the ids of the records merged
-/// into it other than its own; FtM writes them as the entity's `referents`.
-pub const REFERENTS_ATTR: &str = "ftm_referents";
+/// into it other than its own; FtM writes them as the entity's `referents`
+/// (one of the [`PROVENANCE`] attributes).
+pub const REFERENTS_ATTR: &str = "referents";
 
 /// Attribute of an entity of the merged view: a negative judgement between two
 /// of its records (`a ≠ b`), shown as a conflict.
 pub const CONFLICT_ATTR: &str = "merge_conflict";
+
+/// The provenance an FtM entity carries at its top level (beside `datasets`):
+/// kept as attributes of these names, written back there.
+pub const PROVENANCE: [&str; 4] = ["first_seen", "last_seen", "last_change", "referents"];
+
+/// Is `key` one of the [`PROVENANCE`] attributes?
+pub fn is_provenance_attr(key: &str) -> bool {
+    PROVENANCE.contains(&key)
+}
 
 /// Attributes that only steer a round trip; cards and exports other than FtM
 /// may leave them out.
 pub fn is_hidden_attr(key: &str) -> bool {
     matches!(
         key,
-        NAMES_ATTR | NOTE_ATTR | PROPERTY_ATTR | SCHEMA_ATTR | REFERENTS_ATTR
+        NAMES_ATTR | NOTE_ATTR | PROPERTY_ATTR | SCHEMA_ATTR
     )
 }
 

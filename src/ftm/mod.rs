@@ -45,10 +45,10 @@ pub use mapping::{
     kind_for_schema, relation_for_schema, schema_for_kind, snake,
 };
 pub use read::{
-    FtmSummary, Issue, IssueCount, LINES_SHOWN, Noted, load_ftm, load_ftm_reader, pick_name,
-    valid_id,
+    FtmSummary, Issue, IssueCount, LINES_SHOWN, Noted, load_ftm, load_ftm_files, load_ftm_reader,
+    pick_name, valid_id,
 };
-pub use show::{badges, entity_properties, relation_properties};
+pub use show::{badges, entity_properties, provenance, relation_properties};
 
 /// File names FtM streams go by (each also gzip-compressed, with `.gz`).
 pub const EXTENSIONS: &[&str] = &[".ftm.json", ".ftm.jsonl", ".jsonl", ".ijson", ".json"];

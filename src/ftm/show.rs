@@ -8,7 +8,7 @@ use crate::graph::SourceSet;
 
 use super::mapping::{
     CONFLICT_ATTR, FILE_SOURCE, MERGED_ATTR, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, SCHEMA_ATTR,
-    is_hidden_attr,
+    is_hidden_attr, is_provenance_attr,
 };
 use super::mapping::{schema_for_kind, schema_for_relation};
 use super::schema::{self, SchemaDef, topic_label};
@@ -48,7 +48,11 @@ fn labelled(graph: &Graph, attrs: &Attrs<'_>, def: Option<&SchemaDef>) -> Vec<(S
     let mut out: Vec<(String, String)> = Vec::new();
     for (k, v) in attrs.iter() {
         let key = graph.sym(k);
-        if is_hidden_attr(key) || key == "topics" || key == PLACEHOLDER_ATTR {
+        if is_hidden_attr(key)
+            || is_provenance_attr(key)
+            || key == "topics"
+            || key == PLACEHOLDER_ATTR
+        {
             continue;
         }
         let label = match key {
@@ -94,6 +98,42 @@ pub fn relation_properties(graph: &Graph, edge: EdgeIx) -> Vec<(String, String)>
         None
     };
     labelled(graph, &r.attrs, def)
+}
+
+/// Where an entity comes from and how fresh it is, as FtM tracks it: `in kek,
+/// donations · first seen 2023-04-01 · last seen 2024-06-01 · changed
+/// 2024-02-11 · 9 referents`; `None` when nothing is known.
+pub fn provenance(graph: &Graph, node: NodeIx) -> Option<String> {
+    let mut parts = Vec::new();
+    // One input of one dataset: nothing to tell apart.
+    let datasets = graph.dataset_text(graph.entity_datasets(node));
+    if !datasets.is_empty() && graph.dataset_names().len() > 1 {
+        parts.push(format!("in {datasets}"));
+    }
+    let attrs = graph.entity(node).attrs;
+    let day = |key: &str| {
+        attrs
+            .iter()
+            .find(|(k, _)| graph.sym(*k) == key)
+            .map(|(_, v)| v.get(..10).unwrap_or(v).to_string())
+    };
+    for (key, label) in [
+        ("first_seen", "first seen"),
+        ("last_seen", "last seen"),
+        ("last_change", "changed"),
+    ] {
+        if let Some(d) = day(key) {
+            parts.push(format!("{label} {d}"));
+        }
+    }
+    let referents = attrs
+        .iter()
+        .filter(|(k, _)| graph.sym(*k) == "referents")
+        .count();
+    if referents > 0 {
+        parts.push(crate::model::count(referents, "referent"));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// An entity's badges: the label of each of its topics (`Sanctioned`, `PEP`,

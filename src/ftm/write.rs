@@ -11,12 +11,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::graph::{Attrs, EdgeIx, Graph, NodeIx, SourceSet};
+use crate::graph::{Attrs, DatasetSet, EdgeIx, Graph, NodeIx, SourceSet};
 use crate::view::Subgraph;
 
 use super::mapping::{
-    CONFLICT_ATTR, FILE_SOURCE, MERGED_ATTR, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, REFERENTS_ATTR,
-    SCHEMA_ATTR, is_hidden_attr, is_placeholder, schema_for_kind, schema_for_relation,
+    CONFLICT_ATTR, FILE_SOURCE, MERGED_ATTR, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, PROVENANCE, SCHEMA_ATTR, is_hidden_attr,
+    is_placeholder, is_provenance_attr, schema_for_kind, schema_for_relation,
 };
 use super::read::{host, parse_ftm_date};
 use super::schema::{self, SchemaDef};
@@ -60,12 +60,13 @@ fn attr<'g>(graph: &Graph, attrs: &Attrs<'g>, key: &str) -> Option<&'g str> {
         .map(|(_, v)| v)
 }
 
-/// The thing schema an entity exports as.
+/// The schema an entity exports as: a thing's, or a relationship's when the
+/// entity is a relationship that linked more than two parties.
 fn thing_schema(graph: &Graph, node: NodeIx) -> &'static SchemaDef {
     let e = graph.entity(node);
     let kept = attr(graph, &e.attrs, SCHEMA_ATTR)
         .and_then(schema::get)
-        .filter(|s| !s.is_abstract && s.edge.is_none());
+        .filter(|s| !s.is_abstract);
     let kind = e.kind.map_other(|s| graph.sym(s));
     kept.or_else(|| schema::get(schema_for_kind(&kind)))
         .expect("schema_for_kind names real schemata")
@@ -212,27 +213,68 @@ fn amount_from_attr(graph: &Graph, attrs: &Attrs<'_>, amount: crate::model::Amou
 /// not say the same.
 const DATE_PROPS: &[&str] = &["date", "startDate", "endDate", "contractDate"];
 
+/// What an FtM line says beside its properties.
+struct Meta<'g> {
+    datasets: Vec<String>,
+    provenance: Vec<(&'static str, &'g str)>,
+}
+
 struct Writer<'g> {
     graph: &'g Graph,
     out: String,
     used_ids: HashSet<String>,
 }
 
-impl Writer<'_> {
-    fn line(&mut self, id: &str, schema: &str, props: Props) {
-        self.line_with(id, schema, props, Vec::new());
-    }
-
-    /// A line, with the `referents` of an entity of the merged view.
-    fn line_with(&mut self, id: &str, schema: &str, props: Props, referents: Vec<&str>) {
+impl<'g> Writer<'g> {
+    fn line(&mut self, id: &str, schema: &str, props: Props, meta: Meta) {
         let props: BTreeMap<&str, Vec<String>> =
             props.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         let mut value = serde_json::json!({ "id": id, "schema": schema, "properties": props });
-        if !referents.is_empty() {
-            value["referents"] = serde_json::json!(referents);
+        if let Some(obj) = value.as_object_mut() {
+            if !meta.datasets.is_empty() {
+                obj.insert("datasets".into(), meta.datasets.into());
+            }
+            for (k, v) in meta.provenance {
+                match k {
+                    "referents" => {
+                        let list = obj.entry(k).or_insert_with(|| serde_json::json!([]));
+                        if let Some(l) = list.as_array_mut() {
+                            l.push(v.into());
+                        }
+                    }
+                    _ => {
+                        obj.insert(k.into(), v.into());
+                    }
+                }
+            }
         }
         self.out.push_str(&value.to_string());
         self.out.push('\n');
+    }
+
+    /// The datasets and provenance of a row, as FtM keeps them at the top
+    /// level. A graph's default dataset alone (one input read, its records
+    /// naming none) is not written: the records did not say it.
+    fn meta(&self, set: DatasetSet, attrs: &Attrs<'g>) -> Meta<'g> {
+        let list = self.graph.dataset_list(set);
+        let datasets = if list.len() == 1 && Some(list[0]) == self.graph.default_dataset() {
+            Vec::new()
+        } else {
+            list.iter()
+                .map(|d| self.graph.dataset_name(*d).to_string())
+                .collect()
+        };
+        let provenance = attrs
+            .iter()
+            .filter_map(|(k, v)| {
+                let k = self.graph.sym(k);
+                PROVENANCE.iter().find(|p| **p == k).map(|p| (*p, v))
+            })
+            .collect();
+        Meta {
+            datasets,
+            provenance,
+        }
     }
 
     /// Adds `value` to `prop` if the schema has it and the value fits its type;
@@ -338,6 +380,9 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
 
     // Relations read from a thing's entity property go back into it.
     let mut back_refs: HashMap<NodeIx, Vec<(&'static str, NodeIx)>> = HashMap::new();
+    // The roles of a relationship node's parties (the reader puts the
+    // relationship's role on each tie).
+    let mut roles: HashMap<NodeIx, Vec<String>> = HashMap::new();
     let mut as_edges: Vec<EdgeIx> = Vec::new();
     for &e in &sub.edges {
         let r = graph.relation(e);
@@ -348,8 +393,19 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
             [(from, to), (to, from)].into_iter().find_map(|(a, b)| {
                 let def = schemata[&a];
                 let (name, t, range) = def.props.iter().find(|(n, ..)| *n == p)?;
-                (*t == "entity" && fits(schemata[&b], (!range.is_empty()).then_some(range)))
-                    .then(|| back_refs.entry(a).or_default().push((name, b)))
+                (*t == "entity" && fits(schemata[&b], (!range.is_empty()).then_some(range))).then(
+                    || {
+                        back_refs.entry(a).or_default().push((name, b));
+                        if def.edge.is_some()
+                            && let Some(role) = r.role.map(|s| graph.sym(s).to_string())
+                        {
+                            let list = roles.entry(a).or_default();
+                            if !list.contains(&role) {
+                                list.push(role);
+                            }
+                        }
+                    },
+                )
             })
         });
         if placed.is_none() {
@@ -373,7 +429,21 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
         };
         let code = attr(graph, &e.attrs, NAMES_ATTR)
             .filter(|c| c.chars().count() == e.aliases.len() + 1 && def.prop("name").is_some());
-        if let Some(code) = code {
+        if def.edge.is_some() {
+            // A relationship of more than two parties: its name was made from
+            // the schema and its first name, or its id.
+            let named = e
+                .name
+                .strip_prefix(def.name)
+                .and_then(|n| n.strip_prefix(' '))
+                .filter(|n| *n != e.id);
+            for n in named.into_iter().chain(e.aliases.iter()) {
+                w.put(&mut props, def, "name", n.to_string());
+            }
+            for role in roles.remove(&n).unwrap_or_default() {
+                w.put(&mut props, def, "role", role);
+            }
+        } else if let Some(code) = code {
             // Read from FtM: every name goes back to the property it came from.
             let mut tags = code.chars();
             if tags.next() == Some('N') {
@@ -443,19 +513,18 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
             }
         }
         w.sources(&mut props, e.sources);
-        let mut referents = Vec::new();
         for (k, v) in e.attrs.iter() {
             let k = graph.sym(k);
-            if k == REFERENTS_ATTR {
-                referents.push(v);
-            } else if !is_hidden_attr(k) && k != MERGED_ATTR && k != CONFLICT_ATTR {
+            if !is_hidden_attr(k) && !is_provenance_attr(k) && k != MERGED_ATTR && k != CONFLICT_ATTR
+            {
                 w.put(&mut props, def, k, v.to_string());
             }
         }
         for (prop, target) in back_refs.remove(&n).unwrap_or_default() {
             props.entry(prop).or_default().push(ids[&target].clone());
         }
-        w.line_with(&ids[&n], def.name, props, referents);
+        let meta = w.meta(graph.entity_datasets(n), &e.attrs);
+        w.line(&ids[&n], def.name, props, meta);
     }
 
     for e in as_edges {
@@ -513,11 +582,12 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
         w.sources(&mut props, r.sources);
         for (k, v) in r.attrs.iter() {
             let k = graph.sym(k);
-            if !is_hidden_attr(k) {
+            if !is_hidden_attr(k) && !is_provenance_attr(k) {
                 w.put(&mut props, def, k, v.to_string());
             }
         }
-        w.line(&id, def.name, props);
+        let meta = w.meta(graph.relation_datasets(e), &r.attrs);
+        w.line(&id, def.name, props, meta);
     }
     w.out
 }

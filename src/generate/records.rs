@@ -275,6 +275,7 @@ pub fn entity(opts: &GenOptions, i: usize) -> EntityRecord {
         amount: amt,
         sources,
         attrs: Vec::new(),
+        datasets: Vec::new(),
     }
 }
 
@@ -371,5 +372,6 @@ pub fn relation(opts: &GenOptions, j: usize) -> RelationRecord {
         note: None,
         attrs: Vec::new(),
         undirected: false,
+        datasets: Vec::new(),
     }
 }

@@ -132,6 +132,7 @@ impl Graph {
             n_aliases: index_u32(e.aliases.len())?,
             n_weak: index_u32(e.weak_aliases.len())?,
             extra: self.push_extra(None, e.note, e.attrs)?,
+            datasets: DatasetSet::DEFAULT.0,
         })
     }
 
@@ -194,9 +195,10 @@ impl Graph {
         ix: NodeIx,
         entity: NewEntity<'_, S>,
     ) -> Result<(), GraphFull> {
-        let old_id = self.entities[ix.index()].id;
+        let old = self.entities[ix.index()];
         let mut row = self.entity_row(&NewEntity { id: "", ..entity })?;
-        row.id = old_id;
+        row.id = old.id;
+        row.datasets = old.datasets;
         self.entities.vec()[ix.index()] = row;
         Ok(())
     }
@@ -218,12 +220,76 @@ impl Graph {
             sources: r.sources.0,
             extra,
             flags: if r.undirected { RELATION_UNDIRECTED } else { 0 },
+            datasets: DatasetSet::DEFAULT.0,
         };
         index_u32(self.links.edge_count())?;
         let e = self
             .links
             .add_edge(from.index() as u32, to.index() as u32, row);
         Ok(EdgeIx::new(e))
+    }
+
+    /// The dataset named `name`, added if new.
+    pub fn add_dataset(&mut self, name: &str) -> DatasetId {
+        if let Some(i) = self.dataset_names.iter().position(|n| &**n == name) {
+            return DatasetId(i as u32);
+        }
+        self.dataset_names.push(name.into());
+        DatasetId(self.dataset_names.len() as u32 - 1)
+    }
+
+    /// Rows stored with [`DatasetSet::DEFAULT`] belong to `name` (the input a
+    /// reader without datasets of its own read).
+    pub fn set_default_dataset(&mut self, name: &str) {
+        let id = self.add_dataset(name);
+        self.default_dataset = Some(id);
+    }
+
+    /// Stores a set of datasets (sorted, duplicates removed); equal sets are
+    /// stored once. The set of the default dataset alone is [`DatasetSet::DEFAULT`].
+    pub fn dataset_set(&mut self, ids: &[DatasetId]) -> DatasetSet {
+        let mut list: Vec<u32> = ids.iter().map(|d| d.0).collect();
+        list.sort_unstable();
+        list.dedup();
+        if list.is_empty()
+            || (list.len() == 1 && self.default_dataset.map(|d| d.0) == Some(list[0]))
+        {
+            return DatasetSet::DEFAULT;
+        }
+        if let Some(&set) = self.dataset_sets.get(list.as_slice()) {
+            return set;
+        }
+        let lists = self.dataset_lists.vec();
+        let start = lists.len() as u32;
+        lists.push(list.len() as u32);
+        lists.extend_from_slice(&list);
+        let set = DatasetSet(start);
+        self.dataset_sets.insert(list.into_boxed_slice(), set);
+        set
+    }
+
+    /// The union of two sets.
+    pub fn dataset_union(&mut self, a: DatasetSet, b: DatasetSet) -> DatasetSet {
+        if a == b {
+            return a;
+        }
+        let mut ids = self.dataset_list(a);
+        ids.extend(self.dataset_list(b));
+        self.dataset_set(&ids)
+    }
+
+    /// Says which datasets the entity at `ix` was read from.
+    pub fn set_entity_datasets(&mut self, ix: NodeIx, set: DatasetSet) {
+        if let Some(row) = self.entities.vec().get_mut(ix.index()) {
+            row.datasets = set.0;
+        }
+    }
+
+    /// Says which datasets the relation `ix` was read from.
+    pub fn set_relation_datasets(&mut self, ix: EdgeIx, set: DatasetSet) {
+        if let Some(row) = self.links.rows.vec().get_mut(ix.index()) {
+            row.datasets = set.0;
+        }
     }
 
     /// Gives back memory reserved for growth that the graph did not use.
@@ -236,6 +302,7 @@ impl Graph {
         self.amounts.shrink_to_fit();
         self.extras.shrink_to_fit();
         self.source_lists.shrink_to_fit();
+        self.dataset_lists.shrink_to_fit();
         self.ids.shrink_to_fit(&self.entities, &self.arena);
     }
 }

@@ -23,6 +23,7 @@
 
 mod build;
 mod index;
+mod merge;
 mod read;
 pub(crate) mod section;
 
@@ -34,6 +35,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 
 pub(crate) use self::index::ShortIds;
 use self::index::{IN, IdIndex, Links, OUT};
+pub use self::merge::{Absorbed, dataset_of_path};
 use crate::codec::Store;
 
 use crate::model::{Amount, EntityKind, PartialDate, RelationKind, Sym};
@@ -54,6 +56,21 @@ pub struct SourceSet(pub u32);
 impl SourceSet {
     /// No source.
     pub const EMPTY: SourceSet = SourceSet(u32::MAX);
+}
+
+/// Index of a dataset in [`Graph::dataset_names`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DatasetId(pub u32);
+
+/// The datasets a row was read from: where its list starts in the graph's pool
+/// of dataset lists; [`DatasetSet::DEFAULT`] for the graph's default dataset
+/// (the one input a reader without datasets of its own read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DatasetSet(pub u32);
+
+impl DatasetSet {
+    /// The graph's default dataset ([`Graph::default_dataset`]), if it has one.
+    pub const DEFAULT: DatasetSet = DatasetSet(u32::MAX);
 }
 
 /// The graph cannot grow: its text passed 4 GiB, or a table passed 2³² rows.
@@ -112,6 +129,8 @@ pub(crate) struct EntityRow {
     n_weak: u32,
     /// Index into the extras (note, attributes), or [`NONE`].
     extra: u32,
+    /// A [`DatasetSet`]: the datasets the entity was read from.
+    datasets: u32,
 }
 
 impl EntityRow {
@@ -141,6 +160,8 @@ pub(crate) struct RelationRow {
     extra: u32,
     /// [`RELATION_UNDIRECTED`], or 0.
     flags: u32,
+    /// A [`DatasetSet`].
+    datasets: u32,
 }
 
 /// [`RelationRow::flags`] bit: the relation has no direction (imported from an
@@ -518,6 +539,15 @@ pub struct Graph {
     /// The last list added, to share it with the next record citing the same.
     last_sources: Option<SourceSet>,
     symbols: Interner,
+    /// Dataset names, by [`DatasetId`].
+    dataset_names: Vec<Box<str>>,
+    /// Dataset lists, one after the other, each preceded by its length.
+    dataset_lists: Store<u32>,
+    /// The lists stored so far, to share them (not kept in a snapshot: a graph
+    /// read from one stores a list again at worst).
+    dataset_sets: FastMap<Box<[u32]>, DatasetSet>,
+    /// The dataset of rows stored with [`DatasetSet::DEFAULT`].
+    default_dataset: Option<DatasetId>,
 }
 
 /// One relation seen from a node: which edge, and the entity at the other end.

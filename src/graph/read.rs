@@ -252,6 +252,81 @@ impl Graph {
     }
 
     /// What the graph holds in memory, by part.
+    /// Every dataset the graph knows, by [`DatasetId`].
+    pub fn dataset_names(&self) -> &[Box<str>] {
+        &self.dataset_names
+    }
+
+    /// The dataset named `name`.
+    pub fn find_dataset(&self, name: &str) -> Option<DatasetId> {
+        self.dataset_names
+            .iter()
+            .position(|n| &**n == name)
+            .map(|i| DatasetId(i as u32))
+    }
+
+    pub fn dataset_name(&self, id: DatasetId) -> &str {
+        self.dataset_names.get(id.0 as usize).map_or("", |n| n)
+    }
+
+    /// The dataset of rows stored with [`DatasetSet::DEFAULT`].
+    pub fn default_dataset(&self) -> Option<DatasetId> {
+        self.default_dataset
+    }
+
+    /// The datasets of a set, in the order they were named.
+    pub fn dataset_list(&self, set: DatasetSet) -> Vec<DatasetId> {
+        self.dataset_slice(set)
+            .iter()
+            .map(|&d| DatasetId(d))
+            .chain(
+                (set == DatasetSet::DEFAULT)
+                    .then_some(self.default_dataset)
+                    .flatten(),
+            )
+            .collect()
+    }
+
+    /// The stored list of a set (empty for [`DatasetSet::DEFAULT`]).
+    fn dataset_slice(&self, set: DatasetSet) -> &[u32] {
+        if set == DatasetSet::DEFAULT {
+            return &[];
+        }
+        let start = set.0 as usize;
+        let n = self.dataset_lists.get(start).copied().unwrap_or(0) as usize;
+        self.dataset_lists
+            .get(start + 1..start + 1 + n)
+            .unwrap_or(&[])
+    }
+
+    /// Whether a set holds a dataset that `wanted` (by [`DatasetId`]) marks.
+    pub fn datasets_meet(&self, set: DatasetSet, wanted: &[bool]) -> bool {
+        let on = |d: u32| wanted.get(d as usize).copied().unwrap_or(false);
+        if set == DatasetSet::DEFAULT {
+            return self.default_dataset.is_some_and(|d| on(d.0));
+        }
+        self.dataset_slice(set).iter().any(|&d| on(d))
+    }
+
+    /// The datasets the entity at `ix` was read from.
+    pub fn entity_datasets(&self, ix: NodeIx) -> DatasetSet {
+        DatasetSet(self.entities[ix.index()].datasets)
+    }
+
+    /// The datasets the relation `ix` was read from.
+    pub fn relation_datasets(&self, ix: EdgeIx) -> DatasetSet {
+        DatasetSet(self.links.rows[ix.index()].datasets)
+    }
+
+    /// The names of a set's datasets, joined by `, `.
+    pub fn dataset_text(&self, set: DatasetSet) -> String {
+        self.dataset_list(set)
+            .into_iter()
+            .map(|d| self.dataset_name(d))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn memory(&self) -> GraphMemory {
         let (nodes, edges) = self.links.bytes();
         GraphMemory {
@@ -261,6 +336,7 @@ impl Graph {
             other: bytes(&self.amounts)
                 + self.sources.capacity() * std::mem::size_of::<Source>()
                 + self.source_lists.bytes()
+                + self.dataset_lists.bytes()
                 + self
                     .symbols
                     .strings

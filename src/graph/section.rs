@@ -61,6 +61,11 @@ pub(crate) fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<(
     for s in &g.symbols.strings {
         out.str(s)?;
     }
+    out.pod(&g.dataset_lists)?;
+    out.u64(g.dataset_names.len() as u64)?;
+    for s in &g.dataset_names {
+        out.str(s)?;
+    }
     out.pod(g.ids.slots())
 }
 
@@ -130,7 +135,16 @@ pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), 
             return Err(corrupt("a symbol twice"));
         }
     }
+    let dataset_lists: Store<u32> = r.pod()?;
+    let n_datasets = r.u64()?;
+    for i in 0..n_datasets {
+        let s = r.string()?;
+        if g.add_dataset(&s).0 as u64 != i {
+            return Err(corrupt("a dataset twice"));
+        }
+    }
     let ids = r.pod()?;
+    g.dataset_lists = dataset_lists;
     g.entities = entities;
     g.arena = arena;
     g.lists = lists;
@@ -232,6 +246,23 @@ impl Check<'_> {
             .is_some_and(|ids| ids.iter().all(|s| (s.0 as usize) < self.g.sources.len()))
     }
 
+    fn datasets(&self, set: u32) -> bool {
+        if set == super::DatasetSet::DEFAULT.0 {
+            return true;
+        }
+        let start = set as usize;
+        let Some(&n) = self.g.dataset_lists.get(start) else {
+            return false;
+        };
+        self.g
+            .dataset_lists
+            .get(start + 1..(start + 1).saturating_add(n as usize))
+            .is_some_and(|ids| {
+                ids.iter()
+                    .all(|&d| (d as usize) < self.g.dataset_names.len())
+            })
+    }
+
     fn date(bits: u32) -> bool {
         bits == 0 || PartialDate::from_bits(bits).is_some()
     }
@@ -281,7 +312,8 @@ impl Check<'_> {
             && self.sources(e.sources)
             && (e.n_aliases as u64 + e.n_weak as u64) <= u32::MAX as u64
             && Self::range(e.aliases, e.n_aliases + e.n_weak, self.g.lists.len())
-            && Self::optional(e.extra, self.g.extras.len());
+            && Self::optional(e.extra, self.g.extras.len())
+            && self.datasets(e.datasets);
         if ok {
             Ok(())
         } else {
@@ -324,7 +356,8 @@ impl Check<'_> {
             && Self::optional(r.amount, self.g.amounts.len())
             && self.sources(r.sources)
             && Self::optional(r.extra, self.g.extras.len())
-            && r.flags & !super::RELATION_UNDIRECTED == 0;
+            && r.flags & !super::RELATION_UNDIRECTED == 0
+            && self.datasets(r.datasets);
         if ok {
             Ok(())
         } else {

@@ -268,7 +268,13 @@ pub(super) fn add_entity(
         attrs: &attrs,
     };
     match graph.add_entity(entity) {
-        Ok(_) => {}
+        Ok(n) => {
+            if !e.datasets.is_empty() {
+                let ids: Vec<_> = e.datasets.iter().map(|d| graph.add_dataset(d)).collect();
+                let set = graph.dataset_set(&ids);
+                graph.set_entity_datasets(n, set);
+            }
+        }
         Err(AddError::Duplicate(_)) => problems.push(Problem {
             location: here,
             kind: ProblemKind::DuplicateId {
@@ -342,16 +348,6 @@ pub(super) fn add_relation(
             });
         }
     }
-    if r.from == r.to {
-        ok = false;
-        problems.push(Problem {
-            location: here.clone(),
-            kind: ProblemKind::SelfLoop {
-                relation: owner.label(),
-                id: r.from.clone(),
-            },
-        });
-    }
     let date = parse_date(&r.date, "date", &owner, loc, problems);
     let until = parse_date(&r.until, "until", &owner, loc, problems);
     check_span(date, until, &owner, loc, problems);
@@ -378,10 +374,17 @@ pub(super) fn add_relation(
         attrs: &attrs,
         undirected: r.undirected,
     };
-    if let Err(full) = graph.add_relation(from, to, relation) {
-        problems.push(Problem {
+    match graph.add_relation(from, to, relation) {
+        Ok(ix) => {
+            if !r.datasets.is_empty() {
+                let ids: Vec<_> = r.datasets.iter().map(|d| graph.add_dataset(d)).collect();
+                let set = graph.dataset_set(&ids);
+                graph.set_relation_datasets(ix, set);
+            }
+        }
+        Err(full) => problems.push(Problem {
             location: here,
             kind: full.into(),
-        });
+        }),
     }
 }

@@ -37,6 +37,7 @@ pub fn entity(text: &str) -> Option<EntityRecord> {
         amount: None,
         sources: Vec::new(),
         attrs: Vec::new(),
+        datasets: Vec::new(),
     };
     let mut seen = Seen::default();
     p.fields(|p, field| match field {
@@ -84,6 +85,7 @@ pub fn relation(text: &str) -> Option<RelationRecord> {
         note: None,
         attrs: Vec::new(),
         undirected: false,
+        datasets: Vec::new(),
     };
     let mut seen = Seen::default();
     p.fields(|p, field| match field {

@@ -61,8 +61,6 @@ pub enum ProblemKind {
     /// Only with `ties check --strict`: sources are optional at load.
     #[error("relation {relation} cites no source (--strict requires one)")]
     NoSource { relation: String },
-    #[error("relation {relation} ties `{id}` to itself")]
-    SelfLoop { relation: String, id: String },
     #[error("{owner}: {field}: {message}")]
     BadDate {
         owner: String,

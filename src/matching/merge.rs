@@ -58,6 +58,13 @@ pub fn merge(graph: &Graph, clusters: &Clusters) -> Result<Option<Merged>, Graph
     for s in graph.sources() {
         into.add_source(s.clone());
     }
+    // The same datasets in the same order: a dataset id means the same in both.
+    for name in graph.dataset_names() {
+        into.add_dataset(name);
+    }
+    if let Some(d) = graph.default_dataset() {
+        into.set_default_dataset(graph.dataset_name(d));
+    }
     let intern = |into: &mut Graph, s: Sym| into.intern(graph.sym(s));
     let mut new_ix: Vec<NodeIx> = vec![NodeIx::end(); n];
     let mut by_head: std::collections::HashMap<u32, &Vec<NodeIx>> = Default::default();
@@ -145,6 +152,12 @@ pub fn merge(graph: &Graph, clusters: &Clusters) -> Result<Option<Merged>, Graph
             Ok(ix) | Err(AddError::Duplicate(ix)) => ix,
             Err(AddError::Full(f)) => return Err(f),
         };
+        let datasets: Vec<_> = group
+            .iter()
+            .flat_map(|&m| graph.dataset_list(graph.entity_datasets(m)))
+            .collect();
+        let set = into.dataset_set(&datasets);
+        into.set_entity_datasets(ix, set);
         new_ix[i] = ix;
     }
     for edge in graph.edge_indices() {
@@ -175,7 +188,10 @@ pub fn merge(graph: &Graph, clusters: &Clusters) -> Result<Option<Merged>, Graph
             attrs: &attrs,
             undirected: r.undirected,
         };
-        into.add_relation(a, b, rel)?;
+        let added = into.add_relation(a, b, rel)?;
+        let datasets = graph.dataset_list(graph.relation_datasets(edge));
+        let set = into.dataset_set(&datasets);
+        into.set_relation_datasets(added, set);
     }
     Ok(Some(out))
 }

@@ -109,19 +109,18 @@ pub fn clean_date(value: &str) -> String {
     value.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// The datasets an entity belongs to: its FtM `datasets`, else the ids of
-/// the sources it cites (for data that is not FtM).
+/// The datasets an entity was read from (its FtM `datasets`, or the input
+/// it came from), else the ids of the sources it cites.
 pub fn datasets_of(graph: &Graph, node: NodeIx) -> Vec<String> {
-    let e = graph.entity(node);
-    let from_attr: Vec<String> = e
-        .attrs
-        .iter()
-        .filter(|(k, _)| graph.sym(*k) == "datasets")
-        .map(|(_, v)| v.to_string())
+    let names: Vec<String> = graph
+        .dataset_list(graph.entity_datasets(node))
+        .into_iter()
+        .map(|d| graph.dataset_name(d).to_string())
         .collect();
-    if !from_attr.is_empty() {
-        return from_attr;
+    if !names.is_empty() {
+        return names;
     }
+    let e = graph.entity(node);
     graph
         .source_list(e.sources)
         .iter()

@@ -70,6 +70,10 @@ pub struct EntityRecord {
     /// Other facts as name/value pairs (kept from imports, never dropped).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Vec<(String, String)>,
+    /// The datasets it was read from (several inputs opened as one); none:
+    /// the file's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<String>,
 }
 
 /// A typed, dated, sourced tie: `from —kind→ to`.
@@ -102,4 +106,7 @@ pub struct RelationRecord {
     /// was read in): an undirected edge of an imported graph.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub undirected: bool,
+    /// See [`EntityRecord::datasets`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<String>,
 }

@@ -104,13 +104,21 @@ impl InputFormat {
         }
     }
 
-    /// Reads the data at `path`, telling `progress` how it goes when the reader
+    /// Whether ids of this format name the same thing in any file (FtM and
+    /// RON ids), rather than only within their own (GraphML, GEXF and CSV).
+    pub fn global_ids(self) -> bool {
+        matches!(self, InputFormat::Ron | InputFormat::Ftm)
+    }
+
+    /// Reads the data at `path` (its records without datasets of their own in
+    /// `dataset`), telling `progress` how it goes when the reader
     /// can say. A reader that follows the plain contract (`read(path) ->
     /// (graph, notes)`) is one arm: `read(path).map(Read::from)`.
     /// `csv_columns` renames CSV columns to fields (other formats ignore it).
     pub fn read(
         self,
         path: &Path,
+        dataset: &str,
         csv_columns: Option<&crate::read::csv::Columns>,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Read, LoadError> {
@@ -125,7 +133,8 @@ impl InputFormat {
                 })
             }
             InputFormat::Ftm => {
-                let (graph, summary) = crate::ftm::load_ftm(path)?;
+                let files = [(path.to_path_buf(), dataset.to_string())];
+                let (graph, summary) = crate::ftm::load_ftm_files(&files)?;
                 Ok(Read {
                     worked_around: summary.strict(path).err(),
                     notes: summary.notes(),

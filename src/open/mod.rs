@@ -12,11 +12,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 mod formats;
+mod many;
 mod saving;
 
 pub use formats::{HEAD, InputFormat, Read};
 use saving::IndexFrom;
-pub use saving::Saving;
+pub use saving::{Outcome as SavingOutcome, Saving};
 
 use crate::graph::Graph;
 use crate::load::{self, LoadError, ProblemKind};
@@ -30,7 +31,59 @@ pub enum Source {
     Builtin,
     /// A file or a folder.
     Path(PathBuf),
-    // A graph database, named by its URL, will be one more variant here.
+    /// Several inputs opened as one graph (or one input named by the user).
+    Inputs(Vec<Input>),
+}
+
+/// One `--data`: a file or folder, and the dataset its records are in when
+/// they do not say (the file's name without its extensions unless given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub name: Option<String>,
+    pub path: PathBuf,
+}
+
+impl Input {
+    /// `NAME=PATH` or `PATH` (a `PATH` holding `=` is taken whole when it
+    /// exists or when what comes before the `=` is no plain name).
+    pub fn parse(arg: &str) -> Input {
+        let whole = Input {
+            name: None,
+            path: PathBuf::from(arg),
+        };
+        match arg.split_once('=') {
+            Some((name, path))
+                if !name.is_empty()
+                    && !path.is_empty()
+                    && !Path::new(arg).exists()
+                    && !name.contains(['/', '\\']) =>
+            {
+                Input {
+                    name: Some(name.to_string()),
+                    path: PathBuf::from(path),
+                }
+            }
+            _ => whole,
+        }
+    }
+
+    /// The dataset of the input's records that name none.
+    pub fn dataset(&self) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| crate::graph::dataset_of_path(&self.path))
+    }
+}
+
+impl std::str::FromStr for Input {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.is_empty() {
+            return Err("an empty path".into());
+        }
+        Ok(Input::parse(s))
+    }
 }
 
 impl Source {
@@ -39,11 +92,25 @@ impl Source {
         path.map_or(Source::Builtin, |p| Source::Path(p.to_path_buf()))
     }
 
+    /// The built-in graph for no input, `Path` for one unnamed, else `Inputs`.
+    pub fn from_inputs(inputs: &[Input]) -> Source {
+        match inputs {
+            [] => Source::Builtin,
+            [Input { name: None, path }] => Source::Path(path.clone()),
+            many => Source::Inputs(many.to_vec()),
+        }
+    }
+
     /// How the source is named in messages and on the loading screen.
     pub fn describe(&self) -> String {
         match self {
             Source::Builtin => "the built-in graph".into(),
             Source::Path(p) => p.display().to_string(),
+            Source::Inputs(inputs) => inputs
+                .iter()
+                .map(|i| i.path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" + "),
         }
     }
 }
@@ -152,7 +219,7 @@ pub fn open(
     opts: &OpenOptions,
     progress: &mut dyn Progress,
 ) -> Result<Opened, OpenError> {
-    let path = match source {
+    let inputs = match source {
         Source::Builtin => {
             if let Some(format) = opts.format.filter(|f| *f != InputFormat::Ron) {
                 let flag = format!("--input-format {format}");
@@ -163,17 +230,22 @@ pub fn open(
             opened.build_index(opts.index);
             return Ok(opened);
         }
-        Source::Path(path) => path,
+        Source::Path(path) => vec![Input { name: None, path }],
+        Source::Inputs(inputs) => inputs,
     };
-    let format = match opts.format {
-        Some(f) => f,
-        None => detect(&path)?,
+    let mut opened = if let [input] = inputs.as_slice() {
+        let format = match opts.format {
+            Some(f) => f,
+            None => detect(&input.path)?,
+        };
+        let renamed = format == InputFormat::Csv && opts.csv_columns.is_some();
+        // `--strict` reads the data itself: a snapshot does not say what its load
+        // worked around, line by line.
+        let snapshots = opts.snapshots.as_ref().filter(|_| !renamed && !opts.strict);
+        read(input, format, snapshots, opts, progress)?
+    } else {
+        many::read_all(&inputs, opts, progress)?
     };
-    let renamed = format == InputFormat::Csv && opts.csv_columns.is_some();
-    // `--strict` reads the data itself: a snapshot does not say what its load
-    // worked around, line by line.
-    let snapshots = opts.snapshots.as_ref().filter(|_| !renamed && !opts.strict);
-    let mut opened = read(&path, format, snapshots, opts, progress)?;
     opened.build_index(opts.index);
     Ok(opened)
 }
@@ -207,18 +279,22 @@ pub fn detect(path: &Path) -> Result<InputFormat, OpenError> {
 /// Reads `path` in `format`: from a snapshot in `snapshots` when a good one is
 /// there, else with the reader (then a snapshot is saved on another thread).
 fn read(
-    path: &Path,
+    input: &Input,
     format: InputFormat,
     snapshots: Option<&Snapshots>,
     opts: &OpenOptions,
     progress: &mut dyn Progress,
 ) -> Result<Opened, OpenError> {
     let stats = opts.stats;
+    let path = input.path.as_path();
+    let dataset = input.dataset();
     let target = match snapshots {
         Some(s) => {
             let files = format.files(path)?;
             let before = stamps(&files);
-            snapshot_target(&files, s, stats, progress).map(|key| (files, before, s, key))
+            snapshot_target(&files, s, stats, progress)
+                .map(|key| named_key(key, input.name.as_deref()))
+                .map(|key| (files, before, s, key))
         }
         None => None,
     };
@@ -228,7 +304,8 @@ fn read(
         if snap.exists() {
             let t = Instant::now();
             match snapshot::read(&snap, *key) {
-                Ok((graph, index)) => {
+                Ok((mut graph, index)) => {
+                    graph.set_default_dataset(&dataset);
                     if stats {
                         progress.stat(format!("read the snapshot in {:.0} ms", ms(t)));
                     }
@@ -252,13 +329,14 @@ fn read(
         }
     }
     let formats::Read {
-        graph,
+        mut graph,
         notes: read_notes,
         timing,
         worked_around,
-    } = format.read(path, opts.csv_columns.as_ref(), &mut |p| {
+    } = format.read(path, &dataset, opts.csv_columns.as_ref(), &mut |p| {
         progress.reading(p)
     })?;
+    graph.set_default_dataset(&dataset);
     if let Some(e) = worked_around.filter(|_| opts.strict) {
         return Err(e.into());
     }
@@ -308,6 +386,15 @@ fn read(
         }
     }
     Ok(opened)
+}
+
+/// The key of a snapshot of data read under a name the user gave: the name is
+/// in the graph's rows (an FtM file's records without datasets of their own).
+fn named_key(key: Key, name: Option<&str>) -> Key {
+    match name {
+        None => key,
+        Some(n) => Key(key.0 ^ xxhash_rust::xxh3::xxh3_128(n.as_bytes())),
+    }
 }
 
 fn memory_line(graph: &Graph) -> String {

@@ -80,6 +80,9 @@ impl Record {
         match lower.as_str() {
             "name" => self.name = Some(value),
             "label" => self.label = Some(value),
+            // Gephi's edge table: `Type` says the direction, not the kind.
+            "type" if value.trim().eq_ignore_ascii_case("undirected") => self.undirected = true,
+            "type" if value.trim().eq_ignore_ascii_case("directed") => {}
             "kind" | "type" | "rel_type" if self.kind.is_none() => self.kind = Some(value),
             "role" => self.role = Some(value),
             "aliases" | "alias" => self.aliases.extend(split_list(&value)),
@@ -502,7 +505,6 @@ impl Builder {
             };
             if from == to {
                 self_loops.push(at);
-                continue;
             }
             let owner = format!("edge {} → {}", r.from.trim(), r.to.trim());
             let Some((date, until, amount)) = self.facts(r, &owner, at) else {
@@ -546,7 +548,6 @@ impl Builder {
         let mut offsets: Vec<u64> = missing
             .iter()
             .map(|m| m.0)
-            .chain(self_loops.iter().copied())
             .filter_map(|p| match p {
                 Pos::Byte(b) => Some(b),
                 Pos::LineCol { .. } => None,
@@ -594,11 +595,8 @@ impl Builder {
         }
         if !self_loops.is_empty() {
             notes.push(format!(
-                "{} edge{} from a node to itself skipped: line{} {}",
-                self_loops.len(),
-                if self_loops.len() == 1 { "" } else { "s" },
-                if self_loops.len() == 1 { "" } else { "s" },
-                lines(&mut self_loops.iter().copied()),
+                "{} from a node to itself kept (a loop, as networkx, Gephi and Neo4j keep it)",
+                crate::model::count(self_loops.len(), "edge"),
             ));
         }
         if implicit > 0 {

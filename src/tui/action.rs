@@ -49,6 +49,8 @@ pub enum Action {
     Sources,
     /// Show only chosen entity and relation kinds.
     KindFilter,
+    /// Show only chosen datasets.
+    DatasetFilter,
     /// Show or hide the neighbourhood map.
     Map,
     /// Pick the neighbour to the left (map).
@@ -136,6 +138,7 @@ impl Action {
             Action::Money => "money in and out, totals per currency",
             Action::Sources => "sources of the selection and the entity",
             Action::KindFilter => "show only some kinds (person,fund,finances…)",
+            Action::DatasetFilter => "show only some datasets (kek,donations…)",
             Action::Map => "neighbourhood map on / off",
             Action::Left => "neighbour to the left",
             Action::Right => "neighbour to the right",

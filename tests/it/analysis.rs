@@ -245,7 +245,7 @@ fn graph_text(n: usize, rels: &[(usize, usize, Option<u16>)]) -> String {
         ));
     }
     s.push_str("],\nrelations: [\n");
-    // The loader refuses a relation from an entity to itself.
+    // No loops: the analyses are checked on simple graphs.
     for (a, b, year) in rels.iter().filter(|(a, b, _)| a % n != b % n) {
         let date = year.map_or(String::new(), |y| format!(", date: \"{y}\""));
         s.push_str(&format!(

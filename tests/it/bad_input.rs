@@ -129,11 +129,6 @@ fn every_bad_input_has_a_specific_message_and_exit_code_2() {
             ],
         ),
         case(
-            "self-loop",
-            "self_loop.ron",
-            &["self_loop.ron:7:", "ties `a` to itself"],
-        ),
-        case(
             "bad dates (both listed)",
             "bad_date.ron",
             &[

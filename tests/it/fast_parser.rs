@@ -130,6 +130,7 @@ fn entity() -> impl Strategy<Value = EntityRecord> {
                 amount,
                 sources,
                 attrs,
+                datasets: Vec::new(),
             },
         )
 }
@@ -168,6 +169,7 @@ fn relation() -> impl Strategy<Value = RelationRecord> {
                 note,
                 attrs,
                 undirected,
+                datasets: Vec::new(),
             },
         )
 }

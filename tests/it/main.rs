@@ -13,6 +13,7 @@ mod bad_import;
 mod bad_input;
 mod cli;
 mod cli_honest;
+mod datasets;
 mod db_cli;
 mod db_explorer;
 mod db_falkor;

@@ -38,6 +38,9 @@ pub enum Issue {
     /// A fragment of a relationship that was already built (its parties were
     /// all read): kept as a record of its own.
     LateFragment,
+    /// Two records of one id whose schemata have no common one (neither is a
+    /// kind of the other): the first kept, both lines named.
+    SchemaConflict,
 }
 
 impl Issue {
@@ -56,6 +59,7 @@ impl Issue {
             Issue::Missing => "a reference to an entity not in the data",
             Issue::Loop => "a relationship from an entity to itself",
             Issue::LateFragment => "a fragment of a relationship already read",
+            Issue::SchemaConflict => "two records of one id with no common schema",
         }
     }
 
@@ -77,6 +81,9 @@ impl Issue {
                 "references to entities not in the loaded data (shown as placeholders)"
             }
             Issue::Loop => "relationships from an entity to itself (loops)",
+            Issue::SchemaConflict => {
+                "records of one id whose schemata have no common schema (the first kept)"
+            }
             Issue::LateFragment => {
                 "fragments of relationships already built (kept as records of their own)"
             }

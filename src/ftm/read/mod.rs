@@ -16,7 +16,9 @@ use std::fmt;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use crate::graph::{Graph, GraphFull, NewRelation, NodeIx, Source, SourceId, SourceSet};
+use crate::graph::{
+    DatasetId, DatasetSet, Graph, GraphFull, NewRelation, NodeIx, Source, SourceId, SourceSet,
+};
 use crate::load::{LoadError, Location, Problem, ProblemKind, short};
 use crate::model::{Amount, PartialDate, Sym};
 
@@ -57,6 +59,9 @@ pub struct FtmSummary {
     pub unknown_properties: BTreeMap<String, usize>,
     /// Records whose id was already read: merged into the first, as FtM does.
     pub fragments_merged: usize,
+    /// Of those, records whose id an earlier input held (one merge per input
+    /// and entity).
+    pub merged_across: usize,
     /// Relationship records that linked more than two parties and became nodes.
     pub relationship_nodes: usize,
     /// What the graph holds at the end.
@@ -91,6 +96,13 @@ impl fmt::Display for FtmSummary {
                 "  {} linked more than two parties and became {}",
                 count(n, "relationship"),
                 if n == 1 { "a node" } else { "nodes" }
+            )?;
+        }
+        if self.merged_across > 0 {
+            writeln!(
+                f,
+                "  {} held in an earlier input merged into it",
+                count(self.merged_across, "entity")
             )?;
         }
         if self.fragments_merged > 0 {
@@ -177,8 +189,47 @@ impl FtmSummary {
     }
 }
 
-/// Loads the FtM entity stream at `path`.
+/// Loads the FtM entity stream at `path`; records without `datasets` are in
+/// the dataset named by the file's stem.
 pub fn load_ftm(path: &Path) -> Result<(Graph, FtmSummary), LoadError> {
+    let stem = crate::graph::dataset_of_path(path);
+    load_ftm_files(&[(path.to_path_buf(), stem)])
+}
+
+/// Loads FtM entity streams one after the other as one (an id in two is one
+/// entity, merged as FtM merges fragments). Records without `datasets` are in
+/// the dataset named beside their file.
+pub fn load_ftm_files(
+    files: &[(std::path::PathBuf, String)],
+) -> Result<(Graph, FtmSummary), LoadError> {
+    let Some((first, _)) = files.first() else {
+        return Err(LoadError::single(
+            "--data",
+            ProblemKind::Io("no file".into()),
+        ));
+    };
+    let mut loader = Loader::new(&first.display().to_string());
+    for (i, (path, dataset)) in files.iter().enumerate() {
+        loader.start_file(i, path, dataset);
+        if let Err(e) = read_file(path, &mut loader) {
+            loader.problems.extend(e.problems);
+        }
+    }
+    if files.len() > 1 {
+        loader.summary.file = files
+            .iter()
+            .map(|(p, _)| {
+                p.file_name()
+                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
+            })
+            .collect::<Vec<String>>()
+            .join(" + ");
+    }
+    loader.finish()
+}
+
+/// Reads one file's lines into `loader`.
+fn read_file(path: &Path, loader: &mut Loader) -> Result<(), LoadError> {
     let name = path.display().to_string();
     let io = |e: std::io::Error| {
         let kind = if e.kind() == std::io::ErrorKind::NotFound {
@@ -198,9 +249,21 @@ pub fn load_ftm(path: &Path) -> Result<(Graph, FtmSummary), LoadError> {
     let mut reader = BufReader::with_capacity(1 << 16, file);
     if super::is_gzip(reader.fill_buf().map_err(io)?) {
         let gz = flate2::bufread::MultiGzDecoder::new(reader);
-        return load_ftm_reader(BufReader::with_capacity(1 << 16, gz), &name);
+        read_lines(BufReader::with_capacity(1 << 16, gz), loader);
+    } else {
+        read_lines(reader, loader);
     }
-    load_ftm_reader(reader, &name)
+    Ok(())
+}
+
+fn read_lines(reader: impl BufRead + Send, loader: &mut Loader) {
+    let read = parallel::each_line(reader, |parsed| {
+        loader.line_no += 1;
+        loader.take(parsed);
+    });
+    if let Err(e) = read {
+        loader.problem(None, ProblemKind::Io(e.to_string()));
+    }
 }
 
 /// Loads an FtM entity stream from `reader`, naming it `name` in messages.
@@ -209,13 +272,9 @@ pub fn load_ftm_reader(
     name: &str,
 ) -> Result<(Graph, FtmSummary), LoadError> {
     let mut loader = Loader::new(name);
-    let read = parallel::each_line(reader, |parsed| {
-        loader.line_no += 1;
-        loader.take(parsed);
-    });
-    if let Err(e) = read {
-        loader.problem(None, ProblemKind::Io(e.to_string()));
-    }
+    let stem = crate::graph::dataset_of_path(Path::new(name));
+    loader.start_file(0, Path::new(name), &stem);
+    read_lines(reader, &mut loader);
     loader.finish()
 }
 
@@ -228,6 +287,9 @@ struct PendingEdge {
     schema: &'static SchemaDef,
     props: Vec<(Box<str>, Box<str>)>,
     line: usize,
+    datasets: DatasetSet,
+    /// [`crate::ftm::mapping::PROVENANCE`] attributes.
+    provenance: Vec<(String, String)>,
 }
 
 /// An entity-valued property of a thing, resolved at the end.
@@ -239,6 +301,7 @@ struct PendingRef {
     target: Box<str>,
     sources: SourceSet,
     line: usize,
+    datasets: DatasetSet,
 }
 
 struct Loader {
@@ -253,6 +316,20 @@ struct Loader {
     source_ids: HashMap<SourceKey, SourceId>,
     /// Line each node was first defined on, by node index.
     node_lines: Vec<u32>,
+    /// The last input (by number) a record of each node came from.
+    node_files: Vec<u16>,
+    /// The input being read: its number, the dataset of its records without
+    /// `datasets`, and the names of the inputs so far.
+    file_index: u16,
+    /// Named once a record needs it (a file whose records all name their
+    /// datasets adds no dataset of its own).
+    file_dataset: Option<DatasetId>,
+    file_dataset_name: String,
+    file_names: Vec<String>,
+    /// The datasets and provenance of the record being read (nested records
+    /// share them).
+    datasets: DatasetSet,
+    provenance: Vec<(String, String)>,
     edges: Vec<PendingEdge>,
     edge_ids: HashMap<Box<str>, usize>,
     /// Hashes of the ids of relationship records read so far (built or held).
@@ -309,11 +386,38 @@ impl Loader {
             file_source,
             source_ids: HashMap::new(),
             node_lines: Vec::new(),
+            node_files: Vec::new(),
+            file_index: 0,
+            file_dataset: None,
+            file_dataset_name: String::new(),
+            file_names: Vec::new(),
+            datasets: DatasetSet::DEFAULT,
+            provenance: Vec::new(),
             edges: Vec::new(),
             edge_ids: HashMap::new(),
             resolved: std::collections::HashSet::new(),
             refs: Vec::new(),
         }
+    }
+
+    /// The next input: its lines counted from 1, its records without
+    /// `datasets` in `dataset`.
+    fn start_file(&mut self, i: usize, path: &Path, dataset: &str) {
+        self.name = path.display().to_string();
+        self.line_no = 0;
+        self.file_index = u16::try_from(i).unwrap_or(u16::MAX);
+        self.file_dataset = None;
+        self.file_dataset_name = dataset.to_string();
+        self.file_names.push(self.name.clone());
+    }
+
+    /// Where line `line` of input `file` is, for a message.
+    fn place(&self, file: u16, line: usize) -> String {
+        let name = self
+            .file_names
+            .get(file as usize)
+            .map_or("", String::as_str);
+        format!("{name}:{line}")
     }
 
     fn problem(&mut self, at: Option<(usize, usize)>, kind: ProblemKind) {
@@ -353,13 +457,39 @@ impl Loader {
     fn take(&mut self, parsed: parallel::Parsed) {
         match parsed {
             parallel::Parsed::Blank => {}
-            parallel::Parsed::Record(line) => self.record(line),
+            parallel::Parsed::Record(line) => self.record(*line),
             parallel::Parsed::Bad(column, kind) => self.problem(Some((self.line_no, column)), kind),
         }
     }
 
     /// One entity record (a line, or an entity nested in one).
-    fn record(&mut self, line: RawLine) {
+    fn record(&mut self, mut line: RawLine) {
+        let named: Vec<DatasetId> = line
+            .datasets
+            .take()
+            .map(|v| v.values)
+            .unwrap_or_default()
+            .iter()
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| self.graph.add_dataset(d.trim()))
+            .collect();
+        self.provenance = line.provenance();
+        let ids = if named.is_empty() {
+            let id = match self.file_dataset {
+                Some(id) => id,
+                None => self.graph.add_dataset(&self.file_dataset_name),
+            };
+            self.file_dataset = Some(id);
+            vec![id]
+        } else {
+            named
+        };
+        self.datasets = self.graph.dataset_set(&ids);
+        self.record_inner(line);
+    }
+
+    /// A record, nested ones sharing the datasets and provenance of their line.
+    fn record_inner(&mut self, line: RawLine) {
         let Some(id) = line.id.filter(|i| !i.trim().is_empty()) else {
             self.problem(self.here(), ProblemKind::EmptyId { what: "FtM entity" });
             return;
@@ -395,7 +525,7 @@ impl Loader {
             }
         }
         for n in nested {
-            self.record(n);
+            self.record_inner(n);
         }
     }
 
@@ -415,6 +545,7 @@ impl Loader {
         let refs = std::mem::take(&mut self.refs);
         for r in refs {
             self.line_no = r.line;
+            self.datasets = r.datasets;
             let from_id = self.graph.entity(r.from).id.to_string();
             let Some(to) = self.find_party(&r.target, &from_id, &r.prop, r.range) else {
                 continue;
@@ -430,8 +561,9 @@ impl Loader {
                 attrs: &attr_refs(&attrs),
                 ..NewRelation::new(kind, r.sources)
             };
-            if let Err(full) = self.graph.add_relation(a, b, relation) {
-                self.full(full);
+            match self.graph.add_relation(a, b, relation) {
+                Ok(e) => self.graph.set_relation_datasets(e, r.datasets),
+                Err(full) => self.full(full),
             }
         }
         let edges = std::mem::take(&mut self.edges);

@@ -17,7 +17,7 @@ const PARALLEL_MIN: usize = 2048;
 /// One line, parsed.
 pub(super) enum Parsed {
     Blank,
-    Record(RawLine),
+    Record(Box<RawLine>),
     /// Not JSON, or not an entity: where on the line, and what.
     Bad(usize, ProblemKind),
 }
@@ -32,7 +32,7 @@ pub(super) fn parse_line(raw: &[u8], first: bool) -> Parsed {
         return Parsed::Blank;
     }
     match serde_json::from_slice(bytes) {
-        Ok(l) => Parsed::Record(l),
+        Ok(l) => Parsed::Record(Box::new(l)),
         Err(e) => {
             let mut msg = e.to_string();
             // serde_json counts lines within this one line: drop its position.

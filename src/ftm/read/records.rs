@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::graph::{AddError, NewEntity, NewRelation, NodeIx, SourceId};
 use crate::load::{Location, ProblemKind, short};
-use crate::model::{EntityKind, RelationKind, Sym};
+use crate::model::{EntityKind, RelationKind};
 
 use super::super::mapping::{
     NAMES_ATTR, NOTE_ATTR, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR,
@@ -64,53 +64,21 @@ impl Loader {
         if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
             m.attrs.push((NOTE_ATTR.to_string(), p));
         }
-        let aliases: Vec<String> = tagged.into_iter().map(|(n, _)| n).collect();
+        m.attrs.extend(self.provenance.iter().cloned());
+        let refs = std::mem::take(&mut m.refs);
         let range_of = |prop: &str| ranges.iter().find(|(k, _)| k == prop).and_then(|(_, r)| *r);
-        let sources = self.graph.source_set(&m.sources);
 
         if let Some(existing) = self.graph.find(&id) {
-            // A fragment of an entity already read: merge it in.
-            self.summary.fragments_merged += 1;
-            let extra_attrs = self.attrs(std::mem::take(&mut m.attrs));
-            let old_sources: Vec<SourceId> = self
-                .graph
-                .source_list(self.graph.entity(existing).sources)
-                .to_vec();
-            let mut all_sources = old_sources;
-            all_sources.extend(m.sources.iter().copied());
-            let merged_sources = self.graph.source_set(&all_sources);
-            let e = self.graph.entity(existing);
-            let current_name = e.name.to_string();
-            let mut list = e.aliases.to_vec();
-            for a in std::iter::once(name).chain(aliases) {
-                if current_name != a && !list.contains(&a) {
-                    list.push(a);
-                }
-            }
-            let mut weak = e.weak_aliases.to_vec();
-            weak.extend(m.weak_aliases);
-            let mut attrs: Vec<(Sym, String)> =
-                e.attrs.iter().map(|(k, v)| (k, v.to_string())).collect();
-            attrs.extend(extra_attrs);
-            let note = e.note.map(str::to_string).or(m.note);
-            let merged = NewEntity {
-                id: "",
-                kind: e.kind,
-                name: &current_name,
-                aliases: &list,
-                weak_aliases: &weak,
-                date: e.date.or(m.date),
-                until: e.until.or(m.until),
-                note: note.as_deref(),
-                amount: e.amount.or(m.amount),
-                sources: merged_sources,
-                attrs: &attr_refs(&attrs),
+            // A fragment of an entity already read (in this input or an
+            // earlier one): merged in as FtM merges two proxies.
+            let tagged = if name_is_value {
+                std::iter::once((name, 'n')).chain(tagged).collect()
+            } else {
+                tagged
             };
-            if let Err(full) = self.graph.replace_entity(existing, merged) {
-                self.full(full);
-                return;
-            }
-            for (prop, target) in m.refs {
+            self.merge_fragment(existing, &id, schema_name, def, m, tagged);
+            let sources = self.graph.entity(existing).sources;
+            for (prop, target) in refs {
                 self.refs.push(PendingRef {
                     from: existing,
                     range: range_of(&prop),
@@ -118,6 +86,7 @@ impl Loader {
                     target: target.into(),
                     sources,
                     line: self.line_no,
+                    datasets: self.datasets,
                 });
             }
             return;
@@ -130,6 +99,8 @@ impl Loader {
             self.duplicate(&id);
             return;
         }
+        let aliases: Vec<String> = tagged.into_iter().map(|(n, _)| n).collect();
+        let sources = self.graph.source_set(&m.sources);
         let attrs = self.attrs(std::mem::take(&mut m.attrs));
         let kind = kind.map_other(|o| self.graph.intern(&o));
         let entity = NewEntity {
@@ -150,9 +121,11 @@ impl Loader {
             Err(AddError::Duplicate(_)) => return,
             Err(AddError::Full(full)) => return self.full(full),
         };
+        self.graph.set_entity_datasets(node, self.datasets);
         self.node_lines.push(self.line_no as u32);
+        self.node_files.push(self.file_index);
         debug_assert_eq!(self.node_lines.len(), node.index() + 1);
-        for (prop, target) in m.refs {
+        for (prop, target) in refs {
             self.refs.push(PendingRef {
                 from: node,
                 range: range_of(&prop),
@@ -160,8 +133,162 @@ impl Loader {
                 target: target.into(),
                 sources,
                 line: self.line_no,
+                datasets: self.datasets,
             });
         }
+    }
+
+    /// Merges a record into the entity `existing` of its id, as
+    /// `followthemoney` merges two proxies: the common schema (the more
+    /// specific of the two; none: the first kept and the conflict noted with
+    /// both lines), every value of every property, datasets united, the
+    /// earliest `first_seen`, the latest `last_seen` and `last_change`.
+    /// `tagged`: the record's names with the property each came from.
+    fn merge_fragment(
+        &mut self,
+        existing: NodeIx,
+        id: &str,
+        schema_name: &str,
+        def: Option<&'static SchemaDef>,
+        mut m: super::Mapped,
+        tagged: Vec<(String, char)>,
+    ) {
+        self.summary.fragments_merged += 1;
+        let i = existing.index();
+        let first_file = self.node_files.get(i).copied().unwrap_or(0);
+        if first_file != self.file_index && i < self.node_files.len() {
+            self.summary.merged_across += 1;
+            self.node_files[i] = self.file_index;
+        }
+        let e = self.graph.entity(existing);
+        let old_kind = e.kind.map_other(|s| self.graph.sym(s).to_string());
+        let old_schema = e
+            .attrs
+            .iter()
+            .find(|(k, _)| self.graph.sym(*k) == SCHEMA_ATTR)
+            .map_or_else(
+                || schema_for_kind(&old_kind).to_string(),
+                |(_, v)| v.to_string(),
+            );
+        let mut kind = e.kind;
+        let mut schema_kept: Option<String> = None;
+        if old_schema != schema_name {
+            let old_def = super::super::schema::get(&old_schema);
+            match (old_def, def) {
+                (Some(o), Some(n)) if n.is_a(o.name) => {
+                    let k = kind_for_schema(schema_name);
+                    if schema_for_kind(&k) != schema_name {
+                        schema_kept = Some(schema_name.to_string());
+                    }
+                    kind = k.map_other(|o| self.graph.intern(&o));
+                }
+                (Some(o), Some(n)) if o.is_a(n.name) => {}
+                _ => {
+                    let first = self.place(
+                        first_file,
+                        self.node_lines.get(i).copied().unwrap_or(0) as usize,
+                    );
+                    let here = self.place(self.file_index, self.line_no);
+                    self.note(
+                        Issue::SchemaConflict,
+                        format!(
+                            "`{}`: {old_schema} ({first}) and {schema_name} ({here}); kept {old_schema}",
+                            short(id)
+                        ),
+                    );
+                }
+            }
+        }
+        let e = self.graph.entity(existing);
+        let current_name = e.name.to_string();
+        let mut list = e.aliases.to_vec();
+        let mut code: Option<String> = e
+            .attrs
+            .iter()
+            .find(|(k, _)| self.graph.sym(*k) == NAMES_ATTR)
+            .map(|(_, v)| v.to_string());
+        for (n, tag) in tagged {
+            if n != current_name && !list.contains(&n) {
+                list.push(n);
+                code.get_or_insert_with(|| "N".to_string()).push(tag);
+            }
+        }
+        let mut weak = e.weak_aliases.to_vec();
+        for w in std::mem::take(&mut m.weak_aliases) {
+            if !weak.contains(&w) {
+                weak.push(w);
+            }
+        }
+        // Every value once; the steering attributes settled here.
+        let steering = |k: &str| k == NAMES_ATTR || k == SCHEMA_ATTR;
+        let mut attrs: Vec<(String, String)> = e
+            .attrs
+            .iter()
+            .map(|(k, v)| (self.graph.sym(k).to_string(), v.to_string()))
+            .filter(|(k, _)| !steering(k))
+            .collect();
+        if e.note.is_some() {
+            m.attrs.retain(|(k, _)| k != NOTE_ATTR);
+        }
+        for (k, v) in std::mem::take(&mut m.attrs) {
+            if steering(&k) {
+                continue;
+            }
+            let seen = attrs.iter().any(|(k2, v2)| *k2 == k && *v2 == v);
+            match k.as_str() {
+                "first_seen" | "last_seen" | "last_change" => {
+                    match attrs.iter().position(|(k2, _)| *k2 == k) {
+                        Some(j) => {
+                            let earlier = v < attrs[j].1;
+                            if earlier == (k == "first_seen") {
+                                attrs[j].1 = v;
+                            }
+                        }
+                        None => attrs.push((k, v)),
+                    }
+                }
+                _ if seen => {}
+                _ => attrs.push((k, v)),
+            }
+        }
+        let kept_schema = schema_kept.or_else(|| {
+            let k = kind.map_other(|s| self.graph.sym(s).to_string());
+            (old_schema != schema_for_kind(&k) && kind == e.kind).then(|| old_schema.clone())
+        });
+        attrs.extend(kept_schema.map(|s| (SCHEMA_ATTR.to_string(), s)));
+        attrs.extend(code.map(|c| (NAMES_ATTR.to_string(), c)));
+        let old_sources: Vec<SourceId> = self.graph.source_list(e.sources).to_vec();
+        let mut all_sources = old_sources;
+        all_sources.extend(m.sources.iter().copied());
+        let (note, date, until, amount) = (
+            e.note.map(str::to_string).or(m.note),
+            e.date.or(m.date),
+            e.until.or(m.until),
+            e.amount.or(m.amount),
+        );
+        let merged_sources = self.graph.source_set(&all_sources);
+        let attrs = self.attrs(attrs);
+        let merged = NewEntity {
+            id: "",
+            kind,
+            name: &current_name,
+            aliases: &list,
+            weak_aliases: &weak,
+            date,
+            until,
+            note: note.as_deref(),
+            amount,
+            sources: merged_sources,
+            attrs: &attr_refs(&attrs),
+        };
+        if let Err(full) = self.graph.replace_entity(existing, merged) {
+            self.full(full);
+            return;
+        }
+        let union = self
+            .graph
+            .dataset_union(self.graph.entity_datasets(existing), self.datasets);
+        self.graph.set_entity_datasets(existing, union);
     }
 
     fn duplicate(&mut self, id: &str) {
@@ -211,6 +338,8 @@ impl Loader {
             schema: def,
             props: flat.collect(),
             line: self.line_no,
+            datasets: self.datasets,
+            provenance: self.provenance.clone(),
         };
         // Every party already read (as in a stream written things first): the
         // relationship is built now instead of being held until the end.
@@ -265,7 +394,9 @@ impl Loader {
         };
         match self.graph.add_entity(entity) {
             Ok(node) => {
+                self.graph.set_entity_datasets(node, self.datasets);
                 self.node_lines.push(self.line_no as u32);
+                self.node_files.push(self.file_index);
                 self.summary.placeholders += 1;
                 Some(node)
             }
@@ -279,6 +410,7 @@ impl Loader {
 
     pub(super) fn resolve_edge(&mut self, e: PendingEdge) {
         let def = e.schema;
+        self.datasets = e.datasets;
         let (src_prop, tgt_prop) = def.edge.expect("only edge schemata are pending");
         let owner = format!("{} `{}`", def.name, short(&e.id));
         let mut sources_ids = Vec::new();
@@ -332,6 +464,7 @@ impl Loader {
             }
         }
         let mut attrs = std::mem::take(&mut m.attrs);
+        attrs.extend(e.provenance);
         if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
             attrs.push((NOTE_ATTR.to_string(), p));
         }
@@ -369,8 +502,9 @@ impl Loader {
                 attrs: &attr_refs(&attrs),
                 undirected: false,
             };
-            if let Err(full) = self.graph.add_relation(a, b, relation) {
-                self.full(full);
+            match self.graph.add_relation(a, b, relation) {
+                Ok(r) => self.graph.set_relation_datasets(r, self.datasets),
+                Err(full) => self.full(full),
             }
             return;
         }
@@ -406,7 +540,9 @@ impl Loader {
             Err(AddError::Duplicate(_)) => return self.duplicate(&e.id),
             Err(AddError::Full(full)) => return self.full(full),
         };
+        self.graph.set_entity_datasets(node, self.datasets);
         self.node_lines.push(e.line as u32);
+        self.node_files.push(self.file_index);
         let single_payer = froms.len() == 1;
         let tie = |this: &mut Self, a: NodeIx, b: NodeIx, kind, role, amount, prop: &str| {
             let attrs = this.attrs(vec![(PROPERTY_ATTR.into(), prop.to_string())]);
@@ -418,8 +554,9 @@ impl Loader {
                 attrs: &attr_refs(&attrs),
                 ..NewRelation::new(kind, sources)
             };
-            if let Err(full) = this.graph.add_relation(a, b, relation) {
-                this.full(full);
+            match this.graph.add_relation(a, b, relation) {
+                Ok(r) => this.graph.set_relation_datasets(r, this.datasets),
+                Err(full) => this.full(full),
             }
         };
         for &f in &froms {

@@ -155,8 +155,9 @@ impl<'de> Deserialize<'de> for Values {
     }
 }
 
-/// One line as written. Other top-level keys (`datasets`,
-/// `first_seen`…) are metadata FtM derives or tracks; they are not properties.
+/// One line as written. The top-level metadata FtM tracks (`datasets`,
+/// `first_seen`, `last_seen`, `last_change`, `referents`) is kept beside the
+/// properties; other keys are ignored.
 #[derive(Debug, Deserialize)]
 pub(super) struct RawLine {
     pub(super) id: Option<String>,
@@ -166,4 +167,35 @@ pub(super) struct RawLine {
     pub(super) caption: Option<String>,
     #[serde(default)]
     pub(super) properties: Option<BTreeMap<String, Values>>,
+    #[serde(default)]
+    pub(super) datasets: Option<Values>,
+    #[serde(default)]
+    pub(super) first_seen: Option<Values>,
+    #[serde(default)]
+    pub(super) last_seen: Option<Values>,
+    #[serde(default)]
+    pub(super) last_change: Option<Values>,
+    #[serde(default)]
+    pub(super) referents: Option<Values>,
+}
+
+impl RawLine {
+    /// The provenance the line carries, as `(key, value)` attributes named as
+    /// FtM names them ([`PROVENANCE`]).
+    pub(super) fn provenance(&mut self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (key, v) in [
+            ("first_seen", self.first_seen.take()),
+            ("last_seen", self.last_seen.take()),
+            ("last_change", self.last_change.take()),
+            ("referents", self.referents.take()),
+        ] {
+            for value in v.map(|v| v.values).unwrap_or_default() {
+                if !value.trim().is_empty() {
+                    out.push((key.to_string(), value));
+                }
+            }
+        }
+        out
+    }
 }

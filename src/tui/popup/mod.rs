@@ -4,6 +4,7 @@
 //! file here, a variant of [`Popup`] (and its two lines in `component` and
 //! `component_mut`), a [`Mode`] and its keys in `assets/keymap.ron`.
 
+pub mod datasets;
 pub mod date;
 pub mod export;
 pub mod help;
@@ -29,6 +30,7 @@ use crate::graph::{Graph, NodeIx, Tie};
 use crate::search::{SearchIndex, SearchWorker};
 use crate::view::{self, Filter, Reach, Subgraph};
 
+pub use datasets::DatasetsPopup;
 pub use date::DatePopup;
 pub use export::ExportPopup;
 pub use help::HelpPopup;
@@ -59,6 +61,8 @@ pub struct Ctx<'a> {
     pub worker: Option<&'a SearchWorker>,
     /// The format of the last export, for the next.
     pub export_format: crate::export::Format,
+    /// Wakes the event loop: jobs a popup starts call it when they end.
+    pub notify: Option<&'a crate::job::Notify>,
 }
 
 impl Ctx<'_> {
@@ -135,6 +139,8 @@ pub enum Popup {
     SaveView(SaveViewPopup),
     /// Kinds to show, comma-separated.
     KindFilter(KindsPopup),
+    /// Datasets to show, comma-separated.
+    DatasetFilter(DatasetsPopup),
     /// The top entities of the view (`r`).
     Rank(RankPopup),
     /// Common ties or changes, exportable.
@@ -163,6 +169,7 @@ impl Popup {
             Popup::Mark(p) => p,
             Popup::SaveView(p) => p,
             Popup::KindFilter(p) => p,
+            Popup::DatasetFilter(p) => p,
             Popup::Rank(p) => p,
             Popup::Results(p) => p,
             Popup::Help(p) => p,
@@ -179,6 +186,7 @@ impl Popup {
             Popup::Mark(p) => p,
             Popup::SaveView(p) => p,
             Popup::KindFilter(p) => p,
+            Popup::DatasetFilter(p) => p,
             Popup::Rank(p) => p,
             Popup::Results(p) => p,
             Popup::Help(p) => p,

@@ -1,0 +1,112 @@
+//! Several `--data` inputs opened as one graph: FtM inputs read as one stream
+//! (an id in two is one entity, merged as FtM merges fragments), every other
+//! input read on its own and taken in ([`Graph::absorb`]): RON ids are global
+//! like FtM's, GraphML, GEXF and CSV ids are local to their file and get the
+//! input's dataset name as prefix. Not snapshotted (yet): each open reads the
+//! inputs.
+
+use std::collections::BTreeMap;
+
+use super::{Input, InputFormat, OpenError, OpenOptions, Opened, Origin, Progress, detect};
+use crate::graph::{DatasetId, Graph};
+use crate::load::{LoadError, ProblemKind};
+use crate::model::count;
+
+pub(super) fn read_all(
+    inputs: &[Input],
+    opts: &OpenOptions,
+    progress: &mut dyn Progress,
+) -> Result<Opened, OpenError> {
+    let mut formats = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        formats.push(match opts.format {
+            Some(f) => f,
+            None => detect(&input.path)?,
+        });
+    }
+    // Two inputs of one name would share a prefix, and their ids with it.
+    let mut names: BTreeMap<String, &Input> = BTreeMap::new();
+    for input in inputs {
+        if let Some(first) = names.insert(input.dataset(), input) {
+            let msg = format!(
+                "{} and {} are both named `{}`; name one with --data NAME=PATH",
+                first.path.display(),
+                input.path.display(),
+                input.dataset()
+            );
+            return Err(
+                LoadError::single(input.path.display().to_string(), ProblemKind::Io(msg)).into(),
+            );
+        }
+    }
+    let mut notes = Vec::new();
+    let mut merged = 0;
+    let ftm: Vec<(std::path::PathBuf, String)> = inputs
+        .iter()
+        .zip(&formats)
+        .filter(|(_, f)| **f == InputFormat::Ftm)
+        .map(|(i, _)| (i.path.clone(), i.dataset()))
+        .collect();
+    let mut graph = Graph::default();
+    if !ftm.is_empty() {
+        let (g, summary) = crate::ftm::load_ftm_files(&ftm)?;
+        if opts.strict {
+            summary.strict(&ftm[0].0)?;
+        }
+        notes.extend(summary.notes());
+        merged += summary.merged_across;
+        graph = g;
+    }
+    for (input, format) in inputs.iter().zip(&formats) {
+        if *format == InputFormat::Ftm {
+            continue;
+        }
+        let dataset = input.dataset();
+        let read = format.read(&input.path, &dataset, opts.csv_columns.as_ref(), &mut |p| {
+            progress.reading(p)
+        })?;
+        if let Some(e) = read.worked_around.filter(|_| opts.strict) {
+            return Err(e.into());
+        }
+        notes.extend(read.notes);
+        let mut g = read.graph;
+        g.set_default_dataset(&dataset);
+        let prefix = (!format.global_ids()).then_some(dataset.as_str());
+        let done = graph
+            .absorb(&g, prefix)
+            .map_err(|full| LoadError::single(input.path.display().to_string(), full.into()))?;
+        merged += done.merged;
+    }
+    graph.shrink_to_fit();
+    notes.push(format!(
+        "{} as one graph: {}, {}; {} held by more than one input merged",
+        count(inputs.len(), "input"),
+        count(graph.node_count(), "entity"),
+        count(graph.edge_count(), "relation"),
+        count(merged, "entity"),
+    ));
+    notes.push(format!("datasets: {}", dataset_counts(&graph)));
+    Ok(Opened::new(graph, Origin::Parsed(formats[0]), notes))
+}
+
+/// `name N entities, …` for every dataset of the graph.
+pub fn dataset_counts(graph: &Graph) -> String {
+    let mut n = vec![0usize; graph.dataset_names().len()];
+    for ix in graph.node_indices() {
+        for d in graph.dataset_list(graph.entity_datasets(ix)) {
+            n[d.0 as usize] += 1;
+        }
+    }
+    n.iter()
+        .enumerate()
+        .filter(|(_, k)| **k > 0)
+        .map(|(i, k)| {
+            format!(
+                "{} {}",
+                graph.dataset_name(DatasetId(i as u32)),
+                count(*k, "entity")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,558 @@
+//! Several datasets in one picture (issue 26): `--data` given again, each
+//! input a dataset kept on every row, FtM ids merged across inputs as
+//! followthemoney merges proxies, `--datasets`, self-loops kept by every
+//! reader, and the FtM round trip of multi-party relationships.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use crate::common;
+use crate::common::screen::screen;
+use ties::open::{Input, OpenOptions, Source, open};
+use ties::search::SearchIndex;
+use ties::tui::{App, KeyMap};
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+fn three() -> [PathBuf; 3] {
+    [
+        common::data("ftm/donations.ijson"),
+        common::data("ftm/opensanctions-subset.ftm.json"),
+        common::data("gexf/LesMiserables.gexf"),
+    ]
+}
+
+/// Runs `ties` with `--data` for each of `data`, then `args`; its output.
+fn ties(data: &[&Path], args: &[&str]) -> (i32, String, String) {
+    let mut t = common::ties().arg("--no-cache");
+    for d in data {
+        t = t.arg("--data").arg(d);
+    }
+    t.args(args).run()
+}
+
+/// `(entities, relations)` from `ties check`'s first line.
+fn counts(out: &str) -> (usize, usize) {
+    let line = out.lines().next().unwrap_or_default();
+    let nums: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert!(line.starts_with("valid: ") && nums.len() >= 2, "{out}");
+    (nums[0], nums[1])
+}
+
+/// The merges the load summary reports.
+fn merges(err: &str) -> usize {
+    let line = err
+        .lines()
+        .find(|l| l.contains("held by more than one input merged"))
+        .unwrap_or_else(|| panic!("no merge count in {err}"));
+    let before = line.split(';').nth(1).unwrap_or_default().trim();
+    before
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"))
+}
+
+#[test]
+fn three_inputs_count_the_sum_less_the_merges_and_each_dataset_its_own() {
+    let files = three();
+    let alone: Vec<(usize, usize)> = files
+        .iter()
+        .map(|f| {
+            let (code, out, err) = ties(&[f], &["check"]);
+            assert_eq!(code, 0, "{err}");
+            counts(&out)
+        })
+        .collect();
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let (code, out, err) = ties(&refs, &["check"]);
+    assert_eq!(code, 0, "{err}");
+    let (entities, relations) = counts(&out);
+    let merged = merges(&err);
+    let sum = |f: fn(&(usize, usize)) -> usize| alone.iter().map(f).sum::<usize>();
+    assert_eq!(entities, sum(|c| c.0) - merged, "{err}");
+    assert_eq!(relations, sum(|c| c.1), "{err}");
+    assert!(
+        err.contains(
+            "datasets: donations 184 entities, eu_fsf 9 entities, LesMiserables 77 entities"
+        ),
+        "{err}"
+    );
+    // One dataset shown: that file's own counts. The OpenSanctions file's
+    // records name their dataset, `eu_fsf`; the others are named by file.
+    for (name, own) in ["donations", "eu_fsf", "LesMiserables"].iter().zip(&alone) {
+        let (code, out, err) = ties(&refs, &["--datasets", name, "check"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(counts(&out), *own, "--datasets {name}");
+    }
+    let (code, _, err) = ties(&refs, &["--datasets", "kek", "check"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("unknown dataset `kek`") && err.contains("eu_fsf"),
+        "{err}"
+    );
+}
+
+#[test]
+fn show_and_the_card_name_the_dataset_and_provenance() {
+    let files = three();
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    // GEXF ids are local to their file: prefixed with the dataset.
+    let (code, out, err) = ties(&refs, &["show", "LesMiserables:0.0"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Myriel"), "{out}");
+    assert!(out.contains("  in LesMiserables\n"), "{out}");
+    // The OpenSanctions records carry when they were seen and changed.
+    let (code, out, err) = ties(&refs, &["show", "NK-2GdmHtZTeNXjNVrBGEXZNj"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "in eu_fsf · first seen 2023-04-20 · last seen 2024-06-01 · changed 2023-07-26 · 9 referents"
+        ),
+        "{out}"
+    );
+    // The explorer's card says the same.
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|f| Input::parse(&f.to_string_lossy()))
+        .collect();
+    let opened = open(Source::Inputs(inputs), &OpenOptions::default(), &mut ()).unwrap();
+    let graph = Arc::clone(&opened.graph);
+    let index = Arc::new(SearchIndex::build(&graph));
+    let focus = graph.find("LesMiserables:0.0");
+    let mut app = App::new(graph, index, KeyMap::default_map(), focus).unwrap();
+    let s = screen(&mut app, 120, 20);
+    assert!(
+        s.contains("Myriel") && s.contains("in LesMiserables"),
+        "{s}"
+    );
+}
+
+#[test]
+fn local_ids_get_their_dataset_as_prefix_and_a_name_given_names_the_input() {
+    let gexf = fixture("import/loops/loop.gexf");
+    let a = format!("left={}", gexf.display());
+    let b = format!("right={}", gexf.display());
+    let (code, out, err) = common::ties()
+        .args([
+            "--no-cache",
+            "--data",
+            &a,
+            "--data",
+            &b,
+            "export",
+            "--format",
+            "json",
+        ])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut ids: Vec<&str> = doc["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["left:a", "left:b", "right:a", "right:b"]);
+    assert_eq!(doc["nodes"][0]["datasets"], serde_json::json!(["left"]));
+    assert!(
+        err.contains("0 entities held by more than one input merged"),
+        "{err}"
+    );
+    // The same file twice without names: both would be `loop`.
+    let (code, _, err) = ties(&[&gexf, &gexf], &["check"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("are both named `loop`") && err.contains("NAME=PATH"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_ftm_id_in_two_files_is_one_entity_in_the_common_schema() {
+    let (l, r) = (
+        fixture("ftm/cases/merge_left.ftm.json"),
+        fixture("ftm/cases/merge_right.ftm.json"),
+    );
+    let (code, out, err) = ties(&[&l, &r], &["export", "--format", "ftm"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("2 entities held by more than one input merged"),
+        "{err}"
+    );
+    let anna: serde_json::Value = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["id"] == "os-anna-berg")
+        .unwrap();
+    // LegalEntity and Person: Person, the more specific.
+    assert_eq!(anna["schema"], "Person");
+    assert_eq!(
+        anna["datasets"],
+        serde_json::json!(["register", "sanctions"])
+    );
+    assert_eq!(anna["first_seen"], "2021-06-01T00:00:00");
+    assert_eq!(anna["last_seen"], "2024-02-11T00:00:00");
+    assert_eq!(anna["referents"], serde_json::json!(["reg-17", "san-9"]));
+    let p = &anna["properties"];
+    assert_eq!(
+        p["name"],
+        serde_json::json!(["Anna Berg", "Anna Maria Berg"])
+    );
+    assert_eq!(p["country"], serde_json::json!(["de", "at"]));
+    assert_eq!(p["birthDate"], serde_json::json!(["1970-05-04"]));
+    // Person and Company have no common schema: the first kept, both lines
+    // named (and refused under --strict).
+    let (code, _, err) = ties(&[&l, &r], &["check", "--strict"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("`os-clash`: Person (")
+            && err.contains("merge_left.ftm.json:3")
+            && err.contains("merge_right.ftm.json:2"),
+        "{err}"
+    );
+}
+
+/// The `followthemoney` Python, or `None` (and a notice) without `.venv-ftm`.
+fn ftm_tool(tool: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".venv-ftm/bin")
+        .join(tool);
+    if p.exists() {
+        return Some(p);
+    }
+    common::missing("followthemoney (.venv-ftm)", "run bash .ci/setup-ftm.sh");
+    None
+}
+
+/// An FtM entity as compared: schema, sorted values of each property, sorted
+/// datasets and referents, and the dates it was seen.
+fn comparable(v: &serde_json::Value) -> serde_json::Value {
+    let mut props = v["properties"].as_object().cloned().unwrap_or_default();
+    for vals in props.values_mut() {
+        if let Some(a) = vals.as_array_mut() {
+            a.sort_by_key(|x| x.as_str().unwrap_or_default().to_string());
+        }
+    }
+    let sorted = |k: &str| {
+        let mut a = v[k].as_array().cloned().unwrap_or_default();
+        a.sort_by_key(|x| x.as_str().unwrap_or_default().to_string());
+        a
+    };
+    serde_json::json!({
+        "schema": v["schema"],
+        "properties": props,
+        "datasets": sorted("datasets"),
+        "referents": sorted("referents"),
+        "first_seen": v["first_seen"],
+        "last_seen": v["last_seen"],
+        "last_change": v["last_change"],
+    })
+}
+
+#[test]
+#[ignore = "needs followthemoney"]
+fn the_merged_entity_equals_followthemoneys_own_merge() {
+    let Some(python) = ftm_tool("python") else {
+        return;
+    };
+    let (l, r) = (
+        fixture("ftm/cases/merge_left.ftm.json"),
+        fixture("ftm/cases/merge_right.ftm.json"),
+    );
+    let script = r#"
+import json, sys
+from followthemoney import ValueEntity
+first = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+second = {d["id"]: d for d in (json.loads(l) for l in open(sys.argv[2]) if l.strip())}
+for d in first:
+    e = ValueEntity.from_dict(d)
+    if d["id"] in second:
+        try:
+            e.merge(ValueEntity.from_dict(second[d["id"]]))
+        except Exception:
+            continue
+    print(json.dumps(e.to_dict()))
+"#;
+    let out = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(&l)
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let (code, got, err) = ties(&[&l, &r], &["export", "--format", "ftm"]);
+    assert_eq!(code, 0, "{err}");
+    let got: std::collections::BTreeMap<String, serde_json::Value> = got
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| (v["id"].as_str().unwrap().to_string(), v))
+        .collect();
+    assert_eq!(want.len(), 2, "the library merged Anna and kept Radio Nord");
+    for w in &want {
+        let id = w["id"].as_str().unwrap();
+        assert_eq!(comparable(w), comparable(&got[id]), "entity {id}");
+    }
+}
+
+/// `id → comparable entity` as `ftm validate` writes `path`.
+fn validated(ftm: &Path, path: &Path) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let out = Command::new(ftm)
+        .arg("validate")
+        .arg("-i")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| (v["id"].as_str().unwrap().to_string(), comparable(&v)))
+        .collect()
+}
+
+#[test]
+#[ignore = "needs followthemoney"]
+fn multi_party_ownerships_round_trip_through_ftm_validate() {
+    let Some(ftm) = ftm_tool("ftm") else {
+        return;
+    };
+    let input = fixture("ftm/cases/multi_party_ownership.ftm.json");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.ftm.json");
+    let (code, _, err) = common::ties()
+        .arg("--no-cache")
+        .arg("--data")
+        .arg(&input)
+        .args(["export", "--format", "ftm", "-o"])
+        .arg(&out)
+        .run();
+    assert_eq!(code, 0, "{err}");
+    let (want, got) = (validated(&ftm, &input), validated(&ftm, &out));
+    assert_eq!(
+        want.keys().collect::<Vec<_>>(),
+        got.keys().collect::<Vec<_>>()
+    );
+    for (id, w) in &want {
+        assert_eq!(w, &got[id], "entity {id}");
+    }
+}
+
+#[test]
+fn a_multi_party_ownership_goes_back_out_as_an_ownership() {
+    let input = fixture("ftm/cases/multi_party_ownership.ftm.json");
+    let (code, out, err) = ties(&[&input], &["export", "--format", "ftm"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("1 relationship linked more than two parties"),
+        "{err}"
+    );
+    let own: serde_json::Value = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["id"] == "kek-own-1")
+        .unwrap();
+    assert_eq!(own["schema"], "Ownership");
+    let p = &own["properties"];
+    assert_eq!(p["owner"], serde_json::json!(["kek-p-anna", "kek-p-ben"]));
+    assert_eq!(p["asset"], serde_json::json!(["kek-c-radio", "kek-c-tv"]));
+    assert_eq!(p["percentage"], serde_json::json!(["50"]));
+    assert_eq!(p["role"], serde_json::json!(["shareholder"]));
+    assert_eq!(own["datasets"], serde_json::json!(["kek"]));
+    assert_eq!(own["first_seen"], "2023-04-01T00:00:00");
+}
+
+#[test]
+fn self_loops_are_kept_exported_and_read_back_equal() {
+    let dir = tempfile::tempdir().unwrap();
+    for (input, format, out) in [
+        ("import/loops/networkx_loop.graphml", "graphml", "x.graphml"),
+        ("import/loops/neo4j", "csv", "xcsv"),
+        ("import/loops/loop.gexf", "gexf", "x.gexf"),
+        ("import/loops/self_loop.ron", "ron", "x.ron"),
+    ] {
+        let input = fixture(input);
+        let out = dir.path().join(out);
+        let (code, check, err) = ties(&[&input], &["check"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            counts(&check).1,
+            if format == "ron" { 1 } else { 2 },
+            "{err}"
+        );
+        if format != "ron" {
+            assert!(err.contains("1 edge from a node to itself kept"), "{err}");
+        }
+        let (code, _, err) = ties(
+            &[&input],
+            &["export", "--format", format, "-o", out.to_str().unwrap()],
+        );
+        assert_eq!(code, 0, "{err}");
+        let json = |p: &Path| {
+            let (code, out, err) = ties(&[p], &["export", "--format", "json"]);
+            assert_eq!(code, 0, "{}: {err}", p.display());
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let edges = v["edges"].as_array().unwrap().clone();
+            assert!(
+                edges.iter().any(|e| e["source"] == e["target"]),
+                "{}: no loop in {out}",
+                p.display()
+            );
+            v
+        };
+        assert_eq!(json(&input), json(&out), "{format}");
+        if format == "ron" {
+            continue;
+        }
+        // Listed once by `show`.
+        let id = if format == "csv" { "c1" } else { "a" };
+        let (code, shown, err) = ties(&[&input], &["show", id]);
+        assert_eq!(code, 0, "{err}");
+        let name = ties(&[&input], &["export", "--format", "json"]).1;
+        let v: serde_json::Value = serde_json::from_str(&name).unwrap();
+        let own = v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == id)
+            .unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let loops = shown
+            .lines()
+            .filter(|l| l.matches(own.as_str()).count() >= 1 && !l.starts_with(own.as_str()))
+            .count();
+        assert_eq!(loops, 1, "{format}: {shown}");
+    }
+}
+
+#[test]
+fn ron_and_json_exports_carry_datasets_and_read_back() {
+    let (l, g) = (
+        fixture("ftm/cases/merge_left.ftm.json"),
+        fixture("import/loops/loop.gexf"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let ron = dir.path().join("both.ron");
+    let (code, _, err) = ties(
+        &[&l, &g],
+        &["export", "--format", "ron", "-o", ron.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    for (name, want) in [("register", (3, 0)), ("loop", (2, 2))] {
+        let (code, out, err) = ties(&[&l, &g], &["--datasets", name, "check"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(counts(&out), want, "{name} before");
+        let (code, out, err) = ties(&[&ron], &["--datasets", name, "check"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(counts(&out), want, "{name} read back from RON");
+    }
+    // What `--datasets` leaves out is not exported either.
+    let (code, out, err) = ties(
+        &[&l, &g],
+        &["--datasets", "loop", "export", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["nodes"].as_array().unwrap().len(), 2);
+    assert!(
+        v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["datasets"] == serde_json::json!(["loop"]))
+    );
+}
+
+#[test]
+fn the_explorer_filters_by_dataset_and_says_so() {
+    use crate::common::screen::{run, typed};
+    use ties::tui::Action;
+    let (l, g) = (
+        fixture("ftm/cases/merge_left.ftm.json"),
+        fixture("import/loops/loop.gexf"),
+    );
+    let inputs = vec![
+        Input::parse(&l.to_string_lossy()),
+        Input::parse(&format!("kek={}", g.display())),
+    ];
+    let opened = open(Source::Inputs(inputs), &OpenOptions::default(), &mut ()).unwrap();
+    let graph = Arc::clone(&opened.graph);
+    let index = Arc::new(SearchIndex::build(&graph));
+    let focus = graph.find("kek:a");
+    let mut app = App::new(graph, index, KeyMap::default_map(), focus).unwrap();
+    let s = screen(&mut app, 120, 20);
+    // A badge per dataset on the card and on each row.
+    assert!(s.contains(" kek "), "{s}");
+    assert!(s.contains("in kek"), "{s}");
+    app.update(Action::DatasetFilter);
+    run(&mut app, typed("nowhere"));
+    app.update(Action::Submit);
+    let s = screen(&mut app, 120, 20);
+    assert!(
+        s.contains("`nowhere` is not a dataset of this graph (register, kek)"),
+        "{s}"
+    );
+    app.update(Action::Close);
+    app.update(Action::DatasetFilter);
+    run(&mut app, typed("register"));
+    app.update(Action::Submit);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("· in register"), "{s}");
+    assert!(s.contains("nothing within the filter"), "{s}");
+    assert_eq!(
+        app.filter().datasets,
+        vec![app.graph().find_dataset("register").unwrap()]
+    );
+}
+
+#[test]
+fn gephis_edge_table_type_is_the_direction_not_the_kind() {
+    let (code, out, err) = ties(&[&fixture("import/gephi")], &["export", "--format", "ron"]);
+    assert_eq!(code, 0, "{err}");
+    let file: ties::model::GraphFile = ties::load::ron_options().from_str(&out).unwrap();
+    let kinds: Vec<String> = file
+        .relations
+        .iter()
+        .map(|r| r.kind.label().to_string())
+        .collect();
+    assert_eq!(kinds, ["related_to", "funds"], "{out}");
+    let undirected: Vec<bool> = file.relations.iter().map(|r| r.undirected).collect();
+    assert_eq!(undirected, [true, false]);
+    let weight = |i: usize| {
+        file.relations[i]
+            .attrs
+            .iter()
+            .find(|(k, _)| k == "Weight")
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(
+        (weight(0), weight(1)),
+        (Some("2.0".into()), Some("1.5".into()))
+    );
+}
