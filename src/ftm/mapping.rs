@@ -52,10 +52,7 @@ pub fn is_provenance_attr(key: &str) -> bool {
 /// Attributes that only steer a round trip; cards and exports other than FtM
 /// may leave them out.
 pub fn is_hidden_attr(key: &str) -> bool {
-    matches!(
-        key,
-        NAMES_ATTR | NOTE_ATTR | PROPERTY_ATTR | SCHEMA_ATTR
-    )
+    matches!(key, NAMES_ATTR | NOTE_ATTR | PROPERTY_ATTR | SCHEMA_ATTR)
 }
 
 /// Attribute on an entity made for a reference to an entity the data does not

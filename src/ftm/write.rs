@@ -15,8 +15,9 @@ use crate::graph::{Attrs, DatasetSet, EdgeIx, Graph, NodeIx, SourceSet};
 use crate::view::Subgraph;
 
 use super::mapping::{
-    CONFLICT_ATTR, FILE_SOURCE, MERGED_ATTR, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, PROVENANCE, SCHEMA_ATTR, is_hidden_attr,
-    is_placeholder, is_provenance_attr, schema_for_kind, schema_for_relation,
+    CONFLICT_ATTR, FILE_SOURCE, MERGED_ATTR, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, PROVENANCE,
+    SCHEMA_ATTR, is_hidden_attr, is_placeholder, is_provenance_attr, schema_for_kind,
+    schema_for_relation,
 };
 use super::read::{host, parse_ftm_date};
 use super::schema::{self, SchemaDef};
@@ -515,7 +516,10 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
         w.sources(&mut props, e.sources);
         for (k, v) in e.attrs.iter() {
             let k = graph.sym(k);
-            if !is_hidden_attr(k) && !is_provenance_attr(k) && k != MERGED_ATTR && k != CONFLICT_ATTR
+            if !is_hidden_attr(k)
+                && !is_provenance_attr(k)
+                && k != MERGED_ATTR
+                && k != CONFLICT_ATTR
             {
                 w.put(&mut props, def, k, v.to_string());
             }

@@ -198,9 +198,16 @@ fn a_bad_resolver_line_is_named_and_a_bad_id_refused() {
 
 #[test]
 fn screen_finds_the_original_of_each_duplicate_by_name_and_birth_date() {
-    let (_d, data) = febrl();
-    // Names and birth dates of the duplicates, from the fixture.
-    let text = std::fs::read_to_string(&data).unwrap();
+    let (dir, all) = febrl();
+    // Names and birth dates of the duplicates against the originals.
+    let text = std::fs::read_to_string(&all).unwrap();
+    let data = dir.path().join("originals.ftm.json");
+    let originals: String = text
+        .lines()
+        .filter(|l| l.contains("-org\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&data, originals).unwrap();
     let mut csv = String::from("name,birth_date\n");
     let mut expect = Vec::new();
     for line in text.lines() {
