@@ -43,15 +43,16 @@ PY
   t0=$(date +%s.%N)
   "$nk" xref -l 20000 -p "nkdata$s" "febrl4$s.ftm.json" 2> "nk$s.log"
   t1=$(date +%s.%N)
-  "$nk" dump-resolver "nk$s.resolver" 2>> "nk$s.log"
-  python3 - "nk$s.resolver" "nk-pairs$s.csv" <<'PY'
-import csv, json, sys
-with open(sys.argv[1]) as f, open(sys.argv[2], "w", newline="") as o:
+  # Suggestions (scored, unjudged) stay in its database; dump-resolver writes judgements only.
+  python3 - "nk$s.db" "nk-pairs$s.csv" <<'PY'
+import csv, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+with open(sys.argv[2], "w", newline="") as o:
     w = csv.writer(o); w.writerow(["id_a", "id_b", "score"])
-    for line in f:
-        t, s, j, score = json.loads(line)[:4]
-        if score is not None:
-            w.writerow([t, s, score])
+    for t, s, score in db.execute(
+        "select target, source, score from resolver where deleted_at is null and score is not null"
+    ):
+        w.writerow([t, s, score])
 PY
   echo "nomenklatura$label: $(secs "$t0" "$t1") s $("$py" "$root/scripts/bench/febrl.py" score links.csv "nk-pairs$s.csv" 0.5)"
 done

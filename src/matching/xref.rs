@@ -1,6 +1,7 @@
 //! Candidate pairs through a blocking index, never all pairs: every record is
 //! filed under its name tokens, their phonetic keys (each also with the birth
-//! year, when there is one) and its identifiers; a
+//! year, when there is one), pairs of name words (one whole, the other by sound
+//! or first letters), address words and identifiers; a
 //! record meets only those sharing a key with it (keys shared by more than
 //! [`XrefOptions::max_block`] records are too common to say anything), the
 //! [`XrefOptions::per_record`] sharing the most rare keys are scored.
@@ -85,6 +86,21 @@ pub fn keys(r: &Record) -> Vec<u64> {
                 push(b'p', k);
                 for y in &years {
                     push(b'q', &format!("{y}{k}"));
+                }
+            }
+        }
+    }
+    // Pairs of words: one word whole with the sound or the first three letters
+    // of another (a typo in one word leaves the pair's other forms intact).
+    for name in &r.names {
+        for (i, a) in name.tokens.iter().enumerate() {
+            for (j, b) in name.tokens.iter().enumerate() {
+                if i == j || a.text.len() < 2 || b.text.len() < 3 {
+                    continue;
+                }
+                push(b'n', &format!("{}|{}", a.text, &b.text[..3]));
+                for k in b.keys() {
+                    push(b'm', &format!("{}|{k}", a.text));
                 }
             }
         }
