@@ -23,7 +23,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Builder, Pos, Record};
+use super::{Builder, Checked, Pos, Record};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -272,6 +272,12 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
 /// [`read`], with columns of other names read as the fields `columns` maps
 /// them to.
 pub fn read_with(path: &Path, columns: &Columns) -> Result<(Graph, Vec<String>), LoadError> {
+    read_with_checked(path, columns).map(|c| (c.graph, c.notes))
+}
+
+/// [`read_with`], with what the load worked around (a duplicate node id, a
+/// row not as long as the header) as an error for `--strict`.
+pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, LoadError> {
     std::fs::metadata(path).map_err(|e| super::open_error(path, e))?;
     let files = if path.is_dir() {
         let t = tables(path).map_err(|e| super::open_error(path, e))?;
@@ -331,7 +337,7 @@ pub fn read_with(path: &Path, columns: &Columns) -> Result<(Graph, Vec<String>),
     if b.has_problems() {
         return Err(b.into_error(path));
     }
-    b.finish(path)
+    b.finish_checked(path)
 }
 
 /// The delimiter and header of a table.
@@ -418,7 +424,7 @@ fn read_table(
             continue;
         }
         if rec.len() != cols.len() {
-            b.problem(
+            b.worked_around(
                 at(line, rec.len().min(cols.len()) + 1),
                 invalid(format!(
                     "this row has {} fields, the header {}",
