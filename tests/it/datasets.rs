@@ -556,3 +556,33 @@ fn gephis_edge_table_type_is_the_direction_not_the_kind() {
         (Some("2.0".into()), Some("1.5".into()))
     );
 }
+
+#[test]
+fn a_set_of_inputs_is_snapshotted_as_one_graph() {
+    let files = three();
+    let cache = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut t = common::ties()
+            .env("TIES_CACHE_DIR", cache.path())
+            .env("TIES_SNAPSHOT_MIN", "0")
+            .env("TIES_LOAD_STATS", "1");
+        for f in &files {
+            t = t.arg("--data").arg(f);
+        }
+        t.args(extra).args(["check"]).run()
+    };
+    let (code, first, err1) = run(&[]);
+    assert_eq!(code, 0, "{err1}");
+    assert!(!err1.contains("read the snapshot"), "{err1}");
+    let (code, second, err2) = run(&[]);
+    assert_eq!(code, 0, "{err2}");
+    assert!(err2.contains("read the snapshot"), "{err2}");
+    assert_eq!(first, second);
+    // The load summary is said again, datasets and merges included.
+    assert!(err2.contains("datasets: donations 184 entities"), "{err2}");
+    assert_eq!(merges(&err1), merges(&err2));
+    // A filter works on the snapshot as on the parsed graph.
+    let (code, out, err) = run(&["--datasets", "eu_fsf"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(counts(&out), (9, 2));
+}
