@@ -64,10 +64,11 @@ pub fn tables(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(v)
 }
 
-/// The delimiter the header line uses most, outside quotes (`,` when none).
+/// The delimiter the header line uses most, outside quotes: `,` `;` tab `|`,
+/// else a space between words (a space-delimited table), else `,`.
 fn sniff_delimiter(line: &[u8]) -> u8 {
-    let mut counts = [0usize; 4];
-    let candidates = [b',', b';', b'\t', b'|'];
+    let mut counts = [0usize; 5];
+    let candidates = [b',', b';', b'\t', b'|', b' '];
     let mut quoted = false;
     for &b in line.iter().take_while(|&&b| b != b'\n') {
         if b == b'"' {
@@ -76,12 +77,19 @@ fn sniff_delimiter(line: &[u8]) -> u8 {
             counts[i] += 1;
         }
     }
-    let (i, n) = counts
+    // A space counts only when nothing else separates the header's fields.
+    let (i, n) = counts[..4]
         .iter()
         .enumerate()
         .max_by_key(|&(i, n)| (*n, std::cmp::Reverse(i)))
         .unwrap_or((0, &0));
-    if *n == 0 { b',' } else { candidates[i] }
+    let line = line.split(|&b| b == b'\n').next().unwrap_or_default();
+    let words = line.trim_ascii();
+    match (*n, counts[4]) {
+        (0, s) if s > 0 && words.contains(&b' ') => b' ',
+        (0, _) => b',',
+        _ => candidates[i],
+    }
 }
 
 /// What a column holds.
@@ -514,6 +522,9 @@ mod tests {
     fn delimiters_are_sniffed_outside_quotes() {
         assert_eq!(sniff_delimiter(b"id;name;\"a,b,c\"\n1;2;3"), b';');
         assert_eq!(sniff_delimiter(b"id\tname\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"Source Target Weight\na b 1"), b' ');
+        assert_eq!(sniff_delimiter(b"id,full name\n1,Ann Lee"), b',');
+        assert_eq!(sniff_delimiter(b"id\n1"), b',');
         assert_eq!(sniff_delimiter(b"id\n"), b',');
     }
 

@@ -586,3 +586,32 @@ fn a_set_of_inputs_is_snapshotted_as_one_graph() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(counts(&out), (9, 2));
 }
+
+#[test]
+fn a_space_delimited_edge_table_is_read() {
+    let (code, out, err) = ties(
+        &[&fixture("import/spaced.csv")],
+        &["export", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let edges: Vec<(String, String, String)> = v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap().to_string(),
+                e["target"].as_str().unwrap().to_string(),
+                e["attrs"]["Weight"][0].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        edges,
+        [
+            ("ann".into(), "bob".into(), "2".into()),
+            ("bob".into(), "cid".into(), "1".into())
+        ]
+    );
+}
