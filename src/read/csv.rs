@@ -113,10 +113,18 @@ enum Col {
 enum Table {
     Nodes,
     Edges,
+    /// An adjacency matrix (Gephi's spreadsheet import): a header whose first
+    /// cell is empty and names the columns' nodes, then a row per node, its id
+    /// first; a cell other than 0 or empty is an edge, its number the weight.
+    Matrix,
 }
 
 /// How a table is read: nodes or edges, and what each column is.
 fn layout(header: &[String], _path: &Path) -> Option<(Table, Vec<Col>)> {
+    if header.len() > 1 && header[0].trim().is_empty() {
+        let cols = header[1..].iter().map(|h| Col::Field(h.trim().to_string()));
+        return Some((Table::Matrix, cols.collect()));
+    }
     let lower: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
     let has = |n: &str| lower.iter().any(|h| h == n);
     let neo_type = |h: &str| h.split_once(':').map(|(_, t)| t.to_string());
@@ -337,7 +345,7 @@ pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, Load
             ),
         }
     }
-    b.implicit_nodes = !plan.iter().any(|p| p.3 == Table::Nodes);
+    b.implicit_nodes = !plan.iter().any(|p| p.3 != Table::Edges);
     plan.sort_by_key(|p| p.3 == Table::Edges);
     for (f, file, delimiter, table, cols) in plan {
         read_table(&mut b, &f, file, delimiter, table, &cols);
@@ -387,6 +395,9 @@ fn read_table(
     cols: &[Col],
 ) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
+    if table == Table::Matrix {
+        return read_matrix(b, path, file, delimiter, cols);
+    }
     let opened = std::fs::File::open(path);
     let f = match opened {
         Ok(f) => f,
@@ -503,7 +514,90 @@ fn read_table(
                 b.node(r, at(line, 1));
             }
             Table::Edges => b.edge(r, at(line, 1)),
+            // Read by `read_matrix`.
+            Table::Matrix => {}
         }
+    }
+}
+
+/// An adjacency matrix (see [`Table::Matrix`]): every node the header or a
+/// row names, and an edge for each cell that is a number other than 0.
+fn read_matrix(b: &mut Builder, path: &Path, file: usize, delimiter: u8, cols: &[Col]) {
+    let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
+    let ids: Vec<String> = cols
+        .iter()
+        .map(|c| match c {
+            Col::Field(id) => id.clone(),
+            _ => String::new(),
+        })
+        .collect();
+    let f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return b.problem(at(1, 1), ProblemKind::Io(e.to_string())),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 16, f));
+    let mut seen = std::collections::HashSet::new();
+    for id in &ids {
+        if seen.insert(id.clone()) {
+            let r = Record {
+                id: id.clone(),
+                ..Record::default()
+            };
+            b.node(r, at(1, 1));
+        }
+    }
+    let mut edges = Vec::new();
+    for row in reader.records() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                return b.problem(at(line, 1), invalid(e.to_string()));
+            }
+        };
+        let line = row.position().map_or(0, |p| p.line() as usize);
+        let Some(from) = row.get(0).map(str::trim).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        if seen.insert(from.to_string()) {
+            let r = Record {
+                id: from.to_string(),
+                ..Record::default()
+            };
+            b.node(r, at(line, 1));
+        }
+        for (i, cell) in row.iter().skip(1).enumerate() {
+            let cell = cell.trim();
+            let Some(to) = ids.get(i) else {
+                break;
+            };
+            match cell.parse::<f64>() {
+                Ok(0.0) => {}
+                Ok(w) => {
+                    let mut r = Record {
+                        from: from.to_string(),
+                        to: to.clone(),
+                        ..Record::default()
+                    };
+                    if w != 1.0 {
+                        r.attrs.push(("weight".to_string(), cell.to_string()));
+                    }
+                    edges.push((r, at(line, i + 2)));
+                }
+                Err(_) if cell.is_empty() => {}
+                Err(_) => b.problem(
+                    at(line, i + 2),
+                    invalid(format!("`{cell}` in an adjacency matrix is not a number")),
+                ),
+            }
+        }
+    }
+    for (r, pos) in edges {
+        b.edge(r, pos);
     }
 }
 

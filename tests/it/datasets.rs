@@ -615,3 +615,38 @@ fn a_space_delimited_edge_table_is_read() {
         ]
     );
 }
+
+#[test]
+fn an_adjacency_matrix_is_read_as_gephi_reads_it() {
+    let (code, out, err) = ties(
+        &[&fixture("import/matrix.csv")],
+        &["export", "--format", "ron"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let file: ties::model::GraphFile = ties::load::ron_options().from_str(&out).unwrap();
+    let ids: Vec<&str> = file.entities.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    let edges: Vec<(&str, &str, Option<&str>)> = file
+        .relations
+        .iter()
+        .map(|r| {
+            let w = r
+                .attrs
+                .iter()
+                .find(|(k, _)| k == "weight")
+                .map(|(_, v)| v.as_str());
+            (r.from.as_str(), r.to.as_str(), w)
+        })
+        .collect();
+    // A cell other than 0 is an edge (its number the weight, 1 left out); the
+    // diagonal is a loop.
+    assert_eq!(
+        edges,
+        [
+            ("a", "b", None),
+            ("b", "c", Some("2.5")),
+            ("c", "a", None),
+            ("c", "c", None)
+        ]
+    );
+}
