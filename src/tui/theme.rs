@@ -8,8 +8,18 @@ use std::path::Path;
 use std::str::FromStr;
 
 use ratatui::buffer::Buffer;
-use ratatui::style::{Color, Modifier};
+use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
+
+/// Money in a chart: coming in, going out, and amounts a relation only states
+/// (promised money is drawn dotted, in the colour of its direction).
+pub const CHART_IN: Style = Style::new().fg(Color::Green);
+pub const CHART_OUT: Style = Style::new().fg(Color::Magenta);
+pub const CHART_STATED: Style = Style::new().fg(Color::Gray);
+/// A chart's axes and labels.
+pub const CHART_AXIS: Style = Style::new().fg(Color::DarkGray);
+/// A score drawn as a bar (the rank panel).
+pub const BAR: Style = Style::new().fg(Color::Cyan);
 
 /// How colours are shown.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -150,7 +160,6 @@ pub fn user_theme_path() -> Option<std::path::PathBuf> {
 mod tests {
     use super::*;
     use ratatui::layout::Rect;
-    use ratatui::style::Style;
 
     #[test]
     fn a_theme_file_maps_colours() {
