@@ -29,6 +29,17 @@ impl Prompt {
         }
     }
 
+    /// A prompt holding what is in force, selected: the first character typed
+    /// replaces it, Backspace edits it.
+    pub fn preset(input: String) -> Prompt {
+        let selected = !input.is_empty();
+        Prompt {
+            input,
+            error: None,
+            selected,
+        }
+    }
+
     /// Applies a text-editing action (type, delete, clear); false for any other.
     pub fn edit(&mut self, action: &Action) -> bool {
         match action {
@@ -81,6 +92,8 @@ impl Prompt {
                 e.clone(),
                 Style::new().fg(Color::Red),
             )));
+        }
+        if self.selected {
             lines.push(Line::from(Span::styled(
                 "typing replaces the text · backspace edits it",
                 DIM,
