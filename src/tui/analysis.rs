@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use super::action::Action;
 use super::app::{App, Pane};
-use super::text::{DIM, tie_line};
+use super::text::{Columns, DIM, tie_line, tie_line_in};
 use crate::analysis::clusters::{self, Clusters};
 use crate::analysis::diff::{self, step_window};
 use crate::graph::{EdgeIx, Graph, NodeIx, Tie};
@@ -158,8 +158,9 @@ impl App {
     pub fn change_of(&self, edge: EdgeIx) -> Option<Change> {
         let s = self.stepped()?;
         let (was, is) = (
-            s.before.relation_visible(&self.graph, edge),
-            s.after.relation_visible(&self.graph, edge),
+            s.before
+                .relation_visible_from(&self.graph, edge, self.focus),
+            s.after.relation_visible_from(&self.graph, edge, self.focus),
         );
         match (was, is) {
             (false, true) => Some(Change::Appeared),
@@ -174,8 +175,7 @@ impl App {
         if self.stepped().is_none() {
             return Vec::new();
         }
-        self.graph
-            .ties_dir(self.focus, pane.direction())
+        super::app::pane_ties(&self.graph, self.focus, pane)
             .filter(|t| self.change_of(t.edge) == Some(Change::Ended))
             .collect()
     }
@@ -269,11 +269,11 @@ impl App {
 }
 
 /// A pane's line for `tie`, with a change marker column while a step is shown.
-pub fn marked_tie_line(app: &App, tie: Tie, width: usize) -> Line<'static> {
+pub fn marked_tie_line(app: &App, tie: Tie, width: usize, cols: Columns) -> Line<'static> {
     if app.stepped().is_none() {
-        return tie_line(&app.graph, tie, width);
+        return tie_line_in(&app.graph, tie, width, cols);
     }
-    let mut line = tie_line(&app.graph, tie, width.saturating_sub(2));
+    let mut line = tie_line_in(&app.graph, tie, width.saturating_sub(2), cols);
     let marker = match app.change_of(tie.edge) {
         Some(c) => Span::styled(format!("{} ", c.marker()), c.style()),
         None => Span::raw("  "),

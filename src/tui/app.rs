@@ -69,6 +69,8 @@ pub struct PaneList {
     pub offset: usize,
     /// Where the rows were drawn at the last frame, for mouse clicks.
     pub area: ratatui::layout::Rect,
+    /// Widths of the date and amount columns, so that they line up.
+    pub cols: super::text::Columns,
 }
 
 /// The neighbourhood map, when shown.
@@ -78,10 +80,14 @@ pub struct MapState {
     pub depth: u8,
     /// The entity picked with the arrow keys; Enter moves there.
     pub selected: NodeIx,
+    /// Which page of the focus's neighbours the first ring shows (they are
+    /// ranked: money, weight, relations).
+    pub page: usize,
 }
 
-/// A map layout and what it was made for: (focus, depth, columns, rows), filter.
-pub(super) type MapKey = ((NodeIx, u8, u16, u16), Filter);
+/// A map layout and what it was made for: (focus, depth, columns, rows,
+/// page), filter, marked entities.
+pub(super) type MapKey = ((NodeIx, u8, u16, u16, usize), Filter, Vec<NodeIx>);
 
 /// The whole explorer state.
 pub struct App {
@@ -123,11 +129,37 @@ pub struct App {
     pub clusters: super::analysis::ClusterCache,
     /// On a graph database (`--db`): what was fetched and what is awaited.
     pub remote: Option<super::remote::Remote>,
+    /// Where the lists stood when each entity was left: back and forward
+    /// return to the row (and scroll) the user left.
+    pub(super) left_at: std::collections::HashMap<NodeIx, Spot>,
+}
+
+/// The active pane, and each list's selected relation and first row shown.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Spot {
+    pane: Pane,
+    selected: [(usize, Option<crate::graph::EdgeIx>); 2],
+    offset: [usize; 2],
 }
 
 /// The entity with the most relations: a sensible place to start.
 pub fn default_focus(graph: &Graph) -> Option<NodeIx> {
     graph.busiest()
+}
+
+/// The relations of `node` a pane lists, before the filter: those pointing at
+/// it (in) or leaving it (out). An undirected relation is listed once, with the
+/// outgoing ones, whichever end `node` is.
+pub fn pane_ties(graph: &Graph, node: NodeIx, pane: Pane) -> impl Iterator<Item = Tie> + '_ {
+    let undirected = move |t: &Tie| graph.is_undirected(t.edge);
+    let own = graph
+        .ties_dir(node, pane.direction())
+        .filter(move |t| pane == Pane::Outgoing || !undirected(t));
+    let other = (pane == Pane::Outgoing)
+        .then(|| graph.ties_dir(node, Direction::Incoming).filter(undirected))
+        .into_iter()
+        .flatten();
+    own.chain(other)
 }
 
 impl App {
@@ -164,6 +196,7 @@ impl App {
             step: None,
             clusters: Default::default(),
             remote: None,
+            left_at: Default::default(),
         };
         app.refresh_lists();
         if app.lists[Pane::Outgoing as usize].ties.is_empty()
@@ -219,13 +252,18 @@ impl App {
         l.ties.get(l.selected).copied()
     }
 
-    /// Recomputes the visible relations of the focus after a move or filter change.
+    /// Recomputes the visible relations of the focus after a move or filter
+    /// change. Each list runs undated relations first (offices, memberships),
+    /// then the dated ones newest first.
     pub(super) fn refresh_lists(&mut self) {
         for pane in [Pane::Incoming, Pane::Outgoing] {
             let mut ties = Vec::new();
             let (mut hidden, mut undated) = (0, 0);
-            for tie in self.graph.ties_dir(self.focus, pane.direction()) {
-                if self.filter.relation_visible(&self.graph, tie.edge) {
+            for tie in pane_ties(&self.graph, self.focus, pane) {
+                if self
+                    .filter
+                    .relation_visible_from(&self.graph, tie.edge, self.focus)
+                {
                     let (_, date, until) = self.graph.relation_kind_dates(tie.edge);
                     undated += usize::from(date.is_none() && until.is_none());
                     ties.push(tie);
@@ -233,12 +271,28 @@ impl App {
                     hidden += 1;
                 }
             }
+            ties.sort_by_cached_key(|t| {
+                let (_, date, until) = self.graph.relation_kind_dates(t.edge);
+                let when = date.or(until);
+                (when.is_some(), std::cmp::Reverse(when))
+            });
             let l = &mut self.lists[pane as usize];
+            l.cols = super::text::Columns::of(&self.graph, &ties);
             l.selected = l.selected.min(ties.len().saturating_sub(1));
             l.ties = ties;
             l.hidden = hidden;
             l.undated = undated;
         }
+    }
+
+    /// True when every relation of the focus, shown or hidden, is undirected:
+    /// they are listed once, as ties, with no incoming list beside them.
+    pub fn undirected_only(&self) -> bool {
+        let (i, o) = (self.list(Pane::Incoming), self.list(Pane::Outgoing));
+        i.ties.is_empty()
+            && i.hidden == 0
+            && !o.ties.is_empty()
+            && o.ties.iter().all(|t| self.graph.is_undirected(t.edge))
     }
 
     pub fn set_status(&mut self, text: impl Into<String>, error: bool) {
@@ -255,7 +309,40 @@ impl App {
         }
         self.back.push(self.focus);
         self.forward.clear();
+        self.leave();
         self.focus_on(node);
+    }
+
+    /// Keeps where the lists of the focus stand, for back and forward.
+    pub(super) fn leave(&mut self) {
+        let spot = Spot {
+            pane: self.pane,
+            selected: [0, 1].map(|i| {
+                let l = &self.lists[i];
+                (l.selected, l.ties.get(l.selected).map(|t| t.edge))
+            }),
+            offset: [0, 1].map(|i| self.lists[i].offset),
+        };
+        self.left_at.insert(self.focus, spot);
+    }
+
+    /// Back or forward to `node`: its lists as they were left (the same
+    /// relation selected, if the filter still shows it).
+    pub(super) fn return_to(&mut self, node: NodeIx) {
+        self.leave();
+        self.focus_on(node);
+        let Some(spot) = self.left_at.get(&node).copied() else {
+            return;
+        };
+        for (i, l) in self.lists.iter_mut().enumerate() {
+            let (index, edge) = spot.selected[i];
+            let found = edge.and_then(|e| l.ties.iter().position(|t| t.edge == e));
+            l.selected = found.unwrap_or(index).min(l.ties.len().saturating_sub(1));
+            l.offset = spot.offset[i].min(l.selected);
+        }
+        if !self.lists[spot.pane as usize].ties.is_empty() {
+            self.pane = spot.pane;
+        }
     }
 
     pub(super) fn focus_on(&mut self, node: NodeIx) {

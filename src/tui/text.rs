@@ -38,10 +38,46 @@ pub fn relation_label(graph: &Graph, tie: Tie) -> String {
 
 /// One relation as a line a person reads, fitted to `width` columns: the kind and
 /// the other entity on the left (`signed  Memorandum …` outgoing, `Rustem Umerov
-/// signed` incoming), its date and amount on the right. The kind always shows:
-/// the name is what gets cut, and the date and amount go first when even a short
+/// signed` incoming), its amount and date on the right. The kind always shows:
+/// the name is what gets cut, and the date, then the amount, go first when even a short
 /// name would not fit beside them.
 pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
+    tie_line_in(graph, tie, width, Columns::default())
+}
+
+/// The widths of a list's date and amount columns: with them, every line of
+/// the list puts its date and amount at the same columns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Columns {
+    pub date: usize,
+    pub amount: usize,
+}
+
+impl Columns {
+    /// The widest date and amount among `ties`.
+    pub fn of(graph: &Graph, ties: &[Tie]) -> Columns {
+        let mut cols = Columns::default();
+        for t in ties {
+            let r = graph.relation(t.edge);
+            if let Some(d) = date_span(r.date, r.until) {
+                cols.date = cols.date.max(d.width());
+            }
+            if let Some(a) = r.amount {
+                cols.amount = cols.amount.max(a.to_string().width());
+            }
+        }
+        cols
+    }
+}
+
+/// `s` padded with spaces to `width` columns, on the right or (`right`) the left.
+fn pad(s: String, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(s.width()));
+    if right { fill + &s } else { s + &fill }
+}
+
+/// [`tie_line`] in a list whose dates and amounts line up in `cols`.
+pub fn tie_line_in(graph: &Graph, tie: Tie, width: usize, cols: Columns) -> Line<'static> {
     let r = graph.relation(tie.edge);
     let other = graph.entity(tie.other).name;
     let phrase = truncate(&graph.relation_phrase(r.kind), width);
@@ -49,12 +85,21 @@ pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
         .role
         .map(|s| format!(" ({})", graph.sym(s)))
         .unwrap_or_default();
-    let date = date_span(r.date, r.until).map(|d| Span::styled(d, DATE));
-    let amount = r.amount.map(|a| Span::styled(a.to_string(), MONEY));
+    // The date is the last column, each starting where the list's others
+    // start; the amount is right-aligned before it. A row with neither gives
+    // the room to the name.
+    let amount = r
+        .amount
+        .map(|a| Span::styled(pad(a.to_string(), cols.amount, true), MONEY));
+    let date = match date_span(r.date, r.until) {
+        Some(d) => Some(Span::styled(pad(d, cols.date, false), DATE)),
+        None if amount.is_some() && cols.date > 0 => Some(Span::raw(" ".repeat(cols.date))),
+        None => None,
+    };
     // The shortest name worth showing beside the kind.
     let least = other.width().min(8);
-    // Date and amount; the amount alone; nothing: the first that leaves room.
-    let right = [vec![date.clone(), amount.clone()], vec![amount], vec![]]
+    // Amount and date; the amount alone; nothing: the first that leaves room.
+    let right = [vec![amount.clone(), date], vec![amount], vec![]]
         .into_iter()
         .map(|spans| {
             spans

@@ -71,6 +71,27 @@ pub fn draw(app: &App, frame: &mut Frame) -> FrameInfo {
 }
 
 fn draw_main(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
+    if app.undirected_only() {
+        // Undirected ties are listed once, beside the card or below it.
+        let (split, pc) = if area.width >= 90 {
+            (
+                Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]),
+                0,
+            )
+        } else {
+            let card_h = (area.height * 2 / 5).max(3).min(area.height);
+            (
+                Layout::vertical([Constraint::Length(card_h), Constraint::Min(0)]),
+                card_h,
+            )
+        };
+        let [card, list] = split.areas(area);
+        draw_card(app, frame, card);
+        if pc < area.height {
+            draw_list(app, Pane::Outgoing, frame, list, info);
+        }
+        return;
+    }
     if area.width >= 90 {
         // An empty list gets a narrow column; the other takes the room.
         let empty_in = app.list(Pane::Incoming).ties.is_empty();
@@ -120,7 +141,20 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
         Pane::Incoming => ("◀ ", "in", ""),
         Pane::Outgoing => ("", "out", " ▶"),
     };
-    let mut title = format!(" {arrow_l}{name} · {}", list.ties.len());
+    // Undirected relations are listed once, with the outgoing ones, as ties.
+    let undirected = match pane {
+        Pane::Incoming => 0,
+        Pane::Outgoing => list
+            .ties
+            .iter()
+            .filter(|t| app.graph.is_undirected(t.edge))
+            .count(),
+    };
+    let mut title = match (undirected, list.ties.len() - undirected) {
+        (0, n) => format!(" {arrow_l}{name} · {n}"),
+        (u, 0) => format!(" ties · {u}"),
+        (u, n) => format!(" {name} · {n} + ties · {u}"),
+    };
     if list.hidden > 0 {
         title.push_str(&format!(" ({} hidden)", list.hidden));
     }
@@ -163,7 +197,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     let end = (offset + rows).min(list.ties.len());
     let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
-            let line = super::analysis::marked_tie_line(app, list.ties[i], width);
+            let line = super::analysis::marked_tie_line(app, list.ties[i], width, list.cols);
             if i == list.selected {
                 let style = if active {
                     Style::new().bg(Color::Blue).fg(Color::White)
@@ -260,10 +294,12 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => crate::report::count(i.ties.len() + o.ties.len(), "relation"),
     };
-    lines.push(Line::from(Span::styled(
-        format!("{total}: {} in, {} out", i.ties.len(), o.ties.len()),
-        DIM,
-    )));
+    let split = if app.undirected_only() {
+        "undirected".to_string()
+    } else {
+        format!("{} in, {} out", i.ties.len(), o.ties.len())
+    };
+    lines.push(Line::from(Span::styled(format!("{total}: {split}"), DIM)));
     if let Some(cluster) = app.cluster_line() {
         lines.push(Line::from(Span::styled(cluster, DIM)));
     }
@@ -378,14 +414,15 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(what, Style::new().fg(Color::Yellow)));
     }
+    let mut message = Vec::new();
     if let Some(s) = &app.status {
         let style = if s.error {
             Style::new().fg(Color::Red).bold()
         } else {
             Style::new().fg(Color::White)
         };
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(s.text.clone(), style));
+        message.push(Span::raw("  "));
+        message.push(Span::styled(s.text.clone(), style));
     }
     let help = app
         .keymap
@@ -395,7 +432,19 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let help_w = help.chars().count() as u16;
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(help_w)]).areas(area);
-    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    // A space always stands before the help hint; what does not fit is cut
+    // with `…`: the filter's details first, so the message stays readable.
+    let room = usize::from(left.width).saturating_sub(1);
+    let width = |v: &[Span]| v.iter().map(Span::width).sum::<usize>();
+    let line = if width(&spans) + width(&message) <= room {
+        spans.extend(message);
+        Line::from(spans)
+    } else {
+        let mut short = spans[..2].to_vec();
+        short.extend(message);
+        fit(short, Vec::new(), room)
+    };
+    frame.render_widget(Paragraph::new(line), left);
     frame.render_widget(Paragraph::new(Span::styled(help, DIM)), right);
 }
 
@@ -435,8 +484,26 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         state.depth,
         if state.depth == 1 { "" } else { "s" }
     );
-    if layout.more > 0 {
-        title.push_str(&format!("· + {} more ", layout.more));
+    if layout.ring > super::map::MAX_RING1 {
+        // The ring shows neighbours ranked by what matters; the rest are a
+        // page away.
+        let shown = layout.ring.min(layout.first + super::map::MAX_RING1);
+        title.push_str(&format!(
+            "· {}–{shown} of {} ",
+            layout.first + 1,
+            layout.ring
+        ));
+        let keys: Vec<String> = [(Action::PageDown, "more"), (Action::PageUp, "back")]
+            .iter()
+            .filter(|(a, _)| *a == Action::PageDown || layout.first > 0)
+            .filter_map(|(a, what)| {
+                let k = app.keymap.key_for(Mode::Map, a)?;
+                Some(format!("{k} {what}"))
+            })
+            .collect();
+        if !keys.is_empty() {
+            title.push_str(&format!("· {} ", keys.join(" · ")));
+        }
     }
     title.push_str(&app.focus_changes().unwrap_or_default());
     frame.render_widget(
