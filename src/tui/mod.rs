@@ -5,6 +5,7 @@ pub mod action;
 pub mod analysis;
 pub mod app;
 mod browse;
+pub mod chart;
 pub mod keymap;
 pub mod map;
 pub mod popup;
