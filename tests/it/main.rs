@@ -39,3 +39,4 @@ mod shipped_graph;
 mod snapshot;
 mod ui;
 mod ui_analysis;
+mod ui_screens;
