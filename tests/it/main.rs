@@ -16,6 +16,7 @@ mod cli_honest;
 mod db_cli;
 mod db_explorer;
 mod db_falkor;
+mod e2e_screens;
 mod e2e_tmux;
 mod explorer;
 mod export_formats;

@@ -300,7 +300,7 @@ fn list_popups_page_and_say_where_they_are() {
     let end = screen(&mut app, 100, 30);
     run(&mut app, [Action::Down, Action::Down, Action::PageDown]);
     assert_eq!(screen(&mut app, 100, 30), end);
-    assert!(end.contains("never dropped"), "the last line shows: {end}");
+    assert!(end.contains("dropped."), "the last line shows: {end}");
     let (a, b) = end
         .split_once(" lines ")
         .map(|(_, r)| r.split_once(" of ").unwrap())
