@@ -133,10 +133,11 @@ pub fn charts(flows: &[Flow]) -> Option<MoneyCharts> {
                     (Some(false), _) => CHART_OUT,
                     _ => CHART_IN,
                 };
-                let (marker, graph) = match stage {
-                    Stage::Transferred => (Marker::Braille, GraphType::Line),
-                    _ => (Marker::Dot, GraphType::Scatter),
+                let marker = match stage {
+                    Stage::Transferred => Marker::Braille,
+                    _ => Marker::Dot,
                 };
+                let graph = GraphType::Line;
                 let name = [way_text(way), stage.label()]
                     .into_iter()
                     .filter(|s| !s.is_empty())
