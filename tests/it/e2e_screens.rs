@@ -189,3 +189,64 @@ fn donations_pane_back_popups_and_the_money_chart() {
     t.type_text("q");
     t.assert_shell_usable();
 }
+
+/// The README's picture: `scripts/demo/render.py` turns captured frames into
+/// one animated SVG, colours and timing kept; the committed one is small.
+#[test]
+#[ignore = "needs python3"]
+fn the_demo_renderer_makes_an_animated_svg() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    // Two frames as `tmux capture-pane -e -p` writes them, the second twice.
+    let frames = [
+        (
+            "001-1.5",
+            "\x1b[38;5;6m┌ map\x1b[0m\n\x1b[1;7mLithuania\x1b[0m ⣀⡤\n",
+        ),
+        ("002-2", "\x1b[32m€10,000,000\x1b[39m  2024-11-23\n"),
+        ("003-0.5", "\x1b[32m€10,000,000\x1b[39m  2024-11-23\n"),
+    ];
+    for (name, text) in frames {
+        std::fs::write(dir.path().join(format!("{name}.ansi")), text).unwrap();
+    }
+    let out = dir.path().join("demo.svg");
+    let o = std::process::Command::new("python3")
+        .arg(root.join("scripts/demo/render.py"))
+        .arg(dir.path())
+        .arg(&out)
+        .output()
+        .expect("python3 runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2 frames, 4.0 s"));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    // Each frame is shown for its share of the loop: 1.5 s of 4, then 2.5 s.
+    assert!(
+        svg.contains(
+            "@keyframes k0{0.000%,37.499%{visibility:visible}37.500%,100%{visibility:hidden}}"
+        ),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("animation:k1 4.00s step-end infinite"),
+        "{svg}"
+    );
+    // Colours (cyan 256-colour, green), bold reverse video as a background,
+    // braille told its width.
+    assert!(
+        svg.contains("fill:#6cc0c0") && svg.contains("fill:#8cc06b"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains(r##"<rect x="10" y="0" width="75.6" height="17" fill="#d0d3d0"/>"##),
+        "{svg}"
+    );
+    assert!(svg.contains(r#"textLength="25.2""#), "{svg}");
+    // The README shows the committed picture, small enough for a page.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("](assets/explorer.svg)"));
+    let size = std::fs::metadata(root.join("assets/explorer.svg"))
+        .unwrap()
+        .len();
+    assert!(size < 300_000, "assets/explorer.svg is {size} bytes");
+}
