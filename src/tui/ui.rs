@@ -404,6 +404,9 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(" · only ", DIM));
         spans.push(Span::styled(kinds, KIND));
     }
+    // What is going on, and the last message: kept before the filter's
+    // details when the bar is short.
+    let mut message = Vec::new();
     if let Some(want) = app.remote.as_ref().and_then(|r| r.loading()) {
         let name = app.graph.entity(want.node).name;
         let what = if want.offset > 0 {
@@ -411,10 +414,9 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             format!("⟳ fetching {name}… (Esc stops)")
         };
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(what, Style::new().fg(Color::Yellow)));
+        message.push(Span::raw("  "));
+        message.push(Span::styled(what, Style::new().fg(Color::Yellow)));
     }
-    let mut message = Vec::new();
     if let Some(s) = &app.status {
         let style = if s.error {
             Style::new().fg(Color::Red).bold()
@@ -439,6 +441,8 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let line = if width(&spans) + width(&message) <= room {
         spans.extend(message);
         Line::from(spans)
+    } else if message.is_empty() {
+        fit(spans, Vec::new(), room)
     } else {
         let mut short = spans[..2].to_vec();
         short.extend(message);

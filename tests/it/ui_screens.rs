@@ -324,6 +324,19 @@ fn a_long_status_message_is_cut_before_the_help_hint() {
         status.contains("… ? help"),
         "a space before the hint: {status}"
     );
+    // A long kind filter and no message: the filter is cut the same way.
+    app.status = None;
+    app.update(Action::KindFilter);
+    run(
+        &mut app,
+        typed("country,tranche,person,agreement,campaign,finances,signed"),
+    );
+    app.update(Action::Submit);
+    app.status = None;
+    let s = screen(&mut app, 60, 12);
+    let status = s.lines().last().unwrap();
+    assert!(status.starts_with(" dates: all dates"), "{status}");
+    assert!(status.ends_with("… ? help "), "{status}");
 }
 
 // Failed before the fix: "`persn` is not an entity or relation kind".
@@ -373,4 +386,33 @@ fn money_and_the_timeline_are_charted_and_ranks_are_bars() {
     let s = screen(&mut app, 140, 30);
     let first = rows_with(&s, "  1. ");
     assert!(first.iter().any(|l| l.contains('█')), "{s}");
+}
+
+// Failed before the fix: the undirected tie was listed in both panes' counts
+// as in or out by the file's order of its ends.
+#[test]
+fn a_mixed_graph_lists_undirected_ties_once_beside_the_directed_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("g.graphml");
+    std::fs::write(
+        &p,
+        r#"<graphml><graph edgedefault="directed">
+<node id="a"/><node id="b"/><node id="c"/><node id="d"/>
+<edge source="b" target="a" directed="false"/>
+<edge source="a" target="c"/>
+<edge source="d" target="a"/>
+</graph></graphml>"#,
+    )
+    .unwrap();
+    let g = ties::read::graphml::read(&p).unwrap().0;
+    let a = g.find("a");
+    let mut app = app_of(g, a);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("in · 1"), "{s}");
+    assert!(s.contains("out · 1 + ties · 1"), "{s}");
+    assert!(s.contains("related to  b"), "{s}");
+    // Tab still switches: there are two lists.
+    let before = app.pane;
+    app.update(Action::SwitchPane);
+    assert_ne!(app.pane, before);
 }
