@@ -254,7 +254,7 @@ impl App {
 
     /// Recomputes the visible relations of the focus after a move or filter
     /// change. Each list runs undated relations first (offices, memberships),
-    /// then the dated ones newest first.
+    /// then the dated ones newest first; equals the heavier first.
     pub(super) fn refresh_lists(&mut self) {
         for pane in [Pane::Incoming, Pane::Outgoing] {
             let mut ties = Vec::new();
@@ -271,10 +271,23 @@ impl App {
                     hidden += 1;
                 }
             }
+            // Among equals (undated, or on one day) the heavier relation
+            // first, when the data gives weights (GEXF, GraphML).
+            let weight_key = self.graph.find_sym("weight");
+            let weight = |e| {
+                let w = weight_key.and_then(|k| {
+                    let r = self.graph.relation(e);
+                    let v = r.attrs.iter().find(|(s, _)| *s == k)?.1;
+                    v.parse::<f64>().ok()
+                });
+                // Ordered as integers: thousandths are enough to rank by.
+                (w.unwrap_or(0.0) * 1000.0) as i64
+            };
             ties.sort_by_cached_key(|t| {
                 let (_, date, until) = self.graph.relation_kind_dates(t.edge);
                 let when = date.or(until);
-                (when.is_some(), std::cmp::Reverse(when))
+                let heavier = std::cmp::Reverse(weight(t.edge));
+                (when.is_some(), std::cmp::Reverse(when), heavier)
             });
             let l = &mut self.lists[pane as usize];
             l.cols = super::text::Columns::of(&self.graph, &ties);

@@ -206,6 +206,9 @@ fn undirected_ties_are_listed_once() {
         s.contains(&format!("{degree} relations: undirected")),
         "{s}"
     );
+    // The strongest ties first (by the file's weights): Cosette, 31 scenes.
+    let first = app.list(app.pane).ties[0].other;
+    assert_eq!(app.graph.entity(first).name, "Cosette");
     // Tab has no other list to go to; every tie is reachable with j/k.
     app.update(Action::SwitchPane);
     assert_eq!(app.list(app.pane).ties.len(), degree);
@@ -293,6 +296,23 @@ fn list_popups_page_and_say_where_they_are() {
     run(&mut app, [Action::PageDown, Action::Bottom]);
     let s = screen(&mut app, 120, 30);
     assert!(s.contains(" 50 of 50 "), "{s}");
+    app.update(Action::Close);
+    // The search popup's hits too (Home and End: letters are typed there).
+    app.update(Action::Search);
+    run(&mut app, typed("e"));
+    let s = screen(&mut app, 120, 30);
+    let Popup::Search(search) = &app.popup else {
+        panic!("{s}")
+    };
+    let hits = search.hits.len();
+    assert!(hits > 20, "{s}");
+    assert!(s.contains(&format!(" 1 of {hits} ")), "{s}");
+    app.update(Action::PageDown);
+    let s = screen(&mut app, 120, 30);
+    assert!(!s.contains(&format!(" 1 of {hits} ")), "{s}");
+    app.update(Action::Bottom);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains(&format!(" {hits} of {hits} ")), "{s}");
     app.update(Action::Close);
     // Help stops at its end: End, then Down, shows the same last page.
     app.update(Action::Help);
