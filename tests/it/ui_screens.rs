@@ -246,6 +246,8 @@ fn the_map_ranks_neighbours_and_pages_through_the_rest() {
         .min_by_key(|&n| (app.graph.degree(n), app.graph.entity(n).name.to_string()))
         .unwrap();
     let name = app.graph.entity(least).name.to_string();
+    let unmarked = screen(&mut app, 160, 44);
+    assert!(!unmarked.contains(&format!(" {name} ")), "{unmarked}");
     app.update(Action::Map);
     app.marks.insert('x', least);
     app.update(Action::Map);
