@@ -147,6 +147,17 @@ pub fn default_focus(graph: &Graph) -> Option<NodeIx> {
     graph.busiest()
 }
 
+/// A date as a number in its order (`2024` < `2024-01` < `2024-01-01` <
+/// `2024-01-02`): its first day, then its precision.
+fn date_rank(d: crate::model::PartialDate) -> u64 {
+    // `to_bits`: day << 24 | month << 16 | year (0 for an unknown part).
+    let bits = d.to_bits();
+    let year = (i64::from(bits as u16 as i16) + 32_768) as u64;
+    let month = u64::from((bits >> 16) & 0xff).max(1);
+    let day = u64::from((bits >> 24) & 0x7f).max(1);
+    (((year << 8 | month) << 8 | day) << 2) | d.precision() as u64
+}
+
 /// The relations of `node` a pane lists, before the filter: those pointing at
 /// it (in) or leaving it (out). An undirected relation is listed once, with the
 /// outgoing ones, whichever end `node` is.
@@ -271,7 +282,7 @@ impl App {
                     hidden += 1;
                 }
             }
-            // Among equals (undated, or on one day) the heavier relation
+            // Among equals (undated, or on one date) the heavier relation
             // first, when the data gives weights (GEXF, GraphML).
             let weight_key = self.graph.find_sym("weight");
             let weight = |e| {
@@ -283,11 +294,12 @@ impl App {
                 // Ordered as integers: thousandths are enough to rank by.
                 (w.unwrap_or(0.0) * 1000.0) as i64
             };
+            // Ordered once per relation as two integers (not per comparison):
+            // a hub's 50,000 sort in a few milliseconds.
             ties.sort_by_cached_key(|t| {
                 let (_, date, until) = self.graph.relation_kind_dates(t.edge);
-                let when = date.or(until);
-                let heavier = std::cmp::Reverse(weight(t.edge));
-                (when.is_some(), std::cmp::Reverse(when), heavier)
+                let newest_first = date.or(until).map_or(0, |d| u64::MAX - date_rank(d));
+                (newest_first, std::cmp::Reverse(weight(t.edge)))
             });
             let l = &mut self.lists[pane as usize];
             l.cols = super::text::Columns::of(&self.graph, &ties);
@@ -516,6 +528,37 @@ impl App {
                 for e in effects {
                     self.apply(e);
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_rank;
+    use crate::model::PartialDate;
+
+    #[test]
+    fn date_rank_orders_as_dates_do() {
+        let dates: Vec<PartialDate> = [
+            "0001",
+            "0999-12",
+            "2010-08-05",
+            "2010-08-13",
+            "2024",
+            "2024-01",
+            "2024-01-01",
+            "2024-01-02",
+            "2024-02",
+            "2024-12-31",
+            "2025",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        for a in &dates {
+            for b in &dates {
+                assert_eq!(date_rank(*a).cmp(&date_rank(*b)), a.cmp(b), "{a} {b}");
             }
         }
     }

@@ -7,6 +7,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::graph::{Graph, Tie};
 use crate::model::PartialDate;
+use crate::model::Precision;
 
 pub const KIND: Style = Style::new().fg(Color::Cyan);
 pub const DATE: Style = Style::new().fg(Color::Yellow);
@@ -54,17 +55,39 @@ pub struct Columns {
 }
 
 impl Columns {
-    /// The widest date and amount among `ties`.
+    /// The widest date and amount among `ties`. A date's width follows from
+    /// its precision (and its end's), so each kind of date is written once;
+    /// only the largest amount of each currency (with and without cents,
+    /// approximate or not) is written: a hub's 50,000 relations cost a pass,
+    /// not 50,000 formatted amounts.
     pub fn of(graph: &Graph, ties: &[Tie]) -> Columns {
         let mut cols = Columns::default();
+        let mut shapes: Vec<(Option<Precision>, Option<Precision>)> = Vec::new();
+        let mut largest: Vec<crate::model::Amount> = Vec::new();
+        let same = |a: &crate::model::Amount, b: &crate::model::Amount| {
+            a.currency == b.currency
+                && a.approx == b.approx
+                && (a.value.fract() == 0.0) == (b.value.fract() == 0.0)
+        };
         for t in ties {
-            let r = graph.relation(t.edge);
-            if let Some(d) = date_span(r.date, r.until) {
-                cols.date = cols.date.max(d.width());
+            let (_, date, until) = graph.relation_kind_dates(t.edge);
+            let shape = (date.map(|d| d.precision()), until.map(|d| d.precision()));
+            if !shapes.contains(&shape) {
+                shapes.push(shape);
+                if let Some(d) = date_span(date, until) {
+                    cols.date = cols.date.max(d.width());
+                }
             }
-            if let Some(a) = r.amount {
-                cols.amount = cols.amount.max(a.to_string().width());
+            if let Some(a) = graph.relation(t.edge).amount {
+                match largest.iter_mut().find(|b| same(&a, b)) {
+                    Some(b) if a.value > b.value => *b = a,
+                    Some(_) => {}
+                    None => largest.push(a),
+                }
             }
+        }
+        for a in &largest {
+            cols.amount = cols.amount.max(a.to_string().width());
         }
         cols
     }
