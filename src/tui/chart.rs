@@ -7,13 +7,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
-use super::text::{DIM, truncate};
-use super::theme::{CHART_AXIS, CHART_IN, CHART_OUT, CHART_STATED};
+use super::text::truncate;
+use super::theme::{Role, Theme};
 use crate::model::{Amount, PartialDate};
 use crate::money::{Stage, Total, format_total};
 
@@ -35,7 +34,7 @@ pub struct Flow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub name: String,
-    pub style: Style,
+    pub role: Role,
     pub marker: Marker,
     pub graph: GraphType,
     /// (year as a fraction, running total), in date order, as steps.
@@ -128,10 +127,10 @@ pub fn charts(flows: &[Flow]) -> Option<MoneyCharts> {
                 // The line runs on to the last date charted.
                 points.push((x[1], sum));
                 top = top.max(sum);
-                let style = match (way, stage) {
-                    (_, Stage::Stated) => CHART_STATED,
-                    (Some(false), _) => CHART_OUT,
-                    _ => CHART_IN,
+                let role = match (way, stage) {
+                    (_, Stage::Stated) => Role::ChartStated,
+                    (Some(false), _) => Role::ChartOut,
+                    _ => Role::ChartIn,
                 };
                 let marker = match stage {
                     Stage::Transferred => Marker::Braille,
@@ -145,7 +144,7 @@ pub fn charts(flows: &[Flow]) -> Option<MoneyCharts> {
                     .join(" ");
                 series.push(Series {
                     name,
-                    style,
+                    role,
                     marker,
                     graph,
                     points,
@@ -201,7 +200,7 @@ pub fn wanted_rows(c: &MoneyCharts) -> u16 {
 
 /// Draws the charts into `area`: the first two currencies, each with its
 /// legend; the caption names the others and the undated amounts.
-pub fn draw(c: &MoneyCharts, frame: &mut Frame, area: Rect) {
+pub fn draw(c: &MoneyCharts, theme: &Theme, frame: &mut Frame, area: Rect) {
     if area.height < 4 {
         return;
     }
@@ -219,14 +218,18 @@ pub fn draw(c: &MoneyCharts, frame: &mut Frame, area: Rect) {
         words.push(c.undated.clone());
     }
     let text = truncate(&words.join(" · "), usize::from(caption.width));
-    frame.render_widget(Paragraph::new(Line::from(Span::styled(text, DIM))), caption);
+    let caption_style = theme.style(Role::Muted);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(text, caption_style))),
+        caption,
+    );
     let areas = Layout::vertical(vec![Constraint::Fill(1); shown]).split(rest);
     for (chart, area) in c.charts.iter().zip(areas.iter()) {
-        draw_one(chart, frame, *area);
+        draw_one(chart, theme, frame, *area);
     }
 }
 
-fn draw_one(c: &CurrencyChart, frame: &mut Frame, area: Rect) {
+fn draw_one(c: &CurrencyChart, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [x0, x1] = if c.x[1] - c.x[0] < 0.1 {
         [c.x[0] - 0.5, c.x[1] + 0.5]
     } else {
@@ -255,21 +258,21 @@ fn draw_one(c: &CurrencyChart, frame: &mut Frame, area: Rect) {
                 .name(s.name.clone())
                 .marker(s.marker)
                 .graph_type(s.graph)
-                .style(s.style)
+                .style(theme.style(s.role))
                 .data(&s.points)
         })
         .collect();
     let chart = Chart::new(datasets)
         .x_axis(
             Axis::default()
-                .style(CHART_AXIS)
+                .style(theme.style(Role::ChartAxis))
                 .bounds([x0, x1])
                 .labels([label(x0), label(x1)]),
         )
         .y_axis(
             Axis::default()
                 .title(c.currency)
-                .style(CHART_AXIS)
+                .style(theme.style(Role::ChartAxis))
                 .bounds([0.0, top])
                 .labels(["0".to_string(), money(c.top)]),
         )

@@ -38,6 +38,7 @@ mod search;
 mod search_forgiving;
 mod shipped_graph;
 mod snapshot;
+mod style;
 mod ui;
 mod ui_analysis;
 mod ui_screens;

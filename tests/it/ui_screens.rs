@@ -74,8 +74,8 @@ fn a_kind_filter_keeps_the_focus_and_lists_its_ties_to_that_kind() {
     .collect();
     assert!(!shown.is_empty(), "{s}");
     for t in &shown {
-        let kind = app.graph.entity(t.other).kind;
-        assert_eq!(app.graph.entity_kind_label(kind), "agreement", "{s}");
+        let kind = app.graph().entity(t.other).kind;
+        assert_eq!(app.graph().entity_kind_label(kind), "agreement", "{s}");
     }
     assert!(s.contains("Memorandum"), "{s}");
     // The export of that view holds the same: the focus and its agreements.
@@ -90,13 +90,13 @@ fn the_date_prompt_replaces_the_window_in_force() {
     app.update(Action::DateFilter);
     run(&mut app, typed("2024-11"));
     app.update(Action::Submit);
-    assert_eq!(app.filter.window.to_string(), "2024-11");
+    assert_eq!(app.filter().window.to_string(), "2024-11");
     app.update(Action::DateFilter);
     let s = screen(&mut app, 120, 20);
     assert!(s.contains("> 2024-11"), "the window in force is shown: {s}");
     run(&mut app, typed("2025"));
     app.update(Action::Submit);
-    assert_eq!(app.filter.window.to_string(), "2025");
+    assert_eq!(app.filter().window.to_string(), "2025");
     assert!(screen(&mut app, 120, 20).contains("dates: 2025"));
     // The prompt says so.
     app.update(Action::DateFilter);
@@ -108,7 +108,7 @@ fn the_date_prompt_replaces_the_window_in_force() {
     run(&mut app, [Action::DeleteChar]);
     run(&mut app, typed("4"));
     app.update(Action::Submit);
-    assert_eq!(app.filter.window.to_string(), "2024");
+    assert_eq!(app.filter().window.to_string(), "2024");
 }
 
 // Failed before the fix: back selected the first row.
@@ -120,24 +120,34 @@ fn back_and_forward_return_to_the_row_that_was_left() {
     let _ = screen(&mut app, 120, 20);
     let left = app.selected_tie().unwrap();
     let (selected, offset) = {
-        let l = app.list(app.pane);
+        let l = app.list(app.pane());
         (l.selected, l.offset)
     };
     assert!(selected > 10, "{selected}");
     app.update(Action::Follow);
-    assert_eq!(app.focus, left.other);
+    assert_eq!(app.focus(), left.other);
     app.update(Action::Back);
     assert_eq!(app.selected_tie(), Some(left));
     let s = screen(&mut app, 120, 20);
-    assert_eq!(app.list(app.pane).offset, offset, "the same rows are shown");
-    let name: String = app.graph.entity(left.other).name.chars().take(12).collect();
+    assert_eq!(
+        app.list(app.pane()).offset,
+        offset,
+        "the same rows are shown"
+    );
+    let name: String = app
+        .graph()
+        .entity(left.other)
+        .name
+        .chars()
+        .take(12)
+        .collect();
     assert!(s.contains(&name), "{s}");
     // Forward and back again keep the row on both sides.
     run(&mut app, [Action::Forward, Action::Bottom]);
-    assert_eq!(app.focus, left.other);
+    assert_eq!(app.focus(), left.other);
     let there = app.selected_tie();
     run(&mut app, [Action::Back, Action::Forward]);
-    assert_eq!(app.focus, left.other);
+    assert_eq!(app.focus(), left.other);
     assert_eq!(app.selected_tie(), there);
     app.update(Action::Back);
     assert_eq!(app.selected_tie(), Some(left));
@@ -164,8 +174,8 @@ fn date_col(line: &str) -> Option<usize> {
 #[test]
 fn a_donations_pane_runs_newest_first_in_fixed_columns() {
     let mut app = donations("CDU");
-    let g = Arc::clone(&app.graph);
-    let pane = app.list(app.pane).clone();
+    let g = Arc::clone(app.graph());
+    let pane = app.list(app.pane()).clone();
     let dates: Vec<_> = pane
         .ties
         .iter()
@@ -196,7 +206,7 @@ fn a_donations_pane_runs_newest_first_in_fixed_columns() {
 fn undirected_ties_are_listed_once() {
     let mut app = les_miserables("Valjean");
     let s = screen(&mut app, 120, 30);
-    let degree = app.graph.degree(app.focus);
+    let degree = app.graph().degree(app.focus());
     assert!(s.contains(&format!("ties · {degree}")), "{s}");
     assert!(!s.contains("in · ") && !s.contains("out · "), "{s}");
     assert!(
@@ -204,13 +214,13 @@ fn undirected_ties_are_listed_once() {
         "{s}"
     );
     // The strongest ties first (by the file's weights): Cosette, 31 scenes.
-    let first = app.list(app.pane).ties[0].other;
-    assert_eq!(app.graph.entity(first).name, "Cosette");
+    let first = app.list(app.pane()).ties[0].other;
+    assert_eq!(app.graph().entity(first).name, "Cosette");
     // Tab has no other list to go to; every tie is reachable with j/k.
     app.update(Action::SwitchPane);
-    assert_eq!(app.list(app.pane).ties.len(), degree);
+    assert_eq!(app.list(app.pane()).ties.len(), degree);
     app.update(Action::Bottom);
-    assert_eq!(app.list(app.pane).selected, degree - 1);
+    assert_eq!(app.list(app.pane()).selected, degree - 1);
     // Narrow: the one list under the card.
     let s = screen(&mut app, 60, 30);
     assert!(s.contains(&format!("ties · {degree}")), "{s}");
@@ -240,17 +250,31 @@ fn the_map_ranks_neighbours_and_pages_through_the_rest() {
     assert!(screen(&mut app, 160, 44).contains("1–16 of 36"));
     // A mark ranks first: the least tied neighbour, marked, is on page one.
     let least = app
-        .graph
-        .ties(app.focus)
+        .graph()
+        .ties(app.focus())
         .map(|t| t.other)
-        .min_by_key(|&n| (app.graph.degree(n), app.graph.entity(n).name.to_string()))
+        .min_by_key(|&n| {
+            (
+                app.graph().degree(n),
+                app.graph().entity(n).name.to_string(),
+            )
+        })
         .unwrap();
-    let name = app.graph.entity(least).name.to_string();
+    let name = app.graph().entity(least).name.to_string();
     let unmarked = screen(&mut app, 160, 44);
     assert!(!unmarked.contains(&format!(" {name} ")), "{unmarked}");
-    app.update(Action::Map);
-    app.marks.insert('x', least);
-    app.update(Action::Map);
+    let id = app.graph().entity(least).id.to_string();
+    run(
+        &mut app,
+        [
+            Action::Map,
+            Action::Goto(id),
+            Action::SetMark,
+            Action::Type('x'),
+            Action::Back,
+            Action::Map,
+        ],
+    );
     let s = screen(&mut app, 160, 44);
     assert!(
         s.contains(&name),
@@ -259,7 +283,7 @@ fn the_map_ranks_neighbours_and_pages_through_the_rest() {
 }
 
 fn list_position(app: &App) -> usize {
-    match &app.popup {
+    match app.popup() {
         Popup::List(l) => l.selected,
         other => panic!("no list open: {other:?}"),
     }
@@ -271,7 +295,7 @@ fn list_popups_page_and_say_where_they_are() {
     let mut app = donations("CDU");
     app.update(Action::Money);
     let s = screen(&mut app, 120, 40);
-    let Popup::List(l) = &app.popup else {
+    let Popup::List(l) = app.popup() else {
         panic!("{s}")
     };
     let selectable = l.rows.iter().filter(|r| r.1.is_some()).count();
@@ -300,7 +324,7 @@ fn list_popups_page_and_say_where_they_are() {
     app.update(Action::Search);
     run(&mut app, typed("e"));
     let s = screen(&mut app, 120, 30);
-    let Popup::Search(search) = &app.popup else {
+    let Popup::Search(search) = app.popup() else {
         panic!("{s}")
     };
     let hits = search.hits.len();
@@ -333,25 +357,28 @@ fn list_popups_page_and_say_where_they_are() {
 #[test]
 fn a_long_status_message_is_cut_before_the_help_hint() {
     let mut app = small("lithuania");
-    app.set_status(format!("exported to {}", "x/".repeat(80)), false);
+    app.update(Action::Goto(format!("exported-to-{}", "x/".repeat(80))));
     let s = screen(&mut app, 80, 12);
     let status = s.lines().last().unwrap();
     assert!(status.ends_with(" ? help "), "{status}");
     assert!(status.contains("…"), "{status}");
-    assert!(status.contains("exported to"), "{status}");
+    assert!(
+        status.contains("no entity with id `exported-to-x/"),
+        "{status}"
+    );
     assert!(
         status.contains("… ? help"),
         "a space before the hint: {status}"
     );
     // A long kind filter and no message: the filter is cut the same way.
-    app.status = None;
+    app.update(Action::Close);
     app.update(Action::KindFilter);
     run(
         &mut app,
         typed("country,tranche,person,agreement,campaign,finances,signed"),
     );
     app.update(Action::Submit);
-    app.status = None;
+    app.update(Action::Close);
     let s = screen(&mut app, 60, 12);
     let status = s.lines().last().unwrap();
     assert!(status.starts_with(" dates: all dates"), "{status}");
@@ -431,7 +458,7 @@ fn a_mixed_graph_lists_undirected_ties_once_beside_the_directed_ones() {
     assert!(s.contains("out · 1 + ties · 1"), "{s}");
     assert!(s.contains("related to  b"), "{s}");
     // Tab still switches: there are two lists.
-    let before = app.pane;
+    let before = app.pane();
     app.update(Action::SwitchPane);
-    assert_ne!(app.pane, before);
+    assert_ne!(app.pane(), before);
 }

@@ -5,7 +5,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -15,6 +14,7 @@ use crate::tui::action::Action;
 use crate::tui::chart::{Flow, MoneyCharts, charts};
 use crate::tui::keymap::Mode;
 use crate::tui::text::wrap;
+use crate::tui::theme::Role;
 use petgraph::Direction;
 
 /// Most hops a path from the explorer may take.
@@ -339,15 +339,23 @@ impl Component for ListPopup {
         Effect::None
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
         let rows = self.selectable();
         let at = rows.iter().position(|&i| i == self.selected).unwrap_or(0);
+        let mut title = format!(" {} ", self.title);
+        let hint = ctx
+            .keymap
+            .hints(Mode::List, &[(Action::Submit, "goes there")]);
+        if !hint.is_empty() {
+            title.push_str(&format!("· {hint} "));
+        }
+        let selection = ctx.theme.style(Role::Selection);
         let block = Block::bordered()
-            .title(format!(" {} · enter goes there ", self.title))
+            .title(title)
             .title_bottom(Line::from(super::position(at, rows.len())).right_aligned())
-            .border_style(Style::new().fg(Color::Cyan));
+            .border_style(ctx.theme.style(Role::BorderFocused));
         let mut inner = block.inner(rect);
         frame.render_widget(block, rect);
         // The chart takes the top when the rows keep at least as much room.
@@ -360,7 +368,7 @@ impl Component for ListPopup {
                     ratatui::layout::Constraint::Min(0),
                 ])
                 .areas(inner);
-                crate::tui::chart::draw(c, frame, top);
+                crate::tui::chart::draw(c, ctx.theme, frame, top);
                 inner = rest;
             }
         }
@@ -392,10 +400,7 @@ impl Component for ListPopup {
             }
             for part in lines_of(i).into_iter().take(height - lines.len()) {
                 lines.push(if i == self.selected {
-                    Line::from(Span::styled(
-                        part,
-                        Style::new().bg(Color::Blue).fg(Color::White),
-                    ))
+                    Line::from(Span::styled(part, selection))
                 } else {
                     Line::from(part)
                 });
