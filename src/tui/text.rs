@@ -44,13 +44,15 @@ pub struct Columns {
 
 impl Columns {
     /// The widest date and amount among `ties`. A date's width follows from
-    /// its precision (and its end's), so each kind of date is written once;
+    /// its precision (and its end's, unless they are one date), so each kind
+    /// of date is written once;
     /// only the largest amount of each currency (with and without cents,
     /// approximate or not) is written: a hub's 50,000 relations cost a pass,
     /// not 50,000 formatted amounts.
     pub fn of(graph: &Graph, ties: &[Tie]) -> Columns {
         let mut cols = Columns::default();
-        let mut shapes: Vec<(Option<Precision>, Option<Precision>)> = Vec::new();
+        // (precision of the date, of its end, whether they are one date).
+        let mut shapes: Vec<(Option<Precision>, Option<Precision>, bool)> = Vec::new();
         let mut largest: Vec<crate::model::Amount> = Vec::new();
         let same = |a: &crate::model::Amount, b: &crate::model::Amount| {
             a.currency == b.currency
@@ -59,7 +61,11 @@ impl Columns {
         };
         for t in ties {
             let (_, date, until) = graph.relation_kind_dates(t.edge);
-            let shape = (date.map(|d| d.precision()), until.map(|d| d.precision()));
+            let shape = (
+                date.map(|d| d.precision()),
+                until.map(|d| d.precision()),
+                date == until,
+            );
             if !shapes.contains(&shape) {
                 shapes.push(shape);
                 if let Some(d) = date_span(date, until) {
@@ -284,6 +290,45 @@ pub fn highlighted(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_fit_every_date_and_amount_of_the_list() {
+        let text = r#"Graph(
+            sources: [Source(id: "s", outlet: "o", title: "t", file: "f")],
+            entities: [
+                Entity(id: "a", kind: person, name: "A"),
+                Entity(id: "b", kind: fund, name: "B"),
+            ],
+            relations: [
+                Relation(from: "a", to: "b", kind: finances, date: "2024-11-23", until: "2024-11-23",
+                    amount: (value: 5, currency: "EUR"), sources: ["s"]),
+                Relation(from: "a", to: "b", kind: finances, date: "2024-11-20", until: "2024-11-23",
+                    amount: (value: 10000000, currency: "EUR"), sources: ["s"]),
+                Relation(from: "a", to: "b", kind: finances, date: "2024",
+                    amount: (value: 1000.5, currency: "USD"), sources: ["s"]),
+                Relation(from: "a", to: "b", kind: finances, amount: (value: 999, currency: "USD"),
+                    sources: ["s"]),
+            ],
+        )"#;
+        let g = crate::load::load_texts(vec![("f.ron".into(), text.into())]).unwrap();
+        let a = g.find("a").unwrap();
+        let ties: Vec<Tie> = g.ties(a).collect();
+        let cols = Columns::of(&g, &ties);
+        let widest = |f: &dyn Fn(&Tie) -> Option<String>| {
+            ties.iter().filter_map(f).map(|s| s.width()).max().unwrap()
+        };
+        let date = widest(&|t| {
+            let r = g.relation(t.edge);
+            date_span(r.date, r.until)
+        });
+        let amount = widest(&|t| g.relation(t.edge).amount.map(|a| a.to_string()));
+        assert_eq!(cols, Columns { date, amount });
+        assert_eq!(
+            (date, amount),
+            (23, 11),
+            "2024-11-20 – 2024-11-23, €10,000,000"
+        );
+    }
 
     #[test]
     fn wrap_keeps_every_word_within_the_width() {
