@@ -61,7 +61,10 @@ fn the_shipped_graph_filter_and_date_prompt() {
     t.type_text("persn");
     t.keys(&["Enter"]);
     let s = t.wait_for("did you mean `person`?");
-    assert!(s.contains("`persn` is not an entity or relation kind"), "{s}");
+    assert!(
+        s.contains("`persn` is not an entity or relation kind"),
+        "{s}"
+    );
     t.keys(&["C-u", "Enter"]);
     t.wait_for("kind filter cleared");
     // The date prompt replaces the window in force.
