@@ -4,7 +4,7 @@
 //! real `followthemoney` library (`scripts/ftm/make_fixture.py`). The validation
 //! test needs `.venv-ftm` (made by `bash .ci/setup-ftm.sh`): without it, it fails
 //! when `TIES_REQUIRE_TOOLS=1` (as in CI) and is skipped otherwise. So does the
-//! check that `src/ftm/schema_table.rs` is what `scripts/ftm/gen_schema.sh` makes.
+//! check that `src/ftm/schema/table.rs` is what `scripts/ftm/gen_schema.sh` makes.
 
 use crate::common;
 
@@ -380,9 +380,9 @@ fn schema_table_is_current() {
     );
     let fresh = String::from_utf8(out.stdout).unwrap();
     assert!(fresh.starts_with("// @generated"), "{}", &fresh[..80]);
-    let file = std::fs::read_to_string(root().join("src/ftm/schema_table.rs")).unwrap();
+    let file = std::fs::read_to_string(root().join("src/ftm/schema/table.rs")).unwrap();
     assert!(
         fresh == file,
-        "src/ftm/schema_table.rs is not what scripts/ftm/gen_schema.sh makes now; run it"
+        "src/ftm/schema/table.rs is not what scripts/ftm/gen_schema.sh makes now; run it"
     );
 }
