@@ -12,6 +12,11 @@
 //!   modules), no two children import each other, directly or round a longer
 //!   circle.
 //!
+//! Only code that ships counts: what only tests compile (`#[cfg(test)]` items,
+//! and files declared `#[cfg(test)] mod x;` such as `tests.rs`, also through a
+//! `#[path]`) is left out, as
+//! a test of `tui::popup` may drive the `App` that uses the popups.
+//!
 //! How: every `.rs` file under `src/` is read with its comments, strings and
 //! character literals blanked, and inline `mod x { … }` blocks tracked by their
 //! braces, so that each piece of code knows its module path
@@ -32,13 +37,6 @@ use std::path::{Path, PathBuf};
 
 /// Modules that may print and read the environment: the program's shells.
 const SHELLS: [&str; 2] = ["cli", "tui"];
-
-/// Module folders whose children still import each other in a circle, which
-/// the `jobs` branch (issue 25: `App` as a module with private state, one job
-/// type, `db::Session` out of `tui/remote.rs`) removes. Circles here are
-/// printed, not failed; the test fails once a folder listed here has none, so
-/// that the entry is removed with them. Remove this constant when `jobs` lands.
-const TUI_CIRCLES_BEING_REMOVED: &[&str] = &["tui"];
 
 type ModPath = Vec<String>;
 
@@ -520,18 +518,97 @@ fn src() -> PathBuf {
 /// Every file of `src/`: its path, module path and code.
 fn files() -> Vec<(PathBuf, ModPath, String)> {
     let src = src();
-    let mut files = Vec::new();
-    rs_files(&src, &mut files);
-    files.sort();
-    files
+    let mut paths = Vec::new();
+    rs_files(&src, &mut paths);
+    paths.sort();
+    let mut test_modules: Vec<ModPath> = Vec::new();
+    let mut test_files: Vec<PathBuf> = Vec::new();
+    let mut files: Vec<(PathBuf, ModPath, String)> = paths
         .into_iter()
         .filter(|f| !f.ends_with("main.rs"))
         .map(|f| {
             let m = module_path(&src, &f);
-            let code = code(&std::fs::read_to_string(&f).unwrap());
+            let text = std::fs::read_to_string(&f).unwrap();
+            let (code, test_children) = without_tests(&code(&text));
+            for child in test_children {
+                let mut t = m.clone();
+                t.push(child);
+                test_modules.push(t);
+            }
+            // `#[cfg(test)] #[path = "x_tests.rs"] mod tests;`: the file is
+            // named by the attribute, relative to this file's folder.
+            for (i, _) in text.match_indices("#[cfg(test)]") {
+                let after = text[i..].lines().nth(1).unwrap_or("").trim();
+                if let Some(p) = after.strip_prefix("#[path = \"") {
+                    let name = &p[..p.find('"').unwrap_or(p.len())];
+                    test_files.push(f.parent().unwrap().join(name));
+                }
+            }
             (f, m, code)
         })
-        .collect()
+        .collect();
+    files.retain(|(f, m, _)| {
+        !test_modules.iter().any(|t| m.starts_with(t)) && !test_files.contains(f)
+    });
+    files
+}
+
+/// The code without what only tests compile: each `#[cfg(test)]` item blanked
+/// (an inline `mod tests { … }`, a `use`, a function), and the names of the
+/// child modules declared `#[cfg(test)] mod x;` (files such as `tests.rs`).
+fn without_tests(code: &str) -> (String, Vec<String>) {
+    const ATTR: &str = "#[cfg(test)]";
+    let mut out = code.to_string();
+    let mut children = Vec::new();
+    for (i, _) in code.match_indices(ATTR) {
+        let item = &code[i + ATTR.len()..];
+        let mut rest = item.trim_start();
+        // Further attributes (`#[path = "…"]`).
+        while let Some(r) = rest.strip_prefix("#[") {
+            rest = r[r.find(']').map_or(0, |p| p + 1)..].trim_start();
+        }
+        if let Some(r) = rest.strip_prefix("pub") {
+            rest = r.trim_start();
+            if let Some(r) = rest.strip_prefix('(') {
+                rest = &r[r.find(')').map_or(0, |p| p + 1)..];
+            }
+            rest = rest.trim_start();
+        }
+        if let Some(r) = rest.strip_prefix("mod ") {
+            let r = r.trim_start();
+            let name = ident_at(r);
+            if r[name.len()..].trim_start().starts_with(';') {
+                children.push(name.to_string());
+            }
+        }
+        // The item ends at its first `;` outside braces, or where its first
+        // brace closes.
+        let mut depth = 0;
+        let mut end = code.len();
+        for (j, c) in item.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + ATTR.len() + j + 1;
+                        break;
+                    }
+                }
+                ';' if depth == 0 => {
+                    end = i + ATTR.len() + j + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let blank: String = code[i..end]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .collect();
+        out.replace_range(i..end, &blank);
+    }
+    (out, children)
 }
 
 fn the_crate() -> Crate {
@@ -668,7 +745,6 @@ fn modules_import_only_from_their_row_or_above() {
 fn no_import_circle_at_any_level() {
     let c = the_crate();
     let mut circles = Vec::new();
-    let mut excused = BTreeSet::new();
     let mut modules_checked = 0;
     for (parent, children) in c.sibling_imports() {
         modules_checked += 1;
@@ -680,30 +756,17 @@ fn no_import_circle_at_any_level() {
         } else {
             parent.join("::")
         };
-        let line = format!("inside {name}: {}", cycle.join(" → "));
-        if TUI_CIRCLES_BEING_REMOVED.contains(&parent.join("::").as_str()) {
-            println!("excused until `jobs` lands: {line}\n{}", table(&children));
-            excused.insert(parent.join("::"));
-        } else {
-            circles.push(format!(
-                "{line}\nits modules' imports:\n{}",
-                table(&children)
-            ));
-        }
+        circles.push(format!(
+            "inside {name}: {}\nits modules' imports:\n{}",
+            cycle.join(" → "),
+            table(&children)
+        ));
     }
     assert!(modules_checked > 20, "too few modules: {modules_checked}");
     assert!(
         circles.is_empty(),
         "import circles:\n{}",
         circles.join("\n")
-    );
-    let stale: Vec<&&str> = TUI_CIRCLES_BEING_REMOVED
-        .iter()
-        .filter(|m| !excused.contains(**m))
-        .collect();
-    assert!(
-        stale.is_empty(),
-        "no circle left in {stale:?}: remove it from TUI_CIRCLES_BEING_REMOVED"
     );
 }
 
@@ -769,6 +832,21 @@ fn the_scan_finds_imports_and_circles() {
     );
     let q = &siblings[&vec!["q".to_string()]];
     assert!(q["tests"].is_empty(), "{q:?}");
+
+    // What only tests compile is left out.
+    let (kept, test_children) = without_tests(&code(
+        "use crate::a;\n#[cfg(test)]\nmod tests;\n#[cfg(test)]\n#[path = \"t.rs\"]\nmod more;\n\
+         #[cfg(test)]\nmod inline {\n    use crate::x::{y, z};\n}\nfn f() {}",
+    ));
+    assert_eq!(test_children, ["tests", "more"]);
+    assert!(
+        kept.contains("crate::a") && kept.contains("fn f()"),
+        "{kept}"
+    );
+    assert!(
+        !kept.contains("crate::x") && !kept.contains("mod"),
+        "{kept}"
+    );
 }
 
 #[test]

@@ -1,15 +1,16 @@
 //! Browsing: the keys of the three panes and of the map, which open popups,
 //! move the focus and change the filter.
 
-use super::action::Action;
-use super::app::{App, MapKey, MapState, Pane};
-use super::map::{self, MapLayout};
-use super::popup::{
+use super::{App, MapKey, MapState, Pane};
+use crate::analysis::rank::Measure;
+use crate::model::DateWindow;
+use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
+use crate::tui::map::{self, MapLayout};
+use crate::tui::popup::{
     DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup, RankPopup,
     ResultsPopup, SaveViewPopup, SearchPopup,
 };
-use crate::analysis::rank::Measure;
-use crate::model::DateWindow;
 
 impl App {
     fn move_selection(&mut self, delta: isize) {
@@ -97,7 +98,11 @@ impl App {
             Action::SetMark => self.open(Popup::Mark(MarkPopup { jump: false })),
             Action::JumpToMark => {
                 if self.marks.is_empty() {
-                    self.set_status("no marks yet: M and a letter marks an entity", false);
+                    let key = self.keymap.key(Mode::Browse, &Action::SetMark);
+                    self.set_status(
+                        format!("no marks yet: {key} and a letter marks an entity"),
+                        false,
+                    );
                 } else {
                     self.open(Popup::Mark(MarkPopup { jump: true }));
                 }
@@ -106,10 +111,15 @@ impl App {
             Action::CommonTies => self.apply(ResultsPopup::common_with_mark(&self.ctx())),
             Action::Changes => match self.stepped() {
                 Some(s) => self.apply(ResultsPopup::changes(&self.ctx(), s)),
-                None => self.set_status(
-                    "no step to compare: move the date window with ] or [",
-                    false,
-                ),
+                None => {
+                    let (km, mode) = (&self.keymap, self.mode());
+                    let text = format!(
+                        "no step to compare: move the date window with {} or {}",
+                        km.key(mode, &Action::StepForward),
+                        km.key(mode, &Action::StepBack)
+                    );
+                    self.set_status(text, false);
+                }
             },
             Action::StepForward | Action::StepBack | Action::Widen | Action::Narrow => {
                 self.step(&action);
@@ -146,7 +156,7 @@ impl App {
     }
 
     /// What a map layout of `size` would be made for now; `None` without a map.
-    pub(super) fn map_key(&self, (w, h): (u16, u16)) -> Option<MapKey> {
+    fn map_key(&self, (w, h): (u16, u16)) -> Option<MapKey> {
         let m = self.map?;
         Some(((self.focus, m.depth, w, h), self.filter.clone()))
     }
@@ -158,20 +168,30 @@ impl App {
         (*key == (self.focus, m.depth, size.0, size.1) && *filter == self.filter).then_some(layout)
     }
 
+    /// The map's layout for this view (made at the last frame's size, or at
+    /// an earlier size while the next frame measures the new one).
+    pub fn map_layout(&self) -> Option<&MapLayout> {
+        let m = self.map?;
+        let (((focus, depth, ..), filter), layout) = self.map_cache.as_ref()?;
+        (*focus == self.focus && *depth == m.depth && *filter == self.filter).then_some(layout)
+    }
+
     /// A fresh map layout of this view at `size`.
     pub fn new_map_layout(&self, (w, h): (u16, u16)) -> MapLayout {
         let depth = self.map.map_or(1, |m| m.depth);
         map::layout(&self.graph, self.focus, depth, &self.filter, w, h)
     }
 
-    /// The map's layout at the last frame's size, laid out now if need be.
-    pub fn map_layout(&mut self) -> Option<&MapLayout> {
+    /// Lays the map out for this view at the last frame's size, unless it
+    /// is. True if it was laid out now.
+    pub(super) fn refresh_map(&mut self) -> bool {
         let size = self.map_size;
-        if self.map_layout_at(size).is_none() {
-            let layout = self.new_map_layout(size);
-            self.map_cache = Some((self.map_key(size)?, layout));
+        if self.map.is_none() || self.map_layout_at(size).is_some() {
+            return false;
         }
-        self.map_cache.as_ref().map(|(_, layout)| layout)
+        let layout = self.new_map_layout(size);
+        self.map_cache = self.map_key(size).map(|key| (key, layout));
+        true
     }
 
     pub(super) fn update_map(&mut self, action: Action) {
@@ -186,6 +206,7 @@ impl App {
             _ => None,
         };
         if let Some((dx, dy)) = dir {
+            self.refresh_map();
             if let Some(layout) = self.map_layout()
                 && let Some(n) = map::neighbour_towards(layout, m.selected, dx, dy)
             {
