@@ -1,11 +1,17 @@
 //! A view: what the user is looking at. The same view drives the screen and every
-//! export, so what is exported is exactly what is seen.
+//! export, so what is exported is exactly what is seen. [`FilteredGraph`] is a
+//! view as petgraph's algorithms take it (`view/filtered.rs`).
+
+mod filtered;
 
 use std::collections::VecDeque;
 
 use petgraph::Direction;
 use serde::{Deserialize, Serialize};
 
+pub use self::filtered::{
+    FilteredGraph, VisibleNeighboursOf, VisibleNodes, VisibleRelations, VisibleRelationsOf,
+};
 use crate::graph::{EdgeIx, Graph, NodeIx};
 use crate::model::{DateWindow, EntityKind, PartialDate, RelationKind, Sym};
 
