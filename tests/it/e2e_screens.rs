@@ -2,9 +2,12 @@
 //! the shipped graph, Les Misérables and the Aleph donations: the kind filter,
 //! the date prompt, back, the donations pane, undirected ties, the map's
 //! ranking and paging, the list popups and the money chart.
+//!
+//! Needs tmux (and python3 for the demo renderer): `#[ignore]`d under a plain
+//! `cargo test`; `bash .ci/run` or `--include-ignored` runs them.
 
 use crate::common;
-use crate::common::tmux::{Tmux, have_tmux};
+use crate::common::tmux::Tmux;
 
 fn ties_cmd() -> String {
     env!("CARGO_BIN_EXE_ties").to_string()
@@ -40,11 +43,8 @@ fn selected_line(screen: &str) -> String {
 }
 
 #[test]
-#[ignore = "needs tmux"]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
 fn the_shipped_graph_filter_and_date_prompt() {
-    if !have_tmux() {
-        return;
-    }
     let t = open("shipped", "--focus rustem-umerov");
     t.wait_for("person · rustem-umerov");
     // Only agreements: the focus stays, its memoranda are listed.
@@ -82,11 +82,8 @@ fn the_shipped_graph_filter_and_date_prompt() {
 }
 
 #[test]
-#[ignore = "needs tmux"]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
 fn les_miserables_ties_once_and_a_ranked_map() {
-    if !have_tmux() {
-        return;
-    }
     let path = common::data("gexf/LesMiserables.gexf");
     let t = open(
         "lesmis",
@@ -127,11 +124,8 @@ fn les_miserables_ties_once_and_a_ranked_map() {
 }
 
 #[test]
-#[ignore = "needs tmux"]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
 fn donations_pane_back_popups_and_the_money_chart() {
-    if !have_tmux() {
-        return;
-    }
     let path = common::data("ftm/donations.ijson");
     let t = open(
         "donations",
