@@ -68,6 +68,7 @@ pub(super) fn read_all(
     }
     let mut notes = Vec::new();
     let mut merged = 0;
+    let mut relations_merged = 0;
     let ftm: Vec<(std::path::PathBuf, String)> = inputs
         .iter()
         .zip(&formats)
@@ -82,6 +83,7 @@ pub(super) fn read_all(
         }
         notes.extend(summary.notes());
         merged += summary.merged_across;
+        relations_merged += summary.relations_merged_across;
         graph = g;
     }
     for (input, format) in inputs.iter().zip(&formats) {
@@ -105,8 +107,13 @@ pub(super) fn read_all(
         merged += done.merged;
     }
     graph.shrink_to_fit();
+    let relations = if relations_merged > 0 {
+        format!(" (and {})", count(relations_merged, "relation"))
+    } else {
+        String::new()
+    };
     notes.push(format!(
-        "{} as one graph: {}, {}; {} held by more than one input merged",
+        "{} as one graph: {}, {}; {} held by more than one input merged{relations}",
         count(inputs.len(), "input"),
         count(graph.node_count(), "entity"),
         count(graph.edge_count(), "relation"),

@@ -646,3 +646,41 @@ fn an_adjacency_matrix_is_read_as_gephi_reads_it() {
         ]
     );
 }
+
+#[test]
+fn one_file_twice_is_one_graph_in_both_datasets() {
+    // The same entities and relationships (a multi-party one among them) in two
+    // inputs: everything merged, the counts those of one, both datasets kept.
+    let f = fixture("ftm/cases/multi_party_ownership.ftm.json");
+    let (code, alone, err) = ties(&[&f], &["check"]);
+    assert_eq!(code, 0, "{err}");
+    let a = format!("a={}", f.display());
+    let b = format!("b={}", f.display());
+    let (code, out, err) = common::ties()
+        .args(["--no-cache", "--data", &a, "--data", &b, "check"])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(counts(&out), counts(&alone), "{err}");
+    let (e, r) = counts(&alone);
+    assert!(
+        err.contains(&format!(
+            "{e} entities held by more than one input merged (and {r} relations)"
+        )),
+        "{err}"
+    );
+    let (code, out, err) = common::ties()
+        .args([
+            "--no-cache",
+            "--data",
+            &a,
+            "--data",
+            &b,
+            "show",
+            "kek-own-1",
+        ])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    // The records name their datasets (`kek`, one also `donations`): `a` and `b`
+    // name only records that name none, here none.
+    assert!(out.contains("in kek"), "{out}");
+}
