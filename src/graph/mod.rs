@@ -134,8 +134,6 @@ pub(crate) struct EntityRow {
     n_weak: u32,
     /// Index into the extras (note, attributes), or [`NONE`].
     extra: u32,
-    /// A [`DatasetSet`]: the datasets the entity was read from.
-    datasets: u32,
 }
 
 impl EntityRow {
@@ -165,8 +163,6 @@ pub(crate) struct RelationRow {
     extra: u32,
     /// [`RELATION_UNDIRECTED`], or 0.
     flags: u32,
-    /// A [`DatasetSet`].
-    datasets: u32,
 }
 
 /// [`RelationRow::flags`] bit: the relation has no direction (imported from an
@@ -193,6 +189,9 @@ pub(crate) struct Extra {
     note: Text,
     attrs: u32,
     n_attrs: u32,
+    /// A [`DatasetSet`]: the datasets the row was read from (rows without an
+    /// extra are in the graph's default dataset, [`DatasetSet::DEFAULT`]).
+    datasets: u32,
 }
 
 /// An attribute: an interned name and a value.
