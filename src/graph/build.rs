@@ -105,8 +105,39 @@ impl Graph {
             note,
             attrs,
             n_attrs,
+            datasets: DatasetSet::DEFAULT.0,
         });
         Ok(i)
+    }
+
+    /// The datasets an extra at `extra` says ([`DatasetSet::DEFAULT`] for none).
+    pub(super) fn extra_datasets(&self, extra: u32) -> DatasetSet {
+        self.extras
+            .get(extra as usize)
+            .map_or(DatasetSet::DEFAULT, |x| DatasetSet(x.datasets))
+    }
+
+    /// Puts `set` in the extra at `*extra`, making one when the row has none
+    /// (a row of the default dataset needs none).
+    fn put_datasets(&mut self, extra: &mut u32, set: DatasetSet) {
+        if *extra == NONE {
+            if set == DatasetSet::DEFAULT {
+                return;
+            }
+            let Ok(i) = index_u32(self.extras.len()) else {
+                return;
+            };
+            self.extras.vec().push(Extra {
+                id: Text::NONE,
+                note: Text::NONE,
+                attrs: 0,
+                n_attrs: 0,
+                datasets: set.0,
+            });
+            *extra = i;
+        } else if let Some(x) = self.extras.vec().get_mut(*extra as usize) {
+            x.datasets = set.0;
+        }
     }
 
     pub(super) fn entity_row<S: AsRef<str>>(
@@ -132,7 +163,6 @@ impl Graph {
             n_aliases: index_u32(e.aliases.len())?,
             n_weak: index_u32(e.weak_aliases.len())?,
             extra: self.push_extra(None, e.note, e.attrs)?,
-            datasets: DatasetSet::DEFAULT.0,
         })
     }
 
@@ -198,8 +228,9 @@ impl Graph {
         let old = self.entities[ix.index()];
         let mut row = self.entity_row(&NewEntity { id: "", ..entity })?;
         row.id = old.id;
-        row.datasets = old.datasets;
+        let datasets = self.extra_datasets(old.extra);
         self.entities.vec()[ix.index()] = row;
+        self.set_entity_datasets(ix, datasets);
         Ok(())
     }
 
@@ -220,7 +251,6 @@ impl Graph {
             sources: r.sources.0,
             extra,
             flags: if r.undirected { RELATION_UNDIRECTED } else { 0 },
-            datasets: DatasetSet::DEFAULT.0,
         };
         index_u32(self.links.edge_count())?;
         let e = self
@@ -280,16 +310,20 @@ impl Graph {
 
     /// Says which datasets the entity at `ix` was read from.
     pub fn set_entity_datasets(&mut self, ix: NodeIx, set: DatasetSet) {
-        if let Some(row) = self.entities.vec().get_mut(ix.index()) {
-            row.datasets = set.0;
-        }
+        let Some(mut extra) = self.entities.get(ix.index()).map(|r| r.extra) else {
+            return;
+        };
+        self.put_datasets(&mut extra, set);
+        self.entities.vec()[ix.index()].extra = extra;
     }
 
     /// Says which datasets the relation `ix` was read from.
     pub fn set_relation_datasets(&mut self, ix: EdgeIx, set: DatasetSet) {
-        if let Some(row) = self.links.rows.vec().get_mut(ix.index()) {
-            row.datasets = set.0;
-        }
+        let Some(mut extra) = self.links.rows.get(ix.index()).map(|r| r.extra) else {
+            return;
+        };
+        self.put_datasets(&mut extra, set);
+        self.links.rows.vec()[ix.index()].extra = extra;
     }
 
     /// Gives back memory reserved for growth that the graph did not use.

@@ -1,5 +1,6 @@
-//! The in-memory knowledge graph: a petgraph `DiGraph` for the structure, and
-//! compact tables for what entities and relations say.
+//! The in-memory knowledge graph: adjacency lists laid out as petgraph's
+//! `Graph` lays them out, with petgraph's visit traits (`visit.rs`) so that its
+//! algorithms run on it, and compact tables for what entities and relations say.
 //!
 //! Scale shapes the layout (a million entities must fit in a few hundred bytes
 //! each, and a snapshot of them must load in a fraction of a second):
@@ -17,7 +18,9 @@
 //! - every table is plain rows ([`Store`]): built here, or used in place from a
 //!   mapped snapshot.
 //!
-//! Readers get [`Entity`] and [`Relation`] views, built on the fly from a row.
+//! Readers get [`Entity`] and [`Relation`] views, built on the fly from a row;
+//! petgraph's algorithms get the graph itself through its visit traits
+//! (`visit.rs`).
 //! Entities and relations are only ever added, so indices stay valid for the
 //! graph's life.
 
@@ -26,6 +29,7 @@ mod index;
 mod merge;
 mod read;
 pub(crate) mod section;
+mod visit;
 
 use std::collections::HashMap;
 
@@ -36,6 +40,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 pub(crate) use self::index::ShortIds;
 use self::index::{IN, IdIndex, Links, OUT};
 pub use self::merge::{Absorbed, dataset_of_path};
+pub use self::visit::{AllRelations, NeighboursOf, NodeIds, NodeRefs, RelationRef, RelationsOf};
 use crate::codec::Store;
 
 use crate::model::{Amount, EntityKind, PartialDate, RelationKind, Sym};
@@ -129,8 +134,6 @@ pub(crate) struct EntityRow {
     n_weak: u32,
     /// Index into the extras (note, attributes), or [`NONE`].
     extra: u32,
-    /// A [`DatasetSet`]: the datasets the entity was read from.
-    datasets: u32,
 }
 
 impl EntityRow {
@@ -160,8 +163,6 @@ pub(crate) struct RelationRow {
     extra: u32,
     /// [`RELATION_UNDIRECTED`], or 0.
     flags: u32,
-    /// A [`DatasetSet`].
-    datasets: u32,
 }
 
 /// [`RelationRow::flags`] bit: the relation has no direction (imported from an
@@ -188,6 +189,9 @@ pub(crate) struct Extra {
     note: Text,
     attrs: u32,
     n_attrs: u32,
+    /// A [`DatasetSet`]: the datasets the row was read from (rows without an
+    /// extra are in the graph's default dataset, [`DatasetSet::DEFAULT`]).
+    datasets: u32,
 }
 
 /// An attribute: an interned name and a value.

@@ -310,12 +310,12 @@ impl Graph {
 
     /// The datasets the entity at `ix` was read from.
     pub fn entity_datasets(&self, ix: NodeIx) -> DatasetSet {
-        DatasetSet(self.entities[ix.index()].datasets)
+        self.extra_datasets(self.entities[ix.index()].extra)
     }
 
     /// The datasets the relation `ix` was read from.
     pub fn relation_datasets(&self, ix: EdgeIx) -> DatasetSet {
-        DatasetSet(self.links.rows[ix.index()].datasets)
+        self.extra_datasets(self.links.rows[ix.index()].extra)
     }
 
     /// The names of a set's datasets, joined by `, `.

@@ -294,6 +294,7 @@ impl Check<'_> {
                 self.text_or_none(x.id)
                     && self.text_or_none(x.note)
                     && Self::range(x.attrs, x.n_attrs, self.g.attrs.len())
+                    && self.datasets(x.datasets)
             });
         if ok {
             Ok(())
@@ -312,8 +313,7 @@ impl Check<'_> {
             && self.sources(e.sources)
             && (e.n_aliases as u64 + e.n_weak as u64) <= u32::MAX as u64
             && Self::range(e.aliases, e.n_aliases + e.n_weak, self.g.lists.len())
-            && Self::optional(e.extra, self.g.extras.len())
-            && self.datasets(e.datasets);
+            && Self::optional(e.extra, self.g.extras.len());
         if ok {
             Ok(())
         } else {
@@ -356,8 +356,7 @@ impl Check<'_> {
             && Self::optional(r.amount, self.g.amounts.len())
             && self.sources(r.sources)
             && Self::optional(r.extra, self.g.extras.len())
-            && r.flags & !super::RELATION_UNDIRECTED == 0
-            && self.datasets(r.datasets);
+            && r.flags & !super::RELATION_UNDIRECTED == 0;
         if ok {
             Ok(())
         } else {

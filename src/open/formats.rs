@@ -142,12 +142,12 @@ impl InputFormat {
                     timing: None,
                 })
             }
-            InputFormat::Gexf => crate::read::gexf::read(path).map(Read::from),
-            InputFormat::Graphml => crate::read::graphml::read(path).map(Read::from),
-            InputFormat::Csv => match csv_columns {
-                Some(columns) => crate::read::csv::read_with(path, columns).map(Read::from),
-                None => crate::read::csv::read(path).map(Read::from),
-            },
+            InputFormat::Gexf => crate::read::gexf::read_checked(path).map(Read::from),
+            InputFormat::Graphml => crate::read::graphml::read_checked(path).map(Read::from),
+            InputFormat::Csv => {
+                let columns = csv_columns.cloned().unwrap_or_default();
+                crate::read::csv::read_with_checked(path, &columns).map(Read::from)
+            }
         }
     }
 
@@ -164,6 +164,17 @@ impl InputFormat {
             .map(|f| format!("{} ({})", f.name(), f.describe()))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+impl From<crate::read::Checked> for Read {
+    fn from(c: crate::read::Checked) -> Self {
+        Read {
+            graph: c.graph,
+            notes: c.notes,
+            timing: None,
+            worked_around: c.worked_around,
+        }
     }
 }
 

@@ -2,15 +2,16 @@
 //! (an id in two is one entity, merged as FtM merges fragments), every other
 //! input read on its own and taken in ([`Graph::absorb`]): RON ids are global
 //! like FtM's, GraphML, GEXF and CSV ids are local to their file and get the
-//! input's dataset name as prefix. Not snapshotted (yet): each open reads the
-//! inputs.
+//! input's dataset name as prefix. A large set is snapshotted as one graph,
+//! keyed by every file's bytes and the inputs' names, formats and order.
 
 use std::collections::BTreeMap;
 
-use super::{Input, InputFormat, OpenError, OpenOptions, Opened, Origin, Progress, detect};
+use super::{Input, InputFormat, OpenError, OpenOptions, Opened, Origin, Progress, Target, detect};
 use crate::graph::{DatasetId, Graph};
 use crate::load::{LoadError, ProblemKind};
 use crate::model::count;
+use crate::snapshot::Key;
 
 pub(super) fn read_all(
     inputs: &[Input],
@@ -39,8 +40,35 @@ pub(super) fn read_all(
             );
         }
     }
+    // `--strict` reads the data itself; renamed CSV columns are not in the key.
+    let snapshots = opts
+        .snapshots
+        .as_ref()
+        .filter(|_| !opts.strict && opts.csv_columns.is_none());
+    let target = match snapshots {
+        Some(s) => {
+            let mut files = Vec::new();
+            let mut said = String::new();
+            for (input, format) in inputs.iter().zip(&formats) {
+                files.extend(format.files(&input.path)?);
+                said.push_str(&format!("{}\0{}\0", input.dataset(), format.name()));
+            }
+            let mix = xxhash_rust::xxh3::xxh3_128(said.as_bytes());
+            Target::of(files, s, opts.stats, progress, |k| Key(k.0 ^ mix))
+        }
+        None => None,
+    };
+    let what = super::Source::Inputs(inputs.to_vec()).describe();
+    // A snapshot refused is said first.
+    let mut refused = Vec::new();
+    if let Some(t) = &target
+        && let Some(opened) = t.open(&what, opts.stats, progress, &mut refused)
+    {
+        return Ok(opened);
+    }
     let mut notes = Vec::new();
     let mut merged = 0;
+    let mut relations_merged = 0;
     let ftm: Vec<(std::path::PathBuf, String)> = inputs
         .iter()
         .zip(&formats)
@@ -55,6 +83,7 @@ pub(super) fn read_all(
         }
         notes.extend(summary.notes());
         merged += summary.merged_across;
+        relations_merged += summary.relations_merged_across;
         graph = g;
     }
     for (input, format) in inputs.iter().zip(&formats) {
@@ -78,15 +107,25 @@ pub(super) fn read_all(
         merged += done.merged;
     }
     graph.shrink_to_fit();
+    let relations = if relations_merged > 0 {
+        format!(" (and {})", count(relations_merged, "relation"))
+    } else {
+        String::new()
+    };
     notes.push(format!(
-        "{} as one graph: {}, {}; {} held by more than one input merged",
+        "{} as one graph: {}, {}; {} held by more than one input merged{relations}",
         count(inputs.len(), "input"),
         count(graph.node_count(), "entity"),
         count(graph.edge_count(), "relation"),
         count(merged, "entity"),
     ));
     notes.push(format!("datasets: {}", dataset_counts(&graph)));
-    Ok(Opened::new(graph, Origin::Parsed(formats[0]), notes))
+    let mut opened = Opened::new(graph, Origin::Parsed(formats[0]), Vec::new());
+    if let Some(t) = target {
+        t.save(&mut opened, &what, &notes, opts);
+    }
+    opened.notes.splice(0..0, refused.into_iter().chain(notes));
+    Ok(opened)
 }
 
 /// `name N entities, …` for every dataset of the graph.

@@ -291,42 +291,20 @@ fn read(
     let target = match snapshots {
         Some(s) => {
             let files = format.files(path)?;
-            let before = stamps(&files);
-            snapshot_target(&files, s, stats, progress)
-                .map(|key| named_key(key, input.name.as_deref()))
-                .map(|key| (files, before, s, key))
+            Target::of(files, s, stats, progress, |key| {
+                named_key(key, input.name.as_deref())
+            })
         }
         None => None,
     };
     let mut notes = Vec::new();
-    if let Some((_, _, s, key)) = &target {
-        let snap = s.dir.join(key.file_name());
-        if snap.exists() {
-            let t = Instant::now();
-            match snapshot::read(&snap, *key) {
-                Ok((mut graph, index)) => {
-                    graph.set_default_dataset(&dataset);
-                    if stats {
-                        progress.stat(format!("read the snapshot in {:.0} ms", ms(t)));
-                    }
-                    // What the reader said when the snapshot was made.
-                    if let Ok(said) = std::fs::read_to_string(snapshot::notes_path(&snap)) {
-                        notes.extend(said.lines().map(str::to_string));
-                    }
-                    let mut opened = Opened::new(graph, Origin::Snapshot(snap), notes);
-                    match index {
-                        Some(ix) => opened.index = Some(Arc::new(ix)),
-                        None => opened.resave = Some((s.dir.clone(), *key)),
-                    }
-                    return Ok(opened);
-                }
-                Err(e) => notes.push(format!(
-                    "not using the snapshot {}: {e}; reading {} again",
-                    snap.display(),
-                    path.display()
-                )),
-            }
+    if let Some(t) = &target
+        && let Some(mut opened) = t.open(&path.display().to_string(), stats, progress, &mut notes)
+    {
+        if let Some(g) = Arc::get_mut(&mut opened.graph) {
+            g.set_default_dataset(&dataset);
         }
+        return Ok(opened);
     }
     let formats::Read {
         mut graph,
@@ -349,43 +327,135 @@ fn read(
         progress.stat(memory_line(&graph));
     }
     let mut opened = Opened::new(graph, Origin::Parsed(format), notes);
-    if let Some((files, before, s, key)) = target {
+    if let Some(t) = target {
+        t.save(
+            &mut opened,
+            &path.display().to_string(),
+            &reader_notes,
+            opts,
+        );
+    }
+    Ok(opened)
+}
+
+/// Where the snapshot of some data is, or is to be: the files it covers, their
+/// size and times when its key was computed, and the key.
+pub(super) struct Target<'s> {
+    files: Vec<PathBuf>,
+    before: Vec<Option<(u64, std::time::SystemTime)>>,
+    s: &'s Snapshots,
+    key: Key,
+}
+
+impl<'s> Target<'s> {
+    /// The target for `files` when they hold enough bytes to be snapshotted;
+    /// `adjust` mixes into the key what else the graph depends on.
+    pub(super) fn of(
+        files: Vec<PathBuf>,
+        s: &'s Snapshots,
+        stats: bool,
+        progress: &mut dyn Progress,
+        adjust: impl FnOnce(Key) -> Key,
+    ) -> Option<Target<'s>> {
+        let before = stamps(&files);
+        let key = adjust(snapshot_target(&files, s, stats, progress)?);
+        Some(Target {
+            files,
+            before,
+            s,
+            key,
+        })
+    }
+
+    /// The snapshot, when a good one is there (a bad one is noted in `notes`,
+    /// naming `what` to read again).
+    pub(super) fn open(
+        &self,
+        what: &str,
+        stats: bool,
+        progress: &mut dyn Progress,
+        notes: &mut Vec<String>,
+    ) -> Option<Opened> {
+        let snap = self.s.dir.join(self.key.file_name());
+        if !snap.exists() {
+            return None;
+        }
+        let t = Instant::now();
+        match snapshot::read(&snap, self.key) {
+            Ok((graph, index)) => {
+                if stats {
+                    progress.stat(format!("read the snapshot in {:.0} ms", ms(t)));
+                }
+                // What the reader said when the snapshot was made.
+                if let Ok(said) = std::fs::read_to_string(snapshot::notes_path(&snap)) {
+                    notes.extend(said.lines().map(str::to_string));
+                }
+                let mut opened = Opened::new(graph, Origin::Snapshot(snap), std::mem::take(notes));
+                match index {
+                    Some(ix) => opened.index = Some(Arc::new(ix)),
+                    None => opened.resave = Some((self.s.dir.clone(), self.key)),
+                }
+                Some(opened)
+            }
+            Err(e) => {
+                notes.push(format!(
+                    "not using the snapshot {}: {e}; reading {what} again",
+                    snap.display(),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Saves `opened`'s graph as the snapshot, on another thread, with what the
+    /// reader said (`reader_notes`) beside it; `what` names the data.
+    pub(super) fn save(
+        self,
+        opened: &mut Opened,
+        what: &str,
+        reader_notes: &[String],
+        opts: &OpenOptions,
+    ) {
+        let Target {
+            files,
+            before,
+            s,
+            key,
+        } = self;
         // The key was computed from the bytes read first: if the files changed
         // since, the graph may not be what the key names.
         if before != stamps(&files) {
             opened.notes.push(format!(
-                "{} changed while it was read: no snapshot saved",
-                path.display()
+                "{what} changed while it was read: no snapshot saved"
             ));
-        } else {
-            // The reader's notes (an import's summary) are kept beside the
-            // snapshot, to be said again when it is read.
-            let said = snapshot::notes_path(&s.dir.join(key.file_name()));
-            let kept = if reader_notes.is_empty() {
-                std::fs::remove_file(&said).or(Ok(()))
-            } else {
-                std::fs::create_dir_all(&s.dir)
-                    .and_then(|()| std::fs::write(&said, reader_notes.join("\n") + "\n"))
-            };
-            if let Err(e) = kept {
-                opened
-                    .notes
-                    .push(format!("could not keep the load notes: {e}"));
-            }
-            // A command that did not ask for the index does not wait for one:
-            // its snapshot is saved without it (a copy of the tables), and the
-            // index is added by the first start that builds it.
-            let graph = Arc::clone(&opened.graph);
-            let index = if opts.index == IndexWhen::OnDemand {
-                opened.resave = Some((s.dir.clone(), key));
-                IndexFrom::Skip
-            } else {
-                IndexFrom::Build
-            };
-            opened.saving = Some(Saving::start(graph, s.dir.clone(), key, index));
+            return;
         }
+        // The reader's notes (an import's summary) are kept beside the
+        // snapshot, to be said again when it is read.
+        let said = snapshot::notes_path(&s.dir.join(key.file_name()));
+        let kept = if reader_notes.is_empty() {
+            std::fs::remove_file(&said).or(Ok(()))
+        } else {
+            std::fs::create_dir_all(&s.dir)
+                .and_then(|()| std::fs::write(&said, reader_notes.join("\n") + "\n"))
+        };
+        if let Err(e) = kept {
+            opened
+                .notes
+                .push(format!("could not keep the load notes: {e}"));
+        }
+        // A command that did not ask for the index does not wait for one:
+        // its snapshot is saved without it (a copy of the tables), and the
+        // index is added by the first start that builds it.
+        let graph = Arc::clone(&opened.graph);
+        let index = if opts.index == IndexWhen::OnDemand {
+            opened.resave = Some((s.dir.clone(), key));
+            IndexFrom::Skip
+        } else {
+            IndexFrom::Build
+        };
+        opened.saving = Some(Saving::start(graph, s.dir.clone(), key, index));
     }
-    Ok(opened)
 }
 
 /// The key of a snapshot of data read under a name the user gave: the name is

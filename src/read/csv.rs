@@ -23,7 +23,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Builder, Pos, Record};
+use super::{Builder, Checked, Pos, Record};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -64,10 +64,11 @@ pub fn tables(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(v)
 }
 
-/// The delimiter the header line uses most, outside quotes (`,` when none).
+/// The delimiter the header line uses most, outside quotes: `,` `;` tab `|`,
+/// else a space between words (a space-delimited table), else `,`.
 fn sniff_delimiter(line: &[u8]) -> u8 {
-    let mut counts = [0usize; 4];
-    let candidates = [b',', b';', b'\t', b'|'];
+    let mut counts = [0usize; 5];
+    let candidates = [b',', b';', b'\t', b'|', b' '];
     let mut quoted = false;
     for &b in line.iter().take_while(|&&b| b != b'\n') {
         if b == b'"' {
@@ -76,12 +77,19 @@ fn sniff_delimiter(line: &[u8]) -> u8 {
             counts[i] += 1;
         }
     }
-    let (i, n) = counts
+    // A space counts only when nothing else separates the header's fields.
+    let (i, n) = counts[..4]
         .iter()
         .enumerate()
         .max_by_key(|&(i, n)| (*n, std::cmp::Reverse(i)))
         .unwrap_or((0, &0));
-    if *n == 0 { b',' } else { candidates[i] }
+    let line = line.split(|&b| b == b'\n').next().unwrap_or_default();
+    let words = line.trim_ascii();
+    match (*n, counts[4]) {
+        (0, s) if s > 0 && words.contains(&b' ') => b' ',
+        (0, _) => b',',
+        _ => candidates[i],
+    }
 }
 
 /// What a column holds.
@@ -105,10 +113,18 @@ enum Col {
 enum Table {
     Nodes,
     Edges,
+    /// An adjacency matrix (Gephi's spreadsheet import): a header whose first
+    /// cell is empty and names the columns' nodes, then a row per node, its id
+    /// first; a cell other than 0 or empty is an edge, its number the weight.
+    Matrix,
 }
 
 /// How a table is read: nodes or edges, and what each column is.
 fn layout(header: &[String], _path: &Path) -> Option<(Table, Vec<Col>)> {
+    if header.len() > 1 && header[0].trim().is_empty() {
+        let cols = header[1..].iter().map(|h| Col::Field(h.trim().to_string()));
+        return Some((Table::Matrix, cols.collect()));
+    }
     let lower: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
     let has = |n: &str| lower.iter().any(|h| h == n);
     let neo_type = |h: &str| h.split_once(':').map(|(_, t)| t.to_string());
@@ -272,6 +288,12 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
 /// [`read`], with columns of other names read as the fields `columns` maps
 /// them to.
 pub fn read_with(path: &Path, columns: &Columns) -> Result<(Graph, Vec<String>), LoadError> {
+    read_with_checked(path, columns).map(|c| (c.graph, c.notes))
+}
+
+/// [`read_with`], with what the load worked around (a duplicate node id, a
+/// row not as long as the header) as an error for `--strict`.
+pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, LoadError> {
     std::fs::metadata(path).map_err(|e| super::open_error(path, e))?;
     let files = if path.is_dir() {
         let t = tables(path).map_err(|e| super::open_error(path, e))?;
@@ -323,7 +345,7 @@ pub fn read_with(path: &Path, columns: &Columns) -> Result<(Graph, Vec<String>),
             ),
         }
     }
-    b.implicit_nodes = !plan.iter().any(|p| p.3 == Table::Nodes);
+    b.implicit_nodes = !plan.iter().any(|p| p.3 != Table::Edges);
     plan.sort_by_key(|p| p.3 == Table::Edges);
     for (f, file, delimiter, table, cols) in plan {
         read_table(&mut b, &f, file, delimiter, table, &cols);
@@ -331,7 +353,7 @@ pub fn read_with(path: &Path, columns: &Columns) -> Result<(Graph, Vec<String>),
     if b.has_problems() {
         return Err(b.into_error(path));
     }
-    b.finish(path)
+    b.finish_checked(path)
 }
 
 /// The delimiter and header of a table.
@@ -373,6 +395,9 @@ fn read_table(
     cols: &[Col],
 ) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
+    if table == Table::Matrix {
+        return read_matrix(b, path, file, delimiter, cols);
+    }
     let opened = std::fs::File::open(path);
     let f = match opened {
         Ok(f) => f,
@@ -418,7 +443,7 @@ fn read_table(
             continue;
         }
         if rec.len() != cols.len() {
-            b.problem(
+            b.worked_around(
                 at(line, rec.len().min(cols.len()) + 1),
                 invalid(format!(
                     "this row has {} fields, the header {}",
@@ -489,7 +514,90 @@ fn read_table(
                 b.node(r, at(line, 1));
             }
             Table::Edges => b.edge(r, at(line, 1)),
+            // Read by `read_matrix`.
+            Table::Matrix => {}
         }
+    }
+}
+
+/// An adjacency matrix (see [`Table::Matrix`]): every node the header or a
+/// row names, and an edge for each cell that is a number other than 0.
+fn read_matrix(b: &mut Builder, path: &Path, file: usize, delimiter: u8, cols: &[Col]) {
+    let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
+    let ids: Vec<String> = cols
+        .iter()
+        .map(|c| match c {
+            Col::Field(id) => id.clone(),
+            _ => String::new(),
+        })
+        .collect();
+    let f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return b.problem(at(1, 1), ProblemKind::Io(e.to_string())),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 16, f));
+    let mut seen = std::collections::HashSet::new();
+    for id in &ids {
+        if seen.insert(id.clone()) {
+            let r = Record {
+                id: id.clone(),
+                ..Record::default()
+            };
+            b.node(r, at(1, 1));
+        }
+    }
+    let mut edges = Vec::new();
+    for row in reader.records() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                return b.problem(at(line, 1), invalid(e.to_string()));
+            }
+        };
+        let line = row.position().map_or(0, |p| p.line() as usize);
+        let Some(from) = row.get(0).map(str::trim).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        if seen.insert(from.to_string()) {
+            let r = Record {
+                id: from.to_string(),
+                ..Record::default()
+            };
+            b.node(r, at(line, 1));
+        }
+        for (i, cell) in row.iter().skip(1).enumerate() {
+            let cell = cell.trim();
+            let Some(to) = ids.get(i) else {
+                break;
+            };
+            match cell.parse::<f64>() {
+                Ok(0.0) => {}
+                Ok(w) => {
+                    let mut r = Record {
+                        from: from.to_string(),
+                        to: to.clone(),
+                        ..Record::default()
+                    };
+                    if w != 1.0 {
+                        r.attrs.push(("weight".to_string(), cell.to_string()));
+                    }
+                    edges.push((r, at(line, i + 2)));
+                }
+                Err(_) if cell.is_empty() => {}
+                Err(_) => b.problem(
+                    at(line, i + 2),
+                    invalid(format!("`{cell}` in an adjacency matrix is not a number")),
+                ),
+            }
+        }
+    }
+    for (r, pos) in edges {
+        b.edge(r, pos);
     }
 }
 
@@ -508,6 +616,9 @@ mod tests {
     fn delimiters_are_sniffed_outside_quotes() {
         assert_eq!(sniff_delimiter(b"id;name;\"a,b,c\"\n1;2;3"), b';');
         assert_eq!(sniff_delimiter(b"id\tname\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"Source Target Weight\na b 1"), b' ');
+        assert_eq!(sniff_delimiter(b"id,full name\n1,Ann Lee"), b',');
+        assert_eq!(sniff_delimiter(b"id\n1"), b',');
         assert_eq!(sniff_delimiter(b"id\n"), b',');
     }
 

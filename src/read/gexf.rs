@@ -6,8 +6,10 @@
 //! as an attribute; `type="undirected"` (or the graph's `defaultedgetype`) makes
 //! an undirected relation. Dynamics become dates: `start`/`end` on a node or edge
 //! (`datestart`/`dateend` in 1.0, `timestamp` in 1.3) and the earliest start and
-//! latest end of its `spells`. With `timeformat="double"`, a whole number is read
-//! as a year and other times are kept as attributes.
+//! latest end of its `spells`. With a numeric `timeformat` (`double`, `float`,
+//! `long`, `integer`: ordinal steps, as networkx writes them), a whole number
+//! from 1000 to 2999 is read as a year and every other time is kept as a
+//! `start`/`end` attribute (a step is not the year 0001).
 
 use std::collections::HashMap;
 use std::io::BufReader;
@@ -60,6 +62,12 @@ struct State {
 
 /// Reads a GEXF file.
 pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
+    read_checked(path).map(|c| (c.graph, c.notes))
+}
+
+/// [`read`], with what the load worked around (a duplicate node id) as an
+/// error for `--strict`.
+pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
     let file = std::fs::File::open(path).map_err(|e| super::open_error(path, e))?;
     let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 16, file));
     reader.config_mut().trim_text(false);
@@ -145,11 +153,11 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
     }
     if st.kept_times > 0 {
         b.notes.push(format!(
-            "{} times that are not years were kept as `start`/`end` attributes, not dates",
+            "{} times that are steps, not years, were kept as `start`/`end` attributes, not dates",
             st.kept_times
         ));
     }
-    b.finish(path)
+    b.finish_checked(path)
 }
 
 fn invalid(message: String) -> ProblemKind {
@@ -178,7 +186,7 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
                 Some("undirected" | "mutual")
             );
             st.time = match get(&attrs, "timeformat") {
-                Some("double" | "float" | "integer") => TimeFormat::Double,
+                Some("double" | "float" | "integer" | "long") => TimeFormat::Double,
                 _ => TimeFormat::Date,
             };
         }
@@ -299,7 +307,7 @@ fn set_time(st: &mut State, r: &mut Record, which: &str, value: Option<&str>) {
     let date = match st.time {
         TimeFormat::Date => Some(v.to_string()),
         TimeFormat::Double => match v.parse::<f64>() {
-            Ok(x) if x.fract() == 0.0 && (1.0..=9999.0).contains(&x) => {
+            Ok(x) if x.fract() == 0.0 && (1000.0..=2999.0).contains(&x) => {
                 Some(format!("{:04}", x as i32))
             }
             _ => None,

@@ -61,6 +61,12 @@ struct State {
 
 /// Reads a GraphML file.
 pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
+    read_checked(path).map(|c| (c.graph, c.notes))
+}
+
+/// [`read`], with what the load worked around (a duplicate node id) as an
+/// error for `--strict`.
+pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
     let file = std::fs::File::open(path).map_err(|e| super::open_error(path, e))?;
     let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 16, file));
     reader.config_mut().trim_text(false);
@@ -145,7 +151,7 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
             st.skipped
         ));
     }
-    b.finish(path)
+    b.finish_checked(path)
 }
 
 fn push_text(st: &mut State, text: &mut String, s: &str) {

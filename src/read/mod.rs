@@ -179,12 +179,23 @@ struct PendingEdge {
     at: Pos,
 }
 
+/// What a reader read: the graph, its notes, and the problems it worked
+/// around (a duplicate id, a ragged row) as an error naming each, for
+/// `--strict`.
+pub struct Checked {
+    pub graph: Graph,
+    pub notes: Vec<String>,
+    pub worked_around: Option<LoadError>,
+}
+
 /// Turns records into a graph, gathering problems and notes.
 pub(crate) struct Builder {
     pub graph: Graph,
     /// Files read, the current one last.
     files: Vec<String>,
     problems: Vec<(Pos, ProblemKind)>,
+    /// Problems worked around (the row left out), refused only under `--strict`.
+    worked: Vec<(Pos, ProblemKind)>,
     /// Where each entity was defined, by node number (for duplicate ids).
     node_pos: Vec<Pos>,
     edges: Vec<PendingEdge>,
@@ -200,6 +211,7 @@ impl Builder {
             graph: Graph::default(),
             files: vec![path.display().to_string()],
             problems: Vec::new(),
+            worked: Vec::new(),
             node_pos: Vec::new(),
             edges: Vec::new(),
             notes: Vec::new(),
@@ -229,12 +241,26 @@ impl Builder {
         self.problems.push((at, kind));
     }
 
+    /// A problem the load works around by leaving the row out: noted, and
+    /// refused only under `--strict`.
+    pub fn worked_around(&mut self, at: Pos, kind: ProblemKind) {
+        self.worked.push((at, kind));
+    }
+
     pub fn has_problems(&self) -> bool {
         !self.problems.is_empty()
     }
 
     /// Problems so far, positions resolved against the current file.
     pub fn into_error(self, path: &Path) -> LoadError {
+        errors(self.problems, &self.files, path)
+    }
+}
+
+/// `problems` as an error, positions resolved against `path` (byte positions)
+/// or the file each names.
+fn errors(problems: Vec<(Pos, ProblemKind)>, files: &[String], path: &Path) -> LoadError {
+    {
         // A duplicate's first definition at byte `b` is held as line 0, column `b`.
         let first_byte = |k: &ProblemKind| match k {
             ProblemKind::DuplicateId { first, .. } => match first.line_col {
@@ -243,8 +269,7 @@ impl Builder {
             },
             _ => None,
         };
-        let mut offsets: Vec<u64> = self
-            .problems
+        let mut offsets: Vec<u64> = problems
             .iter()
             .flat_map(|(p, k)| {
                 let at = match p {
@@ -255,10 +280,8 @@ impl Builder {
             })
             .collect();
         let table = line_cols(path, &mut offsets);
-        let files = self.files;
         LoadError {
-            problems: self
-                .problems
+            problems: problems
                 .into_iter()
                 .map(|(at, mut kind)| {
                     let file = match at {
@@ -281,7 +304,9 @@ impl Builder {
                 .collect(),
         }
     }
+}
 
+impl Builder {
     fn sources(&mut self, ids: &[String]) -> SourceSet {
         if ids.is_empty() {
             return SourceSet::EMPTY;
@@ -448,7 +473,7 @@ impl Builder {
             Ok(_) => self.node_pos.push(at),
             Err(AddError::Duplicate(first)) => {
                 let first = self.node_pos[first.index()];
-                self.problem(
+                self.worked_around(
                     at,
                     ProblemKind::DuplicateId {
                         what: "node",
@@ -475,7 +500,9 @@ impl Builder {
 
     /// Adds the edges, and gives the graph and its notes or every problem found.
     /// `path` is the file byte positions are counted in.
-    pub fn finish(mut self, path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
+    /// The problems worked around are noted, and given as an error for
+    /// `--strict`.
+    pub fn finish_checked(mut self, path: &Path) -> Result<Checked, LoadError> {
         let mut missing: Vec<(Pos, String)> = Vec::new();
         let mut self_loops: Vec<Pos> = Vec::new();
         let mut implicit = 0usize;
@@ -604,9 +631,46 @@ impl Builder {
                 "{implicit} nodes were made from edge ends, as no node table names them"
             ));
         }
+        let worked = std::mem::take(&mut self.worked);
+        let worked_around = (!worked.is_empty()).then(|| errors(worked, &self.files, path));
+        if let Some(e) = &worked_around {
+            let dups = e
+                .problems
+                .iter()
+                .filter(|p| matches!(p.kind, ProblemKind::DuplicateId { .. }))
+                .count();
+            let rows = e.problems.len() - dups;
+            let at = |dup: bool| {
+                e.problems
+                    .iter()
+                    .filter(|p| matches!(p.kind, ProblemKind::DuplicateId { .. }) == dup)
+                    .take(5)
+                    .map(|p| p.location.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if dups > 0 {
+                notes.push(format!(
+                    "{} repeating an earlier id left out (the first kept; --strict refuses): {}",
+                    crate::model::count(dups, "node"),
+                    at(true)
+                ));
+            }
+            if rows > 0 {
+                notes.push(format!(
+                    "{} not as long as the header left out (--strict refuses): {}",
+                    crate::model::count(rows, "row"),
+                    at(false)
+                ));
+            }
+        }
         let mut graph = self.graph;
         graph.shrink_to_fit();
-        Ok((graph, notes))
+        Ok(Checked {
+            graph,
+            notes,
+            worked_around,
+        })
     }
 }
 

@@ -176,11 +176,6 @@ fn every_bad_input_has_a_specific_message_and_exit_code_2() {
             &["bad_utf8.csv:3:2", "is not UTF-8"],
         ),
         case(
-            "CSV: a row shorter than the header",
-            "ragged_row.csv",
-            &["ragged_row.csv:3:3", "2 fields, the header 3"],
-        ),
-        case(
             "CSV: a bad date on an edge",
             "bad_date_edges.csv",
             &["bad_date_edges.csv:2:1", "edge ua → lt", "2024-13-45"],
@@ -189,11 +184,6 @@ fn every_bad_input_has_a_specific_message_and_exit_code_2() {
             "CSV: no id column",
             "no_id_column.csv",
             &["no_id_column.csv:1:1", "names no id column"],
-        ),
-        case(
-            "CSV: a duplicate node id",
-            "duplicate_id.csv",
-            &["duplicate_id.csv:4:1", "duplicate node id `ua`"],
         ),
         case(
             "CSV: an unknown currency",
@@ -280,6 +270,35 @@ fn every_bad_input_has_a_specific_message_and_exit_code_2() {
 
 fn indent(s: &str) -> String {
     s.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+/// A CSV row shorter than its header, or a node id given twice, is left out
+/// and noted (as Gephi and networkx read on); `check --strict` refuses it.
+#[test]
+fn a_ragged_row_or_a_duplicate_csv_id_is_noted_and_only_strict_refuses_it() {
+    for (file, expect, left) in [
+        (
+            "tests/bad/ragged_row.csv",
+            ["ragged_row.csv:3:3", "this row has 2 fields, the header 3"],
+            "1 row not as long as the header left out",
+        ),
+        (
+            "tests/bad/duplicate_id.csv",
+            ["duplicate_id.csv:4:1", "duplicate node id `ua`"],
+            "1 node repeating an earlier id left out",
+        ),
+    ] {
+        let (code, out, err) = ties().args(["check", "--data", file]).run();
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with("valid: 2 entities"), "{out}");
+        assert!(
+            err.contains(left) && err.contains("--strict refuses"),
+            "{err}"
+        );
+        let (code, _, err) = ties().args(["check", "--strict", "--data", file]).run();
+        assert_eq!(code, 2, "{err}");
+        assert!(expect.iter().all(|e| err.contains(e)), "{err}");
+    }
 }
 
 #[test]

@@ -222,16 +222,16 @@ fn an_ftm_id_in_two_files_is_one_entity_in_the_common_schema() {
     );
 }
 
-/// The `followthemoney` Python, or `None` (and a notice) without `.venv-ftm`.
-fn ftm_tool(tool: &str) -> Option<PathBuf> {
+/// A `followthemoney` tool from `.venv-ftm` (the test fails without it: it
+/// runs only with `--ignored`).
+fn ftm_tool(tool: &str) -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(".venv-ftm/bin")
         .join(tool);
-    if p.exists() {
-        return Some(p);
+    if !p.exists() {
+        common::missing("followthemoney (.venv-ftm)", "run bash .ci/setup-ftm.sh");
     }
-    common::missing("followthemoney (.venv-ftm)", "run bash .ci/setup-ftm.sh");
-    None
+    p
 }
 
 /// An FtM entity as compared: schema, sorted values of each property, sorted
@@ -262,9 +262,7 @@ fn comparable(v: &serde_json::Value) -> serde_json::Value {
 #[test]
 #[ignore = "needs followthemoney"]
 fn the_merged_entity_equals_followthemoneys_own_merge() {
-    let Some(python) = ftm_tool("python") else {
-        return;
-    };
+    let python = ftm_tool("python");
     let (l, r) = (
         fixture("ftm/cases/merge_left.ftm.json"),
         fixture("ftm/cases/merge_right.ftm.json"),
@@ -338,9 +336,7 @@ fn validated(ftm: &Path, path: &Path) -> std::collections::BTreeMap<String, serd
 #[test]
 #[ignore = "needs followthemoney"]
 fn multi_party_ownerships_round_trip_through_ftm_validate() {
-    let Some(ftm) = ftm_tool("ftm") else {
-        return;
-    };
+    let ftm = ftm_tool("ftm");
     let input = fixture("ftm/cases/multi_party_ownership.ftm.json");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.ftm.json");
@@ -555,4 +551,136 @@ fn gephis_edge_table_type_is_the_direction_not_the_kind() {
         (weight(0), weight(1)),
         (Some("2.0".into()), Some("1.5".into()))
     );
+}
+
+#[test]
+fn a_set_of_inputs_is_snapshotted_as_one_graph() {
+    let files = three();
+    let cache = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut t = common::ties()
+            .env("TIES_CACHE_DIR", cache.path())
+            .env("TIES_SNAPSHOT_MIN", "0")
+            .env("TIES_LOAD_STATS", "1");
+        for f in &files {
+            t = t.arg("--data").arg(f);
+        }
+        t.args(extra).args(["check"]).run()
+    };
+    let (code, first, err1) = run(&[]);
+    assert_eq!(code, 0, "{err1}");
+    assert!(!err1.contains("read the snapshot"), "{err1}");
+    let (code, second, err2) = run(&[]);
+    assert_eq!(code, 0, "{err2}");
+    assert!(err2.contains("read the snapshot"), "{err2}");
+    assert_eq!(first, second);
+    // The load summary is said again, datasets and merges included.
+    assert!(err2.contains("datasets: donations 184 entities"), "{err2}");
+    assert_eq!(merges(&err1), merges(&err2));
+    // A filter works on the snapshot as on the parsed graph.
+    let (code, out, err) = run(&["--datasets", "eu_fsf"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(counts(&out), (9, 2));
+}
+
+#[test]
+fn a_space_delimited_edge_table_is_read() {
+    let (code, out, err) = ties(
+        &[&fixture("import/spaced.csv")],
+        &["export", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let edges: Vec<(String, String, String)> = v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap().to_string(),
+                e["target"].as_str().unwrap().to_string(),
+                e["attrs"]["Weight"][0].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        edges,
+        [
+            ("ann".into(), "bob".into(), "2".into()),
+            ("bob".into(), "cid".into(), "1".into())
+        ]
+    );
+}
+
+#[test]
+fn an_adjacency_matrix_is_read_as_gephi_reads_it() {
+    let (code, out, err) = ties(
+        &[&fixture("import/matrix.csv")],
+        &["export", "--format", "ron"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let file: ties::model::GraphFile = ties::load::ron_options().from_str(&out).unwrap();
+    let ids: Vec<&str> = file.entities.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    let edges: Vec<(&str, &str, Option<&str>)> = file
+        .relations
+        .iter()
+        .map(|r| {
+            let w = r
+                .attrs
+                .iter()
+                .find(|(k, _)| k == "weight")
+                .map(|(_, v)| v.as_str());
+            (r.from.as_str(), r.to.as_str(), w)
+        })
+        .collect();
+    // A cell other than 0 is an edge (its number the weight, 1 left out); the
+    // diagonal is a loop.
+    assert_eq!(
+        edges,
+        [
+            ("a", "b", None),
+            ("b", "c", Some("2.5")),
+            ("c", "a", None),
+            ("c", "c", None)
+        ]
+    );
+}
+
+#[test]
+fn one_file_twice_is_one_graph_in_both_datasets() {
+    // The same entities and relationships (a multi-party one among them) in two
+    // inputs: everything merged, the counts those of one, both datasets kept.
+    let f = fixture("ftm/cases/multi_party_ownership.ftm.json");
+    let (code, alone, err) = ties(&[&f], &["check"]);
+    assert_eq!(code, 0, "{err}");
+    let a = format!("a={}", f.display());
+    let b = format!("b={}", f.display());
+    let (code, out, err) = common::ties()
+        .args(["--no-cache", "--data", &a, "--data", &b, "check"])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(counts(&out), counts(&alone), "{err}");
+    let (e, r) = counts(&alone);
+    assert!(
+        err.contains(&format!(
+            "{e} entities held by more than one input merged (and {r} relations)"
+        )),
+        "{err}"
+    );
+    let (code, out, err) = common::ties()
+        .args([
+            "--no-cache",
+            "--data",
+            &a,
+            "--data",
+            &b,
+            "show",
+            "kek-own-1",
+        ])
+        .run();
+    assert_eq!(code, 0, "{err}");
+    // The records name their datasets (`kek`, one also `donations`): `a` and `b`
+    // name only records that name none, here none.
+    assert!(out.contains("in kek"), "{out}");
 }

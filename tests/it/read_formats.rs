@@ -214,10 +214,10 @@ fn our_graphml_export_reads_back_to_the_same_graph() {
 }
 
 #[test]
+#[ignore = "needs Python with networkx (bash .ci/setup-tools.sh)"]
 fn ties_graphml_through_networkx_and_back() {
     let Some(python) = python_with_networkx() else {
         common::missing_tool("Python with networkx");
-        return;
     };
     let dir = tempfile::tempdir().unwrap();
     for (name, g) in [("shipped", common::shipped()), ("tricky", common::tricky())] {
@@ -333,10 +333,10 @@ fn our_gexf_export_reads_back_to_the_same_graph() {
 }
 
 #[test]
+#[ignore = "needs Python with networkx (bash .ci/setup-tools.sh)"]
 fn ties_gexf_read_by_networkx() {
     let Some(python) = python_with_networkx() else {
         common::missing_tool("Python with networkx");
-        return;
     };
     let dir = tempfile::tempdir().unwrap();
     for (name, g) in [("shipped", common::shipped()), ("tricky", common::tricky())] {
@@ -528,4 +528,41 @@ fn gexf_hierarchy_mutual_edges_and_self_loops() {
     edge(&g, "x", "x");
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(notes[0].contains("to itself kept"), "{notes:?}");
+}
+
+#[test]
+fn gexf_integer_time_steps_are_steps_not_years() {
+    // networkx writes dynamic graphs with `timeformat="long"` and steps 0, 1, 2…
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["long", "integer", "double"] {
+        let p = dir.path().join(format!("{format}.gexf"));
+        std::fs::write(
+            &p,
+            format!(
+                r#"<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">
+<graph mode="dynamic" timeformat="{format}" defaultedgetype="directed">
+<nodes><node id="a" label="A" start="0" end="3"/><node id="b" label="B"><spells><spell start="2" end="4"/><spell start="1" end="5"/></spells></node></nodes>
+<edges><edge source="a" target="b" start="1"/></edges>
+</graph></gexf>"#
+            ),
+        )
+        .unwrap();
+        let (g, notes) = gexf::read(&p).unwrap_or_else(|e| panic!("{format}: {e}"));
+        let a = node(&g, "a");
+        assert_eq!((a.date, a.until), (None, None), "{format}");
+        assert_eq!(attr(&g, a.attrs, "start"), Some("0"), "{format}");
+        assert_eq!(attr(&g, a.attrs, "end"), Some("3"), "{format}");
+        let b = node(&g, "b");
+        // The spells' earliest start and latest end.
+        assert_eq!(attr(&g, b.attrs, "start"), Some("1"), "{format}");
+        assert_eq!(attr(&g, b.attrs, "end"), Some("5"), "{format}");
+        let e = g.edge_indices().next().unwrap();
+        assert_eq!(g.relation(e).date, None, "{format}");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("5 times that are steps, not years")),
+            "{format}: {notes:?}"
+        );
+    }
 }

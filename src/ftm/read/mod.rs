@@ -62,6 +62,8 @@ pub struct FtmSummary {
     /// Of those, records whose id an earlier input held (one merge per input
     /// and entity).
     pub merged_across: usize,
+    /// Relations an earlier input held too (a relationship repeated whole).
+    pub relations_merged_across: usize,
     /// Relationship records that linked more than two parties and became nodes.
     pub relationship_nodes: usize,
     /// What the graph holds at the end.
@@ -103,6 +105,13 @@ impl fmt::Display for FtmSummary {
                 f,
                 "  {} held in an earlier input merged into it",
                 count(self.merged_across, "entity")
+            )?;
+        }
+        if self.relations_merged_across > 0 {
+            writeln!(
+                f,
+                "  {} held in an earlier input merged into it",
+                count(self.relations_merged_across, "relation")
             )?;
         }
         if self.fragments_merged > 0 {
@@ -292,6 +301,14 @@ struct PendingEdge {
     provenance: Vec<(String, String)>,
 }
 
+/// What a relationship record became.
+#[derive(Debug, Clone, Copy)]
+enum Built {
+    /// A node (it linked more than two parties).
+    Node(NodeIx),
+    Edge(crate::graph::EdgeIx),
+}
+
 /// An entity-valued property of a thing, resolved at the end.
 struct PendingRef {
     from: NodeIx,
@@ -334,6 +351,9 @@ struct Loader {
     edge_ids: HashMap<Box<str>, usize>,
     /// Hashes of the ids of relationship records read so far (built or held).
     resolved: std::collections::HashSet<u64>,
+    /// Relationships built, by the hash of their id: the input they came
+    /// from, the hash of their values, and what they became.
+    built: HashMap<u64, (u16, u64, Built)>,
     refs: Vec<PendingRef>,
 }
 
@@ -396,6 +416,7 @@ impl Loader {
             edges: Vec::new(),
             edge_ids: HashMap::new(),
             resolved: std::collections::HashSet::new(),
+            built: HashMap::new(),
             refs: Vec::new(),
         }
     }

@@ -329,6 +329,35 @@ impl Loader {
             self.edges[i].props.extend(flat);
             return;
         }
+        let flat: Vec<(Box<str>, Box<str>)> = flat.collect();
+        // The same relationship, as built from an earlier input, again (one
+        // entity in two exports): its datasets are united, nothing else differs.
+        let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+        if let Some(&(file, hash, built)) = self.built.get(&key)
+            && file != self.file_index
+            && hash == props_hash(&flat)
+        {
+            self.summary.fragments_merged += 1;
+            match built {
+                super::Built::Node(n) => {
+                    // The node and its ties to the parties.
+                    self.summary.merged_across += 1;
+                    self.summary.relations_merged_across += self.graph.degree(n);
+                    let set = self
+                        .graph
+                        .dataset_union(self.graph.entity_datasets(n), self.datasets);
+                    self.graph.set_entity_datasets(n, set);
+                }
+                super::Built::Edge(e) => {
+                    self.summary.relations_merged_across += 1;
+                    let set = self
+                        .graph
+                        .dataset_union(self.graph.relation_datasets(e), self.datasets);
+                    self.graph.set_relation_datasets(e, set);
+                }
+            }
+            return;
+        }
         if self.edge_ids.contains_key(id.as_str()) || self.graph.find(&id).is_some() {
             self.duplicate(&id);
             return;
@@ -336,7 +365,7 @@ impl Loader {
         let edge = PendingEdge {
             id: id.into(),
             schema: def,
-            props: flat.collect(),
+            props: flat,
             line: self.line_no,
             datasets: self.datasets,
             provenance: self.provenance.clone(),
@@ -347,7 +376,6 @@ impl Loader {
             .props
             .iter()
             .all(|(k, v)| def.prop(k) != Some(PropType::Entity) || self.graph.find(v).is_some());
-        let key = xxhash_rust::xxh3::xxh3_64(edge.id.as_bytes());
         if !self.resolved.insert(key) {
             self.note(
                 Issue::LateFragment,
@@ -411,6 +439,8 @@ impl Loader {
     pub(super) fn resolve_edge(&mut self, e: PendingEdge) {
         let def = e.schema;
         self.datasets = e.datasets;
+        let key = xxhash_rust::xxh3::xxh3_64(e.id.as_bytes());
+        let hash = props_hash(&e.props);
         let (src_prop, tgt_prop) = def.edge.expect("only edge schemata are pending");
         let owner = format!("{} `{}`", def.name, short(&e.id));
         let mut sources_ids = Vec::new();
@@ -503,7 +533,11 @@ impl Loader {
                 undirected: false,
             };
             match self.graph.add_relation(a, b, relation) {
-                Ok(r) => self.graph.set_relation_datasets(r, self.datasets),
+                Ok(r) => {
+                    self.graph.set_relation_datasets(r, self.datasets);
+                    let built = (self.file_index, hash, super::Built::Edge(r));
+                    self.built.entry(key).or_insert(built);
+                }
                 Err(full) => self.full(full),
             }
             return;
@@ -541,6 +575,8 @@ impl Loader {
             Err(AddError::Full(full)) => return self.full(full),
         };
         self.graph.set_entity_datasets(node, self.datasets);
+        let built = (self.file_index, hash, super::Built::Node(node));
+        self.built.entry(key).or_insert(built);
         self.node_lines.push(e.line as u32);
         self.node_files.push(self.file_index);
         let single_payer = froms.len() == 1;
@@ -575,6 +611,21 @@ impl Loader {
             tie(self, a, b, k, None, None, &prop);
         }
     }
+}
+
+/// A relationship record's values, whatever their order, as one number.
+fn props_hash(props: &[(Box<str>, Box<str>)]) -> u64 {
+    let mut v: Vec<&(Box<str>, Box<str>)> = props.iter().collect();
+    v.sort();
+    v.dedup();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (k, val) in v {
+        h.update(k.as_bytes());
+        h.update(&[0]);
+        h.update(val.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest()
 }
 
 /// The relation an entity-valued property of a thing (or an extra party of a

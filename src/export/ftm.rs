@@ -14,13 +14,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::graph::{Attrs, DatasetSet, EdgeIx, Graph, NodeIx, SourceSet};
 use crate::view::Subgraph;
 
-use super::mapping::{
+use crate::ftm::mapping::{
     CONFLICT_ATTR, FILE_SOURCE, MERGED_ATTR, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, PROVENANCE,
     SCHEMA_ATTR, is_hidden_attr, is_placeholder, is_provenance_attr, schema_for_kind,
     schema_for_relation,
 };
-use super::read::{host, parse_ftm_date};
-use super::schema::{self, SchemaDef};
+use crate::ftm::schema::{self, SchemaDef};
+use crate::ftm::{host, parse_ftm_date};
 
 type Props = BTreeMap<&'static str, Vec<String>>;
 
