@@ -288,9 +288,6 @@ pub struct XrefArgs {
     /// Print CSV: score, both ids and names, the explanation
     #[arg(long)]
     pub csv: bool,
-    /// Judge the candidates in the explorer's review queue
-    #[arg(long, conflicts_with_all = ["json", "csv"])]
-    pub review: bool,
 }
 
 #[derive(Debug, Args)]

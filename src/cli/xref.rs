@@ -92,7 +92,7 @@ fn bar(len: u64, what: &'static str) -> ProgressBar {
     b
 }
 
-/// The candidates of `ties xref` (also the review queue's).
+/// The candidates of `ties xref`, pairs judged already left out.
 pub(crate) fn candidates(
     graph: &Graph,
     judged: &Judgements,

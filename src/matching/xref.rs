@@ -34,7 +34,7 @@ impl Default for XrefOptions {
             across: false,
             min_score: DEFAULT_MIN_SCORE,
             max_block: 1000,
-            per_record: 40,
+            per_record: 60,
         }
     }
 }
