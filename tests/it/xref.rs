@@ -252,13 +252,13 @@ fn screen_finds_the_original_of_each_duplicate_by_name_and_birth_date() {
     assert!(err.contains("stdin:1: no `name` column"), "{err}");
 }
 
-fn nomenklatura_python() -> Option<PathBuf> {
+/// `.venv-er`'s Python (with nomenklatura); a missing one fails the test.
+fn nomenklatura_python() -> PathBuf {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-er/bin/python");
-    if p.exists() {
-        return Some(p);
+    if !p.exists() {
+        common::missing("nomenklatura", "run bash .ci/setup-er.sh to install it");
     }
-    common::missing("nomenklatura", "run .ci/setup-er.sh");
-    None
+    p
 }
 
 fn tool(name: &str) -> PathBuf {
@@ -292,9 +292,7 @@ fn ties_clusters(data: &Path) -> Vec<Vec<String>> {
 #[test]
 #[ignore = "needs nomenklatura"]
 fn ties_judgements_applied_by_nomenklatura_give_the_same_clusters() {
-    let Some(python) = nomenklatura_python() else {
-        return;
-    };
+    let python = nomenklatura_python();
     let (dir, data) = febrl();
     for (a, b, v) in [
         ("rec-0-org", "rec-0-dup-0", "same"),
@@ -328,9 +326,7 @@ fn ties_judgements_applied_by_nomenklatura_give_the_same_clusters() {
 #[test]
 #[ignore = "needs nomenklatura"]
 fn a_resolver_written_by_nomenklatura_is_read_by_ties() {
-    let Some(python) = nomenklatura_python() else {
-        return;
-    };
+    let python = nomenklatura_python();
     let (dir, data) = febrl();
     let resolver = dir.path().join("nk.resolver");
     let o = std::process::Command::new(&python)
