@@ -12,6 +12,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod money;
+pub mod notes;
 pub mod open;
 pub mod path;
 pub mod read;

@@ -209,6 +209,7 @@ impl ViewSpec {
             hide_undated: self.hide_undated,
             entity_kinds,
             relation_kinds: Vec::new(),
+            only: None,
         })
     }
 

@@ -16,7 +16,7 @@ use crate::graph::{EdgeIx, Graph};
 use crate::model::PartialDate;
 use crate::view::Subgraph;
 
-pub use crate::ftm::write::to_ftm;
+pub use crate::ftm::write::{NoteEntity, to_ftm, to_ftm_with_notes};
 pub use csv::{to_csv, write_csv};
 pub use dot::to_dot;
 pub use gexf::to_gexf;
