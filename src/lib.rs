@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod cli;
 mod codec;
 pub mod db;
+pub mod dossier;
 pub mod export;
 pub mod ftm;
 pub mod generate;
