@@ -6,11 +6,13 @@ mod analysis;
 pub mod args;
 mod check;
 mod db;
+mod dossier;
 mod error;
 mod explore;
 mod export;
 mod generate;
 pub mod loading;
+pub mod notes;
 mod path;
 mod search;
 mod show;
@@ -81,15 +83,22 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     // What the load noted (an import's summary, the problems it worked
     // around with their lines) comes first, on stderr, for every command.
     print_notes(&std::mem::take(&mut data.notes));
+    let mut notebook = notes::open_notes(cli.data.as_deref(), &cli.notes)?;
+    let tagged = match command {
+        // `ties note --tag T` adds the tag: it filters nothing.
+        Command::Note(_) => None,
+        _ => notes::tagged(&data.graph, &notebook, &cli.tag),
+    };
+    view::set_tagged(tagged.clone());
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     let graph = Arc::clone(&data.graph);
     let graph = &*graph;
     let done = match command {
         Command::Check(args) => check::check(graph, &source.describe(), args),
-        Command::Export(args) => export::export_cmd(graph, spec()?.as_ref(), args),
+        Command::Export(args) => export::export_cmd(graph, &notebook, spec()?.as_ref(), args),
         Command::Path(args) => path::path_cmd(graph, spec()?.as_ref(), args),
         Command::Timeline(args) => timeline::timeline_cmd(graph, spec()?.as_ref(), args),
-        Command::Show(args) => show::show_cmd(graph, spec()?.as_ref(), args),
+        Command::Show(args) => show::show_cmd(graph, &notebook, spec()?.as_ref(), args),
         Command::Money(args) => show::money_cmd(graph, spec()?.as_ref(), args),
         Command::Search(args) => {
             // Built here, the index is also added to a snapshot saved without it.
@@ -103,6 +112,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Common(args) => analysis::common_cmd(graph, spec()?.as_ref(), args),
         Command::Diff(args) => analysis::diff_cmd(graph, spec()?.as_ref(), args),
         Command::Clusters(args) => analysis::clusters_cmd(graph, spec()?.as_ref(), args),
+        Command::Note(args) => notes::note_cmd(graph, &mut notebook, &cli, args),
+        Command::Notes(args) => notes::notes_cmd(graph, &notebook, tagged.as_deref(), args),
+        Command::Dossier(args) => dossier::dossier_cmd(graph, &notebook, spec()?.as_ref(), args),
     };
     // The answer is out; the snapshot may still be being written.
     loading::finish_saving(&mut data);
