@@ -59,6 +59,8 @@ pub struct Filter {
     pub relation_kinds: Vec<RelationKind<Sym>>,
     /// Only these entities (sorted), e.g. those a tag names (`--tag`); `None`: all.
     pub only: Option<std::sync::Arc<[NodeIx]>>,
+    /// The tags `only` was made from, as given (for showing and refreshing).
+    pub tags: Vec<String>,
 }
 
 impl Filter {

@@ -210,6 +210,7 @@ impl ViewSpec {
             entity_kinds,
             relation_kinds: Vec::new(),
             only: None,
+            tags: Vec::new(),
         })
     }
 

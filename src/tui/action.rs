@@ -87,6 +87,14 @@ pub enum Action {
     NextMeasure,
     /// Export the answer an analysis panel shows.
     ExportResult,
+    /// Write a note on the focus, or on the selected relation.
+    Note,
+    /// Add or remove tags of the focus, or of the selected relation.
+    Tags,
+    /// Every note and tag, to go to.
+    NotesList,
+    /// Save the note being edited.
+    Save,
     /// Show the keys.
     Help,
     /// Close the popup.
@@ -109,6 +117,9 @@ pub enum Action {
     /// Jump straight to an entity by id.
     #[serde(skip)]
     Goto(String),
+    /// A key for the note editor (with Shift held or not).
+    #[serde(skip)]
+    Edit(super::keymap::Key, bool),
 }
 
 impl Action {
@@ -155,6 +166,10 @@ impl Action {
             Action::Narrow => "narrow the date window by a year/month/day",
             Action::NextMeasure => "next measure (degree, PageRank, betweenness, closeness)",
             Action::ExportResult => "export this answer's entities and relations",
+            Action::Note => "write a note (on the selected relation when a list has focus)",
+            Action::Tags => "add / remove tags",
+            Action::NotesList => "every note and tag",
+            Action::Save => "save the note",
             Action::Help => "this help",
             Action::Close => "close",
             Action::Submit => "accept",
@@ -164,6 +179,7 @@ impl Action {
             Action::Click(..) => "select with the mouse",
             Action::DoubleClick(..) => "go there with the mouse",
             Action::Goto(_) => "go to an entity",
+            Action::Edit(..) => "edit the text",
         }
     }
 }

@@ -123,6 +123,10 @@ pub struct App {
     pub clusters: super::analysis::ClusterCache,
     /// On a graph database (`--db`): what was fetched and what is awaited.
     pub remote: Option<super::remote::Remote>,
+    /// The notebooks read (`--notes`, or beside the data); saves go to the first.
+    pub notes: crate::notes::Notes,
+    /// Who writes the notes saved.
+    pub author: String,
 }
 
 /// The entity with the most relations: a sensible place to start.
@@ -164,6 +168,8 @@ impl App {
             step: None,
             clusters: Default::default(),
             remote: None,
+            notes: crate::notes::Notes::none(),
+            author: "someone".into(),
         };
         app.refresh_lists();
         if app.lists[Pane::Outgoing as usize].ties.is_empty()
@@ -202,6 +208,7 @@ impl App {
             indexing: self.indexing,
             worker: self.search_worker.as_ref(),
             export_format: self.export_format,
+            notes: &self.notes,
         }
     }
 
@@ -303,6 +310,7 @@ impl App {
                 &self.filter,
                 self.indexing,
                 self.search_worker.as_mut(),
+                &self.notes,
             );
         }
     }
@@ -412,6 +420,7 @@ impl App {
             Effect::Open(popup) => self.popup = *popup,
             Effect::Search => self.run_search(),
             Effect::ExportFormat(f) => self.export_format = f,
+            Effect::Note(change) => self.save_note(change),
             Effect::All(effects) => {
                 for e in effects {
                     self.apply(e);

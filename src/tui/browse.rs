@@ -114,6 +114,11 @@ impl App {
             Action::StepForward | Action::StepBack | Action::Widen | Action::Narrow => {
                 self.step(&action);
             }
+            Action::Note => self.open(Popup::Note(Box::new(super::popup::NotePopup::new(
+                &self.ctx(),
+            )))),
+            Action::Tags => self.open(Popup::Tags(super::popup::TagsPopup::new(&self.ctx()))),
+            Action::NotesList => self.apply(super::popup::notes_list::open(&self.ctx())),
             Action::Help => self.open(Popup::Help(HelpPopup::default())),
             Action::Close => self.status = None,
             Action::Click(col, row) => {

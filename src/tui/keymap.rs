@@ -26,10 +26,12 @@ pub enum Mode {
     /// The ranking, common-ties and changes panels.
     Analysis,
     Help,
+    /// The note editor: unbound keys edit the text.
+    Note,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 9] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Browse,
         Mode::Map,
         Mode::Search,
@@ -39,6 +41,7 @@ impl Mode {
         Mode::List,
         Mode::Analysis,
         Mode::Help,
+        Mode::Note,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +55,7 @@ impl Mode {
             Mode::Map => "map",
             Mode::Analysis => "analysis",
             Mode::Help => "help",
+            Mode::Note => "note",
         }
     }
 
@@ -190,6 +194,8 @@ struct KeyMapFile {
     analysis: BTreeMap<Action, Vec<String>>,
     #[serde(default)]
     help: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
+    note: BTreeMap<Action, Vec<String>>,
 }
 
 impl KeyMapFile {
@@ -204,6 +210,7 @@ impl KeyMapFile {
             Mode::Map => &self.map,
             Mode::Analysis => &self.analysis,
             Mode::Help => &self.help,
+            Mode::Note => &self.note,
         }
     }
 }
@@ -343,11 +350,16 @@ impl KeyMap {
     }
 
     /// The action a key event triggers in a mode. In text modes an unbound
-    /// printable character is typed.
+    /// printable character is typed; in the note editor every unbound key
+    /// edits the text.
     pub fn action(&self, mode: Mode, ev: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev)?;
         if let Some(a) = self.modes.get(&mode).and_then(|m| m.get(&key)) {
             return Some(a.clone());
+        }
+        if mode == Mode::Note {
+            let shift = ev.modifiers.contains(KeyModifiers::SHIFT);
+            return Some(Action::Edit(key, shift));
         }
         match (mode.is_text(), key.code, key.ctrl || key.alt) {
             (true, KeyCodeOrd::Char(c), false) => Some(Action::Type(c)),

@@ -7,6 +7,7 @@ pub mod app;
 mod browse;
 pub mod keymap;
 pub mod map;
+mod notes;
 pub mod popup;
 pub mod remote;
 pub mod text;
@@ -149,6 +150,9 @@ pub struct Start {
     /// On a graph database: how the first view was fetched; the explorer
     /// fetches the rest as the user moves.
     pub remote: Option<remote::RemoteStart>,
+    /// The notebooks, and who writes the notes saved.
+    pub notes: crate::notes::Notes,
+    pub author: String,
 }
 
 /// How the explorer ended, and what it leaves to finish.
@@ -260,6 +264,8 @@ pub fn run<E: From<TuiError>>(
     let mut app = App::new(graph, index, keymap, start.focus).ok_or(TuiError::EmptyGraph)?;
     app.set_filter(start.filter);
     app.marks = start.marks;
+    app.notes = start.notes;
+    app.author = start.author;
     app.theme = theme;
     app.indexing = indexing;
     // The first line of the first note (an FtM load's summary, a refused

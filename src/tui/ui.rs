@@ -163,7 +163,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     let end = (offset + rows).min(list.ties.len());
     let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
-            let line = super::analysis::marked_tie_line(app, list.ties[i], width);
+            let line = app.row_line(list.ties[i], width);
             if i == list.selected {
                 let style = if active {
                     Style::new().bg(Color::Blue).fg(Color::White)
@@ -271,6 +271,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::default());
         lines.push(Line::from(note.to_string()));
     }
+    lines.extend(app.entity_note_lines());
     let sources = g.source_list(e.sources);
     if placeholder {
         lines.push(Line::default());
@@ -331,6 +332,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         if let Some(note) = &r.note {
             lines.push(Line::from(note.to_string()));
         }
+        lines.extend(app.relation_note_lines(tie.edge));
         let ids: Vec<&str> = g
             .source_list(r.sources)
             .iter()

@@ -58,7 +58,7 @@ impl Prompt {
     }
 
     /// The prompt box: title, input line, a hint, the error if any.
-    pub fn draw(&self, title: &str, hint: &'static str, frame: &mut Frame, area: Rect) {
+    pub fn draw(&self, title: &str, hint: &str, frame: &mut Frame, area: Rect) {
         let rect = centered(area, 60, 0, 30, 7);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()
@@ -74,7 +74,7 @@ impl Prompt {
                 },
                 Span::styled("▏", DIM),
             ]),
-            Line::from(Span::styled(hint, DIM)),
+            Line::from(Span::styled(hint.to_string(), DIM)),
         ];
         if let Some(e) = &self.error {
             lines.push(Line::from(Span::styled(
