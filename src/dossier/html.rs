@@ -43,13 +43,14 @@ td.num { text-align: right; white-space: nowrap; }
 .muted { color: #555; }
 .tag { display: inline-block; border: 1px solid #888; border-radius: .6rem; padding: 0 .45rem; margin-right: .25rem; font-size: .85rem; }
 .note { border-left: 3px solid #d4a017; padding: .2rem .6rem; margin: .4rem 0; white-space: pre-wrap; }
-.picture svg { max-width: 100%; height: auto; }
+.picture svg { display: block; max-width: 100%; max-height: 90vh; width: auto; height: auto; }
 @page { size: A4; margin: 15mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
   a { color: inherit; }
   a[href]::after { content: ' (' attr(href) ')'; font-size: .8em; word-break: break-all; }
   tr, .note, .picture { break-inside: avoid; }
+  .picture svg { max-height: 24cm; }
   h2, h3 { break-after: avoid; }
 }
 ";
@@ -228,7 +229,17 @@ pub(super) fn write(d: &Dossier) -> String {
                 Some(url) => link(url, &title),
                 None => esc(&title),
             };
-            let _ = writeln!(s, "<li><code>{}</code> {body}{date}</li>", esc(&src.id));
+            // A source without an address names the file it was read from.
+            let file = if src.url.is_none() && !src.file.is_empty() {
+                format!(" <span class=\"muted\">file {}</span>", esc(&src.file))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                s,
+                "<li><code>{}</code> {body}{date}{file}</li>",
+                esc(&src.id)
+            );
         }
         s.push_str("</ul>\n");
     }

@@ -141,7 +141,12 @@ pub(super) fn write(d: &Dossier) -> String {
                 let _ = writeln!(s, "- `{}` [{}]({}){date}", src.id, cell(&title), url);
             }
             None => {
-                let _ = writeln!(s, "- `{}` {}{date}", src.id, cell(&title));
+                let file = if src.file.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — file `{}`", src.file)
+                };
+                let _ = writeln!(s, "- `{}` {}{date}{file}", src.id, cell(&title));
             }
         }
     }

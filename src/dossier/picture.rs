@@ -53,10 +53,31 @@ fn dot_quote(s: &str) -> String {
     out
 }
 
+/// `name` quoted for DOT, broken at spaces into lines of about `width`
+/// characters (DOT's `\n`), so long names make tall boxes, not a page-wide row.
+fn wrapped(name: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for word in name.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    let quoted: Vec<String> = lines
+        .iter()
+        .map(|l| dot_quote(l).trim_matches('"').to_string())
+        .collect();
+    format!("\"{}\"", quoted.join("\\n"))
+}
+
 /// The neighbourhood as DOT for `layout-rs`: plain boxes and labelled arrows.
 fn dot(graph: &Graph, focus: NodeIx, sub: &Subgraph) -> String {
     let sub = trimmed(graph, focus, sub);
-    let mut s = String::from("digraph {\n");
+    // Left to right: a star of long names stacks its leaves, and fits a page.
+    let mut s = String::from("digraph {\n  rankdir=LR;\n");
     for &n in &sub.nodes {
         let style = if n == focus {
             ", fillcolor=\"#fde68a\", style=filled"
@@ -67,7 +88,7 @@ fn dot(graph: &Graph, focus: NodeIx, sub: &Subgraph) -> String {
             s,
             "  n{} [shape=box, label={}{style}];",
             n.index(),
-            dot_quote(graph.entity(n).name)
+            wrapped(graph.entity(n).name, 40)
         );
     }
     for &e in &sub.edges {

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use crate::graph::{EdgeIx, Graph, NodeIx};
 
 pub use file::NotesError;
-pub use query::{Hits, TagQuery, split_query};
+pub use query::{Hits, TagQuery, merge as merge_hits, split_query};
 pub use record::{Op, Record, RelationKey, Target};
 
 /// A line of a notebook that could not be read: it is skipped, the rest is read.

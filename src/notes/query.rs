@@ -50,32 +50,58 @@ impl Hits {
             .is_none_or(|a| a.binary_search(&node).is_ok())
     }
 
-    /// Adds the entities found by their notes after `hits` (those not already
-    /// there, allowed by the tags and `keep`), at most `limit` in all.
+    /// Adds the entities found by their notes to `hits`: after the strong name
+    /// hits, before the weak ones (typos, scattered letters), at most `limit`
+    /// in all. Returns the entities added.
     pub fn extend(
         &self,
         graph: &Graph,
         hits: &mut Vec<Hit>,
         limit: usize,
         keep: &dyn Fn(NodeIx) -> bool,
-    ) {
-        for &n in &self.by_note {
-            if hits.len() >= limit {
-                break;
-            }
-            if hits.iter().any(|h| h.node == n) || !self.allows(n) || !keep(n) {
-                continue;
-            }
-            let name = graph.entity(n).name.to_string();
-            hits.push(Hit {
+    ) -> Vec<NodeIx> {
+        let found: Vec<Hit> = self
+            .by_note
+            .iter()
+            .filter(|&&n| self.allows(n) && keep(n))
+            .map(|&n| Hit {
                 node: n,
                 score: 0,
                 field: MatchedField::Name,
-                text: name,
+                text: graph.entity(n).name.to_string(),
                 positions: Vec::new(),
-            });
-        }
+            })
+            .collect();
+        merge(hits, &found, limit)
     }
+}
+
+/// Puts `found` (hits from notes) into `hits` after the strong name hits and
+/// before the weak ones, skipping entities already there; keeps `limit`.
+/// Returns the entities added.
+pub fn merge(hits: &mut Vec<Hit>, found: &[Hit], limit: usize) -> Vec<NodeIx> {
+    let mut at = hits
+        .iter()
+        .position(|h| h.tier().is_weak() || h.score <= 0)
+        .unwrap_or(hits.len());
+    let mut added = Vec::new();
+    for h in found {
+        match hits.iter().position(|x| x.node == h.node) {
+            // Found by name as well as it is: leave it.
+            Some(i) if i < at => continue,
+            // A weak name hit moves up: its note matched the words.
+            Some(i) => {
+                hits.remove(i);
+            }
+            None => {}
+        }
+        hits.insert(at, h.clone());
+        added.push(h.node);
+        at += 1;
+    }
+    hits.truncate(limit);
+    added.retain(|n| hits.iter().any(|h| h.node == *n));
+    added
 }
 
 impl Notes {
