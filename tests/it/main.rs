@@ -30,6 +30,7 @@ mod ftm_views;
 mod graph_accuracy;
 mod import_cli;
 mod layers;
+mod notes;
 mod properties;
 mod read_csv;
 mod read_formats;
