@@ -83,7 +83,7 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
             let hits = backend.search(&query, candidates(args.limit))?;
             let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
             let graph = entities(&mut *backend, &ids)?;
-            search::search_cmd(&graph, None, args)
+            search::search_cmd(&graph, None, &crate::notes::Notes::none(), &[], args)
         }
         Command::Show(args) | Command::Money(args) => {
             let query = args

@@ -68,7 +68,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     {
         // A search needs only names: read them alone from a snapshot if there is one.
         if let Some((graph, index)) = open::names_for_search(data, &opts, &mut loading::Stats) {
-            return search::search_cmd(&graph, Some(Arc::new(index)), args);
+            let notes = notes::open_notes(cli.data.as_deref(), &cli.notes)?;
+            return search::search_cmd(&graph, Some(Arc::new(index)), &notes, &cli.tag, args);
         }
     }
     let source = Source::from_option(cli.data.as_deref());
@@ -104,7 +105,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             // Built here, the index is also added to a snapshot saved without it.
             data.build_index(IndexWhen::Now);
             loading::finish_saving(&mut data);
-            search::search_cmd(graph, data.index.clone(), args)
+            search::search_cmd(graph, data.index.clone(), &notebook, &cli.tag, args)
         }
         Command::Gen(args) => generate::gen_cmd(args),
         Command::Push(_) => Ok(()),
