@@ -283,52 +283,6 @@ impl Notes {
         self.notes_on(&t).collect()
     }
 
-    /// Tags of the relation.
-    pub fn relation_tags(&self, graph: &Graph, edge: EdgeIx) -> Vec<&str> {
-        self.tags_of(&Target::of_relation(graph, edge))
-    }
-
-    /// Entity ids that carry a note or a tag: the list rows' mark.
-    pub fn marked_ids(&self) -> std::collections::HashSet<&str> {
-        fn entity(t: &Target) -> Option<&str> {
-            match t {
-                Target::Entity(id) => Some(id.as_str()),
-                Target::Relation(_) => None,
-            }
-        }
-        self.notes
-            .iter()
-            .filter_map(|n| entity(&n.target))
-            .chain(self.tags.keys().filter_map(entity))
-            .collect()
-    }
-
-    /// Relation keys that carry a note or a tag.
-    pub fn marked_relations(&self) -> std::collections::HashSet<&RelationKey> {
-        fn rel(t: &Target) -> Option<&RelationKey> {
-            match t {
-                Target::Relation(k) => Some(k),
-                Target::Entity(_) => None,
-            }
-        }
-        self.notes
-            .iter()
-            .filter_map(|n| rel(&n.target))
-            .chain(self.tags.keys().filter_map(rel))
-            .collect()
-    }
-
-    /// Every tag with the number of targets carrying it.
-    pub fn tag_counts(&self) -> BTreeMap<&str, usize> {
-        let mut counts = BTreeMap::new();
-        for set in self.tags.values() {
-            for t in set {
-                *counts.entry(t.as_str()).or_default() += 1;
-            }
-        }
-        counts
-    }
-
     /// The entities carrying every tag of `tags` (a relation's tag counts for
     /// both its ends), sorted; tags are matched without case.
     pub fn tagged(&self, graph: &Graph, tags: &[String]) -> Vec<NodeIx> {

@@ -167,15 +167,6 @@ pub fn entity_text(notes: &Notes, graph: &Graph, node: NodeIx) -> String {
     format!("\nNotes and tags:\n{s}")
 }
 
-/// The notes and tags on an entity as JSON: `{"tags": [...], "notes": [...]}`.
-pub fn entity_json(notes: &Notes, graph: &Graph, node: NodeIx) -> Value {
-    let t = Target::of_entity(graph, node);
-    json!({
-        "tags": notes.tags_of(&t),
-        "notes": notes.notes_on(&t).map(note_json).collect::<Vec<_>>(),
-    })
-}
-
 /// Adds the notebooks' notes and tags to a JSON export: `tags` and `notes` on
 /// each node that has them, and on each edge. `text` is [`crate::export::to_json`]'s.
 pub fn add_to_json(text: &str, notes: &Notes) -> String {
@@ -242,7 +233,8 @@ pub fn ftm_notes(
     graph: &Graph,
     sub: &crate::view::Subgraph,
 ) -> Vec<crate::export::NoteEntity> {
-    let in_view = |n: NodeIx| sub.nodes.binary_search(&n).is_ok() || sub.nodes.contains(&n);
+    let view: std::collections::HashSet<NodeIx> = sub.nodes.iter().copied().collect();
+    let in_view = |n: NodeIx| view.contains(&n);
     let ends = |t: &Target| -> Vec<NodeIx> {
         match t {
             Target::Entity(_) => t.entity_in(graph).into_iter().collect(),
