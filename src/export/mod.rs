@@ -23,7 +23,7 @@ pub use gexf::to_gexf;
 pub use graphml::to_graphml;
 pub use json::{to_json, to_json_focused};
 pub use mermaid::to_mermaid;
-pub use records::{to_records, to_ron};
+pub use records::{records_to_ron, to_records, to_ron};
 
 /// Formats `ties export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -300,9 +300,58 @@ pub fn render(
     use crate::export::Format;
     match format {
         Format::Json => add_to_json(&crate::export::to_json(graph, sub), notes),
+        Format::Ron if !notes.is_empty() => ron_with_notes(notes, graph, sub),
         Format::Ftm if !notes.is_empty() => {
             crate::export::to_ftm_with_notes(graph, sub, &ftm_notes(notes, graph, sub))
         }
         _ => crate::export::render(graph, sub, format),
     }
+}
+
+/// The attribute a RON export gives each tag.
+pub const TAG_ATTR: &str = "tag";
+/// The attribute a RON export gives each note (`author, time: text`).
+pub const NOTE_ATTR: &str = "investigator note";
+
+/// The RON export with the notes and tags as attributes of their entities
+/// and relations (`("tag", "suspect")`, `("investigator note", "ana,
+/// 2026-…: text")`): the file still loads with `--data`, and shows them.
+fn ron_with_notes(notes: &Notes, graph: &Graph, sub: &crate::view::Subgraph) -> String {
+    let mut file = crate::export::to_records(graph, sub);
+    let add = |attrs: &mut Vec<(String, String)>, t: &Target| {
+        for tag in notes.tags_of(t) {
+            attrs.push((TAG_ATTR.into(), tag.to_string()));
+        }
+        for n in notes.notes_on(t) {
+            attrs.push((
+                NOTE_ATTR.into(),
+                format!("{}, {}: {}", n.author, n.time, n.text),
+            ));
+        }
+    };
+    for e in &mut file.entities {
+        add(&mut e.attrs, &Target::Entity(e.id.clone()));
+    }
+    let relation_targets: Vec<&Target> = notes
+        .tags()
+        .keys()
+        .chain(notes.notes().iter().map(|n| &n.target))
+        .filter(|t| matches!(t, Target::Relation(_)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for r in &mut file.relations {
+        let kind = r.kind.label().to_string();
+        for t in &relation_targets {
+            if let Target::Relation(k) = t
+                && k.from == r.from
+                && k.to == r.to
+                && k.kind == kind
+                && (k.id.is_none() || k.id == r.id)
+            {
+                add(&mut r.attrs, t);
+            }
+        }
+    }
+    crate::export::records_to_ron(&file)
 }

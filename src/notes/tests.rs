@@ -237,6 +237,22 @@ fn json_exports_carry_notes_and_tags() {
     assert_eq!(node["tags"], serde_json::json!(["t1"]));
     assert_eq!(node["notes"][0]["text"], "a note");
     assert_eq!(node["notes"][0]["author"], "ana");
+    // RON: attributes, and the file loads back with them.
+    let ron = report::render(&notes, &g, &sub, crate::export::Format::Ron);
+    let again = crate::load::load_texts(vec![("x.ron".into(), ron)]).unwrap();
+    let attrs: Vec<(String, String)> = again
+        .entity(again.find("umerov").unwrap())
+        .attrs
+        .iter()
+        .map(|(k, v)| (again.sym(k).to_string(), v.to_string()))
+        .collect();
+    assert!(attrs.contains(&("tag".into(), "t1".into())), "{attrs:?}");
+    assert!(
+        attrs.iter().any(|(k, v)| k == "investigator note"
+            && v.starts_with("ana, ")
+            && v.ends_with(": a note")),
+        "{attrs:?}"
+    );
     let ftm = report::render(&notes, &g, &sub, crate::export::Format::Ftm);
     let note: serde_json::Value = ftm
         .lines()
