@@ -120,7 +120,7 @@ fn start_at(
     let notes = if cli.db.is_some() {
         crate::notes::Notes::none()
     } else {
-        super::notes::open_notes(cli.data.as_deref(), &cli.notes)?
+        super::notes::read_notes(cli.data.as_deref(), &cli.notes)?
     };
     if !cli.tag.is_empty() {
         filter.only = super::notes::tagged(graph, &notes, &cli.tag);

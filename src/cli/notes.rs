@@ -35,12 +35,18 @@ pub fn notebook_paths(data: Option<&Path>, given: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Reads the notebooks, saying on stderr which lines were skipped.
 pub fn open_notes(data: Option<&Path>, given: &[PathBuf]) -> Result<Notes, CliError> {
-    let paths = notebook_paths(data, given);
-    let notes = Notes::open(&paths).map_err(|e| CliError::Usage(e.to_string()))?;
+    let notes = read_notes(data, given)?;
     for p in notes.problems() {
         eprintln!("ties: {p}");
     }
     Ok(notes)
+}
+
+/// Reads the notebooks; the lines skipped are in [`Notes::problems`] (the
+/// explorer shows them in its status bar).
+pub fn read_notes(data: Option<&Path>, given: &[PathBuf]) -> Result<Notes, CliError> {
+    let paths = notebook_paths(data, given);
+    Notes::open(&paths).map_err(|e| CliError::Usage(e.to_string()))
 }
 
 /// Who writes: `--author`, else `$USER`, else `someone`.

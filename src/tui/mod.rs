@@ -266,6 +266,16 @@ pub fn run<E: From<TuiError>>(
     app.marks = start.marks;
     app.notes = start.notes;
     app.author = start.author;
+    // A notebook line that could not be read is said where it can be seen.
+    if let Some(p) = app.notes.problems().first() {
+        let more = app.notes.problems().len() - 1;
+        let more = if more > 0 {
+            format!(" (and {more} more)")
+        } else {
+            String::new()
+        };
+        app.set_status(format!("{p}{more}"), true);
+    }
     app.theme = theme;
     app.indexing = indexing;
     // The first line of the first note (an FtM load's summary, a refused
