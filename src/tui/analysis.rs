@@ -4,12 +4,12 @@
 
 use std::sync::{Arc, Mutex, OnceLock};
 
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use super::action::Action;
 use super::app::{App, Pane};
-use super::text::{DIM, tie_line};
+use super::text::tie_line;
+use super::theme::Role;
 use crate::analysis::clusters::{self, Clusters};
 use crate::analysis::diff::{self, step_window};
 use crate::graph::{EdgeIx, Graph, NodeIx, Tie};
@@ -44,10 +44,11 @@ impl Change {
         }
     }
 
-    pub fn style(self) -> Style {
+    /// How its marker is drawn.
+    pub fn role(self) -> Role {
         match self {
-            Change::Appeared => Style::new().fg(Color::Green).bold(),
-            Change::Ended => Style::new().fg(Color::Red).bold(),
+            Change::Appeared => Role::Appeared,
+            Change::Ended => Role::Ended,
         }
     }
 }
@@ -97,12 +98,16 @@ fn unit_step(d: crate::model::PartialDate, steps: i32) -> Option<DateWindow> {
     step_window(DateWindow::new(Some(d), Some(d)).ok()?, steps)
 }
 
-/// The window `action` asks for, or why there is none.
-fn stepped_window(window: DateWindow, action: &Action) -> Result<DateWindow, String> {
+/// The window `action` asks for, or why there is none (`date_key` sets a window).
+fn stepped_window(
+    window: DateWindow,
+    action: &Action,
+    date_key: &str,
+) -> Result<DateWindow, String> {
     let (Some(from), Some(to)) = (window.from, window.to) else {
-        return Err(
-            "stepping needs a date window with both ends: set one with d (e.g. 2024)".into(),
-        );
+        return Err(format!(
+            "stepping needs a date window with both ends: set one with {date_key} (e.g. 2024)"
+        ));
     };
     let out = match action {
         Action::StepForward => step_window(window, 1),
@@ -124,7 +129,8 @@ impl App {
     /// `]` `[` `}` `{`: a new date window, with what appeared and ended since
     /// the previous one counted in the status bar and marked in the panes.
     pub(super) fn step(&mut self, action: &Action) {
-        let window = match stepped_window(self.filter.window, action) {
+        let date_key = self.keymap.key(self.mode(), &Action::DateFilter);
+        let window = match stepped_window(self.filter.window, action, &date_key) {
             Ok(w) => w,
             Err(msg) => return self.set_status(msg, true),
         };
@@ -271,11 +277,11 @@ impl App {
 /// A pane's line for `tie`, with a change marker column while a step is shown.
 pub fn marked_tie_line(app: &App, tie: Tie, width: usize) -> Line<'static> {
     if app.stepped().is_none() {
-        return tie_line(&app.graph, tie, width);
+        return tie_line(&app.graph, &app.theme, tie, width);
     }
-    let mut line = tie_line(&app.graph, tie, width.saturating_sub(2));
+    let mut line = tie_line(&app.graph, &app.theme, tie, width.saturating_sub(2));
     let marker = match app.change_of(tie.edge) {
-        Some(c) => Span::styled(format!("{} ", c.marker()), c.style()),
+        Some(c) => Span::styled(format!("{} ", c.marker()), app.theme.style(c.role())),
         None => Span::raw("  "),
     };
     line.spans.insert(0, marker);
@@ -292,10 +298,13 @@ pub fn ended_lines(app: &App, pane: Pane, width: usize, rows: usize) -> Vec<Line
         .into_iter()
         .take(rows)
         .map(|t| {
-            let mut line = tie_line(&app.graph, t, width.saturating_sub(2)).patch_style(DIM);
+            let mut line = tie_line(&app.graph, &app.theme, t, width.saturating_sub(2))
+                .patch_style(app.theme.style(Role::Muted));
             let c = Change::Ended;
-            line.spans
-                .insert(0, Span::styled(format!("{} ", c.marker()), c.style()));
+            line.spans.insert(
+                0,
+                Span::styled(format!("{} ", c.marker()), app.theme.style(c.role())),
+            );
             line
         })
         .collect()

@@ -205,6 +205,7 @@ impl App {
             selected_tie: self.selected_tie(),
             marks: &self.marks,
             keymap: &self.keymap,
+            theme: &self.theme,
             indexing: self.indexing,
             worker: self.search_worker.as_ref(),
             export_format: self.export_format,

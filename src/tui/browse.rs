@@ -3,6 +3,7 @@
 
 use super::action::Action;
 use super::app::{App, MapKey, MapState, Pane};
+use super::keymap::Mode;
 use super::map::{self, MapLayout};
 use super::popup::{
     DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup, RankPopup,
@@ -97,7 +98,11 @@ impl App {
             Action::SetMark => self.open(Popup::Mark(MarkPopup { jump: false })),
             Action::JumpToMark => {
                 if self.marks.is_empty() {
-                    self.set_status("no marks yet: M and a letter marks an entity", false);
+                    let key = self.keymap.key(Mode::Browse, &Action::SetMark);
+                    self.set_status(
+                        format!("no marks yet: {key} and a letter marks an entity"),
+                        false,
+                    );
                 } else {
                     self.open(Popup::Mark(MarkPopup { jump: true }));
                 }
@@ -106,10 +111,15 @@ impl App {
             Action::CommonTies => self.apply(ResultsPopup::common_with_mark(&self.ctx())),
             Action::Changes => match self.stepped() {
                 Some(s) => self.apply(ResultsPopup::changes(&self.ctx(), s)),
-                None => self.set_status(
-                    "no step to compare: move the date window with ] or [",
-                    false,
-                ),
+                None => {
+                    let (km, mode) = (&self.keymap, self.mode());
+                    let text = format!(
+                        "no step to compare: move the date window with {} or {}",
+                        km.key(mode, &Action::StepForward),
+                        km.key(mode, &Action::StepBack)
+                    );
+                    self.set_status(text, false);
+                }
             },
             Action::StepForward | Action::StepBack | Action::Widen | Action::Narrow => {
                 self.step(&action);

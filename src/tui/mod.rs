@@ -176,6 +176,7 @@ const INDEX_INLINE_BELOW: usize = 200_000;
 /// The loading screen: how far reading has come, drawn at most every 100 ms.
 struct LoadingScreen<'a> {
     terminal: &'a mut Terminal<CrosstermBackend<io::Stdout>>,
+    theme: &'a theme::Theme,
     what: &'a str,
     shown: Option<std::time::Instant>,
 }
@@ -190,8 +191,10 @@ impl crate::open::Progress for LoadingScreen<'_> {
             return;
         }
         self.shown = Some(std::time::Instant::now());
-        let what = self.what;
-        let _ = self.terminal.draw(|f| ui::draw_loading(f, what, Some(p)));
+        let (what, theme) = (self.what, self.theme);
+        let _ = self
+            .terminal
+            .draw(|f| ui::draw_loading(f, theme, what, Some(p)));
     }
 }
 
@@ -228,6 +231,7 @@ pub fn run<E: From<TuiError>>(
     terminal.clear().map_err(TuiError::from)?;
     let mut screen = LoadingScreen {
         terminal: &mut terminal,
+        theme: &theme,
         what,
         shown: None,
     };

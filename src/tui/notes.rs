@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 
 use super::app::App;
 use super::popup::{NoteChange, Popup};
-use super::text::{BADGE, DIM};
+use super::theme::{Role, Theme};
 use crate::graph::{EdgeIx, Tie};
 use crate::notes::{Note, Target};
 
@@ -84,7 +84,8 @@ impl App {
             .any(|t| !self.notes.tags_of(t).is_empty() || self.notes.notes_on(t).next().is_some());
         let mut line = super::analysis::marked_tie_line(self, tie, width.saturating_sub(2));
         let gutter = if marked { MARK } else { "  " };
-        line.spans.insert(0, Span::styled(gutter, BADGE));
+        line.spans
+            .insert(0, Span::styled(gutter, self.theme.style(Role::Noted)));
         line
     }
 
@@ -92,6 +93,7 @@ impl App {
     pub(super) fn entity_note_lines(&self) -> Vec<Line<'static>> {
         let t = Target::of_entity(&self.graph, self.focus);
         note_lines(
+            &self.theme,
             &self.notes.tags_of(&t),
             &self.notes.notes_on(&t).collect::<Vec<_>>(),
         )
@@ -101,22 +103,24 @@ impl App {
     pub(super) fn relation_note_lines(&self, edge: EdgeIx) -> Vec<Line<'static>> {
         let t = Target::of_relation(&self.graph, edge);
         note_lines(
+            &self.theme,
             &self.notes.tags_of(&t),
             &self.notes.notes_on(&t).collect::<Vec<_>>(),
         )
     }
 }
 
-fn note_lines(tags: &[&str], notes: &[&Note]) -> Vec<Line<'static>> {
+fn note_lines(theme: &Theme, tags: &[&str], notes: &[&Note]) -> Vec<Line<'static>> {
+    let muted = theme.style(Role::Muted);
     let mut lines = Vec::new();
     if tags.is_empty() && notes.is_empty() {
         return lines;
     }
     lines.push(Line::default());
     if !tags.is_empty() {
-        let mut spans = vec![Span::styled("tags ", DIM)];
+        let mut spans = vec![Span::styled("tags ", muted)];
         for t in tags {
-            spans.push(Span::styled(format!(" #{t} "), BADGE));
+            spans.push(Span::styled(format!("#{t}"), theme.style(Role::Noted)));
             spans.push(Span::raw(" "));
         }
         lines.push(Line::from(spans));
@@ -125,7 +129,7 @@ fn note_lines(tags: &[&str], notes: &[&Note]) -> Vec<Line<'static>> {
         let day: String = n.time.chars().take(10).collect();
         lines.push(Line::from(Span::styled(
             format!("{MARK}{} {day}", n.author),
-            DIM,
+            muted,
         )));
         for l in n.text.lines() {
             lines.push(Line::from(format!("  {l}")));

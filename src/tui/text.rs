@@ -1,25 +1,13 @@
-//! Text shared by the screens and popups: styles, relation lines fitted to a
-//! width, truncation, highlighted matches.
+//! Text shared by the screens and popups: relation lines fitted to a width,
+//! truncation, highlighted matches (styled by the [`Theme`]).
 
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use super::theme::{Role, Theme};
 use crate::graph::{Graph, Tie};
 use crate::model::PartialDate;
-
-pub const KIND: Style = Style::new().fg(Color::Cyan);
-pub const DATE: Style = Style::new().fg(Color::Yellow);
-pub const MONEY: Style = Style::new().fg(Color::Green);
-pub const DIM: Style = Style::new().fg(Color::DarkGray);
-/// A flag on an entity (an FtM topic such as `Sanctioned`, `PEP`).
-pub const BADGE: Style = Style::new()
-    .fg(Color::Black)
-    .bg(Color::LightYellow)
-    .add_modifier(Modifier::BOLD);
-pub const MATCH: Style = Style::new()
-    .fg(Color::Magenta)
-    .add_modifier(Modifier::BOLD.union(Modifier::UNDERLINED));
 
 /// `2024-11-23`, `2025-02-03 – 2025-02-24`, or nothing.
 pub fn date_span(date: Option<PartialDate>, until: Option<PartialDate>) -> Option<String> {
@@ -41,7 +29,7 @@ pub fn relation_label(graph: &Graph, tie: Tie) -> String {
 /// signed` incoming), its date and amount on the right. The kind always shows:
 /// the name is what gets cut, and the date and amount go first when even a short
 /// name would not fit beside them.
-pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
+pub fn tie_line(graph: &Graph, theme: &Theme, tie: Tie, width: usize) -> Line<'static> {
     let r = graph.relation(tie.edge);
     let other = graph.entity(tie.other).name;
     let phrase = truncate(&graph.relation_phrase(r.kind), width);
@@ -49,8 +37,10 @@ pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
         .role
         .map(|s| format!(" ({})", graph.sym(s)))
         .unwrap_or_default();
-    let date = date_span(r.date, r.until).map(|d| Span::styled(d, DATE));
-    let amount = r.amount.map(|a| Span::styled(a.to_string(), MONEY));
+    let date = date_span(r.date, r.until).map(|d| Span::styled(d, theme.style(Role::Date)));
+    let amount = r
+        .amount
+        .map(|a| Span::styled(a.to_string(), theme.style(Role::Money)));
     // The shortest name worth showing beside the kind.
     let least = other.width().min(8);
     // Date and amount; the amount alone; nothing: the first that leaves room.
@@ -81,14 +71,14 @@ pub fn tie_line(graph: &Graph, tie: Tie, width: usize) -> Line<'static> {
     };
     let room = avail.saturating_sub(role.width());
     // An entity the data only refers to is greyed.
-    let other_style = if crate::ftm::is_placeholder(graph, tie.other) {
-        DIM
+    let other_style = theme.style(if crate::ftm::is_placeholder(graph, tie.other) {
+        Role::Placeholder
     } else {
-        Style::new().bold()
-    };
+        Role::Name
+    });
     let name = Span::styled(truncate(other, room), other_style);
     let gap = Span::raw(if room > 0 { "  " } else { "" });
-    let label = Span::styled(format!("{phrase}{role}"), KIND);
+    let label = Span::styled(format!("{phrase}{role}"), theme.style(Role::Kind));
     // An undirected relation reads the same from both ends: `related to  Other`.
     let direction = if graph.is_undirected(tie.edge) {
         petgraph::Direction::Outgoing
@@ -187,21 +177,27 @@ pub fn fit(left: Vec<Span<'static>>, right: Vec<Span<'static>>, width: usize) ->
 }
 
 /// `text` with the characters at `positions` highlighted.
-pub fn highlighted(text: &str, positions: &[usize], base: Style) -> Vec<Span<'static>> {
+pub fn highlighted(
+    theme: &Theme,
+    text: &str,
+    positions: &[usize],
+    base: Style,
+) -> Vec<Span<'static>> {
+    let matched = base.patch(theme.style(Role::Match));
     let mut spans = Vec::new();
     let mut run = String::new();
     let mut run_hit = false;
     for (i, c) in text.chars().enumerate() {
         let hit = positions.contains(&i);
         if hit != run_hit && !run.is_empty() {
-            let style = if run_hit { base.patch(MATCH) } else { base };
+            let style = if run_hit { matched } else { base };
             spans.push(Span::styled(std::mem::take(&mut run), style));
         }
         run_hit = hit;
         run.push(c);
     }
     if !run.is_empty() {
-        let style = if run_hit { base.patch(MATCH) } else { base };
+        let style = if run_hit { matched } else { base };
         spans.push(Span::styled(run, style));
     }
     spans

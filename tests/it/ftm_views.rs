@@ -292,10 +292,12 @@ fn explorer(path: &Path, focus: &str, needle: &str) -> (String, ratatui::style::
 
 #[test]
 fn explorer_card_shows_properties_badges_and_greys_placeholders() {
-    use ratatui::style::Color;
+    use ties::tui::theme::{Role, Theme};
+    let theme = Theme::default();
     let path = real("opensanctions-subset.ftm.json");
     let (screen, badge) = explorer(&path, "NK-2PacmNpiLUmoz4XD2mSt7A", " Sanctioned ");
-    assert_eq!(badge.bg, Some(Color::LightYellow), "{screen}");
+    assert_eq!(badge.bg, theme.style(Role::Badge).bg, "{screen}");
+    assert!(badge.bg.is_some());
     assert!(screen.contains("Created at 2012-03-24"), "{screen}");
     assert!(screen.contains("Country ir"), "{screen}");
     // The address the data only refers to: greyed in the list…
@@ -304,14 +306,16 @@ fn explorer_card_shows_properties_badges_and_greys_placeholders() {
         "NK-2PacmNpiLUmoz4XD2mSt7A",
         "addr-9bdb8d404e2618cfce08d3b3d400c1433c634849",
     );
-    assert_eq!(other.fg, Some(Color::DarkGray));
+    assert_eq!(other.fg, theme.style(Role::Placeholder).fg);
+    assert_ne!(other.fg, theme.style(Role::Kind).fg);
     // …and on its own card.
     let (screen, name) = explorer(
         &path,
         "addr-9bdb8d404e2618cfce08d3b3d400c1433c634849",
         "not in the loaded data",
     );
-    assert_eq!(name.fg, Some(Color::DarkGray), "{screen}");
+    assert_eq!(name.fg, theme.style(Role::Placeholder).fg, "{screen}");
+    assert_ne!(name.fg, theme.style(Role::Title).fg, "{screen}");
 }
 
 #[test]

@@ -38,5 +38,6 @@ mod search;
 mod search_forgiving;
 mod shipped_graph;
 mod snapshot;
+mod style;
 mod ui;
 mod ui_analysis;

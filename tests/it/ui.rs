@@ -179,6 +179,19 @@ fn any_size_draws_without_panic() {
 }
 
 #[test]
+fn a_terminal_of_2000_columns_draws_its_popups() {
+    // Popups are sized in percent of the screen: 2,000 columns × 70 % once
+    // overflowed a u16.
+    let mut app = app_on("lithuania");
+    for popup in [Action::Help, Action::Search, Action::Money, Action::Export] {
+        app.update(popup.clone());
+        let s = screen(&mut app, 2000, 1000);
+        assert!(s.matches('┌').count() >= 4, "{popup:?}: panes and popup");
+        app.update(Action::Close);
+    }
+}
+
+#[test]
 fn long_lists_scroll_to_keep_the_selection_visible() {
     let mut app = app_on("lithuania");
     app.update(Action::Bottom);
@@ -242,7 +255,7 @@ fn export_writes_the_view_and_asks_before_overwriting() {
     run(&mut app, typed(path.to_str().unwrap()));
     app.update(Action::Submit);
     let s = screen(&mut app, 160, 20);
-    assert!(s.contains("Enter again to overwrite"), "{s}");
+    assert!(s.contains("press enter again to overwrite"), "{s}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     app.update(Action::Submit);
     assert!(screen(&mut app, 160, 20).contains("exported"));

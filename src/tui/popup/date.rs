@@ -50,8 +50,9 @@ impl Component for DatePopup {
         }
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         self.prompt.draw(
+            ctx,
             " filter by date ",
             "2024 · 2024-11..2025-02 · ..2024-12-31 · 2025.. · empty = all",
             frame,

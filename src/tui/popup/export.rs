@@ -5,7 +5,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -14,7 +13,7 @@ use crate::dossier::DossierFormat;
 use crate::export::{self, Format, WriteError};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::text::DIM;
+use crate::tui::theme::Role;
 
 /// A format, a path, and whether an overwrite was confirmed.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,11 +30,6 @@ pub struct ExportPopup {
     /// The focus's dossier is chosen (in this shape) rather than `format`.
     pub dossier: Option<DossierFormat>,
 }
-
-/// How the chosen format is shown.
-const CHOSEN: Style = Style::new()
-    .fg(Color::Green)
-    .add_modifier(ratatui::style::Modifier::BOLD);
 
 /// The dossier shapes offered after the graph formats.
 const DOSSIERS: [DossierFormat; 2] = [DossierFormat::Html, DossierFormat::Markdown];
@@ -227,8 +221,10 @@ impl ExportPopup {
         {
             self.confirm = true;
             self.error = Some(format!(
-                "{} exists: Enter again to overwrite it, Esc to cancel",
-                existing.display()
+                "{} exists: press {} again to overwrite it, {} to cancel",
+                existing.display(),
+                ctx.keymap.key(Mode::Export, &Action::Submit),
+                ctx.keymap.key(Mode::Export, &Action::Close)
             ));
             return Effect::None;
         }
@@ -253,8 +249,9 @@ impl ExportPopup {
                         path.display(),
                         crate::report::undated_count(ctx.graph, &sub.edges, ctx.filter)
                             .map(|n| format!(
-                                " ({} included; u hides them)",
-                                crate::report::count(n, "undated relation")
+                                " ({} included; {} hides them)",
+                                crate::report::count(n, "undated relation"),
+                                ctx.keymap.key(Mode::Browse, &Action::ToggleUndated)
                             ))
                             .unwrap_or_default()
                     ),
@@ -277,8 +274,10 @@ impl ExportPopup {
         if path.exists() && !self.confirm {
             self.confirm = true;
             self.error = Some(format!(
-                "{} exists: Enter again to overwrite it, Esc to cancel",
-                path.display()
+                "{} exists: press {} again to overwrite it, {} to cancel",
+                path.display(),
+                ctx.keymap.key(Mode::Export, &Action::Submit),
+                ctx.keymap.key(Mode::Export, &Action::Close)
             ));
             return Effect::None;
         }
@@ -342,7 +341,9 @@ impl Component for ExportPopup {
         effect
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+        let theme = ctx.theme;
+        let dim = theme.style(Role::Muted);
         let rect = centered(area, 60, 0, 30, 7);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()
@@ -350,27 +351,29 @@ impl Component for ExportPopup {
                 Some(g) => format!(" export {} ", g.what),
                 None => " export this view ".into(),
             })
-            .border_style(Style::new().fg(Color::Green));
-        let mut fmt_spans = vec![Span::styled("format ", DIM)];
+            .border_style(theme.style(Role::BorderExport));
+        let mut fmt_spans = vec![Span::styled("format ", dim)];
         for f in formats() {
             let name = f.extension();
             if *f == self.format && self.dossier.is_none() {
-                fmt_spans.push(Span::styled(format!("[{name}]"), CHOSEN));
+                fmt_spans.push(Span::styled(format!("[{name}]"), theme.style(Role::Chosen)));
             } else {
-                fmt_spans.push(Span::styled(format!(" {name} "), DIM));
+                fmt_spans.push(Span::styled(format!(" {name} "), dim));
             }
         }
         if self.given.is_none() {
             for d in DOSSIERS {
                 let name = format!("dossier.{}", d.extension());
                 if self.dossier == Some(d) {
-                    fmt_spans.push(Span::styled(format!("[{name}]"), CHOSEN));
+                    fmt_spans.push(Span::styled(format!("[{name}]"), theme.style(Role::Chosen)));
                 } else {
-                    fmt_spans.push(Span::styled(format!(" {name} "), DIM));
+                    fmt_spans.push(Span::styled(format!(" {name} "), dim));
                 }
             }
         }
-        fmt_spans.push(Span::styled("  (tab)", DIM));
+        if let Some(k) = ctx.keymap.key_for(Mode::Export, &Action::NextFormat) {
+            fmt_spans.push(Span::styled(format!("  ({k})"), dim));
+        }
         let mut lines = vec![
             Line::from(fmt_spans),
             Line::from(vec![
@@ -380,18 +383,18 @@ impl Component for ExportPopup {
                     } else {
                         "file > "
                     },
-                    DIM,
+                    dim,
                 ),
                 Span::raw(self.path.clone()),
-                Span::styled("▏", DIM),
+                Span::styled("▏", dim),
             ]),
         ];
         if let Some(e) = &self.error {
-            let style = if self.confirm {
-                Style::new().fg(Color::Yellow)
+            let style = theme.style(if self.confirm {
+                Role::Warning
             } else {
-                Style::new().fg(Color::Red)
-            };
+                Role::Error
+            });
             lines.push(Line::from(Span::styled(e.clone(), style)));
         }
         frame.render_widget(

@@ -114,8 +114,9 @@ impl Component for KindsPopup {
         }
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         self.prompt.draw(
+            ctx,
             " show only these kinds ",
             "person,fund,agreement · finances,signed · #tag · empty = all",
             frame,

@@ -5,7 +5,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -14,6 +13,7 @@ use crate::graph::NodeIx;
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
 use crate::tui::text::wrap;
+use crate::tui::theme::Role;
 use petgraph::Direction;
 
 /// Most hops a path from the explorer may take.
@@ -297,12 +297,20 @@ impl Component for ListPopup {
         Effect::None
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
+        let mut title = format!(" {} ", self.title);
+        let hint = ctx
+            .keymap
+            .hints(Mode::List, &[(Action::Submit, "goes there")]);
+        if !hint.is_empty() {
+            title.push_str(&format!("· {hint} "));
+        }
+        let selection = ctx.theme.style(Role::Selection);
         let block = Block::bordered()
-            .title(format!(" {} · enter goes there ", self.title))
-            .border_style(Style::new().fg(Color::Cyan));
+            .title(title)
+            .border_style(ctx.theme.style(Role::BorderFocused));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
         let width = inner.width as usize;
@@ -332,10 +340,7 @@ impl Component for ListPopup {
             }
             for part in lines_of(i).into_iter().take(height - lines.len()) {
                 lines.push(if i == self.selected {
-                    Line::from(Span::styled(
-                        part,
-                        Style::new().bg(Color::Blue).fg(Color::White),
-                    ))
+                    Line::from(Span::styled(part, selection))
                 } else {
                     Line::from(part)
                 });

@@ -27,6 +27,7 @@ use ratatui::layout::Rect;
 
 use super::action::Action;
 use super::keymap::{KeyMap, Mode};
+use super::theme::Theme;
 use crate::graph::{Graph, NodeIx, Tie};
 use crate::search::{SearchIndex, SearchWorker};
 use crate::view::{self, Filter, Reach, Subgraph};
@@ -55,6 +56,8 @@ pub struct Ctx<'a> {
     pub selected_tie: Option<Tie>,
     pub marks: &'a BTreeMap<char, NodeIx>,
     pub keymap: &'a KeyMap,
+    /// How each role looks.
+    pub theme: &'a Theme,
     /// The search index is still being built.
     pub indexing: bool,
     /// The search worker, when searches run on one.
@@ -220,8 +223,11 @@ impl Popup {
 
 /// A rectangle `pw`% × `ph`% of `area`, centred, at least `min_w` × `min_h`.
 pub fn centered(area: Rect, pw: u16, ph: u16, min_w: u16, min_h: u16) -> Rect {
-    let w = (area.width * pw / 100).max(min_w).min(area.width);
-    let h = (area.height * ph / 100).max(min_h).min(area.height);
+    // In u32: a terminal of 2,000 columns times 70 % is more than a u16 holds.
+    let percent =
+        |of: u16, p: u16| u16::try_from(u32::from(of) * u32::from(p.min(100)) / 100).unwrap_or(of);
+    let w = percent(area.width, pw).max(min_w).min(area.width);
+    let h = percent(area.height, ph).max(min_h).min(area.height);
     Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,

@@ -7,13 +7,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear};
-use ratatui_textarea::{Input, Key as EditKey, TextArea};
+use ratatui_textarea::{Input, TextArea};
 
 use super::{Component, Ctx, Effect, centered};
 use crate::notes::Target;
 use crate::tui::action::Action;
-use crate::tui::keymap::{Key, KeyCodeOrd, Mode};
-use crate::tui::text::{DIM, KIND};
+use crate::tui::keymap::Mode;
+use crate::tui::theme::Role;
 
 /// A change to the notebook that a popup asks the app to save.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,7 +62,7 @@ impl NotePopup {
         });
         let mut area = TextArea::default();
         area.set_placeholder_text("what you found, what to check…");
-        area.set_placeholder_style(DIM);
+        area.set_placeholder_style(ctx.theme.style(Role::Muted));
         NotePopup {
             target: entity.clone(),
             entity: (entity, entity_name),
@@ -96,42 +96,12 @@ impl NotePopup {
     }
 }
 
-/// The text area's input for a key of ours.
-fn input(key: Key, shift: bool) -> Input {
-    let k = match key.code {
-        KeyCodeOrd::Char(c) => EditKey::Char(c),
-        KeyCodeOrd::F(n) => EditKey::F(n),
-        KeyCodeOrd::Named(name) => match name {
-            "enter" => EditKey::Enter,
-            "esc" => EditKey::Esc,
-            "tab" | "backtab" => EditKey::Tab,
-            "backspace" => EditKey::Backspace,
-            "delete" => EditKey::Delete,
-            "up" => EditKey::Up,
-            "down" => EditKey::Down,
-            "left" => EditKey::Left,
-            "right" => EditKey::Right,
-            "home" => EditKey::Home,
-            "end" => EditKey::End,
-            "pageup" => EditKey::PageUp,
-            "pagedown" => EditKey::PageDown,
-            _ => EditKey::Null,
-        },
-    };
-    Input {
-        key: k,
-        ctrl: key.ctrl,
-        alt: key.alt,
-        shift,
-    }
-}
-
 impl Component for NotePopup {
     fn mode(&self) -> Mode {
         Mode::Note
     }
 
-    fn update(&mut self, action: Action, _ctx: &Ctx) -> Effect {
+    fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
         match action {
             Action::Save => {
                 let text = self.text();
@@ -146,8 +116,13 @@ impl Component for NotePopup {
             Action::Close if self.area.is_empty() || self.confirm_drop => Effect::Close,
             Action::Close => {
                 self.confirm_drop = true;
+                let key = |a: Action| ctx.keymap.key(Mode::Note, &a);
                 Effect::status(
-                    "the note is not saved: Esc again drops it, Ctrl-S saves it",
+                    format!(
+                        "the note is not saved: {} again drops it, {} saves it",
+                        key(Action::Close),
+                        key(Action::Save)
+                    ),
                     true,
                 )
             }
@@ -157,7 +132,7 @@ impl Component for NotePopup {
             }
             Action::Edit(key, shift) => {
                 self.confirm_drop = false;
-                self.area.input(input(key, shift));
+                self.area.input(Input::from(key.event(shift)));
                 Effect::None
             }
             _ => Effect::None,
@@ -189,11 +164,11 @@ impl Component for NotePopup {
         let block = Block::bordered()
             .title(Line::from(vec![
                 Span::raw(" note on "),
-                Span::styled(self.about().to_string(), KIND),
+                Span::styled(self.about().to_string(), ctx.theme.style(Role::Kind)),
                 Span::raw(" "),
             ]))
             .title_bottom(Line::from(hints))
-            .border_style(KIND);
+            .border_style(ctx.theme.style(Role::BorderFocused));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
         frame.render_widget(&self.area, inner);

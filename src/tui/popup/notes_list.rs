@@ -6,6 +6,8 @@
 use super::list::{ListPopup, Row};
 use super::{Ctx, Effect};
 use crate::notes::{Notes, Target};
+use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
 
 /// The rows of the notebooks, for [`ListPopup`].
 pub fn rows(ctx: &Ctx, notes: &Notes) -> Vec<Row> {
@@ -54,8 +56,13 @@ pub fn rows(ctx: &Ctx, notes: &Notes) -> Vec<Row> {
 pub fn open(ctx: &Ctx) -> Effect {
     let notes = ctx.notes;
     if notes.is_empty() {
+        let key = |a: Action| ctx.keymap.key(Mode::Browse, &a);
         return Effect::status(
-            "no notes or tags yet: n writes a note, # tags the entity",
+            format!(
+                "no notes or tags yet: {} writes a note, {} tags the entity",
+                key(Action::Note),
+                key(Action::Tags)
+            ),
             false,
         );
     }

@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -23,7 +22,8 @@ use crate::analysis::render::score_text;
 use crate::graph::{Graph, NodeIx};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::text::{DIM, KIND, truncate};
+use crate::tui::text::truncate;
+use crate::tui::theme::Role;
 use crate::view::Filter;
 
 /// Entities listed (and exported).
@@ -237,19 +237,27 @@ impl Component for RankPopup {
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
         let g = ctx.graph;
+        let (theme, km) = (ctx.theme, ctx.keymap);
+        let dim = theme.style(Role::Muted);
         let mut title = format!(" rank by {} · ", self.measure.label());
         let mut lines: Vec<Line> = Vec::new();
         match self.result() {
             None => {
                 lines.push(Line::from(self.progress_text()));
-                lines.push(Line::from(Span::styled("esc cancels", DIM)));
+                let cancel = km.hints(Mode::Analysis, &[(Action::Close, "cancels")]);
+                lines.push(Line::from(Span::styled(cancel, dim)));
             }
             Some(Err(RankError::TooLarge(n))) => lines.push(Line::from(Span::styled(
                 format!(
                     "closeness needs a search from each of the view's {n} entities: \
-                     narrow the view (d dates, f kinds) first"
+                     narrow the view ({}) first",
+                    km.hints(
+                        Mode::Browse,
+                        &[(Action::DateFilter, "dates"), (Action::KindFilter, "kinds")]
+                    )
+                    .replace(" · ", ", ")
                 ),
-                Style::new().fg(Color::Red),
+                theme.style(Role::Error),
             ))),
             Some(Err(e)) => lines.push(Line::from(e.to_string())),
             Some(Ok(r)) => {
@@ -274,21 +282,37 @@ impl Component for RankPopup {
                     );
                     let kind = format!("  {}", g.entity_kind_label(e.kind));
                     let text = truncate(&text, width.saturating_sub(kind.chars().count()));
-                    let mut line = Line::from(vec![Span::raw(text), Span::styled(kind, KIND)]);
+                    let mut line = Line::from(vec![
+                        Span::raw(text),
+                        Span::styled(kind, theme.style(Role::Kind)),
+                    ]);
                     if i == self.selected {
-                        line = line.patch_style(Style::new().bg(Color::Blue).fg(Color::White));
+                        line = line.patch_style(theme.style(Role::Selection));
                     }
                     lines.push(line);
                 }
                 if r.entities.is_empty() {
-                    lines.push(Line::from(Span::styled("nothing in this view", DIM)));
+                    lines.push(Line::from(Span::styled("nothing in this view", dim)));
                 }
             }
         }
-        title.push_str("tab measure · e export ");
+        let hints = km.hints(
+            Mode::Analysis,
+            &[
+                (Action::NextMeasure, "measure"),
+                (Action::ExportResult, "export"),
+            ],
+        );
+        if hints.is_empty() {
+            // Every part so far ends in "· ".
+            title.truncate(title.len() - "· ".len());
+        } else {
+            title.push_str(&hints);
+            title.push(' ');
+        }
         let block = Block::bordered()
             .title(title)
-            .border_style(Style::new().fg(Color::Cyan));
+            .border_style(theme.style(Role::BorderFocused));
         frame.render_widget(
             Paragraph::new(lines)
                 .block(block)

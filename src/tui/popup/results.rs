@@ -4,7 +4,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -18,6 +17,7 @@ use crate::tui::action::Action;
 use crate::tui::analysis::{Change, Stepped};
 use crate::tui::keymap::Mode;
 use crate::tui::text::truncate;
+use crate::tui::theme::Role;
 
 /// Shared entities listed (and exported).
 pub const COMMON_SHOWN: usize = 50;
@@ -62,7 +62,11 @@ impl ResultsPopup {
             .collect();
         match others.as_slice() {
             [] => Effect::status(
-                "mark an entity first (M and a letter), then press C on another",
+                format!(
+                    "mark an entity first ({} and a letter), then press {} on another",
+                    ctx.keymap.key(Mode::Browse, &Action::SetMark),
+                    ctx.keymap.key(Mode::Browse, &Action::CommonTies)
+                ),
                 false,
             ),
             [one] => Self::common(ctx, &[*one]),
@@ -157,7 +161,10 @@ impl ResultsPopup {
                 + nodes.len().saturating_sub(CHANGES_SHOWN);
             if more > 0 {
                 rows.push((
-                    format!("… and {more} more: e exports them all"),
+                    format!(
+                        "… and {more} more: {} exports them all",
+                        ctx.keymap.key(Mode::Analysis, &Action::ExportResult)
+                    ),
                     Some(c),
                     ctx.focus,
                 ));
@@ -252,8 +259,9 @@ impl Component for ResultsPopup {
             frame.render_widget(Clear, rect);
             frame.render_widget(
                 Paragraph::new(format!(
-                    "common ties with mark: {} · enter: all of them",
-                    marks.join(" · ")
+                    "common ties with mark: {} · {}: all of them",
+                    marks.join(" · "),
+                    ctx.keymap.key(Mode::Mark, &Action::Submit)
                 ))
                 .block(Block::bordered().title(" common ties ")),
                 rect,
@@ -262,9 +270,21 @@ impl Component for ResultsPopup {
         }
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
+        let theme = ctx.theme;
+        let mut title = format!(" {} ", self.title);
+        let hints = ctx.keymap.hints(
+            Mode::Analysis,
+            &[
+                (Action::Submit, "goes there"),
+                (Action::ExportResult, "export"),
+            ],
+        );
+        if !hints.is_empty() {
+            title.push_str(&format!("· {hints} "));
+        }
         let block = Block::bordered()
-            .title(format!(" {} · enter goes there · e export ", self.title))
-            .border_style(Style::new().fg(Color::Cyan));
+            .title(title)
+            .border_style(theme.style(Role::BorderFocused));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
         let rows = inner.height as usize;
@@ -280,13 +300,16 @@ impl Component for ResultsPopup {
                 let mut spans = Vec::new();
                 let mut w = width;
                 if let Some(c) = change {
-                    spans.push(Span::styled(format!("{} ", c.marker()), c.style()));
+                    spans.push(Span::styled(
+                        format!("{} ", c.marker()),
+                        theme.style(c.role()),
+                    ));
                     w = w.saturating_sub(2);
                 }
                 spans.push(Span::raw(truncate(text, w)));
                 let line = Line::from(spans);
                 if i == self.selected {
-                    line.patch_style(Style::new().bg(Color::Blue).fg(Color::White))
+                    line.patch_style(theme.style(Role::Selection))
                 } else {
                     line
                 }

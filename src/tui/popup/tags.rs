@@ -74,7 +74,7 @@ impl Component for TagsPopup {
         }
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let has = if self.has.is_empty() {
             "no tags yet".to_string()
         } else {
@@ -82,7 +82,12 @@ impl Component for TagsPopup {
             format!("has {}", tags.join(" "))
         };
         let hint = format!("{has} · `word` adds a tag, `-word` removes one");
-        self.prompt
-            .draw(&format!(" tags of {} ", self.about), &hint, frame, area);
+        self.prompt.draw(
+            ctx,
+            &format!(" tags of {} ", self.about),
+            &hint,
+            frame,
+            area,
+        );
     }
 }

@@ -159,3 +159,16 @@ fn the_map_is_laid_out_once_for_a_view_and_size() {
     let (info, _) = frame(&app, 100, 30);
     assert!(info.map_layout.is_some());
 }
+
+#[test]
+fn centered_holds_on_a_terminal_of_2000_columns() {
+    // 2,000 × 70 does not fit a u16: the sum is done wider.
+    let area = Rect::new(0, 0, 2000, 1000);
+    assert_eq!(centered(area, 70, 90, 30, 5), Rect::new(300, 50, 1400, 900));
+    assert_eq!(centered(area, 60, 0, 30, 7), Rect::new(400, 496, 1200, 7));
+    let widest = Rect::new(0, 0, u16::MAX, u16::MAX);
+    assert_eq!(centered(widest, 100, 100, 0, 0), widest);
+    // Small terminals keep their minimum, clipped to the screen.
+    let small = Rect::new(2, 1, 20, 6);
+    assert_eq!(centered(small, 70, 90, 30, 5), Rect::new(2, 1, 20, 5));
+}
