@@ -400,32 +400,21 @@ fn the_html_dossier_prints_to_pdf_in_a_real_browser() {
     };
     let dir = tempfile::tempdir().unwrap();
     let (html, _) = umerov_dossier(dir.path(), "u.html");
+    // The check can fail: a page with a console error is caught by it.
+    let bad = dir.path().join("bad.html");
+    std::fs::write(
+        &bad,
+        "<!DOCTYPE html><title>x</title><script>console.error('boom')</script>",
+    )
+    .unwrap();
+    let (ok_bad, console_bad) = print_to_pdf(browser, &bad, &dir.path().join("bad.pdf"));
+    assert!(
+        ok_bad && console_bad.iter().any(|l| l.contains("boom")),
+        "{console_bad:?}"
+    );
     let pdf = dir.path().join("u.pdf");
-    let profile = dir.path().join("profile");
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--no-first-run",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{browser} failed:\n{err}");
-    let console: Vec<&str> = err
-        .lines()
-        .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught") || l.contains("Refused"))
-        .collect();
+    let (ok, console) = print_to_pdf(browser, &html, &pdf);
+    assert!(ok, "{browser} failed");
     assert!(
         console.is_empty(),
         "console errors:\n{}",
@@ -450,6 +439,37 @@ fn the_html_dossier_prints_to_pdf_in_a_real_browser() {
         after.contains("Rustem Umerov"),
         "the picture's labels:\n{after}"
     );
+}
+
+/// Prints `html` to `pdf` in a headless `browser`: whether it succeeded, and
+/// the console messages and page errors it logged.
+fn print_to_pdf(browser: &str, html: &Path, pdf: &Path) -> (bool, Vec<String>) {
+    let profile = pdf.with_extension("profile");
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let console = err
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught") || l.contains("Refused"))
+        .map(str::to_string)
+        .collect();
+    (out.status.success() && pdf.exists(), console)
 }
 
 #[test]
