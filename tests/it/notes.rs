@@ -398,6 +398,10 @@ fn the_html_dossier_prints_to_pdf_in_a_real_browser() {
         common::missing_tool("chromium (apt-get install chromium-headless-shell)");
         return;
     };
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        common::missing_tool("pdftotext (apt-get install poppler-utils)");
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let (html, _) = umerov_dossier(dir.path(), "u.html");
     // The check can fail: a page with a console error is caught by it.
