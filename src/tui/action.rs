@@ -3,6 +3,25 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A key the note editor's text area reads: the terminal's event, whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EditKey(pub crossterm::event::KeyEvent);
+
+// Actions are ordered (key maps keep them in sorted maps); an editor key is
+// never bound, so any order consistent with its fields will do.
+impl PartialOrd for EditKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EditKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let key = |k: &EditKey| (format!("{:?}", k.0.code), k.0.modifiers.bits());
+        key(self).cmp(&key(other))
+    }
+}
+
 /// Everything a user can ask the explorer to do.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -117,9 +136,9 @@ pub enum Action {
     /// Jump straight to an entity by id.
     #[serde(skip)]
     Goto(String),
-    /// A key for the note editor (with Shift held or not).
+    /// A key for the note editor, as the terminal gave it.
     #[serde(skip)]
-    Edit(super::keymap::Key, bool),
+    Edit(EditKey),
 }
 
 impl Action {

@@ -378,8 +378,7 @@ impl KeyMap {
             return Some(a.clone());
         }
         if mode == Mode::Note {
-            let shift = ev.modifiers.contains(KeyModifiers::SHIFT);
-            return Some(Action::Edit(key, shift));
+            return Some(Action::Edit(super::action::EditKey(*ev)));
         }
         match (mode.is_text(), key.code, key.ctrl || key.alt) {
             (true, KeyCodeOrd::Char(c), false) => Some(Action::Type(c)),

@@ -12,41 +12,19 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::action::Action;
 use super::app::{App, Pane, PaneList};
+use super::change::Change;
 use super::keymap::Mode;
-use super::map::MapLayout;
 use super::popup::{Popup, centered};
 pub use super::text::{date_span, fit, highlighted, relation_label, tie_line, truncate};
 use super::theme::{Role, Theme};
+use crate::graph::Tie;
+use crate::notes::Target;
 
 /// Smallest terminal the explorer draws in.
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
 
-/// What one relation list looked like in a frame.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ListFrame {
-    /// Where its rows were drawn (empty when it was not shown), for mouse clicks.
-    pub area: Rect,
-    /// The first row shown, when rows were shown: the next frame scrolls from it.
-    pub offset: Option<usize>,
-}
-
-/// What a frame hands back to the app: sizes that only drawing knows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FrameInfo {
-    /// False when the terminal was too small to lay anything out: the app keeps
-    /// what it had.
-    pub laid_out: bool,
-    /// The incoming and outgoing lists, in [`Pane`] order.
-    pub lists: [ListFrame; 2],
-    /// Rows of the active list, for paging.
-    pub page_rows: Option<usize>,
-    /// The map's canvas (columns, rows), when the map was drawn.
-    pub map_size: Option<(u16, u16)>,
-    /// A map layout made in this frame because the app had none for this view
-    /// and size: the app keeps it for the next frames and the arrow keys.
-    pub map_layout: Option<MapLayout>,
-}
+pub use super::app::{FrameInfo, ListFrame};
 
 /// Draws the whole screen, and says what the app should remember of it.
 pub fn draw(app: &App, frame: &mut Frame) -> FrameInfo {
@@ -59,13 +37,13 @@ pub fn draw(app: &App, frame: &mut Frame) -> FrameInfo {
     }
     info.laid_out = true;
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    if app.map.is_some() {
+    if app.map().is_some() {
         draw_map(app, frame, main, &mut info);
     } else {
         draw_main(app, frame, main, &mut info);
     }
     draw_status(app, frame, status);
-    app.popup.draw(&app.ctx(), frame, main);
+    app.popup().draw(&app.ctx(), frame, main);
     info
 }
 
@@ -98,7 +76,7 @@ fn draw_main(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
             draw_list(app, Pane::Incoming, frame, l, info);
             draw_list(app, Pane::Outgoing, frame, r, info);
         } else {
-            draw_list(app, app.pane, frame, bottom, info);
+            draw_list(app, app.pane(), frame, bottom, info);
         }
     }
 }
@@ -115,9 +93,9 @@ fn scroll_offset(list: &PaneList, rows: usize) -> usize {
 }
 
 fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
-    let theme = &app.theme;
+    let theme = app.theme();
     let list = app.list(pane);
-    let active = app.pane == pane && app.popup == Popup::None;
+    let active = app.pane() == pane && *app.popup() == Popup::None;
     let (arrow_l, name, arrow_r) = match pane {
         Pane::Incoming => ("◀ ", "in", ""),
         Pane::Outgoing => ("", "out", " ▶"),
@@ -151,12 +129,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
             "none"
         };
         let mut lines = vec![Line::from(Span::styled(msg, theme.style(Role::Muted)))];
-        lines.extend(super::analysis::ended_lines(
-            app,
-            pane,
-            width,
-            rows.saturating_sub(1),
-        ));
+        lines.extend(ended_lines(app, pane, width, rows.saturating_sub(1)));
         frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
@@ -165,7 +138,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     let end = (offset + rows).min(list.ties.len());
     let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
-            let line = app.row_line(list.ties[i], width);
+            let line = noted_tie_line(app, list.ties[i], width);
             if i == list.selected {
                 line.patch_style(theme.style(if active {
                     Role::Selection
@@ -179,28 +152,28 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
         .collect();
     // Relations the previous date window showed, below the current ones.
     let room = rows.saturating_sub(lines.len());
-    lines.extend(super::analysis::ended_lines(app, pane, width, room));
+    lines.extend(ended_lines(app, pane, width, room));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
-    let g = &app.graph;
-    let theme = &app.theme;
+    let g = app.graph();
+    let theme = app.theme();
     let dim = theme.style(Role::Muted);
     let (kind, date, money) = (
         theme.style(Role::Kind),
         theme.style(Role::Date),
         theme.style(Role::Money),
     );
-    let e = g.entity(app.focus);
+    let e = g.entity(app.focus());
     let block = Block::bordered()
         .title(format!(
             " {} ",
-            crate::ftm::mapping::kind_text(g, app.focus)
+            crate::ftm::mapping::kind_text(g, app.focus())
         ))
         .border_style(theme.style(Role::Card));
     // An entity the data only refers to is greyed: kind and id, nothing else.
-    let placeholder = crate::ftm::is_placeholder(g, app.focus);
+    let placeholder = crate::ftm::is_placeholder(g, app.focus());
     let name_style = theme.style(if placeholder {
         Role::Placeholder
     } else {
@@ -208,10 +181,10 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     });
     let mut lines: Vec<Line> = vec![Line::from(Span::styled(e.name.to_string(), name_style))];
     lines.push(Line::from(vec![
-        Span::styled(crate::ftm::mapping::kind_text(g, app.focus), kind),
+        Span::styled(crate::ftm::mapping::kind_text(g, app.focus()), kind),
         Span::styled(format!(" · {}", e.id), dim),
     ]));
-    let badges = crate::ftm::badges(g, app.focus);
+    let badges = crate::ftm::badges(g, app.focus());
     if !badges.is_empty() {
         let mut spans = Vec::new();
         for b in badges {
@@ -237,7 +210,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled("date ", dim),
             Span::styled(d, date),
         ]));
-        if !app.filter.entity_visible(g, app.focus) {
+        if !app.filter().entity_visible(g, app.focus()) {
             lines.push(Line::from(Span::styled(
                 "outside the date filter",
                 theme.style(Role::Error),
@@ -250,17 +223,19 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(a.to_string(), money),
         ]));
     }
-    for (label, values) in crate::ftm::entity_properties(g, app.focus) {
+    for (label, values) in crate::ftm::entity_properties(g, app.focus()) {
         lines.push(Line::from(vec![
             Span::styled(format!("{label} "), dim),
             Span::raw(values),
         ]));
     }
     let (i, o) = (app.list(Pane::Incoming), app.list(Pane::Outgoing));
-    let paged = app
-        .remote
-        .as_ref()
-        .and_then(|r| r.paged(app.focus, &crate::db::DbFilter::from_filter(&app.filter, g)));
+    let paged = app.remote().and_then(|r| {
+        r.paged(
+            app.focus(),
+            &crate::db::DbFilter::from_filter(app.filter(), g),
+        )
+    });
     let total = match paged {
         // A hub paged from the server: its total, and what is fetched so far.
         Some((fetched, all)) => {
@@ -279,7 +254,10 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::default());
         lines.push(Line::from(note.to_string()));
     }
-    lines.extend(app.entity_note_lines());
+    lines.extend(note_lines(
+        app,
+        &Target::of_entity(app.graph(), app.focus()),
+    ));
     let sources = g.source_list(e.sources);
     if placeholder {
         lines.push(Line::default());
@@ -340,7 +318,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         if let Some(note) = &r.note {
             lines.push(Line::from(note.to_string()));
         }
-        lines.extend(app.relation_note_lines(tie.edge));
+        lines.extend(note_lines(app, &Target::of_relation(g, tie.edge)));
         let ids: Vec<&str> = g
             .source_list(r.sources)
             .iter()
@@ -359,12 +337,12 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = &app.theme;
+    let theme = app.theme();
     let dim = theme.style(Role::Muted);
     // In a window, undated relations stay unless hidden: say how many are in.
-    let undated = if app.filter.hide_undated {
+    let undated = if app.filter().hide_undated {
         "undated hidden".to_string()
-    } else if app.filter.window.is_all() {
+    } else if app.filter().window.is_all() {
         "undated shown".to_string()
     } else {
         let n = app.list(Pane::Incoming).undated + app.list(Pane::Outgoing).undated;
@@ -372,22 +350,22 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     };
     let mut spans = vec![
         Span::styled(" dates: ", dim),
-        Span::styled(app.filter.window.to_string(), theme.style(Role::Date)),
+        Span::styled(app.filter().window.to_string(), theme.style(Role::Date)),
         Span::styled(format!(" · {undated}"), dim),
     ];
-    let kinds = super::popup::kinds::filter_text(&app.graph, &app.filter);
+    let kinds = super::popup::kinds::filter_text(app.graph(), app.filter());
     if !kinds.is_empty() {
         spans.push(Span::styled(" · only ", dim));
         spans.push(Span::styled(kinds, theme.style(Role::Kind)));
     }
-    if let Some(want) = app.remote.as_ref().and_then(|r| r.loading()) {
-        let name = app.graph.entity(want.node).name;
+    if let Some(want) = app.remote().and_then(|r| r.loading()) {
+        let name = app.graph().entity(want.node).name;
         let more = if want.offset > 0 { "more of " } else { "" };
         let what = format!("⟳ fetching {more}{name}… ({} stops)", stop_key(app));
         spans.push(Span::raw("  "));
         spans.push(Span::styled(what, theme.style(Role::Warning)));
     }
-    if let Some(s) = &app.status {
+    if let Some(s) = app.status() {
         let style = theme.style(if s.error {
             Role::StatusError
         } else {
@@ -397,7 +375,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(s.text.clone(), style));
     }
     // The help key of the mode the keys go to now (none in a popup without one).
-    let mut help = app.keymap.hints(app.mode(), &[(Action::Help, "help")]);
+    let mut help = app.keymap().hints(app.mode(), &[(Action::Help, "help")]);
     if !help.is_empty() {
         help.push(' ');
     }
@@ -412,7 +390,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
 /// (`App::update` takes Close there, and on the map the map key too).
 fn stop_key(app: &App) -> String {
     let mode = app.mode();
-    let km = &app.keymap;
+    let km = app.keymap();
     match (km.key_for(mode, &Action::Close), mode) {
         (Some(k), _) => k.to_string(),
         (None, Mode::Map) => km.key(Mode::Map, &Action::Map),
@@ -422,8 +400,8 @@ fn stop_key(app: &App) -> String {
 
 fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
     use ratatui::widgets::canvas::{Canvas, Line as CLine};
-    let theme = &app.theme;
-    let Some(state) = app.map else {
+    let theme = app.theme();
+    let Some(state) = app.map() else {
         return;
     };
     let inner = Block::bordered().inner(area);
@@ -435,12 +413,10 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let size = (canvas_area.width, canvas_area.height);
     info.map_size = Some(size);
-    // Laid out here only when the app has no layout for this view and size.
-    let fresh = app
-        .map_layout_at(size)
-        .is_none()
-        .then(|| app.new_map_layout(size));
-    let Some(layout) = fresh.as_ref().or_else(|| app.map_layout_at(size)) else {
+    // Laid out by the app (at the size this frame measures, if it is new,
+    // before the next frame).
+    let Some(layout) = app.map_layout() else {
+        frame.render_widget(Block::bordered().title(" map "), area);
         return;
     };
     let mut title = format!(
@@ -460,7 +436,7 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
     );
     let edge = theme.fg(Role::MapEdge);
     let (w, h) = (f64::from(canvas_area.width), f64::from(canvas_area.height));
-    let g = &app.graph;
+    let g = app.graph();
     let canvas = Canvas::default()
         .x_bounds([0.0, w])
         .y_bounds([0.0, h])
@@ -501,7 +477,7 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         legend.push(Span::styled("● ", theme.group(i)));
         legend.push(Span::styled(format!("{name}  "), dim));
     }
-    let km = &app.keymap;
+    let km = app.keymap();
     let keys = format!(
         "{} · {} · {}/{} · {}",
         km.arrows(Mode::Map),
@@ -512,7 +488,6 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
     );
     legend.push(Span::styled(keys, dim));
     frame.render_widget(Paragraph::new(Line::from(legend)), legend_area);
-    info.map_layout = fresh;
 }
 
 /// The screen shown while the graph loads: what is read, and how far it is.
@@ -578,4 +553,97 @@ pub fn draw_loading(
             .gauge_style(theme.style(Role::Progress)),
         bar,
     );
+}
+
+/// A pane's line for `tie`, with a change marker column while a step is shown.
+pub fn marked_tie_line(app: &App, tie: Tie, width: usize) -> Line<'static> {
+    if app.stepped().is_none() {
+        return tie_line(app.graph(), app.theme(), tie, width);
+    }
+    let mut line = tie_line(app.graph(), app.theme(), tie, width.saturating_sub(2));
+    let marker = match app.change_of(tie.edge) {
+        Some(c) => Span::styled(format!("{} ", c.marker()), app.theme().style(c.role())),
+        None => Span::raw("  "),
+    };
+    line.spans.insert(0, marker);
+    line
+}
+
+/// Up to `rows` dimmed lines for the relations of `pane` that ended with the
+/// last step.
+pub fn ended_lines(app: &App, pane: Pane, width: usize, rows: usize) -> Vec<Line<'static>> {
+    if rows == 0 {
+        return Vec::new();
+    }
+    app.ended_ties(pane)
+        .into_iter()
+        .take(rows)
+        .map(|t| {
+            let mut line = tie_line(app.graph(), app.theme(), t, width.saturating_sub(2))
+                .patch_style(app.theme().style(Role::Muted));
+            let c = Change::Ended;
+            line.spans.insert(
+                0,
+                Span::styled(format!("{} ", c.marker()), app.theme().style(c.role())),
+            );
+            line
+        })
+        .collect()
+}
+
+/// The mark on a list row whose entity or relation has notes or tags.
+pub const NOTED: &str = "✎ ";
+
+/// A pane's line for `tie`, with the notes mark in a gutter once the
+/// notebooks hold anything (rows are unchanged while they are empty).
+fn noted_tie_line(app: &App, tie: Tie, width: usize) -> Line<'static> {
+    let notes = app.notes();
+    if notes.is_empty() {
+        return marked_tie_line(app, tie, width);
+    }
+    let g = app.graph();
+    let targets = [
+        Target::of_entity(g, tie.other),
+        Target::of_relation(g, tie.edge),
+    ];
+    let marked = targets
+        .iter()
+        .any(|t| !notes.tags_of(t).is_empty() || notes.notes_on(t).next().is_some());
+    let mut line = marked_tie_line(app, tie, width.saturating_sub(2));
+    let gutter = if marked { NOTED } else { "  " };
+    line.spans
+        .insert(0, Span::styled(gutter, app.theme().style(Role::Noted)));
+    line
+}
+
+/// The card's lines for the tags and notes on `target`: none without any.
+fn note_lines(app: &App, target: &Target) -> Vec<Line<'static>> {
+    let (theme, notes) = (app.theme(), app.notes());
+    let muted = theme.style(Role::Muted);
+    let tags = notes.tags_of(target);
+    let mut lines = Vec::new();
+    let mut on = notes.notes_on(target).peekable();
+    if tags.is_empty() && on.peek().is_none() {
+        return lines;
+    }
+    lines.push(Line::default());
+    if !tags.is_empty() {
+        let mut spans = vec![Span::styled("tags ", muted)];
+        for t in tags {
+            spans.push(Span::styled(format!("#{t}"), theme.style(Role::Noted)));
+            spans.push(Span::raw(" "));
+        }
+        lines.push(Line::from(spans));
+    }
+    for n in on {
+        let day: String = n.time.chars().take(10).collect();
+        lines.push(Line::from(Span::styled(
+            format!("{NOTED}{} {day}", n.author),
+            muted,
+        )));
+        for l in n.text.lines() {
+            lines.push(Line::from(format!("  {l}")));
+        }
+    }
+    lines
 }

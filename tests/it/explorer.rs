@@ -33,7 +33,7 @@ fn typed(app: &mut App, s: &str) {
 }
 
 fn focus_id(app: &App) -> &str {
-    app.graph.entity(app.focus).id
+    app.graph().entity(app.focus()).id
 }
 
 #[test]
@@ -45,7 +45,10 @@ fn enter_in_the_money_sources_and_timeline_popups_closes_them() {
     ] {
         let mut app = app_on("lithuania");
         app.update(open.clone());
-        assert!(matches!(app.popup, Popup::List(_)), "{open:?} opens a list");
+        assert!(
+            matches!(app.popup(), Popup::List(_)),
+            "{open:?} opens a list"
+        );
         app.update(Action::Submit);
         assert_eq!(focus_id(&app), to, "after {open:?}");
         assert_eq!(app.mode(), Mode::Browse, "{open:?} stays open after Enter");
@@ -80,7 +83,7 @@ fn the_money_cursor_starts_on_the_first_amount_not_a_header() {
         Action::Up,
     ] {
         app.update(a);
-        let Popup::List(l) = &app.popup else {
+        let Popup::List(l) = &app.popup() else {
             panic!("the list closed")
         };
         assert!(
@@ -190,7 +193,7 @@ fn after_a_bad_kind_filter_the_next_text_starts_afresh() {
     typed(&mut app, "fund,finances");
     app.update(Action::Submit);
     assert_eq!(app.mode(), Mode::Browse, "{}", screen(&mut app, 160, 20));
-    assert_eq!(app.filter.relation_kinds.len(), 1);
+    assert_eq!(app.filter().relation_kinds.len(), 1);
 }
 
 #[test]
@@ -369,16 +372,14 @@ fn an_export_in_a_window_says_how_many_undated_relations_it_holds() {
 
 /// An explorer on `focus` with an empty notebook in `dir`.
 fn app_with_notes(focus: &str, dir: &std::path::Path) -> App {
-    let mut app = app_on(focus);
-    app.notes = ties::notes::Notes::open(&[dir.join("n.jsonl")]).unwrap();
-    app.author = "ana".into();
-    app
+    let notes = ties::notes::Notes::open(&[dir.join("n.jsonl")]).unwrap();
+    app_on(focus).with_notes(notes, "ana".into())
 }
 
 /// A key typed into the note editor, as the key map hands it over.
 fn edit_key(app: &mut App, name: &str) {
     let key = ties::tui::keymap::Key::parse(name).unwrap();
-    app.update(Action::Edit(key, false));
+    app.update(Action::Edit(ties::tui::action::EditKey(key.event(false))));
 }
 
 fn edit_text(app: &mut App, s: &str) {
@@ -443,8 +444,12 @@ fn a_note_goes_on_the_selected_relation_with_tab() {
     assert!(s.contains("note on Rustem Umerov —"), "{s}");
     edit_text(&mut app, "about this relation");
     app.update(Action::Save);
-    assert_eq!(app.notes.relation_notes(&app.graph, tie.edge).len(), 1);
-    assert!(app.notes.entity_notes(&app.graph, app.focus).is_empty());
+    assert_eq!(app.notes().relation_notes(app.graph(), tie.edge).len(), 1);
+    assert!(
+        app.notes()
+            .entity_notes(app.graph(), app.focus())
+            .is_empty()
+    );
     // The row is marked.
     let s = screen(&mut app, 140, 30);
     assert!(s.contains("✎"), "{s}");
@@ -459,7 +464,7 @@ fn tags_are_added_removed_listed_and_filtered_on() {
     app.update(Action::Submit);
     assert_eq!(app.mode(), Mode::Browse);
     assert_eq!(
-        app.notes.entity_tags(&app.graph, app.focus),
+        app.notes().entity_tags(app.graph(), app.focus()),
         ["follow-up", "suspect"]
     );
     app.update(Action::Tags);
@@ -467,27 +472,30 @@ fn tags_are_added_removed_listed_and_filtered_on() {
     assert!(s.contains("has #follow-up #suspect"), "{s}");
     typed(&mut app, "-follow-up");
     app.update(Action::Submit);
-    assert_eq!(app.notes.entity_tags(&app.graph, app.focus), ["suspect"]);
+    assert_eq!(
+        app.notes().entity_tags(app.graph(), app.focus()),
+        ["suspect"]
+    );
     let s = screen(&mut app, 120, 30);
     assert!(s.contains("#suspect") && !s.contains("#follow-up"), "{s}");
     // `N` lists it; Enter goes there from elsewhere.
-    let umerov = app.focus;
+    let umerov = app.focus();
     app.update(Action::Goto("lithuania".into()));
     app.update(Action::NotesList);
     let s = screen(&mut app, 120, 30);
     assert!(s.contains("Rustem Umerov  #suspect"), "{s}");
     app.update(Action::Submit);
-    assert_eq!(app.focus, umerov);
+    assert_eq!(app.focus(), umerov);
     // `#suspect` in the kind filter keeps tagged entities only.
     app.update(Action::Goto("lithuania".into()));
     app.update(Action::KindFilter);
     app.update(Action::ClearInput);
     typed(&mut app, "#suspect");
     app.update(Action::Submit);
-    assert_eq!(app.filter.tags, ["suspect"]);
-    assert!(app.filter.entity_visible(&app.graph, umerov));
-    let other = app.graph.find("kasciunas").unwrap();
-    assert!(!app.filter.entity_visible(&app.graph, other));
+    assert_eq!(app.filter().tags, ["suspect"]);
+    assert!(app.filter().entity_visible(app.graph(), umerov));
+    let other = app.graph().find("kasciunas").unwrap();
+    assert!(!app.filter().entity_visible(app.graph(), other));
     // And search finds him by the tag.
     app.update(Action::Search);
     typed(&mut app, "#suspect");

@@ -282,3 +282,177 @@ fn library_code_neither_prints_nor_reads_the_environment() {
         found.join("\n")
     );
 }
+
+/// Module paths below the crate root of every file of `src/`, with the file's
+/// code without its tests (files named `tests.rs` or `*_tests.rs` are left
+/// out, and a file's code ends at its first `#[cfg(test)]`: test modules sit
+/// at the end of a file).
+fn modules_without_tests() -> BTreeMap<Vec<String>, String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rs_files(&src, &mut files);
+    let mut out = BTreeMap::new();
+    for f in files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "tests.rs" || name.ends_with("_tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        let end = text.find("#[cfg(test)]").unwrap_or(text.len());
+        out.insert(module_path(&src, &f), code(&text[..end]));
+    }
+    out
+}
+
+/// The paths a file's code names, as module paths from the crate root:
+/// `crate::a::b::C`, `super::x::Y` (from the file's module `path`) and the
+/// names of a `use crate::{…}` or `use super::{…}` group.
+fn named_paths(code: &str, path: &[String]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let idents = |s: &str| -> Vec<String> {
+        let mut v = Vec::new();
+        let mut rest = s;
+        loop {
+            let id = ident_at(rest);
+            if id.is_empty() {
+                break;
+            }
+            v.push(id.to_string());
+            rest = &rest[id.len()..];
+            match rest.strip_prefix("::") {
+                Some(r) if !r.starts_with('{') => rest = r,
+                _ => break,
+            }
+        }
+        v
+    };
+    let mut push_from = |base: Vec<String>, rest: &str| {
+        if let Some(group) = rest.strip_prefix('{') {
+            let mut depth = 0;
+            let mut start = true;
+            for (j, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => start = true,
+                    c if start && !c.is_whitespace() => {
+                        let mut p = base.clone();
+                        p.extend(idents(&group[j..]));
+                        out.push(p);
+                        start = false;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            let mut p = base;
+            p.extend(idents(rest));
+            out.push(p);
+        }
+    };
+    for (i, _) in code.match_indices("crate::") {
+        if code[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        {
+            continue;
+        }
+        push_from(Vec::new(), &code[i + "crate::".len()..]);
+    }
+    for (i, _) in code.match_indices("super::") {
+        if code[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+        {
+            continue;
+        }
+        let mut rest = &code[i..];
+        let mut up = 0;
+        while let Some(r) = rest.strip_prefix("super::") {
+            up += 1;
+            rest = r;
+        }
+        if up <= path.len() {
+            push_from(path[..path.len() - up].to_vec(), rest);
+        }
+    }
+    out
+}
+
+/// Circles among the children of `parent`, at every level below it: a child
+/// depends on a sibling when code in the child's subtree names a path into
+/// the sibling's subtree. Naming the parent (its re-exports) does not count,
+/// as `crate::Graph` does not at the top.
+fn circles_below(parent: &[String]) -> Vec<String> {
+    let modules = modules_without_tests();
+    let inside: Vec<&Vec<String>> = modules
+        .keys()
+        .filter(|m| m.starts_with(parent) && m.len() > parent.len())
+        .collect();
+    let mut found = Vec::new();
+    // Every module with children inside `parent` (itself included) is a level.
+    let mut levels: BTreeSet<Vec<String>> = BTreeSet::new();
+    levels.insert(parent.to_vec());
+    for m in &inside {
+        levels.insert(m[..m.len() - 1].to_vec());
+    }
+    for level in levels {
+        let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (m, code) in modules
+            .iter()
+            .filter(|(m, _)| m.starts_with(&level) && m.len() > level.len())
+        {
+            let child = m[level.len()].clone();
+            let entry = deps.entry(child.clone()).or_default();
+            for p in named_paths(code, m) {
+                if p.len() > level.len() && p.starts_with(&level) && p[level.len()] != child {
+                    entry.insert(p[level.len()].clone());
+                }
+            }
+        }
+        let known: BTreeSet<String> = deps.keys().cloned().collect();
+        for d in deps.values_mut() {
+            d.retain(|m| known.contains(m));
+        }
+        if let Some(c) = find_cycle(&deps) {
+            found.push(format!("in {}: {}", level.join("::"), c.join(" → ")));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_explorer_has_no_import_circle_at_any_level() {
+    let tui = ["tui".to_string()];
+    let modules = modules_without_tests();
+    assert!(
+        modules.keys().filter(|m| m.starts_with(&tui)).count() > 10,
+        "too few explorer modules found"
+    );
+    let circles = circles_below(&tui);
+    assert!(
+        circles.is_empty(),
+        "import circles:\n{}",
+        circles.join("\n")
+    );
+}
+
+#[test]
+fn the_level_circle_finder_sees_siblings_through_super_and_crate_paths() {
+    let code = "use super::{App, popup::Popup};\nuse crate::tui::text::DIM;\nlet x = super::super::db::Session::start();";
+    let path = ["tui".to_string(), "app".to_string(), "jobs".to_string()];
+    let found = named_paths(code, &path);
+    let want: Vec<Vec<String>> = [
+        vec!["tui", "text", "DIM"],
+        vec!["tui", "app", "App"],
+        vec!["tui", "app", "popup", "Popup"],
+        vec!["tui", "db", "Session", "start"],
+    ]
+    .iter()
+    .map(|v| v.iter().map(|s| s.to_string()).collect())
+    .collect();
+    assert_eq!(found, want);
+}

@@ -51,23 +51,23 @@ fn jump_move_back_forward() {
     let s = screen(&mut app, 100, 20);
     assert!(s.contains("Rustem Umerov  alias Rustem Umierov"), "{s}");
     app.update(Action::Submit);
-    assert_eq!(app.graph.entity(app.focus).id, "umerov");
+    assert_eq!(app.graph().entity(app.focus()).id, "umerov");
     // Down to the memorandum, follow it.
     run(&mut app, [Action::Down, Action::Follow]);
-    assert_eq!(app.graph.entity(app.focus).id, "mou");
+    assert_eq!(app.graph().entity(app.focus()).id, "mou");
     let s = screen(&mut app, 120, 20);
     insta::assert_snapshot!("memorandum_after_follow", s);
     // Back twice, forward once.
     run(&mut app, [Action::Back, Action::Back]);
-    assert_eq!(app.graph.entity(app.focus).id, "kasciunas");
+    assert_eq!(app.graph().entity(app.focus()).id, "kasciunas");
     app.update(Action::Forward);
-    assert_eq!(app.graph.entity(app.focus).id, "umerov");
+    assert_eq!(app.graph().entity(app.focus()).id, "umerov");
     app.update(Action::Forward);
-    assert_eq!(app.graph.entity(app.focus).id, "mou");
+    assert_eq!(app.graph().entity(app.focus()).id, "mou");
     // Going somewhere new drops the forward history.
     app.update(Action::Back);
     run(&mut app, [Action::Top, Action::Follow]);
-    assert!(app.forward.is_empty());
+    assert!(app.forward().is_empty());
 }
 
 #[test]
@@ -107,7 +107,7 @@ fn bad_date_stays_in_the_prompt_and_shows_an_error() {
     app.update(Action::Submit);
     let s = screen(&mut app, 100, 20);
     assert!(s.contains("February 2024 has 29 days"), "{s}");
-    assert!(app.filter.window.is_all());
+    assert!(app.filter().window.is_all());
     app.update(Action::Close);
     assert_eq!(app.mode(), ties::tui::keymap::Mode::Browse);
 }
@@ -275,19 +275,19 @@ fn timeline_lists_dated_things_in_order_and_enter_jumps() {
     let later = s.find("2025-02").expect("the campaign dates");
     assert!(first < later, "not in date order:\n{s}");
     // Walk down to the campaign and go there; the list closes.
-    let target = app.graph.find("radarom").unwrap();
-    while let ties::tui::app::Popup::List(l) = &app.popup {
+    let target = app.graph().find("radarom").unwrap();
+    while let ties::tui::app::Popup::List(l) = &app.popup() {
         if l.rows[l.selected].1 == Some(target) {
             break;
         }
         let before = l.selected;
         app.update(Action::Down);
-        if let ties::tui::app::Popup::List(l) = &app.popup {
+        if let ties::tui::app::Popup::List(l) = &app.popup() {
             assert!(l.selected > before, "campaign not in the timeline");
         }
     }
     app.update(Action::Submit);
-    assert_eq!(app.focus, target);
+    assert_eq!(app.focus(), target);
     assert_eq!(app.mode(), ties::tui::keymap::Mode::Browse);
 }
 
@@ -309,7 +309,7 @@ fn path_from_the_focus_can_be_walked() {
         app.update(Action::Down);
         app.update(Action::Submit);
     }
-    assert_eq!(app.graph.entity(app.focus).id, "palianytsia");
+    assert_eq!(app.graph().entity(app.focus()).id, "palianytsia");
     app.update(Action::Close);
     // No connection within the date window: a clear message, no popup.
     app.update(Action::DateFilter);
@@ -339,7 +339,7 @@ fn money_panel_lists_amounts_with_dates_and_totals() {
     assert!(s.contains("(finances; a)"), "{s}");
     // Enter on a line goes to the counterparty.
     run(&mut app, [Action::Down, Action::Submit]);
-    assert_eq!(app.graph.entity(app.focus).id, "tranche");
+    assert_eq!(app.graph().entity(app.focus()).id, "tranche");
 }
 
 #[test]
@@ -364,9 +364,9 @@ fn marks_jump_back_and_are_saved_in_a_view_file() {
     run(&mut app, [Action::SetMark, Action::Type('k')]);
     assert!(screen(&mut app, 120, 20).contains("marked Laurynas Kasčiūnas as 'k"));
     run(&mut app, [Action::Down, Action::Follow]);
-    assert_ne!(app.graph.entity(app.focus).id, "kasciunas");
+    assert_ne!(app.graph().entity(app.focus()).id, "kasciunas");
     run(&mut app, [Action::JumpToMark, Action::Type('k')]);
-    assert_eq!(app.graph.entity(app.focus).id, "kasciunas");
+    assert_eq!(app.graph().entity(app.focus()).id, "kasciunas");
     run(&mut app, [Action::JumpToMark, Action::Type('z')]);
     assert!(screen(&mut app, 120, 20).contains("no mark 'z'"));
     // Save the view; the file holds the focus and the mark.
@@ -428,11 +428,11 @@ fn map_arrows_pick_a_neighbour_and_enter_moves_there() {
     let _ = screen(&mut app, 120, 36);
     // The top neighbour is straight up from the focus.
     app.update(Action::Up);
-    let picked = app.map.unwrap().selected;
-    assert_ne!(picked, app.focus);
+    let picked = app.map().unwrap().selected;
+    assert_ne!(picked, app.focus());
     app.update(Action::Submit);
-    assert_eq!(app.focus, picked);
-    assert_eq!(app.map.unwrap().selected, picked);
+    assert_eq!(app.focus(), picked);
+    assert_eq!(app.map().unwrap().selected, picked);
     // m closes the map; the three panes are back.
     app.update(Action::Map);
     assert!(screen(&mut app, 120, 36).contains("◀ in"));
@@ -558,12 +558,12 @@ fn mouse_click_selects_and_double_click_moves() {
         .unwrap() as u16;
     app.update(Action::Click(x, row as u16));
     let tie = app.selected_tie().expect("a relation is selected");
-    assert_eq!(app.graph.entity(tie.other).id, "radarom");
+    assert_eq!(app.graph().entity(tie.other).id, "radarom");
     // A click outside any list changes nothing.
     app.update(Action::Click(0, 19));
     assert_eq!(app.selected_tie(), Some(tie));
     app.update(Action::DoubleClick(x, row as u16));
-    assert_eq!(app.graph.entity(app.focus).id, "radarom");
+    assert_eq!(app.graph().entity(app.focus()).id, "radarom");
 }
 
 #[test]

@@ -64,6 +64,8 @@ pub struct Ctx<'a> {
     pub worker: Option<&'a SearchWorker>,
     /// The format of the last export, for the next.
     pub export_format: crate::export::Format,
+    /// Wakes the event loop: jobs a popup starts call it when they end.
+    pub notify: Option<&'a crate::job::Notify>,
     /// The notebooks' notes and tags.
     pub notes: &'a crate::notes::Notes,
 }

@@ -130,9 +130,9 @@ impl Component for NotePopup {
                 self.switch();
                 Effect::None
             }
-            Action::Edit(key, shift) => {
+            Action::Edit(key) => {
                 self.confirm_drop = false;
-                self.area.input(Input::from(key.event(shift)));
+                self.area.input(Input::from(key.0));
                 Effect::None
             }
             _ => Effect::None,

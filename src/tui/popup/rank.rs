@@ -4,8 +4,7 @@
 //! to the next measure, Enter goes to an entity, `e` exports the top entities
 //! and the relations among them.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,6 +19,7 @@ use crate::analysis::rank::{
 };
 use crate::analysis::render::score_text;
 use crate::graph::{Graph, NodeIx};
+use crate::job::{self, Job, JobError};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
 use crate::tui::text::truncate;
@@ -41,54 +41,41 @@ const MEASURES: [Measure; 4] = [
     Measure::Closeness,
 ];
 
-/// A ranking being made or made.
-#[derive(Debug, Default)]
-struct Job {
-    cancel: AtomicBool,
-    /// PageRank rounds or sampled sources done.
-    progress: AtomicUsize,
-    /// Sampled sources to do (0 when not sampling).
-    total: AtomicUsize,
-    result: Mutex<Option<Result<Arc<Ranking>, RankError>>>,
+/// What a ranking job gives.
+pub type Ranked = Result<Arc<Ranking>, RankError>;
+
+/// Why there is no ranking: the ranking said why, or its job ended without
+/// one (a panic).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RankFailure {
+    Rank(RankError),
+    Job(JobError),
 }
 
-impl Job {
-    fn run(&self, graph: &Graph, filter: &Filter, measure: Measure) {
-        let view = ViewGraph::new(graph, filter);
-        let opts = RankOptions {
-            measure,
-            ..RankOptions::default()
-        };
-        if measure == Measure::Betweenness {
-            let k = rank::sources_for(&view, &opts);
-            if k < view.len() {
-                self.total.store(k, Ordering::Relaxed);
-            }
-        }
-        let control = Control {
-            cancel: Some(&self.cancel),
-            progress: Some(&self.progress),
-        };
-        let r = rank_view_with(graph, &view, &opts, control);
-        if let Ok(mut slot) = self.result.lock() {
-            *slot = Some(r.map(Arc::new));
+/// Ranks `filter`'s view of `graph` by `measure`, moving `control`'s progress.
+fn rank_job(graph: &Graph, filter: &Filter, measure: Measure, control: &job::Control) -> Ranked {
+    let view = ViewGraph::new(graph, filter);
+    let opts = RankOptions {
+        measure,
+        ..RankOptions::default()
+    };
+    if measure == Measure::Betweenness {
+        let k = rank::sources_for(&view, &opts);
+        if k < view.len() {
+            control.set_total(k);
         }
     }
-
-    fn done(&self) -> bool {
-        self.result.lock().is_ok_and(|r| r.is_some())
-    }
+    let c = Control {
+        cancel: Some(control.cancel_flag()),
+        progress: Some(control.done_counter()),
+    };
+    rank_view_with(graph, &view, &opts, c).map(Arc::new)
 }
 
-/// Cancels the job when the last copy of the popup holding it goes.
+/// The ranking's job, shared by the copies of the popup; the last copy gone
+/// cancels it.
 #[derive(Debug)]
-struct Guard(Arc<Job>);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        self.0.cancel.store(true, Ordering::Relaxed);
-    }
-}
+struct Shared(Mutex<Job<Ranked>>);
 
 #[derive(Debug, Clone)]
 pub struct RankPopup {
@@ -96,7 +83,7 @@ pub struct RankPopup {
     pub selected: usize,
     /// The filter ranked.
     pub filter: Filter,
-    job: Arc<Guard>,
+    job: Arc<Shared>,
     /// The finished result was drawn: no more redraws needed.
     shown_done: bool,
 }
@@ -109,6 +96,15 @@ impl PartialEq for RankPopup {
     }
 }
 
+/// What polling the ranking found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Polled {
+    /// The screen should be drawn again.
+    pub redraw: bool,
+    /// The job ended without a ranking: what to say.
+    pub failed: Option<String>,
+}
+
 impl RankPopup {
     /// Ranks what `ctx` shows by `measure`: at once on small graphs, else on
     /// a thread.
@@ -119,45 +115,72 @@ impl RankPopup {
     /// [`RankPopup::new`], ranking at once when the graph has at most
     /// `inline_up_to` entities.
     pub fn with_inline_limit(ctx: &Ctx, measure: Measure, inline_up_to: usize) -> RankPopup {
-        let job = Arc::new(Job::default());
         let filter = ctx.filter.clone();
-        if ctx.graph.node_count() <= inline_up_to {
-            job.run(ctx.graph, &filter, measure);
+        let job = if ctx.graph.node_count() <= inline_up_to {
+            Job::inline("the ranking", |c| rank_job(ctx.graph, &filter, measure, c))
         } else {
-            let (j, g, f) = (Arc::clone(&job), Arc::clone(ctx.graph), filter.clone());
-            let spawned = std::thread::Builder::new()
-                .name("ties-rank".into())
-                .spawn(move || j.run(&g, &f, measure));
-            if spawned.is_err() {
-                job.run(ctx.graph, &filter, measure);
-            }
+            let (g, f) = (Arc::clone(ctx.graph), filter.clone());
+            Job::spawn("the ranking", move |c| rank_job(&g, &f, measure, c))
+        };
+        Self::with_job(ctx, measure, job)
+    }
+
+    /// The popup showing what `job` ranks of `ctx`'s view (a test gives one
+    /// that fails); the job wakes the event loop when it ends.
+    pub fn with_job(ctx: &Ctx, measure: Measure, job: Job<Ranked>) -> RankPopup {
+        if let Some(n) = ctx.notify {
+            job.on_done(Arc::clone(n));
         }
         RankPopup {
             measure,
             selected: 0,
-            filter,
-            job: Arc::new(Guard(job)),
+            filter: ctx.filter.clone(),
+            job: Arc::new(Shared(Mutex::new(job))),
             shown_done: false,
         }
     }
 
-    /// The finished ranking, if any (an error when it could not be made).
-    pub fn result(&self) -> Option<Result<Arc<Ranking>, RankError>> {
-        self.job.0.result.lock().ok()?.clone()
+    fn job(&self) -> std::sync::MutexGuard<'_, Job<Ranked>> {
+        self.job.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The ranking is ready.
+    /// The finished ranking, if any (why not, when it could not be made).
+    pub fn result(&self) -> Option<Result<Arc<Ranking>, RankFailure>> {
+        let job = self.job();
+        Some(match job.result()? {
+            Ok(Ok(r)) => Ok(Arc::clone(r)),
+            Ok(Err(e)) => Err(RankFailure::Rank(e.clone())),
+            Err(e) => Err(RankFailure::Job(e.clone())),
+        })
+    }
+
+    /// The ranking is ready (or failed), as of the last [`RankPopup::poll`].
     pub fn is_done(&self) -> bool {
-        self.job.0.done()
+        !self.job().is_running()
     }
 
-    /// True when the screen should be drawn again: while the ranking runs
-    /// (its progress moves), and once when it is ready.
-    pub fn poll(&mut self) -> bool {
+    /// Takes the ranking if it is ready. Redraw while the ranking runs (its
+    /// progress moves) and once when it is ready; when its job ended without
+    /// a ranking, what to say.
+    pub fn poll(&mut self) -> Polled {
+        self.job().poll();
         if !self.is_done() {
-            return true;
+            return Polled {
+                redraw: true,
+                failed: None,
+            };
         }
-        !std::mem::replace(&mut self.shown_done, true)
+        if std::mem::replace(&mut self.shown_done, true) {
+            return Polled::default();
+        }
+        let failed = match self.result() {
+            Some(Err(RankFailure::Job(e))) => Some(e.to_string()),
+            _ => None,
+        };
+        Polled {
+            redraw: true,
+            failed,
+        }
     }
 
     fn top(&self) -> Vec<NodeIx> {
@@ -180,8 +203,7 @@ impl RankPopup {
     }
 
     fn progress_text(&self) -> String {
-        let done = self.job.0.progress.load(Ordering::Relaxed);
-        let total = self.job.0.total.load(Ordering::Relaxed);
+        let (done, total) = self.job().progress();
         match self.measure {
             Measure::Pagerank if done > 0 => format!("PageRank: round {done}…"),
             Measure::Betweenness if total > 0 => {
@@ -225,6 +247,7 @@ impl Component for RankPopup {
                 return if self.is_done() {
                     Effect::Close
                 } else {
+                    self.job().cancel();
                     Effect::Close.and(Effect::status("ranking cancelled", false))
                 };
             }
@@ -247,19 +270,25 @@ impl Component for RankPopup {
                 let cancel = km.hints(Mode::Analysis, &[(Action::Close, "cancels")]);
                 lines.push(Line::from(Span::styled(cancel, dim)));
             }
-            Some(Err(RankError::TooLarge(n))) => lines.push(Line::from(Span::styled(
-                format!(
-                    "closeness needs a search from each of the view's {n} entities: \
-                     narrow the view ({}) first",
-                    km.hints(
-                        Mode::Browse,
-                        &[(Action::DateFilter, "dates"), (Action::KindFilter, "kinds")]
-                    )
-                    .replace(" · ", ", ")
-                ),
+            Some(Err(RankFailure::Rank(RankError::TooLarge(n)))) => {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "closeness needs a search from each of the view's {n} entities: \
+                         narrow the view ({}) first",
+                        km.hints(
+                            Mode::Browse,
+                            &[(Action::DateFilter, "dates"), (Action::KindFilter, "kinds")]
+                        )
+                        .replace(" · ", ", ")
+                    ),
+                    theme.style(Role::Error),
+                )))
+            }
+            Some(Err(RankFailure::Rank(e))) => lines.push(Line::from(e.to_string())),
+            Some(Err(RankFailure::Job(e))) => lines.push(Line::from(Span::styled(
+                e.to_string(),
                 theme.style(Role::Error),
             ))),
-            Some(Err(e)) => lines.push(Line::from(e.to_string())),
             Some(Ok(r)) => {
                 title.push_str(&format!(
                     "top {} of {} · ",
@@ -349,9 +378,13 @@ mod tests {
         .unwrap()
     }
 
-    fn wait(job: &Job) {
+    fn wait(p: &mut RankPopup) {
         let start = Instant::now();
-        while !job.done() {
+        loop {
+            p.job().poll();
+            if p.is_done() {
+                return;
+            }
             assert!(
                 start.elapsed() < Duration::from_secs(60),
                 "the job never ended"
@@ -367,12 +400,12 @@ mod tests {
         let inline = RankPopup::with_inline_limit(&ctx, Measure::Pagerank, usize::MAX);
         assert!(inline.is_done());
         let mut threaded = RankPopup::with_inline_limit(&ctx, Measure::Pagerank, 0);
-        wait(&threaded.job.0);
+        wait(&mut threaded);
         assert_eq!(threaded.result(), inline.result());
         assert!(matches!(threaded.result(), Some(Ok(r)) if r.entities.len() == 2_000));
         // Drawn once more when it is ready, then no more redraws.
-        assert!(threaded.poll());
-        assert!(!threaded.poll());
+        assert!(threaded.poll().redraw);
+        assert!(!threaded.poll().redraw);
     }
 
     #[test]
@@ -382,16 +415,18 @@ mod tests {
         let app = app(40_000);
         let ctx = app.ctx();
         let mut p = RankPopup::with_inline_limit(&ctx, Measure::Betweenness, 0);
-        let job = Arc::clone(&p.job.0);
+        let mut copy = p.clone();
         assert_eq!(
             p.update(Action::Close, &ctx),
             Effect::Close.and(Effect::status("ranking cancelled", false))
         );
         let start = Instant::now();
         drop(p);
-        wait(&job);
+        wait(&mut copy);
         assert!(start.elapsed() < Duration::from_secs(20));
-        let result = job.result.lock().unwrap().clone();
-        assert_eq!(result, Some(Err(RankError::Cancelled)));
+        assert_eq!(
+            copy.result(),
+            Some(Err(RankFailure::Rank(RankError::Cancelled)))
+        );
     }
 }

@@ -14,7 +14,7 @@ use crate::analysis::diff;
 use crate::analysis::render::{names, relation_line, way_text};
 use crate::graph::NodeIx;
 use crate::tui::action::Action;
-use crate::tui::analysis::{Change, Stepped};
+use crate::tui::change::{Change, Stepped};
 use crate::tui::keymap::Mode;
 use crate::tui::text::truncate;
 use crate::tui::theme::Role;

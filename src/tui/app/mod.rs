@@ -1,7 +1,18 @@
-//! The explorer's state. It changes in two places only: [`App::update`] (an
-//! action) and [`App::after_draw`] (what a frame measured). The popups (in
+//! The explorer's state, all of it private. It changes in three ways only:
+//! [`App::update`] (an action), [`App::apply`] (what a popup asked for) and
+//! the results of its jobs ([`App::poll_jobs`], [`App::poll_search`],
+//! [`App::poll_remote`]); [`App::after_draw`] keeps what a frame measured.
+//! Drawing reads it through the accessors here. The popups (in
 //! [`super::popup`]) keep their own state and answer an action with an
-//! [`Effect`] applied here; the keys of browsing and of the map are in `browse.rs`.
+//! [`Effect`]; the keys of browsing and of the map are in `browse.rs`, the
+//! date window's steps in `step.rs`, the jobs' results in `jobs.rs`, the
+//! database session's events in `remote.rs`.
+
+mod browse;
+mod jobs;
+mod notes;
+mod remote;
+mod step;
 
 use std::sync::Arc;
 
@@ -11,17 +22,41 @@ use super::action::Action;
 use super::keymap::{KeyMap, Mode};
 use super::map::MapLayout;
 use super::popup::{Ctx, Effect};
-use super::ui::FrameInfo;
 use crate::graph::{Graph, NodeIx, Tie};
+use crate::job::Notify;
 use crate::search::{SearchIndex, SearchWorker};
 use crate::view::Filter;
 
+pub use super::clusters::{CLUSTERS_INLINE_UP_TO, ClusterState};
 pub use super::popup::list::PATH_HOPS;
 pub use super::popup::search::SEARCH_LIMIT;
 pub use super::popup::{
     DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup, Prompt,
     SaveViewPopup, SearchPopup,
 };
+
+/// What one relation list looked like in a frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListFrame {
+    /// Where its rows were drawn (empty when it was not shown), for mouse clicks.
+    pub area: ratatui::layout::Rect,
+    /// The first row shown, when rows were shown: the next frame scrolls from it.
+    pub offset: Option<usize>,
+}
+
+/// What a frame hands back to the app: sizes that only drawing knows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrameInfo {
+    /// False when the terminal was too small to lay anything out: the app keeps
+    /// what it had.
+    pub laid_out: bool,
+    /// The incoming and outgoing lists, in [`Pane`] order.
+    pub lists: [ListFrame; 2],
+    /// Rows of the active list, for paging.
+    pub page_rows: Option<usize>,
+    /// The map's canvas (columns, rows), when the map was drawn.
+    pub map_size: Option<(u16, u16)>,
+}
 
 /// The two relation lists around the focused entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,48 +120,54 @@ pub(super) type MapKey = ((NodeIx, u8, u16, u16), Filter);
 
 /// The whole explorer state.
 pub struct App {
-    pub graph: Arc<Graph>,
-    pub index: Arc<SearchIndex>,
-    pub keymap: KeyMap,
-    pub focus: NodeIx,
-    pub back: Vec<NodeIx>,
-    pub forward: Vec<NodeIx>,
-    pub pane: Pane,
-    pub lists: [PaneList; 2],
-    pub filter: Filter,
-    pub popup: Popup,
-    pub status: Option<Status>,
-    pub should_quit: bool,
+    graph: Arc<Graph>,
+    index: Arc<SearchIndex>,
+    keymap: KeyMap,
+    focus: NodeIx,
+    back: Vec<NodeIx>,
+    forward: Vec<NodeIx>,
+    pane: Pane,
+    lists: [PaneList; 2],
+    filter: Filter,
+    popup: Popup,
+    status: Option<Status>,
+    should_quit: bool,
     /// Colours (a theme file, or none under NO_COLOR).
-    pub theme: super::theme::Theme,
+    theme: super::theme::Theme,
     /// The map replaces the three panes while it is on.
-    pub map: Option<MapState>,
+    map: Option<MapState>,
     /// Size of the map area at the last frame, for picking neighbours by direction.
-    pub map_size: (u16, u16),
+    map_size: (u16, u16),
     /// Entities marked with a letter (`M` + letter), for `'` + letter.
-    pub marks: std::collections::BTreeMap<char, NodeIx>,
+    marks: std::collections::BTreeMap<char, NodeIx>,
     /// Rows in the active relation list at the last frame, for paging.
-    pub page_rows: usize,
+    page_rows: usize,
     /// Searches run here when `None` (small graphs, tests), else on this
     /// worker's thread ([`App::use_search_worker`]).
-    pub search_worker: Option<SearchWorker>,
+    search_worker: Option<SearchWorker>,
     /// The search index is still being built: search waits for it.
-    pub indexing: bool,
+    indexing: bool,
     /// The last map layout and what it was made for: moving the map's
     /// selection does not lay it out again.
-    pub(super) map_cache: Option<(MapKey, MapLayout)>,
+    map_cache: Option<(MapKey, MapLayout)>,
     /// The format of the last export: the next starts from it.
-    pub export_format: crate::export::Format,
+    export_format: crate::export::Format,
     /// The last step of the date window (`]` `[` `}` `{`), for the change marks.
-    pub step: Option<super::analysis::Stepped>,
+    step: Option<super::change::Stepped>,
     /// The clusters of the current filter's view, for the card.
-    pub clusters: super::analysis::ClusterCache,
+    clusters: Option<super::clusters::ClusterJob>,
+    /// The search index being built and the snapshot saved.
+    saving: Option<crate::open::Saving>,
+    /// Wakes the event loop; jobs call it when they end.
+    notify: Option<Notify>,
     /// On a graph database (`--db`): what was fetched and what is awaited.
-    pub remote: Option<super::remote::Remote>,
+    remote: Option<crate::db::Session>,
+    /// The status line said this about a fetch: the next fetch clears it.
+    fetch_note: Option<String>,
     /// The notebooks read (`--notes`, or beside the data); saves go to the first.
-    pub notes: crate::notes::Notes,
+    notes: crate::notes::Notes,
     /// Who writes the notes saved.
-    pub author: String,
+    author: String,
 }
 
 /// The entity with the most relations: a sensible place to start.
@@ -166,12 +207,16 @@ impl App {
             map_cache: None,
             export_format: crate::export::Format::Json,
             step: None,
-            clusters: Default::default(),
+            clusters: None,
+            saving: None,
+            notify: None,
             remote: None,
+            fetch_note: None,
             notes: crate::notes::Notes::none(),
             author: "someone".into(),
         };
         app.refresh_lists();
+        app.refresh_clusters();
         if app.lists[Pane::Outgoing as usize].ties.is_empty()
             && !app.lists[Pane::Incoming as usize].ties.is_empty()
         {
@@ -180,10 +225,194 @@ impl App {
         Some(app)
     }
 
-    /// Replaces the filter (a saved view's, at start).
-    pub fn set_filter(&mut self, filter: Filter) {
+    /// The explorer in these colours.
+    pub fn with_theme(mut self, theme: super::theme::Theme) -> App {
+        self.theme = theme;
+        self
+    }
+
+    /// The explorer with these notebooks, saving as `author`; a line of
+    /// them that could not be read is said on the status bar.
+    pub fn with_notes(mut self, notes: crate::notes::Notes, author: String) -> App {
+        if let Some(p) = notes.problems().first() {
+            let more = notes.problems().len() - 1;
+            let more = if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            };
+            self.set_status(format!("{p}{more}"), true);
+        }
+        self.notes = notes;
+        self.author = author;
+        self
+    }
+
+    /// The notebooks' notes and tags.
+    pub fn notes(&self) -> &crate::notes::Notes {
+        &self.notes
+    }
+
+    /// The explorer with these marks (a saved view's).
+    pub fn with_marks(mut self, marks: std::collections::BTreeMap<char, NodeIx>) -> App {
+        self.marks = marks;
+        self
+    }
+
+    /// The explorer through this filter (a saved view's).
+    pub fn with_filter(mut self, filter: Filter) -> App {
+        self.set_filter(filter);
+        self
+    }
+
+    pub fn graph(&self) -> &Arc<Graph> {
+        &self.graph
+    }
+
+    pub fn index(&self) -> &Arc<SearchIndex> {
+        &self.index
+    }
+
+    pub fn keymap(&self) -> &KeyMap {
+        &self.keymap
+    }
+
+    /// The entity shown.
+    pub fn focus(&self) -> NodeIx {
+        self.focus
+    }
+
+    /// Where Back goes, the last first at the end.
+    pub fn back(&self) -> &[NodeIx] {
+        &self.back
+    }
+
+    /// Where Forward goes, the next at the end.
+    pub fn forward(&self) -> &[NodeIx] {
+        &self.forward
+    }
+
+    /// The active relation list.
+    pub fn pane(&self) -> Pane {
+        self.pane
+    }
+
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    pub fn popup(&self) -> &Popup {
+        &self.popup
+    }
+
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    /// The user asked to leave.
+    pub fn should_quit(&self) -> bool {
+        self.should_quit
+    }
+
+    pub fn theme(&self) -> &super::theme::Theme {
+        &self.theme
+    }
+
+    /// The map, when shown.
+    pub fn map(&self) -> Option<MapState> {
+        self.map
+    }
+
+    pub fn marks(&self) -> &std::collections::BTreeMap<char, NodeIx> {
+        &self.marks
+    }
+
+    /// Rows of the active list at the last frame.
+    pub fn page_rows(&self) -> usize {
+        self.page_rows
+    }
+
+    /// The search index is still being built.
+    pub fn indexing(&self) -> bool {
+        self.indexing
+    }
+
+    /// The database session, on `--db`.
+    pub fn remote(&self) -> Option<&crate::db::Session> {
+        self.remote.as_ref()
+    }
+
+    /// Replaces the filter.
+    fn set_filter(&mut self, filter: Filter) {
         self.filter = filter;
         self.refresh_lists();
+        self.refresh_clusters();
+    }
+
+    /// Wakes the event loop: the jobs the app starts call `notify` when they
+    /// end, and so do searches on a worker and a database session's answers.
+    pub fn set_notify(&mut self, notify: Notify) {
+        if let Some(s) = &self.saving {
+            s.on_done(Arc::clone(&notify));
+        }
+        self.notify = Some(notify);
+    }
+
+    /// The search index and snapshot being made on another thread: search
+    /// waits for the index, which comes as the job's result.
+    pub fn watch_saving(&mut self, saving: crate::open::Saving) {
+        self.indexing = saving.is_indexing();
+        if let Some(n) = &self.notify {
+            saving.on_done(Arc::clone(n));
+        }
+        self.saving = Some(saving);
+    }
+
+    /// The saving still under way (the explorer is closing: the caller
+    /// waits for it).
+    pub fn take_saving(&mut self) -> Option<crate::open::Saving> {
+        self.saving.take()
+    }
+
+    /// Takes the index when the saving job ended; says how it failed if it
+    /// did. True if something changed.
+    pub(super) fn poll_saving(&mut self) -> bool {
+        if !self
+            .saving
+            .as_mut()
+            .is_some_and(crate::open::Saving::is_finished)
+        {
+            return false;
+        }
+        let Some(saving) = self.saving.take() else {
+            return false;
+        };
+        match saving.finish() {
+            Ok((index, note)) => {
+                if let Some(index) = index {
+                    self.set_index(index);
+                } else if self.indexing {
+                    self.indexing = false;
+                    self.search_unavailable();
+                }
+                if let Some(note) = note {
+                    self.set_status(note, true);
+                }
+            }
+            Err(e) => {
+                self.indexing = false;
+                self.search_unavailable();
+                self.set_status(format!("{e}: searching names is not available"), true);
+            }
+        }
+        true
+    }
+
+    /// The index will not come: a search popup waits no more.
+    fn search_unavailable(&mut self) {
+        if let Popup::Search(s) = &mut self.popup {
+            s.pending = false;
+        }
     }
 
     /// The key-map mode the app is in.
@@ -209,6 +438,7 @@ impl App {
             indexing: self.indexing,
             worker: self.search_worker.as_ref(),
             export_format: self.export_format,
+            notify: self.notify.as_ref(),
             notes: &self.notes,
         }
     }
@@ -217,7 +447,7 @@ impl App {
         &self.lists[pane as usize]
     }
 
-    pub(super) fn list_mut(&mut self) -> &mut PaneList {
+    fn list_mut(&mut self) -> &mut PaneList {
         &mut self.lists[self.pane as usize]
     }
 
@@ -228,7 +458,7 @@ impl App {
     }
 
     /// Recomputes the visible relations of the focus after a move or filter change.
-    pub(super) fn refresh_lists(&mut self) {
+    fn refresh_lists(&mut self) {
         for pane in [Pane::Incoming, Pane::Outgoing] {
             let mut ties = Vec::new();
             let (mut hidden, mut undated) = (0, 0);
@@ -249,7 +479,7 @@ impl App {
         }
     }
 
-    pub fn set_status(&mut self, text: impl Into<String>, error: bool) {
+    fn set_status(&mut self, text: impl Into<String>, error: bool) {
         self.status = Some(Status {
             text: text.into(),
             error,
@@ -257,7 +487,7 @@ impl App {
     }
 
     /// Moves the focus to `node`, recording history like a browser.
-    pub(super) fn go_to(&mut self, node: NodeIx) {
+    fn go_to(&mut self, node: NodeIx) {
         if node == self.focus {
             return;
         }
@@ -266,7 +496,7 @@ impl App {
         self.focus_on(node);
     }
 
-    pub(super) fn focus_on(&mut self, node: NodeIx) {
+    fn focus_on(&mut self, node: NodeIx) {
         self.focus = node;
         self.lists = Default::default();
         self.refresh_lists();
@@ -276,10 +506,11 @@ impl App {
     }
 
     /// Keeps what the last frame measured: list offsets and areas, the page
-    /// height, the map's size and a layout made for it.
-    pub fn after_draw(&mut self, info: FrameInfo) {
+    /// height, the map's size. True when the frame needs drawing again (the
+    /// map was laid out for a new size).
+    pub fn after_draw(&mut self, info: FrameInfo) -> bool {
         if !info.laid_out {
-            return;
+            return false;
         }
         for (list, drawn) in self.lists.iter_mut().zip(info.lists) {
             list.area = drawn.area;
@@ -293,9 +524,7 @@ impl App {
         if let Some(size) = info.map_size {
             self.map_size = size;
         }
-        if let (Some(layout), Some(key)) = (info.map_layout, self.map_key(self.map_size)) {
-            self.map_cache = Some((key, layout));
-        }
+        self.refresh_map()
     }
 
     /// Searches for the search popup's input (see [`SearchPopup::run`]).
@@ -317,21 +546,27 @@ impl App {
     }
 
     /// Searches on a worker thread from now on (for large graphs: typing never
-    /// waits for a search). `notify` is called on that thread when hits are ready.
-    pub fn use_search_worker(&mut self, notify: impl Fn() + Send + 'static) {
+    /// waits for a search). The app's notify is called on that thread when
+    /// hits are ready.
+    pub fn use_search_worker(&mut self) {
+        let notify = self.notify.clone();
         self.search_worker = Some(SearchWorker::with_notify(
             Arc::clone(&self.index),
             Arc::clone(&self.graph),
-            notify,
+            move || {
+                if let Some(n) = &notify {
+                    n();
+                }
+            },
         ));
     }
 
     /// The search index is ready (it was built after the explorer opened):
-    /// searches run on a worker over it, which calls `notify` with hits.
-    pub fn set_index(&mut self, index: Arc<SearchIndex>, notify: impl Fn() + Send + 'static) {
+    /// searches run on a worker over it.
+    fn set_index(&mut self, index: Arc<SearchIndex>) {
         self.index = index;
         self.indexing = false;
-        self.use_search_worker(notify);
+        self.use_search_worker();
         if let Popup::Search(s) = &mut self.popup {
             s.session.reset();
         }
@@ -381,6 +616,7 @@ impl App {
                 self.fetch_more_if_at_end();
             }
         }
+        self.refresh_map();
     }
 
     fn update_local(&mut self, action: Action) {
@@ -408,7 +644,7 @@ impl App {
     }
 
     /// Does what a popup asked for.
-    pub(super) fn apply(&mut self, effect: Effect) {
+    pub fn apply(&mut self, effect: Effect) {
         match effect {
             Effect::None => {}
             Effect::Close => self.popup = Popup::None,

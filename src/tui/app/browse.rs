@@ -1,16 +1,16 @@
 //! Browsing: the keys of the three panes and of the map, which open popups,
 //! move the focus and change the filter.
 
-use super::action::Action;
-use super::app::{App, MapKey, MapState, Pane};
-use super::keymap::Mode;
-use super::map::{self, MapLayout};
-use super::popup::{
+use super::{App, MapKey, MapState, Pane};
+use crate::analysis::rank::Measure;
+use crate::model::DateWindow;
+use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
+use crate::tui::map::{self, MapLayout};
+use crate::tui::popup::{
     DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup, RankPopup,
     ResultsPopup, SaveViewPopup, SearchPopup,
 };
-use crate::analysis::rank::Measure;
-use crate::model::DateWindow;
 
 impl App {
     fn move_selection(&mut self, delta: isize) {
@@ -124,11 +124,11 @@ impl App {
             Action::StepForward | Action::StepBack | Action::Widen | Action::Narrow => {
                 self.step(&action);
             }
-            Action::Note => self.open(Popup::Note(Box::new(super::popup::NotePopup::new(
+            Action::Note => self.open(Popup::Note(Box::new(crate::tui::popup::NotePopup::new(
                 &self.ctx(),
             )))),
-            Action::Tags => self.open(Popup::Tags(super::popup::TagsPopup::new(&self.ctx()))),
-            Action::NotesList => self.apply(super::popup::notes_list::open(&self.ctx())),
+            Action::Tags => self.open(Popup::Tags(crate::tui::popup::TagsPopup::new(&self.ctx()))),
+            Action::NotesList => self.apply(crate::tui::popup::notes_list::open(&self.ctx())),
             Action::Help => self.open(Popup::Help(HelpPopup::default())),
             Action::Close => self.status = None,
             Action::Click(col, row) => {
@@ -161,7 +161,7 @@ impl App {
     }
 
     /// What a map layout of `size` would be made for now; `None` without a map.
-    pub(super) fn map_key(&self, (w, h): (u16, u16)) -> Option<MapKey> {
+    fn map_key(&self, (w, h): (u16, u16)) -> Option<MapKey> {
         let m = self.map?;
         Some(((self.focus, m.depth, w, h), self.filter.clone()))
     }
@@ -173,20 +173,30 @@ impl App {
         (*key == (self.focus, m.depth, size.0, size.1) && *filter == self.filter).then_some(layout)
     }
 
+    /// The map's layout for this view (made at the last frame's size, or at
+    /// an earlier size while the next frame measures the new one).
+    pub fn map_layout(&self) -> Option<&MapLayout> {
+        let m = self.map?;
+        let (((focus, depth, ..), filter), layout) = self.map_cache.as_ref()?;
+        (*focus == self.focus && *depth == m.depth && *filter == self.filter).then_some(layout)
+    }
+
     /// A fresh map layout of this view at `size`.
     pub fn new_map_layout(&self, (w, h): (u16, u16)) -> MapLayout {
         let depth = self.map.map_or(1, |m| m.depth);
         map::layout(&self.graph, self.focus, depth, &self.filter, w, h)
     }
 
-    /// The map's layout at the last frame's size, laid out now if need be.
-    pub fn map_layout(&mut self) -> Option<&MapLayout> {
+    /// Lays the map out for this view at the last frame's size, unless it
+    /// is. True if it was laid out now.
+    pub(super) fn refresh_map(&mut self) -> bool {
         let size = self.map_size;
-        if self.map_layout_at(size).is_none() {
-            let layout = self.new_map_layout(size);
-            self.map_cache = Some((self.map_key(size)?, layout));
+        if self.map.is_none() || self.map_layout_at(size).is_some() {
+            return false;
         }
-        self.map_cache.as_ref().map(|(_, layout)| layout)
+        let layout = self.new_map_layout(size);
+        self.map_cache = self.map_key(size).map(|key| (key, layout));
+        true
     }
 
     pub(super) fn update_map(&mut self, action: Action) {
@@ -201,6 +211,7 @@ impl App {
             _ => None,
         };
         if let Some((dx, dy)) = dir {
+            self.refresh_map();
             if let Some(layout) = self.map_layout()
                 && let Some(n) = map::neighbour_towards(layout, m.selected, dx, dy)
             {
