@@ -90,6 +90,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Note(_) => None,
         _ => notes::tagged(&data.graph, &notebook, &cli.tag),
     };
+    if tagged.as_ref().is_some_and(|t| t.is_empty()) {
+        eprintln!(
+            "ties: no entity carries {} (ties notes lists the tags)",
+            cli.tag
+                .iter()
+                .map(|t| format!("#{}", crate::notes::normal_tag(t)))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        );
+    }
     view::set_tagged(tagged.clone());
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     let graph = Arc::clone(&data.graph);
