@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 
 use petgraph::Direction;
 
-use crate::export::date_span;
 use crate::graph::{Graph, NodeIx, SourceId};
+use crate::model::date_span;
 use crate::money::{MoneyReport, Stage};
 use crate::notes::{Note, Notes, Target};
 use crate::timeline::TimelineItem;

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod change;
+pub mod chart;
 pub mod clusters;
 pub mod keymap;
 pub mod map;

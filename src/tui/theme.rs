@@ -133,6 +133,16 @@ roles! {
     GroupAgreements "group_agreements" = Style::new().fg(Color::LightCyan),
     /// Map group: every other kind.
     GroupOther "group_other" = Style::new().fg(Color::Gray),
+    /// A money chart's line of money coming in (promised money is dotted).
+    ChartIn "chart_in" = Style::new().fg(Color::Green),
+    /// A money chart's line of money going out.
+    ChartOut "chart_out" = Style::new().fg(Color::Magenta),
+    /// A money chart's line of amounts a relation only states.
+    ChartStated "chart_stated" = Style::new().fg(Color::Gray),
+    /// A chart's axes and their labels.
+    ChartAxis "chart_axis" = Style::new().fg(Color::DarkGray),
+    /// A score drawn as a bar (the rank panel).
+    Bar "bar" = Style::new().fg(Color::Cyan),
 }
 
 impl Role {

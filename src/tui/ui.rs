@@ -15,7 +15,9 @@ use super::app::{App, Pane, PaneList};
 use super::change::Change;
 use super::keymap::Mode;
 use super::popup::{Popup, centered};
-pub use super::text::{date_span, fit, highlighted, relation_label, tie_line, truncate};
+pub use super::text::{
+    Columns, date_span, fit, highlighted, relation_label, tie_line, tie_line_in, truncate,
+};
 use super::theme::{Role, Theme};
 use crate::graph::Tie;
 use crate::notes::Target;
@@ -48,6 +50,27 @@ pub fn draw(app: &App, frame: &mut Frame) -> FrameInfo {
 }
 
 fn draw_main(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
+    if app.undirected_only() {
+        // Undirected ties are listed once, beside the card or below it.
+        let (split, pc) = if area.width >= 90 {
+            (
+                Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]),
+                0,
+            )
+        } else {
+            let card_h = (area.height * 2 / 5).max(3).min(area.height);
+            (
+                Layout::vertical([Constraint::Length(card_h), Constraint::Min(0)]),
+                card_h,
+            )
+        };
+        let [card, list] = split.areas(area);
+        draw_card(app, frame, card);
+        if pc < area.height {
+            draw_list(app, Pane::Outgoing, frame, list, info);
+        }
+        return;
+    }
     if area.width >= 90 {
         // An empty list gets a narrow column; the other takes the room.
         let empty_in = app.list(Pane::Incoming).ties.is_empty();
@@ -100,7 +123,13 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
         Pane::Incoming => ("◀ ", "in", ""),
         Pane::Outgoing => ("", "out", " ▶"),
     };
-    let mut title = format!(" {arrow_l}{name} · {}", list.ties.len());
+    // Undirected relations are listed once, with the outgoing ones, as ties.
+    let undirected = list.ties_undirected;
+    let mut title = match (undirected, list.ties.len() - undirected) {
+        (0, n) => format!(" {arrow_l}{name} · {n}"),
+        (u, 0) => format!(" ties · {u}"),
+        (u, n) => format!(" {name} · {n} + ties · {u}"),
+    };
     if list.hidden > 0 {
         title.push_str(&format!(" ({} hidden)", list.hidden));
     }
@@ -138,7 +167,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     let end = (offset + rows).min(list.ties.len());
     let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
-            let line = noted_tie_line(app, list.ties[i], width);
+            let line = noted_tie_line(app, list.ties[i], width, list.cols);
             if i == list.selected {
                 line.patch_style(theme.style(if active {
                     Role::Selection
@@ -243,10 +272,12 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => crate::report::count(i.ties.len() + o.ties.len(), "relation"),
     };
-    lines.push(Line::from(Span::styled(
-        format!("{total}: {} in, {} out", i.ties.len(), o.ties.len()),
-        dim,
-    )));
+    let split = if app.undirected_only() {
+        "undirected".to_string()
+    } else {
+        format!("{} in, {} out", i.ties.len(), o.ties.len())
+    };
+    lines.push(Line::from(Span::styled(format!("{total}: {split}"), dim)));
     if let Some(cluster) = app.cluster_line() {
         lines.push(Line::from(Span::styled(cluster, dim)));
     }
@@ -358,12 +389,15 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(" · only ", dim));
         spans.push(Span::styled(kinds, theme.style(Role::Kind)));
     }
+    // What is going on, and the last message: kept before the filter's
+    // details when the bar is short.
+    let mut message = Vec::new();
     if let Some(want) = app.remote().and_then(|r| r.loading()) {
         let name = app.graph().entity(want.node).name;
         let more = if want.offset > 0 { "more of " } else { "" };
         let what = format!("⟳ fetching {more}{name}… ({} stops)", stop_key(app));
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(what, theme.style(Role::Warning)));
+        message.push(Span::raw("  "));
+        message.push(Span::styled(what, theme.style(Role::Warning)));
     }
     if let Some(s) = app.status() {
         let style = theme.style(if s.error {
@@ -371,8 +405,8 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             Role::Status
         });
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(s.text.clone(), style));
+        message.push(Span::raw("  "));
+        message.push(Span::styled(s.text.clone(), style));
     }
     // The help key of the mode the keys go to now (none in a popup without one).
     let mut help = app.keymap().hints(app.mode(), &[(Action::Help, "help")]);
@@ -382,7 +416,21 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let help_w = u16::try_from(help.chars().count()).unwrap_or(area.width);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(help_w)]).areas(area);
-    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    // A space always stands before the help hint; what does not fit is cut
+    // with `…`: the filter's details first, so the message stays readable.
+    let room = usize::from(left.width).saturating_sub(1);
+    let width = |v: &[Span]| v.iter().map(Span::width).sum::<usize>();
+    let line = if width(&spans) + width(&message) <= room {
+        spans.extend(message);
+        Line::from(spans)
+    } else if message.is_empty() {
+        fit(spans, Vec::new(), room)
+    } else {
+        let mut short = spans[..2].to_vec();
+        short.extend(message);
+        fit(short, Vec::new(), room)
+    };
+    frame.render_widget(Paragraph::new(line), left);
     frame.render_widget(Paragraph::new(Span::styled(help, dim)), right);
 }
 
@@ -424,8 +472,24 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         state.depth,
         if state.depth == 1 { "" } else { "s" }
     );
-    if layout.more > 0 {
-        title.push_str(&format!("· + {} more ", layout.more));
+    if layout.ring > super::map::MAX_RING1 {
+        // The ring shows neighbours ranked by what matters; the rest are a
+        // page away.
+        let shown = layout.ring.min(layout.first + super::map::MAX_RING1);
+        title.push_str(&format!(
+            "· {}–{shown} of {} ",
+            layout.first + 1,
+            layout.ring
+        ));
+        let pages: &[(Action, &str)] = if layout.first > 0 {
+            &[(Action::PageDown, "more"), (Action::PageUp, "back")]
+        } else {
+            &[(Action::PageDown, "more")]
+        };
+        let keys = app.keymap().hints(Mode::Map, pages);
+        if !keys.is_empty() {
+            title.push_str(&format!("· {keys} "));
+        }
     }
     title.push_str(&app.focus_changes().unwrap_or_default());
     frame.render_widget(
@@ -556,11 +620,11 @@ pub fn draw_loading(
 }
 
 /// A pane's line for `tie`, with a change marker column while a step is shown.
-pub fn marked_tie_line(app: &App, tie: Tie, width: usize) -> Line<'static> {
+pub fn marked_tie_line(app: &App, tie: Tie, width: usize, cols: Columns) -> Line<'static> {
     if app.stepped().is_none() {
-        return tie_line(app.graph(), app.theme(), tie, width);
+        return tie_line_in(app.graph(), app.theme(), tie, width, cols);
     }
-    let mut line = tie_line(app.graph(), app.theme(), tie, width.saturating_sub(2));
+    let mut line = tie_line_in(app.graph(), app.theme(), tie, width.saturating_sub(2), cols);
     let marker = match app.change_of(tie.edge) {
         Some(c) => Span::styled(format!("{} ", c.marker()), app.theme().style(c.role())),
         None => Span::raw("  "),
@@ -596,10 +660,10 @@ pub const NOTED: &str = "✎ ";
 
 /// A pane's line for `tie`, with the notes mark in a gutter once the
 /// notebooks hold anything (rows are unchanged while they are empty).
-fn noted_tie_line(app: &App, tie: Tie, width: usize) -> Line<'static> {
+fn noted_tie_line(app: &App, tie: Tie, width: usize, cols: Columns) -> Line<'static> {
     let notes = app.notes();
     if notes.is_empty() {
-        return marked_tie_line(app, tie, width);
+        return marked_tie_line(app, tie, width, cols);
     }
     let g = app.graph();
     let targets = [
@@ -609,7 +673,7 @@ fn noted_tie_line(app: &App, tie: Tie, width: usize) -> Line<'static> {
     let marked = targets
         .iter()
         .any(|t| !notes.tags_of(t).is_empty() || notes.notes_on(t).next().is_some());
-    let mut line = marked_tie_line(app, tie, width.saturating_sub(2));
+    let mut line = marked_tie_line(app, tie, width.saturating_sub(2), cols);
     let gutter = if marked { NOTED } else { "  " };
     line.spans
         .insert(0, Span::styled(gutter, app.theme().style(Role::Noted)));

@@ -40,7 +40,8 @@ fn focus_id(app: &App) -> &str {
 fn enter_in_the_money_sources_and_timeline_popups_closes_them() {
     for (open, to) in [
         (Action::Money, "tranche"),
-        (Action::Sources, "mou"),
+        // The selected relation's other end: undated relations come first.
+        (Action::Sources, "radarom"),
         (Action::Timeline, "tranche"),
     ] {
         let mut app = app_on("lithuania");

@@ -5,15 +5,15 @@
 //! FtM export with notes passes `ftm validate`.
 //!
 //! Tests needing tmux, Chromium or followthemoney are `#[ignore]`d with what
-//! they need (`.ci/run` runs them, after `.ci/setup-tools.sh` and
-//! `.ci/setup-ftm.sh` installed it).
+//! they need, and fail when it is missing once run (`.ci/run` runs them with
+//! `--include-ignored`, after `.ci/setup-tools.sh` and `.ci/setup-ftm.sh`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::common;
-use crate::common::tmux::{Tmux, have_tmux};
+use crate::common::tmux::{Tmux, require_tmux};
 
 fn notebook(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
@@ -34,11 +34,9 @@ fn ok(run: (i32, String, String)) -> String {
 }
 
 #[test]
-#[ignore = "needs tmux"]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
 fn a_note_and_a_tag_written_in_the_explorer_survive_kill_9() {
-    if !have_tmux() {
-        return;
-    }
+    require_tmux();
     let dir = tempfile::tempdir().unwrap();
     let book = notebook(dir.path(), "mine.jsonl");
     let cmd = format!(
@@ -392,15 +390,13 @@ fn chromium() -> Option<&'static str> {
 }
 
 #[test]
-#[ignore = "needs chromium and pdftotext"]
+#[ignore = "needs chromium and pdftotext (bash .ci/setup-tools.sh)"]
 fn the_html_dossier_prints_to_pdf_in_a_real_browser() {
     let Some(browser) = chromium() else {
-        common::missing_tool("chromium (apt-get install chromium-headless-shell)");
-        return;
+        common::missing_tool("a headless Chromium (chromium-headless-shell)");
     };
     if Command::new("pdftotext").arg("-v").output().is_err() {
-        common::missing_tool("pdftotext (apt-get install poppler-utils)");
-        return;
+        common::missing_tool("pdftotext (poppler-utils)");
     }
     let dir = tempfile::tempdir().unwrap();
     let (html, _) = umerov_dossier(dir.path(), "u.html");
@@ -477,13 +473,12 @@ fn print_to_pdf(browser: &str, html: &Path, pdf: &Path) -> (bool, Vec<String>) {
 }
 
 #[test]
-#[ignore = "needs followthemoney (.venv-ftm)"]
+#[ignore = "needs followthemoney (bash .ci/setup-ftm.sh)"]
 fn an_ftm_export_with_notes_passes_ftm_validate() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let ftm = root.join(".venv-ftm/bin/ftm");
     if !ftm.exists() {
-        common::missing_tool("followthemoney (.venv-ftm: bash .ci/setup-ftm.sh)");
-        return;
+        common::missing("followthemoney (.venv-ftm)", "run bash .ci/setup-ftm.sh");
     }
     let dir = tempfile::tempdir().unwrap();
     let book = notebook(dir.path(), "n.jsonl");

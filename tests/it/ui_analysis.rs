@@ -111,9 +111,14 @@ fn r_ranks_the_filtered_view_by_degree_and_enter_goes_there() {
         .map(|(&n, &d)| (d, app.graph().entity_name(n).to_string(), n))
         .collect();
     top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Each score is drawn as a bar too, between the score and the name.
     for (i, (d, name, _)) in top.iter().take(3).enumerate() {
-        let row = format!("{:>3}. {:>10}  {name}", i + 1, d);
-        assert!(s.contains(&row), "no `{row}` in\n{s}");
+        let row = format!("{:>3}. {:>10} ", i + 1, d);
+        let line = s.lines().find(|l| l.contains(&row));
+        assert!(
+            line.is_some_and(|l| l.contains(&format!(" {name}")) && l.contains('█')),
+            "no `{row}` … `{name}` in\n{s}"
+        );
     }
     // Enter on the second goes there and closes the panel.
     run(&mut app, [Action::Down, Action::Submit]);

@@ -228,6 +228,7 @@ impl App {
         self.index = Arc::default();
         self.back.clear();
         self.forward.clear();
+        self.left_at.clear();
         self.marks.clear();
         // Whatever held entities of the old cache goes with it.
         self.popup = Popup::None;

@@ -47,8 +47,9 @@ impl App {
     pub fn change_of(&self, edge: EdgeIx) -> Option<Change> {
         let s = self.stepped()?;
         let (was, is) = (
-            s.before.relation_visible(&self.graph, edge),
-            s.after.relation_visible(&self.graph, edge),
+            s.before
+                .relation_visible_from(&self.graph, edge, self.focus),
+            s.after.relation_visible_from(&self.graph, edge, self.focus),
         );
         match (was, is) {
             (false, true) => Some(Change::Appeared),
@@ -63,8 +64,7 @@ impl App {
         if self.stepped().is_none() {
             return Vec::new();
         }
-        self.graph
-            .ties_dir(self.focus, pane.direction())
+        super::pane_ties(&self.graph, self.focus, pane)
             .filter(|t| self.change_of(t.edge) == Some(Change::Ended))
             .collect()
     }

@@ -3,11 +3,13 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::{Component, Ctx, Effect, centered};
 use crate::tui::action::Action;
 use crate::tui::keymap::{KeyMap, Mode};
+use crate::tui::text::wrap;
 use crate::tui::theme::Role;
 
 /// How undated relations and approximate amounts are treated (also in the
@@ -31,10 +33,13 @@ pub fn dates_and_money(km: &KeyMap) -> [String; 4] {
     ]
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HelpPopup {
     /// Lines scrolled past.
     pub scroll: usize,
+    /// The last frame's (lines shown, most lines to scroll past): the end of
+    /// the help stays at the bottom of the box.
+    pub room: std::cell::Cell<(usize, usize)>,
 }
 
 impl Component for HelpPopup {
@@ -43,11 +48,14 @@ impl Component for HelpPopup {
     }
 
     fn update(&mut self, action: Action, _ctx: &Ctx) -> Effect {
-        match action {
-            Action::Down => self.scroll += 1,
-            Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::Close | Action::Help => return Effect::Close,
-            _ => {}
+        let (page, most) = self.room.get();
+        if action == Action::Bottom {
+            // The end, wherever the box ends it (drawing clamps it).
+            self.scroll = usize::MAX;
+        } else if let Some(at) = super::moved(&action, self.scroll.min(most), most + 1, page) {
+            self.scroll = at;
+        } else if matches!(action, Action::Close | Action::Help) {
+            return Effect::Close;
         }
         Effect::None
     }
@@ -106,12 +114,40 @@ impl Component for HelpPopup {
         for text in dates_and_money(ctx.keymap) {
             lines.push(Line::from(format!("  {text}")));
         }
-        let scroll = self.scroll.min(lines.len().saturating_sub(1)) as u16;
+        // Wrapped here, so that the lines are counted and the last one stops
+        // at the bottom of the box.
+        let inner = block.inner(rect);
+        let width = usize::from(inner.width).max(1);
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .flat_map(|line| {
+                let style = line.spans.first().map(|s| s.style).unwrap_or_default();
+                let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+                if text.width() <= width {
+                    vec![line]
+                } else {
+                    wrap(&text, width)
+                        .into_iter()
+                        .map(|l| Line::from(Span::styled(l, style)))
+                        .collect()
+                }
+            })
+            .collect();
+        let height = usize::from(inner.height);
+        let most = lines.len().saturating_sub(height);
+        self.room.set((height.saturating_sub(1).max(1), most));
+        let scroll = self.scroll.min(most);
+        let shown = format!(
+            " lines {}–{} of {} ",
+            scroll + 1,
+            (scroll + height).min(lines.len()),
+            lines.len()
+        );
+        let block = block.title_bottom(Line::from(shown).right_aligned());
         frame.render_widget(
             Paragraph::new(lines)
                 .block(block)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll, 0)),
+                .scroll((scroll as u16, 0)),
             rect,
         );
     }

@@ -223,6 +223,31 @@ impl Popup {
     }
 }
 
+/// The row a moving action takes a cursor at `at` to, among `len` rows shown
+/// `page` at a time (down, up, page down, page up, first, last); `None` for
+/// any other action, or when there are no rows.
+pub fn moved(action: &Action, at: usize, len: usize, page: usize) -> Option<usize> {
+    let last = len.checked_sub(1)?;
+    let page = page.max(1);
+    Some(match action {
+        Action::Down => (at + 1).min(last),
+        Action::Up => at.saturating_sub(1),
+        Action::PageDown => (at + page).min(last),
+        Action::PageUp => at.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    })
+}
+
+/// ` 3 of 12 `, for a list popup's lower border.
+pub fn position(at: usize, len: usize) -> String {
+    if len == 0 {
+        return String::new();
+    }
+    format!(" {} of {len} ", at.min(len - 1) + 1)
+}
+
 /// A rectangle `pw`% × `ph`% of `area`, centred, at least `min_w` × `min_h`.
 pub fn centered(area: Rect, pw: u16, ph: u16, min_w: u16, min_h: u16) -> Rect {
     // In u32: a terminal of 2,000 columns times 70 % is more than a u16 holds.

@@ -29,6 +29,17 @@ impl Prompt {
         }
     }
 
+    /// A prompt holding what is in force, selected: the first character typed
+    /// replaces it, Backspace edits it.
+    pub fn preset(input: String) -> Prompt {
+        let selected = !input.is_empty();
+        Prompt {
+            input,
+            error: None,
+            selected,
+        }
+    }
+
     /// Applies a text-editing action (type, delete, clear); false for any other.
     pub fn edit(&mut self, action: &Action) -> bool {
         match action {
@@ -83,6 +94,8 @@ impl Prompt {
                 e.clone(),
                 theme.style(Role::Error),
             )));
+        }
+        if self.selected {
             let mut edit = "typing replaces the text".to_string();
             let delete = ctx
                 .keymap

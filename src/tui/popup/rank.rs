@@ -86,6 +86,8 @@ pub struct RankPopup {
     job: Arc<Shared>,
     /// The finished result was drawn: no more redraws needed.
     shown_done: bool,
+    /// Rows the last frame showed, for paging.
+    page: std::cell::Cell<usize>,
 }
 
 impl PartialEq for RankPopup {
@@ -137,6 +139,7 @@ impl RankPopup {
             filter: ctx.filter.clone(),
             job: Arc::new(Shared(Mutex::new(job))),
             shown_done: false,
+            page: std::cell::Cell::new(10),
         }
     }
 
@@ -221,8 +224,17 @@ impl Component for RankPopup {
 
     fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
         match action {
-            Action::Down if self.selected + 1 < self.top().len() => self.selected += 1,
-            Action::Up => self.selected = self.selected.saturating_sub(1),
+            a @ (Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom) => {
+                let len = self.top().len();
+                if let Some(i) = super::moved(&a, self.selected, len, self.page.get()) {
+                    self.selected = i;
+                }
+            }
             Action::Submit => {
                 if let Some(&n) = self.top().get(self.selected) {
                     return Effect::Close.and(Effect::GoTo(n));
@@ -264,6 +276,7 @@ impl Component for RankPopup {
         let dim = theme.style(Role::Muted);
         let mut title = format!(" rank by {} · ", self.measure.label());
         let mut lines: Vec<Line> = Vec::new();
+        let mut position = String::new();
         match self.result() {
             None => {
                 lines.push(Line::from(self.progress_text()));
@@ -300,19 +313,24 @@ impl Component for RankPopup {
                 }
                 let width = rect.width.saturating_sub(2) as usize;
                 let rows = rect.height.saturating_sub(2) as usize;
+                self.page.set(rows.saturating_sub(1).max(1));
+                position = super::position(self.selected, r.entities.len().min(SHOWN));
                 let offset = self.selected.saturating_sub(rows.saturating_sub(1));
+                // Each score as a bar against the first (the highest).
+                let top = r.entities.first().map_or(0.0, |s| s.score);
+                let bar_w = if width >= 60 { 16 } else { 0 };
                 for (i, s) in r.entities.iter().enumerate().take(SHOWN).skip(offset) {
                     let e = g.entity(s.node);
-                    let text = format!(
-                        "{:>3}. {:>10}  {}",
-                        i + 1,
-                        score_text(r.measure, s.score),
-                        e.name
-                    );
+                    let score = format!("{:>3}. {:>10} ", i + 1, score_text(r.measure, s.score));
+                    let bar = bar(if top > 0.0 { s.score / top } else { 0.0 }, bar_w);
                     let kind = format!("  {}", g.entity_kind_label(e.kind));
-                    let text = truncate(&text, width.saturating_sub(kind.chars().count()));
+                    let room = width
+                        .saturating_sub(kind.chars().count() + score.chars().count() + bar_w + 1);
                     let mut line = Line::from(vec![
-                        Span::raw(text),
+                        Span::raw(score),
+                        Span::styled(bar, theme.style(Role::Bar)),
+                        Span::raw(" "),
+                        Span::raw(truncate(e.name, room)),
                         Span::styled(kind, theme.style(Role::Kind)),
                     ]);
                     if i == self.selected {
@@ -341,6 +359,7 @@ impl Component for RankPopup {
         }
         let block = Block::bordered()
             .title(title)
+            .title_bottom(Line::from(position).right_aligned())
             .border_style(theme.style(Role::BorderFocused));
         frame.render_widget(
             Paragraph::new(lines)
@@ -349,6 +368,30 @@ impl Component for RankPopup {
             rect,
         );
     }
+}
+
+/// A bar `width` cells long filled to `frac` (0 to 1), in eighths of a cell.
+fn bar(frac: f64, width: usize) -> String {
+    use ratatui::symbols::block;
+    const EIGHTHS: [&str; 8] = [
+        "",
+        block::ONE_EIGHTH,
+        block::ONE_QUARTER,
+        block::THREE_EIGHTHS,
+        block::HALF,
+        block::FIVE_EIGHTHS,
+        block::THREE_QUARTERS,
+        block::SEVEN_EIGHTHS,
+    ];
+    if width == 0 {
+        return String::new();
+    }
+    let eighths = (frac.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
+    let mut s = block::FULL.repeat(eighths / 8);
+    s.push_str(EIGHTHS[eighths % 8]);
+    let used = eighths.div_ceil(8);
+    s.push_str(&" ".repeat(width - used));
+    s
 }
 
 #[cfg(test)]

@@ -38,6 +38,8 @@ pub struct ResultsPopup {
     /// Waiting for the letter of the mark whose common ties with the focus to
     /// show (there are several marks).
     pub asking: bool,
+    /// Rows the last frame showed, for paging.
+    pub page: std::cell::Cell<usize>,
 }
 
 impl ResultsPopup {
@@ -48,6 +50,7 @@ impl ResultsPopup {
             selected: 0,
             export,
             asking: false,
+            page: std::cell::Cell::new(10),
         }))
     }
 
@@ -80,6 +83,7 @@ impl ResultsPopup {
                     sub: Default::default(),
                 },
                 asking: true,
+                page: std::cell::Cell::new(10),
             })),
         }
     }
@@ -231,8 +235,16 @@ impl Component for ResultsPopup {
             };
         }
         match action {
-            Action::Down if self.selected + 1 < self.rows.len() => self.selected += 1,
-            Action::Up => self.selected = self.selected.saturating_sub(1),
+            a @ (Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom) => {
+                if let Some(i) = super::moved(&a, self.selected, self.rows.len(), self.page.get()) {
+                    self.selected = i;
+                }
+            }
             Action::Submit => {
                 if let Some(&(_, _, node)) = self.rows.get(self.selected) {
                     return Effect::Close.and(Effect::GoTo(node));
@@ -284,10 +296,14 @@ impl Component for ResultsPopup {
         }
         let block = Block::bordered()
             .title(title)
+            .title_bottom(
+                Line::from(super::position(self.selected, self.rows.len())).right_aligned(),
+            )
             .border_style(theme.style(Role::BorderFocused));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
         let rows = inner.height as usize;
+        self.page.set(rows.saturating_sub(1).max(1));
         let offset = self.selected.saturating_sub(rows.saturating_sub(1));
         let width = inner.width as usize;
         let lines: Vec<Line> = self

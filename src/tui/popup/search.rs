@@ -37,6 +37,8 @@ pub struct SearchPopup {
     pub pending: bool,
     /// Entities whose notes hold the input's words, shown after the name hits.
     pub note_hits: Vec<Hit>,
+    /// Result rows the last frame showed, for paging.
+    pub page: std::cell::Cell<usize>,
 }
 
 impl SearchPopup {
@@ -205,12 +207,15 @@ impl Component for SearchPopup {
                 self.input.clear();
                 Effect::Search
             }
-            Action::Down if self.selected + 1 < self.hits.len() => {
-                self.selected += 1;
-                Effect::None
-            }
-            Action::Up => {
-                self.selected = self.selected.saturating_sub(1);
+            a @ (Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom) => {
+                if let Some(i) = super::moved(&a, self.selected, self.hits.len(), self.page.get()) {
+                    self.selected = i;
+                }
                 Effect::None
             }
             Action::Submit => {
@@ -252,11 +257,16 @@ impl Component for SearchPopup {
         let theme = ctx.theme;
         let block = Block::bordered()
             .title(title)
+            .title_bottom(
+                Line::from(super::position(self.selected, self.hits.len())).right_aligned(),
+            )
             .border_style(theme.style(Role::BorderFocused));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
         let [input, results] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+        self.page
+            .set(usize::from(results.height).saturating_sub(1).max(1));
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled("> ", theme.style(Role::SearchInput)),
