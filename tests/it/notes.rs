@@ -87,9 +87,10 @@ fn a_note_and_a_tag_written_in_the_explorer_survive_kill_9() {
         assert!(start.elapsed() < Duration::from_secs(5));
         std::thread::sleep(Duration::from_millis(20));
     }
-    t.type_text("reset; clear");
+    // The killed explorer left the terminal raw: the shell puts it back.
+    t.type_text("stty sane; clear; echo ready-$((40+2))");
     t.keys(&["Enter"]);
-    std::thread::sleep(Duration::from_millis(300));
+    t.wait_for("ready-42");
     // Reopened: both are on the card.
     t.type_text(&format!("{cmd} --focus umerov"));
     t.keys(&["Enter"]);
