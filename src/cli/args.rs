@@ -270,8 +270,12 @@ pub struct NoteArgs {
     #[arg(long, value_name = "TAG")]
     pub untag: Vec<String>,
     /// Delete the note with this id (`ties notes --json` lists the ids)
-    #[arg(long, value_name = "ID", conflicts_with = "text")]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["text", "edit"])]
     pub delete: Option<String>,
+    /// Replace the text of the note with this id by TEXT (the old text stays
+    /// in the notebook's history)
+    #[arg(long, value_name = "ID", requires = "text")]
+    pub edit: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -91,6 +91,11 @@ pub(super) fn note_cmd(
         writeln!(out, "deleted note {id} on {name} ({file})")?;
     }
     let text = args.text.as_deref().unwrap_or("");
+    if let Some(id) = &args.edit {
+        notes.edit(id, text, &who).map_err(err)?;
+        writeln!(out, "note {id} on {name} edited ({file})")?;
+    }
+    let text = if args.edit.is_some() { "" } else { text };
     if !text.trim().is_empty() || !cli.tag.is_empty() {
         let id = notes
             .add(target.clone(), text, &cli.tag, &who)
@@ -108,12 +113,13 @@ pub(super) fn note_cmd(
         writeln!(out, "untagged {name} ({file})")?;
     }
     if args.delete.is_none()
+        && args.edit.is_none()
         && text.trim().is_empty()
         && cli.tag.is_empty()
         && args.untag.is_empty()
     {
         return Err(CliError::Usage(
-            "give the note's TEXT, or --tag/--untag, or --delete ID".into(),
+            "give the note's TEXT, or --tag/--untag, --edit ID TEXT or --delete ID".into(),
         ));
     }
     Ok(())

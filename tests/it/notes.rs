@@ -196,6 +196,15 @@ fn the_command_line_writes_lists_and_finds_notes_and_tags() {
         .as_str()
         .unwrap()
         .to_string();
+    ok(ties_with(
+        &[b],
+        &["note", "umerov", "--edit", &id, "Check the tender again"],
+    ));
+    let listed = ok(ties_with(&[b], &["notes"]));
+    assert!(
+        listed.contains("(edited ") && listed.contains("Check the tender again"),
+        "{listed}"
+    );
     ok(ties_with(&[b], &["note", "umerov", "--delete", &id]));
     let listed = ok(ties_with(&[b], &["notes"]));
     assert!(!listed.contains("Check the tender"), "{listed}");
