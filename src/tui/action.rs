@@ -185,7 +185,7 @@ impl Action {
             Action::Narrow => "narrow the date window by a year/month/day",
             Action::NextMeasure => "next measure (degree, PageRank, betweenness, closeness)",
             Action::ExportResult => "export this answer's entities and relations",
-            Action::Note => "write a note (on the selected relation when a list has focus)",
+            Action::Note => "write a note on the focus or the selected relation",
             Action::Tags => "add / remove tags",
             Action::NotesList => "every note and tag",
             Action::Save => "save the note",
