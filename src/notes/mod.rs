@@ -85,13 +85,20 @@ impl Notes {
             files: paths.to_vec(),
             ..Notes::default()
         };
+        // An edit or delete of a note from a later notebook (ana deleting one
+        // of bob's) is read before the note: it waits until every file is read.
+        let mut waiting = Vec::new();
         for (i, path) in paths.iter().enumerate() {
             for line in file::read(path)? {
                 match line {
+                    Ok(rec) if notes.names_unknown_note(&rec) => waiting.push((rec, i)),
                     Ok(rec) => notes.apply(rec, i),
                     Err(p) => notes.problems.push(p),
                 }
             }
+        }
+        for (rec, i) in waiting {
+            notes.apply(rec, i);
         }
         Ok(notes)
     }
@@ -128,6 +135,15 @@ impl Notes {
     /// How many records the notebooks hold (history included).
     pub fn records(&self) -> usize {
         self.records
+    }
+
+    /// An edit or a delete of a note not read yet.
+    fn names_unknown_note(&self, rec: &Record) -> bool {
+        matches!(rec.op, Op::Edit | Op::Delete)
+            && rec
+                .note
+                .as_deref()
+                .is_some_and(|id| self.note(id).is_none())
     }
 
     /// Folds one record into the state.

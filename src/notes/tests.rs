@@ -107,8 +107,19 @@ fn two_notebooks_are_read_together_and_saves_go_to_the_first() {
         .map(|n| (n.text.as_str(), n.author.as_str(), n.file))
         .collect();
     assert_eq!(on, [("from ana", "ana", 0), ("from bob", "bob", 1)]);
+    // Ana edits Bob's note: the edit is in her file, read before his.
+    let bobs = both.notes_on(&entity("umerov")).nth(1).unwrap().id.clone();
+    both.edit(&bobs, "from bob, corrected by ana", "ana")
+        .unwrap();
+    let again = Notes::open(&[a.clone(), b.clone()]).unwrap();
+    assert_eq!(
+        again.note(&bobs).unwrap().text,
+        "from bob, corrected by ana"
+    );
+    assert_eq!(std::fs::read_to_string(&b).unwrap().lines().count(), 1);
+    let mut both = again;
     both.add(entity("mod"), "third", &[], "ana").unwrap();
-    assert_eq!(std::fs::read_to_string(&a).unwrap().lines().count(), 2);
+    assert_eq!(std::fs::read_to_string(&a).unwrap().lines().count(), 3);
     assert_eq!(std::fs::read_to_string(&b).unwrap().lines().count(), 1);
 }
 
