@@ -108,7 +108,9 @@ pub enum Action {
     ExportResult,
     /// Write a note on the focus, or on the selected relation.
     Note,
-    /// Add or remove tags of the focus, or of the selected relation.
+    /// Edit your latest note on the focus.
+    EditNote,
+    /// Add or remove tags of the focus.
     Tags,
     /// Every note and tag, to go to.
     NotesList,
@@ -186,6 +188,7 @@ impl Action {
             Action::NextMeasure => "next measure (degree, PageRank, betweenness, closeness)",
             Action::ExportResult => "export this answer's entities and relations",
             Action::Note => "write a note on the focus or the selected relation",
+            Action::EditNote => "edit your latest note on the focus",
             Action::Tags => "add / remove tags",
             Action::NotesList => "every note and tag",
             Action::Save => "save the note",

@@ -527,3 +527,42 @@ fn the_export_dialog_writes_the_dossier() {
     app.update(Action::Submit);
     assert!(std::fs::read_to_string(&path).unwrap().contains("<svg"));
 }
+
+#[test]
+fn your_latest_note_is_edited_in_place_and_its_history_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_notes("umerov", dir.path());
+    app.update(Action::EditNote);
+    assert_eq!(app.mode(), Mode::Browse);
+    let s = screen(&mut app, 120, 30);
+    assert!(
+        s.contains("no note of yours on this entity: n writes one"),
+        "{s}"
+    );
+    app.update(Action::Note);
+    edit_text(&mut app, "first");
+    app.update(Action::Save);
+    app.update(Action::EditNote);
+    let s = screen(&mut app, 120, 30);
+    assert!(
+        s.contains("your note on Rustem Umerov") && s.contains("first"),
+        "{s}"
+    );
+    // Unchanged, Esc closes at once.
+    app.update(Action::Close);
+    assert_eq!(app.mode(), Mode::Browse);
+    app.update(Action::EditNote);
+    edit_text(&mut app, " draft");
+    app.update(Action::Save);
+    let book = dir.path().join("n.jsonl");
+    let again = ties::notes::Notes::open(std::slice::from_ref(&book)).unwrap();
+    assert_eq!(again.notes().len(), 1);
+    assert_eq!(again.notes()[0].text, "first draft");
+    assert!(again.notes()[0].edited.is_some());
+    let text = std::fs::read_to_string(&book).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        2,
+        "the edit is a second line:\n{text}"
+    );
+}

@@ -39,6 +39,8 @@ pub struct NotePopup {
     pub area: TextArea<'static>,
     /// Esc was pressed on a changed text: the next Esc drops it.
     pub confirm_drop: bool,
+    /// Editing this note (its id and text as saved); `None`: a new note.
+    pub editing: Option<(String, String)>,
 }
 
 impl PartialEq for NotePopup {
@@ -46,6 +48,7 @@ impl PartialEq for NotePopup {
         self.target == other.target
             && self.area.lines() == other.area.lines()
             && self.confirm_drop == other.confirm_drop
+            && self.editing == other.editing
     }
 }
 
@@ -69,6 +72,33 @@ impl NotePopup {
             relation,
             area,
             confirm_drop: false,
+            editing: None,
+        }
+    }
+
+    /// The latest note `author` wrote on the focus, to edit; `None` if there
+    /// is none.
+    pub fn edit(ctx: &Ctx, author: &str) -> Option<NotePopup> {
+        let target = Target::of_entity(ctx.graph, ctx.focus);
+        let note = ctx
+            .notes
+            .notes_on(&target)
+            .filter(|n| n.author == author)
+            .last()?;
+        let mut popup = NotePopup::new(ctx);
+        popup.relation = None;
+        popup.area = TextArea::new(note.text.lines().map(str::to_string).collect());
+        popup.area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        popup.area.move_cursor(ratatui_textarea::CursorMove::End);
+        popup.editing = Some((note.id.clone(), note.text.clone()));
+        Some(popup)
+    }
+
+    /// The text differs from what is saved.
+    fn changed(&self) -> bool {
+        match &self.editing {
+            Some((_, saved)) => self.text() != *saved,
+            None => !self.area.is_empty(),
         }
     }
 
@@ -108,12 +138,18 @@ impl Component for NotePopup {
                 if text.trim().is_empty() {
                     return Effect::status("the note is empty: nothing to save", true);
                 }
-                Effect::Note(NoteChange::Add {
-                    target: self.target.clone(),
-                    text,
-                })
+                match &self.editing {
+                    Some((id, _)) => Effect::Note(NoteChange::Edit {
+                        id: id.clone(),
+                        text,
+                    }),
+                    None => Effect::Note(NoteChange::Add {
+                        target: self.target.clone(),
+                        text,
+                    }),
+                }
             }
-            Action::Close if self.area.is_empty() || self.confirm_drop => Effect::Close,
+            Action::Close if !self.changed() || self.confirm_drop => Effect::Close,
             Action::Close => {
                 self.confirm_drop = true;
                 let key = |a: Action| ctx.keymap.key(Mode::Note, &a);
@@ -163,7 +199,11 @@ impl Component for NotePopup {
         }
         let block = Block::bordered()
             .title(Line::from(vec![
-                Span::raw(" note on "),
+                Span::raw(if self.editing.is_some() {
+                    " your note on "
+                } else {
+                    " note on "
+                }),
                 Span::styled(self.about().to_string(), ctx.theme.style(Role::Kind)),
                 Span::raw(" "),
             ]))
