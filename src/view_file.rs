@@ -233,6 +233,8 @@ impl ViewSpec {
             entity_kinds,
             relation_kinds: Vec::new(),
             datasets,
+            only: None,
+            tags: Vec::new(),
         })
     }
 

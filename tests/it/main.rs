@@ -32,6 +32,7 @@ mod ftm_views;
 mod graph_accuracy;
 mod import_cli;
 mod layers;
+mod notes;
 mod petgraph_in_place;
 mod properties;
 mod read_csv;
