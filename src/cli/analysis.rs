@@ -163,7 +163,7 @@ pub(super) fn common_cmd(
     let inputs = args
         .entities
         .iter()
-        .map(|q| resolver.resolve(q))
+        .map(|q| super::resolve(&resolver, q))
         .collect::<Result<Vec<_>, _>>()?;
     let found = common::common(graph, &filter, &inputs, usize::from(args.depth))
         .map_err(|e| CliError::Usage(e.to_string()))?;
@@ -191,7 +191,7 @@ pub(super) fn diff_cmd(
     )?;
     let around = match &args.focus {
         Some(q) => Some(diff::Around {
-            focus: Resolver::new(graph).resolve(q)?,
+            focus: super::resolve(&Resolver::new(graph), q)?,
             depth: args.depth,
         }),
         None => None,

@@ -260,7 +260,7 @@ pub(super) fn resolve(backend: &mut dyn Backend, query: &str) -> Result<String, 
     let hits = backend.search(query, candidates(20))?;
     let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
     let graph = entities(backend, &ids)?;
-    let node = Resolver::new(&graph).resolve(query)?;
+    let node = super::resolve(&Resolver::new(&graph), query)?;
     Ok(graph.entity(node).id.to_string())
 }
 

@@ -30,6 +30,19 @@ use crate::open::{self, IndexWhen, Source};
 use crate::view_file::ViewSpec;
 use loading::{Bar, print_notes};
 
+/// The entity `query` names (see [`Resolver::resolve_noted`]), saying on
+/// stderr when it was taken on a typo.
+pub(crate) fn resolve(
+    resolver: &crate::search::Resolver<'_>,
+    query: &str,
+) -> Result<crate::graph::NodeIx, CliError> {
+    let r = resolver.resolve_noted(query)?;
+    if let Some(note) = r.note {
+        eprintln!("ties: {note}");
+    }
+    Ok(r.node)
+}
+
 /// Parses the command line, runs it, and reports errors on stderr.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

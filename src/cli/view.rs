@@ -48,7 +48,7 @@ pub fn view_from(
     }
     let mut view = merged.resolve(graph)?;
     if let Some(q) = &args.focus {
-        view.focus = Some(Resolver::new(graph).resolve(q)?);
+        view.focus = Some(super::resolve(&Resolver::new(graph), q)?);
     }
     Ok(view)
 }

@@ -95,15 +95,22 @@ impl Query {
                 q.positive.push(term);
             }
         }
+        // Small words (`of`, `the`, `von`…) as plain terms are never required:
+        // dropped, unless they are all the query has. Written out, they still
+        // make an exact match (`plain` below keeps them).
+        let all_terms = q.positive.clone();
+        if q.positive.iter().any(|t| !is_small_word(t)) {
+            q.positive.retain(|t| !is_small_word(t));
+        }
         q.mask = q.positive.iter().fold(0, |m, t| m | mask_of(&t.text));
         q.word_mask = q
             .positive
             .iter()
             .fold(0, |m, t| m | t.text.first().map_or(0, |&b| mask_bit(b)));
-        let all_fuzzy = q.positive.iter().all(|t| t.kind == Kind::Fuzzy);
+        let all_fuzzy = all_terms.iter().all(|t| t.kind == Kind::Fuzzy);
         q.plain = if !q.positive.is_empty() && all_fuzzy {
             let mut plain = Vec::new();
-            for (i, t) in q.positive.iter().enumerate() {
+            for (i, t) in all_terms.iter().enumerate() {
                 if i > 0 {
                     plain.push(b' ');
                 }
@@ -138,6 +145,21 @@ impl Query {
                 .zip(&self.positive)
                 .all(|(p, n)| implies(n, p))
     }
+}
+
+/// Words a query never requires (when it has others): articles, prepositions
+/// and conjunctions of the languages names in the data come in, and the
+/// particles of names (`de`, `von`, `van`).
+pub(crate) const SMALL_WORDS: &[&str] = &[
+    "an", "and", "at", "by", "da", "das", "de", "del", "della", "den", "der", "des", "di", "die",
+    "do", "dos", "du", "el", "for", "het", "in", "la", "las", "le", "les", "los", "of", "on", "or",
+    "the", "to", "und", "van", "von", "with", "zu",
+];
+
+/// Whether `t` is a plain term that is a small word.
+fn is_small_word(t: &Term) -> bool {
+    t.kind == Kind::Fuzzy
+        && std::str::from_utf8(&t.text).is_ok_and(|w| SMALL_WORDS.binary_search(&w).is_ok())
 }
 
 fn trim_spaces(t: &[u8]) -> &[u8] {
@@ -233,6 +255,28 @@ mod tests {
     }
 
     #[test]
+    fn small_words_are_dropped_unless_alone() {
+        assert!(SMALL_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            kinds("president of ukraine"),
+            vec![
+                (Kind::Fuzzy, "president".into()),
+                (Kind::Fuzzy, "ukraine".into())
+            ]
+        );
+        assert_eq!(
+            Query::parse("bank of america").plain.as_deref(),
+            Some(&b"bank of america"[..])
+        );
+        assert_eq!(
+            kinds("of the"),
+            vec![(Kind::Fuzzy, "of".into()), (Kind::Fuzzy, "the".into())]
+        );
+        // Quoted, a small word is required.
+        assert_eq!(kinds("bank 'of").len(), 2);
+    }
+
+    #[test]
     fn parses_each_operator() {
         assert_eq!(
             kinds("min 'def ^rep ukr$ ^lt$"),
@@ -273,7 +317,9 @@ mod tests {
         assert!(n("ka", "kas"));
         assert!(n("kas", "kas "));
         assert!(n("min", "min d"));
-        assert!(n("min d", "min de"));
+        assert!(n("min d", "min def"));
+        // `de` is a small word: dropped, so `min de` is `min`, wider than `min d`.
+        assert!(!n("min d", "min de"));
         assert!(n("'de", "'def"));
         assert!(n("^de", "^def"));
         assert!(n("kas", "kas$"));

@@ -31,6 +31,7 @@ mod graph_accuracy;
 mod import_cli;
 mod layers;
 mod properties;
+mod quotable;
 mod read_csv;
 mod read_formats;
 mod search;
