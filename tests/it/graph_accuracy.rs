@@ -44,15 +44,16 @@ fn palianytsia_is_a_named_focus_not_the_recipient_of_the_whole_tranche() {
         ties_between(&g, "first-tranche-10m", "palianytsia"),
         [("concerns".to_string(), None)]
     );
-    // The €10m sits on the tranche's link to long-range weapons production,
-    // which Palianytsia is part of.
+    // The tranche goes to long-range weapons production as a whole, which
+    // Palianytsia is part of; its €10m is recorded once, on Lithuania's pledge
+    // of the tranche (issue 30: each amount on one relation).
     assert_eq!(
         ties_between(
             &g,
             "first-tranche-10m",
             "ukrainian-long-range-weapons-production"
         ),
-        [("pledged".to_string(), Some(10e6))]
+        [("pledged".to_string(), None)]
     );
     assert_eq!(
         ties_between(&g, "palianytsia", "ukrainian-long-range-weapons-production"),
@@ -60,11 +61,13 @@ fn palianytsia_is_a_named_focus_not_the_recipient_of_the_whole_tranche() {
     );
     let lr = node(&g, "ukrainian-long-range-weapons-production");
     let r = money(&g, lr, &Filter::default());
-    assert_eq!(
-        r.total_in(Stage::Promised).get("EUR").map(|t| t.value),
-        Some(10e6)
-    );
     assert!(r.total_in(Stage::Transferred).is_empty());
+    // Its funding chain reaches the €10m: Lithuania → tranche → production.
+    let text = report_text(&g, lr, &Filter::default(), &r);
+    assert!(
+        text.contains("Lithuania —pledged→ First €10 million tranche under the Vilnius memorandum  (€10,000,000)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -80,7 +83,7 @@ fn deepstrike_is_a_name_of_the_long_range_effort_not_a_recipient() {
 }
 
 #[test]
-fn the_agreed_tranche_is_promised_money_dated_by_its_agreement() {
+fn the_agreed_tranche_is_promised_money() {
     let g = load_builtin().unwrap();
     let t = node(&g, "first-tranche-10m");
     let r = money(&g, t, &Filter::default());
@@ -92,11 +95,8 @@ fn the_agreed_tranche_is_promised_money_dated_by_its_agreement() {
     );
     for l in r.incoming.iter().chain(&r.outgoing) {
         assert_eq!(l.stage, Stage::Promised);
-        // Money relations without a figure (Umerov announced it) are listed too.
-        if l.amount.is_none() {
-            continue;
-        }
-        assert_eq!(l.date.unwrap().to_string(), "2024-11-23");
+        // "Already agreed": the reports give no day for it (issue 30).
+        assert!(l.date.is_none(), "{l:?}");
     }
     let text = report_text(&g, t, &Filter::default(), &r);
     assert!(
@@ -139,7 +139,8 @@ fn promised_and_transferred_totals_of_lithuania_are_kept_apart() {
 fn pledges_and_announcements_are_not_recorded_as_payments() {
     let g = load_builtin().unwrap();
     for (from, to) in [
-        ("sweden", "ukrainian-defence-industry"),
+        ("sweden", "swedish-long-range-funding"),
+        ("swedish-long-range-funding", "ukrainian-defence-industry"),
         (
             "danish-swedish-agreements-535m",
             "ukrainian-defence-industry",
@@ -378,10 +379,12 @@ fn headlines_of_related_links_are_not_facts() {
 #[test]
 fn every_year_the_reports_do_not_print_is_marked_derived() {
     let g = load_builtin().unwrap();
+    // Said as `year: derived…`, not `date: year derived`, which read like a
+    // second date (issue 30).
     let marked = |attrs: ties::graph::Attrs<'_>| {
         attrs
             .iter()
-            .any(|(k, v)| g.sym(k) == "date" && v == "year derived")
+            .any(|(k, v)| g.sym(k) == "year" && v.starts_with("derived"))
     };
     // No report prints 2024; only report 001 prints a year (2025).
     for n in g.node_indices() {
@@ -578,7 +581,7 @@ fn no_note_dates_the_kyiv_memorandum_by_the_arrival() {
             .filter_map(|e| g.relation(e).note.map(str::to_string)),
     );
     for n in notes {
-        if n.contains("4 November") {
+        if n.contains("4 November") && n.contains("emorandum") {
             assert!(!n.contains("4 November memorandum"), "{n}");
             assert!(
                 n.contains("arriv"),
