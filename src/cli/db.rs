@@ -155,7 +155,9 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
         Command::Common(args) => analysis::common_cmd(&backend.load_all()?, spec, args),
         Command::Diff(args) => analysis::diff_cmd(&backend.load_all()?, spec, args),
         Command::Clusters(args) => analysis::clusters_cmd(&backend.load_all()?, spec, args),
-        Command::Gen(_) | Command::Push(_) => unreachable_command(),
+        Command::Gen(_) | Command::Push(_) | Command::Completions(_) | Command::Man => {
+            unreachable_command()
+        }
     }
 }
 

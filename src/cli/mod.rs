@@ -65,6 +65,27 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Gen(args) = command {
         return generate::gen_cmd(args);
     }
+    if let Command::Completions(args) = command {
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(args.shell, &mut cmd, "ties", &mut std::io::stdout());
+        return Ok(());
+    }
+    if let Command::Man = command {
+        let cmd = <Cli as clap::CommandFactory>::command();
+        let mut out = std::io::stdout().lock();
+        clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+        // Each command's own page, as sections of the one page.
+        for sub in cmd.get_subcommands().filter(|c| c.get_name() != "help") {
+            let page = clap_mangen::Man::new(sub.clone());
+            std::io::Write::write_all(
+                &mut out,
+                format!(".SH \"ties {}\"\n", sub.get_name()).as_bytes(),
+            )?;
+            page.render_description_section(&mut out)?;
+            page.render_options_section(&mut out)?;
+        }
+        return Ok(());
+    }
     if let Some(text) = &cli.db {
         return db::run(&cli, command, &db::url(text)?);
     }
@@ -111,7 +132,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             search::search_cmd(graph, data.index.clone(), args)
         }
         Command::Gen(args) => generate::gen_cmd(args),
-        Command::Push(_) => Ok(()),
+        Command::Push(_) | Command::Completions(_) | Command::Man => Ok(()),
         Command::Rank(args) => analysis::rank_cmd(graph, spec()?.as_ref(), args),
         Command::Common(args) => analysis::common_cmd(graph, spec()?.as_ref(), args),
         Command::Diff(args) => analysis::diff_cmd(graph, spec()?.as_ref(), args),

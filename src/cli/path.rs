@@ -22,6 +22,13 @@ pub(super) fn path_cmd(
     let resolver = Resolver::new(graph);
     let a = super::resolve(&resolver, &args.a)?;
     let b = super::resolve(&resolver, &args.b)?;
+    if a == b {
+        let e = graph.entity(a);
+        return Err(CliError::Usage(format!(
+            "`{}` and `{}` are one entity, {} ({}): there is no connection to find; give two entities",
+            args.a, args.b, e.name, e.id
+        )));
+    }
     let avoid = args
         .avoid
         .iter()

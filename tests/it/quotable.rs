@@ -223,7 +223,7 @@ fn country_codes_read_as_names_and_a_missing_source_is_said_once() {
 fn a_derived_year_does_not_read_like_a_second_date() {
     let (_, out, _) = ties().args(["show", "vilnius-support-mechanism-mou"]).run();
     assert!(!out.contains("date: year derived"), "{out}");
-    assert!(out.contains("year derived"), "{out}");
+    assert!(out.contains("year: derived"), "{out}");
 }
 
 #[test]
