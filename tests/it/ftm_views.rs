@@ -214,7 +214,7 @@ fn show_and_search_list_properties_with_labels_and_badges() {
         "Vitaly Yurievich KUZMENKO  (person, id NK-2Ka3UvopqbpZmVDFjWd4LA)",
         "  [Sanctioned]",
         "  Birth date: 1971-01-22",
-        "  Nationality: ru",
+        "  Nationality: Russia (ru)",
         "  Position: General Director of JSC 163 Armor Repair Plant",
         "  Gender: male",
     ] {
@@ -297,7 +297,7 @@ fn explorer_card_shows_properties_badges_and_greys_placeholders() {
     let (screen, badge) = explorer(&path, "NK-2PacmNpiLUmoz4XD2mSt7A", " Sanctioned ");
     assert_eq!(badge.bg, Some(Color::LightYellow), "{screen}");
     assert!(screen.contains("Created at 2012-03-24"), "{screen}");
-    assert!(screen.contains("Country ir"), "{screen}");
+    assert!(screen.contains("Country Iran (ir)"), "{screen}");
     // The address the data only refers to: greyed in the list…
     let (_, other) = explorer(
         &path,

@@ -217,6 +217,14 @@ fn country_codes_read_as_names_and_a_missing_source_is_said_once() {
         .run();
     assert_eq!(code, 0, "{err}");
     assert!(out.matches("no source given").count() <= 1, "{out}");
+    // A graph without sources says so once, not on each of Valjean's 36 lines.
+    let (code, out, err) = ties()
+        .args(["show", "Valjean", "--data"])
+        .arg(common::data("gexf/LesMiserables.gexf"))
+        .run();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().count() > 30, "{out}");
+    assert_eq!(out.matches("no source given").count(), 1, "{out}");
 }
 
 #[test]
