@@ -19,7 +19,7 @@
 //! - where the money for the entity comes from is followed back, payer by payer,
 //!   to the first payer (the funding chain), with the notes of each relation:
 //!   only through relations that carry or promise money to the entity asked
-//!   about, never from a whole to its parts.
+//!   about (or a sum that concerns it), never from a whole to its parts.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -240,9 +240,11 @@ pub fn money(graph: &Graph, node: NodeIx, filter: &Filter) -> MoneyReport {
 
 /// Who pays whom for `node`: its payers (money relations into it), their payers,
 /// and so on to the first payers, at most [`CHAIN_DEPTH`] back; depth first, each
-/// entity followed once. Only money relations are followed: money for a whole
-/// that `node` is part of is not money for `node` (a report that ties a sum to
-/// a part says so with a relation of its own).
+/// entity followed once. Only money relations are followed, and a sum that
+/// `concerns` the entity with no share stated (a tranche naming a project),
+/// then that sum's payers: money for a whole that `node` is part of is not
+/// money for `node` (a report that ties a sum to a part says so with a
+/// relation of its own).
 pub fn chain(graph: &Graph, node: NodeIx, filter: &Filter) -> Vec<ChainStep> {
     let mut seen = HashSet::from([node]);
     up(graph, node, 1, filter, &mut seen)
@@ -278,6 +280,30 @@ fn up(
         if seen.insert(t.other) {
             out.extend(up(graph, t.other, depth + 1, filter, seen));
         }
+    }
+    // Money that is about `n` with no share stated: a paid or pledged sum (a
+    // tranche) that `concerns` it. Listed as that step, then the sum's payers.
+    let mut about: Vec<_> = graph
+        .ties_dir(n, Direction::Incoming)
+        .filter(|t| graph.relation(t.edge).kind == RelationKind::Concerns && visible(t))
+        .filter(|t| {
+            graph
+                .ties_dir(t.other, Direction::Incoming)
+                .any(|p| is_money(graph, p.edge) && visible(&p))
+        })
+        .collect();
+    by_name(&mut about);
+    for t in about {
+        if !seen.insert(t.other) {
+            continue;
+        }
+        out.push(ChainStep {
+            edge: t.edge,
+            from: t.other,
+            to: n,
+            depth,
+        });
+        out.extend(up(graph, t.other, depth + 1, filter, seen));
     }
     out
 }
@@ -535,6 +561,17 @@ struct JsonReport<'a> {
     chain: Vec<JsonStep<'a>>,
     /// The entity's own stated amount, apart from the flows (null if none).
     own_amount: Option<JsonAmount>,
+    /// Totals per counterparty and direction, per stage and currency, the
+    /// largest first (as the text lists them).
+    by_counterparty: Vec<JsonCounterparty<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCounterparty<'a> {
+    direction: &'static str,
+    id: &'a str,
+    name: &'a str,
+    totals: ByStage<f64>,
 }
 
 #[derive(Serialize)]
@@ -633,6 +670,24 @@ pub fn report_json(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String 
         approx_out: aout,
         undated_apart: report.undated.len(),
         chain,
+        by_counterparty: [("in", &report.incoming), ("out", &report.outgoing)]
+            .into_iter()
+            .flat_map(|(direction, lines)| {
+                by_counterparty(graph, lines)
+                    .into_iter()
+                    .map(move |(n, _)| {
+                        let own: Vec<MoneyLine> =
+                            lines.iter().filter(|l| l.other == n).cloned().collect();
+                        let e = graph.entity(n);
+                        JsonCounterparty {
+                            direction,
+                            id: e.id,
+                            name: e.name,
+                            totals: totals_by_stage(&own).0,
+                        }
+                    })
+            })
+            .collect(),
         own_amount: report.own.map(|a| JsonAmount {
             value: a.value,
             currency: a.currency.code(),

@@ -229,7 +229,8 @@ pub enum Command {
     /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes. Each word
     /// may match any of an entity's names, aliases or offices (`kasciunas
     /// minister`: a name and an office); small words (of, the, for, and, de,
-    /// von…) are never required. Exit code 1 when nothing matches.
+    /// von…) are never required, except as the last word (it may be the start
+    /// of a longer one). Exit code 1 when nothing matches.
     Search(SearchArgs),
     /// Write the graph (--data, or the built-in one) into the graph database --db names
     ///

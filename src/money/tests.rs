@@ -274,6 +274,40 @@ fn a_part_is_not_paid_by_its_wholes_payers() {
 }
 
 #[test]
+fn a_sum_that_concerns_an_entity_is_in_its_chain() {
+    let text = r#"Graph(
+        sources: [Source(id: "s", outlet: "o", title: "t", file: "f")],
+        entities: [
+            Entity(id: "whole", kind: programme, name: "Whole"),
+            Entity(id: "part", kind: programme, name: "Part"),
+            Entity(id: "tranche", kind: tranche, name: "Tranche"),
+            Entity(id: "donor", kind: country, name: "Donor"),
+            Entity(id: "other", kind: country, name: "Other"),
+            Entity(id: "meeting", kind: event, name: "Meeting"),
+        ],
+        relations: [
+            Relation(from: "donor", to: "tranche", kind: pledged, amount: (value: 10, currency: "EUR"), sources: ["s"]),
+            Relation(from: "tranche", to: "whole", kind: pledged, sources: ["s"]),
+            Relation(from: "tranche", to: "part", kind: concerns, sources: ["s"]),
+            Relation(from: "meeting", to: "part", kind: concerns, sources: ["s"]),
+            Relation(from: "part", to: "whole", kind: part_of, sources: ["s"]),
+            Relation(from: "other", to: "whole", kind: pledged, amount: (value: 99, currency: "EUR"), sources: ["s"]),
+        ],
+    )"#;
+    let g = load_texts(vec![("f.ron".into(), text.into())]).unwrap();
+    let p = g.find("part").unwrap();
+    let r = money(&g, p, &Filter::default());
+    let steps: Vec<(usize, &str, &str)> = r
+        .chain
+        .iter()
+        .map(|s| (s.depth, g.entity(s.from).id, g.entity(s.to).id))
+        .collect();
+    // The tranche about it and its payer; not the whole's other payer, not
+    // the meeting (no money).
+    assert_eq!(steps, [(1, "tranche", "part"), (2, "donor", "tranche")]);
+}
+
+#[test]
 fn an_own_amount_is_shown_apart_and_never_added() {
     let g = parts();
     let w = g.find("whole").unwrap();
@@ -299,4 +333,10 @@ fn totals_per_counterparty_come_first() {
         text.contains("Donor: €4 transferred + $2 transferred + €10 promised"),
         "{text}"
     );
+    let doc: serde_json::Value = serde_json::from_str(&report_json(&g, w, &r)).unwrap();
+    let donor = &doc["by_counterparty"][0];
+    assert_eq!(donor["id"], "donor");
+    assert_eq!(donor["direction"], "in");
+    assert_eq!(donor["totals"]["transferred"]["USD"], 2.0);
+    assert_eq!(donor["totals"]["promised"]["EUR"], 10.0);
 }

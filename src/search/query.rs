@@ -54,7 +54,16 @@ impl Query {
     /// Parses `query` (any Unicode; never fails).
     pub fn parse(query: &str) -> Query {
         let mut q = Query::default();
-        for token in query.split_whitespace() {
+        // The last word of a query that does not end in a space may still be
+        // being typed (`min de` on the way to `min def`): it is taken as typed.
+        let tokens: Vec<&str> = query.split_whitespace().collect();
+        let typing = if query.ends_with(char::is_whitespace) {
+            None
+        } else {
+            tokens.len().checked_sub(1)
+        };
+        let mut last_positive = None;
+        for (i, &token) in tokens.iter().enumerate() {
             let (negated, rest) = match token.strip_prefix('!') {
                 Some(r) => (true, r),
                 None => (false, token),
@@ -92,15 +101,24 @@ impl Query {
             if negated {
                 q.negative.push(term);
             } else {
+                if typing == Some(i) {
+                    last_positive = Some(q.positive.len());
+                }
                 q.positive.push(term);
             }
         }
         // Small words (`of`, `the`, `von`…) as plain terms are never required:
-        // dropped, unless they are all the query has. Written out, they still
-        // make an exact match (`plain` below keeps them).
+        // dropped, unless they are all the query has or the last word is still
+        // being typed. Written out, they still make an exact match (`plain`
+        // below keeps them).
         let all_terms = q.positive.clone();
-        if q.positive.iter().any(|t| !is_small_word(t)) {
-            q.positive.retain(|t| !is_small_word(t));
+        let optional = |i: usize, t: &Term| is_small_word(t) && Some(i) != last_positive;
+        if q.positive.iter().enumerate().any(|(i, t)| !optional(i, t)) {
+            let mut i = 0;
+            q.positive.retain(|t| {
+                i += 1;
+                !optional(i - 1, t)
+            });
         }
         q.mask = q.positive.iter().fold(0, |m, t| m | mask_of(&t.text));
         q.word_mask = q
@@ -269,11 +287,16 @@ mod tests {
             Some(&b"bank of america"[..])
         );
         assert_eq!(
-            kinds("of the"),
+            kinds("of the "),
             vec![(Kind::Fuzzy, "of".into()), (Kind::Fuzzy, "the".into())]
         );
+        assert_eq!(kinds("of the"), vec![(Kind::Fuzzy, "the".into())]);
         // Quoted, a small word is required.
         assert_eq!(kinds("bank 'of").len(), 2);
+        // The last word, with no space after it, may be the start of another.
+        assert_eq!(kinds("min de").len(), 2);
+        assert_eq!(kinds("min de ").len(), 1);
+        assert_eq!(kinds("the min"), vec![(Kind::Fuzzy, "min".into())]);
     }
 
     #[test]
@@ -317,9 +340,10 @@ mod tests {
         assert!(n("ka", "kas"));
         assert!(n("kas", "kas "));
         assert!(n("min", "min d"));
-        assert!(n("min d", "min def"));
-        // `de` is a small word: dropped, so `min de` is `min`, wider than `min d`.
-        assert!(!n("min d", "min de"));
+        assert!(n("min d", "min de"));
+        // `de` is a small word: once typed out, dropped, so `min de ` is `min`,
+        // wider than `min de`.
+        assert!(!n("min de", "min de "));
         assert!(n("'de", "'def"));
         assert!(n("^de", "^def"));
         assert!(n("kas", "kas$"));

@@ -326,13 +326,20 @@ pub(crate) fn text_edits(
     (total > 0).then_some(total)
 }
 
+/// Shortest term that may match across an entity's texts: a word, not a
+/// fragment typed on the way to one (`min d`).
+const ACROSS_MIN: usize = 3;
+
 /// Whether `q` may match across an entity's texts: two or more terms, every
-/// one plain and of letters only (the words the typo index knows).
+/// one plain, of letters only (the words the typo index knows) and at least
+/// [`ACROSS_MIN`] long.
 pub(crate) fn across_query(q: &Query) -> bool {
     q.positive.len() >= 2
-        && q.positive
-            .iter()
-            .all(|t| t.kind == Kind::Fuzzy && t.text.iter().all(u8::is_ascii_lowercase))
+        && q.positive.iter().all(|t| {
+            t.kind == Kind::Fuzzy
+                && t.text.len() >= ACROSS_MIN
+                && t.text.iter().all(u8::is_ascii_lowercase)
+        })
 }
 
 /// How an entity's texts match `q` across them: for each term, whether some
@@ -406,7 +413,10 @@ impl SearchIndex {
             if i % CHECK_EVERY == 0 && cancel() {
                 return None;
             }
-            if (!q.negative.is_empty() && self.excluded(node, q))
+            // One text holding every term is a word-start match, found by the
+            // filter and ranked above this tier.
+            if self.texts_of(node).len() < 2
+                || (!q.negative.is_empty() && self.excluded(node, q))
                 || !keep(NodeIx::new(node as usize))
             {
                 continue;
