@@ -4,8 +4,8 @@
 #   - Graphviz `dot` (tests/it/export_tools.rs renders every DOT export with `dot -Tsvg`);
 #   - a Python virtual environment `.venv-tools` holding networkx (reads GraphML
 #     exports through tests/tools/check_graphml.py).
-# Idempotent; safe to run again. .ci/run then sets TIES_REQUIRE_TOOLS=1, so a
-# missing tool fails the tests instead of skipping them.
+# Idempotent; safe to run again. .ci/run then runs the tests that need these
+# (`#[ignore = "needs …"]`) with --include-ignored; a missing tool fails them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -114,7 +114,7 @@ fn hub_app(graph: &Arc<ties::Graph>, index: &Arc<SearchIndex>, hub: NodeIx) -> A
     )
     .expect("a non-empty graph");
     if app.list(Pane::Incoming).ties.len() > app.list(Pane::Outgoing).ties.len()
-        && app.pane != Pane::Incoming
+        && app.pane() != Pane::Incoming
     {
         app.update(Action::SwitchPane);
     }
@@ -123,7 +123,7 @@ fn hub_app(graph: &Arc<ties::Graph>, index: &Arc<SearchIndex>, hub: NodeIx) -> A
 
 /// Moves one step with `step`, back to the top when the list's end is reached.
 fn step_wrapping(app: &mut App, step: Action) {
-    let l = app.list(app.pane);
+    let l = app.list(app.pane());
     if l.selected + 1 >= l.ties.len() {
         app.update(Action::Top);
     }
@@ -174,7 +174,7 @@ fn main() {
         "- hub: `{hub_id}` ({}), degree {} ({generated_degree} generated + {added} added): {inc} in, {out} out; the {:?} list is selected",
         graph.entity(hub).name,
         graph.degree(hub),
-        app.pane
+        app.pane()
     );
     println!(
         "- leaf: `{leaf_id}`, degree {}; frames {WIDTH}×{HEIGHT} into ratatui's TestBackend",

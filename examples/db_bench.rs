@@ -20,10 +20,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ties::db::session::{PAGE, Start};
 use ties::db::{Backend, DbFilter, DbUrl, FalkorBackend, Page};
 use ties::graph::{Graph, NewEntity, NewRelation, SourceSet};
 use ties::model::{EntityKind, RelationKind};
-use ties::tui::remote::{PAGE, RemoteStart};
 use ties::tui::{Action, App, KeyMap};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -146,7 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn moves(url: &DbUrl, start: &str) -> Res<()> {
     let mut db = FalkorBackend::connect(url)?;
     let n = db.neighbourhood(&[start], 2, &DbFilter::default(), first(PAGE))?;
-    let first = RemoteStart {
+    let first = Start {
         url: url.clone(),
         keys: n.keys,
         focus: start.to_string(),
@@ -159,15 +159,16 @@ fn moves(url: &DbUrl, start: &str) -> Res<()> {
     let focus = local.find(start);
     let mut app = App::new(local, Arc::default(), KeyMap::load(None)?, focus).ok_or("empty")?;
     let (tx, rx) = std::sync::mpsc::channel();
-    app.connect_remote(first, move || {
+    app.set_notify(std::sync::Arc::new(move || {
         let _ = tx.send(());
-    });
+    }));
+    app.connect_remote(&first);
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))?;
     let (mut fetched, mut cached) = (Vec::new(), Vec::new());
     let mut rng = 7usize;
     for _ in 0..300 {
         // The first relation to an entity not fetched yet, else any.
-        let remote = app.remote.as_ref().ok_or("no remote")?;
+        let remote = app.remote().ok_or("no remote")?;
         let all = DbFilter::default();
         let mut choices = Vec::new();
         for pane in [
@@ -190,11 +191,17 @@ fn moves(url: &DbUrl, start: &str) -> Res<()> {
         } else {
             fresh[(rng >> 33) % fresh.len()]
         };
-        app.pane = pane;
-        app.lists[pane as usize].selected = i;
+        // The relation picked, selected as a user would.
+        if app.pane() != pane {
+            app.update(Action::SwitchPane);
+        }
+        app.update(Action::Top);
+        for _ in 0..i {
+            app.update(Action::Down);
+        }
         let t = Instant::now();
         app.update(Action::Follow);
-        while app.remote.as_ref().is_some_and(|r| r.loading().is_some()) {
+        while app.remote().is_some_and(|r| r.loading().is_some()) {
             rx.recv_timeout(Duration::from_secs(10))?;
             app.poll_remote();
         }
@@ -214,8 +221,8 @@ fn moves(url: &DbUrl, start: &str) -> Res<()> {
     );
     println!(
         "explorer cache after the walk: {} entities, {} relations",
-        app.graph.node_count(),
-        app.graph.edge_count()
+        app.graph().node_count(),
+        app.graph().edge_count()
     );
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod export;
 pub mod ftm;
 pub mod generate;
 pub mod graph;
+pub mod job;
 pub mod load;
 pub mod model;
 pub mod money;

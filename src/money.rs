@@ -353,7 +353,7 @@ pub fn line_text(graph: &Graph, l: &MoneyLine) -> String {
 pub fn chain_text(graph: &Graph, step: &ChainStep) -> String {
     let r = graph.relation(step.edge);
     let mut details: Vec<String> = Vec::new();
-    details.extend(crate::export::date_span(r.date, r.until));
+    details.extend(crate::model::date_span(r.date, r.until));
     if is_money(graph, step.edge) {
         details.push(
             r.amount

@@ -8,8 +8,8 @@
 
 use std::fmt::Write;
 
-use crate::export::date_span;
 use crate::graph::{EdgeIx, Graph, NodeIx};
+use crate::model::date_span;
 use crate::path::Step;
 use crate::timeline::TimelineItem;
 use crate::view::Filter;

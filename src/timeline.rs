@@ -5,9 +5,9 @@
 //! comes before `2024-11`, which comes before `2024-11-04`; items on the same date
 //! are ordered by name. Every item names the entity to jump to.
 
-use crate::export::date_span;
 use crate::graph::{EdgeIx, Graph, NodeIx};
 use crate::model::PartialDate;
+use crate::model::date_span;
 use crate::view::Subgraph;
 
 /// What a timeline item is about.

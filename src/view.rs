@@ -1,11 +1,17 @@
 //! A view: what the user is looking at. The same view drives the screen and every
-//! export, so what is exported is exactly what is seen.
+//! export, so what is exported is exactly what is seen. [`FilteredGraph`] is a
+//! view as petgraph's algorithms take it (`view/filtered.rs`).
+
+mod filtered;
 
 use std::collections::VecDeque;
 
 use petgraph::Direction;
 use serde::{Deserialize, Serialize};
 
+pub use self::filtered::{
+    FilteredGraph, VisibleNeighboursOf, VisibleNodes, VisibleRelations, VisibleRelationsOf,
+};
 use crate::graph::{EdgeIx, Graph, NodeIx};
 use crate::model::{DateWindow, EntityKind, PartialDate, RelationKind, Sym};
 
@@ -104,6 +110,25 @@ impl Filter {
             && self.entity_visible(graph, a)
             && self.entity_visible(graph, b)
     }
+
+    /// The relation as seen from `focus`: it passes, its other end is visible,
+    /// and the focus passes the date window. Kinds filter the neighbours, not
+    /// the focus: `f agreement` on a person lists the agreements it is tied to.
+    pub fn relation_visible_from(&self, graph: &Graph, edge: EdgeIx, focus: NodeIx) -> bool {
+        if self.is_empty() {
+            return true;
+        }
+        let (a, b) = graph.ends(edge);
+        let end_visible = |n: NodeIx| {
+            if n == focus {
+                let (_, date, until) = graph.entity_kind_dates(n);
+                self.dated_passes(date, until).unwrap_or(true)
+            } else {
+                self.entity_visible(graph, n)
+            }
+        };
+        self.relation_passes(graph, edge) && end_visible(a) && end_visible(b)
+    }
 }
 
 /// The entities and relations in a view, in graph order.
@@ -162,7 +187,7 @@ pub fn subgraph(
                 if !wanted && !graph.is_undirected(tie.edge) {
                     continue;
                 }
-                if !filter.relation_visible(graph, tie.edge) {
+                if !filter.relation_visible_from(graph, tie.edge, focus) {
                     continue;
                 }
                 edges.push(tie.edge);

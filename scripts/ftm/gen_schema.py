@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Prints src/ftm/schema_table.rs (unformatted) from the installed followthemoney model.
+"""Prints src/ftm/schema/table.rs (unformatted) from the installed followthemoney model.
 
 Run it through scripts/ftm/gen_schema.sh, which uses .venv-ftm and formats the
 result with rustfmt:
 
-    scripts/ftm/gen_schema.sh           # rewrites src/ftm/schema_table.rs
+    scripts/ftm/gen_schema.sh           # rewrites src/ftm/schema/table.rs
     scripts/ftm/gen_schema.sh --check   # fails if the file is not current
 
 The table lists every schema (then the topics and country names) with its ancestors, caption properties, edge
@@ -29,7 +29,7 @@ print("//! abstract, its ancestors (itself included), caption properties, edge")
 print("//! (source, target) and properties, each with its FtM type name and, for")
 print("//! entity properties, the schema their values must have.")
 print()
-print("use super::schema::SchemaDef;")
+print("use super::SchemaDef;")
 print()
 print("pub(super) static SCHEMATA: &[SchemaDef] = &[")
 for name in sorted(model.schemata):

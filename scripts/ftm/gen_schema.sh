@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates src/ftm/schema_table.rs from the followthemoney library in
+# Regenerates src/ftm/schema/table.rs from the followthemoney library in
 # .venv-ftm (made by .ci/setup-ftm.sh) and formats it with rustfmt.
 #
-#   scripts/ftm/gen_schema.sh           rewrite src/ftm/schema_table.rs
+#   scripts/ftm/gen_schema.sh           rewrite src/ftm/schema/table.rs
 #   scripts/ftm/gen_schema.sh --stdout  print the fresh table instead
 #   scripts/ftm/gen_schema.sh --check   exit 1 (with a diff) if the file is not current
 #
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-target=src/ftm/schema_table.rs
+target=src/ftm/schema/table.rs
 python=.venv-ftm/bin/python
 if [ ! -x "$python" ]; then
   echo "gen_schema: $python is missing; run bash .ci/setup-ftm.sh" >&2

@@ -159,9 +159,8 @@ pub fn clusters_of_view(graph: &Graph, view: &ViewGraph) -> Clusters {
 /// Articulation points, each with the number of biconnected components it
 /// belongs to: the pieces its removal leaves.
 fn bridges(graph: &Graph, view: &ViewGraph, cluster_of: &[u32]) -> Vec<Bridge> {
-    let g = view.to_ungraph();
     let mut components = Default::default();
-    let points = rustworkx_core::connectivity::articulation_points(&g, Some(&mut components));
+    let points = rustworkx_core::connectivity::articulation_points(view, Some(&mut components));
     let mut out: Vec<Bridge> = points
         .into_iter()
         .map(|p| {

@@ -12,6 +12,9 @@
 //! relation counts) and `nx.Graph(...)` of it for betweenness, closeness and
 //! articulation points (parallel relations are one tie, self-ties are ignored).
 //!
+//! A [`ViewGraph`] is itself a petgraph graph (the simple undirected one), so
+//! rustworkx-core's algorithms run on it without a copy.
+//!
 //! Every result can give the [`Subgraph`](crate::view::Subgraph) it is about, so
 //! it can be exported like any other view.
 
@@ -20,9 +23,11 @@ pub mod common;
 pub mod diff;
 pub mod rank;
 pub mod render;
+mod visit;
 
 use petgraph::graph::UnGraph;
 
+pub use self::visit::{AllLocalTies, Local, LocalNeighbours, LocalTie, LocalTies};
 use crate::graph::{EdgeIx, Graph, NodeIx};
 use crate::view::{Filter, Subgraph};
 
@@ -153,8 +158,10 @@ impl ViewGraph {
         self.simple.len() / 2
     }
 
-    /// The simple undirected graph as petgraph holds it (node `i` is local `i`),
-    /// for the algorithms of rustworkx-core.
+    /// A copy of the simple undirected graph as petgraph holds it (node `i` is
+    /// local `i`). The algorithms run on the view itself (`&ViewGraph` has
+    /// petgraph's visit traits, `visit.rs`); this copy is what they are checked
+    /// against.
     pub fn to_ungraph(&self) -> UnGraph<(), ()> {
         let mut g = UnGraph::with_capacity(self.len(), self.simple_edge_count());
         for _ in 0..self.len() {

@@ -218,8 +218,7 @@ pub fn rank_view_with(
             x
         }
         Measure::Betweenness if sources_for(view, opts) >= n => {
-            let g = view.to_ungraph();
-            rustworkx_core::centrality::betweenness_centrality(&g, false, true, 50)
+            rustworkx_core::centrality::betweenness_centrality(view, false, true, 50)
                 .into_iter()
                 .map(|s| s.unwrap_or(0.0))
                 .collect()
@@ -236,8 +235,7 @@ pub fn rank_view_with(
             if n > opts.closeness_limit && !opts.exact {
                 return Err(RankError::TooLarge(n));
             }
-            let g = view.to_ungraph();
-            rustworkx_core::centrality::closeness_centrality(&g, true, 50)
+            rustworkx_core::centrality::closeness_centrality(view, true, 50)
                 .into_iter()
                 .map(|s| s.unwrap_or(0.0))
                 .collect()

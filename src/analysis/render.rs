@@ -11,8 +11,8 @@ use super::clusters::Clusters;
 use super::common::Common;
 use super::diff::Diff;
 use super::rank::{Measure, Ranking};
-use crate::export::date_span;
 use crate::graph::{EdgeIx, Graph, NodeIx};
+use crate::model::date_span;
 use crate::path::Step;
 use crate::report::count;
 

@@ -203,12 +203,12 @@ fn entities(backend: &mut dyn Backend, ids: &[&str]) -> Result<Graph, CliError> 
 }
 
 /// The explorer's first view on the database: `focus` resolved, its two rings
-/// fetched (at most [`crate::tui::remote::PAGE`] relations a ring), as an
+/// fetched (at most [`db::session::PAGE`] relations a ring), as an
 /// opened graph, with what the explorer needs to fetch the rest as it moves.
 pub(super) fn explore_open(
     url: &DbUrl,
     focus: Option<&str>,
-) -> Result<(Opened, crate::tui::remote::RemoteStart), CliError> {
+) -> Result<(Opened, db::session::Start), CliError> {
     let Some(query) = focus else {
         return Err(CliError::Usage(
             "with --db, the explorer needs --focus QUERY: where to start in the database".into(),
@@ -216,7 +216,7 @@ pub(super) fn explore_open(
     };
     let mut backend = db::connect(url)?;
     let id = resolve(&mut *backend, query)?;
-    let page = crate::tui::remote::PAGE;
+    let page = db::session::PAGE;
     let n = backend.neighbourhood(
         &[&id],
         2,
@@ -226,7 +226,7 @@ pub(super) fn explore_open(
             limit: page,
         },
     )?;
-    let start = crate::tui::remote::RemoteStart {
+    let start = db::session::Start {
         url: url.clone(),
         keys: n.keys,
         focus: id,

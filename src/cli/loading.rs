@@ -157,7 +157,7 @@ pub(super) fn spinner(msg: &'static str) -> ProgressBar {
 /// while it lasts. When `interrupted` (asked every 40 ms) gives a signal's
 /// number, the work is abandoned and that number returned.
 pub fn wait_for_saving(
-    saving: open::Saving,
+    mut saving: open::Saving,
     interrupted: impl FnMut() -> Option<i32>,
 ) -> Result<
     (

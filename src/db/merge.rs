@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use crate::graph::{
-    AddError, Attrs, EdgeIx, Graph, GraphFull, NewEntity, NewRelation, NodeIx, SourceId,
+    AddError, Attrs, EdgeIx, Graph, GraphFull, NewEntity, NewRelation, NodeIx, SourceId, SourceSet,
 };
 use crate::model::Sym;
 
@@ -38,20 +38,27 @@ pub fn merge(
 ) -> Result<Merged, GraphFull> {
     let mut merged = Merged::default();
     let mut sources: Vec<Option<SourceId>> = vec![None; from.sources().len()];
-    let mut source_set = |into: &mut Graph, set| {
-        let ids: Vec<SourceId> = from
-            .source_list(set)
-            .iter()
-            .map(|&s| {
-                *sources[s.0 as usize].get_or_insert_with(|| {
+    // A source already there (same id) is cited as it is; a new one is added.
+    // No fallback: a source that can be neither found nor added is an error,
+    // never another source's id.
+    let mut source_set = |into: &mut Graph, set| -> Result<SourceSet, GraphFull> {
+        let mut ids = Vec::new();
+        for &s in from.source_list(set) {
+            let id = match sources[s.0 as usize] {
+                Some(id) => id,
+                None => {
                     let src = from.source(s);
-                    into.add_source(src.clone())
-                        .or_else(|| into.find_source(&src.id))
-                        .unwrap_or(SourceId(0))
-                })
-            })
-            .collect();
-        into.source_set(&ids)
+                    let id = match into.find_source(&src.id) {
+                        Some(id) => id,
+                        None => into.add_source(src.clone()).ok_or(GraphFull)?,
+                    };
+                    sources[s.0 as usize] = Some(id);
+                    id
+                }
+            };
+            ids.push(id);
+        }
+        Ok(into.source_set(&ids))
     };
     for n in from.node_indices() {
         let e = from.entity(n);
@@ -61,7 +68,7 @@ pub fn merge(
         }
         let kind = e.kind.map_other(|s| into.intern(from.sym(s)));
         let attrs = interned(into, from, e.attrs);
-        let set = source_set(into, e.sources);
+        let set = source_set(into, e.sources)?;
         let entity = NewEntity {
             id: e.id,
             kind,
@@ -94,7 +101,7 @@ pub fn merge(
         let kind = r.kind.map_other(|s| into.intern(from.sym(s)));
         let role = r.role.map(|s| into.intern(from.sym(s)));
         let attrs = interned(into, from, r.attrs);
-        let set = source_set(into, r.sources);
+        let set = source_set(into, r.sources)?;
         let rel = NewRelation {
             id: r.id,
             kind,
@@ -165,6 +172,35 @@ mod tests {
     fn keys(g: &Graph, names: &[&str]) -> Vec<Box<str>> {
         assert_eq!(g.edge_count(), names.len());
         names.iter().map(|k| Box::from(*k)).collect()
+    }
+
+    #[test]
+    fn fetched_sources_cite_the_same_source_there_or_a_new_one_never_another() {
+        // The local graph holds sources x and y; the answer cites y and a new z.
+        let mut local = graph(
+            r#"Graph(sources: [Source(id: "x", outlet: "o", title: "X", file: "x"), Source(id: "y", outlet: "o", title: "Y", file: "y")],
+            entities: [Entity(id: "a", kind: person, name: "A", sources: ["x"])], relations: [])"#,
+        );
+        let fetched = graph(
+            r#"Graph(sources: [Source(id: "z", outlet: "o", title: "Z", file: "z"), Source(id: "y", outlet: "o", title: "Y", file: "y")],
+            entities: [Entity(id: "b", kind: person, name: "B", sources: ["y", "z"]), Entity(id: "c", kind: person, name: "C", sources: ["y"])],
+            relations: [Relation(from: "b", to: "c", kind: met, sources: ["z"])])"#,
+        );
+        let mut known = keys_of(&local, &[]);
+        merge(&mut local, &mut known, &fetched, &keys(&fetched, &["#0"])).unwrap();
+        let cited = |g: &Graph, set| -> Vec<String> {
+            g.source_list(set)
+                .iter()
+                .map(|&s| g.source(s).id.to_string())
+                .collect()
+        };
+        let b = local.entity(local.find("b").unwrap()).sources;
+        let c = local.entity(local.find("c").unwrap()).sources;
+        assert_eq!(cited(&local, b), vec!["y", "z"]);
+        assert_eq!(cited(&local, c), vec!["y"]);
+        let r = local.relation(local.edge_indices().next().unwrap()).sources;
+        assert_eq!(cited(&local, r), vec!["z"]);
+        assert_eq!(local.sources().len(), 3, "y not added twice");
     }
 
     #[test]

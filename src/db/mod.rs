@@ -18,6 +18,7 @@ pub mod falkor;
 pub mod merge;
 pub mod queries;
 mod rows;
+pub mod session;
 pub mod url;
 
 use std::time::Duration;
@@ -26,6 +27,7 @@ use crate::Graph;
 use crate::model::DateWindow;
 
 pub use falkor::FalkorBackend;
+pub use session::Session;
 pub use url::{DbUrl, Endpoint, UrlError};
 
 /// Why a database operation failed. Messages never hold the password.

@@ -12,7 +12,8 @@ use crate::graph::Graph;
 use crate::model::EntityKind;
 use crate::view::Subgraph;
 
-use super::{date_span, entity_label_lines, relation_label_lines};
+use super::{entity_label_lines, relation_label_lines};
+use crate::model::date_span;
 
 /// `s` as a DOT quoted string: `"` and `\` are escaped, line breaks become `\n`
 /// (a centred line in labels), other control characters are dropped.

@@ -3,6 +3,7 @@
 
 pub mod csv;
 mod dot;
+mod ftm;
 mod gexf;
 mod graphml;
 mod json;
@@ -13,12 +14,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::graph::{EdgeIx, Graph};
-use crate::model::PartialDate;
+use crate::model::date_span;
 use crate::view::Subgraph;
 
-pub use crate::ftm::write::to_ftm;
 pub use csv::{to_csv, write_csv};
 pub use dot::to_dot;
+pub use ftm::to_ftm;
 pub use gexf::to_gexf;
 pub use graphml::to_graphml;
 pub use json::{to_json, to_json_focused};
@@ -136,11 +137,6 @@ pub fn render(graph: &Graph, sub: &Subgraph, format: Format) -> String {
         Format::Gexf => to_gexf(graph, sub),
         Format::Csv => to_csv(graph, sub),
     }
-}
-
-/// `2024-11-23`, or `2025-02-03..2025-02-24` for a span; `None` when undated.
-pub fn date_span(date: Option<PartialDate>, until: Option<PartialDate>) -> Option<String> {
-    crate::model::date::format_span(date, until, "..", "..")
 }
 
 /// The lines of an entity's label in drawn formats: its name, then its kind with its

@@ -1,11 +1,12 @@
 //! FollowTheMoney (FtM): the entity format of OCCRP Aleph and OpenSanctions.
 //!
 //! [`load_ftm`] reads an FtM entity stream (one JSON entity per line) into a
-//! [`Graph`](crate::Graph); [`crate::export::to_ftm`] writes a view back as one.
+//! [`Graph`](crate::Graph); [`crate::export::to_ftm`] (`export/ftm.rs`) writes a
+//! view back as one.
 //!
-//! The folder: `read/` is the reader, `write.rs` the writer, `mapping.rs` what
-//! both agree on (kinds ↔ schemata, and the attribute and source names a round
-//! trip relies on), `schema.rs` the schema model over `schema_table.rs`, which
+//! The folder: `read/` is the reader, `mapping.rs` what it and the writer
+//! (`export/ftm.rs`) agree on (kinds ↔ schemata, and the attribute and source names a round
+//! trip relies on), `schema.rs` the schema model over its table `schema/table.rs`, which
 //! `scripts/ftm/gen_schema.sh` generates from the `followthemoney` library.
 //!
 //! How FtM maps onto `ties`:
@@ -36,9 +37,7 @@
 pub mod mapping;
 mod read;
 pub mod schema;
-mod schema_table;
 pub mod show;
-pub(crate) mod write;
 
 pub use mapping::{
     FILE_SOURCE, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR, is_placeholder,
@@ -48,6 +47,7 @@ pub use read::{
     FtmSummary, Issue, IssueCount, LINES_SHOWN, Noted, load_ftm, load_ftm_reader, pick_name,
     valid_id,
 };
+pub(crate) use read::{host, parse_ftm_date};
 pub use show::{badges, entity_properties, relation_properties};
 
 /// File names FtM streams go by (each also gzip-compressed, with `.gz`).

@@ -1,14 +1,16 @@
 //! The FollowTheMoney schema model, as far as `ties` needs it: which schemata
 //! exist, which are relationships (edges), and what type each property has.
 //!
-//! The table in `schema_table.rs` is generated from the `followthemoney` Python
+//! The table in `schema/table.rs` is generated from the `followthemoney` Python
 //! library: `scripts/ftm/gen_schema.sh` regenerates and formats it, and a test in
 //! `tests/it/ftm.rs` fails when it is not current.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::schema_table::{COUNTRIES, SCHEMATA, TOPICS};
+mod table;
+
+use self::table::{COUNTRIES, SCHEMATA, TOPICS};
 
 /// One FtM schema.
 #[derive(Debug)]

@@ -1,5 +1,6 @@
-//! The in-memory knowledge graph: a petgraph `DiGraph` for the structure, and
-//! compact tables for what entities and relations say.
+//! The in-memory knowledge graph: adjacency lists laid out as petgraph's
+//! `Graph` lays them out, with petgraph's visit traits (`visit.rs`) so that its
+//! algorithms run on it, and compact tables for what entities and relations say.
 //!
 //! Scale shapes the layout (a million entities must fit in a few hundred bytes
 //! each, and a snapshot of them must load in a fraction of a second):
@@ -17,7 +18,9 @@
 //! - every table is plain rows ([`Store`]): built here, or used in place from a
 //!   mapped snapshot.
 //!
-//! Readers get [`Entity`] and [`Relation`] views, built on the fly from a row.
+//! Readers get [`Entity`] and [`Relation`] views, built on the fly from a row;
+//! petgraph's algorithms get the graph itself through its visit traits
+//! (`visit.rs`).
 //! Entities and relations are only ever added, so indices stay valid for the
 //! graph's life.
 
@@ -25,6 +28,7 @@ mod build;
 mod index;
 mod read;
 pub(crate) mod section;
+mod visit;
 
 use std::collections::HashMap;
 
@@ -34,6 +38,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 
 pub(crate) use self::index::ShortIds;
 use self::index::{IN, IdIndex, Links, OUT};
+pub use self::visit::{AllRelations, NeighboursOf, NodeIds, NodeRefs, RelationRef, RelationsOf};
 use crate::codec::Store;
 
 use crate::model::{Amount, EntityKind, PartialDate, RelationKind, Sym};

@@ -261,6 +261,12 @@ impl<'de> Deserialize<'de> for PartialDate {
 /// A thing's dates as text: `2024-11-23`, or `from{between}until` for a span
 /// (`2025-02-03..2025-02-24`), or `{open}until` when only the end is known;
 /// `None` when undated. A span whose ends are equal is written once.
+/// `2024-11-23`, or `2025-02-03..2025-02-24` for a span; `None` when undated.
+/// How reports, exports and the CLI write a record's dates.
+pub fn date_span(date: Option<PartialDate>, until: Option<PartialDate>) -> Option<String> {
+    format_span(date, until, "..", "..")
+}
+
 pub fn format_span(
     date: Option<PartialDate>,
     until: Option<PartialDate>,

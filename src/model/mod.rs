@@ -6,7 +6,7 @@ pub mod kinds;
 pub mod record;
 
 pub use amount::{Amount, AmountRecord, Currency};
-pub use date::{DateWindow, PartialDate, Precision};
+pub use date::{DateWindow, PartialDate, Precision, date_span};
 pub use kinds::{EntityKind, RelationKind, Sym};
 pub use record::{EntityRecord, GraphFile, RelationRecord, SourceRecord};
 

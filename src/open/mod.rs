@@ -16,7 +16,7 @@ mod saving;
 
 pub use formats::{HEAD, InputFormat, Read};
 use saving::IndexFrom;
-pub use saving::Saving;
+pub use saving::{Outcome as SavingOutcome, Saving};
 
 use crate::graph::Graph;
 use crate::load::{self, LoadError, ProblemKind};

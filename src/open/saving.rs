@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::graph::Graph;
+use crate::job::{Job, JobError, Notify};
 use crate::search::SearchIndex;
 use crate::snapshot::{self, Key};
 
@@ -14,14 +15,14 @@ use crate::snapshot::{self, Key};
 /// (A snapshot is written under a temporary name and renamed whole, so even an
 /// abandoned save leaves no half snapshot under a snapshot's name.)
 pub struct Saving {
-    handle: Option<std::thread::JoinHandle<Outcome>>,
+    job: Option<Job<Outcome>>,
     /// Whether the work ends with a search index.
     indexing: bool,
 }
 
 /// What the work gives back: the index (if it made or was given one) and a note
 /// if the snapshot could not be saved.
-type Outcome = (Option<Arc<SearchIndex>>, Option<String>);
+pub type Outcome = (Option<Arc<SearchIndex>>, Option<String>);
 
 /// Where the index of a [`Saving`] comes from.
 pub(super) enum IndexFrom {
@@ -91,39 +92,69 @@ impl Saving {
             });
             (index, before_note.or(note))
         };
-        let handle = std::thread::Builder::new()
-            .name("ties-snapshot".into())
-            .spawn(work)
-            .unwrap_or_else(|e| {
-                // No thread to be had: a thread that only hands back the error.
-                let note = format!("could not save a snapshot: {e}");
-                std::thread::spawn(move || (None, Some(note)))
-            });
+        let what = if indexing {
+            "the search index"
+        } else {
+            "the snapshot"
+        };
         Saving {
-            handle: Some(handle),
+            job: Some(Job::spawn(what, move |_| work())),
             indexing,
         }
     }
 
-    /// Whether the index is built and the snapshot written.
-    pub fn is_finished(&self) -> bool {
-        self.handle.as_ref().is_none_or(|h| h.is_finished())
+    /// The work `job` does, whose result is an index and a note (a test
+    /// gives one that fails).
+    pub fn from_job(job: Job<Outcome>, indexing: bool) -> Saving {
+        Saving {
+            job: Some(job),
+            indexing,
+        }
+    }
+
+    /// Calls `notify` when the work ends (at once if it has).
+    pub fn on_done(&self, notify: Notify) {
+        if let Some(job) = &self.job {
+            job.on_done(notify);
+        }
+    }
+
+    /// Whether the index is built and the snapshot written (or the work
+    /// failed).
+    pub fn is_finished(&mut self) -> bool {
+        match &mut self.job {
+            Some(job) => {
+                job.poll();
+                !job.is_running()
+            }
+            None => true,
+        }
     }
 
     /// Waits for the index and the snapshot. Returns the index (`None` if the
     /// work failed) and a note if the snapshot could not be saved.
-    pub fn wait(mut self) -> (Option<Arc<SearchIndex>>, Option<String>) {
-        match self.handle.take().map(|h| h.join()) {
-            Some(Ok((index, note))) => (index, note),
-            _ => (None, Some("could not save a snapshot".into())),
+    pub fn wait(self) -> (Option<Arc<SearchIndex>>, Option<String>) {
+        match self.finish() {
+            Ok(outcome) => outcome,
+            Err(e) => (None, Some(e.to_string())),
         }
+    }
+
+    /// Waits for the work; how it ended, a panic in it included.
+    pub fn finish(mut self) -> Result<Outcome, JobError> {
+        let mut job = self.job.take().ok_or(JobError::Died {
+            what: "the snapshot",
+        })?;
+        job.wait();
+        job.take()
+            .unwrap_or(Err(JobError::Died { what: job.what() }))
     }
 
     /// Waits for the work, asking `interrupted` every `tick` whether to stop:
     /// when it gives a signal's number, the work is abandoned and that number
     /// returned.
     pub fn wait_unless(
-        self,
+        mut self,
         tick: std::time::Duration,
         mut interrupted: impl FnMut() -> Option<i32>,
     ) -> Result<(Option<Arc<SearchIndex>>, Option<String>), i32> {
@@ -142,14 +173,15 @@ impl Saving {
     /// Leaves the work to finish or not (the program is about to end on a
     /// signal); a temporary file it leaves is removed by a later save.
     pub fn abandon(mut self) {
-        drop(self.handle.take());
+        // Not waited for: the process ending decides whether it finishes.
+        drop(self.job.take());
     }
 }
 
 impl Drop for Saving {
     fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
+        if let Some(job) = &mut self.job {
+            job.wait();
         }
     }
 }

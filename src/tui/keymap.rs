@@ -364,6 +364,58 @@ impl KeyMap {
             .and_then(|(_, keys)| keys.first().copied())
     }
 
+    /// Every key bound to `action` in `mode`, in the order written.
+    pub fn keys_for(&self, mode: Mode, action: &Action) -> &[Key] {
+        self.listing
+            .get(&mode)
+            .and_then(|list| list.iter().find(|(a, _)| a == action))
+            .map_or(&[], |(_, keys)| keys.as_slice())
+    }
+
+    /// The name of the first key bound to `action` in `mode` (`enter`, `?`,
+    /// `ctrl-c`), to name it in a hint or a message; when nothing is bound, the
+    /// action's name in a key-map file in angle brackets (`<date_filter>`), so
+    /// the text still says what to bind.
+    pub fn key(&self, mode: Mode, action: &Action) -> String {
+        match self.key_for(mode, action) {
+            Some(k) => k.to_string(),
+            None => format!("<{}>", action_name(action)),
+        }
+    }
+
+    /// Hints such as `tab measure · e export`: each action's first key in
+    /// `mode` and what it does, joined by ` · `; an action with no key there
+    /// is left out.
+    pub fn hints(&self, mode: Mode, hints: &[(Action, &str)]) -> String {
+        hints
+            .iter()
+            .filter_map(|(a, what)| self.key_for(mode, a).map(|k| format!("{k} {what}")))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// The keys that move in `mode`: `arrows` when the four arrow keys do,
+    /// else the first keys of up, down, left and right (`k/j/h/l`).
+    pub fn arrows(&self, mode: Mode) -> String {
+        let moves = [
+            (Action::Up, "up"),
+            (Action::Down, "down"),
+            (Action::Left, "left"),
+            (Action::Right, "right"),
+        ];
+        let arrows = moves.iter().all(|(a, name)| {
+            Key::parse(name).is_some_and(|arrow| self.keys_for(mode, a).contains(&arrow))
+        });
+        if arrows {
+            return "arrows".into();
+        }
+        moves
+            .iter()
+            .map(|(a, _)| self.key(mode, a))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
     /// Every binding of a mode: (keys joined, description), for the help screen.
     pub fn help(&self, mode: Mode) -> Vec<(String, &'static str)> {
         self.listing
@@ -462,6 +514,39 @@ mod tests {
         assert!(err.to_string().starts_with("u.ron:1:"), "{err}");
         let err = KeyMap::merged(Some(("u.ron", "KeyMap(browse: { fly: [\"q\"] })"))).unwrap_err();
         assert!(matches!(err, KeyMapError::Syntax { .. }), "{err}");
+    }
+
+    #[test]
+    fn hints_name_the_keys_bound_now() {
+        let km = KeyMap::default_map();
+        assert_eq!(km.key(Mode::Browse, &Action::Help), "?");
+        assert_eq!(
+            km.hints(
+                Mode::Analysis,
+                &[
+                    (Action::NextMeasure, "measure"),
+                    (Action::ExportResult, "export")
+                ]
+            ),
+            "tab measure · e export"
+        );
+        assert_eq!(km.arrows(Mode::Map), "arrows");
+        let user = "KeyMap(analysis: { next_measure: [\"n\"], export_result: [] }, \
+                    map: { up: [\"w\"], left: [\"a\", \"left\"] }, browse: { date_filter: [] })";
+        let km = KeyMap::merged(Some(("user.ron", user))).unwrap();
+        assert_eq!(
+            km.hints(
+                Mode::Analysis,
+                &[
+                    (Action::NextMeasure, "measure"),
+                    (Action::ExportResult, "export")
+                ]
+            ),
+            "n measure",
+            "an unbound action is left out"
+        );
+        assert_eq!(km.arrows(Mode::Map), "w/j/a/l");
+        assert_eq!(km.key(Mode::Browse, &Action::DateFilter), "<date_filter>");
     }
 
     #[test]

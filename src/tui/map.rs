@@ -43,6 +43,10 @@ pub struct MapLayout {
     pub edges: Vec<(usize, usize, String)>,
     /// Neighbours left out to keep the picture readable.
     pub more: usize,
+    /// The first ring: the rank of its first neighbour drawn (0 on the first
+    /// page), and how many neighbours the focus has in the view.
+    pub first: usize,
+    pub ring: usize,
 }
 
 /// `name` in at most `max` characters, ending in `…` when cut.
@@ -55,59 +59,98 @@ fn short(name: &str, max: usize) -> String {
     }
 }
 
-/// The first `limit` visible neighbours of `n` not in `seen`, grouped by
-/// relation kind (by phrase), then by name: one entry per neighbour, with the
-/// kind of its first relation; and how many there are in all. Only the `limit`
-/// drawn are sorted, so a hub of 50,000 costs one pass over its relations.
+/// How much a neighbour matters, most first: marked by the user, money moved
+/// with the entity it hangs from (amounts summed whatever the currency: a
+/// ranking, not a total), the relations' weight (as GEXF and GraphML give it),
+/// its own number of relations; then by name.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+struct Weight {
+    marked: bool,
+    money: f64,
+    weight: f64,
+    degree: usize,
+}
+
+/// The visible neighbours of `n` not in `seen`, ranked by what matters
+/// ([`Weight`]): `limit` of them from the `skip`th, each with the kind of its
+/// first relation, grouped by kind (by phrase) and in rank order within a
+/// kind; and how many there are in all.
 fn neighbours(
     graph: &Graph,
     n: NodeIx,
     filter: &Filter,
+    marked: &dyn Fn(NodeIx) -> bool,
     skip: &dyn Fn(NodeIx) -> bool,
-    limit: usize,
+    (from, limit): (usize, usize),
 ) -> (Vec<(NodeIx, String)>, usize) {
-    // (neighbour, position of its first relation, kind phrase number)
     let mut phrases: Vec<String> = Vec::new();
     let mut kinds: Vec<RelationKind<Sym>> = Vec::new();
-    let mut all: Vec<(NodeIx, usize, usize)> = Vec::new();
-    for (i, tie) in graph.ties(n).enumerate() {
-        if skip(tie.other) || !filter.relation_visible(graph, tie.edge) {
+    let weight_key = graph.find_sym("weight");
+    // neighbour → (kind phrase number of its first relation, its weight)
+    let mut all: BTreeMap<NodeIx, (usize, Weight)> = BTreeMap::new();
+    for tie in graph.ties(n) {
+        if skip(tie.other) || !filter.relation_visible_from(graph, tie.edge, n) {
             continue;
         }
-        let (kind, _, _) = graph.relation_kind_dates(tie.edge);
-        let k = match kinds.iter().position(|&x| x == kind) {
+        let r = graph.relation(tie.edge);
+        let k = match kinds.iter().position(|&x| x == r.kind) {
             Some(k) => k,
             None => {
-                kinds.push(kind);
-                phrases.push(graph.relation_phrase(kind));
+                kinds.push(r.kind);
+                phrases.push(graph.relation_phrase(r.kind));
                 kinds.len() - 1
             }
         };
-        all.push((tie.other, i, k));
+        let entry = all.entry(tie.other).or_insert((k, Weight::default()));
+        if let Some(a) = r.amount {
+            entry.1.money += a.value.abs();
+        }
+        if let Some(key) = weight_key {
+            let w = r.attrs.iter().find(|(s, _)| *s == key);
+            entry.1.weight += w.and_then(|(_, v)| v.parse::<f64>().ok()).unwrap_or(0.0);
+        }
     }
-    // One entry per neighbour: the kind of its first relation.
-    all.sort_unstable_by_key(|&(node, i, _)| (node, i));
-    all.dedup_by_key(|e| e.0);
     let total = all.len();
-    let order = |a: &(NodeIx, usize, usize), b: &(NodeIx, usize, usize)| {
-        phrases[a.2]
-            .cmp(&phrases[b.2])
+    let mut ranked: Vec<(NodeIx, usize, Weight)> = all
+        .into_iter()
+        .map(|(node, (k, mut w))| {
+            w.marked = marked(node);
+            w.degree = graph.degree(node);
+            (node, k, w)
+        })
+        .collect();
+    let by_rank = |a: &(NodeIx, usize, Weight), b: &(NodeIx, usize, Weight)| {
+        b.2.partial_cmp(&a.2)
+            .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(|| graph.entity_name(a.0).cmp(graph.entity_name(b.0)))
             .then(a.0.cmp(&b.0))
     };
-    if all.len() > limit && limit > 0 {
-        all.select_nth_unstable_by(limit - 1, order);
+    // Only the ranks up to the page's end are sorted: a hub of 50,000 costs
+    // one pass and a selection, not a sort.
+    let end = (from + limit).min(ranked.len());
+    if end > 0 && end < ranked.len() {
+        ranked.select_nth_unstable_by(end - 1, by_rank);
     }
-    all.truncate(limit);
-    all.sort_by(order);
-    let v = all
+    ranked.truncate(end);
+    ranked.sort_by(by_rank);
+    let mut shown: Vec<(NodeIx, usize, Weight)> = ranked.into_iter().skip(from).collect();
+    shown.sort_by(|a, b| phrases[a.1].cmp(&phrases[b.1]).then_with(|| by_rank(a, b)));
+    let v = shown
         .into_iter()
-        .map(|(node, _, k)| (node, phrases[k].clone()))
+        .map(|(node, k, _)| (node, phrases[k].clone()))
         .collect();
     (v, total)
 }
 
 /// Lays out the neighbourhood of `focus` in an area `width` × `height` cells.
+/// What a map shows around its focus besides the filter: the marked entities
+/// (ranked first) and which page of the first ring (`MAX_RING1` a page).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Around<'a> {
+    pub marked: &'a [NodeIx],
+    pub page: usize,
+}
+
 pub fn layout(
     graph: &Graph,
     focus: NodeIx,
@@ -116,6 +159,26 @@ pub fn layout(
     width: u16,
     height: u16,
 ) -> MapLayout {
+    layout_around(
+        graph,
+        focus,
+        depth,
+        filter,
+        (width, height),
+        Around::default(),
+    )
+}
+
+/// [`layout`] with marks ranked first and a page of the first ring.
+pub fn layout_around(
+    graph: &Graph,
+    focus: NodeIx,
+    depth: u8,
+    filter: &Filter,
+    (width, height): (u16, u16),
+    around: Around,
+) -> MapLayout {
+    let marked = |n: NodeIx| around.marked.contains(&n);
     let (w, h) = (f64::from(width.max(1)), f64::from(height.max(1)));
     let (cx, cy) = (w / 2.0, h / 2.0);
     // Cells are about twice as tall as wide: stretch x so rings look round.
@@ -137,8 +200,17 @@ pub fn layout(
     };
     place(&mut out, &mut index, focus, cx, cy, 0);
 
-    let (ring1, total) = neighbours(graph, focus, filter, &|n| n == focus, MAX_RING1);
+    let (ring1, total) = neighbours(
+        graph,
+        focus,
+        filter,
+        &marked,
+        &|n| n == focus,
+        (around.page * MAX_RING1, MAX_RING1),
+    );
     out.more += total - ring1.len();
+    out.first = around.page * MAX_RING1;
+    out.ring = total;
     let count = ring1.len().max(1) as f64;
     let mut parents = Vec::new();
     for (i, (n, kind)) in ring1.iter().enumerate() {
@@ -155,8 +227,9 @@ pub fn layout(
                 graph,
                 p,
                 filter,
+                &marked,
                 &|n| index.contains_key(&n),
-                MAX_PER_PARENT,
+                (0, MAX_PER_PARENT),
             );
             out.more += total - kids.len();
             let k = kids.len() as f64;

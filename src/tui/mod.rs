@@ -2,13 +2,13 @@
 //! turns keys into [`Action`]s for [`App::update`] and draws with [`ui::draw`].
 
 pub mod action;
-pub mod analysis;
 pub mod app;
-mod browse;
+pub mod change;
+pub mod chart;
+pub mod clusters;
 pub mod keymap;
 pub mod map;
 pub mod popup;
-pub mod remote;
 pub mod text;
 pub mod theme;
 pub mod ui;
@@ -97,44 +97,110 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// The thread the explorer draws on: a panic there restores the terminal
+/// (one on a job's thread is caught and said on the status bar, the screen
+/// left as it is).
+static UI_THREAD: std::sync::OnceLock<std::thread::ThreadId> = std::sync::OnceLock::new();
+
 fn install_panic_hook() {
     static INSTALLED: AtomicBool = AtomicBool::new(false);
+    let _ = UI_THREAD.set(std::thread::current().id());
     if INSTALLED.swap(true, Ordering::SeqCst) {
         return;
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
+        if on_ui_thread() {
+            RESTORES.fetch_add(1, Ordering::SeqCst);
+            // Tests count the restores and leave their terminal alone.
+            #[cfg(not(test))]
+            restore_terminal();
+        }
         previous(info);
     }));
 }
 
+/// How many panics restored the terminal.
+static RESTORES: AtomicUsize = AtomicUsize::new(0);
+
+/// True on the thread the explorer draws on.
+fn on_ui_thread() -> bool {
+    UI_THREAD.get() == Some(&std::thread::current().id())
+}
+
 /// What wakes the event loop: a terminal event, or another thread saying that
-/// something is ready (search hits).
-enum Input {
+/// something is ready (a job ended, search hits came, a signal arrived).
+#[derive(Debug)]
+pub enum Input {
     Term(io::Result<Event>),
     Wake,
 }
 
-/// Reads terminal events on a thread of its own and hands them over a channel,
-/// whose sender is returned too so that other threads can wake the loop. The
-/// thread ends when the receiver is gone or reading fails.
-fn spawn_event_reader() -> (mpsc::SyncSender<Input>, mpsc::Receiver<Input>) {
-    let (tx, rx) = mpsc::sync_channel(256);
-    let reader = tx.clone();
-    std::thread::Builder::new()
-        .name("ties-input".into())
-        .spawn(move || {
-            loop {
-                let ev = event::read();
-                let failed = ev.is_err();
-                if reader.send(Input::Term(ev)).is_err() || failed {
-                    break;
-                }
-            }
+/// The event loop's one channel: terminal events and wake-ups.
+pub struct Inputs {
+    tx: mpsc::SyncSender<Input>,
+    rx: mpsc::Receiver<Input>,
+}
+
+impl Default for Inputs {
+    fn default() -> Self {
+        let (tx, rx) = mpsc::sync_channel(256);
+        Inputs { tx, rx }
+    }
+}
+
+impl Inputs {
+    /// A function that wakes the loop (from any thread).
+    pub fn waker(&self) -> crate::job::Notify {
+        let tx = self.tx.clone();
+        Arc::new(move || {
+            let _ = tx.try_send(Input::Wake);
         })
-        .expect("spawning the input thread");
-    (tx, rx)
+    }
+
+    /// A sender of terminal events (the input thread's, or a test's).
+    pub fn sender(&self) -> mpsc::SyncSender<Input> {
+        self.tx.clone()
+    }
+
+    /// The next input, waiting at most `timeout` (for ever when `None`).
+    pub fn next(&self, timeout: Option<Duration>) -> Result<Option<Input>, io::Error> {
+        let gone = || io::Error::new(io::ErrorKind::BrokenPipe, "the terminal went away");
+        match timeout {
+            None => self.rx.recv().map(Some).map_err(|_| gone()),
+            Some(t) => match self.rx.recv_timeout(t) {
+                Ok(i) => Ok(Some(i)),
+                Err(mpsc::RecvTimeoutError::Timeout) => Ok(None),
+                Err(mpsc::RecvTimeoutError::Disconnected) => Err(gone()),
+            },
+        }
+    }
+}
+
+/// Reads terminal events on a thread of its own and sends them to `inputs`.
+/// The thread ends when the loop is gone or reading fails. `spawn` starts the
+/// thread (a test gives one that cannot): its failure is returned.
+fn spawn_event_reader(
+    inputs: &Inputs,
+    spawn: impl FnOnce(Box<dyn FnOnce() + Send>) -> io::Result<()>,
+) -> io::Result<()> {
+    let reader = inputs.sender();
+    spawn(Box::new(move || {
+        loop {
+            let ev = event::read();
+            let failed = ev.is_err();
+            if reader.send(Input::Term(ev)).is_err() || failed {
+                break;
+            }
+        }
+    }))
+    .map_err(|e| io::Error::new(e.kind(), format!("cannot start reading keys: {e}")))
+}
+
+/// Starts a named thread.
+fn thread(name: &str) -> impl FnOnce(Box<dyn FnOnce() + Send>) -> io::Result<()> {
+    let builder = std::thread::Builder::new().name(name.into());
+    move |f| builder.spawn(f).map(|_| ())
 }
 
 /// Where the explorer starts: what `--focus` and `--view` asked for.
@@ -148,7 +214,7 @@ pub struct Start {
     pub index: Option<Arc<SearchIndex>>,
     /// On a graph database: how the first view was fetched; the explorer
     /// fetches the rest as the user moves.
-    pub remote: Option<remote::RemoteStart>,
+    pub remote: Option<crate::db::session::Start>,
 }
 
 /// How the explorer ended, and what it leaves to finish.
@@ -172,6 +238,7 @@ const INDEX_INLINE_BELOW: usize = 200_000;
 /// The loading screen: how far reading has come, drawn at most every 100 ms.
 struct LoadingScreen<'a> {
     terminal: &'a mut Terminal<CrosstermBackend<io::Stdout>>,
+    theme: &'a theme::Theme,
     what: &'a str,
     shown: Option<std::time::Instant>,
 }
@@ -186,8 +253,10 @@ impl crate::open::Progress for LoadingScreen<'_> {
             return;
         }
         self.shown = Some(std::time::Instant::now());
-        let what = self.what;
-        let _ = self.terminal.draw(|f| ui::draw_loading(f, what, Some(p)));
+        let (what, theme) = (self.what, self.theme);
+        let _ = self
+            .terminal
+            .draw(|f| ui::draw_loading(f, theme, what, Some(p)));
     }
 }
 
@@ -224,6 +293,7 @@ pub fn run<E: From<TuiError>>(
     terminal.clear().map_err(TuiError::from)?;
     let mut screen = LoadingScreen {
         terminal: &mut terminal,
+        theme: &theme,
         what,
         shown: None,
     };
@@ -246,7 +316,7 @@ pub fn run<E: From<TuiError>>(
     opened.build_index(IndexWhen::Background {
         inline_below: INDEX_INLINE_BELOW,
     });
-    let mut saving = opened.saving.take();
+    let saving = opened.saving.take();
     let index = opened.index.take();
     let indexing = index.is_none();
     let index = index.unwrap_or_default();
@@ -257,48 +327,58 @@ pub fn run<E: From<TuiError>>(
     } else {
         Arc::clone(&opened.graph)
     };
-    let mut app = App::new(graph, index, keymap, start.focus).ok_or(TuiError::EmptyGraph)?;
-    app.set_filter(start.filter);
-    app.marks = start.marks;
-    app.theme = theme;
-    app.indexing = indexing;
+    let mut app = App::new(graph, index, keymap, start.focus)
+        .ok_or(TuiError::EmptyGraph)?
+        .with_filter(start.filter)
+        .with_marks(start.marks)
+        .with_theme(theme);
+    let inputs = Inputs::default();
+    app.set_notify(inputs.waker());
+    if let Some(saving) = saving {
+        app.watch_saving(saving);
+    }
     // The first line of the first note (an FtM load's summary, a refused
     // snapshot) goes to the status bar.
     if let Some(line) = opened.notes.first().and_then(|n| n.lines().next()) {
-        app.set_status(line, false);
+        app.apply(popup::Effect::status(line, false));
     }
     drop(_watch);
     guard.raw(mouse).map_err(TuiError::from)?;
-    // Terminal events come from their own thread, so the loop wakes within a
-    // tick to see signals even when the terminal hangs up (crossterm's read can
-    // spin then).
-    let (wake, events) = spawn_event_reader();
-    let notify = move || {
-        let _ = wake.try_send(Input::Wake);
-    };
+    // Terminal events come from their own thread, and signals wake the loop
+    // from theirs, so the loop sleeps until something happens.
+    spawn_event_reader(&inputs, thread("ties-input")).map_err(TuiError::from)?;
+    let _signals = wake_on_signals(inputs.waker());
     if let Some(remote) = start.remote {
-        app.connect_remote(remote, notify.clone());
-        app.fetch_if_needed();
+        app.connect_remote(&remote);
     } else if !indexing {
-        app.use_search_worker(notify.clone());
+        app.use_search_worker();
     }
-    let ending = event_loop(
-        &mut app,
-        &mut terminal,
-        &events,
-        &signal,
-        &mut saving,
-        notify,
-    )
-    .map_err(TuiError::from)?;
+    let ending = event_loop(&mut app, &mut terminal, &inputs, &signal).map_err(TuiError::from)?;
     drop(terminal);
     drop(guard);
     Ok(Outcome {
         ending,
-        saving,
+        saving: app.take_saving(),
         signal,
         notes: opened.notes,
     })
+}
+
+/// Wakes the event loop when a signal arrives (the loop then reads the flag
+/// the signal set). The handle closes the watch when dropped.
+fn wake_on_signals(wake: crate::job::Notify) -> Option<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]).ok()?;
+    let handle = signals.handle();
+    std::thread::Builder::new()
+        .name("ties-signal-wake".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                wake();
+            }
+        })
+        .ok()?;
+    Some(handle)
 }
 
 /// Watches `signal` on a thread until dropped: a signal restores the terminal
@@ -330,90 +410,132 @@ impl Drop for SignalWatch {
 }
 
 /// Keys to actions, actions to state, state to frames, until the user quits.
-fn event_loop(
+/// The loop sleeps until an input comes (a key, a resize, a job's end, a
+/// signal); only while a job's progress is drawn does it wake on a tick.
+fn event_loop<B: ratatui::backend::Backend>(
     app: &mut App,
-    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
-    events: &mpsc::Receiver<Input>,
+    terminal: &mut Terminal<B>,
+    inputs: &Inputs,
     signal: &AtomicUsize,
-    saving: &mut Option<crate::open::Saving>,
-    notify: impl Fn() + Send + Clone + 'static,
 ) -> io::Result<Ending> {
-    // The last click, to tell a double click (same cell, within 400 ms).
-    let mut last_click: Option<(std::time::Instant, u16, u16)> = None;
-    let mut dirty = true;
+    let mut state = LoopState::default();
     loop {
         let sig = signal.load(Ordering::SeqCst);
         if sig != 0 {
             return Ok(Ending::Signal(sig as i32));
         }
-        if saving.as_ref().is_some_and(|s| s.is_finished()) {
-            let (index, note) = saving.take().map(|s| s.wait()).unwrap_or_default();
-            if let Some(index) = index {
-                app.set_index(index, notify.clone());
-            }
-            if let Some(note) = note {
-                app.set_status(note, true);
-            }
-            dirty = true;
+        if let Some(ending) = step(app, terminal, &mut state, None)? {
+            return Ok(ending);
         }
-        if app.poll_search() | app.poll_jobs() | app.poll_remote() {
-            dirty = true;
-        }
-        if dirty {
-            let mut info = ui::FrameInfo::default();
-            terminal.draw(|f| info = ui::draw(app, f))?;
-            app.after_draw(info);
-            dirty = false;
-        }
-        let event = match events.recv_timeout(Duration::from_millis(100)) {
-            Ok(Input::Term(event)) => event?,
-            Ok(Input::Wake) | Err(mpsc::RecvTimeoutError::Timeout) => continue,
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::BrokenPipe,
-                    "the terminal went away",
-                ));
-            }
-        };
-        match event {
-            Event::Key(key) if key.kind != KeyEventKind::Release => {
-                if let Some(action) = app.keymap.action(app.mode(), &key) {
-                    app.update(action);
-                    dirty = true;
-                }
-            }
-            Event::Mouse(m) if app.mode() == keymap::Mode::Browse => {
-                use crossterm::event::{MouseButton, MouseEventKind};
-                let action = match m.kind {
-                    MouseEventKind::Down(MouseButton::Left) => {
-                        let now = std::time::Instant::now();
-                        let double = last_click.is_some_and(|(t, c, r)| {
-                            c == m.column && r == m.row && now - t < Duration::from_millis(400)
-                        });
-                        last_click = Some((now, m.column, m.row));
-                        Some(if double {
-                            Action::DoubleClick(m.column, m.row)
-                        } else {
-                            Action::Click(m.column, m.row)
-                        })
-                    }
-                    MouseEventKind::ScrollDown => Some(Action::Down),
-                    MouseEventKind::ScrollUp => Some(Action::Up),
-                    _ => None,
-                };
-                if let Some(a) = action {
-                    app.update(a);
-                    dirty = true;
-                }
-            }
-            Event::Resize(..) => {
-                terminal.autoresize()?;
-                dirty = true;
-            }
-            _ => {}
-        }
-        if app.should_quit {
-            return Ok(Ending::Quit);
+        let tick = app.animating().then_some(Duration::from_millis(100));
+        let input = inputs.next(tick)?;
+        if let Some(ending) = step(app, terminal, &mut state, input)? {
+            return Ok(ending);
         }
     }
 }
+
+/// What the loop keeps between inputs.
+#[derive(Debug, Default)]
+pub struct LoopState {
+    /// The last click, to tell a double click (same cell, within 400 ms).
+    last_click: Option<(std::time::Instant, u16, u16)>,
+    /// Something changed since the last frame.
+    dirty: bool,
+    drawn: bool,
+}
+
+/// One turn of the event loop: the input (if any) applied, the jobs' results
+/// taken, and a frame drawn if anything changed. `Some` when the explorer
+/// ends.
+pub fn step<B: ratatui::backend::Backend>(
+    app: &mut App,
+    terminal: &mut Terminal<B>,
+    state: &mut LoopState,
+    input: Option<Input>,
+) -> io::Result<Option<Ending>> {
+    match input {
+        Some(Input::Term(event)) => {
+            if handle_event(app, terminal, state, event?)? {
+                state.dirty = true;
+            }
+        }
+        Some(Input::Wake) | None => {}
+    }
+    if app.should_quit() {
+        return Ok(Some(Ending::Quit));
+    }
+    if app.poll_search() | app.poll_jobs() | app.poll_remote() {
+        state.dirty = true;
+    }
+    if state.dirty || !state.drawn {
+        // A second frame when the first measured a new size to lay out for.
+        for _ in 0..2 {
+            let mut info = ui::FrameInfo::default();
+            terminal
+                .draw(|f| info = ui::draw(app, f))
+                .map_err(backend_error)?;
+            if !app.after_draw(info) {
+                break;
+            }
+        }
+        state.dirty = false;
+        state.drawn = true;
+    }
+    Ok(None)
+}
+
+fn backend_error(e: impl std::fmt::Display) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// A terminal event made an action and applied. True if the screen changed.
+fn handle_event<B: ratatui::backend::Backend>(
+    app: &mut App,
+    terminal: &mut Terminal<B>,
+    state: &mut LoopState,
+    event: Event,
+) -> io::Result<bool> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            if let Some(action) = app.keymap().action(app.mode(), &key) {
+                app.update(action);
+                return Ok(true);
+            }
+        }
+        Event::Mouse(m) if app.mode() == keymap::Mode::Browse => {
+            use crossterm::event::{MouseButton, MouseEventKind};
+            let action = match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => {
+                    let now = std::time::Instant::now();
+                    let double = state.last_click.is_some_and(|(t, c, r)| {
+                        c == m.column && r == m.row && now - t < Duration::from_millis(400)
+                    });
+                    state.last_click = Some((now, m.column, m.row));
+                    Some(if double {
+                        Action::DoubleClick(m.column, m.row)
+                    } else {
+                        Action::Click(m.column, m.row)
+                    })
+                }
+                MouseEventKind::ScrollDown => Some(Action::Down),
+                MouseEventKind::ScrollUp => Some(Action::Up),
+                _ => None,
+            };
+            if let Some(a) = action {
+                app.update(a);
+                return Ok(true);
+            }
+        }
+        Event::Resize(..) => {
+            terminal.autoresize().map_err(backend_error)?;
+            return Ok(true);
+        }
+        _ => {}
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+#[path = "jobs_tests.rs"]
+mod jobs_tests;

@@ -6,47 +6,26 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::action::Action;
 use super::app::{App, Pane, PaneList};
+use super::change::Change;
 use super::keymap::Mode;
-use super::map::MapLayout;
 use super::popup::{Popup, centered};
-use super::text::{BADGE, DATE, DIM, KIND, MONEY};
-pub use super::text::{date_span, fit, highlighted, relation_label, tie_line, truncate};
+pub use super::text::{
+    Columns, date_span, fit, highlighted, relation_label, tie_line, tie_line_in, truncate,
+};
+use super::theme::{Role, Theme};
+use crate::graph::Tie;
 
 /// Smallest terminal the explorer draws in.
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
 
-/// What one relation list looked like in a frame.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ListFrame {
-    /// Where its rows were drawn (empty when it was not shown), for mouse clicks.
-    pub area: Rect,
-    /// The first row shown, when rows were shown: the next frame scrolls from it.
-    pub offset: Option<usize>,
-}
-
-/// What a frame hands back to the app: sizes that only drawing knows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FrameInfo {
-    /// False when the terminal was too small to lay anything out: the app keeps
-    /// what it had.
-    pub laid_out: bool,
-    /// The incoming and outgoing lists, in [`Pane`] order.
-    pub lists: [ListFrame; 2],
-    /// Rows of the active list, for paging.
-    pub page_rows: Option<usize>,
-    /// The map's canvas (columns, rows), when the map was drawn.
-    pub map_size: Option<(u16, u16)>,
-    /// A map layout made in this frame because the app had none for this view
-    /// and size: the app keeps it for the next frames and the arrow keys.
-    pub map_layout: Option<MapLayout>,
-}
+pub use super::app::{FrameInfo, ListFrame};
 
 /// Draws the whole screen, and says what the app should remember of it.
 pub fn draw(app: &App, frame: &mut Frame) -> FrameInfo {
@@ -59,18 +38,38 @@ pub fn draw(app: &App, frame: &mut Frame) -> FrameInfo {
     }
     info.laid_out = true;
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    if app.map.is_some() {
+    if app.map().is_some() {
         draw_map(app, frame, main, &mut info);
     } else {
         draw_main(app, frame, main, &mut info);
     }
     draw_status(app, frame, status);
-    app.popup.draw(&app.ctx(), frame, main);
-    app.theme.apply(frame.buffer_mut());
+    app.popup().draw(&app.ctx(), frame, main);
     info
 }
 
 fn draw_main(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
+    if app.undirected_only() {
+        // Undirected ties are listed once, beside the card or below it.
+        let (split, pc) = if area.width >= 90 {
+            (
+                Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]),
+                0,
+            )
+        } else {
+            let card_h = (area.height * 2 / 5).max(3).min(area.height);
+            (
+                Layout::vertical([Constraint::Length(card_h), Constraint::Min(0)]),
+                card_h,
+            )
+        };
+        let [card, list] = split.areas(area);
+        draw_card(app, frame, card);
+        if pc < area.height {
+            draw_list(app, Pane::Outgoing, frame, list, info);
+        }
+        return;
+    }
     if area.width >= 90 {
         // An empty list gets a narrow column; the other takes the room.
         let empty_in = app.list(Pane::Incoming).ties.is_empty();
@@ -85,7 +84,9 @@ fn draw_main(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         draw_card(app, frame, mid);
         draw_list(app, Pane::Outgoing, frame, right, info);
     } else {
-        let card_h = (area.height * 2 / 5).max(3).min(area.height);
+        // Two fifths, in u32: `height * 2` may not fit a u16.
+        let two_fifths = u16::try_from(u32::from(area.height) * 2 / 5).unwrap_or(area.height);
+        let card_h = two_fifths.max(3).min(area.height);
         let [top, bottom] =
             Layout::vertical([Constraint::Length(card_h), Constraint::Min(0)]).areas(area);
         draw_card(app, frame, top);
@@ -97,7 +98,7 @@ fn draw_main(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
             draw_list(app, Pane::Incoming, frame, l, info);
             draw_list(app, Pane::Outgoing, frame, r, info);
         } else {
-            draw_list(app, app.pane, frame, bottom, info);
+            draw_list(app, app.pane(), frame, bottom, info);
         }
     }
 }
@@ -114,24 +115,31 @@ fn scroll_offset(list: &PaneList, rows: usize) -> usize {
 }
 
 fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
+    let theme = app.theme();
     let list = app.list(pane);
-    let active = app.pane == pane && app.popup == Popup::None;
+    let active = app.pane() == pane && *app.popup() == Popup::None;
     let (arrow_l, name, arrow_r) = match pane {
         Pane::Incoming => ("◀ ", "in", ""),
         Pane::Outgoing => ("", "out", " ▶"),
     };
-    let mut title = format!(" {arrow_l}{name} · {}", list.ties.len());
+    // Undirected relations are listed once, with the outgoing ones, as ties.
+    let undirected = list.ties_undirected;
+    let mut title = match (undirected, list.ties.len() - undirected) {
+        (0, n) => format!(" {arrow_l}{name} · {n}"),
+        (u, 0) => format!(" ties · {u}"),
+        (u, n) => format!(" {name} · {n} + ties · {u}"),
+    };
     if list.hidden > 0 {
         title.push_str(&format!(" ({} hidden)", list.hidden));
     }
     title.push_str(&app.pane_changes(pane).unwrap_or_default());
     title.push_str(arrow_r);
     title.push(' ');
-    let border = if active {
-        Style::new().fg(Color::Cyan)
+    let border = theme.style(if active {
+        Role::BorderFocused
     } else {
-        DIM
-    };
+        Role::Border
+    });
     let block = Block::bordered().title(title).border_style(border);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -148,13 +156,8 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
         } else {
             "none"
         };
-        let mut lines = vec![Line::from(Span::styled(msg, DIM))];
-        lines.extend(super::analysis::ended_lines(
-            app,
-            pane,
-            width,
-            rows.saturating_sub(1),
-        ));
+        let mut lines = vec![Line::from(Span::styled(msg, theme.style(Role::Muted)))];
+        lines.extend(ended_lines(app, pane, width, rows.saturating_sub(1)));
         frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
@@ -163,14 +166,13 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     let end = (offset + rows).min(list.ties.len());
     let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
-            let line = super::analysis::marked_tie_line(app, list.ties[i], width);
+            let line = marked_tie_line(app, list.ties[i], width, list.cols);
             if i == list.selected {
-                let style = if active {
-                    Style::new().bg(Color::Blue).fg(Color::White)
+                line.patch_style(theme.style(if active {
+                    Role::Selection
                 } else {
-                    Style::new().add_modifier(Modifier::REVERSED)
-                };
-                line.patch_style(style)
+                    Role::SelectionInactive
+                }))
             } else {
                 line
             }
@@ -178,40 +180,47 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
         .collect();
     // Relations the previous date window showed, below the current ones.
     let room = rows.saturating_sub(lines.len());
-    lines.extend(super::analysis::ended_lines(app, pane, width, room));
+    lines.extend(ended_lines(app, pane, width, room));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
-    let g = &app.graph;
-    let e = g.entity(app.focus);
+    let g = app.graph();
+    let theme = app.theme();
+    let dim = theme.style(Role::Muted);
+    let (kind, date, money) = (
+        theme.style(Role::Kind),
+        theme.style(Role::Date),
+        theme.style(Role::Money),
+    );
+    let e = g.entity(app.focus());
     let block = Block::bordered()
         .title(format!(
             " {} ",
-            crate::ftm::mapping::kind_text(g, app.focus)
+            crate::ftm::mapping::kind_text(g, app.focus())
         ))
-        .border_style(Style::new().fg(Color::White));
+        .border_style(theme.style(Role::Card));
     // An entity the data only refers to is greyed: kind and id, nothing else.
-    let placeholder = crate::ftm::is_placeholder(g, app.focus);
-    let name_style = if placeholder {
-        DIM
+    let placeholder = crate::ftm::is_placeholder(g, app.focus());
+    let name_style = theme.style(if placeholder {
+        Role::Placeholder
     } else {
-        Style::new().bold().fg(Color::White)
-    };
+        Role::Title
+    });
     let mut lines: Vec<Line> = vec![Line::from(Span::styled(e.name.to_string(), name_style))];
     lines.push(Line::from(vec![
-        Span::styled(crate::ftm::mapping::kind_text(g, app.focus), KIND),
-        Span::styled(format!(" · {}", e.id), DIM),
+        Span::styled(crate::ftm::mapping::kind_text(g, app.focus()), kind),
+        Span::styled(format!(" · {}", e.id), dim),
     ]));
-    let badges = crate::ftm::badges(g, app.focus);
+    let badges = crate::ftm::badges(g, app.focus());
     if !badges.is_empty() {
         let mut spans = Vec::new();
         for b in badges {
-            let style = if placeholder {
-                DIM.add_modifier(Modifier::REVERSED)
+            let style = theme.style(if placeholder {
+                Role::BadgePlaceholder
             } else {
-                BADGE
-            };
+                Role::Badge
+            });
             spans.push(Span::styled(format!(" {b} "), style));
             spans.push(Span::raw(" "));
         }
@@ -220,39 +229,41 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     if !e.aliases.is_empty() {
         let aliases: Vec<&str> = e.aliases.iter().collect();
         lines.push(Line::from(vec![
-            Span::styled("also ", DIM),
+            Span::styled("also ", dim),
             Span::raw(aliases.join(", ")),
         ]));
     }
     if let Some(d) = date_span(e.date, e.until) {
         lines.push(Line::from(vec![
-            Span::styled("date ", DIM),
-            Span::styled(d, DATE),
+            Span::styled("date ", dim),
+            Span::styled(d, date),
         ]));
-        if !app.filter.entity_visible(g, app.focus) {
+        if !app.filter().entity_visible(g, app.focus()) {
             lines.push(Line::from(Span::styled(
                 "outside the date filter",
-                Style::new().fg(Color::Red),
+                theme.style(Role::Error),
             )));
         }
     }
     if let Some(a) = e.amount {
         lines.push(Line::from(vec![
-            Span::styled("amount ", DIM),
-            Span::styled(a.to_string(), MONEY),
+            Span::styled("amount ", dim),
+            Span::styled(a.to_string(), money),
         ]));
     }
-    for (label, values) in crate::ftm::entity_properties(g, app.focus) {
+    for (label, values) in crate::ftm::entity_properties(g, app.focus()) {
         lines.push(Line::from(vec![
-            Span::styled(format!("{label} "), DIM),
+            Span::styled(format!("{label} "), dim),
             Span::raw(values),
         ]));
     }
     let (i, o) = (app.list(Pane::Incoming), app.list(Pane::Outgoing));
-    let paged = app
-        .remote
-        .as_ref()
-        .and_then(|r| r.paged(app.focus, &crate::db::DbFilter::from_filter(&app.filter, g)));
+    let paged = app.remote().and_then(|r| {
+        r.paged(
+            app.focus(),
+            &crate::db::DbFilter::from_filter(app.filter(), g),
+        )
+    });
     let total = match paged {
         // A hub paged from the server: its total, and what is fetched so far.
         Some((fetched, all)) => {
@@ -260,12 +271,14 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => crate::report::count(i.ties.len() + o.ties.len(), "relation"),
     };
-    lines.push(Line::from(Span::styled(
-        format!("{total}: {} in, {} out", i.ties.len(), o.ties.len()),
-        DIM,
-    )));
+    let split = if app.undirected_only() {
+        "undirected".to_string()
+    } else {
+        format!("{} in, {} out", i.ties.len(), o.ties.len())
+    };
+    lines.push(Line::from(Span::styled(format!("{total}: {split}"), dim)));
     if let Some(cluster) = app.cluster_line() {
-        lines.push(Line::from(Span::styled(cluster, DIM)));
+        lines.push(Line::from(Span::styled(cluster, dim)));
     }
     if let Some(note) = &e.note {
         lines.push(Line::default());
@@ -274,24 +287,24 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     let sources = g.source_list(e.sources);
     if placeholder {
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(crate::ftm::PLACEHOLDER_TEXT, DIM)));
+        lines.push(Line::from(Span::styled(crate::ftm::PLACEHOLDER_TEXT, dim)));
     } else if sources.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
             crate::report::NO_SOURCE,
-            Style::new().fg(Color::Yellow),
+            theme.style(Role::Warning),
         )));
     } else {
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled("sources", DIM)));
+        lines.push(Line::from(Span::styled("sources", dim)));
         for &s in sources {
             let s = g.source(s);
             lines.push(Line::from(vec![
-                Span::styled(format!("[{}] ", s.id), DIM),
+                Span::styled(format!("[{}] ", s.id), dim),
                 Span::raw(s.title.to_string()),
             ]));
             if let Some(url) = &s.url {
-                lines.push(Line::from(Span::styled(format!("    {url}"), DIM)));
+                lines.push(Line::from(Span::styled(format!("    {url}"), dim)));
             }
         }
     }
@@ -300,7 +313,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::default());
         let (from, to) = g.ends(tie.edge);
         let mut sel = vec![
-            Span::styled("selected  ", DIM),
+            Span::styled("selected  ", dim),
             Span::raw(g.entity(from).name.to_string()),
             Span::styled(
                 format!(
@@ -308,17 +321,17 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
                     relation_label(g, tie),
                     if r.undirected { "—" } else { "→" }
                 ),
-                KIND,
+                kind,
             ),
             Span::raw(g.entity(to).name.to_string()),
         ];
         if let Some(d) = date_span(r.date, r.until) {
-            sel.push(Span::styled(format!("  {d}"), DATE));
+            sel.push(Span::styled(format!("  {d}"), date));
         } else {
-            sel.push(Span::styled("  undated", DIM));
+            sel.push(Span::styled("  undated", dim));
         }
         if let Some(a) = r.amount {
-            sel.push(Span::styled(format!("  {a}"), MONEY));
+            sel.push(Span::styled(format!("  {a}"), money));
         }
         lines.push(Line::from(sel));
         let own: Vec<String> = crate::ftm::relation_properties(g, tie.edge)
@@ -337,9 +350,9 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
             .map(|&s| &*g.source(s).id)
             .collect();
         lines.push(Line::from(if ids.is_empty() {
-            Span::styled(crate::report::NO_SOURCE, Style::new().fg(Color::Yellow))
+            Span::styled(crate::report::NO_SOURCE, theme.style(Role::Warning))
         } else {
-            Span::styled(format!("sources: {}", ids.join(", ")), DIM)
+            Span::styled(format!("sources: {}", ids.join(", ")), dim)
         }));
     }
     let para = Paragraph::new(Text::from(lines))
@@ -349,68 +362,88 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.theme();
+    let dim = theme.style(Role::Muted);
     // In a window, undated relations stay unless hidden: say how many are in.
-    let undated = if app.filter.hide_undated {
+    let undated = if app.filter().hide_undated {
         "undated hidden".to_string()
-    } else if app.filter.window.is_all() {
+    } else if app.filter().window.is_all() {
         "undated shown".to_string()
     } else {
         let n = app.list(Pane::Incoming).undated + app.list(Pane::Outgoing).undated;
         format!("{} included", crate::report::count(n, "undated relation"))
     };
     let mut spans = vec![
-        Span::styled(" dates: ", DIM),
-        Span::styled(app.filter.window.to_string(), DATE),
-        Span::styled(format!(" · {undated}"), DIM),
+        Span::styled(" dates: ", dim),
+        Span::styled(app.filter().window.to_string(), theme.style(Role::Date)),
+        Span::styled(format!(" · {undated}"), dim),
     ];
-    let kinds = super::popup::kinds::filter_text(&app.graph, &app.filter);
+    let kinds = super::popup::kinds::filter_text(app.graph(), app.filter());
     if !kinds.is_empty() {
-        spans.push(Span::styled(" · only ", DIM));
-        spans.push(Span::styled(kinds, KIND));
+        spans.push(Span::styled(" · only ", dim));
+        spans.push(Span::styled(kinds, theme.style(Role::Kind)));
     }
-    if let Some(want) = app.remote.as_ref().and_then(|r| r.loading()) {
-        let name = app.graph.entity(want.node).name;
-        let what = if want.offset > 0 {
-            format!("⟳ fetching more of {name}… (Esc stops)")
+    // What is going on, and the last message: kept before the filter's
+    // details when the bar is short.
+    let mut message = Vec::new();
+    if let Some(want) = app.remote().and_then(|r| r.loading()) {
+        let name = app.graph().entity(want.node).name;
+        let more = if want.offset > 0 { "more of " } else { "" };
+        let what = format!("⟳ fetching {more}{name}… ({} stops)", stop_key(app));
+        message.push(Span::raw("  "));
+        message.push(Span::styled(what, theme.style(Role::Warning)));
+    }
+    if let Some(s) = app.status() {
+        let style = theme.style(if s.error {
+            Role::StatusError
         } else {
-            format!("⟳ fetching {name}… (Esc stops)")
-        };
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(what, Style::new().fg(Color::Yellow)));
+            Role::Status
+        });
+        message.push(Span::raw("  "));
+        message.push(Span::styled(s.text.clone(), style));
     }
-    if let Some(s) = &app.status {
-        let style = if s.error {
-            Style::new().fg(Color::Red).bold()
-        } else {
-            Style::new().fg(Color::White)
-        };
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(s.text.clone(), style));
+    // The help key of the mode the keys go to now (none in a popup without one).
+    let mut help = app.keymap().hints(app.mode(), &[(Action::Help, "help")]);
+    if !help.is_empty() {
+        help.push(' ');
     }
-    let help = app
-        .keymap
-        .key_for(Mode::Browse, &Action::Help)
-        .map(|k| format!("{k} help "))
-        .unwrap_or_default();
-    let help_w = help.chars().count() as u16;
+    let help_w = u16::try_from(help.chars().count()).unwrap_or(area.width);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(help_w)]).areas(area);
-    frame.render_widget(Paragraph::new(Line::from(spans)), left);
-    frame.render_widget(Paragraph::new(Span::styled(help, DIM)), right);
+    // A space always stands before the help hint; what does not fit is cut
+    // with `…`: the filter's details first, so the message stays readable.
+    let room = usize::from(left.width).saturating_sub(1);
+    let width = |v: &[Span]| v.iter().map(Span::width).sum::<usize>();
+    let line = if width(&spans) + width(&message) <= room {
+        spans.extend(message);
+        Line::from(spans)
+    } else if message.is_empty() {
+        fit(spans, Vec::new(), room)
+    } else {
+        let mut short = spans[..2].to_vec();
+        short.extend(message);
+        fit(short, Vec::new(), room)
+    };
+    frame.render_widget(Paragraph::new(line), left);
+    frame.render_widget(Paragraph::new(Span::styled(help, dim)), right);
 }
 
-const GROUP_COLOURS: [Color; 6] = [
-    Color::LightYellow,
-    Color::LightBlue,
-    Color::LightGreen,
-    Color::LightMagenta,
-    Color::LightCyan,
-    Color::Gray,
-];
+/// The key that stops waiting for the database in the mode the app is in
+/// (`App::update` takes Close there, and on the map the map key too).
+fn stop_key(app: &App) -> String {
+    let mode = app.mode();
+    let km = app.keymap();
+    match (km.key_for(mode, &Action::Close), mode) {
+        (Some(k), _) => k.to_string(),
+        (None, Mode::Map) => km.key(Mode::Map, &Action::Map),
+        (None, _) => km.key(Mode::Browse, &Action::Close),
+    }
+}
 
 fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
     use ratatui::widgets::canvas::{Canvas, Line as CLine};
-    let Some(state) = app.map else {
+    let theme = app.theme();
+    let Some(state) = app.map() else {
         return;
     };
     let inner = Block::bordered().inner(area);
@@ -422,12 +455,10 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let size = (canvas_area.width, canvas_area.height);
     info.map_size = Some(size);
-    // Laid out here only when the app has no layout for this view and size.
-    let fresh = app
-        .map_layout_at(size)
-        .is_none()
-        .then(|| app.new_map_layout(size));
-    let Some(layout) = fresh.as_ref().or_else(|| app.map_layout_at(size)) else {
+    // Laid out by the app (at the size this frame measures, if it is new,
+    // before the next frame).
+    let Some(layout) = app.map_layout() else {
+        frame.render_widget(Block::bordered().title(" map "), area);
         return;
     };
     let mut title = format!(
@@ -435,18 +466,35 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
         state.depth,
         if state.depth == 1 { "" } else { "s" }
     );
-    if layout.more > 0 {
-        title.push_str(&format!("· + {} more ", layout.more));
+    if layout.ring > super::map::MAX_RING1 {
+        // The ring shows neighbours ranked by what matters; the rest are a
+        // page away.
+        let shown = layout.ring.min(layout.first + super::map::MAX_RING1);
+        title.push_str(&format!(
+            "· {}–{shown} of {} ",
+            layout.first + 1,
+            layout.ring
+        ));
+        let pages: &[(Action, &str)] = if layout.first > 0 {
+            &[(Action::PageDown, "more"), (Action::PageUp, "back")]
+        } else {
+            &[(Action::PageDown, "more")]
+        };
+        let keys = app.keymap().hints(Mode::Map, pages);
+        if !keys.is_empty() {
+            title.push_str(&format!("· {keys} "));
+        }
     }
     title.push_str(&app.focus_changes().unwrap_or_default());
     frame.render_widget(
         Block::bordered()
             .title(title)
-            .border_style(Style::new().fg(Color::Cyan)),
+            .border_style(theme.style(Role::BorderFocused)),
         area,
     );
+    let edge = theme.fg(Role::MapEdge);
     let (w, h) = (f64::from(canvas_area.width), f64::from(canvas_area.height));
-    let g = &app.graph;
+    let g = app.graph();
     let canvas = Canvas::default()
         .x_bounds([0.0, w])
         .y_bounds([0.0, h])
@@ -455,18 +503,11 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
             let y = |row: f64| h - row - 0.5;
             for (a, b, _) in &layout.edges {
                 let (p, q) = (&layout.placed[*a], &layout.placed[*b]);
-                ctx.draw(&CLine::new(
-                    p.col,
-                    y(p.row),
-                    q.col,
-                    y(q.row),
-                    Color::DarkGray,
-                ));
+                ctx.draw(&CLine::new(p.col, y(p.row), q.col, y(q.row), edge));
             }
             ctx.layer();
             for p in layout.placed.iter().filter(|p| !p.label.is_empty()) {
-                let colour = GROUP_COLOURS[super::map::kind_group(&g.entity(p.node).kind)];
-                let mut style = Style::new().fg(colour);
+                let mut style = theme.group(super::map::kind_group(&g.entity(p.node).kind));
                 if p.ring == 0 {
                     style = style.add_modifier(Modifier::BOLD);
                 }
@@ -483,19 +524,28 @@ fn draw_map(app: &App, frame: &mut Frame, area: Rect, info: &mut FrameInfo) {
             for p in &layout.placed {
                 if let Some(c) = app.node_change(p.node) {
                     let (col, row) = (f64::from(p.label_col), y(f64::from(p.label_row)));
-                    ctx.print(col, row, Span::styled(c.marker(), c.style()));
+                    ctx.print(col, row, Span::styled(c.marker(), theme.style(c.role())));
                 }
             }
         });
     frame.render_widget(canvas, canvas_area);
+    let dim = theme.style(Role::Muted);
     let mut legend = Vec::new();
     for (i, name) in super::map::GROUPS.iter().enumerate() {
-        legend.push(Span::styled("● ", Style::new().fg(GROUP_COLOURS[i])));
-        legend.push(Span::styled(format!("{name}  "), DIM));
+        legend.push(Span::styled("● ", theme.group(i)));
+        legend.push(Span::styled(format!("{name}  "), dim));
     }
-    legend.push(Span::styled("arrows · enter · +/- · m", DIM));
+    let km = app.keymap();
+    let keys = format!(
+        "{} · {} · {}/{} · {}",
+        km.arrows(Mode::Map),
+        km.key(Mode::Map, &Action::Submit),
+        km.key(Mode::Map, &Action::Deeper),
+        km.key(Mode::Map, &Action::Shallower),
+        km.key(Mode::Map, &Action::Map),
+    );
+    legend.push(Span::styled(keys, dim));
     frame.render_widget(Paragraph::new(Line::from(legend)), legend_area);
-    info.map_layout = fresh;
 }
 
 /// The screen shown while the graph loads: what is read, and how far it is.
@@ -512,29 +562,37 @@ fn grouped(n: usize) -> String {
     out
 }
 
-pub fn draw_loading(frame: &mut Frame, what: &str, progress: Option<crate::load::Progress>) {
+pub fn draw_loading(
+    frame: &mut Frame,
+    theme: &Theme,
+    what: &str,
+    progress: Option<crate::load::Progress>,
+) {
+    let dim = theme.style(Role::Muted);
     let area = frame.area();
     let rect = centered(area, 60, 0, 30.min(area.width), 5.min(area.height));
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .title(" ties ")
-        .border_style(Style::new().fg(Color::Cyan));
+        .border_style(theme.style(Role::BorderFocused));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let [text, bar, hint] = Layout::vertical([Constraint::Length(1); 3]).areas(inner);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled("reading ", DIM),
+            Span::styled("reading ", dim),
             Span::raw(what.to_string()),
         ])),
         text,
     );
-    frame.render_widget(Paragraph::new(Span::styled("Ctrl-C stops", DIM)), hint);
+    // Keys are not read yet while loading: Ctrl-C is the terminal's interrupt
+    // (the key map has no say in it).
+    frame.render_widget(Paragraph::new(Span::styled("Ctrl-C stops", dim)), hint);
     if progress.is_some_and(|p| p.careful) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 "it has a problem: reading it again, whole, to say where…",
-                Style::new().fg(Color::Yellow),
+                theme.style(Role::Warning),
             )),
             bar,
         );
@@ -550,7 +608,43 @@ pub fn draw_loading(frame: &mut Frame, what: &str, progress: Option<crate::load:
         ratatui::widgets::Gauge::default()
             .ratio(ratio)
             .label(label)
-            .gauge_style(Style::new().fg(Color::Cyan)),
+            .gauge_style(theme.style(Role::Progress)),
         bar,
     );
+}
+
+/// A pane's line for `tie`, with a change marker column while a step is shown.
+pub fn marked_tie_line(app: &App, tie: Tie, width: usize, cols: Columns) -> Line<'static> {
+    if app.stepped().is_none() {
+        return tie_line_in(app.graph(), app.theme(), tie, width, cols);
+    }
+    let mut line = tie_line_in(app.graph(), app.theme(), tie, width.saturating_sub(2), cols);
+    let marker = match app.change_of(tie.edge) {
+        Some(c) => Span::styled(format!("{} ", c.marker()), app.theme().style(c.role())),
+        None => Span::raw("  "),
+    };
+    line.spans.insert(0, marker);
+    line
+}
+
+/// Up to `rows` dimmed lines for the relations of `pane` that ended with the
+/// last step.
+pub fn ended_lines(app: &App, pane: Pane, width: usize, rows: usize) -> Vec<Line<'static>> {
+    if rows == 0 {
+        return Vec::new();
+    }
+    app.ended_ties(pane)
+        .into_iter()
+        .take(rows)
+        .map(|t| {
+            let mut line = tie_line(app.graph(), app.theme(), t, width.saturating_sub(2))
+                .patch_style(app.theme().style(Role::Muted));
+            let c = Change::Ended;
+            line.spans.insert(
+                0,
+                Span::styled(format!("{} ", c.marker()), app.theme().style(c.role())),
+            );
+            line
+        })
+        .collect()
 }

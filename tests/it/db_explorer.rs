@@ -5,7 +5,7 @@
 
 use crate::common::falkor::Server;
 use crate::common::ties;
-use crate::common::tmux::{Tmux, have_tmux};
+use crate::common::tmux::{Tmux, require_tmux};
 
 /// A chain c0 → c1 → … → c9, longer than the two rings the explorer fetches
 /// first, so that walking along it must fetch. c6 → c7 is dated 2025, c7 → c8
@@ -37,8 +37,8 @@ const CHAIN: &str = r#"Graph(
 )"#;
 
 /// A server holding the chain, and its URL.
-fn chain_server(dir: &tempfile::TempDir) -> Option<(Server, String)> {
-    let server = Server::start()?;
+fn chain_server(dir: &tempfile::TempDir) -> (Server, String) {
+    let server = Server::start();
     let url = server.url("chain").to_string();
     let data = dir.path().join("chain.ron");
     std::fs::write(&data, CHAIN).unwrap();
@@ -47,7 +47,7 @@ fn chain_server(dir: &tempfile::TempDir) -> Option<(Server, String)> {
         .arg(&data)
         .run();
     assert_eq!(code, 0, "push failed: {err}");
-    Some((server, url))
+    (server, url)
 }
 
 fn explore(t: &Tmux, url: &str, focus: &str) {
@@ -59,14 +59,11 @@ fn explore(t: &Tmux, url: &str, focus: &str) {
 }
 
 #[test]
+#[ignore = "needs tmux and FalkorDB (bash .ci/setup-tools.sh, .ci/setup-falkordb.sh)"]
 fn the_explorer_fetches_as_it_moves_searches_the_server_and_maps_two_rings() {
-    if !have_tmux() {
-        return;
-    }
+    require_tmux();
     let dir = tempfile::tempdir().unwrap();
-    let Some((_server, url)) = chain_server(&dir) else {
-        return;
-    };
+    let (_server, url) = chain_server(&dir);
     let t = Tmux::start("db-walk");
     explore(&t, &url, "c0");
     let s = t.wait_for("place · c0");
@@ -121,14 +118,11 @@ fn the_explorer_fetches_as_it_moves_searches_the_server_and_maps_two_rings() {
 }
 
 #[test]
+#[ignore = "needs tmux and FalkorDB (bash .ci/setup-tools.sh, .ci/setup-falkordb.sh)"]
 fn the_server_going_away_mid_session_is_said_and_the_explorer_goes_on() {
-    if !have_tmux() {
-        return;
-    }
+    require_tmux();
     let dir = tempfile::tempdir().unwrap();
-    let Some((mut server, url)) = chain_server(&dir) else {
-        return;
-    };
+    let (mut server, url) = chain_server(&dir);
     let t = Tmux::start("db-gone");
     explore(&t, &url, "c0");
     t.wait_for("place · c0");

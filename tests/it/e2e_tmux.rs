@@ -1,8 +1,8 @@
 //! End-to-end runs of the real binary in a real terminal (tmux), as a user would:
 //! keys typed, the screen read back, the shell checked afterwards.
 //!
-//! Needs tmux. Without it these tests fail when `TIES_REQUIRE_TOOLS=1` (as in
-//! `.ci/run`, which installs tmux) and are skipped with a note otherwise.
+//! Needs tmux: `#[ignore]`d under a plain `cargo test`; run (`bash .ci/run`,
+//! which installs tmux, or `--include-ignored`), they fail without it.
 
 use crate::common;
 
@@ -10,17 +10,16 @@ use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use crate::common::tmux::{Tmux, have_tmux};
+use crate::common::tmux::{Tmux, require_tmux};
 
 fn ties_cmd() -> String {
     env!("CARGO_BIN_EXE_ties").to_string()
 }
 
 #[test]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
 fn jump_filter_and_quit_leave_a_clean_shell() {
-    if !have_tmux() {
-        return;
-    }
+    require_tmux();
     let t = Tmux::start("walk");
     t.type_text(&ties_cmd());
     t.keys(&["Enter"]);
@@ -63,10 +62,9 @@ fn jump_filter_and_quit_leave_a_clean_shell() {
 }
 
 #[test]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
 fn sigterm_restores_the_terminal() {
-    if !have_tmux() {
-        return;
-    }
+    require_tmux();
     let t = Tmux::start("sigterm");
     t.type_text(&ties_cmd());
     t.keys(&["Enter"]);
@@ -90,10 +88,9 @@ fn sigterm_restores_the_terminal() {
 }
 
 #[test]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
 fn resizing_to_one_cell_and_back_does_not_panic() {
-    if !have_tmux() {
-        return;
-    }
+    require_tmux();
     let t = Tmux::start("resize");
     t.type_text(&format!("{}; echo exit-code-$?", ties_cmd()));
     t.keys(&["Enter"]);
@@ -113,10 +110,9 @@ fn resizing_to_one_cell_and_back_does_not_panic() {
 }
 
 #[test]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
 fn a_terminal_that_hangs_up_ends_ties() {
-    if !have_tmux() {
-        return;
-    }
+    require_tmux();
     let t = Tmux::start("hangup");
     t.type_text(&ties_cmd());
     t.keys(&["Enter"]);
@@ -140,10 +136,9 @@ fn a_terminal_that_hangs_up_ends_ties() {
 }
 
 #[test]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
 fn a_window_counts_undated_relations_and_enter_in_money_closes_it() {
-    if !have_tmux() {
-        return;
-    }
+    require_tmux();
     let t = Tmux::start("money");
     t.type_text(&format!("{} --focus lithuania", ties_cmd()));
     t.keys(&["Enter"]);
@@ -182,10 +177,9 @@ fn diff_counts(from: &str, to: &str) -> (usize, usize) {
 }
 
 #[test]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
 fn brackets_step_the_date_window_with_marks_and_counts() {
-    if !have_tmux() {
-        return;
-    }
+    require_tmux();
     let (appeared, ended) = diff_counts("2024", "2025");
     assert!(appeared > 0 && ended > 0);
     let t = Tmux::start("step");
@@ -219,13 +213,10 @@ fn brackets_step_the_date_window_with_marks_and_counts() {
 }
 
 #[test]
+#[ignore = "needs tmux and FalkorDB (bash .ci/setup-tools.sh, .ci/setup-falkordb.sh)"]
 fn the_explorer_opens_on_a_focus_fetched_from_the_database() {
-    if !have_tmux() {
-        return;
-    }
-    let Some(server) = common::falkor::Server::start() else {
-        return;
-    };
+    require_tmux();
+    let server = common::falkor::Server::start();
     let url = server.url("shipped").to_string();
     let (code, _, err) = common::ties().args(["push", "--db", &url]).run();
     assert_eq!(code, 0, "{err}");

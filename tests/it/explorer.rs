@@ -33,19 +33,23 @@ fn typed(app: &mut App, s: &str) {
 }
 
 fn focus_id(app: &App) -> &str {
-    app.graph.entity(app.focus).id
+    app.graph().entity(app.focus()).id
 }
 
 #[test]
 fn enter_in_the_money_sources_and_timeline_popups_closes_them() {
     for (open, to) in [
         (Action::Money, "tranche"),
-        (Action::Sources, "mou"),
+        // The selected relation's other end: undated relations come first.
+        (Action::Sources, "radarom"),
         (Action::Timeline, "tranche"),
     ] {
         let mut app = app_on("lithuania");
         app.update(open.clone());
-        assert!(matches!(app.popup, Popup::List(_)), "{open:?} opens a list");
+        assert!(
+            matches!(app.popup(), Popup::List(_)),
+            "{open:?} opens a list"
+        );
         app.update(Action::Submit);
         assert_eq!(focus_id(&app), to, "after {open:?}");
         assert_eq!(app.mode(), Mode::Browse, "{open:?} stays open after Enter");
@@ -80,7 +84,7 @@ fn the_money_cursor_starts_on_the_first_amount_not_a_header() {
         Action::Up,
     ] {
         app.update(a);
-        let Popup::List(l) = &app.popup else {
+        let Popup::List(l) = &app.popup() else {
             panic!("the list closed")
         };
         assert!(
@@ -190,7 +194,7 @@ fn after_a_bad_kind_filter_the_next_text_starts_afresh() {
     typed(&mut app, "fund,finances");
     app.update(Action::Submit);
     assert_eq!(app.mode(), Mode::Browse, "{}", screen(&mut app, 160, 20));
-    assert_eq!(app.filter.relation_kinds.len(), 1);
+    assert_eq!(app.filter().relation_kinds.len(), 1);
 }
 
 #[test]

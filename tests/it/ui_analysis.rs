@@ -26,11 +26,11 @@ fn set_dates(app: &mut App, window: &str) {
     run(app, [Action::DateFilter, Action::ClearInput]);
     run(app, typed(window));
     app.update(Action::Submit);
-    assert_eq!(app.filter.window.to_string(), window);
+    assert_eq!(app.filter().window.to_string(), window);
 }
 
 fn status(app: &App) -> String {
-    app.status
+    app.status()
         .as_ref()
         .map(|s| s.text.clone())
         .unwrap_or_default()
@@ -73,7 +73,10 @@ fn window_filter(w: &str) -> Filter {
 /// entity written is one of the shipped graph's.
 fn export_to(app: &mut App, path: &std::path::Path) {
     app.update(Action::ExportResult);
-    assert!(matches!(app.popup, Popup::Export(_)), "e opens the export");
+    assert!(
+        matches!(app.popup(), Popup::Export(_)),
+        "e opens the export"
+    );
     app.update(Action::ClearInput);
     run(app, typed(path.to_str().unwrap()));
     app.update(Action::Submit);
@@ -82,7 +85,7 @@ fn export_to(app: &mut App, path: &std::path::Path) {
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     for n in json["nodes"].as_array().unwrap() {
         let id = n["id"].as_str().unwrap();
-        assert!(app.graph.find(id).is_some(), "{id} exported");
+        assert!(app.graph().find(id).is_some(), "{id} exported");
     }
 }
 
@@ -92,11 +95,11 @@ fn r_ranks_the_filtered_view_by_degree_and_enter_goes_there() {
     set_dates(&mut app, "2025");
     app.update(Action::Rank);
     let s = screen(&mut app, 120, 30);
-    let deg = degrees(&app.graph, &app.filter);
+    let deg = degrees(app.graph(), app.filter());
     let visible = app
-        .graph
+        .graph()
         .node_indices()
-        .filter(|&n| app.filter.entity_visible(&app.graph, n))
+        .filter(|&n| app.filter().entity_visible(app.graph(), n))
         .count();
     assert!(
         s.contains(&format!("rank by degree · top 50 of {visible} entities")),
@@ -105,17 +108,22 @@ fn r_ranks_the_filtered_view_by_degree_and_enter_goes_there() {
     // The first three rows: the highest degrees, each with its count.
     let mut top: Vec<(usize, String, NodeIx)> = deg
         .iter()
-        .map(|(&n, &d)| (d, app.graph.entity_name(n).to_string(), n))
+        .map(|(&n, &d)| (d, app.graph().entity_name(n).to_string(), n))
         .collect();
     top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Each score is drawn as a bar too, between the score and the name.
     for (i, (d, name, _)) in top.iter().take(3).enumerate() {
-        let row = format!("{:>3}. {:>10}  {name}", i + 1, d);
-        assert!(s.contains(&row), "no `{row}` in\n{s}");
+        let row = format!("{:>3}. {:>10} ", i + 1, d);
+        let line = s.lines().find(|l| l.contains(&row));
+        assert!(
+            line.is_some_and(|l| l.contains(&format!(" {name}")) && l.contains('█')),
+            "no `{row}` … `{name}` in\n{s}"
+        );
     }
     // Enter on the second goes there and closes the panel.
     run(&mut app, [Action::Down, Action::Submit]);
-    assert_eq!(app.focus, top[1].2);
-    assert_eq!(app.popup, Popup::None);
+    assert_eq!(app.focus(), top[1].2);
+    assert_eq!(*app.popup(), Popup::None);
 }
 
 #[test]
@@ -178,20 +186,20 @@ fn c_lists_the_common_ties_of_a_mark_and_the_focus() {
     }
     assert!(s.contains("Laurynas Kasčiūnas —signed→ Memorandum"), "{s}");
     // Every listed entity is tied to both.
-    let Popup::Results(p) = &app.popup else {
+    let Popup::Results(p) = &app.popup() else {
         panic!("the common-ties list is open")
     };
     let (a, b) = (
-        app.graph.find("laurynas-kasciunas").unwrap(),
-        app.graph.find("rustem-umerov").unwrap(),
+        app.graph().find("laurynas-kasciunas").unwrap(),
+        app.graph().find("rustem-umerov").unwrap(),
     );
     for (_, _, n) in &p.rows {
         for input in [a, b] {
             assert!(
-                app.graph.ties(input).any(|t| t.other == *n),
+                app.graph().ties(input).any(|t| t.other == *n),
                 "{} not tied to {}",
-                app.graph.entity_name(*n),
-                app.graph.entity_name(input)
+                app.graph().entity_name(*n),
+                app.graph().entity_name(input)
             );
         }
     }
@@ -217,7 +225,7 @@ fn c_lists_the_common_ties_of_a_mark_and_the_focus() {
     // Enter goes to the first shared entity.
     app.update(Action::CommonTies);
     app.update(Action::Submit);
-    assert_eq!(app.focus, first);
+    assert_eq!(app.focus(), first);
     // With two marks besides the focus, C asks which one.
     app.update(Action::Goto("lithuania".into()));
     run(&mut app, [Action::SetMark, Action::Type('b')]);
@@ -229,21 +237,21 @@ fn c_lists_the_common_ties_of_a_mark_and_the_focus() {
         "{s}"
     );
     app.update(Action::Type('a'));
-    let Popup::Results(p) = &app.popup else {
+    let Popup::Results(p) = &app.popup() else {
         panic!("the common-ties list is open after the letter")
     };
     assert_eq!(p.rows[0].2, first);
     // Enter: the entities tied to all three.
     run(&mut app, [Action::Close, Action::CommonTies]);
     app.update(Action::Submit);
-    let Popup::Results(p) = &app.popup else {
+    let Popup::Results(p) = &app.popup() else {
         panic!("the common-ties list of all marks is open")
     };
     assert!(p.title.starts_with("tied to all of "), "{}", p.title);
-    let b = app.marks[&'b'];
+    let b = app.marks()[&'b'];
     for (_, _, n) in &p.rows {
-        for input in [app.marks[&'a'], b, app.focus] {
-            assert!(app.graph.ties(input).any(|t| t.other == *n));
+        for input in [app.marks()[&'a'], b, app.focus()] {
+            assert!(app.graph().ties(input).any(|t| t.other == *n));
         }
     }
     app.update(Action::Close);
@@ -260,8 +268,8 @@ fn brackets_step_the_window_and_mark_what_appeared_and_ended() {
     assert!(status(&app).contains("stepping needs a date window"));
     set_dates(&mut app, "2024");
     app.update(Action::StepForward);
-    assert_eq!(app.filter.window.to_string(), "2025");
-    let (appeared, ended) = changes(&app.graph, &window_filter("2024"), &window_filter("2025"));
+    assert_eq!(app.filter().window.to_string(), "2025");
+    let (appeared, ended) = changes(app.graph(), &window_filter("2024"), &window_filter("2025"));
     assert!(appeared > 0 && ended > 0);
     assert_eq!(
         status(&app),
@@ -278,15 +286,15 @@ fn brackets_step_the_window_and_mark_what_appeared_and_ended() {
     let minus: Vec<&str> = s.lines().filter(|l| l.contains("│− ")).collect();
     assert!(!minus.is_empty(), "no ended relation marked:\n{s}");
     // Each − line is a relation of the focus the 2024 window showed.
-    let lt = app.graph.find("lithuania").unwrap();
+    let lt = app.graph().find("lithuania").unwrap();
     let ended_here: Vec<String> = app
-        .graph
+        .graph()
         .ties(lt)
         .filter(|t| {
-            window_filter("2024").relation_visible(&app.graph, t.edge)
-                && !window_filter("2025").relation_visible(&app.graph, t.edge)
+            window_filter("2024").relation_visible(app.graph(), t.edge)
+                && !window_filter("2025").relation_visible(app.graph(), t.edge)
         })
-        .map(|t| app.graph.entity_name(t.other).to_string())
+        .map(|t| app.graph().entity_name(t.other).to_string())
         .collect();
     assert_eq!(minus.len(), ended_here.len(), "{s}");
     // Each pane's title counts its own.
@@ -295,10 +303,10 @@ fn brackets_step_the_window_and_mark_what_appeared_and_ended() {
         (petgraph::Direction::Outgoing, "out · "),
     ] {
         let (mut a, mut e) = (0, 0);
-        for t in app.graph.ties_dir(lt, dir) {
+        for t in app.graph().ties_dir(lt, dir) {
             match (
-                window_filter("2024").relation_visible(&app.graph, t.edge),
-                window_filter("2025").relation_visible(&app.graph, t.edge),
+                window_filter("2024").relation_visible(app.graph(), t.edge),
+                window_filter("2025").relation_visible(app.graph(), t.edge),
             ) {
                 (false, true) => a += 1,
                 (true, false) => e += 1,
@@ -324,15 +332,15 @@ fn brackets_step_the_window_and_mark_what_appeared_and_ended() {
     assert!(s.contains("− Third Radarom! fundrais"), "{s}");
     // Widen to two years and narrow back.
     app.update(Action::Widen);
-    assert_eq!(app.filter.window.to_string(), "2024..2025");
+    assert_eq!(app.filter().window.to_string(), "2024..2025");
     app.update(Action::Narrow);
-    assert_eq!(app.filter.window.to_string(), "2024");
+    assert_eq!(app.filter().window.to_string(), "2024");
     app.update(Action::Narrow);
     assert!(status(&app).contains("as narrow as it gets"));
     // A month window steps by months.
     set_dates(&mut app, "2024-11");
     app.update(Action::StepForward);
-    assert_eq!(app.filter.window.to_string(), "2024-12");
+    assert_eq!(app.filter().window.to_string(), "2024-12");
     // Once the filter changes otherwise, the marks go.
     set_dates(&mut app, "2025");
     let s = screen(&mut app, 140, 45);
@@ -345,13 +353,13 @@ fn the_map_marks_what_appeared_and_counts_the_focus_changes() {
     set_dates(&mut app, "2024");
     run(&mut app, [Action::StepForward, Action::Map]);
     let s = screen(&mut app, 140, 45);
-    let lt = app.graph.find("lithuania").unwrap();
+    let lt = app.graph().find("lithuania").unwrap();
     let (before, after) = (window_filter("2024"), window_filter("2025"));
     let (mut a, mut e) = (0, 0);
-    for t in app.graph.ties(lt) {
+    for t in app.graph().ties(lt) {
         match (
-            before.relation_visible(&app.graph, t.edge),
-            after.relation_visible(&app.graph, t.edge),
+            before.relation_visible(app.graph(), t.edge),
+            after.relation_visible(app.graph(), t.edge),
         ) {
             (false, true) => a += 1,
             (true, false) => e += 1,
@@ -362,8 +370,8 @@ fn the_map_marks_what_appeared_and_counts_the_focus_changes() {
     assert!(s.contains("+Third Radarom!"), "{s}");
     // Stepping works on the map too.
     app.update(Action::StepBack);
-    assert_eq!(app.filter.window.to_string(), "2024");
-    assert!(app.map.is_some());
+    assert_eq!(app.filter().window.to_string(), "2024");
+    assert!(app.map().is_some());
 }
 
 #[test]
@@ -375,7 +383,7 @@ fn c_lists_the_changes_of_the_last_step_and_exports_them() {
     set_dates(&mut app, "2024");
     app.update(Action::StepForward);
     app.update(Action::Changes);
-    let (appeared, ended) = changes(&app.graph, &window_filter("2024"), &window_filter("2025"));
+    let (appeared, ended) = changes(app.graph(), &window_filter("2024"), &window_filter("2025"));
     let s = screen(&mut app, 160, 50);
     assert!(
         s.contains(&format!("2024 → 2025: {appeared} appeared, {ended} ended")),
@@ -396,14 +404,14 @@ fn c_lists_the_changes_of_the_last_step_and_exports_them() {
 fn the_card_names_the_cluster_of_the_focus() {
     let mut app = app_on("rustem-umerov");
     let s = screen(&mut app, 160, 40);
-    let c = ties::analysis::clusters::clusters(&app.graph, &app.filter);
-    let i = c.cluster_of(app.focus).unwrap();
+    let c = ties::analysis::clusters::clusters(app.graph(), app.filter());
+    let i = c.cluster_of(app.focus()).unwrap();
     let line = format!(
         "cluster {} of {}: {} entities around {}",
         i + 1,
         c.clusters.len(),
         c.clusters[i].members.len(),
-        app.graph.entity_name(c.clusters[i].central)
+        app.graph().entity_name(c.clusters[i].central)
     );
     assert!(s.contains(&line), "no `{line}` in\n{s}");
 }

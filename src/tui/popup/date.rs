@@ -15,7 +15,8 @@ pub struct DatePopup {
 }
 
 impl DatePopup {
-    /// Starts from the window in force; empty when there is none.
+    /// Starts from the window in force, selected: typing replaces it,
+    /// Backspace edits it. Empty when there is none.
     pub fn new(filter: &Filter) -> DatePopup {
         let input = if filter.window.is_all() {
             String::new()
@@ -23,7 +24,7 @@ impl DatePopup {
             filter.window.to_string()
         };
         DatePopup {
-            prompt: Prompt::new(input),
+            prompt: Prompt::preset(input),
         }
     }
 }
@@ -50,8 +51,9 @@ impl Component for DatePopup {
         }
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         self.prompt.draw(
+            ctx,
             " filter by date ",
             "2024 · 2024-11..2025-02 · ..2024-12-31 · 2025.. · empty = all",
             frame,

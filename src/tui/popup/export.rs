@@ -4,7 +4,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -12,7 +11,7 @@ use super::{Component, Ctx, Effect, centered};
 use crate::export::{self, Format, WriteError};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::text::DIM;
+use crate::tui::theme::Role;
 
 /// A format, a path, and whether an overwrite was confirmed.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,8 +155,10 @@ impl ExportPopup {
         {
             self.confirm = true;
             self.error = Some(format!(
-                "{} exists: Enter again to overwrite it, Esc to cancel",
-                existing.display()
+                "{} exists: press {} again to overwrite it, {} to cancel",
+                existing.display(),
+                ctx.keymap.key(Mode::Export, &Action::Submit),
+                ctx.keymap.key(Mode::Export, &Action::Close)
             ));
             return Effect::None;
         }
@@ -182,8 +183,9 @@ impl ExportPopup {
                         path.display(),
                         crate::report::undated_count(ctx.graph, &sub.edges, ctx.filter)
                             .map(|n| format!(
-                                " ({} included; u hides them)",
-                                crate::report::count(n, "undated relation")
+                                " ({} included; {} hides them)",
+                                crate::report::count(n, "undated relation"),
+                                ctx.keymap.key(Mode::Browse, &Action::ToggleUndated)
                             ))
                             .unwrap_or_default()
                     ),
@@ -242,7 +244,9 @@ impl Component for ExportPopup {
         effect
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
+        let theme = ctx.theme;
+        let dim = theme.style(Role::Muted);
         let rect = centered(area, 60, 0, 30, 7);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()
@@ -250,20 +254,19 @@ impl Component for ExportPopup {
                 Some(g) => format!(" export {} ", g.what),
                 None => " export this view ".into(),
             })
-            .border_style(Style::new().fg(Color::Green));
-        let mut fmt_spans = vec![Span::styled("format ", DIM)];
+            .border_style(theme.style(Role::BorderExport));
+        let mut fmt_spans = vec![Span::styled("format ", dim)];
         for f in formats() {
             let name = f.extension();
             if *f == self.format {
-                fmt_spans.push(Span::styled(
-                    format!("[{name}]"),
-                    Style::new().fg(Color::Green).bold(),
-                ));
+                fmt_spans.push(Span::styled(format!("[{name}]"), theme.style(Role::Chosen)));
             } else {
-                fmt_spans.push(Span::styled(format!(" {name} "), DIM));
+                fmt_spans.push(Span::styled(format!(" {name} "), dim));
             }
         }
-        fmt_spans.push(Span::styled("  (tab)", DIM));
+        if let Some(k) = ctx.keymap.key_for(Mode::Export, &Action::NextFormat) {
+            fmt_spans.push(Span::styled(format!("  ({k})"), dim));
+        }
         let mut lines = vec![
             Line::from(fmt_spans),
             Line::from(vec![
@@ -273,18 +276,18 @@ impl Component for ExportPopup {
                     } else {
                         "file > "
                     },
-                    DIM,
+                    dim,
                 ),
                 Span::raw(self.path.clone()),
-                Span::styled("▏", DIM),
+                Span::styled("▏", dim),
             ]),
         ];
         if let Some(e) = &self.error {
-            let style = if self.confirm {
-                Style::new().fg(Color::Yellow)
+            let style = theme.style(if self.confirm {
+                Role::Warning
             } else {
-                Style::new().fg(Color::Red)
-            };
+                Role::Error
+            });
             lines.push(Line::from(Span::styled(e.clone(), style)));
         }
         frame.render_widget(

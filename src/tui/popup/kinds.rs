@@ -50,19 +50,53 @@ fn parse_kinds(g: &Graph, text: &str) -> Result<Kinds, String> {
         {
             rels.push(RelationKind::Other(s));
         } else {
+            let hint = match did_you_mean(g, &word) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => "e.g. person, fund, agreement, finances, signed".into(),
+            };
             return Err(format!(
-                "`{word}` is not an entity or relation kind (e.g. person, fund, agreement, finances, signed)"
+                "`{word}` is not an entity or relation kind: {hint}"
             ));
         }
     }
     Ok((ents, rels))
 }
 
+/// The kind nearest to a mistyped `word`: an entity or relation kind the
+/// graph holds, or a built-in one, at most two edits away (one for short words).
+fn did_you_mean(g: &Graph, word: &str) -> Option<String> {
+    let word = word.to_lowercase();
+    let mut names: std::collections::BTreeSet<&str> = EntityKind::<Sym>::KNOWN
+        .iter()
+        .filter_map(|k| k.known_label())
+        .chain(
+            RelationKind::<Sym>::KNOWN
+                .iter()
+                .filter_map(|k| k.known_label()),
+        )
+        .collect();
+    names.extend(
+        g.node_indices()
+            .map(|n| g.entity_kind_label(g.entity_kind_dates(n).0)),
+    );
+    names.extend(
+        g.edge_indices()
+            .map(|e| g.relation_kind_label(g.relation_kind_dates(e).0)),
+    );
+    let most = if word.chars().count() <= 4 { 1 } else { 2 };
+    names
+        .into_iter()
+        .map(|n| (strsim::osa_distance(&word, n), n))
+        .filter(|(d, _)| *d <= most)
+        .min()
+        .map(|(_, n)| n.to_string())
+}
+
 impl KindsPopup {
     /// Starts from the kinds in force.
     pub fn new(ctx: &Ctx) -> KindsPopup {
         KindsPopup {
-            prompt: Prompt::new(filter_text(ctx.graph, ctx.filter)),
+            prompt: Prompt::preset(filter_text(ctx.graph, ctx.filter)),
         }
     }
 }
@@ -97,8 +131,9 @@ impl Component for KindsPopup {
         }
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         self.prompt.draw(
+            ctx,
             " show only these kinds ",
             "person,fund,agreement · finances,signed · empty = all",
             frame,

@@ -5,15 +5,16 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{Component, Ctx, Effect, Popup, centered};
 use crate::graph::NodeIx;
 use crate::tui::action::Action;
+use crate::tui::chart::{Flow, MoneyCharts, charts};
 use crate::tui::keymap::Mode;
 use crate::tui::text::wrap;
+use crate::tui::theme::Role;
 use petgraph::Direction;
 
 /// Most hops a path from the explorer may take.
@@ -32,6 +33,10 @@ pub struct ListPopup {
     pub selected: usize,
     /// Enter keeps the list open (a path, walked step by step).
     pub walk: bool,
+    /// Rows the last frame showed, for paging.
+    pub page: std::cell::Cell<usize>,
+    /// Money over time, drawn above the rows when there is room.
+    pub chart: Option<MoneyCharts>,
 }
 
 impl ListPopup {
@@ -40,25 +45,26 @@ impl ListPopup {
     }
 
     fn open_as(title: String, rows: Vec<Row>, walk: bool) -> Effect {
+        ListPopup::open_with(title, rows, walk, None)
+    }
+
+    fn open_with(title: String, rows: Vec<Row>, walk: bool, chart: Option<MoneyCharts>) -> Effect {
         let selected = rows.iter().position(|r| r.1.is_some()).unwrap_or(0);
         Effect::open(Popup::List(ListPopup {
             title,
             rows,
             selected,
             walk,
+            page: std::cell::Cell::new(10),
+            chart,
         }))
     }
 
-    /// The next selectable row from the selected one, `by` rows each step.
-    fn step(&mut self, by: isize) {
-        let mut i = self.selected as isize + by;
-        while let Some(row) = usize::try_from(i).ok().and_then(|i| self.rows.get(i)) {
-            if row.1.is_some() {
-                self.selected = i as usize;
-                return;
-            }
-            i += by;
-        }
+    /// The rows Enter leads from (headers and notes are skipped).
+    fn selectable(&self) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|&i| self.rows[i].1.is_some())
+            .collect()
     }
 
     /// Dated relations and events of the view, in date order.
@@ -110,7 +116,21 @@ impl ListPopup {
                 crate::report::count(undated.len(), "undated relation")
             ));
         }
-        ListPopup::open(title, rows)
+        // The amounts on the view's relations, by stage, over time.
+        let flows: Vec<Flow> = view
+            .edges
+            .iter()
+            .filter_map(|&e| {
+                let r = g.relation(e);
+                Some(Flow {
+                    date: r.date.or(r.until),
+                    amount: r.amount?,
+                    stage: crate::money::Stage::of(&r.kind),
+                    incoming: None,
+                })
+            })
+            .collect();
+        ListPopup::open_with(title, rows, false, charts(&flows))
     }
 
     /// Money in and out of the focus: a total per direction, then one line
@@ -175,7 +195,19 @@ impl ListPopup {
         if !note.is_empty() {
             title.push_str(&format!(" · {note}"));
         }
-        ListPopup::open(title, rows)
+        let flows: Vec<Flow> = [&report.incoming, &report.outgoing, &report.undated]
+            .into_iter()
+            .flatten()
+            .filter_map(|l| {
+                Some(Flow {
+                    date: l.date,
+                    amount: l.amount?,
+                    stage: l.stage,
+                    incoming: Some(l.direction == Direction::Incoming),
+                })
+            })
+            .collect();
+        ListPopup::open_with(title, rows, false, charts(&flows))
     }
 
     /// The sources of the selected relation, then of the focus.
@@ -279,8 +311,18 @@ impl Component for ListPopup {
 
     fn update(&mut self, action: Action, _ctx: &Ctx) -> Effect {
         match action {
-            Action::Down => self.step(1),
-            Action::Up => self.step(-1),
+            Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom => {
+                let rows = self.selectable();
+                let at = rows.iter().position(|&i| i == self.selected).unwrap_or(0);
+                if let Some(k) = super::moved(&action, at, rows.len(), self.page.get()) {
+                    self.selected = rows[k];
+                }
+            }
             // Walking a path keeps it open; the other lists were about the
             // old focus.
             Action::Submit => {
@@ -297,16 +339,42 @@ impl Component for ListPopup {
         Effect::None
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
+        let rows = self.selectable();
+        let at = rows.iter().position(|&i| i == self.selected).unwrap_or(0);
+        let mut title = format!(" {} ", self.title);
+        let hint = ctx
+            .keymap
+            .hints(Mode::List, &[(Action::Submit, "goes there")]);
+        if !hint.is_empty() {
+            title.push_str(&format!("· {hint} "));
+        }
+        let selection = ctx.theme.style(Role::Selection);
         let block = Block::bordered()
-            .title(format!(" {} · enter goes there ", self.title))
-            .border_style(Style::new().fg(Color::Cyan));
-        let inner = block.inner(rect);
+            .title(title)
+            .title_bottom(Line::from(super::position(at, rows.len())).right_aligned())
+            .border_style(ctx.theme.style(Role::BorderFocused));
+        let mut inner = block.inner(rect);
         frame.render_widget(block, rect);
+        // The chart takes the top when the rows keep at least as much room.
+        if let Some(c) = &self.chart {
+            let want = crate::tui::chart::wanted_rows(c);
+            if inner.height >= 2 * want.min(9) {
+                let h = want.min(inner.height / 2);
+                let [top, rest] = ratatui::layout::Layout::vertical([
+                    ratatui::layout::Constraint::Length(h),
+                    ratatui::layout::Constraint::Min(0),
+                ])
+                .areas(inner);
+                crate::tui::chart::draw(c, ctx.theme, frame, top);
+                inner = rest;
+            }
+        }
         let width = inner.width as usize;
         let height = inner.height as usize;
+        self.page.set(height.saturating_sub(1).max(1));
         // Rows wrap to the width; the window starts at the earliest row that
         // lets the selected one be seen whole. Only rows on screen are wrapped.
         let lines_of = |i: usize| wrap(&self.rows[i].0, width);
@@ -332,10 +400,7 @@ impl Component for ListPopup {
             }
             for part in lines_of(i).into_iter().take(height - lines.len()) {
                 lines.push(if i == self.selected {
-                    Line::from(Span::styled(
-                        part,
-                        Style::new().bg(Color::Blue).fg(Color::White),
-                    ))
+                    Line::from(Span::styled(part, selection))
                 } else {
                     Line::from(part)
                 });

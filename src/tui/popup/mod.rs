@@ -24,6 +24,7 @@ use ratatui::layout::Rect;
 
 use super::action::Action;
 use super::keymap::{KeyMap, Mode};
+use super::theme::Theme;
 use crate::graph::{Graph, NodeIx, Tie};
 use crate::search::{SearchIndex, SearchWorker};
 use crate::view::{self, Filter, Reach, Subgraph};
@@ -50,12 +51,16 @@ pub struct Ctx<'a> {
     pub selected_tie: Option<Tie>,
     pub marks: &'a BTreeMap<char, NodeIx>,
     pub keymap: &'a KeyMap,
+    /// How each role looks.
+    pub theme: &'a Theme,
     /// The search index is still being built.
     pub indexing: bool,
     /// The search worker, when searches run on one.
     pub worker: Option<&'a SearchWorker>,
     /// The format of the last export, for the next.
     pub export_format: crate::export::Format,
+    /// Wakes the event loop: jobs a popup starts call it when they end.
+    pub notify: Option<&'a crate::job::Notify>,
 }
 
 impl Ctx<'_> {
@@ -201,10 +206,38 @@ impl Popup {
     }
 }
 
+/// The row a moving action takes a cursor at `at` to, among `len` rows shown
+/// `page` at a time (down, up, page down, page up, first, last); `None` for
+/// any other action, or when there are no rows.
+pub fn moved(action: &Action, at: usize, len: usize, page: usize) -> Option<usize> {
+    let last = len.checked_sub(1)?;
+    let page = page.max(1);
+    Some(match action {
+        Action::Down => (at + 1).min(last),
+        Action::Up => at.saturating_sub(1),
+        Action::PageDown => (at + page).min(last),
+        Action::PageUp => at.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    })
+}
+
+/// ` 3 of 12 `, for a list popup's lower border.
+pub fn position(at: usize, len: usize) -> String {
+    if len == 0 {
+        return String::new();
+    }
+    format!(" {} of {len} ", at.min(len - 1) + 1)
+}
+
 /// A rectangle `pw`% × `ph`% of `area`, centred, at least `min_w` × `min_h`.
 pub fn centered(area: Rect, pw: u16, ph: u16, min_w: u16, min_h: u16) -> Rect {
-    let w = (area.width * pw / 100).max(min_w).min(area.width);
-    let h = (area.height * ph / 100).max(min_h).min(area.height);
+    // In u32: a terminal of 2,000 columns times 70 % is more than a u16 holds.
+    let percent =
+        |of: u16, p: u16| u16::try_from(u32::from(of) * u32::from(p.min(100)) / 100).unwrap_or(of);
+    let w = percent(area.width, pw).max(min_w).min(area.width);
+    let h = percent(area.height, ph).max(min_h).min(area.height);
     Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,

@@ -2,13 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::centered;
+use super::{Ctx, centered};
 use crate::tui::action::Action;
-use crate::tui::text::{DATE, DIM};
+use crate::tui::keymap::Mode;
+use crate::tui::theme::Role;
 
 /// The typed text, and what was wrong with it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -26,6 +26,17 @@ impl Prompt {
             input,
             error: None,
             selected: false,
+        }
+    }
+
+    /// A prompt holding what is in force, selected: the first character typed
+    /// replaces it, Backspace edits it.
+    pub fn preset(input: String) -> Prompt {
+        let selected = !input.is_empty();
+        Prompt {
+            input,
+            error: None,
+            selected,
         }
     }
 
@@ -58,33 +69,41 @@ impl Prompt {
     }
 
     /// The prompt box: title, input line, a hint, the error if any.
-    pub fn draw(&self, title: &str, hint: &'static str, frame: &mut Frame, area: Rect) {
+    pub fn draw(&self, ctx: &Ctx, title: &str, hint: &'static str, frame: &mut Frame, area: Rect) {
+        let theme = ctx.theme;
+        let dim = theme.style(Role::Muted);
         let rect = centered(area, 60, 0, 30, 7);
         frame.render_widget(Clear, rect);
         let block = Block::bordered()
             .title(title.to_string())
-            .border_style(Style::new().fg(Color::Yellow));
+            .border_style(theme.style(Role::BorderPrompt));
         let mut lines = vec![
             Line::from(vec![
-                Span::styled("> ", DATE),
+                Span::styled("> ", theme.style(Role::PromptInput)),
                 if self.selected {
-                    Span::styled(self.input.clone(), Style::new().reversed())
+                    Span::styled(self.input.clone(), theme.style(Role::InputSelected))
                 } else {
                     Span::raw(self.input.clone())
                 },
-                Span::styled("▏", DIM),
+                Span::styled("▏", dim),
             ]),
-            Line::from(Span::styled(hint, DIM)),
+            Line::from(Span::styled(hint, dim)),
         ];
         if let Some(e) = &self.error {
             lines.push(Line::from(Span::styled(
                 e.clone(),
-                Style::new().fg(Color::Red),
+                theme.style(Role::Error),
             )));
-            lines.push(Line::from(Span::styled(
-                "typing replaces the text · backspace edits it",
-                DIM,
-            )));
+        }
+        if self.selected {
+            let mut edit = "typing replaces the text".to_string();
+            let delete = ctx
+                .keymap
+                .hints(Mode::Prompt, &[(Action::DeleteChar, "edits it")]);
+            if !delete.is_empty() {
+                edit.push_str(&format!(" · {delete}"));
+            }
+            lines.push(Line::from(Span::styled(edit, dim)));
         }
         frame.render_widget(
             Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),

@@ -4,12 +4,10 @@
 //! to the next measure, Enter goes to an entity, `e` exports the top entities
 //! and the relations among them.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -21,9 +19,11 @@ use crate::analysis::rank::{
 };
 use crate::analysis::render::score_text;
 use crate::graph::{Graph, NodeIx};
+use crate::job::{self, Job, JobError};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::text::{DIM, KIND, truncate};
+use crate::tui::text::truncate;
+use crate::tui::theme::Role;
 use crate::view::Filter;
 
 /// Entities listed (and exported).
@@ -41,54 +41,41 @@ const MEASURES: [Measure; 4] = [
     Measure::Closeness,
 ];
 
-/// A ranking being made or made.
-#[derive(Debug, Default)]
-struct Job {
-    cancel: AtomicBool,
-    /// PageRank rounds or sampled sources done.
-    progress: AtomicUsize,
-    /// Sampled sources to do (0 when not sampling).
-    total: AtomicUsize,
-    result: Mutex<Option<Result<Arc<Ranking>, RankError>>>,
+/// What a ranking job gives.
+pub type Ranked = Result<Arc<Ranking>, RankError>;
+
+/// Why there is no ranking: the ranking said why, or its job ended without
+/// one (a panic).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RankFailure {
+    Rank(RankError),
+    Job(JobError),
 }
 
-impl Job {
-    fn run(&self, graph: &Graph, filter: &Filter, measure: Measure) {
-        let view = ViewGraph::new(graph, filter);
-        let opts = RankOptions {
-            measure,
-            ..RankOptions::default()
-        };
-        if measure == Measure::Betweenness {
-            let k = rank::sources_for(&view, &opts);
-            if k < view.len() {
-                self.total.store(k, Ordering::Relaxed);
-            }
-        }
-        let control = Control {
-            cancel: Some(&self.cancel),
-            progress: Some(&self.progress),
-        };
-        let r = rank_view_with(graph, &view, &opts, control);
-        if let Ok(mut slot) = self.result.lock() {
-            *slot = Some(r.map(Arc::new));
+/// Ranks `filter`'s view of `graph` by `measure`, moving `control`'s progress.
+fn rank_job(graph: &Graph, filter: &Filter, measure: Measure, control: &job::Control) -> Ranked {
+    let view = ViewGraph::new(graph, filter);
+    let opts = RankOptions {
+        measure,
+        ..RankOptions::default()
+    };
+    if measure == Measure::Betweenness {
+        let k = rank::sources_for(&view, &opts);
+        if k < view.len() {
+            control.set_total(k);
         }
     }
-
-    fn done(&self) -> bool {
-        self.result.lock().is_ok_and(|r| r.is_some())
-    }
+    let c = Control {
+        cancel: Some(control.cancel_flag()),
+        progress: Some(control.done_counter()),
+    };
+    rank_view_with(graph, &view, &opts, c).map(Arc::new)
 }
 
-/// Cancels the job when the last copy of the popup holding it goes.
+/// The ranking's job, shared by the copies of the popup; the last copy gone
+/// cancels it.
 #[derive(Debug)]
-struct Guard(Arc<Job>);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        self.0.cancel.store(true, Ordering::Relaxed);
-    }
-}
+struct Shared(Mutex<Job<Ranked>>);
 
 #[derive(Debug, Clone)]
 pub struct RankPopup {
@@ -96,9 +83,11 @@ pub struct RankPopup {
     pub selected: usize,
     /// The filter ranked.
     pub filter: Filter,
-    job: Arc<Guard>,
+    job: Arc<Shared>,
     /// The finished result was drawn: no more redraws needed.
     shown_done: bool,
+    /// Rows the last frame showed, for paging.
+    page: std::cell::Cell<usize>,
 }
 
 impl PartialEq for RankPopup {
@@ -107,6 +96,15 @@ impl PartialEq for RankPopup {
             && self.selected == other.selected
             && Arc::ptr_eq(&self.job, &other.job)
     }
+}
+
+/// What polling the ranking found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Polled {
+    /// The screen should be drawn again.
+    pub redraw: bool,
+    /// The job ended without a ranking: what to say.
+    pub failed: Option<String>,
 }
 
 impl RankPopup {
@@ -119,45 +117,73 @@ impl RankPopup {
     /// [`RankPopup::new`], ranking at once when the graph has at most
     /// `inline_up_to` entities.
     pub fn with_inline_limit(ctx: &Ctx, measure: Measure, inline_up_to: usize) -> RankPopup {
-        let job = Arc::new(Job::default());
         let filter = ctx.filter.clone();
-        if ctx.graph.node_count() <= inline_up_to {
-            job.run(ctx.graph, &filter, measure);
+        let job = if ctx.graph.node_count() <= inline_up_to {
+            Job::inline("the ranking", |c| rank_job(ctx.graph, &filter, measure, c))
         } else {
-            let (j, g, f) = (Arc::clone(&job), Arc::clone(ctx.graph), filter.clone());
-            let spawned = std::thread::Builder::new()
-                .name("ties-rank".into())
-                .spawn(move || j.run(&g, &f, measure));
-            if spawned.is_err() {
-                job.run(ctx.graph, &filter, measure);
-            }
+            let (g, f) = (Arc::clone(ctx.graph), filter.clone());
+            Job::spawn("the ranking", move |c| rank_job(&g, &f, measure, c))
+        };
+        Self::with_job(ctx, measure, job)
+    }
+
+    /// The popup showing what `job` ranks of `ctx`'s view (a test gives one
+    /// that fails); the job wakes the event loop when it ends.
+    pub fn with_job(ctx: &Ctx, measure: Measure, job: Job<Ranked>) -> RankPopup {
+        if let Some(n) = ctx.notify {
+            job.on_done(Arc::clone(n));
         }
         RankPopup {
             measure,
             selected: 0,
-            filter,
-            job: Arc::new(Guard(job)),
+            filter: ctx.filter.clone(),
+            job: Arc::new(Shared(Mutex::new(job))),
             shown_done: false,
+            page: std::cell::Cell::new(10),
         }
     }
 
-    /// The finished ranking, if any (an error when it could not be made).
-    pub fn result(&self) -> Option<Result<Arc<Ranking>, RankError>> {
-        self.job.0.result.lock().ok()?.clone()
+    fn job(&self) -> std::sync::MutexGuard<'_, Job<Ranked>> {
+        self.job.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The ranking is ready.
+    /// The finished ranking, if any (why not, when it could not be made).
+    pub fn result(&self) -> Option<Result<Arc<Ranking>, RankFailure>> {
+        let job = self.job();
+        Some(match job.result()? {
+            Ok(Ok(r)) => Ok(Arc::clone(r)),
+            Ok(Err(e)) => Err(RankFailure::Rank(e.clone())),
+            Err(e) => Err(RankFailure::Job(e.clone())),
+        })
+    }
+
+    /// The ranking is ready (or failed), as of the last [`RankPopup::poll`].
     pub fn is_done(&self) -> bool {
-        self.job.0.done()
+        !self.job().is_running()
     }
 
-    /// True when the screen should be drawn again: while the ranking runs
-    /// (its progress moves), and once when it is ready.
-    pub fn poll(&mut self) -> bool {
+    /// Takes the ranking if it is ready. Redraw while the ranking runs (its
+    /// progress moves) and once when it is ready; when its job ended without
+    /// a ranking, what to say.
+    pub fn poll(&mut self) -> Polled {
+        self.job().poll();
         if !self.is_done() {
-            return true;
+            return Polled {
+                redraw: true,
+                failed: None,
+            };
         }
-        !std::mem::replace(&mut self.shown_done, true)
+        if std::mem::replace(&mut self.shown_done, true) {
+            return Polled::default();
+        }
+        let failed = match self.result() {
+            Some(Err(RankFailure::Job(e))) => Some(e.to_string()),
+            _ => None,
+        };
+        Polled {
+            redraw: true,
+            failed,
+        }
     }
 
     fn top(&self) -> Vec<NodeIx> {
@@ -180,8 +206,7 @@ impl RankPopup {
     }
 
     fn progress_text(&self) -> String {
-        let done = self.job.0.progress.load(Ordering::Relaxed);
-        let total = self.job.0.total.load(Ordering::Relaxed);
+        let (done, total) = self.job().progress();
         match self.measure {
             Measure::Pagerank if done > 0 => format!("PageRank: round {done}…"),
             Measure::Betweenness if total > 0 => {
@@ -199,8 +224,17 @@ impl Component for RankPopup {
 
     fn update(&mut self, action: Action, ctx: &Ctx) -> Effect {
         match action {
-            Action::Down if self.selected + 1 < self.top().len() => self.selected += 1,
-            Action::Up => self.selected = self.selected.saturating_sub(1),
+            a @ (Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom) => {
+                let len = self.top().len();
+                if let Some(i) = super::moved(&a, self.selected, len, self.page.get()) {
+                    self.selected = i;
+                }
+            }
             Action::Submit => {
                 if let Some(&n) = self.top().get(self.selected) {
                     return Effect::Close.and(Effect::GoTo(n));
@@ -225,6 +259,7 @@ impl Component for RankPopup {
                 return if self.is_done() {
                     Effect::Close
                 } else {
+                    self.job().cancel();
                     Effect::Close.and(Effect::status("ranking cancelled", false))
                 };
             }
@@ -237,21 +272,36 @@ impl Component for RankPopup {
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
         let g = ctx.graph;
+        let (theme, km) = (ctx.theme, ctx.keymap);
+        let dim = theme.style(Role::Muted);
         let mut title = format!(" rank by {} · ", self.measure.label());
         let mut lines: Vec<Line> = Vec::new();
+        let mut position = String::new();
         match self.result() {
             None => {
                 lines.push(Line::from(self.progress_text()));
-                lines.push(Line::from(Span::styled("esc cancels", DIM)));
+                let cancel = km.hints(Mode::Analysis, &[(Action::Close, "cancels")]);
+                lines.push(Line::from(Span::styled(cancel, dim)));
             }
-            Some(Err(RankError::TooLarge(n))) => lines.push(Line::from(Span::styled(
-                format!(
-                    "closeness needs a search from each of the view's {n} entities: \
-                     narrow the view (d dates, f kinds) first"
-                ),
-                Style::new().fg(Color::Red),
+            Some(Err(RankFailure::Rank(RankError::TooLarge(n)))) => {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "closeness needs a search from each of the view's {n} entities: \
+                         narrow the view ({}) first",
+                        km.hints(
+                            Mode::Browse,
+                            &[(Action::DateFilter, "dates"), (Action::KindFilter, "kinds")]
+                        )
+                        .replace(" · ", ", ")
+                    ),
+                    theme.style(Role::Error),
+                )))
+            }
+            Some(Err(RankFailure::Rank(e))) => lines.push(Line::from(e.to_string())),
+            Some(Err(RankFailure::Job(e))) => lines.push(Line::from(Span::styled(
+                e.to_string(),
+                theme.style(Role::Error),
             ))),
-            Some(Err(e)) => lines.push(Line::from(e.to_string())),
             Some(Ok(r)) => {
                 title.push_str(&format!(
                     "top {} of {} · ",
@@ -263,32 +313,54 @@ impl Component for RankPopup {
                 }
                 let width = rect.width.saturating_sub(2) as usize;
                 let rows = rect.height.saturating_sub(2) as usize;
+                self.page.set(rows.saturating_sub(1).max(1));
+                position = super::position(self.selected, r.entities.len().min(SHOWN));
                 let offset = self.selected.saturating_sub(rows.saturating_sub(1));
+                // Each score as a bar against the first (the highest).
+                let top = r.entities.first().map_or(0.0, |s| s.score);
+                let bar_w = if width >= 60 { 16 } else { 0 };
                 for (i, s) in r.entities.iter().enumerate().take(SHOWN).skip(offset) {
                     let e = g.entity(s.node);
-                    let text = format!(
-                        "{:>3}. {:>10}  {}",
-                        i + 1,
-                        score_text(r.measure, s.score),
-                        e.name
-                    );
+                    let score = format!("{:>3}. {:>10} ", i + 1, score_text(r.measure, s.score));
+                    let bar = bar(if top > 0.0 { s.score / top } else { 0.0 }, bar_w);
                     let kind = format!("  {}", g.entity_kind_label(e.kind));
-                    let text = truncate(&text, width.saturating_sub(kind.chars().count()));
-                    let mut line = Line::from(vec![Span::raw(text), Span::styled(kind, KIND)]);
+                    let room = width
+                        .saturating_sub(kind.chars().count() + score.chars().count() + bar_w + 1);
+                    let mut line = Line::from(vec![
+                        Span::raw(score),
+                        Span::styled(bar, theme.style(Role::Bar)),
+                        Span::raw(" "),
+                        Span::raw(truncate(e.name, room)),
+                        Span::styled(kind, theme.style(Role::Kind)),
+                    ]);
                     if i == self.selected {
-                        line = line.patch_style(Style::new().bg(Color::Blue).fg(Color::White));
+                        line = line.patch_style(theme.style(Role::Selection));
                     }
                     lines.push(line);
                 }
                 if r.entities.is_empty() {
-                    lines.push(Line::from(Span::styled("nothing in this view", DIM)));
+                    lines.push(Line::from(Span::styled("nothing in this view", dim)));
                 }
             }
         }
-        title.push_str("tab measure · e export ");
+        let hints = km.hints(
+            Mode::Analysis,
+            &[
+                (Action::NextMeasure, "measure"),
+                (Action::ExportResult, "export"),
+            ],
+        );
+        if hints.is_empty() {
+            // Every part so far ends in "· ".
+            title.truncate(title.len() - "· ".len());
+        } else {
+            title.push_str(&hints);
+            title.push(' ');
+        }
         let block = Block::bordered()
             .title(title)
-            .border_style(Style::new().fg(Color::Cyan));
+            .title_bottom(Line::from(position).right_aligned())
+            .border_style(theme.style(Role::BorderFocused));
         frame.render_widget(
             Paragraph::new(lines)
                 .block(block)
@@ -296,6 +368,30 @@ impl Component for RankPopup {
             rect,
         );
     }
+}
+
+/// A bar `width` cells long filled to `frac` (0 to 1), in eighths of a cell.
+fn bar(frac: f64, width: usize) -> String {
+    use ratatui::symbols::block;
+    const EIGHTHS: [&str; 8] = [
+        "",
+        block::ONE_EIGHTH,
+        block::ONE_QUARTER,
+        block::THREE_EIGHTHS,
+        block::HALF,
+        block::FIVE_EIGHTHS,
+        block::THREE_QUARTERS,
+        block::SEVEN_EIGHTHS,
+    ];
+    if width == 0 {
+        return String::new();
+    }
+    let eighths = (frac.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
+    let mut s = block::FULL.repeat(eighths / 8);
+    s.push_str(EIGHTHS[eighths % 8]);
+    let used = eighths.div_ceil(8);
+    s.push_str(&" ".repeat(width - used));
+    s
 }
 
 #[cfg(test)]
@@ -325,9 +421,13 @@ mod tests {
         .unwrap()
     }
 
-    fn wait(job: &Job) {
+    fn wait(p: &mut RankPopup) {
         let start = Instant::now();
-        while !job.done() {
+        loop {
+            p.job().poll();
+            if p.is_done() {
+                return;
+            }
             assert!(
                 start.elapsed() < Duration::from_secs(60),
                 "the job never ended"
@@ -343,12 +443,12 @@ mod tests {
         let inline = RankPopup::with_inline_limit(&ctx, Measure::Pagerank, usize::MAX);
         assert!(inline.is_done());
         let mut threaded = RankPopup::with_inline_limit(&ctx, Measure::Pagerank, 0);
-        wait(&threaded.job.0);
+        wait(&mut threaded);
         assert_eq!(threaded.result(), inline.result());
         assert!(matches!(threaded.result(), Some(Ok(r)) if r.entities.len() == 2_000));
         // Drawn once more when it is ready, then no more redraws.
-        assert!(threaded.poll());
-        assert!(!threaded.poll());
+        assert!(threaded.poll().redraw);
+        assert!(!threaded.poll().redraw);
     }
 
     #[test]
@@ -358,16 +458,18 @@ mod tests {
         let app = app(40_000);
         let ctx = app.ctx();
         let mut p = RankPopup::with_inline_limit(&ctx, Measure::Betweenness, 0);
-        let job = Arc::clone(&p.job.0);
+        let mut copy = p.clone();
         assert_eq!(
             p.update(Action::Close, &ctx),
             Effect::Close.and(Effect::status("ranking cancelled", false))
         );
         let start = Instant::now();
         drop(p);
-        wait(&job);
+        wait(&mut copy);
         assert!(start.elapsed() < Duration::from_secs(20));
-        let result = job.result.lock().unwrap().clone();
-        assert_eq!(result, Some(Err(RankError::Cancelled)));
+        assert_eq!(
+            copy.result(),
+            Some(Err(RankFailure::Rank(RankError::Cancelled)))
+        );
     }
 }

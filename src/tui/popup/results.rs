@@ -4,7 +4,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -15,9 +14,10 @@ use crate::analysis::diff;
 use crate::analysis::render::{names, relation_line, way_text};
 use crate::graph::NodeIx;
 use crate::tui::action::Action;
-use crate::tui::analysis::{Change, Stepped};
+use crate::tui::change::{Change, Stepped};
 use crate::tui::keymap::Mode;
 use crate::tui::text::truncate;
+use crate::tui::theme::Role;
 
 /// Shared entities listed (and exported).
 pub const COMMON_SHOWN: usize = 50;
@@ -38,6 +38,8 @@ pub struct ResultsPopup {
     /// Waiting for the letter of the mark whose common ties with the focus to
     /// show (there are several marks).
     pub asking: bool,
+    /// Rows the last frame showed, for paging.
+    pub page: std::cell::Cell<usize>,
 }
 
 impl ResultsPopup {
@@ -48,6 +50,7 @@ impl ResultsPopup {
             selected: 0,
             export,
             asking: false,
+            page: std::cell::Cell::new(10),
         }))
     }
 
@@ -62,7 +65,11 @@ impl ResultsPopup {
             .collect();
         match others.as_slice() {
             [] => Effect::status(
-                "mark an entity first (M and a letter), then press C on another",
+                format!(
+                    "mark an entity first ({} and a letter), then press {} on another",
+                    ctx.keymap.key(Mode::Browse, &Action::SetMark),
+                    ctx.keymap.key(Mode::Browse, &Action::CommonTies)
+                ),
                 false,
             ),
             [one] => Self::common(ctx, &[*one]),
@@ -76,6 +83,7 @@ impl ResultsPopup {
                     sub: Default::default(),
                 },
                 asking: true,
+                page: std::cell::Cell::new(10),
             })),
         }
     }
@@ -157,7 +165,10 @@ impl ResultsPopup {
                 + nodes.len().saturating_sub(CHANGES_SHOWN);
             if more > 0 {
                 rows.push((
-                    format!("… and {more} more: e exports them all"),
+                    format!(
+                        "… and {more} more: {} exports them all",
+                        ctx.keymap.key(Mode::Analysis, &Action::ExportResult)
+                    ),
                     Some(c),
                     ctx.focus,
                 ));
@@ -224,8 +235,16 @@ impl Component for ResultsPopup {
             };
         }
         match action {
-            Action::Down if self.selected + 1 < self.rows.len() => self.selected += 1,
-            Action::Up => self.selected = self.selected.saturating_sub(1),
+            a @ (Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom) => {
+                if let Some(i) = super::moved(&a, self.selected, self.rows.len(), self.page.get()) {
+                    self.selected = i;
+                }
+            }
             Action::Submit => {
                 if let Some(&(_, _, node)) = self.rows.get(self.selected) {
                     return Effect::Close.and(Effect::GoTo(node));
@@ -252,8 +271,9 @@ impl Component for ResultsPopup {
             frame.render_widget(Clear, rect);
             frame.render_widget(
                 Paragraph::new(format!(
-                    "common ties with mark: {} · enter: all of them",
-                    marks.join(" · ")
+                    "common ties with mark: {} · {}: all of them",
+                    marks.join(" · "),
+                    ctx.keymap.key(Mode::Mark, &Action::Submit)
                 ))
                 .block(Block::bordered().title(" common ties ")),
                 rect,
@@ -262,12 +282,28 @@ impl Component for ResultsPopup {
         }
         let rect = centered(area, 80, 80, 30, 5);
         frame.render_widget(Clear, rect);
+        let theme = ctx.theme;
+        let mut title = format!(" {} ", self.title);
+        let hints = ctx.keymap.hints(
+            Mode::Analysis,
+            &[
+                (Action::Submit, "goes there"),
+                (Action::ExportResult, "export"),
+            ],
+        );
+        if !hints.is_empty() {
+            title.push_str(&format!("· {hints} "));
+        }
         let block = Block::bordered()
-            .title(format!(" {} · enter goes there · e export ", self.title))
-            .border_style(Style::new().fg(Color::Cyan));
+            .title(title)
+            .title_bottom(
+                Line::from(super::position(self.selected, self.rows.len())).right_aligned(),
+            )
+            .border_style(theme.style(Role::BorderFocused));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
         let rows = inner.height as usize;
+        self.page.set(rows.saturating_sub(1).max(1));
         let offset = self.selected.saturating_sub(rows.saturating_sub(1));
         let width = inner.width as usize;
         let lines: Vec<Line> = self
@@ -280,13 +316,16 @@ impl Component for ResultsPopup {
                 let mut spans = Vec::new();
                 let mut w = width;
                 if let Some(c) = change {
-                    spans.push(Span::styled(format!("{} ", c.marker()), c.style()));
+                    spans.push(Span::styled(
+                        format!("{} ", c.marker()),
+                        theme.style(c.role()),
+                    ));
                     w = w.saturating_sub(2);
                 }
                 spans.push(Span::raw(truncate(text, w)));
                 let line = Line::from(spans);
                 if i == self.selected {
-                    line.patch_style(Style::new().bg(Color::Blue).fg(Color::White))
+                    line.patch_style(theme.style(Role::Selection))
                 } else {
                     line
                 }

@@ -61,8 +61,9 @@ impl Component for SaveViewPopup {
         }
     }
 
-    fn draw(&self, _ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    fn draw(&self, ctx: &Ctx, frame: &mut Frame, area: Rect) {
         self.prompt.draw(
+            ctx,
             " save view to ",
             "a RON view file; open it with ties --view FILE",
             frame,

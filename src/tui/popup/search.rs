@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
@@ -15,11 +15,9 @@ use crate::graph::{Graph, NodeIx};
 use crate::search::{Hit, MatchedField, SearchIndex, SearchResult, SearchWorker};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
-use crate::tui::text::{DIM, KIND, highlighted};
+use crate::tui::text::highlighted;
+use crate::tui::theme::{Role, Theme};
 use crate::view::Filter;
-
-/// How a weak hit (typo, scattered) is marked.
-const WEAK: Style = Style::new().fg(Color::Yellow);
 
 /// Most search results shown at once.
 pub const SEARCH_LIMIT: usize = 50;
@@ -37,6 +35,8 @@ pub struct SearchPopup {
     /// The hits shown are not for the input yet: a search runs on the worker,
     /// or the index is still being built.
     pub pending: bool,
+    /// Result rows the last frame showed, for paging.
+    pub page: std::cell::Cell<usize>,
 }
 
 impl SearchPopup {
@@ -112,7 +112,8 @@ impl SearchPopup {
     }
 
     /// The visible hits, the selected one highlighted.
-    fn lines(&self, g: &Graph, results: Rect) -> Vec<Line<'static>> {
+    fn lines(&self, g: &Graph, theme: &Theme, results: Rect) -> Vec<Line<'static>> {
+        let (dim, kind) = (theme.style(Role::Muted), theme.style(Role::Kind));
         let rows = results.height as usize;
         let offset = self.selected.saturating_sub(rows.saturating_sub(1));
         // Names that several hits share get their ids, to tell them apart.
@@ -128,22 +129,24 @@ impl SearchPopup {
             .map(|(i, hit)| {
                 let e = g.entity(hit.node);
                 let base = if i == self.selected {
-                    Style::new().bg(Color::Blue).fg(Color::White)
+                    theme.style(Role::Selection)
                 } else {
                     Style::new()
                 };
                 let mut spans = Vec::new();
                 match hit.field {
-                    MatchedField::Name => spans.extend(highlighted(e.name, &hit.positions, base)),
+                    MatchedField::Name => {
+                        spans.extend(highlighted(theme, e.name, &hit.positions, base));
+                    }
                     MatchedField::Alias(_) | MatchedField::WeakAlias(_) => {
                         spans.push(Span::styled(e.name.to_string(), base));
-                        spans.push(Span::styled("  alias ", base.patch(DIM)));
-                        spans.extend(highlighted(&hit.text, &hit.positions, base));
+                        spans.push(Span::styled("  alias ", base.patch(dim)));
+                        spans.extend(highlighted(theme, &hit.text, &hit.positions, base));
                     }
                     MatchedField::Office(_) => {
                         spans.push(Span::styled(e.name.to_string(), base));
-                        spans.push(Span::styled(" — holds office: ", base.patch(DIM)));
-                        spans.extend(highlighted(&hit.text, &hit.positions, base));
+                        spans.push(Span::styled(" — holds office: ", base.patch(dim)));
+                        spans.extend(highlighted(theme, &hit.text, &hit.positions, base));
                     }
                 }
                 // A typo or a scattered match may name another entity than the
@@ -152,16 +155,16 @@ impl SearchPopup {
                 if how.is_weak() {
                     spans.push(Span::styled(
                         format!("  ~{}", how.label()),
-                        base.patch(WEAK),
+                        base.patch(theme.style(Role::Warning)),
                     ));
                 }
                 spans.push(Span::styled(
                     format!("  {}", crate::ftm::mapping::kind_text(g, hit.node)),
-                    base.patch(KIND),
+                    base.patch(kind),
                 ));
 
                 if names.get(e.name).is_some_and(|&n| n > 1) {
-                    spans.push(Span::styled(format!("  {}", e.id), base.patch(DIM)));
+                    spans.push(Span::styled(format!("  {}", e.id), base.patch(dim)));
                 }
                 Line::from(spans)
             })
@@ -188,12 +191,15 @@ impl Component for SearchPopup {
                 self.input.clear();
                 Effect::Search
             }
-            Action::Down if self.selected + 1 < self.hits.len() => {
-                self.selected += 1;
-                Effect::None
-            }
-            Action::Up => {
-                self.selected = self.selected.saturating_sub(1);
+            a @ (Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom) => {
+                if let Some(i) = super::moved(&a, self.selected, self.hits.len(), self.page.get()) {
+                    self.selected = i;
+                }
                 Effect::None
             }
             Action::Submit => {
@@ -232,18 +238,24 @@ impl Component for SearchPopup {
         } else {
             format!(" {verb} {} found ", self.hits.len())
         };
+        let theme = ctx.theme;
         let block = Block::bordered()
             .title(title)
-            .border_style(Style::new().fg(Color::Cyan));
+            .title_bottom(
+                Line::from(super::position(self.selected, self.hits.len())).right_aligned(),
+            )
+            .border_style(theme.style(Role::BorderFocused));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
         let [input, results] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+        self.page
+            .set(usize::from(results.height).saturating_sub(1).max(1));
         frame.render_widget(
             Paragraph::new(Line::from(vec![
-                Span::styled("> ", KIND),
+                Span::styled("> ", theme.style(Role::SearchInput)),
                 Span::raw(self.input.clone()),
-                Span::styled("▏", DIM),
+                Span::styled("▏", theme.style(Role::Muted)),
             ])),
             input,
         );
@@ -258,11 +270,15 @@ impl Component for SearchPopup {
                 "nothing matches"
             };
             frame.render_widget(
-                Paragraph::new(Span::styled(msg, DIM)).wrap(Wrap { trim: true }),
+                Paragraph::new(Span::styled(msg, theme.style(Role::Muted)))
+                    .wrap(Wrap { trim: true }),
                 results,
             );
             return;
         }
-        frame.render_widget(Paragraph::new(self.lines(ctx.graph, results)), results);
+        frame.render_widget(
+            Paragraph::new(self.lines(ctx.graph, theme, results)),
+            results,
+        );
     }
 }

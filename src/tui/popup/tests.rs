@@ -87,7 +87,7 @@ fn a_mark_is_set_on_the_focus_and_an_unknown_one_is_refused() {
         ])
     );
     app.apply(effect);
-    assert_eq!(app.marks.get(&'k'), Some(&app.focus));
+    assert_eq!(app.marks().get(&'k'), Some(&app.focus()));
     let mut jump = MarkPopup { jump: true };
     assert_eq!(
         jump.update(Action::Type('z'), &app.ctx()),
@@ -95,7 +95,7 @@ fn a_mark_is_set_on_the_focus_and_an_unknown_one_is_refused() {
     );
     assert_eq!(
         jump.update(Action::Type('k'), &app.ctx()),
-        Effect::Close.and(Effect::GoTo(app.focus))
+        Effect::Close.and(Effect::GoTo(app.focus()))
     );
 }
 
@@ -130,17 +130,17 @@ fn a_frame_hands_back_list_areas_and_page_rows() {
     let (info, _) = frame(&app, 10, 3);
     assert!(!info.laid_out);
     app.after_draw(info);
-    assert_eq!(app.page_rows, 10);
+    assert_eq!(app.page_rows(), 10);
     // Drawing reads state only: the same app draws the same frame twice.
     let (info, buf) = frame(&app, 120, 20);
     assert_eq!(frame(&app, 120, 20), (info.clone(), buf));
-    assert!(info.laid_out && info.map_size.is_none() && info.map_layout.is_none());
-    let active = info.lists[app.pane as usize];
+    assert!(info.laid_out && info.map_size.is_none());
+    let active = info.lists[app.pane() as usize];
     assert_eq!(info.page_rows, Some(usize::from(active.area.height)));
     assert_eq!(active.offset, Some(0));
     app.after_draw(info.clone());
-    assert_eq!(app.page_rows, usize::from(active.area.height));
-    assert_eq!(app.list(app.pane).area, active.area);
+    assert_eq!(app.page_rows(), usize::from(active.area.height));
+    assert_eq!(app.list(app.pane()).area, active.area);
 }
 
 #[test]
@@ -149,13 +149,29 @@ fn the_map_is_laid_out_once_for_a_view_and_size() {
     app.update(Action::Map);
     let (info, _) = frame(&app, 120, 36);
     let size = info.map_size.expect("the map was drawn");
-    let layout = info.map_layout.clone().expect("a fresh layout");
-    app.after_draw(info);
-    assert_eq!(app.map_layout_at(size), Some(&layout));
-    // The next frame reuses it.
+    // A new size: the app lays the map out after the frame, for the next.
+    assert!(app.after_draw(info));
+    let layout = app.map_layout_at(size).cloned().expect("laid out");
+    assert_eq!(layout, app.new_map_layout(size));
+    // The next frame at that size needs nothing new.
     let (info, _) = frame(&app, 120, 36);
-    assert_eq!(info.map_layout, None);
+    assert!(!app.after_draw(info));
+    assert_eq!(app.map_layout_at(size), Some(&layout));
     // Another size needs another.
     let (info, _) = frame(&app, 100, 30);
-    assert!(info.map_layout.is_some());
+    assert!(app.after_draw(info));
+    assert_ne!(app.map_layout_at(size), Some(&layout));
+}
+
+#[test]
+fn centered_holds_on_a_terminal_of_2000_columns() {
+    // 2,000 × 70 does not fit a u16: the sum is done wider.
+    let area = Rect::new(0, 0, 2000, 1000);
+    assert_eq!(centered(area, 70, 90, 30, 5), Rect::new(300, 50, 1400, 900));
+    assert_eq!(centered(area, 60, 0, 30, 7), Rect::new(400, 496, 1200, 7));
+    let widest = Rect::new(0, 0, u16::MAX, u16::MAX);
+    assert_eq!(centered(widest, 100, 100, 0, 0), widest);
+    // Small terminals keep their minimum, clipped to the screen.
+    let small = Rect::new(2, 1, 20, 6);
+    assert_eq!(centered(small, 70, 90, 30, 5), Rect::new(2, 1, 20, 5));
 }

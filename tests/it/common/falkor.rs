@@ -31,24 +31,25 @@ fn binaries() -> Option<(PathBuf, PathBuf)> {
 }
 
 impl Server {
-    /// A server that answers, or `None` (with a note, or a failure under
-    /// `TIES_REQUIRE_TOOLS=1`) when none is installed.
+    /// A server that answers; the test fails when none is installed (tests
+    /// using it are `#[ignore = "needs FalkorDB …"]`).
     ///
     /// Before it is handed out, the server must write and index a graph of its
     /// own (`warm-up`) within 20 s. Once in many runs of the full suite a fresh
     /// server took a connection and then never answered the first statement
     /// of a push; such a server is killed and another started, up to three
     /// times.
-    pub fn start() -> Option<Server> {
+    pub fn start() -> Server {
         let Some((server, module)) = binaries() else {
-            let what = "the FalkorDB server (.venv-falkor; run .ci/setup-falkordb.sh)";
-            super::missing_tool(what);
-            return None;
+            super::missing(
+                "the FalkorDB server (.venv-falkor)",
+                "run bash .ci/setup-falkordb.sh",
+            );
         };
         for _ in 0..3 {
             let started = Self::spawn(&server, &module);
             if started.warm_up() {
-                return Some(started);
+                return started;
             }
             eprintln!("a fresh FalkorDB server did not answer its warm-up push: starting another");
         }

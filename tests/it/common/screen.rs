@@ -5,12 +5,17 @@ use ratatui::backend::TestBackend;
 use ties::tui::{Action, App, ui};
 
 /// Draws a frame of `w` × `h` and hands what it measured back to the app, as
-/// the event loop does.
+/// the event loop does (drawing once more when the app laid the map out for
+/// the size measured).
 pub fn terminal(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut info = ui::FrameInfo::default();
-    t.draw(|f| info = ui::draw(app, f)).unwrap();
-    app.after_draw(info);
+    for _ in 0..2 {
+        let mut info = ui::FrameInfo::default();
+        t.draw(|f| info = ui::draw(app, f)).unwrap();
+        if !app.after_draw(info) {
+            break;
+        }
+    }
     t
 }
 

@@ -1,8 +1,8 @@
 //! A real terminal for end-to-end tests: a tmux session running a shell, keys
 //! typed into it, the screen read back.
 //!
-//! Needs tmux. Without it the tests using this fail when `TIES_REQUIRE_TOOLS=1`
-//! and are skipped with a note otherwise.
+//! Needs tmux: the tests using this are `#[ignore = "needs tmux …"]` and fail
+//! when it is missing.
 
 use std::process::Command;
 use std::thread::sleep;
@@ -12,19 +12,15 @@ pub struct Tmux {
     pub session: String,
 }
 
-pub fn have_tmux() -> bool {
+/// Fails the test unless tmux runs.
+pub fn require_tmux() {
     let ok = Command::new("tmux")
         .arg("-V")
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        assert!(
-            std::env::var("TIES_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "tmux is required (TIES_REQUIRE_TOOLS=1) but not installed"
-        );
-        eprintln!("tmux not installed: skipping end-to-end test");
+        super::missing_tool("tmux");
     }
-    ok
 }
 
 impl Tmux {

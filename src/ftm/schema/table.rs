@@ -5,7 +5,7 @@
 //! (source, target) and properties, each with its FtM type name and, for
 //! entity properties, the schema their values must have.
 
-use super::schema::SchemaDef;
+use super::SchemaDef;
 
 pub(super) static SCHEMATA: &[SchemaDef] = &[
     SchemaDef {

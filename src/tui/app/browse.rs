@@ -1,15 +1,16 @@
 //! Browsing: the keys of the three panes and of the map, which open popups,
 //! move the focus and change the filter.
 
-use super::action::Action;
-use super::app::{App, MapKey, MapState, Pane};
-use super::map::{self, MapLayout};
-use super::popup::{
+use super::{App, MapKey, MapState, Pane};
+use crate::analysis::rank::Measure;
+use crate::model::DateWindow;
+use crate::tui::action::Action;
+use crate::tui::keymap::Mode;
+use crate::tui::map::{self, MapLayout};
+use crate::tui::popup::{
     DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup, RankPopup,
     ResultsPopup, SaveViewPopup, SearchPopup,
 };
-use crate::analysis::rank::Measure;
-use crate::model::DateWindow;
 
 impl App {
     fn move_selection(&mut self, delta: isize) {
@@ -37,7 +38,8 @@ impl App {
                 let l = self.list_mut();
                 l.selected = l.ties.len().saturating_sub(1);
             }
-            Action::SwitchPane => self.pane = self.pane.other(),
+            // Undirected ties are one list: there is no other pane.
+            Action::SwitchPane if !self.undirected_only() => self.pane = self.pane.other(),
             Action::Follow => match self.selected_tie() {
                 Some(tie) => self.go_to(tie.other),
                 None => self.set_status("no relation selected", true),
@@ -45,14 +47,14 @@ impl App {
             Action::Back => match self.back.pop() {
                 Some(n) => {
                     self.forward.push(self.focus);
-                    self.focus_on(n);
+                    self.return_to(n);
                 }
                 None => self.set_status("nothing to go back to", false),
             },
             Action::Forward => match self.forward.pop() {
                 Some(n) => {
                     self.back.push(self.focus);
-                    self.focus_on(n);
+                    self.return_to(n);
                 }
                 None => self.set_status("nothing to go forward to", false),
             },
@@ -92,12 +94,17 @@ impl App {
                 self.map = Some(MapState {
                     depth: 1,
                     selected: self.focus,
+                    page: 0,
                 });
             }
             Action::SetMark => self.open(Popup::Mark(MarkPopup { jump: false })),
             Action::JumpToMark => {
                 if self.marks.is_empty() {
-                    self.set_status("no marks yet: M and a letter marks an entity", false);
+                    let key = self.keymap.key(Mode::Browse, &Action::SetMark);
+                    self.set_status(
+                        format!("no marks yet: {key} and a letter marks an entity"),
+                        false,
+                    );
                 } else {
                     self.open(Popup::Mark(MarkPopup { jump: true }));
                 }
@@ -106,10 +113,15 @@ impl App {
             Action::CommonTies => self.apply(ResultsPopup::common_with_mark(&self.ctx())),
             Action::Changes => match self.stepped() {
                 Some(s) => self.apply(ResultsPopup::changes(&self.ctx(), s)),
-                None => self.set_status(
-                    "no step to compare: move the date window with ] or [",
-                    false,
-                ),
+                None => {
+                    let (km, mode) = (&self.keymap, self.mode());
+                    let text = format!(
+                        "no step to compare: move the date window with {} or {}",
+                        km.key(mode, &Action::StepForward),
+                        km.key(mode, &Action::StepBack)
+                    );
+                    self.set_status(text, false);
+                }
             },
             Action::StepForward | Action::StepBack | Action::Widen | Action::Narrow => {
                 self.step(&action);
@@ -146,32 +158,58 @@ impl App {
     }
 
     /// What a map layout of `size` would be made for now; `None` without a map.
-    pub(super) fn map_key(&self, (w, h): (u16, u16)) -> Option<MapKey> {
+    fn map_key(&self, (w, h): (u16, u16)) -> Option<MapKey> {
         let m = self.map?;
-        Some(((self.focus, m.depth, w, h), self.filter.clone()))
+        let marked: Vec<_> = self.marks.values().copied().collect();
+        Some((
+            (self.focus, m.depth, w, h, m.page),
+            self.filter.clone(),
+            marked,
+        ))
     }
 
     /// The kept map layout, if it was made for this view at `size`.
     pub fn map_layout_at(&self, size: (u16, u16)) -> Option<&MapLayout> {
+        let key = self.map_key(size)?;
+        let (kept, layout) = self.map_cache.as_ref()?;
+        (*kept == key).then_some(layout)
+    }
+
+    /// The map's layout for this view (made at the last frame's size, or at
+    /// an earlier size while the next frame measures the new one).
+    pub fn map_layout(&self) -> Option<&MapLayout> {
         let m = self.map?;
-        let ((key, filter), layout) = self.map_cache.as_ref()?;
-        (*key == (self.focus, m.depth, size.0, size.1) && *filter == self.filter).then_some(layout)
+        let (((focus, depth, _, _, page), filter, marked), layout) = self.map_cache.as_ref()?;
+        let same_marks = marked.iter().eq(self.marks.values());
+        (*focus == self.focus
+            && *depth == m.depth
+            && *page == m.page
+            && *filter == self.filter
+            && same_marks)
+            .then_some(layout)
     }
 
     /// A fresh map layout of this view at `size`.
-    pub fn new_map_layout(&self, (w, h): (u16, u16)) -> MapLayout {
-        let depth = self.map.map_or(1, |m| m.depth);
-        map::layout(&self.graph, self.focus, depth, &self.filter, w, h)
+    pub fn new_map_layout(&self, size: (u16, u16)) -> MapLayout {
+        let (depth, page) = self.map.map_or((1, 0), |m| (m.depth, m.page));
+        let marked: Vec<_> = self.marks.values().copied().collect();
+        let around = map::Around {
+            marked: &marked,
+            page,
+        };
+        map::layout_around(&self.graph, self.focus, depth, &self.filter, size, around)
     }
 
-    /// The map's layout at the last frame's size, laid out now if need be.
-    pub fn map_layout(&mut self) -> Option<&MapLayout> {
+    /// Lays the map out for this view at the last frame's size, unless it
+    /// is. True if it was laid out now.
+    pub(super) fn refresh_map(&mut self) -> bool {
         let size = self.map_size;
-        if self.map_layout_at(size).is_none() {
-            let layout = self.new_map_layout(size);
-            self.map_cache = Some((self.map_key(size)?, layout));
+        if self.map.is_none() || self.map_layout_at(size).is_some() {
+            return false;
         }
-        self.map_cache.as_ref().map(|(_, layout)| layout)
+        let layout = self.new_map_layout(size);
+        self.map_cache = self.map_key(size).map(|key| (key, layout));
+        true
     }
 
     pub(super) fn update_map(&mut self, action: Action) {
@@ -186,6 +224,7 @@ impl App {
             _ => None,
         };
         if let Some((dx, dy)) = dir {
+            self.refresh_map();
             if let Some(layout) = self.map_layout()
                 && let Some(n) = map::neighbour_towards(layout, m.selected, dx, dy)
             {
@@ -199,6 +238,32 @@ impl App {
                 self.go_to(m.selected);
                 self.map = Some(MapState {
                     selected: self.focus,
+                    page: 0,
+                    ..m
+                });
+            }
+            // The next or previous neighbours, by rank, on the first ring.
+            Action::PageDown | Action::PageUp => {
+                self.refresh_map();
+                let Some(layout) = self.map_layout() else {
+                    return;
+                };
+                let (first, all) = (layout.first, layout.ring);
+                let page = if action == Action::PageDown {
+                    if first + map::MAX_RING1 >= all {
+                        self.set_status("the last of the neighbours is on the map", false);
+                        return;
+                    }
+                    m.page + 1
+                } else if m.page == 0 {
+                    self.set_status("the first neighbours are on the map", false);
+                    return;
+                } else {
+                    m.page - 1
+                };
+                self.map = Some(MapState {
+                    page,
+                    selected: self.focus,
                     ..m
                 });
             }
@@ -206,9 +271,13 @@ impl App {
             Action::Shallower => self.map = Some(MapState { depth: 1, ..m }),
             Action::Map | Action::Close => self.map = None,
             other => {
+                let before = self.focus;
                 self.update_browse(other);
                 if let Some(m) = &mut self.map {
                     m.selected = self.focus;
+                    if self.focus != before {
+                        m.page = 0;
+                    }
                 }
             }
         }

@@ -14,12 +14,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::graph::{Attrs, EdgeIx, Graph, NodeIx, SourceSet};
 use crate::view::Subgraph;
 
-use super::mapping::{
+use crate::ftm::mapping::{
     FILE_SOURCE, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, SCHEMA_ATTR, is_hidden_attr, is_placeholder,
     schema_for_kind, schema_for_relation,
 };
-use super::read::{host, parse_ftm_date};
-use super::schema::{self, SchemaDef};
+use crate::ftm::schema::{self, SchemaDef};
+use crate::ftm::{host, parse_ftm_date};
 
 type Props = BTreeMap<&'static str, Vec<String>>;
 

@@ -1,7 +1,10 @@
-//! The explorer's side of fetching, with the worker replaced by the test:
-//! requests are read from its channel and answers written back by hand.
+//! The explorer's side of fetching, with the session's worker replaced by the
+//! test: requests are read from its channel and answers written back by hand.
 
 use super::*;
+use crate::db::Neighbourhood;
+use crate::db::session::{FakeWorker, PAGE, Reply};
+use crate::graph::Graph;
 use crate::tui::action::Action;
 use crate::tui::keymap::KeyMap;
 
@@ -34,33 +37,23 @@ const AROUND_B: &str = r#"Graph(
 
 struct Fake {
     app: App,
-    inbox: mpsc::Receiver<Request>,
-    outbox: mpsc::Sender<Reply>,
+    worker: FakeWorker,
 }
 
 fn fake() -> Fake {
     let g = Arc::new(graph(FIRST));
     let focus = g.find("a");
     let mut app = App::new(g, Arc::default(), KeyMap::default_map(), focus).unwrap();
-    let (requests, inbox) = mpsc::channel();
-    let (outbox, replies) = mpsc::channel();
-    let mut remote = Remote::new(requests, replies);
-    remote.keys = crate::db::merge::keys_of(&app.graph, &["#0".into()]);
-    remote
-        .complete
-        .insert(focus.unwrap(), vec![(DbFilter::default(), 2)]);
-    app.remote = Some(remote);
-    Fake { app, inbox, outbox }
+    let (mut session, worker) = Session::fake();
+    session.knows(&app.graph, &["#0".into()], focus.unwrap(), 2);
+    app.remote = Some(session);
+    Fake { app, worker }
 }
 
 impl Fake {
     /// The fetch the app asked for, if any.
     fn asked(&self) -> Option<(u64, Want)> {
-        match self.inbox.try_recv() {
-            Ok(Request::Fetch(seq, want)) => Some((seq, want)),
-            Ok(Request::Search(..)) => panic!("a search, not a fetch"),
-            Err(_) => None,
-        }
+        self.worker.asked()
     }
 
     fn answer(&mut self, seq: u64, want: Want, text: &str, keys: &[&str]) -> bool {
@@ -71,7 +64,7 @@ impl Fake {
             truncated: false,
             graph: g,
         };
-        self.outbox.send(Reply::Fetched(seq, want, Ok(n))).unwrap();
+        self.worker.reply(Reply::Fetched(seq, want, Ok(n)));
         self.app.poll_remote()
     }
 
@@ -166,7 +159,7 @@ fn esc_stops_a_fetch_and_a_failure_is_said_and_retried_on_the_next_move() {
         url: "falkor+unix:///x.sock?graph=g".into(),
         message: "No such file or directory".into(),
     };
-    f.outbox.send(Reply::Fetched(seq, want, Err(gone))).unwrap();
+    f.worker.reply(Reply::Fetched(seq, want, Err(gone)));
     assert!(f.app.poll_remote());
     let status = f.app.status.clone().unwrap();
     assert!(
@@ -192,7 +185,7 @@ fn esc_stops_a_fetch_and_a_failure_is_said_and_retried_on_the_next_move() {
 fn a_full_cache_starts_over_from_the_focus() {
     let mut f = fake();
     f.app.marks.insert('a', f.app.focus);
-    f.app.remote.as_mut().unwrap().cache_max = 4;
+    f.app.remote.as_mut().unwrap().set_cache_max(4);
     // A filter holding a graph's own kind: its symbol is the old graph's.
     let g = Arc::make_mut(&mut f.app.graph);
     g.intern("first");
@@ -219,47 +212,6 @@ fn a_full_cache_starts_over_from_the_focus() {
         .map(|k| f.app.graph.relation_kind_label(*k))
         .collect();
     assert_eq!(kinds, vec!["met", "vessel"]);
-}
-
-#[test]
-fn a_neighbourhood_fetched_whole_serves_any_filter_and_shallower_views() {
-    let (requests, _inbox) = mpsc::channel();
-    let (_outbox, replies) = mpsc::channel();
-    let mut r = Remote::new(requests, replies);
-    let dated = DbFilter {
-        hide_undated: true,
-        ..DbFilter::default()
-    };
-    let w = Want {
-        node: NodeIx::new(3),
-        id: "e3".into(),
-        depth: 2,
-        filter: DbFilter::default(),
-        offset: 0,
-    };
-    r.complete.insert(w.node, vec![(w.filter.clone(), 2)]);
-    assert!(r.is_complete(w.node, 1, &DbFilter::default()));
-    assert!(r.is_complete(w.node, 2, &dated));
-    assert!(!r.is_complete(w.node, 3, &dated));
-    assert!(!r.is_complete(NodeIx::new(4), 1, &DbFilter::default()));
-    // A hub paged through no filter: the first page through a filter is
-    // another page.
-    r.paged
-        .insert(w.node, vec![(DbFilter::default(), PAGE, 3 * PAGE)]);
-    assert!(r.is_complete(w.node, 1, &DbFilter::default()));
-    assert!(!r.is_complete(w.node, 1, &dated));
-    r.paged.clear();
-    // Fetched through a filter: known for that filter only.
-    r.complete.insert(NodeIx::new(5), vec![(dated.clone(), 1)]);
-    assert!(r.is_complete(NodeIx::new(5), 1, &dated));
-    assert!(!r.is_complete(NodeIx::new(5), 1, &DbFilter::default()));
-    // Cancelling forgets the pending fetch and skips what is queued.
-    r.pending = Some((7, w.clone()));
-    r.latest_fetch.store(7, Ordering::SeqCst);
-    assert_eq!(r.cancel(), Some(w.clone()));
-    assert!(r.pending.is_none());
-    assert_ne!(r.latest_fetch.load(Ordering::SeqCst), 7);
-    assert_eq!(r.settled, Some(w));
 }
 
 /// The card of a hub paged from the server counts what the server reported,
@@ -291,8 +243,7 @@ fn card_of_a_paged_hub_says_its_total() {
     // No cluster line: the clusters of a cache are not the graph's.
     assert!(!s.contains("cluster"), "{s}");
     let r = f.app.remote.as_mut().unwrap();
-    r.paged
-        .insert(focus, vec![(DbFilter::default(), 500, 39_890)]);
+    r.set_paged(focus, DbFilter::default(), 500, 39_890);
     let s = card(&f.app);
     assert!(
         s.contains("39,890 relations (500 fetched): 0 in, 1 out"),
@@ -304,7 +255,7 @@ fn card_of_a_paged_hub_says_its_total() {
         ..DbFilter::default()
     };
     let r = f.app.remote.as_mut().unwrap();
-    r.paged.insert(focus, vec![(dated, 500, 1_234)]);
+    r.set_paged(focus, dated, 500, 1_234);
     let s = card(&f.app);
     assert!(s.contains("1 relation: 0 in, 1 out"), "{s}");
     assert!(!s.contains("1,234"), "{s}");
@@ -322,7 +273,7 @@ fn a_hub_paged_through_no_filter_stays_paged_after_a_filtered_fetch() {
         truncated: true,
         graph: graph(AROUND_B),
     };
-    f.outbox.send(Reply::Fetched(seq, want, Ok(hub))).unwrap();
+    f.worker.reply(Reply::Fetched(seq, want, Ok(hub)));
     assert!(f.app.poll_remote());
     let all = DbFilter::default();
     assert_eq!(
@@ -362,4 +313,52 @@ fn a_hub_paged_through_no_filter_stays_paged_after_a_filtered_fetch() {
         ),
         "a page through no filter does not serve another filter"
     );
+}
+
+/// An answer to a search that cannot be added to the graph: the popup stops
+/// saying "searching" and the status bar says why.
+#[test]
+fn a_search_answer_that_does_not_fit_settles_the_popup() {
+    let mut f = fake();
+    f.app.update(Action::Search);
+    for c in "brav".chars() {
+        f.app.update(Action::Type(c));
+    }
+    let Popup::Search(p) = &f.app.popup else {
+        panic!("no search popup");
+    };
+    assert!(p.pending, "searching the server");
+    f.app.on_remote(crate::db::session::Event::NotMerged {
+        error: "the graph is too large".into(),
+        search: true,
+    });
+    let Popup::Search(p) = &f.app.popup else {
+        panic!("no search popup");
+    };
+    assert!(!p.pending, "no longer searching");
+    let status = f.app.status.clone().unwrap();
+    assert!(
+        status.error && status.text.contains("does not fit"),
+        "{status:?}"
+    );
+}
+
+/// A full cache and an answer that does not hold the entity asked for (gone
+/// from the server): no start-over onto an entity that is not there; the
+/// answer is merged and the focus stays where it is.
+#[test]
+fn a_full_cache_does_not_start_over_without_the_focus() {
+    let mut f = fake();
+    f.app.remote.as_mut().unwrap().set_cache_max(2);
+    f.app.update(Action::Follow);
+    let (seq, want) = f.asked().unwrap();
+    const WITHOUT_B: &str = r#"Graph(
+        entities: [Entity(id: "d", kind: person, name: "Delta")],
+        relations: [],
+    )"#;
+    assert!(f.answer(seq, want, WITHOUT_B, &[]));
+    let app = &f.app;
+    assert_eq!(app.graph.entity(app.focus).id, "b");
+    assert!(app.graph.find("a").is_some() && app.graph.find("d").is_some());
+    assert!(!app.back.is_empty(), "history kept");
 }
