@@ -421,12 +421,13 @@ fn money_and_the_timeline_are_charted_and_ranks_are_bars() {
     let s = screen(&mut app, 140, 44);
     assert!(s.contains("running totals by date"), "{s}");
     app.update(Action::Close);
-    // On the shipped graph: promised and transferred apart, undated said.
+    // On the shipped graph: promised and transferred apart, undated said
+    // (no report dates a sum Lithuania promised, issue 30: nothing to chart).
     let mut app = shipped("lithuania");
     app.update(Action::Money);
     let s = screen(&mut app, 160, 50);
-    assert!(s.contains("running totals by date"), "{s}");
     assert!(s.contains("promised"), "{s}");
+    assert!(s.contains("undated"), "{s}");
     app.update(Action::Close);
     app.update(Action::Rank);
     let s = screen(&mut app, 140, 30);
