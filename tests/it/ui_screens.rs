@@ -463,3 +463,14 @@ fn a_mixed_graph_lists_undirected_ties_once_beside_the_directed_ones() {
     app.update(Action::SwitchPane);
     assert_ne!(app.pane(), before);
 }
+
+// Failed before the fix (issue 30): `$` on a fund with only its own figure
+// said "no money relations".
+#[test]
+fn money_shows_an_entitys_own_amount_apart() {
+    let mut app = shipped("ukraine-assistance-fund");
+    app.update(Action::Money);
+    let s = screen(&mut app, 160, 30);
+    assert!(s.contains("own stated amount: €5,000,000,000"), "{s}");
+    assert!(!s.contains("in: "), "{s}");
+}
