@@ -220,7 +220,9 @@ pub enum Command {
     /// other relation with an amount is listed as stated. An entity's own amount (a
     /// fund's size, an aggregate a report gives) is shown as its own figure and never
     /// added to the flows. The funding chain follows payers back through money
-    /// relations only (money for a whole is not money for its parts).
+    /// relations, and through a sum that concerns the entity with no share
+    /// stated (a tranche naming a project); money for a whole is not money for
+    /// its parts.
     Money(ShowArgs),
     /// Find entities by name or alias, best match first
     ///
