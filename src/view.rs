@@ -63,6 +63,10 @@ pub struct Filter {
     pub entity_kinds: Vec<EntityKind<Sym>>,
     /// Empty: every kind.
     pub relation_kinds: Vec<RelationKind<Sym>>,
+    /// Only these entities (sorted), e.g. those a tag names (`--tag`); `None`: all.
+    pub only: Option<std::sync::Arc<[NodeIx]>>,
+    /// The tags `only` was made from, as given (for showing and refreshing).
+    pub tags: Vec<String>,
 }
 
 impl Filter {
@@ -71,6 +75,7 @@ impl Filter {
             && !self.hide_undated
             && self.entity_kinds.is_empty()
             && self.relation_kinds.is_empty()
+            && self.only.is_none()
     }
 
     fn dated_passes(&self, date: Option<PartialDate>, until: Option<PartialDate>) -> Option<bool> {
@@ -82,6 +87,11 @@ impl Filter {
     }
 
     pub fn entity_visible(&self, graph: &Graph, node: NodeIx) -> bool {
+        if let Some(only) = &self.only
+            && only.binary_search(&node).is_err()
+        {
+            return false;
+        }
         if self.entity_kinds.is_empty() && self.window.is_all() {
             return true;
         }

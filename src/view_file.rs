@@ -214,6 +214,8 @@ impl ViewSpec {
             hide_undated: self.hide_undated,
             entity_kinds,
             relation_kinds: Vec::new(),
+            only: None,
+            tags: Vec::new(),
         })
     }
 

@@ -101,6 +101,22 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     pub db: Option<String>,
 
+    /// Notebook of notes and tags to read and save to; give it again to read
+    /// several together (saves go to the first) [default: FILE.ties-notes.jsonl
+    /// beside --data; for the built-in graph, builtin.ties-notes.jsonl in the
+    /// user data folder, e.g. ~/.local/share/ties]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub notes: Vec<PathBuf>,
+
+    /// Keep only entities carrying this tag (again for several: all must be
+    /// carried); with `ties note`, the tags to add
+    #[arg(long, global = true, value_name = "TAG")]
+    pub tag: Vec<String>,
+
+    /// Who writes the notes saved [default: $USER]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub author: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -261,6 +277,22 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `ties man > ~/.local/share/man/man1/ties.1`
     Man,
+    /// Write a note on an entity, or tag it (--tag), in the notebook
+    ///
+    /// The notebook (--notes, or FILE.ties-notes.jsonl beside the data) is
+    /// JSON Lines, one record per line, only ever appended to: an edit or a
+    /// delete is a new line, so the history stays.
+    Note(NoteArgs),
+    /// List every note and tag of the notebooks (--tag: only entities carrying it)
+    Notes(NotesArgs),
+    /// One page on one entity for handing on: Markdown (-o FILE.md) or one
+    /// self-contained HTML file (-o FILE.html) that prints cleanly
+    ///
+    /// Holds the card (names, aliases, properties, datasets), relations by
+    /// kind with dates, money with totals by stage and currency, the timeline,
+    /// every source with its link, the notes and tags, and a picture of the
+    /// neighbourhood (Mermaid in Markdown, an inline SVG in HTML).
+    Dossier(DossierArgs),
 }
 
 #[derive(Debug, Args)]
@@ -268,6 +300,48 @@ pub struct CompletionsArgs {
     /// The shell to complete in
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    /// The entity: an id, or a name to search for
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// The note's text (none: only the --tag and --untag changes are saved)
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Remove this tag from the entity (again for several)
+    #[arg(long, value_name = "TAG")]
+    pub untag: Vec<String>,
+    /// Delete the note with this id (`ties notes --json` lists the ids)
+    #[arg(long, value_name = "ID", conflicts_with_all = ["text", "edit"])]
+    pub delete: Option<String>,
+    /// Replace the text of the note with this id by TEXT (the old text stays
+    /// in the notebook's history)
+    #[arg(long, value_name = "ID", requires = "text")]
+    pub edit: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DossierArgs {
+    /// The entity: an id, or a name to search for
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// The file to write: .md for Markdown, .html for HTML
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Debug, Args)]

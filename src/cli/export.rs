@@ -12,6 +12,7 @@ use crate::{export, report, view};
 
 pub(super) fn export_cmd(
     graph: &Graph,
+    notes: &crate::notes::Notes,
     spec: Option<&ViewSpec>,
     args: &ExportArgs,
 ) -> Result<(), CliError> {
@@ -61,7 +62,7 @@ pub(super) fn export_cmd(
         }
         return Ok(());
     }
-    let text = export::render(graph, &sub, format);
+    let text = crate::notes::report::render(notes, graph, &sub, format);
     match &args.output {
         Some(path) => {
             export::write_atomic(path, text.as_bytes(), args.force)?;

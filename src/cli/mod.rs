@@ -6,11 +6,13 @@ mod analysis;
 pub mod args;
 mod check;
 mod db;
+mod dossier;
 mod error;
 mod explore;
 mod export;
 mod generate;
 pub mod loading;
+pub mod notes;
 mod path;
 mod search;
 mod show;
@@ -100,7 +102,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     {
         // A search needs only names: read them alone from a snapshot if there is one.
         if let Some((graph, index)) = open::names_for_search(data, &opts, &mut loading::Stats) {
-            return search::search_cmd(&graph, Some(Arc::new(index)), args);
+            let notes = notes::open_notes(cli.data.as_deref(), &cli.notes)?;
+            return search::search_cmd(&graph, Some(Arc::new(index)), &notes, &cli.tag, args);
         }
     }
     let source = Source::from_option(cli.data.as_deref());
@@ -115,21 +118,38 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     // What the load noted (an import's summary, the problems it worked
     // around with their lines) comes first, on stderr, for every command.
     print_notes(&std::mem::take(&mut data.notes));
+    let mut notebook = notes::open_notes(cli.data.as_deref(), &cli.notes)?;
+    let tagged = match command {
+        // `ties note --tag T` adds the tag: it filters nothing.
+        Command::Note(_) => None,
+        _ => notes::tagged(&data.graph, &notebook, &cli.tag),
+    };
+    if tagged.as_ref().is_some_and(|t| t.is_empty()) {
+        eprintln!(
+            "ties: no entity carries {} (ties notes lists the tags)",
+            cli.tag
+                .iter()
+                .map(|t| format!("#{}", crate::notes::normal_tag(t)))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        );
+    }
+    view::set_tagged(tagged.clone());
     let spec = || cli.view.as_deref().map(ViewSpec::load).transpose();
     let graph = Arc::clone(&data.graph);
     let graph = &*graph;
     let done = match command {
         Command::Check(args) => check::check(graph, &source.describe(), args),
-        Command::Export(args) => export::export_cmd(graph, spec()?.as_ref(), args),
+        Command::Export(args) => export::export_cmd(graph, &notebook, spec()?.as_ref(), args),
         Command::Path(args) => path::path_cmd(graph, spec()?.as_ref(), args),
         Command::Timeline(args) => timeline::timeline_cmd(graph, spec()?.as_ref(), args),
-        Command::Show(args) => show::show_cmd(graph, spec()?.as_ref(), args),
+        Command::Show(args) => show::show_cmd(graph, &notebook, spec()?.as_ref(), args),
         Command::Money(args) => show::money_cmd(graph, spec()?.as_ref(), args),
         Command::Search(args) => {
             // Built here, the index is also added to a snapshot saved without it.
             data.build_index(IndexWhen::Now);
             loading::finish_saving(&mut data);
-            search::search_cmd(graph, data.index.clone(), args)
+            search::search_cmd(graph, data.index.clone(), &notebook, &cli.tag, args)
         }
         Command::Gen(args) => generate::gen_cmd(args),
         Command::Push(_) | Command::Completions(_) | Command::Man => Ok(()),
@@ -137,6 +157,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Common(args) => analysis::common_cmd(graph, spec()?.as_ref(), args),
         Command::Diff(args) => analysis::diff_cmd(graph, spec()?.as_ref(), args),
         Command::Clusters(args) => analysis::clusters_cmd(graph, spec()?.as_ref(), args),
+        Command::Note(args) => notes::note_cmd(graph, &mut notebook, &cli, args),
+        Command::Notes(args) => notes::notes_cmd(graph, &notebook, tagged.as_deref(), args),
+        Command::Dossier(args) => dossier::dossier_cmd(graph, &notebook, spec()?.as_ref(), args),
     };
     // The answer is out; the snapshot may still be being written.
     loading::finish_saving(&mut data);

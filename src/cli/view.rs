@@ -3,10 +3,36 @@
 
 use super::CliError;
 use super::args::ViewArgs;
-use crate::graph::Graph;
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use crate::graph::{Graph, NodeIx};
 use crate::model::EntityKind;
 use crate::search::Resolver;
+use crate::view::Filter;
 use crate::view_file::{ResolvedView, ViewSpec};
+
+thread_local! {
+    /// The entities `--tag` keeps for the command running on this thread.
+    static TAGGED: RefCell<Option<Arc<[NodeIx]>>> = const { RefCell::new(None) };
+}
+
+/// Sets the entities `--tag` keeps (`None`: every entity) for the views the
+/// command asks for next.
+pub(super) fn set_tagged(only: Option<Arc<[NodeIx]>>) {
+    TAGGED.with(|t| *t.borrow_mut() = only);
+}
+
+/// Lets `node` (a command's focus) through a `--tag` filter that would hide it.
+pub(super) fn keep_focus(filter: &mut Filter, node: NodeIx) {
+    if let Some(only) = &filter.only
+        && let Err(at) = only.binary_search(&node)
+    {
+        let mut v = only.to_vec();
+        v.insert(at, node);
+        filter.only = Some(v.into());
+    }
+}
 
 /// The view a command looks at: the `--view` file's settings, if any, each
 /// overridden by the flags given (`--focus` searches; a file's focus is an id).
@@ -67,6 +93,10 @@ pub fn view_from(
                 given.join(" and ")
             )));
         }
+    }
+    view.filter.only = TAGGED.with(|t| t.borrow().clone());
+    if let Some(focus) = view.focus {
+        keep_focus(&mut view.filter, focus);
     }
     Ok(view)
 }

@@ -11,6 +11,10 @@
 //! | `^abc$`   | is `abc`                                  |
 //! | `!abc`    | does not contain `abc` (also `!^abc`, `!abc$`) |
 //!
+//! A `#tag` term is not matched against names: the front ends keep only the
+//! entities carrying the tag (`notes::split_query`). It is kept here so that a
+//! query whose tags changed is never narrowed from the previous one's matches.
+//!
 //! An excluding term rules out the whole entity when any of its names or aliases
 //! contains it. Terms are folded like names, so `Kasčiūnas` and `kasciunas` are the
 //! same term; a term that folds to nothing is ignored.
@@ -48,6 +52,8 @@ pub(crate) struct Query {
     /// When every positive term is fuzzy (or the query is one `^term$`): the text
     /// a name must equal to be an exact match.
     pub plain: Option<Vec<u8>>,
+    /// `#tag` terms, as typed: the name search skips them.
+    pub tags: Vec<String>,
 }
 
 impl Query {
@@ -64,6 +70,10 @@ impl Query {
         };
         let mut last_positive = None;
         for (i, &token) in tokens.iter().enumerate() {
+            if token.len() > 1 && token.starts_with('#') {
+                q.tags.push(token.to_string());
+                continue;
+            }
             let (negated, rest) = match token.strip_prefix('!') {
                 Some(r) => (true, r),
                 None => (false, token),
@@ -156,6 +166,7 @@ impl Query {
     /// or adding terms), and the exclusions are the same.
     pub fn narrows(&self, prev: &Query) -> bool {
         prev.negative == self.negative
+            && prev.tags == self.tags
             && prev.positive.len() <= self.positive.len()
             && prev
                 .positive

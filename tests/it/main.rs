@@ -31,6 +31,7 @@ mod ftm_views;
 mod graph_accuracy;
 mod import_cli;
 mod layers;
+mod notes;
 mod petgraph_in_place;
 mod properties;
 mod quotable;

@@ -40,7 +40,7 @@ pub struct ListPopup {
 }
 
 impl ListPopup {
-    fn open(title: String, rows: Vec<Row>) -> Effect {
+    pub(super) fn open(title: String, rows: Vec<Row>) -> Effect {
         ListPopup::open_as(title, rows, false)
     }
 
