@@ -59,7 +59,7 @@ pub const RELATION_PAGE: &str = "MATCH (a:Entity)-[r:REL]->(b:Entity) \
      RETURN r, a.id, b.id ORDER BY r.ord, id(r) SKIP $skip LIMIT $limit";
 
 /// The filter parameters every neighbourhood query takes: `$ek`/`$rk` (kind
-/// labels), `$from`/`$to` (`YYYYMMDD`), `$hide` (hide undated relations). An
+/// labels), `$focus` (the ids asked about, which kinds never hide), `$from`/`$to` (`YYYYMMDD`), `$hide` (hide undated relations). An
 /// entity passes when its kind is kept and it is undated or overlaps the
 /// window; a relation when its kind is kept and it overlaps the window, or is
 /// undated and `$hide` is false. A statement tests only the parts of the filter
@@ -71,7 +71,9 @@ fn visible(filter: &DbFilter) -> Vec<String> {
     let window = !filter.window.is_all();
     for e in ["a", "b"] {
         if !filter.entity_kinds.is_empty() {
-            tests.push(format!("{e}.kind IN $ek"));
+            // Kinds filter the neighbours, never the entities asked about
+            // (`$focus`), as `view::Filter::relation_visible_from` does.
+            tests.push(format!("({e}.kind IN $ek OR {e}.id IN $focus)"));
         }
         if window {
             tests.push(format!(
