@@ -26,6 +26,17 @@ use crate::model::{DateWindow, PartialDate};
         totals dated amounts only and lists undated ones apart. A total that includes an\n  \
         approximate amount is marked ~; a money relation without a figure is listed as\n  \
         \"amount not stated\".\n\n\
+        Naming an entity (show, money, path, common, --focus, export --focus…):\n  \
+        an exact id is taken; else the best search hits that tie (the same tier and score)\n  \
+        are the candidates, leaving out names with more than twice as many words as the\n  \
+        best one (an event named after the person asked for). One left is taken; a typo\n  \
+        is taken only when it stands clearly first, and stderr says so (\"taken: Rustem\n  \
+        Umerov, typo of umarov\"). Several are ambiguous: all are listed, exit code 2.\n\n\
+        Exit codes:\n  \
+        0  done\n  \
+        1  nothing found (a search with no match, no connection), or a file could not be\n     \
+        written or the database not reached\n  \
+        2  bad input: arguments, data files, an unknown or ambiguous entity\n\n\
         Environment:\n  \
         NO_COLOR=1            draw the explorer without colours\n  \
         TIES_CACHE_DIR=DIR    keep snapshots of large graphs in DIR [default: ~/.cache/ties/snapshots]\n  \
@@ -166,8 +177,9 @@ pub enum FormatArg {
     Ftm,
     /// GEXF 1.2 for Gephi, dates as dynamics its timeline plays.
     Gexf,
-    /// Node and relationship tables in the Neo4j import layout: with -o DIR,
-    /// DIR/nodes.csv and DIR/relationships.csv; to stdout, one after the other.
+    /// CSV: with -o FILE.csv, one table of relations with both ends' names;
+    /// with -o DIR, DIR/nodes.csv and DIR/relationships.csv (Neo4j's import
+    /// layout); to stdout, the two tables one after the other.
     Csv,
 }
 
@@ -219,14 +231,33 @@ pub enum Command {
     /// Print dated relations and dated entities (events, agreements…) in date order
     Timeline(TimelineArgs),
     /// Print one entity with all its relations
+    ///
+    /// The entity is an id or a name to search for. When several entities match
+    /// equally well the query is ambiguous: they are all listed and nothing is
+    /// shown (exit code 2). A typo that stands clearly first is taken, and stderr
+    /// says so.
     Show(ShowArgs),
-    /// Money in and out of one entity, by counterparty, with transferred and promised totals per currency
+    /// Money in and out of one entity: totals per counterparty, then each relation by date
+    ///
+    /// Money is what a relation moved or promised: `finances` and `contributes_to` count
+    /// as transferred, `pledged` as promised, each in its own total per currency. An
+    /// `announced` relation only makes something public and promises nothing; any
+    /// other relation with an amount is listed as stated. An entity's own amount (a
+    /// fund's size, an aggregate a report gives) is shown as its own figure and never
+    /// added to the flows. The funding chain follows payers back through money
+    /// relations, and through a sum that concerns the entity with no share
+    /// stated (a tranche naming a project); money for a whole is not money for
+    /// its parts.
     Money(ShowArgs),
     /// Find entities by name or alias, best match first
     ///
     /// Matching ignores case and diacritics (`kasciunas` finds Kasčiūnas) and
     /// follows fzf's syntax: space-separated terms must all match, in any order;
-    /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes.
+    /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes. Each word
+    /// may match any of an entity's names, aliases or offices (`kasciunas
+    /// minister`: a name and an office); small words (of, the, for, and, de,
+    /// von…) are never required, except as the last word (it may be the start
+    /// of a longer one). Exit code 1 when nothing matches.
     Search(SearchArgs),
     /// Write the graph (--data, or the built-in one) into the graph database --db names
     ///
@@ -238,9 +269,10 @@ pub enum Command {
     Gen(GenArgs),
     /// Rank the entities of the view by degree, PageRank, betweenness or closeness
     ///
-    /// Scores are computed on exactly the entities and relations the date and kind
-    /// flags leave, each relation a tie either way, with networkx's default
-    /// settings. On large views betweenness is estimated from sampled sources; the
+    /// Scores are computed on the entities and relations the date flags leave,
+    /// each relation a tie either way, with networkx's default settings; --kinds
+    /// chooses which of them are listed, not what is measured (a person's degree
+    /// counts its ties to agreements and ministries too). On large views betweenness is estimated from sampled sources; the
     /// output states the error, and --exact insists on the exact scores.
     Rank(RankArgs),
     /// Entities tied to all of two or more entities, most specific first
@@ -249,6 +281,11 @@ pub enum Command {
     Diff(DiffArgs),
     /// Connected clusters of the view, their most central members, and bridges
     Clusters(ClustersArgs),
+    /// Print a shell completion script (e.g. `ties completions bash >
+    /// ~/.local/share/bash-completion/completions/ties`)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `ties man > ~/.local/share/man/man1/ties.1`
+    Man,
     /// Write a note on an entity, or tag it (--tag), in the notebook
     ///
     /// The notebook (--notes, or FILE.ties-notes.jsonl beside the data) is
@@ -265,6 +302,13 @@ pub enum Command {
     /// every source with its link, the notes and tags, and a picture of the
     /// neighbourhood (Mermaid in Markdown, an inline SVG in HTML).
     Dossier(DossierArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -365,7 +409,8 @@ pub struct ViewArgs {
     /// Centre the view on this entity: an id, or a name to search for
     #[arg(long, value_name = "QUERY")]
     pub focus: Option<String>,
-    /// How many hops from the focus to include [default: 1]
+    /// How many hops from the focus to include (needs --focus, or a --view file
+    /// with a focus) [default: 1]
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
     /// Follow relations into the focus, out of it, or both [default: both]
@@ -395,12 +440,13 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub view: ViewArgs,
     /// Output format [default: the one the extension of -o names: .json, .ron,
-    /// .dot, .mmd, .graphml, .ftm.json, .gexf; csv, written to a folder, is only
-    /// chosen by name]
+    /// .dot, .mmd, .graphml, .ftm.json, .gexf, .csv]
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
-    /// Write to this file instead of stdout (with --format csv: to this folder,
-    /// as nodes.csv and relationships.csv)
+    /// Write to this file instead of stdout. CSV: a FILE.csv is one table of
+    /// relations with both ends' ids and names, for a spreadsheet; any other
+    /// name is a folder of nodes.csv and relationships.csv (Neo4j's import
+    /// layout, which --data reads back)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Replace FILE (or the CSV folder's two files) if it exists

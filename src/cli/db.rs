@@ -155,7 +155,9 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
         Command::Common(args) => analysis::common_cmd(&backend.load_all()?, spec, args),
         Command::Diff(args) => analysis::diff_cmd(&backend.load_all()?, spec, args),
         Command::Clusters(args) => analysis::clusters_cmd(&backend.load_all()?, spec, args),
-        Command::Gen(_) | Command::Push(_) => unreachable_command(),
+        Command::Gen(_) | Command::Push(_) | Command::Completions(_) | Command::Man => {
+            unreachable_command()
+        }
         Command::Note(_) | Command::Notes(_) | Command::Dossier(_) => Err(CliError::Usage(
             "notes, tags and dossiers work on --data (or the built-in graph), not on --db yet"
                 .into(),
@@ -264,7 +266,7 @@ pub(super) fn resolve(backend: &mut dyn Backend, query: &str) -> Result<String, 
     let hits = backend.search(query, candidates(20))?;
     let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
     let graph = entities(backend, &ids)?;
-    let node = Resolver::new(&graph).resolve(query)?;
+    let node = super::resolve(&Resolver::new(&graph), query)?;
     Ok(graph.entity(node).id.to_string())
 }
 

@@ -103,7 +103,7 @@ fn start_at(
     };
     let resolver = Resolver::with_index(graph, opened.index.clone());
     let focus = match focus {
-        Some(q) => Some(resolver.resolve(q)?),
+        Some(q) => Some(super::resolve(&resolver, q)?),
         None => spec_focus,
     };
     let index = resolver.into_index();

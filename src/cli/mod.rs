@@ -32,6 +32,19 @@ use crate::open::{self, IndexWhen, Source};
 use crate::view_file::ViewSpec;
 use loading::{Bar, print_notes};
 
+/// The entity `query` names (see [`Resolver::resolve_noted`]), saying on
+/// stderr when it was taken on a typo.
+pub(crate) fn resolve(
+    resolver: &crate::search::Resolver<'_>,
+    query: &str,
+) -> Result<crate::graph::NodeIx, CliError> {
+    let r = resolver.resolve_noted(query)?;
+    if let Some(note) = r.note {
+        eprintln!("ties: {note}");
+    }
+    Ok(r.node)
+}
+
 /// Parses the command line, runs it, and reports errors on stderr.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -53,6 +66,27 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     };
     if let Command::Gen(args) = command {
         return generate::gen_cmd(args);
+    }
+    if let Command::Completions(args) = command {
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(args.shell, &mut cmd, "ties", &mut std::io::stdout());
+        return Ok(());
+    }
+    if let Command::Man = command {
+        let cmd = <Cli as clap::CommandFactory>::command();
+        let mut out = std::io::stdout().lock();
+        clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+        // Each command's own page, as sections of the one page.
+        for sub in cmd.get_subcommands().filter(|c| c.get_name() != "help") {
+            let page = clap_mangen::Man::new(sub.clone());
+            std::io::Write::write_all(
+                &mut out,
+                format!(".SH \"ties {}\"\n", sub.get_name()).as_bytes(),
+            )?;
+            page.render_description_section(&mut out)?;
+            page.render_options_section(&mut out)?;
+        }
+        return Ok(());
     }
     if let Some(text) = &cli.db {
         return db::run(&cli, command, &db::url(text)?);
@@ -133,7 +167,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             search::search_cmd(graph, data.index.clone(), &notebook, &cli.tag, args)
         }
         Command::Gen(args) => generate::gen_cmd(args),
-        Command::Push(_) => Ok(()),
+        Command::Push(_) | Command::Completions(_) | Command::Man => Ok(()),
         Command::Rank(args) => analysis::rank_cmd(graph, spec()?.as_ref(), args),
         Command::Common(args) => analysis::common_cmd(graph, spec()?.as_ref(), args),
         Command::Diff(args) => analysis::diff_cmd(graph, spec()?.as_ref(), args),

@@ -33,7 +33,8 @@ pub(super) fn search_cmd(
         }
     };
     if hits.is_empty() && args.limit > 0 {
-        return Err(ResolveError::NoMatch(query).into());
+        // Nothing found is an answer, not bad input: exit code 1, as grep's.
+        return Err(CliError::NotFound(ResolveError::NoMatch(query).to_string()));
     }
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -21,7 +21,7 @@ fn entity_and_filter(
 ) -> Result<(NodeIx, Filter), CliError> {
     let v = view_from(graph, &args.window.as_view(), spec)?;
     let node = match &args.query {
-        Some(q) => Resolver::new(graph).resolve(q)?,
+        Some(q) => super::resolve(&Resolver::new(graph), q)?,
         None => v.focus.ok_or_else(|| {
             CliError::Usage(match spec {
                 Some(_) => "the view file has no focus: give a QUERY (an id or a name)".into(),

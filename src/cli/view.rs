@@ -74,7 +74,25 @@ pub fn view_from(
     }
     let mut view = merged.resolve(graph)?;
     if let Some(q) = &args.focus {
-        view.focus = Some(Resolver::new(graph).resolve(q)?);
+        view.focus = Some(super::resolve(&Resolver::new(graph), q)?);
+    }
+    // A neighbourhood needs a centre: without one these would silently mean
+    // the whole graph.
+    if view.focus.is_none() {
+        let given: Vec<&str> = [
+            (args.depth.is_some(), "--depth"),
+            (args.direction.is_some(), "--direction"),
+        ]
+        .into_iter()
+        .filter_map(|(on, flag)| on.then_some(flag))
+        .collect();
+        if !given.is_empty() {
+            return Err(CliError::Usage(format!(
+                "{} needs --focus ENTITY (the view's centre); without it the command looks at the whole graph: give --focus, or leave out {}",
+                given.join(" and "),
+                given.join(" and ")
+            )));
+        }
     }
     view.filter.only = TAGGED.with(|t| t.borrow().clone());
     if let Some(focus) = view.focus {

@@ -35,6 +35,7 @@ mod layers;
 mod notes;
 mod petgraph_in_place;
 mod properties;
+mod quotable;
 mod read_csv;
 mod read_formats;
 mod search;
