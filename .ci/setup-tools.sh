@@ -2,6 +2,8 @@
 # Installs what the tests need beyond the Rust toolchain, only when missing:
 #   - tmux (end-to-end tests in a real terminal) and pgrep;
 #   - Graphviz `dot` (tests/it/export_tools.rs renders every DOT export with `dot -Tsvg`);
+#   - a headless Chromium and poppler's pdftotext (tests/it/notes.rs prints a
+#     dossier to PDF and reads its text back);
 #   - a Python virtual environment `.venv-tools` holding networkx (reads GraphML
 #     exports through tests/tools/check_graphml.py).
 # Idempotent; safe to run again. .ci/run then runs the tests that need these
@@ -13,6 +15,9 @@ need_apt=()
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 command -v pgrep >/dev/null 2>&1 || need_apt+=(procps)
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+command -v chromium-headless-shell >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1 \
+  || need_apt+=(chromium-headless-shell)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 python="${PYTHON:-python3}"
 if [ ! -x .venv-tools/bin/python ] && ! "$python" -m venv --help >/dev/null 2>&1; then
   need_apt+=(python3-venv)

@@ -9,8 +9,17 @@
 //!   window's totals (the window cannot say whether they fall in it);
 //! - a money relation (`finances`, `contributes to`…) without a figure is listed
 //!   as "amount not stated", never dropped;
+//! - money is what [`MONEY_FLOWS`] (transferred) and [`MONEY_PROMISES`]
+//!   (promised) name, and any relation carrying an amount (stated: its kind
+//!   says what it is); an announcement without a figure is not money;
+//! - an entity's own amount (a fund's size, an aggregate a report gives) is
+//!   shown as its own figure, never added to the flows;
+//! - totals per counterparty (by stage and currency) come before the dated
+//!   lines;
 //! - where the money for the entity comes from is followed back, payer by payer,
-//!   to the first payer (the funding chain), with the notes of each relation.
+//!   to the first payer (the funding chain), with the notes of each relation:
+//!   only through relations that carry or promise money to the entity asked
+//!   about (or a sum that concerns it), never from a whole to its parts.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -19,8 +28,16 @@ use petgraph::Direction;
 use serde::Serialize;
 
 use crate::graph::{EdgeIx, Graph, NodeIx};
-use crate::model::{Amount, PartialDate, RelationKind};
+use crate::model::{Amount, PartialDate, RelationKind, Sym};
 use crate::view::Filter;
+
+/// The relation kinds whose amounts moved (*transferred*): see
+/// [`RelationKind::MONEY_FLOWS`].
+pub const MONEY_FLOWS: &[RelationKind<Sym>] = RelationKind::<Sym>::MONEY_FLOWS;
+
+/// The relation kinds that promise money (*promised*): see
+/// [`RelationKind::MONEY_PROMISES`].
+pub const MONEY_PROMISES: &[RelationKind<Sym>] = RelationKind::<Sym>::MONEY_PROMISES;
 
 /// Most payers followed back in a funding chain.
 pub const CHAIN_DEPTH: usize = 8;
@@ -29,10 +46,10 @@ pub const CHAIN_DEPTH: usize = 8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
-    /// The money moved: `finances`, `contributes_to`.
+    /// The money moved: [`MONEY_FLOWS`] (`finances`, `contributes_to`).
     Transferred,
-    /// The money was promised, agreed, allocated or announced, and no source
-    /// says it was paid: `pledged`, `announced`.
+    /// The money was promised, agreed or allocated, and no source says it was
+    /// paid: [`MONEY_PROMISES`] (`pledged`).
     Promised,
     /// An amount on any other kind of relation: the kind says what it is.
     Stated,
@@ -43,7 +60,7 @@ impl Stage {
     pub const ALL: [Stage; 3] = [Stage::Transferred, Stage::Promised, Stage::Stated];
 
     /// The stage of an amount on a relation of this kind.
-    pub fn of<O>(kind: &RelationKind<O>) -> Stage {
+    pub fn of<O: 'static>(kind: &RelationKind<O>) -> Stage {
         if kind.is_money_flow() {
             Stage::Transferred
         } else if kind.is_promise() {
@@ -100,6 +117,9 @@ pub struct MoneyReport {
     pub windowed: bool,
     /// Who pays whom for the entity, back to the first payers, depth first.
     pub chain: Vec<ChainStep>,
+    /// The entity's own stated amount (a fund's size, an aggregate): shown as
+    /// such, never added to the totals.
+    pub own: Option<Amount>,
 }
 
 /// A total in one currency, approximate when any amount in it is.
@@ -150,6 +170,7 @@ impl MoneyReport {
         totals(&self.outgoing, stage)
     }
 
+    /// No money relation in or out (the entity's own amount aside).
     pub fn is_empty(&self) -> bool {
         self.incoming.is_empty() && self.outgoing.is_empty() && self.undated.is_empty()
     }
@@ -177,6 +198,7 @@ pub fn money(graph: &Graph, node: NodeIx, filter: &Filter) -> MoneyReport {
     let windowed = !filter.window.is_all();
     let mut report = MoneyReport {
         windowed,
+        own: graph.entity(node).amount,
         ..MoneyReport::default()
     };
     for tie in graph.ties(node) {
@@ -218,9 +240,11 @@ pub fn money(graph: &Graph, node: NodeIx, filter: &Filter) -> MoneyReport {
 
 /// Who pays whom for `node`: its payers (money relations into it), their payers,
 /// and so on to the first payers, at most [`CHAIN_DEPTH`] back; depth first, each
-/// entity followed once. Money for a whole that `node` is part of counts too:
-/// the `part of` step is listed, then the whole's payers (a programme's drone is
-/// funded through the programme), when there are any.
+/// entity followed once. Only money relations are followed, and a sum that
+/// `concerns` the entity with no share stated (a tranche naming a project),
+/// then that sum's payers: money for a whole that `node` is part of is not
+/// money for `node` (a report that ties a sum to a part says so with a
+/// relation of its own).
 pub fn chain(graph: &Graph, node: NodeIx, filter: &Filter) -> Vec<ChainStep> {
     let mut seen = HashSet::from([node]);
     up(graph, node, 1, filter, &mut seen)
@@ -257,25 +281,29 @@ fn up(
             out.extend(up(graph, t.other, depth + 1, filter, seen));
         }
     }
-    let mut wholes: Vec<_> = graph
-        .ties_dir(n, Direction::Outgoing)
-        .filter(|t| graph.relation(t.edge).kind == RelationKind::PartOf && visible(t))
+    // Money that is about `n` with no share stated: a paid or pledged sum (a
+    // tranche) that `concerns` it. Listed as that step, then the sum's payers.
+    let mut about: Vec<_> = graph
+        .ties_dir(n, Direction::Incoming)
+        .filter(|t| graph.relation(t.edge).kind == RelationKind::Concerns && visible(t))
+        .filter(|t| {
+            graph
+                .ties_dir(t.other, Direction::Incoming)
+                .any(|p| is_money(graph, p.edge) && visible(&p))
+        })
         .collect();
-    by_name(&mut wholes);
-    for t in wholes {
+    by_name(&mut about);
+    for t in about {
         if !seen.insert(t.other) {
             continue;
         }
-        let above = up(graph, t.other, depth + 1, filter, seen);
-        if !above.is_empty() {
-            out.push(ChainStep {
-                edge: t.edge,
-                from: n,
-                to: t.other,
-                depth,
-            });
-            out.extend(above);
-        }
+        out.push(ChainStep {
+            edge: t.edge,
+            from: t.other,
+            to: n,
+            depth,
+        });
+        out.extend(up(graph, t.other, depth + 1, filter, seen));
     }
     out
 }
@@ -353,6 +381,45 @@ pub fn shows_chain(graph: &Graph, report: &MoneyReport) -> bool {
         .any(|s| s.depth > 1 || !is_money(graph, s.edge))
 }
 
+/// Per counterparty, the totals of `lines` ([`totals_summary`]; `amount not
+/// stated` when none has a figure): the largest first (by its largest total in
+/// any one currency), then by name.
+pub fn by_counterparty(graph: &Graph, lines: &[MoneyLine]) -> Vec<(NodeIx, String)> {
+    let mut groups: BTreeMap<NodeIx, Vec<MoneyLine>> = BTreeMap::new();
+    for l in lines {
+        groups.entry(l.other).or_default().push(l.clone());
+    }
+    let mut rows: Vec<(f64, NodeIx, String)> = groups
+        .into_iter()
+        .map(|(n, ls)| {
+            let largest = Stage::ALL
+                .iter()
+                .flat_map(|&st| totals(&ls, st).into_values())
+                .map(|t| t.value)
+                .fold(0.0, f64::max);
+            let sums = totals_summary(&ls);
+            let text = if sums.is_empty() {
+                "amount not stated".to_string()
+            } else {
+                sums
+            };
+            (largest, n, text)
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| graph.entity(a.1).name.cmp(graph.entity(b.1).name))
+    });
+    rows.into_iter().map(|(_, n, t)| (n, t)).collect()
+}
+
+/// The line saying an entity's own amount: its figure, never a flow.
+pub fn own_text(own: Amount) -> String {
+    format!(
+        "own stated amount: {own} (the entity's own figure as the source gives it: not a flow, in no total)"
+    )
+}
+
 /// How the report counts undated amounts, for its heading; empty without a
 /// window.
 pub fn window_note(filter: &Filter, report: &MoneyReport) -> String {
@@ -370,6 +437,9 @@ pub fn window_note(filter: &Filter, report: &MoneyReport) -> String {
 pub fn report_text(graph: &Graph, node: NodeIx, filter: &Filter, report: &MoneyReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}: money in and out", graph.entity(node).name);
+    if let Some(own) = report.own {
+        let _ = writeln!(out, "{}", own_text(own));
+    }
     let note = window_note(filter, report);
     if !note.is_empty() {
         let _ = writeln!(out, "{note}");
@@ -396,6 +466,13 @@ pub fn report_text(graph: &Graph, node: NodeIx, filter: &Filter, report: &MoneyR
                     "none"
                 }
             );
+        }
+        if !lines.is_empty() {
+            let _ = writeln!(out, "  by counterparty:");
+            for (n, sums) in by_counterparty(graph, lines) {
+                let _ = writeln!(out, "    {}: {sums}", graph.entity(n).name);
+            }
+            let _ = writeln!(out, "  by date:");
         }
         for l in lines {
             write_line(&mut out, "  ", l);
@@ -482,6 +559,26 @@ struct JsonReport<'a> {
     approx_out: BTreeMap<Stage, Vec<&'static str>>,
     undated_apart: usize,
     chain: Vec<JsonStep<'a>>,
+    /// The entity's own stated amount, apart from the flows (null if none).
+    own_amount: Option<JsonAmount>,
+    /// Totals per counterparty and direction, per stage and currency, the
+    /// largest first (as the text lists them).
+    by_counterparty: Vec<JsonCounterparty<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCounterparty<'a> {
+    direction: &'static str,
+    id: &'a str,
+    name: &'a str,
+    totals: ByStage<f64>,
+}
+
+#[derive(Serialize)]
+struct JsonAmount {
+    value: f64,
+    currency: &'static str,
+    approx: bool,
 }
 
 type ByStage<T> = BTreeMap<Stage, BTreeMap<&'static str, T>>;
@@ -573,6 +670,29 @@ pub fn report_json(graph: &Graph, node: NodeIx, report: &MoneyReport) -> String 
         approx_out: aout,
         undated_apart: report.undated.len(),
         chain,
+        by_counterparty: [("in", &report.incoming), ("out", &report.outgoing)]
+            .into_iter()
+            .flat_map(|(direction, lines)| {
+                by_counterparty(graph, lines)
+                    .into_iter()
+                    .map(move |(n, _)| {
+                        let own: Vec<MoneyLine> =
+                            lines.iter().filter(|l| l.other == n).cloned().collect();
+                        let e = graph.entity(n);
+                        JsonCounterparty {
+                            direction,
+                            id: e.id,
+                            name: e.name,
+                            totals: totals_by_stage(&own).0,
+                        }
+                    })
+            })
+            .collect(),
+        own_amount: report.own.map(|a| JsonAmount {
+            value: a.value,
+            currency: a.currency.code(),
+            approx: a.approx,
+        }),
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("money report serializes");
     s.push('\n');

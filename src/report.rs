@@ -146,9 +146,29 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
     for (label, values) in crate::ftm::entity_properties(graph, node) {
         let _ = writeln!(out, "  {label}: {values}");
     }
+    // A loop (an entity owning part of itself) is listed once.
+    let all: Vec<_> = graph
+        .ties(node)
+        .filter(|t| t.other != node || t.direction == petgraph::Direction::Outgoing)
+        .collect();
+    let shown: Vec<_> = all
+        .iter()
+        .filter(|t| filter.relation_visible(graph, t.edge))
+        .collect();
+    // When no relation shown has a source, that is said once, here, not on
+    // every line (imported graphs seldom have sources).
+    let relations_sourced = shown
+        .iter()
+        .any(|t| !graph.source_list(graph.relation(t.edge).sources).is_empty());
     let entity_sources = graph.source_list(e.sources);
     if entity_sources.is_empty() && !crate::ftm::is_placeholder(graph, node) {
-        let _ = writeln!(out, "  {NO_SOURCE}");
+        if relations_sourced || shown.is_empty() {
+            let _ = writeln!(out, "  {NO_SOURCE}");
+        } else {
+            let _ = writeln!(out, "  {NO_SOURCE}, for it or any relation below");
+        }
+    } else if !relations_sourced && !shown.is_empty() {
+        let _ = writeln!(out, "  {NO_SOURCE} for any relation below");
     }
     for &s in entity_sources {
         let s = graph.source(s);
@@ -168,15 +188,6 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
             None => out.push('\n'),
         }
     }
-    // A loop (an entity owning part of itself) is listed once.
-    let all: Vec<_> = graph
-        .ties(node)
-        .filter(|t| t.other != node || t.direction == petgraph::Direction::Outgoing)
-        .collect();
-    let shown: Vec<_> = all
-        .iter()
-        .filter(|t| filter.relation_visible(graph, t.edge))
-        .collect();
     let shown_edges: Vec<EdgeIx> = shown.iter().map(|t| t.edge).collect();
     if let Some(note) = undated_note(graph, &shown_edges, filter) {
         let _ = writeln!(out, "\n{note}");
@@ -213,17 +224,17 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
         } else {
             String::new()
         };
+        let cited = match (sources.is_empty(), relations_sourced) {
+            (false, _) => format!("  [{}]", sources.join(", ")),
+            (true, true) => format!("  [{NO_SOURCE}]"),
+            (true, false) => String::new(),
+        };
         let _ = writeln!(
             out,
-            "  {} {}{missing}{}{own}  [{}]",
+            "  {} {}{missing}{}{own}{cited}",
             arrow(graph, t.edge, forward),
             graph.entity(t.other).name,
             details(graph, t.edge),
-            if sources.is_empty() {
-                NO_SOURCE.to_string()
-            } else {
-                sources.join(", ")
-            }
         );
         if let Some(n) = &r.note {
             let _ = writeln!(out, "      {n}");

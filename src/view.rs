@@ -65,6 +65,10 @@ pub struct Filter {
     pub relation_kinds: Vec<RelationKind<Sym>>,
     /// Only what these datasets hold; empty: every dataset.
     pub datasets: Vec<DatasetId>,
+    /// Only these entities (sorted), e.g. those a tag names (`--tag`); `None`: all.
+    pub only: Option<std::sync::Arc<[NodeIx]>>,
+    /// The tags `only` was made from, as given (for showing and refreshing).
+    pub tags: Vec<String>,
 }
 
 impl Filter {
@@ -74,6 +78,7 @@ impl Filter {
             && self.entity_kinds.is_empty()
             && self.relation_kinds.is_empty()
             && self.datasets.is_empty()
+            && self.only.is_none()
     }
 
     /// A row of `set` is in one of the datasets shown.
@@ -95,6 +100,11 @@ impl Filter {
 
     pub fn entity_visible(&self, graph: &Graph, node: NodeIx) -> bool {
         if !self.in_datasets(graph, graph.entity_datasets(node)) {
+            return false;
+        }
+        if let Some(only) = &self.only
+            && only.binary_search(&node).is_err()
+        {
             return false;
         }
         if self.entity_kinds.is_empty() && self.window.is_all() {

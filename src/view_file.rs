@@ -98,8 +98,13 @@ pub enum ViewFileError {
 pub enum ViewError {
     #[error("the view's focus `{0}` is not an entity id in this graph")]
     UnknownFocus(String),
-    #[error("unknown entity kind `{kind}`; kinds in this graph: {known}")]
-    UnknownKind { kind: String, known: String },
+    #[error("unknown entity kind `{kind}`{hint}; kinds in this graph: {known}")]
+    UnknownKind {
+        kind: String,
+        /// ` (did you mean `person`?)` for a kind a letter or two away.
+        hint: String,
+        known: String,
+    },
     #[error("{0}")]
     Window(#[from] WindowError),
     #[error("unknown dataset `{name}`; datasets in this graph: {known}")]
@@ -233,6 +238,8 @@ impl ViewSpec {
             entity_kinds,
             relation_kinds: Vec::new(),
             datasets,
+            only: None,
+            tags: Vec::new(),
         })
     }
 
@@ -269,8 +276,14 @@ pub fn resolve_kind(graph: &Graph, label: &str) -> Result<EntityKind<Sym>, ViewE
         .filter_map(|k| k.known_label())
         .chain(others)
         .collect();
+    let near = known
+        .iter()
+        .map(|k| (strsim::osa_distance(&label.to_lowercase(), k), *k))
+        .filter(|&(d, k)| d <= 2.min(k.len() / 3).max(1))
+        .min();
     Err(ViewError::UnknownKind {
         kind: label.to_string(),
+        hint: near.map_or_else(String::new, |(_, k)| format!(" (did you mean `{k}`?)")),
         known: known.join(", "),
     })
 }

@@ -7,7 +7,7 @@ result with rustfmt:
     scripts/ftm/gen_schema.sh           # rewrites src/ftm/schema/table.rs
     scripts/ftm/gen_schema.sh --check   # fails if the file is not current
 
-The table lists every schema with its ancestors, caption properties, edge
+The table lists every schema (then the topics and country names) with its ancestors, caption properties, edge
 (source, target) properties and every property it accepts (inherited included,
 reverse "stub" properties left out) with its FtM type name (entity, date, name, country…) and, for entity
 properties, the schema (range) their values must have.
@@ -63,4 +63,11 @@ print("/// Every topic (`topics` values such as `sanction`, `role.pep`) with its
 print("pub(super) static TOPICS: &[(&str, &str)] = &[")
 for key in sorted(registry.topic.names):
     print(f"    ({rs(key)}, {rs(str(registry.topic.names[key]))}),")
+print("];")
+print()
+print("/// Every country code FtM knows (ISO 3166-1 and its own: `eu`, `xk`, `zz`…)")
+print("/// with its English name.")
+print("pub(super) static COUNTRIES: &[(&str, &str)] = &[")
+for key in sorted(registry.country.names):
+    print(f"    ({rs(key)}, {rs(str(registry.country.names[key]))}),")
 print("];")

@@ -127,7 +127,13 @@ pub(super) fn rank_cmd(
     spec: Option<&ViewSpec>,
     args: &RankArgs,
 ) -> Result<(), CliError> {
-    let filter = filter_of(graph, &args.filter, spec)?;
+    // --kinds chooses what is listed; the scores are measured on every kind
+    // the dates leave (a person's degree counts its agreements and ministries).
+    let listed = filter_of(graph, &args.filter, spec)?;
+    let filter = Filter {
+        entity_kinds: Vec::new(),
+        ..listed.clone()
+    };
     let opts = rank::RankOptions {
         measure: args.by.into(),
         exact: args.exact,
@@ -139,11 +145,38 @@ pub(super) fn rank_cmd(
         return Err(CliError::Usage("--samples must be at least 1".into()));
     }
     let ranking = rank_with_progress(graph, &filter, &opts);
-    let ranking = ranking.map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut ranking = ranking.map_err(|e| CliError::Usage(e.to_string()))?;
+    let kinds: Vec<&str> = listed
+        .entity_kinds
+        .iter()
+        .map(|&k| graph.entity_kind_label(k))
+        .collect();
+    if !kinds.is_empty() {
+        ranking
+            .entities
+            .retain(|s| listed.entity_kinds.contains(&graph.entity(s.node).kind));
+    }
     let text = if args.json {
-        render::rank_json(graph, &ranking, args.limit)
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&render::rank_json(graph, &ranking, args.limit))
+                .map_err(std::io::Error::other)?;
+        doc["listed_kinds"] = kinds.clone().into();
+        let mut s = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+        s.push('\n');
+        s
     } else {
-        render::rank_text(graph, &ranking, args.limit)
+        let text = render::rank_text(graph, &ranking, args.limit);
+        if kinds.is_empty() {
+            text
+        } else {
+            // Say what is listed and what was measured, under the heading.
+            let (head, rest) = text.split_once('\n').unwrap_or((&text, ""));
+            format!(
+                "{head}\nlisted: {} only ({} of them); scores measured on every kind in the view\n{rest}",
+                kinds.join(", "),
+                ranking.entities.len()
+            )
+        }
     };
     print(&text)?;
     write_export(
@@ -163,7 +196,7 @@ pub(super) fn common_cmd(
     let inputs = args
         .entities
         .iter()
-        .map(|q| resolver.resolve(q))
+        .map(|q| super::resolve(&resolver, q))
         .collect::<Result<Vec<_>, _>>()?;
     let found = common::common(graph, &filter, &inputs, usize::from(args.depth))
         .map_err(|e| CliError::Usage(e.to_string()))?;
@@ -191,7 +224,7 @@ pub(super) fn diff_cmd(
     )?;
     let around = match &args.focus {
         Some(q) => Some(diff::Around {
-            focus: Resolver::new(graph).resolve(q)?,
+            focus: super::resolve(&Resolver::new(graph), q)?,
             depth: args.depth,
         }),
         None => None,

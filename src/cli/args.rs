@@ -26,6 +26,17 @@ use crate::model::{DateWindow, PartialDate};
         totals dated amounts only and lists undated ones apart. A total that includes an\n  \
         approximate amount is marked ~; a money relation without a figure is listed as\n  \
         \"amount not stated\".\n\n\
+        Naming an entity (show, money, path, common, --focus, export --focus…):\n  \
+        an exact id is taken; else the best search hits that tie (the same tier and score)\n  \
+        are the candidates, leaving out names with more than twice as many words as the\n  \
+        best one (an event named after the person asked for). One left is taken; a typo\n  \
+        is taken only when it stands clearly first, and stderr says so (\"taken: Rustem\n  \
+        Umerov, typo of umarov\"). Several are ambiguous: all are listed, exit code 2.\n\n\
+        Exit codes:\n  \
+        0  done\n  \
+        1  nothing found (a search with no match, no connection), or a file could not be\n     \
+        written or the database not reached\n  \
+        2  bad input: arguments, data files, an unknown or ambiguous entity\n\n\
         Environment:\n  \
         NO_COLOR=1            draw the explorer without colours\n  \
         TIES_CACHE_DIR=DIR    keep snapshots of large graphs in DIR [default: ~/.cache/ties/snapshots]\n  \
@@ -104,6 +115,21 @@ pub struct Cli {
     /// the same as one entity [default: DATA.resolver beside --data]
     #[arg(long, global = true, value_name = "FILE")]
     pub resolver: Option<PathBuf>,
+    /// Notebook of notes and tags to read and save to; give it again to read
+    /// several together (saves go to the first) [default: FILE.ties-notes.jsonl
+    /// beside --data; for the built-in graph, builtin.ties-notes.jsonl in the
+    /// user data folder, e.g. ~/.local/share/ties]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub notes: Vec<PathBuf>,
+
+    /// Keep only entities carrying this tag (again for several: all must be
+    /// carried); with `ties note`, the tags to add
+    #[arg(long, global = true, value_name = "TAG")]
+    pub tag: Vec<String>,
+
+    /// Who writes the notes saved [default: $USER]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub author: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -156,8 +182,9 @@ pub enum FormatArg {
     Ftm,
     /// GEXF 1.2 for Gephi, dates as dynamics its timeline plays.
     Gexf,
-    /// Node and relationship tables in the Neo4j import layout: with -o DIR,
-    /// DIR/nodes.csv and DIR/relationships.csv; to stdout, one after the other.
+    /// CSV: with -o FILE.csv, one table of relations with both ends' names;
+    /// with -o DIR, DIR/nodes.csv and DIR/relationships.csv (Neo4j's import
+    /// layout); to stdout, the two tables one after the other.
     Csv,
 }
 
@@ -209,14 +236,33 @@ pub enum Command {
     /// Print dated relations and dated entities (events, agreements…) in date order
     Timeline(TimelineArgs),
     /// Print one entity with all its relations
+    ///
+    /// The entity is an id or a name to search for. When several entities match
+    /// equally well the query is ambiguous: they are all listed and nothing is
+    /// shown (exit code 2). A typo that stands clearly first is taken, and stderr
+    /// says so.
     Show(ShowArgs),
-    /// Money in and out of one entity, by counterparty, with transferred and promised totals per currency
+    /// Money in and out of one entity: totals per counterparty, then each relation by date
+    ///
+    /// Money is what a relation moved or promised: `finances` and `contributes_to` count
+    /// as transferred, `pledged` as promised, each in its own total per currency. An
+    /// `announced` relation only makes something public and promises nothing; any
+    /// other relation with an amount is listed as stated. An entity's own amount (a
+    /// fund's size, an aggregate a report gives) is shown as its own figure and never
+    /// added to the flows. The funding chain follows payers back through money
+    /// relations, and through a sum that concerns the entity with no share
+    /// stated (a tranche naming a project); money for a whole is not money for
+    /// its parts.
     Money(ShowArgs),
     /// Find entities by name or alias, best match first
     ///
     /// Matching ignores case and diacritics (`kasciunas` finds Kasčiūnas) and
     /// follows fzf's syntax: space-separated terms must all match, in any order;
-    /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes.
+    /// `'term` exact, `^term` prefix, `term$` suffix, `!term` excludes. Each word
+    /// may match any of an entity's names, aliases or offices (`kasciunas
+    /// minister`: a name and an office); small words (of, the, for, and, de,
+    /// von…) are never required, except as the last word (it may be the start
+    /// of a longer one). Exit code 1 when nothing matches.
     Search(SearchArgs),
     /// Write the graph (--data, or the built-in one) into the graph database --db names
     ///
@@ -228,9 +274,10 @@ pub enum Command {
     Gen(GenArgs),
     /// Rank the entities of the view by degree, PageRank, betweenness or closeness
     ///
-    /// Scores are computed on exactly the entities and relations the date and kind
-    /// flags leave, each relation a tie either way, with networkx's default
-    /// settings. On large views betweenness is estimated from sampled sources; the
+    /// Scores are computed on the entities and relations the date flags leave,
+    /// each relation a tie either way, with networkx's default settings; --kinds
+    /// chooses which of them are listed, not what is measured (a person's degree
+    /// counts its ties to agreements and ministries too). On large views betweenness is estimated from sampled sources; the
     /// output states the error, and --exact insists on the exact scores.
     Rank(RankArgs),
     /// Entities tied to all of two or more entities, most specific first
@@ -258,6 +305,27 @@ pub enum Command {
     /// Columns: name (required); schema, birth_date, country, identifier
     /// (optional). Each row gets its best matches, scored and explained.
     Screen(ScreenArgs),
+    /// Print a shell completion script (e.g. `ties completions bash >
+    /// ~/.local/share/bash-completion/completions/ties`)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `ties man > ~/.local/share/man/man1/ties.1`
+    Man,
+    /// Write a note on an entity, or tag it (--tag), in the notebook
+    ///
+    /// The notebook (--notes, or FILE.ties-notes.jsonl beside the data) is
+    /// JSON Lines, one record per line, only ever appended to: an edit or a
+    /// delete is a new line, so the history stays.
+    Note(NoteArgs),
+    /// List every note and tag of the notebooks (--tag: only entities carrying it)
+    Notes(NotesArgs),
+    /// One page on one entity for handing on: Markdown (-o FILE.md) or one
+    /// self-contained HTML file (-o FILE.html) that prints cleanly
+    ///
+    /// Holds the card (names, aliases, properties, datasets), relations by
+    /// kind with dates, money with totals by stage and currency, the timeline,
+    /// every source with its link, the notes and tags, and a picture of the
+    /// neighbourhood (Mermaid in Markdown, an inline SVG in HTML).
+    Dossier(DossierArgs),
 }
 
 /// The verdict of `ties judge`.
@@ -326,6 +394,55 @@ pub struct ScreenArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    /// The entity: an id, or a name to search for
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// The note's text (none: only the --tag and --untag changes are saved)
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Remove this tag from the entity (again for several)
+    #[arg(long, value_name = "TAG")]
+    pub untag: Vec<String>,
+    /// Delete the note with this id (`ties notes --json` lists the ids)
+    #[arg(long, value_name = "ID", conflicts_with_all = ["text", "edit"])]
+    pub delete: Option<String>,
+    /// Replace the text of the note with this id by TEXT (the old text stays
+    /// in the notebook's history)
+    #[arg(long, value_name = "ID", requires = "text")]
+    pub edit: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DossierArgs {
+    /// The entity: an id, or a name to search for
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// The file to write: .md for Markdown, .html for HTML
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Also require a source on every relation (sources are optional when
     /// loading, as imported graphs seldom have them), and refuse data that
@@ -381,7 +498,8 @@ pub struct ViewArgs {
     /// Centre the view on this entity: an id, or a name to search for
     #[arg(long, value_name = "QUERY")]
     pub focus: Option<String>,
-    /// How many hops from the focus to include [default: 1]
+    /// How many hops from the focus to include (needs --focus, or a --view file
+    /// with a focus) [default: 1]
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
     /// Follow relations into the focus, out of it, or both [default: both]
@@ -411,12 +529,13 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub view: ViewArgs,
     /// Output format [default: the one the extension of -o names: .json, .ron,
-    /// .dot, .mmd, .graphml, .ftm.json, .gexf; csv, written to a folder, is only
-    /// chosen by name]
+    /// .dot, .mmd, .graphml, .ftm.json, .gexf, .csv]
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
-    /// Write to this file instead of stdout (with --format csv: to this folder,
-    /// as nodes.csv and relationships.csv)
+    /// Write to this file instead of stdout. CSV: a FILE.csv is one table of
+    /// relations with both ends' ids and names, for a spreadsheet; any other
+    /// name is a folder of nodes.csv and relationships.csv (Neo4j's import
+    /// layout, which --data reads back)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Replace FILE (or the CSV folder's two files) if it exists

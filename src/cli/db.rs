@@ -83,7 +83,7 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
             let hits = backend.search(&query, candidates(args.limit))?;
             let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
             let graph = entities(&mut *backend, &ids)?;
-            search::search_cmd(&graph, None, args)
+            search::search_cmd(&graph, None, &crate::notes::Notes::none(), &[], args)
         }
         Command::Show(args) | Command::Money(args) => {
             let query = args
@@ -107,7 +107,7 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
             let mut args = args.clone();
             args.query = Some(id);
             if matches!(command, Command::Show(_)) {
-                show::show_cmd(&graph, spec, &args)
+                show::show_cmd(&graph, &crate::notes::Notes::none(), spec, &args)
             } else {
                 show::money_cmd(&graph, spec, &args)
             }
@@ -126,7 +126,7 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
                 output: args.output.clone(),
                 force: args.force,
             };
-            export::export_cmd(&graph, spec, &args)
+            export::export_cmd(&graph, &crate::notes::Notes::none(), spec, &args)
         }
         Command::Path(args) => {
             let a = resolve(&mut *backend, &args.a)?;
@@ -158,7 +158,13 @@ pub(super) fn run(cli: &Cli, command: &Command, url: &DbUrl) -> Result<(), CliEr
         Command::Xref(_) | Command::Judge(_) | Command::Split(_) | Command::Screen(_) => Err(
             CliError::Usage("xref, judge, split and screen work on --data, not on --db".into()),
         ),
-        Command::Gen(_) | Command::Push(_) => unreachable_command(),
+        Command::Gen(_) | Command::Push(_) | Command::Completions(_) | Command::Man => {
+            unreachable_command()
+        }
+        Command::Note(_) | Command::Notes(_) | Command::Dossier(_) => Err(CliError::Usage(
+            "notes, tags and dossiers work on --data (or the built-in graph), not on --db yet"
+                .into(),
+        )),
     }
 }
 
@@ -263,7 +269,7 @@ pub(super) fn resolve(backend: &mut dyn Backend, query: &str) -> Result<String, 
     let hits = backend.search(query, candidates(20))?;
     let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
     let graph = entities(backend, &ids)?;
-    let node = Resolver::new(&graph).resolve(query)?;
+    let node = super::resolve(&Resolver::new(&graph), query)?;
     Ok(graph.entity(node).id.to_string())
 }
 

@@ -51,7 +51,7 @@ pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
                 .ok_or_else(|| CliError::Usage("the database view was opened twice".into()))
         };
         let start = |opened: &Opened| {
-            let mut start = start_at(opened, spec.as_ref(), Some(id.as_str()))?;
+            let mut start = start_at(cli, opened, spec.as_ref(), Some(id.as_str()))?;
             start.remote = remote.take();
             Ok(start)
         };
@@ -71,7 +71,7 @@ pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
         super::xref::apply_judgements(cli, &mut opened)?;
         Ok(opened)
     };
-    let start = |opened: &Opened| start_at(opened, spec.as_ref(), cli.focus.as_deref());
+    let start = |opened: &Opened| start_at(cli, opened, spec.as_ref(), cli.focus.as_deref());
     let outcome = crate::tui::run(&what, load, start, keymap, theme, !cli.no_mouse)?;
     print_notes(&outcome.notes);
     if let Some(saving) = outcome.saving {
@@ -93,18 +93,19 @@ pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
 /// Where the explorer opens: `--focus`, else the view's focus; the view's filter
 /// and marks.
 fn start_at(
+    cli: &Cli,
     opened: &Opened,
     spec: Option<&ViewSpec>,
     focus: Option<&str>,
 ) -> Result<crate::tui::Start, CliError> {
     let graph = &*opened.graph;
-    let (spec_focus, filter) = match spec {
+    let (spec_focus, mut filter) = match spec {
         Some(spec) => (spec.focus_node(graph)?, spec.filter(graph)?),
         None => (None, crate::view::Filter::default()),
     };
     let resolver = Resolver::with_index(graph, opened.index.clone());
     let focus = match focus {
-        Some(q) => Some(resolver.resolve(q)?),
+        Some(q) => Some(super::resolve(&resolver, q)?),
         None => spec_focus,
     };
     let index = resolver.into_index();
@@ -117,11 +118,27 @@ fn start_at(
         })?;
         marks.insert(*c, n);
     }
+    // On a database the notes are not read (yet): the explorer saves none.
+    let notes = if cli.db.is_some() {
+        crate::notes::Notes::none()
+    } else {
+        super::notes::read_notes(cli.data.first().map(|i| i.path.as_path()), &cli.notes)?
+    };
+    if !cli.tag.is_empty() {
+        filter.only = super::notes::tagged(graph, &notes, &cli.tag);
+        filter.tags = cli
+            .tag
+            .iter()
+            .map(|t| crate::notes::normal_tag(t))
+            .collect();
+    }
     Ok(crate::tui::Start {
         focus,
         filter,
         marks,
         index,
         remote: None,
+        notes,
+        author: super::notes::author(cli.author.as_deref()),
     })
 }

@@ -6,11 +6,13 @@ mod analysis;
 pub mod args;
 mod check;
 mod db;
+mod dossier;
 mod error;
 mod explore;
 mod export;
 mod generate;
 pub mod loading;
+pub mod notes;
 mod path;
 mod search;
 mod show;
@@ -30,6 +32,19 @@ pub use view::view_from;
 use crate::open::{self, IndexWhen, Source};
 use crate::view_file::ViewSpec;
 use loading::{Bar, print_notes};
+
+/// The entity `query` names (see [`Resolver::resolve_noted`]), saying on
+/// stderr when it was taken on a typo.
+pub(crate) fn resolve(
+    resolver: &crate::search::Resolver<'_>,
+    query: &str,
+) -> Result<crate::graph::NodeIx, CliError> {
+    let r = resolver.resolve_noted(query)?;
+    if let Some(note) = r.note {
+        eprintln!("ties: {note}");
+    }
+    Ok(r.node)
+}
 
 /// Parses the command line, runs it, and reports errors on stderr.
 pub fn main() -> ExitCode {
@@ -53,6 +68,27 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Gen(args) = command {
         return generate::gen_cmd(args);
     }
+    if let Command::Completions(args) = command {
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(args.shell, &mut cmd, "ties", &mut std::io::stdout());
+        return Ok(());
+    }
+    if let Command::Man = command {
+        let cmd = <Cli as clap::CommandFactory>::command();
+        let mut out = std::io::stdout().lock();
+        clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+        // Each command's own page, as sections of the one page.
+        for sub in cmd.get_subcommands().filter(|c| c.get_name() != "help") {
+            let page = clap_mangen::Man::new(sub.clone());
+            std::io::Write::write_all(
+                &mut out,
+                format!(".SH \"ties {}\"\n", sub.get_name()).as_bytes(),
+            )?;
+            page.render_description_section(&mut out)?;
+            page.render_options_section(&mut out)?;
+        }
+        return Ok(());
+    }
     if let Some(text) = &cli.db {
         return db::run(&cli, command, &db::url(text)?);
     }
@@ -69,7 +105,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         let data = path.as_path();
         // A search needs only names: read them alone from a snapshot if there is one.
         if let Some((graph, index)) = open::names_for_search(data, &opts, &mut loading::Stats) {
-            return search::search_cmd(&graph, Some(Arc::new(index)), args);
+            let notes = notes::open_notes(cli.data.first().map(|i| i.path.as_path()), &cli.notes)?;
+            return search::search_cmd(&graph, Some(Arc::new(index)), &notes, &cli.tag, args);
         }
     }
     let source = Source::from_inputs(&cli.data);
@@ -90,6 +127,23 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         xref::apply_judgements(&cli, &mut data)?;
         print_notes(&std::mem::take(&mut data.notes));
     }
+    let mut notebook = notes::open_notes(cli.data.first().map(|i| i.path.as_path()), &cli.notes)?;
+    let tagged = match command {
+        // `ties note --tag T` adds the tag: it filters nothing.
+        Command::Note(_) => None,
+        _ => notes::tagged(&data.graph, &notebook, &cli.tag),
+    };
+    if tagged.as_ref().is_some_and(|t| t.is_empty()) {
+        eprintln!(
+            "ties: no entity carries {} (ties notes lists the tags)",
+            cli.tag
+                .iter()
+                .map(|t| format!("#{}", crate::notes::normal_tag(t)))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        );
+    }
+    view::set_tagged(tagged.clone());
     let spec = || with_datasets(&cli, cli.view.as_deref().map(ViewSpec::load).transpose());
     let graph = Arc::clone(&data.graph);
     let graph = &*graph;
@@ -109,19 +163,19 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 None => check::check(graph, &source.describe(), args),
             }
         }
-        Command::Export(args) => export::export_cmd(graph, spec()?.as_ref(), args),
+        Command::Export(args) => export::export_cmd(graph, &notebook, spec()?.as_ref(), args),
         Command::Path(args) => path::path_cmd(graph, spec()?.as_ref(), args),
         Command::Timeline(args) => timeline::timeline_cmd(graph, spec()?.as_ref(), args),
-        Command::Show(args) => show::show_cmd(graph, spec()?.as_ref(), args),
+        Command::Show(args) => show::show_cmd(graph, &notebook, spec()?.as_ref(), args),
         Command::Money(args) => show::money_cmd(graph, spec()?.as_ref(), args),
         Command::Search(args) => {
             // Built here, the index is also added to a snapshot saved without it.
             data.build_index(IndexWhen::Now);
             loading::finish_saving(&mut data);
-            search::search_cmd(graph, data.index.clone(), args)
+            search::search_cmd(graph, data.index.clone(), &notebook, &cli.tag, args)
         }
         Command::Gen(args) => generate::gen_cmd(args),
-        Command::Push(_) => Ok(()),
+        Command::Push(_) | Command::Completions(_) | Command::Man => Ok(()),
         Command::Rank(args) => analysis::rank_cmd(graph, spec()?.as_ref(), args),
         Command::Common(args) => analysis::common_cmd(graph, spec()?.as_ref(), args),
         Command::Diff(args) => analysis::diff_cmd(graph, spec()?.as_ref(), args),
@@ -130,6 +184,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Judge(args) => xref::judge_cmd(&cli, graph, args),
         Command::Split(args) => xref::split_cmd(&cli, args),
         Command::Screen(args) => xref::screen_cmd(graph, args),
+        Command::Note(args) => notes::note_cmd(graph, &mut notebook, &cli, args),
+        Command::Notes(args) => notes::notes_cmd(graph, &notebook, tagged.as_deref(), args),
+        Command::Dossier(args) => dossier::dossier_cmd(graph, &notebook, spec()?.as_ref(), args),
     };
     // The answer is out; the snapshot may still be being written.
     loading::finish_saving(&mut data);

@@ -20,12 +20,19 @@ pub(super) fn path_cmd(
     }
     let filter = view_from(graph, &args.window.as_view(), spec)?.filter;
     let resolver = Resolver::new(graph);
-    let a = resolver.resolve(&args.a)?;
-    let b = resolver.resolve(&args.b)?;
+    let a = super::resolve(&resolver, &args.a)?;
+    let b = super::resolve(&resolver, &args.b)?;
+    if a == b {
+        let e = graph.entity(a);
+        return Err(CliError::Usage(format!(
+            "`{}` and `{}` are one entity, {} ({}): there is no connection to find; give two entities",
+            args.a, args.b, e.name, e.id
+        )));
+    }
     let avoid = args
         .avoid
         .iter()
-        .map(|q| resolver.resolve(q))
+        .map(|q| super::resolve(&resolver, q))
         .collect::<Result<Vec<_>, _>>()?;
     // One more than asked for tells whether some were left out.
     let query = path::RouteQuery {

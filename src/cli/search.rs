@@ -11,13 +11,30 @@ use crate::search::{MatchedField, ResolveError, SearchIndex};
 pub(super) fn search_cmd(
     graph: &Graph,
     index: Option<Arc<SearchIndex>>,
+    notes: &crate::notes::Notes,
+    tags: &[String],
     args: &SearchArgs,
 ) -> Result<(), CliError> {
-    let query = args.query.join(" ");
+    // `--tag T` is the query's `#T`.
+    let mut query = args.query.join(" ");
+    for t in tags {
+        query.push_str(&format!(" #{}", crate::notes::normal_tag(t)));
+    }
     let index = index.unwrap_or_else(|| Arc::new(SearchIndex::build(graph)));
-    let hits = index.search(graph, &query, args.limit, &|_| true);
+    // `#tag` keeps tagged entities; entities whose notes hold the words follow.
+    let by_notes = notes.search(graph, &query);
+    let mut hits = index.search(graph, &query, args.limit, &|n| by_notes.allows(n));
+    let from_notes = by_notes.extend(graph, &mut hits, args.limit, &|_| true);
+    let tier = |h: &crate::search::Hit| {
+        if from_notes.contains(&h.node) {
+            "note"
+        } else {
+            h.tier().label()
+        }
+    };
     if hits.is_empty() && args.limit > 0 {
-        return Err(ResolveError::NoMatch(query).into());
+        // Nothing found is an answer, not bad input: exit code 1, as grep's.
+        return Err(CliError::NotFound(ResolveError::NoMatch(query).to_string()));
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -39,7 +56,7 @@ pub(super) fn search_cmd(
                     "matched_index": index,
                     "matched_text": h.text,
                     "positions": h.positions,
-                    "tier": h.tier().label(),
+                    "tier": tier(h),
                     "edits": h.edits(),
                     "weak": h.tier().is_weak(),
                     "score": h.score,
@@ -61,7 +78,7 @@ pub(super) fn search_cmd(
         let mut line = format!(
             "{:>3}  {:<10}  {:<id_width$}  {:<12}  {}",
             i + 1,
-            h.tier().label(),
+            tier(h),
             e.id,
             crate::ftm::mapping::kind_text(graph, h.node),
             e.name

@@ -6,6 +6,7 @@ use super::CliError;
 use super::args::ShowArgs;
 use super::view::view_from;
 use crate::graph::{Graph, NodeIx};
+use crate::notes::Notes;
 use crate::search::Resolver;
 use crate::view::{self, Filter, Reach};
 use crate::view_file::ViewSpec;
@@ -20,7 +21,7 @@ fn entity_and_filter(
 ) -> Result<(NodeIx, Filter), CliError> {
     let v = view_from(graph, &args.window.as_view(), spec)?;
     let node = match &args.query {
-        Some(q) => Resolver::new(graph).resolve(q)?,
+        Some(q) => super::resolve(&Resolver::new(graph), q)?,
         None => v.focus.ok_or_else(|| {
             CliError::Usage(match spec {
                 Some(_) => "the view file has no focus: give a QUERY (an id or a name)".into(),
@@ -28,7 +29,9 @@ fn entity_and_filter(
             })
         })?,
     };
-    Ok((node, v.filter))
+    let mut filter = v.filter;
+    super::view::keep_focus(&mut filter, node);
+    Ok((node, filter))
 }
 
 pub(super) fn money_cmd(
@@ -49,15 +52,19 @@ pub(super) fn money_cmd(
 
 pub(super) fn show_cmd(
     graph: &Graph,
+    notes: &Notes,
     spec: Option<&ViewSpec>,
     args: &ShowArgs,
 ) -> Result<(), CliError> {
     let (node, filter) = entity_and_filter(graph, spec, args)?;
     let text = if args.json {
         let sub = view::subgraph(graph, Some(node), 1, Reach::Both, &filter);
-        export::to_json_focused(graph, &sub, Some(node))
+        let json = export::to_json_focused(graph, &sub, Some(node));
+        crate::notes::report::add_to_json(&json, notes)
     } else {
-        report::entity_text(graph, node, &filter)
+        let mut text = report::entity_text(graph, node, &filter);
+        text.push_str(&crate::notes::report::entity_text(notes, graph, node));
+        text
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())

@@ -471,6 +471,7 @@ impl Backend for FalkorBackend {
             }
             let mut params = filter_params(filter);
             params.push(("ids", texts(&frontier)));
+            params.push(("focus", texts(ids)));
             let count_params = params.clone();
             let skip = if level == 0 { page.offset } else { 0 };
             params.push(("skip", int(skip)));

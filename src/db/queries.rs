@@ -60,7 +60,8 @@ pub const RELATION_PAGE: &str = "MATCH (a:Entity)-[r:REL]->(b:Entity) \
 
 /// The filter parameters every neighbourhood query takes: `$ek`/`$rk` (kind
 /// labels), `$ds` (dataset names: a row passes when one of its datasets is
-/// among them), `$from`/`$to` (`YYYYMMDD`), `$hide` (hide undated relations). An
+/// among them), `$focus` (the ids asked about, which kinds never hide),
+/// `$from`/`$to` (`YYYYMMDD`), `$hide` (hide undated relations). An
 /// entity passes when its kind is kept and it is undated or overlaps the
 /// window; a relation when its kind is kept and it overlaps the window, or is
 /// undated and `$hide` is false. A statement tests only the parts of the filter
@@ -71,15 +72,19 @@ fn visible(filter: &DbFilter) -> Vec<String> {
     let mut tests = Vec::new();
     let window = !filter.window.is_all();
     if !filter.datasets.is_empty() {
-        for x in ["a", "b", "r"] {
+        // Like kinds, datasets filter the neighbours, not the entities asked about.
+        for x in ["a", "b"] {
             tests.push(format!(
-                "any(d IN coalesce({x}.datasets, []) WHERE d IN $ds)"
+                "(any(d IN coalesce({x}.datasets, []) WHERE d IN $ds) OR {x}.id IN $focus)"
             ));
         }
+        tests.push("any(d IN coalesce(r.datasets, []) WHERE d IN $ds)".into());
     }
     for e in ["a", "b"] {
         if !filter.entity_kinds.is_empty() {
-            tests.push(format!("{e}.kind IN $ek"));
+            // Kinds filter the neighbours, never the entities asked about
+            // (`$focus`), as `view::Filter::relation_visible_from` does.
+            tests.push(format!("({e}.kind IN $ek OR {e}.id IN $focus)"));
         }
         if window {
             tests.push(format!(
@@ -193,6 +198,7 @@ mod tests {
                 let test = format!("any(d IN coalesce({x}.datasets, []) WHERE d IN $ds)");
                 assert!(s.contains(&test), "{s}");
             }
+            assert!(s.contains("OR a.id IN $focus"), "{s}");
             assert!(!s.contains("kek"), "names are parameters: {s}");
         }
     }

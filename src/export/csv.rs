@@ -207,6 +207,62 @@ pub fn to_csv_tables(graph: &Graph, sub: &Subgraph) -> CsvTables {
     }
 }
 
+/// The columns of [`to_edge_table`].
+pub const EDGE_TABLE_COLUMNS: &[&str] = &[
+    "from_id",
+    "from_name",
+    "relation",
+    "to_id",
+    "to_name",
+    "role",
+    "date",
+    "until",
+    "amount",
+    "currency",
+    "approx",
+    "note",
+    "sources",
+];
+
+/// The view as one table a spreadsheet opens: a row per relation, both ends
+/// by id and name, the relation's kind, role, dates, amount (a plain number
+/// and its ISO currency), note and sources. Entities with no relation in the
+/// view have no row.
+pub fn to_edge_table(graph: &Graph, sub: &Subgraph) -> String {
+    let date = |d: Option<crate::model::PartialDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let header = EDGE_TABLE_COLUMNS.iter().map(|s| s.to_string()).collect();
+    let rows = sub
+        .edges
+        .iter()
+        .map(|&ix| {
+            let r = graph.relation(ix);
+            let (from, to) = graph.ends(ix);
+            let (a, b) = (graph.entity(from), graph.entity(to));
+            vec![
+                a.id.to_string(),
+                a.name.to_string(),
+                graph.relation_kind_label(r.kind).to_string(),
+                b.id.to_string(),
+                b.name.to_string(),
+                r.role.map(|s| graph.sym(s).to_string()).unwrap_or_default(),
+                date(r.date),
+                date(r.until),
+                r.amount.map(|a| a.value.to_string()).unwrap_or_default(),
+                r.amount
+                    .map(|a| a.currency.code().to_string())
+                    .unwrap_or_default(),
+                r.amount
+                    .filter(|a| a.approx)
+                    .map_or("", |_| "true")
+                    .to_string(),
+                r.note.unwrap_or_default().to_string(),
+                sources(graph, r.sources),
+            ]
+        })
+        .collect();
+    table(header, rows)
+}
+
 /// The two tables one after the other, a blank line between (for a single
 /// output such as standard output; [`write_csv`] writes two files).
 pub fn to_csv(graph: &Graph, sub: &Subgraph) -> String {

@@ -361,8 +361,28 @@ fn edge_schema(
     }
 }
 
+/// An investigator's note (or tags) to export as an FtM `Note` entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteEntity {
+    /// The note's own id in the notebook (the FtM id is made from it).
+    pub id: String,
+    /// The entities it is about (a relation's note: both ends).
+    pub on: Vec<NodeIx>,
+    pub text: String,
+    pub author: String,
+    /// RFC 3339.
+    pub time: String,
+    pub tags: Vec<String>,
+}
+
 /// The view as an FtM entity stream.
 pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
+    to_ftm_with_notes(graph, sub, &[])
+}
+
+/// The view as an FtM entity stream, followed by a `Note` entity for each of
+/// `notes` about an entity of the view, its `entity` property naming it.
+pub fn to_ftm_with_notes(graph: &Graph, sub: &Subgraph, notes: &[NoteEntity]) -> String {
     let mut w = Writer {
         graph,
         out: String::new(),
@@ -592,6 +612,38 @@ pub fn to_ftm(graph: &Graph, sub: &Subgraph) -> String {
         }
         let meta = w.meta(graph.relation_datasets(e), &r.attrs);
         w.line(&id, def.name, props, meta);
+    }
+    let note_def = schema::get("Note").expect("the Note schema exists");
+    for n in notes {
+        let on: Vec<String> =
+            n.on.iter()
+                .filter(|&&x| !is_placeholder(graph, x))
+                .filter_map(|x| ids.get(x))
+                .cloned()
+                .collect();
+        if on.is_empty() {
+            continue;
+        }
+        let id = w.unique_id(format!("ties-note-{:016x}", fnv(&[&n.id, &on.join(" ")])));
+        let mut props = Props::new();
+        props.insert("entity", on);
+        if !n.text.is_empty() {
+            props.insert("description", vec![n.text.clone()]);
+        }
+        if !n.tags.is_empty() {
+            props.insert("keywords", n.tags.clone());
+        }
+        if !n.author.is_empty() {
+            props.insert("publisher", vec![n.author.clone()]);
+        }
+        // FtM dates stop at seconds and carry no zone.
+        let created: String = n.time.chars().take(19).collect();
+        w.put(&mut props, note_def, "createdAt", created);
+        let meta = Meta {
+            datasets: Vec::new(),
+            provenance: Vec::new(),
+        };
+        w.line(&id, note_def.name, props, meta);
     }
     w.out
 }

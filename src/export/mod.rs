@@ -19,12 +19,12 @@ use crate::view::Subgraph;
 
 pub use csv::{to_csv, write_csv};
 pub use dot::to_dot;
-pub use ftm::to_ftm;
+pub use ftm::{NoteEntity, to_ftm, to_ftm_with_notes};
 pub use gexf::to_gexf;
 pub use graphml::to_graphml;
 pub use json::{to_json, to_json_focused};
 pub use mermaid::to_mermaid;
-pub use records::{to_records, to_ron};
+pub use records::{records_to_ron, to_records, to_ron};
 
 /// Formats `ties export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -118,11 +118,16 @@ pub fn to_records(graph: &Graph, sub: &Subgraph) -> GraphFile {
 
 /// The view as a RON graph file.
 pub fn to_ron(graph: &Graph, sub: &Subgraph) -> String {
+    records_to_ron(&to_records(graph, sub))
+}
+
+/// Graph records as a RON graph file (what [`to_ron`] writes).
+pub fn records_to_ron(file: &GraphFile) -> String {
     let pretty = ron::ser::PrettyConfig::new()
         .indentor("    ".to_string())
         .struct_names(true);
     let body = ron_options()
-        .to_string_pretty(&to_records(graph, sub), pretty)
+        .to_string_pretty(file, pretty)
         .expect("graph records always serialize");
     format!("#![enable(implicit_some)]\n{body}\n")
 }

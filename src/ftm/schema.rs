@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 mod table;
 
-use self::table::{SCHEMATA, TOPICS};
+use self::table::{COUNTRIES, SCHEMATA, TOPICS};
 
 /// One FtM schema.
 #[derive(Debug)]
@@ -96,6 +96,16 @@ pub fn get(name: &str) -> Option<&'static SchemaDef> {
         .copied()
 }
 
+/// The English name of an FtM country code (`de` → `Germany`, `zz` →
+/// `Global`), any case.
+pub fn country_name(code: &str) -> Option<&'static str> {
+    let code = code.trim().to_ascii_lowercase();
+    let i = COUNTRIES
+        .binary_search_by(|(c, _)| (*c).cmp(code.as_str()))
+        .ok()?;
+    Some(COUNTRIES[i].1)
+}
+
 /// The label of an FtM topic (`sanction` → `Sanctioned`, `role.pep` → `PEP`).
 pub fn topic_label(topic: &str) -> Option<&'static str> {
     let i = TOPICS.binary_search_by(|(t, _)| (*t).cmp(topic)).ok()?;
@@ -124,6 +134,11 @@ mod tests {
             Some("Percentage held")
         );
         assert_eq!(topic_label("sanction"), Some("Sanctioned"));
+        assert_eq!(country_name("de"), Some("Germany"));
+        assert_eq!(country_name("BY"), Some("Belarus"));
+        assert_eq!(country_name("zz"), Some("Global"));
+        assert_eq!(country_name("qq"), None);
+        assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(topic_label("role.pep"), Some("PEP"));
         for s in SCHEMATA {
             assert!(s.props.windows(2).all(|w| w[0].0 < w[1].0), "{}", s.name);

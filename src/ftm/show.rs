@@ -68,19 +68,24 @@ fn labelled(graph: &Graph, attrs: &Attrs<'_>, def: Option<&SchemaDef>) -> Vec<(S
                 .and_then(|d| d.label(key))
                 .map_or_else(|| key.to_string(), str::to_string),
         };
+        // A country as its name, the code kept: `Germany (de)`.
+        let value = match (def.and_then(|d| d.type_name(key)), schema::country_name(v)) {
+            (Some("country"), Some(name)) => format!("{name} ({v})"),
+            _ => v.to_string(),
+        };
         match out.iter_mut().find(|(l, _)| *l == label) {
             Some((_, joined)) => {
                 joined.push_str("; ");
-                joined.push_str(v);
+                joined.push_str(&value);
             }
-            None => out.push((label, v.to_string())),
+            None => out.push((label, value)),
         }
     }
     out
 }
 
 /// An entity's properties as `(label, values)`: `Birth date: 1971-01-22`,
-/// `Nationality: ru`, `Position: General Director…`.
+/// `Nationality: Russia (ru)`, `Position: General Director…`.
 pub fn entity_properties(graph: &Graph, node: NodeIx) -> Vec<(String, String)> {
     let def = entity_schema(graph, node);
     labelled(graph, &graph.entity(node).attrs, def)

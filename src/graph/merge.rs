@@ -46,20 +46,27 @@ impl Graph {
             .map(|s| self.intern(other.sym(Sym(s))))
             .collect();
         let sym = |s: Sym| syms.get(s.0 as usize).copied().unwrap_or(s);
-        let source_map: Vec<SourceId> = other
-            .sources()
-            .iter()
-            .map(|s| {
-                self.find_source(&s.id)
-                    .or_else(|| self.add_source(s.clone()))
-                    .unwrap_or(SourceId(0))
-            })
-            .collect();
-        let sources = |g: &mut Graph, set: SourceSet| -> SourceSet {
+        // Sources are taken as rows cite them (a part holds only its own),
+        // every one of them when the whole graph is taken.
+        let mut source_map: Vec<Option<SourceId>> = vec![None; other.sources().len()];
+        let mut take_source = |g: &mut Graph, s: SourceId| -> Option<SourceId> {
+            let slot = source_map.get_mut(s.0 as usize)?;
+            if slot.is_none() {
+                let src = other.source(s);
+                *slot = g.find_source(&src.id).or_else(|| g.add_source(src.clone()));
+            }
+            *slot
+        };
+        if only.is_none() {
+            for i in 0..other.sources().len() {
+                take_source(self, SourceId(i as u32));
+            }
+        }
+        let mut sources = |g: &mut Graph, set: SourceSet| -> SourceSet {
             let ids: Vec<SourceId> = other
                 .source_list(set)
                 .iter()
-                .filter_map(|s| source_map.get(s.0 as usize).copied())
+                .filter_map(|&s| take_source(g, s))
                 .collect();
             g.source_set(&ids)
         };

@@ -67,7 +67,11 @@ fn promised_money_is_never_added_to_money_paid() {
     assert!(r.total_in(Stage::Stated).is_empty());
     let text = report_text(&g, fund, &Filter::default(), &r);
     assert!(text.contains("total in EUR, promised: €100\n"), "{text}");
-    let pledge = text.lines().find(|l| l.contains("€100")).unwrap();
+    // The dated line (the totals per counterparty come first).
+    let pledge = text
+        .lines()
+        .find(|l| l.contains("€100") && l.contains("2025-03"))
+        .unwrap();
     assert!(
         pledge.contains("promised") && pledge.contains("(pledged; s)"),
         "{pledge}"
@@ -214,4 +218,125 @@ fn the_funding_chain_goes_back_to_the_first_payer_with_notes() {
         "{text}"
     );
     assert!(text.contains("note: Shared with another drone."), "{text}");
+}
+
+fn parts() -> Graph {
+    let text = r#"Graph(
+        sources: [Source(id: "s", outlet: "o", title: "t", file: "f")],
+        entities: [
+            Entity(id: "whole", kind: programme, name: "Whole", amount: (value: 500, currency: "EUR")),
+            Entity(id: "part", kind: programme, name: "Part"),
+            Entity(id: "donor", kind: country, name: "Donor"),
+            Entity(id: "minister", kind: person, name: "Minister"),
+        ],
+        relations: [
+            Relation(from: "donor", to: "whole", kind: pledged, amount: (value: 10, currency: "EUR"), sources: ["s"]),
+            Relation(from: "donor", to: "whole", kind: finances, date: "2024", amount: (value: 4, currency: "EUR"), sources: ["s"]),
+            Relation(from: "donor", to: "whole", kind: finances, date: "2025", amount: (value: 2, currency: "USD"), sources: ["s"]),
+            Relation(from: "part", to: "whole", kind: part_of, sources: ["s"]),
+            Relation(from: "minister", to: "whole", kind: announced, sources: ["s"]),
+        ],
+    )"#;
+    load_texts(vec![("f.ron".into(), text.into())]).unwrap()
+}
+
+#[test]
+fn the_money_kinds_are_named_in_one_place() {
+    assert_eq!(
+        MONEY_FLOWS,
+        [RelationKind::Finances, RelationKind::ContributesTo]
+    );
+    assert_eq!(MONEY_PROMISES, [RelationKind::Pledged]);
+    let announced: RelationKind<crate::model::Sym> = RelationKind::Announced;
+    assert_eq!(Stage::of(&announced), Stage::Stated);
+}
+
+#[test]
+fn an_announcement_without_a_figure_is_not_money() {
+    let g = parts();
+    let w = g.find("whole").unwrap();
+    let r = money(&g, w, &Filter::default());
+    assert!(
+        r.incoming
+            .iter()
+            .all(|l| g.entity(l.other).id != "minister")
+    );
+    assert_eq!(r.incoming.len(), 3);
+}
+
+#[test]
+fn a_part_is_not_paid_by_its_wholes_payers() {
+    let g = parts();
+    let p = g.find("part").unwrap();
+    let r = money(&g, p, &Filter::default());
+    assert!(r.chain.is_empty(), "{:?}", r.chain);
+    assert!(!report_text(&g, p, &Filter::default(), &r).contains("Donor"));
+}
+
+#[test]
+fn a_sum_that_concerns_an_entity_is_in_its_chain() {
+    let text = r#"Graph(
+        sources: [Source(id: "s", outlet: "o", title: "t", file: "f")],
+        entities: [
+            Entity(id: "whole", kind: programme, name: "Whole"),
+            Entity(id: "part", kind: programme, name: "Part"),
+            Entity(id: "tranche", kind: tranche, name: "Tranche"),
+            Entity(id: "donor", kind: country, name: "Donor"),
+            Entity(id: "other", kind: country, name: "Other"),
+            Entity(id: "meeting", kind: event, name: "Meeting"),
+        ],
+        relations: [
+            Relation(from: "donor", to: "tranche", kind: pledged, amount: (value: 10, currency: "EUR"), sources: ["s"]),
+            Relation(from: "tranche", to: "whole", kind: pledged, sources: ["s"]),
+            Relation(from: "tranche", to: "part", kind: concerns, sources: ["s"]),
+            Relation(from: "meeting", to: "part", kind: concerns, sources: ["s"]),
+            Relation(from: "part", to: "whole", kind: part_of, sources: ["s"]),
+            Relation(from: "other", to: "whole", kind: pledged, amount: (value: 99, currency: "EUR"), sources: ["s"]),
+        ],
+    )"#;
+    let g = load_texts(vec![("f.ron".into(), text.into())]).unwrap();
+    let p = g.find("part").unwrap();
+    let r = money(&g, p, &Filter::default());
+    let steps: Vec<(usize, &str, &str)> = r
+        .chain
+        .iter()
+        .map(|s| (s.depth, g.entity(s.from).id, g.entity(s.to).id))
+        .collect();
+    // The tranche about it and its payer; not the whole's other payer, not
+    // the meeting (no money).
+    assert_eq!(steps, [(1, "tranche", "part"), (2, "donor", "tranche")]);
+}
+
+#[test]
+fn an_own_amount_is_shown_apart_and_never_added() {
+    let g = parts();
+    let w = g.find("whole").unwrap();
+    let r = money(&g, w, &Filter::default());
+    assert_eq!(r.own.map(|a| a.value), Some(500.0));
+    assert_eq!(r.total_in(Stage::Promised)["EUR"].value, 10.0);
+    let text = report_text(&g, w, &Filter::default(), &r);
+    assert!(text.contains("own stated amount: €500"), "{text}");
+    let json = report_json(&g, w, &r);
+    assert!(json.contains("\"own_amount\""), "{json}");
+}
+
+#[test]
+fn totals_per_counterparty_come_first() {
+    let g = parts();
+    let w = g.find("whole").unwrap();
+    let r = money(&g, w, &Filter::default());
+    let text = report_text(&g, w, &Filter::default(), &r);
+    let by = text.find("by counterparty").expect(&text);
+    let dated = text.find("2024").expect(&text);
+    assert!(by < dated, "{text}");
+    assert!(
+        text.contains("Donor: €4 transferred + $2 transferred + €10 promised"),
+        "{text}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&report_json(&g, w, &r)).unwrap();
+    let donor = &doc["by_counterparty"][0];
+    assert_eq!(donor["id"], "donor");
+    assert_eq!(donor["direction"], "in");
+    assert_eq!(donor["totals"]["transferred"]["USD"], 2.0);
+    assert_eq!(donor["totals"]["promised"]["EUR"], 10.0);
 }

@@ -597,6 +597,8 @@ impl SearchIndex {
         } else {
             all.extend(score(&chosen, cancel)?);
         }
+        // Words spread over an entity's texts rank above in-order matches.
+        all.extend(self.across_ranked(q, limit, keep, cancel)?);
         // Typo matches rank below every in-order one: look them up only when
         // the stricter tiers leave room.
         let in_order = all

@@ -1,5 +1,6 @@
 //! Where to highlight a hit's text.
 
+use super::Tier;
 use super::fold::{fold_alternative_into, fold_into, has_alternative};
 use super::query::{Kind, Query, find_from};
 use super::score::{self, word_occurrence};
@@ -7,19 +8,22 @@ use super::typo::{self, max_edits};
 
 /// Character indices of `text` to highlight for `q`: in whichever spelling
 /// shows more of the query (`Nierstenhöfer` for `nierstenhoefer`). For a typo
-/// match, a word the term reaches by typo is highlighted whole.
-pub(crate) fn positions(text: &str, q: &Query, m: &score::Matcher, typo: bool) -> Vec<usize> {
+/// match, a word the term reaches by typo is highlighted whole; for a match
+/// across texts, only the terms at a word start of this one.
+pub(crate) fn positions(text: &str, q: &Query, m: &score::Matcher, tier: Tier) -> Vec<usize> {
+    let typo = tier == Tier::Typo;
+    let across = tier == Tier::Across;
     let mut folded = Vec::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len());
     fold_into(text, &mut folded, Some(&mut map));
-    let first = positions_in(&folded, &map, q, m, typo);
+    let first = positions_in(&folded, &map, q, m, typo, across);
     if !has_alternative(text) {
         return first;
     }
     folded.clear();
     map.clear();
     fold_alternative_into(text, &mut folded, Some(&mut map));
-    let second = positions_in(&folded, &map, q, m, typo);
+    let second = positions_in(&folded, &map, q, m, typo, across);
     if second.len() > first.len() {
         second
     } else {
@@ -33,6 +37,7 @@ fn positions_in(
     q: &Query,
     m: &score::Matcher,
     typo: bool,
+    across: bool,
 ) -> Vec<usize> {
     let mut at: Vec<usize> = Vec::new();
     for t in &q.positive {
@@ -57,6 +62,7 @@ fn positions_in(
         };
         match range {
             Some(r) => at.extend(r),
+            None if across => {}
             None => {
                 let ft = std::str::from_utf8(folded).unwrap_or("");
                 let tt = std::str::from_utf8(term).unwrap_or("");

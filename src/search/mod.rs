@@ -81,7 +81,7 @@ use highlight::positions;
 use matches::Matches;
 pub use naive::{naive_search, naive_search_without_typos};
 use query::Query;
-pub use resolve::{ResolveError, Resolver};
+pub use resolve::{ResolveError, Resolved, Resolver};
 use score::{Ranked, matcher};
 pub use tier::Tier;
 pub use typo::{max_edits, within as typo_edits};
@@ -437,8 +437,8 @@ impl SearchIndex {
                 }
                 let field = MatchedField::decode(self.fields[r.entry as usize]);
                 let text = field.text_in(graph, node)?;
-                let typo = Tier::of_score(r.score) == Tier::Typo;
-                let positions = positions(&text, q, &m, typo);
+                let tier = Tier::of_score(r.score);
+                let positions = positions(&text, q, &m, tier);
                 Some(Hit {
                     node,
                     score: r.score,

@@ -4,7 +4,7 @@ use super::query::{Kind, Query};
 use super::score::{
     Ranked, TIER_FUZZY, matcher, rank_of, score_of, score_text, skim_score, typo_sub,
 };
-use super::typo::{max_edits, text_edits, within, words};
+use super::typo::{across_query, across_whole, max_edits, text_edits, within, words};
 use super::{Hit, SearchIndex};
 use crate::graph::{Graph, NodeIx};
 
@@ -92,6 +92,15 @@ fn naive(
                         degree: index.degrees[node as usize],
                         node,
                     });
+                }
+            }
+            // Every term at a word start of some text: the across tier.
+            if across_query(&q)
+                && let Some(whole) = across_whole(&q, index.texts_of(node).map(|e| index.text(e)))
+            {
+                let r = index.across_rank(node, whole);
+                if entity_best.is_none_or(|b| r.score > b.score) {
+                    entity_best = Some(r);
                 }
             }
             entity_best.filter(|_| q.negative.is_empty() || !index.excluded(node, &q))

@@ -11,6 +11,10 @@
 //! | `^abc$`   | is `abc`                                  |
 //! | `!abc`    | does not contain `abc` (also `!^abc`, `!abc$`) |
 //!
+//! A `#tag` term is not matched against names: the front ends keep only the
+//! entities carrying the tag (`notes::split_query`). It is kept here so that a
+//! query whose tags changed is never narrowed from the previous one's matches.
+//!
 //! An excluding term rules out the whole entity when any of its names or aliases
 //! contains it. Terms are folded like names, so `Kasčiūnas` and `kasciunas` are the
 //! same term; a term that folds to nothing is ignored.
@@ -48,13 +52,28 @@ pub(crate) struct Query {
     /// When every positive term is fuzzy (or the query is one `^term$`): the text
     /// a name must equal to be an exact match.
     pub plain: Option<Vec<u8>>,
+    /// `#tag` terms, as typed: the name search skips them.
+    pub tags: Vec<String>,
 }
 
 impl Query {
     /// Parses `query` (any Unicode; never fails).
     pub fn parse(query: &str) -> Query {
         let mut q = Query::default();
-        for token in query.split_whitespace() {
+        // The last word of a query that does not end in a space may still be
+        // being typed (`min de` on the way to `min def`): it is taken as typed.
+        let tokens: Vec<&str> = query.split_whitespace().collect();
+        let typing = if query.ends_with(char::is_whitespace) {
+            None
+        } else {
+            tokens.len().checked_sub(1)
+        };
+        let mut last_positive = None;
+        for (i, &token) in tokens.iter().enumerate() {
+            if token.len() > 1 && token.starts_with('#') {
+                q.tags.push(token.to_string());
+                continue;
+            }
             let (negated, rest) = match token.strip_prefix('!') {
                 Some(r) => (true, r),
                 None => (false, token),
@@ -92,18 +111,34 @@ impl Query {
             if negated {
                 q.negative.push(term);
             } else {
+                if typing == Some(i) {
+                    last_positive = Some(q.positive.len());
+                }
                 q.positive.push(term);
             }
+        }
+        // Small words (`of`, `the`, `von`…) as plain terms are never required:
+        // dropped, unless they are all the query has or the last word is still
+        // being typed. Written out, they still make an exact match (`plain`
+        // below keeps them).
+        let all_terms = q.positive.clone();
+        let optional = |i: usize, t: &Term| is_small_word(t) && Some(i) != last_positive;
+        if q.positive.iter().enumerate().any(|(i, t)| !optional(i, t)) {
+            let mut i = 0;
+            q.positive.retain(|t| {
+                i += 1;
+                !optional(i - 1, t)
+            });
         }
         q.mask = q.positive.iter().fold(0, |m, t| m | mask_of(&t.text));
         q.word_mask = q
             .positive
             .iter()
             .fold(0, |m, t| m | t.text.first().map_or(0, |&b| mask_bit(b)));
-        let all_fuzzy = q.positive.iter().all(|t| t.kind == Kind::Fuzzy);
+        let all_fuzzy = all_terms.iter().all(|t| t.kind == Kind::Fuzzy);
         q.plain = if !q.positive.is_empty() && all_fuzzy {
             let mut plain = Vec::new();
-            for (i, t) in q.positive.iter().enumerate() {
+            for (i, t) in all_terms.iter().enumerate() {
                 if i > 0 {
                     plain.push(b' ');
                 }
@@ -131,6 +166,7 @@ impl Query {
     /// or adding terms), and the exclusions are the same.
     pub fn narrows(&self, prev: &Query) -> bool {
         prev.negative == self.negative
+            && prev.tags == self.tags
             && prev.positive.len() <= self.positive.len()
             && prev
                 .positive
@@ -138,6 +174,21 @@ impl Query {
                 .zip(&self.positive)
                 .all(|(p, n)| implies(n, p))
     }
+}
+
+/// Words a query never requires (when it has others): articles, prepositions
+/// and conjunctions of the languages names in the data come in, and the
+/// particles of names (`de`, `von`, `van`).
+pub(crate) const SMALL_WORDS: &[&str] = &[
+    "an", "and", "at", "by", "da", "das", "de", "del", "della", "den", "der", "des", "di", "die",
+    "do", "dos", "du", "el", "for", "het", "in", "la", "las", "le", "les", "los", "of", "on", "or",
+    "the", "to", "und", "van", "von", "with", "zu",
+];
+
+/// Whether `t` is a plain term that is a small word.
+fn is_small_word(t: &Term) -> bool {
+    t.kind == Kind::Fuzzy
+        && std::str::from_utf8(&t.text).is_ok_and(|w| SMALL_WORDS.binary_search(&w).is_ok())
 }
 
 fn trim_spaces(t: &[u8]) -> &[u8] {
@@ -233,6 +284,33 @@ mod tests {
     }
 
     #[test]
+    fn small_words_are_dropped_unless_alone() {
+        assert!(SMALL_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            kinds("president of ukraine"),
+            vec![
+                (Kind::Fuzzy, "president".into()),
+                (Kind::Fuzzy, "ukraine".into())
+            ]
+        );
+        assert_eq!(
+            Query::parse("bank of america").plain.as_deref(),
+            Some(&b"bank of america"[..])
+        );
+        assert_eq!(
+            kinds("of the "),
+            vec![(Kind::Fuzzy, "of".into()), (Kind::Fuzzy, "the".into())]
+        );
+        assert_eq!(kinds("of the"), vec![(Kind::Fuzzy, "the".into())]);
+        // Quoted, a small word is required.
+        assert_eq!(kinds("bank 'of").len(), 2);
+        // The last word, with no space after it, may be the start of another.
+        assert_eq!(kinds("min de").len(), 2);
+        assert_eq!(kinds("min de ").len(), 1);
+        assert_eq!(kinds("the min"), vec![(Kind::Fuzzy, "min".into())]);
+    }
+
+    #[test]
     fn parses_each_operator() {
         assert_eq!(
             kinds("min 'def ^rep ukr$ ^lt$"),
@@ -274,6 +352,9 @@ mod tests {
         assert!(n("kas", "kas "));
         assert!(n("min", "min d"));
         assert!(n("min d", "min de"));
+        // `de` is a small word: once typed out, dropped, so `min de ` is `min`,
+        // wider than `min de`.
+        assert!(!n("min de", "min de "));
         assert!(n("'de", "'def"));
         assert!(n("^de", "^def"));
         assert!(n("kas", "kas$"));

@@ -1,7 +1,9 @@
 //! From what a user typed to one entity: an exact id, else the best match over
-//! names and aliases, unless other hits match about as well (then the query is
-//! ambiguous, and the error names them), or the best is only a typo or a
-//! scattered match (then the error says so and lists the candidates).
+//! names, aliases and offices, unless other hits tie with it (then the query is
+//! ambiguous, and the error names them all), or the best is only scattered
+//! letters, or a typo that does not stand clearly first (then the error says
+//! so and lists the candidates). A typo that stands clearly first is taken,
+//! with a note for the user ([`Resolver::resolve_noted`]).
 
 use std::cell::OnceCell;
 use std::sync::Arc;
@@ -58,39 +60,72 @@ impl<'g> Resolver<'g> {
     }
 
     /// The entity `query` names: an exact id first, then the best match over
-    /// names and aliases (ranked by the search engine, whose ties go to the
-    /// shorter name, then the better connected entity). When other hits match
-    /// about as well (the same tier and score, and the query covers about as
-    /// much of their text), the query is ambiguous, and the error lists their
-    /// ids, rather than one being picked.
+    /// names, aliases and offices, as [`Self::resolve_noted`] decides.
     pub fn resolve(&self, query: &str) -> Result<NodeIx, ResolveError> {
+        self.resolve_noted(query).map(|r| r.node)
+    }
+
+    /// The entity `query` names, and a note to show when it was taken on a
+    /// typo. The rule (`ties --help` says it):
+    ///
+    /// - an exact id is taken;
+    /// - else the search's best hits that tie with the first (the same tier and
+    ///   score) are the candidates; those whose matched text has more than
+    ///   twice as many words as the first's merely contain the query (an event
+    ///   named after the person asked for) and do not compete with it;
+    /// - one candidate left is taken: if it matched by typo, the note says so
+    ///   (`taken: Rustem Umerov, typo of umarov`);
+    /// - several are ambiguous: the error lists every tied hit;
+    /// - a best hit that is only scattered letters is refused, listing the
+    ///   candidates.
+    pub fn resolve_noted(&self, query: &str) -> Result<Resolved, ResolveError> {
         let graph = self.graph;
         if let Some(n) = graph.find(query.trim()) {
-            return Ok(n);
+            return Ok(Resolved {
+                node: n,
+                note: None,
+            });
         }
-        // Enough hits to say how many are as good as the best, six of them named.
+        // Enough hits to say how many are as good as the best.
         const LOOK: usize = 1000;
-        const SHOW: usize = 6;
+        const SHOW: usize = 20;
         let hits = self.index().search(graph, query, LOOK, &|_| true);
         let Some(best) = hits.first() else {
             return Err(ResolveError::NoMatch(query.to_string()));
         };
-        if best.tier().is_weak() {
+        if best.tier() == Tier::Scattered {
             return Err(only_weak(graph, query, &hits, SHOW));
         }
-        let close: Vec<&Hit> = hits[1..]
+        let tied: Vec<&Hit> = hits
             .iter()
-            .filter(|h| too_close(query, best, h))
+            .take_while(|h| {
+                h.rank() == best.rank()
+                    && h.tier() == best.tier()
+                    && h.strength() == best.strength()
+            })
             .collect();
-        if close.is_empty() {
-            return Ok(best.node);
+        let words = |h: &Hit| {
+            fold(&h.text)
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .count()
+        };
+        let limit = 2 * words(best);
+        let competing = tied.iter().filter(|h| words(h) <= limit).count();
+        if competing == 1 {
+            let note = (best.tier() == Tier::Typo).then(|| {
+                let e = graph.entity(best.node);
+                format!("taken: {}, typo of {query} (id {})", e.name, e.id)
+            });
+            return Ok(Resolved {
+                node: best.node,
+                note,
+            });
         }
-        // Ambiguous: every hit of the best one's tier is a candidate, not only
-        // the closest (a long name the query covers less of is one too).
-        let candidates: Vec<&Hit> = std::iter::once(best)
-            .chain(hits[1..].iter().filter(|h| h.tier() == best.tier()))
-            .collect();
-        let names: Vec<String> = candidates
+        if best.tier() == Tier::Typo {
+            return Err(only_weak(graph, query, &hits[..tied.len()], SHOW));
+        }
+        let names: Vec<String> = tied
             .iter()
             .take(SHOW)
             .map(|h| {
@@ -98,12 +133,12 @@ impl<'g> Resolver<'g> {
                 format!("{} ({})", e.name, e.id)
             })
             .collect();
-        let more = match candidates.len() - names.len() {
+        let more = match tied.len() - names.len() {
             0 => String::new(),
-            n if hits.len() == LOOK => format!(" and at least {n} more"),
+            n if tied.len() == LOOK => format!(" and at least {n} more"),
             n => format!(" and {n} more"),
         };
-        let same_name = candidates
+        let same_name = tied
             .iter()
             .all(|h| graph.entity_name(h.node) == graph.entity_name(best.node));
         let advice = if same_name {
@@ -116,6 +151,14 @@ impl<'g> Resolver<'g> {
             names.join(", ")
         )))
     }
+}
+
+/// What a query resolved to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub node: NodeIx,
+    /// Said on stderr: the entity was taken on a typo.
+    pub note: Option<String>,
 }
 
 /// The error for a query whose best hits are only typos or scattered letters:
@@ -137,21 +180,4 @@ fn only_weak(graph: &Graph, query: &str, hits: &[Hit], show: usize) -> ResolveEr
         "nothing matches `{query}` as written; candidates: {}{more}; give an id or the name as written",
         names.join(", ")
     ))
-}
-
-/// Whether `other` is about as good a match as `best`: the same rank and tier,
-/// and (for word-start and fuzzy matches) nearly the same strength and a text
-/// nearly as short, so that the query covers about as much of it.
-fn too_close(query: &str, best: &Hit, other: &Hit) -> bool {
-    if best.rank() != other.rank() || best.tier() != other.tier() {
-        return false;
-    }
-    if best.tier() == Tier::Exact {
-        return true;
-    }
-    let (a, b) = (best.strength(), other.strength());
-    let score_close = b >= a - a.abs() / 10;
-    let q = fold(query).len() as f64;
-    let cover = |h: &Hit| q / fold(&h.text).len().max(1) as f64;
-    score_close && cover(other) >= 0.8 * cover(best)
 }

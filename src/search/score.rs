@@ -32,6 +32,19 @@ pub(crate) const STRONG: i64 = 1 << 28;
 /// The largest value of the bits below `STRONG`.
 pub(crate) const INNER_MAX: i64 = STRONG - 1;
 
+/// Above every in-order match: the query's words spread over an entity's
+/// texts, each at the start of a word of one of its names, aliases or offices
+/// (the **across** tier; see `typo::across_ranked`). Below it, the number of
+/// terms that are whole words.
+pub(crate) const ACROSS: i64 = IN_ORDER + TYPO;
+
+/// The score below the rank of an across match with `whole` terms that are
+/// whole words.
+#[inline]
+pub(crate) fn across_sub(whole: i64) -> i64 {
+    ACROSS + whole.clamp(0, TYPO - 1)
+}
+
 /// The score below the rank of a fuzzy-tier match of a `kind` (`IN_ORDER`,
 /// `TYPO` or 0) and `inner` order (clamped to the bits below `STRONG`).
 #[inline]
@@ -369,6 +382,10 @@ mod tests {
         ];
         assert!(subs.windows(2).all(|w| w[0] > w[1]), "{subs:?}");
         assert_eq!(typo_edits_of(typo_sub(2, true)), 2);
+        // Words spread over texts: above every in-order match, below word start.
+        assert!(across_sub(0) > fuzzy_sub(IN_ORDER, false, i64::MAX));
+        assert!(across_sub(1) > across_sub(0));
+        assert!(score_of(RANK_FUZZY, across_sub(i64::MAX)) < score_of(4, 0));
         assert!(score_of(4, -1_000_000_000_000) > score_of(3, 1_000_000_000_000));
     }
 

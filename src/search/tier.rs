@@ -1,7 +1,7 @@
 //! How a hit matched, for people to read: the tier decoded from its score.
 
 use super::score::{
-    IN_ORDER, INNER_MAX, SCORE_BITS, TIER_EXACT, TIER_FUZZY, TIER_WORD, TYPO, typo_edits_of,
+    ACROSS, IN_ORDER, INNER_MAX, SCORE_BITS, TIER_EXACT, TIER_FUZZY, TIER_WORD, TYPO, typo_edits_of,
 };
 use super::{Hit, MatchedField};
 
@@ -16,6 +16,9 @@ pub enum Tier {
     Typo,
     /// Every term inside one word, its letters in order.
     InOrder,
+    /// Every term at the start of a word, the terms spread over the entity's
+    /// names, aliases and offices (`kasciunas minister`: a name and an office).
+    Across,
     /// Every term at the start of a word.
     WordStart,
     /// The text is the query.
@@ -30,6 +33,7 @@ impl Tier {
         match (rank / 2) as u8 {
             TIER_EXACT => Tier::Exact,
             TIER_WORD => Tier::WordStart,
+            TIER_FUZZY if sub >= ACROSS => Tier::Across,
             TIER_FUZZY if sub >= IN_ORDER => Tier::InOrder,
             TIER_FUZZY if sub >= TYPO => Tier::Typo,
             TIER_FUZZY => Tier::Scattered,
@@ -37,12 +41,13 @@ impl Tier {
         }
     }
 
-    /// How the tier is named in the CLI's output: `exact`, `word start`, `in
-    /// order`, `typo`, `scattered`, `any`.
+    /// How the tier is named in the CLI's output: `exact`, `word start`,
+    /// `across fields`, `in order`, `typo`, `scattered`, `any`.
     pub fn label(self) -> &'static str {
         match self {
             Tier::Exact => "exact",
             Tier::WordStart => "word start",
+            Tier::Across => "across fields",
             Tier::InOrder => "in order",
             Tier::Typo => "typo",
             Tier::Scattered => "scattered",
@@ -72,11 +77,12 @@ impl Hit {
     }
 
     /// The strength of the match within its tier: the whole-word count (word
-    /// start), the SkimMatcherV2 score (in order, scattered), fewer edits
-    /// (typo); higher is better.
+    /// start, across), the SkimMatcherV2 score (in order, scattered), fewer
+    /// edits (typo); higher is better.
     pub fn strength(&self) -> i64 {
         let sub = self.score & ((1 << SCORE_BITS) - 1);
         match self.tier() {
+            Tier::Across => sub - ACROSS,
             Tier::InOrder | Tier::Typo | Tier::Scattered => sub & INNER_MAX,
             _ => sub,
         }

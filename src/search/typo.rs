@@ -29,6 +29,7 @@
 
 use std::collections::HashMap;
 
+use fst::Automaton as _;
 use fst::automaton::Levenshtein;
 use fst::{IntoStreamer, Map, MapBuilder, Streamer};
 
@@ -220,6 +221,24 @@ impl TypoIndex {
         })
     }
 
+    /// Texts with a word that starts with `term`, ascending, deduplicated.
+    fn prefixed(&self, term: &[u8]) -> Vec<u32> {
+        let mut out = Vec::new();
+        let Ok(t) = std::str::from_utf8(term) else {
+            return out;
+        };
+        let mut s = self
+            .words
+            .search(fst::automaton::Str::new(t).starts_with())
+            .into_stream();
+        while let Some((_, w)) = s.next() {
+            out.extend(self.postings(w as usize));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Texts with a word `term` reaches by typo, each with the fewest edits.
     fn reach(&self, term: &[u8], k: u8, out: &mut HashMap<u32, u8>) {
         let mut seen: std::collections::HashSet<u64> = Default::default();
@@ -307,7 +326,122 @@ pub(crate) fn text_edits(
     (total > 0).then_some(total)
 }
 
+/// Shortest term that may match across an entity's texts: a word, not a
+/// fragment typed on the way to one (`min d`).
+const ACROSS_MIN: usize = 3;
+
+/// Whether `q` may match across an entity's texts: two or more terms, every
+/// one plain, of letters only (the words the typo index knows) and at least
+/// [`ACROSS_MIN`] long.
+pub(crate) fn across_query(q: &Query) -> bool {
+    q.positive.len() >= 2
+        && q.positive.iter().all(|t| {
+            t.kind == Kind::Fuzzy
+                && t.text.len() >= ACROSS_MIN
+                && t.text.iter().all(u8::is_ascii_lowercase)
+        })
+}
+
+/// How an entity's texts match `q` across them: for each term, whether some
+/// word of some text starts with it (`None` if one does not), counting the
+/// terms that are whole words.
+pub(crate) fn across_whole<'a>(
+    q: &Query,
+    texts: impl Iterator<Item = &'a [u8]> + Clone,
+) -> Option<i64> {
+    let mut whole = 0;
+    for t in &q.positive {
+        let mut found = false;
+        let mut is_whole = false;
+        for w in texts.clone().flat_map(words) {
+            if w.starts_with(&t.text) {
+                found = true;
+                if w == t.text.as_slice() {
+                    is_whole = true;
+                    break;
+                }
+            }
+        }
+        if !found {
+            return None;
+        }
+        whole += i64::from(is_whole);
+    }
+    Some(whole)
+}
+
 impl SearchIndex {
+    /// The `limit` best entities of the across tier: every term at the start of
+    /// a word of one of the entity's texts, found through the word index
+    /// (candidates from the term with the fewest texts). `None` if cancelled.
+    pub(crate) fn across_ranked(
+        &self,
+        q: &Query,
+        limit: usize,
+        keep: KeepFn<'_>,
+        cancel: Cancel<'_>,
+    ) -> Option<Vec<Ranked>> {
+        if limit == 0 || !across_query(q) {
+            return Some(Vec::new());
+        }
+        // Entities with a word starting with each term; the smallest set first.
+        let mut sets: Vec<Vec<u32>> = Vec::with_capacity(q.positive.len());
+        for t in &q.positive {
+            let mut nodes: Vec<u32> = self
+                .typo
+                .prefixed(&t.text)
+                .into_iter()
+                .map(|e| self.owners[e as usize])
+                .collect();
+            nodes.dedup();
+            if nodes.is_empty() || cancel() {
+                return if nodes.is_empty() {
+                    Some(Vec::new())
+                } else {
+                    None
+                };
+            }
+            sets.push(nodes);
+        }
+        sets.sort_by_key(Vec::len);
+        let mut found: Vec<u32> = sets[0].clone();
+        for other in &sets[1..] {
+            found.retain(|n| other.binary_search(n).is_ok());
+        }
+        let mut best = super::score::Best::new(limit);
+        for (i, &node) in found.iter().enumerate() {
+            if i % CHECK_EVERY == 0 && cancel() {
+                return None;
+            }
+            // One text holding every term is a word-start match, found by the
+            // filter and ranked above this tier.
+            if self.texts_of(node).len() < 2
+                || (!q.negative.is_empty() && self.excluded(node, q))
+                || !keep(NodeIx::new(node as usize))
+            {
+                continue;
+            }
+            let texts = self.texts_of(node).map(|e| self.text(e));
+            let Some(whole) = across_whole(q, texts) else {
+                continue;
+            };
+            best.offer(self.across_rank(node, whole));
+        }
+        Some(top(best.into_vec(), limit))
+    }
+
+    /// An across match of `node`, shown by its name.
+    pub(crate) fn across_rank(&self, node: u32, whole: i64) -> Ranked {
+        let entry = self.entity_first[node as usize];
+        Ranked {
+            score: score_of(rank_of(TIER_FUZZY, false), super::score::across_sub(whole)),
+            entry,
+            len: self.text(entry).len() as u32,
+            degree: self.degrees[node as usize],
+            node,
+        }
+    }
+
     /// The `limit` best entities of the typo tier (none when no term may match by
     /// typo). `None` if cancelled.
     pub(crate) fn typo_ranked(

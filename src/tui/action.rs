@@ -3,6 +3,25 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A key the note editor's text area reads: the terminal's event, whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EditKey(pub crossterm::event::KeyEvent);
+
+// Actions are ordered (key maps keep them in sorted maps); an editor key is
+// never bound, so any order consistent with its fields will do.
+impl PartialOrd for EditKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EditKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let key = |k: &EditKey| (format!("{:?}", k.0.code), k.0.modifiers.bits());
+        key(self).cmp(&key(other))
+    }
+}
+
 /// Everything a user can ask the explorer to do.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -89,6 +108,16 @@ pub enum Action {
     NextMeasure,
     /// Export the answer an analysis panel shows.
     ExportResult,
+    /// Write a note on the focus, or on the selected relation.
+    Note,
+    /// Edit your latest note on the focus.
+    EditNote,
+    /// Add or remove tags of the focus.
+    Tags,
+    /// Every note and tag, to go to.
+    NotesList,
+    /// Save the note being edited.
+    Save,
     /// Show the keys.
     Help,
     /// Close the popup.
@@ -111,6 +140,9 @@ pub enum Action {
     /// Jump straight to an entity by id.
     #[serde(skip)]
     Goto(String),
+    /// A key for the note editor, as the terminal gave it.
+    #[serde(skip)]
+    Edit(EditKey),
 }
 
 impl Action {
@@ -158,6 +190,11 @@ impl Action {
             Action::Narrow => "narrow the date window by a year/month/day",
             Action::NextMeasure => "next measure (degree, PageRank, betweenness, closeness)",
             Action::ExportResult => "export this answer's entities and relations",
+            Action::Note => "write a note on the focus or the selected relation",
+            Action::EditNote => "edit your latest note on the focus",
+            Action::Tags => "add / remove tags",
+            Action::NotesList => "every note and tag",
+            Action::Save => "save the note",
             Action::Help => "this help",
             Action::Close => "close",
             Action::Submit => "accept",
@@ -167,6 +204,7 @@ impl Action {
             Action::Click(..) => "select with the mouse",
             Action::DoubleClick(..) => "go there with the mouse",
             Action::Goto(_) => "go to an entity",
+            Action::Edit(..) => "edit the text",
         }
     }
 }

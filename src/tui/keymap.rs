@@ -26,10 +26,12 @@ pub enum Mode {
     /// The ranking, common-ties and changes panels.
     Analysis,
     Help,
+    /// The note editor: unbound keys edit the text.
+    Note,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 9] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Browse,
         Mode::Map,
         Mode::Search,
@@ -39,6 +41,7 @@ impl Mode {
         Mode::List,
         Mode::Analysis,
         Mode::Help,
+        Mode::Note,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +55,7 @@ impl Mode {
             Mode::Map => "map",
             Mode::Analysis => "analysis",
             Mode::Help => "help",
+            Mode::Note => "note",
         }
     }
 
@@ -151,6 +155,26 @@ impl Key {
     }
 }
 
+impl Key {
+    /// The terminal event this key stands for (for widgets that read events,
+    /// such as the note editor's text area).
+    pub fn event(&self, shift: bool) -> KeyEvent {
+        let code = match self.code {
+            KeyCodeOrd::Char(c) => KeyCode::Char(c),
+            KeyCodeOrd::F(n) => KeyCode::F(n),
+            KeyCodeOrd::Named(name) => NAMED
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(KeyCode::Null, |&(_, k)| k),
+        };
+        let mut mods = KeyModifiers::NONE;
+        mods.set(KeyModifiers::CONTROL, self.ctrl);
+        mods.set(KeyModifiers::ALT, self.alt);
+        mods.set(KeyModifiers::SHIFT, shift);
+        KeyEvent::new(code, mods)
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.ctrl {
@@ -190,6 +214,8 @@ struct KeyMapFile {
     analysis: BTreeMap<Action, Vec<String>>,
     #[serde(default)]
     help: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
+    note: BTreeMap<Action, Vec<String>>,
 }
 
 impl KeyMapFile {
@@ -204,6 +230,7 @@ impl KeyMapFile {
             Mode::Map => &self.map,
             Mode::Analysis => &self.analysis,
             Mode::Help => &self.help,
+            Mode::Note => &self.note,
         }
     }
 }
@@ -343,11 +370,15 @@ impl KeyMap {
     }
 
     /// The action a key event triggers in a mode. In text modes an unbound
-    /// printable character is typed.
+    /// printable character is typed; in the note editor every unbound key
+    /// edits the text.
     pub fn action(&self, mode: Mode, ev: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev)?;
         if let Some(a) = self.modes.get(&mode).and_then(|m| m.get(&key)) {
             return Some(a.clone());
+        }
+        if mode == Mode::Note {
+            return Some(Action::Edit(super::action::EditKey(*ev)));
         }
         match (mode.is_text(), key.code, key.ctrl || key.alt) {
             (true, KeyCodeOrd::Char(c), false) => Some(Action::Type(c)),

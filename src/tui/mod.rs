@@ -215,6 +215,9 @@ pub struct Start {
     /// On a graph database: how the first view was fetched; the explorer
     /// fetches the rest as the user moves.
     pub remote: Option<crate::db::session::Start>,
+    /// The notebooks, and who writes the notes saved.
+    pub notes: crate::notes::Notes,
+    pub author: String,
 }
 
 /// How the explorer ended, and what it leaves to finish.
@@ -331,7 +334,8 @@ pub fn run<E: From<TuiError>>(
         .ok_or(TuiError::EmptyGraph)?
         .with_filter(start.filter)
         .with_marks(start.marks)
-        .with_theme(theme);
+        .with_theme(theme)
+        .with_notes(start.notes, start.author);
     let inputs = Inputs::default();
     app.set_notify(inputs.waker());
     if let Some(saving) = saving {

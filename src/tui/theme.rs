@@ -90,6 +90,8 @@ roles! {
     Placeholder "placeholder" = Style::new().fg(Color::DarkGray),
     /// A flag on an entity (an FtM topic such as `Sanctioned`, `PEP`).
     Badge "badge" = Style::new().fg(Color::Black).bg(Color::LightYellow).add_modifier(Modifier::BOLD),
+    /// The investigator's own: the `✎` mark on noted rows, tags on the card.
+    Noted "noted" = Style::new().fg(Color::LightYellow).add_modifier(Modifier::BOLD),
     /// A flag on a placeholder.
     BadgePlaceholder "badge_placeholder" = Style::new().fg(Color::DarkGray).add_modifier(Modifier::REVERSED),
     /// The characters a search matched.

@@ -20,6 +20,7 @@ pub use super::text::{
 };
 use super::theme::{Role, Theme};
 use crate::graph::Tie;
+use crate::notes::Target;
 
 /// Smallest terminal the explorer draws in.
 pub const MIN_WIDTH: u16 = 20;
@@ -166,7 +167,7 @@ fn draw_list(app: &App, pane: Pane, frame: &mut Frame, area: Rect, info: &mut Fr
     let end = (offset + rows).min(list.ties.len());
     let mut lines: Vec<Line> = (offset..end)
         .map(|i| {
-            let mut line = marked_tie_line(app, list.ties[i], width, list.cols);
+            let mut line = noted_tie_line(app, list.ties[i], width, list.cols);
             line.spans.extend(dataset_badges(
                 app,
                 app.graph().relation_datasets(list.ties[i].edge),
@@ -310,6 +311,10 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::default());
         lines.push(Line::from(note.to_string()));
     }
+    lines.extend(note_lines(
+        app,
+        &Target::of_entity(app.graph(), app.focus()),
+    ));
     let sources = g.source_list(e.sources);
     if placeholder {
         lines.push(Line::default());
@@ -370,6 +375,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
         if let Some(note) = &r.note {
             lines.push(Line::from(note.to_string()));
         }
+        lines.extend(note_lines(app, &Target::of_relation(g, tie.edge)));
         let ids: Vec<&str> = g
             .source_list(r.sources)
             .iter()
@@ -678,4 +684,61 @@ pub fn ended_lines(app: &App, pane: Pane, width: usize, rows: usize) -> Vec<Line
             line
         })
         .collect()
+}
+
+/// The mark on a list row whose entity or relation has notes or tags.
+pub const NOTED: &str = "✎ ";
+
+/// A pane's line for `tie`, with the notes mark in a gutter once the
+/// notebooks hold anything (rows are unchanged while they are empty).
+fn noted_tie_line(app: &App, tie: Tie, width: usize, cols: Columns) -> Line<'static> {
+    let notes = app.notes();
+    if notes.is_empty() {
+        return marked_tie_line(app, tie, width, cols);
+    }
+    let g = app.graph();
+    let targets = [
+        Target::of_entity(g, tie.other),
+        Target::of_relation(g, tie.edge),
+    ];
+    let marked = targets
+        .iter()
+        .any(|t| !notes.tags_of(t).is_empty() || notes.notes_on(t).next().is_some());
+    let mut line = marked_tie_line(app, tie, width.saturating_sub(2), cols);
+    let gutter = if marked { NOTED } else { "  " };
+    line.spans
+        .insert(0, Span::styled(gutter, app.theme().style(Role::Noted)));
+    line
+}
+
+/// The card's lines for the tags and notes on `target`: none without any.
+fn note_lines(app: &App, target: &Target) -> Vec<Line<'static>> {
+    let (theme, notes) = (app.theme(), app.notes());
+    let muted = theme.style(Role::Muted);
+    let tags = notes.tags_of(target);
+    let mut lines = Vec::new();
+    let mut on = notes.notes_on(target).peekable();
+    if tags.is_empty() && on.peek().is_none() {
+        return lines;
+    }
+    lines.push(Line::default());
+    if !tags.is_empty() {
+        let mut spans = vec![Span::styled("tags ", muted)];
+        for t in tags {
+            spans.push(Span::styled(format!("#{t}"), theme.style(Role::Noted)));
+            spans.push(Span::raw(" "));
+        }
+        lines.push(Line::from(spans));
+    }
+    for n in on {
+        let day: String = n.time.chars().take(10).collect();
+        lines.push(Line::from(Span::styled(
+            format!("{NOTED}{} {day}", n.author),
+            muted,
+        )));
+        for l in n.text.lines() {
+            lines.push(Line::from(format!("  {l}")));
+        }
+    }
+    lines
 }

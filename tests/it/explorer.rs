@@ -233,6 +233,13 @@ fn the_export_dialog_shows_the_format_the_name_chooses_and_remembers_it() {
     app.update(Action::NextFormat);
     let s = screen(&mut app, 160, 20);
     assert!(s.contains("[csv]") && s.contains("> u▏"), "{s}");
+    // Then the focus's dossier, in HTML and Markdown, then round to JSON.
+    app.update(Action::NextFormat);
+    let s = screen(&mut app, 160, 20);
+    assert!(s.contains("[dossier.html]") && s.contains("u.html"), "{s}");
+    app.update(Action::NextFormat);
+    let s = screen(&mut app, 160, 20);
+    assert!(s.contains("[dossier.md]") && s.contains("u.md"), "{s}");
     app.update(Action::NextFormat);
     let s = screen(&mut app, 160, 20);
     assert!(s.contains("[json]") && s.contains("u.json"), "{s}");
@@ -361,5 +368,201 @@ fn an_export_in_a_window_says_how_many_undated_relations_it_holds() {
     assert!(
         s.contains("(2 undated relations included; u hides them)"),
         "{s}"
+    );
+}
+
+/// An explorer on `focus` with an empty notebook in `dir`.
+fn app_with_notes(focus: &str, dir: &std::path::Path) -> App {
+    let notes = ties::notes::Notes::open(&[dir.join("n.jsonl")]).unwrap();
+    app_on(focus).with_notes(notes, "ana".into())
+}
+
+/// A key typed into the note editor, as the key map hands it over.
+fn edit_key(app: &mut App, name: &str) {
+    let key = ties::tui::keymap::Key::parse(name).unwrap();
+    app.update(Action::Edit(ties::tui::action::EditKey(key.event(false))));
+}
+
+fn edit_text(app: &mut App, s: &str) {
+    for c in s.chars() {
+        let name = if c == ' ' {
+            "space".to_string()
+        } else {
+            c.to_string()
+        };
+        edit_key(app, &name);
+    }
+}
+
+#[test]
+fn a_note_is_written_saved_at_once_and_shown_on_the_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_notes("umerov", dir.path());
+    app.update(Action::Note);
+    assert_eq!(app.mode(), Mode::Note);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("note on Rustem Umerov"), "{s}");
+    assert!(
+        s.contains("ctrl-s: save") && s.contains("esc: cancel"),
+        "{s}"
+    );
+    edit_text(&mut app, "first line");
+    edit_key(&mut app, "enter");
+    edit_text(&mut app, "second");
+    // Esc asks before dropping the edit; typing on keeps it.
+    app.update(Action::Close);
+    assert_eq!(app.mode(), Mode::Note, "the first Esc only asks");
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("esc again: drop the edit"), "{s}");
+    edit_text(&mut app, "!");
+    app.update(Action::Save);
+    assert_eq!(app.mode(), Mode::Browse);
+    // On disk before anything else happens.
+    let again = ties::notes::Notes::open(&[dir.path().join("n.jsonl")]).unwrap();
+    assert_eq!(again.notes()[0].text, "first line\nsecond!");
+    assert_eq!(again.notes()[0].author, "ana");
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("note saved to"), "{s}");
+    assert!(s.contains("first line") && s.contains("second!"), "{s}");
+    // A second note dropped with two Esc presses saves nothing.
+    app.update(Action::Note);
+    edit_text(&mut app, "gone");
+    app.update(Action::Close);
+    app.update(Action::Close);
+    assert_eq!(app.mode(), Mode::Browse);
+    let again = ties::notes::Notes::open(&[dir.path().join("n.jsonl")]).unwrap();
+    assert_eq!(again.notes().len(), 1);
+}
+
+#[test]
+fn a_note_goes_on_the_selected_relation_with_tab() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_notes("umerov", dir.path());
+    let tie = app.selected_tie().expect("a relation is selected");
+    app.update(Action::Note);
+    app.update(Action::SwitchPane);
+    let s = screen(&mut app, 140, 30);
+    assert!(s.contains("note on Rustem Umerov —"), "{s}");
+    edit_text(&mut app, "about this relation");
+    app.update(Action::Save);
+    assert_eq!(app.notes().relation_notes(app.graph(), tie.edge).len(), 1);
+    assert!(
+        app.notes()
+            .entity_notes(app.graph(), app.focus())
+            .is_empty()
+    );
+    // The row is marked.
+    let s = screen(&mut app, 140, 30);
+    assert!(s.contains("✎"), "{s}");
+}
+
+#[test]
+fn tags_are_added_removed_listed_and_filtered_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_notes("umerov", dir.path());
+    app.update(Action::Tags);
+    typed(&mut app, "suspect follow-up");
+    app.update(Action::Submit);
+    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(
+        app.notes().entity_tags(app.graph(), app.focus()),
+        ["follow-up", "suspect"]
+    );
+    app.update(Action::Tags);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("has #follow-up #suspect"), "{s}");
+    typed(&mut app, "-follow-up");
+    app.update(Action::Submit);
+    assert_eq!(
+        app.notes().entity_tags(app.graph(), app.focus()),
+        ["suspect"]
+    );
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("#suspect") && !s.contains("#follow-up"), "{s}");
+    // `N` lists it; Enter goes there from elsewhere.
+    let umerov = app.focus();
+    app.update(Action::Goto("lithuania".into()));
+    app.update(Action::NotesList);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("Rustem Umerov  #suspect"), "{s}");
+    app.update(Action::Submit);
+    assert_eq!(app.focus(), umerov);
+    // `#suspect` in the kind filter keeps tagged entities only.
+    app.update(Action::Goto("lithuania".into()));
+    app.update(Action::KindFilter);
+    app.update(Action::ClearInput);
+    typed(&mut app, "#suspect");
+    app.update(Action::Submit);
+    assert_eq!(app.filter().tags, ["suspect"]);
+    assert!(app.filter().entity_visible(app.graph(), umerov));
+    let other = app.graph().find("kasciunas").unwrap();
+    assert!(!app.filter().entity_visible(app.graph(), other));
+    // And search finds him by the tag.
+    app.update(Action::Search);
+    typed(&mut app, "#suspect");
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("Rustem Umerov"), "{s}");
+}
+
+#[test]
+fn the_export_dialog_writes_the_dossier() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_notes("umerov", dir.path());
+    app.update(Action::Export);
+    app.update(Action::ClearInput);
+    let path = dir.path().join("u.html");
+    typed(&mut app, path.to_str().unwrap());
+    let s = screen(&mut app, 160, 20);
+    assert!(s.contains("[dossier.html]"), "{s}");
+    app.update(Action::Submit);
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("<h1>Rustem Umerov</h1>") && html.contains("<svg"));
+    // Never overwritten without a second Enter.
+    std::fs::write(&path, "mine").unwrap();
+    app.update(Action::Export);
+    app.update(Action::ClearInput);
+    typed(&mut app, path.to_str().unwrap());
+    app.update(Action::Submit);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+    app.update(Action::Submit);
+    assert!(std::fs::read_to_string(&path).unwrap().contains("<svg"));
+}
+
+#[test]
+fn your_latest_note_is_edited_in_place_and_its_history_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_notes("umerov", dir.path());
+    app.update(Action::EditNote);
+    assert_eq!(app.mode(), Mode::Browse);
+    let s = screen(&mut app, 120, 30);
+    assert!(
+        s.contains("no note of yours on this entity: n writes one"),
+        "{s}"
+    );
+    app.update(Action::Note);
+    edit_text(&mut app, "first");
+    app.update(Action::Save);
+    app.update(Action::EditNote);
+    let s = screen(&mut app, 120, 30);
+    assert!(
+        s.contains("your note on Rustem Umerov") && s.contains("first"),
+        "{s}"
+    );
+    // Unchanged, Esc closes at once.
+    app.update(Action::Close);
+    assert_eq!(app.mode(), Mode::Browse);
+    app.update(Action::EditNote);
+    edit_text(&mut app, " draft");
+    app.update(Action::Save);
+    let book = dir.path().join("n.jsonl");
+    let again = ties::notes::Notes::open(std::slice::from_ref(&book)).unwrap();
+    assert_eq!(again.notes().len(), 1);
+    assert_eq!(again.notes()[0].text, "first draft");
+    assert!(again.notes()[0].edited.is_some());
+    let text = std::fs::read_to_string(&book).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        2,
+        "the edit is a second line:\n{text}"
     );
 }

@@ -211,7 +211,7 @@ fn show_and_search_list_properties_with_labels_and_badges() {
         "Vitaly Yurievich KUZMENKO  (person, id NK-2Ka3UvopqbpZmVDFjWd4LA)",
         "  [Sanctioned]",
         "  Birth date: 1971-01-22",
-        "  Nationality: ru",
+        "  Nationality: Russia (ru)",
         "  Position: General Director of JSC 163 Armor Repair Plant",
         "  Gender: male",
     ] {
@@ -296,7 +296,7 @@ fn explorer_card_shows_properties_badges_and_greys_placeholders() {
     assert_eq!(badge.bg, theme.style(Role::Badge).bg, "{screen}");
     assert!(badge.bg.is_some());
     assert!(screen.contains("Created at 2012-03-24"), "{screen}");
-    assert!(screen.contains("Country ir"), "{screen}");
+    assert!(screen.contains("Country Iran (ir)"), "{screen}");
     // The address the data only refers to: greyed in the list…
     let (_, other) = explorer(
         &path,

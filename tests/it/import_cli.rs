@@ -35,7 +35,9 @@ fn les_miserables_checks_and_reads_the_same_from_both_ends() {
             .find(|l| l.contains(&format!("—related to— {other}")))
             .unwrap_or_else(|| panic!("{who}: no undirected line to {other}:\n{out}"));
         assert!(!line.contains('→') && !line.contains('←'), "{line}");
-        assert!(line.contains("no source given"), "{line}");
+        // The data has no sources: said once, above the relations (issue 30).
+        assert!(!line.contains("no source given"), "{line}");
+        assert_eq!(out.matches("no source given").count(), 1, "{out}");
     }
     // Without sources, it survives a RON export and loads back; only a strict
     // check asks for them.
@@ -224,14 +226,19 @@ fn an_imported_source_given_by_its_address_is_shown_with_it() {
         out.contains("  source https://example.org/story\n"),
         "{out}"
     );
-    assert!(out.contains("—met→ Bob  [no source given]"), "{out}");
+    // No relation has a source: said once, not on each line (issue 30).
+    assert!(
+        out.contains("no source given for any relation below"),
+        "{out}"
+    );
+    assert!(out.contains("  —met→ Bob\n"), "{out}");
     let (_, out, _) = ties()
         .arg("--data")
         .arg(dir.path())
         .args(["show", "b"])
         .run();
     assert!(
-        out.contains("Bob  (person, id b)\n  no source given\n"),
+        out.contains("Bob  (person, id b)\n  no source given, for it or any relation below\n"),
         "{out}"
     );
     // The RON export keeps the address as the source's url.

@@ -128,9 +128,10 @@ fn search_command_ranks_and_says_which_alias_matched() {
 }
 
 #[test]
-fn search_command_without_a_match_exits_2() {
+fn search_command_without_a_match_exits_1() {
+    // Nothing found is an answer (as grep's 1), not bad input (issue 30).
     let (code, out, err) = ties().args(["search", "qqqzzz"]).run();
-    assert_eq!(code, 2);
+    assert_eq!(code, 1);
     assert!(out.is_empty());
     assert_eq!(err, "ties: no entity matches `qqqzzz`\n");
 }

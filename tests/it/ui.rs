@@ -480,8 +480,10 @@ fn export_offers_csv_tables_to_a_folder_and_gexf() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_on("umerov");
     app.update(Action::Export);
-    // CSV is last: one step back from JSON.
-    app.update(Action::PreviousFormat);
+    // CSV is the last graph format, before the dossier's two shapes.
+    for _ in 0..3 {
+        app.update(Action::PreviousFormat);
+    }
     let s = screen(&mut app, 160, 20);
     assert!(
         s.contains("[csv]") && s.contains("folder > ties-umerov-csv"),

@@ -421,12 +421,13 @@ fn money_and_the_timeline_are_charted_and_ranks_are_bars() {
     let s = screen(&mut app, 140, 44);
     assert!(s.contains("running totals by date"), "{s}");
     app.update(Action::Close);
-    // On the shipped graph: promised and transferred apart, undated said.
+    // On the shipped graph: promised and transferred apart, undated said
+    // (no report dates a sum Lithuania promised, issue 30: nothing to chart).
     let mut app = shipped("lithuania");
     app.update(Action::Money);
     let s = screen(&mut app, 160, 50);
-    assert!(s.contains("running totals by date"), "{s}");
     assert!(s.contains("promised"), "{s}");
+    assert!(s.contains("undated"), "{s}");
     app.update(Action::Close);
     app.update(Action::Rank);
     let s = screen(&mut app, 140, 30);
@@ -461,4 +462,15 @@ fn a_mixed_graph_lists_undirected_ties_once_beside_the_directed_ones() {
     let before = app.pane();
     app.update(Action::SwitchPane);
     assert_ne!(app.pane(), before);
+}
+
+// Failed before the fix (issue 30): `$` on a fund with only its own figure
+// said "no money relations".
+#[test]
+fn money_shows_an_entitys_own_amount_apart() {
+    let mut app = shipped("ukraine-assistance-fund");
+    app.update(Action::Money);
+    let s = screen(&mut app, 160, 30);
+    assert!(s.contains("own stated amount: €5,000,000,000"), "{s}");
+    assert!(!s.contains("in: "), "{s}");
 }

@@ -4,7 +4,8 @@ export of the same view.
 
 Usage: check_rank.py EXPORT.graphml RANK.json
 
-The view is read as ties documents it: every relation an undirected tie
+The view is read as ties documents it (with --kinds, ties measures the whole
+view and lists only those kinds; the export is of the whole view): every relation an undirected tie
 (networkx MultiGraph) for degree and PageRank, parallel relations merged
 (networkx Graph) for betweenness and closeness; networkx's default settings.
 
@@ -72,7 +73,14 @@ def main(graphml_path, rank_path):
             f"ties saw {doc['view']['relations']} relations, the export has "
             f"{multi.number_of_edges()}"
         )
-    ordered = sorted(exact.values(), reverse=True)
+    # With --kinds, ties lists only entities of those kinds, measured on the
+    # whole view: compare with networkx's scores of those entities.
+    listed = doc.get("listed_kinds") or []
+    kind = nx.get_node_attributes(nx.read_graphml(graphml_path), "kind")
+    ordered = sorted(
+        (v for n, v in exact.items() if not listed or kind.get(n) in listed),
+        reverse=True,
+    )
     sampled = doc.get("sampled_sources") is not None
     bound = doc["error_bound"] if sampled else TOL
     for i, row in enumerate(doc["entities"]):

@@ -129,6 +129,24 @@ impl App {
             Action::StepForward | Action::StepBack | Action::Widen | Action::Narrow => {
                 self.step(&action);
             }
+            Action::Note => self.open(Popup::Note(Box::new(crate::tui::popup::NotePopup::new(
+                &self.ctx(),
+            )))),
+            Action::EditNote => match crate::tui::popup::NotePopup::edit(&self.ctx(), &self.author)
+            {
+                Some(p) => self.open(Popup::Note(Box::new(p))),
+                None => {
+                    let key = self
+                        .keymap()
+                        .key(crate::tui::keymap::Mode::Browse, &Action::Note);
+                    self.set_status(
+                        format!("no note of yours on this entity: {key} writes one"),
+                        false,
+                    );
+                }
+            },
+            Action::Tags => self.open(Popup::Tags(crate::tui::popup::TagsPopup::new(&self.ctx()))),
+            Action::NotesList => self.apply(crate::tui::popup::notes_list::open(&self.ctx())),
             Action::Help => self.open(Popup::Help(HelpPopup::default())),
             Action::Close => self.status = None,
             Action::Click(col, row) => {

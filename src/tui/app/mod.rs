@@ -10,6 +10,7 @@
 
 mod browse;
 mod jobs;
+mod notes;
 mod remote;
 mod step;
 
@@ -174,6 +175,10 @@ pub struct App {
     /// Where the lists stood when each entity was left: back and forward
     /// return to the row (and scroll) the user left.
     left_at: std::collections::HashMap<NodeIx, Spot>,
+    /// The notebooks read (`--notes`, or beside the data); saves go to the first.
+    notes: crate::notes::Notes,
+    /// Who writes the notes saved.
+    author: String,
 }
 
 /// The active pane, and each list's selected relation and first row shown.
@@ -254,6 +259,8 @@ impl App {
             notify: None,
             remote: None,
             fetch_note: None,
+            notes: crate::notes::Notes::none(),
+            author: "someone".into(),
             left_at: Default::default(),
         };
         app.refresh_lists();
@@ -270,6 +277,28 @@ impl App {
     pub fn with_theme(mut self, theme: super::theme::Theme) -> App {
         self.theme = theme;
         self
+    }
+
+    /// The explorer with these notebooks, saving as `author`; a line of
+    /// them that could not be read is said on the status bar.
+    pub fn with_notes(mut self, notes: crate::notes::Notes, author: String) -> App {
+        if let Some(p) = notes.problems().first() {
+            let more = notes.problems().len() - 1;
+            let more = if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            };
+            self.set_status(format!("{p}{more}"), true);
+        }
+        self.notes = notes;
+        self.author = author;
+        self
+    }
+
+    /// The notebooks' notes and tags.
+    pub fn notes(&self) -> &crate::notes::Notes {
+        &self.notes
     }
 
     /// The explorer with these marks (a saved view's).
@@ -458,6 +487,7 @@ impl App {
             worker: self.search_worker.as_ref(),
             export_format: self.export_format,
             notify: self.notify.as_ref(),
+            notes: &self.notes,
         }
     }
 
@@ -630,6 +660,7 @@ impl App {
                 &self.filter,
                 self.indexing,
                 self.search_worker.as_mut(),
+                &self.notes,
             );
         }
     }
@@ -746,6 +777,7 @@ impl App {
             Effect::Open(popup) => self.popup = *popup,
             Effect::Search => self.run_search(),
             Effect::ExportFormat(f) => self.export_format = f,
+            Effect::Note(change) => self.save_note(change),
             Effect::All(effects) => {
                 for e in effects {
                     self.apply(e);

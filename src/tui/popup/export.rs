@@ -1,6 +1,7 @@
 //! Exporting the view on screen: a format, a file (for CSV a folder, which gets
 //! nodes.csv and relationships.csv), and a second Enter before an existing file
-//! is overwritten.
+//! is overwritten. After the graph formats come the focus's dossier in HTML
+//! and Markdown (see [`crate::dossier`]).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{Component, Ctx, Effect, centered};
+use crate::dossier::DossierFormat;
 use crate::export::{self, Format, WriteError};
 use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
@@ -25,7 +27,12 @@ pub struct ExportPopup {
     pub error: Option<String>,
     /// A result's subgraph to export instead of the view on screen.
     pub given: Option<Given>,
+    /// The focus's dossier is chosen (in this shape) rather than `format`.
+    pub dossier: Option<DossierFormat>,
 }
+
+/// The dossier shapes offered after the graph formats.
+const DOSSIERS: [DossierFormat; 2] = [DossierFormat::Html, DossierFormat::Markdown];
 
 /// A subgraph an analysis panel hands to the export popup: what it is (for the
 /// title), the file name's stem, and the entities and relations.
@@ -77,6 +84,22 @@ impl ExportPopup {
             confirm: false,
             error: None,
             given: None,
+            dossier: None,
+        }
+    }
+
+    /// The default name for the choice shown.
+    fn default_path(&self, ctx: &Ctx) -> String {
+        match (&self.given, self.dossier) {
+            (Some(g), _) => format!("{}.{}", g.stem, self.format.extension()),
+            (None, Some(d)) => format!(
+                "dossier-{}.{}",
+                default_name(ctx, Format::Json)
+                    .trim_start_matches("ties-")
+                    .trim_end_matches(".json"),
+                d.extension()
+            ),
+            (None, None) => default_name(ctx, self.format),
         }
     }
 
@@ -90,18 +113,48 @@ impl ExportPopup {
             confirm: false,
             error: None,
             given: Some(given),
+            dossier: None,
         }
     }
 
     /// The next or previous format; a typed name's extension follows it, so
     /// the name never picks another format than the one shown.
     fn step(&mut self, by: isize) {
+        // Graph formats, then (for the view on screen) the dossier's shapes.
         let formats = formats();
-        let i = formats.iter().position(|f| *f == self.format).unwrap_or(0) as isize;
+        let dossiers = if self.given.is_none() {
+            DOSSIERS.len()
+        } else {
+            0
+        };
+        let n = (formats.len() + dossiers) as isize;
+        let i = match self.dossier {
+            Some(d) => formats.len() + DOSSIERS.iter().position(|x| *x == d).unwrap_or(0),
+            None => formats.iter().position(|f| *f == self.format).unwrap_or(0),
+        } as isize;
         let old = self.format;
-        self.format = formats[(i + by).rem_euclid(formats.len() as isize) as usize];
+        let old_dossier = self.dossier;
+        let next = (i + by).rem_euclid(n) as usize;
+        if next < formats.len() {
+            self.format = formats[next];
+            self.dossier = None;
+        } else {
+            self.dossier = Some(DOSSIERS[next - formats.len()]);
+        }
         self.confirm = false;
         if !self.edited {
+            return;
+        }
+        // A typed extension follows the choice.
+        if let Some(d) = old_dossier {
+            let path = self.path.trim_end().to_string();
+            if let Some(stem) = path.strip_suffix(&format!(".{}", d.extension())) {
+                self.path = match self.dossier {
+                    Some(nd) => format!("{stem}.{}", nd.extension()),
+                    None if self.format == Format::Csv => stem.to_string(),
+                    None => format!("{stem}.{}", self.format.extension()),
+                };
+            }
             return;
         }
         // CSV goes to a folder: its name has no extension.
@@ -109,6 +162,11 @@ impl ExportPopup {
         if typed == Some(old) {
             let stem_len = self.path.trim_end().len() - old.extension().len() - 1;
             self.path.truncate(stem_len);
+        }
+        if let Some(d) = self.dossier {
+            let path = self.path.trim_end().trim_end_matches('/').to_string();
+            self.path = format!("{path}.{}", d.extension());
+            return;
         }
         if (typed == Some(old) || old == Format::Csv) && self.format != Format::Csv {
             let path = self.path.trim_end().trim_end_matches('/').to_string();
@@ -122,10 +180,15 @@ impl ExportPopup {
         edit(&mut self.path);
         self.edited = true;
         self.confirm = false;
-        if self.format != Format::Csv
+        if self.given.is_none()
+            && let Some(d) = DossierFormat::from_file_name(&self.path)
+        {
+            self.dossier = Some(d);
+        } else if self.format != Format::Csv
             && let Some(f) = Format::from_file_name(&self.path)
         {
             self.format = f;
+            self.dossier = None;
         }
     }
 
@@ -134,6 +197,9 @@ impl ExportPopup {
         if self.path.trim().is_empty() {
             self.error = Some("type a file name".into());
             return Effect::None;
+        }
+        if let Some(d) = self.dossier {
+            return self.write_dossier(ctx, &path, d);
         }
         // A typed extension picks the format, so `view.dot` is never JSON inside
         // (a CSV export goes to a folder, whatever its name).
@@ -169,7 +235,7 @@ impl ExportPopup {
         let written = if self.format == Format::Csv {
             export::write_csv(&path, ctx.graph, &sub, self.confirm).map(|_| ())
         } else {
-            let text = export::render(ctx.graph, &sub, self.format);
+            let text = crate::notes::report::render(ctx.notes, ctx.graph, &sub, self.format);
             export::write_atomic(&path, text.as_bytes(), self.confirm)
         };
         match written {
@@ -191,6 +257,40 @@ impl ExportPopup {
                     ),
                     false,
                 )),
+            Err(e) => {
+                if let WriteError::Exists(_) = &e {
+                    self.confirm = true;
+                }
+                self.error = Some(e.to_string());
+                Effect::status(e.to_string(), true)
+            }
+        }
+    }
+}
+
+impl ExportPopup {
+    /// Writes the focus's dossier, asking before replacing a file.
+    fn write_dossier(&mut self, ctx: &Ctx, path: &std::path::Path, d: DossierFormat) -> Effect {
+        if path.exists() && !self.confirm {
+            self.confirm = true;
+            self.error = Some(format!(
+                "{} exists: press {} again to overwrite it, {} to cancel",
+                path.display(),
+                ctx.keymap.key(Mode::Export, &Action::Submit),
+                ctx.keymap.key(Mode::Export, &Action::Close)
+            ));
+            return Effect::None;
+        }
+        let text = crate::dossier::dossier(ctx.graph, ctx.focus, ctx.filter, ctx.notes, d);
+        match export::write_atomic(path, text.as_bytes(), self.confirm) {
+            Ok(()) => Effect::Close.and(Effect::status(
+                format!(
+                    "wrote the dossier of {} to {}",
+                    ctx.graph.entity(ctx.focus).name,
+                    path.display()
+                ),
+                false,
+            )),
             Err(e) => {
                 if let WriteError::Exists(_) = &e {
                     self.confirm = true;
@@ -236,10 +336,7 @@ impl Component for ExportPopup {
             _ => Effect::None,
         };
         if !self.edited {
-            self.path = match &self.given {
-                Some(g) => format!("{}.{}", g.stem, self.format.extension()),
-                None => default_name(ctx, self.format),
-            };
+            self.path = self.default_path(ctx);
         }
         effect
     }
@@ -258,10 +355,20 @@ impl Component for ExportPopup {
         let mut fmt_spans = vec![Span::styled("format ", dim)];
         for f in formats() {
             let name = f.extension();
-            if *f == self.format {
+            if *f == self.format && self.dossier.is_none() {
                 fmt_spans.push(Span::styled(format!("[{name}]"), theme.style(Role::Chosen)));
             } else {
                 fmt_spans.push(Span::styled(format!(" {name} "), dim));
+            }
+        }
+        if self.given.is_none() {
+            for d in DOSSIERS {
+                let name = format!("dossier.{}", d.extension());
+                if self.dossier == Some(d) {
+                    fmt_spans.push(Span::styled(format!("[{name}]"), theme.style(Role::Chosen)));
+                } else {
+                    fmt_spans.push(Span::styled(format!(" {name} "), dim));
+                }
             }
         }
         if let Some(k) = ctx.keymap.key_for(Mode::Export, &Action::NextFormat) {
@@ -271,7 +378,7 @@ impl Component for ExportPopup {
             Line::from(fmt_spans),
             Line::from(vec![
                 Span::styled(
-                    if self.format == Format::Csv {
+                    if self.format == Format::Csv && self.dossier.is_none() {
                         "folder > "
                     } else {
                         "file > "

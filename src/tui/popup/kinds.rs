@@ -1,5 +1,5 @@
 //! The kind filter prompt: `person,fund,finances` shows only those entity and
-//! relation kinds.
+//! relation kinds; `#tag` only the entities carrying the tag.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -32,6 +32,8 @@ pub fn filter_text(g: &Graph, filter: &Filter) -> String {
             .iter()
             .map(|k| g.relation_kind_label(*k)),
     );
+    let tags: Vec<String> = filter.tags.iter().map(|t| format!("#{t}")).collect();
+    names.extend(tags.iter().map(String::as_str));
     names.join(",")
 }
 
@@ -39,6 +41,9 @@ pub fn filter_text(g: &Graph, filter: &Filter) -> String {
 fn parse_kinds(g: &Graph, text: &str) -> Result<Kinds, String> {
     let (mut ents, mut rels) = (Vec::new(), Vec::new());
     for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        if word.starts_with('#') {
+            continue;
+        }
         let word = word.replace(' ', "_");
         if let Some(k) = RelationKind::from_label(&word) {
             rels.push(k);
@@ -111,6 +116,16 @@ impl Component for KindsPopup {
             a if self.prompt.edit(&a) => Effect::None,
             Action::Submit => match parse_kinds(ctx.graph, &self.prompt.input) {
                 Ok((entity_kinds, relation_kinds)) => {
+                    let tags: Vec<String> = self
+                        .prompt
+                        .input
+                        .split(',')
+                        .filter_map(|w| w.trim().strip_prefix('#'))
+                        .map(crate::notes::normal_tag)
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                    let only =
+                        (!tags.is_empty()).then(|| ctx.notes.tagged(ctx.graph, &tags).into());
                     let msg = if self.prompt.input.trim().is_empty() {
                         "kind filter cleared"
                     } else {
@@ -120,6 +135,8 @@ impl Component for KindsPopup {
                         .and(Effect::SetFilter(Filter {
                             entity_kinds,
                             relation_kinds,
+                            only,
+                            tags,
                             ..ctx.filter.clone()
                         }))
                         .and(Effect::status(msg, false))
@@ -135,7 +152,7 @@ impl Component for KindsPopup {
         self.prompt.draw(
             ctx,
             " show only these kinds ",
-            "person,fund,agreement · finances,signed · empty = all",
+            "person,fund,agreement · finances,signed · #tag · empty = all",
             frame,
             area,
         );

@@ -40,7 +40,7 @@ pub struct ListPopup {
 }
 
 impl ListPopup {
-    fn open(title: String, rows: Vec<Row>) -> Effect {
+    pub(super) fn open(title: String, rows: Vec<Row>) -> Effect {
         ListPopup::open_as(title, rows, false)
     }
 
@@ -139,10 +139,14 @@ impl ListPopup {
     pub fn money(ctx: &Ctx) -> Effect {
         let g = ctx.graph;
         let report = crate::money::money(g, ctx.focus, ctx.filter);
-        if report.is_empty() && report.chain.is_empty() {
+        if report.is_empty() && report.chain.is_empty() && report.own.is_none() {
             return Effect::status("no money relations among the visible ones", false);
         }
         let mut rows: Vec<Row> = Vec::new();
+        // The entity's own figure first, apart: never in a total or the chart.
+        if let Some(own) = report.own {
+            rows.push((crate::money::own_text(own), None));
+        }
         let push = |rows: &mut Vec<Row>, indent: &str, l: &crate::money::MoneyLine| {
             rows.push((
                 format!("{indent}{}", crate::money::line_text(g, l)),

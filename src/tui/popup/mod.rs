@@ -11,11 +11,14 @@ pub mod help;
 pub mod kinds;
 pub mod list;
 pub mod mark;
+pub mod note;
+pub mod notes_list;
 pub mod prompt;
 pub mod rank;
 pub mod results;
 pub mod save_view;
 pub mod search;
+pub mod tags;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -37,11 +40,13 @@ pub use help::HelpPopup;
 pub use kinds::KindsPopup;
 pub use list::ListPopup;
 pub use mark::MarkPopup;
+pub use note::{NoteChange, NotePopup};
 pub use prompt::Prompt;
 pub use rank::RankPopup;
 pub use results::ResultsPopup;
 pub use save_view::SaveViewPopup;
 pub use search::SearchPopup;
+pub use tags::TagsPopup;
 
 /// What a popup may read of the explorer: the graph and what is on screen.
 pub struct Ctx<'a> {
@@ -63,6 +68,8 @@ pub struct Ctx<'a> {
     pub export_format: crate::export::Format,
     /// Wakes the event loop: jobs a popup starts call it when they end.
     pub notify: Option<&'a crate::job::Notify>,
+    /// The notebooks' notes and tags.
+    pub notes: &'a crate::notes::Notes,
 }
 
 impl Ctx<'_> {
@@ -95,6 +102,8 @@ pub enum Effect {
     Search,
     /// Remember the format of this export for the next one.
     ExportFormat(crate::export::Format),
+    /// Save this to the notebook; the popup closes once it is saved.
+    Note(NoteChange),
     /// Several, in order.
     All(Vec<Effect>),
 }
@@ -146,6 +155,10 @@ pub enum Popup {
     /// Common ties or changes, exportable.
     Results(ResultsPopup),
     Help(HelpPopup),
+    /// The note editor (boxed: a text area is large).
+    Note(Box<NotePopup>),
+    /// Tags of the focus.
+    Tags(TagsPopup),
 }
 
 /// What every popup does: say which keys apply, answer an action, draw itself.
@@ -173,6 +186,8 @@ impl Popup {
             Popup::Rank(p) => p,
             Popup::Results(p) => p,
             Popup::Help(p) => p,
+            Popup::Note(p) => p.as_ref(),
+            Popup::Tags(p) => p,
         })
     }
 
@@ -190,6 +205,8 @@ impl Popup {
             Popup::Rank(p) => p,
             Popup::Results(p) => p,
             Popup::Help(p) => p,
+            Popup::Note(p) => p.as_mut(),
+            Popup::Tags(p) => p,
         })
     }
 

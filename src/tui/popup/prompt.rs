@@ -69,7 +69,7 @@ impl Prompt {
     }
 
     /// The prompt box: title, input line, a hint, the error if any.
-    pub fn draw(&self, ctx: &Ctx, title: &str, hint: &'static str, frame: &mut Frame, area: Rect) {
+    pub fn draw(&self, ctx: &Ctx, title: &str, hint: &str, frame: &mut Frame, area: Rect) {
         let theme = ctx.theme;
         let dim = theme.style(Role::Muted);
         let rect = centered(area, 60, 0, 30, 7);
@@ -87,7 +87,7 @@ impl Prompt {
                 },
                 Span::styled("▏", dim),
             ]),
-            Line::from(Span::styled(hint, dim)),
+            Line::from(Span::styled(hint.to_string(), dim)),
         ];
         if let Some(e) = &self.error {
             lines.push(Line::from(Span::styled(

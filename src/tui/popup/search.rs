@@ -35,6 +35,8 @@ pub struct SearchPopup {
     /// The hits shown are not for the input yet: a search runs on the worker,
     /// or the index is still being built.
     pub pending: bool,
+    /// Entities whose notes hold the input's words, shown after the name hits.
+    pub note_hits: Vec<Hit>,
     /// Result rows the last frame showed, for paging.
     pub page: std::cell::Cell<usize>,
 }
@@ -57,8 +59,15 @@ impl SearchPopup {
         filter: &Filter,
         indexing: bool,
         worker: Option<&mut SearchWorker>,
+        notes: &crate::notes::Notes,
     ) {
         self.selected = 0;
+        // `#tag` keeps tagged entities; note words add entities after the names.
+        let by_notes = Arc::new(notes.search(graph, &self.input));
+        self.note_hits.clear();
+        let _ = by_notes.extend(graph, &mut self.note_hits, SEARCH_LIMIT, &|n| {
+            filter.entity_visible(graph, n)
+        });
         if self.input.trim().is_empty() {
             self.session.reset();
             self.hits.clear();
@@ -73,16 +82,22 @@ impl SearchPopup {
             let filter = filter.clone();
             let graph = Arc::clone(graph);
             let keep: crate::search::Keep =
-                Arc::new(move |n: NodeIx| filter.entity_visible(&graph, n));
+                Arc::new(move |n: NodeIx| by_notes.allows(n) && filter.entity_visible(&graph, n));
             worker.submit(&self.input, SEARCH_LIMIT, keep);
             self.pending = true;
             return;
         }
-        let keep = |n: NodeIx| filter.entity_visible(graph, n);
+        let keep = |n: NodeIx| by_notes.allows(n) && filter.entity_visible(graph, n);
         self.hits = self
             .session
             .update(index, graph, &self.input, SEARCH_LIMIT, &keep);
+        self.add_note_hits();
         self.pending = false;
+    }
+
+    /// Adds the note hits not already among the name hits.
+    fn add_note_hits(&mut self) {
+        crate::notes::merge_hits(&mut self.hits, &self.note_hits, SEARCH_LIMIT);
     }
 
     /// Takes a worker's hits if they answer the input shown (`latest` is the
@@ -92,6 +107,7 @@ impl SearchPopup {
             return false;
         }
         self.hits = result.hits;
+        self.add_note_hits();
         self.selected = 0;
         self.pending = false;
         true

@@ -23,13 +23,17 @@ use ties::view::{Filter, Reach, Subgraph, subgraph};
 /// ```
 ///
 /// Each run gets its own empty snapshot cache (`TIES_CACHE_DIR` in a temporary
-/// folder, removed afterwards) and none of the developer's `TIES_SNAPSHOT_MIN` or
+/// folder, removed afterwards), its own empty user data folder (where the
+/// built-in graph's notebook would be: `XDG_DATA_HOME`) and none of the developer's `TIES_SNAPSHOT_MIN` or
 /// `TIES_LOAD_STATS`; [`Ties::env`] sets any of them for one run. Stdin is empty
 /// unless [`Ties::stdin`] gives it bytes.
 pub fn ties() -> Ties {
     let cache = tempfile::tempdir().expect("a temporary cache folder");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ties"));
+    // The built-in graph's notebook lives in the user data folder: each run
+    // gets its own, empty (a test names its notebook with --notes).
     cmd.env("TIES_CACHE_DIR", cache.path())
+        .env("XDG_DATA_HOME", cache.path().join("data"))
         .env_remove("TIES_SNAPSHOT_MIN")
         .env_remove("TIES_LOAD_STATS");
     Ties {
