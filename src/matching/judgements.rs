@@ -319,17 +319,33 @@ pub struct Clusters {
     pub conflicts: Vec<(usize, String, String)>,
 }
 
-/// Appends one judgement to the file and syncs it to disk.
+/// Appends one judgement to the file and syncs it to disk. A last line cut
+/// off by a crash (never synced, so never reported as saved) is dropped first.
 pub fn append(path: &Path, edge: &Edge) -> Result<(), JudgementsError> {
+    use std::io::{Read, Seek, SeekFrom};
     let io = |source| JudgementsError::Io {
         path: path.into(),
         source,
     };
     let mut f = std::fs::OpenOptions::new()
         .create(true)
+        .read(true)
         .append(true)
         .open(path)
         .map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    if len > 0 {
+        let mut last = [0u8];
+        f.seek(SeekFrom::Start(len - 1)).map_err(io)?;
+        f.read_exact(&mut last).map_err(io)?;
+        if last[0] != b'\n' {
+            let mut text = Vec::new();
+            f.seek(SeekFrom::Start(0)).map_err(io)?;
+            f.read_to_end(&mut text).map_err(io)?;
+            let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            f.set_len(keep as u64).map_err(io)?;
+        }
+    }
     f.write_all(edge.to_line().as_bytes()).map_err(io)?;
     f.sync_data().map_err(io)
 }
@@ -374,6 +390,34 @@ mod tests {
         let y = j(&[("a", "b", Positive), ("a", "b", NoJudgement)]);
         assert_eq!(y.get("a", "b"), None);
         assert!(y.clusters().members.is_empty());
+    }
+
+    #[test]
+    fn a_last_line_cut_off_by_a_crash_is_skipped_and_earlier_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r");
+        append(&p, &Edge::new("a", "b", Judgement::Positive, None, "me")).unwrap();
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.push_str("[\"c\", \"d\", \"neg");
+        std::fs::write(&p, &text).unwrap();
+        let j = Judgements::read(&p).unwrap();
+        assert_eq!(j.get("a", "b"), Some(Judgement::Positive));
+        assert_eq!(j.edges().count(), 1);
+        // The next judgement replaces the cut-off line.
+        append(&p, &Edge::new("e", "f", Judgement::Negative, None, "me")).unwrap();
+        let j = Judgements::read(&p).unwrap();
+        assert_eq!(j.get("e", "f"), Some(Judgement::Negative));
+        assert_eq!(std::fs::read_to_string(&p).unwrap().lines().count(), 2);
+        // A bad line in the middle of the file is an error, named.
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.insert_str(0, "[\"c\", \"d\", \"neg\n");
+        std::fs::write(&p, &text).unwrap();
+        assert!(
+            Judgements::read(&p)
+                .unwrap_err()
+                .to_string()
+                .contains(":1: not JSON")
+        );
     }
 
     #[test]
