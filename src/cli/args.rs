@@ -356,6 +356,10 @@ pub struct XrefArgs {
     /// Print CSV: score, both ids and names, the explanation
     #[arg(long)]
     pub csv: bool,
+    /// Open the explorer on the review queue: judge the candidates pair by
+    /// pair (each judgement appended to the resolver file at once)
+    #[arg(long, conflicts_with_all = ["json", "csv", "limit"])]
+    pub review: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,11 @@ use crate::open::{self, IndexWhen, Opened, Source};
 use crate::search::Resolver;
 use crate::view_file::ViewSpec;
 
-pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
+/// `review`: open on the review queue with these options (`ties xref --review`).
+pub(super) fn explore(
+    cli: &Cli,
+    review: Option<crate::matching::XrefOptions>,
+) -> Result<(), CliError> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = match cli.theme.as_deref() {
         Some(path) if !path.exists() => {
@@ -71,7 +75,12 @@ pub(super) fn explore(cli: &Cli) -> Result<(), CliError> {
         super::xref::apply_judgements(cli, &mut opened)?;
         Ok(opened)
     };
-    let start = |opened: &Opened| start_at(cli, opened, spec.as_ref(), cli.focus.as_deref());
+    let start = |opened: &Opened| {
+        let mut start = start_at(cli, opened, spec.as_ref(), cli.focus.as_deref())?;
+        start.resolver = super::xref::resolver_path(cli);
+        start.review = review.clone();
+        Ok::<_, CliError>(start)
+    };
     let outcome = crate::tui::run(&what, load, start, keymap, theme, !cli.no_mouse)?;
     print_notes(&outcome.notes);
     if let Some(saving) = outcome.saving {
@@ -140,5 +149,7 @@ fn start_at(
         remote: None,
         notes,
         author: super::notes::author(cli.author.as_deref()),
+        resolver: None,
+        review: None,
     })
 }

@@ -63,8 +63,18 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = &cli.command else {
-        return explore::explore(&cli);
+        return explore::explore(&cli, None);
     };
+    if let Command::Xref(args) = command
+        && args.review
+    {
+        if cli.db.is_some() {
+            return Err(CliError::Usage(
+                "xref, judge, split and screen work on --data, not on --db".into(),
+            ));
+        }
+        return explore::explore(&cli, Some(xref::options(args)?));
+    }
     if let Command::Gen(args) = command {
         return generate::gen_cmd(args);
     }

@@ -17,7 +17,7 @@ use crate::open::Opened;
 
 /// The resolver file: `--resolver`, else `DATA.resolver` beside the (first)
 /// `--data`.
-pub(super) fn resolver_path(cli: &Cli) -> Option<PathBuf> {
+pub(crate) fn resolver_path(cli: &Cli) -> Option<PathBuf> {
     if let Some(p) = &cli.resolver {
         return Some(p.clone());
     }
@@ -111,19 +111,24 @@ pub(crate) fn candidates(
     (records, found, stats)
 }
 
-pub(super) fn xref_cmd(cli: &Cli, graph: &Graph, args: &XrefArgs) -> Result<(), CliError> {
+/// The options `--across` and `--min-score` give.
+pub(super) fn options(args: &XrefArgs) -> Result<XrefOptions, CliError> {
     if !(0.0..=1.0).contains(&args.min_score) {
         return Err(CliError::Usage(format!(
             "--min-score {} is not between 0 and 1",
             args.min_score
         )));
     }
-    let judged = read_judgements(resolver_path(cli).as_deref())?;
-    let opts = XrefOptions {
+    Ok(XrefOptions {
         across: args.across,
         min_score: args.min_score,
         ..XrefOptions::default()
-    };
+    })
+}
+
+pub(super) fn xref_cmd(cli: &Cli, graph: &Graph, args: &XrefArgs) -> Result<(), CliError> {
+    let opts = options(args)?;
+    let judged = read_judgements(resolver_path(cli).as_deref())?;
     let started = std::time::Instant::now();
     let (records, mut found, stats) = candidates(graph, &judged, &opts);
     if args.across && records.datasets.len() < 2 {

@@ -116,6 +116,22 @@ pub enum Action {
     Tags,
     /// Every note and tag, to go to.
     NotesList,
+    /// The review queue: candidate pairs of records to judge.
+    ReviewQueue,
+    /// Judge the two records one thing.
+    JudgeSame,
+    /// Judge the two records two things.
+    JudgeDifferent,
+    /// Cannot tell whether the two are one thing.
+    JudgeUnsure,
+    /// Leave the pair for later.
+    Skip,
+    /// Take the last judgement back.
+    Undo,
+    /// Go to the left record.
+    GoFirst,
+    /// Go to the right record.
+    GoSecond,
     /// Save the note being edited.
     Save,
     /// Show the keys.
@@ -194,6 +210,14 @@ impl Action {
             Action::EditNote => "edit your latest note on the focus",
             Action::Tags => "add / remove tags",
             Action::NotesList => "every note and tag",
+            Action::ReviewQueue => "review queue: who is who, pair by pair",
+            Action::JudgeSame => "the same (merged)",
+            Action::JudgeDifferent => "different",
+            Action::JudgeUnsure => "unsure",
+            Action::Skip => "skip this pair",
+            Action::Undo => "take the last judgement back",
+            Action::GoFirst => "go to the left record",
+            Action::GoSecond => "go to the right record",
             Action::Save => "save the note",
             Action::Help => "this help",
             Action::Close => "close",

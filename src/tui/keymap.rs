@@ -28,10 +28,12 @@ pub enum Mode {
     Help,
     /// The note editor: unbound keys edit the text.
     Note,
+    /// The review queue.
+    Review,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 10] = [
+    pub const ALL: [Mode; 11] = [
         Mode::Browse,
         Mode::Map,
         Mode::Search,
@@ -42,6 +44,7 @@ impl Mode {
         Mode::Analysis,
         Mode::Help,
         Mode::Note,
+        Mode::Review,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +59,7 @@ impl Mode {
             Mode::Analysis => "analysis",
             Mode::Help => "help",
             Mode::Note => "note",
+            Mode::Review => "review",
         }
     }
 
@@ -216,6 +220,8 @@ struct KeyMapFile {
     help: BTreeMap<Action, Vec<String>>,
     #[serde(default)]
     note: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
+    review: BTreeMap<Action, Vec<String>>,
 }
 
 impl KeyMapFile {
@@ -231,6 +237,7 @@ impl KeyMapFile {
             Mode::Analysis => &self.analysis,
             Mode::Help => &self.help,
             Mode::Note => &self.note,
+            Mode::Review => &self.review,
         }
     }
 }

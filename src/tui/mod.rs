@@ -218,6 +218,10 @@ pub struct Start {
     /// The notebooks, and who writes the notes saved.
     pub notes: crate::notes::Notes,
     pub author: String,
+    /// The resolver file judgements go to.
+    pub resolver: Option<std::path::PathBuf>,
+    /// Open on the review queue with these options (`ties xref --review`).
+    pub review: Option<crate::matching::XrefOptions>,
 }
 
 /// How the explorer ended, and what it leaves to finish.
@@ -335,7 +339,11 @@ pub fn run<E: From<TuiError>>(
         .with_filter(start.filter)
         .with_marks(start.marks)
         .with_theme(theme)
-        .with_notes(start.notes, start.author);
+        .with_notes(start.notes, start.author)
+        .with_resolver(start.resolver);
+    if let Some(opts) = &start.review {
+        app.open_review(opts);
+    }
     let inputs = Inputs::default();
     app.set_notify(inputs.waker());
     if let Some(saving) = saving {

@@ -109,6 +109,12 @@ roles! {
     Appeared "appeared" = Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
     /// What ended with the last step of the date window (`−`).
     Ended "ended" = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+    /// The review queue: a property both records give alike.
+    ReviewSame "review_same" = Style::new().fg(Color::Green),
+    /// The review queue: a property the two records give differently.
+    ReviewDiffers "review_differs" = Style::new().fg(Color::Red),
+    /// The review queue: a property only one record gives.
+    ReviewOneSide "review_one_side" = Style::new().fg(Color::DarkGray),
     /// The chosen export format.
     Chosen "chosen" = Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
     /// A text field's marker (`> `) in the search popup.

@@ -372,3 +372,142 @@ fn a_resolver_written_by_nomenklatura_is_read_by_ties() {
             .any(|(a, b, _)| (a.as_str(), b.as_str()) == ("rec-2-org", "rec-2-dup-0"))
     );
 }
+
+/// An explorer on the fixture, judging into `resolver`.
+fn review_app(resolver: &Path) -> ties::tui::App {
+    let (g, _) = ties::ftm::load_ftm(&common::data("ftm/febrl-small.ftm.json")).unwrap();
+    let g = std::sync::Arc::new(g);
+    let index = std::sync::Arc::new(ties::search::SearchIndex::build(&g));
+    ties::tui::App::new(g, index, ties::tui::KeyMap::default_map(), None)
+        .unwrap()
+        .with_resolver(Some(resolver.to_path_buf()))
+}
+
+#[test]
+fn the_review_queue_judges_undoes_and_appends_each_judgement_at_once() {
+    use ties::matching::{Judgement, Judgements};
+    use ties::tui::Action;
+    use ties::tui::keymap::Mode;
+    let dir = tempfile::tempdir().unwrap();
+    let resolver = dir.path().join("r.resolver");
+    let mut app = review_app(&resolver);
+    app.update(Action::ReviewQueue);
+    assert_eq!(app.mode(), Mode::Review);
+    let s = common::screen::screen(&mut app, 140, 40);
+    assert!(s.contains("review: 0 of "), "{s}");
+    assert!(s.contains("y same") && s.contains("z undo"), "{s}");
+    assert!(s.contains("why:") && s.contains("record"), "{s}");
+    let lines = |p: &Path| {
+        std::fs::read_to_string(p)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    app.update(Action::JudgeSame);
+    assert_eq!(lines(&resolver), 1, "written at once");
+    app.update(Action::JudgeDifferent);
+    app.update(Action::JudgeUnsure);
+    assert_eq!(lines(&resolver), 3);
+    let s = common::screen::screen(&mut app, 140, 40);
+    assert!(s.contains("review: 3 of "), "{s}");
+    app.update(Action::Undo);
+    let s = common::screen::screen(&mut app, 140, 40);
+    assert!(s.contains("review: 2 of "), "{s}");
+    app.update(Action::JudgeSame);
+    let j = Judgements::read(&resolver).unwrap();
+    let standing: Vec<Judgement> = j.edges().map(|e| e.judgement).collect();
+    assert_eq!(
+        standing,
+        [
+            Judgement::Positive,
+            Judgement::Negative,
+            Judgement::Positive
+        ],
+        "{}",
+        std::fs::read_to_string(&resolver).unwrap()
+    );
+    // Five lines: three judgements, the undo, the new one.
+    assert_eq!(lines(&resolver), 5);
+    // Reopened, the judged pairs are not proposed again; `b` goes to the
+    // right record.
+    app.update(Action::Close);
+    app.update(Action::ReviewQueue);
+    let ties::tui::app::Popup::Review(r) = app.popup() else {
+        panic!("the queue is open again");
+    };
+    let g = app.graph();
+    for p in &r.pairs {
+        let (a, b) = (g.entity(p.a).id, g.entity(p.b).id);
+        assert!(j.get(a, b).is_none(), "{a} ~ {b} proposed again");
+    }
+    let right = r.pairs[r.at].b;
+    app.update(Action::GoSecond);
+    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(app.focus(), right);
+}
+
+#[test]
+#[ignore = "needs tmux (bash .ci/setup-tools.sh)"]
+fn judgements_made_in_the_review_queue_survive_kill_9_and_merge_on_reopen() {
+    use crate::common::tmux::{Tmux, require_tmux};
+    use ties::matching::{Judgement, Judgements};
+    require_tmux();
+    let (dir, data) = febrl();
+    let resolver = dir.path().join("febrl.ftm.json.resolver");
+    let bin = env!("CARGO_BIN_EXE_ties");
+    let t = Tmux::start("review-kill");
+    t.type_text(&format!("{bin} --data {} xref --review", data.display()));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("review: 0 of");
+    assert!(s.contains("why:"), "{s}");
+    // The first pair, best first: the record on the left is merged below.
+    let first = s
+        .lines()
+        .find_map(|l| l.split("record  ").nth(1))
+        .and_then(|r| r.split_whitespace().next())
+        .expect("the records' ids")
+        .to_string();
+    for (key, after) in [
+        ("y", "review: 1 of"),
+        ("n", "review: 2 of"),
+        ("u", "review: 3 of"),
+        ("z", "review: 2 of"),
+        ("y", "review: 3 of"),
+    ] {
+        t.type_text(key);
+        t.wait_for(after);
+    }
+    let pid = t.ties_pid().expect("ties is running");
+    let st = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let start = std::time::Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    t.type_text("stty sane; clear; echo ready-$((40+2))");
+    t.keys(&["Enter"]);
+    t.wait_for("ready-42");
+    let j = Judgements::read(&resolver).unwrap();
+    let standing: Vec<Judgement> = j.edges().map(|e| e.judgement).collect();
+    assert_eq!(
+        standing,
+        [
+            Judgement::Positive,
+            Judgement::Negative,
+            Judgement::Positive
+        ],
+        "{}",
+        std::fs::read_to_string(&resolver).unwrap()
+    );
+    // Reopened: the first pair is one entity, its card lists its records.
+    t.type_text(&format!("{bin} --data {} --focus {first}", data.display()));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Merged from");
+    assert!(s.contains("Merged from 2 records"), "{s}");
+    t.type_text("q");
+    t.assert_shell_usable();
+}

@@ -147,6 +147,7 @@ impl App {
             },
             Action::Tags => self.open(Popup::Tags(crate::tui::popup::TagsPopup::new(&self.ctx()))),
             Action::NotesList => self.apply(crate::tui::popup::notes_list::open(&self.ctx())),
+            Action::ReviewQueue => self.open_review(&crate::matching::XrefOptions::default()),
             Action::Help => self.open(Popup::Help(HelpPopup::default())),
             Action::Close => self.status = None,
             Action::Click(col, row) => {

@@ -179,6 +179,8 @@ pub struct App {
     notes: crate::notes::Notes,
     /// Who writes the notes saved.
     author: String,
+    /// The resolver file the review queue appends judgements to.
+    resolver: Option<std::path::PathBuf>,
 }
 
 /// The active pane, and each list's selected relation and first row shown.
@@ -261,6 +263,7 @@ impl App {
             fetch_note: None,
             notes: crate::notes::Notes::none(),
             author: "someone".into(),
+            resolver: None,
             left_at: Default::default(),
         };
         app.refresh_lists();
@@ -294,6 +297,19 @@ impl App {
         self.notes = notes;
         self.author = author;
         self
+    }
+
+    /// The explorer judging records into this resolver file (`R`).
+    pub fn with_resolver(mut self, resolver: Option<std::path::PathBuf>) -> App {
+        self.resolver = resolver;
+        self
+    }
+
+    /// Opens the review queue: candidates at least `opts.min_score` (and
+    /// across datasets, if asked), not judged yet, best first.
+    pub fn open_review(&mut self, opts: &crate::matching::XrefOptions) {
+        let effect = crate::tui::popup::ReviewPopup::open(&self.ctx(), self.resolver.clone(), opts);
+        self.apply(effect);
     }
 
     /// The notebooks' notes and tags.

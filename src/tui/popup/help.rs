@@ -93,6 +93,10 @@ impl Component for HelpPopup {
                     key(Action::JumpToMark)
                 ),
             ),
+            (
+                Mode::Review,
+                format!("Review queue ({})", key(Action::ReviewQueue)),
+            ),
             (Mode::Help, "This help".into()),
         ] {
             if !lines.is_empty() {

@@ -16,6 +16,7 @@ pub mod notes_list;
 pub mod prompt;
 pub mod rank;
 pub mod results;
+pub mod review;
 pub mod save_view;
 pub mod search;
 pub mod tags;
@@ -44,6 +45,7 @@ pub use note::{NoteChange, NotePopup};
 pub use prompt::Prompt;
 pub use rank::RankPopup;
 pub use results::ResultsPopup;
+pub use review::ReviewPopup;
 pub use save_view::SaveViewPopup;
 pub use search::SearchPopup;
 pub use tags::TagsPopup;
@@ -159,6 +161,8 @@ pub enum Popup {
     Note(Box<NotePopup>),
     /// Tags of the focus.
     Tags(TagsPopup),
+    /// The review queue (boxed: it holds the candidates).
+    Review(Box<ReviewPopup>),
 }
 
 /// What every popup does: say which keys apply, answer an action, draw itself.
@@ -188,6 +192,7 @@ impl Popup {
             Popup::Help(p) => p,
             Popup::Note(p) => p.as_ref(),
             Popup::Tags(p) => p,
+            Popup::Review(p) => p.as_ref(),
         })
     }
 
@@ -207,6 +212,7 @@ impl Popup {
             Popup::Help(p) => p,
             Popup::Note(p) => p.as_mut(),
             Popup::Tags(p) => p,
+            Popup::Review(p) => p.as_mut(),
         })
     }
 
