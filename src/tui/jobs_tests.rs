@@ -348,3 +348,57 @@ fn the_panic_hook_restores_the_terminal_only_for_the_ui_thread() {
     tx.send(()).unwrap();
     assert_eq!(ui.join().unwrap(), 1, "the UI thread's panic restored it");
 }
+
+/// Two people who may be one, for the review queue.
+const TWINS: &str = r#"Graph(
+    entities: [
+        Entity(id: "a", kind: person, name: "Olivia Trigwell"),
+        Entity(id: "b", kind: person, name: "Olivia Trigwell"),
+        Entity(id: "c", kind: person, name: "Charlie"),
+    ],
+    relations: [
+        Relation(from: "a", to: "c", kind: met),
+    ],
+)"#;
+
+#[test]
+fn a_review_queue_found_on_a_thread_opens_when_found_and_a_panic_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(graph(TWINS), "a");
+    let g = Arc::clone(h.app.graph());
+    let path = dir.path().join("r.resolver");
+    let (go, wait) = mpsc::channel::<()>();
+    let p = path.clone();
+    h.app.review_with(Job::spawn("the review queue", move |c| {
+        let _ = wait.recv_timeout(Duration::from_secs(30));
+        super::popup::ReviewPopup::with_control(&g, p, &crate::matching::XrefOptions::default(), c)
+    }));
+    h.step(None);
+    assert_eq!(*h.app.popup(), Popup::None, "not found yet");
+    go.send(()).unwrap();
+    assert!(
+        h.until(SECOND, |_, s| s.contains("review: 0 of 1 judged")),
+        "the queue never opened: {}",
+        h.screen()
+    );
+    h.key(KeyCode::Char('y'));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with(r#"["b","a","positive""#), "{text}");
+    // Every pair judged: the queue closes.
+    assert_eq!(*h.app.popup(), Popup::None);
+
+    let (go, wait) = mpsc::channel();
+    let body = panics_on(wait, "xref blew up");
+    h.app.review_with(Job::spawn("the review queue", move |_| {
+        body();
+        unreachable!()
+    }));
+    go.send(()).unwrap();
+    assert!(
+        h.until(SECOND, |_, s| s
+            .contains("the review queue failed: xref blew up")),
+        "no status within a second: {}",
+        h.screen()
+    );
+    h.still_answers();
+}

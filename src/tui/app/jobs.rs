@@ -108,6 +108,7 @@ impl App {
                 self.set_status(text, true);
             }
         }
+        redraw |= self.poll_review();
         redraw | self.poll_saving()
     }
 

@@ -181,6 +181,8 @@ pub struct App {
     author: String,
     /// The resolver file the review queue appends judgements to.
     resolver: Option<std::path::PathBuf>,
+    /// The review queue being found (on a large graph, on a thread).
+    review_job: Option<crate::job::Job<Result<crate::tui::popup::ReviewPopup, String>>>,
 }
 
 /// The active pane, and each list's selected relation and first row shown.
@@ -190,6 +192,10 @@ struct Spot {
     selected: [(usize, Option<crate::graph::EdgeIx>); 2],
     offset: [usize; 2],
 }
+
+/// Graphs of at most this many entities find their review queue at once;
+/// larger ones on a thread.
+const REVIEW_INLINE_UP_TO: usize = 5_000;
 
 /// The entity with the most relations: a sensible place to start.
 pub fn default_focus(graph: &Graph) -> Option<NodeIx> {
@@ -264,6 +270,7 @@ impl App {
             notes: crate::notes::Notes::none(),
             author: "someone".into(),
             resolver: None,
+            review_job: None,
             left_at: Default::default(),
         };
         app.refresh_lists();
@@ -306,10 +313,68 @@ impl App {
     }
 
     /// Opens the review queue: candidates at least `opts.min_score` (and
-    /// across datasets, if asked), not judged yet, best first.
+    /// across datasets, if asked), not judged yet, best first. Found at once
+    /// on a small graph, on a thread on a large one (the popup opens when
+    /// they are found).
     pub fn open_review(&mut self, opts: &crate::matching::XrefOptions) {
-        let effect = crate::tui::popup::ReviewPopup::open(&self.ctx(), self.resolver.clone(), opts);
+        use crate::tui::popup::ReviewPopup;
+        let Some(path) = self.resolver.clone() else {
+            self.set_status(
+                "no resolver file: judgements need --data or --resolver FILE",
+                true,
+            );
+            return;
+        };
+        if self.remote.is_some() {
+            self.set_status("the review queue works on --data, not on --db", true);
+            return;
+        }
+        let opts = opts.clone();
+        let job = if self.graph.node_count() <= REVIEW_INLINE_UP_TO {
+            crate::job::Job::inline("the review queue", |c| {
+                ReviewPopup::with_control(&self.graph, path, &opts, c)
+            })
+        } else {
+            let g = Arc::clone(&self.graph);
+            self.set_status("finding candidates to review…", false);
+            crate::job::Job::spawn("the review queue", move |c| {
+                ReviewPopup::with_control(&g, path, &opts, c)
+            })
+        };
+        self.review_with(job);
+    }
+
+    /// The review queue is what `job` finds (a test gives one that fails).
+    pub(in crate::tui) fn review_with(
+        &mut self,
+        job: crate::job::Job<Result<crate::tui::popup::ReviewPopup, String>>,
+    ) {
+        if let Some(n) = &self.notify {
+            job.on_done(Arc::clone(n));
+        }
+        self.review_job = Some(job);
+        self.poll_review();
+    }
+
+    /// Opens the review queue once found; true when something changed.
+    pub(super) fn poll_review(&mut self) -> bool {
+        let Some(job) = &mut self.review_job else {
+            return false;
+        };
+        job.poll();
+        let Some(found) = job.take() else {
+            return false;
+        };
+        self.review_job = None;
+        let effect = match found {
+            Ok(found) => crate::tui::popup::ReviewPopup::opened(found),
+            Err(e) => Effect::status(e.to_string(), true),
+        };
+        if matches!(effect, Effect::Open(_)) {
+            self.status = None;
+        }
         self.apply(effect);
+        true
     }
 
     /// The notebooks' notes and tags.

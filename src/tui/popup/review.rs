@@ -56,6 +56,16 @@ impl ReviewPopup {
         resolver: PathBuf,
         opts: &XrefOptions,
     ) -> Result<ReviewPopup, String> {
+        ReviewPopup::with_control(graph, resolver, opts, &crate::job::Control::default())
+    }
+
+    /// [`ReviewPopup::new`], moving `control`'s progress (records done).
+    pub fn with_control(
+        graph: &Graph,
+        resolver: PathBuf,
+        opts: &XrefOptions,
+        control: &crate::job::Control,
+    ) -> Result<ReviewPopup, String> {
         let judged = Judgements::read(&resolver).map_err(|e| e.to_string())?;
         let records = Records::new(graph);
         let recs = &records.records;
@@ -64,7 +74,11 @@ impl ReviewPopup {
                 .get(graph.entity(recs[i].node).id, graph.entity(recs[j].node).id)
                 .is_some()
         };
-        let (found, _) = xref::xref(&records, opts, &skip, &|_| {});
+        control.set_total(recs.len());
+        let done = control.done_counter();
+        let (found, _) = xref::xref(&records, opts, &skip, &|n| {
+            done.fetch_add(n as usize, std::sync::atomic::Ordering::Relaxed);
+        });
         let pairs = found
             .into_iter()
             .map(|c| Pair {
@@ -83,15 +97,9 @@ impl ReviewPopup {
         })
     }
 
-    /// Opens the queue, or says why not.
-    pub fn open(ctx: &Ctx, resolver: Option<PathBuf>, opts: &XrefOptions) -> Effect {
-        let Some(path) = resolver else {
-            return Effect::status(
-                "no resolver file: judgements need --data or --resolver FILE",
-                true,
-            );
-        };
-        match ReviewPopup::new(ctx.graph, path, opts) {
+    /// The queue found, as an effect: open it, or say why not.
+    pub fn opened(found: Result<ReviewPopup, String>) -> Effect {
+        match found {
             Ok(p) if p.pairs.is_empty() => {
                 Effect::status("no candidates left to review: every pair is judged", false)
             }
