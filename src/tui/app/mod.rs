@@ -591,20 +591,6 @@ impl App {
     /// then the dated ones newest first; equals the heavier first.
     fn refresh_lists(&mut self) {
         for pane in [Pane::Incoming, Pane::Outgoing] {
-            let mut ties = Vec::new();
-            let (mut hidden, mut undated) = (0, 0);
-            for tie in pane_ties(&self.graph, self.focus, pane) {
-                if self
-                    .filter
-                    .relation_visible_from(&self.graph, tie.edge, self.focus)
-                {
-                    let (_, date, until) = self.graph.relation_kind_dates(tie.edge);
-                    undated += usize::from(date.is_none() && until.is_none());
-                    ties.push(tie);
-                } else {
-                    hidden += 1;
-                }
-            }
             // Among equals (undated, or on one date) the heavier relation
             // first, when the data gives weights (GEXF, GraphML).
             let weight_key = self.graph.find_sym("weight");
@@ -617,13 +603,26 @@ impl App {
                 // Ordered as integers: thousandths are enough to rank by.
                 (w.unwrap_or(0.0) * 1000.0) as i64
             };
-            // Ordered once per relation as two integers (not per comparison):
-            // a hub's 50,000 sort in a few milliseconds.
-            ties.sort_by_cached_key(|t| {
-                let (_, date, until) = self.graph.relation_kind_dates(t.edge);
-                let newest_first = date.or(until).map_or(0, |d| u64::MAX - date_rank(d));
-                (newest_first, std::cmp::Reverse(weight(t.edge)))
-            });
+            // Each relation's row is read once, its order kept beside it as
+            // two integers: a hub's 50,000 rows lie all over the graph, and
+            // every extra pass over them is 50,000 cache misses.
+            let mut keyed = Vec::new();
+            let (mut hidden, mut undated) = (0, 0);
+            for tie in pane_ties(&self.graph, self.focus, pane) {
+                if self
+                    .filter
+                    .relation_visible_from(&self.graph, tie.edge, self.focus)
+                {
+                    let (_, date, until) = self.graph.relation_kind_dates(tie.edge);
+                    undated += usize::from(date.is_none() && until.is_none());
+                    let newest_first = date.or(until).map_or(0, |d| u64::MAX - date_rank(d));
+                    keyed.push(((newest_first, std::cmp::Reverse(weight(tie.edge))), tie));
+                } else {
+                    hidden += 1;
+                }
+            }
+            keyed.sort_by_key(|&(key, _)| key);
+            let ties: Vec<Tie> = keyed.into_iter().map(|(_, t)| t).collect();
             let l = &mut self.lists[pane as usize];
             l.cols = super::text::Columns::of(&self.graph, &ties);
             l.ties_undirected = ties
