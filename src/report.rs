@@ -272,9 +272,10 @@ pub fn undated_note(graph: &Graph, edges: &[EdgeIx], filter: &Filter) -> Option<
     ))
 }
 
-/// In a date window, the undated relations of a timeline's view that carry an
-/// amount, apart from the dated items: they are in the view, not in its period.
-pub fn undated_amounts_text(graph: &Graph, edges: &[EdgeIx]) -> String {
+/// The undated relations of a timeline's view that carry an amount, apart
+/// from the dated items, under `heading`: they are in the view, not on its
+/// line (nor, in a date window, in its period).
+pub fn undated_amounts_text(graph: &Graph, edges: &[EdgeIx], heading: &str) -> String {
     let lines: Vec<String> = edges
         .iter()
         .filter_map(|&e| crate::timeline::undated_amount_line(graph, e))
@@ -282,7 +283,7 @@ pub fn undated_amounts_text(graph: &Graph, edges: &[EdgeIx]) -> String {
     if lines.is_empty() {
         return String::new();
     }
-    let mut out = String::from("\nundated, not in the window's total:\n");
+    let mut out = format!("\n{heading}\n");
     for l in lines {
         let _ = writeln!(out, "  {l}");
     }

@@ -23,11 +23,16 @@ pub(super) fn timeline_cmd(
     } else {
         out.write_all(report::timeline_text(graph, &items).as_bytes())?;
     }
-    // In a window, undated relations are in the view but not in its period.
-    if let Some(note) = report::undated_note(graph, &sub.edges, &v.filter) {
-        writeln!(out, "\n{note}")?;
-        let undated = timeline::undated(graph, &sub);
-        out.write_all(report::undated_amounts_text(graph, &undated).as_bytes())?;
-    }
+    // Sums with no date have no place on the line, but are said once below
+    // it; in a window they are in the view, not in its period.
+    let undated = timeline::undated(graph, &sub);
+    let heading = match report::undated_note(graph, &sub.edges, &v.filter) {
+        Some(note) => {
+            writeln!(out, "\n{note}")?;
+            "undated, not in the window's total:"
+        }
+        None => "undated sums (no date given, so not on the line above):",
+    };
+    out.write_all(report::undated_amounts_text(graph, &undated, heading).as_bytes())?;
     Ok(())
 }
