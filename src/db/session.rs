@@ -872,6 +872,41 @@ impl Session {
     }
 }
 
+/// The small graphs the session's tests and the explorer's fetching tests
+/// share.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::graph::Graph;
+
+    pub(crate) fn graph(text: &str) -> Graph {
+        crate::load::load_texts(vec![("t.ron".to_string(), text.to_string())])
+            .expect("fixture loads")
+    }
+
+    /// The first view: a → b (fetched two rings deep from a, so b's own
+    /// relations are not known yet).
+    pub(crate) const FIRST: &str = r#"Graph(
+    entities: [
+        Entity(id: "a", kind: person, name: "Alpha"),
+        Entity(id: "b", kind: person, name: "Bravo"),
+    ],
+    relations: [Relation(from: "a", to: "b", kind: met)],
+)"#;
+
+    /// What the server says of b: a → b and b → c.
+    pub(crate) const AROUND_B: &str = r#"Graph(
+    entities: [
+        Entity(id: "b", kind: person, name: "Bravo"),
+        Entity(id: "a", kind: person, name: "Alpha"),
+        Entity(id: "c", kind: person, name: "Charlie"),
+    ],
+    relations: [
+        Relation(from: "a", to: "b", kind: met),
+        Relation(from: "b", to: "c", kind: met, date: "2024"),
+    ],
+)"#;
+}
+
 #[cfg(test)]
 #[path = "session_tests.rs"]
 mod tests;

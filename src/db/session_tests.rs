@@ -6,31 +6,7 @@ use std::time::Duration;
 
 use super::*;
 
-fn graph(text: &str) -> Graph {
-    crate::load::load_texts(vec![("t.ron".to_string(), text.to_string())]).expect("fixture loads")
-}
-
-/// The first view: a → b.
-const FIRST: &str = r#"Graph(
-    entities: [
-        Entity(id: "a", kind: person, name: "Alpha"),
-        Entity(id: "b", kind: person, name: "Bravo"),
-    ],
-    relations: [Relation(from: "a", to: "b", kind: met)],
-)"#;
-
-/// What the server says of b: a → b and b → c.
-const AROUND_B: &str = r#"Graph(
-    entities: [
-        Entity(id: "b", kind: person, name: "Bravo"),
-        Entity(id: "a", kind: person, name: "Alpha"),
-        Entity(id: "c", kind: person, name: "Charlie"),
-    ],
-    relations: [
-        Relation(from: "a", to: "b", kind: met),
-        Relation(from: "b", to: "c", kind: met, date: "2024"),
-    ],
-)"#;
+use super::fixtures::{AROUND_B, FIRST, graph};
 
 fn around_b(first_ring: usize, truncated: bool) -> Neighbourhood {
     Neighbourhood {

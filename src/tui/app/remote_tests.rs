@@ -3,37 +3,10 @@
 
 use super::*;
 use crate::db::Neighbourhood;
+use crate::db::session::fixtures::{AROUND_B, FIRST, graph};
 use crate::db::session::{FakeWorker, PAGE, Reply};
-use crate::graph::Graph;
 use crate::tui::action::Action;
 use crate::tui::keymap::KeyMap;
-
-fn graph(text: &str) -> Graph {
-    crate::load::load_texts(vec![("t.ron".to_string(), text.to_string())]).expect("fixture loads")
-}
-
-/// The first view: a → b (a fetched two rings deep, so b's own relations are
-/// not known yet).
-const FIRST: &str = r#"Graph(
-    entities: [
-        Entity(id: "a", kind: person, name: "Alpha"),
-        Entity(id: "b", kind: person, name: "Bravo"),
-    ],
-    relations: [Relation(from: "a", to: "b", kind: met)],
-)"#;
-
-/// What the server says of b: a → b and b → c.
-const AROUND_B: &str = r#"Graph(
-    entities: [
-        Entity(id: "b", kind: person, name: "Bravo"),
-        Entity(id: "a", kind: person, name: "Alpha"),
-        Entity(id: "c", kind: person, name: "Charlie"),
-    ],
-    relations: [
-        Relation(from: "a", to: "b", kind: met),
-        Relation(from: "b", to: "c", kind: met, date: "2024"),
-    ],
-)"#;
 
 struct Fake {
     app: App,
