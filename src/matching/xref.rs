@@ -1,7 +1,6 @@
 //! Candidate pairs through a blocking index, never all pairs: every record is
 //! filed under its name tokens, their phonetic keys (each also with the birth
-//! year, when there is one; the tokens also with the whole birth date, its year
-//! and month, its month and day), pairs of name words (one whole, the other by sound
+//! year, when there is one), pairs of name words (one whole, the other by sound
 //! or first letters), address words and identifiers; a
 //! record meets only those sharing a key with it (keys shared by more than
 //! [`XrefOptions::max_block`] records are too common to say anything), the
@@ -72,18 +71,6 @@ pub fn keys(r: &Record) -> Vec<u64> {
     let mut years: Vec<&str> = r.births.iter().filter_map(|b| b.get(..4)).collect();
     years.sort_unstable();
     years.dedup();
-    // Whole birth dates, and each with one part left out (year and month,
-    // month and day), with a word of the name: where thousands share a name
-    // and dozens a year too, these blocks hold a handful, and a digit typed
-    // wrong in one part leaves the other two keys intact.
-    let mut dates: Vec<String> = Vec::new();
-    for b in &r.births {
-        if let (Some(ym), Some(md)) = (b.get(..7), b.get(5..10)) {
-            dates.extend([b.clone(), ym.to_string(), format!("-{md}")]);
-        }
-    }
-    dates.sort_unstable();
-    dates.dedup();
     for name in &r.names {
         for t in &name.tokens {
             let words = std::iter::once(t.text.as_str())
@@ -93,9 +80,6 @@ pub fn keys(r: &Record) -> Vec<u64> {
                 push(b't', w);
                 for y in &years {
                     push(b'y', &format!("{y}{w}"));
-                }
-                for d in &dates {
-                    push(b'd', &format!("{d}|{w}"));
                 }
             }
             for k in t.keys() {
