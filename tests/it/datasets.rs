@@ -527,6 +527,15 @@ fn the_explorer_filters_by_dataset_and_says_so() {
         app.filter().datasets,
         vec![app.graph().find_dataset("register").unwrap()]
     );
+    // The prompt starts with the filter in force selected: typing replaces
+    // it (as the date and kind prompts do), never appends (`registerkek`).
+    app.update(Action::DatasetFilter);
+    run(&mut app, typed("kek"));
+    app.update(Action::Submit);
+    assert_eq!(
+        app.filter().datasets,
+        vec![app.graph().find_dataset("kek").unwrap()]
+    );
 }
 
 #[test]

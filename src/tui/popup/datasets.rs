@@ -42,10 +42,10 @@ fn parse(g: &Graph, text: &str) -> Result<Vec<DatasetId>, String> {
 }
 
 impl DatasetsPopup {
-    /// Starts from the datasets in force.
+    /// Starts from the datasets in force, selected (typing replaces them).
     pub fn new(ctx: &Ctx) -> DatasetsPopup {
         DatasetsPopup {
-            prompt: Prompt::new(filter_text(ctx.graph, ctx.filter)),
+            prompt: Prompt::preset(filter_text(ctx.graph, ctx.filter)),
         }
     }
 }
