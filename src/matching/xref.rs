@@ -207,7 +207,9 @@ fn best_neighbours(mut met: Vec<(u32, u32)>, k: usize) -> Vec<u32> {
         sums.select_nth_unstable_by(k, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         sums.truncate(k);
     }
-    let mut out: Vec<u32> = sums.into_iter().map(|s| s.0).collect();
+    // A new vector, not `sums`' memory reused: that holds every neighbour met.
+    let mut out = Vec::with_capacity(sums.len());
+    out.extend(sums.iter().map(|s| s.0));
     out.sort_unstable();
     out
 }
