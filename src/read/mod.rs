@@ -203,6 +203,8 @@ pub(crate) struct Builder {
     pub notes: Vec<String>,
     /// Make a node for an edge end no node names (an edge list without nodes).
     pub implicit_nodes: bool,
+    /// Why such nodes were made, for the load note.
+    pub implicit_why: &'static str,
 }
 
 impl Builder {
@@ -216,6 +218,7 @@ impl Builder {
             edges: Vec::new(),
             notes: Vec::new(),
             implicit_nodes: false,
+            implicit_why: "as no node table names them",
         }
     }
 
@@ -505,7 +508,7 @@ impl Builder {
     pub fn finish_checked(mut self, path: &Path) -> Result<Checked, LoadError> {
         let mut missing: Vec<(Pos, String)> = Vec::new();
         let mut self_loops: Vec<Pos> = Vec::new();
-        let mut implicit = 0usize;
+        let mut implicit: Vec<(Pos, String)> = Vec::new();
         for PendingEdge { mut record, at } in std::mem::take(&mut self.edges) {
             let r = &mut record;
             let mut ends = [None, None];
@@ -520,7 +523,7 @@ impl Builder {
                         SourceSet::EMPTY,
                     )) {
                         self.node_pos.push(at);
-                        implicit += 1;
+                        implicit.push((at, id.to_string()));
                         *slot = Some(n);
                     }
                 }
@@ -574,6 +577,7 @@ impl Builder {
         }
         let mut offsets: Vec<u64> = missing
             .iter()
+            .chain(&implicit)
             .map(|m| m.0)
             .filter_map(|p| match p {
                 Pos::Byte(b) => Some(b),
@@ -626,9 +630,22 @@ impl Builder {
                 crate::model::count(self_loops.len(), "edge"),
             ));
         }
-        if implicit > 0 {
+        if !implicit.is_empty() {
+            let n = implicit.len();
+            let ids: Vec<&str> = implicit.iter().take(5).map(|m| m.1.as_str()).collect();
             notes.push(format!(
-                "{implicit} nodes were made from edge ends, as no node table names them"
+                "{} made from edge ends, {} (`{}`{}): line{} {}{}",
+                if n == 1 {
+                    "1 node was".to_string()
+                } else {
+                    format!("{n} nodes were")
+                },
+                self.implicit_why,
+                ids.join("`, `"),
+                if n > 5 { ", …" } else { "" },
+                if n == 1 { "" } else { "s" },
+                lines(&mut implicit.iter().map(|m| m.0)),
+                if n > 10 { ", …" } else { "" },
             ));
         }
         let worked = std::mem::take(&mut self.worked);
