@@ -1,0 +1,269 @@
+//! The peers' own importer test files (Gephi, networkx, igraph), vendored under
+//! `tests/data/peers/` with `MANIFEST.csv`: what the peer whose suite each file
+//! comes from reads of it. `ties` reads every file through the open path (the
+//! format sniffed as the CLI sniffs it) and must count the same nodes and
+//! edges for at least 95% of the files a peer reads; every file it reads
+//! differently is in [`KNOWN`] with the reason (README.md, "Other tools'
+//! files"), so a file that agrees today and stops agreeing fails the test, and
+//! so does a listed file that comes to agree (the list stays true).
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::common;
+
+use ties::Graph;
+use ties::open;
+
+/// Files a peer reads that `ties` reads with other counts, and why.
+const KNOWN: &[(&str, &str)] = &[
+    (
+        "gephi/spreadsheet/edges_table_opposite_force_undirected_merged.csv",
+        FORCED_UNDIRECTED,
+    ),
+    (
+        "gephi/spreadsheet/edges_table_opposite_force_undirected_issue_1848.csv",
+        FORCED_UNDIRECTED,
+    ),
+];
+
+/// Why the two `force_undirected` tables differ.
+const FORCED_UNDIRECTED: &str = "Gephi's test sets the graph undirected before importing \
+    (`setEdgeDefault(UNDIRECTED)`), so `a,b` and `b,a` merge into one edge; the file says no \
+    direction, and ties reads an edge table as directed, as Gephi does by default";
+
+struct Row {
+    file: String,
+    peer: String,
+    read: bool,
+    nodes: usize,
+    edges: usize,
+    /// Gephi merges parallel edges (same ends, same type) on import: its
+    /// counts are compared with ties' relations counted the same way.
+    merged: bool,
+}
+
+fn manifest() -> Vec<Row> {
+    let path = common::data("peers/MANIFEST.csv");
+    let mut r = csv::Reader::from_path(&path).unwrap();
+    let header = r.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (file, peer, read, nodes, edges, parallel) = (
+        col("file"),
+        col("peer"),
+        col("read"),
+        col("nodes"),
+        col("edges"),
+        col("parallel"),
+    );
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let num = |i: usize| rec[i].parse().unwrap_or(0);
+            Row {
+                file: rec[file].to_string(),
+                peer: rec[peer].to_string(),
+                read: &rec[read] == "yes",
+                nodes: num(nodes),
+                edges: num(edges),
+                merged: &rec[parallel] == "merged",
+            }
+        })
+        .collect()
+}
+
+/// What `ties` reads of a vendored file: nodes, relations, and relations with
+/// parallel ones (same ends, kind and direction) counted once; or its error.
+fn ties_reads(file: &str) -> Result<(usize, usize, usize), String> {
+    let path = common::data(&format!("peers/{file}"));
+    let format = open::detect(&path).map_err(|e| e.to_string())?;
+    let read = format
+        .read(&path, "peers", None, &mut |_| {})
+        .map_err(|e| e.to_string())?;
+    let g: &Graph = &read.graph;
+    let distinct: HashSet<_> = g
+        .edge_indices()
+        .map(|e| {
+            let (a, b) = g.ends(e);
+            let r = g.relation(e);
+            let ends = if r.undirected && b < a {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            (ends, format!("{:?}", r.kind), r.undirected)
+        })
+        .collect();
+    Ok((g.node_count(), g.edge_count(), distinct.len()))
+}
+
+#[test]
+fn ties_reads_what_the_peers_read_of_their_own_test_files() {
+    let rows = manifest();
+    assert!(rows.len() >= 80, "{} rows in MANIFEST.csv", rows.len());
+    let known: BTreeMap<&str, &str> = KNOWN.iter().copied().collect();
+    let mut per_peer: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut differ = Vec::new();
+    for row in &rows {
+        // Every file is read without a panic, whatever its peer made of it.
+        let got = ties_reads(&row.file);
+        if !row.read {
+            continue;
+        }
+        if let Ok((_, e, distinct)) = &got
+            && row.merged
+            && e != distinct
+        {
+            eprintln!(
+                "{}: ties keeps {e} relations, {distinct} counted as Gephi merges them",
+                row.file
+            );
+        }
+        let same = match &got {
+            Ok((n, e, distinct)) => {
+                *n == row.nodes && (if row.merged { *distinct } else { *e }) == row.edges
+            }
+            Err(_) => false,
+        };
+        let tally = per_peer.entry(&row.peer).or_default();
+        tally.1 += 1;
+        if same {
+            tally.0 += 1;
+        } else {
+            let said = match &got {
+                Ok((n, e, d)) => format!("{n} nodes, {e} edges ({d} distinct)"),
+                Err(e) => format!("refused: {}", e.lines().next().unwrap_or("")),
+            };
+            differ.push((
+                row.file.as_str(),
+                format!(
+                    "{}: {} reads {} nodes, {} edges; ties {said}",
+                    row.file, row.peer, row.nodes, row.edges
+                ),
+            ));
+        }
+    }
+    let (agree, total) = per_peer
+        .values()
+        .fold((0, 0), |(a, t), (x, y)| (a + x, t + y));
+    for (peer, (a, t)) in &per_peer {
+        eprintln!("{peer}: {a} of {t} files read the same way");
+    }
+    eprintln!("all peers: {agree} of {total}");
+    let unexplained: Vec<&String> = differ
+        .iter()
+        .filter(|(f, _)| !known.contains_key(f))
+        .map(|(_, d)| d)
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "read differently and not in KNOWN:\n{}",
+        unexplained
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let differing: HashSet<&str> = differ.iter().map(|(f, _)| *f).collect();
+    let stale: Vec<&&str> = known.keys().filter(|f| !differing.contains(**f)).collect();
+    assert!(
+        stale.is_empty(),
+        "in KNOWN but read the same way now: {stale:?}"
+    );
+    assert!(
+        agree * 100 >= total * 95,
+        "{agree} of {total} files read the same way: under 95%"
+    );
+}
+
+/// The forced-undirected tables differ by direction only: their rows, read
+/// as undirected pairs (what Gephi's test asks for), count what Gephi counts.
+#[test]
+fn the_forced_undirected_tables_differ_only_by_direction() {
+    let rows = manifest();
+    let forced: Vec<&Row> = rows
+        .iter()
+        .filter(|r| {
+            KNOWN
+                .iter()
+                .any(|(f, why)| *f == r.file && *why == FORCED_UNDIRECTED)
+        })
+        .collect();
+    assert_eq!(forced.len(), 2);
+    for row in forced {
+        let path = common::data(&format!("peers/{}", row.file));
+        let format = open::detect(&path).unwrap();
+        let g = format
+            .read(&path, "peers", None, &mut |_| {})
+            .unwrap()
+            .graph;
+        let pairs: HashSet<_> = g
+            .edge_indices()
+            .map(|e| {
+                let (a, b) = g.ends(e);
+                (a.min(b), a.max(b))
+            })
+            .collect();
+        assert_eq!(
+            (g.node_count(), pairs.len()),
+            (row.nodes, row.edges),
+            "{}",
+            row.file
+        );
+        assert!(g.edge_indices().all(|e| !g.relation(e).undirected));
+    }
+}
+
+/// MANIFEST.csv is what the peers read today: `scripts/peers/manifest.py`,
+/// run again with networkx and python-igraph, writes it byte for byte.
+#[test]
+#[ignore = "needs Python tools (networkx, igraph: .ci/setup-tools.sh)"]
+fn the_manifest_is_what_networkx_and_igraph_read() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = [
+        root.join(".venv-tools/bin/python"),
+        std::path::PathBuf::from("python3"),
+    ]
+    .into_iter()
+    .find(|p| {
+        std::process::Command::new(p)
+            .args(["-c", "import networkx, igraph"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+    .unwrap_or_else(|| common::missing_tool("networkx and python-igraph"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("MANIFEST.csv");
+    let run = std::process::Command::new(&python)
+        .args(["-W", "ignore"])
+        .arg(root.join("scripts/peers/manifest.py"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // Every column but `basis`, which names the peer's version.
+    let rows = |p: &std::path::Path| -> Vec<Vec<String>> {
+        let mut r = csv::Reader::from_path(p).unwrap();
+        let basis = r.headers().unwrap().iter().position(|h| h == "basis");
+        r.records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                rec.iter()
+                    .enumerate()
+                    .filter(|(i, _)| Some(*i) != basis)
+                    .map(|(_, v)| v.to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    let (written, kept) = (rows(&out), rows(&common::data("peers/MANIFEST.csv")));
+    assert_eq!(written.len(), kept.len());
+    let differ: Vec<_> = written.iter().zip(&kept).filter(|(a, b)| a != b).collect();
+    assert!(
+        differ.is_empty(),
+        "MANIFEST.csv differs from what the peers read now:\n{differ:#?}"
+    );
+}
