@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes tests/data/peers/MANIFEST.csv: what each peer reads of its own files.
+"""Writes tests/data/peers/MANIFEST.csv: what each peer reads of the files.
 
 Usage: .venv-tools/bin/python scripts/peers/manifest.py [OUT]
 
@@ -7,7 +7,10 @@ OUT defaults to tests/data/peers/MANIFEST.csv (tests/it/peers.rs writes it
 elsewhere and compares, to check the file is what the peers read).
 
 Reads tests/data/peers/sources.csv (written by scripts/peers/vendor.py) and,
-for each vendored file, what the peer whose test suite it comes from reads:
+for each vendored file, what the peer whose test suite it comes from reads
+(`own` yes), and what networkx and python-igraph, which run here, read of the
+other peers' files in their formats (`own` no: networkx GraphML and GEXF,
+igraph GraphML):
   - networkx (its files): `networkx.read_graphml` / `read_gexf` with default
     arguments, run here; a raised error is the peer refusing the file;
   - igraph (its files and python-igraph's): `igraph.Graph.Read_GraphML`, run here;
@@ -19,7 +22,7 @@ for each vendored file, what the peer whose test suite it comes from reads:
     create nodes only through edges; a node table's rows); where a test asserts
     no count (the other GEXF files, the welcome samples), the file's `<node>`
     and `<edge>` elements, parallel edges once (Gephi merges them on import).
-Columns: file, peer, read (yes/no), nodes, edges, directed, parallel (kept:
+Columns: file, peer, own, read (yes/no), nodes, edges, directed, parallel (kept:
 every parallel edge counted; merged: Gephi's default, parallel edges of the
 same type once), basis, error (the peer's message when it refuses), and the
 provenance columns of sources.csv.
@@ -126,9 +129,11 @@ def gephi(row):
 
 def networkx(row):
     path = PEERS / row["file"]
-    basis = f"networkx {nx.__version__} read_{path.suffix[1:]}, run by scripts/peers/manifest.py"
+    gexf = path.suffix == ".gexf"
+    name = "read_gexf" if gexf else "read_graphml"
+    basis = f"networkx {nx.__version__} {name}, run by scripts/peers/manifest.py"
     try:
-        g = nx.read_graphml(path) if path.suffix == ".graphml" else nx.read_gexf(path)
+        g = nx.read_gexf(path) if gexf else nx.read_graphml(path)
     except Exception as e:  # the peer refusing the file is what is recorded
         return dict(read="no", basis=basis, error=f"{type(e).__name__}: {e}".strip())
     return dict(read="yes", nodes=g.number_of_nodes(), edges=g.number_of_edges(),
@@ -146,29 +151,43 @@ def igraph_reads(row):
                 directed=str(g.is_directed()).lower(), basis=basis)
 
 
+def reading(row, peer, got):
+    """One row of the manifest: `peer`'s reading `got` of the file `row`."""
+    return {
+        "file": row["file"], "peer": peer, "own": "yes" if peer == row["peer"] else "no",
+        "read": got["read"],
+        "nodes": got.get("nodes", ""), "edges": got.get("edges", ""),
+        "directed": got.get("directed", ""),
+        "parallel": "merged" if peer == "gephi" else "kept",
+        "basis": got["basis"], "note": got.get("note", ""),
+        "error": " ".join(got.get("error", "").split())[:200],
+        "repository": row["repository"], "commit": row["commit"], "path": row["path"],
+        "licence": row["licence"],
+    }
+
+
 def main():
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else PEERS / "MANIFEST.csv"
     with open(PEERS / "sources.csv", newline="") as f:
         sources = list(csv.DictReader(f))
     out = []
+    readers = {"gephi": gephi, "networkx": networkx, "igraph": igraph_reads}
     for row in sources:
-        got = {"gephi": gephi, "networkx": networkx, "igraph": igraph_reads}[row["peer"]](row)
-        merged = row["peer"] == "gephi"
-        out.append({
-            "file": row["file"], "peer": row["peer"], "read": got["read"],
-            "nodes": got.get("nodes", ""), "edges": got.get("edges", ""),
-            "directed": got.get("directed", ""), "parallel": "merged" if merged else "kept",
-            "basis": got["basis"], "note": got.get("note", ""),
-            "error": " ".join(got.get("error", "").split())[:200],
-            "repository": row["repository"], "commit": row["commit"], "path": row["path"],
-            "licence": row["licence"],
-        })
+        peers = [row["peer"]]
+        if row["file"].endswith((".graphml", ".xml", ".gexf")):
+            peers += [p for p in ("networkx", "igraph") if p != row["peer"]]
+        if row["file"].endswith(".gexf") and "igraph" in peers:
+            peers.remove("igraph")  # igraph reads no GEXF
+        for peer in peers:
+            out.append(reading(row, peer, readers[peer](row)))
     with open(target, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(out[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(out)
-    read = sum(r["read"] == "yes" for r in out)
-    print(f"{len(out)} files, {read} read by their peer")
+    own = [r for r in out if r["own"] == "yes"]
+    print(f"{len(own)} files, {sum(r['read'] == 'yes' for r in own)} read by their peer; "
+          f"{len(out) - len(own)} readings by another peer, "
+          f"{sum(r['read'] == 'yes' for r in out if r['own'] == 'no')} read")
 
 
 if __name__ == "__main__":

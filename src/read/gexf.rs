@@ -75,6 +75,7 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
     // An edge end no <node> declares is a node, as networkx, igraph and Gephi read it.
     b.implicit_nodes = true;
     b.implicit_why = "as no <node> declares them (networkx, igraph and Gephi make them too)";
+    b.implicit_named = true;
     let mut st = State {
         titles: HashMap::new(),
         defaults: Vec::new(),

@@ -203,8 +203,10 @@ pub(crate) struct Builder {
     pub notes: Vec<String>,
     /// Make a node for an edge end no node names (an edge list without nodes).
     pub implicit_nodes: bool,
-    /// Why such nodes were made, for the load note.
+    /// Why such nodes were made, for the load note; and whether it names
+    /// them (where they are the exception: GraphML, GEXF).
     pub implicit_why: &'static str,
+    pub implicit_named: bool,
 }
 
 impl Builder {
@@ -219,6 +221,7 @@ impl Builder {
             notes: Vec::new(),
             implicit_nodes: false,
             implicit_why: "as no node table names them",
+            implicit_named: false,
         }
     }
 
@@ -630,7 +633,13 @@ impl Builder {
                 crate::model::count(self_loops.len(), "edge"),
             ));
         }
-        if !implicit.is_empty() {
+        if !implicit.is_empty() && !self.implicit_named {
+            notes.push(format!(
+                "{} nodes were made from edge ends, {}",
+                implicit.len(),
+                self.implicit_why
+            ));
+        } else if !implicit.is_empty() {
             let n = implicit.len();
             let ids: Vec<&str> = implicit.iter().take(5).map(|m| m.1.as_str()).collect();
             notes.push(format!(
