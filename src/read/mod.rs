@@ -511,7 +511,9 @@ impl Builder {
     pub fn finish_checked(mut self, path: &Path) -> Result<Checked, LoadError> {
         let mut missing: Vec<(Pos, String)> = Vec::new();
         let mut self_loops: Vec<Pos> = Vec::new();
-        let mut implicit: Vec<(Pos, String)> = Vec::new();
+        // Nodes made from edge ends: how many, and the first few.
+        let mut implicit = 0usize;
+        let mut implicit_first: Vec<(Pos, String)> = Vec::new();
         for PendingEdge { mut record, at } in std::mem::take(&mut self.edges) {
             let r = &mut record;
             let mut ends = [None, None];
@@ -526,7 +528,10 @@ impl Builder {
                         SourceSet::EMPTY,
                     )) {
                         self.node_pos.push(at);
-                        implicit.push((at, id.to_string()));
+                        implicit += 1;
+                        if implicit_first.len() < 10 {
+                            implicit_first.push((at, id.to_string()));
+                        }
                         *slot = Some(n);
                     }
                 }
@@ -580,7 +585,7 @@ impl Builder {
         }
         let mut offsets: Vec<u64> = missing
             .iter()
-            .chain(&implicit)
+            .chain(&implicit_first)
             .map(|m| m.0)
             .filter_map(|p| match p {
                 Pos::Byte(b) => Some(b),
@@ -633,28 +638,30 @@ impl Builder {
                 crate::model::count(self_loops.len(), "edge"),
             ));
         }
-        if !implicit.is_empty() && !self.implicit_named {
+        if implicit > 0 && !self.implicit_named {
             notes.push(format!(
-                "{} nodes were made from edge ends, {}",
-                implicit.len(),
+                "{implicit} nodes were made from edge ends, {}",
                 self.implicit_why
             ));
-        } else if !implicit.is_empty() {
-            let n = implicit.len();
-            let ids: Vec<&str> = implicit.iter().take(5).map(|m| m.1.as_str()).collect();
+        } else if implicit > 0 {
+            let ids: Vec<&str> = implicit_first
+                .iter()
+                .take(5)
+                .map(|m| m.1.as_str())
+                .collect();
             notes.push(format!(
                 "{} made from edge ends, {} (`{}`{}): line{} {}{}",
-                if n == 1 {
+                if implicit == 1 {
                     "1 node was".to_string()
                 } else {
-                    format!("{n} nodes were")
+                    format!("{implicit} nodes were")
                 },
                 self.implicit_why,
                 ids.join("`, `"),
-                if n > 5 { ", …" } else { "" },
-                if n == 1 { "" } else { "s" },
-                lines(&mut implicit.iter().map(|m| m.0)),
-                if n > 10 { ", …" } else { "" },
+                if implicit > 5 { ", …" } else { "" },
+                if implicit == 1 { "" } else { "s" },
+                lines(&mut implicit_first.iter().map(|m| m.0)),
+                if implicit > 10 { ", …" } else { "" },
             ));
         }
         let worked = std::mem::take(&mut self.worked);
