@@ -385,6 +385,27 @@ fn a_multi_party_ownership_goes_back_out_as_an_ownership() {
 }
 
 #[test]
+fn datasets_the_records_name_go_back_out_even_when_the_file_has_their_name() {
+    // `kek.ftm.json`'s records say `datasets: ["kek"]`, the name its file stem
+    // gives it too: the export must still write what the records said.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("kek.ftm.json");
+    std::fs::copy(fixture("ftm/cases/multi_party_ownership.ftm.json"), &input).unwrap();
+    let (code, out, err) = ties(&[&input], &["export", "--format", "ftm"]);
+    assert_eq!(code, 0, "{err}");
+    let by_id = |text: &str| -> std::collections::BTreeMap<String, serde_json::Value> {
+        text.lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|v| (v["id"].as_str().unwrap().to_string(), v["datasets"].clone()))
+            .collect()
+    };
+    let want = by_id(&std::fs::read_to_string(&input).unwrap());
+    let got = by_id(&out);
+    assert!(want.values().any(|d| *d == serde_json::json!(["kek"])));
+    assert_eq!(want, got);
+}
+
+#[test]
 fn self_loops_are_kept_exported_and_read_back_equal() {
     let dir = tempfile::tempdir().unwrap();
     for (input, format, out) in [
