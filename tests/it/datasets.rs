@@ -510,7 +510,6 @@ fn ron_and_json_exports_carry_datasets_and_read_back() {
 
 #[test]
 fn the_explorer_filters_by_dataset_and_says_so() {
-    use crate::common::screen::{run, typed};
     use ties::tui::Action;
     let (l, g) = (
         fixture("ftm/cases/merge_left.ftm.json"),
@@ -529,34 +528,83 @@ fn the_explorer_filters_by_dataset_and_says_so() {
     // A badge per dataset on the card and on each row.
     assert!(s.contains(" kek "), "{s}");
     assert!(s.contains("in kek"), "{s}");
+    // F: a checklist of the datasets with their counts, all ticked.
     app.update(Action::DatasetFilter);
-    run(&mut app, typed("nowhere"));
+    let s = screen(&mut app, 120, 20);
+    let reg = graph_count(&app, "register");
+    assert!(s.contains("show these datasets"), "{s}");
+    assert!(s.contains(&format!("✓ register  {reg}")), "{s}");
+    assert!(s.contains("✓ kek"), "{s}");
+    // Untick kek: only the register is shown, and the screen says so.
+    app.update(Action::Down);
+    app.update(Action::Toggle);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("· kek"), "{s}");
     app.update(Action::Submit);
     let s = screen(&mut app, 120, 20);
-    assert!(
-        s.contains("`nowhere` is not a dataset of this graph (register, kek)"),
-        "{s}"
-    );
-    app.update(Action::Close);
-    app.update(Action::DatasetFilter);
-    run(&mut app, typed("register"));
-    app.update(Action::Submit);
-    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("showing only register"), "{s}");
     assert!(s.contains("· in register"), "{s}");
     assert!(s.contains("nothing within the filter"), "{s}");
     assert_eq!(
         app.filter().datasets,
         vec![app.graph().find_dataset("register").unwrap()]
     );
-    // The prompt starts with the filter in force selected: typing replaces
-    // it (as the date and kind prompts do), never appends (`registerkek`).
+    // It opens on the filter in force; none ticked is refused and says how
+    // to tick them all; all ticked is no filter.
     app.update(Action::DatasetFilter);
-    run(&mut app, typed("kek"));
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("✓ register") && s.contains("· kek"), "{s}");
+    app.update(Action::ToggleAll);
+    app.update(Action::ToggleAll);
+    app.update(Action::Submit);
+    let s = screen(&mut app, 120, 20);
+    assert!(
+        s.contains("tick at least one dataset (a ticks every one)"),
+        "{s}"
+    );
+    app.update(Action::Bottom);
+    app.update(Action::Toggle);
     app.update(Action::Submit);
     assert_eq!(
         app.filter().datasets,
         vec![app.graph().find_dataset("kek").unwrap()]
     );
+    app.update(Action::DatasetFilter);
+    app.update(Action::ToggleAll);
+    app.update(Action::Submit);
+    assert!(app.filter().datasets.is_empty());
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("every dataset shown"), "{s}");
+}
+
+/// How many entities the dataset holds, as `--datasets NAME check` counts them.
+fn graph_count(app: &App, name: &str) -> usize {
+    let g = app.graph();
+    let d = g.find_dataset(name).unwrap();
+    g.node_indices()
+        .filter(|&n| g.dataset_list(g.entity_datasets(n)).contains(&d))
+        .count()
+}
+
+#[test]
+fn a_graph_of_one_dataset_says_there_is_nothing_to_filter() {
+    let input = fixture("import/loops/loop.gexf");
+    let opened = open(
+        Source::Inputs(vec![Input::parse(&input.to_string_lossy())]),
+        &OpenOptions::default(),
+        &mut (),
+    )
+    .unwrap();
+    let graph = Arc::clone(&opened.graph);
+    let index = Arc::new(SearchIndex::build(&graph));
+    let mut app = App::new(graph, index, KeyMap::default_map(), None).unwrap();
+    app.update(ties::tui::Action::DatasetFilter);
+    let s = screen(&mut app, 120, 20);
+    assert!(
+        s.contains("holds one dataset, loop: nothing to filter"),
+        "{s}"
+    );
+    assert!(!s.contains("show these datasets"), "{s}");
 }
 
 #[test]
