@@ -257,9 +257,9 @@ impl<'g> Writer<'g> {
     /// level. A row stored in the graph's default dataset (one input read, its
     /// records naming none) writes none: the records did not say it. A row
     /// whose record named its dataset writes it, even when the file's name
-    /// gives the same one.
+    /// gives the same one; in a graph of several inputs every row names its.
     fn meta(&self, set: DatasetSet, attrs: &Attrs<'g>) -> Meta<'g> {
-        let datasets = if set == DatasetSet::DEFAULT {
+        let datasets = if set == DatasetSet::DEFAULT && !self.graph.several_inputs() {
             Vec::new()
         } else {
             self.graph

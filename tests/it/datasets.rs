@@ -764,3 +764,66 @@ fn one_file_twice_is_one_graph_in_both_datasets() {
     // name only records that name none, here none.
     assert!(out.contains("in kek"), "{out}");
 }
+
+#[test]
+fn two_ron_inputs_keep_their_datasets_parsed_and_from_the_snapshot() {
+    // The first RON input is taken whole (its rows in the default dataset),
+    // the second taken in: every row still names its dataset, in `check`,
+    // `--datasets`, the JSON and FtM exports, and after a snapshot.
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ties::generate::GenOptions {
+        entities: 60,
+        relations_per_entity: 2,
+        seed: 3,
+    };
+    let write = |name: &str, prefix: &str| {
+        let p = dir.path().join(name);
+        let mut f = std::fs::File::create(&p).unwrap();
+        ties::generate::write_ron_prefixed(&opts, prefix, &mut f).unwrap();
+        p
+    };
+    let (a, b) = (write("a.ron", "a"), write("b.ron", "b"));
+    let cache = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        common::ties()
+            .env("TIES_CACHE_DIR", cache.path())
+            .env("TIES_SNAPSHOT_MIN", "0")
+            .env("TIES_LOAD_STATS", "1")
+            .arg("--data")
+            .arg(&a)
+            .arg("--data")
+            .arg(&b)
+            .args(args)
+            .run()
+    };
+    for pass in ["parsed", "from the snapshot"] {
+        let (code, out, err) = run(&["check"]);
+        assert_eq!(code, 0, "{pass}: {err}");
+        assert_eq!(counts(&out), (120, 240), "{pass}: {out}");
+        assert_eq!(
+            err.contains("read the snapshot"),
+            pass != "parsed",
+            "{pass}: {err}"
+        );
+        for name in ["a", "b"] {
+            let (code, out, err) = run(&["--datasets", name, "check"]);
+            assert_eq!(code, 0, "{pass}: {err}");
+            assert_eq!(counts(&out), (60, 120), "{pass} {name}: {out}");
+        }
+        let (code, out, err) = run(&["export", "--format", "json"]);
+        assert_eq!(code, 0, "{pass}: {err}");
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        for n in doc["nodes"].as_array().unwrap() {
+            let want = &n["id"].as_str().unwrap()[..1];
+            assert_eq!(n["datasets"], serde_json::json!([want]), "{pass}: {n}");
+        }
+        let (code, out, err) = run(&["export", "--format", "ftm"]);
+        assert_eq!(code, 0, "{pass}: {err}");
+        let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        assert_eq!(
+            first["datasets"],
+            serde_json::json!(["a"]),
+            "{pass}: {first}"
+        );
+    }
+}
