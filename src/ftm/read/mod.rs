@@ -1,7 +1,11 @@
-//! The streaming FtM reader: one JSON entity per line, read through a `BufReader`
-//! one line at a time. Things become entities as they are read; relationships and
-//! entity references are kept until the end, since a stream may name an entity
-//! before defining it.
+//! The streaming FtM reader: one JSON entity per line, read in batches of
+//! lines through a `BufReader`. Each line is parsed on a parser thread, by the
+//! fast path (`fast.rs`: borrowed strings) where it can, by the careful reader
+//! (`values.rs`) where it declines, and prepared there (`prepare`: values
+//! cleaned, fields mapped, notes gathered); the one builder thread then adds
+//! it to the graph in file order. Things become entities as they are read;
+//! relationships and entity references are kept until the end, since a stream
+//! may name an entity before defining it.
 
 mod caption;
 mod clean;
