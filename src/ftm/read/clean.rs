@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::super::schema::{PropType, SchemaDef};
-use super::issues::Issue;
+use super::issues::{Issue, Notes};
 use super::parse_ftm_date;
 
 /// The longest id `followthemoney` accepts.
@@ -31,21 +31,6 @@ pub(super) struct Prop<'a> {
     pub(super) values: Vec<Cow<'a, str>>,
     pub(super) dropped: usize,
     pub(super) nested: Vec<String>,
-}
-
-/// What preparing a record noted, in order, to be noted on its line when the
-/// record is built.
-#[derive(Default)]
-pub(super) struct Notes {
-    pub(super) list: Vec<(Issue, String)>,
-    /// `Schema.property` pairs the schema does not define.
-    pub(super) unknown: Vec<String>,
-}
-
-impl Notes {
-    pub(super) fn note(&mut self, issue: Issue, detail: String) {
-        self.list.push((issue, detail));
-    }
 }
 
 /// A record's properties (sorted by name) with invalid values dropped and

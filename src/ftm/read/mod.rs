@@ -314,7 +314,7 @@ struct PendingEdge {
     props: Vec<(Box<str>, Box<str>)>,
     /// Its values other than the parties, mapped (`None` once fragments
     /// were merged into it).
-    pre: Option<Box<(Mapped, clean::Notes)>>,
+    pre: Option<Box<(Mapped, issues::Notes)>>,
     line: usize,
     datasets: DatasetSet,
     /// [`crate::ftm::mapping::PROVENANCE`] attributes.
@@ -620,7 +620,7 @@ impl Loader {
     }
 
     /// Notes what preparing a record noted, on the current line.
-    fn notes(&mut self, notes: clean::Notes) {
+    fn notes(&mut self, notes: issues::Notes) {
         for (issue, detail) in notes.list {
             self.note(issue, detail);
         }
@@ -699,14 +699,14 @@ struct Ready {
     id: String,
     schema_name: String,
     def: Option<&'static SchemaDef>,
-    notes: clean::Notes,
+    notes: issues::Notes,
     body: Body,
 }
 
 enum Body {
     /// A relationship's values, `(property, value)`, sorted by property,
     /// and those other than its parties mapped.
-    Edge(Vec<(Box<str>, Box<str>)>, Box<(Mapped, clean::Notes)>),
+    Edge(Vec<(Box<str>, Box<str>)>, Box<(Mapped, issues::Notes)>),
     Thing(Box<records::PreThing>),
 }
 
@@ -719,7 +719,7 @@ fn prepare(
     props: Vec<clean::Prop<'_>>,
     provenance: &[(String, String)],
 ) -> Ready {
-    let mut notes = clean::Notes::default();
+    let mut notes = issues::Notes::default();
     if !valid_id(&id) {
         notes.note(Issue::InvalidId, format!("`{id}`"));
     }

@@ -7,8 +7,7 @@ use crate::graph::{Source, SourceId};
 use crate::model::{Amount, AmountRecord, PartialDate};
 
 use super::super::schema::{PropType, SchemaDef};
-use super::clean::Notes;
-use super::issues::Issue;
+use super::issues::{Issue, Notes};
 use super::{Loader, Mapped};
 
 /// The date part of an FtM date (`2024-11-23T10:00:00` → `2024-11-23`), with the

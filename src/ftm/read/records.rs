@@ -14,8 +14,7 @@ use super::super::mapping::{
 };
 use super::super::schema::{PropType, SchemaDef};
 use super::caption::library_caption;
-use super::clean::Notes;
-use super::issues::Issue;
+use super::issues::{Issue, Notes};
 use super::props::map_props;
 use super::{Loader, PendingEdge, PendingRef, attr_refs};
 
