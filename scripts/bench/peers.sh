@@ -6,6 +6,9 @@
 #     its snapshot (a second start), and on the GraphML once ties reads GraphML;
 #   - networkx: `read_graphml` and node-link JSON (`json.load` + `node_link_graph`);
 #   - python-igraph: `Graph.Read_GraphML`;
+#   - FtM: `ties check --no-cache` on the same graph as an FtM stream against
+#     followthemoney's own reader (each line `json.loads` + `model.get_proxy`,
+#     in $PEERS_FTM_PYTHON, else .venv-ftm/bin/python; skipped without it);
 #   - `ties search QUERY` on the snapshot against `fzf --filter QUERY` on a
 #     plain list of the same names and aliases.
 #
@@ -34,6 +37,9 @@ sizes=("$@")
 have_igraph=1
 "$python" -c 'import networkx' 2>/dev/null || { echo "peers.sh: $python has no networkx" >&2; exit 1; }
 "$python" -c 'import igraph' 2>/dev/null || { have_igraph=0; echo "peers.sh: $python has no igraph: skipped" >&2; }
+ftm_python=${PEERS_FTM_PYTHON:-.venv-ftm/bin/python}
+have_ftm=1
+"$ftm_python" -c 'import followthemoney' 2>/dev/null || { have_ftm=0; echo "peers.sh: no followthemoney in $ftm_python: FtM comparison skipped" >&2; }
 have_fzf=1
 command -v fzf >/dev/null || { have_fzf=0; echo "peers.sh: no fzf: search comparison skipped" >&2; }
 mkdir -p "$dir"
@@ -65,9 +71,19 @@ line() {
 py_graphml='import sys, networkx as nx; g = nx.read_graphml(sys.argv[1]); print(g.number_of_nodes())'
 py_json='import sys, json, networkx as nx; g = nx.node_link_graph(json.load(open(sys.argv[1])), edges="links"); print(g.number_of_nodes())'
 py_igraph='import sys, igraph; g = igraph.Graph.Read_GraphML(sys.argv[1]); print(g.vcount())'
+py_ftm='import sys, json
+from followthemoney import model
+n = 0
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        if line.strip():
+            model.get_proxy(json.loads(line))
+            n += 1
+print(n)'
 
 for n in "${sizes[@]}"; do
   ron=$dir/g$n.ron graphml=$dir/g$n.graphml json=$dir/g$n.json names=$dir/g$n-names.txt
+  ftm=$dir/g$n.ftm.json
   cache=$dir/cache$n
   [ -s "$ron" ] || "$ties" gen --entities "$n" --relations-per-entity 3 -o "$ron" >/dev/null
   [ -s "$graphml" ] || "$ties" export --no-cache --data "$ron" --format graphml -o "$graphml" >/dev/null
@@ -93,6 +109,11 @@ g = nx.read_graphml(sys.argv[1]); json.dump(nx.node_link_data(g, edges="links"),
   line "networkx node-link JSON" "$(best "$python" -c "$py_json" "$json")" "$base"
   if [ "$have_igraph" = 1 ]; then
     line "python-igraph Read_GraphML" "$(best "$python" -c "$py_igraph" "$graphml")" "$base"
+  fi
+  if [ "$have_ftm" = 1 ]; then
+    [ -s "$ftm" ] || "$ties" export --no-cache --data "$ron" --format ftm -o "$ftm" >/dev/null
+    line "ties check --no-cache (FtM)" "$(best "$ties" check --no-cache --data "$ftm")" "$base"
+    line "followthemoney get_proxy per line (FtM)" "$(best "$ftm_python" -c "$py_ftm" "$ftm")" "$base"
   fi
   if [ "$have_fzf" = 1 ]; then
     for q in kasciunas "min def"; do
