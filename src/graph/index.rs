@@ -7,6 +7,7 @@
 use bytemuck::{Pod, Zeroable};
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::sparse::Sparse;
 use super::{Arena, EntityRow, NONE, RelationRow};
 use crate::codec::Store;
 
@@ -339,6 +340,22 @@ pub(crate) struct Links {
     /// Per relation: the next (older) relation out of `from` and into `to`.
     pub(crate) next: Store<[u32; 2]>,
     pub(crate) rows: Store<RelationRow>,
+    /// What few relations have, by relation: a role ([`crate::model::Sym`]),
+    /// an end date ([`crate::model::PartialDate::to_bits`]), an amount (index
+    /// into the graph's amounts), flags ([`super::RELATION_UNDIRECTED`]).
+    pub(crate) role: Sparse<u32>,
+    pub(crate) until: Sparse<u32>,
+    pub(crate) amount: Sparse<u32>,
+    pub(crate) flags: Sparse<u8>,
+}
+
+/// The rare parts of a relation to add (see [`Links::role`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RareParts {
+    pub(crate) role: Option<u32>,
+    pub(crate) until: Option<u32>,
+    pub(crate) amount: Option<u32>,
+    pub(crate) flags: Option<u8>,
 }
 
 impl Links {
@@ -348,6 +365,7 @@ impl Links {
             ends: Vec::with_capacity(edges).into(),
             next: Vec::with_capacity(edges).into(),
             rows: Vec::with_capacity(edges).into(),
+            ..Links::default()
         }
     }
 
@@ -375,8 +393,13 @@ impl Links {
     }
 
     /// Adds a relation from `a` to `b` (both nodes of the graph).
-    pub(crate) fn add_edge(&mut self, a: u32, b: u32, row: RelationRow) -> usize {
+    pub(crate) fn add_edge(&mut self, a: u32, b: u32, row: RelationRow, rare: RareParts) -> usize {
         let e = self.ends.len() as u32;
+        let i = e as usize;
+        self.role.push(i, rare.role);
+        self.until.push(i, rare.until);
+        self.amount.push(i, rare.amount);
+        self.flags.push(i, rare.flags);
         let first = self.first.vec();
         let next = [first[a as usize][OUT], first[b as usize][IN]];
         first[a as usize][OUT] = e;
@@ -406,6 +429,10 @@ impl Links {
         self.ends.shrink_to_fit();
         self.next.shrink_to_fit();
         self.rows.shrink_to_fit();
+        self.role.shrink_to_fit();
+        self.until.shrink_to_fit();
+        self.amount.shrink_to_fit();
+        self.flags.shrink_to_fit();
     }
 
     /// Bytes held by the nodes' links, and by the relations' ends, links and
@@ -413,7 +440,13 @@ impl Links {
     pub(crate) fn bytes(&self) -> (usize, usize) {
         (
             self.first.bytes(),
-            self.ends.bytes() + self.next.bytes() + self.rows.bytes(),
+            self.ends.bytes()
+                + self.next.bytes()
+                + self.rows.bytes()
+                + self.role.bytes()
+                + self.until.bytes()
+                + self.amount.bytes()
+                + self.flags.bytes(),
         )
     }
 
@@ -426,6 +459,10 @@ impl Links {
         self.first.len() == nodes
             && self.next.len() == edges
             && self.rows.len() == edges
+            && self.role.well_formed(edges)
+            && self.until.well_formed(edges)
+            && self.amount.well_formed(edges)
+            && self.flags.well_formed(edges)
             && self.first.iter().flatten().all(|&l| ok_link(l, edges))
             && self.ends.iter().flatten().all(|&n| (n as usize) < nodes)
             && self
