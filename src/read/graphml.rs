@@ -71,6 +71,10 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
     let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 16, file));
     reader.config_mut().trim_text(false);
     let mut b = Builder::new(path);
+    // An edge end no <node> declares is a node, as networkx, igraph and Gephi read it.
+    b.implicit_nodes = true;
+    b.implicit_why = "as no <node> declares them (networkx, igraph and Gephi make them too)";
+    b.implicit_named = true;
     let mut st = State {
         keys: HashMap::new(),
         declaring: None,

@@ -203,6 +203,10 @@ pub(crate) struct Builder {
     pub notes: Vec<String>,
     /// Make a node for an edge end no node names (an edge list without nodes).
     pub implicit_nodes: bool,
+    /// Why such nodes were made, for the load note; and whether it names
+    /// them (where they are the exception: GraphML, GEXF).
+    pub implicit_why: &'static str,
+    pub implicit_named: bool,
 }
 
 impl Builder {
@@ -216,6 +220,8 @@ impl Builder {
             edges: Vec::new(),
             notes: Vec::new(),
             implicit_nodes: false,
+            implicit_why: "as no node table names them",
+            implicit_named: false,
         }
     }
 
@@ -505,7 +511,9 @@ impl Builder {
     pub fn finish_checked(mut self, path: &Path) -> Result<Checked, LoadError> {
         let mut missing: Vec<(Pos, String)> = Vec::new();
         let mut self_loops: Vec<Pos> = Vec::new();
+        // Nodes made from edge ends: how many, and the first few.
         let mut implicit = 0usize;
+        let mut implicit_first: Vec<(Pos, String)> = Vec::new();
         for PendingEdge { mut record, at } in std::mem::take(&mut self.edges) {
             let r = &mut record;
             let mut ends = [None, None];
@@ -521,6 +529,9 @@ impl Builder {
                     )) {
                         self.node_pos.push(at);
                         implicit += 1;
+                        if implicit_first.len() < 10 {
+                            implicit_first.push((at, id.to_string()));
+                        }
                         *slot = Some(n);
                     }
                 }
@@ -574,6 +585,7 @@ impl Builder {
         }
         let mut offsets: Vec<u64> = missing
             .iter()
+            .chain(&implicit_first)
             .map(|m| m.0)
             .filter_map(|p| match p {
                 Pos::Byte(b) => Some(b),
@@ -626,9 +638,30 @@ impl Builder {
                 crate::model::count(self_loops.len(), "edge"),
             ));
         }
-        if implicit > 0 {
+        if implicit > 0 && !self.implicit_named {
             notes.push(format!(
-                "{implicit} nodes were made from edge ends, as no node table names them"
+                "{implicit} nodes were made from edge ends, {}",
+                self.implicit_why
+            ));
+        } else if implicit > 0 {
+            let ids: Vec<&str> = implicit_first
+                .iter()
+                .take(5)
+                .map(|m| m.1.as_str())
+                .collect();
+            notes.push(format!(
+                "{} made from edge ends, {} (`{}`{}): line{} {}{}",
+                if implicit == 1 {
+                    "1 node was".to_string()
+                } else {
+                    format!("{implicit} nodes were")
+                },
+                self.implicit_why,
+                ids.join("`, `"),
+                if implicit > 5 { ", …" } else { "" },
+                if implicit == 1 { "" } else { "s" },
+                lines(&mut implicit_first.iter().map(|m| m.0)),
+                if implicit > 10 { ", …" } else { "" },
             ));
         }
         let worked = std::mem::take(&mut self.worked);
