@@ -10,7 +10,9 @@ impl Graph {
             entities: Vec::with_capacity(nodes).into(),
             ..Graph::default()
         };
-        g.ids.reserve(nodes, &g.entities, &g.arena);
+        // An eighth to spare: `nodes` is often a reader's guess, and an id
+        // index that grows near the end of a load is rehashed once more.
+        g.ids.reserve(nodes + nodes / 8, &g.entities, &g.arena);
         g
     }
 
