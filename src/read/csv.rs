@@ -23,9 +23,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Builder, Checked, Pos, Record};
+use super::{Builder, Checked, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
+
+/// Bytes of CSV per entity with its share of relations (about what `ties
+/// export` writes): a first guess at the graph's size, to spare most of its
+/// growing.
+const PER_ENTITY: u64 = 250;
 
 /// A folder holding `.csv` tables, or a file whose header is a layout above (or
 /// that is named `.csv`/`.tsv`).
@@ -294,6 +299,15 @@ pub fn read_with(path: &Path, columns: &Columns) -> Result<(Graph, Vec<String>),
 /// [`read_with`], with what the load worked around (a duplicate node id, a
 /// row not as long as the header) as an error for `--strict`.
 pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, LoadError> {
+    read_with_checked_in(path, columns, Mode::default())
+}
+
+/// [`read_with_checked`], built the way `mode` says.
+pub fn read_with_checked_in(
+    path: &Path,
+    columns: &Columns,
+    mode: Mode,
+) -> Result<Checked, LoadError> {
     std::fs::metadata(path).map_err(|e| super::open_error(path, e))?;
     let files = if path.is_dir() {
         let t = tables(path).map_err(|e| super::open_error(path, e))?;
@@ -310,7 +324,11 @@ pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, Load
     } else {
         vec![path.to_path_buf()]
     };
-    let mut b = Builder::new(path);
+    let size = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    let mut b = Builder::sized(path, size, PER_ENTITY);
     // Headers first: node tables are read before edge tables.
     let mut plan = Vec::new();
     for f in &files {
@@ -347,9 +365,11 @@ pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, Load
     }
     b.implicit_nodes = !plan.iter().any(|p| p.3 != Table::Edges);
     plan.sort_by_key(|p| p.3 == Table::Edges);
-    for (f, file, delimiter, table, cols) in plan {
-        read_table(&mut b, &f, file, delimiter, table, &cols);
-    }
+    super::stream(&mut b, mode, |s| {
+        for (f, file, delimiter, table, cols) in plan {
+            read_table(s, &f, file, delimiter, table, &cols);
+        }
+    });
     if b.has_problems() {
         return Err(b.into_error(path));
     }
@@ -387,7 +407,7 @@ fn header_of(path: &Path) -> Result<(u8, Vec<String>), ProblemKind> {
 }
 
 fn read_table(
-    b: &mut Builder,
+    b: &mut Sink<'_>,
     path: &Path,
     file: usize,
     delimiter: u8,
@@ -522,7 +542,7 @@ fn read_table(
 
 /// An adjacency matrix (see [`Table::Matrix`]): every node the header or a
 /// row names, and an edge for each cell that is a number other than 0.
-fn read_matrix(b: &mut Builder, path: &Path, file: usize, delimiter: u8, cols: &[Col]) {
+fn read_matrix(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8, cols: &[Col]) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
     let ids: Vec<String> = cols
         .iter()
