@@ -86,6 +86,10 @@ pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadEr
     let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 16, file));
     reader.config_mut().trim_text(false);
     let mut b = Builder::sized(path, size, PER_ENTITY);
+    // An edge end no <node> declares is a node, as networkx, igraph and Gephi read it.
+    b.implicit_nodes = true;
+    b.implicit_why = "as no <node> declares them (networkx, igraph and Gephi make them too)";
+    b.implicit_named = true;
     let mut st = State {
         keys: HashMap::default(),
         defaults: false,

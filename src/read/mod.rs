@@ -250,7 +250,9 @@ pub(crate) struct Builder {
     /// The graph is full: no more edges are built.
     full: bool,
     self_loops: usize,
+    /// Nodes made from edge ends: how many, and where the first few were.
     implicit: usize,
+    implicit_first: Vec<(Pos, String)>,
     /// Kinds by the label a file gives them (a few labels, read millions of times).
     entity_kinds: HashMap<Box<str>, EntityKind<Sym>>,
     relation_kinds: HashMap<Box<str>, RelationKind<Sym>>,
@@ -258,6 +260,13 @@ pub(crate) struct Builder {
     pub notes: Vec<String>,
     /// Make a node for an edge end no node names (an edge list without nodes).
     pub implicit_nodes: bool,
+    /// Why such nodes were made, for the load note; and whether it names
+    /// them (where they are the exception: GraphML, GEXF).
+    pub implicit_why: &'static str,
+    pub implicit_named: bool,
+    /// No node can follow (a folder of edge tables): an end no node names
+    /// is made a node as soon as an edge names it, not at the end.
+    pub implicit_at_once: bool,
 }
 
 impl Builder {
@@ -275,10 +284,14 @@ impl Builder {
             full: false,
             self_loops: 0,
             implicit: 0,
+            implicit_first: Vec::new(),
             entity_kinds: HashMap::new(),
             relation_kinds: HashMap::new(),
             notes: Vec::new(),
             implicit_nodes: false,
+            implicit_why: "as no node table names them",
+            implicit_named: false,
+            implicit_at_once: false,
         }
     }
 
@@ -336,11 +349,14 @@ impl Builder {
             Item::Node(r, at) => self.node_in(r, *at),
             Item::Edge(r, at) => self.edge_in(r, *at),
             Item::Done => {}
-            Item::Problem(..) | Item::Worked(..) => match std::mem::replace(item, Item::Done) {
-                Item::Problem(at, kind) => self.problem(at, kind),
-                Item::Worked(at, kind) => self.worked_around(at, kind),
-                _ => {}
-            },
+            Item::Problem(..) | Item::Worked(..) | Item::Note(_) => {
+                match std::mem::replace(item, Item::Done) {
+                    Item::Problem(at, kind) => self.problem(at, kind),
+                    Item::Worked(at, kind) => self.worked_around(at, kind),
+                    Item::Note(note) => self.notes.push(note),
+                    _ => {}
+                }
+            }
         }
     }
 }
@@ -351,6 +367,7 @@ pub(crate) enum Item {
     Edge(Record, Pos),
     Problem(Pos, ProblemKind),
     Worked(Pos, ProblemKind),
+    Note(String),
     /// Taken by the builder.
     Done,
 }
@@ -427,6 +444,11 @@ impl Sink<'_> {
     /// A problem: the load fails, naming it.
     pub fn problem(&mut self, at: Pos, kind: ProblemKind) {
         self.push(Item::Problem(at, kind));
+    }
+
+    /// A note of the reader's, told after the load.
+    pub fn note(&mut self, note: String) {
+        self.push(Item::Note(note));
     }
 
     /// A problem worked around by leaving the row out (see
@@ -754,7 +776,8 @@ impl Builder {
         let seq = self.edges_read;
         self.edges_read += 1;
         if !self.hold_all {
-            let ends = self.ends(r, at);
+            // An end no node names yet waits for the nodes still to come.
+            let ends = self.ends(r, at, self.implicit_at_once);
             if let [Some(from), Some(to)] = ends {
                 return self.build_edge(r, at, seq, from, to);
             }
@@ -766,12 +789,13 @@ impl Builder {
         });
     }
 
-    /// The nodes an edge's ends name, made for an edge list without nodes.
-    fn ends(&mut self, r: &Record, at: Pos) -> [Option<NodeIx>; 2] {
+    /// The nodes an edge's ends name, made (if `make`) where the reader makes
+    /// nodes no node record names.
+    fn ends(&mut self, r: &Record, at: Pos, make: bool) -> [Option<NodeIx>; 2] {
         let mut ends = [None, None];
         for (slot, id) in ends.iter_mut().zip([r.from.trim(), r.to.trim()]) {
             *slot = self.graph.find(id);
-            if slot.is_none() && self.implicit_nodes && !id.is_empty() {
+            if slot.is_none() && make && self.implicit_nodes && !id.is_empty() {
                 let kind = self.entity_kind(None);
                 if let Ok(n) =
                     self.graph
@@ -779,6 +803,9 @@ impl Builder {
                 {
                     self.node_pos.push(at);
                     self.implicit += 1;
+                    if self.implicit_first.len() < 10 {
+                        self.implicit_first.push((at, id.to_string()));
+                    }
                     *slot = Some(n);
                 }
             }
@@ -866,7 +893,7 @@ impl Builder {
         } in std::mem::take(&mut self.edges)
         {
             let r = &mut record;
-            let ends = self.ends(r, at);
+            let ends = self.ends(r, at, true);
             let [Some(from), Some(to)] = ends else {
                 let id = if ends[0].is_none() { &r.from } else { &r.to };
                 missing.push((at, id.clone()));
@@ -883,8 +910,10 @@ impl Builder {
         if self.has_problems() {
             return Err(self.into_error(path));
         }
+        let implicit_first = std::mem::take(&mut self.implicit_first);
         let mut offsets: Vec<u64> = missing
             .iter()
+            .chain(&implicit_first)
             .map(|m| m.0)
             .filter_map(|p| match p {
                 Pos::Byte(b) => Some(b),
@@ -938,9 +967,30 @@ impl Builder {
             ));
         }
         let implicit = self.implicit;
-        if implicit > 0 {
+        if implicit > 0 && !self.implicit_named {
             notes.push(format!(
-                "{implicit} nodes were made from edge ends, as no node table names them"
+                "{implicit} nodes were made from edge ends, {}",
+                self.implicit_why
+            ));
+        } else if implicit > 0 {
+            let ids: Vec<&str> = implicit_first
+                .iter()
+                .take(5)
+                .map(|m| m.1.as_str())
+                .collect();
+            notes.push(format!(
+                "{} made from edge ends, {} (`{}`{}): line{} {}{}",
+                if implicit == 1 {
+                    "1 node was".to_string()
+                } else {
+                    format!("{implicit} nodes were")
+                },
+                self.implicit_why,
+                ids.join("`, `"),
+                if implicit > 5 { ", …" } else { "" },
+                if implicit == 1 { "" } else { "s" },
+                lines(&mut implicit_first.iter().map(|m| m.0)),
+                if implicit > 10 { ", …" } else { "" },
             ));
         }
         let worked = std::mem::take(&mut self.worked);

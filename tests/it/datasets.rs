@@ -659,6 +659,50 @@ fn an_adjacency_matrix_is_read_as_gephi_reads_it() {
 }
 
 #[test]
+fn an_adjacency_list_is_read_as_gephi_reads_it() {
+    // No header a layout knows, rows of different lengths: each row a node
+    // then its neighbours (cells trimmed, empty ones skipped); `eve`, alone
+    // on her row, has no edge and is left out, as Gephi leaves her out.
+    let (code, out, err) = ties(
+        &[&fixture("import/adjacency.csv")],
+        &["export", "--format", "ron"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let file: ties::model::GraphFile = ties::load::ron_options().from_str(&out).unwrap();
+    let ids: Vec<&str> = file.entities.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["ann", "bob", "cid", "dan", "fay", "gus"]);
+    let edges: Vec<(&str, &str)> = file
+        .relations
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str()))
+        .collect();
+    assert_eq!(
+        edges,
+        [
+            ("ann", "bob"),
+            ("bob", "cid"),
+            ("bob", "dan"),
+            ("fay", "ann"),
+            ("fay", "gus")
+        ]
+    );
+    assert!(err.contains("read as an adjacency list"), "{err}");
+    assert!(
+        err.contains("1 label with no edge in the adjacency list left out")
+            && err.contains("`eve`"),
+        "{err}"
+    );
+    // Rows all as long, under a header naming no column ties knows, are still
+    // refused: that is a table whose id column has another name.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("people.csv");
+    std::fs::write(&p, "person,full_name\n1,Ann Lee\n2,Bob Ray\n").unwrap();
+    let (code, _, err) = ties(&[&p], &["check"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("names no id column"), "{err}");
+}
+
+#[test]
 fn one_file_twice_is_one_graph_in_both_datasets() {
     // The same entities and relationships (a multi-party one among them) in two
     // inputs: everything merged, the counts those of one, both datasets kept.

@@ -33,6 +33,7 @@ mod graph_accuracy;
 mod import_cli;
 mod layers;
 mod notes;
+mod peers;
 mod petgraph_in_place;
 mod properties;
 mod quotable;
