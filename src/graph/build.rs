@@ -275,6 +275,11 @@ impl Graph {
         self.default_dataset = Some(id);
     }
 
+    /// Marks the graph as several inputs opened as one ([`Graph::several_inputs`]).
+    pub fn set_several_inputs(&mut self, several: bool) {
+        self.several_inputs = several;
+    }
+
     /// Stores a set of datasets (sorted, duplicates removed); equal sets are
     /// stored once. The set of the default dataset alone is [`DatasetSet::DEFAULT`].
     pub fn dataset_set(&mut self, ids: &[DatasetId]) -> DatasetSet {

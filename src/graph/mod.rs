@@ -552,6 +552,9 @@ pub struct Graph {
     dataset_sets: FastMap<Box<[u32]>, DatasetSet>,
     /// The dataset of rows stored with [`DatasetSet::DEFAULT`].
     default_dataset: Option<DatasetId>,
+    /// Several inputs were opened as this graph: exports name every row's
+    /// datasets, the default one's too (set by `open`, like the default).
+    several_inputs: bool,
 }
 
 /// One relation seen from a node: which edge, and the entity at the other end.

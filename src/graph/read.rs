@@ -274,6 +274,12 @@ impl Graph {
         self.default_dataset
     }
 
+    /// Several inputs were opened as this graph: a row in the default
+    /// dataset is in it as much as in any other, and exports say so.
+    pub fn several_inputs(&self) -> bool {
+        self.several_inputs
+    }
+
     /// The datasets of a set, in the order they were named.
     pub fn dataset_list(&self, set: DatasetSet) -> Vec<DatasetId> {
         self.dataset_slice(set)
