@@ -5,7 +5,8 @@
 #   - a headless Chromium and poppler's pdftotext (tests/it/notes.rs prints a
 #     dossier to PDF and reads its text back);
 #   - a Python virtual environment `.venv-tools` holding networkx (reads GraphML
-#     exports through tests/tools/check_graphml.py).
+#     exports through tests/tools/check_graphml.py) and python-igraph (with
+#     networkx, what scripts/peers/manifest.py records of the peers' files).
 # Idempotent; safe to run again. .ci/run then runs the tests that need these
 # (`#[ignore = "needs …"]`) with --include-ignored; a missing tool fails them.
 set -euo pipefail
@@ -34,4 +35,8 @@ fi
 if ! .venv-tools/bin/python -c 'import networkx' >/dev/null 2>&1; then
   echo "setup-tools: installing networkx into .venv-tools"
   .venv-tools/bin/python -m pip install --quiet --disable-pip-version-check 'networkx>=3,<4'
+fi
+if ! .venv-tools/bin/python -c 'import igraph' >/dev/null 2>&1; then
+  echo "setup-tools: installing python-igraph into .venv-tools"
+  .venv-tools/bin/python -m pip install --quiet --disable-pip-version-check 'igraph>=0.11,<2'
 fi

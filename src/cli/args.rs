@@ -488,6 +488,10 @@ pub struct GenArgs {
     /// Seed: the same seed always gives the same file
     #[arg(long, default_value_t = 1, value_name = "S")]
     pub seed: u64,
+    /// Put P before every id (entities, relation ends, sources), so that two
+    /// generated files opened together share no entity
+    #[arg(long, default_value = "", value_name = "P")]
+    pub id_prefix: String,
     /// The file to write
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,

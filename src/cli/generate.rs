@@ -10,7 +10,7 @@ pub(super) fn gen_cmd(args: &GenArgs) -> Result<(), CliError> {
         relations_per_entity: args.relations_per_entity,
         seed: args.seed,
     };
-    generate::write_file(&opts, &args.output, args.force)?;
+    generate::write_file(&opts, &args.id_prefix, &args.output, args.force)?;
     eprintln!(
         "ties: wrote {}, {} and {} to {}",
         crate::report::count(opts.entities, "entity"),

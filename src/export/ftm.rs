@@ -254,14 +254,17 @@ impl<'g> Writer<'g> {
     }
 
     /// The datasets and provenance of a row, as FtM keeps them at the top
-    /// level. A graph's default dataset alone (one input read, its records
-    /// naming none) is not written: the records did not say it.
+    /// level. A row stored in the graph's default dataset (one input read, its
+    /// records naming none) writes none: the records did not say it. A row
+    /// whose record named its dataset writes it, even when the file's name
+    /// gives the same one; in a graph of several inputs every row names its.
     fn meta(&self, set: DatasetSet, attrs: &Attrs<'g>) -> Meta<'g> {
-        let list = self.graph.dataset_list(set);
-        let datasets = if list.len() == 1 && Some(list[0]) == self.graph.default_dataset() {
+        let datasets = if set == DatasetSet::DEFAULT && !self.graph.several_inputs() {
             Vec::new()
         } else {
-            list.iter()
+            self.graph
+                .dataset_list(set)
+                .iter()
                 .map(|d| self.graph.dataset_name(*d).to_string())
                 .collect()
         };

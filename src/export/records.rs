@@ -25,10 +25,11 @@ fn attrs(graph: &Graph, attrs: &Attrs<'_>) -> Vec<(String, String)> {
 /// The datasets of a row; none when it is only the graph's default dataset
 /// (one input read, its records naming none: the file says it) or the graph
 /// holds one dataset in all (as a graph fetched from a database of one push
-/// does: the same view, the same export).
+/// does: the same view, the same export), unless several inputs were opened.
 fn datasets(graph: &Graph, set: DatasetSet) -> Vec<String> {
     let list = graph.dataset_list(set);
     if list.len() == 1
+        && !graph.several_inputs()
         && (Some(list[0]) == graph.default_dataset() || graph.dataset_names().len() == 1)
     {
         return Vec::new();

@@ -57,23 +57,45 @@ impl SchemaDef {
         })
     }
 
+    /// Where property `name` is in `props`: a hash lookup (a reader asks
+    /// this for every value of every record; a binary search over the
+    /// names was a sixth of a load).
+    fn prop_at(&self, name: &str) -> Option<usize> {
+        type Index = HashMap<&'static str, u16, foldhash::fast::FixedState>;
+        static INDEX: OnceLock<Vec<Index>> = OnceLock::new();
+        let all = INDEX.get_or_init(|| {
+            SCHEMATA
+                .iter()
+                .map(|s| {
+                    let mut m = Index::default();
+                    m.extend(s.props.iter().enumerate().map(|(i, p)| (p.0, i as u16)));
+                    m
+                })
+                .collect()
+        });
+        let at = (self as *const SchemaDef as usize).wrapping_sub(SCHEMATA.as_ptr() as usize)
+            / std::mem::size_of::<SchemaDef>();
+        match all.get(at) {
+            Some(m) if std::ptr::eq(&SCHEMATA[at], self) => m.get(name).map(|&i| i as usize),
+            // Not one of the table's schemata (a test's own): search.
+            _ => self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok(),
+        }
+    }
+
     /// The FtM type name of property `name` (`name`, `country`, `url`…).
     pub fn type_name(&self, name: &str) -> Option<&'static str> {
-        let i = self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok()?;
-        Some(self.props[i].1)
+        Some(self.props[self.prop_at(name)?].1)
     }
 
     /// The schema an entity property's values must have.
     pub fn range(&self, name: &str) -> Option<&'static str> {
-        let i = self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok()?;
-        let r = self.props[i].2;
+        let r = self.props[self.prop_at(name)?].2;
         (!r.is_empty()).then_some(r)
     }
 
     /// The schema's label for property `name` (`birthDate` → `Birth date`).
     pub fn label(&self, name: &str) -> Option<&'static str> {
-        let i = self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok()?;
-        self.labels.get(i).copied()
+        self.labels.get(self.prop_at(name)?).copied()
     }
 
     /// Does this schema extend `ancestor` (or is it `ancestor`)?

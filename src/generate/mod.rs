@@ -105,6 +105,20 @@ pub fn graph(opts: &GenOptions) -> Result<crate::Graph, crate::load::LoadError> 
 
 /// Writes the graph as a RON graph file, record by record.
 pub fn write_ron(opts: &GenOptions, out: &mut impl Write) -> io::Result<()> {
+    write_ron_prefixed(opts, "", out)
+}
+
+/// As [`write_ron`], every id (entities, relation ends, sources) after
+/// `prefix`: two files made with different prefixes share no id, so opened
+/// together (`--data a.ron --data b.ron`) they are two graphs side by side.
+pub fn write_ron_prefixed(opts: &GenOptions, prefix: &str, out: &mut impl Write) -> io::Result<()> {
+    let id = |s: String| {
+        if prefix.is_empty() {
+            s
+        } else {
+            format!("{prefix}{s}")
+        }
+    };
     let pretty = ron::ser::PrettyConfig::new()
         .struct_names(true)
         .compact_structs(true)
@@ -120,20 +134,36 @@ pub fn write_ron(opts: &GenOptions, out: &mut impl Write) -> io::Result<()> {
     };
     writeln!(
         out,
-        "#![enable(implicit_some)]\n// Synthetic graph: ties gen --entities {} --relations-per-entity {} --seed {}",
-        opts.entities, opts.relations_per_entity, opts.seed
+        "#![enable(implicit_some)]\n// Synthetic graph: ties gen --entities {} --relations-per-entity {} --seed {}{}",
+        opts.entities,
+        opts.relations_per_entity,
+        opts.seed,
+        if prefix.is_empty() {
+            String::new()
+        } else {
+            format!(" --id-prefix {prefix}")
+        }
     )?;
     writeln!(out, "Graph(\n    sources: [")?;
     for i in 0..source_count(opts) {
-        record(out, &source(opts, i))?;
+        let mut s = source(opts, i);
+        s.id = id(s.id);
+        record(out, &s)?;
     }
     writeln!(out, "    ],\n    entities: [")?;
     for i in 0..opts.entities {
-        record(out, &entity(opts, i))?;
+        let mut e = entity(opts, i);
+        e.id = id(e.id);
+        e.sources = e.sources.into_iter().map(id).collect();
+        record(out, &e)?;
     }
     writeln!(out, "    ],\n    relations: [")?;
     for j in 0..relation_count(opts) {
-        record(out, &relation(opts, j))?;
+        let mut r = relation(opts, j);
+        r.from = id(r.from);
+        r.to = id(r.to);
+        r.sources = r.sources.into_iter().map(id).collect();
+        record(out, &r)?;
     }
     writeln!(out, "    ],\n)")?;
     Ok(())
@@ -164,8 +194,16 @@ mod erased {
 
 /// Writes the graph to `path` through a temporary file renamed into place, so a
 /// reader never sees half a file; refuses to replace a file unless `force`.
-pub fn write_file(opts: &GenOptions, path: &Path, force: bool) -> Result<(), WriteError> {
-    crate::export::write_atomic_with(path, force, |mut w| write_ron(opts, &mut w))
+/// `prefix` goes before every id ([`write_ron_prefixed`]).
+pub fn write_file(
+    opts: &GenOptions,
+    prefix: &str,
+    path: &Path,
+    force: bool,
+) -> Result<(), WriteError> {
+    crate::export::write_atomic_with(path, force, |mut w| {
+        write_ron_prefixed(opts, prefix, &mut w)
+    })
 }
 
 #[cfg(test)]
@@ -263,15 +301,36 @@ mod tests {
     fn refuses_to_overwrite_without_force() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("g.ron");
-        write_file(&opts(10), &p, false).unwrap();
+        write_file(&opts(10), "", &p, false).unwrap();
         let before = std::fs::read(&p).unwrap();
         assert!(matches!(
-            write_file(&opts(20), &p, false),
+            write_file(&opts(20), "", &p, false),
             Err(WriteError::Exists(_))
         ));
         assert_eq!(std::fs::read(&p).unwrap(), before);
-        write_file(&opts(20), &p, true).unwrap();
+        write_file(&opts(20), "", &p, true).unwrap();
         assert_ne!(std::fs::read(&p).unwrap(), before);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_prefix_gives_a_second_graph_sharing_no_id() {
+        let o = opts(300);
+        let text = |prefix: &str| {
+            let mut v = Vec::new();
+            write_ron_prefixed(&o, prefix, &mut v).unwrap();
+            String::from_utf8(v).unwrap()
+        };
+        let (plain, b) = (text(""), text("b:"));
+        let g = crate::load::load_texts(vec![("b.ron".into(), b.clone())]).unwrap();
+        assert_eq!((g.node_count(), g.edge_count()), (300, 900));
+        assert!(g.node_indices().all(|n| g.entity(n).id.starts_with("b:")));
+        // The same records otherwise: only the ids moved.
+        let unprefixed = crate::load::parse_text(&b.replace("\"b:", "\"")).unwrap();
+        assert_eq!(unprefixed, crate::load::parse_text(&plain).unwrap());
+        // Opened together, the two are side by side, nothing merged.
+        let both =
+            crate::load::load_texts(vec![("a.ron".into(), plain), ("b.ron".into(), b)]).unwrap();
+        assert_eq!((both.node_count(), both.edge_count()), (600, 1800));
     }
 }

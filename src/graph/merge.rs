@@ -27,6 +27,7 @@ impl Graph {
     pub fn part(&self, nodes: &[NodeIx], edges: &[EdgeIx]) -> Graph {
         let mut g = Graph {
             default_dataset: self.default_dataset,
+            several_inputs: self.several_inputs,
             dataset_names: self.dataset_names.clone(),
             ..Graph::default()
         };
@@ -62,26 +63,39 @@ impl Graph {
                 take_source(self, SourceId(i as u32));
             }
         }
+        // Rows share their lists: each list is mapped once.
+        let mut source_sets: FastMap<SourceSet, SourceSet> = FastMap::default();
         let mut sources = |g: &mut Graph, set: SourceSet| -> SourceSet {
+            if let Some(&s) = source_sets.get(&set) {
+                return s;
+            }
             let ids: Vec<SourceId> = other
                 .source_list(set)
                 .iter()
                 .filter_map(|&s| take_source(g, s))
                 .collect();
-            g.source_set(&ids)
+            let mapped = g.source_set(&ids);
+            source_sets.insert(set, mapped);
+            mapped
         };
         let dataset_map: Vec<DatasetId> = other
             .dataset_names()
             .iter()
             .map(|n| self.add_dataset(n))
             .collect();
-        let datasets = |g: &mut Graph, set: DatasetSet| -> DatasetSet {
+        let mut dataset_sets: FastMap<DatasetSet, DatasetSet> = FastMap::default();
+        let mut datasets = |g: &mut Graph, set: DatasetSet| -> DatasetSet {
+            if let Some(&s) = dataset_sets.get(&set) {
+                return s;
+            }
             let ids: Vec<DatasetId> = other
                 .dataset_list(set)
                 .into_iter()
                 .filter_map(|d| dataset_map.get(d.0 as usize).copied())
                 .collect();
-            g.dataset_set(&ids)
+            let mapped = g.dataset_set(&ids);
+            dataset_sets.insert(set, mapped);
+            mapped
         };
         let mut nodes: Vec<Option<NodeIx>> = vec![None; other.node_count()];
         let mut id = String::new();

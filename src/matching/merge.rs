@@ -65,6 +65,7 @@ pub fn merge(graph: &Graph, clusters: &Clusters) -> Result<Option<Merged>, Graph
     if let Some(d) = graph.default_dataset() {
         into.set_default_dataset(graph.dataset_name(d));
     }
+    into.set_several_inputs(graph.several_inputs());
     let intern = |into: &mut Graph, s: Sym| into.intern(graph.sym(s));
     let mut new_ix: Vec<NodeIx> = vec![NodeIx::end(); n];
     let mut by_head: std::collections::HashMap<u32, &Vec<NodeIx>> = Default::default();

@@ -61,9 +61,23 @@ pub(super) fn read_all(
     let what = super::Source::Inputs(inputs.to_vec()).describe();
     // A snapshot refused is said first.
     let mut refused = Vec::new();
+    // With no FtM input, a first input of global ids is taken whole, not
+    // copied: its rows stay in the graph's default dataset.
+    let taken_whole = inputs
+        .first()
+        .zip(formats.first())
+        .filter(|_| !formats.contains(&InputFormat::Ftm))
+        .filter(|(_, f)| f.global_ids())
+        .map(|(i, _)| i.dataset());
     if let Some(t) = &target
-        && let Some(opened) = t.open(&what, opts.stats, progress, &mut refused)
+        && let Some(mut opened) = t.open(&what, opts.stats, progress, &mut refused)
     {
+        if let Some(g) = std::sync::Arc::get_mut(&mut opened.graph) {
+            if let Some(name) = &taken_whole {
+                g.set_default_dataset(name);
+            }
+            g.set_several_inputs(inputs.len() > 1);
+        }
         return Ok(opened);
     }
     let mut notes = Vec::new();
@@ -100,6 +114,10 @@ pub(super) fn read_all(
         notes.extend(read.notes);
         let mut g = read.graph;
         g.set_default_dataset(&dataset);
+        if taken_whole.as_ref() == Some(&dataset) && graph.node_count() == 0 {
+            graph = g;
+            continue;
+        }
         let prefix = (!format.global_ids()).then_some(dataset.as_str());
         let done = graph
             .absorb(&g, prefix)
@@ -107,6 +125,7 @@ pub(super) fn read_all(
         merged += done.merged;
     }
     graph.shrink_to_fit();
+    graph.set_several_inputs(inputs.len() > 1);
     let relations = if relations_merged > 0 {
         format!(" (and {})", count(relations_merged, "relation"))
     } else {

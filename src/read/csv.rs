@@ -20,12 +20,23 @@
 //! order mark is skipped, quoted fields may hold line breaks. Node tables are
 //! read before edge tables; an edge whose end no node names is skipped and
 //! noted, unless there is no node table at all, when its ends become nodes.
+//!
+//! Two spreadsheet shapes Gephi imports are read as Gephi reads them: an
+//! adjacency matrix (the header's first cell empty) and an adjacency list (no
+//! header a layout above knows, and rows of different lengths: each row a node
+//! then its neighbours). In both a node is made only by an edge, as Gephi
+//! makes them; a label with no edge is left out and noted.
 
 use std::path::{Path, PathBuf};
 
-use super::{Builder, Checked, Pos, Record};
+use super::{Builder, Checked, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
+
+/// Bytes of CSV per entity with its share of relations (about what `ties
+/// export` writes): a first guess at the graph's size, to spare most of its
+/// growing.
+const PER_ENTITY: u64 = 250;
 
 /// A folder holding `.csv` tables, or a file whose header is a layout above (or
 /// that is named `.csv`/`.tsv`).
@@ -117,6 +128,9 @@ enum Table {
     /// cell is empty and names the columns' nodes, then a row per node, its id
     /// first; a cell other than 0 or empty is an edge, its number the weight.
     Matrix,
+    /// An adjacency list (Gephi's spreadsheet import): no header, each row a
+    /// node then the nodes it has an edge to.
+    List,
 }
 
 /// How a table is read: nodes or edges, and what each column is.
@@ -294,6 +308,15 @@ pub fn read_with(path: &Path, columns: &Columns) -> Result<(Graph, Vec<String>),
 /// [`read_with`], with what the load worked around (a duplicate node id, a
 /// row not as long as the header) as an error for `--strict`.
 pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, LoadError> {
+    read_with_checked_in(path, columns, Mode::default())
+}
+
+/// [`read_with_checked`], built the way `mode` says.
+pub fn read_with_checked_in(
+    path: &Path,
+    columns: &Columns,
+    mode: Mode,
+) -> Result<Checked, LoadError> {
     std::fs::metadata(path).map_err(|e| super::open_error(path, e))?;
     let files = if path.is_dir() {
         let t = tables(path).map_err(|e| super::open_error(path, e))?;
@@ -310,7 +333,11 @@ pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, Load
     } else {
         vec![path.to_path_buf()]
     };
-    let mut b = Builder::new(path);
+    let size = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    let mut b = Builder::sized(path, size, PER_ENTITY);
     // Headers first: node tables are read before edge tables.
     let mut plan = Vec::new();
     for f in &files {
@@ -318,6 +345,9 @@ pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, Load
         match header_of(f) {
             Ok((delimiter, header)) => match layout(&columns.rename(&header), f) {
                 Some((table, cols)) => plan.push((f.clone(), file, delimiter, table, cols)),
+                None if *columns == Columns::default() && is_adjacency_list(f, delimiter) => {
+                    plan.push((f.clone(), file, delimiter, Table::List, Vec::new()))
+                }
                 None => b.problem(
                     Pos::LineCol {
                         file,
@@ -346,10 +376,14 @@ pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, Load
         }
     }
     b.implicit_nodes = !plan.iter().any(|p| p.3 != Table::Edges);
+    // With no node table, no node can come after an edge names its ends.
+    b.implicit_at_once = b.implicit_nodes;
     plan.sort_by_key(|p| p.3 == Table::Edges);
-    for (f, file, delimiter, table, cols) in plan {
-        read_table(&mut b, &f, file, delimiter, table, &cols);
-    }
+    super::stream(&mut b, mode, |s| {
+        for (f, file, delimiter, table, cols) in plan {
+            read_table(s, &f, file, delimiter, table, &cols);
+        }
+    });
     if b.has_problems() {
         return Err(b.into_error(path));
     }
@@ -387,7 +421,7 @@ fn header_of(path: &Path) -> Result<(u8, Vec<String>), ProblemKind> {
 }
 
 fn read_table(
-    b: &mut Builder,
+    b: &mut Sink<'_>,
     path: &Path,
     file: usize,
     delimiter: u8,
@@ -395,8 +429,10 @@ fn read_table(
     cols: &[Col],
 ) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
-    if table == Table::Matrix {
-        return read_matrix(b, path, file, delimiter, cols);
+    match table {
+        Table::Matrix => return read_matrix(b, path, file, delimiter, cols),
+        Table::List => return read_list(b, path, file, delimiter),
+        Table::Nodes | Table::Edges => {}
     }
     let opened = std::fs::File::open(path);
     let f = match opened {
@@ -514,17 +550,139 @@ fn read_table(
                 b.node(r, at(line, 1));
             }
             Table::Edges => b.edge(r, at(line, 1)),
-            // Read by `read_matrix`.
-            Table::Matrix => {}
+            // Read by `read_matrix` and `read_list`.
+            Table::Matrix | Table::List => {}
         }
     }
 }
 
-/// An adjacency matrix (see [`Table::Matrix`]): every node the header or a
-/// row names, and an edge for each cell that is a number other than 0.
-fn read_matrix(b: &mut Builder, path: &Path, file: usize, delimiter: u8, cols: &[Col]) {
+/// Whether a table whose header names no layout is an adjacency list: its
+/// first rows (those whole in the first 4 KiB) are not all as long.
+fn is_adjacency_list(path: &Path, delimiter: u8) -> bool {
+    use std::io::Read;
+    let mut head = vec![0u8; 4096];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return false;
+    };
+    head.truncate(n);
+    if n == 4096 {
+        // Only whole lines.
+        let last = head.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+        head.truncate(last);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(head.as_slice());
+    let lengths: std::collections::HashSet<usize> = reader
+        .byte_records()
+        .map_while(Result::ok)
+        .map(|r| r.iter().filter(|f| !f.trim_ascii().is_empty()).count())
+        .filter(|&n| n > 0)
+        .collect();
+    lengths.len() > 1
+}
+
+/// Makes the nodes `ids` name that an edge of `edges` has as an end, in the
+/// order of `ids`, then the edges; notes the labels left out for having no
+/// edge (Gephi makes a spreadsheet's nodes only through its edges).
+fn nodes_then_edges(
+    b: &mut Sink<'_>,
+    ids: Vec<(String, Pos)>,
+    edges: Vec<(Record, Pos)>,
+    shape: &str,
+) {
+    use std::collections::HashSet;
+    let ends: HashSet<&str> = edges
+        .iter()
+        .flat_map(|(r, _)| [r.from.as_str(), r.to.as_str()])
+        .collect();
+    let mut made = HashSet::new();
+    let mut alone = Vec::new();
+    for (id, at) in ids {
+        if !made.insert(id.clone()) {
+            continue;
+        }
+        if ends.contains(id.as_str()) {
+            let r = Record {
+                id,
+                ..Record::default()
+            };
+            b.node(r, at);
+        } else {
+            alone.push(id);
+        }
+    }
+    if !alone.is_empty() {
+        let n = alone.len();
+        alone.truncate(5);
+        b.note(format!(
+            "{} with no edge in the {shape} left out, as Gephi leaves them out: `{}`{}",
+            crate::model::count(n, "label"),
+            alone.join("`, `"),
+            if n > 5 { ", …" } else { "" }
+        ));
+    }
+    for (r, pos) in edges {
+        b.edge(r, pos);
+    }
+}
+
+/// An adjacency list (see [`Table::List`]): an edge from each row's first
+/// cell to each other non-empty cell.
+fn read_list(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
-    let ids: Vec<String> = cols
+    let f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return b.problem(at(1, 1), ProblemKind::Io(e.to_string())),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 16, f));
+    b.note(
+        "read as an adjacency list (each row a node, then the nodes it has an edge to), \
+         as Gephi reads a table with no header it knows"
+            .into(),
+    );
+    let mut ids = Vec::new();
+    let mut edges = Vec::new();
+    for row in reader.records() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                return b.problem(at(line, 1), invalid(e.to_string()));
+            }
+        };
+        let line = row.position().map_or(0, |p| p.line() as usize);
+        let mut cells = row.iter().enumerate().map(|(i, c)| (i, c.trim()));
+        let Some((_, from)) = cells.next().filter(|(_, c)| !c.is_empty()) else {
+            continue;
+        };
+        ids.push((from.to_string(), at(line, 1)));
+        for (i, to) in cells.filter(|(_, c)| !c.is_empty()) {
+            ids.push((to.to_string(), at(line, i + 1)));
+            let r = Record {
+                from: from.to_string(),
+                to: to.to_string(),
+                ..Record::default()
+            };
+            edges.push((r, at(line, i + 1)));
+        }
+    }
+    nodes_then_edges(b, ids, edges, "adjacency list");
+}
+
+/// An adjacency matrix (see [`Table::Matrix`]): an edge for each cell that is
+/// a number other than 0 (a decimal comma read as a point), between the row's
+/// label and the column's; a row or column with an empty label is skipped
+/// and noted, as Gephi does.
+fn read_matrix(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8, cols: &[Col]) {
+    let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
+    let labels: Vec<String> = cols
         .iter()
         .map(|c| match c {
             Col::Field(id) => id.clone(),
@@ -540,14 +698,14 @@ fn read_matrix(b: &mut Builder, path: &Path, file: usize, delimiter: u8, cols: &
         .has_headers(true)
         .flexible(true)
         .from_reader(std::io::BufReader::with_capacity(1 << 16, f));
-    let mut seen = std::collections::HashSet::new();
-    for id in &ids {
-        if seen.insert(id.clone()) {
-            let r = Record {
-                id: id.clone(),
-                ..Record::default()
-            };
-            b.node(r, at(1, 1));
+    let mut ids: Vec<(String, Pos)> = Vec::new();
+    // Columns and rows without a label, by their number and line.
+    let mut unlabelled: (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for (i, id) in labels.iter().enumerate() {
+        if id.is_empty() {
+            unlabelled.0.push((i + 2).to_string());
+        } else {
+            ids.push((id.clone(), at(1, i + 2)));
         }
     }
     let mut edges = Vec::new();
@@ -561,21 +719,26 @@ fn read_matrix(b: &mut Builder, path: &Path, file: usize, delimiter: u8, cols: &
         };
         let line = row.position().map_or(0, |p| p.line() as usize);
         let Some(from) = row.get(0).map(str::trim).filter(|s| !s.is_empty()) else {
+            if row.iter().any(|c| !c.trim().is_empty()) {
+                unlabelled.1.push(line.to_string());
+            }
             continue;
         };
-        if seen.insert(from.to_string()) {
-            let r = Record {
-                id: from.to_string(),
-                ..Record::default()
-            };
-            b.node(r, at(line, 1));
-        }
+        ids.push((from.to_string(), at(line, 1)));
         for (i, cell) in row.iter().skip(1).enumerate() {
             let cell = cell.trim();
-            let Some(to) = ids.get(i) else {
+            let Some(to) = labels.get(i) else {
                 break;
             };
-            match cell.parse::<f64>() {
+            if to.is_empty() {
+                continue;
+            }
+            let number = if delimiter == b',' {
+                cell.parse::<f64>()
+            } else {
+                cell.replace(',', ".").parse::<f64>()
+            };
+            match number {
                 Ok(0.0) => {}
                 Ok(w) => {
                     let mut r = Record {
@@ -596,9 +759,21 @@ fn read_matrix(b: &mut Builder, path: &Path, file: usize, delimiter: u8, cols: &
             }
         }
     }
-    for (r, pos) in edges {
-        b.edge(r, pos);
+    let (columns, rows) = unlabelled;
+    if !columns.is_empty() || !rows.is_empty() {
+        let mut said = Vec::new();
+        if !columns.is_empty() {
+            said.push(format!("column {}", columns.join(", ")));
+        }
+        if !rows.is_empty() {
+            said.push(format!("line {}", rows.join(", ")));
+        }
+        b.note(format!(
+            "{} of the adjacency matrix with no label skipped, as Gephi skips them",
+            said.join(" and ")
+        ));
     }
+    nodes_then_edges(b, ids, edges, "adjacency matrix");
 }
 
 fn invalid(message: String) -> ProblemKind {

@@ -132,6 +132,10 @@ pub enum Action {
     GoFirst,
     /// Go to the right record.
     GoSecond,
+    /// Tick or untick the line under the cursor (the dataset checklist).
+    Toggle,
+    /// Tick every line, or none when all are ticked.
+    ToggleAll,
     /// Save the note being edited.
     Save,
     /// Show the keys.
@@ -218,6 +222,8 @@ impl Action {
             Action::Undo => "take the last judgement back",
             Action::GoFirst => "go to the left record",
             Action::GoSecond => "go to the right record",
+            Action::Toggle => "tick or untick",
+            Action::ToggleAll => "tick all, or none",
             Action::Save => "save the note",
             Action::Help => "this help",
             Action::Close => "close",

@@ -30,10 +30,12 @@ pub enum Mode {
     Note,
     /// The review queue.
     Review,
+    /// A checklist (the dataset filter).
+    Checklist,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 11] = [
+    pub const ALL: [Mode; 12] = [
         Mode::Browse,
         Mode::Map,
         Mode::Search,
@@ -45,6 +47,7 @@ impl Mode {
         Mode::Help,
         Mode::Note,
         Mode::Review,
+        Mode::Checklist,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,6 +63,7 @@ impl Mode {
             Mode::Help => "help",
             Mode::Note => "note",
             Mode::Review => "review",
+            Mode::Checklist => "checklist",
         }
     }
 
@@ -222,6 +226,8 @@ struct KeyMapFile {
     note: BTreeMap<Action, Vec<String>>,
     #[serde(default)]
     review: BTreeMap<Action, Vec<String>>,
+    #[serde(default)]
+    checklist: BTreeMap<Action, Vec<String>>,
 }
 
 impl KeyMapFile {
@@ -238,6 +244,7 @@ impl KeyMapFile {
             Mode::Help => &self.help,
             Mode::Note => &self.note,
             Mode::Review => &self.review,
+            Mode::Checklist => &self.checklist,
         }
     }
 }

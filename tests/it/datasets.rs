@@ -385,6 +385,27 @@ fn a_multi_party_ownership_goes_back_out_as_an_ownership() {
 }
 
 #[test]
+fn datasets_the_records_name_go_back_out_even_when_the_file_has_their_name() {
+    // `kek.ftm.json`'s records say `datasets: ["kek"]`, the name its file stem
+    // gives it too: the export must still write what the records said.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("kek.ftm.json");
+    std::fs::copy(fixture("ftm/cases/multi_party_ownership.ftm.json"), &input).unwrap();
+    let (code, out, err) = ties(&[&input], &["export", "--format", "ftm"]);
+    assert_eq!(code, 0, "{err}");
+    let by_id = |text: &str| -> std::collections::BTreeMap<String, serde_json::Value> {
+        text.lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|v| (v["id"].as_str().unwrap().to_string(), v["datasets"].clone()))
+            .collect()
+    };
+    let want = by_id(&std::fs::read_to_string(&input).unwrap());
+    let got = by_id(&out);
+    assert!(want.values().any(|d| *d == serde_json::json!(["kek"])));
+    assert_eq!(want, got);
+}
+
+#[test]
 fn self_loops_are_kept_exported_and_read_back_equal() {
     let dir = tempfile::tempdir().unwrap();
     for (input, format, out) in [
@@ -489,7 +510,6 @@ fn ron_and_json_exports_carry_datasets_and_read_back() {
 
 #[test]
 fn the_explorer_filters_by_dataset_and_says_so() {
-    use crate::common::screen::{run, typed};
     use ties::tui::Action;
     let (l, g) = (
         fixture("ftm/cases/merge_left.ftm.json"),
@@ -508,34 +528,83 @@ fn the_explorer_filters_by_dataset_and_says_so() {
     // A badge per dataset on the card and on each row.
     assert!(s.contains(" kek "), "{s}");
     assert!(s.contains("in kek"), "{s}");
+    // F: a checklist of the datasets with their counts, all ticked.
     app.update(Action::DatasetFilter);
-    run(&mut app, typed("nowhere"));
+    let s = screen(&mut app, 120, 20);
+    let reg = graph_count(&app, "register");
+    assert!(s.contains("show these datasets"), "{s}");
+    assert!(s.contains(&format!("✓ register  {reg}")), "{s}");
+    assert!(s.contains("✓ kek"), "{s}");
+    // Untick kek: only the register is shown, and the screen says so.
+    app.update(Action::Down);
+    app.update(Action::Toggle);
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("· kek"), "{s}");
     app.update(Action::Submit);
     let s = screen(&mut app, 120, 20);
-    assert!(
-        s.contains("`nowhere` is not a dataset of this graph (register, kek)"),
-        "{s}"
-    );
-    app.update(Action::Close);
-    app.update(Action::DatasetFilter);
-    run(&mut app, typed("register"));
-    app.update(Action::Submit);
-    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("showing only register"), "{s}");
     assert!(s.contains("· in register"), "{s}");
     assert!(s.contains("nothing within the filter"), "{s}");
     assert_eq!(
         app.filter().datasets,
         vec![app.graph().find_dataset("register").unwrap()]
     );
-    // The prompt starts with the filter in force selected: typing replaces
-    // it (as the date and kind prompts do), never appends (`registerkek`).
+    // It opens on the filter in force; none ticked is refused and says how
+    // to tick them all; all ticked is no filter.
     app.update(Action::DatasetFilter);
-    run(&mut app, typed("kek"));
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("✓ register") && s.contains("· kek"), "{s}");
+    app.update(Action::ToggleAll);
+    app.update(Action::ToggleAll);
+    app.update(Action::Submit);
+    let s = screen(&mut app, 120, 20);
+    assert!(
+        s.contains("tick at least one dataset (a ticks every one)"),
+        "{s}"
+    );
+    app.update(Action::Bottom);
+    app.update(Action::Toggle);
     app.update(Action::Submit);
     assert_eq!(
         app.filter().datasets,
         vec![app.graph().find_dataset("kek").unwrap()]
     );
+    app.update(Action::DatasetFilter);
+    app.update(Action::ToggleAll);
+    app.update(Action::Submit);
+    assert!(app.filter().datasets.is_empty());
+    let s = screen(&mut app, 120, 20);
+    assert!(s.contains("every dataset shown"), "{s}");
+}
+
+/// How many entities the dataset holds, as `--datasets NAME check` counts them.
+fn graph_count(app: &App, name: &str) -> usize {
+    let g = app.graph();
+    let d = g.find_dataset(name).unwrap();
+    g.node_indices()
+        .filter(|&n| g.dataset_list(g.entity_datasets(n)).contains(&d))
+        .count()
+}
+
+#[test]
+fn a_graph_of_one_dataset_says_there_is_nothing_to_filter() {
+    let input = fixture("import/loops/loop.gexf");
+    let opened = open(
+        Source::Inputs(vec![Input::parse(&input.to_string_lossy())]),
+        &OpenOptions::default(),
+        &mut (),
+    )
+    .unwrap();
+    let graph = Arc::clone(&opened.graph);
+    let index = Arc::new(SearchIndex::build(&graph));
+    let mut app = App::new(graph, index, KeyMap::default_map(), None).unwrap();
+    app.update(ties::tui::Action::DatasetFilter);
+    let s = screen(&mut app, 120, 20);
+    assert!(
+        s.contains("holds one dataset, loop: nothing to filter"),
+        "{s}"
+    );
+    assert!(!s.contains("show these datasets"), "{s}");
 }
 
 #[test]
@@ -659,6 +728,50 @@ fn an_adjacency_matrix_is_read_as_gephi_reads_it() {
 }
 
 #[test]
+fn an_adjacency_list_is_read_as_gephi_reads_it() {
+    // No header a layout knows, rows of different lengths: each row a node
+    // then its neighbours (cells trimmed, empty ones skipped); `eve`, alone
+    // on her row, has no edge and is left out, as Gephi leaves her out.
+    let (code, out, err) = ties(
+        &[&fixture("import/adjacency.csv")],
+        &["export", "--format", "ron"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let file: ties::model::GraphFile = ties::load::ron_options().from_str(&out).unwrap();
+    let ids: Vec<&str> = file.entities.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["ann", "bob", "cid", "dan", "fay", "gus"]);
+    let edges: Vec<(&str, &str)> = file
+        .relations
+        .iter()
+        .map(|r| (r.from.as_str(), r.to.as_str()))
+        .collect();
+    assert_eq!(
+        edges,
+        [
+            ("ann", "bob"),
+            ("bob", "cid"),
+            ("bob", "dan"),
+            ("fay", "ann"),
+            ("fay", "gus")
+        ]
+    );
+    assert!(err.contains("read as an adjacency list"), "{err}");
+    assert!(
+        err.contains("1 label with no edge in the adjacency list left out")
+            && err.contains("`eve`"),
+        "{err}"
+    );
+    // Rows all as long, under a header naming no column ties knows, are still
+    // refused: that is a table whose id column has another name.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("people.csv");
+    std::fs::write(&p, "person,full_name\n1,Ann Lee\n2,Bob Ray\n").unwrap();
+    let (code, _, err) = ties(&[&p], &["check"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("names no id column"), "{err}");
+}
+
+#[test]
 fn one_file_twice_is_one_graph_in_both_datasets() {
     // The same entities and relationships (a multi-party one among them) in two
     // inputs: everything merged, the counts those of one, both datasets kept.
@@ -694,4 +807,67 @@ fn one_file_twice_is_one_graph_in_both_datasets() {
     // The records name their datasets (`kek`, one also `donations`): `a` and `b`
     // name only records that name none, here none.
     assert!(out.contains("in kek"), "{out}");
+}
+
+#[test]
+fn two_ron_inputs_keep_their_datasets_parsed_and_from_the_snapshot() {
+    // The first RON input is taken whole (its rows in the default dataset),
+    // the second taken in: every row still names its dataset, in `check`,
+    // `--datasets`, the JSON and FtM exports, and after a snapshot.
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ties::generate::GenOptions {
+        entities: 60,
+        relations_per_entity: 2,
+        seed: 3,
+    };
+    let write = |name: &str, prefix: &str| {
+        let p = dir.path().join(name);
+        let mut f = std::fs::File::create(&p).unwrap();
+        ties::generate::write_ron_prefixed(&opts, prefix, &mut f).unwrap();
+        p
+    };
+    let (a, b) = (write("a.ron", "a"), write("b.ron", "b"));
+    let cache = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        common::ties()
+            .env("TIES_CACHE_DIR", cache.path())
+            .env("TIES_SNAPSHOT_MIN", "0")
+            .env("TIES_LOAD_STATS", "1")
+            .arg("--data")
+            .arg(&a)
+            .arg("--data")
+            .arg(&b)
+            .args(args)
+            .run()
+    };
+    for pass in ["parsed", "from the snapshot"] {
+        let (code, out, err) = run(&["check"]);
+        assert_eq!(code, 0, "{pass}: {err}");
+        assert_eq!(counts(&out), (120, 240), "{pass}: {out}");
+        assert_eq!(
+            err.contains("read the snapshot"),
+            pass != "parsed",
+            "{pass}: {err}"
+        );
+        for name in ["a", "b"] {
+            let (code, out, err) = run(&["--datasets", name, "check"]);
+            assert_eq!(code, 0, "{pass}: {err}");
+            assert_eq!(counts(&out), (60, 120), "{pass} {name}: {out}");
+        }
+        let (code, out, err) = run(&["export", "--format", "json"]);
+        assert_eq!(code, 0, "{pass}: {err}");
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        for n in doc["nodes"].as_array().unwrap() {
+            let want = &n["id"].as_str().unwrap()[..1];
+            assert_eq!(n["datasets"], serde_json::json!([want]), "{pass}: {n}");
+        }
+        let (code, out, err) = run(&["export", "--format", "ftm"]);
+        assert_eq!(code, 0, "{pass}: {err}");
+        let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        assert_eq!(
+            first["datasets"],
+            serde_json::json!(["a"]),
+            "{pass}: {first}"
+        );
+    }
 }

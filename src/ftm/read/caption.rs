@@ -2,7 +2,8 @@
 //! schema's caption properties that has a value; among several names, the most
 //! plausible one (Latin script first, then the one most like the others).
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::super::schema::SchemaDef;
 
@@ -11,20 +12,20 @@ use super::super::schema::SchemaDef;
 /// schema's label; `ties` shows the id).
 pub(super) fn library_caption(
     def: &SchemaDef,
-    props: &BTreeMap<String, Vec<String>>,
+    props: &[(Cow<'_, str>, Vec<Cow<'_, str>>)],
 ) -> Option<String> {
     for prop in def.caption {
-        let Some(values) = props.get(*prop).filter(|v| !v.is_empty()) else {
+        let Some((_, values)) = props.iter().find(|(k, v)| k == prop && !v.is_empty()) else {
             continue;
         };
         if def.type_name(prop) == Some("name") && values.len() > 1 {
-            let mut sorted = values.clone();
+            let mut sorted: Vec<String> = values.iter().map(|v| v.to_string()).collect();
             sorted.sort();
             if let Some(name) = pick_name(&sorted) {
                 return Some(name);
             }
         } else {
-            return Some(values[0].clone());
+            return Some(values[0].to_string());
         }
     }
     None

@@ -2,12 +2,11 @@
 //! mapped: entity references must be valid FtM ids (and not the record's own),
 //! dates must be dates; what fails is dropped and noted, never refused.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use super::super::schema::{PropType, SchemaDef};
-use super::issues::Issue;
-use super::values::{RawLine, Values};
-use super::{Loader, parse_ftm_date};
+use super::issues::{Issue, Notes};
+use super::parse_ftm_date;
 
 /// The longest id `followthemoney` accepts.
 const MAX_ID_LEN: usize = 200;
@@ -24,60 +23,66 @@ pub fn valid_id(id: &str) -> bool {
         && b.iter().all(|c| edge(c) || matches!(c, b'.' | b'-'))
 }
 
-impl Loader {
-    /// A record's properties with invalid values dropped (and noted), and the
-    /// nested entities found among them.
-    pub(super) fn clean(
-        &mut self,
-        id: &str,
-        def: Option<&'static SchemaDef>,
-        props: BTreeMap<String, Values>,
-    ) -> (BTreeMap<String, Vec<String>>, Vec<RawLine>) {
-        let mut nested = Vec::new();
-        let mut out = BTreeMap::new();
-        for (prop, v) in props {
-            for _ in 0..v.dropped {
-                self.note(
-                    Issue::BadValue,
-                    format!("`{id}` {prop}: an object or list where text was expected"),
-                );
-            }
-            for n in &v.nested {
-                let nid = n.id.as_deref().unwrap_or_default();
-                self.note(Issue::Nested, format!("`{id}` {prop}: entity `{nid}`"));
-            }
-            nested.extend(v.nested);
-            let ptype = def.and_then(|d| d.prop(&prop));
-            let mut values = v.values;
-            match ptype {
-                Some(PropType::Entity) => values.retain(|r| {
-                    let r = r.trim();
-                    if !valid_id(r) {
-                        self.note(Issue::InvalidRef, format!("`{id}` {prop}: `{r}`"));
-                        false
-                    } else if r == id {
-                        self.note(Issue::SelfRef, format!("`{id}` {prop}: `{r}`"));
-                        false
-                    } else {
-                        true
-                    }
-                }),
-                Some(PropType::Date) => values.retain(|d| match parse_ftm_date(d) {
-                    Ok(_) => true,
-                    Err(e) => {
-                        self.note(Issue::BadDate, format!("`{id}` {prop}: `{d}`: {e}"));
-                        false
-                    }
-                }),
-                _ => {}
-            }
-            values.retain(|v| !v.trim().is_empty());
-            if !values.is_empty() {
-                out.insert(prop, values);
-            }
+/// One property of a record as read: its name, its values, and for the
+/// careful reader what it dropped (objects and lists) and the ids of the
+/// entities nested in it (each then read as a record of its own).
+pub(super) struct Prop<'a> {
+    pub(super) name: Cow<'a, str>,
+    pub(super) values: Vec<Cow<'a, str>>,
+    pub(super) dropped: usize,
+    pub(super) nested: Vec<String>,
+}
+
+/// A record's properties (sorted by name) with invalid values dropped and
+/// noted, as `followthemoney` cleans them.
+pub(super) fn clean<'a>(
+    notes: &mut Notes,
+    id: &str,
+    def: Option<&'static SchemaDef>,
+    props: Vec<Prop<'a>>,
+) -> Vec<(Cow<'a, str>, Vec<Cow<'a, str>>)> {
+    let mut out = Vec::with_capacity(props.len());
+    for p in props {
+        let prop = &p.name;
+        for _ in 0..p.dropped {
+            notes.note(
+                Issue::BadValue,
+                format!("`{id}` {prop}: an object or list where text was expected"),
+            );
         }
-        (out, nested)
+        for nid in &p.nested {
+            notes.note(Issue::Nested, format!("`{id}` {prop}: entity `{nid}`"));
+        }
+        let ptype = def.and_then(|d| d.prop(prop));
+        let mut values = p.values;
+        match ptype {
+            Some(PropType::Entity) => values.retain(|r| {
+                let r = r.trim();
+                if !valid_id(r) {
+                    notes.note(Issue::InvalidRef, format!("`{id}` {prop}: `{r}`"));
+                    false
+                } else if r == id {
+                    notes.note(Issue::SelfRef, format!("`{id}` {prop}: `{r}`"));
+                    false
+                } else {
+                    true
+                }
+            }),
+            Some(PropType::Date) => values.retain(|d| match parse_ftm_date(d) {
+                Ok(_) => true,
+                Err(e) => {
+                    notes.note(Issue::BadDate, format!("`{id}` {prop}: `{d}`: {e}"));
+                    false
+                }
+            }),
+            _ => {}
+        }
+        values.retain(|v| !v.trim().is_empty());
+        if !values.is_empty() {
+            out.push((p.name, values));
+        }
     }
+    out
 }
 
 #[cfg(test)]

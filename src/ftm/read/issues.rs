@@ -91,6 +91,21 @@ impl Issue {
     }
 }
 
+/// What preparing a record noted, in order, to be noted on its line when the
+/// record is built.
+#[derive(Default)]
+pub(super) struct Notes {
+    pub(super) list: Vec<(Issue, String)>,
+    /// `Schema.property` pairs the schema does not define.
+    pub(super) unknown: Vec<String>,
+}
+
+impl Notes {
+    pub(super) fn note(&mut self, issue: Issue, detail: String) {
+        self.list.push((issue, detail));
+    }
+}
+
 /// How often one kind of problem occurred, and on which lines first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IssueCount {

@@ -1,10 +1,15 @@
-//! The streaming FtM reader: one JSON entity per line, read through a `BufReader`
-//! one line at a time. Things become entities as they are read; relationships and
-//! entity references are kept until the end, since a stream may name an entity
-//! before defining it.
+//! The streaming FtM reader: one JSON entity per line, read in batches of
+//! lines through a `BufReader`. Each line is parsed on a parser thread, by the
+//! fast path (`fast.rs`: borrowed strings) where it can, by the careful reader
+//! (`values.rs`) where it declines, and prepared there (`prepare`: values
+//! cleaned, fields mapped, notes gathered); the one builder thread then adds
+//! it to the graph in file order. Things become entities as they are read;
+//! relationships and entity references are kept until the end, since a stream
+//! may name an entity before defining it.
 
 mod caption;
 mod clean;
+mod fast;
 mod issues;
 mod parallel;
 mod props;
@@ -218,6 +223,7 @@ pub fn load_ftm_files(
         ));
     };
     let mut loader = Loader::new(&first.display().to_string());
+    loader.several = files.len() > 1;
     for (i, (path, dataset)) in files.iter().enumerate() {
         loader.start_file(i, path, dataset);
         if let Err(e) = read_file(path, &mut loader) {
@@ -266,7 +272,7 @@ fn read_file(path: &Path, loader: &mut Loader) -> Result<(), LoadError> {
 }
 
 fn read_lines(reader: impl BufRead + Send, loader: &mut Loader) {
-    let read = parallel::each_line(reader, |parsed| {
+    let read = parallel::each_line(reader, loader.fast, |parsed| {
         loader.line_no += 1;
         loader.take(parsed);
     });
@@ -280,21 +286,35 @@ pub fn load_ftm_reader(
     reader: impl BufRead + Send,
     name: &str,
 ) -> Result<(Graph, FtmSummary), LoadError> {
+    load_reader_with(reader, name, true)
+}
+
+/// [`load_ftm_reader`], every line read by the careful reader if not `fast`.
+fn load_reader_with(
+    reader: impl BufRead + Send,
+    name: &str,
+    fast: bool,
+) -> Result<(Graph, FtmSummary), LoadError> {
     let mut loader = Loader::new(name);
+    loader.fast = fast;
     let stem = crate::graph::dataset_of_path(Path::new(name));
     loader.start_file(0, Path::new(name), &stem);
     read_lines(reader, &mut loader);
     loader.finish()
 }
 
-/// What makes a source distinct: `(publisher, url)`.
-type SourceKey = (Option<Box<str>>, Option<Box<str>>);
+/// A hash map with a fast hash (the reader's tables are looked up millions
+/// of times; the keys are the file's, not an attacker's to choose).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A relationship record waiting for every entity to be read.
 struct PendingEdge {
     id: Box<str>,
     schema: &'static SchemaDef,
     props: Vec<(Box<str>, Box<str>)>,
+    /// Its values other than the parties, mapped (`None` once fragments
+    /// were merged into it).
+    pre: Option<Box<(Mapped, issues::Notes)>>,
     line: usize,
     datasets: DatasetSet,
     /// [`crate::ftm::mapping::PROVENANCE`] attributes.
@@ -330,7 +350,8 @@ struct Loader {
     line_no: usize,
     file_source: SourceId,
     /// `(publisher, url)` → source.
-    source_ids: HashMap<SourceKey, SourceId>,
+    /// Sources by publisher (of a record without URLs), and by URL.
+    source_ids: [FastMap<Box<str>, SourceId>; 2],
     /// Line each node was first defined on, by node index.
     node_lines: Vec<u32>,
     /// The last input (by number) a record of each node came from.
@@ -348,13 +369,18 @@ struct Loader {
     datasets: DatasetSet,
     provenance: Vec<(String, String)>,
     edges: Vec<PendingEdge>,
-    edge_ids: HashMap<Box<str>, usize>,
+    edge_ids: FastMap<Box<str>, usize>,
     /// Hashes of the ids of relationship records read so far (built or held).
-    resolved: std::collections::HashSet<u64>,
+    resolved: std::collections::HashSet<u64, foldhash::fast::RandomState>,
     /// Relationships built, by the hash of their id: the input they came
     /// from, the hash of their values, and what they became.
     built: HashMap<u64, (u16, u64, Built)>,
     refs: Vec<PendingRef>,
+    /// Whether lines are read by the fast path where it can (else all by
+    /// the careful reader, to compare the two).
+    fast: bool,
+    /// Whether several inputs are read (only then is [`Self::built`] kept).
+    several: bool,
 }
 
 /// The fields of one record once its properties are sorted out.
@@ -372,6 +398,8 @@ struct Mapped {
     amount: Option<Amount>,
     role: Option<String>,
     sources: Vec<SourceId>,
+    /// The sources cited, found or added when the record is built.
+    source_reqs: Vec<props::SourceReq>,
     attrs: Vec<(String, String)>,
     /// Entity-valued properties: `(property, id)`.
     refs: Vec<(String, String)>,
@@ -404,7 +432,7 @@ impl Loader {
             more_problems: 0,
             line_no: 0,
             file_source,
-            source_ids: HashMap::new(),
+            source_ids: Default::default(),
             node_lines: Vec::new(),
             node_files: Vec::new(),
             file_index: 0,
@@ -414,10 +442,12 @@ impl Loader {
             datasets: DatasetSet::DEFAULT,
             provenance: Vec::new(),
             edges: Vec::new(),
-            edge_ids: HashMap::new(),
-            resolved: std::collections::HashSet::new(),
+            edge_ids: FastMap::default(),
+            resolved: Default::default(),
             built: HashMap::new(),
             refs: Vec::new(),
+            fast: true,
+            several: false,
         }
     }
 
@@ -478,6 +508,12 @@ impl Loader {
     fn take(&mut self, parsed: parallel::Parsed) {
         match parsed {
             parallel::Parsed::Blank => {}
+            parallel::Parsed::Ready(r) => {
+                let r = *r;
+                self.line_datasets(r.datasets.iter().map(String::as_str));
+                self.provenance = r.provenance;
+                self.build(r.ready);
+            }
             parallel::Parsed::Record(line) => self.record(*line),
             parallel::Parsed::Bad(column, kind) => self.problem(Some((self.line_no, column)), kind),
         }
@@ -485,16 +521,18 @@ impl Loader {
 
     /// One entity record (a line, or an entity nested in one).
     fn record(&mut self, mut line: RawLine) {
-        let named: Vec<DatasetId> = line
-            .datasets
-            .take()
-            .map(|v| v.values)
-            .unwrap_or_default()
-            .iter()
+        let datasets = line.datasets.take().map(|v| v.values).unwrap_or_default();
+        self.line_datasets(datasets.iter().map(String::as_str));
+        self.provenance = line.provenance();
+        self.record_inner(line);
+    }
+
+    /// The datasets of the line being read: those it names, else the file's.
+    fn line_datasets<'a>(&mut self, named: impl Iterator<Item = &'a str>) {
+        let named: Vec<DatasetId> = named
             .filter(|d| !d.trim().is_empty())
             .map(|d| self.graph.add_dataset(d.trim()))
             .collect();
-        self.provenance = line.provenance();
         let ids = if named.is_empty() {
             let id = match self.file_dataset {
                 Some(id) => id,
@@ -506,7 +544,6 @@ impl Loader {
             named
         };
         self.datasets = self.graph.dataset_set(&ids);
-        self.record_inner(line);
     }
 
     /// A record, nested ones sharing the datasets and provenance of their line.
@@ -522,31 +559,73 @@ impl Loader {
             );
             return;
         };
-        self.summary.records += 1;
-        *self
-            .summary
-            .by_schema
-            .entry(schema_name.clone())
-            .or_default() += 1;
-        if !valid_id(&id) {
-            self.note(Issue::InvalidId, format!("`{id}`"));
-        }
-        let def = schema::get(&schema_name);
-        let (props, nested) = self.clean(&id, def, line.properties.unwrap_or_default());
-        match def {
-            Some(def) if def.edge.is_some() => self.edge_record(id, def, props),
-            Some(def) => self.thing(id, &schema_name, Some(def), props, line.caption),
-            None => {
-                *self
-                    .summary
-                    .unknown_schemata
-                    .entry(schema_name.clone())
-                    .or_default() += 1;
-                self.thing(id, &schema_name, None, props, line.caption);
-            }
-        }
+        let mut nested = Vec::new();
+        let props: Vec<clean::Prop> = line
+            .properties
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, v)| {
+                let ids = v.nested.iter().map(|n| n.id.clone().unwrap_or_default());
+                let p = clean::Prop {
+                    name: name.into(),
+                    values: v.values.into_iter().map(Into::into).collect(),
+                    dropped: v.dropped,
+                    nested: ids.collect(),
+                };
+                nested.extend(v.nested);
+                p
+            })
+            .collect();
+        let ready = prepare(id, schema_name, line.caption, props, &self.provenance);
+        self.build(ready);
         for n in nested {
             self.record_inner(n);
+        }
+    }
+
+    /// A record prepared (on a parser thread, or by [`Self::record_inner`]),
+    /// built into the graph.
+    fn build(&mut self, ready: Ready) {
+        let Ready {
+            id,
+            schema_name,
+            def,
+            notes,
+            body,
+        } = ready;
+        self.summary.records += 1;
+        match self.summary.by_schema.get_mut(schema_name.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                self.summary.by_schema.insert(schema_name.clone(), 1);
+            }
+        }
+        self.notes(notes);
+        match body {
+            Body::Edge(props, pre) => {
+                let def = def.expect("an edge's schema is known");
+                self.edge_record(id, def, props, pre);
+            }
+            Body::Thing(pre) => {
+                if def.is_none() {
+                    *self
+                        .summary
+                        .unknown_schemata
+                        .entry(schema_name.clone())
+                        .or_default() += 1;
+                }
+                self.thing(id, &schema_name, def, *pre);
+            }
+        }
+    }
+
+    /// Notes what preparing a record noted, on the current line.
+    fn notes(&mut self, notes: issues::Notes) {
+        for (issue, detail) in notes.list {
+            self.note(issue, detail);
+        }
+        for key in notes.unknown {
+            *self.summary.unknown_properties.entry(key).or_default() += 1;
         }
     }
 
@@ -611,6 +690,69 @@ impl Loader {
         self.summary.relations = self.graph.edge_count();
         self.summary.sources = self.graph.sources().len();
         Ok((self.graph, self.summary))
+    }
+}
+
+/// A record sorted out as far as it can be without the graph: values
+/// cleaned, a thing's fields mapped, what was noted (in order).
+struct Ready {
+    id: String,
+    schema_name: String,
+    def: Option<&'static SchemaDef>,
+    notes: issues::Notes,
+    body: Body,
+}
+
+enum Body {
+    /// A relationship's values, `(property, value)`, sorted by property,
+    /// and those other than its parties mapped.
+    Edge(Vec<(Box<str>, Box<str>)>, Box<(Mapped, issues::Notes)>),
+    Thing(Box<records::PreThing>),
+}
+
+/// Prepares a record with a non-empty id and schema: the same for the
+/// careful reader and the parser threads' fast one.
+fn prepare(
+    id: String,
+    schema_name: String,
+    caption: Option<String>,
+    props: Vec<clean::Prop<'_>>,
+    provenance: &[(String, String)],
+) -> Ready {
+    let mut notes = issues::Notes::default();
+    if !valid_id(&id) {
+        notes.note(Issue::InvalidId, format!("`{id}`"));
+    }
+    let def = schema::get(&schema_name);
+    let props = clean::clean(&mut notes, &id, def, props);
+    let body = match def {
+        Some(d) if d.edge.is_some() => {
+            let flat: Vec<(Box<str>, Box<str>)> = props
+                .into_iter()
+                .flat_map(|(k, v)| {
+                    let k: Box<str> = k.into();
+                    v.into_iter().map(move |v| (k.clone(), v.into()))
+                })
+                .collect();
+            let pre = records::map_edge(d, &id, &flat);
+            Body::Edge(flat, Box::new(pre))
+        }
+        _ => Body::Thing(Box::new(records::prepare_thing(
+            &mut notes,
+            &id,
+            &schema_name,
+            def,
+            props,
+            caption,
+            provenance,
+        ))),
+    };
+    Ready {
+        id,
+        schema_name,
+        def,
+        notes,
+        body,
     }
 }
 

@@ -6,6 +6,7 @@ use std::io::BufRead;
 
 use crate::load::ProblemKind;
 
+use super::fast::FastRecord;
 use super::values::RawLine;
 
 /// About how many bytes of lines a batch holds.
@@ -17,19 +18,26 @@ const PARALLEL_MIN: usize = 2048;
 /// One line, parsed.
 pub(super) enum Parsed {
     Blank,
+    /// Read and prepared by the fast path.
+    Ready(Box<FastRecord>),
+    /// Read by the careful reader.
     Record(Box<RawLine>),
     /// Not JSON, or not an entity: where on the line, and what.
     Bad(usize, ProblemKind),
 }
 
-/// Parses one line (`first`: the stream's first, which may open with a BOM).
-pub(super) fn parse_line(raw: &[u8], first: bool) -> Parsed {
+/// Parses one line (`first`: the stream's first, which may open with a BOM),
+/// by the fast path if `fast` and it takes the line, else carefully.
+pub(super) fn parse_line(raw: &[u8], first: bool, fast: bool) -> Parsed {
     let mut bytes = raw;
     if first {
         bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Parsed::Blank;
+    }
+    if fast && let Some(r) = super::fast::read(bytes) {
+        return Parsed::Ready(Box::new(r));
     }
     match serde_json::from_slice(bytes) {
         Ok(l) => Parsed::Record(Box::new(l)),
@@ -86,9 +94,9 @@ fn read_batch(reader: &mut impl BufRead, first: bool) -> std::io::Result<Batch> 
 }
 
 /// Every line of `batch`, parsed, on up to `threads` threads.
-fn parse_batch(batch: &Batch, threads: usize) -> Vec<Parsed> {
+fn parse_batch(batch: &Batch, threads: usize, fast: bool) -> Vec<Parsed> {
     let lines: Vec<&[u8]> = batch.lines().collect();
-    let parse = |i: usize, l: &[u8]| parse_line(l, batch.first && i == 0);
+    let parse = |i: usize, l: &[u8]| parse_line(l, batch.first && i == 0, fast);
     if threads < 2 || lines.len() < PARALLEL_MIN {
         return lines.iter().enumerate().map(|(i, l)| parse(i, l)).collect();
     }
@@ -132,6 +140,7 @@ fn parse_batch(batch: &Batch, threads: usize) -> Vec<Parsed> {
 /// ends the stream and is returned.
 pub(super) fn each_line(
     mut reader: impl BufRead + Send,
+    fast: bool,
     mut take: impl FnMut(Parsed),
 ) -> std::io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
@@ -142,7 +151,7 @@ pub(super) fn each_line(
             let batch = read_batch(&mut reader, first)?;
             first = false;
             let done = batch.ends.is_empty();
-            let job = (!done).then(|| s.spawn(move || parse_batch(&batch, threads)));
+            let job = (!done).then(|| s.spawn(move || parse_batch(&batch, threads, fast)));
             for p in pending.take().into_iter().flatten() {
                 take(p);
             }

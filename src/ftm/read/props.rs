@@ -1,12 +1,14 @@
 //! One record's properties sorted into the fields of an entity or relation:
 //! names, dates, money, sources and the attributes left over.
 
+use std::borrow::Cow;
+
 use crate::graph::{Source, SourceId};
 use crate::model::{Amount, AmountRecord, PartialDate};
 
 use super::super::schema::{PropType, SchemaDef};
-use super::issues::Issue;
-use super::{Loader, Mapped, SourceKey};
+use super::issues::{Issue, Notes};
+use super::{Loader, Mapped};
 
 /// The date part of an FtM date (`2024-11-23T10:00:00` → `2024-11-23`), with the
 /// precision written.
@@ -16,16 +18,24 @@ pub(crate) fn parse_ftm_date(raw: &str) -> Result<PartialDate, crate::model::dat
     day.parse()
 }
 
-impl Loader {
-    /// Sorts a record's properties into the fields of an entity or relation.
-    pub(super) fn map_props(
-        &mut self,
-        owner: &str,
-        schema_name: &str,
-        def: Option<&'static SchemaDef>,
-        props: impl IntoIterator<Item = (String, Vec<String>)>,
-        dated: bool,
-    ) -> Mapped {
+/// A source a record cites, to be found or added when the record is built:
+/// a publisher alone, or a URL with the outlet it names.
+pub(super) enum SourceReq {
+    Publisher(String),
+    Url { url: String, outlet: String },
+}
+
+/// Sorts a record's properties into the fields of an entity or relation
+/// (the sources it cites as [`SourceReq`]s, in `m.source_reqs`).
+pub(super) fn map_props<'a>(
+    notes: &mut Notes,
+    owner: &str,
+    schema_name: &str,
+    def: Option<&'static SchemaDef>,
+    props: impl IntoIterator<Item = (Cow<'a, str>, Vec<Cow<'a, str>>)>,
+    dated: bool,
+) -> Mapped {
+    {
         let mut m = Mapped::default();
         let (mut dates, mut starts, mut ends) = (Vec::new(), Vec::new(), Vec::new());
         let (mut amounts, mut currencies) = (Vec::new(), Vec::new());
@@ -34,13 +44,11 @@ impl Loader {
         for (prop, values) in props {
             let ptype = def.and_then(|d| d.prop(&prop));
             if def.is_some() && ptype.is_none() {
-                *self
-                    .summary
-                    .unknown_properties
-                    .entry(format!("{schema_name}.{prop}"))
-                    .or_default() += 1;
+                notes.unknown.push(format!("{schema_name}.{prop}"));
             }
-            match prop.as_str() {
+            let prop = prop.as_ref();
+            let values: Vec<String> = values.into_iter().map(Cow::into_owned).collect();
+            match prop {
                 "name" => m.names.extend(values),
                 "alias" => m.aliases.extend(values.into_iter().map(|v| (v, 'a'))),
                 "previousName" => m.aliases.extend(values.into_iter().map(|v| (v, 'p'))),
@@ -50,8 +58,8 @@ impl Loader {
                 "summary" | "description" | "notes" if m.note.is_none() && !values.is_empty() => {
                     let mut it = values.into_iter();
                     m.note = it.next();
-                    m.attrs.extend(it.map(|v| (prop.clone(), v)));
-                    m.note_prop = Some(prop.clone());
+                    m.attrs.extend(it.map(|v| (prop.to_string(), v)));
+                    m.note_prop = Some(prop.to_string());
                 }
                 "date" | "contractDate" if dated => dates.extend(values),
                 "startDate" if dated => starts.extend(values),
@@ -61,14 +69,15 @@ impl Loader {
                 "role" | "relationship" if def.is_some_and(|d| d.edge.is_some()) => {
                     let mut it = values.into_iter();
                     m.role = it.next();
-                    m.attrs.extend(it.map(|v| (prop.clone(), v)));
+                    m.attrs.extend(it.map(|v| (prop.to_string(), v)));
                 }
                 _ if ptype == Some(PropType::Entity) => {
-                    m.refs.extend(values.into_iter().map(|v| (prop.clone(), v)));
+                    m.refs
+                        .extend(values.into_iter().map(|v| (prop.to_string(), v)));
                 }
                 _ => m
                     .attrs
-                    .extend(values.into_iter().map(|v| (prop.clone(), v))),
+                    .extend(values.into_iter().map(|v| (prop.to_string(), v))),
             }
         }
         // Dates: a span from the earliest start (startDate, else date) to the
@@ -88,7 +97,7 @@ impl Loader {
         m.until = e_dates.iter().copied().max_by_key(|d| d.last_day());
         let several = starts.len() > 1 || dates.len() > 1 || ends.len() > 1;
         if several {
-            self.note(
+            notes.note(
                 Issue::SeveralDates,
                 format!(
                     "{owner}: {} start and {} end dates",
@@ -105,7 +114,7 @@ impl Loader {
         if let (Some(d), Some(u)) = (latest_start, earliest_end)
             && u.last_day() < d.first_day()
         {
-            self.note(
+            notes.note(
                 Issue::EndBeforeStart,
                 format!("{owner}: end {u} is before start {d}"),
             );
@@ -144,14 +153,14 @@ impl Loader {
                     match Amount::from_record(&rec) {
                         Ok(a) => m.amount = Some(a),
                         Err(e) => {
-                            self.note(Issue::BadAmount, format!("{owner}: {e}"));
+                            notes.note(Issue::BadAmount, format!("{owner}: {e}"));
                             m.attrs.push(("amount".into(), value));
                         }
                     }
                 }
                 // An amount without a currency is kept as written.
                 Ok(_) => m.attrs.push(("amount".into(), value)),
-                Err(_) => self.note(
+                Err(_) => notes.note(
                     Issue::BadAmount,
                     format!("{owner}: amount `{value}` is not a number"),
                 ),
@@ -177,42 +186,51 @@ impl Loader {
                 });
         }
         // Sources: one per URL (its publisher as outlet), else one per publisher.
-        let file = self.summary.file.clone();
         if urls.is_empty() {
-            for p in publishers {
-                let key = (Some(p.as_str().into()), None);
-                let id = format!("publisher:{p}");
-                m.sources.push(self.source(key, &id, &p, &p, None, &file));
-            }
+            m.source_reqs
+                .extend(publishers.into_iter().map(SourceReq::Publisher));
         } else {
             let outlet = publishers.first().cloned();
             for p in publishers.iter().skip(1) {
                 m.attrs.push(("publisher".into(), p.clone()));
             }
             for u in urls {
-                let key = (None, Some(u.as_str().into()));
                 let out = outlet.clone().unwrap_or_else(|| host(&u).to_string());
-                m.sources
-                    .push(self.source(key, &u, &out, &u, Some(&u), &file));
+                m.source_reqs.push(SourceReq::Url {
+                    url: u,
+                    outlet: out,
+                });
             }
         }
-        m.sources.push(self.file_source);
         m
     }
+}
 
-    fn source(
-        &mut self,
-        key: SourceKey,
-        id: &str,
-        outlet: &str,
-        title: &str,
-        url: Option<&str>,
-        file: &str,
-    ) -> SourceId {
-        if let Some(&s) = self.source_ids.get(&key) {
+impl Loader {
+    /// The sources `m` cites, found or added in order, then the file.
+    pub(super) fn sources(&mut self, m: &mut Mapped) {
+        for r in std::mem::take(&mut m.source_reqs) {
+            let s = self.source(r);
+            m.sources.push(s);
+        }
+        m.sources.push(self.file_source);
+    }
+
+    fn source(&mut self, r: SourceReq) -> SourceId {
+        let (key, is_url) = match &r {
+            SourceReq::Publisher(p) => (p, false),
+            SourceReq::Url { url, .. } => (url, true),
+        };
+        let ids = &self.source_ids[usize::from(is_url)];
+        if let Some(&s) = ids.get(key.as_str()) {
             return s;
         }
-        let mut id = id.to_string();
+        let (mut id, outlet, title, url) = match r {
+            SourceReq::Publisher(p) => (format!("publisher:{p}"), p.clone(), p, None),
+            SourceReq::Url { url, outlet } => (url.clone(), outlet, url.clone(), Some(url)),
+        };
+        let key: Box<str> = title.as_str().into();
+        let file = self.summary.file.as_str();
         // A URL equal to a publisher's id cannot happen, but stay total.
         while self.graph.find_source(&id).is_some() {
             id.push('_');
@@ -228,7 +246,7 @@ impl Loader {
                 url: url.map(Into::into),
             })
             .expect("the id was checked to be free");
-        self.source_ids.insert(key, s);
+        self.source_ids[usize::from(is_url)].insert(key, s);
         s
     }
 }

@@ -1,6 +1,7 @@
 //! Records become graph rows: things as entities (fragments of one id merged),
 //! relationships as relations, or as nodes when they link more than two parties.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::graph::{AddError, NewEntity, NewRelation, NodeIx, SourceId};
@@ -13,8 +14,84 @@ use super::super::mapping::{
 };
 use super::super::schema::{PropType, SchemaDef};
 use super::caption::library_caption;
-use super::issues::Issue;
+use super::issues::{Issue, Notes};
+use super::props::map_props;
 use super::{Loader, PendingEdge, PendingRef, attr_refs};
+
+/// A thing's fields, mapped without the graph.
+pub(super) struct PreThing {
+    kind: EntityKind<String>,
+    name: String,
+    /// Whether `name` is one of the `name` values.
+    name_is_value: bool,
+    /// The other names, each with the property it came from.
+    tagged: Vec<(String, char)>,
+    m: super::Mapped,
+    /// Entity-valued properties: `(property, id, the schema its values must have)`.
+    refs: Vec<(String, String, Option<&'static str>)>,
+}
+
+/// A thing (or a record of an unknown schema), mapped.
+pub(super) fn prepare_thing(
+    notes: &mut Notes,
+    id: &str,
+    schema_name: &str,
+    def: Option<&'static SchemaDef>,
+    props: Vec<(Cow<'_, str>, Vec<Cow<'_, str>>)>,
+    caption: Option<String>,
+    provenance: &[(String, String)],
+) -> PreThing {
+    let owner = format!("{schema_name} `{}`", short(id));
+    let dated = def.is_some_and(|d| d.is_a("Interval") || d.name == "Contract");
+    let caption = caption
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .or_else(|| def.and_then(|d| library_caption(d, &props)));
+    let mut m = map_props(notes, &owner, schema_name, def, props, dated);
+    let kind = match def {
+        Some(_) => kind_for_schema(schema_name),
+        None => EntityKind::Other(snake(schema_name)),
+    };
+    if def.is_some() && schema_for_kind(&kind) != schema_name {
+        m.attrs
+            .push((SCHEMA_ATTR.to_string(), schema_name.to_string()));
+    }
+    let names = std::mem::take(&mut m.names);
+    let name = caption
+        .or_else(|| names.first().cloned())
+        .unwrap_or_else(|| id.to_string());
+    let name_is_value = names.contains(&name);
+    let mut tagged: Vec<(String, char)> = names
+        .into_iter()
+        .filter(|n| *n != name)
+        .map(|n| (n, 'n'))
+        .collect();
+    tagged.append(&mut m.aliases);
+    if !name_is_value || !tagged.is_empty() {
+        let mut code = String::from(if name_is_value { "N" } else { "-" });
+        code.extend(tagged.iter().map(|(_, c)| *c));
+        m.attrs.push((NAMES_ATTR.to_string(), code));
+    }
+    if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
+        m.attrs.push((NOTE_ATTR.to_string(), p));
+    }
+    m.attrs.extend(provenance.iter().cloned());
+    let refs = std::mem::take(&mut m.refs)
+        .into_iter()
+        .map(|(prop, target)| {
+            let range = def.and_then(|d| d.range(&prop));
+            (prop, target, range)
+        })
+        .collect();
+    PreThing {
+        kind,
+        name,
+        name_is_value,
+        tagged,
+        m,
+        refs,
+    }
+}
 
 impl Loader {
     /// A thing (or a record of an unknown schema): an entity now, its references later.
@@ -23,51 +100,17 @@ impl Loader {
         id: String,
         schema_name: &str,
         def: Option<&'static SchemaDef>,
-        props: BTreeMap<String, Vec<String>>,
-        caption: Option<String>,
+        pre: PreThing,
     ) {
-        let owner = format!("{schema_name} `{}`", short(&id));
-        let dated = def.is_some_and(|d| d.is_a("Interval") || d.name == "Contract");
-        let caption = caption
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty())
-            .or_else(|| def.and_then(|d| library_caption(d, &props)));
-        let ranges: Vec<(String, Option<&'static str>)> = props
-            .keys()
-            .map(|k| (k.clone(), def.and_then(|d| d.range(k))))
-            .collect();
-        let mut m = self.map_props(&owner, schema_name, def, props, dated);
-        let kind = match def {
-            Some(_) => kind_for_schema(schema_name),
-            None => EntityKind::Other(snake(schema_name)),
-        };
-        if def.is_some() && schema_for_kind(&kind) != schema_name {
-            m.attrs
-                .push((SCHEMA_ATTR.to_string(), schema_name.to_string()));
-        }
-        let names = std::mem::take(&mut m.names);
-        let name = caption
-            .or_else(|| names.first().cloned())
-            .unwrap_or_else(|| id.clone());
-        let name_is_value = names.contains(&name);
-        let mut tagged: Vec<(String, char)> = names
-            .into_iter()
-            .filter(|n| *n != name)
-            .map(|n| (n, 'n'))
-            .collect();
-        tagged.append(&mut m.aliases);
-        if !name_is_value || !tagged.is_empty() {
-            let mut code = String::from(if name_is_value { "N" } else { "-" });
-            code.extend(tagged.iter().map(|(_, c)| *c));
-            m.attrs.push((NAMES_ATTR.to_string(), code));
-        }
-        if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
-            m.attrs.push((NOTE_ATTR.to_string(), p));
-        }
-        m.attrs.extend(self.provenance.iter().cloned());
-        let refs = std::mem::take(&mut m.refs);
-        let range_of = |prop: &str| ranges.iter().find(|(k, _)| k == prop).and_then(|(_, r)| *r);
-
+        let PreThing {
+            kind,
+            name,
+            name_is_value,
+            tagged,
+            mut m,
+            refs,
+        } = pre;
+        self.sources(&mut m);
         if let Some(existing) = self.graph.find(&id) {
             // A fragment of an entity already read (in this input or an
             // earlier one): merged in as FtM merges two proxies.
@@ -78,10 +121,10 @@ impl Loader {
             };
             self.merge_fragment(existing, &id, schema_name, def, m, tagged);
             let sources = self.graph.entity(existing).sources;
-            for (prop, target) in refs {
+            for (prop, target, range) in refs {
                 self.refs.push(PendingRef {
                     from: existing,
-                    range: range_of(&prop),
+                    range,
                     prop: prop.into(),
                     target: target.into(),
                     sources,
@@ -125,10 +168,10 @@ impl Loader {
         self.node_lines.push(self.line_no as u32);
         self.node_files.push(self.file_index);
         debug_assert_eq!(self.node_lines.len(), node.index() + 1);
-        for (prop, target) in refs {
+        for (prop, target, range) in refs {
             self.refs.push(PendingRef {
                 from: node,
-                range: range_of(&prop),
+                range,
                 prop: prop.into(),
                 target: target.into(),
                 sources,
@@ -316,20 +359,18 @@ impl Loader {
         &mut self,
         id: String,
         def: &'static SchemaDef,
-        props: BTreeMap<String, Vec<String>>,
+        flat: Vec<(Box<str>, Box<str>)>,
+        pre: Box<(super::Mapped, Notes)>,
     ) {
-        let flat = props.into_iter().flat_map(|(k, v)| {
-            let k: Box<str> = k.into();
-            v.into_iter().map(move |v| (k.clone(), v.into_boxed_str()))
-        });
         if let Some(&i) = self.edge_ids.get(id.as_str())
             && self.edges[i].schema.name == def.name
         {
             self.summary.fragments_merged += 1;
             self.edges[i].props.extend(flat);
+            // Mapped again with the fragment's values when built.
+            self.edges[i].pre = None;
             return;
         }
-        let flat: Vec<(Box<str>, Box<str>)> = flat.collect();
         // The same relationship, as built from an earlier input, again (one
         // entity in two exports): its datasets are united, nothing else differs.
         let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
@@ -366,6 +407,7 @@ impl Loader {
             id: id.into(),
             schema: def,
             props: flat,
+            pre: Some(pre),
             line: self.line_no,
             datasets: self.datasets,
             provenance: self.provenance.clone(),
@@ -440,13 +482,18 @@ impl Loader {
         let def = e.schema;
         self.datasets = e.datasets;
         let key = xxhash_rust::xxh3::xxh3_64(e.id.as_bytes());
-        let hash = props_hash(&e.props);
+        // Kept only to merge a relationship an earlier input held too.
+        let several = self.several;
+        let hash = if several { props_hash(&e.props) } else { 0 };
         let (src_prop, tgt_prop) = def.edge.expect("only edge schemata are pending");
         let owner = format!("{} `{}`", def.name, short(&e.id));
+        let (mut m, notes) = match e.pre {
+            Some(pre) => *pre,
+            None => map_edge(def, &e.id, &e.props),
+        };
         let mut sources_ids = Vec::new();
         let mut target_ids = Vec::new();
         let mut others = Vec::new();
-        let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (k, v) in e.props {
             if *k == *src_prop {
                 sources_ids.push(v);
@@ -454,11 +501,10 @@ impl Loader {
                 target_ids.push(v);
             } else if def.prop(&k) == Some(PropType::Entity) {
                 others.push((k, v));
-            } else {
-                grouped.entry(k.into()).or_default().push(v.into());
             }
         }
-        let m = self.map_props(&owner, def.name, Some(def), grouped, true);
+        self.notes(notes);
+        self.sources(&mut m);
         let find_all = |ids: &[Box<str>], prop: &str, this: &mut Self| -> Vec<NodeIx> {
             ids.iter()
                 .filter_map(|id| this.find_party(id, &e.id, prop, def.range(prop)))
@@ -478,7 +524,6 @@ impl Loader {
             return; // problems already recorded
         }
         let (mut kind, reversed) = relation_for_schema(def.name);
-        let mut m = m;
         // `ties export --format ftm` writes kinds FtM lacks as an UnknownLink whose
         // role is the kind's phrase (`signed`, `party to: role`): read them back.
         if def.name == "UnknownLink"
@@ -535,8 +580,10 @@ impl Loader {
             match self.graph.add_relation(a, b, relation) {
                 Ok(r) => {
                     self.graph.set_relation_datasets(r, self.datasets);
-                    let built = (self.file_index, hash, super::Built::Edge(r));
-                    self.built.entry(key).or_insert(built);
+                    if several {
+                        let built = (self.file_index, hash, super::Built::Edge(r));
+                        self.built.entry(key).or_insert(built);
+                    }
                 }
                 Err(full) => self.full(full),
             }
@@ -575,8 +622,10 @@ impl Loader {
             Err(AddError::Full(full)) => return self.full(full),
         };
         self.graph.set_entity_datasets(node, self.datasets);
-        let built = (self.file_index, hash, super::Built::Node(node));
-        self.built.entry(key).or_insert(built);
+        if several {
+            let built = (self.file_index, hash, super::Built::Node(node));
+            self.built.entry(key).or_insert(built);
+        }
         self.node_lines.push(e.line as u32);
         self.node_files.push(self.file_index);
         let single_payer = froms.len() == 1;
@@ -611,6 +660,27 @@ impl Loader {
             tie(self, a, b, k, None, None, &prop);
         }
     }
+}
+
+/// A relationship's values other than its parties, mapped (without the
+/// graph: on a parser thread, or when its fragments were merged).
+pub(super) fn map_edge(
+    def: &'static SchemaDef,
+    id: &str,
+    props: &[(Box<str>, Box<str>)],
+) -> (super::Mapped, Notes) {
+    let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
+    let owner = format!("{} `{}`", def.name, short(id));
+    let mut grouped: BTreeMap<&str, Vec<Cow<'_, str>>> = BTreeMap::new();
+    for (k, v) in props {
+        if **k != *src_prop && **k != *tgt_prop && def.prop(k) != Some(PropType::Entity) {
+            grouped.entry(k).or_default().push(Cow::Borrowed(v));
+        }
+    }
+    let mut notes = Notes::default();
+    let grouped = grouped.into_iter().map(|(k, v)| (Cow::Borrowed(k), v));
+    let m = map_props(&mut notes, &owner, def.name, Some(def), grouped, true);
+    (m, notes)
 }
 
 /// A relationship record's values, whatever their order, as one number.

@@ -8,8 +8,8 @@ use crate::tui::action::Action;
 use crate::tui::keymap::Mode;
 use crate::tui::map::{self, MapLayout};
 use crate::tui::popup::{
-    DatasetsPopup, DatePopup, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup, Popup,
-    RankPopup, ResultsPopup, SaveViewPopup, SearchPopup,
+    DatasetsPopup, DatePopup, Effect, ExportPopup, HelpPopup, KindsPopup, ListPopup, MarkPopup,
+    Popup, RankPopup, ResultsPopup, SaveViewPopup, SearchPopup,
 };
 
 impl App {
@@ -86,9 +86,19 @@ impl App {
             }
             Action::Export => self.open(Popup::Export(ExportPopup::new(&self.ctx()))),
             Action::KindFilter => self.open(Popup::KindFilter(KindsPopup::new(&self.ctx()))),
-            Action::DatasetFilter => {
-                self.open(Popup::DatasetFilter(DatasetsPopup::new(&self.ctx())))
-            }
+            Action::DatasetFilter => match DatasetsPopup::new(&self.ctx()) {
+                Some(p) => self.open(Popup::DatasetFilter(p)),
+                None => {
+                    let g = self.graph();
+                    let one = g.dataset_names().first().map_or("", |n| n);
+                    let msg = if one.is_empty() {
+                        "this graph holds one dataset: nothing to filter".to_string()
+                    } else {
+                        format!("this graph holds one dataset, {one}: nothing to filter")
+                    };
+                    self.apply(Effect::status(msg, false))
+                }
+            },
             Action::SaveView => self.open(Popup::SaveView(SaveViewPopup::new(&self.ctx()))),
             Action::Timeline => self.apply(ListPopup::timeline(&self.ctx())),
             Action::Money => self.apply(ListPopup::money(&self.ctx())),

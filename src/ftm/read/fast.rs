@@ -1,0 +1,288 @@
+//! The fast path of the reader, run on the parser threads: a line parsed
+//! with borrowed strings (serde_json hands out slices of the line for every
+//! string without escapes) into a struct of slices, then prepared as far as
+//! it can be without the graph ([`super::prepare`], the careful reader's own
+//! code), so that the one builder thread mostly appends rows.
+//!
+//! It declines any line that is not plainly an entity: a value that is not a
+//! string, a lone string for a list, a nested entity, a property named twice,
+//! a missing id or schema, bad JSON. The careful reader
+//! ([`super::values::RawLine`]) reads those and reports every problem with its
+//! line and column, exactly as before.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+use super::clean::Prop;
+use super::{Ready, prepare};
+
+/// A JSON string: borrowed from the line unless it had escapes.
+struct Text<'a>(Cow<'a, str>);
+
+struct TextVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
+    type Value = Text<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'a>, E> {
+        Ok(Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'a>, E> {
+        Ok(Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'a>, E> {
+        Ok(Text(Cow::Owned(v)))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(TextVisitor(PhantomData))
+    }
+}
+
+/// `properties`: each a list of strings, sorted by name as the careful
+/// reader's map sorts them; a name given twice is declined.
+struct Props<'a>(Vec<(Cow<'a, str>, Vec<Text<'a>>)>);
+
+struct PropsVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for PropsVisitor<'a> {
+    type Value = Props<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map of lists of strings")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props<'a>, A::Error> {
+        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
+        while let Some((k, v)) = map.next_entry::<Text<'a>, Vec<Text<'a>>>()? {
+            out.push((k.0, v));
+        }
+        out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if out.windows(2).any(|w| w[0].0 == w[1].0) {
+            return Err(de::Error::custom("a property named twice"));
+        }
+        Ok(Props(out))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Props<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(PropsVisitor(PhantomData))
+    }
+}
+
+/// One line as the fast path reads it.
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(borrow)]
+    id: Option<Text<'a>>,
+    #[serde(borrow)]
+    schema: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    caption: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    properties: Option<Props<'a>>,
+    #[serde(borrow, default)]
+    datasets: Option<Vec<Text<'a>>>,
+    #[serde(borrow, default)]
+    first_seen: Option<Vec<Text<'a>>>,
+    #[serde(borrow, default)]
+    last_seen: Option<Vec<Text<'a>>>,
+    #[serde(borrow, default)]
+    last_change: Option<Vec<Text<'a>>>,
+    #[serde(borrow, default)]
+    referents: Option<Vec<Text<'a>>>,
+}
+
+/// A line the fast path read: its datasets and provenance, and the record.
+pub(super) struct FastRecord {
+    pub(super) datasets: Vec<String>,
+    pub(super) provenance: Vec<(String, String)>,
+    pub(super) ready: Ready,
+}
+
+/// Reads and prepares one line (not blank, without its BOM), or `None` when
+/// the careful reader must.
+pub(super) fn read(bytes: &[u8]) -> Option<FastRecord> {
+    let line: Line = serde_json::from_slice(bytes).ok()?;
+    let id = line.id?.0;
+    let schema = line.schema?.0;
+    if id.trim().is_empty() || schema.trim().is_empty() {
+        return None;
+    }
+    let mut provenance = Vec::new();
+    for (key, v) in [
+        ("first_seen", line.first_seen),
+        ("last_seen", line.last_seen),
+        ("last_change", line.last_change),
+        ("referents", line.referents),
+    ] {
+        for value in v.unwrap_or_default() {
+            if !value.0.trim().is_empty() {
+                provenance.push((key.to_string(), value.0.into_owned()));
+            }
+        }
+    }
+    let datasets = line.datasets.unwrap_or_default();
+    let props = line.properties.map_or_else(Vec::new, |p| p.0);
+    let props: Vec<Prop> = props
+        .into_iter()
+        .map(|(name, values)| Prop {
+            name,
+            values: values.into_iter().map(|t| t.0).collect(),
+            dropped: 0,
+            nested: Vec::new(),
+        })
+        .collect();
+    let caption = line.caption.map(|c| c.0.into_owned());
+    let ready = prepare(
+        id.into_owned(),
+        schema.into_owned(),
+        caption,
+        props,
+        &provenance,
+    );
+    Some(FastRecord {
+        datasets: datasets.into_iter().map(|d| d.0.into_owned()).collect(),
+        provenance,
+        ready,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use proptest::prelude::*;
+
+    use super::super::{FtmSummary, load_reader_with};
+    use crate::graph::Graph;
+    use crate::model::GraphFile;
+
+    const IDS: [&str; 6] = ["p1", "p2", "c-1", "org.x", "bad id", "e1"];
+    const NAMES: [&str; 5] = [
+        "Anna Šimonytė",
+        "Quote \\\"Q\\\" Ltd",
+        "\\u00c9cole \\u0041",
+        "Міністерство",
+        "  ",
+    ];
+
+    /// One generated line: a template filled with ids and names, maybe damaged.
+    fn line(t: u8, a: usize, b: usize, n: usize, cut: Option<usize>) -> String {
+        let (a, b, n) = (IDS[a % 6], IDS[b % 6], NAMES[n % 5]);
+        let s = match t % 16 {
+            0 => format!(
+                r#"{{"id":"{a}","schema":"Person","properties":{{"name":["{n}"],"alias":["{n} A"],"birthDate":["1970-01"]}}}}"#
+            ),
+            1 => format!(
+                r#"{{"id":"{a}","schema":"Company","properties":{{"name":["{n}","Other"],"publisher":["P1","P2"],"sourceUrl":["https://x.example/{b}"],"country":["lt"]}},"datasets":["ds1","{b}"],"first_seen":["2020-01-01"]}}"#
+            ),
+            2 => format!(
+                r#"{{"id":"{a}","schema":"Ownership","properties":{{"owner":["{a}"],"asset":["{b}"],"percentage":["50"],"startDate":["2020"],"endDate":["2019"]}}}}"#
+            ),
+            3 => format!(
+                r#"{{"id":"pay-{a}","schema":"Payment","properties":{{"payer":["{a}","{b}"],"beneficiary":["p2"],"amount":["1,000"],"currency":["EUR"],"date":["2021-02-03","2021"]}}}}"#
+            ),
+            4 => format!(
+                r#"{{"id":"m-{b}","schema":"Membership","properties":{{"member":["{a}"],"organization":["{b}"],"role":["chair","vice"],"summary":["s1","s2"]}}}}"#
+            ),
+            5 => format!(r#"{{"id":"{a}","schema":"Spaceship","properties":{{"name":["{n}"]}}}}"#),
+            6 => format!(r#"{{"schema":"Person","properties":{{"name":["{n}"]}}}}"#),
+            7 => format!(r#"{{"id":"{a}","schema":"Person","properties":{{"name":"{n}"}}}}"#),
+            8 => format!(
+                r#"{{"id":"{a}","schema":"Person","properties":{{"name":[1, null, ["x"]]}}}}"#
+            ),
+            9 => format!(
+                r#"{{"id":"{a}","schema":"Event","properties":{{"name":["{n}"],"involved":[{{"id":"{b}","schema":"Person","properties":{{"name":["N"]}}}}],"startDate":["2020-13"]}}}}"#
+            ),
+            10 => format!(
+                r#"{{"id":"{a}","schema":"Person","properties":{{"name":["{n}"],"name":["dup"]}}}}"#
+            ),
+            11 => format!(
+                r#"{{"id":"{a}","schema":"UnknownLink","properties":{{"subject":["{a}"],"object":["{b}"],"role":["signed"]}},"caption":"{n}"}}"#
+            ),
+            12 => format!(r#"{{"id":"{a}","schema":"","properties":{{}}}}"#),
+            13 => format!(
+                r#"{{"id":"{a}","schema":"LegalEntity","properties":{{"name":["{n}"],"nonsense":["x"],"addressEntity":["{b}","bad id"]}},"datasets":"ds2","last_seen":["2024"]}}"#
+            ),
+            14 => format!(
+                r#"{{"id":"{a}","schema":"Directorship","properties":{{"director":["{b}"],"organization":["{a}"]}},"referents":["{b}"]}}"#
+            ),
+            _ if a == "p1" => r#"{"id":7,"schema":"Person"}"#.to_string(),
+            _ => "[1,2]".to_string(),
+        };
+        match cut {
+            Some(c) => {
+                let c = c % (s.len() + 1);
+                String::from_utf8_lossy(&s.as_bytes()[..c]).into_owned()
+            }
+            None => s,
+        }
+    }
+
+    type Loaded = Result<(GraphFile, Vec<Box<str>>, FtmSummary), String>;
+
+    fn load(text: &str, fast: bool) -> Loaded {
+        match load_reader_with(Cursor::new(text.to_string()), "t.ftm.json", fast) {
+            Ok((g, s)) => Ok((records(&g), g.dataset_names().to_vec(), s)),
+            Err(e) => Err(format!("{e:?}")),
+        }
+    }
+
+    fn records(g: &Graph) -> GraphFile {
+        let sub = crate::view::Subgraph {
+            nodes: g.node_indices().collect(),
+            edges: g.edge_indices().collect(),
+            whole: true,
+        };
+        crate::export::to_records(g, &sub)
+    }
+
+    #[test]
+    fn plain_lines_take_the_fast_path_and_damaged_ones_do_not() {
+        for t in [0, 1, 2, 3, 4, 11, 13, 14] {
+            let l = line(t, 0, 1, 0, None);
+            let fast = if t == 13 { None } else { Some(()) };
+            assert_eq!(super::read(l.as_bytes()).map(|_| ()), fast, "{l}");
+        }
+        for t in [6, 7, 8, 9, 10, 12, 15] {
+            let l = line(t, 0, 1, 0, None);
+            assert!(super::read(l.as_bytes()).is_none(), "{l}");
+        }
+        assert!(super::read(line(0, 0, 1, 0, Some(30)).as_bytes()).is_none());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The fast path reads generated and damaged streams to the same
+        /// graph, summary and problems as the careful reader alone.
+        #[test]
+        fn fast_path_reads_as_the_careful_reader(
+            lines in prop::collection::vec(
+                (0u8..16, 0usize..6, 0usize..6, 0usize..5, prop::option::weighted(0.1, 0usize..400)),
+                0..40,
+            ),
+            blank_every in 0usize..7,
+        ) {
+            let mut text = String::new();
+            for (i, &(t, a, b, n, cut)) in lines.iter().enumerate() {
+                if blank_every > 0 && i % blank_every == 0 {
+                    text.push('\n');
+                }
+                text.push_str(&line(t, a, b, n, cut));
+                text.push('\n');
+            }
+            prop_assert_eq!(load(&text, true), load(&text, false));
+        }
+    }
+}
