@@ -194,7 +194,8 @@ fn key_weight(block: u32) -> f32 {
 /// The `k` neighbours of most weight, from each met neighbour with the size of
 /// the block it was met in (once per key shared); sorted by index.
 fn best_neighbours(mut met: Vec<(u32, u32)>, k: usize) -> Vec<u32> {
-    met.sort_unstable_by_key(|m| m.0);
+    // By neighbour, then block: the sums add up in one order, run after run.
+    met.sort_unstable();
     let mut sums: Vec<(u32, f32)> = Vec::new();
     for (j, block) in met {
         let w = key_weight(block);
