@@ -3,9 +3,11 @@
 # peer's time as a ratio to ties' (issue 20, "side by side, in one run"):
 #
 #   - ties: `ties check --no-cache` on the RON (a first load), `ties check` on
-#     its snapshot (a second start), and on the GraphML once ties reads GraphML;
+#     its snapshot (a second start), and on the same graph as GraphML, GEXF
+#     and CSV tables (`ties export`);
 #   - networkx: `read_graphml` and node-link JSON (`json.load` + `node_link_graph`);
-#   - python-igraph: `Graph.Read_GraphML`;
+#   - python-igraph: `Graph.Read_GraphML`, also as a ratio to ties' own GraphML
+#     time (issue 29 asks ties to be 5x ahead);
 #   - FtM: `ties check --no-cache` on the same graph as an FtM stream against
 #     followthemoney's own reader (each line `json.loads` + `model.get_proxy`,
 #     in $PEERS_FTM_PYTHON, else .venv-ftm/bin/python; skipped without it);
@@ -20,6 +22,8 @@
 # Data goes to $PEERS_DIR (default /tmp/ties-peers), never into the repository.
 # Each figure is the best of $PEERS_RUNS runs (default 3), wall time of the whole
 # process (interpreter start included for Python; it is about 0.1 s).
+# PEERS_ONLY=igraph leaves networkx and fzf out (at 1M, where networkx needs
+# more memory than a shared machine has).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -30,6 +34,7 @@ python=${PEERS_PYTHON:-}
 if [ -z "$python" ]; then
   if [ -x .venv-tools/bin/python ]; then python=.venv-tools/bin/python; else python=python3; fi
 fi
+only=${PEERS_ONLY:-}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 
@@ -84,12 +89,15 @@ print(n)'
 for n in "${sizes[@]}"; do
   ron=$dir/g$n.ron graphml=$dir/g$n.graphml json=$dir/g$n.json names=$dir/g$n-names.txt
   ftm=$dir/g$n.ftm.json
+  gexf=$dir/g$n.gexf csv=$dir/csv$n
   cache=$dir/cache$n
   [ -s "$ron" ] || "$ties" gen --entities "$n" --relations-per-entity 3 -o "$ron" >/dev/null
   [ -s "$graphml" ] || "$ties" export --no-cache --data "$ron" --format graphml -o "$graphml" >/dev/null
-  [ -s "$json" ] || "$python" -c 'import sys, json, networkx as nx
+  [ -s "$gexf" ] || "$ties" export --no-cache --data "$ron" --format gexf -o "$gexf" >/dev/null
+  [ -s "$csv/nodes.csv" ] || { mkdir -p "$csv" && "$ties" export --no-cache --data "$ron" --format csv -o "$csv" >/dev/null; }
+  [ -n "$only" ] || [ -s "$json" ] || "$python" -c 'import sys, json, networkx as nx
 g = nx.read_graphml(sys.argv[1]); json.dump(nx.node_link_data(g, edges="links"), open(sys.argv[2], "w"))' "$graphml" "$json"
-  [ -s "$names" ] || python3 scripts/bench/names.py "$ron" >"$names"
+  [ -n "$only" ] || [ -s "$names" ] || python3 scripts/bench/names.py "$ron" >"$names"
   # A snapshot for the second starts and the search.
   TIES_CACHE_DIR=$cache "$ties" search --data "$ron" kasciunas >/dev/null
 
@@ -98,24 +106,25 @@ g = nx.read_graphml(sys.argv[1]); json.dump(nx.node_link_data(g, edges="links"),
   line "ties check --no-cache (RON, first load)" "$base" "$base"
   line "ties check (RON, second start: snapshot)" \
     "$(TIES_CACHE_DIR=$cache best "$ties" check --data "$ron")" "$base"
-  # GraphML: ties reads it once the GraphML reader is merged (another branch);
-  # until then this line says so.
-  if "$ties" check --no-cache --data "$graphml" >/dev/null 2>&1; then
-    line "ties check --no-cache (GraphML)" "$(best "$ties" check --no-cache --data "$graphml")" "$base"
-  else
-    printf '  %-44s %10s\n' "ties check (GraphML)" "not read yet"
+  ties_graphml=$(best "$ties" check --no-cache --data "$graphml")
+  line "ties check --no-cache (GraphML)" "$ties_graphml" "$base"
+  line "ties check --no-cache (GEXF)" "$(best "$ties" check --no-cache --data "$gexf")" "$base"
+  line "ties check --no-cache (CSV tables)" "$(best "$ties" check --no-cache --data "$csv")" "$base"
+  if [ -z "$only" ]; then
+    line "networkx read_graphml" "$(best "$python" -c "$py_graphml" "$graphml")" "$base"
+    line "networkx node-link JSON" "$(best "$python" -c "$py_json" "$json")" "$base"
   fi
-  line "networkx read_graphml" "$(best "$python" -c "$py_graphml" "$graphml")" "$base"
-  line "networkx node-link JSON" "$(best "$python" -c "$py_json" "$json")" "$base"
   if [ "$have_igraph" = 1 ]; then
-    line "python-igraph Read_GraphML" "$(best "$python" -c "$py_igraph" "$graphml")" "$base"
+    igraph=$(best "$python" -c "$py_igraph" "$graphml")
+    line "python-igraph Read_GraphML" "$igraph" "$base"
+    line "python-igraph Read_GraphML / ties GraphML" "$igraph" "$ties_graphml"
   fi
-  if [ "$have_ftm" = 1 ]; then
+  if [ -z "$only" ] && [ "$have_ftm" = 1 ]; then
     [ -s "$ftm" ] || "$ties" export --no-cache --data "$ron" --format ftm -o "$ftm" >/dev/null
     line "ties check --no-cache (FtM)" "$(best "$ties" check --no-cache --data "$ftm")" "$base"
     line "followthemoney get_proxy per line (FtM)" "$(best "$ftm_python" -c "$py_ftm" "$ftm")" "$base"
   fi
-  if [ "$have_fzf" = 1 ]; then
+  if [ -z "$only" ] && [ "$have_fzf" = 1 ]; then
     for q in kasciunas "min def"; do
       s=$(TIES_CACHE_DIR=$cache best "$ties" search --data "$ron" "$q")
       line "ties search '$q' (snapshot)" "$s" "$s"

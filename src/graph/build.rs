@@ -10,7 +10,9 @@ impl Graph {
             entities: Vec::with_capacity(nodes).into(),
             ..Graph::default()
         };
-        g.ids.reserve(nodes, &g.entities, &g.arena);
+        // An eighth to spare: `nodes` is often a reader's guess, and an id
+        // index that grows near the end of a load is rehashed once more.
+        g.ids.reserve(nodes + nodes / 8, &g.entities, &g.arena);
         g
     }
 
@@ -28,40 +30,50 @@ impl Graph {
         let id = SourceId(self.sources.len() as u32);
         self.source_ids.insert(source.id.clone(), id);
         self.sources.push(source);
+        self.source_seq.push(id);
         Some(id)
     }
 
     /// Stores a list of sources (order kept, duplicates removed). A list equal to
-    /// the one stored just before is shared.
+    /// the one stored just before is shared; a single source needs no list.
     pub fn source_set(&mut self, ids: &[SourceId]) -> SourceSet {
-        if ids.is_empty() {
-            return SourceSet::EMPTY;
-        }
         let lists = self.source_lists.vec();
         let start = lists.len();
-        lists.push(SourceId(0));
         for id in ids {
-            if !lists[start + 1..].contains(id) {
+            if !lists[start..].contains(id) {
                 lists.push(*id);
             }
         }
-        let n = lists.len() - start - 1;
-        lists[start] = SourceId(n as u32);
+        let n = lists.len() - start;
+        if n == 0 {
+            return SourceSet::EMPTY;
+        }
+        if n == 1
+            && let Some(set) = SourceSet::one(lists[start])
+        {
+            lists.truncate(start);
+            return set;
+        }
         if let Some(last) = self.last_sources
-            && self.source_list(last) == &self.source_lists[start + 1..]
+            && self.source_list(last) == &self.source_lists[start..]
         {
             self.source_lists.vec().truncate(start);
             return last;
         }
-        match u32::try_from(start) {
-            Ok(s) if s != u32::MAX => {
-                let set = SourceSet(s);
+        let set = SourceSet::short(start, n).or_else(|| {
+            let set = SourceSet::counted(start)?;
+            let lists = self.source_lists.vec();
+            lists.insert(start, SourceId(n as u32));
+            Some(set)
+        });
+        match set {
+            Some(set) => {
                 self.last_sources = Some(set);
                 set
             }
-            // Past 4 billion entries the lists are no longer kept apart: the
+            // Past 2 billion entries the lists are no longer kept apart: the
             // loader reports the graph as too large before that matters.
-            _ => {
+            None => {
                 self.source_lists.vec().truncate(start);
                 SourceSet::EMPTY
             }
@@ -151,18 +163,28 @@ impl Graph {
             let t = self.arena.push(a.as_ref())?;
             self.lists.vec().push(t);
         }
+        let rare = EntityRare {
+            until: PartialDate::option_bits(e.until),
+            amount: self.push_amount(e.amount)?,
+            n_weak: index_u32(e.weak_aliases.len())?,
+        };
+        let rare = if rare.until == 0 && rare.amount == NONE && rare.n_weak == 0 {
+            NONE
+        } else {
+            let i = index_u32(self.entity_rare.len())?;
+            self.entity_rare.vec().push(rare);
+            i
+        };
         Ok(EntityRow {
             id,
             name,
             kind: e.kind.code(),
             date: PartialDate::option_bits(e.date),
-            until: PartialDate::option_bits(e.until),
-            amount: self.push_amount(e.amount)?,
             sources: e.sources.0,
             aliases,
             n_aliases: index_u32(e.aliases.len())?,
-            n_weak: index_u32(e.weak_aliases.len())?,
             extra: self.push_extra(None, e.note, e.attrs)?,
+            rare,
         })
     }
 
@@ -199,8 +221,9 @@ impl Graph {
     }
 
     /// How long the tables an entity row points into are.
-    pub(super) fn mark(&self) -> [usize; 5] {
+    pub(super) fn mark(&self) -> [usize; 6] {
         [
+            self.entity_rare.len(),
             self.arena.text.len(),
             self.lists.len(),
             self.attrs.len(),
@@ -210,7 +233,8 @@ impl Graph {
     }
 
     /// Takes back what was added to those tables since `mark`.
-    pub(super) fn undo(&mut self, [text, lists, attrs, amounts, extras]: [usize; 5]) {
+    pub(super) fn undo(&mut self, [rare, text, lists, attrs, amounts, extras]: [usize; 6]) {
+        self.entity_rare.vec().truncate(rare);
         self.arena.text.vec().truncate(text);
         self.lists.vec().truncate(lists);
         self.attrs.vec().truncate(attrs);
@@ -241,21 +265,24 @@ impl Graph {
         relation: NewRelation<'_>,
     ) -> Result<EdgeIx, GraphFull> {
         let r = &relation;
+        index_u32(self.links.edge_count())?;
         let extra = self.push_extra(r.id, r.note, r.attrs)?;
+        let amount = self.push_amount(r.amount)?;
         let row = RelationRow {
             kind: r.kind.code(),
-            role: r.role.map_or(NONE, |s| s.0),
             date: PartialDate::option_bits(r.date),
-            until: PartialDate::option_bits(r.until),
-            amount: self.push_amount(r.amount)?,
             sources: r.sources.0,
             extra,
-            flags: if r.undirected { RELATION_UNDIRECTED } else { 0 },
         };
-        index_u32(self.links.edge_count())?;
+        let rare = RareParts {
+            role: r.role.map(|s| s.0),
+            until: r.until.map(PartialDate::to_bits),
+            amount: (amount != NONE).then_some(amount),
+            flags: r.undirected.then_some(RELATION_UNDIRECTED),
+        };
         let e = self
             .links
-            .add_edge(from.index() as u32, to.index() as u32, row);
+            .add_edge(from.index() as u32, to.index() as u32, row, rare);
         Ok(EdgeIx::new(e))
     }
 
@@ -335,6 +362,7 @@ impl Graph {
     pub fn shrink_to_fit(&mut self) {
         self.links.shrink_to_fit();
         self.entities.shrink_to_fit();
+        self.entity_rare.shrink_to_fit();
         self.arena.text.shrink_to_fit();
         self.lists.shrink_to_fit();
         self.attrs.shrink_to_fit();

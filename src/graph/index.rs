@@ -7,6 +7,7 @@
 use bytemuck::{Pod, Zeroable};
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::sparse::Sparse;
 use super::{Arena, EntityRow, NONE, RelationRow};
 use crate::codec::Store;
 
@@ -46,13 +47,40 @@ impl IdSlot {
     }
 }
 
+/// The slot where a hash's probe starts in a table of `len` slots (any
+/// size, not only powers of two: the table is sized to its ids, 10 slots for
+/// every 7).
+#[inline]
+fn home(h: u64, len: usize) -> usize {
+    ((u128::from(h) * len as u128) >> 64) as usize
+}
+
+/// The slot after `i` in a table of `len` slots, wrapping round.
+#[inline]
+fn after(i: usize, len: usize) -> usize {
+    if i + 1 == len { 0 } else { i + 1 }
+}
+
+/// The id an occupied slot holds whole (it is at most [`IdSlot::INLINE`]
+/// bytes long), or `None` for a longer one.
+fn inline_id(s: &IdSlot, buf: &mut [u8; IdSlot::INLINE]) -> Option<usize> {
+    let head = s.len_head.to_le_bytes();
+    let len = head[0] as usize;
+    if len > IdSlot::INLINE {
+        return None;
+    }
+    buf[..3].copy_from_slice(&head[1..]);
+    buf[3..].copy_from_slice(&s.tail.to_le_bytes());
+    Some(len)
+}
+
 /// The hash of an id: xxh3, whose output is fixed by its specification, so that
 /// an index saved in a snapshot is found by the same hashes later.
 fn hash(id: &[u8]) -> u64 {
     xxh3_64(id)
 }
 
-/// The id → node index: linear probing over a power-of-two table of
+/// The id → node index: linear probing over a table (10 slots for 7 ids) of
 /// [`IdSlot`]s, at most 70% full. Ids are read from the arena.
 #[derive(Clone, Default)]
 pub(crate) struct IdIndex {
@@ -83,9 +111,9 @@ impl IdIndex {
         if slots.is_empty() {
             return None;
         }
-        let mask = slots.len() - 1;
+        let len = slots.len();
         let want = IdSlot::new(0, id);
-        let mut i = hash(id) as usize & mask;
+        let mut i = home(hash(id), len);
         for _ in 0..slots.len() {
             let s = slots[i];
             if s.node == NONE {
@@ -98,7 +126,7 @@ impl IdIndex {
             {
                 return Some((i, true));
             }
-            i = (i + 1) & mask;
+            i = after(i, len);
         }
         None
     }
@@ -118,9 +146,9 @@ impl IdIndex {
         if slots.is_empty() {
             return;
         }
-        let mask = slots.len() - 1;
+        let len = slots.len();
         let sum = ids.fold(0u32, |acc, id| {
-            acc.wrapping_add(slots[hash(id.as_bytes()) as usize & mask].node)
+            acc.wrapping_add(slots[home(hash(id.as_bytes()), len)].node)
         });
         std::hint::black_box(sum);
     }
@@ -142,37 +170,43 @@ impl IdIndex {
 
     /// Slots for `n` ids.
     fn capacity_for(n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (n * 10 / 7 + 1).next_power_of_two().max(8)
-        }
+        if n == 0 { 0 } else { (n * 10 / 7 + 1).max(8) }
     }
 
     pub(crate) fn reserve(&mut self, additional: usize, rows: &[EntityRow], arena: &Arena) {
         let want = Self::capacity_for(self.len + additional);
-        if want > self.slots.len() {
-            self.rehash(want, rows, arena);
+        let have = self.slots.len();
+        if want > have {
+            // Growing a slot at a time: by half, so that n ids cost O(n)
+            // moves in all.
+            self.rehash(want.max(have + have / 2), rows, arena);
         }
     }
 
     fn rehash(&mut self, capacity: usize, rows: &[EntityRow], arena: &Arena) {
         let old = std::mem::replace(&mut self.slots, vec![IdSlot::EMPTY; capacity].into());
         let slots = self.slots.vec();
-        let mask = capacity.wrapping_sub(1);
+        let mut buf = [0u8; IdSlot::INLINE];
         for s in old.iter().filter(|s| s.node != NONE) {
-            let id = id_of(rows, arena, s.node).unwrap_or_default();
-            let mut i = hash(id) as usize & mask;
+            // A short id is in its slot whole: no row or arena to read (a
+            // table read from a snapshot is not trusted that far).
+            let h = match inline_id(s, &mut buf).filter(|_| !self.untrusted) {
+                Some(n) => hash(&buf[..n]),
+                None => hash(id_of(rows, arena, s.node).unwrap_or_default()),
+            };
+            let mut i = home(h, capacity);
             while slots[i].node != NONE {
-                i = (i + 1) & mask;
+                i = after(i, capacity);
             }
             slots[i] = *s;
         }
     }
 
     pub(crate) fn shrink_to_fit(&mut self, rows: &[EntityRow], arena: &Arena) {
+        // Only when that gives back a fifth or more: a load whose first
+        // guess of its size was about right is not rehashed at its end.
         let want = Self::capacity_for(self.len);
-        if want < self.slots.len() {
+        if want + want / 4 < self.slots.len() {
             self.rehash(want, rows, arena);
         }
     }
@@ -188,12 +222,12 @@ impl IdIndex {
     }
 
     /// An index read from a snapshot of a graph of `nodes` entities: `None`
-    /// unless its size is a power of two with room to spare and every slot is
+    /// unless it has room to spare and every slot is
     /// empty or names a node. Hits are checked against the arena
     /// (`untrusted`).
     pub(crate) fn from_slots(slots: Store<IdSlot>, nodes: usize) -> Option<IdIndex> {
         let n = slots.len();
-        let ok_size = (n == 0 && nodes == 0) || (n.is_power_of_two() && n > nodes);
+        let ok_size = (n == 0 && nodes == 0) || n > nodes;
         let mut len = 0;
         for s in slots.iter() {
             if s.node != NONE {
@@ -243,14 +277,14 @@ impl ShortIds {
     /// wins.
     pub(crate) fn of_pairs<'a>(ids: impl ExactSizeIterator<Item = (&'a [u8], u32)>) -> ShortIds {
         let mut slots = vec![IdSlot::EMPTY; IdIndex::capacity_for(ids.len())];
-        let mask = slots.len().wrapping_sub(1);
+        let len = slots.len();
         for (id, n) in ids.filter(|(id, _)| id.len() <= IdSlot::INLINE) {
             let want = IdSlot::new(n, id);
-            let mut i = hash(id) as usize & mask;
+            let mut i = home(hash(id), len);
             while slots[i].node != NONE
                 && !(slots[i].len_head == want.len_head && slots[i].tail == want.tail)
             {
-                i = (i + 1) & mask;
+                i = after(i, len);
             }
             if slots[i].node == NONE {
                 slots[i] = want;
@@ -275,7 +309,7 @@ impl ShortIds {
             out.extend(ids.map(|_| missing));
             return;
         }
-        let mask = self.slots.len() - 1;
+        let len = self.slots.len();
         // Ids too long for a slot are held by no slot: neither hashed nor
         // looked for.
         let short = |id: &[u8]| id.len() <= IdSlot::INLINE;
@@ -291,7 +325,7 @@ impl ShortIds {
                 .iter()
                 .filter(|(id, _)| short(id))
                 .fold(0u32, |acc, &(_, h)| {
-                    acc.wrapping_add(self.slots[h as usize & mask].node)
+                    acc.wrapping_add(self.slots[home(h, len)].node)
                 });
             std::hint::black_box(sum);
             out.extend(chunk.iter().map(|&(id, h)| {
@@ -307,10 +341,10 @@ impl ShortIds {
     /// Probes for `id`, whose hash is `h`, in a table with slots.
     #[inline]
     fn find_from(&self, id: &[u8], h: u64) -> Option<u32> {
-        let mask = self.slots.len() - 1;
+        let len = self.slots.len();
         let want = IdSlot::new(0, id);
-        let mut i = h as usize & mask;
-        for _ in 0..self.slots.len() {
+        let mut i = home(h, len);
+        for _ in 0..len {
             let s = self.slots[i];
             if s.node == NONE {
                 return None;
@@ -318,7 +352,7 @@ impl ShortIds {
             if s.len_head == want.len_head && s.tail == want.tail {
                 return Some(s.node);
             }
-            i = (i + 1) & mask;
+            i = after(i, len);
         }
         None
     }
@@ -339,6 +373,22 @@ pub(crate) struct Links {
     /// Per relation: the next (older) relation out of `from` and into `to`.
     pub(crate) next: Store<[u32; 2]>,
     pub(crate) rows: Store<RelationRow>,
+    /// What few relations have, by relation: a role ([`crate::model::Sym`]),
+    /// an end date ([`crate::model::PartialDate::to_bits`]), an amount (index
+    /// into the graph's amounts), flags ([`super::RELATION_UNDIRECTED`]).
+    pub(crate) role: Sparse<u32>,
+    pub(crate) until: Sparse<u32>,
+    pub(crate) amount: Sparse<u32>,
+    pub(crate) flags: Sparse<u8>,
+}
+
+/// The rare parts of a relation to add (see [`Links::role`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RareParts {
+    pub(crate) role: Option<u32>,
+    pub(crate) until: Option<u32>,
+    pub(crate) amount: Option<u32>,
+    pub(crate) flags: Option<u8>,
 }
 
 impl Links {
@@ -348,6 +398,7 @@ impl Links {
             ends: Vec::with_capacity(edges).into(),
             next: Vec::with_capacity(edges).into(),
             rows: Vec::with_capacity(edges).into(),
+            ..Links::default()
         }
     }
 
@@ -375,8 +426,13 @@ impl Links {
     }
 
     /// Adds a relation from `a` to `b` (both nodes of the graph).
-    pub(crate) fn add_edge(&mut self, a: u32, b: u32, row: RelationRow) -> usize {
+    pub(crate) fn add_edge(&mut self, a: u32, b: u32, row: RelationRow, rare: RareParts) -> usize {
         let e = self.ends.len() as u32;
+        let i = e as usize;
+        self.role.push(i, rare.role);
+        self.until.push(i, rare.until);
+        self.amount.push(i, rare.amount);
+        self.flags.push(i, rare.flags);
         let first = self.first.vec();
         let next = [first[a as usize][OUT], first[b as usize][IN]];
         first[a as usize][OUT] = e;
@@ -406,6 +462,10 @@ impl Links {
         self.ends.shrink_to_fit();
         self.next.shrink_to_fit();
         self.rows.shrink_to_fit();
+        self.role.shrink_to_fit();
+        self.until.shrink_to_fit();
+        self.amount.shrink_to_fit();
+        self.flags.shrink_to_fit();
     }
 
     /// Bytes held by the nodes' links, and by the relations' ends, links and
@@ -413,7 +473,13 @@ impl Links {
     pub(crate) fn bytes(&self) -> (usize, usize) {
         (
             self.first.bytes(),
-            self.ends.bytes() + self.next.bytes() + self.rows.bytes(),
+            self.ends.bytes()
+                + self.next.bytes()
+                + self.rows.bytes()
+                + self.role.bytes()
+                + self.until.bytes()
+                + self.amount.bytes()
+                + self.flags.bytes(),
         )
     }
 
@@ -426,6 +492,10 @@ impl Links {
         self.first.len() == nodes
             && self.next.len() == edges
             && self.rows.len() == edges
+            && self.role.well_formed(edges)
+            && self.until.well_formed(edges)
+            && self.amount.well_formed(edges)
+            && self.flags.well_formed(edges)
             && self.first.iter().flatten().all(|&l| ok_link(l, edges))
             && self.ends.iter().flatten().all(|&n| (n as usize) < nodes)
             && self
@@ -439,6 +509,64 @@ impl Links {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::{AddError, Graph, NewEntity, SourceSet};
+    use crate::model::EntityKind;
+
+    /// Ids short enough for a slot and longer ones, added one at a time (the
+    /// table grows by half many times, rehashing short ids from their slots
+    /// and long ones from the arena), then given back its spare room: every
+    /// id is found, a duplicate refused, an unknown one not found, and the
+    /// table keeps about 10 slots for 7 ids, not a power of two.
+    #[test]
+    fn ids_are_found_through_growth_and_shrinking_in_a_table_of_any_size() {
+        let ids: Vec<String> = (0..5000)
+            .map(|i| {
+                if i % 3 == 0 {
+                    format!("a-much-longer-identifier-{i}")
+                } else {
+                    format!("e{i}")
+                }
+            })
+            .collect();
+        let mut g = Graph::default();
+        for id in &ids {
+            g.add_entity(NewEntity::<String>::new(
+                id,
+                EntityKind::Person,
+                id,
+                SourceSet::EMPTY,
+            ))
+            .unwrap();
+        }
+        let check = |g: &Graph| {
+            for (i, id) in ids.iter().enumerate() {
+                assert_eq!(g.find(id).map(|n| n.index()), Some(i), "{id}");
+            }
+            assert_eq!(g.find("e5000"), None);
+            assert_eq!(g.find("a-much-longer-identifier-5001"), None);
+        };
+        check(&g);
+        let grown = g.ids.slots().len();
+        g.shrink_to_fit();
+        check(&g);
+        let slots = g.ids.slots().len();
+        let want = IdIndex::capacity_for(ids.len());
+        assert!(slots <= grown && slots >= want && slots <= want + want / 4);
+        assert!(!slots.is_power_of_two());
+        let again = NewEntity::<String>::new(&ids[7], EntityKind::Person, "x", SourceSet::EMPTY);
+        assert!(matches!(g.add_entity(again), Err(AddError::Duplicate(n)) if n.index() == 7));
+        let short = ShortIds::of_index(&g.ids);
+        let mut out = Vec::new();
+        short.find_all(ids.iter().map(|s| s.as_bytes()), u32::MAX, &mut out);
+        for (i, (id, n)) in ids.iter().zip(&out).enumerate() {
+            let want = if id.len() <= IdSlot::INLINE {
+                i as u32
+            } else {
+                u32::MAX
+            };
+            assert_eq!(*n, want, "{id}");
+        }
+    }
 
     #[test]
     fn find_all_answers_each_id_in_order_across_chunks() {

@@ -7,12 +7,19 @@
 //!
 //! - every string (ids, names, aliases, notes, attribute values) lives in one
 //!   text arena and is referred to by a [`Text`] (offset and length);
-//! - an entity is a fixed-size row of integers ([`EntityRow`]) in a table indexed
-//!   like petgraph's nodes; a relation's row ([`RelationRow`]) is the petgraph
-//!   edge weight, its rarely present parts (id, note, attributes) in a side table;
+//! - a row keeps only what most rows have: an entity is a fixed-size row of
+//!   integers ([`EntityRow`], 44 bytes) in a table indexed like petgraph's
+//!   nodes, its end date, amount and weak aliases in a side table
+//!   ([`EntityRare`]); a relation's row ([`RelationRow`], 16 bytes: kind,
+//!   date, sources, extra) is the petgraph edge weight, its role, end date,
+//!   amount and flags in sparse columns (`sparse.rs`: a bit per row, the
+//!   values of the rows that have one), its id, note and attributes in the
+//!   side table of extras;
 //! - kind names from the `other` escape, roles and attribute names are interned
-//!   [`Sym`]s; the source list of a record is a [`SourceSet`], an index into a
-//!   table of distinct lists; amounts sit in a table of their own;
+//!   [`Sym`]s; the source list of a record is a [`SourceSet`]: one source in
+//!   the number itself, a short list as its place and length in a pool of
+//!   lists, a longer one with its length in the pool; amounts sit in a table
+//!   of their own;
 //! - the id index is an open-addressing table of node numbers that hashes the
 //!   ids where they already are, in the arena;
 //! - every table is plain rows ([`Store`]): built here, or used in place from a
@@ -29,6 +36,7 @@ mod index;
 mod merge;
 mod read;
 pub(crate) mod section;
+mod sparse;
 mod visit;
 
 use std::collections::HashMap;
@@ -38,7 +46,7 @@ use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
 pub(crate) use self::index::ShortIds;
-use self::index::{IN, IdIndex, Links, OUT};
+use self::index::{IN, IdIndex, Links, OUT, RareParts};
 pub use self::merge::{Absorbed, dataset_of_path};
 pub use self::visit::{AllRelations, NeighboursOf, NodeIds, NodeRefs, RelationRef, RelationsOf};
 use crate::codec::Store;
@@ -54,13 +62,78 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 #[repr(transparent)]
 pub struct SourceId(pub u32);
 
-/// A list of sources: where it starts in the graph's pool of source lists.
+/// A list of sources. Most lists are short, so the number says what it can
+/// without a table: one source is held in the number itself, a list of two or
+/// three says its length and where it starts in the graph's pool of source
+/// lists, and a longer one where its length is stored in that pool, before it
+/// (see [`SourceSet::decode`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SourceSet(pub u32);
 
 impl SourceSet {
     /// No source.
     pub const EMPTY: SourceSet = SourceSet(u32::MAX);
+    /// Top two bits `11`: one source, its id in the other 30 (`EMPTY` is
+    /// never one: a source of that id is stored as a list).
+    const ONE: u32 = 0b11 << 30;
+    /// Top two bits `10`: two ids (three if [`Self::THREE`] is set) at the
+    /// start in the other 29 bits.
+    const SHORT: u32 = 0b10 << 30;
+    const THREE: u32 = 1 << 29;
+    const SHORT_START: u32 = Self::THREE - 1;
+    /// Top bit clear: the pool holds the list's length at the start, then the
+    /// list.
+    const COUNTED: u32 = 1 << 31;
+
+    /// A set of one source, if its id fits.
+    fn one(id: SourceId) -> Option<SourceSet> {
+        (id.0 < (1 << 30) - 1).then_some(SourceSet(Self::ONE | id.0))
+    }
+
+    /// A set of two or three ids at `start` of the pool, if `start` fits.
+    fn short(start: usize, n: usize) -> Option<SourceSet> {
+        let start = u32::try_from(start)
+            .ok()
+            .filter(|&s| s <= Self::SHORT_START)?;
+        match n {
+            2 => Some(SourceSet(Self::SHORT | start)),
+            3 => Some(SourceSet(Self::SHORT | Self::THREE | start)),
+            _ => None,
+        }
+    }
+
+    /// A counted list at `start` of the pool, if `start` fits.
+    fn counted(start: usize) -> Option<SourceSet> {
+        u32::try_from(start)
+            .ok()
+            .filter(|&s| s < Self::COUNTED)
+            .map(SourceSet)
+    }
+
+    /// What the number says: no source, one source, or a list in the pool
+    /// (where it starts, and its length if the number holds it).
+    fn decode(self) -> SourceSetIs {
+        if self == Self::EMPTY {
+            SourceSetIs::Empty
+        } else if self.0 & Self::ONE == Self::ONE {
+            SourceSetIs::One(SourceId(self.0 & !Self::ONE))
+        } else if self.0 & Self::SHORT == Self::SHORT {
+            let n = if self.0 & Self::THREE != 0 { 3 } else { 2 };
+            SourceSetIs::Short((self.0 & Self::SHORT_START) as usize, n)
+        } else {
+            SourceSetIs::Counted(self.0 as usize)
+        }
+    }
+}
+
+/// See [`SourceSet::decode`].
+enum SourceSetIs {
+    Empty,
+    One(SourceId),
+    /// Start and length in the pool.
+    Short(usize, usize),
+    /// Start of the length, then the list.
+    Counted(usize),
 }
 
 /// Index of a dataset in [`Graph::dataset_names`].
@@ -114,7 +187,8 @@ impl Text {
 /// Marks "none" in an index column.
 const NONE: u32 = u32::MAX;
 
-/// An entity as stored.
+/// An entity as stored. What few entities have (an end date, an amount, weak
+/// aliases) is in an [`EntityRare`] of their own.
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 #[repr(C)]
 pub(crate) struct EntityRow {
@@ -124,28 +198,45 @@ pub(crate) struct EntityRow {
     kind: u32,
     /// [`PartialDate::to_bits`], 0 for none.
     date: u32,
-    until: u32,
-    /// Index into the amounts, or [`NONE`].
-    amount: u32,
     sources: u32,
-    /// `lists[aliases..aliases + n_aliases]`, then the weak aliases.
+    /// `lists[aliases..aliases + n_aliases]`, then the weak aliases
+    /// ([`EntityRare::n_weak`]).
     aliases: u32,
     n_aliases: u32,
-    n_weak: u32,
     /// Index into the extras (note, attributes), or [`NONE`].
     extra: u32,
+    /// Index into the rare parts, or [`NONE`].
+    rare: u32,
 }
 
 impl EntityRow {
-    /// The kind and dates this row holds (rows are checked when made or read,
-    /// so the fallback is never taken).
-    fn kind_dates(&self) -> (EntityKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
+    /// The kind and start date this row holds (rows are checked when made or
+    /// read, so the fallback is never taken).
+    fn kind_date(&self) -> (EntityKind<Sym>, Option<PartialDate>) {
         (
             EntityKind::from_code(self.kind, |s| Some(Sym(s))).unwrap_or(EntityKind::Organisation),
             PartialDate::from_bits(self.date),
-            PartialDate::from_bits(self.until),
         )
     }
+}
+
+/// The parts of an entity that few have.
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct EntityRare {
+    /// [`PartialDate::to_bits`], 0 for none.
+    until: u32,
+    /// Index into the amounts, or [`NONE`].
+    amount: u32,
+    n_weak: u32,
+}
+
+impl EntityRare {
+    const NONE: EntityRare = EntityRare {
+        until: 0,
+        amount: NONE,
+        n_weak: 0,
+    };
 }
 
 /// A relation as stored: petgraph's edge weight.
@@ -153,29 +244,24 @@ impl EntityRow {
 #[repr(C)]
 pub(crate) struct RelationRow {
     kind: u32,
-    /// A [`Sym`], or [`NONE`].
-    role: u32,
     date: u32,
-    until: u32,
-    amount: u32,
     sources: u32,
     /// Index into the extras, or [`NONE`].
     extra: u32,
-    /// [`RELATION_UNDIRECTED`], or 0.
-    flags: u32,
 }
 
-/// [`RelationRow::flags`] bit: the relation has no direction (imported from an
-/// undirected GraphML, GEXF or CSV edge); its ends are in file order only.
-pub(crate) const RELATION_UNDIRECTED: u32 = 1;
+/// A relation's flag (in [`Links::flags`]): the relation has no direction
+/// (imported from an undirected GraphML, GEXF or CSV edge); its ends are in
+/// file order only.
+pub(crate) const RELATION_UNDIRECTED: u8 = 1;
 
 impl RelationRow {
-    /// The kind and dates this row holds (see [`EntityRow::kind_dates`]).
-    fn kind_dates(&self) -> (RelationKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
+    /// The kind and start date this row holds (see [`EntityRow::kind_date`];
+    /// the end date is in [`Links::until`]).
+    fn kind_date(&self) -> (RelationKind<Sym>, Option<PartialDate>) {
         (
             RelationKind::from_code(self.kind, |s| Some(Sym(s))).unwrap_or(RelationKind::Concerns),
             PartialDate::from_bits(self.date),
-            PartialDate::from_bits(self.until),
         )
     }
 }
@@ -529,6 +615,8 @@ impl Arena {
 pub struct Graph {
     links: Links,
     entities: Store<EntityRow>,
+    /// What few entities have ([`EntityRow::rare`]).
+    entity_rare: Store<EntityRare>,
     arena: Arena,
     /// Aliases and weak aliases of every entity.
     lists: Store<Text>,
@@ -538,8 +626,12 @@ pub struct Graph {
     ids: IdIndex,
     sources: Vec<Source>,
     source_ids: FastMap<Box<str>, SourceId>,
-    /// Source lists, one after the other, each preceded by its length.
+    /// Source lists of more than one source, one after the other, those of
+    /// more than three preceded by their length ([`SourceSet`]).
     source_lists: Store<SourceId>,
+    /// Every source's id in order (`source_seq[i] == SourceId(i)`), so that a
+    /// set of one source is a slice of it without a list of its own.
+    source_seq: Vec<SourceId>,
     /// The last list added, to share it with the next record citing the same.
     last_sources: Option<SourceSet>,
     symbols: Interner,

@@ -68,20 +68,29 @@ impl Graph {
         let aliases = r.aliases as usize;
         let n_aliases = r.n_aliases as usize;
         let extra = self.extras.get(r.extra as usize);
-        let (kind, date, until) = r.kind_dates();
+        let (kind, date) = r.kind_date();
+        let rare = self.entity_rare_of(r);
         Entity {
             id: text_at(arena, r.id),
             kind,
             name: text_at(arena, r.name),
             aliases: self.texts(aliases, n_aliases),
-            weak_aliases: self.texts(aliases + n_aliases, r.n_weak as usize),
+            weak_aliases: self.texts(aliases + n_aliases, rare.n_weak as usize),
             date,
-            until,
+            until: PartialDate::from_bits(rare.until),
             note: extra.and_then(|x| opt_text(arena, x.note)),
-            amount: self.amount(r.amount),
+            amount: self.amount(rare.amount),
             sources: SourceSet(r.sources),
             attrs: extra.map_or(self.attrs_of(0, 0), |x| self.attrs_of(x.attrs, x.n_attrs)),
         }
+    }
+
+    /// The rare parts of an entity's row (none for most).
+    fn entity_rare_of(&self, r: &EntityRow) -> EntityRare {
+        self.entity_rare
+            .get(r.rare as usize)
+            .copied()
+            .unwrap_or(EntityRare::NONE)
     }
 
     /// The kind and dates of an entity, without building its whole view (for
@@ -90,7 +99,13 @@ impl Graph {
         &self,
         ix: NodeIx,
     ) -> (EntityKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
-        self.entities[ix.index()].kind_dates()
+        let r = &self.entities[ix.index()];
+        let (kind, date) = r.kind_date();
+        (
+            kind,
+            date,
+            PartialDate::from_bits(self.entity_rare_of(r).until),
+        )
     }
 
     /// An entity's name alone.
@@ -103,41 +118,48 @@ impl Graph {
         &self,
         ix: EdgeIx,
     ) -> (RelationKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
-        self.links.rows[ix.index()].kind_dates()
+        let (kind, date) = self.links.rows[ix.index()].kind_date();
+        let until = self.links.until.get(ix.index());
+        (kind, date, until.and_then(PartialDate::from_bits))
     }
 
     /// The kind of every entity, in order (read from the rows alone).
     pub fn entity_kinds(&self) -> impl ExactSizeIterator<Item = EntityKind<Sym>> + '_ {
-        self.entities.iter().map(|r| r.kind_dates().0)
+        self.entities.iter().map(|r| r.kind_date().0)
     }
 
     /// The kind of every relation, in order (read from the rows alone).
     pub fn relation_kinds(&self) -> impl ExactSizeIterator<Item = RelationKind<Sym>> + '_ {
-        self.links.rows.iter().map(|r| r.kind_dates().0)
+        self.links.rows.iter().map(|r| r.kind_date().0)
     }
 
     pub fn relation(&self, ix: EdgeIx) -> Relation<'_> {
         let r = &self.links.rows[ix.index()];
         let arena = &self.arena.text;
         let extra = self.extras.get(r.extra as usize);
-        let (kind, date, until) = r.kind_dates();
+        let i = ix.index();
+        let (kind, date) = r.kind_date();
+        let links = &self.links;
         Relation {
             id: extra.and_then(|x| opt_text(arena, x.id)),
             kind,
-            role: (r.role != NONE).then_some(Sym(r.role)),
+            role: links.role.get(i).map(Sym),
             date,
-            until,
-            amount: self.amount(r.amount),
+            until: links.until.get(i).and_then(PartialDate::from_bits),
+            amount: links.amount.get(i).and_then(|a| self.amount(a)),
             sources: SourceSet(r.sources),
             note: extra.and_then(|x| opt_text(arena, x.note)),
             attrs: extra.map_or(self.attrs_of(0, 0), |x| self.attrs_of(x.attrs, x.n_attrs)),
-            undirected: r.flags & RELATION_UNDIRECTED != 0,
+            undirected: self.is_undirected(ix),
         }
     }
 
     /// Whether a relation has no direction (see [`Relation::undirected`]).
     pub fn is_undirected(&self, ix: EdgeIx) -> bool {
-        self.links.rows[ix.index()].flags & RELATION_UNDIRECTED != 0
+        self.links
+            .flags
+            .get(ix.index())
+            .is_some_and(|f| f & RELATION_UNDIRECTED != 0)
     }
 
     /// `(from, to)` of a relation.
@@ -214,13 +236,25 @@ impl Graph {
     }
 
     pub fn source_list(&self, set: SourceSet) -> &[SourceId] {
-        let start = set.0 as usize;
-        let Some(n) = self.source_lists.get(start) else {
-            return &[];
-        };
-        self.source_lists
-            .get(start + 1..start + 1 + n.0 as usize)
-            .unwrap_or(&[])
+        self.source_range(set).unwrap_or(&[])
+    }
+
+    /// The sources of `set`; `None` if it points outside the tables (a
+    /// snapshot is checked with this).
+    pub(super) fn source_range(&self, set: SourceSet) -> Option<&[SourceId]> {
+        let lists: &[SourceId] = &self.source_lists;
+        match set.decode() {
+            SourceSetIs::Empty => Some(&[]),
+            SourceSetIs::One(id) => {
+                let i = id.0 as usize;
+                self.source_seq.get(i..i + 1)
+            }
+            SourceSetIs::Short(start, n) => lists.get(start..start + n),
+            SourceSetIs::Counted(start) => {
+                let n = lists.get(start)?.0 as usize;
+                lists.get(start + 1..(start + 1).checked_add(n)?)
+            }
+        }
     }
 
     /// The symbol of an interned string, if the graph holds it.
@@ -336,12 +370,13 @@ impl Graph {
     pub fn memory(&self) -> GraphMemory {
         let (nodes, edges) = self.links.bytes();
         GraphMemory {
-            entities: self.entities.bytes() + nodes + self.ids.bytes(),
+            entities: self.entities.bytes() + self.entity_rare.bytes() + nodes + self.ids.bytes(),
             relations: edges + self.extras.bytes(),
             text: self.arena.text.bytes() + self.lists.bytes() + self.attrs.bytes(),
             other: bytes(&self.amounts)
                 + self.sources.capacity() * std::mem::size_of::<Source>()
                 + self.source_lists.bytes()
+                + bytes(&self.source_seq)
                 + self.dataset_lists.bytes()
                 + self
                     .symbols

@@ -9,7 +9,10 @@ use std::io::{self, Write};
 use bytemuck::{Pod, Zeroable};
 
 use super::index::{IdIndex, IdSlot, Links};
-use super::{Arena, AttrRow, EntityRow, Extra, Graph, NONE, RelationRow, Source, SourceId, Text};
+use super::sparse::Sparse;
+use super::{
+    Arena, AttrRow, EntityRare, EntityRow, Extra, Graph, NONE, RelationRow, Source, SourceId, Text,
+};
 use crate::codec::{MapIn, Out, SnapshotError, Store};
 use crate::model::{Amount, Currency, EntityKind, PartialDate, RelationKind, Sym};
 
@@ -27,6 +30,7 @@ struct AmountRow {
 /// sources, symbols; then the id index.
 pub(crate) fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<()> {
     out.pod(&g.entities)?;
+    out.pod(&g.entity_rare)?;
     out.pod(&g.arena.text)?;
     out.pod(&g.lists)?;
     out.pod(&g.attrs)?;
@@ -74,7 +78,16 @@ pub(crate) fn write_relations<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Resu
     out.pod(&g.links.first)?;
     out.pod(&g.links.ends)?;
     out.pod(&g.links.next)?;
-    out.pod(&g.links.rows)
+    out.pod(&g.links.rows)?;
+    let l = &g.links;
+    out.pod(&l.role.blocks)?;
+    out.pod(&l.role.values)?;
+    out.pod(&l.until.blocks)?;
+    out.pod(&l.until.values)?;
+    out.pod(&l.amount.blocks)?;
+    out.pod(&l.amount.values)?;
+    out.pod(&l.flags.blocks)?;
+    out.pod(&l.flags.values)
 }
 
 fn corrupt(what: &'static str) -> SnapshotError {
@@ -86,6 +99,7 @@ fn corrupt(what: &'static str) -> SnapshotError {
 /// and symbols are copied.
 pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), SnapshotError> {
     let entities: Store<EntityRow> = r.pod()?;
+    let entity_rare: Store<EntityRare> = r.pod()?;
     let arena = Arena { text: r.pod()? };
     let lists: Store<Text> = r.pod()?;
     let attrs: Store<AttrRow> = r.pod()?;
@@ -146,6 +160,7 @@ pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), 
     let ids = r.pod()?;
     g.dataset_lists = dataset_lists;
     g.entities = entities;
+    g.entity_rare = entity_rare;
     g.arena = arena;
     g.lists = lists;
     g.attrs = attrs;
@@ -162,6 +177,22 @@ pub(crate) fn read_relations(r: &mut MapIn) -> Result<Links, SnapshotError> {
         ends: r.pod()?,
         next: r.pod()?,
         rows: r.pod()?,
+        role: Sparse {
+            blocks: r.pod()?,
+            values: r.pod()?,
+        },
+        until: Sparse {
+            blocks: r.pod()?,
+            values: r.pod()?,
+        },
+        amount: Sparse {
+            blocks: r.pod()?,
+            values: r.pod()?,
+        },
+        flags: Sparse {
+            blocks: r.pod()?,
+            values: r.pod()?,
+        },
     })
 }
 
@@ -233,16 +264,8 @@ impl Check<'_> {
     }
 
     fn sources(&self, set: u32) -> bool {
-        if set == super::SourceSet::EMPTY.0 {
-            return true;
-        }
-        let start = set as usize;
-        let Some(n) = self.g.source_lists.get(start) else {
-            return false;
-        };
         self.g
-            .source_lists
-            .get(start + 1..start + 1 + n.0 as usize)
+            .source_range(super::SourceSet(set))
             .is_some_and(|ids| ids.iter().all(|s| (s.0 as usize) < self.g.sources.len()))
     }
 
@@ -304,15 +327,20 @@ impl Check<'_> {
     }
 
     fn entity(&self, e: &EntityRow) -> Result<(), SnapshotError> {
-        let ok = self.text(e.id)
+        let rare = match e.rare {
+            NONE => Some(EntityRare::NONE),
+            i => self.g.entity_rare.get(i as usize).copied(),
+        };
+        let ok = rare.is_some_and(|rare| {
+            Self::date(rare.until)
+                && Self::optional(rare.amount, self.g.amounts.len())
+                && (e.n_aliases as u64 + rare.n_weak as u64) <= u32::MAX as u64
+                && Self::range(e.aliases, e.n_aliases + rare.n_weak, self.g.lists.len())
+        }) && self.text(e.id)
             && self.text(e.name)
             && self.kind(e.kind, |c, f| EntityKind::from_code(c, f))
             && Self::date(e.date)
-            && Self::date(e.until)
-            && Self::optional(e.amount, self.g.amounts.len())
             && self.sources(e.sources)
-            && (e.n_aliases as u64 + e.n_weak as u64) <= u32::MAX as u64
-            && Self::range(e.aliases, e.n_aliases + e.n_weak, self.g.lists.len())
             && Self::optional(e.extra, self.g.extras.len());
         if ok {
             Ok(())
@@ -326,6 +354,25 @@ impl Check<'_> {
     fn links(&self, links: &Links, rows: &[RelationRow]) -> Result<(), SnapshotError> {
         if !links.well_formed(self.g.entities.len()) {
             return Err(corrupt("the relations' lists do not fit the graph"));
+        }
+        let rare = links
+            .role
+            .values()
+            .iter()
+            .all(|&s| (s as usize) < self.g.symbols.len())
+            && links.until.values().iter().all(|&d| Self::date(d))
+            && links
+                .amount
+                .values()
+                .iter()
+                .all(|&a| (a as usize) < self.g.amounts.len())
+            && links
+                .flags
+                .values()
+                .iter()
+                .all(|&f| f & !super::RELATION_UNDIRECTED == 0);
+        if !rare {
+            return Err(corrupt("a relation points outside the snapshot"));
         }
         self.relations(rows)
     }
@@ -350,13 +397,9 @@ impl Check<'_> {
 
     fn relation(&self, r: RelationRow) -> Result<(), SnapshotError> {
         let ok = self.kind(r.kind, |c, f| RelationKind::from_code(c, f))
-            && Self::optional(r.role, self.g.symbols.len())
             && Self::date(r.date)
-            && Self::date(r.until)
-            && Self::optional(r.amount, self.g.amounts.len())
             && self.sources(r.sources)
-            && Self::optional(r.extra, self.g.extras.len())
-            && r.flags & !super::RELATION_UNDIRECTED == 0;
+            && Self::optional(r.extra, self.g.extras.len());
         if ok {
             Ok(())
         } else {

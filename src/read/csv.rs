@@ -29,9 +29,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Builder, Checked, Pos, Record};
+use super::{Builder, Checked, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
+
+/// Bytes of CSV per entity with its share of relations (about what `ties
+/// export` writes): a first guess at the graph's size, to spare most of its
+/// growing.
+const PER_ENTITY: u64 = 250;
 
 /// A folder holding `.csv` tables, or a file whose header is a layout above (or
 /// that is named `.csv`/`.tsv`).
@@ -303,6 +308,15 @@ pub fn read_with(path: &Path, columns: &Columns) -> Result<(Graph, Vec<String>),
 /// [`read_with`], with what the load worked around (a duplicate node id, a
 /// row not as long as the header) as an error for `--strict`.
 pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, LoadError> {
+    read_with_checked_in(path, columns, Mode::default())
+}
+
+/// [`read_with_checked`], built the way `mode` says.
+pub fn read_with_checked_in(
+    path: &Path,
+    columns: &Columns,
+    mode: Mode,
+) -> Result<Checked, LoadError> {
     std::fs::metadata(path).map_err(|e| super::open_error(path, e))?;
     let files = if path.is_dir() {
         let t = tables(path).map_err(|e| super::open_error(path, e))?;
@@ -319,7 +333,11 @@ pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, Load
     } else {
         vec![path.to_path_buf()]
     };
-    let mut b = Builder::new(path);
+    let size = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    let mut b = Builder::sized(path, size, PER_ENTITY);
     // Headers first: node tables are read before edge tables.
     let mut plan = Vec::new();
     for f in &files {
@@ -358,10 +376,14 @@ pub fn read_with_checked(path: &Path, columns: &Columns) -> Result<Checked, Load
         }
     }
     b.implicit_nodes = !plan.iter().any(|p| p.3 != Table::Edges);
+    // With no node table, no node can come after an edge names its ends.
+    b.implicit_at_once = b.implicit_nodes;
     plan.sort_by_key(|p| p.3 == Table::Edges);
-    for (f, file, delimiter, table, cols) in plan {
-        read_table(&mut b, &f, file, delimiter, table, &cols);
-    }
+    super::stream(&mut b, mode, |s| {
+        for (f, file, delimiter, table, cols) in plan {
+            read_table(s, &f, file, delimiter, table, &cols);
+        }
+    });
     if b.has_problems() {
         return Err(b.into_error(path));
     }
@@ -399,7 +421,7 @@ fn header_of(path: &Path) -> Result<(u8, Vec<String>), ProblemKind> {
 }
 
 fn read_table(
-    b: &mut Builder,
+    b: &mut Sink<'_>,
     path: &Path,
     file: usize,
     delimiter: u8,
@@ -566,7 +588,7 @@ fn is_adjacency_list(path: &Path, delimiter: u8) -> bool {
 /// order of `ids`, then the edges; notes the labels left out for having no
 /// edge (Gephi makes a spreadsheet's nodes only through its edges).
 fn nodes_then_edges(
-    b: &mut Builder,
+    b: &mut Sink<'_>,
     ids: Vec<(String, Pos)>,
     edges: Vec<(Record, Pos)>,
     shape: &str,
@@ -595,7 +617,7 @@ fn nodes_then_edges(
     if !alone.is_empty() {
         let n = alone.len();
         alone.truncate(5);
-        b.notes.push(format!(
+        b.note(format!(
             "{} with no edge in the {shape} left out, as Gephi leaves them out: `{}`{}",
             crate::model::count(n, "label"),
             alone.join("`, `"),
@@ -609,7 +631,7 @@ fn nodes_then_edges(
 
 /// An adjacency list (see [`Table::List`]): an edge from each row's first
 /// cell to each other non-empty cell.
-fn read_list(b: &mut Builder, path: &Path, file: usize, delimiter: u8) {
+fn read_list(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
     let f = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -620,7 +642,7 @@ fn read_list(b: &mut Builder, path: &Path, file: usize, delimiter: u8) {
         .has_headers(false)
         .flexible(true)
         .from_reader(std::io::BufReader::with_capacity(1 << 16, f));
-    b.notes.push(
+    b.note(
         "read as an adjacency list (each row a node, then the nodes it has an edge to), \
          as Gephi reads a table with no header it knows"
             .into(),
@@ -658,7 +680,7 @@ fn read_list(b: &mut Builder, path: &Path, file: usize, delimiter: u8) {
 /// a number other than 0 (a decimal comma read as a point), between the row's
 /// label and the column's; a row or column with an empty label is skipped
 /// and noted, as Gephi does.
-fn read_matrix(b: &mut Builder, path: &Path, file: usize, delimiter: u8, cols: &[Col]) {
+fn read_matrix(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8, cols: &[Col]) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
     let labels: Vec<String> = cols
         .iter()
@@ -746,7 +768,7 @@ fn read_matrix(b: &mut Builder, path: &Path, file: usize, delimiter: u8, cols: &
         if !rows.is_empty() {
             said.push(format!("line {}", rows.join(", ")));
         }
-        b.notes.push(format!(
+        b.note(format!(
             "{} of the adjacency matrix with no label skipped, as Gephi skips them",
             said.join(" and ")
         ));

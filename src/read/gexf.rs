@@ -12,16 +12,22 @@
 //! `start`/`end` attribute (a step is not the year 0001).
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::xml::{Names, attributes, get};
-use super::{Builder, Pos, Record};
+use super::xml::{Names, OpenElements, attributes, get};
+use super::{Builder, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
+
+/// Bytes of GEXF per entity with its share of relations (about what
+/// `ties export` writes): a first guess at the graph's size, to spare most
+/// of its growing.
+const PER_ENTITY: u64 = 1200;
 
 /// A GEXF file: its root element is `<gexf>`; the `.gexf` extension is only a hint.
 pub fn sniff(path: &Path, head: &[u8]) -> bool {
@@ -43,8 +49,8 @@ enum TimeFormat {
 }
 
 struct State {
-    /// `(class, id)` → title of declared attributes.
-    titles: HashMap<(In, String), String>,
+    /// Titles of declared attributes by id, nodes' then edges'.
+    titles: [HashMap<String, String, foldhash::fast::RandomState>; 2],
     /// Defaults of declared attributes, by class: `(title, value)`.
     defaults: Vec<(In, String, String)>,
     class: In,
@@ -68,16 +74,22 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
 /// [`read`], with what the load worked around (a duplicate node id) as an
 /// error for `--strict`.
 pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
+    read_checked_in(path, Mode::default())
+}
+
+/// [`read_checked`], built the way `mode` says.
+pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadError> {
     let file = std::fs::File::open(path).map_err(|e| super::open_error(path, e))?;
+    let size = file.metadata().map_or(0, |m| m.len());
     let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 16, file));
     reader.config_mut().trim_text(false);
-    let mut b = Builder::new(path);
+    let mut b = Builder::sized(path, size, PER_ENTITY);
     // An edge end no <node> declares is a node, as networkx, igraph and Gephi read it.
     b.implicit_nodes = true;
     b.implicit_why = "as no <node> declares them (networkx, igraph and Gephi make them too)";
     b.implicit_named = true;
     let mut st = State {
-        titles: HashMap::new(),
+        titles: Default::default(),
         defaults: Vec::new(),
         class: In::Node,
         declaring: None,
@@ -87,11 +99,29 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
         current: Vec::new(),
         kept_times: 0,
     };
+    let seen_root = super::stream(&mut b, mode, |b| events(&mut reader, b, &mut st));
+    if !seen_root && !b.has_problems() {
+        b.problem(Pos::Byte(0), not_gexf());
+    }
+    if b.has_problems() {
+        return Err(b.into_error(path));
+    }
+    if st.kept_times > 0 {
+        b.notes.push(format!(
+            "{} times that are steps, not years, were kept as `start`/`end` attributes, not dates",
+            st.kept_times
+        ));
+    }
+    b.finish_checked(path)
+}
+
+/// Reads the file's events into `b`; whether the root element was seen.
+fn events(reader: &mut Reader<BufReader<File>>, b: &mut Sink<'_>, st: &mut State) -> bool {
     let mut buf = Vec::new();
     let mut text = String::new();
     let mut seen_root = false;
     // Open elements, to tell a cut-short file.
-    let mut open: Vec<String> = Vec::new();
+    let mut open = OpenElements::default();
     loop {
         let at = Pos::Byte(reader.buffer_position());
         let event = match reader.read_event_into(&mut buf) {
@@ -110,7 +140,7 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
         match event {
             Event::Start(e) => {
                 text.clear();
-                open.push(String::from_utf8_lossy(e.name().as_ref()).to_string());
+                open.push(e.name().as_ref());
                 if !seen_root {
                     seen_root = true;
                     if e.local_name().as_ref() != b"gexf" {
@@ -118,14 +148,14 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
                         break;
                     }
                 }
-                start(&mut b, &mut st, &e, at, false);
+                start(b, st, &e, at, false);
             }
             Event::Empty(e) => {
                 if !seen_root {
                     b.problem(at, not_gexf());
                     break;
                 }
-                start(&mut b, &mut st, &e, at, true);
+                start(b, st, &e, at, true);
             }
             ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
                 match super::xml::event_text(&ev) {
@@ -136,7 +166,7 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
             }
             Event::End(e) => {
                 open.pop();
-                end(&mut b, &mut st, e.local_name().as_ref(), &text);
+                end(b, st, e.local_name().as_ref(), &text);
                 text.clear();
             }
             Event::Eof => {
@@ -149,19 +179,7 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
         }
         buf.clear();
     }
-    if !seen_root && !b.has_problems() {
-        b.problem(Pos::Byte(0), not_gexf());
-    }
-    if b.has_problems() {
-        return Err(b.into_error(path));
-    }
-    if st.kept_times > 0 {
-        b.notes.push(format!(
-            "{} times that are steps, not years, were kept as `start`/`end` attributes, not dates",
-            st.kept_times
-        ));
-    }
-    b.finish_checked(path)
+    seen_root
 }
 
 fn invalid(message: String) -> ProblemKind {
@@ -175,7 +193,7 @@ fn not_gexf() -> ProblemKind {
     invalid("the root element is not `<gexf>`".to_string())
 }
 
-fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bool) {
+fn start(b: &mut Sink<'_>, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bool) {
     let attrs = match attributes(e, Names::Local) {
         Ok(a) => a,
         Err(m) => {
@@ -203,7 +221,7 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
         b"attribute" => {
             let id = get(&attrs, "id").unwrap_or_default().to_string();
             let title = get(&attrs, "title").unwrap_or(&id).to_string();
-            st.titles.insert((st.class, id.clone()), title.clone());
+            st.titles[st.class as usize].insert(id.clone(), title.clone());
             if !empty {
                 st.declaring = Some((id, title));
             }
@@ -258,16 +276,12 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
                 return;
             };
             let id = get(&attrs, "for").or(get(&attrs, "id")).unwrap_or_default();
-            let title = st
-                .titles
-                .get(&(*what, id.to_string()))
-                .cloned()
-                .unwrap_or_else(|| id.to_string());
+            let title = st.titles[*what as usize].get(id).map_or(id, String::as_str);
             let value = get(&attrs, "value").unwrap_or_default().to_string();
             if title.eq_ignore_ascii_case("label") && r.label.is_some() {
-                r.attrs.push((title, value));
+                r.attrs.push((title.to_string(), value));
             } else {
-                r.set(&title, value);
+                r.set(title, value);
             }
         }
         b"spell" => {
@@ -342,7 +356,7 @@ struct Open {
     spells: (Option<String>, Option<String>),
 }
 
-fn finish_record(b: &mut Builder, st: &mut State, open: Open) {
+fn finish_record(b: &mut Sink<'_>, st: &mut State, open: Open) {
     let Open {
         mut r,
         at,
@@ -367,7 +381,7 @@ fn finish_record(b: &mut Builder, st: &mut State, open: Open) {
     }
 }
 
-fn end(b: &mut Builder, st: &mut State, name: &[u8], text: &str) {
+fn end(b: &mut Sink<'_>, st: &mut State, name: &[u8], text: &str) {
     match name {
         b"default" => {
             if st.in_default

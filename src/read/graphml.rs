@@ -10,16 +10,22 @@
 //! Hyperedges and ports have no place in a ties graph and are skipped (noted).
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::xml::{Names, attributes, get};
-use super::{Builder, Pos, Record};
+use super::xml::{Names, OpenElements, attributes, get};
+use super::{Builder, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
+
+/// Bytes of GraphML per entity with its share of relations (about what
+/// `ties export` writes): a first guess at the graph's size, to spare most
+/// of its growing.
+const PER_ENTITY: u64 = 1000;
 
 /// A GraphML file: its root element is `<graphml>`; `.graphml` is only a hint.
 pub fn sniff(path: &Path, head: &[u8]) -> bool {
@@ -43,7 +49,9 @@ struct Key {
 }
 
 struct State {
-    keys: HashMap<String, Key>,
+    keys: HashMap<String, Key, foldhash::fast::RandomState>,
+    /// Some key has a `<default>`.
+    defaults: bool,
     /// The key whose `<default>` is being read.
     declaring: Option<String>,
     in_default: bool,
@@ -51,8 +59,9 @@ struct State {
     undirected: Vec<bool>,
     /// Open nodes and edges (nodes nest in yEd groups), innermost last.
     open: Vec<(Record, Pos, In, Vec<String>)>,
-    /// The key of the `<data>` being read.
-    data_key: Option<String>,
+    /// Inside a `<data>` with a key, and that key.
+    in_data: bool,
+    data_key: String,
     /// Inside a yEd `NodeLabel` or `EdgeLabel`.
     in_label: bool,
     label_text: String,
@@ -67,79 +76,34 @@ pub fn read(path: &Path) -> Result<(Graph, Vec<String>), LoadError> {
 /// [`read`], with what the load worked around (a duplicate node id) as an
 /// error for `--strict`.
 pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
+    read_checked_in(path, Mode::default())
+}
+
+/// [`read_checked`], built the way `mode` says.
+pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadError> {
     let file = std::fs::File::open(path).map_err(|e| super::open_error(path, e))?;
+    let size = file.metadata().map_or(0, |m| m.len());
     let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 16, file));
     reader.config_mut().trim_text(false);
-    let mut b = Builder::new(path);
+    let mut b = Builder::sized(path, size, PER_ENTITY);
     // An edge end no <node> declares is a node, as networkx, igraph and Gephi read it.
     b.implicit_nodes = true;
     b.implicit_why = "as no <node> declares them (networkx, igraph and Gephi make them too)";
     b.implicit_named = true;
     let mut st = State {
-        keys: HashMap::new(),
+        keys: HashMap::default(),
+        defaults: false,
         declaring: None,
         in_default: false,
         undirected: Vec::new(),
         open: Vec::new(),
-        data_key: None,
+        in_data: false,
+        data_key: String::new(),
         in_label: false,
         label_text: String::new(),
         skipped: 0,
     };
-    let mut buf = Vec::new();
-    let mut text = String::new();
-    let mut seen_root = false;
-    // Open elements, to tell a cut-short file.
-    let mut open: Vec<String> = Vec::new();
-    loop {
-        let at = Pos::Byte(reader.buffer_position());
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(e) => e,
-            Err(e) => {
-                b.problem(Pos::Byte(reader.error_position()), invalid(e.to_string()));
-                break;
-            }
-        };
-        let is_start = matches!(event, Event::Start(_));
-        match event {
-            Event::Start(e) | Event::Empty(e) if !seen_root => {
-                seen_root = true;
-                if is_start {
-                    open.push(String::from_utf8_lossy(e.name().as_ref()).to_string());
-                }
-                if e.local_name().as_ref() != b"graphml" {
-                    b.problem(at, invalid("the root element is not `<graphml>`".into()));
-                    break;
-                }
-            }
-            Event::Start(e) => {
-                text.clear();
-                open.push(String::from_utf8_lossy(e.name().as_ref()).to_string());
-                start(&mut b, &mut st, &e, at, false);
-            }
-            Event::Empty(e) => start(&mut b, &mut st, &e, at, true),
-            ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
-                match super::xml::event_text(&ev) {
-                    Some(Ok(s)) => push_text(&mut st, &mut text, &s),
-                    Some(Err(message)) => b.problem(at, invalid(message)),
-                    None => {}
-                }
-            }
-            Event::End(e) => {
-                open.pop();
-                end(&mut b, &mut st, e.local_name().as_ref(), &text);
-                text.clear();
-            }
-            Event::Eof => {
-                if let Some(name) = open.last() {
-                    b.problem(at, invalid(format!("the file ends before `</{name}>`")));
-                }
-                break;
-            }
-            _ => {}
-        }
-        buf.clear();
-    }
+    let seen_root = super::stream(&mut b, mode, |b| events(&mut reader, b, &mut st));
     if !seen_root && !b.has_problems() {
         b.problem(
             Pos::Byte(0),
@@ -165,6 +129,65 @@ fn push_text(st: &mut State, text: &mut String, s: &str) {
     text.push_str(s);
 }
 
+/// Reads the file's events into `b`; whether the root element was seen.
+fn events(reader: &mut Reader<BufReader<File>>, b: &mut Sink<'_>, st: &mut State) -> bool {
+    let mut buf = Vec::new();
+    let mut text = String::new();
+    let mut seen_root = false;
+    // Open elements, to tell a cut-short file.
+    let mut open = OpenElements::default();
+    loop {
+        let at = Pos::Byte(reader.buffer_position());
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(e) => {
+                b.problem(Pos::Byte(reader.error_position()), invalid(e.to_string()));
+                break;
+            }
+        };
+        let is_start = matches!(event, Event::Start(_));
+        match event {
+            Event::Start(e) | Event::Empty(e) if !seen_root => {
+                seen_root = true;
+                if is_start {
+                    open.push(e.name().as_ref());
+                }
+                if e.local_name().as_ref() != b"graphml" {
+                    b.problem(at, invalid("the root element is not `<graphml>`".into()));
+                    break;
+                }
+            }
+            Event::Start(e) => {
+                text.clear();
+                open.push(e.name().as_ref());
+                start(b, st, &e, at, false);
+            }
+            Event::Empty(e) => start(b, st, &e, at, true),
+            ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
+                match super::xml::event_text(&ev) {
+                    Some(Ok(s)) => push_text(st, &mut text, &s),
+                    Some(Err(message)) => b.problem(at, invalid(message)),
+                    None => {}
+                }
+            }
+            Event::End(e) => {
+                open.pop();
+                end(b, st, e.local_name().as_ref(), &text);
+                text.clear();
+            }
+            Event::Eof => {
+                if let Some(name) = open.last() {
+                    b.problem(at, invalid(format!("the file ends before `</{name}>`")));
+                }
+                break;
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    seen_root
+}
+
 fn invalid(message: String) -> ProblemKind {
     ProblemKind::Invalid {
         format: "GraphML",
@@ -172,7 +195,7 @@ fn invalid(message: String) -> ProblemKind {
     }
 }
 
-fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bool) {
+fn start(b: &mut Sink<'_>, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bool) {
     let attrs = match attributes(e, Names::AsWritten) {
         Ok(a) => a,
         Err(m) => {
@@ -238,9 +261,11 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
         }
         b"hyperedge" => st.skipped += 1,
         b"data" => {
-            st.data_key = get(&attrs, "key").map(str::to_string);
-            if empty && let Some(k) = st.data_key.take() {
-                set_data(st, &k, String::new());
+            st.data_key.clear();
+            st.data_key.push_str(get(&attrs, "key").unwrap_or_default());
+            st.in_data = get(&attrs, "key").is_some();
+            if empty && std::mem::take(&mut st.in_data) {
+                set_data(st, String::new());
             }
         }
         b"NodeLabel" | b"EdgeLabel" => {
@@ -251,21 +276,28 @@ fn start(b: &mut Builder, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bo
     }
 }
 
-/// Files a `<data>` value on the innermost open node or edge.
-fn set_data(st: &mut State, key: &str, value: String) {
-    let name = st
-        .keys
-        .get(key)
-        .map_or(key, |k| k.name.as_str())
-        .to_string();
-    if let Some((r, _, _, given)) = st.open.last_mut() {
-        given.push(key.to_string());
-        r.set(&name, value);
+/// Files the value of the `<data>` being read on the innermost open node or
+/// edge.
+fn set_data(st: &mut State, value: String) {
+    let State {
+        keys,
+        open,
+        data_key: key,
+        ..
+    } = st;
+    let declared = keys.get(key.as_str());
+    let name = declared.map_or(key.as_str(), |k| k.name.as_str());
+    if let Some((r, _, _, given)) = open.last_mut() {
+        // Only a key with a default asks which records gave it.
+        if declared.is_some_and(|k| k.default.is_some()) {
+            given.push(key.clone());
+        }
+        r.set(name, value);
     }
 }
 
 fn finish_record(
-    b: &mut Builder,
+    b: &mut Sink<'_>,
     st: &State,
     mut r: Record,
     at: Pos,
@@ -276,7 +308,7 @@ fn finish_record(
         In::Node => "node",
         In::Edge => "edge",
     };
-    for (id, key) in &st.keys {
+    for (id, key) in st.keys.iter().filter(|_| st.defaults) {
         if let Some(d) = &key.default
             && !key.graphics
             && (key.target == class || key.target == "all")
@@ -291,7 +323,7 @@ fn finish_record(
     }
 }
 
-fn end(b: &mut Builder, st: &mut State, name: &[u8], text: &str) {
+fn end(b: &mut Sink<'_>, st: &mut State, name: &[u8], text: &str) {
     match name {
         b"default" => {
             if st.in_default
@@ -299,6 +331,7 @@ fn end(b: &mut Builder, st: &mut State, name: &[u8], text: &str) {
                 && let Some(k) = st.keys.get_mut(id)
             {
                 k.default = Some(text.to_string());
+                st.defaults = true;
             }
             st.in_default = false;
         }
@@ -306,13 +339,11 @@ fn end(b: &mut Builder, st: &mut State, name: &[u8], text: &str) {
         b"graph" => {
             st.undirected.pop();
         }
-        b"data" => {
-            // A yEd graphics block holds markup, not a value: its label was taken.
-            if let Some(k) = st.data_key.take() {
-                let graphics = st.keys.get(&k).is_some_and(|k| k.graphics);
-                if !graphics {
-                    set_data(st, &k, text.to_string());
-                }
+        // A yEd graphics block holds markup, not a value: its label was taken.
+        b"data" if std::mem::take(&mut st.in_data) => {
+            let graphics = st.keys.get(&st.data_key).is_some_and(|k| k.graphics);
+            if !graphics {
+                set_data(st, text.to_string());
             }
         }
         b"NodeLabel" | b"EdgeLabel" => {

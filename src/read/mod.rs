@@ -18,10 +18,12 @@ pub use names::attribute_name;
 pub(crate) use position::{has_extension, xml_root_is};
 use position::{line_cols, resolve};
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
+use std::sync::{Mutex, PoisonError};
 
-use crate::graph::{AddError, Graph, NewEntity, NewRelation, Source, SourceSet};
+use crate::graph::{AddError, Graph, NewEntity, NewRelation, NodeIx, Source, SourceSet};
 use crate::load::{LoadError, Location, Problem, ProblemKind};
 use crate::model::{Amount, AmountRecord, EntityKind, PartialDate, RelationKind, Sym};
 
@@ -76,25 +78,35 @@ impl Record {
             self.attrs.push((name.to_string(), value));
             return;
         }
-        let lower = key.trim().to_ascii_lowercase();
-        match lower.as_str() {
-            "name" => self.name = Some(value),
-            "label" => self.label = Some(value),
+        // The key in lower case, on the stack (every field's name is short).
+        let trimmed = key.trim().as_bytes();
+        let mut lower = [0u8; 16];
+        let lower = match lower.get_mut(..trimmed.len()) {
+            Some(l) => {
+                l.copy_from_slice(trimmed);
+                l.make_ascii_lowercase();
+                &*l
+            }
+            None => &[],
+        };
+        match lower {
+            b"name" => self.name = Some(value),
+            b"label" => self.label = Some(value),
             // Gephi's edge table: `Type` says the direction, not the kind.
-            "type" if value.trim().eq_ignore_ascii_case("undirected") => self.undirected = true,
-            "type" if value.trim().eq_ignore_ascii_case("directed") => {}
-            "kind" | "type" | "rel_type" if self.kind.is_none() => self.kind = Some(value),
-            "role" => self.role = Some(value),
-            "aliases" | "alias" => self.aliases.extend(split_list(&value)),
-            "date" => self.date = Some(value),
-            "until" => self.until = Some(value),
-            "note" => self.note = Some(value),
-            "amount" => self.amount = Some(value),
-            "currency" => self.currency = Some(value),
-            "approx" => self.approx = matches!(value.trim(), "true" | "True" | "TRUE" | "1"),
-            "sources" | "source_ids" => self.sources.extend(split_list(&value)),
-            "relation_id" => self.relation_id = Some(value),
-            "undirected" => {
+            b"type" if value.trim().eq_ignore_ascii_case("undirected") => self.undirected = true,
+            b"type" if value.trim().eq_ignore_ascii_case("directed") => {}
+            b"kind" | b"type" | b"rel_type" if self.kind.is_none() => self.kind = Some(value),
+            b"role" => self.role = Some(value),
+            b"aliases" | b"alias" => self.aliases.extend(split_list(&value)),
+            b"date" => self.date = Some(value),
+            b"until" => self.until = Some(value),
+            b"note" => self.note = Some(value),
+            b"amount" => self.amount = Some(value),
+            b"currency" => self.currency = Some(value),
+            b"approx" => self.approx = matches!(value.trim(), "true" | "True" | "TRUE" | "1"),
+            b"sources" | b"source_ids" => self.sources.extend(split_list(&value)),
+            b"relation_id" => self.relation_id = Some(value),
+            b"undirected" => {
                 self.undirected = matches!(value.trim(), "true" | "True" | "TRUE" | "1")
             }
             _ => self.attrs.push((key.to_string(), value)),
@@ -173,10 +185,23 @@ fn normalise(label: &str) -> String {
         .collect()
 }
 
-/// An edge waiting for every node to be read.
+/// Whether two labels are the same once [`normalise`]d.
+fn same_label(a: &str, b: &str) -> bool {
+    fn n(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.trim().chars().map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+    }
+    n(a).eq(n(b))
+}
+
+/// An edge waiting for its ends to be read: its record, where it is, and
+/// its number among the file's edges (problems are told in that order).
 struct PendingEdge {
     record: Record,
     at: Pos,
+    seq: usize,
 }
 
 /// What a reader read: the graph, its notes, and the problems it worked
@@ -188,17 +213,49 @@ pub struct Checked {
     pub worked_around: Option<LoadError>,
 }
 
+/// How a reader builds its graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// The file is parsed on one thread and built on another as it comes:
+    /// a node at once, an edge as soon as both its ends are known (only an
+    /// edge read before one of its nodes waits for the end).
+    #[default]
+    Streamed,
+    /// One thread, every edge held to the end and built in file order: the
+    /// way the readers first worked, kept as the oracle the streamed way is
+    /// tested against (the same graph, problems and notes).
+    Careful,
+}
+
 /// Turns records into a graph, gathering problems and notes.
 pub(crate) struct Builder {
     pub graph: Graph,
     /// Files read, the current one last.
     files: Vec<String>,
     problems: Vec<(Pos, ProblemKind)>,
+    /// Problems of edges (a bad date), by edge number: told only when
+    /// reading met no other problem, after those of the nodes, as when every
+    /// edge waited for the end.
+    edge_problems: Vec<(usize, Pos, ProblemKind)>,
     /// Problems worked around (the row left out), refused only under `--strict`.
     worked: Vec<(Pos, ProblemKind)>,
     /// Where each entity was defined, by node number (for duplicate ids).
     node_pos: Vec<Pos>,
+    /// Edges waiting for an end (every edge, in [`Mode::Careful`]).
     edges: Vec<PendingEdge>,
+    /// Edges read so far.
+    edges_read: usize,
+    /// Hold every edge to the end ([`Mode::Careful`]).
+    hold_all: bool,
+    /// The graph is full: no more edges are built.
+    full: bool,
+    self_loops: usize,
+    /// Nodes made from edge ends: how many, and where the first few were.
+    implicit: usize,
+    implicit_first: Vec<(Pos, String)>,
+    /// Kinds by the label a file gives them (a few labels, read millions of times).
+    entity_kinds: HashMap<Box<str>, EntityKind<Sym>>,
+    relation_kinds: HashMap<Box<str>, RelationKind<Sym>>,
     /// Notes the reader adds itself.
     pub notes: Vec<String>,
     /// Make a node for an edge end no node names (an edge list without nodes).
@@ -207,6 +264,9 @@ pub(crate) struct Builder {
     /// them (where they are the exception: GraphML, GEXF).
     pub implicit_why: &'static str,
     pub implicit_named: bool,
+    /// No node can follow (a folder of edge tables): an end no node names
+    /// is made a node as soon as an edge names it, not at the end.
+    pub implicit_at_once: bool,
 }
 
 impl Builder {
@@ -215,13 +275,33 @@ impl Builder {
             graph: Graph::default(),
             files: vec![path.display().to_string()],
             problems: Vec::new(),
+            edge_problems: Vec::new(),
             worked: Vec::new(),
             node_pos: Vec::new(),
             edges: Vec::new(),
+            edges_read: 0,
+            hold_all: false,
+            full: false,
+            self_loops: 0,
+            implicit: 0,
+            implicit_first: Vec::new(),
+            entity_kinds: HashMap::new(),
+            relation_kinds: HashMap::new(),
             notes: Vec::new(),
             implicit_nodes: false,
             implicit_why: "as no node table names them",
             implicit_named: false,
+            implicit_at_once: false,
+        }
+    }
+
+    /// A builder for a file of `bytes` bytes, its tables sized for about
+    /// `bytes / per_entity` entities with three relations each.
+    pub fn sized(path: &Path, bytes: u64, per_entity: u64) -> Self {
+        let guess = (bytes / per_entity.max(1)) as usize;
+        Builder {
+            graph: Graph::with_capacity(guess, guess * 3),
+            ..Builder::new(path)
         }
     }
 
@@ -261,6 +341,168 @@ impl Builder {
     pub fn into_error(self, path: &Path) -> LoadError {
         errors(self.problems, &self.files, path)
     }
+
+    /// Takes one item a reader sent through a [`Sink`] (leaving
+    /// [`Item::Done`], and the record to be freed where it was made).
+    fn take(&mut self, item: &mut Item) {
+        match item {
+            Item::Node(r, at) => self.node_in(r, *at),
+            Item::Edge(r, at) => self.edge_in(r, *at),
+            Item::Done => {}
+            Item::Problem(..) | Item::Worked(..) | Item::Note(_) => {
+                match std::mem::replace(item, Item::Done) {
+                    Item::Problem(at, kind) => self.problem(at, kind),
+                    Item::Worked(at, kind) => self.worked_around(at, kind),
+                    Item::Note(note) => self.notes.push(note),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// What a reader hands the builder through a [`Sink`].
+pub(crate) enum Item {
+    Node(Record, Pos),
+    Edge(Record, Pos),
+    Problem(Pos, ProblemKind),
+    Worked(Pos, ProblemKind),
+    Note(String),
+    /// Taken by the builder.
+    Done,
+}
+
+/// Items sent to the builder's thread at a time.
+const BATCH: usize = 2048;
+
+/// Where a reader puts what it reads: the builder itself ([`Mode::Careful`]),
+/// or batches sent to the builder's thread ([`Mode::Streamed`]).
+pub(crate) struct Sink<'b> {
+    to: To<'b>,
+}
+
+enum To<'b> {
+    Builder(&'b mut Builder),
+    Thread {
+        batch: Vec<Item>,
+        tx: Option<SyncSender<Vec<Item>>>,
+        /// Batches the builder is done with, to be freed here (where their
+        /// records were made: cheaper for the allocator than on its thread)
+        /// and filled again.
+        back: Receiver<Vec<Item>>,
+    },
+}
+
+impl Sink<'_> {
+    fn push(&mut self, item: Item) {
+        match &mut self.to {
+            To::Builder(b) => {
+                let mut item = item;
+                b.take(&mut item);
+            }
+            To::Thread { batch, tx, back } => {
+                batch.push(item);
+                if batch.len() >= BATCH {
+                    let fresh = match back.try_recv() {
+                        Ok(mut old) => {
+                            old.clear();
+                            old
+                        }
+                        Err(_) => Vec::with_capacity(BATCH),
+                    };
+                    let full = std::mem::replace(batch, fresh);
+                    // A builder that stopped (it panicked) takes nothing more;
+                    // the panic is raised when it is joined.
+                    if tx.as_ref().is_some_and(|tx| tx.send(full).is_err()) {
+                        *tx = None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends what is left and closes the channel.
+    fn close(&mut self) {
+        if let To::Thread { batch, tx, .. } = &mut self.to
+            && let Some(tx) = tx.take()
+            && !batch.is_empty()
+        {
+            let _ = tx.send(std::mem::take(batch));
+        }
+    }
+
+    /// Adds the entity a node record describes.
+    pub fn node(&mut self, r: Record, at: Pos) {
+        self.push(Item::Node(r, at));
+    }
+
+    /// Adds an edge once both its ends are known (see [`Mode`]).
+    pub fn edge(&mut self, r: Record, at: Pos) {
+        self.push(Item::Edge(r, at));
+    }
+
+    /// A problem: the load fails, naming it.
+    pub fn problem(&mut self, at: Pos, kind: ProblemKind) {
+        self.push(Item::Problem(at, kind));
+    }
+
+    /// A note of the reader's, told after the load.
+    pub fn note(&mut self, note: String) {
+        self.push(Item::Note(note));
+    }
+
+    /// A problem worked around by leaving the row out (see
+    /// [`Builder::worked_around`]).
+    pub fn worked_around(&mut self, at: Pos, kind: ProblemKind) {
+        self.push(Item::Worked(at, kind));
+    }
+}
+
+/// Runs `read` with a [`Sink`] into `b`: in [`Mode::Streamed`], `read` on
+/// this thread and the builder on another, taking batches as they come; in
+/// [`Mode::Careful`] (or when no thread can be started), both here, every
+/// edge held to the end.
+pub(crate) fn stream<T>(b: &mut Builder, mode: Mode, read: impl FnOnce(&mut Sink<'_>) -> T) -> T {
+    if mode == Mode::Careful {
+        b.hold_all = true;
+        return read(&mut Sink { to: To::Builder(b) });
+    }
+    let shared = Mutex::new(b);
+    std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Vec<Item>>(4);
+        let (back_tx, back) = channel::<Vec<Item>>();
+        let shared = &shared;
+        let builder = std::thread::Builder::new()
+            .name("ties-build".into())
+            .spawn_scoped(scope, move || {
+                let mut b = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                for mut batch in rx {
+                    for item in &mut batch {
+                        b.take(item);
+                    }
+                    let _ = back_tx.send(batch);
+                }
+            });
+        let Ok(builder) = builder else {
+            let mut b = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            return read(&mut Sink {
+                to: To::Builder(&mut b),
+            });
+        };
+        let mut sink = Sink {
+            to: To::Thread {
+                batch: Vec::with_capacity(BATCH),
+                tx: Some(tx),
+                back,
+            },
+        };
+        let out = read(&mut sink);
+        sink.close();
+        if let Err(panic) = builder.join() {
+            std::panic::resume_unwind(panic);
+        }
+        out
+    })
 }
 
 /// `problems` as an error, positions resolved against `path` (byte positions)
@@ -340,12 +582,13 @@ impl Builder {
         self.graph.source_set(&set)
     }
 
-    /// The dates and amount of a record, or a problem.
+    /// The dates and amount of a record, or a problem (`owner` names the
+    /// record in it).
     #[allow(clippy::type_complexity)]
     fn facts(
         &mut self,
         r: &mut Record,
-        owner: &str,
+        owner: &dyn Fn() -> String,
         at: Pos,
     ) -> Option<(Option<PartialDate>, Option<PartialDate>, Option<Amount>)> {
         let mut ok = true;
@@ -362,7 +605,7 @@ impl Builder {
                     this.problem(
                         at,
                         ProblemKind::BadDate {
-                            owner: owner.to_string(),
+                            owner: owner(),
                             field,
                             message,
                         },
@@ -380,7 +623,7 @@ impl Builder {
             self.problem(
                 at,
                 ProblemKind::UntilBeforeDate {
-                    owner: owner.to_string(),
+                    owner: owner(),
                     date: d.to_string(),
                     until: u.to_string(),
                 },
@@ -394,7 +637,7 @@ impl Builder {
                     .and_then(|value| {
                         Amount::from_record(&AmountRecord {
                             value,
-                            currency: c.clone(),
+                            currency: c,
                             approx: r.approx,
                         })
                         .map_err(|e| e.to_string())
@@ -406,7 +649,7 @@ impl Builder {
                         self.problem(
                             at,
                             ProblemKind::BadAmount {
-                                owner: owner.to_string(),
+                                owner: owner(),
                                 message,
                             },
                         );
@@ -424,42 +667,70 @@ impl Builder {
         ok.then_some((date, until, amount))
     }
 
-    fn attrs(&mut self, attrs: &[(String, String)]) -> Vec<(Sym, String)> {
+    /// The record's attributes that have a value, their names interned.
+    fn attrs<'r>(&mut self, attrs: &'r [(String, String)]) -> Vec<(Sym, &'r str)> {
         attrs
             .iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (self.graph.intern(k), v.clone()))
+            .map(|(k, v)| (self.graph.intern(k), v.as_str()))
             .collect()
     }
 
-    /// Adds the entity a node record describes.
-    pub fn node(&mut self, mut r: Record, at: Pos) {
-        let id = r.id.trim().to_string();
+    /// The entity kind a label names (see [`entity_kind`]), remembered.
+    fn entity_kind(&mut self, label: Option<&str>) -> EntityKind<Sym> {
+        let label = label.unwrap_or("");
+        if let Some(&k) = self.entity_kinds.get(label) {
+            return k;
+        }
+        let k = entity_kind(&mut self.graph, Some(label));
+        self.entity_kinds.insert(label.into(), k);
+        k
+    }
+
+    /// The relation kind a label names (see [`relation_kind`]), remembered.
+    fn relation_kind(&mut self, label: Option<&str>) -> RelationKind<Sym> {
+        let label = label.unwrap_or("");
+        if let Some(&k) = self.relation_kinds.get(label) {
+            return k;
+        }
+        let k = relation_kind(&mut self.graph, Some(label));
+        self.relation_kinds.insert(label.into(), k);
+        k
+    }
+
+    /// Adds the entity a node record describes (the record left to be freed
+    /// by its caller).
+    fn node_in(&mut self, r: &mut Record, at: Pos) {
+        let id = std::mem::take(&mut r.id);
+        self.node_with_id(r, id.trim(), at);
+        r.id = id;
+    }
+
+    fn node_with_id(&mut self, r: &mut Record, id: &str, at: Pos) {
         if id.is_empty() {
             self.problem(at, ProblemKind::EmptyId { what: "node" });
             return;
         }
-        let owner = format!("node `{id}`");
-        let Some((date, until, amount)) = self.facts(&mut r, &owner, at) else {
+        let owner = || format!("node `{id}`");
+        let Some((date, until, amount)) = self.facts(r, &owner, at) else {
             return;
         };
+        if let (Some(n), Some(l)) = (r.name.as_deref(), r.label.as_deref())
+            && n.trim() != l.trim()
+            && !l.trim().is_empty()
+        {
+            let l = l.to_string();
+            r.attrs.push(("label".to_string(), l));
+        }
+        let kind = self.entity_kind(r.kind.as_deref());
+        let sources = self.sources(&r.sources);
+        let attrs = self.attrs(&r.attrs);
         let name = [r.name.as_deref(), r.label.as_deref()]
             .into_iter()
             .flatten()
             .map(str::trim)
             .find(|s| !s.is_empty())
-            .unwrap_or(&id)
-            .to_string();
-        if let (Some(n), Some(l)) = (r.name.as_deref(), r.label.as_deref())
-            && n.trim() != l.trim()
-            && !l.trim().is_empty()
-        {
-            r.attrs.push(("label".to_string(), l.to_string()));
-        }
-        let kind = entity_kind(&mut self.graph, r.kind.as_deref());
-        let sources = self.sources(&r.sources);
-        let attrs = self.attrs(&r.attrs);
-        let attr_refs: Vec<(Sym, &str)> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            .unwrap_or(id);
         let aliases: Vec<&str> = r
             .aliases
             .iter()
@@ -472,8 +743,8 @@ impl Builder {
             until,
             note: r.note.as_deref().filter(|n| !n.is_empty()),
             amount,
-            attrs: &attr_refs,
-            ..NewEntity::new(&id, kind, &name, sources)
+            attrs: &attrs,
+            ..NewEntity::new(id, kind, name, sources)
         };
         match self.graph.add_entity(entity) {
             Ok(_) => self.node_pos.push(at),
@@ -483,7 +754,7 @@ impl Builder {
                     at,
                     ProblemKind::DuplicateId {
                         what: "node",
-                        id,
+                        id: id.to_string(),
                         // A byte position is resolved in `into_error`.
                         first: Location {
                             file: self.file_of(first).to_string(),
@@ -499,90 +770,147 @@ impl Builder {
         }
     }
 
-    /// Keeps an edge until every node is read.
-    pub fn edge(&mut self, record: Record, at: Pos) {
-        self.edges.push(PendingEdge { record, at });
+    /// Adds an edge once both its ends are known (see [`Mode`]), taking the
+    /// record when it must wait.
+    fn edge_in(&mut self, r: &mut Record, at: Pos) {
+        let seq = self.edges_read;
+        self.edges_read += 1;
+        if !self.hold_all {
+            // An end no node names yet waits for the nodes still to come.
+            let ends = self.ends(r, at, self.implicit_at_once);
+            if let [Some(from), Some(to)] = ends {
+                return self.build_edge(r, at, seq, from, to);
+            }
+        }
+        self.edges.push(PendingEdge {
+            record: std::mem::take(r),
+            at,
+            seq,
+        });
     }
 
-    /// Adds the edges, and gives the graph and its notes or every problem found.
+    /// The nodes an edge's ends name, made (if `make`) where the reader makes
+    /// nodes no node record names.
+    fn ends(&mut self, r: &Record, at: Pos, make: bool) -> [Option<NodeIx>; 2] {
+        let mut ends = [None, None];
+        for (slot, id) in ends.iter_mut().zip([r.from.trim(), r.to.trim()]) {
+            *slot = self.graph.find(id);
+            if slot.is_none() && make && self.implicit_nodes && !id.is_empty() {
+                let kind = self.entity_kind(None);
+                if let Ok(n) =
+                    self.graph
+                        .add_entity(NewEntity::<String>::new(id, kind, id, SourceSet::EMPTY))
+                {
+                    self.node_pos.push(at);
+                    self.implicit += 1;
+                    if self.implicit_first.len() < 10 {
+                        self.implicit_first.push((at, id.to_string()));
+                    }
+                    *slot = Some(n);
+                }
+            }
+        }
+        ends
+    }
+
+    /// Adds the relation edge number `seq` describes, between `from` and
+    /// `to` (the record left to be freed by its caller).
+    fn build_edge(&mut self, r: &mut Record, at: Pos, seq: usize, from: NodeIx, to: NodeIx) {
+        if self.full {
+            return;
+        }
+        if from == to {
+            self.self_loops += 1;
+        }
+        let ends = (std::mem::take(&mut r.from), std::mem::take(&mut r.to));
+        self.build_edge_between(r, (&ends.0, &ends.1), at, seq, (from, to));
+        (r.from, r.to) = ends;
+    }
+
+    fn build_edge_between(
+        &mut self,
+        r: &mut Record,
+        (a, b): (&str, &str),
+        at: Pos,
+        seq: usize,
+        (from, to): (NodeIx, NodeIx),
+    ) {
+        let owner = || format!("edge {} → {}", a.trim(), b.trim());
+        let before = self.problems.len();
+        let facts = self.facts(r, &owner, at);
+        if self.problems.len() > before {
+            let found: Vec<_> = self.problems.drain(before..).collect();
+            self.edge_problems
+                .extend(found.into_iter().map(|(p, k)| (seq, p, k)));
+        }
+        let Some((date, until, amount)) = facts else {
+            return;
+        };
+        let kind = self.relation_kind(r.kind.as_deref().or(r.label.as_deref()));
+        // A label that only repeats the kind (`holds office`) says nothing more.
+        if r.kind.is_some()
+            && let Some(label) = r.label.take()
+            && !same_label(&label, self.graph.relation_kind_label(kind))
+        {
+            r.attrs.push(("label".to_string(), label));
+        }
+        let role = r
+            .role
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| self.graph.intern(s));
+        let sources = self.sources(&r.sources);
+        let attrs = self.attrs(&r.attrs);
+        let relation = NewRelation {
+            id: r.relation_id.as_deref().filter(|s| !s.is_empty()),
+            role,
+            date,
+            until,
+            amount,
+            note: r.note.as_deref().filter(|n| !n.is_empty()),
+            attrs: &attrs,
+            undirected: r.undirected,
+            ..NewRelation::new(kind, sources)
+        };
+        if let Err(full) = self.graph.add_relation(from, to, relation) {
+            self.edge_problems
+                .push((seq, at, ProblemKind::TooLarge(full)));
+            self.full = true;
+        }
+    }
+
+    /// Adds the edges still waiting, and gives the graph and its notes or
+    /// every problem found.
     /// `path` is the file byte positions are counted in.
     /// The problems worked around are noted, and given as an error for
     /// `--strict`.
     pub fn finish_checked(mut self, path: &Path) -> Result<Checked, LoadError> {
         let mut missing: Vec<(Pos, String)> = Vec::new();
-        let mut self_loops: Vec<Pos> = Vec::new();
-        // Nodes made from edge ends: how many, and the first few.
-        let mut implicit = 0usize;
-        let mut implicit_first: Vec<(Pos, String)> = Vec::new();
-        for PendingEdge { mut record, at } in std::mem::take(&mut self.edges) {
+        for PendingEdge {
+            mut record,
+            at,
+            seq,
+        } in std::mem::take(&mut self.edges)
+        {
             let r = &mut record;
-            let mut ends = [None, None];
-            for (slot, id) in ends.iter_mut().zip([r.from.trim(), r.to.trim()]) {
-                *slot = self.graph.find(id);
-                if slot.is_none() && self.implicit_nodes && !id.is_empty() {
-                    let kind = entity_kind(&mut self.graph, None);
-                    if let Ok(n) = self.graph.add_entity(NewEntity::<String>::new(
-                        id,
-                        kind,
-                        id,
-                        SourceSet::EMPTY,
-                    )) {
-                        self.node_pos.push(at);
-                        implicit += 1;
-                        if implicit_first.len() < 10 {
-                            implicit_first.push((at, id.to_string()));
-                        }
-                        *slot = Some(n);
-                    }
-                }
-            }
+            let ends = self.ends(r, at, true);
             let [Some(from), Some(to)] = ends else {
                 let id = if ends[0].is_none() { &r.from } else { &r.to };
                 missing.push((at, id.clone()));
                 continue;
             };
-            if from == to {
-                self_loops.push(at);
-            }
-            let owner = format!("edge {} → {}", r.from.trim(), r.to.trim());
-            let Some((date, until, amount)) = self.facts(r, &owner, at) else {
-                continue;
-            };
-            let kind = relation_kind(&mut self.graph, r.kind.as_deref().or(r.label.as_deref()));
-            // A label that only repeats the kind (`holds office`) says nothing more.
-            if r.kind.is_some()
-                && let Some(label) = r.label.take()
-                && normalise(&label) != normalise(self.graph.relation_kind_label(kind))
-            {
-                r.attrs.push(("label".to_string(), label));
-            }
-            let role = r
-                .role
-                .as_deref()
-                .filter(|s| !s.is_empty())
-                .map(|s| self.graph.intern(s));
-            let sources = self.sources(&r.sources);
-            let attrs = self.attrs(&r.attrs);
-            let attr_refs: Vec<(Sym, &str)> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let relation = NewRelation {
-                id: r.relation_id.as_deref().filter(|s| !s.is_empty()),
-                role,
-                date,
-                until,
-                amount,
-                note: r.note.as_deref().filter(|n| !n.is_empty()),
-                attrs: &attr_refs,
-                undirected: r.undirected,
-                ..NewRelation::new(kind, sources)
-            };
-            if let Err(full) = self.graph.add_relation(from, to, relation) {
-                self.problem(at, ProblemKind::TooLarge(full));
-                break;
-            }
+            self.build_edge(r, at, seq, from, to);
         }
+        // Edges' problems in file order, after the nodes' (as when every
+        // edge waited for the end).
+        let mut edge_problems = std::mem::take(&mut self.edge_problems);
+        edge_problems.sort_by_key(|p| p.0);
+        self.problems
+            .extend(edge_problems.into_iter().map(|(_, at, kind)| (at, kind)));
         if self.has_problems() {
             return Err(self.into_error(path));
         }
+        let implicit_first = std::mem::take(&mut self.implicit_first);
         let mut offsets: Vec<u64> = missing
             .iter()
             .chain(&implicit_first)
@@ -632,12 +960,13 @@ impl Builder {
                 if missing.len() > 10 { ", …" } else { "" },
             ));
         }
-        if !self_loops.is_empty() {
+        if self.self_loops > 0 {
             notes.push(format!(
                 "{} from a node to itself kept (a loop, as networkx, Gephi and Neo4j keep it)",
-                crate::model::count(self_loops.len(), "edge"),
+                crate::model::count(self.self_loops, "edge"),
             ));
         }
+        let implicit = self.implicit;
         if implicit > 0 && !self.implicit_named {
             notes.push(format!(
                 "{implicit} nodes were made from edge ends, {}",

@@ -12,30 +12,58 @@ pub(super) enum Names {
     AsWritten,
 }
 
-/// The element's attributes as `(name, unescaped value)`.
-pub(super) fn attributes(
-    e: &BytesStart<'_>,
+/// An attribute: its name and unescaped value, borrowed from the element
+/// where they need no unescaping.
+pub(super) type Attribute<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// The element's attributes.
+pub(super) fn attributes<'a>(
+    e: &'a BytesStart<'_>,
     names: Names,
-) -> Result<Vec<(String, String)>, String> {
+) -> Result<Vec<Attribute<'a>>, String> {
     let mut out = Vec::new();
     for a in e.attributes() {
         let a = a.map_err(|e| e.to_string())?;
         let key = match names {
-            Names::Local => String::from_utf8_lossy(a.key.local_name().as_ref()).to_string(),
-            Names::AsWritten => String::from_utf8_lossy(a.key.as_ref()).to_string(),
+            Names::Local => String::from_utf8_lossy(a.key.local_name().into_inner()),
+            Names::AsWritten => String::from_utf8_lossy(a.key.into_inner()),
         };
-        let value = a.unescape_value().map_err(|e| e.to_string())?.to_string();
+        let value = a.unescape_value().map_err(|e| e.to_string())?;
         out.push((key, value));
     }
     Ok(out)
 }
 
 /// The value of attribute `key`, if the element has it.
-pub(super) fn get<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
+pub(super) fn get<'a>(attrs: &'a [Attribute<'_>], key: &str) -> Option<&'a str> {
+    attrs.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
+}
+
+/// The elements open, innermost last (their names, to tell a file cut
+/// short), in one buffer.
+#[derive(Default)]
+pub(super) struct OpenElements {
+    names: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl OpenElements {
+    pub fn push(&mut self, name: &[u8]) {
+        self.names.extend_from_slice(name);
+        self.ends.push(self.names.len());
+    }
+
+    pub fn pop(&mut self) {
+        self.ends.pop();
+        self.names.truncate(self.ends.last().copied().unwrap_or(0));
+    }
+
+    /// The innermost open element's name.
+    pub fn last(&self) -> Option<Cow<'_, str>> {
+        let end = *self.ends.last()?;
+        let start = self.ends.len().checked_sub(2).map_or(0, |i| self.ends[i]);
+        Some(String::from_utf8_lossy(&self.names[start..end]))
+    }
 }
 
 /// The text a text, CDATA or entity-reference event stands for, decoded:

@@ -39,6 +39,7 @@ mod properties;
 mod quotable;
 mod read_csv;
 mod read_formats;
+mod read_stream;
 mod search;
 mod search_forgiving;
 mod shipped_graph;

@@ -476,3 +476,112 @@ fn crafted_snapshots_with_valid_checksums_never_panic() {
         accepted.get()
     );
 }
+
+/// Relations with and without their rare parts (role, end date, amount, no
+/// direction: kept in side tables), and entities and relations citing none,
+/// one, a few or many sources (short lists stored without a table or a
+/// length), read back as they were given, and again through a snapshot.
+#[test]
+fn rare_parts_and_source_lists_read_back_equal_and_through_a_snapshot() {
+    use ties::graph::{NewEntity, NewRelation, Source, SourceId};
+    use ties::model::{Amount, Currency, EntityKind, RelationKind};
+    let n = cases(48);
+    let relation = (
+        0usize..40,
+        0usize..40,
+        proptest::option::weighted(0.15, 0u8..4),
+        proptest::option::weighted(0.7, 1990i32..2030),
+        proptest::option::weighted(0.1, 1990i32..2030),
+        proptest::option::weighted(0.1, 1u32..1_000_000),
+        proptest::bool::weighted(0.1),
+        proptest::collection::vec(0usize..12, 0..6),
+    );
+    let entities = proptest::collection::vec(proptest::collection::vec(0usize..12, 0..6), 1..40);
+    let relations = proptest::collection::vec(relation, 0..300);
+    runner(n)
+        .run(&(entities, relations), |(entities, relations)| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut g = ties::Graph::default();
+            let sources: Vec<SourceId> = (0..12)
+                .map(|i| {
+                    g.add_source(Source {
+                        id: format!("s{i}").into(),
+                        outlet: "o".into(),
+                        title: "t".into(),
+                        published: None,
+                        file: "f".into(),
+                        url: None,
+                    })
+                    .unwrap()
+                })
+                .collect();
+            let cite = |list: &[usize]| -> Vec<SourceId> {
+                let mut ids: Vec<SourceId> = Vec::new();
+                for &i in list {
+                    if !ids.contains(&sources[i]) {
+                        ids.push(sources[i]);
+                    }
+                }
+                ids
+            };
+            let roles: Vec<_> = (0..4).map(|i| g.intern(&format!("role{i}"))).collect();
+            let mut nodes = Vec::new();
+            for (i, list) in entities.iter().enumerate() {
+                let set = g.source_set(&cite(list));
+                let id = format!("e{i}");
+                let e = NewEntity::<String>::new(&id, EntityKind::Person, "N", set);
+                nodes.push(g.add_entity(e).unwrap());
+            }
+            let amount = |v: u32| Amount {
+                value: f64::from(v),
+                currency: Currency::from_code("EUR").unwrap(),
+                approx: v.is_multiple_of(2),
+            };
+            for (a, b, role, date, until, value, undirected, list) in &relations {
+                let set = g.source_set(&cite(list));
+                let r = NewRelation {
+                    role: role.map(|r| roles[r as usize]),
+                    date: date.and_then(PartialDate::year),
+                    until: until.and_then(PartialDate::year),
+                    amount: value.map(amount),
+                    undirected: *undirected,
+                    ..NewRelation::new(RelationKind::MemberOf, set)
+                };
+                g.add_relation(nodes[a % nodes.len()], nodes[b % nodes.len()], r)
+                    .unwrap();
+            }
+            let check = |g: &ties::Graph| -> Result<(), TestCaseError> {
+                for (i, list) in entities.iter().enumerate() {
+                    let e = g.entity(nodes[i]);
+                    prop_assert_eq!(g.source_list(e.sources).to_vec(), cite(list));
+                }
+                prop_assert_eq!(g.edge_count(), relations.len());
+                for (e, (a, b, role, date, until, value, undirected, list)) in
+                    g.edge_indices().zip(&relations)
+                {
+                    let r = g.relation(e);
+                    prop_assert_eq!(g.ends(e), (nodes[a % nodes.len()], nodes[b % nodes.len()]));
+                    prop_assert_eq!(r.role, role.map(|x| roles[x as usize]));
+                    prop_assert_eq!(r.date, date.and_then(PartialDate::year));
+                    prop_assert_eq!(r.until, until.and_then(PartialDate::year));
+                    prop_assert_eq!(g.relation_kind_dates(e).2, r.until);
+                    prop_assert_eq!(r.amount, value.map(amount));
+                    prop_assert_eq!(r.undirected, *undirected);
+                    prop_assert_eq!(g.is_undirected(e), *undirected);
+                    prop_assert_eq!(g.source_list(r.sources).to_vec(), cite(list));
+                }
+                Ok(())
+            };
+            check(&g)?;
+            let data = dir.path().join("g.ron");
+            std::fs::write(&data, "made in memory").unwrap();
+            let key = ties::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
+            let snap = ties::snapshot::write(dir.path(), key, &g, None).unwrap();
+            let (back, _) = ties::snapshot::read(&snap, key).unwrap();
+            check(&back)?;
+            prop_assert_eq!(json(&back), json(&g));
+            Ok(())
+        })
+        .unwrap();
+    println!("rare_parts_and_source_lists_read_back_equal_and_through_a_snapshot: {n} cases");
+}

@@ -53,6 +53,9 @@ impl App {
         if self.remote.is_some() {
             return None;
         }
+        if self.clusters_after_frame {
+            return Some(ClusterState::Finding);
+        }
         let c = self.clusters.as_ref().filter(|c| c.filter == self.filter)?;
         Some(match c.job.result() {
             None => ClusterState::Finding,

@@ -164,6 +164,9 @@ pub struct App {
     step: Option<super::change::Stepped>,
     /// The clusters of the current filter's view, for the card.
     clusters: Option<super::clusters::ClusterJob>,
+    /// The clusters of a large graph are looked for once the first frame is
+    /// drawn (their thread would take a core from that frame's work).
+    clusters_after_frame: bool,
     /// The search index being built and the snapshot saved.
     saving: Option<crate::open::Saving>,
     /// Wakes the event loop; jobs call it when they end.
@@ -263,6 +266,7 @@ impl App {
             export_format: crate::export::Format::Json,
             step: None,
             clusters: None,
+            clusters_after_frame: false,
             saving: None,
             notify: None,
             remote: None,
@@ -274,7 +278,11 @@ impl App {
             left_at: Default::default(),
         };
         app.refresh_lists();
-        app.refresh_clusters();
+        if app.graph.node_count() > super::clusters::CLUSTERS_INLINE_UP_TO {
+            app.clusters_after_frame = true;
+        } else {
+            app.refresh_clusters();
+        }
         if app.lists[Pane::Outgoing as usize].ties.is_empty()
             && !app.lists[Pane::Incoming as usize].ties.is_empty()
         {
@@ -390,7 +398,9 @@ impl App {
 
     /// The explorer through this filter (a saved view's).
     pub fn with_filter(mut self, filter: Filter) -> App {
-        self.set_filter(filter);
+        if filter != self.filter {
+            self.set_filter(filter);
+        }
         self
     }
 
@@ -709,6 +719,9 @@ impl App {
     /// height, the map's size. True when the frame needs drawing again (the
     /// map was laid out for a new size).
     pub fn after_draw(&mut self, info: FrameInfo) -> bool {
+        if std::mem::take(&mut self.clusters_after_frame) {
+            self.refresh_clusters();
+        }
         if !info.laid_out {
             return false;
         }

@@ -1,0 +1,537 @@
+//! The streamed readers (GraphML, GEXF, CSV: parsed on one thread, built on
+//! another, each edge built as soon as its ends are known) against the
+//! careful way they first worked (one thread, every edge held to the end):
+//! generated and damaged files must give the same graph, notes and problems.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+
+use ties::Graph;
+use ties::generate::{GenOptions, write_ron};
+use ties::load::LoadError;
+use ties::read::{Checked, Mode, csv, gexf, graphml};
+
+/// Everything a graph says, resolved to text and sorted (relations read in
+/// another order are the same relations).
+fn dump(g: &Graph) -> (Vec<String>, Vec<String>) {
+    let sources = |set| {
+        g.source_list(set)
+            .iter()
+            .map(|s| g.sources()[s.0 as usize].id.to_string())
+            .collect::<Vec<_>>()
+    };
+    let attrs = |a: ties::graph::Attrs<'_>| {
+        a.iter()
+            .map(|(k, v)| format!("{}={v}", g.sym(k)))
+            .collect::<Vec<_>>()
+    };
+    let mut entities: Vec<String> = g
+        .node_indices()
+        .map(|n| {
+            let e = g.entity(n);
+            format!(
+                "{:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                e.id,
+                e.name,
+                g.entity_kind_label(e.kind),
+                e.aliases.to_vec(),
+                e.weak_aliases.to_vec(),
+                e.date.map(|d| d.to_string()),
+                e.until.map(|d| d.to_string()),
+                e.note,
+                e.amount
+                    .map(|a| format!("{} {} {}", a.value, a.currency.code(), a.approx)),
+                sources(e.sources),
+                attrs(e.attrs),
+            )
+        })
+        .collect();
+    let mut relations: Vec<String> = g
+        .edge_indices()
+        .map(|ix| {
+            let r = g.relation(ix);
+            let (a, b) = g.ends(ix);
+            format!(
+                "{:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {}",
+                g.entity(a).id,
+                g.entity(b).id,
+                g.relation_kind_label(r.kind),
+                r.role.map(|s| g.sym(s).to_string()),
+                r.id,
+                r.date.map(|d| d.to_string()),
+                r.until.map(|d| d.to_string()),
+                r.note,
+                r.amount
+                    .map(|a| format!("{} {} {}", a.value, a.currency.code(), a.approx)),
+                sources(r.sources),
+                attrs(r.attrs),
+                r.undirected,
+            )
+        })
+        .collect();
+    entities.sort();
+    relations.sort();
+    (entities, relations)
+}
+
+/// What a read gave, as compared.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Read {
+        graph: (Vec<String>, Vec<String>),
+        notes: Vec<String>,
+        worked_around: Option<LoadError>,
+    },
+    Refused(LoadError),
+}
+
+fn outcome(r: Result<Checked, LoadError>) -> Outcome {
+    match r {
+        Ok(c) => Outcome::Read {
+            graph: dump(&c.graph),
+            notes: c.notes,
+            worked_around: c.worked_around,
+        },
+        Err(e) => Outcome::Refused(e),
+    }
+}
+
+/// Reads `path` both ways and asserts they agree; gives the streamed outcome.
+fn both_ways(path: &Path, read: impl Fn(&Path, Mode) -> Result<Checked, LoadError>) -> Outcome {
+    let streamed = outcome(read(path, Mode::Streamed));
+    let careful = outcome(read(path, Mode::Careful));
+    assert_eq!(streamed, careful, "{}", path.display());
+    streamed
+}
+
+fn read_graphml(p: &Path, m: Mode) -> Result<Checked, LoadError> {
+    graphml::read_checked_in(p, m)
+}
+
+fn read_gexf(p: &Path, m: Mode) -> Result<Checked, LoadError> {
+    gexf::read_checked_in(p, m)
+}
+
+fn read_csv(p: &Path, m: Mode) -> Result<Checked, LoadError> {
+    csv::read_with_checked_in(p, &csv::Columns::default(), m)
+}
+
+/// A node or an edge of a generated file, its fields in the file's words.
+#[derive(Debug, Clone)]
+struct Rec {
+    edge: bool,
+    id: String,
+    from: String,
+    to: String,
+    name: String,
+    kind: String,
+    date: String,
+    until: String,
+    amount: String,
+    currency: String,
+    sources: String,
+    extra: String,
+}
+
+/// Ids from a small pool (so that ids repeat, and edges name nodes read
+/// later or never), with blanks and spaces around.
+fn id() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => (0..8u8).prop_map(|i| format!("n{i}")),
+        1 => Just(" n1 ".to_string()),
+        1 => Just(String::new()),
+        1 => Just("zz".to_string()),
+    ]
+}
+
+/// Text with what files must quote or escape: commas, quotes, line breaks,
+/// `<`, `&`, semicolons (list separators), letters beyond ASCII.
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            Just("a"),
+            Just("Ann Lee"),
+            Just(","),
+            Just("\""),
+            Just("\n"),
+            Just("<b>"),
+            Just("&"),
+            Just(";"),
+            Just("Ü"),
+            Just(" "),
+        ],
+        0..4,
+    )
+    .prop_map(|v| v.concat())
+}
+
+fn date() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => Just(String::new()),
+        2 => Just("2020".to_string()),
+        2 => Just("2021-05-03".to_string()),
+        1 => Just("2019-01".to_string()),
+        1 => Just("2020-13".to_string()),
+        1 => Just("soon".to_string()),
+    ]
+}
+
+fn rec() -> impl Strategy<Value = Rec> {
+    let kind = prop_oneof![
+        Just(String::new()),
+        Just("person".to_string()),
+        Just("Company".to_string()),
+        Just("party to".to_string()),
+        Just("x-kind".to_string()),
+    ];
+    let amount = prop_oneof![
+        3 => Just((String::new(), String::new())),
+        1 => Just(("100".to_string(), "EUR".to_string())),
+        1 => Just(("12.5".to_string(), String::new())),
+        1 => Just(("abc".to_string(), "USD".to_string())),
+        1 => Just(("5".to_string(), "QQQ".to_string())),
+    ];
+    let sources = prop_oneof![
+        Just(String::new()),
+        Just("s1".to_string()),
+        Just("s1;s2".to_string()),
+        Just("https://example.org/a".to_string()),
+    ];
+    (
+        any::<bool>(),
+        (id(), id(), id()),
+        (text(), kind),
+        (date(), date()),
+        amount,
+        (sources, text()),
+    )
+        .prop_map(
+            |(
+                edge,
+                (id, from, to),
+                (name, kind),
+                (date, until),
+                (amount, currency),
+                (sources, extra),
+            )| {
+                Rec {
+                    edge,
+                    id,
+                    from,
+                    to,
+                    name,
+                    kind,
+                    date,
+                    until,
+                    amount,
+                    currency,
+                    sources,
+                    extra,
+                }
+            },
+        )
+}
+
+/// `s` escaped for XML, or as CDATA.
+fn xml_text(s: &str, cdata: bool) -> String {
+    if cdata && !s.contains("]]>") {
+        return format!("<![CDATA[{s}]]>");
+    }
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const FIELDS: [&str; 9] = [
+    "name", "kind", "date", "until", "amount", "currency", "sources", "colour", "note",
+];
+
+fn fields(r: &Rec) -> [&str; 9] {
+    [
+        &r.name,
+        &r.kind,
+        &r.date,
+        &r.until,
+        &r.amount,
+        &r.currency,
+        &r.sources,
+        &r.extra,
+        &r.extra,
+    ]
+}
+
+fn graphml_text(recs: &[Rec], cdata: bool, undirected: bool) -> String {
+    let mut s = String::from("<?xml version=\"1.0\"?>\n<graphml>\n");
+    for (i, f) in FIELDS.iter().enumerate() {
+        s += &format!("<key id=\"d{i}\" for=\"all\" attr.name=\"{f}\"/>\n");
+    }
+    // A key with a default, and one no record gives.
+    s += "<key id=\"w\" for=\"edge\" attr.name=\"weight\"><default>1</default></key>\n";
+    let dir = if undirected { "undirected" } else { "directed" };
+    s += &format!("<graph edgedefault=\"{dir}\">\n");
+    for r in recs {
+        if r.edge {
+            s += &format!(
+                "<edge source=\"{}\" target=\"{}\">",
+                xml_text(&r.from, false),
+                xml_text(&r.to, false)
+            );
+        } else {
+            s += &format!("<node id=\"{}\">", xml_text(&r.id, false));
+        }
+        for (i, v) in fields(r).iter().enumerate() {
+            if !v.is_empty() {
+                s += &format!("<data key=\"d{i}\">{}</data>", xml_text(v, cdata));
+            }
+        }
+        s += if r.edge { "</edge>\n" } else { "</node>\n" };
+    }
+    s + "</graph>\n</graphml>\n"
+}
+
+fn gexf_text(recs: &[Rec], undirected: bool) -> String {
+    let dir = if undirected { "undirected" } else { "directed" };
+    let mut s = format!(
+        "<?xml version=\"1.0\"?>\n<gexf version=\"1.3\">\n<graph defaultedgetype=\"{dir}\">\n"
+    );
+    for class in ["node", "edge"] {
+        s += &format!("<attributes class=\"{class}\">\n");
+        for (i, f) in FIELDS.iter().enumerate().skip(1) {
+            s += &format!("<attribute id=\"{i}\" title=\"{f}\" type=\"string\"/>\n");
+        }
+        s += "</attributes>\n";
+    }
+    // Nodes and edges in the order generated: edges may come first.
+    s += "<nodes>\n";
+    let mut edges = String::new();
+    for r in recs {
+        let values: String = fields(r)
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(i, v)| format!("<attvalue for=\"{i}\" value=\"{}\"/>", xml_text(v, false)))
+            .collect();
+        let element = if r.edge {
+            format!(
+                "<edge source=\"{}\" target=\"{}\" label=\"{}\"><attvalues>{values}</attvalues></edge>\n",
+                xml_text(&r.from, false),
+                xml_text(&r.to, false),
+                xml_text(&r.name, false)
+            )
+        } else {
+            format!(
+                "<node id=\"{}\" label=\"{}\"><attvalues>{values}</attvalues></node>\n",
+                xml_text(&r.id, false),
+                xml_text(&r.name, false)
+            )
+        };
+        // An edge among the nodes, or in the edges' list.
+        if r.edge && r.id.len() % 2 == 0 {
+            edges += &element;
+        } else {
+            s += &element;
+        }
+    }
+    s += "</nodes>\n<edges>\n";
+    s + &edges + "</edges>\n</graph>\n</gexf>\n"
+}
+
+/// A node table and an edge table, quoted as the csv crate quotes; `ragged`
+/// rows lose their last field.
+fn csv_tables(recs: &[Rec], ragged: &[bool]) -> (String, String) {
+    let table = |edge: bool| {
+        let mut w = ::csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        let mut header: Vec<&str> = if edge {
+            vec!["source", "target"]
+        } else {
+            vec!["id"]
+        };
+        header.extend(FIELDS);
+        w.write_record(&header).unwrap();
+        for (i, r) in recs.iter().enumerate().filter(|(_, r)| r.edge == edge) {
+            let mut row: Vec<&str> = if edge {
+                vec![&r.from, &r.to]
+            } else {
+                vec![&r.id]
+            };
+            row.extend(fields(r));
+            if ragged.get(i).copied().unwrap_or(false) {
+                row.pop();
+            }
+            w.write_record(&row).unwrap();
+        }
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    };
+    (table(false), table(true))
+}
+
+/// `text` cut at a character boundary near `at` (a fraction of its length).
+fn cut(text: &str, at: f64) -> &str {
+    let mut i = (text.len() as f64 * at) as usize;
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    &text[..i]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn graphml_streamed_reads_as_the_careful_reader(
+        recs in prop::collection::vec(rec(), 0..14),
+        cdata in any::<bool>(),
+        undirected in any::<bool>(),
+        truncate in prop::option::weighted(0.15, 0.0..1.0f64),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.graphml");
+        let text = graphml_text(&recs, cdata, undirected);
+        let text = truncate.map_or(text.as_str(), |at| cut(&text, at));
+        std::fs::write(&path, text).unwrap();
+        both_ways(&path, read_graphml);
+    }
+
+    #[test]
+    fn gexf_streamed_reads_as_the_careful_reader(
+        recs in prop::collection::vec(rec(), 0..14),
+        undirected in any::<bool>(),
+        truncate in prop::option::weighted(0.15, 0.0..1.0f64),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.gexf");
+        let text = gexf_text(&recs, undirected);
+        let text = truncate.map_or(text.as_str(), |at| cut(&text, at));
+        std::fs::write(&path, text).unwrap();
+        both_ways(&path, read_gexf);
+    }
+
+    #[test]
+    fn csv_streamed_reads_as_the_careful_reader(
+        recs in prop::collection::vec(rec(), 0..14),
+        ragged in prop::collection::vec(prop::bool::weighted(0.1), 14),
+        without_nodes in prop::bool::weighted(0.2),
+        truncate in prop::option::weighted(0.15, 0.0..1.0f64),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let (nodes, edges) = csv_tables(&recs, &ragged);
+        if !without_nodes {
+            std::fs::write(dir.path().join("nodes.csv"), nodes).unwrap();
+        }
+        let edges = truncate.map_or(edges.as_str(), |at| cut(&edges, at));
+        std::fs::write(dir.path().join("relationships.csv"), edges).unwrap();
+        both_ways(dir.path(), read_csv);
+    }
+}
+
+/// A generated graph of `n` entities, written in each format by `ties export`
+/// code, large enough for many batches to go between the threads.
+fn generated(n: usize) -> Graph {
+    let mut out = Vec::new();
+    let opts = GenOptions {
+        entities: n,
+        relations_per_entity: 3,
+        seed: 11,
+    };
+    write_ron(&opts, &mut out).unwrap();
+    ties::load::load_texts(vec![("g.ron".into(), String::from_utf8(out).unwrap())]).unwrap()
+}
+
+#[test]
+fn large_files_stream_to_the_careful_readers_graph_and_problems() {
+    use ties::export::{Format, render};
+    use ties::view::{Filter, Reach, subgraph};
+    let g = generated(3_000);
+    let sub = subgraph(&g, None, 0, Reach::Both, &Filter::default());
+    let dir = tempfile::tempdir().unwrap();
+    for (format, name) in [(Format::Graphml, "g.graphml"), (Format::Gexf, "g.gexf")] {
+        let text = render(&g, &sub, format);
+        let path = dir.path().join(name);
+        std::fs::write(&path, &text).unwrap();
+        let read = if name.ends_with("graphml") {
+            read_graphml
+        } else {
+            read_gexf
+        };
+        let Outcome::Read { graph, .. } = both_ways(&path, read) else {
+            panic!("{name} read");
+        };
+        assert_eq!(graph.0.len(), 3_000);
+        assert_eq!(graph.1.len(), g.edge_count());
+        // A bad date well into the file: the same problem, and only it.
+        let date = if name.ends_with("graphml") {
+            ">2019-"
+        } else {
+            "value=\"2019-"
+        };
+        let at = text.match_indices(date).nth(200).expect("dates").0 + date.len();
+        let mut bad = text.clone();
+        bad.insert_str(at, "13-");
+        std::fs::write(&path, &bad).unwrap();
+        let Outcome::Refused(e) = both_ways(&path, read) else {
+            panic!("{name}: a bad date refused");
+        };
+        assert!(e.to_string().contains("2019-13"), "{e}");
+    }
+}
+
+#[test]
+fn edges_before_their_nodes_wait_and_are_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.graphml");
+    let mut s = String::from("<graphml><graph edgedefault=\"directed\">\n");
+    // 5,000 edges (several batches) before the nodes they join, one to a node
+    // that never comes, and a loop.
+    for i in 0..5_000 {
+        s += &format!(
+            "<edge source=\"a{}\" target=\"a{}\"/>\n",
+            i % 700,
+            (i * 7) % 700
+        );
+    }
+    s += "<edge source=\"a1\" target=\"nowhere\"/>\n";
+    for i in 0..700 {
+        s += &format!("<node id=\"a{i}\"/>\n");
+    }
+    s += "</graph></graphml>\n";
+    std::fs::write(&path, s).unwrap();
+    let Outcome::Read { graph, notes, .. } = both_ways(&path, read_graphml) else {
+        panic!("read");
+    };
+    // The end no node declares is made a node, at the end, as networkx does.
+    assert_eq!((graph.0.len(), graph.1.len()), (701, 5_001));
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("1 node was made from edge ends") && n.contains("`nowhere`")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("from a node to itself")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn problems_of_edges_are_told_in_file_order_whichever_waited() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.graphml");
+    // The first edge waits for its nodes, the second is built at once: both
+    // dates are wrong, and the first is told first.
+    let s = "<graphml><key id=\"d\" for=\"edge\" attr.name=\"date\"/><graph>\n\
+             <edge source=\"a\" target=\"b\"><data key=\"d\">2020-13</data></edge>\n\
+             <node id=\"a\"/><node id=\"b\"/>\n\
+             <edge source=\"b\" target=\"a\"><data key=\"d\">soon</data></edge>\n\
+             </graph></graphml>\n";
+    std::fs::write(&path, s).unwrap();
+    let Outcome::Refused(e) = both_ways(&path, read_graphml) else {
+        panic!("refused");
+    };
+    let lines: Vec<_> = e.problems.iter().map(|p| p.location.line_col).collect();
+    assert_eq!(lines, [Some((2, 1)), Some((4, 1))], "{e}");
+}
