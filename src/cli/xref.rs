@@ -99,7 +99,7 @@ pub(crate) fn candidates(
     opts: &XrefOptions,
 ) -> (Records, Vec<xref::Candidate>, xref::XrefStats) {
     let records = Records::new(graph);
-    let b = bar(records.records.len() as u64, "cross-referencing");
+    let b = bar(2 * records.records.len() as u64, "cross-referencing");
     let recs = &records.records;
     let skip = |i: usize, j: usize| {
         judged
@@ -157,53 +157,63 @@ pub(super) fn xref_cmd(cli: &Cli, graph: &Graph, args: &XrefArgs) -> Result<(), 
         )
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if args.json {
-        let rows: Vec<serde_json::Value> = found
-            .iter()
-            .map(|c| {
-                let (a, b) = (rec(c.a), rec(c.b));
-                serde_json::json!({
-                    "score": (c.scored.score * 10_000.0).round() / 10_000.0,
-                    "a": {"id": a.0, "name": a.1, "dataset": a.2},
-                    "b": {"id": b.0, "name": b.1, "dataset": b.2},
-                    "features": c.scored.features,
-                })
-            })
-            .collect();
-        serde_json::to_writer_pretty(&mut out, &rows).map_err(std::io::Error::from)?;
-        writeln!(out)?;
-    } else if args.csv {
-        let mut w = csv::Writer::from_writer(out);
+    let mut csv_out = args
+        .csv
+        .then(|| csv::Writer::from_writer(std::io::stdout()));
+    if let Some(w) = &mut csv_out {
         w.write_record(["score", "a_id", "a_name", "b_id", "b_name", "explanation"])
             .map_err(std::io::Error::from)?;
-        for c in &found {
-            let (a, b) = (rec(c.a), rec(c.b));
-            w.write_record([
-                format!("{:.4}", c.scored.score).as_str(),
-                a.0,
-                a.1,
-                b.0,
-                b.1,
-                &c.scored.explain(),
-            ])
-            .map_err(std::io::Error::from)?;
-        }
-        w.flush()?;
-    } else {
-        for c in &found {
-            let (a, b) = (rec(c.a), rec(c.b));
-            writeln!(
-                out,
-                "{:.3}  {} ({})  ~  {} ({})\n       {}",
-                c.scored.score,
-                a.1,
-                a.0,
-                b.1,
-                b.0,
-                c.scored.explain()
-            )?;
+    }
+    if args.json {
+        write!(out, "[")?;
+    }
+    // The explanations worked out a chunk at a time, on every core: millions
+    // of candidates are never held as text at once.
+    for (n, chunk) in found.chunks(1 << 14).enumerate() {
+        use rayon::prelude::*;
+        let scored: Vec<_> = chunk.par_iter().map(|c| c.scored(&records)).collect();
+        for (k, (c, s)) in chunk.iter().zip(&scored).enumerate() {
+            let (a, b) = (rec(c.a as usize), rec(c.b as usize));
+            if args.json {
+                let row = serde_json::json!({
+                    "score": (f64::from(c.score) * 10_000.0).round() / 10_000.0,
+                    "a": {"id": a.0, "name": a.1, "dataset": a.2},
+                    "b": {"id": b.0, "name": b.1, "dataset": b.2},
+                    "features": s.features,
+                });
+                write!(out, "{}\n  ", if n + k == 0 { "" } else { "," })?;
+                serde_json::to_writer(&mut out, &row).map_err(std::io::Error::from)?;
+            } else if let Some(w) = &mut csv_out {
+                w.write_record([
+                    format!("{:.4}", c.score).as_str(),
+                    a.0,
+                    a.1,
+                    b.0,
+                    b.1,
+                    &s.explain(),
+                ])
+                .map_err(std::io::Error::from)?;
+            } else {
+                writeln!(
+                    out,
+                    "{:.3}  {} ({})  ~  {} ({})\n       {}",
+                    c.score,
+                    a.1,
+                    a.0,
+                    b.1,
+                    b.0,
+                    s.explain()
+                )?;
+            }
         }
     }
+    if args.json {
+        writeln!(out, "\n]")?;
+    }
+    if let Some(w) = &mut csv_out {
+        w.flush()?;
+    }
+    out.flush()?;
     Ok(())
 }
 

@@ -74,7 +74,7 @@ impl ReviewPopup {
                 .get(graph.entity(recs[i].node).id, graph.entity(recs[j].node).id)
                 .is_some()
         };
-        control.set_total(recs.len());
+        control.set_total(2 * recs.len());
         let done = control.done_counter();
         let (found, _) = xref::xref(&records, opts, &skip, &|n| {
             done.fetch_add(n as usize, std::sync::atomic::Ordering::Relaxed);
@@ -82,10 +82,10 @@ impl ReviewPopup {
         let pairs = found
             .into_iter()
             .map(|c| Pair {
-                a: recs[c.a].node,
-                b: recs[c.b].node,
-                score: c.scored.score,
-                explain: c.scored.explain(),
+                a: recs[c.a as usize].node,
+                b: recs[c.b as usize].node,
+                score: f64::from(c.score),
+                explain: c.scored(&records).explain(),
             })
             .collect();
         Ok(ReviewPopup {
