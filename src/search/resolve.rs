@@ -86,6 +86,18 @@ impl<'g> Resolver<'g> {
                 note: None,
             });
         }
+        if let Some(n) = merged_into(graph, query.trim()) {
+            let e = graph.entity(n);
+            return Ok(Resolved {
+                node: n,
+                note: Some(format!(
+                    "`{}` is a record merged into {} ({})",
+                    query.trim(),
+                    e.name,
+                    e.id
+                )),
+            });
+        }
         // Enough hits to say how many are as good as the best.
         const LOOK: usize = 1000;
         const SHOW: usize = 20;
@@ -159,6 +171,23 @@ pub struct Resolved {
     pub node: NodeIx,
     /// Said on stderr: the entity was taken on a typo.
     pub note: Option<String>,
+}
+
+/// The entity that lists `id` among its `referents`: a record merged into it
+/// (a merged view of judged records, or FtM data that says so). Only a query
+/// that can be an id (one word) in a graph holding referents is looked for.
+fn merged_into(graph: &Graph, id: &str) -> Option<NodeIx> {
+    if id.is_empty() || id.contains(char::is_whitespace) {
+        return None;
+    }
+    let key = graph.find_sym(crate::ftm::mapping::REFERENTS_ATTR)?;
+    graph.node_indices().find(|&n| {
+        graph
+            .entity(n)
+            .attrs
+            .iter()
+            .any(|(k, v)| k == key && v == id)
+    })
 }
 
 /// The error for a query whose best hits are only typos or scattered letters:

@@ -119,6 +119,11 @@ fn judgements_merge_records_transitively_and_split_undoes() {
     assert!(err.contains("3 records shown as 1 entities"), "{err}");
     let (_, check, _) = run(&data, &["check"]);
     assert!(check.contains("98 entities"), "{check}");
+    // A merged-away record's id finds the entity it was merged into.
+    let (code, by_old, err) = run(&data, &["show", "rec-4-org"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(by_old, out);
+    assert!(err.contains("`rec-4-org` is a record merged into"), "{err}");
 
     // The FtM export writes the merged entity once, with its referents.
     let (code, ftm, err) = run(&data, &["export", "--format", "ftm"]);
