@@ -105,9 +105,13 @@ pub(super) fn read_all(
             continue;
         }
         let dataset = input.dataset();
+        let t = std::time::Instant::now();
         let read = format.read(&input.path, &dataset, opts.csv_columns.as_ref(), &mut |p| {
             progress.reading(p)
         })?;
+        if opts.stats {
+            progress.stat(format!("{dataset}: read in {:.0} ms", super::ms(t)));
+        }
         if let Some(e) = read.worked_around.filter(|_| opts.strict) {
             return Err(e.into());
         }
@@ -119,12 +123,20 @@ pub(super) fn read_all(
             continue;
         }
         let prefix = (!format.global_ids()).then_some(dataset.as_str());
+        let t = std::time::Instant::now();
         let done = graph
             .absorb(&g, prefix)
             .map_err(|full| LoadError::single(input.path.display().to_string(), full.into()))?;
         merged += done.merged;
+        if opts.stats {
+            progress.stat(format!("{dataset}: taken in in {:.0} ms", super::ms(t)));
+        }
     }
+    let t = std::time::Instant::now();
     graph.shrink_to_fit();
+    if opts.stats {
+        progress.stat(format!("tables trimmed in {:.0} ms", super::ms(t)));
+    }
     graph.set_several_inputs(inputs.len() > 1);
     let relations = if relations_merged > 0 {
         format!(" (and {})", count(relations_merged, "relation"))
