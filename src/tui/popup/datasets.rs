@@ -42,28 +42,6 @@ pub fn filter_text(g: &Graph, filter: &Filter) -> String {
         .join(",")
 }
 
-/// How many entities and relations each dataset holds (a row in two datasets
-/// counts in both), indexed by dataset id.
-fn counts(g: &Graph) -> Vec<(usize, usize)> {
-    let mut per_set = std::collections::HashMap::new();
-    for n in g.node_indices() {
-        per_set.entry(g.entity_datasets(n)).or_insert((0, 0)).0 += 1;
-    }
-    for e in g.edge_indices() {
-        per_set.entry(g.relation_datasets(e)).or_insert((0, 0)).1 += 1;
-    }
-    let mut out = vec![(0, 0); g.dataset_names().len()];
-    for (set, (ents, rels)) in per_set {
-        for d in g.dataset_list(set) {
-            if let Some(c) = out.get_mut(d.0 as usize) {
-                c.0 += ents;
-                c.1 += rels;
-            }
-        }
-    }
-    out
-}
-
 impl DatasetsPopup {
     /// The graph's datasets, those of the filter in force ticked (all of them
     /// when there is none); `None` when the graph holds fewer than two.
@@ -73,8 +51,10 @@ impl DatasetsPopup {
             return None;
         }
         let on = &ctx.filter.datasets;
-        let rows = counts(g)
+        let rows = g
+            .entities_per_dataset()
             .into_iter()
+            .zip(g.relations_per_dataset())
             .enumerate()
             .map(|(i, (entities, relations))| {
                 let id = DatasetId(i as u32);
