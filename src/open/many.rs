@@ -69,14 +69,18 @@ pub(super) fn read_all(
         .filter(|_| !formats.contains(&InputFormat::Ftm))
         .filter(|(_, f)| f.global_ids())
         .map(|(i, _)| i.dataset());
+    // What a snapshot does not keep, said again on the graph parsed or read.
+    let mark = |g: &mut Graph| {
+        if let Some(name) = &taken_whole {
+            g.set_default_dataset(name);
+        }
+        g.set_several_inputs(inputs.len() > 1);
+    };
     if let Some(t) = &target
         && let Some(mut opened) = t.open(&what, opts.stats, progress, &mut refused)
     {
         if let Some(g) = std::sync::Arc::get_mut(&mut opened.graph) {
-            if let Some(name) = &taken_whole {
-                g.set_default_dataset(name);
-            }
-            g.set_several_inputs(inputs.len() > 1);
+            mark(g);
         }
         return Ok(opened);
     }
@@ -132,12 +136,8 @@ pub(super) fn read_all(
             progress.stat(format!("{dataset}: taken in in {:.0} ms", super::ms(t)));
         }
     }
-    let t = std::time::Instant::now();
     graph.shrink_to_fit();
-    if opts.stats {
-        progress.stat(format!("tables trimmed in {:.0} ms", super::ms(t)));
-    }
-    graph.set_several_inputs(inputs.len() > 1);
+    mark(&mut graph);
     let relations = if relations_merged > 0 {
         format!(" (and {})", count(relations_merged, "relation"))
     } else {
@@ -161,13 +161,9 @@ pub(super) fn read_all(
 
 /// `name N entities, …` for every dataset of the graph.
 pub fn dataset_counts(graph: &Graph) -> String {
-    let mut n = vec![0usize; graph.dataset_names().len()];
-    for ix in graph.node_indices() {
-        for d in graph.dataset_list(graph.entity_datasets(ix)) {
-            n[d.0 as usize] += 1;
-        }
-    }
-    n.iter()
+    graph
+        .entities_per_dataset()
+        .iter()
         .enumerate()
         .filter(|(_, k)| **k > 0)
         .map(|(i, k)| {
