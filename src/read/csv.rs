@@ -434,19 +434,9 @@ fn read_table(
         Table::List => return read_list(b, path, file, delimiter),
         Table::Nodes | Table::Edges => {}
     }
-    let opened = std::fs::File::open(path);
-    let f = match opened {
-        Ok(f) => f,
-        Err(e) => {
-            b.problem(at(1, 1), ProblemKind::Io(e.to_string()));
-            return;
-        }
+    let Some(mut reader) = open_table(b, path, file, delimiter, true) else {
+        return;
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(std::io::BufReader::with_capacity(1 << 16, f));
     let header: Vec<String> = match reader.byte_headers() {
         Ok(h) => h
             .iter()
@@ -629,19 +619,45 @@ fn nodes_then_edges(
     }
 }
 
+/// The table at `path` as a CSV reader that takes rows of any length (a
+/// ragged row is the reader's business, not the parser's); a file that cannot
+/// be opened is a problem at its first line.
+fn open_table(
+    b: &mut Sink<'_>,
+    path: &Path,
+    file: usize,
+    delimiter: u8,
+    headers: bool,
+) -> Option<csv::Reader<std::io::BufReader<std::fs::File>>> {
+    match std::fs::File::open(path) {
+        Ok(f) => Some(
+            csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .has_headers(headers)
+                .flexible(true)
+                .from_reader(std::io::BufReader::with_capacity(1 << 16, f)),
+        ),
+        Err(e) => {
+            b.problem(
+                Pos::LineCol {
+                    file,
+                    line: 1,
+                    col: 1,
+                },
+                ProblemKind::Io(e.to_string()),
+            );
+            None
+        }
+    }
+}
+
 /// An adjacency list (see [`Table::List`]): an edge from each row's first
 /// cell to each other non-empty cell.
 fn read_list(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
-    let f = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return b.problem(at(1, 1), ProblemKind::Io(e.to_string())),
+    let Some(mut reader) = open_table(b, path, file, delimiter, false) else {
+        return;
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(std::io::BufReader::with_capacity(1 << 16, f));
     b.note(
         "read as an adjacency list (each row a node, then the nodes it has an edge to), \
          as Gephi reads a table with no header it knows"
@@ -689,15 +705,9 @@ fn read_matrix(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8, cols: 
             _ => String::new(),
         })
         .collect();
-    let f = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return b.problem(at(1, 1), ProblemKind::Io(e.to_string())),
+    let Some(mut reader) = open_table(b, path, file, delimiter, true) else {
+        return;
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(std::io::BufReader::with_capacity(1 << 16, f));
     let mut ids: Vec<(String, Pos)> = Vec::new();
     // Columns and rows without a label, by their number and line.
     let mut unlabelled: (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
