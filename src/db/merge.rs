@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use crate::graph::{
-    AddError, Attrs, EdgeIx, Graph, GraphFull, NewEntity, NewRelation, NodeIx, SourceId, SourceSet,
+    AddError, Attrs, EdgeIx, Graph, GraphFull, NewEntity, NodeIx, SourceId, SourceSet,
 };
 use crate::model::Sym;
 
@@ -98,22 +98,9 @@ pub fn merge(
         if known.contains(&key) {
             continue;
         }
-        let kind = r.kind.map_other(|s| into.intern(from.sym(s)));
-        let role = r.role.map(|s| into.intern(from.sym(s)));
         let attrs = interned(into, from, r.attrs);
         let set = source_set(into, r.sources)?;
-        let rel = NewRelation {
-            id: r.id,
-            kind,
-            role,
-            date: r.date,
-            until: r.until,
-            amount: r.amount,
-            sources: set,
-            note: r.note,
-            attrs: &attrs,
-            undirected: r.undirected,
-        };
+        let rel = r.carried(|s| into.intern(from.sym(s)), set, &attrs);
         into.add_relation(a, b, rel)?;
         known.insert(key);
         merged.new_relations += 1;

@@ -171,22 +171,7 @@ impl Graph {
             let attrs: Vec<(Sym, &str)> = r.attrs.iter().map(|(k, v)| (sym(k), v)).collect();
             let srcs = sources(self, r.sources);
             let set = datasets(self, other.relation_datasets(ix));
-            let e = self.add_relation(
-                a,
-                b,
-                NewRelation {
-                    id: r.id,
-                    kind: r.kind.map_other(sym),
-                    role: r.role.map(sym),
-                    date: r.date,
-                    until: r.until,
-                    amount: r.amount,
-                    sources: srcs,
-                    note: r.note,
-                    attrs: &attrs,
-                    undirected: r.undirected,
-                },
-            )?;
+            let e = self.add_relation(a, b, r.carried(sym, srcs, &attrs))?;
             self.set_relation_datasets(e, set);
             done.relations += 1;
         }

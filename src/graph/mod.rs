@@ -465,6 +465,34 @@ pub struct Relation<'g> {
     pub undirected: bool,
 }
 
+impl<'g> Relation<'g> {
+    /// This relation as one to add to another graph: its kind and role
+    /// through `sym` (this graph's symbol → the other's), its sources and
+    /// attributes given already in the other graph's terms.
+    pub fn carried<'a>(
+        &self,
+        mut sym: impl FnMut(Sym) -> Sym,
+        sources: SourceSet,
+        attrs: &'a [(Sym, &'a str)],
+    ) -> NewRelation<'a>
+    where
+        'g: 'a,
+    {
+        NewRelation {
+            id: self.id,
+            kind: self.kind.map_other(&mut sym),
+            role: self.role.map(sym),
+            date: self.date,
+            until: self.until,
+            amount: self.amount,
+            sources,
+            note: self.note,
+            attrs,
+            undirected: self.undirected,
+        }
+    }
+}
+
 /// An entity to add. `S` is how the caller holds its aliases.
 #[derive(Debug, Clone, Copy)]
 pub struct NewEntity<'a, S: AsRef<str> = String> {

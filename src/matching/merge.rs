@@ -8,7 +8,7 @@
 //! merged graph, so what they show, count and export is the merged picture.
 
 use crate::ftm::mapping::{CONFLICT_ATTR, MERGED_ATTR, REFERENTS_ATTR};
-use crate::graph::{AddError, Graph, GraphFull, NewEntity, NewRelation, NodeIx};
+use crate::graph::{AddError, Graph, GraphFull, NewEntity, NodeIx};
 use crate::model::Sym;
 
 use super::judgements::Clusters;
@@ -172,23 +172,10 @@ pub fn merge(graph: &Graph, clusters: &Clusters) -> Result<Option<Merged>, Graph
             continue;
         }
         let r = graph.relation(edge);
-        let kind = r.kind.map_other(|s| intern(into, s));
-        let role = r.role.map(|s| intern(into, s));
         let attrs: Vec<(Sym, &str)> = r.attrs.iter().map(|(k, v)| (intern(into, k), v)).collect();
         let sources: Vec<_> = graph.source_list(r.sources).to_vec();
         let set = into.source_set(&sources);
-        let rel = NewRelation {
-            id: r.id,
-            kind,
-            role,
-            date: r.date,
-            until: r.until,
-            amount: r.amount,
-            sources: set,
-            note: r.note,
-            attrs: &attrs,
-            undirected: r.undirected,
-        };
+        let rel = r.carried(|s| intern(into, s), set, &attrs);
         let added = into.add_relation(a, b, rel)?;
         let datasets = graph.dataset_list(graph.relation_datasets(edge));
         let set = into.dataset_set(&datasets);
