@@ -59,6 +59,11 @@ pub struct CsvTables {
 pub const NODES_FILE: &str = "nodes.csv";
 pub const RELATIONSHIPS_FILE: &str = "relationships.csv";
 
+/// A date cell: the date as written, or empty.
+fn date(d: Option<crate::model::PartialDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
 fn sources(graph: &Graph, set: SourceSet) -> String {
     graph
         .source_list(set)
@@ -128,7 +133,6 @@ fn table(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
 
 /// The view as Neo4j-style node and relationship tables.
 pub fn to_csv_tables(graph: &Graph, sub: &Subgraph) -> CsvTables {
-    let date = |d: Option<crate::model::PartialDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let ncols = attr_columns(
         graph,
         sub.nodes.iter().map(|&n| graph.entity(n).attrs),
@@ -181,22 +185,12 @@ pub fn to_csv_tables(graph: &Graph, sub: &Subgraph) -> CsvTables {
                 graph.entity(from).id.to_string(),
                 graph.entity(to).id.to_string(),
                 graph.relation_kind_label(r.kind).to_string(),
-                r.role.map(|s| graph.sym(s).to_string()).unwrap_or_default(),
-                date(r.date),
-                date(r.until),
-                r.amount.map(|a| a.value.to_string()).unwrap_or_default(),
-                r.amount
-                    .map(|a| a.currency.code().to_string())
-                    .unwrap_or_default(),
-                r.amount
-                    .filter(|a| a.approx)
-                    .map_or("", |_| "true")
-                    .to_string(),
-                r.note.unwrap_or_default().to_string(),
-                sources(graph, r.sources),
+            ];
+            row.extend(relation_cells(graph, &r));
+            row.extend([
                 r.id.unwrap_or_default().to_string(),
                 if r.undirected { "true" } else { "" }.to_string(),
-            ];
+            ]);
             row.extend(attr_cells(graph, r.attrs, &ecols));
             row
         })
@@ -229,7 +223,6 @@ pub const EDGE_TABLE_COLUMNS: &[&str] = &[
 /// and its ISO currency), note and sources. Entities with no relation in the
 /// view have no row.
 pub fn to_edge_table(graph: &Graph, sub: &Subgraph) -> String {
-    let date = |d: Option<crate::model::PartialDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let header = EDGE_TABLE_COLUMNS.iter().map(|s| s.to_string()).collect();
     let rows = sub
         .edges
@@ -238,26 +231,15 @@ pub fn to_edge_table(graph: &Graph, sub: &Subgraph) -> String {
             let r = graph.relation(ix);
             let (from, to) = graph.ends(ix);
             let (a, b) = (graph.entity(from), graph.entity(to));
-            vec![
+            let mut row = vec![
                 a.id.to_string(),
                 a.name.to_string(),
                 graph.relation_kind_label(r.kind).to_string(),
                 b.id.to_string(),
                 b.name.to_string(),
-                r.role.map(|s| graph.sym(s).to_string()).unwrap_or_default(),
-                date(r.date),
-                date(r.until),
-                r.amount.map(|a| a.value.to_string()).unwrap_or_default(),
-                r.amount
-                    .map(|a| a.currency.code().to_string())
-                    .unwrap_or_default(),
-                r.amount
-                    .filter(|a| a.approx)
-                    .map_or("", |_| "true")
-                    .to_string(),
-                r.note.unwrap_or_default().to_string(),
-                sources(graph, r.sources),
-            ]
+            ];
+            row.extend(relation_cells(graph, &r));
+            row
         })
         .collect();
     table(header, rows)
@@ -291,4 +273,24 @@ pub fn write_csv(
     super::write_atomic(&paths[0], t.nodes.as_bytes(), force)?;
     super::write_atomic(&paths[1], t.relationships.as_bytes(), force)?;
     Ok(paths.to_vec())
+}
+
+/// A relation's role, dates, amount (value, currency, approximate), note and
+/// sources: the cells both relation tables write in this order.
+fn relation_cells(graph: &Graph, r: &crate::graph::Relation<'_>) -> [String; 8] {
+    [
+        r.role.map(|s| graph.sym(s).to_string()).unwrap_or_default(),
+        date(r.date),
+        date(r.until),
+        r.amount.map(|a| a.value.to_string()).unwrap_or_default(),
+        r.amount
+            .map(|a| a.currency.code().to_string())
+            .unwrap_or_default(),
+        r.amount
+            .filter(|a| a.approx)
+            .map_or("", |_| "true")
+            .to_string(),
+        r.note.unwrap_or_default().to_string(),
+        sources(graph, r.sources),
+    ]
 }
