@@ -385,6 +385,30 @@ fn a_multi_party_ownership_goes_back_out_as_an_ownership() {
 }
 
 #[test]
+fn records_naming_no_dataset_go_back_out_naming_none() {
+    // The donations' records carry no `datasets`: the export adds none, read
+    // parsed or from a snapshot.
+    let input = common::data("ftm/donations.ijson");
+    let cache = tempfile::tempdir().unwrap();
+    for pass in ["parsed", "from the snapshot"] {
+        let (code, out, err) = common::ties()
+            .env("TIES_CACHE_DIR", cache.path())
+            .env("TIES_SNAPSHOT_MIN", "0")
+            .arg("--data")
+            .arg(&input)
+            .args(["export", "--format", "ftm"])
+            .run();
+        assert_eq!(code, 0, "{pass}: {err}");
+        assert_eq!(out.lines().count(), 474, "{pass}");
+        assert!(!out.contains("\"datasets\""), "{pass}: {out}");
+    }
+    // The dataset is still the file's for filters and the card.
+    let (code, out, err) = ties(&[&input], &["--datasets", "donations", "check"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(counts(&out), (184, 393), "{out}");
+}
+
+#[test]
 fn datasets_the_records_name_go_back_out_even_when_the_file_has_their_name() {
     // `kek.ftm.json`'s records say `datasets: ["kek"]`, the name its file stem
     // gives it too: the export must still write what the records said.

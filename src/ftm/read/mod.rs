@@ -240,7 +240,15 @@ pub fn load_ftm_files(
             .collect::<Vec<String>>()
             .join(" + ");
     }
-    loader.finish()
+    let unnamed = loader.unnamed;
+    let (mut graph, summary) = loader.finish()?;
+    if let [(_, dataset)] = files
+        && unnamed
+    {
+        // The lines naming no dataset are in the default one: the file's.
+        graph.set_default_dataset(dataset);
+    }
+    Ok((graph, summary))
 }
 
 /// Reads one file's lines into `loader`.
@@ -363,6 +371,8 @@ struct Loader {
     /// datasets adds no dataset of its own).
     file_dataset: Option<DatasetId>,
     file_dataset_name: String,
+    /// A line of one file read alone named no dataset (it is in the default).
+    unnamed: bool,
     file_names: Vec<String>,
     /// The datasets and provenance of the record being read (nested records
     /// share them).
@@ -438,6 +448,7 @@ impl Loader {
             file_index: 0,
             file_dataset: None,
             file_dataset_name: String::new(),
+            unnamed: false,
             file_names: Vec::new(),
             datasets: DatasetSet::DEFAULT,
             provenance: Vec::new(),
@@ -528,22 +539,50 @@ impl Loader {
     }
 
     /// The datasets of the line being read: those it names, else the file's.
+    /// One file read alone keeps a line naming none in the default dataset
+    /// (`open` names it after the file), so that an export does not add a
+    /// `datasets` the record did not say; a line naming its dataset keeps it
+    /// as said, even when the file's name is the same.
     fn line_datasets<'a>(&mut self, named: impl Iterator<Item = &'a str>) {
         let named: Vec<DatasetId> = named
             .filter(|d| !d.trim().is_empty())
             .map(|d| self.graph.add_dataset(d.trim()))
             .collect();
-        let ids = if named.is_empty() {
-            let id = match self.file_dataset {
-                Some(id) => id,
-                None => self.graph.add_dataset(&self.file_dataset_name),
-            };
-            self.file_dataset = Some(id);
-            vec![id]
+        self.datasets = if named.is_empty() && !self.several {
+            self.unnamed = true;
+            DatasetSet::DEFAULT
+        } else if named.is_empty() {
+            self.file_set()
         } else {
-            named
+            self.graph.dataset_set(&named)
         };
-        self.datasets = self.graph.dataset_set(&ids);
+    }
+
+    /// The file's own dataset as a set said outright.
+    fn file_set(&mut self) -> DatasetSet {
+        let id = match self.file_dataset {
+            Some(id) => id,
+            None => self.graph.add_dataset(&self.file_dataset_name),
+        };
+        self.file_dataset = Some(id);
+        self.graph.dataset_set(&[id])
+    }
+
+    /// A row's datasets united with the line's: a row of the default
+    /// dataset (a line of the file naming none) counts as the file's.
+    pub(super) fn united(&mut self, row: DatasetSet) -> DatasetSet {
+        if row == self.datasets {
+            return row;
+        }
+        let said = |l: &mut Self, s: DatasetSet| {
+            if s == DatasetSet::DEFAULT {
+                l.file_set()
+            } else {
+                s
+            }
+        };
+        let (a, b) = (said(self, row), said(self, self.datasets));
+        self.graph.dataset_union(a, b)
     }
 
     /// A record, nested ones sharing the datasets and provenance of their line.

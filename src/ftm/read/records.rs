@@ -328,9 +328,7 @@ impl Loader {
             self.full(full);
             return;
         }
-        let union = self
-            .graph
-            .dataset_union(self.graph.entity_datasets(existing), self.datasets);
+        let union = self.united(self.graph.entity_datasets(existing));
         self.graph.set_entity_datasets(existing, union);
     }
 
@@ -384,16 +382,12 @@ impl Loader {
                     // The node and its ties to the parties.
                     self.summary.merged_across += 1;
                     self.summary.relations_merged_across += self.graph.degree(n);
-                    let set = self
-                        .graph
-                        .dataset_union(self.graph.entity_datasets(n), self.datasets);
+                    let set = self.united(self.graph.entity_datasets(n));
                     self.graph.set_entity_datasets(n, set);
                 }
                 super::Built::Edge(e) => {
                     self.summary.relations_merged_across += 1;
-                    let set = self
-                        .graph
-                        .dataset_union(self.graph.relation_datasets(e), self.datasets);
+                    let set = self.united(self.graph.relation_datasets(e));
                     self.graph.set_relation_datasets(e, set);
                 }
             }
