@@ -15,7 +15,7 @@ mod stream;
 
 pub(crate) use problem::short;
 pub use problem::{LoadError, Location, Problem, ProblemKind};
-pub use stream::Progress;
+pub use stream::{InputEnd, Progress};
 
 use build::{add_entity, add_relation, add_source, build};
 use locate::{FirstSeen, Locator};
@@ -79,6 +79,22 @@ pub fn load_path_timed(
         careful: true,
     });
     load_files_whole(&files).map(|graph| (graph, None))
+}
+
+/// Several RON inputs (each a file or a folder) read by the fast path as one
+/// graph, with where each input's rows end and where the time went; `None`
+/// when any input has a problem or defines an entity an earlier one did, or
+/// one cites an entity of another: then each is read on its own (and named
+/// with its problems, or merged into the others).
+pub fn load_inputs_fast(
+    paths: &[&Path],
+    progress: &mut dyn FnMut(Progress),
+) -> Option<(Graph, Vec<InputEnd>, String)> {
+    let inputs: Vec<Vec<PathBuf>> = paths
+        .iter()
+        .map(|p| graph_files(p).ok())
+        .collect::<Option<_>>()?;
+    stream::load_inputs(&inputs, progress)
 }
 
 /// The files a graph path names: itself, or a folder's `.ron` files in name order.

@@ -178,12 +178,35 @@ pub(crate) fn load_files(
     files: &[PathBuf],
     progress: &mut dyn FnMut(Progress),
 ) -> Option<(Graph, String)> {
+    load_inputs(&[files.to_vec()], progress).map(|(graph, _, stages)| (graph, stages))
+}
+
+/// Where one input's rows are in a graph [`load_inputs`] read: its entities
+/// and relations are those from the ends of the input before it to these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputEnd {
+    pub entities: usize,
+    pub relations: usize,
+}
+
+/// Loads several inputs, each its list of files, in order into one graph, as
+/// [`load_files`] loads one, with where each input's rows end. A source an
+/// earlier input defined is the one cited (as [`Graph::absorb`] keeps it);
+/// an entity an earlier input defined is a problem here (`None`: the caller
+/// merges the inputs another way).
+pub(crate) fn load_inputs(
+    inputs: &[Vec<PathBuf>],
+    progress: &mut dyn FnMut(Progress),
+) -> Option<(Graph, Vec<InputEnd>, String)> {
     let started = Instant::now();
-    let sizes: Vec<u64> = files
+    let sizes: Vec<Vec<u64>> = inputs
         .iter()
-        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .map(|files| {
+            let size = |f: &PathBuf| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+            files.iter().map(size).collect()
+        })
         .collect();
-    let total = sizes.iter().sum();
+    let total = sizes.iter().flatten().sum();
     // About 500 bytes of RON per entity with its share of relations: a first
     // guess that spares most of the growing.
     let guess = (total / 500) as usize;
@@ -193,27 +216,38 @@ pub(crate) fn load_files(
         relations: 0,
         copied: [None; 2],
         lookup: None,
+        earlier_sources: 0,
+        earlier_entities: 0,
     };
     let stats = Stats::default();
     let mut before = 0;
-    for (f, size) in files.iter().zip(&sizes) {
-        let file = File::open(f).ok()?;
-        let ok = load_file(file, &mut build, &stats, &mut |done| {
-            progress(Progress {
-                done: before + done,
-                total,
-                careful: false,
-            })
-        });
-        if !ok || !build.problems.is_empty() {
-            return None;
+    let mut ends = Vec::with_capacity(inputs.len());
+    for (files, sizes) in inputs.iter().zip(&sizes) {
+        build.earlier_sources = build.graph.sources().len();
+        build.earlier_entities = build.graph.node_count();
+        for (f, size) in files.iter().zip(sizes) {
+            let file = File::open(f).ok()?;
+            let ok = load_file(file, &mut build, &stats, &mut |done| {
+                progress(Progress {
+                    done: before + done,
+                    total,
+                    careful: false,
+                })
+            });
+            if !ok || !build.problems.is_empty() {
+                return None;
+            }
+            before += size;
         }
-        before += size;
+        ends.push(InputEnd {
+            entities: build.graph.node_count(),
+            relations: build.graph.edge_count(),
+        });
     }
     // The parsers' copies go before the tables are shrunk (copied).
     build.lookup = None;
     build.graph.shrink_to_fit();
-    Some((build.graph, stats.line(started.elapsed())))
+    Some((build.graph, ends, stats.line(started.elapsed())))
 }
 
 /// Adds records to the graph with the slow path's checks, without locating
@@ -228,6 +262,12 @@ struct Build {
     copied: [Option<usize>; 2],
     /// The copies the parsers have.
     lookup: Option<Arc<Lookup>>,
+    /// Sources of the inputs before this one ([`load_inputs`]): a source of
+    /// theirs defined again is cited as it is, not a problem.
+    earlier_sources: usize,
+    /// Entities of the inputs before this one: a relation of this input may
+    /// not end at one of them (it could not, read alone).
+    earlier_entities: usize,
 }
 
 impl Build {
@@ -240,7 +280,13 @@ impl Build {
         match records {
             Records::Sources(v) => {
                 for s in v {
-                    add_source(g, s, loc.nowhere(), &loc, &first_seen, p);
+                    let earlier = (self.earlier_sources > 0)
+                        .then(|| g.find_source(&s.id))
+                        .flatten()
+                        .filter(|i| (i.0 as usize) < self.earlier_sources);
+                    if earlier.is_none() {
+                        add_source(g, s, loc.nowhere(), &loc, &first_seen, p);
+                    }
                 }
             }
             Records::Entities(v) => {
@@ -253,11 +299,14 @@ impl Build {
             Records::Relations(v) => {
                 // The ends of the whole batch first: the lookups miss the
                 // cache, and in a tight loop of their own they overlap.
+                let own = |n: Option<NodeIx>| n.filter(|n| n.index() >= self.earlier_entities);
                 let ends: Vec<_> = match found.filter(|f| f.ends.len() == v.len()) {
                     Some(f) => (v.iter().zip(&f.ends))
-                        .map(|(r, &[a, b])| (node(g, a, &r.from), node(g, b, &r.to)))
+                        .map(|(r, &[a, b])| (own(node(g, a, &r.from)), own(node(g, b, &r.to))))
                         .collect(),
-                    None => v.iter().map(|r| (g.find(&r.from), g.find(&r.to))).collect(),
+                    None => (v.iter())
+                        .map(|r| (own(g.find(&r.from)), own(g.find(&r.to))))
+                        .collect(),
                 };
                 g.warm_nodes(ends.iter().flat_map(|&(a, b)| a.into_iter().chain(b)));
                 for (r, ends) in v.iter().zip(ends) {

@@ -104,7 +104,18 @@ pub(super) fn read_all(
         relations_merged += summary.relations_merged_across;
         graph = g;
     }
-    for (input, format) in inputs.iter().zip(&formats) {
+    // Inputs all RON are read as one stream when they can be, each input's
+    // rows then marked with its dataset, instead of each read on its own and
+    // copied in.
+    let together = (inputs.len() > 1 && formats.iter().all(|f| *f == InputFormat::Ron))
+        .then(|| read_ron_together(inputs, opts, progress))
+        .flatten();
+    let read_apart = together.is_none();
+    let apart = inputs.iter().zip(&formats).filter(|_| read_apart);
+    if let Some(g) = together {
+        graph = g;
+    }
+    for (input, format) in apart {
         if *format == InputFormat::Ftm {
             continue;
         }
@@ -159,6 +170,41 @@ pub(super) fn read_all(
     Ok(opened)
 }
 
+/// RON inputs read by one fast load ([`crate::load::load_inputs_fast`]): the
+/// first input's rows in the graph's default dataset, each other input's in
+/// its own. `None` when they must be read one by one.
+fn read_ron_together(
+    inputs: &[Input],
+    opts: &OpenOptions,
+    progress: &mut dyn Progress,
+) -> Option<Graph> {
+    let t = std::time::Instant::now();
+    let paths: Vec<&std::path::Path> = inputs.iter().map(|i| i.path.as_path()).collect();
+    let (mut graph, ends, _) = crate::load::load_inputs_fast(&paths, &mut |p| progress.reading(p))?;
+    graph.set_default_dataset(&inputs[0].dataset());
+    let mut from = ends[0];
+    for (input, &end) in inputs.iter().zip(&ends).skip(1) {
+        let id = graph.add_dataset(&input.dataset());
+        let set = graph.dataset_set(&[id]);
+        for n in from.entities..end.entities {
+            graph.set_entity_datasets(crate::graph::NodeIx::new(n), set);
+        }
+        for e in from.relations..end.relations {
+            graph.set_relation_datasets(crate::graph::EdgeIx::new(e), set);
+        }
+        from = end;
+    }
+    if opts.stats {
+        let stat = format!(
+            "{} inputs read as one in {:.0} ms",
+            inputs.len(),
+            super::ms(t)
+        );
+        progress.stat(stat);
+    }
+    Some(graph)
+}
+
 /// `name N entities, …` for every dataset of the graph.
 pub fn dataset_counts(graph: &Graph) -> String {
     graph
@@ -175,4 +221,120 @@ pub fn dataset_counts(graph: &Graph) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::generate::{GenOptions, write_ron_prefixed};
+
+    /// Keeps the stats lines.
+    #[derive(Default)]
+    struct Heard(Vec<String>);
+
+    impl Progress for Heard {
+        fn stat(&mut self, line: String) {
+            self.0.push(line);
+        }
+    }
+
+    fn generated(dir: &Path, name: &str, entities: usize, prefix: &str) -> PathBuf {
+        let opts = GenOptions {
+            entities,
+            ..GenOptions::default()
+        };
+        let mut text = Vec::new();
+        write_ron_prefixed(&opts, prefix, &mut text).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn input(path: &Path) -> Input {
+        Input {
+            name: None,
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// The inputs opened together, as JSON, and whether they were read as one.
+    fn opened(paths: &[&Path]) -> Result<(String, bool), OpenError> {
+        let inputs: Vec<Input> = paths.iter().map(|p| input(p)).collect();
+        let opts = OpenOptions {
+            stats: true,
+            ..OpenOptions::default()
+        };
+        let mut heard = Heard::default();
+        let o = read_all(&inputs, &opts, &mut heard)?;
+        let as_one = heard.0.iter().any(|l| l.contains("read as one"));
+        Ok((json(&o.graph), as_one))
+    }
+
+    /// The inputs each read on its own and taken into the first, as they
+    /// were before RON inputs were read as one.
+    fn apart(paths: &[&Path]) -> String {
+        let mut graph = crate::load::load_path(paths[0]).unwrap();
+        graph.set_default_dataset(&input(paths[0]).dataset());
+        for p in &paths[1..] {
+            let mut g = crate::load::load_path(p).unwrap();
+            g.set_default_dataset(&input(p).dataset());
+            graph.absorb(&g, None).unwrap();
+        }
+        graph.set_several_inputs(true);
+        json(&graph)
+    }
+
+    fn json(g: &Graph) -> String {
+        let all = crate::view::Subgraph {
+            nodes: g.node_indices().collect(),
+            edges: g.edge_indices().collect(),
+            whole: true,
+        };
+        crate::export::render(g, &all, crate::export::Format::Json)
+    }
+
+    #[test]
+    fn ron_inputs_read_as_one_equal_the_inputs_read_apart_and_taken_in() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = generated(tmp.path(), "a.ron", 300, "");
+        let b = generated(tmp.path(), "b.ron", 200, "b");
+        let c = generated(tmp.path(), "c.ron", 100, "c");
+        // The second input citing the first's sources: one source, as absorb
+        // keeps it.
+        let shared = tmp.path().join("shared.ron");
+        let text = std::fs::read_to_string(&b).unwrap();
+        std::fs::write(&shared, text.replace("\"bs0", "\"s0")).unwrap();
+        for paths in [vec![&a, &b], vec![&a, &shared], vec![&c, &a, &b]] {
+            let paths: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
+            let (json, as_one) = opened(&paths).unwrap();
+            assert!(as_one, "{paths:?} not read as one");
+            assert_eq!(json, apart(&paths), "{paths:?}");
+        }
+    }
+
+    #[test]
+    fn ron_inputs_sharing_an_entity_are_merged_and_citing_another_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = generated(tmp.path(), "a.ron", 300, "");
+        let same = generated(tmp.path(), "same.ron", 200, "");
+        let (json, as_one) = opened(&[&a, &same]).unwrap();
+        assert!(!as_one, "an id in two inputs must be merged, not refused");
+        assert_eq!(json, apart(&[&a, &same]));
+        // A relation of the second input ending at an entity of the first:
+        // refused as the second input alone is.
+        let b = generated(tmp.path(), "b.ron", 200, "b");
+        let text = std::fs::read_to_string(&b).unwrap();
+        let first_to = text.find("to: \"b").unwrap() + "to: \"".len();
+        let mut cross = text.clone();
+        cross.replace_range(first_to..first_to + 1, "");
+        let cross_path = tmp.path().join("cross.ron");
+        std::fs::write(&cross_path, cross).unwrap();
+        let alone = crate::load::load_path(&cross_path).unwrap_err().to_string();
+        let Err(together) = opened(&[&a, &cross_path]) else {
+            panic!("a relation to another input's entity was read");
+        };
+        assert_eq!(together.to_string(), alone);
+    }
 }
