@@ -248,6 +248,8 @@ struct LoadingScreen<'a> {
     theme: &'a theme::Theme,
     what: &'a str,
     shown: Option<std::time::Instant>,
+    /// Where the time went (`TIES_LOAD_STATS`), said after the explorer ends.
+    stats: Vec<String>,
 }
 
 impl crate::open::Progress for LoadingScreen<'_> {
@@ -264,6 +266,10 @@ impl crate::open::Progress for LoadingScreen<'_> {
         let _ = self
             .terminal
             .draw(|f| ui::draw_loading(f, theme, what, Some(p)));
+    }
+
+    fn stat(&mut self, line: String) {
+        self.stats.push(line);
     }
 }
 
@@ -282,6 +288,7 @@ pub fn run<E: From<TuiError>>(
     if !io::stdout().is_terminal() {
         return Err(TuiError::NotATerminal.into());
     }
+    let started = std::time::Instant::now();
     let signal = Arc::new(AtomicUsize::new(0));
     for sig in [
         signal_hook::consts::SIGTERM,
@@ -303,6 +310,7 @@ pub fn run<E: From<TuiError>>(
         theme: &theme,
         what,
         shown: None,
+        stats: Vec::new(),
     };
     crate::open::Progress::reading(
         &mut screen,
@@ -313,7 +321,10 @@ pub fn run<E: From<TuiError>>(
         },
     );
     let mut opened = load(&mut screen)?;
+    let mut stats = std::mem::take(&mut screen.stats);
+    let loaded = started.elapsed();
     let start = start(&opened)?;
+    let started_at = started.elapsed();
     // No index yet (none from a snapshot, none built for --focus): a small
     // graph's is built here, a large graph's on another thread (with the
     // snapshot, if one is being saved).
@@ -365,14 +376,30 @@ pub fn run<E: From<TuiError>>(
     } else if !indexing {
         app.use_search_worker();
     }
-    let ending = event_loop(&mut app, &mut terminal, &inputs, &signal).map_err(TuiError::from)?;
+    let made = started.elapsed();
+    let mut state = LoopState::default();
+    let ending = event_loop(&mut app, &mut terminal, &inputs, &signal, &mut state);
+    let ending = ending.map_err(TuiError::from)?;
     drop(terminal);
     drop(guard);
+    if !stats.is_empty() {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let first = state.first_frame.map_or(0.0, |t| ms(t - started));
+        stats.push(format!(
+            "explorer: loaded at {:.0} ms, where to start found at {:.0} ms, \
+             explorer made at {:.0} ms, first frame at {first:.0} ms",
+            ms(loaded),
+            ms(started_at),
+            ms(made)
+        ));
+    }
+    let mut notes = opened.notes;
+    notes.extend(stats);
     Ok(Outcome {
         ending,
         saving: app.take_saving(),
         signal,
-        notes: opened.notes,
+        notes,
     })
 }
 
@@ -429,19 +456,19 @@ fn event_loop<B: ratatui::backend::Backend>(
     terminal: &mut Terminal<B>,
     inputs: &Inputs,
     signal: &AtomicUsize,
+    state: &mut LoopState,
 ) -> io::Result<Ending> {
-    let mut state = LoopState::default();
     loop {
         let sig = signal.load(Ordering::SeqCst);
         if sig != 0 {
             return Ok(Ending::Signal(sig as i32));
         }
-        if let Some(ending) = step(app, terminal, &mut state, None)? {
+        if let Some(ending) = step(app, terminal, state, None)? {
             return Ok(ending);
         }
         let tick = app.animating().then_some(Duration::from_millis(100));
         let input = inputs.next(tick)?;
-        if let Some(ending) = step(app, terminal, &mut state, input)? {
+        if let Some(ending) = step(app, terminal, state, input)? {
             return Ok(ending);
         }
     }
@@ -455,6 +482,8 @@ pub struct LoopState {
     /// Something changed since the last frame.
     dirty: bool,
     drawn: bool,
+    /// When the first frame was drawn.
+    first_frame: Option<std::time::Instant>,
 }
 
 /// One turn of the event loop: the input (if any) applied, the jobs' results
@@ -493,6 +522,9 @@ pub fn step<B: ratatui::backend::Backend>(
         }
         state.dirty = false;
         state.drawn = true;
+        state
+            .first_frame
+            .get_or_insert_with(std::time::Instant::now);
     }
     Ok(None)
 }
