@@ -229,16 +229,7 @@ mod tests {
 
     use super::*;
     use crate::generate::{GenOptions, write_ron_prefixed};
-
-    /// Keeps the stats lines.
-    #[derive(Default)]
-    struct Heard(Vec<String>);
-
-    impl Progress for Heard {
-        fn stat(&mut self, line: String) {
-            self.0.push(line);
-        }
-    }
+    use crate::open::tests::Heard;
 
     fn generated(dir: &Path, name: &str, entities: usize, prefix: &str) -> PathBuf {
         let opts = GenOptions {

@@ -650,7 +650,7 @@ mod tests {
 
     /// Collects timings.
     #[derive(Default)]
-    struct Heard(Vec<String>);
+    pub(super) struct Heard(pub(super) Vec<String>);
 
     impl Progress for Heard {
         fn stat(&mut self, line: String) {
