@@ -122,6 +122,19 @@ pub struct IndexMemory {
     pub other_bytes: usize,
     /// Of `other_bytes`, the typo tier's word set and postings.
     pub typo_bytes: usize,
+    /// Of `other_bytes`, the columns kept per text (where it starts, its
+    /// masks, …).
+    pub text_columns: usize,
+    /// Of `other_bytes`, the columns kept per entity (where its texts start,
+    /// its relations).
+    pub entity_columns: usize,
+}
+
+impl IndexMemory {
+    /// Every byte the index holds.
+    pub fn total(&self) -> usize {
+        self.text_bytes + self.other_bytes
+    }
 }
 
 /// Search over every entity's name and aliases. Cheap to share: `Send + Sync`.
@@ -351,19 +364,19 @@ impl SearchIndex {
             v.bytes()
         }
         let typo_bytes = self.typo.bytes();
+        let text_columns = bytes(&self.starts)
+            + bytes(&self.masks)
+            + bytes(&self.word_masks)
+            + bytes(&self.owners)
+            + bytes(&self.fields);
+        let entity_columns = bytes(&self.entity_first) + bytes(&self.degrees);
         IndexMemory {
             texts: self.len(),
             text_bytes: bytes(&self.folded),
             typo_bytes,
-            other_bytes: typo_bytes
-                + bytes(&self.starts)
-                + bytes(&self.masks)
-                + bytes(&self.word_masks)
-                + bytes(&self.owners)
-                + bytes(&self.fields)
-                + bytes(&self.entity_first)
-                + bytes(&self.degrees)
-                + std::mem::size_of::<Self>(),
+            text_columns,
+            entity_columns,
+            other_bytes: typo_bytes + text_columns + entity_columns + std::mem::size_of::<Self>(),
         }
     }
 
