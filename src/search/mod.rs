@@ -117,7 +117,7 @@ pub struct IndexMemory {
     pub texts: usize,
     /// Bytes of folded text.
     pub text_bytes: usize,
-    /// Every other byte the index holds (offsets, masks, owners, degrees,
+    /// Every other byte the index holds (offsets, masks, degrees,
     /// the typo tier's words and postings…).
     pub other_bytes: usize,
     /// Of `other_bytes`, the typo tier's word set and postings.
