@@ -5,8 +5,9 @@
 //! their naive scan (every word of every name measured against every term) is
 //! run once per keystroke, to check the top 50 and give its time.
 //!
-//! Set `TIES_BENCH_ENTITIES` for a smaller graph. Criterion's own per-keystroke
-//! figures follow a summary table printed first.
+//! Set `TIES_BENCH_ENTITIES` for a smaller graph, `TIES_BENCH_NAIVE=0` to time
+//! the engine alone (no naive scan, no comparison: a quick before/after).
+//! Criterion's own per-keystroke figures follow a summary table printed first.
 
 mod common;
 
@@ -51,6 +52,11 @@ fn keystrokes<'a>(
         s.update(graph, &prefix, LIMIT, &all);
     }
     out
+}
+
+/// Whether to run the naive scan beside the engine (`TIES_BENCH_NAIVE` not `0`).
+fn naive_on() -> bool {
+    std::env::var("TIES_BENCH_NAIVE").map_or(true, |v| v != "0")
 }
 
 fn main() {
@@ -111,8 +117,10 @@ fn main() {
         for (prefix, primed) in keystrokes(&index, &graph, q) {
             let mut fresh = primed.clone();
             let fast = fresh.update(&graph, &prefix, LIMIT, &all);
-            let slow = naive_search(&index, &graph, &prefix, LIMIT, &all);
-            assert_eq!(fast, slow, "engine and naive differ on {prefix:?}");
+            if naive_on() {
+                let slow = naive_search(&index, &graph, &prefix, LIMIT, &all);
+                assert_eq!(fast, slow, "engine and naive differ on {prefix:?}");
+            }
             let engine = median(
                 (0..15)
                     .map(|_| {
@@ -124,8 +132,11 @@ fn main() {
                     .collect(),
             );
             let naive = median(
-                (0..5)
+                (0..if naive_on() { 5 } else { 1 })
                     .map(|_| {
+                        if !naive_on() {
+                            return Duration::ZERO;
+                        }
                         let t = Instant::now();
                         black_box(naive_search(&index, &graph, &prefix, LIMIT, &all));
                         t.elapsed()
@@ -171,9 +182,11 @@ fn main() {
             let mut fresh = primed.clone();
             let fast = fresh.update(&graph, &prefix, LIMIT, &all);
             let t = Instant::now();
-            let slow = naive_search(&index, &graph, &prefix, LIMIT, &all);
+            if naive_on() {
+                let slow = naive_search(&index, &graph, &prefix, LIMIT, &all);
+                assert_eq!(fast, slow, "engine and naive differ on {prefix:?}");
+            }
             let naive = t.elapsed();
-            assert_eq!(fast, slow, "engine and naive differ on {prefix:?}");
             let engine = median(
                 (0..15)
                     .map(|_| {

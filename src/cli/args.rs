@@ -41,7 +41,7 @@ use crate::model::{DateWindow, PartialDate};
         NO_COLOR=1            draw the explorer without colours\n  \
         TIES_CACHE_DIR=DIR    keep snapshots of large graphs in DIR [default: ~/.cache/ties/snapshots]\n  \
         TIES_SNAPSHOT_MIN=N   snapshot graphs of N bytes or more [default: 1048576]\n  \
-        TIES_LOAD_STATS=1     print where a load spent its time, and memory per entity\n  \
+        TIES_LOAD_STATS=1     print where a load spent its time, and memory per entity\n                        (ties search: also the search index, and all in)\n  \
         TIES_DB_PASSWORD=PW   the graph database's password for --db (never printed)"
 )]
 pub struct Cli {

@@ -115,6 +115,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         let data = path.as_path();
         // A search needs only names: read them alone from a snapshot if there is one.
         if let Some((graph, index)) = open::names_for_search(data, &opts, &mut loading::Stats) {
+            if opts.stats {
+                loading::print_notes(&[open::index_memory_line(&graph, &index, false)]);
+            }
             let notes = notes::open_notes(cli.data.first().map(|i| i.path.as_path()), &cli.notes)?;
             return search::search_cmd(&graph, Some(Arc::new(index)), &notes, &cli.tag, args);
         }
@@ -182,6 +185,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             // Built here, the index is also added to a snapshot saved without it.
             data.build_index(IndexWhen::Now);
             loading::finish_saving(&mut data);
+            if let Some(index) = data.index.as_deref().filter(|_| opts.stats) {
+                print_notes(&[open::index_memory_line(graph, index, true)]);
+            }
             search::search_cmd(graph, data.index.clone(), &notebook, &cli.tag, args)
         }
         Command::Gen(args) => generate::gen_cmd(args),

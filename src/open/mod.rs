@@ -458,6 +458,34 @@ impl<'s> Target<'s> {
     }
 }
 
+/// What the search index holds, by part, per entity of `graph`, and (for a
+/// graph read whole, not the names a search reads from a snapshot) all in:
+/// the graph with its id index, and the search index.
+pub fn index_memory_line(graph: &Graph, index: &SearchIndex, whole: bool) -> String {
+    let m = index.memory();
+    let n = graph.node_count().max(1);
+    let per = |b: usize| b as f64 / n as f64;
+    let mut line = format!(
+        "the search index holds {:.1} MB, {:.0} bytes per entity ({:.2} texts per entity; folded text {:.1}, per-text columns {:.1}, per-entity columns {:.1}, typo words {:.1})",
+        m.total() as f64 / 1e6,
+        per(m.total()),
+        m.texts as f64 / n as f64,
+        per(m.text_bytes),
+        per(m.text_columns),
+        per(m.entity_columns),
+        per(m.typo_bytes),
+    );
+    if whole {
+        let all = graph.memory().total() + m.total();
+        line.push_str(&format!(
+            "; all in with the graph {:.1} MB, {:.0} bytes per entity",
+            all as f64 / 1e6,
+            per(all)
+        ));
+    }
+    line
+}
+
 /// The key of a snapshot of data read under a name the user gave: the name is
 /// in the graph's rows (an FtM file's records without datasets of their own).
 fn named_key(key: Key, name: Option<&str>) -> Key {

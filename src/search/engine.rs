@@ -33,8 +33,19 @@ const PARALLEL_MIN: usize = if cfg!(test) { 64 } else { 65_536 };
 /// Fuzzy entities to score before it is worth a second thread.
 const PARALLEL_SCORE_MIN: usize = if cfg!(test) { 8 } else { 2048 };
 
-/// Bit of a text's mask that marks a weak alias (no byte sets it).
+/// Where a text's word-start mask begins in its mask word (its character
+/// mask is below, in bits 0..=28: [`super::fold::MASK_BITS`]).
+pub(crate) const WORD_SHIFT: u32 = 32;
+/// Where the kind of field a text is begins in its mask word (two bits: name
+/// 0, alias 1, weak alias 2, office 3).
+pub(crate) const KIND_SHIFT: u32 = 62;
+/// Bit of a text's mask that marks a weak alias or an office (the high bit of
+/// its kind).
 pub(crate) const WEAK_BIT: u64 = 1 << 63;
+/// Bit of a text's mask that marks the second spelling of the text before it.
+pub(crate) const ALT_BIT: u64 = 1 << 61;
+const _: () = assert!(super::fold::MASK_BITS <= WORD_SHIFT);
+const _: () = assert!(WORD_SHIFT + super::fold::MASK_BITS <= 61);
 /// Bit of [`Part::resume`] that marks a text matched in the fuzzy tier: typing
 /// on cannot lift it (a word-start occurrence of `abc` contains one of `ab`).
 pub(super) const WAS_FUZZY: u32 = 1 << 31;
@@ -308,8 +319,10 @@ impl SearchIndex {
                 let mut from = 0;
                 while from < self.len() {
                     let mut to = (from + per).min(self.len());
-                    while to < self.len() && self.owners[to] == self.owners[to - 1] {
-                        to += 1;
+                    if to < self.len() {
+                        // On to the end of the entity text `to - 1` names.
+                        let node = self.owner(to as u32 - 1) as usize;
+                        to = (self.entity_first[node + 1] as usize).max(to);
                     }
                     work.push(vec![Slice::Index(from, to)]);
                     from = to;
@@ -363,13 +376,22 @@ impl SearchIndex {
         for s in slices {
             match *s {
                 Slice::Index(from, to) => {
-                    let texts = |i: usize| Text {
-                        entry: i as u32,
-                        owner: self.owners[i],
-                        mask: self.masks[i],
-                        words: self.word_masks[i],
-                        resume: 0,
-                        text: self.text(i as u32),
+                    // The owner of each text, read on from the first's: the
+                    // texts are in node order.
+                    let node = std::cell::Cell::new(self.owner(from as u32));
+                    let texts = |i: usize| {
+                        let mut n = node.get();
+                        while self.entity_first[n as usize + 1] as usize <= i {
+                            n += 1;
+                        }
+                        node.set(n);
+                        Text {
+                            entry: i as u32,
+                            owner: n,
+                            mask: self.masks[i],
+                            resume: 0,
+                            text: self.text(i as u32),
+                        }
                     };
                     self.filter_run(job, from..to, texts, out, &mut pass, &mut best, &mut cur)?;
                 }
@@ -378,7 +400,6 @@ impl SearchIndex {
                         entry: p.entries[k],
                         owner: p.owners[k],
                         mask: p.masks[k],
-                        words: p.words[k],
                         resume: p.resume[k],
                         text: p.text(k),
                     };
@@ -413,7 +434,8 @@ impl SearchIndex {
                 return None;
             }
             let t = texts(i);
-            let (entry, node, m, wm, text) = (t.entry, t.owner, t.mask, t.words, t.text);
+            let (entry, node, m, text) = (t.entry, t.owner, t.mask, t.text);
+            let wm = m >> WORD_SHIFT;
             if m & mask != mask {
                 continue;
             }

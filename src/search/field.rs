@@ -17,24 +17,6 @@ pub enum MatchedField {
 }
 
 impl MatchedField {
-    pub(crate) fn encode(self) -> u32 {
-        match self {
-            MatchedField::Name => 0,
-            MatchedField::Alias(i) => (1 << 30) | (i & FIELD_INDEX),
-            MatchedField::WeakAlias(i) => (2 << 30) | (i & FIELD_INDEX),
-            MatchedField::Office(i) => (3 << 30) | (i & FIELD_INDEX),
-        }
-    }
-
-    pub(crate) fn decode(v: u32) -> Self {
-        match v >> 30 {
-            0 => MatchedField::Name,
-            1 => MatchedField::Alias(v & FIELD_INDEX),
-            2 => MatchedField::WeakAlias(v & FIELD_INDEX),
-            _ => MatchedField::Office(v & FIELD_INDEX),
-        }
-    }
-
     /// `name`, `alias`, `weak alias` or `holds office`.
     pub fn label(self) -> &'static str {
         match self {
@@ -70,6 +52,13 @@ impl MatchedField {
             _ => self.text_of(&graph.entity(node)).map(str::to_string),
         }
     }
+}
+
+/// Whether a relation is an office its holder is found by: a `holds_office`
+/// with a role.
+pub(crate) fn office_edge(graph: &Graph, edge: crate::graph::EdgeIx) -> bool {
+    let r = graph.relation(edge);
+    r.kind == crate::model::RelationKind::HoldsOffice && r.role.is_some()
 }
 
 /// What an office is indexed as: `role, body`, or `None` when the relation is

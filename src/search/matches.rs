@@ -13,8 +13,9 @@ pub(crate) struct Matches {
 pub(super) struct Part {
     pub(super) entries: Vec<u32>,
     pub(super) owners: Vec<u32>,
+    /// The index's mask word of each text (character and word-start masks,
+    /// flags).
     pub(super) masks: Vec<u64>,
-    pub(super) words: Vec<u64>,
     /// Where the greedy match of the query's last term ended in each text, when
     /// that term is fuzzy: the next keystroke, if it only types on at that term,
     /// looks for the new letters from there. [`WAS_FUZZY`](super::engine::WAS_FUZZY) marks texts that
@@ -30,7 +31,6 @@ impl Part {
         self.entries.clear();
         self.owners.clear();
         self.masks.clear();
-        self.words.clear();
         self.resume.clear();
         self.ends.clear();
         self.bytes.clear();
@@ -44,7 +44,6 @@ impl Part {
         self.entries.reserve(texts);
         self.owners.reserve(texts);
         self.masks.reserve(texts);
-        self.words.reserve(texts);
         self.resume.reserve(texts);
         self.ends.reserve(texts);
         self.bytes.reserve(bytes);
@@ -61,7 +60,6 @@ impl Part {
         self.entries.push(t.entry);
         self.owners.push(t.owner);
         self.masks.push(t.mask);
-        self.words.push(t.words);
         self.resume.push(resume);
         let text = t.text;
         self.bytes.extend_from_slice(text);
@@ -94,8 +92,8 @@ impl Matches {
 pub(super) struct Text<'a> {
     pub(super) entry: u32,
     pub(super) owner: u32,
+    /// The index's mask word (character and word-start masks, flags).
     pub(super) mask: u64,
-    pub(super) words: u64,
     /// See [`Part::resume`]; 0 when read from the index.
     pub(super) resume: u32,
     pub(super) text: &'a [u8],

@@ -71,9 +71,9 @@ mod worker;
 use crate::codec::{MapIn, Out, SnapshotError, Store};
 use crate::graph::{Graph, NodeIx};
 pub use engine::set_threads;
-use engine::{WEAK_BIT, never};
+use engine::{ALT_BIT, KIND_SHIFT, WEAK_BIT, WORD_SHIFT, never};
 pub use field::MatchedField;
-use field::{FIELD_INDEX, office_text};
+use field::{FIELD_INDEX, office_edge, office_text};
 pub use fold::fold;
 pub(crate) use fold::{fold_alternative_into, has_alternative};
 use fold::{fold_into, mask_of, word_mask_of};
@@ -117,11 +117,24 @@ pub struct IndexMemory {
     pub texts: usize,
     /// Bytes of folded text.
     pub text_bytes: usize,
-    /// Every other byte the index holds (offsets, masks, owners, degrees,
+    /// Every other byte the index holds (offsets, masks, degrees,
     /// the typo tier's words and postings…).
     pub other_bytes: usize,
     /// Of `other_bytes`, the typo tier's word set and postings.
     pub typo_bytes: usize,
+    /// Of `other_bytes`, the columns kept per text (where it starts, its
+    /// masks, …).
+    pub text_columns: usize,
+    /// Of `other_bytes`, the columns kept per entity (where its texts start,
+    /// its relations).
+    pub entity_columns: usize,
+}
+
+impl IndexMemory {
+    /// Every byte the index holds.
+    pub fn total(&self) -> usize {
+        self.text_bytes + self.other_bytes
+    }
 }
 
 /// Search over every entity's name and aliases. Cheap to share: `Send + Sync`.
@@ -131,15 +144,16 @@ pub struct SearchIndex {
     folded: Store<u8>,
     /// Text `i` is `folded[starts[i]..starts[i + 1]]`.
     starts: Store<u32>,
-    /// Character-presence mask of each text; [`WEAK_BIT`] marks weak aliases.
+    /// Of each text, in one word: the character-presence mask (bits 0..=28),
+    /// the mask of the bytes that start a word (from [`WORD_SHIFT`]), whether
+    /// it is the second spelling of the text before ([`ALT_BIT`]) and which
+    /// kind of field it is (the top two bits, from [`KIND_SHIFT`]: name,
+    /// alias, weak alias, office; [`WEAK_BIT`] set for the last two).
     masks: Store<u64>,
-    /// Mask of the bytes that start a word in each text.
-    word_masks: Store<u64>,
-    /// The node each text names.
-    owners: Store<u32>,
-    /// Which field of its node each text is ([`MatchedField::encode`]).
-    fields: Store<u32>,
-    /// Texts of node `n` are `entity_first[n]..entity_first[n + 1]`.
+    /// Texts of node `n` are `entity_first[n]..entity_first[n + 1]`, in the
+    /// order [`Self::build`] indexes them: which alias or office a text is
+    /// follows from its place among them (see [`Self::field`]), and the node
+    /// a text names from where it lies in this table.
     entity_first: Store<u32>,
     /// Relations of each node.
     degrees: Store<u32>,
@@ -154,7 +168,7 @@ impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
             .field("entities", &self.degrees.len())
-            .field("texts", &self.owners.len())
+            .field("texts", &self.len())
             .field("folded_bytes", &self.folded.len())
             .finish()
     }
@@ -168,9 +182,6 @@ impl SearchIndex {
             folded: Vec::with_capacity(nodes * 24).into(),
             starts: Vec::with_capacity(nodes * 2 + 1).into(),
             masks: Vec::with_capacity(nodes * 2).into(),
-            word_masks: Vec::with_capacity(nodes * 2).into(),
-            owners: Vec::with_capacity(nodes * 2).into(),
-            fields: Vec::with_capacity(nodes * 2).into(),
             entity_first: Vec::with_capacity(nodes + 1).into(),
             degrees: Vec::with_capacity(nodes).into(),
             typo: typo::TypoIndex::default(),
@@ -180,61 +191,68 @@ impl SearchIndex {
         // Offices by holder, in edge order.
         let mut offices: Vec<(u32, u32)> = graph
             .edge_indices()
-            .filter(|&e| {
-                let r = graph.relation(e);
-                r.kind == crate::model::RelationKind::HoldsOffice && r.role.is_some()
-            })
+            .filter(|&e| office_edge(graph, e))
             .map(|e| (graph.ends(e).0.index() as u32, e.index() as u32))
             .collect();
         offices.sort_unstable();
         let mut offices = offices.into_iter().peekable();
         for n in graph.node_indices() {
             let e = graph.entity(n);
-            let first = ix.owners.len() as u32;
+            let first = ix.len() as u32;
             ix.entity_first.vec().push(first);
             ix.degrees
                 .vec()
                 .push(u32::try_from(graph.degree(n)).unwrap_or(u32::MAX));
             let node = n.index() as u32;
-            ix.push(node, MatchedField::Name, e.name);
+            // A text left out ends its list: the texts kept of each kind are
+            // then the first ones, which is what `field` counts on.
+            ix.push(MatchedField::Name, e.name);
             for (i, a) in e.aliases.iter().enumerate() {
-                ix.push(node, MatchedField::Alias(i as u32), a);
+                if !ix.push(MatchedField::Alias(i as u32), a) {
+                    break;
+                }
             }
             for (i, a) in e.weak_aliases.iter().enumerate() {
-                ix.push(node, MatchedField::WeakAlias(i as u32), a);
+                if !ix.push(MatchedField::WeakAlias(i as u32), a) {
+                    break;
+                }
             }
+            let mut indexed = true;
             while let Some(&(holder, edge)) = offices.peek() {
                 if holder > node {
                     break;
                 }
                 offices.next();
-                if let Some(text) = office_text(graph, crate::graph::EdgeIx::new(edge as usize)) {
-                    ix.push(node, MatchedField::Office(edge), &text);
+                if indexed
+                    && let Some(text) = office_text(graph, crate::graph::EdgeIx::new(edge as usize))
+                {
+                    indexed = ix.push(MatchedField::Office(edge), &text);
                 }
             }
         }
-        let end = ix.owners.len() as u32;
+        let end = ix.len() as u32;
         ix.entity_first.vec().push(end);
         ix.folded.shrink_to_fit();
         ix.starts.shrink_to_fit();
         ix.masks.shrink_to_fit();
-        ix.word_masks.shrink_to_fit();
-        ix.owners.shrink_to_fit();
-        ix.fields.shrink_to_fit();
         ix.typo = typo::TypoIndex::build(ix.len(), |i| ix.text(i as u32));
         ix
     }
 
-    /// Indexes `text` as `field` of `node`, and again in its second spelling
-    /// when it has one (`Nierstenhöfer` as `nierstenhofer` and `nierstenhoefer`).
-    fn push(&mut self, node: u32, field: MatchedField, text: &str) {
-        self.push_folded(node, field, text, false);
-        if has_alternative(text) {
-            self.push_folded(node, field, text, true);
+    /// Indexes `text` as `field` of the entity being indexed, and again in its
+    /// second spelling when it has one (`Nierstenhöfer` as `nierstenhofer` and
+    /// `nierstenhoefer`). False if the text could not be indexed.
+    fn push(&mut self, field: MatchedField, text: &str) -> bool {
+        if !self.push_folded(field, text, false) {
+            return false;
         }
+        if has_alternative(text) {
+            self.push_folded(field, text, true);
+        }
+        true
     }
 
-    fn push_folded(&mut self, node: u32, field: MatchedField, text: &str, alternative: bool) {
+    fn push_folded(&mut self, field: MatchedField, text: &str, alternative: bool) -> bool {
         let before = self.folded.len();
         if alternative {
             fold_alternative_into(text, self.folded.vec(), None);
@@ -251,22 +269,66 @@ impl SearchIndex {
         };
         let Ok(end) = u32::try_from(self.folded.len()) else {
             self.folded.vec().truncate(before);
-            return;
+            return false;
         };
         // Positions inside one text must fit in 31 bits (see `engine`).
         let too_long = self.folded.len() - before > i32::MAX as usize;
-        if !index_ok || too_long || self.owners.len() >= u32::MAX as usize - 1 {
+        if !index_ok || too_long || self.len() >= u32::MAX as usize - 1 {
             self.folded.vec().truncate(before);
-            return;
+            return false;
         }
-        let weak = matches!(field, MatchedField::WeakAlias(_) | MatchedField::Office(_));
-        let mask = mask_of(&self.folded[before..]) | if weak { WEAK_BIT } else { 0 };
-        let word_mask = word_mask_of(&self.folded[before..]);
+        let kind: u64 = match field {
+            MatchedField::Name => 0,
+            MatchedField::Alias(_) => 1,
+            MatchedField::WeakAlias(_) => 2,
+            MatchedField::Office(_) => 3,
+        };
+        let text = &self.folded[before..];
+        let mask = mask_of(text)
+            | (word_mask_of(text) << WORD_SHIFT)
+            | (kind << KIND_SHIFT)
+            | if alternative { ALT_BIT } else { 0 };
         self.masks.vec().push(mask);
-        self.word_masks.vec().push(word_mask);
         self.starts.vec().push(end);
-        self.owners.vec().push(node);
-        self.fields.vec().push(field.encode());
+        true
+    }
+
+    /// Which field of `node` text `entry` is: its kind is in its mask, and its
+    /// number is how many texts of that kind (first spellings) come before it
+    /// among the node's texts; an office's edge is the node's office of that
+    /// number, in edge order, as [`Self::build`] indexed them.
+    fn field(&self, graph: &Graph, node: u32, entry: u32) -> Option<MatchedField> {
+        let kind = self.masks.get(entry as usize)? >> KIND_SHIFT;
+        let before = self
+            .texts_of(node)
+            .take_while(|&e| e < entry)
+            .filter(|&e| {
+                let m = self.masks[e as usize];
+                m >> KIND_SHIFT == kind && m & ALT_BIT == 0
+            })
+            .count();
+        // A second spelling follows its first, counted above.
+        let i = if self.masks[entry as usize] & ALT_BIT != 0 {
+            before.checked_sub(1)?
+        } else {
+            before
+        };
+        let i = u32::try_from(i).ok()?;
+        Some(match kind {
+            0 => MatchedField::Name,
+            1 => MatchedField::Alias(i),
+            2 => MatchedField::WeakAlias(i),
+            _ => {
+                let n = NodeIx::new(node as usize);
+                let mut edges: Vec<u32> = graph
+                    .ties_dir(n, petgraph::Direction::Outgoing)
+                    .filter(|t| office_edge(graph, t.edge))
+                    .map(|t| t.edge.index() as u32)
+                    .collect();
+                edges.sort_unstable();
+                MatchedField::Office(*edges.get(i as usize)?)
+            }
+        })
     }
 
     /// Writes the index into a snapshot (see [`crate::snapshot`]).
@@ -277,9 +339,6 @@ impl SearchIndex {
         out.pod(&self.folded)?;
         out.pod(&self.starts)?;
         out.pod(&self.masks)?;
-        out.pod(&self.word_masks)?;
-        out.pod(&self.owners)?;
-        out.pod(&self.fields)?;
         out.pod(&self.entity_first)?;
         out.pod(&self.degrees)?;
         let (words, starts, posts) = self.typo.parts();
@@ -295,16 +354,13 @@ impl SearchIndex {
             folded: r.pod()?,
             starts: r.pod()?,
             masks: r.pod()?,
-            word_masks: r.pod()?,
-            owners: r.pod()?,
-            fields: r.pod()?,
             entity_first: r.pod()?,
             degrees: r.pod()?,
             typo: typo::TypoIndex::default(),
             id: next_index_id(),
         };
         let (words, starts, posts) = (r.pod()?, r.pod()?, r.pod()?);
-        let texts = ix.owners.len();
+        let texts = ix.masks.len();
         let ascending = |v: &[u32], last: usize| {
             v.first() == Some(&0)
                 && v.windows(2).all(|w| w[0] <= w[1])
@@ -312,13 +368,9 @@ impl SearchIndex {
         };
         let ok = ix.starts.len() == texts + 1
             && ascending(&ix.starts, ix.folded.len())
-            && ix.masks.len() == texts
-            && ix.word_masks.len() == texts
-            && ix.fields.len() == texts
             && ix.degrees.len() == nodes
             && ix.entity_first.len() == nodes + 1
-            && ascending(&ix.entity_first, texts)
-            && ix.owners.iter().all(|&o| (o as usize) < nodes);
+            && ascending(&ix.entity_first, texts);
         let typo = typo::TypoIndex::from_parts(words, starts, posts, texts);
         if ok && let Some(typo) = typo {
             ix.typo = typo;
@@ -332,12 +384,12 @@ impl SearchIndex {
 
     /// Number of texts (names, aliases, weak aliases) indexed.
     pub fn len(&self) -> usize {
-        self.owners.len()
+        self.masks.len()
     }
 
     /// Whether nothing is indexed.
     pub fn is_empty(&self) -> bool {
-        self.owners.is_empty()
+        self.masks.is_empty()
     }
 
     /// Number of entities indexed.
@@ -351,19 +403,15 @@ impl SearchIndex {
             v.bytes()
         }
         let typo_bytes = self.typo.bytes();
+        let text_columns = bytes(&self.starts) + bytes(&self.masks);
+        let entity_columns = bytes(&self.entity_first) + bytes(&self.degrees);
         IndexMemory {
             texts: self.len(),
             text_bytes: bytes(&self.folded),
             typo_bytes,
-            other_bytes: typo_bytes
-                + bytes(&self.starts)
-                + bytes(&self.masks)
-                + bytes(&self.word_masks)
-                + bytes(&self.owners)
-                + bytes(&self.fields)
-                + bytes(&self.entity_first)
-                + bytes(&self.degrees)
-                + std::mem::size_of::<Self>(),
+            text_columns,
+            entity_columns,
+            other_bytes: typo_bytes + text_columns + entity_columns + std::mem::size_of::<Self>(),
         }
     }
 
@@ -383,12 +431,25 @@ impl SearchIndex {
         self.entity_first[n]..self.entity_first[n + 1]
     }
 
+    /// The node text `entry` names: the last whose texts start at or before it.
+    fn owner(&self, entry: u32) -> u32 {
+        self.owners().owner(entry)
+    }
+
+    /// Owners of texts asked for mostly in ascending order (see [`Owners`]).
+    fn owners(&self) -> Owners<'_> {
+        Owners {
+            first: &self.entity_first,
+            node: 0,
+        }
+    }
+
     /// Whether any name of `node` matches an excluding term (offices do not
     /// count: `!minister` leaves out names, not people holding office).
     fn excluded(&self, node: u32, q: &Query) -> bool {
         self.texts_of(node).any(|e| {
             let t = self.text(e);
-            self.fields[e as usize] >> 30 != 3 && q.negative.iter().any(|n| n.matches(t))
+            self.masks[e as usize] >> KIND_SHIFT != 3 && q.negative.iter().any(|n| n.matches(t))
         })
     }
 
@@ -435,7 +496,7 @@ impl SearchIndex {
                 if r.node as usize >= graph.node_count() {
                     return None;
                 }
-                let field = MatchedField::decode(self.fields[r.entry as usize]);
+                let field = self.field(graph, r.node, r.entry)?;
                 let text = field.text_in(graph, node)?;
                 let tier = Tier::of_score(r.score);
                 let positions = positions(&text, q, &m, tier);
@@ -448,6 +509,38 @@ impl SearchIndex {
                 })
             })
             .collect()
+    }
+}
+
+/// The nodes texts name, looked up from the last one found onwards: cheap for
+/// texts asked for in ascending order (postings, candidates), right for any.
+struct Owners<'a> {
+    /// The index's `entity_first`.
+    first: &'a [u32],
+    node: usize,
+}
+
+impl Owners<'_> {
+    fn owner(&mut self, entry: u32) -> u32 {
+        let f = self.first;
+        let nodes = f.len().saturating_sub(1);
+        if nodes == 0 {
+            return 0;
+        }
+        // The last node whose texts start at or before `entry`: between `lo`
+        // (whose texts do) and `hi` (whose do not, or the end), found by
+        // doubling steps from the last node found.
+        let mut lo = if f[self.node] <= entry { self.node } else { 0 };
+        let mut hi = lo + 1;
+        let mut step = 1;
+        while hi < f.len() && f[hi] <= entry {
+            lo = hi;
+            hi = (hi + step).min(f.len());
+            step *= 2;
+        }
+        let found = lo + f[lo..hi].partition_point(|&x| x <= entry).saturating_sub(1);
+        self.node = found.min(nodes - 1);
+        self.node as u32
     }
 }
 
@@ -628,3 +721,6 @@ mod tests;
 
 #[cfg(test)]
 mod tests_typo;
+
+#[cfg(test)]
+mod tests_columns;

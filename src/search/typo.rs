@@ -387,11 +387,12 @@ impl SearchIndex {
         // Entities with a word starting with each term; the smallest set first.
         let mut sets: Vec<Vec<u32>> = Vec::with_capacity(q.positive.len());
         for t in &q.positive {
+            let mut owners = self.owners();
             let mut nodes: Vec<u32> = self
                 .typo
                 .prefixed(&t.text)
                 .into_iter()
-                .map(|e| self.owners[e as usize])
+                .map(|e| owners.owner(e))
                 .collect();
             nodes.dedup();
             if nodes.is_empty() || cancel() {
@@ -481,6 +482,7 @@ impl SearchIndex {
         candidates.dedup();
         // Best text per entity: highest score, then the first.
         let mut best: HashMap<u32, Ranked> = HashMap::new();
+        let mut owners = self.owners();
         for (n, &e) in candidates.iter().enumerate() {
             if n % CHECK_EVERY == 0 && cancel() {
                 return None;
@@ -489,7 +491,7 @@ impl SearchIndex {
             let Some(total) = text_edits(text, q, |i| reach[i].get(&e).copied()) else {
                 continue;
             };
-            let node = self.owners[e as usize];
+            let node = owners.owner(e);
             let score = score_of(
                 rank_of(TIER_FUZZY, self.is_weak(e)),
                 typo_sub(total, self.is_weak(e)),

@@ -377,3 +377,53 @@ fn a_command_that_needs_no_index_saves_the_snapshot_without_one_and_a_later_star
     );
     assert_eq!(json(&first), json(&third));
 }
+
+/// `TIES_LOAD_STATS` on a search says what the index holds: with the graph
+/// read whole, also all in; from a snapshot (names and index only), the index
+/// alone, the same bytes per entity.
+#[test]
+fn a_search_with_load_stats_says_what_the_index_holds_and_all_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = data_file(tmp.path());
+    let cache = tmp.path().join("cache");
+    let search = || {
+        ties()
+            .arg("--data")
+            .arg(&data)
+            .args(["search", "kasciunas"])
+            .env("TIES_CACHE_DIR", &cache)
+            .env("TIES_SNAPSHOT_MIN", "0")
+            .env("TIES_LOAD_STATS", "1")
+            .run()
+    };
+    let line = |err: &str| {
+        err.lines()
+            .find(|l| l.contains("the search index holds"))
+            .map(|l| l.to_string())
+            .unwrap_or_else(|| panic!("no index line in {err}"))
+    };
+    let per_entity = |l: &str, after: &str| -> usize {
+        let rest = &l[l.find(after).unwrap_or_else(|| panic!("{l}")) + after.len()..];
+        let bytes = rest.split(" bytes per entity").next().unwrap();
+        bytes.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let (code, _, err) = search();
+    assert_eq!(code, 0, "{err}");
+    let whole = line(&err);
+    let graph_line = err
+        .lines()
+        .find(|l| l.contains("the graph holds"))
+        .unwrap_or_else(|| panic!("{err}"));
+    let graph = per_entity(graph_line, "MB,");
+    let index = per_entity(&whole, "MB,");
+    let all = per_entity(&whole, "all in with the graph");
+    assert!(index > 0, "{whole}");
+    // Each figure is rounded on its own.
+    assert!(all.abs_diff(graph + index) <= 1, "{graph_line}\n{whole}");
+    let (code, _, err) = search();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("read the names and their index"), "{err}");
+    let names = line(&err);
+    assert!(!names.contains("all in"), "{names}");
+    assert_eq!(per_entity(&names, "MB,"), index, "{names}");
+}
