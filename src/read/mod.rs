@@ -23,9 +23,23 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Mutex, PoisonError};
 
-use crate::graph::{AddError, Graph, NewEntity, NewRelation, NodeIx, Source, SourceSet};
+use crate::graph::{AddError, Graph, NewEntity, NewRelation, NodeIx, Source, SourceId, SourceSet};
 use crate::load::{LoadError, Location, Problem, ProblemKind};
 use crate::model::{Amount, AmountRecord, EntityKind, PartialDate, RelationKind, Sym};
+
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// An id of at most 15 bytes as one number (its bytes, then its length), for
+/// a map that holds its keys inline; `None` for a longer id.
+fn short_key(id: &str) -> Option<u128> {
+    let b = id.as_bytes();
+    let mut key = [0u8; 16];
+    key.get_mut(..b.len())
+        .filter(|_| b.len() < 16)?
+        .copy_from_slice(b);
+    key[15] = b.len() as u8;
+    Some(u128::from_le_bytes(key))
+}
 
 /// The kind an entity gets when its file names none.
 pub const DEFAULT_ENTITY_KIND: &str = "entity";
@@ -69,14 +83,38 @@ pub(crate) struct Record {
     pub undirected: bool,
 }
 
-impl Record {
-    /// Files a value under the ties field its name stands for (`name`, `kind`,
-    /// `date`, …), or keeps it as an attribute (`attr_NAME` as `NAME`, see
-    /// [`attribute_name`]).
-    pub fn set(&mut self, key: &str, value: String) {
-        if let Some(name) = key.trim().strip_prefix(ATTR_PREFIX) {
-            self.attrs.push((name.to_string(), value));
-            return;
+/// The ties field a value is filed under, by the name its file gives it
+/// (see [`Record::set`]): found once per column by a reader that reads many
+/// rows of the same columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    /// `attr_NAME`: the attribute `NAME`.
+    Prefixed,
+    Name,
+    Label,
+    /// `type`: a direction, or else a kind.
+    Type,
+    /// `kind`, `rel_type`.
+    Kind,
+    Role,
+    Aliases,
+    Date,
+    Until,
+    Note,
+    Amount,
+    Currency,
+    Approx,
+    Sources,
+    RelationId,
+    Undirected,
+    /// Any other name: an attribute of that name.
+    Other,
+}
+
+impl Field {
+    pub fn of(key: &str) -> Field {
+        if key.trim().starts_with(ATTR_PREFIX) {
+            return Field::Prefixed;
         }
         // The key in lower case, on the stack (every field's name is short).
         let trimmed = key.trim().as_bytes();
@@ -90,27 +128,73 @@ impl Record {
             None => &[],
         };
         match lower {
-            b"name" => self.name = Some(value),
-            b"label" => self.label = Some(value),
-            // Gephi's edge table: `Type` says the direction, not the kind.
-            b"type" if value.trim().eq_ignore_ascii_case("undirected") => self.undirected = true,
-            b"type" if value.trim().eq_ignore_ascii_case("directed") => {}
-            b"kind" | b"type" | b"rel_type" if self.kind.is_none() => self.kind = Some(value),
-            b"role" => self.role = Some(value),
-            b"aliases" | b"alias" => self.aliases.extend(split_list(&value)),
-            b"date" => self.date = Some(value),
-            b"until" => self.until = Some(value),
-            b"note" => self.note = Some(value),
-            b"amount" => self.amount = Some(value),
-            b"currency" => self.currency = Some(value),
-            b"approx" => self.approx = matches!(value.trim(), "true" | "True" | "TRUE" | "1"),
-            b"sources" | b"source_ids" => self.sources.extend(split_list(&value)),
-            b"relation_id" => self.relation_id = Some(value),
-            b"undirected" => {
-                self.undirected = matches!(value.trim(), "true" | "True" | "TRUE" | "1")
-            }
-            _ => self.attrs.push((key.to_string(), value)),
+            b"name" => Field::Name,
+            b"label" => Field::Label,
+            b"type" => Field::Type,
+            b"kind" | b"rel_type" => Field::Kind,
+            b"role" => Field::Role,
+            b"aliases" | b"alias" => Field::Aliases,
+            b"date" => Field::Date,
+            b"until" => Field::Until,
+            b"note" => Field::Note,
+            b"amount" => Field::Amount,
+            b"currency" => Field::Currency,
+            b"approx" => Field::Approx,
+            b"sources" | b"source_ids" => Field::Sources,
+            b"relation_id" => Field::RelationId,
+            b"undirected" => Field::Undirected,
+            _ => Field::Other,
         }
+    }
+}
+
+impl Record {
+    /// Files a value under the ties field its name stands for (`name`, `kind`,
+    /// `date`, …), or keeps it as an attribute (`attr_NAME` as `NAME`, see
+    /// [`attribute_name`]).
+    pub fn set(&mut self, key: &str, value: String) {
+        self.set_field(Field::of(key), key, value);
+    }
+
+    /// [`Record::set`], with the field `key` names found already.
+    pub fn set_field(&mut self, field: Field, key: &str, value: String) {
+        let yes = |v: &str| matches!(v.trim(), "true" | "True" | "TRUE" | "1");
+        match field {
+            Field::Prefixed => {
+                let name = key.trim().strip_prefix(ATTR_PREFIX).unwrap_or(key);
+                self.attrs.push((name.to_string(), value));
+            }
+            Field::Name => self.name = Some(value),
+            Field::Label => self.label = Some(value),
+            // Gephi's edge table: `Type` says the direction, not the kind.
+            Field::Type if value.trim().eq_ignore_ascii_case("undirected") => {
+                self.undirected = true
+            }
+            Field::Type if value.trim().eq_ignore_ascii_case("directed") => {}
+            Field::Kind | Field::Type if self.kind.is_none() => self.kind = Some(value),
+            Field::Role => self.role = Some(value),
+            Field::Aliases => push_list(&mut self.aliases, value),
+            Field::Date => self.date = Some(value),
+            Field::Until => self.until = Some(value),
+            Field::Note => self.note = Some(value),
+            Field::Amount => self.amount = Some(value),
+            Field::Currency => self.currency = Some(value),
+            Field::Approx => self.approx = yes(&value),
+            Field::Sources => push_list(&mut self.sources, value),
+            Field::RelationId => self.relation_id = Some(value),
+            Field::Undirected => self.undirected = yes(&value),
+            Field::Kind | Field::Type | Field::Other => self.attrs.push((key.to_string(), value)),
+        }
+    }
+}
+
+/// Adds the items of `value` (see [`split_list`]) to `list`; one item already
+/// trimmed is moved there as it is.
+fn push_list(list: &mut Vec<String>, value: String) {
+    if value.contains(';') || value.trim().len() != value.len() {
+        list.extend(split_list(&value));
+    } else if !value.is_empty() {
+        list.push(value);
     }
 }
 
@@ -254,8 +338,12 @@ pub(crate) struct Builder {
     implicit: usize,
     implicit_first: Vec<(Pos, String)>,
     /// Kinds by the label a file gives them (a few labels, read millions of times).
-    entity_kinds: HashMap<Box<str>, EntityKind<Sym>>,
-    relation_kinds: HashMap<Box<str>, RelationKind<Sym>>,
+    entity_kinds: FastMap<Box<str>, EntityKind<Sym>>,
+    relation_kinds: FastMap<Box<str>, RelationKind<Sym>>,
+    /// Sources added, by an id of at most 15 bytes held in the key itself
+    /// (see [`short_key`]): the graph's own map reads each key from the heap,
+    /// a cache miss per lookup when millions of rows cite thousands of sources.
+    source_keys: FastMap<u128, SourceId>,
     /// Notes the reader adds itself.
     pub notes: Vec<String>,
     /// Make a node for an edge end no node names (an edge list without nodes).
@@ -285,8 +373,9 @@ impl Builder {
             self_loops: 0,
             implicit: 0,
             implicit_first: Vec::new(),
-            entity_kinds: HashMap::new(),
-            relation_kinds: HashMap::new(),
+            entity_kinds: FastMap::default(),
+            relation_kinds: FastMap::default(),
+            source_keys: FastMap::default(),
             notes: Vec::new(),
             implicit_nodes: false,
             implicit_why: "as no node table names them",
@@ -342,6 +431,33 @@ impl Builder {
         errors(self.problems, &self.files, path)
     }
 
+    /// Brings what a batch's records will look up into the cache, all at
+    /// once: the id index's slots of their ids, then the relation lists of
+    /// the edges' ends already known (one at a time, these cache misses are
+    /// most of the builder's time on a large graph).
+    fn warm(&self, batch: &[Item]) {
+        let ids = batch.iter().flat_map(|item| match item {
+            Item::Node(r, _) => [Some(r.id.trim()), None],
+            Item::Edge(r, _) => [Some(r.from.trim()), Some(r.to.trim())],
+            _ => [None, None],
+        });
+        self.graph.warm_ids(ids.flatten());
+        let ends = batch.iter().flat_map(|item| match item {
+            Item::Edge(r, _) => [self.graph.find(r.from.trim()), self.graph.find(r.to.trim())],
+            _ => [None, None],
+        });
+        self.graph.warm_nodes(ends.flatten());
+        let mut sum = 0u32;
+        for item in batch {
+            if let Item::Node(r, _) | Item::Edge(r, _) = item {
+                for key in r.sources.iter().filter_map(|s| short_key(s)) {
+                    sum ^= self.source_keys.get(&key).map_or(0, |s| s.0);
+                }
+            }
+        }
+        std::hint::black_box(sum);
+    }
+
     /// Takes one item a reader sent through a [`Sink`] (leaving
     /// [`Item::Done`], and the record to be freed where it was made).
     fn take(&mut self, item: &mut Item) {
@@ -374,6 +490,10 @@ pub(crate) enum Item {
 
 /// Items sent to the builder's thread at a time.
 const BATCH: usize = 2048;
+
+/// Items whose lookups the builder brings into the cache at a time (see
+/// [`Builder::warm`]): few enough that what they read stays there.
+const WARM: usize = 256;
 
 /// Where a reader puts what it reads: the builder itself ([`Mode::Careful`]),
 /// or batches sent to the builder's thread ([`Mode::Streamed`]).
@@ -451,10 +571,27 @@ impl Sink<'_> {
         self.push(Item::Note(note));
     }
 
-    /// A problem worked around by leaving the row out (see
-    /// [`Builder::worked_around`]).
-    pub fn worked_around(&mut self, at: Pos, kind: ProblemKind) {
-        self.push(Item::Worked(at, kind));
+    /// Hands the builder `items` at once (after any pushed one by one);
+    /// gives back a batch the builder is done with, if there is one, for its
+    /// records to be filled again (their text reused, not freed and made
+    /// again).
+    pub fn batch(&mut self, mut items: Vec<Item>) -> Option<Vec<Item>> {
+        match &mut self.to {
+            To::Builder(b) => {
+                for item in &mut items {
+                    b.take(item);
+                }
+                Some(items)
+            }
+            To::Thread { batch, tx, back } => {
+                for full in [std::mem::take(batch), items] {
+                    if !full.is_empty() && tx.as_ref().is_some_and(|tx| tx.send(full).is_err()) {
+                        *tx = None;
+                    }
+                }
+                back.try_recv().ok()
+            }
+        }
     }
 }
 
@@ -477,8 +614,11 @@ pub(crate) fn stream<T>(b: &mut Builder, mode: Mode, read: impl FnOnce(&mut Sink
             .spawn_scoped(scope, move || {
                 let mut b = shared.lock().unwrap_or_else(PoisonError::into_inner);
                 for mut batch in rx {
-                    for item in &mut batch {
-                        b.take(item);
+                    for part in batch.chunks_mut(WARM) {
+                        b.warm(part);
+                        for item in part {
+                            b.take(item);
+                        }
                     }
                     let _ = back_tx.send(batch);
                 }
@@ -561,6 +701,11 @@ impl Builder {
         }
         let mut set = Vec::with_capacity(ids.len());
         for id in ids {
+            let key = short_key(id);
+            if let Some(&s) = key.and_then(|k| self.source_keys.get(&k)) {
+                set.push(s);
+                continue;
+            }
             let sid = match self.graph.find_source(id) {
                 Some(s) => s,
                 None => match self.graph.add_source(Source {
@@ -577,6 +722,9 @@ impl Builder {
                     None => continue,
                 },
             };
+            if let Some(k) = key {
+                self.source_keys.insert(k, sid);
+            }
             set.push(sid);
         }
         self.graph.source_set(&set)
