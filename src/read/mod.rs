@@ -23,23 +23,13 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Mutex, PoisonError};
 
-use crate::graph::{AddError, Graph, NewEntity, NewRelation, NodeIx, Source, SourceId, SourceSet};
+use crate::graph::{
+    AddError, Graph, NewEntity, NewRelation, NodeIx, ShortIds, Source, SourceId, SourceSet,
+};
 use crate::load::{LoadError, Location, Problem, ProblemKind};
 use crate::model::{Amount, AmountRecord, EntityKind, PartialDate, RelationKind, Sym};
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-
-/// An id of at most 15 bytes as one number (its bytes, then its length), for
-/// a map that holds its keys inline; `None` for a longer id.
-fn short_key(id: &str) -> Option<u128> {
-    let b = id.as_bytes();
-    let mut key = [0u8; 16];
-    key.get_mut(..b.len())
-        .filter(|_| b.len() < 16)?
-        .copy_from_slice(b);
-    key[15] = b.len() as u8;
-    Some(u128::from_le_bytes(key))
-}
 
 /// The kind an entity gets when its file names none.
 pub const DEFAULT_ENTITY_KIND: &str = "entity";
@@ -340,10 +330,14 @@ pub(crate) struct Builder {
     /// Kinds by the label a file gives them (a few labels, read millions of times).
     entity_kinds: FastMap<Box<str>, EntityKind<Sym>>,
     relation_kinds: FastMap<Box<str>, RelationKind<Sym>>,
-    /// Sources added, by an id of at most 15 bytes held in the key itself
-    /// (see [`short_key`]): the graph's own map reads each key from the heap,
-    /// a cache miss per lookup when millions of rows cite thousands of sources.
-    source_keys: FastMap<u128, SourceId>,
+    /// Sources added, by an id short enough to be held in the table itself
+    /// ([`ShortIds`]): the graph's own map reads each key from the heap, a
+    /// cache miss more per lookup when millions of rows cite thousands of
+    /// sources.
+    source_ids: ShortIds,
+    /// The nodes the edges' ends of the items [`Builder::warm`] warmed
+    /// name, where they were found then.
+    warmed: Vec<[Option<NodeIx>; 2]>,
     /// Notes the reader adds itself.
     pub notes: Vec<String>,
     /// Make a node for an edge end no node names (an edge list without nodes).
@@ -375,7 +369,8 @@ impl Builder {
             implicit_first: Vec::new(),
             entity_kinds: FastMap::default(),
             relation_kinds: FastMap::default(),
-            source_keys: FastMap::default(),
+            source_ids: ShortIds::default(),
+            warmed: Vec::new(),
             notes: Vec::new(),
             implicit_nodes: false,
             implicit_why: "as no node table names them",
@@ -435,27 +430,38 @@ impl Builder {
     /// once: the id index's slots of their ids, then the relation lists of
     /// the edges' ends already known (one at a time, these cache misses are
     /// most of the builder's time on a large graph).
-    fn warm(&self, batch: &[Item]) {
+    fn warm(&mut self, batch: &[Item]) {
         let ids = batch.iter().flat_map(|item| match item {
             Item::Node(r, _) => [Some(r.id.trim()), None],
             Item::Edge(r, _) => [Some(r.from.trim()), Some(r.to.trim())],
             _ => [None, None],
         });
         self.graph.warm_ids(ids.flatten());
-        let ends = batch.iter().flat_map(|item| match item {
+        let sources = batch.iter().flat_map(|item| match item {
+            Item::Node(r, _) | Item::Edge(r, _) => r.sources.as_slice(),
+            _ => &[],
+        });
+        self.source_ids.warm(sources.map(|s| s.as_bytes()));
+        let mut warmed = std::mem::take(&mut self.warmed);
+        warmed.clear();
+        warmed.extend(batch.iter().map(|item| match item {
             Item::Edge(r, _) => [self.graph.find(r.from.trim()), self.graph.find(r.to.trim())],
             _ => [None, None],
-        });
-        self.graph.warm_nodes(ends.flatten());
-        let mut sum = 0u32;
-        for item in batch {
-            if let Item::Node(r, _) | Item::Edge(r, _) = item {
-                for key in r.sources.iter().filter_map(|s| short_key(s)) {
-                    sum ^= self.source_keys.get(&key).map_or(0, |s| s.0);
-                }
+        }));
+        self.graph
+            .warm_nodes(warmed.iter().flatten().flatten().copied());
+        self.warmed = warmed;
+    }
+
+    /// [`Builder::take`] for item `i` of those last warmed.
+    fn take_warmed(&mut self, item: &mut Item, i: usize) {
+        match item {
+            Item::Edge(r, at) => {
+                let found = self.warmed.get(i).copied().unwrap_or_default();
+                self.edge_found(r, *at, found);
             }
+            _ => self.take(item),
         }
-        std::hint::black_box(sum);
     }
 
     /// Takes one item a reader sent through a [`Sink`] (leaving
@@ -616,8 +622,8 @@ pub(crate) fn stream<T>(b: &mut Builder, mode: Mode, read: impl FnOnce(&mut Sink
                 for mut batch in rx {
                     for part in batch.chunks_mut(WARM) {
                         b.warm(part);
-                        for item in part {
-                            b.take(item);
+                        for (i, item) in part.iter_mut().enumerate() {
+                            b.take_warmed(item, i);
                         }
                     }
                     let _ = back_tx.send(batch);
@@ -701,9 +707,8 @@ impl Builder {
         }
         let mut set = Vec::with_capacity(ids.len());
         for id in ids {
-            let key = short_key(id);
-            if let Some(&s) = key.and_then(|k| self.source_keys.get(&k)) {
-                set.push(s);
+            if let Some(n) = self.source_ids.find(id.as_bytes()) {
+                set.push(SourceId(n));
                 continue;
             }
             let sid = match self.graph.find_source(id) {
@@ -722,9 +727,7 @@ impl Builder {
                     None => continue,
                 },
             };
-            if let Some(k) = key {
-                self.source_keys.insert(k, sid);
-            }
+            self.source_ids.insert(id.as_bytes(), sid.0);
             set.push(sid);
         }
         self.graph.source_set(&set)
@@ -921,11 +924,20 @@ impl Builder {
     /// Adds an edge once both its ends are known (see [`Mode`]), taking the
     /// record when it must wait.
     fn edge_in(&mut self, r: &mut Record, at: Pos) {
+        self.edge_found(r, at, [None, None]);
+    }
+
+    /// [`Builder::edge_in`], with the nodes of the ends found already (a node
+    /// found stays the one its id names; one not found is looked for again).
+    fn edge_found(&mut self, r: &mut Record, at: Pos, found: [Option<NodeIx>; 2]) {
         let seq = self.edges_read;
         self.edges_read += 1;
         if !self.hold_all {
             // An end no node names yet waits for the nodes still to come.
-            let ends = self.ends(r, at, self.implicit_at_once);
+            let ends = match found {
+                [Some(a), Some(b)] => [Some(a), Some(b)],
+                _ => self.ends(r, at, self.implicit_at_once),
+            };
             if let [Some(from), Some(to)] = ends {
                 return self.build_edge(r, at, seq, from, to);
             }
