@@ -650,4 +650,21 @@ mod tests {
         ShortIds::default().find_all(asked.iter().copied(), 7, &mut none);
         assert!(none.len() == asked.len() && none.iter().all(|&n| n == 7));
     }
+
+    #[test]
+    fn short_ids_inserted_one_by_one_are_found_through_growth() {
+        let mut table = ShortIds::default();
+        assert_eq!(table.find(b"s1"), None);
+        for i in 0..3000u32 {
+            assert!(table.insert(format!("s{i}").as_bytes(), i));
+        }
+        // An id held already keeps its number; one too long is not held.
+        assert!(!table.insert(b"s7", 99));
+        assert!(!table.insert(b"a-source-id-of-20", 1));
+        for i in 0..3000u32 {
+            assert_eq!(table.find(format!("s{i}").as_bytes()), Some(i));
+        }
+        assert_eq!(table.find(b"s3000"), None);
+        assert_eq!(table.find(b"a-source-id-of-20"), None);
+    }
 }
