@@ -535,15 +535,17 @@ impl Pool {
 
     /// Takes back the records of `items`, emptied, leaving `items` empty.
     fn refill(&mut self, items: &mut Vec<Item>) {
-        for item in items.drain(..) {
+        // Emptied where they lie (a record is a few hundred bytes to move).
+        for item in items.iter_mut() {
             if let Item::Node(r, _) | Item::Edge(r, _) = item {
-                self.recycle(r);
+                self.empty(r);
             }
         }
+        items.clear();
     }
 
-    /// Takes back a record, emptied.
-    fn recycle(&mut self, mut r: Record) {
+    /// Takes back a record's text, leaving it empty.
+    fn empty(&mut self, r: &mut Record) {
         self.keep(std::mem::take(&mut r.id));
         self.keep(std::mem::take(&mut r.from));
         self.keep(std::mem::take(&mut r.to));
@@ -619,13 +621,44 @@ impl TableRead<'_> {
             ));
             return;
         }
-        let mut r = pool.record();
+        // The record is filled where it lies in `out` (a few hundred bytes
+        // not moved), and taken out again if a field is not text.
+        let at = self.at(line, 1);
+        out.push(match self.table {
+            Table::Nodes => Item::Node(pool.record(), at),
+            _ => Item::Edge(pool.record(), at),
+        });
+        let mut problems = Vec::new();
+        let ok = match out.last_mut() {
+            Some(Item::Node(r, _) | Item::Edge(r, _)) => {
+                self.fill(r, line, fields, pool, &mut problems)
+            }
+            _ => false,
+        };
+        if !ok {
+            if let Some(Item::Node(mut r, _) | Item::Edge(mut r, _)) = out.pop() {
+                pool.empty(&mut r);
+            }
+            out.append(&mut problems);
+        }
+    }
+
+    /// Fills `r` from a row's fields; `false`, with the problems, if a field
+    /// is not UTF-8 text.
+    fn fill(
+        &self,
+        r: &mut Record,
+        line: usize,
+        fields: &[&[u8]],
+        pool: &mut Pool,
+        problems: &mut Vec<Item>,
+    ) -> bool {
         let mut ok = true;
-        for (i, (raw, col)) in fields.iter().zip(cols).enumerate() {
+        for (i, (raw, col)) in fields.iter().zip(self.cols).enumerate() {
             let value = match std::str::from_utf8(raw) {
                 Ok(v) => v.trim(),
                 Err(_) => {
-                    out.push(Item::Problem(
+                    problems.push(Item::Problem(
                         self.at(line, i + 1),
                         invalid(format!(
                             "field {} (`{}`) is not UTF-8 text",
@@ -664,26 +697,17 @@ impl TableRead<'_> {
                 }
             }
         }
-        if !ok {
-            pool.recycle(r);
-            return;
-        }
-        match self.table {
-            Table::Nodes => {
-                if r.kind.is_none() {
-                    r.kind.clone_from(&self.kind);
-                }
-                if r.name.is_none()
-                    && let Some(i) = r.attrs.iter().position(|(k, _)| k == "address")
-                {
-                    r.name = Some(r.attrs[i].1.clone());
-                }
-                out.push(Item::Node(r, self.at(line, 1)));
+        if ok && self.table == Table::Nodes {
+            if r.kind.is_none() {
+                r.kind.clone_from(&self.kind);
             }
-            Table::Edges => out.push(Item::Edge(r, self.at(line, 1))),
-            // Read by `read_matrix` and `read_list`.
-            Table::Matrix | Table::List => {}
+            if r.name.is_none()
+                && let Some(i) = r.attrs.iter().position(|(k, _)| k == "address")
+            {
+                r.name = Some(r.attrs[i].1.clone());
+            }
         }
+        ok
     }
 }
 
