@@ -656,7 +656,7 @@ impl TableRead<'_> {
         let mut ok = true;
         for (i, (raw, col)) in fields.iter().zip(self.cols).enumerate() {
             let value = match std::str::from_utf8(raw) {
-                Ok(v) => v.trim(),
+                Ok(v) => super::trim(v),
                 Err(_) => {
                     problems.push(Item::Problem(
                         self.at(line, i + 1),
