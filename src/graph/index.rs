@@ -253,6 +253,8 @@ impl IdIndex {
 #[derive(Clone, Default)]
 pub(crate) struct ShortIds {
     slots: Vec<IdSlot>,
+    /// Ids held (counted only by [`ShortIds::insert`], for its growing).
+    len: usize,
 }
 
 impl std::fmt::Debug for ShortIds {
@@ -270,6 +272,7 @@ impl ShortIds {
         }
         ShortIds {
             slots: index.slots.to_vec(),
+            len: index.len,
         }
     }
 
@@ -290,7 +293,59 @@ impl ShortIds {
                 slots[i] = want;
             }
         }
-        ShortIds { slots }
+        let len = slots.iter().filter(|s| s.node != NONE).count();
+        ShortIds { slots, len }
+    }
+
+    /// Adds `id` as number `n`, the table growing as it fills; `false` (and
+    /// nothing added) for an id too long for a slot, or one held already.
+    pub(crate) fn insert(&mut self, id: &[u8], n: u32) -> bool {
+        if id.len() > IdSlot::INLINE || self.find(id).is_some() {
+            return false;
+        }
+        if IdIndex::capacity_for(self.len + 1) > self.slots.len() {
+            let capacity = IdIndex::capacity_for((self.len + 1) * 2);
+            let old = std::mem::replace(&mut self.slots, vec![IdSlot::EMPTY; capacity]);
+            let mut buf = [0u8; IdSlot::INLINE];
+            for s in old.iter().filter(|s| s.node != NONE) {
+                let n = inline_id(s, &mut buf).unwrap_or(0);
+                let mut i = home(hash(&buf[..n]), capacity);
+                while self.slots[i].node != NONE {
+                    i = after(i, capacity);
+                }
+                self.slots[i] = *s;
+            }
+        }
+        let len = self.slots.len();
+        let mut i = home(hash(id), len);
+        while self.slots[i].node != NONE {
+            i = after(i, len);
+        }
+        self.slots[i] = IdSlot::new(n, id);
+        self.len += 1;
+        true
+    }
+
+    /// The number of `id`, if the table holds it.
+    #[inline]
+    pub(crate) fn find(&self, id: &[u8]) -> Option<u32> {
+        if self.slots.is_empty() || id.len() > IdSlot::INLINE {
+            return None;
+        }
+        self.find_from(id, hash(id))
+    }
+
+    /// Reads the first slot of each of `ids` in a tight loop (see
+    /// [`IdIndex::warm`]).
+    pub(crate) fn warm<'a>(&self, ids: impl Iterator<Item = &'a [u8]>) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let len = self.slots.len();
+        let sum = ids.fold(0u32, |acc, id| {
+            acc.wrapping_add(self.slots[home(hash(id), len)].node)
+        });
+        std::hint::black_box(sum);
     }
 
     /// The numbers of `ids`, `missing` where the table does not hold one,
@@ -594,5 +649,22 @@ mod tests {
         let mut none = Vec::new();
         ShortIds::default().find_all(asked.iter().copied(), 7, &mut none);
         assert!(none.len() == asked.len() && none.iter().all(|&n| n == 7));
+    }
+
+    #[test]
+    fn short_ids_inserted_one_by_one_are_found_through_growth() {
+        let mut table = ShortIds::default();
+        assert_eq!(table.find(b"s1"), None);
+        for i in 0..3000u32 {
+            assert!(table.insert(format!("s{i}").as_bytes(), i));
+        }
+        // An id held already keeps its number; one too long is not held.
+        assert!(!table.insert(b"s7", 99));
+        assert!(!table.insert(b"a-source-id-of-20", 1));
+        for i in 0..3000u32 {
+            assert_eq!(table.find(format!("s{i}").as_bytes()), Some(i));
+        }
+        assert_eq!(table.find(b"s3000"), None);
+        assert_eq!(table.find(b"a-source-id-of-20"), None);
     }
 }

@@ -29,7 +29,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Builder, Checked, Mode, Pos, Record, Sink};
+use super::{Builder, Checked, Field, Item, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -317,6 +317,19 @@ pub fn read_with_checked_in(
     columns: &Columns,
     mode: Mode,
 ) -> Result<Checked, LoadError> {
+    read_in_batches(path, columns, mode, ROWS)
+}
+
+/// [`read_with_checked_in`], node and edge tables read into records
+/// `rows_per_batch` rows at a time (on other threads in [`Mode::Streamed`]):
+/// tests vary it to put batch ends everywhere.
+#[doc(hidden)]
+pub fn read_in_batches(
+    path: &Path,
+    columns: &Columns,
+    mode: Mode,
+    rows_per_batch: usize,
+) -> Result<Checked, LoadError> {
     std::fs::metadata(path).map_err(|e| super::open_error(path, e))?;
     let files = if path.is_dir() {
         let t = tables(path).map_err(|e| super::open_error(path, e))?;
@@ -381,7 +394,7 @@ pub fn read_with_checked_in(
     plan.sort_by_key(|p| p.3 == Table::Edges);
     super::stream(&mut b, mode, |s| {
         for (f, file, delimiter, table, cols) in plan {
-            read_table(s, &f, file, delimiter, table, &cols);
+            read_table(s, &f, file, delimiter, table, &cols, rows_per_batch);
         }
     });
     if b.has_problems() {
@@ -420,6 +433,285 @@ fn header_of(path: &Path) -> Result<(u8, Vec<String>), ProblemKind> {
     Ok((delimiter, header))
 }
 
+/// Rows of a node or edge table handed to another thread at a time.
+const ROWS: usize = 4096;
+
+/// Rows of a table as the CSV parser split them (so a quoted line break is
+/// inside its field, and every row has its line), their fields' bytes one
+/// after another: read into records on other threads, in batches.
+#[derive(Default)]
+struct Rows {
+    bytes: Vec<u8>,
+    /// Where each field ends in `bytes`.
+    ends: Vec<usize>,
+    /// Per row: its line, and where its fields end in `ends`.
+    rows: Vec<(usize, usize)>,
+}
+
+impl Rows {
+    fn push(&mut self, rec: &csv::ByteRecord, line: usize) {
+        for f in rec {
+            self.bytes.extend_from_slice(f);
+            self.ends.push(self.bytes.len());
+        }
+        self.rows.push((line, self.ends.len()));
+    }
+
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+        self.rows.clear();
+    }
+
+    /// Each row's line and fields, in order.
+    fn each(&self, mut f: impl FnMut(usize, &[&[u8]])) {
+        let mut fields: Vec<&[u8]> = Vec::new();
+        let (mut field, mut byte) = (0, 0);
+        for &(line, end) in &self.rows {
+            fields.clear();
+            for &e in &self.ends[field..end] {
+                fields.push(&self.bytes[byte..e]);
+                byte = e;
+            }
+            field = end;
+            f(line, &fields);
+        }
+    }
+}
+
+/// Records and text the builder is done with, filled again by the next rows
+/// read (millions of short fields: made and freed each time, they were a
+/// fifth of a large table's load).
+#[derive(Default)]
+struct Pool {
+    texts: Vec<String>,
+    /// Empty lists (of aliases, of sources).
+    lists: Vec<Vec<String>>,
+}
+
+impl Pool {
+    /// Records and texts kept at most.
+    const MAX: usize = 1 << 16;
+
+    /// `value` in a text of the pool's.
+    fn text(&mut self, value: &str) -> String {
+        match self.texts.pop() {
+            Some(mut t) => {
+                t.clear();
+                t.push_str(value);
+                t
+            }
+            None => value.to_string(),
+        }
+    }
+
+    fn keep(&mut self, t: String) {
+        if t.capacity() > 0 && self.texts.len() < Self::MAX {
+            self.texts.push(t);
+        }
+    }
+
+    /// An empty record.
+    fn record(&mut self) -> Record {
+        Record {
+            aliases: self.lists.pop().unwrap_or_default(),
+            sources: self.lists.pop().unwrap_or_default(),
+            ..Record::default()
+        }
+    }
+
+    fn keep_list(&mut self, mut list: Vec<String>) {
+        for t in list.drain(..) {
+            self.keep(t);
+        }
+        if list.capacity() > 0 && self.lists.len() < Self::MAX {
+            self.lists.push(list);
+        }
+    }
+
+    /// Takes back the records of `items`, emptied, leaving `items` empty.
+    fn refill(&mut self, items: &mut Vec<Item>) {
+        // Emptied where they lie (a record is a few hundred bytes to move).
+        for item in items.iter_mut() {
+            if let Item::Node(r, _) | Item::Edge(r, _) = item {
+                self.empty(r);
+            }
+        }
+        items.clear();
+    }
+
+    /// Takes back a record's text, leaving it empty.
+    fn empty(&mut self, r: &mut Record) {
+        self.keep(std::mem::take(&mut r.id));
+        self.keep(std::mem::take(&mut r.from));
+        self.keep(std::mem::take(&mut r.to));
+        for t in [
+            &mut r.name,
+            &mut r.label,
+            &mut r.kind,
+            &mut r.role,
+            &mut r.date,
+            &mut r.until,
+            &mut r.note,
+            &mut r.amount,
+            &mut r.currency,
+            &mut r.relation_id,
+        ] {
+            if let Some(t) = t.take() {
+                self.keep(t);
+            }
+        }
+        self.keep_list(std::mem::take(&mut r.aliases));
+        self.keep_list(std::mem::take(&mut r.sources));
+        for (k, v) in r.attrs.drain(..) {
+            self.keep(k);
+            self.keep(v);
+        }
+    }
+}
+
+/// The problem that ended a table's rows (the CSV parser's error), where it is.
+type RowsEnd = (Pos, ProblemKind);
+
+/// What reading a node or edge table's rows needs to know.
+struct TableRead<'a> {
+    file: usize,
+    table: Table,
+    cols: &'a [Col],
+    /// The field each column of `cols` fills, if it is a [`Col::Field`] or
+    /// [`Col::List`].
+    fields: Vec<Field>,
+    header: &'a [String],
+    /// The kind of the rows of an ICIJ node table.
+    kind: Option<String>,
+}
+
+impl TableRead<'_> {
+    fn at(&self, line: usize, col: usize) -> Pos {
+        Pos::LineCol {
+            file: self.file,
+            line,
+            col,
+        }
+    }
+
+    /// The items `rows` make, in order.
+    fn items(&self, rows: &Rows, out: &mut Vec<Item>, pool: &mut Pool) {
+        rows.each(|line, fields| self.row(line, fields, out, pool));
+    }
+
+    /// The items one row makes: a node or an edge, or the problems it has.
+    fn row(&self, line: usize, fields: &[&[u8]], out: &mut Vec<Item>, pool: &mut Pool) {
+        let cols = self.cols;
+        if fields.len() == 1 && fields[0].is_empty() {
+            return;
+        }
+        if fields.len() != cols.len() {
+            out.push(Item::Worked(
+                self.at(line, fields.len().min(cols.len()) + 1),
+                invalid(format!(
+                    "this row has {} fields, the header {}",
+                    fields.len(),
+                    cols.len()
+                )),
+            ));
+            return;
+        }
+        // The record is filled where it lies in `out` (a few hundred bytes
+        // not moved), and taken out again if a field is not text.
+        let at = self.at(line, 1);
+        out.push(match self.table {
+            Table::Nodes => Item::Node(pool.record(), at),
+            _ => Item::Edge(pool.record(), at),
+        });
+        let mut problems = Vec::new();
+        let ok = match out.last_mut() {
+            Some(Item::Node(r, _) | Item::Edge(r, _)) => {
+                self.fill(r, line, fields, pool, &mut problems)
+            }
+            _ => false,
+        };
+        if !ok {
+            if let Some(Item::Node(mut r, _) | Item::Edge(mut r, _)) = out.pop() {
+                pool.empty(&mut r);
+            }
+            out.append(&mut problems);
+        }
+    }
+
+    /// Fills `r` from a row's fields; `false`, with the problems, if a field
+    /// is not UTF-8 text.
+    fn fill(
+        &self,
+        r: &mut Record,
+        line: usize,
+        fields: &[&[u8]],
+        pool: &mut Pool,
+        problems: &mut Vec<Item>,
+    ) -> bool {
+        let mut ok = true;
+        for (i, (raw, col)) in fields.iter().zip(self.cols).enumerate() {
+            let value = match std::str::from_utf8(raw) {
+                Ok(v) => super::trim(v),
+                Err(_) => {
+                    problems.push(Item::Problem(
+                        self.at(line, i + 1),
+                        invalid(format!(
+                            "field {} (`{}`) is not UTF-8 text",
+                            i + 1,
+                            self.header[i]
+                        )),
+                    ));
+                    ok = false;
+                    continue;
+                }
+            };
+            if value.is_empty() || !ok {
+                continue;
+            }
+            match col {
+                Col::Id => r.id = pool.text(value),
+                Col::From => r.from = pool.text(value),
+                Col::To => r.to = pool.text(value),
+                Col::Labels => {
+                    let mut labels = super::split_list(value);
+                    r.kind = labels.next();
+                    let rest: Vec<String> = labels.collect();
+                    if !rest.is_empty() {
+                        r.attrs.push(("labels".into(), rest.join(";")));
+                    }
+                }
+                Col::Date => r.date = Some(pool.text(value)),
+                Col::Until => r.until = Some(pool.text(value)),
+                Col::Skip => {}
+                Col::Field(name) => r.set_field(self.fields[i], name, pool.text(value)),
+                Col::List(name) => {
+                    // As `split_list` splits.
+                    for item in value.split(';').map(str::trim).filter(|x| !x.is_empty()) {
+                        r.set_field(self.fields[i], name, pool.text(item));
+                    }
+                }
+            }
+        }
+        if ok && self.table == Table::Nodes {
+            if r.kind.is_none() {
+                r.kind.clone_from(&self.kind);
+            }
+            if r.name.is_none()
+                && let Some(i) = r.attrs.iter().position(|(k, _)| k == "address")
+            {
+                r.name = Some(r.attrs[i].1.clone());
+            }
+        }
+        ok
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn read_table(
     b: &mut Sink<'_>,
     path: &Path,
@@ -427,6 +719,7 @@ fn read_table(
     delimiter: u8,
     table: Table,
     cols: &[Col],
+    rows_per_batch: usize,
 ) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
     match table {
@@ -452,98 +745,173 @@ fn read_table(
             return;
         }
     };
-    let kind = icij_kind(path);
-    let mut rec = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                b.problem(at(line, 1), invalid(e.to_string()));
+    let read = TableRead {
+        file,
+        table,
+        cols,
+        fields: cols
+            .iter()
+            .map(|c| match c {
+                Col::Field(name) | Col::List(name) => Field::of(name),
+                _ => Field::Other,
+            })
+            .collect(),
+        header: &header,
+        kind: icij_kind(path),
+    };
+    let rows_per_batch = rows_per_batch.max(1);
+    // The rows, split by the CSV parser here, in batches; a batch of rows
+    // read into records here (one thread, as the careful reader reads), or
+    // on other threads, their items then taken in file order.
+    let mut next = |rows: &mut Rows| -> Result<(), RowsEnd> {
+        rows.clear();
+        let mut rec = csv::ByteRecord::new();
+        while rows.len() < rows_per_batch {
+            match reader.read_byte_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = rec.position().map_or(0, |p| p.line() as usize);
+                    rows.push(&rec, line);
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    return Err((at(line, 1), invalid(e.to_string())));
+                }
+            }
+        }
+        Ok(())
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+    if careful(b) || threads < 2 {
+        let mut rows = Rows::default();
+        let mut pool = Pool::default();
+        let mut items = Vec::new();
+        loop {
+            let got = next(&mut rows);
+            read.items(&rows, &mut items, &mut pool);
+            if let Some(mut spent) = b.batch(std::mem::take(&mut items)) {
+                pool.refill(&mut spent);
+                items = spent;
+            }
+            match got {
+                Ok(()) if rows.len() == rows_per_batch => {}
+                Ok(()) => return,
+                Err((at, kind)) => return b.problem(at, kind),
+            }
+        }
+    }
+    read_in_parallel(b, &read, threads, rows_per_batch, &mut next);
+}
+
+/// Whether `b` builds on this thread ([`Mode::Careful`]): rows are then read
+/// into records here too.
+fn careful(b: &Sink<'_>) -> bool {
+    matches!(b.to, super::To::Builder(_))
+}
+
+/// Reads batches of rows `next` gives into records on `threads` threads,
+/// handing their items to `b` in file order (then the problem that ended
+/// the rows, if one did).
+fn read_in_parallel(
+    b: &mut Sink<'_>,
+    read: &TableRead<'_>,
+    threads: usize,
+    rows_per_batch: usize,
+    next: &mut dyn FnMut(&mut Rows) -> Result<(), RowsEnd>,
+) {
+    use std::collections::BTreeMap;
+    use std::sync::mpsc::{channel, sync_channel};
+    use std::sync::{Arc, Mutex};
+    std::thread::scope(|scope| {
+        let (work_tx, work_rx) = sync_channel::<(u64, Rows, Vec<Item>)>(threads * 2);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (done_tx, done_rx) = channel::<(u64, Vec<Item>, Rows)>();
+        for _ in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            let spawned = std::thread::Builder::new()
+                .name("ties-csv".into())
+                .spawn_scoped(scope, move || {
+                    let mut pool = Pool::default();
+                    loop {
+                        let job = work_rx.lock().map(|rx| rx.recv());
+                        let Ok(Ok((seq, rows, spent))) = job else {
+                            break;
+                        };
+                        let mut items = spent;
+                        pool.refill(&mut items);
+                        read.items(&rows, &mut items, &mut pool);
+                        if done_tx.send((seq, items, rows)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            if spawned.is_err() {
                 break;
             }
         }
-        let line = rec.position().map_or(0, |p| p.line() as usize);
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
-            continue;
-        }
-        if rec.len() != cols.len() {
-            b.worked_around(
-                at(line, rec.len().min(cols.len()) + 1),
-                invalid(format!(
-                    "this row has {} fields, the header {}",
-                    rec.len(),
-                    cols.len()
-                )),
-            );
-            continue;
-        }
-        let mut r = Record::default();
-        let mut ok = true;
-        for (i, (raw, col)) in rec.iter().zip(cols).enumerate() {
-            let value = match std::str::from_utf8(raw) {
-                Ok(v) => v.trim(),
-                Err(_) => {
-                    b.problem(
-                        at(line, i + 1),
-                        invalid(format!(
-                            "field {} (`{}`) is not UTF-8 text",
-                            i + 1,
-                            header[i]
-                        )),
-                    );
-                    ok = false;
-                    continue;
-                }
+        // The threads' handles only: with none left, sending fails.
+        drop(work_rx);
+        drop(done_tx);
+        let mut waiting: BTreeMap<u64, Vec<Item>> = BTreeMap::new();
+        let mut spare: Vec<Rows> = Vec::new();
+        let (mut sent, mut taken) = (0u64, 0u64);
+        // Takes one batch read, and every batch now next in file order.
+        // Batches the builder is done with, their records to be filled again.
+        let mut spent: Vec<Vec<Item>> = Vec::new();
+        let mut take = |b: &mut Sink<'_>,
+                        spare: &mut Vec<Rows>,
+                        spent: &mut Vec<Vec<Item>>,
+                        taken: &mut u64|
+         -> bool {
+            let Ok((seq, items, rows)) = done_rx.recv() else {
+                return false;
             };
-            if value.is_empty() {
-                continue;
+            spare.push(rows);
+            waiting.insert(seq, items);
+            while let Some(items) = waiting.remove(taken) {
+                spent.extend(b.batch(items));
+                *taken += 1;
             }
-            let value = value.to_string();
-            match col {
-                Col::Id => r.id = value,
-                Col::From => r.from = value,
-                Col::To => r.to = value,
-                Col::Labels => {
-                    let mut labels = super::split_list(&value);
-                    r.kind = labels.next();
-                    let rest: Vec<String> = labels.collect();
-                    if !rest.is_empty() {
-                        r.attrs.push(("labels".into(), rest.join(";")));
-                    }
+            true
+        };
+        let mut end = None;
+        loop {
+            let mut rows = spare.pop().unwrap_or_default();
+            let got = next(&mut rows);
+            let full = rows.len() == rows_per_batch;
+            if rows.len() > 0 {
+                let material = spent.pop().unwrap_or_default();
+                if work_tx.send((sent, rows, material)).is_err() {
+                    break;
                 }
-                Col::Date => r.date = Some(value),
-                Col::Until => r.until = Some(value),
-                Col::Skip => {}
-                Col::Field(name) => r.set(name, value),
-                Col::List(name) => {
-                    for item in super::split_list(&value) {
-                        r.set(name, item);
-                    }
+                sent += 1;
+            }
+            match got {
+                Err(problem) => {
+                    end = Some(problem);
+                    break;
+                }
+                Ok(()) if !full => break,
+                Ok(()) => {}
+            }
+            // At most two batches a thread in flight.
+            while sent - taken >= threads as u64 * 2 {
+                if !take(b, &mut spare, &mut spent, &mut taken) {
+                    break;
                 }
             }
         }
-        if !ok {
-            continue;
-        }
-        match table {
-            Table::Nodes => {
-                if r.kind.is_none() {
-                    r.kind.clone_from(&kind);
-                }
-                if r.name.is_none()
-                    && let Some(i) = r.attrs.iter().position(|(k, _)| k == "address")
-                {
-                    r.name = Some(r.attrs[i].1.clone());
-                }
-                b.node(r, at(line, 1));
+        drop(work_tx);
+        while taken < sent {
+            if !take(b, &mut spare, &mut spent, &mut taken) {
+                break;
             }
-            Table::Edges => b.edge(r, at(line, 1)),
-            // Read by `read_matrix` and `read_list`.
-            Table::Matrix | Table::List => {}
         }
-    }
+        if let Some((at, kind)) = end {
+            b.problem(at, kind);
+        }
+    });
 }
 
 /// Whether a table whose header names no layout is an adjacency list: its

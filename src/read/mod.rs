@@ -23,9 +23,26 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Mutex, PoisonError};
 
-use crate::graph::{AddError, Graph, NewEntity, NewRelation, NodeIx, Source, SourceSet};
+use crate::graph::{
+    AddError, Graph, NewEntity, NewRelation, NodeIx, ShortIds, Source, SourceId, SourceSet,
+};
 use crate::load::{LoadError, Location, Problem, ProblemKind};
 use crate::model::{Amount, AmountRecord, EntityKind, PartialDate, RelationKind, Sym};
+
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// `s` trimmed as [`str::trim`] trims it, quickly when it starts and ends
+/// with a printable ASCII character (as ids and most values do): a reader of
+/// millions of rows trims each id several times.
+#[inline]
+fn trim(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
+    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
 
 /// The kind an entity gets when its file names none.
 pub const DEFAULT_ENTITY_KIND: &str = "entity";
@@ -69,14 +86,38 @@ pub(crate) struct Record {
     pub undirected: bool,
 }
 
-impl Record {
-    /// Files a value under the ties field its name stands for (`name`, `kind`,
-    /// `date`, …), or keeps it as an attribute (`attr_NAME` as `NAME`, see
-    /// [`attribute_name`]).
-    pub fn set(&mut self, key: &str, value: String) {
-        if let Some(name) = key.trim().strip_prefix(ATTR_PREFIX) {
-            self.attrs.push((name.to_string(), value));
-            return;
+/// The ties field a value is filed under, by the name its file gives it
+/// (see [`Record::set`]): found once per column by a reader that reads many
+/// rows of the same columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    /// `attr_NAME`: the attribute `NAME`.
+    Prefixed,
+    Name,
+    Label,
+    /// `type`: a direction, or else a kind.
+    Type,
+    /// `kind`, `rel_type`.
+    Kind,
+    Role,
+    Aliases,
+    Date,
+    Until,
+    Note,
+    Amount,
+    Currency,
+    Approx,
+    Sources,
+    RelationId,
+    Undirected,
+    /// Any other name: an attribute of that name.
+    Other,
+}
+
+impl Field {
+    pub fn of(key: &str) -> Field {
+        if key.trim().starts_with(ATTR_PREFIX) {
+            return Field::Prefixed;
         }
         // The key in lower case, on the stack (every field's name is short).
         let trimmed = key.trim().as_bytes();
@@ -90,27 +131,73 @@ impl Record {
             None => &[],
         };
         match lower {
-            b"name" => self.name = Some(value),
-            b"label" => self.label = Some(value),
-            // Gephi's edge table: `Type` says the direction, not the kind.
-            b"type" if value.trim().eq_ignore_ascii_case("undirected") => self.undirected = true,
-            b"type" if value.trim().eq_ignore_ascii_case("directed") => {}
-            b"kind" | b"type" | b"rel_type" if self.kind.is_none() => self.kind = Some(value),
-            b"role" => self.role = Some(value),
-            b"aliases" | b"alias" => self.aliases.extend(split_list(&value)),
-            b"date" => self.date = Some(value),
-            b"until" => self.until = Some(value),
-            b"note" => self.note = Some(value),
-            b"amount" => self.amount = Some(value),
-            b"currency" => self.currency = Some(value),
-            b"approx" => self.approx = matches!(value.trim(), "true" | "True" | "TRUE" | "1"),
-            b"sources" | b"source_ids" => self.sources.extend(split_list(&value)),
-            b"relation_id" => self.relation_id = Some(value),
-            b"undirected" => {
-                self.undirected = matches!(value.trim(), "true" | "True" | "TRUE" | "1")
-            }
-            _ => self.attrs.push((key.to_string(), value)),
+            b"name" => Field::Name,
+            b"label" => Field::Label,
+            b"type" => Field::Type,
+            b"kind" | b"rel_type" => Field::Kind,
+            b"role" => Field::Role,
+            b"aliases" | b"alias" => Field::Aliases,
+            b"date" => Field::Date,
+            b"until" => Field::Until,
+            b"note" => Field::Note,
+            b"amount" => Field::Amount,
+            b"currency" => Field::Currency,
+            b"approx" => Field::Approx,
+            b"sources" | b"source_ids" => Field::Sources,
+            b"relation_id" => Field::RelationId,
+            b"undirected" => Field::Undirected,
+            _ => Field::Other,
         }
+    }
+}
+
+impl Record {
+    /// Files a value under the ties field its name stands for (`name`, `kind`,
+    /// `date`, …), or keeps it as an attribute (`attr_NAME` as `NAME`, see
+    /// [`attribute_name`]).
+    pub fn set(&mut self, key: &str, value: String) {
+        self.set_field(Field::of(key), key, value);
+    }
+
+    /// [`Record::set`], with the field `key` names found already.
+    pub fn set_field(&mut self, field: Field, key: &str, value: String) {
+        let yes = |v: &str| matches!(v.trim(), "true" | "True" | "TRUE" | "1");
+        match field {
+            Field::Prefixed => {
+                let name = key.trim().strip_prefix(ATTR_PREFIX).unwrap_or(key);
+                self.attrs.push((name.to_string(), value));
+            }
+            Field::Name => self.name = Some(value),
+            Field::Label => self.label = Some(value),
+            // Gephi's edge table: `Type` says the direction, not the kind.
+            Field::Type if value.trim().eq_ignore_ascii_case("undirected") => {
+                self.undirected = true
+            }
+            Field::Type if value.trim().eq_ignore_ascii_case("directed") => {}
+            Field::Kind | Field::Type if self.kind.is_none() => self.kind = Some(value),
+            Field::Role => self.role = Some(value),
+            Field::Aliases => push_list(&mut self.aliases, value),
+            Field::Date => self.date = Some(value),
+            Field::Until => self.until = Some(value),
+            Field::Note => self.note = Some(value),
+            Field::Amount => self.amount = Some(value),
+            Field::Currency => self.currency = Some(value),
+            Field::Approx => self.approx = yes(&value),
+            Field::Sources => push_list(&mut self.sources, value),
+            Field::RelationId => self.relation_id = Some(value),
+            Field::Undirected => self.undirected = yes(&value),
+            Field::Kind | Field::Type | Field::Other => self.attrs.push((key.to_string(), value)),
+        }
+    }
+}
+
+/// Adds the items of `value` (see [`split_list`]) to `list`; one item already
+/// trimmed is moved there as it is.
+fn push_list(list: &mut Vec<String>, value: String) {
+    if value.contains(';') || value.trim().len() != value.len() {
+        list.extend(split_list(&value));
+    } else if !value.is_empty() {
+        list.push(value);
     }
 }
 
@@ -254,8 +341,16 @@ pub(crate) struct Builder {
     implicit: usize,
     implicit_first: Vec<(Pos, String)>,
     /// Kinds by the label a file gives them (a few labels, read millions of times).
-    entity_kinds: HashMap<Box<str>, EntityKind<Sym>>,
-    relation_kinds: HashMap<Box<str>, RelationKind<Sym>>,
+    entity_kinds: FastMap<Box<str>, EntityKind<Sym>>,
+    relation_kinds: FastMap<Box<str>, RelationKind<Sym>>,
+    /// Sources added, by an id short enough to be held in the table itself
+    /// ([`ShortIds`]): the graph's own map reads each key from the heap, a
+    /// cache miss more per lookup when millions of rows cite thousands of
+    /// sources.
+    source_ids: ShortIds,
+    /// The nodes the edges' ends of the items [`Builder::warm`] warmed
+    /// name, where they were found then.
+    warmed: Vec<[Option<NodeIx>; 2]>,
     /// Notes the reader adds itself.
     pub notes: Vec<String>,
     /// Make a node for an edge end no node names (an edge list without nodes).
@@ -285,8 +380,10 @@ impl Builder {
             self_loops: 0,
             implicit: 0,
             implicit_first: Vec::new(),
-            entity_kinds: HashMap::new(),
-            relation_kinds: HashMap::new(),
+            entity_kinds: FastMap::default(),
+            relation_kinds: FastMap::default(),
+            source_ids: ShortIds::default(),
+            warmed: Vec::new(),
             notes: Vec::new(),
             implicit_nodes: false,
             implicit_why: "as no node table names them",
@@ -342,6 +439,44 @@ impl Builder {
         errors(self.problems, &self.files, path)
     }
 
+    /// Brings what a batch's records will look up into the cache, all at
+    /// once: the id index's slots of their ids, then the relation lists of
+    /// the edges' ends already known (one at a time, these cache misses are
+    /// most of the builder's time on a large graph).
+    fn warm(&mut self, batch: &[Item]) {
+        let ids = batch.iter().flat_map(|item| match item {
+            Item::Node(r, _) => [Some(trim(&r.id)), None],
+            Item::Edge(r, _) => [Some(trim(&r.from)), Some(trim(&r.to))],
+            _ => [None, None],
+        });
+        self.graph.warm_ids(ids.flatten());
+        let sources = batch.iter().flat_map(|item| match item {
+            Item::Node(r, _) | Item::Edge(r, _) => r.sources.as_slice(),
+            _ => &[],
+        });
+        self.source_ids.warm(sources.map(|s| s.as_bytes()));
+        let mut warmed = std::mem::take(&mut self.warmed);
+        warmed.clear();
+        warmed.extend(batch.iter().map(|item| match item {
+            Item::Edge(r, _) => [self.graph.find(trim(&r.from)), self.graph.find(trim(&r.to))],
+            _ => [None, None],
+        }));
+        self.graph
+            .warm_nodes(warmed.iter().flatten().flatten().copied());
+        self.warmed = warmed;
+    }
+
+    /// [`Builder::take`] for item `i` of those last warmed.
+    fn take_warmed(&mut self, item: &mut Item, i: usize) {
+        match item {
+            Item::Edge(r, at) => {
+                let found = self.warmed.get(i).copied().unwrap_or_default();
+                self.edge_found(r, *at, found);
+            }
+            _ => self.take(item),
+        }
+    }
+
     /// Takes one item a reader sent through a [`Sink`] (leaving
     /// [`Item::Done`], and the record to be freed where it was made).
     fn take(&mut self, item: &mut Item) {
@@ -374,6 +509,10 @@ pub(crate) enum Item {
 
 /// Items sent to the builder's thread at a time.
 const BATCH: usize = 2048;
+
+/// Items whose lookups the builder brings into the cache at a time (see
+/// [`Builder::warm`]): few enough that what they read stays there.
+const WARM: usize = 256;
 
 /// Where a reader puts what it reads: the builder itself ([`Mode::Careful`]),
 /// or batches sent to the builder's thread ([`Mode::Streamed`]).
@@ -451,10 +590,27 @@ impl Sink<'_> {
         self.push(Item::Note(note));
     }
 
-    /// A problem worked around by leaving the row out (see
-    /// [`Builder::worked_around`]).
-    pub fn worked_around(&mut self, at: Pos, kind: ProblemKind) {
-        self.push(Item::Worked(at, kind));
+    /// Hands the builder `items` at once (after any pushed one by one);
+    /// gives back a batch the builder is done with, if there is one, for its
+    /// records to be filled again (their text reused, not freed and made
+    /// again).
+    pub fn batch(&mut self, mut items: Vec<Item>) -> Option<Vec<Item>> {
+        match &mut self.to {
+            To::Builder(b) => {
+                for item in &mut items {
+                    b.take(item);
+                }
+                Some(items)
+            }
+            To::Thread { batch, tx, back } => {
+                for full in [std::mem::take(batch), items] {
+                    if !full.is_empty() && tx.as_ref().is_some_and(|tx| tx.send(full).is_err()) {
+                        *tx = None;
+                    }
+                }
+                back.try_recv().ok()
+            }
+        }
     }
 }
 
@@ -477,8 +633,11 @@ pub(crate) fn stream<T>(b: &mut Builder, mode: Mode, read: impl FnOnce(&mut Sink
             .spawn_scoped(scope, move || {
                 let mut b = shared.lock().unwrap_or_else(PoisonError::into_inner);
                 for mut batch in rx {
-                    for item in &mut batch {
-                        b.take(item);
+                    for part in batch.chunks_mut(WARM) {
+                        b.warm(part);
+                        for (i, item) in part.iter_mut().enumerate() {
+                            b.take_warmed(item, i);
+                        }
                     }
                     let _ = back_tx.send(batch);
                 }
@@ -561,6 +720,10 @@ impl Builder {
         }
         let mut set = Vec::with_capacity(ids.len());
         for id in ids {
+            if let Some(n) = self.source_ids.find(id.as_bytes()) {
+                set.push(SourceId(n));
+                continue;
+            }
             let sid = match self.graph.find_source(id) {
                 Some(s) => s,
                 None => match self.graph.add_source(Source {
@@ -577,6 +740,7 @@ impl Builder {
                     None => continue,
                 },
             };
+            self.source_ids.insert(id.as_bytes(), sid.0);
             set.push(sid);
         }
         self.graph.source_set(&set)
@@ -594,7 +758,7 @@ impl Builder {
         let mut ok = true;
         let mut date_of = |this: &mut Self, s: &Option<String>, field: &'static str| match s
             .as_deref()
-            .map(str::trim)
+            .map(trim)
             .filter(|s| !s.is_empty())
         {
             None => None,
@@ -630,8 +794,8 @@ impl Builder {
             );
         }
         let amount = match (r.amount.take(), r.currency.take()) {
-            (Some(v), Some(c)) if !v.trim().is_empty() && !c.trim().is_empty() => {
-                let value = v.trim().parse::<f64>();
+            (Some(v), Some(c)) if !trim(&v).is_empty() && !trim(&c).is_empty() => {
+                let value = trim(&v).parse::<f64>();
                 let made = value
                     .map_err(|_| format!("`{v}` is not a number"))
                     .and_then(|value| {
@@ -702,7 +866,7 @@ impl Builder {
     /// by its caller).
     fn node_in(&mut self, r: &mut Record, at: Pos) {
         let id = std::mem::take(&mut r.id);
-        self.node_with_id(r, id.trim(), at);
+        self.node_with_id(r, trim(&id), at);
         r.id = id;
     }
 
@@ -773,11 +937,20 @@ impl Builder {
     /// Adds an edge once both its ends are known (see [`Mode`]), taking the
     /// record when it must wait.
     fn edge_in(&mut self, r: &mut Record, at: Pos) {
+        self.edge_found(r, at, [None, None]);
+    }
+
+    /// [`Builder::edge_in`], with the nodes of the ends found already (a node
+    /// found stays the one its id names; one not found is looked for again).
+    fn edge_found(&mut self, r: &mut Record, at: Pos, found: [Option<NodeIx>; 2]) {
         let seq = self.edges_read;
         self.edges_read += 1;
         if !self.hold_all {
             // An end no node names yet waits for the nodes still to come.
-            let ends = self.ends(r, at, self.implicit_at_once);
+            let ends = match found {
+                [Some(a), Some(b)] => [Some(a), Some(b)],
+                _ => self.ends(r, at, self.implicit_at_once),
+            };
             if let [Some(from), Some(to)] = ends {
                 return self.build_edge(r, at, seq, from, to);
             }
@@ -793,7 +966,7 @@ impl Builder {
     /// nodes no node record names.
     fn ends(&mut self, r: &Record, at: Pos, make: bool) -> [Option<NodeIx>; 2] {
         let mut ends = [None, None];
-        for (slot, id) in ends.iter_mut().zip([r.from.trim(), r.to.trim()]) {
+        for (slot, id) in ends.iter_mut().zip([trim(&r.from), trim(&r.to)]) {
             *slot = self.graph.find(id);
             if slot.is_none() && make && self.implicit_nodes && !id.is_empty() {
                 let kind = self.entity_kind(None);
@@ -1049,6 +1222,25 @@ pub(crate) fn open_error(path: &Path, e: std::io::Error) -> LoadError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_trim_trims_as_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{b}a\u{b}",
+            "\u{a0}ü\u{3000}",
+            "n-1",
+            "\tx\r\n",
+            "~",
+            "é",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
 
     #[test]
     fn dates_in_the_forms_files_use() {

@@ -427,6 +427,35 @@ proptest! {
         std::fs::write(dir.path().join("relationships.csv"), edges).unwrap();
         both_ways(dir.path(), read_csv);
     }
+
+    /// The CSV reader's rows read into records in batches on other threads
+    /// (batch ends at every row of these small tables, whose quoted fields
+    /// hold line breaks, quotes and delimiters): the careful reader's graph,
+    /// notes and problems, whatever the batch size.
+    #[test]
+    fn csv_read_in_batches_of_any_size_reads_as_the_careful_reader(
+        recs in prop::collection::vec(rec(), 0..14),
+        ragged in prop::collection::vec(prop::bool::weighted(0.1), 14),
+        truncate in prop::option::weighted(0.15, 0.0..1.0f64),
+        not_utf8 in prop::option::weighted(0.1, 0.0..1.0f64),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let (nodes, edges) = csv_tables(&recs, &ragged);
+        std::fs::write(dir.path().join("nodes.csv"), nodes).unwrap();
+        let mut edges = truncate.map_or(edges.as_str(), |at| cut(&edges, at)).as_bytes().to_vec();
+        if let Some(at) = not_utf8 {
+            // A byte no UTF-8 text has, somewhere after the header.
+            let header = edges.iter().position(|&b| b == b'\n').map_or(edges.len(), |i| i + 1);
+            let i = header + ((edges.len() - header) as f64 * at) as usize;
+            edges.insert(i.min(edges.len()), 0xff);
+        }
+        std::fs::write(dir.path().join("relationships.csv"), edges).unwrap();
+        let careful = outcome(read_csv(dir.path(), Mode::Careful));
+        for rows in 1..=5 {
+            let batched = csv::read_in_batches(dir.path(), &csv::Columns::default(), Mode::Streamed, rows);
+            prop_assert_eq!(&outcome(batched), &careful, "batches of {} rows", rows);
+        }
+    }
 }
 
 /// A generated graph of `n` entities, written in each format by `ties export`
@@ -478,6 +507,80 @@ fn large_files_stream_to_the_careful_readers_graph_and_problems() {
         };
         assert!(e.to_string().contains("2019-13"), "{e}");
     }
+}
+
+/// A large CSV folder (`ties export` tables) read in batches of several sizes,
+/// on other threads: the careful reader's graph; a bad date far into the
+/// relationships is the same problem, and the only one; a row with a line
+/// break in a quoted field, split from the row before by a batch end, reads
+/// the same.
+#[test]
+fn large_csv_tables_read_in_batches_as_the_careful_reader() {
+    use ties::export::csv::to_csv_tables;
+    use ties::view::{Filter, Reach, subgraph};
+    let g = generated(3_000);
+    let sub = subgraph(&g, None, 0, Reach::Both, &Filter::default());
+    let t = to_csv_tables(&g, &sub);
+    let dir = tempfile::tempdir().unwrap();
+    let write = |nodes: &str, rels: &str| {
+        std::fs::write(dir.path().join("nodes.csv"), nodes).unwrap();
+        std::fs::write(dir.path().join("relationships.csv"), rels).unwrap();
+    };
+    let agree = |what: &str| {
+        let careful = outcome(read_csv(dir.path(), Mode::Careful));
+        for rows in [1, 7, 100, 4096] {
+            let batched =
+                csv::read_in_batches(dir.path(), &csv::Columns::default(), Mode::Streamed, rows);
+            assert_eq!(outcome(batched), careful, "{what}: batches of {rows} rows");
+        }
+        careful
+    };
+    write(&t.nodes, &t.relationships);
+    let Outcome::Read { graph, .. } = agree("as written") else {
+        panic!("the tables read");
+    };
+    assert_eq!(graph.0.len(), 3_000);
+    assert_eq!(graph.1.len(), g.edge_count());
+    // A name with a line break and the delimiter in quotes, on every row
+    // from the 50th on (so in every batch, and across batch ends).
+    let mut quoted = ::csv::Writer::from_writer(Vec::new());
+    let mut rows = ::csv::Reader::from_reader(t.nodes.as_bytes());
+    quoted.write_record(rows.headers().unwrap()).unwrap();
+    for (i, row) in rows.records().enumerate() {
+        let mut row: Vec<String> = row.unwrap().iter().map(str::to_string).collect();
+        if i >= 50 {
+            row[1] = "two\nlines, \"quoted\"".to_string();
+        }
+        quoted.write_record(&row).unwrap();
+    }
+    let quoted = String::from_utf8(quoted.into_inner().unwrap()).unwrap();
+    assert!(quoted.contains("\"two\nlines, \"\"quoted\"\"\""));
+    write(&quoted, &t.relationships);
+    let Outcome::Read { graph, .. } = agree("quoted line breaks") else {
+        panic!("the tables read");
+    };
+    assert_eq!(graph.0.len(), 3_000);
+    let named = graph
+        .0
+        .iter()
+        .filter(|e| e.contains(r#""two\nlines, \"quoted\"""#));
+    assert_eq!(named.count(), 3_000 - 50);
+    // A bad date well into the relationships.
+    let at = t
+        .relationships
+        .match_indices(",2019-")
+        .nth(200)
+        .expect("dates")
+        .0
+        + 6;
+    let mut bad = t.relationships.clone();
+    bad.insert_str(at, "13-");
+    write(&t.nodes, &bad);
+    let Outcome::Refused(e) = agree("a bad date") else {
+        panic!("a bad date refused");
+    };
+    assert_eq!(e.problems.len(), 1, "{e}");
+    assert!(e.to_string().contains("2019-13"), "{e}");
 }
 
 #[test]
