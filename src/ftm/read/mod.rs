@@ -280,7 +280,7 @@ fn read_file(path: &Path, loader: &mut Loader) -> Result<(), LoadError> {
 }
 
 fn read_lines(reader: impl BufRead + Send, loader: &mut Loader) {
-    let read = parallel::each_line(reader, loader.fast, |parsed| {
+    let read = parallel::each_line(reader, loader.fast, |parsed: &mut parallel::Parsed| {
         loader.line_no += 1;
         loader.take(parsed);
     });
@@ -327,6 +327,32 @@ struct PendingEdge {
     datasets: DatasetSet,
     /// [`crate::ftm::mapping::PROVENANCE`] attributes.
     provenance: Vec<(String, String)>,
+}
+
+/// A relationship record to build, borrowed (from a [`PendingEdge`], or
+/// from a record as a parser thread prepared it).
+struct EdgeRef<'a> {
+    id: &'a str,
+    schema: &'static SchemaDef,
+    props: &'a [(Box<str>, Box<str>)],
+    pre: &'a (Mapped, issues::Notes),
+    line: usize,
+    datasets: DatasetSet,
+    provenance: &'a [(String, String)],
+}
+
+impl PendingEdge {
+    fn view<'a>(&'a self, pre: &'a (Mapped, issues::Notes)) -> EdgeRef<'a> {
+        EdgeRef {
+            id: &self.id,
+            schema: self.schema,
+            props: &self.props,
+            pre,
+            line: self.line,
+            datasets: self.datasets,
+            provenance: &self.provenance,
+        }
+    }
 }
 
 /// What a relationship record became.
@@ -407,7 +433,6 @@ struct Mapped {
     until: Option<PartialDate>,
     amount: Option<Amount>,
     role: Option<String>,
-    sources: Vec<SourceId>,
     /// The sources cited, found or added when the record is built.
     source_reqs: Vec<props::SourceReq>,
     attrs: Vec<(String, String)>,
@@ -515,18 +540,19 @@ impl Loader {
         Some((self.line_no, 1))
     }
 
-    /// One parsed line.
-    fn take(&mut self, parsed: parallel::Parsed) {
-        match parsed {
-            parallel::Parsed::Blank => {}
-            parallel::Parsed::Ready(r) => {
-                let r = *r;
-                self.line_datasets(r.datasets.iter().map(String::as_str));
-                self.provenance = r.provenance;
-                self.build(r.ready);
-            }
+    /// One parsed line. What a record of the fast path holds is borrowed
+    /// where it can be, and left in it to be freed on its parser's thread.
+    fn take(&mut self, parsed: &mut parallel::Parsed) {
+        if let parallel::Parsed::Ready(r) = parsed {
+            let r = &mut **r;
+            self.line_datasets(r.datasets.iter().map(String::as_str));
+            self.build(&mut r.ready, &r.provenance);
+            return;
+        }
+        match std::mem::replace(parsed, parallel::Parsed::Blank) {
             parallel::Parsed::Record(line) => self.record(*line),
             parallel::Parsed::Bad(column, kind) => self.problem(Some((self.line_no, column)), kind),
+            parallel::Parsed::Blank | parallel::Parsed::Ready(_) => {}
         }
     }
 
@@ -615,16 +641,19 @@ impl Loader {
                 p
             })
             .collect();
-        let ready = prepare(id, schema_name, line.caption, props, &self.provenance);
-        self.build(ready);
+        let mut ready = prepare(id, schema_name, line.caption, props, &self.provenance);
+        let provenance = std::mem::take(&mut self.provenance);
+        self.build(&mut ready, &provenance);
+        self.provenance = provenance;
         for n in nested {
             self.record_inner(n);
         }
     }
 
     /// A record prepared (on a parser thread, or by [`Self::record_inner`]),
-    /// built into the graph.
-    fn build(&mut self, ready: Ready) {
+    /// built into the graph. What is not kept is left in `ready` (the
+    /// builder borrows; the record is freed where it was made).
+    fn build(&mut self, ready: &mut Ready, provenance: &[(String, String)]) {
         let Ready {
             id,
             schema_name,
@@ -643,7 +672,7 @@ impl Loader {
         match body {
             Body::Edge(props, pre) => {
                 let def = def.expect("an edge's schema is known");
-                self.edge_record(id, def, props, pre);
+                self.edge_record(id, def, props, pre, provenance);
             }
             Body::Thing(pre) => {
                 if def.is_none() {
@@ -653,25 +682,34 @@ impl Loader {
                         .entry(schema_name.clone())
                         .or_default() += 1;
                 }
-                self.thing(id, &schema_name, def, *pre);
+                self.thing(id, schema_name, *def, pre);
             }
         }
     }
 
     /// Notes what preparing a record noted, on the current line.
-    fn notes(&mut self, notes: issues::Notes) {
-        for (issue, detail) in notes.list {
-            self.note(issue, detail);
+    fn notes(&mut self, notes: &issues::Notes) {
+        for (issue, detail) in &notes.list {
+            self.note(*issue, detail.clone());
         }
-        for key in notes.unknown {
-            *self.summary.unknown_properties.entry(key).or_default() += 1;
+        for key in &notes.unknown {
+            match self.summary.unknown_properties.get_mut(key) {
+                Some(n) => *n += 1,
+                None => {
+                    self.summary.unknown_properties.insert(key.clone(), 1);
+                }
+            }
         }
     }
 
-    fn attrs(&mut self, attrs: Vec<(String, String)>) -> Vec<(Sym, String)> {
+    /// Attributes as the graph takes them, the names interned.
+    fn attrs<'a>(
+        &mut self,
+        attrs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<(Sym, &'a str)> {
         attrs
             .into_iter()
-            .map(|(k, v)| (self.graph.intern(&k), v))
+            .map(|(k, v)| (self.graph.intern(k), v))
             .collect()
     }
 
@@ -695,9 +733,9 @@ impl Loader {
             let (kind, reversed) = ref_kind(&r.prop);
             let kind = kind.map_other(|o| self.graph.intern(&o));
             let (a, b) = if reversed { (to, r.from) } else { (r.from, to) };
-            let attrs = self.attrs(vec![(PROPERTY_ATTR.into(), r.prop.to_string())]);
+            let attrs = self.attrs([(PROPERTY_ATTR, &*r.prop)]);
             let relation = NewRelation {
-                attrs: &attr_refs(&attrs),
+                attrs: &attrs,
                 ..NewRelation::new(kind, r.sources)
             };
             match self.graph.add_relation(a, b, relation) {
@@ -708,7 +746,15 @@ impl Loader {
         let edges = std::mem::take(&mut self.edges);
         for e in edges {
             self.line_no = e.line;
-            self.resolve_edge(e);
+            let mapped;
+            let pre = match &e.pre {
+                Some(pre) => &**pre,
+                None => {
+                    mapped = records::map_edge(e.schema, &e.id, &e.props);
+                    &mapped
+                }
+            };
+            self.resolve_edge(e.view(pre), None);
         }
         if self.more_problems > 0 {
             let n = self.more_problems;
@@ -744,8 +790,12 @@ struct Ready {
 
 enum Body {
     /// A relationship's values, `(property, value)`, sorted by property,
-    /// and those other than its parties mapped.
-    Edge(Vec<(Box<str>, Box<str>)>, Box<(Mapped, issues::Notes)>),
+    /// and those other than its parties mapped (`None` once the builder
+    /// took them).
+    Edge(
+        Vec<(Box<str>, Box<str>)>,
+        Option<Box<(Mapped, issues::Notes)>>,
+    ),
     Thing(Box<records::PreThing>),
 }
 
@@ -774,7 +824,7 @@ fn prepare(
                 })
                 .collect();
             let pre = records::map_edge(d, &id, &flat);
-            Body::Edge(flat, Box::new(pre))
+            Body::Edge(flat, Some(Box::new(pre)))
         }
         _ => Body::Thing(Box::new(records::prepare_thing(
             &mut notes,
@@ -793,9 +843,4 @@ fn prepare(
         notes,
         body,
     }
-}
-
-/// Attributes as the graph takes them.
-fn attr_refs(attrs: &[(Sym, String)]) -> Vec<(Sym, &str)> {
-    attrs.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }

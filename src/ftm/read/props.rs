@@ -207,17 +207,19 @@ pub(super) fn map_props<'a>(
 }
 
 impl Loader {
-    /// The sources `m` cites, found or added in order, then the file.
-    pub(super) fn sources(&mut self, m: &mut Mapped) {
-        for r in std::mem::take(&mut m.source_reqs) {
+    /// The sources `reqs` cite, found or added in order, then the file.
+    pub(super) fn sources(&mut self, reqs: &[SourceReq]) -> Vec<SourceId> {
+        let mut out = Vec::with_capacity(reqs.len() + 1);
+        for r in reqs {
             let s = self.source(r);
-            m.sources.push(s);
+            out.push(s);
         }
-        m.sources.push(self.file_source);
+        out.push(self.file_source);
+        out
     }
 
-    fn source(&mut self, r: SourceReq) -> SourceId {
-        let (key, is_url) = match &r {
+    fn source(&mut self, r: &SourceReq) -> SourceId {
+        let (key, is_url) = match r {
             SourceReq::Publisher(p) => (p, false),
             SourceReq::Url { url, .. } => (url, true),
         };
@@ -226,8 +228,10 @@ impl Loader {
             return s;
         }
         let (mut id, outlet, title, url) = match r {
-            SourceReq::Publisher(p) => (format!("publisher:{p}"), p.clone(), p, None),
-            SourceReq::Url { url, outlet } => (url.clone(), outlet, url.clone(), Some(url)),
+            SourceReq::Publisher(p) => (format!("publisher:{p}"), p.clone(), p.clone(), None),
+            SourceReq::Url { url, outlet } => {
+                (url.clone(), outlet.clone(), url.clone(), Some(url.clone()))
+            }
         };
         let key: Box<str> = title.as_str().into();
         let file = self.summary.file.as_str();
