@@ -37,6 +37,9 @@ pub(crate) use props::{host, parse_ftm_date};
 use records::ref_kind;
 use values::RawLine;
 
+/// Lines whose ids are brought into the cache together before they are built.
+const WARM: usize = 64;
+
 /// Problems listed in full; beyond this they are only counted.
 const MAX_PROBLEMS: usize = 1000;
 
@@ -280,9 +283,8 @@ fn read_file(path: &Path, loader: &mut Loader) -> Result<(), LoadError> {
 }
 
 fn read_lines(reader: impl BufRead + Send, loader: &mut Loader) {
-    let read = parallel::each_line(reader, loader.fast, |parsed: &mut parallel::Parsed| {
-        loader.line_no += 1;
-        loader.take(parsed);
+    let read = parallel::each_line(reader, loader.fast, |lines: &mut [parallel::Parsed]| {
+        loader.take_all(lines);
     });
     if let Err(e) = read {
         loader.problem(None, ProblemKind::Io(e.to_string()));
@@ -319,7 +321,7 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 struct PendingEdge {
     id: Box<str>,
     schema: &'static SchemaDef,
-    props: Vec<(Box<str>, Box<str>)>,
+    props: Flat,
     /// Its values other than the parties, mapped (`None` once fragments
     /// were merged into it).
     pre: Option<Box<(Mapped, issues::Notes)>>,
@@ -329,12 +331,59 @@ struct PendingEdge {
     provenance: Vec<(String, String)>,
 }
 
+/// A relationship's values, `(property, value)`, in one buffer (two
+/// allocations for a record instead of two per value).
+#[derive(Default)]
+struct Flat {
+    text: String,
+    /// Per value, where its property's name and the value end in `text`.
+    ends: Vec<(u32, u32)>,
+    /// Which of the first 64 values name entities (the parties, looked up).
+    parties: u64,
+}
+
+impl Flat {
+    /// The values the bits of [`Self::parties`] mark.
+    fn parties(&self) -> impl Iterator<Item = &str> {
+        let mask = self.parties;
+        (self.iter().enumerate())
+            .filter(move |&(i, _)| i < 64 && mask & (1 << i) != 0)
+            .map(|(_, (_, v))| v)
+    }
+
+    fn push(&mut self, key: &str, value: &str) {
+        self.text.push_str(key);
+        let k = self.text.len() as u32;
+        self.text.push_str(value);
+        self.ends.push((k, self.text.len() as u32));
+    }
+
+    /// Every `(property, value)`, in order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut start = 0;
+        self.ends.iter().map(move |&(k, v)| {
+            let (k, v) = (k as usize, v as usize);
+            let pair = (&self.text[start..k], &self.text[k..v]);
+            start = v;
+            pair
+        })
+    }
+
+    /// Moves every value of `other` to the end of this one.
+    fn append(&mut self, other: &mut Flat) {
+        for (k, v) in other.iter() {
+            self.push(k, v);
+        }
+        *other = Flat::default();
+    }
+}
+
 /// A relationship record to build, borrowed (from a [`PendingEdge`], or
 /// from a record as a parser thread prepared it).
 struct EdgeRef<'a> {
     id: &'a str,
     schema: &'static SchemaDef,
-    props: &'a [(Box<str>, Box<str>)],
+    props: &'a Flat,
     pre: &'a (Mapped, issues::Notes),
     line: usize,
     datasets: DatasetSet,
@@ -433,6 +482,8 @@ struct Mapped {
     until: Option<PartialDate>,
     amount: Option<Amount>,
     role: Option<String>,
+    /// The first publisher, the outlet of the URLs cited.
+    outlet: Option<String>,
     /// The sources cited, found or added when the record is built.
     source_reqs: Vec<props::SourceReq>,
     attrs: Vec<(String, String)>,
@@ -538,6 +589,29 @@ impl Loader {
 
     fn here(&self) -> Option<(usize, usize)> {
         Some((self.line_no, 1))
+    }
+
+    /// Parsed lines, in order.
+    fn take_all(&mut self, lines: &mut [parallel::Parsed]) {
+        for some in lines.chunks_mut(WARM) {
+            // The id index's slots of the ids these lines look up, fetched
+            // all at once (their cache misses overlap) instead of one by one.
+            let ids = some.iter().flat_map(|p| match p {
+                parallel::Parsed::Ready(r) => {
+                    let parties = match &r.ready.body {
+                        Body::Edge(flat, _) => Some(flat.parties()),
+                        Body::Thing(_) => None,
+                    };
+                    Some(std::iter::once(r.ready.id.as_str()).chain(parties.into_iter().flatten()))
+                }
+                _ => None,
+            });
+            self.graph.warm_ids(ids.flatten());
+            for parsed in some {
+                self.line_no += 1;
+                self.take(parsed);
+            }
+        }
     }
 
     /// One parsed line. What a record of the fast path holds is borrowed
@@ -792,10 +866,7 @@ enum Body {
     /// A relationship's values, `(property, value)`, sorted by property,
     /// and those other than its parties mapped (`None` once the builder
     /// took them).
-    Edge(
-        Vec<(Box<str>, Box<str>)>,
-        Option<Box<(Mapped, issues::Notes)>>,
-    ),
+    Edge(Flat, Option<Box<(Mapped, issues::Notes)>>),
     Thing(Box<records::PreThing>),
 }
 
@@ -816,13 +887,16 @@ fn prepare(
     let props = clean::clean(&mut notes, &id, def, props);
     let body = match def {
         Some(d) if d.edge.is_some() => {
-            let flat: Vec<(Box<str>, Box<str>)> = props
-                .into_iter()
-                .flat_map(|(k, v)| {
-                    let k: Box<str> = k.into();
-                    v.into_iter().map(move |v| (k.clone(), v.into()))
-                })
-                .collect();
+            let mut flat = Flat::default();
+            for (k, values) in &props {
+                let party = d.prop(k) == Some(schema::PropType::Entity);
+                for v in values {
+                    if party && flat.ends.len() < 64 {
+                        flat.parties |= 1 << flat.ends.len();
+                    }
+                    flat.push(k, v);
+                }
+            }
             let pre = records::map_edge(d, &id, &flat);
             Body::Edge(flat, Some(Box::new(pre)))
         }

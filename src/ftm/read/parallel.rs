@@ -131,14 +131,15 @@ fn parser(jobs: Receiver<Job>, done: Sender<Option<Vec<Parsed>>>, fast: bool) {
     }
 }
 
-/// Hands every line of `reader`, parsed, to `take` in order; batches are
+/// Hands every line of `reader`, parsed, to `take` in order (some lines at
+/// a time); batches are
 /// parsed on parser threads while `take` builds the one before. `take` may
 /// leave what it does not keep in the record: it is freed on the thread that
 /// made it. A read error ends the stream and is returned.
 pub(super) fn each_line(
     mut reader: impl BufRead + Send,
     fast: bool,
-    mut take: impl FnMut(&mut Parsed),
+    mut take: impl FnMut(&mut [Parsed]),
 ) -> std::io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
     std::thread::scope(|s| {
@@ -180,7 +181,7 @@ pub(super) fn each_line(
                 }
             }
             for (by, mut records) in pending.drain(..) {
-                records.iter_mut().for_each(&mut take);
+                take(&mut records);
                 match by.and_then(|p| parsers.get(p)) {
                     Some((jobs, _)) => jobs.send(Job::Free(records)).ok().unwrap_or(()),
                     None => drop(records),

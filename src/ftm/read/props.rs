@@ -22,14 +22,26 @@ pub(crate) fn parse_ftm_date(raw: &str) -> Result<PartialDate, crate::model::dat
 /// a publisher alone, or a URL with the outlet it names.
 pub(super) enum SourceReq {
     Publisher(String),
-    Url { url: String, outlet: String },
+    /// A URL, its outlet the record's first publisher (`Mapped::outlet`),
+    /// else the URL's host.
+    Url(String),
+}
+
+/// An amount as FtM writes it (`1,000.50`).
+fn number(value: &str) -> Result<f64, std::num::ParseFloatError> {
+    let value = value.trim();
+    if value.contains(',') {
+        value.replace(',', "").parse()
+    } else {
+        value.parse()
+    }
 }
 
 /// Sorts a record's properties into the fields of an entity or relation
 /// (the sources it cites as [`SourceReq`]s, in `m.source_reqs`).
 pub(super) fn map_props<'a>(
     notes: &mut Notes,
-    owner: &str,
+    owner: &super::records::Owner<'_>,
     schema_name: &str,
     def: Option<&'static SchemaDef>,
     props: impl IntoIterator<Item = (Cow<'a, str>, Vec<Cow<'a, str>>)>,
@@ -47,16 +59,18 @@ pub(super) fn map_props<'a>(
                 notes.unknown.push(format!("{schema_name}.{prop}"));
             }
             let prop = prop.as_ref();
-            let values: Vec<String> = values.into_iter().map(Cow::into_owned).collect();
+            // Values stay borrowed until kept (a date or an amount that the
+            // fields say exactly is not).
+            let owned = |values: Vec<Cow<'a, str>>| values.into_iter().map(Cow::into_owned);
             match prop {
-                "name" => m.names.extend(values),
-                "alias" => m.aliases.extend(values.into_iter().map(|v| (v, 'a'))),
-                "previousName" => m.aliases.extend(values.into_iter().map(|v| (v, 'p'))),
-                "weakAlias" => m.weak_aliases.extend(values),
+                "name" => m.names.extend(owned(values)),
+                "alias" => m.aliases.extend(owned(values).map(|v| (v, 'a'))),
+                "previousName" => m.aliases.extend(owned(values).map(|v| (v, 'p'))),
+                "weakAlias" => m.weak_aliases.extend(owned(values)),
                 "sourceUrl" => urls.extend(values),
                 "publisher" => publishers.extend(values),
                 "summary" | "description" | "notes" if m.note.is_none() && !values.is_empty() => {
-                    let mut it = values.into_iter();
+                    let mut it = owned(values);
                     m.note = it.next();
                     m.attrs.extend(it.map(|v| (prop.to_string(), v)));
                     m.note_prop = Some(prop.to_string());
@@ -67,24 +81,23 @@ pub(super) fn map_props<'a>(
                 "amount" if has_value => amounts.extend(values),
                 "currency" if has_value => currencies.extend(values),
                 "role" | "relationship" if def.is_some_and(|d| d.edge.is_some()) => {
-                    let mut it = values.into_iter();
+                    let mut it = owned(values);
                     m.role = it.next();
                     m.attrs.extend(it.map(|v| (prop.to_string(), v)));
                 }
                 _ if ptype == Some(PropType::Entity) => {
-                    m.refs
-                        .extend(values.into_iter().map(|v| (prop.to_string(), v)));
+                    m.refs.extend(owned(values).map(|v| (prop.to_string(), v)));
                 }
                 _ => m
                     .attrs
-                    .extend(values.into_iter().map(|v| (prop.to_string(), v))),
+                    .extend(owned(values).map(|v| (prop.to_string(), v))),
             }
         }
         // Dates: a span from the earliest start (startDate, else date) to the
         // latest end. The values as written stay attributes too unless the span
         // says exactly what they say, so that nothing is lost and an export
         // writes the same properties back.
-        let parse = |list: &[String]| -> Vec<PartialDate> {
+        let parse = |list: &[Cow<'a, str>]| -> Vec<PartialDate> {
             list.iter().filter_map(|v| parse_ftm_date(v).ok()).collect()
         };
         let (s_dates, d_dates, e_dates) = (parse(&starts), parse(&dates), parse(&ends));
@@ -134,43 +147,48 @@ pub(super) fn map_props<'a>(
                     field
                 };
                 m.attrs
-                    .extend(list.into_iter().map(|v| (field.to_string(), v)));
+                    .extend(list.into_iter().map(|v| (field.to_string(), v.into_owned())));
             }
         }
         // Money: the first amount with the first currency, else amountEur,
         // else amountUsd; every other value stays an attribute.
         let mut amounts = amounts.into_iter();
         if let Some(value) = amounts.next() {
-            let currency = currencies.first().cloned().unwrap_or_default();
-            let parsed = value.trim().replace(',', "").parse::<f64>();
+            let currency = currencies.first().map_or("", |c| c.as_ref());
+            let parsed = number(&value);
             match parsed {
                 Ok(v) if !currency.trim().is_empty() => {
                     let rec = AmountRecord {
                         value: v,
-                        currency: currency.clone(),
+                        currency: currency.to_string(),
                         approx: false,
                     };
                     match Amount::from_record(&rec) {
                         Ok(a) => m.amount = Some(a),
                         Err(e) => {
                             notes.note(Issue::BadAmount, format!("{owner}: {e}"));
-                            m.attrs.push(("amount".into(), value));
+                            m.attrs.push(("amount".into(), value.into_owned()));
                         }
                     }
                 }
                 // An amount without a currency is kept as written.
-                Ok(_) => m.attrs.push(("amount".into(), value)),
+                Ok(_) => m.attrs.push(("amount".into(), value.into_owned())),
                 Err(_) => notes.note(
                     Issue::BadAmount,
                     format!("{owner}: amount `{value}` is not a number"),
                 ),
             }
-            m.attrs.extend(amounts.map(|v| ("amount".to_string(), v)));
-            let extra = currencies.into_iter().skip(usize::from(m.amount.is_some()));
-            m.attrs.extend(extra.map(|v| ("currency".to_string(), v)));
-        } else {
             m.attrs
-                .extend(currencies.into_iter().map(|v| ("currency".to_string(), v)));
+                .extend(amounts.map(|v| ("amount".to_string(), v.into_owned())));
+            let extra = currencies.into_iter().skip(usize::from(m.amount.is_some()));
+            m.attrs
+                .extend(extra.map(|v| ("currency".to_string(), v.into_owned())));
+        } else {
+            m.attrs.extend(
+                currencies
+                    .into_iter()
+                    .map(|v| ("currency".to_string(), v.into_owned())),
+            );
         }
         if m.amount.is_none() {
             m.amount = [("amountEur", "EUR"), ("amountUsd", "USD")]
@@ -187,20 +205,19 @@ pub(super) fn map_props<'a>(
         }
         // Sources: one per URL (its publisher as outlet), else one per publisher.
         if urls.is_empty() {
-            m.source_reqs
-                .extend(publishers.into_iter().map(SourceReq::Publisher));
+            m.source_reqs.extend(
+                publishers
+                    .into_iter()
+                    .map(|p| SourceReq::Publisher(p.into_owned())),
+            );
         } else {
-            let outlet = publishers.first().cloned();
-            for p in publishers.iter().skip(1) {
-                m.attrs.push(("publisher".into(), p.clone()));
+            let mut publishers = publishers.into_iter();
+            m.outlet = publishers.next().map(Cow::into_owned);
+            for p in publishers {
+                m.attrs.push(("publisher".into(), p.into_owned()));
             }
-            for u in urls {
-                let out = outlet.clone().unwrap_or_else(|| host(&u).to_string());
-                m.source_reqs.push(SourceReq::Url {
-                    url: u,
-                    outlet: out,
-                });
-            }
+            m.source_reqs
+                .extend(urls.into_iter().map(|u| SourceReq::Url(u.into_owned())));
         }
         m
     }
@@ -208,20 +225,20 @@ pub(super) fn map_props<'a>(
 
 impl Loader {
     /// The sources `reqs` cite, found or added in order, then the file.
-    pub(super) fn sources(&mut self, reqs: &[SourceReq]) -> Vec<SourceId> {
-        let mut out = Vec::with_capacity(reqs.len() + 1);
-        for r in reqs {
-            let s = self.source(r);
+    pub(super) fn sources(&mut self, m: &Mapped) -> Vec<SourceId> {
+        let mut out = Vec::with_capacity(m.source_reqs.len() + 1);
+        for r in &m.source_reqs {
+            let s = self.source(r, m.outlet.as_deref());
             out.push(s);
         }
         out.push(self.file_source);
         out
     }
 
-    fn source(&mut self, r: &SourceReq) -> SourceId {
+    fn source(&mut self, r: &SourceReq, outlet: Option<&str>) -> SourceId {
         let (key, is_url) = match r {
             SourceReq::Publisher(p) => (p, false),
-            SourceReq::Url { url, .. } => (url, true),
+            SourceReq::Url(url) => (url, true),
         };
         let ids = &self.source_ids[usize::from(is_url)];
         if let Some(&s) = ids.get(key.as_str()) {
@@ -229,8 +246,9 @@ impl Loader {
         }
         let (mut id, outlet, title, url) = match r {
             SourceReq::Publisher(p) => (format!("publisher:{p}"), p.clone(), p.clone(), None),
-            SourceReq::Url { url, outlet } => {
-                (url.clone(), outlet.clone(), url.clone(), Some(url.clone()))
+            SourceReq::Url(url) => {
+                let outlet = outlet.unwrap_or_else(|| host(url)).to_string();
+                (url.clone(), outlet, url.clone(), Some(url.clone()))
             }
         };
         let key: Box<str> = title.as_str().into();

@@ -2,7 +2,6 @@
 //! relationships as relations, or as nodes when they link more than two parties.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use crate::graph::{AddError, NewEntity, NewRelation, NodeIx, SourceId};
 use crate::load::{Location, ProblemKind, short};
@@ -41,7 +40,7 @@ pub(super) fn prepare_thing(
     caption: Option<String>,
     provenance: &[(String, String)],
 ) -> PreThing {
-    let owner = format!("{schema_name} `{}`", short(id));
+    let owner = Owner(schema_name, id);
     let dated = def.is_some_and(|d| d.is_a("Interval") || d.name == "Contract");
     let caption = caption
         .map(|c| c.trim().to_string())
@@ -137,7 +136,7 @@ impl Loader {
             self.duplicate(id);
             return;
         }
-        let source_ids = self.sources(&pre.m.source_reqs);
+        let source_ids = self.sources(&pre.m);
         let m = &pre.m;
         let aliases: Vec<&str> = pre.tagged.iter().map(|(n, _)| n.as_str()).collect();
         let weak: Vec<&str> = m.weak_aliases.iter().map(String::as_str).collect();
@@ -197,7 +196,7 @@ impl Loader {
         mut m: super::Mapped,
         tagged: Vec<(String, char)>,
     ) {
-        let sources = self.sources(&m.source_reqs);
+        let sources = self.sources(&m);
         self.summary.fragments_merged += 1;
         let i = existing.index();
         let first_file = self.node_files.get(i).copied().unwrap_or(0);
@@ -359,7 +358,7 @@ impl Loader {
         &mut self,
         id: &str,
         def: &'static SchemaDef,
-        flat: &mut Vec<(Box<str>, Box<str>)>,
+        flat: &mut super::Flat,
         pre: &mut Option<Box<(super::Mapped, Notes)>>,
         provenance: &[(String, String)],
     ) {
@@ -502,36 +501,36 @@ impl Loader {
         let (src_prop, tgt_prop) = def.edge.expect("only edge schemata are pending");
         let (m, notes) = e.pre;
         self.notes(notes);
-        let source_ids = self.sources(&m.source_reqs);
+        let source_ids = self.sources(m);
         let (mut froms, mut tos, mut other_nodes) = (Vec::new(), Vec::new(), Vec::new());
         let mut wanted = 0;
         if let Some(parties) = parties {
             // Every party was found, in the order of the values.
             let mut parties = parties.iter().copied();
-            for (k, _) in e.props {
+            for (k, _) in e.props.iter() {
                 if def.prop(k) != Some(PropType::Entity) {
                     continue;
                 }
                 let Some(n) = parties.next() else { break };
-                if **k == *src_prop {
+                if k == src_prop {
                     froms.push(n);
-                } else if **k == *tgt_prop {
+                } else if k == tgt_prop {
                     tos.push(n);
                 } else {
-                    other_nodes.push((&**k, n));
+                    other_nodes.push((k, n));
                 }
             }
         } else {
             let mut sources_ids = Vec::new();
             let mut target_ids = Vec::new();
             let mut others = Vec::new();
-            for (k, v) in e.props {
-                if **k == *src_prop {
-                    sources_ids.push(&**v);
-                } else if **k == *tgt_prop {
-                    target_ids.push(&**v);
+            for (k, v) in e.props.iter() {
+                if k == src_prop {
+                    sources_ids.push(v);
+                } else if k == tgt_prop {
+                    target_ids.push(v);
                 } else if def.prop(k) == Some(PropType::Entity) {
-                    others.push((&**k, &**v));
+                    others.push((k, v));
                 }
             }
             wanted = sources_ids.len() + target_ids.len() + others.len();
@@ -704,25 +703,44 @@ impl Loader {
 pub(super) fn map_edge(
     def: &'static SchemaDef,
     id: &str,
-    props: &[(Box<str>, Box<str>)],
+    props: &super::Flat,
 ) -> (super::Mapped, Notes) {
     let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
-    let owner = format!("{} `{}`", def.name, short(id));
-    let mut grouped: BTreeMap<&str, Vec<Cow<'_, str>>> = BTreeMap::new();
-    for (k, v) in props {
-        if **k != *src_prop && **k != *tgt_prop && def.prop(k) != Some(PropType::Entity) {
-            grouped.entry(k).or_default().push(Cow::Borrowed(v));
+    let owner = Owner(def.name, id);
+    let mut values: Vec<(&str, &str)> = props
+        .iter()
+        .filter(|&(k, _)| k != src_prop && k != tgt_prop && def.prop(k) != Some(PropType::Entity))
+        .collect();
+    // Sorted by property (as a record's are, unless fragments were added),
+    // each property's values in the order read: each run is one property.
+    if !values.is_sorted_by_key(|(k, _)| *k) {
+        values.sort_by_key(|(k, _)| *k);
+    }
+    let mut grouped: Vec<(Cow<'_, str>, Vec<Cow<'_, str>>)> = Vec::new();
+    for (k, v) in values {
+        match grouped.last_mut() {
+            Some((last, values)) if *last == k => values.push(Cow::Borrowed(v)),
+            _ => grouped.push((Cow::Borrowed(k), vec![Cow::Borrowed(v)])),
         }
     }
     let mut notes = Notes::default();
-    let grouped = grouped.into_iter().map(|(k, v)| (Cow::Borrowed(k), v));
     let m = map_props(&mut notes, &owner, def.name, Some(def), grouped, true);
     (m, notes)
 }
 
+/// Whose values are mapped (`Payment `p-1``), for a note: written only when
+/// one is made.
+pub(super) struct Owner<'a>(pub(super) &'a str, pub(super) &'a str);
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.0, short(self.1))
+    }
+}
+
 /// A relationship record's values, whatever their order, as one number.
-fn props_hash(props: &[(Box<str>, Box<str>)]) -> u64 {
-    let mut v: Vec<&(Box<str>, Box<str>)> = props.iter().collect();
+fn props_hash(props: &super::Flat) -> u64 {
+    let mut v: Vec<(&str, &str)> = props.iter().collect();
     v.sort();
     v.dedup();
     let mut h = xxhash_rust::xxh3::Xxh3::new();
