@@ -50,7 +50,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
 
 /// `properties`: each a list of strings, sorted by name as the careful
 /// reader's map sorts them; a name given twice is declined.
-struct Props<'a>(Vec<(Cow<'a, str>, Vec<Text<'a>>)>);
+struct Props<'a>(Vec<Prop<'a>>);
 
 struct PropsVisitor<'a>(PhantomData<&'a ()>);
 
@@ -63,10 +63,15 @@ impl<'de: 'a, 'a> Visitor<'de> for PropsVisitor<'a> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props<'a>, A::Error> {
         let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
         while let Some((k, v)) = map.next_entry::<Text<'a>, Vec<Text<'a>>>()? {
-            out.push((k.0, v));
+            out.push(Prop {
+                name: k.0,
+                values: v.into_iter().map(|t| t.0).collect(),
+                dropped: 0,
+                nested: Vec::new(),
+            });
         }
-        out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        if out.windows(2).any(|w| w[0].0 == w[1].0) {
+        out.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        if out.windows(2).any(|w| w[0].name == w[1].name) {
             return Err(de::Error::custom("a property named twice"));
         }
         Ok(Props(out))
@@ -133,15 +138,6 @@ pub(super) fn read(bytes: &[u8]) -> Option<FastRecord> {
     }
     let datasets = line.datasets.unwrap_or_default();
     let props = line.properties.map_or_else(Vec::new, |p| p.0);
-    let props: Vec<Prop> = props
-        .into_iter()
-        .map(|(name, values)| Prop {
-            name,
-            values: values.into_iter().map(|t| t.0).collect(),
-            dropped: 0,
-            nested: Vec::new(),
-        })
-        .collect();
     let caption = line.caption.map(|c| c.0.into_owned());
     let ready = prepare(
         id.into_owned(),

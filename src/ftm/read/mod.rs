@@ -434,7 +434,7 @@ struct Loader {
     file_source: SourceId,
     /// `(publisher, url)` → source.
     /// Sources by publisher (of a record without URLs), and by URL.
-    source_ids: [FastMap<Box<str>, SourceId>; 2],
+    source_ids: props::SourceKeys,
     /// Line each node was first defined on, by node index.
     node_lines: Vec<u32>,
     /// The last input (by number) a record of each node came from.
@@ -887,7 +887,15 @@ fn prepare(
     let props = clean::clean(&mut notes, &id, def, props);
     let body = match def {
         Some(d) if d.edge.is_some() => {
-            let mut flat = Flat::default();
+            let (n, bytes) = props.iter().fold((0, 0), |(n, b), (k, values)| {
+                let len: usize = values.iter().map(|v| k.len() + v.len()).sum();
+                (n + values.len(), b + len)
+            });
+            let mut flat = Flat {
+                text: String::with_capacity(bytes),
+                ends: Vec::with_capacity(n),
+                parties: 0,
+            };
             for (k, values) in &props {
                 let party = d.prop(k) == Some(schema::PropType::Entity);
                 for v in values {
