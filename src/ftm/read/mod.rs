@@ -317,6 +317,68 @@ fn load_reader_with(
 /// of times; the keys are the file's, not an attacker's to choose).
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// A set of ids' hashes (xxh3, as the id index hashes them): linear
+/// probing over a table at most three quarters full, whose slots can be fetched into
+/// the cache for a batch of ids before they are looked up one by one.
+#[derive(Default)]
+struct Hashes {
+    /// A power of two of slots; 0 is an empty one (a hash of 0 is kept as 1).
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl Hashes {
+    fn hash(id: &str) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(id.as_bytes()).max(1)
+    }
+
+    /// Where `h` is, or the empty slot where it would go.
+    fn slot(&self, h: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        while self.slots[i] != 0 && self.slots[i] != h {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        !self.slots.is_empty() && self.slots[self.slot(Self::hash(id))] != 0
+    }
+
+    /// Adds `id`'s hash; `false` if it was there.
+    fn insert(&mut self, id: &str) -> bool {
+        if 4 * (self.len + 1) > 3 * self.slots.len() {
+            let size = (2 * self.slots.len()).max(1024);
+            let old = std::mem::replace(&mut self.slots, vec![0; size]);
+            for h in old.into_iter().filter(|&h| h != 0) {
+                let i = self.slot(h);
+                self.slots[i] = h;
+            }
+        }
+        let h = Self::hash(id);
+        let i = self.slot(h);
+        if self.slots[i] == h {
+            return false;
+        }
+        self.slots[i] = h;
+        self.len += 1;
+        true
+    }
+
+    /// Reads the first slot of each of `ids`.
+    fn warm<'a>(&self, ids: impl Iterator<Item = &'a str>) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let sum = ids.fold(0u64, |acc, id| {
+            acc.wrapping_add(self.slots[(Self::hash(id) as usize) & mask])
+        });
+        std::hint::black_box(sum);
+    }
+}
+
 /// A relationship record waiting for every entity to be read.
 struct PendingEdge {
     id: Box<str>,
@@ -456,7 +518,7 @@ struct Loader {
     edges: Vec<PendingEdge>,
     edge_ids: FastMap<Box<str>, usize>,
     /// Hashes of the ids of relationship records read so far (built or held).
-    resolved: std::collections::HashSet<u64, foldhash::fast::RandomState>,
+    resolved: Hashes,
     /// Relationships built, by the hash of their id: the input they came
     /// from, the hash of their values, and what they became.
     built: HashMap<u64, (u16, u64, Built)>,
@@ -594,8 +656,13 @@ impl Loader {
     /// Parsed lines, in order.
     fn take_all(&mut self, lines: &mut [parallel::Parsed]) {
         for some in lines.chunks_mut(WARM) {
-            // The id index's slots of the ids these lines look up, fetched
-            // all at once (their cache misses overlap) instead of one by one.
+            // The id index's slots of the ids these lines look up, and those
+            // of their hashes in `resolved`, fetched all at once (their
+            // cache misses overlap) instead of one by one.
+            self.resolved.warm(some.iter().filter_map(|p| match p {
+                parallel::Parsed::Ready(r) => Some(r.ready.id.as_str()),
+                _ => None,
+            }));
             let ids = some.iter().flat_map(|p| match p {
                 parallel::Parsed::Ready(r) => {
                     let parties = match &r.ready.body {
@@ -924,5 +991,23 @@ fn prepare(
         def,
         notes,
         body,
+    }
+}
+
+#[cfg(test)]
+mod hashes_tests {
+    use super::Hashes;
+
+    #[test]
+    fn hashes_hold_what_was_added_through_growth() {
+        let mut set = Hashes::default();
+        assert!(!set.contains("r0"));
+        for i in 0..5000 {
+            assert!(set.insert(&format!("r{i}")), "{i}");
+        }
+        assert!(!set.insert("r17"));
+        assert!((0..5000).all(|i| set.contains(&format!("r{i}"))));
+        assert!(!set.contains("r5000") && !set.contains("p1"));
+        assert_eq!(set.len, 5000);
     }
 }

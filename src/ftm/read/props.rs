@@ -39,12 +39,12 @@ fn number(value: &str) -> Result<f64, std::num::ParseFloatError> {
 
 /// Sorts a record's properties into the fields of an entity or relation
 /// (the sources it cites as [`SourceReq`]s, in `m.source_reqs`).
-pub(super) fn map_props<'a>(
+pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
     notes: &mut Notes,
     owner: &super::records::Owner<'_>,
     schema_name: &str,
     def: Option<&'static SchemaDef>,
-    props: impl IntoIterator<Item = (Cow<'a, str>, Vec<Cow<'a, str>>)>,
+    props: impl IntoIterator<Item = (Cow<'a, str>, V)>,
     dated: bool,
 ) -> Mapped {
     {
@@ -61,7 +61,7 @@ pub(super) fn map_props<'a>(
             let prop = prop.as_ref();
             // Values stay borrowed until kept (a date or an amount that the
             // fields say exactly is not).
-            let owned = |values: Vec<Cow<'a, str>>| values.into_iter().map(Cow::into_owned);
+            let owned = |values: V| values.map(Cow::into_owned);
             match prop {
                 "name" => m.names.extend(owned(values)),
                 "alias" => m.aliases.extend(owned(values).map(|v| (v, 'a'))),
@@ -69,7 +69,7 @@ pub(super) fn map_props<'a>(
                 "weakAlias" => m.weak_aliases.extend(owned(values)),
                 "sourceUrl" => urls.extend(values),
                 "publisher" => publishers.extend(values),
-                "summary" | "description" | "notes" if m.note.is_none() && !values.is_empty() => {
+                "summary" | "description" | "notes" if m.note.is_none() && values.len() > 0 => {
                     let mut it = owned(values);
                     m.note = it.next();
                     m.attrs.extend(it.map(|v| (prop.to_string(), v)));

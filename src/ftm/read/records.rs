@@ -46,7 +46,14 @@ pub(super) fn prepare_thing(
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
         .or_else(|| def.and_then(|d| library_caption(d, &props)));
-    let mut m = map_props(notes, &owner, schema_name, def, props, dated);
+    let mut m = map_props(
+        notes,
+        &owner,
+        schema_name,
+        def,
+        props.into_iter().map(|(k, v)| (k, v.into_iter())),
+        dated,
+    );
     let kind = match def {
         Some(_) => kind_for_schema(schema_name),
         None => EntityKind::Other(snake(schema_name)),
@@ -128,11 +135,7 @@ impl Loader {
             }
             return;
         }
-        if self.edge_ids.contains_key(id)
-            || self
-                .resolved
-                .contains(&xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
-        {
+        if self.edge_ids.contains_key(id) || self.resolved.contains(id) {
             self.duplicate(id);
             return;
         }
@@ -406,7 +409,7 @@ impl Loader {
             def.prop(k) != Some(PropType::Entity)
                 || self.graph.find(v).map(|n| parties.push(n)).is_some()
         });
-        if !self.resolved.insert(key) {
+        if !self.resolved.insert(id) {
             self.note(Issue::LateFragment, format!("{} `{}`", def.name, short(id)));
         }
         if known {
@@ -716,13 +719,10 @@ pub(super) fn map_edge(
     if !values.is_sorted_by_key(|(k, _)| *k) {
         values.sort_by_key(|(k, _)| *k);
     }
-    let mut grouped: Vec<(Cow<'_, str>, Vec<Cow<'_, str>>)> = Vec::new();
-    for (k, v) in values {
-        match grouped.last_mut() {
-            Some((last, values)) if *last == k => values.push(Cow::Borrowed(v)),
-            _ => grouped.push((Cow::Borrowed(k), vec![Cow::Borrowed(v)])),
-        }
-    }
+    let grouped = values.chunk_by(|a, b| a.0 == b.0).map(|run| {
+        let values = run.iter().map(|&(_, v)| Cow::Borrowed(v));
+        (Cow::Borrowed(run[0].0), values)
+    });
     let mut notes = Notes::default();
     let m = map_props(&mut notes, &owner, def.name, Some(def), grouped, true);
     (m, notes)
