@@ -41,7 +41,7 @@ fn number(value: &str) -> Result<f64, std::num::ParseFloatError> {
 /// (the sources it cites as [`SourceReq`]s, in `m.source_reqs`).
 pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
     notes: &mut Notes,
-    owner: &super::records::Owner<'_>,
+    owner: &super::issues::Owner<'_>,
     schema_name: &str,
     def: Option<&'static SchemaDef>,
     props: impl IntoIterator<Item = (Cow<'a, str>, V)>,

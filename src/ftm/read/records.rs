@@ -13,7 +13,7 @@ use super::super::mapping::{
 };
 use super::super::schema::{PropType, SchemaDef};
 use super::caption::library_caption;
-use super::issues::{Issue, Notes};
+use super::issues::{Issue, Notes, Owner};
 use super::props::map_props;
 use super::{Loader, PendingEdge, PendingRef};
 
@@ -726,16 +726,6 @@ pub(super) fn map_edge(
     let mut notes = Notes::default();
     let m = map_props(&mut notes, &owner, def.name, Some(def), grouped, true);
     (m, notes)
-}
-
-/// Whose values are mapped (`Payment `p-1``), for a note: written only when
-/// one is made.
-pub(super) struct Owner<'a>(pub(super) &'a str, pub(super) &'a str);
-
-impl std::fmt::Display for Owner<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} `{}`", self.0, short(self.1))
-    }
 }
 
 /// A relationship record's values, whatever their order, as one number.
