@@ -257,6 +257,40 @@ mod tests {
         assert!(super::read(line(0, 0, 1, 0, Some(30)).as_bytes()).is_none());
     }
 
+    /// A stream of several batches (each over 4 MB), so that parser threads
+    /// take lines, free what the builder leaves and batches' buffers are
+    /// reused: read to the same graph as by the careful reader.
+    #[test]
+    fn batches_on_parser_threads_read_as_the_careful_reader() {
+        // The parties the relationships name, defined first (those built at
+        // once) but for `e1` (held to the end).
+        let mut text = String::new();
+        for id in ["p1", "p2", "c-1", "org.x"] {
+            text.push_str(&format!(
+                r#"{{"id":"{id}","schema":"Person","properties":{{"name":["{id}"]}}}}"#
+            ));
+            text.push('\n');
+        }
+        let (mut i, mut expected) = (0, 4);
+        while text.len() < 9 << 20 {
+            const PLAIN: [u8; 10] = [0, 1, 2, 3, 4, 5, 9, 11, 13, 14];
+            let (t, a, b, n) = (PLAIN[i % 10], i % 6, (i / 7) % 6, i % 5);
+            let l = line(t, a, b, n, None);
+            // A line of template 9 holds a nested entity, a record too.
+            expected += if t == 9 { 2 } else { 1 };
+            // Every id made distinct, but only for the records that define one.
+            text.push_str(&l.replace("\"id\":\"", &format!("\"id\":\"x{i}-")));
+            text.push('\n');
+            i += 1;
+        }
+        let fast = load(&text, true);
+        assert_eq!(fast, load(&text, false));
+        let (g, _, summary) = fast.expect("the stream loads");
+        // Every line read once, in several batches.
+        assert_eq!(summary.records, expected, "{summary}");
+        assert!(text.len() > 2 * super::super::parallel::BATCH && g.relations.len() > 10_000);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 

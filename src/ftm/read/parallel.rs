@@ -12,7 +12,7 @@ use super::fast::FastRecord;
 use super::values::RawLine;
 
 /// About how many bytes of lines a batch holds.
-const BATCH: usize = 4 << 20;
+pub(super) const BATCH: usize = 4 << 20;
 
 /// Below this many lines a batch is parsed on the calling thread.
 const PARALLEL_MIN: usize = 2048;
