@@ -50,7 +50,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
 
 /// `properties`: each a list of strings, sorted by name as the careful
 /// reader's map sorts them; a name given twice is declined.
-struct Props<'a>(Vec<(Cow<'a, str>, Vec<Text<'a>>)>);
+struct Props<'a>(Vec<Prop<'a>>);
 
 struct PropsVisitor<'a>(PhantomData<&'a ()>);
 
@@ -63,10 +63,15 @@ impl<'de: 'a, 'a> Visitor<'de> for PropsVisitor<'a> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props<'a>, A::Error> {
         let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
         while let Some((k, v)) = map.next_entry::<Text<'a>, Vec<Text<'a>>>()? {
-            out.push((k.0, v));
+            out.push(Prop {
+                name: k.0,
+                values: v.into_iter().map(|t| t.0).collect(),
+                dropped: 0,
+                nested: Vec::new(),
+            });
         }
-        out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        if out.windows(2).any(|w| w[0].0 == w[1].0) {
+        out.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        if out.windows(2).any(|w| w[0].name == w[1].name) {
             return Err(de::Error::custom("a property named twice"));
         }
         Ok(Props(out))
@@ -133,15 +138,6 @@ pub(super) fn read(bytes: &[u8]) -> Option<FastRecord> {
     }
     let datasets = line.datasets.unwrap_or_default();
     let props = line.properties.map_or_else(Vec::new, |p| p.0);
-    let props: Vec<Prop> = props
-        .into_iter()
-        .map(|(name, values)| Prop {
-            name,
-            values: values.into_iter().map(|t| t.0).collect(),
-            dropped: 0,
-            nested: Vec::new(),
-        })
-        .collect();
     let caption = line.caption.map(|c| c.0.into_owned());
     let ready = prepare(
         id.into_owned(),
@@ -259,6 +255,40 @@ mod tests {
             assert!(super::read(l.as_bytes()).is_none(), "{l}");
         }
         assert!(super::read(line(0, 0, 1, 0, Some(30)).as_bytes()).is_none());
+    }
+
+    /// A stream of several batches (each over 4 MB), so that parser threads
+    /// take lines, free what the builder leaves and batches' buffers are
+    /// reused: read to the same graph as by the careful reader.
+    #[test]
+    fn batches_on_parser_threads_read_as_the_careful_reader() {
+        // The parties the relationships name, defined first (those built at
+        // once) but for `e1` (held to the end).
+        let mut text = String::new();
+        for id in ["p1", "p2", "c-1", "org.x"] {
+            text.push_str(&format!(
+                r#"{{"id":"{id}","schema":"Person","properties":{{"name":["{id}"]}}}}"#
+            ));
+            text.push('\n');
+        }
+        let (mut i, mut expected) = (0, 4);
+        while text.len() < 9 << 20 {
+            const PLAIN: [u8; 10] = [0, 1, 2, 3, 4, 5, 9, 11, 13, 14];
+            let (t, a, b, n) = (PLAIN[i % 10], i % 6, (i / 7) % 6, i % 5);
+            let l = line(t, a, b, n, None);
+            // A line of template 9 holds a nested entity, a record too.
+            expected += if t == 9 { 2 } else { 1 };
+            // Every id made distinct, but only for the records that define one.
+            text.push_str(&l.replace("\"id\":\"", &format!("\"id\":\"x{i}-")));
+            text.push('\n');
+            i += 1;
+        }
+        let fast = load(&text, true);
+        assert_eq!(fast, load(&text, false));
+        let (g, _, summary) = fast.expect("the stream loads");
+        // Every line read once, in several batches.
+        assert_eq!(summary.records, expected, "{summary}");
+        assert!(text.len() > 2 * super::super::parallel::BATCH && g.relations.len() > 10_000);
     }
 
     proptest! {

@@ -173,3 +173,13 @@ pub fn as_error(file: &str, noted: &[Noted], more: usize) -> Option<LoadError> {
     }
     Some(LoadError { problems })
 }
+
+/// Whose values are mapped (`Payment `p-1``), for a note: written only when
+/// one is made.
+pub(super) struct Owner<'a>(pub(super) &'a str, pub(super) &'a str);
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.0, crate::load::short(self.1))
+    }
+}

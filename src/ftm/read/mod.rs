@@ -37,6 +37,9 @@ pub(crate) use props::{host, parse_ftm_date};
 use records::ref_kind;
 use values::RawLine;
 
+/// Lines whose ids are brought into the cache together before they are built.
+const WARM: usize = 64;
+
 /// Problems listed in full; beyond this they are only counted.
 const MAX_PROBLEMS: usize = 1000;
 
@@ -280,9 +283,8 @@ fn read_file(path: &Path, loader: &mut Loader) -> Result<(), LoadError> {
 }
 
 fn read_lines(reader: impl BufRead + Send, loader: &mut Loader) {
-    let read = parallel::each_line(reader, loader.fast, |parsed| {
-        loader.line_no += 1;
-        loader.take(parsed);
+    let read = parallel::each_line(reader, loader.fast, |lines: &mut [parallel::Parsed]| {
+        loader.take_all(lines);
     });
     if let Err(e) = read {
         loader.problem(None, ProblemKind::Io(e.to_string()));
@@ -315,11 +317,73 @@ fn load_reader_with(
 /// of times; the keys are the file's, not an attacker's to choose).
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// A set of ids' hashes (xxh3, as the id index hashes them): linear
+/// probing over a table at most three quarters full, whose slots can be fetched into
+/// the cache for a batch of ids before they are looked up one by one.
+#[derive(Default)]
+struct Hashes {
+    /// A power of two of slots; 0 is an empty one (a hash of 0 is kept as 1).
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl Hashes {
+    fn hash(id: &str) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(id.as_bytes()).max(1)
+    }
+
+    /// Where `h` is, or the empty slot where it would go.
+    fn slot(&self, h: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        while self.slots[i] != 0 && self.slots[i] != h {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        !self.slots.is_empty() && self.slots[self.slot(Self::hash(id))] != 0
+    }
+
+    /// Adds `id`'s hash; `false` if it was there.
+    fn insert(&mut self, id: &str) -> bool {
+        if 4 * (self.len + 1) > 3 * self.slots.len() {
+            let size = (2 * self.slots.len()).max(1024);
+            let old = std::mem::replace(&mut self.slots, vec![0; size]);
+            for h in old.into_iter().filter(|&h| h != 0) {
+                let i = self.slot(h);
+                self.slots[i] = h;
+            }
+        }
+        let h = Self::hash(id);
+        let i = self.slot(h);
+        if self.slots[i] == h {
+            return false;
+        }
+        self.slots[i] = h;
+        self.len += 1;
+        true
+    }
+
+    /// Reads the first slot of each of `ids`.
+    fn warm<'a>(&self, ids: impl Iterator<Item = &'a str>) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let sum = ids.fold(0u64, |acc, id| {
+            acc.wrapping_add(self.slots[(Self::hash(id) as usize) & mask])
+        });
+        std::hint::black_box(sum);
+    }
+}
+
 /// A relationship record waiting for every entity to be read.
 struct PendingEdge {
     id: Box<str>,
     schema: &'static SchemaDef,
-    props: Vec<(Box<str>, Box<str>)>,
+    props: Flat,
     /// Its values other than the parties, mapped (`None` once fragments
     /// were merged into it).
     pre: Option<Box<(Mapped, issues::Notes)>>,
@@ -327,6 +391,79 @@ struct PendingEdge {
     datasets: DatasetSet,
     /// [`crate::ftm::mapping::PROVENANCE`] attributes.
     provenance: Vec<(String, String)>,
+}
+
+/// A relationship's values, `(property, value)`, in one buffer (two
+/// allocations for a record instead of two per value).
+#[derive(Default)]
+struct Flat {
+    text: String,
+    /// Per value, where its property's name and the value end in `text`.
+    ends: Vec<(u32, u32)>,
+    /// Which of the first 64 values name entities (the parties, looked up).
+    parties: u64,
+}
+
+impl Flat {
+    /// The values the bits of [`Self::parties`] mark.
+    fn parties(&self) -> impl Iterator<Item = &str> {
+        let mask = self.parties;
+        (self.iter().enumerate())
+            .filter(move |&(i, _)| i < 64 && mask & (1 << i) != 0)
+            .map(|(_, (_, v))| v)
+    }
+
+    fn push(&mut self, key: &str, value: &str) {
+        self.text.push_str(key);
+        let k = self.text.len() as u32;
+        self.text.push_str(value);
+        self.ends.push((k, self.text.len() as u32));
+    }
+
+    /// Every `(property, value)`, in order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut start = 0;
+        self.ends.iter().map(move |&(k, v)| {
+            let (k, v) = (k as usize, v as usize);
+            let pair = (&self.text[start..k], &self.text[k..v]);
+            start = v;
+            pair
+        })
+    }
+
+    /// Moves every value of `other` to the end of this one.
+    fn append(&mut self, other: &mut Flat) {
+        for (k, v) in other.iter() {
+            self.push(k, v);
+        }
+        *other = Flat::default();
+    }
+}
+
+/// A relationship record to build, borrowed (from a [`PendingEdge`], or
+/// from a record as a parser thread prepared it).
+struct EdgeRef<'a> {
+    id: &'a str,
+    schema: &'static SchemaDef,
+    props: &'a Flat,
+    pre: &'a (Mapped, issues::Notes),
+    line: usize,
+    datasets: DatasetSet,
+    provenance: &'a [(String, String)],
+}
+
+impl PendingEdge {
+    fn view<'a>(&'a self, pre: &'a (Mapped, issues::Notes)) -> EdgeRef<'a> {
+        EdgeRef {
+            id: &self.id,
+            schema: self.schema,
+            props: &self.props,
+            pre,
+            line: self.line,
+            datasets: self.datasets,
+            provenance: &self.provenance,
+        }
+    }
 }
 
 /// What a relationship record became.
@@ -359,7 +496,7 @@ struct Loader {
     file_source: SourceId,
     /// `(publisher, url)` → source.
     /// Sources by publisher (of a record without URLs), and by URL.
-    source_ids: [FastMap<Box<str>, SourceId>; 2],
+    source_ids: props::SourceKeys,
     /// Line each node was first defined on, by node index.
     node_lines: Vec<u32>,
     /// The last input (by number) a record of each node came from.
@@ -381,7 +518,7 @@ struct Loader {
     edges: Vec<PendingEdge>,
     edge_ids: FastMap<Box<str>, usize>,
     /// Hashes of the ids of relationship records read so far (built or held).
-    resolved: std::collections::HashSet<u64, foldhash::fast::RandomState>,
+    resolved: Hashes,
     /// Relationships built, by the hash of their id: the input they came
     /// from, the hash of their values, and what they became.
     built: HashMap<u64, (u16, u64, Built)>,
@@ -407,7 +544,8 @@ struct Mapped {
     until: Option<PartialDate>,
     amount: Option<Amount>,
     role: Option<String>,
-    sources: Vec<SourceId>,
+    /// The first publisher, the outlet of the URLs cited.
+    outlet: Option<String>,
     /// The sources cited, found or added when the record is built.
     source_reqs: Vec<props::SourceReq>,
     attrs: Vec<(String, String)>,
@@ -515,18 +653,47 @@ impl Loader {
         Some((self.line_no, 1))
     }
 
-    /// One parsed line.
-    fn take(&mut self, parsed: parallel::Parsed) {
-        match parsed {
-            parallel::Parsed::Blank => {}
-            parallel::Parsed::Ready(r) => {
-                let r = *r;
-                self.line_datasets(r.datasets.iter().map(String::as_str));
-                self.provenance = r.provenance;
-                self.build(r.ready);
+    /// Parsed lines, in order.
+    fn take_all(&mut self, lines: &mut [parallel::Parsed]) {
+        for some in lines.chunks_mut(WARM) {
+            // The id index's slots of the ids these lines look up, and those
+            // of their hashes in `resolved`, fetched all at once (their
+            // cache misses overlap) instead of one by one.
+            self.resolved.warm(some.iter().filter_map(|p| match p {
+                parallel::Parsed::Ready(r) => Some(r.ready.id.as_str()),
+                _ => None,
+            }));
+            let ids = some.iter().flat_map(|p| match p {
+                parallel::Parsed::Ready(r) => {
+                    let parties = match &r.ready.body {
+                        Body::Edge(flat, _) => Some(flat.parties()),
+                        Body::Thing(_) => None,
+                    };
+                    Some(std::iter::once(r.ready.id.as_str()).chain(parties.into_iter().flatten()))
+                }
+                _ => None,
+            });
+            self.graph.warm_ids(ids.flatten());
+            for parsed in some {
+                self.line_no += 1;
+                self.take(parsed);
             }
+        }
+    }
+
+    /// One parsed line. What a record of the fast path holds is borrowed
+    /// where it can be, and left in it to be freed on its parser's thread.
+    fn take(&mut self, parsed: &mut parallel::Parsed) {
+        if let parallel::Parsed::Ready(r) = parsed {
+            let r = &mut **r;
+            self.line_datasets(r.datasets.iter().map(String::as_str));
+            self.build(&mut r.ready, &r.provenance);
+            return;
+        }
+        match std::mem::replace(parsed, parallel::Parsed::Blank) {
             parallel::Parsed::Record(line) => self.record(*line),
             parallel::Parsed::Bad(column, kind) => self.problem(Some((self.line_no, column)), kind),
+            parallel::Parsed::Blank | parallel::Parsed::Ready(_) => {}
         }
     }
 
@@ -615,16 +782,19 @@ impl Loader {
                 p
             })
             .collect();
-        let ready = prepare(id, schema_name, line.caption, props, &self.provenance);
-        self.build(ready);
+        let mut ready = prepare(id, schema_name, line.caption, props, &self.provenance);
+        let provenance = std::mem::take(&mut self.provenance);
+        self.build(&mut ready, &provenance);
+        self.provenance = provenance;
         for n in nested {
             self.record_inner(n);
         }
     }
 
     /// A record prepared (on a parser thread, or by [`Self::record_inner`]),
-    /// built into the graph.
-    fn build(&mut self, ready: Ready) {
+    /// built into the graph. What is not kept is left in `ready` (the
+    /// builder borrows; the record is freed where it was made).
+    fn build(&mut self, ready: &mut Ready, provenance: &[(String, String)]) {
         let Ready {
             id,
             schema_name,
@@ -643,7 +813,7 @@ impl Loader {
         match body {
             Body::Edge(props, pre) => {
                 let def = def.expect("an edge's schema is known");
-                self.edge_record(id, def, props, pre);
+                self.edge_record(id, def, props, pre, provenance);
             }
             Body::Thing(pre) => {
                 if def.is_none() {
@@ -653,25 +823,34 @@ impl Loader {
                         .entry(schema_name.clone())
                         .or_default() += 1;
                 }
-                self.thing(id, &schema_name, def, *pre);
+                self.thing(id, schema_name, *def, pre);
             }
         }
     }
 
     /// Notes what preparing a record noted, on the current line.
-    fn notes(&mut self, notes: issues::Notes) {
-        for (issue, detail) in notes.list {
-            self.note(issue, detail);
+    fn notes(&mut self, notes: &issues::Notes) {
+        for (issue, detail) in &notes.list {
+            self.note(*issue, detail.clone());
         }
-        for key in notes.unknown {
-            *self.summary.unknown_properties.entry(key).or_default() += 1;
+        for key in &notes.unknown {
+            match self.summary.unknown_properties.get_mut(key) {
+                Some(n) => *n += 1,
+                None => {
+                    self.summary.unknown_properties.insert(key.clone(), 1);
+                }
+            }
         }
     }
 
-    fn attrs(&mut self, attrs: Vec<(String, String)>) -> Vec<(Sym, String)> {
+    /// Attributes as the graph takes them, the names interned.
+    fn attrs<'a>(
+        &mut self,
+        attrs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<(Sym, &'a str)> {
         attrs
             .into_iter()
-            .map(|(k, v)| (self.graph.intern(&k), v))
+            .map(|(k, v)| (self.graph.intern(k), v))
             .collect()
     }
 
@@ -695,9 +874,9 @@ impl Loader {
             let (kind, reversed) = ref_kind(&r.prop);
             let kind = kind.map_other(|o| self.graph.intern(&o));
             let (a, b) = if reversed { (to, r.from) } else { (r.from, to) };
-            let attrs = self.attrs(vec![(PROPERTY_ATTR.into(), r.prop.to_string())]);
+            let attrs = self.attrs([(PROPERTY_ATTR, &*r.prop)]);
             let relation = NewRelation {
-                attrs: &attr_refs(&attrs),
+                attrs: &attrs,
                 ..NewRelation::new(kind, r.sources)
             };
             match self.graph.add_relation(a, b, relation) {
@@ -708,7 +887,15 @@ impl Loader {
         let edges = std::mem::take(&mut self.edges);
         for e in edges {
             self.line_no = e.line;
-            self.resolve_edge(e);
+            let mapped;
+            let pre = match &e.pre {
+                Some(pre) => &**pre,
+                None => {
+                    mapped = records::map_edge(e.schema, &e.id, &e.props);
+                    &mapped
+                }
+            };
+            self.resolve_edge(e.view(pre), None);
         }
         if self.more_problems > 0 {
             let n = self.more_problems;
@@ -744,8 +931,9 @@ struct Ready {
 
 enum Body {
     /// A relationship's values, `(property, value)`, sorted by property,
-    /// and those other than its parties mapped.
-    Edge(Vec<(Box<str>, Box<str>)>, Box<(Mapped, issues::Notes)>),
+    /// and those other than its parties mapped (`None` once the builder
+    /// took them).
+    Edge(Flat, Option<Box<(Mapped, issues::Notes)>>),
     Thing(Box<records::PreThing>),
 }
 
@@ -766,15 +954,26 @@ fn prepare(
     let props = clean::clean(&mut notes, &id, def, props);
     let body = match def {
         Some(d) if d.edge.is_some() => {
-            let flat: Vec<(Box<str>, Box<str>)> = props
-                .into_iter()
-                .flat_map(|(k, v)| {
-                    let k: Box<str> = k.into();
-                    v.into_iter().map(move |v| (k.clone(), v.into()))
-                })
-                .collect();
+            let (n, bytes) = props.iter().fold((0, 0), |(n, b), (k, values)| {
+                let len: usize = values.iter().map(|v| k.len() + v.len()).sum();
+                (n + values.len(), b + len)
+            });
+            let mut flat = Flat {
+                text: String::with_capacity(bytes),
+                ends: Vec::with_capacity(n),
+                parties: 0,
+            };
+            for (k, values) in &props {
+                let party = d.prop(k) == Some(schema::PropType::Entity);
+                for v in values {
+                    if party && flat.ends.len() < 64 {
+                        flat.parties |= 1 << flat.ends.len();
+                    }
+                    flat.push(k, v);
+                }
+            }
             let pre = records::map_edge(d, &id, &flat);
-            Body::Edge(flat, Box::new(pre))
+            Body::Edge(flat, Some(Box::new(pre)))
         }
         _ => Body::Thing(Box::new(records::prepare_thing(
             &mut notes,
@@ -795,7 +994,20 @@ fn prepare(
     }
 }
 
-/// Attributes as the graph takes them.
-fn attr_refs(attrs: &[(Sym, String)]) -> Vec<(Sym, &str)> {
-    attrs.iter().map(|(k, v)| (*k, v.as_str())).collect()
+#[cfg(test)]
+mod hashes_tests {
+    use super::Hashes;
+
+    #[test]
+    fn hashes_hold_what_was_added_through_growth() {
+        let mut set = Hashes::default();
+        assert!(!set.contains("r0"));
+        for i in 0..5000 {
+            assert!(set.insert(&format!("r{i}")), "{i}");
+        }
+        assert!(!set.insert("r17"));
+        assert!((0..5000).all(|i| set.contains(&format!("r{i}"))));
+        assert!(!set.contains("r5000") && !set.contains("p1"));
+        assert_eq!(set.len, 5000);
+    }
 }

@@ -3,6 +3,8 @@
 //! graph (which only one thread can do, in reading order).
 
 use std::io::BufRead;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::load::ProblemKind;
 
@@ -10,7 +12,7 @@ use super::fast::FastRecord;
 use super::values::RawLine;
 
 /// About how many bytes of lines a batch holds.
-const BATCH: usize = 4 << 20;
+pub(super) const BATCH: usize = 4 << 20;
 
 /// Below this many lines a batch is parsed on the calling thread.
 const PARALLEL_MIN: usize = 2048;
@@ -70,97 +72,140 @@ struct Batch {
 }
 
 impl Batch {
-    fn lines(&self) -> impl Iterator<Item = &[u8]> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(self.ends.iter())
-            .map(|(s, &e)| &self.bytes[s..e])
+    /// Line `i`.
+    fn line(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    /// Lines `range`, parsed.
+    fn parse(&self, range: std::ops::Range<usize>, fast: bool) -> Vec<Parsed> {
+        range
+            .map(|i| parse_line(self.line(i), self.first && i == 0, fast))
+            .collect()
     }
 }
 
-/// Reads about [`BATCH`] bytes of whole lines.
-fn read_batch(reader: &mut impl BufRead, first: bool) -> std::io::Result<Batch> {
-    let mut b = Batch {
-        first,
-        ..Batch::default()
-    };
+/// Reads about [`BATCH`] bytes of whole lines into `b` (its buffers reused).
+fn read_batch(reader: &mut impl BufRead, b: &mut Batch) -> std::io::Result<()> {
+    b.bytes.clear();
+    b.ends.clear();
+    b.bytes.reserve(BATCH + (64 << 10));
     while b.bytes.len() < BATCH {
         if reader.read_until(b'\n', &mut b.bytes)? == 0 {
             break;
         }
         b.ends.push(b.bytes.len());
     }
-    Ok(b)
+    Ok(())
 }
 
-/// Every line of `batch`, parsed, on up to `threads` threads.
-fn parse_batch(batch: &Batch, threads: usize, fast: bool) -> Vec<Parsed> {
-    let lines: Vec<&[u8]> = batch.lines().collect();
-    let parse = |i: usize, l: &[u8]| parse_line(l, batch.first && i == 0, fast);
-    if threads < 2 || lines.len() < PARALLEL_MIN {
-        return lines.iter().enumerate().map(|(i, l)| parse(i, l)).collect();
-    }
-    let per = lines.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let jobs: Vec<_> = lines
-            .chunks(per)
-            .enumerate()
-            .map(|(c, chunk)| {
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .enumerate()
-                        .map(|(i, l)| parse(c * per + i, l))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut out = Vec::with_capacity(lines.len());
-        for (c, job) in jobs.into_iter().enumerate() {
-            match job.join() {
-                Ok(parsed) => out.extend(parsed),
-                // A parser thread that panicked: parse its lines here.
-                Err(_) => out.extend(
-                    lines
-                        .chunks(per)
-                        .nth(c)
-                        .unwrap_or_default()
-                        .iter()
-                        .enumerate()
-                        .map(|(i, l)| parse(c * per + i, l)),
-                ),
+/// What the builder asks of a parser thread.
+enum Job {
+    /// Parse these lines of the batch.
+    Parse(Arc<Batch>, std::ops::Range<usize>),
+    /// Free these records, which this thread made and the builder has built
+    /// (freeing memory on the thread that allocated it is much cheaper with
+    /// glibc's allocator than on another, and keeps it off the builder).
+    Free(Vec<Parsed>),
+}
+
+/// A parser thread: parses the lines it is given and frees what it made.
+/// `None` for lines whose parsing panicked (the builder parses them again).
+fn parser(jobs: Receiver<Job>, done: Sender<Option<Vec<Parsed>>>, fast: bool) {
+    for job in jobs {
+        match job {
+            Job::Free(records) => drop(records),
+            Job::Parse(batch, range) => {
+                let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    batch.parse(range, fast)
+                }))
+                .ok();
+                // The batch goes back to the builder only once no parser holds it.
+                drop(batch);
+                if done.send(parsed).is_err() {
+                    return;
+                }
             }
         }
-        out
-    })
+    }
 }
 
-/// Hands every line of `reader`, parsed, to `take` in order; batches are
-/// parsed on other threads while `take` builds the one before. A read error
-/// ends the stream and is returned.
+/// Hands every line of `reader`, parsed, to `take` in order (some lines at
+/// a time); batches are
+/// parsed on parser threads while `take` builds the one before. `take` may
+/// leave what it does not keep in the record: it is freed on the thread that
+/// made it. A read error ends the stream and is returned.
 pub(super) fn each_line(
     mut reader: impl BufRead + Send,
     fast: bool,
-    mut take: impl FnMut(Parsed),
+    mut take: impl FnMut(&mut [Parsed]),
 ) -> std::io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
     std::thread::scope(|s| {
-        let mut first = true;
-        let mut pending: Option<Vec<Parsed>> = None;
-        loop {
-            let batch = read_batch(&mut reader, first)?;
-            first = false;
-            let done = batch.ends.is_empty();
-            let job = (!done).then(|| s.spawn(move || parse_batch(&batch, threads, fast)));
-            for p in pending.take().into_iter().flatten() {
-                take(p);
+        // One job queue and one answer queue per parser thread.
+        let mut parsers = Vec::new();
+        for _ in 0..threads.max(2) {
+            let (job_tx, job_rx) = channel::<Job>();
+            let (done_tx, done_rx) = channel();
+            let spawned = std::thread::Builder::new()
+                .name("ties-ftm-parse".into())
+                .spawn_scoped(s, move || parser(job_rx, done_tx, fast));
+            if spawned.is_ok() {
+                parsers.push((job_tx, done_rx));
             }
-            match job.map(|j| j.join()) {
-                None => return Ok(()),
-                Some(Ok(parsed)) => pending = Some(parsed),
-                Some(Err(_)) => {
-                    return Err(std::io::Error::other("a parser thread failed"));
+        }
+        let mut spare = Batch::default();
+        let mut first = true;
+        // The batch being built: its records per parser (`None`: parsed here).
+        let mut pending: Vec<(Option<usize>, Vec<Parsed>)> = Vec::new();
+        loop {
+            let mut batch = std::mem::take(&mut spare);
+            batch.first = first;
+            first = false;
+            read_batch(&mut reader, &mut batch)?;
+            let n = batch.ends.len();
+            let batch = Arc::new(batch);
+            // Lines handed out: per parser, the range it was given.
+            let mut given = Vec::new();
+            if n >= PARALLEL_MIN && parsers.len() > 1 {
+                let per = n.div_ceil(parsers.len());
+                for (p, (jobs, _)) in parsers.iter().enumerate() {
+                    let range = (p * per).min(n)..((p + 1) * per).min(n);
+                    if jobs
+                        .send(Job::Parse(Arc::clone(&batch), range.clone()))
+                        .is_ok()
+                    {
+                        given.push((p, range));
+                    }
                 }
+            }
+            for (by, mut records) in pending.drain(..) {
+                take(&mut records);
+                match by.and_then(|p| parsers.get(p)) {
+                    Some((jobs, _)) => jobs.send(Job::Free(records)).ok().unwrap_or(()),
+                    None => drop(records),
+                }
+            }
+            if n == 0 {
+                return Ok(());
+            }
+            let mut covered = 0;
+            for (p, range) in given {
+                let parsed = parsers[p].1.recv().ok().flatten();
+                covered = range.end;
+                match parsed {
+                    Some(records) => pending.push((Some(p), records)),
+                    // A parser thread that panicked: its lines parsed here.
+                    None => pending.push((None, batch.parse(range, fast))),
+                }
+            }
+            if covered < n {
+                pending.push((None, batch.parse(covered..n, fast)));
+            }
+            // Every parser has let go of the batch: its buffers serve the next.
+            if let Ok(b) = Arc::try_unwrap(batch) {
+                spare = b;
             }
         }
     })

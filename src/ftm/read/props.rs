@@ -22,17 +22,29 @@ pub(crate) fn parse_ftm_date(raw: &str) -> Result<PartialDate, crate::model::dat
 /// a publisher alone, or a URL with the outlet it names.
 pub(super) enum SourceReq {
     Publisher(String),
-    Url { url: String, outlet: String },
+    /// A URL, its outlet the record's first publisher (`Mapped::outlet`),
+    /// else the URL's host.
+    Url(String),
+}
+
+/// An amount as FtM writes it (`1,000.50`).
+fn number(value: &str) -> Result<f64, std::num::ParseFloatError> {
+    let value = value.trim();
+    if value.contains(',') {
+        value.replace(',', "").parse()
+    } else {
+        value.parse()
+    }
 }
 
 /// Sorts a record's properties into the fields of an entity or relation
 /// (the sources it cites as [`SourceReq`]s, in `m.source_reqs`).
-pub(super) fn map_props<'a>(
+pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
     notes: &mut Notes,
-    owner: &str,
+    owner: &super::issues::Owner<'_>,
     schema_name: &str,
     def: Option<&'static SchemaDef>,
-    props: impl IntoIterator<Item = (Cow<'a, str>, Vec<Cow<'a, str>>)>,
+    props: impl IntoIterator<Item = (Cow<'a, str>, V)>,
     dated: bool,
 ) -> Mapped {
     {
@@ -47,16 +59,18 @@ pub(super) fn map_props<'a>(
                 notes.unknown.push(format!("{schema_name}.{prop}"));
             }
             let prop = prop.as_ref();
-            let values: Vec<String> = values.into_iter().map(Cow::into_owned).collect();
+            // Values stay borrowed until kept (a date or an amount that the
+            // fields say exactly is not).
+            let owned = |values: V| values.map(Cow::into_owned);
             match prop {
-                "name" => m.names.extend(values),
-                "alias" => m.aliases.extend(values.into_iter().map(|v| (v, 'a'))),
-                "previousName" => m.aliases.extend(values.into_iter().map(|v| (v, 'p'))),
-                "weakAlias" => m.weak_aliases.extend(values),
+                "name" => m.names.extend(owned(values)),
+                "alias" => m.aliases.extend(owned(values).map(|v| (v, 'a'))),
+                "previousName" => m.aliases.extend(owned(values).map(|v| (v, 'p'))),
+                "weakAlias" => m.weak_aliases.extend(owned(values)),
                 "sourceUrl" => urls.extend(values),
                 "publisher" => publishers.extend(values),
-                "summary" | "description" | "notes" if m.note.is_none() && !values.is_empty() => {
-                    let mut it = values.into_iter();
+                "summary" | "description" | "notes" if m.note.is_none() && values.len() > 0 => {
+                    let mut it = owned(values);
                     m.note = it.next();
                     m.attrs.extend(it.map(|v| (prop.to_string(), v)));
                     m.note_prop = Some(prop.to_string());
@@ -67,24 +81,21 @@ pub(super) fn map_props<'a>(
                 "amount" if has_value => amounts.extend(values),
                 "currency" if has_value => currencies.extend(values),
                 "role" | "relationship" if def.is_some_and(|d| d.edge.is_some()) => {
-                    let mut it = values.into_iter();
+                    let mut it = owned(values);
                     m.role = it.next();
                     m.attrs.extend(it.map(|v| (prop.to_string(), v)));
                 }
                 _ if ptype == Some(PropType::Entity) => {
-                    m.refs
-                        .extend(values.into_iter().map(|v| (prop.to_string(), v)));
+                    m.refs.extend(owned(values).map(|v| (prop.to_string(), v)));
                 }
-                _ => m
-                    .attrs
-                    .extend(values.into_iter().map(|v| (prop.to_string(), v))),
+                _ => m.attrs.extend(owned(values).map(|v| (prop.to_string(), v))),
             }
         }
         // Dates: a span from the earliest start (startDate, else date) to the
         // latest end. The values as written stay attributes too unless the span
         // says exactly what they say, so that nothing is lost and an export
         // writes the same properties back.
-        let parse = |list: &[String]| -> Vec<PartialDate> {
+        let parse = |list: &[Cow<'a, str>]| -> Vec<PartialDate> {
             list.iter().filter_map(|v| parse_ftm_date(v).ok()).collect()
         };
         let (s_dates, d_dates, e_dates) = (parse(&starts), parse(&dates), parse(&ends));
@@ -133,44 +144,51 @@ pub(super) fn map_props<'a>(
                 } else {
                     field
                 };
-                m.attrs
-                    .extend(list.into_iter().map(|v| (field.to_string(), v)));
+                m.attrs.extend(
+                    list.into_iter()
+                        .map(|v| (field.to_string(), v.into_owned())),
+                );
             }
         }
         // Money: the first amount with the first currency, else amountEur,
         // else amountUsd; every other value stays an attribute.
         let mut amounts = amounts.into_iter();
         if let Some(value) = amounts.next() {
-            let currency = currencies.first().cloned().unwrap_or_default();
-            let parsed = value.trim().replace(',', "").parse::<f64>();
+            let currency = currencies.first().map_or("", |c| c.as_ref());
+            let parsed = number(&value);
             match parsed {
                 Ok(v) if !currency.trim().is_empty() => {
                     let rec = AmountRecord {
                         value: v,
-                        currency: currency.clone(),
+                        currency: currency.to_string(),
                         approx: false,
                     };
                     match Amount::from_record(&rec) {
                         Ok(a) => m.amount = Some(a),
                         Err(e) => {
                             notes.note(Issue::BadAmount, format!("{owner}: {e}"));
-                            m.attrs.push(("amount".into(), value));
+                            m.attrs.push(("amount".into(), value.into_owned()));
                         }
                     }
                 }
                 // An amount without a currency is kept as written.
-                Ok(_) => m.attrs.push(("amount".into(), value)),
+                Ok(_) => m.attrs.push(("amount".into(), value.into_owned())),
                 Err(_) => notes.note(
                     Issue::BadAmount,
                     format!("{owner}: amount `{value}` is not a number"),
                 ),
             }
-            m.attrs.extend(amounts.map(|v| ("amount".to_string(), v)));
-            let extra = currencies.into_iter().skip(usize::from(m.amount.is_some()));
-            m.attrs.extend(extra.map(|v| ("currency".to_string(), v)));
-        } else {
             m.attrs
-                .extend(currencies.into_iter().map(|v| ("currency".to_string(), v)));
+                .extend(amounts.map(|v| ("amount".to_string(), v.into_owned())));
+            let extra = currencies.into_iter().skip(usize::from(m.amount.is_some()));
+            m.attrs
+                .extend(extra.map(|v| ("currency".to_string(), v.into_owned())));
+        } else {
+            m.attrs.extend(
+                currencies
+                    .into_iter()
+                    .map(|v| ("currency".to_string(), v.into_owned())),
+            );
         }
         if m.amount.is_none() {
             m.amount = [("amountEur", "EUR"), ("amountUsd", "USD")]
@@ -187,49 +205,52 @@ pub(super) fn map_props<'a>(
         }
         // Sources: one per URL (its publisher as outlet), else one per publisher.
         if urls.is_empty() {
-            m.source_reqs
-                .extend(publishers.into_iter().map(SourceReq::Publisher));
+            m.source_reqs.extend(
+                publishers
+                    .into_iter()
+                    .map(|p| SourceReq::Publisher(p.into_owned())),
+            );
         } else {
-            let outlet = publishers.first().cloned();
-            for p in publishers.iter().skip(1) {
-                m.attrs.push(("publisher".into(), p.clone()));
+            let mut publishers = publishers.into_iter();
+            m.outlet = publishers.next().map(Cow::into_owned);
+            for p in publishers {
+                m.attrs.push(("publisher".into(), p.into_owned()));
             }
-            for u in urls {
-                let out = outlet.clone().unwrap_or_else(|| host(&u).to_string());
-                m.source_reqs.push(SourceReq::Url {
-                    url: u,
-                    outlet: out,
-                });
-            }
+            m.source_reqs
+                .extend(urls.into_iter().map(|u| SourceReq::Url(u.into_owned())));
         }
         m
     }
 }
 
 impl Loader {
-    /// The sources `m` cites, found or added in order, then the file.
-    pub(super) fn sources(&mut self, m: &mut Mapped) {
-        for r in std::mem::take(&mut m.source_reqs) {
-            let s = self.source(r);
-            m.sources.push(s);
+    /// The sources `reqs` cite, found or added in order, then the file.
+    pub(super) fn sources(&mut self, m: &Mapped) -> Vec<SourceId> {
+        let mut out = Vec::with_capacity(m.source_reqs.len() + 1);
+        for r in &m.source_reqs {
+            let s = self.source(r, m.outlet.as_deref());
+            out.push(s);
         }
-        m.sources.push(self.file_source);
+        out.push(self.file_source);
+        out
     }
 
-    fn source(&mut self, r: SourceReq) -> SourceId {
-        let (key, is_url) = match &r {
+    fn source(&mut self, r: &SourceReq, outlet: Option<&str>) -> SourceId {
+        let (key, is_url) = match r {
             SourceReq::Publisher(p) => (p, false),
-            SourceReq::Url { url, .. } => (url, true),
+            SourceReq::Url(url) => (url, true),
         };
-        let ids = &self.source_ids[usize::from(is_url)];
-        if let Some(&s) = ids.get(key.as_str()) {
+        let hash = SourceKeys::hash(key, is_url);
+        if let Some(s) = self.source_ids.get(hash, key) {
             return s;
         }
         let (mut id, outlet, title, url) = match r {
-            SourceReq::Publisher(p) => (format!("publisher:{p}"), p.clone(), p, None),
-            SourceReq::Url { url, outlet } => (url.clone(), outlet, url.clone(), Some(url)),
+            SourceReq::Publisher(p) => (format!("publisher:{p}"), p.clone(), p.clone(), None),
+            SourceReq::Url(url) => {
+                let outlet = outlet.unwrap_or_else(|| host(url)).to_string();
+                (url.clone(), outlet, url.clone(), Some(url.clone()))
+            }
         };
-        let key: Box<str> = title.as_str().into();
         let file = self.summary.file.as_str();
         // A URL equal to a publisher's id cannot happen, but stay total.
         while self.graph.find_source(&id).is_some() {
@@ -246,8 +267,72 @@ impl Loader {
                 url: url.map(Into::into),
             })
             .expect("the id was checked to be free");
-        self.source_ids[usize::from(is_url)].insert(key, s);
+        self.source_ids.insert(hash, key, s);
         s
+    }
+}
+
+/// The sources added so far by the text that names them (a publisher, or a
+/// URL), the texts in one buffer: a record's lookups read one table and
+/// that buffer, instead of a string allocated on its own each (a cache
+/// miss per lookup, a tenth of the builder's time).
+#[derive(Default)]
+pub(super) struct SourceKeys {
+    text: String,
+    /// Per key: where its text ends in `text` (it starts where the one
+    /// before ends), its source, and the next key of the same hash.
+    keys: Vec<(u32, SourceId, u32)>,
+    /// The first key of each hash.
+    first: super::FastMap<u64, u32>,
+}
+
+impl SourceKeys {
+    const NONE: u32 = u32::MAX;
+
+    /// The hash of a publisher's name (`url` false) or a URL.
+    pub(super) fn hash(key: &str, url: bool) -> u64 {
+        xxhash_rust::xxh3::xxh3_64_with_seed(key.as_bytes(), u64::from(url))
+    }
+
+    fn text(&self, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.keys[i - 1].0 as usize
+        };
+        &self.text[start..self.keys[i].0 as usize]
+    }
+
+    pub(super) fn get(&self, hash: u64, key: &str) -> Option<SourceId> {
+        let mut i = *self.first.get(&hash)?;
+        while i != Self::NONE {
+            let (_, s, next) = self.keys[i as usize];
+            if self.text(i as usize) == key {
+                return Some(s);
+            }
+            i = next;
+        }
+        None
+    }
+
+    /// Adds `key` (not there yet) of `hash`.
+    pub(super) fn insert(&mut self, hash: u64, key: &str, s: SourceId) {
+        let i = self.keys.len() as u32;
+        self.text.push_str(key);
+        self.keys.push((self.text.len() as u32, s, Self::NONE));
+        match self.first.get(&hash) {
+            None => {
+                self.first.insert(hash, i);
+            }
+            Some(&j) => {
+                // The same hash for another text: chained after the last.
+                let mut j = j as usize;
+                while self.keys[j].2 != Self::NONE {
+                    j = self.keys[j].2 as usize;
+                }
+                self.keys[j].2 = i;
+            }
+        }
     }
 }
 
@@ -255,4 +340,28 @@ impl Loader {
 pub(crate) fn host(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceKeys;
+    use crate::graph::SourceId;
+
+    #[test]
+    fn source_keys_tell_texts_of_one_hash_apart() {
+        let mut keys = SourceKeys::default();
+        let (a, b, c) = (SourceId(0), SourceId(1), SourceId(2));
+        let h = SourceKeys::hash("https://a.example/1", true);
+        keys.insert(h, "https://a.example/1", a);
+        // Two more texts forced onto the same hash are chained, not confused.
+        keys.insert(h, "https://a.example/2", b);
+        keys.insert(h, "Reuters", c);
+        assert_eq!(keys.get(h, "https://a.example/1"), Some(a));
+        assert_eq!(keys.get(h, "https://a.example/2"), Some(b));
+        assert_eq!(keys.get(h, "Reuters"), Some(c));
+        assert_eq!(keys.get(h, "https://a.example/3"), None);
+        assert_eq!(keys.get(h ^ 1, "Reuters"), None);
+        // A publisher and a URL of one text hash apart.
+        assert_ne!(SourceKeys::hash("x", false), SourceKeys::hash("x", true));
+    }
 }

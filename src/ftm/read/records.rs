@@ -2,7 +2,6 @@
 //! relationships as relations, or as nodes when they link more than two parties.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use crate::graph::{AddError, NewEntity, NewRelation, NodeIx, SourceId};
 use crate::load::{Location, ProblemKind, short};
@@ -14,9 +13,9 @@ use super::super::mapping::{
 };
 use super::super::schema::{PropType, SchemaDef};
 use super::caption::library_caption;
-use super::issues::{Issue, Notes};
+use super::issues::{Issue, Notes, Owner};
 use super::props::map_props;
-use super::{Loader, PendingEdge, PendingRef, attr_refs};
+use super::{Loader, PendingEdge, PendingRef};
 
 /// A thing's fields, mapped without the graph.
 pub(super) struct PreThing {
@@ -41,13 +40,20 @@ pub(super) fn prepare_thing(
     caption: Option<String>,
     provenance: &[(String, String)],
 ) -> PreThing {
-    let owner = format!("{schema_name} `{}`", short(id));
+    let owner = Owner(schema_name, id);
     let dated = def.is_some_and(|d| d.is_a("Interval") || d.name == "Contract");
     let caption = caption
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
         .or_else(|| def.and_then(|d| library_caption(d, &props)));
-    let mut m = map_props(notes, &owner, schema_name, def, props, dated);
+    let mut m = map_props(
+        notes,
+        &owner,
+        schema_name,
+        def,
+        props.into_iter().map(|(k, v)| (k, v.into_iter())),
+        dated,
+    );
     let kind = match def {
         Some(_) => kind_for_schema(schema_name),
         None => EntityKind::Other(snake(schema_name)),
@@ -97,31 +103,26 @@ impl Loader {
     /// A thing (or a record of an unknown schema): an entity now, its references later.
     pub(super) fn thing(
         &mut self,
-        id: String,
+        id: &str,
         schema_name: &str,
         def: Option<&'static SchemaDef>,
-        pre: PreThing,
+        pre: &mut PreThing,
     ) {
-        let PreThing {
-            kind,
-            name,
-            name_is_value,
-            tagged,
-            mut m,
-            refs,
-        } = pre;
-        self.sources(&mut m);
-        if let Some(existing) = self.graph.find(&id) {
+        if let Some(existing) = self.graph.find(id) {
             // A fragment of an entity already read (in this input or an
             // earlier one): merged in as FtM merges two proxies.
-            let tagged = if name_is_value {
-                std::iter::once((name, 'n')).chain(tagged).collect()
+            let tagged = std::mem::take(&mut pre.tagged);
+            let tagged = if pre.name_is_value {
+                std::iter::once((pre.name.clone(), 'n'))
+                    .chain(tagged)
+                    .collect()
             } else {
                 tagged
             };
-            self.merge_fragment(existing, &id, schema_name, def, m, tagged);
+            let m = std::mem::take(&mut pre.m);
+            self.merge_fragment(existing, id, schema_name, def, m, tagged);
             let sources = self.graph.entity(existing).sources;
-            for (prop, target, range) in refs {
+            for (prop, target, range) in pre.refs.drain(..) {
                 self.refs.push(PendingRef {
                     from: existing,
                     range,
@@ -134,30 +135,32 @@ impl Loader {
             }
             return;
         }
-        if self.edge_ids.contains_key(id.as_str())
-            || self
-                .resolved
-                .contains(&xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
-        {
-            self.duplicate(&id);
+        if self.edge_ids.contains_key(id) || self.resolved.contains(id) {
+            self.duplicate(id);
             return;
         }
-        let aliases: Vec<String> = tagged.into_iter().map(|(n, _)| n).collect();
-        let sources = self.graph.source_set(&m.sources);
-        let attrs = self.attrs(std::mem::take(&mut m.attrs));
-        let kind = kind.map_other(|o| self.graph.intern(&o));
+        let source_ids = self.sources(&pre.m);
+        let m = &pre.m;
+        let aliases: Vec<&str> = pre.tagged.iter().map(|(n, _)| n.as_str()).collect();
+        let weak: Vec<&str> = m.weak_aliases.iter().map(String::as_str).collect();
+        let sources = self.graph.source_set(&source_ids);
+        let attrs = self.attrs(m.attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let kind = match &pre.kind {
+            EntityKind::Other(o) => EntityKind::Other(self.graph.intern(o)),
+            k => k.clone().map_other(|o| self.graph.intern(&o)),
+        };
         let entity = NewEntity {
-            id: &id,
+            id,
             kind,
-            name: &name,
+            name: &pre.name,
             aliases: &aliases,
-            weak_aliases: &m.weak_aliases,
+            weak_aliases: &weak,
             date: m.date,
             until: m.until,
             note: m.note.as_deref(),
             amount: m.amount,
             sources,
-            attrs: &attr_refs(&attrs),
+            attrs: &attrs,
         };
         let node = match self.graph.add_entity(entity) {
             Ok(node) => node,
@@ -168,7 +171,7 @@ impl Loader {
         self.node_lines.push(self.line_no as u32);
         self.node_files.push(self.file_index);
         debug_assert_eq!(self.node_lines.len(), node.index() + 1);
-        for (prop, target, range) in refs {
+        for (prop, target, range) in pre.refs.drain(..) {
             self.refs.push(PendingRef {
                 from: node,
                 range,
@@ -196,6 +199,7 @@ impl Loader {
         mut m: super::Mapped,
         tagged: Vec<(String, char)>,
     ) {
+        let sources = self.sources(&m);
         self.summary.fragments_merged += 1;
         let i = existing.index();
         let first_file = self.node_files.get(i).copied().unwrap_or(0);
@@ -302,7 +306,7 @@ impl Loader {
         attrs.extend(code.map(|c| (NAMES_ATTR.to_string(), c)));
         let old_sources: Vec<SourceId> = self.graph.source_list(e.sources).to_vec();
         let mut all_sources = old_sources;
-        all_sources.extend(m.sources.iter().copied());
+        all_sources.extend(sources);
         let (note, date, until, amount) = (
             e.note.map(str::to_string).or(m.note),
             e.date.or(m.date),
@@ -310,7 +314,7 @@ impl Loader {
             e.amount.or(m.amount),
         );
         let merged_sources = self.graph.source_set(&all_sources);
-        let attrs = self.attrs(attrs);
+        let attrs = self.attrs(attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let merged = NewEntity {
             id: "",
             kind,
@@ -322,7 +326,7 @@ impl Loader {
             note: note.as_deref(),
             amount,
             sources: merged_sources,
-            attrs: &attr_refs(&attrs),
+            attrs: &attrs,
         };
         if let Err(full) = self.graph.replace_entity(existing, merged) {
             self.full(full);
@@ -355,16 +359,17 @@ impl Loader {
     /// A relationship record: kept until every thing is read.
     pub(super) fn edge_record(
         &mut self,
-        id: String,
+        id: &str,
         def: &'static SchemaDef,
-        flat: Vec<(Box<str>, Box<str>)>,
-        pre: Box<(super::Mapped, Notes)>,
+        flat: &mut super::Flat,
+        pre: &mut Option<Box<(super::Mapped, Notes)>>,
+        provenance: &[(String, String)],
     ) {
-        if let Some(&i) = self.edge_ids.get(id.as_str())
+        if let Some(&i) = self.edge_ids.get(id)
             && self.edges[i].schema.name == def.name
         {
             self.summary.fragments_merged += 1;
-            self.edges[i].props.extend(flat);
+            self.edges[i].props.append(flat);
             // Mapped again with the fragment's values when built.
             self.edges[i].pre = None;
             return;
@@ -374,7 +379,7 @@ impl Loader {
         let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
         if let Some(&(file, hash, built)) = self.built.get(&key)
             && file != self.file_index
-            && hash == props_hash(&flat)
+            && hash == props_hash(flat)
         {
             self.summary.fragments_merged += 1;
             match built {
@@ -393,35 +398,50 @@ impl Loader {
             }
             return;
         }
-        if self.edge_ids.contains_key(id.as_str()) || self.graph.find(&id).is_some() {
-            self.duplicate(&id);
+        if self.edge_ids.contains_key(id) || self.graph.find(id).is_some() {
+            self.duplicate(id);
+            return;
+        }
+        // Every party already read (as in a stream written things first): the
+        // relationship is built now instead of being held until the end.
+        let mut parties = Vec::with_capacity(2);
+        let known = flat.iter().all(|(k, v)| {
+            def.prop(k) != Some(PropType::Entity)
+                || self.graph.find(v).map(|n| parties.push(n)).is_some()
+        });
+        if !self.resolved.insert(id) {
+            self.note(Issue::LateFragment, format!("{} `{}`", def.name, short(id)));
+        }
+        if known {
+            let mapped;
+            let pre = match pre.as_deref() {
+                Some(pre) => pre,
+                None => {
+                    mapped = map_edge(def, id, flat);
+                    &mapped
+                }
+            };
+            let edge = super::EdgeRef {
+                id,
+                schema: def,
+                props: flat,
+                pre,
+                line: self.line_no,
+                datasets: self.datasets,
+                provenance,
+            };
+            self.resolve_edge(edge, Some(&parties));
             return;
         }
         let edge = PendingEdge {
             id: id.into(),
             schema: def,
-            props: flat,
-            pre: Some(pre),
+            props: std::mem::take(flat),
+            pre: pre.take(),
             line: self.line_no,
             datasets: self.datasets,
-            provenance: self.provenance.clone(),
+            provenance: provenance.to_vec(),
         };
-        // Every party already read (as in a stream written things first): the
-        // relationship is built now instead of being held until the end.
-        let known = edge
-            .props
-            .iter()
-            .all(|(k, v)| def.prop(k) != Some(PropType::Entity) || self.graph.find(v).is_some());
-        if !self.resolved.insert(key) {
-            self.note(
-                Issue::LateFragment,
-                format!("{} `{}`", def.name, short(&edge.id)),
-            );
-        }
-        if known {
-            self.resolve_edge(edge);
-            return;
-        }
         self.edge_ids.insert(edge.id.clone(), self.edges.len());
         self.edges.push(edge);
     }
@@ -445,15 +465,15 @@ impl Loader {
             .filter(|d| !d.is_abstract)
             .map_or("Thing", |d| d.name);
         let kind = kind_for_schema(schema_name);
-        let mut attrs = vec![(PLACEHOLDER_ATTR.to_string(), PLACEHOLDER_TEXT.to_string())];
+        let mut attrs = vec![(PLACEHOLDER_ATTR, PLACEHOLDER_TEXT)];
         if schema_for_kind(&kind) != schema_name {
-            attrs.push((SCHEMA_ATTR.to_string(), schema_name.to_string()));
+            attrs.push((SCHEMA_ATTR, schema_name));
         }
         let attrs = self.attrs(attrs);
         let kind = kind.map_other(|o| self.graph.intern(&o));
         let sources = self.graph.source_set(&[]);
         let entity = NewEntity {
-            attrs: &attr_refs(&attrs),
+            attrs: &attrs,
             ..NewEntity::<String>::new(id, kind, id, sources)
         };
         match self.graph.add_entity(entity) {
@@ -472,81 +492,106 @@ impl Loader {
         }
     }
 
-    pub(super) fn resolve_edge(&mut self, e: PendingEdge) {
+    /// Builds a relationship record; `parties`: the nodes of its
+    /// entity-valued properties in order, when every one was found.
+    pub(super) fn resolve_edge(&mut self, e: super::EdgeRef<'_>, parties: Option<&[NodeIx]>) {
         let def = e.schema;
         self.datasets = e.datasets;
         let key = xxhash_rust::xxh3::xxh3_64(e.id.as_bytes());
         // Kept only to merge a relationship an earlier input held too.
         let several = self.several;
-        let hash = if several { props_hash(&e.props) } else { 0 };
+        let hash = if several { props_hash(e.props) } else { 0 };
         let (src_prop, tgt_prop) = def.edge.expect("only edge schemata are pending");
-        let owner = format!("{} `{}`", def.name, short(&e.id));
-        let (mut m, notes) = match e.pre {
-            Some(pre) => *pre,
-            None => map_edge(def, &e.id, &e.props),
-        };
-        let mut sources_ids = Vec::new();
-        let mut target_ids = Vec::new();
-        let mut others = Vec::new();
-        for (k, v) in e.props {
-            if *k == *src_prop {
-                sources_ids.push(v);
-            } else if *k == *tgt_prop {
-                target_ids.push(v);
-            } else if def.prop(&k) == Some(PropType::Entity) {
-                others.push((k, v));
-            }
-        }
+        let (m, notes) = e.pre;
         self.notes(notes);
-        self.sources(&mut m);
-        let find_all = |ids: &[Box<str>], prop: &str, this: &mut Self| -> Vec<NodeIx> {
-            ids.iter()
-                .filter_map(|id| this.find_party(id, &e.id, prop, def.range(prop)))
-                .collect()
-        };
-        let froms = find_all(&sources_ids, src_prop, self);
-        let tos = find_all(&target_ids, tgt_prop, self);
-        let other_nodes: Vec<(Box<str>, NodeIx)> = others
-            .iter()
-            .filter_map(|(k, id)| {
-                self.find_party(id, &e.id, k, def.range(k))
-                    .map(|n| (k.clone(), n))
-            })
-            .collect();
-        let wanted = sources_ids.len() + target_ids.len() + others.len();
+        let source_ids = self.sources(m);
+        let (mut froms, mut tos, mut other_nodes) = (Vec::new(), Vec::new(), Vec::new());
+        let mut wanted = 0;
+        if let Some(parties) = parties {
+            // Every party was found, in the order of the values.
+            let mut parties = parties.iter().copied();
+            for (k, _) in e.props.iter() {
+                if def.prop(k) != Some(PropType::Entity) {
+                    continue;
+                }
+                let Some(n) = parties.next() else { break };
+                if k == src_prop {
+                    froms.push(n);
+                } else if k == tgt_prop {
+                    tos.push(n);
+                } else {
+                    other_nodes.push((k, n));
+                }
+            }
+        } else {
+            let mut sources_ids = Vec::new();
+            let mut target_ids = Vec::new();
+            let mut others = Vec::new();
+            for (k, v) in e.props.iter() {
+                if k == src_prop {
+                    sources_ids.push(v);
+                } else if k == tgt_prop {
+                    target_ids.push(v);
+                } else if def.prop(k) == Some(PropType::Entity) {
+                    others.push((k, v));
+                }
+            }
+            wanted = sources_ids.len() + target_ids.len() + others.len();
+            let find_all = |ids: &[&str], prop: &str, this: &mut Self| -> Vec<NodeIx> {
+                ids.iter()
+                    .filter_map(|id| this.find_party(id, e.id, prop, def.range(prop)))
+                    .collect()
+            };
+            froms = find_all(&sources_ids, src_prop, self);
+            tos = find_all(&target_ids, tgt_prop, self);
+            other_nodes = others
+                .iter()
+                .filter_map(|&(k, id)| self.find_party(id, e.id, k, def.range(k)).map(|n| (k, n)))
+                .collect();
+        }
         if froms.len() + tos.len() + other_nodes.len() < wanted {
             return; // problems already recorded
         }
         let (mut kind, reversed) = relation_for_schema(def.name);
+        let mut role = m.role.as_deref();
         // `ties export --format ftm` writes kinds FtM lacks as an UnknownLink whose
         // role is the kind's phrase (`signed`, `party to: role`): read them back.
         if def.name == "UnknownLink"
-            && let Some(role) = m.role.clone()
+            && let Some(said) = role
         {
-            let (phrase, rest) = match role.split_once(": ") {
-                Some((p, r)) => (p, Some(r.to_string())),
-                None => (role.as_str(), None),
+            let (phrase, rest) = match said.split_once(": ") {
+                Some((p, r)) => (p, Some(r)),
+                None => (said, None),
             };
-            if let Some(k) = RelationKind::<String>::from_label(&phrase.replace(' ', "_")) {
+            let label = if phrase.contains(' ') {
+                Cow::Owned(phrase.replace(' ', "_"))
+            } else {
+                Cow::Borrowed(phrase)
+            };
+            if let Some(k) = RelationKind::<String>::from_label(&label) {
                 kind = k;
-                m.role = rest;
+                role = rest;
             }
         }
-        let mut attrs = std::mem::take(&mut m.attrs);
-        attrs.extend(e.provenance);
-        if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
-            attrs.push((NOTE_ATTR.to_string(), p));
-        }
+        let note_prop = m.note_prop.as_deref().filter(|p| *p != "description");
+        let mut attrs: Vec<(&str, &str)> = m
+            .attrs
+            .iter()
+            .chain(e.provenance)
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        attrs.extend(note_prop.map(|p| (NOTE_ATTR, p)));
         if matches!(def.name, "Family" | "Associate" | "Occupancy") {
-            attrs.push((SCHEMA_ATTR.into(), def.name.into()));
+            attrs.push((SCHEMA_ATTR, def.name));
         }
-        let sources = self.graph.source_set(&m.sources);
-        let role = m.role.as_deref().map(|r| self.graph.intern(r));
+        let sources = self.graph.source_set(&source_ids);
+        let role = role.map(|r| self.graph.intern(r));
         let note = m.note.as_deref();
         let kind_sym = kind.clone().map_other(|o| self.graph.intern(&o));
         let simple = froms.len() == 1 && tos.len() == 1 && other_nodes.is_empty();
         if simple && froms[0] == tos[0] {
             let id = self.graph.entity(froms[0]).id.to_string();
+            let owner = format!("{} `{}`", def.name, short(e.id));
             self.note(
                 Issue::Loop,
                 format!("{owner}: {src_prop} and {tgt_prop} are both `{id}`"),
@@ -560,7 +605,7 @@ impl Loader {
             };
             let attrs = self.attrs(attrs);
             let relation = NewRelation {
-                id: Some(&e.id),
+                id: Some(e.id),
                 kind: kind_sym,
                 role,
                 date: m.date,
@@ -568,7 +613,7 @@ impl Loader {
                 amount: m.amount,
                 sources,
                 note,
-                attrs: &attr_refs(&attrs),
+                attrs: &attrs,
                 undirected: false,
             };
             match self.graph.add_relation(a, b, relation) {
@@ -590,7 +635,7 @@ impl Loader {
         } else {
             EntityKind::Event
         };
-        attrs.push((SCHEMA_ATTR.into(), def.name.into()));
+        attrs.push((SCHEMA_ATTR, def.name));
         let name = format!(
             "{} {}",
             def.name,
@@ -598,7 +643,7 @@ impl Loader {
         );
         let entity_attrs = self.attrs(attrs);
         let entity = NewEntity {
-            id: &e.id,
+            id: e.id,
             kind: node_kind,
             name: &name,
             aliases: m.names.get(1..).unwrap_or(&[]),
@@ -608,11 +653,11 @@ impl Loader {
             note,
             amount: m.amount,
             sources,
-            attrs: &attr_refs(&entity_attrs),
+            attrs: &entity_attrs,
         };
         let node = match self.graph.add_entity(entity) {
             Ok(node) => node,
-            Err(AddError::Duplicate(_)) => return self.duplicate(&e.id),
+            Err(AddError::Duplicate(_)) => return self.duplicate(e.id),
             Err(AddError::Full(full)) => return self.full(full),
         };
         self.graph.set_entity_datasets(node, self.datasets);
@@ -624,13 +669,13 @@ impl Loader {
         self.node_files.push(self.file_index);
         let single_payer = froms.len() == 1;
         let tie = |this: &mut Self, a: NodeIx, b: NodeIx, kind, role, amount, prop: &str| {
-            let attrs = this.attrs(vec![(PROPERTY_ATTR.into(), prop.to_string())]);
+            let attrs = this.attrs([(PROPERTY_ATTR, prop)]);
             let relation = NewRelation {
                 role,
                 date: m.date,
                 until: m.until,
                 amount,
-                attrs: &attr_refs(&attrs),
+                attrs: &attrs,
                 ..NewRelation::new(kind, sources)
             };
             match this.graph.add_relation(a, b, relation) {
@@ -648,10 +693,10 @@ impl Loader {
             tie(self, a, b, kind_sym, role, None, tgt_prop);
         }
         for (prop, n) in other_nodes {
-            let (k, rev) = ref_kind(&prop);
+            let (k, rev) = ref_kind(prop);
             let k = k.map_other(|o| self.graph.intern(&o));
             let (a, b) = if rev { (n, node) } else { (node, n) };
-            tie(self, a, b, k, None, None, &prop);
+            tie(self, a, b, k, None, None, prop);
         }
     }
 }
@@ -661,25 +706,31 @@ impl Loader {
 pub(super) fn map_edge(
     def: &'static SchemaDef,
     id: &str,
-    props: &[(Box<str>, Box<str>)],
+    props: &super::Flat,
 ) -> (super::Mapped, Notes) {
     let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
-    let owner = format!("{} `{}`", def.name, short(id));
-    let mut grouped: BTreeMap<&str, Vec<Cow<'_, str>>> = BTreeMap::new();
-    for (k, v) in props {
-        if **k != *src_prop && **k != *tgt_prop && def.prop(k) != Some(PropType::Entity) {
-            grouped.entry(k).or_default().push(Cow::Borrowed(v));
-        }
+    let owner = Owner(def.name, id);
+    let mut values: Vec<(&str, &str)> = props
+        .iter()
+        .filter(|&(k, _)| k != src_prop && k != tgt_prop && def.prop(k) != Some(PropType::Entity))
+        .collect();
+    // Sorted by property (as a record's are, unless fragments were added),
+    // each property's values in the order read: each run is one property.
+    if !values.is_sorted_by_key(|(k, _)| *k) {
+        values.sort_by_key(|(k, _)| *k);
     }
+    let grouped = values.chunk_by(|a, b| a.0 == b.0).map(|run| {
+        let values = run.iter().map(|&(_, v)| Cow::Borrowed(v));
+        (Cow::Borrowed(run[0].0), values)
+    });
     let mut notes = Notes::default();
-    let grouped = grouped.into_iter().map(|(k, v)| (Cow::Borrowed(k), v));
     let m = map_props(&mut notes, &owner, def.name, Some(def), grouped, true);
     (m, notes)
 }
 
 /// A relationship record's values, whatever their order, as one number.
-fn props_hash(props: &[(Box<str>, Box<str>)]) -> u64 {
-    let mut v: Vec<&(Box<str>, Box<str>)> = props.iter().collect();
+fn props_hash(props: &super::Flat) -> u64 {
+    let mut v: Vec<(&str, &str)> = props.iter().collect();
     v.sort();
     v.dedup();
     let mut h = xxhash_rust::xxh3::Xxh3::new();
