@@ -11,6 +11,7 @@ pub mod gexf;
 pub mod graphml;
 mod names;
 mod position;
+mod scan;
 mod xml;
 
 use names::ATTR_PREFIX;
@@ -23,7 +24,7 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Mutex, PoisonError};
 
-use crate::graph::{AddError, Graph, NewEntity, NewRelation, NodeIx, Source, SourceSet};
+use crate::graph::{AddError, Graph, NewEntity, NewRelation, NodeIx, Source, SourceId, SourceSet};
 use crate::load::{LoadError, Location, Problem, ProblemKind};
 use crate::model::{Amount, AmountRecord, EntityKind, PartialDate, RelationKind, Sym};
 
@@ -69,14 +70,37 @@ pub(crate) struct Record {
     pub undirected: bool,
 }
 
-impl Record {
-    /// Files a value under the ties field its name stands for (`name`, `kind`,
-    /// `date`, …), or keeps it as an attribute (`attr_NAME` as `NAME`, see
-    /// [`attribute_name`]).
-    pub fn set(&mut self, key: &str, value: String) {
-        if let Some(name) = key.trim().strip_prefix(ATTR_PREFIX) {
-            self.attrs.push((name.to_string(), value));
-            return;
+/// What a value's name makes it (see [`Record::set`]): worked out once for
+/// a declared key, not for every value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Field {
+    /// `attr_NAME`: the attribute `NAME`.
+    Prefixed,
+    Name,
+    Label,
+    /// `type`: a direction or a kind.
+    Type,
+    Kind,
+    Role,
+    Aliases,
+    Date,
+    Until,
+    Note,
+    Amount,
+    Currency,
+    Approx,
+    Sources,
+    RelationId,
+    Undirected,
+    /// An attribute under its own name.
+    #[default]
+    Other,
+}
+
+impl Field {
+    pub fn of(key: &str) -> Field {
+        if key.trim().starts_with(ATTR_PREFIX) {
+            return Field::Prefixed;
         }
         // The key in lower case, on the stack (every field's name is short).
         let trimmed = key.trim().as_bytes();
@@ -90,27 +114,122 @@ impl Record {
             None => &[],
         };
         match lower {
-            b"name" => self.name = Some(value),
-            b"label" => self.label = Some(value),
-            // Gephi's edge table: `Type` says the direction, not the kind.
-            b"type" if value.trim().eq_ignore_ascii_case("undirected") => self.undirected = true,
-            b"type" if value.trim().eq_ignore_ascii_case("directed") => {}
-            b"kind" | b"type" | b"rel_type" if self.kind.is_none() => self.kind = Some(value),
-            b"role" => self.role = Some(value),
-            b"aliases" | b"alias" => self.aliases.extend(split_list(&value)),
-            b"date" => self.date = Some(value),
-            b"until" => self.until = Some(value),
-            b"note" => self.note = Some(value),
-            b"amount" => self.amount = Some(value),
-            b"currency" => self.currency = Some(value),
-            b"approx" => self.approx = matches!(value.trim(), "true" | "True" | "TRUE" | "1"),
-            b"sources" | b"source_ids" => self.sources.extend(split_list(&value)),
-            b"relation_id" => self.relation_id = Some(value),
-            b"undirected" => {
-                self.undirected = matches!(value.trim(), "true" | "True" | "TRUE" | "1")
-            }
-            _ => self.attrs.push((key.to_string(), value)),
+            b"name" => Field::Name,
+            b"label" => Field::Label,
+            b"type" => Field::Type,
+            b"kind" | b"rel_type" => Field::Kind,
+            b"role" => Field::Role,
+            b"aliases" | b"alias" => Field::Aliases,
+            b"date" => Field::Date,
+            b"until" => Field::Until,
+            b"note" => Field::Note,
+            b"amount" => Field::Amount,
+            b"currency" => Field::Currency,
+            b"approx" => Field::Approx,
+            b"sources" | b"source_ids" => Field::Sources,
+            b"relation_id" => Field::RelationId,
+            b"undirected" => Field::Undirected,
+            _ => Field::Other,
         }
+    }
+}
+
+impl Record {
+    /// Files a value under the ties field its name stands for (`name`, `kind`,
+    /// `date`, …), or keeps it as an attribute (`attr_NAME` as `NAME`, see
+    /// [`attribute_name`]).
+    pub fn set(&mut self, key: &str, value: String) {
+        self.set_field(Field::of(key), key, value);
+    }
+
+    /// [`Record::set`], `field` being `Field::of(key)`.
+    pub fn set_field(&mut self, field: Field, key: &str, value: String) {
+        let yes = |v: &str| matches!(v.trim(), "true" | "True" | "TRUE" | "1");
+        match field {
+            Field::Prefixed => {
+                let name = key.trim().strip_prefix(ATTR_PREFIX).unwrap_or(key);
+                self.attrs.push((name.to_string(), value));
+            }
+            Field::Name => self.name = Some(value),
+            Field::Label => self.label = Some(value),
+            // Gephi's edge table: `Type` says the direction, not the kind.
+            Field::Type if value.trim().eq_ignore_ascii_case("undirected") => {
+                self.undirected = true
+            }
+            Field::Type if value.trim().eq_ignore_ascii_case("directed") => {}
+            Field::Kind | Field::Type if self.kind.is_none() => self.kind = Some(value),
+            Field::Role => self.role = Some(value),
+            Field::Aliases => split_into(value, &mut self.aliases),
+            Field::Date => self.date = Some(value),
+            Field::Until => self.until = Some(value),
+            Field::Note => self.note = Some(value),
+            Field::Amount => self.amount = Some(value),
+            Field::Currency => self.currency = Some(value),
+            Field::Approx => self.approx = yes(&value),
+            Field::Sources => split_into(value, &mut self.sources),
+            Field::RelationId => self.relation_id = Some(value),
+            Field::Undirected => self.undirected = yes(&value),
+            Field::Kind | Field::Type | Field::Other => self.attrs.push((key.to_string(), value)),
+        }
+    }
+}
+
+/// Spare strings and records a [`Sink`] keeps at most.
+const SPARE: usize = 1 << 16;
+
+impl Record {
+    /// The record emptied into `records`, its strings into `strings` (their
+    /// allocations kept, to be filled again).
+    fn recycle(mut self, records: &mut Vec<Record>, strings: &mut Vec<String>) {
+        let mut give = |mut s: String| {
+            if s.capacity() > 0 && strings.len() < SPARE {
+                s.clear();
+                strings.push(s);
+            }
+        };
+        for s in [
+            self.name.take(),
+            self.label.take(),
+            self.kind.take(),
+            self.role.take(),
+            self.date.take(),
+            self.until.take(),
+            self.note.take(),
+            self.amount.take(),
+            self.currency.take(),
+            self.relation_id.take(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            give(s);
+        }
+        self.aliases.drain(..).for_each(&mut give);
+        self.sources.drain(..).for_each(&mut give);
+        for (k, v) in self.attrs.drain(..) {
+            give(k);
+            give(v);
+        }
+        if records.len() < SPARE {
+            self.id.clear();
+            self.from.clear();
+            self.to.clear();
+            self.approx = false;
+            self.undirected = false;
+            records.push(self);
+        }
+    }
+}
+
+/// `value`'s items (see [`split_list`]) appended to `out`: `value` itself
+/// when it is one item with nothing to trim.
+fn split_into(value: String, out: &mut Vec<String>) {
+    if !value.contains(';') && value.trim().len() == value.len() {
+        if !value.is_empty() {
+            out.push(value);
+        }
+    } else {
+        out.extend(split_list(&value));
     }
 }
 
@@ -196,6 +315,22 @@ fn same_label(a: &str, b: &str) -> bool {
     n(a).eq(n(b))
 }
 
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// An id of at most 23 bytes, held whole: its length, then its bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ShortKey([u8; 24]);
+
+impl ShortKey {
+    fn of(id: &str) -> Option<ShortKey> {
+        let b = id.as_bytes();
+        let mut k = [0u8; 24];
+        k.get_mut(1..=b.len())?.copy_from_slice(b);
+        k[0] = b.len() as u8;
+        Some(ShortKey(k))
+    }
+}
+
 /// An edge waiting for its ends to be read: its record, where it is, and
 /// its number among the file's edges (problems are told in that order).
 struct PendingEdge {
@@ -225,6 +360,21 @@ pub enum Mode {
     /// way the readers first worked, kept as the oracle the streamed way is
     /// tested against (the same graph, problems and notes).
     Careful,
+    /// [`Mode::Streamed`], the XML formats' fast tokenizer reading the file
+    /// this many bytes at a time (tests make elements straddle blocks).
+    Blocks(usize),
+}
+
+impl Mode {
+    /// How many bytes the XML formats' fast tokenizer reads at a time;
+    /// `None` for [`Mode::Careful`], which reads with quick-xml.
+    pub(crate) fn block(self) -> Option<usize> {
+        match self {
+            Mode::Streamed => Some(scan::BLOCK),
+            Mode::Blocks(n) => Some(n),
+            Mode::Careful => None,
+        }
+    }
 }
 
 /// Turns records into a graph, gathering problems and notes.
@@ -254,8 +404,11 @@ pub(crate) struct Builder {
     implicit: usize,
     implicit_first: Vec<(Pos, String)>,
     /// Kinds by the label a file gives them (a few labels, read millions of times).
-    entity_kinds: HashMap<Box<str>, EntityKind<Sym>>,
-    relation_kinds: HashMap<Box<str>, RelationKind<Sym>>,
+    entity_kinds: FastMap<Box<str>, EntityKind<Sym>>,
+    relation_kinds: FastMap<Box<str>, RelationKind<Sym>>,
+    /// Sources by their id, where it is short: held in the table itself, so
+    /// that a lookup (millions, one per cited source) reads no id elsewhere.
+    source_cache: FastMap<ShortKey, SourceId>,
     /// Notes the reader adds itself.
     pub notes: Vec<String>,
     /// Make a node for an edge end no node names (an edge list without nodes).
@@ -285,8 +438,9 @@ impl Builder {
             self_loops: 0,
             implicit: 0,
             implicit_first: Vec::new(),
-            entity_kinds: HashMap::new(),
-            relation_kinds: HashMap::new(),
+            entity_kinds: FastMap::default(),
+            relation_kinds: FastMap::default(),
+            source_cache: FastMap::default(),
             notes: Vec::new(),
             implicit_nodes: false,
             implicit_why: "as no node table names them",
@@ -379,6 +533,11 @@ const BATCH: usize = 2048;
 /// or batches sent to the builder's thread ([`Mode::Streamed`]).
 pub(crate) struct Sink<'b> {
     to: To<'b>,
+    /// Records and strings the builder is done with, emptied, for the
+    /// reader to fill again ([`Sink::record`], [`Sink::text`]): cheaper than
+    /// freeing and allocating millions.
+    records: Vec<Record>,
+    strings: Vec<String>,
 }
 
 enum To<'b> {
@@ -393,9 +552,51 @@ enum To<'b> {
     },
 }
 
-impl Sink<'_> {
+impl<'b> Sink<'b> {
+    fn new(to: To<'b>) -> Self {
+        Sink {
+            to,
+            records: Vec::new(),
+            strings: Vec::new(),
+        }
+    }
+
+    /// An empty record (one the builder is done with, when there is one).
+    pub fn record(&mut self) -> Record {
+        self.records.pop().unwrap_or_default()
+    }
+
+    /// `s` as an owned string (in one the builder is done with, when there
+    /// is one).
+    pub fn text(&mut self, s: &str) -> String {
+        // New strings room for most values, so that one filled again
+        // seldom grows.
+        let mut out = self
+            .strings
+            .pop()
+            .unwrap_or_else(|| String::with_capacity(s.len().max(40)));
+        out.push_str(s);
+        out
+    }
+
+    /// A string the reader is done with, to be filled again.
+    pub fn give(&mut self, s: Option<String>) {
+        if let Some(mut s) = s
+            && s.capacity() > 0
+            && self.strings.len() < SPARE
+        {
+            s.clear();
+            self.strings.push(s);
+        }
+    }
+
     fn push(&mut self, item: Item) {
-        match &mut self.to {
+        let Sink {
+            to,
+            records,
+            strings,
+        } = self;
+        match to {
             To::Builder(b) => {
                 let mut item = item;
                 b.take(&mut item);
@@ -405,7 +606,11 @@ impl Sink<'_> {
                 if batch.len() >= BATCH {
                     let fresh = match back.try_recv() {
                         Ok(mut old) => {
-                            old.clear();
+                            for item in old.drain(..) {
+                                if let Item::Node(r, _) | Item::Edge(r, _) = item {
+                                    r.recycle(records, strings);
+                                }
+                            }
                             old
                         }
                         Err(_) => Vec::with_capacity(BATCH),
@@ -465,7 +670,7 @@ impl Sink<'_> {
 pub(crate) fn stream<T>(b: &mut Builder, mode: Mode, read: impl FnOnce(&mut Sink<'_>) -> T) -> T {
     if mode == Mode::Careful {
         b.hold_all = true;
-        return read(&mut Sink { to: To::Builder(b) });
+        return read(&mut Sink::new(To::Builder(b)));
     }
     let shared = Mutex::new(b);
     std::thread::scope(|scope| {
@@ -485,17 +690,13 @@ pub(crate) fn stream<T>(b: &mut Builder, mode: Mode, read: impl FnOnce(&mut Sink
             });
         let Ok(builder) = builder else {
             let mut b = shared.lock().unwrap_or_else(PoisonError::into_inner);
-            return read(&mut Sink {
-                to: To::Builder(&mut b),
-            });
+            return read(&mut Sink::new(To::Builder(&mut b)));
         };
-        let mut sink = Sink {
-            to: To::Thread {
-                batch: Vec::with_capacity(BATCH),
-                tx: Some(tx),
-                back,
-            },
-        };
+        let mut sink = Sink::new(To::Thread {
+            batch: Vec::with_capacity(BATCH),
+            tx: Some(tx),
+            back,
+        });
         let out = read(&mut sink);
         sink.close();
         if let Err(panic) = builder.join() {
@@ -561,6 +762,11 @@ impl Builder {
         }
         let mut set = Vec::with_capacity(ids.len());
         for id in ids {
+            let key = ShortKey::of(id);
+            if let Some(sid) = key.and_then(|k| self.source_cache.get(&k)) {
+                set.push(*sid);
+                continue;
+            }
             let sid = match self.graph.find_source(id) {
                 Some(s) => s,
                 None => match self.graph.add_source(Source {
@@ -577,6 +783,9 @@ impl Builder {
                     None => continue,
                 },
             };
+            if let Some(k) = key {
+                self.source_cache.insert(k, sid);
+            }
             set.push(sid);
         }
         self.graph.source_set(&set)
@@ -629,19 +838,25 @@ impl Builder {
                 },
             );
         }
+        // The strings stay in the record, to be freed (or filled again)
+        // where it was made.
         let amount = match (r.amount.take(), r.currency.take()) {
             (Some(v), Some(c)) if !v.trim().is_empty() && !c.trim().is_empty() => {
                 let value = v.trim().parse::<f64>();
-                let made = value
-                    .map_err(|_| format!("`{v}` is not a number"))
-                    .and_then(|value| {
-                        Amount::from_record(&AmountRecord {
+                let made = match value {
+                    Err(_) => Err(format!("`{v}` is not a number")),
+                    Ok(value) => {
+                        let record = AmountRecord {
                             value,
                             currency: c,
                             approx: r.approx,
-                        })
-                        .map_err(|e| e.to_string())
-                    });
+                        };
+                        let made = Amount::from_record(&record).map_err(|e| e.to_string());
+                        r.currency = Some(record.currency);
+                        made
+                    }
+                };
+                r.amount = Some(v);
                 match made {
                     Ok(a) => Some(a),
                     Err(message) => {
@@ -849,8 +1064,9 @@ impl Builder {
         let kind = self.relation_kind(r.kind.as_deref().or(r.label.as_deref()));
         // A label that only repeats the kind (`holds office`) says nothing more.
         if r.kind.is_some()
+            && let Some(label) = r.label.as_deref()
+            && !same_label(label, self.graph.relation_kind_label(kind))
             && let Some(label) = r.label.take()
-            && !same_label(&label, self.graph.relation_kind_label(kind))
         {
             r.attrs.push(("label".to_string(), label));
         }
