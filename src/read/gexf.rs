@@ -97,7 +97,9 @@ pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadEr
     reader.config_mut().trim_text(false);
     let mut b = builder(path, size);
     let mut st = State::default();
-    let seen_root = super::stream(&mut b, mode, |b| events(&mut reader, b, &mut st));
+    let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
+        events(&mut reader, b, &mut st)
+    });
     finish(path, b, st, seen_root)
 }
 
@@ -108,7 +110,10 @@ fn read_fast(path: &Path, mode: Mode, block: usize) -> Option<Result<super::Chec
     let mut scan = Scanner::new(file, block);
     let mut b = builder(path, size);
     let mut st = State::default();
-    let seen_root = super::stream(&mut b, mode, |b| fast_events(&mut scan, b, &mut st)).ok()?;
+    let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
+        fast_events(&mut scan, b, &mut st)
+    })
+    .ok()?;
     Some(finish(path, b, st, seen_root))
 }
 
@@ -278,24 +283,22 @@ fn start(
 ) {
     match name {
         b"graph" => {
-            st.default_edge_undirected = matches!(
-                get(&attrs, "defaultedgetype"),
-                Some("undirected" | "mutual")
-            );
-            st.time = match get(&attrs, "timeformat") {
+            st.default_edge_undirected =
+                matches!(get(attrs, "defaultedgetype"), Some("undirected" | "mutual"));
+            st.time = match get(attrs, "timeformat") {
                 Some("double" | "float" | "integer" | "long") => TimeFormat::Double,
                 _ => TimeFormat::Date,
             };
         }
         b"attributes" => {
-            st.class = match get(&attrs, "class") {
+            st.class = match get(attrs, "class") {
                 Some("edge") => In::Edge,
                 _ => In::Node,
             };
         }
         b"attribute" => {
-            let id = get(&attrs, "id").unwrap_or_default().to_string();
-            let title = get(&attrs, "title").unwrap_or(&id).to_string();
+            let id = get(attrs, "id").unwrap_or_default().to_string();
+            let title = get(attrs, "title").unwrap_or(&id).to_string();
             st.titles[st.class as usize].insert(id.clone(), (title.clone(), Field::of(&title)));
             if !empty {
                 st.declaring = Some((id, title));
@@ -310,23 +313,23 @@ fn start(
             if what == In::Edge {
                 r.from.push_str(get(attrs, "source").unwrap_or_default());
                 r.to.push_str(get(attrs, "target").unwrap_or_default());
-                r.undirected = match get(&attrs, "type") {
+                r.undirected = match get(attrs, "type") {
                     // `mutual`: both ways, which an undirected relation means.
                     Some("undirected" | "mutual") => true,
                     Some(_) => false,
                     None => st.default_edge_undirected,
                 };
-                if let Some(w) = get(&attrs, "weight") {
+                if let Some(w) = get(attrs, "weight") {
                     r.attrs.push((b.text("weight"), b.text(w)));
                 }
-                if let Some(k) = get(&attrs, "kind") {
+                if let Some(k) = get(attrs, "kind") {
                     r.kind = Some(b.text(k));
                 }
             }
-            let start = get(&attrs, "start")
-                .or(get(&attrs, "datestart"))
-                .or(get(&attrs, "timestamp"));
-            let end = get(&attrs, "end").or(get(&attrs, "dateend"));
+            let start = get(attrs, "start")
+                .or(get(attrs, "datestart"))
+                .or(get(attrs, "timestamp"));
+            let end = get(attrs, "end").or(get(attrs, "dateend"));
             // The element's own times count as one more spell.
             let open = Open {
                 r,
@@ -344,7 +347,7 @@ fn start(
             let Some(Open { r, what, .. }) = st.current.last_mut() else {
                 return;
             };
-            let id = get(&attrs, "for").or(get(&attrs, "id")).unwrap_or_default();
+            let id = get(attrs, "for").or(get(attrs, "id")).unwrap_or_default();
             let (title, field) = st.titles[*what as usize]
                 .get(id)
                 .map_or((id, None), |(t, f)| (t.as_str(), Some(*f)));
@@ -356,8 +359,8 @@ fn start(
             }
         }
         b"spell" => {
-            let s = get(&attrs, "start").or(get(&attrs, "timestamp"));
-            let e_ = get(&attrs, "end").or(get(&attrs, "timestamp"));
+            let s = get(attrs, "start").or(get(attrs, "timestamp"));
+            let e_ = get(attrs, "end").or(get(attrs, "timestamp"));
             let time = st.time;
             let Some(Open { spells, .. }) = st.current.last_mut() else {
                 return;

@@ -98,7 +98,9 @@ pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadEr
     reader.config_mut().trim_text(false);
     let mut b = builder(path, size);
     let mut st = State::default();
-    let seen_root = super::stream(&mut b, mode, |b| events(&mut reader, b, &mut st));
+    let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
+        events(&mut reader, b, &mut st)
+    });
     finish(path, b, st, seen_root)
 }
 
@@ -109,7 +111,10 @@ fn read_fast(path: &Path, mode: Mode, block: usize) -> Option<Result<super::Chec
     let mut scan = Scanner::new(file, block);
     let mut b = builder(path, size);
     let mut st = State::default();
-    let seen_root = super::stream(&mut b, mode, |b| fast_events(&mut scan, b, &mut st)).ok()?;
+    let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
+        fast_events(&mut scan, b, &mut st)
+    })
+    .ok()?;
     Some(finish(path, b, st, seen_root))
 }
 
@@ -277,9 +282,9 @@ fn start(
 ) {
     match name {
         b"key" => {
-            let id = get(&attrs, "id").unwrap_or_default().to_string();
-            let name = get(&attrs, "attr.name").unwrap_or(&id).to_string();
-            let target = get(&attrs, "for").unwrap_or("all").to_string();
+            let id = get(attrs, "id").unwrap_or_default().to_string();
+            let name = get(attrs, "attr.name").unwrap_or(&id).to_string();
+            let target = get(attrs, "for").unwrap_or("all").to_string();
             st.keys.insert(
                 id.clone(),
                 Key {
@@ -287,7 +292,7 @@ fn start(
                     name,
                     target,
                     default: None,
-                    graphics: get(&attrs, "yfiles.type").is_some(),
+                    graphics: get(attrs, "yfiles.type").is_some(),
                 },
             );
             if !empty {
@@ -297,7 +302,7 @@ fn start(
         b"default" => st.in_default = st.declaring.is_some(),
         b"graph" => {
             let inherited = st.undirected.last().copied().unwrap_or(false);
-            let undirected = match get(&attrs, "edgedefault") {
+            let undirected = match get(attrs, "edgedefault") {
                 Some("undirected") => true,
                 Some(_) => false,
                 None => inherited,
@@ -313,7 +318,7 @@ fn start(
             if what == In::Edge {
                 r.from.push_str(get(attrs, "source").unwrap_or_default());
                 r.to.push_str(get(attrs, "target").unwrap_or_default());
-                r.undirected = match get(&attrs, "directed") {
+                r.undirected = match get(attrs, "directed") {
                     Some("false") => true,
                     Some(_) => false,
                     None => st.undirected.last().copied().unwrap_or(false),
@@ -329,8 +334,8 @@ fn start(
         b"hyperedge" => st.skipped += 1,
         b"data" => {
             st.data_key.clear();
-            st.data_key.push_str(get(&attrs, "key").unwrap_or_default());
-            st.in_data = get(&attrs, "key").is_some();
+            st.data_key.push_str(get(attrs, "key").unwrap_or_default());
+            st.in_data = get(attrs, "key").is_some();
             if empty && std::mem::take(&mut st.in_data) {
                 set_data(st, String::new());
             }

@@ -405,7 +405,7 @@ fn damaged(text: &str, (at, with): (f64, usize)) -> Vec<u8> {
     out.push(b"<>&\"/=!?\xff"[with % 9]);
     let rest = &text[i..];
     let next = rest.chars().next().map_or(0, char::len_utf8);
-    out.extend_from_slice(rest[next..].as_bytes());
+    out.extend_from_slice(&rest.as_bytes()[next..]);
     out
 }
 
