@@ -19,8 +19,9 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::xml::{Names, OpenElements, attributes, get};
-use super::{Builder, Mode, Pos, Record, Sink};
+use super::scan::{self, Decline, Ev, Scanner, local};
+use super::xml::{Attribute, Names, OpenElements, attributes, get};
+use super::{Builder, Field, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -35,22 +36,26 @@ pub fn sniff(path: &Path, head: &[u8]) -> bool {
 }
 
 /// What is being read.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 enum In {
+    #[default]
     Node,
     Edge,
 }
 
 /// How times are written.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 enum TimeFormat {
+    #[default]
     Date,
     Double,
 }
 
+#[derive(Default)]
 struct State {
     /// Titles of declared attributes by id, nodes' then edges'.
-    titles: [HashMap<String, String, foldhash::fast::RandomState>; 2],
+    /// (What a title makes a value.)
+    titles: [HashMap<String, (String, Field), foldhash::fast::RandomState>; 2],
     /// Defaults of declared attributes, by class: `(title, value)`.
     defaults: Vec<(In, String, String)>,
     class: In,
@@ -77,29 +82,56 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
     read_checked_in(path, Mode::default())
 }
 
-/// [`read_checked`], built the way `mode` says.
+/// [`read_checked`], built the way `mode` says: the fast tokenizer
+/// ([`super::scan`]) first unless `mode` is [`Mode::Careful`], quick-xml when
+/// it declines the file.
 pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadError> {
+    if let Some(block) = mode.block()
+        && let Some(done) = read_fast(path, mode, block)
+    {
+        return done;
+    }
     let file = std::fs::File::open(path).map_err(|e| super::open_error(path, e))?;
     let size = file.metadata().map_or(0, |m| m.len());
     let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 16, file));
     reader.config_mut().trim_text(false);
+    let mut b = builder(path, size);
+    let mut st = State::default();
+    let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
+        events(&mut reader, b, &mut st)
+    });
+    finish(path, b, st, seen_root)
+}
+
+/// The file read by the fast tokenizer; `None` when it declines the file.
+fn read_fast(path: &Path, mode: Mode, block: usize) -> Option<Result<super::Checked, LoadError>> {
+    let file = std::fs::File::open(path).ok()?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut scan = Scanner::new(file, block);
+    let mut b = builder(path, size);
+    let mut st = State::default();
+    let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
+        fast_events(&mut scan, b, &mut st)
+    })
+    .ok()?;
+    Some(finish(path, b, st, seen_root))
+}
+
+fn builder(path: &Path, size: u64) -> Builder {
     let mut b = Builder::sized(path, size, PER_ENTITY);
     // An edge end no <node> declares is a node, as networkx, igraph and Gephi read it.
     b.implicit_nodes = true;
     b.implicit_why = "as no <node> declares them (networkx, igraph and Gephi make them too)";
     b.implicit_named = true;
-    let mut st = State {
-        titles: Default::default(),
-        defaults: Vec::new(),
-        class: In::Node,
-        declaring: None,
-        in_default: false,
-        default_edge_undirected: false,
-        time: TimeFormat::Date,
-        current: Vec::new(),
-        kept_times: 0,
-    };
-    let seen_root = super::stream(&mut b, mode, |b| events(&mut reader, b, &mut st));
+    b
+}
+
+fn finish(
+    path: &Path,
+    mut b: Builder,
+    st: State,
+    seen_root: bool,
+) -> Result<super::Checked, LoadError> {
     if !seen_root && !b.has_problems() {
         b.problem(Pos::Byte(0), not_gexf());
     }
@@ -113,6 +145,45 @@ pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadEr
         ));
     }
     b.finish_checked(path)
+}
+
+/// The file's events, from the fast tokenizer, into `b`, as [`events`]
+/// takes quick-xml's; whether the root element was seen.
+fn fast_events<R: std::io::Read>(
+    scan: &mut Scanner<R>,
+    b: &mut Sink<'_>,
+    st: &mut State,
+) -> Result<bool, Decline> {
+    let mut text = String::new();
+    let mut seen_root = false;
+    let mut store: Vec<Attribute<'static>> = Vec::new();
+    while let Some((at, ev)) = scan.next()? {
+        let at = Pos::Byte(at);
+        match ev {
+            Ev::Start(name, raw) | Ev::Empty(name, raw) => {
+                let empty = matches!(ev, Ev::Empty(..));
+                if !empty {
+                    text.clear();
+                }
+                if !seen_root {
+                    if empty || local(name) != b"gexf" {
+                        return Err(Decline);
+                    }
+                    seen_root = true;
+                }
+                let mut attrs = scan::recycle(std::mem::take(&mut store));
+                scan::attributes(raw, Names::Local, &mut attrs)?;
+                start(b, st, local(name), &attrs, at, empty);
+                store = scan::recycle(attrs);
+            }
+            Ev::Text(t) => text.push_str(&t),
+            Ev::End(name) => {
+                end(b, st, local(name), &text);
+                text.clear();
+            }
+        }
+    }
+    Ok(seen_root)
 }
 
 /// Reads the file's events into `b`; whether the root element was seen.
@@ -148,14 +219,14 @@ fn events(reader: &mut Reader<BufReader<File>>, b: &mut Sink<'_>, st: &mut State
                         break;
                     }
                 }
-                start(b, st, &e, at, false);
+                start_tag(b, st, &e, at, false);
             }
             Event::Empty(e) => {
                 if !seen_root {
                     b.problem(at, not_gexf());
                     break;
                 }
-                start(b, st, &e, at, true);
+                start_tag(b, st, &e, at, true);
             }
             ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
                 match super::xml::event_text(&ev) {
@@ -193,77 +264,78 @@ fn not_gexf() -> ProblemKind {
     invalid("the root element is not `<gexf>`".to_string())
 }
 
-fn start(b: &mut Sink<'_>, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bool) {
-    let attrs = match attributes(e, Names::Local) {
-        Ok(a) => a,
-        Err(m) => {
-            b.problem(at, invalid(m));
-            return;
-        }
-    };
-    match e.local_name().as_ref() {
+/// A start tag quick-xml read.
+fn start_tag(b: &mut Sink<'_>, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bool) {
+    match attributes(e, Names::Local) {
+        Ok(attrs) => start(b, st, e.local_name().as_ref(), &attrs, at, empty),
+        Err(m) => b.problem(at, invalid(m)),
+    }
+}
+
+/// A start tag: its local name and attributes.
+fn start(
+    b: &mut Sink<'_>,
+    st: &mut State,
+    name: &[u8],
+    attrs: &[Attribute<'_>],
+    at: Pos,
+    empty: bool,
+) {
+    match name {
         b"graph" => {
-            st.default_edge_undirected = matches!(
-                get(&attrs, "defaultedgetype"),
-                Some("undirected" | "mutual")
-            );
-            st.time = match get(&attrs, "timeformat") {
+            st.default_edge_undirected =
+                matches!(get(attrs, "defaultedgetype"), Some("undirected" | "mutual"));
+            st.time = match get(attrs, "timeformat") {
                 Some("double" | "float" | "integer" | "long") => TimeFormat::Double,
                 _ => TimeFormat::Date,
             };
         }
         b"attributes" => {
-            st.class = match get(&attrs, "class") {
+            st.class = match get(attrs, "class") {
                 Some("edge") => In::Edge,
                 _ => In::Node,
             };
         }
         b"attribute" => {
-            let id = get(&attrs, "id").unwrap_or_default().to_string();
-            let title = get(&attrs, "title").unwrap_or(&id).to_string();
-            st.titles[st.class as usize].insert(id.clone(), title.clone());
+            let id = get(attrs, "id").unwrap_or_default().to_string();
+            let title = get(attrs, "title").unwrap_or(&id).to_string();
+            st.titles[st.class as usize].insert(id.clone(), (title.clone(), Field::of(&title)));
             if !empty {
                 st.declaring = Some((id, title));
             }
         }
         b"default" => st.in_default = st.declaring.is_some(),
         b"node" | b"edge" => {
-            let what = if e.local_name().as_ref() == b"node" {
-                In::Node
-            } else {
-                In::Edge
-            };
-            let mut r = Record {
-                id: get(&attrs, "id").unwrap_or_default().to_string(),
-                label: get(&attrs, "label").map(str::to_string),
-                ..Record::default()
-            };
+            let what = if name == b"node" { In::Node } else { In::Edge };
+            let mut r = b.record();
+            r.id.push_str(get(attrs, "id").unwrap_or_default());
+            r.label = get(attrs, "label").map(|l| b.text(l));
             if what == In::Edge {
-                r.from = get(&attrs, "source").unwrap_or_default().to_string();
-                r.to = get(&attrs, "target").unwrap_or_default().to_string();
-                r.undirected = match get(&attrs, "type") {
+                r.from.push_str(get(attrs, "source").unwrap_or_default());
+                r.to.push_str(get(attrs, "target").unwrap_or_default());
+                r.undirected = match get(attrs, "type") {
                     // `mutual`: both ways, which an undirected relation means.
                     Some("undirected" | "mutual") => true,
                     Some(_) => false,
                     None => st.default_edge_undirected,
                 };
-                if let Some(w) = get(&attrs, "weight") {
-                    r.attrs.push(("weight".to_string(), w.to_string()));
+                if let Some(w) = get(attrs, "weight") {
+                    r.attrs.push((b.text("weight"), b.text(w)));
                 }
-                if let Some(k) = get(&attrs, "kind") {
-                    r.kind = Some(k.to_string());
+                if let Some(k) = get(attrs, "kind") {
+                    r.kind = Some(b.text(k));
                 }
             }
-            let start = get(&attrs, "start")
-                .or(get(&attrs, "datestart"))
-                .or(get(&attrs, "timestamp"));
-            let end = get(&attrs, "end").or(get(&attrs, "dateend"));
+            let start = get(attrs, "start")
+                .or(get(attrs, "datestart"))
+                .or(get(attrs, "timestamp"));
+            let end = get(attrs, "end").or(get(attrs, "dateend"));
             // The element's own times count as one more spell.
             let open = Open {
                 r,
                 at,
                 what,
-                spells: (start.map(str::to_string), end.map(str::to_string)),
+                spells: (start.map(|s| b.text(s)), end.map(|e| b.text(e))),
             };
             if empty {
                 finish_record(b, st, open);
@@ -275,18 +347,20 @@ fn start(b: &mut Sink<'_>, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: b
             let Some(Open { r, what, .. }) = st.current.last_mut() else {
                 return;
             };
-            let id = get(&attrs, "for").or(get(&attrs, "id")).unwrap_or_default();
-            let title = st.titles[*what as usize].get(id).map_or(id, String::as_str);
-            let value = get(&attrs, "value").unwrap_or_default().to_string();
+            let id = get(attrs, "for").or(get(attrs, "id")).unwrap_or_default();
+            let (title, field) = st.titles[*what as usize]
+                .get(id)
+                .map_or((id, None), |(t, f)| (t.as_str(), Some(*f)));
+            let value = b.text(get(attrs, "value").unwrap_or_default());
             if title.eq_ignore_ascii_case("label") && r.label.is_some() {
                 r.attrs.push((title.to_string(), value));
             } else {
-                r.set(title, value);
+                r.set_field(field.unwrap_or_else(|| Field::of(title)), title, value);
             }
         }
         b"spell" => {
-            let s = get(&attrs, "start").or(get(&attrs, "timestamp"));
-            let e_ = get(&attrs, "end").or(get(&attrs, "timestamp"));
+            let s = get(attrs, "start").or(get(attrs, "timestamp"));
+            let e_ = get(attrs, "end").or(get(attrs, "timestamp"));
             let time = st.time;
             let Some(Open { spells, .. }) = st.current.last_mut() else {
                 return;
@@ -369,6 +443,8 @@ fn finish_record(b: &mut Sink<'_>, st: &mut State, open: Open) {
         set_time(st, &mut r, "start", s.as_deref());
         set_time(st, &mut r, "end", e.as_deref());
     }
+    b.give(s);
+    b.give(e);
     for (class, title, value) in &st.defaults {
         let has = r.attrs.iter().any(|(k, _)| k == title);
         if *class == what && !has {
@@ -399,5 +475,47 @@ fn end(b: &mut Sink<'_>, st: &mut State, name: &[u8], text: &str) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fast(text: &str) -> Option<Result<crate::read::Checked, LoadError>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.gexf");
+        std::fs::write(&path, text).unwrap();
+        read_fast(&path, Mode::Streamed, 16)
+    }
+
+    #[test]
+    fn the_fast_tokenizer_reads_a_file_as_writers_write_it() {
+        let read = fast(r#"<?xml version="1.0" encoding="UTF-8"?>
+<gexf xmlns="http://gexf.net/1.3" version="1.3">
+  <!-- written by hand -->
+  <graph defaultedgetype="undirected">
+    <attributes class="node"><attribute id="0" title="kind" type="string"/></attributes>
+    <nodes>
+      <node id="a" label="Ann &amp; Bo &#220;"><attvalues><attvalue for="0" value="person"/></attvalues></node>
+      <node id="b" label="B"><spells><spell start="2001" end="2003"/></spells></node>
+    </nodes>
+    <edges><edge source='a' target="b" weight="2"/></edges>
+  </graph>
+</gexf>
+"#).expect("not declined").expect("read");
+        assert_eq!((read.graph.node_count(), read.graph.edge_count()), (2, 1));
+    }
+
+    #[test]
+    fn the_fast_tokenizer_leaves_what_is_wrong_to_quick_xml() {
+        for bad in [
+            r#"<gexf><graph><nodes><node id="a" id="b"/></nodes></graph></gexf>"#,
+            r#"<gexf><graph><nodes></graph></gexf>"#,
+            r#"<gexf><graph>&nbsp;</graph></gexf>"#,
+            r#"<gexf/>"#,
+        ] {
+            assert!(fast(bad).is_none(), "{bad}");
+        }
     }
 }

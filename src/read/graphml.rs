@@ -17,8 +17,9 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::xml::{Names, OpenElements, attributes, get};
-use super::{Builder, Mode, Pos, Record, Sink};
+use super::scan::{self, Decline, Ev, Scanner, local};
+use super::xml::{Attribute, Names, OpenElements, attributes, get};
+use super::{Builder, Field, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -41,6 +42,8 @@ enum In {
 /// A declared key.
 struct Key {
     name: String,
+    /// What the name makes a value.
+    field: Field,
     /// `node`, `edge`, `all`, `graph`…
     target: String,
     default: Option<String>,
@@ -48,6 +51,7 @@ struct Key {
     graphics: bool,
 }
 
+#[derive(Default)]
 struct State {
     keys: HashMap<String, Key, foldhash::fast::RandomState>,
     /// Some key has a `<default>`.
@@ -79,31 +83,56 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
     read_checked_in(path, Mode::default())
 }
 
-/// [`read_checked`], built the way `mode` says.
+/// [`read_checked`], built the way `mode` says: the fast tokenizer
+/// ([`super::scan`]) first unless `mode` is [`Mode::Careful`], quick-xml when
+/// it declines the file.
 pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadError> {
+    if let Some(block) = mode.block()
+        && let Some(done) = read_fast(path, mode, block)
+    {
+        return done;
+    }
     let file = std::fs::File::open(path).map_err(|e| super::open_error(path, e))?;
     let size = file.metadata().map_or(0, |m| m.len());
     let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 16, file));
     reader.config_mut().trim_text(false);
+    let mut b = builder(path, size);
+    let mut st = State::default();
+    let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
+        events(&mut reader, b, &mut st)
+    });
+    finish(path, b, st, seen_root)
+}
+
+/// The file read by the fast tokenizer; `None` when it declines the file.
+fn read_fast(path: &Path, mode: Mode, block: usize) -> Option<Result<super::Checked, LoadError>> {
+    let file = std::fs::File::open(path).ok()?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut scan = Scanner::new(file, block);
+    let mut b = builder(path, size);
+    let mut st = State::default();
+    let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
+        fast_events(&mut scan, b, &mut st)
+    })
+    .ok()?;
+    Some(finish(path, b, st, seen_root))
+}
+
+fn builder(path: &Path, size: u64) -> Builder {
     let mut b = Builder::sized(path, size, PER_ENTITY);
     // An edge end no <node> declares is a node, as networkx, igraph and Gephi read it.
     b.implicit_nodes = true;
     b.implicit_why = "as no <node> declares them (networkx, igraph and Gephi make them too)";
     b.implicit_named = true;
-    let mut st = State {
-        keys: HashMap::default(),
-        defaults: false,
-        declaring: None,
-        in_default: false,
-        undirected: Vec::new(),
-        open: Vec::new(),
-        in_data: false,
-        data_key: String::new(),
-        in_label: false,
-        label_text: String::new(),
-        skipped: 0,
-    };
-    let seen_root = super::stream(&mut b, mode, |b| events(&mut reader, b, &mut st));
+    b
+}
+
+fn finish(
+    path: &Path,
+    mut b: Builder,
+    st: State,
+    seen_root: bool,
+) -> Result<super::Checked, LoadError> {
     if !seen_root && !b.has_problems() {
         b.problem(
             Pos::Byte(0),
@@ -120,6 +149,45 @@ pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadEr
         ));
     }
     b.finish_checked(path)
+}
+
+/// The file's events, from the fast tokenizer, into `b`, as [`events`]
+/// takes quick-xml's; whether the root element was seen.
+fn fast_events<R: std::io::Read>(
+    scan: &mut Scanner<R>,
+    b: &mut Sink<'_>,
+    st: &mut State,
+) -> Result<bool, Decline> {
+    let mut text = String::new();
+    let mut seen_root = false;
+    let mut store: Vec<Attribute<'static>> = Vec::new();
+    while let Some((at, ev)) = scan.next()? {
+        let at = Pos::Byte(at);
+        match ev {
+            Ev::Start(name, _) | Ev::Empty(name, _) if !seen_root => {
+                seen_root = true;
+                if local(name) != b"graphml" {
+                    return Err(Decline);
+                }
+            }
+            Ev::Start(name, raw) | Ev::Empty(name, raw) => {
+                let empty = matches!(ev, Ev::Empty(..));
+                if !empty {
+                    text.clear();
+                }
+                let mut attrs = scan::recycle(std::mem::take(&mut store));
+                scan::attributes(raw, Names::AsWritten, &mut attrs)?;
+                start(b, st, local(name), &attrs, at, empty);
+                store = scan::recycle(attrs);
+            }
+            Ev::Text(t) => push_text(st, &mut text, &t),
+            Ev::End(name) => {
+                end(b, st, local(name), &text);
+                text.clear();
+            }
+        }
+    }
+    Ok(seen_root)
 }
 
 fn push_text(st: &mut State, text: &mut String, s: &str) {
@@ -160,9 +228,9 @@ fn events(reader: &mut Reader<BufReader<File>>, b: &mut Sink<'_>, st: &mut State
             Event::Start(e) => {
                 text.clear();
                 open.push(e.name().as_ref());
-                start(b, st, &e, at, false);
+                start_tag(b, st, &e, at, false);
             }
-            Event::Empty(e) => start(b, st, &e, at, true),
+            Event::Empty(e) => start_tag(b, st, &e, at, true),
             ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
                 match super::xml::event_text(&ev) {
                     Some(Ok(s)) => push_text(st, &mut text, &s),
@@ -195,26 +263,36 @@ fn invalid(message: String) -> ProblemKind {
     }
 }
 
-fn start(b: &mut Sink<'_>, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bool) {
-    let attrs = match attributes(e, Names::AsWritten) {
-        Ok(a) => a,
-        Err(m) => {
-            b.problem(at, invalid(m));
-            return;
-        }
-    };
-    match e.local_name().as_ref() {
+/// A start tag quick-xml read.
+fn start_tag(b: &mut Sink<'_>, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: bool) {
+    match attributes(e, Names::AsWritten) {
+        Ok(attrs) => start(b, st, e.local_name().as_ref(), &attrs, at, empty),
+        Err(m) => b.problem(at, invalid(m)),
+    }
+}
+
+/// A start tag: its local name and attributes.
+fn start(
+    b: &mut Sink<'_>,
+    st: &mut State,
+    name: &[u8],
+    attrs: &[Attribute<'_>],
+    at: Pos,
+    empty: bool,
+) {
+    match name {
         b"key" => {
-            let id = get(&attrs, "id").unwrap_or_default().to_string();
-            let name = get(&attrs, "attr.name").unwrap_or(&id).to_string();
-            let target = get(&attrs, "for").unwrap_or("all").to_string();
+            let id = get(attrs, "id").unwrap_or_default().to_string();
+            let name = get(attrs, "attr.name").unwrap_or(&id).to_string();
+            let target = get(attrs, "for").unwrap_or("all").to_string();
             st.keys.insert(
                 id.clone(),
                 Key {
+                    field: Field::of(&name),
                     name,
                     target,
                     default: None,
-                    graphics: get(&attrs, "yfiles.type").is_some(),
+                    graphics: get(attrs, "yfiles.type").is_some(),
                 },
             );
             if !empty {
@@ -224,7 +302,7 @@ fn start(b: &mut Sink<'_>, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: b
         b"default" => st.in_default = st.declaring.is_some(),
         b"graph" => {
             let inherited = st.undirected.last().copied().unwrap_or(false);
-            let undirected = match get(&attrs, "edgedefault") {
+            let undirected = match get(attrs, "edgedefault") {
                 Some("undirected") => true,
                 Some(_) => false,
                 None => inherited,
@@ -234,19 +312,13 @@ fn start(b: &mut Sink<'_>, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: b
             }
         }
         b"node" | b"edge" => {
-            let what = if e.local_name().as_ref() == b"node" {
-                In::Node
-            } else {
-                In::Edge
-            };
-            let mut r = Record {
-                id: get(&attrs, "id").unwrap_or_default().to_string(),
-                ..Record::default()
-            };
+            let what = if name == b"node" { In::Node } else { In::Edge };
+            let mut r = b.record();
+            r.id.push_str(get(attrs, "id").unwrap_or_default());
             if what == In::Edge {
-                r.from = get(&attrs, "source").unwrap_or_default().to_string();
-                r.to = get(&attrs, "target").unwrap_or_default().to_string();
-                r.undirected = match get(&attrs, "directed") {
+                r.from.push_str(get(attrs, "source").unwrap_or_default());
+                r.to.push_str(get(attrs, "target").unwrap_or_default());
+                r.undirected = match get(attrs, "directed") {
                     Some("false") => true,
                     Some(_) => false,
                     None => st.undirected.last().copied().unwrap_or(false),
@@ -262,8 +334,8 @@ fn start(b: &mut Sink<'_>, st: &mut State, e: &BytesStart<'_>, at: Pos, empty: b
         b"hyperedge" => st.skipped += 1,
         b"data" => {
             st.data_key.clear();
-            st.data_key.push_str(get(&attrs, "key").unwrap_or_default());
-            st.in_data = get(&attrs, "key").is_some();
+            st.data_key.push_str(get(attrs, "key").unwrap_or_default());
+            st.in_data = get(attrs, "key").is_some();
             if empty && std::mem::take(&mut st.in_data) {
                 set_data(st, String::new());
             }
@@ -292,7 +364,10 @@ fn set_data(st: &mut State, value: String) {
         if declared.is_some_and(|k| k.default.is_some()) {
             given.push(key.clone());
         }
-        r.set(name, value);
+        match declared {
+            Some(k) => r.set_field(k.field, name, value),
+            None => r.set(name, value),
+        }
     }
 }
 
@@ -308,7 +383,11 @@ fn finish_record(
         In::Node => "node",
         In::Edge => "edge",
     };
-    for (id, key) in st.keys.iter().filter(|_| st.defaults) {
+    for (id, key) in st
+        .keys
+        .iter()
+        .take(if st.defaults { usize::MAX } else { 0 })
+    {
         if let Some(d) = &key.default
             && !key.graphics
             && (key.target == class || key.target == "all")
@@ -343,7 +422,7 @@ fn end(b: &mut Sink<'_>, st: &mut State, name: &[u8], text: &str) {
         b"data" if std::mem::take(&mut st.in_data) => {
             let graphics = st.keys.get(&st.data_key).is_some_and(|k| k.graphics);
             if !graphics {
-                set_data(st, text.to_string());
+                set_data(st, b.text(text));
             }
         }
         b"NodeLabel" | b"EdgeLabel" => {
@@ -362,5 +441,48 @@ fn end(b: &mut Sink<'_>, st: &mut State, name: &[u8], text: &str) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fast(text: &str) -> Option<Result<crate::read::Checked, LoadError>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.graphml");
+        std::fs::write(&path, text).unwrap();
+        read_fast(&path, Mode::Streamed, 16)
+    }
+
+    #[test]
+    fn the_fast_tokenizer_reads_a_file_as_writers_write_it() {
+        let read = fast(r#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- written by hand -->
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:y="http://www.yworks.com/xml/graphml">
+  <key id="d0" for="node" attr.name="name"/>
+  <key id="d1" for="edge" attr.name="date"/>
+  <key id="d2" for="node" yfiles.type="nodegraphics"/>
+  <graph edgedefault="undirected">
+    <node id="a"><data key="d0">Ann &amp; Bo &#220;</data></node>
+    <node id="b"><data key="d0"><![CDATA[<b>]]></data><data key="d2"><y:ShapeNode><y:NodeLabel>B</y:NodeLabel></y:ShapeNode></data></node>
+    <?pi here?>
+    <edge source='a' target="b"><data key="d1">2020</data></edge>
+  </graph>
+</graphml>
+"#).expect("not declined").expect("read");
+        assert_eq!((read.graph.node_count(), read.graph.edge_count()), (2, 1));
+    }
+
+    #[test]
+    fn the_fast_tokenizer_leaves_what_is_wrong_to_quick_xml() {
+        for bad in [
+            r#"<graphml><graph><node id="a" id="b"/></graph></graphml>"#,
+            r#"<graphml><graph><node id="a"></graph></graphml>"#,
+            r#"<graphml><graph>&nbsp;</graph></graphml>"#,
+            r#"<graphml><graph><node id="a"/>"#,
+        ] {
+            assert!(fast(bad).is_none(), "{bad}");
+        }
     }
 }

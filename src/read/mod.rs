@@ -11,6 +11,7 @@ pub mod gexf;
 pub mod graphml;
 mod names;
 mod position;
+mod scan;
 mod xml;
 
 use names::ATTR_PREFIX;
@@ -86,10 +87,9 @@ pub(crate) struct Record {
     pub undirected: bool,
 }
 
-/// The ties field a value is filed under, by the name its file gives it
-/// (see [`Record::set`]): found once per column by a reader that reads many
-/// rows of the same columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a value's name makes it (see [`Record::set`]): worked out once for
+/// a declared key, not for every value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Field {
     /// `attr_NAME`: the attribute `NAME`.
     Prefixed,
@@ -110,7 +110,8 @@ pub(crate) enum Field {
     Sources,
     RelationId,
     Undirected,
-    /// Any other name: an attribute of that name.
+    /// An attribute under its own name.
+    #[default]
     Other,
 }
 
@@ -176,14 +177,14 @@ impl Record {
             Field::Type if value.trim().eq_ignore_ascii_case("directed") => {}
             Field::Kind | Field::Type if self.kind.is_none() => self.kind = Some(value),
             Field::Role => self.role = Some(value),
-            Field::Aliases => push_list(&mut self.aliases, value),
+            Field::Aliases => split_into(value, &mut self.aliases),
             Field::Date => self.date = Some(value),
             Field::Until => self.until = Some(value),
             Field::Note => self.note = Some(value),
             Field::Amount => self.amount = Some(value),
             Field::Currency => self.currency = Some(value),
             Field::Approx => self.approx = yes(&value),
-            Field::Sources => push_list(&mut self.sources, value),
+            Field::Sources => split_into(value, &mut self.sources),
             Field::RelationId => self.relation_id = Some(value),
             Field::Undirected => self.undirected = yes(&value),
             Field::Kind | Field::Type | Field::Other => self.attrs.push((key.to_string(), value)),
@@ -191,13 +192,62 @@ impl Record {
     }
 }
 
-/// Adds the items of `value` (see [`split_list`]) to `list`; one item already
-/// trimmed is moved there as it is.
-fn push_list(list: &mut Vec<String>, value: String) {
-    if value.contains(';') || value.trim().len() != value.len() {
-        list.extend(split_list(&value));
-    } else if !value.is_empty() {
-        list.push(value);
+/// Spare strings and records a [`Sink`] keeps at most.
+const SPARE: usize = 4096;
+
+impl Record {
+    /// The record emptied into `records`, its strings into `strings` (their
+    /// allocations kept, to be filled again).
+    fn recycle(mut self, records: &mut Vec<Record>, strings: &mut Vec<String>) {
+        let mut give = |mut s: String| {
+            if s.capacity() > 0 && strings.len() < SPARE {
+                s.clear();
+                strings.push(s);
+            }
+        };
+        for s in [
+            self.name.take(),
+            self.label.take(),
+            self.kind.take(),
+            self.role.take(),
+            self.date.take(),
+            self.until.take(),
+            self.note.take(),
+            self.amount.take(),
+            self.currency.take(),
+            self.relation_id.take(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            give(s);
+        }
+        self.aliases.drain(..).for_each(&mut give);
+        self.sources.drain(..).for_each(&mut give);
+        for (k, v) in self.attrs.drain(..) {
+            give(k);
+            give(v);
+        }
+        if records.len() < SPARE {
+            self.id.clear();
+            self.from.clear();
+            self.to.clear();
+            self.approx = false;
+            self.undirected = false;
+            records.push(self);
+        }
+    }
+}
+
+/// `value`'s items (see [`split_list`]) appended to `out`: `value` itself
+/// when it is one item with nothing to trim.
+fn split_into(value: String, out: &mut Vec<String>) {
+    if !value.contains(';') && value.trim().len() == value.len() {
+        if !value.is_empty() {
+            out.push(value);
+        }
+    } else {
+        out.extend(split_list(&value));
     }
 }
 
@@ -312,6 +362,21 @@ pub enum Mode {
     /// way the readers first worked, kept as the oracle the streamed way is
     /// tested against (the same graph, problems and notes).
     Careful,
+    /// [`Mode::Streamed`], the XML formats' fast tokenizer reading the file
+    /// this many bytes at a time (tests make elements straddle blocks).
+    Blocks(usize),
+}
+
+impl Mode {
+    /// How many bytes the XML formats' fast tokenizer reads at a time;
+    /// `None` for [`Mode::Careful`], which reads with quick-xml.
+    pub(crate) fn block(self) -> Option<usize> {
+        match self {
+            Mode::Streamed => Some(scan::BLOCK),
+            Mode::Blocks(n) => Some(n),
+            Mode::Careful => None,
+        }
+    }
 }
 
 /// Turns records into a graph, gathering problems and notes.
@@ -514,16 +579,28 @@ const BATCH: usize = 2048;
 /// [`Builder::warm`]): few enough that what they read stays there.
 const WARM: usize = 256;
 
+/// The same for the XML formats, whose records come back to be filled
+/// again: fewer at a time keeps them in the cache (a 1M-entity GraphML
+/// file takes a third less time than in batches of 2048).
+pub(crate) const XML_BATCH: usize = 256;
+
 /// Where a reader puts what it reads: the builder itself ([`Mode::Careful`]),
 /// or batches sent to the builder's thread ([`Mode::Streamed`]).
 pub(crate) struct Sink<'b> {
     to: To<'b>,
+    /// Records and strings the builder is done with, emptied, for the
+    /// reader to fill again ([`Sink::record`], [`Sink::text`]): cheaper than
+    /// freeing and allocating millions.
+    records: Vec<Record>,
+    strings: Vec<String>,
 }
 
 enum To<'b> {
     Builder(&'b mut Builder),
     Thread {
         batch: Vec<Item>,
+        /// Items sent at a time.
+        len: usize,
         tx: Option<SyncSender<Vec<Item>>>,
         /// Batches the builder is done with, to be freed here (where their
         /// records were made: cheaper for the allocator than on its thread)
@@ -532,22 +609,73 @@ enum To<'b> {
     },
 }
 
-impl Sink<'_> {
+impl<'b> Sink<'b> {
+    fn new(to: To<'b>) -> Self {
+        Sink {
+            to,
+            records: Vec::new(),
+            strings: Vec::new(),
+        }
+    }
+
+    /// An empty record (one the builder is done with, when there is one).
+    pub fn record(&mut self) -> Record {
+        self.records.pop().unwrap_or_default()
+    }
+
+    /// `s` as an owned string (in one the builder is done with, when there
+    /// is one).
+    pub fn text(&mut self, s: &str) -> String {
+        // New strings room for most values, so that one filled again
+        // seldom grows.
+        let mut out = self
+            .strings
+            .pop()
+            .unwrap_or_else(|| String::with_capacity(s.len().max(40)));
+        out.push_str(s);
+        out
+    }
+
+    /// A string the reader is done with, to be filled again.
+    pub fn give(&mut self, s: Option<String>) {
+        if let Some(mut s) = s
+            && s.capacity() > 0
+            && self.strings.len() < SPARE
+        {
+            s.clear();
+            self.strings.push(s);
+        }
+    }
+
     fn push(&mut self, item: Item) {
-        match &mut self.to {
+        let Sink {
+            to,
+            records,
+            strings,
+        } = self;
+        match to {
             To::Builder(b) => {
                 let mut item = item;
                 b.take(&mut item);
             }
-            To::Thread { batch, tx, back } => {
+            To::Thread {
+                batch,
+                len,
+                tx,
+                back,
+            } => {
                 batch.push(item);
-                if batch.len() >= BATCH {
+                if batch.len() >= *len {
                     let fresh = match back.try_recv() {
                         Ok(mut old) => {
-                            old.clear();
+                            for item in old.drain(..) {
+                                if let Item::Node(r, _) | Item::Edge(r, _) = item {
+                                    r.recycle(records, strings);
+                                }
+                            }
                             old
                         }
-                        Err(_) => Vec::with_capacity(BATCH),
+                        Err(_) => Vec::with_capacity(*len),
                     };
                     let full = std::mem::replace(batch, fresh);
                     // A builder that stopped (it panicked) takes nothing more;
@@ -602,7 +730,9 @@ impl Sink<'_> {
                 }
                 Some(items)
             }
-            To::Thread { batch, tx, back } => {
+            To::Thread {
+                batch, tx, back, ..
+            } => {
                 for full in [std::mem::take(batch), items] {
                     if !full.is_empty() && tx.as_ref().is_some_and(|tx| tx.send(full).is_err()) {
                         *tx = None;
@@ -619,9 +749,19 @@ impl Sink<'_> {
 /// [`Mode::Careful`] (or when no thread can be started), both here, every
 /// edge held to the end.
 pub(crate) fn stream<T>(b: &mut Builder, mode: Mode, read: impl FnOnce(&mut Sink<'_>) -> T) -> T {
+    stream_in(b, mode, BATCH, read)
+}
+
+/// [`stream`], `batch` items sent to the builder at a time.
+pub(crate) fn stream_in<T>(
+    b: &mut Builder,
+    mode: Mode,
+    batch: usize,
+    read: impl FnOnce(&mut Sink<'_>) -> T,
+) -> T {
     if mode == Mode::Careful {
         b.hold_all = true;
-        return read(&mut Sink { to: To::Builder(b) });
+        return read(&mut Sink::new(To::Builder(b)));
     }
     let shared = Mutex::new(b);
     std::thread::scope(|scope| {
@@ -644,17 +784,14 @@ pub(crate) fn stream<T>(b: &mut Builder, mode: Mode, read: impl FnOnce(&mut Sink
             });
         let Ok(builder) = builder else {
             let mut b = shared.lock().unwrap_or_else(PoisonError::into_inner);
-            return read(&mut Sink {
-                to: To::Builder(&mut b),
-            });
+            return read(&mut Sink::new(To::Builder(&mut b)));
         };
-        let mut sink = Sink {
-            to: To::Thread {
-                batch: Vec::with_capacity(BATCH),
-                tx: Some(tx),
-                back,
-            },
-        };
+        let mut sink = Sink::new(To::Thread {
+            batch: Vec::with_capacity(batch),
+            len: batch,
+            tx: Some(tx),
+            back,
+        });
         let out = read(&mut sink);
         sink.close();
         if let Err(panic) = builder.join() {
@@ -793,19 +930,25 @@ impl Builder {
                 },
             );
         }
+        // The strings stay in the record, to be freed (or filled again)
+        // where it was made.
         let amount = match (r.amount.take(), r.currency.take()) {
             (Some(v), Some(c)) if !trim(&v).is_empty() && !trim(&c).is_empty() => {
                 let value = trim(&v).parse::<f64>();
-                let made = value
-                    .map_err(|_| format!("`{v}` is not a number"))
-                    .and_then(|value| {
-                        Amount::from_record(&AmountRecord {
+                let made = match value {
+                    Err(_) => Err(format!("`{v}` is not a number")),
+                    Ok(value) => {
+                        let record = AmountRecord {
                             value,
                             currency: c,
                             approx: r.approx,
-                        })
-                        .map_err(|e| e.to_string())
-                    });
+                        };
+                        let made = Amount::from_record(&record).map_err(|e| e.to_string());
+                        r.currency = Some(record.currency);
+                        made
+                    }
+                };
+                r.amount = Some(v);
                 match made {
                     Ok(a) => Some(a),
                     Err(message) => {
@@ -1022,8 +1165,9 @@ impl Builder {
         let kind = self.relation_kind(r.kind.as_deref().or(r.label.as_deref()));
         // A label that only repeats the kind (`holds office`) says nothing more.
         if r.kind.is_some()
+            && let Some(label) = r.label.as_deref()
+            && !same_label(label, self.graph.relation_kind_label(kind))
             && let Some(label) = r.label.take()
-            && !same_label(&label, self.graph.relation_kind_label(kind))
         {
             r.attrs.push(("label".to_string(), label));
         }

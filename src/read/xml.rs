@@ -58,6 +58,15 @@ impl OpenElements {
         self.names.truncate(self.ends.last().copied().unwrap_or(0));
     }
 
+    /// Whether the innermost open element is `name`.
+    pub fn last_is(&self, name: &[u8]) -> bool {
+        let Some(&end) = self.ends.last() else {
+            return false;
+        };
+        let start = self.ends.len().checked_sub(2).map_or(0, |i| self.ends[i]);
+        self.names[start..end] == *name
+    }
+
     /// The innermost open element's name.
     pub fn last(&self) -> Option<Cow<'_, str>> {
         let end = *self.ends.last()?;

@@ -105,6 +105,18 @@ fn both_ways(path: &Path, read: impl Fn(&Path, Mode) -> Result<Checked, LoadErro
     streamed
 }
 
+/// [`both_ways`], and the XML formats' fast tokenizer reading the file in
+/// blocks of every size from 1 to 64 bytes (elements, references and
+/// comments cut anywhere), each giving the careful outcome too.
+fn all_ways(path: &Path, read: impl Fn(&Path, Mode) -> Result<Checked, LoadError>) -> Outcome {
+    let careful = both_ways(path, &read);
+    for block in 1..=64 {
+        let blocks = outcome(read(path, Mode::Blocks(block)));
+        assert_eq!(blocks, careful, "{} in blocks of {block}", path.display());
+    }
+    careful
+}
+
 fn read_graphml(p: &Path, m: Mode) -> Result<Checked, LoadError> {
     graphml::read_checked_in(p, m)
 }
@@ -242,6 +254,15 @@ fn xml_text(s: &str, cdata: bool) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        // Character references, decimal and hexadecimal.
+        .replace('Ü', "&#220;")
+        .replace(';', "&#x3B;")
+}
+
+/// Markup that says nothing, put between elements: a comment, a processing
+/// instruction, or nothing.
+fn aside(i: usize) -> &'static str {
+    ["", "<!-- a <node> in a comment -->", "<?pi <edge?>", "\n  "][i % 4]
 }
 
 const FIELDS: [&str; 9] = [
@@ -287,6 +308,7 @@ fn graphml_text(recs: &[Rec], cdata: bool, undirected: bool) -> String {
             }
         }
         s += if r.edge { "</edge>\n" } else { "</node>\n" };
+        s += aside(r.name.len() + r.id.len());
     }
     s + "</graph>\n</graphml>\n"
 }
@@ -331,8 +353,10 @@ fn gexf_text(recs: &[Rec], undirected: bool) -> String {
         // An edge among the nodes, or in the edges' list.
         if r.edge && r.id.len() % 2 == 0 {
             edges += &element;
+            edges += aside(r.name.len());
         } else {
             s += &element;
+            s += aside(r.name.len());
         }
     }
     s += "</nodes>\n<edges>\n";
@@ -370,6 +394,21 @@ fn csv_tables(recs: &[Rec], ragged: &[bool]) -> (String, String) {
     (table(false), table(true))
 }
 
+/// `text` with the character near `at` (a fraction of its length) replaced
+/// by one that XML gives a meaning, or by a byte that is not UTF-8.
+fn damaged(text: &str, (at, with): (f64, usize)) -> Vec<u8> {
+    let mut i = (text.len() as f64 * at) as usize;
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    let mut out = text.as_bytes()[..i].to_vec();
+    out.push(b"<>&\"/=!?\xff"[with % 9]);
+    let rest = &text[i..];
+    let next = rest.chars().next().map_or(0, char::len_utf8);
+    out.extend_from_slice(&rest.as_bytes()[next..]);
+    out
+}
+
 /// `text` cut at a character boundary near `at` (a fraction of its length).
 fn cut(text: &str, at: f64) -> &str {
     let mut i = (text.len() as f64 * at) as usize;
@@ -388,13 +427,17 @@ proptest! {
         cdata in any::<bool>(),
         undirected in any::<bool>(),
         truncate in prop::option::weighted(0.15, 0.0..1.0f64),
+        damage in prop::option::weighted(0.15, (0.0..1.0f64, 0..9usize)),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.graphml");
         let text = graphml_text(&recs, cdata, undirected);
         let text = truncate.map_or(text.as_str(), |at| cut(&text, at));
-        std::fs::write(&path, text).unwrap();
-        both_ways(&path, read_graphml);
+        match damage {
+            Some(d) => std::fs::write(&path, damaged(text, d)).unwrap(),
+            None => std::fs::write(&path, text).unwrap(),
+        }
+        all_ways(&path, read_graphml);
     }
 
     #[test]
@@ -402,13 +445,17 @@ proptest! {
         recs in prop::collection::vec(rec(), 0..14),
         undirected in any::<bool>(),
         truncate in prop::option::weighted(0.15, 0.0..1.0f64),
+        damage in prop::option::weighted(0.15, (0.0..1.0f64, 0..9usize)),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.gexf");
         let text = gexf_text(&recs, undirected);
         let text = truncate.map_or(text.as_str(), |at| cut(&text, at));
-        std::fs::write(&path, text).unwrap();
-        both_ways(&path, read_gexf);
+        match damage {
+            Some(d) => std::fs::write(&path, damaged(text, d)).unwrap(),
+            None => std::fs::write(&path, text).unwrap(),
+        }
+        all_ways(&path, read_gexf);
     }
 
     #[test]

@@ -1,0 +1,453 @@
+//! The fast way through an XML file: a tokenizer for the XML that GraphML and
+//! GEXF writers write, over large blocks read from the file, giving elements
+//! and text borrowed from the block (no copy, no allocation per attribute).
+//!
+//! It reads only what it is sure quick-xml reads the same way, and declines
+//! ([`Decline`]) anything else: a syntax error, a doctype, an entity XML does
+//! not define, text that is not UTF-8, a repeated attribute, a file cut short.
+//! The reader then reads the file again with quick-xml, which names the
+//! problem with its line and column: this path never reports one itself.
+
+use std::borrow::Cow;
+use std::io::Read;
+
+use memchr::{memchr, memchr3, memmem};
+
+use super::xml::{Attribute, Names, OpenElements};
+
+/// Bytes read from the file at a time.
+pub(super) const BLOCK: usize = 1 << 20;
+
+/// The file holds something this path does not read: read it with quick-xml.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Decline;
+
+/// An event, as quick-xml would give it (text and references as one).
+pub(super) enum Ev<'a> {
+    /// A start tag: its name as written and its attributes, not parsed yet.
+    Start(&'a [u8], &'a [u8]),
+    Empty(&'a [u8], &'a [u8]),
+    /// An end tag's name as written (matched with its start tag already).
+    End(&'a [u8]),
+    Text(Cow<'a, str>),
+}
+
+/// An event found in the block, as ranges of it.
+enum Raw {
+    Start(usize, usize, usize),
+    Empty(usize, usize, usize),
+    End(usize, usize),
+    Text(usize, usize),
+    CData(usize, usize),
+}
+
+/// What one step over the block found.
+enum Step {
+    /// An event starting at this offset in the block, and where the next begins.
+    Ev(usize, Raw, usize),
+    /// Markup that says nothing (a comment, a declaration): skip to here.
+    Skip(usize),
+    /// The block ends before the event does.
+    More,
+}
+
+/// A file read in blocks, split into events.
+pub(super) struct Scanner<R> {
+    src: R,
+    buf: Vec<u8>,
+    /// Where the next event starts in `buf`.
+    pos: usize,
+    /// The file offset of `buf[0]`.
+    base: u64,
+    eof: bool,
+    block: usize,
+    open: OpenElements,
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The name after its prefix (`y:NodeLabel` → `NodeLabel`), as quick-xml
+/// takes a local name: after the first colon.
+pub(super) fn local(name: &[u8]) -> &[u8] {
+    memchr(b':', name).map_or(name, |i| &name[i + 1..])
+}
+
+impl<R: Read> Scanner<R> {
+    pub fn new(src: R, block: usize) -> Self {
+        Scanner {
+            src,
+            buf: Vec::new(),
+            pos: 0,
+            base: 0,
+            eof: false,
+            block: block.max(1),
+            open: OpenElements::default(),
+        }
+    }
+
+    /// The next event and the file offset it starts at; `None` at the end of
+    /// a file whose elements are all closed.
+    pub fn next(&mut self) -> Result<Option<(u64, Ev<'_>)>, Decline> {
+        loop {
+            if self.pos == self.buf.len() && self.eof {
+                if self.base == 0 && self.buf.is_empty() {
+                    // An empty file: quick-xml says what it lacks.
+                    return Err(Decline);
+                }
+                return if self.open.last().is_some() {
+                    Err(Decline)
+                } else {
+                    Ok(None)
+                };
+            }
+            if self.base == 0
+                && self.pos == 0
+                && self.buf.len() >= 3
+                && self.buf[..3] == *b"\xef\xbb\xbf"
+            {
+                // A byte order mark: quick-xml's way with it is left to quick-xml.
+                return Err(Decline);
+            }
+            match step(&self.buf, self.pos, self.eof)? {
+                Step::Skip(next) => self.pos = next,
+                Step::More => self.fill()?,
+                Step::Ev(at, raw, next) => {
+                    self.pos = next;
+                    let at = self.base + at as u64;
+                    return Ok(Some((at, self.event(raw)?)));
+                }
+            }
+        }
+    }
+
+    /// The event `raw` stands for, borrowed from the block.
+    fn event(&mut self, raw: Raw) -> Result<Ev<'_>, Decline> {
+        let buf = &self.buf;
+        let ev = match raw {
+            Raw::Start(a, b, c) => Ev::Start(&buf[a..b], &buf[b..c]),
+            Raw::Empty(a, b, c) => Ev::Empty(&buf[a..b], &buf[b..c]),
+            Raw::End(a, b) => Ev::End(&buf[a..b]),
+            Raw::CData(a, b) => Ev::Text(String::from_utf8_lossy(&buf[a..b])),
+            Raw::Text(a, b) => {
+                let raw = std::str::from_utf8(&buf[a..b]).map_err(|_| Decline)?;
+                Ev::Text(if raw.as_bytes().contains(&b'&') {
+                    quick_xml::escape::unescape(raw).map_err(|_| Decline)?
+                } else {
+                    Cow::Borrowed(raw)
+                })
+            }
+        };
+        match &ev {
+            Ev::Start(name, _) => self.open.push(name),
+            Ev::End(name) => {
+                if !self.open.last_is(name) {
+                    return Err(Decline);
+                }
+                self.open.pop();
+            }
+            _ => {}
+        }
+        Ok(ev)
+    }
+
+    /// Reads the next block after what is left of this one.
+    fn fill(&mut self) -> Result<(), Decline> {
+        self.buf.drain(..self.pos);
+        self.base += self.pos as u64;
+        self.pos = 0;
+        let len = self.buf.len();
+        self.buf.resize(len + self.block, 0);
+        let mut got = 0;
+        while got < self.block {
+            match self.src.read(&mut self.buf[len + got..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return Err(Decline),
+            }
+        }
+        self.buf.truncate(len + got);
+        Ok(())
+    }
+}
+
+/// The event at `pos` of `buf` (`eof`: nothing follows `buf`).
+fn step(buf: &[u8], pos: usize, eof: bool) -> Result<Step, Decline> {
+    let rest = &buf[pos..];
+    let more = || if eof { Err(Decline) } else { Ok(Step::More) };
+    if rest.first() != Some(&b'<') {
+        let n = match memchr(b'<', rest) {
+            Some(n) => n,
+            None if eof => rest.len(),
+            None => return Ok(Step::More),
+        };
+        return Ok(Step::Ev(pos, Raw::Text(pos, pos + n), pos + n));
+    }
+    match rest.get(1) {
+        None => more(),
+        Some(b'/') => {
+            let Some(gt) = memchr(b'>', rest) else {
+                return more();
+            };
+            let mut end = gt;
+            while end > 2 && is_space(rest[end - 1]) {
+                end -= 1;
+            }
+            Ok(Step::Ev(pos, Raw::End(pos + 2, pos + end), pos + gt + 1))
+        }
+        Some(b'?') => match memmem::find(&rest[2..], b"?>") {
+            Some(i) => Ok(Step::Skip(pos + 2 + i + 2)),
+            None => more(),
+        },
+        Some(b'!') => {
+            if rest.len() < 9 && !eof {
+                return Ok(Step::More);
+            }
+            if rest.starts_with(b"<!--") {
+                // `<!-->` and `<!--->` are quick-xml's to judge.
+                if rest.get(4) == Some(&b'>') || rest.get(4..6) == Some(b"->") {
+                    return Err(Decline);
+                }
+                match memmem::find(&rest[4..], b"-->") {
+                    Some(i) => Ok(Step::Skip(pos + 4 + i + 3)),
+                    None => more(),
+                }
+            } else if rest.starts_with(b"<![CDATA[") {
+                match memmem::find(&rest[9..], b"]]>") {
+                    Some(i) => Ok(Step::Ev(
+                        pos,
+                        Raw::CData(pos + 9, pos + 9 + i),
+                        pos + 9 + i + 3,
+                    )),
+                    None => more(),
+                }
+            } else {
+                // A doctype (which may declare entities): quick-xml's.
+                Err(Decline)
+            }
+        }
+        Some(_) => {
+            // The tag ends at the first `>` outside quotes.
+            let mut i = 1;
+            let gt = loop {
+                match memchr3(b'>', b'"', b'\'', &rest[i..]) {
+                    None => return more(),
+                    Some(j) if rest[i + j] == b'>' => break i + j,
+                    Some(j) => {
+                        let q = rest[i + j];
+                        match memchr(q, &rest[i + j + 1..]) {
+                            None => return more(),
+                            Some(k) => i = i + j + 1 + k + 1,
+                        }
+                    }
+                }
+            };
+            let mut content = &rest[1..gt];
+            let empty = content.last() == Some(&b'/');
+            if empty {
+                content = &content[..content.len() - 1];
+            }
+            let name_len = content
+                .iter()
+                .position(|&b| is_space(b))
+                .unwrap_or(content.len());
+            let (name, attrs) = content.split_at(name_len);
+            if name.is_empty()
+                || !name
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+            {
+                return Err(Decline);
+            }
+            let (a, b, c) = (
+                pos + 1,
+                pos + 1 + name.len(),
+                pos + 1 + name.len() + attrs.len(),
+            );
+            let raw = if empty {
+                Raw::Empty(a, b, c)
+            } else {
+                Raw::Start(a, b, c)
+            };
+            Ok(Step::Ev(pos, raw, pos + gt + 1))
+        }
+    }
+}
+
+/// The attributes of a tag (`raw`: what follows its name), as quick-xml
+/// reads them, appended to `out`.
+pub(super) fn attributes<'a>(
+    raw: &'a [u8],
+    names: Names,
+    out: &mut Vec<Attribute<'a>>,
+) -> Result<(), Decline> {
+    let mut keys: [&[u8]; 16] = [&[]; 16];
+    let mut n = 0;
+    let mut i = 0;
+    let len = raw.len();
+    loop {
+        while i < len && is_space(raw[i]) {
+            i += 1;
+        }
+        if i == len {
+            return Ok(());
+        }
+        let start = i;
+        while i < len && raw[i] != b'=' && !is_space(raw[i]) {
+            i += 1;
+        }
+        let key = &raw[start..i];
+        while i < len && is_space(raw[i]) {
+            i += 1;
+        }
+        if i == len || raw[i] != b'=' || key.is_empty() {
+            return Err(Decline);
+        }
+        i += 1;
+        while i < len && is_space(raw[i]) {
+            i += 1;
+        }
+        let Some(&q @ (b'"' | b'\'')) = raw.get(i) else {
+            return Err(Decline);
+        };
+        let Some(end) = memchr(q, &raw[i + 1..]) else {
+            return Err(Decline);
+        };
+        let value = &raw[i + 1..i + 1 + end];
+        i += 1 + end + 1;
+        if n == keys.len() || keys[..n].contains(&key) {
+            // A repeated attribute (an error quick-xml names), or very many.
+            return Err(Decline);
+        }
+        keys[n] = key;
+        n += 1;
+        let name = match names {
+            Names::Local => local(key),
+            Names::AsWritten => key,
+        };
+        let name = std::str::from_utf8(name).map_err(|_| Decline)?;
+        let value = std::str::from_utf8(value).map_err(|_| Decline)?;
+        let value = if value.as_bytes().contains(&b'&') {
+            quick_xml::escape::unescape(value).map_err(|_| Decline)?
+        } else {
+            Cow::Borrowed(value)
+        };
+        out.push((Cow::Borrowed(name), value));
+    }
+}
+
+/// `v` emptied, to be filled with attributes borrowed for another while
+/// (its allocation kept).
+pub(super) fn recycle<'b>(mut v: Vec<Attribute<'_>>) -> Vec<Attribute<'b>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("emptied")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(text: &str, block: usize) -> Result<Vec<String>, Decline> {
+        let mut s = Scanner::new(text.as_bytes(), block);
+        let mut out = Vec::new();
+        while let Some((at, ev)) = s.next()? {
+            out.push(match ev {
+                Ev::Start(n, a) => format!(
+                    "{at} <{}{}>",
+                    String::from_utf8_lossy(n),
+                    String::from_utf8_lossy(a)
+                ),
+                Ev::Empty(n, a) => format!(
+                    "{at} <{}{}/>",
+                    String::from_utf8_lossy(n),
+                    String::from_utf8_lossy(a)
+                ),
+                Ev::End(n) => format!("{at} </{}>", String::from_utf8_lossy(n)),
+                Ev::Text(t) => format!("{at} {t:?}"),
+            });
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn events_are_the_same_whatever_the_block_size() {
+        let text = "<?xml version=\"1.0\"?>\n<a x=\"1 > 2\" y='&amp;'>t&lt;x<!-- c --><b/>\
+                    <![CDATA[<z>]]></a >\n";
+        let whole = events(text, 1 << 20).unwrap();
+        assert_eq!(
+            whole,
+            [
+                "21 \"\\n\"",
+                "22 <a x=\"1 > 2\" y='&amp;'>",
+                "45 \"t<x\"",
+                "61 <b/>",
+                "65 \"<z>\"",
+                "80 </a>",
+                "85 \"\\n\""
+            ]
+        );
+        for block in 1..40 {
+            assert_eq!(events(text, block).unwrap(), whole, "block {block}");
+        }
+    }
+
+    #[test]
+    fn what_quick_xml_must_judge_is_declined() {
+        for bad in [
+            "<a></b>",
+            "<a>",
+            "<a x=\"1\" x=\"2\"/>",
+            "<a x=1/>",
+            "<a>&nbsp;</a>",
+            "<!DOCTYPE a><a/>",
+            "",
+            "\u{feff}<a/>",
+            "<a",
+        ] {
+            let mut attrs = Vec::new();
+            let r = events(bad, 3).and_then(|evs| {
+                // Attributes are judged when read.
+                let mut s = Scanner::new(bad.as_bytes(), 3);
+                while let Some((_, ev)) = s.next()? {
+                    if let Ev::Start(_, a) | Ev::Empty(_, a) = ev {
+                        attributes(
+                            a,
+                            Names::AsWritten,
+                            &mut recycle(std::mem::take(&mut attrs)),
+                        )?;
+                    }
+                }
+                Ok(evs)
+            });
+            assert_eq!(r, Err(Decline), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn attributes_read_as_quick_xml_reads_them() {
+        let mut out = Vec::new();
+        attributes(
+            b" id=\"n1\" y:label = 'a &amp; b'z=\"\"",
+            Names::Local,
+            &mut out,
+        )
+        .unwrap();
+        let got: Vec<(String, String)> = out
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("id".into(), "n1".into()),
+                ("label".into(), "a & b".into()),
+                ("z".into(), String::new())
+            ]
+        );
+    }
+}
