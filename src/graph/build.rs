@@ -349,6 +349,32 @@ impl Graph {
         self.entities.vec()[ix.index()].extra = extra;
     }
 
+    /// Says that the entities `entities` and the relations `relations`, added
+    /// together (one input), were read from `set`, without an extra per row:
+    /// a row of them whose datasets are set on their own keeps those.
+    pub fn set_datasets_of_rows(
+        &mut self,
+        entities: std::ops::Range<usize>,
+        relations: std::ops::Range<usize>,
+        set: DatasetSet,
+    ) {
+        let (Ok(e0), Ok(e1), Ok(r0), Ok(r1)) = (
+            index_u32(entities.start),
+            index_u32(entities.end),
+            index_u32(relations.start),
+            index_u32(relations.end),
+        ) else {
+            return;
+        };
+        if set != DatasetSet::DEFAULT && (e0 < e1 || r0 < r1) {
+            self.dataset_runs.push(DatasetRun {
+                entities: [e0, e1],
+                relations: [r0, r1],
+                set: set.0,
+            });
+        }
+    }
+
     /// Says which datasets the relation `ix` was read from.
     pub fn set_relation_datasets(&mut self, ix: EdgeIx, set: DatasetSet) {
         let Some(mut extra) = self.links.rows.get(ix.index()).map(|r| r.extra) else {

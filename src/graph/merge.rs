@@ -340,4 +340,36 @@ mod tests {
         assert_eq!((done.merged, done.entities), (0, 2));
         assert!(apart.find("right:p1").is_some() && apart.find("p1").is_some());
     }
+
+    #[test]
+    fn a_run_of_rows_is_in_its_dataset_unless_a_row_says_otherwise() {
+        let mut g = Graph::default();
+        g.set_default_dataset("a");
+        let mut nodes = Vec::new();
+        for i in 0..4 {
+            let id = format!("e{i}");
+            let e = NewEntity::<String>::new(&id, EntityKind::Person, "X", SourceSet::EMPTY);
+            nodes.push(g.add_entity(e).unwrap());
+        }
+        let rel = |g: &mut Graph, a: NodeIx, b: NodeIx| {
+            let r = NewRelation::new(crate::model::RelationKind::MemberOf, SourceSet::EMPTY);
+            g.add_relation(a, b, r).unwrap()
+        };
+        let first = rel(&mut g, nodes[0], nodes[1]);
+        let later = rel(&mut g, nodes[2], nodes[3]);
+        let b = g.add_dataset("b");
+        let c = g.add_dataset("c");
+        let (in_b, in_c) = (g.dataset_set(&[b]), g.dataset_set(&[c]));
+        g.set_datasets_of_rows(2..4, 1..2, in_b);
+        g.set_entity_datasets(nodes[3], in_c);
+        let sets: Vec<DatasetSet> = nodes.iter().map(|&n| g.entity_datasets(n)).collect();
+        assert_eq!(sets, [DatasetSet::DEFAULT, DatasetSet::DEFAULT, in_b, in_c]);
+        assert_eq!(g.relation_datasets(first), DatasetSet::DEFAULT);
+        assert_eq!(g.relation_datasets(later), in_b);
+        // Counted by dataset, and taken into another graph, alike.
+        assert_eq!(g.entities_per_dataset(), [2, 1, 1]);
+        let part = g.part(&nodes, &[first, later]);
+        assert_eq!(part.entities_per_dataset(), [2, 1, 1]);
+        assert_eq!(part.relations_per_dataset(), [1, 1, 0]);
+    }
 }

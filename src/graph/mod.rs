@@ -280,6 +280,16 @@ pub(crate) struct Extra {
     datasets: u32,
 }
 
+/// Rows `entities[0]..entities[1]` and relations `relations[0]..relations[1]`
+/// in the [`DatasetSet`] `set` (see [`Graph::set_datasets_of_rows`]).
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct DatasetRun {
+    entities: [u32; 2],
+    relations: [u32; 2],
+    set: u32,
+}
+
 /// An attribute: an interned name and a value.
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 #[repr(C)]
@@ -670,6 +680,9 @@ pub struct Graph {
     /// The lists stored so far, to share them (not kept in a snapshot: a graph
     /// read from one stores a list again at worst).
     dataset_sets: FastMap<Box<[u32]>, DatasetSet>,
+    /// Runs of rows read from one input together: a row in a run whose
+    /// extra names no datasets is in the run's (one extra per row spared).
+    dataset_runs: Vec<DatasetRun>,
     /// The dataset of rows stored with [`DatasetSet::DEFAULT`].
     default_dataset: Option<DatasetId>,
     /// Several inputs were opened as this graph: exports name every row's

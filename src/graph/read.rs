@@ -350,12 +350,35 @@ impl Graph {
 
     /// The datasets the entity at `ix` was read from.
     pub fn entity_datasets(&self, ix: NodeIx) -> DatasetSet {
-        self.extra_datasets(self.entities[ix.index()].extra)
+        let set = self.extra_datasets(self.entities[ix.index()].extra);
+        self.in_run(set, ix.index(), |r| r.entities)
     }
 
     /// The datasets the relation `ix` was read from.
     pub fn relation_datasets(&self, ix: EdgeIx) -> DatasetSet {
-        self.extra_datasets(self.links.rows[ix.index()].extra)
+        let set = self.extra_datasets(self.links.rows[ix.index()].extra);
+        self.in_run(set, ix.index(), |r| r.relations)
+    }
+
+    /// `set`, or for a row of the default dataset the set of the run of
+    /// rows (`rows` of each run) it lies in, if any.
+    fn in_run(
+        &self,
+        set: DatasetSet,
+        i: usize,
+        rows: impl Fn(&DatasetRun) -> [u32; 2],
+    ) -> DatasetSet {
+        if set != DatasetSet::DEFAULT {
+            return set;
+        }
+        let i = i as u64;
+        self.dataset_runs
+            .iter()
+            .find(|r| {
+                let [start, end] = rows(r);
+                u64::from(start) <= i && i < u64::from(end)
+            })
+            .map_or(set, |r| DatasetSet(r.set))
     }
 
     /// How many entities each dataset holds, by [`DatasetId`] (an entity in
@@ -407,6 +430,7 @@ impl Graph {
                 + self.source_lists.bytes()
                 + bytes(&self.source_seq)
                 + self.dataset_lists.bytes()
+                + bytes(&self.dataset_runs)
                 + self
                     .symbols
                     .strings

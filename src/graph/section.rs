@@ -11,7 +11,8 @@ use bytemuck::{Pod, Zeroable};
 use super::index::{IdIndex, IdSlot, Links};
 use super::sparse::Sparse;
 use super::{
-    Arena, AttrRow, EntityRare, EntityRow, Extra, Graph, NONE, RelationRow, Source, SourceId, Text,
+    Arena, AttrRow, DatasetRun, EntityRare, EntityRow, Extra, Graph, NONE, RelationRow, Source,
+    SourceId, Text,
 };
 use crate::codec::{MapIn, Out, SnapshotError, Store};
 use crate::model::{Amount, Currency, EntityKind, PartialDate, RelationKind, Sym};
@@ -70,6 +71,7 @@ pub(crate) fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<(
     for s in &g.dataset_names {
         out.str(s)?;
     }
+    out.pod(&g.dataset_runs)?;
     out.pod(g.ids.slots())
 }
 
@@ -157,7 +159,9 @@ pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), 
             return Err(corrupt("a dataset twice"));
         }
     }
+    let runs: Store<DatasetRun> = r.pod()?;
     let ids = r.pod()?;
+    g.dataset_runs = runs.to_vec();
     g.dataset_lists = dataset_lists;
     g.entities = entities;
     g.entity_rare = entity_rare;
@@ -207,6 +211,17 @@ pub(crate) fn finish(
     let nodes = g.entities.len();
     let check = Check { g: &g };
     check.tables()?;
+    let n_rows = links.as_ref().map_or(0, |l| l.rows.len());
+    let within = |[start, end]: [u32; 2], len: usize| start <= end && end as usize <= len;
+    let runs_ok = g.dataset_runs.iter().all(|r| {
+        within(r.entities, nodes)
+            && within(r.relations, n_rows)
+            && r.set != super::DatasetSet::DEFAULT.0
+            && check.datasets(r.set)
+    });
+    if !runs_ok {
+        return Err(corrupt("a run of rows points outside the snapshot"));
+    }
     // Entities, the id index and the later half of the relation rows on one
     // thread; the adjacency lists and the first half of the rows on this one.
     let rows: &[RelationRow] = links.as_ref().map_or(&[], |l| &l.rows);

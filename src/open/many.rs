@@ -186,12 +186,11 @@ fn read_ron_together(
     for (input, &end) in inputs.iter().zip(&ends).skip(1) {
         let id = graph.add_dataset(&input.dataset());
         let set = graph.dataset_set(&[id]);
-        for n in from.entities..end.entities {
-            graph.set_entity_datasets(crate::graph::NodeIx::new(n), set);
-        }
-        for e in from.relations..end.relations {
-            graph.set_relation_datasets(crate::graph::EdgeIx::new(e), set);
-        }
+        graph.set_datasets_of_rows(
+            from.entities..end.entities,
+            from.relations..end.relations,
+            set,
+        );
         from = end;
     }
     if opts.stats {
