@@ -83,48 +83,19 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
     read_checked_in(path, Mode::default())
 }
 
+/// How the format is read (see [`super::xml::Format`]).
+const FORMAT: super::xml::Format<State> = super::xml::Format {
+    per_entity: PER_ENTITY,
+    events,
+    fast_events,
+    finish,
+};
+
 /// [`read_checked`], built the way `mode` says: the fast tokenizer
 /// ([`super::scan`]) first unless `mode` is [`Mode::Careful`], quick-xml when
 /// it declines the file.
 pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadError> {
-    if let Some(block) = mode.block()
-        && let Some(done) = read_fast(path, mode, block)
-    {
-        return done;
-    }
-    let file = std::fs::File::open(path).map_err(|e| super::open_error(path, e))?;
-    let size = file.metadata().map_or(0, |m| m.len());
-    let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 16, file));
-    reader.config_mut().trim_text(false);
-    let mut b = builder(path, size);
-    let mut st = State::default();
-    let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
-        events(&mut reader, b, &mut st)
-    });
-    finish(path, b, st, seen_root)
-}
-
-/// The file read by the fast tokenizer; `None` when it declines the file.
-fn read_fast(path: &Path, mode: Mode, block: usize) -> Option<Result<super::Checked, LoadError>> {
-    let file = std::fs::File::open(path).ok()?;
-    let size = file.metadata().map_or(0, |m| m.len());
-    let mut scan = Scanner::new(file, block);
-    let mut b = builder(path, size);
-    let mut st = State::default();
-    let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
-        fast_events(&mut scan, b, &mut st)
-    })
-    .ok()?;
-    Some(finish(path, b, st, seen_root))
-}
-
-fn builder(path: &Path, size: u64) -> Builder {
-    let mut b = Builder::sized(path, size, PER_ENTITY);
-    // An edge end no <node> declares is a node, as networkx, igraph and Gephi read it.
-    b.implicit_nodes = true;
-    b.implicit_why = "as no <node> declares them (networkx, igraph and Gephi make them too)";
-    b.implicit_named = true;
-    b
+    FORMAT.read(path, mode)
 }
 
 fn finish(
@@ -153,8 +124,8 @@ fn finish(
 
 /// The file's events, from the fast tokenizer, into `b`, as [`events`]
 /// takes quick-xml's; whether the root element was seen.
-fn fast_events<R: std::io::Read>(
-    scan: &mut Scanner<R>,
+fn fast_events(
+    scan: &mut Scanner<File>,
     b: &mut Sink<'_>,
     st: &mut State,
 ) -> Result<bool, Decline> {
@@ -452,7 +423,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.graphml");
         std::fs::write(&path, text).unwrap();
-        read_fast(&path, Mode::Streamed, 16)
+        FORMAT.read_fast(&path, Mode::Streamed, 16)
     }
 
     #[test]
