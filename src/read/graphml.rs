@@ -83,8 +83,8 @@ pub fn read_checked(path: &Path) -> Result<super::Checked, LoadError> {
     read_checked_in(path, Mode::default())
 }
 
-/// How the format is read (see [`super::xml::Format`]).
-const FORMAT: super::xml::Format<State> = super::xml::Format {
+/// How the format is read (see [`super::xml_format::Format`]).
+const FORMAT: super::xml_format::Format<State> = super::xml_format::Format {
     per_entity: PER_ENTITY,
     events,
     fast_events,

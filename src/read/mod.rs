@@ -13,6 +13,7 @@ mod names;
 mod position;
 mod scan;
 mod xml;
+mod xml_format;
 
 use names::ATTR_PREFIX;
 pub use names::attribute_name;
