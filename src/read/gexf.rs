@@ -21,7 +21,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::scan::{self, Decline, Ev, Scanner, local};
 use super::xml::{Attribute, Names, OpenElements, attributes, get};
-use super::{Builder, Field, Mode, Pos, Record, Sink};
+use super::{Field, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -87,7 +87,8 @@ const FORMAT: super::xml_format::Format<State> = super::xml_format::Format {
     per_entity: PER_ENTITY,
     events,
     fast_events,
-    finish,
+    not_root: not_gexf,
+    note,
 };
 
 /// [`read_checked`], built the way `mode` says: the fast tokenizer
@@ -97,25 +98,14 @@ pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadEr
     FORMAT.read(path, mode)
 }
 
-fn finish(
-    path: &Path,
-    mut b: Builder,
-    st: State,
-    seen_root: bool,
-) -> Result<super::Checked, LoadError> {
-    if !seen_root && !b.has_problems() {
-        b.problem(Pos::Byte(0), not_gexf());
-    }
-    if b.has_problems() {
-        return Err(b.into_error(path));
-    }
-    if st.kept_times > 0 {
-        b.notes.push(format!(
+/// What the reader left out, said after the load.
+fn note(st: &State) -> Option<String> {
+    (st.kept_times > 0).then(|| {
+        format!(
             "{} times that are steps, not years, were kept as `start`/`end` attributes, not dates",
             st.kept_times
-        ));
-    }
-    b.finish_checked(path)
+        )
+    })
 }
 
 /// The file's events, from the fast tokenizer, into `b`, as [`events`]

@@ -19,7 +19,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::scan::{self, Decline, Ev, Scanner, local};
 use super::xml::{Attribute, Names, OpenElements, attributes, get};
-use super::{Builder, Field, Mode, Pos, Record, Sink};
+use super::{Field, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -88,7 +88,8 @@ const FORMAT: super::xml_format::Format<State> = super::xml_format::Format {
     per_entity: PER_ENTITY,
     events,
     fast_events,
-    finish,
+    not_root: not_graphml,
+    note,
 };
 
 /// [`read_checked`], built the way `mode` says: the fast tokenizer
@@ -98,28 +99,18 @@ pub fn read_checked_in(path: &Path, mode: Mode) -> Result<super::Checked, LoadEr
     FORMAT.read(path, mode)
 }
 
-fn finish(
-    path: &Path,
-    mut b: Builder,
-    st: State,
-    seen_root: bool,
-) -> Result<super::Checked, LoadError> {
-    if !seen_root && !b.has_problems() {
-        b.problem(
-            Pos::Byte(0),
-            invalid("the root element is not `<graphml>`".into()),
-        );
-    }
-    if b.has_problems() {
-        return Err(b.into_error(path));
-    }
-    if st.skipped > 0 {
-        b.notes.push(format!(
+/// What the reader left out, said after the load.
+fn note(st: &State) -> Option<String> {
+    (st.skipped > 0).then(|| {
+        format!(
             "{} hyperedges skipped: a ties relation ties two entities",
             st.skipped
-        ));
-    }
-    b.finish_checked(path)
+        )
+    })
+}
+
+fn not_graphml() -> ProblemKind {
+    invalid("the root element is not `<graphml>`".into())
 }
 
 /// The file's events, from the fast tokenizer, into `b`, as [`events`]
@@ -192,7 +183,7 @@ fn events(reader: &mut Reader<BufReader<File>>, b: &mut Sink<'_>, st: &mut State
                     open.push(e.name().as_ref());
                 }
                 if e.local_name().as_ref() != b"graphml" {
-                    b.problem(at, invalid("the root element is not `<graphml>`".into()));
+                    b.problem(at, not_graphml());
                     break;
                 }
             }

@@ -10,7 +10,7 @@ use quick_xml::Reader;
 
 use super::scan::{Decline, Scanner};
 use super::{Builder, Checked, Mode, Sink};
-use crate::load::LoadError;
+use crate::load::{LoadError, ProblemKind};
 
 /// How one XML format (GraphML, GEXF) is read: the same steps, its own
 /// events and state `S`.
@@ -21,8 +21,10 @@ pub(super) struct Format<S> {
     pub events: fn(&mut Reader<BufReader<File>>, &mut Sink<'_>, &mut S) -> bool,
     /// The fast tokenizer's events, the same way, or [`Decline`].
     pub fast_events: fn(&mut Scanner<File>, &mut Sink<'_>, &mut S) -> Result<bool, Decline>,
-    /// The graph, or the problems, once every event is in.
-    pub finish: fn(&Path, Builder, S, bool) -> Result<Checked, LoadError>,
+    /// The problem of a file whose root element is not the format's.
+    pub not_root: fn() -> ProblemKind,
+    /// The reader's note on what it left out, if it left anything.
+    pub note: fn(&S) -> Option<String>,
 }
 
 impl<S: Default> Format<S> {
@@ -44,7 +46,7 @@ impl<S: Default> Format<S> {
         let seen_root = super::stream_in(&mut b, mode, super::XML_BATCH, |b| {
             (self.events)(&mut reader, b, &mut st)
         });
-        (self.finish)(path, b, st, seen_root)
+        self.finish(path, b, &st, seen_root)
     }
 
     /// The file read by the fast tokenizer; `None` when it declines the file.
@@ -63,7 +65,25 @@ impl<S: Default> Format<S> {
             (self.fast_events)(&mut scan, b, &mut st)
         })
         .ok()?;
-        Some((self.finish)(path, b, st, seen_root))
+        Some(self.finish(path, b, &st, seen_root))
+    }
+
+    /// The graph, or the problems, once every event is in.
+    fn finish(
+        &self,
+        path: &Path,
+        mut b: Builder,
+        st: &S,
+        seen_root: bool,
+    ) -> Result<Checked, LoadError> {
+        if !seen_root && !b.has_problems() {
+            b.problem(super::Pos::Byte(0), (self.not_root)());
+        }
+        if b.has_problems() {
+            return Err(b.into_error(path));
+        }
+        b.notes.extend((self.note)(st));
+        b.finish_checked(path)
     }
 
     fn builder(&self, path: &Path, size: u64) -> Builder {
