@@ -1034,14 +1034,10 @@ fn read_list(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8) {
     let mut ids = Vec::new();
     let mut edges = Vec::new();
     for row in reader.records() {
-        let row = match row {
+        let (row, line) = match numbered(row) {
             Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                return b.problem(at(line, 1), invalid(e.to_string()));
-            }
+            Err((line, message)) => return b.problem(at(line, 1), invalid(message)),
         };
-        let line = row.position().map_or(0, |p| p.line() as usize);
         let mut cells = row.iter().enumerate().map(|(i, c)| (i, c.trim()));
         let Some((_, from)) = cells.next().filter(|(_, c)| !c.is_empty()) else {
             continue;
@@ -1058,6 +1054,20 @@ fn read_list(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8) {
         }
     }
     nodes_then_edges(b, ids, edges, "adjacency list");
+}
+
+/// A row the parser read with its line, or its error with the line.
+fn numbered(
+    row: csv::Result<csv::StringRecord>,
+) -> Result<(csv::StringRecord, usize), (usize, String)> {
+    let line = |p: Option<&csv::Position>| p.map_or(0, |p| p.line() as usize);
+    match row {
+        Ok(r) => {
+            let at = line(r.position());
+            Ok((r, at))
+        }
+        Err(e) => Err((line(e.position()), e.to_string())),
+    }
 }
 
 /// An adjacency matrix (see [`Table::Matrix`]): an edge for each cell that is
@@ -1088,14 +1098,10 @@ fn read_matrix(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8, cols: 
     }
     let mut edges = Vec::new();
     for row in reader.records() {
-        let row = match row {
+        let (row, line) = match numbered(row) {
             Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                return b.problem(at(line, 1), invalid(e.to_string()));
-            }
+            Err((line, message)) => return b.problem(at(line, 1), invalid(message)),
         };
-        let line = row.position().map_or(0, |p| p.line() as usize);
         let Some(from) = row.get(0).map(str::trim).filter(|s| !s.is_empty()) else {
             if row.iter().any(|c| !c.trim().is_empty()) {
                 unlabelled.1.push(line.to_string());
