@@ -6,19 +6,11 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use ties::generate::{GenOptions, write_ron};
 use ties::load::{LoadError, load_path, load_texts};
 
 /// A generated graph of `n` entities as RON text.
 fn generated(n: usize) -> String {
-    let mut out = Vec::new();
-    let opts = GenOptions {
-        entities: n,
-        relations_per_entity: 2,
-        seed: 3,
-    };
-    write_ron(&opts, &mut out).unwrap();
-    String::from_utf8(out).unwrap()
+    crate::common::generated_ron(n, 2, 3)
 }
 
 /// `load_path` on `text` written to a file, on a thread, with a deadline: a

@@ -6,21 +6,13 @@
 use std::path::Path;
 
 use crate::common::outcome;
-use ties::generate::{GenOptions, write_ron};
 use ties::load::{load_path_timed, load_texts};
 
 /// A generated graph of `n` entities (three relations each) as RON text:
 /// large enough (about 30 batches of relations) for the parsers to get the
 /// entities' copy long before the last relations.
 fn generated(n: usize) -> String {
-    let mut out = Vec::new();
-    let opts = GenOptions {
-        entities: n,
-        relations_per_entity: 3,
-        seed: 11,
-    };
-    write_ron(&opts, &mut out).unwrap();
-    String::from_utf8(out).unwrap()
+    crate::common::generated_ron(n, 3, 11)
 }
 
 /// Loads `text` both ways: the fast loader's outcome and stage line, and the

@@ -8,7 +8,6 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use ties::Graph;
-use ties::generate::{GenOptions, write_ron};
 use ties::load::LoadError;
 use ties::read::{Checked, Mode, csv, gexf, graphml};
 
@@ -508,14 +507,8 @@ proptest! {
 /// A generated graph of `n` entities, written in each format by `ties export`
 /// code, large enough for many batches to go between the threads.
 fn generated(n: usize) -> Graph {
-    let mut out = Vec::new();
-    let opts = GenOptions {
-        entities: n,
-        relations_per_entity: 3,
-        seed: 11,
-    };
-    write_ron(&opts, &mut out).unwrap();
-    ties::load::load_texts(vec![("g.ron".into(), String::from_utf8(out).unwrap())]).unwrap()
+    let text = crate::common::generated_ron(n, 3, 11);
+    ties::load::load_texts(vec![("g.ron".into(), text)]).unwrap()
 }
 
 #[test]

@@ -236,3 +236,16 @@ pub fn outcome(result: Result<Graph, ties::load::LoadError>) -> Result<String, V
         Err(e) => Err(e.problems.iter().map(|p| p.to_string()).collect()),
     }
 }
+
+/// `ties gen`'s graph of `entities` entities, `relations_per_entity`
+/// relations each, from `seed`, as RON text.
+pub fn generated_ron(entities: usize, relations_per_entity: usize, seed: u64) -> String {
+    let mut out = Vec::new();
+    let opts = ties::generate::GenOptions {
+        entities,
+        relations_per_entity,
+        seed,
+    };
+    ties::generate::write_ron(&opts, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
