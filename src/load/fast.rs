@@ -21,11 +21,14 @@ use crate::model::{AmountRecord, EntityKind, EntityRecord, RelationKind, Relatio
 
 /// Parses an entity record, or says it is not one this parser reads.
 pub fn entity(text: &str) -> Option<EntityRecord> {
-    let mut p = Parser::start(text, b"Entity")?;
-    let mut id = None;
-    let mut kind = None;
-    let mut name = None;
-    let mut e = EntityRecord {
+    let mut e = blank_entity();
+    entity_into(text, &mut e)?;
+    Some(e)
+}
+
+/// An entity record with nothing in it, to parse into ([`entity_into`]).
+pub fn blank_entity() -> EntityRecord {
+    EntityRecord {
         id: String::new(),
         kind: EntityKind::Person,
         name: String::new(),
@@ -38,41 +41,67 @@ pub fn entity(text: &str) -> Option<EntityRecord> {
         sources: Vec::new(),
         attrs: Vec::new(),
         datasets: Vec::new(),
-    };
+    }
+}
+
+/// [`entity`] into `e`, whatever it held before: its strings and lists are
+/// written over, so that a loader parsing record after record into the same
+/// records allocates little. `None` (and `e` holding anything): not a record
+/// this parser reads.
+pub fn entity_into(text: &str, e: &mut EntityRecord) -> Option<()> {
+    let mut p = Parser::start(text, b"Entity")?;
+    let mut kind = None;
     let mut seen = Seen::default();
     p.fields(|p, field| match field {
-        b"id" => once(&mut seen, 0, &mut id, p.string()?),
+        b"id" => seen.first(0).and_then(|()| p.string_into(&mut e.id)),
         b"kind" => once(
             &mut seen,
             1,
             &mut kind,
             p.kind(EntityKind::from_label, EntityKind::Other)?,
         ),
-        b"name" => once(&mut seen, 2, &mut name, p.string()?),
-        b"aliases" => set(&mut seen, 3, &mut e.aliases, p.strings()?),
-        b"weak_aliases" => set(&mut seen, 4, &mut e.weak_aliases, p.strings()?),
-        b"date" => once(&mut seen, 5, &mut e.date, p.string()?),
-        b"until" => once(&mut seen, 6, &mut e.until, p.string()?),
-        b"note" => once(&mut seen, 7, &mut e.note, p.string()?),
-        b"amount" => once(&mut seen, 8, &mut e.amount, p.amount()?),
-        b"sources" => set(&mut seen, 9, &mut e.sources, p.strings()?),
+        b"name" => seen.first(2).and_then(|()| p.string_into(&mut e.name)),
+        b"aliases" => seen.first(3).and_then(|()| p.strings_into(&mut e.aliases)),
+        b"weak_aliases" => seen
+            .first(4)
+            .and_then(|()| p.strings_into(&mut e.weak_aliases)),
+        b"date" => seen.first(5).and_then(|()| p.some_string(&mut e.date)),
+        b"until" => seen.first(6).and_then(|()| p.some_string(&mut e.until)),
+        b"note" => seen.first(7).and_then(|()| p.some_string(&mut e.note)),
+        b"amount" => seen.first(8).and_then(|()| p.amount_into(&mut e.amount)),
+        b"sources" => seen.first(9).and_then(|()| p.strings_into(&mut e.sources)),
         b"attrs" => set(&mut seen, 10, &mut e.attrs, p.pairs()?),
         _ => None,
     })?;
     p.end()?;
-    e.id = id?;
+    if !(seen.has(0) && seen.has(2)) {
+        return None;
+    }
     e.kind = kind?;
-    e.name = name?;
-    Some(e)
+    // What was not given is its default, whatever `e` held.
+    let given = |bit| seen.has(bit);
+    clear_unless(given(3), &mut e.aliases);
+    clear_unless(given(4), &mut e.weak_aliases);
+    none_unless(given(5), &mut e.date);
+    none_unless(given(6), &mut e.until);
+    none_unless(given(7), &mut e.note);
+    none_unless(given(8), &mut e.amount);
+    clear_unless(given(9), &mut e.sources);
+    clear_unless(given(10), &mut e.attrs);
+    e.datasets.clear();
+    Some(())
 }
 
 /// Parses a relation record, or says it is not one this parser reads.
 pub fn relation(text: &str) -> Option<RelationRecord> {
-    let mut p = Parser::start(text, b"Relation")?;
-    let mut from = None;
-    let mut to = None;
-    let mut kind = None;
-    let mut r = RelationRecord {
+    let mut r = blank_relation();
+    relation_into(text, &mut r)?;
+    Some(r)
+}
+
+/// A relation record with nothing in it, to parse into ([`relation_into`]).
+pub fn blank_relation() -> RelationRecord {
+    RelationRecord {
         id: None,
         from: String::new(),
         to: String::new(),
@@ -86,33 +115,66 @@ pub fn relation(text: &str) -> Option<RelationRecord> {
         attrs: Vec::new(),
         undirected: false,
         datasets: Vec::new(),
-    };
+    }
+}
+
+/// [`relation`] into `r`, whatever it held before (as [`entity_into`]).
+pub fn relation_into(text: &str, r: &mut RelationRecord) -> Option<()> {
+    let mut p = Parser::start(text, b"Relation")?;
+    let mut kind = None;
+    let mut undirected = false;
     let mut seen = Seen::default();
     p.fields(|p, field| match field {
-        b"id" => once(&mut seen, 0, &mut r.id, p.string()?),
-        b"from" => once(&mut seen, 1, &mut from, p.string()?),
-        b"to" => once(&mut seen, 2, &mut to, p.string()?),
+        b"id" => seen.first(0).and_then(|()| p.some_string(&mut r.id)),
+        b"from" => seen.first(1).and_then(|()| p.string_into(&mut r.from)),
+        b"to" => seen.first(2).and_then(|()| p.string_into(&mut r.to)),
         b"kind" => once(
             &mut seen,
             3,
             &mut kind,
             p.kind(RelationKind::from_label, RelationKind::Other)?,
         ),
-        b"role" => once(&mut seen, 4, &mut r.role, p.string()?),
-        b"date" => once(&mut seen, 5, &mut r.date, p.string()?),
-        b"until" => once(&mut seen, 6, &mut r.until, p.string()?),
-        b"amount" => once(&mut seen, 7, &mut r.amount, p.amount()?),
-        b"sources" => set(&mut seen, 8, &mut r.sources, p.strings()?),
-        b"note" => once(&mut seen, 9, &mut r.note, p.string()?),
+        b"role" => seen.first(4).and_then(|()| p.some_string(&mut r.role)),
+        b"date" => seen.first(5).and_then(|()| p.some_string(&mut r.date)),
+        b"until" => seen.first(6).and_then(|()| p.some_string(&mut r.until)),
+        b"amount" => seen.first(7).and_then(|()| p.amount_into(&mut r.amount)),
+        b"sources" => seen.first(8).and_then(|()| p.strings_into(&mut r.sources)),
+        b"note" => seen.first(9).and_then(|()| p.some_string(&mut r.note)),
         b"attrs" => set(&mut seen, 10, &mut r.attrs, p.pairs()?),
-        b"undirected" => set(&mut seen, 11, &mut r.undirected, p.boolean()?),
+        b"undirected" => set(&mut seen, 11, &mut undirected, p.boolean()?),
         _ => None,
     })?;
     p.end()?;
-    r.from = from?;
-    r.to = to?;
+    if !(seen.has(1) && seen.has(2)) {
+        return None;
+    }
     r.kind = kind?;
-    Some(r)
+    r.undirected = undirected;
+    let given = |bit| seen.has(bit);
+    none_unless(given(0), &mut r.id);
+    none_unless(given(4), &mut r.role);
+    none_unless(given(5), &mut r.date);
+    none_unless(given(6), &mut r.until);
+    none_unless(given(7), &mut r.amount);
+    clear_unless(given(8), &mut r.sources);
+    none_unless(given(9), &mut r.note);
+    clear_unless(given(10), &mut r.attrs);
+    r.datasets.clear();
+    Some(())
+}
+
+/// A field not given is `None`.
+fn none_unless<T>(given: bool, slot: &mut Option<T>) {
+    if !given {
+        *slot = None;
+    }
+}
+
+/// A list not given is empty.
+fn clear_unless<T>(given: bool, list: &mut Vec<T>) {
+    if !given {
+        list.clear();
+    }
 }
 
 /// Parses a source record, or says it is not one this parser reads.
@@ -146,6 +208,10 @@ pub fn source(text: &str) -> Option<SourceRecord> {
 struct Seen(u32);
 
 impl Seen {
+    fn has(&self, bit: u32) -> bool {
+        self.0 & (1 << bit) != 0
+    }
+
     fn first(&mut self, bit: u32) -> Option<()> {
         let mask = 1 << bit;
         if self.0 & mask != 0 {
@@ -299,15 +365,23 @@ impl<'a> Parser<'a> {
 
     /// A `"..."` string with the escapes `\\ \" \' \n \r \t \0 \u{..}`.
     fn string(&mut self) -> Option<String> {
+        let mut out = String::new();
+        self.string_into(&mut out)?;
+        Some(out)
+    }
+
+    /// [`Parser::string`] written over `out` (its memory kept).
+    fn string_into(&mut self, out: &mut String) -> Option<()> {
+        out.clear();
         self.expect(b'"')?;
         let start = self.i;
         let rest = &self.b[start..];
         let n = memchr::memchr2(b'"', b'\\', rest)?;
         if rest[n] == b'"' {
             self.i += n + 1;
-            return Some(self.text[start..start + n].to_string());
+            out.push_str(&self.text[start..start + n]);
+            return Some(());
         }
-        let mut out = String::with_capacity(n + 16);
         let mut from = start;
         loop {
             let n = memchr::memchr2(b'"', b'\\', &self.b[self.i..])?;
@@ -315,7 +389,7 @@ impl<'a> Parser<'a> {
             out.push_str(&self.text[from..at]);
             if self.b[at] == b'"' {
                 self.i = at + 1;
-                return Some(out);
+                return Some(());
             }
             self.i = at + 2;
             out.push(match self.b.get(at + 1)? {
@@ -333,6 +407,11 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A string into an optional field, the memory of the one it held kept.
+    fn some_string(&mut self, slot: &mut Option<String>) -> Option<()> {
+        self.string_into(slot.get_or_insert_with(String::new))
+    }
+
     /// The `{1F980}` of a `\u{1F980}` escape: one to six hex digits.
     fn unicode_escape(&mut self) -> Option<char> {
         self.expect(b'{')?;
@@ -345,9 +424,20 @@ impl<'a> Parser<'a> {
         char::from_u32(u32::from_str_radix(digits, 16).ok()?)
     }
 
-    /// `[ "a", "b" ]`, a trailing comma allowed.
-    fn strings(&mut self) -> Option<Vec<String>> {
-        self.list(Self::string)
+    /// `[ "a", "b" ]`, a trailing comma allowed, written over `out` (the
+    /// memory of its strings kept).
+    fn strings_into(&mut self, out: &mut Vec<String>) -> Option<()> {
+        let mut n = 0;
+        self.each(|p| {
+            if n == out.len() {
+                out.push(String::new());
+            }
+            p.string_into(&mut out[n])?;
+            n += 1;
+            Some(())
+        })?;
+        out.truncate(n);
+        Some(())
     }
 
     /// `[ ("name", "value"), ... ]`.
@@ -367,21 +457,30 @@ impl<'a> Parser<'a> {
     }
 
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        self.expect(b'[')?;
         let mut out = Vec::new();
+        self.each(|p| {
+            out.push(item(p)?);
+            Some(())
+        })?;
+        Some(out)
+    }
+
+    /// `[ a, b ]`, a trailing comma allowed: `item` reads each.
+    fn each(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.expect(b'[')?;
         loop {
             self.blank()?;
             if self.peek()? == b']' {
                 self.i += 1;
-                return Some(out);
+                return Some(());
             }
-            out.push(item(self)?);
+            item(self)?;
             self.blank()?;
             match self.peek()? {
                 b',' => self.i += 1,
                 b']' => {
                     self.i += 1;
-                    return Some(out);
+                    return Some(());
                 }
                 _ => return None,
             }
@@ -419,25 +518,31 @@ impl<'a> Parser<'a> {
     }
 
     /// `AmountRecord(value: 1.5, currency: "EUR", approx: true)` or the same
-    /// without the name.
-    fn amount(&mut self) -> Option<AmountRecord> {
+    /// without the name, into `slot` (the memory of its currency kept).
+    fn amount_into(&mut self, slot: &mut Option<AmountRecord>) -> Option<()> {
         if self.b[self.i..].starts_with(b"AmountRecord(") {
             self.i += b"AmountRecord".len();
         }
         self.expect(b'(')?;
-        let (mut value, mut currency, mut approx) = (None, None, false);
+        let a = slot.get_or_insert_with(|| AmountRecord {
+            value: 0.0,
+            currency: String::new(),
+            approx: false,
+        });
+        let (mut value, mut approx) = (None, false);
         let mut seen = Seen::default();
         self.fields(|p, field| match field {
             b"value" => once(&mut seen, 0, &mut value, p.number()?),
-            b"currency" => once(&mut seen, 1, &mut currency, p.string()?),
+            b"currency" => seen.first(1).and_then(|()| p.string_into(&mut a.currency)),
             b"approx" => set(&mut seen, 2, &mut approx, p.boolean()?),
             _ => None,
         })?;
-        Some(AmountRecord {
-            value: value?,
-            currency: currency?,
-            approx,
-        })
+        if !seen.has(1) {
+            return None;
+        }
+        a.value = value?;
+        a.approx = approx;
+        Some(())
     }
 
     /// `-?digits(.digits)?([eE][+-]?digits)?`, read as RON reads it (Rust's

@@ -15,7 +15,7 @@ mod stream;
 
 pub(crate) use problem::short;
 pub use problem::{LoadError, Location, Problem, ProblemKind};
-pub use stream::{InputEnd, Progress};
+pub use stream::{InputEnd, Progress, Tap};
 
 use build::{add_entity, add_relation, add_source, build};
 use locate::{FirstSeen, Locator};
@@ -69,8 +69,20 @@ pub fn load_path_timed(
     path: &Path,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Graph, Option<String>), LoadError> {
+    load_path_tapped(path, progress, None)
+}
+
+/// [`load_path_timed`], showing `tap` every byte of the files as they are
+/// read (each file after the one before), so that the caller can hash the
+/// data without reading it again. `tap` has seen all of it only when the
+/// fast path succeeded (the stages are `Some`).
+pub fn load_path_tapped(
+    path: &Path,
+    progress: &mut dyn FnMut(Progress),
+    tap: Option<&mut Tap<'_>>,
+) -> Result<(Graph, Option<String>), LoadError> {
     let files = graph_files(path)?;
-    if let Some((graph, stages)) = stream::load_files(&files, progress) {
+    if let Some((graph, stages)) = stream::load_files(&files, progress, tap) {
         return Ok((graph, Some(stages)));
     }
     progress(Progress {

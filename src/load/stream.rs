@@ -177,9 +177,14 @@ impl Stats {
 pub(crate) fn load_files(
     files: &[PathBuf],
     progress: &mut dyn FnMut(Progress),
+    tap: Option<&mut Tap<'_>>,
 ) -> Option<(Graph, String)> {
-    load_inputs(&[files.to_vec()], progress).map(|(graph, _, stages)| (graph, stages))
+    load_inputs_tapped(&[files.to_vec()], progress, tap).map(|(graph, _, stages)| (graph, stages))
 }
+
+/// Sees every byte of the files, in order, as the reader reads them (to
+/// hash them on the way: [`crate::load::load_path_tapped`]).
+pub type Tap<'a> = dyn FnMut(&[u8]) + Send + 'a;
 
 /// Where one input's rows are in a graph [`load_inputs`] read: its entities
 /// and relations are those from the ends of the input before it to these.
@@ -197,6 +202,15 @@ pub struct InputEnd {
 pub(crate) fn load_inputs(
     inputs: &[Vec<PathBuf>],
     progress: &mut dyn FnMut(Progress),
+) -> Option<(Graph, Vec<InputEnd>, String)> {
+    load_inputs_tapped(inputs, progress, None)
+}
+
+/// [`load_inputs`], showing `tap` every byte read.
+fn load_inputs_tapped(
+    inputs: &[Vec<PathBuf>],
+    progress: &mut dyn FnMut(Progress),
+    mut tap: Option<&mut Tap<'_>>,
 ) -> Option<(Graph, Vec<InputEnd>, String)> {
     let started = Instant::now();
     let sizes: Vec<Vec<u64>> = inputs
@@ -227,7 +241,7 @@ pub(crate) fn load_inputs(
         build.earlier_entities = build.graph.node_count();
         for (f, size) in files.iter().zip(sizes) {
             let file = File::open(f).ok()?;
-            let ok = load_file(file, &mut build, &stats, &mut |done| {
+            let ok = load_file(file, &mut build, &stats, tap.as_deref_mut(), &mut |done| {
                 progress(Progress {
                     done: before + done,
                     total,
@@ -364,7 +378,13 @@ impl Build {
 
 /// One file through the pipeline: this thread builds, one thread reads and
 /// splits, the others parse. `false` when the file must be read the slow way.
-fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn FnMut(u64)) -> bool {
+fn load_file(
+    file: File,
+    build: &mut Build,
+    stats: &Stats,
+    tap: Option<&mut Tap<'_>>,
+    progress: &mut dyn FnMut(u64),
+) -> bool {
     let parsers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
@@ -378,10 +398,13 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
         let (work_tx, work_rx) = sync_channel::<Batch>(parsers * 2);
         let work_rx = Arc::new(Mutex::new(work_rx));
         let (done_tx, done_rx) = sync_channel::<Parsed>(parsers * 2);
+        let (recycle_tx, recycle_rx) = channel::<Buffers>();
         let (stop, read, lookup) = (&stop, &read, &lookup);
         let Ok(reader) = std::thread::Builder::new()
             .name("ties-read".into())
-            .spawn_scoped(scope, move || read_file(file, work_tx, stop, read, stats))
+            .spawn_scoped(scope, move || {
+                read_file(file, (work_tx, recycle_rx, tap), stop, read, stats)
+            })
         else {
             return false;
         };
@@ -393,11 +416,12 @@ fn load_file(file: File, build: &mut Build, stats: &Stats, progress: &mut dyn Fn
             let rx = Arc::clone(&work_rx);
             let tx = done_tx.clone();
             let (back_tx, back_rx) = channel::<Records>();
+            let recycle = recycle_tx.clone();
             let spawned = std::thread::Builder::new()
                 .name("ties-parse".into())
                 .spawn_scoped(scope, move || {
                     let ends = (&*rx, &tx, &back_rx, by);
-                    parse_batches(ends, stop, stats, lookup)
+                    parse_batches(ends, recycle, stop, stats, lookup)
                 });
             back.push(back_tx);
             if spawned.is_err() {
@@ -474,13 +498,16 @@ fn build_in_order(
 /// cannot be read), or a batch could not be handed out.
 fn read_file(
     mut file: File,
-    tx: SyncSender<Batch>,
+    (tx, recycled, mut tap): (SyncSender<Batch>, Receiver<Buffers>, Option<&mut Tap<'_>>),
     stop: &AtomicBool,
     read: &AtomicU64,
     stats: &Stats,
 ) -> Option<u64> {
     let mut scanner = Scanner::default();
-    let mut buf: Vec<u8> = Vec::with_capacity(2 * BLOCK);
+    // Zeroed once: `buf[..filled]` is the text not yet split, and blocks are
+    // read in after it.
+    let mut buf: Vec<u8> = vec![0; 2 * BLOCK];
+    let mut filled = 0;
     let mut seq = 0;
     let mut batch: Option<Batch> = None;
     let sent_ok = Cell::new(true);
@@ -490,32 +517,43 @@ fn read_file(
             return None;
         }
         let t = Instant::now();
-        let len = buf.len();
-        buf.resize(len + BLOCK, 0);
-        let n = match file.read(&mut buf[len..]) {
+        if buf.len() < filled + BLOCK {
+            buf.resize(filled + BLOCK, 0);
+        }
+        let n = match file.read(&mut buf[filled..filled + BLOCK]) {
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
             Err(_) => return None,
         };
-        buf.truncate(len + n);
+        if let Some(tap) = tap.as_mut() {
+            tap(&buf[filled..filled + n]);
+        }
+        filled += n;
+        let text = &buf[..filled];
         read.fetch_add(n as u64, Ordering::Relaxed);
         let eof = n == 0;
         let mut full = Vec::new();
-        let scanned = scanner.scan(&buf, eof, |Item::Record(section, range)| {
+        let scanned = scanner.scan(text, eof, |Item::Record(section, range)| {
             let mut b = match batch.take() {
                 Some(b) if b.section == section => b,
                 other => {
                     full.extend(other);
                     seq += 1;
+                    // The buffers of a batch parsed already, if one is back.
+                    let (mut text, mut ends) = recycled
+                        .try_recv()
+                        .unwrap_or_else(|_| (Vec::with_capacity(BATCH + 4096), Vec::new()));
+                    text.clear();
+                    ends.clear();
                     Batch {
                         seq: seq - 1,
                         section,
-                        text: Vec::with_capacity(BATCH + 4096),
-                        ends: Vec::new(),
+                        text,
+                        ends,
                     }
                 }
             };
-            b.text.extend_from_slice(&buf[range]);
+            b.text.extend_from_slice(&text[range]);
             b.ends.push(b.text.len());
             if b.text.len() >= BATCH {
                 full.push(b);
@@ -527,10 +565,11 @@ fn read_file(
             return None;
         };
         // The file must be UTF-8 throughout, comments between records included.
-        if std::str::from_utf8(&buf[..used]).is_err() {
+        if std::str::from_utf8(&text[..used]).is_err() {
             return None;
         }
-        buf.drain(..used);
+        buf.copy_within(used..filled, 0);
+        filled -= used;
         Stats::add(&stats.read_split, t);
         // Sent outside the timed part: waiting for a parser is not work.
         full.into_iter().for_each(send);
@@ -544,8 +583,12 @@ fn read_file(
     if let Some(b) = batch.take() {
         send(b);
     }
-    (sent_ok.get() && scanner.done() && buf.iter().all(u8::is_ascii_whitespace)).then_some(seq)
+    let rest = &buf[..filled];
+    (sent_ok.get() && scanner.done() && rest.iter().all(u8::is_ascii_whitespace)).then_some(seq)
 }
+
+/// A batch's text and ends, given back to the reader to be filled again.
+type Buffers = (Vec<u8>, Vec<usize>);
 
 /// Parses batches until there are none left (or a record does not parse).
 fn parse_batches(
@@ -555,6 +598,7 @@ fn parse_batches(
         &Receiver<Records>,
         usize,
     ),
+    recycle: Sender<Buffers>,
     stop: &AtomicBool,
     stats: &Stats,
     lookup: &Mutex<Option<Arc<Lookup>>>,
@@ -576,9 +620,17 @@ fn parse_batches(
             let ends = &batch.ends;
             let n = &mut by_serde;
             Some(match batch.section {
-                Section::Sources => Records::Sources(parse_all(text, ends, fast::source, n)?),
-                Section::Entities => Records::Entities(parse_all(text, ends, fast::entity, n)?),
-                Section::Relations => Records::Relations(parse_all(text, ends, fast::relation, n)?),
+                Section::Sources => {
+                    Records::Sources(parse_all(text, ends, source_into, blank_source, n)?)
+                }
+                Section::Entities => {
+                    let (parse, blank) = (fast::entity_into, fast::blank_entity);
+                    Records::Entities(parse_all(text, ends, parse, blank, n)?)
+                }
+                Section::Relations => {
+                    let (parse, blank) = (fast::relation_into, fast::blank_relation);
+                    Records::Relations(parse_all(text, ends, parse, blank, n)?)
+                }
             })
         });
         // The newest copy of the id tables, if the builder made one yet.
@@ -596,7 +648,11 @@ fn parse_batches(
         stats.by_serde.fetch_add(by_serde, Ordering::Relaxed);
         let failed = records.is_none();
         // The records this thread made that were built since its last batch.
+        // (Parsing into those again instead was slower: the builder then
+        // reads strings scattered over older memory.)
         back.try_iter().for_each(drop);
+        // The batch's buffers go back to the reader to be filled again.
+        let _ = recycle.send((batch.text, batch.ends));
         let sent = tx.send(Parsed {
             seq: batch.seq,
             records,
@@ -610,26 +666,44 @@ fn parse_batches(
 }
 
 /// Parses each record with the hand-written parser ([`fast`]), or with serde
-/// where that one declines (counted in `by_serde`).
+/// where that one declines (counted in `by_serde`). Each is parsed where it
+/// is kept (a blank record pushed first), not moved there.
 fn parse_all<T: DeserializeOwned>(
     text: &str,
     ends: &[usize],
-    fast: fn(&str) -> Option<T>,
+    fast: fn(&str, &mut T) -> Option<()>,
+    blank: fn() -> T,
     by_serde: &mut u64,
 ) -> Option<Vec<T>> {
     let options = ron_options();
     let mut start = 0;
     let mut out = Vec::with_capacity(ends.len());
-    for &end in ends {
+    for (i, &end) in ends.iter().enumerate() {
         let record = &text[start..end];
-        out.push(match fast(record) {
-            Some(r) => r,
-            None => {
-                *by_serde += 1;
-                options.from_str::<T>(record).ok()?
-            }
-        });
+        out.push(blank());
+        if fast(record, &mut out[i]).is_none() {
+            *by_serde += 1;
+            out[i] = options.from_str::<T>(record).ok()?;
+        }
         start = end;
     }
     Some(out)
+}
+
+/// The source record in `text` into `s` ([`fast::source`] has no `_into`:
+/// sources are few).
+fn source_into(text: &str, s: &mut SourceRecord) -> Option<()> {
+    *s = fast::source(text)?;
+    Some(())
+}
+
+fn blank_source() -> SourceRecord {
+    SourceRecord {
+        id: String::new(),
+        outlet: String::new(),
+        title: String::new(),
+        published: None,
+        file: String::new(),
+        url: None,
+    }
 }
