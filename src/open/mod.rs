@@ -288,12 +288,19 @@ fn read(
     let stats = opts.stats;
     let path = input.path.as_path();
     let dataset = input.dataset();
-    let target = match snapshots {
+    let adjust = |key| named_key(key, input.name.as_deref());
+    // New RON data is hashed as it is read instead of before: the key is
+    // only needed to look for a snapshot, and new data has none.
+    let mut hashing = None;
+    let mut target = match snapshots {
         Some(s) => {
             let files = format.files(path)?;
-            Target::of(files, s, stats, progress, |key| {
-                named_key(key, input.name.as_deref())
-            })
+            if let Some(pending) = Hashing::start(format, &files, s) {
+                hashing = Some((files, s, pending));
+                None
+            } else {
+                Target::of(files, s, stats, progress, adjust)
+            }
         }
         None => None,
     };
@@ -311,9 +318,27 @@ fn read(
         notes: read_notes,
         timing,
         worked_around,
-    } = format.read(path, &dataset, opts.csv_columns.as_ref(), &mut |p| {
-        progress.reading(p)
-    })?;
+    } = match &mut hashing {
+        Some((_, _, h)) => {
+            let (graph, timing) = load::load_path_tapped(
+                path,
+                &mut |p| progress.reading(p),
+                Some(&mut |bytes: &[u8]| h.hash.update(bytes)),
+            )?;
+            formats::Read {
+                graph,
+                notes: Vec::new(),
+                timing,
+                worked_around: None,
+            }
+        }
+        None => format.read(path, &dataset, opts.csv_columns.as_ref(), &mut |p| {
+            progress.reading(p)
+        })?,
+    };
+    if let Some((files, s, h)) = hashing {
+        target = h.finish(files, s, timing.is_some(), stats, progress, adjust);
+    }
     graph.set_default_dataset(&dataset);
     if let Some(e) = worked_around.filter(|_| opts.strict) {
         return Err(e.into());
@@ -336,6 +361,66 @@ fn read(
         );
     }
     Ok(opened)
+}
+
+/// New RON data being hashed as the loader reads it ([`load::load_path_tapped`]).
+struct Hashing {
+    pending: snapshot::Pending,
+    before: Vec<Option<(u64, std::time::SystemTime)>>,
+    hash: snapshot::FileHash,
+    started: Instant,
+}
+
+impl Hashing {
+    /// Hashing while reading, when `files` are one RON file large enough to
+    /// be snapshotted and new here ([`snapshot::is_new`]); `None`: the key is
+    /// found first, as for any other data.
+    fn start(format: InputFormat, files: &[PathBuf], s: &Snapshots) -> Option<Hashing> {
+        let [file] = files else {
+            return None;
+        };
+        let size = std::fs::metadata(file).ok()?.len();
+        if format != InputFormat::Ron || size < s.min_bytes || !snapshot::is_new(&s.dir, files) {
+            return None;
+        }
+        Some(Hashing {
+            pending: snapshot::Pending::start(files).ok()?,
+            before: stamps(files),
+            hash: snapshot::FileHash::default(),
+            started: Instant::now(),
+        })
+    }
+
+    /// The target, its key from the bytes the loader read when it read them
+    /// all (`whole`: its fast path succeeded), else hashed now; the key is
+    /// recorded for the next start.
+    fn finish<'s>(
+        self,
+        files: Vec<PathBuf>,
+        s: &'s Snapshots,
+        whole: bool,
+        stats: bool,
+        progress: &mut dyn Progress,
+        adjust: impl FnOnce(Key) -> Key,
+    ) -> Option<Target<'s>> {
+        if !whole {
+            return Target::of(files, s, stats, progress, adjust);
+        }
+        let key = Key::of_hashed(&files, vec![self.hash]);
+        self.pending.record(&s.dir, &files, key);
+        if stats {
+            progress.stat(format!(
+                "hashed the data while reading it (read and hashed in {:.0} ms)",
+                ms(self.started)
+            ));
+        }
+        Some(Target {
+            files,
+            before: self.before,
+            s,
+            key: adjust(key),
+        })
+    }
 }
 
 /// Where the snapshot of some data is, or is to be: the files it covers, their

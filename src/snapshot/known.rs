@@ -126,6 +126,55 @@ pub fn key_of(dir: &Path, files: &[PathBuf], racy: Duration) -> io::Result<(Key,
     Ok((key, Found::Hashed))
 }
 
+/// Whether `files` may be data never keyed here: there is no record for
+/// these paths, or the record's files were of other sizes. A file only
+/// touched, or copied over with the same bytes, keeps its size: that is
+/// hashed first ([`key_of`]), as its snapshot may be there; new data is
+/// better hashed while it is read ([`Pending`]).
+pub fn is_new(dir: &Path, files: &[PathBuf]) -> bool {
+    let Ok(text) = fs::read_to_string(record_path(dir, files)) else {
+        return true;
+    };
+    let recorded: Vec<Option<&str>> = (text.lines().skip(1).take(files.len()))
+        .map(|line| line.split(' ').nth(2))
+        .collect();
+    recorded.len() < files.len()
+        || files.iter().zip(&recorded).any(|(f, size)| {
+            let now = fs::metadata(f).ok().map(|m| m.len().to_string());
+            size.is_none() || now.as_deref() != *size
+        })
+}
+
+/// A key being made from the data as it is read: the files' stamps and the
+/// time before the read, to record the key with ([`Pending::record`]) as
+/// [`key_of`] does when it hashes.
+pub struct Pending {
+    stamps: Vec<String>,
+    at: SystemTime,
+}
+
+impl Pending {
+    /// Before the files are read.
+    pub fn start(files: &[PathBuf]) -> io::Result<Pending> {
+        let at = SystemTime::now();
+        let stamps = files.iter().map(|f| stamp(f)).collect::<io::Result<_>>()?;
+        Ok(Pending { stamps, at })
+    }
+
+    /// Records `key`, made from the bytes read since [`Pending::start`],
+    /// unless a file changed meanwhile (then the key may not be theirs).
+    pub fn record(self, dir: &Path, files: &[PathBuf], key: Key) {
+        let after = files
+            .iter()
+            .map(|f| stamp(f))
+            .collect::<io::Result<Vec<_>>>();
+        if after.is_ok_and(|after| after == self.stamps) {
+            let path = record_path(dir, files);
+            let _ = write_record(dir, &path, &record_text(&self.stamps, key, self.at));
+        }
+    }
+}
+
 fn write_record(dir: &Path, path: &Path, text: &str) -> io::Result<()> {
     use std::io::Write;
     fs::create_dir_all(dir)?;

@@ -33,7 +33,7 @@ use crate::graph::section::{
 use crate::search::SearchIndex;
 
 mod known;
-pub use known::{Found, RACY, key_of};
+pub use known::{Found, Pending, RACY, is_new, key_of};
 
 /// Bumped whenever the layout of a snapshot changes.
 const FORMAT: u32 = 10;
@@ -51,24 +51,40 @@ impl Key {
     /// each block hashed on its own (blocks are shared out between threads),
     /// then the blocks' hashes hashed in order.
     pub fn of_files(files: &[PathBuf]) -> io::Result<Key> {
+        let blocks = files.iter().map(|f| hash_blocks(f));
+        Ok(Self::of_blocks(
+            files,
+            blocks.collect::<io::Result<Vec<_>>>()?,
+        ))
+    }
+
+    /// [`Key::of_files`] from each file's bytes as a reader read them
+    /// (`hashed[i]` fed with all of `files[i]`, in order), so that data read
+    /// anyway is not read again to be hashed.
+    pub fn of_hashed(files: &[PathBuf], hashed: Vec<FileHash>) -> Key {
+        let blocks = hashed.into_iter().map(FileHash::finish).collect();
+        Self::of_blocks(files, blocks)
+    }
+
+    /// The key from each file's length and blocks' hashes.
+    fn of_blocks(files: &[PathBuf], blocks: Vec<(u64, Vec<u128>)>) -> Key {
         let mut h = Xxh3::new();
         h.update(MAGIC);
         h.update(&FORMAT.to_le_bytes());
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        for f in files {
+        for (f, (len, blocks)) in files.iter().zip(blocks) {
             let name = f
                 .file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default();
             h.update(&(name.len() as u64).to_le_bytes());
             h.update(name.as_bytes());
-            let (len, blocks) = hash_blocks(f)?;
             for b in blocks {
                 h.update(&b.to_le_bytes());
             }
             h.update(&len.to_le_bytes());
         }
-        Ok(Key(h.digest128()))
+        Key(h.digest128())
     }
 
     /// The snapshot's file name.
@@ -85,6 +101,54 @@ pub fn notes_path(snap: &Path) -> PathBuf {
 
 /// The blocks a data file is hashed in.
 const BLOCK: u64 = 8 << 20;
+
+/// One file's part of a [`Key`], hashed from its bytes as they come, in
+/// pieces of any size: the same blocks of [`BLOCK`] bytes as
+/// [`hash_blocks`] hashes (xxh3 streamed gives what xxh3 gives at once).
+pub struct FileHash {
+    block: Xxh3,
+    in_block: u64,
+    len: u64,
+    blocks: Vec<u128>,
+}
+
+impl Default for FileHash {
+    fn default() -> Self {
+        FileHash {
+            block: Xxh3::new(),
+            in_block: 0,
+            len: 0,
+            blocks: Vec::new(),
+        }
+    }
+}
+
+impl FileHash {
+    /// The next bytes of the file.
+    pub fn update(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let room = (BLOCK - self.in_block) as usize;
+            let (now, later) = bytes.split_at(room.min(bytes.len()));
+            self.block.update(now);
+            self.in_block += now.len() as u64;
+            self.len += now.len() as u64;
+            bytes = later;
+            if self.in_block == BLOCK {
+                self.blocks.push(self.block.digest128());
+                self.block.reset();
+                self.in_block = 0;
+            }
+        }
+    }
+
+    /// The file's length and its blocks' hashes, as [`hash_blocks`] gives them.
+    fn finish(mut self) -> (u64, Vec<u128>) {
+        if self.in_block > 0 {
+            self.blocks.push(self.block.digest128());
+        }
+        (self.len, self.blocks)
+    }
+}
 
 /// The file's length as read, and the hash of each of its blocks, read and
 /// hashed on up to two threads (reading from the page cache is a copy that
@@ -415,6 +479,36 @@ fn prune(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Files of no bytes, a few, exactly one block and one block and a bit,
+    /// fed to a [`FileHash`] in pieces of odd sizes that straddle the
+    /// blocks: the same key as hashing the files.
+    #[test]
+    fn a_file_hashed_as_it_is_read_has_the_key_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let block = BLOCK as usize;
+        for (name, len) in [
+            ("a.ron", 0),
+            ("b.ron", 5),
+            ("c.ron", block),
+            ("d.ron", block + 3),
+        ] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let mut hash = FileHash::default();
+            for piece in bytes.chunks(1_000_003) {
+                hash.update(piece);
+            }
+            let files = [path];
+            let want = Key::of_files(&files).unwrap();
+            assert_eq!(Key::of_hashed(&files, vec![hash]), want, "{name}");
+            // Another file's bytes give another key.
+            let mut other = FileHash::default();
+            other.update(b"x");
+            assert_ne!(Key::of_hashed(&files, vec![other]), want, "{name}");
+        }
+    }
 
     #[test]
     fn only_our_files_are_pruned() {

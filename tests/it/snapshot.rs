@@ -427,3 +427,51 @@ fn a_search_with_load_stats_says_what_the_index_holds_and_all_in() {
     assert!(!names.contains("all in"), "{names}");
     assert_eq!(per_entity(&names, "MB,"), index, "{names}");
 }
+
+/// Collects the lines `TIES_LOAD_STATS` would print.
+#[derive(Default)]
+struct Said(Vec<String>);
+
+impl ties::open::Progress for Said {
+    fn stat(&mut self, line: String) {
+        self.0.push(line);
+    }
+}
+
+/// New RON data is hashed while it is read, not in a pass before; its key is
+/// the one hashing the file gives, so the next open (which hashes the file
+/// first: the record of the key was made too shortly after the file was
+/// written to be trusted) finds the snapshot the first one saved.
+#[test]
+fn new_ron_data_is_hashed_while_it_is_read_and_its_snapshot_is_found_next_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let data = data_file(tmp.path());
+    let opts = OpenOptions {
+        snapshots: Some(Snapshots {
+            dir: cache.clone(),
+            min_bytes: 0,
+        }),
+        stats: true,
+        ..OpenOptions::default()
+    };
+    let starts = |said: &Said, line: &str| said.0.iter().any(|l| l.starts_with(line));
+    let mut said = Said::default();
+    let mut first = ties::open::open(Source::Path(data.clone()), &opts, &mut said).unwrap();
+    first.finish_saving();
+    assert_eq!(first.origin, Origin::Parsed(InputFormat::Ron));
+    assert!(
+        starts(&said, "hashed the data while reading it"),
+        "{:?}",
+        said.0
+    );
+    assert!(!starts(&said, "hashed the data in"), "{:?}", said.0);
+    let mut said = Said::default();
+    let second = ties::open::open(Source::Path(data), &opts, &mut said).unwrap();
+    assert_eq!(
+        second.origin,
+        Origin::Snapshot(snapshots(&cache)[0].clone())
+    );
+    assert!(starts(&said, "hashed the data in"), "{:?}", said.0);
+    assert_eq!(json(&first), json(&second));
+}
