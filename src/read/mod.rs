@@ -389,7 +389,11 @@ impl Mode {
     pub(crate) fn chunk(self, size: u64) -> Option<usize> {
         match self {
             Mode::Chunks(n) => Some(n.max(1)),
-            Mode::Streamed if size >= xml_format::CHUNKED_FROM && threads() >= 2 => {
+            // Chunks are tokenized on the cores the builder leaves: with
+            // two, three busy threads took twice the CPU of the one-thread
+            // tokenizer and the builder at 1M entities (BENCHMARKS.md,
+            // issue 29 round 9), so only a machine with more reads in chunks.
+            Mode::Streamed if size >= xml_format::CHUNKED_FROM && threads() >= 3 => {
                 Some(xml_format::CHUNK)
             }
             _ => None,

@@ -193,7 +193,9 @@ impl<S: Chunked> Format<S> {
         let mut seq = 0;
         super::in_order(
             sink,
-            super::threads(),
+            // A core left for the builder (two threads at least, as tests
+            // read in chunks on any machine).
+            super::threads().saturating_sub(1).max(2),
             &mut |job: &mut Job<S>| {
                 if failed.get() {
                     return (false, false);
