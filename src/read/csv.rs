@@ -781,7 +781,7 @@ fn read_table(
         }
         Ok(())
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+    let threads = super::threads();
     if careful(b) || threads < 2 {
         let mut rows = Rows::default();
         let mut pool = Pool::default();
@@ -819,99 +819,31 @@ fn read_in_parallel(
     rows_per_batch: usize,
     next: &mut dyn FnMut(&mut Rows) -> Result<(), RowsEnd>,
 ) {
-    use std::collections::BTreeMap;
-    use std::sync::mpsc::{channel, sync_channel};
-    use std::sync::{Arc, Mutex};
-    std::thread::scope(|scope| {
-        let (work_tx, work_rx) = sync_channel::<(u64, Rows, Vec<Item>)>(threads * 2);
-        let work_rx = Arc::new(Mutex::new(work_rx));
-        let (done_tx, done_rx) = channel::<(u64, Vec<Item>, Rows)>();
-        for _ in 0..threads {
-            let work_rx = Arc::clone(&work_rx);
-            let done_tx = done_tx.clone();
-            let spawned = std::thread::Builder::new()
-                .name("ties-csv".into())
-                .spawn_scoped(scope, move || {
-                    let mut pool = Pool::default();
-                    loop {
-                        let job = work_rx.lock().map(|rx| rx.recv());
-                        let Ok(Ok((seq, rows, spent))) = job else {
-                            break;
-                        };
-                        let mut items = spent;
-                        pool.refill(&mut items);
-                        read.items(&rows, &mut items, &mut pool);
-                        if done_tx.send((seq, items, rows)).is_err() {
-                            break;
-                        }
-                    }
-                });
-            if spawned.is_err() {
-                break;
-            }
-        }
-        // The threads' handles only: with none left, sending fails.
-        drop(work_rx);
-        drop(done_tx);
-        let mut waiting: BTreeMap<u64, Vec<Item>> = BTreeMap::new();
-        let mut spare: Vec<Rows> = Vec::new();
-        let (mut sent, mut taken) = (0u64, 0u64);
-        // Takes one batch read, and every batch now next in file order.
-        // Batches the builder is done with, their records to be filled again.
-        let mut spent: Vec<Vec<Item>> = Vec::new();
-        let mut take = |b: &mut Sink<'_>,
-                        spare: &mut Vec<Rows>,
-                        spent: &mut Vec<Vec<Item>>,
-                        taken: &mut u64|
-         -> bool {
-            let Ok((seq, items, rows)) = done_rx.recv() else {
-                return false;
-            };
-            spare.push(rows);
-            waiting.insert(seq, items);
-            while let Some(items) = waiting.remove(taken) {
-                spent.extend(b.batch(items));
-                *taken += 1;
-            }
-            true
-        };
-        let mut end = None;
-        loop {
-            let mut rows = spare.pop().unwrap_or_default();
-            let got = next(&mut rows);
+    let mut end = None;
+    super::in_order(
+        b,
+        threads,
+        &mut |rows: &mut Rows| {
+            let got = next(rows);
             let full = rows.len() == rows_per_batch;
-            if rows.len() > 0 {
-                let material = spent.pop().unwrap_or_default();
-                if work_tx.send((sent, rows, material)).is_err() {
-                    break;
-                }
-                sent += 1;
-            }
-            match got {
+            let more = match got {
                 Err(problem) => {
                     end = Some(problem);
-                    break;
+                    false
                 }
-                Ok(()) if !full => break,
-                Ok(()) => {}
-            }
-            // At most two batches a thread in flight.
-            while sent - taken >= threads as u64 * 2 {
-                if !take(b, &mut spare, &mut spent, &mut taken) {
-                    break;
-                }
-            }
-        }
-        drop(work_tx);
-        while taken < sent {
-            if !take(b, &mut spare, &mut spent, &mut taken) {
-                break;
-            }
-        }
-        if let Some((at, kind)) = end {
-            b.problem(at, kind);
-        }
-    });
+                Ok(()) => full,
+            };
+            (rows.len() > 0, more)
+        },
+        &|rows: &mut Rows, items: &mut Vec<Item>, pool: &mut Pool| {
+            pool.refill(items);
+            read.items(rows, items, pool);
+        },
+        &mut |_: &mut Rows| {},
+    );
+    if let Some((at, kind)) = end {
+        b.problem(at, kind);
+    }
 }
 
 /// Whether a table whose header names no layout is an adjacency list: its

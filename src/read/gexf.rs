@@ -21,6 +21,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::scan::{self, Decline, Ev, Scanner, local};
 use super::xml::{Attribute, Names, OpenElements, attributes, get};
+use super::xml_format::Chunked;
 use super::{Field, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
@@ -51,7 +52,7 @@ enum TimeFormat {
     Double,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct State {
     /// Titles of declared attributes by id, nodes' then edges'.
     /// (What a title makes a value.)
@@ -69,6 +70,35 @@ struct State {
     current: Vec<Open>,
     /// Times that could not be read as dates, kept as attributes.
     kept_times: usize,
+    /// Reading a chunk of the file ([`Chunked`]), and whether a graph or a
+    /// declaration began in it.
+    chunked: bool,
+    changed: bool,
+}
+
+impl Chunked for State {
+    fn chunked(&mut self) {
+        self.chunked = true;
+        self.kept_times = 0;
+    }
+
+    fn rest(&self) -> Option<Vec<u8>> {
+        let rest = self.current.is_empty()
+            && self.declaring.is_none()
+            && !self.in_default
+            && !self.changed;
+        rest.then(|| {
+            vec![
+                self.class as u8,
+                u8::from(self.default_edge_undirected),
+                self.time as u8,
+            ]
+        })
+    }
+
+    fn absorb(&mut self, chunk: &Self) {
+        self.kept_times += chunk.kept_times;
+    }
 }
 
 /// Reads a GEXF file.
@@ -114,9 +144,9 @@ fn fast_events(
     scan: &mut Scanner<File>,
     b: &mut Sink<'_>,
     st: &mut State,
+    mut seen_root: bool,
 ) -> Result<bool, Decline> {
     let mut text = String::new();
-    let mut seen_root = false;
     let mut store: Vec<Attribute<'static>> = Vec::new();
     while let Some((at, ev)) = scan.next()? {
         let at = Pos::Byte(at);
@@ -242,6 +272,9 @@ fn start(
     at: Pos,
     empty: bool,
 ) {
+    if st.chunked && matches!(name, b"graph" | b"attributes" | b"attribute" | b"default") {
+        st.changed = true;
+    }
     match name {
         b"graph" => {
             st.default_edge_undirected =
@@ -384,6 +417,7 @@ fn set_time(st: &mut State, r: &mut Record, which: &str, value: Option<&str>) {
 
 /// A node or edge being read, with the earliest start and latest end of its
 /// spells.
+#[derive(Clone)]
 struct Open {
     r: Record,
     at: Pos,
@@ -450,6 +484,30 @@ mod tests {
         FORMAT.read_fast(&path, Mode::Streamed, 16)
     }
 
+    /// The file read in chunks cut before every node and edge (`None`:
+    /// the chunked way declined it), and the way it is read on one thread.
+    fn chunked(text: &str) -> (Option<String>, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.xml");
+        std::fs::write(&path, text).unwrap();
+        let show = |r: Result<crate::read::Checked, LoadError>| match r {
+            Ok(c) => {
+                let all = crate::view::subgraph(
+                    &c.graph,
+                    None,
+                    0,
+                    crate::view::Reach::Both,
+                    &crate::view::Filter::default(),
+                );
+                let json = crate::export::render(&c.graph, &all, crate::export::Format::Json);
+                format!("{json} {:?}", c.notes)
+            }
+            Err(e) => e.to_string(),
+        };
+        let chunks = FORMAT.read_chunked(&path, Mode::Chunks(1), 1).map(show);
+        (chunks, show(FORMAT.read(&path, Mode::Careful)))
+    }
+
     #[test]
     fn the_fast_tokenizer_reads_a_file_as_writers_write_it() {
         let read = fast(r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -477,6 +535,41 @@ mod tests {
             r#"<gexf/>"#,
         ] {
             assert!(fast(bad).is_none(), "{bad}");
+        }
+    }
+    #[test]
+    fn chunks_read_as_one_thread_reads_or_are_declined() {
+        let head = r#"<gexf version="1.3"><graph defaultedgetype="undirected" timeformat="double">
+<attributes class="node"><attribute id="0" title="kind" type="string"/></attributes>
+<nodes>"#;
+        let good = format!(
+            r#"{head}<node id="a" label="A" start="1.5"><attvalues><attvalue for="0" value="person"/></attvalues></node>
+<node id="b"/></nodes><edges><edge source="a" target="b"/><edge source="b" target="c" start="2001"/></edges></graph></gexf>"#
+        );
+        let (chunks, careful) = chunked(&good);
+        assert_eq!(chunks.as_deref(), Some(careful.as_str()));
+        assert!(careful.contains("times that are steps"), "{careful}");
+        for declined in [
+            // A cut inside a comment.
+            format!(
+                r#"{head}<node id="a"/><!-- <node id="x"/> --><node id="b"/></nodes></graph></gexf>"#
+            ),
+            // Attributes declared after a node: they change how later chunks read.
+            format!(
+                r#"{head}<node id="a"/></nodes><attributes class="edge"><attribute id="0" title="role"/></attributes><edges><edge source="a" target="a"><attvalues><attvalue for="0" value="x"/></attvalues></edge></edges></graph></gexf>"#
+            ),
+            // A hierarchy: nodes nest in nodes.
+            format!(
+                r#"{head}<node id="g"><nodes><node id="a"/></nodes></node></nodes></graph></gexf>"#
+            ),
+            // An element left open, or closed without being open.
+            format!(r#"{head}<node id="a"/></nodes></graph>"#),
+            format!(r#"{head}<node id="a"/></nodes></graph></gexf></x>"#),
+            // A damaged node: quick-xml names the problem.
+            format!(r#"{head}<node id="a"/><node id="b" id="c"/></nodes></graph></gexf>"#),
+        ] {
+            let (chunks, careful) = chunked(&declined);
+            assert_eq!(chunks, None, "{declined}\n{careful}");
         }
     }
 }

@@ -19,6 +19,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::scan::{self, Decline, Ev, Scanner, local};
 use super::xml::{Attribute, Names, OpenElements, attributes, get};
+use super::xml_format::Chunked;
 use super::{Field, Mode, Pos, Record, Sink};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
@@ -40,6 +41,7 @@ enum In {
 }
 
 /// A declared key.
+#[derive(Clone)]
 struct Key {
     name: String,
     /// What the name makes a value.
@@ -51,7 +53,7 @@ struct Key {
     graphics: bool,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct State {
     keys: HashMap<String, Key, foldhash::fast::RandomState>,
     /// Some key has a `<default>`.
@@ -70,6 +72,31 @@ struct State {
     in_label: bool,
     label_text: String,
     skipped: usize,
+    /// Reading a chunk of the file ([`Chunked`]), and whether a key or a
+    /// graph began in it.
+    chunked: bool,
+    changed: bool,
+}
+
+impl Chunked for State {
+    fn chunked(&mut self) {
+        self.chunked = true;
+        self.skipped = 0;
+    }
+
+    fn rest(&self) -> Option<Vec<u8>> {
+        let rest = self.open.is_empty()
+            && !self.in_data
+            && !self.in_label
+            && !self.in_default
+            && self.declaring.is_none()
+            && !self.changed;
+        rest.then(|| self.undirected.iter().map(|&u| u8::from(u)).collect())
+    }
+
+    fn absorb(&mut self, chunk: &Self) {
+        self.skipped += chunk.skipped;
+    }
 }
 
 /// Reads a GraphML file.
@@ -119,9 +146,9 @@ fn fast_events(
     scan: &mut Scanner<File>,
     b: &mut Sink<'_>,
     st: &mut State,
+    mut seen_root: bool,
 ) -> Result<bool, Decline> {
     let mut text = String::new();
-    let mut seen_root = false;
     let mut store: Vec<Attribute<'static>> = Vec::new();
     while let Some((at, ev)) = scan.next()? {
         let at = Pos::Byte(at);
@@ -242,6 +269,9 @@ fn start(
     at: Pos,
     empty: bool,
 ) {
+    if st.chunked && matches!(name, b"key" | b"default" | b"graph") {
+        st.changed = true;
+    }
     match name {
         b"key" => {
             let id = get(attrs, "id").unwrap_or_default().to_string();
@@ -417,6 +447,30 @@ mod tests {
         FORMAT.read_fast(&path, Mode::Streamed, 16)
     }
 
+    /// The file read in chunks cut before every node and edge (`None`:
+    /// the chunked way declined it), and the way it is read on one thread.
+    fn chunked(text: &str) -> (Option<String>, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.xml");
+        std::fs::write(&path, text).unwrap();
+        let show = |r: Result<crate::read::Checked, LoadError>| match r {
+            Ok(c) => {
+                let all = crate::view::subgraph(
+                    &c.graph,
+                    None,
+                    0,
+                    crate::view::Reach::Both,
+                    &crate::view::Filter::default(),
+                );
+                let json = crate::export::render(&c.graph, &all, crate::export::Format::Json);
+                format!("{json} {:?}", c.notes)
+            }
+            Err(e) => e.to_string(),
+        };
+        let chunks = FORMAT.read_chunked(&path, Mode::Chunks(1), 1).map(show);
+        (chunks, show(FORMAT.read(&path, Mode::Careful)))
+    }
+
     #[test]
     fn the_fast_tokenizer_reads_a_file_as_writers_write_it() {
         let read = fast(r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -445,6 +499,38 @@ mod tests {
             r#"<graphml><graph><node id="a"/>"#,
         ] {
             assert!(fast(bad).is_none(), "{bad}");
+        }
+    }
+    #[test]
+    fn chunks_read_as_one_thread_reads_or_are_declined() {
+        let head = r#"<graphml><key id="d0" for="node" attr.name="name"/>
+<graph edgedefault="undirected">"#;
+        let good = format!(
+            r#"{head}<node id="a"><data key="d0">A</data></node><node id="b"/>
+<!-- a note --><hyperedge/><edge source="a" target="b"/><edge source="b" target="c"/></graph></graphml>"#
+        );
+        let (chunks, careful) = chunked(&good);
+        assert_eq!(chunks.as_deref(), Some(careful.as_str()));
+        assert!(careful.contains("hyperedges skipped"), "{careful}");
+        for declined in [
+            // A cut inside a comment.
+            format!(
+                r#"{head}<node id="a"/><!-- <node id="x"/> --><node id="b"/></graph></graphml>"#
+            ),
+            // A key declared after a node: it changes how later chunks read.
+            format!(
+                r#"{head}<node id="a"/><key id="d1" for="node" attr.name="kind"/><node id="b"><data key="d1">person</data></node></graph></graphml>"#
+            ),
+            // A group: its nodes nest in it.
+            format!(r#"{head}<node id="g"><graph><node id="a"/></graph></node></graph></graphml>"#),
+            // An element left open, or closed without being open.
+            format!(r#"{head}<node id="a"/></graph>"#),
+            format!(r#"{head}<node id="a"/></graph></graphml></x>"#),
+            // A damaged node: quick-xml names the problem.
+            format!(r#"{head}<node id="a"/><node id="b" id="c"/></graph></graphml>"#),
+        ] {
+            let (chunks, careful) = chunked(&declined);
+            assert_eq!(chunks, None, "{declined}\n{careful}");
         }
     }
 }

@@ -366,6 +366,10 @@ pub enum Mode {
     /// [`Mode::Streamed`], the XML formats' fast tokenizer reading the file
     /// this many bytes at a time (tests make elements straddle blocks).
     Blocks(usize),
+    /// [`Mode::Streamed`], the XML formats' file cut into chunks of about
+    /// this many bytes, tokenized on several threads (see
+    /// [`xml_format::Format::read_chunked`]; tests cut before every element).
+    Chunks(usize),
 }
 
 impl Mode {
@@ -375,9 +379,31 @@ impl Mode {
         match self {
             Mode::Streamed => Some(scan::BLOCK),
             Mode::Blocks(n) => Some(n),
+            Mode::Chunks(_) => Some(scan::BLOCK),
             Mode::Careful => None,
         }
     }
+
+    /// About how many bytes of an XML file of `size` bytes each thread
+    /// tokenizes at a time; `None` when it is read on one thread.
+    pub(crate) fn chunk(self, size: u64) -> Option<usize> {
+        match self {
+            Mode::Chunks(n) => Some(n.max(1)),
+            // Chunks are tokenized on the cores the builder leaves: with
+            // two, three busy threads took twice the CPU of the one-thread
+            // tokenizer and the builder at 1M entities (BENCHMARKS.md,
+            // issue 29 round 9), so only a machine with more reads in chunks.
+            Mode::Streamed if size >= xml_format::CHUNKED_FROM && threads() >= 3 => {
+                Some(xml_format::CHUNK)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Threads a reader may keep busy.
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8))
 }
 
 /// Turns records into a graph, gathering problems and notes.
@@ -598,6 +624,8 @@ pub(crate) struct Sink<'b> {
 
 enum To<'b> {
     Builder(&'b mut Builder),
+    /// Kept, for another thread to hand on ([`in_order`]).
+    Collect(Vec<Item>),
     Thread {
         batch: Vec<Item>,
         /// Items sent at a time.
@@ -616,6 +644,28 @@ impl<'b> Sink<'b> {
             to,
             records: Vec::new(),
             strings: Vec::new(),
+        }
+    }
+
+    /// A sink keeping what it is given, for [`in_order`]'s workers.
+    fn collect() -> Sink<'static> {
+        Sink::new(To::Collect(Vec::new()))
+    }
+
+    /// Takes back the records of `items` (a batch the builder is done
+    /// with), to be filled again, leaving `items` empty.
+    fn refill(&mut self, items: &mut Vec<Item>) {
+        for item in items.drain(..) {
+            if let Item::Node(r, _) | Item::Edge(r, _) = item {
+                r.recycle(&mut self.records, &mut self.strings);
+            }
+        }
+    }
+
+    /// What a collecting sink kept, swapped for `items`.
+    fn swap_collected(&mut self, items: &mut Vec<Item>) {
+        if let To::Collect(kept) = &mut self.to {
+            std::mem::swap(kept, items);
         }
     }
 
@@ -659,6 +709,7 @@ impl<'b> Sink<'b> {
                 let mut item = item;
                 b.take(&mut item);
             }
+            To::Collect(kept) => kept.push(item),
             To::Thread {
                 batch,
                 len,
@@ -731,6 +782,10 @@ impl<'b> Sink<'b> {
                 }
                 Some(items)
             }
+            To::Collect(kept) => {
+                kept.append(&mut items);
+                Some(items)
+            }
             To::Thread {
                 batch, tx, back, ..
             } => {
@@ -800,6 +855,104 @@ pub(crate) fn stream_in<T>(
         }
         out
     })
+}
+
+/// Jobs `next` fills (a batch of CSV rows, a chunk of an XML file), done
+/// by `work` on `threads` threads into items, each thread with its own
+/// `W` (records and text to fill again), the items handed to `b` in the
+/// order `next` filled the jobs; each job done is shown to `done` (in the
+/// order they finish) and filled again. `next` says whether to send the job
+/// it filled, and whether more follow. Batches the builder is done with go
+/// back to `work` with the next job, their records to be filled again.
+pub(crate) fn in_order<J: Default + Send, W: Default>(
+    b: &mut Sink<'_>,
+    threads: usize,
+    next: &mut dyn FnMut(&mut J) -> (bool, bool),
+    work: &(dyn Fn(&mut J, &mut Vec<Item>, &mut W) + Sync),
+    done: &mut dyn FnMut(&mut J),
+) {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    std::thread::scope(|scope| {
+        let (work_tx, work_rx) = sync_channel::<(u64, J, Vec<Item>)>(threads * 2);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (done_tx, done_rx) = channel::<(u64, Vec<Item>, J)>();
+        for _ in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            let spawned = std::thread::Builder::new()
+                .name("ties-read".into())
+                .spawn_scoped(scope, move || {
+                    let mut mine = W::default();
+                    loop {
+                        let job = work_rx.lock().map(|rx| rx.recv());
+                        let Ok(Ok((seq, mut job, material))) = job else {
+                            break;
+                        };
+                        let mut items = material;
+                        work(&mut job, &mut items, &mut mine);
+                        if done_tx.send((seq, items, job)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            if spawned.is_err() {
+                break;
+            }
+        }
+        // The threads' handles only: with none left, sending fails.
+        drop(work_rx);
+        drop(done_tx);
+        let mut waiting: BTreeMap<u64, Vec<Item>> = BTreeMap::new();
+        let mut spare: Vec<J> = Vec::new();
+        let (mut sent, mut taken) = (0u64, 0u64);
+        // Batches the builder is done with, their records to be filled again.
+        let mut spent: Vec<Vec<Item>> = Vec::new();
+        // Takes one job done, and hands on every batch now next in order.
+        let mut take = |b: &mut Sink<'_>,
+                        spare: &mut Vec<J>,
+                        spent: &mut Vec<Vec<Item>>,
+                        taken: &mut u64|
+         -> bool {
+            let Ok((seq, items, mut job)) = done_rx.recv() else {
+                return false;
+            };
+            done(&mut job);
+            spare.push(job);
+            waiting.insert(seq, items);
+            while let Some(items) = waiting.remove(taken) {
+                spent.extend(b.batch(items));
+                *taken += 1;
+            }
+            true
+        };
+        loop {
+            let mut job = spare.pop().unwrap_or_default();
+            let (send, more) = next(&mut job);
+            if send {
+                let material = spent.pop().unwrap_or_default();
+                if work_tx.send((sent, job, material)).is_err() {
+                    break;
+                }
+                sent += 1;
+            }
+            if !more {
+                break;
+            }
+            // At most two jobs a thread in flight.
+            while sent - taken >= threads as u64 * 2 {
+                if !take(b, &mut spare, &mut spent, &mut taken) {
+                    break;
+                }
+            }
+        }
+        drop(work_tx);
+        while taken < sent {
+            if !take(b, &mut spare, &mut spent, &mut taken) {
+                break;
+            }
+        }
+    });
 }
 
 /// `problems` as an error, positions resolved against `path` (byte positions)

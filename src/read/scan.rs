@@ -53,7 +53,8 @@ enum Step {
 
 /// A file read in blocks, split into events.
 pub(super) struct Scanner<R> {
-    src: R,
+    /// The file; none for a chunk of it already read ([`Scanner::chunk`]).
+    src: Option<R>,
     buf: Vec<u8>,
     /// Where the next event starts in `buf`.
     pos: usize,
@@ -62,6 +63,18 @@ pub(super) struct Scanner<R> {
     eof: bool,
     block: usize,
     open: OpenElements,
+    /// Reading one chunk of a file ([`Scanner::chunk`]): elements may end
+    /// that opened before it (kept in `popped`) or stay open at its end.
+    chunk: bool,
+    /// End tags of elements opened before the chunk, in order.
+    popped: OpenElements,
+}
+
+/// What a chunk did to the elements open around it: the end tags it read of
+/// elements opened before it, in order, and the elements it left open.
+pub(super) struct Nesting {
+    pub popped: OpenElements,
+    pub open: OpenElements,
 }
 
 fn is_space(b: u8) -> bool {
@@ -77,14 +90,45 @@ pub(super) fn local(name: &[u8]) -> &[u8] {
 impl<R: Read> Scanner<R> {
     pub fn new(src: R, block: usize) -> Self {
         Scanner {
-            src,
+            src: Some(src),
             buf: Vec::new(),
             pos: 0,
             base: 0,
             eof: false,
             block: block.max(1),
             open: OpenElements::default(),
+            chunk: false,
+            popped: OpenElements::default(),
         }
+    }
+
+    /// A scanner over `bytes`, the chunk of a file at offset `base`, read
+    /// whole already: its events are the file's between the same offsets
+    /// when it starts and ends between events (an event it cuts is
+    /// declined) and the elements it closes are open around it, which the
+    /// caller checks with its [`Nesting`].
+    pub fn chunk(bytes: Vec<u8>, base: u64) -> Self {
+        Scanner {
+            src: None,
+            buf: bytes,
+            pos: 0,
+            base,
+            eof: true,
+            block: 1,
+            open: OpenElements::default(),
+            chunk: true,
+            popped: OpenElements::default(),
+        }
+    }
+
+    /// The chunk's bytes (to be filled again) and what it did to the
+    /// elements open around it.
+    pub fn into_chunk(self) -> (Vec<u8>, Nesting) {
+        let nesting = Nesting {
+            popped: self.popped,
+            open: self.open,
+        };
+        (self.buf, nesting)
     }
 
     /// The next event and the file offset it starts at; `None` at the end of
@@ -96,7 +140,7 @@ impl<R: Read> Scanner<R> {
                     // An empty file: quick-xml says what it lacks.
                     return Err(Decline);
                 }
-                return if self.open.last().is_some() {
+                return if self.open.last().is_some() && !self.chunk {
                     Err(Decline)
                 } else {
                     Ok(None)
@@ -141,6 +185,7 @@ impl<R: Read> Scanner<R> {
         };
         match &ev {
             Ev::Start(name, _) => self.open.push(name),
+            Ev::End(name) if self.chunk && self.open.is_empty() => self.popped.push(name),
             Ev::End(name) => {
                 if !self.open.last_is(name) {
                     return Err(Decline);
@@ -160,8 +205,13 @@ impl<R: Read> Scanner<R> {
         let len = self.buf.len();
         self.buf.resize(len + self.block, 0);
         let mut got = 0;
+        let Some(src) = &mut self.src else {
+            self.eof = true;
+            self.buf.truncate(len);
+            return Ok(());
+        };
         while got < self.block {
-            match self.src.read(&mut self.buf[len + got..]) {
+            match src.read(&mut self.buf[len + got..]) {
                 Ok(0) => {
                     self.eof = true;
                     break;

@@ -41,7 +41,7 @@ pub(super) fn get<'a>(attrs: &'a [Attribute<'_>], key: &str) -> Option<&'a str> 
 
 /// The elements open, innermost last (their names, to tell a file cut
 /// short), in one buffer.
-#[derive(Default)]
+#[derive(Default, Clone, PartialEq, Eq, Debug)]
 pub(super) struct OpenElements {
     names: Vec<u8>,
     ends: Vec<usize>,
@@ -56,6 +56,16 @@ impl OpenElements {
     pub fn pop(&mut self) {
         self.ends.pop();
         self.names.truncate(self.ends.last().copied().unwrap_or(0));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The names, outermost (or first) first.
+    pub fn names(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(s, &e)| &self.names[s..e])
     }
 
     /// Whether the innermost open element is `name`.

@@ -106,12 +106,18 @@ fn both_ways(path: &Path, read: impl Fn(&Path, Mode) -> Result<Checked, LoadErro
 
 /// [`both_ways`], and the XML formats' fast tokenizer reading the file in
 /// blocks of every size from 1 to 64 bytes (elements, references and
-/// comments cut anywhere), each giving the careful outcome too.
+/// comments cut anywhere), and in chunks on several threads cut before the
+/// first `<node` or `<edge` at least 1 to 64 bytes on (so before every
+/// node and edge, and every few), each giving the careful outcome too:
+/// the same graph, and for a damaged file the same problems at the same
+/// lines and columns, whichever chunk the damage is in.
 fn all_ways(path: &Path, read: impl Fn(&Path, Mode) -> Result<Checked, LoadError>) -> Outcome {
     let careful = both_ways(path, &read);
     for block in 1..=64 {
         let blocks = outcome(read(path, Mode::Blocks(block)));
         assert_eq!(blocks, careful, "{} in blocks of {block}", path.display());
+        let chunks = outcome(read(path, Mode::Chunks(block)));
+        assert_eq!(chunks, careful, "{} in chunks of {block}", path.display());
     }
     careful
 }
@@ -530,6 +536,14 @@ fn large_files_stream_to_the_careful_readers_graph_and_problems() {
         let Outcome::Read { graph, .. } = both_ways(&path, read) else {
             panic!("{name} read");
         };
+        // In chunks of every few records, on several threads.
+        for chunk in [1, 5_000, 100_000] {
+            let chunks = outcome(read(&path, Mode::Chunks(chunk)));
+            assert!(
+                matches!(&chunks, Outcome::Read { graph: g, .. } if *g == graph),
+                "{name} in chunks of {chunk}"
+            );
+        }
         assert_eq!(graph.0.len(), 3_000);
         assert_eq!(graph.1.len(), g.edge_count());
         // A bad date well into the file: the same problem, and only it.
@@ -545,6 +559,14 @@ fn large_files_stream_to_the_careful_readers_graph_and_problems() {
         let Outcome::Refused(e) = both_ways(&path, read) else {
             panic!("{name}: a bad date refused");
         };
+        for chunk in [1, 5_000, 100_000] {
+            let chunks = outcome(read(&path, Mode::Chunks(chunk)));
+            assert_eq!(
+                chunks,
+                Outcome::Refused(e.clone()),
+                "{name} in chunks of {chunk}"
+            );
+        }
         assert!(e.to_string().contains("2019-13"), "{e}");
     }
 }
