@@ -8,7 +8,8 @@
 //! - every string (ids, names, aliases, notes, attribute values) lives in one
 //!   text arena and is referred to by a [`Text`] (offset and length);
 //! - a row keeps only what most rows have: an entity is a fixed-size row of
-//!   integers ([`EntityRow`], 44 bytes) in a table indexed like petgraph's
+//!   integers ([`EntityRow`], 36 bytes: the name follows the id in the
+//!   arena, so only its length is kept) in a table indexed like petgraph's
 //!   nodes, its end date, amount and weak aliases in a side table
 //!   ([`EntityRare`]); a relation's row ([`RelationRow`], 16 bytes: kind,
 //!   date, sources, extra) is the petgraph edge weight, its role, end date,
@@ -193,7 +194,10 @@ const NONE: u32 = u32::MAX;
 #[repr(C)]
 pub(crate) struct EntityRow {
     id: Text,
-    name: Text,
+    /// The name, which follows the id in the arena: its length (the low 24
+    /// bits) and the number of aliases (the high 8), or [`EntityRow::BIG`]
+    /// when either does not fit: both are then in the graph's `big_rows`.
+    name_aliases: u32,
     /// [`EntityKind::code`].
     kind: u32,
     /// [`PartialDate::to_bits`], 0 for none.
@@ -202,7 +206,6 @@ pub(crate) struct EntityRow {
     /// `lists[aliases..aliases + n_aliases]`, then the weak aliases
     /// ([`EntityRare::n_weak`]).
     aliases: u32,
-    n_aliases: u32,
     /// Index into the extras (note, attributes), or [`NONE`].
     extra: u32,
     /// Index into the rare parts, or [`NONE`].
@@ -210,6 +213,26 @@ pub(crate) struct EntityRow {
 }
 
 impl EntityRow {
+    /// [`EntityRow::name_aliases`] for a name or alias count too large for it.
+    const BIG: u32 = u32::MAX;
+    const NAME_BITS: u32 = 24;
+
+    /// The packed name length and alias count, or [`Self::BIG`].
+    fn pack(name_len: usize, n_aliases: usize) -> u32 {
+        let max_len = (1 << Self::NAME_BITS) - 1;
+        let max_n = (1 << (32 - Self::NAME_BITS)) - 1;
+        if name_len < max_len && n_aliases < max_n {
+            (name_len as u32) | ((n_aliases as u32) << Self::NAME_BITS)
+        } else {
+            Self::BIG
+        }
+    }
+
+    /// Where the name starts: right after the id.
+    fn name_start(&self) -> u32 {
+        self.id.start.saturating_add(self.id.len)
+    }
+
     /// The kind and start date this row holds (rows are checked when made or
     /// read, so the fallback is never taken).
     fn kind_date(&self) -> (EntityKind<Sym>, Option<PartialDate>) {
@@ -655,6 +678,9 @@ pub struct Graph {
     entities: Store<EntityRow>,
     /// What few entities have ([`EntityRow::rare`]).
     entity_rare: Store<EntityRare>,
+    /// `[node, name length, number of aliases]` of the rows whose
+    /// [`EntityRow::name_aliases`] is [`EntityRow::BIG`], by node.
+    big_rows: Store<[u32; 3]>,
     arena: Arena,
     /// Aliases and weak aliases of every entity.
     lists: Store<Text>,

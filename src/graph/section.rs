@@ -72,6 +72,7 @@ pub(crate) fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<(
         out.str(s)?;
     }
     out.pod(&g.dataset_runs)?;
+    out.pod(&g.big_rows)?;
     out.pod(g.ids.slots())
 }
 
@@ -160,11 +161,13 @@ pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), 
         }
     }
     let runs: Store<DatasetRun> = r.pod()?;
+    let big_rows: Store<[u32; 3]> = r.pod()?;
     let ids = r.pod()?;
     g.dataset_runs = runs.to_vec();
     g.dataset_lists = dataset_lists;
     g.entities = entities;
     g.entity_rare = entity_rare;
+    g.big_rows = big_rows;
     g.arena = arena;
     g.lists = lists;
     g.attrs = attrs;
@@ -228,8 +231,9 @@ pub(crate) fn finish(
     let (early, late) = rows.split_at(rows.len() / 2);
     let (ids, checked) = std::thread::scope(|scope| {
         let entities = scope.spawn(|| {
-            for e in check.g.entities.iter() {
-                check.entity(e)?;
+            check.big_rows(nodes)?;
+            for (n, e) in check.g.entities.iter().enumerate() {
+                check.entity(n, e)?;
             }
             check.relations(late)?;
             IdIndex::from_slots(ids, nodes).ok_or(corrupt("the id index does not fit the graph"))
@@ -341,18 +345,45 @@ impl Check<'_> {
         }
     }
 
-    fn entity(&self, e: &EntityRow) -> Result<(), SnapshotError> {
+    /// The table of rows too large to pack: by node, each node once, and
+    /// each row it names marked so.
+    fn big_rows(&self, nodes: usize) -> Result<(), SnapshotError> {
+        let big: &[[u32; 3]] = &self.g.big_rows;
+        let ok = big.windows(2).all(|w| w[0][0] < w[1][0])
+            && big.iter().all(|b| {
+                self.g
+                    .entities
+                    .get(b[0] as usize)
+                    .is_some_and(|e| e.name_aliases == EntityRow::BIG)
+            })
+            && big.last().is_none_or(|b| (b[0] as usize) < nodes);
+        if ok {
+            Ok(())
+        } else {
+            Err(corrupt("the table of large rows does not fit the graph"))
+        }
+    }
+
+    fn entity(&self, node: usize, e: &EntityRow) -> Result<(), SnapshotError> {
         let rare = match e.rare {
             NONE => Some(EntityRare::NONE),
             i => self.g.entity_rare.get(i as usize).copied(),
         };
+        let big = e.name_aliases == EntityRow::BIG;
+        let listed = self
+            .g
+            .big_rows
+            .binary_search_by_key(&(node as u32), |b| b[0])
+            .is_ok();
+        let (name, n_aliases) = self.g.name_aliases(node, e);
         let ok = rare.is_some_and(|rare| {
             Self::date(rare.until)
                 && Self::optional(rare.amount, self.g.amounts.len())
-                && (e.n_aliases as u64 + rare.n_weak as u64) <= u32::MAX as u64
-                && Self::range(e.aliases, e.n_aliases + rare.n_weak, self.g.lists.len())
-        }) && self.text(e.id)
-            && self.text(e.name)
+                && (n_aliases as u64 + rare.n_weak as u64) <= u32::MAX as u64
+                && Self::range(e.aliases, n_aliases + rare.n_weak, self.g.lists.len())
+        }) && big == listed
+            && self.text(e.id)
+            && self.text(name)
             && self.kind(e.kind, |c, f| EntityKind::from_code(c, f))
             && Self::date(e.date)
             && self.sources(e.sources)
