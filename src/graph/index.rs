@@ -1,6 +1,6 @@
 //! The graph's two structures besides its rows, both plain tables so that a
 //! snapshot can hold them ready to use: the id index ([`IdIndex`], open
-//! addressing over 16-byte slots) and the adjacency lists ([`Links`], the
+//! addressing over 8-byte slots) and the adjacency lists ([`Links`], the
 //! layout petgraph's `Graph` uses: a first relation out and in per node, a next
 //! one out and in per relation).
 
@@ -464,6 +464,12 @@ pub(crate) struct Links {
     pub(crate) until: Sparse<u32>,
     pub(crate) amount: Sparse<u32>,
     pub(crate) flags: Sparse<u8>,
+    /// The kind's code of relations whose row cannot hold it
+    /// ([`super::KindDate::ESCAPE`]: kinds from the `other` escape).
+    pub(crate) other_kind: Sparse<u32>,
+    /// Where a relation's extra is (id, note, attributes, datasets: index
+    /// into the graph's extras), for the few that have one.
+    pub(crate) extra: Sparse<u32>,
 }
 
 /// The rare parts of a relation to add (see [`Links::role`]).
@@ -473,6 +479,8 @@ pub(crate) struct RareParts {
     pub(crate) until: Option<u32>,
     pub(crate) amount: Option<u32>,
     pub(crate) flags: Option<u8>,
+    pub(crate) other_kind: Option<u32>,
+    pub(crate) extra: Option<u32>,
 }
 
 impl Links {
@@ -517,6 +525,8 @@ impl Links {
         self.until.push(i, rare.until);
         self.amount.push(i, rare.amount);
         self.flags.push(i, rare.flags);
+        self.other_kind.push(i, rare.other_kind);
+        self.extra.push(i, rare.extra);
         let first = self.first.vec();
         let next = [first[a as usize][OUT], first[b as usize][IN]];
         first[a as usize][OUT] = e;
@@ -550,6 +560,8 @@ impl Links {
         self.until.shrink_to_fit();
         self.amount.shrink_to_fit();
         self.flags.shrink_to_fit();
+        self.other_kind.shrink_to_fit();
+        self.extra.shrink_to_fit();
     }
 
     /// Bytes held by the nodes' links, and by the relations' ends, links and
@@ -563,7 +575,9 @@ impl Links {
                 + self.role.bytes()
                 + self.until.bytes()
                 + self.amount.bytes()
-                + self.flags.bytes(),
+                + self.flags.bytes()
+                + self.other_kind.bytes()
+                + self.extra.bytes(),
         )
     }
 
@@ -580,6 +594,8 @@ impl Links {
             && self.until.well_formed(edges)
             && self.amount.well_formed(edges)
             && self.flags.well_formed(edges)
+            && self.other_kind.well_formed(edges)
+            && self.extra.well_formed(edges)
             && self.first.iter().flatten().all(|&l| ok_link(l, edges))
             && self.ends.iter().flatten().all(|&n| (n as usize) < nodes)
             && self

@@ -141,7 +141,9 @@ impl Graph {
         &self,
         ix: EdgeIx,
     ) -> (RelationKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
-        let (kind, date) = self.links.rows[ix.index()].kind_date();
+        let (kind, date) = self
+            .links
+            .kind_date(ix.index(), &self.links.rows[ix.index()]);
         let until = self.links.until.get(ix.index());
         (kind, date, until.and_then(PartialDate::from_bits))
     }
@@ -153,15 +155,16 @@ impl Graph {
 
     /// The kind of every relation, in order (read from the rows alone).
     pub fn relation_kinds(&self) -> impl ExactSizeIterator<Item = RelationKind<Sym>> + '_ {
-        self.links.rows.iter().map(|r| r.kind_date().0)
+        let links = &self.links;
+        (links.rows.iter().enumerate()).map(|(e, r)| links.kind_date(e, r).0)
     }
 
     pub fn relation(&self, ix: EdgeIx) -> Relation<'_> {
         let r = &self.links.rows[ix.index()];
         let arena = &self.arena.text;
-        let extra = self.extras.get(r.extra as usize);
         let i = ix.index();
-        let (kind, date) = r.kind_date();
+        let extra = (self.links.extra.get(i)).and_then(|x| self.extras.get(x as usize));
+        let (kind, date) = self.links.kind_date(i, r);
         let links = &self.links;
         Relation {
             id: extra.and_then(|x| opt_text(arena, x.id)),
@@ -379,7 +382,7 @@ impl Graph {
 
     /// The datasets the relation `ix` was read from.
     pub fn relation_datasets(&self, ix: EdgeIx) -> DatasetSet {
-        let set = self.extra_datasets(self.links.rows[ix.index()].extra);
+        let set = self.extra_datasets(self.links.extra.get(ix.index()).unwrap_or(NONE));
         self.in_run(set, ix.index(), |r| r.relations)
     }
 
