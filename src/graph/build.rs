@@ -12,7 +12,7 @@ impl Graph {
         };
         // An eighth to spare: `nodes` is often a reader's guess, and an id
         // index that grows near the end of a load is rehashed once more.
-        g.ids.reserve(nodes + nodes / 8, &g.entities, &g.arena);
+        g.ids.reserve(nodes + nodes / 8);
         g
     }
 
@@ -175,14 +175,15 @@ impl Graph {
             self.entity_rare.vec().push(rare);
             i
         };
+        debug_assert_eq!(name.start, id.start + id.len);
+        index_u32(e.aliases.len())?;
         Ok(EntityRow {
             id,
-            name,
+            name_aliases: EntityRow::pack(name.len as usize, e.aliases.len()),
             kind: e.kind.code(),
             date: PartialDate::option_bits(e.date),
             sources: e.sources.0,
             aliases,
-            n_aliases: index_u32(e.aliases.len())?,
             extra: self.push_extra(None, e.note, e.attrs)?,
             rare,
         })
@@ -215,12 +216,28 @@ impl Graph {
             self.undo(mark);
             return Err(AddError::Duplicate(NodeIx::new(existing as usize)));
         }
+        self.put_big(n, &row, &entity);
         let ix = self.links.add_node();
         debug_assert_eq!(ix, n as usize);
         Ok(NodeIx::new(ix))
     }
 
     /// How long the tables an entity row points into are.
+    /// Keeps the name length and alias count of node `n` in `big_rows` when
+    /// its row `row` cannot hold them, or forgets any it had there.
+    fn put_big<S: AsRef<str>>(&mut self, n: u32, row: &EntityRow, e: &NewEntity<'_, S>) {
+        let found = self.big_rows.binary_search_by_key(&n, |b| b[0]);
+        let big = self.big_rows.vec();
+        match (row.name_aliases == EntityRow::BIG, found) {
+            (true, Ok(i)) => big[i] = [n, e.name.len() as u32, e.aliases.len() as u32],
+            (true, Err(i)) => big.insert(i, [n, e.name.len() as u32, e.aliases.len() as u32]),
+            (false, Ok(i)) => {
+                big.remove(i);
+            }
+            (false, Err(_)) => {}
+        }
+    }
+
     pub(super) fn mark(&self) -> [usize; 6] {
         [
             self.entity_rare.len(),
@@ -250,10 +267,12 @@ impl Graph {
         entity: NewEntity<'_, S>,
     ) -> Result<(), GraphFull> {
         let old = self.entities[ix.index()];
-        let mut row = self.entity_row(&NewEntity { id: "", ..entity })?;
-        row.id = old.id;
+        // The id again, so that the new name follows it in the arena.
+        let id = String::from_utf8_lossy(self.arena.bytes(old.id)).into_owned();
+        let row = self.entity_row(&NewEntity { id: &id, ..entity })?;
         let datasets = self.extra_datasets(old.extra);
         self.entities.vec()[ix.index()] = row;
+        self.put_big(ix.index() as u32, &row, &entity);
         self.set_entity_datasets(ix, datasets);
         Ok(())
     }
@@ -268,13 +287,14 @@ impl Graph {
         index_u32(self.links.edge_count())?;
         let extra = self.push_extra(r.id, r.note, r.attrs)?;
         let amount = self.push_amount(r.amount)?;
+        let (kind_date, other_kind) = KindDate::new(r.kind.code(), r.date);
         let row = RelationRow {
-            kind: r.kind.code(),
-            date: PartialDate::option_bits(r.date),
+            kind_date,
             sources: r.sources.0,
-            extra,
         };
         let rare = RareParts {
+            other_kind,
+            extra: (extra != NONE).then_some(extra),
             role: r.role.map(|s| s.0),
             until: r.until.map(PartialDate::to_bits),
             amount: (amount != NONE).then_some(amount),
@@ -377,11 +397,16 @@ impl Graph {
 
     /// Says which datasets the relation `ix` was read from.
     pub fn set_relation_datasets(&mut self, ix: EdgeIx, set: DatasetSet) {
-        let Some(mut extra) = self.links.rows.get(ix.index()).map(|r| r.extra) else {
+        let i = ix.index();
+        if i >= self.links.edge_count() {
             return;
-        };
+        }
+        let had = self.links.extra.get(i).unwrap_or(NONE);
+        let mut extra = had;
         self.put_datasets(&mut extra, set);
-        self.links.rows.vec()[ix.index()].extra = extra;
+        if extra != had {
+            self.links.extra.set(i, extra);
+        }
     }
 
     /// Gives back memory reserved for growth that the graph did not use.
@@ -389,6 +414,7 @@ impl Graph {
         self.links.shrink_to_fit();
         self.entities.shrink_to_fit();
         self.entity_rare.shrink_to_fit();
+        self.big_rows.shrink_to_fit();
         self.arena.text.shrink_to_fit();
         self.lists.shrink_to_fit();
         self.attrs.shrink_to_fit();
@@ -396,6 +422,260 @@ impl Graph {
         self.extras.shrink_to_fit();
         self.source_lists.shrink_to_fit();
         self.dataset_lists.shrink_to_fit();
-        self.ids.shrink_to_fit(&self.entities, &self.arena);
+        self.ids.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::{Graph, KindDate, NewEntity, NewRelation, SourceSet};
+    use crate::model::{EntityKind, PartialDate, RelationKind, Sym};
+    use proptest::prelude::*;
+
+    fn a_date() -> impl Strategy<Value = Option<PartialDate>> {
+        prop_oneof![
+            Just(None),
+            (1..=9999i32).prop_map(PartialDate::year),
+            (1..=9999i32, 1..=12u32).prop_map(|(y, m)| PartialDate::month(y, m)),
+            (1..=9999i32, 1..=12u32, 1..=31u32).prop_map(|(y, m, d)| PartialDate::day(y, m, d)),
+        ]
+    }
+
+    proptest! {
+        /// Any kind (known, or from the escape, with any symbol) and any
+        /// date (of every precision, or none) read back from one word.
+        #[test]
+        fn kind_and_date_read_back_from_one_word(
+            known in 0..RelationKind::<Sym>::KNOWN.len(),
+            sym in any::<u32>(),
+            other in any::<bool>(),
+            date in a_date(),
+        ) {
+            let kind = if other {
+                RelationKind::Other(Sym(sym & !(1 << 31)))
+            } else {
+                RelationKind::<Sym>::KNOWN[known]
+            };
+            let (word, kept) = KindDate::new(kind.code(), date);
+            prop_assert_eq!(word.date(), date);
+            prop_assert_eq!(word.date_bits(), PartialDate::option_bits(date));
+            let code = kept.unwrap_or(word.code());
+            prop_assert_eq!(kept.is_some(), other);
+            prop_assert_eq!(RelationKind::from_code(code, |s| Some(Sym(s))), Some(kind));
+        }
+    }
+
+    /// Relations with and without an extra (an id, a note), some given
+    /// datasets later in a scrambled order (those without an extra then
+    /// get one among the rows before the last): ids, notes and datasets read
+    /// back as said, and again through a snapshot.
+    #[test]
+    fn relation_extras_set_late_read_back_through_a_snapshot() {
+        let mut g = Graph::default();
+        let a = g
+            .add_entity(NewEntity::<String>::new(
+                "a",
+                EntityKind::Person,
+                "A",
+                SourceSet::EMPTY,
+            ))
+            .unwrap();
+        let ids: Vec<String> = (0..400).map(|i| format!("r{i}")).collect();
+        for (i, id) in ids.iter().enumerate() {
+            let r = NewRelation {
+                id: (i % 3 == 0).then_some(id.as_str()),
+                note: (i % 5 == 0).then_some("a note"),
+                ..NewRelation::new(RelationKind::Met, SourceSet::EMPTY)
+            };
+            g.add_relation(a, a, r).unwrap();
+        }
+        let d1 = g.add_dataset("one");
+        let d2 = g.add_dataset("two");
+        let one = g.dataset_set(&[d1]);
+        let both = g.dataset_set(&[d1, d2]);
+        let mut want = vec![crate::graph::DatasetSet::DEFAULT; ids.len()];
+        for k in 0..150usize {
+            let e = (k * 211 + 7) % ids.len();
+            let set = if k % 2 == 0 { one } else { both };
+            g.set_relation_datasets(crate::graph::EdgeIx::new(e), set);
+            want[e] = set;
+        }
+        let check = |g: &Graph| {
+            for (e, id) in g.edge_indices().zip(&ids) {
+                let i = e.index();
+                let r = g.relation(e);
+                assert_eq!(r.id, (i % 3 == 0).then_some(id.as_str()), "{i}");
+                assert_eq!(r.note, (i % 5 == 0).then_some("a note"), "{i}");
+                assert_eq!(g.relation_datasets(e), want[i], "{i}");
+            }
+        };
+        check(&g);
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("g.ron");
+        std::fs::write(&data, "()").unwrap();
+        let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
+        let snap = crate::snapshot::write(dir.path(), key, &g, None).unwrap();
+        let (back, _) = crate::snapshot::read(&snap, key).unwrap();
+        check(&back);
+    }
+
+    /// Relations of known kinds and of kinds from the escape, dated or not,
+    /// read back as added, and again through a snapshot.
+    #[test]
+    fn relation_kinds_and_dates_read_back_through_a_snapshot() {
+        let mut g = Graph::default();
+        let a = g
+            .add_entity(NewEntity::<String>::new(
+                "a",
+                EntityKind::Person,
+                "A",
+                SourceSet::EMPTY,
+            ))
+            .unwrap();
+        let b = g
+            .add_entity(NewEntity::<String>::new(
+                "b",
+                EntityKind::Person,
+                "B",
+                SourceSet::EMPTY,
+            ))
+            .unwrap();
+        let mut said = Vec::new();
+        for i in 0..300u32 {
+            let kind = match i % 5 {
+                0 => RelationKind::Other(g.intern(&format!("kind {}", i % 7))),
+                k => {
+                    RelationKind::<Sym>::KNOWN
+                        [(i as usize * 3 + k as usize) % RelationKind::<Sym>::KNOWN.len()]
+                }
+            };
+            let date = match i % 4 {
+                0 => None,
+                1 => PartialDate::year(1 + (i as i32 * 37) % 9999),
+                2 => PartialDate::month(2020, 1 + i % 12),
+                _ => PartialDate::day(9999, 12, 31),
+            };
+            let (from, to) = if i % 2 == 0 { (a, b) } else { (b, a) };
+            g.add_relation(
+                from,
+                to,
+                NewRelation {
+                    date,
+                    ..NewRelation::new(kind, SourceSet::EMPTY)
+                },
+            )
+            .unwrap();
+            said.push((kind, date));
+        }
+        let check = |g: &Graph| {
+            let kinds: Vec<_> = g.relation_kinds().collect();
+            for (e, (kind, date)) in g.edge_indices().zip(&said) {
+                let r = g.relation(e);
+                assert_eq!((r.kind, r.date), (*kind, *date), "relation {}", e.index());
+                assert_eq!(g.relation_kind_dates(e), (*kind, *date, None));
+                assert_eq!(kinds[e.index()], *kind);
+            }
+        };
+        check(&g);
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("g.ron");
+        std::fs::write(&data, "()").unwrap();
+        let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
+        let snap = crate::snapshot::write(dir.path(), key, &g, None).unwrap();
+        let (back, _) = crate::snapshot::read(&snap, key).unwrap();
+        check(&back);
+    }
+
+    /// One entity's name and aliases as added.
+    type Said = (String, String, Vec<String>, Vec<String>);
+
+    fn add(g: &mut Graph, (id, name, aliases, weak): &Said) {
+        g.add_entity(NewEntity {
+            aliases,
+            weak_aliases: weak,
+            ..NewEntity::new(id, EntityKind::Person, name, SourceSet::EMPTY)
+        })
+        .unwrap();
+    }
+
+    fn check(g: &Graph, said: &[Said]) {
+        assert_eq!(g.node_count(), said.len());
+        for (n, (id, name, aliases, weak)) in g.node_indices().zip(said) {
+            let e = g.entity(n);
+            assert_eq!(e.id, id);
+            assert_eq!(e.name.len(), name.len());
+            assert!(e.name == name, "name of {id}");
+            assert!(g.entity_name(n) == name, "entity_name of {id}");
+            assert_eq!(e.aliases.to_vec(), *aliases, "aliases of {id}");
+            assert_eq!(e.weak_aliases.to_vec(), *weak, "weak aliases of {id}");
+            assert_eq!(g.find(id), Some(n));
+        }
+    }
+
+    /// Rows whose name or alias count is too large to pack in the row are
+    /// kept in the table of large rows: added, replaced by a small row and
+    /// back, and through a snapshot, every entity reads back as it was said,
+    /// and a small row's name follows its id in the arena.
+    #[test]
+    fn names_and_alias_counts_too_large_for_a_row_read_back() {
+        let long_name = "N".repeat((1 << 24) + 3);
+        let many: Vec<String> = (0..300).map(|i| format!("alias {i}")).collect();
+        let mut said: Vec<Said> = vec![
+            (
+                "a".into(),
+                "Small".into(),
+                vec!["A1".into()],
+                vec!["w".into()],
+            ),
+            ("b".into(), long_name.clone(), vec![], vec![]),
+            ("c".into(), "Many".into(), many.clone(), vec!["weak".into()]),
+            ("d".into(), String::new(), vec![], vec![]),
+            (
+                "e".into(),
+                "x".repeat((1 << 24) - 2),
+                many[..254].to_vec(),
+                vec![],
+            ),
+        ];
+        let mut g = Graph::default();
+        for s in &said {
+            add(&mut g, s);
+        }
+        check(&g, &said);
+        assert_eq!(g.big_rows.len(), 2);
+        // Small again, then large again, in another order.
+        let c = g.find("c").unwrap();
+        g.replace_entity(
+            c,
+            NewEntity::<String>::new("c", EntityKind::Person, "Few", SourceSet::EMPTY),
+        )
+        .unwrap();
+        said[2] = ("c".into(), "Few".into(), vec![], vec![]);
+        let a = g.find("a").unwrap();
+        g.replace_entity(
+            a,
+            NewEntity {
+                aliases: &many,
+                ..NewEntity::new("a", EntityKind::Person, "Large", SourceSet::EMPTY)
+            },
+        )
+        .unwrap();
+        said[0] = ("a".into(), "Large".into(), many.clone(), vec![]);
+        check(&g, &said);
+        let big: Vec<u32> = g.big_rows.iter().map(|b| b[0]).collect();
+        assert_eq!(big, vec![0, 1]);
+        for (n, r) in g.entities.iter().enumerate() {
+            let (name, _) = g.name_aliases(n, r);
+            assert_eq!(name.start, r.id.start + r.id.len);
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("g.ron");
+        std::fs::write(&data, "()").unwrap();
+        let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
+        let snap = crate::snapshot::write(dir.path(), key, &g, None).unwrap();
+        let (back, _) = crate::snapshot::read(&snap, key).unwrap();
+        check(&back, &said);
+        assert_eq!(back.find("zz"), None);
     }
 }

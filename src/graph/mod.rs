@@ -8,13 +8,14 @@
 //! - every string (ids, names, aliases, notes, attribute values) lives in one
 //!   text arena and is referred to by a [`Text`] (offset and length);
 //! - a row keeps only what most rows have: an entity is a fixed-size row of
-//!   integers ([`EntityRow`], 44 bytes) in a table indexed like petgraph's
+//!   integers ([`EntityRow`], 36 bytes: the name follows the id in the
+//!   arena, so only its length is kept) in a table indexed like petgraph's
 //!   nodes, its end date, amount and weak aliases in a side table
-//!   ([`EntityRare`]); a relation's row ([`RelationRow`], 16 bytes: kind,
-//!   date, sources, extra) is the petgraph edge weight, its role, end date,
-//!   amount and flags in sparse columns (`sparse.rs`: a bit per row, the
-//!   values of the rows that have one), its id, note and attributes in the
-//!   side table of extras;
+//!   ([`EntityRare`]); a relation's row ([`RelationRow`], 8 bytes: kind
+//!   and date in one word ([`KindDate`]), sources) is the petgraph edge
+//!   weight, its role, end date, amount, flags and where its extra is in
+//!   sparse columns (`sparse.rs`: a bit per row, the values of the rows that
+//!   have one), its id, note and attributes in the side table of extras;
 //! - kind names from the `other` escape, roles and attribute names are interned
 //!   [`Sym`]s; the source list of a record is a [`SourceSet`]: one source in
 //!   the number itself, a short list as its place and length in a pool of
@@ -193,7 +194,10 @@ const NONE: u32 = u32::MAX;
 #[repr(C)]
 pub(crate) struct EntityRow {
     id: Text,
-    name: Text,
+    /// The name, which follows the id in the arena: its length (the low 24
+    /// bits) and the number of aliases (the high 8), or [`EntityRow::BIG`]
+    /// when either does not fit: both are then in the graph's `big_rows`.
+    name_aliases: u32,
     /// [`EntityKind::code`].
     kind: u32,
     /// [`PartialDate::to_bits`], 0 for none.
@@ -202,7 +206,6 @@ pub(crate) struct EntityRow {
     /// `lists[aliases..aliases + n_aliases]`, then the weak aliases
     /// ([`EntityRare::n_weak`]).
     aliases: u32,
-    n_aliases: u32,
     /// Index into the extras (note, attributes), or [`NONE`].
     extra: u32,
     /// Index into the rare parts, or [`NONE`].
@@ -210,6 +213,26 @@ pub(crate) struct EntityRow {
 }
 
 impl EntityRow {
+    /// [`EntityRow::name_aliases`] for a name or alias count too large for it.
+    const BIG: u32 = u32::MAX;
+    const NAME_BITS: u32 = 24;
+
+    /// The packed name length and alias count, or [`Self::BIG`].
+    fn pack(name_len: usize, n_aliases: usize) -> u32 {
+        let max_len = (1 << Self::NAME_BITS) - 1;
+        let max_n = (1 << (32 - Self::NAME_BITS)) - 1;
+        if name_len < max_len && n_aliases < max_n {
+            (name_len as u32) | ((n_aliases as u32) << Self::NAME_BITS)
+        } else {
+            Self::BIG
+        }
+    }
+
+    /// Where the name starts: right after the id.
+    fn name_start(&self) -> u32 {
+        self.id.start.saturating_add(self.id.len)
+    }
+
     /// The kind and start date this row holds (rows are checked when made or
     /// read, so the fallback is never taken).
     fn kind_date(&self) -> (EntityKind<Sym>, Option<PartialDate>) {
@@ -239,15 +262,61 @@ impl EntityRare {
     };
 }
 
+/// A kind's code and a start date in one word: the date in the low
+/// [`KindDate::DATE_BITS`] bits (year, month and day; 0 for none), the kind's
+/// code above them when it is below [`KindDate::ESCAPE`] (every known kind),
+/// else `ESCAPE`, the code being kept elsewhere (a relation's in
+/// [`Links::other_kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
+#[repr(transparent)]
+pub(crate) struct KindDate(u32);
+
+impl KindDate {
+    const DATE_BITS: u32 = 23;
+    const DATE_MASK: u32 = (1 << Self::DATE_BITS) - 1;
+    pub(crate) const ESCAPE: u32 = (1 << (32 - Self::DATE_BITS)) - 1;
+
+    /// The word for kind `code` and `date`, and the code when the word
+    /// cannot hold it.
+    fn new(code: u32, date: Option<PartialDate>) -> (KindDate, Option<u32>) {
+        // A date's year is 1..=9999 (14 bits), its month 0..=12 (4) and its
+        // day 0..=31 (5): see `PartialDate::to_bits`.
+        let d = date.map_or(0, |d| {
+            let b = d.to_bits();
+            (b & 0xffff) << 9 | ((b >> 16) & 0xf) << 5 | ((b >> 24) & 0x1f)
+        });
+        if code < Self::ESCAPE {
+            (KindDate(code << Self::DATE_BITS | d), None)
+        } else {
+            (KindDate(Self::ESCAPE << Self::DATE_BITS | d), Some(code))
+        }
+    }
+
+    /// The date's bits as [`PartialDate::to_bits`] gives them, 0 for none.
+    fn date_bits(self) -> u32 {
+        let d = self.0 & Self::DATE_MASK;
+        if d == 0 {
+            return 0;
+        }
+        1 << 31 | (d & 0x1f) << 24 | ((d >> 5) & 0xf) << 16 | d >> 9
+    }
+
+    fn date(self) -> Option<PartialDate> {
+        PartialDate::from_bits(self.date_bits())
+    }
+
+    /// The kind's code held here, or [`Self::ESCAPE`].
+    fn code(self) -> u32 {
+        self.0 >> Self::DATE_BITS
+    }
+}
+
 /// A relation as stored: petgraph's edge weight.
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 #[repr(C)]
 pub(crate) struct RelationRow {
-    kind: u32,
-    date: u32,
+    kind_date: KindDate,
     sources: u32,
-    /// Index into the extras, or [`NONE`].
-    extra: u32,
 }
 
 /// A relation's flag (in [`Links::flags`]): the relation has no direction
@@ -255,13 +324,17 @@ pub(crate) struct RelationRow {
 /// file order only.
 pub(crate) const RELATION_UNDIRECTED: u8 = 1;
 
-impl RelationRow {
-    /// The kind and start date this row holds (see [`EntityRow::kind_date`];
-    /// the end date is in [`Links::until`]).
-    fn kind_date(&self) -> (RelationKind<Sym>, Option<PartialDate>) {
+impl Links {
+    /// The kind and start date of relation `e`, whose row is `r` (see
+    /// [`EntityRow::kind_date`]; the end date is in [`Links::until`]).
+    fn kind_date(&self, e: usize, r: &RelationRow) -> (RelationKind<Sym>, Option<PartialDate>) {
+        let code = match r.kind_date.code() {
+            KindDate::ESCAPE => self.other_kind.get(e).unwrap_or(NONE),
+            code => code,
+        };
         (
-            RelationKind::from_code(self.kind, |s| Some(Sym(s))).unwrap_or(RelationKind::Concerns),
-            PartialDate::from_bits(self.date),
+            RelationKind::from_code(code, |s| Some(Sym(s))).unwrap_or(RelationKind::Concerns),
+            r.kind_date.date(),
         )
     }
 }
@@ -655,6 +728,9 @@ pub struct Graph {
     entities: Store<EntityRow>,
     /// What few entities have ([`EntityRow::rare`]).
     entity_rare: Store<EntityRare>,
+    /// `[node, name length, number of aliases]` of the rows whose
+    /// [`EntityRow::name_aliases`] is [`EntityRow::BIG`], by node.
+    big_rows: Store<[u32; 3]>,
     arena: Arena,
     /// Aliases and weak aliases of every entity.
     lists: Store<Text>,

@@ -19,10 +19,10 @@ impl Graph {
             .map(|n| NodeIx::new(n as usize))
     }
 
-    /// A copy of the id index that other threads may read while the graph
-    /// grows (it answers for short ids only, see [`ShortIds`]).
+    /// A table of the graph's ids that other threads may read while the
+    /// graph grows (it answers for short ids only, see [`ShortIds`]).
     pub(crate) fn short_ids(&self) -> ShortIds {
-        ShortIds::of_index(&self.ids)
+        ShortIds::of_rows(&self.entities, &self.arena)
     }
 
     /// Brings the id index's slots for `ids` into the cache, all at once,
@@ -66,14 +66,15 @@ impl Graph {
         let r = &self.entities[ix.index()];
         let arena = &self.arena.text;
         let aliases = r.aliases as usize;
-        let n_aliases = r.n_aliases as usize;
+        let (name, n_aliases) = self.name_aliases(ix.index(), r);
+        let n_aliases = n_aliases as usize;
         let extra = self.extras.get(r.extra as usize);
         let (kind, date) = r.kind_date();
         let rare = self.entity_rare_of(r);
         Entity {
             id: text_at(arena, r.id),
             kind,
-            name: text_at(arena, r.name),
+            name: text_at(arena, name),
             aliases: self.texts(aliases, n_aliases),
             weak_aliases: self.texts(aliases + n_aliases, rare.n_weak as usize),
             date,
@@ -83,6 +84,27 @@ impl Graph {
             sources: SourceSet(r.sources),
             attrs: extra.map_or(self.attrs_of(0, 0), |x| self.attrs_of(x.attrs, x.n_attrs)),
         }
+    }
+
+    /// An entity's name (in the arena) and number of aliases.
+    pub(super) fn name_aliases(&self, node: usize, r: &EntityRow) -> (Text, u32) {
+        let (len, n) = if r.name_aliases == EntityRow::BIG {
+            let big: &[[u32; 3]] = &self.big_rows;
+            big.binary_search_by_key(&(node as u32), |b| b[0])
+                .map_or((0, 0), |i| (big[i][1], big[i][2]))
+        } else {
+            (
+                r.name_aliases & ((1 << EntityRow::NAME_BITS) - 1),
+                r.name_aliases >> EntityRow::NAME_BITS,
+            )
+        };
+        (
+            Text {
+                start: r.name_start(),
+                len,
+            },
+            n,
+        )
     }
 
     /// The rare parts of an entity's row (none for most).
@@ -110,7 +132,8 @@ impl Graph {
 
     /// An entity's name alone.
     pub fn entity_name(&self, ix: NodeIx) -> &str {
-        text_at(&self.arena.text, self.entities[ix.index()].name)
+        let (name, _) = self.name_aliases(ix.index(), &self.entities[ix.index()]);
+        text_at(&self.arena.text, name)
     }
 
     /// The kind and dates of a relation, without building its whole view.
@@ -118,7 +141,9 @@ impl Graph {
         &self,
         ix: EdgeIx,
     ) -> (RelationKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
-        let (kind, date) = self.links.rows[ix.index()].kind_date();
+        let (kind, date) = self
+            .links
+            .kind_date(ix.index(), &self.links.rows[ix.index()]);
         let until = self.links.until.get(ix.index());
         (kind, date, until.and_then(PartialDate::from_bits))
     }
@@ -130,15 +155,16 @@ impl Graph {
 
     /// The kind of every relation, in order (read from the rows alone).
     pub fn relation_kinds(&self) -> impl ExactSizeIterator<Item = RelationKind<Sym>> + '_ {
-        self.links.rows.iter().map(|r| r.kind_date().0)
+        let links = &self.links;
+        (links.rows.iter().enumerate()).map(|(e, r)| links.kind_date(e, r).0)
     }
 
     pub fn relation(&self, ix: EdgeIx) -> Relation<'_> {
         let r = &self.links.rows[ix.index()];
         let arena = &self.arena.text;
-        let extra = self.extras.get(r.extra as usize);
         let i = ix.index();
-        let (kind, date) = r.kind_date();
+        let extra = (self.links.extra.get(i)).and_then(|x| self.extras.get(x as usize));
+        let (kind, date) = self.links.kind_date(i, r);
         let links = &self.links;
         Relation {
             id: extra.and_then(|x| opt_text(arena, x.id)),
@@ -356,7 +382,7 @@ impl Graph {
 
     /// The datasets the relation `ix` was read from.
     pub fn relation_datasets(&self, ix: EdgeIx) -> DatasetSet {
-        let set = self.extra_datasets(self.links.rows[ix.index()].extra);
+        let set = self.extra_datasets(self.links.extra.get(ix.index()).unwrap_or(NONE));
         self.in_run(set, ix.index(), |r| r.relations)
     }
 
@@ -422,7 +448,11 @@ impl Graph {
     pub fn memory(&self) -> GraphMemory {
         let (nodes, edges) = self.links.bytes();
         GraphMemory {
-            entities: self.entities.bytes() + self.entity_rare.bytes() + nodes + self.ids.bytes(),
+            entities: self.entities.bytes()
+                + self.entity_rare.bytes()
+                + self.big_rows.bytes()
+                + nodes
+                + self.ids.bytes(),
             relations: edges + self.extras.bytes(),
             text: self.arena.text.bytes() + self.lists.bytes() + self.attrs.bytes(),
             other: bytes(&self.amounts)

@@ -11,8 +11,8 @@ use bytemuck::{Pod, Zeroable};
 use super::index::{IdIndex, IdSlot, Links};
 use super::sparse::Sparse;
 use super::{
-    Arena, AttrRow, DatasetRun, EntityRare, EntityRow, Extra, Graph, NONE, RelationRow, Source,
-    SourceId, Text,
+    Arena, AttrRow, DatasetRun, EntityRare, EntityRow, Extra, Graph, KindDate, NONE, RelationRow,
+    Source, SourceId, Text,
 };
 use crate::codec::{MapIn, Out, SnapshotError, Store};
 use crate::model::{Amount, Currency, EntityKind, PartialDate, RelationKind, Sym};
@@ -72,6 +72,7 @@ pub(crate) fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<(
         out.str(s)?;
     }
     out.pod(&g.dataset_runs)?;
+    out.pod(&g.big_rows)?;
     out.pod(g.ids.slots())
 }
 
@@ -89,7 +90,11 @@ pub(crate) fn write_relations<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Resu
     out.pod(&l.amount.blocks)?;
     out.pod(&l.amount.values)?;
     out.pod(&l.flags.blocks)?;
-    out.pod(&l.flags.values)
+    out.pod(&l.flags.values)?;
+    out.pod(&l.other_kind.blocks)?;
+    out.pod(&l.other_kind.values)?;
+    out.pod(&l.extra.blocks)?;
+    out.pod(&l.extra.values)
 }
 
 fn corrupt(what: &'static str) -> SnapshotError {
@@ -160,11 +165,13 @@ pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), 
         }
     }
     let runs: Store<DatasetRun> = r.pod()?;
+    let big_rows: Store<[u32; 3]> = r.pod()?;
     let ids = r.pod()?;
     g.dataset_runs = runs.to_vec();
     g.dataset_lists = dataset_lists;
     g.entities = entities;
     g.entity_rare = entity_rare;
+    g.big_rows = big_rows;
     g.arena = arena;
     g.lists = lists;
     g.attrs = attrs;
@@ -197,6 +204,14 @@ pub(crate) fn read_relations(r: &mut MapIn) -> Result<Links, SnapshotError> {
             blocks: r.pod()?,
             values: r.pod()?,
         },
+        other_kind: Sparse {
+            blocks: r.pod()?,
+            values: r.pod()?,
+        },
+        extra: Sparse {
+            blocks: r.pod()?,
+            values: r.pod()?,
+        },
     })
 }
 
@@ -226,12 +241,14 @@ pub(crate) fn finish(
     // thread; the adjacency lists and the first half of the rows on this one.
     let rows: &[RelationRow] = links.as_ref().map_or(&[], |l| &l.rows);
     let (early, late) = rows.split_at(rows.len() / 2);
+    let other_kind = links.as_ref().map(|l| &l.other_kind);
     let (ids, checked) = std::thread::scope(|scope| {
         let entities = scope.spawn(|| {
-            for e in check.g.entities.iter() {
-                check.entity(e)?;
+            check.big_rows(nodes)?;
+            for (n, e) in check.g.entities.iter().enumerate() {
+                check.entity(n, e)?;
             }
-            check.relations(late)?;
+            check.relations(early.len(), late, other_kind)?;
             IdIndex::from_slots(ids, nodes).ok_or(corrupt("the id index does not fit the graph"))
         });
         let relations = match &links {
@@ -341,18 +358,45 @@ impl Check<'_> {
         }
     }
 
-    fn entity(&self, e: &EntityRow) -> Result<(), SnapshotError> {
+    /// The table of rows too large to pack: by node, each node once, and
+    /// each row it names marked so.
+    fn big_rows(&self, nodes: usize) -> Result<(), SnapshotError> {
+        let big: &[[u32; 3]] = &self.g.big_rows;
+        let ok = big.windows(2).all(|w| w[0][0] < w[1][0])
+            && big.iter().all(|b| {
+                self.g
+                    .entities
+                    .get(b[0] as usize)
+                    .is_some_and(|e| e.name_aliases == EntityRow::BIG)
+            })
+            && big.last().is_none_or(|b| (b[0] as usize) < nodes);
+        if ok {
+            Ok(())
+        } else {
+            Err(corrupt("the table of large rows does not fit the graph"))
+        }
+    }
+
+    fn entity(&self, node: usize, e: &EntityRow) -> Result<(), SnapshotError> {
         let rare = match e.rare {
             NONE => Some(EntityRare::NONE),
             i => self.g.entity_rare.get(i as usize).copied(),
         };
+        let big = e.name_aliases == EntityRow::BIG;
+        let listed = self
+            .g
+            .big_rows
+            .binary_search_by_key(&(node as u32), |b| b[0])
+            .is_ok();
+        let (name, n_aliases) = self.g.name_aliases(node, e);
         let ok = rare.is_some_and(|rare| {
             Self::date(rare.until)
                 && Self::optional(rare.amount, self.g.amounts.len())
-                && (e.n_aliases as u64 + rare.n_weak as u64) <= u32::MAX as u64
-                && Self::range(e.aliases, e.n_aliases + rare.n_weak, self.g.lists.len())
-        }) && self.text(e.id)
-            && self.text(e.name)
+                && (n_aliases as u64 + rare.n_weak as u64) <= u32::MAX as u64
+                && Self::range(e.aliases, n_aliases + rare.n_weak, self.g.lists.len())
+        }) && big == listed
+            && self.text(e.id)
+            && self.text(name)
             && self.kind(e.kind, |c, f| EntityKind::from_code(c, f))
             && Self::date(e.date)
             && self.sources(e.sources)
@@ -385,36 +429,56 @@ impl Check<'_> {
                 .flags
                 .values()
                 .iter()
-                .all(|&f| f & !super::RELATION_UNDIRECTED == 0);
+                .all(|&f| f & !super::RELATION_UNDIRECTED == 0)
+            && links
+                .extra
+                .values()
+                .iter()
+                .all(|&x| (x as usize) < self.g.extras.len());
         if !rare {
             return Err(corrupt("a relation points outside the snapshot"));
         }
-        self.relations(rows)
+        self.relations(0, rows, Some(&links.other_kind))
     }
 
     /// Relation rows; a source list checked for the row before is not checked
     /// again (rows citing the same list often follow each other).
-    fn relations(&self, rows: &[RelationRow]) -> Result<(), SnapshotError> {
+    /// (`first`: the number of the first of `rows`; `other_kind`: the
+    /// relations' column of kinds their rows cannot hold.)
+    fn relations(
+        &self,
+        first: usize,
+        rows: &[RelationRow],
+        other_kind: Option<&Sparse<u32>>,
+    ) -> Result<(), SnapshotError> {
         let mut last = None;
-        for r in rows {
+        for (i, r) in rows.iter().enumerate() {
+            let other = other_kind.and_then(|o| o.get(first + i));
             if last == Some(r.sources) {
-                self.relation(RelationRow {
+                let r = RelationRow {
                     sources: super::SourceSet::EMPTY.0,
                     ..*r
-                })?;
+                };
+                self.relation(r, other)?;
             } else {
-                self.relation(*r)?;
+                self.relation(*r, other)?;
                 last = Some(r.sources);
             }
         }
         Ok(())
     }
 
-    fn relation(&self, r: RelationRow) -> Result<(), SnapshotError> {
-        let ok = self.kind(r.kind, |c, f| RelationKind::from_code(c, f))
-            && Self::date(r.date)
-            && self.sources(r.sources)
-            && Self::optional(r.extra, self.g.extras.len());
+    /// A relation's row, and the kind kept outside it (`other`), which it
+    /// has if and only if its row says so.
+    fn relation(&self, r: RelationRow, other: Option<u32>) -> Result<(), SnapshotError> {
+        let code = match (r.kind_date.code(), other) {
+            (KindDate::ESCAPE, Some(code)) if code >= KindDate::ESCAPE => Some(code),
+            (KindDate::ESCAPE, _) | (_, Some(_)) => None,
+            (code, None) => Some(code),
+        };
+        let ok = code.is_some_and(|c| self.kind(c, |c, f| RelationKind::from_code(c, f)))
+            && Self::date(r.kind_date.date_bits())
+            && self.sources(r.sources);
         if ok {
             Ok(())
         } else {

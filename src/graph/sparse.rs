@@ -81,6 +81,35 @@ impl<T: Pod> Sparse<T> {
         self.values.vec().push(value);
     }
 
+    /// Gives `row` the value `value`, in place when it has one already;
+    /// otherwise among the values of the rows around it, the blocks after
+    /// it counting one more value before them (a row before the last one
+    /// given a value costs time in the number of values and blocks: for
+    /// rows set late, which are few).
+    pub(crate) fn set(&mut self, row: usize, value: T) {
+        let (b, bit) = (row / 64, row % 64);
+        let Some(&block) = self.blocks.get(b) else {
+            self.push(row, Some(value));
+            return;
+        };
+        let bits = block.bits();
+        let at = (block.rank + (bits & ((1u64 << bit) - 1)).count_ones()) as usize;
+        if bits >> bit & 1 == 1 {
+            self.values.vec()[at] = value;
+            return;
+        }
+        self.values.vec().insert(at, value);
+        let blocks = self.blocks.vec();
+        if bit < 32 {
+            blocks[b].lo |= 1 << bit;
+        } else {
+            blocks[b].hi |= 1 << (bit - 32);
+        }
+        for later in &mut blocks[b + 1..] {
+            later.rank += 1;
+        }
+    }
+
     /// The values, in row order.
     pub(crate) fn values(&self) -> &[T] {
         &self.values
@@ -146,6 +175,37 @@ mod tests {
                 b.rank += 1;
                 prop_assert!(!col.well_formed(values.len()));
             }
+        }
+    }
+
+    proptest! {
+        /// Rows given values later, in any order (new ones among the rows
+        /// before, and ones that had a value already), read back as a plain
+        /// column of options does, and the column stays one `push` could
+        /// have made.
+        #[test]
+        fn rows_set_late_in_any_order_read_back_as_set(
+            first in proptest::collection::vec(proptest::option::weighted(0.2, any::<u32>()), 0..300),
+            late in proptest::collection::vec((0..400usize, any::<u32>()), 0..40),
+        ) {
+            let mut col = Sparse::<u32>::default();
+            let mut want = first.clone();
+            for (row, v) in first.iter().enumerate() {
+                col.push(row, *v);
+            }
+            for &(row, v) in &late {
+                col.set(row, v);
+                if want.len() <= row {
+                    want.resize(row + 1, None);
+                }
+                want[row] = Some(v);
+            }
+            prop_assert!(col.well_formed(want.len().max(1)));
+            for (row, v) in want.iter().enumerate() {
+                prop_assert_eq!(col.get(row), *v);
+            }
+            let present: Vec<u32> = want.iter().flatten().copied().collect();
+            prop_assert_eq!(col.values(), present.as_slice());
         }
     }
 
