@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::super::schema::{PropType, SchemaDef};
 use super::issues::{Issue, Notes};
-use super::parse_ftm_date;
+use super::{Flat, parse_ftm_date};
 
 /// The longest id `followthemoney` accepts.
 const MAX_ID_LEN: usize = 200;
@@ -55,34 +55,78 @@ pub(super) fn clean<'a>(
         }
         let ptype = def.and_then(|d| d.prop(prop));
         let mut values = p.values;
-        match ptype {
-            Some(PropType::Entity) => values.retain(|r| {
-                let r = r.trim();
-                if !valid_id(r) {
-                    notes.note(Issue::InvalidRef, format!("`{id}` {prop}: `{r}`"));
-                    false
-                } else if r == id {
-                    notes.note(Issue::SelfRef, format!("`{id}` {prop}: `{r}`"));
-                    false
-                } else {
-                    true
-                }
-            }),
-            Some(PropType::Date) => values.retain(|d| match parse_ftm_date(d) {
-                Ok(_) => true,
-                Err(e) => {
-                    notes.note(Issue::BadDate, format!("`{id}` {prop}: `{d}`: {e}"));
-                    false
-                }
-            }),
-            _ => {}
-        }
-        values.retain(|v| !v.trim().is_empty());
+        values.retain(|v| keep(notes, id, prop, ptype, v));
         if !values.is_empty() {
             out.push((p.name, values));
         }
     }
     out
+}
+
+/// Whether `clean` keeps value `v` of property `prop` (of type `ptype`),
+/// noting why not.
+fn keep(notes: &mut Notes, id: &str, prop: &str, ptype: Option<PropType>, v: &str) -> bool {
+    let typed = match ptype {
+        Some(PropType::Entity) => {
+            let r = v.trim();
+            if !valid_id(r) {
+                notes.note(Issue::InvalidRef, format!("`{id}` {prop}: `{r}`"));
+                false
+            } else if r == id {
+                notes.note(Issue::SelfRef, format!("`{id}` {prop}: `{r}`"));
+                false
+            } else {
+                true
+            }
+        }
+        Some(PropType::Date) => match parse_ftm_date(v) {
+            Ok(_) => true,
+            Err(e) => {
+                notes.note(Issue::BadDate, format!("`{id}` {prop}: `{v}`: {e}"));
+                false
+            }
+        },
+        _ => true,
+    };
+    typed && !v.trim().is_empty()
+}
+
+/// [`clean`] for a relationship record of the fast path (nothing dropped or
+/// nested): its properties runs `(name, start, end)` of `values`, sorted by
+/// name; what is kept written straight into a [`Flat`], the parties marked.
+pub(super) fn clean_into_flat(
+    notes: &mut Notes,
+    id: &str,
+    def: &'static SchemaDef,
+    names: &[(Cow<'_, str>, usize, usize)],
+    values: &[Cow<'_, str>],
+) -> Flat {
+    let bytes: usize = (names.iter())
+        .map(|(k, s, e)| {
+            values[*s..*e]
+                .iter()
+                .map(|v| k.len() + v.len())
+                .sum::<usize>()
+        })
+        .sum();
+    let mut flat = Flat {
+        text: String::with_capacity(bytes),
+        ends: Vec::with_capacity(values.len()),
+        parties: 0,
+    };
+    for (k, start, end) in names {
+        let ptype = def.prop(k);
+        let party = ptype == Some(PropType::Entity);
+        for v in &values[*start..*end] {
+            if keep(notes, id, k, ptype, v) {
+                if party && flat.ends.len() < 64 {
+                    flat.parties |= 1 << flat.ends.len();
+                }
+                flat.push(k, v);
+            }
+        }
+    }
+    flat
 }
 
 #[cfg(test)]

@@ -17,8 +17,10 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
+use super::super::schema;
 use super::clean::Prop;
-use super::{Ready, prepare};
+use super::props::KnownSources;
+use super::{Ready, prepare, prepare_edge};
 
 /// A JSON string: borrowed from the line unless it had escapes.
 struct Text<'a>(Cow<'a, str>);
@@ -48,11 +50,58 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// `properties`: each a list of strings, sorted by name as the careful
-/// reader's map sorts them; a name given twice is declined.
-struct Props<'a>(Vec<Prop<'a>>);
+/// `properties`: each a list of strings. Every value is in one list, each
+/// property a run of it (two allocations for a record instead of one per
+/// property); a name given twice is declined.
+#[derive(Default)]
+struct Props<'a> {
+    /// Per property: its name and where its values are in `values`, sorted
+    /// by name as the careful reader's map sorts them.
+    names: Vec<(Cow<'a, str>, usize, usize)>,
+    values: Vec<Cow<'a, str>>,
+}
+
+impl<'a> Props<'a> {
+    /// As the careful reader's properties are: one list of values each.
+    fn into_props(mut self) -> Vec<Prop<'a>> {
+        let values = &mut self.values;
+        (self.names.into_iter())
+            .map(|(name, start, end)| Prop {
+                name,
+                values: values[start..end].iter_mut().map(std::mem::take).collect(),
+                dropped: 0,
+                nested: Vec::new(),
+            })
+            .collect()
+    }
+}
 
 struct PropsVisitor<'a>(PhantomData<&'a ()>);
+
+/// One property's list of strings, added to the end of a list.
+struct Values<'v, 'a>(&'v mut Vec<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> de::DeserializeSeed<'de> for Values<'_, 'a> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for Values<'_, 'a> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of strings")
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(t) = seq.next_element::<Text<'a>>()? {
+            self.0.push(t.0);
+        }
+        Ok(())
+    }
+}
 
 impl<'de: 'a, 'a> Visitor<'de> for PropsVisitor<'a> {
     type Value = Props<'a>;
@@ -61,20 +110,20 @@ impl<'de: 'a, 'a> Visitor<'de> for PropsVisitor<'a> {
         f.write_str("a map of lists of strings")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props<'a>, A::Error> {
-        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
-        while let Some((k, v)) = map.next_entry::<Text<'a>, Vec<Text<'a>>>()? {
-            out.push(Prop {
-                name: k.0,
-                values: v.into_iter().map(|t| t.0).collect(),
-                dropped: 0,
-                nested: Vec::new(),
-            });
+        let mut out = Props {
+            names: Vec::with_capacity(map.size_hint().unwrap_or(8)),
+            values: Vec::with_capacity(16),
+        };
+        while let Some(k) = map.next_key::<Text<'a>>()? {
+            let start = out.values.len();
+            map.next_value_seed(Values(&mut out.values))?;
+            out.names.push((k.0, start, out.values.len()));
         }
-        out.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        if out.windows(2).any(|w| w[0].name == w[1].name) {
+        out.names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if out.names.windows(2).any(|w| w[0].0 == w[1].0) {
             return Err(de::Error::custom("a property named twice"));
         }
-        Ok(Props(out))
+        Ok(out)
     }
 }
 
@@ -116,7 +165,8 @@ pub(super) struct FastRecord {
 
 /// Reads and prepares one line (not blank, without its BOM), or `None` when
 /// the careful reader must.
-pub(super) fn read(bytes: &[u8]) -> Option<FastRecord> {
+/// The sources it cites are looked up in `known`.
+pub(super) fn read(bytes: &[u8], known: &KnownSources) -> Option<FastRecord> {
     let line: Line = serde_json::from_slice(bytes).ok()?;
     let id = line.id?.0;
     let schema = line.schema?.0;
@@ -137,15 +187,26 @@ pub(super) fn read(bytes: &[u8]) -> Option<FastRecord> {
         }
     }
     let datasets = line.datasets.unwrap_or_default();
-    let props = line.properties.map_or_else(Vec::new, |p| p.0);
-    let caption = line.caption.map(|c| c.0.into_owned());
-    let ready = prepare(
-        id.into_owned(),
-        schema.into_owned(),
-        caption,
-        props,
-        &provenance,
-    );
+    let props = line.properties.unwrap_or_default();
+    let edge = schema::get(&schema).filter(|d| d.edge.is_some());
+    let mut ready = match edge {
+        // A relationship's values go straight into one buffer.
+        Some(def) => prepare_edge(
+            id.into_owned(),
+            schema.into_owned(),
+            def,
+            &props.names,
+            &props.values,
+        ),
+        None => prepare(
+            id.into_owned(),
+            schema.into_owned(),
+            line.caption.map(|c| c.0.into_owned()),
+            props.into_props(),
+            &provenance,
+        ),
+    };
+    ready.find_sources(known);
     Some(FastRecord {
         datasets: datasets.into_iter().map(|d| d.0.into_owned()).collect(),
         provenance,
@@ -183,7 +244,7 @@ mod tests {
                 r#"{{"id":"{a}","schema":"Company","properties":{{"name":["{n}","Other"],"publisher":["P1","P2"],"sourceUrl":["https://x.example/{b}"],"country":["lt"]}},"datasets":["ds1","{b}"],"first_seen":["2020-01-01"]}}"#
             ),
             2 => format!(
-                r#"{{"id":"{a}","schema":"Ownership","properties":{{"owner":["{a}"],"asset":["{b}"],"percentage":["50"],"startDate":["2020"],"endDate":["2019"]}}}}"#
+                r#"{{"id":"{a}","schema":"Ownership","properties":{{"owner":["{a}"," "],"asset":["{b}"],"percentage":["50"],"startDate":["2020",""],"endDate":["2019","2020-13"],"role":["{n}"," ","{n}"],"summary":["  ","{n}"]}}}}"#
             ),
             3 => format!(
                 r#"{{"id":"pay-{a}","schema":"Payment","properties":{{"payer":["{a}","{b}"],"beneficiary":["p2"],"amount":["1,000"],"currency":["EUR"],"date":["2021-02-03","2021"]}}}}"#
@@ -248,13 +309,20 @@ mod tests {
         for t in [0, 1, 2, 3, 4, 11, 13, 14] {
             let l = line(t, 0, 1, 0, None);
             let fast = if t == 13 { None } else { Some(()) };
-            assert_eq!(super::read(l.as_bytes()).map(|_| ()), fast, "{l}");
+            assert_eq!(
+                super::read(l.as_bytes(), &Default::default()).map(|_| ()),
+                fast,
+                "{l}"
+            );
         }
         for t in [6, 7, 8, 9, 10, 12, 15] {
             let l = line(t, 0, 1, 0, None);
-            assert!(super::read(l.as_bytes()).is_none(), "{l}");
+            assert!(
+                super::read(l.as_bytes(), &Default::default()).is_none(),
+                "{l}"
+            );
         }
-        assert!(super::read(line(0, 0, 1, 0, Some(30)).as_bytes()).is_none());
+        assert!(super::read(line(0, 0, 1, 0, Some(30)).as_bytes(), &Default::default()).is_none());
     }
 
     /// A stream of several batches (each over 4 MB), so that parser threads
@@ -275,7 +343,11 @@ mod tests {
         while text.len() < 9 << 20 {
             const PLAIN: [u8; 10] = [0, 1, 2, 3, 4, 5, 9, 11, 13, 14];
             let (t, a, b, n) = (PLAIN[i % 10], i % 6, (i / 7) % 6, i % 5);
-            let l = line(t, a, b, n, None);
+            // Sources enough (and each cited again in later batches) for
+            // the parser threads to find them among those already added.
+            let l = line(t, a, b, n, None)
+                .replace("x.example/", &format!("x.example/{}/", i % 997))
+                .replace("\"P2\"", &format!("\"P{}\"", i % 503));
             // A line of template 9 holds a nested entity, a record too.
             expected += if t == 9 { 2 } else { 1 };
             // Every id made distinct, but only for the records that define one.
@@ -289,6 +361,7 @@ mod tests {
         // Every line read once, in several batches.
         assert_eq!(summary.records, expected, "{summary}");
         assert!(text.len() > 2 * super::super::parallel::BATCH && g.relations.len() > 10_000);
+        assert!(g.sources.len() > 900, "{}", g.sources.len());
     }
 
     proptest! {

@@ -282,10 +282,18 @@ fn read_file(path: &Path, loader: &mut Loader) -> Result<(), LoadError> {
     Ok(())
 }
 
+impl parallel::Take for Loader {
+    fn take(&mut self, lines: &mut [parallel::Parsed]) {
+        self.take_all(lines);
+    }
+
+    fn known(&mut self) -> std::sync::Arc<props::KnownSources> {
+        self.known_sources()
+    }
+}
+
 fn read_lines(reader: impl BufRead + Send, loader: &mut Loader) {
-    let read = parallel::each_line(reader, loader.fast, |lines: &mut [parallel::Parsed]| {
-        loader.take_all(lines);
-    });
+    let read = parallel::each_line(reader, loader.fast, loader);
     if let Err(e) = read {
         loader.problem(None, ProblemKind::Io(e.to_string()));
     }
@@ -497,6 +505,8 @@ struct Loader {
     /// `(publisher, url)` → source.
     /// Sources by publisher (of a record without URLs), and by URL.
     source_ids: props::SourceKeys,
+    /// A copy of `source_ids` for the parser threads ([`Self::known_sources`]).
+    known: std::sync::Arc<props::KnownSources>,
     /// Line each node was first defined on, by node index.
     node_lines: Vec<u32>,
     /// The last input (by number) a record of each node came from.
@@ -548,6 +558,11 @@ struct Mapped {
     outlet: Option<String>,
     /// The sources cited, found or added when the record is built.
     source_reqs: Vec<props::SourceReq>,
+    /// Those sources, then the file's, when a parser thread found every one
+    /// among those already added: the first `n_found` (else none; the ids
+    /// of [`SourceId`]s).
+    found: [u32; 8],
+    n_found: u8,
     attrs: Vec<(String, String)>,
     /// Entity-valued properties: `(property, id)`.
     refs: Vec<(String, String)>,
@@ -581,6 +596,7 @@ impl Loader {
             line_no: 0,
             file_source,
             source_ids: Default::default(),
+            known: Default::default(),
             node_lines: Vec::new(),
             node_files: Vec::new(),
             file_index: 0,
@@ -935,6 +951,42 @@ enum Body {
     /// took them).
     Edge(Flat, Option<Box<(Mapped, issues::Notes)>>),
     Thing(Box<records::PreThing>),
+}
+
+/// [`prepare`] for a relationship record of the fast path, its properties
+/// runs `(name, start, end)` of `values`, sorted by name: cleaned as
+/// [`clean::clean`] cleans them, straight into one buffer.
+fn prepare_edge(
+    id: String,
+    schema_name: String,
+    def: &'static SchemaDef,
+    names: &[(std::borrow::Cow<'_, str>, usize, usize)],
+    values: &[std::borrow::Cow<'_, str>],
+) -> Ready {
+    let mut notes = issues::Notes::default();
+    if !valid_id(&id) {
+        notes.note(Issue::InvalidId, format!("`{id}`"));
+    }
+    let flat = clean::clean_into_flat(&mut notes, &id, def, names, values);
+    let pre = records::map_edge(def, &id, &flat);
+    Ready {
+        id,
+        schema_name,
+        def: Some(def),
+        notes,
+        body: Body::Edge(flat, Some(Box::new(pre))),
+    }
+}
+
+impl Ready {
+    /// Finds the sources the record cites among those `known` (on a parser thread).
+    fn find_sources(&mut self, known: &props::KnownSources) {
+        match &mut self.body {
+            Body::Edge(_, Some(pre)) => known.find(&mut pre.0),
+            Body::Edge(_, None) => {}
+            Body::Thing(t) => known.find(&mut t.m),
+        }
+    }
 }
 
 /// Prepares a record with a non-empty id and schema: the same for the

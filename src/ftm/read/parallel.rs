@@ -9,6 +9,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use crate::load::ProblemKind;
 
 use super::fast::FastRecord;
+use super::props::KnownSources;
 use super::values::RawLine;
 
 /// About how many bytes of lines a batch holds.
@@ -29,8 +30,9 @@ pub(super) enum Parsed {
 }
 
 /// Parses one line (`first`: the stream's first, which may open with a BOM),
-/// by the fast path if `fast` and it takes the line, else carefully.
-pub(super) fn parse_line(raw: &[u8], first: bool, fast: bool) -> Parsed {
+/// by the fast path if `fast` and it takes the line (its sources looked up
+/// in `known`), else carefully.
+pub(super) fn parse_line(raw: &[u8], first: bool, fast: bool, known: &KnownSources) -> Parsed {
     let mut bytes = raw;
     if first {
         bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -38,7 +40,7 @@ pub(super) fn parse_line(raw: &[u8], first: bool, fast: bool) -> Parsed {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Parsed::Blank;
     }
-    if fast && let Some(r) = super::fast::read(bytes) {
+    if fast && let Some(r) = super::fast::read(bytes, known) {
         return Parsed::Ready(Box::new(r));
     }
     match serde_json::from_slice(bytes) {
@@ -79,9 +81,14 @@ impl Batch {
     }
 
     /// Lines `range`, parsed.
-    fn parse(&self, range: std::ops::Range<usize>, fast: bool) -> Vec<Parsed> {
+    fn parse(
+        &self,
+        range: std::ops::Range<usize>,
+        fast: bool,
+        known: &KnownSources,
+    ) -> Vec<Parsed> {
         range
-            .map(|i| parse_line(self.line(i), self.first && i == 0, fast))
+            .map(|i| parse_line(self.line(i), self.first && i == 0, fast, known))
             .collect()
     }
 }
@@ -102,8 +109,8 @@ fn read_batch(reader: &mut impl BufRead, b: &mut Batch) -> std::io::Result<()> {
 
 /// What the builder asks of a parser thread.
 enum Job {
-    /// Parse these lines of the batch.
-    Parse(Arc<Batch>, std::ops::Range<usize>),
+    /// Parse these lines of the batch, finding sources among those known.
+    Parse(Arc<Batch>, std::ops::Range<usize>, Arc<KnownSources>),
     /// Free these records, which this thread made and the builder has built
     /// (freeing memory on the thread that allocated it is much cheaper with
     /// glibc's allocator than on another, and keeps it off the builder).
@@ -116,9 +123,9 @@ fn parser(jobs: Receiver<Job>, done: Sender<Option<Vec<Parsed>>>, fast: bool) {
     for job in jobs {
         match job {
             Job::Free(records) => drop(records),
-            Job::Parse(batch, range) => {
+            Job::Parse(batch, range, known) => {
                 let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    batch.parse(range, fast)
+                    batch.parse(range, fast, &known)
                 }))
                 .ok();
                 // The batch goes back to the builder only once no parser holds it.
@@ -131,15 +138,22 @@ fn parser(jobs: Receiver<Job>, done: Sender<Option<Vec<Parsed>>>, fast: bool) {
     }
 }
 
-/// Hands every line of `reader`, parsed, to `take` in order (some lines at
-/// a time); batches are
-/// parsed on parser threads while `take` builds the one before. `take` may
-/// leave what it does not keep in the record: it is freed on the thread that
-/// made it. A read error ends the stream and is returned.
+/// What the lines are handed to.
+pub(super) trait Take {
+    /// Some lines, parsed, in order. What is not kept may be left in the
+    /// records: they are freed on the thread that made them.
+    fn take(&mut self, lines: &mut [Parsed]);
+    /// The sources the parser threads may find a batch's records' in.
+    fn known(&mut self) -> Arc<KnownSources>;
+}
+
+/// Hands every line of `reader`, parsed, to `builder` in order (some lines
+/// at a time); batches are parsed on parser threads while `builder` builds
+/// the one before. A read error ends the stream and is returned.
 pub(super) fn each_line(
     mut reader: impl BufRead + Send,
     fast: bool,
-    mut take: impl FnMut(&mut [Parsed]),
+    builder: &mut impl Take,
 ) -> std::io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
     std::thread::scope(|s| {
@@ -166,6 +180,7 @@ pub(super) fn each_line(
             read_batch(&mut reader, &mut batch)?;
             let n = batch.ends.len();
             let batch = Arc::new(batch);
+            let known = builder.known();
             // Lines handed out: per parser, the range it was given.
             let mut given = Vec::new();
             if n >= PARALLEL_MIN && parsers.len() > 1 {
@@ -173,7 +188,11 @@ pub(super) fn each_line(
                 for (p, (jobs, _)) in parsers.iter().enumerate() {
                     let range = (p * per).min(n)..((p + 1) * per).min(n);
                     if jobs
-                        .send(Job::Parse(Arc::clone(&batch), range.clone()))
+                        .send(Job::Parse(
+                            Arc::clone(&batch),
+                            range.clone(),
+                            Arc::clone(&known),
+                        ))
                         .is_ok()
                     {
                         given.push((p, range));
@@ -181,7 +200,7 @@ pub(super) fn each_line(
                 }
             }
             for (by, mut records) in pending.drain(..) {
-                take(&mut records);
+                builder.take(&mut records);
                 match by.and_then(|p| parsers.get(p)) {
                     Some((jobs, _)) => jobs.send(Job::Free(records)).ok().unwrap_or(()),
                     None => drop(records),
@@ -197,11 +216,11 @@ pub(super) fn each_line(
                 match parsed {
                     Some(records) => pending.push((Some(p), records)),
                     // A parser thread that panicked: its lines parsed here.
-                    None => pending.push((None, batch.parse(range, fast))),
+                    None => pending.push((None, batch.parse(range, fast, &known))),
                 }
             }
             if covered < n {
-                pending.push((None, batch.parse(covered..n, fast)));
+                pending.push((None, batch.parse(covered..n, fast, &known)));
             }
             // Every parser has let go of the batch: its buffers serve the next.
             if let Ok(b) = Arc::try_unwrap(batch) {

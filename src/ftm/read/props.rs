@@ -2,6 +2,7 @@
 //! names, dates, money, sources and the attributes left over.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::graph::{Source, SourceId};
 use crate::model::{Amount, AmountRecord, PartialDate};
@@ -25,6 +26,53 @@ pub(super) enum SourceReq {
     /// A URL, its outlet the record's first publisher (`Mapped::outlet`),
     /// else the URL's host.
     Url(String),
+}
+
+impl SourceReq {
+    /// The text it is known by, and whether that is a URL.
+    fn key(&self) -> (&str, bool) {
+        match self {
+            SourceReq::Publisher(p) => (p, false),
+            SourceReq::Url(url) => (url, true),
+        }
+    }
+}
+
+/// The sources the builder had added as of some batch (and the file's own),
+/// shared with the parser threads: a record citing only sources among them
+/// has them found on its parser's thread, off the builder's.
+pub(super) struct KnownSources {
+    keys: SourceKeys,
+    file: SourceId,
+}
+
+impl Default for KnownSources {
+    fn default() -> Self {
+        KnownSources {
+            keys: SourceKeys::default(),
+            file: SourceId(0),
+        }
+    }
+}
+
+impl KnownSources {
+    /// Fills `m.found` (the sources `m` cites, then the file's) when every
+    /// one is known; else leaves it empty, for the builder.
+    pub(super) fn find(&self, m: &mut Mapped) {
+        let n = m.source_reqs.len();
+        if self.keys.keys.is_empty() || n >= m.found.len() {
+            return;
+        }
+        for (i, r) in m.source_reqs.iter().enumerate() {
+            let (key, is_url) = r.key();
+            match self.keys.get(SourceKeys::hash(key, is_url), key) {
+                Some(s) => m.found[i] = s.0,
+                None => return,
+            }
+        }
+        m.found[n] = self.file.0;
+        m.n_found = n as u8 + 1;
+    }
 }
 
 /// An amount as FtM writes it (`1,000.50`).
@@ -225,21 +273,36 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
 
 impl Loader {
     /// The sources `reqs` cite, found or added in order, then the file.
-    pub(super) fn sources(&mut self, m: &Mapped) -> Vec<SourceId> {
+    /// (A parser thread may have found them all already: [`Mapped::found`].)
+    pub(super) fn sources<'m>(&mut self, m: &'m Mapped) -> Cow<'m, [SourceId]> {
+        if let Some(found) = m.found.get(..m.n_found as usize).filter(|f| !f.is_empty()) {
+            return Cow::Borrowed(bytemuck::cast_slice(found));
+        }
         let mut out = Vec::with_capacity(m.source_reqs.len() + 1);
         for r in &m.source_reqs {
             let s = self.source(r, m.outlet.as_deref());
             out.push(s);
         }
         out.push(self.file_source);
-        out
+        Cow::Owned(out)
+    }
+
+    /// The sources added so far, for the parser threads to find a record's
+    /// sources in: a copy made anew only once a good many were added since
+    /// the last (a source added after the copy is found by the builder).
+    pub(super) fn known_sources(&mut self) -> Arc<KnownSources> {
+        let (now, then) = (self.source_ids.keys.len(), self.known.keys.keys.len());
+        if now > then + (then / 8).max(256) || self.known.file != self.file_source {
+            self.known = Arc::new(KnownSources {
+                keys: self.source_ids.clone(),
+                file: self.file_source,
+            });
+        }
+        Arc::clone(&self.known)
     }
 
     fn source(&mut self, r: &SourceReq, outlet: Option<&str>) -> SourceId {
-        let (key, is_url) = match r {
-            SourceReq::Publisher(p) => (p, false),
-            SourceReq::Url(url) => (url, true),
-        };
+        let (key, is_url) = r.key();
         let hash = SourceKeys::hash(key, is_url);
         if let Some(s) = self.source_ids.get(hash, key) {
             return s;
@@ -276,7 +339,7 @@ impl Loader {
 /// URL), the texts in one buffer: a record's lookups read one table and
 /// that buffer, instead of a string allocated on its own each (a cache
 /// miss per lookup, a tenth of the builder's time).
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct SourceKeys {
     text: String,
     /// Per key: where its text ends in `text` (it starts where the one
@@ -344,8 +407,42 @@ pub(crate) fn host(url: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::SourceKeys;
+    use super::{KnownSources, SourceKeys, SourceReq};
     use crate::graph::SourceId;
+
+    #[test]
+    fn known_sources_are_found_only_when_every_one_is_known() {
+        let mut keys = SourceKeys::default();
+        let url = "https://a.example/1";
+        keys.insert(SourceKeys::hash(url, true), url, SourceId(3));
+        keys.insert(SourceKeys::hash("Reuters", false), "Reuters", SourceId(4));
+        let known = KnownSources {
+            keys,
+            file: SourceId(1),
+        };
+        let found = |reqs: Vec<SourceReq>| {
+            let mut m = super::super::Mapped {
+                source_reqs: reqs,
+                ..Default::default()
+            };
+            known.find(&mut m);
+            m.found[..m.n_found as usize].to_vec()
+        };
+        let both = vec![
+            SourceReq::Url(url.into()),
+            SourceReq::Publisher("Reuters".into()),
+        ];
+        assert_eq!(found(both), [3, 4, 1]);
+        // None cited: the file's alone.
+        assert_eq!(found(Vec::new()), [1]);
+        // One unknown (a publisher's name is not a URL): none found, the
+        // builder finds or adds them all.
+        let unknown = vec![SourceReq::Url(url.into()), SourceReq::Url("Reuters".into())];
+        assert!(found(unknown).is_empty());
+        // More than a record's list holds: left to the builder.
+        let many = (0..8).map(|_| SourceReq::Url(url.into())).collect();
+        assert!(found(many).is_empty());
+    }
 
     #[test]
     fn source_keys_tell_texts_of_one_hash_apart() {

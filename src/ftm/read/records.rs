@@ -25,7 +25,7 @@ pub(super) struct PreThing {
     name_is_value: bool,
     /// The other names, each with the property it came from.
     tagged: Vec<(String, char)>,
-    m: super::Mapped,
+    pub(super) m: super::Mapped,
     /// Entity-valued properties: `(property, id, the schema its values must have)`.
     refs: Vec<(String, String, Option<&'static str>)>,
 }
@@ -199,7 +199,7 @@ impl Loader {
         mut m: super::Mapped,
         tagged: Vec<(String, char)>,
     ) {
-        let sources = self.sources(&m);
+        let sources = self.sources(&m).into_owned();
         self.summary.fragments_merged += 1;
         let i = existing.index();
         let first_file = self.node_files.get(i).copied().unwrap_or(0);
