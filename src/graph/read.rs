@@ -19,6 +19,19 @@ impl Graph {
             .map(|n| NodeIx::new(n as usize))
     }
 
+    /// The nodes of `ids`, appended to `out` (`None` where no node has the
+    /// id): [`Graph::find`] for a batch, its cache misses overlapping.
+    pub(crate) fn find_all(&self, ids: &[&str], out: &mut Vec<Option<NodeIx>>) {
+        let mut nodes = Vec::with_capacity(ids.len());
+        self.ids
+            .find_all(ids, &self.entities, &self.arena, &mut nodes);
+        out.extend(
+            nodes
+                .into_iter()
+                .map(|n| n.map(|n| NodeIx::new(n as usize))),
+        );
+    }
+
     /// A table of the graph's ids that other threads may read while the
     /// graph grows (it answers for short ids only, see [`ShortIds`]).
     pub(crate) fn short_ids(&self) -> ShortIds {

@@ -547,10 +547,22 @@ impl Builder {
             _ => &[],
         });
         self.source_ids.warm(sources.map(|s| s.as_bytes()));
+        // The edges' ends, looked up all at once (their cache misses overlap).
+        let ends: Vec<&str> = batch
+            .iter()
+            .flat_map(|item| match item {
+                Item::Edge(r, _) => [Some(trim(&r.from)), Some(trim(&r.to))],
+                _ => [None, None],
+            })
+            .flatten()
+            .collect();
+        let mut found = Vec::with_capacity(ends.len());
+        self.graph.find_all(&ends, &mut found);
+        let mut found = found.into_iter();
         let mut warmed = std::mem::take(&mut self.warmed);
         warmed.clear();
         warmed.extend(batch.iter().map(|item| match item {
-            Item::Edge(r, _) => [self.graph.find(trim(&r.from)), self.graph.find(trim(&r.to))],
+            Item::Edge(..) => [found.next().flatten(), found.next().flatten()],
             _ => [None, None],
         }));
         self.graph
