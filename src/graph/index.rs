@@ -112,10 +112,8 @@ impl IdIndex {
     }
 
     /// The nodes of `ids` (`None` for an id the index does not hold),
-    /// appended to `out`. A hit is confirmed in the arena, two cache misses
-    /// (the row, then its id) after the slot's: here each of them is taken
-    /// for every id of the batch in a tight loop before any id is compared,
-    /// so that they overlap instead of coming one id at a time.
+    /// appended to `out`: [`IdIndex::find`] for a batch, after
+    /// [`IdIndex::warm_hits`].
     pub(crate) fn find_all(
         &self,
         ids: &[&str],
@@ -123,32 +121,48 @@ impl IdIndex {
         arena: &Arena,
         out: &mut Vec<Option<u32>>,
     ) {
+        self.warm_hits(ids, rows, arena);
+        out.extend(ids.iter().map(|id| self.find(id, rows, arena)));
+    }
+
+    /// Brings into the cache all a lookup of each of `ids` reads: a hit is
+    /// confirmed in the arena, two cache misses (the row, then its id) after
+    /// the slot's. Each of the three is taken for every id in a tight loop
+    /// before the next, so that they overlap instead of coming one id at a
+    /// time.
+    pub(crate) fn warm_hits(&self, ids: &[&str], rows: &[EntityRow], arena: &Arena) {
         let slots: &[IdSlot] = &self.slots;
         if slots.is_empty() {
-            out.extend(ids.iter().map(|_| None));
             return;
         }
         let len = slots.len();
-        // The first slot of each id whose tag is the id's: almost always
-        // the id's own (the tag is 32 bits of its hash).
-        let first_match = |id: &str| {
-            let t = tag(hash(id.as_bytes()));
-            let mut i = home_of_tag(t, len);
+        let homes: Vec<(u32, usize)> = ids
+            .iter()
+            .map(|id| {
+                let t = tag(hash(id.as_bytes()));
+                (t, home_of_tag(t, len))
+            })
+            .collect();
+        let sum = homes
+            .iter()
+            .fold(0u32, |acc, &(_, i)| acc.wrapping_add(slots[i].node));
+        std::hint::black_box(sum);
+        // The first slot whose tag is the id's: almost always the id's own
+        // (the tag is 32 bits of its hash).
+        let first_match = |&(t, mut i): &(u32, usize)| {
             for _ in 0..len {
                 let s = slots[i];
                 if s.node == NONE {
-                    return NONE;
+                    return None;
                 }
                 if s.tag == t {
-                    return s.node;
+                    return Some(s.node);
                 }
                 i = after(i, len);
             }
-            NONE
+            None
         };
-        let start = out.len();
-        out.extend(ids.iter().map(|id| Some(first_match(id))));
-        let nodes = &out[start..];
+        let nodes: Vec<Option<u32>> = homes.iter().map(first_match).collect();
         let texts = nodes.iter().fold(0u32, |acc, n| {
             let row = n.and_then(|n| rows.get(n as usize));
             acc.wrapping_add(row.map_or(0, |r| r.id.start))
@@ -159,12 +173,6 @@ impl IdIndex {
             acc.wrapping_add(id.and_then(|b| b.first().copied()).unwrap_or(0))
         });
         std::hint::black_box(heads);
-        for (slot, id) in out[start..].iter_mut().zip(ids) {
-            *slot = match self.probe(id.as_bytes(), rows, arena) {
-                Some((i, true)) => Some(slots[i].node),
-                _ => None,
-            };
-        }
     }
 
     /// Reads the first slot of each of `ids` in a tight loop, so that the

@@ -32,6 +32,12 @@ impl Graph {
         );
     }
 
+    /// [`IdIndex::warm_hits`]: all that finding `ids` reads, brought into
+    /// the cache at once, before they are looked up one by one.
+    pub(crate) fn warm_hits(&self, ids: &[&str]) {
+        self.ids.warm_hits(ids, &self.entities, &self.arena);
+    }
+
     /// A table of the graph's ids that other threads may read while the
     /// graph grows (it answers for short ids only, see [`ShortIds`]).
     pub(crate) fn short_ids(&self) -> ShortIds {

@@ -689,7 +689,10 @@ impl Loader {
                 }
                 _ => None,
             });
-            self.graph.warm_ids(ids.flatten());
+            // The graph confirms each id it holds in its arena: the rows and
+            // ids of the hits are fetched at once too.
+            let ids: Vec<&str> = ids.flatten().collect();
+            self.graph.warm_hits(&ids);
             for parsed in some {
                 self.line_no += 1;
                 self.take(parsed);
