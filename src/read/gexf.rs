@@ -484,28 +484,8 @@ mod tests {
         FORMAT.read_fast(&path, Mode::Streamed, 16)
     }
 
-    /// The file read in chunks cut before every node and edge (`None`:
-    /// the chunked way declined it), and the way it is read on one thread.
     fn chunked(text: &str) -> (Option<String>, String) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.xml");
-        std::fs::write(&path, text).unwrap();
-        let show = |r: Result<crate::read::Checked, LoadError>| match r {
-            Ok(c) => {
-                let all = crate::view::subgraph(
-                    &c.graph,
-                    None,
-                    0,
-                    crate::view::Reach::Both,
-                    &crate::view::Filter::default(),
-                );
-                let json = crate::export::render(&c.graph, &all, crate::export::Format::Json);
-                format!("{json} {:?}", c.notes)
-            }
-            Err(e) => e.to_string(),
-        };
-        let chunks = FORMAT.read_chunked(&path, Mode::Chunks(1), 1).map(show);
-        (chunks, show(FORMAT.read(&path, Mode::Careful)))
+        FORMAT.chunked_and_careful(text)
     }
 
     #[test]

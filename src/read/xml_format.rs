@@ -355,6 +355,34 @@ fn find_cut(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 #[cfg(test)]
+impl<S: Chunked> Format<S> {
+    /// `text` read in chunks cut before every node and edge (`None`: the
+    /// chunked way declined it), and the way it is read on one thread: each
+    /// as its JSON export and notes, or its error.
+    pub(crate) fn chunked_and_careful(&self, text: &str) -> (Option<String>, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.xml");
+        std::fs::write(&path, text).unwrap();
+        let show = |r: Result<Checked, LoadError>| match r {
+            Ok(c) => {
+                let all = crate::view::subgraph(
+                    &c.graph,
+                    None,
+                    0,
+                    crate::view::Reach::Both,
+                    &crate::view::Filter::default(),
+                );
+                let json = crate::export::render(&c.graph, &all, crate::export::Format::Json);
+                format!("{json} {:?}", c.notes)
+            }
+            Err(e) => e.to_string(),
+        };
+        let chunks = self.read_chunked(&path, Mode::Chunks(1), 1).map(show);
+        (chunks, show(self.read(&path, Mode::Careful)))
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
