@@ -111,20 +111,6 @@ impl IdIndex {
         }
     }
 
-    /// The nodes of `ids` (`None` for an id the index does not hold),
-    /// appended to `out`: [`IdIndex::find`] for a batch, after
-    /// [`IdIndex::warm_hits`].
-    pub(crate) fn find_all(
-        &self,
-        ids: &[&str],
-        rows: &[EntityRow],
-        arena: &Arena,
-        out: &mut Vec<Option<u32>>,
-    ) {
-        self.warm_hits(ids, rows, arena);
-        out.extend(ids.iter().map(|id| self.find(id, rows, arena)));
-    }
-
     /// Brings into the cache all a lookup of each of `ids` reads: a hit is
     /// confirmed in the arena, two cache misses (the row, then its id) after
     /// the slot's. Each of the three is taken for every id in a tight loop

@@ -22,14 +22,8 @@ impl Graph {
     /// The nodes of `ids`, appended to `out` (`None` where no node has the
     /// id): [`Graph::find`] for a batch, its cache misses overlapping.
     pub(crate) fn find_all(&self, ids: &[&str], out: &mut Vec<Option<NodeIx>>) {
-        let mut nodes = Vec::with_capacity(ids.len());
-        self.ids
-            .find_all(ids, &self.entities, &self.arena, &mut nodes);
-        out.extend(
-            nodes
-                .into_iter()
-                .map(|n| n.map(|n| NodeIx::new(n as usize))),
-        );
+        self.warm_hits(ids);
+        out.extend(ids.iter().map(|id| self.find(id)));
     }
 
     /// [`IdIndex::warm_hits`]: all that finding `ids` reads, brought into

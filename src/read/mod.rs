@@ -544,12 +544,13 @@ impl Builder {
     /// the edges' ends already known (one at a time, these cache misses are
     /// most of the builder's time on a large graph).
     fn warm(&mut self, batch: &[Item]) {
-        let ids = batch.iter().flat_map(|item| match item {
-            Item::Node(r, _) => [Some(trim(&r.id)), None],
-            Item::Edge(r, _) => [Some(trim(&r.from)), Some(trim(&r.to))],
-            _ => [None, None],
+        // The nodes' slots, where they are added; the edges' ends are
+        // warmed by their lookups below.
+        let ids = batch.iter().filter_map(|item| match item {
+            Item::Node(r, _) => Some(trim(&r.id)),
+            _ => None,
         });
-        self.graph.warm_ids(ids.flatten());
+        self.graph.warm_ids(ids);
         let sources = batch.iter().flat_map(|item| match item {
             Item::Node(r, _) | Item::Edge(r, _) => r.sources.as_slice(),
             _ => &[],
