@@ -805,10 +805,13 @@ impl<'a> Iterator for Run<'a> {
 
 impl ExactSizeIterator for Run<'_> {}
 
+/// Runs of equal properties, `(property, start, end)`.
+type Runs<'a> = SmallVec<[(&'a str, usize, usize); 8]>;
+
 /// The runs of equal properties of `flat`, `(property, start, end)` in
 /// order, if it is sorted by property (else `None`).
-fn sorted_runs(flat: &super::Flat) -> Option<SmallVec<[(&str, usize, usize); 8]>> {
-    let mut runs: SmallVec<[(&str, usize, usize); 8]> = SmallVec::new();
+fn sorted_runs(flat: &super::Flat) -> Option<Runs<'_>> {
+    let mut runs = Runs::new();
     for (i, (k, _)) in flat.iter().enumerate() {
         match runs.last_mut() {
             Some(last) if last.0 == k => last.2 = i + 1,
