@@ -91,33 +91,52 @@ fn keep(notes: &mut Notes, id: &str, prop: &str, ptype: Option<PropType>, v: &st
     typed && !v.trim().is_empty()
 }
 
+/// Where a string of a line is: its bytes `start..end` (between its quotes).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Span {
+    pub(super) start: u32,
+    pub(super) end: u32,
+}
+
+impl Span {
+    pub(super) fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// This string of `line`.
+    pub(super) fn of(self, line: &str) -> &str {
+        &line[self.start as usize..self.end as usize]
+    }
+}
+
 /// [`clean`] for a relationship record of the fast path (nothing dropped or
-/// nested): its properties runs `(name, start, end)` of `values`, sorted by
-/// name; what is kept written straight into a [`Flat`], the parties marked.
+/// nested): its properties `(name, start, end)`, sorted by name, each the
+/// values `start..end` of `values`, all strings of `line`; what is kept
+/// written straight into a [`Flat`], the parties marked. Each property's
+/// type is looked up once.
 pub(super) fn clean_into_flat(
     notes: &mut Notes,
     id: &str,
     def: &'static SchemaDef,
-    names: &[(Cow<'_, str>, usize, usize)],
-    values: &[Cow<'_, str>],
+    line: &str,
+    names: &[(Span, u32, u32)],
+    values: &[Span],
 ) -> Flat {
+    let run = |s: u32, e: u32| &values[s as usize..e as usize];
     let bytes: usize = (names.iter())
-        .map(|(k, s, e)| {
-            values[*s..*e]
-                .iter()
-                .map(|v| k.len() + v.len())
-                .sum::<usize>()
-        })
+        .map(|&(k, s, e)| run(s, e).iter().map(|v| k.len() + v.len()).sum::<usize>())
         .sum();
     let mut flat = Flat {
         text: String::with_capacity(bytes),
         ends: Vec::with_capacity(values.len()),
         parties: 0,
     };
-    for (k, start, end) in names {
+    for &(k, start, end) in names {
+        let k = k.of(line);
         let ptype = def.prop(k);
         let party = ptype == Some(PropType::Entity);
-        for v in &values[*start..*end] {
+        for v in run(start, end) {
+            let v = v.of(line);
             if keep(notes, id, k, ptype, v) {
                 if party && flat.ends.len() < 64 {
                     flat.parties |= 1 << flat.ends.len();

@@ -1,159 +1,240 @@
-//! The fast path of the reader, run on the parser threads: a line parsed
-//! with borrowed strings (serde_json hands out slices of the line for every
-//! string without escapes) into a struct of slices, then prepared as far as
-//! it can be without the graph ([`super::prepare`], the careful reader's own
-//! code), so that the one builder thread mostly appends rows.
+//! The fast path of the reader, run on the parser threads: a line read by
+//! a hand-written JSON reader that allocates nothing (its strings are
+//! places in the line, kept in a [`Scratch`] reused for every line of a
+//! batch), then prepared as far as it can be without the graph
+//! ([`super::prepare`], the careful reader's own code; a relationship's
+//! values cleaned straight into one buffer, each property's type looked up
+//! once), so that the one builder thread mostly appends rows.
 //!
-//! It declines any line that is not plainly an entity: a value that is not a
-//! string, a lone string for a list, a nested entity, a property named twice,
-//! a missing id or schema, bad JSON. The careful reader
-//! ([`super::values::RawLine`]) reads those and reports every problem with its
-//! line and column, exactly as before.
+//! It declines any line that is not plainly an entity: a string with an
+//! escape or a control character, a value that is not a string, a lone
+//! string for a list, a nested entity, a number or `null` where a known key
+//! is, a key named twice, a missing id or schema, bad JSON or UTF-8. The
+//! careful reader ([`super::values::RawLine`], serde) reads those and reports
+//! every problem with its line and column, exactly as before.
 
 use std::borrow::Cow;
-use std::fmt;
-use std::marker::PhantomData;
-
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::super::schema;
-use super::clean::Prop;
+use super::clean::{Prop, Span};
 use super::props::KnownSources;
-use super::{Ready, prepare, prepare_edge};
+use super::{Ready, prepare_edge, prepare_with};
 
-/// A JSON string: borrowed from the line unless it had escapes.
-struct Text<'a>(Cow<'a, str>);
+/// The top-level lists the fast path keeps: the datasets, then the
+/// provenance ([`crate::ftm::mapping::PROVENANCE`]) in the order kept.
+const LISTS: [&str; 5] = [
+    "datasets",
+    "first_seen",
+    "last_seen",
+    "last_change",
+    "referents",
+];
 
-struct TextVisitor<'a>(PhantomData<&'a ()>);
+/// How deep a value of a key the reader does not keep may nest.
+const DEPTH: u8 = 16;
 
-impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
-    type Value = Text<'a>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'a>, E> {
-        Ok(Text(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'a>, E> {
-        Ok(Text(Cow::Owned(v.to_string())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'a>, E> {
-        Ok(Text(Cow::Owned(v)))
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(TextVisitor(PhantomData))
-    }
-}
-
-/// `properties`: each a list of strings. Every value is in one list, each
-/// property a run of it (two allocations for a record instead of one per
-/// property); a name given twice is declined.
+/// What the reader found on a line, reused from line to line.
 #[derive(Default)]
-struct Props<'a> {
-    /// Per property: its name and where its values are in `values`, sorted
-    /// by name as the careful reader's map sorts them.
-    names: Vec<(Cow<'a, str>, usize, usize)>,
-    values: Vec<Cow<'a, str>>,
+pub(super) struct Scratch {
+    /// Per property: its name, and where its values are in `values`.
+    names: Vec<(Span, u32, u32)>,
+    values: Vec<Span>,
+    /// The values of the top-level lists, each with its index in [`LISTS`].
+    lists: Vec<(u8, Span)>,
 }
 
-impl<'a> Props<'a> {
-    /// As the careful reader's properties are: one list of values each.
-    fn into_props(mut self) -> Vec<Prop<'a>> {
-        let values = &mut self.values;
-        (self.names.into_iter())
-            .map(|(name, start, end)| Prop {
-                name,
-                values: values[start..end].iter_mut().map(std::mem::take).collect(),
-                dropped: 0,
-                nested: Vec::new(),
-            })
-            .collect()
-    }
+/// The strings of a line that are not lists.
+struct Head {
+    id: Span,
+    schema: Span,
+    caption: Option<Span>,
 }
 
-struct PropsVisitor<'a>(PhantomData<&'a ()>);
-
-/// One property's list of strings, added to the end of a list.
-struct Values<'v, 'a>(&'v mut Vec<Cow<'a, str>>);
-
-impl<'de: 'a, 'a> de::DeserializeSeed<'de> for Values<'_, 'a> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
+/// A place in a line of JSON.
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
 }
 
-impl<'de: 'a, 'a> Visitor<'de> for Values<'_, 'a> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of strings")
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(t) = seq.next_element::<Text<'a>>()? {
-            self.0.push(t.0);
+impl Cursor<'_> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
         }
-        Ok(())
     }
-}
 
-impl<'de: 'a, 'a> Visitor<'de> for PropsVisitor<'a> {
-    type Value = Props<'a>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map of lists of strings")
+    /// The next byte after whitespace (not taken).
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.b.get(self.i).copied()
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props<'a>, A::Error> {
-        let mut out = Props {
-            names: Vec::with_capacity(map.size_hint().unwrap_or(8)),
-            values: Vec::with_capacity(16),
+
+    /// Takes `c`, after whitespace.
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// After a member of an object or a list: whether another follows
+    /// (`,`) or `close` ended it.
+    fn more(&mut self, close: u8) -> Option<bool> {
+        match self.peek()? {
+            b',' => {
+                self.i += 1;
+                Some(true)
+            }
+            c if c == close => {
+                self.i += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    /// A string without escapes or control characters.
+    fn string(&mut self) -> Option<Span> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let len = memchr::memchr(b'"', &self.b[start..])?;
+        let text = &self.b[start..start + len];
+        // Folded without stopping, so that it runs on whole words.
+        if text
+            .iter()
+            .fold(false, |bad, &c| bad | (c < 0x20) | (c == b'\\'))
+        {
+            return None;
+        }
+        self.i = start + len + 1;
+        Some(Span {
+            start: start as u32,
+            end: (start + len) as u32,
+        })
+    }
+
+    /// A list of strings, each handed to `f`.
+    fn strings(&mut self, mut f: impl FnMut(Span)) -> Option<()> {
+        self.eat(b'[')?;
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            f(self.string()?);
+            if !self.more(b']')? {
+                return Some(());
+            }
+        }
+    }
+
+    /// `properties`: each a list of strings.
+    fn props(&mut self, s: &mut Scratch) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            let name = self.string()?;
+            self.eat(b':')?;
+            let start = s.values.len() as u32;
+            self.strings(|v| s.values.push(v))?;
+            s.names.push((name, start, s.values.len() as u32));
+            if !self.more(b'}')? {
+                return Some(());
+            }
+        }
+    }
+
+    /// Skips a value of a key the reader does not keep: strings, lists,
+    /// objects, `true`, `false` and `null` (a number declines the line).
+    fn skip(&mut self, depth: u8) -> Option<()> {
+        let literal = |c: &mut Self, word: &[u8]| {
+            let end = c.i + word.len();
+            (c.b.get(c.i..end)? == word).then(|| c.i = end)
         };
-        while let Some(k) = map.next_key::<Text<'a>>()? {
-            let start = out.values.len();
-            map.next_value_seed(Values(&mut out.values))?;
-            out.names.push((k.0, start, out.values.len()));
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b't' => literal(self, b"true"),
+            b'f' => literal(self, b"false"),
+            b'n' => literal(self, b"null"),
+            open @ (b'[' | b'{') => {
+                let depth = depth.checked_sub(1)?;
+                let close = if open == b'[' { b']' } else { b'}' };
+                self.i += 1;
+                if self.peek()? == close {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    if open == b'{' {
+                        self.string()?;
+                        self.eat(b':')?;
+                    }
+                    self.skip(depth)?;
+                    if !self.more(close)? {
+                        return Some(());
+                    }
+                }
+            }
+            _ => None,
         }
-        out.names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        if out.names.windows(2).any(|w| w[0].0 == w[1].0) {
-            return Err(de::Error::custom("a property named twice"));
-        }
-        Ok(out)
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Props<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(PropsVisitor(PhantomData))
+/// Reads line `b` (one JSON object) into `s`: `None` for anything the
+/// fast path declines.
+fn parse(b: &[u8], s: &mut Scratch) -> Option<Head> {
+    s.names.clear();
+    s.values.clear();
+    s.lists.clear();
+    let mut c = Cursor { b, i: 0 };
+    let (mut id, mut schema, mut caption) = (None, None, None);
+    // Which of `properties` and the lists were read (each may be once).
+    let mut seen = 0u8;
+    let mut once = |bit: u8| {
+        let first = seen & (1 << bit) == 0;
+        seen |= 1 << bit;
+        first.then_some(())
+    };
+    c.eat(b'{')?;
+    if c.peek()? == b'}' {
+        c.i += 1;
+    } else {
+        loop {
+            let key = c.string()?;
+            c.eat(b':')?;
+            let one = |slot: &mut Option<Span>, c: &mut Cursor| {
+                let first = slot.is_none();
+                *slot = Some(c.string()?);
+                first.then_some(())
+            };
+            match &b[key.start as usize..key.end as usize] {
+                b"id" => one(&mut id, &mut c)?,
+                b"schema" => one(&mut schema, &mut c)?,
+                b"caption" => one(&mut caption, &mut c)?,
+                b"properties" => {
+                    once(7)?;
+                    c.props(s)?;
+                }
+                k => match LISTS.iter().position(|l| l.as_bytes() == k) {
+                    Some(j) => {
+                        once(j as u8)?;
+                        c.strings(|v| s.lists.push((j as u8, v)))?;
+                    }
+                    None => c.skip(DEPTH)?,
+                },
+            }
+            if !c.more(b'}')? {
+                break;
+            }
+        }
     }
-}
-
-/// One line as the fast path reads it.
-#[derive(Deserialize)]
-struct Line<'a> {
-    #[serde(borrow)]
-    id: Option<Text<'a>>,
-    #[serde(borrow)]
-    schema: Option<Text<'a>>,
-    #[serde(borrow, default)]
-    caption: Option<Text<'a>>,
-    #[serde(borrow, default)]
-    properties: Option<Props<'a>>,
-    #[serde(borrow, default)]
-    datasets: Option<Vec<Text<'a>>>,
-    #[serde(borrow, default)]
-    first_seen: Option<Vec<Text<'a>>>,
-    #[serde(borrow, default)]
-    last_seen: Option<Vec<Text<'a>>>,
-    #[serde(borrow, default)]
-    last_change: Option<Vec<Text<'a>>>,
-    #[serde(borrow, default)]
-    referents: Option<Vec<Text<'a>>>,
+    c.ws();
+    (c.i == b.len()).then_some(())?;
+    Some(Head {
+        id: id?,
+        schema: schema?,
+        caption,
+    })
 }
 
 /// A line the fast path read: its datasets and provenance, and the record.
@@ -164,51 +245,73 @@ pub(super) struct FastRecord {
 }
 
 /// Reads and prepares one line (not blank, without its BOM), or `None` when
-/// the careful reader must.
-/// The sources it cites are looked up in `known`.
-pub(super) fn read(bytes: &[u8], known: &KnownSources) -> Option<FastRecord> {
-    let line: Line = serde_json::from_slice(bytes).ok()?;
-    let id = line.id?.0;
-    let schema = line.schema?.0;
-    if id.trim().is_empty() || schema.trim().is_empty() {
+/// the careful reader must. The sources it cites are looked up in `known`;
+/// `s` is reused from line to line.
+pub(super) fn read(bytes: &[u8], known: &KnownSources, s: &mut Scratch) -> Option<FastRecord> {
+    if u32::try_from(bytes.len()).is_err() {
         return None;
     }
+    let line = std::str::from_utf8(bytes).ok()?;
+    let head = parse(bytes, s)?;
+    let (id, schema_name) = (head.id.of(line), head.schema.of(line));
+    if id.trim().is_empty() || schema_name.trim().is_empty() {
+        return None;
+    }
+    // Properties sorted by name, as the careful reader's map sorts them; a
+    // name given twice is declined.
+    let name = |p: &(Span, u32, u32)| p.0.of(line);
+    if !s.names.is_sorted_by(|a, b| name(a) <= name(b)) {
+        s.names.sort_unstable_by(|a, b| name(a).cmp(name(b)));
+    }
+    if s.names.windows(2).any(|w| name(&w[0]) == name(&w[1])) {
+        return None;
+    }
+    let list = |j: usize| {
+        (s.lists.iter())
+            .filter(move |&&(k, _)| k as usize == j)
+            .map(|&(_, v)| v.of(line))
+    };
     let mut provenance = Vec::new();
-    for (key, v) in [
-        ("first_seen", line.first_seen),
-        ("last_seen", line.last_seen),
-        ("last_change", line.last_change),
-        ("referents", line.referents),
-    ] {
-        for value in v.unwrap_or_default() {
-            if !value.0.trim().is_empty() {
-                provenance.push((key.to_string(), value.0.into_owned()));
-            }
+    for (j, key) in LISTS.iter().enumerate().skip(1) {
+        for value in list(j).filter(|v| !v.trim().is_empty()) {
+            provenance.push((key.to_string(), value.to_string()));
         }
     }
-    let datasets = line.datasets.unwrap_or_default();
-    let props = line.properties.unwrap_or_default();
-    let edge = schema::get(&schema).filter(|d| d.edge.is_some());
-    let mut ready = match edge {
+    let datasets = list(0).map(str::to_string).collect();
+    let edge = schema::get(schema_name).filter(|d| d.edge.is_some());
+    let ready = match edge {
         // A relationship's values go straight into one buffer.
         Some(def) => prepare_edge(
-            id.into_owned(),
-            schema.into_owned(),
+            id.to_string(),
+            schema_name.to_string(),
             def,
-            &props.names,
-            &props.values,
+            line,
+            (&s.names, &s.values),
+            known,
         ),
-        None => prepare(
-            id.into_owned(),
-            schema.into_owned(),
-            line.caption.map(|c| c.0.into_owned()),
-            props.into_props(),
-            &provenance,
-        ),
+        None => {
+            let props = (s.names.iter())
+                .map(|&(k, start, end)| Prop {
+                    name: Cow::Borrowed(k.of(line)),
+                    values: (s.values[start as usize..end as usize].iter())
+                        .map(|v| Cow::Borrowed(v.of(line)))
+                        .collect(),
+                    dropped: 0,
+                    nested: Vec::new(),
+                })
+                .collect();
+            prepare_with(
+                id.to_string(),
+                schema_name.to_string(),
+                head.caption.map(|c| c.of(line).to_string()),
+                props,
+                &provenance,
+                Some(known),
+            )
+        }
     };
-    ready.find_sources(known);
     Some(FastRecord {
-        datasets: datasets.into_iter().map(|d| d.0.into_owned()).collect(),
+        datasets,
         provenance,
         ready,
     })
@@ -236,7 +339,7 @@ mod tests {
     /// One generated line: a template filled with ids and names, maybe damaged.
     fn line(t: u8, a: usize, b: usize, n: usize, cut: Option<usize>) -> String {
         let (a, b, n) = (IDS[a % 6], IDS[b % 6], NAMES[n % 5]);
-        let s = match t % 16 {
+        let s = match t % 24 {
             0 => format!(
                 r#"{{"id":"{a}","schema":"Person","properties":{{"name":["{n}"],"alias":["{n} A"],"birthDate":["1970-01"]}}}}"#
             ),
@@ -274,8 +377,38 @@ mod tests {
             14 => format!(
                 r#"{{"id":"{a}","schema":"Directorship","properties":{{"director":["{b}"],"organization":["{a}"]}},"referents":["{b}"]}}"#
             ),
-            _ if a == "p1" => r#"{"id":7,"schema":"Person"}"#.to_string(),
-            _ => "[1,2]".to_string(),
+            15 if a == "p1" => r#"{"id":7,"schema":"Person"}"#.to_string(),
+            15 => "[1,2]".to_string(),
+            // Whitespace between every token, keys in another order.
+            16 => format!(
+                "{{ \"schema\" :\t\"Payment\" , \"id\" : \"w-{a}\", \"properties\" : {{ \"payer\" : [ \"{a}\" ] , \"beneficiary\":[\"{b}\"], \"amount\":[\"5\"],\"currency\":[\"EUR\"] }} }}\r"
+            ),
+            // Keys the reader does not keep, of every shape it skips.
+            17 => format!(
+                r#"{{"id":"{a}","target":true,"schema":"Person","extra":{{"x":[null,false,{{"y":"z"}}],"w":[],"v":{{}}}},"properties":{{"name":["{n}"]}},"last_change":["2024-01-01"],"first_seen":[" ","2023"]}}"#
+            ),
+            // A number where a key is not kept.
+            18 => format!(
+                r#"{{"id":"{a}","schema":"Person","properties":{{"name":["{n}"]}},"score":0.5}}"#
+            ),
+            // A key given twice.
+            19 => {
+                format!(r#"{{"id":"{a}","schema":"Person","schema":"Company","properties":{{}}}}"#)
+            }
+            20 => format!(
+                r#"{{"id":"{a}","schema":"Person","caption":null,"properties":null,"datasets":null}}"#
+            ),
+            // Properties out of order, one value with an escape.
+            21 => format!(
+                r#"{{"schema":"Membership","id":"m{a}","properties":{{"role":["a\nb"],"member":["{a}"],"organization":["{b}"]}}}}"#
+            ),
+            22 => format!(
+                r#"{{"properties":{{"name":["{n}","Zed"],"alias":["{n}"],"country":[]}},"caption":"{n}","id":"{a}","schema":"Person","datasets":[]}}"#
+            ),
+            // Several publishers and URLs, several dates.
+            _ => format!(
+                r#"{{"id":"pay2-{a}","schema":"Payment","properties":{{"payer":["{a}"],"beneficiary":["{b}"],"publisher":["P1","P2","P3"],"sourceUrl":["https://x.example/{b}","https://y.example/1"],"startDate":["2020-01-01"],"endDate":["2019"],"amount":["-5","7"],"currency":["XXQ"]}},"datasets":["ds1"]}}"#
+            ),
         };
         match cut {
             Some(c) => {
@@ -286,10 +419,15 @@ mod tests {
         }
     }
 
+    /// What the damaged lines have put in.
+    const JUNK: [&[u8]; 12] = [
+        b"\\", b"\"", b" ", b"\t", b",", b"}", b"]", b"[", b"null", b"\x01", b"\xff", b"\xc3",
+    ];
+
     type Loaded = Result<(GraphFile, Vec<Box<str>>, FtmSummary), String>;
 
-    fn load(text: &str, fast: bool) -> Loaded {
-        match load_reader_with(Cursor::new(text.to_string()), "t.ftm.json", fast) {
+    fn load(text: impl AsRef<[u8]>, fast: bool) -> Loaded {
+        match load_reader_with(Cursor::new(text.as_ref().to_vec()), "t.ftm.json", fast) {
             Ok((g, s)) => Ok((records(&g), g.dataset_names().to_vec(), s)),
             Err(e) => Err(format!("{e:?}")),
         }
@@ -306,23 +444,56 @@ mod tests {
 
     #[test]
     fn plain_lines_take_the_fast_path_and_damaged_ones_do_not() {
-        for t in [0, 1, 2, 3, 4, 11, 13, 14] {
+        for t in [0, 1, 2, 3, 4, 11, 13, 14, 16, 17, 22, 23] {
             let l = line(t, 0, 1, 0, None);
             let fast = if t == 13 { None } else { Some(()) };
             assert_eq!(
-                super::read(l.as_bytes(), &Default::default()).map(|_| ()),
+                super::read(l.as_bytes(), &Default::default(), &mut Default::default()).map(|_| ()),
                 fast,
                 "{l}"
             );
         }
-        for t in [6, 7, 8, 9, 10, 12, 15] {
+        for t in [6, 7, 8, 9, 10, 12, 15, 18, 19, 20, 21] {
             let l = line(t, 0, 1, 0, None);
             assert!(
-                super::read(l.as_bytes(), &Default::default()).is_none(),
+                super::read(l.as_bytes(), &Default::default(), &mut Default::default()).is_none(),
                 "{l}"
             );
         }
-        assert!(super::read(line(0, 0, 1, 0, Some(30)).as_bytes(), &Default::default()).is_none());
+        // An escape anywhere in a string: the careful reader's.
+        assert!(
+            super::read(
+                line(0, 0, 1, 1, None).as_bytes(),
+                &Default::default(),
+                &mut Default::default()
+            )
+            .is_none()
+        );
+        assert!(
+            super::read(
+                line(0, 0, 1, 0, Some(30)).as_bytes(),
+                &Default::default(),
+                &mut Default::default()
+            )
+            .is_none()
+        );
+    }
+
+    /// The vendored FtM files (Aleph's and OpenSanctions' shapes: nested
+    /// entities, escapes, provenance, datasets) read alike both ways.
+    #[test]
+    fn vendored_files_read_as_the_careful_reader() {
+        for name in [
+            "donations.ijson",
+            "opensanctions-subset.ftm.json",
+            "febrl-small.ftm.json",
+        ] {
+            let path = format!("{}/tests/data/ftm/{name}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read(&path).expect("the vendored file");
+            let fast = load(&text, true);
+            assert!(fast.is_ok(), "{name}");
+            assert_eq!(fast, load(&text, false), "{name}");
+        }
     }
 
     /// A stream of several batches (each over 4 MB), so that parser threads
@@ -341,8 +512,8 @@ mod tests {
         }
         let (mut i, mut expected) = (0, 4);
         while text.len() < 9 << 20 {
-            const PLAIN: [u8; 10] = [0, 1, 2, 3, 4, 5, 9, 11, 13, 14];
-            let (t, a, b, n) = (PLAIN[i % 10], i % 6, (i / 7) % 6, i % 5);
+            const PLAIN: [u8; 13] = [0, 1, 2, 3, 4, 5, 9, 11, 13, 14, 17, 22, 23];
+            let (t, a, b, n) = (PLAIN[i % 13], i % 6, (i / 7) % 6, i % 5);
             // Sources enough (and each cited again in later batches) for
             // the parser threads to find them among those already added.
             let l = line(t, a, b, n, None)
@@ -368,22 +539,34 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
         /// The fast path reads generated and damaged streams to the same
-        /// graph, summary and problems as the careful reader alone.
+        /// graph, summary and problems as the careful reader alone: lines
+        /// cut short, or with a byte or word put in anywhere (an escape, a
+        /// quote, whitespace, a separator, `null`, a control character,
+        /// bytes that are not UTF-8).
         #[test]
         fn fast_path_reads_as_the_careful_reader(
             lines in prop::collection::vec(
-                (0u8..16, 0usize..6, 0usize..6, 0usize..5, prop::option::weighted(0.1, 0usize..400)),
+                (
+                    (0u8..24, 0usize..6, 0usize..6, 0usize..5),
+                    prop::option::weighted(0.1, 0usize..400),
+                    prop::option::weighted(0.15, (0usize..400, 0usize..JUNK.len())),
+                ),
                 0..40,
             ),
             blank_every in 0usize..7,
         ) {
-            let mut text = String::new();
-            for (i, &(t, a, b, n, cut)) in lines.iter().enumerate() {
+            let mut text = Vec::new();
+            for (i, &((t, a, b, n), cut, junk)) in lines.iter().enumerate() {
                 if blank_every > 0 && i % blank_every == 0 {
-                    text.push('\n');
+                    text.push(b'\n');
                 }
-                text.push_str(&line(t, a, b, n, cut));
-                text.push('\n');
+                let mut l = line(t, a, b, n, cut).into_bytes();
+                if let Some((at, j)) = junk {
+                    let at = at % (l.len() + 1);
+                    l.splice(at..at, JUNK[j].iter().copied());
+                }
+                text.extend(l);
+                text.push(b'\n');
             }
             prop_assert_eq!(load(&text, true), load(&text, false));
         }

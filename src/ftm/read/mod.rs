@@ -956,39 +956,30 @@ enum Body {
     Thing(Box<records::PreThing>),
 }
 
-/// [`prepare`] for a relationship record of the fast path, its properties
-/// runs `(name, start, end)` of `values`, sorted by name: cleaned as
-/// [`clean::clean`] cleans them, straight into one buffer.
+/// [`prepare`] for a relationship record of the fast path: its properties
+/// `(name, start, end)`, sorted by name, each the values `start..end` of
+/// `values`, all strings of `line`, cleaned as [`clean::clean`] cleans them,
+/// straight into one buffer; the sources it cites found in `known`.
 fn prepare_edge(
     id: String,
     schema_name: String,
     def: &'static SchemaDef,
-    names: &[(std::borrow::Cow<'_, str>, usize, usize)],
-    values: &[std::borrow::Cow<'_, str>],
+    line: &str,
+    (names, values): (&[(clean::Span, u32, u32)], &[clean::Span]),
+    known: &props::KnownSources,
 ) -> Ready {
     let mut notes = issues::Notes::default();
     if !valid_id(&id) {
         notes.note(Issue::InvalidId, format!("`{id}`"));
     }
-    let flat = clean::clean_into_flat(&mut notes, &id, def, names, values);
-    let pre = records::map_edge(def, &id, &flat);
+    let flat = clean::clean_into_flat(&mut notes, &id, def, line, names, values);
+    let pre = records::map_edge_known(def, &id, &flat, Some(known));
     Ready {
         id,
         schema_name,
         def: Some(def),
         notes,
         body: Body::Edge(flat, Some(Box::new(pre))),
-    }
-}
-
-impl Ready {
-    /// Finds the sources the record cites among those `known` (on a parser thread).
-    fn find_sources(&mut self, known: &props::KnownSources) {
-        match &mut self.body {
-            Body::Edge(_, Some(pre)) => known.find(&mut pre.0),
-            Body::Edge(_, None) => {}
-            Body::Thing(t) => known.find(&mut t.m),
-        }
     }
 }
 
@@ -1000,6 +991,19 @@ fn prepare(
     caption: Option<String>,
     props: Vec<clean::Prop<'_>>,
     provenance: &[(String, String)],
+) -> Ready {
+    prepare_with(id, schema_name, caption, props, provenance, None)
+}
+
+/// [`prepare`], the sources the record cites found in `known` if given (on
+/// a parser thread: [`Mapped::found`]).
+fn prepare_with(
+    id: String,
+    schema_name: String,
+    caption: Option<String>,
+    props: Vec<clean::Prop<'_>>,
+    provenance: &[(String, String)],
+    known: Option<&props::KnownSources>,
 ) -> Ready {
     let mut notes = issues::Notes::default();
     if !valid_id(&id) {
@@ -1027,7 +1031,7 @@ fn prepare(
                     flat.push(k, v);
                 }
             }
-            let pre = records::map_edge(d, &id, &flat);
+            let pre = records::map_edge_known(d, &id, &flat, known);
             Body::Edge(flat, Some(Box::new(pre)))
         }
         _ => Body::Thing(Box::new(records::prepare_thing(
@@ -1038,6 +1042,7 @@ fn prepare(
             props,
             caption,
             provenance,
+            known,
         ))),
     };
     Ready {

@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::load::ProblemKind;
 
-use super::fast::FastRecord;
+use super::fast::{FastRecord, Scratch};
 use super::props::KnownSources;
 use super::values::RawLine;
 
@@ -31,8 +31,14 @@ pub(super) enum Parsed {
 
 /// Parses one line (`first`: the stream's first, which may open with a BOM),
 /// by the fast path if `fast` and it takes the line (its sources looked up
-/// in `known`), else carefully.
-pub(super) fn parse_line(raw: &[u8], first: bool, fast: bool, known: &KnownSources) -> Parsed {
+/// in `known`, `scratch` its buffers), else carefully.
+pub(super) fn parse_line(
+    raw: &[u8],
+    first: bool,
+    fast: bool,
+    known: &KnownSources,
+    scratch: &mut Scratch,
+) -> Parsed {
     let mut bytes = raw;
     if first {
         bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -40,7 +46,7 @@ pub(super) fn parse_line(raw: &[u8], first: bool, fast: bool, known: &KnownSourc
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Parsed::Blank;
     }
-    if fast && let Some(r) = super::fast::read(bytes, known) {
+    if fast && let Some(r) = super::fast::read(bytes, known, scratch) {
         return Parsed::Ready(Box::new(r));
     }
     match serde_json::from_slice(bytes) {
@@ -87,8 +93,17 @@ impl Batch {
         fast: bool,
         known: &KnownSources,
     ) -> Vec<Parsed> {
+        let mut scratch = Scratch::default();
         range
-            .map(|i| parse_line(self.line(i), self.first && i == 0, fast, known))
+            .map(|i| {
+                parse_line(
+                    self.line(i),
+                    self.first && i == 0,
+                    fast,
+                    known,
+                    &mut scratch,
+                )
+            })
             .collect()
     }
 }
@@ -119,6 +134,10 @@ enum Job {
 
 /// A parser thread: parses the lines it is given and frees what it made.
 /// `None` for lines whose parsing panicked (the builder parses them again).
+/// (Keeping a batch's list to hold the next one's, so that no large block
+/// is freed after many small ones, cost more: glibc's allocator then sorts
+/// every small free block in `malloc` instead of once, merged, in
+/// `malloc_consolidate`.)
 fn parser(jobs: Receiver<Job>, done: Sender<Option<Vec<Parsed>>>, fast: bool) {
     for job in jobs {
         match job {

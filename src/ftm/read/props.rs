@@ -4,8 +4,11 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use crate::graph::{Source, SourceId};
-use crate::model::{Amount, AmountRecord, PartialDate};
+use crate::model::amount::AmountError;
+use crate::model::{Amount, AmountRecord, Currency, PartialDate};
 
 use super::super::schema::{PropType, SchemaDef};
 use super::issues::{Issue, Notes};
@@ -56,22 +59,25 @@ impl Default for KnownSources {
 }
 
 impl KnownSources {
-    /// Fills `m.found` (the sources `m` cites, then the file's) when every
-    /// one is known; else leaves it empty, for the builder.
-    pub(super) fn find(&self, m: &mut Mapped) {
-        let n = m.source_reqs.len();
+    /// Fills `m.found` with the sources `texts` name (URLs if `url`, else
+    /// publishers), then the file's, when every one is known: whether they
+    /// were (if not, `m` is left for the builder).
+    pub(super) fn find_texts(&self, texts: &[Cow<'_, str>], url: bool, m: &mut Mapped) -> bool {
+        let n = texts.len();
         if self.keys.keys.is_empty() || n >= m.found.len() {
-            return;
+            return false;
         }
-        for (i, r) in m.source_reqs.iter().enumerate() {
-            let (key, is_url) = r.key();
-            match self.keys.get(SourceKeys::hash(key, is_url), key) {
-                Some(s) => m.found[i] = s.0,
-                None => return,
+        let mut found = [0; 8];
+        for (slot, key) in found.iter_mut().zip(texts) {
+            match self.keys.get(SourceKeys::hash(key, url), key) {
+                Some(s) => *slot = s.0,
+                None => return false,
             }
         }
-        m.found[n] = self.file.0;
+        found[n] = self.file.0;
+        m.found = found;
         m.n_found = n as u8 + 1;
+        true
     }
 }
 
@@ -94,12 +100,14 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
     def: Option<&'static SchemaDef>,
     props: impl IntoIterator<Item = (Cow<'a, str>, V)>,
     dated: bool,
+    known: Option<&KnownSources>,
 ) -> Mapped {
     {
         let mut m = Mapped::default();
-        let (mut dates, mut starts, mut ends) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut amounts, mut currencies) = (Vec::new(), Vec::new());
-        let (mut urls, mut publishers) = (Vec::new(), Vec::new());
+        // A record has few values of each: kept without allocating.
+        let (mut dates, mut starts, mut ends) = (Few::new(), Few::new(), Few::new());
+        let (mut amounts, mut currencies) = (Few::new(), Few::new());
+        let (mut urls, mut publishers) = (Few::new(), Few::new());
         let has_value = def.is_some_and(|d| d.prop("currency").is_some());
         for (prop, values) in props {
             let ptype = def.and_then(|d| d.prop(&prop));
@@ -143,7 +151,7 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
         // latest end. The values as written stay attributes too unless the span
         // says exactly what they say, so that nothing is lost and an export
         // writes the same properties back.
-        let parse = |list: &[Cow<'a, str>]| -> Vec<PartialDate> {
+        let parse = |list: &[Cow<'a, str>]| -> SmallVec<[PartialDate; 2]> {
             list.iter().filter_map(|v| parse_ftm_date(v).ok()).collect()
         };
         let (s_dates, d_dates, e_dates) = (parse(&starts), parse(&dates), parse(&ends));
@@ -205,20 +213,13 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             let currency = currencies.first().map_or("", |c| c.as_ref());
             let parsed = number(&value);
             match parsed {
-                Ok(v) if !currency.trim().is_empty() => {
-                    let rec = AmountRecord {
-                        value: v,
-                        currency: currency.to_string(),
-                        approx: false,
-                    };
-                    match Amount::from_record(&rec) {
-                        Ok(a) => m.amount = Some(a),
-                        Err(e) => {
-                            notes.note(Issue::BadAmount, format!("{owner}: {e}"));
-                            m.attrs.push(("amount".into(), value.into_owned()));
-                        }
+                Ok(v) if !currency.trim().is_empty() => match amount(v, currency) {
+                    Ok(a) => m.amount = Some(a),
+                    Err(e) => {
+                        notes.note(Issue::BadAmount, format!("{owner}: {e}"));
+                        m.attrs.push(("amount".into(), value.into_owned()));
                     }
-                }
+                },
                 // An amount without a currency is kept as written.
                 Ok(_) => m.attrs.push(("amount".into(), value.into_owned())),
                 Err(_) => notes.note(
@@ -251,23 +252,53 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
                     Amount::from_record(&rec).ok()
                 });
         }
-        // Sources: one per URL (its publisher as outlet), else one per publisher.
+        // Sources: one per URL (its publisher as outlet), else one per
+        // publisher; found in `known` if every one is there (then nothing
+        // is kept for the builder to find them).
+        let found = |texts: &[Cow<'a, str>], url: bool, m: &mut Mapped| {
+            known.is_some_and(|k| k.find_texts(texts, url, m))
+        };
         if urls.is_empty() {
-            m.source_reqs.extend(
-                publishers
-                    .into_iter()
-                    .map(|p| SourceReq::Publisher(p.into_owned())),
-            );
+            if !found(&publishers, false, &mut m) {
+                m.source_reqs.extend(
+                    publishers
+                        .into_iter()
+                        .map(|p| SourceReq::Publisher(p.into_owned())),
+                );
+            }
         } else {
             let mut publishers = publishers.into_iter();
-            m.outlet = publishers.next().map(Cow::into_owned);
+            let outlet = publishers.next();
             for p in publishers {
                 m.attrs.push(("publisher".into(), p.into_owned()));
             }
-            m.source_reqs
-                .extend(urls.into_iter().map(|u| SourceReq::Url(u.into_owned())));
+            if !found(&urls, true, &mut m) {
+                m.outlet = outlet.map(Cow::into_owned);
+                m.source_reqs
+                    .extend(urls.into_iter().map(|u| SourceReq::Url(u.into_owned())));
+            }
         }
         m
+    }
+}
+
+/// A short list of a record's values (most have one or two of each kind).
+type Few<'a> = SmallVec<[Cow<'a, str>; 2]>;
+
+/// `value` in `currency` (as [`Amount::from_record`] reads them, without
+/// allocating a record for it).
+fn amount(value: f64, currency: &str) -> Result<Amount, AmountError> {
+    match Currency::from_code(currency.trim()) {
+        Some(currency) if value.is_finite() && value >= 0.0 => Ok(Amount {
+            value,
+            currency,
+            approx: false,
+        }),
+        _ => Amount::from_record(&AmountRecord {
+            value,
+            currency: currency.to_string(),
+            approx: false,
+        }),
     }
 }
 
@@ -357,20 +388,21 @@ impl SourceKeys {
         xxhash_rust::xxh3::xxh3_64_with_seed(key.as_bytes(), u64::from(url))
     }
 
-    fn text(&self, i: usize) -> &str {
+    /// Key `i`'s text, as bytes (slicing them checks no char boundaries).
+    fn text(&self, i: usize) -> &[u8] {
         let start = if i == 0 {
             0
         } else {
             self.keys[i - 1].0 as usize
         };
-        &self.text[start..self.keys[i].0 as usize]
+        &self.text.as_bytes()[start..self.keys[i].0 as usize]
     }
 
     pub(super) fn get(&self, hash: u64, key: &str) -> Option<SourceId> {
         let mut i = *self.first.get(&hash)?;
         while i != Self::NONE {
             let (_, s, next) = self.keys[i as usize];
-            if self.text(i as usize) == key {
+            if self.text(i as usize) == key.as_bytes() {
                 return Some(s);
             }
             i = next;
@@ -407,7 +439,9 @@ pub(crate) fn host(url: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{KnownSources, SourceKeys, SourceReq};
+    use std::borrow::Cow;
+
+    use super::{KnownSources, SourceKeys};
     use crate::graph::SourceId;
 
     #[test]
@@ -420,28 +454,27 @@ mod tests {
             keys,
             file: SourceId(1),
         };
-        let found = |reqs: Vec<SourceReq>| {
-            let mut m = super::super::Mapped {
-                source_reqs: reqs,
-                ..Default::default()
-            };
-            known.find(&mut m);
+        let found = |texts: &[&str], is_url: bool| {
+            let texts: Vec<Cow<str>> = texts.iter().map(|&t| Cow::Borrowed(t)).collect();
+            let mut m = super::super::Mapped::default();
+            let all = known.find_texts(&texts, is_url, &mut m);
+            assert_eq!(all, m.n_found > 0);
             m.found[..m.n_found as usize].to_vec()
         };
-        let both = vec![
-            SourceReq::Url(url.into()),
-            SourceReq::Publisher("Reuters".into()),
-        ];
-        assert_eq!(found(both), [3, 4, 1]);
+        assert_eq!(found(&[url, url], true), [3, 3, 1]);
+        assert_eq!(found(&["Reuters"], false), [4, 1]);
         // None cited: the file's alone.
-        assert_eq!(found(Vec::new()), [1]);
+        assert_eq!(found(&[], true), [1]);
         // One unknown (a publisher's name is not a URL): none found, the
         // builder finds or adds them all.
-        let unknown = vec![SourceReq::Url(url.into()), SourceReq::Url("Reuters".into())];
-        assert!(found(unknown).is_empty());
+        assert!(found(&[url, "Reuters"], true).is_empty());
+        assert!(found(&[url], false).is_empty());
         // More than a record's list holds: left to the builder.
-        let many = (0..8).map(|_| SourceReq::Url(url.into())).collect();
-        assert!(found(many).is_empty());
+        assert!(found(&[url; 8], true).is_empty());
+        // Nothing known yet: left to the builder.
+        let none = KnownSources::default();
+        let mut m = super::super::Mapped::default();
+        assert!(!none.find_texts(&[], true, &mut m) && m.n_found == 0);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
 use crate::graph::{AddError, NewEntity, NewRelation, NodeIx, SourceId};
 use crate::load::{Location, ProblemKind, short};
 use crate::model::{EntityKind, RelationKind};
@@ -14,7 +16,7 @@ use super::super::mapping::{
 use super::super::schema::{PropType, SchemaDef};
 use super::caption::library_caption;
 use super::issues::{Issue, Notes, Owner};
-use super::props::map_props;
+use super::props::{KnownSources, map_props};
 use super::{Loader, PendingEdge, PendingRef};
 
 /// A thing's fields, mapped without the graph.
@@ -30,7 +32,9 @@ pub(super) struct PreThing {
     refs: Vec<(String, String, Option<&'static str>)>,
 }
 
-/// A thing (or a record of an unknown schema), mapped.
+/// A thing (or a record of an unknown schema), mapped; the sources it cites
+/// found in `known` if given.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn prepare_thing(
     notes: &mut Notes,
     id: &str,
@@ -39,6 +43,7 @@ pub(super) fn prepare_thing(
     props: Vec<(Cow<'_, str>, Vec<Cow<'_, str>>)>,
     caption: Option<String>,
     provenance: &[(String, String)],
+    known: Option<&KnownSources>,
 ) -> PreThing {
     let owner = Owner(schema_name, id);
     let dated = def.is_some_and(|d| d.is_a("Interval") || d.name == "Contract");
@@ -53,6 +58,7 @@ pub(super) fn prepare_thing(
         def,
         props.into_iter().map(|(k, v)| (k, v.into_iter())),
         dated,
+        known,
     );
     let kind = match def {
         Some(_) => kind_for_schema(schema_name),
@@ -708,14 +714,50 @@ pub(super) fn map_edge(
     id: &str,
     props: &super::Flat,
 ) -> (super::Mapped, Notes) {
+    map_edge_known(def, id, props, None)
+}
+
+/// [`map_edge`], the sources the record cites found in `known` if given.
+pub(super) fn map_edge_known(
+    def: &'static SchemaDef,
+    id: &str,
+    props: &super::Flat,
+    known: Option<&KnownSources>,
+) -> (super::Mapped, Notes) {
     let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
     let owner = Owner(def.name, id);
+    let mut notes = Notes::default();
+    if let Some(runs) = sorted_runs(props) {
+        // Sorted by property (as a record's are, unless fragments were
+        // added): each run is one property, its type looked up once.
+        let grouped = (runs.into_iter())
+            .filter(|&(k, ..)| {
+                k != src_prop && k != tgt_prop && def.prop(k) != Some(PropType::Entity)
+            })
+            .map(|(k, i, end)| {
+                let run = Run {
+                    flat: props,
+                    i,
+                    end,
+                };
+                (Cow::Borrowed(k), run.map(Cow::Borrowed))
+            });
+        let m = map_props(
+            &mut notes,
+            &owner,
+            def.name,
+            Some(def),
+            grouped,
+            true,
+            known,
+        );
+        return (m, notes);
+    }
     let mut values: Vec<(&str, &str)> = props
         .iter()
         .filter(|&(k, _)| k != src_prop && k != tgt_prop && def.prop(k) != Some(PropType::Entity))
         .collect();
-    // Sorted by property (as a record's are, unless fragments were added),
-    // each property's values in the order read: each run is one property.
+    // Each property's values in the order read: each run is one property.
     if !values.is_sorted_by_key(|(k, _)| *k) {
         values.sort_by_key(|(k, _)| *k);
     }
@@ -723,9 +765,61 @@ pub(super) fn map_edge(
         let values = run.iter().map(|&(_, v)| Cow::Borrowed(v));
         (Cow::Borrowed(run[0].0), values)
     });
-    let mut notes = Notes::default();
-    let m = map_props(&mut notes, &owner, def.name, Some(def), grouped, true);
+    let m = map_props(
+        &mut notes,
+        &owner,
+        def.name,
+        Some(def),
+        grouped,
+        true,
+        known,
+    );
     (m, notes)
+}
+
+/// The values `i..end` of a [`super::Flat`] (one property's run).
+#[derive(Clone)]
+struct Run<'a> {
+    flat: &'a super::Flat,
+    i: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for Run<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.i >= self.end {
+            return None;
+        }
+        let (k, v) = self.flat.ends[self.i];
+        self.i += 1;
+        Some(&self.flat.text[k as usize..v as usize])
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end - self.i;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Run<'_> {}
+
+/// Runs of equal properties, `(property, start, end)`.
+type Runs<'a> = SmallVec<[(&'a str, usize, usize); 8]>;
+
+/// The runs of equal properties of `flat`, `(property, start, end)` in
+/// order, if it is sorted by property (else `None`).
+fn sorted_runs(flat: &super::Flat) -> Option<Runs<'_>> {
+    let mut runs = Runs::new();
+    for (i, (k, _)) in flat.iter().enumerate() {
+        match runs.last_mut() {
+            Some(last) if last.0 == k => last.2 = i + 1,
+            Some(last) if last.0 > k => return None,
+            _ => runs.push((k, i, i + 1)),
+        }
+    }
+    Some(runs)
 }
 
 /// A relationship record's values, whatever their order, as one number.
