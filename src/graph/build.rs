@@ -298,7 +298,15 @@ impl Graph {
             role: r.role.map(|s| s.0),
             until: r.until.map(PartialDate::to_bits),
             amount: (amount != NONE).then_some(amount),
-            flags: r.undirected.then_some(RELATION_UNDIRECTED),
+            flags: {
+                let made = match r.made_id.filter(|_| r.id.is_none()) {
+                    Some(false) => RELATION_MADE_ID,
+                    Some(true) => RELATION_MADE_ID_REV,
+                    None => 0,
+                };
+                let undirected = if r.undirected { RELATION_UNDIRECTED } else { 0 };
+                Some(made | undirected).filter(|&f| f != 0)
+            },
         };
         let e = self
             .links
@@ -504,7 +512,11 @@ mod tests {
             for (e, id) in g.edge_indices().zip(&ids) {
                 let i = e.index();
                 let r = g.relation(e);
-                assert_eq!(r.id, (i % 3 == 0).then_some(id.as_str()), "{i}");
+                assert_eq!(
+                    r.id().as_deref(),
+                    (i % 3 == 0).then_some(id.as_str()),
+                    "{i}"
+                );
                 assert_eq!(r.note, (i % 5 == 0).then_some("a note"), "{i}");
                 assert_eq!(g.relation_datasets(e), want[i], "{i}");
             }

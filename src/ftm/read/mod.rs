@@ -566,6 +566,9 @@ struct Mapped {
     attrs: Vec<(String, String)>,
     /// Entity-valued properties: `(property, id)`.
     refs: Vec<(String, String)>,
+    /// A relationship of two parties whose id is the one `ties export
+    /// --format ftm` makes of it (`graph::relid`): not kept, made again.
+    made_id: bool,
 }
 
 impl Loader {
