@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::model::PartialDate;
+use crate::model::date::Precision;
 
 /// What made ids start with.
 pub const MADE_PREFIX: &str = "ties-rel-";
@@ -92,7 +93,7 @@ pub fn made_hash(
     h.part(role);
     let mut day = DateText::default();
     if let Some(d) = date {
-        let _ = write!(day, "{d}");
+        day.date(d);
     }
     h.part(day.as_str());
     h.finish()
@@ -122,6 +123,35 @@ struct DateText {
 }
 
 impl DateText {
+    /// Writes `d` as its `Display` does (`2024`, `2024-05`, `2024-05-09`),
+    /// by hand for years of four digits.
+    fn date(&mut self, d: PartialDate) {
+        let year = d.year_value();
+        if !(0..=9999).contains(&year) {
+            let _ = write!(self, "{d}");
+            return;
+        }
+        // See `PartialDate::to_bits`: the month in bits 16..20, the day in 24..29.
+        let bits = d.to_bits();
+        let digits = |n: u32, width: u32, out: &mut Self| {
+            for i in (0..width).rev() {
+                out.buf[out.len] = b'0' + (n / 10u32.pow(i) % 10) as u8;
+                out.len += 1;
+            }
+        };
+        digits(year as u32, 4, self);
+        for (n, shown) in [
+            ((bits >> 16) & 0xf, d.precision() != Precision::Year),
+            ((bits >> 24) & 0x1f, d.precision() == Precision::Day),
+        ] {
+            if shown {
+                self.buf[self.len] = b'-';
+                self.len += 1;
+                digits(n, 2, self);
+            }
+        }
+    }
+
     fn as_str(&self) -> &str {
         std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
     }
@@ -164,6 +194,23 @@ mod tests {
             made_hash("p-1", "signed", "o", "", None),
             fnv(&["p-1", "signed", "o", "", ""])
         );
+    }
+
+    #[test]
+    fn dates_are_written_as_display_writes_them() {
+        let mut dates: Vec<PartialDate> = ["0001", "0999-12", "2024-02-29", "9999-12-31", "1970"]
+            .iter()
+            .map(|d| d.parse().unwrap())
+            .collect();
+        dates.extend(
+            (1..=12).flat_map(|m| (1..=28).map(move |d| PartialDate::day(1987, m, d).unwrap())),
+        );
+        dates.extend(PartialDate::month(2001, 7));
+        for d in dates {
+            let mut t = DateText::default();
+            t.date(d);
+            assert_eq!(t.as_str(), d.to_string());
+        }
     }
 
     #[test]

@@ -439,6 +439,12 @@ impl Flat {
         })
     }
 
+    /// Whether [`Self::parties`] marks every party (a record of at most 64
+    /// values, whose parties were marked as it was cleaned).
+    fn marks_every_party(&self) -> bool {
+        self.ends.len() <= 64
+    }
+
     /// Moves every value of `other` to the end of this one.
     fn append(&mut self, other: &mut Flat) {
         for (k, v) in other.iter() {
@@ -533,6 +539,8 @@ struct Loader {
     /// from, the hash of their values, and what they became.
     built: HashMap<u64, (u16, u64, Built)>,
     refs: Vec<PendingRef>,
+    /// The parties of the relationship being built (kept from record to record).
+    party_buf: Vec<NodeIx>,
     /// Whether lines are read by the fast path where it can (else all by
     /// the careful reader, to compare the two).
     fast: bool,
@@ -614,6 +622,7 @@ impl Loader {
             resolved: Default::default(),
             built: HashMap::new(),
             refs: Vec::new(),
+            party_buf: Vec::new(),
             fast: true,
             several: false,
         }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use crate::graph::{AddError, NewEntity, NewRelation, NodeIx, SourceId};
 use crate::load::{Location, ProblemKind, short};
-use crate::model::{EntityKind, RelationKind};
+use crate::model::{EntityKind, RelationKind, Sym};
 
 use super::super::mapping::{
     NAMES_ATTR, NOTE_ATTR, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR,
@@ -404,11 +404,18 @@ impl Loader {
         }
         // Every party already read (as in a stream written things first): the
         // relationship is built now instead of being held until the end.
-        let mut parties = Vec::with_capacity(2);
-        let known = flat.iter().all(|(k, v)| {
-            def.prop(k) != Some(PropType::Entity)
-                || self.graph.find(v).map(|n| parties.push(n)).is_some()
-        });
+        // (The parties' nodes in a buffer kept from record to record; the
+        // parties told by the bits the parser set, not by the schema again.)
+        let mut parties = std::mem::take(&mut self.party_buf);
+        parties.clear();
+        let known = if flat.marks_every_party() {
+            (flat.parties()).all(|v| self.graph.find(v).map(|n| parties.push(n)).is_some())
+        } else {
+            flat.iter().all(|(k, v)| {
+                def.prop(k) != Some(PropType::Entity)
+                    || self.graph.find(v).map(|n| parties.push(n)).is_some()
+            })
+        };
         if !self.resolved.insert(id) {
             self.note(Issue::LateFragment, format!("{} `{}`", def.name, short(id)));
         }
@@ -431,8 +438,10 @@ impl Loader {
                 provenance,
             };
             self.resolve_edge(edge, Some(&parties));
+            self.party_buf = parties;
             return;
         }
+        self.party_buf = parties;
         let edge = PendingEdge {
             id: id.into(),
             schema: def,
@@ -510,8 +519,14 @@ impl Loader {
         if let Some(parties) = parties {
             // Every party was found, in the order of the values.
             let mut parties = parties.iter().copied();
-            for (k, _) in e.props.iter() {
-                if def.prop(k) != Some(PropType::Entity) {
+            let marked = e.props.marks_every_party();
+            for (i, (k, _)) in e.props.iter().enumerate() {
+                let party = if marked {
+                    e.props.parties >> i & 1 != 0
+                } else {
+                    def.prop(k) == Some(PropType::Entity)
+                };
+                if !party {
                     continue;
                 }
                 let Some(n) = parties.next() else { break };
@@ -554,20 +569,22 @@ impl Loader {
         }
         let (kind, reversed, role) = edge_kind(def, m.role.as_deref());
         let note_prop = m.note_prop.as_deref().filter(|p| *p != "description");
-        let mut attrs: Vec<(&str, &str)> = m
-            .attrs
-            .iter()
-            .chain(e.provenance)
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        attrs.extend(note_prop.map(|p| (NOTE_ATTR, p)));
-        if matches!(def.name, "Family" | "Associate" | "Occupancy") {
-            attrs.push((SCHEMA_ATTR, def.name));
-        }
         let sources = self.graph.source_set(&source_ids);
         let role = role.map(|r| self.graph.intern(r));
         let note = m.note.as_deref();
         let kind_sym = kind.clone().map_other(|o| self.graph.intern(&o));
+        // The attributes' names interned as they are listed (one list;
+        // after the role and the kind, as before).
+        let graph = &mut self.graph;
+        let mut attrs: Vec<(Sym, &str)> = (m.attrs.iter().chain(e.provenance))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(note_prop.map(|p| (NOTE_ATTR, p)))
+            .chain(
+                matches!(def.name, "Family" | "Associate" | "Occupancy")
+                    .then_some((SCHEMA_ATTR, def.name)),
+            )
+            .map(|(k, v)| (graph.intern(k), v))
+            .collect();
         let simple = froms.len() == 1 && tos.len() == 1 && other_nodes.is_empty();
         if simple && froms[0] == tos[0] {
             let id = self.graph.entity(froms[0]).id.to_string();
@@ -583,7 +600,6 @@ impl Loader {
             } else {
                 (froms[0], tos[0])
             };
-            let attrs = self.attrs(attrs);
             // An id as `ties export --format ftm` makes them is not kept:
             // made again when asked for. Its ends were hashed in FtM's
             // order (source, target): `to` first when the relation runs
@@ -622,13 +638,13 @@ impl Loader {
         } else {
             EntityKind::Event
         };
-        attrs.push((SCHEMA_ATTR, def.name));
+        attrs.push((self.graph.intern(SCHEMA_ATTR), def.name));
         let name = format!(
             "{} {}",
             def.name,
             m.names.first().cloned().unwrap_or_else(|| e.id.to_string())
         );
-        let entity_attrs = self.attrs(attrs);
+        let entity_attrs = attrs;
         let entity = NewEntity {
             id: e.id,
             kind: node_kind,
@@ -755,13 +771,24 @@ fn is_made_id(def: &SchemaDef, id: &str, props: &super::Flat, m: &super::Mapped)
     };
     let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
     let (mut src, mut tgt, mut parties) = (None, None, 0);
-    for (k, v) in props.iter() {
+    // The parties as the parser marked them (else as the schema says).
+    let marked = props.marks_every_party();
+    if marked && props.parties.count_ones() != 2 {
+        return false;
+    }
+    for (i, (k, v)) in props.iter().enumerate() {
+        let party = if marked {
+            props.parties >> i & 1 != 0
+        } else {
+            k == src_prop || k == tgt_prop || def.prop(k) == Some(PropType::Entity)
+        };
+        if !party {
+            continue;
+        }
         if k == src_prop {
             src = Some(v);
         } else if k == tgt_prop {
             tgt = Some(v);
-        } else if def.prop(k) != Some(PropType::Entity) {
-            continue;
         }
         parties += 1;
     }
