@@ -813,9 +813,25 @@ pub struct Graph {
     dataset_runs: Vec<DatasetRun>,
     /// The dataset of rows stored with [`DatasetSet::DEFAULT`].
     default_dataset: Option<DatasetId>,
+    /// Short attribute values added so far, to store a repeated one once
+    /// (not kept in a snapshot: a graph read from one stores a value again).
+    attr_texts: AttrTexts,
     /// Several inputs were opened as this graph: exports name every row's
     /// datasets, the default one's too (set by `open`, like the default).
     several_inputs: bool,
+}
+
+/// Short attribute values in the arena by their hash (xxh3), the first
+/// [`AttrTexts::MAX_KEPT`] distinct ones.
+#[derive(Debug, Clone, Default)]
+struct AttrTexts(FastMap<u64, Text>);
+
+impl AttrTexts {
+    /// Longer values are stored each time (seldom repeated, and a lookup
+    /// would hash them).
+    const MAX_LEN: usize = 40;
+    /// Distinct values kept (those repeated most are met early).
+    const MAX_KEPT: usize = 1 << 16;
 }
 
 /// One relation seen from a node: which edge, and the entity at the other end.
