@@ -445,8 +445,13 @@ impl Flat {
         self.ends.len() <= 64
     }
 
-    /// Moves every value of `other` to the end of this one.
+    /// Moves every value of `other` to the end of this one (its parties'
+    /// marks too, as far as the first 64 values go).
     fn append(&mut self, other: &mut Flat) {
+        let at = self.ends.len();
+        if at < 64 {
+            self.parties |= other.parties << at;
+        }
         for (k, v) in other.iter() {
             self.push(k, v);
         }
@@ -1058,6 +1063,37 @@ fn prepare(
         def,
         notes,
         body,
+    }
+}
+
+#[cfg(test)]
+mod flat_tests {
+    use super::Flat;
+
+    fn flat(values: &[(&str, &str, bool)]) -> Flat {
+        let mut f = Flat::default();
+        for &(k, v, party) in values {
+            if party {
+                f.parties |= 1 << f.ends.len();
+            }
+            f.push(k, v);
+        }
+        f
+    }
+
+    #[test]
+    fn appended_values_keep_their_parties_marked() {
+        let mut a = flat(&[("object", "o1", true), ("role", "r", false)]);
+        let mut b = flat(&[("date", "2020", false), ("subject", "s1", true)]);
+        a.append(&mut b);
+        assert_eq!(a.parties().collect::<Vec<_>>(), ["o1", "s1"]);
+        assert!(a.marks_every_party());
+        // Past 64 values the marks stop, and say so.
+        let many: Vec<(&str, &str, bool)> = (0..63).map(|_| ("note", "n", false)).collect();
+        let mut c = flat(&many);
+        c.append(&mut flat(&[("x", "p", true), ("y", "q", true)]));
+        assert_eq!(c.parties().collect::<Vec<_>>(), ["p"]);
+        assert!(!c.marks_every_party());
     }
 }
 

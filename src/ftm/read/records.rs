@@ -943,6 +943,36 @@ mod made_id_tests {
         }
     }
 
+    #[test]
+    fn held_and_merged_relationships_keep_their_ids() {
+        let later = made_id(made_hash("p-1", "signed", "a-1", "", None));
+        let merged = made_id(made_hash("p-1", "concerns", "a-1", "", None));
+        let text = [
+            // Held to the end (`a-1` is defined after it), then built.
+            format!(
+                r#"{{"id":"{later}","schema":"UnknownLink","properties":{{"subject":["p-1"],"object":["a-1"],"role":["signed"]}}}}"#
+            ),
+            // Two fragments, the second adding a date the id was not made of.
+            format!(
+                r#"{{"id":"{merged}","schema":"UnknownLink","properties":{{"subject":["p-1"],"object":["a-1"],"role":["concerns"]}}}}"#
+            ),
+            format!(
+                r#"{{"id":"{merged}","schema":"UnknownLink","properties":{{"startDate":["2020"]}}}}"#
+            ),
+            r#"{"id":"p-1","schema":"Person","properties":{"name":["P"]}}"#.to_string(),
+            r#"{"id":"a-1","schema":"Contract","properties":{"name":["A"]}}"#.into(),
+        ]
+        .join("\n");
+        for fast in [true, false] {
+            let g = load(&text, fast);
+            let mut got = ids(&g);
+            got.sort();
+            let mut want = vec![(Some(later.clone()), true), (Some(merged.clone()), false)];
+            want.sort();
+            assert_eq!(got, want, "fast: {fast}");
+        }
+    }
+
     /// The parts relationship lines are made of.
     const PARTIES: [&str; 5] = ["p-1", "org-1", "x1.b-c", "a-1", "gone-1"];
     const ROLES: [&str; 5] = ["", "signed", "party to: chair", "chair", "holds office"];
