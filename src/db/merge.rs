@@ -100,7 +100,8 @@ pub fn merge(
         }
         let attrs = interned(into, from, r.attrs);
         let set = source_set(into, r.sources)?;
-        let rel = r.carried(|s| into.intern(from.sym(s)), set, &attrs);
+        let id = r.id();
+        let rel = r.carried(id.as_deref(), |s| into.intern(from.sym(s)), set, &attrs);
         into.add_relation(a, b, rel)?;
         known.insert(key);
         merged.new_relations += 1;
@@ -140,7 +141,7 @@ fn relation_key(g: &Graph, edge: EdgeIx, db_key: Option<&str>) -> Box<str> {
                 g.relation_kind_label(r.kind),
                 r.date,
                 r.until,
-                r.id.unwrap_or("")
+                r.id().unwrap_or_default()
             )
             .into()
         }

@@ -162,8 +162,9 @@ pub(crate) fn relation_props(graph: &Graph, ix: crate::graph::EdgeIx) -> (String
     let r = graph.relation(ix);
     let (a, b) = graph.ends(ix);
     let mut p = Props::new();
-    let key =
-        r.id.map_or_else(|| format!("#{}", ix.index()), |id| format!("id:{id}"));
+    let key = r
+        .id()
+        .map_or_else(|| format!("#{}", ix.index()), |id| format!("id:{id}"));
     p.insert("key".into(), FalkorValue::String(key));
     p.insert("ord".into(), FalkorValue::I64(ix.index() as i64));
     p.insert("kind".into(), s(graph.relation_kind_label(r.kind)));
@@ -173,7 +174,7 @@ pub(crate) fn relation_props(graph: &Graph, ix: crate::graph::EdgeIx) -> (String
     if r.undirected {
         p.insert("undirected".into(), FalkorValue::Bool(true));
     }
-    put(&mut p, "rid", r.id.map(s));
+    put(&mut p, "rid", r.id().map(|id| s(&id)));
     put(&mut p, "role", r.role.map(|sym| s(graph.sym(sym))));
     dated(&mut p, r.date, r.until);
     money(&mut p, r.amount);
@@ -388,6 +389,7 @@ impl Builder {
                 attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let rel = NewRelation {
                 id: get_str(p, "rid"),
+                made_id: None,
                 kind,
                 role,
                 date: get_date(p, "date", &what)?,

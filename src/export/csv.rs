@@ -188,7 +188,7 @@ pub fn to_csv_tables(graph: &Graph, sub: &Subgraph) -> CsvTables {
             ];
             row.extend(relation_cells(graph, &r));
             row.extend([
-                r.id.unwrap_or_default().to_string(),
+                r.id().unwrap_or_default().into_owned(),
                 if r.undirected { "true" } else { "" }.to_string(),
             ]);
             row.extend(attr_cells(graph, r.attrs, &ecols));

@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::graph::relid::{fnv, ftm_entity_id, is_ftm_id};
 use crate::graph::{Attrs, DatasetSet, EdgeIx, Graph, NodeIx, SourceSet};
 use crate::view::Subgraph;
 
@@ -24,34 +25,9 @@ use crate::ftm::{host, parse_ftm_date};
 
 type Props = BTreeMap<&'static str, Vec<String>>;
 
-/// Is `id` usable as an FtM id as it is?
-fn is_ftm_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 200
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
-}
-
-/// 64-bit FNV-1a: a stable hash, the same on every platform and run.
-fn fnv(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain([0xff]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    h
-}
-
 /// The FtM id of an entity id: itself when valid, else a hash of it.
 fn entity_id(id: &str) -> String {
-    if is_ftm_id(id) {
-        id.to_string()
-    } else {
-        format!("ties-{:016x}", fnv(&[id]))
-    }
+    ftm_entity_id(id).into_owned()
 }
 
 fn attr<'g>(graph: &Graph, attrs: &Attrs<'g>, key: &str) -> Option<&'g str> {
@@ -559,13 +535,13 @@ pub fn to_ftm_with_notes(graph: &Graph, sub: &Subgraph, notes: &[NoteEntity]) ->
         let (def, src, tgt, fallback) = edge_schema(graph, e, &schemata);
         let (sp, tp) = def.edge.expect("relationship schemata are edges");
         let phrase = graph.relation_phrase(r.kind);
-        let wanted = match r.id.filter(|i| is_ftm_id(i)) {
-            Some(id) => id.to_string(),
+        let wanted = match r.id().filter(|i| is_ftm_id(i)) {
+            Some(id) => id.into_owned(),
             None => {
                 let date = r.date.map(|d| d.to_string()).unwrap_or_default();
                 let role = r.role.map(|s| graph.sym(s)).unwrap_or_default();
                 let h = fnv(&[&ids[&src], &phrase, &ids[&tgt], role, &date]);
-                format!("ties-rel-{h:016x}")
+                crate::graph::relid::made_id(h)
             }
         };
         let id = w.unique_id(wanted);

@@ -279,7 +279,7 @@ pub fn to_gexf(graph: &Graph, sub: &Subgraph) -> String {
         .chain(amount_values(r.amount))
         .chain([
             ("sources", sources(graph, r.sources)),
-            ("relation_id", r.id.map(str::to_string)),
+            ("relation_id", r.id().map(std::borrow::Cow::into_owned)),
         ])
         .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
         .collect();

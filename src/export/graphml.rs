@@ -241,7 +241,7 @@ pub fn to_graphml(graph: &Graph, sub: &Subgraph) -> String {
         amount_data(&mut out, "e", r.amount);
         data(&mut out, "e_note", r.note);
         data(&mut out, "e_sources", sources(graph, r.sources).as_deref());
-        data(&mut out, "e_relation_id", r.id);
+        data(&mut out, "e_relation_id", r.id().as_deref());
         for (k, v) in attrs {
             data(&mut out, &ekeys.id(k), Some(v));
         }

@@ -98,7 +98,7 @@ pub fn to_records(graph: &Graph, sub: &Subgraph) -> GraphFile {
             let r = graph.relation(ix);
             let (from, to) = graph.ends(ix);
             RelationRecord {
-                id: r.id.map(str::to_string),
+                id: r.id().map(std::borrow::Cow::into_owned),
                 from: graph.entity(from).id.to_string(),
                 to: graph.entity(to).id.to_string(),
                 kind: r.kind.map_other(|s| graph.sym(s).to_string()),

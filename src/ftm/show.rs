@@ -189,7 +189,7 @@ mod tests {
         assert_eq!(badges(&g, g.find("gone").unwrap()), [PLACEHOLDER_TEXT]);
         let e = g
             .edge_indices()
-            .find(|&e| g.relation(e).id == Some("o"))
+            .find(|&e| g.relation(e).id().as_deref() == Some("o"))
             .unwrap();
         assert_eq!(
             relation_properties(&g, e),

@@ -83,10 +83,30 @@ impl Graph {
     pub(super) fn push_attrs(&mut self, attrs: &[(Sym, &str)]) -> Result<(u32, u32), GraphFull> {
         let start = index_u32(self.attrs.len())?;
         for (key, value) in attrs {
-            let value = self.arena.push(value)?;
+            let value = self.attr_value(value)?;
             self.attrs.vec().push(AttrRow { key: key.0, value });
         }
         Ok((start, index_u32(attrs.len())?))
+    }
+
+    /// An attribute's value in the arena: a short one already there as an
+    /// attribute's value shared (a publisher's name repeated on millions
+    /// of relations is stored once), any other added.
+    fn attr_value(&mut self, value: &str) -> Result<Text, GraphFull> {
+        if value.len() > AttrTexts::MAX_LEN {
+            return self.arena.push(value);
+        }
+        let h = xxhash_rust::xxh3::xxh3_64(value.as_bytes());
+        if let Some(&t) = self.attr_texts.0.get(&h)
+            && self.arena.bytes(t) == value.as_bytes()
+        {
+            return Ok(t);
+        }
+        let t = self.arena.push(value)?;
+        if self.attr_texts.0.len() < AttrTexts::MAX_KEPT {
+            self.attr_texts.0.insert(h, t);
+        }
+        Ok(t)
     }
 
     pub(super) fn push_amount(&mut self, amount: Option<Amount>) -> Result<u32, GraphFull> {
@@ -298,7 +318,15 @@ impl Graph {
             role: r.role.map(|s| s.0),
             until: r.until.map(PartialDate::to_bits),
             amount: (amount != NONE).then_some(amount),
-            flags: r.undirected.then_some(RELATION_UNDIRECTED),
+            flags: {
+                let made = match r.made_id.filter(|_| r.id.is_none()) {
+                    Some(false) => RELATION_MADE_ID,
+                    Some(true) => RELATION_MADE_ID_REV,
+                    None => 0,
+                };
+                let undirected = if r.undirected { RELATION_UNDIRECTED } else { 0 };
+                Some(made | undirected).filter(|&f| f != 0)
+            },
         };
         let e = self
             .links
@@ -504,7 +532,11 @@ mod tests {
             for (e, id) in g.edge_indices().zip(&ids) {
                 let i = e.index();
                 let r = g.relation(e);
-                assert_eq!(r.id, (i % 3 == 0).then_some(id.as_str()), "{i}");
+                assert_eq!(
+                    r.id().as_deref(),
+                    (i % 3 == 0).then_some(id.as_str()),
+                    "{i}"
+                );
                 assert_eq!(r.note, (i % 5 == 0).then_some("a note"), "{i}");
                 assert_eq!(g.relation_datasets(e), want[i], "{i}");
             }

@@ -171,7 +171,8 @@ impl Graph {
             let attrs: Vec<(Sym, &str)> = r.attrs.iter().map(|(k, v)| (sym(k), v)).collect();
             let srcs = sources(self, r.sources);
             let set = datasets(self, other.relation_datasets(ix));
-            let e = self.add_relation(a, b, r.carried(sym, srcs, &attrs))?;
+            let id = r.id();
+            let e = self.add_relation(a, b, r.carried(id.as_deref(), sym, srcs, &attrs))?;
             self.set_relation_datasets(e, set);
             done.relations += 1;
         }

@@ -36,10 +36,12 @@ mod build;
 mod index;
 mod merge;
 mod read;
+pub mod relid;
 pub(crate) mod section;
 mod sparse;
 mod visit;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use bytemuck::{Pod, Zeroable};
@@ -324,6 +326,13 @@ pub(crate) struct RelationRow {
 /// file order only.
 pub(crate) const RELATION_UNDIRECTED: u8 = 1;
 
+/// A relation's flag: it keeps no id, its id being the one made of it
+/// (`relid.rs`), its ends hashed `from` first.
+pub(crate) const RELATION_MADE_ID: u8 = 2;
+
+/// A relation's flag: as [`RELATION_MADE_ID`], its ends hashed `to` first.
+pub(crate) const RELATION_MADE_ID_REV: u8 = 4;
+
 impl Links {
     /// The kind and start date of relation `e`, whose row is `r` (see
     /// [`EntityRow::kind_date`]; the end date is in [`Links::until`]).
@@ -531,10 +540,29 @@ pub struct Entity<'g> {
     pub attrs: Attrs<'g>,
 }
 
+/// Where a relation's id is: kept, or made of the relation when asked for.
+#[derive(Clone, Copy)]
+enum RelId<'g> {
+    None,
+    Kept(&'g str),
+    Made(&'g Graph, EdgeIx),
+}
+
+impl std::fmt::Debug for RelId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RelId::None => f.write_str("None"),
+            RelId::Kept(id) => write!(f, "{id:?}"),
+            RelId::Made(g, e) => write!(f, "{:?} (made)", g.made_relation_id(*e)),
+        }
+    }
+}
+
 /// A typed, dated, sourced tie between two entities, as read from the graph.
 #[derive(Debug, Clone, Copy)]
 pub struct Relation<'g> {
-    pub id: Option<&'g str>,
+    /// Its id ([`Relation::id`]).
+    id: RelId<'g>,
     pub kind: RelationKind<Sym>,
     pub role: Option<Sym>,
     pub date: Option<PartialDate>,
@@ -549,11 +577,29 @@ pub struct Relation<'g> {
 }
 
 impl<'g> Relation<'g> {
-    /// This relation as one to add to another graph: its kind and role
+    /// The relation's id, if it has one: kept in the graph, or made of the
+    /// relation (an id as `ties export --format ftm` makes them, read back:
+    /// see `relid.rs`).
+    pub fn id(&self) -> Option<Cow<'g, str>> {
+        match self.id {
+            RelId::None => None,
+            RelId::Kept(id) => Some(Cow::Borrowed(id)),
+            RelId::Made(g, e) => Some(Cow::Owned(g.made_relation_id(e))),
+        }
+    }
+
+    /// Whether the relation keeps no id of its own, [`Self::id`] making it.
+    pub fn id_is_made(&self) -> bool {
+        matches!(self.id, RelId::Made(..))
+    }
+
+    /// This relation as one to add to another graph: its id `id` (its own,
+    /// [`Self::id`], held by the caller), its kind and role
     /// through `sym` (this graph's symbol → the other's), its sources and
     /// attributes given already in the other graph's terms.
     pub fn carried<'a>(
         &self,
+        id: Option<&'a str>,
         mut sym: impl FnMut(Sym) -> Sym,
         sources: SourceSet,
         attrs: &'a [(Sym, &'a str)],
@@ -562,7 +608,8 @@ impl<'g> Relation<'g> {
         'g: 'a,
     {
         NewRelation {
-            id: self.id,
+            id,
+            made_id: None,
             kind: self.kind.map_other(&mut sym),
             role: self.role.map(sym),
             date: self.date,
@@ -615,6 +662,10 @@ impl<'a, S: AsRef<str>> NewEntity<'a, S> {
 #[derive(Debug, Clone, Copy)]
 pub struct NewRelation<'a> {
     pub id: Option<&'a str>,
+    /// `Some(rev)`: the relation keeps no id (`id` is `None`), its id being
+    /// the one made of it ([`relid::made_hash`]: its ends' ids, `to` first
+    /// when `rev`, its kind, role and date), which the caller checked.
+    pub made_id: Option<bool>,
     pub kind: RelationKind<Sym>,
     pub role: Option<Sym>,
     pub date: Option<PartialDate>,
@@ -632,6 +683,7 @@ impl<'a> NewRelation<'a> {
     pub fn new(kind: RelationKind<Sym>, sources: SourceSet) -> Self {
         NewRelation {
             id: None,
+            made_id: None,
             kind,
             role: None,
             date: None,
@@ -761,9 +813,25 @@ pub struct Graph {
     dataset_runs: Vec<DatasetRun>,
     /// The dataset of rows stored with [`DatasetSet::DEFAULT`].
     default_dataset: Option<DatasetId>,
+    /// Short attribute values added so far, to store a repeated one once
+    /// (not kept in a snapshot: a graph read from one stores a value again).
+    attr_texts: AttrTexts,
     /// Several inputs were opened as this graph: exports name every row's
     /// datasets, the default one's too (set by `open`, like the default).
     several_inputs: bool,
+}
+
+/// Short attribute values in the arena by their hash (xxh3), the first
+/// [`AttrTexts::MAX_KEPT`] distinct ones.
+#[derive(Debug, Clone, Default)]
+struct AttrTexts(FastMap<u64, Text>);
+
+impl AttrTexts {
+    /// Longer values are stored each time (seldom repeated, and a lookup
+    /// would hash them).
+    const MAX_LEN: usize = 40;
+    /// Distinct values kept (those repeated most are met early).
+    const MAX_KEPT: usize = 1 << 16;
 }
 
 /// One relation seen from a node: which edge, and the entity at the other end.

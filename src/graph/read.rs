@@ -179,8 +179,14 @@ impl Graph {
         let extra = (self.links.extra.get(i)).and_then(|x| self.extras.get(x as usize));
         let (kind, date) = self.links.kind_date(i, r);
         let links = &self.links;
+        let flags = links.flags.get(i).unwrap_or(0);
+        let id = match extra.and_then(|x| opt_text(arena, x.id)) {
+            Some(id) => RelId::Kept(id),
+            None if flags & (RELATION_MADE_ID | RELATION_MADE_ID_REV) != 0 => RelId::Made(self, ix),
+            None => RelId::None,
+        };
         Relation {
-            id: extra.and_then(|x| opt_text(arena, x.id)),
+            id,
             kind,
             role: links.role.get(i).map(Sym),
             date,
@@ -199,6 +205,20 @@ impl Graph {
             .flags
             .get(ix.index())
             .is_some_and(|f| f & RELATION_UNDIRECTED != 0)
+    }
+
+    /// The id made of relation `ix` (see `relid.rs`), whether or not it
+    /// keeps one of its own.
+    pub fn made_relation_id(&self, ix: EdgeIx) -> String {
+        let i = ix.index();
+        let rev = self.links.flags.get(i).unwrap_or(0) & RELATION_MADE_ID_REV != 0;
+        let (from, to) = self.ends(ix);
+        let (a, b) = if rev { (to, from) } else { (from, to) };
+        let (kind, date) = self.links.kind_date(i, &self.links.rows[i]);
+        let role = self.links.role.get(i).map_or("", |s| self.sym(Sym(s)));
+        let (a, b) = (self.entity(a).id, self.entity(b).id);
+        let label = self.relation_kind_label(kind);
+        relid::made_id(relid::made_hash(a, label, b, role, date))
     }
 
     /// `(from, to)` of a relation.

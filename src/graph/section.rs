@@ -425,11 +425,10 @@ impl Check<'_> {
                 .values()
                 .iter()
                 .all(|&a| (a as usize) < self.g.amounts.len())
-            && links
-                .flags
-                .values()
-                .iter()
-                .all(|&f| f & !super::RELATION_UNDIRECTED == 0)
+            && links.flags.values().iter().all(|&f| {
+                let made = super::RELATION_MADE_ID | super::RELATION_MADE_ID_REV;
+                f & !(super::RELATION_UNDIRECTED | made) == 0 && f & made != made
+            })
             && links
                 .extra
                 .values()

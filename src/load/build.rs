@@ -364,6 +364,7 @@ pub(super) fn add_relation(
     let attrs = attrs_of(graph, &r.attrs);
     let relation = NewRelation {
         id: r.id.as_deref(),
+        made_id: None,
         kind,
         role,
         date,

@@ -184,8 +184,8 @@ pub fn unsourced(graph: &Graph, file: &str) -> Vec<Problem> {
         .filter(|&e| graph.source_list(graph.relation(e).sources).is_empty())
         .map(|e| {
             let (a, b) = graph.ends(e);
-            let id = graph.relation(e).id.map_or(String::new(), |id| {
-                format!(" (id `{}`)", problem::short(id))
+            let id = graph.relation(e).id().map_or(String::new(), |id| {
+                format!(" (id `{}`)", problem::short(&id))
             });
             Problem {
                 location: Location {

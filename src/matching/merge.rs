@@ -175,7 +175,8 @@ pub fn merge(graph: &Graph, clusters: &Clusters) -> Result<Option<Merged>, Graph
         let attrs: Vec<(Sym, &str)> = r.attrs.iter().map(|(k, v)| (intern(into, k), v)).collect();
         let sources: Vec<_> = graph.source_list(r.sources).to_vec();
         let set = into.source_set(&sources);
-        let rel = r.carried(|s| intern(into, s), set, &attrs);
+        let id = r.id();
+        let rel = r.carried(id.as_deref(), |s| intern(into, s), set, &attrs);
         let added = into.add_relation(a, b, rel)?;
         let datasets = graph.dataset_list(graph.relation_datasets(edge));
         let set = into.dataset_set(&datasets);

@@ -58,7 +58,7 @@ impl Target {
         let r = graph.relation(edge);
         let (a, b) = graph.ends(edge);
         Target::Relation(RelationKey {
-            id: r.id.map(str::to_string),
+            id: r.id().map(std::borrow::Cow::into_owned),
             from: graph.entity(a).id.to_string(),
             kind: graph.relation_kind_label(r.kind).to_string(),
             to: graph.entity(b).id.to_string(),
@@ -85,7 +85,7 @@ impl Target {
             let r = graph.relation(e);
             graph.ends(e) == (from, to)
                 && graph.relation_kind_label(r.kind) == k.kind
-                && (!with_id || r.id == k.id.as_deref())
+                && (!with_id || r.id().as_deref() == k.id.as_deref())
         };
         let out = || {
             graph

@@ -55,7 +55,7 @@ fn relation_line(g: &Graph, r: ties::graph::EdgeIx) -> String {
         g.relation_kind_label(rel.kind),
         matches!(rel.kind, ties::model::RelationKind::Other(_)),
         g.entity(b).id,
-        rel.id,
+        rel.id(),
         rel.role.map(|s| g.sym(s)),
         (rel.date, rel.until),
         rel.amount,

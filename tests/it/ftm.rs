@@ -105,7 +105,7 @@ fn fixture_maps_names_dates_money_and_sources() {
     let pay = g
         .ties(mod_lt)
         .map(|t| g.relation(t.edge))
-        .find(|r| r.kind == RelationKind::Finances && r.id.is_some())
+        .find(|r| r.kind == RelationKind::Finances && r.id().is_some())
         .expect("payment relation");
     assert_eq!(pay.date.unwrap().to_string(), "2024-11-23");
     assert_eq!(pay.date.unwrap().precision(), Precision::Day);

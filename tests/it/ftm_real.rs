@@ -323,7 +323,7 @@ fn relationship_fragments_merge_until_built_and_are_noted_after() {
     assert_eq!(g.edge_count(), 2);
     let m1 = g
         .edge_indices()
-        .find(|&e| g.relation(e).id == Some("m1"))
+        .find(|&e| g.relation(e).id().as_deref() == Some("m1"))
         .unwrap();
     assert_eq!(g.sym(g.relation(m1).role.unwrap()), "chair");
     assert!(g.find("m2").is_some());

@@ -57,7 +57,7 @@ fn dump(g: &Graph) -> (Vec<String>, Vec<String>) {
                 g.entity(b).id,
                 g.relation_kind_label(r.kind),
                 r.role.map(|s| g.sym(s).to_string()),
-                r.id,
+                r.id(),
                 r.date.map(|d| d.to_string()),
                 r.until.map(|d| d.to_string()),
                 r.note,

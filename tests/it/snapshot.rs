@@ -475,3 +475,45 @@ fn new_ron_data_is_hashed_while_it_is_read_and_its_snapshot_is_found_next_time()
     assert!(starts(&said, "hashed the data in"), "{:?}", said.0);
     assert_eq!(json(&first), json(&second));
 }
+
+#[test]
+fn relation_ids_made_again_survive_the_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    // A generated graph exported as FtM: its relations' ids are made by the
+    // export, and made again when read back instead of being kept.
+    let ron = open_ron_in(
+        &data_file(tmp.path()),
+        &tmp.path().join("ron-cache"),
+        u64::MAX,
+    );
+    let whole = subgraph(&ron.graph, None, 1, Reach::Both, &Filter::default());
+    let ftm = tmp.path().join("graph.ftm.json");
+    std::fs::write(&ftm, render(&ron.graph, &whole, Format::Ftm)).unwrap();
+    let first = open(&ftm, &cache);
+    assert_eq!(first.origin, Origin::Parsed(InputFormat::Ftm));
+    let g = &first.graph;
+    let made = g
+        .edge_indices()
+        .filter(|&e| g.relation(e).id_is_made())
+        .count();
+    assert!(made > g.edge_count() / 2, "{made} of {}", g.edge_count());
+    let second = open(&ftm, &cache);
+    assert!(
+        matches!(second.origin, Origin::Snapshot(_)),
+        "{:?}",
+        second.origin
+    );
+    assert_eq!(json(&first), json(&second));
+    let ftm_of = |o: &Opened| {
+        let whole = subgraph(&o.graph, None, 1, Reach::Both, &Filter::default());
+        render(&o.graph, &whole, Format::Ftm)
+    };
+    assert_eq!(ftm_of(&first), ftm_of(&second));
+    let g = &second.graph;
+    let again = g
+        .edge_indices()
+        .filter(|&e| g.relation(e).id_is_made())
+        .count();
+    assert_eq!(again, made);
+}

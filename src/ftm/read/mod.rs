@@ -439,8 +439,19 @@ impl Flat {
         })
     }
 
-    /// Moves every value of `other` to the end of this one.
+    /// Whether [`Self::parties`] marks every party (a record of at most 64
+    /// values, whose parties were marked as it was cleaned).
+    fn marks_every_party(&self) -> bool {
+        self.ends.len() <= 64
+    }
+
+    /// Moves every value of `other` to the end of this one (its parties'
+    /// marks too, as far as the first 64 values go).
     fn append(&mut self, other: &mut Flat) {
+        let at = self.ends.len();
+        if at < 64 {
+            self.parties |= other.parties << at;
+        }
         for (k, v) in other.iter() {
             self.push(k, v);
         }
@@ -533,6 +544,8 @@ struct Loader {
     /// from, the hash of their values, and what they became.
     built: HashMap<u64, (u16, u64, Built)>,
     refs: Vec<PendingRef>,
+    /// The parties of the relationship being built (kept from record to record).
+    party_buf: Vec<NodeIx>,
     /// Whether lines are read by the fast path where it can (else all by
     /// the careful reader, to compare the two).
     fast: bool,
@@ -566,6 +579,9 @@ struct Mapped {
     attrs: Vec<(String, String)>,
     /// Entity-valued properties: `(property, id)`.
     refs: Vec<(String, String)>,
+    /// A relationship of two parties whose id is the one `ties export
+    /// --format ftm` makes of it (`graph::relid`): not kept, made again.
+    made_id: bool,
 }
 
 impl Loader {
@@ -611,6 +627,7 @@ impl Loader {
             resolved: Default::default(),
             built: HashMap::new(),
             refs: Vec::new(),
+            party_buf: Vec::new(),
             fast: true,
             several: false,
         }
@@ -1051,6 +1068,37 @@ fn prepare_with(
         def,
         notes,
         body,
+    }
+}
+
+#[cfg(test)]
+mod flat_tests {
+    use super::Flat;
+
+    fn flat(values: &[(&str, &str, bool)]) -> Flat {
+        let mut f = Flat::default();
+        for &(k, v, party) in values {
+            if party {
+                f.parties |= 1 << f.ends.len();
+            }
+            f.push(k, v);
+        }
+        f
+    }
+
+    #[test]
+    fn appended_values_keep_their_parties_marked() {
+        let mut a = flat(&[("object", "o1", true), ("role", "r", false)]);
+        let mut b = flat(&[("date", "2020", false), ("subject", "s1", true)]);
+        a.append(&mut b);
+        assert_eq!(a.parties().collect::<Vec<_>>(), ["o1", "s1"]);
+        assert!(a.marks_every_party());
+        // Past 64 values the marks stop, and say so.
+        let many: Vec<(&str, &str, bool)> = (0..63).map(|_| ("note", "n", false)).collect();
+        let mut c = flat(&many);
+        c.append(&mut flat(&[("x", "p", true), ("y", "q", true)]));
+        assert_eq!(c.parties().collect::<Vec<_>>(), ["p"]);
+        assert!(!c.marks_every_party());
     }
 }
 
