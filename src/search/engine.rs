@@ -362,10 +362,7 @@ impl SearchIndex {
         let mut cur: Option<Current> = None;
         // At most every text read is written: reserve once instead of growing.
         let (texts, bytes) = slices.iter().fold((0, 0), |(t, b), s| match *s {
-            Slice::Index(from, to) => (
-                t + to - from,
-                b + (self.starts[to] - self.starts[from]) as usize,
-            ),
+            Slice::Index(from, to) => (t + to - from, b + self.bytes_of(from, to)),
             Slice::Part(p, from, to) => {
                 let start = if from == 0 { 0 } else { p.ends[from - 1] };
                 let end = if to == 0 { 0 } else { p.ends[to - 1] };
