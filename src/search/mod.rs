@@ -454,6 +454,22 @@ impl SearchIndex {
         }
     }
 
+    /// Reads the first byte of each of texts `range` whose mask has every bit
+    /// of `mask` (the texts a filter pass will read), so that their cache
+    /// misses overlap.
+    #[inline]
+    fn warm(&self, range: std::ops::Range<usize>, mask: u64) {
+        let (masks, starts) = (&self.masks[range.clone()], &self.starts[range]);
+        let sum = masks.iter().zip(starts).fold(0u8, |acc, (&m, &s)| {
+            if m & mask == mask {
+                acc.wrapping_add(self.folded.get(s as usize).copied().unwrap_or(0))
+            } else {
+                acc
+            }
+        });
+        std::hint::black_box(sum);
+    }
+
     /// The bytes a filter pass over texts `from..to` may copy, about: the
     /// texts' share of [`Self::total`], a little over.
     fn bytes_of(&self, from: usize, to: usize) -> usize {
