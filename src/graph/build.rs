@@ -180,8 +180,7 @@ impl Graph {
         Ok(EntityRow {
             id,
             name_aliases: EntityRow::pack(name.len as usize, e.aliases.len()),
-            kind: e.kind.code(),
-            date: PartialDate::option_bits(e.date),
+            kind_date: KindDate::new(e.kind.code(), e.date).0,
             sources: e.sources.0,
             aliases,
             extra: self.push_extra(None, e.note, e.attrs)?,
@@ -217,6 +216,7 @@ impl Graph {
             return Err(AddError::Duplicate(NodeIx::new(existing as usize)));
         }
         self.put_big(n, &row, &entity);
+        self.put_other_kind(n, &entity);
         let ix = self.links.add_node();
         debug_assert_eq!(ix, n as usize);
         Ok(NodeIx::new(ix))
@@ -235,6 +235,21 @@ impl Graph {
                 big.remove(i);
             }
             (false, Err(_)) => {}
+        }
+    }
+
+    /// Keeps the kind's code of node `n` in `other_kinds` when its row's
+    /// [`KindDate`] cannot hold it, or forgets any it had there.
+    fn put_other_kind<S: AsRef<str>>(&mut self, n: u32, e: &NewEntity<'_, S>) {
+        let found = self.other_kinds.binary_search_by_key(&n, |k| k[0]);
+        let kinds = self.other_kinds.vec();
+        match (KindDate::new(e.kind.code(), None).1, found) {
+            (Some(code), Ok(i)) => kinds[i] = [n, code],
+            (Some(code), Err(i)) => kinds.insert(i, [n, code]),
+            (None, Ok(i)) => {
+                kinds.remove(i);
+            }
+            (None, Err(_)) => {}
         }
     }
 
@@ -273,6 +288,7 @@ impl Graph {
         let datasets = self.extra_datasets(old.extra);
         self.entities.vec()[ix.index()] = row;
         self.put_big(ix.index() as u32, &row, &entity);
+        self.put_other_kind(ix.index() as u32, &entity);
         self.set_entity_datasets(ix, datasets);
         Ok(())
     }
@@ -415,6 +431,7 @@ impl Graph {
         self.entities.shrink_to_fit();
         self.entity_rare.shrink_to_fit();
         self.big_rows.shrink_to_fit();
+        self.other_kinds.shrink_to_fit();
         self.arena.text.shrink_to_fit();
         self.lists.shrink_to_fit();
         self.attrs.shrink_to_fit();
