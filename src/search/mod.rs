@@ -204,6 +204,9 @@ impl SearchIndex {
         offices.sort_unstable();
         let mut offices = offices.into_iter().peekable();
         for n in graph.node_indices() {
+            if seen.ends.len() >= Seen::BATCH {
+                seen.store(&mut ix);
+            }
             let e = graph.entity(n);
             let first = ix.len() as u32;
             ix.entity_first.vec().push(first);
@@ -237,6 +240,7 @@ impl SearchIndex {
                 }
             }
         }
+        seen.store(&mut ix);
         let end = ix.len() as u32;
         ix.entity_first.vec().push(end);
         ix.folded.shrink_to_fit();
@@ -266,49 +270,51 @@ impl SearchIndex {
         text: &str,
         alternative: bool,
     ) -> bool {
-        let buf = &mut seen.buf;
-        buf.clear();
+        let from = seen.pending.len();
         if alternative {
-            fold_alternative_into(text, buf, None);
+            fold_alternative_into(text, &mut seen.pending, None);
         } else {
-            fold_into(text, buf, None);
+            fold_into(text, &mut seen.pending, None);
         }
+        let len = seen.pending.len() - from;
         // Offsets are 32-bit: texts past 4 GiB of folded names (counting each
-        // text's bytes, shared or not) are left out, as are aliases past the
-        // billionth of one entity and names over 2 GiB.
+        // text's bytes, shared or not, and a length of a byte or more before
+        // each) are left out, as are aliases past the billionth of one entity
+        // and names over 2 GiB.
         let index_ok = match field {
             MatchedField::Name => true,
             MatchedField::Alias(i) | MatchedField::WeakAlias(i) | MatchedField::Office(i) => {
                 i <= FIELD_INDEX
             }
         };
-        let total = self.total + buf.len() as u64;
+        let stored = seen.stored + (len + len_bytes(len)) as u64;
         // Positions inside one text must fit in 31 bits (see `engine`).
-        let too_long = buf.len() > i32::MAX as usize;
+        let too_long = len > i32::MAX as usize;
         if !index_ok
             || too_long
-            || total > u64::from(u32::MAX)
+            || stored > u64::from(u32::MAX)
             || self.len() >= u32::MAX as usize - 1
         {
+            seen.pending.truncate(from);
             return false;
         }
-        let Some(start) = seen.start_of(&mut self.folded) else {
-            return false;
-        };
-        self.total = total;
+        seen.stored = stored;
+        self.total += len as u64;
         let kind: u64 = match field {
             MatchedField::Name => 0,
             MatchedField::Alias(_) => 1,
             MatchedField::WeakAlias(_) => 2,
             MatchedField::Office(_) => 3,
         };
-        let text = &seen.buf[..];
+        let text = &seen.pending[from..];
         let mask = mask_of(text)
             | (word_mask_of(text) << WORD_SHIFT)
             | (kind << KIND_SHIFT)
             | if alternative { ALT_BIT } else { 0 };
+        // Where it is stored is found when the batch is (`Seen::store`).
+        seen.ends.push(seen.pending.len());
         self.masks.vec().push(mask);
-        self.starts.vec().push(start);
+        self.starts.vec().push(u32::MAX);
         true
     }
 
@@ -589,48 +595,95 @@ fn text_at(folded: &[u8], at: usize) -> Option<(usize, usize)> {
     None
 }
 
-/// What [`SearchIndex::build`] keeps while it indexes: the text being folded,
-/// and where each distinct folded text went, to store it once.
+/// Bytes of the LEB128 length of a text of `len` bytes.
+fn len_bytes(len: usize) -> usize {
+    (usize::BITS - (len | 1).leading_zeros()).div_ceil(7) as usize
+}
+
+/// What [`SearchIndex::build`] keeps while it indexes: the batch of texts
+/// folded but not yet stored, and where each distinct folded text went, to
+/// store it once.
 #[derive(Default)]
 struct Seen {
-    buf: Vec<u8>,
+    /// The batch's folded texts, one after the other; text `k` of the batch
+    /// ends at `ends[k]`, and is the index's text `len - ends.len() + k`.
+    pending: Vec<u8>,
+    ends: Vec<usize>,
+    /// Of each text of the batch, its hash and where a text of that hash
+    /// was stored.
+    hashes: Vec<(u64, Option<u32>)>,
     /// A folded text's hash → where its length is in `folded`. Two texts of
     /// one hash that differ are both stored (the second is not shared).
     starts: std::collections::HashMap<u64, u32, foldhash::fast::FixedState>,
+    /// What `folded` will hold when every text so far is stored, at most:
+    /// each text's length and bytes (below 4 GiB, so that a start fits).
+    stored: u64,
 }
 
 impl Seen {
-    /// Where `buf` is in `folded`: a copy already stored, or one stored now
-    /// (its length, then its bytes). `None` if `folded` would pass 4 GiB.
-    fn start_of(&mut self, folded: &mut Store<u8>) -> Option<u32> {
+    /// Texts folded before their batch is stored. (Tiny in unit tests, so
+    /// that the small test graphs are stored in many batches.)
+    const BATCH: usize = if cfg!(test) { 5 } else { 1024 };
+
+    fn hash(text: &[u8]) -> u64 {
         use std::hash::BuildHasher as _;
-        let buf = &self.buf[..];
-        let hash = foldhash::fast::FixedState::with_seed(0x7469_6573).hash_one(buf);
-        if let Some(&at) = self.starts.get(&hash)
-            && let Some((from, len)) = text_at(folded, at as usize)
-            && folded.get(from..from + len) == Some(buf)
-        {
-            return Some(at);
+        foldhash::fast::FixedState::with_seed(0x7469_6573).hash_one(text)
+    }
+
+    /// Stores the batch's texts in `ix.folded`, each distinct text once, and
+    /// sets their starts. The look-ups are made for the whole batch first, and
+    /// what they found read in a tight loop, so that their cache misses
+    /// overlap instead of coming one text at a time.
+    fn store(&mut self, ix: &mut SearchIndex) {
+        let first = ix.starts.len() - self.ends.len();
+        self.hashes.clear();
+        let mut from = 0;
+        for &end in &self.ends {
+            let h = Self::hash(&self.pending[from..end]);
+            self.hashes.push((h, None));
+            from = end;
         }
-        let at = u32::try_from(folded.len()).ok()?;
-        let v = folded.vec();
-        let mut len = buf.len() as u64;
-        loop {
-            let b = (len & 0x7f) as u8;
-            len >>= 7;
-            if len == 0 {
-                v.push(b);
-                break;
-            }
-            v.push(b | 0x80);
+        for (h, at) in &mut self.hashes {
+            *at = self.starts.get(h).copied();
         }
-        v.extend_from_slice(buf);
-        if u32::try_from(v.len()).is_err() {
-            v.truncate(at as usize);
-            return None;
+        let warm = self.hashes.iter().fold(0u8, |acc, &(_, at)| {
+            let b = at.and_then(|at| ix.folded.get(at as usize).copied());
+            acc.wrapping_add(b.unwrap_or(0))
+        });
+        std::hint::black_box(warm);
+        let mut from = 0;
+        for (k, &end) in self.ends.iter().enumerate() {
+            let text = &self.pending[from..end];
+            from = end;
+            let (h, found) = self.hashes[k];
+            // A text met earlier in this batch was not yet in `starts`.
+            let at = found.or_else(|| self.starts.get(&h).copied());
+            let same = at.and_then(|at| {
+                let (from, len) = text_at(&ix.folded, at as usize)?;
+                (ix.folded.get(from..from + len) == Some(text)).then_some(at)
+            });
+            let at = same.unwrap_or_else(|| {
+                // Below 4 GiB: `stored` counted it.
+                let at = ix.folded.len() as u32;
+                let v = ix.folded.vec();
+                let mut len = text.len() as u64;
+                loop {
+                    let b = (len & 0x7f) as u8;
+                    len >>= 7;
+                    if len == 0 {
+                        v.push(b);
+                        break;
+                    }
+                    v.push(b | 0x80);
+                }
+                v.extend_from_slice(text);
+                self.starts.entry(h).or_insert(at);
+                at
+            });
+            ix.starts.vec()[first + k] = at;
         }
-        self.starts.entry(hash).or_insert(at);
-        Some(at)
+        self.pending.clear();
+        self.ends.clear();
     }
 }
 

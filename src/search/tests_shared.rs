@@ -145,18 +145,40 @@ fn a_name_many_bear_is_stored_once() {
 
 #[test]
 fn lengths_of_any_size_read_back() {
-    for len in [0usize, 1, 127, 128, 300, 16_383, 16_384, 70_000, 3_000_000] {
-        let mut seen = Seen::default();
-        let mut folded: Store<u8> = Store::default();
-        seen.buf = vec![b'a'; len];
-        let at = seen.start_of(&mut folded).unwrap();
-        seen.buf = b"zz".to_vec();
-        let at2 = seen.start_of(&mut folded).unwrap();
-        assert_eq!(text_at(&folded, at as usize).map(|(_, l)| l), Some(len));
-        assert_eq!(text_at(&folded, at2 as usize).map(|(_, l)| l), Some(2));
-        seen.buf = vec![b'a'; len];
-        assert_eq!(seen.start_of(&mut folded), Some(at), "{len} shared");
+    let lens = [0usize, 1, 127, 128, 300, 16_383, 16_384, 70_000, 3_000_000];
+    let mut ix = SearchIndex::default();
+    let mut seen = Seen::default();
+    let mut want = Vec::new();
+    // Each length twice, with another text between (the second is shared,
+    // met in the same batch), then again in a later batch.
+    for round in 0..2 {
+        for &len in &lens {
+            for text in [vec![b'a'; len], b"zz".to_vec(), vec![b'a'; len]] {
+                seen.pending.extend_from_slice(&text);
+                seen.ends.push(seen.pending.len());
+                ix.starts.vec().push(u32::MAX);
+                want.push(text);
+            }
+        }
+        seen.store(&mut ix);
+        if round == 0 {
+            let distinct: usize = lens.iter().chain(&[2]).map(|&l| l + len_bytes(l)).sum();
+            assert_eq!(ix.folded.len(), distinct);
+        }
     }
+    for (k, text) in want.iter().enumerate() {
+        assert_eq!(ix.text(k as u32), &text[..], "text {k}");
+    }
+    // Shared: within a batch and across batches.
+    let n = 3 * lens.len();
+    for k in (0..n).step_by(3) {
+        assert_eq!(ix.starts[k], ix.starts[k + 2]);
+        assert_eq!(ix.starts[k], ix.starts[n + k]);
+    }
+    assert_eq!(len_bytes(0), 1);
+    assert_eq!(len_bytes(127), 1);
+    assert_eq!(len_bytes(128), 2);
+    assert_eq!(len_bytes(16_384), 3);
     // A length cut short, or over 32 bits, is none.
     assert_eq!(text_at(&[0x80, 0x80], 0), None);
     assert_eq!(text_at(&[0xff, 0xff, 0xff, 0xff, 0x7f], 0), None);
