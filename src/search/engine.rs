@@ -402,7 +402,7 @@ impl SearchIndex {
                             job,
                             at..end,
                             |i| self.masks[i],
-                            &texts,
+                            texts,
                             out,
                             &mut pass,
                             &mut best,
