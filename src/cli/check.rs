@@ -49,9 +49,7 @@ pub(super) fn check(graph: &Graph, data: &str, args: &CheckArgs) -> Result<(), C
     writeln!(out, "\nentities by kind:")?;
     // Counted by kind from the rows alone, then named (a million entities).
     let kinds = counts(
-        tally(graph.entity_kinds())
-            .into_iter()
-            .map(|(k, n)| (graph.entity_kind_label(k), n)),
+        (graph.entity_kind_counts().into_iter()).map(|(k, n)| (graph.entity_kind_label(k), n)),
     );
     let custom = |k: &str, known: bool| {
         if known {
@@ -66,35 +64,11 @@ pub(super) fn check(graph: &Graph, data: &str, args: &CheckArgs) -> Result<(), C
     }
     writeln!(out, "\nrelations by kind:")?;
     let kinds = counts(
-        tally(graph.relation_kinds())
-            .into_iter()
-            .map(|(k, n)| (graph.relation_kind_label(k), n)),
+        (graph.relation_kind_counts().into_iter()).map(|(k, n)| (graph.relation_kind_label(k), n)),
     );
     for (k, n) in kinds {
         let known = crate::model::RelationKind::<String>::from_label(k).is_some();
         writeln!(out, "  {:<24} {n:>8}", custom(k, known))?;
     }
     Ok(())
-}
-
-/// How many times each value comes (runs of the same value counted at once:
-/// rows of one kind often come together).
-fn tally<K: std::hash::Hash + Eq + Copy>(items: impl Iterator<Item = K>) -> Vec<(K, usize)> {
-    let mut map: std::collections::HashMap<K, usize, foldhash::fast::RandomState> =
-        Default::default();
-    let mut run: Option<(K, usize)> = None;
-    for k in items {
-        match &mut run {
-            Some((last, n)) if *last == k => *n += 1,
-            _ => {
-                if let Some((last, n)) = run.replace((k, 1)) {
-                    *map.entry(last).or_default() += n;
-                }
-            }
-        }
-    }
-    if let Some((last, n)) = run {
-        *map.entry(last).or_default() += n;
-    }
-    map.into_iter().collect()
 }

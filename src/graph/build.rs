@@ -200,8 +200,7 @@ impl Graph {
         Ok(EntityRow {
             id,
             name_aliases: EntityRow::pack(name.len as usize, e.aliases.len()),
-            kind: e.kind.code(),
-            date: PartialDate::option_bits(e.date),
+            kind_date: KindDate::new(e.kind.code(), e.date).0,
             sources: e.sources.0,
             aliases,
             extra: self.push_extra(None, e.note, e.attrs)?,
@@ -237,6 +236,7 @@ impl Graph {
             return Err(AddError::Duplicate(NodeIx::new(existing as usize)));
         }
         self.put_big(n, &row, &entity);
+        self.put_other_kind(n, &entity);
         let ix = self.links.add_node();
         debug_assert_eq!(ix, n as usize);
         Ok(NodeIx::new(ix))
@@ -255,6 +255,21 @@ impl Graph {
                 big.remove(i);
             }
             (false, Err(_)) => {}
+        }
+    }
+
+    /// Keeps the kind's code of node `n` in `other_kinds` when its row's
+    /// [`KindDate`] cannot hold it, or forgets any it had there.
+    fn put_other_kind<S: AsRef<str>>(&mut self, n: u32, e: &NewEntity<'_, S>) {
+        let found = self.other_kinds.binary_search_by_key(&n, |k| k[0]);
+        let kinds = self.other_kinds.vec();
+        match (KindDate::new(e.kind.code(), None).1, found) {
+            (Some(code), Ok(i)) => kinds[i] = [n, code],
+            (Some(code), Err(i)) => kinds.insert(i, [n, code]),
+            (None, Ok(i)) => {
+                kinds.remove(i);
+            }
+            (None, Err(_)) => {}
         }
     }
 
@@ -293,6 +308,7 @@ impl Graph {
         let datasets = self.extra_datasets(old.extra);
         self.entities.vec()[ix.index()] = row;
         self.put_big(ix.index() as u32, &row, &entity);
+        self.put_other_kind(ix.index() as u32, &entity);
         self.set_entity_datasets(ix, datasets);
         Ok(())
     }
@@ -443,6 +459,7 @@ impl Graph {
         self.entities.shrink_to_fit();
         self.entity_rare.shrink_to_fit();
         self.big_rows.shrink_to_fit();
+        self.other_kinds.shrink_to_fit();
         self.arena.text.shrink_to_fit();
         self.lists.shrink_to_fit();
         self.attrs.shrink_to_fit();
@@ -607,6 +624,82 @@ mod tests {
                 assert_eq!(g.relation_kind_dates(e), (*kind, *date, None));
                 assert_eq!(kinds[e.index()], *kind);
             }
+            let mut want: std::collections::HashMap<RelationKind<Sym>, usize> = Default::default();
+            for (kind, _) in &said {
+                *want.entry(*kind).or_default() += 1;
+            }
+            let got: std::collections::HashMap<_, _> =
+                g.relation_kind_counts().into_iter().collect();
+            assert_eq!(got, want);
+        };
+        check(&g);
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("g.ron");
+        std::fs::write(&data, "()").unwrap();
+        let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
+        let snap = crate::snapshot::write(dir.path(), key, &g, None).unwrap();
+        let (back, _) = crate::snapshot::read(&snap, key).unwrap();
+        check(&back);
+    }
+
+    /// Entities of known and other kinds (some replaced by one of the other
+    /// sort, as merging FtM fragments does), with dates of every precision:
+    /// their kinds and dates read back as said, the kind counts are the
+    /// rows' kinds counted, and all again through a snapshot.
+    #[test]
+    fn entity_kinds_and_dates_read_back_through_a_snapshot() {
+        let mut g = Graph::default();
+        let mut said = Vec::new();
+        let kind_of = |g: &mut Graph, i: u32| match i % 3 {
+            0 => EntityKind::Other(g.intern(&format!("kind {}", i % 7))),
+            k => {
+                EntityKind::<Sym>::KNOWN
+                    [(i as usize * 5 + k as usize) % EntityKind::<Sym>::KNOWN.len()]
+            }
+        };
+        for i in 0..300u32 {
+            let kind = kind_of(&mut g, i);
+            let date = match i % 4 {
+                0 => None,
+                1 => PartialDate::year(1 + (i as i32 * 37) % 9999),
+                2 => PartialDate::month(2020, 1 + i % 12),
+                _ => PartialDate::day(9999, 12, 31),
+            };
+            let id = format!("e{i}");
+            g.add_entity(NewEntity::<String> {
+                date,
+                ..NewEntity::new(&id, kind, "E", SourceSet::EMPTY)
+            })
+            .unwrap();
+            said.push((kind, date));
+        }
+        // Known to other, other to known, other to another other.
+        for i in (0..300u32).step_by(4) {
+            let n = crate::graph::NodeIx::new(i as usize);
+            let kind = kind_of(&mut g, i + 1);
+            g.replace_entity(
+                n,
+                NewEntity::<String> {
+                    date: said[i as usize].1,
+                    ..NewEntity::new("", kind, "E2", SourceSet::EMPTY)
+                },
+            )
+            .unwrap();
+            said[i as usize].0 = kind;
+        }
+        let check = |g: &Graph| {
+            let kinds: Vec<_> = g.entity_kinds().collect();
+            let mut want: std::collections::HashMap<EntityKind<Sym>, usize> = Default::default();
+            for (n, (kind, date)) in g.node_indices().zip(&said) {
+                let e = g.entity(n);
+                assert_eq!((e.kind, e.date), (*kind, *date), "entity {}", n.index());
+                assert_eq!(g.entity_kind_dates(n), (*kind, *date, None));
+                assert_eq!(kinds[n.index()], *kind);
+                *want.entry(*kind).or_default() += 1;
+            }
+            let got: std::collections::HashMap<_, _> = g.entity_kind_counts().into_iter().collect();
+            assert_eq!(got, want);
+            assert!(got.keys().any(|k| matches!(k, EntityKind::Other(_))));
         };
         check(&g);
         let dir = tempfile::tempdir().unwrap();

@@ -8,8 +8,9 @@
 //! - every string (ids, names, aliases, notes, attribute values) lives in one
 //!   text arena and is referred to by a [`Text`] (offset and length);
 //! - a row keeps only what most rows have: an entity is a fixed-size row of
-//!   integers ([`EntityRow`], 36 bytes: the name follows the id in the
-//!   arena, so only its length is kept) in a table indexed like petgraph's
+//!   integers ([`EntityRow`], 32 bytes: the name follows the id in the
+//!   arena, so only its length is kept; kind and date in one word, as a
+//!   relation's) in a table indexed like petgraph's
 //!   nodes, its end date, amount and weak aliases in a side table
 //!   ([`EntityRare`]); a relation's row ([`RelationRow`], 8 bytes: kind
 //!   and date in one word ([`KindDate`]), sources) is the petgraph edge
@@ -190,8 +191,8 @@ impl Text {
 /// Marks "none" in an index column.
 const NONE: u32 = u32::MAX;
 
-/// An entity as stored. What few entities have (an end date, an amount, weak
-/// aliases) is in an [`EntityRare`] of their own.
+/// An entity as stored (32 bytes). What few entities have (an end date, an
+/// amount, weak aliases) is in an [`EntityRare`] of their own.
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 #[repr(C)]
 pub(crate) struct EntityRow {
@@ -200,10 +201,9 @@ pub(crate) struct EntityRow {
     /// bits) and the number of aliases (the high 8), or [`EntityRow::BIG`]
     /// when either does not fit: both are then in the graph's `big_rows`.
     name_aliases: u32,
-    /// [`EntityKind::code`].
-    kind: u32,
-    /// [`PartialDate::to_bits`], 0 for none.
-    date: u32,
+    /// The kind's code and the start date ([`KindDate`]; a code the word
+    /// cannot hold is in the graph's `other_kinds`).
+    kind_date: KindDate,
     sources: u32,
     /// `lists[aliases..aliases + n_aliases]`, then the weak aliases
     /// ([`EntityRare::n_weak`]).
@@ -233,15 +233,6 @@ impl EntityRow {
     /// Where the name starts: right after the id.
     fn name_start(&self) -> u32 {
         self.id.start.saturating_add(self.id.len)
-    }
-
-    /// The kind and start date this row holds (rows are checked when made or
-    /// read, so the fallback is never taken).
-    fn kind_date(&self) -> (EntityKind<Sym>, Option<PartialDate>) {
-        (
-            EntityKind::from_code(self.kind, |s| Some(Sym(s))).unwrap_or(EntityKind::Organisation),
-            PartialDate::from_bits(self.date),
-        )
     }
 }
 
@@ -783,6 +774,9 @@ pub struct Graph {
     /// `[node, name length, number of aliases]` of the rows whose
     /// [`EntityRow::name_aliases`] is [`EntityRow::BIG`], by node.
     big_rows: Store<[u32; 3]>,
+    /// `[node, kind code]` of the rows whose [`KindDate`] cannot hold their
+    /// kind's code (an `other` kind), by node.
+    other_kinds: Store<[u32; 2]>,
     arena: Arena,
     /// Aliases and weak aliases of every entity.
     lists: Store<Text>,

@@ -82,7 +82,7 @@ impl Graph {
         let (name, n_aliases) = self.name_aliases(ix.index(), r);
         let n_aliases = n_aliases as usize;
         let extra = self.extras.get(r.extra as usize);
-        let (kind, date) = r.kind_date();
+        let (kind, date) = self.entity_kind_date(ix.index(), r);
         let rare = self.entity_rare_of(r);
         Entity {
             id: text_at(arena, r.id),
@@ -120,6 +120,35 @@ impl Graph {
         )
     }
 
+    /// The kind and start date of entity `node`, whose row is `r` (rows are
+    /// checked when made or read, so the fallback is never taken).
+    fn entity_kind_date(
+        &self,
+        node: usize,
+        r: &EntityRow,
+    ) -> (EntityKind<Sym>, Option<PartialDate>) {
+        (self.entity_kind(node, r), r.kind_date.date())
+    }
+
+    /// The kind of entity `node`, whose row is `r`.
+    #[inline]
+    fn entity_kind(&self, node: usize, r: &EntityRow) -> EntityKind<Sym> {
+        let code = match r.kind_date.code() {
+            KindDate::ESCAPE => self.other_kind_code(node).unwrap_or(NONE),
+            code => code,
+        };
+        EntityKind::from_code(code, |s| Some(Sym(s))).unwrap_or(EntityKind::Organisation)
+    }
+
+    /// The code of node `node`'s kind kept in `other_kinds`.
+    pub(super) fn other_kind_code(&self, node: usize) -> Option<u32> {
+        let kinds: &[[u32; 2]] = &self.other_kinds;
+        kinds
+            .binary_search_by_key(&(node as u32), |k| k[0])
+            .ok()
+            .map(|i| kinds[i][1])
+    }
+
     /// The rare parts of an entity's row (none for most).
     fn entity_rare_of(&self, r: &EntityRow) -> EntityRare {
         self.entity_rare
@@ -135,7 +164,7 @@ impl Graph {
         ix: NodeIx,
     ) -> (EntityKind<Sym>, Option<PartialDate>, Option<PartialDate>) {
         let r = &self.entities[ix.index()];
-        let (kind, date) = r.kind_date();
+        let (kind, date) = self.entity_kind_date(ix.index(), r);
         (
             kind,
             date,
@@ -163,7 +192,34 @@ impl Graph {
 
     /// The kind of every entity, in order (read from the rows alone).
     pub fn entity_kinds(&self) -> impl ExactSizeIterator<Item = EntityKind<Sym>> + '_ {
-        self.entities.iter().map(|r| r.kind_date().0)
+        (self.entities.iter().enumerate()).map(|(n, r)| self.entity_kind(n, r))
+    }
+
+    /// How many entities there are of each kind, in no order (counted from
+    /// the codes in the rows, then named: no kind built per row).
+    pub fn entity_kind_counts(&self) -> Vec<(EntityKind<Sym>, usize)> {
+        let others = self.other_kinds.iter().map(|k| k[1]);
+        code_counts(self.entities.iter().map(|r| r.kind_date), others)
+            .into_iter()
+            .map(|(c, n)| {
+                let k = EntityKind::from_code(c, |s| Some(Sym(s)));
+                (k.unwrap_or(EntityKind::Organisation), n)
+            })
+            .collect()
+    }
+
+    /// How many relations there are of each kind, in no order (see
+    /// [`Self::entity_kind_counts`]).
+    pub fn relation_kind_counts(&self) -> Vec<(RelationKind<Sym>, usize)> {
+        let links = &self.links;
+        let others = links.other_kind.values().iter().copied();
+        code_counts(links.rows.iter().map(|r| r.kind_date), others)
+            .into_iter()
+            .map(|(c, n)| {
+                let k = RelationKind::from_code(c, |s| Some(Sym(s)));
+                (k.unwrap_or(RelationKind::Concerns), n)
+            })
+            .collect()
     }
 
     /// The kind of every relation, in order (read from the rows alone).
@@ -484,6 +540,7 @@ impl Graph {
             entities: self.entities.bytes()
                 + self.entity_rare.bytes()
                 + self.big_rows.bytes()
+                + self.other_kinds.bytes()
                 + nodes
                 + self.ids.bytes(),
             relations: edges + self.extras.bytes(),
@@ -502,4 +559,28 @@ impl Graph {
                     .sum::<usize>(),
         }
     }
+}
+
+/// How many of `words` hold each kind code, the escaped ones counted from
+/// `others` (the codes kept outside the words), as `(code, count)`, each code
+/// once, in no order.
+fn code_counts(
+    words: impl Iterator<Item = KindDate>,
+    others: impl Iterator<Item = u32>,
+) -> Vec<(u32, usize)> {
+    let mut counts = vec![0usize; KindDate::ESCAPE as usize + 1];
+    for w in words {
+        counts[w.code() as usize] += 1;
+    }
+    counts[KindDate::ESCAPE as usize] = 0;
+    let mut out: Vec<(u32, usize)> = (counts.iter().enumerate())
+        .filter(|&(_, &n)| n > 0)
+        .map(|(c, &n)| (c as u32, n))
+        .collect();
+    let mut escaped: Vec<u32> = others.collect();
+    escaped.sort_unstable();
+    for run in escaped.chunk_by(|a, b| a == b) {
+        out.push((run[0], run.len()));
+    }
+    out
 }

@@ -73,6 +73,7 @@ pub(crate) fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<(
     }
     out.pod(&g.dataset_runs)?;
     out.pod(&g.big_rows)?;
+    out.pod(&g.other_kinds)?;
     out.pod(g.ids.slots())
 }
 
@@ -166,12 +167,14 @@ pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), 
     }
     let runs: Store<DatasetRun> = r.pod()?;
     let big_rows: Store<[u32; 3]> = r.pod()?;
+    let other_kinds: Store<[u32; 2]> = r.pod()?;
     let ids = r.pod()?;
     g.dataset_runs = runs.to_vec();
     g.dataset_lists = dataset_lists;
     g.entities = entities;
     g.entity_rare = entity_rare;
     g.big_rows = big_rows;
+    g.other_kinds = other_kinds;
     g.arena = arena;
     g.lists = lists;
     g.attrs = attrs;
@@ -245,6 +248,7 @@ pub(crate) fn finish(
     let (ids, checked) = std::thread::scope(|scope| {
         let entities = scope.spawn(|| {
             check.big_rows(nodes)?;
+            check.other_kinds(nodes)?;
             for (n, e) in check.g.entities.iter().enumerate() {
                 check.entity(n, e)?;
             }
@@ -377,6 +381,26 @@ impl Check<'_> {
         }
     }
 
+    /// The table of kinds too large for their rows: by node, each node once,
+    /// each row it names marked so (and every row so marked is in it: see
+    /// [`Self::entity`]).
+    fn other_kinds(&self, nodes: usize) -> Result<(), SnapshotError> {
+        let kinds: &[[u32; 2]] = &self.g.other_kinds;
+        let ok = kinds.windows(2).all(|w| w[0][0] < w[1][0])
+            && kinds.iter().all(|k| {
+                self.g
+                    .entities
+                    .get(k[0] as usize)
+                    .is_some_and(|e| e.kind_date.code() == KindDate::ESCAPE)
+            })
+            && kinds.last().is_none_or(|k| (k[0] as usize) < nodes);
+        if ok {
+            Ok(())
+        } else {
+            Err(corrupt("the table of other kinds does not fit the graph"))
+        }
+    }
+
     fn entity(&self, node: usize, e: &EntityRow) -> Result<(), SnapshotError> {
         let rare = match e.rare {
             NONE => Some(EntityRare::NONE),
@@ -397,8 +421,8 @@ impl Check<'_> {
         }) && big == listed
             && self.text(e.id)
             && self.text(name)
-            && self.kind(e.kind, |c, f| EntityKind::from_code(c, f))
-            && Self::date(e.date)
+            && self.entity_kind(node, e)
+            && Self::date(e.kind_date.date_bits())
             && self.sources(e.sources)
             && Self::optional(e.extra, self.g.extras.len());
         if ok {
@@ -465,6 +489,19 @@ impl Check<'_> {
             }
         }
         Ok(())
+    }
+
+    /// An entity's kind: in its row, or in `other_kinds` when (and only
+    /// when) its row says so, and a kind this graph knows.
+    fn entity_kind(&self, node: usize, e: &EntityRow) -> bool {
+        let code = match e.kind_date.code() {
+            KindDate::ESCAPE => self
+                .g
+                .other_kind_code(node)
+                .filter(|&c| c >= KindDate::ESCAPE),
+            code => Some(code),
+        };
+        code.is_some_and(|c| self.kind(c, |c, f| EntityKind::from_code(c, f)))
     }
 
     /// A relation's row, and the kind kept outside it (`other`), which it

@@ -362,10 +362,7 @@ impl SearchIndex {
         let mut cur: Option<Current> = None;
         // At most every text read is written: reserve once instead of growing.
         let (texts, bytes) = slices.iter().fold((0, 0), |(t, b), s| match *s {
-            Slice::Index(from, to) => (
-                t + to - from,
-                b + (self.starts[to] - self.starts[from]) as usize,
-            ),
+            Slice::Index(from, to) => (t + to - from, b + self.bytes_of(from, to)),
             Slice::Part(p, from, to) => {
                 let start = if from == 0 { 0 } else { p.ends[from - 1] };
                 let end = if to == 0 { 0 } else { p.ends[to - 1] };
@@ -393,7 +390,26 @@ impl SearchIndex {
                             text: self.text(i as u32),
                         }
                     };
-                    self.filter_run(job, from..to, texts, out, &mut pass, &mut best, &mut cur)?;
+                    // A block at a time, its texts that pass the mask
+                    // fetched first in a tight loop: texts stored once lie
+                    // anywhere in the folded text, and their cache misses
+                    // then overlap instead of coming one text at a time.
+                    let mut at = from;
+                    while at < to {
+                        let end = (at + CHECK_EVERY).min(to);
+                        self.warm(at..end, job.q.mask);
+                        self.filter_run(
+                            job,
+                            at..end,
+                            |i| self.masks[i],
+                            texts,
+                            out,
+                            &mut pass,
+                            &mut best,
+                            &mut cur,
+                        )?;
+                        at = end;
+                    }
                 }
                 Slice::Part(p, from, to) => {
                     let texts = |k: usize| Text {
@@ -403,7 +419,17 @@ impl SearchIndex {
                         resume: p.resume[k],
                         text: p.text(k),
                     };
-                    self.filter_run(job, from..to, texts, out, &mut pass, &mut best, &mut cur)?;
+                    let masks = |k: usize| p.masks[k];
+                    self.filter_run(
+                        job,
+                        from..to,
+                        masks,
+                        texts,
+                        out,
+                        &mut pass,
+                        &mut best,
+                        &mut cur,
+                    )?;
                 }
             }
         }
@@ -412,13 +438,15 @@ impl SearchIndex {
         Some(pass)
     }
 
-    /// The filter loop over texts `range` of a source.
+    /// The filter loop over texts `range` of a source (`masks(i)` is text
+    /// `i`'s mask word, `texts(i)` the whole text).
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn filter_run<'t>(
         &self,
         job: &Job<'_>,
         range: std::ops::Range<usize>,
+        masks: impl Fn(usize) -> u64,
         texts: impl Fn(usize) -> Text<'t>,
         out: &mut Part,
         pass: &mut Pass,
@@ -433,12 +461,13 @@ impl SearchIndex {
             if n % CHECK_EVERY == 0 && (job.cancel)() {
                 return None;
             }
+            // The mask first: a text is read only if it passes.
+            if masks(i) & mask != mask {
+                continue;
+            }
             let t = texts(i);
             let (entry, node, m, text) = (t.entry, t.owner, t.mask, t.text);
             let wm = m >> WORD_SHIFT;
-            if m & mask != mask {
-                continue;
-            }
             let was_fuzzy = t.resume & WAS_FUZZY != 0;
             let from = (t.resume & !WAS_FUZZY) as usize;
             let resume = match job.last {

@@ -140,10 +140,16 @@ impl IndexMemory {
 /// Search over every entity's name and aliases. Cheap to share: `Send + Sync`.
 #[derive(Default)]
 pub struct SearchIndex {
-    /// Every text folded, one after the other.
+    /// Every distinct folded text once, each preceded by its length (LEB128):
+    /// texts that fold alike (`NATO` and `Nato`, a name many entities bear, an
+    /// office many hold) share one copy.
     folded: Store<u8>,
-    /// Text `i` is `folded[starts[i]..starts[i + 1]]`.
+    /// Text `i`'s length is at `folded[starts[i]]`, its bytes follow it
+    /// ([`Self::text`]).
     starts: Store<u32>,
+    /// The bytes of every text, as if each had its own copy: what a filter pass
+    /// copying all of them would hold (below 4 GiB, as `Matches` needs).
+    total: u64,
     /// Of each text, in one word: the character-presence mask (bits 0..=28),
     /// the mask of the bytes that start a word (from [`WORD_SHIFT`]), whether
     /// it is the second spelling of the text before ([`ALT_BIT`]) and which
@@ -179,15 +185,16 @@ impl SearchIndex {
     pub fn build(graph: &Graph) -> Self {
         let nodes = graph.node_count();
         let mut ix = SearchIndex {
-            folded: Vec::with_capacity(nodes * 24).into(),
-            starts: Vec::with_capacity(nodes * 2 + 1).into(),
+            folded: Vec::new().into(),
+            starts: Vec::with_capacity(nodes * 2).into(),
+            total: 0,
             masks: Vec::with_capacity(nodes * 2).into(),
             entity_first: Vec::with_capacity(nodes + 1).into(),
             degrees: Vec::with_capacity(nodes).into(),
             typo: typo::TypoIndex::default(),
             id: next_index_id(),
         };
-        ix.starts.vec().push(0);
+        let mut seen = Seen::default();
         // Offices by holder, in edge order.
         let mut offices: Vec<(u32, u32)> = graph
             .edge_indices()
@@ -197,6 +204,9 @@ impl SearchIndex {
         offices.sort_unstable();
         let mut offices = offices.into_iter().peekable();
         for n in graph.node_indices() {
+            if seen.ends.len() >= Seen::BATCH {
+                seen.store(&mut ix);
+            }
             let e = graph.entity(n);
             let first = ix.len() as u32;
             ix.entity_first.vec().push(first);
@@ -206,14 +216,14 @@ impl SearchIndex {
             let node = n.index() as u32;
             // A text left out ends its list: the texts kept of each kind are
             // then the first ones, which is what `field` counts on.
-            ix.push(MatchedField::Name, e.name);
+            ix.push(&mut seen, MatchedField::Name, e.name);
             for (i, a) in e.aliases.iter().enumerate() {
-                if !ix.push(MatchedField::Alias(i as u32), a) {
+                if !ix.push(&mut seen, MatchedField::Alias(i as u32), a) {
                     break;
                 }
             }
             for (i, a) in e.weak_aliases.iter().enumerate() {
-                if !ix.push(MatchedField::WeakAlias(i as u32), a) {
+                if !ix.push(&mut seen, MatchedField::WeakAlias(i as u32), a) {
                     break;
                 }
             }
@@ -226,10 +236,11 @@ impl SearchIndex {
                 if indexed
                     && let Some(text) = office_text(graph, crate::graph::EdgeIx::new(edge as usize))
                 {
-                    indexed = ix.push(MatchedField::Office(edge), &text);
+                    indexed = ix.push(&mut seen, MatchedField::Office(edge), &text);
                 }
             }
         }
+        seen.store(&mut ix);
         let end = ix.len() as u32;
         ix.entity_first.vec().push(end);
         ix.folded.shrink_to_fit();
@@ -242,54 +253,68 @@ impl SearchIndex {
     /// Indexes `text` as `field` of the entity being indexed, and again in its
     /// second spelling when it has one (`Nierstenhöfer` as `nierstenhofer` and
     /// `nierstenhoefer`). False if the text could not be indexed.
-    fn push(&mut self, field: MatchedField, text: &str) -> bool {
-        if !self.push_folded(field, text, false) {
+    fn push(&mut self, seen: &mut Seen, field: MatchedField, text: &str) -> bool {
+        if !self.push_folded(seen, field, text, false) {
             return false;
         }
         if has_alternative(text) {
-            self.push_folded(field, text, true);
+            self.push_folded(seen, field, text, true);
         }
         true
     }
 
-    fn push_folded(&mut self, field: MatchedField, text: &str, alternative: bool) -> bool {
-        let before = self.folded.len();
+    fn push_folded(
+        &mut self,
+        seen: &mut Seen,
+        field: MatchedField,
+        text: &str,
+        alternative: bool,
+    ) -> bool {
+        let from = seen.pending.len();
         if alternative {
-            fold_alternative_into(text, self.folded.vec(), None);
+            fold_alternative_into(text, &mut seen.pending, None);
         } else {
-            fold_into(text, self.folded.vec(), None);
+            fold_into(text, &mut seen.pending, None);
         }
-        // Offsets are 32-bit: texts past 4 GiB of folded names are left out, as are
-        // aliases past the billionth of one entity and names over 2 GiB.
+        let len = seen.pending.len() - from;
+        // Offsets are 32-bit: texts past 4 GiB of folded names (counting each
+        // text's bytes, shared or not, and a length of a byte or more before
+        // each) are left out, as are aliases past the billionth of one entity
+        // and names over 2 GiB.
         let index_ok = match field {
             MatchedField::Name => true,
             MatchedField::Alias(i) | MatchedField::WeakAlias(i) | MatchedField::Office(i) => {
                 i <= FIELD_INDEX
             }
         };
-        let Ok(end) = u32::try_from(self.folded.len()) else {
-            self.folded.vec().truncate(before);
-            return false;
-        };
+        let stored = seen.stored + (len + len_bytes(len)) as u64;
         // Positions inside one text must fit in 31 bits (see `engine`).
-        let too_long = self.folded.len() - before > i32::MAX as usize;
-        if !index_ok || too_long || self.len() >= u32::MAX as usize - 1 {
-            self.folded.vec().truncate(before);
+        let too_long = len > i32::MAX as usize;
+        if !index_ok
+            || too_long
+            || stored > u64::from(u32::MAX)
+            || self.len() >= u32::MAX as usize - 1
+        {
+            seen.pending.truncate(from);
             return false;
         }
+        seen.stored = stored;
+        self.total += len as u64;
         let kind: u64 = match field {
             MatchedField::Name => 0,
             MatchedField::Alias(_) => 1,
             MatchedField::WeakAlias(_) => 2,
             MatchedField::Office(_) => 3,
         };
-        let text = &self.folded[before..];
+        let text = &seen.pending[from..];
         let mask = mask_of(text)
             | (word_mask_of(text) << WORD_SHIFT)
             | (kind << KIND_SHIFT)
             | if alternative { ALT_BIT } else { 0 };
+        // Where it is stored is found when the batch is (`Seen::store`).
+        seen.ends.push(seen.pending.len());
         self.masks.vec().push(mask);
-        self.starts.vec().push(end);
+        self.starts.vec().push(u32::MAX);
         true
     }
 
@@ -338,6 +363,7 @@ impl SearchIndex {
     ) -> std::io::Result<()> {
         out.pod(&self.folded)?;
         out.pod(&self.starts)?;
+        out.u64(self.total)?;
         out.pod(&self.masks)?;
         out.pod(&self.entity_first)?;
         out.pod(&self.degrees)?;
@@ -353,6 +379,7 @@ impl SearchIndex {
         let mut ix = SearchIndex {
             folded: r.pod()?,
             starts: r.pod()?,
+            total: r.u64()?,
             masks: r.pod()?,
             entity_first: r.pod()?,
             degrees: r.pod()?,
@@ -366,8 +393,16 @@ impl SearchIndex {
                 && v.windows(2).all(|w| w[0] <= w[1])
                 && v.last().map(|&l| l as usize) == Some(last)
         };
-        let ok = ix.starts.len() == texts + 1
-            && ascending(&ix.starts, ix.folded.len())
+        // Every text's length and bytes lie in the folded text, and their sum
+        // is the total said.
+        let total = ix.starts.iter().try_fold(0u64, |sum, &s| {
+            let (at, len) = text_at(&ix.folded, s as usize)?;
+            let end = at.checked_add(len)?;
+            (end <= ix.folded.len() && len <= i32::MAX as usize).then_some(sum + len as u64)
+        });
+        let ok = ix.starts.len() == texts
+            && total == Some(ix.total)
+            && ix.total <= u64::from(u32::MAX)
             && ix.degrees.len() == nodes
             && ix.entity_first.len() == nodes + 1
             && ascending(&ix.entity_first, texts);
@@ -403,6 +438,7 @@ impl SearchIndex {
             v.bytes()
         }
         let typo_bytes = self.typo.bytes();
+        // `text_bytes` counts the lengths before each distinct text.
         let text_columns = bytes(&self.starts) + bytes(&self.masks);
         let entity_columns = bytes(&self.entity_first) + bytes(&self.degrees);
         IndexMemory {
@@ -417,8 +453,35 @@ impl SearchIndex {
 
     #[inline]
     fn text(&self, entry: u32) -> &[u8] {
-        let i = entry as usize;
-        &self.folded[self.starts[i] as usize..self.starts[i + 1] as usize]
+        let at = self.starts[entry as usize] as usize;
+        match text_at(&self.folded, at) {
+            Some((at, len)) => self.folded.get(at..at + len).unwrap_or(&[]),
+            None => &[],
+        }
+    }
+
+    /// Reads the first byte of each of texts `range` whose mask has every bit
+    /// of `mask` (the texts a filter pass will read), so that their cache
+    /// misses overlap.
+    #[inline]
+    fn warm(&self, range: std::ops::Range<usize>, mask: u64) {
+        let (masks, starts) = (&self.masks[range.clone()], &self.starts[range]);
+        let sum = masks.iter().zip(starts).fold(0u8, |acc, (&m, &s)| {
+            if m & mask == mask {
+                acc.wrapping_add(self.folded.get(s as usize).copied().unwrap_or(0))
+            } else {
+                acc
+            }
+        });
+        std::hint::black_box(sum);
+    }
+
+    /// The bytes a filter pass over texts `from..to` may copy, about: the
+    /// texts' share of [`Self::total`], a little over.
+    fn bytes_of(&self, from: usize, to: usize) -> usize {
+        let n = to.saturating_sub(from) as u64;
+        let len = self.len().max(1) as u64;
+        (self.total.saturating_mul(n) / len + n) as usize
     }
 
     #[inline]
@@ -509,6 +572,118 @@ impl SearchIndex {
                 })
             })
             .collect()
+    }
+}
+
+/// Where the text whose length is at `folded[at]` starts, and its length
+/// (LEB128, at most five bytes); `None` past the end or for a length over 32
+/// bits.
+#[inline]
+fn text_at(folded: &[u8], at: usize) -> Option<(usize, usize)> {
+    let first = *folded.get(at)?;
+    if first < 0x80 {
+        return Some((at + 1, usize::from(first)));
+    }
+    let mut len: u64 = 0;
+    for k in 0..5 {
+        let b = *folded.get(at + k)?;
+        len |= u64::from(b & 0x7f) << (7 * k);
+        if b < 0x80 {
+            return u32::try_from(len).ok().map(|l| (at + k + 1, l as usize));
+        }
+    }
+    None
+}
+
+/// Bytes of the LEB128 length of a text of `len` bytes.
+fn len_bytes(len: usize) -> usize {
+    (usize::BITS - (len | 1).leading_zeros()).div_ceil(7) as usize
+}
+
+/// What [`SearchIndex::build`] keeps while it indexes: the batch of texts
+/// folded but not yet stored, and where each distinct folded text went, to
+/// store it once.
+#[derive(Default)]
+struct Seen {
+    /// The batch's folded texts, one after the other; text `k` of the batch
+    /// ends at `ends[k]`, and is the index's text `len - ends.len() + k`.
+    pending: Vec<u8>,
+    ends: Vec<usize>,
+    /// Of each text of the batch, its hash and where a text of that hash
+    /// was stored.
+    hashes: Vec<(u64, Option<u32>)>,
+    /// A folded text's hash → where its length is in `folded`. Two texts of
+    /// one hash that differ are both stored (the second is not shared).
+    starts: std::collections::HashMap<u64, u32, foldhash::fast::FixedState>,
+    /// What `folded` will hold when every text so far is stored, at most:
+    /// each text's length and bytes (below 4 GiB, so that a start fits).
+    stored: u64,
+}
+
+impl Seen {
+    /// Texts folded before their batch is stored. (Tiny in unit tests, so
+    /// that the small test graphs are stored in many batches.)
+    const BATCH: usize = if cfg!(test) { 5 } else { 1024 };
+
+    fn hash(text: &[u8]) -> u64 {
+        use std::hash::BuildHasher as _;
+        foldhash::fast::FixedState::with_seed(0x7469_6573).hash_one(text)
+    }
+
+    /// Stores the batch's texts in `ix.folded`, each distinct text once, and
+    /// sets their starts. The look-ups are made for the whole batch first, and
+    /// what they found read in a tight loop, so that their cache misses
+    /// overlap instead of coming one text at a time.
+    fn store(&mut self, ix: &mut SearchIndex) {
+        let first = ix.starts.len() - self.ends.len();
+        self.hashes.clear();
+        let mut from = 0;
+        for &end in &self.ends {
+            let h = Self::hash(&self.pending[from..end]);
+            self.hashes.push((h, None));
+            from = end;
+        }
+        for (h, at) in &mut self.hashes {
+            *at = self.starts.get(h).copied();
+        }
+        let warm = self.hashes.iter().fold(0u8, |acc, &(_, at)| {
+            let b = at.and_then(|at| ix.folded.get(at as usize).copied());
+            acc.wrapping_add(b.unwrap_or(0))
+        });
+        std::hint::black_box(warm);
+        let mut from = 0;
+        for (k, &end) in self.ends.iter().enumerate() {
+            let text = &self.pending[from..end];
+            from = end;
+            let (h, found) = self.hashes[k];
+            // A text met earlier in this batch was not yet in `starts`.
+            let at = found.or_else(|| self.starts.get(&h).copied());
+            let same = at.and_then(|at| {
+                let (from, len) = text_at(&ix.folded, at as usize)?;
+                (ix.folded.get(from..from + len) == Some(text)).then_some(at)
+            });
+            let at = same.unwrap_or_else(|| {
+                // Below 4 GiB: `stored` counted it.
+                let at = ix.folded.len() as u32;
+                let v = ix.folded.vec();
+                let mut len = text.len() as u64;
+                loop {
+                    let b = (len & 0x7f) as u8;
+                    len >>= 7;
+                    if len == 0 {
+                        v.push(b);
+                        break;
+                    }
+                    v.push(b | 0x80);
+                }
+                v.extend_from_slice(text);
+                self.starts.entry(h).or_insert(at);
+                at
+            });
+            ix.starts.vec()[first + k] = at;
+        }
+        self.pending.clear();
+        self.ends.clear();
     }
 }
 
@@ -723,4 +898,7 @@ mod tests;
 mod tests_typo;
 
 #[cfg(test)]
-mod tests_columns;
+pub(super) mod tests_columns;
+
+#[cfg(test)]
+mod tests_shared;

@@ -11,7 +11,10 @@ use crate::graph::{NewEntity, NewRelation};
 use crate::model::{EntityKind, RelationKind};
 
 /// A graph of `(id, name, aliases, weak aliases)`, plus relations `(from, to)`.
-fn fixture(entities: &[(&str, &str, &[&str], &[&str])], relations: &[(&str, &str)]) -> Graph {
+pub(super) fn fixture(
+    entities: &[(&str, &str, &[&str], &[&str])],
+    relations: &[(&str, &str)],
+) -> Graph {
     let mut g = Graph::default();
     let none = g.source_set(&[]);
     for (id, name, aliases, weak) in entities {

@@ -6,7 +6,7 @@ use super::*;
 
 /// Each text of `node` as the build indexes it: the field and its folded text,
 /// then its second spelling if it has one; offices in edge order.
-fn expected(g: &Graph, node: NodeIx) -> Vec<(MatchedField, String)> {
+pub(super) fn expected(g: &Graph, node: NodeIx) -> Vec<(MatchedField, String)> {
     let e = g.entity(node);
     let mut out = Vec::new();
     let mut push = |field: MatchedField, text: &str| {
