@@ -77,6 +77,8 @@ struct State {
     /// declaration began in it.
     chunked: bool,
     changed: bool,
+    /// Nodes and edges read whole ([`whole_record`]).
+    whole: usize,
 }
 
 impl Chunked for State {
@@ -255,6 +257,7 @@ fn whole_record(
         spare.attrs = scan::recycle(attrs);
         spare.values = scan::recycle(values);
         scan.skip(ws + n);
+        st.whole += 1;
         return Ok(true);
     }
 }
@@ -321,7 +324,7 @@ fn record_shape<'a>(
         // any other by its attributes below.
         if rest.starts_with(FOR) {
             let f0 = i + FOR.len();
-            let f1 = f0 + memchr::memchr(b'"', &s[f0..]).ok_or(Whole::More)?;
+            let f1 = f0 + scan::find_short(b'"', &s[f0..]).ok_or(Whole::More)?;
             let v0 = f1 + 1 + VALUE.len();
             let tail = s.get(f1 + 1..v0).ok_or(Whole::More)?;
             if tail == VALUE {
@@ -349,12 +352,21 @@ fn record_shape<'a>(
     let mut attrs = scan::recycle(std::mem::take(&mut spare.attrs));
     let raw = &text[1 + name.len()..tag - 1 - usize::from(empty)];
     scan::attributes_str(raw, Names::Local, &mut attrs).map_err(no)?;
+    // Values to decode only when the element has a reference.
+    let refs = memchr::memchr(b'&', text.as_bytes()).is_some();
+    let decode = |raw| {
+        if refs {
+            scan::text_value(raw).map_err(no)
+        } else {
+            Ok(Cow::Borrowed(raw))
+        }
+    };
     let mut values = scan::recycle(std::mem::take(&mut spare.values));
     for &f in &spare.found {
         let (a, b) = match f {
             Found::Plain(f0, f1, v0, v1) => {
-                let id = scan::text_value(&text[f0 as usize..f1 as usize]).map_err(no)?;
-                let value = scan::text_value(&text[v0 as usize..v1 as usize]).map_err(no)?;
+                let id = decode(&text[f0 as usize..f1 as usize])?;
+                let value = decode(&text[v0 as usize..v1 as usize])?;
                 values.push((id, value));
                 continue;
             }
@@ -692,6 +704,42 @@ mod tests {
         let path = dir.path().join("g.gexf");
         std::fs::write(&path, text).unwrap();
         FORMAT.read_fast(&path, Mode::Streamed, 16)
+    }
+
+    #[test]
+    fn records_as_writers_write_them_are_read_whole() {
+        let text = r#"<?xml version="1.0" encoding="UTF-8"?>
+<gexf xmlns="http://gexf.net/1.3" version="1.3">
+  <graph defaultedgetype="directed">
+    <attributes class="node"><attribute id="a0" title="kind" type="string"/></attributes>
+    <nodes>
+      <node id="a" label="Ann &amp; Bo">
+        <attvalues>
+          <attvalue for="a0" value="person"/>
+          <attvalue value="x" for="a1"/>
+        </attvalues>
+      </node>
+      <node id="b" label="B"/>
+      <node id="c"><spells><spell start="2001"/></spells></node>
+    </nodes>
+    <edges>
+      <edge id="e0" source="a" target="b" start="2019-05-09"><attvalues></attvalues></edge>
+    </edges>
+  </graph>
+</gexf>
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.gexf");
+        std::fs::write(&path, text).unwrap();
+        for block in [7, 1 << 20] {
+            let mut scan = Scanner::new(File::open(&path).unwrap(), block);
+            let mut sink = Sink::collect();
+            let mut st = State::default();
+            let read = fast_events(&mut scan, &mut sink, &mut st, false);
+            assert_eq!(read, Ok(true));
+            // Not `c` (spells): the events read it.
+            assert_eq!(st.whole, 3, "blocks of {block}");
+        }
     }
 
     fn chunked(text: &str) -> (Option<String>, String) {

@@ -79,6 +79,8 @@ struct State {
     /// graph began in it.
     chunked: bool,
     changed: bool,
+    /// Nodes and edges read whole ([`whole_record`]).
+    whole: usize,
 }
 
 impl Chunked for State {
@@ -265,6 +267,7 @@ fn whole_record(
         spare.attrs = scan::recycle(attrs);
         spare.values = recycle_values(values);
         scan.skip(ws + n);
+        st.whole += 1;
         return Ok(true);
     }
 }
@@ -333,7 +336,7 @@ fn record_shape<'a>(
         let (at, dtag, dempty) = match rest.get(..KEY.len()) {
             Some(k) if k == KEY => {
                 let k0 = i + KEY.len();
-                let q = memchr::memchr(b'"', &s[k0..]).ok_or(Whole::More)?;
+                let q = scan::find_short(b'"', &s[k0..]).ok_or(Whole::More)?;
                 let k1 = k0 + q;
                 match s.get(k1 + 1..k1 + 3) {
                     Some([b'>', _]) => ((k0, k1, true), k1 + 2 - i, false),
@@ -379,11 +382,20 @@ fn record_shape<'a>(
     let mut attrs = scan::recycle(std::mem::take(&mut spare.attrs));
     let raw = &text[1 + name.len()..tag - 1 - usize::from(empty)];
     scan::attributes_str(raw, Names::AsWritten, &mut attrs).map_err(no)?;
+    // Values to decode only when the element has a reference.
+    let refs = memchr::memchr(b'&', text.as_bytes()).is_some();
+    let decode = |raw| {
+        if refs {
+            scan::text_value(raw).map_err(no)
+        } else {
+            Ok(Cow::Borrowed(raw))
+        }
+    };
     let mut values = recycle_values(std::mem::take(&mut spare.values));
     for d in &spare.found {
         let raw = &text[d.attrs.0 as usize..d.attrs.1 as usize];
         let key = if d.key {
-            scan::text_value(raw).map_err(no)?
+            decode(raw)?
         } else {
             let mut data = scan::recycle(std::mem::take(&mut spare.data_attrs));
             scan::attributes_str(raw, Names::AsWritten, &mut data).map_err(no)?;
@@ -397,7 +409,7 @@ fn record_shape<'a>(
         };
         let value = match d.text {
             (0, 0) => None,
-            (t0, t1) => Some(scan::text_value(&text[t0 as usize..t1 as usize]).map_err(no)?),
+            (t0, t1) => Some(decode(&text[t0 as usize..t1 as usize])?),
         };
         values.push((key, value));
     }
@@ -692,6 +704,40 @@ mod tests {
         let path = dir.path().join("g.graphml");
         std::fs::write(&path, text).unwrap();
         FORMAT.read_fast(&path, Mode::Streamed, 16)
+    }
+
+    #[test]
+    fn records_as_writers_write_them_are_read_whole() {
+        let text = r#"<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="n" for="node" attr.name="name"/>
+  <key id="k" for="edge" attr.name="kind"/>
+  <graph edgedefault="directed">
+    <node id="a">
+      <data key="n">Ann &amp; Bo</data>
+      <data key="x"/>
+    </node>
+    <node id="b"/>
+    <edge id="e0" source="a" target="b">
+      <data key="k">pays</data>
+    </edge>
+    <node id="c"><data key="n">C</data><!-- a comment --></node>
+    <node id="d"><data key="n"><![CDATA[D]]></data></node>
+  </graph>
+</graphml>
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.graphml");
+        std::fs::write(&path, text).unwrap();
+        for block in [7, 1 << 20] {
+            let mut scan = Scanner::new(File::open(&path).unwrap(), block);
+            let mut sink = Sink::collect();
+            let mut st = State::default();
+            let read = fast_events(&mut scan, &mut sink, &mut st, false);
+            assert_eq!(read, Ok(true));
+            // Not `c` (a comment) nor `d` (CDATA): the events read those.
+            assert_eq!(st.whole, 3, "blocks of {block}");
+        }
     }
 
     fn chunked(text: &str) -> (Option<String>, String) {

@@ -480,6 +480,13 @@ pub(super) fn start_tag(s: &[u8], name: &[u8]) -> Result<(usize, bool), Whole> {
     }
 }
 
+/// Where byte `b` first is in `s`, looked for one byte at a time: quicker
+/// than [`memchr`] over the few bytes of a key or an id.
+pub(super) fn find_short(b: u8, s: &[u8]) -> Option<usize> {
+    s.iter().position(|&c| c == b)
+}
+
+/// How many spaces `s` starts with.
 pub(super) fn spaces(s: &[u8]) -> usize {
     s.iter().take_while(|&&b| is_space(b)).count()
 }
