@@ -554,11 +554,10 @@ fn attvalue(b: &mut Sink<'_>, titles: &[Titles; 2], open: &mut Open, id: &str, v
     let (title, field) = titles[*what as usize]
         .get(id)
         .map_or((id, None), |(t, f)| (t.as_str(), Some(*f)));
-    let value = b.text(value);
     if title.eq_ignore_ascii_case("label") && r.label.is_some() {
-        r.attrs.push((title.to_string(), value));
+        r.attrs.push((title.to_string(), b.text(value)));
     } else {
-        r.set_field(field.unwrap_or_else(|| Field::of(title)), title, value);
+        b.set_field(r, field.unwrap_or_else(|| Field::of(title)), title, value);
     }
 }
 

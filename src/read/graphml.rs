@@ -253,10 +253,10 @@ fn whole_record(
         for (key, value) in values.drain(..) {
             let declared = st.keys.get(&*key);
             match value {
-                None => file_declared(declared, &mut r, &mut given, &key, String::new()),
+                None => file_declared(b, declared, &mut r, &mut given, &key, ""),
                 // A yEd graphics block holds markup, not a value.
                 Some(v) if !declared.is_some_and(|k| k.graphics) => {
-                    file_declared(declared, &mut r, &mut given, &key, b.text(&v))
+                    file_declared(b, declared, &mut r, &mut given, &key, &v)
                 }
                 Some(_) => {}
             }
@@ -600,17 +600,7 @@ fn set_data(st: &mut State, value: String) {
 /// Files `value`, given with key `key`, on `r`; a key with a default is
 /// noted in `given`.
 fn file_value(keys: &Keys, r: &mut Record, given: &mut Vec<String>, key: &str, value: String) {
-    file_declared(keys.get(key), r, given, key, value);
-}
-
-/// [`file_value`], the key's declaration found already.
-fn file_declared(
-    declared: Option<&Key>,
-    r: &mut Record,
-    given: &mut Vec<String>,
-    key: &str,
-    value: String,
-) {
+    let declared = keys.get(key);
     let name = declared.map_or(key, |k| k.name.as_str());
     // Only a key with a default asks which records gave it.
     if declared.is_some_and(|k| k.default.is_some()) {
@@ -620,6 +610,24 @@ fn file_declared(
         Some(k) => r.set_field(k.field, name, value),
         None => r.set(name, value),
     }
+}
+
+/// [`file_value`] of text borrowed from the block, the key's declaration
+/// found already: copied into strings the builder is done with.
+fn file_declared(
+    b: &mut Sink<'_>,
+    declared: Option<&Key>,
+    r: &mut Record,
+    given: &mut Vec<String>,
+    key: &str,
+    value: &str,
+) {
+    let name = declared.map_or(key, |k| k.name.as_str());
+    if declared.is_some_and(|k| k.default.is_some()) {
+        given.push(key.to_string());
+    }
+    let field = declared.map_or_else(|| Field::of(name), |k| k.field);
+    b.set_field(r, field, name, value);
 }
 
 fn finish_record(

@@ -740,6 +740,25 @@ impl<'b> Sink<'b> {
         out
     }
 
+    /// [`Record::set_field`] with `value` copied into strings the builder
+    /// is done with ([`Sink::text`]): a list's items each in one, not in
+    /// strings made for them.
+    pub fn set_field(&mut self, r: &mut Record, field: Field, key: &str, value: &str) {
+        let list = match field {
+            Field::Aliases => &mut r.aliases,
+            Field::Sources => &mut r.sources,
+            _ => {
+                let value = self.text(value);
+                return r.set_field(field, key, value);
+            }
+        };
+        // As `split_into`: the items trimmed, empty ones dropped.
+        for item in value.split(';').map(str::trim).filter(|x| !x.is_empty()) {
+            let item = self.text(item);
+            list.push(item);
+        }
+    }
+
     /// A string the reader is done with, to be filled again.
     pub fn give(&mut self, s: Option<String>) {
         if let Some(mut s) = s
