@@ -341,6 +341,9 @@ fn graphml_text(recs: &[Rec], cdata: bool, undirected: bool) -> String {
         s += gap;
         s += if r.edge { "</edge>\n" } else { "</node>\n" };
         s += aside(r.name.len() + r.id.len());
+        // A line break after a comment, as writers put one: the next
+        // record is then read whole, not by the events that read the comment.
+        s += ["", "\n"][r.style / 4 % 2];
     }
     s + "</graph>\n</graphml>\n"
 }
@@ -411,12 +414,17 @@ fn gexf_text(recs: &[Rec], undirected: bool) -> String {
             )
         };
         // An edge among the nodes, or in the edges' list.
+        // A line break after a comment, as writers put one: the next
+        // record is then read whole, not by the events that read the comment.
+        let after = ["", "\n"][r.style / 4 % 2];
         if r.edge && r.id.len() % 2 == 0 {
             edges += &element;
             edges += aside(r.name.len());
+            edges += after;
         } else {
             s += &element;
             s += aside(r.name.len());
+            s += after;
         }
     }
     s += "</nodes>\n<edges>\n";
