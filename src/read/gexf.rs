@@ -11,6 +11,7 @@
 //! from 1000 to 2999 is read as a year and every other time is kept as a
 //! `start`/`end` attribute (a step is not the year 0001).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
@@ -19,7 +20,7 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::scan::{self, Decline, Ev, Scanner, local};
+use super::scan::{self, Decline, Ev, Scanner, Whole, local};
 use super::xml::{Attribute, Names, OpenElements, attributes, get};
 use super::xml_format::Chunked;
 use super::{Field, Mode, Pos, Record, Sink};
@@ -52,11 +53,13 @@ enum TimeFormat {
     Double,
 }
 
+/// Titles of declared attributes by id (and what a title makes a value).
+type Titles = HashMap<String, (String, Field), foldhash::fast::RandomState>;
+
 #[derive(Default, Clone)]
 struct State {
     /// Titles of declared attributes by id, nodes' then edges'.
-    /// (What a title makes a value.)
-    titles: [HashMap<String, (String, Field), foldhash::fast::RandomState>; 2],
+    titles: [Titles; 2],
     /// Defaults of declared attributes, by class: `(title, value)`.
     defaults: Vec<(In, String, String)>,
     class: In,
@@ -74,6 +77,8 @@ struct State {
     /// declaration began in it.
     chunked: bool,
     changed: bool,
+    /// Nodes and edges read whole ([`whole_record`]).
+    whole: usize,
 }
 
 impl Chunked for State {
@@ -148,7 +153,15 @@ fn fast_events(
 ) -> Result<bool, Decline> {
     let mut text = String::new();
     let mut store: Vec<Attribute<'static>> = Vec::new();
-    while let Some((at, ev)) = scan.next()? {
+    let mut spare = Spare::default();
+    loop {
+        if seen_root && st.plain() && whole_record(scan, b, st, &mut spare)? {
+            text.clear();
+            continue;
+        }
+        let Some((at, ev)) = scan.next()? else {
+            break;
+        };
         let at = Pos::Byte(at);
         match ev {
             Ev::Start(name, raw) | Ev::Empty(name, raw) => {
@@ -175,6 +188,200 @@ fn fast_events(
         }
     }
     Ok(seen_root)
+}
+
+/// Lists kept from one record to the next, emptied (their allocations kept).
+#[derive(Default)]
+struct Spare {
+    attrs: Vec<Attribute<'static>>,
+    value_attrs: Vec<Attribute<'static>>,
+    values: Vec<Attribute<'static>>,
+    found: Vec<Found>,
+}
+
+/// Where an `<attvalue>` tag's `for` and `value` lie in the element read
+/// whole, or else all its attributes.
+#[derive(Clone, Copy)]
+enum Found {
+    Plain(u32, u32, u32, u32),
+    Attrs(usize, usize),
+}
+
+impl State {
+    /// Between records: no node, edge or declaration open, so that a whole
+    /// node or edge is read the same way from here by [`whole_record`] as
+    /// by the events.
+    fn plain(&self) -> bool {
+        self.current.is_empty() && self.declaring.is_none() && !self.in_default
+    }
+}
+
+/// The space and the node or edge next in the scanner's block, read whole
+/// when it has the shape writers give it: `<node …>` or `<edge …>`, then
+/// only `<attvalues>`, `<attvalue …/>`, `</attvalues>` and space, then its
+/// end tag (or `<node …/>`). Filed as the events would file it; whether it
+/// was (anything else, or a problem, is left to the events).
+///
+/// Nothing is filed before the whole element is found and read: its text
+/// checked as UTF-8 once, its attributes read as the tokenizer reads them
+/// ([`scan::attributes_str`]).
+fn whole_record(
+    scan: &mut Scanner<File>,
+    b: &mut Sink<'_>,
+    st: &mut State,
+    spare: &mut Spare,
+) -> Result<bool, Decline> {
+    loop {
+        let (rest, base) = scan.rest();
+        let ws = scan::spaces(rest);
+        let (n, mut attrs, mut values) = match record_shape(&rest[ws..], spare) {
+            Ok(found) => found,
+            Err(Whole::More) if scan.more_to_read() => {
+                scan.read_more()?;
+                continue;
+            }
+            Err(_) => return Ok(false),
+        };
+        let what = if rest[ws + 1] == b'n' {
+            In::Node
+        } else {
+            In::Edge
+        };
+        let at = Pos::Byte(base + ws as u64);
+        let mut open = open_record(b, st, what, &attrs, at);
+        for (id, value) in values.drain(..) {
+            attvalue(b, &st.titles, &mut open, &id, &value);
+        }
+        finish_record(b, st, open);
+        attrs.clear();
+        spare.attrs = scan::recycle(attrs);
+        spare.values = scan::recycle(values);
+        scan.skip(ws + n);
+        st.whole += 1;
+        return Ok(true);
+    }
+}
+
+/// The node or edge at `s[0]` read whole (see [`whole_record`]): its length,
+/// its attributes and its values (`(id, value)`).
+#[allow(clippy::type_complexity)]
+fn record_shape<'a>(
+    s: &'a [u8],
+    spare: &mut Spare,
+) -> Result<(usize, Vec<Attribute<'a>>, Vec<Attribute<'a>>), Whole> {
+    const VALUES: &[u8] = b"<attvalues>";
+    const VALUES_END: &[u8] = b"</attvalues>";
+    let name: &[u8] = match s.get(1..5) {
+        Some(b"node") => b"node",
+        Some(b"edge") => b"edge",
+        Some(_) => return Err(Whole::No),
+        None => return Err(Whole::More),
+    };
+    let (tag, empty) = scan::start_tag(s, name)?;
+    const FOR: &[u8] = b"<attvalue for=\"";
+    const VALUE: &[u8] = b" value=\"";
+    // Offsets are kept in 32 bits: a larger element is the events' to read.
+    if s.len() > u32::MAX as usize {
+        return Err(Whole::No);
+    }
+    let found = &mut spare.found;
+    found.clear();
+    let mut in_values = false;
+    let mut i = tag;
+    let len = loop {
+        if empty {
+            break tag;
+        }
+        i += scan::spaces(&s[i..]);
+        let rest = &s[i..];
+        if rest.len() < VALUES_END.len() {
+            return Err(Whole::More);
+        }
+        if rest[0] != b'<' {
+            return Err(Whole::No);
+        }
+        if rest[1] == b'/' {
+            if in_values && rest.starts_with(VALUES_END) {
+                in_values = false;
+                i += VALUES_END.len();
+                continue;
+            }
+            let end = i + 2 + name.len();
+            if !in_values && s[i + 2..end] == *name && s[end] == b'>' {
+                break end + 1;
+            }
+            return Err(Whole::No);
+        }
+        if rest.starts_with(VALUES) {
+            if in_values {
+                return Err(Whole::No);
+            }
+            in_values = true;
+            i += VALUES.len();
+            continue;
+        }
+        // `<attvalue for="…" value="…"/>`, as writers write it, read here;
+        // any other by its attributes below.
+        if rest.starts_with(FOR) {
+            let f0 = i + FOR.len();
+            let f1 = f0 + scan::find_short(b'"', &s[f0..]).ok_or(Whole::More)?;
+            let v0 = f1 + 1 + VALUE.len();
+            let tail = s.get(f1 + 1..v0).ok_or(Whole::More)?;
+            if tail == VALUE {
+                let v1 = v0 + memchr::memchr(b'"', &s[v0..]).ok_or(Whole::More)?;
+                match s.get(v1 + 1..v1 + 3) {
+                    Some(b"/>") => {
+                        found.push(Found::Plain(f0 as u32, f1 as u32, v0 as u32, v1 as u32));
+                        i = v1 + 3;
+                        continue;
+                    }
+                    None => return Err(Whole::More),
+                    Some(_) => {}
+                }
+            }
+        }
+        let (vtag, vempty) = scan::start_tag(rest, b"attvalue")?;
+        if !vempty {
+            return Err(Whole::No);
+        }
+        found.push(Found::Attrs(i + 9, i + vtag - 2));
+        i += vtag;
+    };
+    let text = std::str::from_utf8(&s[..len]).map_err(|_| Whole::No)?;
+    let no = |_| Whole::No;
+    let mut attrs = scan::recycle(std::mem::take(&mut spare.attrs));
+    let raw = &text[1 + name.len()..tag - 1 - usize::from(empty)];
+    scan::attributes_str(raw, Names::Local, &mut attrs).map_err(no)?;
+    // Values to decode only when the element has a reference.
+    let refs = memchr::memchr(b'&', text.as_bytes()).is_some();
+    let decode = |raw| {
+        if refs {
+            scan::text_value(raw).map_err(no)
+        } else {
+            Ok(Cow::Borrowed(raw))
+        }
+    };
+    let mut values = scan::recycle(std::mem::take(&mut spare.values));
+    for &f in &spare.found {
+        let (a, b) = match f {
+            Found::Plain(f0, f1, v0, v1) => {
+                let id = decode(&text[f0 as usize..f1 as usize])?;
+                let value = decode(&text[v0 as usize..v1 as usize])?;
+                values.push((id, value));
+                continue;
+            }
+            Found::Attrs(a, b) => (a, b),
+        };
+        let mut v = scan::recycle(std::mem::take(&mut spare.value_attrs));
+        scan::attributes_str(&text[a..b], Names::Local, &mut v).map_err(no)?;
+        let first = |v: &[Attribute<'_>], key: &str| v.iter().position(|(k, _)| k == key);
+        let id = first(&v, "for").or(first(&v, "id"));
+        let id = id.map_or(Cow::Borrowed(""), |at| std::mem::take(&mut v[at].1));
+        let value = first(&v, "value").map_or(Cow::Borrowed(""), |at| std::mem::take(&mut v[at].1));
+        values.push((id, value));
+        spare.value_attrs = scan::recycle(v);
+    }
+    Ok((len, attrs, values))
 }
 
 /// Reads the file's events into `b`; whether the root element was seen.
@@ -301,36 +508,7 @@ fn start(
         b"default" => st.in_default = st.declaring.is_some(),
         b"node" | b"edge" => {
             let what = if name == b"node" { In::Node } else { In::Edge };
-            let mut r = b.record();
-            r.id.push_str(get(attrs, "id").unwrap_or_default());
-            r.label = get(attrs, "label").map(|l| b.text(l));
-            if what == In::Edge {
-                r.from.push_str(get(attrs, "source").unwrap_or_default());
-                r.to.push_str(get(attrs, "target").unwrap_or_default());
-                r.undirected = match get(attrs, "type") {
-                    // `mutual`: both ways, which an undirected relation means.
-                    Some("undirected" | "mutual") => true,
-                    Some(_) => false,
-                    None => st.default_edge_undirected,
-                };
-                if let Some(w) = get(attrs, "weight") {
-                    r.attrs.push((b.text("weight"), b.text(w)));
-                }
-                if let Some(k) = get(attrs, "kind") {
-                    r.kind = Some(b.text(k));
-                }
-            }
-            let start = get(attrs, "start")
-                .or(get(attrs, "datestart"))
-                .or(get(attrs, "timestamp"));
-            let end = get(attrs, "end").or(get(attrs, "dateend"));
-            // The element's own times count as one more spell.
-            let open = Open {
-                r,
-                at,
-                what,
-                spells: (start.map(|s| b.text(s)), end.map(|e| b.text(e))),
-            };
+            let open = open_record(b, st, what, attrs, at);
             if empty {
                 finish_record(b, st, open);
             } else {
@@ -338,18 +516,9 @@ fn start(
             }
         }
         b"attvalue" => {
-            let Some(Open { r, what, .. }) = st.current.last_mut() else {
-                return;
-            };
-            let id = get(attrs, "for").or(get(attrs, "id")).unwrap_or_default();
-            let (title, field) = st.titles[*what as usize]
-                .get(id)
-                .map_or((id, None), |(t, f)| (t.as_str(), Some(*f)));
-            let value = b.text(get(attrs, "value").unwrap_or_default());
-            if title.eq_ignore_ascii_case("label") && r.label.is_some() {
-                r.attrs.push((title.to_string(), value));
-            } else {
-                r.set_field(field.unwrap_or_else(|| Field::of(title)), title, value);
+            if let Some(open) = st.current.last_mut() {
+                let value = get(attrs, "value").unwrap_or_default();
+                attvalue(b, &st.titles, open, attr_id(attrs), value);
             }
         }
         b"spell" => {
@@ -371,6 +540,58 @@ fn start(
             }
         }
         _ => {}
+    }
+}
+
+/// The id an `<attvalue>` gives its attribute by.
+fn attr_id<'a>(attrs: &'a [Attribute<'_>]) -> &'a str {
+    get(attrs, "for").or(get(attrs, "id")).unwrap_or_default()
+}
+
+/// Files an `<attvalue>`'s value, for attribute `id`, on the record.
+fn attvalue(b: &mut Sink<'_>, titles: &[Titles; 2], open: &mut Open, id: &str, value: &str) {
+    let Open { r, what, .. } = open;
+    let (title, field) = titles[*what as usize]
+        .get(id)
+        .map_or((id, None), |(t, f)| (t.as_str(), Some(*f)));
+    if title.eq_ignore_ascii_case("label") && r.label.is_some() {
+        r.attrs.push((title.to_string(), b.text(value)));
+    } else {
+        b.set_field(r, field.unwrap_or_else(|| Field::of(title)), title, value);
+    }
+}
+
+/// The node or edge a `<node>` or `<edge>` start tag begins.
+fn open_record(b: &mut Sink<'_>, st: &State, what: In, attrs: &[Attribute<'_>], at: Pos) -> Open {
+    let mut r = b.record();
+    r.id.push_str(get(attrs, "id").unwrap_or_default());
+    r.label = get(attrs, "label").map(|l| b.text(l));
+    if what == In::Edge {
+        r.from.push_str(get(attrs, "source").unwrap_or_default());
+        r.to.push_str(get(attrs, "target").unwrap_or_default());
+        r.undirected = match get(attrs, "type") {
+            // `mutual`: both ways, which an undirected relation means.
+            Some("undirected" | "mutual") => true,
+            Some(_) => false,
+            None => st.default_edge_undirected,
+        };
+        if let Some(w) = get(attrs, "weight") {
+            r.attrs.push((b.text("weight"), b.text(w)));
+        }
+        if let Some(k) = get(attrs, "kind") {
+            r.kind = Some(b.text(k));
+        }
+    }
+    let start = get(attrs, "start")
+        .or(get(attrs, "datestart"))
+        .or(get(attrs, "timestamp"));
+    let end = get(attrs, "end").or(get(attrs, "dateend"));
+    // The element's own times count as one more spell.
+    Open {
+        r,
+        at,
+        what,
+        spells: (start.map(|s| b.text(s)), end.map(|e| b.text(e))),
     }
 }
 
@@ -482,6 +703,42 @@ mod tests {
         let path = dir.path().join("g.gexf");
         std::fs::write(&path, text).unwrap();
         FORMAT.read_fast(&path, Mode::Streamed, 16)
+    }
+
+    #[test]
+    fn records_as_writers_write_them_are_read_whole() {
+        let text = r#"<?xml version="1.0" encoding="UTF-8"?>
+<gexf xmlns="http://gexf.net/1.3" version="1.3">
+  <graph defaultedgetype="directed">
+    <attributes class="node"><attribute id="a0" title="kind" type="string"/></attributes>
+    <nodes>
+      <node id="a" label="Ann &amp; Bo">
+        <attvalues>
+          <attvalue for="a0" value="person"/>
+          <attvalue value="x" for="a1"/>
+        </attvalues>
+      </node>
+      <node id="b" label="B"/>
+      <node id="c"><spells><spell start="2001"/></spells></node>
+    </nodes>
+    <edges>
+      <edge id="e0" source="a" target="b" start="2019-05-09"><attvalues></attvalues></edge>
+    </edges>
+  </graph>
+</gexf>
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.gexf");
+        std::fs::write(&path, text).unwrap();
+        for block in [7, 1 << 20] {
+            let mut scan = Scanner::new(File::open(&path).unwrap(), block);
+            let mut sink = Sink::collect();
+            let mut st = State::default();
+            let read = fast_events(&mut scan, &mut sink, &mut st, false);
+            assert_eq!(read, Ok(true));
+            // Not `c` (spells): the events read it.
+            assert_eq!(st.whole, 3, "blocks of {block}");
+        }
     }
 
     fn chunked(text: &str) -> (Option<String>, String) {

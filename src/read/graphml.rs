@@ -9,6 +9,7 @@
 //! `directed="false"` makes an undirected relation; parallel edges are kept.
 //! Hyperedges and ports have no place in a ties graph and are skipped (noted).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
@@ -17,7 +18,7 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::scan::{self, Decline, Ev, Scanner, local};
+use super::scan::{self, Decline, Ev, Scanner, Whole, local};
 use super::xml::{Attribute, Names, OpenElements, attributes, get};
 use super::xml_format::Chunked;
 use super::{Field, Mode, Pos, Record, Sink};
@@ -53,9 +54,11 @@ struct Key {
     graphics: bool,
 }
 
+type Keys = HashMap<String, Key, foldhash::fast::RandomState>;
+
 #[derive(Default, Clone)]
 struct State {
-    keys: HashMap<String, Key, foldhash::fast::RandomState>,
+    keys: Keys,
     /// Some key has a `<default>`.
     defaults: bool,
     /// The key whose `<default>` is being read.
@@ -76,6 +79,8 @@ struct State {
     /// graph began in it.
     chunked: bool,
     changed: bool,
+    /// Nodes and edges read whole ([`whole_record`]).
+    whole: usize,
 }
 
 impl Chunked for State {
@@ -150,7 +155,15 @@ fn fast_events(
 ) -> Result<bool, Decline> {
     let mut text = String::new();
     let mut store: Vec<Attribute<'static>> = Vec::new();
-    while let Some((at, ev)) = scan.next()? {
+    let mut spare = Spare::default();
+    loop {
+        if seen_root && st.plain() && whole_record(scan, b, st, &mut spare)? {
+            text.clear();
+            continue;
+        }
+        let Some((at, ev)) = scan.next()? else {
+            break;
+        };
         let at = Pos::Byte(at);
         match ev {
             Ev::Start(name, _) | Ev::Empty(name, _) if !seen_root => {
@@ -177,6 +190,230 @@ fn fast_events(
         }
     }
     Ok(seen_root)
+}
+
+/// Lists kept from one record to the next, emptied (their allocations kept).
+#[derive(Default)]
+struct Spare {
+    attrs: Vec<Attribute<'static>>,
+    data_attrs: Vec<Attribute<'static>>,
+    values: Vec<Value<'static>>,
+    found: Vec<DataAt>,
+}
+
+/// A `<data>` element's key and its text (`None`: an empty element).
+type Value<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
+
+impl State {
+    /// Between records: no node, edge, value, label or key open, so that a
+    /// whole node or edge is read the same way from here by
+    /// [`whole_record`] as by the events.
+    fn plain(&self) -> bool {
+        self.open.is_empty()
+            && !self.in_data
+            && !self.in_label
+            && !self.in_default
+            && self.declaring.is_none()
+    }
+}
+
+/// The space and the node or edge next in the scanner's block, read whole
+/// when it has the shape writers give it: `<node …>` or `<edge …>`, then
+/// only `<data key="…">text</data>` (or `<data key="…"/>`) and space, then
+/// its end tag (or `<node …/>`). Filed as the events would file it; whether
+/// it was (anything else, or a problem, is left to the events).
+///
+/// Nothing is filed before the whole element is found and read: its text
+/// checked as UTF-8 once, its attributes and values read as the tokenizer
+/// reads them ([`scan::attributes_str`], [`scan::text_value`]).
+fn whole_record(
+    scan: &mut Scanner<File>,
+    b: &mut Sink<'_>,
+    st: &mut State,
+    spare: &mut Spare,
+) -> Result<bool, Decline> {
+    loop {
+        let (rest, base) = scan.rest();
+        let ws = scan::spaces(rest);
+        let (n, mut attrs, mut values) = match record_shape(&rest[ws..], spare) {
+            Ok(found) => found,
+            Err(Whole::More) if scan.more_to_read() => {
+                scan.read_more()?;
+                continue;
+            }
+            Err(_) => return Ok(false),
+        };
+        let what = if rest[ws + 1] == b'n' {
+            In::Node
+        } else {
+            In::Edge
+        };
+        let mut r = open_record(b, st, what, &attrs);
+        let mut given = Vec::new();
+        for (key, value) in values.drain(..) {
+            let declared = st.keys.get(&*key);
+            match value {
+                None => file_declared(b, declared, &mut r, &mut given, &key, ""),
+                // A yEd graphics block holds markup, not a value.
+                Some(v) if !declared.is_some_and(|k| k.graphics) => {
+                    file_declared(b, declared, &mut r, &mut given, &key, &v)
+                }
+                Some(_) => {}
+            }
+        }
+        let at = Pos::Byte(base + ws as u64);
+        finish_record(b, st, r, at, what, given);
+        attrs.clear();
+        spare.attrs = scan::recycle(attrs);
+        spare.values = recycle_values(values);
+        scan.skip(ws + n);
+        st.whole += 1;
+        return Ok(true);
+    }
+}
+
+/// `v` emptied, to be filled with values borrowed for another while.
+fn recycle_values<'b>(mut v: Vec<Value<'_>>) -> Vec<Value<'b>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("emptied")).collect()
+}
+
+/// Where a `<data>` element's parts lie in the element read whole: its
+/// key's value (`key` true) or else all its attributes, and its text
+/// (none, `0..0`, for an empty element).
+#[derive(Clone, Copy)]
+struct DataAt {
+    attrs: (u32, u32),
+    key: bool,
+    text: (u32, u32),
+}
+
+/// The node or edge at `s[0]` read whole (see [`whole_record`]): its length,
+/// its attributes and its values.
+#[allow(clippy::type_complexity)]
+fn record_shape<'a>(
+    s: &'a [u8],
+    spare: &mut Spare,
+) -> Result<(usize, Vec<Attribute<'a>>, Vec<Value<'a>>), Whole> {
+    const KEY: &[u8] = b"<data key=\"";
+    const END: &[u8] = b"</data>";
+    let name: &[u8] = match s.get(1..5) {
+        Some(b"node") => b"node",
+        Some(b"edge") => b"edge",
+        Some(_) => return Err(Whole::No),
+        None => return Err(Whole::More),
+    };
+    // Offsets are kept in 32 bits: a larger element is the events' to read.
+    if s.len() > u32::MAX as usize {
+        return Err(Whole::No);
+    }
+    let (tag, empty) = scan::start_tag(s, name)?;
+    let found = &mut spare.found;
+    found.clear();
+    let mut i = tag;
+    let len = loop {
+        if empty {
+            break tag;
+        }
+        i += scan::spaces(&s[i..]);
+        let rest = &s[i..];
+        match rest.get(1) {
+            None => return Err(Whole::More),
+            Some(b'/') => {
+                let end = i + 2 + name.len();
+                if s.len() <= end {
+                    return Err(Whole::More);
+                }
+                if rest[0] != b'<' || s[i + 2..end] != *name || s[end] != b'>' {
+                    return Err(Whole::No);
+                }
+                break end + 1;
+            }
+            Some(_) => {}
+        }
+        // `<data key="…">`, as writers write it, read here; any other
+        // `<data …>` by its attributes below.
+        let (at, dtag, dempty) = match rest.get(..KEY.len()) {
+            Some(k) if k == KEY => {
+                let k0 = i + KEY.len();
+                let q = scan::find_short(b'"', &s[k0..]).ok_or(Whole::More)?;
+                let k1 = k0 + q;
+                match s.get(k1 + 1..k1 + 3) {
+                    Some([b'>', _]) => ((k0, k1, true), k1 + 2 - i, false),
+                    Some(b"/>") => ((k0, k1, true), k1 + 3 - i, true),
+                    Some(_) => return Err(Whole::No),
+                    None => return Err(Whole::More),
+                }
+            }
+            None if KEY.starts_with(rest) => return Err(Whole::More),
+            _ => {
+                let (dtag, dempty) = scan::start_tag(rest, b"data")?;
+                (
+                    (i + 5, i + dtag - 1 - usize::from(dempty), false),
+                    dtag,
+                    dempty,
+                )
+            }
+        };
+        i += dtag;
+        let text = if dempty {
+            (0, 0)
+        } else {
+            let lt = memchr::memchr(b'<', &s[i..]).ok_or(Whole::More)?;
+            let end = i + lt;
+            match s.get(end..end + END.len()) {
+                Some(e) if e == END => {}
+                Some(_) => return Err(Whole::No),
+                None if END.starts_with(&s[end..]) => return Err(Whole::More),
+                None => return Err(Whole::No),
+            }
+            let text = (i as u32, end as u32);
+            i = end + END.len();
+            text
+        };
+        found.push(DataAt {
+            attrs: (at.0 as u32, at.1 as u32),
+            key: at.2,
+            text,
+        });
+    };
+    let text = std::str::from_utf8(&s[..len]).map_err(|_| Whole::No)?;
+    let no = |_| Whole::No;
+    let mut attrs = scan::recycle(std::mem::take(&mut spare.attrs));
+    let raw = &text[1 + name.len()..tag - 1 - usize::from(empty)];
+    scan::attributes_str(raw, Names::AsWritten, &mut attrs).map_err(no)?;
+    // Values to decode only when the element has a reference.
+    let refs = memchr::memchr(b'&', text.as_bytes()).is_some();
+    let decode = |raw| {
+        if refs {
+            scan::text_value(raw).map_err(no)
+        } else {
+            Ok(Cow::Borrowed(raw))
+        }
+    };
+    let mut values = recycle_values(std::mem::take(&mut spare.values));
+    for d in &spare.found {
+        let raw = &text[d.attrs.0 as usize..d.attrs.1 as usize];
+        let key = if d.key {
+            decode(raw)?
+        } else {
+            let mut data = scan::recycle(std::mem::take(&mut spare.data_attrs));
+            scan::attributes_str(raw, Names::AsWritten, &mut data).map_err(no)?;
+            // A `<data>` without a key is the events' to read.
+            let Some(at) = data.iter().position(|(k, _)| k == "key") else {
+                return Err(Whole::No);
+            };
+            let key = std::mem::take(&mut data[at].1);
+            spare.data_attrs = scan::recycle(data);
+            key
+        };
+        let value = match d.text {
+            (0, 0) => None,
+            (t0, t1) => Some(decode(&text[t0 as usize..t1 as usize])?),
+        };
+        values.push((key, value));
+    }
+    Ok((len, attrs, values))
 }
 
 fn push_text(st: &mut State, text: &mut String, s: &str) {
@@ -305,18 +542,7 @@ fn start(
         }
         b"node" | b"edge" => {
             let what = if name == b"node" { In::Node } else { In::Edge };
-            let mut r = b.record();
-            r.id.push_str(get(attrs, "id").unwrap_or_default());
-            if what == In::Edge {
-                r.from.push_str(get(attrs, "source").unwrap_or_default());
-                r.to.push_str(get(attrs, "target").unwrap_or_default());
-                r.undirected = match get(attrs, "directed") {
-                    Some("false") => true,
-                    Some(_) => false,
-                    None => st.undirected.last().copied().unwrap_or(false),
-                };
-            }
-            st.label_text.clear();
+            let r = open_record(b, st, what, attrs);
             if empty {
                 finish_record(b, st, r, at, what, Vec::new());
             } else {
@@ -340,6 +566,23 @@ fn start(
     }
 }
 
+/// The record a `<node>` or `<edge>` start tag begins.
+fn open_record(b: &mut Sink<'_>, st: &mut State, what: In, attrs: &[Attribute<'_>]) -> Record {
+    let mut r = b.record();
+    r.id.push_str(get(attrs, "id").unwrap_or_default());
+    if what == In::Edge {
+        r.from.push_str(get(attrs, "source").unwrap_or_default());
+        r.to.push_str(get(attrs, "target").unwrap_or_default());
+        r.undirected = match get(attrs, "directed") {
+            Some("false") => true,
+            Some(_) => false,
+            None => st.undirected.last().copied().unwrap_or(false),
+        };
+    }
+    st.label_text.clear();
+    r
+}
+
 /// Files the value of the `<data>` being read on the innermost open node or
 /// edge.
 fn set_data(st: &mut State, value: String) {
@@ -349,18 +592,42 @@ fn set_data(st: &mut State, value: String) {
         data_key: key,
         ..
     } = st;
-    let declared = keys.get(key.as_str());
-    let name = declared.map_or(key.as_str(), |k| k.name.as_str());
     if let Some((r, _, _, given)) = open.last_mut() {
-        // Only a key with a default asks which records gave it.
-        if declared.is_some_and(|k| k.default.is_some()) {
-            given.push(key.clone());
-        }
-        match declared {
-            Some(k) => r.set_field(k.field, name, value),
-            None => r.set(name, value),
-        }
+        file_value(keys, r, given, key, value);
     }
+}
+
+/// Files `value`, given with key `key`, on `r`; a key with a default is
+/// noted in `given`.
+fn file_value(keys: &Keys, r: &mut Record, given: &mut Vec<String>, key: &str, value: String) {
+    let declared = keys.get(key);
+    let name = declared.map_or(key, |k| k.name.as_str());
+    // Only a key with a default asks which records gave it.
+    if declared.is_some_and(|k| k.default.is_some()) {
+        given.push(key.to_string());
+    }
+    match declared {
+        Some(k) => r.set_field(k.field, name, value),
+        None => r.set(name, value),
+    }
+}
+
+/// [`file_value`] of text borrowed from the block, the key's declaration
+/// found already: copied into strings the builder is done with.
+fn file_declared(
+    b: &mut Sink<'_>,
+    declared: Option<&Key>,
+    r: &mut Record,
+    given: &mut Vec<String>,
+    key: &str,
+    value: &str,
+) {
+    let name = declared.map_or(key, |k| k.name.as_str());
+    if declared.is_some_and(|k| k.default.is_some()) {
+        given.push(key.to_string());
+    }
+    let field = declared.map_or_else(|| Field::of(name), |k| k.field);
+    b.set_field(r, field, name, value);
 }
 
 fn finish_record(
@@ -445,6 +712,40 @@ mod tests {
         let path = dir.path().join("g.graphml");
         std::fs::write(&path, text).unwrap();
         FORMAT.read_fast(&path, Mode::Streamed, 16)
+    }
+
+    #[test]
+    fn records_as_writers_write_them_are_read_whole() {
+        let text = r#"<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="n" for="node" attr.name="name"/>
+  <key id="k" for="edge" attr.name="kind"/>
+  <graph edgedefault="directed">
+    <node id="a">
+      <data key="n">Ann &amp; Bo</data>
+      <data key="x"/>
+    </node>
+    <node id="b"/>
+    <edge id="e0" source="a" target="b">
+      <data key="k">pays</data>
+    </edge>
+    <node id="c"><data key="n">C</data><!-- a comment --></node>
+    <node id="d"><data key="n"><![CDATA[D]]></data></node>
+  </graph>
+</graphml>
+"#;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.graphml");
+        std::fs::write(&path, text).unwrap();
+        for block in [7, 1 << 20] {
+            let mut scan = Scanner::new(File::open(&path).unwrap(), block);
+            let mut sink = Sink::collect();
+            let mut st = State::default();
+            let read = fast_events(&mut scan, &mut sink, &mut st, false);
+            assert_eq!(read, Ok(true));
+            // Not `c` (a comment) nor `d` (CDATA): the events read those.
+            assert_eq!(st.whole, 3, "blocks of {block}");
+        }
     }
 
     fn chunked(text: &str) -> (Option<String>, String) {

@@ -460,6 +460,10 @@ pub(crate) struct Builder {
     /// No node can follow (a folder of edge tables): an end no node names
     /// is made a node as soon as an edge names it, not at the end.
     pub implicit_at_once: bool,
+    /// On its own thread, the builder empties the records of each batch it
+    /// took into one [`Item::Spare`] (the XML formats, whose one reading
+    /// thread is the busier; CSV's readers empty their own).
+    pub empty_records: bool,
 }
 
 impl Builder {
@@ -489,6 +493,7 @@ impl Builder {
             implicit_why: "as no node table names them",
             implicit_named: false,
             implicit_at_once: false,
+            empty_records: false,
         }
     }
 
@@ -619,7 +624,7 @@ impl Builder {
         match item {
             Item::Node(r, at) => self.node_in(r, *at),
             Item::Edge(r, at) => self.edge_in(r, *at),
-            Item::Done => {}
+            Item::Done | Item::Spare(..) => {}
             Item::Problem(..) | Item::Worked(..) | Item::Note(_) => {
                 match std::mem::replace(item, Item::Done) {
                     Item::Problem(at, kind) => self.problem(at, kind),
@@ -644,6 +649,9 @@ pub(crate) enum Item {
     Note(String),
     /// Taken by the builder.
     Done,
+    /// The records of a batch the builder took, emptied on its thread, and
+    /// their strings: for the reader to fill again ([`Sink::absorb`]).
+    Spare(Vec<Record>, Vec<String>),
 }
 
 /// Items sent to the builder's thread at a time.
@@ -703,9 +711,7 @@ impl<'b> Sink<'b> {
     /// with), to be filled again, leaving `items` empty.
     fn refill(&mut self, items: &mut Vec<Item>) {
         for item in items.drain(..) {
-            if let Item::Node(r, _) | Item::Edge(r, _) = item {
-                r.recycle(&mut self.records, &mut self.strings);
-            }
+            take_back(item, &mut self.records, &mut self.strings);
         }
     }
 
@@ -732,6 +738,25 @@ impl<'b> Sink<'b> {
             .unwrap_or_else(|| String::with_capacity(s.len().max(40)));
         out.push_str(s);
         out
+    }
+
+    /// [`Record::set_field`] with `value` copied into strings the builder
+    /// is done with ([`Sink::text`]): a list's items each in one, not in
+    /// strings made for them.
+    pub fn set_field(&mut self, r: &mut Record, field: Field, key: &str, value: &str) {
+        let list = match field {
+            Field::Aliases => &mut r.aliases,
+            Field::Sources => &mut r.sources,
+            _ => {
+                let value = self.text(value);
+                return r.set_field(field, key, value);
+            }
+        };
+        // As `split_into`: the items trimmed, empty ones dropped.
+        for item in value.split(';').map(str::trim).filter(|x| !x.is_empty()) {
+            let item = self.text(item);
+            list.push(item);
+        }
     }
 
     /// A string the reader is done with, to be filled again.
@@ -768,9 +793,7 @@ impl<'b> Sink<'b> {
                     let fresh = match back.try_recv() {
                         Ok(mut old) => {
                             for item in old.drain(..) {
-                                if let Item::Node(r, _) | Item::Edge(r, _) = item {
-                                    r.recycle(records, strings);
-                                }
+                                take_back(item, records, strings);
                             }
                             old
                         }
@@ -847,6 +870,45 @@ impl<'b> Sink<'b> {
     }
 }
 
+/// The records and strings of `item`, from a batch the builder is done
+/// with, kept in `records` and `strings` to be filled again.
+fn take_back(item: Item, records: &mut Vec<Record>, strings: &mut Vec<String>) {
+    match item {
+        Item::Node(r, _) | Item::Edge(r, _) => r.recycle(records, strings),
+        Item::Spare(rs, ss) => {
+            keep(rs, records);
+            keep(ss, strings);
+        }
+        _ => {}
+    }
+}
+
+/// `spare` added to `mine`, up to [`SPARE`]: most often `mine` is empty and
+/// takes `spare` whole (nothing moved).
+fn keep<T>(mut spare: Vec<T>, mine: &mut Vec<T>) {
+    if mine.is_empty() {
+        *mine = spare;
+    } else {
+        spare.truncate(SPARE.saturating_sub(mine.len()));
+        mine.append(&mut spare);
+    }
+}
+
+/// `batch`, which the builder took, its records emptied here on the
+/// builder's thread (not on the reader's, whose thread is the busier) into
+/// one [`Item::Spare`].
+fn spent(mut batch: Vec<Item>) -> Vec<Item> {
+    let mut records = Vec::with_capacity(batch.len());
+    let mut strings = Vec::with_capacity(batch.len() * 4);
+    for item in batch.drain(..) {
+        if let Item::Node(r, _) | Item::Edge(r, _) = item {
+            r.recycle(&mut records, &mut strings);
+        }
+    }
+    batch.push(Item::Spare(records, strings));
+    batch
+}
+
 /// Runs `read` with a [`Sink`] into `b`: in [`Mode::Streamed`], `read` on
 /// this thread and the builder on another, taking batches as they come; in
 /// [`Mode::Careful`] (or when no thread can be started), both here, every
@@ -882,6 +944,7 @@ pub(crate) fn stream_in<T>(
                             b.take_warmed(item, i);
                         }
                     }
+                    let batch = if b.empty_records { spent(batch) } else { batch };
                     let _ = back_tx.send(batch);
                 }
             });

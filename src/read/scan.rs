@@ -197,6 +197,31 @@ impl<R: Read> Scanner<R> {
         Ok(ev)
     }
 
+    /// The block from where the next event starts, and that event's file
+    /// offset: for a reader of whole elements ([`Scanner::skip`]).
+    pub fn rest(&self) -> (&[u8], u64) {
+        (&self.buf[self.pos..], self.base + self.pos as u64)
+    }
+
+    /// Whether more of the file may follow the block ([`Scanner::read_more`]).
+    pub fn more_to_read(&self) -> bool {
+        !self.eof
+    }
+
+    /// Reads more of the file after the block (what [`Scanner::rest`]
+    /// gives stays, moved to the block's start).
+    pub fn read_more(&mut self) -> Result<(), Decline> {
+        self.fill()
+    }
+
+    /// Goes `n` bytes on in the block: over whole elements a caller read
+    /// from [`Scanner::rest`] (each closed where it opened, so the open
+    /// elements stay as they were), and the space between them.
+    pub fn skip(&mut self, n: usize) {
+        debug_assert!(self.pos + n <= self.buf.len());
+        self.pos += n;
+    }
+
     /// Reads the next block after what is left of this one.
     fn fill(&mut self) -> Result<(), Decline> {
         self.buf.drain(..self.pos);
@@ -336,6 +361,20 @@ pub(super) fn attributes<'a>(
     names: Names,
     out: &mut Vec<Attribute<'a>>,
 ) -> Result<(), Decline> {
+    // Keys and values are cut at ASCII bytes (`=`, quotes, spaces), so the
+    // whole is UTF-8 exactly when each of them is.
+    let raw = std::str::from_utf8(raw).map_err(|_| Decline)?;
+    attributes_str(raw, names, out)
+}
+
+/// [`attributes`] of a tag known to be UTF-8.
+pub(super) fn attributes_str<'a>(
+    raw: &'a str,
+    names: Names,
+    out: &mut Vec<Attribute<'a>>,
+) -> Result<(), Decline> {
+    let text = raw;
+    let raw = raw.as_bytes();
     let mut keys: [&[u8]; 16] = [&[]; 16];
     let mut n = 0;
     let mut i = 0;
@@ -368,7 +407,7 @@ pub(super) fn attributes<'a>(
         let Some(end) = memchr(q, &raw[i + 1..]) else {
             return Err(Decline);
         };
-        let value = &raw[i + 1..i + 1 + end];
+        let value = i + 1..i + 1 + end;
         i += 1 + end + 1;
         if n == keys.len() || keys[..n].contains(&key) {
             // A repeated attribute (an error quick-xml names), or very many.
@@ -376,19 +415,80 @@ pub(super) fn attributes<'a>(
         }
         keys[n] = key;
         n += 1;
-        let name = match names {
-            Names::Local => local(key),
-            Names::AsWritten => key,
+        let name_at = match names {
+            Names::Local => start + memchr(b':', key).map_or(0, |c| c + 1),
+            Names::AsWritten => start,
         };
-        let name = std::str::from_utf8(name).map_err(|_| Decline)?;
-        let value = std::str::from_utf8(value).map_err(|_| Decline)?;
-        let value = if value.as_bytes().contains(&b'&') {
-            quick_xml::escape::unescape(value).map_err(|_| Decline)?
-        } else {
-            Cow::Borrowed(value)
-        };
+        // Cut at ASCII bytes of UTF-8: on character boundaries.
+        let name = &text[name_at..start + key.len()];
+        let value = text_value(&text[value])?;
         out.push((Cow::Borrowed(name), value));
     }
+}
+
+/// Text or an attribute's value as quick-xml gives it: references decoded
+/// (`&amp;`, `&#220;`), any other `&` declined.
+pub(super) fn text_value(raw: &str) -> Result<Cow<'_, str>, Decline> {
+    if memchr(b'&', raw.as_bytes()).is_some() {
+        quick_xml::escape::unescape(raw).map_err(|_| Decline)
+    } else {
+        Ok(Cow::Borrowed(raw))
+    }
+}
+
+/// Where the tag starting at `s[0]` (a `<`) ends: its `>`, the first outside
+/// quotes; `None` when the block ends first.
+pub(super) fn tag_end(s: &[u8]) -> Option<usize> {
+    let mut i = 1;
+    loop {
+        let j = memchr3(b'>', b'"', b'\'', &s[i..])?;
+        if s[i + j] == b'>' {
+            return Some(i + j);
+        }
+        let q = s[i + j];
+        let k = memchr(q, &s[i + j + 1..])?;
+        i = i + j + 1 + k + 1;
+    }
+}
+
+/// Why a reader of whole elements ([`Scanner::rest`]) did not read one.
+pub(super) enum Whole {
+    /// The block ends before the element does.
+    More,
+    /// Not a shape it reads: the events read it.
+    No,
+}
+
+/// The length of the start tag of element `name` at `s[0]` and whether it
+/// is empty (`<name/>`); `Err(More)` when the block ends first, `Err(No)`
+/// when the tag is not `name`'s.
+pub(super) fn start_tag(s: &[u8], name: &[u8]) -> Result<(usize, bool), Whole> {
+    let n = name.len() + 1;
+    let Some(&after) = s.get(n) else {
+        return Err(Whole::More);
+    };
+    if s[0] != b'<' || s[1..n] != *name {
+        return Err(Whole::No);
+    }
+    let gt = tag_end(s).ok_or(Whole::More)?;
+    let empty = s[gt - 1] == b'/';
+    // The name ends at a space, or the tag with it.
+    if is_space(after) || gt == n || (empty && gt == n + 1) {
+        Ok((gt + 1, empty))
+    } else {
+        Err(Whole::No)
+    }
+}
+
+/// Where byte `b` first is in `s`, looked for one byte at a time: quicker
+/// than [`memchr`] over the few bytes of a key or an id.
+pub(super) fn find_short(b: u8, s: &[u8]) -> Option<usize> {
+    s.iter().position(|&c| c == b)
+}
+
+/// How many spaces `s` starts with.
+pub(super) fn spaces(s: &[u8]) -> usize {
+    s.iter().take_while(|&&b| is_space(b)).count()
 }
 
 /// `v` emptied, to be filled with attributes borrowed for another while

@@ -260,6 +260,7 @@ impl<S: Chunked> Format<S> {
         // Gephi read it.
         b.implicit_why = "as no <node> declares them (networkx, igraph and Gephi make them too)";
         b.implicit_named = true;
+        b.empty_records = true;
         b
     }
 }

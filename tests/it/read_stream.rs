@@ -149,6 +149,9 @@ struct Rec {
     currency: String,
     sources: String,
     extra: String,
+    /// How the element is written (see [`graphml_text`], [`gexf_text`]):
+    /// as writers write it, or in forms the fast path leaves to the events.
+    style: usize,
 }
 
 /// Ids from a small pool (so that ids repeat, and edges name nodes read
@@ -221,7 +224,7 @@ fn rec() -> impl Strategy<Value = Rec> {
         (text(), kind),
         (date(), date()),
         amount,
-        (sources, text()),
+        (sources, text(), 0..16usize),
     )
         .prop_map(
             |(
@@ -230,7 +233,7 @@ fn rec() -> impl Strategy<Value = Rec> {
                 (name, kind),
                 (date, until),
                 (amount, currency),
-                (sources, extra),
+                (sources, extra, style),
             )| {
                 Rec {
                     edge,
@@ -245,6 +248,7 @@ fn rec() -> impl Strategy<Value = Rec> {
                     currency,
                     sources,
                     extra,
+                    style,
                 }
             },
         )
@@ -295,12 +299,19 @@ fn graphml_text(recs: &[Rec], cdata: bool, undirected: bool) -> String {
     }
     // A key with a default, and one no record gives.
     s += "<key id=\"w\" for=\"edge\" attr.name=\"weight\"><default>1</default></key>\n";
+    // yEd's graphics: markup, not a value.
+    s += "<key id=\"g\" for=\"node\" yfiles.type=\"nodegraphics\"/>\n";
     let dir = if undirected { "undirected" } else { "directed" };
     s += &format!("<graph edgedefault=\"{dir}\">\n");
     for r in recs {
+        // Between values: nothing, or a writer's line breaks and indent.
+        let gap = ["", "\n      "][r.style % 2];
         if r.edge {
+            // Some edges say their direction, or have an id.
+            let extra =
+                ["", " directed=\"false\"", " id=\"e\"", " directed='true'"][r.style / 2 % 4];
             s += &format!(
-                "<edge source=\"{}\" target=\"{}\">",
+                "<edge source=\"{}\" target=\"{}\"{extra}>",
                 xml_text(&r.from, false),
                 xml_text(&r.to, false)
             );
@@ -309,11 +320,30 @@ fn graphml_text(recs: &[Rec], cdata: bool, undirected: bool) -> String {
         }
         for (i, v) in fields(r).iter().enumerate() {
             if !v.is_empty() {
-                s += &format!("<data key=\"d{i}\">{}</data>", xml_text(v, cdata));
+                s += gap;
+                // `<data key="…">` as writers write it, or with more
+                // attributes or other quotes.
+                let tag = match (r.style / 8, i % 3) {
+                    (1, 0) => format!("<data key='d{i}'>"),
+                    (1, 1) => format!("<data id=\"x\" key=\"d{i}\" >"),
+                    _ => format!("<data key=\"d{i}\">"),
+                };
+                s += &format!("{tag}{}</data>", xml_text(v, cdata));
             }
         }
+        // An empty value, the weight's default given, and graphics.
+        match r.style % 8 {
+            3 => s += "<data key=\"d7\"/>",
+            5 => s += "<data key=\"w\">2</data>",
+            7 if !r.edge => s += "<data key=\"g\">shape</data>",
+            _ => {}
+        }
+        s += gap;
         s += if r.edge { "</edge>\n" } else { "</node>\n" };
         s += aside(r.name.len() + r.id.len());
+        // A line break after a comment, as writers put one: the next
+        // record is then read whole, not by the events that read the comment.
+        s += ["", "\n"][r.style / 4 % 2];
     }
     s + "</graph>\n</graphml>\n"
 }
@@ -334,34 +364,67 @@ fn gexf_text(recs: &[Rec], undirected: bool) -> String {
     s += "<nodes>\n";
     let mut edges = String::new();
     for r in recs {
+        // Between values: nothing, or a writer's line breaks and indent.
+        let gap = ["", "\n        "][r.style % 2];
         let values: String = fields(r)
             .iter()
             .enumerate()
             .skip(1)
             .filter(|(_, v)| !v.is_empty())
-            .map(|(i, v)| format!("<attvalue for=\"{i}\" value=\"{}\"/>", xml_text(v, false)))
+            .map(|(i, v)| {
+                let v = xml_text(v, false);
+                // As writers write it, or in other orders and forms.
+                match (r.style / 8, i % 3) {
+                    (1, 0) => format!("{gap}<attvalue value=\"{v}\" for=\"{i}\"/>"),
+                    (1, 1) => format!("{gap}<attvalue id='{i}' value='{v}' />"),
+                    (1, 2) => format!("{gap}<attvalue for=\"{i}\" value=\"{v}\"></attvalue>"),
+                    _ => format!("{gap}<attvalue for=\"{i}\" value=\"{v}\"/>"),
+                }
+            })
             .collect();
+        let values = match r.style / 2 % 4 {
+            // No values, or an empty list.
+            1 if values.is_empty() => String::new(),
+            2 if values.is_empty() => "<attvalues/>".to_string(),
+            // Dynamics: the element's times, and spells.
+            3 => format!(
+                "<attvalues>{values}{gap}</attvalues>{gap}<spells><spell start=\"2001\" end=\"2003\"/></spells>"
+            ),
+            _ => format!("{gap}<attvalues>{values}{gap}</attvalues>"),
+        };
+        let times = [" start=\"2019-05-09\" end=\"2020\"", ""][r.style / 4 % 2];
         let element = if r.edge {
             format!(
-                "<edge source=\"{}\" target=\"{}\" label=\"{}\"><attvalues>{values}</attvalues></edge>\n",
+                "<edge source=\"{}\" target=\"{}\" label=\"{}\"{times}>{values}{gap}</edge>\n",
                 xml_text(&r.from, false),
                 xml_text(&r.to, false),
                 xml_text(&r.name, false)
             )
+        } else if values.is_empty() && r.style % 2 == 0 {
+            format!(
+                "<node id=\"{}\" label=\"{}\"{times}/>\n",
+                xml_text(&r.id, false),
+                xml_text(&r.name, false)
+            )
         } else {
             format!(
-                "<node id=\"{}\" label=\"{}\"><attvalues>{values}</attvalues></node>\n",
+                "<node id=\"{}\" label=\"{}\"{times}>{values}{gap}</node>\n",
                 xml_text(&r.id, false),
                 xml_text(&r.name, false)
             )
         };
         // An edge among the nodes, or in the edges' list.
+        // A line break after a comment, as writers put one: the next
+        // record is then read whole, not by the events that read the comment.
+        let after = ["", "\n"][r.style / 4 % 2];
         if r.edge && r.id.len() % 2 == 0 {
             edges += &element;
             edges += aside(r.name.len());
+            edges += after;
         } else {
             s += &element;
             s += aside(r.name.len());
+            s += after;
         }
     }
     s += "</nodes>\n<edges>\n";
