@@ -763,3 +763,38 @@ fn problems_of_edges_are_told_in_file_order_whichever_waited() {
     let lines: Vec<_> = e.problems.iter().map(|p| p.location.line_col).collect();
     assert_eq!(lines, [Some((2, 1)), Some((4, 1))], "{e}");
 }
+
+// Every record of these goes the fast way, so a few cases already compare
+// each value the fast path files: 64 cases, not the 200 of the others.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Files written only the way writers write them (no CDATA, no
+    /// comment without a line break after it, the usual attribute forms),
+    /// so that every record goes the fast way (`whole_record`) and each of
+    /// its values is compared with what the careful reader makes of it.
+    #[test]
+    fn graphml_as_writers_write_it_reads_as_the_careful_reader(
+        recs in prop::collection::vec(rec(), 1..30),
+        undirected in any::<bool>(),
+    ) {
+        let recs: Vec<Rec> = recs.into_iter().map(|r| Rec { style: 4 + r.style % 4, ..r }).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.graphml");
+        std::fs::write(&path, graphml_text(&recs, false, undirected)).unwrap();
+        all_ways(&path, read_graphml);
+    }
+
+    /// [`graphml_as_writers_write_it_reads_as_the_careful_reader`], GEXF.
+    #[test]
+    fn gexf_as_writers_write_it_reads_as_the_careful_reader(
+        recs in prop::collection::vec(rec(), 1..30),
+        undirected in any::<bool>(),
+    ) {
+        let recs: Vec<Rec> = recs.into_iter().map(|r| Rec { style: 4 + r.style % 2, ..r }).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.gexf");
+        std::fs::write(&path, gexf_text(&recs, undirected)).unwrap();
+        all_ways(&path, read_gexf);
+    }
+}
