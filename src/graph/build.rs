@@ -486,6 +486,16 @@ mod tests {
         ]
     }
 
+    /// `g` written to a snapshot and read back.
+    fn through_snapshot(g: &Graph) -> Graph {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("g.ron");
+        std::fs::write(&data, "()").unwrap();
+        let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
+        let snap = crate::snapshot::write(dir.path(), key, g, None).unwrap();
+        crate::snapshot::read(&snap, key).unwrap().0
+    }
+
     proptest! {
         /// Any kind (known, or from the escape, with any symbol) and any
         /// date (of every precision, or none) read back from one word.
@@ -559,12 +569,7 @@ mod tests {
             }
         };
         check(&g);
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("g.ron");
-        std::fs::write(&data, "()").unwrap();
-        let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
-        let snap = crate::snapshot::write(dir.path(), key, &g, None).unwrap();
-        let (back, _) = crate::snapshot::read(&snap, key).unwrap();
+        let back = through_snapshot(&g);
         check(&back);
     }
 
@@ -633,12 +638,7 @@ mod tests {
             assert_eq!(got, want);
         };
         check(&g);
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("g.ron");
-        std::fs::write(&data, "()").unwrap();
-        let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
-        let snap = crate::snapshot::write(dir.path(), key, &g, None).unwrap();
-        let (back, _) = crate::snapshot::read(&snap, key).unwrap();
+        let back = through_snapshot(&g);
         check(&back);
     }
 
@@ -702,12 +702,7 @@ mod tests {
             assert!(got.keys().any(|k| matches!(k, EntityKind::Other(_))));
         };
         check(&g);
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("g.ron");
-        std::fs::write(&data, "()").unwrap();
-        let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
-        let snap = crate::snapshot::write(dir.path(), key, &g, None).unwrap();
-        let (back, _) = crate::snapshot::read(&snap, key).unwrap();
+        let back = through_snapshot(&g);
         check(&back);
     }
 
@@ -794,12 +789,7 @@ mod tests {
             assert_eq!(name.start, r.id.start + r.id.len);
         }
 
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("g.ron");
-        std::fs::write(&data, "()").unwrap();
-        let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
-        let snap = crate::snapshot::write(dir.path(), key, &g, None).unwrap();
-        let (back, _) = crate::snapshot::read(&snap, key).unwrap();
+        let back = through_snapshot(&g);
         check(&back, &said);
         assert_eq!(back.find("zz"), None);
     }

@@ -730,13 +730,12 @@ pub(super) fn map_edge_known(
     let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
     let owner = Owner(def.name, id);
     let mut notes = Notes::default();
-    if let Some(runs) = sorted_runs(props) {
+    let party = |k: &str| k == src_prop || k == tgt_prop || def.prop(k) == Some(PropType::Entity);
+    let mut m = if let Some(runs) = sorted_runs(props) {
         // Sorted by property (as a record's are, unless fragments were
         // added): each run is one property, its type looked up once.
         let grouped = (runs.into_iter())
-            .filter(|&(k, ..)| {
-                k != src_prop && k != tgt_prop && def.prop(k) != Some(PropType::Entity)
-            })
+            .filter(|&(k, ..)| !party(k))
             .map(|(k, i, end)| {
                 let run = Run {
                     flat: props,
@@ -745,7 +744,7 @@ pub(super) fn map_edge_known(
                 };
                 (Cow::Borrowed(k), run.map(Cow::Borrowed))
             });
-        let mut m = map_props(
+        map_props(
             &mut notes,
             &owner,
             def.name,
@@ -753,31 +752,27 @@ pub(super) fn map_edge_known(
             grouped,
             true,
             known,
-        );
-        m.made_id = is_made_id(def, id, props, &m);
-        return (m, notes);
-    }
-    let mut values: Vec<(&str, &str)> = props
-        .iter()
-        .filter(|&(k, _)| k != src_prop && k != tgt_prop && def.prop(k) != Some(PropType::Entity))
-        .collect();
-    // Each property's values in the order read: each run is one property.
-    if !values.is_sorted_by_key(|(k, _)| *k) {
-        values.sort_by_key(|(k, _)| *k);
-    }
-    let grouped = values.chunk_by(|a, b| a.0 == b.0).map(|run| {
-        let values = run.iter().map(|&(_, v)| Cow::Borrowed(v));
-        (Cow::Borrowed(run[0].0), values)
-    });
-    let mut m = map_props(
-        &mut notes,
-        &owner,
-        def.name,
-        Some(def),
-        grouped,
-        true,
-        known,
-    );
+        )
+    } else {
+        let mut values: Vec<(&str, &str)> = props.iter().filter(|&(k, _)| !party(k)).collect();
+        // Each property's values in the order read: each run is one property.
+        if !values.is_sorted_by_key(|(k, _)| *k) {
+            values.sort_by_key(|(k, _)| *k);
+        }
+        let grouped = values.chunk_by(|a, b| a.0 == b.0).map(|run| {
+            let values = run.iter().map(|&(_, v)| Cow::Borrowed(v));
+            (Cow::Borrowed(run[0].0), values)
+        });
+        map_props(
+            &mut notes,
+            &owner,
+            def.name,
+            Some(def),
+            grouped,
+            true,
+            known,
+        )
+    };
     m.made_id = is_made_id(def, id, props, &m);
     (m, notes)
 }
