@@ -231,24 +231,10 @@ fn whole_record(
     st: &mut State,
     spare: &mut Spare,
 ) -> Result<bool, Decline> {
-    loop {
-        let (rest, base) = scan.rest();
-        let ws = scan::spaces(rest);
-        let (n, mut attrs, mut values) = match record_shape(&rest[ws..], spare) {
-            Ok(found) => found,
-            Err(Whole::More) if scan.more_to_read() => {
-                scan.read_more()?;
-                continue;
-            }
-            Err(_) => return Ok(false),
-        };
-        let what = if rest[ws + 1] == b'n' {
-            In::Node
-        } else {
-            In::Edge
-        };
-        let at = Pos::Byte(base + ws as u64);
-        let mut open = open_record(b, st, what, &attrs, at);
+    scan.whole(|s, at| {
+        let (n, mut attrs, mut values) = record_shape(s, spare)?;
+        let what = if s[1] == b'n' { In::Node } else { In::Edge };
+        let mut open = open_record(b, st, what, &attrs, Pos::Byte(at));
         for (id, value) in values.drain(..) {
             attvalue(b, &st.titles, &mut open, &id, &value);
         }
@@ -256,10 +242,9 @@ fn whole_record(
         attrs.clear();
         spare.attrs = scan::recycle(attrs);
         spare.values = scan::recycle(values);
-        scan.skip(ws + n);
         st.whole += 1;
-        return Ok(true);
-    }
+        Ok(n)
+    })
 }
 
 /// The node or edge at `s[0]` read whole (see [`whole_record`]): its length,

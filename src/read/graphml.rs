@@ -232,22 +232,9 @@ fn whole_record(
     st: &mut State,
     spare: &mut Spare,
 ) -> Result<bool, Decline> {
-    loop {
-        let (rest, base) = scan.rest();
-        let ws = scan::spaces(rest);
-        let (n, mut attrs, mut values) = match record_shape(&rest[ws..], spare) {
-            Ok(found) => found,
-            Err(Whole::More) if scan.more_to_read() => {
-                scan.read_more()?;
-                continue;
-            }
-            Err(_) => return Ok(false),
-        };
-        let what = if rest[ws + 1] == b'n' {
-            In::Node
-        } else {
-            In::Edge
-        };
+    scan.whole(|s, at| {
+        let (n, mut attrs, mut values) = record_shape(s, spare)?;
+        let what = if s[1] == b'n' { In::Node } else { In::Edge };
         let mut r = open_record(b, st, what, &attrs);
         let mut given = Vec::new();
         for (key, value) in values.drain(..) {
@@ -261,15 +248,13 @@ fn whole_record(
                 Some(_) => {}
             }
         }
-        let at = Pos::Byte(base + ws as u64);
-        finish_record(b, st, r, at, what, given);
+        finish_record(b, st, r, Pos::Byte(at), what, given);
         attrs.clear();
         spare.attrs = scan::recycle(attrs);
         spare.values = recycle_values(values);
-        scan.skip(ws + n);
         st.whole += 1;
-        return Ok(true);
-    }
+        Ok(n)
+    })
 }
 
 /// `v` emptied, to be filled with values borrowed for another while.

@@ -214,6 +214,29 @@ impl<R: Read> Scanner<R> {
         self.fill()
     }
 
+    /// The element that starts the rest of the block (after space) read
+    /// whole by `read`, given its text from there and its file offset, and
+    /// returning how many bytes it read; more of the file is read when
+    /// `read` says [`Whole::More`]. Whether one was read: not when `read`
+    /// says [`Whole::No`] (the events read it), or the file ends first.
+    pub fn whole(
+        &mut self,
+        mut read: impl FnMut(&[u8], u64) -> Result<usize, Whole>,
+    ) -> Result<bool, Decline> {
+        loop {
+            let (rest, base) = self.rest();
+            let ws = spaces(rest);
+            match read(&rest[ws..], base + ws as u64) {
+                Ok(n) => {
+                    self.skip(ws + n);
+                    return Ok(true);
+                }
+                Err(Whole::More) if self.more_to_read() => self.read_more()?,
+                Err(_) => return Ok(false),
+            }
+        }
+    }
+
     /// Goes `n` bytes on in the block: over whole elements a caller read
     /// from [`Scanner::rest`] (each closed where it opened, so the open
     /// elements stay as they were), and the space between them.
