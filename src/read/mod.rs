@@ -254,10 +254,13 @@ fn split_into(value: String, out: &mut Vec<String>) {
 
 /// `a; b;c` → `["a", "b", "c"]`, empty items dropped.
 pub(crate) fn split_list(s: &str) -> impl Iterator<Item = String> + '_ {
-    s.split(';')
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
+    list_items(s).map(str::to_string)
+}
+
+/// The items of a list value (`a; b;c`): split at `;`, trimmed, empty ones
+/// dropped.
+fn list_items(s: &str) -> impl Iterator<Item = &str> {
+    s.split(';').map(str::trim).filter(|x| !x.is_empty())
 }
 
 /// A date as files write it: `2024`, `2024-11`, `2024-11-23`, a date-time
@@ -752,8 +755,7 @@ impl<'b> Sink<'b> {
                 return r.set_field(field, key, value);
             }
         };
-        // As `split_into`: the items trimmed, empty ones dropped.
-        for item in value.split(';').map(str::trim).filter(|x| !x.is_empty()) {
+        for item in list_items(value) {
             let item = self.text(item);
             list.push(item);
         }
