@@ -38,18 +38,24 @@ pub enum AmountError {
 
 impl Amount {
     pub fn from_record(r: &AmountRecord) -> Result<Self, AmountError> {
-        if !r.value.is_finite() {
-            return Err(AmountError::NotFinite(r.value));
+        Amount::new(r.value, &r.currency, r.approx)
+    }
+
+    /// `value` in the currency of ISO code `currency` (space around it
+    /// ignored): finite and not negative.
+    pub fn new(value: f64, currency: &str, approx: bool) -> Result<Self, AmountError> {
+        if !value.is_finite() {
+            return Err(AmountError::NotFinite(value));
         }
-        if r.value < 0.0 {
-            return Err(AmountError::Negative(r.value));
+        if value < 0.0 {
+            return Err(AmountError::Negative(value));
         }
-        let currency = Currency::from_code(r.currency.trim())
-            .ok_or_else(|| AmountError::Currency(r.currency.clone()))?;
+        let currency = Currency::from_code(currency.trim())
+            .ok_or_else(|| AmountError::Currency(currency.to_string()))?;
         Ok(Amount {
-            value: r.value,
+            value,
             currency,
-            approx: r.approx,
+            approx,
         })
     }
 

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use smallvec::SmallVec;
 
 use crate::graph::{Source, SourceId};
-use crate::model::amount::AmountError;
-use crate::model::{Amount, AmountRecord, Currency, PartialDate};
+use crate::model::{Amount, PartialDate};
 
 use super::super::schema::{PropType, SchemaDef};
 use super::issues::{Issue, Notes};
@@ -213,7 +212,7 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             let currency = currencies.first().map_or("", |c| c.as_ref());
             let parsed = number(&value);
             match parsed {
-                Ok(v) if !currency.trim().is_empty() => match amount(v, currency) {
+                Ok(v) if !currency.trim().is_empty() => match Amount::new(v, currency, false) {
                     Ok(a) => m.amount = Some(a),
                     Err(e) => {
                         notes.note(Issue::BadAmount, format!("{owner}: {e}"));
@@ -243,13 +242,8 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             m.amount = [("amountEur", "EUR"), ("amountUsd", "USD")]
                 .into_iter()
                 .find_map(|(prop, currency)| {
-                    let value = m.attrs.iter().find(|(k, _)| k == prop)?.1.clone();
-                    let rec = AmountRecord {
-                        value: value.trim().replace(',', "").parse().ok()?,
-                        currency: currency.into(),
-                        approx: false,
-                    };
-                    Amount::from_record(&rec).ok()
+                    let value = &m.attrs.iter().find(|(k, _)| k == prop)?.1;
+                    Amount::new(number(value).ok()?, currency, false).ok()
                 });
         }
         // Sources: one per URL (its publisher as outlet), else one per
@@ -284,23 +278,6 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
 
 /// A short list of a record's values (most have one or two of each kind).
 type Few<'a> = SmallVec<[Cow<'a, str>; 2]>;
-
-/// `value` in `currency` (as [`Amount::from_record`] reads them, without
-/// allocating a record for it).
-fn amount(value: f64, currency: &str) -> Result<Amount, AmountError> {
-    match Currency::from_code(currency.trim()) {
-        Some(currency) if value.is_finite() && value >= 0.0 => Ok(Amount {
-            value,
-            currency,
-            approx: false,
-        }),
-        _ => Amount::from_record(&AmountRecord {
-            value,
-            currency: currency.to_string(),
-            approx: false,
-        }),
-    }
-}
 
 impl Loader {
     /// The sources `reqs` cite, found or added in order, then the file.
