@@ -178,6 +178,16 @@ impl Graph {
         text_at(&self.arena.text, name)
     }
 
+    /// An entity's name as bytes, not checked to be UTF-8 (every name is,
+    /// when added or read from a snapshot); empty for a node not in the graph.
+    #[inline]
+    pub(crate) fn entity_name_bytes(&self, node: usize) -> &[u8] {
+        match self.entities.get(node) {
+            Some(r) => bytes_at(&self.arena.text, self.name_aliases(node, r).0),
+            None => &[],
+        }
+    }
+
     /// The kind and dates of a relation, without building its whole view.
     pub fn relation_kind_dates(
         &self,

@@ -23,7 +23,7 @@ use super::score::{
     score_of, score_text, skim_score, top,
 };
 use super::{SearchIndex, Tier};
-use crate::graph::NodeIx;
+use crate::graph::{Graph, NodeIx};
 
 /// Items between two looks at the cancel flag.
 pub(crate) const CHECK_EVERY: usize = 4096;
@@ -44,6 +44,11 @@ pub(crate) const KIND_SHIFT: u32 = 62;
 pub(crate) const WEAK_BIT: u64 = 1 << 63;
 /// Bit of a text's mask that marks the second spelling of the text before it.
 pub(crate) const ALT_BIT: u64 = 1 << 61;
+/// Bit of a text's mask that marks a name kept only in the graph: plain ASCII
+/// with no control character, its folded form is its lower case, which the
+/// index does not store again (see [`SearchIndex::text`]).
+pub(crate) const SHARED_BIT: u64 = 1 << 29;
+const _: () = assert!(super::fold::MASK_BITS <= 29);
 const _: () = assert!(super::fold::MASK_BITS <= WORD_SHIFT);
 const _: () = assert!(WORD_SHIFT + super::fold::MASK_BITS <= 61);
 /// Bit of [`Part::resume`] that marks a text matched in the fuzzy tier: typing
@@ -163,6 +168,8 @@ struct Current {
 
 /// What a worker thread needs to filter.
 struct Job<'a> {
+    /// The graph the index was built from (names [`SHARED_BIT`] are read there).
+    graph: &'a Graph,
     q: &'a Query,
     /// The positive terms but the last to test: all of them, or, when
     /// narrowing, those that changed (the others hold for every earlier match).
@@ -181,8 +188,10 @@ struct Job<'a> {
 impl SearchIndex {
     /// Filters `within` (or every text) into `out`, and returns the `limit` best.
     /// `None` if cancelled.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn run(
         &self,
+        graph: &Graph,
         q: &Query,
         within: Option<(&Query, &Matches)>,
         out: &mut Matches,
@@ -192,7 +201,7 @@ impl SearchIndex {
     ) -> Option<Vec<Ranked>> {
         out.reset(0);
         if q.is_empty() {
-            return self.run_empty(q, limit, keep, cancel);
+            return self.run_empty(graph, q, limit, keep, cancel);
         }
         if limit == 0 {
             return Some(Vec::new());
@@ -229,6 +238,7 @@ impl SearchIndex {
         out.reset(work.len());
         let pass = if work.len() == 1 {
             let job = Job {
+                graph,
                 q,
                 check,
                 last,
@@ -253,6 +263,7 @@ impl SearchIndex {
                         let stop = &stop;
                         s.spawn(move || {
                             let job = Job {
+                                graph,
                                 q,
                                 check,
                                 last,
@@ -267,6 +278,7 @@ impl SearchIndex {
                     })
                     .collect();
                 let job = Job {
+                    graph,
                     q,
                     check,
                     last,
@@ -298,7 +310,7 @@ impl SearchIndex {
         if cancel() {
             return None;
         }
-        self.rank(q, out, pass, limit, keep, cancel)
+        self.rank(graph, q, out, pass, limit, keep, cancel)
     }
 
     /// Cuts the texts to filter into one list of slices per thread, at entity
@@ -387,7 +399,8 @@ impl SearchIndex {
                             owner: n,
                             mask: self.masks[i],
                             resume: 0,
-                            text: self.text(i as u32),
+                            text: self.raw_text(job.graph, n, i as u32),
+                            raw: self.masks[i] & SHARED_BIT != 0,
                         }
                     };
                     // A block at a time, its texts that pass the mask
@@ -418,6 +431,7 @@ impl SearchIndex {
                         mask: p.masks[k],
                         resume: p.resume[k],
                         text: p.text(k),
+                        raw: false,
                     };
                     let masks = |k: usize| p.masks[k];
                     self.filter_run(
@@ -457,6 +471,8 @@ impl SearchIndex {
         let mask = q.mask;
         let word_mask = q.word_mask;
         let mut excluded: Option<(u32, bool)> = None;
+        // A name read from the graph, lower-cased.
+        let mut lowered: Vec<u8> = Vec::new();
         for (n, i) in range.enumerate() {
             if n % CHECK_EVERY == 0 && (job.cancel)() {
                 return None;
@@ -465,7 +481,16 @@ impl SearchIndex {
             if masks(i) & mask != mask {
                 continue;
             }
-            let t = texts(i);
+            let mut t = texts(i);
+            if t.raw {
+                lowered.clear();
+                lowered.extend(t.text.iter().map(u8::to_ascii_lowercase));
+                t = Text {
+                    text: &lowered,
+                    raw: false,
+                    ..t
+                };
+            }
             let (entry, node, m, text) = (t.entry, t.owner, t.mask, t.text);
             let wm = m >> WORD_SHIFT;
             let was_fuzzy = t.resume & WAS_FUZZY != 0;
@@ -486,7 +511,7 @@ impl SearchIndex {
                 let ex = match excluded {
                     Some((x, ex)) if x == node => ex,
                     _ => {
-                        let ex = self.excluded(node, q);
+                        let ex = self.excluded(job.graph, node, q);
                         excluded = Some((node, ex));
                         ex
                     }
@@ -573,8 +598,10 @@ impl SearchIndex {
     }
 
     /// Picks the `limit` best entities of a filter pass.
+    #[allow(clippy::too_many_arguments)]
     fn rank(
         &self,
+        graph: &Graph,
         q: &Query,
         matched: &Matches,
         pass: Pass,
@@ -649,7 +676,7 @@ impl SearchIndex {
             all.extend(score(&chosen, cancel)?);
         }
         // Words spread over an entity's texts rank above in-order matches.
-        all.extend(self.across_ranked(q, limit, keep, cancel)?);
+        all.extend(self.across_ranked(graph, q, limit, keep, cancel)?);
         // Typo matches rank below every in-order one: look them up only when
         // the stricter tiers leave room.
         let in_order = all
@@ -657,7 +684,7 @@ impl SearchIndex {
             .filter(|r| Tier::of_score(r.score) >= Tier::InOrder)
             .count();
         if in_order < limit {
-            all.extend(self.typo_ranked(q, limit, keep, cancel)?);
+            all.extend(self.typo_ranked(graph, q, limit, keep, cancel)?);
         }
         Some(top(best_per_entity(all), limit))
     }
@@ -665,6 +692,7 @@ impl SearchIndex {
     /// No term to match: every entity not excluded, most relations first.
     fn run_empty(
         &self,
+        graph: &Graph,
         q: &Query,
         limit: usize,
         keep: KeepFn<'_>,
@@ -675,7 +703,7 @@ impl SearchIndex {
             if (node as usize).is_multiple_of(CHECK_EVERY) && cancel() {
                 return None;
             }
-            if let Some(r) = self.empty_rank(q, node)
+            if let Some(r) = self.empty_rank(graph, q, node)
                 && keep(NodeIx::new(node as usize))
             {
                 best.offer(r);

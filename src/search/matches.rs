@@ -52,7 +52,7 @@ impl Part {
     #[inline]
     pub(super) fn text(&self, k: usize) -> &[u8] {
         let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        &self.bytes[start..self.ends[k] as usize]
+        self.bytes.get(start..self.ends[k] as usize).unwrap_or(&[])
     }
 
     #[inline]
@@ -97,4 +97,8 @@ pub(super) struct Text<'a> {
     /// See [`Part::resume`]; 0 when read from the index.
     pub(super) resume: u32,
     pub(super) text: &'a [u8],
+    /// `text` is a name as the graph holds it
+    /// ([`SHARED_BIT`](super::engine::SHARED_BIT)), to lower-case before
+    /// it is matched or copied.
+    pub(super) raw: bool,
 }

@@ -71,7 +71,7 @@ mod worker;
 use crate::codec::{MapIn, Out, SnapshotError, Store};
 use crate::graph::{Graph, NodeIx};
 pub use engine::set_threads;
-use engine::{ALT_BIT, KIND_SHIFT, WEAK_BIT, WORD_SHIFT, never};
+use engine::{ALT_BIT, KIND_SHIFT, SHARED_BIT, WEAK_BIT, WORD_SHIFT, never};
 pub use field::MatchedField;
 use field::{FIELD_INDEX, office_edge, office_text};
 pub use fold::fold;
@@ -83,6 +83,7 @@ pub use naive::{naive_search, naive_search_without_typos};
 use query::Query;
 pub use resolve::{ResolveError, Resolved, Resolver};
 use score::{Ranked, matcher};
+use std::borrow::Cow;
 pub use tier::Tier;
 pub use typo::{max_edits, within as typo_edits};
 pub use worker::{Keep, SearchResult, SearchWorker};
@@ -142,16 +143,18 @@ impl IndexMemory {
 pub struct SearchIndex {
     /// Every distinct folded text once, each preceded by its length (LEB128):
     /// texts that fold alike (`NATO` and `Nato`, a name many entities bear, an
-    /// office many hold) share one copy.
+    /// office many hold) share one copy. A name whose folded form is its own
+    /// lower case ([`SHARED_BIT`]) is not here: it is read from the graph.
     folded: Store<u8>,
     /// Text `i`'s length is at `folded[starts[i]]`, its bytes follow it
-    /// ([`Self::text`]).
+    /// ([`Self::text`]); 0 for a text read from the graph.
     starts: Store<u32>,
     /// The bytes of every text, as if each had its own copy: what a filter pass
     /// copying all of them would hold (below 4 GiB, as `Matches` needs).
     total: u64,
     /// Of each text, in one word: the character-presence mask (bits 0..=28),
-    /// the mask of the bytes that start a word (from [`WORD_SHIFT`]), whether
+    /// whether it is read from the graph ([`SHARED_BIT`], bit 29), the mask
+    /// of the bytes that start a word (from [`WORD_SHIFT`]), whether
     /// it is the second spelling of the text before ([`ALT_BIT`]) and which
     /// kind of field it is (the top two bits, from [`KIND_SHIFT`]: name,
     /// alias, weak alias, office; [`WEAK_BIT`] set for the last two).
@@ -246,7 +249,23 @@ impl SearchIndex {
         ix.folded.shrink_to_fit();
         ix.starts.shrink_to_fit();
         ix.masks.shrink_to_fit();
-        ix.typo = typo::TypoIndex::build(ix.len(), |i| ix.text(i as u32));
+        // A name read from the graph has its start in `seen.lowered` until
+        // the typo index, which borrows every text, is built.
+        let lowered = std::mem::take(&mut seen.lowered);
+        let text = |i: usize| {
+            let stored: &[u8] = if ix.masks[i] & SHARED_BIT != 0 {
+                &lowered
+            } else {
+                &ix.folded
+            };
+            stored_text(stored, ix.starts[i] as usize)
+        };
+        ix.typo = typo::TypoIndex::build(ix.len(), text);
+        for (s, &m) in ix.starts.vec().iter_mut().zip(ix.masks.iter()) {
+            if m & SHARED_BIT != 0 {
+                *s = 0;
+            }
+        }
         ix
     }
 
@@ -300,6 +319,11 @@ impl SearchIndex {
         }
         seen.stored = stored;
         self.total += len as u64;
+        // A name of plain ASCII without control characters folds to its own
+        // lower case: the graph holds it already.
+        let shared = field == MatchedField::Name
+            && !alternative
+            && text.bytes().all(|b| b.is_ascii() && !b.is_ascii_control());
         let kind: u64 = match field {
             MatchedField::Name => 0,
             MatchedField::Alias(_) => 1,
@@ -310,7 +334,8 @@ impl SearchIndex {
         let mask = mask_of(text)
             | (word_mask_of(text) << WORD_SHIFT)
             | (kind << KIND_SHIFT)
-            | if alternative { ALT_BIT } else { 0 };
+            | if alternative { ALT_BIT } else { 0 }
+            | if shared { SHARED_BIT } else { 0 };
         // Where it is stored is found when the batch is (`Seen::store`).
         seen.ends.push(seen.pending.len());
         self.masks.vec().push(mask);
@@ -393,15 +418,23 @@ impl SearchIndex {
                 && v.windows(2).all(|w| w[0] <= w[1])
                 && v.last().map(|&l| l as usize) == Some(last)
         };
-        // Every text's length and bytes lie in the folded text, and their sum
-        // is the total said.
-        let total = ix.starts.iter().try_fold(0u64, |sum, &s| {
-            let (at, len) = text_at(&ix.folded, s as usize)?;
-            let end = at.checked_add(len)?;
-            (end <= ix.folded.len() && len <= i32::MAX as usize).then_some(sum + len as u64)
-        });
+        // Every stored text's length and bytes lie in the folded text, and
+        // their sum is at most the total said (the rest are names read from
+        // the graph: only first spellings of names are).
+        let stored = ix
+            .starts
+            .iter()
+            .zip(ix.masks.iter())
+            .try_fold(0u64, |sum, (&s, &m)| {
+                if m & SHARED_BIT != 0 {
+                    return (m >> KIND_SHIFT == 0 && m & ALT_BIT == 0).then_some(sum);
+                }
+                let (at, len) = text_at(&ix.folded, s as usize)?;
+                let end = at.checked_add(len)?;
+                (end <= ix.folded.len() && len <= i32::MAX as usize).then_some(sum + len as u64)
+            });
         let ok = ix.starts.len() == texts
-            && total == Some(ix.total)
+            && stored.is_some_and(|s| s <= ix.total)
             && ix.total <= u64::from(u32::MAX)
             && ix.degrees.len() == nodes
             && ix.entity_first.len() == nodes + 1
@@ -451,13 +484,37 @@ impl SearchIndex {
         }
     }
 
+    /// Whether text `entry` is a name read from the graph ([`SHARED_BIT`]).
     #[inline]
-    fn text(&self, entry: u32) -> &[u8] {
-        let at = self.starts[entry as usize] as usize;
-        match text_at(&self.folded, at) {
-            Some((at, len)) => self.folded.get(at..at + len).unwrap_or(&[]),
-            None => &[],
+    fn is_shared(&self, entry: u32) -> bool {
+        self.masks[entry as usize] & SHARED_BIT != 0
+    }
+
+    /// Text `entry` as stored, or as the graph holds it (not yet lower-cased)
+    /// when [`Self::is_shared`]; `node` is its owner.
+    #[inline]
+    fn raw_text<'a>(&'a self, graph: &'a Graph, node: u32, entry: u32) -> &'a [u8] {
+        if self.is_shared(entry) {
+            graph.entity_name_bytes(node as usize)
+        } else {
+            stored_text(&self.folded, self.starts[entry as usize] as usize)
         }
+    }
+
+    /// Text `entry` of `node`, folded: as stored, or the graph's name
+    /// lower-cased (a copy).
+    fn text<'a>(&'a self, graph: &'a Graph, node: u32, entry: u32) -> Cow<'a, [u8]> {
+        let t = self.raw_text(graph, node, entry);
+        if self.is_shared(entry) {
+            Cow::Owned(t.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(t)
+        }
+    }
+
+    /// The length of text `entry` of `node`.
+    fn text_len(&self, graph: &Graph, node: u32, entry: u32) -> usize {
+        self.raw_text(graph, node, entry).len()
     }
 
     /// Reads the first byte of each of texts `range` whose mask has every bit
@@ -467,7 +524,7 @@ impl SearchIndex {
     fn warm(&self, range: std::ops::Range<usize>, mask: u64) {
         let (masks, starts) = (&self.masks[range.clone()], &self.starts[range]);
         let sum = masks.iter().zip(starts).fold(0u8, |acc, (&m, &s)| {
-            if m & mask == mask {
+            if m & mask == mask && m & SHARED_BIT == 0 {
                 acc.wrapping_add(self.folded.get(s as usize).copied().unwrap_or(0))
             } else {
                 acc
@@ -509,10 +566,12 @@ impl SearchIndex {
 
     /// Whether any name of `node` matches an excluding term (offices do not
     /// count: `!minister` leaves out names, not people holding office).
-    fn excluded(&self, node: u32, q: &Query) -> bool {
+    fn excluded(&self, graph: &Graph, node: u32, q: &Query) -> bool {
         self.texts_of(node).any(|e| {
-            let t = self.text(e);
-            self.masks[e as usize] >> KIND_SHIFT != 3 && q.negative.iter().any(|n| n.matches(t))
+            self.masks[e as usize] >> KIND_SHIFT != 3 && {
+                let t = self.text(graph, node, e);
+                q.negative.iter().any(|n| n.matches(&t))
+            }
         })
     }
 
@@ -527,23 +586,31 @@ impl SearchIndex {
     ) -> Vec<Hit> {
         let q = Query::parse(query);
         let ranked = self
-            .run(&q, None, &mut Matches::default(), limit, keep, &never)
+            .run(
+                graph,
+                &q,
+                None,
+                &mut Matches::default(),
+                limit,
+                keep,
+                &never,
+            )
             .unwrap_or_default();
         self.hits(graph, &q, &ranked)
     }
 
     /// The ranking of an entity for a query with no positive term: its name, scored
     /// by its number of relations.
-    fn empty_rank(&self, q: &Query, node: u32) -> Option<Ranked> {
+    fn empty_rank(&self, graph: &Graph, q: &Query, node: u32) -> Option<Ranked> {
         let entry = self.texts_of(node).next()?;
-        if !q.negative.is_empty() && self.excluded(node, q) {
+        if !q.negative.is_empty() && self.excluded(graph, node, q) {
             return None;
         }
         let degree = self.degrees[node as usize];
         Some(Ranked {
             score: i64::from(degree),
             entry,
-            len: self.text(entry).len() as u32,
+            len: self.text_len(graph, node, entry) as u32,
             degree,
             node,
         })
@@ -595,6 +662,29 @@ fn text_at(folded: &[u8], at: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// Appends `len` as LEB128.
+fn push_len(v: &mut Vec<u8>, len: usize) {
+    let mut len = len as u64;
+    loop {
+        let b = (len & 0x7f) as u8;
+        len >>= 7;
+        if len == 0 {
+            v.push(b);
+            break;
+        }
+        v.push(b | 0x80);
+    }
+}
+
+/// The text whose length is at `folded[at]`; empty if it does not lie there.
+#[inline]
+fn stored_text(folded: &[u8], at: usize) -> &[u8] {
+    match text_at(folded, at) {
+        Some((at, len)) => folded.get(at..at + len).unwrap_or(&[]),
+        None => &[],
+    }
+}
+
 /// Bytes of the LEB128 length of a text of `len` bytes.
 fn len_bytes(len: usize) -> usize {
     (usize::BITS - (len | 1).leading_zeros()).div_ceil(7) as usize
@@ -618,6 +708,10 @@ struct Seen {
     /// What `folded` will hold when every text so far is stored, at most:
     /// each text's length and bytes (below 4 GiB, so that a start fits).
     stored: u64,
+    /// The names read from the graph ([`SHARED_BIT`]), folded, each after
+    /// its length, for the typo index's build (their starts point here
+    /// until then).
+    lowered: Vec<u8>,
 }
 
 impl Seen {
@@ -638,13 +732,20 @@ impl Seen {
         let first = ix.starts.len() - self.ends.len();
         self.hashes.clear();
         let mut from = 0;
-        for &end in &self.ends {
-            let h = Self::hash(&self.pending[from..end]);
+        for (k, &end) in self.ends.iter().enumerate() {
+            // A name read from the graph is neither looked up nor stored.
+            let h = if ix.masks[first + k] & SHARED_BIT != 0 {
+                0
+            } else {
+                Self::hash(&self.pending[from..end])
+            };
             self.hashes.push((h, None));
             from = end;
         }
-        for (h, at) in &mut self.hashes {
-            *at = self.starts.get(h).copied();
+        for (k, (h, at)) in self.hashes.iter_mut().enumerate() {
+            if ix.masks[first + k] & SHARED_BIT == 0 {
+                *at = self.starts.get(h).copied();
+            }
         }
         let warm = self.hashes.iter().fold(0u8, |acc, &(_, at)| {
             let b = at.and_then(|at| ix.folded.get(at as usize).copied());
@@ -655,6 +756,13 @@ impl Seen {
         for (k, &end) in self.ends.iter().enumerate() {
             let text = &self.pending[from..end];
             from = end;
+            if ix.masks[first + k] & SHARED_BIT != 0 {
+                // Below 4 GiB: `stored` counted it.
+                ix.starts.vec()[first + k] = self.lowered.len() as u32;
+                push_len(&mut self.lowered, text.len());
+                self.lowered.extend_from_slice(text);
+                continue;
+            }
             let (h, found) = self.hashes[k];
             // A text met earlier in this batch was not yet in `starts`.
             let at = found.or_else(|| self.starts.get(&h).copied());
@@ -666,16 +774,7 @@ impl Seen {
                 // Below 4 GiB: `stored` counted it.
                 let at = ix.folded.len() as u32;
                 let v = ix.folded.vec();
-                let mut len = text.len() as u64;
-                loop {
-                    let b = (len & 0x7f) as u8;
-                    len >>= 7;
-                    if len == 0 {
-                        v.push(b);
-                        break;
-                    }
-                    v.push(b | 0x80);
-                }
+                push_len(v, text.len());
                 v.extend_from_slice(text);
                 self.starts.entry(h).or_insert(at);
                 at
@@ -779,7 +878,7 @@ impl Session {
             _ => None,
         };
         let mut out = std::mem::take(&mut self.spare);
-        let Some(ranked) = index.run(&q, within, &mut out, limit, keep, cancel) else {
+        let Some(ranked) = index.run(graph, &q, within, &mut out, limit, keep, cancel) else {
             self.spare = out;
             return None;
         };

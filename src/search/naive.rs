@@ -48,11 +48,12 @@ fn naive(
     let mut best: Vec<Ranked> = Vec::new();
     for node in 0..index.entities() as u32 {
         let found = if q.is_empty() {
-            index.empty_rank(&q, node)
+            index.empty_rank(graph, &q, node)
         } else {
             let mut entity_best: Option<Ranked> = None;
             for e in index.texts_of(node) {
-                let text = index.text(e);
+                let text = index.text(graph, node, e);
+                let text = &text[..];
                 let mut skims = Vec::with_capacity(q.positive.len());
                 for t in &q.positive {
                     let found = match t.kind {
@@ -96,14 +97,25 @@ fn naive(
             }
             // Every term at a word start of some text: the across tier.
             if across_query(&q)
-                && let Some(whole) = across_whole(&q, index.texts_of(node).map(|e| index.text(e)))
+                && let Some(whole) = across_whole(
+                    &q,
+                    {
+                        let texts: Vec<_> = index
+                            .texts_of(node)
+                            .map(|e| index.text(graph, node, e))
+                            .collect();
+                        texts
+                    }
+                    .iter()
+                    .map(|t| &t[..]),
+                )
             {
-                let r = index.across_rank(node, whole);
+                let r = index.across_rank(graph, node, whole);
                 if entity_best.is_none_or(|b| r.score > b.score) {
                     entity_best = Some(r);
                 }
             }
-            entity_best.filter(|_| q.negative.is_empty() || !index.excluded(node, &q))
+            entity_best.filter(|_| q.negative.is_empty() || !index.excluded(graph, node, &q))
         };
         if let Some(b) = found
             && keep(NodeIx::new(node as usize))

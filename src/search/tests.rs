@@ -564,6 +564,7 @@ fn a_new_query_cancels_the_running_one() {
     let q = Query::parse("a");
     assert!(
         ix.run(
+            g,
             &q,
             None,
             &mut matches::Matches::default(),
@@ -587,14 +588,15 @@ fn a_score_does_not_depend_on_what_was_scored_before() {
     // otherwise. The engine and the naive scan score in different orders, so
     // both use a matcher without the cache.
     use fuzzy_matcher::FuzzyMatcher;
-    let (_, ix) = generated();
+    let (g, ix) = generated();
     let m = score::matcher();
     let fresh = |t: &str| score::matcher().fuzzy_indices(t, "iid");
     let target = "dmitro sviridenko";
     let expect = fresh(target);
     assert_eq!(expect.as_ref().map(|x| x.0), Some(47));
     for e in 0..ix.len().min(5000) as u32 {
-        let t = std::str::from_utf8(ix.text(e)).unwrap();
+        let t = ix.text(g, ix.owner(e), e);
+        let t = std::str::from_utf8(&t).unwrap();
         m.fuzzy_indices(t, "iid");
         assert_eq!(m.fuzzy_indices(target, "iid"), expect, "after {t:?}");
     }
@@ -604,7 +606,10 @@ fn a_score_does_not_depend_on_what_was_scored_before() {
     reused.fuzzy_match("mykhailo umerov", "iid");
     reused.fuzzy_match("paulauskas-shevchenko meeting in klaipeda", "iid");
     let stale = (0..ix.len().min(5000) as u32).any(|e| {
-        reused.fuzzy_match(std::str::from_utf8(ix.text(e)).unwrap(), "iid");
+        reused.fuzzy_match(
+            std::str::from_utf8(&ix.text(g, ix.owner(e), e)).unwrap(),
+            "iid",
+        );
         reused.fuzzy_match(target, "iid") != Some(47)
     });
     assert!(stale, "SkimMatcherV2 no longer depends on earlier calls");

@@ -51,7 +51,7 @@ fn every_text_reads_back_its_owner_and_field() {
             .map(|e| {
                 assert_eq!(ix.owner(e), node, "owner of text {e}");
                 assert_eq!(owners.owner(e), node, "owner of text {e}, read on");
-                let text = String::from_utf8(ix.text(e).to_vec()).unwrap();
+                let text = String::from_utf8(ix.text(g, node, e).to_vec()).unwrap();
                 (ix.field(g, node, e).unwrap(), text)
             })
             .collect();

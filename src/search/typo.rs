@@ -38,7 +38,7 @@ use super::engine::{CHECK_EVERY, Cancel, KeepFn};
 use super::query::{Kind, Query};
 use super::score::{Ranked, TIER_FUZZY, rank_of, score_of, top, typo_sub, word_occurrence};
 use crate::codec::Store;
-use crate::graph::NodeIx;
+use crate::graph::{Graph, NodeIx};
 
 /// Words shorter than this are not indexed (no term within reach is typo-able).
 const MIN_WORD: usize = 2;
@@ -376,6 +376,7 @@ impl SearchIndex {
     /// (candidates from the term with the fewest texts). `None` if cancelled.
     pub(crate) fn across_ranked(
         &self,
+        graph: &Graph,
         q: &Query,
         limit: usize,
         keep: KeepFn<'_>,
@@ -417,27 +418,30 @@ impl SearchIndex {
             // One text holding every term is a word-start match, found by the
             // filter and ranked above this tier.
             if self.texts_of(node).len() < 2
-                || (!q.negative.is_empty() && self.excluded(node, q))
+                || (!q.negative.is_empty() && self.excluded(graph, node, q))
                 || !keep(NodeIx::new(node as usize))
             {
                 continue;
             }
-            let texts = self.texts_of(node).map(|e| self.text(e));
-            let Some(whole) = across_whole(q, texts) else {
+            let texts: Vec<_> = self
+                .texts_of(node)
+                .map(|e| self.text(graph, node, e))
+                .collect();
+            let Some(whole) = across_whole(q, texts.iter().map(|t| &t[..])) else {
                 continue;
             };
-            best.offer(self.across_rank(node, whole));
+            best.offer(self.across_rank(graph, node, whole));
         }
         Some(top(best.into_vec(), limit))
     }
 
     /// An across match of `node`, shown by its name.
-    pub(crate) fn across_rank(&self, node: u32, whole: i64) -> Ranked {
+    pub(crate) fn across_rank(&self, graph: &Graph, node: u32, whole: i64) -> Ranked {
         let entry = self.entity_first[node as usize];
         Ranked {
             score: score_of(rank_of(TIER_FUZZY, false), super::score::across_sub(whole)),
             entry,
-            len: self.text(entry).len() as u32,
+            len: self.text_len(graph, node, entry) as u32,
             degree: self.degrees[node as usize],
             node,
         }
@@ -447,6 +451,7 @@ impl SearchIndex {
     /// typo). `None` if cancelled.
     pub(crate) fn typo_ranked(
         &self,
+        graph: &Graph,
         q: &Query,
         limit: usize,
         keep: KeepFn<'_>,
@@ -487,11 +492,11 @@ impl SearchIndex {
             if n % CHECK_EVERY == 0 && cancel() {
                 return None;
             }
-            let text = self.text(e);
-            let Some(total) = text_edits(text, q, |i| reach[i].get(&e).copied()) else {
+            let node = owners.owner(e);
+            let text = self.text(graph, node, e);
+            let Some(total) = text_edits(&text, q, |i| reach[i].get(&e).copied()) else {
                 continue;
             };
-            let node = owners.owner(e);
             let score = score_of(
                 rank_of(TIER_FUZZY, self.is_weak(e)),
                 typo_sub(total, self.is_weak(e)),
@@ -514,7 +519,7 @@ impl SearchIndex {
         let kept: Vec<Ranked> = best
             .into_values()
             .filter(|r| {
-                (q.negative.is_empty() || !self.excluded(r.node, q))
+                (q.negative.is_empty() || !self.excluded(graph, r.node, q))
                     && keep(NodeIx::new(r.node as usize))
             })
             .collect();
