@@ -170,7 +170,7 @@ pub fn entity_text(graph: &Graph, node: NodeIx, filter: &Filter) -> String {
     } else if !relations_sourced && !shown.is_empty() {
         let _ = writeln!(out, "  {NO_SOURCE} for any relation below");
     }
-    for &s in entity_sources {
+    for s in entity_sources {
         let s = graph.source(s);
         // An imported source may be only an id (or an address): nothing repeated.
         let said: Vec<&str> = [&*s.outlet, &*s.title]

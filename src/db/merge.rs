@@ -43,7 +43,7 @@ pub fn merge(
     // never another source's id.
     let mut source_set = |into: &mut Graph, set| -> Result<SourceSet, GraphFull> {
         let mut ids = Vec::new();
-        for &s in from.source_list(set) {
+        for s in from.source_list(set) {
             let id = match sources[s.0 as usize] {
                 Some(id) => id,
                 None => {

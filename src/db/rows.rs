@@ -98,8 +98,8 @@ fn common(
 ) {
     let ids = graph
         .source_list(sources)
-        .iter()
-        .map(|&i| &*graph.source(i).id);
+        .into_iter()
+        .map(|i| &*graph.source(i).id);
     put(p, "sources", list(ids));
     put(p, "note", note.map(s));
     put(p, "akeys", list(attrs.iter().map(|(k, _)| graph.sym(k))));

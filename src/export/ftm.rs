@@ -279,7 +279,7 @@ impl<'g> Writer<'g> {
     }
 
     fn sources(&self, props: &mut Props, set: SourceSet) {
-        for &s in self.graph.source_list(set) {
+        for s in self.graph.source_list(set) {
             let s = self.graph.source(s);
             if &*s.id == FILE_SOURCE {
                 continue;

@@ -55,12 +55,27 @@ impl Graph {
             return set;
         }
         if let Some(last) = self.last_sources
-            && self.source_list(last) == &self.source_lists[start..]
+            && *self.source_list(last) == self.source_lists[start..]
         {
             self.source_lists.vec().truncate(start);
             return last;
         }
-        let set = SourceSet::short(start, n).or_else(|| {
+        // Two or three ids below 2¹⁶: 16 bits each in a pool of their own.
+        let short = self.short_lists.len();
+        let set = (self.source_lists[start..]
+            .iter()
+            .all(|s| s.0 <= u32::from(u16::MAX)))
+        .then(|| SourceSet::short(short, n))
+        .flatten()
+        .map(|set| {
+            let ids: Vec<u16> = (self.source_lists[start..].iter())
+                .map(|s| s.0 as u16)
+                .collect();
+            self.short_lists.vec().extend_from_slice(&ids);
+            self.source_lists.vec().truncate(start);
+            set
+        });
+        let set = set.or_else(|| {
             let set = SourceSet::counted(start)?;
             let lists = self.source_lists.vec();
             lists.insert(start, SourceId(n as u32));
@@ -466,6 +481,7 @@ impl Graph {
         self.amounts.shrink_to_fit();
         self.extras.shrink_to_fit();
         self.source_lists.shrink_to_fit();
+        self.short_lists.shrink_to_fit();
         self.dataset_lists.shrink_to_fit();
         self.ids.shrink_to_fit();
     }
@@ -517,6 +533,78 @@ mod tests {
             let code = kept.unwrap_or(word.code());
             prop_assert_eq!(kept.is_some(), other);
             prop_assert_eq!(RelationKind::from_code(code, |s| Some(Sym(s))), Some(kind));
+        }
+    }
+
+    /// A graph with `n` sources, `s0`, `s1`, …
+    fn with_sources(n: u32) -> Graph {
+        let mut g = Graph::default();
+        for i in 0..n {
+            g.add_source(crate::graph::Source {
+                id: format!("s{i}").into(),
+                outlet: "".into(),
+                title: "".into(),
+                published: None,
+                file: "".into(),
+                url: None,
+            })
+            .unwrap();
+        }
+        g
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Source lists of every shape read back as given (order kept,
+        /// repeats dropped), and again through a snapshot: none, one, two and
+        /// three ids below 2¹⁶ (the 16-bit pool), two or three with one
+        /// above (the counted pool), four and more, a list equal to the one
+        /// before (shared).
+        #[test]
+        fn source_lists_of_every_shape_read_back_through_a_snapshot(
+            lists in proptest::collection::vec(
+                proptest::collection::vec(
+                    prop_oneof![0..6u32, 65_533..65_539u32, 0..70_000u32],
+                    0..6,
+                ),
+                1..40,
+            ),
+            again in proptest::collection::vec(any::<bool>(), 40),
+        ) {
+            use crate::graph::{SourceId, SourceSetIs};
+            let mut g = with_sources(70_000);
+            let mut want: Vec<Vec<SourceId>> = Vec::new();
+            for (i, list) in lists.iter().enumerate() {
+                let ids: Vec<SourceId> = list.iter().map(|&s| SourceId(s)).collect();
+                let mut distinct: Vec<SourceId> = Vec::new();
+                for &id in &ids {
+                    if !distinct.contains(&id) {
+                        distinct.push(id);
+                    }
+                }
+                let times = if again[i] { 2 } else { 1 };
+                for _ in 0..times {
+                    let set = g.source_set(&ids);
+                    prop_assert_eq!(&*g.source_list(set), &distinct[..]);
+                    let short = (2..=3).contains(&distinct.len())
+                        && distinct.iter().all(|s| s.0 <= u32::from(u16::MAX));
+                    prop_assert_eq!(matches!(set.decode(), SourceSetIs::Short(..)), short);
+                    let id = format!("e{}", want.len());
+                    g.add_entity(NewEntity::<String>::new(&id, EntityKind::Person, "E", set))
+                        .unwrap();
+                    want.push(distinct.clone());
+                }
+            }
+            let back = through_snapshot(&g);
+            for (n, w) in g.node_indices().zip(&want) {
+                prop_assert_eq!(&*g.source_list(g.entity(n).sources), &w[..]);
+                prop_assert_eq!(&*back.source_list(back.entity(n).sources), &w[..]);
+                prop_assert_eq!(
+                    back.source_list(back.entity(n).sources).into_iter().collect::<Vec<_>>(),
+                    w.clone()
+                );
+            }
         }
     }
 

@@ -210,7 +210,7 @@ impl Graph {
             }
         }
         let mut srcs = self.source_list(old.sources).to_vec();
-        srcs.extend_from_slice(self.source_list(sources));
+        srcs.extend_from_slice(&self.source_list(sources));
         let note = old.note.or(e.note).map(str::to_string);
         let (kind, date, until, amount) = (
             old.kind,

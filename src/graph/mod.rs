@@ -68,9 +68,9 @@ pub struct SourceId(pub u32);
 
 /// A list of sources. Most lists are short, so the number says what it can
 /// without a table: one source is held in the number itself, a list of two or
-/// three says its length and where it starts in the graph's pool of source
-/// lists, and a longer one where its length is stored in that pool, before it
-/// (see [`SourceSet::decode`]).
+/// three ids below 2¹⁶ says its length and where it starts in the graph's pool
+/// of such lists (16 bits an id), and any other list where its length is
+/// stored in the pool of source lists, before it (see [`SourceSet::decode`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SourceSet(pub u32);
 
@@ -81,7 +81,7 @@ impl SourceSet {
     /// never one: a source of that id is stored as a list).
     const ONE: u32 = 0b11 << 30;
     /// Top two bits `10`: two ids (three if [`Self::THREE`] is set) at the
-    /// start in the other 29 bits.
+    /// start in the other 29 bits, of the pool of 16-bit ids.
     const SHORT: u32 = 0b10 << 30;
     const THREE: u32 = 1 << 29;
     const SHORT_START: u32 = Self::THREE - 1;
@@ -94,7 +94,8 @@ impl SourceSet {
         (id.0 < (1 << 30) - 1).then_some(SourceSet(Self::ONE | id.0))
     }
 
-    /// A set of two or three ids at `start` of the pool, if `start` fits.
+    /// A set of two or three ids at `start` of the 16-bit pool, if `start`
+    /// fits.
     fn short(start: usize, n: usize) -> Option<SourceSet> {
         let start = u32::try_from(start)
             .ok()
@@ -134,10 +135,95 @@ impl SourceSet {
 enum SourceSetIs {
     Empty,
     One(SourceId),
-    /// Start and length in the pool.
+    /// Start and length in the 16-bit pool.
     Short(usize, usize),
     /// Start of the length, then the list.
     Counted(usize),
+}
+
+/// The sources of a [`SourceSet`] ([`Graph::source_list`]), read as a slice:
+/// a slice of the graph's tables, or the ids of a short list copied out of its
+/// 16-bit pool.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceList<'g> {
+    long: &'g [SourceId],
+    short: [SourceId; 3],
+    /// Ids in `short`, 0 when the list is `long`.
+    n: u8,
+}
+
+impl<'g> SourceList<'g> {
+    fn long(ids: &'g [SourceId]) -> Self {
+        SourceList {
+            long: ids,
+            short: [SourceId(0); 3],
+            n: 0,
+        }
+    }
+
+    /// Two or three ids (`None` for another number).
+    fn short(ids: &[u16]) -> Option<Self> {
+        let mut short = [SourceId(0); 3];
+        match ids.len() {
+            2 | 3 => {
+                for (s, &id) in short.iter_mut().zip(ids) {
+                    *s = SourceId(u32::from(id));
+                }
+                Some(SourceList {
+                    long: &[],
+                    short,
+                    n: ids.len() as u8,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+impl std::ops::Deref for SourceList<'_> {
+    type Target = [SourceId];
+
+    #[inline]
+    fn deref(&self) -> &[SourceId] {
+        match self.n {
+            0 => self.long,
+            n => self.short.get(..n as usize).unwrap_or(&[]),
+        }
+    }
+}
+
+impl PartialEq for SourceList<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for SourceList<'_> {}
+
+impl<'g> IntoIterator for SourceList<'g> {
+    type Item = SourceId;
+    type IntoIter = SourceIter<'g>;
+
+    fn into_iter(self) -> SourceIter<'g> {
+        SourceIter { list: self, at: 0 }
+    }
+}
+
+/// The ids of a [`SourceList`], in order.
+#[derive(Debug, Clone)]
+pub struct SourceIter<'g> {
+    list: SourceList<'g>,
+    at: usize,
+}
+
+impl Iterator for SourceIter<'_> {
+    type Item = SourceId;
+
+    fn next(&mut self) -> Option<SourceId> {
+        let id = self.list.get(self.at).copied()?;
+        self.at += 1;
+        Some(id)
+    }
 }
 
 /// Index of a dataset in [`Graph::dataset_names`].
@@ -786,9 +872,11 @@ pub struct Graph {
     ids: IdIndex,
     sources: Vec<Source>,
     source_ids: FastMap<Box<str>, SourceId>,
-    /// Source lists of more than one source, one after the other, those of
-    /// more than three preceded by their length ([`SourceSet`]).
+    /// Source lists of more than one source but not two or three ids below
+    /// 2¹⁶, one after the other, each preceded by its length ([`SourceSet`]).
     source_lists: Store<SourceId>,
+    /// Source lists of two or three ids below 2¹⁶, one after the other.
+    short_lists: Store<u16>,
     /// Every source's id in order (`source_seq[i] == SourceId(i)`), so that a
     /// set of one source is a slice of it without a list of its own.
     source_seq: Vec<SourceId>,

@@ -360,24 +360,28 @@ impl Graph {
         self.source_ids.get(id).copied()
     }
 
-    pub fn source_list(&self, set: SourceSet) -> &[SourceId] {
-        self.source_range(set).unwrap_or(&[])
+    pub fn source_list(&self, set: SourceSet) -> SourceList<'_> {
+        self.source_range(set).unwrap_or(SourceList::long(&[]))
     }
 
     /// The sources of `set`; `None` if it points outside the tables (a
     /// snapshot is checked with this).
-    pub(super) fn source_range(&self, set: SourceSet) -> Option<&[SourceId]> {
+    pub(super) fn source_range(&self, set: SourceSet) -> Option<SourceList<'_>> {
         let lists: &[SourceId] = &self.source_lists;
         match set.decode() {
-            SourceSetIs::Empty => Some(&[]),
+            SourceSetIs::Empty => Some(SourceList::long(&[])),
             SourceSetIs::One(id) => {
                 let i = id.0 as usize;
-                self.source_seq.get(i..i + 1)
+                self.source_seq.get(i..i + 1).map(SourceList::long)
             }
-            SourceSetIs::Short(start, n) => lists.get(start..start + n),
+            SourceSetIs::Short(start, n) => {
+                SourceList::short(self.short_lists.get(start..start + n)?)
+            }
             SourceSetIs::Counted(start) => {
                 let n = lists.get(start)?.0 as usize;
-                lists.get(start + 1..(start + 1).checked_add(n)?)
+                lists
+                    .get(start + 1..(start + 1).checked_add(n)?)
+                    .map(SourceList::long)
             }
         }
     }
@@ -558,6 +562,7 @@ impl Graph {
             other: bytes(&self.amounts)
                 + self.sources.capacity() * std::mem::size_of::<Source>()
                 + self.source_lists.bytes()
+                + self.short_lists.bytes()
                 + bytes(&self.source_seq)
                 + self.dataset_lists.bytes()
                 + bytes(&self.dataset_runs)

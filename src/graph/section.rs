@@ -47,6 +47,7 @@ pub(crate) fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<(
         .collect();
     out.pod(&amounts)?;
     out.pod(&g.source_lists)?;
+    out.pod(&g.short_lists)?;
     out.u64(g.sources.len() as u64)?;
     for s in &g.sources {
         out.str(&s.id)?;
@@ -128,6 +129,7 @@ pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), 
         })
         .collect::<Result<Vec<Amount>, SnapshotError>>()?;
     let source_lists: Store<SourceId> = r.pod()?;
+    let short_lists: Store<u16> = r.pod()?;
     let n_sources = r.u64()?;
     let mut g = Graph::default();
     for _ in 0..n_sources {
@@ -181,6 +183,7 @@ pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), 
     g.extras = extras;
     g.amounts = amounts;
     g.source_lists = source_lists;
+    g.short_lists = short_lists;
     Ok((g, ids))
 }
 

@@ -104,7 +104,7 @@ pub fn merge(graph: &Graph, clusters: &Clusters) -> Result<Option<Merged>, Graph
                     attrs.push((k, v.to_string()));
                 }
             }
-            sources.extend_from_slice(graph.source_list(r.sources));
+            sources.extend_from_slice(&graph.source_list(r.sources));
             date = date.or(r.date);
             until = until.or(r.until);
             note = note.or(r.note);

@@ -328,7 +328,7 @@ fn draw_card(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled("sources", dim)));
-        for &s in sources {
+        for s in sources {
             let s = g.source(s);
             lines.push(Line::from(vec![
                 Span::styled(format!("[{}] ", s.id), dim),

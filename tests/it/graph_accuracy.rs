@@ -231,7 +231,7 @@ fn every_relation_and_entity_cites_a_source_that_exists() {
     for e in g.edge_indices() {
         let list = g.source_list(g.relation(e).sources);
         assert!(!list.is_empty(), "{e:?} cites nothing");
-        for &s in list {
+        for s in list {
             assert!(known.contains(&&*g.source(s).id));
         }
     }

@@ -223,7 +223,7 @@ impl ListPopup {
             if list.is_empty() {
                 rows.push((format!("  {}", crate::report::NO_SOURCE), Some(at)));
             }
-            for &s in list {
+            for s in list {
                 let s = g.source(s);
                 let published = s.published.map_or("date unknown".into(), |d| d.to_string());
                 let url = s
