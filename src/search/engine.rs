@@ -579,7 +579,7 @@ impl SearchIndex {
                     score: c.score,
                     entry: c.entry,
                     len: c.len,
-                    degree: self.degrees[c.node as usize],
+                    degree: self.degree(c.node),
                     node: c.node,
                 });
             }
@@ -644,7 +644,7 @@ impl SearchIndex {
                             score,
                             entry: part.entries[k],
                             len: text.len() as u32,
-                            degree: self.degrees[g.node as usize],
+                            degree: self.degree(g.node),
                             node: g.node,
                         });
                     }

@@ -164,8 +164,10 @@ pub struct SearchIndex {
     /// follows from its place among them (see [`Self::field`]), and the node
     /// a text names from where it lies in this table.
     entity_first: Store<u32>,
-    /// Relations of each node.
-    degrees: Store<u32>,
+    /// Relations of each node, or [`Self::BIG_DEGREE`]: then `[node,
+    /// relations]` is in `big_degrees`, by node.
+    degrees: Store<u16>,
+    big_degrees: Store<[u32; 2]>,
     /// Words of the texts, for the typo tier.
     typo: typo::TypoIndex,
     /// Tells indexes apart, so that a session never narrows from another's
@@ -194,6 +196,7 @@ impl SearchIndex {
             masks: Vec::with_capacity(nodes * 2).into(),
             entity_first: Vec::with_capacity(nodes + 1).into(),
             degrees: Vec::with_capacity(nodes).into(),
+            big_degrees: Store::default(),
             typo: typo::TypoIndex::default(),
             id: next_index_id(),
         };
@@ -213,9 +216,14 @@ impl SearchIndex {
             let e = graph.entity(n);
             let first = ix.len() as u32;
             ix.entity_first.vec().push(first);
-            ix.degrees
-                .vec()
-                .push(u32::try_from(graph.degree(n)).unwrap_or(u32::MAX));
+            let degree = u32::try_from(graph.degree(n)).unwrap_or(u32::MAX);
+            match u16::try_from(degree) {
+                Ok(d) if d != Self::BIG_DEGREE => ix.degrees.vec().push(d),
+                _ => {
+                    ix.degrees.vec().push(Self::BIG_DEGREE);
+                    ix.big_degrees.vec().push([n.index() as u32, degree]);
+                }
+            }
             let node = n.index() as u32;
             // A text left out ends its list: the texts kept of each kind are
             // then the first ones, which is what `field` counts on.
@@ -392,6 +400,7 @@ impl SearchIndex {
         out.pod(&self.masks)?;
         out.pod(&self.entity_first)?;
         out.pod(&self.degrees)?;
+        out.pod(&self.big_degrees)?;
         let (words, starts, posts) = self.typo.parts();
         out.pod(words)?;
         out.pod(starts)?;
@@ -408,6 +417,7 @@ impl SearchIndex {
             masks: r.pod()?,
             entity_first: r.pod()?,
             degrees: r.pod()?,
+            big_degrees: r.pod()?,
             typo: typo::TypoIndex::default(),
             id: next_index_id(),
         };
@@ -437,6 +447,17 @@ impl SearchIndex {
             && stored.is_some_and(|s| s <= ix.total)
             && ix.total <= u64::from(u32::MAX)
             && ix.degrees.len() == nodes
+            && ix.big_degrees.windows(2).all(|w| w[0][0] < w[1][0])
+            && ix
+                .big_degrees
+                .iter()
+                .all(|&[n, _]| ix.degrees.get(n as usize) == Some(&Self::BIG_DEGREE))
+            && ix
+                .degrees
+                .iter()
+                .filter(|&&d| d == Self::BIG_DEGREE)
+                .count()
+                == ix.big_degrees.len()
             && ix.entity_first.len() == nodes + 1
             && ascending(&ix.entity_first, texts);
         let typo = typo::TypoIndex::from_parts(words, starts, posts, texts);
@@ -473,7 +494,8 @@ impl SearchIndex {
         let typo_bytes = self.typo.bytes();
         // `text_bytes` counts the lengths before each distinct text.
         let text_columns = bytes(&self.starts) + bytes(&self.masks);
-        let entity_columns = bytes(&self.entity_first) + bytes(&self.degrees);
+        let entity_columns =
+            bytes(&self.entity_first) + bytes(&self.degrees) + bytes(&self.big_degrees);
         IndexMemory {
             texts: self.len(),
             text_bytes: bytes(&self.folded),
@@ -481,6 +503,22 @@ impl SearchIndex {
             text_columns,
             entity_columns,
             other_bytes: typo_bytes + text_columns + entity_columns + std::mem::size_of::<Self>(),
+        }
+    }
+
+    /// [`Self::degrees`] of a node with this many relations or more.
+    const BIG_DEGREE: u16 = u16::MAX;
+
+    /// The number of relations of `node`.
+    #[inline]
+    fn degree(&self, node: u32) -> u32 {
+        match self.degrees[node as usize] {
+            Self::BIG_DEGREE => {
+                let big: &[[u32; 2]] = &self.big_degrees;
+                big.binary_search_by_key(&node, |b| b[0])
+                    .map_or(u32::MAX, |i| big[i][1])
+            }
+            d => u32::from(d),
         }
     }
 
@@ -606,7 +644,7 @@ impl SearchIndex {
         if !q.negative.is_empty() && self.excluded(graph, node, q) {
             return None;
         }
-        let degree = self.degrees[node as usize];
+        let degree = self.degree(node);
         Some(Ranked {
             score: i64::from(degree),
             entry,

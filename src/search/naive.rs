@@ -90,7 +90,7 @@ fn naive(
                         score,
                         entry: e,
                         len: text.len() as u32,
-                        degree: index.degrees[node as usize],
+                        degree: index.degree(node),
                         node,
                     });
                 }

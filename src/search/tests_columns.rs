@@ -104,3 +104,50 @@ fn a_text_costs_twelve_bytes_beside_its_folded_bytes() {
         m.texts
     );
 }
+
+#[test]
+fn degrees_past_sixteen_bits_read_back() {
+    // `hub` has 70,000 relations (past the 16-bit column), `busy` 65,535 (its
+    // escape value), `few` 65,534, the rest one or none.
+    let mut rows: Vec<(String, String)> = ["hub", "busy", "few"]
+        .iter()
+        .map(|s| (s.to_string(), format!("Name {s}")))
+        .collect();
+    rows.extend((0..70_000).map(|i| (format!("e{i}"), format!("Leaf {i}"))));
+    let entities: Vec<(&str, &str, &[&str], &[&str])> = rows
+        .iter()
+        .map(|(id, n)| (id.as_str(), n.as_str(), &[][..], &[][..]))
+        .collect();
+    let mut relations: Vec<(String, String)> = Vec::new();
+    for (from, n) in [("hub", 70_000), ("busy", 65_535), ("few", 65_534)] {
+        relations.extend((0..n).map(|i| (from.to_string(), format!("e{i}"))));
+    }
+    let relations: Vec<(&str, &str)> = relations
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let g = super::tests::fixture(&entities, &relations);
+    let ix = SearchIndex::build(&g);
+    assert_eq!(ix.big_degrees.len(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let key = crate::snapshot::Key(7);
+    let path = crate::snapshot::write(dir.path(), key, &g, Some(&ix)).unwrap();
+    let (g2, back) = crate::snapshot::read(&path, key).unwrap();
+    let back = back.unwrap();
+    for n in g.node_indices() {
+        let node = n.index() as u32;
+        assert_eq!(ix.degree(node) as usize, g.degree(n), "node {node}");
+        assert_eq!(back.degree(node), ix.degree(node), "node {node}, read back");
+    }
+    let all = |_: NodeIx| true;
+    let names: Vec<String> = ix
+        .search(&g, "", 4, &all)
+        .into_iter()
+        .map(|h| h.text)
+        .collect();
+    assert_eq!(names, ["Name hub", "Name busy", "Name few", "Leaf 0"]);
+    assert_eq!(
+        back.search(&g2, "name", 3, &all),
+        ix.search(&g, "name", 3, &all)
+    );
+}

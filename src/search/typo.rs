@@ -442,7 +442,7 @@ impl SearchIndex {
             score: score_of(rank_of(TIER_FUZZY, false), super::score::across_sub(whole)),
             entry,
             len: self.text_len(graph, node, entry) as u32,
-            degree: self.degrees[node as usize],
+            degree: self.degree(node),
             node,
         }
     }
@@ -505,7 +505,7 @@ impl SearchIndex {
                 score,
                 entry: e,
                 len: text.len() as u32,
-                degree: self.degrees[node as usize],
+                degree: self.degree(node),
                 node,
             };
             match best.get_mut(&node) {
