@@ -61,26 +61,21 @@ impl Graph {
             return last;
         }
         // Two or three ids below 2¹⁶: 16 bits each in a pool of their own.
-        let short = self.short_lists.len();
-        let set = (self.source_lists[start..]
+        let fits = self.source_lists[start..]
             .iter()
-            .all(|s| s.0 <= u32::from(u16::MAX)))
-        .then(|| SourceSet::short(short, n))
-        .flatten()
-        .map(|set| {
-            let ids: Vec<u16> = (self.source_lists[start..].iter())
-                .map(|s| s.0 as u16)
-                .collect();
-            self.short_lists.vec().extend_from_slice(&ids);
-            self.source_lists.vec().truncate(start);
-            set
-        });
-        let set = set.or_else(|| {
-            let set = SourceSet::counted(start)?;
+            .all(|s| s.0 <= u32::from(u16::MAX));
+        if fits && let Some(set) = SourceSet::short(self.short_lists.len(), n) {
             let lists = self.source_lists.vec();
-            lists.insert(start, SourceId(n as u32));
-            Some(set)
-        });
+            let short = self.short_lists.vec();
+            short.extend(lists[start..].iter().map(|s| s.0 as u16));
+            lists.truncate(start);
+            self.last_sources = Some(set);
+            return set;
+        }
+        let set = SourceSet::counted(start);
+        if set.is_some() {
+            self.source_lists.vec().insert(start, SourceId(n as u32));
+        }
         match set {
             Some(set) => {
                 self.last_sources = Some(set);
