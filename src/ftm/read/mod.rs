@@ -546,6 +546,13 @@ struct Loader {
     refs: Vec<PendingRef>,
     /// The parties of the relationship being built (kept from record to record).
     party_buf: Vec<NodeIx>,
+    /// The nodes of the ids of the lines being taken (each record's id,
+    /// then its parties), looked up at once, while the graph held
+    /// `looked_up_nodes` nodes; the current record's are from `lookup_at`
+    /// (`None`: a record not looked up, such as a nested one).
+    looked_up: Vec<Option<NodeIx>>,
+    looked_up_nodes: usize,
+    lookup_at: Option<usize>,
     /// Whether lines are read by the fast path where it can (else all by
     /// the careful reader, to compare the two).
     fast: bool,
@@ -628,6 +635,9 @@ impl Loader {
             built: HashMap::new(),
             refs: Vec::new(),
             party_buf: Vec::new(),
+            looked_up: Vec::new(),
+            looked_up_nodes: 0,
+            lookup_at: None,
             fast: true,
             several: false,
         }
@@ -696,25 +706,48 @@ impl Loader {
                 parallel::Parsed::Ready(r) => Some(r.ready.id.as_str()),
                 _ => None,
             }));
-            let ids = some.iter().flat_map(|p| match p {
-                parallel::Parsed::Ready(r) => {
-                    let parties = match &r.ready.body {
-                        Body::Edge(flat, _) => Some(flat.parties()),
-                        Body::Thing(_) => None,
-                    };
-                    Some(std::iter::once(r.ready.id.as_str()).chain(parties.into_iter().flatten()))
+            // Each record's id and parties looked up in the graph at once
+            // (their cache misses overlap); the builder takes the answers
+            // ([`Self::find_looked_up`]) instead of looking them up again.
+            let mut ids: Vec<&str> = Vec::new();
+            let mut starts = Vec::with_capacity(some.len());
+            for p in some.iter() {
+                starts.push(ids.len());
+                if let parallel::Parsed::Ready(r) = p {
+                    ids.push(r.ready.id.as_str());
+                    if let Body::Edge(flat, _) = &r.ready.body {
+                        ids.extend(flat.parties());
+                    }
                 }
-                _ => None,
-            });
-            // The graph confirms each id it holds in its arena: the rows and
-            // ids of the hits are fetched at once too.
-            let ids: Vec<&str> = ids.flatten().collect();
-            self.graph.warm_hits(&ids);
-            for parsed in some {
+            }
+            let mut looked_up = std::mem::take(&mut self.looked_up);
+            looked_up.clear();
+            self.graph.find_all(&ids, &mut looked_up);
+            self.looked_up = looked_up;
+            self.looked_up_nodes = self.graph.node_count();
+            for (parsed, start) in some.iter_mut().zip(starts) {
                 self.line_no += 1;
+                let ready = matches!(parsed, parallel::Parsed::Ready(_));
+                self.lookup_at = ready.then_some(start);
                 self.take(parsed);
+                self.lookup_at = None;
             }
         }
+    }
+
+    /// The node of `id`, the `k`th id looked up for the record being built
+    /// in [`Self::take_all`] (its own id 0, its parties from 1): the
+    /// answer of that lookup while it holds (a node found stays; none
+    /// found, until a node is added), else the graph's.
+    pub(super) fn find_looked_up(&self, k: usize, id: &str) -> Option<NodeIx> {
+        if let Some(at) = self.lookup_at
+            && let Some(&found) = self.looked_up.get(at + k)
+            && (found.is_some() || self.graph.node_count() == self.looked_up_nodes)
+        {
+            debug_assert_eq!(found, self.graph.find(id));
+            return found;
+        }
+        self.graph.find(id)
     }
 
     /// One parsed line. What a record of the fast path holds is borrowed
