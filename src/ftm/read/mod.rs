@@ -518,6 +518,8 @@ struct Loader {
     source_ids: props::SourceKeys,
     /// A copy of `source_ids` for the parser threads ([`Self::known_sources`]).
     known: std::sync::Arc<props::KnownSources>,
+    /// Records whose sources the builder found since `known` was made.
+    source_misses: usize,
     /// Line each node was first defined on, by node index.
     node_lines: Vec<u32>,
     /// The last input (by number) a record of each node came from.
@@ -544,6 +546,9 @@ struct Loader {
     /// from, the hash of their values, and what they became.
     built: HashMap<u64, (u16, u64, Built)>,
     refs: Vec<PendingRef>,
+    /// Records per schema as written (for [`FtmSummary::by_schema`] at the
+    /// end), and which was counted last.
+    schemata: (Vec<(Box<str>, usize)>, usize),
     /// The parties of the relationship being built (kept from record to record).
     party_buf: Vec<NodeIx>,
     /// The nodes of the ids of the lines being taken (each record's id,
@@ -620,6 +625,7 @@ impl Loader {
             file_source,
             source_ids: Default::default(),
             known: Default::default(),
+            source_misses: 0,
             node_lines: Vec::new(),
             node_files: Vec::new(),
             file_index: 0,
@@ -634,6 +640,7 @@ impl Loader {
             resolved: Default::default(),
             built: HashMap::new(),
             refs: Vec::new(),
+            schemata: (Vec::new(), 0),
             party_buf: Vec::new(),
             looked_up: Vec::new(),
             looked_up_nodes: 0,
@@ -723,6 +730,9 @@ impl Loader {
             let mut looked_up = std::mem::take(&mut self.looked_up);
             looked_up.clear();
             self.graph.find_all(&ids, &mut looked_up);
+            // The relation lists of the nodes found (the parties), before
+            // relations are added to them.
+            self.graph.warm_nodes(looked_up.iter().flatten().copied());
             self.looked_up = looked_up;
             self.looked_up_nodes = self.graph.node_count();
             for (parsed, start) in some.iter_mut().zip(starts) {
@@ -872,12 +882,7 @@ impl Loader {
             body,
         } = ready;
         self.summary.records += 1;
-        match self.summary.by_schema.get_mut(schema_name.as_str()) {
-            Some(n) => *n += 1,
-            None => {
-                self.summary.by_schema.insert(schema_name.clone(), 1);
-            }
-        }
+        self.count_schema(schema_name);
         self.notes(notes);
         match body {
             Body::Edge(props, pre) => {
@@ -893,6 +898,29 @@ impl Loader {
                         .or_default() += 1;
                 }
                 self.thing(id, schema_name, *def, pre);
+            }
+        }
+    }
+
+    /// Counts a record of schema `name` (as written) in
+    /// [`Self::schemata`]: records come in runs of one schema, so the last
+    /// one counted is tried first.
+    fn count_schema(&mut self, name: &str) {
+        let (list, last) = &mut self.schemata;
+        if let Some((n, count)) = list.get_mut(*last)
+            && **n == *name
+        {
+            *count += 1;
+            return;
+        }
+        match list.iter().position(|(n, _)| **n == *name) {
+            Some(i) => {
+                list[i].1 += 1;
+                *last = i;
+            }
+            None => {
+                list.push((name.into(), 1));
+                *last = list.len() - 1;
             }
         }
     }
@@ -929,6 +957,9 @@ impl Loader {
     }
 
     fn finish(mut self) -> Result<(Graph, FtmSummary), LoadError> {
+        for (name, n) in std::mem::take(&mut self.schemata.0) {
+            *self.summary.by_schema.entry(name.into()).or_default() += n;
+        }
         let refs = std::mem::take(&mut self.refs);
         for r in refs {
             self.line_no = r.line;
