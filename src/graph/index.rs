@@ -88,10 +88,23 @@ impl IdIndex {
         if slots.is_empty() {
             return None;
         }
-        let len = slots.len();
         let t = tag(hash(id));
-        let mut i = home_of_tag(t, len);
-        for _ in 0..slots.len() {
+        self.probe_from(t, home_of_tag(t, slots.len()), id, rows, arena)
+    }
+
+    /// [`Self::probe`] of an id whose tag is `t`, from its home slot `i`.
+    #[inline]
+    fn probe_from(
+        &self,
+        t: u32,
+        mut i: usize,
+        id: &[u8],
+        rows: &[EntityRow],
+        arena: &Arena,
+    ) -> Option<(usize, bool)> {
+        let slots: &[IdSlot] = &self.slots;
+        let len = slots.len();
+        for _ in 0..len {
             let s = slots[i];
             if s.node == NONE {
                 return Some((i, false));
@@ -111,14 +124,22 @@ impl IdIndex {
         }
     }
 
-    /// Brings into the cache all a lookup of each of `ids` reads: a hit is
-    /// confirmed in the arena, two cache misses (the row, then its id) after
-    /// the slot's. Each of the three is taken for every id in a tight loop
-    /// before the next, so that they overlap instead of coming one id at a
-    /// time.
-    pub(crate) fn warm_hits(&self, ids: &[&str], rows: &[EntityRow], arena: &Arena) {
+    /// [`Self::find`] for each of `ids`, appended to `out`, each id hashed
+    /// once. All a lookup reads is brought into the cache for every id
+    /// before the next step (a hit is confirmed in the arena, two cache
+    /// misses, the row, then its id, after the slot's): each step in a
+    /// tight loop over the ids, so that their misses overlap instead of
+    /// coming one id at a time.
+    pub(crate) fn find_all(
+        &self,
+        ids: &[&str],
+        rows: &[EntityRow],
+        arena: &Arena,
+        out: &mut Vec<Option<super::NodeIx>>,
+    ) {
         let slots: &[IdSlot] = &self.slots;
         if slots.is_empty() {
+            out.extend(ids.iter().map(|_| None));
             return;
         }
         let len = slots.len();
@@ -159,6 +180,12 @@ impl IdIndex {
             acc.wrapping_add(id.and_then(|b| b.first().copied()).unwrap_or(0))
         });
         std::hint::black_box(heads);
+        out.extend(homes.iter().zip(ids).map(|(&(t, i), id)| {
+            match self.probe_from(t, i, id.as_bytes(), rows, arena)? {
+                (i, true) => Some(super::NodeIx::new(slots[i].node as usize)),
+                _ => None,
+            }
+        }));
     }
 
     /// Reads the first slot of each of `ids` in a tight loop, so that the

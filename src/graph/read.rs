@@ -20,16 +20,10 @@ impl Graph {
     }
 
     /// The nodes of `ids`, appended to `out` (`None` where no node has the
-    /// id): [`Graph::find`] for a batch, its cache misses overlapping.
+    /// id): [`Graph::find`] for a batch, each id hashed once, their cache
+    /// misses overlapping ([`IdIndex::find_all`]).
     pub(crate) fn find_all(&self, ids: &[&str], out: &mut Vec<Option<NodeIx>>) {
-        self.warm_hits(ids);
-        out.extend(ids.iter().map(|id| self.find(id)));
-    }
-
-    /// [`IdIndex::warm_hits`]: all that finding `ids` reads, brought into
-    /// the cache at once, before they are looked up one by one.
-    pub(crate) fn warm_hits(&self, ids: &[&str]) {
-        self.ids.warm_hits(ids, &self.entities, &self.arena);
+        self.ids.find_all(ids, &self.entities, &self.arena, out);
     }
 
     /// A table of the graph's ids that other threads may read while the

@@ -551,7 +551,9 @@ mod tests {
                     prop::option::weighted(0.1, 0usize..400),
                     prop::option::weighted(0.15, (0usize..400, 0usize..JUNK.len())),
                 ),
-                0..40,
+                // Past 64 lines at times: the builder looks a chunk of
+                // 64 lines' ids up at once, a node added in it after.
+                0..90,
             ),
             blank_every in 0usize..7,
         ) {

@@ -518,6 +518,8 @@ struct Loader {
     source_ids: props::SourceKeys,
     /// A copy of `source_ids` for the parser threads ([`Self::known_sources`]).
     known: std::sync::Arc<props::KnownSources>,
+    /// Records whose sources the builder found since `known` was made.
+    source_misses: usize,
     /// Line each node was first defined on, by node index.
     node_lines: Vec<u32>,
     /// The last input (by number) a record of each node came from.
@@ -544,8 +546,18 @@ struct Loader {
     /// from, the hash of their values, and what they became.
     built: HashMap<u64, (u16, u64, Built)>,
     refs: Vec<PendingRef>,
+    /// Records per schema as written (for [`FtmSummary::by_schema`] at the
+    /// end), and which was counted last.
+    schemata: (Vec<(Box<str>, usize)>, usize),
     /// The parties of the relationship being built (kept from record to record).
     party_buf: Vec<NodeIx>,
+    /// The nodes of the ids of the lines being taken (each record's id,
+    /// then its parties), looked up at once, while the graph held
+    /// `looked_up_nodes` nodes; the current record's are from `lookup_at`
+    /// (`None`: a record not looked up, such as a nested one).
+    looked_up: Vec<Option<NodeIx>>,
+    looked_up_nodes: usize,
+    lookup_at: Option<usize>,
     /// Whether lines are read by the fast path where it can (else all by
     /// the careful reader, to compare the two).
     fast: bool,
@@ -613,6 +625,7 @@ impl Loader {
             file_source,
             source_ids: Default::default(),
             known: Default::default(),
+            source_misses: 0,
             node_lines: Vec::new(),
             node_files: Vec::new(),
             file_index: 0,
@@ -627,7 +640,11 @@ impl Loader {
             resolved: Default::default(),
             built: HashMap::new(),
             refs: Vec::new(),
+            schemata: (Vec::new(), 0),
             party_buf: Vec::new(),
+            looked_up: Vec::new(),
+            looked_up_nodes: 0,
+            lookup_at: None,
             fast: true,
             several: false,
         }
@@ -696,25 +713,51 @@ impl Loader {
                 parallel::Parsed::Ready(r) => Some(r.ready.id.as_str()),
                 _ => None,
             }));
-            let ids = some.iter().flat_map(|p| match p {
-                parallel::Parsed::Ready(r) => {
-                    let parties = match &r.ready.body {
-                        Body::Edge(flat, _) => Some(flat.parties()),
-                        Body::Thing(_) => None,
-                    };
-                    Some(std::iter::once(r.ready.id.as_str()).chain(parties.into_iter().flatten()))
+            // Each record's id and parties looked up in the graph at once
+            // (their cache misses overlap); the builder takes the answers
+            // ([`Self::find_looked_up`]) instead of looking them up again.
+            let mut ids: Vec<&str> = Vec::new();
+            let mut starts = Vec::with_capacity(some.len());
+            for p in some.iter() {
+                starts.push(ids.len());
+                if let parallel::Parsed::Ready(r) = p {
+                    ids.push(r.ready.id.as_str());
+                    if let Body::Edge(flat, _) = &r.ready.body {
+                        ids.extend(flat.parties());
+                    }
                 }
-                _ => None,
-            });
-            // The graph confirms each id it holds in its arena: the rows and
-            // ids of the hits are fetched at once too.
-            let ids: Vec<&str> = ids.flatten().collect();
-            self.graph.warm_hits(&ids);
-            for parsed in some {
+            }
+            let mut looked_up = std::mem::take(&mut self.looked_up);
+            looked_up.clear();
+            self.graph.find_all(&ids, &mut looked_up);
+            // The relation lists of the nodes found (the parties), before
+            // relations are added to them.
+            self.graph.warm_nodes(looked_up.iter().flatten().copied());
+            self.looked_up = looked_up;
+            self.looked_up_nodes = self.graph.node_count();
+            for (parsed, start) in some.iter_mut().zip(starts) {
                 self.line_no += 1;
+                let ready = matches!(parsed, parallel::Parsed::Ready(_));
+                self.lookup_at = ready.then_some(start);
                 self.take(parsed);
+                self.lookup_at = None;
             }
         }
+    }
+
+    /// The node of `id`, the `k`th id looked up for the record being built
+    /// in [`Self::take_all`] (its own id 0, its parties from 1): the
+    /// answer of that lookup while it holds (a node found stays; none
+    /// found, until a node is added), else the graph's.
+    pub(super) fn find_looked_up(&self, k: usize, id: &str) -> Option<NodeIx> {
+        if let Some(at) = self.lookup_at
+            && let Some(&found) = self.looked_up.get(at + k)
+            && (found.is_some() || self.graph.node_count() == self.looked_up_nodes)
+        {
+            debug_assert_eq!(found, self.graph.find(id));
+            return found;
+        }
+        self.graph.find(id)
     }
 
     /// One parsed line. What a record of the fast path holds is borrowed
@@ -839,12 +882,7 @@ impl Loader {
             body,
         } = ready;
         self.summary.records += 1;
-        match self.summary.by_schema.get_mut(schema_name.as_str()) {
-            Some(n) => *n += 1,
-            None => {
-                self.summary.by_schema.insert(schema_name.clone(), 1);
-            }
-        }
+        self.count_schema(schema_name);
         self.notes(notes);
         match body {
             Body::Edge(props, pre) => {
@@ -860,6 +898,29 @@ impl Loader {
                         .or_default() += 1;
                 }
                 self.thing(id, schema_name, *def, pre);
+            }
+        }
+    }
+
+    /// Counts a record of schema `name` (as written) in
+    /// [`Self::schemata`]: records come in runs of one schema, so the last
+    /// one counted is tried first.
+    fn count_schema(&mut self, name: &str) {
+        let (list, last) = &mut self.schemata;
+        if let Some((n, count)) = list.get_mut(*last)
+            && **n == *name
+        {
+            *count += 1;
+            return;
+        }
+        match list.iter().position(|(n, _)| **n == *name) {
+            Some(i) => {
+                list[i].1 += 1;
+                *last = i;
+            }
+            None => {
+                list.push((name.into(), 1));
+                *last = list.len() - 1;
             }
         }
     }
@@ -896,6 +957,9 @@ impl Loader {
     }
 
     fn finish(mut self) -> Result<(Graph, FtmSummary), LoadError> {
+        for (name, n) in std::mem::take(&mut self.schemata.0) {
+            *self.summary.by_schema.entry(name.into()).or_default() += n;
+        }
         let refs = std::mem::take(&mut self.refs);
         for r in refs {
             self.line_no = r.line;

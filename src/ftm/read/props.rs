@@ -286,6 +286,7 @@ impl Loader {
         if let Some(found) = m.found.get(..m.n_found as usize).filter(|f| !f.is_empty()) {
             return Cow::Borrowed(bytemuck::cast_slice(found));
         }
+        self.source_misses += 1;
         let mut out = Vec::with_capacity(m.source_reqs.len() + 1);
         for r in &m.source_reqs {
             let s = self.source(r, m.outlet.as_deref());
@@ -297,10 +298,15 @@ impl Loader {
 
     /// The sources added so far, for the parser threads to find a record's
     /// sources in: a copy made anew only once a good many were added since
-    /// the last (a source added after the copy is found by the builder).
+    /// the last, or once the builder found the sources of a good many
+    /// records itself since then, some added since (a source added after
+    /// the copy is found by the builder; without the second rule up to an
+    /// eighth of them for the rest of the file).
     pub(super) fn known_sources(&mut self) -> Arc<KnownSources> {
         let (now, then) = (self.source_ids.keys.len(), self.known.keys.keys.len());
-        if now > then + (then / 8).max(256) || self.known.file != self.file_source {
+        let missed = now > then && self.source_misses >= (now / 64).max(64);
+        if now > then + (then / 8).max(256) || missed || self.known.file != self.file_source {
+            self.source_misses = 0;
             self.known = Arc::new(KnownSources {
                 keys: self.source_ids.clone(),
                 file: self.file_source,

@@ -114,7 +114,7 @@ impl Loader {
         def: Option<&'static SchemaDef>,
         pre: &mut PreThing,
     ) {
-        if let Some(existing) = self.graph.find(id) {
+        if let Some(existing) = self.find_looked_up(0, id) {
             // A fragment of an entity already read (in this input or an
             // earlier one): merged in as FtM merges two proxies.
             let tagged = std::mem::take(&mut pre.tagged);
@@ -404,7 +404,7 @@ impl Loader {
             }
             return;
         }
-        if self.edge_ids.contains_key(id) || self.graph.find(id).is_some() {
+        if self.edge_ids.contains_key(id) || self.find_looked_up(0, id).is_some() {
             self.duplicate(id);
             return;
         }
@@ -415,7 +415,12 @@ impl Loader {
         let mut parties = std::mem::take(&mut self.party_buf);
         parties.clear();
         let known = if flat.marks_every_party() {
-            (flat.parties()).all(|v| self.graph.find(v).map(|n| parties.push(n)).is_some())
+            // (Looked up with the record's id, in the same order.)
+            let mut k = 0;
+            (flat.parties()).all(|v| {
+                k += 1;
+                self.find_looked_up(k, v).map(|n| parties.push(n)).is_some()
+            })
         } else {
             flat.iter().all(|(k, v)| {
                 def.prop(k) != Some(PropType::Entity)
@@ -520,7 +525,10 @@ impl Loader {
         let (m, notes) = e.pre;
         self.notes(notes);
         let source_ids = self.sources(m);
-        let (mut froms, mut tos, mut other_nodes) = (Vec::new(), Vec::new(), Vec::new());
+        // (Most records have one party of each end: kept without allocating.)
+        let mut froms: SmallVec<[NodeIx; 2]> = SmallVec::new();
+        let mut tos: SmallVec<[NodeIx; 2]> = SmallVec::new();
+        let mut other_nodes: SmallVec<[(&str, NodeIx); 2]> = SmallVec::new();
         let mut wanted = 0;
         if let Some(parties) = parties {
             // Every party was found, in the order of the values.
@@ -558,7 +566,7 @@ impl Loader {
                 }
             }
             wanted = sources_ids.len() + target_ids.len() + others.len();
-            let find_all = |ids: &[&str], prop: &str, this: &mut Self| -> Vec<NodeIx> {
+            let find_all = |ids: &[&str], prop: &str, this: &mut Self| -> SmallVec<[NodeIx; 2]> {
                 ids.iter()
                     .filter_map(|id| this.find_party(id, e.id, prop, def.range(prop)))
                     .collect()
@@ -582,7 +590,7 @@ impl Loader {
         // The attributes' names interned as they are listed (one list;
         // after the role and the kind, as before).
         let graph = &mut self.graph;
-        let mut attrs: Vec<(Sym, &str)> = (m.attrs.iter().chain(e.provenance))
+        let mut attrs: SmallVec<[(Sym, &str); 4]> = (m.attrs.iter().chain(e.provenance))
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .chain(note_prop.map(|p| (NOTE_ATTR, p)))
             .chain(
