@@ -111,7 +111,9 @@ pub fn all() -> &'static [SchemaDef] {
 
 /// The schema called `name` (case-sensitive, as FtM writes them).
 pub fn get(name: &str) -> Option<&'static SchemaDef> {
-    static INDEX: OnceLock<HashMap<&'static str, &'static SchemaDef>> = OnceLock::new();
+    // foldhash: looked up for every record of a file.
+    type Index = HashMap<&'static str, &'static SchemaDef, foldhash::fast::FixedState>;
+    static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX
         .get_or_init(|| SCHEMATA.iter().map(|s| (s.name, s)).collect())
         .get(name)

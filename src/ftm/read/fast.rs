@@ -278,17 +278,10 @@ pub(super) fn read(bytes: &[u8], known: &KnownSources, s: &mut Scratch) -> Optio
         }
     }
     let datasets = list(0).map(str::to_string).collect();
-    let edge = schema::get(schema_name).filter(|d| d.edge.is_some());
-    let ready = match edge {
+    let def = schema::get(schema_name);
+    let ready = match def.filter(|d| d.edge.is_some()) {
         // A relationship's values go straight into one buffer.
-        Some(def) => prepare_edge(
-            id.to_string(),
-            schema_name.to_string(),
-            def,
-            line,
-            (&s.names, &s.values),
-            known,
-        ),
+        Some(def) => prepare_edge(id.to_string(), def, line, (&s.names, &s.values), known),
         None => {
             let props = (s.names.iter())
                 .map(|&(k, start, end)| Prop {
@@ -300,9 +293,14 @@ pub(super) fn read(bytes: &[u8], known: &KnownSources, s: &mut Scratch) -> Optio
                     nested: Vec::new(),
                 })
                 .collect();
+            // The schema table's name when it is known (no copy).
+            let schema_name = match def {
+                Some(d) => Cow::Borrowed(d.name),
+                None => Cow::Owned(schema_name.to_string()),
+            };
             prepare_with(
                 id.to_string(),
-                schema_name.to_string(),
+                schema_name,
                 head.caption.map(|c| c.of(line).to_string()),
                 props,
                 &provenance,

@@ -16,6 +16,7 @@ mod props;
 mod records;
 mod values;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::{BufRead, BufReader};
@@ -764,7 +765,6 @@ impl Loader {
     /// where it can be, and left in it to be freed on its parser's thread.
     fn take(&mut self, parsed: &mut parallel::Parsed) {
         if let parallel::Parsed::Ready(r) = parsed {
-            let r = &mut **r;
             self.line_datasets(r.datasets.iter().map(String::as_str));
             self.build(&mut r.ready, &r.provenance);
             return;
@@ -861,6 +861,7 @@ impl Loader {
                 p
             })
             .collect();
+        let schema_name = Cow::Owned(schema_name);
         let mut ready = prepare(id, schema_name, line.caption, props, &self.provenance);
         let provenance = std::mem::take(&mut self.provenance);
         self.build(&mut ready, &provenance);
@@ -894,7 +895,7 @@ impl Loader {
                     *self
                         .summary
                         .unknown_schemata
-                        .entry(schema_name.clone())
+                        .entry(schema_name.to_string())
                         .or_default() += 1;
                 }
                 self.thing(id, schema_name, *def, pre);
@@ -1023,17 +1024,21 @@ impl Loader {
 /// cleaned, a thing's fields mapped, what was noted (in order).
 struct Ready {
     id: String,
-    schema_name: String,
+    /// The schema's name (the schema table's, when it is known).
+    schema_name: Cow<'static, str>,
     def: Option<&'static SchemaDef>,
     notes: issues::Notes,
     body: Body,
 }
 
+// Most records are relationships: their mapped fields held inline (a
+// thing's are boxed, being fewer and larger).
+#[allow(clippy::large_enum_variant)]
 enum Body {
     /// A relationship's values, `(property, value)`, sorted by property,
     /// and those other than its parties mapped (`None` once the builder
-    /// took them).
-    Edge(Flat, Option<Box<(Mapped, issues::Notes)>>),
+    /// took them; held in the record, not allocated on their own).
+    Edge(Flat, Option<(Mapped, issues::Notes)>),
     Thing(Box<records::PreThing>),
 }
 
@@ -1043,7 +1048,6 @@ enum Body {
 /// straight into one buffer; the sources it cites found in `known`.
 fn prepare_edge(
     id: String,
-    schema_name: String,
     def: &'static SchemaDef,
     line: &str,
     (names, values): (&[(clean::Span, u32, u32)], &[clean::Span]),
@@ -1057,10 +1061,10 @@ fn prepare_edge(
     let pre = records::map_edge_known(def, &id, &flat, Some(known));
     Ready {
         id,
-        schema_name,
+        schema_name: Cow::Borrowed(def.name),
         def: Some(def),
         notes,
-        body: Body::Edge(flat, Some(Box::new(pre))),
+        body: Body::Edge(flat, Some(pre)),
     }
 }
 
@@ -1068,7 +1072,7 @@ fn prepare_edge(
 /// careful reader and the parser threads' fast one.
 fn prepare(
     id: String,
-    schema_name: String,
+    schema_name: Cow<'static, str>,
     caption: Option<String>,
     props: Vec<clean::Prop<'_>>,
     provenance: &[(String, String)],
@@ -1080,7 +1084,7 @@ fn prepare(
 /// a parser thread: [`Mapped::found`]).
 fn prepare_with(
     id: String,
-    schema_name: String,
+    schema_name: Cow<'static, str>,
     caption: Option<String>,
     props: Vec<clean::Prop<'_>>,
     provenance: &[(String, String)],
@@ -1113,7 +1117,7 @@ fn prepare_with(
                 }
             }
             let pre = records::map_edge_known(d, &id, &flat, known);
-            Body::Edge(flat, Some(Box::new(pre)))
+            Body::Edge(flat, Some(pre))
         }
         _ => Body::Thing(Box::new(records::prepare_thing(
             &mut notes,

@@ -63,7 +63,7 @@ impl KnownSources {
     /// were (if not, `m` is left for the builder).
     pub(super) fn find_texts(&self, texts: &[Cow<'_, str>], url: bool, m: &mut Mapped) -> bool {
         let n = texts.len();
-        if self.keys.keys.is_empty() || n >= m.found.len() {
+        if self.keys.len() == 0 || n >= m.found.len() {
             return false;
         }
         let mut found = [0; 8];
@@ -303,7 +303,7 @@ impl Loader {
     /// the copy is found by the builder; without the second rule up to an
     /// eighth of them for the rest of the file).
     pub(super) fn known_sources(&mut self) -> Arc<KnownSources> {
-        let (now, then) = (self.source_ids.keys.len(), self.known.keys.keys.len());
+        let (now, then) = (self.source_ids.len(), self.known.keys.len());
         let missed = now > then && self.source_misses >= (now / 64).max(64);
         if now > then + (then / 8).max(256) || missed || self.known.file != self.file_source {
             self.source_misses = 0;
@@ -352,65 +352,102 @@ impl Loader {
 /// The sources added so far by the text that names them (a publisher, or a
 /// URL), the texts in one buffer: a record's lookups read one table and
 /// that buffer, instead of a string allocated on its own each (a cache
-/// miss per lookup, a tenth of the builder's time).
+/// miss per lookup, a tenth of the builder's time). The table is probed in
+/// place (each slot says where its text is), so that a lookup reads one
+/// slot and one text: two cache misses, where a map to a list of keys took
+/// four (looked up for every record, on the parser threads and the builder).
 #[derive(Clone, Default)]
 pub(super) struct SourceKeys {
     text: String,
-    /// Per key: where its text ends in `text` (it starts where the one
-    /// before ends), its source, and the next key of the same hash.
-    keys: Vec<(u32, SourceId, u32)>,
-    /// The first key of each hash.
-    first: super::FastMap<u64, u32>,
+    /// A power of two of slots, at most three quarters full (linear probing).
+    slots: Vec<KeySlot>,
+    len: usize,
+}
+
+/// A key of [`SourceKeys`]: its hash, where its text is, its source.
+#[derive(Clone, Copy)]
+struct KeySlot {
+    hash: u64,
+    start: u32,
+    end: u32,
+    source: SourceId,
+    used: bool,
+}
+
+impl KeySlot {
+    const FREE: KeySlot = KeySlot {
+        hash: 0,
+        start: 0,
+        end: 0,
+        source: SourceId(0),
+        used: false,
+    };
 }
 
 impl SourceKeys {
-    const NONE: u32 = u32::MAX;
-
     /// The hash of a publisher's name (`url` false) or a URL.
     pub(super) fn hash(key: &str, url: bool) -> u64 {
         xxhash_rust::xxh3::xxh3_64_with_seed(key.as_bytes(), u64::from(url))
     }
 
-    /// Key `i`'s text, as bytes (slicing them checks no char boundaries).
-    fn text(&self, i: usize) -> &[u8] {
-        let start = if i == 0 {
-            0
-        } else {
-            self.keys[i - 1].0 as usize
-        };
-        &self.text.as_bytes()[start..self.keys[i].0 as usize]
+    /// How many keys it holds.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The slot of `key` (of `hash`), or the free one where it would go.
+    fn slot(&self, hash: u64, key: &[u8]) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let s = &self.slots[i];
+            if !s.used
+                || (s.hash == hash
+                    // Bytes: slicing them checks no char boundaries.
+                    && &self.text.as_bytes()[s.start as usize..s.end as usize] == key)
+            {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     pub(super) fn get(&self, hash: u64, key: &str) -> Option<SourceId> {
-        let mut i = *self.first.get(&hash)?;
-        while i != Self::NONE {
-            let (_, s, next) = self.keys[i as usize];
-            if self.text(i as usize) == key.as_bytes() {
-                return Some(s);
-            }
-            i = next;
+        if self.slots.is_empty() {
+            return None;
         }
-        None
+        let s = &self.slots[self.slot(hash, key.as_bytes())];
+        s.used.then_some(s.source)
     }
 
     /// Adds `key` (not there yet) of `hash`.
     pub(super) fn insert(&mut self, hash: u64, key: &str, s: SourceId) {
-        let i = self.keys.len() as u32;
-        self.text.push_str(key);
-        self.keys.push((self.text.len() as u32, s, Self::NONE));
-        match self.first.get(&hash) {
-            None => {
-                self.first.insert(hash, i);
-            }
-            Some(&j) => {
-                // The same hash for another text: chained after the last.
-                let mut j = j as usize;
-                while self.keys[j].2 != Self::NONE {
-                    j = self.keys[j].2 as usize;
+        if 4 * (self.len + 1) > 3 * self.slots.len() {
+            let size = (2 * self.slots.len()).max(64);
+            let old = std::mem::replace(&mut self.slots, vec![KeySlot::FREE; size]);
+            let mask = size - 1;
+            for k in old.into_iter().filter(|k| k.used) {
+                let mut i = k.hash as usize & mask;
+                while self.slots[i].used {
+                    i = (i + 1) & mask;
                 }
-                self.keys[j].2 = i;
+                self.slots[i] = k;
             }
         }
+        let i = self.slot(hash, key.as_bytes());
+        if self.slots[i].used {
+            return;
+        }
+        let start = self.text.len() as u32;
+        self.text.push_str(key);
+        self.slots[i] = KeySlot {
+            hash,
+            start,
+            end: self.text.len() as u32,
+            source: s,
+            used: true,
+        };
+        self.len += 1;
     }
 }
 
@@ -476,5 +513,35 @@ mod tests {
         assert_eq!(keys.get(h ^ 1, "Reuters"), None);
         // A publisher and a URL of one text hash apart.
         assert_ne!(SourceKeys::hash("x", false), SourceKeys::hash("x", true));
+    }
+
+    #[test]
+    fn source_keys_hold_every_key_through_growth() {
+        let mut keys = SourceKeys::default();
+        let key = |i: u32| format!("https://n.example/{i}");
+        for i in 0..5000 {
+            let k = key(i);
+            assert_eq!(keys.get(SourceKeys::hash(&k, true), &k), None);
+            keys.insert(SourceKeys::hash(&k, true), &k, SourceId(i));
+        }
+        assert_eq!(keys.len(), 5000);
+        // Every key found after the table grew; a publisher of the same
+        // text is another key.
+        for i in 0..5000 {
+            let k = key(i);
+            assert_eq!(keys.get(SourceKeys::hash(&k, true), &k), Some(SourceId(i)));
+            assert_eq!(keys.get(SourceKeys::hash(&k, false), &k), None);
+        }
+        // A key added again keeps its first source.
+        let k = key(7);
+        keys.insert(SourceKeys::hash(&k, true), &k, SourceId(9999));
+        assert_eq!(keys.get(SourceKeys::hash(&k, true), &k), Some(SourceId(7)));
+        assert_eq!(keys.len(), 5000);
+        // Copies (the parser threads' known sources) find the same.
+        let copy = keys.clone();
+        assert_eq!(
+            copy.get(SourceKeys::hash(&key(4321), true), &key(4321)),
+            Some(SourceId(4321))
+        );
     }
 }

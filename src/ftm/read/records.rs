@@ -368,7 +368,7 @@ impl Loader {
         id: &str,
         def: &'static SchemaDef,
         flat: &mut super::Flat,
-        pre: &mut Option<Box<(super::Mapped, Notes)>>,
+        pre: &mut Option<(super::Mapped, Notes)>,
         provenance: &[(String, String)],
     ) {
         if let Some(&i) = self.edge_ids.get(id)
@@ -432,7 +432,7 @@ impl Loader {
         }
         if known {
             let mapped;
-            let pre = match pre.as_deref() {
+            let pre = match pre.as_ref() {
                 Some(pre) => pre,
                 None => {
                     mapped = map_edge(def, id, flat);
@@ -457,7 +457,7 @@ impl Loader {
             id: id.into(),
             schema: def,
             props: std::mem::take(flat),
-            pre: pre.take(),
+            pre: pre.take().map(Box::new),
             line: self.line_no,
             datasets: self.datasets,
             provenance: provenance.to_vec(),
@@ -739,11 +739,21 @@ pub(super) fn map_edge_known(
     let owner = Owner(def.name, id);
     let mut notes = Notes::default();
     let party = |k: &str| k == src_prop || k == tgt_prop || def.prop(k) == Some(PropType::Entity);
+    // Whether the values from `i` are a party's, as the parser marked them
+    // (the marks are the schema's entity-valued properties).
+    let marked = props.marks_every_party();
+    let party_at = |k: &str, i: usize| {
+        if marked {
+            props.parties >> i & 1 != 0 || k == src_prop || k == tgt_prop
+        } else {
+            party(k)
+        }
+    };
     let mut m = if let Some(runs) = sorted_runs(props) {
         // Sorted by property (as a record's are, unless fragments were
         // added): each run is one property, its type looked up once.
         let grouped = (runs.into_iter())
-            .filter(|&(k, ..)| !party(k))
+            .filter(|&(k, i, _)| !party_at(k, i))
             .map(|(k, i, end)| {
                 let run = Run {
                     flat: props,
