@@ -678,15 +678,20 @@ impl SearchIndex {
         // Words spread over an entity's texts rank above in-order matches.
         all.extend(self.across_ranked(graph, q, limit, keep, cancel)?);
         // Typo matches rank below every in-order one: look them up only when
-        // the stricter tiers leave room.
+        // the stricter tiers leave room. An entity may be in `all` more than
+        // once (a fuzzy text and an across match): count entities, not
+        // matches, or a scattered match would fill a place a typo match
+        // ranks above.
+        let mut all = best_per_entity(all);
         let in_order = all
             .iter()
             .filter(|r| Tier::of_score(r.score) >= Tier::InOrder)
             .count();
         if in_order < limit {
             all.extend(self.typo_ranked(graph, q, limit, keep, cancel)?);
+            all = best_per_entity(all);
         }
-        Some(top(best_per_entity(all), limit))
+        Some(top(all, limit))
     }
 
     /// No term to match: every entity not excluded, most relations first.
