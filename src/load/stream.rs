@@ -108,15 +108,20 @@ impl Found {
                 sources: sources(&mut v.iter().map(|e| e.sources)),
             }),
             Records::Relations(v) => Some(Found {
-                ends: lookup.entities.as_ref().map_or_else(Vec::new, |ids| {
-                    let mut found = Vec::with_capacity(2 * v.len());
-                    let ends = v.iter().flat_map(|r| [get(r.from), get(r.to)]);
-                    ids.find_all(ends, NOT_FOUND, &mut found);
-                    found.chunks_exact(2).map(|e| [e[0], e[1]]).collect()
-                }),
+                ends: (lookup.entities.as_ref())
+                    .map_or_else(Vec::new, |ids| Found::ends(v, (text, store), ids)),
                 sources: sources(&mut v.iter().map(|r| r.sources)),
             }),
         }
+    }
+
+    /// The nodes of the relations' ends in `ids` ([`NOT_FOUND`] where not there).
+    fn ends(v: &[RelationAt], (text, store): (&str, &Store), ids: &ShortIds) -> Vec<[u32; 2]> {
+        let get = |s: Span| store.get(text, s).as_bytes();
+        let mut found = Vec::with_capacity(2 * v.len());
+        let ends = v.iter().flat_map(|r| [get(r.from), get(r.to)]);
+        ids.find_all(ends, NOT_FOUND, &mut found);
+        found.chunks_exact(2).map(|e| [e[0], e[1]]).collect()
     }
 
     /// The sources found for the next record, which cites `n`.
@@ -385,8 +390,21 @@ impl Build {
                 // cache, and in a tight loop of their own they overlap.
                 let own = |n: Option<NodeIx>| n.filter(|n| n.index() >= self.earlier_entities);
                 let s = |sp| store.get(text, sp);
-                let ends: Vec<_> = match found.filter(|f| f.ends.len() == v.len()) {
-                    Some(f) => (v.iter().zip(&f.ends))
+                // A batch parsed before the parsers had a copy of the entities'
+                // ids is looked up in the copy here: a compact table, much
+                // quicker than the graph's index.
+                let copy = self.lookup.as_ref().and_then(|l| l.entities.as_deref());
+                let looked;
+                let found_ends = match (found.filter(|f| f.ends.len() == v.len()), copy) {
+                    (Some(f), _) => Some(&f.ends),
+                    (None, Some(ids)) => {
+                        looked = Found::ends(v, batch, ids);
+                        Some(&looked)
+                    }
+                    (None, None) => None,
+                };
+                let ends: Vec<_> = match found_ends {
+                    Some(f) => (v.iter().zip(f))
                         .map(|(r, &[a, b])| (own(node(g, a, s(r.from))), own(node(g, b, s(r.to)))))
                         .collect(),
                     None => (v.iter())
