@@ -28,6 +28,60 @@ pub(super) struct EntityIn<'a, S> {
     pub sources: &'a [S],
     pub attrs: Vec<(&'a str, &'a str)>,
     pub datasets: &'a [S],
+    /// Its dates and amount, when a parser thread read them already.
+    pub checked: Option<Checked>,
+}
+
+/// The dates and amount of a record, read (all of them good) on a parser
+/// thread so that the builder does not.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Checked {
+    date: Option<PartialDate>,
+    until: Option<PartialDate>,
+    amount: Option<Amount>,
+}
+
+impl Checked {
+    /// `None` when any of them is bad: the builder then reads them again
+    /// and says what is wrong.
+    pub(super) fn of(
+        date: Option<&str>,
+        until: Option<&str>,
+        amount: Option<(f64, &str, bool)>,
+    ) -> Option<Checked> {
+        let read = |d: Option<&str>| d.map(str::parse::<PartialDate>).transpose().ok();
+        Some(Checked {
+            date: read(date)?,
+            until: read(until)?,
+            amount: (amount.map(|(v, c, a)| Amount::new(v, c, a)))
+                .transpose()
+                .ok()?,
+        })
+    }
+}
+
+/// A record's dates (its span checked) and amount, as read by a parser
+/// thread (`checked`) or read here.
+fn dates_and_amount(
+    checked: Option<Checked>,
+    (date, until, amount): (Option<&str>, Option<&str>, Option<(f64, &str, bool)>),
+    owner: &Owner<'_>,
+    loc: &Locator<'_>,
+    problems: &mut Vec<Problem>,
+) -> (Option<PartialDate>, Option<PartialDate>, Option<Amount>) {
+    let (date, until) = match checked {
+        Some(c) => (c.date, c.until),
+        None => (
+            parse_date(date, "date", owner, loc, problems),
+            parse_date(until, "until", owner, loc, problems),
+        ),
+    };
+    check_span(date, until, owner, loc, problems);
+    let amount = match checked {
+        Some(c) => c.amount,
+        None => parse_amount(amount, owner, loc, problems),
+    };
+    (date, until, amount)
 }
 
 impl<'a> EntityIn<'a, String> {
@@ -45,6 +99,7 @@ impl<'a> EntityIn<'a, String> {
             sources: &e.sources,
             attrs: pairs_of(&e.attrs),
             datasets: &e.datasets,
+            checked: None,
         }
     }
 }
@@ -64,6 +119,8 @@ pub(super) struct RelationIn<'a, S> {
     pub attrs: Vec<(&'a str, &'a str)>,
     pub undirected: bool,
     pub datasets: &'a [S],
+    /// See [`EntityIn::checked`].
+    pub checked: Option<Checked>,
 }
 
 impl<'a> RelationIn<'a, String> {
@@ -82,6 +139,7 @@ impl<'a> RelationIn<'a, String> {
             attrs: pairs_of(&r.attrs),
             undirected: r.undirected,
             datasets: &r.datasets,
+            checked: None,
         }
     }
 }
@@ -346,10 +404,8 @@ pub(super) fn add_entity<S: AsRef<str>>(
             });
         }
     }
-    let date = parse_date(e.date, "date", &owner, loc, problems);
-    let until = parse_date(e.until, "until", &owner, loc, problems);
-    check_span(date, until, &owner, loc, problems);
-    let amount = parse_amount(e.amount, &owner, loc, problems);
+    let raw = (e.date, e.until, e.amount);
+    let (date, until, amount) = dates_and_amount(e.checked, raw, &owner, loc, problems);
     let sources = sources_of(graph, e.sources, sources, &owner, loc, problems);
     let kind = e.kind.map_other(|o| graph.intern(o));
     let attrs = attrs_of(graph, &e.attrs);
@@ -449,10 +505,8 @@ pub(super) fn add_relation<S: AsRef<str>>(
             });
         }
     }
-    let date = parse_date(r.date, "date", &owner, loc, problems);
-    let until = parse_date(r.until, "until", &owner, loc, problems);
-    check_span(date, until, &owner, loc, problems);
-    let amount = parse_amount(r.amount, &owner, loc, problems);
+    let raw = (r.date, r.until, r.amount);
+    let (date, until, amount) = dates_and_amount(r.checked, raw, &owner, loc, problems);
     let sources = sources_of(graph, r.sources, sources, &owner, loc, problems);
     let (Some(from), Some(to)) = (from, to) else {
         return;

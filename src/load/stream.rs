@@ -19,7 +19,7 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use super::build::{EntityIn, NOT_FOUND, RelationIn};
+use super::build::{Checked, EntityIn, NOT_FOUND, RelationIn};
 use super::fast::{self, EntityAt, List, RelationAt, Span, Store};
 use super::scan::{Item, Scanner, Section};
 use super::{FirstSeen, Locator, Problem, add_entity, add_relation, add_source, ron_options};
@@ -56,6 +56,9 @@ struct Parsed {
     text: String,
     ends: Vec<usize>,
     store: Store,
+    /// Per record, its dates and amount if the parser read them all good
+    /// (empty for sources).
+    checked: Vec<Option<Checked>>,
     /// What the parser looked up for the builder.
     found: Option<Found>,
     /// Which parser made it (its records and store go back there).
@@ -67,6 +70,7 @@ struct Parsed {
 struct Spent {
     records: Records,
     store: Store,
+    checked: Vec<Option<Checked>>,
 }
 
 /// Copies of the graph's id tables, made by the builder when a batch of
@@ -308,6 +312,7 @@ fn entity_in<'a>(
     e: &EntityAt,
     (text, store): (&'a str, &'a Store),
     items: &'a [&'a str],
+    checked: Option<Checked>,
 ) -> EntityIn<'a, &'a str> {
     let s = |sp| store.get(text, sp);
     EntityIn {
@@ -323,6 +328,7 @@ fn entity_in<'a>(
         sources: &items[e.sources.range()],
         attrs: pairs(&items[e.attrs.range()]),
         datasets: &items[e.datasets.range()],
+        checked,
     }
 }
 
@@ -331,6 +337,7 @@ fn relation_in<'a>(
     r: &RelationAt,
     (text, store): (&'a str, &'a Store),
     items: &'a [&'a str],
+    checked: Option<Checked>,
 ) -> RelationIn<'a, &'a str> {
     let s = |sp| store.get(text, sp);
     RelationIn {
@@ -347,6 +354,7 @@ fn relation_in<'a>(
         attrs: pairs(&items[r.attrs.range()]),
         undirected: r.undirected,
         datasets: &items[r.datasets.range()],
+        checked,
     }
 }
 
@@ -356,7 +364,14 @@ fn pairs<'a>(items: &[&'a str]) -> Vec<(&'a str, &'a str)> {
 }
 
 impl Build {
-    fn add(&mut self, records: &Records, (text, store): (&str, &Store), found: Option<&Found>) {
+    fn add(
+        &mut self,
+        records: &Records,
+        (text, store): (&str, &Store),
+        checked: &[Option<Checked>],
+        found: Option<&Found>,
+    ) {
+        let checked = |i: usize| checked.get(i).copied().flatten();
         let batch = (text, store);
         // Every list item of the batch (aliases, sources, ...) found once.
         let items: Vec<&str> = store.items().iter().map(|&s| store.get(text, s)).collect();
@@ -379,8 +394,8 @@ impl Build {
             }
             Records::Entities(v) => {
                 g.warm_ids(v.iter().map(|e| store.get(text, e.id)));
-                for e in v {
-                    let e = entity_in(e, batch, &items);
+                for (i, e) in v.iter().enumerate() {
+                    let e = entity_in(e, batch, &items, checked(i));
                     let sources = Found::sources(found, &mut at, e.sources.len());
                     add_entity(g, &e, sources, loc.nowhere(), &loc, &first_seen, p);
                 }
@@ -412,8 +427,8 @@ impl Build {
                         .collect(),
                 };
                 g.warm_nodes(ends.iter().flat_map(|&(a, b)| a.into_iter().chain(b)));
-                for (r, ends) in v.iter().zip(ends) {
-                    let r = relation_in(r, batch, &items);
+                for (i, (r, ends)) in v.iter().zip(ends).enumerate() {
+                    let r = relation_in(r, batch, &items, checked(i));
                     let here = loc.nowhere();
                     let sources = Found::sources(found, &mut at, r.sources.len());
                     add_relation(g, &r, self.relations, ends, sources, here, &loc, p);
@@ -569,13 +584,14 @@ fn build_in_order(
             let t = Instant::now();
             build.share(&records, lookup);
             let batch = (parsed.text.as_str(), &parsed.store);
-            build.add(&records, batch, parsed.found.as_ref());
+            build.add(&records, batch, &parsed.checked, parsed.found.as_ref());
             Stats::add(&stats.build, t);
             // The text goes back to the reader to be filled again.
             let _ = recycle.send((parsed.text.into_bytes(), parsed.ends));
             let spent = Spent {
                 records,
                 store: parsed.store,
+                checked: parsed.checked,
             };
             let spent = match back.get(parsed.by) {
                 Some(b) => b.send(spent).err().map(|unsent| unsent.0),
@@ -749,6 +765,11 @@ fn parse_batches(
             }
             Err(_) => (String::new(), None),
         };
+        let mut checked = spare.checked.pop().unwrap_or_default();
+        checked.clear();
+        if let Some(records) = &records {
+            check(records, (&text, &store), &mut checked);
+        }
         // The newest copy of the id tables, if the builder made one yet.
         let ids = lookup.lock().ok().and_then(|l| l.clone());
         let found =
@@ -770,6 +791,7 @@ fn parse_batches(
             text,
             ends: batch.ends,
             store,
+            checked,
             found,
             by,
         });
@@ -779,11 +801,28 @@ fn parse_batches(
     }
 }
 
+/// The dates and amount of each record of a batch, read here for the builder
+/// ([`Checked`]).
+fn check(records: &Records, (text, store): (&str, &Store), out: &mut Vec<Option<Checked>>) {
+    let s = |sp| store.get(text, sp);
+    let amount = |a: Option<fast::AmountAt>| a.map(|a| (a.value, s(a.currency), a.approx));
+    match records {
+        Records::Sources(_) => {}
+        Records::Entities(v) => out.extend(
+            (v.iter()).map(|e| Checked::of(e.date.map(s), e.until.map(s), amount(e.amount))),
+        ),
+        Records::Relations(v) => out.extend(
+            (v.iter()).map(|r| Checked::of(r.date.map(s), r.until.map(s), amount(r.amount))),
+        ),
+    }
+}
+
 /// What a parser gets back from the builder, to parse into again: a few of
 /// each (more are freed, here).
 #[derive(Default)]
 struct Spare {
     stores: Vec<Store>,
+    checked: Vec<Vec<Option<Checked>>>,
     entities: Vec<Vec<EntityAt>>,
     relations: Vec<Vec<RelationAt>>,
 }
@@ -794,6 +833,7 @@ impl Spare {
     fn keep(&mut self, spent: Spent) {
         if self.stores.len() < Self::KEEP {
             self.stores.push(spent.store);
+            self.checked.push(spent.checked);
         }
         match spent.records {
             Records::Sources(_) => {}
