@@ -35,7 +35,7 @@ const BATCH: usize = 256 << 10;
 struct Batch {
     seq: u64,
     section: Section,
-    text: Vec<u8>,
+    text: String,
     /// Record `i` is `text[ends[i - 1]..ends[i]]`.
     ends: Vec<usize>,
 }
@@ -587,7 +587,7 @@ fn build_in_order(
             build.add(&records, batch, &parsed.checked, parsed.found.as_ref());
             Stats::add(&stats.build, t);
             // The text goes back to the reader to be filled again.
-            let _ = recycle.send((parsed.text.into_bytes(), parsed.ends));
+            let _ = recycle.send((parsed.text, parsed.ends));
             let spent = Spent {
                 records,
                 store: parsed.store,
@@ -651,8 +651,21 @@ fn read_file(
         let text = &buf[..filled];
         read.fetch_add(n as u64, Ordering::Relaxed);
         let eof = n == 0;
+        // The text up to its last ASCII byte (a character cut by the block's
+        // end is left for the next round; every record ends with an ASCII
+        // byte) must be UTF-8: the records are copied from it as text, so
+        // that the parsers need not check them again.
+        let end = text.iter().rposition(u8::is_ascii).map_or(0, |i| i + 1);
+        let Ok(valid) = std::str::from_utf8(&text[..end]) else {
+            return None;
+        };
+        let mut cut_ok = true;
         let mut full = Vec::new();
         let scanned = scanner.scan(text, eof, |Item::Record(section, range)| {
+            let Some(record) = valid.get(range) else {
+                cut_ok = false;
+                return;
+            };
             let mut b = match batch.take() {
                 Some(b) if b.section == section => b,
                 other => {
@@ -661,7 +674,7 @@ fn read_file(
                     // The buffers of a batch parsed already, if one is back.
                     let (mut text, mut ends) = recycled
                         .try_recv()
-                        .unwrap_or_else(|_| (Vec::with_capacity(BATCH + 4096), Vec::new()));
+                        .unwrap_or_else(|_| (String::with_capacity(BATCH + 4096), Vec::new()));
                     text.clear();
                     ends.clear();
                     Batch {
@@ -672,7 +685,7 @@ fn read_file(
                     }
                 }
             };
-            b.text.extend_from_slice(&text[range]);
+            b.text.push_str(record);
             b.ends.push(b.text.len());
             if b.text.len() >= BATCH {
                 full.push(b);
@@ -684,7 +697,7 @@ fn read_file(
             return None;
         };
         // The file must be UTF-8 throughout, comments between records included.
-        if std::str::from_utf8(&text[..used]).is_err() {
+        if !cut_ok || used > valid.len() {
             return None;
         }
         buf.copy_within(used..filled, 0);
@@ -707,7 +720,7 @@ fn read_file(
 }
 
 /// A batch's text and ends, given back to the reader to be filled again.
-type Buffers = (Vec<u8>, Vec<usize>);
+type Buffers = (String, Vec<usize>);
 
 /// Parses batches until there are none left (or a record does not parse).
 fn parse_batches(
@@ -739,31 +752,25 @@ fn parse_batches(
         let mut by_serde = 0;
         let mut store = spare.stores.pop().unwrap_or_default();
         store.clear();
-        let (text, records) = match String::from_utf8(batch.text) {
-            Ok(text) => {
-                let records = {
-                    let (ends, n) = (&batch.ends, &mut by_serde);
-                    let store = &mut store;
-                    match batch.section {
-                        Section::Sources => sources(&text, ends, n).map(Records::Sources),
-                        Section::Entities => {
-                            let out = spare.entities.pop().unwrap_or_default();
-                            let serde = |r: &EntityRecord, s: &mut Store| EntityAt::of_record(r, s);
-                            parse_all(&text, ends, (fast::entity_at, serde), out, store, n)
-                                .map(Records::Entities)
-                        }
-                        Section::Relations => {
-                            let out = spare.relations.pop().unwrap_or_default();
-                            let serde =
-                                |r: &RelationRecord, s: &mut Store| RelationAt::of_record(r, s);
-                            parse_all(&text, ends, (fast::relation_at, serde), out, store, n)
-                                .map(Records::Relations)
-                        }
-                    }
-                };
-                (text, records)
+        let text = batch.text;
+        let records = {
+            let (ends, n) = (&batch.ends, &mut by_serde);
+            let store = &mut store;
+            match batch.section {
+                Section::Sources => sources(&text, ends, n).map(Records::Sources),
+                Section::Entities => {
+                    let out = spare.entities.pop().unwrap_or_default();
+                    let serde = |r: &EntityRecord, s: &mut Store| EntityAt::of_record(r, s);
+                    parse_all(&text, ends, (fast::entity_at, serde), out, store, n)
+                        .map(Records::Entities)
+                }
+                Section::Relations => {
+                    let out = spare.relations.pop().unwrap_or_default();
+                    let serde = |r: &RelationRecord, s: &mut Store| RelationAt::of_record(r, s);
+                    parse_all(&text, ends, (fast::relation_at, serde), out, store, n)
+                        .map(Records::Relations)
+                }
             }
-            Err(_) => (String::new(), None),
         };
         let mut checked = spare.checked.pop().unwrap_or_default();
         checked.clear();
