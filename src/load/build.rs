@@ -60,11 +60,14 @@ impl Checked {
     }
 }
 
+/// An amount as written: value, currency, approximate.
+type RawAmount<'a> = Option<(f64, &'a str, bool)>;
+
 /// A record's dates (its span checked) and amount, as read by a parser
 /// thread (`checked`) or read here.
 fn dates_and_amount(
     checked: Option<Checked>,
-    (date, until, amount): (Option<&str>, Option<&str>, Option<(f64, &str, bool)>),
+    (date, until, amount): (Option<&str>, Option<&str>, RawAmount<'_>),
     owner: &Owner<'_>,
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
