@@ -8,7 +8,7 @@ use bytemuck::{Pod, Zeroable};
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::sparse::Sparse;
-use super::{Arena, EntityRow, NONE, RelationRow};
+use super::{Arena, EntityRow, FastMap, NONE, RelationRow};
 use crate::codec::Store;
 
 /// One entry of the id index: the node, and a tag of its id's hash (the
@@ -336,16 +336,21 @@ fn inline_id(s: &ShortSlot, buf: &mut [u8; ShortSlot::INLINE]) -> Option<usize> 
     Some(len)
 }
 
-/// A frozen, self-contained copy of an id → number table that answers only
-/// for ids of at most [`ShortSlot::INLINE`] bytes, which its slots hold whole: it
-/// reads no arena, so other threads may use it while the graph grows. A miss
-/// proves nothing (the id may be longer, or added after the copy): the caller
-/// then asks the graph.
+/// A frozen, self-contained copy of an id → number table that answers for
+/// ids of at most [`ShortSlot::INLINE`] bytes, which its slots hold whole, and
+/// for a few longer ones: it reads no arena, so other threads may use it while
+/// the graph grows. A miss proves nothing (the id may be a longer one not
+/// held, or added after the copy): the caller then asks the graph.
 #[derive(Clone, Default)]
 pub(crate) struct ShortIds {
     slots: Vec<ShortSlot>,
     /// Ids held (counted only by [`ShortIds::insert`], for its growing).
     len: usize,
+    /// Ids longer than a slot holds, while they are few (see
+    /// [`ShortIds::LONG_SHARE`]): a graph whose ids are mostly short often
+    /// has a kind or two with longer ones, and every relation to those
+    /// would miss.
+    long: FastMap<Box<[u8]>, u32>,
 }
 
 impl std::fmt::Debug for ShortIds {
@@ -355,6 +360,11 @@ impl std::fmt::Debug for ShortIds {
 }
 
 impl ShortIds {
+    /// At most one id in this many is held in [`ShortIds::long`] (the first
+    /// ones met): a table of ids that are mostly long holds only some of
+    /// them, its copying kept cheap.
+    const LONG_SHARE: usize = 8;
+
     /// A table of the short ones of the ids of `rows` (numbered by row), to
     /// copy the graph's id index (whose slots hold no ids).
     pub(crate) fn of_rows(rows: &[EntityRow], arena: &Arena) -> ShortIds {
@@ -373,8 +383,18 @@ impl ShortIds {
         const AHEAD: usize = 32;
         let mut slots = vec![ShortSlot::EMPTY; IdIndex::capacity_for(ids.len())];
         let len = slots.len();
+        let mut long = FastMap::default();
+        let most_long = ids.len() / Self::LONG_SHARE;
         let mut ids = ids
-            .filter(|(id, _)| id.len() <= ShortSlot::INLINE)
+            .filter(|&(id, n)| {
+                if id.len() <= ShortSlot::INLINE {
+                    return true;
+                }
+                if long.len() < most_long {
+                    long.entry(Box::from(id)).or_insert(n);
+                }
+                false
+            })
             .peekable();
         let mut chunk: [(&[u8], u32, usize); AHEAD] = [(&[], 0, 0); AHEAD];
         while ids.peek().is_some() {
@@ -399,8 +419,9 @@ impl ShortIds {
                 }
             }
         }
+        drop(ids);
         let len = slots.iter().filter(|s| s.node != NONE).count();
-        ShortIds { slots, len }
+        ShortIds { slots, len, long }
     }
 
     /// Adds `id` as number `n`, the table growing as it fills; `false` (and
@@ -435,7 +456,10 @@ impl ShortIds {
     /// The number of `id`, if the table holds it.
     #[inline]
     pub(crate) fn find(&self, id: &[u8]) -> Option<u32> {
-        if self.slots.is_empty() || id.len() > ShortSlot::INLINE {
+        if id.len() > ShortSlot::INLINE {
+            return self.long.get(id).copied();
+        }
+        if self.slots.is_empty() {
             return None;
         }
         self.find_from(id, hash(id))
@@ -467,7 +491,7 @@ impl ShortIds {
         const AHEAD: usize = 32;
         let mut ids = ids.peekable();
         if self.slots.is_empty() {
-            out.extend(ids.map(|_| missing));
+            out.extend(ids.map(|id| self.long.get(id).copied().unwrap_or(missing)));
             return;
         }
         let len = self.slots.len();
@@ -493,7 +517,7 @@ impl ShortIds {
                 if short(id) {
                     self.find_from(id, h).unwrap_or(missing)
                 } else {
-                    missing
+                    self.long.get(id).copied().unwrap_or(missing)
                 }
             }));
         }
@@ -735,14 +759,26 @@ mod tests {
         let short = ShortIds::of_rows(&g.entities, &g.arena);
         let mut out = Vec::new();
         short.find_all(ids.iter().map(|s| s.as_bytes()), u32::MAX, &mut out);
+        let held = held(&ids.iter().map(String::as_str).collect::<Vec<_>>());
         for (i, (id, n)) in ids.iter().zip(&out).enumerate() {
-            let want = if id.len() <= ShortSlot::INLINE {
-                i as u32
-            } else {
-                u32::MAX
-            };
+            let want = if held[i] { i as u32 } else { u32::MAX };
             assert_eq!(*n, want, "{id}");
         }
+    }
+
+    /// Which of `ids` (by row) a [`ShortIds`] copy of them answers for: the
+    /// short ones, and the first long ones, at most one id in eight.
+    fn held(ids: &[&str]) -> Vec<bool> {
+        let most = ids.len() / ShortIds::LONG_SHARE;
+        let mut long = 0;
+        ids.iter()
+            .map(|id| {
+                id.len() <= ShortSlot::INLINE || {
+                    long += 1;
+                    long <= most
+                }
+            })
+            .collect()
     }
 
     /// Every slot given the tag of the id asked for (as 2³² ids make
@@ -826,8 +862,13 @@ mod tests {
                 let one_by_one: Vec<_> = asked.iter().map(|id| g.find(id)).collect();
                 proptest::prop_assert_eq!(found, one_by_one);
                 let short = ShortIds::of_rows(&g.entities, &g.arena);
+                let mut by_row = vec![""; map.len()];
                 for (id, &n) in &map {
-                    let want = (id.len() <= ShortSlot::INLINE).then_some(n as u32);
+                    by_row[n] = id.as_str();
+                }
+                let held = held(&by_row);
+                for (id, &n) in &map {
+                    let want = held[n].then_some(n as u32);
                     proptest::prop_assert_eq!(short.find(id.as_bytes()), want);
                 }
                 if round == 0 {
@@ -863,6 +904,38 @@ mod tests {
         let mut none = Vec::new();
         ShortIds::default().find_all(asked.iter().copied(), 7, &mut none);
         assert!(none.len() == asked.len() && none.iter().all(|&n| n == 7));
+    }
+
+    #[test]
+    fn long_ids_are_held_while_they_are_few() {
+        // Mostly short ids, a few longer than a slot: all found, each as the
+        // first of its equals.
+        let mut ids: Vec<String> = (0..100).map(|i| format!("e{i}")).collect();
+        ids.extend((0..10).map(|i| format!("a-long-one-{i:04}")));
+        ids.push("a-long-one-0003".into());
+        let table = ShortIds::of_pairs(
+            ids.iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_bytes(), i as u32)),
+        );
+        for (i, id) in ids.iter().enumerate().take(110) {
+            assert_eq!(table.find(id.as_bytes()), Some(i as u32), "{id}");
+        }
+        let mut out = Vec::new();
+        let asked = [&b"a-long-one-0003"[..], b"e7", b"a-long-one-9999"];
+        table.find_all(asked.into_iter(), u32::MAX, &mut out);
+        assert_eq!(out, [103, 7, u32::MAX]);
+        // Mostly long ids: only the first eighth of them held (a miss
+        // proves nothing), the short ones all.
+        let ids: Vec<String> = (0..80).map(|i| format!("a-long-one-{i:04}")).collect();
+        let table = ShortIds::of_pairs(
+            ids.iter()
+                .enumerate()
+                .map(|(i, id)| (id.as_bytes(), i as u32)),
+        );
+        let held: Vec<_> = ids.iter().map(|id| table.find(id.as_bytes())).collect();
+        assert_eq!(held[..10], (0..10).map(Some).collect::<Vec<_>>()[..]);
+        assert!(held[10..].iter().all(Option::is_none));
     }
 
     #[test]

@@ -2,19 +2,170 @@
 //! sources, lengths) and added, or a problem is recorded with its location.
 
 use crate::graph::{AddError, Graph, NewEntity, NewRelation, NodeIx, Source, SourceId, SourceSet};
-use crate::model::{Amount, AmountRecord, EntityRecord, PartialDate, RelationRecord, SourceRecord};
+use crate::model::{
+    Amount, AmountRecord, EntityKind, EntityRecord, PartialDate, RelationKind, RelationRecord,
+    SourceRecord,
+};
 
 use super::locate::{FirstSeen, Locator, Owner};
 use super::{Location, MAX_TEXT, Parsed, Problem, ProblemKind};
 
+/// What an entity record says, as the builder reads it: borrowed from an
+/// [`EntityRecord`] (lists of `String`s) or from the text a batch of records
+/// was parsed from (lists of `&str`, see [`super::fast`]), so that a record
+/// need not own its strings.
+pub(super) struct EntityIn<'a, S> {
+    pub id: &'a str,
+    pub kind: EntityKind<&'a str>,
+    pub name: &'a str,
+    pub aliases: &'a [S],
+    pub weak_aliases: &'a [S],
+    pub date: Option<&'a str>,
+    pub until: Option<&'a str>,
+    pub note: Option<&'a str>,
+    /// Value, currency, approximate.
+    pub amount: Option<(f64, &'a str, bool)>,
+    pub sources: &'a [S],
+    pub attrs: Vec<(&'a str, &'a str)>,
+    pub datasets: &'a [S],
+    /// Its dates and amount, when a parser thread read them already.
+    pub checked: Option<Checked>,
+}
+
+/// The dates and amount of a record, read (all of them good) on a parser
+/// thread so that the builder does not.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Checked {
+    date: Option<PartialDate>,
+    until: Option<PartialDate>,
+    amount: Option<Amount>,
+}
+
+impl Checked {
+    /// `None` when any of them is bad: the builder then reads them again
+    /// and says what is wrong.
+    pub(super) fn of(
+        date: Option<&str>,
+        until: Option<&str>,
+        amount: Option<(f64, &str, bool)>,
+    ) -> Option<Checked> {
+        let read = |d: Option<&str>| d.map(str::parse::<PartialDate>).transpose().ok();
+        Some(Checked {
+            date: read(date)?,
+            until: read(until)?,
+            amount: (amount.map(|(v, c, a)| Amount::new(v, c, a)))
+                .transpose()
+                .ok()?,
+        })
+    }
+}
+
+/// An amount as written: value, currency, approximate.
+type RawAmount<'a> = Option<(f64, &'a str, bool)>;
+
+/// A record's dates (its span checked) and amount, as read by a parser
+/// thread (`checked`) or read here.
+fn dates_and_amount(
+    checked: Option<Checked>,
+    (date, until, amount): (Option<&str>, Option<&str>, RawAmount<'_>),
+    owner: &Owner<'_>,
+    loc: &Locator<'_>,
+    problems: &mut Vec<Problem>,
+) -> (Option<PartialDate>, Option<PartialDate>, Option<Amount>) {
+    let (date, until) = match checked {
+        Some(c) => (c.date, c.until),
+        None => (
+            parse_date(date, "date", owner, loc, problems),
+            parse_date(until, "until", owner, loc, problems),
+        ),
+    };
+    check_span(date, until, owner, loc, problems);
+    let amount = match checked {
+        Some(c) => c.amount,
+        None => parse_amount(amount, owner, loc, problems),
+    };
+    (date, until, amount)
+}
+
+impl<'a> EntityIn<'a, String> {
+    pub(super) fn of(e: &'a EntityRecord) -> Self {
+        EntityIn {
+            id: &e.id,
+            kind: e.kind.as_deref(),
+            name: &e.name,
+            aliases: &e.aliases,
+            weak_aliases: &e.weak_aliases,
+            date: e.date.as_deref(),
+            until: e.until.as_deref(),
+            note: e.note.as_deref(),
+            amount: amount_of(&e.amount),
+            sources: &e.sources,
+            attrs: pairs_of(&e.attrs),
+            datasets: &e.datasets,
+            checked: None,
+        }
+    }
+}
+
+/// What a relation record says, as the builder reads it (see [`EntityIn`]).
+pub(super) struct RelationIn<'a, S> {
+    pub id: Option<&'a str>,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub kind: RelationKind<&'a str>,
+    pub role: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub until: Option<&'a str>,
+    pub amount: Option<(f64, &'a str, bool)>,
+    pub sources: &'a [S],
+    pub note: Option<&'a str>,
+    pub attrs: Vec<(&'a str, &'a str)>,
+    pub undirected: bool,
+    pub datasets: &'a [S],
+    /// See [`EntityIn::checked`].
+    pub checked: Option<Checked>,
+}
+
+impl<'a> RelationIn<'a, String> {
+    pub(super) fn of(r: &'a RelationRecord) -> Self {
+        RelationIn {
+            id: r.id.as_deref(),
+            from: &r.from,
+            to: &r.to,
+            kind: r.kind.as_deref(),
+            role: r.role.as_deref(),
+            date: r.date.as_deref(),
+            until: r.until.as_deref(),
+            amount: amount_of(&r.amount),
+            sources: &r.sources,
+            note: r.note.as_deref(),
+            attrs: pairs_of(&r.attrs),
+            undirected: r.undirected,
+            datasets: &r.datasets,
+            checked: None,
+        }
+    }
+}
+
+fn amount_of(a: &Option<AmountRecord>) -> Option<(f64, &str, bool)> {
+    a.as_ref().map(|a| (a.value, a.currency.as_str(), a.approx))
+}
+
+fn pairs_of(attrs: &[(String, String)]) -> Vec<(&str, &str)> {
+    attrs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
 pub(super) fn parse_date(
-    raw: &Option<String>,
+    raw: Option<&str>,
     field: &'static str,
     owner: &Owner<'_>,
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
 ) -> Option<PartialDate> {
-    let s = raw.as_ref()?;
+    let s = raw?;
     match s.parse::<PartialDate>() {
         Ok(d) => Some(d),
         Err(e) => {
@@ -53,17 +204,17 @@ pub(super) fn check_span(
 }
 
 pub(super) fn parse_amount(
-    raw: &Option<AmountRecord>,
+    raw: Option<(f64, &str, bool)>,
     owner: &Owner<'_>,
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
 ) -> Option<Amount> {
-    let r = raw.as_ref()?;
-    match Amount::from_record(r) {
+    let (value, currency, approx) = raw?;
+    match Amount::new(value, currency, approx) {
         Ok(a) => Some(a),
         Err(e) => {
             problems.push(Problem {
-                location: loc.value(&r.currency),
+                location: loc.value(currency),
                 kind: ProblemKind::BadAmount {
                     owner: owner.to_string(),
                     message: e.to_string(),
@@ -76,9 +227,9 @@ pub(super) fn parse_amount(
 
 /// The sources `ids` name; `found[i]` is `ids[i]`'s source if another thread
 /// already looked it up, or [`NOT_FOUND`] (then the graph is asked).
-pub(super) fn sources_of(
+pub(super) fn sources_of<S: AsRef<str>>(
     graph: &mut Graph,
-    ids: &[String],
+    ids: &[S],
     found: &[u32],
     owner: &Owner<'_>,
     loc: &Locator<'_>,
@@ -89,6 +240,7 @@ pub(super) fn sources_of(
     let mut many = Vec::new();
     let mut n = 0;
     for (i, id) in ids.iter().enumerate() {
+        let id = id.as_ref();
         let known = found
             .get(i)
             .filter(|&&s| s != NOT_FOUND)
@@ -108,7 +260,7 @@ pub(super) fn sources_of(
                 location: loc.value(id),
                 kind: ProblemKind::UnknownSource {
                     owner: owner.to_string(),
-                    id: id.clone(),
+                    id: id.to_string(),
                 },
             }),
         }
@@ -125,12 +277,9 @@ pub(super) const NOT_FOUND: u32 = u32::MAX;
 
 pub(super) fn attrs_of<'a>(
     graph: &mut Graph,
-    attrs: &'a [(String, String)],
+    attrs: &[(&str, &'a str)],
 ) -> Vec<(crate::model::Sym, &'a str)> {
-    attrs
-        .iter()
-        .map(|(k, v)| (graph.intern(k), v.as_str()))
-        .collect()
+    attrs.iter().map(|&(k, v)| (graph.intern(k), v)).collect()
 }
 
 /// Builds the graph from parsed files, recording every problem.
@@ -153,7 +302,15 @@ pub(super) fn build(parsed: &[Parsed], problems: &mut Vec<Problem>) -> Graph {
         let mut loc = Locator::new(&p.name, &p.text);
         for e in &p.file.entities {
             let here = loc.record("id:", &e.id);
-            add_entity(&mut graph, e, &[], here, &loc, &first_seen, problems);
+            add_entity(
+                &mut graph,
+                &EntityIn::of(e),
+                &[],
+                here,
+                &loc,
+                &first_seen,
+                problems,
+            );
         }
     }
     let mut last_from = LastFrom::default();
@@ -162,7 +319,8 @@ pub(super) fn build(parsed: &[Parsed], problems: &mut Vec<Problem>) -> Graph {
         for (i, r) in p.file.relations.iter().enumerate() {
             let here = loc.record("from:", &r.from);
             let ends = (last_from.find(&graph, &r.from), graph.find(&r.to));
-            add_relation(&mut graph, r, i, ends, &[], here, &loc, problems);
+            let r = RelationIn::of(r);
+            add_relation(&mut graph, &r, i, ends, &[], here, &loc, problems);
         }
     }
     graph
@@ -184,7 +342,7 @@ pub(super) fn add_source(
         return;
     }
     let owner = Owner::Source(&s.id);
-    let published = parse_date(&s.published, "published", &owner, loc, problems);
+    let published = parse_date(s.published.as_deref(), "published", &owner, loc, problems);
     let source = Source {
         id: s.id.as_str().into(),
         outlet: s.outlet.as_str().into(),
@@ -206,9 +364,9 @@ pub(super) fn add_source(
 }
 
 /// Adds entity `e`; `sources` as in [`sources_of`].
-pub(super) fn add_entity(
+pub(super) fn add_entity<S: AsRef<str>>(
     graph: &mut Graph,
-    e: &EntityRecord,
+    e: &EntityIn<'_, S>,
     sources: &[u32],
     here: Location,
     loc: &Locator<'_>,
@@ -222,17 +380,19 @@ pub(super) fn add_entity(
         });
         return;
     }
-    let owner = Owner::Entity(&e.id);
+    let owner = Owner::Entity(e.id);
     if e.name.trim().is_empty() {
         problems.push(Problem {
             location: here.clone(),
-            kind: ProblemKind::EmptyName { id: e.id.clone() },
+            kind: ProblemKind::EmptyName {
+                id: e.id.to_string(),
+            },
         });
     }
-    let texts = [("id", &e.id), ("name", &e.name)]
+    let texts = [("id", e.id), ("name", e.name)]
         .into_iter()
-        .chain(e.aliases.iter().map(|a| ("an alias", a)))
-        .chain(e.note.iter().map(|n| ("the note", n)));
+        .chain(e.aliases.iter().map(|a| ("an alias", a.as_ref())))
+        .chain(e.note.map(|n| ("the note", n)));
     // A text of at most MAX_TEXT bytes has at most MAX_TEXT characters.
     for (field, text) in texts.filter(|(_, t)| t.len() > MAX_TEXT) {
         let len = text.chars().count();
@@ -247,22 +407,20 @@ pub(super) fn add_entity(
             });
         }
     }
-    let date = parse_date(&e.date, "date", &owner, loc, problems);
-    let until = parse_date(&e.until, "until", &owner, loc, problems);
-    check_span(date, until, &owner, loc, problems);
-    let amount = parse_amount(&e.amount, &owner, loc, problems);
-    let sources = sources_of(graph, &e.sources, sources, &owner, loc, problems);
-    let kind = e.kind.clone().map_other(|o| graph.intern(&o));
+    let raw = (e.date, e.until, e.amount);
+    let (date, until, amount) = dates_and_amount(e.checked, raw, &owner, loc, problems);
+    let sources = sources_of(graph, e.sources, sources, &owner, loc, problems);
+    let kind = e.kind.map_other(|o| graph.intern(o));
     let attrs = attrs_of(graph, &e.attrs);
     let entity = NewEntity {
-        id: &e.id,
+        id: e.id,
         kind,
-        name: &e.name,
-        aliases: &e.aliases,
-        weak_aliases: &e.weak_aliases,
+        name: e.name,
+        aliases: e.aliases,
+        weak_aliases: e.weak_aliases,
         date,
         until,
-        note: e.note.as_deref(),
+        note: e.note,
         amount,
         sources,
         attrs: &attrs,
@@ -270,7 +428,9 @@ pub(super) fn add_entity(
     match graph.add_entity(entity) {
         Ok(n) => {
             if !e.datasets.is_empty() {
-                let ids: Vec<_> = e.datasets.iter().map(|d| graph.add_dataset(d)).collect();
+                let ids: Vec<_> = (e.datasets.iter())
+                    .map(|d| graph.add_dataset(d.as_ref()))
+                    .collect();
                 let set = graph.dataset_set(&ids);
                 graph.set_entity_datasets(n, set);
             }
@@ -279,8 +439,8 @@ pub(super) fn add_entity(
             location: here,
             kind: ProblemKind::DuplicateId {
                 what: "entity",
-                id: e.id.clone(),
-                first: first_seen.locate(|f| &f.entities, |r| &r.id, &e.id),
+                id: e.id.to_string(),
+                first: first_seen.locate(|f| &f.entities, |r| &r.id, e.id),
             },
         }),
         Err(AddError::Full(full)) => problems.push(Problem {
@@ -319,9 +479,9 @@ impl LastFrom {
 /// fast loader looks up a whole batch's ends at once); `sources` as in
 /// [`sources_of`].
 #[allow(clippy::too_many_arguments)]
-pub(super) fn add_relation(
+pub(super) fn add_relation<S: AsRef<str>>(
     graph: &mut Graph,
-    r: &RelationRecord,
+    r: &RelationIn<'_, S>,
     index: usize,
     (from, to): (Option<NodeIx>, Option<NodeIx>),
     sources: &[u32],
@@ -331,11 +491,11 @@ pub(super) fn add_relation(
 ) {
     let owner = Owner::Relation {
         index,
-        from: &r.from,
-        to: &r.to,
+        from: r.from,
+        to: r.to,
     };
     let mut ok = true;
-    for (end, id, field) in [(from, &r.from, "from"), (to, &r.to, "to")] {
+    for (end, id, field) in [(from, r.from, "from"), (to, r.to, "to")] {
         if end.is_none() {
             ok = false;
             let _ = field;
@@ -343,27 +503,25 @@ pub(super) fn add_relation(
                 location: loc.value(id),
                 kind: ProblemKind::UnknownEntity {
                     relation: owner.label(),
-                    id: id.clone(),
+                    id: id.to_string(),
                 },
             });
         }
     }
-    let date = parse_date(&r.date, "date", &owner, loc, problems);
-    let until = parse_date(&r.until, "until", &owner, loc, problems);
-    check_span(date, until, &owner, loc, problems);
-    let amount = parse_amount(&r.amount, &owner, loc, problems);
-    let sources = sources_of(graph, &r.sources, sources, &owner, loc, problems);
+    let raw = (r.date, r.until, r.amount);
+    let (date, until, amount) = dates_and_amount(r.checked, raw, &owner, loc, problems);
+    let sources = sources_of(graph, r.sources, sources, &owner, loc, problems);
     let (Some(from), Some(to)) = (from, to) else {
         return;
     };
     if !ok {
         return;
     }
-    let kind = r.kind.clone().map_other(|o| graph.intern(&o));
-    let role = r.role.as_deref().map(|s| graph.intern(s));
+    let kind = r.kind.map_other(|o| graph.intern(o));
+    let role = r.role.map(|s| graph.intern(s));
     let attrs = attrs_of(graph, &r.attrs);
     let relation = NewRelation {
-        id: r.id.as_deref(),
+        id: r.id,
         made_id: None,
         kind,
         role,
@@ -371,14 +529,16 @@ pub(super) fn add_relation(
         until,
         amount,
         sources,
-        note: r.note.as_deref(),
+        note: r.note,
         attrs: &attrs,
         undirected: r.undirected,
     };
     match graph.add_relation(from, to, relation) {
         Ok(ix) => {
             if !r.datasets.is_empty() {
-                let ids: Vec<_> = r.datasets.iter().map(|d| graph.add_dataset(d)).collect();
+                let ids: Vec<_> = (r.datasets.iter())
+                    .map(|d| graph.add_dataset(d.as_ref()))
+                    .collect();
                 let set = graph.dataset_set(&ids);
                 graph.set_relation_datasets(ix, set);
             }

@@ -19,167 +19,323 @@
 use crate::model::SourceRecord;
 use crate::model::{AmountRecord, EntityKind, EntityRecord, RelationKind, RelationRecord};
 
+/// Where a string of a batch of records is: in the batch's text, when it is
+/// written there as it is (no escapes), or in its [`Store`]'s own text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// The [`OWN`] bit: in the store's own text.
+    start: u32,
+    len: u32,
+}
+
+/// Marks a [`Span`] of the store's own text; offsets stay below it.
+const OWN: u32 = 1 << 31;
+
+impl Span {
+    const EMPTY: Span = Span { start: 0, len: 0 };
+
+    /// `None` past the offsets a span holds (the caller falls back).
+    fn new(start: usize, len: usize, flag: u32) -> Option<Span> {
+        let end = u32::try_from(start.checked_add(len)?).ok()?;
+        (end < OWN).then_some(Span {
+            start: start as u32 | flag,
+            len: len as u32,
+        })
+    }
+}
+
+/// A record's list: items `start..start + len` of its [`Store`] (an
+/// attribute list holds name and value in turn, two items a pair).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct List {
+    start: u32,
+    len: u32,
+}
+
+impl List {
+    /// Where its items are in [`Store::items`].
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+}
+
+/// What the records parsed from one batch of text hold besides that text:
+/// their strings that were written with escapes, and their lists. Records
+/// borrowing from their text and one store allocate nothing each.
+#[derive(Debug, Default)]
+pub struct Store {
+    own: String,
+    items: Vec<Span>,
+}
+
+impl Store {
+    /// Empties it, its memory kept, for the next batch.
+    pub fn clear(&mut self) {
+        self.own.clear();
+        self.items.clear();
+    }
+
+    /// The string `s` of a record parsed from `text`.
+    pub fn get<'a>(&'a self, text: &'a str, s: Span) -> &'a str {
+        let (text, start) = if s.start & OWN != 0 {
+            (self.own.as_str(), s.start & !OWN)
+        } else {
+            (text, s.start)
+        };
+        text.get(start as usize..(start + s.len) as usize)
+            .unwrap_or_default()
+    }
+
+    /// Every list item of the batch, in order ([`List::range`] picks a list's).
+    pub fn items(&self) -> &[Span] {
+        &self.items
+    }
+
+    /// `s` kept in the store's own text.
+    fn own(&mut self, s: &str) -> Option<Span> {
+        let start = self.own.len();
+        self.own.push_str(s);
+        Span::new(start, s.len(), OWN)
+    }
+
+    fn own_opt(&mut self, s: &Option<String>) -> Option<Option<Span>> {
+        match s {
+            Some(s) => self.own(s).map(Some),
+            None => Some(None),
+        }
+    }
+
+    fn own_list<'a>(&mut self, items: impl IntoIterator<Item = &'a String>) -> Option<List> {
+        let start = self.items.len();
+        for s in items {
+            let s = self.own(s)?;
+            self.items.push(s);
+        }
+        self.list_from(start)
+    }
+
+    /// The items pushed since `start`, as a list.
+    fn list_from(&self, start: usize) -> Option<List> {
+        let len = self.items.len() - start;
+        Some(List {
+            start: u32::try_from(start).ok()?,
+            len: u32::try_from(len).ok()?,
+        })
+    }
+
+    fn mark(&self) -> (usize, usize) {
+        (self.own.len(), self.items.len())
+    }
+
+    fn undo(&mut self, (own, items): (usize, usize)) {
+        self.own.truncate(own);
+        self.items.truncate(items);
+    }
+
+    fn string(&self, text: &str, s: Span) -> String {
+        self.get(text, s).to_string()
+    }
+
+    fn strings(&self, text: &str, l: List) -> Vec<String> {
+        let items = &self.items[l.range()];
+        items.iter().map(|&s| self.string(text, s)).collect()
+    }
+
+    fn pairs(&self, text: &str, l: List) -> Vec<(String, String)> {
+        let items = &self.items[l.range()];
+        let pair = |p: &[Span]| (self.string(text, p[0]), self.string(text, p[1]));
+        items.chunks_exact(2).map(pair).collect()
+    }
+
+    fn amount(&self, text: &str, a: Option<AmountAt>) -> Option<AmountRecord> {
+        a.map(|a| AmountRecord {
+            value: a.value,
+            currency: self.string(text, a.currency),
+            approx: a.approx,
+        })
+    }
+
+    fn own_amount(&mut self, a: &Option<AmountRecord>) -> Option<Option<AmountAt>> {
+        match a {
+            Some(a) => Some(Some(AmountAt {
+                value: a.value,
+                currency: self.own(&a.currency)?,
+                approx: a.approx,
+            })),
+            None => Some(None),
+        }
+    }
+}
+
+/// An amount of a record in a batch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AmountAt {
+    pub value: f64,
+    pub currency: Span,
+    pub approx: bool,
+}
+
+/// An [`EntityRecord`] whose strings and lists are in a batch's text and
+/// [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntityAt {
+    pub id: Span,
+    pub kind: EntityKind<Span>,
+    pub name: Span,
+    pub aliases: List,
+    pub weak_aliases: List,
+    pub date: Option<Span>,
+    pub until: Option<Span>,
+    pub note: Option<Span>,
+    pub amount: Option<AmountAt>,
+    pub sources: List,
+    pub attrs: List,
+    pub datasets: List,
+}
+
+impl EntityAt {
+    /// The record it is, parsed from `text` into `store`.
+    pub fn record(&self, text: &str, store: &Store) -> EntityRecord {
+        let s = |sp| store.string(text, sp);
+        EntityRecord {
+            id: s(self.id),
+            kind: self.kind.map_other(s),
+            name: s(self.name),
+            aliases: store.strings(text, self.aliases),
+            weak_aliases: store.strings(text, self.weak_aliases),
+            date: self.date.map(s),
+            until: self.until.map(s),
+            note: self.note.map(s),
+            amount: store.amount(text, self.amount),
+            sources: store.strings(text, self.sources),
+            attrs: store.pairs(text, self.attrs),
+            datasets: store.strings(text, self.datasets),
+        }
+    }
+
+    /// `e` (a record serde read) kept in `store`'s own text.
+    pub fn of_record(e: &EntityRecord, store: &mut Store) -> Option<EntityAt> {
+        Some(EntityAt {
+            id: store.own(&e.id)?,
+            kind: match &e.kind {
+                EntityKind::Other(o) => EntityKind::Other(store.own(o)?),
+                k => k.as_deref().map_other(|_| Span::EMPTY),
+            },
+            name: store.own(&e.name)?,
+            aliases: store.own_list(&e.aliases)?,
+            weak_aliases: store.own_list(&e.weak_aliases)?,
+            date: store.own_opt(&e.date)?,
+            until: store.own_opt(&e.until)?,
+            note: store.own_opt(&e.note)?,
+            amount: store.own_amount(&e.amount)?,
+            sources: store.own_list(&e.sources)?,
+            attrs: store.own_list(e.attrs.iter().flat_map(|(k, v)| [k, v]))?,
+            datasets: store.own_list(&e.datasets)?,
+        })
+    }
+}
+
+/// A [`RelationRecord`] whose strings and lists are in a batch's text and
+/// [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RelationAt {
+    pub id: Option<Span>,
+    pub from: Span,
+    pub to: Span,
+    pub kind: RelationKind<Span>,
+    pub role: Option<Span>,
+    pub date: Option<Span>,
+    pub until: Option<Span>,
+    pub amount: Option<AmountAt>,
+    pub sources: List,
+    pub note: Option<Span>,
+    pub attrs: List,
+    pub undirected: bool,
+    pub datasets: List,
+}
+
+impl RelationAt {
+    /// The record it is, parsed from `text` into `store`.
+    pub fn record(&self, text: &str, store: &Store) -> RelationRecord {
+        let s = |sp| store.string(text, sp);
+        RelationRecord {
+            id: self.id.map(s),
+            from: s(self.from),
+            to: s(self.to),
+            kind: self.kind.map_other(s),
+            role: self.role.map(s),
+            date: self.date.map(s),
+            until: self.until.map(s),
+            amount: store.amount(text, self.amount),
+            sources: store.strings(text, self.sources),
+            note: self.note.map(s),
+            attrs: store.pairs(text, self.attrs),
+            undirected: self.undirected,
+            datasets: store.strings(text, self.datasets),
+        }
+    }
+
+    /// `r` (a record serde read) kept in `store`'s own text.
+    pub fn of_record(r: &RelationRecord, store: &mut Store) -> Option<RelationAt> {
+        Some(RelationAt {
+            id: store.own_opt(&r.id)?,
+            from: store.own(&r.from)?,
+            to: store.own(&r.to)?,
+            kind: match &r.kind {
+                RelationKind::Other(o) => RelationKind::Other(store.own(o)?),
+                k => k.as_deref().map_other(|_| Span::EMPTY),
+            },
+            role: store.own_opt(&r.role)?,
+            date: store.own_opt(&r.date)?,
+            until: store.own_opt(&r.until)?,
+            amount: store.own_amount(&r.amount)?,
+            sources: store.own_list(&r.sources)?,
+            note: store.own_opt(&r.note)?,
+            attrs: store.own_list(r.attrs.iter().flat_map(|(k, v)| [k, v]))?,
+            undirected: r.undirected,
+            datasets: store.own_list(&r.datasets)?,
+        })
+    }
+}
+
 /// Parses an entity record, or says it is not one this parser reads.
 pub fn entity(text: &str) -> Option<EntityRecord> {
-    let mut e = blank_entity();
-    entity_into(text, &mut e)?;
-    Some(e)
+    let mut store = Store::default();
+    Some(entity_at(text, 0, &mut store)?.record(text, &store))
 }
 
-/// An entity record with nothing in it, to parse into ([`entity_into`]).
-pub fn blank_entity() -> EntityRecord {
-    EntityRecord {
-        id: String::new(),
-        kind: EntityKind::Person,
-        name: String::new(),
-        aliases: Vec::new(),
-        weak_aliases: Vec::new(),
-        date: None,
-        until: None,
-        note: None,
-        amount: None,
-        sources: Vec::new(),
-        attrs: Vec::new(),
-        datasets: Vec::new(),
+/// Parses the entity record `text`, which starts at byte `base` of its
+/// batch's text, its escaped strings and its lists going into `store`.
+/// `None` (and `store` as it was): not a record this parser reads.
+pub fn entity_at(text: &str, base: usize, store: &mut Store) -> Option<EntityAt> {
+    let mark = store.mark();
+    let e = Parser::start(text, base, b"Entity", store).and_then(Parser::entity);
+    if e.is_none() {
+        store.undo(mark);
     }
-}
-
-/// [`entity`] into `e`, whatever it held before: its strings and lists are
-/// written over, so that a loader parsing record after record into the same
-/// records allocates little. `None` (and `e` holding anything): not a record
-/// this parser reads.
-pub fn entity_into(text: &str, e: &mut EntityRecord) -> Option<()> {
-    let mut p = Parser::start(text, b"Entity")?;
-    let mut kind = None;
-    let mut seen = Seen::default();
-    p.fields(|p, field| match field {
-        b"id" => seen.first(0).and_then(|()| p.string_into(&mut e.id)),
-        b"kind" => once(
-            &mut seen,
-            1,
-            &mut kind,
-            p.kind(EntityKind::from_label, EntityKind::Other)?,
-        ),
-        b"name" => seen.first(2).and_then(|()| p.string_into(&mut e.name)),
-        b"aliases" => seen.first(3).and_then(|()| p.strings_into(&mut e.aliases)),
-        b"weak_aliases" => seen
-            .first(4)
-            .and_then(|()| p.strings_into(&mut e.weak_aliases)),
-        b"date" => seen.first(5).and_then(|()| p.some_string(&mut e.date)),
-        b"until" => seen.first(6).and_then(|()| p.some_string(&mut e.until)),
-        b"note" => seen.first(7).and_then(|()| p.some_string(&mut e.note)),
-        b"amount" => seen.first(8).and_then(|()| p.amount_into(&mut e.amount)),
-        b"sources" => seen.first(9).and_then(|()| p.strings_into(&mut e.sources)),
-        b"attrs" => set(&mut seen, 10, &mut e.attrs, p.pairs()?),
-        _ => None,
-    })?;
-    p.end()?;
-    if !(seen.has(0) && seen.has(2)) {
-        return None;
-    }
-    e.kind = kind?;
-    // What was not given is its default, whatever `e` held.
-    let given = |bit| seen.has(bit);
-    clear_unless(given(3), &mut e.aliases);
-    clear_unless(given(4), &mut e.weak_aliases);
-    none_unless(given(5), &mut e.date);
-    none_unless(given(6), &mut e.until);
-    none_unless(given(7), &mut e.note);
-    none_unless(given(8), &mut e.amount);
-    clear_unless(given(9), &mut e.sources);
-    clear_unless(given(10), &mut e.attrs);
-    e.datasets.clear();
-    Some(())
+    e
 }
 
 /// Parses a relation record, or says it is not one this parser reads.
 pub fn relation(text: &str) -> Option<RelationRecord> {
-    let mut r = blank_relation();
-    relation_into(text, &mut r)?;
-    Some(r)
+    let mut store = Store::default();
+    Some(relation_at(text, 0, &mut store)?.record(text, &store))
 }
 
-/// A relation record with nothing in it, to parse into ([`relation_into`]).
-pub fn blank_relation() -> RelationRecord {
-    RelationRecord {
-        id: None,
-        from: String::new(),
-        to: String::new(),
-        kind: RelationKind::Met,
-        role: None,
-        date: None,
-        until: None,
-        amount: None,
-        sources: Vec::new(),
-        note: None,
-        attrs: Vec::new(),
-        undirected: false,
-        datasets: Vec::new(),
+/// [`entity_at`] for a relation record.
+pub fn relation_at(text: &str, base: usize, store: &mut Store) -> Option<RelationAt> {
+    let mark = store.mark();
+    let r = Parser::start(text, base, b"Relation", store).and_then(Parser::relation);
+    if r.is_none() {
+        store.undo(mark);
     }
-}
-
-/// [`relation`] into `r`, whatever it held before (as [`entity_into`]).
-pub fn relation_into(text: &str, r: &mut RelationRecord) -> Option<()> {
-    let mut p = Parser::start(text, b"Relation")?;
-    let mut kind = None;
-    let mut undirected = false;
-    let mut seen = Seen::default();
-    p.fields(|p, field| match field {
-        b"id" => seen.first(0).and_then(|()| p.some_string(&mut r.id)),
-        b"from" => seen.first(1).and_then(|()| p.string_into(&mut r.from)),
-        b"to" => seen.first(2).and_then(|()| p.string_into(&mut r.to)),
-        b"kind" => once(
-            &mut seen,
-            3,
-            &mut kind,
-            p.kind(RelationKind::from_label, RelationKind::Other)?,
-        ),
-        b"role" => seen.first(4).and_then(|()| p.some_string(&mut r.role)),
-        b"date" => seen.first(5).and_then(|()| p.some_string(&mut r.date)),
-        b"until" => seen.first(6).and_then(|()| p.some_string(&mut r.until)),
-        b"amount" => seen.first(7).and_then(|()| p.amount_into(&mut r.amount)),
-        b"sources" => seen.first(8).and_then(|()| p.strings_into(&mut r.sources)),
-        b"note" => seen.first(9).and_then(|()| p.some_string(&mut r.note)),
-        b"attrs" => set(&mut seen, 10, &mut r.attrs, p.pairs()?),
-        b"undirected" => set(&mut seen, 11, &mut undirected, p.boolean()?),
-        _ => None,
-    })?;
-    p.end()?;
-    if !(seen.has(1) && seen.has(2)) {
-        return None;
-    }
-    r.kind = kind?;
-    r.undirected = undirected;
-    let given = |bit| seen.has(bit);
-    none_unless(given(0), &mut r.id);
-    none_unless(given(4), &mut r.role);
-    none_unless(given(5), &mut r.date);
-    none_unless(given(6), &mut r.until);
-    none_unless(given(7), &mut r.amount);
-    clear_unless(given(8), &mut r.sources);
-    none_unless(given(9), &mut r.note);
-    clear_unless(given(10), &mut r.attrs);
-    r.datasets.clear();
-    Some(())
-}
-
-/// A field not given is `None`.
-fn none_unless<T>(given: bool, slot: &mut Option<T>) {
-    if !given {
-        *slot = None;
-    }
-}
-
-/// A list not given is empty.
-fn clear_unless<T>(given: bool, list: &mut Vec<T>) {
-    if !given {
-        list.clear();
-    }
+    r
 }
 
 /// Parses a source record, or says it is not one this parser reads.
 pub fn source(text: &str) -> Option<SourceRecord> {
-    let mut p = Parser::start(text, b"Source")?;
+    let mut store = Store::default();
+    let mut p = Parser::start(text, 0, b"Source", &mut store)?;
     let (mut id, mut outlet, mut title, mut file) = (None, None, None, None);
     let (mut published, mut url) = (None, None);
     let mut seen = Seen::default();
@@ -208,10 +364,6 @@ pub fn source(text: &str) -> Option<SourceRecord> {
 struct Seen(u32);
 
 impl Seen {
-    fn has(&self, bit: u32) -> bool {
-        self.0 & (1 << bit) != 0
-    }
-
     fn first(&mut self, bit: u32) -> Option<()> {
         let mask = 1 << bit;
         if self.0 & mask != 0 {
@@ -236,19 +388,24 @@ fn set<T>(seen: &mut Seen, bit: u32, slot: &mut T, value: T) -> Option<()> {
     Some(())
 }
 
-struct Parser<'a> {
+struct Parser<'a, 's> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
+    /// Where `text` starts in its batch's text.
+    base: usize,
+    store: &'s mut Store,
 }
 
-impl<'a> Parser<'a> {
+impl<'a, 's> Parser<'a, 's> {
     /// Past leading blanks and `name(`; the name must be written.
-    fn start(text: &'a str, name: &[u8]) -> Option<Self> {
+    fn start(text: &'a str, base: usize, name: &[u8], store: &'s mut Store) -> Option<Self> {
         let mut p = Parser {
             text,
             b: text.as_bytes(),
             i: 0,
+            base,
+            store,
         };
         p.blank()?;
         if !p.b[p.i..].starts_with(name) {
@@ -257,6 +414,96 @@ impl<'a> Parser<'a> {
         p.i += name.len();
         p.expect(b'(')?;
         Some(p)
+    }
+
+    /// The fields of an entity record, after `Entity(`.
+    fn entity(mut self) -> Option<EntityAt> {
+        let (mut id, mut kind, mut name) = (None, None, None);
+        let mut e = EntityAt {
+            id: Span::EMPTY,
+            kind: EntityKind::Person,
+            name: Span::EMPTY,
+            aliases: List::default(),
+            weak_aliases: List::default(),
+            date: None,
+            until: None,
+            note: None,
+            amount: None,
+            sources: List::default(),
+            attrs: List::default(),
+            datasets: List::default(),
+        };
+        let mut seen = Seen::default();
+        self.fields(|p, field| match field {
+            b"id" => once(&mut seen, 0, &mut id, p.span()?),
+            b"kind" => once(
+                &mut seen,
+                1,
+                &mut kind,
+                p.kind(EntityKind::from_label, EntityKind::Other)?,
+            ),
+            b"name" => once(&mut seen, 2, &mut name, p.span()?),
+            b"aliases" => set(&mut seen, 3, &mut e.aliases, p.strings()?),
+            b"weak_aliases" => set(&mut seen, 4, &mut e.weak_aliases, p.strings()?),
+            b"date" => once(&mut seen, 5, &mut e.date, p.span()?),
+            b"until" => once(&mut seen, 6, &mut e.until, p.span()?),
+            b"note" => once(&mut seen, 7, &mut e.note, p.span()?),
+            b"amount" => once(&mut seen, 8, &mut e.amount, p.amount()?),
+            b"sources" => set(&mut seen, 9, &mut e.sources, p.strings()?),
+            b"attrs" => set(&mut seen, 10, &mut e.attrs, p.pairs()?),
+            _ => None,
+        })?;
+        self.end()?;
+        e.id = id?;
+        e.kind = kind?;
+        e.name = name?;
+        Some(e)
+    }
+
+    /// The fields of a relation record, after `Relation(`.
+    fn relation(mut self) -> Option<RelationAt> {
+        let (mut from, mut to, mut kind) = (None, None, None);
+        let mut r = RelationAt {
+            id: None,
+            from: Span::EMPTY,
+            to: Span::EMPTY,
+            kind: RelationKind::Met,
+            role: None,
+            date: None,
+            until: None,
+            amount: None,
+            sources: List::default(),
+            note: None,
+            attrs: List::default(),
+            undirected: false,
+            datasets: List::default(),
+        };
+        let mut seen = Seen::default();
+        self.fields(|p, field| match field {
+            b"id" => once(&mut seen, 0, &mut r.id, p.span()?),
+            b"from" => once(&mut seen, 1, &mut from, p.span()?),
+            b"to" => once(&mut seen, 2, &mut to, p.span()?),
+            b"kind" => once(
+                &mut seen,
+                3,
+                &mut kind,
+                p.kind(RelationKind::from_label, RelationKind::Other)?,
+            ),
+            b"role" => once(&mut seen, 4, &mut r.role, p.span()?),
+            b"date" => once(&mut seen, 5, &mut r.date, p.span()?),
+            b"until" => once(&mut seen, 6, &mut r.until, p.span()?),
+            b"amount" => once(&mut seen, 7, &mut r.amount, p.amount()?),
+            b"sources" => set(&mut seen, 8, &mut r.sources, p.strings()?),
+            b"note" => once(&mut seen, 9, &mut r.note, p.span()?),
+            b"attrs" => set(&mut seen, 10, &mut r.attrs, p.pairs()?),
+            b"undirected" => set(&mut seen, 11, &mut r.undirected, p.boolean()?),
+            _ => None,
+        })?;
+        self.end()?;
+        r.from = from?;
+        r.to = to?;
+        r.kind = kind?;
+        Some(r)
     }
 
     /// Only blanks may follow the record.
@@ -363,36 +610,29 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A `"..."` string with the escapes `\\ \" \' \n \r \t \0 \u{..}`.
-    fn string(&mut self) -> Option<String> {
-        let mut out = String::new();
-        self.string_into(&mut out)?;
-        Some(out)
-    }
-
-    /// [`Parser::string`] written over `out` (its memory kept).
-    fn string_into(&mut self, out: &mut String) -> Option<()> {
-        out.clear();
+    /// A `"..."` string with the escapes `\\ \" \' \n \r \t \0 \u{..}`,
+    /// as it is in the text, or unescaped into the store.
+    fn span(&mut self) -> Option<Span> {
         self.expect(b'"')?;
         let start = self.i;
         let rest = &self.b[start..];
         let n = memchr::memchr2(b'"', b'\\', rest)?;
         if rest[n] == b'"' {
             self.i += n + 1;
-            out.push_str(&self.text[start..start + n]);
-            return Some(());
+            return Span::new(self.base + start, n, 0);
         }
+        let own = self.store.own.len();
         let mut from = start;
         loop {
             let n = memchr::memchr2(b'"', b'\\', &self.b[self.i..])?;
             let at = self.i + n;
-            out.push_str(&self.text[from..at]);
+            self.store.own.push_str(&self.text[from..at]);
             if self.b[at] == b'"' {
                 self.i = at + 1;
-                return Some(());
+                return Span::new(own, self.store.own.len() - own, OWN);
             }
             self.i = at + 2;
-            out.push(match self.b.get(at + 1)? {
+            let c = match self.b.get(at + 1)? {
                 b'\\' => '\\',
                 b'"' => '"',
                 b'\'' => '\'',
@@ -402,14 +642,21 @@ impl<'a> Parser<'a> {
                 b'0' => '\0',
                 b'u' => self.unicode_escape()?,
                 _ => return None,
-            });
+            };
+            self.store.own.push(c);
             from = self.i;
         }
     }
 
-    /// A string into an optional field, the memory of the one it held kept.
-    fn some_string(&mut self, slot: &mut Option<String>) -> Option<()> {
-        self.string_into(slot.get_or_insert_with(String::new))
+    /// A string ([`Parser::span`]) of its own.
+    fn string(&mut self) -> Option<String> {
+        let s = self.span()?;
+        Some(if s.start & OWN != 0 {
+            self.store.string("", s)
+        } else {
+            let start = s.start as usize - self.base;
+            self.text[start..start + s.len as usize].to_string()
+        })
     }
 
     /// The `{1F980}` of a `\u{1F980}` escape: one to six hex digits.
@@ -424,45 +671,34 @@ impl<'a> Parser<'a> {
         char::from_u32(u32::from_str_radix(digits, 16).ok()?)
     }
 
-    /// `[ "a", "b" ]`, a trailing comma allowed, written over `out` (the
-    /// memory of its strings kept).
-    fn strings_into(&mut self, out: &mut Vec<String>) -> Option<()> {
-        let mut n = 0;
+    /// `[ "a", "b" ]`, a trailing comma allowed.
+    fn strings(&mut self) -> Option<List> {
+        let start = self.store.items.len();
         self.each(|p| {
-            if n == out.len() {
-                out.push(String::new());
-            }
-            p.string_into(&mut out[n])?;
-            n += 1;
+            let s = p.span()?;
+            p.store.items.push(s);
             Some(())
         })?;
-        out.truncate(n);
-        Some(())
+        self.store.list_from(start)
     }
 
     /// `[ ("name", "value"), ... ]`.
-    fn pairs(&mut self) -> Option<Vec<(String, String)>> {
-        self.list(|p| {
+    fn pairs(&mut self) -> Option<List> {
+        let start = self.store.items.len();
+        self.each(|p| {
             p.expect(b'(')?;
             p.blank()?;
-            let a = p.string()?;
+            let a = p.span()?;
             p.blank()?;
             p.expect(b',')?;
             p.blank()?;
-            let b = p.string()?;
+            let b = p.span()?;
             p.blank()?;
             p.expect(b')')?;
-            Some((a, b))
-        })
-    }
-
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let mut out = Vec::new();
-        self.each(|p| {
-            out.push(item(p)?);
+            p.store.items.extend([a, b]);
             Some(())
         })?;
-        Some(out)
+        self.store.list_from(start)
     }
 
     /// `[ a, b ]`, a trailing comma allowed: `item` reads each.
@@ -491,14 +727,14 @@ impl<'a> Parser<'a> {
     fn kind<K>(
         &mut self,
         known: impl FnOnce(&str) -> Option<K>,
-        other: impl FnOnce(String) -> K,
+        other: impl FnOnce(Span) -> K,
     ) -> Option<K> {
         let start = self.i;
         let name = self.ident()?;
         if name == b"other" {
             self.expect(b'(')?;
             self.blank()?;
-            let s = self.string()?;
+            let s = self.span()?;
             self.blank()?;
             self.expect(b')')?;
             return Some(other(s));
@@ -518,31 +754,25 @@ impl<'a> Parser<'a> {
     }
 
     /// `AmountRecord(value: 1.5, currency: "EUR", approx: true)` or the same
-    /// without the name, into `slot` (the memory of its currency kept).
-    fn amount_into(&mut self, slot: &mut Option<AmountRecord>) -> Option<()> {
+    /// without the name.
+    fn amount(&mut self) -> Option<AmountAt> {
         if self.b[self.i..].starts_with(b"AmountRecord(") {
             self.i += b"AmountRecord".len();
         }
         self.expect(b'(')?;
-        let a = slot.get_or_insert_with(|| AmountRecord {
-            value: 0.0,
-            currency: String::new(),
-            approx: false,
-        });
-        let (mut value, mut approx) = (None, false);
+        let (mut value, mut currency, mut approx) = (None, None, false);
         let mut seen = Seen::default();
         self.fields(|p, field| match field {
             b"value" => once(&mut seen, 0, &mut value, p.number()?),
-            b"currency" => seen.first(1).and_then(|()| p.string_into(&mut a.currency)),
+            b"currency" => once(&mut seen, 1, &mut currency, p.span()?),
             b"approx" => set(&mut seen, 2, &mut approx, p.boolean()?),
             _ => None,
         })?;
-        if !seen.has(1) {
-            return None;
-        }
-        a.value = value?;
-        a.approx = approx;
-        Some(())
+        Some(AmountAt {
+            value: value?,
+            currency: currency?,
+            approx,
+        })
     }
 
     /// `-?digits(.digits)?([eE][+-]?digits)?`, read as RON reads it (Rust's

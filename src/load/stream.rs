@@ -19,10 +19,8 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use serde::de::DeserializeOwned;
-
-use super::build::NOT_FOUND;
-use super::fast;
+use super::build::{Checked, EntityIn, NOT_FOUND, RelationIn};
+use super::fast::{self, EntityAt, List, RelationAt, Span, Store};
 use super::scan::{Item, Scanner, Section};
 use super::{FirstSeen, Locator, Problem, add_entity, add_relation, add_source, ron_options};
 use crate::graph::{Graph, NodeIx, ShortIds};
@@ -37,25 +35,42 @@ const BATCH: usize = 256 << 10;
 struct Batch {
     seq: u64,
     section: Section,
-    text: Vec<u8>,
+    text: String,
     /// Record `i` is `text[ends[i - 1]..ends[i]]`.
     ends: Vec<usize>,
 }
 
+/// The records of a batch: entities and relations borrow their strings from
+/// the batch's text and a [`Store`] ([`fast::EntityAt`]).
 enum Records {
     Sources(Vec<SourceRecord>),
-    Entities(Vec<EntityRecord>),
-    Relations(Vec<RelationRecord>),
+    Entities(Vec<EntityAt>),
+    Relations(Vec<RelationAt>),
 }
 
-/// A parsed batch; `None` when a record did not parse.
+/// A parsed batch; `records` is `None` when a record did not parse.
 struct Parsed {
     seq: u64,
     records: Option<Records>,
+    /// The batch's text, which the records borrow from.
+    text: String,
+    ends: Vec<usize>,
+    store: Store,
+    /// Per record, its dates and amount if the parser read them all good
+    /// (empty for sources).
+    checked: Vec<Option<Checked>>,
     /// What the parser looked up for the builder.
     found: Option<Found>,
-    /// Which parser made it (its records go back there to be freed).
+    /// Which parser made it (its records and store go back there).
     by: usize,
+}
+
+/// A built batch's records and store, back to the parser that made them to
+/// be filled again (or freed).
+struct Spent {
+    records: Records,
+    store: Store,
+    checked: Vec<Option<Checked>>,
 }
 
 /// Copies of the graph's id tables, made by the builder when a batch of
@@ -81,10 +96,12 @@ struct Found {
 }
 
 impl Found {
-    fn of(records: &Records, lookup: &Lookup) -> Option<Found> {
-        let sources = |ids: &mut dyn Iterator<Item = &String>| -> Vec<u32> {
+    fn of(records: &Records, (text, store): (&str, &Store), lookup: &Lookup) -> Option<Found> {
+        let get = |s: Span| store.get(text, s).as_bytes();
+        let sources = |lists: &mut dyn Iterator<Item = List>| -> Vec<u32> {
             let mut found = Vec::new();
-            let ids = ids.map(|id| id.as_bytes());
+            let items = store.items();
+            let ids = lists.flat_map(|l| &items[l.range()]).map(|&s| get(s));
             lookup.sources.find_all(ids, NOT_FOUND, &mut found);
             found
         };
@@ -92,18 +109,23 @@ impl Found {
             Records::Sources(_) => None,
             Records::Entities(v) => Some(Found {
                 ends: Vec::new(),
-                sources: sources(&mut v.iter().flat_map(|e| &e.sources)),
+                sources: sources(&mut v.iter().map(|e| e.sources)),
             }),
             Records::Relations(v) => Some(Found {
-                ends: lookup.entities.as_ref().map_or_else(Vec::new, |ids| {
-                    let mut found = Vec::with_capacity(2 * v.len());
-                    let ends = v.iter().flat_map(|r| [r.from.as_bytes(), r.to.as_bytes()]);
-                    ids.find_all(ends, NOT_FOUND, &mut found);
-                    found.chunks_exact(2).map(|e| [e[0], e[1]]).collect()
-                }),
-                sources: sources(&mut v.iter().flat_map(|r| &r.sources)),
+                ends: (lookup.entities.as_ref())
+                    .map_or_else(Vec::new, |ids| Found::ends(v, (text, store), ids)),
+                sources: sources(&mut v.iter().map(|r| r.sources)),
             }),
         }
+    }
+
+    /// The nodes of the relations' ends in `ids` ([`NOT_FOUND`] where not there).
+    fn ends(v: &[RelationAt], (text, store): (&str, &Store), ids: &ShortIds) -> Vec<[u32; 2]> {
+        let get = |s: Span| store.get(text, s).as_bytes();
+        let mut found = Vec::with_capacity(2 * v.len());
+        let ends = v.iter().flat_map(|r| [get(r.from), get(r.to)]);
+        ids.find_all(ends, NOT_FOUND, &mut found);
+        found.chunks_exact(2).map(|e| [e[0], e[1]]).collect()
     }
 
     /// The sources found for the next record, which cites `n`.
@@ -284,8 +306,75 @@ struct Build {
     earlier_entities: usize,
 }
 
+/// What an entity of a batch says, its strings borrowed from `text` and
+/// `store`; `items` is every list item of the batch, resolved.
+fn entity_in<'a>(
+    e: &EntityAt,
+    (text, store): (&'a str, &'a Store),
+    items: &'a [&'a str],
+    checked: Option<Checked>,
+) -> EntityIn<'a, &'a str> {
+    let s = |sp| store.get(text, sp);
+    EntityIn {
+        id: s(e.id),
+        kind: e.kind.map_other(s),
+        name: s(e.name),
+        aliases: &items[e.aliases.range()],
+        weak_aliases: &items[e.weak_aliases.range()],
+        date: e.date.map(s),
+        until: e.until.map(s),
+        note: e.note.map(s),
+        amount: e.amount.map(|a| (a.value, s(a.currency), a.approx)),
+        sources: &items[e.sources.range()],
+        attrs: pairs(&items[e.attrs.range()]),
+        datasets: &items[e.datasets.range()],
+        checked,
+    }
+}
+
+/// [`entity_in`] for a relation.
+fn relation_in<'a>(
+    r: &RelationAt,
+    (text, store): (&'a str, &'a Store),
+    items: &'a [&'a str],
+    checked: Option<Checked>,
+) -> RelationIn<'a, &'a str> {
+    let s = |sp| store.get(text, sp);
+    RelationIn {
+        id: r.id.map(s),
+        from: s(r.from),
+        to: s(r.to),
+        kind: r.kind.map_other(s),
+        role: r.role.map(s),
+        date: r.date.map(s),
+        until: r.until.map(s),
+        amount: r.amount.map(|a| (a.value, s(a.currency), a.approx)),
+        sources: &items[r.sources.range()],
+        note: r.note.map(s),
+        attrs: pairs(&items[r.attrs.range()]),
+        undirected: r.undirected,
+        datasets: &items[r.datasets.range()],
+        checked,
+    }
+}
+
+/// Attribute items (name and value in turn) as pairs.
+fn pairs<'a>(items: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    items.chunks_exact(2).map(|p| (p[0], p[1])).collect()
+}
+
 impl Build {
-    fn add(&mut self, records: &Records, found: Option<&Found>) {
+    fn add(
+        &mut self,
+        records: &Records,
+        (text, store): (&str, &Store),
+        checked: &[Option<Checked>],
+        found: Option<&Found>,
+    ) {
+        let checked = |i: usize| checked.get(i).copied().flatten();
+        let batch = (text, store);
+        // Every list item of the batch (aliases, sources, ...) found once.
+        let items: Vec<&str> = store.items().iter().map(|&s| store.get(text, s)).collect();
         let loc = Locator::new("", "");
         let first_seen = FirstSeen { parsed: &[] };
         let g = &mut self.graph;
@@ -304,29 +393,45 @@ impl Build {
                 }
             }
             Records::Entities(v) => {
-                g.warm_ids(v.iter().map(|e| e.id.as_str()));
-                for e in v {
+                g.warm_ids(v.iter().map(|e| store.get(text, e.id)));
+                for (i, e) in v.iter().enumerate() {
+                    let e = entity_in(e, batch, &items, checked(i));
                     let sources = Found::sources(found, &mut at, e.sources.len());
-                    add_entity(g, e, sources, loc.nowhere(), &loc, &first_seen, p);
+                    add_entity(g, &e, sources, loc.nowhere(), &loc, &first_seen, p);
                 }
             }
             Records::Relations(v) => {
                 // The ends of the whole batch first: the lookups miss the
                 // cache, and in a tight loop of their own they overlap.
                 let own = |n: Option<NodeIx>| n.filter(|n| n.index() >= self.earlier_entities);
-                let ends: Vec<_> = match found.filter(|f| f.ends.len() == v.len()) {
-                    Some(f) => (v.iter().zip(&f.ends))
-                        .map(|(r, &[a, b])| (own(node(g, a, &r.from)), own(node(g, b, &r.to))))
+                let s = |sp| store.get(text, sp);
+                // A batch parsed before the parsers had a copy of the entities'
+                // ids is looked up in the copy here: a compact table, much
+                // quicker than the graph's index.
+                let copy = self.lookup.as_ref().and_then(|l| l.entities.as_deref());
+                let looked;
+                let found_ends = match (found.filter(|f| f.ends.len() == v.len()), copy) {
+                    (Some(f), _) => Some(&f.ends),
+                    (None, Some(ids)) => {
+                        looked = Found::ends(v, batch, ids);
+                        Some(&looked)
+                    }
+                    (None, None) => None,
+                };
+                let ends: Vec<_> = match found_ends {
+                    Some(f) => (v.iter().zip(f))
+                        .map(|(r, &[a, b])| (own(node(g, a, s(r.from))), own(node(g, b, s(r.to)))))
                         .collect(),
                     None => (v.iter())
-                        .map(|r| (own(g.find(&r.from)), own(g.find(&r.to))))
+                        .map(|r| (own(g.find(s(r.from))), own(g.find(s(r.to)))))
                         .collect(),
                 };
                 g.warm_nodes(ends.iter().flat_map(|&(a, b)| a.into_iter().chain(b)));
-                for (r, ends) in v.iter().zip(ends) {
+                for (i, (r, ends)) in v.iter().zip(ends).enumerate() {
+                    let r = relation_in(r, batch, &items, checked(i));
                     let here = loc.nowhere();
                     let sources = Found::sources(found, &mut at, r.sources.len());
-                    add_relation(g, r, self.relations, ends, sources, here, &loc, p);
+                    add_relation(g, &r, self.relations, ends, sources, here, &loc, p);
                     self.relations += 1;
                 }
             }
@@ -399,6 +504,7 @@ fn load_file(
         let work_rx = Arc::new(Mutex::new(work_rx));
         let (done_tx, done_rx) = sync_channel::<Parsed>(parsers * 2);
         let (recycle_tx, recycle_rx) = channel::<Buffers>();
+        let recycle = recycle_tx.clone();
         let (stop, read, lookup) = (&stop, &read, &lookup);
         let Ok(reader) = std::thread::Builder::new()
             .name("ties-read".into())
@@ -408,20 +514,21 @@ fn load_file(
         else {
             return false;
         };
-        // Each parser frees the records it made once they are built: freeing
-        // memory on the thread that allocated it is much cheaper with glibc's
-        // allocator than on another (its arena's lock).
+        drop(recycle_tx);
+        // Each parser gets back the records and stores it made once they are
+        // built, to parse into again (or free: freeing memory on the thread
+        // that allocated it is much cheaper with glibc's allocator than on
+        // another, its arena's lock).
         let mut back = Vec::new();
         for by in 0..parsers {
             let rx = Arc::clone(&work_rx);
             let tx = done_tx.clone();
-            let (back_tx, back_rx) = channel::<Records>();
-            let recycle = recycle_tx.clone();
+            let (back_tx, back_rx) = channel::<Spent>();
             let spawned = std::thread::Builder::new()
                 .name("ties-parse".into())
                 .spawn_scoped(scope, move || {
                     let ends = (&*rx, &tx, &back_rx, by);
-                    parse_batches(ends, recycle, stop, stats, lookup)
+                    parse_batches(ends, stop, stats, lookup)
                 });
             back.push(back_tx);
             if spawned.is_err() {
@@ -435,13 +542,13 @@ fn load_file(
         drop(done_tx);
         // Records whose parser has stopped are freed on a thread of their own
         // (not the builder's).
-        let (free_tx, free_rx) = sync_channel::<Records>(parsers * 2);
+        let (free_tx, free_rx) = sync_channel::<Spent>(parsers * 2);
         let freer = std::thread::Builder::new()
             .name("ties-free".into())
             .spawn_scoped(scope, move || free_rx.into_iter().for_each(drop));
         let free_tx = freer.is_ok().then_some(free_tx);
         let shared = (stop, read, lookup);
-        let free = (back, free_tx);
+        let free = (back, free_tx, recycle);
         let built = build_in_order(&done_rx, build, shared, stats, progress, free);
         if built.is_none() {
             // Stop the other threads: this one is not taking any more.
@@ -462,7 +569,11 @@ fn build_in_order(
     (stop, read, lookup): (&AtomicBool, &AtomicU64, &Mutex<Option<Arc<Lookup>>>),
     stats: &Stats,
     progress: &mut dyn FnMut(u64),
-    (back, free): (Vec<Sender<Records>>, Option<SyncSender<Records>>),
+    (back, free, recycle): (
+        Vec<Sender<Spent>>,
+        Option<SyncSender<Spent>>,
+        Sender<Buffers>,
+    ),
 ) -> Option<u64> {
     let mut waiting: BTreeMap<u64, Parsed> = BTreeMap::new();
     let mut next = 0;
@@ -472,16 +583,24 @@ fn build_in_order(
             let records = parsed.records?;
             let t = Instant::now();
             build.share(&records, lookup);
-            build.add(&records, parsed.found.as_ref());
+            let batch = (parsed.text.as_str(), &parsed.store);
+            build.add(&records, batch, &parsed.checked, parsed.found.as_ref());
             Stats::add(&stats.build, t);
-            let records = match back.get(parsed.by) {
-                Some(b) => b.send(records).err().map(|unsent| unsent.0),
-                None => Some(records),
+            // The text goes back to the reader to be filled again.
+            let _ = recycle.send((parsed.text, parsed.ends));
+            let spent = Spent {
+                records,
+                store: parsed.store,
+                checked: parsed.checked,
             };
-            match (&free, records) {
+            let spent = match back.get(parsed.by) {
+                Some(b) => b.send(spent).err().map(|unsent| unsent.0),
+                None => Some(spent),
+            };
+            match (&free, spent) {
                 (_, None) => {}
-                (Some(free), Some(records)) => free.send(records).ok()?,
-                (None, records) => drop(records),
+                (Some(free), Some(spent)) => free.send(spent).ok()?,
+                (None, spent) => drop(spent),
             }
             if !build.problems.is_empty() || stop.load(Ordering::Relaxed) {
                 return None;
@@ -532,8 +651,21 @@ fn read_file(
         let text = &buf[..filled];
         read.fetch_add(n as u64, Ordering::Relaxed);
         let eof = n == 0;
+        // The text up to its last ASCII byte (a character cut by the block's
+        // end is left for the next round; every record ends with an ASCII
+        // byte) must be UTF-8: the records are copied from it as text, so
+        // that the parsers need not check them again.
+        let end = text.iter().rposition(u8::is_ascii).map_or(0, |i| i + 1);
+        let Ok(valid) = std::str::from_utf8(&text[..end]) else {
+            return None;
+        };
+        let mut cut_ok = true;
         let mut full = Vec::new();
         let scanned = scanner.scan(text, eof, |Item::Record(section, range)| {
+            let Some(record) = valid.get(range) else {
+                cut_ok = false;
+                return;
+            };
             let mut b = match batch.take() {
                 Some(b) if b.section == section => b,
                 other => {
@@ -542,7 +674,7 @@ fn read_file(
                     // The buffers of a batch parsed already, if one is back.
                     let (mut text, mut ends) = recycled
                         .try_recv()
-                        .unwrap_or_else(|_| (Vec::with_capacity(BATCH + 4096), Vec::new()));
+                        .unwrap_or_else(|_| (String::with_capacity(BATCH + 4096), Vec::new()));
                     text.clear();
                     ends.clear();
                     Batch {
@@ -553,7 +685,7 @@ fn read_file(
                     }
                 }
             };
-            b.text.extend_from_slice(&text[range]);
+            b.text.push_str(record);
             b.ends.push(b.text.len());
             if b.text.len() >= BATCH {
                 full.push(b);
@@ -565,7 +697,7 @@ fn read_file(
             return None;
         };
         // The file must be UTF-8 throughout, comments between records included.
-        if std::str::from_utf8(&text[..used]).is_err() {
+        if !cut_ok || used > valid.len() {
             return None;
         }
         buf.copy_within(used..filled, 0);
@@ -588,21 +720,22 @@ fn read_file(
 }
 
 /// A batch's text and ends, given back to the reader to be filled again.
-type Buffers = (Vec<u8>, Vec<usize>);
+type Buffers = (String, Vec<usize>);
 
 /// Parses batches until there are none left (or a record does not parse).
 fn parse_batches(
     (rx, tx, back, by): (
         &Mutex<Receiver<Batch>>,
         &SyncSender<Parsed>,
-        &Receiver<Records>,
+        &Receiver<Spent>,
         usize,
     ),
-    recycle: Sender<Buffers>,
     stop: &AtomicBool,
     stats: &Stats,
     lookup: &Mutex<Option<Arc<Lookup>>>,
 ) {
+    // Stores and record lists built already, to parse into again.
+    let mut spare = Spare::default();
     loop {
         let next = match rx.lock() {
             Ok(rx) => rx.recv(),
@@ -614,28 +747,40 @@ fn parse_batches(
         if stop.load(Ordering::Relaxed) {
             return;
         }
+        back.try_iter().for_each(|s| spare.keep(s));
         let t = Instant::now();
         let mut by_serde = 0;
-        let records = std::str::from_utf8(&batch.text).ok().and_then(|text| {
-            let ends = &batch.ends;
-            let n = &mut by_serde;
-            Some(match batch.section {
-                Section::Sources => {
-                    Records::Sources(parse_all(text, ends, source_into, blank_source, n)?)
-                }
+        let mut store = spare.stores.pop().unwrap_or_default();
+        store.clear();
+        let text = batch.text;
+        let records = {
+            let (ends, n) = (&batch.ends, &mut by_serde);
+            let store = &mut store;
+            match batch.section {
+                Section::Sources => sources(&text, ends, n).map(Records::Sources),
                 Section::Entities => {
-                    let (parse, blank) = (fast::entity_into, fast::blank_entity);
-                    Records::Entities(parse_all(text, ends, parse, blank, n)?)
+                    let out = spare.entities.pop().unwrap_or_default();
+                    let serde = |r: &EntityRecord, s: &mut Store| EntityAt::of_record(r, s);
+                    parse_all(&text, ends, (fast::entity_at, serde), out, store, n)
+                        .map(Records::Entities)
                 }
                 Section::Relations => {
-                    let (parse, blank) = (fast::relation_into, fast::blank_relation);
-                    Records::Relations(parse_all(text, ends, parse, blank, n)?)
+                    let out = spare.relations.pop().unwrap_or_default();
+                    let serde = |r: &RelationRecord, s: &mut Store| RelationAt::of_record(r, s);
+                    parse_all(&text, ends, (fast::relation_at, serde), out, store, n)
+                        .map(Records::Relations)
                 }
-            })
-        });
+            }
+        };
+        let mut checked = spare.checked.pop().unwrap_or_default();
+        checked.clear();
+        if let Some(records) = &records {
+            check(records, (&text, &store), &mut checked);
+        }
         // The newest copy of the id tables, if the builder made one yet.
         let ids = lookup.lock().ok().and_then(|l| l.clone());
-        let found = (records.as_ref().zip(ids)).and_then(|(r, ids)| Found::of(r, &ids));
+        let found =
+            (records.as_ref().zip(ids)).and_then(|(r, ids)| Found::of(r, (&text, &store), &ids));
         Stats::add(&stats.parse, t);
         if let Some(f) = &found {
             let ids = f.ends.iter().flatten().chain(&f.sources);
@@ -647,15 +792,13 @@ fn parse_batches(
             .fetch_add(batch.ends.len() as u64, Ordering::Relaxed);
         stats.by_serde.fetch_add(by_serde, Ordering::Relaxed);
         let failed = records.is_none();
-        // The records this thread made that were built since its last batch.
-        // (Parsing into those again instead was slower: the builder then
-        // reads strings scattered over older memory.)
-        back.try_iter().for_each(drop);
-        // The batch's buffers go back to the reader to be filled again.
-        let _ = recycle.send((batch.text, batch.ends));
         let sent = tx.send(Parsed {
             seq: batch.seq,
             records,
+            text,
+            ends: batch.ends,
+            store,
+            checked,
             found,
             by,
         });
@@ -665,45 +808,105 @@ fn parse_batches(
     }
 }
 
-/// Parses each record with the hand-written parser ([`fast`]), or with serde
-/// where that one declines (counted in `by_serde`). Each is parsed where it
-/// is kept (a blank record pushed first), not moved there.
-fn parse_all<T: DeserializeOwned>(
+/// The dates and amount of each record of a batch, read here for the builder
+/// ([`Checked`]).
+fn check(records: &Records, (text, store): (&str, &Store), out: &mut Vec<Option<Checked>>) {
+    let s = |sp| store.get(text, sp);
+    let amount = |a: Option<fast::AmountAt>| a.map(|a| (a.value, s(a.currency), a.approx));
+    match records {
+        Records::Sources(_) => {}
+        Records::Entities(v) => out.extend(
+            (v.iter()).map(|e| Checked::of(e.date.map(s), e.until.map(s), amount(e.amount))),
+        ),
+        Records::Relations(v) => out.extend(
+            (v.iter()).map(|r| Checked::of(r.date.map(s), r.until.map(s), amount(r.amount))),
+        ),
+    }
+}
+
+/// What a parser gets back from the builder, to parse into again: a few of
+/// each (more are freed, here).
+#[derive(Default)]
+struct Spare {
+    stores: Vec<Store>,
+    checked: Vec<Vec<Option<Checked>>>,
+    entities: Vec<Vec<EntityAt>>,
+    relations: Vec<Vec<RelationAt>>,
+}
+
+impl Spare {
+    const KEEP: usize = 2;
+
+    fn keep(&mut self, spent: Spent) {
+        if self.stores.len() < Self::KEEP {
+            self.stores.push(spent.store);
+            self.checked.push(spent.checked);
+        }
+        match spent.records {
+            Records::Sources(_) => {}
+            Records::Entities(mut v) if self.entities.len() < Self::KEEP => {
+                v.clear();
+                self.entities.push(v);
+            }
+            Records::Relations(mut v) if self.relations.len() < Self::KEEP => {
+                v.clear();
+                self.relations.push(v);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Parses each record of a batch with the hand-written parser ([`fast`])
+/// into `out`, its strings left in `text` or put in `store`, or with serde
+/// where that one declines (counted in `by_serde`; its record's strings are
+/// copied into `store`).
+#[allow(clippy::type_complexity)]
+fn parse_all<T, R: serde::de::DeserializeOwned>(
     text: &str,
     ends: &[usize],
-    fast: fn(&str, &mut T) -> Option<()>,
-    blank: fn() -> T,
+    (fast, serde): (
+        fn(&str, usize, &mut Store) -> Option<T>,
+        impl Fn(&R, &mut Store) -> Option<T>,
+    ),
+    mut out: Vec<T>,
+    store: &mut Store,
     by_serde: &mut u64,
 ) -> Option<Vec<T>> {
     let options = ron_options();
     let mut start = 0;
-    let mut out = Vec::with_capacity(ends.len());
-    for (i, &end) in ends.iter().enumerate() {
+    out.clear();
+    out.reserve(ends.len());
+    for &end in ends {
         let record = &text[start..end];
-        out.push(blank());
-        if fast(record, &mut out[i]).is_none() {
-            *by_serde += 1;
-            out[i] = options.from_str::<T>(record).ok()?;
-        }
+        let parsed = match fast(record, start, store) {
+            Some(r) => r,
+            None => {
+                *by_serde += 1;
+                serde(&options.from_str::<R>(record).ok()?, store)?
+            }
+        };
+        out.push(parsed);
         start = end;
     }
     Some(out)
 }
 
-/// The source record in `text` into `s` ([`fast::source`] has no `_into`:
-/// sources are few).
-fn source_into(text: &str, s: &mut SourceRecord) -> Option<()> {
-    *s = fast::source(text)?;
-    Some(())
-}
-
-fn blank_source() -> SourceRecord {
-    SourceRecord {
-        id: String::new(),
-        outlet: String::new(),
-        title: String::new(),
-        published: None,
-        file: String::new(),
-        url: None,
+/// The source records of a batch (few: each its own strings).
+fn sources(text: &str, ends: &[usize], by_serde: &mut u64) -> Option<Vec<SourceRecord>> {
+    let options = ron_options();
+    let mut start = 0;
+    let mut out = Vec::with_capacity(ends.len());
+    for &end in ends {
+        let record = &text[start..end];
+        out.push(match fast::source(record) {
+            Some(s) => s,
+            None => {
+                *by_serde += 1;
+                options.from_str(record).ok()?
+            }
+        });
+        start = end;
     }
+    Some(out)
 }

@@ -83,6 +83,14 @@ macro_rules! kinds {
                 }
             }
 
+            /// The same kind, its escape's name borrowed.
+            pub fn as_deref(&self) -> $name<&str> where O: AsRef<str> {
+                match self {
+                    $( $name::$variant => $name::$variant, )+
+                    $name::Other(o) => $name::Other(o.as_ref()),
+                }
+            }
+
             /// The known kind with this snake-case name.
             pub fn from_label(label: &str) -> Option<Self> {
                 match label {
