@@ -389,11 +389,11 @@ impl SearchIndex {
                     // texts are in node order.
                     let mut start = self.owners();
                     start.owner(from as u32);
-                    let owners = std::cell::Cell::new(start);
+                    let at = std::cell::Cell::new(start.at());
                     let texts = |i: usize| {
-                        let mut o = owners.get();
-                        let n = o.next_owner(i as u32);
-                        owners.set(o);
+                        let mut a = at.get();
+                        let n = self.ranges.walk(&mut a, i as u32);
+                        at.set(a);
                         Text {
                             entry: i as u32,
                             owner: n,

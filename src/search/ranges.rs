@@ -66,14 +66,17 @@ impl TextRanges {
     #[inline]
     pub(super) fn count(&self, node: usize) -> u32 {
         match self.counts.get(node) {
-            Some(&Self::BIG) => {
-                let big: &[[u32; 2]] = &self.big;
-                big.binary_search_by_key(&(node as u32), |b| b[0])
-                    .map_or(0, |i| big[i][1])
-            }
-            Some(&c) => u32::from(c),
+            Some(&c) if c != Self::BIG => u32::from(c),
+            Some(_) => self.big_count(node),
             None => 0,
         }
+    }
+
+    #[cold]
+    fn big_count(&self, node: usize) -> u32 {
+        let big: &[[u32; 2]] = &self.big;
+        big.binary_search_by_key(&(node as u32), |b| b[0])
+            .map_or(0, |i| big[i][1])
     }
 
     /// The first text of `node` (the total past the last node).
@@ -208,17 +211,25 @@ impl Owners<'_> {
         }
     }
 
-    /// The node that has text `entry`, for texts asked for in ascending
-    /// order only, each below the total (a filter pass's walk).
+    /// The node found last and the end of its texts: where a walk over
+    /// texts in ascending order goes on from ([`TextRanges::walk`]).
+    pub(super) fn at(&self) -> (u32, u32) {
+        (self.node as u32, self.first + self.ranges.count(self.node))
+    }
+}
+
+impl TextRanges {
+    /// The node that has text `entry`, walking on from `at` (a node and the
+    /// end of its texts, as [`Owners::at`] gives), for texts asked for in
+    /// ascending order, each below the total (a filter pass's walk).
     #[inline]
-    pub(super) fn next_owner(&mut self, entry: u32) -> u32 {
-        loop {
-            let end = self.first + self.ranges.count(self.node);
-            if entry < end {
-                return self.node as u32;
-            }
-            self.first = end;
-            self.node += 1;
+    pub(super) fn walk(&self, at: &mut (u32, u32), entry: u32) -> u32 {
+        let (mut node, mut end) = *at;
+        while end <= entry {
+            node += 1;
+            end += self.count(node as usize);
         }
+        *at = (node, end);
+        node
     }
 }
