@@ -188,10 +188,8 @@ impl Graph {
     ) -> Result<EntityRow, GraphFull> {
         let id = self.arena.push(e.id)?;
         let name = self.arena.push(e.name)?;
-        let aliases = index_u32(self.lists.len())?;
         for a in e.aliases.iter().chain(e.weak_aliases) {
-            let t = self.arena.push(a.as_ref())?;
-            self.lists.vec().push(t);
+            self.arena.push_counted(a.as_ref())?;
         }
         let rare = EntityRare {
             until: PartialDate::option_bits(e.until),
@@ -212,7 +210,6 @@ impl Graph {
             name_aliases: EntityRow::pack(name.len as usize, e.aliases.len()),
             kind_date: KindDate::new(e.kind.code(), e.date).0,
             sources: e.sources.0,
-            aliases,
             extra: self.push_extra(None, e.note, e.attrs)?,
             rare,
         })
@@ -283,11 +280,10 @@ impl Graph {
         }
     }
 
-    pub(super) fn mark(&self) -> [usize; 6] {
+    pub(super) fn mark(&self) -> [usize; 5] {
         [
             self.entity_rare.len(),
             self.arena.text.len(),
-            self.lists.len(),
             self.attrs.len(),
             self.amounts.len(),
             self.extras.len(),
@@ -295,10 +291,9 @@ impl Graph {
     }
 
     /// Takes back what was added to those tables since `mark`.
-    pub(super) fn undo(&mut self, [rare, text, lists, attrs, amounts, extras]: [usize; 6]) {
+    pub(super) fn undo(&mut self, [rare, text, attrs, amounts, extras]: [usize; 5]) {
         self.entity_rare.vec().truncate(rare);
         self.arena.text.vec().truncate(text);
-        self.lists.vec().truncate(lists);
         self.attrs.vec().truncate(attrs);
         self.amounts.truncate(amounts);
         self.extras.vec().truncate(extras);
@@ -471,7 +466,6 @@ impl Graph {
         self.big_rows.shrink_to_fit();
         self.other_kinds.shrink_to_fit();
         self.arena.text.shrink_to_fit();
-        self.lists.shrink_to_fit();
         self.attrs.shrink_to_fit();
         self.amounts.shrink_to_fit();
         self.extras.shrink_to_fit();
@@ -875,5 +869,133 @@ mod tests {
         let back = through_snapshot(&g);
         check(&back, &said);
         assert_eq!(back.find("zz"), None);
+    }
+
+    /// A string of `len` bytes for an alias: multi-byte characters when
+    /// `wide`, and a length needing one, two or three bytes of LEB128.
+    fn an_alias() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "[a-zé Ж-]{0,12}",
+            1 => (120usize..140, any::<bool>()).prop_map(|(n, wide)| {
+                if wide { "ж".repeat(n / 2) } else { "a".repeat(n) }
+            }),
+            1 => Just("x".repeat(16_384)),
+            1 => Just(String::new()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Aliases and weak aliases are kept after the name in the arena,
+        /// each after its length: every list reads back as added (in order,
+        /// by index, from the back), after replacing an entity, and through
+        /// a snapshot; an entity that has none takes no byte for them.
+        #[test]
+        fn aliases_after_the_name_read_back(
+            lists in proptest::collection::vec(
+                (
+                    "[A-Za-z]{0,6}",
+                    proptest::collection::vec(an_alias(), 0..4),
+                    proptest::collection::vec(an_alias(), 0..3),
+                ),
+                1..12,
+            ),
+            replace in any::<proptest::sample::Index>(),
+        ) {
+            let mut said: Vec<Said> = lists
+                .into_iter()
+                .enumerate()
+                .map(|(i, (name, aliases, weak))| (format!("id{i}"), name, aliases, weak))
+                .collect();
+            let mut g = Graph::default();
+            for s in &said {
+                let before = g.arena.text.len();
+                add(&mut g, s);
+                if s.2.is_empty() && s.3.is_empty() {
+                    prop_assert_eq!(g.arena.text.len(), before + s.0.len() + s.1.len());
+                }
+            }
+            // The last entity's lists again, on another one.
+            let r = replace.index(said.len());
+            let last = said.last().unwrap().clone();
+            let (id, name) = (said[r].0.clone(), format!("{} again", last.1));
+            g.replace_entity(
+                g.find(&id).unwrap(),
+                NewEntity {
+                    aliases: &last.2,
+                    weak_aliases: &last.3,
+                    ..NewEntity::new(&id, EntityKind::Person, &name, SourceSet::EMPTY)
+                },
+            )
+            .unwrap();
+            said[r] = (id, name, last.2, last.3);
+            let each = |g: &Graph| -> Result<(), TestCaseError> {
+                check(g, &said);
+                for (n, (_, _, aliases, weak)) in g.node_indices().zip(&said) {
+                    let e = g.entity(n);
+                    for (texts, want) in [(e.aliases, aliases), (e.weak_aliases, weak)] {
+                        prop_assert_eq!(texts.len(), want.len());
+                        prop_assert_eq!(texts.is_empty(), want.is_empty());
+                        prop_assert_eq!(texts.first(), want.first().map(String::as_str));
+                        for (i, w) in want.iter().enumerate() {
+                            prop_assert_eq!(texts.get(i), Some(w.as_str()));
+                        }
+                        prop_assert_eq!(texts.get(want.len()), None);
+                        let back: Vec<&str> = texts.iter().rev().collect();
+                        let want_back: Vec<&str> = want.iter().rev().map(String::as_str).collect();
+                        prop_assert_eq!(back, want_back);
+                        prop_assert_eq!(texts.iter().len(), want.len());
+                    }
+                }
+                Ok(())
+            };
+            each(&g)?;
+            each(&through_snapshot(&g))?;
+        }
+    }
+
+    /// A snapshot whose alias lengths run past the arena, or do not end,
+    /// is refused (its checksums being right), and an entity whose lengths
+    /// are damaged in memory reads its aliases as empty strings, never
+    /// panicking.
+    #[test]
+    fn alias_lengths_that_do_not_fit_are_refused() {
+        let write = |g: &Graph| {
+            let dir = tempfile::tempdir().unwrap();
+            let data = dir.path().join("g.ron");
+            std::fs::write(&data, "()").unwrap();
+            let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
+            let snap = crate::snapshot::write(dir.path(), key, g, None).unwrap();
+            crate::snapshot::read(&snap, key).map(|_| ())
+        };
+        let aliases = vec!["xy".to_string(), "z".to_string()];
+        let weak = vec!["w".to_string()];
+        let mut g = Graph::default();
+        add(
+            &mut g,
+            &("a".into(), "N".into(), aliases.clone(), weak.clone()),
+        );
+        assert!(write(&g).is_ok());
+        // Arena: "a", "N", 2 "xy", 1 "z", 1 "w".
+        assert_eq!(&g.arena.text[..], b"aN\x02xy\x01z\x01w");
+        for (at, byte) in [(2, 0x7f), (5, 3), (7, 2), (7, 0x80), (2, 0xff)] {
+            let mut bad = g.clone();
+            bad.arena.text.vec()[at] = byte;
+            assert!(write(&bad).is_err(), "length {byte:#x} at {at}");
+            let e = bad.entity(crate::graph::NodeIx::new(0));
+            assert_eq!(e.aliases.len() + e.weak_aliases.len(), 3);
+            assert!(
+                e.aliases
+                    .iter()
+                    .chain(e.weak_aliases.iter())
+                    .all(|a| a.len() <= 3)
+            );
+        }
+        // A length of five bytes that ends is too long for LEB128 here too.
+        let mut bad = g.clone();
+        let text = bad.arena.text.vec();
+        text.truncate(2);
+        text.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]);
+        assert!(write(&bad).is_err());
     }
 }

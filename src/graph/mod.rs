@@ -8,8 +8,9 @@
 //! - every string (ids, names, aliases, notes, attribute values) lives in one
 //!   text arena and is referred to by a [`Text`] (offset and length);
 //! - a row keeps only what most rows have: an entity is a fixed-size row of
-//!   integers ([`EntityRow`], 32 bytes: the name follows the id in the
-//!   arena, so only its length is kept; kind and date in one word, as a
+//!   integers ([`EntityRow`], 28 bytes: the name follows the id in the
+//!   arena, so only its length is kept, and the aliases follow the name,
+//!   each after its length, so only their number is; kind and date in one word, as a
 //!   relation's) in a table indexed like petgraph's
 //!   nodes, its end date, amount and weak aliases in a side table
 //!   ([`EntityRare`]); a relation's row ([`RelationRow`], 8 bytes: kind
@@ -277,23 +278,22 @@ impl Text {
 /// Marks "none" in an index column.
 const NONE: u32 = u32::MAX;
 
-/// An entity as stored (32 bytes). What few entities have (an end date, an
-/// amount, weak aliases) is in an [`EntityRare`] of their own.
+/// An entity as stored (28 bytes). What few entities have (an end date, an
+/// amount, weak aliases) is in an [`EntityRare`] of their own. Its aliases,
+/// then its weak aliases, follow the name in the arena, each after its
+/// length ([`Texts`]).
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 #[repr(C)]
 pub(crate) struct EntityRow {
     id: Text,
     /// The name, which follows the id in the arena: its length (the low 24
-    /// bits) and the number of aliases (the high 8), or [`EntityRow::BIG`]
+    /// bits) and the number of aliases, which follow it (the high 8), or [`EntityRow::BIG`]
     /// when either does not fit: both are then in the graph's `big_rows`.
     name_aliases: u32,
     /// The kind's code and the start date ([`KindDate`]; a code the word
     /// cannot hold is in the graph's `other_kinds`).
     kind_date: KindDate,
     sources: u32,
-    /// `lists[aliases..aliases + n_aliases]`, then the weak aliases
-    /// ([`EntityRare::n_weak`]).
-    aliases: u32,
     /// Index into the extras (note, attributes), or [`NONE`].
     extra: u32,
     /// Index into the rare parts, or [`NONE`].
@@ -457,24 +457,29 @@ pub(crate) struct AttrRow {
     value: Text,
 }
 
-/// A list of strings of the graph (an entity's aliases, say).
+/// A list of strings of the graph (an entity's aliases, say): `n` strings
+/// one after the other in the arena, each after its length (LEB128; see
+/// [`Arena::push_counted`]). A length that does not fit what follows reads as
+/// an empty string, and so does every string after it (a snapshot's lists are
+/// checked when it is read: see `section.rs`).
 #[derive(Clone, Copy)]
 pub struct Texts<'g> {
-    arena: &'g [u8],
-    items: &'g [Text],
+    /// The arena from the first string's length on.
+    bytes: &'g [u8],
+    n: usize,
 }
 
 impl<'g> Texts<'g> {
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.n
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.n == 0
     }
 
     pub fn get(&self, i: usize) -> Option<&'g str> {
-        self.items.get(i).map(|t| text_at(self.arena, *t))
+        self.iter().nth(i)
     }
 
     pub fn first(&self) -> Option<&'g str> {
@@ -483,9 +488,19 @@ impl<'g> Texts<'g> {
 
     pub fn iter(&self) -> TextsIter<'g> {
         TextsIter {
-            arena: self.arena,
-            items: self.items.iter(),
+            bytes: self.bytes,
+            n: self.n,
         }
+    }
+
+    /// The bytes after the last string: where a list stored after this one
+    /// starts; `None` if a length does not fit.
+    fn rest(&self) -> Option<&'g [u8]> {
+        let mut bytes = self.bytes;
+        for _ in 0..self.n {
+            bytes = counted_at(bytes)?.1;
+        }
+        Some(bytes)
     }
 
     /// Owned copies, in order.
@@ -499,28 +514,50 @@ impl<'g> Texts<'g> {
     }
 }
 
+/// The string whose length (LEB128) opens `bytes`, and the bytes after it;
+/// `None` if the length is malformed or runs past the end.
+fn counted_at(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut len: u64 = 0;
+    for (i, &b) in bytes.iter().enumerate().take(5) {
+        len |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            let rest = &bytes[i + 1..];
+            let len = usize::try_from(len).ok().filter(|&l| l <= rest.len())?;
+            return Some(rest.split_at(len));
+        }
+    }
+    None
+}
+
 /// Iterates over [`Texts`].
 #[derive(Clone)]
 pub struct TextsIter<'g> {
-    arena: &'g [u8],
-    items: std::slice::Iter<'g, Text>,
+    bytes: &'g [u8],
+    /// Strings left.
+    n: usize,
 }
 
 impl<'g> Iterator for TextsIter<'g> {
     type Item = &'g str;
 
     fn next(&mut self) -> Option<&'g str> {
-        self.items.next().map(|t| text_at(self.arena, *t))
+        self.n = self.n.checked_sub(1)?;
+        let (text, rest) = counted_at(self.bytes).unwrap_or((&[], &[]));
+        self.bytes = rest;
+        Some(std::str::from_utf8(text).unwrap_or(""))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.items.size_hint()
+        (self.n, Some(self.n))
     }
 }
 
 impl DoubleEndedIterator for TextsIter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.items.next_back().map(|t| text_at(self.arena, *t))
+        let last = self.n.checked_sub(1)?;
+        let text = self.clone().nth(last);
+        self.n = last;
+        text
     }
 }
 
@@ -841,6 +878,30 @@ impl Arena {
         })
     }
 
+    /// Adds `s` after its length (LEB128), as a [`Texts`] reads it.
+    fn push_counted(&mut self, s: &str) -> Result<(), GraphFull> {
+        let mut len = [0u8; 10];
+        let mut n = 0;
+        let mut l = s.len() as u64;
+        loop {
+            let more = l >= 0x80;
+            len[n] = (l as u8 & 0x7f) | if more { 0x80 } else { 0 };
+            n += 1;
+            l >>= 7;
+            if !more {
+                break;
+            }
+        }
+        // As `push`: `u32::MAX` stays free.
+        if self.text.len() + n + s.len() >= u32::MAX as usize {
+            return Err(GraphFull);
+        }
+        let text = self.text.vec();
+        text.extend_from_slice(&len[..n]);
+        text.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+
     fn push_opt(&mut self, s: Option<&str>) -> Result<Text, GraphFull> {
         s.map_or(Ok(Text::NONE), |s| self.push(s))
     }
@@ -864,8 +925,6 @@ pub struct Graph {
     /// kind's code (an `other` kind), by node.
     other_kinds: Store<[u32; 2]>,
     arena: Arena,
-    /// Aliases and weak aliases of every entity.
-    lists: Store<Text>,
     attrs: Store<AttrRow>,
     amounts: Vec<Amount>,
     extras: Store<Extra>,

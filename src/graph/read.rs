@@ -62,28 +62,46 @@ impl Graph {
         }
     }
 
-    pub(super) fn texts(&self, start: usize, n: usize) -> Texts<'_> {
-        Texts {
-            arena: &self.arena.text,
-            items: self.lists.get(start..start + n).unwrap_or(&[]),
-        }
+    /// The aliases and the weak aliases of an entity whose name is `name`
+    /// and whose row and rare parts say `n_aliases` and `n_weak`: they follow
+    /// the name in the arena.
+    pub(super) fn alias_texts(
+        &self,
+        name: Text,
+        n_aliases: usize,
+        n_weak: usize,
+    ) -> [Texts<'_>; 2] {
+        let end = (name.start as usize).saturating_add(name.len as usize);
+        let aliases = Texts {
+            bytes: self.arena.text.get(end..).unwrap_or(&[]),
+            n: n_aliases,
+        };
+        let weak = Texts {
+            bytes: if n_weak == 0 {
+                &[]
+            } else {
+                aliases.rest().unwrap_or(&[])
+            },
+            n: n_weak,
+        };
+        [aliases, weak]
     }
 
     pub fn entity(&self, ix: NodeIx) -> Entity<'_> {
         let r = &self.entities[ix.index()];
         let arena = &self.arena.text;
-        let aliases = r.aliases as usize;
         let (name, n_aliases) = self.name_aliases(ix.index(), r);
-        let n_aliases = n_aliases as usize;
         let extra = self.extras.get(r.extra as usize);
         let (kind, date) = self.entity_kind_date(ix.index(), r);
         let rare = self.entity_rare_of(r);
+        let [aliases, weak_aliases] =
+            self.alias_texts(name, n_aliases as usize, rare.n_weak as usize);
         Entity {
             id: text_at(arena, r.id),
             kind,
             name: text_at(arena, name),
-            aliases: self.texts(aliases, n_aliases),
-            weak_aliases: self.texts(aliases + n_aliases, rare.n_weak as usize),
+            aliases,
+            weak_aliases,
             date,
             until: PartialDate::from_bits(rare.until),
             note: extra.and_then(|x| opt_text(arena, x.note)),
@@ -552,7 +570,7 @@ impl Graph {
                 + nodes
                 + self.ids.bytes(),
             relations: edges + self.extras.bytes(),
-            text: self.arena.text.bytes() + self.lists.bytes() + self.attrs.bytes(),
+            text: self.arena.text.bytes() + self.attrs.bytes(),
             other: bytes(&self.amounts)
                 + self.sources.capacity() * std::mem::size_of::<Source>()
                 + self.source_lists.bytes()

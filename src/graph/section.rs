@@ -33,7 +33,6 @@ pub(crate) fn write_names<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Result<(
     out.pod(&g.entities)?;
     out.pod(&g.entity_rare)?;
     out.pod(&g.arena.text)?;
-    out.pod(&g.lists)?;
     out.pod(&g.attrs)?;
     out.pod(&g.extras)?;
     let amounts: Vec<AmountRow> = g
@@ -110,7 +109,6 @@ pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), 
     let entities: Store<EntityRow> = r.pod()?;
     let entity_rare: Store<EntityRare> = r.pod()?;
     let arena = Arena { text: r.pod()? };
-    let lists: Store<Text> = r.pod()?;
     let attrs: Store<AttrRow> = r.pod()?;
     let extras: Store<Extra> = r.pod()?;
     let amounts = r
@@ -178,7 +176,6 @@ pub(crate) fn entities_section(r: &mut MapIn) -> Result<(Graph, Store<IdSlot>), 
     g.big_rows = big_rows;
     g.other_kinds = other_kinds;
     g.arena = arena;
-    g.lists = lists;
     g.attrs = attrs;
     g.extras = extras;
     g.amounts = amounts;
@@ -292,6 +289,15 @@ impl Check<'_> {
             .is_some()
     }
 
+    /// Whether the `n_aliases + n_weak` strings after the name `name` (in
+    /// the arena, as [`super::Texts`] reads them) each fit in the arena.
+    fn aliases(&self, name: Text, n_aliases: u32, n_weak: u32) -> bool {
+        let [aliases, weak] = self
+            .g
+            .alias_texts(name, n_aliases as usize, n_weak as usize);
+        aliases.rest().is_some() && weak.rest().is_some()
+    }
+
     fn text_or_none(&self, t: Text) -> bool {
         t.is_none() || self.text(t)
     }
@@ -346,12 +352,11 @@ impl Check<'_> {
 
     /// The side tables: texts in the arena, attribute names among the symbols.
     fn tables(&self) -> Result<(), SnapshotError> {
-        let ok = self.g.lists.iter().all(|&t| self.text(t))
-            && self
-                .g
-                .attrs
-                .iter()
-                .all(|a| (a.key as usize) < self.g.symbols.len() && self.text(a.value))
+        let ok = self
+            .g
+            .attrs
+            .iter()
+            .all(|a| (a.key as usize) < self.g.symbols.len() && self.text(a.value))
             && self.g.extras.iter().all(|x| {
                 self.text_or_none(x.id)
                     && self.text_or_none(x.note)
@@ -419,11 +424,10 @@ impl Check<'_> {
         let ok = rare.is_some_and(|rare| {
             Self::date(rare.until)
                 && Self::optional(rare.amount, self.g.amounts.len())
-                && (n_aliases as u64 + rare.n_weak as u64) <= u32::MAX as u64
-                && Self::range(e.aliases, n_aliases + rare.n_weak, self.g.lists.len())
+                && self.text(name)
+                && self.aliases(name, n_aliases, rare.n_weak)
         }) && big == listed
             && self.text(e.id)
-            && self.text(name)
             && self.entity_kind(node, e)
             && Self::date(e.kind_date.date_bits())
             && self.sources(e.sources)

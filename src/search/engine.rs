@@ -334,7 +334,7 @@ impl SearchIndex {
                     if to < self.len() {
                         // On to the end of the entity text `to - 1` names.
                         let node = self.owner(to as u32 - 1) as usize;
-                        to = (self.entity_first[node + 1] as usize).max(to);
+                        to = (self.ranges.first(node + 1) as usize).max(to);
                     }
                     work.push(vec![Slice::Index(from, to)]);
                     from = to;
@@ -387,13 +387,13 @@ impl SearchIndex {
                 Slice::Index(from, to) => {
                     // The owner of each text, read on from the first's: the
                     // texts are in node order.
-                    let node = std::cell::Cell::new(self.owner(from as u32));
+                    let mut start = self.owners();
+                    start.owner(from as u32);
+                    let at = std::cell::Cell::new(start.at());
                     let texts = |i: usize| {
-                        let mut n = node.get();
-                        while self.entity_first[n as usize + 1] as usize <= i {
-                            n += 1;
-                        }
-                        node.set(n);
+                        let mut a = at.get();
+                        let n = self.ranges.walk(&mut a, i as u32);
+                        at.set(a);
                         Text {
                             entry: i as u32,
                             owner: n,

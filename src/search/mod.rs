@@ -62,6 +62,7 @@ mod highlight;
 mod matches;
 mod naive;
 mod query;
+mod ranges;
 mod resolve;
 mod score;
 mod tier;
@@ -81,6 +82,7 @@ use highlight::positions;
 use matches::Matches;
 pub use naive::{naive_search, naive_search_without_typos};
 use query::Query;
+use ranges::{Owners, TextRanges};
 pub use resolve::{ResolveError, Resolved, Resolver};
 use score::{Ranked, matcher};
 use std::borrow::Cow;
@@ -159,11 +161,11 @@ pub struct SearchIndex {
     /// kind of field it is (the top two bits, from [`KIND_SHIFT`]: name,
     /// alias, weak alias, office; [`WEAK_BIT`] set for the last two).
     masks: Store<u64>,
-    /// Texts of node `n` are `entity_first[n]..entity_first[n + 1]`, in the
-    /// order [`Self::build`] indexes them: which alias or office a text is
-    /// follows from its place among them (see [`Self::field`]), and the node
-    /// a text names from where it lies in this table.
-    entity_first: Store<u32>,
+    /// The texts of each node, one after the other, in the order
+    /// [`Self::build`] indexes them: which alias or office a text is follows
+    /// from its place among them (see [`Self::field`]), and the node a text
+    /// names from where it lies ([`TextRanges`]).
+    ranges: TextRanges,
     /// Relations of each node, or [`Self::BIG_DEGREE`]: then `[node,
     /// relations]` is in `big_degrees`, by node.
     degrees: Store<u16>,
@@ -194,7 +196,7 @@ impl SearchIndex {
             starts: Vec::with_capacity(nodes * 2).into(),
             total: 0,
             masks: Vec::with_capacity(nodes * 2).into(),
-            entity_first: Vec::with_capacity(nodes + 1).into(),
+            ranges: TextRanges::with_capacity(nodes),
             degrees: Vec::with_capacity(nodes).into(),
             big_degrees: Store::default(),
             typo: typo::TypoIndex::default(),
@@ -215,7 +217,6 @@ impl SearchIndex {
             }
             let e = graph.entity(n);
             let first = ix.len() as u32;
-            ix.entity_first.vec().push(first);
             let degree = u32::try_from(graph.degree(n)).unwrap_or(u32::MAX);
             match u16::try_from(degree) {
                 Ok(d) if d != Self::BIG_DEGREE => ix.degrees.vec().push(d),
@@ -250,10 +251,10 @@ impl SearchIndex {
                     indexed = ix.push(&mut seen, MatchedField::Office(edge), &text);
                 }
             }
+            ix.ranges.push(ix.len() as u32 - first);
         }
         seen.store(&mut ix);
-        let end = ix.len() as u32;
-        ix.entity_first.vec().push(end);
+        ix.ranges.shrink_to_fit();
         ix.folded.shrink_to_fit();
         ix.starts.shrink_to_fit();
         ix.masks.shrink_to_fit();
@@ -398,9 +399,12 @@ impl SearchIndex {
         out.pod(&self.starts)?;
         out.u64(self.total)?;
         out.pod(&self.masks)?;
-        out.pod(&self.entity_first)?;
         out.pod(&self.degrees)?;
         out.pod(&self.big_degrees)?;
+        let (counts, big, samples) = self.ranges.parts();
+        out.pod(counts)?;
+        out.pod(big)?;
+        out.pod(samples)?;
         let (words, starts, posts) = self.typo.parts();
         out.pod(words)?;
         out.pod(starts)?;
@@ -415,19 +419,16 @@ impl SearchIndex {
             starts: r.pod()?,
             total: r.u64()?,
             masks: r.pod()?,
-            entity_first: r.pod()?,
+            ranges: TextRanges::default(),
             degrees: r.pod()?,
             big_degrees: r.pod()?,
             typo: typo::TypoIndex::default(),
             id: next_index_id(),
         };
+        let (counts, big, samples) = (r.pod()?, r.pod()?, r.pod()?);
         let (words, starts, posts) = (r.pod()?, r.pod()?, r.pod()?);
         let texts = ix.masks.len();
-        let ascending = |v: &[u32], last: usize| {
-            v.first() == Some(&0)
-                && v.windows(2).all(|w| w[0] <= w[1])
-                && v.last().map(|&l| l as usize) == Some(last)
-        };
+        let ranges = TextRanges::from_parts(counts, big, samples, nodes, texts);
         // Every stored text's length and bytes lie in the folded text, and
         // their sum is at most the total said (the rest are names read from
         // the graph: only first spellings of names are).
@@ -457,12 +458,14 @@ impl SearchIndex {
                 .iter()
                 .filter(|&&d| d == Self::BIG_DEGREE)
                 .count()
-                == ix.big_degrees.len()
-            && ix.entity_first.len() == nodes + 1
-            && ascending(&ix.entity_first, texts);
+                == ix.big_degrees.len();
         let typo = typo::TypoIndex::from_parts(words, starts, posts, texts);
-        if ok && let Some(typo) = typo {
+        if ok
+            && let Some(typo) = typo
+            && let Some(ranges) = ranges
+        {
             ix.typo = typo;
+            ix.ranges = ranges;
             Ok(ix)
         } else {
             Err(SnapshotError::Corrupt(
@@ -494,8 +497,7 @@ impl SearchIndex {
         let typo_bytes = self.typo.bytes();
         // `text_bytes` counts the lengths before each distinct text.
         let text_columns = bytes(&self.starts) + bytes(&self.masks);
-        let entity_columns =
-            bytes(&self.entity_first) + bytes(&self.degrees) + bytes(&self.big_degrees);
+        let entity_columns = self.ranges.bytes() + bytes(&self.degrees) + bytes(&self.big_degrees);
         IndexMemory {
             texts: self.len(),
             text_bytes: bytes(&self.folded),
@@ -585,8 +587,7 @@ impl SearchIndex {
     }
 
     fn texts_of(&self, node: u32) -> std::ops::Range<u32> {
-        let n = node as usize;
-        self.entity_first[n]..self.entity_first[n + 1]
+        self.ranges.range(node as usize)
     }
 
     /// The node text `entry` names: the last whose texts start at or before it.
@@ -596,10 +597,7 @@ impl SearchIndex {
 
     /// Owners of texts asked for mostly in ascending order (see [`Owners`]).
     fn owners(&self) -> Owners<'_> {
-        Owners {
-            first: &self.entity_first,
-            node: 0,
-        }
+        self.ranges.owners()
     }
 
     /// Whether any name of `node` matches an excluding term (offices do not
@@ -821,38 +819,6 @@ impl Seen {
         }
         self.pending.clear();
         self.ends.clear();
-    }
-}
-
-/// The nodes texts name, looked up from the last one found onwards: cheap for
-/// texts asked for in ascending order (postings, candidates), right for any.
-struct Owners<'a> {
-    /// The index's `entity_first`.
-    first: &'a [u32],
-    node: usize,
-}
-
-impl Owners<'_> {
-    fn owner(&mut self, entry: u32) -> u32 {
-        let f = self.first;
-        let nodes = f.len().saturating_sub(1);
-        if nodes == 0 {
-            return 0;
-        }
-        // The last node whose texts start at or before `entry`: between `lo`
-        // (whose texts do) and `hi` (whose do not, or the end), found by
-        // doubling steps from the last node found.
-        let mut lo = if f[self.node] <= entry { self.node } else { 0 };
-        let mut hi = lo + 1;
-        let mut step = 1;
-        while hi < f.len() && f[hi] <= entry {
-            lo = hi;
-            hi = (hi + step).min(f.len());
-            step *= 2;
-        }
-        let found = lo + f[lo..hi].partition_point(|&x| x <= entry).saturating_sub(1);
-        self.node = found.min(nodes - 1);
-        self.node as u32
     }
 }
 

@@ -77,17 +77,100 @@ fn every_text_reads_back_its_owner_and_field() {
 #[test]
 fn owners_are_found_in_any_order_and_past_entities_without_texts() {
     // Entities 1 and 2 have no text, 4 has three.
-    let first = [0, 2, 2, 2, 3, 6, 7];
+    let mut ranges = TextRanges::default();
+    for n in [2, 0, 0, 1, 3, 1] {
+        ranges.push(n);
+    }
     let want = [0, 0, 3, 4, 4, 4, 5];
-    let mut o = Owners {
-        first: &first,
-        node: 0,
-    };
+    let mut o = ranges.owners();
     for (e, &n) in want.iter().enumerate() {
         assert_eq!(o.owner(e as u32), n, "text {e} in order");
     }
     for e in [6, 0, 5, 2, 3, 1, 4, 6, 6, 0] {
         assert_eq!(o.owner(e), want[e as usize], "text {e} out of order");
+    }
+    // Past the last text: the last node.
+    assert_eq!(o.owner(7), 5);
+    assert_eq!(o.owner(u32::MAX), 5);
+    assert_eq!(TextRanges::default().owners().owner(3), 0);
+}
+
+proptest::proptest! {
+    /// Texts counted per node (a byte each, an escape past 254, a sample
+    /// every 64 nodes) give every node's first text, its range and the owner
+    /// of every text, asked in order, out of order and walked on, as a table
+    /// of first texts would; the parts read back, and damaged parts are
+    /// refused.
+    #[test]
+    fn text_ranges_agree_with_a_table_of_first_texts(
+        counts in proptest::collection::vec(
+            proptest::prop_oneof![
+                8 => 0u32..4,
+                1 => 250u32..260,
+                1 => proptest::strategy::Just(0u32),
+                1 => 300u32..70_000,
+            ],
+            0..300,
+        ),
+        asks in proptest::collection::vec(proptest::num::u32::ANY, 0..40),
+        damage in 0usize..4,
+    ) {
+        let mut ranges = TextRanges::default();
+        let mut first = vec![0u32];
+        for &c in &counts {
+            ranges.push(c);
+            first.push(first.last().unwrap() + c);
+        }
+        let total = *first.last().unwrap();
+        let owner_of = |e: u32| -> u32 {
+            if counts.is_empty() {
+                0
+            } else if e >= total {
+                counts.len() as u32 - 1
+            } else {
+                (first.partition_point(|&f| f <= e) - 1) as u32
+            }
+        };
+        let check = |ranges: &TextRanges| -> Result<(), proptest::test_runner::TestCaseError> {
+            for (n, &c) in counts.iter().enumerate() {
+                proptest::prop_assert_eq!(ranges.count(n), c);
+                proptest::prop_assert_eq!(ranges.first(n), first[n]);
+                proptest::prop_assert_eq!(ranges.range(n), first[n]..first[n + 1]);
+            }
+            proptest::prop_assert_eq!(ranges.first(counts.len()), total);
+            let mut o = ranges.owners();
+            let mut walk = None;
+            for e in 0..total.min(3000) {
+                proptest::prop_assert_eq!(o.owner(e), owner_of(e), "text {}", e);
+                // Walked on from the first text's owner.
+                let at = walk.get_or_insert_with(|| o.at());
+                proptest::prop_assert_eq!(ranges.walk(at, e), owner_of(e), "text {} walked", e);
+            }
+            for &a in &asks {
+                let e = if total == 0 { a } else { a % (total + 2) };
+                proptest::prop_assert_eq!(o.owner(e), owner_of(e), "text {} out of order", e);
+            }
+            Ok(())
+        };
+        check(&ranges)?;
+        let (c, b, s) = ranges.parts();
+        let (c, b, s) = (c.to_vec(), b.to_vec(), s.to_vec());
+        let back = TextRanges::from_parts(
+            c.clone().into(), b.clone().into(), s.clone().into(), counts.len(), total as usize,
+        );
+        proptest::prop_assert!(back.is_some());
+        check(&back.unwrap())?;
+        // Damaged: another total, a sample off by one, an escape without its
+        // count, a count without its escape.
+        let (mut c, mut b, mut s, mut texts) = (c, b, s, total as usize);
+        let damaged = match damage {
+            0 => { texts += 1; true }
+            1 => s.last_mut().map(|x| *x = x.wrapping_add(1)).is_some(),
+            2 => b.pop().is_some(),
+            _ => c.iter_mut().find(|x| **x == 255).map(|x| *x = 254).is_some(),
+        };
+        let refused = TextRanges::from_parts(c.into(), b.into(), s.into(), counts.len(), texts);
+        proptest::prop_assert_eq!(refused.is_none(), damaged);
     }
 }
 

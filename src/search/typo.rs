@@ -437,7 +437,7 @@ impl SearchIndex {
 
     /// An across match of `node`, shown by its name.
     pub(crate) fn across_rank(&self, graph: &Graph, node: u32, whole: i64) -> Ranked {
-        let entry = self.entity_first[node as usize];
+        let entry = self.ranges.first(node as usize);
         Ranked {
             score: score_of(rank_of(TIER_FUZZY, false), super::score::across_sub(whole)),
             entry,
