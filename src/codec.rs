@@ -256,3 +256,75 @@ impl MapIn {
         String::from_utf8(bytes.to_vec()).map_err(|_| SnapshotError::Corrupt("text is not UTF-8"))
     }
 }
+
+/// LEB128, the variable-length unsigned integers of the tables that hold
+/// lengths and gaps (the graph's aliases, the search index's texts, the typo
+/// index's postings): seven bits a byte, lowest first, the high bit set on
+/// every byte but the last.
+pub(crate) mod leb128 {
+    /// How many bytes `v` takes.
+    pub(crate) fn len(v: u64) -> usize {
+        (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
+    }
+
+    /// Appends `v`.
+    pub(crate) fn push(mut v: u64, out: &mut Vec<u8>) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+
+    /// The value that opens `bytes`, and how many bytes it took: `None` if it
+    /// runs past the end, takes more than five bytes or is over 32 bits.
+    #[inline]
+    pub(crate) fn read(bytes: &[u8]) -> Option<(u32, usize)> {
+        let first = *bytes.first()?;
+        if first < 0x80 {
+            return Some((u32::from(first), 1));
+        }
+        let mut v: u64 = 0;
+        for (i, &b) in bytes.iter().enumerate().take(5) {
+            v |= u64::from(b & 0x7f) << (7 * i);
+            if b < 0x80 {
+                return u32::try_from(v).ok().map(|v| (v, i + 1));
+            }
+        }
+        None
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn values_read_back_in_the_bytes_their_length_says() {
+            for v in [
+                0,
+                1,
+                127,
+                128,
+                300,
+                16_383,
+                16_384,
+                u32::MAX.into(),
+                u64::MAX,
+            ] {
+                let mut out = vec![0xaa];
+                super::push(v, &mut out);
+                assert_eq!(out.len() - 1, super::len(v), "{v}");
+                let read = super::read(&out[1..]);
+                match u32::try_from(v) {
+                    Ok(small) => assert_eq!(read, Some((small, out.len() - 1))),
+                    Err(_) => assert_eq!(read, None, "{v}"),
+                }
+            }
+            // Cut short, or a sixth byte.
+            assert_eq!(super::read(&[0x80]), None);
+            assert_eq!(super::read(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), None);
+        }
+    }
+}

@@ -517,16 +517,10 @@ impl<'g> Texts<'g> {
 /// The string whose length (LEB128) opens `bytes`, and the bytes after it;
 /// `None` if the length is malformed or runs past the end.
 fn counted_at(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
-    let mut len: u64 = 0;
-    for (i, &b) in bytes.iter().enumerate().take(5) {
-        len |= u64::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            let rest = &bytes[i + 1..];
-            let len = usize::try_from(len).ok().filter(|&l| l <= rest.len())?;
-            return Some(rest.split_at(len));
-        }
-    }
-    None
+    let (len, n) = crate::codec::leb128::read(bytes)?;
+    let rest = &bytes[n..];
+    let len = Some(len as usize).filter(|&l| l <= rest.len())?;
+    Some(rest.split_at(len))
 }
 
 /// Iterates over [`Texts`].
@@ -880,24 +874,13 @@ impl Arena {
 
     /// Adds `s` after its length (LEB128), as a [`Texts`] reads it.
     fn push_counted(&mut self, s: &str) -> Result<(), GraphFull> {
-        let mut len = [0u8; 10];
-        let mut n = 0;
-        let mut l = s.len() as u64;
-        loop {
-            let more = l >= 0x80;
-            len[n] = (l as u8 & 0x7f) | if more { 0x80 } else { 0 };
-            n += 1;
-            l >>= 7;
-            if !more {
-                break;
-            }
-        }
+        let n = crate::codec::leb128::len(s.len() as u64);
         // As `push`: `u32::MAX` stays free.
         if self.text.len() + n + s.len() >= u32::MAX as usize {
             return Err(GraphFull);
         }
         let text = self.text.vec();
-        text.extend_from_slice(&len[..n]);
+        crate::codec::leb128::push(s.len() as u64, text);
         text.extend_from_slice(s.as_bytes());
         Ok(())
     }

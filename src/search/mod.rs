@@ -69,7 +69,7 @@ mod tier;
 mod typo;
 mod worker;
 
-use crate::codec::{MapIn, Out, SnapshotError, Store};
+use crate::codec::{MapIn, Out, SnapshotError, Store, leb128};
 use crate::graph::{Graph, NodeIx};
 pub use engine::set_threads;
 use engine::{ALT_BIT, KIND_SHIFT, SHARED_BIT, WEAK_BIT, WORD_SHIFT, never};
@@ -683,33 +683,13 @@ impl SearchIndex {
 /// bits.
 #[inline]
 fn text_at(folded: &[u8], at: usize) -> Option<(usize, usize)> {
-    let first = *folded.get(at)?;
-    if first < 0x80 {
-        return Some((at + 1, usize::from(first)));
-    }
-    let mut len: u64 = 0;
-    for k in 0..5 {
-        let b = *folded.get(at + k)?;
-        len |= u64::from(b & 0x7f) << (7 * k);
-        if b < 0x80 {
-            return u32::try_from(len).ok().map(|l| (at + k + 1, l as usize));
-        }
-    }
-    None
+    let (len, n) = leb128::read(folded.get(at..)?)?;
+    Some((at + n, len as usize))
 }
 
 /// Appends `len` as LEB128.
 fn push_len(v: &mut Vec<u8>, len: usize) {
-    let mut len = len as u64;
-    loop {
-        let b = (len & 0x7f) as u8;
-        len >>= 7;
-        if len == 0 {
-            v.push(b);
-            break;
-        }
-        v.push(b | 0x80);
-    }
+    leb128::push(len as u64, v);
 }
 
 /// The text whose length is at `folded[at]`; empty if it does not lie there.

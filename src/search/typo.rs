@@ -37,7 +37,7 @@ use super::SearchIndex;
 use super::engine::{CHECK_EVERY, Cancel, KeepFn};
 use super::query::{Kind, Query};
 use super::score::{Ranked, TIER_FUZZY, rank_of, score_of, top, typo_sub, word_occurrence};
-use crate::codec::Store;
+use crate::codec::{Store, leb128};
 use crate::graph::{Graph, NodeIx};
 
 /// Words shorter than this are not indexed (no term within reach is typo-able).
@@ -161,7 +161,7 @@ impl TypoIndex {
                     continue;
                 }
                 let gap = text - prev.map_or(0, |p| p + 1);
-                leb128(gap, &mut posts);
+                leb128::push(u64::from(gap), &mut posts);
                 prev = Some(text);
             }
         }
@@ -213,7 +213,7 @@ impl TypoIndex {
         let mut at = 0;
         let mut next = 0u32;
         std::iter::from_fn(move || {
-            let (gap, used) = read_leb128(&bytes[at..])?;
+            let (gap, used) = leb128::read(&bytes[at..])?;
             at += used;
             let text = next.checked_add(gap)?;
             next = text.checked_add(1)?;
@@ -280,29 +280,6 @@ impl TypoIndex {
             }
         }
     }
-}
-
-fn leb128(mut v: u32, out: &mut Vec<u8>) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
-fn read_leb128(bytes: &[u8]) -> Option<(u32, usize)> {
-    let mut v = 0u32;
-    for (i, &b) in bytes.iter().enumerate().take(5) {
-        v |= u32::from(b & 0x7f).checked_shl(7 * i as u32)?;
-        if b & 0x80 == 0 {
-            return Some((v, i + 1));
-        }
-    }
-    None
 }
 
 /// How one text matches a query in the typo tier: the total edits, if every
@@ -598,8 +575,8 @@ mod tests {
         let mut v = Vec::new();
         for x in [0, 1, 127, 128, 300, u32::MAX] {
             v.clear();
-            leb128(x, &mut v);
-            assert_eq!(read_leb128(&v), Some((x, v.len())));
+            leb128::push(u64::from(x), &mut v);
+            assert_eq!(leb128::read(&v), Some((x, v.len())));
         }
     }
 }
