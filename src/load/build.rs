@@ -24,7 +24,7 @@ pub(super) struct EntityIn<'a, S> {
     pub until: Option<&'a str>,
     pub note: Option<&'a str>,
     /// Value, currency, approximate.
-    pub amount: Option<(f64, &'a str, bool)>,
+    pub amount: RawAmount<'a>,
     pub sources: &'a [S],
     pub attrs: Vec<(&'a str, &'a str)>,
     pub datasets: &'a [S],
@@ -47,7 +47,7 @@ impl Checked {
     pub(super) fn of(
         date: Option<&str>,
         until: Option<&str>,
-        amount: Option<(f64, &str, bool)>,
+        amount: RawAmount<'_>,
     ) -> Option<Checked> {
         let read = |d: Option<&str>| d.map(str::parse::<PartialDate>).transpose().ok();
         Some(Checked {
@@ -61,7 +61,7 @@ impl Checked {
 }
 
 /// An amount as written: value, currency, approximate.
-type RawAmount<'a> = Option<(f64, &'a str, bool)>;
+pub(super) type RawAmount<'a> = Option<(f64, &'a str, bool)>;
 
 /// A record's dates (its span checked) and amount, as read by a parser
 /// thread (`checked`) or read here.
@@ -116,7 +116,7 @@ pub(super) struct RelationIn<'a, S> {
     pub role: Option<&'a str>,
     pub date: Option<&'a str>,
     pub until: Option<&'a str>,
-    pub amount: Option<(f64, &'a str, bool)>,
+    pub amount: RawAmount<'a>,
     pub sources: &'a [S],
     pub note: Option<&'a str>,
     pub attrs: Vec<(&'a str, &'a str)>,
@@ -147,7 +147,7 @@ impl<'a> RelationIn<'a, String> {
     }
 }
 
-fn amount_of(a: &Option<AmountRecord>) -> Option<(f64, &str, bool)> {
+fn amount_of(a: &Option<AmountRecord>) -> RawAmount<'_> {
     a.as_ref().map(|a| (a.value, a.currency.as_str(), a.approx))
 }
 
@@ -204,7 +204,7 @@ pub(super) fn check_span(
 }
 
 pub(super) fn parse_amount(
-    raw: Option<(f64, &str, bool)>,
+    raw: RawAmount<'_>,
     owner: &Owner<'_>,
     loc: &Locator<'_>,
     problems: &mut Vec<Problem>,
