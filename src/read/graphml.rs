@@ -59,8 +59,10 @@ type Keys = HashMap<String, Key, foldhash::fast::RandomState>;
 #[derive(Default, Clone)]
 struct State {
     keys: Keys,
-    /// Some key has a `<default>`.
-    defaults: bool,
+    /// The keys given a `<default>`, in the order the file declares them:
+    /// a record they fill gets their values in that order, whatever the
+    /// order of `keys` (a hash map's).
+    with_default: Vec<String>,
     /// The key whose `<default>` is being read.
     declaring: Option<String>,
     in_default: bool,
@@ -628,9 +630,9 @@ fn finish_record(
         In::Edge => "edge",
     };
     for (id, key) in st
-        .keys
+        .with_default
         .iter()
-        .take(if st.defaults { usize::MAX } else { 0 })
+        .filter_map(|id| Some((id, st.keys.get(id)?)))
     {
         if let Some(d) = &key.default
             && !key.graphics
@@ -654,7 +656,9 @@ fn end(b: &mut Sink<'_>, st: &mut State, name: &[u8], text: &str) {
                 && let Some(k) = st.keys.get_mut(id)
             {
                 k.default = Some(text.to_string());
-                st.defaults = true;
+                if !st.with_default.contains(id) {
+                    st.with_default.push(id.clone());
+                }
             }
             st.in_default = false;
         }

@@ -61,6 +61,35 @@ fn les_miserables_loads_in_place_undirected_with_weights() {
     assert!(g.sources().is_empty(), "Gephi's sample names no source");
 }
 
+/// A key's `<default>` fills the nodes that give no value, in the order the
+/// file declares the keys: the same file always loads to the same graph (the
+/// defaults once came in the order of a hash map, different run to run).
+#[test]
+fn graphml_defaults_fill_in_declaration_order() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/peers/networkx/graphml/node_attribute_default.graphml");
+    let (g, _) = graphml::read(&path).unwrap();
+    for id in ["n0", "n1"] {
+        let keys: Vec<&str> = node(&g, id).attrs.iter().map(|(k, _)| g.sym(k)).collect();
+        assert_eq!(
+            keys,
+            [
+                "boolean_attribute",
+                "int_attribute",
+                "long_attribute",
+                "float_attribute",
+                "double_attribute",
+                "string_attribute"
+            ],
+            "{id}"
+        );
+    }
+    assert_eq!(
+        attr(&g, node(&g, "n1").attrs, "string_attribute"),
+        Some("Foo")
+    );
+}
+
 #[test]
 fn dynamic_gexf_dates_drive_the_date_filter() {
     let path = fixture("dynamic.gexf");
