@@ -367,7 +367,7 @@ impl Loader {
         &mut self,
         id: &str,
         def: &'static SchemaDef,
-        flat: &mut super::Flat,
+        flat: super::Values<'_>,
         pre: &mut Option<(super::Mapped, Notes)>,
         provenance: &[(String, String)],
     ) {
@@ -456,7 +456,7 @@ impl Loader {
         let edge = PendingEdge {
             id: id.into(),
             schema: def,
-            props: std::mem::take(flat),
+            props: flat.to_flat(),
             pre: pre.take().map(Box::new),
             line: self.line_no,
             datasets: self.datasets,
@@ -723,7 +723,7 @@ impl Loader {
 pub(super) fn map_edge(
     def: &'static SchemaDef,
     id: &str,
-    props: &super::Flat,
+    props: super::Values<'_>,
 ) -> (super::Mapped, Notes) {
     map_edge_known(def, id, props, None)
 }
@@ -732,7 +732,7 @@ pub(super) fn map_edge(
 pub(super) fn map_edge_known(
     def: &'static SchemaDef,
     id: &str,
-    props: &super::Flat,
+    props: super::Values<'_>,
     known: Option<&KnownSources>,
 ) -> (super::Mapped, Notes) {
     let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
@@ -798,7 +798,7 @@ pub(super) fn map_edge_known(
 /// The values `i..end` of a [`super::Flat`] (one property's run).
 #[derive(Clone)]
 struct Run<'a> {
-    flat: &'a super::Flat,
+    flat: super::Values<'a>,
     i: usize,
     end: usize,
 }
@@ -810,9 +810,9 @@ impl<'a> Iterator for Run<'a> {
         if self.i >= self.end {
             return None;
         }
-        let (k, v) = self.flat.ends[self.i];
+        let (_, v) = self.flat.get(self.i);
         self.i += 1;
-        Some(&self.flat.text[k as usize..v as usize])
+        Some(v)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -828,7 +828,7 @@ type Runs<'a> = SmallVec<[(&'a str, usize, usize); 8]>;
 
 /// The runs of equal properties of `flat`, `(property, start, end)` in
 /// order, if it is sorted by property (else `None`).
-fn sorted_runs(flat: &super::Flat) -> Option<Runs<'_>> {
+fn sorted_runs(flat: super::Values<'_>) -> Option<Runs<'_>> {
     let mut runs = Runs::new();
     for (i, (k, _)) in flat.iter().enumerate() {
         match runs.last_mut() {
@@ -873,7 +873,7 @@ pub(super) fn edge_kind<'m>(
 /// Whether a relationship record of two parties has the id `ties export
 /// --format ftm` makes of the relation it becomes (`graph::relid`): its
 /// source's and target's ids, kind, role and date hashed.
-fn is_made_id(def: &SchemaDef, id: &str, props: &super::Flat, m: &super::Mapped) -> bool {
+fn is_made_id(def: &SchemaDef, id: &str, props: super::Values<'_>, m: &super::Mapped) -> bool {
     let Some(h) = crate::graph::relid::made_id_hash(id) else {
         return false;
     };
@@ -912,7 +912,7 @@ fn is_made_id(def: &SchemaDef, id: &str, props: &super::Flat, m: &super::Mapped)
 }
 
 /// A relationship record's values, whatever their order, as one number.
-fn props_hash(props: &super::Flat) -> u64 {
+fn props_hash(props: super::Values<'_>) -> u64 {
     let mut v: Vec<(&str, &str)> = props.iter().collect();
     v.sort();
     v.dedup();
