@@ -457,6 +457,36 @@ struct Values<'a> {
     parties: u64,
 }
 
+/// The values of a [`Values`], in order (what is left of them in `at`;
+/// for a [`At::Packed`], where the next one's name starts).
+struct ValuesIter<'a> {
+    text: &'a str,
+    at: At<'a>,
+    start: usize,
+}
+
+impl<'a> Iterator for ValuesIter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<(&'a str, &'a str)> {
+        match &mut self.at {
+            At::Packed(ends) => {
+                let (&(k, v), rest) = ends.split_first()?;
+                *ends = rest;
+                let (k, v) = (k as usize, v as usize);
+                let pair = (&self.text[self.start..k], &self.text[k..v]);
+                self.start = v;
+                Some(pair)
+            }
+            At::Spans(spans) => {
+                let (&(k, v), rest) = spans.split_first()?;
+                *spans = rest;
+                Some((k.of(self.text), v.of(self.text)))
+            }
+        }
+    }
+}
+
 /// Where the values of [`Values`] are in its text.
 #[derive(Clone, Copy)]
 enum At<'a> {
@@ -499,8 +529,12 @@ impl<'a> Values<'a> {
     }
 
     /// Every `(property, value)`, in order.
-    fn iter(self) -> impl Iterator<Item = (&'a str, &'a str)> {
-        (0..self.len()).map(move |i| self.get(i))
+    fn iter(self) -> ValuesIter<'a> {
+        ValuesIter {
+            text: self.text,
+            at: self.at,
+            start: 0,
+        }
     }
 
     /// Whether [`Self::parties`] marks every party (a record of at most 64
@@ -637,6 +671,10 @@ struct Mapped {
     until: Option<PartialDate>,
     amount: Option<Amount>,
     role: Option<String>,
+    /// A relationship's kind and whether it runs from its target to its
+    /// source (worked out with `role`, which then keeps only what the kind
+    /// did not say: [`records::edge_kind`]).
+    edge: Option<(crate::model::RelationKind<String>, bool)>,
     /// The first publisher, the outlet of the URLs cited.
     outlet: Option<String>,
     /// The sources cited, found or added when the record is built.

@@ -581,7 +581,11 @@ impl Loader {
         if froms.len() + tos.len() + other_nodes.len() < wanted {
             return; // problems already recorded
         }
-        let (kind, reversed, role) = edge_kind(def, m.role.as_deref());
+        let (kind, reversed) = match &m.edge {
+            Some((kind, reversed)) => (kind, *reversed),
+            None => unreachable!("an edge's fields are mapped by map_edge_known"),
+        };
+        let role = m.role.as_deref();
         let note_prop = m.note_prop.as_deref().filter(|p| *p != "description");
         let sources = self.graph.source_set(&source_ids);
         let role = role.map(|r| self.graph.intern(r));
@@ -791,7 +795,20 @@ pub(super) fn map_edge_known(
             known,
         )
     };
-    m.made_id = is_made_id(def, id, props, &m);
+    // The kind, worked out once (the role then only what the kind did not
+    // say), here rather than on the builder.
+    let (kind, reversed, role) = edge_kind(def, m.role.as_deref());
+    m.made_id = is_made_id(def, id, props, (&kind, role), m.date);
+    let whole = m.role.as_ref().map_or(0, String::len);
+    let rest = match role {
+        Some(r) if r.len() == whole => None,
+        Some(r) => Some(Some(r.to_string())),
+        None => Some(None),
+    };
+    if let Some(rest) = rest {
+        m.role = rest;
+    }
+    m.edge = Some((kind, reversed));
     (m, notes)
 }
 
@@ -873,7 +890,13 @@ pub(super) fn edge_kind<'m>(
 /// Whether a relationship record of two parties has the id `ties export
 /// --format ftm` makes of the relation it becomes (`graph::relid`): its
 /// source's and target's ids, kind, role and date hashed.
-fn is_made_id(def: &SchemaDef, id: &str, props: super::Values<'_>, m: &super::Mapped) -> bool {
+fn is_made_id(
+    def: &SchemaDef,
+    id: &str,
+    props: super::Values<'_>,
+    (kind, role): (&RelationKind<String>, Option<&str>),
+    date: Option<crate::model::PartialDate>,
+) -> bool {
     let Some(h) = crate::graph::relid::made_id_hash(id) else {
         return false;
     };
@@ -903,12 +926,11 @@ fn is_made_id(def: &SchemaDef, id: &str, props: super::Values<'_>, m: &super::Ma
     let (Some(src), Some(tgt), 2) = (src, tgt, parties) else {
         return false;
     };
-    let (kind, _, role) = edge_kind(def, m.role.as_deref());
-    let label = match &kind {
+    let label = match kind {
         RelationKind::Other(o) => o.as_str(),
         k => k.known_label().unwrap_or("other"),
     };
-    crate::graph::relid::made_hash(src, label, tgt, role.unwrap_or(""), m.date) == h
+    crate::graph::relid::made_hash(src, label, tgt, role.unwrap_or(""), date) == h
 }
 
 /// A relationship record's values, whatever their order, as one number.
