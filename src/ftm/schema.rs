@@ -46,29 +46,40 @@ pub enum PropType {
     Other,
 }
 
-impl SchemaDef {
-    /// The type of property `name`, or `None` if the schema has no such property.
-    pub fn prop(&self, name: &str) -> Option<PropType> {
-        Some(match self.type_name(name)? {
+impl PropType {
+    /// The type of a property of FtM type `type_name`.
+    fn of(type_name: &str) -> PropType {
+        match type_name {
             "entity" => PropType::Entity,
             "date" => PropType::Date,
             "number" => PropType::Number,
             _ => PropType::Other,
-        })
+        }
+    }
+}
+
+impl SchemaDef {
+    /// The type of property `name`, or `None` if the schema has no such property.
+    pub fn prop(&self, name: &str) -> Option<PropType> {
+        self.prop_at(name).map(|(_, t)| t)
     }
 
-    /// Where property `name` is in `props`: a hash lookup (a reader asks
-    /// this for every value of every record; a binary search over the
-    /// names was a sixth of a load).
-    fn prop_at(&self, name: &str) -> Option<usize> {
-        type Index = HashMap<&'static str, u16, foldhash::fast::FixedState>;
+    /// Where property `name` is in `props`, and its type: a hash lookup (a
+    /// reader asks this for every value of every record; a binary search
+    /// over the names was a sixth of a load), the type kept in the index
+    /// (not told from its name each time).
+    fn prop_at(&self, name: &str) -> Option<(usize, PropType)> {
+        type Index = HashMap<&'static str, (u16, PropType), foldhash::fast::FixedState>;
         static INDEX: OnceLock<Vec<Index>> = OnceLock::new();
         let all = INDEX.get_or_init(|| {
             SCHEMATA
                 .iter()
                 .map(|s| {
                     let mut m = Index::default();
-                    m.extend(s.props.iter().enumerate().map(|(i, p)| (p.0, i as u16)));
+                    m.extend(
+                        (s.props.iter().enumerate())
+                            .map(|(i, p)| (p.0, (i as u16, PropType::of(p.1)))),
+                    );
                     m
                 })
                 .collect()
@@ -76,26 +87,29 @@ impl SchemaDef {
         let at = (self as *const SchemaDef as usize).wrapping_sub(SCHEMATA.as_ptr() as usize)
             / std::mem::size_of::<SchemaDef>();
         match all.get(at) {
-            Some(m) if std::ptr::eq(&SCHEMATA[at], self) => m.get(name).map(|&i| i as usize),
+            Some(m) if std::ptr::eq(&SCHEMATA[at], self) => {
+                m.get(name).map(|&(i, t)| (i as usize, t))
+            }
             // Not one of the table's schemata (a test's own): search.
-            _ => self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok(),
+            _ => (self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok())
+                .map(|i| (i, PropType::of(self.props[i].1))),
         }
     }
 
     /// The FtM type name of property `name` (`name`, `country`, `url`…).
     pub fn type_name(&self, name: &str) -> Option<&'static str> {
-        Some(self.props[self.prop_at(name)?].1)
+        Some(self.props[self.prop_at(name)?.0].1)
     }
 
     /// The schema an entity property's values must have.
     pub fn range(&self, name: &str) -> Option<&'static str> {
-        let r = self.props[self.prop_at(name)?].2;
+        let r = self.props[self.prop_at(name)?.0].2;
         (!r.is_empty()).then_some(r)
     }
 
     /// The schema's label for property `name` (`birthDate` → `Birth date`).
     pub fn label(&self, name: &str) -> Option<&'static str> {
-        self.labels.get(self.prop_at(name)?).copied()
+        self.labels.get(self.prop_at(name)?.0).copied()
     }
 
     /// Does this schema extend `ancestor` (or is it `ancestor`)?

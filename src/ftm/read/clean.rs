@@ -109,11 +109,55 @@ impl Span {
     }
 }
 
+impl Span {
+    /// This place, `at` bytes further on (a place in a line made one in
+    /// the text the line is in).
+    pub(super) fn shifted(self, at: u32) -> Span {
+        Span {
+            start: self.start + at,
+            end: self.end + at,
+        }
+    }
+}
+
 /// [`clean`] for a relationship record of the fast path (nothing dropped or
 /// nested): its properties `(name, start, end)`, sorted by name, each the
-/// values `start..end` of `values`, all strings of `line`; what is kept
-/// written straight into a [`Flat`], the parties marked. Each property's
-/// type is looked up once.
+/// values `start..end` of `values`, all places in the line that starts at
+/// byte `at` of `text`; each value kept handed to `push` with its
+/// property's name, both as places in `text`. Each property's type is
+/// looked up once. Returns which of the first 64 kept values are parties.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn clean_values(
+    notes: &mut Notes,
+    id: &str,
+    def: &'static SchemaDef,
+    text: &str,
+    at: u32,
+    names: &[(Span, u32, u32)],
+    values: &[Span],
+    mut push: impl FnMut(Span, Span),
+) -> u64 {
+    let (mut parties, mut kept) = (0u64, 0usize);
+    for &(k, start, end) in names {
+        let k = k.shifted(at);
+        let name = k.of(text);
+        let ptype = def.prop(name);
+        let party = ptype == Some(PropType::Entity);
+        for &v in &values[start as usize..end as usize] {
+            let v = v.shifted(at);
+            if keep(notes, id, name, ptype, v.of(text)) {
+                if party && kept < 64 {
+                    parties |= 1 << kept;
+                }
+                push(k, v);
+                kept += 1;
+            }
+        }
+    }
+    parties
+}
+
+/// [`clean_values`] written straight into a [`Flat`] (the line `line`).
 pub(super) fn clean_into_flat(
     notes: &mut Notes,
     id: &str,
@@ -131,20 +175,9 @@ pub(super) fn clean_into_flat(
         ends: Vec::with_capacity(values.len()),
         parties: 0,
     };
-    for &(k, start, end) in names {
-        let k = k.of(line);
-        let ptype = def.prop(k);
-        let party = ptype == Some(PropType::Entity);
-        for v in run(start, end) {
-            let v = v.of(line);
-            if keep(notes, id, k, ptype, v) {
-                if party && flat.ends.len() < 64 {
-                    flat.parties |= 1 << flat.ends.len();
-                }
-                flat.push(k, v);
-            }
-        }
-    }
+    flat.parties = clean_values(notes, id, def, line, 0, names, values, |k, v| {
+        flat.push(k.of(line), v.of(line));
+    });
     flat
 }
 

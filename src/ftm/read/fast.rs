@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use super::super::schema;
 use super::clean::{Prop, Span};
 use super::props::KnownSources;
-use super::{Ready, prepare_edge, prepare_with};
+use super::{At, Ready, SpanPair, Values, prepare_edge, prepare_edge_at, prepare_with};
 
 /// The top-level lists the fast path keeps: the datasets, then the
 /// provenance ([`crate::ftm::mapping::PROVENANCE`]) in the order kept.
@@ -241,17 +241,76 @@ fn parse(b: &[u8], s: &mut Scratch) -> Option<Head> {
 pub(super) struct FastRecord {
     pub(super) datasets: Vec<String>,
     pub(super) provenance: Vec<(String, String)>,
-    pub(super) ready: Ready,
+    pub(super) body: Fast,
+}
+
+/// A record the fast path prepared.
+// A relationship's record is held inline, being most of a stream.
+#[allow(clippy::large_enum_variant)]
+pub(super) enum Fast {
+    /// Its strings its own.
+    Ready(Ready),
+    /// A relationship, its strings places in its batch's text.
+    Edge(FastEdge),
+}
+
+impl Fast {
+    /// The record's id (`text`: its batch's).
+    pub(super) fn id<'a>(&'a self, text: &'a str) -> &'a str {
+        match self {
+            Fast::Ready(r) => &r.id,
+            Fast::Edge(e) => e.id.of(text),
+        }
+    }
+}
+
+/// A relationship record read from a batch whose text is UTF-8: its id and
+/// values are places in that text (no string of its own), prepared as
+/// [`super::prepare_edge`] prepares one.
+pub(super) struct FastEdge {
+    pub(super) id: Span,
+    pub(super) def: &'static schema::SchemaDef,
+    /// Its values: these of the spans its parser thread kept for the batch.
+    pub(super) values: (u32, u32),
+    /// Which of the first 64 values are parties.
+    pub(super) parties: u64,
+    pub(super) notes: super::issues::Notes,
+    /// Its values other than the parties, mapped (`None` once the builder
+    /// took them).
+    pub(super) pre: Option<(super::Mapped, super::issues::Notes)>,
+}
+
+impl FastEdge {
+    /// Its values, `text` its batch's and `spans` its parser's.
+    pub(super) fn values<'a>(&self, text: &'a str, spans: &'a [SpanPair]) -> Values<'a> {
+        Values {
+            text,
+            at: At::Spans(&spans[self.values.0 as usize..self.values.1 as usize]),
+            parties: self.parties,
+        }
+    }
 }
 
 /// Reads and prepares one line (not blank, without its BOM), or `None` when
-/// the careful reader must. The sources it cites are looked up in `known`;
-/// `s` is reused from line to line.
-pub(super) fn read(bytes: &[u8], known: &KnownSources, s: &mut Scratch) -> Option<FastRecord> {
-    if u32::try_from(bytes.len()).is_err() {
+/// the careful reader must. `text`: when its batch's text is UTF-8, that
+/// text and where the line starts in it (a relationship's strings then stay
+/// there, its values' places pushed on `spans`). The sources it cites are
+/// looked up in `known`; `s` is reused from line to line.
+pub(super) fn read(
+    bytes: &[u8],
+    text: Option<(&str, usize)>,
+    known: &KnownSources,
+    s: &mut Scratch,
+    spans: &mut Vec<SpanPair>,
+) -> Option<FastRecord> {
+    let end = text.map_or(0, |(_, at)| at) + bytes.len();
+    if u32::try_from(end).is_err() {
         return None;
     }
-    let line = std::str::from_utf8(bytes).ok()?;
+    let line = match text {
+        Some((t, at)) => &t[at..at + bytes.len()],
+        None => std::str::from_utf8(bytes).ok()?,
+    };
     let head = parse(bytes, s)?;
     let (id, schema_name) = (head.id.of(line), head.schema.of(line));
     if id.trim().is_empty() || schema_name.trim().is_empty() {
@@ -279,9 +338,27 @@ pub(super) fn read(bytes: &[u8], known: &KnownSources, s: &mut Scratch) -> Optio
     }
     let datasets = list(0).map(str::to_string).collect();
     let def = schema::get(schema_name);
-    let ready = match def.filter(|d| d.edge.is_some()) {
-        // A relationship's values go straight into one buffer.
-        Some(def) => prepare_edge(id.to_string(), def, line, (&s.names, &s.values), known),
+    let body = match def.filter(|d| d.edge.is_some()) {
+        // A relationship's values stay in the batch's text.
+        Some(def) if let Some((text, at)) = text => {
+            let at = at as u32;
+            Fast::Edge(prepare_edge_at(
+                head.id.shifted(at),
+                def,
+                (text, at),
+                (&s.names, &s.values),
+                known,
+                spans,
+            ))
+        }
+        // Else they go straight into one buffer.
+        Some(def) => Fast::Ready(prepare_edge(
+            id.to_string(),
+            def,
+            line,
+            (&s.names, &s.values),
+            known,
+        )),
         None => {
             let props = (s.names.iter())
                 .map(|&(k, start, end)| Prop {
@@ -298,20 +375,20 @@ pub(super) fn read(bytes: &[u8], known: &KnownSources, s: &mut Scratch) -> Optio
                 Some(d) => Cow::Borrowed(d.name),
                 None => Cow::Owned(schema_name.to_string()),
             };
-            prepare_with(
+            Fast::Ready(prepare_with(
                 id.to_string(),
                 schema_name,
                 head.caption.map(|c| c.of(line).to_string()),
                 props,
                 &provenance,
                 Some(known),
-            )
+            ))
         }
     };
     Some(FastRecord {
         datasets,
         provenance,
-        ready,
+        body,
     })
 }
 
@@ -440,41 +517,50 @@ mod tests {
         crate::export::to_records(g, &sub)
     }
 
+    /// Whether the fast path takes line `l`: read alone, and read as the
+    /// third line of a batch whose text is UTF-8 (the same answer).
+    fn takes(l: &[u8]) -> bool {
+        let alone = super::read(
+            l,
+            None,
+            &Default::default(),
+            &mut Default::default(),
+            &mut Vec::new(),
+        );
+        let mut text = String::from("{}\n\n");
+        let at = text.len();
+        let in_batch = match std::str::from_utf8(l) {
+            Ok(l) => {
+                text.push_str(l);
+                text.push('\n');
+                let mut spans = Vec::new();
+                super::read(
+                    l.as_bytes(),
+                    Some((&text, at)),
+                    &Default::default(),
+                    &mut Default::default(),
+                    &mut spans,
+                )
+            }
+            Err(_) => None,
+        };
+        assert_eq!(alone.is_some(), in_batch.is_some());
+        alone.is_some()
+    }
+
     #[test]
     fn plain_lines_take_the_fast_path_and_damaged_ones_do_not() {
         for t in [0, 1, 2, 3, 4, 11, 13, 14, 16, 17, 22, 23] {
             let l = line(t, 0, 1, 0, None);
-            let fast = if t == 13 { None } else { Some(()) };
-            assert_eq!(
-                super::read(l.as_bytes(), &Default::default(), &mut Default::default()).map(|_| ()),
-                fast,
-                "{l}"
-            );
+            assert_eq!(takes(l.as_bytes()), t != 13, "{l}");
         }
         for t in [6, 7, 8, 9, 10, 12, 15, 18, 19, 20, 21] {
             let l = line(t, 0, 1, 0, None);
-            assert!(
-                super::read(l.as_bytes(), &Default::default(), &mut Default::default()).is_none(),
-                "{l}"
-            );
+            assert!(!takes(l.as_bytes()), "{l}");
         }
         // An escape anywhere in a string: the careful reader's.
-        assert!(
-            super::read(
-                line(0, 0, 1, 1, None).as_bytes(),
-                &Default::default(),
-                &mut Default::default()
-            )
-            .is_none()
-        );
-        assert!(
-            super::read(
-                line(0, 0, 1, 0, Some(30)).as_bytes(),
-                &Default::default(),
-                &mut Default::default()
-            )
-            .is_none()
-        );
+        assert!(!takes(line(0, 0, 1, 1, None).as_bytes()));
+        assert!(!takes(line(0, 0, 1, 0, Some(30)).as_bytes()));
     }
 
     /// The vendored FtM files (Aleph's and OpenSanctions' shapes: nested
@@ -531,6 +617,15 @@ mod tests {
         assert_eq!(summary.records, expected, "{summary}");
         assert!(text.len() > 2 * super::super::parallel::BATCH && g.relations.len() > 10_000);
         assert!(g.sources.len() > 900, "{}", g.sources.len());
+        // A line that is not UTF-8 in the second batch: that batch's
+        // relationships are read with strings of their own, the batches
+        // around it from their text; the same problems either way.
+        let mut bytes = text.into_bytes();
+        let at = (6 << 20) + bytes[6 << 20..].iter().position(|&b| b == b'\n').unwrap() + 1;
+        bytes.splice(at..at, *b"{\"id\":\"\xff\"}\n");
+        let damaged = load(&bytes, true);
+        assert!(damaged.is_err());
+        assert_eq!(damaged, load(&bytes, false));
     }
 
     proptest! {
@@ -569,6 +664,11 @@ mod tests {
                 text.push(b'\n');
             }
             prop_assert_eq!(load(&text, true), load(&text, false));
+            // A batch with a line that is not UTF-8 is read with each
+            // relationship's strings its own; made UTF-8, with its strings
+            // places in the batch's text: both as the careful reader.
+            let utf8 = String::from_utf8_lossy(&text);
+            prop_assert_eq!(load(utf8.as_bytes(), true), load(utf8.as_bytes(), false));
         }
     }
 }

@@ -284,8 +284,8 @@ fn read_file(path: &Path, loader: &mut Loader) -> Result<(), LoadError> {
 }
 
 impl parallel::Take for Loader {
-    fn take(&mut self, lines: &mut [parallel::Parsed]) {
-        self.take_all(lines);
+    fn take(&mut self, lines: &mut [parallel::Parsed], text: &str, spans: &[SpanPair]) {
+        self.take_all(lines, text, spans);
     }
 
     fn known(&mut self) -> std::sync::Arc<props::KnownSources> {
@@ -402,6 +402,9 @@ struct PendingEdge {
     provenance: Vec<(String, String)>,
 }
 
+/// A relationship value's property and value: places in a batch's text.
+type SpanPair = (clean::Span, clean::Span);
+
 /// A relationship's values, `(property, value)`, in one buffer (two
 /// allocations for a record instead of two per value).
 #[derive(Default)]
@@ -414,14 +417,6 @@ struct Flat {
 }
 
 impl Flat {
-    /// The values the bits of [`Self::parties`] mark.
-    fn parties(&self) -> impl Iterator<Item = &str> {
-        let mask = self.parties;
-        (self.iter().enumerate())
-            .filter(move |&(i, _)| i < 64 && mask & (1 << i) != 0)
-            .map(|(_, (_, v))| v)
-    }
-
     fn push(&mut self, key: &str, value: &str) {
         self.text.push_str(key);
         let k = self.text.len() as u32;
@@ -429,26 +424,18 @@ impl Flat {
         self.ends.push((k, self.text.len() as u32));
     }
 
-    /// Every `(property, value)`, in order.
-    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        let mut start = 0;
-        self.ends.iter().map(move |&(k, v)| {
-            let (k, v) = (k as usize, v as usize);
-            let pair = (&self.text[start..k], &self.text[k..v]);
-            start = v;
-            pair
-        })
-    }
-
-    /// Whether [`Self::parties`] marks every party (a record of at most 64
-    /// values, whose parties were marked as it was cleaned).
-    fn marks_every_party(&self) -> bool {
-        self.ends.len() <= 64
+    /// Its values, as the builder reads them.
+    fn view(&self) -> Values<'_> {
+        Values {
+            text: &self.text,
+            at: At::Packed(&self.ends),
+            parties: self.parties,
+        }
     }
 
     /// Moves every value of `other` to the end of this one (its parties'
     /// marks too, as far as the first 64 values go).
-    fn append(&mut self, other: &mut Flat) {
+    fn append(&mut self, other: Values<'_>) {
         let at = self.ends.len();
         if at < 64 {
             self.parties |= other.parties << at;
@@ -456,7 +443,111 @@ impl Flat {
         for (k, v) in other.iter() {
             self.push(k, v);
         }
-        *other = Flat::default();
+    }
+}
+
+/// A relationship's values, `(property, value)`: those of a [`Flat`], or
+/// (a relationship of the fast path) places in its batch's text, so that a
+/// parser thread copies none of its strings.
+#[derive(Clone, Copy)]
+struct Values<'a> {
+    text: &'a str,
+    at: At<'a>,
+    /// Which of the first 64 values name entities (the parties, looked up).
+    parties: u64,
+}
+
+/// The values of a [`Values`], in order (what is left of them in `at`;
+/// for a [`At::Packed`], where the next one's name starts).
+struct ValuesIter<'a> {
+    text: &'a str,
+    at: At<'a>,
+    start: usize,
+}
+
+impl<'a> Iterator for ValuesIter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<(&'a str, &'a str)> {
+        match &mut self.at {
+            At::Packed(ends) => {
+                let (&(k, v), rest) = ends.split_first()?;
+                *ends = rest;
+                let (k, v) = (k as usize, v as usize);
+                let pair = (&self.text[self.start..k], &self.text[k..v]);
+                self.start = v;
+                Some(pair)
+            }
+            At::Spans(spans) => {
+                let (&(k, v), rest) = spans.split_first()?;
+                *spans = rest;
+                Some((k.of(self.text), v.of(self.text)))
+            }
+        }
+    }
+}
+
+/// Where the values of [`Values`] are in its text.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    /// A [`Flat`]'s: per value, where its property's name and the value
+    /// end (the name starting where the value before ended).
+    Packed(&'a [(u32, u32)]),
+    /// Per value, its property's name and the value.
+    Spans(&'a [SpanPair]),
+}
+
+impl<'a> Values<'a> {
+    fn len(&self) -> usize {
+        match self.at {
+            At::Packed(ends) => ends.len(),
+            At::Spans(spans) => spans.len(),
+        }
+    }
+
+    /// Value `i`: `(property, value)`.
+    fn get(&self, i: usize) -> (&'a str, &'a str) {
+        match self.at {
+            At::Packed(ends) => {
+                let start = if i == 0 { 0 } else { ends[i - 1].1 as usize };
+                let (k, v) = (ends[i].0 as usize, ends[i].1 as usize);
+                (&self.text[start..k], &self.text[k..v])
+            }
+            At::Spans(spans) => {
+                let (k, v) = spans[i];
+                (k.of(self.text), v.of(self.text))
+            }
+        }
+    }
+
+    /// The values the bits of [`Self::parties`] mark.
+    fn parties(self) -> impl Iterator<Item = &'a str> {
+        let mask = self.parties;
+        (self.iter().enumerate())
+            .filter(move |&(i, _)| i < 64 && mask & (1 << i) != 0)
+            .map(|(_, (_, v))| v)
+    }
+
+    /// Every `(property, value)`, in order.
+    fn iter(self) -> ValuesIter<'a> {
+        ValuesIter {
+            text: self.text,
+            at: self.at,
+            start: 0,
+        }
+    }
+
+    /// Whether [`Self::parties`] marks every party (a record of at most 64
+    /// values, whose parties were marked as it was cleaned).
+    fn marks_every_party(&self) -> bool {
+        self.len() <= 64
+    }
+
+    /// The values as a [`Flat`] of their own.
+    fn to_flat(self) -> Flat {
+        let mut flat = Flat::default();
+        flat.append(self);
+        flat
     }
 }
 
@@ -465,7 +556,7 @@ impl Flat {
 struct EdgeRef<'a> {
     id: &'a str,
     schema: &'static SchemaDef,
-    props: &'a Flat,
+    props: Values<'a>,
     pre: &'a (Mapped, issues::Notes),
     line: usize,
     datasets: DatasetSet,
@@ -477,7 +568,7 @@ impl PendingEdge {
         EdgeRef {
             id: &self.id,
             schema: self.schema,
-            props: &self.props,
+            props: self.props.view(),
             pre,
             line: self.line,
             datasets: self.datasets,
@@ -580,6 +671,10 @@ struct Mapped {
     until: Option<PartialDate>,
     amount: Option<Amount>,
     role: Option<String>,
+    /// A relationship's kind and whether it runs from its target to its
+    /// source (worked out with `role`, which then keeps only what the kind
+    /// did not say: [`records::edge_kind`]).
+    edge: Option<(crate::model::RelationKind<String>, bool)>,
     /// The first publisher, the outlet of the URLs cited.
     outlet: Option<String>,
     /// The sources cited, found or added when the record is built.
@@ -705,13 +800,13 @@ impl Loader {
     }
 
     /// Parsed lines, in order.
-    fn take_all(&mut self, lines: &mut [parallel::Parsed]) {
+    fn take_all(&mut self, lines: &mut [parallel::Parsed], text: &str, spans: &[SpanPair]) {
         for some in lines.chunks_mut(WARM) {
             // The id index's slots of the ids these lines look up, and those
             // of their hashes in `resolved`, fetched all at once (their
             // cache misses overlap) instead of one by one.
             self.resolved.warm(some.iter().filter_map(|p| match p {
-                parallel::Parsed::Ready(r) => Some(r.ready.id.as_str()),
+                parallel::Parsed::Ready(r) => Some(r.body.id(text)),
                 _ => None,
             }));
             // Each record's id and parties looked up in the graph at once
@@ -722,9 +817,14 @@ impl Loader {
             for p in some.iter() {
                 starts.push(ids.len());
                 if let parallel::Parsed::Ready(r) = p {
-                    ids.push(r.ready.id.as_str());
-                    if let Body::Edge(flat, _) = &r.ready.body {
-                        ids.extend(flat.parties());
+                    ids.push(r.body.id(text));
+                    match &r.body {
+                        fast::Fast::Edge(e) => ids.extend(e.values(text, spans).parties()),
+                        fast::Fast::Ready(Ready {
+                            body: Body::Edge(flat, _),
+                            ..
+                        }) => ids.extend(flat.view().parties()),
+                        fast::Fast::Ready(_) => {}
                     }
                 }
             }
@@ -740,7 +840,7 @@ impl Loader {
                 self.line_no += 1;
                 let ready = matches!(parsed, parallel::Parsed::Ready(_));
                 self.lookup_at = ready.then_some(start);
-                self.take(parsed);
+                self.take(parsed, text, spans);
                 self.lookup_at = None;
             }
         }
@@ -763,10 +863,13 @@ impl Loader {
 
     /// One parsed line. What a record of the fast path holds is borrowed
     /// where it can be, and left in it to be freed on its parser's thread.
-    fn take(&mut self, parsed: &mut parallel::Parsed) {
+    fn take(&mut self, parsed: &mut parallel::Parsed, text: &str, spans: &[SpanPair]) {
         if let parallel::Parsed::Ready(r) = parsed {
             self.line_datasets(r.datasets.iter().map(String::as_str));
-            self.build(&mut r.ready, &r.provenance);
+            match &mut r.body {
+                fast::Fast::Ready(ready) => self.build(ready, &r.provenance),
+                fast::Fast::Edge(e) => self.build_edge_at(e, text, spans, &r.provenance),
+            }
             return;
         }
         match std::mem::replace(parsed, parallel::Parsed::Blank) {
@@ -888,7 +991,7 @@ impl Loader {
         match body {
             Body::Edge(props, pre) => {
                 let def = def.expect("an edge's schema is known");
-                self.edge_record(id, def, props, pre, provenance);
+                self.edge_record(id, def, props.view(), pre, provenance);
             }
             Body::Thing(pre) => {
                 if def.is_none() {
@@ -901,6 +1004,23 @@ impl Loader {
                 self.thing(id, schema_name, *def, pre);
             }
         }
+    }
+
+    /// A relationship record of the fast path, its strings places in its
+    /// batch's `text` (its values `spans` of it), built into the graph as
+    /// [`Self::build`] builds one.
+    fn build_edge_at(
+        &mut self,
+        e: &mut fast::FastEdge,
+        text: &str,
+        spans: &[SpanPair],
+        provenance: &[(String, String)],
+    ) {
+        self.summary.records += 1;
+        self.count_schema(e.def.name);
+        self.notes(&e.notes);
+        let values = e.values(text, spans);
+        self.edge_record(e.id.of(text), e.def, values, &mut e.pre, provenance);
     }
 
     /// Counts a record of schema `name` (as written) in
@@ -992,7 +1112,7 @@ impl Loader {
             let pre = match &e.pre {
                 Some(pre) => &**pre,
                 None => {
-                    mapped = records::map_edge(e.schema, &e.id, &e.props);
+                    mapped = records::map_edge(e.schema, &e.id, e.props.view());
                     &mapped
                 }
             };
@@ -1058,13 +1178,50 @@ fn prepare_edge(
         notes.note(Issue::InvalidId, format!("`{id}`"));
     }
     let flat = clean::clean_into_flat(&mut notes, &id, def, line, names, values);
-    let pre = records::map_edge_known(def, &id, &flat, Some(known));
+    let pre = records::map_edge_known(def, &id, flat.view(), Some(known));
     Ready {
         id,
         schema_name: Cow::Borrowed(def.name),
         def: Some(def),
         notes,
         body: Body::Edge(flat, Some(pre)),
+    }
+}
+
+/// [`prepare_edge`] for a line of a batch whose text is UTF-8: the record's
+/// id (`id`) and its kept values are places in the batch's `text` (the
+/// values pushed on `spans`), so that none of its strings is copied; `at`
+/// is where the line starts in `text`.
+fn prepare_edge_at(
+    id: clean::Span,
+    def: &'static SchemaDef,
+    (text, at): (&str, u32),
+    (names, values): (&[(clean::Span, u32, u32)], &[clean::Span]),
+    known: &props::KnownSources,
+    spans: &mut Vec<SpanPair>,
+) -> fast::FastEdge {
+    let id_text = id.of(text);
+    let mut notes = issues::Notes::default();
+    if !valid_id(id_text) {
+        notes.note(Issue::InvalidId, format!("`{id_text}`"));
+    }
+    let start = spans.len();
+    let parties = clean::clean_values(&mut notes, id_text, def, text, at, names, values, |k, v| {
+        spans.push((k, v));
+    });
+    let values = Values {
+        text,
+        at: At::Spans(&spans[start..]),
+        parties,
+    };
+    let pre = records::map_edge_known(def, id_text, values, Some(known));
+    fast::FastEdge {
+        id,
+        def,
+        values: (start as u32, spans.len() as u32),
+        parties,
+        notes,
+        pre: Some(pre),
     }
 }
 
@@ -1116,7 +1273,7 @@ fn prepare_with(
                     flat.push(k, v);
                 }
             }
-            let pre = records::map_edge_known(d, &id, &flat, known);
+            let pre = records::map_edge_known(d, &id, flat.view(), known);
             Body::Edge(flat, Some(pre))
         }
         _ => Body::Thing(Box::new(records::prepare_thing(
@@ -1157,16 +1314,16 @@ mod flat_tests {
     #[test]
     fn appended_values_keep_their_parties_marked() {
         let mut a = flat(&[("object", "o1", true), ("role", "r", false)]);
-        let mut b = flat(&[("date", "2020", false), ("subject", "s1", true)]);
-        a.append(&mut b);
-        assert_eq!(a.parties().collect::<Vec<_>>(), ["o1", "s1"]);
-        assert!(a.marks_every_party());
+        let b = flat(&[("date", "2020", false), ("subject", "s1", true)]);
+        a.append(b.view());
+        assert_eq!(a.view().parties().collect::<Vec<_>>(), ["o1", "s1"]);
+        assert!(a.view().marks_every_party());
         // Past 64 values the marks stop, and say so.
         let many: Vec<(&str, &str, bool)> = (0..63).map(|_| ("note", "n", false)).collect();
         let mut c = flat(&many);
-        c.append(&mut flat(&[("x", "p", true), ("y", "q", true)]));
-        assert_eq!(c.parties().collect::<Vec<_>>(), ["p"]);
-        assert!(!c.marks_every_party());
+        c.append(flat(&[("x", "p", true), ("y", "q", true)]).view());
+        assert_eq!(c.view().parties().collect::<Vec<_>>(), ["p"]);
+        assert!(!c.view().marks_every_party());
     }
 }
 

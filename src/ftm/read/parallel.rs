@@ -8,6 +8,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::load::ProblemKind;
 
+use super::SpanPair;
 use super::fast::{FastRecord, Scratch};
 use super::props::KnownSources;
 use super::values::RawLine;
@@ -34,22 +35,27 @@ pub(super) enum Parsed {
 
 /// Parses one line (`first`: the stream's first, which may open with a BOM),
 /// by the fast path if `fast` and it takes the line (its sources looked up
-/// in `known`, `scratch` its buffers), else carefully.
+/// in `known`, `scratch` its buffers; `text`: its batch's text, when UTF-8,
+/// and where the line starts in it, a relationship's places in it pushed
+/// on `spans`), else carefully.
 pub(super) fn parse_line(
     raw: &[u8],
+    text: Option<(&str, usize)>,
     first: bool,
     fast: bool,
     known: &KnownSources,
     scratch: &mut Scratch,
+    spans: &mut Vec<SpanPair>,
 ) -> Parsed {
-    let mut bytes = raw;
-    if first {
-        bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let (mut bytes, mut text) = (raw, text);
+    if first && let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        bytes = rest;
+        text = text.map(|(t, at)| (t, at + 3));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Parsed::Blank;
     }
-    if fast && let Some(r) = super::fast::read(bytes, known, scratch) {
+    if fast && let Some(r) = super::fast::read(bytes, text, known, scratch, spans) {
         return Parsed::Ready(r);
     }
     match serde_json::from_slice(bytes) {
@@ -76,53 +82,92 @@ pub(super) fn parse_line(
 /// Whole lines read into one buffer: the bytes, and where each line ends.
 #[derive(Default)]
 struct Batch {
+    /// The lines, when they are not all UTF-8 (else empty).
     bytes: Vec<u8>,
+    /// The lines, when they are all UTF-8 (else empty): the fast path's
+    /// relationships are places in it.
+    text: String,
     ends: Vec<usize>,
     /// Whether the batch holds the stream's first line.
     first: bool,
 }
 
 impl Batch {
-    /// Line `i`.
-    fn line(&self, i: usize) -> &[u8] {
+    /// Every line.
+    fn all(&self) -> &[u8] {
+        if self.text.is_empty() {
+            &self.bytes
+        } else {
+            self.text.as_bytes()
+        }
+    }
+
+    /// The text, if the lines are UTF-8.
+    fn text(&self) -> Option<&str> {
+        (!self.text.is_empty()).then_some(self.text.as_str())
+    }
+
+    /// Line `i`, and where it starts.
+    fn line(&self, i: usize) -> (&[u8], usize) {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.bytes[start..self.ends[i]]
+        (&self.all()[start..self.ends[i]], start)
     }
 
     /// Lines `range`, parsed.
-    fn parse(
-        &self,
-        range: std::ops::Range<usize>,
-        fast: bool,
-        known: &KnownSources,
-    ) -> Vec<Parsed> {
+    fn parse(&self, range: std::ops::Range<usize>, fast: bool, known: &KnownSources) -> Part {
         let mut scratch = Scratch::default();
-        range
+        let mut spans = Vec::new();
+        let text = self.text();
+        let records = range
             .map(|i| {
+                let (line, at) = self.line(i);
                 parse_line(
-                    self.line(i),
+                    line,
+                    text.map(|t| (t, at)),
                     self.first && i == 0,
                     fast,
                     known,
                     &mut scratch,
+                    &mut spans,
                 )
             })
-            .collect()
+            .collect();
+        Part { records, spans }
     }
+}
+
+/// Some lines of a batch, parsed on one thread.
+pub(super) struct Part {
+    pub(super) records: Vec<Parsed>,
+    /// The places in the batch's text of the values of the relationships
+    /// among `records` ([`super::fast::FastEdge`]).
+    pub(super) spans: Vec<SpanPair>,
 }
 
 /// Reads about [`BATCH`] bytes of whole lines into `b` (its buffers reused).
 fn read_batch(reader: &mut impl BufRead, b: &mut Batch) -> std::io::Result<()> {
-    b.bytes.clear();
-    b.ends.clear();
-    b.bytes.reserve(BATCH + (64 << 10));
-    while b.bytes.len() < BATCH {
-        if reader.read_until(b'\n', &mut b.bytes)? == 0 {
-            break;
-        }
-        b.ends.push(b.bytes.len());
+    let mut bytes = std::mem::take(&mut b.bytes);
+    if bytes.is_empty() {
+        bytes = std::mem::take(&mut b.text).into_bytes();
     }
-    Ok(())
+    bytes.clear();
+    b.ends.clear();
+    bytes.reserve(BATCH + (64 << 10));
+    let read = (|| {
+        while bytes.len() < BATCH {
+            if reader.read_until(b'\n', &mut bytes)? == 0 {
+                break;
+            }
+            b.ends.push(bytes.len());
+        }
+        Ok(())
+    })();
+    // Checked once here, so that the parser threads need not check each line.
+    match String::from_utf8(bytes) {
+        Ok(text) => b.text = text,
+        Err(e) => b.bytes = e.into_bytes(),
+    }
+    read
 }
 
 /// What the builder asks of a parser thread.
@@ -132,7 +177,7 @@ enum Job {
     /// Free these records, which this thread made and the builder has built
     /// (freeing memory on the thread that allocated it is much cheaper with
     /// glibc's allocator than on another, and keeps it off the builder).
-    Free(Vec<Parsed>),
+    Free(Part),
 }
 
 /// A parser thread: parses the lines it is given and frees what it made.
@@ -141,7 +186,7 @@ enum Job {
 /// is freed after many small ones, cost more: glibc's allocator then sorts
 /// every small free block in `malloc` instead of once, merged, in
 /// `malloc_consolidate`.)
-fn parser(jobs: Receiver<Job>, done: Sender<Option<Vec<Parsed>>>, fast: bool) {
+fn parser(jobs: Receiver<Job>, done: Sender<Option<Part>>, fast: bool) {
     for job in jobs {
         match job {
             Job::Free(records) => drop(records),
@@ -162,9 +207,10 @@ fn parser(jobs: Receiver<Job>, done: Sender<Option<Vec<Parsed>>>, fast: bool) {
 
 /// What the lines are handed to.
 pub(super) trait Take {
-    /// Some lines, parsed, in order. What is not kept may be left in the
-    /// records: they are freed on the thread that made them.
-    fn take(&mut self, lines: &mut [Parsed]);
+    /// Some lines, parsed, in order (`text`: their batch's, when UTF-8;
+    /// `spans`: places in it, those of their [`Part`]). What is not kept may
+    /// be left in the records: they are freed on the thread that made them.
+    fn take(&mut self, lines: &mut [Parsed], text: &str, spans: &[SpanPair]);
     /// The sources the parser threads may find a batch's records' in.
     fn known(&mut self) -> Arc<KnownSources>;
 }
@@ -193,8 +239,10 @@ pub(super) fn each_line(
         }
         let mut spare = Batch::default();
         let mut first = true;
-        // The batch being built: its records per parser (`None`: parsed here).
-        let mut pending: Vec<(Option<usize>, Vec<Parsed>)> = Vec::new();
+        // The batch being built, and its records per parser (`None`: parsed
+        // here).
+        let mut built: Option<Arc<Batch>> = None;
+        let mut pending: Vec<(Option<usize>, Part)> = Vec::new();
         loop {
             let mut batch = std::mem::take(&mut spare);
             batch.first = first;
@@ -221,12 +269,18 @@ pub(super) fn each_line(
                     }
                 }
             }
-            for (by, mut records) in pending.drain(..) {
-                builder.take(&mut records);
+            let text = built.as_ref().and_then(|b| b.text()).unwrap_or("");
+            for (by, mut part) in pending.drain(..) {
+                builder.take(&mut part.records, text, &part.spans);
                 match by.and_then(|p| parsers.get(p)) {
-                    Some((jobs, _)) => jobs.send(Job::Free(records)).ok().unwrap_or(()),
-                    None => drop(records),
+                    Some((jobs, _)) => jobs.send(Job::Free(part)).ok().unwrap_or(()),
+                    None => drop(part),
                 }
+            }
+            // Every parser has let go of the batch built: its buffers serve
+            // the next.
+            if let Some(b) = built.take().and_then(|b| Arc::try_unwrap(b).ok()) {
+                spare = b;
             }
             if n == 0 {
                 return Ok(());
@@ -244,10 +298,7 @@ pub(super) fn each_line(
             if covered < n {
                 pending.push((None, batch.parse(covered..n, fast, &known)));
             }
-            // Every parser has let go of the batch: its buffers serve the next.
-            if let Ok(b) = Arc::try_unwrap(batch) {
-                spare = b;
-            }
+            built = Some(batch);
         }
     })
 }

@@ -367,7 +367,7 @@ impl Loader {
         &mut self,
         id: &str,
         def: &'static SchemaDef,
-        flat: &mut super::Flat,
+        flat: super::Values<'_>,
         pre: &mut Option<(super::Mapped, Notes)>,
         provenance: &[(String, String)],
     ) {
@@ -456,7 +456,7 @@ impl Loader {
         let edge = PendingEdge {
             id: id.into(),
             schema: def,
-            props: std::mem::take(flat),
+            props: flat.to_flat(),
             pre: pre.take().map(Box::new),
             line: self.line_no,
             datasets: self.datasets,
@@ -581,7 +581,11 @@ impl Loader {
         if froms.len() + tos.len() + other_nodes.len() < wanted {
             return; // problems already recorded
         }
-        let (kind, reversed, role) = edge_kind(def, m.role.as_deref());
+        let (kind, reversed) = match &m.edge {
+            Some((kind, reversed)) => (kind, *reversed),
+            None => unreachable!("an edge's fields are mapped by map_edge_known"),
+        };
+        let role = m.role.as_deref();
         let note_prop = m.note_prop.as_deref().filter(|p| *p != "description");
         let sources = self.graph.source_set(&source_ids);
         let role = role.map(|r| self.graph.intern(r));
@@ -723,7 +727,7 @@ impl Loader {
 pub(super) fn map_edge(
     def: &'static SchemaDef,
     id: &str,
-    props: &super::Flat,
+    props: super::Values<'_>,
 ) -> (super::Mapped, Notes) {
     map_edge_known(def, id, props, None)
 }
@@ -732,7 +736,7 @@ pub(super) fn map_edge(
 pub(super) fn map_edge_known(
     def: &'static SchemaDef,
     id: &str,
-    props: &super::Flat,
+    props: super::Values<'_>,
     known: Option<&KnownSources>,
 ) -> (super::Mapped, Notes) {
     let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
@@ -791,14 +795,27 @@ pub(super) fn map_edge_known(
             known,
         )
     };
-    m.made_id = is_made_id(def, id, props, &m);
+    // The kind, worked out once (the role then only what the kind did not
+    // say), here rather than on the builder.
+    let (kind, reversed, role) = edge_kind(def, m.role.as_deref());
+    m.made_id = is_made_id(def, id, props, (&kind, role), m.date);
+    let whole = m.role.as_ref().map_or(0, String::len);
+    let rest = match role {
+        Some(r) if r.len() == whole => None,
+        Some(r) => Some(Some(r.to_string())),
+        None => Some(None),
+    };
+    if let Some(rest) = rest {
+        m.role = rest;
+    }
+    m.edge = Some((kind, reversed));
     (m, notes)
 }
 
 /// The values `i..end` of a [`super::Flat`] (one property's run).
 #[derive(Clone)]
 struct Run<'a> {
-    flat: &'a super::Flat,
+    flat: super::Values<'a>,
     i: usize,
     end: usize,
 }
@@ -810,9 +827,9 @@ impl<'a> Iterator for Run<'a> {
         if self.i >= self.end {
             return None;
         }
-        let (k, v) = self.flat.ends[self.i];
+        let (_, v) = self.flat.get(self.i);
         self.i += 1;
-        Some(&self.flat.text[k as usize..v as usize])
+        Some(v)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -828,7 +845,7 @@ type Runs<'a> = SmallVec<[(&'a str, usize, usize); 8]>;
 
 /// The runs of equal properties of `flat`, `(property, start, end)` in
 /// order, if it is sorted by property (else `None`).
-fn sorted_runs(flat: &super::Flat) -> Option<Runs<'_>> {
+fn sorted_runs(flat: super::Values<'_>) -> Option<Runs<'_>> {
     let mut runs = Runs::new();
     for (i, (k, _)) in flat.iter().enumerate() {
         match runs.last_mut() {
@@ -873,7 +890,13 @@ pub(super) fn edge_kind<'m>(
 /// Whether a relationship record of two parties has the id `ties export
 /// --format ftm` makes of the relation it becomes (`graph::relid`): its
 /// source's and target's ids, kind, role and date hashed.
-fn is_made_id(def: &SchemaDef, id: &str, props: &super::Flat, m: &super::Mapped) -> bool {
+fn is_made_id(
+    def: &SchemaDef,
+    id: &str,
+    props: super::Values<'_>,
+    (kind, role): (&RelationKind<String>, Option<&str>),
+    date: Option<crate::model::PartialDate>,
+) -> bool {
     let Some(h) = crate::graph::relid::made_id_hash(id) else {
         return false;
     };
@@ -903,16 +926,15 @@ fn is_made_id(def: &SchemaDef, id: &str, props: &super::Flat, m: &super::Mapped)
     let (Some(src), Some(tgt), 2) = (src, tgt, parties) else {
         return false;
     };
-    let (kind, _, role) = edge_kind(def, m.role.as_deref());
-    let label = match &kind {
+    let label = match kind {
         RelationKind::Other(o) => o.as_str(),
         k => k.known_label().unwrap_or("other"),
     };
-    crate::graph::relid::made_hash(src, label, tgt, role.unwrap_or(""), m.date) == h
+    crate::graph::relid::made_hash(src, label, tgt, role.unwrap_or(""), date) == h
 }
 
 /// A relationship record's values, whatever their order, as one number.
-fn props_hash(props: &super::Flat) -> u64 {
+fn props_hash(props: super::Values<'_>) -> u64 {
     let mut v: Vec<(&str, &str)> = props.iter().collect();
     v.sort();
     v.dedup();
