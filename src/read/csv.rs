@@ -29,7 +29,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Builder, Checked, Field, Item, Mode, Pos, Record, Sink};
+use super::{Builder, Checked, Field, Item, Mode, Pos, Record, Sink, Text};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -488,9 +488,11 @@ impl Rows {
 /// fifth of a large table's load).
 #[derive(Default)]
 struct Pool {
-    texts: Vec<String>,
+    texts: Vec<Text>,
     /// Empty lists (of aliases, of sources).
-    lists: Vec<Vec<String>>,
+    lists: Vec<Vec<Text>>,
+    /// Empty records.
+    records: Vec<Record>,
 }
 
 impl Pool {
@@ -498,33 +500,45 @@ impl Pool {
     const MAX: usize = 1 << 16;
 
     /// `value` in a text of the pool's.
-    fn text(&mut self, value: &str) -> String {
+    fn text(&mut self, value: &str) -> Text {
+        if value.len() <= std::mem::size_of::<Text>() {
+            return Text::from(value);
+        }
         match self.texts.pop() {
             Some(mut t) => {
                 t.clear();
                 t.push_str(value);
                 t
             }
-            None => value.to_string(),
+            None => Text::from(value),
         }
     }
 
-    fn keep(&mut self, t: String) {
-        if t.capacity() > 0 && self.texts.len() < Self::MAX {
+    /// Only a text too long to be held inline has an allocation to keep.
+    fn keep(&mut self, t: Text) {
+        if t.is_heap_allocated() && self.texts.len() < Self::MAX {
             self.texts.push(t);
         }
     }
 
     /// An empty record.
     fn record(&mut self) -> Record {
-        Record {
-            aliases: self.lists.pop().unwrap_or_default(),
-            sources: self.lists.pop().unwrap_or_default(),
-            ..Record::default()
+        let mut r = self.records.pop().unwrap_or_default();
+        r.aliases = self.lists.pop().unwrap_or_default();
+        r.sources = self.lists.pop().unwrap_or_default();
+        r
+    }
+
+    /// An emptied record, to be filled again.
+    fn keep_record(&mut self, mut r: Record) {
+        if self.records.len() < Self::MAX {
+            r.approx = false;
+            r.undirected = false;
+            self.records.push(r);
         }
     }
 
-    fn keep_list(&mut self, mut list: Vec<String>) {
+    fn keep_list(&mut self, mut list: Vec<Text>) {
         for t in list.drain(..) {
             self.keep(t);
         }
@@ -535,13 +549,12 @@ impl Pool {
 
     /// Takes back the records of `items`, emptied, leaving `items` empty.
     fn refill(&mut self, items: &mut Vec<Item>) {
-        // Emptied where they lie (a record is a few hundred bytes to move).
-        for item in items.iter_mut() {
-            if let Item::Node(r, _) | Item::Edge(r, _) = item {
-                self.empty(r);
+        for item in items.drain(..) {
+            if let Item::Node(mut r, _) | Item::Edge(mut r, _) = item {
+                self.empty(&mut r);
+                self.keep_record(r);
             }
         }
-        items.clear();
     }
 
     /// Takes back a record's text, leaving it empty.
@@ -638,6 +651,7 @@ impl TableRead<'_> {
         if !ok {
             if let Some(Item::Node(mut r, _) | Item::Edge(mut r, _)) = out.pop() {
                 pool.empty(&mut r);
+                pool.keep_record(r);
             }
             out.append(&mut problems);
         }
@@ -679,10 +693,10 @@ impl TableRead<'_> {
                 Col::To => r.to = pool.text(value),
                 Col::Labels => {
                     let mut labels = super::split_list(value);
-                    r.kind = labels.next();
+                    r.kind = labels.next().map(Text::from);
                     let rest: Vec<String> = labels.collect();
                     if !rest.is_empty() {
-                        r.attrs.push(("labels".into(), rest.join(";")));
+                        r.attrs.push(("labels".into(), rest.join(";").into()));
                     }
                 }
                 Col::Date => r.date = Some(pool.text(value)),
@@ -699,7 +713,7 @@ impl TableRead<'_> {
         }
         if ok && self.table == Table::Nodes {
             if r.kind.is_none() {
-                r.kind.clone_from(&self.kind);
+                r.kind = self.kind.as_deref().map(Text::from);
             }
             if r.name.is_none()
                 && let Some(i) = r.attrs.iter().position(|(k, _)| k == "address")
@@ -895,10 +909,10 @@ fn nodes_then_edges(
             continue;
         }
         if ends.contains(id.as_str()) {
-            let r = Record {
-                id,
-                ..Record::default()
-            };
+            let r = Record::new(super::RecordData {
+                id: id.into(),
+                ..Default::default()
+            });
             b.node(r, at);
         } else {
             alone.push(id);
@@ -977,11 +991,11 @@ fn read_list(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8) {
         ids.push((from.to_string(), at(line, 1)));
         for (i, to) in cells.filter(|(_, c)| !c.is_empty()) {
             ids.push((to.to_string(), at(line, i + 1)));
-            let r = Record {
-                from: from.to_string(),
-                to: to.to_string(),
-                ..Record::default()
-            };
+            let r = Record::new(super::RecordData {
+                from: from.into(),
+                to: to.into(),
+                ..Default::default()
+            });
             edges.push((r, at(line, i + 1)));
         }
     }
@@ -1057,13 +1071,13 @@ fn read_matrix(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8, cols: 
             match number {
                 Ok(0.0) => {}
                 Ok(w) => {
-                    let mut r = Record {
-                        from: from.to_string(),
-                        to: to.clone(),
-                        ..Record::default()
-                    };
+                    let mut r = Record::new(super::RecordData {
+                        from: from.into(),
+                        to: to.as_str().into(),
+                        ..Default::default()
+                    });
                     if w != 1.0 {
-                        r.attrs.push(("weight".to_string(), cell.to_string()));
+                        r.attrs.push(("weight".into(), cell.into()));
                     }
                     edges.push((r, at(line, i + 2)));
                 }
