@@ -467,18 +467,20 @@ impl Rows {
         self.rows.clear();
     }
 
-    /// Each row's line and fields, in order.
-    fn each(&self, mut f: impl FnMut(usize, &[&[u8]])) {
+    /// Each row's line, its fields' bytes one after another, and its
+    /// fields, in order.
+    fn each(&self, mut f: impl FnMut(usize, &[u8], &[&[u8]])) {
         let mut fields: Vec<&[u8]> = Vec::new();
         let (mut field, mut byte) = (0, 0);
         for &(line, end) in &self.rows {
             fields.clear();
+            let first = byte;
             for &e in &self.ends[field..end] {
                 fields.push(&self.bytes[byte..e]);
                 byte = e;
             }
             field = end;
-            f(line, &fields);
+            f(line, &self.bytes[first..byte], &fields);
         }
     }
 }
@@ -489,8 +491,6 @@ impl Rows {
 #[derive(Default)]
 struct Pool {
     texts: Vec<Text>,
-    /// Empty lists (of aliases, of sources).
-    lists: Vec<Vec<Text>>,
     /// Empty records.
     records: Vec<Record>,
 }
@@ -523,10 +523,7 @@ impl Pool {
 
     /// An empty record.
     fn record(&mut self) -> Record {
-        let mut r = self.records.pop().unwrap_or_default();
-        r.aliases = self.lists.pop().unwrap_or_default();
-        r.sources = self.lists.pop().unwrap_or_default();
-        r
+        self.records.pop().unwrap_or_default()
     }
 
     /// An emptied record, to be filled again.
@@ -535,15 +532,6 @@ impl Pool {
             r.approx = false;
             r.undirected = false;
             self.records.push(r);
-        }
-    }
-
-    fn keep_list(&mut self, mut list: Vec<Text>) {
-        for t in list.drain(..) {
-            self.keep(t);
-        }
-        if list.capacity() > 0 && self.lists.len() < Self::MAX {
-            self.lists.push(list);
         }
     }
 
@@ -578,8 +566,10 @@ impl Pool {
                 self.keep(t);
             }
         }
-        self.keep_list(std::mem::take(&mut r.aliases));
-        self.keep_list(std::mem::take(&mut r.sources));
+        // The lists stay in the record, emptied.
+        for t in r.aliases.drain(..).chain(r.sources.drain(..)) {
+            self.keep(t);
+        }
         for (k, v) in r.attrs.drain(..) {
             self.keep(k);
             self.keep(v);
@@ -614,11 +604,18 @@ impl TableRead<'_> {
 
     /// The items `rows` make, in order.
     fn items(&self, rows: &Rows, out: &mut Vec<Item>, pool: &mut Pool) {
-        rows.each(|line, fields| self.row(line, fields, out, pool));
+        rows.each(|line, whole, fields| self.row(line, whole, fields, out, pool));
     }
 
     /// The items one row makes: a node or an edge, or the problems it has.
-    fn row(&self, line: usize, fields: &[&[u8]], out: &mut Vec<Item>, pool: &mut Pool) {
+    fn row(
+        &self,
+        line: usize,
+        whole: &[u8],
+        fields: &[&[u8]],
+        out: &mut Vec<Item>,
+        pool: &mut Pool,
+    ) {
         let cols = self.cols;
         if fields.len() == 1 && fields[0].is_empty() {
             return;
@@ -644,7 +641,7 @@ impl TableRead<'_> {
         let mut problems = Vec::new();
         let ok = match out.last_mut() {
             Some(Item::Node(r, _) | Item::Edge(r, _)) => {
-                self.fill(r, line, fields, pool, &mut problems)
+                self.fill(r, line, (whole, fields), pool, &mut problems)
             }
             _ => false,
         };
@@ -663,13 +660,21 @@ impl TableRead<'_> {
         &self,
         r: &mut Record,
         line: usize,
-        fields: &[&[u8]],
+        (whole, fields): (&[u8], &[&[u8]]),
         pool: &mut Pool,
         problems: &mut Vec<Item>,
     ) -> bool {
         let mut ok = true;
+        // The row checked as UTF-8 at once: a field of it is text when it
+        // begins and ends on a character's boundary (`str::get`); one that
+        // is not, or a row that is not text, is checked field by field.
+        let text = std::str::from_utf8(whole).ok();
+        let mut start = 0;
         for (i, (raw, col)) in fields.iter().zip(self.cols).enumerate() {
-            let value = match std::str::from_utf8(raw) {
+            let end = start + raw.len();
+            let field = text.and_then(|t| t.get(start..end));
+            start = end;
+            let value = match field.map_or_else(|| std::str::from_utf8(raw), Ok) {
                 Ok(v) => super::trim(v),
                 Err(_) => {
                     problems.push(Item::Problem(

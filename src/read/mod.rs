@@ -213,42 +213,48 @@ impl RecordData {
     /// The record emptied into `records`, its strings into `strings` (their
     /// allocations kept, to be filled again).
     fn recycle(mut self: Box<Self>, records: &mut Vec<Record>, strings: &mut Vec<Text>) {
-        // Only the texts too long to be held inline have an allocation to keep.
-        let mut give = |mut s: Text| {
+        // Only the texts too long to be held inline have an allocation to
+        // keep; the others are emptied where they lie.
+        let mut give = |s: &mut Text| {
             if s.is_heap_allocated() && strings.len() < SPARE {
+                let mut s = std::mem::take(s);
                 s.clear();
                 strings.push(s);
             }
         };
+        let r = &mut *self;
         for s in [
-            self.name.take(),
-            self.label.take(),
-            self.kind.take(),
-            self.role.take(),
-            self.date.take(),
-            self.until.take(),
-            self.note.take(),
-            self.amount.take(),
-            self.currency.take(),
-            self.relation_id.take(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            give(s);
+            &mut r.name,
+            &mut r.label,
+            &mut r.kind,
+            &mut r.role,
+            &mut r.date,
+            &mut r.until,
+            &mut r.note,
+            &mut r.amount,
+            &mut r.currency,
+            &mut r.relation_id,
+        ] {
+            if let Some(t) = s {
+                give(t);
+                *s = None;
+            }
         }
-        self.aliases.drain(..).for_each(&mut give);
-        self.sources.drain(..).for_each(&mut give);
-        for (k, v) in self.attrs.drain(..) {
+        r.aliases.iter_mut().for_each(&mut give);
+        r.aliases.clear();
+        r.sources.iter_mut().for_each(&mut give);
+        r.sources.clear();
+        for (k, v) in &mut r.attrs {
             give(k);
             give(v);
         }
+        r.attrs.clear();
         if records.len() < SPARE {
-            self.id.clear();
-            self.from.clear();
-            self.to.clear();
-            self.approx = false;
-            self.undirected = false;
+            r.id.clear();
+            r.from.clear();
+            r.to.clear();
+            r.approx = false;
+            r.undirected = false;
             records.push(self);
         }
     }
