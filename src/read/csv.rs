@@ -29,7 +29,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Builder, Checked, Field, Item, Mode, Pos, Record, Sink};
+use super::{Builder, Checked, Field, Item, Mode, Pos, Record, Sink, Text};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -467,18 +467,20 @@ impl Rows {
         self.rows.clear();
     }
 
-    /// Each row's line and fields, in order.
-    fn each(&self, mut f: impl FnMut(usize, &[&[u8]])) {
+    /// Each row's line, its fields' bytes one after another, and its
+    /// fields, in order.
+    fn each(&self, mut f: impl FnMut(usize, &[u8], &[&[u8]])) {
         let mut fields: Vec<&[u8]> = Vec::new();
         let (mut field, mut byte) = (0, 0);
         for &(line, end) in &self.rows {
             fields.clear();
+            let first = byte;
             for &e in &self.ends[field..end] {
                 fields.push(&self.bytes[byte..e]);
                 byte = e;
             }
             field = end;
-            f(line, &fields);
+            f(line, &self.bytes[first..byte], &fields);
         }
     }
 }
@@ -488,9 +490,9 @@ impl Rows {
 /// fifth of a large table's load).
 #[derive(Default)]
 struct Pool {
-    texts: Vec<String>,
-    /// Empty lists (of aliases, of sources).
-    lists: Vec<Vec<String>>,
+    texts: Vec<Text>,
+    /// Empty records.
+    records: Vec<Record>,
 }
 
 impl Pool {
@@ -498,50 +500,49 @@ impl Pool {
     const MAX: usize = 1 << 16;
 
     /// `value` in a text of the pool's.
-    fn text(&mut self, value: &str) -> String {
+    fn text(&mut self, value: &str) -> Text {
+        if value.len() <= std::mem::size_of::<Text>() {
+            return Text::from(value);
+        }
         match self.texts.pop() {
             Some(mut t) => {
                 t.clear();
                 t.push_str(value);
                 t
             }
-            None => value.to_string(),
+            None => Text::from(value),
         }
     }
 
-    fn keep(&mut self, t: String) {
-        if t.capacity() > 0 && self.texts.len() < Self::MAX {
+    /// Only a text too long to be held inline has an allocation to keep.
+    fn keep(&mut self, t: Text) {
+        if t.is_heap_allocated() && self.texts.len() < Self::MAX {
             self.texts.push(t);
         }
     }
 
     /// An empty record.
     fn record(&mut self) -> Record {
-        Record {
-            aliases: self.lists.pop().unwrap_or_default(),
-            sources: self.lists.pop().unwrap_or_default(),
-            ..Record::default()
-        }
+        self.records.pop().unwrap_or_default()
     }
 
-    fn keep_list(&mut self, mut list: Vec<String>) {
-        for t in list.drain(..) {
-            self.keep(t);
-        }
-        if list.capacity() > 0 && self.lists.len() < Self::MAX {
-            self.lists.push(list);
+    /// An emptied record, to be filled again.
+    fn keep_record(&mut self, mut r: Record) {
+        if self.records.len() < Self::MAX {
+            r.approx = false;
+            r.undirected = false;
+            self.records.push(r);
         }
     }
 
     /// Takes back the records of `items`, emptied, leaving `items` empty.
     fn refill(&mut self, items: &mut Vec<Item>) {
-        // Emptied where they lie (a record is a few hundred bytes to move).
-        for item in items.iter_mut() {
-            if let Item::Node(r, _) | Item::Edge(r, _) = item {
-                self.empty(r);
+        for item in items.drain(..) {
+            if let Item::Node(mut r, _) | Item::Edge(mut r, _) = item {
+                self.empty(&mut r);
+                self.keep_record(r);
             }
         }
-        items.clear();
     }
 
     /// Takes back a record's text, leaving it empty.
@@ -565,8 +566,10 @@ impl Pool {
                 self.keep(t);
             }
         }
-        self.keep_list(std::mem::take(&mut r.aliases));
-        self.keep_list(std::mem::take(&mut r.sources));
+        // The lists stay in the record, emptied.
+        for t in r.aliases.drain(..).chain(r.sources.drain(..)) {
+            self.keep(t);
+        }
         for (k, v) in r.attrs.drain(..) {
             self.keep(k);
             self.keep(v);
@@ -601,11 +604,18 @@ impl TableRead<'_> {
 
     /// The items `rows` make, in order.
     fn items(&self, rows: &Rows, out: &mut Vec<Item>, pool: &mut Pool) {
-        rows.each(|line, fields| self.row(line, fields, out, pool));
+        rows.each(|line, whole, fields| self.row(line, whole, fields, out, pool));
     }
 
     /// The items one row makes: a node or an edge, or the problems it has.
-    fn row(&self, line: usize, fields: &[&[u8]], out: &mut Vec<Item>, pool: &mut Pool) {
+    fn row(
+        &self,
+        line: usize,
+        whole: &[u8],
+        fields: &[&[u8]],
+        out: &mut Vec<Item>,
+        pool: &mut Pool,
+    ) {
         let cols = self.cols;
         if fields.len() == 1 && fields[0].is_empty() {
             return;
@@ -631,13 +641,14 @@ impl TableRead<'_> {
         let mut problems = Vec::new();
         let ok = match out.last_mut() {
             Some(Item::Node(r, _) | Item::Edge(r, _)) => {
-                self.fill(r, line, fields, pool, &mut problems)
+                self.fill(r, line, (whole, fields), pool, &mut problems)
             }
             _ => false,
         };
         if !ok {
             if let Some(Item::Node(mut r, _) | Item::Edge(mut r, _)) = out.pop() {
                 pool.empty(&mut r);
+                pool.keep_record(r);
             }
             out.append(&mut problems);
         }
@@ -649,13 +660,21 @@ impl TableRead<'_> {
         &self,
         r: &mut Record,
         line: usize,
-        fields: &[&[u8]],
+        (whole, fields): (&[u8], &[&[u8]]),
         pool: &mut Pool,
         problems: &mut Vec<Item>,
     ) -> bool {
         let mut ok = true;
+        // The row checked as UTF-8 at once: a field of it is text when it
+        // begins and ends on a character's boundary (`str::get`); one that
+        // is not, or a row that is not text, is checked field by field.
+        let text = std::str::from_utf8(whole).ok();
+        let mut start = 0;
         for (i, (raw, col)) in fields.iter().zip(self.cols).enumerate() {
-            let value = match std::str::from_utf8(raw) {
+            let end = start + raw.len();
+            let field = text.and_then(|t| t.get(start..end));
+            start = end;
+            let value = match field.map_or_else(|| std::str::from_utf8(raw), Ok) {
                 Ok(v) => super::trim(v),
                 Err(_) => {
                     problems.push(Item::Problem(
@@ -679,10 +698,10 @@ impl TableRead<'_> {
                 Col::To => r.to = pool.text(value),
                 Col::Labels => {
                     let mut labels = super::split_list(value);
-                    r.kind = labels.next();
+                    r.kind = labels.next().map(Text::from);
                     let rest: Vec<String> = labels.collect();
                     if !rest.is_empty() {
-                        r.attrs.push(("labels".into(), rest.join(";")));
+                        r.attrs.push(("labels".into(), rest.join(";").into()));
                     }
                 }
                 Col::Date => r.date = Some(pool.text(value)),
@@ -699,7 +718,7 @@ impl TableRead<'_> {
         }
         if ok && self.table == Table::Nodes {
             if r.kind.is_none() {
-                r.kind.clone_from(&self.kind);
+                r.kind = self.kind.as_deref().map(Text::from);
             }
             if r.name.is_none()
                 && let Some(i) = r.attrs.iter().position(|(k, _)| k == "address")
@@ -895,10 +914,10 @@ fn nodes_then_edges(
             continue;
         }
         if ends.contains(id.as_str()) {
-            let r = Record {
-                id,
-                ..Record::default()
-            };
+            let r = Record::new(super::RecordData {
+                id: id.into(),
+                ..Default::default()
+            });
             b.node(r, at);
         } else {
             alone.push(id);
@@ -977,11 +996,11 @@ fn read_list(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8) {
         ids.push((from.to_string(), at(line, 1)));
         for (i, to) in cells.filter(|(_, c)| !c.is_empty()) {
             ids.push((to.to_string(), at(line, i + 1)));
-            let r = Record {
-                from: from.to_string(),
-                to: to.to_string(),
-                ..Record::default()
-            };
+            let r = Record::new(super::RecordData {
+                from: from.into(),
+                to: to.into(),
+                ..Default::default()
+            });
             edges.push((r, at(line, i + 1)));
         }
     }
@@ -1057,13 +1076,13 @@ fn read_matrix(b: &mut Sink<'_>, path: &Path, file: usize, delimiter: u8, cols: 
             match number {
                 Ok(0.0) => {}
                 Ok(w) => {
-                    let mut r = Record {
-                        from: from.to_string(),
-                        to: to.clone(),
-                        ..Record::default()
-                    };
+                    let mut r = Record::new(super::RecordData {
+                        from: from.into(),
+                        to: to.as_str().into(),
+                        ..Default::default()
+                    });
                     if w != 1.0 {
-                        r.attrs.push(("weight".to_string(), cell.to_string()));
+                        r.attrs.push(("weight".into(), cell.into()));
                     }
                     edges.push((r, at(line, i + 2)));
                 }

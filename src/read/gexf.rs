@@ -23,7 +23,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::scan::{self, Decline, Ev, Scanner, Whole, local};
 use super::xml::{Attribute, Names, OpenElements, attributes, get};
 use super::xml_format::Chunked;
-use super::{Field, Mode, Pos, Record, Sink};
+use super::{Field, Mode, Pos, Record, Sink, Text};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -516,12 +516,12 @@ fn start(
             if let Some(s) = s
                 && spells.0.as_deref().is_none_or(|x| later(time, x, s))
             {
-                spells.0 = Some(s.to_string());
+                spells.0 = Some(s.into());
             }
             if let Some(e_) = e_
                 && spells.1.as_deref().is_none_or(|x| later(time, e_, x))
             {
-                spells.1 = Some(e_.to_string());
+                spells.1 = Some(e_.into());
             }
         }
         _ => {}
@@ -540,7 +540,7 @@ fn attvalue(b: &mut Sink<'_>, titles: &[Titles; 2], open: &mut Open, id: &str, v
         .get(id)
         .map_or((id, None), |(t, f)| (t.as_str(), Some(*f)));
     if title.eq_ignore_ascii_case("label") && r.label.is_some() {
-        r.attrs.push((title.to_string(), b.text(value)));
+        r.attrs.push((title.into(), b.text(value)));
     } else {
         b.set_field(r, field.unwrap_or_else(|| Field::of(title)), title, value);
     }
@@ -597,10 +597,10 @@ fn set_time(st: &mut State, r: &mut Record, which: &str, value: Option<&str>) {
         return;
     };
     let date = match st.time {
-        TimeFormat::Date => Some(v.to_string()),
+        TimeFormat::Date => Some(Text::from(v)),
         TimeFormat::Double => match v.parse::<f64>() {
             Ok(x) if x.fract() == 0.0 && (1000.0..=2999.0).contains(&x) => {
-                Some(format!("{:04}", x as i32))
+                Some(format!("{:04}", x as i32).into())
             }
             _ => None,
         },
@@ -616,7 +616,7 @@ fn set_time(st: &mut State, r: &mut Record, which: &str, value: Option<&str>) {
         }
         None => {
             st.kept_times += 1;
-            r.attrs.push((which.to_string(), v.to_string()));
+            r.attrs.push((which.into(), v.into()));
         }
     }
 }
@@ -628,7 +628,7 @@ struct Open {
     r: Record,
     at: Pos,
     what: In,
-    spells: (Option<String>, Option<String>),
+    spells: (Option<Text>, Option<Text>),
 }
 
 fn finish_record(b: &mut Sink<'_>, st: &mut State, open: Open) {
@@ -649,7 +649,7 @@ fn finish_record(b: &mut Sink<'_>, st: &mut State, open: Open) {
     for (class, title, value) in &st.defaults {
         let has = r.attrs.iter().any(|(k, _)| k == title);
         if *class == what && !has {
-            r.attrs.push((title.clone(), value.clone()));
+            r.attrs.push((title.as_str().into(), value.as_str().into()));
         }
     }
     match what {

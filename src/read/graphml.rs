@@ -21,7 +21,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::scan::{self, Decline, Ev, Scanner, Whole, local};
 use super::xml::{Attribute, Names, OpenElements, attributes, get};
 use super::xml_format::Chunked;
-use super::{Field, Mode, Pos, Record, Sink};
+use super::{Field, Mode, Pos, Record, Sink, Text};
 use crate::graph::Graph;
 use crate::load::{LoadError, ProblemKind};
 
@@ -542,7 +542,7 @@ fn start(
             st.data_key.push_str(get(attrs, "key").unwrap_or_default());
             st.in_data = get(attrs, "key").is_some();
             if empty && std::mem::take(&mut st.in_data) {
-                set_data(st, String::new());
+                set_data(st, Text::default());
             }
         }
         b"NodeLabel" | b"EdgeLabel" => {
@@ -572,7 +572,7 @@ fn open_record(b: &mut Sink<'_>, st: &mut State, what: In, attrs: &[Attribute<'_
 
 /// Files the value of the `<data>` being read on the innermost open node or
 /// edge.
-fn set_data(st: &mut State, value: String) {
+fn set_data(st: &mut State, value: Text) {
     let State {
         keys,
         open,
@@ -586,7 +586,7 @@ fn set_data(st: &mut State, value: String) {
 
 /// Files `value`, given with key `key`, on `r`; a key with a default is
 /// noted in `given`.
-fn file_value(keys: &Keys, r: &mut Record, given: &mut Vec<String>, key: &str, value: String) {
+fn file_value(keys: &Keys, r: &mut Record, given: &mut Vec<String>, key: &str, value: Text) {
     let declared = keys.get(key);
     let name = declared.map_or(key, |k| k.name.as_str());
     // Only a key with a default asks which records gave it.
@@ -639,7 +639,7 @@ fn finish_record(
             && (key.target == class || key.target == "all")
             && !given.contains(id)
         {
-            r.set(&key.name, d.clone());
+            r.set(&key.name, d.as_str().into());
         }
     }
     match what {
@@ -675,7 +675,7 @@ fn end(b: &mut Sink<'_>, st: &mut State, name: &[u8], text: &str) {
         }
         b"NodeLabel" | b"EdgeLabel" => {
             st.in_label = false;
-            let label = st.label_text.trim().to_string();
+            let label = Text::from(st.label_text.trim());
             if let Some((r, ..)) = st.open.last_mut()
                 && r.label.is_none()
                 && !label.is_empty()

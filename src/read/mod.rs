@@ -29,7 +29,7 @@ use crate::graph::{
     AddError, Graph, NewEntity, NewRelation, NodeIx, ShortIds, Source, SourceId, SourceSet,
 };
 use crate::load::{LoadError, Location, Problem, ProblemKind};
-use crate::model::{Amount, AmountRecord, EntityKind, PartialDate, RelationKind, Sym};
+use crate::model::{Amount, EntityKind, PartialDate, RelationKind, Sym};
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
@@ -62,29 +62,42 @@ pub(crate) enum Pos {
     },
 }
 
-/// What one node or edge of a file says, in the file's own words.
+/// What one node or edge of a file says, in the file's own words: boxed,
+/// as it is handed from the reader to the builder and back (a record is a
+/// few hundred bytes, moved several times on its way where a box is eight).
+pub(crate) type Record = Box<RecordData>;
+
+/// A record's text: held in the record itself up to 24 bytes (ids, kinds,
+/// dates, most values), so that a record is one block to fill, hand on and
+/// read, not a dozen strings each its own allocation.
+pub(crate) type Text = compact_str::CompactString;
+
+/// Bytes a [`Text`] holds without an allocation.
+const INLINE: usize = std::mem::size_of::<Text>();
+
+/// The fields of a [`Record`].
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Record {
-    pub id: String,
+pub(crate) struct RecordData {
+    pub id: Text,
     /// An edge's ends.
-    pub from: String,
-    pub to: String,
-    pub name: Option<String>,
+    pub from: Text,
+    pub to: Text,
+    pub name: Option<Text>,
     /// A display label, used as the name when there is no name (and as an
     /// edge's kind when it has none).
-    pub label: Option<String>,
-    pub kind: Option<String>,
-    pub role: Option<String>,
-    pub aliases: Vec<String>,
-    pub date: Option<String>,
-    pub until: Option<String>,
-    pub note: Option<String>,
-    pub amount: Option<String>,
-    pub currency: Option<String>,
+    pub label: Option<Text>,
+    pub kind: Option<Text>,
+    pub role: Option<Text>,
+    pub aliases: Vec<Text>,
+    pub date: Option<Text>,
+    pub until: Option<Text>,
+    pub note: Option<Text>,
+    pub amount: Option<Text>,
+    pub currency: Option<Text>,
     pub approx: bool,
-    pub sources: Vec<String>,
-    pub relation_id: Option<String>,
-    pub attrs: Vec<(String, String)>,
+    pub sources: Vec<Text>,
+    pub relation_id: Option<Text>,
+    pub attrs: Vec<(Text, Text)>,
     pub undirected: bool,
 }
 
@@ -153,29 +166,29 @@ impl Field {
     }
 }
 
-impl Record {
+impl RecordData {
     /// Files a value under the ties field its name stands for (`name`, `kind`,
     /// `date`, …), or keeps it as an attribute (`attr_NAME` as `NAME`, see
     /// [`attribute_name`]).
-    pub fn set(&mut self, key: &str, value: String) {
+    pub fn set(&mut self, key: &str, value: Text) {
         self.set_field(Field::of(key), key, value);
     }
 
     /// [`Record::set`], with the field `key` names found already.
-    pub fn set_field(&mut self, field: Field, key: &str, value: String) {
-        let yes = |v: &str| matches!(v.trim(), "true" | "True" | "TRUE" | "1");
+    pub fn set_field(&mut self, field: Field, key: &str, value: Text) {
+        let yes = |v: &str| matches!(trim(v), "true" | "True" | "TRUE" | "1");
         match field {
             Field::Prefixed => {
                 let name = key.trim().strip_prefix(ATTR_PREFIX).unwrap_or(key);
-                self.attrs.push((name.to_string(), value));
+                self.attrs.push((name.into(), value));
             }
             Field::Name => self.name = Some(value),
             Field::Label => self.label = Some(value),
             // Gephi's edge table: `Type` says the direction, not the kind.
-            Field::Type if value.trim().eq_ignore_ascii_case("undirected") => {
+            Field::Type if trim(&value).eq_ignore_ascii_case("undirected") => {
                 self.undirected = true
             }
-            Field::Type if value.trim().eq_ignore_ascii_case("directed") => {}
+            Field::Type if trim(&value).eq_ignore_ascii_case("directed") => {}
             Field::Kind | Field::Type if self.kind.is_none() => self.kind = Some(value),
             Field::Role => self.role = Some(value),
             Field::Aliases => split_into(value, &mut self.aliases),
@@ -188,7 +201,7 @@ impl Record {
             Field::Sources => split_into(value, &mut self.sources),
             Field::RelationId => self.relation_id = Some(value),
             Field::Undirected => self.undirected = yes(&value),
-            Field::Kind | Field::Type | Field::Other => self.attrs.push((key.to_string(), value)),
+            Field::Kind | Field::Type | Field::Other => self.attrs.push((key.into(), value)),
         }
     }
 }
@@ -196,45 +209,52 @@ impl Record {
 /// Spare strings and records a [`Sink`] keeps at most.
 const SPARE: usize = 4096;
 
-impl Record {
+impl RecordData {
     /// The record emptied into `records`, its strings into `strings` (their
     /// allocations kept, to be filled again).
-    fn recycle(mut self, records: &mut Vec<Record>, strings: &mut Vec<String>) {
-        let mut give = |mut s: String| {
-            if s.capacity() > 0 && strings.len() < SPARE {
+    fn recycle(mut self: Box<Self>, records: &mut Vec<Record>, strings: &mut Vec<Text>) {
+        // Only the texts too long to be held inline have an allocation to
+        // keep; the others are emptied where they lie.
+        let mut give = |s: &mut Text| {
+            if s.is_heap_allocated() && strings.len() < SPARE {
+                let mut s = std::mem::take(s);
                 s.clear();
                 strings.push(s);
             }
         };
+        let r = &mut *self;
         for s in [
-            self.name.take(),
-            self.label.take(),
-            self.kind.take(),
-            self.role.take(),
-            self.date.take(),
-            self.until.take(),
-            self.note.take(),
-            self.amount.take(),
-            self.currency.take(),
-            self.relation_id.take(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            give(s);
+            &mut r.name,
+            &mut r.label,
+            &mut r.kind,
+            &mut r.role,
+            &mut r.date,
+            &mut r.until,
+            &mut r.note,
+            &mut r.amount,
+            &mut r.currency,
+            &mut r.relation_id,
+        ] {
+            if let Some(t) = s {
+                give(t);
+                *s = None;
+            }
         }
-        self.aliases.drain(..).for_each(&mut give);
-        self.sources.drain(..).for_each(&mut give);
-        for (k, v) in self.attrs.drain(..) {
+        r.aliases.iter_mut().for_each(&mut give);
+        r.aliases.clear();
+        r.sources.iter_mut().for_each(&mut give);
+        r.sources.clear();
+        for (k, v) in &mut r.attrs {
             give(k);
             give(v);
         }
+        r.attrs.clear();
         if records.len() < SPARE {
-            self.id.clear();
-            self.from.clear();
-            self.to.clear();
-            self.approx = false;
-            self.undirected = false;
+            r.id.clear();
+            r.from.clear();
+            r.to.clear();
+            r.approx = false;
+            r.undirected = false;
             records.push(self);
         }
     }
@@ -242,13 +262,13 @@ impl Record {
 
 /// `value`'s items (see [`split_list`]) appended to `out`: `value` itself
 /// when it is one item with nothing to trim.
-fn split_into(value: String, out: &mut Vec<String>) {
-    if !value.contains(';') && value.trim().len() == value.len() {
+fn split_into(value: Text, out: &mut Vec<Text>) {
+    if !value.contains(';') && trim(&value).len() == value.len() {
         if !value.is_empty() {
             out.push(value);
         }
     } else {
-        out.extend(split_list(&value));
+        out.extend(list_items(&value).map(Text::from));
     }
 }
 
@@ -260,13 +280,13 @@ pub(crate) fn split_list(s: &str) -> impl Iterator<Item = String> + '_ {
 /// The items of a list value (`a; b;c`): split at `;`, trimmed, empty ones
 /// dropped.
 fn list_items(s: &str) -> impl Iterator<Item = &str> {
-    s.split(';').map(str::trim).filter(|x| !x.is_empty())
+    s.split(';').map(trim).filter(|x| !x.is_empty())
 }
 
 /// A date as files write it: `2024`, `2024-11`, `2024-11-23`, a date-time
 /// (`2024-11-23T10:00:00`, the time dropped) or `23-NOV-2024`.
 pub(crate) fn parse_date(s: &str) -> Result<PartialDate, String> {
-    let t = s.trim();
+    let t = trim(s);
     let t = t.split(['T', ' ']).next().unwrap_or(t);
     if let Ok(d) = t.parse::<PartialDate>() {
         return Ok(d);
@@ -328,6 +348,15 @@ fn normalise(label: &str) -> String {
 
 /// Whether two labels are the same once [`normalise`]d.
 fn same_label(a: &str, b: &str) -> bool {
+    // Byte by byte when both are ASCII (as kinds are), as `n` compares them.
+    let (x, y) = (trim(a).as_bytes(), trim(b).as_bytes());
+    if x.is_ascii() && y.is_ascii() {
+        let n = |c: u8| match c {
+            b' ' | b'-' => b'_',
+            c => c.to_ascii_lowercase(),
+        };
+        return x.len() == y.len() && x.iter().zip(y).all(|(&p, &q)| n(p) == n(q));
+    }
     fn n(s: &str) -> impl Iterator<Item = char> + '_ {
         s.trim().chars().map(|c| match c {
             ' ' | '-' => '_',
@@ -654,7 +683,7 @@ pub(crate) enum Item {
     Done,
     /// The records of a batch the builder took, emptied on its thread, and
     /// their strings: for the reader to fill again ([`Sink::absorb`]).
-    Spare(Vec<Record>, Vec<String>),
+    Spare(Vec<Record>, Vec<Text>),
 }
 
 /// Items sent to the builder's thread at a time.
@@ -677,7 +706,7 @@ pub(crate) struct Sink<'b> {
     /// reader to fill again ([`Sink::record`], [`Sink::text`]): cheaper than
     /// freeing and allocating millions.
     records: Vec<Record>,
-    strings: Vec<String>,
+    strings: Vec<Text>,
 }
 
 enum To<'b> {
@@ -732,13 +761,16 @@ impl<'b> Sink<'b> {
 
     /// `s` as an owned string (in one the builder is done with, when there
     /// is one).
-    pub fn text(&mut self, s: &str) -> String {
+    pub fn text(&mut self, s: &str) -> Text {
+        if s.len() <= INLINE {
+            return Text::from(s);
+        }
         // New strings room for most values, so that one filled again
         // seldom grows.
         let mut out = self
             .strings
             .pop()
-            .unwrap_or_else(|| String::with_capacity(s.len().max(40)));
+            .unwrap_or_else(|| Text::with_capacity(s.len().max(64)));
         out.push_str(s);
         out
     }
@@ -762,9 +794,9 @@ impl<'b> Sink<'b> {
     }
 
     /// A string the reader is done with, to be filled again.
-    pub fn give(&mut self, s: Option<String>) {
+    pub fn give(&mut self, s: Option<Text>) {
         if let Some(mut s) = s
-            && s.capacity() > 0
+            && s.is_heap_allocated()
             && self.strings.len() < SPARE
         {
             s.clear();
@@ -874,7 +906,7 @@ impl<'b> Sink<'b> {
 
 /// The records and strings of `item`, from a batch the builder is done
 /// with, kept in `records` and `strings` to be filled again.
-fn take_back(item: Item, records: &mut Vec<Record>, strings: &mut Vec<String>) {
+fn take_back(item: Item, records: &mut Vec<Record>, strings: &mut Vec<Text>) {
     match item {
         Item::Node(r, _) | Item::Edge(r, _) => r.recycle(records, strings),
         Item::Spare(rs, ss) => {
@@ -1117,7 +1149,7 @@ fn errors(problems: Vec<(Pos, ProblemKind)>, files: &[String], path: &Path) -> L
 }
 
 impl Builder {
-    fn sources(&mut self, ids: &[String]) -> SourceSet {
+    fn sources(&mut self, ids: &[Text]) -> SourceSet {
         if ids.is_empty() {
             return SourceSet::EMPTY;
         }
@@ -1159,7 +1191,7 @@ impl Builder {
         at: Pos,
     ) -> Option<(Option<PartialDate>, Option<PartialDate>, Option<Amount>)> {
         let mut ok = true;
-        let mut date_of = |this: &mut Self, s: &Option<String>, field: &'static str| match s
+        let mut date_of = |this: &mut Self, s: &Option<Text>, field: &'static str| match s
             .as_deref()
             .map(trim)
             .filter(|s| !s.is_empty())
@@ -1203,17 +1235,10 @@ impl Builder {
                 let value = trim(&v).parse::<f64>();
                 let made = match value {
                     Err(_) => Err(format!("`{v}` is not a number")),
-                    Ok(value) => {
-                        let record = AmountRecord {
-                            value,
-                            currency: c,
-                            approx: r.approx,
-                        };
-                        let made = Amount::from_record(&record).map_err(|e| e.to_string());
-                        r.currency = Some(record.currency);
-                        made
-                    }
+                    // As `Amount::from_record` makes it.
+                    Ok(value) => Amount::new(value, &c, r.approx).map_err(|e| e.to_string()),
                 };
+                r.currency = Some(c);
                 r.amount = Some(v);
                 match made {
                     Ok(a) => Some(a),
@@ -1232,8 +1257,8 @@ impl Builder {
             }
             // A figure without a currency (a weight, a count) is kept as it is.
             (v, c) => {
-                r.attrs.extend(v.map(|v| ("amount".to_string(), v)));
-                r.attrs.extend(c.map(|c| ("currency".to_string(), c)));
+                r.attrs.extend(v.map(|v| ("amount".into(), v)));
+                r.attrs.extend(c.map(|c| ("currency".into(), c)));
                 None
             }
         };
@@ -1241,7 +1266,7 @@ impl Builder {
     }
 
     /// The record's attributes that have a value, their names interned.
-    fn attrs<'r>(&mut self, attrs: &'r [(String, String)]) -> Vec<(Sym, &'r str)> {
+    fn attrs<'r>(&mut self, attrs: &'r [(Text, Text)]) -> Vec<(Sym, &'r str)> {
         attrs
             .iter()
             .filter(|(_, v)| !v.is_empty())
@@ -1289,11 +1314,11 @@ impl Builder {
             return;
         };
         if let (Some(n), Some(l)) = (r.name.as_deref(), r.label.as_deref())
-            && n.trim() != l.trim()
-            && !l.trim().is_empty()
+            && trim(n) != trim(l)
+            && !trim(l).is_empty()
         {
-            let l = l.to_string();
-            r.attrs.push(("label".to_string(), l));
+            let l = l.into();
+            r.attrs.push(("label".into(), l));
         }
         let kind = self.entity_kind(r.kind.as_deref());
         let sources = self.sources(&r.sources);
@@ -1301,13 +1326,13 @@ impl Builder {
         let name = [r.name.as_deref(), r.label.as_deref()]
             .into_iter()
             .flatten()
-            .map(str::trim)
+            .map(trim)
             .find(|s| !s.is_empty())
             .unwrap_or(id);
         let aliases: Vec<&str> = r
             .aliases
             .iter()
-            .map(String::as_str)
+            .map(Text::as_str)
             .filter(|a| *a != name)
             .collect();
         let entity = NewEntity {
@@ -1435,7 +1460,7 @@ impl Builder {
             && !same_label(label, self.graph.relation_kind_label(kind))
             && let Some(label) = r.label.take()
         {
-            r.attrs.push(("label".to_string(), label));
+            r.attrs.push(("label".into(), label));
         }
         let role = r
             .role
@@ -1479,7 +1504,7 @@ impl Builder {
             let ends = self.ends(r, at, true);
             let [Some(from), Some(to)] = ends else {
                 let id = if ends[0].is_none() { &r.from } else { &r.to };
-                missing.push((at, id.clone()));
+                missing.push((at, id.to_string()));
                 continue;
             };
             self.build_edge(r, at, seq, from, to);

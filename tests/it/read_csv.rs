@@ -148,6 +148,39 @@ fn bom_semicolons_and_a_lone_edge_list() {
     );
 }
 
+/// A row is checked as UTF-8 at once, each field sliced from it: a
+/// character split between two fields (each not text, the row's bytes
+/// one after another text) is told field by field as before.
+#[test]
+fn a_character_split_between_two_fields_is_not_text() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nodes.csv"),
+        b"id:ID,name,:LABEL\nn1,Ann,person\nn2,Bob\xc3,\xa9person\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("relationships.csv"),
+        ":START_ID,:END_ID,:TYPE\nn1,n2,knows\n",
+    )
+    .unwrap();
+    let problems: Vec<String> = csv::read(dir.path())
+        .unwrap_err()
+        .problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].ends_with("nodes.csv:3:2: invalid CSV: field 2 (`name`) is not UTF-8 text"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].ends_with("nodes.csv:3:3: invalid CSV: field 3 (`:LABEL`) is not UTF-8 text"),
+        "{problems:?}"
+    );
+}
+
 #[test]
 fn sniff_refuses_other_formats() {
     let p = Path::new("graph.ron");
