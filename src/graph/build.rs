@@ -60,13 +60,18 @@ impl Graph {
             self.source_lists.vec().truncate(start);
             return last;
         }
-        // A list stored before (not just before): shared too.
+        // A list stored before (not just before): shared too, while that
+        // pays.
+        if !self.shared.pays(0, self.shared.sources.len()) {
+            return self.new_source_set(start, n);
+        }
         let h = xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(&self.source_lists[start..]));
         if let Some(&set) = self.shared.sources.get(&h)
             && *self.source_list(set) == self.source_lists[start..]
         {
             self.source_lists.vec().truncate(start);
             self.last_sources = Some(set);
+            self.shared.hits[0] += 1;
             return set;
         }
         let set = self.new_source_set(start, n);
@@ -124,6 +129,9 @@ impl Graph {
             let value = self.attr_value(value)?;
             self.attrs.vec().push(AttrRow { key: key.0, value });
         }
+        if !self.shared.pays(1, self.shared.attrs.len()) {
+            return Ok((start, n));
+        }
         let rows = &self.attrs[start as usize..];
         let h = xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(rows));
         // (A list kept before [`Self::undo`] took its rows back may name
@@ -134,6 +142,7 @@ impl Graph {
             && self.attrs.get(at as usize..end(at, len)) == Some(rows)
         {
             self.attrs.vec().truncate(start as usize);
+            self.shared.hits[1] += 1;
             return Ok((at, len));
         }
         if self.shared.attrs.len() < Shared::MAX_KEPT {
@@ -645,6 +654,9 @@ mod tests {
         }
     }
 
+    /// Attributes as said: names and values.
+    type AttrList = Vec<(Sym, String)>;
+
     /// An attribute list: names from a few, values short (shared in the
     /// arena) or long (stored each time), none empty or repeated.
     fn an_attr_list() -> impl Strategy<Value = Vec<(u8, String)>> {
@@ -684,14 +696,14 @@ mod tests {
                 .add_entity(NewEntity::<String>::new("hub", EntityKind::Person, "H", SourceSet::EMPTY))
                 .unwrap();
             // (node or relation, attributes, sources) as said.
-            let mut nodes: Vec<(String, Vec<(Sym, String)>, Vec<u32>)> =
+            let mut nodes: Vec<(String, AttrList, Vec<u32>)> =
                 vec![("hub".into(), vec![], vec![])];
-            let mut rels: Vec<(Vec<(Sym, String)>, Vec<u32>)> = Vec::new();
-            let mut lists_seen: Vec<Vec<(Sym, String)>> = Vec::new();
+            let mut rels: Vec<(AttrList, Vec<u32>)> = Vec::new();
+            let mut lists_seen: Vec<AttrList> = Vec::new();
             let mut sources_seen: Vec<Vec<u32>> = Vec::new();
             for (i, (pick, fresh, what, srcs)) in steps.iter().enumerate() {
                 let list = pool.get(*pick).unwrap_or(fresh);
-                let list: Vec<(Sym, String)> = list
+                let list: AttrList = list
                     .iter()
                     .map(|(k, v)| (names[*k as usize], v.clone()))
                     .collect();
@@ -768,7 +780,7 @@ mod tests {
                 lists_seen.push(list);
             }
             let each = |g: &Graph| -> Result<(), TestCaseError> {
-                let said = |a: crate::graph::Attrs<'_>| -> Vec<(Sym, String)> {
+                let said = |a: crate::graph::Attrs<'_>| -> AttrList {
                     a.iter().map(|(k, v)| (k, v.to_string())).collect()
                 };
                 for (n, (id, attrs, srcs)) in g.node_indices().zip(&nodes) {

@@ -974,13 +974,26 @@ struct Shared {
     sources: FastMap<u64, SourceSet>,
     /// Attribute lists: `[start, length]` in the graph's `attrs`.
     attrs: FastMap<u64, [u32; 2]>,
+    /// Lists shared so far, of each sort.
+    hits: [usize; 2],
 }
 
 impl Shared {
     /// Distinct lists kept, of each sort (those repeated most are met
-    /// early; a graph whose lists are all different keeps a table of this
-    /// size, a few megabytes, while it is built).
+    /// early).
     const MAX_KEPT: usize = 1 << 16;
+    /// Lists kept before sharing must have paid: a graph whose lists
+    /// seldom repeat (a RON file's, say) stops looking them up, and keeps
+    /// a small table, when fewer than one in [`Self::MIN_SHARE`] of those
+    /// kept was met again.
+    const TRIAL: usize = 4096;
+    const MIN_SHARE: usize = 4;
+
+    /// Whether lists of the sort `i` (0 sources, 1 attributes), of which
+    /// `kept` are kept, are still looked up.
+    fn pays(&self, i: usize, kept: usize) -> bool {
+        kept < Self::TRIAL || self.hits[i] * Self::MIN_SHARE >= kept
+    }
 }
 
 /// One relation seen from a node: which edge, and the entity at the other end.
