@@ -60,6 +60,30 @@ impl Graph {
             self.source_lists.vec().truncate(start);
             return last;
         }
+        // A list stored before (not just before): shared too, while that
+        // pays.
+        if !self.shared.pays(0, self.shared.sources.len()) {
+            return self.new_source_set(start, n);
+        }
+        let h = xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(&self.source_lists[start..]));
+        if let Some(&set) = self.shared.sources.get(&h)
+            && *self.source_list(set) == self.source_lists[start..]
+        {
+            self.source_lists.vec().truncate(start);
+            self.last_sources = Some(set);
+            self.shared.hits[0] += 1;
+            return set;
+        }
+        let set = self.new_source_set(start, n);
+        if set != SourceSet::EMPTY && self.shared.sources.len() < Shared::MAX_KEPT {
+            self.shared.sources.insert(h, set);
+        }
+        set
+    }
+
+    /// [`Self::source_set`] of a list new to the graph, at `start` of the
+    /// pool of counted lists, `n` long.
+    fn new_source_set(&mut self, start: usize, n: usize) -> SourceSet {
         // Two or three ids below 2¹⁶: 16 bits each in a pool of their own.
         let fits = self.source_lists[start..]
             .iter()
@@ -90,13 +114,41 @@ impl Graph {
         }
     }
 
+    /// Stores a list of attributes: where it starts in the graph's table of
+    /// them, and its length. A list equal to one stored before (the same
+    /// names, the same values where short values are shared: see
+    /// [`Self::attr_value`]) is not stored again (among the first
+    /// [`Shared::MAX_KEPT`] distinct lists).
     pub(super) fn push_attrs(&mut self, attrs: &[(Sym, &str)]) -> Result<(u32, u32), GraphFull> {
         let start = index_u32(self.attrs.len())?;
+        let n = index_u32(attrs.len())?;
+        if attrs.is_empty() {
+            return Ok((start, 0));
+        }
         for (key, value) in attrs {
             let value = self.attr_value(value)?;
             self.attrs.vec().push(AttrRow { key: key.0, value });
         }
-        Ok((start, index_u32(attrs.len())?))
+        if !self.shared.pays(1, self.shared.attrs.len()) {
+            return Ok((start, n));
+        }
+        let rows = &self.attrs[start as usize..];
+        let h = xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(rows));
+        // (A list kept before [`Self::undo`] took its rows back may name
+        // these very rows: only a list wholly before them is shared.)
+        let end = |at: u32, len: u32| (at as usize).saturating_add(len as usize);
+        if let Some(&[at, len]) = self.shared.attrs.get(&h)
+            && end(at, len) <= start as usize
+            && self.attrs.get(at as usize..end(at, len)) == Some(rows)
+        {
+            self.attrs.vec().truncate(start as usize);
+            self.shared.hits[1] += 1;
+            return Ok((at, len));
+        }
+        if self.shared.attrs.len() < Shared::MAX_KEPT {
+            self.shared.attrs.insert(h, [start, n]);
+        }
+        Ok((start, n))
     }
 
     /// An attribute's value in the arena: a short one already there as an
@@ -326,7 +378,11 @@ impl Graph {
     ) -> Result<EdgeIx, GraphFull> {
         let r = &relation;
         index_u32(self.links.edge_count())?;
-        let extra = self.push_extra(r.id, r.note, r.attrs)?;
+        let extra = self.push_extra(r.id, r.note, &[])?;
+        let attrs = match r.attrs {
+            [] => None,
+            attrs => Some(self.push_attrs(attrs)?),
+        };
         let amount = self.push_amount(r.amount)?;
         let (kind_date, other_kind) = KindDate::new(r.kind.code(), r.date);
         let row = RelationRow {
@@ -336,6 +392,7 @@ impl Graph {
         let rare = RareParts {
             other_kind,
             extra: (extra != NONE).then_some(extra),
+            attrs: attrs.map(|(start, n)| [start, n]),
             role: r.role.map(|s| s.0),
             until: r.until.map(PartialDate::to_bits),
             amount: (amount != NONE).then_some(amount),
@@ -594,6 +651,155 @@ mod tests {
                     w.clone()
                 );
             }
+        }
+    }
+
+    /// Attributes as said: names and values.
+    type AttrList = Vec<(Sym, String)>;
+
+    /// An attribute list: names from a few, values short (shared in the
+    /// arena) or long (stored each time), none empty or repeated.
+    fn an_attr_list() -> impl Strategy<Value = Vec<(u8, String)>> {
+        proptest::collection::vec(
+            (
+                0..3u8,
+                prop_oneof![
+                    4 => "[ab]{0,2}",
+                    1 => "[xy]{41,44}",
+                ],
+            ),
+            0..4,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// Attribute lists on entities and relations, drawn from a few (so
+        /// that most repeat, in and out of turn) or new, read back as
+        /// given, and again through a snapshot: also when an entity refused
+        /// as a duplicate took its rows back in between, and when an entity
+        /// is replaced. A list met before whose values are all short takes
+        /// no row of the table of attributes again, nor does a repeated
+        /// source list a place in the pools.
+        #[test]
+        fn repeated_attribute_and_source_lists_are_shared_and_read_back(
+            pool in proptest::collection::vec(an_attr_list(), 1..5),
+            steps in proptest::collection::vec(
+                (0..6usize, an_attr_list(), 0..4u8, proptest::collection::vec(0..5u32, 0..4)),
+                1..40,
+            ),
+        ) {
+            let mut g = with_sources(5);
+            let names: Vec<Sym> = ["a", "b", "c"].iter().map(|n| g.intern(n)).collect();
+            let hub = g
+                .add_entity(NewEntity::<String>::new("hub", EntityKind::Person, "H", SourceSet::EMPTY))
+                .unwrap();
+            // (node or relation, attributes, sources) as said.
+            let mut nodes: Vec<(String, AttrList, Vec<u32>)> =
+                vec![("hub".into(), vec![], vec![])];
+            let mut rels: Vec<(AttrList, Vec<u32>)> = Vec::new();
+            let mut lists_seen: Vec<AttrList> = Vec::new();
+            let mut sources_seen: Vec<Vec<u32>> = Vec::new();
+            for (i, (pick, fresh, what, srcs)) in steps.iter().enumerate() {
+                let list = pool.get(*pick).unwrap_or(fresh);
+                let list: AttrList = list
+                    .iter()
+                    .map(|(k, v)| (names[*k as usize], v.clone()))
+                    .collect();
+                let attrs: Vec<(Sym, &str)> = list.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let mut distinct: Vec<u32> = Vec::new();
+                for &s in srcs {
+                    if !distinct.contains(&s) {
+                        distinct.push(s);
+                    }
+                }
+                let ids: Vec<crate::graph::SourceId> =
+                    srcs.iter().map(|&s| crate::graph::SourceId(s)).collect();
+                let pools = (g.short_lists.len(), g.source_lists.len());
+                let sources = g.source_set(&ids);
+                if sources_seen.contains(&distinct) && distinct.len() > 1 {
+                    prop_assert_eq!((g.short_lists.len(), g.source_lists.len()), pools);
+                }
+                sources_seen.push(distinct.clone());
+                prop_assert_eq!(
+                    g.source_list(sources).iter().map(|s| s.0).collect::<Vec<_>>(),
+                    distinct.clone()
+                );
+                let rows = g.attrs.len();
+                let all_short = list.iter().all(|(_, v)| v.len() <= 40);
+                let seen = lists_seen.contains(&list);
+                match what {
+                    0 => {
+                        let id = format!("n{i}");
+                        g.add_entity(NewEntity::<String> {
+                            attrs: &attrs,
+                            ..NewEntity::new(&id, EntityKind::Person, "N", sources)
+                        })
+                        .unwrap();
+                        nodes.push((id, list.clone(), distinct));
+                    }
+                    1 => {
+                        // A duplicate: refused, its rows taken back.
+                        let refused = g.add_entity(NewEntity::<String> {
+                            attrs: &attrs,
+                            ..NewEntity::new("hub", EntityKind::Person, "N", sources)
+                        });
+                        prop_assert!(refused.is_err());
+                        prop_assert_eq!(g.attrs.len(), rows);
+                        continue;
+                    }
+                    2 => {
+                        let r = NewRelation {
+                            attrs: &attrs,
+                            note: (i % 3 == 0).then_some("a note"),
+                            ..NewRelation::new(RelationKind::Met, sources)
+                        };
+                        g.add_relation(hub, hub, r).unwrap();
+                        rels.push((list.clone(), distinct));
+                    }
+                    _ => {
+                        // The last entity said again with these.
+                        let last = nodes.len() - 1;
+                        let n = crate::graph::NodeIx::new(last);
+                        let id = nodes[last].0.clone();
+                        g.replace_entity(
+                            n,
+                            NewEntity::<String> {
+                                attrs: &attrs,
+                                ..NewEntity::new(&id, EntityKind::Person, "N", sources)
+                            },
+                        )
+                        .unwrap();
+                        nodes[last] = (id, list.clone(), distinct);
+                    }
+                }
+                if seen && all_short {
+                    prop_assert_eq!(g.attrs.len(), rows);
+                }
+                lists_seen.push(list);
+            }
+            let each = |g: &Graph| -> Result<(), TestCaseError> {
+                let said = |a: crate::graph::Attrs<'_>| -> AttrList {
+                    a.iter().map(|(k, v)| (k, v.to_string())).collect()
+                };
+                for (n, (id, attrs, srcs)) in g.node_indices().zip(&nodes) {
+                    let e = g.entity(n);
+                    prop_assert_eq!(e.id, id.as_str());
+                    prop_assert_eq!(&said(e.attrs), attrs);
+                    let got: Vec<u32> = g.source_list(e.sources).iter().map(|s| s.0).collect();
+                    prop_assert_eq!(&got, srcs);
+                }
+                for (e, (attrs, srcs)) in g.edge_indices().zip(&rels) {
+                    let r = g.relation(e);
+                    prop_assert_eq!(&said(r.attrs), attrs);
+                    let got: Vec<u32> = g.source_list(r.sources).iter().map(|s| s.0).collect();
+                    prop_assert_eq!(&got, srcs);
+                }
+                Ok(())
+            };
+            each(&g)?;
+            each(&through_snapshot(&g))?;
         }
     }
 

@@ -568,9 +568,13 @@ pub(crate) struct Links {
     /// The kind's code of relations whose row cannot hold it
     /// ([`super::KindDate::ESCAPE`]: kinds from the `other` escape).
     pub(crate) other_kind: Sparse<u32>,
-    /// Where a relation's extra is (id, note, attributes, datasets: index
-    /// into the graph's extras), for the few that have one.
+    /// Where a relation's extra is (id, note, datasets: index into the
+    /// graph's extras), for the few that have one.
     pub(crate) extra: Sparse<u32>,
+    /// A relation's attributes, `[start, length]` in the graph's table of
+    /// them (a list many relations share is stored once: a relation's
+    /// attributes need no extra of their own).
+    pub(crate) attrs: Sparse<[u32; 2]>,
 }
 
 /// The rare parts of a relation to add (see [`Links::role`]).
@@ -582,6 +586,7 @@ pub(crate) struct RareParts {
     pub(crate) flags: Option<u8>,
     pub(crate) other_kind: Option<u32>,
     pub(crate) extra: Option<u32>,
+    pub(crate) attrs: Option<[u32; 2]>,
 }
 
 impl Links {
@@ -628,6 +633,7 @@ impl Links {
         self.flags.push(i, rare.flags);
         self.other_kind.push(i, rare.other_kind);
         self.extra.push(i, rare.extra);
+        self.attrs.push(i, rare.attrs);
         let first = self.first.vec();
         let next = [first[a as usize][OUT], first[b as usize][IN]];
         first[a as usize][OUT] = e;
@@ -663,6 +669,7 @@ impl Links {
         self.flags.shrink_to_fit();
         self.other_kind.shrink_to_fit();
         self.extra.shrink_to_fit();
+        self.attrs.shrink_to_fit();
     }
 
     /// Bytes held by the nodes' links, and by the relations' ends, links and
@@ -678,7 +685,8 @@ impl Links {
                 + self.amount.bytes()
                 + self.flags.bytes()
                 + self.other_kind.bytes()
-                + self.extra.bytes(),
+                + self.extra.bytes()
+                + self.attrs.bytes(),
         )
     }
 
@@ -697,6 +705,7 @@ impl Links {
             && self.flags.well_formed(edges)
             && self.other_kind.well_formed(edges)
             && self.extra.well_formed(edges)
+            && self.attrs.well_formed(edges)
             && self.first.iter().flatten().all(|&l| ok_link(l, edges))
             && self.ends.iter().flatten().all(|&n| (n as usize) < nodes)
             && self

@@ -15,14 +15,16 @@
 //!   nodes, its end date, amount and weak aliases in a side table
 //!   ([`EntityRare`]); a relation's row ([`RelationRow`], 8 bytes: kind
 //!   and date in one word ([`KindDate`]), sources) is the petgraph edge
-//!   weight, its role, end date, amount, flags and where its extra is in
-//!   sparse columns (`sparse.rs`: a bit per row, the values of the rows that
-//!   have one), its id, note and attributes in the side table of extras;
+//!   weight, its role, end date, amount, flags, attributes and where its
+//!   extra is in sparse columns (`sparse.rs`: a bit per row, the values of
+//!   the rows that have one), its id and note in the side table of extras;
+//!   an entity's note and attributes are in its extra;
 //! - kind names from the `other` escape, roles and attribute names are interned
 //!   [`Sym`]s; the source list of a record is a [`SourceSet`]: one source in
 //!   the number itself, a short list as its place and length in a pool of
 //!   lists, a longer one with its length in the pool; amounts sit in a table
-//!   of their own;
+//!   of their own; a source list or a list of attributes that many records
+//!   cite is stored once, each citing it where it is;
 //! - the id index is an open-addressing table of node numbers that hashes the
 //!   ids where they already are, in the arena;
 //! - every table is plain rows ([`Store`]): built here, or used in place from a
@@ -426,7 +428,8 @@ impl Links {
 }
 
 /// The parts of an entity or relation that few have (an entity's `id` is
-/// [`Text::NONE`] here: its row holds it).
+/// [`Text::NONE`] here: its row holds it; a relation's attributes are in
+/// [`Links::attrs`], its extra's list being empty).
 #[derive(Debug, Clone, Copy, Pod, Zeroable)]
 #[repr(C)]
 pub(crate) struct Extra {
@@ -450,7 +453,7 @@ pub(crate) struct DatasetRun {
 }
 
 /// An attribute: an interned name and a value.
-#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
 #[repr(C)]
 pub(crate) struct AttrRow {
     key: u32,
@@ -940,6 +943,9 @@ pub struct Graph {
     /// Short attribute values added so far, to store a repeated one once
     /// (not kept in a snapshot: a graph read from one stores a value again).
     attr_texts: AttrTexts,
+    /// Source lists and attribute lists stored so far, to store a repeated
+    /// one once (not kept in a snapshot either).
+    shared: Shared,
     /// Several inputs were opened as this graph: exports name every row's
     /// datasets, the default one's too (set by `open`, like the default).
     several_inputs: bool,
@@ -956,6 +962,38 @@ impl AttrTexts {
     const MAX_LEN: usize = 40;
     /// Distinct values kept (those repeated most are met early).
     const MAX_KEPT: usize = 1 << 16;
+}
+
+/// Lists stored so far by the hash (xxh3) of their contents, the first
+/// [`Shared::MAX_KEPT`] distinct ones of each sort: every hit is compared
+/// with the list it names before that is shared (a table truncated since, by
+/// [`Graph::undo`], holds other rows there, or none).
+#[derive(Debug, Clone, Default)]
+struct Shared {
+    /// Source lists of more than one source ([`SourceSet`]s).
+    sources: FastMap<u64, SourceSet>,
+    /// Attribute lists: `[start, length]` in the graph's `attrs`.
+    attrs: FastMap<u64, [u32; 2]>,
+    /// Lists shared so far, of each sort.
+    hits: [usize; 2],
+}
+
+impl Shared {
+    /// Distinct lists kept, of each sort (those repeated most are met
+    /// early).
+    const MAX_KEPT: usize = 1 << 16;
+    /// Lists kept before sharing must have paid: a graph whose lists
+    /// seldom repeat (a RON file's, say) stops looking them up, and keeps
+    /// a small table, when fewer than one in [`Self::MIN_SHARE`] of those
+    /// kept was met again.
+    const TRIAL: usize = 4096;
+    const MIN_SHARE: usize = 4;
+
+    /// Whether lists of the sort `i` (0 sources, 1 attributes), of which
+    /// `kept` are kept, are still looked up.
+    fn pays(&self, i: usize, kept: usize) -> bool {
+        kept < Self::TRIAL || self.hits[i] * Self::MIN_SHARE >= kept
+    }
 }
 
 /// One relation seen from a node: which edge, and the entity at the other end.

@@ -272,7 +272,10 @@ impl Graph {
             amount: links.amount.get(i).and_then(|a| self.amount(a)),
             sources: SourceSet(r.sources),
             note: extra.and_then(|x| opt_text(arena, x.note)),
-            attrs: extra.map_or(self.attrs_of(0, 0), |x| self.attrs_of(x.attrs, x.n_attrs)),
+            attrs: links
+                .attrs
+                .get(i)
+                .map_or(self.attrs_of(0, 0), |[start, n]| self.attrs_of(start, n)),
             undirected: self.is_undirected(ix),
         }
     }

@@ -95,7 +95,9 @@ pub(crate) fn write_relations<W: Write>(out: &mut Out<W>, g: &Graph) -> io::Resu
     out.pod(&l.other_kind.blocks)?;
     out.pod(&l.other_kind.values)?;
     out.pod(&l.extra.blocks)?;
-    out.pod(&l.extra.values)
+    out.pod(&l.extra.values)?;
+    out.pod(&l.attrs.blocks)?;
+    out.pod(&l.attrs.values)
 }
 
 fn corrupt(what: &'static str) -> SnapshotError {
@@ -212,6 +214,10 @@ pub(crate) fn read_relations(r: &mut MapIn) -> Result<Links, SnapshotError> {
             values: r.pod()?,
         },
         extra: Sparse {
+            blocks: r.pod()?,
+            values: r.pod()?,
+        },
+        attrs: Sparse {
             blocks: r.pod()?,
             values: r.pod()?,
         },
@@ -464,7 +470,12 @@ impl Check<'_> {
                 .extra
                 .values()
                 .iter()
-                .all(|&x| (x as usize) < self.g.extras.len());
+                .all(|&x| (x as usize) < self.g.extras.len())
+            && links
+                .attrs
+                .values()
+                .iter()
+                .all(|&[start, n]| Self::range(start, n, self.g.attrs.len()));
         if !rare {
             return Err(corrupt("a relation points outside the snapshot"));
         }

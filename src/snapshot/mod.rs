@@ -36,7 +36,7 @@ mod known;
 pub use known::{Found, Pending, RACY, is_new, key_of};
 
 /// Bumped whenever the layout of a snapshot changes.
-const FORMAT: u32 = 16;
+const FORMAT: u32 = 17;
 const MAGIC: &[u8; 8] = b"TIESSNAP";
 /// Written in the machine's byte order, to refuse a snapshot from another.
 const BYTE_ORDER: u32 = 0x0102_0304;
