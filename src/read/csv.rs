@@ -550,18 +550,7 @@ impl Pool {
         self.keep(std::mem::take(&mut r.id));
         self.keep(std::mem::take(&mut r.from));
         self.keep(std::mem::take(&mut r.to));
-        for t in [
-            &mut r.name,
-            &mut r.label,
-            &mut r.kind,
-            &mut r.role,
-            &mut r.date,
-            &mut r.until,
-            &mut r.note,
-            &mut r.amount,
-            &mut r.currency,
-            &mut r.relation_id,
-        ] {
+        for t in r.optional_texts() {
             if let Some(t) = t.take() {
                 self.keep(t);
             }

@@ -210,6 +210,23 @@ impl RecordData {
 const SPARE: usize = 4096;
 
 impl RecordData {
+    /// The fields that may hold a text (the ids, lists and attributes
+    /// aside): what emptying a record goes through.
+    pub(crate) fn optional_texts(&mut self) -> [&mut Option<Text>; 10] {
+        [
+            &mut self.name,
+            &mut self.label,
+            &mut self.kind,
+            &mut self.role,
+            &mut self.date,
+            &mut self.until,
+            &mut self.note,
+            &mut self.amount,
+            &mut self.currency,
+            &mut self.relation_id,
+        ]
+    }
+
     /// The record emptied into `records`, its strings into `strings` (their
     /// allocations kept, to be filled again).
     fn recycle(mut self: Box<Self>, records: &mut Vec<Record>, strings: &mut Vec<Text>) {
@@ -223,18 +240,7 @@ impl RecordData {
             }
         };
         let r = &mut *self;
-        for s in [
-            &mut r.name,
-            &mut r.label,
-            &mut r.kind,
-            &mut r.role,
-            &mut r.date,
-            &mut r.until,
-            &mut r.note,
-            &mut r.amount,
-            &mut r.currency,
-            &mut r.relation_id,
-        ] {
+        for s in r.optional_texts() {
             if let Some(t) = s {
                 give(t);
                 *s = None;
