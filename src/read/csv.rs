@@ -501,24 +501,11 @@ impl Pool {
 
     /// `value` in a text of the pool's.
     fn text(&mut self, value: &str) -> Text {
-        if value.len() <= std::mem::size_of::<Text>() {
-            return Text::from(value);
-        }
-        match self.texts.pop() {
-            Some(mut t) => {
-                t.clear();
-                t.push_str(value);
-                t
-            }
-            None => Text::from(value),
-        }
+        super::reused_text(&mut self.texts, value)
     }
 
-    /// Only a text too long to be held inline has an allocation to keep.
     fn keep(&mut self, t: Text) {
-        if t.is_heap_allocated() && self.texts.len() < Self::MAX {
-            self.texts.push(t);
-        }
+        super::keep_text(&mut self.texts, t, Self::MAX);
     }
 
     /// An empty record.

@@ -209,6 +209,30 @@ impl RecordData {
 /// Spare strings and records a [`Sink`] keeps at most.
 const SPARE: usize = 4096;
 
+/// `s` as a [`Text`]: held inline when it is short enough, else in one of
+/// `spare` (texts a reader is done with, emptied) when there is one.
+pub(crate) fn reused_text(spare: &mut Vec<Text>, s: &str) -> Text {
+    if s.len() <= INLINE {
+        return Text::from(s);
+    }
+    // New texts room for most values, so that one filled again seldom grows.
+    let mut out = spare
+        .pop()
+        .unwrap_or_else(|| Text::with_capacity(s.len().max(64)));
+    out.push_str(s);
+    out
+}
+
+/// Keeps `t`, emptied, in `spare` to be filled again ([`reused_text`]),
+/// while `spare` holds fewer than `most`: only a text too long to be held
+/// inline has an allocation worth keeping.
+pub(crate) fn keep_text(spare: &mut Vec<Text>, mut t: Text, most: usize) {
+    if t.is_heap_allocated() && spare.len() < most {
+        t.clear();
+        spare.push(t);
+    }
+}
+
 impl RecordData {
     /// The fields that may hold a text (the ids, lists and attributes
     /// aside): what emptying a record goes through.
@@ -232,13 +256,7 @@ impl RecordData {
     fn recycle(mut self: Box<Self>, records: &mut Vec<Record>, strings: &mut Vec<Text>) {
         // Only the texts too long to be held inline have an allocation to
         // keep; the others are emptied where they lie.
-        let mut give = |s: &mut Text| {
-            if s.is_heap_allocated() && strings.len() < SPARE {
-                let mut s = std::mem::take(s);
-                s.clear();
-                strings.push(s);
-            }
-        };
+        let mut give = |s: &mut Text| keep_text(strings, std::mem::take(s), SPARE);
         let r = &mut *self;
         for s in r.optional_texts() {
             if let Some(t) = s {
@@ -768,17 +786,7 @@ impl<'b> Sink<'b> {
     /// `s` as an owned string (in one the builder is done with, when there
     /// is one).
     pub fn text(&mut self, s: &str) -> Text {
-        if s.len() <= INLINE {
-            return Text::from(s);
-        }
-        // New strings room for most values, so that one filled again
-        // seldom grows.
-        let mut out = self
-            .strings
-            .pop()
-            .unwrap_or_else(|| Text::with_capacity(s.len().max(64)));
-        out.push_str(s);
-        out
+        reused_text(&mut self.strings, s)
     }
 
     /// [`Record::set_field`] with `value` copied into strings the builder
@@ -801,12 +809,8 @@ impl<'b> Sink<'b> {
 
     /// A string the reader is done with, to be filled again.
     pub fn give(&mut self, s: Option<Text>) {
-        if let Some(mut s) = s
-            && s.is_heap_allocated()
-            && self.strings.len() < SPARE
-        {
-            s.clear();
-            self.strings.push(s);
+        if let Some(s) = s {
+            keep_text(&mut self.strings, s, SPARE);
         }
     }
 
