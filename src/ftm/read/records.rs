@@ -799,14 +799,9 @@ pub(super) fn map_edge_known(
     // say), here rather than on the builder.
     let (kind, reversed, role) = edge_kind(def, m.role.as_deref());
     m.made_id = is_made_id(def, id, props, (&kind, role), m.date);
-    let whole = m.role.as_ref().map_or(0, String::len);
-    let rest = match role {
-        Some(r) if r.len() == whole => None,
-        Some(r) => Some(Some(r.to_string())),
-        None => Some(None),
-    };
-    if let Some(rest) = rest {
-        m.role = rest;
+    // (`role` is all of `m.role`, a part of it, or none.)
+    if role.map(str::len) != m.role.as_deref().map(str::len) {
+        m.role = role.map(str::to_string);
     }
     m.edge = Some((kind, reversed));
     (m, notes)
