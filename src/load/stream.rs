@@ -666,31 +666,31 @@ fn read_file(
                 cut_ok = false;
                 return;
             };
-            let mut b = match batch.take() {
-                Some(b) if b.section == section => b,
-                other => {
-                    full.extend(other);
-                    seq += 1;
-                    // The buffers of a batch parsed already, if one is back.
-                    let (mut text, mut ends) = recycled
-                        .try_recv()
-                        .unwrap_or_else(|_| (String::with_capacity(BATCH + 4096), Vec::new()));
-                    text.clear();
-                    ends.clear();
-                    Batch {
-                        seq: seq - 1,
-                        section,
-                        text,
-                        ends,
-                    }
-                }
+            // The open batch is filled where it lies (not moved out and back
+            // for each record): only a new section or a full batch moves it.
+            if batch.as_ref().is_none_or(|b| b.section != section) {
+                full.extend(batch.take());
+                seq += 1;
+                // The buffers of a batch parsed already, if one is back.
+                let (mut text, mut ends) = recycled
+                    .try_recv()
+                    .unwrap_or_else(|_| (String::with_capacity(BATCH + 4096), Vec::new()));
+                text.clear();
+                ends.clear();
+                batch = Some(Batch {
+                    seq: seq - 1,
+                    section,
+                    text,
+                    ends,
+                });
+            }
+            let Some(b) = batch.as_mut() else {
+                return;
             };
             b.text.push_str(record);
             b.ends.push(b.text.len());
             if b.text.len() >= BATCH {
-                full.push(b);
-            } else {
-                batch = Some(b);
+                full.extend(batch.take());
             }
         });
         let Ok(used) = scanned else {
