@@ -388,6 +388,21 @@ fn set<T>(seen: &mut Seen, bit: u32, slot: &mut T, value: T) -> Option<()> {
     Some(())
 }
 
+/// The first quote or backslash of `rest`: most strings of a record are short, so
+/// its first 16 bytes are looked at at once before memchr is asked.
+#[inline(always)]
+fn quote_or_escape(rest: &[u8]) -> Option<usize> {
+    if let Some(block) = rest.get(..16) {
+        let block: [u8; 16] = block.try_into().ok()?;
+        let m = super::scan::mask_of(block, b"\"\\");
+        if m != 0 {
+            return Some(m.trailing_zeros() as usize);
+        }
+        return memchr::memchr2(b'"', b'\\', &rest[16..]).map(|n| n + 16);
+    }
+    memchr::memchr2(b'"', b'\\', rest)
+}
+
 struct Parser<'a, 's> {
     text: &'a str,
     b: &'a [u8],
@@ -527,7 +542,24 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// Skips ASCII whitespace and comments. `None` on a lone `/`, an unclosed
     /// comment, or a line comment that runs to the end of the text.
+    #[inline(always)]
     fn blank(&mut self) -> Option<()> {
+        // Most tokens are followed by nothing or one space, then a token.
+        match self.peek() {
+            Some(b' ') => {
+                self.i += 1;
+                if !matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r' | b'/')) {
+                    return Some(());
+                }
+            }
+            Some(b'\t' | b'\n' | b'\r' | b'/') => {}
+            _ => return Some(()),
+        }
+        self.blank_more()
+    }
+
+    /// [`Parser::blank`] past its first space.
+    fn blank_more(&mut self) -> Option<()> {
         loop {
             while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
                 self.i += 1;
@@ -616,7 +648,7 @@ impl<'a, 's> Parser<'a, 's> {
         self.expect(b'"')?;
         let start = self.i;
         let rest = &self.b[start..];
-        let n = memchr::memchr2(b'"', b'\\', rest)?;
+        let n = quote_or_escape(rest)?;
         if rest[n] == b'"' {
             self.i += n + 1;
             return Span::new(self.base + start, n, 0);
