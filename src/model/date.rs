@@ -202,19 +202,44 @@ impl fmt::Debug for PartialDate {
     }
 }
 
+/// The parts of a date written as most are, `2024`, `2024-11` or
+/// `2024-11-23` (digits, no blanks), cut by their length alone; `None` for
+/// anything else, which [`PartialDate::from_str`] trims and splits.
+#[inline]
+fn plain_parts(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
+    let b = input.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let dash = |i: usize| b[i] == b'-';
+    match b.len() {
+        4 if digits(0..4) => Some((input, None, None)),
+        7 if digits(0..4) && dash(4) && digits(5..7) => {
+            Some((&input[..4], Some(&input[5..]), None))
+        }
+        10 if digits(0..4) && dash(4) && digits(5..7) && dash(7) && digits(8..10) => {
+            Some((&input[..4], Some(&input[5..7]), Some(&input[8..])))
+        }
+        _ => None,
+    }
+}
+
 impl FromStr for PartialDate {
     type Err = DateError;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        let s = input.trim();
         let bad = || DateError::Format(input.to_string());
-        let mut parts = s.split('-');
-        let year_s = parts.next().ok_or_else(bad)?;
-        let month_s = parts.next();
-        let day_s = parts.next();
-        if parts.next().is_some() {
-            return Err(bad());
-        }
+        let (year_s, month_s, day_s) = match plain_parts(input) {
+            Some(parts) => parts,
+            None => {
+                let mut parts = input.trim().split('-');
+                let year_s = parts.next().ok_or_else(bad)?;
+                let month_s = parts.next();
+                let day_s = parts.next();
+                if parts.next().is_some() {
+                    return Err(bad());
+                }
+                (year_s, month_s, day_s)
+            }
+        };
         let num = |t: &str, len: usize| -> Result<u32, DateError> {
             if t.len() != len || !t.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
@@ -392,6 +417,30 @@ impl fmt::Display for DateWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Dates as they were read before [`plain_parts`]: trimmed and split on
+    /// `-` every time.
+    fn split_always(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
+        let mut parts = input.trim().split('-');
+        let year_s = parts.next()?;
+        let month_s = parts.next();
+        let day_s = parts.next();
+        parts.next().is_none().then_some((year_s, month_s, day_s))
+    }
+
+    proptest::proptest! {
+        /// A date cut by its length is cut as splitting cuts it.
+        #[test]
+        fn plain_dates_are_cut_as_split_cuts_them(
+            chars in proptest::collection::vec(
+                proptest::sample::select(b"0123456789--- \t".to_vec()), 0..12)
+        ) {
+            let input = String::from_utf8(chars).unwrap();
+            if let Some(parts) = plain_parts(&input) {
+                proptest::prop_assert_eq!(Some(parts), split_always(&input));
+            }
+        }
+    }
 
     fn d(s: &str) -> PartialDate {
         s.parse().unwrap()
