@@ -344,11 +344,23 @@ fn record_shape<'a>(
     let no = |_| Whole::No;
     // Values to decode only when the element has a reference.
     let refs = memchr::memchr(b'&', text.as_bytes()).is_some();
+    let decode = |raw| {
+        if refs {
+            scan::text_value(raw).map_err(no)
+        } else {
+            Ok(Cow::Borrowed(raw))
+        }
+    };
     let mut attrs = Tag::default();
     if plain {
-        for &span in &spare.spans {
-            let (key, value) = scan::span_attribute(text, span, Names::Local, refs).map_err(no)?;
-            attrs.set(key, value);
+        for &(k0, k1, v0, v1) in &spare.spans {
+            // Only the values of attributes read are cut out.
+            let Some(slot) = attrs.slot(local(&s[k0 as usize..k1 as usize])) else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(decode(&text[v0 as usize..v1 as usize])?);
+            }
         }
     } else {
         let raw = &text[1 + name.len()..tag - 1 - usize::from(empty)];
@@ -359,13 +371,6 @@ fn record_shape<'a>(
         }
         spare.attrs = scan::recycle(all);
     }
-    let decode = |raw| {
-        if refs {
-            scan::text_value(raw).map_err(no)
-        } else {
-            Ok(Cow::Borrowed(raw))
-        }
-    };
     let mut values = scan::recycle(std::mem::take(&mut spare.values));
     for &f in &spare.found {
         let (a, b) = match f {
@@ -586,24 +591,30 @@ struct Tag<'a> {
 }
 
 impl<'a> Tag<'a> {
+    /// Where attribute `key` (a local name) goes; none for one not read.
+    fn slot(&mut self, key: &[u8]) -> Option<&mut Option<Cow<'a, str>>> {
+        Some(match key {
+            b"id" => &mut self.id,
+            b"label" => &mut self.label,
+            b"source" => &mut self.source,
+            b"target" => &mut self.target,
+            b"type" => &mut self.r#type,
+            b"weight" => &mut self.weight,
+            b"kind" => &mut self.kind,
+            b"start" => &mut self.start,
+            b"datestart" => &mut self.datestart,
+            b"timestamp" => &mut self.timestamp,
+            b"end" => &mut self.end,
+            b"dateend" => &mut self.dateend,
+            _ => return None,
+        })
+    }
+
     /// Attribute `key` is `value`, unless it was given before.
     fn set(&mut self, key: &str, value: Cow<'a, str>) {
-        let slot = match key {
-            "id" => &mut self.id,
-            "label" => &mut self.label,
-            "source" => &mut self.source,
-            "target" => &mut self.target,
-            "type" => &mut self.r#type,
-            "weight" => &mut self.weight,
-            "kind" => &mut self.kind,
-            "start" => &mut self.start,
-            "datestart" => &mut self.datestart,
-            "timestamp" => &mut self.timestamp,
-            "end" => &mut self.end,
-            "dateend" => &mut self.dateend,
-            _ => return,
-        };
-        if slot.is_none() {
+        if let Some(slot) = self.slot(key.as_bytes())
+            && slot.is_none()
+        {
             *slot = Some(value);
         }
     }

@@ -250,26 +250,21 @@ impl<R: Read> Scanner<R> {
         self.buf.drain(..self.pos);
         self.base += self.pos as u64;
         self.pos = 0;
-        let len = self.buf.len();
-        self.buf.resize(len + self.block, 0);
-        let mut got = 0;
         let Some(src) = &mut self.src else {
             self.eof = true;
-            self.buf.truncate(len);
             return Ok(());
         };
-        while got < self.block {
-            match src.read(&mut self.buf[len + got..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => got += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return Err(Decline),
-            }
+        // Read into the block's room as it is, not zeroed first.
+        self.buf.reserve(self.block);
+        let limit = self.block as u64;
+        let got = src
+            .by_ref()
+            .take(limit)
+            .read_to_end(&mut self.buf)
+            .map_err(|_| Decline)?;
+        if (got as u64) < limit {
+            self.eof = true;
         }
-        self.buf.truncate(len + got);
         Ok(())
     }
 }
@@ -659,9 +654,32 @@ pub(super) fn find_short(b: u8, s: &[u8]) -> Option<usize> {
     s.iter().position(|&c| c == b)
 }
 
-/// How many spaces `s` starts with.
+/// How many spaces `s` starts with, eight bytes at a time (a writer's
+/// indent and line break between elements).
 pub(super) fn spaces(s: &[u8]) -> usize {
-    s.iter().take_while(|&&b| is_space(b)).count()
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each byte of `w` that is `b`, exactly.
+    let eq = |w: u64, b: u8| {
+        let x = w ^ (ONES * u64::from(b));
+        !(((x & LOW) + LOW) | x | LOW)
+    };
+    let mut chunks = s.chunks_exact(8);
+    let mut n = 0;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        let space = eq(w, b' ') | eq(w, b'\n') | eq(w, b'\t') | eq(w, b'\r');
+        let other = !space & !LOW;
+        if other != 0 {
+            return n + other.trailing_zeros() as usize / 8;
+        }
+        n += 8;
+    }
+    n + chunks
+        .remainder()
+        .iter()
+        .take_while(|&&b| is_space(b))
+        .count()
 }
 
 /// `v` emptied, to be filled with attributes borrowed for another while
@@ -809,6 +827,11 @@ mod tests {
                 ),
                 Err(Whole::No) => {}
             }
+        }
+
+        #[test]
+        fn spaces_counts_the_spaces_first(s in proptest::collection::vec(proptest::sample::select(b" \n\t\r!a\x0b\x0c\x08\x1f".to_vec()), 0..40)) {
+            proptest::prop_assert_eq!(spaces(&s), s.iter().take_while(|&&b| is_space(b)).count());
         }
 
         #[test]
