@@ -769,12 +769,11 @@ mod tests {
         }
     }
 
+    /// A tag's length, whether it is empty, and its attributes.
+    type Read = (usize, bool, Vec<(String, String)>);
+
     /// What [`start_tag`] and [`attributes_str`] make of the tag at `s[0]`.
-    fn general(
-        s: &[u8],
-        name: &[u8],
-        names: Names,
-    ) -> Option<(usize, bool, Vec<(String, String)>)> {
+    fn general(s: &[u8], name: &[u8], names: Names) -> Option<Read> {
         let (tag, empty) = start_tag(s, name).ok()?;
         let text = std::str::from_utf8(&s[..tag]).ok()?;
         let mut out = Vec::new();
