@@ -197,6 +197,8 @@ struct Spare {
     value_attrs: Vec<Attribute<'static>>,
     values: Vec<Attribute<'static>>,
     found: Vec<Found>,
+    /// Where the start tag's attributes lie ([`scan::plain_start_tag`]).
+    spans: Vec<scan::Span>,
 }
 
 /// Where an `<attvalue>` tag's `for` and `value` lie in the element read
@@ -232,15 +234,13 @@ fn whole_record(
     spare: &mut Spare,
 ) -> Result<bool, Decline> {
     scan.whole(|s, at| {
-        let (n, mut attrs, mut values) = record_shape(s, spare)?;
+        let (n, tag, mut values) = record_shape(s, spare)?;
         let what = if s[1] == b'n' { In::Node } else { In::Edge };
-        let mut open = open_record(b, st, what, &attrs, Pos::Byte(at));
+        let mut open = open_record(b, st, what, &tag, Pos::Byte(at));
         for (id, value) in values.drain(..) {
             attvalue(b, &st.titles, &mut open, &id, &value);
         }
         finish_record(b, st, open);
-        attrs.clear();
-        spare.attrs = scan::recycle(attrs);
         spare.values = scan::recycle(values);
         st.whole += 1;
         Ok(n)
@@ -248,12 +248,12 @@ fn whole_record(
 }
 
 /// The node or edge at `s[0]` read whole (see [`whole_record`]): its length,
-/// its attributes and its values (`(id, value)`).
+/// what its tag's attributes say and its values (`(id, value)`).
 #[allow(clippy::type_complexity)]
 fn record_shape<'a>(
     s: &'a [u8],
     spare: &mut Spare,
-) -> Result<(usize, Vec<Attribute<'a>>, Vec<Attribute<'a>>), Whole> {
+) -> Result<(usize, Tag<'a>, Vec<Attribute<'a>>), Whole> {
     const VALUES: &[u8] = b"<attvalues>";
     const VALUES_END: &[u8] = b"</attvalues>";
     let name: &[u8] = match s.get(1..5) {
@@ -262,13 +262,21 @@ fn record_shape<'a>(
         Some(_) => return Err(Whole::No),
         None => return Err(Whole::More),
     };
-    let (tag, empty) = scan::start_tag(s, name)?;
     const FOR: &[u8] = b"<attvalue for=\"";
     const VALUE: &[u8] = b" value=\"";
     // Offsets are kept in 32 bits: a larger element is the events' to read.
     if s.len() > u32::MAX as usize {
         return Err(Whole::No);
     }
+    // The tag's attributes found as its end is, when it is written plainly.
+    let (tag, empty, plain) = match scan::plain_start_tag(s, name, &mut spare.spans) {
+        Ok((tag, empty)) => (tag, empty, true),
+        Err(Whole::No) => {
+            let (tag, empty) = scan::start_tag(s, name)?;
+            (tag, empty, false)
+        }
+        Err(more) => return Err(more),
+    };
     let found = &mut spare.found;
     found.clear();
     let mut in_values = false;
@@ -313,7 +321,7 @@ fn record_shape<'a>(
             let v0 = f1 + 1 + VALUE.len();
             let tail = s.get(f1 + 1..v0).ok_or(Whole::More)?;
             if tail == VALUE {
-                let v1 = v0 + memchr::memchr(b'"', &s[v0..]).ok_or(Whole::More)?;
+                let v1 = v0 + scan::find_byte(b'"', &s[v0..]).ok_or(Whole::More)?;
                 match s.get(v1 + 1..v1 + 3) {
                     Some(b"/>") => {
                         found.push(Found::Plain(f0 as u32, f1 as u32, v0 as u32, v1 as u32));
@@ -334,9 +342,6 @@ fn record_shape<'a>(
     };
     let text = std::str::from_utf8(&s[..len]).map_err(|_| Whole::No)?;
     let no = |_| Whole::No;
-    let mut attrs = scan::recycle(std::mem::take(&mut spare.attrs));
-    let raw = &text[1 + name.len()..tag - 1 - usize::from(empty)];
-    scan::attributes_str(raw, Names::Local, &mut attrs).map_err(no)?;
     // Values to decode only when the element has a reference.
     let refs = memchr::memchr(b'&', text.as_bytes()).is_some();
     let decode = |raw| {
@@ -346,6 +351,26 @@ fn record_shape<'a>(
             Ok(Cow::Borrowed(raw))
         }
     };
+    let mut attrs = Tag::default();
+    if plain {
+        for &(k0, k1, v0, v1) in &spare.spans {
+            // Only the values of attributes read are cut out.
+            let Some(slot) = attrs.slot(local(&s[k0 as usize..k1 as usize])) else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(decode(&text[v0 as usize..v1 as usize])?);
+            }
+        }
+    } else {
+        let raw = &text[1 + name.len()..tag - 1 - usize::from(empty)];
+        let mut all = scan::recycle(std::mem::take(&mut spare.attrs));
+        scan::attributes_str(raw, Names::Local, &mut all).map_err(no)?;
+        for (key, value) in all.drain(..) {
+            attrs.set(&key, value);
+        }
+        spare.attrs = scan::recycle(all);
+    }
     let mut values = scan::recycle(std::mem::take(&mut spare.values));
     for &f in &spare.found {
         let (a, b) = match f {
@@ -493,7 +518,7 @@ fn start(
         b"default" => st.in_default = st.declaring.is_some(),
         b"node" | b"edge" => {
             let what = if name == b"node" { In::Node } else { In::Edge };
-            let open = open_record(b, st, what, attrs, at);
+            let open = open_record(b, st, what, &Tag::of(attrs), at);
             if empty {
                 finish_record(b, st, open);
             } else {
@@ -546,31 +571,90 @@ fn attvalue(b: &mut Sink<'_>, titles: &[Titles; 2], open: &mut Open, id: &str, v
     }
 }
 
+/// What a `<node>` or `<edge>` tag's attributes say: those
+/// [`open_record`] reads, found in one pass (the first of each name, as
+/// [`get`] finds it).
+#[derive(Default)]
+struct Tag<'a> {
+    id: Option<Cow<'a, str>>,
+    label: Option<Cow<'a, str>>,
+    source: Option<Cow<'a, str>>,
+    target: Option<Cow<'a, str>>,
+    r#type: Option<Cow<'a, str>>,
+    weight: Option<Cow<'a, str>>,
+    kind: Option<Cow<'a, str>>,
+    start: Option<Cow<'a, str>>,
+    datestart: Option<Cow<'a, str>>,
+    timestamp: Option<Cow<'a, str>>,
+    end: Option<Cow<'a, str>>,
+    dateend: Option<Cow<'a, str>>,
+}
+
+impl<'a> Tag<'a> {
+    /// Where attribute `key` (a local name) goes; none for one not read.
+    fn slot(&mut self, key: &[u8]) -> Option<&mut Option<Cow<'a, str>>> {
+        Some(match key {
+            b"id" => &mut self.id,
+            b"label" => &mut self.label,
+            b"source" => &mut self.source,
+            b"target" => &mut self.target,
+            b"type" => &mut self.r#type,
+            b"weight" => &mut self.weight,
+            b"kind" => &mut self.kind,
+            b"start" => &mut self.start,
+            b"datestart" => &mut self.datestart,
+            b"timestamp" => &mut self.timestamp,
+            b"end" => &mut self.end,
+            b"dateend" => &mut self.dateend,
+            _ => return None,
+        })
+    }
+
+    /// Attribute `key` is `value`, unless it was given before.
+    fn set(&mut self, key: &str, value: Cow<'a, str>) {
+        if let Some(slot) = self.slot(key.as_bytes())
+            && slot.is_none()
+        {
+            *slot = Some(value);
+        }
+    }
+
+    /// What `attrs` say.
+    fn of(attrs: &'a [Attribute<'_>]) -> Tag<'a> {
+        let mut tag = Tag::default();
+        for (key, value) in attrs {
+            tag.set(key, Cow::Borrowed(value));
+        }
+        tag
+    }
+}
+
 /// The node or edge a `<node>` or `<edge>` start tag begins.
-fn open_record(b: &mut Sink<'_>, st: &State, what: In, attrs: &[Attribute<'_>], at: Pos) -> Open {
+fn open_record(b: &mut Sink<'_>, st: &State, what: In, attrs: &Tag<'_>, at: Pos) -> Open {
     let mut r = b.record();
-    r.id.push_str(get(attrs, "id").unwrap_or_default());
-    r.label = get(attrs, "label").map(|l| b.text(l));
+    r.id.push_str(attrs.id.as_deref().unwrap_or_default());
+    r.label = attrs.label.as_deref().map(|l| b.text(l));
     if what == In::Edge {
-        r.from.push_str(get(attrs, "source").unwrap_or_default());
-        r.to.push_str(get(attrs, "target").unwrap_or_default());
-        r.undirected = match get(attrs, "type") {
+        r.from.push_str(attrs.source.as_deref().unwrap_or_default());
+        r.to.push_str(attrs.target.as_deref().unwrap_or_default());
+        r.undirected = match attrs.r#type.as_deref() {
             // `mutual`: both ways, which an undirected relation means.
             Some("undirected" | "mutual") => true,
             Some(_) => false,
             None => st.default_edge_undirected,
         };
-        if let Some(w) = get(attrs, "weight") {
+        if let Some(w) = attrs.weight.as_deref() {
             r.attrs.push((b.text("weight"), b.text(w)));
         }
-        if let Some(k) = get(attrs, "kind") {
+        if let Some(k) = attrs.kind.as_deref() {
             r.kind = Some(b.text(k));
         }
     }
-    let start = get(attrs, "start")
-        .or(get(attrs, "datestart"))
-        .or(get(attrs, "timestamp"));
-    let end = get(attrs, "end").or(get(attrs, "dateend"));
+    let start = (attrs.start.as_ref())
+        .or(attrs.datestart.as_ref())
+        .or(attrs.timestamp.as_ref())
+        .map(|s| &**s);
+    let end = attrs.end.as_ref().or(attrs.dateend.as_ref()).map(|s| &**s);
     // The element's own times count as one more spell.
     Open {
         r,

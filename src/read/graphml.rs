@@ -201,6 +201,8 @@ struct Spare {
     data_attrs: Vec<Attribute<'static>>,
     values: Vec<Value<'static>>,
     found: Vec<DataAt>,
+    /// Where the start tag's attributes lie ([`scan::plain_start_tag`]).
+    spans: Vec<scan::Span>,
 }
 
 /// A `<data>` element's key and its text (`None`: an empty element).
@@ -294,7 +296,15 @@ fn record_shape<'a>(
     if s.len() > u32::MAX as usize {
         return Err(Whole::No);
     }
-    let (tag, empty) = scan::start_tag(s, name)?;
+    // The tag's attributes found as its end is, when it is written plainly.
+    let (tag, empty, plain) = match scan::plain_start_tag(s, name, &mut spare.spans) {
+        Ok((tag, empty)) => (tag, empty, true),
+        Err(Whole::No) => {
+            let (tag, empty) = scan::start_tag(s, name)?;
+            (tag, empty, false)
+        }
+        Err(more) => return Err(more),
+    };
     let found = &mut spare.found;
     found.clear();
     let mut i = tag;
@@ -346,7 +356,7 @@ fn record_shape<'a>(
         let text = if dempty {
             (0, 0)
         } else {
-            let lt = memchr::memchr(b'<', &s[i..]).ok_or(Whole::More)?;
+            let lt = scan::find_byte(b'<', &s[i..]).ok_or(Whole::More)?;
             let end = i + lt;
             match s.get(end..end + END.len()) {
                 Some(e) if e == END => {}
@@ -366,11 +376,16 @@ fn record_shape<'a>(
     };
     let text = std::str::from_utf8(&s[..len]).map_err(|_| Whole::No)?;
     let no = |_| Whole::No;
-    let mut attrs = scan::recycle(std::mem::take(&mut spare.attrs));
-    let raw = &text[1 + name.len()..tag - 1 - usize::from(empty)];
-    scan::attributes_str(raw, Names::AsWritten, &mut attrs).map_err(no)?;
     // Values to decode only when the element has a reference.
     let refs = memchr::memchr(b'&', text.as_bytes()).is_some();
+    let mut attrs = scan::recycle(std::mem::take(&mut spare.attrs));
+    if plain {
+        scan::span_attributes(text, &spare.spans, Names::AsWritten, refs, &mut attrs)
+            .map_err(no)?;
+    } else {
+        let raw = &text[1 + name.len()..tag - 1 - usize::from(empty)];
+        scan::attributes_str(raw, Names::AsWritten, &mut attrs).map_err(no)?;
+    }
     let decode = |raw| {
         if refs {
             scan::text_value(raw).map_err(no)

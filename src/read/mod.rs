@@ -496,6 +496,9 @@ pub(crate) struct Builder {
     /// cache miss more per lookup when millions of rows cite thousands of
     /// sources.
     source_ids: ShortIds,
+    /// A record's sources as the graph numbers them, filled again for each
+    /// record (not a list made and freed for each).
+    source_set: Vec<SourceId>,
     /// A copy of the graph's short ids, made when edges come and renewed as
     /// nodes are added (`node_ids_of`: the nodes it was made from): it holds
     /// each id whole, where the graph's index confirms each hit in the
@@ -541,6 +544,7 @@ impl Builder {
             entity_kinds: FastMap::default(),
             relation_kinds: FastMap::default(),
             source_ids: ShortIds::default(),
+            source_set: Vec::new(),
             node_ids: ShortIds::default(),
             node_ids_of: 0,
             warmed: Vec::new(),
@@ -1163,7 +1167,8 @@ impl Builder {
         if ids.is_empty() {
             return SourceSet::EMPTY;
         }
-        let mut set = Vec::with_capacity(ids.len());
+        let mut set = std::mem::take(&mut self.source_set);
+        set.clear();
         for id in ids {
             if let Some(n) = self.source_ids.find(id.as_bytes()) {
                 set.push(SourceId(n));
@@ -1188,7 +1193,9 @@ impl Builder {
             self.source_ids.insert(id.as_bytes(), sid.0);
             set.push(sid);
         }
-        self.graph.source_set(&set)
+        let sources = self.graph.source_set(&set);
+        self.source_set = set;
+        sources
     }
 
     /// The dates and amount of a record, or a problem (`owner` names the

@@ -250,26 +250,21 @@ impl<R: Read> Scanner<R> {
         self.buf.drain(..self.pos);
         self.base += self.pos as u64;
         self.pos = 0;
-        let len = self.buf.len();
-        self.buf.resize(len + self.block, 0);
-        let mut got = 0;
         let Some(src) = &mut self.src else {
             self.eof = true;
-            self.buf.truncate(len);
             return Ok(());
         };
-        while got < self.block {
-            match src.read(&mut self.buf[len + got..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => got += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return Err(Decline),
-            }
+        // Read into the block's room as it is, not zeroed first.
+        self.buf.reserve(self.block);
+        let limit = self.block as u64;
+        let got = src
+            .by_ref()
+            .take(limit)
+            .read_to_end(&mut self.buf)
+            .map_err(|_| Decline)?;
+        if (got as u64) < limit {
+            self.eof = true;
         }
-        self.buf.truncate(len + got);
         Ok(())
     }
 }
@@ -503,15 +498,188 @@ pub(super) fn start_tag(s: &[u8], name: &[u8]) -> Result<(usize, bool), Whole> {
     }
 }
 
+/// Where a start tag's attribute lies in the element read whole: its key's
+/// start and end, its value's start and end (inside the quotes).
+pub(super) type Span = (u32, u32, u32, u32);
+
+/// The start tag of element `name` at `s[0]` read in one pass with where
+/// its attributes lie (into `spans`), when it is written the plain way:
+/// the name, then ` key="value"` (or `'value'`) each after space, then
+/// space and `>` or `/>`. Its length and whether it is empty, as
+/// [`start_tag`] gives them; `spans` are what [`attributes_str`] reads
+/// from the same tag ([`span_attributes`]). `Err(No)` for any other way
+/// of writing it (space around `=`, no space between attributes, a
+/// repeated or odd key, a key with `/`, `<`, `>` or a quote, more than
+/// 16 attributes) or another element: [`start_tag`] and
+/// [`attributes_str`] then judge it. `s` is at most `u32::MAX` bytes long.
+pub(super) fn plain_start_tag(
+    s: &[u8],
+    name: &[u8],
+    spans: &mut Vec<Span>,
+) -> Result<(usize, bool), Whole> {
+    spans.clear();
+    let n = name.len() + 1;
+    if s.len() <= n {
+        return Err(Whole::More);
+    }
+    if s[0] != b'<' || s[1..n] != *name {
+        return Err(Whole::No);
+    }
+    // Each key's length and first and last bytes, to tell a repeated key
+    // without comparing every pair.
+    let mut seen = [0u32; 16];
+    let mut i = n;
+    loop {
+        // After the name or a value: space, or the tag's end.
+        match s.get(i) {
+            None => return Err(Whole::More),
+            Some(b'>') => return Ok((i + 1, false)),
+            Some(b'/') => {
+                return match s.get(i + 1) {
+                    Some(b'>') => Ok((i + 2, true)),
+                    Some(_) => Err(Whole::No),
+                    None => Err(Whole::More),
+                };
+            }
+            Some(&c) if is_space(c) => {}
+            Some(_) => return Err(Whole::No),
+        }
+        while s.get(i).is_some_and(|&c| is_space(c)) {
+            i += 1;
+        }
+        match s.get(i) {
+            None => return Err(Whole::More),
+            Some(b'>' | b'/') => continue,
+            Some(_) => {}
+        }
+        let k0 = i;
+        let k1 = loop {
+            match s.get(i) {
+                None => return Err(Whole::More),
+                Some(b'=') => break i,
+                Some(b'>' | b'/' | b'<' | b'"' | b'\'') => return Err(Whole::No),
+                Some(&c) if is_space(c) => return Err(Whole::No),
+                Some(_) => i += 1,
+            }
+        };
+        let q = match s.get(k1 + 1) {
+            None => return Err(Whole::More),
+            Some(&q @ (b'"' | b'\'')) => q,
+            Some(_) => return Err(Whole::No),
+        };
+        let v0 = k1 + 2;
+        let v1 = v0 + find_byte(q, s.get(v0..).unwrap_or_default()).ok_or(Whole::More)?;
+        let key = &s[k0..k1];
+        let (Some(&first), Some(&last)) = (key.first(), key.last()) else {
+            return Err(Whole::No);
+        };
+        let mark = (key.len() as u32) << 16 | u32::from(first) << 8 | u32::from(last);
+        let count = spans.len();
+        if count == seen.len()
+            || seen[..count]
+                .iter()
+                .zip(spans.iter())
+                .any(|(&m, &(a, b, _, _))| m == mark && s[a as usize..b as usize] == *key)
+        {
+            return Err(Whole::No);
+        }
+        seen[count] = mark;
+        spans.push((k0 as u32, k1 as u32, v0 as u32, v1 as u32));
+        i = v1 + 1;
+    }
+}
+
+/// The attributes `spans` say lie in `text` (see [`plain_start_tag`]),
+/// appended to `out` as [`attributes_str`] reads them; `refs`: whether
+/// `text` may hold a reference (`&`), to be decoded.
+pub(super) fn span_attributes<'a>(
+    text: &'a str,
+    spans: &[Span],
+    names: Names,
+    refs: bool,
+    out: &mut Vec<Attribute<'a>>,
+) -> Result<(), Decline> {
+    for &span in spans {
+        let (key, value) = span_attribute(text, span, names, refs)?;
+        out.push((Cow::Borrowed(key), value));
+    }
+    Ok(())
+}
+
+/// The key and the value of attribute `span` in `text` (see
+/// [`plain_start_tag`]), as [`attributes_str`] reads them; `refs`: whether
+/// `text` may hold a reference (`&`), to be decoded.
+pub(super) fn span_attribute<'a>(
+    text: &'a str,
+    (k0, k1, v0, v1): Span,
+    names: Names,
+    refs: bool,
+) -> Result<(&'a str, Cow<'a, str>), Decline> {
+    let key = &text[k0 as usize..k1 as usize];
+    let key = match names {
+        Names::Local => find_short(b':', key.as_bytes()).map_or(key, |c| &key[c + 1..]),
+        Names::AsWritten => key,
+    };
+    let value = &text[v0 as usize..v1 as usize];
+    let value = if refs {
+        text_value(value)?
+    } else {
+        Cow::Borrowed(value)
+    };
+    Ok((key, value))
+}
+
+/// Where byte `b` first is in `s`, eight bytes at a time: quicker than
+/// [`memchr`] over the few bytes of a value.
+pub(super) fn find_byte(b: u8, s: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = s.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("8 bytes")) ^ (ONES * u64::from(b));
+        // A byte of `x` that is zero: the lowest flagged one is the first.
+        let zero = x.wrapping_sub(ONES) & !x & HIGH;
+        if zero != 0 {
+            return Some(at + zero.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    find_short(b, chunks.remainder()).map(|i| at + i)
+}
+
 /// Where byte `b` first is in `s`, looked for one byte at a time: quicker
 /// than [`memchr`] over the few bytes of a key or an id.
 pub(super) fn find_short(b: u8, s: &[u8]) -> Option<usize> {
     s.iter().position(|&c| c == b)
 }
 
-/// How many spaces `s` starts with.
+/// How many spaces `s` starts with, eight bytes at a time (a writer's
+/// indent and line break between elements).
 pub(super) fn spaces(s: &[u8]) -> usize {
-    s.iter().take_while(|&&b| is_space(b)).count()
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each byte of `w` that is `b`, exactly.
+    let eq = |w: u64, b: u8| {
+        let x = w ^ (ONES * u64::from(b));
+        !(((x & LOW) + LOW) | x | LOW)
+    };
+    let mut chunks = s.chunks_exact(8);
+    let mut n = 0;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        let space = eq(w, b' ') | eq(w, b'\n') | eq(w, b'\t') | eq(w, b'\r');
+        let other = !space & !LOW;
+        if other != 0 {
+            return n + other.trailing_zeros() as usize / 8;
+        }
+        n += 8;
+    }
+    n + chunks
+        .remainder()
+        .iter()
+        .take_while(|&&b| is_space(b))
+        .count()
 }
 
 /// `v` emptied, to be filled with attributes borrowed for another while
@@ -599,6 +767,104 @@ mod tests {
             });
             assert_eq!(r, Err(Decline), "{bad:?}");
         }
+    }
+
+    /// A tag's length, whether it is empty, and its attributes.
+    type Read = (usize, bool, Vec<(String, String)>);
+
+    /// What [`start_tag`] and [`attributes_str`] make of the tag at `s[0]`.
+    fn general(s: &[u8], name: &[u8], names: Names) -> Option<Read> {
+        let (tag, empty) = start_tag(s, name).ok()?;
+        let text = std::str::from_utf8(&s[..tag]).ok()?;
+        let mut out = Vec::new();
+        attributes_str(
+            &text[1 + name.len()..tag - 1 - usize::from(empty)],
+            names,
+            &mut out,
+        )
+        .ok()?;
+        let out = out
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Some((tag, empty, out))
+    }
+
+    proptest::proptest! {
+        /// A tag read plainly ([`plain_start_tag`]) is read as the general
+        /// way reads it, whatever it is made of.
+        #[test]
+        fn a_plain_start_tag_reads_as_the_general_way(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                " ", "\t", "\n", "id", "source", "x:y", "=", "\"", "'", "a b", "&amp;", "&lt;", "&",
+                ">", "/", "<", "Ü", "id=\"n1\"", " label='A &amp; B'", " x=\"1\"",
+            ]), 0..14),
+            local in proptest::bool::ANY,
+            tail in proptest::bool::ANY,
+        ) {
+            let names = if local { Names::Local } else { Names::AsWritten };
+            let mut s = format!("<node{}", parts.concat()).into_bytes();
+            if tail {
+                s.extend_from_slice(b"><data/>");
+            }
+            let mut spans = Vec::new();
+            match plain_start_tag(&s, b"node", &mut spans) {
+                Ok((tag, empty)) => {
+                    let text = std::str::from_utf8(&s[..tag]).unwrap();
+                    let mut out = Vec::new();
+                    let plain = span_attributes(text, &spans, names, text.contains('&'), &mut out)
+                        .ok()
+                        .map(|()| {
+                            let out = out.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned()));
+                            (tag, empty, out.collect::<Vec<_>>())
+                        });
+                    proptest::prop_assert_eq!(plain, general(&s, b"node", names));
+                }
+                Err(Whole::More) => proptest::prop_assert!(
+                    matches!(start_tag(&s, b"node"), Err(Whole::More)) || !tail,
+                    "{}", String::from_utf8_lossy(&s)
+                ),
+                Err(Whole::No) => {}
+            }
+        }
+
+        #[test]
+        fn spaces_counts_the_spaces_first(s in proptest::collection::vec(proptest::sample::select(b" \n\t\r!a\x0b\x0c\x08\x1f".to_vec()), 0..40)) {
+            proptest::prop_assert_eq!(spaces(&s), s.iter().take_while(|&&b| is_space(b)).count());
+        }
+
+        #[test]
+        fn find_byte_finds_the_first(s in proptest::collection::vec(proptest::sample::select(b"ab\"<".to_vec()), 0..40)) {
+            for b in [b'"', b'<'] {
+                proptest::prop_assert_eq!(find_byte(b, &s), s.iter().position(|&c| c == b));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_start_tags_are_read_in_one_pass() {
+        let mut spans = Vec::new();
+        let s = b"<edge id=\"e0\" source='a' target=\"b &amp; c\" >";
+        assert!(matches!(
+            plain_start_tag(s, b"edge", &mut spans),
+            Ok((45, false))
+        ));
+        assert_eq!(spans.len(), 3);
+        for other in [
+            &b"<edge id = \"e0\">"[..],
+            b"<edge id=\"a\"id=\"b\">",
+            b"<edge a=\"1\" a=\"2\"/>",
+            b"<edges>",
+        ] {
+            assert!(matches!(
+                plain_start_tag(other, b"edge", &mut spans),
+                Err(Whole::No)
+            ));
+        }
+        assert!(matches!(
+            plain_start_tag(b"<edge id=\"e0", b"edge", &mut spans),
+            Err(Whole::More)
+        ));
     }
 
     #[test]

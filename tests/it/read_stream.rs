@@ -271,6 +271,30 @@ fn xml_text(s: &str, cdata: bool) -> String {
         .replace(';', "&#x3B;")
 }
 
+/// A node's or edge's start tag, its attributes written one of the ways
+/// writers and hands write them (`form`): as most writers do, with single
+/// quotes, with tabs, line breaks and space before `>`, with space around
+/// `=`, with no space between attributes, or with a prefix.
+fn start_tag(name: &str, attrs: &[(&str, &str)], end: &str, form: usize) -> String {
+    let mut s = format!("<{name}");
+    for (i, (k, v)) in attrs.iter().enumerate() {
+        let v = xml_text(v, false);
+        s += &match (form % 6, i) {
+            (1, _) => format!(" {k}='{}'", v.replace('\'', "&apos;")),
+            (2, _) => format!("\t\n {k}=\"{v}\""),
+            (3, 0) => format!(" {k} = \"{v}\""),
+            (4, 0) => format!(" {k}=\"{v}\"\t"),
+            (4, _) => format!("{k}=\"{v}\""),
+            (5, 0) => format!(" ns:{k}=\"{v}\""),
+            _ => format!(" {k}=\"{v}\""),
+        };
+    }
+    if form % 6 == 2 {
+        s += " ";
+    }
+    s + end
+}
+
 /// Markup that says nothing, put between elements: a comment, a processing
 /// instruction, or nothing.
 fn aside(i: usize) -> &'static str {
@@ -311,15 +335,16 @@ fn graphml_text(recs: &[Rec], cdata: bool, undirected: bool) -> String {
         let gap = ["", "\n      "][r.style % 2];
         if r.edge {
             // Some edges say their direction, or have an id.
-            let extra =
-                ["", " directed=\"false\"", " id=\"e\"", " directed='true'"][r.style / 2 % 4];
-            s += &format!(
-                "<edge source=\"{}\" target=\"{}\"{extra}>",
-                xml_text(&r.from, false),
-                xml_text(&r.to, false)
-            );
+            let extra: &[(&str, &str)] = [
+                &[][..],
+                &[("directed", "false")],
+                &[("id", "e")],
+                &[("directed", "true")],
+            ][r.style / 2 % 4];
+            let attrs = [&[("source", &*r.from), ("target", &*r.to)][..], extra].concat();
+            s += &start_tag("edge", &attrs, ">", r.name.len() + r.style);
         } else {
-            s += &format!("<node id=\"{}\">", xml_text(&r.id, false));
+            s += &start_tag("node", &[("id", &r.id)], ">", r.name.len() + r.style);
         }
         for (i, v) in fields(r).iter().enumerate() {
             if !v.is_empty() {
@@ -395,26 +420,24 @@ fn gexf_text(recs: &[Rec], undirected: bool) -> String {
             ),
             _ => format!("{gap}<attvalues>{values}{gap}</attvalues>"),
         };
-        let times = [" start=\"2019-05-09\" end=\"2020\"", ""][r.style / 4 % 2];
+        let times: &[(&str, &str)] =
+            [&[("start", "2019-05-09"), ("end", "2020")][..], &[]][r.style / 4 % 2];
+        let form = r.name.len() + r.style;
         let element = if r.edge {
-            format!(
-                "<edge source=\"{}\" target=\"{}\" label=\"{}\"{times}>{values}{gap}</edge>\n",
-                xml_text(&r.from, false),
-                xml_text(&r.to, false),
-                xml_text(&r.name, false)
-            )
+            let attrs = [
+                ("source", &*r.from),
+                ("target", &*r.to),
+                ("label", &*r.name),
+            ];
+            let tag = start_tag("edge", &[&attrs[..], times].concat(), ">", form);
+            format!("{tag}{values}{gap}</edge>\n")
         } else if values.is_empty() && r.style % 2 == 0 {
-            format!(
-                "<node id=\"{}\" label=\"{}\"{times}/>\n",
-                xml_text(&r.id, false),
-                xml_text(&r.name, false)
-            )
+            let attrs = [("id", &*r.id), ("label", &*r.name)];
+            start_tag("node", &[&attrs[..], times].concat(), "/>\n", form)
         } else {
-            format!(
-                "<node id=\"{}\" label=\"{}\"{times}>{values}{gap}</node>\n",
-                xml_text(&r.id, false),
-                xml_text(&r.name, false)
-            )
+            let attrs = [("id", &*r.id), ("label", &*r.name)];
+            let tag = start_tag("node", &[&attrs[..], times].concat(), ">", form);
+            format!("{tag}{values}{gap}</node>\n")
         };
         // An edge among the nodes, or in the edges' list.
         // A line break after a comment, as writers put one: the next
