@@ -502,6 +502,10 @@ pub(super) fn start_tag(s: &[u8], name: &[u8]) -> Result<(usize, bool), Whole> {
 /// start and end, its value's start and end (inside the quotes).
 pub(super) type Span = (u32, u32, u32, u32);
 
+/// The most attributes [`plain_start_tag`] reads; a tag with more goes the
+/// general way.
+const MAX_PLAIN_ATTRIBUTES: usize = 16;
+
 /// The start tag of element `name` at `s[0]` read in one pass with where
 /// its attributes lie (into `spans`), when it is written the plain way:
 /// the name, then ` key="value"` (or `'value'`) each after space, then
@@ -525,9 +529,6 @@ pub(super) fn plain_start_tag(
     if s[0] != b'<' || s[1..n] != *name {
         return Err(Whole::No);
     }
-    // Each key's length and first and last bytes, to tell a repeated key
-    // without comparing every pair.
-    let mut seen = [0u32; 16];
     let mut i = n;
     loop {
         // After the name or a value: space, or the tag's end.
@@ -570,20 +571,14 @@ pub(super) fn plain_start_tag(
         let v0 = k1 + 2;
         let v1 = v0 + find_byte(q, s.get(v0..).unwrap_or_default()).ok_or(Whole::More)?;
         let key = &s[k0..k1];
-        let (Some(&first), Some(&last)) = (key.first(), key.last()) else {
-            return Err(Whole::No);
-        };
-        let mark = (key.len() as u32) << 16 | u32::from(first) << 8 | u32::from(last);
-        let count = spans.len();
-        if count == seen.len()
-            || seen[..count]
+        if key.is_empty()
+            || spans.len() == MAX_PLAIN_ATTRIBUTES
+            || spans
                 .iter()
-                .zip(spans.iter())
-                .any(|(&m, &(a, b, _, _))| m == mark && s[a as usize..b as usize] == *key)
+                .any(|&(a, b, _, _)| s[a as usize..b as usize] == *key)
         {
             return Err(Whole::No);
         }
-        seen[count] = mark;
         spans.push((k0 as u32, k1 as u32, v0 as u32, v1 as u32));
         i = v1 + 1;
     }
