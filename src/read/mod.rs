@@ -37,7 +37,7 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// with a printable ASCII character (as ids and most values do): a reader of
 /// millions of rows trims each id several times.
 #[inline]
-fn trim(s: &str) -> &str {
+pub(crate) fn trim(s: &str) -> &str {
     let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
     if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
         s

@@ -19,6 +19,7 @@ use super::super::schema;
 use super::clean::{Prop, Span};
 use super::props::KnownSources;
 use super::{At, Ready, SpanPair, Values, prepare_edge, prepare_edge_at, prepare_with};
+use crate::read::trim;
 
 /// The top-level lists the fast path keeps: the datasets, then the
 /// provenance ([`crate::ftm::mapping::PROVENANCE`]) in the order kept.
@@ -336,7 +337,7 @@ pub(super) fn read(
     };
     let head = parse(bytes, s)?;
     let (id, schema_name) = (head.id.of(line), head.schema.of(line));
-    if id.trim().is_empty() || schema_name.trim().is_empty() {
+    if trim(id).is_empty() || trim(schema_name).is_empty() {
         return None;
     }
     // Properties sorted by name, as the careful reader's map sorts them; a
