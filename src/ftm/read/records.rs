@@ -383,8 +383,10 @@ impl Loader {
         }
         // The same relationship, as built from an earlier input, again (one
         // entity in two exports): its datasets are united, nothing else differs.
-        let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
-        if let Some(&(file, hash, built)) = self.built.get(&key)
+        // (Hashed only when some were built: with several inputs.)
+        let key = || xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+        if !self.built.is_empty()
+            && let Some(&(file, hash, built)) = self.built.get(&key())
             && file != self.file_index
             && hash == props_hash(flat)
         {
@@ -518,9 +520,13 @@ impl Loader {
     pub(super) fn resolve_edge(&mut self, e: super::EdgeRef<'_>, parties: Option<&[NodeIx]>) {
         let def = e.schema;
         self.datasets = e.datasets;
-        let key = xxhash_rust::xxh3::xxh3_64(e.id.as_bytes());
         // Kept only to merge a relationship an earlier input held too.
         let several = self.several;
+        let key = if several {
+            xxhash_rust::xxh3::xxh3_64(e.id.as_bytes())
+        } else {
+            0
+        };
         let hash = if several { props_hash(e.props) } else { 0 };
         let (src_prop, tgt_prop) = def.edge.expect("only edge schemata are pending");
         let (m, notes) = e.pre;
