@@ -206,7 +206,7 @@ impl FromStr for PartialDate {
     type Err = DateError;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        let s = crate::read::trim(input);
+        let s = super::trim(input);
         let bad = || DateError::Format(input.to_string());
         let mut parts = s.split('-');
         let year_s = parts.next().ok_or_else(bad)?;

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use super::super::schema::{PropType, SchemaDef};
 use super::issues::{Issue, Notes};
 use super::{Flat, parse_ftm_date};
-use crate::read::trim;
+use crate::model::trim;
 
 /// The longest id `followthemoney` accepts.
 const MAX_ID_LEN: usize = 200;

@@ -19,7 +19,7 @@ use super::super::schema;
 use super::clean::{Prop, Span};
 use super::props::KnownSources;
 use super::{At, Ready, SpanPair, Values, prepare_edge, prepare_edge_at, prepare_with};
-use crate::read::trim;
+use crate::model::trim;
 
 /// The top-level lists the fast path keeps: the datasets, then the
 /// provenance ([`crate::ftm::mapping::PROVENANCE`]) in the order kept.

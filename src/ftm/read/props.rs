@@ -16,7 +16,7 @@ use super::{Loader, Mapped, Text};
 /// The date part of an FtM date (`2024-11-23T10:00:00` → `2024-11-23`), with the
 /// precision written.
 pub(crate) fn parse_ftm_date(raw: &str) -> Result<PartialDate, crate::model::date::DateError> {
-    let s = crate::read::trim(raw);
+    let s = crate::model::trim(raw);
     let day = s.split(['T', ' ']).next().unwrap_or(s);
     day.parse()
 }
