@@ -64,32 +64,18 @@ impl SchemaDef {
         self.prop_at(name).map(|(_, t)| t)
     }
 
-    /// Where property `name` is in `props`, and its type: a hash lookup (a
-    /// reader asks this for every value of every record; a binary search
-    /// over the names was a sixth of a load), the type kept in the index
-    /// (not told from its name each time).
+    /// Where property `name` is in `props`, and its type: looked up in a
+    /// table of the schema's own (a reader asks this for every property of
+    /// every record; a binary search over the names was a sixth of a load,
+    /// a hash map of the names 5 % of the parser threads' instructions), the
+    /// type kept in it (not told from its name each time).
     fn prop_at(&self, name: &str) -> Option<(usize, PropType)> {
-        type Index = HashMap<&'static str, (u16, PropType), foldhash::fast::FixedState>;
-        static INDEX: OnceLock<Vec<Index>> = OnceLock::new();
-        let all = INDEX.get_or_init(|| {
-            SCHEMATA
-                .iter()
-                .map(|s| {
-                    let mut m = Index::default();
-                    m.extend(
-                        (s.props.iter().enumerate())
-                            .map(|(i, p)| (p.0, (i as u16, PropType::of(p.1)))),
-                    );
-                    m
-                })
-                .collect()
-        });
+        static INDEX: OnceLock<Vec<PropIndex>> = OnceLock::new();
+        let all = INDEX.get_or_init(|| SCHEMATA.iter().map(PropIndex::of).collect());
         let at = (self as *const SchemaDef as usize).wrapping_sub(SCHEMATA.as_ptr() as usize)
             / std::mem::size_of::<SchemaDef>();
         match all.get(at) {
-            Some(m) if std::ptr::eq(&SCHEMATA[at], self) => {
-                m.get(name).map(|&(i, t)| (i as usize, t))
-            }
+            Some(m) if std::ptr::eq(&SCHEMATA[at], self) => m.get(self, name),
             // Not one of the table's schemata (a test's own): search.
             _ => (self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok())
                 .map(|i| (i, PropType::of(self.props[i].1))),
@@ -115,6 +101,80 @@ impl SchemaDef {
     /// Does this schema extend `ancestor` (or is it `ancestor`)?
     pub fn is_a(&self, ancestor: &str) -> bool {
         self.ancestors.contains(&ancestor)
+    }
+}
+
+/// A property name as its length and two words (its first eight bytes
+/// and its last eight; of a shorter name, its first four and last four,
+/// or its bytes): equal for equal names, and for names up to 16 bytes only
+/// for equal names.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+struct NameKey {
+    head: u64,
+    tail: u64,
+    len: usize,
+}
+
+impl NameKey {
+    fn of(name: &[u8]) -> NameKey {
+        let n = name.len();
+        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
+        let half = |b: &[u8]| u64::from(u32::from_le_bytes(b.try_into().expect("four bytes")));
+        // (No copy into a buffer: that was a call to `memcpy` for each.)
+        let (head, tail) = if n >= 8 {
+            (word(&name[..8]), word(&name[n - 8..]))
+        } else if n >= 4 {
+            (half(&name[..4]) | half(&name[n - 4..]) << 32, 0)
+        } else {
+            let bytes = name.iter().enumerate();
+            (bytes.fold(0, |w, (i, &c)| w | u64::from(c) << (8 * i)), 0)
+        };
+        NameKey { head, tail, len: n }
+    }
+
+    fn hash(self) -> usize {
+        let h = self.head ^ self.tail.rotate_left(29) ^ self.len as u64;
+        (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
+    }
+}
+
+/// One schema's properties by name: open addressing over [`NameKey`]s, at
+/// most half full.
+struct PropIndex {
+    /// Per slot: the key, and where the property is in `props` with its
+    /// type (`None`: a free slot).
+    slots: Vec<(NameKey, Option<(u16, PropType)>)>,
+}
+
+impl PropIndex {
+    fn of(s: &SchemaDef) -> PropIndex {
+        let size = (2 * s.props.len()).next_power_of_two().max(4);
+        let mut slots = vec![(NameKey::default(), None); size];
+        for (i, p) in s.props.iter().enumerate() {
+            let key = NameKey::of(p.0.as_bytes());
+            let mut at = key.hash() & (size - 1);
+            while slots[at].1.is_some() {
+                at = (at + 1) & (size - 1);
+            }
+            slots[at] = (key, Some((i as u16, PropType::of(p.1))));
+        }
+        PropIndex { slots }
+    }
+
+    /// Property `name` of `s` (the schema this index is of).
+    fn get(&self, s: &SchemaDef, name: &str) -> Option<(usize, PropType)> {
+        let key = NameKey::of(name.as_bytes());
+        let mask = self.slots.len() - 1;
+        let mut at = key.hash() & mask;
+        loop {
+            let (k, found) = self.slots[at];
+            let (i, t) = found?;
+            // (A name of more than 16 bytes compared whole.)
+            if k == key && (key.len <= 16 || s.props[i as usize].0 == name) {
+                return Some((i as usize, t));
+            }
+            at = (at + 1) & mask;
+        }
     }
 }
 
@@ -180,6 +240,41 @@ mod tests {
         assert_eq!(topic_label("role.pep"), Some("PEP"));
         for s in SCHEMATA {
             assert!(s.props.windows(2).all(|w| w[0].0 < w[1].0), "{}", s.name);
+        }
+    }
+
+    /// Every schema's index finds each of its properties where the sorted
+    /// list has it, and no other name: names of every length, each cut
+    /// short, grown by a byte, a byte changed, another schema's names.
+    #[test]
+    fn prop_index_finds_what_a_search_finds() {
+        let search = |s: &SchemaDef, name: &str| {
+            (s.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok())
+                .map(|i| (i, PropType::of(s.props[i].1)))
+        };
+        let mut names: Vec<String> = SCHEMATA
+            .iter()
+            .flat_map(|s| s.props.iter().map(|p| p.0.to_string()))
+            .collect();
+        names.sort();
+        names.dedup();
+        let mut tried = vec![String::new(), "x".into(), "\0".into(), "name\0".into()];
+        for n in &names {
+            tried.push(n.clone());
+            tried.push(format!("{n}s"));
+            tried.push(format!("{n}\0"));
+            tried.push(n[..n.len() - 1].to_string());
+            tried.push(n[1..].to_string());
+            let mut b = n.clone().into_bytes();
+            let last = b.len() - 1;
+            b[last] ^= 1;
+            tried.push(String::from_utf8(b).unwrap());
+        }
+        assert!(names.iter().any(|n| n.len() > 16) && names.iter().any(|n| n.len() < 8));
+        for s in SCHEMATA {
+            for n in &tried {
+                assert_eq!(s.prop_at(n), search(s, n), "{}.{n}", s.name);
+            }
         }
     }
 }

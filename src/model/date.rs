@@ -230,7 +230,7 @@ impl FromStr for PartialDate {
         let (year_s, month_s, day_s) = match plain_parts(input) {
             Some(parts) => parts,
             None => {
-                let mut parts = input.trim().split('-');
+                let mut parts = super::trim(input).split('-');
                 let year_s = parts.next().ok_or_else(bad)?;
                 let month_s = parts.next();
                 let day_s = parts.next();
@@ -421,7 +421,7 @@ mod tests {
     /// Dates as they were read before [`plain_parts`]: trimmed and split on
     /// `-` every time.
     fn split_always(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
-        let mut parts = input.trim().split('-');
+        let mut parts = super::trim(input).split('-');
         let year_s = parts.next()?;
         let month_s = parts.next();
         let day_s = parts.next();

@@ -29,22 +29,9 @@ use crate::graph::{
     AddError, Graph, NewEntity, NewRelation, NodeIx, ShortIds, Source, SourceId, SourceSet,
 };
 use crate::load::{LoadError, Location, Problem, ProblemKind};
-use crate::model::{Amount, EntityKind, PartialDate, RelationKind, Sym};
+use crate::model::{Amount, EntityKind, PartialDate, RelationKind, Sym, trim};
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-
-/// `s` trimmed as [`str::trim`] trims it, quickly when it starts and ends
-/// with a printable ASCII character (as ids and most values do): a reader of
-/// millions of rows trims each id several times.
-#[inline]
-fn trim(s: &str) -> &str {
-    let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
-    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
-        s
-    } else {
-        s.trim()
-    }
-}
 
 /// The kind an entity gets when its file names none.
 pub const DEFAULT_ENTITY_KIND: &str = "entity";

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use super::super::schema::{PropType, SchemaDef};
 use super::issues::{Issue, Notes};
 use super::{Flat, parse_ftm_date};
+use crate::model::trim;
 
 /// The longest id `followthemoney` accepts.
 const MAX_ID_LEN: usize = 200;
@@ -68,7 +69,7 @@ pub(super) fn clean<'a>(
 fn keep(notes: &mut Notes, id: &str, prop: &str, ptype: Option<PropType>, v: &str) -> bool {
     let typed = match ptype {
         Some(PropType::Entity) => {
-            let r = v.trim();
+            let r = trim(v);
             if !valid_id(r) {
                 notes.note(Issue::InvalidRef, format!("`{id}` {prop}: `{r}`"));
                 false
@@ -88,7 +89,7 @@ fn keep(notes: &mut Notes, id: &str, prop: &str, ptype: Option<PropType>, v: &st
         },
         _ => true,
     };
-    typed && !v.trim().is_empty()
+    typed && !trim(v).is_empty()
 }
 
 /// Where a string of a line is: its bytes `start..end` (between its quotes).

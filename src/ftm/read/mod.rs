@@ -322,6 +322,10 @@ fn load_reader_with(
     loader.finish()
 }
 
+/// A mapped attribute's name or value, or a role: held inline up to 24
+/// bytes (most are, so a relationship's mapped fields allocate nothing).
+type Text = compact_str::CompactString;
+
 /// A hash map with a fast hash (the reader's tables are looked up millions
 /// of times; the keys are the file's, not an attacker's to choose).
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -520,12 +524,28 @@ impl<'a> Values<'a> {
         }
     }
 
+    /// Value `i` alone (its property's name not sliced).
+    fn value(&self, i: usize) -> &'a str {
+        match self.at {
+            At::Packed(ends) => &self.text[ends[i].0 as usize..ends[i].1 as usize],
+            At::Spans(spans) => spans[i].1.of(self.text),
+        }
+    }
+
+    /// Where the values the bits of [`Self::parties`] mark are, in order
+    /// (found from the bits, the other values not read).
+    fn marked(&self) -> impl Iterator<Item = usize> + use<> {
+        let (mut mask, len) = (self.parties, self.len());
+        std::iter::from_fn(move || {
+            let i = mask.trailing_zeros() as usize;
+            mask &= mask.wrapping_sub(1);
+            (i < len.min(64)).then_some(i)
+        })
+    }
+
     /// The values the bits of [`Self::parties`] mark.
     fn parties(self) -> impl Iterator<Item = &'a str> {
-        let mask = self.parties;
-        (self.iter().enumerate())
-            .filter(move |&(i, _)| i < 64 && mask & (1 << i) != 0)
-            .map(|(_, (_, v))| v)
+        self.marked().map(move |i| self.value(i))
     }
 
     /// Every `(property, value)`, in order.
@@ -670,7 +690,7 @@ struct Mapped {
     date: Option<PartialDate>,
     until: Option<PartialDate>,
     amount: Option<Amount>,
-    role: Option<String>,
+    role: Option<Text>,
     /// A relationship's kind and whether it runs from its target to its
     /// source (worked out with `role`, which then keeps only what the kind
     /// did not say: [`records::edge_kind`]).
@@ -684,7 +704,7 @@ struct Mapped {
     /// of [`SourceId`]s).
     found: [u32; 8],
     n_found: u8,
-    attrs: Vec<(String, String)>,
+    attrs: Vec<(Text, Text)>,
     /// Entity-valued properties: `(property, id)`.
     refs: Vec<(String, String)>,
     /// A relationship of two parties whose id is the one `ties export
@@ -1324,6 +1344,10 @@ mod flat_tests {
         c.append(flat(&[("x", "p", true), ("y", "q", true)]).view());
         assert_eq!(c.view().parties().collect::<Vec<_>>(), ["p"]);
         assert!(!c.view().marks_every_party());
+        // None marked among more than 64: none.
+        let d = flat(&[many.as_slice(), &many].concat());
+        assert_eq!(d.view().parties().count(), 0);
+        assert_eq!(d.view().marked().count(), 0);
     }
 }
 

@@ -11,12 +11,12 @@ use crate::model::{Amount, PartialDate};
 
 use super::super::schema::{PropType, SchemaDef};
 use super::issues::{Issue, Notes};
-use super::{Loader, Mapped};
+use super::{Loader, Mapped, Text};
 
 /// The date part of an FtM date (`2024-11-23T10:00:00` → `2024-11-23`), with the
 /// precision written.
 pub(crate) fn parse_ftm_date(raw: &str) -> Result<PartialDate, crate::model::date::DateError> {
-    let s = raw.trim();
+    let s = crate::model::trim(raw);
     let day = s.split(['T', ' ']).next().unwrap_or(s);
     day.parse()
 }
@@ -107,7 +107,8 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
         let (mut dates, mut starts, mut ends) = (Few::new(), Few::new(), Few::new());
         let (mut amounts, mut currencies) = (Few::new(), Few::new());
         let (mut urls, mut publishers) = (Few::new(), Few::new());
-        let has_value = def.is_some_and(|d| d.prop("currency").is_some());
+        // (Asked only of a record with an amount or a currency.)
+        let has_value = || def.is_some_and(|d| d.prop("currency").is_some());
         for (prop, values) in props {
             let ptype = def.and_then(|d| d.prop(&prop));
             if def.is_some() && ptype.is_none() {
@@ -117,6 +118,9 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             // Values stay borrowed until kept (a date or an amount that the
             // fields say exactly is not).
             let owned = |values: V| values.map(Cow::into_owned);
+            // An attribute's name and values, or a role, held inline up to
+            // 24 bytes (no allocation for most).
+            let texts = |values: V| values.map(Text::from);
             match prop {
                 "name" => m.names.extend(owned(values)),
                 "alias" => m.aliases.extend(owned(values).map(|v| (v, 'a'))),
@@ -127,23 +131,23 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
                 "summary" | "description" | "notes" if m.note.is_none() && values.len() > 0 => {
                     let mut it = owned(values);
                     m.note = it.next();
-                    m.attrs.extend(it.map(|v| (prop.to_string(), v)));
+                    m.attrs.extend(it.map(|v| (prop.into(), v.into())));
                     m.note_prop = Some(prop.to_string());
                 }
                 "date" | "contractDate" if dated => dates.extend(values),
                 "startDate" if dated => starts.extend(values),
                 "endDate" if dated => ends.extend(values),
-                "amount" if has_value => amounts.extend(values),
-                "currency" if has_value => currencies.extend(values),
+                "amount" if has_value() => amounts.extend(values),
+                "currency" if has_value() => currencies.extend(values),
                 "role" | "relationship" if def.is_some_and(|d| d.edge.is_some()) => {
-                    let mut it = owned(values);
+                    let mut it = texts(values);
                     m.role = it.next();
-                    m.attrs.extend(it.map(|v| (prop.to_string(), v)));
+                    m.attrs.extend(it.map(|v| (prop.into(), v)));
                 }
                 _ if ptype == Some(PropType::Entity) => {
                     m.refs.extend(owned(values).map(|v| (prop.to_string(), v)));
                 }
-                _ => m.attrs.extend(owned(values).map(|v| (prop.to_string(), v))),
+                _ => m.attrs.extend(texts(values).map(|v| (prop.into(), v))),
             }
         }
         // Dates: a span from the earliest start (startDate, else date) to the
@@ -199,10 +203,8 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
                 } else {
                     field
                 };
-                m.attrs.extend(
-                    list.into_iter()
-                        .map(|v| (field.to_string(), v.into_owned())),
-                );
+                m.attrs
+                    .extend(list.into_iter().map(|v| (field.into(), v.into())));
             }
         }
         // Money: the first amount with the first currency, else amountEur,
@@ -216,26 +218,24 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
                     Ok(a) => m.amount = Some(a),
                     Err(e) => {
                         notes.note(Issue::BadAmount, format!("{owner}: {e}"));
-                        m.attrs.push(("amount".into(), value.into_owned()));
+                        m.attrs.push(("amount".into(), value.into()));
                     }
                 },
                 // An amount without a currency is kept as written.
-                Ok(_) => m.attrs.push(("amount".into(), value.into_owned())),
+                Ok(_) => m.attrs.push(("amount".into(), value.into())),
                 Err(_) => notes.note(
                     Issue::BadAmount,
                     format!("{owner}: amount `{value}` is not a number"),
                 ),
             }
-            m.attrs
-                .extend(amounts.map(|v| ("amount".to_string(), v.into_owned())));
+            m.attrs.extend(amounts.map(|v| ("amount".into(), v.into())));
             let extra = currencies.into_iter().skip(usize::from(m.amount.is_some()));
-            m.attrs
-                .extend(extra.map(|v| ("currency".to_string(), v.into_owned())));
+            m.attrs.extend(extra.map(|v| ("currency".into(), v.into())));
         } else {
             m.attrs.extend(
                 currencies
                     .into_iter()
-                    .map(|v| ("currency".to_string(), v.into_owned())),
+                    .map(|v| ("currency".into(), v.into())),
             );
         }
         if m.amount.is_none() {
@@ -264,7 +264,7 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             let mut publishers = publishers.into_iter();
             let outlet = publishers.next();
             for p in publishers {
-                m.attrs.push(("publisher".into(), p.into_owned()));
+                m.attrs.push(("publisher".into(), p.into()));
             }
             if !found(&urls, true, &mut m) {
                 m.outlet = outlet.map(Cow::into_owned);

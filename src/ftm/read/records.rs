@@ -65,8 +65,7 @@ pub(super) fn prepare_thing(
         None => EntityKind::Other(snake(schema_name)),
     };
     if def.is_some() && schema_for_kind(&kind) != schema_name {
-        m.attrs
-            .push((SCHEMA_ATTR.to_string(), schema_name.to_string()));
+        m.attrs.push((SCHEMA_ATTR.into(), schema_name.into()));
     }
     let names = std::mem::take(&mut m.names);
     let name = caption
@@ -82,12 +81,13 @@ pub(super) fn prepare_thing(
     if !name_is_value || !tagged.is_empty() {
         let mut code = String::from(if name_is_value { "N" } else { "-" });
         code.extend(tagged.iter().map(|(_, c)| *c));
-        m.attrs.push((NAMES_ATTR.to_string(), code));
+        m.attrs.push((NAMES_ATTR.into(), code.into()));
     }
     if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
-        m.attrs.push((NOTE_ATTR.to_string(), p));
+        m.attrs.push((NOTE_ATTR.into(), p.into()));
     }
-    m.attrs.extend(provenance.iter().cloned());
+    m.attrs
+        .extend((provenance.iter()).map(|(k, v)| (k.as_str().into(), v.as_str().into())));
     let refs = std::mem::take(&mut m.refs)
         .into_iter()
         .map(|(prop, target)| {
@@ -284,6 +284,7 @@ impl Loader {
             m.attrs.retain(|(k, _)| k != NOTE_ATTR);
         }
         for (k, v) in std::mem::take(&mut m.attrs) {
+            let (k, v) = (k.into_string(), v.into_string());
             if steering(&k) {
                 continue;
             }
@@ -382,8 +383,10 @@ impl Loader {
         }
         // The same relationship, as built from an earlier input, again (one
         // entity in two exports): its datasets are united, nothing else differs.
-        let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
-        if let Some(&(file, hash, built)) = self.built.get(&key)
+        // (Hashed only when some were built: with several inputs.)
+        let key = || xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+        if !self.built.is_empty()
+            && let Some(&(file, hash, built)) = self.built.get(&key())
             && file != self.file_index
             && hash == props_hash(flat)
         {
@@ -517,9 +520,13 @@ impl Loader {
     pub(super) fn resolve_edge(&mut self, e: super::EdgeRef<'_>, parties: Option<&[NodeIx]>) {
         let def = e.schema;
         self.datasets = e.datasets;
-        let key = xxhash_rust::xxh3::xxh3_64(e.id.as_bytes());
         // Kept only to merge a relationship an earlier input held too.
         let several = self.several;
+        let key = if several {
+            xxhash_rust::xxh3::xxh3_64(e.id.as_bytes())
+        } else {
+            0
+        };
         let hash = if several { props_hash(e.props) } else { 0 };
         let (src_prop, tgt_prop) = def.edge.expect("only edge schemata are pending");
         let (m, notes) = e.pre;
@@ -533,16 +540,17 @@ impl Loader {
         if let Some(parties) = parties {
             // Every party was found, in the order of the values.
             let mut parties = parties.iter().copied();
-            let marked = e.props.marks_every_party();
-            for (i, (k, _)) in e.props.iter().enumerate() {
-                let party = if marked {
-                    e.props.parties >> i & 1 != 0
-                } else {
-                    def.prop(k) == Some(PropType::Entity)
-                };
-                if !party {
-                    continue;
-                }
+            // The parties' properties: as the parser marked them (only
+            // their names read), else as the schema says.
+            let keys: SmallVec<[&str; 4]> = if e.props.marks_every_party() {
+                let keys = e.props.marked().map(|i| e.props.get(i).0);
+                keys.collect()
+            } else {
+                let keys = e.props.iter().map(|(k, _)| k);
+                keys.filter(|k| def.prop(k) == Some(PropType::Entity))
+                    .collect()
+            };
+            for k in keys {
                 let Some(n) = parties.next() else { break };
                 if k == src_prop {
                     froms.push(n);
@@ -594,8 +602,9 @@ impl Loader {
         // The attributes' names interned as they are listed (one list;
         // after the role and the kind, as before).
         let graph = &mut self.graph;
-        let mut attrs: SmallVec<[(Sym, &str); 4]> = (m.attrs.iter().chain(e.provenance))
+        let mut attrs: SmallVec<[(Sym, &str); 4]> = (m.attrs.iter())
             .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(e.provenance.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .chain(note_prop.map(|p| (NOTE_ATTR, p)))
             .chain(
                 matches!(def.name, "Family" | "Associate" | "Occupancy")
@@ -801,7 +810,7 @@ pub(super) fn map_edge_known(
     m.made_id = is_made_id(def, id, props, (&kind, role), m.date);
     // (`role` is all of `m.role`, a part of it, or none.)
     if role.map(str::len) != m.role.as_deref().map(str::len) {
-        m.role = role.map(str::to_string);
+        m.role = role.map(super::Text::from);
     }
     m.edge = Some((kind, reversed));
     (m, notes)
@@ -869,10 +878,18 @@ pub(super) fn edge_kind<'m>(
             Some((p, r)) => (p, Some(r)),
             None => (said, None),
         };
-        let label = if phrase.contains(' ') {
-            Cow::Owned(phrase.replace(' ', "_"))
-        } else {
+        // (A short phrase's spaces made `_` in a buffer on the stack.)
+        let mut buf = [0u8; 32];
+        let label = if !phrase.contains(' ') {
             Cow::Borrowed(phrase)
+        } else if let Some(out) = buf.get_mut(..phrase.len()) {
+            for (o, b) in out.iter_mut().zip(phrase.bytes()) {
+                *o = if b == b' ' { b'_' } else { b };
+            }
+            // (Spaces for underscores: still UTF-8.)
+            Cow::Borrowed(std::str::from_utf8(out).unwrap_or(phrase))
+        } else {
+            Cow::Owned(phrase.replace(' ', "_"))
         };
         if let Some(k) = RelationKind::<String>::from_label(&label) {
             kind = k;
@@ -902,15 +919,13 @@ fn is_made_id(
     if marked && props.parties.count_ones() != 2 {
         return false;
     }
-    for (i, (k, v)) in props.iter().enumerate() {
-        let party = if marked {
-            props.parties >> i & 1 != 0
-        } else {
-            k == src_prop || k == tgt_prop || def.prop(k) == Some(PropType::Entity)
-        };
-        if !party {
-            continue;
-        }
+    let party = |k: &str| k == src_prop || k == tgt_prop || def.prop(k) == Some(PropType::Entity);
+    let values: SmallVec<[(&str, &str); 4]> = if marked {
+        props.marked().map(|i| props.get(i)).collect()
+    } else {
+        props.iter().filter(|&(k, _)| party(k)).collect()
+    };
+    for (k, v) in values {
         if k == src_prop {
             src = Some(v);
         } else if k == tgt_prop {
