@@ -421,7 +421,7 @@ mod tests {
     /// Dates as they were read before [`plain_parts`]: trimmed and split on
     /// `-` every time.
     fn split_always(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
-        let mut parts = super::trim(input).split('-');
+        let mut parts = input.trim().split('-');
         let year_s = parts.next()?;
         let month_s = parts.next();
         let day_s = parts.next();
