@@ -264,19 +264,7 @@ fn record_shape<'a>(
     };
     const FOR: &[u8] = b"<attvalue for=\"";
     const VALUE: &[u8] = b" value=\"";
-    // Offsets are kept in 32 bits: a larger element is the events' to read.
-    if s.len() > u32::MAX as usize {
-        return Err(Whole::No);
-    }
-    // The tag's attributes found as its end is, when it is written plainly.
-    let (tag, empty, plain) = match scan::plain_start_tag(s, name, &mut spare.spans) {
-        Ok((tag, empty)) => (tag, empty, true),
-        Err(Whole::No) => {
-            let (tag, empty) = scan::start_tag(s, name)?;
-            (tag, empty, false)
-        }
-        Err(more) => return Err(more),
-    };
+    let (tag, empty, plain) = scan::record_start_tag(s, name, &mut spare.spans)?;
     let found = &mut spare.found;
     found.clear();
     let mut in_values = false;

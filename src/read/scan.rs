@@ -502,6 +502,30 @@ pub(super) fn start_tag(s: &[u8], name: &[u8]) -> Result<(usize, bool), Whole> {
 /// start and end, its value's start and end (inside the quotes).
 pub(super) type Span = (u32, u32, u32, u32);
 
+/// The start tag of a record's element `name` at `s[0]`: where it ends,
+/// whether it is empty (`/>`), and whether it is written the plain way. If
+/// plain, its attributes' places are in `spans` ([`plain_start_tag`], read
+/// with [`span_attributes`]); if not, [`start_tag`] judged it and its
+/// attributes are for [`attributes_str`]. `Err(No)` also for an element of
+/// 4 GiB or more, whose places do not fit in 32 bits: the events read it.
+pub(super) fn record_start_tag(
+    s: &[u8],
+    name: &[u8],
+    spans: &mut Vec<Span>,
+) -> Result<(usize, bool, bool), Whole> {
+    if s.len() > u32::MAX as usize {
+        return Err(Whole::No);
+    }
+    match plain_start_tag(s, name, spans) {
+        Ok((tag, empty)) => Ok((tag, empty, true)),
+        Err(Whole::No) => {
+            let (tag, empty) = start_tag(s, name)?;
+            Ok((tag, empty, false))
+        }
+        Err(more) => Err(more),
+    }
+}
+
 /// The most attributes [`plain_start_tag`] reads; a tag with more goes the
 /// general way.
 const MAX_PLAIN_ATTRIBUTES: usize = 16;
