@@ -108,7 +108,7 @@ impl SchemaDef {
 /// and its last eight; of a shorter name, its first four and last four,
 /// or its bytes): equal for equal names, and for names up to 16 bytes only
 /// for equal names.
-#[derive(Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct NameKey {
     head: u64,
     tail: u64,
@@ -132,49 +132,42 @@ impl NameKey {
         NameKey { head, tail, len: n }
     }
 
-    fn hash(self) -> usize {
+    /// Its hash: the words mixed by one wide multiply, so that both the
+    /// low bits and the top bits (which `hashbrown` looks at) vary.
+    fn hash(self) -> u64 {
         let h = self.head ^ self.tail.rotate_left(29) ^ self.len as u64;
-        (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
+        let m = u128::from(h) * 0x9e37_79b9_7f4a_7c15;
+        (m as u64) ^ (m >> 64) as u64
     }
 }
 
-/// One schema's properties by name: open addressing over [`NameKey`]s, at
-/// most half full.
+/// One schema's properties by name, keyed by their [`NameKey`]s (no hash
+/// of the whole name, and no comparison of it up to 16 bytes).
 struct PropIndex {
-    /// Per slot: the key, and where the property is in `props` with its
-    /// type (`None`: a free slot).
-    slots: Vec<(NameKey, Option<(u16, PropType)>)>,
+    /// Each property's key, place in `props` and type.
+    table: hashbrown::HashTable<(NameKey, u16, PropType)>,
 }
 
 impl PropIndex {
     fn of(s: &SchemaDef) -> PropIndex {
-        let size = (2 * s.props.len()).next_power_of_two().max(4);
-        let mut slots = vec![(NameKey::default(), None); size];
+        let mut table = hashbrown::HashTable::with_capacity(s.props.len());
         for (i, p) in s.props.iter().enumerate() {
             let key = NameKey::of(p.0.as_bytes());
-            let mut at = key.hash() & (size - 1);
-            while slots[at].1.is_some() {
-                at = (at + 1) & (size - 1);
-            }
-            slots[at] = (key, Some((i as u16, PropType::of(p.1))));
+            table.insert_unique(key.hash(), (key, i as u16, PropType::of(p.1)), |e| {
+                e.0.hash()
+            });
         }
-        PropIndex { slots }
+        PropIndex { table }
     }
 
     /// Property `name` of `s` (the schema this index is of).
     fn get(&self, s: &SchemaDef, name: &str) -> Option<(usize, PropType)> {
         let key = NameKey::of(name.as_bytes());
-        let mask = self.slots.len() - 1;
-        let mut at = key.hash() & mask;
-        loop {
-            let (k, found) = self.slots[at];
-            let (i, t) = found?;
-            // (A name of more than 16 bytes compared whole.)
-            if k == key && (key.len <= 16 || s.props[i as usize].0 == name) {
-                return Some((i as usize, t));
-            }
-            at = (at + 1) & mask;
-        }
+        // (A name of more than 16 bytes compared whole.)
+        let same = |&(k, i, _): &(NameKey, u16, PropType)| {
+            k == key && (key.len <= 16 || s.props[usize::from(i)].0 == name)
+        };
+        (self.table.find(key.hash(), same)).map(|&(_, i, t)| (usize::from(i), t))
     }
 }
 
