@@ -159,7 +159,10 @@ impl Graph {
             return self.arena.push(value);
         }
         let h = xxhash_rust::xxh3::xxh3_64(value.as_bytes());
+        // (A value kept before [`Self::undo`] took the arena's end back may
+        // lie past it: an empty one would read as equal there.)
         if let Some(&t) = self.attr_texts.0.get(&h)
+            && self.arena.holds(t)
             && self.arena.bytes(t) == value.as_bytes()
         {
             return Ok(t);

@@ -895,6 +895,12 @@ impl Arena {
     fn bytes(&self, t: Text) -> &[u8] {
         bytes_at(&self.text, t)
     }
+
+    /// Whether `t` lies in the arena as it is now (a text kept from before
+    /// [`Graph::undo`] took the arena's end back may not).
+    fn holds(&self, t: Text) -> bool {
+        !t.is_none() && (t.start as usize).saturating_add(t.len as usize) <= self.text.len()
+    }
 }
 
 /// The whole loaded graph.
