@@ -26,5 +26,6 @@ pub mod timeline;
 pub mod tui;
 pub mod view;
 pub mod view_file;
+mod words;
 
 pub use graph::Graph;

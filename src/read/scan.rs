@@ -13,6 +13,8 @@ use std::io::Read;
 
 use memchr::{memchr, memchr3, memmem};
 
+use crate::words;
+
 use super::xml::{Attribute, Names, OpenElements};
 
 /// Bytes read from the file at a time.
@@ -651,16 +653,12 @@ pub(super) fn span_attribute<'a>(
 /// Where byte `b` first is in `s`, eight bytes at a time: quicker than
 /// [`memchr`] over the few bytes of a value.
 pub(super) fn find_byte(b: u8, s: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut chunks = s.chunks_exact(8);
     let mut at = 0;
     for c in &mut chunks {
-        let x = u64::from_le_bytes(c.try_into().expect("8 bytes")) ^ (ONES * u64::from(b));
-        // A byte of `x` that is zero: the lowest flagged one is the first.
-        let zero = x.wrapping_sub(ONES) & !x & HIGH;
-        if zero != 0 {
-            return Some(at + zero.trailing_zeros() as usize / 8);
+        let m = words::eq(words::word(c), b);
+        if m != 0 {
+            return Some(at + words::first(m));
         }
         at += 8;
     }
@@ -676,21 +674,14 @@ pub(super) fn find_short(b: u8, s: &[u8]) -> Option<usize> {
 /// How many spaces `s` starts with, eight bytes at a time (a writer's
 /// indent and line break between elements).
 pub(super) fn spaces(s: &[u8]) -> usize {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // The high bit of each byte of `w` that is `b`, exactly.
-    let eq = |w: u64, b: u8| {
-        let x = w ^ (ONES * u64::from(b));
-        !(((x & LOW) + LOW) | x | LOW)
-    };
     let mut chunks = s.chunks_exact(8);
     let mut n = 0;
     for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        let space = eq(w, b' ') | eq(w, b'\n') | eq(w, b'\t') | eq(w, b'\r');
-        let other = !space & !LOW;
+        let w = words::word(c);
+        let space = words::eq(w, b' ') | words::eq(w, b'\n') | words::eq(w, b'\t');
+        let other = words::not(space | words::eq(w, b'\r'));
         if other != 0 {
-            return n + other.trailing_zeros() as usize / 8;
+            return n + words::first(other);
         }
         n += 8;
     }

@@ -20,6 +20,7 @@ use super::clean::{Prop, Span};
 use super::props::KnownSources;
 use super::{At, Ready, SpanPair, Values, prepare_edge, prepare_edge_at, prepare_with};
 use crate::model::trim;
+use crate::words;
 
 /// The top-level lists the fast path keeps: the datasets, then the
 /// provenance ([`crate::ftm::mapping::PROVENANCE`]) in the order kept.
@@ -181,21 +182,12 @@ impl Cursor<'_> {
 /// for the quote followed by a check of every byte before it took a tenth
 /// of the parser threads' time).
 fn stop(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    // The high bit of each byte that is 0 (and maybe of bytes after the
-    // first such: only the first mark is used).
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let mut i = 0;
     while let Some(word) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        let marks = zero(x ^ (ONES * u64::from(b'"')))
-            | zero(x ^ (ONES * u64::from(b'\\')))
-            // Below 0x20: a borrow out of the byte when 0x20 is taken from it
-            // (only for bytes below 0x80, the others being no control character).
-            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH);
+        let x = words::word(word);
+        let marks = words::eq(x, b'"') | words::eq(x, b'\\') | words::below(x, 0x20);
         if marks != 0 {
-            return Some(i + (marks.trailing_zeros() / 8) as usize);
+            return Some(i + words::first(marks));
         }
         i += 8;
     }
