@@ -54,7 +54,47 @@ enum TimeFormat {
 }
 
 /// Titles of declared attributes by id (and what a title makes a value).
-type Titles = HashMap<String, (String, Field), foldhash::fast::RandomState>;
+#[derive(Default, Clone)]
+struct Titles {
+    by_id: HashMap<String, (String, Field), foldhash::fast::RandomState>,
+    /// The same for ids of up to seven bytes (writers number them: `a0`,
+    /// `1`), each id as a word ([`scan::key_print`]), and whether the title
+    /// is `label` in any case: looked for in a short list, not hashed, for
+    /// every `<attvalue>`. Every short id of `by_id` is here.
+    short: Vec<(u64, String, Field, bool)>,
+}
+
+/// Short ids [`Titles::get`] looks for in a list; with more, in the map.
+const SHORT_TITLES: usize = 32;
+
+impl Titles {
+    /// Declares attribute `id` with `title` (a later declaration wins).
+    fn insert(&mut self, id: String, title: String) {
+        let field = Field::of(&title);
+        if id.len() < 8 {
+            let print = scan::key_print(id.as_bytes(), 0, id.len());
+            let label = title.eq_ignore_ascii_case("label");
+            let entry = (print, title.clone(), field, label);
+            match self.short.iter_mut().find(|(p, ..)| *p == print) {
+                Some(old) => *old = entry,
+                None => self.short.push(entry),
+            }
+        }
+        self.by_id.insert(id, (title, field));
+    }
+
+    /// The title of attribute `id`, what it makes a value, and whether it
+    /// is `label` in any case; `None` when `id` was not declared.
+    fn get(&self, id: &str) -> Option<(&str, Field, bool)> {
+        if id.len() < 8 && self.short.len() <= SHORT_TITLES {
+            let print = scan::key_print(id.as_bytes(), 0, id.len());
+            let (_, title, field, label) = self.short.iter().find(|(p, ..)| *p == print)?;
+            return Some((title, *field, *label));
+        }
+        let (title, field) = self.by_id.get(id)?;
+        Some((title, *field, title.eq_ignore_ascii_case("label")))
+    }
+}
 
 #[derive(Default, Clone)]
 struct State {
@@ -234,7 +274,16 @@ fn whole_record(
     spare: &mut Spare,
 ) -> Result<bool, Decline> {
     scan.whole(|s, at| {
-        let (n, tag, mut values) = record_shape(s, spare)?;
+        let mut tag = Tag::default();
+        let mut values = scan::recycle(std::mem::take(&mut spare.values));
+        let shape = record_shape(s, spare, &mut tag, &mut values);
+        let n = match shape {
+            Ok(n) => n,
+            Err(e) => {
+                spare.values = scan::recycle(values);
+                return Err(e);
+            }
+        };
         let what = if s[1] == b'n' { In::Node } else { In::Edge };
         let mut open = open_record(b, st, what, &tag, Pos::Byte(at));
         for (id, value) in values.drain(..) {
@@ -247,13 +296,16 @@ fn whole_record(
     })
 }
 
-/// The node or edge at `s[0]` read whole (see [`whole_record`]): its length,
-/// what its tag's attributes say and its values (`(id, value)`).
-#[allow(clippy::type_complexity)]
+/// The node or edge at `s[0]` read whole (see [`whole_record`]): its
+/// length; what its tag's attributes say into `attrs` (empty), its values
+/// (`(id, value)`) into `values` (empty): filled where they lie, not
+/// handed back (hundreds of bytes copied twice).
 fn record_shape<'a>(
     s: &'a [u8],
     spare: &mut Spare,
-) -> Result<(usize, Tag<'a>, Vec<Attribute<'a>>), Whole> {
+    attrs: &mut Tag<'a>,
+    values: &mut Vec<Attribute<'a>>,
+) -> Result<usize, Whole> {
     const VALUES: &[u8] = b"<attvalues>";
     const VALUES_END: &[u8] = b"</attvalues>";
     let name: &[u8] = match s.get(1..5) {
@@ -328,10 +380,9 @@ fn record_shape<'a>(
         found.push(Found::Attrs(i + 9, i + vtag - 2));
         i += vtag;
     };
-    let text = std::str::from_utf8(&s[..len]).map_err(|_| Whole::No)?;
-    let no = |_| Whole::No;
     // Values to decode only when the element has a reference.
-    let refs = memchr::memchr(b'&', text.as_bytes()).is_some();
+    let (text, refs) = scan::text_and_refs(&s[..len]).ok_or(Whole::No)?;
+    let no = |_| Whole::No;
     let decode = |raw| {
         if refs {
             scan::text_value(raw).map_err(no)
@@ -339,7 +390,6 @@ fn record_shape<'a>(
             Ok(Cow::Borrowed(raw))
         }
     };
-    let mut attrs = Tag::default();
     if plain {
         for &(k0, k1, v0, v1) in &spare.spans {
             // Only the values of attributes read are cut out.
@@ -359,7 +409,6 @@ fn record_shape<'a>(
         }
         spare.attrs = scan::recycle(all);
     }
-    let mut values = scan::recycle(std::mem::take(&mut spare.values));
     for &f in &spare.found {
         let (a, b) = match f {
             Found::Plain(f0, f1, v0, v1) => {
@@ -379,7 +428,7 @@ fn record_shape<'a>(
         values.push((id, value));
         spare.value_attrs = scan::recycle(v);
     }
-    Ok((len, attrs, values))
+    Ok(len)
 }
 
 /// Reads the file's events into `b`; whether the root element was seen.
@@ -498,7 +547,7 @@ fn start(
         b"attribute" => {
             let id = get(attrs, "id").unwrap_or_default().to_string();
             let title = get(attrs, "title").unwrap_or(&id).to_string();
-            st.titles[st.class as usize].insert(id.clone(), (title.clone(), Field::of(&title)));
+            st.titles[st.class as usize].insert(id.clone(), title.clone());
             if !empty {
                 st.declaring = Some((id, title));
             }
@@ -549,10 +598,11 @@ fn attr_id<'a>(attrs: &'a [Attribute<'_>]) -> &'a str {
 /// Files an `<attvalue>`'s value, for attribute `id`, on the record.
 fn attvalue(b: &mut Sink<'_>, titles: &[Titles; 2], open: &mut Open, id: &str, value: &str) {
     let Open { r, what, .. } = open;
-    let (title, field) = titles[*what as usize]
-        .get(id)
-        .map_or((id, None), |(t, f)| (t.as_str(), Some(*f)));
-    if title.eq_ignore_ascii_case("label") && r.label.is_some() {
+    let (title, field, label) = titles[*what as usize].get(id).map_or_else(
+        || (id, None, id.eq_ignore_ascii_case("label")),
+        |(t, f, l)| (t, Some(f), l),
+    );
+    if label && r.label.is_some() {
         r.attrs.push((title.into(), b.text(value)));
     } else {
         b.set_field(r, field.unwrap_or_else(|| Field::of(title)), title, value);
@@ -620,11 +670,11 @@ impl<'a> Tag<'a> {
 /// The node or edge a `<node>` or `<edge>` start tag begins.
 fn open_record(b: &mut Sink<'_>, st: &State, what: In, attrs: &Tag<'_>, at: Pos) -> Open {
     let mut r = b.record();
-    r.id.push_str(attrs.id.as_deref().unwrap_or_default());
+    super::put_text(&mut r.id, attrs.id.as_deref().unwrap_or_default());
     r.label = attrs.label.as_deref().map(|l| b.text(l));
     if what == In::Edge {
-        r.from.push_str(attrs.source.as_deref().unwrap_or_default());
-        r.to.push_str(attrs.target.as_deref().unwrap_or_default());
+        super::put_text(&mut r.from, attrs.source.as_deref().unwrap_or_default());
+        super::put_text(&mut r.to, attrs.target.as_deref().unwrap_or_default());
         r.undirected = match attrs.r#type.as_deref() {
             // `mutual`: both ways, which an undirected relation means.
             Some("undirected" | "mutual") => true,
@@ -663,34 +713,35 @@ fn later(time: TimeFormat, a: &str, b: &str) -> bool {
 }
 
 /// Puts a dynamic time on the record: a date, or an attribute when it is a
-/// double that is not a year.
-fn set_time(st: &mut State, r: &mut Record, which: &str, value: Option<&str>) {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return;
-    };
-    let date = match st.time {
-        TimeFormat::Date => Some(Text::from(v)),
+/// double that is not a year. Gives back the text when it was not kept
+/// (a date with nothing to trim is the text itself).
+fn set_time(st: &mut State, r: &mut Record, which: &str, value: Option<Text>) -> Option<Text> {
+    let t = value?;
+    let v = t.trim();
+    if v.is_empty() {
+        return Some(t);
+    }
+    let (date, left) = match st.time {
+        TimeFormat::Date if v.len() == t.len() => (t, None),
+        TimeFormat::Date => (Text::from(v), Some(t)),
         TimeFormat::Double => match v.parse::<f64>() {
             Ok(x) if x.fract() == 0.0 && (1000.0..=2999.0).contains(&x) => {
-                Some(format!("{:04}", x as i32).into())
+                (format!("{:04}", x as i32).into(), Some(t))
             }
-            _ => None,
+            _ => {
+                st.kept_times += 1;
+                r.attrs.push((which.into(), v.into()));
+                return Some(t);
+            }
         },
     };
-    match date {
-        Some(d) => {
-            let slot = if which == "start" {
-                &mut r.date
-            } else {
-                &mut r.until
-            };
-            *slot = Some(d);
-        }
-        None => {
-            st.kept_times += 1;
-            r.attrs.push((which.into(), v.into()));
-        }
-    }
+    let slot = if which == "start" {
+        &mut r.date
+    } else {
+        &mut r.until
+    };
+    *slot = Some(date);
+    left
 }
 
 /// A node or edge being read, with the earliest start and latest end of its
@@ -713,11 +764,14 @@ fn finish_record(b: &mut Sink<'_>, st: &mut State, open: Open) {
     // `date`/`until` attvalues (as ties writes them) keep the precision the
     // dynamics lose; the dynamics only fill in when there are none.
     if r.date.is_none() && r.until.is_none() {
-        set_time(st, &mut r, "start", s.as_deref());
-        set_time(st, &mut r, "end", e.as_deref());
+        let s = set_time(st, &mut r, "start", s);
+        b.give(s);
+        let e = set_time(st, &mut r, "end", e);
+        b.give(e);
+    } else {
+        b.give(s);
+        b.give(e);
     }
-    b.give(s);
-    b.give(e);
     for (class, title, value) in &st.defaults {
         let has = r.attrs.iter().any(|(k, _)| k == title);
         if *class == what && !has {

@@ -362,10 +362,9 @@ fn record_shape<'a>(
             text,
         });
     };
-    let text = std::str::from_utf8(&s[..len]).map_err(|_| Whole::No)?;
-    let no = |_| Whole::No;
     // Values to decode only when the element has a reference.
-    let refs = memchr::memchr(b'&', text.as_bytes()).is_some();
+    let (text, refs) = scan::text_and_refs(&s[..len]).ok_or(Whole::No)?;
+    let no = |_| Whole::No;
     let mut attrs = scan::recycle(std::mem::take(&mut spare.attrs));
     if plain {
         scan::span_attributes(text, &spare.spans, Names::AsWritten, refs, &mut attrs)
@@ -559,10 +558,10 @@ fn start(
 /// The record a `<node>` or `<edge>` start tag begins.
 fn open_record(b: &mut Sink<'_>, st: &mut State, what: In, attrs: &[Attribute<'_>]) -> Record {
     let mut r = b.record();
-    r.id.push_str(get(attrs, "id").unwrap_or_default());
+    super::put_text(&mut r.id, get(attrs, "id").unwrap_or_default());
     if what == In::Edge {
-        r.from.push_str(get(attrs, "source").unwrap_or_default());
-        r.to.push_str(get(attrs, "target").unwrap_or_default());
+        super::put_text(&mut r.from, get(attrs, "source").unwrap_or_default());
+        super::put_text(&mut r.to, get(attrs, "target").unwrap_or_default());
         r.undirected = match get(attrs, "directed") {
             Some("false") => true,
             Some(_) => false,

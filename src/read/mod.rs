@@ -210,6 +210,17 @@ pub(crate) fn reused_text(spare: &mut Vec<Text>, s: &str) -> Text {
     out
 }
 
+/// `s` put in `t` (empty): made inline when it is short enough (quicker
+/// than appending to `t`), else appended, so that a record's id keeps the
+/// room a long one before it had.
+pub(crate) fn put_text(t: &mut Text, s: &str) {
+    if s.len() <= INLINE && !t.is_heap_allocated() {
+        *t = Text::from(s);
+    } else {
+        t.push_str(s);
+    }
+}
+
 /// Keeps `t`, emptied, in `spare` to be filled again ([`reused_text`]),
 /// while `spare` holds fewer than `most`: only a text too long to be held
 /// inline has an allocation worth keeping.

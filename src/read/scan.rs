@@ -555,6 +555,9 @@ pub(super) fn plain_start_tag(
     if s[0] != b'<' || s[1..n] != *name {
         return Err(Whole::No);
     }
+    // Each key read so far as a word ([`key_print`]): a repeated key is
+    // told by comparing words, the keys themselves only when two match.
+    let mut prints = [0u64; MAX_PLAIN_ATTRIBUTES];
     let mut i = n;
     loop {
         // After the name or a value: space, or the tag's end.
@@ -597,17 +600,107 @@ pub(super) fn plain_start_tag(
         let v0 = k1 + 2;
         let v1 = v0 + find_byte(q, s.get(v0..).unwrap_or_default()).ok_or(Whole::More)?;
         let key = &s[k0..k1];
-        if key.is_empty()
-            || spans.len() == MAX_PLAIN_ATTRIBUTES
-            || spans
-                .iter()
-                .any(|&(a, b, _, _)| s[a as usize..b as usize] == *key)
+        let read = spans.len();
+        if key.is_empty() || read == MAX_PLAIN_ATTRIBUTES {
+            return Err(Whole::No);
+        }
+        let print = key_print(s, k0, k1);
+        if prints[..read].contains(&print)
+            && (spans.iter()).any(|&(a, b, _, _)| s[a as usize..b as usize] == *key)
         {
             return Err(Whole::No);
         }
+        prints[read] = print;
         spans.push((k0 as u32, k1 as u32, v0 as u32, v1 as u32));
         i = v1 + 1;
     }
+}
+
+/// The key `s[k0..k1]` (not empty) as one word, for [`plain_start_tag`]
+/// to tell a repeated key: a key of up to seven bytes is its bytes (the
+/// first lowest) and its length in the high byte, so that two such keys
+/// are the same exactly when their words are; a longer one is its first
+/// eight bytes. The same key gives the same word wherever it lies.
+pub(super) fn key_print(s: &[u8], k0: usize, k1: usize) -> u64 {
+    let len = k1 - k0;
+    match s.get(k0..k0 + 8) {
+        Some(w) if len >= 8 => words::word(w),
+        Some(w) => words::word(w) & ((1u64 << (8 * len)) - 1) | (len as u64) << 56,
+        None => {
+            // Near the end of `s`: only a short key (its `="` follows).
+            let key = &s[k0..k1];
+            let bytes = (key.iter().take(8).enumerate())
+                .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
+            if len >= 8 {
+                bytes
+            } else {
+                bytes | (len as u64) << 56
+            }
+        }
+    }
+}
+
+/// `s` as text, when it is UTF-8, and whether it holds a `&` (a reference
+/// to decode): its ASCII start without `&` read eight bytes at a time, and
+/// only the rest checked as UTF-8 and searched for `&` (one pass over an
+/// element of ASCII, where [`std::str::from_utf8`] and a search were two).
+pub(super) fn text_and_refs(s: &[u8]) -> Option<(&str, bool)> {
+    let plain = ascii_without_refs(s);
+    let rest = &s[plain..];
+    std::str::from_utf8(rest).ok()?;
+    let refs = memchr(b'&', rest).is_some();
+    debug_assert!(s[..plain].is_ascii());
+    // SAFETY: `s[..plain]` is ASCII and `s[plain..]` is UTF-8, so `s`, the
+    // one after the other, is UTF-8.
+    let text = unsafe { std::str::from_utf8_unchecked(s) };
+    Some((text, refs))
+}
+
+/// How many bytes `s` starts with that are ASCII and not `&`: sixteen at a
+/// time with SSE2 (every x86-64 has it).
+#[cfg(target_arch = "x86_64")]
+fn ascii_without_refs(s: &[u8]) -> usize {
+    use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8};
+    use std::arch::x86_64::{_mm_or_si128, _mm_set1_epi8};
+    let mut i = 0;
+    while let Some(c) = s.get(i..i + 16) {
+        // SAFETY: SSE2 is part of x86-64; `c` is sixteen bytes, read unaligned.
+        let stop = unsafe {
+            let v = _mm_loadu_si128(c.as_ptr().cast::<__m128i>());
+            // A byte's high bit (not ASCII) or `&`.
+            _mm_movemask_epi8(_mm_or_si128(
+                v,
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'&' as i8)),
+            ))
+        };
+        if stop != 0 {
+            return i + stop.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    i + ascii_without_refs_bytes(&s[i..])
+}
+
+/// [`ascii_without_refs`] eight bytes at a time, where there is no SSE2.
+#[cfg(not(target_arch = "x86_64"))]
+fn ascii_without_refs(s: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(c) = s.get(i..i + 8) {
+        let w = words::word(c);
+        let stop = words::not(words::below(w, 0x80)) | words::eq(w, b'&');
+        if stop != 0 {
+            return i + words::first(stop);
+        }
+        i += 8;
+    }
+    i + ascii_without_refs_bytes(&s[i..])
+}
+
+/// [`ascii_without_refs`] one byte at a time.
+fn ascii_without_refs_bytes(s: &[u8]) -> usize {
+    (s.iter())
+        .position(|&b| !b.is_ascii() || b == b'&')
+        .unwrap_or(s.len())
 }
 
 /// The attributes `spans` say lie in `text` (see [`plain_start_tag`]),
@@ -808,6 +901,7 @@ mod tests {
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 " ", "\t", "\n", "id", "source", "x:y", "=", "\"", "'", "a b", "&amp;", "&lt;", "&",
                 ">", "/", "<", "Ü", "id=\"n1\"", " label='A &amp; B'", " x=\"1\"",
+                "timestamp", "timestamps", " timestamp=\"1\"",
             ]), 0..14),
             local in proptest::bool::ANY,
             tail in proptest::bool::ANY,
@@ -836,6 +930,43 @@ mod tests {
                 ),
                 Err(Whole::No) => {}
             }
+        }
+
+        /// Keys' words ([`key_print`]) are the same for the same key
+        /// wherever it lies (the end of the text near or not), and differ
+        /// for different keys of up to seven bytes.
+        #[test]
+        fn key_prints_tell_short_keys_apart(
+            a in "[a-z:Ü]{1,10}",
+            b in "[a-z:Ü]{1,10}",
+            after_a in 0usize..10,
+            after_b in 0usize..10,
+        ) {
+            let print = |key: &str, after: usize| {
+                let s = format!("{key}=\"{}", "x".repeat(after));
+                key_print(s.as_bytes(), 0, key.len())
+            };
+            let (pa, pb) = (print(&a, after_a), print(&b, after_b));
+            proptest::prop_assert_eq!(pa, print(&a, 9 - after_a));
+            if a == b {
+                proptest::prop_assert_eq!(pa, pb);
+            } else if a.len() < 8 && b.len() < 8 {
+                proptest::prop_assert_ne!(pa, pb);
+            }
+        }
+
+        /// [`text_and_refs`] says what `from_utf8` and a search for `&`
+        /// say, on bytes rich in ASCII, `&` and (broken) UTF-8.
+        #[test]
+        fn text_and_refs_is_from_utf8_and_a_search(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                &b"a"[..], b"<", b"\"", b"&", b" ", b"&amp;", b"\xc3\x9c", b"\xe2\x82\xac",
+                b"\xf0\x9f\x98\x80", b"\x80", b"\xff", b"\xe2\x82", b"\xc3",
+            ]), 0..40),
+        ) {
+            let s = parts.concat();
+            let want = std::str::from_utf8(&s).ok().map(|t| (t, s.contains(&b'&')));
+            proptest::prop_assert_eq!(text_and_refs(&s), want);
         }
 
         #[test]
