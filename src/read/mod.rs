@@ -309,7 +309,11 @@ fn list_items(s: &str) -> impl Iterator<Item = &str> {
 /// (`2024-11-23T10:00:00`, the time dropped) or `23-NOV-2024`.
 pub(crate) fn parse_date(s: &str) -> Result<PartialDate, String> {
     let t = trim(s);
-    let t = t.split(['T', ' ']).next().unwrap_or(t);
+    // Up to a time (`T` or a space), as `t.split(['T', ' ']).next()`.
+    let t = &t[..t
+        .bytes()
+        .position(|b| b == b'T' || b == b' ')
+        .unwrap_or(t.len())];
     if let Ok(d) = t.parse::<PartialDate>() {
         return Ok(d);
     }
@@ -497,6 +501,11 @@ pub(crate) struct Builder {
     /// A record's sources as the graph numbers them, filled again for each
     /// record (not a list made and freed for each).
     source_set: Vec<SourceId>,
+    /// The set of each source alone, by its number, where the graph holds
+    /// it in the set itself ([`SourceSet::held_in_itself`]; else
+    /// [`SourceSet::EMPTY`]): a record citing one source, as most do, is
+    /// given it without the graph's pool being looked at.
+    one_source: Vec<SourceSet>,
     /// A copy of the graph's short ids, made when edges come and renewed as
     /// nodes are added (`node_ids_of`: the nodes it was made from): it holds
     /// each id whole, where the graph's index confirms each hit in the
@@ -543,6 +552,7 @@ impl Builder {
             relation_kinds: FastMap::default(),
             source_ids: ShortIds::default(),
             source_set: Vec::new(),
+            one_source: Vec::new(),
             node_ids: ShortIds::default(),
             node_ids_of: 0,
             warmed: Vec::new(),
@@ -1165,6 +1175,13 @@ impl Builder {
         if ids.is_empty() {
             return SourceSet::EMPTY;
         }
+        if let [id] = ids
+            && let Some(n) = self.source_ids.find(id.as_bytes())
+            && let Some(&one) = self.one_source.get(n as usize)
+            && one != SourceSet::EMPTY
+        {
+            return one;
+        }
         let mut set = std::mem::take(&mut self.source_set);
         set.clear();
         for id in ids {
@@ -1192,6 +1209,15 @@ impl Builder {
             set.push(sid);
         }
         let sources = self.graph.source_set(&set);
+        if let [one] = set[..]
+            && sources.held_in_itself()
+        {
+            let n = one.0 as usize;
+            if self.one_source.len() <= n {
+                self.one_source.resize(n + 1, SourceSet::EMPTY);
+            }
+            self.one_source[n] = sources;
+        }
         self.source_set = set;
         sources
     }
@@ -1701,6 +1727,43 @@ mod tests {
         );
         assert_eq!(parse_date("18-MAR-2013").unwrap().to_string(), "2013-03-18");
         assert!(parse_date("soon").is_err());
+    }
+
+    proptest::proptest! {
+        /// A record's sources are the set the graph makes of them, whether
+        /// the builder had a one-source set kept ([`Builder::one_source`])
+        /// or asked the graph for it.
+        #[test]
+        fn kept_one_source_sets_are_the_graphs(
+            lists in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["s1", "s2", "s3", "https://x", "a long source id, not inline"]),
+                    0..4,
+                ),
+                0..40,
+            ),
+        ) {
+            let mut b = Builder::new(Path::new("t"));
+            for list in &lists {
+                let ids: Vec<Text> = list.iter().map(|&s| Text::from(s)).collect();
+                let set = b.sources(&ids);
+                let got: Vec<&str> = (b.graph.source_list(set).iter())
+                    .map(|&id| &*b.graph.source(id).id)
+                    .collect();
+                let mut want: Vec<&str> = Vec::new();
+                for id in list {
+                    if !want.contains(id) {
+                        want.push(id);
+                    }
+                }
+                proptest::prop_assert_eq!(&got, &want);
+                if let [_] = list[..] {
+                    let kept = std::mem::take(&mut b.one_source);
+                    proptest::prop_assert_eq!(b.sources(&ids), set);
+                    b.one_source = kept;
+                }
+            }
+        }
     }
 
     #[test]
