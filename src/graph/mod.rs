@@ -92,14 +92,9 @@ impl SourceSet {
     /// list.
     const COUNTED: u32 = 1 << 31;
 
-    /// Whether the set is held in the number itself (one source), not in
-    /// the graph's pools: the same for every graph.
-    pub(crate) fn held_in_itself(self) -> bool {
-        self != Self::EMPTY && self.0 & Self::ONE == Self::ONE
-    }
-
-    /// A set of one source, if its id fits.
-    fn one(id: SourceId) -> Option<SourceSet> {
+    /// A set of one source, if its id fits: held in the number itself, the
+    /// same in every graph.
+    pub(crate) fn one(id: SourceId) -> Option<SourceSet> {
         (id.0 < (1 << 30) - 1).then_some(SourceSet(Self::ONE | id.0))
     }
 

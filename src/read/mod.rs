@@ -501,11 +501,6 @@ pub(crate) struct Builder {
     /// A record's sources as the graph numbers them, filled again for each
     /// record (not a list made and freed for each).
     source_set: Vec<SourceId>,
-    /// The set of each source alone, by its number, where the graph holds
-    /// it in the set itself ([`SourceSet::held_in_itself`]; else
-    /// [`SourceSet::EMPTY`]): a record citing one source, as most do, is
-    /// given it without the graph's pool being looked at.
-    one_source: Vec<SourceSet>,
     /// A copy of the graph's short ids, made when edges come and renewed as
     /// nodes are added (`node_ids_of`: the nodes it was made from): it holds
     /// each id whole, where the graph's index confirms each hit in the
@@ -552,7 +547,6 @@ impl Builder {
             relation_kinds: FastMap::default(),
             source_ids: ShortIds::default(),
             source_set: Vec::new(),
-            one_source: Vec::new(),
             node_ids: ShortIds::default(),
             node_ids_of: 0,
             warmed: Vec::new(),
@@ -1175,10 +1169,11 @@ impl Builder {
         if ids.is_empty() {
             return SourceSet::EMPTY;
         }
+        // A record citing one source met before, as most do: its set is
+        // the source's number, with no list for the graph to look at.
         if let [id] = ids
             && let Some(n) = self.source_ids.find(id.as_bytes())
-            && let Some(&one) = self.one_source.get(n as usize)
-            && one != SourceSet::EMPTY
+            && let Some(one) = SourceSet::one(SourceId(n))
         {
             return one;
         }
@@ -1209,15 +1204,6 @@ impl Builder {
             set.push(sid);
         }
         let sources = self.graph.source_set(&set);
-        if let [one] = set[..]
-            && sources.held_in_itself()
-        {
-            let n = one.0 as usize;
-            if self.one_source.len() <= n {
-                self.one_source.resize(n + 1, SourceSet::EMPTY);
-            }
-            self.one_source[n] = sources;
-        }
         self.source_set = set;
         sources
     }
@@ -1731,10 +1717,10 @@ mod tests {
 
     proptest::proptest! {
         /// A record's sources are the set the graph makes of them, whether
-        /// the builder had a one-source set kept ([`Builder::one_source`])
-        /// or asked the graph for it.
+        /// the builder took a source met before as a set of one itself or
+        /// asked the graph for it.
         #[test]
-        fn kept_one_source_sets_are_the_graphs(
+        fn one_source_sets_are_the_graphs(
             lists in proptest::collection::vec(
                 proptest::collection::vec(
                     proptest::sample::select(vec!["s1", "s2", "s3", "https://x", "a long source id, not inline"]),
@@ -1757,10 +1743,9 @@ mod tests {
                     }
                 }
                 proptest::prop_assert_eq!(&got, &want);
-                if let [_] = list[..] {
-                    let kept = std::mem::take(&mut b.one_source);
-                    proptest::prop_assert_eq!(b.sources(&ids), set);
-                    b.one_source = kept;
+                if let [id] = list[..] {
+                    let sid = b.graph.find_source(id).unwrap();
+                    proptest::prop_assert_eq!(b.graph.source_set(&[sid]), set);
                 }
             }
         }
