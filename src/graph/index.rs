@@ -239,7 +239,10 @@ impl IdIndex {
     /// Moves every slot into a table of `capacity` slots: from their tags,
     /// reading no id.
     fn rehash(&mut self, capacity: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![IdSlot::EMPTY; capacity].into());
+        let old = std::mem::replace(
+            &mut self.slots,
+            super::huge::filled(IdSlot::EMPTY, capacity).into(),
+        );
         let slots = self.slots.vec();
         for s in old.iter().filter(|s| s.node != NONE) {
             let mut i = home_of_tag(s.tag, capacity);
@@ -381,7 +384,7 @@ impl ShortIds {
     /// of a large table overlap.
     pub(crate) fn of_pairs<'a>(ids: impl ExactSizeIterator<Item = (&'a [u8], u32)>) -> ShortIds {
         const AHEAD: usize = 32;
-        let mut slots = vec![ShortSlot::EMPTY; IdIndex::capacity_for(ids.len())];
+        let mut slots = super::huge::filled(ShortSlot::EMPTY, IdIndex::capacity_for(ids.len()));
         let len = slots.len();
         let mut long = FastMap::default();
         let most_long = ids.len() / Self::LONG_SHARE;
@@ -432,7 +435,10 @@ impl ShortIds {
         }
         if IdIndex::capacity_for(self.len + 1) > self.slots.len() {
             let capacity = IdIndex::capacity_for((self.len + 1) * 2);
-            let old = std::mem::replace(&mut self.slots, vec![ShortSlot::EMPTY; capacity]);
+            let old = std::mem::replace(
+                &mut self.slots,
+                super::huge::filled(ShortSlot::EMPTY, capacity),
+            );
             let mut buf = [0u8; ShortSlot::INLINE];
             for s in old.iter().filter(|s| s.node != NONE) {
                 let n = inline_id(s, &mut buf).unwrap_or(0);
@@ -592,7 +598,7 @@ pub(crate) struct RareParts {
 impl Links {
     pub(crate) fn with_capacity(nodes: usize, edges: usize) -> Links {
         Links {
-            first: Vec::with_capacity(nodes).into(),
+            first: super::huge::with_capacity(nodes).into(),
             ends: Vec::with_capacity(edges).into(),
             next: Vec::with_capacity(edges).into(),
             rows: Vec::with_capacity(edges).into(),
