@@ -10,7 +10,7 @@
 /// table, a plain `vec![fill; n]`).
 pub(crate) fn filled<T: Copy>(fill: T, n: usize) -> Vec<T> {
     let mut v = Vec::with_capacity(n);
-    advise(&v, n);
+    advise(v.as_ptr(), n);
     v.resize(n, fill);
     v
 }
@@ -19,7 +19,7 @@ pub(crate) fn filled<T: Copy>(fill: T, n: usize) -> Vec<T> {
 /// (for a table filled in order but then read and written at random).
 pub(crate) fn with_capacity<T>(n: usize) -> Vec<T> {
     let v = Vec::with_capacity(n);
-    advise(&v, n);
+    advise(v.as_ptr(), n);
     v
 }
 
@@ -44,13 +44,13 @@ pub(crate) fn prefetch<T>(at: &T) {
 const AT_LEAST: usize = 4 << 20;
 
 #[cfg(target_os = "linux")]
-fn advise<T>(v: &Vec<T>, n: usize) {
+fn advise<T>(buffer: *const T, n: usize) {
     const HUGE: usize = 2 << 20;
     let bytes = n.saturating_mul(std::mem::size_of::<T>());
     if bytes < AT_LEAST {
         return;
     }
-    let start = v.as_ptr() as usize;
+    let start = buffer as usize;
     let (Some(from), Some(to)) = (
         start.checked_next_multiple_of(HUGE),
         start.checked_add(bytes).map(|end| end - end % HUGE),
@@ -58,9 +58,9 @@ fn advise<T>(v: &Vec<T>, n: usize) {
         return;
     };
     if to > from {
-        // SAFETY: `from..to` lies within `v`'s allocation (its capacity is
-        // at least `n` elements), which this process owns; the advice
-        // changes how its pages are backed, never their contents.
+        // SAFETY: `from..to` lies within the allocation at `buffer` (a
+        // vector's, with room for `n` elements), which this process owns;
+        // the advice changes how its pages are backed, never their contents.
         unsafe {
             libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
         }
@@ -68,7 +68,7 @@ fn advise<T>(v: &Vec<T>, n: usize) {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn advise<T>(_: &Vec<T>, _: usize) {}
+fn advise<T>(_: *const T, _: usize) {}
 
 #[cfg(test)]
 mod tests {
