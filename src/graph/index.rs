@@ -128,8 +128,8 @@ impl IdIndex {
     /// once. All a lookup reads is brought into the cache for every id
     /// before the next step (a hit is confirmed in the arena, two cache
     /// misses, the row, then its id, after the slot's): each step in a
-    /// tight loop over the ids, so that their misses overlap instead of
-    /// coming one id at a time.
+    /// tight loop over the ids (the slots prefetched), so that their misses
+    /// overlap instead of coming one id at a time.
     pub(crate) fn find_all(
         &self,
         ids: &[&str],
@@ -150,10 +150,9 @@ impl IdIndex {
                 (t, home_of_tag(t, len))
             })
             .collect();
-        let sum = homes
+        homes
             .iter()
-            .fold(0u32, |acc, &(_, i)| acc.wrapping_add(slots[i].node));
-        std::hint::black_box(sum);
+            .for_each(|&(_, i)| super::huge::prefetch(&slots[i]));
         // The first slot whose tag is the id's: almost always the id's own
         // (the tag is 32 bits of its hash).
         let first_match = |&(t, mut i): &(u32, usize)| {
@@ -188,19 +187,18 @@ impl IdIndex {
         }));
     }
 
-    /// Reads the first slot of each of `ids` in a tight loop, so that the
-    /// cache misses of a batch of lookups or inserts overlap instead of
-    /// coming one at a time.
+    /// Prefetches the first slot of each of `ids` ([`super::huge::prefetch`]),
+    /// so that the cache misses of a batch of lookups or inserts overlap
+    /// instead of coming one at a time.
     pub(crate) fn warm<'a>(&self, ids: impl Iterator<Item = &'a str>) {
         let slots: &[IdSlot] = &self.slots;
         if slots.is_empty() {
             return;
         }
         let len = slots.len();
-        let sum = ids.fold(0u32, |acc, id| {
-            acc.wrapping_add(slots[home_of_tag(tag(hash(id.as_bytes())), len)].node)
+        ids.for_each(|id| {
+            super::huge::prefetch(&slots[home_of_tag(tag(hash(id.as_bytes())), len)])
         });
-        std::hint::black_box(sum);
     }
 
     /// Adds node `n` (whose row is `rows[n]`); `Err` with the node that has its id.
@@ -239,7 +237,10 @@ impl IdIndex {
     /// Moves every slot into a table of `capacity` slots: from their tags,
     /// reading no id.
     fn rehash(&mut self, capacity: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![IdSlot::EMPTY; capacity].into());
+        let old = std::mem::replace(
+            &mut self.slots,
+            super::huge::filled(IdSlot::EMPTY, capacity).into(),
+        );
         let slots = self.slots.vec();
         for s in old.iter().filter(|s| s.node != NONE) {
             let mut i = home_of_tag(s.tag, capacity);
@@ -377,11 +378,11 @@ impl ShortIds {
 
     /// A table of the short ones of `ids` (id, number); the first of equal ids
     /// wins. The ids are hashed a few dozen at a time and their first slots
-    /// read in a tight loop before any is placed, so that the cache misses
-    /// of a large table overlap.
+    /// prefetched before any is placed, so that the cache misses of a large
+    /// table overlap.
     pub(crate) fn of_pairs<'a>(ids: impl ExactSizeIterator<Item = (&'a [u8], u32)>) -> ShortIds {
         const AHEAD: usize = 32;
-        let mut slots = vec![ShortSlot::EMPTY; IdIndex::capacity_for(ids.len())];
+        let mut slots = super::huge::filled(ShortSlot::EMPTY, IdIndex::capacity_for(ids.len()));
         let len = slots.len();
         let mut long = FastMap::default();
         let most_long = ids.len() / Self::LONG_SHARE;
@@ -403,10 +404,7 @@ impl ShortIds {
                 *slot = (id, n, home(hash(id), len));
                 k += 1;
             }
-            let sum = chunk[..k]
-                .iter()
-                .fold(0u32, |acc, &(_, _, i)| acc.wrapping_add(slots[i].node));
-            std::hint::black_box(sum);
+            (chunk[..k].iter()).for_each(|&(_, _, i)| super::huge::prefetch(&slots[i]));
             for &(id, n, mut i) in &chunk[..k] {
                 let want = ShortSlot::new(n, id);
                 while slots[i].node != NONE
@@ -432,7 +430,10 @@ impl ShortIds {
         }
         if IdIndex::capacity_for(self.len + 1) > self.slots.len() {
             let capacity = IdIndex::capacity_for((self.len + 1) * 2);
-            let old = std::mem::replace(&mut self.slots, vec![ShortSlot::EMPTY; capacity]);
+            let old = std::mem::replace(
+                &mut self.slots,
+                super::huge::filled(ShortSlot::EMPTY, capacity),
+            );
             let mut buf = [0u8; ShortSlot::INLINE];
             for s in old.iter().filter(|s| s.node != NONE) {
                 let n = inline_id(s, &mut buf).unwrap_or(0);
@@ -465,23 +466,20 @@ impl ShortIds {
         self.find_from(id, hash(id))
     }
 
-    /// Reads the first slot of each of `ids` in a tight loop (see
+    /// Prefetches the first slot of each of `ids` (see
     /// [`IdIndex::warm`]).
     pub(crate) fn warm<'a>(&self, ids: impl Iterator<Item = &'a [u8]>) {
         if self.slots.is_empty() {
             return;
         }
         let len = self.slots.len();
-        let sum = ids.fold(0u32, |acc, id| {
-            acc.wrapping_add(self.slots[home(hash(id), len)].node)
-        });
-        std::hint::black_box(sum);
+        ids.for_each(|id| super::huge::prefetch(&self.slots[home(hash(id), len)]));
     }
 
     /// The numbers of `ids`, `missing` where the table does not hold one,
-    /// appended to `out`. The first slot of each of a few dozen ids is read
-    /// in a tight loop before any is probed, so that their cache misses
-    /// overlap (one at a time, they are most of a lookup's cost).
+    /// appended to `out`. The first slot of each of a few dozen ids is
+    /// prefetched before any is probed, so that their cache misses overlap
+    /// (one at a time, they are most of a lookup's cost).
     pub(crate) fn find_all<'a>(
         &self,
         ids: impl Iterator<Item = &'a [u8]>,
@@ -506,13 +504,8 @@ impl ShortIds {
                 n += 1;
             }
             let chunk = &chunk[..n];
-            let sum = chunk
-                .iter()
-                .filter(|(id, _)| short(id))
-                .fold(0u32, |acc, &(_, h)| {
-                    acc.wrapping_add(self.slots[home(h, len)].node)
-                });
-            std::hint::black_box(sum);
+            (chunk.iter().filter(|(id, _)| short(id)))
+                .for_each(|&(_, h)| super::huge::prefetch(&self.slots[home(h, len)]));
             out.extend(chunk.iter().map(|&(id, h)| {
                 if short(id) {
                     self.find_from(id, h).unwrap_or(missing)
@@ -592,7 +585,7 @@ pub(crate) struct RareParts {
 impl Links {
     pub(crate) fn with_capacity(nodes: usize, edges: usize) -> Links {
         Links {
-            first: Vec::with_capacity(nodes).into(),
+            first: super::huge::with_capacity(nodes).into(),
             ends: Vec::with_capacity(edges).into(),
             next: Vec::with_capacity(edges).into(),
             rows: Vec::with_capacity(edges).into(),
@@ -614,13 +607,14 @@ impl Links {
         first.len() - 1
     }
 
-    /// Reads the list heads of `nodes` in a tight loop (see [`IdIndex::warm`]).
+    /// Prefetches the list heads of `nodes` (see [`IdIndex::warm`]).
     pub(crate) fn warm(&self, nodes: impl Iterator<Item = u32>) {
         let first: &[[u32; 2]] = &self.first;
-        let sum = nodes.fold(0u32, |acc, n| {
-            acc.wrapping_add(first.get(n as usize).map_or(0, |f| f[0]))
+        nodes.for_each(|n| {
+            if let Some(f) = first.get(n as usize) {
+                super::huge::prefetch(f);
+            }
         });
-        std::hint::black_box(sum);
     }
 
     /// Adds a relation from `a` to `b` (both nodes of the graph).

@@ -37,6 +37,7 @@
 //! graph's life.
 
 mod build;
+mod huge;
 mod index;
 mod merge;
 mod read;

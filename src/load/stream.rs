@@ -122,10 +122,34 @@ impl Found {
     /// The nodes of the relations' ends in `ids` ([`NOT_FOUND`] where not there).
     fn ends(v: &[RelationAt], (text, store): (&str, &Store), ids: &ShortIds) -> Vec<[u32; 2]> {
         let get = |s: Span| store.get(text, s).as_bytes();
-        let mut found = Vec::with_capacity(2 * v.len());
-        let ends = v.iter().flat_map(|r| [get(r.from), get(r.to)]);
-        ids.find_all(ends, NOT_FOUND, &mut found);
-        found.chunks_exact(2).map(|e| [e[0], e[1]]).collect()
+        // Files list an entity's relations together: a `from` equal to the
+        // one before is not looked up again (`again`).
+        let mut asked = Vec::with_capacity(2 * v.len());
+        let mut again = Vec::with_capacity(v.len());
+        let mut before: Option<&[u8]> = None;
+        for r in v {
+            let from = get(r.from);
+            let same = before == Some(from);
+            if !same {
+                asked.push(from);
+            }
+            asked.push(get(r.to));
+            again.push(same);
+            before = Some(from);
+        }
+        let mut found = Vec::with_capacity(asked.len());
+        ids.find_all(asked.into_iter(), NOT_FOUND, &mut found);
+        let mut found = found.into_iter();
+        let mut from = NOT_FOUND;
+        let mut next = || found.next().unwrap_or(NOT_FOUND);
+        (again.into_iter())
+            .map(|same| {
+                if !same {
+                    from = next();
+                }
+                [from, next()]
+            })
+            .collect()
     }
 
     /// The sources found for the next record, which cites `n`.
@@ -909,4 +933,41 @@ fn sources(text: &str, ends: &[usize], by_serde: &mut u64) -> Option<Vec<SourceR
         start = end;
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The ends of a batch of relations, `from`s repeated or not, are
+        /// each the id's number in the table (or [`NOT_FOUND`]), as looked up
+        /// one by one.
+        #[test]
+        fn ends_are_found_as_one_by_one(
+            pairs in proptest::collection::vec((0usize..12, 0usize..12), 0..80),
+        ) {
+            // Ids 0..8 are in the table (one too long for a slot); 8..12 not.
+            let id = |i: usize| match i {
+                3 => "a-long-id-of-many-bytes".to_string(),
+                i => format!("e{i}"),
+            };
+            let held: Vec<String> = (0..8).map(id).collect();
+            let table = ShortIds::of_pairs(
+                held.iter().enumerate().map(|(n, s)| (s.as_bytes(), n as u32 * 3)),
+            );
+            let mut text = String::new();
+            let mut store = Store::default();
+            let mut v = Vec::new();
+            for &(a, b) in &pairs {
+                let record = format!("Relation(from: \"{}\", to: \"{}\", kind: met)", id(a), id(b));
+                let base = text.len();
+                text.push_str(&record);
+                v.push(fast::relation_at(&record, base, &mut store).unwrap());
+            }
+            let one = |i: usize| table.find(id(i).as_bytes()).unwrap_or(NOT_FOUND);
+            let want: Vec<[u32; 2]> = pairs.iter().map(|&(a, b)| [one(a), one(b)]).collect();
+            proptest::prop_assert_eq!(Found::ends(&v, (&text, &store), &table), want);
+        }
+    }
 }

@@ -222,52 +222,81 @@ fn plain_parts(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
     }
 }
 
+/// A good date written plainly (`2024`, `2024-11`, `2024-11-23`), read
+/// digit by digit: nearly every date of a file, on the loaders' hot path.
+/// `None` for any other text, and for a plain one that is not a date: those
+/// are read by [`careful_date`], which says what is wrong.
+#[inline]
+fn plain_date(input: &str) -> Option<PartialDate> {
+    let b = input.as_bytes();
+    let digit = |i: usize| {
+        let d = b[i].wrapping_sub(b'0');
+        (d < 10).then_some(u32::from(d))
+    };
+    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    let year = || Some((two(0)? * 100 + two(2)?) as i32);
+    match b.len() {
+        4 => PartialDate::year(year()?),
+        7 if b[4] == b'-' => PartialDate::month(year()?, two(5)?),
+        10 if b[4] == b'-' && b[7] == b'-' => PartialDate::day(year()?, two(5)?, two(8)?),
+        _ => None,
+    }
+}
+
 impl FromStr for PartialDate {
     type Err = DateError;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        let bad = || DateError::Format(input.to_string());
-        let (year_s, month_s, day_s) = match plain_parts(input) {
-            Some(parts) => parts,
-            None => {
-                let mut parts = super::trim(input).split('-');
-                let year_s = parts.next().ok_or_else(bad)?;
-                let month_s = parts.next();
-                let day_s = parts.next();
-                if parts.next().is_some() {
-                    return Err(bad());
-                }
-                (year_s, month_s, day_s)
-            }
-        };
-        let num = |t: &str, len: usize| -> Result<u32, DateError> {
-            if t.len() != len || !t.bytes().all(|b| b.is_ascii_digit()) {
+        match plain_date(input) {
+            Some(d) => Ok(d),
+            None => careful_date(input),
+        }
+    }
+}
+
+/// Reads any date text [`PartialDate::from_str`] takes, or says what is wrong.
+fn careful_date(input: &str) -> Result<PartialDate, DateError> {
+    let bad = || DateError::Format(input.to_string());
+    let (year_s, month_s, day_s) = match plain_parts(input) {
+        Some(parts) => parts,
+        None => {
+            let mut parts = super::trim(input).split('-');
+            let year_s = parts.next().ok_or_else(bad)?;
+            let month_s = parts.next();
+            let day_s = parts.next();
+            if parts.next().is_some() {
                 return Err(bad());
             }
-            t.parse().map_err(|_| bad())
-        };
-        let year = num(year_s, 4)? as i32;
-        if year == 0 {
-            return Err(DateError::Year(input.to_string()));
+            (year_s, month_s, day_s)
         }
-        let Some(month_s) = month_s else {
-            return PartialDate::year(year).ok_or_else(|| DateError::Year(input.to_string()));
-        };
-        let month = num(month_s, 2)?;
-        if !(1..=12).contains(&month) {
-            return Err(DateError::Month(input.to_string(), month));
+    };
+    let num = |t: &str, len: usize| -> Result<u32, DateError> {
+        if t.len() != len || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
         }
-        let Some(day_s) = day_s else {
-            return PartialDate::month(year, month).ok_or_else(bad);
-        };
-        let day = num(day_s, 2)?;
-        PartialDate::day(year, month, day).ok_or_else(|| DateError::Day {
-            input: input.to_string(),
-            year,
-            month_name: MONTHS[(month - 1) as usize],
-            max: days_in_month(year, month),
-        })
+        t.parse().map_err(|_| bad())
+    };
+    let year = num(year_s, 4)? as i32;
+    if year == 0 {
+        return Err(DateError::Year(input.to_string()));
     }
+    let Some(month_s) = month_s else {
+        return PartialDate::year(year).ok_or_else(|| DateError::Year(input.to_string()));
+    };
+    let month = num(month_s, 2)?;
+    if !(1..=12).contains(&month) {
+        return Err(DateError::Month(input.to_string(), month));
+    }
+    let Some(day_s) = day_s else {
+        return PartialDate::month(year, month).ok_or_else(bad);
+    };
+    let day = num(day_s, 2)?;
+    PartialDate::day(year, month, day).ok_or_else(|| DateError::Day {
+        input: input.to_string(),
+        year,
+        month_name: MONTHS[(month - 1) as usize],
+        max: days_in_month(year, month),
+    })
 }
 
 impl Serialize for PartialDate {
@@ -439,6 +468,39 @@ mod tests {
             if let Some(parts) = plain_parts(&input) {
                 proptest::prop_assert_eq!(Some(parts), split_always(&input));
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A date read digit by digit is the one the careful reading gives,
+        /// and every plain text the careful reading takes is read so.
+        #[test]
+        fn plain_dates_are_read_as_carefully(
+            chars in proptest::collection::vec(
+                proptest::sample::select(b"0123456789-- 0123x".to_vec()), 0..12)
+        ) {
+            let input = String::from_utf8(chars).unwrap();
+            let careful = careful_date(&input).ok();
+            match plain_date(&input) {
+                Some(d) => proptest::prop_assert_eq!(Some(d), careful),
+                None => proptest::prop_assert!(
+                    careful.is_none() || plain_parts(&input).is_none(),
+                    "{input:?} is plain and good, read {careful:?} carefully"
+                ),
+            }
+        }
+
+        /// Plain-looking dates of every precision, good and bad: the same.
+        #[test]
+        fn plain_shaped_dates_are_read_as_carefully(
+            y in 0u32..10000, m in 0u32..14, d in 0u32..33, precision in 0..3
+        ) {
+            let input = match precision {
+                0 => format!("{y:04}"),
+                1 => format!("{y:04}-{m:02}"),
+                _ => format!("{y:04}-{m:02}-{d:02}"),
+            };
+            proptest::prop_assert_eq!(plain_date(&input), careful_date(&input).ok());
         }
     }
 
