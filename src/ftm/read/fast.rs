@@ -377,11 +377,13 @@ pub(super) fn read(
     // Properties sorted by name, as the careful reader's map sorts them; a
     // name given twice is declined. (Names in strictly rising order, as
     // most lines write them, are both at once.)
-    let name = |p: &(Span, u32, u32)| p.0.of(line);
-    // (Most names differ in their first byte: told apart without a call.)
+    // (Compared as bytes, the order of their text, without slicing the
+    // text at character boundaries; most names differ in their first
+    // byte: told apart without a call.)
+    let name = |p: &(Span, u32, u32)| &bytes[p.0.start as usize..p.0.end as usize];
     let before = |a: &(Span, u32, u32), b: &(Span, u32, u32)| {
         let (x, y) = (name(a), name(b));
-        match (x.as_bytes().first(), y.as_bytes().first()) {
+        match (x.first(), y.first()) {
             (Some(p), Some(q)) if p != q => p < q,
             _ => x < y,
         }
