@@ -399,12 +399,18 @@ struct PendingEdge {
     props: Flat,
     /// Its values other than the parties, mapped (`None` once fragments
     /// were merged into it).
-    pre: Option<Box<(Mapped, issues::Notes)>>,
+    pre: Option<PreEdge>,
     line: usize,
     datasets: DatasetSet,
     /// [`crate::ftm::mapping::PROVENANCE`] attributes.
     provenance: Vec<(String, String)>,
 }
+
+/// A relationship's values other than its parties, mapped, and what mapping
+/// them noted: boxed, so that a record moved on its way from the parser to
+/// the builder (into its line's place in the batch's list, out of it) moves
+/// a pointer, not the ~400 bytes of a [`Mapped`] (four or five copies each).
+type PreEdge = Box<(Mapped, issues::Notes)>;
 
 /// A relationship value's property and value: places in a batch's text.
 type SpanPair = (clean::Span, clean::Span);
@@ -1133,7 +1139,7 @@ impl Loader {
                 Some(pre) => &**pre,
                 None => {
                     mapped = records::map_edge(e.schema, &e.id, e.props.view());
-                    &mapped
+                    &*mapped
                 }
             };
             self.resolve_edge(e.view(pre), None);
@@ -1178,7 +1184,7 @@ enum Body {
     /// A relationship's values, `(property, value)`, sorted by property,
     /// and those other than its parties mapped (`None` once the builder
     /// took them; held in the record, not allocated on their own).
-    Edge(Flat, Option<(Mapped, issues::Notes)>),
+    Edge(Flat, Option<PreEdge>),
     Thing(Box<records::PreThing>),
 }
 
@@ -1226,15 +1232,26 @@ fn prepare_edge_at(
         notes.note(Issue::InvalidId, format!("`{id_text}`"));
     }
     let start = spans.len();
-    let parties = clean::clean_values(&mut notes, id_text, def, text, at, names, values, |k, v| {
-        spans.push((k, v));
-    });
+    let mut runs = records::TypedRuns::new();
+    let parties = clean::clean_values(
+        &mut notes,
+        id_text,
+        def,
+        text,
+        at,
+        names,
+        values,
+        Some(&mut runs),
+        |k, v| spans.push((k, v)),
+    );
     let values = Values {
         text,
         at: At::Spans(&spans[start..]),
         parties,
     };
-    let pre = records::map_edge_known(def, id_text, values, Some(known));
+    // The names are sorted and distinct (the reader declines a name given
+    // twice): each run is one property, as `map_edge_known` would find.
+    let pre = records::map_edge_runs(def, id_text, values, Some(known), Some(&runs));
     fast::FastEdge {
         id,
         def,

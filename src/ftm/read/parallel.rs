@@ -157,12 +157,36 @@ fn read_batch(reader: &mut impl BufRead, b: &mut Batch) -> std::io::Result<()> {
     bytes.clear();
     b.ends.clear();
     bytes.reserve(BATCH + (64 << 10));
+    // Whole buffers of the reader at a time, their line ends found by
+    // `memchr` (vectorised; `read_until` a line at a time took 3 % of the
+    // instructions, on the builder's thread), up to the first line end at
+    // or past `BATCH` bytes; a last line without its end at the stream's.
     let read = (|| {
-        while bytes.len() < BATCH {
-            if reader.read_until(b'\n', &mut bytes)? == 0 {
+        // (Until a line ends at or past `BATCH`: a line begun before it is
+        // read to its end.)
+        while b.ends.last().is_none_or(|&end| end < BATCH) {
+            let buf = match reader.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                if b.ends.last().copied().unwrap_or(0) < bytes.len() {
+                    b.ends.push(bytes.len());
+                }
                 break;
             }
-            b.ends.push(bytes.len());
+            let at = bytes.len();
+            let mut used = buf.len();
+            for nl in memchr::memchr_iter(b'\n', buf) {
+                b.ends.push(at + nl + 1);
+                if at + nl + 1 >= BATCH {
+                    used = nl + 1;
+                    break;
+                }
+            }
+            bytes.extend_from_slice(&buf[..used]);
+            reader.consume(used);
         }
         Ok(())
     })();

@@ -16,9 +16,52 @@ use super::{Loader, Mapped, Text};
 /// The date part of an FtM date (`2024-11-23T10:00:00` → `2024-11-23`), with the
 /// precision written.
 pub(crate) fn parse_ftm_date(raw: &str) -> Result<PartialDate, crate::model::date::DateError> {
+    match plain_ftm_date(raw.as_bytes()) {
+        Some(d) => Ok(d),
+        None => careful_ftm_date(raw),
+    }
+}
+
+/// [`parse_ftm_date`] of any text.
+fn careful_ftm_date(raw: &str) -> Result<PartialDate, crate::model::date::DateError> {
     let s = crate::model::trim(raw);
     let day = s.split(['T', ' ']).next().unwrap_or(s);
     day.parse()
+}
+
+/// [`parse_ftm_date`] of the dates most files write (`2024`, `2024-11`,
+/// `2024-11-23`, the last maybe followed by `T…` or a space and more), read
+/// straight from the digits: what it returns, the careful parse returns too
+/// (anything else, such as a date out of the calendar, is left to it).
+fn plain_ftm_date(b: &[u8]) -> Option<PartialDate> {
+    let digit = |i: usize| {
+        b.get(i)
+            .filter(|c| c.is_ascii_digit())
+            .map(|c| u32::from(c - b'0'))
+    };
+    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    let year = (two(0)? * 100 + two(2)?) as i32;
+    if year == 0 {
+        return None;
+    }
+    match b.len() {
+        4 => return PartialDate::year(year),
+        5 | 6 => return None,
+        _ => {}
+    }
+    (b[4] == b'-').then_some(())?;
+    let month = two(5)?;
+    match b.len() {
+        7 => return PartialDate::month(year, month),
+        8 | 9 => return None,
+        _ => {}
+    }
+    (b[7] == b'-').then_some(())?;
+    let day = two(8)?;
+    // Ten bytes, or a time (or anything) after a `T` or a space: the
+    // careful parse keeps the part before it.
+    (b.len() == 10 || matches!(b[10], b'T' | b' ')).then_some(())?;
+    PartialDate::day(year, month, day)
 }
 
 /// A source a record cites, to be found or added when the record is built:
@@ -90,27 +133,29 @@ fn number(value: &str) -> Result<f64, std::num::ParseFloatError> {
     }
 }
 
-/// Sorts a record's properties into the fields of an entity or relation
-/// (the sources it cites as [`SourceReq`]s, in `m.source_reqs`).
+/// Sorts a record's properties, each with its type in `def` (`None`: not
+/// one of its properties), into the fields of an entity or relation, in
+/// `m` (new: [`Mapped::default`]; the sources it cites as [`SourceReq`]s,
+/// in `m.source_reqs`).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
     notes: &mut Notes,
     owner: &super::issues::Owner<'_>,
     schema_name: &str,
     def: Option<&'static SchemaDef>,
-    props: impl IntoIterator<Item = (Cow<'a, str>, V)>,
+    props: impl IntoIterator<Item = (Cow<'a, str>, Option<PropType>, V)>,
     dated: bool,
     known: Option<&KnownSources>,
-) -> Mapped {
+    m: &mut Mapped,
+) {
     {
-        let mut m = Mapped::default();
         // A record has few values of each: kept without allocating.
         let (mut dates, mut starts, mut ends) = (Few::new(), Few::new(), Few::new());
         let (mut amounts, mut currencies) = (Few::new(), Few::new());
         let (mut urls, mut publishers) = (Few::new(), Few::new());
         // (Asked only of a record with an amount or a currency.)
         let has_value = || def.is_some_and(|d| d.prop("currency").is_some());
-        for (prop, values) in props {
-            let ptype = def.and_then(|d| d.prop(&prop));
+        for (prop, ptype, values) in props {
             if def.is_some() && ptype.is_none() {
                 notes.unknown.push(format!("{schema_name}.{prop}"));
             }
@@ -154,17 +199,13 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
         // latest end. The values as written stay attributes too unless the span
         // says exactly what they say, so that nothing is lost and an export
         // writes the same properties back.
-        let parse = |list: &[Cow<'a, str>]| -> SmallVec<[PartialDate; 2]> {
-            list.iter().filter_map(|v| parse_ftm_date(v).ok()).collect()
-        };
-        let (s_dates, d_dates, e_dates) = (parse(&starts), parse(&dates), parse(&ends));
-        let from = if s_dates.is_empty() {
-            &d_dates
-        } else {
-            &s_dates
-        };
-        m.date = from.iter().copied().min_by_key(|d| d.first_day());
-        m.until = e_dates.iter().copied().max_by_key(|d| d.last_day());
+        // (The earliest and the latest of each list found as they are
+        // parsed, none collected.)
+        let from = extremes(&starts, PartialDate::first_day)
+            .or_else(|| extremes(&dates, PartialDate::first_day));
+        let to = extremes(&ends, PartialDate::last_day);
+        m.date = from.map(|(first, _)| first);
+        m.until = to.map(|(_, last)| last);
         let several = starts.len() > 1 || dates.len() > 1 || ends.len() > 1;
         if several {
             notes.note(
@@ -178,8 +219,8 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
         }
         // An end before a start: with several values, any end before the
         // latest start; the span only drops an end before its own start.
-        let latest_start = from.iter().copied().max_by_key(|d| d.first_day());
-        let earliest_end = e_dates.iter().copied().min_by_key(|d| d.last_day());
+        let latest_start = from.map(|(_, last)| last);
+        let earliest_end = to.map(|(first, _)| first);
         let mut backwards = false;
         if let (Some(d), Some(u)) = (latest_start, earliest_end)
             && u.last_day() < d.first_day()
@@ -253,7 +294,7 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             known.is_some_and(|k| k.find_texts(texts, url, m))
         };
         if urls.is_empty() {
-            if !found(&publishers, false, &mut m) {
+            if !found(&publishers, false, m) {
                 m.source_reqs.extend(
                     publishers
                         .into_iter()
@@ -266,14 +307,30 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             for p in publishers {
                 m.attrs.push(("publisher".into(), p.into()));
             }
-            if !found(&urls, true, &mut m) {
+            if !found(&urls, true, m) {
                 m.outlet = outlet.map(Cow::into_owned);
                 m.source_reqs
                     .extend(urls.into_iter().map(|u| SourceReq::Url(u.into_owned())));
             }
         }
-        m
     }
+}
+
+/// The dates of `list` that parse, the one of least `key` and the one of
+/// greatest, as `min_by_key` and `max_by_key` pick them (of equal keys, the
+/// first least and the last greatest); `None` if none parses.
+fn extremes<K: Ord>(
+    list: &[Cow<'_, str>],
+    key: impl Fn(PartialDate) -> K,
+) -> Option<(PartialDate, PartialDate)> {
+    let dates = list.iter().filter_map(|v| parse_ftm_date(v).ok());
+    dates.fold(None, |out, d| match out {
+        None => Some((d, d)),
+        Some((least, most)) => Some((
+            if key(d) < key(least) { d } else { least },
+            if key(d) >= key(most) { d } else { most },
+        )),
+    })
 }
 
 /// A short list of a record's values (most have one or two of each kind).
@@ -463,6 +520,84 @@ mod tests {
 
     use super::{KnownSources, SourceKeys};
     use crate::graph::SourceId;
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// A date read from its digits is the one the careful parse reads.
+        #[test]
+        fn plain_dates_parse_as_the_careful_parse(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    4 => proptest::sample::select(vec![
+                        "0", "1", "2", "9", "00", "01", "12", "13", "29", "30", "31", "32",
+                        "2024", "0000", "1900", "2000", "-", "T", " ", "10:00", "x", "\u{e9}",
+                    ]).prop_map(str::to_string),
+                    1 => "[0-9T :-]{0,4}",
+                ],
+                0..8,
+            )
+        ) {
+            let text: String = parts.concat();
+            if let Some(d) = super::plain_ftm_date(text.as_bytes()) {
+                proptest::prop_assert_eq!(super::careful_ftm_date(&text).ok(), Some(d), "{}", text);
+            }
+            proptest::prop_assert_eq!(
+                super::parse_ftm_date(&text).map_err(|e| e.to_string()),
+                super::careful_ftm_date(&text).map_err(|e| e.to_string())
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The earliest and latest dates of a list, found in one pass, are
+        /// the ones `min_by_key` and `max_by_key` pick of the dates parsed
+        /// (dates of one first or last day but of other precisions among
+        /// them, and values that do not parse).
+        #[test]
+        fn extremes_are_those_min_and_max_by_key_pick(
+            list in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "2020", "2020-01", "2020-01-01", "2020-12", "2020-12-31", "2019",
+                    "2021-02-03", "bad", "", "2020-13", "2020-01-01T00:00",
+                ]),
+                0..7,
+            )
+        ) {
+            let list: Vec<Cow<str>> = list.into_iter().map(Cow::Borrowed).collect();
+            let parsed: Vec<_> = list.iter().filter_map(|v| super::parse_ftm_date(v).ok()).collect();
+            for key in [crate::model::PartialDate::first_day, crate::model::PartialDate::last_day] {
+                let least = parsed.iter().copied().min_by_key(|&d| key(d));
+                let most = parsed.iter().copied().max_by_key(|&d| key(d));
+                let found = super::extremes(&list, key);
+                proptest::prop_assert_eq!(found.map(|e| e.0), least);
+                proptest::prop_assert_eq!(found.map(|e| e.1), most);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_dates_are_read_from_their_digits() {
+        for (text, plain) in [
+            ("2024", true),
+            ("2024-02", true),
+            ("2024-02-29", true),
+            ("2024-02-29T10:00:00", true),
+            ("2024-02-29 10:00", true),
+            ("2023-02-29", false),
+            ("2024-13", false),
+            ("0000", false),
+            (" 2024", false),
+            ("2024T10", false),
+        ] {
+            assert_eq!(
+                super::plain_ftm_date(text.as_bytes()).is_some(),
+                plain,
+                "{text}"
+            );
+            assert!(super::parse_ftm_date(text).is_ok() || !plain, "{text}");
+        }
+    }
 
     #[test]
     fn known_sources_are_found_only_when_every_one_is_known() {
