@@ -227,7 +227,7 @@ fn plain_parts(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
 /// `None` for any other text, and for a plain one that is not a date: those
 /// are read by [`careful_date`], which says what is wrong.
 #[inline]
-fn plain_date(input: &str) -> Option<PartialDate> {
+pub(crate) fn plain_date(input: &str) -> Option<PartialDate> {
     let b = input.as_bytes();
     let digit = |i: usize| {
         let d = b[i].wrapping_sub(b'0');

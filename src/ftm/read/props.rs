@@ -7,6 +7,7 @@ use std::sync::Arc;
 use smallvec::SmallVec;
 
 use crate::graph::{Source, SourceId};
+use crate::model::date::plain_date;
 use crate::model::{Amount, PartialDate};
 
 use super::super::schema::{PropType, SchemaDef};
@@ -16,7 +17,7 @@ use super::{Loader, Mapped, Text};
 /// The date part of an FtM date (`2024-11-23T10:00:00` → `2024-11-23`), with the
 /// precision written.
 pub(crate) fn parse_ftm_date(raw: &str) -> Result<PartialDate, crate::model::date::DateError> {
-    match plain_ftm_date(raw.as_bytes()) {
+    match plain_ftm_date(raw) {
         Some(d) => Ok(d),
         None => careful_ftm_date(raw),
     }
@@ -31,37 +32,17 @@ fn careful_ftm_date(raw: &str) -> Result<PartialDate, crate::model::date::DateEr
 
 /// [`parse_ftm_date`] of the dates most files write (`2024`, `2024-11`,
 /// `2024-11-23`, the last maybe followed by `T…` or a space and more), read
-/// straight from the digits: what it returns, the careful parse returns too
-/// (anything else, such as a date out of the calendar, is left to it).
-fn plain_ftm_date(b: &[u8]) -> Option<PartialDate> {
-    let digit = |i: usize| {
-        b.get(i)
-            .filter(|c| c.is_ascii_digit())
-            .map(|c| u32::from(c - b'0'))
+/// straight from the digits ([`plain_date`]): what it returns, the careful
+/// parse returns too (anything else, such as a date out of the calendar, is
+/// left to it).
+fn plain_ftm_date(raw: &str) -> Option<PartialDate> {
+    // A time (or anything) after a `T` or a space: the careful parse keeps
+    // the part before it.
+    let day = match raw.as_bytes().get(10) {
+        Some(b'T' | b' ') => raw.get(..10)?,
+        _ => raw,
     };
-    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
-    let year = (two(0)? * 100 + two(2)?) as i32;
-    if year == 0 {
-        return None;
-    }
-    match b.len() {
-        4 => return PartialDate::year(year),
-        5 | 6 => return None,
-        _ => {}
-    }
-    (b[4] == b'-').then_some(())?;
-    let month = two(5)?;
-    match b.len() {
-        7 => return PartialDate::month(year, month),
-        8 | 9 => return None,
-        _ => {}
-    }
-    (b[7] == b'-').then_some(())?;
-    let day = two(8)?;
-    // Ten bytes, or a time (or anything) after a `T` or a space: the
-    // careful parse keeps the part before it.
-    (b.len() == 10 || matches!(b[10], b'T' | b' ')).then_some(())?;
-    PartialDate::day(year, month, day)
+    plain_date(day)
 }
 
 /// A source a record cites, to be found or added when the record is built:
@@ -539,7 +520,7 @@ mod tests {
             )
         ) {
             let text: String = parts.concat();
-            if let Some(d) = super::plain_ftm_date(text.as_bytes()) {
+            if let Some(d) = super::plain_ftm_date(&text) {
                 proptest::prop_assert_eq!(super::careful_ftm_date(&text).ok(), Some(d), "{}", text);
             }
             proptest::prop_assert_eq!(
@@ -590,11 +571,7 @@ mod tests {
             (" 2024", false),
             ("2024T10", false),
         ] {
-            assert_eq!(
-                super::plain_ftm_date(text.as_bytes()).is_some(),
-                plain,
-                "{text}"
-            );
+            assert_eq!(super::plain_ftm_date(text).is_some(), plain, "{text}");
             assert!(super::parse_ftm_date(text).is_ok() || !plain, "{text}");
         }
     }
