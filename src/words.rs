@@ -42,6 +42,49 @@ pub(crate) fn first(m: u64) -> usize {
     m.trailing_zeros() as usize / 8
 }
 
+/// Bit `k` set when byte `k` of `block` is one of `set`'s (a few bytes),
+/// or below `below` (none when 0), or not ASCII (when `high`): all sixteen
+/// bytes looked at at once with SSE2 (every x86_64 has it), the readers'
+/// scans past long stretches of plain bytes. Called with constants, it
+/// compiles to the few compares asked for.
+#[inline(always)]
+pub(crate) fn marks16(block: [u8; 16], set: &[u8], below: u8, high: bool) -> u32 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        #[target_feature(enable = "sse2")]
+        #[inline]
+        fn sse2(block: [u8; 16], set: &[u8], below: u8, high: bool) -> u32 {
+            use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8};
+            use std::arch::x86_64::{_mm_or_si128, _mm_set1_epi8, _mm_setzero_si128};
+            let v: __m128i = bytemuck::cast(block);
+            let mut any = _mm_setzero_si128();
+            for &c in set {
+                any = _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)));
+            }
+            if below > 0 {
+                // Below `below`: no larger than `below - 1` (unsigned).
+                let most = _mm_set1_epi8((below - 1) as i8);
+                any = _mm_or_si128(any, _mm_cmpeq_epi8(_mm_min_epu8(v, most), v));
+            }
+            if high {
+                // The movemask reads each byte's high bit: set for a byte
+                // that is not ASCII.
+                any = _mm_or_si128(any, v);
+            }
+            _mm_movemask_epi8(any) as u32
+        }
+        // SAFETY: the build targets SSE2 (the `cfg` above).
+        unsafe { sse2(block, set, below, high) }
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        (block.iter().enumerate()).fold(0, |m, (k, &b)| {
+            let hit = set.contains(&b) || b < below || (high && b >= 0x80);
+            m | (u32::from(hit) << k)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +102,26 @@ mod tests {
             prop_assert_eq!(eq(w, bytes[3]), mark(&|c| c == bytes[3]));
             prop_assert_eq!(below(w, n), mark(&|c| c < n));
             prop_assert_eq!(not(eq(w, b)), mark(&|c| c != b));
+        }
+    }
+
+    proptest! {
+        /// Sixteen bytes' marks are those a byte-by-byte test makes.
+        #[test]
+        fn marks16_mark_what_a_byte_test_does(
+            block in any::<[u8; 16]>(),
+            picks in proptest::collection::vec(0usize..16, 0..4),
+            extra in proptest::collection::vec(any::<u8>(), 0..3),
+            below in any::<u8>(),
+            high in any::<bool>(),
+        ) {
+            let mut set: Vec<u8> = picks.iter().map(|&k| block[k]).collect();
+            set.extend(extra);
+            let want = (block.iter().enumerate()).fold(0u32, |m, (k, &b)| {
+                let hit = set.contains(&b) || b < below || (high && b >= 0x80);
+                m | (u32::from(hit) << k)
+            });
+            prop_assert_eq!(marks16(block, &set, below, high), want);
         }
     }
 }

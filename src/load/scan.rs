@@ -289,31 +289,10 @@ fn special_mask(block: [u8; 16]) -> u32 {
 }
 
 /// Bit `k` set when byte `k` of `block` is one of `set`'s (a few bytes,
-/// compared with all 16 at once).
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+/// compared with all 16 at once: [`crate::words::marks16`]).
 #[inline(always)]
 pub(crate) fn mask_of(block: [u8; 16], set: &[u8]) -> u32 {
-    #[target_feature(enable = "sse2")]
-    #[inline]
-    fn sse2(block: [u8; 16], set: &[u8]) -> u32 {
-        use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128};
-        use std::arch::x86_64::{_mm_set1_epi8, _mm_setzero_si128};
-        let v: __m128i = bytemuck::cast(block);
-        let mut any = _mm_setzero_si128();
-        for &c in set {
-            any = _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)));
-        }
-        _mm_movemask_epi8(any) as u32
-    }
-    // SAFETY: the build targets SSE2 (every x86_64 processor has it).
-    unsafe { sse2(block, set) }
-}
-
-/// Bit `k` set when byte `k` of `block` is one of `set`'s.
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-#[inline(always)]
-pub(crate) fn mask_of(block: [u8; 16], set: &[u8]) -> u32 {
-    (block.iter().enumerate()).fold(0, |m, (k, b)| m | (u32::from(set.contains(b)) << k))
+    crate::words::marks16(block, set, 0, false)
 }
 
 /// Finds the [`SPECIAL`] bytes of one record in order, keeping the mask of

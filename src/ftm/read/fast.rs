@@ -189,37 +189,18 @@ impl Cursor<'_> {
 /// are shorter, and the line goes on after them), then eight (a search for
 /// the quote followed by a check of every byte before it took a tenth of
 /// the parser threads' time; eight bytes at a time, 5 %).
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 fn stop(b: &[u8]) -> Option<usize> {
-    /// Bit `k` set when byte `k` of `block` is a quote, a backslash or a
-    /// control character.
-    #[target_feature(enable = "sse2")]
-    fn marks(block: [u8; 16]) -> u32 {
-        use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8};
-        use std::arch::x86_64::{_mm_or_si128, _mm_set1_epi8};
-        let v: __m128i = bytemuck::cast(block);
-        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-        let slash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-        // Below 0x20: no larger than 0x1f (unsigned).
-        let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
-        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, slash), control)) as u32
-    }
     let mut i = 0;
     while let Some(block) = b.get(i..i + 16) {
-        // SAFETY: the build targets SSE2 (every x86_64 processor has it).
-        let m = unsafe { marks(block.try_into().expect("sixteen bytes")) };
+        let block = block.try_into().expect("sixteen bytes");
+        // A quote, a backslash or a control character (below 0x20).
+        let m = words::marks16(block, b"\"\\", 0x20, false);
         if m != 0 {
             return Some(i + m.trailing_zeros() as usize);
         }
         i += 16;
     }
     stop_words(&b[i..]).map(|j| i + j)
-}
-
-/// [`stop`] without SSE2.
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-fn stop(b: &[u8]) -> Option<usize> {
-    stop_words(b)
 }
 
 /// [`stop`], eight bytes at a time.
