@@ -42,21 +42,25 @@ pub(crate) fn first(m: u64) -> usize {
     m.trailing_zeros() as usize / 8
 }
 
-/// Bit `k` set when byte `k` of `block` is one of `set`'s (a few bytes),
+/// Bit `k` set when byte `k` of `block`'s first sixteen (it has at least
+/// sixteen) is one of `set`'s (a few bytes),
 /// or below `below` (none when 0), or not ASCII (when `high`): all sixteen
 /// bytes looked at at once with SSE2 (every x86_64 has it), the readers'
 /// scans past long stretches of plain bytes. Called with constants, it
 /// compiles to the few compares asked for.
 #[inline(always)]
-pub(crate) fn marks16(block: [u8; 16], set: &[u8], below: u8, high: bool) -> u32 {
+pub(crate) fn marks16(block: &[u8], set: &[u8], below: u8, high: bool) -> u32 {
+    let block = &block[..16];
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         #[target_feature(enable = "sse2")]
         #[inline]
-        fn sse2(block: [u8; 16], set: &[u8], below: u8, high: bool) -> u32 {
-            use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8};
-            use std::arch::x86_64::{_mm_or_si128, _mm_set1_epi8, _mm_setzero_si128};
-            let v: __m128i = bytemuck::cast(block);
+        fn sse2(block: &[u8], set: &[u8], below: u8, high: bool) -> u32 {
+            use std::arch::x86_64::_mm_setzero_si128;
+            use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8};
+            use std::arch::x86_64::{_mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+            // SAFETY (of the load): `block` is sixteen bytes, read unaligned.
+            let v = unsafe { _mm_loadu_si128(block.as_ptr().cast::<__m128i>()) };
             let mut any = _mm_setzero_si128();
             for &c in set {
                 any = _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)));
@@ -73,7 +77,8 @@ pub(crate) fn marks16(block: [u8; 16], set: &[u8], below: u8, high: bool) -> u32
             }
             _mm_movemask_epi8(any) as u32
         }
-        // SAFETY: the build targets SSE2 (the `cfg` above).
+        // SAFETY: the build targets SSE2 (the `cfg` above); `block` is
+        // sixteen bytes.
         unsafe { sse2(block, set, below, high) }
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
@@ -121,7 +126,7 @@ mod tests {
                 let hit = set.contains(&b) || b < below || (high && b >= 0x80);
                 m | (u32::from(hit) << k)
             });
-            prop_assert_eq!(marks16(block, &set, below, high), want);
+            prop_assert_eq!(marks16(&block, &set, below, high), want);
         }
     }
 }

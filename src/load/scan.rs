@@ -292,7 +292,7 @@ fn special_mask(block: [u8; 16]) -> u32 {
 /// compared with all 16 at once: [`crate::words::marks16`]).
 #[inline(always)]
 pub(crate) fn mask_of(block: [u8; 16], set: &[u8]) -> u32 {
-    crate::words::marks16(block, set, 0, false)
+    crate::words::marks16(&block, set, 0, false)
 }
 
 /// Finds the [`SPECIAL`] bytes of one record in order, keeping the mask of

@@ -657,15 +657,41 @@ pub(super) fn text_and_refs(s: &[u8]) -> Option<(&str, bool)> {
 }
 
 /// How many bytes `s` starts with that are ASCII and not `&`: sixteen at a
-/// time ([`words::marks16`]).
+/// time with SSE2 (every x86-64 has it).
+#[cfg(target_arch = "x86_64")]
 fn ascii_without_refs(s: &[u8]) -> usize {
+    use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8};
+    use std::arch::x86_64::{_mm_or_si128, _mm_set1_epi8};
     let mut i = 0;
     while let Some(c) = s.get(i..i + 16) {
-        let stop = words::marks16(c.try_into().expect("sixteen bytes"), b"&", 0, true);
+        // SAFETY: SSE2 is part of x86-64; `c` is sixteen bytes, read unaligned.
+        let stop = unsafe {
+            let v = _mm_loadu_si128(c.as_ptr().cast::<__m128i>());
+            // A byte's high bit (not ASCII) or `&`.
+            _mm_movemask_epi8(_mm_or_si128(
+                v,
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'&' as i8)),
+            ))
+        };
         if stop != 0 {
             return i + stop.trailing_zeros() as usize;
         }
         i += 16;
+    }
+    i + ascii_without_refs_bytes(&s[i..])
+}
+
+/// [`ascii_without_refs`] eight bytes at a time, where there is no SSE2.
+#[cfg(not(target_arch = "x86_64"))]
+fn ascii_without_refs(s: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(c) = s.get(i..i + 8) {
+        let w = words::word(c);
+        let stop = words::not(words::below(w, 0x80)) | words::eq(w, b'&');
+        if stop != 0 {
+            return i + words::first(stop);
+        }
+        i += 8;
     }
     i + ascii_without_refs_bytes(&s[i..])
 }

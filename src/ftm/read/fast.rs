@@ -192,7 +192,6 @@ impl Cursor<'_> {
 fn stop(b: &[u8]) -> Option<usize> {
     let mut i = 0;
     while let Some(block) = b.get(i..i + 16) {
-        let block = block.try_into().expect("sixteen bytes");
         // A quote, a backslash or a control character (below 0x20).
         let m = words::marks16(block, b"\"\\", 0x20, false);
         if m != 0 {
