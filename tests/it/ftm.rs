@@ -184,6 +184,33 @@ fn unknown_schemata_and_properties_are_kept_and_counted() {
     assert!(shown.contains("Spaceship 1") && shown.contains("Person.favouriteColour 1"));
 }
 
+/// A relationship of more than 64 values, where the parser's marks of its
+/// parties stop: its parties are found by the schema instead, before and
+/// after the entities they name.
+#[test]
+fn parties_of_a_relationship_of_many_values_are_found_by_the_schema() {
+    let notes: Vec<String> = (0..70).map(|i| format!("\"note {i}\"")).collect();
+    let link = |id: &str| {
+        format!(
+            r#"{{"id":"{id}","schema":"UnknownLink","properties":{{"description":[{}],"subject":["a"],"role":["flies"],"object":["b"]}}}}"#,
+            notes.join(",")
+        )
+    };
+    let a = r#"{"id":"a","schema":"Person","properties":{"name":["A"]}}"#;
+    let b = r#"{"id":"b","schema":"Person","properties":{"name":["B"]}}"#;
+    // Held until its parties come, then built when they have.
+    for text in [
+        format!("{}\n{a}\n{b}\n", link("l")),
+        format!("{a}\n{b}\n{}\n", link("l")),
+    ] {
+        let (g, _) = load_str(&text).unwrap();
+        assert_eq!(g.edge_count(), 1, "{text}");
+        let e = g.edge_indices().next().unwrap();
+        let (from, to) = g.ends(e);
+        assert_eq!((g.entity(from).name, g.entity(to).name), ("A", "B"));
+    }
+}
+
 #[test]
 fn broken_lines_are_problems_with_their_line_numbers() {
     let text = concat!(
