@@ -554,6 +554,16 @@ impl<'a> Values<'a> {
         self.marked().map(move |i| self.value(i))
     }
 
+    /// The parties' `(property, value)`s: as the parser marked them, where
+    /// it marked every party ([`Self::marks_every_party`]), else the values
+    /// whose property `party` says names one (walked, not collected).
+    fn parties_or(self, party: impl Fn(&str) -> bool) -> impl Iterator<Item = (&'a str, &'a str)> {
+        let marked = self.marks_every_party();
+        let by_marks = marked.then(|| self.marked().map(move |i| self.get(i)));
+        let by_schema = (!marked).then(|| self.iter().filter(move |&(k, _)| party(k)));
+        (by_marks.into_iter().flatten()).chain(by_schema.into_iter().flatten())
+    }
+
     /// Every `(property, value)`, in order.
     fn iter(self) -> ValuesIter<'a> {
         ValuesIter {

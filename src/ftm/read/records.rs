@@ -545,16 +545,11 @@ impl Loader {
         if let Some(parties) = parties {
             // Every party was found, in the order of the values.
             let mut parties = parties.iter().copied();
-            // The parties' properties: as the parser marked them (only
-            // their names read), else as the schema says.
-            let keys: SmallVec<[&str; 4]> = if e.props.marks_every_party() {
-                let keys = e.props.marked().map(|i| e.props.get(i).0);
-                keys.collect()
-            } else {
-                let keys = e.props.iter().map(|(k, _)| k);
-                keys.filter(|k| def.prop(k) == Some(PropType::Entity))
-                    .collect()
-            };
+            // The parties' properties: as the parser marked them, else as
+            // the schema says.
+            let keys = (e.props)
+                .parties_or(|k| def.prop(k) == Some(PropType::Entity))
+                .map(|(k, _)| k);
             for k in keys {
                 let Some(n) = parties.next() else { break };
                 if k == src_prop {
@@ -942,17 +937,12 @@ fn is_made_id(
     };
     let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
     let (mut src, mut tgt, mut parties) = (None, None, 0);
-    // The parties as the parser marked them (else as the schema says).
-    let marked = props.marks_every_party();
-    if marked && props.parties.count_ones() != 2 {
+    // Two parties, where the parser's marks count them.
+    if props.marks_every_party() && props.parties.count_ones() != 2 {
         return false;
     }
     let party = |k: &str| k == src_prop || k == tgt_prop || def.prop(k) == Some(PropType::Entity);
-    // (Walked, not collected.)
-    let by_marks = marked.then(|| props.marked().map(move |i| props.get(i)));
-    let by_schema = (!marked).then(|| props.iter().filter(move |&(k, _)| party(k)));
-    let values = (by_marks.into_iter().flatten()).chain(by_schema.into_iter().flatten());
-    for (k, v) in values {
+    for (k, v) in props.parties_or(party) {
         if k == src_prop {
             src = Some(v);
         } else if k == tgt_prop {
