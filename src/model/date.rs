@@ -202,26 +202,6 @@ impl fmt::Debug for PartialDate {
     }
 }
 
-/// The parts of a date written as most are, `2024`, `2024-11` or
-/// `2024-11-23` (digits, no blanks), cut by their length alone; `None` for
-/// anything else, which [`PartialDate::from_str`] trims and splits.
-#[inline]
-fn plain_parts(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
-    let b = input.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let dash = |i: usize| b[i] == b'-';
-    match b.len() {
-        4 if digits(0..4) => Some((input, None, None)),
-        7 if digits(0..4) && dash(4) && digits(5..7) => {
-            Some((&input[..4], Some(&input[5..]), None))
-        }
-        10 if digits(0..4) && dash(4) && digits(5..7) && dash(7) && digits(8..10) => {
-            Some((&input[..4], Some(&input[5..7]), Some(&input[8..])))
-        }
-        _ => None,
-    }
-}
-
 /// A good date written plainly (`2024`, `2024-11`, `2024-11-23`), read
 /// digit by digit: nearly every date of a file, on the loaders' hot path.
 /// `None` for any other text, and for a plain one that is not a date: those
@@ -257,19 +237,14 @@ impl FromStr for PartialDate {
 /// Reads any date text [`PartialDate::from_str`] takes, or says what is wrong.
 fn careful_date(input: &str) -> Result<PartialDate, DateError> {
     let bad = || DateError::Format(input.to_string());
-    let (year_s, month_s, day_s) = match plain_parts(input) {
-        Some(parts) => parts,
-        None => {
-            let mut parts = super::trim(input).split('-');
-            let year_s = parts.next().ok_or_else(bad)?;
-            let month_s = parts.next();
-            let day_s = parts.next();
-            if parts.next().is_some() {
-                return Err(bad());
-            }
-            (year_s, month_s, day_s)
-        }
-    };
+    // (A good plain date never comes here: [`plain_date`] read it.)
+    let mut parts = super::trim(input).split('-');
+    let year_s = parts.next().ok_or_else(bad)?;
+    let month_s = parts.next();
+    let day_s = parts.next();
+    if parts.next().is_some() {
+        return Err(bad());
+    }
     let num = |t: &str, len: usize| -> Result<u32, DateError> {
         if t.len() != len || !t.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
@@ -447,27 +422,17 @@ impl fmt::Display for DateWindow {
 mod tests {
     use super::*;
 
-    /// Dates as they were read before [`plain_parts`]: trimmed and split on
-    /// `-` every time.
-    fn split_always(input: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
-        let mut parts = input.trim().split('-');
-        let year_s = parts.next()?;
-        let month_s = parts.next();
-        let day_s = parts.next();
-        parts.next().is_none().then_some((year_s, month_s, day_s))
-    }
-
-    proptest::proptest! {
-        /// A date cut by its length is cut as splitting cuts it.
-        #[test]
-        fn plain_dates_are_cut_as_split_cuts_them(
-            chars in proptest::collection::vec(
-                proptest::sample::select(b"0123456789--- \t".to_vec()), 0..12)
-        ) {
-            let input = String::from_utf8(chars).unwrap();
-            if let Some(parts) = plain_parts(&input) {
-                proptest::prop_assert_eq!(Some(parts), split_always(&input));
-            }
+    /// Whether `input` is written the plain way, `2024`, `2024-11` or
+    /// `2024-11-23`: digits, dashes between them, no blanks.
+    fn plain_shaped(input: &str) -> bool {
+        let b = input.as_bytes();
+        let digit = |i: usize| b[i].is_ascii_digit();
+        let year = || (0..4).all(digit);
+        match b.len() {
+            4 => year(),
+            7 => year() && b[4] == b'-' && (5..7).all(digit),
+            10 => year() && b[4] == b'-' && (5..7).all(digit) && b[7] == b'-' && (8..10).all(digit),
+            _ => false,
         }
     }
 
@@ -484,7 +449,7 @@ mod tests {
             match plain_date(&input) {
                 Some(d) => proptest::prop_assert_eq!(Some(d), careful),
                 None => proptest::prop_assert!(
-                    careful.is_none() || plain_parts(&input).is_none(),
+                    careful.is_none() || !plain_shaped(&input),
                     "{input:?} is plain and good, read {careful:?} carefully"
                 ),
             }
