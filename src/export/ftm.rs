@@ -15,13 +15,14 @@ use crate::graph::relid::{fnv, ftm_entity_id, is_ftm_id};
 use crate::graph::{Attrs, DatasetSet, EdgeIx, Graph, NodeIx, SourceSet};
 use crate::view::Subgraph;
 
+use crate::ftm::host;
 use crate::ftm::mapping::{
     CONFLICT_ATTR, FILE_SOURCE, MERGED_ATTR, NAMES_ATTR, NOTE_ATTR, PROPERTY_ATTR, PROVENANCE,
     SCHEMA_ATTR, is_hidden_attr, is_placeholder, is_provenance_attr, schema_for_kind,
     schema_for_relation,
 };
 use crate::ftm::schema::{self, SchemaDef};
-use crate::ftm::{host, parse_ftm_date};
+use crate::model::date::parse_day;
 
 type Props = BTreeMap<&'static str, Vec<String>>;
 
@@ -65,7 +66,7 @@ fn value_fits(type_name: &str, value: &str) -> bool {
     }
     match type_name {
         "name" | "text" | "string" | "identifier" | "address" | "html" | "json" => true,
-        "date" => parse_ftm_date(v).is_ok(),
+        "date" => parse_day(v).is_ok(),
         "number" => v.replace(',', "").parse::<f64>().is_ok(),
         "url" => v.starts_with("http://") || v.starts_with("https://"),
         "country" => v.len() == 2 && v.bytes().all(|b| b.is_ascii_lowercase()),

@@ -43,11 +43,11 @@ pub use mapping::{
     FILE_SOURCE, PLACEHOLDER_ATTR, PLACEHOLDER_TEXT, PROPERTY_ATTR, SCHEMA_ATTR, is_placeholder,
     kind_for_schema, relation_for_schema, schema_for_kind, snake,
 };
+pub(crate) use read::host;
 pub use read::{
     FtmSummary, Issue, IssueCount, LINES_SHOWN, Noted, load_ftm, load_ftm_files, load_ftm_reader,
     pick_name, valid_id,
 };
-pub(crate) use read::{host, parse_ftm_date};
 pub use show::{badges, entity_properties, provenance, relation_properties};
 
 /// File names FtM streams go by (each also gzip-compressed, with `.gz`).

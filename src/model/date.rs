@@ -223,6 +223,41 @@ pub(crate) fn plain_date(input: &str) -> Option<PartialDate> {
     }
 }
 
+/// The day of a date written with its time or without
+/// (`2024-11-23T10:00:00` and `2024-11-23 10:00` → `2024-11-23`; `2024`,
+/// `2024-11`): the text trimmed, up to a `T` or a space ([`day_part`]),
+/// read as [`PartialDate::from_str`] reads it. FtM dates and the dates of
+/// GraphML, GEXF and CSV files are read so.
+#[inline]
+pub(crate) fn parse_day(raw: &str) -> Result<PartialDate, DateError> {
+    match plain_day(raw) {
+        Some(d) => Ok(d),
+        None => day_part(raw).parse(),
+    }
+}
+
+/// [`parse_day`] of the dates most files write (`2024`, `2024-11`,
+/// `2024-11-23`, the last maybe followed by `T…` or a space and more), read
+/// straight from the digits ([`plain_date`]); `None` for anything else,
+/// such as a date out of the calendar (left to the careful reading).
+#[inline]
+fn plain_day(raw: &str) -> Option<PartialDate> {
+    let day = match raw.as_bytes().get(10) {
+        Some(b'T' | b' ') => raw.get(..10)?,
+        _ => raw,
+    };
+    plain_date(day)
+}
+
+/// `s` trimmed, up to a time (a `T` or a space).
+pub(crate) fn day_part(s: &str) -> &str {
+    let t = super::trim(s);
+    &t[..t
+        .bytes()
+        .position(|b| b == b'T' || b == b' ')
+        .unwrap_or(t.len())]
+}
+
 impl FromStr for PartialDate {
     type Err = DateError;
 
@@ -466,6 +501,55 @@ mod tests {
                 _ => format!("{y:04}-{m:02}-{d:02}"),
             };
             proptest::prop_assert_eq!(plain_date(&input), careful_date(&input).ok());
+        }
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        /// A day read from its digits is the one the careful reading gives
+        /// (trimmed, cut at a time, parsed), errors alike.
+        #[test]
+        fn plain_days_parse_as_the_careful_parse(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    4 => proptest::sample::select(vec![
+                        "0", "1", "2", "9", "00", "01", "12", "13", "29", "30", "31", "32",
+                        "2024", "0000", "1900", "2000", "-", "T", " ", "10:00", "x", "\u{e9}",
+                    ]).prop_map(str::to_string),
+                    1 => "[0-9T :-]{0,4}",
+                ],
+                0..8,
+            )
+        ) {
+            let text: String = parts.concat();
+            let careful = day_part(&text).parse::<PartialDate>();
+            if let Some(d) = plain_day(&text) {
+                proptest::prop_assert_eq!(careful.clone().ok(), Some(d), "{}", text);
+            }
+            proptest::prop_assert_eq!(
+                parse_day(&text).map_err(|e| e.to_string()),
+                careful.map_err(|e| e.to_string())
+            );
+        }
+    }
+
+    #[test]
+    fn plain_days_are_read_from_their_digits() {
+        for (text, plain) in [
+            ("2024", true),
+            ("2024-02", true),
+            ("2024-02-29", true),
+            ("2024-02-29T10:00:00", true),
+            ("2024-02-29 10:00", true),
+            ("2023-02-29", false),
+            ("2024-13", false),
+            ("0000", false),
+            (" 2024", false),
+            ("2024T10", false),
+        ] {
+            assert_eq!(plain_day(text).is_some(), plain, "{text}");
+            assert!(parse_day(text).is_ok() || !plain, "{text}");
         }
     }
 

@@ -308,15 +308,10 @@ fn list_items(s: &str) -> impl Iterator<Item = &str> {
 /// A date as files write it: `2024`, `2024-11`, `2024-11-23`, a date-time
 /// (`2024-11-23T10:00:00`, the time dropped) or `23-NOV-2024`.
 pub(crate) fn parse_date(s: &str) -> Result<PartialDate, String> {
-    let t = trim(s);
-    // Up to a time (`T` or a space), as `t.split(['T', ' ']).next()`.
-    let t = &t[..t
-        .bytes()
-        .position(|b| b == b'T' || b == b' ')
-        .unwrap_or(t.len())];
-    if let Ok(d) = t.parse::<PartialDate>() {
+    if let Ok(d) = crate::model::date::parse_day(s) {
         return Ok(d);
     }
+    let t = crate::model::date::day_part(s);
     // `18-MAR-2013`, as the Offshore Leaks tables write dates.
     let parts: Vec<&str> = t.split('-').collect();
     if let [d, m, y] = parts[..] {

@@ -5,9 +5,10 @@
 use std::borrow::Cow;
 
 use super::super::schema::{PropType, SchemaDef};
+use super::Flat;
 use super::issues::{Issue, Notes};
 use super::records::TypedRuns;
-use super::{Flat, parse_ftm_date};
+use crate::model::date::parse_day;
 use crate::model::trim;
 
 /// The longest id `followthemoney` accepts.
@@ -94,7 +95,7 @@ fn keep(notes: &mut Notes, id: &str, prop: &str, ptype: Option<PropType>, v: &st
                 true
             }
         }
-        Some(PropType::Date) => match parse_ftm_date(v) {
+        Some(PropType::Date) => match parse_day(v) {
             Ok(_) => true,
             Err(e) => {
                 notes.note(Issue::BadDate, format!("`{id}` {prop}: `{v}`: {e}"));

@@ -34,7 +34,7 @@ use super::schema::{self, SchemaDef};
 pub use caption::pick_name;
 pub use clean::valid_id;
 pub use issues::{Issue, IssueCount, LINES_SHOWN, Noted};
-pub(crate) use props::{host, parse_ftm_date};
+pub(crate) use props::host;
 use records::ref_kind;
 use values::RawLine;
 

@@ -7,43 +7,12 @@ use std::sync::Arc;
 use smallvec::SmallVec;
 
 use crate::graph::{Source, SourceId};
-use crate::model::date::plain_date;
+use crate::model::date::parse_day;
 use crate::model::{Amount, PartialDate};
 
 use super::super::schema::{PropType, SchemaDef};
 use super::issues::{Issue, Notes};
 use super::{Loader, Mapped, Text};
-
-/// The date part of an FtM date (`2024-11-23T10:00:00` → `2024-11-23`), with the
-/// precision written.
-pub(crate) fn parse_ftm_date(raw: &str) -> Result<PartialDate, crate::model::date::DateError> {
-    match plain_ftm_date(raw) {
-        Some(d) => Ok(d),
-        None => careful_ftm_date(raw),
-    }
-}
-
-/// [`parse_ftm_date`] of any text.
-fn careful_ftm_date(raw: &str) -> Result<PartialDate, crate::model::date::DateError> {
-    let s = crate::model::trim(raw);
-    let day = s.split(['T', ' ']).next().unwrap_or(s);
-    day.parse()
-}
-
-/// [`parse_ftm_date`] of the dates most files write (`2024`, `2024-11`,
-/// `2024-11-23`, the last maybe followed by `T…` or a space and more), read
-/// straight from the digits ([`plain_date`]): what it returns, the careful
-/// parse returns too (anything else, such as a date out of the calendar, is
-/// left to it).
-fn plain_ftm_date(raw: &str) -> Option<PartialDate> {
-    // A time (or anything) after a `T` or a space: the careful parse keeps
-    // the part before it.
-    let day = match raw.as_bytes().get(10) {
-        Some(b'T' | b' ') => raw.get(..10)?,
-        _ => raw,
-    };
-    plain_date(day)
-}
 
 /// A source a record cites, to be found or added when the record is built:
 /// a publisher alone, or a URL with the outlet it names.
@@ -304,7 +273,7 @@ fn extremes<K: Ord>(
     list: &[Cow<'_, str>],
     key: impl Fn(PartialDate) -> K,
 ) -> Option<(PartialDate, PartialDate)> {
-    let dates = list.iter().filter_map(|v| parse_ftm_date(v).ok());
+    let dates = list.iter().filter_map(|v| parse_day(v).ok());
     dates.fold(None, |out, d| match out {
         None => Some((d, d)),
         Some((least, most)) => Some((
@@ -502,34 +471,6 @@ mod tests {
     use super::{KnownSources, SourceKeys};
     use crate::graph::SourceId;
 
-    use proptest::strategy::Strategy;
-
-    proptest::proptest! {
-        /// A date read from its digits is the one the careful parse reads.
-        #[test]
-        fn plain_dates_parse_as_the_careful_parse(
-            parts in proptest::collection::vec(
-                proptest::prop_oneof![
-                    4 => proptest::sample::select(vec![
-                        "0", "1", "2", "9", "00", "01", "12", "13", "29", "30", "31", "32",
-                        "2024", "0000", "1900", "2000", "-", "T", " ", "10:00", "x", "\u{e9}",
-                    ]).prop_map(str::to_string),
-                    1 => "[0-9T :-]{0,4}",
-                ],
-                0..8,
-            )
-        ) {
-            let text: String = parts.concat();
-            if let Some(d) = super::plain_ftm_date(&text) {
-                proptest::prop_assert_eq!(super::careful_ftm_date(&text).ok(), Some(d), "{}", text);
-            }
-            proptest::prop_assert_eq!(
-                super::parse_ftm_date(&text).map_err(|e| e.to_string()),
-                super::careful_ftm_date(&text).map_err(|e| e.to_string())
-            );
-        }
-    }
-
     proptest::proptest! {
         /// The earliest and latest dates of a list, found in one pass, are
         /// the ones `min_by_key` and `max_by_key` pick of the dates parsed
@@ -546,7 +487,7 @@ mod tests {
             )
         ) {
             let list: Vec<Cow<str>> = list.into_iter().map(Cow::Borrowed).collect();
-            let parsed: Vec<_> = list.iter().filter_map(|v| super::parse_ftm_date(v).ok()).collect();
+            let parsed: Vec<_> = list.iter().filter_map(|v| crate::model::date::parse_day(v).ok()).collect();
             for key in [crate::model::PartialDate::first_day, crate::model::PartialDate::last_day] {
                 let least = parsed.iter().copied().min_by_key(|&d| key(d));
                 let most = parsed.iter().copied().max_by_key(|&d| key(d));
@@ -554,25 +495,6 @@ mod tests {
                 proptest::prop_assert_eq!(found.map(|e| e.0), least);
                 proptest::prop_assert_eq!(found.map(|e| e.1), most);
             }
-        }
-    }
-
-    #[test]
-    fn plain_dates_are_read_from_their_digits() {
-        for (text, plain) in [
-            ("2024", true),
-            ("2024-02", true),
-            ("2024-02-29", true),
-            ("2024-02-29T10:00:00", true),
-            ("2024-02-29 10:00", true),
-            ("2023-02-29", false),
-            ("2024-13", false),
-            ("0000", false),
-            (" 2024", false),
-            ("2024T10", false),
-        ] {
-            assert_eq!(super::plain_ftm_date(text).is_some(), plain, "{text}");
-            assert!(super::parse_ftm_date(text).is_ok() || !plain, "{text}");
         }
     }
 
