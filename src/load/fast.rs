@@ -393,7 +393,6 @@ fn set<T>(seen: &mut Seen, bit: u32, slot: &mut T, value: T) -> Option<()> {
 #[inline(always)]
 fn quote_or_escape(rest: &[u8]) -> Option<usize> {
     if let Some(block) = rest.get(..16) {
-        let block: [u8; 16] = block.try_into().ok()?;
         let m = super::scan::mask_of(block, b"\"\\");
         if m != 0 {
             return Some(m.trailing_zeros() as usize);

@@ -284,15 +284,16 @@ const SPECIAL: &[u8; 10] = b"([{)]}\"'/\\";
 
 /// Bit `k` set when byte `k` of `block` is in [`SPECIAL`].
 #[inline(always)]
-fn special_mask(block: [u8; 16]) -> u32 {
+fn special_mask(block: &[u8]) -> u32 {
     mask_of(block, SPECIAL)
 }
 
-/// Bit `k` set when byte `k` of `block` is one of `set`'s (a few bytes,
-/// compared with all 16 at once: [`crate::words::marks16`]).
+/// Bit `k` set when byte `k` of `block`'s first 16 (it has at least 16) is
+/// one of `set`'s (a few bytes, compared with all 16 at once:
+/// [`crate::words::marks16`]).
 #[inline(always)]
-pub(crate) fn mask_of(block: [u8; 16], set: &[u8]) -> u32 {
-    crate::words::marks16(&block, set, 0, false)
+pub(crate) fn mask_of(block: &[u8], set: &[u8]) -> u32 {
+    crate::words::marks16(block, set, 0, false)
 }
 
 /// Finds the [`SPECIAL`] bytes of one record in order, keeping the mask of
@@ -336,15 +337,14 @@ impl Specials {
     #[inline]
     fn load(&self, buf: &[u8]) -> Option<u32> {
         let rest = buf.get(self.base..).filter(|r| !r.is_empty())?;
-        let block: [u8; 16] = match rest.get(..16) {
-            Some(block) => block.try_into().ok()?,
+        Some(match rest.get(..16) {
+            Some(block) => special_mask(block),
             None => {
                 let mut block = [0; 16];
                 block[..rest.len()].copy_from_slice(rest);
-                block
+                special_mask(&block)
             }
-        };
-        Some(special_mask(block))
+        })
     }
 }
 
@@ -491,9 +491,6 @@ fn plain_block(
     depth: &mut usize,
 ) -> Result<Block, Scan> {
     let Some(block) = buf.get(j..j + 16) else {
-        return Ok(Block::Other);
-    };
-    let Ok(block) = <[u8; 16]>::try_from(block) else {
         return Ok(Block::Other);
     };
     if mask_of(block, b"\\'/") != 0 {

@@ -641,7 +641,7 @@ pub(super) fn key_print(s: &[u8], k0: usize, k1: usize) -> u64 {
 }
 
 /// `s` as text, when it is UTF-8, and whether it holds a `&` (a reference
-/// to decode): its ASCII start without `&` read eight bytes at a time, and
+/// to decode): its ASCII start without `&` read sixteen bytes at a time, and
 /// only the rest checked as UTF-8 and searched for `&` (one pass over an
 /// element of ASCII, where [`std::str::from_utf8`] and a search were two).
 pub(super) fn text_and_refs(s: &[u8]) -> Option<(&str, bool)> {
