@@ -2,7 +2,8 @@
 //! (a quote, a space, a control character) over values too short for
 //! [`memchr`] to pay. Each mask has the high bit of every byte that
 //! matches set, and no other bit, so its lowest set bit is the first match
-//! ([`first`]).
+//! ([`first`]). And sixteen at a time with SSE2 ([`marks16`]), for the
+//! scans past long stretches of plain bytes.
 
 /// `0x01` in every byte.
 const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
@@ -43,11 +44,10 @@ pub(crate) fn first(m: u64) -> usize {
 }
 
 /// Bit `k` set when byte `k` of `block`'s first sixteen (it has at least
-/// sixteen) is one of `set`'s (a few bytes),
-/// or below `below` (none when 0), or not ASCII (when `high`): all sixteen
-/// bytes looked at at once with SSE2 (every x86_64 has it), the readers'
-/// scans past long stretches of plain bytes. Called with constants, it
-/// compiles to the few compares asked for.
+/// sixteen) is one of `set`'s (a few bytes), or below `below` (none when
+/// 0), or not ASCII (when `high`): all sixteen looked at at once with SSE2
+/// (every x86_64 has it). Called with constants, it compiles to the few
+/// compares asked for.
 #[inline(always)]
 pub(crate) fn marks16(block: &[u8], set: &[u8], below: u8, high: bool) -> u32 {
     let block = &block[..16];
@@ -90,6 +90,24 @@ pub(crate) fn marks16(block: &[u8], set: &[u8], below: u8, high: bool) -> u32 {
     }
 }
 
+/// Which bytes are ASCII letters or digits, or one of `extra`: a table
+/// read with one load a byte (an id's check of every byte, where a test of
+/// each took ten instructions).
+pub(crate) const fn alphanumeric_and(extra: &[u8]) -> [bool; 256] {
+    let mut ok = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        ok[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    let mut k = 0;
+    while k < extra.len() {
+        ok[extra[k] as usize] = true;
+        k += 1;
+    }
+    ok
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +125,17 @@ mod tests {
             prop_assert_eq!(eq(w, bytes[3]), mark(&|c| c == bytes[3]));
             prop_assert_eq!(below(w, n), mark(&|c| c < n));
             prop_assert_eq!(not(eq(w, b)), mark(&|c| c != b));
+        }
+    }
+
+    #[test]
+    fn alphanumeric_and_marks_letters_digits_and_the_extra() {
+        for extra in [&b""[..], b".-", b"-_.:"] {
+            let table = alphanumeric_and(extra);
+            for c in 0..=255u8 {
+                let want = c.is_ascii_alphanumeric() || extra.contains(&c);
+                assert_eq!(table[c as usize], want, "{extra:?} {c:#x}");
+            }
         }
     }
 

@@ -22,16 +22,7 @@ pub fn is_ftm_id(id: &str) -> bool {
 /// The bytes [`is_ftm_id`] takes: ASCII letters and digits, `-`, `_`, `.`
 /// and `:` (one load a byte: made ids are checked for every relationship
 /// read).
-static FTM_ID_BYTE: [bool; 256] = {
-    let mut ok = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        ok[c] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':');
-        c += 1;
-    }
-    ok
-};
+static FTM_ID_BYTE: [bool; 256] = crate::words::alphanumeric_and(b"-_.:");
 
 /// 64-bit FNV-1a, each part followed by `0xff`: a stable hash, the same on
 /// every platform and run.
@@ -196,6 +187,16 @@ impl std::fmt::Write for DateText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ftm_ids_are_letters_digits_and_four_marks() {
+        for c in 0..=255u8 {
+            let want = c.is_ascii_alphanumeric() || b"-_.:".contains(&c);
+            if let Ok(s) = std::str::from_utf8(&[b'a', c, b'z']) {
+                assert_eq!(is_ftm_id(s), want, "{c:#x}");
+            }
+        }
+    }
 
     #[test]
     fn made_hash_is_the_hash_of_the_parts_as_the_export_wrote_them() {

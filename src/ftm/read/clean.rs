@@ -26,18 +26,8 @@ pub fn valid_id(id: &str) -> bool {
         && b.iter().all(|&c| ID_BYTE[c as usize])
 }
 
-/// The bytes an FtM id may hold: ASCII letters and digits, `.` and `-`
-/// (one load a byte, where the tests took ten instructions).
-static ID_BYTE: [bool; 256] = {
-    let mut ok = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        ok[c] = b.is_ascii_alphanumeric() || b == b'.' || b == b'-';
-        c += 1;
-    }
-    ok
-};
+/// The bytes an FtM id may hold: ASCII letters and digits, `.` and `-`.
+static ID_BYTE: [bool; 256] = crate::words::alphanumeric_and(b".-");
 
 /// One property of a record as read: its name, its values, and for the
 /// careful reader what it dropped (objects and lists) and the ids of the
