@@ -104,6 +104,18 @@ impl Notes {
     pub(super) fn note(&mut self, issue: Issue, detail: String) {
         self.list.push((issue, detail));
     }
+
+    /// Makes it what [`Notes::default`] makes, its lists' room kept.
+    pub(super) fn clear(&mut self) {
+        let Notes { list, unknown } = self;
+        list.clear();
+        unknown.clear();
+    }
+
+    /// The room of its larger list.
+    pub(super) fn room(&self) -> usize {
+        self.list.capacity().max(self.unknown.capacity())
+    }
 }
 
 /// How often one kind of problem occurred, and on which lines first.

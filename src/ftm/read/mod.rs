@@ -415,6 +415,46 @@ type PreEdge = Box<(Mapped, issues::Notes)>;
 /// A relationship value's property and value: places in a batch's text.
 type SpanPair = (clean::Span, clean::Span);
 
+/// Boxes of [`PreEdge`]s the builder is done with, emptied, for the
+/// parser thread that made them to fill again: a relationship's mapped
+/// fields then cost no allocation of their own (nor their lists, whose room
+/// is kept), and freeing them none either.
+struct SparePre;
+
+thread_local! {
+    static SPARE_PRE: std::cell::RefCell<Vec<PreEdge>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl SparePre {
+    /// At most this many kept per thread (about two batches' relationships
+    /// of one parser thread).
+    const MAX: usize = 8192;
+    /// A box whose lists grew past this many values is freed, not kept.
+    const ROOM: usize = 16;
+
+    /// An empty [`PreEdge`]: a spare one of this thread's, else a new one.
+    fn take() -> PreEdge {
+        SPARE_PRE
+            .with_borrow_mut(Vec::pop)
+            .unwrap_or_else(|| Box::new((Mapped::default(), issues::Notes::default())))
+    }
+
+    /// Keeps `pre`, emptied, for [`Self::take`] on this thread.
+    fn keep(mut pre: PreEdge) {
+        let (m, notes) = &mut *pre;
+        if m.room() > Self::ROOM || notes.room() > Self::ROOM {
+            return;
+        }
+        m.clear();
+        notes.clear();
+        SPARE_PRE.with_borrow_mut(|spare| {
+            if spare.len() < Self::MAX {
+                spare.push(pre);
+            }
+        });
+    }
+}
+
 /// A relationship's values, `(property, value)`, in one buffer (two
 /// allocations for a record instead of two per value).
 #[derive(Default)]
@@ -726,6 +766,59 @@ struct Mapped {
     /// A relationship of two parties whose id is the one `ties export
     /// --format ftm` makes of it (`graph::relid`): not kept, made again.
     made_id: bool,
+}
+
+impl Mapped {
+    /// Makes it what [`Mapped::default`] makes, its lists' room kept.
+    fn clear(&mut self) {
+        // (Every field named, so that a new one is not forgotten here.)
+        let Mapped {
+            names,
+            aliases,
+            weak_aliases,
+            note,
+            note_prop,
+            date,
+            until,
+            amount,
+            role,
+            edge,
+            outlet,
+            source_reqs,
+            found,
+            n_found,
+            attrs,
+            refs,
+            made_id,
+        } = self;
+        names.clear();
+        aliases.clear();
+        weak_aliases.clear();
+        *note = None;
+        *note_prop = None;
+        *date = None;
+        *until = None;
+        *amount = None;
+        *role = None;
+        *edge = None;
+        *outlet = None;
+        source_reqs.clear();
+        *found = [0; 8];
+        *n_found = 0;
+        attrs.clear();
+        refs.clear();
+        *made_id = false;
+    }
+
+    /// The room of its largest list.
+    fn room(&self) -> usize {
+        (self.names.capacity())
+            .max(self.aliases.capacity())
+            .max(self.weak_aliases.capacity())
+            .max(self.source_reqs.capacity())
+            .max(self.attrs.capacity())
+            .max(self.refs.capacity())
+    }
 }
 
 impl Loader {

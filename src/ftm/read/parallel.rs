@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use crate::load::ProblemKind;
 
 use super::SpanPair;
-use super::fast::{FastRecord, Scratch};
+use super::fast::{Fast, FastRecord, Scratch};
 use super::props::KnownSources;
 use super::values::RawLine;
 
@@ -148,6 +148,28 @@ pub(super) struct Part {
     pub(super) spans: Vec<SpanPair>,
 }
 
+impl Part {
+    /// Frees its records, on the thread that made them, keeping their
+    /// relationships' mapped fields' boxes for the next batch
+    /// ([`super::SparePre`]).
+    fn free(mut self) {
+        for parsed in &mut self.records {
+            let Parsed::Ready(r) = parsed else { continue };
+            let pre = match &mut r.body {
+                Fast::Edge(e) => e.pre.take(),
+                Fast::Ready(super::Ready {
+                    body: super::Body::Edge(_, pre),
+                    ..
+                }) => pre.take(),
+                Fast::Ready(_) => None,
+            };
+            if let Some(pre) = pre {
+                super::SparePre::keep(pre);
+            }
+        }
+    }
+}
+
 /// Reads about [`BATCH`] bytes of whole lines into `b` (its buffers reused).
 fn read_batch(reader: &mut impl BufRead, b: &mut Batch) -> std::io::Result<()> {
     let mut bytes = std::mem::take(&mut b.bytes);
@@ -217,7 +239,7 @@ enum Job {
 fn parser(jobs: Receiver<Job>, done: Sender<Option<Part>>, fast: bool) {
     for job in jobs {
         match job {
-            Job::Free(records) => drop(records),
+            Job::Free(part) => part.free(),
             Job::Parse(batch, range, known) => {
                 let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     batch.parse(range, fast, &known)

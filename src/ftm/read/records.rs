@@ -763,8 +763,9 @@ pub(super) fn map_edge_runs<'v>(
 ) -> super::PreEdge {
     let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
     let owner = Owner(def.name, id);
-    // Written in place (not moved out of here, then into the record).
-    let mut pre = Box::new((super::Mapped::default(), Notes::default()));
+    // Written in place (not moved out of here, then into the record), in
+    // a spare box of this thread's where there is one.
+    let mut pre = super::SparePre::take();
     let (m, notes) = &mut *pre;
     let is_party = |k: &str, ptype: Option<PropType>| {
         k == src_prop || k == tgt_prop || ptype == Some(PropType::Entity)
