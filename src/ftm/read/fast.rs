@@ -202,7 +202,10 @@ fn stop(b: &[u8]) -> Option<usize> {
     stop_words(&b[i..]).map(|j| i + j)
 }
 
-/// [`stop`], eight bytes at a time.
+/// [`stop`], eight bytes at a time. (Not inlined: inlined, its constants
+/// and registers were set up on every call of [`stop`], most of which end
+/// in the first sixteen bytes: 1.6 % more instructions in all.)
+#[inline(never)]
 fn stop_words(b: &[u8]) -> Option<usize> {
     let mut i = 0;
     while let Some(word) = b.get(i..i + 8) {

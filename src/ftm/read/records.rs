@@ -836,7 +836,8 @@ impl<'a> Iterator for Run<'a> {
         if self.i >= self.end {
             return None;
         }
-        let (_, v) = self.flat.get(self.i);
+        // (The value alone: its property's name is the run's.)
+        let v = self.flat.value(self.i);
         self.i += 1;
         Some(v)
     }
