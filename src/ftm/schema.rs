@@ -141,6 +141,53 @@ impl NameKey {
     }
 }
 
+/// The types [`SchemaDef::prop`] gave the properties of the records read
+/// lately (a reader's own, reused from record to record), in a small table
+/// by name and schema with one entry a slot: a file names few properties,
+/// over and over, and one found there (its key compared, which for names
+/// up to 16 bytes is the name) is not looked up in the schema's index.
+pub struct PropMemo {
+    /// Per slot: the schema (its address), the name's key and its type.
+    slots: [(usize, NameKey, Option<PropType>); Self::SLOTS],
+}
+
+impl Default for PropMemo {
+    fn default() -> Self {
+        // (No name has this length: an empty slot matches none.)
+        let none = NameKey {
+            head: 0,
+            tail: 0,
+            len: usize::MAX,
+        };
+        PropMemo {
+            slots: [(0, none, None); Self::SLOTS],
+        }
+    }
+}
+
+impl PropMemo {
+    const SLOTS: usize = 64;
+
+    /// [`SchemaDef::prop`]`(name)` of `def`.
+    #[inline]
+    pub fn prop(&mut self, def: &SchemaDef, name: &str) -> Option<PropType> {
+        let key = NameKey::of(name.as_bytes());
+        if key.len > 16 {
+            return def.prop(name);
+        }
+        let schema = def as *const SchemaDef as usize;
+        let h = (key.head ^ key.tail.rotate_left(17) ^ (schema as u64 >> 4))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = &mut self.slots[(h >> 58) as usize];
+        if slot.0 == schema && slot.1 == key {
+            return slot.2;
+        }
+        let t = def.prop(name);
+        *slot = (schema, key, t);
+        t
+    }
+}
+
 /// One schema's properties by name, keyed by their [`NameKey`]s (no hash
 /// of the whole name, and no comparison of it up to 16 bytes).
 struct PropIndex {
@@ -233,6 +280,36 @@ mod tests {
         assert_eq!(topic_label("role.pep"), Some("PEP"));
         for s in SCHEMATA {
             assert!(s.props.windows(2).all(|w| w[0].0 < w[1].0), "{}", s.name);
+        }
+    }
+
+    /// A memo answers as the schema does, whatever it was asked before:
+    /// schemata's names and near misses (cut short, a byte changed,
+    /// another schema's, names past 16 bytes), each asked twice (the
+    /// second time answered from the memo), the schema changed under the
+    /// same names, many names sharing its slots.
+    #[test]
+    fn prop_memo_answers_as_the_schema_does() {
+        let mut memo = PropMemo::default();
+        let mut names: Vec<String> = Vec::new();
+        for s in SCHEMATA.iter().step_by(3) {
+            for (p, ..) in s.props.iter().take(24) {
+                names.push(p.to_string());
+                names.push(p[..p.len() - 1].to_string());
+                let mut changed = p.to_string().into_bytes();
+                changed[0] ^= 0x20;
+                names.push(String::from_utf8(changed).unwrap());
+            }
+        }
+        names.push("aVeryLongPropertyNameIndeed".into());
+        names.push("aVeryLongPropertyNameIndeeD".into());
+        for round in 0..3 {
+            for s in SCHEMATA.iter().skip(round).step_by(2) {
+                for name in &names {
+                    assert_eq!(memo.prop(s, name), s.prop(name), "{} {name}", s.name);
+                    assert_eq!(memo.prop(s, name), s.prop(name), "{} {name}", s.name);
+                }
+            }
         }
     }
 

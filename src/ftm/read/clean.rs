@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::super::schema::{PropType, SchemaDef};
+use super::super::schema::{PropMemo, PropType, SchemaDef};
 use super::Flat;
 use super::issues::{Issue, Notes};
 use super::records::TypedRuns;
@@ -132,8 +132,8 @@ impl Span {
 /// byte `at` of `text`; each value kept handed to `push` with its
 /// property's name, both as places in `text`. Each property's type is
 /// looked up once (and, if `runs` is given, the runs of the kept values
-/// of each property pushed on it with that type). Returns which of the
-/// first 64 kept values are parties.
+/// of each property pushed on it with that type; the types looked up
+/// through `memo`). Returns which of the first 64 kept values are parties.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn clean_values<'t>(
     notes: &mut Notes,
@@ -144,13 +144,14 @@ pub(super) fn clean_values<'t>(
     names: &[(Span, u32, u32)],
     values: &[Span],
     mut runs: Option<&mut TypedRuns<'t>>,
+    memo: &mut PropMemo,
     mut push: impl FnMut(Span, Span),
 ) -> u64 {
     let (mut parties, mut kept) = (0u64, 0usize);
     for &(k, start, end) in names {
         let k = k.shifted(at);
         let name = k.of(text);
-        let ptype = def.prop(name);
+        let ptype = memo.prop(def, name);
         let party = ptype == Some(PropType::Entity);
         let first = kept;
         for &v in &values[start as usize..end as usize] {
@@ -180,6 +181,7 @@ pub(super) fn clean_into_flat(
     line: &str,
     names: &[(Span, u32, u32)],
     values: &[Span],
+    memo: &mut PropMemo,
 ) -> Flat {
     let run = |s: u32, e: u32| &values[s as usize..e as usize];
     let bytes: usize = (names.iter())
@@ -190,9 +192,20 @@ pub(super) fn clean_into_flat(
         ends: Vec::with_capacity(values.len()),
         parties: 0,
     };
-    flat.parties = clean_values(notes, id, def, line, 0, names, values, None, |k, v| {
-        flat.push(k.of(line), v.of(line));
-    });
+    flat.parties = clean_values(
+        notes,
+        id,
+        def,
+        line,
+        0,
+        names,
+        values,
+        None,
+        memo,
+        |k, v| {
+            flat.push(k.of(line), v.of(line));
+        },
+    );
     flat
 }
 

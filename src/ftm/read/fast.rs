@@ -43,6 +43,8 @@ pub(super) struct Scratch {
     values: Vec<Span>,
     /// The values of the top-level lists, each with its index in [`LISTS`].
     lists: Vec<(u8, Span)>,
+    /// The types of the properties of the last relationships read.
+    memo: schema::PropMemo,
 }
 
 /// The strings of a line that are not lists.
@@ -401,6 +403,7 @@ pub(super) fn read(
                 (&s.names, &s.values),
                 known,
                 spans,
+                &mut s.memo,
             ))
         }
         // Else they go straight into one buffer.
@@ -410,6 +413,7 @@ pub(super) fn read(
             line,
             (&s.names, &s.values),
             known,
+            &mut s.memo,
         )),
         None => {
             let props = (s.names.iter())

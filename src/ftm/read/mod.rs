@@ -1301,12 +1301,13 @@ fn prepare_edge(
     line: &str,
     (names, values): (&[(clean::Span, u32, u32)], &[clean::Span]),
     known: &props::KnownSources,
+    memo: &mut schema::PropMemo,
 ) -> Ready {
     let mut notes = issues::Notes::default();
     if !valid_id(&id) {
         notes.note(Issue::InvalidId, format!("`{id}`"));
     }
-    let flat = clean::clean_into_flat(&mut notes, &id, def, line, names, values);
+    let flat = clean::clean_into_flat(&mut notes, &id, def, line, names, values, memo);
     let pre = records::map_edge_known(def, &id, flat.view(), Some(known));
     Ready {
         id,
@@ -1328,6 +1329,7 @@ fn prepare_edge_at(
     (names, values): (&[(clean::Span, u32, u32)], &[clean::Span]),
     known: &props::KnownSources,
     spans: &mut Vec<SpanPair>,
+    memo: &mut schema::PropMemo,
 ) -> fast::FastEdge {
     let id_text = id.of(text);
     let mut notes = issues::Notes::default();
@@ -1345,6 +1347,7 @@ fn prepare_edge_at(
         names,
         values,
         Some(&mut runs),
+        memo,
         |k, v| spans.push((k, v)),
     );
     let values = Values {
