@@ -55,7 +55,7 @@ impl Graph {
             return set;
         }
         if let Some(last) = self.last_sources
-            && *self.source_list(last) == self.source_lists[start..]
+            && self.last_list == self.source_lists[start..]
         {
             self.source_lists.vec().truncate(start);
             return last;
@@ -65,20 +65,53 @@ impl Graph {
         if !self.shared.pays(0, self.shared.sources.len()) {
             return self.new_source_set(start, n);
         }
-        let h = xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(&self.source_lists[start..]));
-        if let Some(&set) = self.shared.sources.get(&h)
-            && *self.source_list(set) == self.source_lists[start..]
-        {
-            self.source_lists.vec().truncate(start);
-            self.last_sources = Some(set);
-            self.shared.hits[0] += 1;
-            return set;
+        let (h, exact) = list_key(&self.source_lists[start..]);
+        if let Some(v) = self.shared.sources.get(h) {
+            let set = SourceSet(v as u32);
+            // A short list's key is the list itself: a short set found
+            // under it is that list (read in the pool only otherwise).
+            let same = (exact && matches!(set.decode(), SourceSetIs::Short(..)))
+                || *self.source_list(set) == self.source_lists[start..];
+            if same {
+                self.remember_last(set, start);
+                self.source_lists.vec().truncate(start);
+                self.shared.hits[0] += 1;
+                return set;
+            }
         }
         let set = self.new_source_set(start, n);
         if set != SourceSet::EMPTY && self.shared.sources.len() < Shared::MAX_KEPT {
-            self.shared.sources.insert(h, set);
+            self.shared.sources.insert(h, u64::from(set.0));
         }
         set
+    }
+
+    /// Brings into the cache what [`Self::source_set`] of `ids` (at most
+    /// eight) will look up among the lists stored before, so that the
+    /// misses of a batch of records overlap.
+    pub(crate) fn warm_source_set(&self, ids: &[SourceId]) {
+        let mut list = [SourceId(0); 8];
+        let mut n = 0;
+        for id in ids {
+            if n == list.len() {
+                return;
+            }
+            if !list[..n].contains(id) {
+                list[n] = *id;
+                n += 1;
+            }
+        }
+        if n > 1 && self.shared.pays(0, self.shared.sources.len()) {
+            self.shared.sources.prefetch(list_key(&list[..n]).0);
+        }
+    }
+
+    /// Marks the list at `start` of the pool, stored as `set`, as the last.
+    fn remember_last(&mut self, set: SourceSet, start: usize) {
+        self.last_sources = Some(set);
+        self.last_list.clear();
+        self.last_list
+            .extend_from_slice(&self.source_lists[start..]);
     }
 
     /// [`Self::source_set`] of a list new to the graph, at `start` of the
@@ -89,22 +122,20 @@ impl Graph {
             .iter()
             .all(|s| s.0 <= u32::from(u16::MAX));
         if fits && let Some(set) = SourceSet::short(self.short_lists.len(), n) {
+            self.remember_last(set, start);
             let lists = self.source_lists.vec();
             let short = self.short_lists.vec();
             short.extend(lists[start..].iter().map(|s| s.0 as u16));
             lists.truncate(start);
-            self.last_sources = Some(set);
             return set;
         }
         let set = SourceSet::counted(start);
-        if set.is_some() {
+        if let Some(set) = set {
+            self.remember_last(set, start);
             self.source_lists.vec().insert(start, SourceId(n as u32));
         }
         match set {
-            Some(set) => {
-                self.last_sources = Some(set);
-                set
-            }
+            Some(set) => set,
             // Past 2 billion entries the lists are no longer kept apart: the
             // loader reports the graph as too large before that matters.
             None => {
@@ -137,16 +168,28 @@ impl Graph {
         // (A list kept before [`Self::undo`] took its rows back may name
         // these very rows: only a list wholly before them is shared.)
         let end = |at: u32, len: u32| (at as usize).saturating_add(len as usize);
-        if let Some(&[at, len]) = self.shared.attrs.get(&h)
+        if let Some((at, len)) = self.recent.list(h, rows)
             && end(at, len) <= start as usize
-            && self.attrs.get(at as usize..end(at, len)) == Some(rows)
         {
             self.attrs.vec().truncate(start as usize);
             self.shared.hits[1] += 1;
             return Ok((at, len));
         }
+        if let Some(v) = self.shared.attrs.get(h)
+            && let (at, len) = ((v >> 32) as u32, v as u32)
+            && end(at, len) <= start as usize
+            && self.attrs.get(at as usize..end(at, len)) == Some(rows)
+        {
+            self.recent.keep_list(h, rows, at);
+            self.attrs.vec().truncate(start as usize);
+            self.shared.hits[1] += 1;
+            return Ok((at, len));
+        }
+        self.recent.keep_list(h, rows, start);
         if self.shared.attrs.len() < Shared::MAX_KEPT {
-            self.shared.attrs.insert(h, [start, n]);
+            self.shared
+                .attrs
+                .insert(h, u64::from(start) << 32 | u64::from(n));
         }
         Ok((start, n))
     }
@@ -159,17 +202,28 @@ impl Graph {
             return self.arena.push(value);
         }
         let h = xxhash_rust::xxh3::xxh3_64(value.as_bytes());
+        if let Some(t) = self.recent.value(h, value) {
+            return Ok(t);
+        }
         // (A value kept before [`Self::undo`] took the arena's end back may
         // lie past it: an empty one would read as equal there.)
-        if let Some(&t) = self.attr_texts.0.get(&h)
+        if let Some(v) = self.attr_texts.0.get(h)
+            && let t = (Text {
+                start: (v >> 32) as u32,
+                len: v as u32,
+            })
             && self.arena.holds(t)
             && self.arena.bytes(t) == value.as_bytes()
         {
+            self.recent.keep_value(h, value, t);
             return Ok(t);
         }
         let t = self.arena.push(value)?;
+        self.recent.keep_value(h, value, t);
         if self.attr_texts.0.len() < AttrTexts::MAX_KEPT {
-            self.attr_texts.0.insert(h, t);
+            self.attr_texts
+                .0
+                .insert(h, u64::from(t.start) << 32 | u64::from(t.len));
         }
         Ok(t)
     }
@@ -352,6 +406,8 @@ impl Graph {
         self.attrs.vec().truncate(attrs);
         self.amounts.truncate(amounts);
         self.extras.vec().truncate(extras);
+        // What it knew of the values and lists stored last may be gone.
+        self.recent.clear();
     }
 
     /// Replaces what the entity at `ix` says (to merge the fragments of one FtM
@@ -534,6 +590,26 @@ impl Graph {
         self.dataset_lists.shrink_to_fit();
         self.ids.shrink_to_fit();
     }
+}
+
+/// The key of a source list among those stored ([`Shared::sources`]): for
+/// two or three ids below 2¹⁶, the ids themselves, packed and mixed (a
+/// bijection: `true`, the key says the list), for any other its hash.
+fn list_key(ids: &[SourceId]) -> (u64, bool) {
+    let short = (2..=3).contains(&ids.len()) && ids.iter().all(|s| s.0 <= u32::from(u16::MAX));
+    if !short {
+        return (xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(ids)), false);
+    }
+    let packed = (ids.iter()).fold(ids.len() as u64, |acc, s| acc << 16 | u64::from(s.0));
+    // (murmur3's finaliser: each step undoable, so that two lists never
+    // share a key; every bit of the list moves the slot.)
+    let mut h = packed;
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 33;
+    (h, true)
 }
 
 #[cfg(test)]
@@ -720,6 +796,8 @@ mod tests {
                 let ids: Vec<crate::graph::SourceId> =
                     srcs.iter().map(|&s| crate::graph::SourceId(s)).collect();
                 let pools = (g.short_lists.len(), g.source_lists.len());
+                // (Brought into the cache first, as the FtM builder does.)
+                g.warm_source_set(&ids);
                 let sources = g.source_set(&ids);
                 if sources_seen.contains(&distinct) && distinct.len() > 1 {
                     prop_assert_eq!((g.short_lists.len(), g.source_lists.len()), pools);

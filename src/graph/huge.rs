@@ -40,6 +40,24 @@ pub(crate) fn prefetch<T>(at: &T) {
     std::hint::black_box(at);
 }
 
+/// [`prefetch`] of every cache line of `at` (a record read in several
+/// places, say).
+pub(crate) fn prefetch_all<T>(at: &T) {
+    let start = (at as *const T).cast::<i8>();
+    for offset in (0..std::mem::size_of::<T>()).step_by(64) {
+        // (`wrapping_add`: an address computed, never read.)
+        let line = start.wrapping_add(offset);
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `prefetch`; the address is within `at`.
+        unsafe {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            _mm_prefetch::<_MM_HINT_T0>(line);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        std::hint::black_box(line);
+    }
+}
+
 /// Below this many bytes a table is left on small pages.
 const AT_LEAST: usize = 4 << 20;
 

@@ -169,16 +169,14 @@ impl IdIndex {
             None
         };
         let nodes: Vec<Option<u32>> = homes.iter().map(first_match).collect();
-        let texts = nodes.iter().fold(0u32, |acc, n| {
-            let row = n.and_then(|n| rows.get(n as usize));
-            acc.wrapping_add(row.map_or(0, |r| r.id.start))
-        });
-        std::hint::black_box(texts);
-        let heads = nodes.iter().fold(0u8, |acc, n| {
-            let id = n.and_then(|n| id_of(rows, arena, n));
-            acc.wrapping_add(id.and_then(|b| b.first().copied()).unwrap_or(0))
-        });
-        std::hint::black_box(heads);
+        // (Prefetched, not read: a read holds up the loop on its miss, and
+        // those after it wait.)
+        (nodes.iter().flatten())
+            .filter_map(|&n| rows.get(n as usize))
+            .for_each(super::huge::prefetch);
+        (nodes.iter().flatten())
+            .filter_map(|&n| id_of(rows, arena, n).and_then(<[u8]>::first))
+            .for_each(super::huge::prefetch);
         out.extend(homes.iter().zip(ids).map(|(&(t, i), id)| {
             match self.probe_from(t, i, id.as_bytes(), rows, arena)? {
                 (i, true) => Some(super::NodeIx::new(slots[i].node as usize)),

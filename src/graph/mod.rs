@@ -43,6 +43,7 @@ mod merge;
 mod read;
 pub mod relid;
 pub(crate) mod section;
+mod slots;
 mod sparse;
 mod visit;
 
@@ -53,6 +54,7 @@ use bytemuck::{Pod, Zeroable};
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
+pub(crate) use self::huge::{prefetch, prefetch_all};
 pub(crate) use self::index::ShortIds;
 use self::index::{IN, IdIndex, Links, OUT, RareParts};
 pub use self::merge::{Absorbed, dataset_of_path};
@@ -935,6 +937,9 @@ pub struct Graph {
     source_seq: Vec<SourceId>,
     /// The last list added, to share it with the next record citing the same.
     last_sources: Option<SourceSet>,
+    /// Its sources (compared here, not in the pools, where a list met again
+    /// after many others is a cache miss).
+    last_list: Vec<SourceId>,
     symbols: Interner,
     /// Dataset names, by [`DatasetId`].
     dataset_names: Vec<Box<str>>,
@@ -954,6 +959,9 @@ pub struct Graph {
     /// Source lists and attribute lists stored so far, to store a repeated
     /// one once (not kept in a snapshot either).
     shared: Shared,
+    /// The attribute values and lists stored last, what they hold kept with
+    /// them (not in a snapshot either).
+    recent: slots::Recent,
     /// Several inputs were opened as this graph: exports name every row's
     /// datasets, the default one's too (set by `open`, like the default).
     several_inputs: bool,
@@ -962,7 +970,7 @@ pub struct Graph {
 /// Short attribute values in the arena by their hash (xxh3), the first
 /// [`AttrTexts::MAX_KEPT`] distinct ones.
 #[derive(Debug, Clone, Default)]
-struct AttrTexts(FastMap<u64, Text>);
+struct AttrTexts(slots::HashSlots);
 
 impl AttrTexts {
     /// Longer values are stored each time (seldom repeated, and a lookup
@@ -979,9 +987,9 @@ impl AttrTexts {
 #[derive(Debug, Clone, Default)]
 struct Shared {
     /// Source lists of more than one source ([`SourceSet`]s).
-    sources: FastMap<u64, SourceSet>,
-    /// Attribute lists: `[start, length]` in the graph's `attrs`.
-    attrs: FastMap<u64, [u32; 2]>,
+    sources: slots::HashSlots,
+    /// Attribute lists: `start << 32 | length` in the graph's `attrs`.
+    attrs: slots::HashSlots,
     /// Lists shared so far, of each sort.
     hits: [usize; 2],
 }

@@ -1,0 +1,197 @@
+//! A table from 64-bit hashes to 64-bit values, probed in place (linear
+//! probing, at most three quarters full), whose home slots can be
+//! prefetched for a batch of keys before they are looked up one by one:
+//! the graph's tables of lists and values stored so far, to share them
+//! ([`super::Shared`], [`super::AttrTexts`]). A `HashMap` there cost the
+//! FtM builder a cache miss on every lookup, one after another.
+
+use bytemuck::{Pod, Zeroable};
+
+use super::{AttrRow, Text};
+
+/// The table. A key of 0 is kept as 1 (0 marks an empty slot): the keys
+/// are hashes, every hit is checked against what it names.
+#[derive(Debug, Clone, Default)]
+pub(super) struct HashSlots {
+    /// `[key, value]`; a power of two of them (or none).
+    slots: Vec<[u64; 2]>,
+    len: usize,
+}
+
+impl HashSlots {
+    /// Keys held.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    fn key(h: u64) -> u64 {
+        h.max(1)
+    }
+
+    /// Where `key` is, or the empty slot where it would go (a table with
+    /// slots).
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = (key as usize) & mask;
+        while self.slots[i][0] != 0 && self.slots[i][0] != key {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    /// The value of `h`.
+    pub(super) fn get(&self, h: u64) -> Option<u64> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let [k, v] = self.slots[self.slot(Self::key(h))];
+        (k != 0).then_some(v)
+    }
+
+    /// Sets the value of `h` (replacing one it had).
+    pub(super) fn insert(&mut self, h: u64, value: u64) {
+        if 4 * (self.len + 1) > 3 * self.slots.len() {
+            let size = (2 * self.slots.len()).max(64);
+            let old = std::mem::replace(&mut self.slots, vec![[0; 2]; size]);
+            for s in old.into_iter().filter(|s| s[0] != 0) {
+                let i = self.slot(s[0]);
+                self.slots[i] = s;
+            }
+        }
+        let key = Self::key(h);
+        let i = self.slot(key);
+        if self.slots[i][0] == 0 {
+            self.len += 1;
+        }
+        self.slots[i] = [key, value];
+    }
+
+    /// Prefetches the slot where a lookup of `h` starts.
+    pub(super) fn prefetch(&self, h: u64) {
+        if !self.slots.is_empty() {
+            let mask = self.slots.len() - 1;
+            super::huge::prefetch(&self.slots[(Self::key(h) as usize) & mask]);
+        }
+    }
+}
+
+/// The attribute values and lists stored most recently, in a few slots
+/// each (one per hash, the last one kept), each slot holding what it
+/// stands for (a value's bytes, a list's rows): a value or a list met
+/// again soon, as most are (a publisher's name, the same few of them on
+/// million of relations), is known for the one stored without a lookup
+/// in the large tables nor a read of the arena or of the table of
+/// attributes, which were a cache miss each. Emptied when the graph takes
+/// rows back ([`super::Graph::undo`]): what they named may then differ.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Recent {
+    values: Vec<RecentValue>,
+    lists: Vec<RecentList>,
+}
+
+/// A value and where it is in the arena (`len` 0: none).
+#[derive(Debug, Clone, Copy, Zeroable, Pod)]
+#[repr(C)]
+struct RecentValue {
+    text: Text,
+    len: u8,
+    bytes: [u8; RecentValue::MAX_LEN],
+}
+
+impl RecentValue {
+    const MAX_LEN: usize = 23;
+}
+
+/// A list of attributes and where it is in the table of them (`n` 0: none).
+#[derive(Debug, Clone, Copy, Zeroable, Pod)]
+#[repr(C)]
+struct RecentList {
+    at: u32,
+    n: u32,
+    rows: [AttrRow; RecentList::MAX_LEN],
+}
+
+impl RecentList {
+    const MAX_LEN: usize = 3;
+}
+
+impl Recent {
+    /// Slots of each sort (a power of two).
+    const SLOTS: usize = 1024;
+
+    /// Where the value `value`, of hash `h`, was stored last, if known.
+    #[inline]
+    pub(super) fn value(&self, h: u64, value: &str) -> Option<Text> {
+        let s = self.values.get((h as usize) & (Self::SLOTS - 1))?;
+        let len = usize::from(s.len);
+        (len == value.len() && len > 0 && s.bytes.get(..len) == Some(value.as_bytes()))
+            .then_some(s.text)
+    }
+
+    /// Keeps that `value` (of hash `h`) is at `text`, if it is short enough.
+    pub(super) fn keep_value(&mut self, h: u64, value: &str, text: Text) {
+        if value.is_empty() || value.len() > RecentValue::MAX_LEN {
+            return;
+        }
+        if self.values.is_empty() {
+            self.values = vec![RecentValue::zeroed(); Self::SLOTS];
+        }
+        let s = &mut self.values[(h as usize) & (Self::SLOTS - 1)];
+        s.text = text;
+        s.len = value.len() as u8;
+        s.bytes[..value.len()].copy_from_slice(value.as_bytes());
+    }
+
+    /// Where the list `rows`, of hash `h`, was stored last, if known:
+    /// `(start, length)` in the table of attributes.
+    #[inline]
+    pub(super) fn list(&self, h: u64, rows: &[AttrRow]) -> Option<(u32, u32)> {
+        let s = self.lists.get((h as usize) & (Self::SLOTS - 1))?;
+        let n = s.n as usize;
+        (n == rows.len() && n > 0 && s.rows.get(..n) == Some(rows)).then_some((s.at, s.n))
+    }
+
+    /// Keeps that the list `rows` (of hash `h`) is at `at`, if it is short
+    /// enough.
+    pub(super) fn keep_list(&mut self, h: u64, rows: &[AttrRow], at: u32) {
+        if rows.is_empty() || rows.len() > RecentList::MAX_LEN {
+            return;
+        }
+        if self.lists.is_empty() {
+            self.lists = vec![RecentList::zeroed(); Self::SLOTS];
+        }
+        let s = &mut self.lists[(h as usize) & (Self::SLOTS - 1)];
+        s.at = at;
+        s.n = rows.len() as u32;
+        s.rows[..rows.len()].copy_from_slice(rows);
+    }
+
+    /// Forgets every value and list.
+    pub(super) fn clear(&mut self) {
+        self.values.clear();
+        self.lists.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HashSlots;
+
+    #[test]
+    fn slots_hold_what_was_set_through_growth() {
+        let mut t = HashSlots::default();
+        assert_eq!(t.get(7), None);
+        t.prefetch(7);
+        // 0 and 1 are one key (0 is kept as 1).
+        t.insert(0, 10);
+        assert_eq!((t.get(0), t.get(1), t.len()), (Some(10), Some(10), 1));
+        let h = |i: u64| i.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        for i in 1..5000 {
+            t.insert(h(i), i);
+        }
+        t.insert(h(17), 1700);
+        assert_eq!(t.len(), 5000);
+        assert!((1..5000).all(|i| t.get(h(i)) == Some(if i == 17 { 1700 } else { i })));
+        assert_eq!(t.get(h(5000)), None);
+    }
+}
