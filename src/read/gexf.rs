@@ -671,7 +671,9 @@ impl<'a> Tag<'a> {
 fn open_record(b: &mut Sink<'_>, st: &State, what: In, attrs: &Tag<'_>, at: Pos) -> Open {
     let mut r = b.record();
     super::put_text(&mut r.id, attrs.id.as_deref().unwrap_or_default());
-    r.label = attrs.label.as_deref().map(|l| b.text(l));
+    if let Some(l) = attrs.label.as_deref() {
+        b.put(r.label.insert(Text::default()), l);
+    }
     if what == In::Edge {
         super::put_text(&mut r.from, attrs.source.as_deref().unwrap_or_default());
         super::put_text(&mut r.to, attrs.target.as_deref().unwrap_or_default());
@@ -685,7 +687,7 @@ fn open_record(b: &mut Sink<'_>, st: &State, what: In, attrs: &Tag<'_>, at: Pos)
             r.attrs.push((b.text("weight"), b.text(w)));
         }
         if let Some(k) = attrs.kind.as_deref() {
-            r.kind = Some(b.text(k));
+            b.put(r.kind.insert(Text::default()), k);
         }
     }
     let start = (attrs.start.as_ref())
