@@ -155,9 +155,11 @@ impl Field {
 
 impl RecordData {
     /// The field a value of `field` fills when it is one a value simply
-    /// takes ([`RecordData::set_field`] puts it there, replacing any
-    /// before): not a list, a flag, an attribute, a `type` (a direction or
-    /// a kind) or a kind when there is one already.
+    /// takes, replacing any before (the one place that says which:
+    /// [`RecordData::set_field`] puts values there through it, and
+    /// [`Sink::set_field`] writes into an empty one in place): not a list,
+    /// a flag, an attribute, a `type` (a direction or a kind) or a kind when
+    /// there is one already.
     pub fn text_slot(&mut self, field: Field) -> Option<&mut Option<Text>> {
         Some(match field {
             Field::Name => &mut self.name,
@@ -189,26 +191,24 @@ impl RecordData {
                 let name = key.trim().strip_prefix(ATTR_PREFIX).unwrap_or(key);
                 self.attrs.push((name.into(), value));
             }
-            Field::Name => self.name = Some(value),
-            Field::Label => self.label = Some(value),
             // Gephi's edge table: `Type` says the direction, not the kind.
             Field::Type if trim(&value).eq_ignore_ascii_case("undirected") => {
                 self.undirected = true
             }
             Field::Type if trim(&value).eq_ignore_ascii_case("directed") => {}
-            Field::Kind | Field::Type if self.kind.is_none() => self.kind = Some(value),
-            Field::Role => self.role = Some(value),
+            Field::Type if self.kind.is_none() => self.kind = Some(value),
             Field::Aliases => split_into(value, &mut self.aliases),
-            Field::Date => self.date = Some(value),
-            Field::Until => self.until = Some(value),
-            Field::Note => self.note = Some(value),
-            Field::Amount => self.amount = Some(value),
-            Field::Currency => self.currency = Some(value),
             Field::Approx => self.approx = yes(&value),
             Field::Sources => split_into(value, &mut self.sources),
-            Field::RelationId => self.relation_id = Some(value),
             Field::Undirected => self.undirected = yes(&value),
-            Field::Kind | Field::Type | Field::Other => self.attrs.push((key.into(), value)),
+            // Name, label, a first kind, role, dates, note, amount,
+            // currency, relation id: the value takes the field's place;
+            // anything else (a second kind or type, any other name) is an
+            // attribute.
+            _ => match self.text_slot(field) {
+                Some(slot) => *slot = Some(value),
+                None => self.attrs.push((key.into(), value)),
+            },
         }
     }
 }
