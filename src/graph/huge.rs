@@ -29,33 +29,32 @@ pub(crate) fn with_capacity<T>(n: usize) -> Vec<T> {
 /// instructions fills behind the first miss).
 #[inline(always)]
 pub(crate) fn prefetch<T>(at: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch reads nothing the program sees and cannot fault;
-    // SSE is part of every x86_64.
-    unsafe {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        _mm_prefetch::<_MM_HINT_T0>((at as *const T).cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    std::hint::black_box(at);
+    prefetch_line((at as *const T).cast());
 }
 
 /// [`prefetch`] of every cache line of `at` (a record read in several
-/// places, say).
+/// places, say): its first byte's, each 64 bytes on, and its last byte's.
 pub(crate) fn prefetch_all<T>(at: &T) {
     let start = (at as *const T).cast::<i8>();
-    for offset in (0..std::mem::size_of::<T>()).step_by(64) {
+    let size = std::mem::size_of::<T>();
+    for offset in (0..size).step_by(64).chain(size.checked_sub(1)) {
         // (`wrapping_add`: an address computed, never read.)
-        let line = start.wrapping_add(offset);
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: as in `prefetch`; the address is within `at`.
-        unsafe {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            _mm_prefetch::<_MM_HINT_T0>(line);
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        std::hint::black_box(line);
+        prefetch_line(start.wrapping_add(offset));
     }
+}
+
+/// The one prefetch instruction [`prefetch`] and [`prefetch_all`] give.
+#[inline(always)]
+fn prefetch_line(line: *const i8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing the program sees and cannot fault,
+    // whatever the address; SSE is part of every x86_64.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(line);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    std::hint::black_box(line);
 }
 
 /// Below this many bytes a table is left on small pages.
