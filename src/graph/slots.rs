@@ -119,10 +119,23 @@ impl Recent {
     /// Slots of each sort (a power of two).
     const SLOTS: usize = 1024;
 
+    /// The slot of hash `h`.
+    fn at(h: u64) -> usize {
+        (h as usize) & (Self::SLOTS - 1)
+    }
+
+    /// The slot of hash `h` in `slots`, made (all empty) the first time.
+    fn slot<T: Zeroable + Clone>(slots: &mut Vec<T>, h: u64) -> &mut T {
+        if slots.is_empty() {
+            *slots = vec![T::zeroed(); Self::SLOTS];
+        }
+        &mut slots[Self::at(h)]
+    }
+
     /// Where the value `value`, of hash `h`, was stored last, if known.
     #[inline]
     pub(super) fn value(&self, h: u64, value: &str) -> Option<Text> {
-        let s = self.values.get((h as usize) & (Self::SLOTS - 1))?;
+        let s = self.values.get(Self::at(h))?;
         let len = usize::from(s.len);
         (len == value.len() && len > 0 && s.bytes.get(..len) == Some(value.as_bytes()))
             .then_some(s.text)
@@ -133,10 +146,7 @@ impl Recent {
         if value.is_empty() || value.len() > RecentValue::MAX_LEN {
             return;
         }
-        if self.values.is_empty() {
-            self.values = vec![RecentValue::zeroed(); Self::SLOTS];
-        }
-        let s = &mut self.values[(h as usize) & (Self::SLOTS - 1)];
+        let s = Self::slot(&mut self.values, h);
         s.text = text;
         s.len = value.len() as u8;
         s.bytes[..value.len()].copy_from_slice(value.as_bytes());
@@ -146,7 +156,7 @@ impl Recent {
     /// `(start, length)` in the table of attributes.
     #[inline]
     pub(super) fn list(&self, h: u64, rows: &[AttrRow]) -> Option<(u32, u32)> {
-        let s = self.lists.get((h as usize) & (Self::SLOTS - 1))?;
+        let s = self.lists.get(Self::at(h))?;
         let n = s.n as usize;
         (n == rows.len() && n > 0 && s.rows.get(..n) == Some(rows)).then_some((s.at, s.n))
     }
@@ -157,10 +167,7 @@ impl Recent {
         if rows.is_empty() || rows.len() > RecentList::MAX_LEN {
             return;
         }
-        if self.lists.is_empty() {
-            self.lists = vec![RecentList::zeroed(); Self::SLOTS];
-        }
-        let s = &mut self.lists[(h as usize) & (Self::SLOTS - 1)];
+        let s = Self::slot(&mut self.lists, h);
         s.at = at;
         s.n = rows.len() as u32;
         s.rows[..rows.len()].copy_from_slice(rows);
