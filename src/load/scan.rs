@@ -272,12 +272,19 @@ impl Scanner {
         with: impl Blocks,
     ) -> usize {
         let mut after = self.state == State::AfterRecord(section);
-        // The name records of this list are written with, and its `(`.
-        let named: &[u8] = match section {
-            Section::Sources => b"Source(",
-            Section::Entities => b"Entity(",
-            Section::Relations => b"Relation(",
+        // The name records of this list are written with: its bytes as a
+        // word (the first byte lowest), which bytes of a word it fills.
+        let name: &[u8] = match section {
+            Section::Sources => b"Source",
+            Section::Entities => b"Entity",
+            Section::Relations => b"Relation",
         };
+        let mut word = [0; 8];
+        word[..name.len()].copy_from_slice(name);
+        let word = u64::from_le_bytes(word);
+        let fills = u64::MAX >> (64 - 8 * name.len());
+        // The last 64 bytes looked at, for the next record to start in.
+        let mut last = (usize::MAX, Marks::default());
         loop {
             if after {
                 let comma = match buf.get(at) {
@@ -293,14 +300,14 @@ impl Scanner {
             let Some(start) = skip_space(buf, at) else {
                 return at;
             };
-            let open = match buf.get(start..start + named.len()) {
-                Some(name) if name == named => start + named.len() - 1,
+            let open = match buf.get(start..start + 8) {
+                Some(w) if crate::words::word(w) & fills == word => start + name.len(),
                 _ => skip_name(buf, start),
             };
             if buf.get(open) != Some(&b'(') {
                 return at;
             }
-            let Some(end) = record_close(buf, open, with) else {
+            let Some(end) = record_close(buf, open, with, &mut last) else {
                 return at;
             };
             found(Item::Record(section, start..end));
@@ -354,6 +361,22 @@ struct Marks {
     odd: u64,
     /// `r`, which may start a raw string.
     r: u64,
+}
+
+impl Marks {
+    /// The marks of bytes `k..64` only.
+    #[inline(always)]
+    fn from(self, k: usize) -> Marks {
+        let keep = u64::MAX << k;
+        Marks {
+            quote: self.quote & keep,
+            backslash: self.backslash & keep,
+            open: self.open & keep,
+            close: self.close & keep,
+            odd: self.odd & keep,
+            r: self.r & keep,
+        }
+    }
 }
 
 /// The [`Marks`] of `block`, one byte at a time: what [`marks`] computes
@@ -493,7 +516,7 @@ fn marks_avx2(block: &[u8; 64]) -> Marks {
                 $(let hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(v, _mm256_set1_epi8($c as i8)));)*
                 m |= u64::from(_mm256_movemask_epi8(hit) as u32) << (32 * half);
             }
-            m
+            opaque(m)
         }};
     }
     Marks {
@@ -504,6 +527,20 @@ fn marks_avx2(block: &[u8; 64]) -> Marks {
         odd: any_of!(b'/', b'\'', b'#'),
         r: any_of!(b'r'),
     }
+}
+
+/// `x`, which the compiler may not see through: without it, LLVM keeps the
+/// masks [`marks_avx2`] makes as vectors of bits, and shifts them and
+/// combines them byte by byte (twenty times slower).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn opaque(mut x: u64) -> u64 {
+    // SAFETY: an empty assembly block, which reads and writes nothing but
+    // the register it is given.
+    unsafe {
+        std::arch::asm!("/* {0} */", inout(reg) x, options(pure, nomem, nostack, preserves_flags))
+    };
+    x
 }
 
 /// [`prefix_xor`] as one carry-less multiply by all ones.
@@ -556,23 +593,24 @@ fn escaped(backslash: u64, carry: &mut u64) -> u64 {
 /// opening quote. `None` when it holds any, when the bracket that closes
 /// it is not a `)`, or when the buffer ends first.
 #[inline(always)]
-fn record_close(buf: &[u8], open: usize, with: impl Blocks) -> Option<usize> {
-    let mut base = open;
+fn record_close(
+    buf: &[u8],
+    open: usize,
+    with: impl Blocks,
+    last: &mut (usize, Marks),
+) -> Option<usize> {
+    // The block the record before ended in, if this one starts in it too:
+    // its marks from `open` on (before, the record before, and blanks, a
+    // comma and a name, none of them marked).
+    let (mut base, mut m) = match open.checked_sub(last.0) {
+        Some(k) if k < 64 => (last.0, last.1.from(k)),
+        _ => (open, block_marks(buf, open, with)),
+    };
     let mut depth = 0usize;
     // Carried from one block to the next: inside a string (all ones), the
     // first byte escaped, the last byte an `r`.
     let (mut inside_before, mut escape, mut r_before) = (0u64, 0u64, 0u64);
-    while base < buf.len() {
-        let m = match buf.get(base..base + 64) {
-            Some(block) => with.marks(block.try_into().expect("64 bytes")),
-            None => {
-                // The buffer's last bytes, after them blanks, which nothing
-                // here stops at.
-                let mut block = [b' '; 64];
-                block[..buf.len() - base].copy_from_slice(&buf[base..]);
-                with.marks(&block)
-            }
-        };
+    loop {
         let quote = m.quote & !escaped(m.backslash, &mut escape);
         let inside = with.prefix_xor(quote) ^ inside_before;
         inside_before = ((inside >> 63) & 1).wrapping_neg();
@@ -590,6 +628,7 @@ fn record_close(buf: &[u8], open: usize, with: impl Blocks) -> Option<usize> {
             // with no branch to guess.
             depth = depth + 1 - 2 * (close >> k & 1) as usize;
             if depth == 0 {
+                *last = (base, m);
                 let at = base + k as usize;
                 return (buf[at] == b')').then_some(at + 1);
             }
@@ -598,8 +637,26 @@ fn record_close(buf: &[u8], open: usize, with: impl Blocks) -> Option<usize> {
             return None;
         }
         base += 64;
+        if base >= buf.len() {
+            return None;
+        }
+        m = block_marks(buf, base, with);
     }
-    None
+}
+
+/// The [`Marks`] of the 64 bytes at `base` (below the buffer's end).
+#[inline(always)]
+fn block_marks(buf: &[u8], base: usize, with: impl Blocks) -> Marks {
+    match buf.get(base..base + 64) {
+        Some(block) => with.marks(block.try_into().expect("64 bytes")),
+        None => {
+            // The buffer's last bytes, after them blanks, which nothing
+            // stops at.
+            let mut block = [b' '; 64];
+            block[..buf.len() - base].copy_from_slice(&buf[base..]);
+            with.marks(&block)
+        }
+    }
 }
 
 fn byte(buf: &[u8], i: usize) -> Result<&u8, Scan> {
