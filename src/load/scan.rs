@@ -240,7 +240,7 @@ impl Scanner {
     /// [`Scanner::records`] compiled for AVX2, so that [`Avx2`]'s marks
     /// are inlined into it.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,pclmulqdq")]
+    #[target_feature(enable = "avx2,pclmulqdq,popcnt")]
     fn records_avx2(
         &mut self,
         buf: &[u8],
@@ -463,19 +463,21 @@ impl Blocks for Plain {
     }
 }
 
-/// The CPU has AVX2 and PCLMULQDQ: only [`Avx2::detect`] makes one.
+/// The CPU has AVX2, PCLMULQDQ and POPCNT: only [`Avx2::detect`] makes
+/// one.
 #[cfg(target_arch = "x86_64")]
 #[derive(Clone, Copy)]
 struct Avx2(());
 
 #[cfg(target_arch = "x86_64")]
 impl Avx2 {
-    /// `Some` when the CPU has AVX2 and PCLMULQDQ (asked of it once, then
-    /// remembered by std).
+    /// `Some` when the CPU has AVX2, PCLMULQDQ and POPCNT (asked of it once,
+    /// then remembered by std).
     #[inline(always)]
     fn detect() -> Option<Self> {
         (std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("pclmulqdq"))
+            && std::arch::is_x86_feature_detected!("pclmulqdq")
+            && std::arch::is_x86_feature_detected!("popcnt"))
         .then_some(Avx2(()))
     }
 }
@@ -606,7 +608,9 @@ fn record_close(
         Some(k) if k < 64 => (last.0, last.1.from(k)),
         _ => (open, block_marks(buf, open, with)),
     };
-    let mut depth = 0usize;
+    // Inside the `(`, which is not marked as a bracket to count.
+    m.open &= !(1 << (open - base));
+    let mut depth = 1usize;
     // Carried from one block to the next: inside a string (all ones), the
     // first byte escaped, the last byte an `r`.
     let (mut inside_before, mut escape, mut r_before) = (0u64, 0u64, 0u64);
@@ -620,17 +624,24 @@ fn record_close(
         // Only the brackets before the first odd byte are looked at.
         let before_odd = (odd & odd.wrapping_neg()).wrapping_sub(1);
         let close = m.close & !inside & before_odd;
-        let mut brackets = (m.open & !inside & before_odd) | close;
-        while brackets != 0 {
-            let k = brackets.trailing_zeros();
-            brackets &= brackets - 1;
-            // Up one for an opening bracket, down one for a closing one,
-            // with no branch to guess.
-            depth = depth + 1 - 2 * (close >> k & 1) as usize;
-            if depth == 0 {
-                *last = (base, m);
-                let at = base + k as usize;
-                return (buf[at] == b')').then_some(at + 1);
+        let opens = m.open & !inside & before_odd;
+        if depth > close.count_ones() as usize {
+            // Too few closing brackets to end the record here: counted all
+            // at once.
+            depth = depth + opens.count_ones() as usize - close.count_ones() as usize;
+        } else {
+            let mut brackets = opens | close;
+            while brackets != 0 {
+                let k = brackets.trailing_zeros();
+                brackets &= brackets - 1;
+                // Up one for an opening bracket, down one for a closing one,
+                // with no branch to guess.
+                depth = depth + 1 - 2 * (close >> k & 1) as usize;
+                if depth == 0 {
+                    *last = (base, m);
+                    let at = base + k as usize;
+                    return (buf[at] == b')').then_some(at + 1);
+                }
             }
         }
         if odd != 0 {
