@@ -48,6 +48,10 @@ pub(crate) struct Scanner {
     began: bool,
     /// How many records the block fast path found ([`Scanner::records`]).
     fast_found: usize,
+    /// Tests: the fast path with [`Plain`] blocks even where the CPU has
+    /// AVX2.
+    #[cfg(test)]
+    plain: bool,
 }
 
 /// What one call of [`Scanner::scan`] found.
@@ -64,6 +68,8 @@ impl Default for Scanner {
             seen: [false; 3],
             began: false,
             fast_found: 0,
+            #[cfg(test)]
+            plain: false,
         }
     }
 }
@@ -228,6 +234,10 @@ impl Scanner {
         section: Section,
         found: &mut impl FnMut(Item),
     ) -> usize {
+        #[cfg(test)]
+        if self.plain {
+            return self.records(buf, at, section, found, Plain);
+        }
         #[cfg(target_arch = "x86_64")]
         if let Some(avx2) = Avx2::detect() {
             // SAFETY: `avx2` says the CPU has what `records_avx2` is
@@ -1026,7 +1036,16 @@ fn plain_block(
 /// ([`Scanner::scan_careful`]), the oracle of the block fast path. Also
 /// how many of the records the fast path found.
 pub(crate) fn trace(bytes: &[u8], blocks: &[usize], careful: bool) -> (Vec<String>, usize) {
-    let mut s = Scanner::default();
+    trace_with(Scanner::default(), bytes, blocks, careful)
+}
+
+/// [`trace`] with the scanner `s`.
+fn trace_with(
+    mut s: Scanner,
+    bytes: &[u8],
+    blocks: &[usize],
+    careful: bool,
+) -> (Vec<String>, usize) {
     let mut out = Vec::new();
     let (mut buf, mut fed, mut gone) = (Vec::new(), 0, 0);
     for &block in blocks.iter().cycle() {
@@ -1289,6 +1308,38 @@ Graph(
             }
             got.push(carry == 1);
             proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    /// The fast path with SSE2 blocks (the one CPUs without AVX2 take),
+    /// against the careful scan, on files as `ties gen` writes them and
+    /// damaged, in blocks of several sizes.
+    #[test]
+    fn the_fast_scan_with_plain_blocks_is_the_careful_scan() {
+        let plain = || Scanner {
+            plain: true,
+            ..Scanner::default()
+        };
+        let opts = crate::generate::GenOptions {
+            entities: 300,
+            relations_per_entity: 3,
+            seed: 7,
+        };
+        let mut text = Vec::new();
+        crate::generate::write_ron(&opts, &mut text).unwrap();
+        let mut files = vec![FILE.as_bytes().to_vec(), text.clone()];
+        for (at, put) in [(0.3, "\\\""), (0.5, "r\"\\\""), (0.7, "'"), (0.9, "/*")] {
+            let mut t = text.clone();
+            let at = (t.len() as f64 * at) as usize;
+            t.splice(at..at, put.bytes());
+            files.push(t);
+        }
+        for file in &files {
+            for blocks in [vec![file.len()], vec![1000, 7], vec![64, 65, 63]] {
+                let (fast, found) = trace_with(plain(), file, &blocks, false);
+                assert_eq!(fast, trace(file, &blocks, true).0, "{blocks:?}");
+                assert!(found > 0);
+            }
         }
     }
 
