@@ -23,6 +23,16 @@ use locate::{FirstSeen, Locator};
 use crate::graph::Graph;
 use crate::model::GraphFile;
 
+/// What the RON record scanner makes of `bytes` read in blocks of the
+/// sizes `blocks` (in turn): a line for each record found and for each
+/// call's answer. `careful` scans without the block fast path. For tests,
+/// which hold the fast path to the careful scan; also how many records the
+/// fast path found.
+#[doc(hidden)]
+pub fn scan_trace(bytes: &[u8], blocks: &[usize], careful: bool) -> (Vec<String>, usize) {
+    scan::trace(bytes, blocks, careful)
+}
+
 /// The graph compiled into the binary, built from the seed reports.
 pub const BUILTIN_GRAPH: &str = include_str!("../../assets/graph.ron");
 /// How the built-in graph is named in messages.

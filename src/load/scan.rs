@@ -46,6 +46,12 @@ pub(crate) struct Scanner {
     seen: [bool; 3],
     /// Whether the first bytes were looked at (a BOM is allowed only there).
     began: bool,
+    /// How many records the block fast path found ([`Scanner::records`]).
+    fast_found: usize,
+    /// Tests: the fast path with [`Plain`] blocks even where the CPU has
+    /// AVX2.
+    #[cfg(test)]
+    plain: bool,
 }
 
 /// What one call of [`Scanner::scan`] found.
@@ -61,6 +67,9 @@ impl Default for Scanner {
             state: State::Start,
             seen: [false; 3],
             began: false,
+            fast_found: 0,
+            #[cfg(test)]
+            plain: false,
         }
     }
 }
@@ -81,9 +90,34 @@ impl Scanner {
         eof: bool,
         mut found: impl FnMut(Item),
     ) -> Result<usize, Scan> {
+        self.scan_with(buf, eof, &mut found, true)
+    }
+
+    /// [`Scanner::scan`] without the block fast path ([`Scanner::records`]):
+    /// one step at a time, the oracle the fast path is held to.
+    pub fn scan_careful(
+        &mut self,
+        buf: &[u8],
+        eof: bool,
+        mut found: impl FnMut(Item),
+    ) -> Result<usize, Scan> {
+        self.scan_with(buf, eof, &mut found, false)
+    }
+
+    #[inline(always)]
+    fn scan_with(
+        &mut self,
+        buf: &[u8],
+        eof: bool,
+        found: &mut impl FnMut(Item),
+        fast: bool,
+    ) -> Result<usize, Scan> {
         let mut at = 0;
         loop {
-            match self.step(buf, at, eof, &mut found) {
+            if fast && let State::List(section) | State::AfterRecord(section) = self.state {
+                at = self.records_fast(buf, at, section, found);
+            }
+            match self.step(buf, at, eof, found) {
                 Ok(next) if next == at => return Ok(at),
                 Ok(next) => at = next,
                 Err(Scan::More) if eof => return Err(Scan::Bail),
@@ -187,6 +221,462 @@ impl Scanner {
         };
         self.state = State::Fields;
         Ok(next)
+    }
+}
+
+impl Scanner {
+    /// [`Scanner::records`], with AVX2 when the CPU has it.
+    #[inline(always)]
+    fn records_fast(
+        &mut self,
+        buf: &[u8],
+        at: usize,
+        section: Section,
+        found: &mut impl FnMut(Item),
+    ) -> usize {
+        #[cfg(test)]
+        if self.plain {
+            return self.records(buf, at, section, found, Plain);
+        }
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect() {
+            // SAFETY: `avx2` says the CPU has what `records_avx2` is
+            // compiled for.
+            return unsafe { self.records_avx2(buf, at, section, found, avx2) };
+        }
+        self.records(buf, at, section, found, Plain)
+    }
+
+    /// [`Scanner::records`] compiled for AVX2, so that [`Avx2`]'s marks
+    /// are inlined into it.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,pclmulqdq,popcnt")]
+    fn records_avx2(
+        &mut self,
+        buf: &[u8],
+        at: usize,
+        section: Section,
+        found: &mut impl FnMut(Item),
+        avx2: Avx2,
+    ) -> usize {
+        self.records(buf, at, section, found, avx2)
+    }
+
+    /// The records from `at` on, in `section`'s list (the state is `List` or
+    /// `AfterRecord`), found 64 bytes at a time, as long as the text is
+    /// the plain shape `ties` writes: blanks (no comments) and one `,`
+    /// between records, each record a name, `(`, and brackets and strings
+    /// with no `/`, `'`, `#`, no backslash outside a string and no raw
+    /// string ([`record_close`]). Stops, at the last step the careful scan
+    /// would have reached too (after a record or after its `,`, the state
+    /// set as it would set it), where the text is anything else or runs
+    /// out: the careful steps go on from there, so what is found, what is
+    /// consumed and `More` or `Bail` are theirs.
+    #[inline(always)]
+    fn records(
+        &mut self,
+        buf: &[u8],
+        mut at: usize,
+        section: Section,
+        found: &mut impl FnMut(Item),
+        with: impl Blocks,
+    ) -> usize {
+        let mut after = self.state == State::AfterRecord(section);
+        // The name records of this list are written with: its bytes as a
+        // word (the first byte lowest), which bytes of a word it fills.
+        let name: &[u8] = match section {
+            Section::Sources => b"Source",
+            Section::Entities => b"Entity",
+            Section::Relations => b"Relation",
+        };
+        let mut word = [0; 8];
+        word[..name.len()].copy_from_slice(name);
+        let word = u64::from_le_bytes(word);
+        let fills = u64::MAX >> (64 - 8 * name.len());
+        // The last 64 bytes looked at, for the next record to start in.
+        let mut last = (usize::MAX, Marks::default());
+        loop {
+            if after {
+                let comma = match buf.get(at) {
+                    Some(b',') => at,
+                    _ => match skip_space(buf, at) {
+                        Some(c) if buf[c] == b',' => c,
+                        _ => return at,
+                    },
+                };
+                at = comma + 1;
+                self.state = State::List(section);
+            }
+            let Some(start) = skip_space(buf, at) else {
+                return at;
+            };
+            let open = match buf.get(start..start + 8) {
+                Some(w) if crate::words::word(w) & fills == word => start + name.len(),
+                _ => skip_name(buf, start),
+            };
+            if buf.get(open) != Some(&b'(') {
+                return at;
+            }
+            let Some(end) = record_close(buf, open, with, &mut last) else {
+                return at;
+            };
+            found(Item::Record(section, start..end));
+            self.fast_found += 1;
+            at = end;
+            self.state = State::AfterRecord(section);
+            after = true;
+        }
+    }
+}
+
+/// The first byte from `i` on that is not ASCII whitespace (what
+/// [`skip_blank`] skips, comments aside); `None` if the buffer ends first.
+/// Sixteen bytes at a time: a record's indent is looked at at once.
+#[inline(always)]
+fn skip_space(buf: &[u8], mut i: usize) -> Option<usize> {
+    while let Some(block) = buf.get(i..i + 16) {
+        let space = crate::words::marks16(block, b" \n\t\r\x0c", 0, false);
+        if space != 0xffff {
+            return Some(i + (!space).trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    while i < buf.len() {
+        if !buf[i].is_ascii_whitespace() {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Past the identifier characters from `i` on (what [`ident`] reads).
+#[inline(always)]
+fn skip_name(buf: &[u8], mut i: usize) -> usize {
+    while i < buf.len() && is_ident(buf[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The bytes of 64 that [`record_close`] looks at, one bit each (bit `k`
+/// for byte `k`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Marks {
+    quote: u64,
+    backslash: u64,
+    open: u64,
+    close: u64,
+    /// `/`, `'` and `#`: a comment, a char literal, a raw string's hashes.
+    odd: u64,
+    /// `r`, which may start a raw string.
+    r: u64,
+}
+
+impl Marks {
+    /// The marks of bytes `k..64` only.
+    #[inline(always)]
+    fn from(self, k: usize) -> Marks {
+        let keep = u64::MAX << k;
+        Marks {
+            quote: self.quote & keep,
+            backslash: self.backslash & keep,
+            open: self.open & keep,
+            close: self.close & keep,
+            odd: self.odd & keep,
+            r: self.r & keep,
+        }
+    }
+}
+
+/// The [`Marks`] of `block`, one byte at a time: what [`marks`] computes
+/// with SSE2, for other targets and to test it against.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn marks_bytewise(block: &[u8; 64]) -> Marks {
+    let mut m = Marks::default();
+    for (k, &b) in block.iter().enumerate() {
+        let bit = 1u64 << k;
+        let mask = match b {
+            b'"' => &mut m.quote,
+            b'\\' => &mut m.backslash,
+            b'(' | b'[' | b'{' => &mut m.open,
+            b')' | b']' | b'}' => &mut m.close,
+            b'/' | b'\'' | b'#' => &mut m.odd,
+            b'r' => &mut m.r,
+            _ => continue,
+        };
+        *mask |= bit;
+    }
+    m
+}
+
+/// The [`Marks`] of `block`, sixteen bytes at a time with SSE2 (every
+/// x86_64 has it).
+#[inline(always)]
+fn marks(block: &[u8; 64]) -> Marks {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        #[target_feature(enable = "sse2")]
+        #[inline]
+        fn sse2(block: &[u8; 64]) -> Marks {
+            use std::arch::x86_64::{
+                __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+                _mm_set1_epi8,
+            };
+            let mut m = Marks::default();
+            for (lane, bytes) in block.chunks_exact(16).enumerate() {
+                // SAFETY: `bytes` is sixteen bytes (`chunks_exact`), read
+                // unaligned.
+                let v = unsafe { _mm_loadu_si128(bytes.as_ptr().cast::<__m128i>()) };
+                let is = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+                let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u16) << (16 * lane);
+                m.quote |= bits(is(b'"'));
+                m.backslash |= bits(is(b'\\'));
+                m.open |= bits(_mm_or_si128(_mm_or_si128(is(b'('), is(b'[')), is(b'{')));
+                m.close |= bits(_mm_or_si128(_mm_or_si128(is(b')'), is(b']')), is(b'}')));
+                m.odd |= bits(_mm_or_si128(_mm_or_si128(is(b'/'), is(b'\'')), is(b'#')));
+                m.r |= bits(is(b'r'));
+            }
+            m
+        }
+        // SAFETY: the build targets SSE2 (the `cfg` above).
+        unsafe { sse2(block) }
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        marks_bytewise(block)
+    }
+}
+
+/// How 64 bytes are looked at: [`Plain`] on every CPU, [`Avx2`] where
+/// the CPU has it.
+trait Blocks: Copy {
+    /// The [`Marks`] of `block`.
+    fn marks(self, block: &[u8; 64]) -> Marks;
+    /// [`prefix_xor`].
+    fn prefix_xor(self, x: u64) -> u64;
+}
+
+/// [`marks`] (SSE2 on x86_64) and [`prefix_xor`] by shifts.
+#[derive(Clone, Copy)]
+struct Plain;
+
+impl Blocks for Plain {
+    #[inline(always)]
+    fn marks(self, block: &[u8; 64]) -> Marks {
+        marks(block)
+    }
+
+    #[inline(always)]
+    fn prefix_xor(self, x: u64) -> u64 {
+        prefix_xor(x)
+    }
+}
+
+/// The CPU has AVX2, PCLMULQDQ and POPCNT: only [`Avx2::detect`] makes
+/// one.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct Avx2(());
+
+#[cfg(target_arch = "x86_64")]
+impl Avx2 {
+    /// `Some` when the CPU has AVX2, PCLMULQDQ and POPCNT (asked of it once,
+    /// then remembered by std).
+    #[inline(always)]
+    fn detect() -> Option<Self> {
+        (std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("pclmulqdq")
+            && std::arch::is_x86_feature_detected!("popcnt"))
+        .then_some(Avx2(()))
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Blocks for Avx2 {
+    #[inline(always)]
+    fn marks(self, block: &[u8; 64]) -> Marks {
+        // SAFETY: an `Avx2` is made only when the CPU has AVX2.
+        unsafe { marks_avx2(block) }
+    }
+
+    #[inline(always)]
+    fn prefix_xor(self, x: u64) -> u64 {
+        // SAFETY: an `Avx2` is made only when the CPU has PCLMULQDQ.
+        unsafe { prefix_xor_clmul(x) }
+    }
+}
+
+/// [`marks`] 32 bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn marks_avx2(block: &[u8; 64]) -> Marks {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
+        _mm256_set1_epi8,
+    };
+    let p = block.as_ptr().cast::<__m256i>();
+    // SAFETY: `block` is 64 bytes: two loads of 32, unaligned.
+    let (lo, hi) = unsafe { (_mm256_loadu_si256(p), _mm256_loadu_si256(p.add(1))) };
+    // The bytes of 64 that are any of the given ones, bit `k` for byte `k`.
+    macro_rules! any_of {
+        ($first:literal $(, $c:literal)*) => {{
+            let mut m = 0u64;
+            for (half, v) in [lo, hi].into_iter().enumerate() {
+                let hit = _mm256_cmpeq_epi8(v, _mm256_set1_epi8($first as i8));
+                $(let hit = _mm256_or_si256(hit, _mm256_cmpeq_epi8(v, _mm256_set1_epi8($c as i8)));)*
+                m |= u64::from(_mm256_movemask_epi8(hit) as u32) << (32 * half);
+            }
+            opaque(m)
+        }};
+    }
+    Marks {
+        quote: any_of!(b'"'),
+        backslash: any_of!(b'\\'),
+        open: any_of!(b'(', b'[', b'{'),
+        close: any_of!(b')', b']', b'}'),
+        odd: any_of!(b'/', b'\'', b'#'),
+        r: any_of!(b'r'),
+    }
+}
+
+/// `x`, which the compiler may not see through: without it, LLVM keeps the
+/// masks [`marks_avx2`] makes as vectors of bits, and shifts them and
+/// combines them byte by byte (twenty times slower).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn opaque(mut x: u64) -> u64 {
+    // SAFETY: an empty assembly block, which reads and writes nothing but
+    // the register it is given.
+    unsafe {
+        std::arch::asm!("/* {0} */", inout(reg) x, options(pure, nomem, nostack, preserves_flags))
+    };
+    x
+}
+
+/// [`prefix_xor`] as one carry-less multiply by all ones.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "pclmulqdq")]
+#[inline]
+fn prefix_xor_clmul(x: u64) -> u64 {
+    use std::arch::x86_64::{_mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_set_epi64x};
+    let product = _mm_clmulepi64_si128(_mm_set_epi64x(0, x as i64), _mm_set_epi64x(0, -1), 0);
+    _mm_cvtsi128_si64(product) as u64
+}
+
+/// Bit `k` set when an odd number of the bits `0..=k` of `x` are: with the
+/// quotes of a block, the bytes inside a string (its opening quote
+/// included, its closing one not).
+#[inline(always)]
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
+}
+
+/// The bytes of a block a backslash escapes, from its backslashes, as
+/// simdjson finds them: a run of backslashes escapes the byte after it when
+/// the run is odd. `carry` is 1 when the block before ended escaping this
+/// block's first byte, and is set for the next block.
+#[inline(always)]
+fn escaped(backslash: u64, carry: &mut u64) -> u64 {
+    if backslash == 0 {
+        return std::mem::take(carry);
+    }
+    // A backslash escaped by the block before does not escape.
+    let backslash = backslash & !*carry;
+    let follows = backslash << 1 | *carry;
+    const EVEN: u64 = 0x5555_5555_5555_5555;
+    // The runs that start on an odd bit, added to their backslashes: the
+    // carry of each run lands past its end, and flips the parity of runs
+    // that start on an odd bit.
+    let odd_starts = backslash & !EVEN & !follows;
+    let (even_starts, over) = odd_starts.overflowing_add(backslash);
+    *carry = u64::from(over);
+    (EVEN ^ (even_starts << 1)) & follows
+}
+
+/// The end of the record whose `(` is at `open` (just past its closing
+/// `)`), read 64 bytes at a time as [`record_end`] reads it, if it holds
+/// only brackets and strings, with nothing [`record_end`] treats apart:
+/// no `/`, `'` or `#` and no backslash outside a string, no `r` before an
+/// opening quote. `None` when it holds any, when the bracket that closes
+/// it is not a `)`, or when the buffer ends first.
+#[inline(always)]
+fn record_close(
+    buf: &[u8],
+    open: usize,
+    with: impl Blocks,
+    last: &mut (usize, Marks),
+) -> Option<usize> {
+    // The block the record before ended in, if this one starts in it too:
+    // its marks from `open` on (before, the record before, and blanks, a
+    // comma and a name, none of them marked).
+    let (mut base, mut m) = match open.checked_sub(last.0) {
+        Some(k) if k < 64 => (last.0, last.1.from(k)),
+        _ => (open, block_marks(buf, open, with)),
+    };
+    // Inside the `(`, which is not marked as a bracket to count.
+    m.open &= !(1 << (open - base));
+    let mut depth = 1usize;
+    // Carried from one block to the next: inside a string (all ones), the
+    // first byte escaped, the last byte an `r`.
+    let (mut inside_before, mut escape, mut r_before) = (0u64, 0u64, 0u64);
+    loop {
+        let quote = m.quote & !escaped(m.backslash, &mut escape);
+        let inside = with.prefix_xor(quote) ^ inside_before;
+        inside_before = ((inside >> 63) & 1).wrapping_neg();
+        let opening = quote & inside;
+        let odd = (m.odd | m.backslash) & !inside | opening & (m.r << 1 | r_before);
+        r_before = m.r >> 63;
+        // Only the brackets before the first odd byte are looked at.
+        let before_odd = (odd & odd.wrapping_neg()).wrapping_sub(1);
+        let close = m.close & !inside & before_odd;
+        let opens = m.open & !inside & before_odd;
+        if depth > close.count_ones() as usize {
+            // Too few closing brackets to end the record here: counted all
+            // at once.
+            depth = depth + opens.count_ones() as usize - close.count_ones() as usize;
+        } else {
+            let mut brackets = opens | close;
+            while brackets != 0 {
+                let k = brackets.trailing_zeros();
+                brackets &= brackets - 1;
+                // Up one for an opening bracket, down one for a closing one,
+                // with no branch to guess.
+                depth = depth + 1 - 2 * (close >> k & 1) as usize;
+                if depth == 0 {
+                    *last = (base, m);
+                    let at = base + k as usize;
+                    return (buf[at] == b')').then_some(at + 1);
+                }
+            }
+        }
+        if odd != 0 {
+            return None;
+        }
+        base += 64;
+        if base >= buf.len() {
+            return None;
+        }
+        m = block_marks(buf, base, with);
+    }
+}
+
+/// The [`Marks`] of the 64 bytes at `base` (below the buffer's end).
+#[inline(always)]
+fn block_marks(buf: &[u8], base: usize, with: impl Blocks) -> Marks {
+    match buf.get(base..base + 64) {
+        Some(block) => with.marks(block.try_into().expect("64 bytes")),
+        None => {
+            // The buffer's last bytes, after them blanks, which nothing
+            // stops at.
+            let mut block = [b' '; 64];
+            block[..buf.len() - base].copy_from_slice(&buf[base..]);
+            with.marks(&block)
+        }
     }
 }
 
@@ -538,6 +1028,58 @@ fn plain_block(
     Ok(Block::Next(j + 16, still_open))
 }
 
+/// What the scanner makes of `bytes` read in blocks of `blocks` bytes (in
+/// turn, over again; none empty), each block given to it with the bytes
+/// it left unconsumed before, as the loader reads a file: one line for each
+/// record (its section and its range in the file), for what each call
+/// consumed, and for how it ended. `careful` scans one step at a time
+/// ([`Scanner::scan_careful`]), the oracle of the block fast path. Also
+/// how many of the records the fast path found.
+pub(crate) fn trace(bytes: &[u8], blocks: &[usize], careful: bool) -> (Vec<String>, usize) {
+    trace_with(Scanner::default(), bytes, blocks, careful)
+}
+
+/// [`trace`] with the scanner `s`.
+fn trace_with(
+    mut s: Scanner,
+    bytes: &[u8],
+    blocks: &[usize],
+    careful: bool,
+) -> (Vec<String>, usize) {
+    let mut out = Vec::new();
+    let (mut buf, mut fed, mut gone) = (Vec::new(), 0, 0);
+    for &block in blocks.iter().cycle() {
+        let end = (fed + block.max(1)).min(bytes.len());
+        buf.extend_from_slice(&bytes[fed..end]);
+        fed = end;
+        let eof = fed == bytes.len();
+        let found = |Item::Record(section, r): Item| {
+            out.push(format!("{section:?} {}..{}", gone + r.start, gone + r.end));
+        };
+        let scanned = if careful {
+            s.scan_careful(&buf, eof, found)
+        } else {
+            s.scan(&buf, eof, found)
+        };
+        match scanned {
+            Ok(used) => {
+                out.push(format!("used {used}"));
+                buf.drain(..used);
+                gone += used;
+            }
+            Err(e) => {
+                out.push(format!("{e:?}"));
+                return (out, s.fast_found);
+            }
+        }
+        if eof {
+            break;
+        }
+    }
+    out.push(format!("done {}", s.done()));
+    (out, s.fast_found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -695,6 +1237,137 @@ Graph(
             );
         }
         Ok(())
+    }
+
+    /// The bytes escaped in `bits` (bit `k` a backslash at byte `k`), one
+    /// byte at a time: a backslash not itself escaped escapes the next.
+    fn escaped_bytewise(bits: &[bool]) -> Vec<bool> {
+        let mut out = vec![false; bits.len()];
+        for k in 0..bits.len() {
+            if bits[k] && !out[k] && k + 1 < bits.len() {
+                out[k + 1] = true;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// [`marks`] marks what [`marks_bytewise`] marks.
+        #[test]
+        fn marks_are_the_bytewise_marks(
+            block in proptest::collection::vec(proptest::sample::select(
+                b"\"\\([{)]}/'#rbx \n\x00\xff\x80(".to_vec()), 64),
+            noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 64),
+            mix in proptest::prelude::any::<u64>(),
+        ) {
+            let mut b = [0u8; 64];
+            for k in 0..64 {
+                b[k] = if mix >> k & 1 == 1 { noise[k] } else { block[k] };
+            }
+            proptest::prop_assert_eq!(marks(&b), marks_bytewise(&b));
+            #[cfg(target_arch = "x86_64")]
+            if let Some(avx2) = Avx2::detect() {
+                proptest::prop_assert_eq!(avx2.marks(&b), marks_bytewise(&b));
+            }
+        }
+
+        /// The carry-less multiply computes the prefix XOR the shifts do.
+        #[test]
+        fn prefix_xor_by_clmul_is_by_shifts(x in proptest::prelude::any::<u64>()) {
+            #[cfg(target_arch = "x86_64")]
+            if let Some(avx2) = Avx2::detect() {
+                proptest::prop_assert_eq!(avx2.prefix_xor(x), prefix_xor(x));
+            }
+        }
+
+        /// [`escaped`] over blocks, its carry passed on, escapes the bytes a
+        /// byte-by-byte walk does, whatever the runs of backslashes.
+        #[test]
+        fn escapes_are_the_bytewise_escapes(
+            words in proptest::collection::vec(proptest::prelude::any::<u64>(), 1..5),
+            density in 0u32..4,
+        ) {
+            // Dense runs: a backslash where several random words agree.
+            let words: Vec<u64> = words.chunks(1).zip(words.iter().cycle().skip(1))
+                .map(|(w, v)| match density { 0 => w[0], 1 => w[0] | v, 2 => w[0] & v, _ => !0 })
+                .collect();
+            let bits: Vec<bool> = (0..64 * words.len()).map(|k| words[k / 64] >> (k % 64) & 1 == 1).collect();
+            let mut want = escaped_bytewise(&bits);
+            // The last block may also escape the first byte after it.
+            let last_escapes = {
+                let mut run = 0;
+                while run < bits.len() && bits[bits.len() - 1 - run] { run += 1; }
+                run % 2 == 1
+            };
+            want.push(last_escapes);
+            let mut carry = 0;
+            let mut got = Vec::new();
+            for &w in &words {
+                let e = escaped(w, &mut carry);
+                got.extend((0..64).map(|k| e >> k & 1 == 1));
+            }
+            got.push(carry == 1);
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    /// The fast path with SSE2 blocks (the one CPUs without AVX2 take),
+    /// against the careful scan, on files as `ties gen` writes them and
+    /// damaged, in blocks of several sizes.
+    #[test]
+    fn the_fast_scan_with_plain_blocks_is_the_careful_scan() {
+        let plain = || Scanner {
+            plain: true,
+            ..Scanner::default()
+        };
+        let opts = crate::generate::GenOptions {
+            entities: 300,
+            relations_per_entity: 3,
+            seed: 7,
+        };
+        let mut text = Vec::new();
+        crate::generate::write_ron(&opts, &mut text).unwrap();
+        let mut files = vec![FILE.as_bytes().to_vec(), text.clone()];
+        for (at, put) in [(0.3, "\\\""), (0.5, "r\"\\\""), (0.7, "'"), (0.9, "/*")] {
+            let mut t = text.clone();
+            let at = (t.len() as f64 * at) as usize;
+            t.splice(at..at, put.bytes());
+            files.push(t);
+        }
+        for file in &files {
+            for blocks in [vec![file.len()], vec![1000, 7], vec![64, 65, 63]] {
+                let (fast, found) = trace_with(plain(), file, &blocks, false);
+                assert_eq!(fast, trace(file, &blocks, true).0, "{blocks:?}");
+                assert!(found > 0);
+            }
+        }
+    }
+
+    #[test]
+    fn prefix_xor_marks_the_inside_of_strings() {
+        assert_eq!(prefix_xor(0b10_1001_0010), 0b1_1000_1110);
+        assert_eq!(prefix_xor(1), !0);
+        assert_eq!(prefix_xor(1 << 63), 1 << 63);
+    }
+
+    /// The whole file at every block size, with the fast path and without:
+    /// the same records, consumed bytes and ending.
+    #[test]
+    fn the_fast_scan_is_the_careful_scan_on_a_hand_written_file() {
+        let (fast, by_fast) = trace(FILE.as_bytes(), &[FILE.len()], false);
+        assert_eq!(fast, trace(FILE.as_bytes(), &[FILE.len()], true).0);
+        assert_eq!(fast.iter().filter(|l| !l.starts_with("used")).count(), 5);
+        // The second entity and the relation are plain.
+        assert_eq!(by_fast, 2);
+        for block in 1..=FILE.len() {
+            for blocks in [vec![block], vec![block, 1, 97]] {
+                assert_eq!(
+                    trace(FILE.as_bytes(), &blocks, false).0,
+                    trace(FILE.as_bytes(), &blocks, true).0,
+                    "{blocks:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -502,3 +502,220 @@ fn hand_written_files_load_the_same_both_ways() {
         "{stages}"
     );
 }
+
+/// Bytes that make the record scan careful, put anywhere in a file: quotes,
+/// escapes, raw strings, comments, brackets, char literals, non-ASCII, CRLF.
+fn scan_noise() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("\""),
+        Just("\\"),
+        Just("\\\\"),
+        Just("\\\""),
+        Just("r\""),
+        Just("r#\""),
+        Just("\"#"),
+        Just("br\""),
+        Just("r\"\\\""),
+        Just("(r\"\\\", )\")"),
+        Just("[\"\\\\\", r\"\\\"]"),
+        Just("b\""),
+        Just("'"),
+        Just("'a'"),
+        Just("//"),
+        Just("// ) ] \" note\n"),
+        Just("/*"),
+        Just("*/"),
+        Just("/* ( /* \" */ */"),
+        Just("("),
+        Just(")"),
+        Just("["),
+        Just("]"),
+        Just("{"),
+        Just("}"),
+        Just(","),
+        Just("#"),
+        Just("r"),
+        Just("\r\n"),
+        Just("\n"),
+        Just("\u{b}"),
+        Just("\u{c}"),
+        Just(" "),
+        Just("é"),
+        Just("\u{feff}"),
+        Just("Entity("),
+        Just("Relation("),
+    ]
+}
+
+/// A whole file of generated records in `style`s (written as `ties gen`
+/// writes them, pretty, without names, raw strings), the separators between
+/// them varied: blank lines, CRLF, comments, none, a trailing comma or not.
+fn scan_file(
+    (sources, entities, relations): (Vec<SourceRecord>, Vec<EntityRecord>, Vec<RelationRecord>),
+    styles: &[u8],
+) -> String {
+    let seps = [
+        ",\n        ",
+        ",",
+        ", ",
+        ",\r\n\t",
+        "\n,\n",
+        ", // c\n",
+        ",/*x*/",
+    ];
+    let mut out = String::from("#![enable(implicit_some)]\n// a file\nGraph(\n");
+    let mut k = 0;
+    let mut list = |out: &mut String, name: &str, items: Vec<String>| {
+        out.push_str(&format!("    {name}: [\n        "));
+        for (i, item) in items.iter().enumerate() {
+            out.push_str(item);
+            k += 1;
+            if i + 1 < items.len() || styles.get(k).is_some_and(|s| s & 8 == 0) {
+                out.push_str(
+                    seps[usize::from(styles.get(k).copied().unwrap_or(0) >> 4) % seps.len()],
+                );
+            }
+        }
+        out.push_str("\n    ],\n");
+    };
+    // Styles 4 to 7 are `ties gen`'s, as 0: most records are written so.
+    let style = |i: usize| match styles.get(i).copied().unwrap_or(0) & 7 {
+        s if s > 3 => 0,
+        s => s,
+    };
+    let sources = sources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| written(r, style(i)));
+    list(&mut out, "sources", sources.collect());
+    let entities = entities
+        .iter()
+        .enumerate()
+        .map(|(i, r)| written(r, style(i + 1)));
+    list(&mut out, "entities", entities.collect());
+    let relations = relations
+        .iter()
+        .enumerate()
+        .map(|(i, r)| written(r, style(i + 2)));
+    list(&mut out, "relations", relations.collect());
+    out.push_str(")\n");
+    out
+}
+
+/// `text` with `noise` put in at the given places (fractions of its length),
+/// and cut there if `cut` is below 1.
+fn noisy(text: &str, noise: &[(f64, &str)], cut: f64) -> Vec<u8> {
+    let mut b = text.as_bytes().to_vec();
+    for &(at, n) in noise {
+        let at = ((at * b.len() as f64) as usize).min(b.len());
+        b.splice(at..at, n.bytes());
+    }
+    if cut < 1.0 {
+        b.truncate((cut * b.len() as f64) as usize);
+    }
+    b
+}
+
+/// The scan the loader splits a RON file with, looking at 64 bytes at a
+/// time, against the careful one-step-at-a-time scan: on generated files
+/// (records whose strings hold quotes, escapes, brackets, comment starts,
+/// non-ASCII; written as `ties gen` writes them and in other styles, raw
+/// strings included), and on those files with noise put in, cut, or
+/// damaged by the mutations above, fed in blocks of random sizes: the same
+/// records (section and byte range), the same bytes consumed by each call,
+/// the same `More` or `Bail`.
+#[test]
+fn the_block_scan_finds_the_records_the_careful_scan_finds() {
+    let n = cases(512);
+    let (by_fast, records) = (Cell::new(0), Cell::new(0));
+    let blocks = prop_oneof![
+        proptest::collection::vec(1usize..40, 1..8),
+        proptest::collection::vec(1usize..400, 1..8),
+        Just(vec![usize::MAX / 2]),
+    ];
+    runner(n)
+        .run(
+            &(
+                (
+                    proptest::collection::vec(source(), 0..3),
+                    proptest::collection::vec(entity(), 0..6),
+                    proptest::collection::vec(relation(), 0..6),
+                ),
+                proptest::collection::vec(any::<u8>(), 0..16),
+                prop_oneof![
+                    2 => Just(vec![]),
+                    3 => proptest::collection::vec((0.0f64..1.0, scan_noise()), 1..4),
+                ],
+                prop_oneof![3 => Just(1.0f64), 1 => 0.0f64..1.0],
+                proptest::collection::vec(mutation(), 0..2),
+                blocks,
+            ),
+            |(recs, styles, noise, cut, muts, blocks)| {
+                let text = scan_file(recs, &styles);
+                let text = damaged(&text, &muts);
+                let bytes = noisy(&text, &noise, cut);
+                let (fast, found) = ties::load::scan_trace(&bytes, &blocks, false);
+                let (careful, _) = ties::load::scan_trace(&bytes, &blocks, true);
+                prop_assert_eq!(
+                    &fast,
+                    &careful,
+                    "on {:?} in blocks {:?}",
+                    String::from_utf8_lossy(&bytes),
+                    blocks
+                );
+                by_fast.set(by_fast.get() + found);
+                records.set(records.get() + fast.iter().filter(|l| l.contains("..")).count());
+                Ok(())
+            },
+        )
+        .unwrap();
+    let (by_fast, records) = (by_fast.get(), records.get());
+    println!("block scan: {n} cases, {records} records found, {by_fast} by the block path");
+    assert!(
+        by_fast * 4 >= records,
+        "the block path found too few ({by_fast} of {records})"
+    );
+}
+
+/// The same on files as `ties gen` writes them, whole and damaged, in
+/// blocks of random sizes.
+#[test]
+fn the_block_scan_finds_what_the_careful_scan_finds_in_generated_files() {
+    let n = cases(128);
+    let (by_fast, records) = (Cell::new(0), Cell::new(0));
+    runner(n)
+        .run(
+            &(
+                1usize..80,
+                1usize..4,
+                any::<u64>(),
+                proptest::collection::vec(mutation(), 0..3),
+                proptest::collection::vec((0.0f64..1.0, scan_noise()), 0..2),
+                proptest::collection::vec(1usize..5000, 1..6),
+            ),
+            |(count, r, seed, muts, noise, blocks)| {
+                let opts = GenOptions {
+                    entities: count,
+                    relations_per_entity: r,
+                    seed,
+                };
+                let mut out = Vec::new();
+                write_ron(&opts, &mut out).unwrap();
+                let text = damaged(&String::from_utf8(out).unwrap(), &muts);
+                let bytes = noisy(&text, &noise, 1.0);
+                let (fast, found) = ties::load::scan_trace(&bytes, &blocks, false);
+                let (careful, _) = ties::load::scan_trace(&bytes, &blocks, true);
+                prop_assert_eq!(&fast, &careful, "on {:?} in blocks {:?}", muts, blocks);
+                by_fast.set(by_fast.get() + found);
+                records.set(records.get() + fast.iter().filter(|l| l.contains("..")).count());
+                Ok(())
+            },
+        )
+        .unwrap();
+    let (by_fast, records) = (by_fast.get(), records.get());
+    println!("generated files: {n} cases, {records} records found, {by_fast} by the block path");
+    assert!(
+        by_fast * 10 >= records * 8,
+        "the block path found too few ({by_fast} of {records})"
+    );
+}
