@@ -1,10 +1,13 @@
-//! Reading a stream in batches of whole lines, each batch's lines parsed as
-//! JSON on several threads while the previous batch is being built into the
-//! graph (which only one thread can do, in reading order).
+//! Reading a stream in batches of whole lines: a reader thread reads
+//! batches ahead, their lines are parsed as JSON in chunks on several
+//! threads, and the chunks are built into the graph (which only one thread
+//! can do, in reading order) while later ones are parsed.
 
+use std::collections::{HashMap, VecDeque};
 use std::io::BufRead;
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::ops::Range;
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::load::ProblemKind;
 
@@ -13,15 +16,22 @@ use super::fast::{Fast, FastRecord, Scratch};
 use super::props::KnownSources;
 use super::values::RawLine;
 
-/// About how many bytes of lines a batch holds. Two batches' records are
-/// alive at a time (one built, the next parsed), and what the parser
-/// threads free stays in their allocator's arenas: at 4 MiB a batch, those
-/// held about 80 MB at the end of a 1M-entity load (a fifth of its peak);
-/// at 1 MiB, 30 MB, for the same time.
-pub(super) const BATCH: usize = 1 << 20;
+/// About how many bytes of lines a batch holds. What the parser threads
+/// free stays in their allocator's arenas: at 4 MiB a batch (two batches'
+/// records alive at a time), those held about 80 MB at the end of a
+/// 1M-entity load (a fifth of its peak); at 1 MiB, 30 MB, for the same
+/// time. (Small under test: many batches and chunks.)
+pub(super) const BATCH: usize = if cfg!(test) { 1 << 10 } else { 1 << 20 };
+
+/// Batches handed out to parse ahead of the one being built.
+const AHEAD: usize = 2;
+
+/// About how many lines a chunk (parsed by one parser thread) holds: a
+/// batch is cut into at least one chunk per parser thread.
+const CHUNK: usize = if cfg!(test) { 3 } else { 1024 };
 
 /// Below this many lines a batch is parsed on the calling thread.
-const PARALLEL_MIN: usize = 2048;
+const PARALLEL_MIN: usize = if cfg!(test) { 4 } else { 2048 };
 
 /// One line, parsed.
 // Most lines are records of the fast path: held in the batch's list itself
@@ -117,21 +127,28 @@ impl Batch {
         (&self.all()[start..self.ends[i]], start)
     }
 
-    /// Lines `range`, parsed.
-    fn parse(&self, range: std::ops::Range<usize>, fast: bool, known: &KnownSources) -> Part {
-        let mut scratch = Scratch::default();
+    /// Lines `range`, parsed (`scratch`: the fast path's buffers).
+    fn parse(
+        &self,
+        range: Range<usize>,
+        fast: bool,
+        known: &KnownSources,
+        scratch: &mut Scratch,
+    ) -> Part {
         let mut spans = Vec::new();
         let text = self.text();
         let records = range
             .map(|i| {
                 let (line, at) = self.line(i);
+                #[cfg(test)]
+                tests::panic_on_a_parser_thread(line);
                 parse_line(
                     line,
                     text.map(|t| (t, at)),
                     self.first && i == 0,
                     fast,
                     known,
-                    &mut scratch,
+                    scratch,
                     &mut spans,
                 )
             })
@@ -220,36 +237,172 @@ fn read_batch(reader: &mut impl BufRead, b: &mut Batch) -> std::io::Result<()> {
     read
 }
 
-/// What the builder asks of a parser thread.
-enum Job {
-    /// Parse these lines of the batch, finding sources among those known.
-    Parse(Arc<Batch>, std::ops::Range<usize>, Arc<KnownSources>),
-    /// Free these records, which this thread made and the builder has built
-    /// (freeing memory on the thread that allocated it is much cheaper with
-    /// glibc's allocator than on another, and keeps it off the builder).
-    Free(Part),
+/// A chunk of a batch's lines for a parser thread to parse.
+struct Job {
+    /// Its place among all the chunks handed out (the builder takes them in
+    /// this order).
+    seq: u64,
+    batch: Arc<Batch>,
+    lines: Range<usize>,
+    /// The sources to find its records' in.
+    known: Arc<KnownSources>,
 }
 
-/// A parser thread: parses the lines it is given and frees what it made.
-/// `None` for lines whose parsing panicked (the builder parses them again).
-/// (Keeping a batch's list to hold the next one's, so that no large block
+/// What the builder and the parser threads share: chunks to parse, parts
+/// to free, parts parsed.
+struct Queue {
+    state: Mutex<State>,
+    /// Signalled when a chunk or a part to free is queued, or the queue
+    /// closes (the parser threads wait on it).
+    work: Condvar,
+    /// Signalled when a chunk is parsed (the builder waits on it).
+    parsed: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    /// Chunks not yet taken, in order.
+    jobs: VecDeque<Job>,
+    /// Per parser thread, the parts it made that the builder has built.
+    frees: Vec<VecDeque<Part>>,
+    /// Chunks parsed, by `seq`: which parser parsed it, and what it made
+    /// (`None`: its parsing panicked).
+    done: HashMap<u64, (usize, Option<Part>)>,
+    /// No more work: the parser threads end (once they freed their parts).
+    closed: bool,
+}
+
+/// A chunk, as the builder takes it.
+enum Taken {
+    /// Parsed by this parser thread (`None`: its parsing panicked).
+    By(usize, Option<Part>),
+    /// Not taken by any parser thread: the builder parses it.
+    Here,
+}
+
+impl Queue {
+    fn new(parsers: usize) -> Self {
+        let state = State {
+            frees: (0..parsers).map(|_| VecDeque::new()).collect(),
+            ..State::default()
+        };
+        Queue {
+            state: Mutex::new(state),
+            work: Condvar::new(),
+            parsed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Chunk `seq`, once parsed; or back from the queue if no parser thread
+    /// has taken it (all busy, or none).
+    fn take(&self, seq: u64) -> Taken {
+        let mut state = self.lock();
+        loop {
+            if let Some((by, part)) = state.done.remove(&seq) {
+                return Taken::By(by, part);
+            }
+            // (Chunks are queued and taken in order: one not taken yet is
+            // the first.)
+            if state.jobs.front().is_some_and(|j| j.seq == seq) {
+                state.jobs.pop_front();
+                return Taken::Here;
+            }
+            state = self
+                .parsed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// Hands `part` back to parser thread `by`, which made it, to free.
+    fn free(&self, by: usize, part: Part) {
+        let mut state = self.lock();
+        match state.frees.get_mut(by) {
+            Some(frees) => frees.push_back(part),
+            None => {
+                drop(state);
+                drop(part);
+                return;
+            }
+        }
+        drop(state);
+        self.work.notify_all();
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.work.notify_all();
+    }
+}
+
+/// Closes the queue when dropped: when the builder is done, returns early
+/// or panics, the parser threads end.
+struct Closing<'a>(&'a Queue);
+
+impl Drop for Closing<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Parser thread `me`: frees the parts it made that the builder has built,
+/// and parses chunks, until the queue closes. A chunk whose parsing panics
+/// is answered `None` (the builder parses it again).
+/// (Keeping a part's list to hold the next one's, so that no large block
 /// is freed after many small ones, cost more: glibc's allocator then sorts
 /// every small free block in `malloc` instead of once, merged, in
 /// `malloc_consolidate`.)
-fn parser(jobs: Receiver<Job>, done: Sender<Option<Part>>, fast: bool) {
-    for job in jobs {
-        match job {
-            Job::Free(part) => part.free(),
-            Job::Parse(batch, range, known) => {
-                let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    batch.parse(range, fast, &known)
-                }))
-                .ok();
-                // The batch goes back to the builder only once no parser holds it.
-                drop(batch);
-                if done.send(parsed).is_err() {
+fn parser(me: usize, queue: &Queue, fast: bool) {
+    // Reused from chunk to chunk (its memo of property types too).
+    let mut scratch = Scratch::default();
+    loop {
+        let job = {
+            let mut state = queue.lock();
+            loop {
+                if let Some(part) = state.frees.get_mut(me).and_then(VecDeque::pop_front) {
+                    break Err(part);
+                }
+                if state.closed {
                     return;
                 }
+                if let Some(job) = state.jobs.pop_front() {
+                    break Ok(job);
+                }
+                state = queue
+                    .work
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        };
+        match job {
+            // Freeing memory on the thread that allocated it is much
+            // cheaper with glibc's allocator than on another, and keeps it
+            // off the builder.
+            Err(part) => {
+                let freed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| part.free()));
+                drop(freed);
+            }
+            Ok(Job {
+                seq,
+                batch,
+                lines,
+                known,
+            }) => {
+                let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    batch.parse(lines, fast, &known, &mut scratch)
+                }));
+                if parsed.is_err() {
+                    scratch = Scratch::default();
+                }
+                // The batch goes back to the reader only once no parser
+                // holds it.
+                drop((batch, known));
+                queue.lock().done.insert(seq, (me, parsed.ok()));
+                queue.parsed.notify_one();
             }
         }
     }
@@ -265,99 +418,319 @@ pub(super) trait Take {
     fn known(&mut self) -> Arc<KnownSources>;
 }
 
+/// Where the builder gets batches from, and gives their buffers back to.
+enum Source<'a, R> {
+    /// The reader thread (`None` from it: it ended without saying why).
+    Thread {
+        batches: Receiver<std::io::Result<Batch>>,
+        spare: SyncSender<Batch>,
+    },
+    /// Read on the builder's thread (no reader thread could be started).
+    Here {
+        reader: MutexGuard<'a, R>,
+        spare: Vec<Batch>,
+        first: bool,
+    },
+}
+
+impl<R: BufRead> Source<'_, R> {
+    /// The next batch; if `wait`, waiting for it, else `None` if it is not
+    /// read yet.
+    fn next(&mut self, wait: bool) -> Option<Option<std::io::Result<Batch>>> {
+        match self {
+            Source::Thread { batches, .. } if wait => Some(batches.recv().ok()),
+            Source::Thread { batches, .. } => match batches.try_recv() {
+                Ok(b) => Some(Some(b)),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => Some(None),
+            },
+            Source::Here {
+                reader,
+                spare,
+                first,
+            } => {
+                let mut b = spare.pop().unwrap_or_default();
+                b.first = std::mem::take(first);
+                Some(Some(read_batch(&mut **reader, &mut b).map(|()| b)))
+            }
+        }
+    }
+
+    /// A batch's buffers, for another.
+    fn give_back(&mut self, b: Batch) {
+        match self {
+            Source::Thread { spare, .. } => drop(spare.try_send(b)),
+            Source::Here { spare, .. } => spare.push(b),
+        }
+    }
+}
+
+/// The reader thread: reads batches into the buffers it is given back,
+/// until the stream ends (an empty batch) or fails (the error).
+fn read_ahead<R: BufRead>(
+    reader: &Mutex<R>,
+    spare: Receiver<Batch>,
+    batches: SyncSender<std::io::Result<Batch>>,
+) {
+    let mut reader = reader.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut first = true;
+    for mut b in spare {
+        b.first = std::mem::take(&mut first);
+        let read = read_batch(&mut *reader, &mut b);
+        let end = read.is_err() || b.ends.is_empty();
+        if batches.send(read.map(|()| b)).is_err() || end {
+            return;
+        }
+    }
+}
+
+/// A batch handed out: its chunks not yet built, each with its `seq` if
+/// queued for the parser threads (else parsed by the builder).
+struct InFlight {
+    batch: Arc<Batch>,
+    known: Arc<KnownSources>,
+    chunks: VecDeque<(Option<u64>, Range<usize>)>,
+}
+
 /// Hands every line of `reader`, parsed, to `builder` in order (some lines
-/// at a time); batches are parsed on parser threads while `builder` builds
-/// the one before. A read error ends the stream and is returned.
-pub(super) fn each_line(
-    mut reader: impl BufRead + Send,
+/// at a time). A reader thread reads batches ahead; their lines are parsed
+/// in chunks on parser threads, up to [`AHEAD`] batches ahead of the one
+/// `builder` builds. A read error ends the stream and is returned (the
+/// batch before it is not built).
+pub(super) fn each_line<R: BufRead + Send>(
+    reader: R,
     fast: bool,
     builder: &mut impl Take,
 ) -> std::io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+    let reader = Mutex::new(reader);
+    let queue = Queue::new(threads.max(2));
     std::thread::scope(|s| {
-        // One job queue and one answer queue per parser thread.
-        let mut parsers = Vec::new();
-        for _ in 0..threads.max(2) {
-            let (job_tx, job_rx) = channel::<Job>();
-            let (done_tx, done_rx) = channel();
+        let _closing = Closing(&queue);
+        let mut parsers = 0;
+        for me in 0..threads.max(2) {
+            let queue = &queue;
             let spawned = std::thread::Builder::new()
                 .name("ties-ftm-parse".into())
-                .spawn_scoped(s, move || parser(job_rx, done_tx, fast));
-            if spawned.is_ok() {
-                parsers.push((job_tx, done_rx));
-            }
+                .spawn_scoped(s, move || parser(me, queue, fast));
+            parsers += usize::from(spawned.is_ok());
         }
-        let mut spare = Batch::default();
-        let mut first = true;
-        // The batch being built, and its records per parser (`None`: parsed
-        // here).
-        let mut built: Option<Arc<Batch>> = None;
-        let mut pending: Vec<(Option<usize>, Part)> = Vec::new();
+        // Every batch's buffers: the one built, those handed out, one read
+        // ahead.
+        let (spare_tx, spare_rx) = sync_channel(AHEAD + 2);
+        let (batch_tx, batch_rx) = sync_channel(AHEAD + 2);
+        for _ in 0..AHEAD + 2 {
+            spare_tx.send(Batch::default()).ok();
+        }
+        let reader = &reader;
+        let spawned = std::thread::Builder::new()
+            .name("ties-ftm-read".into())
+            .spawn_scoped(s, move || read_ahead(reader, spare_rx, batch_tx));
+        let mut source = match spawned {
+            Ok(_) => Source::Thread {
+                batches: batch_rx,
+                spare: spare_tx,
+            },
+            Err(_) => Source::Here {
+                reader: reader.lock().unwrap_or_else(PoisonError::into_inner),
+                spare: Vec::new(),
+                first: true,
+            },
+        };
+        let mut flying: VecDeque<InFlight> = VecDeque::new();
+        // How the stream ended, once it has.
+        let mut end: Option<std::io::Result<()>> = None;
+        let mut seq = 0;
         loop {
-            let mut batch = std::mem::take(&mut spare);
-            batch.first = first;
-            first = false;
-            read_batch(&mut reader, &mut batch)?;
-            let n = batch.ends.len();
-            let batch = Arc::new(batch);
-            let known = builder.known();
-            // Lines handed out: per parser, the range it was given.
-            let mut given = Vec::new();
-            if n >= PARALLEL_MIN && parsers.len() > 1 {
-                let per = n.div_ceil(parsers.len());
-                for (p, (jobs, _)) in parsers.iter().enumerate() {
-                    let range = (p * per).min(n)..((p + 1) * per).min(n);
-                    if jobs
-                        .send(Job::Parse(
-                            Arc::clone(&batch),
-                            range.clone(),
-                            Arc::clone(&known),
-                        ))
-                        .is_ok()
-                    {
-                        given.push((p, range));
+            // Batches handed out: the one after the next to build at least
+            // (a read error means the one before it is not built), up to
+            // `AHEAD` after it if read already.
+            while end.is_none() && flying.len() <= AHEAD {
+                let Some(next) = source.next(flying.len() < 2) else {
+                    break;
+                };
+                let b = match next {
+                    None => {
+                        end = Some(Ok(()));
+                        break;
                     }
+                    Some(Err(e)) => {
+                        end = Some(Err(e));
+                        break;
+                    }
+                    Some(Ok(b)) if b.ends.is_empty() => {
+                        end = Some(Ok(()));
+                        source.give_back(b);
+                        break;
+                    }
+                    Some(Ok(b)) => b,
+                };
+                let n = b.ends.len();
+                let batch = Arc::new(b);
+                let known = builder.known();
+                let mut chunks = VecDeque::new();
+                if n >= PARALLEL_MIN && parsers > 0 {
+                    let per = n.div_ceil(n.div_ceil(CHUNK).max(parsers));
+                    let mut state = queue.lock();
+                    for start in (0..n).step_by(per) {
+                        let lines = start..(start + per).min(n);
+                        state.jobs.push_back(Job {
+                            seq,
+                            batch: Arc::clone(&batch),
+                            lines: lines.clone(),
+                            known: Arc::clone(&known),
+                        });
+                        chunks.push_back((Some(seq), lines));
+                        seq += 1;
+                    }
+                    drop(state);
+                    queue.work.notify_all();
+                } else {
+                    chunks.push_back((None, 0..n));
                 }
+                flying.push_back(InFlight {
+                    batch,
+                    known,
+                    chunks,
+                });
             }
-            let text = built.as_ref().and_then(|b| b.text()).unwrap_or("");
-            for (by, mut part) in pending.drain(..) {
-                builder.take(&mut part.records, text, &part.spans);
-                match by.and_then(|p| parsers.get(p)) {
-                    Some((jobs, _)) => jobs.send(Job::Free(part)).ok().unwrap_or(()),
-                    None => drop(part),
+            if flying.len() == 1
+                && let Some(Err(_)) = end
+            {
+                return end.unwrap_or(Ok(()));
+            }
+            let Some(at) = flying.front_mut() else {
+                return end.unwrap_or(Ok(()));
+            };
+            let Some((seq, lines)) = at.chunks.pop_front() else {
+                // Built: its buffers serve another batch (every parser has
+                // let go of it).
+                if let Some(f) = flying.pop_front() {
+                    source.give_back(Arc::try_unwrap(f.batch).unwrap_or_default());
                 }
+                continue;
+            };
+            let mut scratch = Scratch::default();
+            let (by, mut part) = match seq.map(|seq| queue.take(seq)) {
+                Some(Taken::By(by, Some(part))) => (Some(by), part),
+                // Not parsed on a parser thread, or its parsing panicked:
+                // parsed here.
+                _ => (None, at.batch.parse(lines, fast, &at.known, &mut scratch)),
+            };
+            builder.take(
+                &mut part.records,
+                at.batch.text().unwrap_or(""),
+                &part.spans,
+            );
+            match by {
+                Some(by) => queue.free(by, part),
+                None => drop(part),
             }
-            // Every parser has let go of the batch built: its buffers serve
-            // the next.
-            if let Some(b) = built.take().and_then(|b| Arc::try_unwrap(b).ok()) {
-                spare = b;
-            }
-            if n == 0 {
-                return Ok(());
-            }
-            let mut covered = 0;
-            for (p, range) in given {
-                let parsed = parsers[p].1.recv().ok().flatten();
-                covered = range.end;
-                match parsed {
-                    Some(records) => pending.push((Some(p), records)),
-                    // A parser thread that panicked: its lines parsed here.
-                    None => pending.push((None, batch.parse(range, fast, &known))),
-                }
-            }
-            if covered < n {
-                pending.push((None, batch.parse(covered..n, fast, &known)));
-            }
-            built = Some(batch);
         }
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use std::io::Cursor;
+    use std::io::{BufReader, Cursor, Read};
 
-    use super::super::load_ftm_reader;
+    use super::super::{load_ftm_reader, load_reader_with};
+    use crate::load::ProblemKind;
+
+    /// What makes a parser thread panic, in a line (the builder then
+    /// parses its chunk itself).
+    const PANIC: &[u8] = b"panic on a parser thread";
+
+    /// Panics on a parser thread if `line` holds [`PANIC`].
+    pub(super) fn panic_on_a_parser_thread(line: &[u8]) {
+        let parser = std::thread::current().name() == Some("ties-ftm-parse");
+        if parser && line.windows(PANIC.len()).any(|w| w == PANIC) {
+            panic!("a parser thread panics, as asked");
+        }
+    }
+
+    fn person(i: usize, name: &str) -> String {
+        format!(
+            "{{\"id\":\"p{i}\",\"schema\":\"Person\",\"properties\":{{\"name\":[\"{name}\"]}}}}\n"
+        )
+    }
+
+    /// Many batches of a few chunks each (sizes small under test), some
+    /// chunks panicking on their parser thread: every record read once,
+    /// in order, by the fast path and the careful reader alike, and a
+    /// problem after them at its line.
+    #[test]
+    fn chunks_of_many_batches_parsed_ahead_are_built_in_order() {
+        let mut text = String::new();
+        for i in 1..=3000 {
+            match i {
+                2999 => text.push_str("{\"id\":\"p2999\",\"schema\":1}\n"),
+                _ if i % 97 == 0 => text.push_str(&person(i, std::str::from_utf8(PANIC).unwrap())),
+                _ => text.push_str(&person(i, &format!("P {i}"))),
+            }
+        }
+        assert!(text.len() > 100 * super::BATCH);
+        for fast in [true, false] {
+            let err = load_reader_with(Cursor::new(text.clone()), "t.ftm.json", fast).unwrap_err();
+            assert_eq!(err.problems.len(), 1, "{err}");
+            assert_eq!(err.problems[0].location.line_col.map(|l| l.0), Some(2999));
+            let fixed = text.replace("{\"id\":\"p2999\",\"schema\":1}", "");
+            let (g, s) = load_reader_with(Cursor::new(fixed), "t.ftm.json", fast).unwrap();
+            assert_eq!(s.records, 2999);
+            let ids: Vec<&str> = g.node_indices().map(|n| g.entity(n).id).collect();
+            let expected: Vec<String> = (1..=3000)
+                .filter(|&i| i != 2999)
+                .map(|i| format!("p{i}"))
+                .collect();
+            assert_eq!(ids, expected);
+            assert_eq!(
+                g.entity(g.find("p97").unwrap()).name,
+                "panic on a parser thread"
+            );
+        }
+    }
+
+    /// A stream that fails after `left` bytes.
+    struct Failing<R> {
+        inner: R,
+        left: usize,
+    }
+
+    impl<R: Read> Read for Failing<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.left == 0 {
+                return Err(std::io::Error::other("the disk is gone"));
+            }
+            let n = buf.len().min(self.left);
+            let n = self.inner.read(&mut buf[..n])?;
+            self.left -= n;
+            Ok(n)
+        }
+    }
+
+    /// A read error while batches are read ahead and parsed: reported
+    /// (no thread left waiting), whether it comes in the first batch or
+    /// many batches on.
+    #[test]
+    fn a_read_error_ends_the_pipeline() {
+        let text: String = (1..=2000).map(|i| person(i, "N")).collect();
+        for left in [0, 10, 5000, 50_000, text.len() - 1] {
+            let reader = BufReader::with_capacity(
+                256,
+                Failing {
+                    inner: Cursor::new(text.clone()),
+                    left,
+                },
+            );
+            let err = load_ftm_reader(reader, "t.ftm.json").unwrap_err();
+            assert!(
+                err.problems.iter().any(
+                    |p| matches!(&p.kind, ProblemKind::Io(m) if m.contains("the disk is gone"))
+                ),
+                "{err}"
+            );
+        }
+    }
 
     #[test]
     fn lines_parsed_on_threads_keep_their_numbers_and_order() {
