@@ -285,6 +285,25 @@ pub(super) struct FastRecord {
     pub(super) datasets: Vec<String>,
     pub(super) provenance: Vec<(String, String)>,
     pub(super) body: Fast,
+    /// Its id's hash, as the id index hashes ids ([`crate::graph::id_hash`]):
+    /// hashed here, not on the builder's thread.
+    pub(super) hash: u64,
+    /// The nodes of a relationship's first parties, as its parser thread
+    /// found them in the copy of the graph's ids ([`super::find_parties`]);
+    /// [`NOT_FOUND`] where it did not (the builder looks those up).
+    pub(super) found: [u32; 2],
+}
+
+/// A party its parser did not find ([`FastRecord::found`]).
+pub(super) const NOT_FOUND: u32 = u32::MAX;
+
+impl FastRecord {
+    /// The node its parser found for its `k`th party (from 0).
+    pub(super) fn found(&self, k: usize) -> Option<crate::graph::NodeIx> {
+        (self.found.get(k).copied())
+            .filter(|&n| n != NOT_FOUND)
+            .map(|n| crate::graph::NodeIx::new(n as usize))
+    }
 }
 
 /// A record the fast path prepared.
@@ -441,10 +460,16 @@ pub(super) fn read(
             ))
         }
     };
+    let hash = match &body {
+        Fast::Ready(r) => crate::graph::id_hash(r.id.as_bytes()),
+        Fast::Edge(e) => text.map_or(0, |(t, _)| crate::graph::id_hash(e.id.of(t).as_bytes())),
+    };
     Some(FastRecord {
         datasets,
         provenance,
         body,
+        hash,
+        found: [NOT_FOUND; 2],
     })
 }
 
