@@ -322,6 +322,35 @@ fn load_reader_with(
     loader.finish()
 }
 
+/// [`load_reader_with`], the stream read `lines` lines at a time as if each
+/// were a batch (one after the other, by one loader), the parser threads'
+/// copy of the graph's ids made anew for each: so that the ids the builder
+/// added up to the batch before are found by the parsers, as in a large
+/// stream, in inputs small enough for property tests. With the number of
+/// parties the parsers found.
+#[cfg(test)]
+fn load_pieces_with(
+    text: &[u8],
+    name: &str,
+    fast: bool,
+    lines: usize,
+) -> (Result<(Graph, FtmSummary), LoadError>, usize) {
+    let mut loader = Loader::new(name);
+    loader.fast = fast;
+    loader.copy_after_misses = None;
+    let stem = crate::graph::dataset_of_path(Path::new(name));
+    loader.start_file(0, Path::new(name), &stem);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ends = memchr::memchr_iter(b'\n', rest);
+        let end = ends.take(lines.max(1)).last().map_or(rest.len(), |e| e + 1);
+        read_lines(std::io::Cursor::new(&rest[..end]), &mut loader);
+        rest = &rest[end..];
+    }
+    let found = loader.found_ahead;
+    (loader.finish(), found)
+}
+
 /// A mapped attribute's name or value, or a role: held inline up to 24
 /// bytes (most are, so a relationship's mapped fields allocate nothing).
 type Text = compact_str::CompactString;
@@ -751,8 +780,12 @@ struct Loader {
     /// the graph had then ([`Self::known_sources`]).
     node_misses: usize,
     nodes_copied: Option<usize>,
-    /// How many such misses make a copy (once the graph has grown enough).
-    copy_after_misses: usize,
+    /// How many such misses make a copy (once the graph has grown enough);
+    /// `None`: a copy for every batch (tests, to compare the parser
+    /// threads' lookups with the builder's on small inputs).
+    copy_after_misses: Option<usize>,
+    /// Parties taken as their parsers found them.
+    found_ahead: usize,
     /// Whether lines are read by the fast path where it can (else all by
     /// the careful reader, to compare the two).
     fast: bool,
@@ -900,7 +933,8 @@ impl Loader {
             id_hash: None,
             node_misses: 0,
             nodes_copied: None,
-            copy_after_misses: 256,
+            copy_after_misses: Some(256),
+            found_ahead: 0,
             fast: true,
             several: false,
         }
@@ -1009,7 +1043,10 @@ impl Loader {
                 };
                 for (k, v) in parties.into_iter().flat_map(Values::parties).enumerate() {
                     match r.found(k) {
-                        Some(n) => looked_up.push(Some(n)),
+                        Some(n) => {
+                            looked_up.push(Some(n));
+                            self.found_ahead += 1;
+                        }
                         None => {
                             asked.push((looked_up.len(), true));
                             looked_up.push(None);

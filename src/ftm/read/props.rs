@@ -335,7 +335,10 @@ impl Loader {
             now > then + (then / 8).max(256) || missed || self.known.file != self.file_source;
         let nodes = self.graph.node_count();
         let grown = self.nodes_copied.is_none_or(|had| nodes > had + had / 2);
-        let ids = grown && nodes > 0 && self.node_misses >= self.copy_after_misses;
+        let ids = match self.copy_after_misses {
+            Some(misses) => grown && nodes > 0 && self.node_misses >= misses,
+            None => nodes > self.nodes_copied.unwrap_or(0),
+        };
         if sources || ids {
             let nodes_copy = if ids {
                 self.node_misses = 0;
