@@ -750,9 +750,8 @@ mod tests {
             link("l3", "p3", long),
             thing("p1"),
             link("l4", "p1", "nowhere"),
-            format!(
-                r#"{{"id":"pay","schema":"Payment","properties":{{"payer":["p1","p2"],"beneficiary":["p3"],"amount":["5"],"currency":["EUR"]}}}}"#
-            ),
+            r#"{"id":"pay","schema":"Payment","properties":{"payer":["p1","p2"],"beneficiary":["p3"],"amount":["5"],"currency":["EUR"]}}"#
+                .to_string(),
             link("l5", "p3", "p1"),
             link("l1", "p2", "p1"),
             link("l6", long, "p2"),
