@@ -1423,25 +1423,25 @@ fn find_parties(
     let Some(nodes) = known.nodes.as_deref() else {
         return;
     };
-    let asked = (records.iter())
-        .filter_map(|p| match p {
-            parallel::Parsed::Ready(r) => Some(r),
-            _ => None,
-        })
-        .flat_map(|r| first_parties(r, text, spans).into_iter().flatten())
-        .map(str::as_bytes);
-    let mut found = Vec::new();
-    nodes.find_all(asked, fast::NOT_FOUND, &mut found);
-    let mut found = found.into_iter();
-    for p in records.iter_mut() {
+    // The parties, and which record's which slot each answer goes to.
+    let mut asked: Vec<&[u8]> = Vec::new();
+    let mut slots: Vec<(u32, u8)> = Vec::new();
+    for (i, p) in records.iter().enumerate() {
         let parallel::Parsed::Ready(r) = p else {
             continue;
         };
-        let has = first_parties(r, text, spans).map(|p| p.is_some());
-        for (slot, has) in r.found.iter_mut().zip(has) {
-            if has {
-                *slot = found.next().unwrap_or(fast::NOT_FOUND);
+        for (k, party) in first_parties(r, text, spans).into_iter().enumerate() {
+            if let Some(party) = party {
+                asked.push(party.as_bytes());
+                slots.push((i as u32, k as u8));
             }
+        }
+    }
+    let mut found = Vec::with_capacity(asked.len());
+    nodes.find_all(asked.into_iter(), fast::NOT_FOUND, &mut found);
+    for ((i, k), n) in slots.into_iter().zip(found) {
+        if let Some(parallel::Parsed::Ready(r)) = records.get_mut(i as usize) {
+            r.found[k as usize] = n;
         }
     }
 }
