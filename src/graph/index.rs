@@ -59,6 +59,13 @@ fn hash(id: &[u8]) -> u64 {
     xxh3_64(id)
 }
 
+/// The hash the id index files `id` by, for a caller that hashes ids ahead
+/// (on another thread) and looks them up with [`super::Graph::find_all_hashed`].
+#[inline]
+pub(crate) fn id_hash(id: &[u8]) -> u64 {
+    hash(id)
+}
+
 /// The id → node index: linear probing over a table (10 slots for 7 ids) of
 /// 8-byte [`IdSlot`]s, at most 70% full. Ids are read from the arena: every
 /// hit is confirmed there, so a table read from a snapshot can give no wrong
@@ -130,23 +137,27 @@ impl IdIndex {
     /// misses, the row, then its id, after the slot's): each step in a
     /// tight loop over the ids (the slots prefetched), so that their misses
     /// overlap instead of coming one id at a time.
+    /// (`hashes`: each id's [`id_hash`], computed by the caller, perhaps
+    /// on another thread.)
     pub(crate) fn find_all(
         &self,
         ids: &[&str],
+        hashes: &[u64],
         rows: &[EntityRow],
         arena: &Arena,
         out: &mut Vec<Option<super::NodeIx>>,
     ) {
+        debug_assert_eq!(ids.len(), hashes.len());
         let slots: &[IdSlot] = &self.slots;
         if slots.is_empty() {
             out.extend(ids.iter().map(|_| None));
             return;
         }
         let len = slots.len();
-        let homes: Vec<(u32, usize)> = ids
+        let homes: Vec<(u32, usize)> = hashes
             .iter()
-            .map(|id| {
-                let t = tag(hash(id.as_bytes()));
+            .map(|&h| {
+                let t = tag(h);
                 (t, home_of_tag(t, len))
             })
             .collect();
@@ -379,11 +390,43 @@ impl ShortIds {
     /// prefetched before any is placed, so that the cache misses of a large
     /// table overlap.
     pub(crate) fn of_pairs<'a>(ids: impl ExactSizeIterator<Item = (&'a [u8], u32)>) -> ShortIds {
+        let (capacity, most_long) = (
+            IdIndex::capacity_for(ids.len()),
+            ids.len() / Self::LONG_SHARE,
+        );
+        Self::of_pairs_in(ids, capacity, most_long)
+    }
+
+    /// A table of the short ones of the ids of `rows` alone (numbered by
+    /// row), packed closer: sized for those (counted from the rows, no id
+    /// read), 8 slots for 7 ids, no longer id held. A copy for the FtM
+    /// reader's parser threads, held while a stream's relationships are
+    /// read, when the graph is at its largest: 16 bytes a short id, where
+    /// [`ShortIds::of_rows`] takes about 23, and more for the long ones.
+    pub(crate) fn of_rows_packed(rows: &[EntityRow], arena: &Arena) -> ShortIds {
+        let short = (rows.iter())
+            .filter(|r| r.id.len as usize <= ShortSlot::INLINE)
+            .count();
+        let capacity = if short == 0 {
+            0
+        } else {
+            (short * 8 / 7 + 1).max(8)
+        };
+        let ids = (rows.iter().enumerate()).map(|(i, r)| (arena.bytes(r.id), i as u32));
+        Self::of_pairs_in(ids, capacity, 0)
+    }
+
+    /// [`ShortIds::of_pairs`] into a table of `capacity` slots (more than
+    /// the short ids), at most `most_long` longer ids held.
+    fn of_pairs_in<'a>(
+        ids: impl Iterator<Item = (&'a [u8], u32)>,
+        capacity: usize,
+        most_long: usize,
+    ) -> ShortIds {
         const AHEAD: usize = 32;
-        let mut slots = super::huge::filled(ShortSlot::EMPTY, IdIndex::capacity_for(ids.len()));
+        let mut slots = super::huge::filled(ShortSlot::EMPTY, capacity);
         let len = slots.len();
         let mut long = FastMap::default();
-        let most_long = ids.len() / Self::LONG_SHARE;
         let mut ids = ids
             .filter(|&(id, n)| {
                 if id.len() <= ShortSlot::INLINE {

@@ -23,13 +23,31 @@ impl Graph {
     /// id): [`Graph::find`] for a batch, each id hashed once, their cache
     /// misses overlapping ([`IdIndex::find_all`]).
     pub(crate) fn find_all(&self, ids: &[&str], out: &mut Vec<Option<NodeIx>>) {
-        self.ids.find_all(ids, &self.entities, &self.arena, out);
+        let hashes: Vec<u64> = ids.iter().map(|id| id_hash(id.as_bytes())).collect();
+        self.find_all_hashed(ids, &hashes, out);
+    }
+
+    /// [`Graph::find_all`] of ids already hashed ([`id_hash`]: `hashes[i]`
+    /// is that of `ids[i]`), so that the caller's thread need not hash them.
+    pub(crate) fn find_all_hashed(
+        &self,
+        ids: &[&str],
+        hashes: &[u64],
+        out: &mut Vec<Option<NodeIx>>,
+    ) {
+        (self.ids).find_all(ids, hashes, &self.entities, &self.arena, out);
     }
 
     /// A table of the graph's ids that other threads may read while the
     /// graph grows (it answers for short ids only, see [`ShortIds`]).
     pub(crate) fn short_ids(&self) -> ShortIds {
         ShortIds::of_rows(&self.entities, &self.arena)
+    }
+
+    /// [`Graph::short_ids`] packed closer, the short ids alone
+    /// ([`ShortIds::of_rows_packed`]).
+    pub(crate) fn short_ids_packed(&self) -> ShortIds {
+        ShortIds::of_rows_packed(&self.entities, &self.arena)
     }
 
     /// Brings the id index's slots for `ids` into the cache, all at once,

@@ -285,6 +285,25 @@ pub(super) struct FastRecord {
     pub(super) datasets: Vec<String>,
     pub(super) provenance: Vec<(String, String)>,
     pub(super) body: Fast,
+    /// Its id's hash, as the id index hashes ids ([`crate::graph::id_hash`]):
+    /// hashed here, not on the builder's thread.
+    pub(super) hash: u64,
+    /// The nodes of a relationship's first parties, as its parser thread
+    /// found them in the copy of the graph's ids ([`super::find_parties`]);
+    /// [`NOT_FOUND`] where it did not (the builder looks those up).
+    pub(super) found: [u32; 2],
+}
+
+/// A party its parser did not find ([`FastRecord::found`]).
+pub(super) const NOT_FOUND: u32 = u32::MAX;
+
+impl FastRecord {
+    /// The node its parser found for its `k`th party (from 0).
+    pub(super) fn found(&self, k: usize) -> Option<crate::graph::NodeIx> {
+        (self.found.get(k).copied())
+            .filter(|&n| n != NOT_FOUND)
+            .map(|n| crate::graph::NodeIx::new(n as usize))
+    }
 }
 
 /// A record the fast path prepared.
@@ -441,10 +460,16 @@ pub(super) fn read(
             ))
         }
     };
+    let hash = match &body {
+        Fast::Ready(r) => crate::graph::id_hash(r.id.as_bytes()),
+        Fast::Edge(e) => text.map_or(0, |(t, _)| crate::graph::id_hash(e.id.of(t).as_bytes())),
+    };
     Some(FastRecord {
         datasets,
         provenance,
         body,
+        hash,
+        found: [NOT_FOUND; 2],
     })
 }
 
@@ -562,6 +587,19 @@ mod tests {
             Ok((g, s)) => Ok((records(&g), g.dataset_names().to_vec(), s)),
             Err(e) => Err(format!("{e:?}")),
         }
+    }
+
+    /// [`load`] by the fast path, `lines` lines a batch, the parser
+    /// threads finding parties in a copy of the ids read in the batches
+    /// before ([`super::super::load_pieces_with`]); and how many they found.
+    fn load_pieces(text: impl AsRef<[u8]>, lines: usize) -> (Loaded, usize) {
+        let (loaded, found) =
+            super::super::load_pieces_with(text.as_ref(), "t.ftm.json", true, lines);
+        let loaded = match loaded {
+            Ok((g, s)) => Ok((records(&g), g.dataset_names().to_vec(), s)),
+            Err(e) => Err(format!("{e:?}")),
+        };
+        (loaded, found)
     }
 
     fn records(g: &Graph) -> GraphFile {
@@ -684,6 +722,52 @@ mod tests {
         assert_eq!(damaged, load(&bytes, false));
     }
 
+    /// A stream read a few lines a batch, its relationships' parties
+    /// found by the parser threads in a copy of the ids read before where
+    /// they can be: parties defined before and after, a fragment of a
+    /// party (its id again, merged), a party never defined (a
+    /// placeholder), a relationship of more than two parties, an id longer
+    /// than the copy holds, a relationship given again: read as the
+    /// careful reader reads it, some parties found by the parsers.
+    #[test]
+    fn parties_found_by_the_parsers_read_as_the_careful_reader() {
+        let thing = |id: &str| {
+            format!(r#"{{"id":"{id}","schema":"Person","properties":{{"name":["N {id}"]}}}}"#)
+        };
+        let link = |id: &str, a: &str, b: &str| {
+            format!(
+                r#"{{"id":"{id}","schema":"UnknownLink","properties":{{"subject":["{a}"],"object":["{b}"],"role":["met"]}}}}"#
+            )
+        };
+        let long = "a-party-with-a-long-id";
+        let lines = [
+            thing("p1"),
+            thing("p2"),
+            thing(long),
+            link("l1", "p1", "p2"),
+            link("l2", "p2", "p3"),
+            thing("p3"),
+            link("l3", "p3", long),
+            thing("p1"),
+            link("l4", "p1", "nowhere"),
+            r#"{"id":"pay","schema":"Payment","properties":{"payer":["p1","p2"],"beneficiary":["p3"],"amount":["5"],"currency":["EUR"]}}"#
+                .to_string(),
+            link("l5", "p3", "p1"),
+            link("l1", "p2", "p1"),
+            link("l6", long, "p2"),
+        ];
+        let text = lines.join("\n") + "\n";
+        let careful = load(&text, false);
+        assert!(careful.is_ok(), "{careful:?}");
+        for piece in 1..=4 {
+            let (fast, found) = load_pieces(&text, piece);
+            assert_eq!(fast, careful, "{piece} lines a batch");
+            assert!(found >= 4, "{piece} lines a batch: {found} found");
+        }
+        // Read whole (one batch, no copy yet): none found by the parsers.
+        assert_eq!(load_pieces(&text, 100), (careful, 0));
+    }
+
     proptest! {
         /// The word-at-a-time search stops where a byte-by-byte one does.
         #[test]
@@ -730,6 +814,7 @@ mod tests {
                 0..90,
             ),
             blank_every in 0usize..7,
+            piece in 1usize..12,
         ) {
             let mut text = Vec::new();
             for (i, &((t, a, b, n), cut, junk)) in lines.iter().enumerate() {
@@ -744,12 +829,21 @@ mod tests {
                 text.extend(l);
                 text.push(b'\n');
             }
-            prop_assert_eq!(load(&text, true), load(&text, false));
+            let careful = load(&text, false);
+            prop_assert_eq!(&load(&text, true), &careful);
+            // Read `piece` lines a batch, each batch's parties looked up
+            // by its parsers in a copy of the ids of the batches before
+            // (ids defined after they are named, fragments, parties the
+            // stream never defines, ids of things and relationships
+            // alike): the same.
+            prop_assert_eq!(&load_pieces(&text, piece).0, &careful);
             // A batch with a line that is not UTF-8 is read with each
             // relationship's strings its own; made UTF-8, with its strings
             // places in the batch's text: both as the careful reader.
             let utf8 = String::from_utf8_lossy(&text);
-            prop_assert_eq!(load(utf8.as_bytes(), true), load(utf8.as_bytes(), false));
+            let careful = load(utf8.as_bytes(), false);
+            prop_assert_eq!(&load(utf8.as_bytes(), true), &careful);
+            prop_assert_eq!(&load_pieces(utf8.as_bytes(), piece).0, &careful);
         }
     }
 }

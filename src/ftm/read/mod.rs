@@ -322,6 +322,35 @@ fn load_reader_with(
     loader.finish()
 }
 
+/// [`load_reader_with`], the stream read `lines` lines at a time as if each
+/// were a batch (one after the other, by one loader), the parser threads'
+/// copy of the graph's ids made anew for each: so that the ids the builder
+/// added up to the batch before are found by the parsers, as in a large
+/// stream, in inputs small enough for property tests. With the number of
+/// parties the parsers found.
+#[cfg(test)]
+fn load_pieces_with(
+    text: &[u8],
+    name: &str,
+    fast: bool,
+    lines: usize,
+) -> (Result<(Graph, FtmSummary), LoadError>, usize) {
+    let mut loader = Loader::new(name);
+    loader.fast = fast;
+    loader.copy_after_misses = None;
+    let stem = crate::graph::dataset_of_path(Path::new(name));
+    loader.start_file(0, Path::new(name), &stem);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ends = memchr::memchr_iter(b'\n', rest);
+        let end = ends.take(lines.max(1)).last().map_or(rest.len(), |e| e + 1);
+        read_lines(std::io::Cursor::new(&rest[..end]), &mut loader);
+        rest = &rest[end..];
+    }
+    let found = loader.found_ahead;
+    (loader.finish(), found)
+}
+
 /// A mapped attribute's name or value, or a role: held inline up to 24
 /// bytes (most are, so a relationship's mapped fields allocate nothing).
 type Text = compact_str::CompactString;
@@ -355,12 +384,30 @@ impl Hashes {
         i
     }
 
+    /// The hash kept for an id whose [`crate::graph::id_hash`] is `h`
+    /// (the same xxh3: hashed once, on a parser thread).
+    fn of_id_hash(h: u64) -> u64 {
+        h.max(1)
+    }
+
+    #[cfg(test)]
     fn contains(&self, id: &str) -> bool {
-        !self.slots.is_empty() && self.slots[self.slot(Self::hash(id))] != 0
+        self.contains_hash(Self::hash(id))
+    }
+
+    /// [`Self::contains`] of the id whose hash ([`Self::hash`]) is `h`.
+    fn contains_hash(&self, h: u64) -> bool {
+        !self.slots.is_empty() && self.slots[self.slot(h)] != 0
     }
 
     /// Adds `id`'s hash; `false` if it was there.
+    #[cfg(test)]
     fn insert(&mut self, id: &str) -> bool {
+        self.insert_hash(Self::hash(id))
+    }
+
+    /// [`Self::insert`] of the id whose hash ([`Self::hash`]) is `h`.
+    fn insert_hash(&mut self, h: u64) -> bool {
         if 4 * (self.len + 1) > 3 * self.slots.len() {
             let size = (2 * self.slots.len()).max(1024);
             let old = std::mem::replace(&mut self.slots, vec![0; size]);
@@ -369,7 +416,6 @@ impl Hashes {
                 self.slots[i] = h;
             }
         }
-        let h = Self::hash(id);
         let i = self.slot(h);
         if self.slots[i] == h {
             return false;
@@ -382,12 +428,13 @@ impl Hashes {
     /// Prefetches the first slot of each of `ids` (a prefetch, not a read:
     /// reading them stalled the builder on each miss in turn, half of
     /// `take`'s time at 1M).
-    fn warm<'a>(&self, ids: impl Iterator<Item = &'a str>) {
+    /// (`hashes`: the ids' [`Self::hash`]es.)
+    fn warm(&self, hashes: impl Iterator<Item = u64>) {
         if self.slots.is_empty() {
             return;
         }
         let mask = self.slots.len() - 1;
-        ids.for_each(|id| crate::graph::prefetch(&self.slots[(Self::hash(id) as usize) & mask]));
+        hashes.for_each(|h| crate::graph::prefetch(&self.slots[(h as usize) & mask]));
     }
 }
 
@@ -725,6 +772,20 @@ struct Loader {
     looked_up: Vec<Option<NodeIx>>,
     looked_up_nodes: usize,
     lookup_at: Option<usize>,
+    /// The current record's id's hash, when its parser hashed it
+    /// ([`fast::FastRecord::hash`]).
+    id_hash: Option<u64>,
+    /// Parties the builder found in the graph since the parser threads'
+    /// copy of its ids was made (which did not hold them), and the nodes
+    /// the graph had then ([`Self::known_sources`]).
+    node_misses: usize,
+    nodes_copied: Option<usize>,
+    /// How many such misses make a copy (once the graph has grown enough);
+    /// `None`: a copy for every batch (tests, to compare the parser
+    /// threads' lookups with the builder's on small inputs).
+    copy_after_misses: Option<usize>,
+    /// Parties taken as their parsers found them.
+    found_ahead: usize,
     /// Whether lines are read by the fast path where it can (else all by
     /// the careful reader, to compare the two).
     fast: bool,
@@ -869,6 +930,11 @@ impl Loader {
             looked_up: Vec::new(),
             looked_up_nodes: 0,
             lookup_at: None,
+            id_hash: None,
+            node_misses: 0,
+            nodes_copied: None,
+            copy_after_misses: Some(256),
+            found_ahead: 0,
             fast: true,
             several: false,
         }
@@ -929,12 +995,18 @@ impl Loader {
 
     /// Parsed lines, in order.
     fn take_all(&mut self, lines: &mut [parallel::Parsed], text: &str, spans: &[SpanPair]) {
+        let mut hashes: Vec<u64> = Vec::new();
+        // Where in `looked_up` the answer to each of `ids` goes, and
+        // whether it is a party's.
+        let mut asked: Vec<(usize, bool)> = Vec::new();
+        let mut answers = Vec::new();
+        let mut starts = Vec::new();
         for some in lines.chunks_mut(WARM) {
-            // The id index's slots of the ids these lines look up, and those
-            // of their hashes in `resolved`, fetched all at once (their
-            // cache misses overlap) instead of one by one.
+            // The slots of these lines' ids' hashes in `resolved`, fetched
+            // all at once (their cache misses overlap) instead of one by
+            // one. (The ids hashed by their parsers.)
             self.resolved.warm(some.iter().filter_map(|p| match p {
-                parallel::Parsed::Ready(r) => Some(r.body.id(text)),
+                parallel::Parsed::Ready(r) => Some(Hashes::of_id_hash(r.hash)),
                 _ => None,
             }));
             // What each record's parser mapped (in a box of its own for a
@@ -944,25 +1016,56 @@ impl Loader {
             // Each record's id and parties looked up in the graph at once
             // (their cache misses overlap); the builder takes the answers
             // ([`Self::find_looked_up`]) instead of looking them up again.
+            // A party its parser found in the copy of the graph's ids
+            // ([`find_parties`]) is taken as found, not looked up.
+            let mut looked_up = std::mem::take(&mut self.looked_up);
+            looked_up.clear();
             let mut ids: Vec<&str> = Vec::new();
-            let mut starts = Vec::with_capacity(some.len());
+            hashes.clear();
+            asked.clear();
+            starts.clear();
             for p in some.iter() {
-                starts.push(ids.len());
-                if let parallel::Parsed::Ready(r) = p {
-                    ids.push(r.body.id(text));
-                    match &r.body {
-                        fast::Fast::Edge(e) => ids.extend(e.values(text, spans).parties()),
-                        fast::Fast::Ready(Ready {
-                            body: Body::Edge(flat, _),
-                            ..
-                        }) => ids.extend(flat.view().parties()),
-                        fast::Fast::Ready(_) => {}
+                starts.push(looked_up.len());
+                let parallel::Parsed::Ready(r) = p else {
+                    continue;
+                };
+                asked.push((looked_up.len(), false));
+                looked_up.push(None);
+                ids.push(r.body.id(text));
+                hashes.push(r.hash);
+                let parties = match &r.body {
+                    fast::Fast::Edge(e) => Some(e.values(text, spans)),
+                    fast::Fast::Ready(Ready {
+                        body: Body::Edge(flat, _),
+                        ..
+                    }) => Some(flat.view()),
+                    fast::Fast::Ready(_) => None,
+                };
+                for (k, v) in parties.into_iter().flat_map(Values::parties).enumerate() {
+                    match r.found(k) {
+                        Some(n) => {
+                            looked_up.push(Some(n));
+                            self.found_ahead += 1;
+                        }
+                        None => {
+                            asked.push((looked_up.len(), true));
+                            looked_up.push(None);
+                            ids.push(v);
+                            hashes.push(crate::graph::id_hash(v.as_bytes()));
+                        }
                     }
                 }
             }
-            let mut looked_up = std::mem::take(&mut self.looked_up);
-            looked_up.clear();
-            self.graph.find_all(&ids, &mut looked_up);
+            // (The ids' strings borrow `some`: looked up, then let go.)
+            answers.clear();
+            self.graph.find_all_hashed(&ids, &hashes, &mut answers);
+            for (&(at, is_party), &found) in asked.iter().zip(&answers) {
+                looked_up[at] = found;
+                if is_party && found.is_some() {
+                    self.node_misses += 1;
+                }
+            }
+            drop(ids);
             // The relation lists of the nodes found (the parties), before
             // relations are added to them.
             self.graph.warm_nodes(looked_up.iter().flatten().copied());
@@ -977,13 +1080,30 @@ impl Loader {
                     crate::graph::prefetch(first);
                 }
             }
-            for (parsed, start) in some.iter_mut().zip(starts) {
+            for (parsed, &start) in some.iter_mut().zip(&starts) {
                 self.line_no += 1;
-                let ready = matches!(parsed, parallel::Parsed::Ready(_));
-                self.lookup_at = ready.then_some(start);
+                let hash = match parsed {
+                    parallel::Parsed::Ready(r) => Some(r.hash),
+                    _ => None,
+                };
+                self.lookup_at = hash.map(|_| start);
+                self.id_hash = hash;
                 self.take(parsed, text, spans);
                 self.lookup_at = None;
+                self.id_hash = None;
             }
+        }
+    }
+
+    /// The hash [`Self::resolved`] keeps for the current record's id `id`:
+    /// its parser's, if it hashed it.
+    fn resolved_hash(&self, id: &str) -> u64 {
+        match self.id_hash {
+            Some(h) => {
+                debug_assert_eq!(h, crate::graph::id_hash(id.as_bytes()));
+                Hashes::of_id_hash(h)
+            }
+            None => Hashes::hash(id),
         }
     }
 
@@ -1219,6 +1339,11 @@ impl Loader {
     }
 
     fn finish(mut self) -> Result<(Graph, FtmSummary), LoadError> {
+        // What only reading needs, let go before the held records are
+        // built: the parser threads' copy of the ids and sources, and the
+        // hashes of the relationship ids read.
+        self.known = Default::default();
+        self.resolved = Hashes::default();
         for (name, n) in std::mem::take(&mut self.schemata.0) {
             *self.summary.by_schema.entry(name.into()).or_default() += n;
         }
@@ -1279,6 +1404,69 @@ impl Loader {
         self.summary.sources = self.graph.sources().len();
         Ok((self.graph, self.summary))
     }
+}
+
+/// Looks the first parties of the relationships among `records` (lines of
+/// a batch whose text is `text`, their values' places `spans`) up in the
+/// copy of the graph's ids that `known` carries, if any, on the parser
+/// thread that read them: each found is set in [`fast::FastRecord::found`]
+/// for the builder to take as it is. The parties those of
+/// [`Loader::take_all`], in the same order: the values the parser marked,
+/// when it marked every one. The ids a few dozen at a time, their slots
+/// prefetched first ([`crate::graph::ShortIds::find_all`]).
+fn find_parties(
+    records: &mut [parallel::Parsed],
+    text: &str,
+    spans: &[SpanPair],
+    known: &props::KnownSources,
+) {
+    let Some(nodes) = known.nodes.as_deref() else {
+        return;
+    };
+    // The parties, and which record's which slot each answer goes to.
+    let mut asked: Vec<&[u8]> = Vec::new();
+    let mut slots: Vec<(u32, u8)> = Vec::new();
+    for (i, p) in records.iter().enumerate() {
+        let parallel::Parsed::Ready(r) = p else {
+            continue;
+        };
+        for (k, party) in first_parties(r, text, spans).into_iter().enumerate() {
+            if let Some(party) = party {
+                asked.push(party.as_bytes());
+                slots.push((i as u32, k as u8));
+            }
+        }
+    }
+    let mut found = Vec::with_capacity(asked.len());
+    nodes.find_all(asked.into_iter(), fast::NOT_FOUND, &mut found);
+    for ((i, k), n) in slots.into_iter().zip(found) {
+        if let Some(parallel::Parsed::Ready(r)) = records.get_mut(i as usize) {
+            r.found[k as usize] = n;
+        }
+    }
+}
+
+/// The first two parties of a relationship record of the fast path, as
+/// [`find_parties`] looks them up (none where the parser did not mark
+/// every party).
+fn first_parties<'a>(
+    r: &'a fast::FastRecord,
+    text: &'a str,
+    spans: &'a [SpanPair],
+) -> [Option<&'a str>; 2] {
+    let values = match &r.body {
+        fast::Fast::Edge(e) => e.values(text, spans),
+        fast::Fast::Ready(Ready {
+            body: Body::Edge(flat, _),
+            ..
+        }) => flat.view(),
+        fast::Fast::Ready(_) => return [None; 2],
+    };
+    if !values.marks_every_party() {
+        return [None; 2];
+    }
+    let mut p = values.parties();
+    [p.next(), p.next()]
 }
 
 /// The fields of a record the fast path read and prepared.

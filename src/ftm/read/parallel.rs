@@ -152,7 +152,11 @@ impl Batch {
                     &mut spans,
                 )
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // Their parties looked up in the copy of the graph's ids, here,
+        // instead of on the builder's thread.
+        let mut records = records;
+        super::find_parties(&mut records, text.unwrap_or(""), &spans, known);
         Part { records, spans }
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use smallvec::SmallVec;
 
-use crate::graph::{Source, SourceId};
+use crate::graph::{ShortIds, Source, SourceId};
 use crate::model::date::parse_day;
 use crate::model::{Amount, PartialDate};
 
@@ -36,9 +36,20 @@ impl SourceReq {
 /// The sources the builder had added as of some batch (and the file's own),
 /// shared with the parser threads: a record citing only sources among them
 /// has them found on its parser's thread, off the builder's.
+///
+/// It also carries a copy of the graph's ids as of some batch (`nodes`,
+/// [`ShortIds`], made by the builder once relationships come whose parties
+/// it had to look up itself, and made again as the graph grows by half, as
+/// `load::stream`'s `Lookup` is): the parser threads look a relationship's
+/// parties up in it ([`super::find_parties`]), so that the builder takes
+/// their nodes without hashing or probing. Ids are never taken out of the
+/// graph nor renumbered while it is read, so a node found there is the one
+/// the builder would find; an id not found there (added since, not read
+/// yet, or too long for the copy) is looked up by the builder as before.
 pub(super) struct KnownSources {
     keys: SourceKeys,
     file: SourceId,
+    pub(super) nodes: Option<Arc<ShortIds>>,
 }
 
 impl Default for KnownSources {
@@ -46,6 +57,7 @@ impl Default for KnownSources {
         KnownSources {
             keys: SourceKeys::default(),
             file: SourceId(0),
+            nodes: None,
         }
     }
 }
@@ -309,14 +321,42 @@ impl Loader {
     /// records itself since then, some added since (a source added after
     /// the copy is found by the builder; without the second rule up to an
     /// eighth of them for the rest of the file).
+    ///
+    /// The graph's ids ([`KnownSources::nodes`]) are copied once the builder
+    /// found a good many parties in the graph that the copy did not hold
+    /// (none yet: the first batch of relationships after the things), and
+    /// the graph has grown by half since the last copy (so that the copies
+    /// of a stream that mixes things and relationships cost at most about
+    /// three times one of the whole graph).
     pub(super) fn known_sources(&mut self) -> Arc<KnownSources> {
         let (now, then) = (self.source_ids.len(), self.known.keys.len());
         let missed = now > then && self.source_misses >= (now / 64).max(64);
-        if now > then + (then / 8).max(256) || missed || self.known.file != self.file_source {
-            self.source_misses = 0;
+        let sources =
+            now > then + (then / 8).max(256) || missed || self.known.file != self.file_source;
+        let nodes = self.graph.node_count();
+        let grown = self.nodes_copied.is_none_or(|had| nodes > had + had / 2);
+        let ids = match self.copy_after_misses {
+            Some(misses) => grown && nodes > 0 && self.node_misses >= misses,
+            None => nodes > self.nodes_copied.unwrap_or(0),
+        };
+        if sources || ids {
+            let nodes_copy = if ids {
+                self.node_misses = 0;
+                self.nodes_copied = Some(nodes);
+                Some(Arc::new(self.graph.short_ids_packed()))
+            } else {
+                self.known.nodes.clone()
+            };
+            let keys = if sources {
+                self.source_misses = 0;
+                self.source_ids.clone()
+            } else {
+                self.known.keys.clone()
+            };
             self.known = Arc::new(KnownSources {
-                keys: self.source_ids.clone(),
+                keys,
                 file: self.file_source,
+                nodes: nodes_copy,
             });
         }
         Arc::clone(&self.known)
@@ -507,6 +547,7 @@ mod tests {
         let known = KnownSources {
             keys,
             file: SourceId(1),
+            nodes: None,
         };
         let found = |texts: &[&str], is_url: bool| {
             let texts: Vec<Cow<str>> = texts.iter().map(|&t| Cow::Borrowed(t)).collect();

@@ -146,7 +146,7 @@ impl Loader {
             }
             return;
         }
-        if self.edge_ids.contains_key(id) || self.resolved.contains(id) {
+        if self.edge_ids.contains_key(id) || self.resolved.contains_hash(self.resolved_hash(id)) {
             self.duplicate(id);
             return;
         }
@@ -435,7 +435,7 @@ impl Loader {
                     || self.graph.find(v).map(|n| parties.push(n)).is_some()
             })
         };
-        if !self.resolved.insert(id) {
+        if !self.resolved.insert_hash(self.resolved_hash(id)) {
             self.note(Issue::LateFragment, format!("{} `{}`", def.name, short(id)));
         }
         if known {
