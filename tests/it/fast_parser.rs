@@ -654,8 +654,7 @@ fn the_block_scan_finds_the_records_the_careful_scan_finds() {
                 let text = scan_file(recs, &styles);
                 let text = damaged(&text, &muts);
                 let bytes = noisy(&text, &noise, cut);
-                let (fast, found) = ties::load::scan_trace(&bytes, &blocks, false);
-                let (careful, _) = ties::load::scan_trace(&bytes, &blocks, true);
+                let (fast, careful) = both_scans(&bytes, &blocks, (&by_fast, &records));
                 prop_assert_eq!(
                     &fast,
                     &careful,
@@ -663,8 +662,6 @@ fn the_block_scan_finds_the_records_the_careful_scan_finds() {
                     String::from_utf8_lossy(&bytes),
                     blocks
                 );
-                by_fast.set(by_fast.get() + found);
-                records.set(records.get() + fast.iter().filter(|l| l.contains("..")).count());
                 Ok(())
             },
         )
@@ -675,6 +672,22 @@ fn the_block_scan_finds_the_records_the_careful_scan_finds() {
         by_fast * 4 >= records,
         "the block path found too few ({by_fast} of {records})"
     );
+}
+
+/// What the block scan and the careful scan find in `bytes` fed in
+/// `blocks`, counting the records found (`tally.1`) and those found by the
+/// block path (`tally.0`).
+fn both_scans(
+    bytes: &[u8],
+    blocks: &[usize],
+    tally: (&Cell<usize>, &Cell<usize>),
+) -> (Vec<String>, Vec<String>) {
+    let (fast, found) = ties::load::scan_trace(bytes, blocks, false);
+    let (careful, _) = ties::load::scan_trace(bytes, blocks, true);
+    let (by_fast, records) = tally;
+    by_fast.set(by_fast.get() + found);
+    records.set(records.get() + fast.iter().filter(|l| l.contains("..")).count());
+    (fast, careful)
 }
 
 /// The same on files as `ties gen` writes them, whole and damaged, in
@@ -703,11 +716,8 @@ fn the_block_scan_finds_what_the_careful_scan_finds_in_generated_files() {
                 write_ron(&opts, &mut out).unwrap();
                 let text = damaged(&String::from_utf8(out).unwrap(), &muts);
                 let bytes = noisy(&text, &noise, 1.0);
-                let (fast, found) = ties::load::scan_trace(&bytes, &blocks, false);
-                let (careful, _) = ties::load::scan_trace(&bytes, &blocks, true);
+                let (fast, careful) = both_scans(&bytes, &blocks, (&by_fast, &records));
                 prop_assert_eq!(&fast, &careful, "on {:?} in blocks {:?}", muts, blocks);
-                by_fast.set(by_fast.get() + found);
-                records.set(records.get() + fast.iter().filter(|l| l.contains("..")).count());
                 Ok(())
             },
         )
