@@ -324,6 +324,23 @@ impl Fast {
             Fast::Edge(e) => e.id.of(text),
         }
     }
+
+    /// A relationship's values (`text`, `spans`: its batch's, as
+    /// [`FastEdge::values`] reads them); `None` for a thing.
+    pub(super) fn edge_values<'a>(
+        &'a self,
+        text: &'a str,
+        spans: &'a [SpanPair],
+    ) -> Option<super::Values<'a>> {
+        match self {
+            Fast::Edge(e) => Some(e.values(text, spans)),
+            Fast::Ready(super::Ready {
+                body: super::Body::Edge(flat, _),
+                ..
+            }) => Some(flat.view()),
+            Fast::Ready(_) => None,
+        }
+    }
 }
 
 /// A relationship record read from a batch whose text is UTF-8: its id and
@@ -460,10 +477,9 @@ pub(super) fn read(
             ))
         }
     };
-    let hash = match &body {
-        Fast::Ready(r) => crate::graph::id_hash(r.id.as_bytes()),
-        Fast::Edge(e) => text.map_or(0, |(t, _)| crate::graph::id_hash(e.id.of(t).as_bytes())),
-    };
+    // (A relationship's id is a place in the batch's text only when there
+    // is one.)
+    let hash = crate::graph::id_hash(body.id(text.map_or("", |(t, _)| t)).as_bytes());
     Some(FastRecord {
         datasets,
         provenance,

@@ -359,7 +359,7 @@ type Text = compact_str::CompactString;
 /// of times; the keys are the file's, not an attacker's to choose).
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-/// A set of ids' hashes (xxh3, as the id index hashes them): linear
+/// A set of ids' hashes (the id index's, [`crate::graph::id_hash`]): linear
 /// probing over a table at most three quarters full, whose slots can be fetched into
 /// the cache for a batch of ids before they are looked up one by one.
 #[derive(Default)]
@@ -371,7 +371,7 @@ struct Hashes {
 
 impl Hashes {
     fn hash(id: &str) -> u64 {
-        xxhash_rust::xxh3::xxh3_64(id.as_bytes()).max(1)
+        Self::of_id_hash(crate::graph::id_hash(id.as_bytes()))
     }
 
     /// Where `h` is, or the empty slot where it would go.
@@ -385,7 +385,7 @@ impl Hashes {
     }
 
     /// The hash kept for an id whose [`crate::graph::id_hash`] is `h`
-    /// (the same xxh3: hashed once, on a parser thread).
+    /// (hashed once, on a parser thread).
     fn of_id_hash(h: u64) -> u64 {
         h.max(1)
     }
@@ -1033,14 +1033,7 @@ impl Loader {
                 looked_up.push(None);
                 ids.push(r.body.id(text));
                 hashes.push(r.hash);
-                let parties = match &r.body {
-                    fast::Fast::Edge(e) => Some(e.values(text, spans)),
-                    fast::Fast::Ready(Ready {
-                        body: Body::Edge(flat, _),
-                        ..
-                    }) => Some(flat.view()),
-                    fast::Fast::Ready(_) => None,
-                };
+                let parties = r.body.edge_values(text, spans);
                 for (k, v) in parties.into_iter().flat_map(Values::parties).enumerate() {
                     match r.found(k) {
                         Some(n) => {
@@ -1454,13 +1447,8 @@ fn first_parties<'a>(
     text: &'a str,
     spans: &'a [SpanPair],
 ) -> [Option<&'a str>; 2] {
-    let values = match &r.body {
-        fast::Fast::Edge(e) => e.values(text, spans),
-        fast::Fast::Ready(Ready {
-            body: Body::Edge(flat, _),
-            ..
-        }) => flat.view(),
-        fast::Fast::Ready(_) => return [None; 2],
+    let Some(values) = r.body.edge_values(text, spans) else {
+        return [None; 2];
     };
     if !values.marks_every_party() {
         return [None; 2];
