@@ -137,7 +137,7 @@ impl Batch {
     ) -> Part {
         let mut spans = Vec::new();
         let text = self.text();
-        let records = range
+        let mut records: Vec<Parsed> = range
             .map(|i| {
                 let (line, at) = self.line(i);
                 #[cfg(test)]
@@ -152,10 +152,9 @@ impl Batch {
                     &mut spans,
                 )
             })
-            .collect::<Vec<_>>();
+            .collect();
         // Their parties looked up in the copy of the graph's ids, here,
         // instead of on the builder's thread.
-        let mut records = records;
         super::find_parties(&mut records, text.unwrap_or(""), &spans, known);
         Part { records, spans }
     }
@@ -541,6 +540,8 @@ pub(super) fn each_line<R: BufRead + Send>(
                 first: true,
             },
         };
+        // The builder's buffers, for a chunk no parser thread parsed.
+        let mut scratch = Scratch::default();
         let mut flying: VecDeque<InFlight> = VecDeque::new();
         // How the stream ended, once it has.
         let mut end: Option<std::io::Result<()>> = None;
@@ -614,7 +615,6 @@ pub(super) fn each_line<R: BufRead + Send>(
                 }
                 continue;
             };
-            let mut scratch = Scratch::default();
             let (by, mut part) = match seq.map(|seq| queue.take(seq)) {
                 Some(Taken::By(by, Some(part))) => (Some(by), part),
                 // Not parsed on a parser thread, or its parsing panicked:
