@@ -96,7 +96,8 @@ fn resizing_to_one_cell_and_back_does_not_panic() {
     t.keys(&["Enter"]);
     t.wait_for("dates: all dates");
     for (w, h) in [("1", "1"), ("20", "5"), ("10", "3"), ("120", "40")] {
-        let st = Command::new("tmux")
+        let st = t
+            .cmd()
             .args(["resize-window", "-t", &t.session, "-x", w, "-y", h])
             .status()
             .unwrap();
@@ -120,7 +121,8 @@ fn a_terminal_that_hangs_up_ends_ties() {
     let pid = t.ties_pid().expect("ties is running");
     // Closing the session closes the pseudo-terminal: ties gets SIGHUP and its
     // input reads fail. It must exit rather than linger or spin.
-    let st = Command::new("tmux")
+    let st = t
+        .cmd()
         .args(["kill-session", "-t", &t.session])
         .status()
         .unwrap();

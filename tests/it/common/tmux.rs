@@ -8,8 +8,14 @@ use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
+/// One session on its own tmux server (`-L`, a socket named after the
+/// session): tests run in parallel, and a shared default server exits when its
+/// last session closes, so a `new-session` racing that exit fails with "server
+/// exited unexpectedly".
 pub struct Tmux {
     pub session: String,
+    /// The server's socket file, removed when the test ends.
+    socket: Option<String>,
 }
 
 /// Fails the test unless tmux runs.
@@ -27,6 +33,7 @@ impl Tmux {
     pub fn start(name: &str) -> Tmux {
         let session = format!("ties-e2e-{name}-{}", std::process::id());
         let st = Command::new("tmux")
+            .args(["-L", &session, "-f", "/dev/null"])
             .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "40"])
             .args([
                 "env",
@@ -38,12 +45,31 @@ impl Tmux {
             ])
             .status()
             .unwrap();
-        assert!(st.success());
-        Tmux { session }
+        assert!(st.success(), "tmux new-session {session} failed");
+        let mut t = Tmux {
+            session,
+            socket: None,
+        };
+        t.socket = t
+            .cmd()
+            .args(["display-message", "-p", "#{socket_path}"])
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|p| !p.is_empty());
+        t
+    }
+
+    /// A `tmux` command talking to this session's own server.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.session]);
+        c
     }
 
     pub fn keys(&self, keys: &[&str]) {
-        let st = Command::new("tmux")
+        let st = self
+            .cmd()
             .args(["send-keys", "-t", &self.session])
             .args(keys)
             .status()
@@ -53,7 +79,8 @@ impl Tmux {
 
     /// Types text literally.
     pub fn type_text(&self, text: &str) {
-        let st = Command::new("tmux")
+        let st = self
+            .cmd()
             .args(["send-keys", "-l", "-t", &self.session, text])
             .status()
             .unwrap();
@@ -61,7 +88,8 @@ impl Tmux {
     }
 
     pub fn screen(&self) -> String {
-        let o = Command::new("tmux")
+        let o = self
+            .cmd()
             .args(["capture-pane", "-p", "-t", &self.session])
             .output()
             .unwrap();
@@ -117,7 +145,8 @@ impl Tmux {
 
     /// The pid of the `ties` the pane's shell is running, if any.
     pub fn ties_pid(&self) -> Option<u32> {
-        let o = Command::new("tmux")
+        let o = self
+            .cmd()
             .args(["list-panes", "-t", &self.session, "-F", "#{pane_pid}"])
             .output()
             .unwrap();
@@ -132,8 +161,9 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
+        let _ = self.cmd().arg("kill-server").status();
+        if let Some(socket) = &self.socket {
+            let _ = std::fs::remove_file(socket);
+        }
     }
 }
