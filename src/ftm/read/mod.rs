@@ -41,6 +41,10 @@ use values::RawLine;
 /// Lines whose ids are brought into the cache together before they are built.
 const WARM: usize = 64;
 
+/// The ids most lines look up in [`Loader::take_all`]: a relationship's
+/// own and its two parties'.
+const IDS_A_LINE: usize = 3;
+
 /// Problems listed in full; beyond this they are only counted.
 const MAX_PROBLEMS: usize = 1000;
 
@@ -995,12 +999,16 @@ impl Loader {
 
     /// Parsed lines, in order.
     fn take_all(&mut self, lines: &mut [parallel::Parsed], text: &str, spans: &[SpanPair]) {
-        let mut hashes: Vec<u64> = Vec::new();
+        // (Room for a record's id and two parties a line, made once: grown
+        // from nothing, as they were, each list was copied over a few
+        // times for every 64 lines, `ids` the most, on the builder's thread.)
+        let room = IDS_A_LINE * WARM.min(lines.len());
+        let mut hashes: Vec<u64> = Vec::with_capacity(room);
         // Where in `looked_up` the answer to each of `ids` goes, and
         // whether it is a party's.
-        let mut asked: Vec<(usize, bool)> = Vec::new();
-        let mut answers = Vec::new();
-        let mut starts = Vec::new();
+        let mut asked: Vec<(usize, bool)> = Vec::with_capacity(room);
+        let mut answers = Vec::with_capacity(room);
+        let mut starts = Vec::with_capacity(WARM.min(lines.len()));
         for some in lines.chunks_mut(WARM) {
             // The slots of these lines' ids' hashes in `resolved`, fetched
             // all at once (their cache misses overlap) instead of one by
@@ -1020,7 +1028,7 @@ impl Loader {
             // ([`find_parties`]) is taken as found, not looked up.
             let mut looked_up = std::mem::take(&mut self.looked_up);
             looked_up.clear();
-            let mut ids: Vec<&str> = Vec::new();
+            let mut ids: Vec<&str> = Vec::with_capacity(IDS_A_LINE * some.len());
             hashes.clear();
             asked.clear();
             starts.clear();

@@ -30,6 +30,10 @@ const AHEAD: usize = 2;
 /// batch is cut into at least one chunk per parser thread.
 const CHUNK: usize = if cfg!(test) { 3 } else { 1024 };
 
+/// The values a line's relationship has, for most lines (room made for
+/// that many in a chunk's list of them, [`Part::spans`]).
+const SPANS_A_LINE: usize = 8;
+
 /// Below this many lines a batch is parsed on the calling thread.
 const PARALLEL_MIN: usize = if cfg!(test) { 4 } else { 2048 };
 
@@ -135,7 +139,9 @@ impl Batch {
         known: &KnownSources,
         scratch: &mut Scratch,
     ) -> Part {
-        let mut spans = Vec::new();
+        // (Room for the values of most lines, made once: grown from
+        // nothing, the list was copied over a dozen times a chunk.)
+        let mut spans = Vec::with_capacity(SPANS_A_LINE * range.len());
         let text = self.text();
         let mut records: Vec<Parsed> = range
             .map(|i| {

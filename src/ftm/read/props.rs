@@ -296,7 +296,7 @@ fn extremes<K: Ord>(
 }
 
 /// A short list of a record's values (most have one or two of each kind).
-type Few<'a> = SmallVec<[Cow<'a, str>; 2]>;
+type Few<'a> = SmallVec<[Cow<'a, str>; 4]>;
 
 impl Loader {
     /// The sources `reqs` cite, found or added in order, then the file.

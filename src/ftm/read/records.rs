@@ -767,8 +767,9 @@ pub(super) fn map_edge_runs<'v>(
     // a spare box of this thread's where there is one.
     let mut pre = super::SparePre::take();
     let (m, notes) = &mut *pre;
+    // (The type first: a party's is told without comparing names.)
     let is_party = |k: &str, ptype: Option<PropType>| {
-        k == src_prop || k == tgt_prop || ptype == Some(PropType::Entity)
+        ptype == Some(PropType::Entity) || k == src_prop || k == tgt_prop
     };
     let party = |k: &str| is_party(k, def.prop(k));
     // Sorted by property (as a record's are, unless fragments were added):
