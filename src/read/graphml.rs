@@ -83,6 +83,65 @@ struct State {
     changed: bool,
     /// Nodes and edges read whole ([`whole_record`]).
     whole: usize,
+    /// Times `keys` changed (a key declared, or given a default): a
+    /// [`KeyTable`] made before is made again.
+    keys_changed: u32,
+}
+
+/// The declared keys of the `<data>` elements read whole, found by their
+/// id's print ([`scan::key_print`]) in 64 slots, not hashed and compared
+/// in `State::keys` for every value: each id met is kept with a copy of its
+/// declaration (or none), up to one id a slot; an id whose slot another
+/// holds is looked up in the map.
+struct KeyTable {
+    /// `State::keys_changed` when the table was filled.
+    made: u32,
+    /// For each slot, 1 + the index of its id in `ids` (0: none yet).
+    slots: [u8; KEY_SLOTS],
+    ids: Vec<(u64, Box<str>, Option<Key>)>,
+}
+
+const KEY_SLOTS: usize = 64;
+
+impl Default for KeyTable {
+    fn default() -> Self {
+        KeyTable {
+            made: 0,
+            slots: [0; KEY_SLOTS],
+            ids: Vec::new(),
+        }
+    }
+}
+
+impl KeyTable {
+    /// The declaration of key `id`, whose print is `print`, as
+    /// `st.keys.get(id)` finds it.
+    fn get<'a>(&'a mut self, st: &'a State, print: u64, id: &str) -> Option<&'a Key> {
+        if self.made != st.keys_changed {
+            *self = KeyTable {
+                made: st.keys_changed,
+                ..KeyTable::default()
+            };
+        }
+        debug_assert_eq!(print, scan::key_print(id.as_bytes(), 0, id.len()));
+        let slot = (print.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % KEY_SLOTS;
+        match self.slots[slot] {
+            0 => {
+                self.ids.push((print, id.into(), st.keys.get(id).cloned()));
+                self.slots[slot] = self.ids.len() as u8;
+                self.ids.last().and_then(|(_, _, k)| k.as_ref())
+            }
+            at => {
+                let (p, known, key) = &self.ids[usize::from(at) - 1];
+                // A print is the id itself when it is shorter than 8 bytes.
+                if *p == print && (id.len() < 8 || **known == *id) {
+                    key.as_ref()
+                } else {
+                    st.keys.get(id)
+                }
+            }
+        }
+    }
 }
 
 impl Chunked for State {
@@ -203,10 +262,12 @@ struct Spare {
     found: Vec<DataAt>,
     /// Where the start tag's attributes lie ([`scan::plain_start_tag`]).
     spans: Vec<scan::Span>,
+    keys: KeyTable,
 }
 
-/// A `<data>` element's key and its text (`None`: an empty element).
-type Value<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
+/// A `<data>` element's key, the key's print ([`scan::key_print`], for
+/// [`KeyTable::get`]) and its text (`None`: an empty element).
+type Value<'a> = (Cow<'a, str>, u64, Option<Cow<'a, str>>);
 
 impl State {
     /// Between records: no node, edge, value, label or key open, so that a
@@ -241,8 +302,8 @@ fn whole_record(
         let what = if s[1] == b'n' { In::Node } else { In::Edge };
         let mut r = open_record(b, st, what, &attrs);
         let mut given = Vec::new();
-        for (key, value) in values.drain(..) {
-            let declared = st.keys.get(&*key);
+        for (key, print, value) in values.drain(..) {
+            let declared = spare.keys.get(st, print, &key);
             match value {
                 None => file_declared(b, declared, &mut r, &mut given, &key, ""),
                 // A yEd graphics block holds markup, not a value.
@@ -400,7 +461,15 @@ fn record_shape<'a>(
             (0, 0) => None,
             (t0, t1) => Some(decode(&text[t0 as usize..t1 as usize])?),
         };
-        values.push((key, value));
+        // The print of a key as written is read where it lies, with the
+        // bytes after it (the same word: `key_print`).
+        let print = match &key {
+            Cow::Borrowed(k) if d.key && k.len() == raw.len() => {
+                scan::key_print(s, d.attrs.0 as usize, d.attrs.1 as usize)
+            }
+            k => scan::key_print(k.as_bytes(), 0, k.len()),
+        };
+        values.push((key, print, value));
     }
     Ok((len, attrs, values))
 }
@@ -503,6 +572,7 @@ fn start(
             let id = get(attrs, "id").unwrap_or_default().to_string();
             let name = get(attrs, "attr.name").unwrap_or(&id).to_string();
             let target = get(attrs, "for").unwrap_or("all").to_string();
+            st.keys_changed = st.keys_changed.wrapping_add(1);
             st.keys.insert(
                 id.clone(),
                 Key {
@@ -657,6 +727,7 @@ fn end(b: &mut Sink<'_>, st: &mut State, name: &[u8], text: &str) {
                 && let Some(id) = &st.declaring
                 && let Some(k) = st.keys.get_mut(id)
             {
+                st.keys_changed = st.keys_changed.wrapping_add(1);
                 k.default = Some(text.to_string());
                 if !st.with_default.contains(id) {
                     st.with_default.push(id.clone());

@@ -319,10 +319,25 @@ fn fields(r: &Rec) -> [&str; 9] {
     ]
 }
 
-fn graphml_text(recs: &[Rec], cdata: bool, undirected: bool) -> String {
+/// The id of key `i` of [`FIELDS`], by `ids`: short (`d0`), or long ones
+/// sharing their first eight bytes (the reader's table of keys tells them
+/// apart by more than those bytes), or each different in its first eight.
+fn key_id(i: usize, ids: usize) -> String {
+    match ids % 3 {
+        0 => format!("d{i}"),
+        1 => format!("shared_prefix_{i}"),
+        _ => format!("k{i}_{}", "x".repeat(i)),
+    }
+}
+
+/// A GraphML file of `recs`; `ids` chooses the keys' ids ([`key_id`]), and
+/// whether one is written with a character reference where a value gives it
+/// and a key is declared halfway, after values that name it (`ids` ≥ 3).
+fn graphml_text(recs: &[Rec], cdata: bool, undirected: bool, ids: usize) -> String {
     let mut s = String::from("<?xml version=\"1.0\"?>\n<graphml>\n");
     for (i, f) in FIELDS.iter().enumerate() {
-        s += &format!("<key id=\"d{i}\" for=\"all\" attr.name=\"{f}\"/>\n");
+        let id = key_id(i, ids);
+        s += &format!("<key id=\"{id}\" for=\"all\" attr.name=\"{f}\"/>\n");
     }
     // A key with a default, and one no record gives.
     s += "<key id=\"w\" for=\"edge\" attr.name=\"weight\"><default>1</default></key>\n";
@@ -330,7 +345,10 @@ fn graphml_text(recs: &[Rec], cdata: bool, undirected: bool) -> String {
     s += "<key id=\"g\" for=\"node\" yfiles.type=\"nodegraphics\"/>\n";
     let dir = if undirected { "undirected" } else { "directed" };
     s += &format!("<graph edgedefault=\"{dir}\">\n");
-    for r in recs {
+    for (n, r) in recs.iter().enumerate() {
+        if ids >= 3 && n == recs.len() / 2 {
+            s += "<key id=\"late\" for=\"all\" attr.name=\"role\"/>\n";
+        }
         // Between values: nothing, or a writer's line breaks and indent.
         let gap = ["", "\n      "][r.style % 2];
         if r.edge {
@@ -349,15 +367,26 @@ fn graphml_text(recs: &[Rec], cdata: bool, undirected: bool) -> String {
         for (i, v) in fields(r).iter().enumerate() {
             if !v.is_empty() {
                 s += gap;
+                let id = key_id(i, ids);
+                // The key's first character as a reference.
+                let id = if ids >= 3 && (n + i) % 4 == 0 {
+                    format!("&#{};{}", u32::from(id.as_bytes()[0]), &id[1..])
+                } else {
+                    id
+                };
                 // `<data key="…">` as writers write it, or with more
                 // attributes or other quotes.
                 let tag = match (r.style / 8, i % 3) {
-                    (1, 0) => format!("<data key='d{i}'>"),
-                    (1, 1) => format!("<data id=\"x\" key=\"d{i}\" >"),
-                    _ => format!("<data key=\"d{i}\">"),
+                    (1, 0) => format!("<data key='{id}'>"),
+                    (1, 1) => format!("<data id=\"x\" key=\"{id}\" >"),
+                    _ => format!("<data key=\"{id}\">"),
                 };
                 s += &format!("{tag}{}</data>", xml_text(v, cdata));
             }
+        }
+        // A value of the key declared halfway (undeclared before).
+        if ids >= 3 && r.style % 3 == 0 {
+            s += "<data key=\"late\">chair</data>";
         }
         // An empty value, the weight's default given, and graphics.
         match r.style % 8 {
@@ -522,10 +551,11 @@ proptest! {
         undirected in any::<bool>(),
         truncate in prop::option::weighted(0.15, 0.0..1.0f64),
         damage in prop::option::weighted(0.15, (0.0..1.0f64, 0..9usize)),
+        ids in 0..6usize,
     ) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.graphml");
-        let text = graphml_text(&recs, cdata, undirected);
+        let text = graphml_text(&recs, cdata, undirected, ids);
         let text = truncate.map_or(text.as_str(), |at| cut(&text, at));
         match damage {
             Some(d) => std::fs::write(&path, damaged(text, d)).unwrap(),
@@ -813,11 +843,12 @@ proptest! {
     fn graphml_as_writers_write_it_reads_as_the_careful_reader(
         recs in prop::collection::vec(rec(), 1..30),
         undirected in any::<bool>(),
+        ids in 0..6usize,
     ) {
         let recs: Vec<Rec> = recs.into_iter().map(|r| Rec { style: 4 + r.style % 4, ..r }).collect();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.graphml");
-        std::fs::write(&path, graphml_text(&recs, false, undirected)).unwrap();
+        std::fs::write(&path, graphml_text(&recs, false, undirected, ids)).unwrap();
         all_ways(&path, read_graphml);
     }
 
