@@ -506,18 +506,11 @@ impl ShortIds {
         }
     }
 
-    /// Slots for `n` ids packed as [`ShortIds::of_rows_packed`] packs them,
-    /// 8 for 7.
-    fn packed_for(n: usize) -> usize {
-        if n == 0 { 0 } else { (n * 8 / 7 + 1).max(8) }
-    }
-
-    /// An empty table with slots for about `n` short ids, packed 8 slots to
-    /// 7 ids (it grows past them in [`ShortIds::extend`]): the parsers'
-    /// lookups in it mostly miss the cache, fewer the smaller it is.
+    /// An empty table with slots for about `n` short ids (it grows past
+    /// them in [`ShortIds::extend`]).
     pub(crate) fn with_room(n: usize) -> ShortIds {
         ShortIds {
-            slots: super::huge::filled(ShortSlot::EMPTY, Self::packed_for(n)),
+            slots: super::huge::filled(ShortSlot::EMPTY, IdIndex::capacity_for(n)),
             ..ShortIds::default()
         }
     }
@@ -548,9 +541,9 @@ impl ShortIds {
         for (id, n) in long {
             self.long.entry(id).or_insert(n + base);
         }
-        let want = self.len + entries.len();
-        if Self::packed_for(want) > self.slots.len() {
-            self.grow_to(Self::packed_for(want + want / 2));
+        if IdIndex::capacity_for(self.len + entries.len()) > self.slots.len() {
+            let want = self.len + entries.len();
+            self.grow_to(IdIndex::capacity_for(want + want / 2));
         }
         let len = self.slots.len();
         for chunk in entries.chunks(AHEAD) {
