@@ -346,13 +346,6 @@ fn inline_id(s: &ShortSlot, buf: &mut [u8; ShortSlot::INLINE]) -> Option<usize> 
     Some(len)
 }
 
-/// A short id's hash and slot, for [`ShortIds::extend`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ShortEntry {
-    hash: u64,
-    slot: ShortSlot,
-}
-
 /// A frozen, self-contained copy of an id → number table that answers for
 /// ids of at most [`ShortSlot::INLINE`] bytes, which its slots hold whole, and
 /// for a few longer ones: it reads no arena, so other threads may use it while
@@ -380,7 +373,7 @@ impl ShortIds {
     /// At most one id in this many is held in [`ShortIds::long`] (the first
     /// ones met): a table of ids that are mostly long holds only some of
     /// them, its copying kept cheap.
-    pub(crate) const LONG_SHARE: usize = 8;
+    const LONG_SHARE: usize = 8;
 
     /// A table of the short ones of the ids of `rows` (numbered by row), to
     /// copy the graph's id index (whose slots hold no ids).
@@ -477,7 +470,20 @@ impl ShortIds {
             return false;
         }
         if IdIndex::capacity_for(self.len + 1) > self.slots.len() {
-            self.grow_to(IdIndex::capacity_for((self.len + 1) * 2));
+            let capacity = IdIndex::capacity_for((self.len + 1) * 2);
+            let old = std::mem::replace(
+                &mut self.slots,
+                super::huge::filled(ShortSlot::EMPTY, capacity),
+            );
+            let mut buf = [0u8; ShortSlot::INLINE];
+            for s in old.iter().filter(|s| s.node != NONE) {
+                let n = inline_id(s, &mut buf).unwrap_or(0);
+                let mut i = home(hash(&buf[..n]), capacity);
+                while self.slots[i].node != NONE {
+                    i = after(i, capacity);
+                }
+                self.slots[i] = *s;
+            }
         }
         let len = self.slots.len();
         let mut i = home(hash(id), len);
@@ -487,84 +493,6 @@ impl ShortIds {
         self.slots[i] = ShortSlot::new(n, id);
         self.len += 1;
         true
-    }
-
-    /// Moves the held ids into a table of `capacity` slots.
-    fn grow_to(&mut self, capacity: usize) {
-        let old = std::mem::replace(
-            &mut self.slots,
-            super::huge::filled(ShortSlot::EMPTY, capacity),
-        );
-        let mut buf = [0u8; ShortSlot::INLINE];
-        for s in old.iter().filter(|s| s.node != NONE) {
-            let n = inline_id(s, &mut buf).unwrap_or(0);
-            let mut i = home(hash(&buf[..n]), capacity);
-            while self.slots[i].node != NONE {
-                i = after(i, capacity);
-            }
-            self.slots[i] = *s;
-        }
-    }
-
-    /// An empty table with slots for about `n` short ids (it grows past
-    /// them in [`ShortIds::extend`]).
-    pub(crate) fn with_room(n: usize) -> ShortIds {
-        ShortIds {
-            slots: super::huge::filled(ShortSlot::EMPTY, IdIndex::capacity_for(n)),
-            ..ShortIds::default()
-        }
-    }
-
-    /// What [`ShortIds::extend`] needs of a short `id` numbered `n` (its hash
-    /// and slot), worked out ahead, on another thread; `None` for an id too
-    /// long for a slot.
-    pub(crate) fn entry(id: &[u8], n: u32) -> Option<ShortEntry> {
-        (id.len() <= ShortSlot::INLINE).then(|| ShortEntry {
-            hash: hash(id),
-            slot: ShortSlot::new(n, id),
-        })
-    }
-
-    /// Adds `entries`, their numbers raised by `base`, and `long` ids (the
-    /// caller keeps those few, as [`ShortIds::of_pairs`] holds one in
-    /// [`ShortIds::LONG_SHARE`] at most), the table growing by half as it fills: a table made
-    /// piece by piece as a graph's entities are added answers as
-    /// [`ShortIds::of_rows`] made of them at the end. The first of equal ids
-    /// wins. The first slots of a few dozen are prefetched at a time.
-    pub(crate) fn extend(
-        &mut self,
-        entries: &[ShortEntry],
-        long: Vec<(Box<[u8]>, u32)>,
-        base: u32,
-    ) {
-        const AHEAD: usize = 32;
-        for (id, n) in long {
-            self.long.entry(id).or_insert(n + base);
-        }
-        if IdIndex::capacity_for(self.len + entries.len()) > self.slots.len() {
-            let want = self.len + entries.len();
-            self.grow_to(IdIndex::capacity_for(want + want / 2));
-        }
-        let len = self.slots.len();
-        for chunk in entries.chunks(AHEAD) {
-            (chunk.iter()).for_each(|e| super::huge::prefetch(&self.slots[home(e.hash, len)]));
-            for e in chunk {
-                let mut i = home(e.hash, len);
-                let want = e.slot;
-                while self.slots[i].node != NONE
-                    && !(self.slots[i].len_head == want.len_head && self.slots[i].tail == want.tail)
-                {
-                    i = after(i, len);
-                }
-                if self.slots[i].node == NONE {
-                    self.slots[i] = ShortSlot {
-                        node: want.node + base,
-                        ..want
-                    };
-                    self.len += 1;
-                }
-            }
-        }
     }
 
     /// The number of `id`, if the table holds it.
@@ -991,56 +919,6 @@ mod tests {
                     g.shrink_to_fit();
                 }
             }
-        }
-    }
-
-    proptest::proptest! {
-        /// A table made piece by piece ([`ShortIds::extend`], batches cut
-        /// anywhere, room for few so that it grows) answers every short id,
-        /// and absent ones, as the table made at once ([`ShortIds::of_pairs`]),
-        /// the first of equal ids winning; a long id it holds is the number
-        /// it was given.
-        #[test]
-        fn a_table_extended_by_batches_answers_as_one_made_at_once(
-            ids in proptest::collection::vec("(e|ab|[a-c]{0,3})[0-9]{0,14}", 0..300),
-            cuts in proptest::collection::vec(0usize..300, 0..6),
-            room in 0usize..40,
-            absent in proptest::collection::vec("[a-d][0-9]{0,14}", 0..20),
-        ) {
-            let whole = ShortIds::of_pairs(
-                ids.iter().enumerate().map(|(i, id)| (id.as_bytes(), i as u32)),
-            );
-            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(ids.len())).collect();
-            cuts.push(0);
-            cuts.push(ids.len());
-            cuts.sort_unstable();
-            let mut table = ShortIds::with_room(room);
-            for w in cuts.windows(2) {
-                let batch = &ids[w[0]..w[1]];
-                let mut short = Vec::new();
-                let mut long = Vec::new();
-                for (i, id) in batch.iter().enumerate() {
-                    match ShortIds::entry(id.as_bytes(), i as u32) {
-                        Some(e) => short.push(e),
-                        None => long.push((Box::from(id.as_bytes()), i as u32)),
-                    }
-                }
-                table.extend(&short, long, w[0] as u32);
-            }
-            for id in ids.iter().chain(&absent) {
-                let first = ids.iter().position(|x| x == id).map(|n| n as u32);
-                if id.len() <= ShortSlot::INLINE {
-                    proptest::prop_assert_eq!(table.find(id.as_bytes()), whole.find(id.as_bytes()));
-                    proptest::prop_assert_eq!(table.find(id.as_bytes()), first);
-                } else if let Some(n) = table.find(id.as_bytes()) {
-                    proptest::prop_assert_eq!(Some(n), first);
-                }
-            }
-            let asked = ids.iter().chain(&absent).map(|id| id.as_bytes());
-            let (mut a, mut b) = (Vec::new(), Vec::new());
-            table.find_all(asked.clone().filter(|id| id.len() <= ShortSlot::INLINE), 7, &mut a);
-            whole.find_all(asked.filter(|id| id.len() <= ShortSlot::INLINE), 7, &mut b);
-            proptest::prop_assert_eq!(a, b);
         }
     }
 

@@ -56,7 +56,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 
 pub(crate) use self::huge::{prefetch, prefetch_all};
 use self::index::{IN, IdIndex, Links, OUT, RareParts};
-pub(crate) use self::index::{ShortEntry, ShortIds, id_hash};
+pub(crate) use self::index::{ShortIds, id_hash};
 pub use self::merge::{Absorbed, dataset_of_path};
 pub use self::visit::{AllRelations, NeighboursOf, NodeIds, NodeRefs, RelationRef, RelationsOf};
 use crate::codec::Store;

@@ -17,14 +17,13 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
-use std::thread::ScopedJoinHandle;
 use std::time::Instant;
 
 use super::build::{Checked, EntityIn, NOT_FOUND, RelationIn};
 use super::fast::{self, EntityAt, List, RelationAt, Span, Store};
 use super::scan::{Item, Scanner, Section};
 use super::{FirstSeen, Locator, Problem, add_entity, add_relation, add_source, ron_options};
-use crate::graph::{Graph, NodeIx, ShortEntry, ShortIds};
+use crate::graph::{Graph, NodeIx, ShortIds};
 use crate::model::{EntityRecord, RelationRecord, SourceRecord};
 
 /// Bytes read from the file at a time.
@@ -62,9 +61,6 @@ struct Parsed {
     checked: Vec<Option<Checked>>,
     /// What the parser looked up for the builder.
     found: Option<Found>,
-    /// The entities' ids ready for the table made ahead ([`Ahead`]), when
-    /// one is being made.
-    ids: Option<IdsOf>,
     /// Which parser made it (its records and store go back there).
     by: usize,
 }
@@ -88,81 +84,6 @@ struct Lookup {
     sources: Arc<ShortIds>,
     /// `None` until the first batch of relations.
     entities: Option<Arc<ShortIds>>,
-}
-
-/// The ids of a batch of entities as [`ShortIds::extend`] takes them,
-/// numbered from 0, worked out by its parser.
-struct IdsOf {
-    short: Vec<ShortEntry>,
-    /// Ids too long for a slot, at most one in [`ShortIds::LONG_SHARE`].
-    long: Vec<(Box<[u8]>, u32)>,
-}
-
-impl IdsOf {
-    fn of(v: &[EntityAt], (text, store): (&str, &Store)) -> IdsOf {
-        let most_long = v.len() / ShortIds::LONG_SHARE;
-        let mut short = Vec::with_capacity(v.len());
-        let mut long = Vec::new();
-        for (i, e) in v.iter().enumerate() {
-            let id = store.get(text, e.id).as_bytes();
-            match ShortIds::entry(id, i as u32) {
-                Some(entry) => short.push(entry),
-                None if long.len() < most_long => long.push((Box::from(id), i as u32)),
-                None => {}
-            }
-        }
-        IdsOf { short, long }
-    }
-}
-
-/// The copy of the entities' ids for the parsers ([`Lookup::entities`]), made
-/// on a thread of its own (`ties-ids`) from each batch of entities as it is
-/// built, for a file read into an empty graph: the builder, when relations
-/// come, takes it as it is rather than copying the graph's ids then, alone
-/// while the parsers wait ([`Build::share`]). It answers as
-/// [`Graph::short_ids`] would (the same ids, numbered by row), which is
-/// checked as it goes: each batch's entities must be the rows after those
-/// it holds, else it is given up and the builder copies the graph's.
-struct Ahead<'s> {
-    /// Whether the parsers work out their entities' ids ([`IdsOf`]).
-    wanted: &'s AtomicBool,
-    to: Option<Sender<(u32, IdsOf)>>,
-    made: Option<ScopedJoinHandle<'s, ShortIds>>,
-    /// The graph's rows it holds (`0..rows`).
-    rows: usize,
-}
-
-impl Ahead<'_> {
-    /// Passes a built batch's ids on: it added `n` entities to a graph of
-    /// `before` rows, which has `after` now.
-    fn built(&mut self, ids: Option<IdsOf>, before: usize, n: usize, after: usize) {
-        let Some(to) = &self.to else {
-            return;
-        };
-        let follows = before == self.rows && after == before + n;
-        let sent = ids
-            .filter(|_| follows)
-            .map(|ids| to.send((before as u32, ids)));
-        match sent {
-            Some(Ok(())) => self.rows = after,
-            _ => self.give_up(),
-        }
-    }
-
-    /// The table, if it holds the graph's `rows` rows, all of them.
-    fn take(&mut self, rows: usize) -> Option<ShortIds> {
-        let whole = self.to.is_some() && self.rows == rows;
-        self.wanted.store(false, Ordering::Relaxed);
-        self.to = None;
-        let made = self.made.take()?.join().ok();
-        made.filter(|_| whole)
-    }
-
-    fn give_up(&mut self) {
-        self.wanted.store(false, Ordering::Relaxed);
-        self.to = None;
-        self.made = None;
-    }
 }
 
 /// Ids of a batch looked up by a parser ([`NOT_FOUND`] where they were not).
@@ -545,12 +466,7 @@ impl Build {
     /// is the first to need it (see [`Lookup`]), or copies it again once the
     /// table has grown by half since (so that a folder of many files, each
     /// adding a few entities, makes few copies in all).
-    fn share(
-        &mut self,
-        records: &Records,
-        shared: &Mutex<Option<Arc<Lookup>>>,
-        ahead: &mut Ahead<'_>,
-    ) {
+    fn share(&mut self, records: &Records, shared: &Mutex<Option<Arc<Lookup>>>) {
         let wants = match records {
             Records::Sources(_) => 0,
             Records::Entities(_) => 1,
@@ -573,9 +489,7 @@ impl Build {
             },
             entities: match old.and_then(|l| l.entities.as_ref()) {
                 Some(e) if !redo[1] => Some(Arc::clone(e)),
-                _ if redo[1] => Some(Arc::new(
-                    (ahead.take(self.graph.node_count())).unwrap_or_else(|| self.graph.short_ids()),
-                )),
+                _ if redo[1] => Some(Arc::new(self.graph.short_ids())),
                 _ => None,
             },
         });
@@ -605,12 +519,6 @@ fn load_file(
         .clamp(1, 8);
     let stop = AtomicBool::new(false);
     let read = AtomicU64::new(0);
-    // The entities' copy for the parsers is made ahead for a file read into
-    // an empty graph ([`Ahead`]), sized for about as many entities as the
-    // first guess ([`load_inputs`]) and an eighth more.
-    let room = file.metadata().map_or(0, |m| m.len() / 500) as usize;
-    let room = room + room / 8;
-    let wanted = AtomicBool::new(build.copied[1].is_none() && build.graph.node_count() == 0);
     build.relations = 0;
     // The copies made for earlier files serve this one's parsers from its
     // first batch.
@@ -621,29 +529,7 @@ fn load_file(
         let (done_tx, done_rx) = sync_channel::<Parsed>(parsers * 2);
         let (recycle_tx, recycle_rx) = channel::<Buffers>();
         let recycle = recycle_tx.clone();
-        let (stop, read, lookup, wanted) = (&stop, &read, &lookup, &wanted);
-        let mut ahead = Ahead {
-            wanted,
-            to: None,
-            made: None,
-            rows: 0,
-        };
-        if wanted.load(Ordering::Relaxed) {
-            let (to, from) = channel::<(u32, IdsOf)>();
-            let made = std::thread::Builder::new()
-                .name("ties-ids".into())
-                .spawn_scoped(scope, move || {
-                    let mut table = ShortIds::with_room(room);
-                    for (base, ids) in from {
-                        table.extend(&ids.short, ids.long, base);
-                    }
-                    table
-                });
-            match made {
-                Ok(made) => (ahead.to, ahead.made) = (Some(to), Some(made)),
-                Err(_) => ahead.give_up(),
-            }
-        }
+        let (stop, read, lookup) = (&stop, &read, &lookup);
         let Ok(reader) = std::thread::Builder::new()
             .name("ties-read".into())
             .spawn_scoped(scope, move || {
@@ -666,7 +552,7 @@ fn load_file(
                 .name("ties-parse".into())
                 .spawn_scoped(scope, move || {
                     let ends = (&*rx, &tx, &back_rx, by);
-                    parse_batches(ends, stop, stats, (lookup, wanted))
+                    parse_batches(ends, stop, stats, lookup)
                 });
             back.push(back_tx);
             if spawned.is_err() {
@@ -687,8 +573,7 @@ fn load_file(
         let free_tx = freer.is_ok().then_some(free_tx);
         let shared = (stop, read, lookup);
         let free = (back, free_tx, recycle);
-        let built = build_in_order(&done_rx, (build, &mut ahead), shared, stats, progress, free);
-        ahead.give_up();
+        let built = build_in_order(&done_rx, build, shared, stats, progress, free);
         if built.is_none() {
             // Stop the other threads: this one is not taking any more.
             stop.store(true, Ordering::Relaxed);
@@ -704,7 +589,7 @@ fn load_file(
 /// many were built, `None` if it stopped on a problem.
 fn build_in_order(
     done_rx: &Receiver<Parsed>,
-    (build, ahead): (&mut Build, &mut Ahead<'_>),
+    build: &mut Build,
     (stop, read, lookup): (&AtomicBool, &AtomicU64, &Mutex<Option<Arc<Lookup>>>),
     stats: &Stats,
     progress: &mut dyn FnMut(u64),
@@ -721,14 +606,9 @@ fn build_in_order(
         while let Some(parsed) = waiting.remove(&next) {
             let records = parsed.records?;
             let t = Instant::now();
-            build.share(&records, lookup, ahead);
+            build.share(&records, lookup);
             let batch = (parsed.text.as_str(), &parsed.store);
-            let before = build.graph.node_count();
             build.add(&records, batch, &parsed.checked, parsed.found.as_ref());
-            if let Records::Entities(v) = &records {
-                let after = build.graph.node_count();
-                ahead.built(parsed.ids, before, v.len(), after);
-            }
             Stats::add(&stats.build, t);
             // The text goes back to the reader to be filled again.
             let _ = recycle.send((parsed.text, parsed.ends));
@@ -876,7 +756,7 @@ fn parse_batches(
     ),
     stop: &AtomicBool,
     stats: &Stats,
-    (lookup, wanted): (&Mutex<Option<Arc<Lookup>>>, &AtomicBool),
+    lookup: &Mutex<Option<Arc<Lookup>>>,
 ) {
     // Stores and record lists built already, to parse into again.
     let mut spare = Spare::default();
@@ -925,12 +805,6 @@ fn parse_batches(
         let ids = lookup.lock().ok().and_then(|l| l.clone());
         let found =
             (records.as_ref().zip(ids)).and_then(|(r, ids)| Found::of(r, (&text, &store), &ids));
-        let ids = match &records {
-            Some(Records::Entities(v)) if wanted.load(Ordering::Relaxed) => {
-                Some(IdsOf::of(v, (&text, &store)))
-            }
-            _ => None,
-        };
         Stats::add(&stats.parse, t);
         if let Some(f) = &found {
             let ids = f.ends.iter().flatten().chain(&f.sources);
@@ -950,7 +824,6 @@ fn parse_batches(
             store,
             checked,
             found,
-            ids,
             by,
         });
         if sent.is_err() || failed {
