@@ -678,9 +678,10 @@ fn read_file(
         // The text up to its last ASCII byte (a character cut by the block's
         // end is left for the next round; every record ends with an ASCII
         // byte) must be UTF-8: the records are copied from it as text, so
-        // that the parsers need not check them again.
+        // that the parsers need not check them again. (simdutf8: the same
+        // answer as `std::str::from_utf8`, several times faster on ASCII.)
         let end = text.iter().rposition(u8::is_ascii).map_or(0, |i| i + 1);
-        let Ok(valid) = std::str::from_utf8(&text[..end]) else {
+        let Ok(valid) = simdutf8::basic::from_utf8(&text[..end]) else {
             return None;
         };
         let mut cut_ok = true;

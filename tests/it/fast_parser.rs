@@ -729,3 +729,74 @@ fn the_block_scan_finds_what_the_careful_scan_finds_in_generated_files() {
         "the block path found too few ({by_fast} of {records})"
     );
 }
+
+/// Bytes that are UTF-8 or not put anywhere in a generated file: the
+/// reader thread's check of each block (simdutf8) answers as
+/// `std::str::from_utf8` does for the whole file. A file that is UTF-8
+/// loads as the careful loader loads its text; one that is not is refused
+/// as not UTF-8.
+#[test]
+fn bytes_that_are_not_utf8_are_found_wherever_they_lie() {
+    let n = cases(64);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.ron");
+    let bytes_put: [&[u8]; 8] = [
+        b"\xff",
+        b"\xc3",
+        b"\xc3\xa9",
+        b"\xe2\x82",
+        b"\xe2\x82\xac",
+        b"\xed\xa0\x80",
+        b"\xf0\x9f\x98\x80",
+        b"\x80",
+    ];
+    let (utf8, not_utf8) = (Cell::new(0), Cell::new(0));
+    runner(n)
+        .run(
+            &(
+                1usize..40,
+                any::<u64>(),
+                proptest::collection::vec((0.0f64..1.0, 0usize..bytes_put.len()), 1..3),
+            ),
+            |(count, seed, puts)| {
+                let opts = GenOptions {
+                    entities: count,
+                    relations_per_entity: 2,
+                    seed,
+                };
+                let mut bytes = Vec::new();
+                write_ron(&opts, &mut bytes).unwrap();
+                for &(at, which) in &puts {
+                    let at = (at * bytes.len() as f64) as usize;
+                    bytes.splice(at..at, bytes_put[which].iter().copied());
+                }
+                std::fs::write(&path, &bytes).unwrap();
+                let fast = outcome(load_path(&path));
+                match std::str::from_utf8(&bytes) {
+                    Ok(text) => {
+                        utf8.set(utf8.get() + 1);
+                        let careful = outcome(load_texts(vec![(
+                            path.display().to_string(),
+                            text.to_string(),
+                        )]));
+                        prop_assert_eq!(fast, careful, "with {:?}", puts);
+                    }
+                    Err(_) => {
+                        not_utf8.set(not_utf8.get() + 1);
+                        let problems = fast.expect_err("a file that is not UTF-8 loaded");
+                        prop_assert!(
+                            problems.iter().any(|p| p.contains("not UTF-8")),
+                            "{:?} with {:?}",
+                            problems,
+                            puts
+                        );
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+    let (utf8, not_utf8) = (utf8.get(), not_utf8.get());
+    println!("UTF-8 checks: {n} cases, {utf8} UTF-8, {not_utf8} not");
+    assert!(not_utf8 > 0 && (n < 16 || utf8 > 0));
+}

@@ -238,10 +238,14 @@ fn read_batch(reader: &mut impl BufRead, b: &mut Batch) -> std::io::Result<()> {
         }
         Ok(())
     })();
-    // Checked once here, so that the parser threads need not check each line.
-    match String::from_utf8(bytes) {
-        Ok(text) => b.text = text,
-        Err(e) => b.bytes = e.into_bytes(),
+    // Checked once here, so that the parser threads need not check each line
+    // (by simdutf8: the same answer as `std::str::from_utf8`, several times
+    // faster on ASCII).
+    if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        // SAFETY: `bytes` was just found to be UTF-8.
+        b.text = unsafe { String::from_utf8_unchecked(bytes) };
+    } else {
+        b.bytes = bytes;
     }
     read
 }
