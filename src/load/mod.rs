@@ -159,13 +159,15 @@ fn load_files_whole(files: &[PathBuf]) -> Result<Graph, LoadError> {
         match std::fs::read(f) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => texts.push((fname, text)),
-                Err(e) => problems.push(Problem {
-                    location: Location {
-                        file: fname,
-                        line_col: None,
-                    },
-                    kind: ProblemKind::Io(format!("not UTF-8 text ({})", e.utf8_error())),
-                }),
+                Err(e) => {
+                    // Pointed at the first byte that is not UTF-8.
+                    let at = e.utf8_error().valid_up_to();
+                    let before = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+                    problems.push(Problem {
+                        location: Locator::new(&fname, before).at(at),
+                        kind: ProblemKind::Io(format!("not UTF-8 text ({})", e.utf8_error())),
+                    })
+                }
             },
             Err(e) => problems.push(Problem {
                 location: Location {

@@ -159,7 +159,11 @@ fn every_bad_input_has_a_specific_message_and_exit_code_2() {
             "unknown_source.ron",
             &["unknown_source.ron:8:", "unknown source id `nope`"],
         ),
-        case("not UTF-8", "not_utf8.ron", &["not_utf8.ron", "not UTF-8"]),
+        case(
+            "not UTF-8",
+            "not_utf8.ron",
+            &["not_utf8.ron:1:55", "not UTF-8"],
+        ),
         case(
             "one bad file in a folder",
             "folder",
