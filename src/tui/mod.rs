@@ -331,10 +331,20 @@ pub fn run<E: From<TuiError>>(
     if let Some(index) = start.index {
         opened.index.get_or_insert(index);
     }
-    opened.build_index(IndexWhen::Background {
-        inline_below: INDEX_INLINE_BELOW,
-    });
-    let saving = opened.saving.take();
+    // A large graph's index (and its snapshot) is made on threads started
+    // once the explorer is made, not before: on two cores they took a third
+    // of the CPU the explorer's first frame waited on.
+    let index_later = opened.index.is_none()
+        && start.remote.is_none()
+        && opened.graph.node_count() >= INDEX_INLINE_BELOW;
+    let build_index = |opened: &mut Opened| {
+        opened.build_index(IndexWhen::Background {
+            inline_below: INDEX_INLINE_BELOW,
+        });
+    };
+    if !index_later {
+        build_index(&mut opened);
+    }
     let index = opened.index.take();
     let indexing = index.is_none();
     let index = index.unwrap_or_default();
@@ -357,7 +367,10 @@ pub fn run<E: From<TuiError>>(
     }
     let inputs = Inputs::default();
     app.set_notify(inputs.waker());
-    if let Some(saving) = saving {
+    if index_later {
+        build_index(&mut opened);
+    }
+    if let Some(saving) = opened.saving.take() {
         app.watch_saving(saving);
     }
     // The first line of the first note (an FtM load's summary, a refused
