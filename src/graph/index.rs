@@ -319,17 +319,38 @@ impl ShortSlot {
         tail: 0,
     };
 
+    #[inline]
     fn new(node: u32, id: &[u8]) -> Self {
-        let mut head = [0u8; 12];
-        head[0] = id.len().min(255) as u8;
-        let n = id.len().min(Self::INLINE);
-        head[1..1 + n].copy_from_slice(&id[..n]);
-        let [a, b, c, d, tail @ ..] = head;
+        // The first 11 bytes, zero-padded: byte `k` of the id is byte `k` of
+        // `v` (little-endian), which then shifts into place after the length.
+        let v = padded(&id[..id.len().min(Self::INLINE)]);
         ShortSlot {
             node,
-            len_head: u32::from_le_bytes([a, b, c, d]),
-            tail: u64::from_le_bytes(tail),
+            len_head: id.len().min(255) as u32 | (v as u32) << 8,
+            tail: (v >> 24) as u64,
         }
+    }
+}
+
+/// `id` (at most 16 bytes) zero-padded, as a little-endian number: read in
+/// two overlapping words, not copied byte by byte into a buffer (a copy
+/// whose length is known only at run time is a call to `memcpy`, and reading
+/// the buffer back as words stalls on the bytes just stored).
+#[inline(always)]
+fn padded(id: &[u8]) -> u128 {
+    let n = id.len();
+    debug_assert!(n <= 16);
+    let word = |at: usize| u64::from_le_bytes(id[at..at + 8].try_into().unwrap_or_default());
+    let half = |at: usize| u32::from_le_bytes(id[at..at + 4].try_into().unwrap_or_default());
+    if n >= 8 {
+        // Bytes 8..n are the last n - 8 bytes of the word that ends the id.
+        let last = u128::from(word(n - 8)) << 64;
+        u128::from(word(0)) | (last >> (8 * (16 - n)) & !u128::from(u64::MAX))
+    } else if n >= 4 {
+        let last = u64::from(half(n - 4)) << 32;
+        u128::from(u64::from(half(0)) | (last >> (8 * (8 - n)) & !u64::from(u32::MAX)))
+    } else {
+        (id.iter().rev()).fold(0, |v, &b| v << 8 | u128::from(b))
     }
 }
 
@@ -518,9 +539,12 @@ impl ShortIds {
     }
 
     /// The numbers of `ids`, `missing` where the table does not hold one,
-    /// appended to `out`. The first slot of each of a few dozen ids is
-    /// prefetched before any is probed, so that their cache misses overlap
-    /// (one at a time, they are most of a lookup's cost).
+    /// appended to `out`. The first slot of each id is prefetched a few
+    /// dozen ids before it is probed (a window that moves one id at a time),
+    /// so that the cache misses of a large table overlap with the work on the
+    /// ids between (one at a time, they are most of a lookup's cost; in
+    /// chunks, prefetched all and then probed all, the first probes of each
+    /// chunk still waited for memory).
     pub(crate) fn find_all<'a>(
         &self,
         ids: impl Iterator<Item = &'a [u8]>,
@@ -528,7 +552,6 @@ impl ShortIds {
         out: &mut Vec<u32>,
     ) {
         const AHEAD: usize = 32;
-        let mut ids = ids.peekable();
         if self.slots.is_empty() {
             out.extend(ids.map(|id| self.long.get(id).copied().unwrap_or(missing)));
             return;
@@ -537,24 +560,35 @@ impl ShortIds {
         // Ids too long for a slot are held by no slot: neither hashed nor
         // looked for.
         let short = |id: &[u8]| id.len() <= ShortSlot::INLINE;
-        let mut chunk: [(&[u8], u64); AHEAD] = [(&[], 0); AHEAD];
-        while ids.peek().is_some() {
-            let mut n = 0;
-            for (slot, id) in chunk.iter_mut().zip(ids.by_ref()) {
-                *slot = (id, if short(id) { hash(id) } else { 0 });
-                n += 1;
+        let look = |(id, h): (&[u8], u64)| {
+            if short(id) {
+                self.find_from(id, h).unwrap_or(missing)
+            } else {
+                self.long.get(id).copied().unwrap_or(missing)
             }
-            let chunk = &chunk[..n];
-            (chunk.iter().filter(|(id, _)| short(id)))
-                .for_each(|&(_, h)| super::huge::prefetch(&self.slots[home(h, len)]));
-            out.extend(chunk.iter().map(|&(id, h)| {
-                if short(id) {
-                    self.find_from(id, h).unwrap_or(missing)
-                } else {
-                    self.long.get(id).copied().unwrap_or(missing)
-                }
-            }));
+        };
+        // The ids hashed and prefetched, not probed yet: `held` of them, the
+        // oldest at `(at + AHEAD - held) % AHEAD`.
+        let mut ring: [(&[u8], u64); AHEAD] = [(&[], 0); AHEAD];
+        let (mut at, mut held) = (0, 0);
+        for id in ids {
+            let h = if short(id) {
+                let h = hash(id);
+                super::huge::prefetch(&self.slots[home(h, len)]);
+                h
+            } else {
+                0
+            };
+            if held == AHEAD {
+                out.push(look(ring[at]));
+            } else {
+                held += 1;
+            }
+            ring[at] = (id, h);
+            at = (at + 1) % AHEAD;
         }
+        let first = (at + AHEAD - held) % AHEAD;
+        out.extend((0..held).map(|k| look(ring[(first + k) % AHEAD])));
     }
 
     /// Probes for `id`, whose hash is `h`, in a table with slots.
@@ -919,6 +953,55 @@ mod tests {
                     g.shrink_to_fit();
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A slot made from an id holds its length and first 11 bytes as
+        /// the byte-by-byte copy did, for ids of every length.
+        #[test]
+        fn slot_holds_the_id_as_copied(id in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
+            let mut head = [0u8; 12];
+            head[0] = id.len().min(255) as u8;
+            let n = id.len().min(ShortSlot::INLINE);
+            head[1..1 + n].copy_from_slice(&id[..n]);
+            let [a, b, c, d, tail @ ..] = head;
+            let want = ShortSlot {
+                node: 5,
+                len_head: u32::from_le_bytes([a, b, c, d]),
+                tail: u64::from_le_bytes(tail),
+            };
+            proptest::prop_assert_eq!(ShortSlot::new(5, &id), want);
+            let mut buf = [0u8; ShortSlot::INLINE];
+            if let Some(len) = inline_id(&want, &mut buf) {
+                proptest::prop_assert_eq!(&buf[..len], &id[..]);
+            }
+        }
+
+        /// [`ShortIds::find_all`] answers each id, in order, as
+        /// [`ShortIds::find`] does one at a time: any number of ids (fewer
+        /// and more than its window), held or not, short and long.
+        #[test]
+        fn find_all_is_find_one_by_one(
+            held in proptest::collection::vec(0usize..60, 0..80),
+            asked in proptest::collection::vec(0usize..80, 0..120),
+        ) {
+            let id = |i: usize| match i % 4 {
+                0 => format!("a-long-id-{i}"),
+                1 => format!("{i}"),
+                _ => format!("e-{i:07}"),
+            };
+            let held: Vec<String> = held.into_iter().map(id).collect();
+            let table = ShortIds::of_pairs(
+                held.iter().enumerate().map(|(n, s)| (s.as_bytes(), n as u32)),
+            );
+            let asked: Vec<String> = asked.into_iter().map(id).collect();
+            let mut out = Vec::new();
+            table.find_all(asked.iter().map(|s| s.as_bytes()), u32::MAX, &mut out);
+            let one: Vec<u32> = (asked.iter())
+                .map(|s| table.find(s.as_bytes()).unwrap_or(u32::MAX))
+                .collect();
+            proptest::prop_assert_eq!(out, one);
         }
     }
 

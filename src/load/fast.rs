@@ -413,6 +413,7 @@ struct Parser<'a, 's> {
 
 impl<'a, 's> Parser<'a, 's> {
     /// Past leading blanks and `name(`; the name must be written.
+    #[inline(always)]
     fn start(text: &'a str, base: usize, name: &[u8], store: &'s mut Store) -> Option<Self> {
         let mut p = Parser {
             text,
