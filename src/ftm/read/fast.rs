@@ -281,9 +281,11 @@ fn parse(b: &[u8], s: &mut Scratch) -> Option<Head> {
 }
 
 /// A line the fast path read: its datasets and provenance, and the record.
+// (Kept small: a batch's records are written on a parser thread and read
+// on the builder's, one after another.)
 pub(super) struct FastRecord {
-    pub(super) datasets: Vec<String>,
-    pub(super) provenance: Vec<(String, String)>,
+    /// Its datasets and provenance, if it names any (few lines do).
+    pub(super) lists: Option<Box<Lists>>,
     pub(super) body: Fast,
     /// Its id's hash, as the id index hashes ids ([`crate::graph::id_hash`]):
     /// hashed here, not on the builder's thread.
@@ -294,10 +296,21 @@ pub(super) struct FastRecord {
     pub(super) found: [u32; 2],
 }
 
+/// The datasets and the provenance a line names.
+pub(super) struct Lists {
+    datasets: Vec<String>,
+    pub(super) provenance: Vec<(String, String)>,
+}
+
 /// A party its parser did not find ([`FastRecord::found`]).
 pub(super) const NOT_FOUND: u32 = u32::MAX;
 
 impl FastRecord {
+    /// The datasets its line names.
+    pub(super) fn datasets(&self) -> &[String] {
+        self.lists.as_deref().map_or(&[], |l| &l.datasets)
+    }
+
     /// The node its parser found for its `k`th party (from 0).
     pub(super) fn found(&self, k: usize) -> Option<crate::graph::NodeIx> {
         (self.found.get(k).copied())
@@ -426,7 +439,7 @@ pub(super) fn read(
             provenance.push((key.to_string(), value.to_string()));
         }
     }
-    let datasets = list(0).map(str::to_string).collect();
+    let datasets: Vec<String> = list(0).map(str::to_string).collect();
     let def = schema::get(schema_name);
     let body = match def.filter(|d| d.edge.is_some()) {
         // A relationship's values stay in the batch's text.
@@ -480,9 +493,14 @@ pub(super) fn read(
     // (A relationship's id is a place in the batch's text only when there
     // is one.)
     let hash = crate::graph::id_hash(body.id(text.map_or("", |(t, _)| t)).as_bytes());
+    let lists = (!datasets.is_empty() || !provenance.is_empty()).then(|| {
+        Box::new(Lists {
+            datasets,
+            provenance,
+        })
+    });
     Some(FastRecord {
-        datasets,
-        provenance,
+        lists,
         body,
         hash,
         found: [NOT_FOUND; 2],

@@ -1127,10 +1127,11 @@ impl Loader {
     /// where it can be, and left in it to be freed on its parser's thread.
     fn take(&mut self, parsed: &mut parallel::Parsed, text: &str, spans: &[SpanPair]) {
         if let parallel::Parsed::Ready(r) = parsed {
-            self.line_datasets(r.datasets.iter().map(String::as_str));
+            self.line_datasets(r.datasets().iter().map(String::as_str));
+            let provenance: &[_] = r.lists.as_deref().map_or(&[], |l| &l.provenance);
             match &mut r.body {
-                fast::Fast::Ready(ready) => self.build(ready, &r.provenance),
-                fast::Fast::Edge(e) => self.build_edge_at(e, text, spans, &r.provenance),
+                fast::Fast::Ready(ready) => self.build(ready, provenance),
+                fast::Fast::Edge(e) => self.build_edge_at(e, text, spans, provenance),
             }
             return;
         }

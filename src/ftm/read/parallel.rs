@@ -179,19 +179,45 @@ impl Part {
     /// relationships' mapped fields' boxes for the next batch
     /// ([`super::SparePre`]).
     fn free(mut self) {
-        for parsed in &mut self.records {
-            let Parsed::Ready(r) = parsed else { continue };
-            let pre = match &mut r.body {
-                Fast::Edge(e) => e.pre.take(),
-                Fast::Ready(super::Ready {
-                    body: super::Body::Edge(_, pre),
+        /// How many records ahead the boxes of their mapped fields are
+        /// fetched.
+        const AHEAD: usize = 8;
+        // (The boxes were last written on the builder's core: each first
+        // read of one, to keep or free it, was a cache miss, waited for one
+        // at a time. Fetched a few records ahead, their misses overlap.)
+        let fetch = |p: Option<&Parsed>| {
+            let Some(Parsed::Ready(r)) = p else { return };
+            match &r.body {
+                Fast::Edge(super::fast::FastEdge { pre: Some(pre), .. })
+                | Fast::Ready(super::Ready {
+                    body: super::Body::Edge(_, Some(pre)),
                     ..
-                }) => pre.take(),
-                Fast::Ready(_) => None,
-            };
-            if let Some(pre) = pre {
-                super::SparePre::keep(pre);
+                }) => crate::graph::prefetch_all(&**pre),
+                Fast::Ready(super::Ready {
+                    body: super::Body::Thing(t),
+                    ..
+                }) => crate::graph::prefetch_all(&**t),
+                Fast::Edge(_) | Fast::Ready(_) => {}
             }
+        };
+        (0..AHEAD).for_each(|i| fetch(self.records.get(i)));
+        for i in 0..self.records.len() {
+            fetch(self.records.get(i + AHEAD));
+            if let Parsed::Ready(r) = &mut self.records[i] {
+                let pre = match &mut r.body {
+                    Fast::Edge(e) => e.pre.take(),
+                    Fast::Ready(super::Ready {
+                        body: super::Body::Edge(_, pre),
+                        ..
+                    }) => pre.take(),
+                    Fast::Ready(_) => None,
+                };
+                if let Some(pre) = pre {
+                    super::SparePre::keep(pre);
+                }
+            }
+            // Freed here, in order, while the next ones are fetched.
+            self.records[i] = Parsed::Blank;
         }
     }
 }
