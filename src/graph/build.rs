@@ -614,7 +614,7 @@ fn list_key(ids: &[SourceId]) -> (u64, bool) {
 
 #[cfg(test)]
 mod tests {
-    use crate::graph::{Graph, KindDate, NewEntity, NewRelation, SourceSet};
+    use crate::graph::{Graph, KindDate, NewEntity, NewRelation, NodeIx, SourceSet};
     use crate::model::{EntityKind, PartialDate, RelationKind, Sym};
     use proptest::prelude::*;
 
@@ -635,6 +635,46 @@ mod tests {
         let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
         let snap = crate::snapshot::write(dir.path(), key, g, None).unwrap();
         crate::snapshot::read(&snap, key).unwrap().0
+    }
+
+    proptest! {
+        /// The busiest entity counted as the relations are added is the one
+        /// a pass over them finds (the most relations, the first such; a
+        /// loop counts at both ends), and so is the one found for a graph
+        /// read from a snapshot (counted again), or given relations after
+        /// its counts were let go ([`Graph::shrink_to_fit`]).
+        #[test]
+        fn the_busiest_counted_while_building_is_the_busiest(
+            nodes in 0usize..30,
+            edges in proptest::collection::vec((0usize..30, 0usize..30), 0..120),
+            later in proptest::collection::vec((0usize..30, 0usize..30), 0..20),
+        ) {
+            let mut g = Graph::default();
+            for i in 0..nodes {
+                let id = format!("n{i}");
+                g.add_entity(NewEntity::<String>::new(&id, EntityKind::Person, "N", SourceSet::EMPTY))
+                    .unwrap();
+            }
+            let add = |g: &mut Graph, (a, b): (usize, usize)| {
+                if nodes > 0 {
+                    let (a, b) = (NodeIx::new(a % nodes), NodeIx::new(b % nodes));
+                    g.add_relation(a, b, NewRelation::new(RelationKind::Met, SourceSet::EMPTY))
+                        .unwrap();
+                }
+            };
+            for &e in &edges {
+                add(&mut g, e);
+                prop_assert_eq!(g.busiest(), g.busiest_counted());
+            }
+            prop_assert_eq!(g.busiest().is_some(), nodes > 0);
+            prop_assert_eq!(through_snapshot(&g).busiest(), g.busiest_counted());
+            g.shrink_to_fit();
+            prop_assert_eq!(g.busiest(), g.busiest_counted());
+            for &e in &later {
+                add(&mut g, e);
+                prop_assert_eq!(g.busiest(), g.busiest_counted());
+            }
+        }
     }
 
     proptest! {
