@@ -65,6 +65,7 @@ pub(super) type RawAmount<'a> = Option<(f64, &'a str, bool)>;
 
 /// A record's dates (its span checked) and amount, as read by a parser
 /// thread (`checked`) or read here.
+#[inline]
 fn dates_and_amount(
     checked: Option<Checked>,
     (date, until, amount): (Option<&str>, Option<&str>, RawAmount<'_>),
@@ -182,6 +183,19 @@ pub(super) fn parse_date(
     }
 }
 
+/// Whether `s` is empty or only whitespace (`s.trim().is_empty()`): most
+/// ids and names start with a letter or digit, and are not trimmed.
+#[inline]
+pub(super) fn blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b) if b.is_ascii() && !b.is_ascii_whitespace() => false,
+        _ => s.trim().is_empty(),
+    }
+}
+
+/// Records that `until` is before `date`, if it is. (Inlined: most records
+/// have at most one of them; the problem is made apart.)
+#[inline]
 pub(super) fn check_span(
     date: Option<PartialDate>,
     until: Option<PartialDate>,
@@ -192,15 +206,27 @@ pub(super) fn check_span(
     if let (Some(d), Some(u)) = (date, until)
         && u.last_day() < d.first_day()
     {
-        problems.push(Problem {
-            location: loc.value(&u.to_string()),
-            kind: ProblemKind::UntilBeforeDate {
-                owner: owner.to_string(),
-                date: d.to_string(),
-                until: u.to_string(),
-            },
-        });
+        span_problem(d, u, owner, loc, problems);
     }
+}
+
+#[cold]
+#[inline(never)]
+fn span_problem(
+    d: PartialDate,
+    u: PartialDate,
+    owner: &Owner<'_>,
+    loc: &Locator<'_>,
+    problems: &mut Vec<Problem>,
+) {
+    problems.push(Problem {
+        location: loc.value(&u.to_string()),
+        kind: ProblemKind::UntilBeforeDate {
+            owner: owner.to_string(),
+            date: d.to_string(),
+            until: u.to_string(),
+        },
+    });
 }
 
 pub(super) fn parse_amount(
@@ -373,7 +399,7 @@ pub(super) fn add_entity<S: AsRef<str>>(
     first_seen: &FirstSeen<'_>,
     problems: &mut Vec<Problem>,
 ) {
-    if e.id.trim().is_empty() {
+    if blank(e.id) {
         problems.push(Problem {
             location: here,
             kind: ProblemKind::EmptyId { what: "entity" },
@@ -381,7 +407,7 @@ pub(super) fn add_entity<S: AsRef<str>>(
         return;
     }
     let owner = Owner::Entity(e.id);
-    if e.name.trim().is_empty() {
+    if blank(e.name) {
         problems.push(Problem {
             location: here.clone(),
             kind: ProblemKind::EmptyName {
