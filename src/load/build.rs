@@ -575,3 +575,19 @@ pub(super) fn add_relation<S: AsRef<str>>(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Blank is what trimming says: empty, ASCII or other whitespace
+        /// only, text after whitespace or after a character not ASCII.
+        #[test]
+        fn blank_is_empty_once_trimmed(
+            s in "[ \t\n\u{a0}\u{2003}\u{3000}a-zé1-]{0,6}",
+        ) {
+            prop_assert_eq!(super::blank(&s), s.trim().is_empty());
+        }
+    }
+}
