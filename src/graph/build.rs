@@ -297,6 +297,8 @@ impl Graph {
     }
 
     /// Stores the rare parts (id, note, attributes), if there is any.
+    /// (Inlined: most rows have none.)
+    #[inline]
     pub(super) fn push_extra(
         &mut self,
         id: Option<&str>,
@@ -306,6 +308,16 @@ impl Graph {
         if id.is_none() && note.is_none() && attrs.is_empty() {
             return Ok(NONE);
         }
+        self.push_extra_rows(id, note, attrs)
+    }
+
+    /// [`Self::push_extra`] of rare parts there are.
+    fn push_extra_rows(
+        &mut self,
+        id: Option<&str>,
+        note: Option<&str>,
+        attrs: &[(Sym, &str)],
+    ) -> Result<u32, GraphFull> {
         let id = self.arena.push_opt(id)?;
         let note = self.arena.push_opt(note)?;
         let (attrs, n_attrs) = self.push_attrs(attrs)?;

@@ -305,6 +305,10 @@ pub(super) fn attrs_of<'a>(
     graph: &mut Graph,
     attrs: &[(&str, &'a str)],
 ) -> Vec<(crate::model::Sym, &'a str)> {
+    // (Most records have none: no collecting then.)
+    if attrs.is_empty() {
+        return Vec::new();
+    }
     attrs.iter().map(|&(k, v)| (graph.intern(k), v)).collect()
 }
 

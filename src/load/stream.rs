@@ -390,6 +390,10 @@ fn relation_in<'a>(
 
 /// Attribute items (name and value in turn) as pairs.
 fn pairs<'a>(items: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    // (Most records have none: no collecting then.)
+    if items.is_empty() {
+        return Vec::new();
+    }
     items.chunks_exact(2).map(|p| (p[0], p[1])).collect()
 }
 
