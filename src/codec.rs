@@ -65,13 +65,25 @@ impl<T> Clone for MappedTable<T> {
 impl<T: Pod> Store<T> {
     /// The rows to change: a mapped table is copied first (a graph read from a
     /// snapshot is not changed in practice).
+    /// (Inlined: the builder calls it for every row of several tables; the
+    /// copy of a mapped table, rare, is not.)
+    #[inline]
     pub(crate) fn vec(&mut self) -> &mut Vec<T> {
-        if let Store::Mapped(m) = self {
-            *self = Store::Owned(mapped_rows(m).to_vec());
+        if let Store::Mapped(_) = self {
+            self.own();
         }
         match self {
             Store::Owned(v) => v,
             Store::Mapped(_) => unreachable!("made owned just above"),
+        }
+    }
+
+    /// Copies a mapped table into memory of its own.
+    #[cold]
+    #[inline(never)]
+    fn own(&mut self) {
+        if let Store::Mapped(m) = self {
+            *self = Store::Owned(mapped_rows(m).to_vec());
         }
     }
 

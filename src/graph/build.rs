@@ -37,6 +37,65 @@ impl Graph {
     /// Stores a list of sources (order kept, duplicates removed). A list equal to
     /// the one stored just before is shared; a single source needs no list.
     pub fn source_set(&mut self, ids: &[SourceId]) -> SourceSet {
+        // A short list once sharing has stopped paying (a RON file's lists
+        // seldom repeat): the same set, without the round trip through the
+        // pool.
+        if ids.len() <= SMALL && !self.shared.pays(0, self.shared.sources.len()) {
+            let mut few = [SourceId(0); SMALL];
+            let mut n = 0;
+            for id in ids {
+                if !few[..n].contains(id) {
+                    few[n] = *id;
+                    n += 1;
+                }
+            }
+            let list = &few[..n];
+            if n == 0 {
+                return SourceSet::EMPTY;
+            }
+            if n == 1
+                && let Some(set) = SourceSet::one(list[0])
+            {
+                return set;
+            }
+            if let Some(last) = self.last_sources
+                && self.last_list == list
+            {
+                return last;
+            }
+            return self.new_small_set(list);
+        }
+        self.source_set_pooled(ids)
+    }
+
+    /// [`Self::new_source_set`] of `list`, given apart from the pool.
+    fn new_small_set(&mut self, list: &[SourceId]) -> SourceSet {
+        let fits = list.iter().all(|s| s.0 <= u32::from(u16::MAX));
+        let set = match SourceSet::short(self.short_lists.len(), list.len()) {
+            Some(set) if fits => {
+                let short = self.short_lists.vec();
+                short.extend(list.iter().map(|s| s.0 as u16));
+                set
+            }
+            _ => {
+                let start = self.source_lists.len();
+                let Some(set) = SourceSet::counted(start) else {
+                    return SourceSet::EMPTY;
+                };
+                let lists = self.source_lists.vec();
+                lists.push(SourceId(list.len() as u32));
+                lists.extend_from_slice(list);
+                set
+            }
+        };
+        self.last_sources = Some(set);
+        self.last_list.clear();
+        self.last_list.extend_from_slice(list);
+        set
+    }
+
+    /// [`Self::source_set`], the list put in the pool to be compared.
+    pub(crate) fn source_set_pooled(&mut self, ids: &[SourceId]) -> SourceSet {
         let lists = self.source_lists.vec();
         let start = lists.len();
         for id in ids {
@@ -238,6 +297,8 @@ impl Graph {
     }
 
     /// Stores the rare parts (id, note, attributes), if there is any.
+    /// (Inlined: most rows have none.)
+    #[inline]
     pub(super) fn push_extra(
         &mut self,
         id: Option<&str>,
@@ -247,6 +308,16 @@ impl Graph {
         if id.is_none() && note.is_none() && attrs.is_empty() {
             return Ok(NONE);
         }
+        self.push_extra_rows(id, note, attrs)
+    }
+
+    /// [`Self::push_extra`] of rare parts there are.
+    fn push_extra_rows(
+        &mut self,
+        id: Option<&str>,
+        note: Option<&str>,
+        attrs: &[(Sym, &str)],
+    ) -> Result<u32, GraphFull> {
         let id = self.arena.push_opt(id)?;
         let note = self.arena.push_opt(note)?;
         let (attrs, n_attrs) = self.push_attrs(attrs)?;
@@ -592,6 +663,10 @@ impl Graph {
     }
 }
 
+/// Source lists up to this long are deduplicated on the stack
+/// ([`Graph::source_set`]).
+const SMALL: usize = 4;
+
 /// The key of a source list among those stored ([`Shared::sources`]): for
 /// two or three ids below 2¹⁶, the ids themselves, packed and mixed (a
 /// bijection: `true`, the key says the list), for any other its hash.
@@ -614,7 +689,7 @@ fn list_key(ids: &[SourceId]) -> (u64, bool) {
 
 #[cfg(test)]
 mod tests {
-    use crate::graph::{Graph, KindDate, NewEntity, NewRelation, SourceSet};
+    use crate::graph::{Graph, KindDate, NewEntity, NewRelation, NodeIx, SourceId, SourceSet};
     use crate::model::{EntityKind, PartialDate, RelationKind, Sym};
     use proptest::prelude::*;
 
@@ -635,6 +710,84 @@ mod tests {
         let key = crate::snapshot::Key::of_files(std::slice::from_ref(&data)).unwrap();
         let snap = crate::snapshot::write(dir.path(), key, g, None).unwrap();
         crate::snapshot::read(&snap, key).unwrap().0
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+        /// Once sharing source lists stops paying, a short list (repeats,
+        /// ids above 2¹⁶ or too large for a set of one, the list just
+        /// before again) is given the set, and leaves the pools, that the
+        /// way through the pool gives and leaves.
+        #[test]
+        fn a_short_source_list_is_stored_as_through_the_pool(
+            lists in proptest::collection::vec(
+                proptest::collection::vec(
+                    prop_oneof![
+                        4 => 0u32..6,
+                        1 => 65_530u32..65_540,
+                        1 => Just((1u32 << 30) - 1),
+                    ],
+                    0..6,
+                ),
+                1..120,
+            ),
+        ) {
+            let (mut fast, mut pooled) = (Graph::default(), Graph::default());
+            // Distinct lists, none met again: sharing stops paying.
+            for i in 0..=crate::graph::Shared::TRIAL as u32 {
+                let list = [SourceId(i), SourceId(i + 1), SourceId(i + 2)];
+                prop_assert_eq!(fast.source_set(&list), pooled.source_set_pooled(&list));
+            }
+            prop_assert!(!fast.shared.pays(0, fast.shared.sources.len()));
+            for list in &lists {
+                let ids: Vec<SourceId> = list.iter().map(|&i| SourceId(i)).collect();
+                prop_assert_eq!(fast.source_set(&ids), pooled.source_set_pooled(&ids));
+                prop_assert_eq!(&fast.last_list, &pooled.last_list);
+                prop_assert_eq!(fast.last_sources, pooled.last_sources);
+            }
+            prop_assert_eq!(&fast.source_lists[..], &pooled.source_lists[..]);
+            prop_assert_eq!(&fast.short_lists[..], &pooled.short_lists[..]);
+        }
+    }
+
+    proptest! {
+        /// The busiest entity counted as the relations are added is the one
+        /// a pass over them finds (the most relations, the first such; a
+        /// loop counts at both ends), and so is the one found for a graph
+        /// read from a snapshot (counted again), or given relations after
+        /// its counts were let go ([`Graph::shrink_to_fit`]).
+        #[test]
+        fn the_busiest_counted_while_building_is_the_busiest(
+            nodes in 0usize..30,
+            edges in proptest::collection::vec((0usize..30, 0usize..30), 0..120),
+            later in proptest::collection::vec((0usize..30, 0usize..30), 0..20),
+        ) {
+            let mut g = Graph::default();
+            for i in 0..nodes {
+                let id = format!("n{i}");
+                g.add_entity(NewEntity::<String>::new(&id, EntityKind::Person, "N", SourceSet::EMPTY))
+                    .unwrap();
+            }
+            let add = |g: &mut Graph, (a, b): (usize, usize)| {
+                if nodes > 0 {
+                    let (a, b) = (NodeIx::new(a % nodes), NodeIx::new(b % nodes));
+                    g.add_relation(a, b, NewRelation::new(RelationKind::Met, SourceSet::EMPTY))
+                        .unwrap();
+                }
+            };
+            for &e in &edges {
+                add(&mut g, e);
+                prop_assert_eq!(g.busiest(), g.busiest_counted());
+            }
+            prop_assert_eq!(g.busiest().is_some(), nodes > 0);
+            prop_assert_eq!(through_snapshot(&g).busiest(), g.busiest_counted());
+            g.shrink_to_fit();
+            prop_assert_eq!(g.busiest(), g.busiest_counted());
+            for &e in &later {
+                add(&mut g, e);
+                prop_assert_eq!(g.busiest(), g.busiest_counted());
+            }
+        }
     }
 
     proptest! {

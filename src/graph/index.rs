@@ -214,13 +214,13 @@ impl IdIndex {
     pub(crate) fn insert(&mut self, n: u32, rows: &[EntityRow], arena: &Arena) -> Result<(), u32> {
         self.reserve(1);
         let id = arena.bytes(rows[n as usize].id);
-        match self.probe(id, rows, arena) {
+        // Hashed once, for the probe and the slot.
+        let t = tag(hash(id));
+        let home = home_of_tag(t, self.slots.len());
+        match self.probe_from(t, home, id, rows, arena) {
             Some((i, true)) => Err(self.slots[i].node),
             Some((i, false)) => {
-                self.slots.vec()[i] = IdSlot {
-                    node: n,
-                    tag: tag(hash(id)),
-                };
+                self.slots.vec()[i] = IdSlot { node: n, tag: t };
                 self.len += 1;
                 Ok(())
             }
@@ -643,6 +643,45 @@ pub(crate) struct Links {
     /// them (a list many relations share is stored once: a relation's
     /// attributes need no extra of their own).
     pub(crate) attrs: Sparse<[u32; 2]>,
+    /// Relations at each node, counted as they are added (not saved).
+    pub(crate) degrees: Degrees,
+}
+
+/// Relations at each node, counted as [`Links::add_edge`] adds them, and the
+/// node with the most (the first of those), so that [`super::Graph::busiest`]
+/// needs no pass over every relation after a load. Right while every
+/// relation was counted (`counted` is the relation count): a graph read from
+/// a snapshot, or given relations once the counts were let go, is not.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Degrees {
+    /// Per node, while counting (emptied when the graph is shrunk: the
+    /// answer stays right until another relation comes).
+    per_node: Vec<u32>,
+    /// Relations counted.
+    counted: usize,
+    /// The node with the most relations, the first such, and how many.
+    best: (u32, u32),
+}
+
+impl Degrees {
+    /// The busiest node, if every one of the graph's `edges` relations was
+    /// counted and it has nodes.
+    pub(crate) fn busiest(&self, nodes: usize, edges: usize) -> Option<u32> {
+        (self.counted == edges && nodes > 0).then_some(self.best.0)
+    }
+
+    /// One more relation at node `n`.
+    #[inline]
+    fn count(&mut self, n: u32) {
+        let Some(d) = self.per_node.get_mut(n as usize) else {
+            return;
+        };
+        *d += 1;
+        let (best, most) = self.best;
+        if *d > most || (*d == most && n < best) {
+            self.best = (n, *d);
+        }
+    }
 }
 
 /// The rare parts of a relation to add (see [`Links::role`]).
@@ -664,6 +703,10 @@ impl Links {
             ends: Vec::with_capacity(edges).into(),
             next: Vec::with_capacity(edges).into(),
             rows: Vec::with_capacity(edges).into(),
+            degrees: Degrees {
+                per_node: Vec::with_capacity(nodes),
+                ..Degrees::default()
+            },
             ..Links::default()
         }
     }
@@ -679,15 +722,24 @@ impl Links {
     pub(crate) fn add_node(&mut self) -> usize {
         let first = self.first.vec();
         first.push([NONE; 2]);
-        first.len() - 1
+        let n = first.len();
+        // Counted from the graph's first node only.
+        if self.degrees.per_node.len() + 1 == n {
+            self.degrees.per_node.push(0);
+        }
+        n - 1
     }
 
     /// Prefetches the list heads of `nodes` (see [`IdIndex::warm`]).
     pub(crate) fn warm(&self, nodes: impl Iterator<Item = u32>) {
         let first: &[[u32; 2]] = &self.first;
+        let degrees = &self.degrees.per_node;
         nodes.for_each(|n| {
             if let Some(f) = first.get(n as usize) {
                 super::huge::prefetch(f);
+            }
+            if let Some(d) = degrees.get(n as usize) {
+                super::huge::prefetch(d);
             }
         });
     }
@@ -710,6 +762,12 @@ impl Links {
         self.next.vec().push(next);
         self.ends.vec().push([a, b]);
         self.rows.vec().push(row);
+        let d = &mut self.degrees;
+        if d.counted == i && d.per_node.len() == self.first.len() {
+            d.count(a);
+            d.count(b);
+            d.counted += 1;
+        }
         e as usize
     }
 
@@ -728,6 +786,9 @@ impl Links {
     }
 
     pub(crate) fn shrink_to_fit(&mut self) {
+        // The counts go; the busiest node is kept (right until another
+        // relation comes: then no longer counted).
+        self.degrees.per_node = Vec::new();
         self.first.shrink_to_fit();
         self.ends.shrink_to_fit();
         self.next.shrink_to_fit();

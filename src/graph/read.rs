@@ -361,9 +361,19 @@ impl Graph {
         v.into_iter()
     }
 
-    /// The entity with the most relations (the first such), in one pass over the
-    /// relations rather than a walk of every adjacency list.
+    /// The entity with the most relations (the first such): as counted while
+    /// the relations were added, or in one pass over them (a graph read from
+    /// a snapshot), rather than a walk of every adjacency list.
     pub fn busiest(&self) -> Option<NodeIx> {
+        let (nodes, edges) = (self.node_count(), self.edge_count());
+        if let Some(n) = self.links.degrees.busiest(nodes, edges) {
+            return Some(NodeIx::new(n as usize));
+        }
+        self.busiest_counted()
+    }
+
+    /// [`Self::busiest`], counted now.
+    pub(crate) fn busiest_counted(&self) -> Option<NodeIx> {
         let mut degree = vec![0u32; self.node_count()];
         for &[a, b] in self.links.ends.iter() {
             degree[a as usize] += 1;

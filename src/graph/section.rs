@@ -221,6 +221,8 @@ pub(crate) fn read_relations(r: &mut MapIn) -> Result<Links, SnapshotError> {
             blocks: r.pod()?,
             values: r.pod()?,
         },
+        // Not saved: counted again when asked ([`Graph::busiest`]).
+        degrees: Default::default(),
     })
 }
 

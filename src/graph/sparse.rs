@@ -61,10 +61,17 @@ impl<T: Pod> Sparse<T> {
 
     /// Gives `row` the value `value` (nothing for `None`). Rows are set in
     /// increasing order, each once: the row after every row set so far.
+    /// (Inlined: most rows have no value, and the builder calls it for
+    /// several columns of every relation.)
+    #[inline]
     pub(crate) fn push(&mut self, row: usize, value: Option<T>) {
-        let Some(value) = value else {
-            return;
-        };
+        if let Some(value) = value {
+            self.put(row, value);
+        }
+    }
+
+    /// [`Self::push`] of a value.
+    fn put(&mut self, row: usize, value: T) {
         let rank = self.values.len() as u32;
         let blocks = self.blocks.vec();
         while blocks.len() <= row / 64 {

@@ -65,6 +65,7 @@ pub(super) type RawAmount<'a> = Option<(f64, &'a str, bool)>;
 
 /// A record's dates (its span checked) and amount, as read by a parser
 /// thread (`checked`) or read here.
+#[inline]
 fn dates_and_amount(
     checked: Option<Checked>,
     (date, until, amount): (Option<&str>, Option<&str>, RawAmount<'_>),
@@ -182,6 +183,19 @@ pub(super) fn parse_date(
     }
 }
 
+/// Whether `s` is empty or only whitespace (`s.trim().is_empty()`): most
+/// ids and names start with a letter or digit, and are not trimmed.
+#[inline]
+pub(super) fn blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b) if b.is_ascii() && !b.is_ascii_whitespace() => false,
+        _ => s.trim().is_empty(),
+    }
+}
+
+/// Records that `until` is before `date`, if it is. (Inlined: most records
+/// have at most one of them; the problem is made apart.)
+#[inline]
 pub(super) fn check_span(
     date: Option<PartialDate>,
     until: Option<PartialDate>,
@@ -192,15 +206,27 @@ pub(super) fn check_span(
     if let (Some(d), Some(u)) = (date, until)
         && u.last_day() < d.first_day()
     {
-        problems.push(Problem {
-            location: loc.value(&u.to_string()),
-            kind: ProblemKind::UntilBeforeDate {
-                owner: owner.to_string(),
-                date: d.to_string(),
-                until: u.to_string(),
-            },
-        });
+        span_problem(d, u, owner, loc, problems);
     }
+}
+
+#[cold]
+#[inline(never)]
+fn span_problem(
+    d: PartialDate,
+    u: PartialDate,
+    owner: &Owner<'_>,
+    loc: &Locator<'_>,
+    problems: &mut Vec<Problem>,
+) {
+    problems.push(Problem {
+        location: loc.value(&u.to_string()),
+        kind: ProblemKind::UntilBeforeDate {
+            owner: owner.to_string(),
+            date: d.to_string(),
+            until: u.to_string(),
+        },
+    });
 }
 
 pub(super) fn parse_amount(
@@ -279,6 +305,10 @@ pub(super) fn attrs_of<'a>(
     graph: &mut Graph,
     attrs: &[(&str, &'a str)],
 ) -> Vec<(crate::model::Sym, &'a str)> {
+    // (Most records have none: no collecting then.)
+    if attrs.is_empty() {
+        return Vec::new();
+    }
     attrs.iter().map(|&(k, v)| (graph.intern(k), v)).collect()
 }
 
@@ -373,7 +403,7 @@ pub(super) fn add_entity<S: AsRef<str>>(
     first_seen: &FirstSeen<'_>,
     problems: &mut Vec<Problem>,
 ) {
-    if e.id.trim().is_empty() {
+    if blank(e.id) {
         problems.push(Problem {
             location: here,
             kind: ProblemKind::EmptyId { what: "entity" },
@@ -381,7 +411,7 @@ pub(super) fn add_entity<S: AsRef<str>>(
         return;
     }
     let owner = Owner::Entity(e.id);
-    if e.name.trim().is_empty() {
+    if blank(e.name) {
         problems.push(Problem {
             location: here.clone(),
             kind: ProblemKind::EmptyName {
@@ -547,5 +577,21 @@ pub(super) fn add_relation<S: AsRef<str>>(
             location: here,
             kind: full.into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Blank is what trimming says: empty, ASCII or other whitespace
+        /// only, text after whitespace or after a character not ASCII.
+        #[test]
+        fn blank_is_empty_once_trimmed(
+            s in "[ \t\n\u{a0}\u{2003}\u{3000}a-zé1-]{0,6}",
+        ) {
+            prop_assert_eq!(super::blank(&s), s.trim().is_empty());
+        }
     }
 }

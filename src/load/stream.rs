@@ -162,10 +162,11 @@ impl Found {
     }
 }
 
-/// The node a parser found, or the one the graph finds.
-fn node(graph: &Graph, found: u32, id: &str) -> Option<NodeIx> {
+/// The node a parser found, or the one the graph finds (`id` is only
+/// found in the batch then).
+fn node<'a>(graph: &Graph, found: u32, id: impl FnOnce() -> &'a str) -> Option<NodeIx> {
     if found == NOT_FOUND {
-        graph.find(id)
+        graph.find(id())
     } else {
         Some(NodeIx::new(found as usize))
     }
@@ -339,16 +340,19 @@ fn entity_in<'a>(
     checked: Option<Checked>,
 ) -> EntityIn<'a, &'a str> {
     let s = |sp| store.get(text, sp);
+    // Dates and an amount read already are not looked at again (see
+    // `dates_and_amount`): their text is not found.
+    let raw = checked.is_none();
     EntityIn {
         id: s(e.id),
         kind: e.kind.map_other(s),
         name: s(e.name),
         aliases: &items[e.aliases.range()],
         weak_aliases: &items[e.weak_aliases.range()],
-        date: e.date.map(s),
-        until: e.until.map(s),
+        date: e.date.filter(|_| raw).map(s),
+        until: e.until.filter(|_| raw).map(s),
         note: e.note.map(s),
-        amount: e.amount.map(|a| (a.value, s(a.currency), a.approx)),
+        amount: (e.amount.filter(|_| raw)).map(|a| (a.value, s(a.currency), a.approx)),
         sources: &items[e.sources.range()],
         attrs: pairs(&items[e.attrs.range()]),
         datasets: &items[e.datasets.range()],
@@ -364,15 +368,17 @@ fn relation_in<'a>(
     checked: Option<Checked>,
 ) -> RelationIn<'a, &'a str> {
     let s = |sp| store.get(text, sp);
+    // As in `entity_in`.
+    let raw = checked.is_none();
     RelationIn {
         id: r.id.map(s),
         from: s(r.from),
         to: s(r.to),
         kind: r.kind.map_other(s),
         role: r.role.map(s),
-        date: r.date.map(s),
-        until: r.until.map(s),
-        amount: r.amount.map(|a| (a.value, s(a.currency), a.approx)),
+        date: r.date.filter(|_| raw).map(s),
+        until: r.until.filter(|_| raw).map(s),
+        amount: (r.amount.filter(|_| raw)).map(|a| (a.value, s(a.currency), a.approx)),
         sources: &items[r.sources.range()],
         note: r.note.map(s),
         attrs: pairs(&items[r.attrs.range()]),
@@ -384,6 +390,10 @@ fn relation_in<'a>(
 
 /// Attribute items (name and value in turn) as pairs.
 fn pairs<'a>(items: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    // (Most records have none: no collecting then.)
+    if items.is_empty() {
+        return Vec::new();
+    }
     items.chunks_exact(2).map(|p| (p[0], p[1])).collect()
 }
 
@@ -444,7 +454,10 @@ impl Build {
                 };
                 let ends: Vec<_> = match found_ends {
                     Some(f) => (v.iter().zip(f))
-                        .map(|(r, &[a, b])| (own(node(g, a, s(r.from))), own(node(g, b, s(r.to)))))
+                        .map(|(r, &[a, b])| {
+                            let (from, to) = (|| s(r.from), || s(r.to));
+                            (own(node(g, a, from)), own(node(g, b, to)))
+                        })
                         .collect(),
                     None => (v.iter())
                         .map(|r| (own(g.find(s(r.from))), own(g.find(s(r.to)))))
