@@ -277,8 +277,8 @@ fn whole_record(
         let mut tag = Tag::default();
         let mut values = scan::recycle(std::mem::take(&mut spare.values));
         let shape = record_shape(s, spare, &mut tag, &mut values);
-        let n = match shape {
-            Ok(n) => n,
+        let shape = match shape {
+            Ok(shape) => shape,
             Err(e) => {
                 spare.values = scan::recycle(values);
                 return Err(e);
@@ -286,9 +286,27 @@ fn whole_record(
         };
         let what = if s[1] == b'n' { In::Node } else { In::Edge };
         let mut open = open_record(b, st, what, &tag, Pos::Byte(at));
-        for (id, value) in values.drain(..) {
-            attvalue(b, &st.titles, &mut open, &id, &value);
-        }
+        let n = match shape {
+            Shape::Plain(n, text) => {
+                // Each value read where it lies, not put in a list of
+                // (Cow, Cow) first (built on the stack and copied in, its
+                // 16-byte loads waiting on the 8-byte stores just made).
+                for &f in &spare.found {
+                    if let Found::Plain(f0, f1, v0, v1) = f {
+                        let id = &text[f0 as usize..f1 as usize];
+                        let value = &text[v0 as usize..v1 as usize];
+                        attvalue(b, &st.titles, &mut open, id, value);
+                    }
+                }
+                n
+            }
+            Shape::Decoded(n) => {
+                for (id, value) in values.drain(..) {
+                    attvalue(b, &st.titles, &mut open, &id, &value);
+                }
+                n
+            }
+        };
         finish_record(b, st, open);
         spare.values = scan::recycle(values);
         st.whole += 1;
@@ -296,16 +314,27 @@ fn whole_record(
     })
 }
 
+/// How the values of a node or edge read whole ([`record_shape`]) are
+/// found, and its length.
+enum Shape<'a> {
+    /// In its text, with no reference to decode, where `Spare::found`
+    /// says (each `<attvalue>` written as writers write it).
+    Plain(usize, &'a str),
+    /// In the list of values, read out (and decoded).
+    Decoded(usize),
+}
+
 /// The node or edge at `s[0]` read whole (see [`whole_record`]): its
 /// length; what its tag's attributes say into `attrs` (empty), its values
-/// (`(id, value)`) into `values` (empty): filled where they lie, not
-/// handed back (hundreds of bytes copied twice).
+/// (`(id, value)`) into `values` (empty) unless they are read where they
+/// lie ([`Shape::Plain`]): filled where they lie, not handed back
+/// (hundreds of bytes copied twice).
 fn record_shape<'a>(
     s: &'a [u8],
     spare: &mut Spare,
     attrs: &mut Tag<'a>,
     values: &mut Vec<Attribute<'a>>,
-) -> Result<usize, Whole> {
+) -> Result<Shape<'a>, Whole> {
     const VALUES: &[u8] = b"<attvalues>";
     const VALUES_END: &[u8] = b"</attvalues>";
     let name: &[u8] = match s.get(1..5) {
@@ -409,6 +438,9 @@ fn record_shape<'a>(
         }
         spare.attrs = scan::recycle(all);
     }
+    if !refs && (spare.found.iter()).all(|f| matches!(f, Found::Plain(..))) {
+        return Ok(Shape::Plain(len, text));
+    }
     for &f in &spare.found {
         let (a, b) = match f {
             Found::Plain(f0, f1, v0, v1) => {
@@ -428,7 +460,7 @@ fn record_shape<'a>(
         values.push((id, value));
         spare.value_attrs = scan::recycle(v);
     }
-    Ok(len)
+    Ok(Shape::Decoded(len))
 }
 
 /// Reads the file's events into `b`; whether the root element was seen.

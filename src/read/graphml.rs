@@ -298,28 +298,79 @@ fn whole_record(
     spare: &mut Spare,
 ) -> Result<bool, Decline> {
     scan.whole(|s, at| {
-        let (n, mut attrs, mut values) = record_shape(s, spare)?;
-        let what = if s[1] == b'n' { In::Node } else { In::Edge };
-        let mut r = open_record(b, st, what, &attrs);
-        let mut given = Vec::new();
-        for (key, print, value) in values.drain(..) {
-            let declared = spare.keys.get(st, print, &key);
-            match value {
-                None => file_declared(b, declared, &mut r, &mut given, &key, ""),
-                // A yEd graphics block holds markup, not a value.
-                Some(v) if !declared.is_some_and(|k| k.graphics) => {
-                    file_declared(b, declared, &mut r, &mut given, &key, &v)
-                }
-                Some(_) => {}
+        let what = match s.get(1) {
+            Some(b'n') => In::Node,
+            _ => In::Edge,
+        };
+        let at = Pos::Byte(at);
+        let shape = record_shape(s, spare)?;
+        let Spare {
+            keys, found, spans, ..
+        } = spare;
+        let n = match shape {
+            Shape::Plain(n, text) => {
+                // No reference to decode and the writers' forms only: the
+                // attributes and values are read where they lie, not put
+                // in lists first (each a tuple built on the stack and then
+                // copied in, whose 16-byte loads waited for the 8-byte
+                // stores just made: the most time of any instruction, perf).
+                let get = |name: &str| {
+                    (spans.iter())
+                        .find(|&&(k0, k1, _, _)| text[k0 as usize..k1 as usize] == *name)
+                        .map(|&(_, _, v0, v1)| &text[v0 as usize..v1 as usize])
+                };
+                let values = found.iter().map(|d| {
+                    let (a0, a1) = (d.attrs.0 as usize, d.attrs.1 as usize);
+                    let value = match d.text {
+                        (0, 0) => None,
+                        (t0, t1) => Some(&text[t0 as usize..t1 as usize]),
+                    };
+                    (&text[a0..a1], scan::key_print(s, a0, a1), value)
+                });
+                file_record(b, st, keys, what, get, values, at);
+                n
             }
-        }
-        finish_record(b, st, r, Pos::Byte(at), what, given);
-        attrs.clear();
-        spare.attrs = scan::recycle(attrs);
-        spare.values = recycle_values(values);
+            Shape::Decoded(n, mut attrs, mut values) => {
+                let get = |name: &str| get(&attrs, name);
+                let read = (values.iter()).map(|(k, p, v)| (&**k, *p, v.as_deref()));
+                file_record(b, st, keys, what, get, read, at);
+                attrs.clear();
+                spare.attrs = scan::recycle(attrs);
+                values.clear();
+                spare.values = recycle_values(values);
+                n
+            }
+        };
         st.whole += 1;
         Ok(n)
     })
+}
+
+/// Files the node or edge read whole: its start tag's attributes as `get`
+/// finds them, its `<data>` values (key, key's print, text).
+fn file_record<'v>(
+    b: &mut Sink<'_>,
+    st: &mut State,
+    keys: &mut KeyTable,
+    what: In,
+    get: impl Fn(&str) -> Option<&'v str>,
+    values: impl Iterator<Item = (&'v str, u64, Option<&'v str>)>,
+    at: Pos,
+) {
+    let mut r = open_record_by(b, st, what, get);
+    let mut given = Vec::new();
+    for (key, print, value) in values {
+        let declared = keys.get(st, print, key);
+        match value {
+            None => file_declared(b, declared, &mut r, &mut given, key, ""),
+            // A yEd graphics block holds markup, not a value.
+            Some(v) if !declared.is_some_and(|k| k.graphics) => {
+                file_declared(b, declared, &mut r, &mut given, key, v)
+            }
+            Some(_) => {}
+        }
+    }
+    finish_record(b, st, r, at, what, given);
 }
 
 /// `v` emptied, to be filled with values borrowed for another while.
@@ -338,13 +389,18 @@ struct DataAt {
     text: (u32, u32),
 }
 
-/// The node or edge at `s[0]` read whole (see [`whole_record`]): its length,
-/// its attributes and its values.
-#[allow(clippy::type_complexity)]
-fn record_shape<'a>(
-    s: &'a [u8],
-    spare: &mut Spare,
-) -> Result<(usize, Vec<Attribute<'a>>, Vec<Value<'a>>), Whole> {
+/// A node or edge read whole ([`record_shape`]), and its length.
+enum Shape<'a> {
+    /// Its text, with no reference to decode, its start tag plain and each
+    /// `<data>` as writers write it: its attributes and values lie where
+    /// `Spare::spans` and `Spare::found` say.
+    Plain(usize, &'a str),
+    /// Its attributes and values, read out (and decoded).
+    Decoded(usize, Vec<Attribute<'a>>, Vec<Value<'a>>),
+}
+
+/// The node or edge at `s[0]` read whole (see [`whole_record`]).
+fn record_shape<'a>(s: &'a [u8], spare: &mut Spare) -> Result<Shape<'a>, Whole> {
     const KEY: &[u8] = b"<data key=\"";
     const END: &[u8] = b"</data>";
     let name: &[u8] = match s.get(1..5) {
@@ -425,6 +481,9 @@ fn record_shape<'a>(
     };
     // Values to decode only when the element has a reference.
     let (text, refs) = scan::text_and_refs(&s[..len]).ok_or(Whole::No)?;
+    if plain && !refs && spare.found.iter().all(|d| d.key) {
+        return Ok(Shape::Plain(len, text));
+    }
     let no = |_| Whole::No;
     let mut attrs = scan::recycle(std::mem::take(&mut spare.attrs));
     if plain {
@@ -471,7 +530,7 @@ fn record_shape<'a>(
         };
         values.push((key, print, value));
     }
-    Ok((len, attrs, values))
+    Ok(Shape::Decoded(len, attrs, values))
 }
 
 fn push_text(st: &mut State, text: &mut String, s: &str) {
@@ -627,12 +686,22 @@ fn start(
 
 /// The record a `<node>` or `<edge>` start tag begins.
 fn open_record(b: &mut Sink<'_>, st: &mut State, what: In, attrs: &[Attribute<'_>]) -> Record {
+    open_record_by(b, st, what, |name| get(attrs, name))
+}
+
+/// [`open_record`], the start tag's attributes as `get` finds them.
+fn open_record_by<'v>(
+    b: &mut Sink<'_>,
+    st: &mut State,
+    what: In,
+    get: impl Fn(&str) -> Option<&'v str>,
+) -> Record {
     let mut r = b.record();
-    super::put_text(&mut r.id, get(attrs, "id").unwrap_or_default());
+    super::put_text(&mut r.id, get("id").unwrap_or_default());
     if what == In::Edge {
-        super::put_text(&mut r.from, get(attrs, "source").unwrap_or_default());
-        super::put_text(&mut r.to, get(attrs, "target").unwrap_or_default());
-        r.undirected = match get(attrs, "directed") {
+        super::put_text(&mut r.from, get("source").unwrap_or_default());
+        super::put_text(&mut r.to, get("target").unwrap_or_default());
+        r.undirected = match get("directed") {
             Some("false") => true,
             Some(_) => false,
             None => st.undirected.last().copied().unwrap_or(false),

@@ -830,6 +830,24 @@ fn problems_of_edges_are_told_in_file_order_whichever_waited() {
     assert_eq!(lines, [Some((2, 1)), Some((4, 1))], "{e}");
 }
 
+/// `r` with no text a file writes with a reference (`&`, `<`, `>`, a
+/// quote, `;`, `Ü`): read whole, its record is filed from where its
+/// attributes and values lie in the block (`Shape::Plain` of the GraphML
+/// and GEXF readers), not from lists of them decoded first.
+fn without_references(r: Rec) -> Rec {
+    let plain = |s: &str| -> String {
+        (s.chars())
+            .filter(|c| !matches!(c, '&' | '<' | '>' | '"' | '\'' | ';' | 'Ü'))
+            .collect()
+    };
+    Rec {
+        name: plain(&r.name),
+        extra: plain(&r.extra),
+        sources: plain(&r.sources),
+        ..r
+    }
+}
+
 // Every record of these goes the fast way, so a few cases already compare
 // each value the fast path files: 64 cases, not the 200 of the others.
 proptest! {
@@ -850,6 +868,39 @@ proptest! {
         let path = dir.path().join("g.graphml");
         std::fs::write(&path, graphml_text(&recs, false, undirected, ids)).unwrap();
         all_ways(&path, read_graphml);
+    }
+
+    /// [`graphml_as_writers_write_it_reads_as_the_careful_reader`], with
+    /// no reference anywhere (a key's id neither): each record is filed
+    /// from where its values lie, none decoded.
+    #[test]
+    fn graphml_without_references_reads_as_the_careful_reader(
+        recs in prop::collection::vec(rec(), 1..30),
+        undirected in any::<bool>(),
+        ids in 0..3usize,
+    ) {
+        let recs: Vec<Rec> = (recs.into_iter())
+            .map(|r| without_references(Rec { style: 4 + r.style % 4, ..r }))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.graphml");
+        std::fs::write(&path, graphml_text(&recs, false, undirected, ids)).unwrap();
+        all_ways(&path, read_graphml);
+    }
+
+    /// [`graphml_without_references_reads_as_the_careful_reader`], GEXF.
+    #[test]
+    fn gexf_without_references_reads_as_the_careful_reader(
+        recs in prop::collection::vec(rec(), 1..30),
+        undirected in any::<bool>(),
+    ) {
+        let recs: Vec<Rec> = (recs.into_iter())
+            .map(|r| without_references(Rec { style: 4 + r.style % 2, ..r }))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.gexf");
+        std::fs::write(&path, gexf_text(&recs, undirected)).unwrap();
+        all_ways(&path, read_gexf);
     }
 
     /// [`graphml_as_writers_write_it_reads_as_the_careful_reader`], GEXF.
