@@ -7,6 +7,12 @@
 # Used for BENCHMARKS.md.
 #   scripts/bench/first-frame.sh DATA [ENV=VALUE ...]
 #   TIES_FOCUS=QUERY scripts/bench/first-frame.sh falkor+unix:///path/s.sock?graph=G   # a database
+# TIES_POLL=SECONDS sets how often the screen is polled (default 0.02). On two
+# cores even this poll (a tmux client started each time) takes CPU from the
+# load it times: the explorer's own clock ran 0.2-0.4 s later at 0.02 than with
+# no poll at all (BENCHMARKS.md, round 18); a slower poll times less exactly.
+# TIES_POLL=none does not watch the screen: it waits TIES_WAIT seconds
+# (default 10), quits the explorer and prints only its own clock.
 set -euo pipefail
 data=$1
 shift
@@ -26,6 +32,17 @@ trap 'rm -rf "$tmp"' EXIT
 mkfifo "$tmp/never"
 exec 9<>"$tmp/never"
 start=$EPOCHREALTIME
+if [ "${TIES_POLL:-}" = none ]; then
+    tmux new-session -d -x 120 -y 40 -s ties-first-frame \
+        "env TIES_LOAD_STATS=1 $* $ties ${open[*]@Q}; sleep 5"
+    read -rt "${TIES_WAIT:-10}" -u 9 || true
+    tmux send-keys -t ties-first-frame q
+    read -rt 1.5 -u 9 || true
+    tmux capture-pane -p -J -t ties-first-frame | grep -o 'explorer: loaded at.*' \
+        || echo "explorer: no timeline printed"
+    tmux kill-session -t ties-first-frame 2>/dev/null || true
+    exit 0
+fi
 tmux new-session -d -x 120 -y 40 -s ties-first-frame \
     "env TIES_LOAD_STATS=1 $* $ties ${open[*]@Q}; sleep 5"
 while :; do
@@ -42,7 +59,7 @@ while :; do
         tmux kill-session -t ties-first-frame
         exit 1
     fi
-    read -rt 0.02 -u 9 || true
+    read -rt "${TIES_POLL:-0.02}" -u 9 || true
 done
 end=$EPOCHREALTIME
 echo "first frame after $(echo "$end - $start" | bc) s"
