@@ -63,13 +63,15 @@ impl Graph {
             {
                 return last;
             }
-            return self.new_small_set(list);
+            return self.new_set_of(list);
         }
         self.source_set_pooled(ids)
     }
 
-    /// [`Self::new_source_set`] of `list`, given apart from the pool.
-    fn new_small_set(&mut self, list: &[SourceId]) -> SourceSet {
+    /// Stores `list` (distinct ids, not one a set of one can hold), new to
+    /// the graph: two or three ids below 2¹⁶ in the pool of short lists, 16
+    /// bits each; any other counted, in the pool of counted lists.
+    fn new_set_of(&mut self, list: &[SourceId]) -> SourceSet {
         let fits = list.iter().all(|s| s.0 <= u32::from(u16::MAX));
         let set = match SourceSet::short(self.short_lists.len(), list.len()) {
             Some(set) if fits => {
@@ -79,6 +81,9 @@ impl Graph {
             }
             _ => {
                 let start = self.source_lists.len();
+                // Past 2 billion entries the lists are no longer kept
+                // apart: the loader reports the graph as too large before
+                // that matters.
                 let Some(set) = SourceSet::counted(start) else {
                     return SourceSet::EMPTY;
                 };
@@ -122,7 +127,7 @@ impl Graph {
         // A list stored before (not just before): shared too, while that
         // pays.
         if !self.shared.pays(0, self.shared.sources.len()) {
-            return self.new_source_set(start, n);
+            return self.new_source_set(start);
         }
         let (h, exact) = list_key(&self.source_lists[start..]);
         if let Some(v) = self.shared.sources.get(h) {
@@ -138,7 +143,7 @@ impl Graph {
                 return set;
             }
         }
-        let set = self.new_source_set(start, n);
+        let set = self.new_source_set(start);
         if set != SourceSet::EMPTY && self.shared.sources.len() < Shared::MAX_KEPT {
             self.shared.sources.insert(h, u64::from(set.0));
         }
@@ -174,34 +179,12 @@ impl Graph {
     }
 
     /// [`Self::source_set`] of a list new to the graph, at `start` of the
-    /// pool of counted lists, `n` long.
-    fn new_source_set(&mut self, start: usize, n: usize) -> SourceSet {
-        // Two or three ids below 2¹⁶: 16 bits each in a pool of their own.
-        let fits = self.source_lists[start..]
-            .iter()
-            .all(|s| s.0 <= u32::from(u16::MAX));
-        if fits && let Some(set) = SourceSet::short(self.short_lists.len(), n) {
-            self.remember_last(set, start);
-            let lists = self.source_lists.vec();
-            let short = self.short_lists.vec();
-            short.extend(lists[start..].iter().map(|s| s.0 as u16));
-            lists.truncate(start);
-            return set;
-        }
-        let set = SourceSet::counted(start);
-        if let Some(set) = set {
-            self.remember_last(set, start);
-            self.source_lists.vec().insert(start, SourceId(n as u32));
-        }
-        match set {
-            Some(set) => set,
-            // Past 2 billion entries the lists are no longer kept apart: the
-            // loader reports the graph as too large before that matters.
-            None => {
-                self.source_lists.vec().truncate(start);
-                SourceSet::EMPTY
-            }
-        }
+    /// pool of counted lists (to its end): taken out and stored as
+    /// [`Self::new_set_of`] stores any.
+    fn new_source_set(&mut self, start: usize) -> SourceSet {
+        let list: smallvec::SmallVec<[SourceId; 8]> = self.source_lists[start..].into();
+        self.source_lists.vec().truncate(start);
+        self.new_set_of(&list)
     }
 
     /// Stores a list of attributes: where it starts in the graph's table of

@@ -364,7 +364,7 @@ pub(super) fn add_source(
     first_seen: &FirstSeen<'_>,
     problems: &mut Vec<Problem>,
 ) {
-    if s.id.trim().is_empty() {
+    if blank(&s.id) {
         problems.push(Problem {
             location: here,
             kind: ProblemKind::EmptyId { what: "source" },
