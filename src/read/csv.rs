@@ -469,8 +469,8 @@ impl Rows {
 
     /// Each row's line, its fields' bytes one after another, and its
     /// fields, in order.
-    fn each(&self, mut f: impl FnMut(usize, &[u8], &[&[u8]])) {
-        let mut fields: Vec<&[u8]> = Vec::new();
+    fn each<'a>(&'a self, mut f: impl FnMut(usize, &'a [u8], &[&'a [u8]])) {
+        let mut fields: Vec<&'a [u8]> = Vec::new();
         let (mut field, mut byte) = (0, 0);
         for &(line, end) in &self.rows {
             fields.clear();
@@ -485,14 +485,158 @@ impl Rows {
     }
 }
 
+/// Bytes read from a table's file at a time, in [`Chunker::next`].
+const BLOCK: usize = 1 << 18;
+
+/// A node or edge table's rows as they lie in the file, for a row thread to
+/// split into fields ([`TableRead::chunk_items`]): the CSV parser, which
+/// split every row on the reading thread and copied its fields twice, was a
+/// fifth of a large table's load (perf). The chunk begins where the parser
+/// would begin a row (just after one it returned) and ends where it would
+/// return one (or at the file's end).
+#[derive(Default)]
+struct Chunk {
+    bytes: Vec<u8>,
+    /// The parser's line at the chunk's start (line breaks so far, plus 1).
+    line: usize,
+    /// The line the parser gives the next row it reads: the line it was on
+    /// when it returned the row before, one less than `line` when that row
+    /// ended with a carriage return and the line feed after it is the
+    /// chunk's first byte.
+    pos: usize,
+    /// Whether the file ends with the chunk (its last row may end there).
+    last: bool,
+}
+
+/// Where [`scan`] is in a chunk, between reads of more of the file.
+#[derive(Default, Clone, Copy)]
+struct Scan {
+    at: usize,
+    /// Inside a quoted field.
+    quoted: bool,
+    /// Line feeds before `at`.
+    lines: usize,
+    /// Rows ended before `at`.
+    rows: usize,
+}
+
+/// Finds where the `want`th row of `bytes` (which begins where the CSV
+/// parser would begin a row) ends, going on from `s`: the index just after
+/// the row's last byte, and whether it ended with a carriage return before
+/// that line feed. `None` when `bytes` ends first (`s` then says where to go
+/// on from). As the parser reads: a quote opens a quoted field only as a
+/// field's first byte; in one, a quote ends it unless another follows (an
+/// escaped quote); outside, a line feed or carriage return ends a row unless
+/// the row is empty (a blank line, which the parser skips).
+fn scan(bytes: &[u8], s: &mut Scan, want: usize, delimiter: u8) -> Option<(usize, bool)> {
+    let terminator = |b: u8| b == b'\n' || b == b'\r';
+    loop {
+        let rest = bytes.get(s.at..).unwrap_or_default();
+        if s.quoted {
+            let Some(k) = memchr::memchr(b'"', rest) else {
+                s.lines += memchr::memchr_iter(b'\n', rest).count();
+                s.at = bytes.len();
+                return None;
+            };
+            let q = s.at + k;
+            s.lines += memchr::memchr_iter(b'\n', &rest[..k]).count();
+            match bytes.get(q + 1) {
+                // Whether the quote is escaped is up to the next byte.
+                None => {
+                    s.at = q;
+                    return None;
+                }
+                Some(b'"') => s.at = q + 2,
+                Some(_) => {
+                    s.quoted = false;
+                    s.at = q + 1;
+                }
+            }
+            continue;
+        }
+        let Some(k) = memchr::memchr2(b'"', b'\n', rest) else {
+            s.at = bytes.len();
+            return None;
+        };
+        let j = s.at + k;
+        s.at = j + 1;
+        if bytes[j] == b'"' {
+            if j == 0 || terminator(bytes[j - 1]) || bytes[j - 1] == delimiter {
+                s.quoted = true;
+            }
+            continue;
+        }
+        s.lines += 1;
+        // The row ended at this line feed, or at the carriage return before
+        // it, unless it is empty.
+        let ended = if j >= 1 && !terminator(bytes[j - 1]) {
+            Some(false)
+        } else if j >= 2 && bytes[j - 1] == b'\r' && !terminator(bytes[j - 2]) {
+            Some(true)
+        } else {
+            None
+        };
+        if let Some(cr) = ended {
+            s.rows += 1;
+            if s.rows >= want {
+                return Some((j + 1, cr));
+            }
+        }
+    }
+}
+
+/// Cuts a table's file, from just after its header, into [`Chunk`]s of
+/// `rows` rows each.
+struct Chunker {
+    file: std::fs::File,
+    /// Bytes read after the last chunk's end.
+    carry: Vec<u8>,
+    line: usize,
+    pos: usize,
+    eof: bool,
+    rows: usize,
+    delimiter: u8,
+}
+
+impl Chunker {
+    /// Fills `c` with the next chunk; an empty one when the file has ended.
+    fn next(&mut self, c: &mut Chunk) -> std::io::Result<()> {
+        use std::io::Read;
+        c.bytes.clear();
+        std::mem::swap(&mut c.bytes, &mut self.carry);
+        (c.line, c.pos, c.last) = (self.line, self.pos, false);
+        let mut s = Scan::default();
+        loop {
+            if let Some((end, cr)) = scan(&c.bytes, &mut s, self.rows, self.delimiter) {
+                self.carry.extend_from_slice(&c.bytes[end..]);
+                c.bytes.truncate(end);
+                self.line += s.lines;
+                // After a row ended by a carriage return and line feed, the
+                // parser is still on the carriage return's line.
+                self.pos = self.line - usize::from(cr);
+                return Ok(());
+            }
+            if self.eof {
+                c.last = true;
+                return Ok(());
+            }
+            let got = (&mut self.file)
+                .take(BLOCK as u64)
+                .read_to_end(&mut c.bytes)?;
+            self.eof = got == 0;
+        }
+    }
+}
+
 /// Records and text the builder is done with, filled again by the next rows
 /// read (millions of short fields: made and freed each time, they were a
 /// fifth of a large table's load).
 #[derive(Default)]
 struct Pool {
     texts: Vec<Text>,
-    /// Empty records.
-    records: Vec<Record>,
+    /// Items of batches the builder is done with: their records to be
+    /// emptied and filled again.
+    spent: Vec<Item>,
 }
 
 impl Pool {
@@ -508,27 +652,31 @@ impl Pool {
         super::keep_text(&mut self.texts, t, Self::MAX);
     }
 
-    /// An empty record.
+    /// An empty record: one the builder is done with emptied now, just
+    /// before it is filled (emptied a batch at a time, each record was
+    /// brought into the cache twice, and `empty` was 8 % of a large
+    /// table's load, perf).
     fn record(&mut self) -> Record {
-        self.records.pop().unwrap_or_default()
-    }
-
-    /// An emptied record, to be filled again.
-    fn keep_record(&mut self, mut r: Record) {
-        if self.records.len() < Self::MAX {
-            r.approx = false;
-            r.undirected = false;
-            self.records.push(r);
-        }
-    }
-
-    /// Takes back the records of `items`, emptied, leaving `items` empty.
-    fn refill(&mut self, items: &mut Vec<Item>) {
-        for item in items.drain(..) {
+        while let Some(item) = self.spent.pop() {
             if let Item::Node(mut r, _) | Item::Edge(mut r, _) = item {
                 self.empty(&mut r);
-                self.keep_record(r);
+                r.approx = false;
+                r.undirected = false;
+                return r;
             }
+        }
+        Record::default()
+    }
+
+    /// Takes back the records of `items` (emptied when [`Pool::record`]
+    /// gives them out), leaving `items` empty.
+    fn refill(&mut self, items: &mut Vec<Item>) {
+        if self.spent.len() >= Self::MAX {
+            items.clear();
+        } else if self.spent.is_empty() {
+            std::mem::swap(&mut self.spent, items);
+        } else {
+            self.spent.append(items);
         }
     }
 
@@ -567,6 +715,7 @@ struct TableRead<'a> {
     header: &'a [String],
     /// The kind of the rows of an ICIJ node table.
     kind: Option<String>,
+    delimiter: u8,
 }
 
 impl TableRead<'_> {
@@ -580,20 +729,86 @@ impl TableRead<'_> {
 
     /// The items `rows` make, in order.
     fn items(&self, rows: &Rows, out: &mut Vec<Item>, pool: &mut Pool) {
-        rows.each(|line, whole, fields| self.row(line, whole, fields, out, pool));
+        let mut texts = Vec::with_capacity(self.cols.len());
+        rows.each(|line, whole, fields| {
+            texts.clear();
+            texts.extend(checked(whole, fields.iter().copied()));
+            self.row(line, &texts, out, pool);
+        });
     }
 
-    /// The items one row makes: a node or an edge, or the problems it has.
-    fn row(
-        &self,
-        line: usize,
-        whole: &[u8],
-        fields: &[&[u8]],
-        out: &mut Vec<Item>,
-        pool: &mut Pool,
-    ) {
+    /// The items a [`Chunk`]'s rows make, in order: each row as the CSV
+    /// parser would return it, with the line it would give it. A row with
+    /// no quote and no carriage return (but at its end, before the line
+    /// feed) is split here at its delimiters, its fields text when the
+    /// chunk is (checked at once); any other the parser reads.
+    fn chunk_items(&self, chunk: &Chunk, out: &mut Vec<Item>, pool: &mut Pool) {
+        let bytes = &chunk.bytes[..];
+        let text = simdutf8::basic::from_utf8(bytes).ok();
+        let mut fields: Vec<Option<&str>> = Vec::with_capacity(self.cols.len());
+        let mut parser: Option<Parser> = None;
+        let (mut p, mut line, mut pos) = (0, chunk.line, chunk.pos);
+        while p < bytes.len() {
+            let e = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |k| p + k);
+            let row = &bytes[p..e];
+            let plain = match memchr::memchr2(b'"', b'\r', row) {
+                None => Some(row.len()),
+                Some(k) if k + 1 == row.len() && row[k] == b'\r' => Some(k),
+                Some(_) => None,
+            };
+            if let Some(len) = plain {
+                let cr = len < row.len();
+                let fed = usize::from(e < bytes.len());
+                if len > 0 {
+                    fields.clear();
+                    let row = &row[..len];
+                    // Where the fields end: their delimiters, then the row's end.
+                    let ends = memchr::memchr_iter(self.delimiter, row).chain([len]);
+                    match text {
+                        // Fields of a text cut at an ASCII byte: text.
+                        Some(t) => {
+                            let t = &t[p..p + len];
+                            let mut a = 0;
+                            fields.extend(ends.map(|b| {
+                                let f = &t[a..b];
+                                a = b + 1;
+                                Some(f)
+                            }));
+                        }
+                        None => {
+                            let mut a = 0;
+                            let raw = ends.map(|b| {
+                                let f = &row[a..b];
+                                a = b + 1;
+                                f
+                            });
+                            fields.extend(checked(row, raw));
+                        }
+                    }
+                    self.row(pos, &fields, out, pool);
+                    // A row ended by a carriage return leaves the parser on its line.
+                    pos = if cr { line } else { line + fed };
+                }
+                line += fed;
+                p = e + 1;
+                continue;
+            }
+            let parser = parser.get_or_insert_with(|| Parser::new(self.delimiter));
+            let Some((q, next)) = parser.row(&bytes[p..], chunk.last, line) else {
+                break;
+            };
+            let parsed: Vec<Option<&str>> = parser.fields().collect();
+            self.row(pos, &parsed, out, pool);
+            p += q;
+            line = next;
+            pos = line;
+        }
+    }
+
+    /// A field is `None` when it is not UTF-8 text.
+    fn row(&self, line: usize, fields: &[Option<&str>], out: &mut Vec<Item>, pool: &mut Pool) {
         let cols = self.cols;
-        if fields.len() == 1 && fields[0].is_empty() {
+        if fields.len() == 1 && fields[0] == Some("") {
             return;
         }
         if fields.len() != cols.len() {
@@ -607,65 +822,40 @@ impl TableRead<'_> {
             ));
             return;
         }
+        if fields.iter().any(Option::is_none) {
+            for (i, _) in fields.iter().enumerate().filter(|(_, f)| f.is_none()) {
+                out.push(Item::Problem(
+                    self.at(line, i + 1),
+                    invalid(format!(
+                        "field {} (`{}`) is not UTF-8 text",
+                        i + 1,
+                        self.header[i]
+                    )),
+                ));
+            }
+            return;
+        }
         // The record is filled where it lies in `out` (a few hundred bytes
-        // not moved), and taken out again if a field is not text.
+        // not moved).
         let at = self.at(line, 1);
         out.push(match self.table {
             Table::Nodes => Item::Node(pool.record(), at),
             _ => Item::Edge(pool.record(), at),
         });
-        let mut problems = Vec::new();
-        let ok = match out.last_mut() {
-            Some(Item::Node(r, _) | Item::Edge(r, _)) => {
-                self.fill(r, line, (whole, fields), pool, &mut problems)
-            }
-            _ => false,
-        };
-        if !ok {
-            if let Some(Item::Node(mut r, _) | Item::Edge(mut r, _)) = out.pop() {
-                pool.empty(&mut r);
-                pool.keep_record(r);
-            }
-            out.append(&mut problems);
+        if let Some(Item::Node(r, _) | Item::Edge(r, _)) = out.last_mut() {
+            self.fill(r, fields, pool);
         }
     }
 
-    /// Fills `r` from a row's fields; `false`, with the problems, if a field
-    /// is not UTF-8 text.
-    fn fill(
-        &self,
-        r: &mut Record,
-        line: usize,
-        (whole, fields): (&[u8], &[&[u8]]),
-        pool: &mut Pool,
-        problems: &mut Vec<Item>,
-    ) -> bool {
-        let mut ok = true;
-        // The row checked as UTF-8 at once: a field of it is text when it
-        // begins and ends on a character's boundary (`str::get`); one that
-        // is not, or a row that is not text, is checked field by field.
-        let text = std::str::from_utf8(whole).ok();
-        let mut start = 0;
-        for (i, (raw, col)) in fields.iter().zip(self.cols).enumerate() {
-            let end = start + raw.len();
-            let field = text.and_then(|t| t.get(start..end));
-            start = end;
-            let value = match field.map_or_else(|| std::str::from_utf8(raw), Ok) {
-                Ok(v) => super::trim(v),
-                Err(_) => {
-                    problems.push(Item::Problem(
-                        self.at(line, i + 1),
-                        invalid(format!(
-                            "field {} (`{}`) is not UTF-8 text",
-                            i + 1,
-                            self.header[i]
-                        )),
-                    ));
-                    ok = false;
-                    continue;
-                }
+    /// Fills `r` from a row's fields, all text.
+    fn fill(&self, r: &mut Record, fields: &[Option<&str>], pool: &mut Pool) {
+        for (i, (field, col)) in fields.iter().zip(self.cols).enumerate() {
+            // Most fields of a large table are empty: not trimmed.
+            let value = match field {
+                Some(v) if !v.is_empty() => super::trim(v),
+                _ => continue,
             };
-            if value.is_empty() || !ok {
+            if value.is_empty() {
                 continue;
             }
             match col {
@@ -692,7 +882,7 @@ impl TableRead<'_> {
                 }
             }
         }
-        if ok && self.table == Table::Nodes {
+        if self.table == Table::Nodes {
             if r.kind.is_none() {
                 r.kind = self.kind.as_deref().map(Text::from);
             }
@@ -702,8 +892,95 @@ impl TableRead<'_> {
                 r.name = Some(r.attrs[i].1.clone());
             }
         }
-        ok
     }
+}
+
+/// The CSV parser (`csv_core`, as the `csv` crate configures it) for the
+/// rows of a [`Chunk`] that are not split at their delimiters.
+struct Parser {
+    core: csv_core::Reader,
+    /// Whether it has read: before, it would skip a byte order mark.
+    primed: bool,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    len: usize,
+}
+
+impl Parser {
+    fn new(delimiter: u8) -> Parser {
+        Parser {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            primed: false,
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+            len: 0,
+        }
+    }
+
+    /// Reads the row `input` begins with (where a row begins), the parser
+    /// on `line`: the bytes it took and the line it is on after, or `None`
+    /// when `input` holds no row (only blank lines up to the file's end).
+    fn row(&mut self, input: &[u8], last: bool, line: usize) -> Option<(usize, usize)> {
+        use csv_core::ReadRecordResult::*;
+        self.core.set_line(line as u64);
+        let (mut at, mut out, mut ends) = (0, 0, 0);
+        loop {
+            // Its first read one byte long: never a byte order mark to skip.
+            let end = if self.primed {
+                input.len()
+            } else {
+                1.min(input.len())
+            };
+            if at == input.len() && !last {
+                // A chunk that does not end the file ends with a row.
+                debug_assert!(false, "a chunk ends inside a row");
+                return None;
+            }
+            let (res, nin, nout, nend) = self.core.read_record(
+                &input[at..end],
+                &mut self.out[out..],
+                &mut self.ends[ends..],
+            );
+            self.primed = true;
+            (at, out, ends) = (at + nin, out + nout, ends + nend);
+            match res {
+                InputEmpty => {}
+                OutputFull => self.out.resize(self.out.len() * 2, 0),
+                OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                Record => {
+                    self.len = ends;
+                    return Some((at, self.core.line() as usize));
+                }
+                End => return None,
+            }
+        }
+    }
+
+    /// The fields of the row [`Parser::row`] read, as text.
+    fn fields(&self) -> impl Iterator<Item = Option<&str>> {
+        let ends = &self.ends[..self.len];
+        let whole = &self.out[..ends.last().copied().unwrap_or(0)];
+        let starts = std::iter::once(0).chain(ends.iter().copied());
+        checked(whole, starts.zip(ends).map(|(a, &b)| &whole[a..b]))
+    }
+}
+
+/// A row's fields as text, `None` for one that is not UTF-8; `whole` is
+/// the row's bytes, its fields in it in order (delimiters between them or
+/// not): checked as UTF-8 at once, a field is text when it begins and ends
+/// on a character's boundary (`str::get`); one that does not, or a row
+/// that is not text, is checked field by field.
+fn checked<'a>(
+    whole: &'a [u8],
+    fields: impl Iterator<Item = &'a [u8]>,
+) -> impl Iterator<Item = Option<&'a str>> {
+    let text = std::str::from_utf8(whole).ok();
+    let base = whole.as_ptr() as usize;
+    fields.map(move |raw| {
+        let start = raw.as_ptr() as usize - base;
+        text.and_then(|t| t.get(start..start + raw.len()))
+            .or_else(|| std::str::from_utf8(raw).ok())
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -753,7 +1030,10 @@ fn read_table(
             .collect(),
         header: &header,
         kind: icij_kind(path),
+        delimiter,
     };
+    // Where the rows begin: the parser's byte and line after the header.
+    let start = reader.position().clone();
     let rows_per_batch = rows_per_batch.max(1);
     // The rows, split by the CSV parser here, in batches; a batch of rows
     // read into records here (one thread, as the careful reader reads), or
@@ -795,7 +1075,24 @@ fn read_table(
             }
         }
     }
-    read_in_parallel(b, &read, threads, rows_per_batch, &mut next);
+    let chunker = std::fs::File::open(path).and_then(|mut f| {
+        use std::io::Seek;
+        f.seek(std::io::SeekFrom::Start(start.byte()))?;
+        let line = start.line() as usize;
+        Ok(Chunker {
+            file: f,
+            carry: Vec::new(),
+            line,
+            pos: line,
+            eof: false,
+            rows: rows_per_batch,
+            delimiter,
+        })
+    });
+    match chunker {
+        Ok(mut chunker) => read_in_parallel(b, &read, threads, &mut chunker),
+        Err(e) => b.problem(at(1, 1), ProblemKind::Io(e.to_string())),
+    }
 }
 
 /// Whether `b` builds on this thread ([`Mode::Careful`]): rows are then read
@@ -804,37 +1101,28 @@ fn careful(b: &Sink<'_>) -> bool {
     matches!(b.to, super::To::Builder(_))
 }
 
-/// Reads batches of rows `next` gives into records on `threads` threads,
+/// Reads the chunks `chunker` cuts into records on `threads` threads,
 /// handing their items to `b` in file order (then the problem that ended
-/// the rows, if one did).
-fn read_in_parallel(
-    b: &mut Sink<'_>,
-    read: &TableRead<'_>,
-    threads: usize,
-    rows_per_batch: usize,
-    next: &mut dyn FnMut(&mut Rows) -> Result<(), RowsEnd>,
-) {
+/// the file's reading, if one did).
+fn read_in_parallel(b: &mut Sink<'_>, read: &TableRead<'_>, threads: usize, chunker: &mut Chunker) {
     let mut end = None;
     super::in_order(
         b,
         threads,
-        &mut |rows: &mut Rows| {
-            let got = next(rows);
-            let full = rows.len() == rows_per_batch;
-            let more = match got {
-                Err(problem) => {
-                    end = Some(problem);
-                    false
-                }
-                Ok(()) => full,
-            };
-            (rows.len() > 0, more)
+        &mut |chunk: &mut Chunk| match chunker.next(chunk) {
+            Ok(()) => (!chunk.bytes.is_empty(), !chunk.last),
+            Err(e) => {
+                // As the `csv` crate says it, at no line.
+                let e = csv::Error::from(e);
+                end = Some((read.at(0, 1), invalid(e.to_string())));
+                (false, false)
+            }
         },
-        &|rows: &mut Rows, items: &mut Vec<Item>, pool: &mut Pool| {
+        &|chunk: &mut Chunk, items: &mut Vec<Item>, pool: &mut Pool| {
             pool.refill(items);
-            read.items(rows, items, pool);
+            read.chunk_items(chunk, items, pool);
         },
-        &mut |_: &mut Rows| {},
+        &mut |_: &mut Chunk| {},
     );
     if let Some((at, kind)) = end {
         b.problem(at, kind);

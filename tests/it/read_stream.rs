@@ -639,6 +639,63 @@ proptest! {
     }
 }
 
+/// Pieces of a CSV table's rows that its parser treats apart: quotes (alone,
+/// doubled, as a field's first byte or not), delimiters, line feeds,
+/// carriage returns (alone, and before a line feed), spaces, a byte order
+/// mark, a character of two bytes, a byte no UTF-8 text has.
+const CSV_PIECES: &[&[u8]] = &[
+    b"a",
+    b"b",
+    b"c1",
+    b"c1",
+    b",",
+    b",",
+    b",",
+    b"\"",
+    b"\"\"",
+    b"\n",
+    b"\n",
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\r\n",
+    b" ",
+    "é".as_bytes(),
+    b"\xef\xbb\xbf",
+    b"\xff",
+    b"x,y,z\n",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A node table of any rows of [`CSV_PIECES`], after a header ended by
+    /// a line feed, a carriage return and line feed, or a carriage return:
+    /// cut into chunks of every few rows (at line feeds, carriage returns,
+    /// in and around quoted fields), its rows split on other threads, it
+    /// reads as the careful reader reads it: the same graph, and the same
+    /// problems (rows of other lengths, duplicate ids, fields not text) at
+    /// the same lines.
+    #[test]
+    fn csv_chunks_of_any_rows_read_as_the_careful_reader(
+        end in prop::sample::select(vec!["\n", "\r\n", "\r"]),
+        pieces in prop::collection::vec(prop::sample::select(CSV_PIECES.to_vec()), 0..60),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let mut text = format!("id,name,kind{end}").into_bytes();
+        for p in &pieces {
+            text.extend_from_slice(p);
+        }
+        std::fs::write(&path, &text).unwrap();
+        let careful = outcome(read_csv(&path, Mode::Careful));
+        for rows in [1, 2, 3, 5, 4096] {
+            let chunked = csv::read_in_batches(&path, &csv::Columns::default(), Mode::Streamed, rows);
+            prop_assert_eq!(&outcome(chunked), &careful, "chunks of {} rows: {:?}", rows, String::from_utf8_lossy(&text));
+        }
+    }
+}
+
 /// A generated graph of `n` entities, written in each format by `ties export`
 /// code, large enough for many batches to go between the threads.
 fn generated(n: usize) -> Graph {
