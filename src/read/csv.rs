@@ -648,6 +648,29 @@ impl Pool {
         super::reused_text(&mut self.texts, value)
     }
 
+    /// `value` put in `t` (which replaces what it held): written where `t`
+    /// lies when it is short ([`super::put_text`]: a text made on the stack
+    /// and moved into the record was read back before its bytes were all
+    /// stored, `reused_text` 4 % of a large table's load), else in a text of
+    /// the pool's.
+    fn put(&mut self, t: &mut Text, value: &str) {
+        if value.len() <= std::mem::size_of::<Text>() {
+            t.clear();
+            super::put_text(t, value);
+        } else {
+            *t = self.text(value);
+        }
+    }
+
+    /// [`Pool::put`] into an optional text.
+    fn put_in(&mut self, slot: &mut Option<Text>, value: &str) {
+        if value.len() <= std::mem::size_of::<Text>() {
+            super::put_text(slot.insert(Text::default()), value);
+        } else {
+            *slot = Some(self.text(value));
+        }
+    }
+
     fn keep(&mut self, t: Text) {
         super::keep_text(&mut self.texts, t, Self::MAX);
     }
@@ -716,6 +739,23 @@ struct TableRead<'a> {
     /// The kind of the rows of an ICIJ node table.
     kind: Option<String>,
     delimiter: u8,
+    /// What each byte is to [`TableRead::chunk_items`]: [`PLAIN`],
+    /// [`DELIMITER`], [`LINE_FEED`], or a quote or carriage return.
+    classes: [u8; 256],
+}
+
+const PLAIN: u8 = 0;
+const DELIMITER: u8 = 1;
+const LINE_FEED: u8 = 2;
+
+/// [`TableRead::classes`] for `delimiter`.
+fn classes(delimiter: u8) -> [u8; 256] {
+    let mut c = [PLAIN; 256];
+    c[usize::from(b'"')] = 3;
+    c[usize::from(b'\r')] = 3;
+    c[usize::from(b'\n')] = LINE_FEED;
+    c[usize::from(delimiter)] = DELIMITER;
+    c
 }
 
 impl TableRead<'_> {
@@ -748,63 +788,82 @@ impl TableRead<'_> {
         let mut fields: Vec<Option<&str>> = Vec::with_capacity(self.cols.len());
         let mut parser: Option<Parser> = None;
         let (mut p, mut line, mut pos) = (0, chunk.line, chunk.pos);
+        // The delimiters of a row.
+        let mut delims: Vec<usize> = Vec::with_capacity(self.cols.len());
         while p < bytes.len() {
-            let e = memchr::memchr(b'\n', &bytes[p..]).map_or(bytes.len(), |k| p + k);
-            let row = &bytes[p..e];
-            let plain = match memchr::memchr2(b'"', b'\r', row) {
-                None => Some(row.len()),
-                Some(k) if k + 1 == row.len() && row[k] == b'\r' => Some(k),
-                Some(_) => None,
-            };
-            if let Some(len) = plain {
-                let cr = len < row.len();
-                let fed = usize::from(e < bytes.len());
-                if len > 0 {
-                    fields.clear();
-                    let row = &row[..len];
-                    // Where the fields end: their delimiters, then the row's end.
-                    let ends = memchr::memchr_iter(self.delimiter, row).chain([len]);
-                    match text {
-                        // Fields of a text cut at an ASCII byte: text.
-                        Some(t) => {
-                            let t = &t[p..p + len];
-                            let mut a = 0;
-                            fields.extend(ends.map(|b| {
-                                let f = &t[a..b];
-                                a = b + 1;
-                                Some(f)
-                            }));
-                        }
-                        None => {
-                            let mut a = 0;
-                            let raw = ends.map(|b| {
-                                let f = &row[a..b];
-                                a = b + 1;
-                                f
-                            });
-                            fields.extend(checked(row, raw));
-                        }
+            // Up to the row's line feed (or the chunk's end), unless a quote
+            // or a carriage return comes first.
+            delims.clear();
+            let (mut end, mut stop) = (bytes.len(), None);
+            for (k, &b) in bytes[p..].iter().enumerate() {
+                match self.classes[usize::from(b)] {
+                    PLAIN => {}
+                    DELIMITER => delims.push(p + k),
+                    LINE_FEED => {
+                        end = p + k;
+                        break;
                     }
-                    self.row(pos, &fields, out, pool);
-                    // A row ended by a carriage return leaves the parser on its line.
-                    pos = if cr { line } else { line + fed };
+                    _ => {
+                        stop = Some(p + k);
+                        break;
+                    }
                 }
-                line += fed;
-                p = e + 1;
-                continue;
             }
-            let parser = parser.get_or_insert_with(|| Parser::new(self.delimiter));
-            let Some((q, next)) = parser.row(&bytes[p..], chunk.last, line) else {
-                break;
+            // A carriage return just before the line feed (or the chunk's
+            // end) ends the row as one.
+            let cr = match stop {
+                None => false,
+                Some(k) if bytes[k] == b'\r' && matches!(bytes.get(k + 1), None | Some(b'\n')) => {
+                    end = (k + 1).min(bytes.len());
+                    true
+                }
+                Some(_) => {
+                    let parser = parser.get_or_insert_with(|| Parser::new(self.delimiter));
+                    let Some((q, next)) = parser.row(&bytes[p..], chunk.last, line) else {
+                        break;
+                    };
+                    let parsed: Vec<Option<&str>> = parser.fields().collect();
+                    self.row(pos, &parsed, out, pool);
+                    p += q;
+                    line = next;
+                    pos = line;
+                    continue;
+                }
             };
-            let parsed: Vec<Option<&str>> = parser.fields().collect();
-            self.row(pos, &parsed, out, pool);
-            p += q;
-            line = next;
-            pos = line;
+            let len = end - p - usize::from(cr);
+            let fed = usize::from(end < bytes.len());
+            if len > 0 {
+                fields.clear();
+                let mut a = p;
+                match text {
+                    // Fields of a text cut at ASCII bytes: text.
+                    Some(t) => {
+                        for &d in &delims {
+                            fields.push(Some(&t[a..d]));
+                            a = d + 1;
+                        }
+                        fields.push(Some(&t[a..p + len]));
+                    }
+                    None => {
+                        let row = &bytes[p..p + len];
+                        let raw = delims.iter().copied().chain([p + len]).map(|d| {
+                            let f = &bytes[a..d];
+                            a = d + 1;
+                            f
+                        });
+                        fields.extend(checked(row, raw));
+                    }
+                }
+                self.row(pos, &fields, out, pool);
+                // A row ended by a carriage return leaves the parser on its line.
+                pos = if cr { line } else { line + fed };
+            }
+            line += fed;
+            p = end + 1;
         }
     }
 
+    /// The items one row makes: a node or an edge, or the problems it has.
     /// A field is `None` when it is not UTF-8 text.
     fn row(&self, line: usize, fields: &[Option<&str>], out: &mut Vec<Item>, pool: &mut Pool) {
         let cols = self.cols;
@@ -859,23 +918,30 @@ impl TableRead<'_> {
                 continue;
             }
             match col {
-                Col::Id => r.id = pool.text(value),
-                Col::From => r.from = pool.text(value),
-                Col::To => r.to = pool.text(value),
+                Col::Id => pool.put(&mut r.id, value),
+                Col::From => pool.put(&mut r.from, value),
+                Col::To => pool.put(&mut r.to, value),
                 Col::Labels => {
-                    let mut labels = super::split_list(value);
-                    r.kind = labels.next().map(Text::from);
-                    let rest: Vec<String> = labels.collect();
+                    let mut labels = super::list_items(value);
+                    match labels.next() {
+                        Some(kind) => pool.put_in(&mut r.kind, kind),
+                        None => r.kind = None,
+                    }
+                    let rest: Vec<&str> = labels.collect();
                     if !rest.is_empty() {
                         r.attrs.push(("labels".into(), rest.join(";").into()));
                     }
                 }
-                Col::Date => r.date = Some(pool.text(value)),
-                Col::Until => r.until = Some(pool.text(value)),
+                Col::Date => pool.put_in(&mut r.date, value),
+                Col::Until => pool.put_in(&mut r.until, value),
                 Col::Skip => {}
-                Col::Field(name) => r.set_field(self.fields[i], name, pool.text(value)),
+                // A field a value simply takes: written where it lies.
+                Col::Field(name) => match r.text_slot(self.fields[i]) {
+                    Some(slot) => pool.put_in(slot, value),
+                    None => r.set_field(self.fields[i], name, pool.text(value)),
+                },
                 Col::List(name) => {
-                    // As `split_list` splits.
+                    // As `list_items` splits.
                     for item in value.split(';').map(str::trim).filter(|x| !x.is_empty()) {
                         r.set_field(self.fields[i], name, pool.text(item));
                     }
@@ -1031,6 +1097,7 @@ fn read_table(
         header: &header,
         kind: icij_kind(path),
         delimiter,
+        classes: classes(delimiter),
     };
     // Where the rows begin: the parser's byte and line after the header.
     let start = reader.position().clone();

@@ -319,7 +319,7 @@ impl RecordData {
     }
 }
 
-/// `value`'s items (see [`split_list`]) appended to `out`: `value` itself
+/// `value`'s items (see [`list_items`]) appended to `out`: `value` itself
 /// when it is one item with nothing to trim.
 fn split_into(value: Text, out: &mut Vec<Text>) {
     if !value.contains(';') && trim(&value).len() == value.len() {
@@ -329,11 +329,6 @@ fn split_into(value: Text, out: &mut Vec<Text>) {
     } else {
         out.extend(list_items(&value).map(Text::from));
     }
-}
-
-/// `a; b;c` → `["a", "b", "c"]`, empty items dropped.
-pub(crate) fn split_list(s: &str) -> impl Iterator<Item = String> + '_ {
-    list_items(s).map(str::to_string)
 }
 
 /// The items of a list value (`a; b;c`): split at `;`, trimmed, empty ones
