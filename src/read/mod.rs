@@ -531,6 +531,9 @@ pub(crate) struct Builder {
     /// Kinds by the label a file gives them (a few labels, read millions of times).
     entity_kinds: FastMap<Box<str>, EntityKind<Sym>>,
     relation_kinds: FastMap<Box<str>, RelationKind<Sym>>,
+    /// Edge labels, with the kind each was last met with and whether it
+    /// only repeats that kind ([`Builder::label_is_kind`]).
+    label_kinds: FastMap<Box<str>, (RelationKind<Sym>, bool)>,
     /// Sources added, by an id short enough to be held in the table itself
     /// ([`ShortIds`]): the graph's own map reads each key from the heap, a
     /// cache miss more per lookup when millions of rows cite thousands of
@@ -594,6 +597,7 @@ impl Builder {
             implicit_first: Vec::new(),
             entity_kinds: FastMap::default(),
             relation_kinds: FastMap::default(),
+            label_kinds: FastMap::default(),
             source_ids: ShortIds::default(),
             source_set: Vec::new(),
             node_ids: ShortIds::default(),
@@ -1455,6 +1459,23 @@ impl Builder {
         k
     }
 
+    /// Whether an edge's `label` only repeats its `kind` ([`same_label`]),
+    /// remembered by label: a few labels, each with its kind, compared
+    /// character by character for every edge cost more than the rest of
+    /// building its relation but adding it.
+    fn label_is_kind(&mut self, label: &str, kind: RelationKind<Sym>) -> bool {
+        if let Some(&(k, same)) = self.label_kinds.get(label)
+            && k == kind
+        {
+            return same;
+        }
+        let same = same_label(label, self.graph.relation_kind_label(kind));
+        if self.label_kinds.len() < SPARE {
+            self.label_kinds.insert(label.into(), (kind, same));
+        }
+        same
+    }
+
     /// Adds the entity a node record describes (the record left to be freed
     /// by its caller).
     fn node_in(&mut self, r: &mut Record, at: Pos) {
@@ -1488,14 +1509,22 @@ impl Builder {
             .map(trim)
             .find(|s| !s.is_empty())
             .unwrap_or(id);
-        let aliases: Vec<&str> = r
-            .aliases
-            .iter()
-            .map(Text::as_str)
-            .filter(|a| *a != name)
-            .collect();
+        // A few aliases (as most nodes have) listed on the stack, not in a
+        // list made and freed for each node.
+        let (mut few, mut many) = ([""; 4], Vec::new());
+        let aliases: &[&str] = if r.aliases.len() <= few.len() {
+            let mut n = 0;
+            for a in r.aliases.iter().map(Text::as_str).filter(|a| *a != name) {
+                few[n] = a;
+                n += 1;
+            }
+            &few[..n]
+        } else {
+            many.extend(r.aliases.iter().map(Text::as_str).filter(|a| *a != name));
+            &many
+        };
         let entity = NewEntity {
-            aliases: &aliases,
+            aliases,
             date,
             until,
             note: r.note.as_deref().filter(|n| !n.is_empty()),
@@ -1616,7 +1645,7 @@ impl Builder {
         // A label that only repeats the kind (`holds office`) says nothing more.
         if r.kind.is_some()
             && let Some(label) = r.label.as_deref()
-            && !same_label(label, self.graph.relation_kind_label(kind))
+            && !self.label_is_kind(label, kind)
             && let Some(label) = r.label.take()
         {
             r.attrs.push(("label".into(), label));
@@ -1915,6 +1944,59 @@ mod tests {
                     let sid = b.graph.find_source(id).unwrap();
                     proptest::prop_assert_eq!(b.graph.source_set(&[sid]), set);
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Whether an edge's label repeats its kind, as remembered by label,
+        /// is what `same_label` says of them, whatever labels and kinds come
+        /// before (a label met again with another kind too).
+        #[test]
+        fn a_label_remembered_repeats_its_kind_as_same_label_says(
+            edges in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "party to", "Party_To", "party-to", "PARTY TO ", "finances",
+                        "x kind", "x-kind", "X_KIND", "located in", "other", "",
+                    ]),
+                    proptest::sample::select(vec![
+                        "party_to", "finances", "x-kind", "x kind", "located_in", "owns", "",
+                    ]),
+                ),
+                0..40,
+            ),
+        ) {
+            let mut b = Builder::new(Path::new("t"));
+            for (label, kind) in edges {
+                let kind = b.relation_kind(Some(kind));
+                let want = same_label(label, b.graph.relation_kind_label(kind));
+                proptest::prop_assert_eq!(b.label_is_kind(label, kind), want);
+            }
+        }
+
+        /// An amount made with its currency found once is the one
+        /// `Amount::new` makes, or the same problem.
+        #[test]
+        fn amounts_with_currencies_remembered_are_amount_new(
+            amounts in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        0.0, 12.5, -3.0, f64::NAN, f64::INFINITY, 1e300,
+                    ]),
+                    proptest::sample::select(vec![
+                        "EUR", " EUR ", "eur", "USD", "QQQ", "", " ", "UAH\t",
+                    ]),
+                    proptest::bool::ANY,
+                ),
+                0..30,
+            ),
+        ) {
+            let mut b = Builder::new(Path::new("t"));
+            for (value, code, approx) in amounts {
+                let want = Amount::new(value, code, approx).map_err(|e| e.to_string());
+                let got = b.amount(value, code, approx);
+                proptest::prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
             }
         }
     }
