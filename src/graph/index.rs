@@ -528,16 +528,6 @@ impl ShortIds {
         self.find_from(id, hash(id))
     }
 
-    /// Prefetches the first slot of each of `ids` (see
-    /// [`IdIndex::warm`]).
-    pub(crate) fn warm<'a>(&self, ids: impl Iterator<Item = &'a [u8]>) {
-        if self.slots.is_empty() {
-            return;
-        }
-        let len = self.slots.len();
-        ids.for_each(|id| super::huge::prefetch(&self.slots[home(hash(id), len)]));
-    }
-
     /// The numbers of `ids`, `missing` where the table does not hold one,
     /// appended to `out`. The first slot of each id is prefetched a few
     /// dozen ids before it is probed (a window that moves one id at a time),

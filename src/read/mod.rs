@@ -291,7 +291,13 @@ impl RecordData {
     fn recycle(mut self: Box<Self>, records: &mut Vec<Record>, strings: &mut Vec<Text>) {
         // Only the texts too long to be held inline have an allocation to
         // keep; the others are emptied where they lie.
-        let mut give = |s: &mut Text| keep_text(strings, std::mem::take(s), SPARE);
+        // An inline text needs no emptying: the lists are cleared and the
+        // optional texts set to `None` below, and dropping it frees nothing.
+        let mut give = |s: &mut Text| {
+            if s.is_heap_allocated() {
+                keep_text(strings, std::mem::take(s), SPARE);
+            }
+        };
         let r = &mut *self;
         for s in r.optional_texts() {
             if let Some(t) = s {
@@ -520,6 +526,9 @@ pub(crate) struct Builder {
     /// Kinds by the label a file gives them (a few labels, read millions of times).
     entity_kinds: FastMap<Box<str>, EntityKind<Sym>>,
     relation_kinds: FastMap<Box<str>, RelationKind<Sym>>,
+    /// Edge labels, with the kind each was last met with and whether it
+    /// only repeats that kind ([`Builder::label_is_kind`]).
+    label_kinds: FastMap<Box<str>, (RelationKind<Sym>, bool)>,
     /// Sources added, by an id short enough to be held in the table itself
     /// ([`ShortIds`]): the graph's own map reads each key from the heap, a
     /// cache miss more per lookup when millions of rows cite thousands of
@@ -537,6 +546,17 @@ pub(crate) struct Builder {
     /// The nodes the edges' ends of the items [`Builder::warm`] warmed
     /// name, where they were found then.
     warmed: Vec<[Option<NodeIx>; 2]>,
+    /// The numbers of the sources of the items [`Builder::warm`] warmed,
+    /// in order ([`NO_SOURCE`] where [`Builder::source_ids`] held none
+    /// then), and where the next item's are.
+    warmed_sources: Vec<u32>,
+    sources_at: usize,
+    /// Where in `warmed_sources` the sources of the record being taken
+    /// are, while [`Builder::take_warmed`] takes it.
+    warmed_for: Option<usize>,
+    /// Currencies by the code a file gives (a few codes, read many times:
+    /// found in the ISO table once each).
+    currencies: FastMap<Box<str>, crate::model::amount::Currency>,
     /// Notes the reader adds itself.
     pub notes: Vec<String>,
     /// Make a node for an edge end no node names (an edge list without nodes).
@@ -572,11 +592,16 @@ impl Builder {
             implicit_first: Vec::new(),
             entity_kinds: FastMap::default(),
             relation_kinds: FastMap::default(),
+            label_kinds: FastMap::default(),
             source_ids: ShortIds::default(),
             source_set: Vec::new(),
             node_ids: ShortIds::default(),
             node_ids_of: 0,
             warmed: Vec::new(),
+            warmed_sources: Vec::new(),
+            sources_at: 0,
+            warmed_for: None,
+            currencies: FastMap::default(),
             notes: Vec::new(),
             implicit_nodes: false,
             implicit_why: "as no node table names them",
@@ -645,20 +670,30 @@ impl Builder {
             _ => None,
         });
         self.graph.warm_ids(ids);
-        let sources = batch.iter().flat_map(|item| match item {
-            Item::Node(r, _) | Item::Edge(r, _) => r.sources.as_slice(),
-            _ => &[],
-        });
-        self.source_ids.warm(sources.map(|s| s.as_bytes()));
-        // The edges' ends, looked up all at once (their cache misses overlap).
-        let ends: Vec<&str> = batch
-            .iter()
-            .flat_map(|item| match item {
-                Item::Edge(r, _) => [Some(trim(&r.from)), Some(trim(&r.to))],
-                _ => [None, None],
-            })
-            .flatten()
-            .collect();
+        // The records' sources and the edges' ends, gathered in plain loops
+        // (a `flat_map` of them cost more than the lookups).
+        let mut sources: Vec<&[u8]> = Vec::with_capacity(batch.len() * 2);
+        let mut ends: Vec<&str> = Vec::with_capacity(batch.len() * 2);
+        for item in batch {
+            match item {
+                Item::Node(r, _) => sources.extend(r.sources.iter().map(|s| s.as_bytes())),
+                Item::Edge(r, _) => {
+                    sources.extend(r.sources.iter().map(|s| s.as_bytes()));
+                    ends.push(trim(&r.from));
+                    ends.push(trim(&r.to));
+                }
+                _ => {}
+            }
+        }
+        // The sources' numbers, found all at once (each hashed once, not
+        // prefetched here and hashed again when its record is built): a
+        // source added since is looked for again by `sources`.
+        let mut found_sources = std::mem::take(&mut self.warmed_sources);
+        found_sources.clear();
+        self.source_ids
+            .find_all(sources.into_iter(), NO_SOURCE, &mut found_sources);
+        self.warmed_sources = found_sources;
+        self.sources_at = 0;
         let nodes = self.graph.node_count();
         if !ends.is_empty() && nodes >= 1024 && nodes > self.node_ids_of + self.node_ids_of / 4 {
             self.node_ids = self.graph.short_ids();
@@ -669,30 +704,34 @@ impl Builder {
         let mut short = Vec::with_capacity(ends.len());
         self.node_ids
             .find_all(ends.iter().map(|e| e.as_bytes()), NO_NODE, &mut short);
-        let rest: Vec<&str> = ends
-            .iter()
-            .zip(&short)
-            .filter(|&(_, &n)| n == NO_NODE)
-            .map(|(e, _)| *e)
-            .collect();
-        let mut in_graph = Vec::with_capacity(rest.len());
-        self.graph.find_all(&rest, &mut in_graph);
-        let mut in_graph = in_graph.into_iter();
-        let mut found = short.into_iter().map(|n| {
+        let mut rest: Vec<&str> = Vec::new();
+        for (e, &n) in ends.iter().zip(&short) {
             if n == NO_NODE {
-                in_graph.next().flatten()
-            } else {
-                Some(NodeIx::new(n as usize))
+                rest.push(e);
             }
-        });
+        }
+        let mut in_graph = Vec::with_capacity(rest.len());
+        if !rest.is_empty() {
+            self.graph.find_all(&rest, &mut in_graph);
+        }
+        let mut in_graph = in_graph.into_iter();
+        let mut short = short.into_iter();
+        let mut found = || match short.next() {
+            Some(NO_NODE) | None => in_graph.next().flatten(),
+            Some(n) => Some(NodeIx::new(n as usize)),
+        };
         let mut warmed = std::mem::take(&mut self.warmed);
         warmed.clear();
-        warmed.extend(batch.iter().map(|item| match item {
-            Item::Edge(..) => [found.next().flatten(), found.next().flatten()],
-            _ => [None, None],
-        }));
-        self.graph
-            .warm_nodes(warmed.iter().flatten().flatten().copied());
+        let mut known = Vec::with_capacity(ends.len());
+        for item in batch {
+            let pair = match item {
+                Item::Edge(..) => [found(), found()],
+                _ => [None, None],
+            };
+            known.extend(pair.into_iter().flatten());
+            warmed.push(pair);
+        }
+        self.graph.warm_nodes(known.into_iter());
         self.warmed = warmed;
     }
 
@@ -701,10 +740,20 @@ impl Builder {
         match item {
             Item::Edge(r, at) => {
                 let found = self.warmed.get(i).copied().unwrap_or_default();
+                let at_sources = self.sources_at;
+                self.sources_at += r.sources.len();
+                self.warmed_for = Some(at_sources);
                 self.edge_found(r, *at, found);
+            }
+            Item::Node(r, _) => {
+                let at_sources = self.sources_at;
+                self.sources_at += r.sources.len();
+                self.warmed_for = Some(at_sources);
+                self.take(item);
             }
             _ => self.take(item),
         }
+        self.warmed_for = None;
     }
 
     /// Takes one item a reader sent through a [`Sink`] (leaving
@@ -728,6 +777,9 @@ impl Builder {
 
 /// Not found, in [`Builder::node_ids`]'s answers.
 const NO_NODE: u32 = u32::MAX;
+
+/// Not found, in [`Builder::warmed_sources`].
+const NO_SOURCE: u32 = u32::MAX;
 
 /// What a reader hands the builder through a [`Sink`].
 pub(crate) enum Item {
@@ -1209,21 +1261,30 @@ fn errors(problems: Vec<(Pos, ProblemKind)>, files: &[String], path: &Path) -> L
 
 impl Builder {
     fn sources(&mut self, ids: &[Text]) -> SourceSet {
+        // The numbers `warm` found for these ids, if it warmed this record.
+        let warmed = self.warmed_for.take();
         if ids.is_empty() {
             return SourceSet::EMPTY;
         }
+        let found = |this: &Self, k: usize, id: &Text| match warmed {
+            Some(at) => match this.warmed_sources.get(at + k) {
+                Some(&NO_SOURCE) | None => this.source_ids.find(id.as_bytes()),
+                Some(&n) => Some(n),
+            },
+            None => this.source_ids.find(id.as_bytes()),
+        };
         // A record citing one source met before, as most do: its set is
         // the source's number, with no list for the graph to look at.
         if let [id] = ids
-            && let Some(n) = self.source_ids.find(id.as_bytes())
+            && let Some(n) = found(self, 0, id)
             && let Some(one) = SourceSet::one(SourceId(n))
         {
             return one;
         }
         let mut set = std::mem::take(&mut self.source_set);
         set.clear();
-        for id in ids {
-            if let Some(n) = self.source_ids.find(id.as_bytes()) {
+        for (k, id) in ids.iter().enumerate() {
+            if let Some(n) = found(self, k, id) {
                 set.push(SourceId(n));
                 continue;
             }
@@ -1306,7 +1367,7 @@ impl Builder {
                 let made = match value {
                     Err(_) => Err(format!("`{v}` is not a number")),
                     // As `Amount::from_record` makes it.
-                    Ok(value) => Amount::new(value, &c, r.approx).map_err(|e| e.to_string()),
+                    Ok(value) => self.amount(value, &c, r.approx),
                 };
                 r.currency = Some(c);
                 r.amount = Some(v);
@@ -1333,6 +1394,33 @@ impl Builder {
             }
         };
         ok.then_some((date, until, amount))
+    }
+
+    /// [`Amount::new`], its currency found by its code once
+    /// ([`Builder::currencies`]); its problem as a message.
+    fn amount(&mut self, value: f64, given: &str, approx: bool) -> Result<Amount, String> {
+        // Space round the code is ignored, as `Amount::new` ignores it.
+        let code = given.trim();
+        if value.is_finite() && value >= 0.0 {
+            let currency = match self.currencies.get(code) {
+                Some(&c) => Some(c),
+                None => {
+                    let c = crate::model::amount::Currency::from_code(code);
+                    if let Some(c) = c {
+                        self.currencies.insert(code.into(), c);
+                    }
+                    c
+                }
+            };
+            if let Some(currency) = currency {
+                return Ok(Amount {
+                    value,
+                    currency,
+                    approx,
+                });
+            }
+        }
+        Amount::new(value, given, approx).map_err(|e| e.to_string())
     }
 
     /// The record's attributes that have a value, their names interned.
@@ -1364,6 +1452,23 @@ impl Builder {
         let k = relation_kind(&mut self.graph, Some(label));
         self.relation_kinds.insert(label.into(), k);
         k
+    }
+
+    /// Whether an edge's `label` only repeats its `kind` ([`same_label`]),
+    /// remembered by label: a few labels, each with its kind, compared
+    /// character by character for every edge cost more than the rest of
+    /// building its relation but adding it.
+    fn label_is_kind(&mut self, label: &str, kind: RelationKind<Sym>) -> bool {
+        if let Some(&(k, same)) = self.label_kinds.get(label)
+            && k == kind
+        {
+            return same;
+        }
+        let same = same_label(label, self.graph.relation_kind_label(kind));
+        if self.label_kinds.len() < SPARE {
+            self.label_kinds.insert(label.into(), (kind, same));
+        }
+        same
     }
 
     /// Adds the entity a node record describes (the record left to be freed
@@ -1399,14 +1504,22 @@ impl Builder {
             .map(trim)
             .find(|s| !s.is_empty())
             .unwrap_or(id);
-        let aliases: Vec<&str> = r
-            .aliases
-            .iter()
-            .map(Text::as_str)
-            .filter(|a| *a != name)
-            .collect();
+        // A few aliases (as most nodes have) listed on the stack, not in a
+        // list made and freed for each node.
+        let (mut few, mut many) = ([""; 4], Vec::new());
+        let aliases: &[&str] = if r.aliases.len() <= few.len() {
+            let mut n = 0;
+            for a in r.aliases.iter().map(Text::as_str).filter(|a| *a != name) {
+                few[n] = a;
+                n += 1;
+            }
+            &few[..n]
+        } else {
+            many.extend(r.aliases.iter().map(Text::as_str).filter(|a| *a != name));
+            &many
+        };
         let entity = NewEntity {
-            aliases: &aliases,
+            aliases,
             date,
             until,
             note: r.note.as_deref().filter(|n| !n.is_empty()),
@@ -1527,7 +1640,7 @@ impl Builder {
         // A label that only repeats the kind (`holds office`) says nothing more.
         if r.kind.is_some()
             && let Some(label) = r.label.as_deref()
-            && !same_label(label, self.graph.relation_kind_label(kind))
+            && !self.label_is_kind(label, kind)
             && let Some(label) = r.label.take()
         {
             r.attrs.push(("label".into(), label));
@@ -1826,6 +1939,59 @@ mod tests {
                     let sid = b.graph.find_source(id).unwrap();
                     proptest::prop_assert_eq!(b.graph.source_set(&[sid]), set);
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Whether an edge's label repeats its kind, as remembered by label,
+        /// is what `same_label` says of them, whatever labels and kinds come
+        /// before (a label met again with another kind too).
+        #[test]
+        fn a_label_remembered_repeats_its_kind_as_same_label_says(
+            edges in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "party to", "Party_To", "party-to", "PARTY TO ", "finances",
+                        "x kind", "x-kind", "X_KIND", "located in", "other", "",
+                    ]),
+                    proptest::sample::select(vec![
+                        "party_to", "finances", "x-kind", "x kind", "located_in", "owns", "",
+                    ]),
+                ),
+                0..40,
+            ),
+        ) {
+            let mut b = Builder::new(Path::new("t"));
+            for (label, kind) in edges {
+                let kind = b.relation_kind(Some(kind));
+                let want = same_label(label, b.graph.relation_kind_label(kind));
+                proptest::prop_assert_eq!(b.label_is_kind(label, kind), want);
+            }
+        }
+
+        /// An amount made with its currency found once is the one
+        /// `Amount::new` makes, or the same problem.
+        #[test]
+        fn amounts_with_currencies_remembered_are_amount_new(
+            amounts in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        0.0, 12.5, -3.0, f64::NAN, f64::INFINITY, 1e300,
+                    ]),
+                    proptest::sample::select(vec![
+                        "EUR", " EUR ", "eur", "USD", "QQQ", "", " ", "UAH\t",
+                    ]),
+                    proptest::bool::ANY,
+                ),
+                0..30,
+            ),
+        ) {
+            let mut b = Builder::new(Path::new("t"));
+            for (value, code, approx) in amounts {
+                let want = Amount::new(value, code, approx).map_err(|e| e.to_string());
+                let got = b.amount(value, code, approx);
+                proptest::prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
             }
         }
     }
