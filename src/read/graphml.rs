@@ -337,7 +337,7 @@ fn whole_record(
                 let get = |name: &str| {
                     (spans.iter())
                         .find(|&&(k0, k1, _, _)| {
-                            scan::same(text[k0 as usize..k1 as usize].as_bytes(), name.as_bytes())
+                            scan::same(&text.as_bytes()[k0 as usize..k1 as usize], name.as_bytes())
                         })
                         .map(|&(_, _, v0, v1)| &text[v0 as usize..v1 as usize])
                 };
