@@ -91,8 +91,8 @@ struct State {
 /// The declared keys of the `<data>` elements read whole, found by their
 /// id's print ([`scan::key_print`]) in 64 slots, not hashed and compared
 /// in `State::keys` for every value: each id met is kept with a copy of its
-/// declaration (or none), up to one id a slot; an id whose slot another
-/// holds is looked up in the map.
+/// declaration (or none), in its slot or, when another holds that, the
+/// next free one; past 63 ids, an id not kept is looked up in the map.
 struct KeyTable {
     /// `State::keys_changed` when the table was filled.
     made: u32,
@@ -116,31 +116,51 @@ impl Default for KeyTable {
 impl KeyTable {
     /// The declaration of key `id`, whose print is `print`, as
     /// `st.keys.get(id)` finds it.
+    #[inline]
     fn get<'a>(&'a mut self, st: &'a State, print: u64, id: &str) -> Option<&'a Key> {
+        debug_assert_eq!(print, scan::key_print(id.as_bytes(), 0, id.len()));
+        let mut slot = (print.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % KEY_SLOTS;
+        if self.made == st.keys_changed {
+            // Ids whose slot another holds are in the slots after it: a
+            // slot stays free ([`KeyTable::get_cold`]), which ends the search.
+            while let at @ 1.. = usize::from(self.slots[slot]) {
+                let (p, known, _) = &self.ids[at - 1];
+                // A print is the id itself when it is shorter than 8 bytes.
+                if *p == print && (id.len() < 8 || scan::same(known.as_bytes(), id.as_bytes())) {
+                    return self.ids[at - 1].2.as_ref();
+                }
+                slot = (slot + 1) % KEY_SLOTS;
+            }
+        }
+        self.get_cold(st, print, slot, id)
+    }
+
+    /// [`KeyTable::get`] of an id not in the table: the table made again
+    /// first if the keys changed, the id kept in the free slot its search
+    /// ended at (while one slot is left free), else looked up in the map.
+    #[cold]
+    #[inline(never)]
+    fn get_cold<'a>(
+        &'a mut self,
+        st: &'a State,
+        print: u64,
+        mut slot: usize,
+        id: &str,
+    ) -> Option<&'a Key> {
         if self.made != st.keys_changed {
             *self = KeyTable {
                 made: st.keys_changed,
                 ..KeyTable::default()
             };
+            slot = (print.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % KEY_SLOTS;
         }
-        debug_assert_eq!(print, scan::key_print(id.as_bytes(), 0, id.len()));
-        let slot = (print.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % KEY_SLOTS;
-        match self.slots[slot] {
-            0 => {
-                self.ids.push((print, id.into(), st.keys.get(id).cloned()));
-                self.slots[slot] = self.ids.len() as u8;
-                self.ids.last().and_then(|(_, _, k)| k.as_ref())
-            }
-            at => {
-                let (p, known, key) = &self.ids[usize::from(at) - 1];
-                // A print is the id itself when it is shorter than 8 bytes.
-                if *p == print && (id.len() < 8 || **known == *id) {
-                    key.as_ref()
-                } else {
-                    st.keys.get(id)
-                }
-            }
+        if self.ids.len() + 1 >= KEY_SLOTS {
+            return st.keys.get(id);
         }
+        debug_assert_eq!(self.slots[slot], 0);
+        self.ids.push((print, id.into(), st.keys.get(id).cloned()));
+        self.slots[slot] = self.ids.len() as u8;
+        self.ids.last().and_then(|(_, _, k)| k.as_ref())
     }
 }
 
@@ -316,7 +336,9 @@ fn whole_record(
                 // stores just made: the most time of any instruction, perf).
                 let get = |name: &str| {
                     (spans.iter())
-                        .find(|&&(k0, k1, _, _)| text[k0 as usize..k1 as usize] == *name)
+                        .find(|&&(k0, k1, _, _)| {
+                            scan::same(&text.as_bytes()[k0 as usize..k1 as usize], name.as_bytes())
+                        })
                         .map(|&(_, _, v0, v1)| &text[v0 as usize..v1 as usize])
                 };
                 let values = found.iter().map(|d| {
@@ -881,6 +903,36 @@ mod tests {
 
     fn chunked(text: &str) -> (Option<String>, String) {
         FORMAT.chunked_and_careful(text)
+    }
+
+    #[test]
+    fn more_keys_than_the_key_table_holds_read_as_one_thread_reads() {
+        // 100 keys, more than `KeyTable` keeps (63), some sharing their
+        // first eight bytes (one print, one slot, the next ones taken).
+        let ids: Vec<String> = (0..100)
+            .map(|i| match i % 3 {
+                0 => format!("k{i}"),
+                1 => format!("same_prefix_{i}"),
+                _ => format!("a_long_key_id_{i}"),
+            })
+            .collect();
+        let mut text = String::from("<graphml>\n");
+        for (i, id) in ids.iter().enumerate() {
+            text += &format!("<key id=\"{id}\" for=\"node\" attr.name=\"attr_f{i}\"/>\n");
+        }
+        text += "<graph edgedefault=\"directed\">\n";
+        for n in 0..3 {
+            text += &format!("<node id=\"n{n}\">");
+            for (i, id) in ids.iter().enumerate().skip(n * 7) {
+                text += &format!("<data key=\"{id}\">v{n}.{i}</data>");
+            }
+            // An undeclared key, as another writer might leave it.
+            text += "<data key=\"same_prefix_undeclared\">u</data></node>\n";
+        }
+        text += "</graph></graphml>\n";
+        let (chunks, careful) = chunked(&text);
+        assert_eq!(chunks.as_deref(), Some(careful.as_str()));
+        assert!(careful.contains("v2.99"), "{careful}");
     }
 
     #[test]

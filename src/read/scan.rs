@@ -606,7 +606,7 @@ pub(super) fn plain_start_tag(
         }
         let print = key_print(s, k0, k1);
         if prints[..read].contains(&print)
-            && (spans.iter()).any(|&(a, b, _, _)| s[a as usize..b as usize] == *key)
+            && (spans.iter()).any(|&(a, b, _, _)| same(&s[a as usize..b as usize], key))
         {
             return Err(Whole::No);
         }
@@ -621,6 +621,7 @@ pub(super) fn plain_start_tag(
 /// first lowest) and its length in the high byte, so that two such keys
 /// are the same exactly when their words are; a longer one is its first
 /// eight bytes. The same key gives the same word wherever it lies.
+#[inline]
 pub(super) fn key_print(s: &[u8], k0: usize, k1: usize) -> u64 {
     let len = k1 - k0;
     match s.get(k0..k0 + 8) {
@@ -637,6 +638,27 @@ pub(super) fn key_print(s: &[u8], k0: usize, k1: usize) -> u64 {
                 bytes | (len as u64) << 56
             }
         }
+    }
+}
+
+/// Whether `a` and `b` are the same bytes: those of up to sixteen compared
+/// as two words (or a few bytes) here, where `==` called `memcmp` (ids and
+/// names in the records read whole are most often that short).
+#[inline]
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let u32_at = |s: &[u8], i: usize| u32::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3]]);
+    match n {
+        8..=16 => {
+            words::word(&a[..8]) == words::word(&b[..8])
+                && words::word(&a[n - 8..]) == words::word(&b[n - 8..])
+        }
+        4..=7 => u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4),
+        0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        _ => a == b,
     }
 }
 
