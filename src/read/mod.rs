@@ -256,13 +256,18 @@ pub(crate) fn put_text(t: &mut Text, s: &str) {
 /// GraphML). `write_inline_is_compact_str_s_own` checks it for every length.
 fn write_inline(t: &mut Text, s: &str) {
     const _: () = assert!(INLINE == 24);
-    debug_assert!(s.len() <= INLINE && !t.is_heap_allocated());
-    let n = s.len().min(INLINE);
+    // Callers check both; kept here so that no input can break the text.
+    if s.len() > INLINE || t.is_heap_allocated() {
+        *t = Text::from(s);
+        return;
+    }
+    let n = s.len();
     let at = (t as *mut Text).cast::<u8>();
     // SAFETY: `Text` (`CompactString`, `repr(transparent)` over its 24-byte
-    // `repr(C)` representation) holds a string of up to 24 bytes inline as
-    // above; `t` is inline, so nothing is leaked by writing over it, and
-    // `s` is UTF-8 of at most 24 bytes, which the text then holds.
+    // `repr(C)` representation, compact_str pinned to 0.9.1 in Cargo.toml)
+    // holds a string of up to 24 bytes inline as above; `t` is not on the
+    // heap, so nothing is leaked by writing over it, and `s` is UTF-8 of at
+    // most 24 bytes (checked above), which the text then holds.
     unsafe {
         std::ptr::copy_nonoverlapping(s.as_ptr(), at, n);
         if n < INLINE {
