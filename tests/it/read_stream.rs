@@ -122,6 +122,19 @@ fn all_ways(path: &Path, read: impl Fn(&Path, Mode) -> Result<Checked, LoadError
     careful
 }
 
+/// `text` written to a file named `name` in a new directory, read
+/// [`all_ways`].
+fn all_ways_of(
+    name: &str,
+    text: impl AsRef<[u8]>,
+    read: impl Fn(&Path, Mode) -> Result<Checked, LoadError>,
+) -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    all_ways(&path, read)
+}
+
 fn read_graphml(p: &Path, m: Mode) -> Result<Checked, LoadError> {
     graphml::read_checked_in(p, m)
 }
@@ -553,15 +566,10 @@ proptest! {
         damage in prop::option::weighted(0.15, (0.0..1.0f64, 0..9usize)),
         ids in 0..6usize,
     ) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.graphml");
         let text = graphml_text(&recs, cdata, undirected, ids);
         let text = truncate.map_or(text.as_str(), |at| cut(&text, at));
-        match damage {
-            Some(d) => std::fs::write(&path, damaged(text, d)).unwrap(),
-            None => std::fs::write(&path, text).unwrap(),
-        }
-        all_ways(&path, read_graphml);
+        let bytes = damage.map_or_else(|| text.as_bytes().to_vec(), |d| damaged(text, d));
+        all_ways_of("g.graphml", bytes, read_graphml);
     }
 
     #[test]
@@ -571,15 +579,10 @@ proptest! {
         truncate in prop::option::weighted(0.15, 0.0..1.0f64),
         damage in prop::option::weighted(0.15, (0.0..1.0f64, 0..9usize)),
     ) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.gexf");
         let text = gexf_text(&recs, undirected);
         let text = truncate.map_or(text.as_str(), |at| cut(&text, at));
-        match damage {
-            Some(d) => std::fs::write(&path, damaged(text, d)).unwrap(),
-            None => std::fs::write(&path, text).unwrap(),
-        }
-        all_ways(&path, read_gexf);
+        let bytes = damage.map_or_else(|| text.as_bytes().to_vec(), |d| damaged(text, d));
+        all_ways_of("g.gexf", bytes, read_gexf);
     }
 
     #[test]
@@ -921,10 +924,7 @@ proptest! {
         ids in 0..6usize,
     ) {
         let recs: Vec<Rec> = recs.into_iter().map(|r| Rec { style: 4 + r.style % 4, ..r }).collect();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.graphml");
-        std::fs::write(&path, graphml_text(&recs, false, undirected, ids)).unwrap();
-        all_ways(&path, read_graphml);
+        all_ways_of("g.graphml", graphml_text(&recs, false, undirected, ids), read_graphml);
     }
 
     /// [`graphml_as_writers_write_it_reads_as_the_careful_reader`], with
@@ -939,10 +939,7 @@ proptest! {
         let recs: Vec<Rec> = (recs.into_iter())
             .map(|r| without_references(Rec { style: 4 + r.style % 4, ..r }))
             .collect();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.graphml");
-        std::fs::write(&path, graphml_text(&recs, false, undirected, ids)).unwrap();
-        all_ways(&path, read_graphml);
+        all_ways_of("g.graphml", graphml_text(&recs, false, undirected, ids), read_graphml);
     }
 
     /// [`graphml_without_references_reads_as_the_careful_reader`], GEXF.
@@ -954,10 +951,7 @@ proptest! {
         let recs: Vec<Rec> = (recs.into_iter())
             .map(|r| without_references(Rec { style: 4 + r.style % 2, ..r }))
             .collect();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.gexf");
-        std::fs::write(&path, gexf_text(&recs, undirected)).unwrap();
-        all_ways(&path, read_gexf);
+        all_ways_of("g.gexf", gexf_text(&recs, undirected), read_gexf);
     }
 
     /// [`graphml_as_writers_write_it_reads_as_the_careful_reader`], GEXF.
@@ -967,9 +961,6 @@ proptest! {
         undirected in any::<bool>(),
     ) {
         let recs: Vec<Rec> = recs.into_iter().map(|r| Rec { style: 4 + r.style % 2, ..r }).collect();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.gexf");
-        std::fs::write(&path, gexf_text(&recs, undirected)).unwrap();
-        all_ways(&path, read_gexf);
+        all_ways_of("g.gexf", gexf_text(&recs, undirected), read_gexf);
     }
 }
