@@ -44,14 +44,25 @@ impl Amount {
     /// `value` in the currency of ISO code `currency` (space around it
     /// ignored): finite and not negative.
     pub fn new(value: f64, currency: &str, approx: bool) -> Result<Self, AmountError> {
+        Self::new_by(value, currency, approx, Currency::from_code)
+    }
+
+    /// [`Amount::new`], the currency's code (trimmed) looked up by `find`
+    /// (a reader's memo of [`Currency::from_code`]).
+    pub fn new_by(
+        value: f64,
+        currency: &str,
+        approx: bool,
+        find: impl FnOnce(&str) -> Option<Currency>,
+    ) -> Result<Self, AmountError> {
         if !value.is_finite() {
             return Err(AmountError::NotFinite(value));
         }
         if value < 0.0 {
             return Err(AmountError::Negative(value));
         }
-        let currency = Currency::from_code(currency.trim())
-            .ok_or_else(|| AmountError::Currency(currency.to_string()))?;
+        let currency =
+            find(currency.trim()).ok_or_else(|| AmountError::Currency(currency.to_string()))?;
         Ok(Amount {
             value,
             currency,

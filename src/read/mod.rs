@@ -756,19 +756,15 @@ impl Builder {
 
     /// [`Builder::take`] for item `i` of those last warmed.
     fn take_warmed(&mut self, item: &mut Item, i: usize) {
+        // A record's sources are the next in `warmed_sources`.
+        if let Item::Node(r, _) | Item::Edge(r, _) = item {
+            self.warmed_for = Some(self.sources_at);
+            self.sources_at += r.sources.len();
+        }
         match item {
             Item::Edge(r, at) => {
                 let found = self.warmed.get(i).copied().unwrap_or_default();
-                let at_sources = self.sources_at;
-                self.sources_at += r.sources.len();
-                self.warmed_for = Some(at_sources);
                 self.edge_found(r, *at, found);
-            }
-            Item::Node(r, _) => {
-                let at_sources = self.sources_at;
-                self.sources_at += r.sources.len();
-                self.warmed_for = Some(at_sources);
-                self.take(item);
             }
             _ => self.take(item),
         }
@@ -1441,28 +1437,18 @@ impl Builder {
     /// [`Amount::new`], its currency found by its code once
     /// ([`Builder::currencies`]); its problem as a message.
     fn amount(&mut self, value: f64, given: &str, approx: bool) -> Result<Amount, String> {
-        // Space round the code is ignored, as `Amount::new` ignores it.
-        let code = given.trim();
-        if value.is_finite() && value >= 0.0 {
-            let currency = match self.currencies.get(code) {
-                Some(&c) => Some(c),
-                None => {
-                    let c = crate::model::amount::Currency::from_code(code);
-                    if let Some(c) = c {
-                        self.currencies.insert(code.into(), c);
-                    }
-                    c
-                }
-            };
-            if let Some(currency) = currency {
-                return Ok(Amount {
-                    value,
-                    currency,
-                    approx,
-                });
+        let currencies = &mut self.currencies;
+        let find = |code: &str| {
+            if let Some(&c) = currencies.get(code) {
+                return Some(c);
             }
-        }
-        Amount::new(value, given, approx).map_err(|e| e.to_string())
+            let c = crate::model::amount::Currency::from_code(code);
+            if let Some(c) = c {
+                currencies.insert(code.into(), c);
+            }
+            c
+        };
+        Amount::new_by(value, given, approx, find).map_err(|e| e.to_string())
     }
 
     /// The record's attributes that have a value, their names interned.
