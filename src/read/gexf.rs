@@ -390,7 +390,7 @@ fn record_shape<'a>(
             let v0 = f1 + 1 + VALUE.len();
             let tail = s.get(f1 + 1..v0).ok_or(Whole::More)?;
             if tail == VALUE {
-                let v1 = v0 + scan::find_byte(b'"', &s[v0..]).ok_or(Whole::More)?;
+                let v1 = v0 + scan::find_byte16(b'"', &s[v0..]).ok_or(Whole::More)?;
                 match s.get(v1 + 1..v1 + 3) {
                     Some(b"/>") => {
                         found.push(Found::Plain(f0 as u32, f1 as u32, v0 as u32, v1 as u32));

@@ -460,7 +460,7 @@ fn record_shape<'a>(s: &'a [u8], spare: &mut Spare) -> Result<Shape<'a>, Whole> 
         let (at, dtag, dempty) = match rest.get(..KEY.len()) {
             Some(k) if k == KEY => {
                 let k0 = i + KEY.len();
-                let q = scan::find_short(b'"', &s[k0..]).ok_or(Whole::More)?;
+                let q = scan::find_byte16(b'"', &s[k0..]).ok_or(Whole::More)?;
                 let k1 = k0 + q;
                 match s.get(k1 + 1..k1 + 3) {
                     Some([b'>', _]) => ((k0, k1, true), k1 + 2 - i, false),
@@ -483,7 +483,7 @@ fn record_shape<'a>(s: &'a [u8], spare: &mut Spare) -> Result<Shape<'a>, Whole> 
         let text = if dempty {
             (0, 0)
         } else {
-            let lt = scan::find_byte(b'<', &s[i..]).ok_or(Whole::More)?;
+            let lt = scan::find_byte16(b'<', &s[i..]).ok_or(Whole::More)?;
             let end = i + lt;
             match s.get(end..end + END.len()) {
                 Some(e) if e == END => {}
