@@ -116,7 +116,7 @@ impl Default for KeyTable {
 impl KeyTable {
     /// The declaration of key `id`, whose print is `print`, as
     /// `st.keys.get(id)` finds it.
-    #[inline]
+    #[inline(always)]
     fn get<'a>(&'a mut self, st: &'a State, print: u64, id: &str) -> Option<&'a Key> {
         debug_assert_eq!(print, scan::key_print(id.as_bytes(), 0, id.len()));
         let mut slot = (print.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % KEY_SLOTS;
