@@ -83,11 +83,12 @@ impl Titles {
         self.by_id.insert(id, (title, field));
     }
 
-    /// The title of attribute `id`, what it makes a value, and whether it
-    /// is `label` in any case; `None` when `id` was not declared.
-    fn get(&self, id: &str) -> Option<(&str, Field, bool)> {
+    /// The title of attribute `id`, whose print is `print`
+    /// ([`scan::key_print`]), what it makes a value, and whether it is
+    /// `label` in any case; `None` when `id` was not declared.
+    fn get(&self, id: &str, print: u64) -> Option<(&str, Field, bool)> {
+        debug_assert_eq!(print, scan::key_print(id.as_bytes(), 0, id.len()));
         if id.len() < 8 && self.short.len() <= SHORT_TITLES {
-            let print = scan::key_print(id.as_bytes(), 0, id.len());
             let (_, title, field, label) = self.short.iter().find(|(p, ..)| *p == print)?;
             return Some((title, *field, *label));
         }
@@ -295,14 +296,18 @@ fn whole_record(
                     if let Found::Plain(f0, f1, v0, v1) = f {
                         let id = &text[f0 as usize..f1 as usize];
                         let value = &text[v0 as usize..v1 as usize];
-                        attvalue(b, &st.titles, &mut open, id, value);
+                        // The id's print read where it lies, with the
+                        // bytes after it (the same word: `key_print`).
+                        let print = scan::key_print(s, f0 as usize, f1 as usize);
+                        attvalue(b, &st.titles, &mut open, id, print, value);
                     }
                 }
                 n
             }
             Shape::Decoded(n) => {
                 for (id, value) in values.drain(..) {
-                    attvalue(b, &st.titles, &mut open, &id, &value);
+                    let print = scan::key_print(id.as_bytes(), 0, id.len());
+                    attvalue(b, &st.titles, &mut open, &id, print, &value);
                 }
                 n
             }
@@ -390,7 +395,7 @@ fn record_shape<'a>(
             let v0 = f1 + 1 + VALUE.len();
             let tail = s.get(f1 + 1..v0).ok_or(Whole::More)?;
             if tail == VALUE {
-                let v1 = v0 + scan::find_byte(b'"', &s[v0..]).ok_or(Whole::More)?;
+                let v1 = v0 + scan::find_byte16(b'"', &s[v0..]).ok_or(Whole::More)?;
                 match s.get(v1 + 1..v1 + 3) {
                     Some(b"/>") => {
                         found.push(Found::Plain(f0 as u32, f1 as u32, v0 as u32, v1 as u32));
@@ -422,7 +427,7 @@ fn record_shape<'a>(
     if plain {
         for &(k0, k1, v0, v1) in &spare.spans {
             // Only the values of attributes read are cut out.
-            let Some(slot) = attrs.slot(local(&s[k0 as usize..k1 as usize])) else {
+            let Some(slot) = attrs.slot_at(s, k0 as usize, k1 as usize) else {
                 continue;
             };
             if slot.is_none() {
@@ -597,7 +602,9 @@ fn start(
         b"attvalue" => {
             if let Some(open) = st.current.last_mut() {
                 let value = get(attrs, "value").unwrap_or_default();
-                attvalue(b, &st.titles, open, attr_id(attrs), value);
+                let id = attr_id(attrs);
+                let print = scan::key_print(id.as_bytes(), 0, id.len());
+                attvalue(b, &st.titles, open, id, print, value);
             }
         }
         b"spell" => {
@@ -627,10 +634,18 @@ fn attr_id<'a>(attrs: &'a [Attribute<'_>]) -> &'a str {
     get(attrs, "for").or(get(attrs, "id")).unwrap_or_default()
 }
 
-/// Files an `<attvalue>`'s value, for attribute `id`, on the record.
-fn attvalue(b: &mut Sink<'_>, titles: &[Titles; 2], open: &mut Open, id: &str, value: &str) {
+/// Files an `<attvalue>`'s value, for attribute `id` (whose print is
+/// `print`: [`scan::key_print`]), on the record.
+fn attvalue(
+    b: &mut Sink<'_>,
+    titles: &[Titles; 2],
+    open: &mut Open,
+    id: &str,
+    print: u64,
+    value: &str,
+) {
     let Open { r, what, .. } = open;
-    let (title, field, label) = titles[*what as usize].get(id).map_or_else(
+    let (title, field, label) = titles[*what as usize].get(id, print).map_or_else(
         || (id, None, id.eq_ignore_ascii_case("label")),
         |(t, f, l)| (t, Some(f), l),
     );
@@ -639,6 +654,18 @@ fn attvalue(b: &mut Sink<'_>, titles: &[Titles; 2], open: &mut Open, id: &str, v
     } else {
         b.set_field(r, field.unwrap_or_else(|| Field::of(title)), title, value);
     }
+}
+
+/// [`scan::key_print`] of `key` (under eight bytes), for a `match`.
+const fn short_print(key: &[u8]) -> u64 {
+    assert!(key.len() < 8);
+    let mut w = 0;
+    let mut i = 0;
+    while i < key.len() {
+        w |= (key[i] as u64) << (8 * i);
+        i += 1;
+    }
+    w | (key.len() as u64) << 56
 }
 
 /// What a `<node>` or `<edge>` tag's attributes say: those
@@ -662,6 +689,7 @@ struct Tag<'a> {
 
 impl<'a> Tag<'a> {
     /// Where attribute `key` (a local name) goes; none for one not read.
+    #[inline]
     fn slot(&mut self, key: &[u8]) -> Option<&mut Option<Cow<'a, str>>> {
         Some(match key {
             b"id" => &mut self.id,
@@ -678,6 +706,42 @@ impl<'a> Tag<'a> {
             b"dateend" => &mut self.dateend,
             _ => return None,
         })
+    }
+
+    /// [`Tag::slot`] of the key `s[k0..k1]` as written: one of up to seven
+    /// bytes found by its print ([`scan::key_print`], read where it lies),
+    /// not cut at a colon ([`local`]) and compared (a call for each of a
+    /// record's attributes).
+    #[inline]
+    fn slot_at(&mut self, s: &[u8], k0: usize, k1: usize) -> Option<&mut Option<Cow<'a, str>>> {
+        const ID: u64 = short_print(b"id");
+        const LABEL: u64 = short_print(b"label");
+        const SOURCE: u64 = short_print(b"source");
+        const TARGET: u64 = short_print(b"target");
+        const TYPE: u64 = short_print(b"type");
+        const WEIGHT: u64 = short_print(b"weight");
+        const KIND: u64 = short_print(b"kind");
+        const START: u64 = short_print(b"start");
+        const END: u64 = short_print(b"end");
+        const DATEEND: u64 = short_print(b"dateend");
+        if k1 - k0 < 8 {
+            // A print of a key under eight bytes is the key: one of these
+            // is that name, without a prefix.
+            match scan::key_print(s, k0, k1) {
+                ID => return Some(&mut self.id),
+                LABEL => return Some(&mut self.label),
+                SOURCE => return Some(&mut self.source),
+                TARGET => return Some(&mut self.target),
+                TYPE => return Some(&mut self.r#type),
+                WEIGHT => return Some(&mut self.weight),
+                KIND => return Some(&mut self.kind),
+                START => return Some(&mut self.start),
+                END => return Some(&mut self.end),
+                DATEEND => return Some(&mut self.dateend),
+                _ => {}
+            }
+        }
+        self.slot(local(&s[k0..k1]))
     }
 
     /// Attribute `key` is `value`, unless it was given before.
@@ -848,6 +912,25 @@ mod tests {
         let path = dir.path().join("g.gexf");
         std::fs::write(&path, text).unwrap();
         FORMAT.read_fast(&path, Mode::Streamed, 16)
+    }
+
+    #[test]
+    fn a_tag_s_key_found_by_its_print_is_the_one_its_name_says() {
+        let keys = "id label source target type weight kind start end dateend datestart \
+                    timestamp x:id viz:label ids i Label end2 dateen dateends xmlns a:b:id";
+        for key in keys.split_whitespace().chain([""]) {
+            for after in ["", "=\"value\"", "=\""] {
+                let s = format!("{key}{after}");
+                let mut tag = Tag::default();
+                let base = std::ptr::from_ref(&tag) as usize;
+                let at = |slot: Option<&mut Option<Cow<'_, str>>>| {
+                    slot.map(|p| std::ptr::from_mut(p) as usize - base)
+                };
+                let by_print = at(tag.slot_at(s.as_bytes(), 0, key.len()));
+                let by_name = at(tag.slot(local(key.as_bytes())));
+                assert_eq!(by_print, by_name, "{s:?}");
+            }
+        }
     }
 
     #[test]

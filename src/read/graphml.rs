@@ -116,7 +116,7 @@ impl Default for KeyTable {
 impl KeyTable {
     /// The declaration of key `id`, whose print is `print`, as
     /// `st.keys.get(id)` finds it.
-    #[inline]
+    #[inline(always)]
     fn get<'a>(&'a mut self, st: &'a State, print: u64, id: &str) -> Option<&'a Key> {
         debug_assert_eq!(print, scan::key_print(id.as_bytes(), 0, id.len()));
         let mut slot = (print.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize % KEY_SLOTS;
@@ -460,7 +460,7 @@ fn record_shape<'a>(s: &'a [u8], spare: &mut Spare) -> Result<Shape<'a>, Whole> 
         let (at, dtag, dempty) = match rest.get(..KEY.len()) {
             Some(k) if k == KEY => {
                 let k0 = i + KEY.len();
-                let q = scan::find_short(b'"', &s[k0..]).ok_or(Whole::More)?;
+                let q = scan::find_byte16(b'"', &s[k0..]).ok_or(Whole::More)?;
                 let k1 = k0 + q;
                 match s.get(k1 + 1..k1 + 3) {
                     Some([b'>', _]) => ((k0, k1, true), k1 + 2 - i, false),
@@ -483,7 +483,7 @@ fn record_shape<'a>(s: &'a [u8], spare: &mut Spare) -> Result<Shape<'a>, Whole> 
         let text = if dempty {
             (0, 0)
         } else {
-            let lt = scan::find_byte(b'<', &s[i..]).ok_or(Whole::More)?;
+            let lt = scan::find_byte16(b'<', &s[i..]).ok_or(Whole::More)?;
             let end = i + lt;
             match s.get(end..end + END.len()) {
                 Some(e) if e == END => {}

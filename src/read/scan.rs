@@ -84,9 +84,11 @@ fn is_space(b: u8) -> bool {
 }
 
 /// The name after its prefix (`y:NodeLabel` → `NodeLabel`), as quick-xml
-/// takes a local name: after the first colon.
+/// takes a local name: after the first colon (looked for a byte at a time:
+/// [`memchr`]'s call cost more over a name of a few bytes, 6 % of GEXF's
+/// tokenizer, where each key of a record's tag is cut so).
 pub(super) fn local(name: &[u8]) -> &[u8] {
-    memchr(b':', name).map_or(name, |i| &name[i + 1..])
+    find_short(b':', name).map_or(name, |i| &name[i + 1..])
 }
 
 impl<R: Read> Scanner<R> {
@@ -539,8 +541,8 @@ const MAX_PLAIN_ATTRIBUTES: usize = 16;
 /// [`start_tag`] gives them; `spans` are what [`attributes_str`] reads
 /// from the same tag ([`span_attributes`]). `Err(No)` for any other way
 /// of writing it (space around `=`, no space between attributes, a
-/// repeated or odd key, a key with `/`, `<`, `>` or a quote, more than
-/// 16 attributes) or another element: [`start_tag`] and
+/// repeated or odd key, a key with `/`, `<`, `>`, a quote or a control
+/// byte, more than 16 attributes) or another element: [`start_tag`] and
 /// [`attributes_str`] then judge it. `s` is at most `u32::MAX` bytes long.
 pub(super) fn plain_start_tag(
     s: &[u8],
@@ -574,23 +576,36 @@ pub(super) fn plain_start_tag(
             Some(&c) if is_space(c) => {}
             Some(_) => return Err(Whole::No),
         }
-        while s.get(i).is_some_and(|&c| is_space(c)) {
+        i += 1;
+        let mut c = *s.get(i).ok_or(Whole::More)?;
+        while is_space(c) {
             i += 1;
+            c = *s.get(i).ok_or(Whole::More)?;
         }
-        match s.get(i) {
-            None => return Err(Whole::More),
-            Some(b'>' | b'/') => continue,
-            Some(_) => {}
+        if c == b'>' || c == b'/' {
+            continue;
         }
+        // The key: up to its `=`, sixteen bytes looked at at once (a byte
+        // at a time in a table near the end of `s`), where a test of each
+        // byte for each stop took a chain of compares.
         let k0 = i;
         let k1 = loop {
-            match s.get(i) {
-                None => return Err(Whole::More),
-                Some(b'=') => break i,
-                Some(b'>' | b'/' | b'<' | b'"' | b'\'') => return Err(Whole::No),
-                Some(&c) if is_space(c) => return Err(Whole::No),
-                Some(_) => i += 1,
+            if let Some(block) = s.get(i..i + 16) {
+                let m = words::marks16(block, b"=></\"'", b' ' + 1, false);
+                if m == 0 {
+                    i += 16;
+                    continue;
+                }
+                i += m.trailing_zeros() as usize;
+            } else {
+                while KEY_BYTES[usize::from(*s.get(i).ok_or(Whole::More)?)] == KEY {
+                    i += 1;
+                }
             }
+            if s[i] == b'=' {
+                break i;
+            }
+            return Err(Whole::No);
         };
         let q = match s.get(k1 + 1) {
             None => return Err(Whole::More),
@@ -598,16 +613,17 @@ pub(super) fn plain_start_tag(
             Some(_) => return Err(Whole::No),
         };
         let v0 = k1 + 2;
-        let v1 = v0 + find_byte(q, s.get(v0..).unwrap_or_default()).ok_or(Whole::More)?;
-        let key = &s[k0..k1];
+        let v1 = v0 + find_byte16(q, s.get(v0..).unwrap_or_default()).ok_or(Whole::More)?;
         let read = spans.len();
-        if key.is_empty() || read == MAX_PLAIN_ATTRIBUTES {
+        if k1 == k0 || read == MAX_PLAIN_ATTRIBUTES {
             return Err(Whole::No);
         }
         let print = key_print(s, k0, k1);
-        if prints[..read].contains(&print)
-            && (spans.iter()).any(|&(a, b, _, _)| same(&s[a as usize..b as usize], key))
-        {
+        // A loop here: `contains` was a call, not inlined (34 M
+        // instructions at 100k GEXF).
+        #[allow(clippy::manual_contains)]
+        let seen = prints[..read].iter().any(|&p| p == print);
+        if seen && repeated(s, spans, k0, k1) {
             return Err(Whole::No);
         }
         prints[read] = print;
@@ -616,12 +632,58 @@ pub(super) fn plain_start_tag(
     }
 }
 
+/// Whether key `s[k0..k1]` is one of `spans`' (their prints matched).
+#[cold]
+fn repeated(s: &[u8], spans: &[Span], k0: usize, k1: usize) -> bool {
+    let key = &s[k0..k1];
+    (spans.iter()).any(|&(a, b, _, _)| same(&s[a as usize..b as usize], key))
+}
+
+/// What a byte is in a plain start tag's key ([`KEY_BYTES`]).
+const KEY: u8 = 0;
+/// A byte that ends a plain key: its `=`, or one no plain key holds
+/// (`>`, `/`, `<`, a quote, space or a control byte: the general way
+/// reads a key of control bytes, and judges it).
+const NOT_KEY: u8 = 1;
+
+/// [`KEY`] or [`NOT_KEY`], by byte (what `marks16` marks in the key).
+static KEY_BYTES: [u8; 256] = {
+    let mut t = [KEY; 256];
+    let mut b = 0;
+    while b <= b' ' {
+        t[b as usize] = NOT_KEY;
+        b += 1;
+    }
+    t[b'>' as usize] = NOT_KEY;
+    t[b'/' as usize] = NOT_KEY;
+    t[b'<' as usize] = NOT_KEY;
+    t[b'"' as usize] = NOT_KEY;
+    t[b'\'' as usize] = NOT_KEY;
+    t[b'=' as usize] = NOT_KEY;
+    t
+};
+
+/// Where byte `b` first is in `s`: sixteen bytes at a time with SSE2
+/// (most values and keys fit in one), the rest as [`find_byte`] finds it.
+#[inline(always)]
+pub(super) fn find_byte16(b: u8, s: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(block) = s.get(at..at + 16) {
+        let m = words::marks16(block, &[b], 0, false);
+        if m != 0 {
+            return Some(at + m.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    find_byte(b, &s[at..]).map(|i| at + i)
+}
+
 /// The key `s[k0..k1]` (not empty) as one word, for [`plain_start_tag`]
 /// to tell a repeated key: a key of up to seven bytes is its bytes (the
 /// first lowest) and its length in the high byte, so that two such keys
 /// are the same exactly when their words are; a longer one is its first
 /// eight bytes. The same key gives the same word wherever it lies.
-#[inline]
+#[inline(always)]
 pub(super) fn key_print(s: &[u8], k0: usize, k1: usize) -> u64 {
     let len = k1 - k0;
     match s.get(k0..k0 + 8) {
@@ -663,25 +725,80 @@ pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// `s` as text, when it is UTF-8, and whether it holds a `&` (a reference
-/// to decode): its ASCII start without `&` read sixteen bytes at a time, and
-/// only the rest checked as UTF-8 and searched for `&` (one pass over an
-/// element of ASCII, where [`std::str::from_utf8`] and a search were two).
+/// to decode): its ASCII without `&` read sixteen bytes at a time and its
+/// characters of two bytes checked on the way, and only the rest from the
+/// first `&` or other character checked as UTF-8 and searched for `&` (one
+/// pass over an element of ASCII, where [`std::str::from_utf8`] and a
+/// search were two).
 pub(super) fn text_and_refs(s: &[u8]) -> Option<(&str, bool)> {
-    let plain = ascii_without_refs(s);
-    let rest = &s[plain..];
-    std::str::from_utf8(rest).ok()?;
-    let refs = memchr(b'&', rest).is_some();
-    debug_assert!(s[..plain].is_ascii());
-    // SAFETY: `s[..plain]` is ASCII and `s[plain..]` is UTF-8, so `s`, the
-    // one after the other, is UTF-8.
+    let mut at = 0;
+    let refs = loop {
+        at += ascii_without_refs(&s[at..]);
+        // Characters of two bytes (Latin letters with marks, Cyrillic,
+        // Greek) checked here, and the scan of ASCII taken up again after
+        // them: the rest checked whole by `from_utf8` only from a `&` or
+        // another character on (it was from the first that is not ASCII).
+        while let (Some(0xC2..=0xDF), Some(0x80..=0xBF)) = (s.get(at), s.get(at + 1)) {
+            at += 2;
+        }
+        match s.get(at) {
+            None => break false,
+            Some(&b) if b < 0x80 && b != b'&' => {}
+            Some(_) => {
+                let rest = &s[at..];
+                std::str::from_utf8(rest).ok()?;
+                break memchr(b'&', rest).is_some();
+            }
+        }
+    };
+    // SAFETY: `s[..at]` is ASCII and whole characters of two bytes (each
+    // a lead byte 0xC2-0xDF and a continuation byte: UTF-8), and `s[at..]`
+    // is empty or was checked as UTF-8, so `s`, the one after the other,
+    // is UTF-8.
     let text = unsafe { std::str::from_utf8_unchecked(s) };
+    debug_assert!(std::str::from_utf8(s).is_ok());
     Some((text, refs))
 }
 
-/// How many bytes `s` starts with that are ASCII and not `&`: sixteen at a
-/// time with SSE2 (every x86-64 has it).
+/// How many bytes `s` starts with that are ASCII and not `&`: thirty-two
+/// at a time with AVX2 where the processor has it and `s` is long (a
+/// record read whole is hundreds of bytes), else sixteen at a time with
+/// SSE2 (every x86-64 has it).
 #[cfg(target_arch = "x86_64")]
 fn ascii_without_refs(s: &[u8]) -> usize {
+    if s.len() >= 64 && std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2 (just checked).
+        return unsafe { ascii_without_refs_avx2(s) };
+    }
+    ascii_without_refs_sse2(s)
+}
+
+/// [`ascii_without_refs`] thirty-two bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn ascii_without_refs_avx2(s: &[u8]) -> usize {
+    use std::arch::x86_64::{__m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256};
+    use std::arch::x86_64::{_mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8};
+    let mut i = 0;
+    while let Some(c) = s.get(i..i + 32) {
+        // SAFETY: `c` is thirty-two bytes, read unaligned.
+        let v = unsafe { _mm256_loadu_si256(c.as_ptr().cast::<__m256i>()) };
+        // A byte's high bit (not ASCII) or `&`.
+        let stop = _mm256_movemask_epi8(_mm256_or_si256(
+            v,
+            _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'&' as i8)),
+        ));
+        if stop != 0 {
+            return i + stop.trailing_zeros() as usize;
+        }
+        i += 32;
+    }
+    i + ascii_without_refs_sse2(&s[i..])
+}
+
+/// [`ascii_without_refs`] sixteen bytes at a time.
+#[cfg(target_arch = "x86_64")]
+fn ascii_without_refs_sse2(s: &[u8]) -> usize {
     use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8};
     use std::arch::x86_64::{_mm_or_si128, _mm_set1_epi8};
     let mut i = 0;
@@ -923,7 +1040,7 @@ mod tests {
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 " ", "\t", "\n", "id", "source", "x:y", "=", "\"", "'", "a b", "&amp;", "&lt;", "&",
                 ">", "/", "<", "Ü", "id=\"n1\"", " label='A &amp; B'", " x=\"1\"",
-                "timestamp", "timestamps", " timestamp=\"1\"",
+                "timestamp", "timestamps", " timestamp=\"1\"", "\u{1}", " a_key_of_sixteen_or_more=\"v\"",
             ]), 0..14),
             local in proptest::bool::ANY,
             tail in proptest::bool::ANY,
@@ -983,10 +1100,14 @@ mod tests {
         fn text_and_refs_is_from_utf8_and_a_search(
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 &b"a"[..], b"<", b"\"", b"&", b" ", b"&amp;", b"\xc3\x9c", b"\xe2\x82\xac",
+                b"\xd0\xb1", b"\xc1\xbf", b"\xdf", b"\xbf",
                 b"\xf0\x9f\x98\x80", b"\x80", b"\xff", b"\xe2\x82", b"\xc3",
-            ]), 0..40),
+            ]), 0..80),
+            // Plain text first, long enough to be read 32 bytes at a time.
+            lead in 0usize..100,
         ) {
-            let s = parts.concat();
+            let mut s = vec![b'x'; lead];
+            s.extend(parts.concat());
             let want = std::str::from_utf8(&s).ok().map(|t| (t, s.contains(&b'&')));
             proptest::prop_assert_eq!(text_and_refs(&s), want);
         }
