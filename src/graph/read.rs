@@ -19,6 +19,11 @@ impl Graph {
             .map(|n| NodeIx::new(n as usize))
     }
 
+    /// The id of node `ix`, as bytes (nothing else of its row read).
+    pub(crate) fn id_bytes(&self, ix: NodeIx) -> &[u8] {
+        self.arena.bytes(self.entities[ix.index()].id)
+    }
+
     /// The nodes of `ids`, appended to `out` (`None` where no node has the
     /// id): [`Graph::find`] for a batch, each id hashed once, their cache
     /// misses overlapping ([`IdIndex::find_all`]).

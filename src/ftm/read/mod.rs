@@ -442,6 +442,98 @@ impl Hashes {
     }
 }
 
+/// The graph's nodes' ids as a filter of their hashes
+/// ([`crate::graph::id_hash`]): two bits of one word set for each, so that
+/// an id whose two bits are not both set is no node's id. A relationship's
+/// own id, seldom a node's, is then looked up in the graph's id index (a
+/// cache miss in a table of every node, one for each of millions of
+/// relationships) only where the filter says it may be one. Kept up with
+/// the graph ([`Self::catch_up`]): while lines are read nodes are only
+/// added, never removed.
+#[derive(Default)]
+struct NodeFilter {
+    /// A power of two of words (none while there is no node), at most
+    /// [`Self::PER_WORD`] nodes a word.
+    words: Vec<u64>,
+    /// How many of the graph's nodes (the first) it holds.
+    len: usize,
+}
+
+impl NodeFilter {
+    /// The fewest words, once there is a node (32 KiB).
+    const MIN_WORDS: usize = 1 << 12;
+    /// Nodes a word holds at most: 16 bits a node (about 2 % of the ids
+    /// of no node then pass, and are looked up).
+    const PER_WORD: usize = 4;
+
+    /// The word of the id whose hash is `h`, and its two bits there.
+    fn place(&self, h: u64) -> (usize, u64) {
+        let i = (h >> 20) as usize & (self.words.len() - 1);
+        (i, 1u64 << ((h >> 52) & 63) | 1u64 << (h >> 58))
+    }
+
+    /// Whether a node among those held may have the id whose hash is `h`
+    /// (`false`: none has).
+    fn may_hold(&self, h: u64) -> bool {
+        if self.words.is_empty() {
+            return false;
+        }
+        let (i, bits) = self.place(h);
+        self.words[i] & bits == bits
+    }
+
+    /// Brings the word [`Self::may_hold`] of `h` reads into the cache.
+    fn warm(&self, h: u64) {
+        if !self.words.is_empty() {
+            crate::graph::prefetch(&self.words[self.place(h).0]);
+        }
+    }
+
+    fn set(&mut self, h: u64) {
+        let (i, bits) = self.place(h);
+        self.words[i] |= bits;
+    }
+
+    /// Holds node `ix` of `graph`, whose id's hash is `h`, if it is the
+    /// next one (else [`Self::catch_up`] will, hashing its id).
+    fn add(&mut self, graph: &Graph, ix: NodeIx, h: u64) {
+        if ix.index() == self.len {
+            self.room(graph, self.len + 1);
+            self.set(h);
+            self.len += 1;
+        }
+    }
+
+    /// Holds every node of `graph`.
+    fn catch_up(&mut self, graph: &Graph) {
+        let n = graph.node_count();
+        if n == self.len {
+            return;
+        }
+        self.room(graph, n);
+        for i in self.len..n {
+            self.set(crate::graph::id_hash(graph.id_bytes(NodeIx::new(i))));
+        }
+        self.len = n;
+    }
+
+    /// Room for `n` nodes: when there is not, a table four times larger
+    /// (or the first), the nodes held filled in again.
+    fn room(&mut self, graph: &Graph, n: usize) {
+        if self.words.len() * Self::PER_WORD >= n {
+            return;
+        }
+        let mut size = (4 * self.words.len()).max(Self::MIN_WORDS);
+        while size * Self::PER_WORD < n {
+            size *= 4;
+        }
+        self.words = vec![0; size];
+        for i in 0..self.len {
+            self.set(crate::graph::id_hash(graph.id_bytes(NodeIx::new(i))));
+        }
+    }
+}
+
 /// A relationship record waiting for every entity to be read.
 struct PendingEdge {
     id: Box<str>,
@@ -760,6 +852,9 @@ struct Loader {
     edge_ids: FastMap<Box<str>, usize>,
     /// Hashes of the ids of relationship records read so far (built or held).
     resolved: Hashes,
+    /// The ids of the graph's nodes, as a filter: a relationship's own id
+    /// is looked up only where it may be a node's.
+    node_filter: NodeFilter,
     /// Relationships built, by the hash of their id: the input they came
     /// from, the hash of their values, and what they became.
     built: HashMap<u64, (u16, u64, Built)>,
@@ -927,6 +1022,7 @@ impl Loader {
             edges: Vec::new(),
             edge_ids: FastMap::default(),
             resolved: Default::default(),
+            node_filter: NodeFilter::default(),
             built: HashMap::new(),
             refs: Vec::new(),
             schemata: (Vec::new(), 0),
@@ -1017,6 +1113,14 @@ impl Loader {
                 parallel::Parsed::Ready(r) => Some(Hashes::of_id_hash(r.hash)),
                 _ => None,
             }));
+            // And their words in the filter of the nodes' ids, which a
+            // relationship's id is tried in before the graph.
+            self.node_filter.catch_up(&self.graph);
+            for p in some.iter() {
+                if let parallel::Parsed::Ready(r) = p {
+                    self.node_filter.warm(r.hash);
+                }
+            }
             // What each record's parser mapped (in a box of its own for a
             // relationship): every line of it, since the builder reads
             // fields all over it.
@@ -1037,11 +1141,15 @@ impl Loader {
                 let parallel::Parsed::Ready(r) = p else {
                     continue;
                 };
-                asked.push((looked_up.len(), false));
-                looked_up.push(None);
-                ids.push(r.body.id(text));
-                hashes.push(r.hash);
                 let parties = r.body.edge_values(text, spans);
+                // A relationship's id the filter says is no node's is not
+                // looked up: its answer, none, is as the graph's.
+                if parties.is_none() || self.node_filter.may_hold(r.hash) {
+                    asked.push((looked_up.len(), false));
+                    ids.push(r.body.id(text));
+                    hashes.push(r.hash);
+                }
+                looked_up.push(None);
                 for (k, v) in parties.into_iter().flat_map(Values::parties).enumerate() {
                     match r.found(k) {
                         Some(n) => {
@@ -1346,6 +1454,7 @@ impl Loader {
         // hashes of the relationship ids read.
         self.known = Default::default();
         self.resolved = Hashes::default();
+        self.node_filter = NodeFilter::default();
         for (name, n) in std::mem::take(&mut self.schemata.0) {
             *self.summary.by_schema.entry(name.into()).or_default() += n;
         }
@@ -1704,5 +1813,82 @@ mod hashes_tests {
         assert!((0..5000).all(|i| set.contains(&format!("r{i}"))));
         assert!(!set.contains("r5000") && !set.contains("p1"));
         assert_eq!(set.len, 5000);
+    }
+}
+
+#[cfg(test)]
+mod node_filter_tests {
+    use proptest::prelude::*;
+
+    use super::NodeFilter;
+    use crate::graph::{Graph, NewEntity, NodeIx, SourceSet, id_hash};
+    use crate::model::EntityKind;
+
+    fn add(g: &mut Graph, id: &str) -> NodeIx {
+        let e = NewEntity::<String>::new(id, EntityKind::Person, "n", SourceSet::EMPTY);
+        g.add_entity(e).expect("a new id")
+    }
+
+    /// Every node's id may be held, whether it was added with its hash,
+    /// caught up with or filled in again as the filter grew; ids of no
+    /// node seldom pass.
+    fn check(g: &Graph, f: &NodeFilter, n: usize) {
+        assert_eq!(f.len, g.node_count());
+        for i in 0..g.node_count() {
+            assert!(f.may_hold(id_hash(g.id_bytes(NodeIx::new(i)))), "node {i}");
+        }
+        let passed = (0..n)
+            .filter(|i| f.may_hold(id_hash(format!("none-{i}").as_bytes())))
+            .count();
+        assert!(passed <= n / 10 + 2, "{passed} of {n} passed");
+    }
+
+    #[test]
+    fn nodes_are_held_as_the_filter_grows() {
+        let mut g = Graph::default();
+        let mut f = NodeFilter::default();
+        f.catch_up(&g);
+        assert!(!f.may_hold(id_hash(b"a")));
+        // Past three growths (16k, 64k nodes): some added with their hash,
+        // some left for catch_up, in runs.
+        for i in 0..70_000usize {
+            let id = format!("id-{i}");
+            let n = add(&mut g, &id);
+            if (i / 1000) % 3 != 0 {
+                f.add(&g, n, id_hash(id.as_bytes()));
+            }
+            if i % 777 == 0 {
+                f.catch_up(&g);
+            }
+        }
+        f.catch_up(&g);
+        check(&g, &f, 10_000);
+    }
+
+    proptest! {
+        /// Nodes added in any order of hashed, skipped and caught up are
+        /// all held.
+        #[test]
+        fn every_node_is_held(
+            steps in prop::collection::vec((0u8..3, 1usize..40), 1..60),
+        ) {
+            let mut g = Graph::default();
+            let mut f = NodeFilter::default();
+            let mut k = 0;
+            for (how, n) in steps {
+                for _ in 0..n {
+                    let id = format!("p{k}");
+                    k += 1;
+                    let ix = add(&mut g, &id);
+                    match how {
+                        0 => f.add(&g, ix, id_hash(id.as_bytes())),
+                        1 => {}
+                        _ => f.catch_up(&g),
+                    }
+                }
+            }
+            f.catch_up(&g);
+            check(&g, &f, 1000);
+        }
     }
 }

@@ -179,6 +179,10 @@ impl Loader {
             Err(AddError::Full(full)) => return self.full(full),
         };
         self.graph.set_entity_datasets(node, self.datasets);
+        if let Some(h) = self.id_hash {
+            // (Hashed by its parser: not again when the filter catches up.)
+            self.node_filter.add(&self.graph, node, h);
+        }
         self.node_lines.push(self.line_no as u32);
         self.node_files.push(self.file_index);
         debug_assert_eq!(self.node_lines.len(), node.index() + 1);
