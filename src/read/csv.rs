@@ -392,13 +392,9 @@ pub fn read_in_batches(
     // With no node table, no node can come after an edge names its ends.
     b.implicit_at_once = b.implicit_nodes;
     plan.sort_by_key(|p| p.3 == Table::Edges);
-    // The builder's copies of the graph's short ids, for the edge tables'
-    // row threads.
-    let nodes = super::NodeIds::default();
-    b.shared_ids = Some(std::sync::Arc::clone(&nodes));
     super::stream(&mut b, mode, |s| {
         for (f, file, delimiter, table, cols) in plan {
-            read_table(s, &f, file, delimiter, table, &cols, rows_per_batch, &nodes);
+            read_table(s, &f, file, delimiter, table, &cols, rows_per_batch);
         }
     });
     if b.has_problems() {
@@ -645,9 +641,6 @@ struct Pool {
     /// chunk to chunk (made, it builds its tables: 270 000 instructions,
     /// once for most chunks of a node table).
     parser: Option<Parser>,
-    /// The nodes of a chunk's edges' ends, as [`TableRead::find_ends`]
-    /// finds them.
-    ends: Vec<u32>,
 }
 
 impl Pool {
@@ -735,7 +728,6 @@ impl Pool {
                 r.undirected = false;
                 r.dates = None;
                 r.amount_value = None;
-                r.ends_found = None;
                 return r;
             }
         }
@@ -805,9 +797,6 @@ struct TableRead<'a> {
     cols: &'a [Col],
     /// What each column of `cols` does to a record ([`TableRead::fill`]).
     acts: Vec<Act>,
-    /// The builder's copy of the graph's short ids, once it made one:
-    /// where an edge table's row threads look its ends up.
-    nodes: Option<&'a super::NodeIds>,
     header: &'a [String],
     /// The kind of the rows of an ICIJ node table.
     kind: Option<String>,
@@ -986,41 +975,6 @@ impl TableRead<'_> {
             p = end + 1;
         }
         pool.parser = parser;
-    }
-
-    /// The nodes the ends of the edges of `items` name, looked up all at
-    /// once in the builder's copy of the graph's short ids when it made one
-    /// (the node tables are read first): kept in each record whose ends
-    /// were both found, for the builder to take as they are (looked up on
-    /// its thread, they were a sixth of its instructions, 100k).
-    fn find_ends(&self, items: &mut [Item], pool: &mut Pool) {
-        let Some(nodes) = self.nodes else {
-            return;
-        };
-        let ids = nodes.lock().map(|n| n.clone()).unwrap_or(None);
-        let Some(ids) = ids else {
-            return;
-        };
-        let edges = || {
-            items.iter().filter_map(|item| match item {
-                Item::Edge(r, _) => Some(r),
-                _ => None,
-            })
-        };
-        let mut found = std::mem::take(&mut pool.ends);
-        found.clear();
-        // The ends as the builder looks them up (trimmed: as `fill` puts them).
-        let ends = edges().flat_map(|r| [super::trim(&r.from), super::trim(&r.to)]);
-        ids.find_all(ends.map(str::as_bytes), super::NO_NODE, &mut found);
-        let mut pairs = found.chunks_exact(2);
-        for item in items.iter_mut() {
-            if let Item::Edge(r, _) = item
-                && let Some(&[a, b]) = pairs.next()
-            {
-                r.ends_found = (a != super::NO_NODE && b != super::NO_NODE).then_some([a, b]);
-            }
-        }
-        pool.ends = found;
     }
 
     /// Where the row at `p` ends: its line feed (or the end of `bytes`), or
@@ -1312,7 +1266,6 @@ fn read_table(
     table: Table,
     cols: &[Col],
     rows_per_batch: usize,
-    nodes: &super::NodeIds,
 ) {
     let at = |line: usize, col: usize| Pos::LineCol { file, line, col };
     match table {
@@ -1347,7 +1300,6 @@ fn read_table(
         kind: icij_kind(path),
         delimiter,
         classes: classes(delimiter),
-        nodes: (table == Table::Edges).then_some(nodes),
     };
     // Where the rows begin: the parser's byte and line after the header.
     let start = reader.position().clone();
@@ -1438,7 +1390,6 @@ fn read_in_parallel(b: &mut Sink<'_>, read: &TableRead<'_>, threads: usize, chun
         &|chunk: &mut Chunk, items: &mut Vec<Item>, pool: &mut Pool| {
             pool.refill(items);
             read.chunk_items(chunk, items, pool);
-            read.find_ends(items, pool);
         },
         &mut |_: &mut Chunk| {},
     );

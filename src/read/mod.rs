@@ -23,7 +23,7 @@ use position::{line_cols, resolve};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use crate::graph::{
     AddError, Graph, NewEntity, NewRelation, NodeIx, ShortIds, Source, SourceId, SourceSet,
@@ -94,18 +94,7 @@ pub(crate) struct RecordData {
     /// `amount` read as a number on the reader's thread, when it is one
     /// and there is a currency ([`RecordData::read_facts`]).
     pub amount_value: Option<f64>,
-    /// The nodes an edge's ends name, both found on the reader's thread in
-    /// the builder's copy of the graph's short ids ([`NodeIds`]); `None`
-    /// when not looked for there, or when one was not found (the builder
-    /// then looks for both).
-    pub ends_found: Option<[u32; 2]>,
 }
-
-/// The builder's copy of the graph's short ids ([`Builder::node_ids`]),
-/// shared with a reader's threads as it is made ([`Builder::shared_ids`]):
-/// CSV's row threads look an edge's ends up in it, not the builder's
-/// thread, the busier.
-pub(crate) type NodeIds = Arc<Mutex<Option<Arc<ShortIds>>>>;
 
 /// What a value's name makes it (see [`Record::set`]): worked out once for
 /// a declared key, not for every value.
@@ -414,7 +403,6 @@ impl RecordData {
             r.undirected = false;
             r.dates = None;
             r.amount_value = None;
-            r.ends_found = None;
             records.push(self);
         }
     }
@@ -636,10 +624,8 @@ pub(crate) struct Builder {
     /// nodes are added (`node_ids_of`: the nodes it was made from): it holds
     /// each id whole, where the graph's index confirms each hit in the
     /// arena, two cache misses more per edge end.
-    node_ids: Arc<ShortIds>,
+    node_ids: ShortIds,
     node_ids_of: usize,
-    /// Where each new copy in `node_ids` is handed to a reader's threads.
-    pub shared_ids: Option<NodeIds>,
     /// The nodes the edges' ends of the items [`Builder::warm`] warmed
     /// name, where they were found then.
     warmed: Vec<[Option<NodeIx>; 2]>,
@@ -692,9 +678,8 @@ impl Builder {
             label_kinds: FastMap::default(),
             source_ids: ShortIds::default(),
             source_set: Vec::new(),
-            node_ids: Arc::default(),
+            node_ids: ShortIds::default(),
             node_ids_of: 0,
-            shared_ids: None,
             warmed: Vec::new(),
             warmed_sources: Vec::new(),
             sources_at: 0,
@@ -793,11 +778,8 @@ impl Builder {
                 Item::Node(r, _) => sources.extend(r.sources.iter().map(|s| s.as_bytes())),
                 Item::Edge(r, _) => {
                     sources.extend(r.sources.iter().map(|s| s.as_bytes()));
-                    // Unless the reader's thread found both.
-                    if r.ends_found.is_none() {
-                        ends.push(trim(&r.from));
-                        ends.push(trim(&r.to));
-                    }
+                    ends.push(trim(&r.from));
+                    ends.push(trim(&r.to));
                 }
                 _ => {}
             }
@@ -813,12 +795,8 @@ impl Builder {
         self.sources_at = 0;
         let nodes = self.graph.node_count();
         if !ends.is_empty() && nodes >= 1024 && nodes > self.node_ids_of + self.node_ids_of / 4 {
-            self.node_ids = Arc::new(self.graph.short_ids());
+            self.node_ids = self.graph.short_ids();
             self.node_ids_of = nodes;
-            if let Some(shared) = &self.shared_ids {
-                *shared.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some(Arc::clone(&self.node_ids));
-            }
         }
         // Found in the copy, or else (a long id, or a node added since) in
         // the graph: a node found keeps its id, so both answer alike.
@@ -846,10 +824,7 @@ impl Builder {
         let mut known = Vec::with_capacity(ends.len());
         for item in batch {
             let pair = match item {
-                Item::Edge(r, _) => match r.ends_found {
-                    Some(ends) => ends.map(|n| Some(NodeIx::new(n as usize))),
-                    None => [found(), found()],
-                },
+                Item::Edge(..) => [found(), found()],
                 _ => [None, None],
             };
             known.extend(pair.into_iter().flatten());
@@ -896,7 +871,7 @@ impl Builder {
 }
 
 /// Not found, in [`Builder::node_ids`]'s answers.
-pub(crate) const NO_NODE: u32 = u32::MAX;
+const NO_NODE: u32 = u32::MAX;
 
 /// Not found, in [`Builder::warmed_sources`].
 const NO_SOURCE: u32 = u32::MAX;
