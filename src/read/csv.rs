@@ -637,6 +637,10 @@ struct Pool {
     /// Items of batches the builder is done with: their records to be
     /// emptied and filled again.
     spent: Vec<Item>,
+    /// The CSV parser for rows not split at their delimiters, kept from
+    /// chunk to chunk (made, it builds its tables: 270 000 instructions,
+    /// once for most chunks of a node table).
+    parser: Option<Parser>,
 }
 
 impl Pool {
@@ -648,15 +652,15 @@ impl Pool {
         super::reused_text(&mut self.texts, value)
     }
 
-    /// `value` put in `t` (which replaces what it held): written where `t`
-    /// lies when it is short ([`super::put_text`]: a text made on the stack
-    /// and moved into the record was read back before its bytes were all
-    /// stored, `reused_text` 4 % of a large table's load), else in a text of
-    /// the pool's.
+    /// `value` put in `t` (empty, held inline: as [`Pool::empty`] leaves a
+    /// record's ids): written where `t` lies when it is short
+    /// ([`super::write_inline`]: a text made on the stack and moved into
+    /// the record was read back before its bytes were all stored,
+    /// `reused_text` 4 % of a large table's load), else in a text of the
+    /// pool's.
     fn put(&mut self, t: &mut Text, value: &str) {
-        if value.len() <= std::mem::size_of::<Text>() {
-            t.clear();
-            super::put_text(t, value);
+        if value.len() <= super::INLINE {
+            super::write_inline(t, value);
         } else {
             *t = self.text(value);
         }
@@ -664,15 +668,37 @@ impl Pool {
 
     /// [`Pool::put`] into an optional text.
     fn put_in(&mut self, slot: &mut Option<Text>, value: &str) {
-        if value.len() <= std::mem::size_of::<Text>() {
-            super::put_text(slot.insert(Text::default()), value);
+        if value.len() <= super::INLINE {
+            super::write_inline(slot.insert(Text::default()), value);
         } else {
             *slot = Some(self.text(value));
         }
     }
 
-    fn keep(&mut self, t: Text) {
-        super::keep_text(&mut self.texts, t, Self::MAX);
+    /// The items of a list `value` (trimmed, not empty) appended to `list`,
+    /// as [`super::split_into`] appends them: split at `;`, trimmed, empty
+    /// ones dropped; each written where it lies ([`Pool::put`]), not made
+    /// a text, filed by [`RecordData::set_field`](super::RecordData::set_field)
+    /// and split again (a tenth of the row threads' instructions, 100k).
+    fn put_items(&mut self, list: &mut Vec<Text>, value: &str) {
+        let mut rest = value;
+        loop {
+            let (item, next) = match rest.as_bytes().iter().position(|&b| b == b';') {
+                Some(k) => (&rest[..k], Some(&rest[k + 1..])),
+                None => (rest, None),
+            };
+            let item = super::trim(item);
+            if !item.is_empty() {
+                list.push(Text::default());
+                if let Some(t) = list.last_mut() {
+                    self.put(t, item);
+                }
+            }
+            match next {
+                Some(n) => rest = n,
+                None => return,
+            }
+        }
     }
 
     /// An empty record: one the builder is done with emptied now, just
@@ -680,11 +706,28 @@ impl Pool {
     /// brought into the cache twice, and `empty` was 8 % of a large
     /// table's load, perf).
     fn record(&mut self) -> Record {
+        // The records next to be emptied, last touched on the builder's
+        // thread, most often out of this core's cache: the one after next
+        // asked for now, and the lists of the next (its lines asked for
+        // one call before), while this one is emptied and filled (their
+        // first touch was most of `record`'s time at 1M, perf).
+        let n = self.spent.len();
+        if let Some(Item::Node(r, _) | Item::Edge(r, _)) = n.checked_sub(3).map(|k| &self.spent[k])
+        {
+            super::prefetch(&**r);
+        }
+        if let Some(Item::Node(r, _) | Item::Edge(r, _)) = n.checked_sub(2).map(|k| &self.spent[k])
+        {
+            prefetch_list(&r.sources);
+            prefetch_list(&r.aliases);
+        }
         while let Some(item) = self.spent.pop() {
             if let Item::Node(mut r, _) | Item::Edge(mut r, _) = item {
                 self.empty(&mut r);
                 r.approx = false;
                 r.undirected = false;
+                r.dates = None;
+                r.amount_value = None;
                 return r;
             }
         }
@@ -703,24 +746,44 @@ impl Pool {
         }
     }
 
-    /// Takes back a record's text, leaving it empty.
+    /// Takes back a record's texts that are held on the heap, leaving it
+    /// empty (its ids empty and inline; an inline text has nothing to keep,
+    /// and was handed to [`Pool::keep`] one call each).
     fn empty(&mut self, r: &mut Record) {
-        self.keep(std::mem::take(&mut r.id));
-        self.keep(std::mem::take(&mut r.from));
-        self.keep(std::mem::take(&mut r.to));
-        for t in r.optional_texts() {
-            if let Some(t) = t.take() {
-                self.keep(t);
+        let texts = &mut self.texts;
+        let mut give = |t: &mut Text| {
+            if t.is_heap_allocated() {
+                super::keep_text(texts, std::mem::take(t), Self::MAX);
+            }
+        };
+        for t in [&mut r.id, &mut r.from, &mut r.to] {
+            give(t);
+            *t = Text::default();
+        }
+        for slot in r.optional_texts() {
+            if let Some(t) = slot {
+                give(t);
+                *slot = None;
             }
         }
         // The lists stay in the record, emptied.
-        for t in r.aliases.drain(..).chain(r.sources.drain(..)) {
-            self.keep(t);
+        r.aliases.iter_mut().for_each(&mut give);
+        r.aliases.clear();
+        r.sources.iter_mut().for_each(&mut give);
+        r.sources.clear();
+        for (k, v) in &mut r.attrs {
+            give(k);
+            give(v);
         }
-        for (k, v) in r.attrs.drain(..) {
-            self.keep(k);
-            self.keep(v);
-        }
+        r.attrs.clear();
+    }
+}
+
+/// Asks for the first cache line of `list`'s items, if it has any.
+#[inline(always)]
+fn prefetch_list(list: &[Text]) {
+    if let Some(first) = list.first() {
+        super::prefetch(first);
     }
 }
 
@@ -732,9 +795,8 @@ struct TableRead<'a> {
     file: usize,
     table: Table,
     cols: &'a [Col],
-    /// The field each column of `cols` fills, if it is a [`Col::Field`] or
-    /// [`Col::List`].
-    fields: Vec<Field>,
+    /// What each column of `cols` does to a record ([`TableRead::fill`]).
+    acts: Vec<Act>,
     header: &'a [String],
     /// The kind of the rows of an ICIJ node table.
     kind: Option<String>,
@@ -742,6 +804,50 @@ struct TableRead<'a> {
     /// What each byte is to [`TableRead::chunk_items`]: [`PLAIN`],
     /// [`DELIMITER`], [`LINE_FEED`], or a quote or carriage return.
     classes: [u8; 256],
+}
+
+/// What a row's field in a column does to its record: its [`Col`] worked
+/// out once for the table (small, read for every field).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Act {
+    Skip,
+    Id,
+    From,
+    To,
+    Labels,
+    Date,
+    Until,
+    /// A list of aliases, or of sources, split as [`RecordData::set_field`]
+    /// splits them (`split_into`), whether its column is a [`Col::Field`]
+    /// or a [`Col::List`] (whose items `list_items` splits).
+    ///
+    /// [`RecordData::set_field`]: super::RecordData::set_field
+    Aliases,
+    Sources,
+    /// A [`Col::Field`]'s value, filed under the field its name stands for.
+    Field(Field),
+    /// A [`Col::List`]'s items, each filed under the field its name stands for.
+    List(Field),
+}
+
+impl Act {
+    fn of(col: &Col) -> Act {
+        match col {
+            Col::Id => Act::Id,
+            Col::From => Act::From,
+            Col::To => Act::To,
+            Col::Labels => Act::Labels,
+            Col::Date => Act::Date,
+            Col::Until => Act::Until,
+            Col::Skip => Act::Skip,
+            Col::Field(name) | Col::List(name) => match (Field::of(name), col) {
+                (Field::Aliases, _) => Act::Aliases,
+                (Field::Sources, _) => Act::Sources,
+                (f, Col::Field(_)) => Act::Field(f),
+                (f, _) => Act::List(f),
+            },
+        }
+    }
 }
 
 const PLAIN: u8 = 0;
@@ -759,6 +865,14 @@ fn classes(delimiter: u8) -> [u8; 256] {
 }
 
 impl TableRead<'_> {
+    /// The name of column `i`, a [`Col::Field`] or [`Col::List`].
+    fn name(&self, i: usize) -> &str {
+        match &self.cols[i] {
+            Col::Field(name) | Col::List(name) => name,
+            _ => "",
+        }
+    }
+
     fn at(&self, line: usize, col: usize) -> Pos {
         Pos::LineCol {
             file: self.file,
@@ -786,7 +900,11 @@ impl TableRead<'_> {
         let bytes = &chunk.bytes[..];
         let text = simdutf8::basic::from_utf8(bytes).ok();
         let mut fields: Vec<Option<&str>> = Vec::with_capacity(self.cols.len());
-        let mut parser: Option<Parser> = None;
+        let mut texts: Vec<&str> = Vec::with_capacity(self.cols.len());
+        let mut parser = pool.parser.take();
+        if let Some(parser) = &mut parser {
+            parser.reset();
+        }
         let (mut p, mut line, mut pos) = (0, chunk.line, chunk.pos);
         // The delimiters of a row.
         let mut delims: Vec<usize> = Vec::with_capacity(self.cols.len());
@@ -821,14 +939,23 @@ impl TableRead<'_> {
             if len > 0 {
                 fields.clear();
                 let mut a = p;
+                debug_assert!(delims.iter().all(|&d| p <= d && d < p + len));
                 match text {
                     // Fields of a text cut at ASCII bytes: text.
                     Some(t) => {
+                        texts.clear();
                         for &d in &delims {
-                            fields.push(Some(&t[a..d]));
+                            // SAFETY: `t` is the chunk's text, `a` (`p`, or
+                            // just after a delimiter) and `d` (a delimiter)
+                            // are at ASCII bytes, or where a row or the
+                            // text begins or ends: a character's boundary.
+                            texts.push(unsafe { t.get_unchecked(a..d) });
                             a = d + 1;
                         }
-                        fields.push(Some(&t[a..p + len]));
+                        // SAFETY: as above, `p + len` at the row's line
+                        // feed or carriage return, or the text's end.
+                        texts.push(unsafe { t.get_unchecked(a..p + len) });
+                        self.row(pos, &texts, out, pool);
                     }
                     None => {
                         let row = &bytes[p..p + len];
@@ -838,30 +965,54 @@ impl TableRead<'_> {
                             f
                         });
                         fields.extend(checked(row, raw));
+                        self.row(pos, &fields, out, pool);
                     }
                 }
-                self.row(pos, &fields, out, pool);
                 // A row ended by a carriage return leaves the parser on its line.
                 pos = if cr { line } else { line + fed };
             }
             line += fed;
             p = end + 1;
         }
+        pool.parser = parser;
     }
 
     /// Where the row at `p` ends: its line feed (or the end of `bytes`), or
     /// the quote or carriage return before it (then `Some`); its delimiters
-    /// before that pushed to `delims`. Eight bytes at a time, each of them
-    /// told apart by the bits of a word (a byte-by-byte loop was 13 % of a
-    /// large table's load, perf), the last few byte by byte.
+    /// before that pushed to `delims`. Sixteen bytes at a time with SSE2
+    /// ([`marks16`]; eight at a time in the bits of a word was 8 % of the
+    /// row threads' instructions, 100k), then eight at a time in the bits of
+    /// a word, the last few byte by byte.
     fn row_end(&self, bytes: &[u8], p: usize, delims: &mut Vec<usize>) -> (usize, Option<usize>) {
+        use crate::words::marks16;
+        let mut i = p;
+        while let Some(block) = bytes.get(i..i + 16) {
+            let stops = marks16(block, b"\n\"\r", 0, false);
+            let mut ds = marks16(block, &[self.delimiter], 0, false);
+            if stops != 0 {
+                // Only the delimiters before the stop.
+                ds &= (1u32 << stops.trailing_zeros()) - 1;
+            }
+            while ds != 0 {
+                delims.push(i + ds.trailing_zeros() as usize);
+                ds &= ds - 1;
+            }
+            if stops != 0 {
+                let at = i + stops.trailing_zeros() as usize;
+                return if bytes[at] == b'\n' {
+                    (at, None)
+                } else {
+                    (bytes.len(), Some(at))
+                };
+            }
+            i += 16;
+        }
         const ONES: u64 = 0x0101_0101_0101_0101;
         const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
         // The top bit of each byte of `x` that is 0, and no other bit.
         let zeros = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
         let [delimiter, feed, quote, cr] =
             [self.delimiter, b'\n', b'"', b'\r'].map(|b| ONES * u64::from(b));
-        let mut i = p;
         while let Some(word) = bytes.get(i..i + 8) {
             let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
             let stops = zeros(w ^ feed) | zeros(w ^ quote) | zeros(w ^ cr);
@@ -898,9 +1049,14 @@ impl TableRead<'_> {
 
     /// The items one row makes: a node or an edge, or the problems it has.
     /// A field is `None` when it is not UTF-8 text.
-    fn row(&self, line: usize, fields: &[Option<&str>], out: &mut Vec<Item>, pool: &mut Pool) {
+    fn row<'f, F>(&self, line: usize, fields: &[F], out: &mut Vec<Item>, pool: &mut Pool)
+    where
+        F: Copy + Into<Option<&'f str>>,
+    {
         let cols = self.cols;
-        if fields.len() == 1 && fields[0] == Some("") {
+        if let [one] = fields
+            && (*one).into() == Some("")
+        {
             return;
         }
         if fields.len() != cols.len() {
@@ -914,8 +1070,12 @@ impl TableRead<'_> {
             ));
             return;
         }
-        if fields.iter().any(Option::is_none) {
-            for (i, _) in fields.iter().enumerate().filter(|(_, f)| f.is_none()) {
+        if fields.iter().any(|&f| f.into().is_none()) {
+            for (i, _) in fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| (**f).into().is_none())
+            {
                 out.push(Item::Problem(
                     self.at(line, i + 1),
                     invalid(format!(
@@ -940,21 +1100,24 @@ impl TableRead<'_> {
     }
 
     /// Fills `r` from a row's fields, all text.
-    fn fill(&self, r: &mut Record, fields: &[Option<&str>], pool: &mut Pool) {
-        for (i, (field, col)) in fields.iter().zip(self.cols).enumerate() {
+    fn fill<'f, F>(&self, r: &mut Record, fields: &[F], pool: &mut Pool)
+    where
+        F: Copy + Into<Option<&'f str>>,
+    {
+        for (i, (&field, &act)) in fields.iter().zip(&self.acts).enumerate() {
             // Most fields of a large table are empty: not trimmed.
-            let value = match field {
+            let value = match field.into() {
                 Some(v) if !v.is_empty() => super::trim(v),
                 _ => continue,
             };
             if value.is_empty() {
                 continue;
             }
-            match col {
-                Col::Id => pool.put(&mut r.id, value),
-                Col::From => pool.put(&mut r.from, value),
-                Col::To => pool.put(&mut r.to, value),
-                Col::Labels => {
+            match act {
+                Act::Id => pool.put(&mut r.id, value),
+                Act::From => pool.put(&mut r.from, value),
+                Act::To => pool.put(&mut r.to, value),
+                Act::Labels => {
                     let mut labels = super::list_items(value);
                     match labels.next() {
                         Some(kind) => pool.put_in(&mut r.kind, kind),
@@ -965,18 +1128,21 @@ impl TableRead<'_> {
                         r.attrs.push(("labels".into(), rest.join(";").into()));
                     }
                 }
-                Col::Date => pool.put_in(&mut r.date, value),
-                Col::Until => pool.put_in(&mut r.until, value),
-                Col::Skip => {}
+                Act::Date => pool.put_in(&mut r.date, value),
+                Act::Until => pool.put_in(&mut r.until, value),
+                Act::Skip => {}
+                // A list's items written where they lie.
+                Act::Aliases => pool.put_items(&mut r.aliases, value),
+                Act::Sources => pool.put_items(&mut r.sources, value),
                 // A field a value simply takes: written where it lies.
-                Col::Field(name) => match r.text_slot(self.fields[i]) {
+                Act::Field(f) => match r.text_slot(f) {
                     Some(slot) => pool.put_in(slot, value),
-                    None => r.set_field(self.fields[i], name, pool.text(value)),
+                    None => r.set_field(f, self.name(i), pool.text(value)),
                 },
-                Col::List(name) => {
+                Act::List(f) => {
                     // As `list_items` splits.
                     for item in value.split(';').map(str::trim).filter(|x| !x.is_empty()) {
-                        r.set_field(self.fields[i], name, pool.text(item));
+                        r.set_field(f, self.name(i), pool.text(item));
                     }
                 }
             }
@@ -991,6 +1157,8 @@ impl TableRead<'_> {
                 r.name = Some(r.attrs[i].1.clone());
             }
         }
+        // Dates and amount read here, not on the builder's thread.
+        r.read_facts();
     }
 }
 
@@ -1014,6 +1182,13 @@ impl Parser {
             ends: vec![0; 64],
             len: 0,
         }
+    }
+
+    /// The parser as [`Parser::new`] makes it (its buffers kept).
+    fn reset(&mut self) {
+        self.core.reset();
+        self.primed = false;
+        self.len = 0;
     }
 
     /// Reads the row `input` begins with (where a row begins), the parser
@@ -1120,13 +1295,7 @@ fn read_table(
         file,
         table,
         cols,
-        fields: cols
-            .iter()
-            .map(|c| match c {
-                Col::Field(name) | Col::List(name) => Field::of(name),
-                _ => Field::Other,
-            })
-            .collect(),
+        acts: cols.iter().map(Act::of).collect(),
         header: &header,
         kind: icij_kind(path),
         delimiter,

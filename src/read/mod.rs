@@ -60,7 +60,7 @@ pub(crate) type Record = Box<RecordData>;
 pub(crate) type Text = compact_str::CompactString;
 
 /// Bytes a [`Text`] holds without an allocation.
-const INLINE: usize = std::mem::size_of::<Text>();
+pub(crate) const INLINE: usize = std::mem::size_of::<Text>();
 
 /// The fields of a [`Record`].
 #[derive(Debug, Clone, Default)]
@@ -86,6 +86,14 @@ pub(crate) struct RecordData {
     pub relation_id: Option<Text>,
     pub attrs: Vec<(Text, Text)>,
     pub undirected: bool,
+    /// `date` and `until` read as dates on the reader's thread
+    /// ([`RecordData::read_facts`]: both dates, or empty), for the builder
+    /// to take as they are; `None` when not read there, or when one is not
+    /// a date (the builder then reads both, telling the problem).
+    pub dates: Option<[Option<PartialDate>; 2]>,
+    /// `amount` read as a number on the reader's thread, when it is one
+    /// and there is a currency ([`RecordData::read_facts`]).
+    pub amount_value: Option<f64>,
 }
 
 /// What a value's name makes it (see [`Record::set`]): worked out once for
@@ -254,8 +262,10 @@ pub(crate) fn put_text(t: &mut Text, s: &str) {
 /// below `0xC0`), not through `as_mut_bytes` and `set_len`, which check
 /// the text's kind each time (4 % of the tokenizer's instructions, 100k
 /// GraphML). `write_inline_is_compact_str_s_own` checks it for every length.
+/// The bytes are copied in a few fixed-size moves ([`copy_short`]), not by
+/// a call to `memcpy` (a third of its cost, 100k CSV).
 #[inline]
-fn write_inline(t: &mut Text, s: &str) {
+pub(crate) fn write_inline(t: &mut Text, s: &str) {
     const _: () = assert!(INLINE == 24);
     // Callers check both; kept here so that no input can break the text.
     if s.len() > INLINE || t.is_heap_allocated() {
@@ -278,39 +288,37 @@ fn write_inline(t: &mut Text, s: &str) {
     debug_assert_eq!(t.as_str(), s);
 }
 
-/// Copies `n` bytes (at most [`INLINE`]) from `src` to `dst` as two
-/// copies of a fixed size that overlap (or three single bytes), not
-/// through a call of `memcpy` for a length not known here (its call cost
-/// more than the copy: 2 % of the tokenizer's instructions, 100k GEXF).
+/// Copies the `n` bytes (at most 24) at `src` to `dst`, which do not
+/// overlap, in two fixed-size moves that may overlap each other (the
+/// first bytes, then the last), as `memcpy` copies a few bytes, without
+/// the call.
 ///
 /// # Safety
-/// `src` is readable and `dst` writable for `n` bytes, and they do not
-/// overlap.
+/// `src` is readable and `dst` writable for `n` bytes, `n <= 24`.
 #[inline(always)]
 unsafe fn copy_short(src: *const u8, dst: *mut u8, n: usize) {
-    use std::ptr::copy_nonoverlapping as copy;
+    use std::ptr::{read_unaligned as get, write_unaligned as put};
     debug_assert!(n <= INLINE);
-    // SAFETY: each copy lies in `0..n` of both (the caller's promise).
+    // SAFETY: each move is within the first `n` bytes of both (the caller's
+    // promise), as `n` is at least the move's size.
     unsafe {
-        match n {
-            16.. => {
-                copy(src, dst, 16);
-                copy(src.add(n - 8), dst.add(n - 8), 8);
-            }
-            8.. => {
-                copy(src, dst, 8);
-                copy(src.add(n - 8), dst.add(n - 8), 8);
-            }
-            4.. => {
-                copy(src, dst, 4);
-                copy(src.add(n - 4), dst.add(n - 4), 4);
-            }
-            1.. => {
-                *dst = *src;
-                *dst.add(n / 2) = *src.add(n / 2);
-                *dst.add(n - 1) = *src.add(n - 1);
-            }
-            0 => {}
+        if n >= 16 {
+            let (a, b) = (get(src.cast::<u128>()), get(src.add(n - 16).cast::<u128>()));
+            put(dst.cast::<u128>(), a);
+            put(dst.add(n - 16).cast::<u128>(), b);
+        } else if n >= 8 {
+            let (a, b) = (get(src.cast::<u64>()), get(src.add(n - 8).cast::<u64>()));
+            put(dst.cast::<u64>(), a);
+            put(dst.add(n - 8).cast::<u64>(), b);
+        } else if n >= 4 {
+            let (a, b) = (get(src.cast::<u32>()), get(src.add(n - 4).cast::<u32>()));
+            put(dst.cast::<u32>(), a);
+            put(dst.add(n - 4).cast::<u32>(), b);
+        } else if n > 0 {
+            let (a, m, z) = (*src, *src.add(n / 2), *src.add(n - 1));
+            *dst = a;
+            *dst.add(n / 2) = m;
+            *dst.add(n - 1) = z;
         }
     }
 }
@@ -341,6 +349,22 @@ impl RecordData {
             &mut self.currency,
             &mut self.relation_id,
         ]
+    }
+
+    /// Reads `date`, `until` and `amount` as [`Builder::facts`] reads them,
+    /// into [`RecordData::dates`] and [`RecordData::amount_value`]: on a
+    /// reader's thread, where the builder's thread, the busier (CSV: two
+    /// thirds of the load's time at 1M), would.
+    pub(crate) fn read_facts(&mut self) {
+        let day = |s: &Option<Text>| match s.as_deref().map(trim).filter(|s| !s.is_empty()) {
+            None => Some(None),
+            Some(s) => parse_date(s).ok().map(Some),
+        };
+        self.dates = day(&self.date).zip(day(&self.until)).map(|(d, u)| [d, u]);
+        self.amount_value = match (&self.amount, &self.currency) {
+            (Some(v), Some(c)) if !trim(c).is_empty() => trim(v).parse::<f64>().ok(),
+            _ => None,
+        };
     }
 
     /// The record emptied into `records`, its strings into `strings` (their
@@ -377,6 +401,8 @@ impl RecordData {
             r.to.clear();
             r.approx = false;
             r.undirected = false;
+            r.dates = None;
+            r.amount_value = None;
             records.push(self);
         }
     }
@@ -720,6 +746,22 @@ impl Builder {
     /// the edges' ends already known (one at a time, these cache misses are
     /// most of the builder's time on a large graph).
     fn warm(&mut self, batch: &[Item]) {
+        // The records, written on another core, and then their sources:
+        // asked for all at once, not met one by one below (their first
+        // touch, a cache miss and then another for the sources, was most
+        // of `warm`'s own time at 1M CSV, perf).
+        for item in batch {
+            if let Item::Node(r, _) | Item::Edge(r, _) = item {
+                prefetch(&**r);
+            }
+        }
+        for item in batch {
+            if let Item::Node(r, _) | Item::Edge(r, _) = item
+                && let Some(first) = r.sources.first()
+            {
+                prefetch(first);
+            }
+        }
         // The nodes' slots, where they are added; the edges' ends are
         // warmed by their lookups below.
         let ids = batch.iter().filter_map(|item| match item {
@@ -1436,8 +1478,14 @@ impl Builder {
                 }
             },
         };
-        let date = date_of(self, &r.date, "date");
-        let until = date_of(self, &r.until, "until");
+        // Read on the reader's thread, when they were.
+        let (date, until) = match r.dates {
+            Some([date, until]) => (date, until),
+            None => (
+                date_of(self, &r.date, "date"),
+                date_of(self, &r.until, "until"),
+            ),
+        };
         if let (Some(d), Some(u)) = (date, until)
             && u.last_day() < d.first_day()
         {
@@ -1455,7 +1503,10 @@ impl Builder {
         // where it was made.
         let amount = match (r.amount.take(), r.currency.take()) {
             (Some(v), Some(c)) if !trim(&v).is_empty() && !trim(&c).is_empty() => {
-                let value = trim(&v).parse::<f64>();
+                let value = match r.amount_value {
+                    Some(value) => Ok(value),
+                    None => trim(&v).parse::<f64>().map_err(|_| ()),
+                };
                 let made = match value {
                     Err(_) => Err(format!("`{v}` is not a number")),
                     // As `Amount::from_record` makes it.
@@ -2128,6 +2179,57 @@ mod tests {
                 let got = b.amount(value, code, approx);
                 proptest::prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
             }
+        }
+
+        /// A record's dates and amount read on the reader's thread
+        /// (`read_facts`) are the facts the builder reads itself, with the
+        /// same problems (a date that is not one, an end before the start,
+        /// an amount that is not a number), and leave the record as it was.
+        #[test]
+        fn facts_read_on_the_readers_thread_are_the_builders(
+            records in proptest::collection::vec(
+                (
+                    proptest::option::of(proptest::sample::select(vec![
+                        "2024", "2024-11", "2024-11-23", " 2023-02-01 ", "2024-11-23T10:00:00",
+                        "18-MAR-2013", "2024-13", "2024-02-30", "soon", "", " ", "1999-12-31",
+                    ])),
+                    proptest::option::of(proptest::sample::select(vec![
+                        "2025", "2020-01", "2023-02-01", "x", "", "\t", "2024-11-23",
+                    ])),
+                    proptest::option::of(proptest::sample::select(vec![
+                        "7000", " 12.5 ", "-3", "NaN", "inf", "1e400", "abc", "", "0x10", "1,5",
+                    ])),
+                    proptest::option::of(proptest::sample::select(vec![
+                        "EUR", " usd ", "QQQ", "", " ",
+                    ])),
+                    proptest::bool::ANY,
+                ),
+                1..20,
+            ),
+        ) {
+            let (mut before, mut after) = (Builder::new(Path::new("t")), Builder::new(Path::new("t")));
+            let at = Pos::Byte(0);
+            let owner = || "it".to_string();
+            for (date, until, amount, currency, approx) in records {
+                let mut r = Record::new(RecordData {
+                    date: date.map(Text::from),
+                    until: until.map(Text::from),
+                    amount: amount.map(Text::from),
+                    currency: currency.map(Text::from),
+                    approx,
+                    ..Default::default()
+                });
+                let mut read = r.clone();
+                read.read_facts();
+                let want = before.facts(&mut r, &owner, at);
+                let got = after.facts(&mut read, &owner, at);
+                proptest::prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
+                proptest::prop_assert_eq!(
+                    format!("{:?}", (&read.date, &read.until, &read.amount, &read.currency, &read.attrs)),
+                    format!("{:?}", (&r.date, &r.until, &r.amount, &r.currency, &r.attrs))
+                );
+            }
+            proptest::prop_assert_eq!(format!("{:?}", after.problems), format!("{:?}", before.problems));
         }
     }
 
