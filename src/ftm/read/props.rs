@@ -11,7 +11,9 @@ use crate::model::date::parse_day;
 use crate::model::{Amount, PartialDate};
 
 use super::super::schema::{PropType, SchemaDef};
+use super::clean::Span;
 use super::issues::{Issue, Notes};
+use super::parallel::Parsed;
 use super::{Loader, Mapped, Text};
 
 /// A source a record cites, to be found or added when the record is built:
@@ -85,6 +87,146 @@ impl KnownSources {
     }
 }
 
+/// Where [`map_props`] finds the sources a record cites.
+pub(super) enum Lookup<'k> {
+    /// At once, in these (if any): [`KnownSources::find_texts`].
+    Now(Option<&'k KnownSources>),
+    /// In these, later, with the other records of its chunk
+    /// ([`Cited::find`]), where every text it cites is a place in `text`
+    /// (its batch's): they are noted in `cited`. (Else at once.)
+    Later(&'k KnownSources, &'k str, &'k mut Cited),
+}
+
+/// The sources the records of a chunk cite, looked up together once the
+/// chunk is read: the slots of a few dozen prefetched, then the texts of
+/// the keys those hold, then compared ([`SourceKeys::get_all`]), so that
+/// their cache misses overlap. (Looked up one at a time as each record was
+/// mapped, each lookup waited for its slot, then for its text: a tenth of
+/// a 1M FtM load's samples.)
+#[derive(Default)]
+pub(super) struct Cited {
+    /// The record being read: its place in its chunk.
+    pub(super) record: u32,
+    by: Vec<CitedBy>,
+    /// The texts cited, places in the batch's text.
+    texts: Vec<Span>,
+}
+
+/// The sources one record cites: `texts` of [`Cited::texts`].
+struct CitedBy {
+    record: u32,
+    url: bool,
+    texts: (u32, u32),
+    /// URLs' outlet: the record's first publisher.
+    outlet: Option<Span>,
+}
+
+/// Where `s` is in `text`, if it is part of it (compared by address).
+fn place_in(text: &str, s: &str) -> Option<Span> {
+    let start = (s.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start + s.len();
+    (end <= text.len() && u32::try_from(end).is_ok()).then_some(Span {
+        start: start as u32,
+        end: end as u32,
+    })
+}
+
+impl Cited {
+    /// Notes that the current record cites `texts` (URLs if `url`, their
+    /// outlet `outlet`), all places in `text`: whether they were (else
+    /// nothing is noted).
+    fn note(
+        &mut self,
+        text: &str,
+        texts: &[Cow<'_, str>],
+        url: bool,
+        outlet: Option<&str>,
+    ) -> bool {
+        let start = self.texts.len();
+        let outlet = match outlet.map(|o| place_in(text, o)) {
+            Some(None) => return false,
+            Some(at) => at,
+            None => None,
+        };
+        for t in texts {
+            match place_in(text, t) {
+                Some(at) => self.texts.push(at),
+                None => {
+                    self.texts.truncate(start);
+                    return false;
+                }
+            }
+        }
+        self.by.push(CitedBy {
+            record: self.record,
+            url,
+            texts: (start as u32, self.texts.len() as u32),
+            outlet,
+        });
+        true
+    }
+
+    /// Forgets what was noted (a chunk given up half way).
+    pub(super) fn clear(&mut self) {
+        self.by.clear();
+        self.texts.clear();
+    }
+
+    /// Finds the sources noted in `known`, the records `records` of the
+    /// chunk, whose batch's text is `text`: a record's [`Mapped::found`]
+    /// filled where every source it cites is there, else its
+    /// [`Mapped::source_reqs`] (and outlet) for the builder, as
+    /// [`map_props`] does at once. Then forgets them.
+    pub(super) fn find(&mut self, known: &KnownSources, text: &str, records: &mut [Parsed]) {
+        if self.by.is_empty() {
+            return;
+        }
+        let keys: Vec<(u64, &[u8])> = (self.texts.iter())
+            .zip(
+                self.by
+                    .iter()
+                    .flat_map(|b| std::iter::repeat_n(b.url, (b.texts.1 - b.texts.0) as usize)),
+            )
+            .map(|(t, url)| {
+                let key = t.of(text);
+                (SourceKeys::hash(key, url), key.as_bytes())
+            })
+            .collect();
+        let mut found = Vec::with_capacity(keys.len());
+        known.keys.get_all(&keys, &mut found);
+        for by in self.by.drain(..) {
+            let Some(m) = records
+                .get_mut(by.record as usize)
+                .and_then(super::parsed_mapped_mut)
+            else {
+                continue;
+            };
+            let (start, end) = (by.texts.0 as usize, by.texts.1 as usize);
+            let answers = &found[start..end];
+            if answers.iter().all(Option::is_some) {
+                let mut ids = [0; 8];
+                for (slot, s) in ids.iter_mut().zip(answers.iter().flatten()) {
+                    *slot = s.0;
+                }
+                ids[end - start] = known.file.0;
+                m.found = ids;
+                m.n_found = (end - start) as u8 + 1;
+            } else {
+                let texts = self.texts[start..end]
+                    .iter()
+                    .map(|t| t.of(text).to_string());
+                if by.url {
+                    m.outlet = by.outlet.map(|o| o.of(text).to_string());
+                    m.source_reqs.extend(texts.map(SourceReq::Url));
+                } else {
+                    m.source_reqs.extend(texts.map(SourceReq::Publisher));
+                }
+            }
+        }
+        self.texts.clear();
+    }
+}
+
 /// An amount as FtM writes it (`1,000.50`).
 fn number(value: &str) -> Result<f64, std::num::ParseFloatError> {
     let value = value.trim();
@@ -107,7 +249,7 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
     def: Option<&'static SchemaDef>,
     props: impl IntoIterator<Item = (Cow<'a, str>, Option<PropType>, V)>,
     dated: bool,
-    known: Option<&KnownSources>,
+    known: Lookup<'_>,
     m: &mut Mapped,
 ) {
     {
@@ -252,27 +394,36 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
         // Sources: one per URL (its publisher as outlet), else one per
         // publisher; found in `known` if every one is there (then nothing
         // is kept for the builder to find them).
-        let found = |texts: &[Cow<'a, str>], url: bool, m: &mut Mapped| {
-            known.is_some_and(|k| k.find_texts(texts, url, m))
-        };
-        if urls.is_empty() {
-            if !found(&publishers, false, m) {
-                m.source_reqs.extend(
-                    publishers
-                        .into_iter()
-                        .map(|p| SourceReq::Publisher(p.into_owned())),
-                );
-            }
+        let (texts, url, outlet) = if urls.is_empty() {
+            (publishers, false, None)
         } else {
             let mut publishers = publishers.into_iter();
             let outlet = publishers.next();
             for p in publishers {
                 m.attrs.push(("publisher".into(), p.into()));
             }
-            if !found(&urls, true, m) {
+            (urls, true, outlet)
+        };
+        let known = match known {
+            // (None cited: the file's alone, found at once.)
+            Lookup::Later(k, text, cited)
+                if !texts.is_empty() && texts.len() < m.found.len() && k.keys.len() > 0 =>
+            {
+                if cited.note(text, &texts, url, outlet.as_deref()) {
+                    return;
+                }
+                Some(k)
+            }
+            Lookup::Later(k, ..) => Some(k),
+            Lookup::Now(k) => k,
+        };
+        if !known.is_some_and(|k| k.find_texts(&texts, url, m)) {
+            let texts = texts.into_iter().map(Cow::into_owned);
+            if url {
                 m.outlet = outlet.map(Cow::into_owned);
-                m.source_reqs
-                    .extend(urls.into_iter().map(|u| SourceReq::Url(u.into_owned())));
+                m.source_reqs.extend(texts.map(SourceReq::Url));
+            } else {
+                m.source_reqs.extend(texts.map(SourceReq::Publisher));
             }
         }
     }
@@ -331,8 +482,14 @@ impl Loader {
     pub(super) fn known_sources(&mut self) -> Arc<KnownSources> {
         let (now, then) = (self.source_ids.len(), self.known.keys.len());
         let missed = now > then && self.source_misses >= (now / 64).max(64);
-        let sources =
-            now > then + (then / 8).max(256) || missed || self.known.file != self.file_source;
+        // (Tests reading a stream in pieces, `copy_after_misses` `None`:
+        // a copy as soon as any was added, so that the parser threads find
+        // sources in small inputs too.)
+        let every = self.copy_after_misses.is_none() && now > then;
+        let sources = now > then + (then / 8).max(256)
+            || missed
+            || every
+            || self.known.file != self.file_source;
         let nodes = self.graph.node_count();
         let grown = self.nodes_copied.is_none_or(|had| nodes > had + had / 2);
         let ids = match self.copy_after_misses {
@@ -444,19 +601,68 @@ impl SourceKeys {
 
     /// The slot of `key` (of `hash`), or the free one where it would go.
     fn slot(&self, hash: u64, key: &[u8]) -> usize {
+        self.slot_from(hash as usize & (self.slots.len() - 1), hash, key)
+    }
+
+    /// [`Self::slot`], probing from slot `i` on.
+    fn slot_from(&self, mut i: usize, hash: u64, key: &[u8]) -> usize {
         let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
         loop {
             let s = &self.slots[i];
-            if !s.used
-                || (s.hash == hash
-                    // Bytes: slicing them checks no char boundaries.
-                    && &self.text.as_bytes()[s.start as usize..s.end as usize] == key)
-            {
+            if !s.used || (s.hash == hash && self.key(s) == key) {
                 return i;
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// [`Self::get`] of each of `keys`, `(hash, key)`, the answers pushed on
+    /// `out` in order: a few dozen at a time, their slots prefetched, then
+    /// the texts of the keys there, then compared.
+    pub(super) fn get_all(&self, keys: &[(u64, &[u8])], out: &mut Vec<Option<SourceId>>) {
+        const GROUP: usize = 32;
+        if self.slots.is_empty() {
+            out.extend(keys.iter().map(|_| None));
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = [0usize; GROUP];
+        for group in keys.chunks(GROUP) {
+            for &(hash, _) in group {
+                crate::graph::prefetch(&self.slots[hash as usize & mask]);
+            }
+            // The first slot of each hash (or the free one ending its
+            // probe), and its key's text fetched.
+            for (i, &(hash, _)) in at.iter_mut().zip(group) {
+                let mut j = hash as usize & mask;
+                while self.slots[j].used && self.slots[j].hash != hash {
+                    j = (j + 1) & mask;
+                }
+                let s = &self.slots[j];
+                if s.used
+                    && let Some(first) = self.text.as_bytes().get(s.start as usize)
+                {
+                    crate::graph::prefetch(first);
+                }
+                *i = j;
+            }
+            for (&i, &(hash, key)) in at.iter().zip(group) {
+                let s = &self.slots[i];
+                let s = if !s.used || self.key(s) == key {
+                    s
+                } else {
+                    // Another key of this hash: probed on, as `slot` does.
+                    &self.slots[self.slot_from((i + 1) & mask, hash, key)]
+                };
+                out.push(s.used.then_some(s.source));
+            }
+        }
+    }
+
+    /// The text of the key in slot `s`.
+    fn key(&self, s: &KeySlot) -> &[u8] {
+        // Bytes: slicing them checks no char boundaries.
+        &self.text.as_bytes()[s.start as usize..s.end as usize]
     }
 
     pub(super) fn get(&self, hash: u64, key: &str) -> Option<SourceId> {
@@ -570,6 +776,38 @@ mod tests {
         let none = KnownSources::default();
         let mut m = super::super::Mapped::default();
         assert!(!none.find_texts(&[], true, &mut m) && m.n_found == 0);
+    }
+
+    proptest::proptest! {
+        /// Many keys looked up at once answer as each looked up alone:
+        /// keys there and not, of hashes shared by several keys (chained
+        /// past one another), in tables of every size.
+        #[test]
+        fn source_keys_found_together_as_one_by_one(
+            added in proptest::collection::vec((0u8..40, 0u8..4), 0..200),
+            asked in proptest::collection::vec((0u8..48, 0u8..4), 0..120),
+        ) {
+            let key = |k: u8| format!("https://k.example/{k}");
+            // A key's own hash, or one of three that many keys share.
+            let hash = |k: u8, h: u8| match h {
+                0 => SourceKeys::hash(&key(k), true),
+                h => u64::from(h).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            };
+            let mut keys = SourceKeys::default();
+            for (i, &(k, h)) in added.iter().enumerate() {
+                keys.insert(hash(k, h), &key(k), SourceId(i as u32));
+            }
+            let texts: Vec<String> = asked.iter().map(|&(k, _)| key(k)).collect();
+            let pairs: Vec<(u64, &[u8])> = (asked.iter().zip(&texts))
+                .map(|(&(k, h), t)| (hash(k, h), t.as_bytes()))
+                .collect();
+            let mut all = Vec::new();
+            keys.get_all(&pairs, &mut all);
+            let one: Vec<Option<SourceId>> = (asked.iter().zip(&texts))
+                .map(|(&(k, h), t)| keys.get(hash(k, h), t))
+                .collect();
+            proptest::prop_assert_eq!(all, one);
+        }
     }
 
     #[test]
