@@ -442,7 +442,7 @@ pub(super) fn read(
         }
     }
     let datasets: Vec<String> = list(0).map(str::to_string).collect();
-    let def = schema::get(schema_name);
+    let def = s.memo.schema(schema_name);
     let body = match def.filter(|d| d.edge.is_some()) {
         // A relationship's values stay in the batch's text.
         Some(def) if let Some((text, at)) = text => {
@@ -484,7 +484,7 @@ pub(super) fn read(
             };
             Fast::Ready(prepare_with(
                 id.to_string(),
-                schema_name,
+                (schema_name, def),
                 head.caption.map(|c| c.of(line).to_string()),
                 props,
                 &provenance,

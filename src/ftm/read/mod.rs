@@ -1611,21 +1611,17 @@ fn prepare(
     props: Vec<clean::Prop<'_>>,
     provenance: &[(String, String)],
 ) -> Ready {
-    prepare_with(
-        id,
-        schema_name,
-        caption,
-        props,
-        provenance,
-        props::Lookup::Now(None),
-    )
+    let def = schema::get(&schema_name);
+    let known = props::Lookup::Now(None);
+    prepare_with(id, (schema_name, def), caption, props, provenance, known)
 }
 
-/// [`prepare`], the sources the record cites found as `known` says (on a
-/// parser thread: [`Mapped::found`]).
+/// [`prepare`], of the schema `def` of that name ([`schema::get`]), the
+/// sources the record cites found as `known` says (on a parser thread:
+/// [`Mapped::found`]).
 fn prepare_with(
     id: String,
-    schema_name: Cow<'static, str>,
+    (schema_name, def): (Cow<'static, str>, Option<&'static SchemaDef>),
     caption: Option<String>,
     props: Vec<clean::Prop<'_>>,
     provenance: &[(String, String)],
@@ -1635,7 +1631,6 @@ fn prepare_with(
     if !valid_id(&id) {
         notes.note(Issue::InvalidId, format!("`{id}`"));
     }
-    let def = schema::get(&schema_name);
     let props = clean::clean(&mut notes, &id, def, props);
     let body = match def {
         Some(d) if d.edge.is_some() => {

@@ -68,13 +68,14 @@ impl KnownSources {
     /// Fills `m.found` with the sources `texts` name (URLs if `url`, else
     /// publishers), then the file's, when every one is known: whether they
     /// were (if not, `m` is left for the builder).
-    pub(super) fn find_texts(&self, texts: &[Cow<'_, str>], url: bool, m: &mut Mapped) -> bool {
+    pub(super) fn find_texts(&self, texts: &[impl AsRef<str>], url: bool, m: &mut Mapped) -> bool {
         let n = texts.len();
         if self.keys.len() == 0 || n >= m.found.len() {
             return false;
         }
         let mut found = [0; 8];
         for (slot, key) in found.iter_mut().zip(texts) {
+            let key = key.as_ref();
             match self.keys.get(SourceKeys::hash(key, url), key) {
                 Some(s) => *slot = s.0,
                 None => return false,
@@ -138,7 +139,7 @@ impl Cited {
     fn note(
         &mut self,
         text: &str,
-        texts: &[Cow<'_, str>],
+        texts: &[impl AsRef<str>],
         url: bool,
         outlet: Option<&str>,
     ) -> bool {
@@ -149,7 +150,7 @@ impl Cited {
             None => None,
         };
         for t in texts {
-            match place_in(text, t) {
+            match place_in(text, t.as_ref()) {
                 Some(at) => self.texts.push(at),
                 None => {
                     self.texts.truncate(start);
@@ -242,7 +243,7 @@ fn number(value: &str) -> Result<f64, std::num::ParseFloatError> {
 /// `m` (new: [`Mapped::default`]; the sources it cites as [`SourceReq`]s,
 /// in `m.source_reqs`).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
+pub(super) fn map_props<'a, S: Value, V: ExactSizeIterator<Item = S>>(
     notes: &mut Notes,
     owner: &super::issues::Owner<'_>,
     schema_name: &str,
@@ -266,10 +267,10 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             let prop = prop.as_ref();
             // Values stay borrowed until kept (a date or an amount that the
             // fields say exactly is not).
-            let owned = |values: V| values.map(Cow::into_owned);
+            let owned = |values: V| values.map(Into::into);
             // An attribute's name and values, or a role, held inline up to
             // 24 bytes (no allocation for most).
-            let texts = |values: V| values.map(Text::from);
+            let texts = |values: V| values.map(Into::<Text>::into);
             match prop {
                 "name" => m.names.extend(owned(values)),
                 "alias" => m.aliases.extend(owned(values).map(|v| (v, 'a'))),
@@ -357,7 +358,7 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
         let mut amounts = amounts.into_iter();
         if let Some(value) = amounts.next() {
             let currency = currencies.first().map_or("", |c| c.as_ref());
-            let parsed = number(&value);
+            let parsed = number(value.as_ref());
             match parsed {
                 Ok(v) if !currency.trim().is_empty() => match Amount::new(v, currency, false) {
                     Ok(a) => m.amount = Some(a),
@@ -370,7 +371,7 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
                 Ok(_) => m.attrs.push(("amount".into(), value.into())),
                 Err(_) => notes.note(
                     Issue::BadAmount,
-                    format!("{owner}: amount `{value}` is not a number"),
+                    format!("{owner}: amount `{}` is not a number", value.as_ref()),
                 ),
             }
             m.attrs.extend(amounts.map(|v| ("amount".into(), v.into())));
@@ -409,7 +410,7 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             Lookup::Later(k, text, cited)
                 if !texts.is_empty() && texts.len() < m.found.len() && k.keys.len() > 0 =>
             {
-                if cited.note(text, &texts, url, outlet.as_deref()) {
+                if cited.note(text, &texts, url, outlet.as_ref().map(AsRef::as_ref)) {
                     return;
                 }
                 Some(k)
@@ -418,9 +419,9 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             Lookup::Now(k) => k,
         };
         if !known.is_some_and(|k| k.find_texts(&texts, url, m)) {
-            let texts = texts.into_iter().map(Cow::into_owned);
+            let texts = texts.into_iter().map(Into::into);
             if url {
-                m.outlet = outlet.map(Cow::into_owned);
+                m.outlet = outlet.map(Into::into);
                 m.source_reqs.extend(texts.map(SourceReq::Url));
             } else {
                 m.source_reqs.extend(texts.map(SourceReq::Publisher));
@@ -433,10 +434,10 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
 /// greatest, as `min_by_key` and `max_by_key` pick them (of equal keys, the
 /// first least and the last greatest); `None` if none parses.
 fn extremes<K: Ord>(
-    list: &[Cow<'_, str>],
+    list: &[impl AsRef<str>],
     key: impl Fn(PartialDate) -> K,
 ) -> Option<(PartialDate, PartialDate)> {
-    let dates = list.iter().filter_map(|v| parse_day(v).ok());
+    let dates = list.iter().filter_map(|v| parse_day(v.as_ref()).ok());
     dates.fold(None, |out, d| match out {
         None => Some((d, d)),
         Some((least, most)) => Some((
@@ -447,7 +448,16 @@ fn extremes<K: Ord>(
 }
 
 /// A short list of a record's values (most have one or two of each kind).
-type Few<'a> = SmallVec<[Cow<'a, str>; 4]>;
+type Few<S> = SmallVec<[S; 4]>;
+
+/// A value as [`map_props`] takes it: a relationship's are places in its
+/// batch's text (`&str`: nothing to drop, half the room), a thing's or the
+/// careful reader's maybe its own.
+pub(super) trait Value: AsRef<str> + Into<String> + Into<Text> {}
+
+impl Value for &str {}
+
+impl Value for Cow<'_, str> {}
 
 impl Loader {
     /// The sources `reqs` cite, found or added in order, then the file.
@@ -775,7 +785,7 @@ mod tests {
         // Nothing known yet: left to the builder.
         let none = KnownSources::default();
         let mut m = super::super::Mapped::default();
-        assert!(!none.find_texts(&[], true, &mut m) && m.n_found == 0);
+        assert!(!none.find_texts(&[""; 0], true, &mut m) && m.n_found == 0);
     }
 
     proptest::proptest! {

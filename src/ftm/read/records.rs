@@ -795,7 +795,7 @@ pub(super) fn map_edge_runs<'v>(
                     i,
                     end,
                 };
-                (Cow::Borrowed(k), ptype, run.map(Cow::Borrowed))
+                (Cow::Borrowed(k), ptype, run)
             });
         map_props(notes, &owner, def.name, Some(def), grouped, true, known, m);
     } else {
@@ -805,7 +805,7 @@ pub(super) fn map_edge_runs<'v>(
             values.sort_by_key(|(k, _)| *k);
         }
         let grouped = values.chunk_by(|a, b| a.0 == b.0).map(|run| {
-            let values = run.iter().map(|&(_, v)| Cow::Borrowed(v));
+            let values = run.iter().map(|&(_, v)| v);
             (Cow::Borrowed(run[0].0), def.prop(run[0].0), values)
         });
         map_props(notes, &owner, def.name, Some(def), grouped, true, known, m);
