@@ -164,7 +164,7 @@ impl Batch {
             .collect();
         // The sources they cite looked up together.
         if let Some(text) = text {
-            (scratch.cited).find(known, text, &mut records);
+            (scratch.cited).find(known, text, &mut records, super::parsed_mapped_mut);
         }
         // Their parties looked up in the copy of the graph's ids, here,
         // instead of on the builder's thread.

@@ -11,9 +11,7 @@ use crate::model::date::parse_day;
 use crate::model::{Amount, PartialDate};
 
 use super::super::schema::{PropType, SchemaDef};
-use super::clean::Span;
 use super::issues::{Issue, Notes};
-use super::parallel::Parsed;
 use super::{Loader, Mapped, Text};
 
 /// A source a record cites, to be found or added when the record is built:
@@ -109,8 +107,16 @@ pub(super) struct Cited {
     /// The record being read: its place in its chunk.
     pub(super) record: u32,
     by: Vec<CitedBy>,
-    /// The texts cited, places in the batch's text.
-    texts: Vec<Span>,
+    /// The texts cited, places in the batch's text (`start..end`).
+    texts: Vec<Place>,
+}
+
+/// Where a text is in a batch's text: `start..end`.
+type Place = (u32, u32);
+
+/// The text at `at` of `text`.
+fn at(text: &str, (start, end): Place) -> &str {
+    &text[start as usize..end as usize]
 }
 
 /// The sources one record cites: `texts` of [`Cited::texts`].
@@ -119,17 +125,14 @@ struct CitedBy {
     url: bool,
     texts: (u32, u32),
     /// URLs' outlet: the record's first publisher.
-    outlet: Option<Span>,
+    outlet: Option<Place>,
 }
 
 /// Where `s` is in `text`, if it is part of it (compared by address).
-fn place_in(text: &str, s: &str) -> Option<Span> {
+fn place_in(text: &str, s: &str) -> Option<Place> {
     let start = (s.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
     let end = start + s.len();
-    (end <= text.len() && u32::try_from(end).is_ok()).then_some(Span {
-        start: start as u32,
-        end: end as u32,
-    })
+    (end <= text.len() && u32::try_from(end).is_ok()).then_some((start as u32, end as u32))
 }
 
 impl Cited {
@@ -178,7 +181,13 @@ impl Cited {
     /// filled where every source it cites is there, else its
     /// [`Mapped::source_reqs`] (and outlet) for the builder, as
     /// [`map_props`] does at once. Then forgets them.
-    pub(super) fn find(&mut self, known: &KnownSources, text: &str, records: &mut [Parsed]) {
+    pub(super) fn find<R>(
+        &mut self,
+        known: &KnownSources,
+        text: &str,
+        records: &mut [R],
+        mapped: impl Fn(&mut R) -> Option<&mut Mapped>,
+    ) {
         if self.by.is_empty() {
             return;
         }
@@ -189,17 +198,14 @@ impl Cited {
                     .flat_map(|b| std::iter::repeat_n(b.url, (b.texts.1 - b.texts.0) as usize)),
             )
             .map(|(t, url)| {
-                let key = t.of(text);
+                let key = at(text, *t);
                 (SourceKeys::hash(key, url), key.as_bytes())
             })
             .collect();
         let mut found = Vec::with_capacity(keys.len());
         known.keys.get_all(&keys, &mut found);
         for by in self.by.drain(..) {
-            let Some(m) = records
-                .get_mut(by.record as usize)
-                .and_then(super::parsed_mapped_mut)
-            else {
+            let Some(m) = records.get_mut(by.record as usize).and_then(&mapped) else {
                 continue;
             };
             let (start, end) = (by.texts.0 as usize, by.texts.1 as usize);
@@ -215,9 +221,9 @@ impl Cited {
             } else {
                 let texts = self.texts[start..end]
                     .iter()
-                    .map(|t| t.of(text).to_string());
+                    .map(|&t| at(text, t).to_string());
                 if by.url {
-                    m.outlet = by.outlet.map(|o| o.of(text).to_string());
+                    m.outlet = by.outlet.map(|o| at(text, o).to_string());
                     m.source_reqs.extend(texts.map(SourceReq::Url));
                 } else {
                     m.source_reqs.extend(texts.map(SourceReq::Publisher));
