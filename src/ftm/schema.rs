@@ -149,6 +149,10 @@ impl NameKey {
 pub struct PropMemo {
     /// Per slot: the schema (its address), the name's key and its type.
     slots: [(usize, NameKey, Option<PropType>); Self::SLOTS],
+    /// The schemata [`get`] gave for the names of the lines read lately,
+    /// by the name's key: one per line, each a hash and a comparison of
+    /// the name in [`get`]'s map.
+    schemata: [(NameKey, Option<&'static SchemaDef>); Self::SCHEMATA],
 }
 
 impl Default for PropMemo {
@@ -161,12 +165,32 @@ impl Default for PropMemo {
         };
         PropMemo {
             slots: [(0, none, None); Self::SLOTS],
+            schemata: [(none, None); Self::SCHEMATA],
         }
     }
 }
 
 impl PropMemo {
     const SLOTS: usize = 64;
+    const SCHEMATA: usize = 16;
+
+    /// [`get`]`(name)`.
+    #[inline]
+    pub fn schema(&mut self, name: &str) -> Option<&'static SchemaDef> {
+        let key = NameKey::of(name.as_bytes());
+        if key.len > 16 {
+            return get(name);
+        }
+        let h = (key.head ^ key.tail.rotate_left(17) ^ key.len as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = &mut self.schemata[(h >> 60) as usize];
+        if slot.0 == key {
+            return slot.1;
+        }
+        let def = get(name);
+        *slot = (key, def);
+        def
+    }
 
     /// [`SchemaDef::prop`]`(name)` of `def`.
     #[inline]
@@ -309,6 +333,30 @@ mod tests {
                     assert_eq!(memo.prop(s, name), s.prop(name), "{} {name}", s.name);
                     assert_eq!(memo.prop(s, name), s.prop(name), "{} {name}", s.name);
                 }
+            }
+        }
+    }
+
+    /// A memo's schemata are those [`get`] gives, whatever it was asked
+    /// before: every schema's name, each cut short, a byte changed, grown
+    /// by a byte, names past 16 bytes, asked twice in three rounds.
+    #[test]
+    fn memo_schemata_are_those_get_gives() {
+        let mut memo = PropMemo::default();
+        let mut names: Vec<String> = vec![String::new(), "UnknownLinkUnknownLink".into()];
+        for s in SCHEMATA {
+            names.push(s.name.to_string());
+            names.push(s.name[..s.name.len() - 1].to_string());
+            names.push(format!("{}s", s.name));
+            let mut changed = s.name.to_string().into_bytes();
+            changed[0] ^= 0x20;
+            names.push(String::from_utf8(changed).unwrap());
+        }
+        for round in 0..3 {
+            for name in names.iter().skip(round) {
+                let want = get(name).map(|d| d.name);
+                assert_eq!(memo.schema(name).map(|d| d.name), want, "{name}");
+                assert_eq!(memo.schema(name).map(|d| d.name), want, "{name}");
             }
         }
     }

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use super::super::schema;
 use super::clean::{Prop, Span};
-use super::props::KnownSources;
+use super::props::{Cited, KnownSources, Lookup};
 use super::{At, Ready, SpanPair, Values, prepare_edge, prepare_edge_at, prepare_with};
 use crate::model::trim;
 use crate::words;
@@ -45,6 +45,8 @@ pub(super) struct Scratch {
     lists: Vec<(u8, Span)>,
     /// The types of the properties of the last relationships read.
     memo: schema::PropMemo,
+    /// The sources the records of the chunk cite, looked up once it is read.
+    pub(super) cited: Cited,
 }
 
 /// The strings of a line that are not lists.
@@ -440,7 +442,7 @@ pub(super) fn read(
         }
     }
     let datasets: Vec<String> = list(0).map(str::to_string).collect();
-    let def = schema::get(schema_name);
+    let def = s.memo.schema(schema_name);
     let body = match def.filter(|d| d.edge.is_some()) {
         // A relationship's values stay in the batch's text.
         Some(def) if let Some((text, at)) = text => {
@@ -452,7 +454,7 @@ pub(super) fn read(
                 (&s.names, &s.values),
                 known,
                 spans,
-                &mut s.memo,
+                (&mut s.memo, &mut s.cited),
             ))
         }
         // Else they go straight into one buffer.
@@ -482,11 +484,14 @@ pub(super) fn read(
             };
             Fast::Ready(prepare_with(
                 id.to_string(),
-                schema_name,
+                (schema_name, def),
                 head.caption.map(|c| c.of(line).to_string()),
                 props,
                 &provenance,
-                Some(known),
+                match text {
+                    Some((t, _)) => Lookup::Later(known, t, &mut s.cited),
+                    None => Lookup::Now(Some(known)),
+                },
             ))
         }
     };
@@ -800,6 +805,73 @@ mod tests {
         }
         // Read whole (one batch, no copy yet): none found by the parsers.
         assert_eq!(load_pieces(&text, 100), (careful, 0));
+    }
+
+    /// A stream read a few lines a batch, the sources its records cite
+    /// found by the parser threads where every one was added before
+    /// (looked up together once their chunk is read): URLs with and
+    /// without publishers (their outlet), publishers alone, none, more
+    /// than a record's list holds, known and new ones mixed, of things and
+    /// relationships: read as the careful reader reads it.
+    #[test]
+    fn sources_found_by_the_parsers_read_as_the_careful_reader() {
+        let cite = |id: &str, schema: &str, more: &str, publishers: &[&str], urls: &[&str]| {
+            let list = |l: &[&str]| {
+                let quoted: Vec<String> = l.iter().map(|v| format!("\"{v}\"")).collect();
+                quoted.join(",")
+            };
+            format!(
+                r#"{{"id":"{id}","schema":"{schema}","properties":{{{more}"publisher":[{}],"sourceUrl":[{}]}}}}"#,
+                list(publishers),
+                list(urls)
+            )
+        };
+        let person =
+            |id: &str, p: &[&str], u: &[&str]| cite(id, "Person", r#""name":["N"],"#, p, u);
+        let link = |id: &str, p: &[&str], u: &[&str]| {
+            cite(
+                id,
+                "UnknownLink",
+                r#""subject":["p1"],"object":["p2"],"#,
+                p,
+                u,
+            )
+        };
+        let (u1, u2, u3) = (
+            "https://a.example/1",
+            "https://a.example/2",
+            "http://b.example/3",
+        );
+        let many: Vec<String> = (0..9).map(|i| format!("https://m.example/{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let lines = [
+            person("p1", &["Pub A"], &[u1]),
+            person("p2", &["Pub B", "Pub C"], &[]),
+            link("l1", &["Pub A"], &[u1]),
+            link("l2", &["Pub D", "Pub A"], &[u1, u2]),
+            link("l3", &["Pub B"], &[]),
+            link("l4", &[], &[u3]),
+            person("p3", &[], &[u2, u3]),
+            link("l5", &[], &[]),
+            link("l6", &["Pub E"], &many[..7]),
+            link("l7", &["Pub E"], &many),
+            link("l8", &["Pub B", "Pub C"], &[]),
+            link("l9", &["Pub F", "Pub B"], &[]),
+            person("p4", &["Pub G"], &many[2..8]),
+            link("l10", &["Pub H"], &[u1, "https://c.example/new"]),
+            link("l11", &["Pub H"], &[u1, u2, u3]),
+        ];
+        let text = lines.join("\n") + "\n";
+        let careful = load(&text, false);
+        assert!(careful.is_ok(), "{careful:?}");
+        for piece in 1..=4 {
+            assert_eq!(
+                load_pieces(&text, piece).0,
+                careful,
+                "{piece} lines a batch"
+            );
+        }
+        assert_eq!(load(&text, true), careful);
     }
 
     proptest! {

@@ -1575,6 +1575,24 @@ fn first_parties<'a>(
     [p.next(), p.next()]
 }
 
+/// The fields of a record the fast path read and prepared, to change.
+fn parsed_mapped_mut(p: &mut parallel::Parsed) -> Option<&mut Mapped> {
+    let parallel::Parsed::Ready(r) = p else {
+        return None;
+    };
+    match &mut r.body {
+        fast::Fast::Edge(fast::FastEdge { pre, .. })
+        | fast::Fast::Ready(Ready {
+            body: Body::Edge(_, pre),
+            ..
+        }) => pre.as_deref_mut().map(|(m, _)| m),
+        fast::Fast::Ready(Ready {
+            body: Body::Thing(t),
+            ..
+        }) => Some(&mut t.m),
+    }
+}
+
 /// The fields of a record the fast path read and prepared.
 fn parsed_mapped(p: &parallel::Parsed) -> Option<&Mapped> {
     let parallel::Parsed::Ready(r) = p else {
@@ -1653,7 +1671,7 @@ fn prepare_edge_at(
     (names, values): (&[(clean::Span, u32, u32)], &[clean::Span]),
     known: &props::KnownSources,
     spans: &mut Vec<SpanPair>,
-    memo: &mut schema::PropMemo,
+    (memo, cited): (&mut schema::PropMemo, &mut props::Cited),
 ) -> fast::FastEdge {
     let id_text = id.of(text);
     let mut notes = issues::Notes::default();
@@ -1681,7 +1699,8 @@ fn prepare_edge_at(
     };
     // The names are sorted and distinct (the reader declines a name given
     // twice): each run is one property, as `map_edge_known` would find.
-    let pre = records::map_edge_runs(def, id_text, values, Some(known), Some(&runs));
+    let known = props::Lookup::Later(known, text, cited);
+    let pre = records::map_edge_runs(def, id_text, values, known, Some(&runs));
     fast::FastEdge {
         id,
         def,
@@ -1701,24 +1720,26 @@ fn prepare(
     props: Vec<clean::Prop<'_>>,
     provenance: &[(String, String)],
 ) -> Ready {
-    prepare_with(id, schema_name, caption, props, provenance, None)
+    let def = schema::get(&schema_name);
+    let known = props::Lookup::Now(None);
+    prepare_with(id, (schema_name, def), caption, props, provenance, known)
 }
 
-/// [`prepare`], the sources the record cites found in `known` if given (on
-/// a parser thread: [`Mapped::found`]).
+/// [`prepare`], of the schema `def` of that name ([`schema::get`]), the
+/// sources the record cites found as `known` says (on a parser thread:
+/// [`Mapped::found`]).
 fn prepare_with(
     id: String,
-    schema_name: Cow<'static, str>,
+    (schema_name, def): (Cow<'static, str>, Option<&'static SchemaDef>),
     caption: Option<String>,
     props: Vec<clean::Prop<'_>>,
     provenance: &[(String, String)],
-    known: Option<&props::KnownSources>,
+    known: props::Lookup<'_>,
 ) -> Ready {
     let mut notes = issues::Notes::default();
     if !valid_id(&id) {
         notes.note(Issue::InvalidId, format!("`{id}`"));
     }
-    let def = schema::get(&schema_name);
     let props = clean::clean(&mut notes, &id, def, props);
     let body = match def {
         Some(d) if d.edge.is_some() => {
@@ -1740,6 +1761,11 @@ fn prepare_with(
                     flat.push(k, v);
                 }
             }
+            let known = match known {
+                props::Lookup::Now(k) => k,
+                // (Its values are its own: looked up at once.)
+                props::Lookup::Later(k, ..) => Some(k),
+            };
             let pre = records::map_edge_known(d, &id, flat.view(), known);
             Body::Edge(flat, Some(pre))
         }

@@ -143,8 +143,11 @@ impl Batch {
         // nothing, the list was copied over a dozen times a chunk.)
         let mut spans = Vec::with_capacity(SPANS_A_LINE * range.len());
         let text = self.text();
+        scratch.cited.clear();
+        let first = range.start;
         let mut records: Vec<Parsed> = range
             .map(|i| {
+                scratch.cited.record = (i - first) as u32;
                 let (line, at) = self.line(i);
                 #[cfg(test)]
                 tests::panic_on_a_parser_thread(line);
@@ -159,6 +162,10 @@ impl Batch {
                 )
             })
             .collect();
+        // The sources they cite looked up together.
+        if let Some(text) = text {
+            (scratch.cited).find(known, text, &mut records, super::parsed_mapped_mut);
+        }
         // Their parties looked up in the copy of the graph's ids, here,
         // instead of on the builder's thread.
         super::find_parties(&mut records, text.unwrap_or(""), &spans, known);

@@ -66,13 +66,14 @@ impl KnownSources {
     /// Fills `m.found` with the sources `texts` name (URLs if `url`, else
     /// publishers), then the file's, when every one is known: whether they
     /// were (if not, `m` is left for the builder).
-    pub(super) fn find_texts(&self, texts: &[Cow<'_, str>], url: bool, m: &mut Mapped) -> bool {
+    pub(super) fn find_texts(&self, texts: &[impl AsRef<str>], url: bool, m: &mut Mapped) -> bool {
         let n = texts.len();
         if self.keys.len() == 0 || n >= m.found.len() {
             return false;
         }
         let mut found = [0; 8];
         for (slot, key) in found.iter_mut().zip(texts) {
+            let key = key.as_ref();
             match self.keys.get(SourceKeys::hash(key, url), key) {
                 Some(s) => *slot = s.0,
                 None => return false,
@@ -82,6 +83,154 @@ impl KnownSources {
         m.found = found;
         m.n_found = n as u8 + 1;
         true
+    }
+}
+
+/// Where [`map_props`] finds the sources a record cites.
+pub(super) enum Lookup<'k> {
+    /// At once, in these (if any): [`KnownSources::find_texts`].
+    Now(Option<&'k KnownSources>),
+    /// In these, later, with the other records of its chunk
+    /// ([`Cited::find`]), where every text it cites is a place in `text`
+    /// (its batch's): they are noted in `cited`. (Else at once.)
+    Later(&'k KnownSources, &'k str, &'k mut Cited),
+}
+
+/// The sources the records of a chunk cite, looked up together once the
+/// chunk is read: the slots of a few dozen prefetched, then the texts of
+/// the keys those hold, then compared ([`SourceKeys::get_all`]), so that
+/// their cache misses overlap. (Looked up one at a time as each record was
+/// mapped, each lookup waited for its slot, then for its text: a tenth of
+/// a 1M FtM load's samples.)
+#[derive(Default)]
+pub(super) struct Cited {
+    /// The record being read: its place in its chunk.
+    pub(super) record: u32,
+    by: Vec<CitedBy>,
+    /// The texts cited, places in the batch's text (`start..end`).
+    texts: Vec<Place>,
+}
+
+/// Where a text is in a batch's text: `start..end`.
+type Place = (u32, u32);
+
+/// The text at `at` of `text`.
+fn at(text: &str, (start, end): Place) -> &str {
+    &text[start as usize..end as usize]
+}
+
+/// The sources one record cites: `texts` of [`Cited::texts`].
+struct CitedBy {
+    record: u32,
+    url: bool,
+    texts: (u32, u32),
+    /// URLs' outlet: the record's first publisher.
+    outlet: Option<Place>,
+}
+
+/// Where `s` is in `text`, if it is part of it (compared by address).
+fn place_in(text: &str, s: &str) -> Option<Place> {
+    let start = (s.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start + s.len();
+    (end <= text.len() && u32::try_from(end).is_ok()).then_some((start as u32, end as u32))
+}
+
+impl Cited {
+    /// Notes that the current record cites `texts` (URLs if `url`, their
+    /// outlet `outlet`), all places in `text`: whether they were (else
+    /// nothing is noted).
+    fn note(
+        &mut self,
+        text: &str,
+        texts: &[impl AsRef<str>],
+        url: bool,
+        outlet: Option<&str>,
+    ) -> bool {
+        let start = self.texts.len();
+        let outlet = match outlet.map(|o| place_in(text, o)) {
+            Some(None) => return false,
+            Some(at) => at,
+            None => None,
+        };
+        for t in texts {
+            match place_in(text, t.as_ref()) {
+                Some(at) => self.texts.push(at),
+                None => {
+                    self.texts.truncate(start);
+                    return false;
+                }
+            }
+        }
+        self.by.push(CitedBy {
+            record: self.record,
+            url,
+            texts: (start as u32, self.texts.len() as u32),
+            outlet,
+        });
+        true
+    }
+
+    /// Forgets what was noted (a chunk given up half way).
+    pub(super) fn clear(&mut self) {
+        self.by.clear();
+        self.texts.clear();
+    }
+
+    /// Finds the sources noted in `known`, the records `records` of the
+    /// chunk, whose batch's text is `text`: a record's [`Mapped::found`]
+    /// filled where every source it cites is there, else its
+    /// [`Mapped::source_reqs`] (and outlet) for the builder, as
+    /// [`map_props`] does at once. Then forgets them.
+    pub(super) fn find<R>(
+        &mut self,
+        known: &KnownSources,
+        text: &str,
+        records: &mut [R],
+        mapped: impl Fn(&mut R) -> Option<&mut Mapped>,
+    ) {
+        if self.by.is_empty() {
+            return;
+        }
+        let keys: Vec<(u64, &[u8])> = (self.texts.iter())
+            .zip(
+                self.by
+                    .iter()
+                    .flat_map(|b| std::iter::repeat_n(b.url, (b.texts.1 - b.texts.0) as usize)),
+            )
+            .map(|(t, url)| {
+                let key = at(text, *t);
+                (SourceKeys::hash(key, url), key.as_bytes())
+            })
+            .collect();
+        let mut found = Vec::with_capacity(keys.len());
+        known.keys.get_all(&keys, &mut found);
+        for by in self.by.drain(..) {
+            let Some(m) = records.get_mut(by.record as usize).and_then(&mapped) else {
+                continue;
+            };
+            let (start, end) = (by.texts.0 as usize, by.texts.1 as usize);
+            let answers = &found[start..end];
+            if answers.iter().all(Option::is_some) {
+                let mut ids = [0; 8];
+                for (slot, s) in ids.iter_mut().zip(answers.iter().flatten()) {
+                    *slot = s.0;
+                }
+                ids[end - start] = known.file.0;
+                m.found = ids;
+                m.n_found = (end - start) as u8 + 1;
+            } else {
+                let texts = self.texts[start..end]
+                    .iter()
+                    .map(|&t| at(text, t).to_string());
+                if by.url {
+                    m.outlet = by.outlet.map(|o| at(text, o).to_string());
+                    m.source_reqs.extend(texts.map(SourceReq::Url));
+                } else {
+                    m.source_reqs.extend(texts.map(SourceReq::Publisher));
+                }
+            }
+        }
+        self.texts.clear();
     }
 }
 
@@ -100,14 +249,14 @@ fn number(value: &str) -> Result<f64, std::num::ParseFloatError> {
 /// `m` (new: [`Mapped::default`]; the sources it cites as [`SourceReq`]s,
 /// in `m.source_reqs`).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
+pub(super) fn map_props<'a, S: Value, V: ExactSizeIterator<Item = S>>(
     notes: &mut Notes,
     owner: &super::issues::Owner<'_>,
     schema_name: &str,
     def: Option<&'static SchemaDef>,
     props: impl IntoIterator<Item = (Cow<'a, str>, Option<PropType>, V)>,
     dated: bool,
-    known: Option<&KnownSources>,
+    known: Lookup<'_>,
     m: &mut Mapped,
 ) {
     {
@@ -124,10 +273,10 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
             let prop = prop.as_ref();
             // Values stay borrowed until kept (a date or an amount that the
             // fields say exactly is not).
-            let owned = |values: V| values.map(Cow::into_owned);
+            let owned = |values: V| values.map(Into::into);
             // An attribute's name and values, or a role, held inline up to
             // 24 bytes (no allocation for most).
-            let texts = |values: V| values.map(Text::from);
+            let texts = |values: V| values.map(Into::<Text>::into);
             match prop {
                 "name" => m.names.extend(owned(values)),
                 "alias" => m.aliases.extend(owned(values).map(|v| (v, 'a'))),
@@ -215,7 +364,7 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
         let mut amounts = amounts.into_iter();
         if let Some(value) = amounts.next() {
             let currency = currencies.first().map_or("", |c| c.as_ref());
-            let parsed = number(&value);
+            let parsed = number(value.as_ref());
             match parsed {
                 Ok(v) if !currency.trim().is_empty() => match Amount::new(v, currency, false) {
                     Ok(a) => m.amount = Some(a),
@@ -228,7 +377,7 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
                 Ok(_) => m.attrs.push(("amount".into(), value.into())),
                 Err(_) => notes.note(
                     Issue::BadAmount,
-                    format!("{owner}: amount `{value}` is not a number"),
+                    format!("{owner}: amount `{}` is not a number", value.as_ref()),
                 ),
             }
             m.attrs.extend(amounts.map(|v| ("amount".into(), v.into())));
@@ -252,27 +401,36 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
         // Sources: one per URL (its publisher as outlet), else one per
         // publisher; found in `known` if every one is there (then nothing
         // is kept for the builder to find them).
-        let found = |texts: &[Cow<'a, str>], url: bool, m: &mut Mapped| {
-            known.is_some_and(|k| k.find_texts(texts, url, m))
-        };
-        if urls.is_empty() {
-            if !found(&publishers, false, m) {
-                m.source_reqs.extend(
-                    publishers
-                        .into_iter()
-                        .map(|p| SourceReq::Publisher(p.into_owned())),
-                );
-            }
+        let (texts, url, outlet) = if urls.is_empty() {
+            (publishers, false, None)
         } else {
             let mut publishers = publishers.into_iter();
             let outlet = publishers.next();
             for p in publishers {
                 m.attrs.push(("publisher".into(), p.into()));
             }
-            if !found(&urls, true, m) {
-                m.outlet = outlet.map(Cow::into_owned);
-                m.source_reqs
-                    .extend(urls.into_iter().map(|u| SourceReq::Url(u.into_owned())));
+            (urls, true, outlet)
+        };
+        let known = match known {
+            // (None cited: the file's alone, found at once.)
+            Lookup::Later(k, text, cited)
+                if !texts.is_empty() && texts.len() < m.found.len() && k.keys.len() > 0 =>
+            {
+                if cited.note(text, &texts, url, outlet.as_ref().map(AsRef::as_ref)) {
+                    return;
+                }
+                Some(k)
+            }
+            Lookup::Later(k, ..) => Some(k),
+            Lookup::Now(k) => k,
+        };
+        if !known.is_some_and(|k| k.find_texts(&texts, url, m)) {
+            let texts = texts.into_iter().map(Into::into);
+            if url {
+                m.outlet = outlet.map(Into::into);
+                m.source_reqs.extend(texts.map(SourceReq::Url));
+            } else {
+                m.source_reqs.extend(texts.map(SourceReq::Publisher));
             }
         }
     }
@@ -282,10 +440,10 @@ pub(super) fn map_props<'a, V: ExactSizeIterator<Item = Cow<'a, str>>>(
 /// greatest, as `min_by_key` and `max_by_key` pick them (of equal keys, the
 /// first least and the last greatest); `None` if none parses.
 fn extremes<K: Ord>(
-    list: &[Cow<'_, str>],
+    list: &[impl AsRef<str>],
     key: impl Fn(PartialDate) -> K,
 ) -> Option<(PartialDate, PartialDate)> {
-    let dates = list.iter().filter_map(|v| parse_day(v).ok());
+    let dates = list.iter().filter_map(|v| parse_day(v.as_ref()).ok());
     dates.fold(None, |out, d| match out {
         None => Some((d, d)),
         Some((least, most)) => Some((
@@ -296,7 +454,16 @@ fn extremes<K: Ord>(
 }
 
 /// A short list of a record's values (most have one or two of each kind).
-type Few<'a> = SmallVec<[Cow<'a, str>; 4]>;
+type Few<S> = SmallVec<[S; 4]>;
+
+/// A value as [`map_props`] takes it: a relationship's are places in its
+/// batch's text (`&str`: nothing to drop, half the room), a thing's or the
+/// careful reader's maybe its own.
+pub(super) trait Value: AsRef<str> + Into<String> + Into<Text> {}
+
+impl Value for &str {}
+
+impl Value for Cow<'_, str> {}
 
 impl Loader {
     /// The sources `reqs` cite, found or added in order, then the file.
@@ -331,8 +498,14 @@ impl Loader {
     pub(super) fn known_sources(&mut self) -> Arc<KnownSources> {
         let (now, then) = (self.source_ids.len(), self.known.keys.len());
         let missed = now > then && self.source_misses >= (now / 64).max(64);
-        let sources =
-            now > then + (then / 8).max(256) || missed || self.known.file != self.file_source;
+        // (Tests reading a stream in pieces, `copy_after_misses` `None`:
+        // a copy as soon as any was added, so that the parser threads find
+        // sources in small inputs too.)
+        let every = self.copy_after_misses.is_none() && now > then;
+        let sources = now > then + (then / 8).max(256)
+            || missed
+            || every
+            || self.known.file != self.file_source;
         let nodes = self.graph.node_count();
         let grown = self.nodes_copied.is_none_or(|had| nodes > had + had / 2);
         let ids = match self.copy_after_misses {
@@ -444,19 +617,68 @@ impl SourceKeys {
 
     /// The slot of `key` (of `hash`), or the free one where it would go.
     fn slot(&self, hash: u64, key: &[u8]) -> usize {
+        self.slot_from(hash as usize & (self.slots.len() - 1), hash, key)
+    }
+
+    /// [`Self::slot`], probing from slot `i` on.
+    fn slot_from(&self, mut i: usize, hash: u64, key: &[u8]) -> usize {
         let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
         loop {
             let s = &self.slots[i];
-            if !s.used
-                || (s.hash == hash
-                    // Bytes: slicing them checks no char boundaries.
-                    && &self.text.as_bytes()[s.start as usize..s.end as usize] == key)
-            {
+            if !s.used || (s.hash == hash && self.key(s) == key) {
                 return i;
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// [`Self::get`] of each of `keys`, `(hash, key)`, the answers pushed on
+    /// `out` in order: a few dozen at a time, their slots prefetched, then
+    /// the texts of the keys there, then compared.
+    pub(super) fn get_all(&self, keys: &[(u64, &[u8])], out: &mut Vec<Option<SourceId>>) {
+        const GROUP: usize = 32;
+        if self.slots.is_empty() {
+            out.extend(keys.iter().map(|_| None));
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = [0usize; GROUP];
+        for group in keys.chunks(GROUP) {
+            for &(hash, _) in group {
+                crate::graph::prefetch(&self.slots[hash as usize & mask]);
+            }
+            // The first slot of each hash (or the free one ending its
+            // probe), and its key's text fetched.
+            for (i, &(hash, _)) in at.iter_mut().zip(group) {
+                let mut j = hash as usize & mask;
+                while self.slots[j].used && self.slots[j].hash != hash {
+                    j = (j + 1) & mask;
+                }
+                let s = &self.slots[j];
+                if s.used
+                    && let Some(first) = self.text.as_bytes().get(s.start as usize)
+                {
+                    crate::graph::prefetch(first);
+                }
+                *i = j;
+            }
+            for (&i, &(hash, key)) in at.iter().zip(group) {
+                let s = &self.slots[i];
+                let s = if !s.used || self.key(s) == key {
+                    s
+                } else {
+                    // Another key of this hash: probed on, as `slot` does.
+                    &self.slots[self.slot_from((i + 1) & mask, hash, key)]
+                };
+                out.push(s.used.then_some(s.source));
+            }
+        }
+    }
+
+    /// The text of the key in slot `s`.
+    fn key(&self, s: &KeySlot) -> &[u8] {
+        // Bytes: slicing them checks no char boundaries.
+        &self.text.as_bytes()[s.start as usize..s.end as usize]
     }
 
     pub(super) fn get(&self, hash: u64, key: &str) -> Option<SourceId> {
@@ -569,7 +791,39 @@ mod tests {
         // Nothing known yet: left to the builder.
         let none = KnownSources::default();
         let mut m = super::super::Mapped::default();
-        assert!(!none.find_texts(&[], true, &mut m) && m.n_found == 0);
+        assert!(!none.find_texts(&[""; 0], true, &mut m) && m.n_found == 0);
+    }
+
+    proptest::proptest! {
+        /// Many keys looked up at once answer as each looked up alone:
+        /// keys there and not, of hashes shared by several keys (chained
+        /// past one another), in tables of every size.
+        #[test]
+        fn source_keys_found_together_as_one_by_one(
+            added in proptest::collection::vec((0u8..40, 0u8..4), 0..200),
+            asked in proptest::collection::vec((0u8..48, 0u8..4), 0..120),
+        ) {
+            let key = |k: u8| format!("https://k.example/{k}");
+            // A key's own hash, or one of three that many keys share.
+            let hash = |k: u8, h: u8| match h {
+                0 => SourceKeys::hash(&key(k), true),
+                h => u64::from(h).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            };
+            let mut keys = SourceKeys::default();
+            for (i, &(k, h)) in added.iter().enumerate() {
+                keys.insert(hash(k, h), &key(k), SourceId(i as u32));
+            }
+            let texts: Vec<String> = asked.iter().map(|&(k, _)| key(k)).collect();
+            let pairs: Vec<(u64, &[u8])> = (asked.iter().zip(&texts))
+                .map(|(&(k, h), t)| (hash(k, h), t.as_bytes()))
+                .collect();
+            let mut all = Vec::new();
+            keys.get_all(&pairs, &mut all);
+            let one: Vec<Option<SourceId>> = (asked.iter().zip(&texts))
+                .map(|(&(k, h), t)| keys.get(hash(k, h), t))
+                .collect();
+            proptest::prop_assert_eq!(all, one);
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::super::mapping::{
 use super::super::schema::{PropType, SchemaDef};
 use super::caption::library_caption;
 use super::issues::{Issue, Notes, Owner};
-use super::props::{KnownSources, map_props};
+use super::props::{KnownSources, Lookup, map_props};
 use super::{Loader, PendingEdge, PendingRef};
 
 /// A thing's fields, mapped without the graph.
@@ -43,7 +43,7 @@ pub(super) fn prepare_thing(
     props: Vec<(Cow<'_, str>, Vec<Cow<'_, str>>)>,
     caption: Option<String>,
     provenance: &[(String, String)],
-    known: Option<&KnownSources>,
+    known: Lookup<'_>,
 ) -> PreThing {
     let owner = Owner(schema_name, id);
     let dated = def.is_some_and(|d| d.is_a("Interval") || d.name == "Contract");
@@ -752,7 +752,7 @@ pub(super) fn map_edge_known(
     props: super::Values<'_>,
     known: Option<&KnownSources>,
 ) -> super::PreEdge {
-    map_edge_runs(def, id, props, known, None)
+    map_edge_runs(def, id, props, Lookup::Now(known), None)
 }
 
 /// [`map_edge_known`]; `typed`: the runs of `props`, each of one property
@@ -762,7 +762,7 @@ pub(super) fn map_edge_runs<'v>(
     def: &'static SchemaDef,
     id: &str,
     props: super::Values<'v>,
-    known: Option<&KnownSources>,
+    known: Lookup<'_>,
     typed: Option<&TypedRuns<'v>>,
 ) -> super::PreEdge {
     let (src_prop, tgt_prop) = def.edge.expect("an edge schema");
@@ -799,7 +799,7 @@ pub(super) fn map_edge_runs<'v>(
                     i,
                     end,
                 };
-                (Cow::Borrowed(k), ptype, run.map(Cow::Borrowed))
+                (Cow::Borrowed(k), ptype, run)
             });
         map_props(notes, &owner, def.name, Some(def), grouped, true, known, m);
     } else {
@@ -809,7 +809,7 @@ pub(super) fn map_edge_runs<'v>(
             values.sort_by_key(|(k, _)| *k);
         }
         let grouped = values.chunk_by(|a, b| a.0 == b.0).map(|run| {
-            let values = run.iter().map(|&(_, v)| Cow::Borrowed(v));
+            let values = run.iter().map(|&(_, v)| v);
             (Cow::Borrowed(run[0].0), def.prop(run[0].0), values)
         });
         map_props(notes, &owner, def.name, Some(def), grouped, true, known, m);
