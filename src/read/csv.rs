@@ -681,24 +681,7 @@ impl Pool {
     /// a text, filed by [`RecordData::set_field`](super::RecordData::set_field)
     /// and split again (a tenth of the row threads' instructions, 100k).
     fn put_items(&mut self, list: &mut Vec<Text>, value: &str) {
-        let mut rest = value;
-        loop {
-            let (item, next) = match rest.as_bytes().iter().position(|&b| b == b';') {
-                Some(k) => (&rest[..k], Some(&rest[k + 1..])),
-                None => (rest, None),
-            };
-            let item = super::trim(item);
-            if !item.is_empty() {
-                list.push(Text::default());
-                if let Some(t) = list.last_mut() {
-                    self.put(t, item);
-                }
-            }
-            match next {
-                Some(n) => rest = n,
-                None => return,
-            }
-        }
+        super::put_items(list, value, |t, item| self.put(t, item));
     }
 
     /// An empty record: one the builder is done with emptied now, just
@@ -760,22 +743,8 @@ impl Pool {
             give(t);
             *t = Text::default();
         }
-        for slot in r.optional_texts() {
-            if let Some(t) = slot {
-                give(t);
-                *slot = None;
-            }
-        }
         // The lists stay in the record, emptied.
-        r.aliases.iter_mut().for_each(&mut give);
-        r.aliases.clear();
-        r.sources.iter_mut().for_each(&mut give);
-        r.sources.clear();
-        for (k, v) in &mut r.attrs {
-            give(k);
-            give(v);
-        }
-        r.attrs.clear();
+        r.empty_extras(&mut give);
     }
 }
 

@@ -336,6 +336,28 @@ pub(crate) fn keep_text(spare: &mut Vec<Text>, mut t: Text, most: usize) {
 impl RecordData {
     /// The fields that may hold a text (the ids, lists and attributes
     /// aside): what emptying a record goes through.
+    /// Empties the optional texts (set to `None`) and the lists (aliases,
+    /// sources, attributes; cleared, their room kept), handing each text to
+    /// `give` first (which keeps those held on the heap to be filled again:
+    /// an inline text needs no emptying, dropping it frees nothing).
+    pub(crate) fn empty_extras(&mut self, give: &mut impl FnMut(&mut Text)) {
+        for slot in self.optional_texts() {
+            if let Some(t) = slot {
+                give(t);
+                *slot = None;
+            }
+        }
+        self.aliases.iter_mut().for_each(&mut *give);
+        self.aliases.clear();
+        self.sources.iter_mut().for_each(&mut *give);
+        self.sources.clear();
+        for (k, v) in &mut self.attrs {
+            give(k);
+            give(v);
+        }
+        self.attrs.clear();
+    }
+
     pub(crate) fn optional_texts(&mut self) -> [&mut Option<Text>; 10] {
         [
             &mut self.name,
@@ -380,21 +402,7 @@ impl RecordData {
             }
         };
         let r = &mut *self;
-        for s in r.optional_texts() {
-            if let Some(t) = s {
-                give(t);
-                *s = None;
-            }
-        }
-        r.aliases.iter_mut().for_each(&mut give);
-        r.aliases.clear();
-        r.sources.iter_mut().for_each(&mut give);
-        r.sources.clear();
-        for (k, v) in &mut r.attrs {
-            give(k);
-            give(v);
-        }
-        r.attrs.clear();
+        r.empty_extras(&mut give);
         if records.len() < SPARE {
             r.id.clear();
             r.from.clear();
@@ -404,6 +412,34 @@ impl RecordData {
             r.dates = None;
             r.amount_value = None;
             records.push(self);
+        }
+    }
+}
+
+/// The items of a list `value` appended to `list` as [`list_items`] gives
+/// them (split at each `;`, trimmed, empty ones dropped), each written by
+/// `put` into a text pushed for it, not made a text of its own. The `;`
+/// is looked for eight bytes at a time, where `split` called `memchr` for
+/// each item.
+#[inline]
+pub(crate) fn put_items(list: &mut Vec<Text>, value: &str, mut put: impl FnMut(&mut Text, &str)) {
+    let mut rest = value;
+    loop {
+        let (item, next) = match scan::find_byte(b';', rest.as_bytes()) {
+            // A `;` (ASCII) is a character of its own: cut at a boundary.
+            Some(k) => (&rest[..k], Some(&rest[k + 1..])),
+            None => (rest, None),
+        };
+        let item = trim(item);
+        if !item.is_empty() {
+            list.push(Text::default());
+            if let Some(t) = list.last_mut() {
+                put(t, item);
+            }
+        }
+        match next {
+            Some(next) => rest = next,
+            None => return,
         }
     }
 }
@@ -990,28 +1026,7 @@ impl<'b> Sink<'b> {
                 return r.set_field(field, key, value);
             }
         };
-        // The items split at each `;`, looked for eight bytes at a time
-        // (as `list_items` splits them, where `split` called `memchr` for
-        // each item).
-        let mut rest = value;
-        loop {
-            let (item, next) = match scan::find_byte(b';', rest.as_bytes()) {
-                // A `;` (ASCII) is a character of its own: cut at a boundary.
-                Some(k) => (&rest[..k], Some(&rest[k + 1..])),
-                None => (rest, None),
-            };
-            let item = trim(item);
-            if !item.is_empty() {
-                list.push(Text::default());
-                if let Some(t) = list.last_mut() {
-                    self.put(t, item);
-                }
-            }
-            match next {
-                Some(next) => rest = next,
-                None => return,
-            }
-        }
+        put_items(list, value, |t, item| self.put(t, item));
     }
 
     /// `s` put in `t` (empty, inline) where it lies: inline when it is
