@@ -511,10 +511,15 @@ impl NodeFilter {
             return;
         }
         self.room(graph, n);
-        for i in self.len..n {
+        self.set_ids(graph, self.len..n);
+        self.len = n;
+    }
+
+    /// Holds the nodes `ixs` of `graph`, hashing their ids.
+    fn set_ids(&mut self, graph: &Graph, ixs: std::ops::Range<usize>) {
+        for i in ixs {
             self.set(crate::graph::id_hash(graph.id_bytes(NodeIx::new(i))));
         }
-        self.len = n;
     }
 
     /// Room for `n` nodes: when there is not, a table four times larger
@@ -528,9 +533,7 @@ impl NodeFilter {
             size *= 4;
         }
         self.words = vec![0; size];
-        for i in 0..self.len {
-            self.set(crate::graph::id_hash(graph.id_bytes(NodeIx::new(i))));
-        }
+        self.set_ids(graph, 0..self.len);
     }
 }
 

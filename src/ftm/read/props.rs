@@ -79,10 +79,32 @@ impl KnownSources {
                 None => return false,
             }
         }
-        found[n] = self.file.0;
-        m.found = found;
-        m.n_found = n as u8 + 1;
+        self.set_found(m, found, n);
         true
+    }
+
+    /// Sets `m.found` to the first `n` of `ids` (every source the record
+    /// cites, found), then the file's.
+    fn set_found(&self, m: &mut Mapped, mut ids: [u32; 8], n: usize) {
+        ids[n] = self.file.0;
+        m.found = ids;
+        m.n_found = n as u8 + 1;
+    }
+}
+
+/// Leaves the sources a record cites for the builder to find or add:
+/// `texts`, URLs (their outlet `outlet`) if `url`, else publishers.
+fn leave_for_builder(
+    m: &mut Mapped,
+    texts: impl Iterator<Item = String>,
+    url: bool,
+    outlet: Option<String>,
+) {
+    if url {
+        m.outlet = outlet;
+        m.source_reqs.extend(texts.map(SourceReq::Url));
+    } else {
+        m.source_reqs.extend(texts.map(SourceReq::Publisher));
     }
 }
 
@@ -215,19 +237,15 @@ impl Cited {
                 for (slot, s) in ids.iter_mut().zip(answers.iter().flatten()) {
                     *slot = s.0;
                 }
-                ids[end - start] = known.file.0;
-                m.found = ids;
-                m.n_found = (end - start) as u8 + 1;
+                known.set_found(m, ids, end - start);
             } else {
-                let texts = self.texts[start..end]
-                    .iter()
-                    .map(|&t| at(text, t).to_string());
-                if by.url {
-                    m.outlet = by.outlet.map(|o| at(text, o).to_string());
-                    m.source_reqs.extend(texts.map(SourceReq::Url));
-                } else {
-                    m.source_reqs.extend(texts.map(SourceReq::Publisher));
-                }
+                let texts = self.texts[start..end].iter();
+                leave_for_builder(
+                    m,
+                    texts.map(|&t| at(text, t).to_string()),
+                    by.url,
+                    by.outlet.map(|o| at(text, o).to_string()),
+                );
             }
         }
         self.texts.clear();
@@ -425,13 +443,12 @@ pub(super) fn map_props<'a, S: Value, V: ExactSizeIterator<Item = S>>(
             Lookup::Now(k) => k,
         };
         if !known.is_some_and(|k| k.find_texts(&texts, url, m)) {
-            let texts = texts.into_iter().map(Into::into);
-            if url {
-                m.outlet = outlet.map(Into::into);
-                m.source_reqs.extend(texts.map(SourceReq::Url));
-            } else {
-                m.source_reqs.extend(texts.map(SourceReq::Publisher));
-            }
+            leave_for_builder(
+                m,
+                texts.into_iter().map(Into::into),
+                url,
+                outlet.map(Into::into),
+            );
         }
     }
 }
