@@ -12,6 +12,7 @@ mod clean;
 mod fast;
 mod issues;
 mod parallel;
+mod plain;
 mod props;
 mod records;
 mod values;
@@ -1677,11 +1678,32 @@ fn prepare_edge_at(
     (memo, cited): (&mut schema::PropMemo, &mut props::Cited),
 ) -> fast::FastEdge {
     let id_text = id.of(text);
+    let start = spans.len();
+    // The plain shape in one pass; any other the careful way.
+    if plain::on()
+        && let Some((parties, pre)) = plain::read(
+            id_text,
+            def,
+            (text, at),
+            (names, values),
+            memo,
+            spans,
+            (known, cited),
+        )
+    {
+        return fast::FastEdge {
+            id,
+            def,
+            values: (start as u32, spans.len() as u32),
+            parties,
+            notes: issues::Notes::default(),
+            pre: Some(pre),
+        };
+    }
     let mut notes = issues::Notes::default();
     if !valid_id(id_text) {
         notes.note(Issue::InvalidId, format!("`{id_text}`"));
     }
-    let start = spans.len();
     let mut runs = records::TypedRuns::new();
     let parties = clean::clean_values(
         &mut notes,

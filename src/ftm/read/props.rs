@@ -16,6 +16,7 @@ use super::{Loader, Mapped, Text};
 
 /// A source a record cites, to be found or added when the record is built:
 /// a publisher alone, or a URL with the outlet it names.
+#[derive(Debug)]
 pub(super) enum SourceReq {
     Publisher(String),
     /// A URL, its outlet the record's first publisher (`Mapped::outlet`),
@@ -63,6 +64,21 @@ impl Default for KnownSources {
 }
 
 impl KnownSources {
+    /// Known sources of these texts (`(text, whether it is a URL)`), the
+    /// file's source 1.
+    #[cfg(test)]
+    pub(super) fn of_texts(texts: &[(&str, bool)]) -> KnownSources {
+        let mut keys = SourceKeys::default();
+        for (i, &(t, url)) in texts.iter().enumerate() {
+            keys.insert(SourceKeys::hash(t, url), t, SourceId(i as u32 + 2));
+        }
+        KnownSources {
+            keys,
+            file: SourceId(1),
+            nodes: None,
+        }
+    }
+
     /// Fills `m.found` with the sources `texts` name (URLs if `url`, else
     /// publishers), then the file's, when every one is known: whether they
     /// were (if not, `m` is left for the builder).
@@ -192,6 +208,19 @@ impl Cited {
         true
     }
 
+    /// What was noted, as text (`text`: the batch's).
+    #[cfg(test)]
+    pub(super) fn noted(&self, text: &str) -> Vec<String> {
+        (self.by.iter())
+            .map(|b| {
+                let texts = &self.texts[b.texts.0 as usize..b.texts.1 as usize];
+                let texts: Vec<&str> = texts.iter().map(|&t| at(text, t)).collect();
+                let outlet = b.outlet.map(|o| at(text, o));
+                format!("{} {} {texts:?} {outlet:?}", b.record, b.url)
+            })
+            .collect()
+    }
+
     /// Forgets what was noted (a chunk given up half way).
     pub(super) fn clear(&mut self) {
         self.by.clear();
@@ -253,7 +282,7 @@ impl Cited {
 }
 
 /// An amount as FtM writes it (`1,000.50`).
-fn number(value: &str) -> Result<f64, std::num::ParseFloatError> {
+pub(super) fn number(value: &str) -> Result<f64, std::num::ParseFloatError> {
     let value = value.trim();
     if value.contains(',') {
         value.replace(',', "").parse()
@@ -416,40 +445,45 @@ pub(super) fn map_props<'a, S: Value, V: ExactSizeIterator<Item = S>>(
                     Amount::new(number(value).ok()?, currency, false).ok()
                 });
         }
-        // Sources: one per URL (its publisher as outlet), else one per
-        // publisher; found in `known` if every one is there (then nothing
-        // is kept for the builder to find them).
-        let (texts, url, outlet) = if urls.is_empty() {
-            (publishers, false, None)
-        } else {
-            let mut publishers = publishers.into_iter();
-            let outlet = publishers.next();
-            for p in publishers {
-                m.attrs.push(("publisher".into(), p.into()));
-            }
-            (urls, true, outlet)
-        };
-        let known = match known {
-            // (None cited: the file's alone, found at once.)
-            Lookup::Later(k, text, cited)
-                if !texts.is_empty() && texts.len() < m.found.len() && k.keys.len() > 0 =>
-            {
-                if cited.note(text, &texts, url, outlet.as_ref().map(AsRef::as_ref)) {
-                    return;
-                }
-                Some(k)
-            }
-            Lookup::Later(k, ..) => Some(k),
-            Lookup::Now(k) => k,
-        };
-        if !known.is_some_and(|k| k.find_texts(&texts, url, m)) {
-            leave_for_builder(
-                m,
-                texts.into_iter().map(Into::into),
-                url,
-                outlet.map(Into::into),
-            );
+        cite(m, urls, publishers, known);
+    }
+}
+
+/// The sources a record cites, `urls` and `publishers`: one per URL (its
+/// first publisher as outlet, the others attributes), else one per
+/// publisher; found in `known` if every one is there (then nothing is kept
+/// for the builder to find them), or noted to be looked up with its chunk's.
+pub(super) fn cite<S: Value>(m: &mut Mapped, urls: Few<S>, publishers: Few<S>, known: Lookup<'_>) {
+    let (texts, url, outlet) = if urls.is_empty() {
+        (publishers, false, None)
+    } else {
+        let mut publishers = publishers.into_iter();
+        let outlet = publishers.next();
+        for p in publishers {
+            m.attrs.push(("publisher".into(), p.into()));
         }
+        (urls, true, outlet)
+    };
+    let known = match known {
+        // (None cited: the file's alone, found at once.)
+        Lookup::Later(k, text, cited)
+            if !texts.is_empty() && texts.len() < m.found.len() && k.keys.len() > 0 =>
+        {
+            if cited.note(text, &texts, url, outlet.as_ref().map(AsRef::as_ref)) {
+                return;
+            }
+            Some(k)
+        }
+        Lookup::Later(k, ..) => Some(k),
+        Lookup::Now(k) => k,
+    };
+    if !known.is_some_and(|k| k.find_texts(&texts, url, m)) {
+        leave_for_builder(
+            m,
+            texts.into_iter().map(Into::into),
+            url,
+            outlet.map(Into::into),
+        );
     }
 }
 
@@ -471,7 +505,7 @@ fn extremes<K: Ord>(
 }
 
 /// A short list of a record's values (most have one or two of each kind).
-type Few<S> = SmallVec<[S; 4]>;
+pub(super) type Few<S> = SmallVec<[S; 4]>;
 
 /// A value as [`map_props`] takes it: a relationship's are places in its
 /// batch's text (`&str`: nothing to drop, half the room), a thing's or the

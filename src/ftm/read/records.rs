@@ -960,6 +960,17 @@ fn is_made_id(
     let (Some(src), Some(tgt), 2) = (src, tgt, parties) else {
         return false;
     };
+    made_of(h, (src, tgt), (kind, role), date)
+}
+
+/// Whether `h` (the hash a made id spells) is that of a relation from
+/// `src` to `tgt` (FtM's source and target) of `kind`, `role` and `date`.
+pub(super) fn made_of(
+    h: u64,
+    (src, tgt): (&str, &str),
+    (kind, role): (&RelationKind<String>, Option<&str>),
+    date: Option<crate::model::PartialDate>,
+) -> bool {
     let label = match kind {
         RelationKind::Other(o) => o.as_str(),
         k => k.known_label().unwrap_or("other"),
