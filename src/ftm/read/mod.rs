@@ -1569,6 +1569,20 @@ fn first_parties<'a>(
     text: &'a str,
     spans: &'a [SpanPair],
 ) -> [Option<&'a str>; 2] {
+    if let fast::Fast::Edge(e) = &r.body {
+        // (Straight from the marks, as `Values::parties` reads them.)
+        let values = &spans[e.values.0 as usize..e.values.1 as usize];
+        if values.len() > 64 {
+            return [None; 2];
+        }
+        let mut marks = e.parties;
+        let mut next = || {
+            let i = marks.trailing_zeros() as usize;
+            marks &= marks.wrapping_sub(1);
+            values.get(i).map(|&(_, v)| v.of(text))
+        };
+        return [next(), next()];
+    }
     let Some(values) = r.body.edge_values(text, spans) else {
         return [None; 2];
     };

@@ -100,8 +100,9 @@ struct Read<'t> {
     /// The note's property and value.
     note: Option<(&'t str, &'t str)>,
     attrs: SmallVec<[(&'t str, &'t str); 4]>,
-    urls: Few<&'t str>,
-    publishers: Few<&'t str>,
+    /// The sources cited: places in the batch's text.
+    urls: Few<Span>,
+    publishers: Few<Span>,
 }
 
 /// Reads a relationship record of schema `def` and id `id` (both checked
@@ -147,7 +148,33 @@ pub(super) fn read(
         m.note = Some(note.to_string());
         m.note_prop = Some(prop.to_string());
     }
-    cite(m, r.urls, r.publishers, Lookup::Later(known, text, cited));
+    // The sources cited: noted as places in the text for the chunk's
+    // lookups (as `cite` notes them, without finding the places again),
+    // else as `cite` does.
+    let noted = if r.urls.is_empty() {
+        &r.publishers
+    } else {
+        &r.urls
+    };
+    if known.has_keys() && !noted.is_empty() && noted.len() < m.found.len() {
+        let place = |s: &Span| (s.start, s.end);
+        if r.urls.is_empty() {
+            cited.note_places(r.publishers.iter().map(place), false, None);
+        } else {
+            for p in r.publishers.iter().skip(1) {
+                m.attrs.push(("publisher".into(), p.of(text).into()));
+            }
+            cited.note_places(
+                r.urls.iter().map(place),
+                true,
+                r.publishers.first().map(place),
+            );
+        }
+    } else {
+        let strs = |l: &Few<Span>| l.iter().map(|s| s.of(text)).collect::<Few<&str>>();
+        let (urls, publishers) = (strs(&r.urls), strs(&r.publishers));
+        cite(m, urls, publishers, Lookup::Later(known, text, cited));
+    }
     let (kind, reversed, role) = kind_of(def, r.role);
     // (Its parties are valid ids: FtM ids as they are.)
     m.made_id = match (r.ends, r.n_parties) {
@@ -214,7 +241,7 @@ fn fields<'t>(
             }
             Class::Value(ptype, field) => (ptype, field),
         };
-        let (mut first, mut date) = ("", None);
+        let (mut first, mut date) = (("", k), None);
         for (j, &v) in run.iter().enumerate() {
             let v = v.shifted(at);
             let value = v.of(text);
@@ -225,17 +252,15 @@ fn fields<'t>(
                 return None;
             }
             if j == 0 {
-                first = value;
+                first = (value, v);
             }
             spans.push((k, v));
             kept += 1;
         }
         let one = run.len() == 1;
-        let all = || {
-            spans[spans.len() - run.len()..]
-                .iter()
-                .map(|&(_, v)| v.of(text))
-        };
+        let (first, first_at) = first;
+        let places = || spans[spans.len() - run.len()..].iter().map(|&(_, v)| v);
+        let all = || places().map(|v| v.of(text));
         match field {
             Field::Start | Field::End if !one || ptype != PropType::Date => return None,
             Field::Start => r.start = date,
@@ -243,10 +268,10 @@ fn fields<'t>(
             Field::Amount | Field::Currency if !one => return None,
             Field::Amount => r.amount = Some(first),
             Field::Currency => r.currency = Some(first),
-            Field::Url if one => r.urls.push(first),
-            Field::Url => r.urls.extend(all()),
-            Field::Publisher if one => r.publishers.push(first),
-            Field::Publisher => r.publishers.extend(all()),
+            Field::Url if one => r.urls.push(first_at),
+            Field::Url => r.urls.extend(places()),
+            Field::Publisher if one => r.publishers.push(first_at),
+            Field::Publisher => r.publishers.extend(places()),
             Field::Note if r.note.is_none() => {
                 r.note = Some((name, first));
                 r.attrs.extend(all().skip(1).map(|v| (name, v)));

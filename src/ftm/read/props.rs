@@ -99,6 +99,11 @@ impl KnownSources {
         true
     }
 
+    /// Whether it holds any source (else nothing is looked up in it).
+    pub(super) fn has_keys(&self) -> bool {
+        self.keys.len() > 0
+    }
+
     /// Sets `m.found` to the first `n` of `ids` (every source the record
     /// cites, found), then the file's.
     fn set_found(&self, m: &mut Mapped, mut ids: [u32; 8], n: usize) {
@@ -208,6 +213,24 @@ impl Cited {
         true
     }
 
+    /// [`Self::note`] of texts known by their places in the batch's text
+    /// (as `note` would find them), the outlet's too.
+    pub(super) fn note_places(
+        &mut self,
+        texts: impl Iterator<Item = Place>,
+        url: bool,
+        outlet: Option<Place>,
+    ) {
+        let start = self.texts.len();
+        self.texts.extend(texts);
+        self.by.push(CitedBy {
+            record: self.record,
+            url,
+            texts: (start as u32, self.texts.len() as u32),
+            outlet,
+        });
+    }
+
     /// What was noted, as text (`text`: the batch's).
     #[cfg(test)]
     pub(super) fn noted(&self, text: &str) -> Vec<String> {
@@ -242,17 +265,15 @@ impl Cited {
         if self.by.is_empty() {
             return;
         }
-        let keys: Vec<(u64, &[u8])> = (self.texts.iter())
-            .zip(
-                self.by
-                    .iter()
-                    .flat_map(|b| std::iter::repeat_n(b.url, (b.texts.1 - b.texts.0) as usize)),
-            )
-            .map(|(t, url)| {
-                let key = at(text, *t);
-                (SourceKeys::hash(key, url), key.as_bytes())
-            })
-            .collect();
+        // Each text hashed as a URL or a publisher, as its record cites it.
+        let mut keys: Vec<(u64, &[u8])> = Vec::with_capacity(self.texts.len());
+        let bytes = text.as_bytes();
+        for b in &self.by {
+            for &(start, end) in &self.texts[b.texts.0 as usize..b.texts.1 as usize] {
+                let key = &bytes[start as usize..end as usize];
+                keys.push((SourceKeys::hash_bytes(key, b.url), key));
+            }
+        }
         let mut found = Vec::with_capacity(keys.len());
         known.keys.get_all(&keys, &mut found);
         for by in self.by.drain(..) {
@@ -658,7 +679,12 @@ impl KeySlot {
 impl SourceKeys {
     /// The hash of a publisher's name (`url` false) or a URL.
     pub(super) fn hash(key: &str, url: bool) -> u64 {
-        xxhash_rust::xxh3::xxh3_64_with_seed(key.as_bytes(), u64::from(url))
+        Self::hash_bytes(key.as_bytes(), url)
+    }
+
+    /// [`Self::hash`] of a key's bytes.
+    fn hash_bytes(key: &[u8], url: bool) -> u64 {
+        xxhash_rust::xxh3::xxh3_64_with_seed(key, u64::from(url))
     }
 
     /// How many keys it holds.
