@@ -16,9 +16,10 @@
 use std::borrow::Cow;
 
 use super::super::schema;
-use super::clean::{Prop, Span};
+use super::clean::Span;
 use super::props::{Cited, KnownSources, Lookup};
-use super::{At, Ready, SpanPair, Values, prepare_edge, prepare_edge_at, prepare_with};
+use super::records::TypedRuns;
+use super::{At, Ready, SpanPair, Values, clean, prepare_edge, prepare_edge_at};
 use crate::model::trim;
 use crate::words;
 
@@ -47,6 +48,9 @@ pub(super) struct Scratch {
     memo: schema::PropMemo,
     /// The sources the records of the chunk cite, looked up once it is read.
     pub(super) cited: Cited,
+    /// A thing's values kept, `(property, value)`: places in its line's
+    /// text (for that line only).
+    thing: Vec<SpanPair>,
 }
 
 /// The strings of a line that are not lists.
@@ -467,31 +471,50 @@ pub(super) fn read(
             &mut s.memo,
         )),
         None => {
-            let props = (s.names.iter())
-                .map(|&(k, start, end)| Prop {
-                    name: Cow::Borrowed(k.of(line)),
-                    values: (s.values[start as usize..end as usize].iter())
-                        .map(|v| Cow::Borrowed(v.of(line)))
-                        .collect(),
-                    dropped: 0,
-                    nested: Vec::new(),
-                })
-                .collect();
+            // A thing: its values cleaned into places in the line (kept
+            // for this line only), mapped from there.
+            let with_text = text.is_some();
+            let (text, at) = text.map_or((line, 0), |(t, at)| (t, at as u32));
+            let id = id.to_string();
+            let mut notes = super::issues::Notes::default();
+            if !super::valid_id(&id) {
+                notes.note(super::Issue::InvalidId, format!("`{id}`"));
+            }
+            let mut runs = TypedRuns::new();
+            s.thing.clear();
+            let thing = &mut s.thing;
+            let parties = clean::clean_spans(
+                &mut notes,
+                &id,
+                def,
+                (text, at),
+                (&s.names, &s.values),
+                Some(&mut runs),
+                &mut s.memo,
+                |k, v| thing.push((k, v)),
+            );
+            let values = Values {
+                text,
+                at: At::Spans(&s.thing),
+                parties,
+            };
             // The schema table's name when it is known (no copy).
             let schema_name = match def {
                 Some(d) => Cow::Borrowed(d.name),
                 None => Cow::Owned(schema_name.to_string()),
             };
-            Fast::Ready(prepare_with(
-                id.to_string(),
+            let known = match with_text {
+                true => Lookup::Later(known, text, &mut s.cited),
+                false => Lookup::Now(Some(known)),
+            };
+            Fast::Ready(super::prepare_thing_ready(
+                id,
                 (schema_name, def),
-                head.caption.map(|c| c.of(line).to_string()),
-                props,
+                notes,
+                head.caption.map(|c| c.of(line)),
+                (values, &runs),
                 &provenance,
-                match text {
-                    Some((t, _)) => Lookup::Later(known, t, &mut s.cited),
-                    None => Lookup::Now(Some(known)),
-                },
+                known,
             ))
         }
     };

@@ -32,35 +32,45 @@ pub(super) struct PreThing {
     refs: Vec<(String, String, Option<&'static str>)>,
 }
 
-/// A thing (or a record of an unknown schema), mapped; the sources it cites
-/// found in `known` if given.
+/// A thing (or a record of an unknown schema), mapped from its cleaned
+/// values (`values`, in `runs` of one property each, with its type); the
+/// sources it cites found as `known` says.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn prepare_thing(
+pub(super) fn prepare_thing<'v>(
     notes: &mut Notes,
     id: &str,
     schema_name: &str,
     def: Option<&'static SchemaDef>,
-    props: Vec<(Cow<'_, str>, Vec<Cow<'_, str>>)>,
-    caption: Option<String>,
+    (values, runs): (
+        super::Values<'v>,
+        &[(&'v str, Option<PropType>, usize, usize)],
+    ),
+    caption: Option<&str>,
     provenance: &[(String, String)],
     known: Lookup<'_>,
 ) -> PreThing {
     let owner = Owner(schema_name, id);
     let dated = def.is_some_and(|d| d.is_a("Interval") || d.name == "Contract");
     let caption = caption
-        .map(|c| c.trim().to_string())
+        .map(str::trim)
         .filter(|c| !c.is_empty())
-        .or_else(|| def.and_then(|d| library_caption(d, &props)));
+        .map(str::to_string)
+        .or_else(|| def.and_then(|d| library_caption(d, values, runs)));
     let mut m = super::Mapped::default();
+    let grouped = (runs.iter()).map(|&(k, ptype, i, end)| {
+        let run = Run {
+            flat: values,
+            i,
+            end,
+        };
+        (Cow::Borrowed(k), ptype, run)
+    });
     map_props(
         notes,
         &owner,
         schema_name,
         def,
-        (props.into_iter()).map(|(k, v)| {
-            let ptype = def.and_then(|d| d.prop(&k));
-            (k, ptype, v.into_iter())
-        }),
+        grouped,
         dated,
         known,
         &mut m,
