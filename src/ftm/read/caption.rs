@@ -20,7 +20,7 @@ pub(super) fn library_caption<T>(
         let Some(&(_, _, start, end)) = runs.iter().find(|r| r.0 == *prop && r.3 > r.2) else {
             continue;
         };
-        if def.type_name(prop) == Some("name") && end - start > 1 {
+        if end - start > 1 && def.type_name(prop) == Some("name") {
             let mut sorted: Vec<String> =
                 (start..end).map(|i| values.value(i).to_string()).collect();
             sorted.sort();
