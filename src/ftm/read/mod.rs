@@ -1761,10 +1761,7 @@ fn prepare_thing_ready<'v>(
     (schema_name, def): (Cow<'static, str>, Option<&'static SchemaDef>),
     mut notes: issues::Notes,
     caption: Option<&str>,
-    (values, runs): (
-        Values<'v>,
-        &[(&'v str, Option<schema::PropType>, usize, usize)],
-    ),
+    (values, runs): (Values<'v>, &[records::TypedRun<'v>]),
     provenance: &[(String, String)],
     known: props::Lookup<'_>,
 ) -> Ready {

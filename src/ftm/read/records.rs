@@ -41,10 +41,7 @@ pub(super) fn prepare_thing<'v>(
     id: &str,
     schema_name: &str,
     def: Option<&'static SchemaDef>,
-    (values, runs): (
-        super::Values<'v>,
-        &[(&'v str, Option<PropType>, usize, usize)],
-    ),
+    (values, runs): (super::Values<'v>, &[TypedRun<'v>]),
     caption: Option<&str>,
     provenance: &[(String, String)],
     known: Lookup<'_>,
@@ -82,21 +79,33 @@ pub(super) fn prepare_thing<'v>(
     if def.is_some() && schema_for_kind(&kind) != schema_name {
         m.attrs.push((SCHEMA_ATTR.into(), schema_name.into()));
     }
-    let names = std::mem::take(&mut m.names);
-    let name = caption
-        .or_else(|| names.first().cloned())
-        .unwrap_or_else(|| id.to_string());
-    let name_is_value = names.contains(&name);
-    let mut tagged: Vec<(String, char)> = names
-        .into_iter()
-        .filter(|n| *n != name)
-        .map(|n| (n, 'n'))
-        .collect();
-    tagged.append(&mut m.aliases);
+    let mut names = std::mem::take(&mut m.names);
+    // The first name, without a caption, taken out of the list rather
+    // than copied (it is a value; those equal to it are not tagged).
+    let (name, name_is_value) = match caption {
+        Some(c) => {
+            let is_value = names.contains(&c);
+            (c, is_value)
+        }
+        None if !names.is_empty() => (names.remove(0), true),
+        None => (id.to_string(), false),
+    };
+    // The other names, then the aliases (the aliases' own list when there
+    // are no other names, as most things have).
+    let tagged: Vec<(String, char)> = if names.is_empty() {
+        std::mem::take(&mut m.aliases)
+    } else {
+        let mut tagged = Vec::with_capacity(names.len() + m.aliases.len());
+        let others = names.into_iter().filter(|n| *n != name);
+        tagged.extend(others.map(|n| (n, 'n')));
+        tagged.append(&mut m.aliases);
+        tagged
+    };
     if !name_is_value || !tagged.is_empty() {
-        let mut code = String::from(if name_is_value { "N" } else { "-" });
+        // (Held inline, as most are short: no allocation.)
+        let mut code = super::Text::const_new(if name_is_value { "N" } else { "-" });
         code.extend(tagged.iter().map(|(_, c)| *c));
-        m.attrs.push((NAMES_ATTR.into(), code.into()));
+        m.attrs.push((NAMES_ATTR.into(), code));
     }
     if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
         m.attrs.push((NOTE_ATTR.into(), p.into()));
@@ -868,9 +877,12 @@ impl ExactSizeIterator for Run<'_> {}
 /// Runs of equal properties, `(property, start, end)`.
 type Runs<'a> = SmallVec<[(&'a str, usize, usize); 8]>;
 
-/// Runs of equal properties with their types, `(property, type, start,
+/// A run of equal properties with their type, `(property, type, start,
 /// end)`.
-pub(super) type TypedRuns<'a> = SmallVec<[(&'a str, Option<PropType>, usize, usize); 8]>;
+pub(super) type TypedRun<'a> = (&'a str, Option<PropType>, usize, usize);
+
+/// Runs of equal properties with their types.
+pub(super) type TypedRuns<'a> = SmallVec<[TypedRun<'a>; 8]>;
 
 /// The runs of equal properties of `flat`, `(property, start, end)` in
 /// order, if it is sorted by property (else `None`).
