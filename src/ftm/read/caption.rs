@@ -7,6 +7,13 @@ use std::collections::HashMap;
 use super::super::schema::SchemaDef;
 use super::Values;
 
+/// A caption [`library_caption`] found: a value as written (its place
+/// among the values), or a name picked among several.
+pub(super) enum Caption {
+    At(usize),
+    Picked(String),
+}
+
 /// The library's caption of a record with these (cleaned) properties
 /// (`values`, in `runs` of one property each: `(name, type, start, end)`),
 /// or `None` when no caption property has a value (the library then shows
@@ -15,7 +22,7 @@ pub(super) fn library_caption<T>(
     def: &SchemaDef,
     values: Values<'_>,
     runs: &[(&str, T, usize, usize)],
-) -> Option<String> {
+) -> Option<Caption> {
     for prop in def.caption {
         let Some(&(_, _, start, end)) = runs.iter().find(|r| r.0 == *prop && r.3 > r.2) else {
             continue;
@@ -25,10 +32,10 @@ pub(super) fn library_caption<T>(
                 (start..end).map(|i| values.value(i).to_string()).collect();
             sorted.sort();
             if let Some(name) = pick_name(&sorted) {
-                return Some(name);
+                return Some(Caption::Picked(name));
             }
         } else {
-            return Some(values.value(start).to_string());
+            return Some(Caption::At(start));
         }
     }
     None

@@ -14,7 +14,7 @@ use super::super::mapping::{
     kind_for_schema, relation_for_schema, schema_for_kind, snake,
 };
 use super::super::schema::{PropType, SchemaDef};
-use super::caption::library_caption;
+use super::caption::{Caption, library_caption};
 use super::issues::{Issue, Notes, Owner};
 use super::props::{KnownSources, Lookup, map_props};
 use super::{Loader, PendingEdge, PendingRef};
@@ -48,11 +48,12 @@ pub(super) fn prepare_thing<'v>(
 ) -> PreThing {
     let owner = Owner(schema_name, id);
     let dated = def.is_some_and(|d| d.is_a("Interval") || d.name == "Contract");
-    let caption = caption
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_string)
-        .or_else(|| def.and_then(|d| library_caption(d, values, runs)));
+    // The line's caption, else the library's.
+    let caption = caption.map(str::trim).filter(|c| !c.is_empty());
+    let found = match caption {
+        Some(_) => None,
+        None => def.and_then(|d| library_caption(d, values, runs)),
+    };
     let mut m = super::Mapped::default();
     let grouped = (runs.iter()).map(|&(k, ptype, i, end)| {
         let run = Run {
@@ -80,8 +81,18 @@ pub(super) fn prepare_thing<'v>(
         m.attrs.push((SCHEMA_ATTR.into(), schema_name.into()));
     }
     let mut names = std::mem::take(&mut m.names);
-    // The first name, without a caption, taken out of the list rather
-    // than copied (it is a value; those equal to it are not tagged).
+    // The name: the caption; the first name (its values, `m.names`, are
+    // those of the run of `name`), when it is the caption or there is
+    // none, taken out of the list rather than copied (it is a value;
+    // those equal to it are not tagged); else the id.
+    let first_name = runs.iter().find(|r| r.0 == "name").map(|r| r.2);
+    let caption = match (caption, found) {
+        (Some(c), _) => Some(c.to_string()),
+        (None, Some(Caption::At(i))) if Some(i) == first_name && !names.is_empty() => None,
+        (None, Some(Caption::At(i))) => Some(values.value(i).to_string()),
+        (None, Some(Caption::Picked(c))) => Some(c),
+        (None, None) => None,
+    };
     let (name, name_is_value) = match caption {
         Some(c) => {
             let is_value = names.contains(&c);
