@@ -2,30 +2,40 @@
 //! schema's caption properties that has a value; among several names, the most
 //! plausible one (Latin script first, then the one most like the others).
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::super::schema::SchemaDef;
+use super::Values;
 
-/// The library's caption of a record with these (cleaned) properties, or
-/// `None` when no caption property has a value (the library then shows the
-/// schema's label; `ties` shows the id).
-pub(super) fn library_caption(
+/// A caption [`library_caption`] found: a value as written (its place
+/// among the values), or a name picked among several.
+pub(super) enum Caption {
+    At(usize),
+    Picked(String),
+}
+
+/// The library's caption of a record with these (cleaned) properties
+/// (`values`, in `runs` of one property each: `(name, type, start, end)`),
+/// or `None` when no caption property has a value (the library then shows
+/// the schema's label; `ties` shows the id).
+pub(super) fn library_caption<T>(
     def: &SchemaDef,
-    props: &[(Cow<'_, str>, Vec<Cow<'_, str>>)],
-) -> Option<String> {
+    values: Values<'_>,
+    runs: &[(&str, T, usize, usize)],
+) -> Option<Caption> {
     for prop in def.caption {
-        let Some((_, values)) = props.iter().find(|(k, v)| k == prop && !v.is_empty()) else {
+        let Some(&(_, _, start, end)) = runs.iter().find(|r| r.0 == *prop && r.3 > r.2) else {
             continue;
         };
-        if def.type_name(prop) == Some("name") && values.len() > 1 {
-            let mut sorted: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        if end - start > 1 && def.type_name(prop) == Some("name") {
+            let mut sorted: Vec<String> =
+                (start..end).map(|i| values.value(i).to_string()).collect();
             sorted.sort();
             if let Some(name) = pick_name(&sorted) {
-                return Some(name);
+                return Some(Caption::Picked(name));
             }
         } else {
-            return Some(values[0].to_string());
+            return Some(Caption::At(start));
         }
     }
     None

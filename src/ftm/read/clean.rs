@@ -40,16 +40,19 @@ pub(super) struct Prop<'a> {
 }
 
 /// A record's properties (sorted by name) with invalid values dropped and
-/// noted, as `followthemoney` cleans them.
-pub(super) fn clean<'a>(
+/// noted, as `followthemoney` cleans them: the values kept, in one buffer
+/// (the parties among its first 64 values marked), and their runs, each
+/// one property with its type in `def`.
+pub(super) fn clean<'p>(
     notes: &mut Notes,
     id: &str,
     def: Option<&'static SchemaDef>,
-    props: Vec<Prop<'a>>,
-) -> Vec<(Cow<'a, str>, Vec<Cow<'a, str>>)> {
-    let mut out = Vec::with_capacity(props.len());
+    props: &'p [Prop<'_>],
+) -> (Flat, TypedRuns<'p>) {
+    let mut flat = Flat::default();
+    let mut runs = TypedRuns::new();
     for p in props {
-        let prop = &p.name;
+        let prop: &'p str = &p.name;
         for _ in 0..p.dropped {
             notes.note(
                 Issue::BadValue,
@@ -60,13 +63,20 @@ pub(super) fn clean<'a>(
             notes.note(Issue::Nested, format!("`{id}` {prop}: entity `{nid}`"));
         }
         let ptype = def.and_then(|d| d.prop(prop));
-        let mut values = p.values;
-        values.retain(|v| keep(notes, id, prop, ptype, v));
-        if !values.is_empty() {
-            out.push((p.name, values));
+        let first = flat.ends.len();
+        for v in &p.values {
+            if keep(notes, id, prop, ptype, v) {
+                if ptype == Some(PropType::Entity) && flat.ends.len() < 64 {
+                    flat.parties |= 1 << flat.ends.len();
+                }
+                flat.push(prop, v);
+            }
+        }
+        if flat.ends.len() > first {
+            runs.push((prop, ptype, first, flat.ends.len()));
         }
     }
-    out
+    (flat, runs)
 }
 
 /// Whether `clean` keeps value `v` of property `prop` (of type `ptype`),
@@ -143,25 +153,90 @@ pub(super) fn clean_values<'t>(
     at: u32,
     names: &[(Span, u32, u32)],
     values: &[Span],
+    runs: Option<&mut TypedRuns<'t>>,
+    memo: &mut PropMemo,
+    push: impl FnMut(Span, Span),
+) -> u64 {
+    clean_spans(
+        notes,
+        id,
+        Some(def),
+        (text, at),
+        (names, values),
+        runs,
+        memo,
+        push,
+    )
+}
+
+/// [`clean_values`] of a record of any schema, or of one `ties` does not
+/// know (`def` `None`: every value of every property kept unless blank).
+///
+/// Each property's values are looked at as its type asks: a text (most
+/// values) kept when its first byte is printable ASCII (then it is not
+/// blank) without slicing it, else trimmed as [`keep`] does; an entity's id
+/// kept when it is a valid id other than the record's, a date when it
+/// parses; any value dropped is noted by [`keep`], as the careful reader
+/// notes it.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn clean_spans<'t>(
+    notes: &mut Notes,
+    id: &str,
+    def: Option<&'static SchemaDef>,
+    (text, at): (&'t str, u32),
+    (names, values): (&[(Span, u32, u32)], &[Span]),
     mut runs: Option<&mut TypedRuns<'t>>,
     memo: &mut PropMemo,
     mut push: impl FnMut(Span, Span),
 ) -> u64 {
     let (mut parties, mut kept) = (0u64, 0usize);
+    let bytes = text.as_bytes();
     for &(k, start, end) in names {
         let k = k.shifted(at);
         let name = k.of(text);
-        let ptype = memo.prop(def, name);
-        let party = ptype == Some(PropType::Entity);
+        let ptype = def.and_then(|d| memo.prop(d, name));
         let first = kept;
-        for &v in &values[start as usize..end as usize] {
-            let v = v.shifted(at);
-            if keep(notes, id, name, ptype, v.of(text)) {
-                if party && kept < 64 {
-                    parties |= 1 << kept;
+        let run = &values[start as usize..end as usize];
+        match ptype {
+            Some(PropType::Entity) => {
+                for &v in run {
+                    let v = v.shifted(at);
+                    let value = v.of(text);
+                    let r = trim(value);
+                    if valid_id(r) && r != id {
+                        if kept < 64 {
+                            parties |= 1 << kept;
+                        }
+                        push(k, v);
+                        kept += 1;
+                    } else {
+                        // (Noted there.)
+                        keep(notes, id, name, ptype, value);
+                    }
                 }
-                push(k, v);
-                kept += 1;
+            }
+            Some(PropType::Date) => {
+                for &v in run {
+                    let v = v.shifted(at);
+                    if keep(notes, id, name, ptype, v.of(text)) {
+                        push(k, v);
+                        kept += 1;
+                    }
+                }
+            }
+            _ => {
+                for &v in run {
+                    let v = v.shifted(at);
+                    // Not blank: a printable ASCII byte first, or not all
+                    // whitespace.
+                    let plain = bytes
+                        .get(v.start as usize)
+                        .is_some_and(|&c| c > b' ' && c < 0x7f && v.end > v.start);
+                    if plain || !trim(v.of(text)).is_empty() {
+                        push(k, v);
+                        kept += 1;
+                    }
+                }
             }
         }
         if let Some(runs) = runs.as_deref_mut()

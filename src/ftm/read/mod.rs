@@ -1750,8 +1750,9 @@ fn prepare_edge_at(
     }
 }
 
-/// Prepares a record with a non-empty id and schema: the same for the
-/// careful reader and the parser threads' fast one.
+/// Prepares a record with a non-empty id and schema, as the careful reader
+/// read it: its values cleaned into one buffer, then a relationship's
+/// mapped, or a thing's ([`prepare_thing_ready`], as the fast path's).
 fn prepare(
     id: String,
     schema_name: Cow<'static, str>,
@@ -1760,71 +1761,62 @@ fn prepare(
     provenance: &[(String, String)],
 ) -> Ready {
     let def = schema::get(&schema_name);
-    let known = props::Lookup::Now(None);
-    prepare_with(id, (schema_name, def), caption, props, provenance, known)
-}
-
-/// [`prepare`], of the schema `def` of that name ([`schema::get`]), the
-/// sources the record cites found as `known` says (on a parser thread:
-/// [`Mapped::found`]).
-fn prepare_with(
-    id: String,
-    (schema_name, def): (Cow<'static, str>, Option<&'static SchemaDef>),
-    caption: Option<String>,
-    props: Vec<clean::Prop<'_>>,
-    provenance: &[(String, String)],
-    known: props::Lookup<'_>,
-) -> Ready {
     let mut notes = issues::Notes::default();
     if !valid_id(&id) {
         notes.note(Issue::InvalidId, format!("`{id}`"));
     }
-    let props = clean::clean(&mut notes, &id, def, props);
-    let body = match def {
+    let (flat, runs) = clean::clean(&mut notes, &id, def, &props);
+    match def {
         Some(d) if d.edge.is_some() => {
-            let (n, bytes) = props.iter().fold((0, 0), |(n, b), (k, values)| {
-                let len: usize = values.iter().map(|v| k.len() + v.len()).sum();
-                (n + values.len(), b + len)
-            });
-            let mut flat = Flat {
-                text: String::with_capacity(bytes),
-                ends: Vec::with_capacity(n),
-                parties: 0,
-            };
-            for (k, values) in &props {
-                let party = d.prop(k) == Some(schema::PropType::Entity);
-                for v in values {
-                    if party && flat.ends.len() < 64 {
-                        flat.parties |= 1 << flat.ends.len();
-                    }
-                    flat.push(k, v);
-                }
+            let pre = records::map_edge_known(d, &id, flat.view(), None);
+            Ready {
+                id,
+                schema_name,
+                def,
+                notes,
+                body: Body::Edge(flat, Some(pre)),
             }
-            let known = match known {
-                props::Lookup::Now(k) => k,
-                // (Its values are its own: looked up at once.)
-                props::Lookup::Later(k, ..) => Some(k),
-            };
-            let pre = records::map_edge_known(d, &id, flat.view(), known);
-            Body::Edge(flat, Some(pre))
         }
-        _ => Body::Thing(Box::new(records::prepare_thing(
-            &mut notes,
-            &id,
-            &schema_name,
-            def,
-            props,
-            caption,
-            provenance,
-            known,
-        ))),
-    };
+        _ => {
+            let cleaned = (flat.view(), &runs[..]);
+            let known = props::Lookup::Now(None);
+            let (caption, thing) = (caption.as_deref(), (schema_name, def));
+            prepare_thing_ready(id, thing, notes, caption, cleaned, provenance, known)
+        }
+    }
+}
+
+/// A thing (or a record of an unknown schema) of schema `def` of that
+/// name ([`schema::get`]) prepared, its values cleaned (`values`, in runs
+/// of one property each with its type), what cleaning noted `notes`; the
+/// sources it cites found as `known` says (on a parser thread:
+/// [`Mapped::found`]). The same for the careful reader and the parser
+/// threads' fast one.
+fn prepare_thing_ready<'v>(
+    id: String,
+    (schema_name, def): (Cow<'static, str>, Option<&'static SchemaDef>),
+    mut notes: issues::Notes,
+    caption: Option<&str>,
+    (values, runs): (Values<'v>, &[records::TypedRun<'v>]),
+    provenance: &[(String, String)],
+    known: props::Lookup<'_>,
+) -> Ready {
+    let thing = records::prepare_thing(
+        &mut notes,
+        &id,
+        &schema_name,
+        def,
+        (values, runs),
+        caption,
+        provenance,
+        known,
+    );
     Ready {
         id,
         schema_name,
         def,
         notes,
-        body,
+        body: Body::Thing(Box::new(thing)),
     }
 }
 

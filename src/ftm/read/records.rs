@@ -14,7 +14,7 @@ use super::super::mapping::{
     kind_for_schema, relation_for_schema, schema_for_kind, snake,
 };
 use super::super::schema::{PropType, SchemaDef};
-use super::caption::library_caption;
+use super::caption::{Caption, library_caption};
 use super::issues::{Issue, Notes, Owner};
 use super::props::{KnownSources, Lookup, map_props};
 use super::{Loader, PendingEdge, PendingRef};
@@ -32,35 +32,43 @@ pub(super) struct PreThing {
     refs: Vec<(String, String, Option<&'static str>)>,
 }
 
-/// A thing (or a record of an unknown schema), mapped; the sources it cites
-/// found in `known` if given.
+/// A thing (or a record of an unknown schema), mapped from its cleaned
+/// values (`values`, in `runs` of one property each, with its type); the
+/// sources it cites found as `known` says.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn prepare_thing(
+pub(super) fn prepare_thing<'v>(
     notes: &mut Notes,
     id: &str,
     schema_name: &str,
     def: Option<&'static SchemaDef>,
-    props: Vec<(Cow<'_, str>, Vec<Cow<'_, str>>)>,
-    caption: Option<String>,
+    (values, runs): (super::Values<'v>, &[TypedRun<'v>]),
+    caption: Option<&str>,
     provenance: &[(String, String)],
     known: Lookup<'_>,
 ) -> PreThing {
     let owner = Owner(schema_name, id);
     let dated = def.is_some_and(|d| d.is_a("Interval") || d.name == "Contract");
-    let caption = caption
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .or_else(|| def.and_then(|d| library_caption(d, &props)));
+    // The line's caption, else the library's.
+    let caption = caption.map(str::trim).filter(|c| !c.is_empty());
+    let found = match caption {
+        Some(_) => None,
+        None => def.and_then(|d| library_caption(d, values, runs)),
+    };
     let mut m = super::Mapped::default();
+    let grouped = (runs.iter()).map(|&(k, ptype, i, end)| {
+        let run = Run {
+            flat: values,
+            i,
+            end,
+        };
+        (Cow::Borrowed(k), ptype, run)
+    });
     map_props(
         notes,
         &owner,
         schema_name,
         def,
-        (props.into_iter()).map(|(k, v)| {
-            let ptype = def.and_then(|d| d.prop(&k));
-            (k, ptype, v.into_iter())
-        }),
+        grouped,
         dated,
         known,
         &mut m,
@@ -72,21 +80,43 @@ pub(super) fn prepare_thing(
     if def.is_some() && schema_for_kind(&kind) != schema_name {
         m.attrs.push((SCHEMA_ATTR.into(), schema_name.into()));
     }
-    let names = std::mem::take(&mut m.names);
-    let name = caption
-        .or_else(|| names.first().cloned())
-        .unwrap_or_else(|| id.to_string());
-    let name_is_value = names.contains(&name);
-    let mut tagged: Vec<(String, char)> = names
-        .into_iter()
-        .filter(|n| *n != name)
-        .map(|n| (n, 'n'))
-        .collect();
-    tagged.append(&mut m.aliases);
+    let mut names = std::mem::take(&mut m.names);
+    // The name: the caption; the first name (its values, `m.names`, are
+    // those of the run of `name`), when it is the caption or there is
+    // none, taken out of the list rather than copied (it is a value;
+    // those equal to it are not tagged); else the id.
+    let first_name = runs.iter().find(|r| r.0 == "name").map(|r| r.2);
+    let caption = match (caption, found) {
+        (Some(c), _) => Some(c.to_string()),
+        (None, Some(Caption::At(i))) if Some(i) == first_name && !names.is_empty() => None,
+        (None, Some(Caption::At(i))) => Some(values.value(i).to_string()),
+        (None, Some(Caption::Picked(c))) => Some(c),
+        (None, None) => None,
+    };
+    let (name, name_is_value) = match caption {
+        Some(c) => {
+            let is_value = names.contains(&c);
+            (c, is_value)
+        }
+        None if !names.is_empty() => (names.remove(0), true),
+        None => (id.to_string(), false),
+    };
+    // The other names, then the aliases (the aliases' own list when there
+    // are no other names, as most things have).
+    let tagged: Vec<(String, char)> = if names.is_empty() {
+        std::mem::take(&mut m.aliases)
+    } else {
+        let mut tagged = Vec::with_capacity(names.len() + m.aliases.len());
+        let others = names.into_iter().filter(|n| *n != name);
+        tagged.extend(others.map(|n| (n, 'n')));
+        tagged.append(&mut m.aliases);
+        tagged
+    };
     if !name_is_value || !tagged.is_empty() {
-        let mut code = String::from(if name_is_value { "N" } else { "-" });
+        // (Held inline, as most are short: no allocation.)
+        let mut code = super::Text::const_new(if name_is_value { "N" } else { "-" });
         code.extend(tagged.iter().map(|(_, c)| *c));
-        m.attrs.push((NAMES_ATTR.into(), code.into()));
+        m.attrs.push((NAMES_ATTR.into(), code));
     }
     if let Some(p) = m.note_prop.take().filter(|p| p != "description") {
         m.attrs.push((NOTE_ATTR.into(), p.into()));
@@ -858,9 +888,12 @@ impl ExactSizeIterator for Run<'_> {}
 /// Runs of equal properties, `(property, start, end)`.
 type Runs<'a> = SmallVec<[(&'a str, usize, usize); 8]>;
 
-/// Runs of equal properties with their types, `(property, type, start,
+/// A run of equal properties with their type, `(property, type, start,
 /// end)`.
-pub(super) type TypedRuns<'a> = SmallVec<[(&'a str, Option<PropType>, usize, usize); 8]>;
+pub(super) type TypedRun<'a> = (&'a str, Option<PropType>, usize, usize);
+
+/// Runs of equal properties with their types.
+pub(super) type TypedRuns<'a> = SmallVec<[TypedRun<'a>; 8]>;
 
 /// The runs of equal properties of `flat`, `(property, start, end)` in
 /// order, if it is sorted by property (else `None`).
