@@ -54,6 +54,7 @@ use bytemuck::{Pod, Zeroable};
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
+pub(crate) use self::build::source_list_key;
 pub(crate) use self::huge::{prefetch, prefetch_all};
 use self::index::{IN, IdIndex, Links, OUT, RareParts};
 pub(crate) use self::index::{ShortIds, id_hash};

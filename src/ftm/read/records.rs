@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
-use crate::graph::{AddError, NewEntity, NewRelation, NodeIx, SourceId};
+use crate::graph::{AddError, DatasetSet, NewEntity, NewRelation, NodeIx, SourceId};
 use crate::load::{Location, ProblemKind, short};
 use crate::model::{EntityKind, RelationKind, Sym};
 
@@ -150,11 +150,10 @@ impl Loader {
             self.duplicate(id);
             return;
         }
-        let source_ids = self.sources(&pre.m);
+        let sources = self.source_set_of(&pre.m);
         let m = &pre.m;
         let aliases: Vec<&str> = pre.tagged.iter().map(|(n, _)| n.as_str()).collect();
         let weak: Vec<&str> = m.weak_aliases.iter().map(String::as_str).collect();
-        let sources = self.graph.source_set(&source_ids);
         let attrs = self.attrs(m.attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let kind = match &pre.kind {
             EntityKind::Other(o) => EntityKind::Other(self.graph.intern(o)),
@@ -183,6 +182,7 @@ impl Loader {
             // (Hashed by its parser: not again when the filter catches up.)
             self.node_filter.add(&self.graph, node, h);
         }
+        self.added_since.push(self.id_hash);
         self.node_lines.push(self.line_no as u32);
         self.node_files.push(self.file_index);
         debug_assert_eq!(self.node_lines.len(), node.index() + 1);
@@ -510,6 +510,7 @@ impl Loader {
         };
         match self.graph.add_entity(entity) {
             Ok(node) => {
+                self.added_since.push(None);
                 self.graph.set_entity_datasets(node, self.datasets);
                 self.node_lines.push(self.line_no as u32);
                 self.node_files.push(self.file_index);
@@ -540,7 +541,13 @@ impl Loader {
         let (src_prop, tgt_prop) = def.edge.expect("only edge schemata are pending");
         let (m, notes) = e.pre;
         self.notes(notes);
-        let source_ids = self.sources(m);
+        // (Those its parser found taken as they are, with their key; any
+        // other found or added here, in the same order as before.)
+        let found = Self::found_sources(m);
+        let source_ids = match found {
+            Some(_) => Cow::Borrowed(&[][..]),
+            None => self.sources(m),
+        };
         // (Most records have one party of each end: kept without allocating.)
         let mut froms: SmallVec<[NodeIx; 2]> = SmallVec::new();
         let mut tos: SmallVec<[NodeIx; 2]> = SmallVec::new();
@@ -549,19 +556,39 @@ impl Loader {
         if let Some(parties) = parties {
             // Every party was found, in the order of the values.
             let mut parties = parties.iter().copied();
-            // The parties' properties: as the parser marked them, else as
-            // the schema says.
-            let keys = (e.props)
-                .parties_or(|k| def.prop(k) == Some(PropType::Entity))
-                .map(|(k, _)| k);
-            for k in keys {
-                let Some(n) = parties.next() else { break };
-                if k == src_prop {
-                    froms.push(n);
-                } else if k == tgt_prop {
-                    tos.push(n);
-                } else {
-                    other_nodes.push((k, n));
+            if e.props.marks_every_party() && self.ends_by_length(def) {
+                // The parties' properties (as the parser marked them, those
+                // of the schema's that name entities) told by the lengths
+                // of their names alone.
+                for i in e.props.marked() {
+                    let Some(n) = parties.next() else { break };
+                    let k = e.props.key(i);
+                    debug_assert_eq!(def.prop(k), Some(PropType::Entity));
+                    if k.len() == src_prop.len() {
+                        debug_assert_eq!(k, src_prop);
+                        froms.push(n);
+                    } else if k.len() == tgt_prop.len() {
+                        debug_assert_eq!(k, tgt_prop);
+                        tos.push(n);
+                    } else {
+                        other_nodes.push((k, n));
+                    }
+                }
+            } else {
+                // The parties' properties: as the parser marked them, else
+                // as the schema says.
+                let keys = (e.props)
+                    .parties_or(|k| def.prop(k) == Some(PropType::Entity))
+                    .map(|(k, _)| k);
+                for k in keys {
+                    let Some(n) = parties.next() else { break };
+                    if k == src_prop {
+                        froms.push(n);
+                    } else if k == tgt_prop {
+                        tos.push(n);
+                    } else {
+                        other_nodes.push((k, n));
+                    }
                 }
             }
         } else {
@@ -599,23 +626,29 @@ impl Loader {
         };
         let role = m.role.as_deref();
         let note_prop = m.note_prop.as_deref().filter(|p| *p != "description");
-        let sources = self.graph.source_set(&source_ids);
+        let sources = match found {
+            Some((list, key)) => self.graph.source_set_keyed(list, key),
+            None => self.graph.source_set(&source_ids),
+        };
         let role = role.map(|r| self.graph.intern(r));
         let note = m.note.as_deref();
         let kind_sym = kind.clone().map_other(|o| self.graph.intern(&o));
         // The attributes' names interned as they are listed (one list;
-        // after the role and the kind, as before).
-        let graph = &mut self.graph;
-        let mut attrs: SmallVec<[(Sym, &str); 4]> = (m.attrs.iter())
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .chain(e.provenance.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .chain(note_prop.map(|p| (NOTE_ATTR, p)))
-            .chain(
-                matches!(def.name, "Family" | "Associate" | "Occupancy")
-                    .then_some((SCHEMA_ATTR, def.name)),
-            )
-            .map(|(k, v)| (graph.intern(k), v))
-            .collect();
+        // after the role and the kind, as before; the few names met again
+        // and again known without the interner's lookup).
+        let mut attrs: SmallVec<[(Sym, &str); 4]> = SmallVec::new();
+        for (k, v) in &m.attrs {
+            attrs.push((self.attr_name(k), v.as_str()));
+        }
+        for (k, v) in e.provenance {
+            attrs.push((self.attr_name(k), v.as_str()));
+        }
+        if let Some(p) = note_prop {
+            attrs.push((self.attr_name(NOTE_ATTR), p));
+        }
+        if matches!(def.name, "Family" | "Associate" | "Occupancy") {
+            attrs.push((self.attr_name(SCHEMA_ATTR), def.name));
+        }
         let simple = froms.len() == 1 && tos.len() == 1 && other_nodes.is_empty();
         if simple && froms[0] == tos[0] {
             let id = self.graph.entity(froms[0]).id.to_string();
@@ -652,7 +685,10 @@ impl Loader {
             match self.graph.add_relation(a, b, relation) {
                 Ok(r) => {
                     debug_assert_eq!(self.graph.relation(r).id().as_deref(), Some(e.id));
-                    self.graph.set_relation_datasets(r, self.datasets);
+                    // (A relation just added is in the default dataset.)
+                    if self.datasets != DatasetSet::DEFAULT {
+                        self.graph.set_relation_datasets(r, self.datasets);
+                    }
                     if several {
                         let built = (self.file_index, hash, super::Built::Edge(r));
                         self.built.entry(key).or_insert(built);
@@ -694,6 +730,7 @@ impl Loader {
             Err(AddError::Duplicate(_)) => return self.duplicate(e.id),
             Err(AddError::Full(full)) => return self.full(full),
         };
+        self.added_since.push(None);
         self.graph.set_entity_datasets(node, self.datasets);
         if several {
             let built = (self.file_index, hash, super::Built::Node(node));
