@@ -233,6 +233,60 @@ impl Graph {
         if attrs.is_empty() {
             return Ok((start, 0));
         }
+        // A list of one attribute with a short value stored before: found
+        // by the name and the value themselves (a list of the same
+        // attribute, its value the same text).
+        let single = match attrs {
+            [(key, value)] if value.len() <= AttrTexts::MAX_LEN => {
+                slots::short_key(value).map(|v| (key.0, v))
+            }
+            _ => None,
+        };
+        let sharing = self.shared.pays(1, self.shared.attrs.len());
+        if sharing
+            && let Some((key, value)) = single
+            && let Some((at, len)) = self.recent.single(key, value)
+        {
+            debug_assert!(at as usize + len as usize <= start as usize);
+            debug_assert_eq!(
+                self.attr_list_text(at, len),
+                [(key, attrs[0].1.to_string())]
+            );
+            self.shared.hits[1] += 1;
+            return Ok((at, len));
+        }
+        let (at, len) = self.push_attrs_listed(attrs, start, n)?;
+        if let Some((key, value)) = single
+            && self.shared.pays(1, self.shared.attrs.len())
+        {
+            self.recent.keep_single(key, value, (at, len));
+        }
+        Ok((at, len))
+    }
+
+    /// The names and values of the attributes `at..at + len` (for checks).
+    fn attr_list_text(&self, at: u32, len: u32) -> Vec<(u32, String)> {
+        (self
+            .attrs
+            .get(at as usize..(at + len) as usize)
+            .unwrap_or(&[])
+            .iter())
+        .map(|r| {
+            (
+                r.key,
+                String::from_utf8_lossy(self.arena.bytes(r.value)).into_owned(),
+            )
+        })
+        .collect()
+    }
+
+    /// [`Self::push_attrs`] of a list not known as a list of one.
+    fn push_attrs_listed(
+        &mut self,
+        attrs: &[(Sym, &str)],
+        start: u32,
+        n: u32,
+    ) -> Result<(u32, u32), GraphFull> {
         for (key, value) in attrs {
             let value = self.attr_value(value)?;
             self.attrs.vec().push(AttrRow { key: key.0, value });

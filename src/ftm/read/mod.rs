@@ -753,7 +753,20 @@ impl<'a> Values<'a> {
         }
     }
 
+    /// The length of the property's name of value `i` (nothing sliced).
+    #[inline]
+    fn key_len(&self, i: usize) -> usize {
+        match self.at {
+            At::Packed(ends) => {
+                let start = if i == 0 { 0 } else { ends[i - 1].1 };
+                (ends[i].0 - start) as usize
+            }
+            At::Spans(spans) => spans[i].0.len(),
+        }
+    }
+
     /// The property of value `i` alone (the value not sliced).
+    #[inline]
     fn key(&self, i: usize) -> &'a str {
         match self.at {
             At::Packed(ends) => {
@@ -945,15 +958,15 @@ struct Loader {
     /// The nodes added since the lines being taken were looked up
     /// ([`Self::looked_up`]).
     added_since: AddedSince,
-    /// Attribute names interned lately, with their symbols (a handful of
-    /// names, on millions of relations).
-    attr_names: Vec<(Text, Sym)>,
-    /// The last relationship schema asked of [`Self::ends_by_length`], and
-    /// its answer.
-    ends_memo: Option<(&'static SchemaDef, bool)>,
-    /// The last schema counted by [`Self::count_schema_def`] and where it
-    /// is counted.
-    schema_memo: Option<(&'static str, usize)>,
+    /// Attribute names interned lately ([`crate::graph::short_key`]), with their symbols
+    /// (a handful of names, on millions of relations).
+    attr_names: [Option<((u128, usize), Sym)>; 16],
+    /// The relationship schemata asked of [`Self::ends_by_length`], and
+    /// its answers.
+    ends_memo: [Option<(&'static SchemaDef, bool)>; 32],
+    /// The schemata counted by [`Self::count_schema_def`] (by where their
+    /// names are) and where each is counted.
+    schema_memo: Vec<(&'static str, usize)>,
 }
 
 /// The fields of one record once its properties are sorted out.
@@ -1106,9 +1119,9 @@ impl Loader {
             fast: true,
             several: false,
             added_since: AddedSince::default(),
-            attr_names: Vec::new(),
-            ends_memo: None,
-            schema_memo: None,
+            attr_names: [None; 16],
+            ends_memo: [None; 32],
+            schema_memo: Vec::new(),
         }
     }
 
@@ -1294,19 +1307,31 @@ impl Loader {
     /// found, until a node is added), else the graph's.
     #[inline]
     pub(super) fn find_looked_up(&self, k: usize, id: &str) -> Option<NodeIx> {
+        self.find_looked_up_with(k, || id)
+    }
+
+    /// [`Self::find_looked_up`], the id made only where it is looked up
+    /// in the graph (a party's value is not sliced out of its record when
+    /// its answer holds).
+    #[inline]
+    pub(super) fn find_looked_up_with<'s>(
+        &self,
+        k: usize,
+        id: impl FnOnce() -> &'s str,
+    ) -> Option<NodeIx> {
         if let Some(at) = self.lookup_at
             && let Some(&found) = self.looked_up.get(at + k)
         {
             if found.is_some() || self.graph.node_count() == self.looked_up_nodes {
-                debug_assert_eq!(found, self.graph.find(id));
+                debug_assert_eq!(found, self.graph.find(id()));
                 return found;
             }
             if k == 0 && self.none_added_since() {
-                debug_assert_eq!(self.graph.find(id), None);
+                debug_assert_eq!(self.graph.find(id()), None);
                 return None;
             }
         }
-        self.graph.find(id)
+        self.graph.find(id())
     }
 
     /// Whether no node added since the lines being taken were looked up
@@ -1463,7 +1488,10 @@ impl Loader {
             body,
         } = ready;
         self.summary.records += 1;
-        self.count_schema(schema_name);
+        match schema_name {
+            Cow::Borrowed(name) => self.count_schema_def(name),
+            Cow::Owned(name) => self.count_schema(name),
+        }
         self.notes(notes);
         match body {
             Body::Edge(props, pre) => {
@@ -1500,12 +1528,11 @@ impl Loader {
         self.edge_record(e.id.of(text), e.def, values, &mut e.pre, provenance);
     }
 
-    /// [`Self::count_schema`] of a relationship of the fast path, whose
-    /// schema's name is the schema's own: the last one counted is known
-    /// by where its name is, without comparing it.
+    /// [`Self::count_schema`] of a record whose schema's name is the
+    /// schema table's own: known by where its name is, without comparing
+    /// it.
     fn count_schema_def(&mut self, name: &'static str) {
-        if let Some((last, at)) = self.schema_memo
-            && std::ptr::eq(last, name)
+        if let Some(&(_, at)) = (self.schema_memo.iter()).find(|(n, _)| std::ptr::eq(*n, name))
             && let Some((n, count)) = self.schemata.0.get_mut(at)
         {
             debug_assert_eq!(**n, *name);
@@ -1514,19 +1541,34 @@ impl Loader {
             return;
         }
         self.count_schema(name);
-        self.schema_memo = Some((name, self.schemata.1));
+        self.schema_memo.push((name, self.schemata.1));
     }
 
     /// Whether the names of the properties of schema `def` that name
     /// entities (its parties', its source and target among them) differ
     /// in length, each from every other: a party's property is then told
     /// by the length of its name.
+    #[inline]
     pub(super) fn ends_by_length(&mut self, def: &'static SchemaDef) -> bool {
-        if let Some((last, answer)) = self.ends_memo
-            && std::ptr::eq(last, def)
+        // (One slot a schema, by its name's length and ends: a slot each
+        // for the 17 relationship schemata.)
+        let name = def.name.as_bytes();
+        let (first, last) = (name.first().copied(), name.last().copied());
+        let slot = (name.len() * 15
+            + 2 * usize::from(first.unwrap_or(0))
+            + usize::from(last.unwrap_or(0)))
+            % 32;
+        if let Some((d, answer)) = self.ends_memo[slot]
+            && std::ptr::eq(d, def)
         {
             return answer;
         }
+        self.ends_by_length_new(def, slot)
+    }
+
+    /// [`Self::ends_by_length`] of a schema not in its memo's `slot`.
+    #[inline(never)]
+    fn ends_by_length_new(&mut self, def: &'static SchemaDef, slot: usize) -> bool {
         let parties: Vec<&str> = (def.props.iter())
             .filter(|&&(_, ptype, _)| ptype == "entity")
             .map(|&(name, _, _)| name)
@@ -1537,21 +1579,28 @@ impl Loader {
                 && (parties.iter().enumerate())
                     .all(|(i, a)| parties[..i].iter().all(|b| b.len() != a.len()))
         });
-        self.ends_memo = Some((def, answer));
+        self.ends_memo[slot] = Some((def, answer));
         answer
     }
 
     /// The symbol of an attribute's name: one of those interned lately as
     /// it was, else interned.
     pub(super) fn attr_name(&mut self, name: &str) -> Sym {
-        if let Some((_, sym)) = self.attr_names.iter().find(|(n, _)| n.as_str() == name) {
-            return *sym;
+        // (A name of at most 16 bytes as one number, its length beside:
+        // compared without a call.)
+        let Some(key) = crate::graph::short_key(name) else {
+            return self.graph.intern(name);
+        };
+        // (One slot a key: the last name met there.)
+        let mixed = (key.0 as u64 ^ (key.0 >> 64) as u64 ^ key.1 as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        if let Some((k, sym)) = self.attr_names[(mixed >> 60) as usize]
+            && k == key
+        {
+            return sym;
         }
         let sym = self.graph.intern(name);
-        if self.attr_names.len() == 8 {
-            self.attr_names.remove(0);
-        }
-        self.attr_names.push((name.into(), sym));
+        self.attr_names[(mixed >> 60) as usize] = Some((key, sym));
         sym
     }
 
