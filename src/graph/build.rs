@@ -150,23 +150,58 @@ impl Graph {
         set
     }
 
-    /// Brings into the cache what [`Self::source_set`] of `ids` (at most
-    /// eight) will look up among the lists stored before, so that the
-    /// misses of a batch of records overlap.
-    pub(crate) fn warm_source_set(&self, ids: &[SourceId]) {
-        let mut list = [SourceId(0); 8];
-        let mut n = 0;
-        for id in ids {
-            if n == list.len() {
-                return;
+    /// [`Self::source_set`] of a list whose ids are distinct and whose key
+    /// ([`source_list_key`]) its reader worked out already (an FtM parser
+    /// thread, with the sources it found): the same set, and the same lists
+    /// stored and shared, without the list's round trip through the pool nor
+    /// its key made again on the builder's thread.
+    pub(crate) fn source_set_keyed(&mut self, list: &[SourceId], key: u64) -> SourceSet {
+        debug_assert!((1..list.len()).all(|i| !list[..i].contains(&list[i])));
+        debug_assert_eq!(key, list_key(list).0);
+        match list {
+            [] => return SourceSet::EMPTY,
+            [one] => {
+                if let Some(set) = SourceSet::one(*one) {
+                    return set;
+                }
             }
-            if !list[..n].contains(id) {
-                list[n] = *id;
-                n += 1;
+            _ => {}
+        }
+        if let Some(last) = self.last_sources
+            && self.last_list == list
+        {
+            return last;
+        }
+        if !self.shared.pays(0, self.shared.sources.len()) {
+            return self.new_set_of(list);
+        }
+        if let Some(v) = self.shared.sources.get(key) {
+            let set = SourceSet(v as u32);
+            // (As in [`Self::source_set_pooled`]: a short list's key is the
+            // list itself.)
+            let exact = list_is_short(list);
+            let same = (exact && matches!(set.decode(), SourceSetIs::Short(..)))
+                || *self.source_list(set) == *list;
+            if same {
+                self.last_sources = Some(set);
+                self.last_list.clear();
+                self.last_list.extend_from_slice(list);
+                self.shared.hits[0] += 1;
+                return set;
             }
         }
+        let set = self.new_set_of(list);
+        if set != SourceSet::EMPTY && self.shared.sources.len() < Shared::MAX_KEPT {
+            self.shared.sources.insert(key, u64::from(set.0));
+        }
+        set
+    }
+
+    /// Brings into the cache what [`Self::source_set_keyed`] of a list of
+    /// `n` distinct ids whose key is `key` will look up.
+    pub(crate) fn warm_source_key(&self, n: usize, key: u64) {
         if n > 1 && self.shared.pays(0, self.shared.sources.len()) {
-            self.shared.sources.prefetch(list_key(&list[..n]).0);
+            self.shared.sources.prefetch(key);
         }
     }
 
@@ -198,6 +233,60 @@ impl Graph {
         if attrs.is_empty() {
             return Ok((start, 0));
         }
+        // A list of one attribute with a short value stored before: found
+        // by the name and the value themselves (a list of the same
+        // attribute, its value the same text).
+        let single = match attrs {
+            [(key, value)] if value.len() <= AttrTexts::MAX_LEN => {
+                slots::short_key(value).map(|v| (key.0, v))
+            }
+            _ => None,
+        };
+        let sharing = self.shared.pays(1, self.shared.attrs.len());
+        if sharing
+            && let Some((key, value)) = single
+            && let Some((at, len)) = self.recent.single(key, value)
+        {
+            debug_assert!(at as usize + len as usize <= start as usize);
+            debug_assert_eq!(
+                self.attr_list_text(at, len),
+                [(key, attrs[0].1.to_string())]
+            );
+            self.shared.hits[1] += 1;
+            return Ok((at, len));
+        }
+        let (at, len) = self.push_attrs_listed(attrs, start, n)?;
+        if let Some((key, value)) = single
+            && self.shared.pays(1, self.shared.attrs.len())
+        {
+            self.recent.keep_single(key, value, (at, len));
+        }
+        Ok((at, len))
+    }
+
+    /// The names and values of the attributes `at..at + len` (for checks).
+    fn attr_list_text(&self, at: u32, len: u32) -> Vec<(u32, String)> {
+        (self
+            .attrs
+            .get(at as usize..(at + len) as usize)
+            .unwrap_or(&[])
+            .iter())
+        .map(|r| {
+            (
+                r.key,
+                String::from_utf8_lossy(self.arena.bytes(r.value)).into_owned(),
+            )
+        })
+        .collect()
+    }
+
+    /// [`Self::push_attrs`] of a list not known as a list of one.
+    fn push_attrs_listed(
+        &mut self,
+        attrs: &[(Sym, &str)],
+        start: u32,
+        n: u32,
+    ) -> Result<(u32, u32), GraphFull> {
         for (key, value) in attrs {
             let value = self.attr_value(value)?;
             self.attrs.vec().push(AttrRow { key: key.0, value });
@@ -650,11 +739,23 @@ impl Graph {
 /// ([`Graph::source_set`]).
 const SMALL: usize = 4;
 
+/// Whether a source list's key is the list itself: two or three ids below
+/// 2¹⁶ ([`list_key`]).
+fn list_is_short(ids: &[SourceId]) -> bool {
+    (2..=3).contains(&ids.len()) && ids.iter().all(|s| s.0 <= u32::from(u16::MAX))
+}
+
+/// The key [`Graph::source_set_keyed`] takes with a list of distinct
+/// sources: worked out where the list is made (on an FtM parser thread).
+pub(crate) fn source_list_key(ids: &[SourceId]) -> u64 {
+    list_key(ids).0
+}
+
 /// The key of a source list among those stored ([`Shared::sources`]): for
 /// two or three ids below 2¹⁶, the ids themselves, packed and mixed (a
 /// bijection: `true`, the key says the list), for any other its hash.
 fn list_key(ids: &[SourceId]) -> (u64, bool) {
-    let short = (2..=3).contains(&ids.len()) && ids.iter().all(|s| s.0 <= u32::from(u16::MAX));
+    let short = list_is_short(ids);
     if !short {
         return (xxhash_rust::xxh3::xxh3_64(bytemuck::cast_slice(ids)), false);
     }
@@ -730,6 +831,59 @@ mod tests {
             }
             prop_assert_eq!(&fast.source_lists[..], &pooled.source_lists[..]);
             prop_assert_eq!(&fast.short_lists[..], &pooled.short_lists[..]);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// A list of distinct sources given with its key is given the set,
+        /// and leaves the pools, the shared lists and the last list, that
+        /// [`Graph::source_set`] of the list as cited (repeats and all)
+        /// gives and leaves: while sharing pays, and after it stopped.
+        #[test]
+        fn a_keyed_source_list_is_stored_as_the_list_cited(
+            lists in proptest::collection::vec(
+                proptest::collection::vec(
+                    prop_oneof![
+                        6 => 0u32..6,
+                        1 => 65_530u32..65_540,
+                        1 => Just((1u32 << 30) - 1),
+                    ],
+                    0..10,
+                ),
+                1..150,
+            ),
+            stop_paying in any::<bool>(),
+        ) {
+            let (mut keyed, mut cited) = (Graph::default(), Graph::default());
+            if stop_paying {
+                // Distinct lists, none met again: sharing stops paying.
+                for i in 0..=crate::graph::Shared::TRIAL as u32 {
+                    let list = [SourceId(i), SourceId(i + 1), SourceId(i + 2)];
+                    let key = super::source_list_key(&list);
+                    prop_assert_eq!(keyed.source_set_keyed(&list, key), cited.source_set(&list));
+                }
+                prop_assert!(!keyed.shared.pays(0, keyed.shared.sources.len()));
+            }
+            for list in &lists {
+                let ids: Vec<SourceId> = list.iter().map(|&i| SourceId(i)).collect();
+                let mut distinct: Vec<SourceId> = Vec::new();
+                for id in &ids {
+                    if !distinct.contains(id) {
+                        distinct.push(*id);
+                    }
+                }
+                let key = super::source_list_key(&distinct);
+                keyed.warm_source_key(distinct.len(), key);
+                let set = keyed.source_set_keyed(&distinct, key);
+                prop_assert_eq!(set, cited.source_set(&ids));
+                prop_assert_eq!(&keyed.last_list, &cited.last_list);
+                prop_assert_eq!(keyed.last_sources, cited.last_sources);
+                prop_assert_eq!(keyed.shared.hits, cited.shared.hits);
+                prop_assert_eq!(keyed.shared.sources.len(), cited.shared.sources.len());
+            }
+            prop_assert_eq!(&keyed.source_lists[..], &cited.source_lists[..]);
+            prop_assert_eq!(&keyed.short_lists[..], &cited.short_lists[..]);
         }
     }
 
@@ -932,9 +1086,18 @@ mod tests {
                 let ids: Vec<crate::graph::SourceId> =
                     srcs.iter().map(|&s| crate::graph::SourceId(s)).collect();
                 let pools = (g.short_lists.len(), g.source_lists.len());
-                // (Brought into the cache first, as the FtM builder does.)
-                g.warm_source_set(&ids);
-                let sources = g.source_set(&ids);
+                // (Brought into the cache first, as the FtM builder does;
+                // every other list by its key, as the FtM builder takes the
+                // lists its parsers found.)
+                let listed: Vec<crate::graph::SourceId> =
+                    distinct.iter().map(|&s| crate::graph::SourceId(s)).collect();
+                let key = super::source_list_key(&listed);
+                g.warm_source_key(listed.len(), key);
+                let sources = if i % 2 == 0 {
+                    g.source_set(&ids)
+                } else {
+                    g.source_set_keyed(&listed, key)
+                };
                 if sources_seen.contains(&distinct) && distinct.len() > 1 {
                     prop_assert_eq!((g.short_lists.len(), g.source_lists.len()), pools);
                 }

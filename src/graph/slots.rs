@@ -75,6 +75,32 @@ impl HashSlots {
     }
 }
 
+/// A text of at most 16 bytes as numbers and its length: two texts are
+/// equal where their keys are. (Its first and last eight, four or one
+/// bytes, overlapping, and the middle one: read without a copy.)
+pub(crate) fn short_key(s: &str) -> Option<(u128, usize)> {
+    let b = s.as_bytes();
+    let n = b.len();
+    let word = |at: usize| -> u128 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        u128::from(u64::from_le_bytes(w))
+    };
+    let half = |at: usize| -> u128 {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&b[at..at + 4]);
+        u128::from(u32::from_le_bytes(w))
+    };
+    let key = match n {
+        0 => 0,
+        1..4 => u128::from(b[0]) | u128::from(b[n / 2]) << 8 | u128::from(b[n - 1]) << 16,
+        4..8 => half(0) | half(n - 4) << 32,
+        8..=16 => word(0) | word(n - 8) << 64,
+        _ => return None,
+    };
+    Some((key, n))
+}
+
 /// The attribute values and lists stored most recently, in a few slots
 /// each (one per hash, the last one kept), each slot holding what it
 /// stands for (a value's bytes, a list's rows): a value or a list met
@@ -87,7 +113,16 @@ impl HashSlots {
 pub(super) struct Recent {
     values: Vec<RecentValue>,
     lists: Vec<RecentList>,
+    /// Lists of one attribute whose value is short, by the attribute's
+    /// name and the value ([`short_key`]): where such a list is stored,
+    /// found without hashing the value nor the list (a publisher's name,
+    /// the one attribute of millions of relations).
+    singles: Vec<Option<RecentSingle>>,
 }
+
+/// A list of one attribute: its name's symbol, its value's [`short_key`],
+/// and `(start, length)` in the table of attributes.
+type RecentSingle = (u32, (u128, usize), (u32, u32));
 
 /// A value and where it is in the arena (`len` 0: none).
 #[derive(Debug, Clone, Copy, Zeroable, Pod)]
@@ -173,10 +208,39 @@ impl Recent {
         s.rows[..rows.len()].copy_from_slice(rows);
     }
 
+    /// The slot of a list of one attribute, `key` with the value whose
+    /// [`short_key`] is `value`.
+    fn single_at(key: u32, value: (u128, usize)) -> usize {
+        let mixed = (value.0 as u64 ^ (value.0 >> 64) as u64 ^ value.1 as u64)
+            .wrapping_add(u64::from(key).wrapping_mul(0xff51_afd7_ed55_8ccd))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> 54) as usize
+    }
+
+    /// Where a list of the one attribute `key` with the value whose
+    /// [`short_key`] is `value` was stored last, if known.
+    #[inline]
+    pub(super) fn single(&self, key: u32, value: (u128, usize)) -> Option<(u32, u32)> {
+        match self.singles.get(Self::single_at(key, value))? {
+            Some((k, v, at)) if *k == key && *v == value => Some(*at),
+            _ => None,
+        }
+    }
+
+    /// Keeps that a list of the one attribute `key`, its value's
+    /// [`short_key`] `value`, is at `at`.
+    pub(super) fn keep_single(&mut self, key: u32, value: (u128, usize), at: (u32, u32)) {
+        if self.singles.is_empty() {
+            self.singles = vec![None; 1 << 10];
+        }
+        self.singles[Self::single_at(key, value)] = Some((key, value, at));
+    }
+
     /// Forgets every value and list.
     pub(super) fn clear(&mut self) {
         self.values.clear();
         self.lists.clear();
+        self.singles.clear();
     }
 }
 
@@ -200,5 +264,29 @@ mod tests {
         assert_eq!(t.len(), 5000);
         assert!((1..5000).all(|i| t.get(h(i)) == Some(if i == 17 { 1700 } else { i })));
         assert_eq!(t.get(h(5000)), None);
+    }
+}
+
+#[cfg(test)]
+mod short_key_tests {
+    use proptest::prelude::*;
+
+    use super::short_key;
+
+    proptest! {
+        /// Two texts of at most 16 bytes have the same key exactly when
+        /// they are the same; a longer text has none.
+        #[test]
+        fn texts_share_a_key_only_when_equal(
+            a in "[a-c_é]{0,18}",
+            b in "[a-c_é]{0,18}",
+        ) {
+            let (ka, kb) = (short_key(&a), short_key(&b));
+            prop_assert_eq!(ka.is_some(), a.len() <= 16);
+            prop_assert_eq!(kb.is_some(), b.len() <= 16);
+            if let (Some(ka), Some(kb)) = (ka, kb) {
+                prop_assert_eq!(ka == kb, a == b);
+            }
+        }
     }
 }

@@ -499,7 +499,9 @@ impl NodeFilter {
     /// next one (else [`Self::catch_up`] will, hashing its id).
     fn add(&mut self, graph: &Graph, ix: NodeIx, h: u64) {
         if ix.index() == self.len {
-            self.room(graph, self.len + 1);
+            if self.words.len() * Self::PER_WORD < self.len + 1 {
+                self.room(graph, self.len + 1);
+            }
             self.set(h);
             self.len += 1;
         }
@@ -535,6 +537,42 @@ impl NodeFilter {
         }
         self.words = vec![0; size];
         self.set_ids(graph, 0..self.len);
+    }
+}
+
+/// The nodes added since a batch of ids was looked up: how many, and
+/// their ids' hashes ([`crate::graph::id_hash`]) as a filter of 1024 bits
+/// (one a node), where every one was hashed. Emptied at each lookup.
+#[derive(Default)]
+struct AddedSince {
+    n: usize,
+    /// Whether a node was added without its id's hash.
+    unhashed: bool,
+    bits: [u64; 16],
+}
+
+impl AddedSince {
+    fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    /// One more node, its id hashed to `h` if known.
+    fn push(&mut self, h: Option<u64>) {
+        self.n += 1;
+        match h {
+            Some(h) => {
+                let b = (h >> 54) as usize;
+                self.bits[b >> 6] |= 1 << (b & 63);
+            }
+            None => self.unhashed = true,
+        }
+    }
+
+    /// Whether a node among those may have the id whose hash is `h`
+    /// (`false`: none has).
+    fn may_hold(&self, h: u64) -> bool {
+        let b = (h >> 54) as usize;
+        self.unhashed || self.bits[b >> 6] & (1 << (b & 63)) != 0
     }
 }
 
@@ -716,6 +754,30 @@ impl<'a> Values<'a> {
         }
     }
 
+    /// The length of the property's name of value `i` (nothing sliced).
+    #[inline]
+    fn key_len(&self, i: usize) -> usize {
+        match self.at {
+            At::Packed(ends) => {
+                let start = if i == 0 { 0 } else { ends[i - 1].1 };
+                (ends[i].0 - start) as usize
+            }
+            At::Spans(spans) => spans[i].0.len(),
+        }
+    }
+
+    /// The property of value `i` alone (the value not sliced).
+    #[inline]
+    fn key(&self, i: usize) -> &'a str {
+        match self.at {
+            At::Packed(ends) => {
+                let start = if i == 0 { 0 } else { ends[i - 1].1 as usize };
+                &self.text[start..ends[i].0 as usize]
+            }
+            At::Spans(spans) => spans[i].0.of(self.text),
+        }
+    }
+
     /// Value `i` alone (its property's name not sliced).
     fn value(&self, i: usize) -> &'a str {
         match self.at {
@@ -894,6 +956,18 @@ struct Loader {
     fast: bool,
     /// Whether several inputs are read (only then is [`Self::built`] kept).
     several: bool,
+    /// The nodes added since the lines being taken were looked up
+    /// ([`Self::looked_up`]).
+    added_since: AddedSince,
+    /// Attribute names interned lately ([`crate::graph::short_key`]), with their symbols
+    /// (a handful of names, on millions of relations).
+    attr_names: [Option<((u128, usize), Sym)>; 16],
+    /// The relationship schemata asked of [`Self::ends_by_length`], and
+    /// its answers.
+    ends_memo: [Option<(&'static SchemaDef, bool)>; 32],
+    /// The schemata counted by [`Self::count_schema_def`] (by where their
+    /// names are) and where each is counted.
+    schema_memo: Vec<(&'static str, usize)>,
 }
 
 /// The fields of one record once its properties are sorted out.
@@ -923,6 +997,8 @@ struct Mapped {
     /// of [`SourceId`]s).
     found: [u32; 8],
     n_found: u8,
+    /// Their key among the graph's lists ([`crate::graph::source_list_key`]).
+    found_key: u64,
     attrs: Vec<(Text, Text)>,
     /// Entity-valued properties: `(property, id)`.
     refs: Vec<(String, String)>,
@@ -950,6 +1026,7 @@ impl Mapped {
             source_reqs,
             found,
             n_found,
+            found_key,
             attrs,
             refs,
             made_id,
@@ -968,6 +1045,7 @@ impl Mapped {
         source_reqs.clear();
         *found = [0; 8];
         *n_found = 0;
+        *found_key = 0;
         attrs.clear();
         refs.clear();
         *made_id = false;
@@ -1041,6 +1119,10 @@ impl Loader {
             found_ahead: 0,
             fast: true,
             several: false,
+            added_since: AddedSince::default(),
+            attr_names: [None; 16],
+            ends_memo: [None; 32],
+            schema_memo: Vec::new(),
         }
     }
 
@@ -1184,11 +1266,11 @@ impl Loader {
             self.graph.warm_nodes(looked_up.iter().flatten().copied());
             self.looked_up = looked_up;
             self.looked_up_nodes = self.graph.node_count();
+            self.added_since.clear();
             // The lists of sources stored before that these records' may be.
             // (And the attributes each lists.)
             for m in some.iter().filter_map(parsed_mapped) {
-                let found = m.found.get(..m.n_found as usize).unwrap_or(&[]);
-                self.graph.warm_source_set(bytemuck::cast_slice(found));
+                self.graph.warm_source_key(m.n_found.into(), m.found_key);
                 if let Some(first) = m.attrs.first() {
                     crate::graph::prefetch(first);
                 }
@@ -1224,22 +1306,58 @@ impl Loader {
     /// in [`Self::take_all`] (its own id 0, its parties from 1): the
     /// answer of that lookup while it holds (a node found stays; none
     /// found, until a node is added), else the graph's.
+    #[inline]
     pub(super) fn find_looked_up(&self, k: usize, id: &str) -> Option<NodeIx> {
+        self.find_looked_up_with(k, || id)
+    }
+
+    /// [`Self::find_looked_up`], the id made only where it is looked up
+    /// in the graph (a party's value is not sliced out of its record when
+    /// its answer holds).
+    #[inline]
+    pub(super) fn find_looked_up_with<'s>(
+        &self,
+        k: usize,
+        id: impl FnOnce() -> &'s str,
+    ) -> Option<NodeIx> {
         if let Some(at) = self.lookup_at
             && let Some(&found) = self.looked_up.get(at + k)
-            && (found.is_some() || self.graph.node_count() == self.looked_up_nodes)
         {
-            debug_assert_eq!(found, self.graph.find(id));
-            return found;
+            if found.is_some() || self.graph.node_count() == self.looked_up_nodes {
+                debug_assert_eq!(found, self.graph.find(id()));
+                return found;
+            }
+            if k == 0 && self.none_added_since() {
+                debug_assert_eq!(self.graph.find(id()), None);
+                return None;
+            }
         }
-        self.graph.find(id)
+        self.graph.find(id())
+    }
+
+    /// Whether no node added since the lines being taken were looked up
+    /// has the current record's id: each one counted, hashed, and none of
+    /// the id's hash. (A record's own id no node had then, as a thing's
+    /// whose fragments came before, is then known to be no node's without
+    /// a lookup in the graph's id index.)
+    #[inline(never)]
+    fn none_added_since(&self) -> bool {
+        let Some(h) = self.id_hash else {
+            return false;
+        };
+        self.graph.node_count() == self.looked_up_nodes + self.added_since.n
+            && !self.added_since.may_hold(h)
     }
 
     /// One parsed line. What a record of the fast path holds is borrowed
     /// where it can be, and left in it to be freed on its parser's thread.
     fn take(&mut self, parsed: &mut parallel::Parsed, text: &str, spans: &[SpanPair]) {
         if let parallel::Parsed::Ready(r) = parsed {
-            self.line_datasets(r.datasets().iter().map(String::as_str));
+            match r.datasets() {
+                // (Most lines name none: no list of them made.)
+                [] => self.no_line_datasets(),
+                named => self.line_datasets(named.iter().map(String::as_str)),
+            }
             let provenance: &[_] = r.lists.as_deref().map_or(&[], |l| &l.provenance);
             match &mut r.body {
                 fast::Fast::Ready(ready) => self.build(ready, provenance),
@@ -1279,6 +1397,16 @@ impl Loader {
             self.file_set()
         } else {
             self.graph.dataset_set(&named)
+        };
+    }
+
+    /// [`Self::line_datasets`] of a line naming none.
+    fn no_line_datasets(&mut self) {
+        self.datasets = if self.several {
+            self.file_set()
+        } else {
+            self.unnamed = true;
+            DatasetSet::DEFAULT
         };
     }
 
@@ -1361,7 +1489,10 @@ impl Loader {
             body,
         } = ready;
         self.summary.records += 1;
-        self.count_schema(schema_name);
+        match schema_name {
+            Cow::Borrowed(name) => self.count_schema_def(name),
+            Cow::Owned(name) => self.count_schema(name),
+        }
         self.notes(notes);
         match body {
             Body::Edge(props, pre) => {
@@ -1392,10 +1523,86 @@ impl Loader {
         provenance: &[(String, String)],
     ) {
         self.summary.records += 1;
-        self.count_schema(e.def.name);
+        self.count_schema_def(e.def.name);
         self.notes(&e.notes);
         let values = e.values(text, spans);
         self.edge_record(e.id.of(text), e.def, values, &mut e.pre, provenance);
+    }
+
+    /// [`Self::count_schema`] of a record whose schema's name is the
+    /// schema table's own: known by where its name is, without comparing
+    /// it.
+    fn count_schema_def(&mut self, name: &'static str) {
+        if let Some(&(_, at)) = (self.schema_memo.iter()).find(|(n, _)| std::ptr::eq(*n, name))
+            && let Some((n, count)) = self.schemata.0.get_mut(at)
+        {
+            debug_assert_eq!(**n, *name);
+            *count += 1;
+            self.schemata.1 = at;
+            return;
+        }
+        self.count_schema(name);
+        self.schema_memo.push((name, self.schemata.1));
+    }
+
+    /// Whether the names of the properties of schema `def` that name
+    /// entities (its parties', its source and target among them) differ
+    /// in length, each from every other: a party's property is then told
+    /// by the length of its name.
+    #[inline]
+    pub(super) fn ends_by_length(&mut self, def: &'static SchemaDef) -> bool {
+        // (One slot a schema, by its name's length and ends: a slot each
+        // for the 17 relationship schemata.)
+        let name = def.name.as_bytes();
+        let (first, last) = (name.first().copied(), name.last().copied());
+        let slot = (name.len() * 15
+            + 2 * usize::from(first.unwrap_or(0))
+            + usize::from(last.unwrap_or(0)))
+            % 32;
+        if let Some((d, answer)) = self.ends_memo[slot]
+            && std::ptr::eq(d, def)
+        {
+            return answer;
+        }
+        self.ends_by_length_new(def, slot)
+    }
+
+    /// [`Self::ends_by_length`] of a schema not in its memo's `slot`.
+    #[inline(never)]
+    fn ends_by_length_new(&mut self, def: &'static SchemaDef, slot: usize) -> bool {
+        let parties: Vec<&str> = (def.props.iter())
+            .filter(|&&(_, ptype, _)| ptype == "entity")
+            .map(|&(name, _, _)| name)
+            .collect();
+        let answer = def.edge.is_some_and(|(src, tgt)| {
+            parties.contains(&src)
+                && parties.contains(&tgt)
+                && (parties.iter().enumerate())
+                    .all(|(i, a)| parties[..i].iter().all(|b| b.len() != a.len()))
+        });
+        self.ends_memo[slot] = Some((def, answer));
+        answer
+    }
+
+    /// The symbol of an attribute's name: one of those interned lately as
+    /// it was, else interned.
+    pub(super) fn attr_name(&mut self, name: &str) -> Sym {
+        // (A name of at most 16 bytes as one number, its length beside:
+        // compared without a call.)
+        let Some(key) = crate::graph::short_key(name) else {
+            return self.graph.intern(name);
+        };
+        // (One slot a key: the last name met there.)
+        let mixed = (key.0 as u64 ^ (key.0 >> 64) as u64 ^ key.1 as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        if let Some((k, sym)) = self.attr_names[(mixed >> 60) as usize]
+            && k == key
+        {
+            return sym;
+        }
+        let sym = self.graph.intern(name);
+        self.attr_names[(mixed >> 60) as usize] = Some((key, sym));
+        sym
     }
 
     /// Counts a record of schema `name` (as written) in
@@ -1422,7 +1629,15 @@ impl Loader {
     }
 
     /// Notes what preparing a record noted, on the current line.
+    #[inline]
     fn notes(&mut self, notes: &issues::Notes) {
+        if !notes.list.is_empty() || !notes.unknown.is_empty() {
+            self.notes_some(notes);
+        }
+    }
+
+    /// [`Self::notes`] of notes there are.
+    fn notes_some(&mut self, notes: &issues::Notes) {
         for (issue, detail) in &notes.list {
             self.note(*issue, detail.clone());
         }
@@ -1432,6 +1647,29 @@ impl Loader {
                 None => {
                     self.summary.unknown_properties.insert(key.clone(), 1);
                 }
+            }
+        }
+    }
+
+    /// The sources a parser thread found for `m` (each once, then the
+    /// file's) and their key, if it found them all.
+    fn found_sources(m: &Mapped) -> Option<(&[SourceId], u64)> {
+        let found = m
+            .found
+            .get(..m.n_found as usize)
+            .filter(|f| !f.is_empty())?;
+        Some((bytemuck::cast_slice(found), m.found_key))
+    }
+
+    /// The graph's set of the sources `m` cites, then the file's: those its
+    /// parser found as they are, else found or added here
+    /// ([`Self::sources`]).
+    fn source_set_of(&mut self, m: &Mapped) -> SourceSet {
+        match Self::found_sources(m) {
+            Some((list, key)) => self.graph.source_set_keyed(list, key),
+            None => {
+                let ids = self.sources(m);
+                self.graph.source_set(&ids)
             }
         }
     }
@@ -1591,6 +1829,20 @@ fn first_parties<'a>(
     }
     let mut p = values.parties();
     [p.next(), p.next()]
+}
+
+/// Keeps the first of each id among `ids[..n]`, in order, at the front;
+/// how many there are.
+fn distinct(ids: &mut [u32; 8], n: usize) -> usize {
+    let mut len = 0;
+    for i in 0..n.min(ids.len()) {
+        let id = ids[i];
+        if !ids[..len].contains(&id) {
+            ids[len] = id;
+            len += 1;
+        }
+    }
+    len
 }
 
 /// The fields of a record the fast path read and prepared, to change.

@@ -106,10 +106,14 @@ impl KnownSources {
 
     /// Sets `m.found` to the first `n` of `ids` (every source the record
     /// cites, found), then the file's.
+    /// (Each once, and the list's key worked out here, on the parser
+    /// thread, for the builder's [`crate::graph::Graph::source_set_keyed`].)
     fn set_found(&self, m: &mut Mapped, mut ids: [u32; 8], n: usize) {
         ids[n] = self.file.0;
+        let len = super::distinct(&mut ids, n + 1);
         m.found = ids;
-        m.n_found = n as u8 + 1;
+        m.n_found = len as u8;
+        m.found_key = crate::graph::source_list_key(bytemuck::cast_slice(&ids[..len]));
     }
 }
 
@@ -855,7 +859,8 @@ mod tests {
             assert_eq!(all, m.n_found > 0);
             m.found[..m.n_found as usize].to_vec()
         };
-        assert_eq!(found(&[url, url], true), [3, 3, 1]);
+        // (Each once.)
+        assert_eq!(found(&[url, url], true), [3, 1]);
         assert_eq!(found(&["Reuters"], false), [4, 1]);
         // None cited: the file's alone.
         assert_eq!(found(&[], true), [1]);

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
-use crate::graph::{AddError, NewEntity, NewRelation, NodeIx, SourceId};
+use crate::graph::{AddError, DatasetSet, NewEntity, NewRelation, NodeIx, SourceId};
 use crate::load::{Location, ProblemKind, short};
 use crate::model::{EntityKind, RelationKind, Sym};
 
@@ -176,16 +176,22 @@ impl Loader {
             }
             return;
         }
-        if self.edge_ids.contains_key(id) || self.resolved.contains_hash(self.resolved_hash(id)) {
+        // (A relationship held, in `edge_ids`, was added to `resolved`
+        // too: the one table asked.)
+        if self.resolved.contains_hash(self.resolved_hash(id)) {
             self.duplicate(id);
             return;
         }
-        let source_ids = self.sources(&pre.m);
+        debug_assert!(!self.edge_ids.contains_key(id));
+        let sources = self.source_set_of(&pre.m);
         let m = &pre.m;
-        let aliases: Vec<&str> = pre.tagged.iter().map(|(n, _)| n.as_str()).collect();
-        let weak: Vec<&str> = m.weak_aliases.iter().map(String::as_str).collect();
-        let sources = self.graph.source_set(&source_ids);
-        let attrs = self.attrs(m.attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let aliases: SmallVec<[&str; 4]> = pre.tagged.iter().map(|(n, _)| n.as_str()).collect();
+        let weak: SmallVec<[&str; 2]> = m.weak_aliases.iter().map(String::as_str).collect();
+        // (The names met again and again known without the interner.)
+        let mut attrs: SmallVec<[(Sym, &str); 4]> = SmallVec::new();
+        for (k, v) in &m.attrs {
+            attrs.push((self.attr_name(k), v.as_str()));
+        }
         let kind = match &pre.kind {
             EntityKind::Other(o) => EntityKind::Other(self.graph.intern(o)),
             k => k.clone().map_other(|o| self.graph.intern(&o)),
@@ -208,11 +214,15 @@ impl Loader {
             Err(AddError::Duplicate(_)) => return,
             Err(AddError::Full(full)) => return self.full(full),
         };
-        self.graph.set_entity_datasets(node, self.datasets);
+        // (An entity just added is in the default dataset.)
+        if self.datasets != DatasetSet::DEFAULT {
+            self.graph.set_entity_datasets(node, self.datasets);
+        }
         if let Some(h) = self.id_hash {
             // (Hashed by its parser: not again when the filter catches up.)
             self.node_filter.add(&self.graph, node, h);
         }
+        self.added_since.push(self.id_hash);
         self.node_lines.push(self.line_no as u32);
         self.node_files.push(self.file_index);
         debug_assert_eq!(self.node_lines.len(), node.index() + 1);
@@ -411,7 +421,12 @@ impl Loader {
         pre: &mut Option<super::PreEdge>,
         provenance: &[(String, String)],
     ) {
-        if let Some(&i) = self.edge_ids.get(id)
+        // (An id held in `edge_ids` is in `resolved` too: the map asked
+        // only for an id whose hash `resolved` has.)
+        let seen = self.resolved.contains_hash(self.resolved_hash(id));
+        debug_assert!(seen || !self.edge_ids.contains_key(id));
+        if seen
+            && let Some(&i) = self.edge_ids.get(id)
             && self.edges[i].schema.name == def.name
         {
             self.summary.fragments_merged += 1;
@@ -446,7 +461,7 @@ impl Loader {
             }
             return;
         }
-        if self.edge_ids.contains_key(id) || self.find_looked_up(0, id).is_some() {
+        if (seen && self.edge_ids.contains_key(id)) || self.find_looked_up(0, id).is_some() {
             self.duplicate(id);
             return;
         }
@@ -459,9 +474,11 @@ impl Loader {
         let known = if flat.marks_every_party() {
             // (Looked up with the record's id, in the same order.)
             let mut k = 0;
-            (flat.parties()).all(|v| {
+            (flat.marked()).all(|i| {
                 k += 1;
-                self.find_looked_up(k, v).map(|n| parties.push(n)).is_some()
+                (self.find_looked_up_with(k, || flat.value(i)))
+                    .map(|n| parties.push(n))
+                    .is_some()
             })
         } else {
             flat.iter().all(|(k, v)| {
@@ -540,6 +557,7 @@ impl Loader {
         };
         match self.graph.add_entity(entity) {
             Ok(node) => {
+                self.added_since.push(None);
                 self.graph.set_entity_datasets(node, self.datasets);
                 self.node_lines.push(self.line_no as u32);
                 self.node_files.push(self.file_index);
@@ -570,28 +588,81 @@ impl Loader {
         let (src_prop, tgt_prop) = def.edge.expect("only edge schemata are pending");
         let (m, notes) = e.pre;
         self.notes(notes);
-        let source_ids = self.sources(m);
+        // (Those its parser found taken as they are, with their key; any
+        // other found or added here, in the same order as before.)
+        let found = Self::found_sources(m);
+        let source_ids = match found {
+            Some(_) => Cow::Borrowed(&[][..]),
+            None => self.sources(m),
+        };
         // (Most records have one party of each end: kept without allocating.)
         let mut froms: SmallVec<[NodeIx; 2]> = SmallVec::new();
         let mut tos: SmallVec<[NodeIx; 2]> = SmallVec::new();
         let mut other_nodes: SmallVec<[(&str, NodeIx); 2]> = SmallVec::new();
         let mut wanted = 0;
-        if let Some(parties) = parties {
+        // A relationship of one source and one target (most are), told
+        // by the lengths of its parties' properties' names: its two ends
+        // without lists of them.
+        let pair = match parties {
+            Some(&[a, b]) if e.props.marks_every_party() && self.ends_by_length(def) => {
+                let mut marked = e.props.marked();
+                let (i, j) = (marked.next(), marked.next());
+                let is = |i: Option<usize>, prop: &str| {
+                    i.is_some_and(|i| {
+                        let same = e.props.key_len(i) == prop.len();
+                        debug_assert!(!same || e.props.key(i) == prop);
+                        same
+                    })
+                };
+                if is(i, src_prop) && is(j, tgt_prop) {
+                    Some((a, b))
+                } else if is(i, tgt_prop) && is(j, src_prop) {
+                    Some((b, a))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        if pair.is_some() {
+            // (Told above.)
+        } else if let Some(parties) = parties {
             // Every party was found, in the order of the values.
             let mut parties = parties.iter().copied();
-            // The parties' properties: as the parser marked them, else as
-            // the schema says.
-            let keys = (e.props)
-                .parties_or(|k| def.prop(k) == Some(PropType::Entity))
-                .map(|(k, _)| k);
-            for k in keys {
-                let Some(n) = parties.next() else { break };
-                if k == src_prop {
-                    froms.push(n);
-                } else if k == tgt_prop {
-                    tos.push(n);
-                } else {
-                    other_nodes.push((k, n));
+            if e.props.marks_every_party() && self.ends_by_length(def) {
+                // The parties' properties (as the parser marked them, those
+                // of the schema's that name entities) told by the lengths
+                // of their names alone.
+                for i in e.props.marked() {
+                    let Some(n) = parties.next() else { break };
+                    let k = e.props.key(i);
+                    debug_assert_eq!(def.prop(k), Some(PropType::Entity));
+                    debug_assert_eq!(k.len(), e.props.key_len(i));
+                    if k.len() == src_prop.len() {
+                        debug_assert_eq!(k, src_prop);
+                        froms.push(n);
+                    } else if k.len() == tgt_prop.len() {
+                        debug_assert_eq!(k, tgt_prop);
+                        tos.push(n);
+                    } else {
+                        other_nodes.push((k, n));
+                    }
+                }
+            } else {
+                // The parties' properties: as the parser marked them, else
+                // as the schema says.
+                let keys = (e.props)
+                    .parties_or(|k| def.prop(k) == Some(PropType::Entity))
+                    .map(|(k, _)| k);
+                for k in keys {
+                    let Some(n) = parties.next() else { break };
+                    if k == src_prop {
+                        froms.push(n);
+                    } else if k == tgt_prop {
+                        tos.push(n);
+                    } else {
+                        other_nodes.push((k, n));
+                    }
                 }
             }
         } else {
@@ -620,7 +691,7 @@ impl Loader {
                 .filter_map(|&(k, id)| self.find_party(id, e.id, k, def.range(k)).map(|n| (k, n)))
                 .collect();
         }
-        if froms.len() + tos.len() + other_nodes.len() < wanted {
+        if pair.is_none() && froms.len() + tos.len() + other_nodes.len() < wanted {
             return; // problems already recorded
         }
         let (kind, reversed) = match &m.edge {
@@ -629,38 +700,45 @@ impl Loader {
         };
         let role = m.role.as_deref();
         let note_prop = m.note_prop.as_deref().filter(|p| *p != "description");
-        let sources = self.graph.source_set(&source_ids);
+        let sources = match found {
+            Some((list, key)) => self.graph.source_set_keyed(list, key),
+            None => self.graph.source_set(&source_ids),
+        };
         let role = role.map(|r| self.graph.intern(r));
         let note = m.note.as_deref();
         let kind_sym = kind.clone().map_other(|o| self.graph.intern(&o));
         // The attributes' names interned as they are listed (one list;
-        // after the role and the kind, as before).
-        let graph = &mut self.graph;
-        let mut attrs: SmallVec<[(Sym, &str); 4]> = (m.attrs.iter())
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .chain(e.provenance.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .chain(note_prop.map(|p| (NOTE_ATTR, p)))
-            .chain(
-                matches!(def.name, "Family" | "Associate" | "Occupancy")
-                    .then_some((SCHEMA_ATTR, def.name)),
-            )
-            .map(|(k, v)| (graph.intern(k), v))
-            .collect();
-        let simple = froms.len() == 1 && tos.len() == 1 && other_nodes.is_empty();
-        if simple && froms[0] == tos[0] {
-            let id = self.graph.entity(froms[0]).id.to_string();
+        // after the role and the kind, as before; the few names met again
+        // and again known without the interner's lookup).
+        let mut attrs: SmallVec<[(Sym, &str); 4]> = SmallVec::new();
+        for (k, v) in &m.attrs {
+            attrs.push((self.attr_name(k), v.as_str()));
+        }
+        for (k, v) in e.provenance {
+            attrs.push((self.attr_name(k), v.as_str()));
+        }
+        if let Some(p) = note_prop {
+            attrs.push((self.attr_name(NOTE_ATTR), p));
+        }
+        if matches!(def.name, "Family" | "Associate" | "Occupancy") {
+            attrs.push((self.attr_name(SCHEMA_ATTR), def.name));
+        }
+        let pair = pair.or_else(|| {
+            (froms.len() == 1 && tos.len() == 1 && other_nodes.is_empty())
+                .then(|| (froms[0], tos[0]))
+        });
+        if let Some((from, to)) = pair
+            && from == to
+        {
+            let id = self.graph.entity(from).id.to_string();
             let owner = format!("{} `{}`", def.name, short(e.id));
             self.note(
                 Issue::Loop,
                 format!("{owner}: {src_prop} and {tgt_prop} are both `{id}`"),
             );
         }
-        if simple {
-            let (a, b) = if reversed {
-                (tos[0], froms[0])
-            } else {
-                (froms[0], tos[0])
-            };
+        if let Some((from, to)) = pair {
+            let (a, b) = if reversed { (to, from) } else { (from, to) };
             // An id as `ties export --format ftm` makes them is not kept:
             // made again when asked for. Its ends were hashed in FtM's
             // order (source, target): `to` first when the relation runs
@@ -682,7 +760,10 @@ impl Loader {
             match self.graph.add_relation(a, b, relation) {
                 Ok(r) => {
                     debug_assert_eq!(self.graph.relation(r).id().as_deref(), Some(e.id));
-                    self.graph.set_relation_datasets(r, self.datasets);
+                    // (A relation just added is in the default dataset.)
+                    if self.datasets != DatasetSet::DEFAULT {
+                        self.graph.set_relation_datasets(r, self.datasets);
+                    }
                     if several {
                         let built = (self.file_index, hash, super::Built::Edge(r));
                         self.built.entry(key).or_insert(built);
@@ -724,6 +805,7 @@ impl Loader {
             Err(AddError::Duplicate(_)) => return self.duplicate(e.id),
             Err(AddError::Full(full)) => return self.full(full),
         };
+        self.added_since.push(None);
         self.graph.set_entity_datasets(node, self.datasets);
         if several {
             let built = (self.file_index, hash, super::Built::Node(node));
