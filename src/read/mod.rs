@@ -241,6 +241,7 @@ pub(crate) fn reused_text(spare: &mut Vec<Text>, s: &str) -> Text {
 /// `s` put in `t` (empty): written inline where `t` lies when it is short
 /// enough ([`write_inline`]), else appended, so that a record's id keeps
 /// the room a long one before it had.
+#[inline]
 pub(crate) fn put_text(t: &mut Text, s: &str) {
     if s.len() <= INLINE && !t.is_heap_allocated() {
         write_inline(t, s);
