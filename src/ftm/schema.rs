@@ -214,6 +214,51 @@ impl PropMemo {
     }
 }
 
+/// Something worked out once per property of a schema (a `T` made from
+/// its name and type), kept for the names of the lines read lately as
+/// [`PropMemo`] keeps their types (same slots, same keys): one lookup
+/// instead of the type's and the working out again.
+pub struct PropKept<T> {
+    /// Per slot: the schema (its address), the name's key and its `T`.
+    slots: [(usize, NameKey, T); PropMemo::SLOTS],
+}
+
+impl<T: Copy + Default> Default for PropKept<T> {
+    fn default() -> Self {
+        // (No name has this length: an empty slot matches none.)
+        let none = NameKey {
+            head: 0,
+            tail: 0,
+            len: usize::MAX,
+        };
+        PropKept {
+            slots: [(0, none, T::default()); PropMemo::SLOTS],
+        }
+    }
+}
+
+impl<T: Copy> PropKept<T> {
+    /// What `work` makes of property `name` of `def`, kept (names of
+    /// more than 16 bytes worked out each time).
+    #[inline]
+    pub fn get(&mut self, def: &SchemaDef, name: &str, work: impl FnOnce() -> T) -> T {
+        let key = NameKey::of(name.as_bytes());
+        if key.len > 16 {
+            return work();
+        }
+        let schema = def as *const SchemaDef as usize;
+        let h = (key.head ^ key.tail.rotate_left(17) ^ (schema as u64 >> 4))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = &mut self.slots[(h >> 56) as usize];
+        if slot.0 == schema && slot.1 == key {
+            return slot.2;
+        }
+        let t = work();
+        *slot = (schema, key, t);
+        t
+    }
+}
+
 /// One schema's properties by name, keyed by their [`NameKey`]s (no hash
 /// of the whole name, and no comparison of it up to 16 bytes).
 struct PropIndex {

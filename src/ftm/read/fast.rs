@@ -486,6 +486,9 @@ pub(super) fn read(
         Some((t, at)) => &t[at..at + bytes.len()],
         None => std::str::from_utf8(bytes).ok()?,
     };
+    // (The places read in `bytes` are places in `line`: the plain lane
+    // slices the text at them unchecked.)
+    debug_assert_eq!(line.as_bytes(), bytes);
     let head = parse(bytes, s)?;
     let (id, schema_name) = (head.id.of(line), head.schema.of(line));
     if trim(id).is_empty() || trim(schema_name).is_empty() {

@@ -12,7 +12,7 @@
 
 use smallvec::SmallVec;
 
-use super::super::schema::{PropMemo, PropType, SchemaDef};
+use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
 use super::clean::Span;
 use super::props::{Cited, Few, KnownSources, Lookup, cite, number};
 use super::records::edge_kind;
@@ -162,7 +162,7 @@ pub(super) fn read(
             cited.note_places(r.publishers.iter().map(place), false, None);
         } else {
             for p in r.publishers.iter().skip(1) {
-                m.attrs.push(("publisher".into(), p.of(text).into()));
+                m.attrs.push(("publisher".into(), of(*p, text).into()));
             }
             cited.note_places(
                 r.urls.iter().map(place),
@@ -171,7 +171,7 @@ pub(super) fn read(
             );
         }
     } else {
-        let strs = |l: &Few<Span>| l.iter().map(|s| s.of(text)).collect::<Few<&str>>();
+        let strs = |l: &Few<Span>| l.iter().map(|&s| of(s, text)).collect::<Few<&str>>();
         let (urls, publishers) = (strs(&r.urls), strs(&r.publishers));
         cite(m, urls, publishers, Lookup::Later(known, text, cited));
     }
@@ -205,6 +205,45 @@ fn fields<'t>(
     memo: &mut PropMemo,
     spans: &mut Vec<SpanPair>,
 ) -> Option<()> {
+    CLASSES.with_borrow_mut(|classes| {
+        read_props(
+            r,
+            id,
+            def,
+            (text, at),
+            (names, values),
+            (memo, classes),
+            spans,
+        )
+    })?;
+    // An end before the start is noted.
+    if let (Some(d), Some(u)) = (r.start, r.end)
+        && u.last_day() < d.first_day()
+    {
+        return None;
+    }
+    // An amount that does not read, or not with its currency, is noted.
+    match (r.amount, r.currency) {
+        (Some(a), Some(c)) => r.money = Some(Amount::new(number(a).ok()?, c, false).ok()?),
+        (Some(a), None) => {
+            number(a).ok()?;
+        }
+        _ => {}
+    }
+    Some(())
+}
+
+/// [`fields`]' reading of the properties, each property's class kept in
+/// `classes`; `None` (some maybe pushed) for a line of another shape.
+fn read_props<'t>(
+    r: &mut Read<'t>,
+    id: &str,
+    def: &'static SchemaDef,
+    (text, at): (&'t str, u32),
+    (names, values): (&[(Span, u32, u32)], &[Span]),
+    (memo, classes): (&mut PropMemo, &mut PropKept<Class>),
+    spans: &mut Vec<SpanPair>,
+) -> Option<()> {
     let mut kept = 0;
     for &(k, s, e) in names {
         let run = &values[s as usize..e as usize];
@@ -213,8 +252,8 @@ fn fields<'t>(
             continue;
         }
         let k = k.shifted(at);
-        let name = k.of(text);
-        let class = class_of(def, name, memo.prop(def, name));
+        let name = of(k, text);
+        let class = classes.get(def, name, || class_of(def, name, memo.prop(def, name)));
         let (ptype, field) = match class {
             Class::Declined => return None,
             Class::Party(end) => {
@@ -223,8 +262,10 @@ fn fields<'t>(
                 // by made ids).
                 for &v in run {
                     let v = v.shifted(at);
-                    let p = v.of(text);
-                    if trim(p).len() != p.len() || !plain_id(p) || p == id {
+                    let p = of(v, text);
+                    // (A valid id starts and ends with a letter or digit:
+                    // no spaces round it.)
+                    if !plain_id(p) || p == id {
                         return None;
                     }
                     r.parties |= 1 << kept;
@@ -244,7 +285,7 @@ fn fields<'t>(
         let (mut first, mut date) = (("", k), None);
         for (j, &v) in run.iter().enumerate() {
             let v = v.shifted(at);
-            let value = v.of(text);
+            let value = of(v, text);
             if ptype == PropType::Date {
                 // A date read once: kept only if it reads.
                 date = Some(parse_day(value).ok()?);
@@ -260,7 +301,7 @@ fn fields<'t>(
         let one = run.len() == 1;
         let (first, first_at) = first;
         let places = || spans[spans.len() - run.len()..].iter().map(|&(_, v)| v);
-        let all = || places().map(|v| v.of(text));
+        let all = || places().map(|v| of(v, text));
         match field {
             Field::Start | Field::End if !one || ptype != PropType::Date => return None,
             Field::Start => r.start = date,
@@ -285,21 +326,25 @@ fn fields<'t>(
             }
         }
     }
-    // An end before the start is noted.
-    if let (Some(d), Some(u)) = (r.start, r.end)
-        && u.last_day() < d.first_day()
-    {
-        return None;
-    }
-    // An amount that does not read, or not with its currency, is noted.
-    match (r.amount, r.currency) {
-        (Some(a), Some(c)) => r.money = Some(Amount::new(number(a).ok()?, c, false).ok()?),
-        (Some(a), None) => {
-            number(a).ok()?;
-        }
-        _ => {}
-    }
     Some(())
+}
+
+/// `s.of(text)` without its checks: `s` is a place [`super::fast`]'s
+/// reader found in `text`, the bytes between a string's opening quote and
+/// its closing one.
+#[inline(always)]
+fn of(s: Span, text: &str) -> &str {
+    let (a, b) = (s.start as usize, s.end as usize);
+    debug_assert!(a <= b && b <= text.len());
+    debug_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
+    // SAFETY: the places this lane is given (names and values) are those
+    // of strings `fast.rs`'s `Cursor::string` read in the line that starts
+    // at byte `at` of `text` (its bytes those `fast::read` parsed, as it
+    // asserts; shifted by `at`): from just after an opening
+    // quote to the next quote, both within the line, so `a <= b <=
+    // text.len()`, and both ends are next to an ASCII quote, so they are
+    // character boundaries.
+    unsafe { text.get_unchecked(a..b) }
 }
 
 /// Which end of the relation a party's property names.
@@ -311,13 +356,14 @@ enum End {
 }
 
 /// What the lane does with a property of a schema.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Default)]
 enum Class {
     /// An entity: a party.
     Party(End),
     /// Values of this type, mapped to this field.
     Value(PropType, Field),
     /// Not one of the schema's properties, or one this lane leaves.
+    #[default]
     Declined,
 }
 
@@ -440,6 +486,9 @@ impl KindSlot {
 }
 
 thread_local! {
+    /// The classes of the properties of the lines read lately.
+    static CLASSES: std::cell::RefCell<PropKept<Class>> =
+        std::cell::RefCell::new(PropKept::default());
     static KINDS: std::cell::RefCell<[KindSlot; 128]> =
         const { std::cell::RefCell::new([KindSlot::EMPTY; 128]) };
 }
@@ -450,7 +499,7 @@ mod tests {
 
     use super::super::fast::{self, Fast, Scratch};
     use super::super::props::KnownSources;
-    use super::{ON, TAKEN};
+    use super::{ON, PropKept, PropMemo, TAKEN, class_of};
     use crate::ftm::schema;
     use crate::graph::relid::{made_hash, made_id};
 
@@ -721,6 +770,33 @@ mod tests {
                 let got = super::kind_of(def, Some(&role));
                 prop_assert_eq!(got, super::edge_kind(def, Some(&role)));
             }
+        }
+    }
+
+    /// The classes kept per property (in this thread's slots, shared by
+    /// every schema, asked in many orders) are those worked out: for every
+    /// property of every schema, and names no schema has.
+    #[test]
+    fn kept_classes_are_those_worked_out() {
+        let mut asked = Vec::new();
+        for def in schema::all() {
+            for p in def.props {
+                asked.push((def, p.0.to_string()));
+            }
+            for other in ["", "x", "nameX", "startdate", "a name of more than sixteen"] {
+                asked.push((def, other.to_string()));
+            }
+        }
+        let mut memo = PropMemo::default();
+        let mut classes = PropKept::default();
+        // (Three rounds, the last backwards: kept answers found again, and
+        // slots taken over by other schemata's names.)
+        let n = asked.len();
+        for i in (0..n).chain(0..n).chain((0..n).rev()) {
+            let (def, name) = (asked[i].0, asked[i].1.as_str());
+            let worked = class_of(def, name, def.prop(name));
+            let kept = classes.get(def, name, || class_of(def, name, memo.prop(def, name)));
+            assert!(kept == worked, "{} {name}", def.name);
         }
     }
 
