@@ -732,6 +732,26 @@ mod tests {
         }
     }
 
+    /// Every byte (as a character, or the first byte of `é`) at every
+    /// place of valid ids of 8 to 24 bytes: checked as one at a time.
+    #[test]
+    fn each_byte_of_an_id_is_checked() {
+        for n in 8..=24 {
+            let good: Vec<u8> = (0..n).map(|i| b"aZ0-9.q"[i % 7]).collect();
+            for at in 0..n {
+                for c in (0u8..=0x7f).chain([0xc3]) {
+                    let mut id = good.clone();
+                    id[at] = c;
+                    if c == 0xc3 {
+                        id.insert(at + 1, 0xa9);
+                    }
+                    let id = String::from_utf8(id).unwrap();
+                    assert_eq!(super::plain_id(&id), super::super::valid_id(&id), "{id:?}");
+                }
+            }
+        }
+    }
+
     proptest! {
         /// Ids checked eight bytes at a time as one at a time: of any
         /// length, letters, digits, marks, other ASCII and not.
