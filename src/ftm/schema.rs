@@ -116,6 +116,13 @@ struct NameKey {
 }
 
 impl NameKey {
+    /// No name has this length: an empty slot keyed so matches none.
+    const NONE: NameKey = NameKey {
+        head: 0,
+        tail: 0,
+        len: usize::MAX,
+    };
+
     fn of(name: &[u8]) -> NameKey {
         let n = name.len();
         let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
@@ -148,7 +155,7 @@ impl NameKey {
 /// up to 16 bytes is the name) is not looked up in the schema's index.
 pub struct PropMemo {
     /// Per slot: the schema (its address), the name's key and its type.
-    slots: [(usize, NameKey, Option<PropType>); Self::SLOTS],
+    slots: PropKept<Option<PropType>>,
     /// The schemata [`get`] gave for the names of the lines read lately,
     /// by the name's key: one per line, each a hash and a comparison of
     /// the name in [`get`]'s map.
@@ -157,15 +164,9 @@ pub struct PropMemo {
 
 impl Default for PropMemo {
     fn default() -> Self {
-        // (No name has this length: an empty slot matches none.)
-        let none = NameKey {
-            head: 0,
-            tail: 0,
-            len: usize::MAX,
-        };
         PropMemo {
-            slots: [(0, none, None); Self::SLOTS],
-            schemata: [(none, None); Self::SCHEMATA],
+            slots: PropKept::default(),
+            schemata: [(NameKey::NONE, None); Self::SCHEMATA],
         }
     }
 }
@@ -197,20 +198,7 @@ impl PropMemo {
     /// [`SchemaDef::prop`]`(name)` of `def`.
     #[inline]
     pub fn prop(&mut self, def: &SchemaDef, name: &str) -> Option<PropType> {
-        let key = NameKey::of(name.as_bytes());
-        if key.len > 16 {
-            return def.prop(name);
-        }
-        let schema = def as *const SchemaDef as usize;
-        let h = (key.head ^ key.tail.rotate_left(17) ^ (schema as u64 >> 4))
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = &mut self.slots[(h >> 56) as usize];
-        if slot.0 == schema && slot.1 == key {
-            return slot.2;
-        }
-        let t = def.prop(name);
-        *slot = (schema, key, t);
-        t
+        self.slots.get(def, name, || def.prop(name))
     }
 }
 
@@ -225,14 +213,8 @@ pub struct PropKept<T> {
 
 impl<T: Copy + Default> Default for PropKept<T> {
     fn default() -> Self {
-        // (No name has this length: an empty slot matches none.)
-        let none = NameKey {
-            head: 0,
-            tail: 0,
-            len: usize::MAX,
-        };
         PropKept {
-            slots: [(0, none, T::default()); PropMemo::SLOTS],
+            slots: [(0, NameKey::NONE, T::default()); PropMemo::SLOTS],
         }
     }
 }
