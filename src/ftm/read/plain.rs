@@ -13,7 +13,7 @@
 use smallvec::SmallVec;
 
 use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
-use super::clean::Span;
+use super::clean::{Span, valid_id};
 use super::props::{Cited, Few, KnownSources, Lookup, cite, number};
 use super::records::edge_kind;
 use super::{PreEdge, SpanPair, SparePre, Text};
@@ -122,7 +122,7 @@ pub(super) fn read(
     spans: &mut Vec<SpanPair>,
     (known, cited): (&KnownSources, &mut Cited),
 ) -> Option<(u64, PreEdge)> {
-    if values.len() > 64 || !plain_id(id) {
+    if values.len() > 64 || !valid_id(id) {
         return None;
     }
     let start = spans.len();
@@ -265,7 +265,7 @@ fn read_props<'t>(
                     let p = of(v, text);
                     // (A valid id starts and ends with a letter or digit:
                     // no spaces round it.)
-                    if !plain_id(p) || p == id {
+                    if !valid_id(p) || p == id {
                         return None;
                     }
                     r.parties |= 1 << kept;
@@ -380,42 +380,6 @@ fn class_of(def: &SchemaDef, name: &str, ptype: Option<PropType>) -> Class {
         Some(PropType::Entity) => Class::Party(End::Other),
         Some(t) => field(def, name).map_or(Class::Declined, |f| Class::Value(t, f)),
     }
-}
-
-/// [`super::clean::valid_id`], eight bytes at a time.
-#[inline]
-fn plain_id(id: &str) -> bool {
-    let b = id.as_bytes();
-    let n = b.len();
-    let edge = |c: u8| c.is_ascii_alphanumeric();
-    if n == 0 || n > 200 || !edge(b[0]) || !edge(b[n - 1]) {
-        return false;
-    }
-    if n < 8 {
-        return (b.iter()).all(|&c| c.is_ascii_alphanumeric() || c == b'.' || c == b'-');
-    }
-    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
-    // Whole words, then the last eight bytes (some read twice).
-    (0..n / 8).all(|i| id_word(word(8 * i))) && (n.is_multiple_of(8) || id_word(word(n - 8)))
-}
-
-/// Whether the eight bytes of `w` are each an ASCII letter or digit, `.`
-/// or `-`.
-#[inline(always)]
-fn id_word(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    if w & HIGH != 0 {
-        return false;
-    }
-    // Per byte (each below 0x80, so no carry crosses one): its high bit
-    // set where it is in `lo..=hi`.
-    let within =
-        |x: u64, lo: u64, hi: u64| (x + ONES * (0x80 - lo)) & !(x + ONES * (0x7f - hi)) & HIGH;
-    // (A letter of either case is in `a..=z` with its 0x20 bit set; no
-    // other byte is.)
-    let letter = within(w | (ONES * 0x20), 0x61, 0x7a);
-    (letter | within(w, 0x30, 0x39) | within(w, 0x2d, 0x2e)) == HIGH
 }
 
 /// A relation's kind, direction and role, as [`edge_kind`] works them
@@ -732,47 +696,7 @@ mod tests {
         }
     }
 
-    /// Every byte (as a character, or the first byte of `é`) at every
-    /// place of valid ids of 8 to 24 bytes: checked as one at a time.
-    #[test]
-    fn each_byte_of_an_id_is_checked() {
-        for n in 8..=24 {
-            let good: Vec<u8> = (0..n).map(|i| b"aZ0-9.q"[i % 7]).collect();
-            for at in 0..n {
-                for c in (0u8..=0x7f).chain([0xc3]) {
-                    let mut id = good.clone();
-                    id[at] = c;
-                    if c == 0xc3 {
-                        id.insert(at + 1, 0xa9);
-                    }
-                    let id = String::from_utf8(id).unwrap();
-                    assert_eq!(super::plain_id(&id), super::super::valid_id(&id), "{id:?}");
-                }
-            }
-        }
-    }
-
     proptest! {
-        /// Ids checked eight bytes at a time as one at a time: of any
-        /// length, letters, digits, marks, other ASCII and not.
-        #[test]
-        fn ids_are_valid_as_the_cleaning_says(
-            id in prop::collection::vec(
-                prop::sample::select(vec![
-                    'a', 'Z', 'q', '0', '9', '.', '-', '_', ' ', '/', ':', '@', '[', '`', '{',
-                    '\u{7f}', '\u{e9}', '\u{0}',
-                ]),
-                0..40,
-            ),
-            long in 0usize..4,
-        ) {
-            let mut id: String = id.into_iter().collect();
-            if long > 0 {
-                id = format!("{}{id}", "a".repeat(196 + long));
-            }
-            prop_assert_eq!(super::plain_id(&id), super::super::valid_id(&id), "{:?}", id);
-        }
-
         /// Kinds of the roles kept answer as worked out afresh, role by
         /// role, in any order (roles of one hash sharing a slot).
         #[test]
