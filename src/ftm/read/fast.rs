@@ -241,7 +241,7 @@ impl Cursor<'_> {
 /// their first few bytes: compared byte by byte, without a call to
 /// `memcmp`, which half of them took when only the first byte was).
 #[inline(always)]
-fn rises(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn rises(a: &[u8], b: &[u8]) -> bool {
     for (x, y) in a.iter().zip(b) {
         if x != y {
             return x < y;
@@ -266,7 +266,7 @@ fn stop(b: &[u8]) -> Option<usize> {
 /// at, the marks of those before `start` shifted out (not eight at a
 /// time, then byte by byte: 80 instructions a line).
 #[inline(always)]
-fn stop_from(b: &[u8], start: usize) -> Option<usize> {
+pub(super) fn stop_from(b: &[u8], start: usize) -> Option<usize> {
     let mut i = start;
     while let Some(block) = b.get(i..i + 16) {
         // A quote, a backslash or a control character (below 0x20).
@@ -489,6 +489,34 @@ pub(super) fn read(
     // (The places read in `bytes` are places in `line`: the plain lane
     // slices the text at them unchecked.)
     debug_assert_eq!(line.as_bytes(), bytes);
+    // A relationship line as exports write it: read straight from its
+    // bytes, not tokenized first.
+    if let Some((text, at)) = text {
+        let at = at as u32;
+        let start = spans.len() as u32;
+        if let Some((id, def, parties, pre)) = super::plain::direct(
+            bytes,
+            (text, at),
+            &mut s.memo,
+            &mut s.values,
+            spans,
+            (known, &mut s.cited),
+        ) {
+            return Some(FastRecord {
+                lists: None,
+                body: Fast::Edge(FastEdge {
+                    id,
+                    def,
+                    values: (start, spans.len() as u32),
+                    parties,
+                    notes: super::issues::Notes::default(),
+                    pre: Some(pre),
+                }),
+                hash: crate::graph::id_hash(id.of(text).as_bytes()),
+                found: [NOT_FOUND; 2],
+            });
+        }
+    }
     let head = parse(bytes, s)?;
     let (id, schema_name) = (head.id.of(line), head.schema.of(line));
     if trim(id).is_empty() || trim(schema_name).is_empty() {
