@@ -13,8 +13,7 @@
 use smallvec::SmallVec;
 
 use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
-use super::clean::{Span, valid_id};
-use super::fast::{rises, stop_from};
+use super::clean::{Span, rises, stop_from, valid_id};
 use super::props::{Cited, Few, KnownSources, Lookup, cite, number};
 use super::records::edge_kind;
 use super::{PreEdge, SpanPair, SparePre, Text};
