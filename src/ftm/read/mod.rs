@@ -405,6 +405,36 @@ impl Hashes {
         !self.slots.is_empty() && self.slots[self.slot(h)] != 0
     }
 
+    /// Where `h` is or would go: the slot [`Self::insert_at`] takes, and
+    /// whether `h` is there (`None`: the table has no slot yet).
+    #[inline]
+    fn probe(&self, h: u64) -> Option<(usize, bool)> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let i = self.slot(h);
+        Some((i, self.slots[i] != 0))
+    }
+
+    /// [`Self::insert_hash`] of `h`, whose [`Self::probe`] was `at` (the
+    /// table unchanged since): the slot found then taken, unless the table
+    /// must grow first.
+    #[inline]
+    fn insert_at(&mut self, h: u64, at: Option<(usize, bool)>) -> bool {
+        match at {
+            Some((i, there)) if 4 * (self.len + 1) <= 3 * self.slots.len() => {
+                debug_assert_eq!(i, self.slot(h));
+                if there {
+                    return false;
+                }
+                self.slots[i] = h;
+                self.len += 1;
+                true
+            }
+            _ => self.insert_hash(h),
+        }
+    }
+
     /// Adds `id`'s hash; `false` if it was there.
     #[cfg(test)]
     fn insert(&mut self, id: &str) -> bool {
@@ -966,8 +996,9 @@ struct Loader {
     /// its answers.
     ends_memo: [Option<(&'static SchemaDef, bool)>; 32],
     /// The schemata counted by [`Self::count_schema_def`] (by where their
-    /// names are) and where each is counted.
-    schema_memo: Vec<(&'static str, usize)>,
+    /// names are) and where each is counted: one slot a name, by its
+    /// address ([`Self::schema_slot`]).
+    schema_memo: [Option<(&'static str, usize)>; 64],
 }
 
 /// The fields of one record once its properties are sorted out.
@@ -1122,7 +1153,7 @@ impl Loader {
             added_since: AddedSince::default(),
             attr_names: [None; 16],
             ends_memo: [None; 32],
-            schema_memo: Vec::new(),
+            schema_memo: [None; 64],
         }
     }
 
@@ -1180,6 +1211,14 @@ impl Loader {
     }
 
     /// Parsed lines, in order.
+    ///
+    /// [`WARM`] lines at a time, in a pipeline of prefetches (each group's
+    /// cache misses overlap, and are waited for, if at all, a group later):
+    /// while group `g` is built, group `g + 1`'s hash slots, filter words,
+    /// mapped fields and found parties' relation lists, and group
+    /// `g + 2`'s records themselves, are on their way to the cache. (Asked
+    /// for just before they were read, the builder stalled on them: the
+    /// filter's word alone was a quarter of `take`'s time at 1M.)
     fn take_all(&mut self, lines: &mut [parallel::Parsed], text: &str, spans: &[SpanPair]) {
         // (Room for a record's id and two parties a line, made once: grown
         // from nothing, as they were, each list was copied over a few
@@ -1191,26 +1230,16 @@ impl Loader {
         let mut asked: Vec<(usize, bool)> = Vec::with_capacity(room);
         let mut answers = Vec::with_capacity(room);
         let mut starts = Vec::with_capacity(WARM.min(lines.len()));
-        for some in lines.chunks_mut(WARM) {
-            // The slots of these lines' ids' hashes in `resolved`, fetched
-            // all at once (their cache misses overlap) instead of one by
-            // one. (The ids hashed by their parsers.)
-            self.resolved.warm(some.iter().filter_map(|p| match p {
-                parallel::Parsed::Ready(r) => Some(Hashes::of_id_hash(r.hash)),
-                _ => None,
-            }));
-            // And their words in the filter of the nodes' ids, which a
-            // relationship's id is tried in before the graph.
+        let n = lines.len();
+        let group = |g: usize| (g * WARM).min(n)..((g + 1) * WARM).min(n);
+        crate::graph::prefetch_slice(&lines[group(0).start..group(1).end]);
+        self.node_filter.catch_up(&self.graph);
+        self.warm_ahead(&lines[group(0)], text);
+        for g in 0..n.div_ceil(WARM) {
+            // The filter holds every node before it is asked (and its
+            // words, if it grew, are fetched again below).
             self.node_filter.catch_up(&self.graph);
-            for p in some.iter() {
-                if let parallel::Parsed::Ready(r) = p {
-                    self.node_filter.warm(r.hash);
-                }
-            }
-            // What each record's parser mapped (in a box of its own for a
-            // relationship): every line of it, since the builder reads
-            // fields all over it.
-            (some.iter().filter_map(parsed_mapped)).for_each(crate::graph::prefetch_all);
+            let some = &mut lines[group(g)];
             // Each record's id and parties looked up in the graph at once
             // (their cache misses overlap); the builder takes the answers
             // ([`Self::find_looked_up`]) instead of looking them up again.
@@ -1236,13 +1265,16 @@ impl Loader {
                     hashes.push(r.hash);
                 }
                 looked_up.push(None);
-                for (k, v) in parties.into_iter().flat_map(Values::parties).enumerate() {
+                let Some(values) = parties else { continue };
+                // (A party's value sliced only where it is looked up.)
+                for (k, i) in values.marked().enumerate() {
                     match r.found(k) {
                         Some(n) => {
                             looked_up.push(Some(n));
                             self.found_ahead += 1;
                         }
                         None => {
+                            let v = values.value(i);
                             asked.push((looked_up.len(), true));
                             looked_up.push(None);
                             ids.push(v);
@@ -1261,9 +1293,10 @@ impl Loader {
                 }
             }
             drop(ids);
-            // The relation lists of the nodes found (the parties), before
-            // relations are added to them.
-            self.graph.warm_nodes(looked_up.iter().flatten().copied());
+            // The relation lists of the nodes found now (those found by
+            // the parsers were fetched a group before), before relations
+            // are added to them.
+            self.graph.warm_nodes(answers.iter().flatten().copied());
             self.looked_up = looked_up;
             self.looked_up_nodes = self.graph.node_count();
             self.added_since.clear();
@@ -1275,6 +1308,11 @@ impl Loader {
                     crate::graph::prefetch(first);
                 }
             }
+            // The next groups', while this one is built.
+            let (next, after) = (group(g + 1), group(g + 2));
+            crate::graph::prefetch_slice(&lines[after]);
+            self.warm_ahead(&lines[next], text);
+            let some = &mut lines[group(g)];
             for (parsed, &start) in some.iter_mut().zip(&starts) {
                 self.line_no += 1;
                 let hash = match parsed {
@@ -1288,6 +1326,53 @@ impl Loader {
                 self.id_hash = None;
             }
         }
+    }
+
+    /// Brings into the cache what [`Self::take_all`] will read of the
+    /// records `some` (a group of [`WARM`] lines, to be looked up and built
+    /// after the group before them): their ids' slots in
+    /// [`Self::resolved`] and words in [`Self::node_filter`], their mapped
+    /// fields and ids (`text`: their batch's), and the relation lists of
+    /// the parties their parsers found. Prefetches only: nothing here is read but the records.
+    fn warm_ahead(&self, some: &[parallel::Parsed], text: &str) {
+        // The slots of these lines' ids' hashes in `resolved`, fetched
+        // all at once (their cache misses overlap) instead of one by
+        // one. (The ids hashed by their parsers.)
+        self.resolved.warm(some.iter().filter_map(|p| match p {
+            parallel::Parsed::Ready(r) => Some(Hashes::of_id_hash(r.hash)),
+            _ => None,
+        }));
+        for p in some {
+            let parallel::Parsed::Ready(r) = p else {
+                continue;
+            };
+            // Its word in the filter of the nodes' ids, which a
+            // relationship's id is tried in before the graph.
+            self.node_filter.warm(r.hash);
+            // What its parser mapped (in a box of its own for a
+            // relationship): every line of it, since the builder reads
+            // fields all over it.
+            if let Some(m) = parsed_mapped(p) {
+                crate::graph::prefetch_all(m);
+            }
+            // A relationship's id, a place in the batch's text (last read
+            // by a parser thread).
+            if let fast::Fast::Edge(e) = &r.body
+                && let Some(at) = text.as_bytes().get(e.id.start as usize)
+            {
+                crate::graph::prefetch(at);
+            }
+        }
+        // The relation lists of the parties their parsers found.
+        let found = some.iter().flat_map(|p| match p {
+            parallel::Parsed::Ready(r) => r.found,
+            _ => [fast::NOT_FOUND; 2],
+        });
+        (self.graph).warm_nodes(
+            found
+                .filter(|&n| n != fast::NOT_FOUND)
+                .map(|n| NodeIx::new(n as usize)),
+        );
     }
 
     /// The hash [`Self::resolved`] keeps for the current record's id `id`:
@@ -1533,7 +1618,11 @@ impl Loader {
     /// schema table's own: known by where its name is, without comparing
     /// it.
     fn count_schema_def(&mut self, name: &'static str) {
-        if let Some(&(_, at)) = (self.schema_memo.iter()).find(|(n, _)| std::ptr::eq(*n, name))
+        // (Direct-mapped: the schemata of a stream alternate, and a list
+        // of them searched in turn cost ~85 instructions a record.)
+        let slot = Self::schema_slot(name);
+        if let Some((n, at)) = self.schema_memo[slot]
+            && std::ptr::eq(n, name)
             && let Some((n, count)) = self.schemata.0.get_mut(at)
         {
             debug_assert_eq!(**n, *name);
@@ -1542,7 +1631,15 @@ impl Loader {
             return;
         }
         self.count_schema(name);
-        self.schema_memo.push((name, self.schemata.1));
+        self.schema_memo[slot] = Some((name, self.schemata.1));
+    }
+
+    /// The slot of [`Self::schema_memo`] of the schema name `name` (a
+    /// schema table's own), by where it is.
+    #[inline]
+    fn schema_slot(name: &'static str) -> usize {
+        let at = name.as_ptr() as usize as u64;
+        (at.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize
     }
 
     /// Whether the names of the properties of schema `def` that name

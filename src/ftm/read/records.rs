@@ -423,7 +423,10 @@ impl Loader {
     ) {
         // (An id held in `edge_ids` is in `resolved` too: the map asked
         // only for an id whose hash `resolved` has.)
-        let seen = self.resolved.contains_hash(self.resolved_hash(id));
+        // (Probed once: the slot found is the one taken below.)
+        let hash = self.resolved_hash(id);
+        let probed = self.resolved.probe(hash);
+        let seen = probed.is_some_and(|(_, there)| there);
         debug_assert!(seen || !self.edge_ids.contains_key(id));
         if seen
             && let Some(&i) = self.edge_ids.get(id)
@@ -486,7 +489,7 @@ impl Loader {
                     || self.graph.find(v).map(|n| parties.push(n)).is_some()
             })
         };
-        if !self.resolved.insert_hash(self.resolved_hash(id)) {
+        if !self.resolved.insert_at(hash, probed) {
             self.note(Issue::LateFragment, format!("{} `{}`", def.name, short(id)));
         }
         if known {
