@@ -345,13 +345,19 @@ impl FastRecord {
 }
 
 /// A record the fast path prepared.
-// A relationship's record is held inline, being most of a stream.
+// A relationship's record is held inline, being most of a stream. (A tag
+// of its own: of three kinds told apart by a niche in `Ready`'s fields,
+// each match on a record, and on the `Parsed` it is in, cost more.)
 #[allow(clippy::large_enum_variant)]
+#[repr(u8)]
 pub(super) enum Fast {
     /// Its strings its own.
     Ready(Ready),
     /// A relationship, its strings places in its batch's text.
     Edge(FastEdge),
+    /// A thing of the plain shape, its strings places in its batch's text
+    /// ([`super::thing`]).
+    Thing(super::thing::FastThing),
 }
 
 impl Fast {
@@ -360,6 +366,7 @@ impl Fast {
         match self {
             Fast::Ready(r) => &r.id,
             Fast::Edge(e) => e.id.of(text),
+            Fast::Thing(t) => t.id.of(text),
         }
     }
 
@@ -376,7 +383,7 @@ impl Fast {
                 body: super::Body::Edge(flat, _),
                 ..
             }) => Some(flat.view()),
-            Fast::Ready(_) => None,
+            Fast::Ready(_) | Fast::Thing(_) => None,
         }
     }
 }
@@ -516,6 +523,24 @@ pub(super) fn read(
             known,
             &mut s.memo,
         )),
+        // A thing of the plain shape: mapped where its values are, its
+        // strings left in the batch's text.
+        None if let (Some(def), Some((t, at))) = (def, text)
+            && super::thing::on()
+            && let Some(thing) = super::thing::read(
+                head.id.shifted(at as u32),
+                def,
+                head.caption.map(|c| c.shifted(at as u32)),
+                (t, at as u32),
+                (&s.names, &s.values),
+                &provenance,
+                &mut s.memo,
+                spans,
+                (known, &mut s.cited),
+            ) =>
+        {
+            Fast::Thing(thing)
+        }
         None => {
             // A thing: its values cleaned into places in the line (kept
             // for this line only), mapped from there.

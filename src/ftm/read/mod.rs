@@ -15,6 +15,7 @@ mod parallel;
 mod plain;
 mod props;
 mod records;
+mod thing;
 mod values;
 
 use std::borrow::Cow;
@@ -1447,6 +1448,7 @@ impl Loader {
             match &mut r.body {
                 fast::Fast::Ready(ready) => self.build(ready, provenance),
                 fast::Fast::Edge(e) => self.build_edge_at(e, text, spans, provenance),
+                fast::Fast::Thing(t) => self.thing_at(t, text, spans),
             }
             return;
         }
@@ -1949,6 +1951,7 @@ fn parsed_mapped_mut(p: &mut parallel::Parsed) -> Option<&mut Mapped> {
     };
     match &mut r.body {
         fast::Fast::Edge(fast::FastEdge { pre, .. })
+        | fast::Fast::Thing(thing::FastThing { pre, .. })
         | fast::Fast::Ready(Ready {
             body: Body::Edge(_, pre),
             ..
@@ -1967,6 +1970,7 @@ fn parsed_mapped(p: &parallel::Parsed) -> Option<&Mapped> {
     };
     match &r.body {
         fast::Fast::Edge(fast::FastEdge { pre, .. })
+        | fast::Fast::Thing(thing::FastThing { pre, .. })
         | fast::Fast::Ready(Ready {
             body: Body::Edge(_, pre),
             ..

@@ -196,6 +196,7 @@ impl Part {
             let Some(Parsed::Ready(r)) = p else { return };
             match &r.body {
                 Fast::Edge(super::fast::FastEdge { pre: Some(pre), .. })
+                | Fast::Thing(super::thing::FastThing { pre: Some(pre), .. })
                 | Fast::Ready(super::Ready {
                     body: super::Body::Edge(_, Some(pre)),
                     ..
@@ -204,7 +205,7 @@ impl Part {
                     body: super::Body::Thing(t),
                     ..
                 }) => crate::graph::prefetch_all(&**t),
-                Fast::Edge(_) | Fast::Ready(_) => {}
+                Fast::Edge(_) | Fast::Thing(_) | Fast::Ready(_) => {}
             }
         };
         (0..AHEAD).for_each(|i| fetch(self.records.get(i)));
@@ -213,6 +214,7 @@ impl Part {
             if let Parsed::Ready(r) = &mut self.records[i] {
                 let pre = match &mut r.body {
                     Fast::Edge(e) => e.pre.take(),
+                    Fast::Thing(t) => t.pre.take(),
                     Fast::Ready(super::Ready {
                         body: super::Body::Edge(_, pre),
                         ..

@@ -32,6 +32,38 @@ pub(super) struct PreThing {
     refs: Vec<(String, String, Option<&'static str>)>,
 }
 
+impl PreThing {
+    /// Everything it holds, as text (for tests comparing two ways of
+    /// making one).
+    #[cfg(test)]
+    pub(super) fn describe(&self) -> String {
+        let m = &self.m;
+        format!(
+            "{:?}",
+            (
+                (
+                    &self.kind,
+                    &self.name,
+                    self.name_is_value,
+                    &self.tagged,
+                    &self.refs
+                ),
+                (&m.names, &m.aliases, &m.weak_aliases, &m.note, &m.note_prop),
+                (m.date, m.until, m.amount, &m.role, &m.edge, &m.outlet),
+                (
+                    &m.source_reqs,
+                    m.found,
+                    m.n_found,
+                    m.found_key,
+                    &m.attrs,
+                    &m.refs
+                ),
+                m.made_id,
+            )
+        )
+    }
+}
+
 /// A thing (or a record of an unknown schema), mapped from its cleaned
 /// values (`values`, in `runs` of one property each, with its type); the
 /// sources it cites found as `known` says.
@@ -140,6 +172,40 @@ pub(super) fn prepare_thing<'v>(
     }
 }
 
+/// A thing of the thing lane as [`prepare_thing`] makes it (its strings
+/// copied out of its batch's `text`, its mapped fields taken), for the
+/// careful way to merge it as a fragment.
+pub(super) fn pre_thing(
+    t: &mut super::thing::FastThing,
+    text: &str,
+    spans: &[super::SpanPair],
+) -> PreThing {
+    let m = (t.pre.as_deref_mut()).map_or_else(super::Mapped::default, |(m, _)| std::mem::take(m));
+    PreThing {
+        kind: kind_for_schema(t.def.name),
+        name: t.name.of(text).to_string(),
+        name_is_value: t.name_is_value,
+        tagged: (t.tagged(text, spans))
+            .map(|(n, c)| (n.to_string(), c))
+            .collect(),
+        m,
+        refs: Vec::new(),
+    }
+}
+
+/// An empty [`PreThing`] (for tests taking one out of its record).
+#[cfg(test)]
+pub(super) fn pre_thing_empty() -> PreThing {
+    PreThing {
+        kind: EntityKind::Person,
+        name: String::new(),
+        name_is_value: false,
+        tagged: Vec::new(),
+        m: super::Mapped::default(),
+        refs: Vec::new(),
+    }
+}
+
 impl Loader {
     /// A thing (or a record of an unknown schema): an entity now, its references later.
     pub(super) fn thing(
@@ -183,24 +249,93 @@ impl Loader {
             return;
         }
         debug_assert!(!self.edge_ids.contains_key(id));
-        let sources = self.source_set_of(&pre.m);
-        let m = &pre.m;
         let aliases: SmallVec<[&str; 4]> = pre.tagged.iter().map(|(n, _)| n.as_str()).collect();
-        let weak: SmallVec<[&str; 2]> = m.weak_aliases.iter().map(String::as_str).collect();
+        let kind = |l: &mut Self| match &pre.kind {
+            EntityKind::Other(o) => EntityKind::Other(l.graph.intern(o)),
+            k => k.clone().map_other(|o| l.graph.intern(&o)),
+        };
+        let Some((node, sources)) = self.add_thing(id, kind, &pre.name, &aliases, &pre.m) else {
+            return;
+        };
+        for (prop, target, range) in pre.refs.drain(..) {
+            self.refs.push(PendingRef {
+                from: node,
+                range,
+                prop: prop.into(),
+                target: target.into(),
+                sources,
+                line: self.line_no,
+                datasets: self.datasets,
+            });
+        }
+    }
+
+    /// A thing of the fast path's thing lane, its strings places in its
+    /// batch's `text` (its other names `spans` of it), built into the
+    /// graph as [`Self::build`] builds a thing the careful way prepared.
+    /// (Not inlined: inlined into [`Loader::take`], it took
+    /// [`Loader::take_all`] out of its caller, and the relationships'
+    /// way there cost more.)
+    #[inline(never)]
+    pub(super) fn thing_at(
+        &mut self,
+        t: &mut super::thing::FastThing,
+        text: &str,
+        spans: &[super::SpanPair],
+    ) {
+        self.summary.records += 1;
+        self.count_schema_def(t.def.name);
+        let id = t.id.of(text);
+        if self.find_looked_up(0, id).is_some() {
+            // A fragment (seldom): merged the careful way, from the record
+            // made as that way makes it.
+            let mut pre = pre_thing(t, text, spans);
+            return self.thing(id, t.def.name, Some(t.def), &mut pre);
+        }
+        if self.resolved.contains_hash(self.resolved_hash(id)) {
+            self.duplicate(id);
+            return;
+        }
+        debug_assert!(!self.edge_ids.contains_key(id));
+        let Some((m, _)) = t.pre.as_deref() else {
+            return;
+        };
+        // (Its other names' values alone, in a plain loop.)
+        let mut aliases: SmallVec<[&str; 4]> = SmallVec::new();
+        for &(_, v) in &spans[t.tagged.0 as usize..t.tagged.1 as usize] {
+            aliases.push(v.of(text));
+        }
+        let kind = |l: &mut Self| t.kind.map_other(|()| l.graph.intern(&snake(t.def.name)));
+        self.add_thing(id, kind, t.name.of(text), &aliases, m);
+    }
+
+    /// A thing no node has the id of, added as an entity of the kind
+    /// `kind` makes: its node and sources (`None`: not added).
+    fn add_thing(
+        &mut self,
+        id: &str,
+        kind: impl FnOnce(&mut Self) -> EntityKind<Sym>,
+        name: &str,
+        aliases: &[&str],
+        m: &super::Mapped,
+    ) -> Option<(NodeIx, crate::graph::SourceSet)> {
+        let sources = self.source_set_of(m);
+        // (Most have none: no collecting of nothing.)
+        let mut weak: SmallVec<[&str; 2]> = SmallVec::new();
+        for w in &m.weak_aliases {
+            weak.push(w);
+        }
         // (The names met again and again known without the interner.)
         let mut attrs: SmallVec<[(Sym, &str); 4]> = SmallVec::new();
         for (k, v) in &m.attrs {
             attrs.push((self.attr_name(k), v.as_str()));
         }
-        let kind = match &pre.kind {
-            EntityKind::Other(o) => EntityKind::Other(self.graph.intern(o)),
-            k => k.clone().map_other(|o| self.graph.intern(&o)),
-        };
+        let kind = kind(self);
         let entity = NewEntity {
             id,
             kind,
-            name: &pre.name,
-            aliases: &aliases,
+            name,
+            aliases,
             weak_aliases: &weak,
             date: m.date,
             until: m.until,
@@ -211,8 +346,11 @@ impl Loader {
         };
         let node = match self.graph.add_entity(entity) {
             Ok(node) => node,
-            Err(AddError::Duplicate(_)) => return,
-            Err(AddError::Full(full)) => return self.full(full),
+            Err(AddError::Duplicate(_)) => return None,
+            Err(AddError::Full(full)) => {
+                self.full(full);
+                return None;
+            }
         };
         // (An entity just added is in the default dataset.)
         if self.datasets != DatasetSet::DEFAULT {
@@ -226,17 +364,7 @@ impl Loader {
         self.node_lines.push(self.line_no as u32);
         self.node_files.push(self.file_index);
         debug_assert_eq!(self.node_lines.len(), node.index() + 1);
-        for (prop, target, range) in pre.refs.drain(..) {
-            self.refs.push(PendingRef {
-                from: node,
-                range,
-                prop: prop.into(),
-                target: target.into(),
-                sources,
-                line: self.line_no,
-                datasets: self.datasets,
-            });
-        }
+        Some((node, sources))
     }
 
     /// Merges a record into the entity `existing` of its id, as
