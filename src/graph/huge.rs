@@ -45,16 +45,6 @@ pub(crate) fn prefetch_all<T>(at: &T) {
     }
 }
 
-/// [`prefetch_all`] of a slice: the cache lines of its items, each 64
-/// bytes from its first (the last line left out, as there).
-pub(crate) fn prefetch_slice<T>(items: &[T]) {
-    let start = items.as_ptr().cast::<i8>();
-    for offset in (0..std::mem::size_of_val(items)).step_by(64) {
-        // (`wrapping_add`: an address computed, never read.)
-        prefetch_line(start.wrapping_add(offset));
-    }
-}
-
 /// The one prefetch instruction [`prefetch`] and [`prefetch_all`] give.
 #[inline(always)]
 fn prefetch_line(line: *const i8) {

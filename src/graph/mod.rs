@@ -55,7 +55,7 @@ use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
 pub(crate) use self::build::source_list_key;
-pub(crate) use self::huge::{prefetch, prefetch_all, prefetch_slice};
+pub(crate) use self::huge::{prefetch, prefetch_all};
 use self::index::{IN, IdIndex, Links, OUT, RareParts};
 pub(crate) use self::index::{ShortIds, id_hash};
 pub use self::merge::{Absorbed, dataset_of_path};

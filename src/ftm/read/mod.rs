@@ -1211,15 +1211,9 @@ impl Loader {
         Some((self.line_no, 1))
     }
 
-    /// Parsed lines, in order.
-    ///
-    /// [`WARM`] lines at a time, in a pipeline of prefetches (each group's
-    /// cache misses overlap, and are waited for, if at all, a group later):
-    /// while group `g` is built, group `g + 1`'s hash slots, filter words,
-    /// mapped fields and found parties' relation lists, and group
-    /// `g + 2`'s records themselves, are on their way to the cache. (Asked
-    /// for just before they were read, the builder stalled on them: the
-    /// filter's word alone was a quarter of `take`'s time at 1M.)
+    /// Parsed lines, in order, [`WARM`] at a time: what each group's
+    /// records will read fetched together first ([`Self::warm_ahead`]),
+    /// their ids and parties looked up together, then each built.
     fn take_all(&mut self, lines: &mut [parallel::Parsed], text: &str, spans: &[SpanPair]) {
         // (Room for a record's id and two parties a line, made once: grown
         // from nothing, as they were, each list was copied over a few
@@ -1231,16 +1225,10 @@ impl Loader {
         let mut asked: Vec<(usize, bool)> = Vec::with_capacity(room);
         let mut answers = Vec::with_capacity(room);
         let mut starts = Vec::with_capacity(WARM.min(lines.len()));
-        let n = lines.len();
-        let group = |g: usize| (g * WARM).min(n)..((g + 1) * WARM).min(n);
-        crate::graph::prefetch_slice(&lines[group(0).start..group(1).end]);
-        self.node_filter.catch_up(&self.graph);
-        self.warm_ahead(&lines[group(0)], text);
-        for g in 0..n.div_ceil(WARM) {
-            // The filter holds every node before it is asked (and its
-            // words, if it grew, are fetched again below).
+        for some in lines.chunks_mut(WARM) {
+            // The filter holds every node before it is asked.
             self.node_filter.catch_up(&self.graph);
-            let some = &mut lines[group(g)];
+            self.warm_ahead(some, text);
             // Each record's id and parties looked up in the graph at once
             // (their cache misses overlap); the builder takes the answers
             // ([`Self::find_looked_up`]) instead of looking them up again.
@@ -1294,9 +1282,9 @@ impl Loader {
                 }
             }
             drop(ids);
-            // The relation lists of the nodes found now (those found by
-            // the parsers were fetched a group before), before relations
-            // are added to them.
+            // The relation lists of the nodes found here (those their
+            // parsers found were fetched with the records), before
+            // relations are added to them.
             self.graph.warm_nodes(answers.iter().flatten().copied());
             self.looked_up = looked_up;
             self.looked_up_nodes = self.graph.node_count();
@@ -1309,11 +1297,6 @@ impl Loader {
                     crate::graph::prefetch(first);
                 }
             }
-            // The next groups', while this one is built.
-            let (next, after) = (group(g + 1), group(g + 2));
-            crate::graph::prefetch_slice(&lines[after]);
-            self.warm_ahead(&lines[next], text);
-            let some = &mut lines[group(g)];
             for (parsed, &start) in some.iter_mut().zip(&starts) {
                 self.line_no += 1;
                 let hash = match parsed {
@@ -1330,11 +1313,11 @@ impl Loader {
     }
 
     /// Brings into the cache what [`Self::take_all`] will read of the
-    /// records `some` (a group of [`WARM`] lines, to be looked up and built
-    /// after the group before them): their ids' slots in
-    /// [`Self::resolved`] and words in [`Self::node_filter`], their mapped
-    /// fields and ids (`text`: their batch's), and the relation lists of
-    /// the parties their parsers found. Prefetches only: nothing here is read but the records.
+    /// records `some` (a group of [`WARM`] lines, about to be looked up
+    /// and built): their ids' slots in [`Self::resolved`] and words in
+    /// [`Self::node_filter`], their mapped fields and ids (`text`: their
+    /// batch's), and the relation lists of the parties their parsers
+    /// found. Prefetches only: nothing here is read but the records.
     fn warm_ahead(&self, some: &[parallel::Parsed], text: &str) {
         // The slots of these lines' ids' hashes in `resolved`, fetched
         // all at once (their cache misses overlap) instead of one by
