@@ -172,24 +172,24 @@ pub(super) fn prepare_thing<'v>(
     }
 }
 
-/// A thing of the thing lane as [`prepare_thing`] makes it (its strings
-/// copied out of its batch's `text`, its mapped fields taken), for the
-/// careful way to merge it as a fragment.
-pub(super) fn pre_thing(
-    t: &mut super::thing::FastThing,
-    text: &str,
-    spans: &[super::SpanPair],
-) -> PreThing {
-    let m = (t.pre.as_deref_mut()).map_or_else(super::Mapped::default, |(m, _)| std::mem::take(m));
-    PreThing {
-        kind: kind_for_schema(t.def.name),
-        name: t.name.of(text).to_string(),
-        name_is_value: t.name_is_value,
-        tagged: (t.tagged(text, spans))
-            .map(|(n, c)| (n.to_string(), c))
-            .collect(),
-        m,
-        refs: Vec::new(),
+impl PreThing {
+    /// A thing made of these parts, no references (the thing lane's,
+    /// for the careful way to merge it as a fragment).
+    pub(super) fn of_parts(
+        name: String,
+        name_is_value: bool,
+        tagged: Vec<(String, char)>,
+        m: super::Mapped,
+        schema: &str,
+    ) -> PreThing {
+        PreThing {
+            kind: kind_for_schema(schema),
+            name,
+            name_is_value,
+            tagged,
+            m,
+            refs: Vec::new(),
+        }
     }
 }
 
@@ -270,48 +270,9 @@ impl Loader {
         }
     }
 
-    /// A thing of the fast path's thing lane, its strings places in its
-    /// batch's `text` (its other names `spans` of it), built into the
-    /// graph as [`Self::build`] builds a thing the careful way prepared.
-    /// (Not inlined: inlined into [`Loader::take`], it took
-    /// [`Loader::take_all`] out of its caller, and the relationships'
-    /// way there cost more.)
-    #[inline(never)]
-    pub(super) fn thing_at(
-        &mut self,
-        t: &mut super::thing::FastThing,
-        text: &str,
-        spans: &[super::SpanPair],
-    ) {
-        self.summary.records += 1;
-        self.count_schema_def(t.def.name);
-        let id = t.id.of(text);
-        if self.find_looked_up(0, id).is_some() {
-            // A fragment (seldom): merged the careful way, from the record
-            // made as that way makes it.
-            let mut pre = pre_thing(t, text, spans);
-            return self.thing(id, t.def.name, Some(t.def), &mut pre);
-        }
-        if self.resolved.contains_hash(self.resolved_hash(id)) {
-            self.duplicate(id);
-            return;
-        }
-        debug_assert!(!self.edge_ids.contains_key(id));
-        let Some((m, _)) = t.pre.as_deref() else {
-            return;
-        };
-        // (Its other names' values alone, in a plain loop.)
-        let mut aliases: SmallVec<[&str; 4]> = SmallVec::new();
-        for &(_, v) in &spans[t.tagged.0 as usize..t.tagged.1 as usize] {
-            aliases.push(v.of(text));
-        }
-        let kind = |l: &mut Self| t.kind.map_other(|()| l.graph.intern(&snake(t.def.name)));
-        self.add_thing(id, kind, t.name.of(text), &aliases, m);
-    }
-
     /// A thing no node has the id of, added as an entity of the kind
     /// `kind` makes: its node and sources (`None`: not added).
-    fn add_thing(
+    pub(super) fn add_thing(
         &mut self,
         id: &str,
         kind: impl FnOnce(&mut Self) -> EntityKind<Sym>,
@@ -520,7 +481,7 @@ impl Loader {
         self.graph.set_entity_datasets(existing, union);
     }
 
-    fn duplicate(&mut self, id: &str) {
+    pub(super) fn duplicate(&mut self, id: &str) {
         let first = self
             .graph
             .find(id)

@@ -17,11 +17,14 @@
 
 use smallvec::SmallVec;
 
-use super::super::mapping::{NAMES_ATTR, NOTE_ATTR, SCHEMA_ATTR, kind_for_schema, schema_for_kind};
+use super::super::mapping::{
+    NAMES_ATTR, NOTE_ATTR, SCHEMA_ATTR, kind_for_schema, schema_for_kind, snake,
+};
 use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
 use super::clean::{Span, valid_id};
 use super::props::{Cited, Few, KnownSources, Lookup, cite, number};
-use super::{PreEdge, SpanPair, SparePre, Text};
+use super::records::PreThing;
+use super::{Loader, Mapped, PreEdge, SpanPair, SparePre, Text};
 use crate::model::date::parse_day;
 use crate::model::{Amount, EntityKind, PartialDate, trim};
 
@@ -79,6 +82,52 @@ impl FastThing {
             };
             (v.of(text), tag)
         })
+    }
+}
+
+/// A thing of the lane as [`super::records::prepare_thing`] makes it (its
+/// strings copied out of its batch's `text`, its mapped fields taken), for
+/// the careful way to merge it as a fragment.
+pub(super) fn pre_thing(t: &mut FastThing, text: &str, spans: &[SpanPair]) -> PreThing {
+    let m = (t.pre.as_deref_mut()).map_or_else(Mapped::default, |(m, _)| std::mem::take(m));
+    let tagged = (t.tagged(text, spans)).map(|(n, c)| (n.to_string(), c));
+    let name = t.name.of(text).to_string();
+    PreThing::of_parts(name, t.name_is_value, tagged.collect(), m, t.def.name)
+}
+
+impl Loader {
+    /// A thing of the lane, its strings places in its batch's `text` (its
+    /// other names `spans` of it), built into the graph as
+    /// [`Loader::build`] builds a thing the careful way prepared.
+    /// (Not inlined: inlined into `Loader::take`, it took
+    /// `Loader::take_all` out of its caller, and the relationships' way
+    /// there cost more.)
+    #[inline(never)]
+    pub(super) fn thing_at(&mut self, t: &mut FastThing, text: &str, spans: &[SpanPair]) {
+        self.summary.records += 1;
+        self.count_schema_def(t.def.name);
+        let id = t.id.of(text);
+        if self.find_looked_up(0, id).is_some() {
+            // A fragment (seldom): merged the careful way, from the record
+            // made as that way makes it.
+            let mut pre = pre_thing(t, text, spans);
+            return self.thing(id, t.def.name, Some(t.def), &mut pre);
+        }
+        if self.resolved.contains_hash(self.resolved_hash(id)) {
+            self.duplicate(id);
+            return;
+        }
+        debug_assert!(!self.edge_ids.contains_key(id));
+        let Some((m, _)) = t.pre.as_deref() else {
+            return;
+        };
+        // (Its other names' values alone, in a plain loop.)
+        let mut aliases: SmallVec<[&str; 4]> = SmallVec::new();
+        for &(_, v) in &spans[t.tagged.0 as usize..t.tagged.1 as usize] {
+            aliases.push(v.of(text));
+        }
+        let kind = |l: &mut Self| t.kind.map_other(|()| l.graph.intern(&snake(t.def.name)));
+        self.add_thing(id, kind, t.name.of(text), &aliases, m);
     }
 }
 
@@ -555,7 +604,7 @@ mod tests {
                 let (_, notes) = &**t.pre.as_ref().expect("mapped");
                 let notes = format!("{:?} {:?}", notes.list, notes.unknown);
                 let head = format!("{} {}", t.id.of(line), t.def.name);
-                (head, records::pre_thing(t, line, &spans), notes)
+                (head, super::pre_thing(t, line, &spans), notes)
             }
             Fast::Ready(Ready {
                 id,
