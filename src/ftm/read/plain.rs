@@ -362,33 +362,7 @@ fn write(
         m.note = Some(note.to_string());
         m.note_prop = Some(prop.to_string());
     }
-    // The sources cited: noted as places in the text for the chunk's
-    // lookups (as `cite` notes them, without finding the places again),
-    // else as `cite` does.
-    let noted = if r.urls.is_empty() {
-        &r.publishers
-    } else {
-        &r.urls
-    };
-    if known.has_keys() && !noted.is_empty() && noted.len() < m.found.len() {
-        let place = |s: &Span| (s.start, s.end);
-        if r.urls.is_empty() {
-            cited.note_places(r.publishers.iter().map(place), false, None);
-        } else {
-            for p in r.publishers.iter().skip(1) {
-                m.attrs.push(("publisher".into(), of(*p, text).into()));
-            }
-            cited.note_places(
-                r.urls.iter().map(place),
-                true,
-                r.publishers.first().map(place),
-            );
-        }
-    } else {
-        let strs = |l: &Few<Span>| l.iter().map(|&s| of(s, text)).collect::<Few<&str>>();
-        let (urls, publishers) = (strs(&r.urls), strs(&r.publishers));
-        cite(m, urls, publishers, Lookup::Later(known, text, cited));
-    }
+    cite_places(m, (&r.urls, &r.publishers), text, (known, cited));
     let (kind, reversed, role) = kind_of(def, r.role);
     // (Its parties are valid ids: FtM ids as they are.)
     m.made_id = match (r.ends, r.n_parties) {
@@ -583,21 +557,58 @@ fn prop<'t>(
     Some(())
 }
 
-/// `s.of(text)` without its checks: `s` is a place [`super::fast`]'s
-/// reader found in `text`, the bytes between a string's opening quote and
-/// its closing one.
+/// The sources a lane's record cites, `urls` and `publishers` places in
+/// `text`: noted as places for the chunk's lookups (as [`cite`] notes
+/// them, without finding the places again) when [`Cited`] can take them,
+/// else cited as [`cite`] does.
+pub(super) fn cite_places(
+    m: &mut super::Mapped,
+    (urls, publishers): (&Few<Span>, &Few<Span>),
+    text: &str,
+    (known, cited): (&KnownSources, &mut Cited),
+) {
+    let noted = if urls.is_empty() { publishers } else { urls };
+    if known.has_keys() && !noted.is_empty() && noted.len() < m.found.len() {
+        let place = |s: &Span| (s.start, s.end);
+        if urls.is_empty() {
+            cited.note_places(publishers.iter().map(place), false, None);
+        } else {
+            for p in publishers.iter().skip(1) {
+                m.attrs.push(("publisher".into(), of(*p, text).into()));
+            }
+            cited.note_places(urls.iter().map(place), true, publishers.first().map(place));
+        }
+    } else {
+        let strs = |l: &Few<Span>| l.iter().map(|&s| of(s, text)).collect::<Few<&str>>();
+        cite(
+            m,
+            strs(urls),
+            strs(publishers),
+            Lookup::Later(known, text, cited),
+        );
+    }
+}
+
+/// `s.of(text)` without its checks, for the lanes (this one, [`direct`]
+/// and [`super::thing`]): `s` is a place in `text` of the bytes between a
+/// string's opening quote and its closing one, or a part of such a string
+/// cut at character boundaries.
 #[inline(always)]
-fn of(s: Span, text: &str) -> &str {
+pub(super) fn of(s: Span, text: &str) -> &str {
     let (a, b) = (s.start as usize, s.end as usize);
     debug_assert!(a <= b && b <= text.len());
     debug_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
-    // SAFETY: the places this lane is given (names and values) are those
-    // of strings `fast.rs`'s `Cursor::string` read in the line that starts
-    // at byte `at` of `text` (its bytes those `fast::read` parsed, as it
-    // asserts; shifted by `at`): from just after an opening
-    // quote to the next quote, both within the line, so `a <= b <=
-    // text.len()`, and both ends are next to an ASCII quote, so they are
-    // character boundaries.
+    // SAFETY: the places the lanes are given (ids, captions, names and
+    // values) are those of strings `fast.rs`'s `Cursor::string` read, or
+    // [`direct`] read (from an opening quote to the next quote, no
+    // backslash between them), in the line that starts at byte `at` of
+    // `text` (its bytes those the reader parsed, as it asserts; shifted by
+    // `at`): from just after an opening quote to the next quote, both within
+    // the line, so `a <= b <= text.len()`, and both ends are next to an
+    // ASCII quote, so they are character boundaries. The places the thing
+    // lane makes itself (`thing::place`) are of parts of such strings cut by
+    // `str::trim`, at character boundaries. The builder reads the places a
+    // record keeps in the same batch's text.
     unsafe { text.get_unchecked(a..b) }
 }
 

@@ -229,17 +229,7 @@ impl Loader {
             let m = std::mem::take(&mut pre.m);
             self.merge_fragment(existing, id, schema_name, def, m, tagged);
             let sources = self.graph.entity(existing).sources;
-            for (prop, target, range) in pre.refs.drain(..) {
-                self.refs.push(PendingRef {
-                    from: existing,
-                    range,
-                    prop: prop.into(),
-                    target: target.into(),
-                    sources,
-                    line: self.line_no,
-                    datasets: self.datasets,
-                });
-            }
+            self.pend_refs(existing, sources, &mut pre.refs);
             return;
         }
         // (A relationship held, in `edge_ids`, was added to `resolved`
@@ -257,9 +247,20 @@ impl Loader {
         let Some((node, sources)) = self.add_thing(id, kind, &pre.name, &aliases, &pre.m) else {
             return;
         };
-        for (prop, target, range) in pre.refs.drain(..) {
+        self.pend_refs(node, sources, &mut pre.refs);
+    }
+
+    /// Holds a thing's references to other entities (`refs`, emptied) for
+    /// the end of the read, when every entity is known.
+    fn pend_refs(
+        &mut self,
+        from: NodeIx,
+        sources: crate::graph::SourceSet,
+        refs: &mut Vec<(String, String, Option<&'static str>)>,
+    ) {
+        for (prop, target, range) in refs.drain(..) {
             self.refs.push(PendingRef {
-                from: node,
+                from,
                 range,
                 prop: prop.into(),
                 target: target.into(),

@@ -22,7 +22,8 @@ use super::super::mapping::{
 };
 use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
 use super::clean::{Span, valid_id};
-use super::props::{Cited, Few, KnownSources, Lookup, cite, number};
+use super::plain::{cite_places, of};
+use super::props::{Cited, Few, KnownSources, number};
 use super::records::PreThing;
 use super::{Loader, Mapped, PreEdge, SpanPair, SparePre, Text};
 use crate::model::date::parse_day;
@@ -383,33 +384,7 @@ pub(super) fn read(
     if let Some((_, note)) = r.note {
         m.note = Some(note.to_string());
     }
-    // The sources cited: noted as places in the text for the chunk's
-    // lookups (as `cite` notes them, without finding the places again),
-    // else as `cite` does.
-    let noted = if r.urls.is_empty() {
-        &r.publishers
-    } else {
-        &r.urls
-    };
-    if known.has_keys() && !noted.is_empty() && noted.len() < m.found.len() {
-        let place = |s: &Span| (s.start, s.end);
-        if r.urls.is_empty() {
-            cited.note_places(r.publishers.iter().map(place), false, None);
-        } else {
-            for p in r.publishers.iter().skip(1) {
-                m.attrs.push(("publisher".into(), of(*p, text).into()));
-            }
-            cited.note_places(
-                r.urls.iter().map(place),
-                true,
-                r.publishers.first().map(place),
-            );
-        }
-    } else {
-        let strs = |l: &Few<Span>| l.iter().map(|&s| of(s, text)).collect::<Few<&str>>();
-        let (urls, publishers) = (strs(&r.urls), strs(&r.publishers));
-        cite(m, urls, publishers, Lookup::Later(known, text, cited));
-    }
+    cite_places(m, (&r.urls, &r.publishers), text, (known, cited));
     if schema.keeps_schema {
         m.attrs.push((SCHEMA_ATTR.into(), def.name.into()));
     }
@@ -537,28 +512,6 @@ fn place(text: &str, s: &str) -> Span {
         start: start as u32,
         end: (start + s.len()) as u32,
     }
-}
-
-/// `s.of(text)` without its checks: `s` is a place [`super::fast`]'s
-/// reader found in `text`, the bytes between a string's opening quote and
-/// its closing one (or a part of such a string this lane cut at
-/// character boundaries).
-#[inline(always)]
-fn of(s: Span, text: &str) -> &str {
-    let (a, b) = (s.start as usize, s.end as usize);
-    debug_assert!(a <= b && b <= text.len());
-    debug_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
-    // SAFETY: the places this lane is given (the id, the caption, names
-    // and values) are those of strings `fast.rs`'s `Cursor::string` read
-    // in the line that starts at byte `at` of `text` (its bytes those
-    // `fast::read` parsed, as it asserts; shifted by `at`): from just
-    // after an opening quote to the next quote, both within the line, so
-    // `a <= b <= text.len()`, and both ends are next to an ASCII quote, so
-    // they are character boundaries. The places it makes itself
-    // ([`place`]) are of parts of such strings cut by `str::trim`, at
-    // character boundaries. The builder reads the places a record keeps
-    // in the same batch's text.
-    unsafe { text.get_unchecked(a..b) }
 }
 
 #[cfg(test)]
