@@ -104,10 +104,9 @@ impl SchemaDef {
     }
 }
 
-/// A property name as its length and two words (its first eight bytes
-/// and its last eight; of a shorter name, its first four and last four,
-/// or its bytes): equal for equal names, and for names up to 16 bytes only
-/// for equal names.
+/// A property name as its length and two words ([`crate::graph::end_words`]:
+/// its first eight bytes and its last eight): equal for equal names, and
+/// for names up to 16 bytes only for equal names.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct NameKey {
     head: u64,
@@ -124,19 +123,12 @@ impl NameKey {
     };
 
     fn of(name: &[u8]) -> NameKey {
-        let n = name.len();
-        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
-        let half = |b: &[u8]| u64::from(u32::from_le_bytes(b.try_into().expect("four bytes")));
-        // (No copy into a buffer: that was a call to `memcpy` for each.)
-        let (head, tail) = if n >= 8 {
-            (word(&name[..8]), word(&name[n - 8..]))
-        } else if n >= 4 {
-            (half(&name[..4]) | half(&name[n - 4..]) << 32, 0)
-        } else {
-            let bytes = name.iter().enumerate();
-            (bytes.fold(0, |w, (i, &c)| w | u64::from(c) << (8 * i)), 0)
-        };
-        NameKey { head, tail, len: n }
+        let (head, tail) = crate::graph::end_words(name);
+        NameKey {
+            head,
+            tail,
+            len: name.len(),
+        }
     }
 
     /// Its hash: the words mixed by one wide multiply, so that both the

@@ -59,7 +59,7 @@ pub(crate) use self::huge::{prefetch, prefetch_all};
 use self::index::{IN, IdIndex, Links, OUT, RareParts};
 pub(crate) use self::index::{ShortIds, id_hash};
 pub use self::merge::{Absorbed, dataset_of_path};
-pub(crate) use self::slots::short_key;
+pub(crate) use self::slots::{end_words, short_key};
 pub use self::visit::{AllRelations, NeighboursOf, NodeIds, NodeRefs, RelationRef, RelationsOf};
 use crate::codec::Store;
 

@@ -75,30 +75,34 @@ impl HashSlots {
     }
 }
 
-/// A text of at most 16 bytes as numbers and its length: two texts are
-/// equal where their keys are. (Its first and last eight, four or one
-/// bytes, overlapping, and the middle one: read without a copy.)
+/// A text's first eight bytes and its last eight as two words (of a text
+/// of four to seven bytes, its first four and last four in the first word;
+/// of a shorter one, its bytes): with its length, equal exactly when the
+/// texts are, for texts of at most 16 bytes. (Read without a copy: a copy
+/// into a buffer was a call to `memcpy` for each.)
+#[inline]
+pub(crate) fn end_words(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
+    let half = |b: &[u8]| u64::from(u32::from_le_bytes(b.try_into().expect("four bytes")));
+    if n >= 8 {
+        (word(&b[..8]), word(&b[n - 8..]))
+    } else if n >= 4 {
+        (half(&b[..4]) | half(&b[n - 4..]) << 32, 0)
+    } else {
+        let bytes = b.iter().enumerate();
+        (bytes.fold(0, |w, (i, &c)| w | u64::from(c) << (8 * i)), 0)
+    }
+}
+
+/// A text of at most 16 bytes as one number ([`end_words`]) and its
+/// length: two texts are equal where their keys are.
 pub(crate) fn short_key(s: &str) -> Option<(u128, usize)> {
     let b = s.as_bytes();
-    let n = b.len();
-    let word = |at: usize| -> u128 {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        u128::from(u64::from_le_bytes(w))
-    };
-    let half = |at: usize| -> u128 {
-        let mut w = [0u8; 4];
-        w.copy_from_slice(&b[at..at + 4]);
-        u128::from(u32::from_le_bytes(w))
-    };
-    let key = match n {
-        0 => 0,
-        1..4 => u128::from(b[0]) | u128::from(b[n / 2]) << 8 | u128::from(b[n - 1]) << 16,
-        4..8 => half(0) | half(n - 4) << 32,
-        8..=16 => word(0) | word(n - 8) << 64,
-        _ => return None,
-    };
-    Some((key, n))
+    (b.len() <= 16).then(|| {
+        let (head, tail) = end_words(b);
+        (u128::from(head) | u128::from(tail) << 64, b.len())
+    })
 }
 
 /// The attribute values and lists stored most recently, in a few slots
