@@ -417,48 +417,42 @@ impl Hashes {
         Some((i, self.slots[i] != 0))
     }
 
-    /// [`Self::insert_hash`] of `h`, whose [`Self::probe`] was `at` (the
-    /// table unchanged since): the slot found then taken, unless the table
-    /// must grow first.
+    /// Adds the hash `h` ([`Self::hash`]), whose [`Self::probe`] was `at`
+    /// (the table unchanged since; `None`: not probed), `false` if it was
+    /// there: the slot found then taken, unless the table must grow first.
     #[inline]
     fn insert_at(&mut self, h: u64, at: Option<(usize, bool)>) -> bool {
-        match at {
-            Some((i, there)) if 4 * (self.len + 1) <= 3 * self.slots.len() => {
-                debug_assert_eq!(i, self.slot(h));
-                if there {
-                    return false;
+        let full = 4 * (self.len + 1) > 3 * self.slots.len();
+        let (i, there) = match at {
+            Some(probed) if !full => {
+                debug_assert_eq!(probed.0, self.slot(h));
+                probed
+            }
+            _ => {
+                if full {
+                    let size = (2 * self.slots.len()).max(1024);
+                    let old = std::mem::replace(&mut self.slots, vec![0; size]);
+                    for h in old.into_iter().filter(|&h| h != 0) {
+                        let i = self.slot(h);
+                        self.slots[i] = h;
+                    }
                 }
-                self.slots[i] = h;
-                self.len += 1;
-                true
-            }
-            _ => self.insert_hash(h),
-        }
-    }
-
-    /// Adds `id`'s hash; `false` if it was there.
-    #[cfg(test)]
-    fn insert(&mut self, id: &str) -> bool {
-        self.insert_hash(Self::hash(id))
-    }
-
-    /// [`Self::insert`] of the id whose hash ([`Self::hash`]) is `h`.
-    fn insert_hash(&mut self, h: u64) -> bool {
-        if 4 * (self.len + 1) > 3 * self.slots.len() {
-            let size = (2 * self.slots.len()).max(1024);
-            let old = std::mem::replace(&mut self.slots, vec![0; size]);
-            for h in old.into_iter().filter(|&h| h != 0) {
                 let i = self.slot(h);
-                self.slots[i] = h;
+                (i, self.slots[i] != 0)
             }
-        }
-        let i = self.slot(h);
-        if self.slots[i] == h {
+        };
+        if there {
             return false;
         }
         self.slots[i] = h;
         self.len += 1;
         true
+    }
+
+    /// Adds `id`'s hash; `false` if it was there.
+    #[cfg(test)]
+    fn insert(&mut self, id: &str) -> bool {
+        self.insert_at(Self::hash(id), None)
     }
 
     /// Prefetches the first slot of each of `ids` (a prefetch, not a read:

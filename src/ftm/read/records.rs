@@ -232,13 +232,9 @@ impl Loader {
             self.pend_refs(existing, sources, &mut pre.refs);
             return;
         }
-        // (A relationship held, in `edge_ids`, was added to `resolved`
-        // too: the one table asked.)
-        if self.resolved.contains_hash(self.resolved_hash(id)) {
-            self.duplicate(id);
+        if self.held_already(id) {
             return;
         }
-        debug_assert!(!self.edge_ids.contains_key(id));
         let aliases: SmallVec<[&str; 4]> = pre.tagged.iter().map(|(n, _)| n.as_str()).collect();
         let kind = |l: &mut Self| match &pre.kind {
             EntityKind::Other(o) => EntityKind::Other(l.graph.intern(o)),
@@ -248,6 +244,18 @@ impl Loader {
             return;
         };
         self.pend_refs(node, sources, &mut pre.refs);
+    }
+
+    /// Whether a thing's id `id`, no node's, is a record's read before
+    /// (a relationship: one held, in `edge_ids`, was added to `resolved`
+    /// too, the one table asked): then noted as a duplicate.
+    pub(super) fn held_already(&mut self, id: &str) -> bool {
+        if self.resolved.contains_hash(self.resolved_hash(id)) {
+            self.duplicate(id);
+            return true;
+        }
+        debug_assert!(!self.edge_ids.contains_key(id));
+        false
     }
 
     /// Holds a thing's references to other entities (`refs`, emptied) for
@@ -482,7 +490,7 @@ impl Loader {
         self.graph.set_entity_datasets(existing, union);
     }
 
-    pub(super) fn duplicate(&mut self, id: &str) {
+    fn duplicate(&mut self, id: &str) {
         let first = self
             .graph
             .find(id)

@@ -114,11 +114,9 @@ impl Loader {
             let mut pre = pre_thing(t, text, spans);
             return self.thing(id, t.def.name, Some(t.def), &mut pre);
         }
-        if self.resolved.contains_hash(self.resolved_hash(id)) {
-            self.duplicate(id);
+        if self.held_already(id) {
             return;
         }
-        debug_assert!(!self.edge_ids.contains_key(id));
         let Some((m, _)) = t.pre.as_deref() else {
             return;
         };
