@@ -398,10 +398,53 @@ pub(super) struct FastEdge {
     pub(super) values: (u32, u32),
     /// Which of the first 64 values are parties.
     pub(super) parties: u64,
-    pub(super) notes: super::issues::Notes,
+    /// What reading it noted (few records note anything: boxed, so that
+    /// a record is small).
+    pub(super) notes: Option<Box<super::issues::Notes>>,
     /// Its values other than the parties, mapped (`None` once the builder
-    /// took them).
+    /// took them, or when they are in `compact`).
     pub(super) pre: Option<super::PreEdge>,
+    /// Its values other than the parties, mapped, when of the common
+    /// shape ([`super::Compact`]: held here, not in a box).
+    pub(super) compact: Option<super::Compact>,
+}
+
+// (A record the builder reads in file order: the compact fields are held
+// in it without making a batch's list of records longer, `Ready` being
+// the larger kind.)
+const _: () = assert!(std::mem::size_of::<FastEdge>() <= std::mem::size_of::<super::Ready>());
+const _: () = assert!(std::mem::size_of::<super::Compact>() <= 128);
+
+impl FastEdge {
+    /// Its mapped fields as a [`super::Mapped`] of their own, made of its
+    /// compact ones if it has them (`text`: its batch's): for the ways
+    /// that take a box (sources to leave for the builder, a record to
+    /// keep until the end).
+    pub(super) fn boxed(&mut self, text: &str) -> Option<&mut super::Mapped> {
+        if let Some(c) = self.compact.take() {
+            let mut pre = super::SparePre::take();
+            c.fill(self.def, text, &mut pre.0);
+            self.pre = Some(pre);
+        }
+        self.pre.as_deref_mut().map(|(m, _)| m)
+    }
+}
+
+impl super::props::Cites for FastEdge {
+    fn found(&mut self, text: &str, ids: &[u32; 8], n: usize, key: u64) {
+        if let Some(c) = &mut self.compact
+            && c.set_found(ids, n, key)
+        {
+            return;
+        }
+        if let Some(m) = self.boxed(text) {
+            m.found(text, ids, n, key);
+        }
+    }
+
+    fn mapped(&mut self, text: &str) -> Option<&mut super::Mapped> {
+        self.boxed(text)
+    }
 }
 
 impl FastEdge {
@@ -443,7 +486,7 @@ pub(super) fn read(
     if let Some((text, at)) = text {
         let at = at as u32;
         let start = spans.len() as u32;
-        if let Some((id, def, parties, pre)) = super::plain::direct(
+        if let Some((id, def, parties, written)) = super::plain::direct(
             bytes,
             (text, at),
             &mut s.memo,
@@ -451,6 +494,7 @@ pub(super) fn read(
             spans,
             (known, &mut s.cited),
         ) {
+            let (pre, compact) = written.split();
             return Some(FastRecord {
                 lists: None,
                 body: Fast::Edge(FastEdge {
@@ -458,8 +502,9 @@ pub(super) fn read(
                     def,
                     values: (start, spans.len() as u32),
                     parties,
-                    notes: super::issues::Notes::default(),
-                    pre: Some(pre),
+                    notes: None,
+                    pre,
+                    compact,
                 }),
                 hash: crate::graph::id_hash(id.of(text).as_bytes()),
                 found: [NOT_FOUND; 2],

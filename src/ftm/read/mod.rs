@@ -664,6 +664,142 @@ impl SparePre {
     }
 }
 
+/// A property's place among its schema's ([`SchemaDef::props`]) when it
+/// is not there, or past 254.
+const NO_IX: u8 = u8::MAX;
+
+/// A relationship's mapped fields of the common shape, held in its record
+/// ([`fast::FastEdge::compact`]) instead of a [`PreEdge`] box: two
+/// parties, one of each end; a kind its schema and role name (not an
+/// `other`); every source it cites noted for its chunk's lookup (at most
+/// three, so that with the file's at most four are found); at most
+/// [`Compact::ATTRS`] attributes, each of one of its schema's properties;
+/// nothing noted on it. Its strings are places in its batch's text, its
+/// attributes' and note's names places among its schema's properties
+/// ([`SchemaDef::props`]): nothing on the heap, two cache lines written
+/// on the parser thread and read in file order on the builder's
+/// (`records.rs`' `resolve_compact`). [`Compact::fill`] makes of it
+/// the [`Mapped`] [`plain`]'s `write` would have made.
+#[derive(Clone, Debug)]
+struct Compact {
+    /// The sources its parser found (each once, then the file's): the
+    /// first `n_found` ([`Mapped::found`]), and their list's key.
+    found: [u32; 4],
+    found_key: u64,
+    amount: Option<Amount>,
+    date: Option<PartialDate>,
+    until: Option<PartialDate>,
+    /// What the kind did not say of the role.
+    role: Option<clean::Span>,
+    /// The note, and its property's place among the schema's.
+    note: Option<clean::Span>,
+    note_prop: u8,
+    /// The attributes in order: their values, their names' places among
+    /// the schema's properties.
+    attrs: [clean::Span; Compact::ATTRS],
+    names: [u8; Compact::ATTRS],
+    n_attrs: u8,
+    n_found: u8,
+    kind: crate::model::RelationKind<std::convert::Infallible>,
+    /// Whether it runs from its target to its source.
+    reversed: bool,
+    /// Whether its id is the one made of its values (not kept).
+    made_id: bool,
+    /// Whether its first party (in the order of its values) is its
+    /// source.
+    source_first: bool,
+}
+
+impl Compact {
+    /// The most attributes held.
+    const ATTRS: usize = 4;
+
+    /// Its kind as the graph takes it.
+    fn kind<O>(&self) -> crate::model::RelationKind<O> {
+        self.kind.map_other(|never| match never {})
+    }
+
+    /// Its attributes, `(name, value)`: `def` its schema, `text` its
+    /// batch's.
+    fn attrs<'a>(
+        &'a self,
+        def: &'static SchemaDef,
+        text: &'a str,
+    ) -> impl Iterator<Item = (&'static str, &'a str)> + 'a {
+        let n = usize::from(self.n_attrs);
+        (self.names[..n].iter().zip(&self.attrs[..n]))
+            .map(move |(&ix, &v)| (def.props[usize::from(ix)].0, plain::of(v, text)))
+    }
+
+    /// What the kind did not say of its role (`text`: its batch's).
+    fn role<'a>(&self, text: &'a str) -> Option<&'a str> {
+        self.role.map(|r| plain::of(r, text))
+    }
+
+    /// Its note (`text`: its batch's).
+    fn note<'a>(&self, text: &'a str) -> Option<&'a str> {
+        self.note.map(|n| plain::of(n, text))
+    }
+
+    /// The property its note came from (`def` its schema).
+    fn note_prop(&self, def: &'static SchemaDef) -> Option<&'static str> {
+        self.note.map(|_| def.props[usize::from(self.note_prop)].0)
+    }
+
+    /// The sources found, each once, then the file's.
+    fn found(&self) -> &[u32] {
+        &self.found[..usize::from(self.n_found)]
+    }
+
+    /// Fills `m` (emptied) as [`plain`]'s `write` would have: `def` its schema,
+    /// `text` its batch's.
+    fn fill(&self, def: &'static SchemaDef, text: &str, m: &mut Mapped) {
+        m.date = self.date;
+        m.until = self.until;
+        m.amount = self.amount;
+        (m.attrs).extend((self.attrs(def, text)).map(|(k, v)| (Text::from(k), Text::from(v))));
+        if let Some(note) = self.note {
+            m.note = Some(plain::of(note, text).to_string());
+            m.note_prop = self.note_prop(def).map(str::to_string);
+        }
+        m.role = self.role.map(|r| Text::from(plain::of(r, text)));
+        m.edge = Some((self.kind(), self.reversed));
+        m.made_id = self.made_id;
+        let n = usize::from(self.n_found);
+        m.found[..n].copy_from_slice(self.found());
+        m.n_found = self.n_found;
+        m.found_key = self.found_key;
+    }
+
+    /// Sets the sources found for it: `ids[..n]`, their key; whether it
+    /// can hold them.
+    fn set_found(&mut self, ids: &[u32; 8], n: usize, key: u64) -> bool {
+        let Some(to) = self.found.get_mut(..n) else {
+            return false;
+        };
+        to.copy_from_slice(&ids[..n]);
+        self.n_found = n as u8;
+        self.found_key = key;
+        true
+    }
+}
+
+/// What [`plain`]'s `write` made of a record: its mapped fields boxed, or compact.
+enum Written {
+    Boxed(PreEdge),
+    Compact(Compact),
+}
+
+impl Written {
+    /// As [`fast::FastEdge`] holds them.
+    fn split(self) -> (Option<PreEdge>, Option<Compact>) {
+        match self {
+            Written::Boxed(pre) => (Some(pre), None),
+            Written::Compact(c) => (None, Some(c)),
+        }
+    }
+}
+
 /// A relationship's values, `(property, value)`, in one buffer (two
 /// allocations for a record instead of two per value).
 #[derive(Default)]
@@ -1333,6 +1469,14 @@ impl Loader {
             if let Some(m) = parsed_mapped(p) {
                 crate::graph::prefetch_all(m);
             }
+            // (A relationship's compact fields are in the record, read in
+            // order: only the list of the sources it found, stored before.)
+            if let fast::Fast::Edge(fast::FastEdge {
+                compact: Some(c), ..
+            }) = &r.body
+            {
+                self.graph.warm_source_key(c.n_found.into(), c.found_key);
+            }
             // A relationship's id, a place in the batch's text (last read
             // by a parser thread).
             if let fast::Fast::Edge(e) = &r.body
@@ -1561,7 +1705,7 @@ impl Loader {
         match body {
             Body::Edge(props, pre) => {
                 let def = def.expect("an edge's schema is known");
-                self.edge_record(id, def, props.view(), pre, provenance);
+                self.edge_record(id, def, props.view(), (pre, None), provenance);
             }
             Body::Thing(pre) => {
                 if def.is_none() {
@@ -1588,9 +1732,12 @@ impl Loader {
     ) {
         self.summary.records += 1;
         self.count_schema_def(e.def.name);
-        self.notes(&e.notes);
+        if let Some(notes) = &e.notes {
+            self.notes(notes);
+        }
         let values = e.values(text, spans);
-        self.edge_record(e.id.of(text), e.def, values, &mut e.pre, provenance);
+        let fields = (&mut e.pre, e.compact.as_ref());
+        self.edge_record(e.id.of(text), e.def, values, fields, provenance);
     }
 
     /// [`Self::count_schema`] of a record whose schema's name is the
@@ -1921,18 +2068,19 @@ fn distinct(ids: &mut [u32; 8], n: usize) -> usize {
     len
 }
 
-/// The fields of a record the fast path read and prepared, to change.
-fn parsed_mapped_mut(p: &mut parallel::Parsed) -> Option<&mut Mapped> {
+/// The fields of a record the fast path read and prepared, to change
+/// ([`props::Cited::find`]'s).
+fn parsed_mapped_mut(p: &mut parallel::Parsed) -> Option<&mut dyn props::Cites> {
     let parallel::Parsed::Ready(r) = p else {
         return None;
     };
     match &mut r.body {
-        fast::Fast::Edge(fast::FastEdge { pre, .. })
-        | fast::Fast::Thing(thing::FastThing { pre, .. })
+        fast::Fast::Edge(e) => Some(e),
+        fast::Fast::Thing(thing::FastThing { pre, .. })
         | fast::Fast::Ready(Ready {
             body: Body::Edge(_, pre),
             ..
-        }) => pre.as_deref_mut().map(|(m, _)| m),
+        }) => pre.as_deref_mut().map(|(m, _)| m as &mut dyn props::Cites),
         fast::Fast::Ready(Ready {
             body: Body::Thing(t),
             ..
@@ -2025,7 +2173,7 @@ fn prepare_edge_at(
     let start = spans.len();
     // The plain shape in one pass; any other the careful way.
     if plain::on()
-        && let Some((parties, pre)) = plain::read(
+        && let Some((parties, written)) = plain::read(
             id_text,
             def,
             (text, at),
@@ -2035,13 +2183,15 @@ fn prepare_edge_at(
             (known, cited),
         )
     {
+        let (pre, compact) = written.split();
         return fast::FastEdge {
             id,
             def,
             values: (start as u32, spans.len() as u32),
             parties,
-            notes: issues::Notes::default(),
-            pre: Some(pre),
+            notes: None,
+            pre,
+            compact,
         };
     }
     let mut notes = issues::Notes::default();
@@ -2070,6 +2220,7 @@ fn prepare_edge_at(
     // twice): each run is one property, as `map_edge_known` would find.
     let known = props::Lookup::Later(known, text, cited);
     let pre = records::map_edge_runs(def, id_text, values, known, Some(&runs));
+    let notes = (!notes.list.is_empty() || !notes.unknown.is_empty()).then(|| Box::new(notes));
     fast::FastEdge {
         id,
         def,
@@ -2077,6 +2228,7 @@ fn prepare_edge_at(
         parties,
         notes,
         pre: Some(pre),
+        compact: None,
     }
 }
 

@@ -16,7 +16,7 @@ use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
 use super::clean::{Span, rises, stop_from, valid_id};
 use super::props::{Cited, Few, KnownSources, Lookup, cite, number};
 use super::records::edge_kind;
-use super::{PreEdge, SpanPair, SparePre, Text};
+use super::{Compact, NO_IX, SpanPair, SparePre, Text, Written};
 use crate::graph::relid::{made_hash_of_ids, made_id_hash};
 use crate::model::date::parse_day;
 use crate::model::{Amount, PartialDate, RelationKind, trim};
@@ -41,6 +41,27 @@ thread_local! {
 #[cfg(test)]
 pub(super) fn on() -> bool {
     ON.get()
+}
+
+/// Whether [`write`] makes [`Compact`] records where it can (always, but
+/// in the tests that compare them with the box; for every thread, since
+/// those tests read streams with parser threads of their own).
+#[cfg(not(test))]
+#[inline(always)]
+fn compact_on() -> bool {
+    true
+}
+
+#[cfg(test)]
+static COMPACT_ON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// How many [`Compact`] records were made (in the tests, by every thread).
+#[cfg(test)]
+pub(super) static COMPACTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[cfg(test)]
+fn compact_on() -> bool {
+    COMPACT_ON.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 #[cfg(not(test))]
@@ -118,10 +139,37 @@ struct Read<'t> {
     role: Option<&'t str>,
     /// The note's property and value.
     note: Option<(&'t str, &'t str)>,
-    attrs: SmallVec<[(&'t str, &'t str); 4]>,
+    /// Attributes: name, value, and where the name is in the schema's
+    /// properties ([`NO_IX`] if not there).
+    attrs: SmallVec<[(&'t str, &'t str, u8); 4]>,
     /// The sources cited: places in the batch's text.
     urls: Few<Span>,
     publishers: Few<Span>,
+    /// Where the note's, the amount's, the currency's and the publisher's
+    /// properties are among the schema's (as [`Class::Value`] says).
+    ix: Ixs,
+    /// Whether the first party is the source's.
+    source_first: bool,
+}
+
+/// [`Read::ix`].
+#[derive(Clone, Copy)]
+struct Ixs {
+    note: u8,
+    amount: u8,
+    currency: u8,
+    publisher: u8,
+}
+
+impl Default for Ixs {
+    fn default() -> Self {
+        Ixs {
+            note: NO_IX,
+            amount: NO_IX,
+            currency: NO_IX,
+            publisher: NO_IX,
+        }
+    }
 }
 
 /// Reads a relationship record of schema `def` and id `id` (both checked
@@ -140,7 +188,7 @@ pub(super) fn read(
     memo: &mut PropMemo,
     spans: &mut Vec<SpanPair>,
     (known, cited): (&KnownSources, &mut Cited),
-) -> Option<(u64, PreEdge)> {
+) -> Option<(u64, Written)> {
     if values.len() > 64 || !valid_id(id) {
         return None;
     }
@@ -155,7 +203,7 @@ pub(super) fn read(
 
 /// What [`direct`] read of a line: its id (a place in the batch's text),
 /// its schema, which values are parties, and its mapped fields.
-pub(super) type Direct = (Span, &'static SchemaDef, u64, PreEdge);
+pub(super) type Direct = (Span, &'static SchemaDef, u64, Written);
 
 /// The direct lane: a relationship line written as exports write it,
 /// `{"id":"…","properties":{"name":["value",…],…},"schema":"…"}` with
@@ -335,23 +383,64 @@ fn direct_props<'t>(
     }
 }
 
+/// Where `s`, a part of `text`, is in it.
+#[inline]
+fn place(s: &str, text: &str) -> Span {
+    let start = s.as_ptr() as usize - text.as_ptr() as usize;
+    debug_assert!(start + s.len() <= text.len());
+    Span {
+        start: start as u32,
+        end: (start + s.len()) as u32,
+    }
+}
+
 /// Writes the record [`read`] (or [`direct`]) read into `r`, every check
-/// made: its mapped fields, the sources it cites found in `known` or noted
-/// in `cited`, whether its id is the one made of its values.
+/// made: its mapped fields (compact where they can be), the sources it
+/// cites found in `known` or noted in `cited`, whether its id is the one
+/// made of its values.
 fn write(
     r: &Read<'_>,
     id: &str,
     def: &'static SchemaDef,
     text: &str,
     (known, cited): (&KnownSources, &mut Cited),
-) -> (u64, PreEdge) {
+) -> (u64, Written) {
     // Every check made: from here on, the record is written.
+    #[cfg(test)]
+    TAKEN.set(TAKEN.get() + 1);
+    let (kind, reversed, role) = kind_of(def, r.role);
+    // (Its parties are valid ids: FtM ids as they are.)
+    let made_id = match (r.ends, r.n_parties) {
+        ((Some(src), Some(tgt)), 2) => made_id_hash(id).is_some_and(|h| {
+            let label = match &kind {
+                RelationKind::Other(o) => o.as_str(),
+                k => k.known_label().unwrap_or("other"),
+            };
+            made_hash_of_ids(src, label, tgt, role.unwrap_or(""), r.start) == h
+        }),
+        _ => false,
+    };
+    if compact_on()
+        && let Some(c) = compact(r, (&kind, reversed, role), made_id, text, known)
+    {
+        #[cfg(test)]
+        COMPACTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // (As `cite_places` notes them.)
+        let place = |s: &Span| (s.start, s.end);
+        if r.urls.is_empty() {
+            cited.note_places(r.publishers.iter().map(place), false, None);
+        } else {
+            let outlet = r.publishers.first().map(place);
+            cited.note_places(r.urls.iter().map(place), true, outlet);
+        }
+        return (r.parties, Written::Compact(c));
+    }
     let mut pre = SparePre::take();
     let (m, _) = &mut *pre;
     m.date = r.start;
     m.until = r.end;
     m.attrs
-        .extend((r.attrs.iter()).map(|&(k, v)| (Text::from(k), Text::from(v))));
+        .extend((r.attrs.iter()).map(|&(k, v, _)| (Text::from(k), Text::from(v))));
     match (r.amount, r.currency) {
         (Some(_), Some(_)) => m.amount = r.money,
         (Some(a), None) => m.attrs.push(("amount".into(), a.into())),
@@ -363,23 +452,90 @@ fn write(
         m.note_prop = Some(prop.to_string());
     }
     cite_places(m, (&r.urls, &r.publishers), text, (known, cited));
-    let (kind, reversed, role) = kind_of(def, r.role);
-    // (Its parties are valid ids: FtM ids as they are.)
-    m.made_id = match (r.ends, r.n_parties) {
-        ((Some(src), Some(tgt)), 2) => made_id_hash(id).is_some_and(|h| {
-            let label = match &kind {
-                RelationKind::Other(o) => o.as_str(),
-                k => k.known_label().unwrap_or("other"),
-            };
-            made_hash_of_ids(src, label, tgt, role.unwrap_or(""), r.start) == h
-        }),
-        _ => false,
-    };
+    m.made_id = made_id;
     m.role = role.map(Text::from);
     m.edge = Some((kind, reversed));
-    #[cfg(test)]
-    TAKEN.set(TAKEN.get() + 1);
-    (r.parties, pre)
+    (r.parties, Written::Boxed(pre))
+}
+
+/// The [`Compact`] of the record read into `r` (its kind, direction and
+/// role `kind`, `made_id` whether its id is the one made of it), if it is
+/// of the common shape and its sources will be looked up with its chunk's
+/// (`known`: [`cite_places`]' test); `None` for the box.
+#[inline]
+fn compact(
+    r: &Read<'_>,
+    (kind, reversed, role): (&RelationKind<String>, bool, Option<&str>),
+    made_id: bool,
+    text: &str,
+    known: &KnownSources,
+) -> Option<Compact> {
+    let noted = if r.urls.is_empty() {
+        &r.publishers
+    } else {
+        &r.urls
+    };
+    if r.n_parties != 2
+        || r.ends.0.is_none()
+        || r.ends.1.is_none()
+        || matches!(kind, RelationKind::Other(_))
+        || !known.has_keys()
+        || noted.is_empty()
+        || noted.len() > 3
+    {
+        return None;
+    }
+    let mut c = Compact {
+        found: [0; 4],
+        found_key: 0,
+        amount: None,
+        date: r.start,
+        until: r.end,
+        role: role.map(|x| place(x, text)),
+        note: None,
+        note_prop: NO_IX,
+        attrs: [Span { start: 0, end: 0 }; Compact::ATTRS],
+        names: [NO_IX; Compact::ATTRS],
+        n_attrs: 0,
+        n_found: 0,
+        kind: kind
+            .clone()
+            .map_other(|_| unreachable!("not an other kind")),
+        reversed,
+        made_id,
+        source_first: r.source_first,
+    };
+    let mut push = |ix: u8, v: &str| {
+        let n = usize::from(c.n_attrs);
+        (ix != NO_IX && n < Compact::ATTRS).then(|| {
+            c.names[n] = ix;
+            c.attrs[n] = place(v, text);
+            c.n_attrs += 1;
+        })
+    };
+    for &(_, v, ix) in &r.attrs {
+        push(ix, v)?;
+    }
+    match (r.amount, r.currency) {
+        (Some(a), None) => push(r.ix.amount, a)?,
+        (None, Some(cur)) => push(r.ix.currency, cur)?,
+        _ => {}
+    }
+    // (The publishers after the first, when URLs are cited.)
+    if !r.urls.is_empty() {
+        for &p in r.publishers.iter().skip(1) {
+            push(r.ix.publisher, of(p, text))?;
+        }
+    }
+    if r.amount.is_some() && r.currency.is_some() {
+        c.amount = r.money;
+    }
+    if let Some((_, note)) = r.note {
+        (r.ix.note != NO_IX).then_some(())?;
+        c.note = Some(place(note, text));
+        c.note_prop = r.ix.note;
+    }
+    Some(c)
 }
 
 /// [`read`]'s reading of the line into `r`, its values pushed on `spans`;
@@ -482,7 +638,7 @@ fn prop<'t>(
 ) -> Option<()> {
     {
         let class = classes.get(def, name, || class_of(def, name, memo.prop(def, name)));
-        let (ptype, field) = match class {
+        let (ptype, field, ix) = match class {
             Class::Declined => return None,
             Class::Party(end) => {
                 // A party: a valid id, not the record's own, written
@@ -497,6 +653,9 @@ fn prop<'t>(
                         return None;
                     }
                     r.parties |= 1 << *kept;
+                    if r.n_parties == 0 {
+                        r.source_first = end == End::Source;
+                    }
                     r.n_parties += 1;
                     match end {
                         End::Source => r.ends.0 = Some(p),
@@ -508,7 +667,7 @@ fn prop<'t>(
                 }
                 return Some(());
             }
-            Class::Value(ptype, field) => (ptype, field),
+            Class::Value(ptype, field, ix) => (ptype, field, ix),
         };
         let (mut first, mut date) = (("", k), None);
         for (j, &v) in run.iter().enumerate() {
@@ -535,22 +694,35 @@ fn prop<'t>(
             Field::Start => r.start = date,
             Field::End => r.end = date,
             Field::Amount | Field::Currency if !one => return None,
-            Field::Amount => r.amount = Some(first),
-            Field::Currency => r.currency = Some(first),
+            Field::Amount => {
+                r.amount = Some(first);
+                r.ix.amount = ix;
+            }
+            Field::Currency => {
+                r.currency = Some(first);
+                r.ix.currency = ix;
+            }
             Field::Url if one => r.urls.push(first_at),
             Field::Url => r.urls.extend(places()),
-            Field::Publisher if one => r.publishers.push(first_at),
-            Field::Publisher => r.publishers.extend(places()),
+            Field::Publisher if one => {
+                r.publishers.push(first_at);
+                r.ix.publisher = ix;
+            }
+            Field::Publisher => {
+                r.publishers.extend(places());
+                r.ix.publisher = ix;
+            }
             Field::Note if r.note.is_none() => {
                 r.note = Some((name, first));
-                r.attrs.extend(all().skip(1).map(|v| (name, v)));
+                r.ix.note = ix;
+                r.attrs.extend(all().skip(1).map(|v| (name, v, ix)));
             }
             Field::Role => {
                 r.role = Some(first);
-                r.attrs.extend(all().skip(1).map(|v| (name, v)));
+                r.attrs.extend(all().skip(1).map(|v| (name, v, ix)));
             }
             Field::Note | Field::Attr => {
-                r.attrs.extend(all().map(|v| (name, v)));
+                r.attrs.extend(all().map(|v| (name, v, ix)));
             }
         }
     }
@@ -625,8 +797,9 @@ enum End {
 enum Class {
     /// An entity: a party.
     Party(End),
-    /// Values of this type, mapped to this field.
-    Value(PropType, Field),
+    /// Values of this type, mapped to this field; where the property is
+    /// among the schema's ([`NO_IX`] if past 254).
+    Value(PropType, Field, u8),
     /// Not one of the schema's properties, or one this lane leaves.
     #[default]
     Declined,
@@ -643,7 +816,12 @@ fn class_of(def: &SchemaDef, name: &str, ptype: Option<PropType>) -> Class {
         Some(PropType::Entity) if name == src => Class::Party(End::Source),
         Some(PropType::Entity) if name == tgt => Class::Party(End::Target),
         Some(PropType::Entity) => Class::Party(End::Other),
-        Some(t) => field(def, name).map_or(Class::Declined, |f| Class::Value(t, f)),
+        Some(t) => field(def, name).map_or(Class::Declined, |f| {
+            let ix = (def.props.iter().position(|p| p.0 == name))
+                .and_then(|i| u8::try_from(i).ok())
+                .unwrap_or(NO_IX);
+            Class::Value(t, f, ix)
+        }),
     }
 }
 
@@ -728,7 +906,7 @@ mod tests {
 
     use super::super::fast::{self, Fast, Scratch};
     use super::super::props::KnownSources;
-    use super::{DIRECT, DIRECT_ON, ON, PropKept, PropMemo, TAKEN, class_of};
+    use super::{COMPACT_ON, COMPACTS, DIRECT, DIRECT_ON, ON, PropKept, PropMemo, TAKEN, class_of};
     use crate::ftm::schema;
     use crate::graph::relid::{made_hash, made_id};
 
@@ -779,7 +957,18 @@ mod tests {
             .iter()
             .map(|&(k, v)| (k.start, v.start, k.of(line), v.of(line)))
             .collect();
-        let (m, notes) = &**e.pre.as_ref().expect("mapped");
+        // (Compact fields as the box they make.)
+        let filled;
+        let (m, notes) = match (&e.pre, &e.compact) {
+            (Some(pre), None) => (&pre.0, &pre.1),
+            (None, Some(c)) => {
+                let mut m = super::super::Mapped::default();
+                c.fill(e.def, line, &mut m);
+                filled = (m, super::super::issues::Notes::default());
+                (&filled.0, &filled.1)
+            }
+            _ => panic!("mapped once"),
+        };
         let mapped = format!(
             "{:?}",
             (
@@ -798,8 +987,8 @@ mod tests {
         let all = format!(
             "{values:?}\n{:#x}\n{:?} {:?}\n{mapped}\n{:?} {:?}\n{:?}\n{} {} {lists} {:?}",
             e.parties,
-            e.notes.list,
-            e.notes.unknown,
+            e.notes.as_ref().map(|n| &n.list),
+            e.notes.as_ref().map(|n| &n.unknown),
             notes.list,
             notes.unknown,
             scratch.cited.noted(line),
@@ -1168,6 +1357,250 @@ mod tests {
             if matches!(damage, 0 | 1 | 5) && lane && junk % 5 != 4 {
                 prop_assert!(took, "{}", l);
             }
+        }
+    }
+
+    /// Tests that turn [`super::Compact`] records off (for every thread)
+    /// or count them, one at a time.
+    static COMPACT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    /// `f` with compact records made where they can be (`on`) or never.
+    fn compact<T>(on: bool, f: impl FnOnce() -> T) -> T {
+        use std::sync::atomic::Ordering::SeqCst;
+        COMPACT_ON.store(on, SeqCst);
+        let t = f();
+        COMPACT_ON.store(true, SeqCst);
+        t
+    }
+
+    /// How many compact records were made so far.
+    fn compacts() -> usize {
+        COMPACTS.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    type Loaded = Result<
+        (
+            crate::model::GraphFile,
+            Vec<Box<str>>,
+            super::super::FtmSummary,
+        ),
+        String,
+    >;
+
+    /// A load's graph as records, its datasets and its summary (its
+    /// problems), or its error.
+    fn loaded(
+        r: Result<(crate::graph::Graph, super::super::FtmSummary), crate::load::LoadError>,
+    ) -> Loaded {
+        match r {
+            Ok((g, s)) => {
+                let sub = crate::view::Subgraph {
+                    nodes: g.node_indices().collect(),
+                    edges: g.edge_indices().collect(),
+                    whole: true,
+                };
+                Ok((
+                    crate::export::to_records(&g, &sub),
+                    g.dataset_names().to_vec(),
+                    s,
+                ))
+            }
+            Err(e) => Err(format!("{e:?}")),
+        }
+    }
+
+    /// A stream: things of some of the parties first (`things`: which),
+    /// then relationship lines (as [`line`] makes them, some damaged as
+    /// [`damaged`] does).
+    fn stream(things: u8, rels: &[RelLine]) -> String {
+        let mut text = String::new();
+        for (i, p) in ["p-1", "a-1", "org-1", "x1.b-c"].iter().enumerate() {
+            if things & (1 << i) != 0 {
+                text.push_str(&format!(
+                    r#"{{"id":"{p}","properties":{{"name":["N {p}"]}},"schema":"LegalEntity"}}"#
+                ));
+                text.push('\n');
+            }
+        }
+        for (s, (src, tgt), props, id, (damage, at, junk)) in rels {
+            let l = line(*s, (src, tgt), props, *id);
+            text.push_str(&damaged(&l, *damage, *at, *junk));
+            text.push('\n');
+        }
+        text
+    }
+
+    /// Properties of the common relationships (of the schemata with a
+    /// role), the sources' more often.
+    const COMMON: [usize; 10] = [0, 2, 3, 7, 8, 9, 10, 12, 7, 8];
+
+    /// A relationship's schema, source and target parties and properties.
+    type Makings = (usize, Vec<usize>, Vec<usize>, Vec<(usize, Vec<usize>)>);
+
+    /// A relationship's makings `(s, src, tgt, props)` as drawn, or if
+    /// `common` made of the common shape: a schema with a role, one good
+    /// party of each end, properties of [`COMMON`] with good values (one
+    /// of a date).
+    fn common_shape(common: bool, (s, src, tgt, props): Makings) -> Makings {
+        if !common {
+            return (s, src, tgt, props);
+        }
+        let one = |v: &[usize], or: usize| vec![v.first().map_or(or, |p| p % 4)];
+        let props = (props.into_iter())
+            .map(|(p, v)| {
+                let p = COMMON[p % COMMON.len()];
+                let n = if matches!(p, 2 | 3) { 1 } else { v.len() };
+                (p, v.iter().take(n).map(|i| i % 3).collect())
+            })
+            .collect();
+        ([0, 2, 3, 4, 5][s % 5], one(&src, 0), one(&tgt, 1), props)
+    }
+
+    /// A relationship line's makings: schema, parties, properties, id, and
+    /// damage.
+    type RelLine = (
+        usize,
+        (Vec<usize>, Vec<usize>),
+        Vec<(usize, Vec<usize>)>,
+        usize,
+        (usize, usize, usize),
+    );
+
+    /// `l` as written (most), a byte put in, or one taken out.
+    fn damaged(l: &str, damage: usize, at: usize, junk: usize) -> String {
+        const JUNK: [&str; 6] = ["\\", "\"", " ", ",", "}", "é"];
+        let mut l = l.to_string();
+        let mut p = at % (l.len() + 1);
+        while !l.is_char_boundary(p) {
+            p -= 1;
+        }
+        match damage {
+            0 => l.insert_str(p, JUNK[junk % JUNK.len()]),
+            1 if p < l.len() => {
+                l.remove(p);
+            }
+            _ => {}
+        }
+        l
+    }
+
+    /// Reads `text` with compact records on and off, whole and a few lines
+    /// a batch: the loads, and how many compact records were made.
+    fn read_both(text: &str, piece: usize) -> [(Loaded, Loaded); 2] {
+        let load = |on| {
+            compact(on, || {
+                let whole = loaded(super::super::load_reader_with(
+                    std::io::Cursor::new(text.as_bytes().to_vec()),
+                    "t.ftm.json",
+                    true,
+                ));
+                let pieces =
+                    super::super::load_pieces_with(text.as_bytes(), "t.ftm.json", true, piece);
+                (whole, loaded(pieces.0))
+            })
+        };
+        let (on, off) = (load(true), load(false));
+        [(on.0, off.0), (on.1, off.1)]
+    }
+
+    /// A stream of the common relationships, read a few lines a batch (the
+    /// sources known to the parsers from the second batch on): most are
+    /// compact, and read as boxed.
+    #[test]
+    fn streams_take_the_compact_lane() {
+        let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let rels: Vec<RelLine> = (0..40)
+            .map(|i| {
+                let props = vec![
+                    (0, vec![i % 3]),
+                    (2, vec![i % 4]),
+                    (7, vec![i % 2, 1]),
+                    (8, vec![i % 3]),
+                    (9, vec![0]),
+                ];
+                // (Schemata with a role.)
+                let s = [0, 2, 3, 4, 5][i % 5];
+                (s, (vec![0], vec![1 + i % 3]), props, i % 2, (9, 0, 0))
+            })
+            .collect();
+        let text = stream(0b1111, &rels);
+        let before = compacts();
+        let [(whole, whole_off), (pieces, pieces_off)] = read_both(&text, 3);
+        assert!(compacts() - before >= 30, "{}", compacts() - before);
+        assert!(whole.is_ok());
+        assert_eq!(whole, whole_off);
+        assert_eq!(pieces, pieces_off);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// A relationship line, generated or damaged, reads the same with
+        /// compact records on and off: the values, the notes, every mapped
+        /// field (the compact ones as the box they make) and what was
+        /// noted for the chunk's source lookups.
+        #[test]
+        fn compact_records_read_as_the_box(
+            s in 0usize..8,
+            src in prop::collection::vec(0usize..8, 0..3),
+            tgt in prop::collection::vec(0usize..8, 0..3),
+            props in prop::collection::vec(
+                (0usize..20, prop::collection::vec(0usize..12, 0..4)),
+                0..8,
+            ),
+            id in 0usize..5,
+            k in 0usize..3,
+            (damage, at, junk) in (0usize..4, 0usize..400, 0usize..6),
+            common in prop::bool::weighted(0.7),
+        ) {
+            let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            let known = &knowns()[k];
+            let (s, src, tgt, props) = common_shape(common, (s, src, tgt, props));
+            let l = damaged(&line(s, (&src, &tgt), &props, id), damage, at, junk);
+            for direct in [true, false] {
+                let on = compact(true, || read_direct(&l, known, true, direct));
+                let off = compact(false, || read_direct(&l, known, true, direct));
+                prop_assert_eq!(on, off, "{}", l);
+            }
+        }
+
+        /// Streams of relationship lines, generated or damaged (ids given
+        /// again: fragments, duplicates; parties read before, or not, or
+        /// the record's own), read whole and a few lines a batch with
+        /// compact records on and off: the same graph, summary and problems.
+        #[test]
+        fn compact_streams_read_as_boxed(
+            things in 0u8..16,
+            rels in prop::collection::vec(
+                (
+                    0usize..8,
+                    (
+                        prop::collection::vec(0usize..8, 0..3),
+                        prop::collection::vec(0usize..8, 0..3),
+                    ),
+                    prop::collection::vec(
+                        (0usize..20, prop::collection::vec(0usize..12, 0..4)),
+                        0..8,
+                    ),
+                    0usize..5,
+                    (0usize..12, 0usize..400, 0usize..6),
+                    prop::bool::weighted(0.7),
+                ),
+                1..24,
+            ),
+            piece in 1usize..6,
+        ) {
+            let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            let rels: Vec<RelLine> = (rels.into_iter())
+                .map(|(s, (src, tgt), props, id, damage, common)| {
+                    let (s, src, tgt, props) = common_shape(common, (s, src, tgt, props));
+                    (s, (src, tgt), props, id, damage)
+                })
+                .collect();
+            let text = stream(things, &rels);
+            let [(whole, whole_off), (pieces, pieces_off)] = read_both(&text, piece);
+            prop_assert_eq!(whole, whole_off, "{}", text);
+            prop_assert_eq!(pieces, pieces_off, "{}", text);
         }
     }
 }

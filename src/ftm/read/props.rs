@@ -108,12 +108,42 @@ impl KnownSources {
     /// cites, found), then the file's.
     /// (Each once, and the list's key worked out here, on the parser
     /// thread, for the builder's [`crate::graph::Graph::source_set_keyed`].)
-    fn set_found(&self, m: &mut Mapped, mut ids: [u32; 8], n: usize) {
-        ids[n] = self.file.0;
-        let len = super::distinct(&mut ids, n + 1);
+    fn set_found(&self, m: &mut Mapped, ids: [u32; 8], n: usize) {
+        let (ids, len, key) = self.found_list(ids, n);
         m.found = ids;
         m.n_found = len as u8;
-        m.found_key = crate::graph::source_list_key(bytemuck::cast_slice(&ids[..len]));
+        m.found_key = key;
+    }
+
+    /// The first `n` of `ids`, then the file's, each once: the list, its
+    /// length and its key.
+    fn found_list(&self, mut ids: [u32; 8], n: usize) -> ([u32; 8], usize, u64) {
+        ids[n] = self.file.0;
+        let len = super::distinct(&mut ids, n + 1);
+        let key = crate::graph::source_list_key(bytemuck::cast_slice(&ids[..len]));
+        (ids, len, key)
+    }
+}
+
+/// A record whose cited sources [`Cited::find`] looks up (`text`: its
+/// batch's).
+pub(super) trait Cites {
+    /// Every one found: `ids[..n]` (each once, then the file's), whose
+    /// list's key is `key`.
+    fn found(&mut self, text: &str, ids: &[u32; 8], n: usize, key: u64);
+    /// Not every one: its mapped fields, to leave them to the builder in.
+    fn mapped(&mut self, text: &str) -> Option<&mut Mapped>;
+}
+
+impl Cites for Mapped {
+    fn found(&mut self, _: &str, ids: &[u32; 8], n: usize, key: u64) {
+        self.found = *ids;
+        self.n_found = n as u8;
+        self.found_key = key;
+    }
+
+    fn mapped(&mut self, _: &str) -> Option<&mut Mapped> {
+        Some(self)
     }
 }
 
@@ -264,7 +294,7 @@ impl Cited {
         known: &KnownSources,
         text: &str,
         records: &mut [R],
-        mapped: impl Fn(&mut R) -> Option<&mut Mapped>,
+        mapped: impl Fn(&mut R) -> Option<&mut dyn Cites>,
     ) {
         if self.by.is_empty() {
             return;
@@ -291,8 +321,9 @@ impl Cited {
                 for (slot, s) in ids.iter_mut().zip(answers.iter().flatten()) {
                     *slot = s.0;
                 }
-                known.set_found(m, ids, end - start);
-            } else {
+                let (ids, len, key) = known.found_list(ids, end - start);
+                m.found(text, &ids, len, key);
+            } else if let Some(m) = m.mapped(text) {
                 let texts = self.texts[start..end].iter();
                 leave_for_builder(
                     m,

@@ -17,7 +17,7 @@ use super::super::schema::{PropType, SchemaDef};
 use super::caption::{Caption, library_caption};
 use super::issues::{Issue, Notes, Owner};
 use super::props::{KnownSources, Lookup, map_props};
-use super::{Loader, PendingEdge, PendingRef};
+use super::{Compact, Loader, PendingEdge, PendingRef};
 
 /// A thing's fields, mapped without the graph.
 pub(super) struct PreThing {
@@ -516,7 +516,7 @@ impl Loader {
         id: &str,
         def: &'static SchemaDef,
         flat: super::Values<'_>,
-        pre: &mut Option<super::PreEdge>,
+        (pre, compact): (&mut Option<super::PreEdge>, Option<&Compact>),
         provenance: &[(String, String)],
     ) {
         // (An id held in `edge_ids` is in `resolved` too: the map asked
@@ -591,10 +591,24 @@ impl Loader {
             self.note(Issue::LateFragment, format!("{} `{}`", def.name, short(id)));
         }
         if known {
+            // The common shape, read from its record (no box).
+            if let Some(c) = compact
+                && let &[a, b] = &parties[..]
+                && c.n_found > 0
+            {
+                self.resolve_compact(id, def, flat, c, (a, b), provenance);
+                self.party_buf = parties;
+                return;
+            }
             let mapped;
-            let pre = match pre.as_deref() {
-                Some(pre) => pre,
-                None => {
+            let boxed;
+            let pre = match (pre.as_deref(), compact) {
+                (Some(pre), _) => pre,
+                (None, Some(c)) => {
+                    boxed = Self::compact_boxed(def, flat, c);
+                    &*boxed
+                }
+                (None, None) => {
                     mapped = map_edge(def, id, flat);
                     &*mapped
                 }
@@ -617,7 +631,9 @@ impl Loader {
             id: id.into(),
             schema: def,
             props: flat.to_flat(),
-            pre: pre.take(),
+            pre: pre
+                .take()
+                .or_else(|| compact.map(|c| Self::compact_boxed(def, flat, c))),
             line: self.line_no,
             datasets: self.datasets,
             provenance: provenance.to_vec(),
@@ -671,6 +687,122 @@ impl Loader {
                 None
             }
         }
+    }
+
+    /// Adds a relationship of two parties, `from` its source and `to` its
+    /// target, as `relation` (its id, its made id's mark and its ends set
+    /// here: `reversed` if it runs from its target, `made` whether its id
+    /// is the one made of its values), noting a loop; `built`: its keys
+    /// among those built, with several inputs.
+    fn add_pair<'a>(
+        &mut self,
+        id: &'a str,
+        def: &'static SchemaDef,
+        (from, to): (NodeIx, NodeIx),
+        (reversed, made): (bool, bool),
+        mut relation: NewRelation<'a>,
+        built: Option<(u64, u64)>,
+    ) {
+        if from == to {
+            let (src_prop, tgt_prop) = def.edge.expect("only edge schemata are pending");
+            let id_from = self.graph.entity(from).id.to_string();
+            let owner = format!("{} `{}`", def.name, short(id));
+            self.note(
+                Issue::Loop,
+                format!("{owner}: {src_prop} and {tgt_prop} are both `{id_from}`"),
+            );
+        }
+        let (a, b) = if reversed { (to, from) } else { (from, to) };
+        // An id as `ties export --format ftm` makes them is not kept:
+        // made again when asked for. Its ends were hashed in FtM's
+        // order (source, target): `to` first when the relation runs
+        // from the target.
+        let made = made.then_some(reversed);
+        relation.id = if made.is_some() { None } else { Some(id) };
+        relation.made_id = made;
+        match self.graph.add_relation(a, b, relation) {
+            Ok(r) => {
+                debug_assert_eq!(self.graph.relation(r).id().as_deref(), Some(id));
+                // (A relation just added is in the default dataset.)
+                if self.datasets != DatasetSet::DEFAULT {
+                    self.graph.set_relation_datasets(r, self.datasets);
+                }
+                if let Some((key, hash)) = built {
+                    let built = (self.file_index, hash, super::Built::Edge(r));
+                    self.built.entry(key).or_insert(built);
+                }
+            }
+            Err(full) => self.full(full),
+        }
+    }
+
+    /// Builds a relationship record of the common shape, its mapped fields
+    /// `c` held in its record ([`Compact`]; its values `props`, their
+    /// text its batch's), its two parties' nodes `a` and `b` in the order
+    /// of its values: as [`Self::resolve_edge`] builds the box
+    /// [`Compact::fill`] makes of it, without the box.
+    pub(super) fn resolve_compact(
+        &mut self,
+        id: &str,
+        def: &'static SchemaDef,
+        props: super::Values<'_>,
+        c: &Compact,
+        (a, b): (NodeIx, NodeIx),
+        provenance: &[(String, String)],
+    ) {
+        let text = props.text;
+        // Kept only to merge a relationship an earlier input held too.
+        let built = self
+            .several
+            .then(|| (xxhash_rust::xxh3::xxh3_64(id.as_bytes()), props_hash(props)));
+        let (from, to) = if c.source_first { (a, b) } else { (b, a) };
+        let sources = (self.graph).source_set_keyed(bytemuck::cast_slice(c.found()), c.found_key);
+        let role = c.role(text).map(|r| self.graph.intern(r));
+        let kind = c.kind();
+        // (The names interned in the order `resolve_edge` interns them.)
+        let mut attrs: SmallVec<[(Sym, &str); 4]> = SmallVec::new();
+        for (k, v) in c.attrs(def, text) {
+            attrs.push((self.attr_name(k), v));
+        }
+        for (k, v) in provenance {
+            attrs.push((self.attr_name(k), v.as_str()));
+        }
+        if let Some(p) = c.note_prop(def).filter(|p| *p != "description") {
+            attrs.push((self.attr_name(NOTE_ATTR), p));
+        }
+        if matches!(def.name, "Family" | "Associate" | "Occupancy") {
+            attrs.push((self.attr_name(SCHEMA_ATTR), def.name));
+        }
+        let relation = NewRelation {
+            role,
+            date: c.date,
+            until: c.until,
+            amount: c.amount,
+            note: c.note(text),
+            attrs: &attrs,
+            ..NewRelation::new(kind, sources)
+        };
+        self.add_pair(
+            id,
+            def,
+            (from, to),
+            (c.reversed, c.made_id),
+            relation,
+            built,
+        );
+    }
+
+    /// The box of mapped fields [`Compact::fill`] makes of `c` (`props`:
+    /// its record's values, their text its batch's), for the ways that
+    /// take one.
+    pub(super) fn compact_boxed(
+        def: &'static SchemaDef,
+        props: super::Values<'_>,
+        c: &Compact,
+    ) -> super::PreEdge {
+        let mut pre = super::SparePre::take();
+        c.fill(def, props.text, &mut pre.0);
+        pre
     }
 
     /// Builds a relationship record; `parties`: the nodes of its
@@ -828,50 +960,25 @@ impl Loader {
             (froms.len() == 1 && tos.len() == 1 && other_nodes.is_empty())
                 .then(|| (froms[0], tos[0]))
         });
-        if let Some((from, to)) = pair
-            && from == to
-        {
-            let id = self.graph.entity(from).id.to_string();
-            let owner = format!("{} `{}`", def.name, short(e.id));
-            self.note(
-                Issue::Loop,
-                format!("{owner}: {src_prop} and {tgt_prop} are both `{id}`"),
-            );
-        }
         if let Some((from, to)) = pair {
-            let (a, b) = if reversed { (to, from) } else { (from, to) };
-            // An id as `ties export --format ftm` makes them is not kept:
-            // made again when asked for. Its ends were hashed in FtM's
-            // order (source, target): `to` first when the relation runs
-            // from the target.
-            let made = m.made_id.then_some(reversed);
             let relation = NewRelation {
-                id: if made.is_some() { None } else { Some(e.id) },
-                made_id: made,
-                kind: kind_sym,
                 role,
                 date: m.date,
                 until: m.until,
                 amount: m.amount,
-                sources,
                 note,
                 attrs: &attrs,
-                undirected: false,
+                ..NewRelation::new(kind_sym, sources)
             };
-            match self.graph.add_relation(a, b, relation) {
-                Ok(r) => {
-                    debug_assert_eq!(self.graph.relation(r).id().as_deref(), Some(e.id));
-                    // (A relation just added is in the default dataset.)
-                    if self.datasets != DatasetSet::DEFAULT {
-                        self.graph.set_relation_datasets(r, self.datasets);
-                    }
-                    if several {
-                        let built = (self.file_index, hash, super::Built::Edge(r));
-                        self.built.entry(key).or_insert(built);
-                    }
-                }
-                Err(full) => self.full(full),
-            }
+            let built = several.then_some((key, hash));
+            self.add_pair(
+                e.id,
+                def,
+                (from, to),
+                (reversed, m.made_id),
+                relation,
+                built,
+            );
             return;
         }
         // More than two parties: the relationship becomes a node tied to each.
