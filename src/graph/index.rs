@@ -131,6 +131,33 @@ impl IdIndex {
         }
     }
 
+    /// Whether some id held hashes ([`id_hash`]) to one of `hashes` (its
+    /// probes walk the table in order where they are sorted, or grouped by
+    /// their high bits: their home slots rise with their tags). A slot
+    /// whose tag matches is confirmed by hashing its id.
+    pub(crate) fn holds_any_hash(&self, hashes: &[u64], rows: &[EntityRow], arena: &Arena) -> bool {
+        let slots: &[IdSlot] = &self.slots;
+        let len = slots.len();
+        if len == 0 {
+            return false;
+        }
+        hashes.iter().any(|&h| {
+            let t = tag(h);
+            let mut i = home_of_tag(t, len);
+            for _ in 0..len {
+                let s = slots[i];
+                if s.node == NONE {
+                    return false;
+                }
+                if s.tag == t && id_of(rows, arena, s.node).is_some_and(|id| hash(id) == h) {
+                    return true;
+                }
+                i = after(i, len);
+            }
+            false
+        })
+    }
+
     /// [`Self::find`] for each of `ids`, appended to `out`, each id hashed
     /// once. All a lookup reads is brought into the cache for every id
     /// before the next step (a hit is confirmed in the arena, two cache

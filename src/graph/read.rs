@@ -43,6 +43,13 @@ impl Graph {
         (self.ids).find_all(ids, hashes, &self.entities, &self.arena, out);
     }
 
+    /// Whether a node's id hashes ([`id_hash`]) to one of `hashes`, each
+    /// match confirmed by hashing the node's id. (Fastest with `hashes`
+    /// grouped by their high bits: the index is then read in order.)
+    pub(crate) fn holds_any_id_hash(&self, hashes: &[u64]) -> bool {
+        (self.ids).holds_any_hash(hashes, &self.entities, &self.arena)
+    }
+
     /// A table of the graph's ids that other threads may read while the
     /// graph grows (it answers for short ids only, see [`ShortIds`]).
     pub(crate) fn short_ids(&self) -> ShortIds {

@@ -85,6 +85,11 @@ pub struct FtmSummary {
     pub entities: usize,
     pub relations: usize,
     pub sources: usize,
+    /// Whether the input was read a second time, every check made as its
+    /// records come: a relationship whose id is the one `ties export
+    /// --format ftm` makes, whose checks were left to the end
+    /// ([`Loader::defer`]), had an id met elsewhere. Not shown.
+    pub reread: bool,
 }
 
 impl fmt::Display for FtmSummary {
@@ -232,14 +237,22 @@ pub fn load_ftm_files(
             ProblemKind::Io("no file".into()),
         ));
     };
-    let mut loader = Loader::new(&first.display().to_string());
-    loader.several = files.len() > 1;
-    for (i, (path, dataset)) in files.iter().enumerate() {
-        loader.start_file(i, path, dataset);
-        if let Err(e) = read_file(path, &mut loader) {
-            loader.problems.extend(e.problems);
+    let new = || {
+        let mut loader = Loader::new(&first.display().to_string());
+        loader.several = files.len() > 1;
+        loader
+    };
+    let read = |loader: &mut Loader| {
+        for (i, (path, dataset)) in files.iter().enumerate() {
+            loader.start_file(i, path, dataset);
+            if let Err(e) = read_file(path, loader) {
+                loader.problems.extend(e.problems);
+            }
         }
-    }
+    };
+    // One input that is a file (not a pipe: it can be read again).
+    let defer = files.len() == 1 && std::fs::metadata(first).is_ok_and(|m| m.is_file());
+    let mut loader = read_deferring(defer, new, read);
     if files.len() > 1 {
         loader.summary.file = files
             .iter()
@@ -299,6 +312,25 @@ impl parallel::Take for Loader {
     }
 }
 
+/// A loader made by `new` that `read` read the input into, the checks of
+/// relationships of made ids left to the end if `defer`
+/// ([`Loader::defer`]; only for an input `read` can read again); read
+/// again by another, every check made as its records come, if those ids
+/// clashed ([`Loader::deferred_clash`]).
+fn read_deferring(defer: bool, new: impl Fn() -> Loader, read: impl Fn(&mut Loader)) -> Loader {
+    let mut loader = new();
+    loader.defer = defer;
+    read(&mut loader);
+    if defer && loader.deferred_clash() {
+        drop(loader);
+        let mut again = new();
+        read(&mut again);
+        again.summary.reread = true;
+        return again;
+    }
+    loader
+}
+
 fn read_lines(reader: impl BufRead + Send, loader: &mut Loader) {
     let read = parallel::each_line(reader, loader.fast, loader);
     if let Err(e) = read {
@@ -326,6 +358,27 @@ fn load_reader_with(
     loader.start_file(0, Path::new(name), &stem);
     read_lines(reader, &mut loader);
     loader.finish()
+}
+
+/// [`load_reader_with`] of `text`, relationships of made ids with their
+/// checks left to the end if `defer` (read again if they clash), as
+/// [`load_ftm_files`] reads one file; with whether it was read again.
+#[cfg(test)]
+fn load_text_deferring(
+    text: &[u8],
+    name: &str,
+    defer: bool,
+) -> (Result<(Graph, FtmSummary), LoadError>, bool) {
+    let new = || {
+        let mut loader = Loader::new(name);
+        let stem = crate::graph::dataset_of_path(Path::new(name));
+        loader.start_file(0, Path::new(name), &stem);
+        loader
+    };
+    let read = |loader: &mut Loader| read_lines(std::io::Cursor::new(text), loader);
+    let loader = read_deferring(defer, new, read);
+    let again = loader.summary.reread;
+    (loader.finish(), again)
 }
 
 /// [`load_reader_with`], the stream read `lines` lines at a time as if each
@@ -1117,6 +1170,22 @@ struct Loader {
     fast: bool,
     /// Whether several inputs are read (only then is [`Self::built`] kept).
     several: bool,
+    /// Whether a relationship of the fast path whose id is the one `ties
+    /// export --format ftm` makes of it ([`Mapped::made_id`]) has its id's
+    /// checks left to the end of the read (set only for one input that can
+    /// be read again): its id is not looked up among the nodes nor the
+    /// relationships read so far, nor added to [`Self::resolved`], but its
+    /// hash pushed on [`Self::deferred`] (a list written in order, where
+    /// the checks each took a cache miss or two in large tables). If any
+    /// such id was met twice, or is a node's or another relationship's
+    /// ([`Self::deferred_clash`]), the input is read again without (the
+    /// records then built as they come would have been built otherwise).
+    defer: bool,
+    /// The ids' hashes ([`crate::graph::id_hash`]) of the relationships
+    /// whose checks were left to the end ([`Self::defer`]).
+    deferred: Vec<u64>,
+    /// Whether the record being built is one of those.
+    deferring: bool,
     /// The nodes added since the lines being taken were looked up
     /// ([`Self::looked_up`]).
     added_since: AddedSince,
@@ -1281,6 +1350,9 @@ impl Loader {
             found_ahead: 0,
             fast: true,
             several: false,
+            defer: false,
+            deferred: Vec::new(),
+            deferring: false,
             added_since: AddedSince::default(),
             attr_names: [None; 16],
             ends_memo: [None; 32],
@@ -1358,7 +1430,8 @@ impl Loader {
         for some in lines.chunks_mut(WARM) {
             // The filter holds every node before it is asked.
             self.node_filter.catch_up(&self.graph);
-            self.warm_ahead(some, text);
+            // (Bit `i`: whether line `i`'s id checks are left to the end.)
+            let deferred = self.warm_ahead(some, text);
             // Each record's id and parties looked up in the graph at once
             // (their cache misses overlap); the builder takes the answers
             // ([`Self::find_looked_up`]) instead of looking them up again.
@@ -1370,15 +1443,18 @@ impl Loader {
             hashes.clear();
             asked.clear();
             starts.clear();
-            for p in some.iter() {
+            for (i, p) in some.iter().enumerate() {
                 starts.push(looked_up.len());
                 let parallel::Parsed::Ready(r) = p else {
                     continue;
                 };
                 let parties = r.body.edge_values(text, spans);
                 // A relationship's id the filter says is no node's is not
-                // looked up: its answer, none, is as the graph's.
-                if parties.is_none() || self.node_filter.may_hold(r.hash) {
+                // looked up: its answer, none, is as the graph's. (Nor one
+                // whose checks are left to the end: its answer not asked.)
+                if parties.is_none()
+                    || (deferred >> i & 1 == 0 && self.node_filter.may_hold(r.hash))
+                {
                     asked.push((looked_up.len(), false));
                     ids.push(r.body.id(text));
                     hashes.push(r.hash);
@@ -1427,7 +1503,7 @@ impl Loader {
                     crate::graph::prefetch(first);
                 }
             }
-            for (parsed, &start) in some.iter_mut().zip(&starts) {
+            for (i, (parsed, &start)) in some.iter_mut().zip(&starts).enumerate() {
                 self.line_no += 1;
                 let hash = match parsed {
                     parallel::Parsed::Ready(r) => Some(r.hash),
@@ -1435,9 +1511,11 @@ impl Loader {
                 };
                 self.lookup_at = hash.map(|_| start);
                 self.id_hash = hash;
+                self.deferring = deferred >> i & 1 != 0;
                 self.take(parsed, text, spans);
                 self.lookup_at = None;
                 self.id_hash = None;
+                self.deferring = false;
             }
         }
     }
@@ -1448,35 +1526,54 @@ impl Loader {
     /// [`Self::node_filter`], their mapped fields and ids (`text`: their
     /// batch's), and the relation lists of the parties their parsers
     /// found. Prefetches only: nothing here is read but the records.
-    fn warm_ahead(&self, some: &[parallel::Parsed], text: &str) {
-        // The slots of these lines' ids' hashes in `resolved`, fetched
-        // all at once (their cache misses overlap) instead of one by
-        // one. (The ids hashed by their parsers.)
-        self.resolved.warm(some.iter().filter_map(|p| match p {
-            parallel::Parsed::Ready(r) => Some(Hashes::of_id_hash(r.hash)),
-            _ => None,
-        }));
+    /// Which of them (bit `i` for `some[i]`) are relationships whose id
+    /// checks are left to the end ([`Self::defer`]): nothing of their ids
+    /// fetched.
+    fn warm_ahead(&self, some: &[parallel::Parsed], text: &str) -> u64 {
+        const { assert!(WARM <= 64) };
+        // What its parser mapped (in a box of its own for a
+        // relationship): every line of it, since the builder reads
+        // fields all over it.
+        for m in some.iter().filter_map(parsed_mapped) {
+            crate::graph::prefetch_all(m);
+        }
+        // (A relationship's compact fields are in the record, read in
+        // order: only the list of the sources it found, stored before.)
         for p in some {
-            let parallel::Parsed::Ready(r) = p else {
-                continue;
-            };
-            // Its word in the filter of the nodes' ids, which a
-            // relationship's id is tried in before the graph.
-            self.node_filter.warm(r.hash);
-            // What its parser mapped (in a box of its own for a
-            // relationship): every line of it, since the builder reads
-            // fields all over it.
-            if let Some(m) = parsed_mapped(p) {
-                crate::graph::prefetch_all(m);
-            }
-            // (A relationship's compact fields are in the record, read in
-            // order: only the list of the sources it found, stored before.)
-            if let fast::Fast::Edge(fast::FastEdge {
-                compact: Some(c), ..
-            }) = &r.body
+            if let parallel::Parsed::Ready(r) = p
+                && let fast::Fast::Edge(fast::FastEdge {
+                    compact: Some(c), ..
+                }) = &r.body
             {
                 self.graph.warm_source_key(c.n_found.into(), c.found_key);
             }
+        }
+        // (Read once all are on their way.)
+        let mut deferred = 0u64;
+        if self.defer {
+            for (i, p) in some.iter().enumerate() {
+                deferred |= u64::from(defers(p)) << i;
+            }
+        }
+        let checked = |i: usize| deferred >> i & 1 == 0;
+        // The slots of these lines' ids' hashes in `resolved`, fetched
+        // all at once (their cache misses overlap) instead of one by
+        // one. (The ids hashed by their parsers.)
+        self.resolved
+            .warm(some.iter().enumerate().filter_map(|(i, p)| match p {
+                parallel::Parsed::Ready(r) if checked(i) => Some(Hashes::of_id_hash(r.hash)),
+                _ => None,
+            }));
+        for (i, p) in some.iter().enumerate() {
+            let parallel::Parsed::Ready(r) = p else {
+                continue;
+            };
+            if !checked(i) {
+                continue;
+            }
+            // Its word in the filter of the nodes' ids, which a
+            // relationship's id is tried in before the graph.
+            self.node_filter.warm(r.hash);
             // A relationship's id, a place in the batch's text (last read
             // by a parser thread).
             if let fast::Fast::Edge(e) = &r.body
@@ -1495,6 +1592,80 @@ impl Loader {
                 .filter(|&n| n != fast::NOT_FOUND)
                 .map(|n| NodeIx::new(n as usize)),
         );
+        deferred
+    }
+
+    /// Whether a relationship whose id checks were left to the end
+    /// ([`Self::defer`]) has an id met elsewhere: twice among those, or
+    /// among the other relationships', or a node's. Then the graph read is
+    /// not the one the input makes, and the input must be read again with
+    /// every check made as its records come. (Asked once every line is
+    /// read, before [`Self::finish`].)
+    fn deferred_clash(&mut self) -> bool {
+        let hashes = std::mem::take(&mut self.deferred);
+        if hashes.is_empty() {
+            return false;
+        }
+        // (Not sorted, nor put in one table: either took longer than the
+        // checks the builder left. Split by their high bits into groups
+        // a table of the cache's size holds; each group then checked
+        // against itself, `resolved` and the part of the graph's id
+        // index its high bits place it in: all in the cache.)
+        const GROUPS: usize = 256;
+        let group = |h: u64| (h >> 56) as usize;
+        let mut starts = [0usize; GROUPS + 1];
+        for &h in &hashes {
+            starts[group(h) + 1] += 1;
+        }
+        for g in 0..GROUPS {
+            starts[g + 1] += starts[g];
+        }
+        let mut at = starts;
+        let mut grouped = vec![0u64; hashes.len()];
+        for &h in &hashes {
+            let g = group(h);
+            grouped[at[g]] = h;
+            at[g] += 1;
+        }
+        drop(hashes);
+        let mut table: Vec<u64> = Vec::new();
+        for g in 0..GROUPS {
+            let some = &grouped[starts[g]..starts[g + 1]];
+            if some.is_empty() {
+                continue;
+            }
+            // Met twice among them? (Open addressing by the low bits, 0
+            // the empty slot: a hash of 0 is taken for a clash, rather
+            // than kept apart.)
+            let size = (2 * some.len()).next_power_of_two();
+            table.clear();
+            table.resize(size, 0);
+            let mask = size - 1;
+            for &h in some {
+                if h == 0 {
+                    return true;
+                }
+                let mut i = h as usize & mask;
+                while table[i] != 0 {
+                    if table[i] == h {
+                        return true;
+                    }
+                    i = (i + 1) & mask;
+                }
+                table[i] = h;
+            }
+            if self.resolved.len > 0
+                && some
+                    .iter()
+                    .any(|&h| self.resolved.contains_hash(Hashes::of_id_hash(h)))
+            {
+                return true;
+            }
+            if self.graph.holds_any_id_hash(some) {
+                return true;
+            }
+        }
+        false
     }
 
     /// The hash [`Self::resolved`] keeps for the current record's id `id`:
@@ -1736,8 +1907,13 @@ impl Loader {
             self.notes(notes);
         }
         let values = e.values(text, spans);
+        // (Its id sliced unchecked, `plain::of`, the place one its parser
+        // read as a string: a relationship's id whose checks are left to
+        // the end is then not read at all, its bytes last written on
+        // another core.)
+        let id = plain::of(e.id, text);
         let fields = (&mut e.pre, e.compact.as_ref());
-        self.edge_record(e.id.of(text), e.def, values, fields, provenance);
+        self.edge_record(id, e.def, values, fields, provenance);
     }
 
     /// [`Self::count_schema`] of a record whose schema's name is the
@@ -2066,6 +2242,27 @@ fn distinct(ids: &mut [u32; 8], n: usize) -> usize {
         }
     }
     len
+}
+
+/// Whether `p` is a relationship of the fast path whose id is the one
+/// `ties export --format ftm` makes of it ([`Mapped::made_id`]): one whose
+/// id checks are left to the end when the read defers them
+/// ([`Loader::defer`]).
+fn defers(p: &parallel::Parsed) -> bool {
+    let parallel::Parsed::Ready(r) = p else {
+        return false;
+    };
+    match &r.body {
+        fast::Fast::Edge(fast::FastEdge {
+            compact: Some(c), ..
+        }) => c.made_id,
+        fast::Fast::Edge(fast::FastEdge { pre, .. })
+        | fast::Fast::Ready(Ready {
+            body: Body::Edge(_, pre),
+            ..
+        }) => pre.as_deref().is_some_and(|(m, _)| m.made_id),
+        fast::Fast::Ready(_) | fast::Fast::Thing(_) => false,
+    }
 }
 
 /// The fields of a record the fast path read and prepared, to change

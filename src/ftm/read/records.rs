@@ -523,7 +523,16 @@ impl Loader {
         // only for an id whose hash `resolved` has.)
         // (Probed once: the slot found is the one taken below.)
         let hash = self.resolved_hash(id);
-        let probed = self.resolved.probe(hash);
+        // A relationship whose id checks are left to the end (`defer`)
+        // is read as one whose id is new: if it is not, the input is read
+        // again, every check made.
+        let deferred = self.deferring;
+        debug_assert!(!deferred || (self.defer && !self.several));
+        let probed = if deferred {
+            None
+        } else {
+            self.resolved.probe(hash)
+        };
         let seen = probed.is_some_and(|(_, there)| there);
         debug_assert!(seen || !self.edge_ids.contains_key(id));
         if seen
@@ -562,7 +571,9 @@ impl Loader {
             }
             return;
         }
-        if (seen && self.edge_ids.contains_key(id)) || self.find_looked_up(0, id).is_some() {
+        if !deferred
+            && ((seen && self.edge_ids.contains_key(id)) || self.find_looked_up(0, id).is_some())
+        {
             self.duplicate(id);
             return;
         }
@@ -587,7 +598,10 @@ impl Loader {
                     || self.graph.find(v).map(|n| parties.push(n)).is_some()
             })
         };
-        if !self.resolved.insert_at(hash, probed) {
+        if deferred {
+            self.deferred
+                .push(self.id_hash.expect("a deferred record's id was hashed"));
+        } else if !self.resolved.insert_at(hash, probed) {
             self.note(Issue::LateFragment, format!("{} `{}`", def.name, short(id)));
         }
         if known {
@@ -638,7 +652,10 @@ impl Loader {
             datasets: self.datasets,
             provenance: provenance.to_vec(),
         };
-        self.edge_ids.insert(edge.id.clone(), self.edges.len());
+        // (One whose checks are left to the end is asked for by nothing.)
+        if !deferred {
+            self.edge_ids.insert(edge.id.clone(), self.edges.len());
+        }
         self.edges.push(edge);
     }
 
@@ -1335,7 +1352,7 @@ mod made_id_tests {
 
     use proptest::prelude::*;
 
-    use super::super::load_reader_with;
+    use super::super::{load_reader_with, load_text_deferring};
     use crate::graph::Graph;
     use crate::graph::relid::{made_hash, made_id};
     use crate::view::Subgraph;
@@ -1560,6 +1577,145 @@ mod made_id_tests {
             let mut read: Vec<String> = ids(&back).into_iter().filter_map(|(id, _)| id).collect();
             read.sort();
             prop_assert_eq!(read, line_ids(&exported));
+        }
+    }
+
+    /// What a read made: the graph as JSON, the summary (but for whether
+    /// the input was read again: with it), or the problems.
+    fn deferring(
+        text: &str,
+        defer: bool,
+    ) -> (Result<(String, super::super::FtmSummary), String>, bool) {
+        let (read, again) = load_text_deferring(text.as_bytes(), "t.ftm.json", defer);
+        let read = match read {
+            Ok((g, mut s)) => {
+                assert_eq!(std::mem::take(&mut s.reread), again);
+                Ok((crate::export::to_json(&g, &whole(&g)), s))
+            }
+            Err(e) => Err(format!("{e:?}")),
+        };
+        (read, again)
+    }
+
+    /// `line`'s id set to `id`.
+    fn with_id(line: &str, id: &str) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        v["id"] = id.into();
+        v.to_string()
+    }
+
+    fn id_of(line: &str) -> String {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        v["id"].as_str().unwrap().to_string()
+    }
+
+    fn schema_of(line: &str) -> String {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        v["schema"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn made_ids_met_again_read_the_input_again() {
+        let a = made_id(made_hash("p-1", "signed", "a-1", "", None));
+        let b = made_id(made_hash("p-1", "concerns", "a-1", "", None));
+        let things = [
+            r#"{"id":"p-1","properties":{"name":["P"]},"schema":"Person"}"#,
+            r#"{"id":"a-1","properties":{"name":["A"]},"schema":"Contract"}"#,
+        ];
+        let rel = |id: &str, role: &str| {
+            format!(
+                r#"{{"id":"{id}","properties":{{"object":["a-1"],"role":["{role}"],"subject":["p-1"]}},"schema":"UnknownLink"}}"#
+            )
+        };
+        let stream = |rels: &[String]| {
+            let mut lines: Vec<String> = things.iter().map(|t| t.to_string()).collect();
+            lines.extend(rels.iter().cloned());
+            lines.join("\n")
+        };
+        let plain = stream(&[rel(&a, "signed"), rel(&b, "concerns")]);
+        let twice = stream(&[rel(&a, "signed"), rel(&a, "signed")]);
+        let thing = stream(&[rel(&a, "signed"), with_id(things[0], &a)]);
+        for (text, again) in [(plain, false), (twice, true), (thing, true)] {
+            let (careful, no) = deferring(&text, false);
+            let (read, reread) = deferring(&text, true);
+            assert!(!no);
+            assert_eq!(reread, again, "{text}");
+            assert_eq!(read, careful);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Streams as exports write them (relationships of made ids), then
+        /// damaged: lines given twice, moved (relationships held to the
+        /// end, fragments after the relationship was built), fragments of
+        /// a relationship, a thing or another relationship (built, or held
+        /// to the end) given its id, a relationship given a thing's: read with the checks of made ids
+        /// left to the end (and the input read again where they clash), the
+        /// same graph, summary and problems as with every check made as
+        /// the records come.
+        #[test]
+        fn deferred_checks_read_as_checks_made_at_once(
+            lines in prop::collection::vec(
+                (0usize..6, 0usize..5, 0usize..5, 0usize..5, 0usize..5, 0u8..4),
+                1..20,
+            ),
+            damage in prop::collection::vec((0u8..8, 0usize..64, 0usize..64), 0..4),
+        ) {
+            let mut text = String::new();
+            for id in ["p-1", "org-1", "x1.b-c", "a-1"] {
+                text.push_str(&format!(
+                    r#"{{"id":"{id}","schema":"Person","properties":{{"name":["{id}"]}}}}"#
+                ));
+                text.push('\n');
+            }
+            for (i, &l) in lines.iter().enumerate() {
+                text.push_str(&relationship(i, l));
+                text.push('\n');
+            }
+            let g = load(&text, true);
+            let exported = crate::export::to_ftm(&g, &whole(&g));
+            let mut out: Vec<String> = exported.lines().map(str::to_string).collect();
+            for &(op, i, j) in &damage {
+                let n = out.len();
+                let (i, j) = (i % n, j % (n + 1));
+                let line = out[i].clone();
+                match op {
+                    0 => out.insert(j, line),
+                    1 => {
+                        let moved = out.remove(i);
+                        out.insert(j.min(n - 1), moved);
+                    }
+                    2 => out.insert(j, format!(
+                        r#"{{"id":"{}","properties":{{"startDate":["2021"]}},"schema":"{}"}}"#,
+                        id_of(&line),
+                        schema_of(&line),
+                    )),
+                    3 => out.insert(j, format!(
+                        r#"{{"id":"{}","properties":{{"name":["Z"]}},"schema":"Person"}}"#,
+                        id_of(&line),
+                    )),
+                    4 => out[i] = with_id(&line, "p-1"),
+                    5 => {
+                        let other = id_of(&out[j % n]);
+                        out[i] = with_id(&line, &other);
+                    }
+                    6 => out.insert(j, with_id(&line, &format!("r-{i}"))),
+                    // Its id on a relationship held to the end (a party
+                    // defined last).
+                    _ => out.insert(j, format!(
+                        r#"{{"id":"{}","properties":{{"object":["later-1"],"subject":["p-1"]}},"schema":"UnknownLink"}}"#,
+                        id_of(&line),
+                    )),
+                }
+            }
+            out.push(r#"{"id":"later-1","properties":{"name":["L"]},"schema":"Person"}"#.into());
+            let text = out.join("\n");
+            let (careful, no) = deferring(&text, false);
+            prop_assert!(!no);
+            let (read, _) = deferring(&text, true);
+            prop_assert_eq!(read, careful);
         }
     }
 }
