@@ -2175,27 +2175,51 @@ fn find_parties(
     let Some(nodes) = known.nodes.as_deref() else {
         return;
     };
-    // The parties, and which record's which slot each answer goes to.
+    // The parties, each asked once while it repeats, and which record's
+    // which slot each answer goes to (its place among those asked): the
+    // file is sorted by its relationships' first ends, so that a party is
+    // most often the one of the line before in the same place.
     let mut asked: Vec<&[u8]> = Vec::new();
-    let mut slots: Vec<(u32, u8)> = Vec::new();
+    let mut slots: Vec<(u32, u8, u32)> = Vec::new();
+    let mut last: [(&[u8], u32); 2] = [(&[], 0); 2];
     for (i, p) in records.iter().enumerate() {
         let parallel::Parsed::Ready(r) = p else {
             continue;
         };
         for (k, party) in first_parties(r, text, spans).into_iter().enumerate() {
             if let Some(party) = party {
-                asked.push(party.as_bytes());
-                slots.push((i as u32, k as u8));
+                let party = party.as_bytes();
+                if !same_id(last[k].0, party) || party.is_empty() {
+                    last[k] = (party, asked.len() as u32);
+                    asked.push(party);
+                }
+                slots.push((i as u32, k as u8, last[k].1));
             }
         }
     }
     let mut found = Vec::with_capacity(asked.len());
     nodes.find_all(asked.into_iter(), fast::NOT_FOUND, &mut found);
-    for ((i, k), n) in slots.into_iter().zip(found) {
+    for (i, k, at) in slots {
         if let Some(parallel::Parsed::Ready(r)) = records.get_mut(i as usize) {
-            r.found[k as usize] = n;
+            r.found[k as usize] = found[at as usize];
         }
     }
+}
+
+/// Whether ids `a` and `b` are the same: those of 8 to 16 bytes (most)
+/// compared as two words each, not by a call to `memcmp`.
+#[inline(always)]
+fn same_id(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if !(8..=16).contains(&n) {
+        return a == b;
+    }
+    let word =
+        |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
 }
 
 /// The first two parties of a relationship record of the fast path, as
