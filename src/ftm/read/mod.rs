@@ -410,6 +410,31 @@ fn load_pieces_with(
     (loader.finish(), found)
 }
 
+/// A load's graph as records, its datasets and its summary (its
+/// problems), or its error: what the tests of two ways of reading compare.
+#[cfg(test)]
+type Loaded = Result<(crate::model::GraphFile, Vec<Box<str>>, FtmSummary), String>;
+
+/// [`Loaded`] of a load's result.
+#[cfg(test)]
+fn loaded(r: Result<(Graph, FtmSummary), LoadError>) -> Loaded {
+    match r {
+        Ok((g, s)) => {
+            let sub = crate::view::Subgraph {
+                nodes: g.node_indices().collect(),
+                edges: g.edge_indices().collect(),
+                whole: true,
+            };
+            Ok((
+                crate::export::to_records(&g, &sub),
+                g.dataset_names().to_vec(),
+                s,
+            ))
+        }
+        Err(e) => Err(format!("{e:?}")),
+    }
+}
+
 /// A mapped attribute's name or value, or a role: held inline up to 24
 /// bytes (most are, so a relationship's mapped fields allocate nothing).
 type Text = compact_str::CompactString;

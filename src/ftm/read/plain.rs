@@ -906,6 +906,7 @@ mod tests {
 
     use super::super::fast::{self, Fast, Scratch};
     use super::super::props::KnownSources;
+    use super::super::{Loaded, loaded};
     use super::{COMPACT_ON, COMPACTS, DIRECT, DIRECT_ON, ON, PropKept, PropMemo, TAKEN, class_of};
     use crate::ftm::schema;
     use crate::graph::relid::{made_hash, made_id};
@@ -1376,37 +1377,6 @@ mod tests {
     /// How many compact records were made so far.
     fn compacts() -> usize {
         COMPACTS.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    type Loaded = Result<
-        (
-            crate::model::GraphFile,
-            Vec<Box<str>>,
-            super::super::FtmSummary,
-        ),
-        String,
-    >;
-
-    /// A load's graph as records, its datasets and its summary (its
-    /// problems), or its error.
-    fn loaded(
-        r: Result<(crate::graph::Graph, super::super::FtmSummary), crate::load::LoadError>,
-    ) -> Loaded {
-        match r {
-            Ok((g, s)) => {
-                let sub = crate::view::Subgraph {
-                    nodes: g.node_indices().collect(),
-                    edges: g.edge_indices().collect(),
-                    whole: true,
-                };
-                Ok((
-                    crate::export::to_records(&g, &sub),
-                    g.dataset_names().to_vec(),
-                    s,
-                ))
-            }
-            Err(e) => Err(format!("{e:?}")),
-        }
     }
 
     /// A stream: things of some of the parties first (`things`: which),

@@ -520,7 +520,7 @@ mod tests {
 
     use super::super::fast::{self, Fast, Scratch};
     use super::super::props::KnownSources;
-    use super::super::{Body, Ready, load_pieces_with, load_reader_with, records};
+    use super::super::{Body, Ready, load_pieces_with, load_reader_with, loaded, records};
     use super::{ON, TAKEN};
     use crate::ftm::schema;
 
@@ -811,35 +811,6 @@ mod tests {
             if props.iter().all(|(p, _)| def.prop(PROPS[*p]).is_some()) {
                 prop_assert!(took, "{}", l);
             }
-        }
-    }
-
-    type Loaded = Result<
-        (
-            crate::model::GraphFile,
-            Vec<Box<str>>,
-            super::super::FtmSummary,
-        ),
-        String,
-    >;
-
-    fn loaded(
-        r: Result<(crate::graph::Graph, super::super::FtmSummary), crate::load::LoadError>,
-    ) -> Loaded {
-        match r {
-            Ok((g, s)) => {
-                let sub = crate::view::Subgraph {
-                    nodes: g.node_indices().collect(),
-                    edges: g.edge_indices().collect(),
-                    whole: true,
-                };
-                Ok((
-                    crate::export::to_records(&g, &sub),
-                    g.dataset_names().to_vec(),
-                    s,
-                ))
-            }
-            Err(e) => Err(format!("{e:?}")),
         }
     }
 
