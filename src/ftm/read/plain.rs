@@ -385,7 +385,7 @@ fn direct_props<'t>(
 
 /// Where `s`, a part of `text`, is in it.
 #[inline]
-fn place(s: &str, text: &str) -> Span {
+pub(super) fn place(s: &str, text: &str) -> Span {
     let start = s.as_ptr() as usize - text.as_ptr() as usize;
     debug_assert!(start + s.len() <= text.len());
     Span {

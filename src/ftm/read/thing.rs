@@ -22,7 +22,7 @@ use super::super::mapping::{
 };
 use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
 use super::clean::{Span, valid_id};
-use super::plain::{cite_places, of};
+use super::plain::{cite_places, of, place};
 use super::props::{Cited, Few, KnownSources, number};
 use super::records::PreThing;
 use super::{Loader, Mapped, PreEdge, SpanPair, SparePre, Text};
@@ -341,7 +341,7 @@ pub(super) fn read(
             let is_value = r.names.iter().any(|n| name_of(n) == c);
             let others = r.names.iter().filter(|n| name_of(n) != c);
             spans.extend(others.map(|&n| (key, n)));
-            (place(text, c), is_value)
+            (place(c, text), is_value)
         }
         None => match r.names.split_first() {
             Some((&first, rest)) => {
@@ -500,16 +500,6 @@ fn read_props<'t>(
         }
     }
     Some(())
-}
-
-/// Where `s`, a part of `text`, is in it.
-fn place(text: &str, s: &str) -> Span {
-    let start = s.as_ptr() as usize - text.as_ptr() as usize;
-    debug_assert!(start + s.len() <= text.len());
-    Span {
-        start: start as u32,
-        end: (start + s.len()) as u32,
-    }
 }
 
 #[cfg(test)]
