@@ -104,10 +104,24 @@ impl IdIndex {
     fn probe_from(
         &self,
         t: u32,
-        mut i: usize,
+        i: usize,
         id: &[u8],
         rows: &[EntityRow],
         arena: &Arena,
+    ) -> Option<(usize, bool)> {
+        self.probe_where(t, i, rows, arena, |held| held == id)
+    }
+
+    /// [`Self::probe_from`] of the id `is` says is the one sought (asked
+    /// only of an id whose tag is `t`).
+    #[inline]
+    fn probe_where(
+        &self,
+        t: u32,
+        mut i: usize,
+        rows: &[EntityRow],
+        arena: &Arena,
+        is: impl Fn(&[u8]) -> bool,
     ) -> Option<(usize, bool)> {
         let slots: &[IdSlot] = &self.slots;
         let len = slots.len();
@@ -116,7 +130,7 @@ impl IdIndex {
             if s.node == NONE {
                 return Some((i, false));
             }
-            if s.tag == t && id_of(rows, arena, s.node) == Some(id) {
+            if s.tag == t && id_of(rows, arena, s.node).is_some_and(&is) {
                 return Some((i, true));
             }
             i = after(i, len);
@@ -136,25 +150,14 @@ impl IdIndex {
     /// their high bits: their home slots rise with their tags). A slot
     /// whose tag matches is confirmed by hashing its id.
     pub(crate) fn holds_any_hash(&self, hashes: &[u64], rows: &[EntityRow], arena: &Arena) -> bool {
-        let slots: &[IdSlot] = &self.slots;
-        let len = slots.len();
+        let len = self.slots.len();
         if len == 0 {
             return false;
         }
         hashes.iter().any(|&h| {
             let t = tag(h);
-            let mut i = home_of_tag(t, len);
-            for _ in 0..len {
-                let s = slots[i];
-                if s.node == NONE {
-                    return false;
-                }
-                if s.tag == t && id_of(rows, arena, s.node).is_some_and(|id| hash(id) == h) {
-                    return true;
-                }
-                i = after(i, len);
-            }
-            false
+            let found = self.probe_where(t, home_of_tag(t, len), rows, arena, |id| hash(id) == h);
+            matches!(found, Some((_, true)))
         })
     }
 

@@ -422,9 +422,7 @@ impl FastEdge {
     /// keep until the end).
     pub(super) fn boxed(&mut self, text: &str) -> Option<&mut super::Mapped> {
         if let Some(c) = self.compact.take() {
-            let mut pre = super::SparePre::take();
-            c.fill(self.def, text, &mut pre.0);
-            self.pre = Some(pre);
+            self.pre = Some(c.boxed(self.def, text));
         }
         self.pre.as_deref_mut().map(|(m, _)| m)
     }

@@ -498,7 +498,7 @@ impl Hashes {
     /// Adds the hash `h` ([`Self::hash`]), whose [`Self::probe`] was `at`
     /// (the table unchanged since; `None`: not probed), `false` if it was
     /// there: the slot found then taken, unless the table must grow first.
-    #[inline]
+    #[inline(always)]
     fn insert_at(&mut self, h: u64, at: Option<(usize, bool)>) -> bool {
         let full = 4 * (self.len + 1) > 3 * self.slots.len();
         let (i, there) = match at {
@@ -525,6 +525,14 @@ impl Hashes {
         self.slots[i] = h;
         self.len += 1;
         true
+    }
+
+    /// Emptied, with room for `n` hashes without growing (its slots
+    /// kept for the next use).
+    fn empty_for(&mut self, n: usize) {
+        self.slots.clear();
+        self.slots.resize((2 * n).next_power_of_two(), 0);
+        self.len = 0;
     }
 
     /// Adds `id`'s hash; `false` if it was there.
@@ -847,6 +855,14 @@ impl Compact {
         m.found[..n].copy_from_slice(self.found());
         m.n_found = self.n_found;
         m.found_key = self.found_key;
+    }
+
+    /// Its fields as a box of their own ([`Self::fill`]), for the ways
+    /// that take one (`def` its schema, `text` its batch's).
+    fn boxed(&self, def: &'static SchemaDef, text: &str) -> PreEdge {
+        let mut pre = SparePre::take();
+        self.fill(def, text, &mut pre.0);
+        pre
     }
 
     /// Sets the sources found for it: `ids[..n]`, their key; whether it
@@ -1653,31 +1669,17 @@ impl Loader {
             at[g] += 1;
         }
         drop(hashes);
-        let mut table: Vec<u64> = Vec::new();
+        let mut seen = Hashes::default();
         for g in 0..GROUPS {
             let some = &grouped[starts[g]..starts[g + 1]];
             if some.is_empty() {
                 continue;
             }
-            // Met twice among them? (Open addressing by the low bits, 0
-            // the empty slot: a hash of 0 is taken for a clash, rather
-            // than kept apart.)
-            let size = (2 * some.len()).next_power_of_two();
-            table.clear();
-            table.resize(size, 0);
-            let mask = size - 1;
-            for &h in some {
-                if h == 0 {
-                    return true;
-                }
-                let mut i = h as usize & mask;
-                while table[i] != 0 {
-                    if table[i] == h {
-                        return true;
-                    }
-                    i = (i + 1) & mask;
-                }
-                table[i] = h;
+            // Met twice among them? (0, the table's empty slot, is taken
+            // for a clash rather than kept apart.)
+            seen.empty_for(some.len());
+            if some.iter().any(|&h| h == 0 || !seen.insert_at(h, None)) {
+                return true;
             }
             if self.resolved.len > 0
                 && some

@@ -110,9 +110,8 @@ impl KnownSources {
     /// thread, for the builder's [`crate::graph::Graph::source_set_keyed`].)
     fn set_found(&self, m: &mut Mapped, ids: [u32; 8], n: usize) {
         let (ids, len, key) = self.found_list(ids, n);
-        m.found = ids;
-        m.n_found = len as u8;
-        m.found_key = key;
+        // (A `Mapped` takes them without its batch's text.)
+        Cites::found(m, "", &ids, len, key);
     }
 
     /// The first `n` of `ids`, then the file's, each once: the list, its

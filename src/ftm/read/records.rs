@@ -621,7 +621,7 @@ impl Loader {
             let pre = match (pre.as_deref(), compact) {
                 (Some(pre), _) => pre,
                 (None, Some(c)) => {
-                    boxed = Self::compact_boxed(def, flat, c);
+                    boxed = c.boxed(def, flat.text);
                     &*boxed
                 }
                 (None, None) => {
@@ -649,7 +649,7 @@ impl Loader {
             props: flat.to_flat(),
             pre: pre
                 .take()
-                .or_else(|| compact.map(|c| Self::compact_boxed(def, flat, c))),
+                .or_else(|| compact.map(|c| c.boxed(def, flat.text))),
             line: self.line_no,
             datasets: self.datasets,
             provenance: provenance.to_vec(),
@@ -779,19 +779,8 @@ impl Loader {
         let role = c.role(text).map(|r| self.graph.intern(r));
         let kind = c.kind();
         // (The names interned in the order `resolve_edge` interns them.)
-        let mut attrs: SmallVec<[(Sym, &str); 4]> = SmallVec::new();
-        for (k, v) in c.attrs(def, text) {
-            attrs.push((self.attr_name(k), v));
-        }
-        for (k, v) in provenance {
-            attrs.push((self.attr_name(k), v.as_str()));
-        }
-        if let Some(p) = c.note_prop(def).filter(|p| *p != "description") {
-            attrs.push((self.attr_name(NOTE_ATTR), p));
-        }
-        if matches!(def.name, "Family" | "Associate" | "Occupancy") {
-            attrs.push((self.attr_name(SCHEMA_ATTR), def.name));
-        }
+        let note_prop = c.note_prop(def).filter(|p| *p != "description");
+        let attrs = self.edge_attrs(def, c.attrs(def, text), provenance, note_prop);
         let relation = NewRelation {
             role,
             date: c.date,
@@ -811,17 +800,32 @@ impl Loader {
         );
     }
 
-    /// The box of mapped fields [`Compact::fill`] makes of `c` (`props`:
-    /// its record's values, their text its batch's), for the ways that
-    /// take one.
-    pub(super) fn compact_boxed(
+    /// A relationship's attributes, their names interned as they are
+    /// listed: `listed` (its mapped ones), then `provenance`, the property
+    /// its note came from (`note_prop`, unless `description`: left out by
+    /// the caller), and its schema's name for the schemata a kind does not
+    /// tell apart.
+    fn edge_attrs<'k, 'a>(
+        &mut self,
         def: &'static SchemaDef,
-        props: super::Values<'_>,
-        c: &Compact,
-    ) -> super::PreEdge {
-        let mut pre = super::SparePre::take();
-        c.fill(def, props.text, &mut pre.0);
-        pre
+        listed: impl Iterator<Item = (&'k str, &'a str)>,
+        provenance: &'a [(String, String)],
+        note_prop: Option<&'a str>,
+    ) -> SmallVec<[(Sym, &'a str); 4]> {
+        let mut attrs: SmallVec<[(Sym, &str); 4]> = SmallVec::new();
+        for (k, v) in listed {
+            attrs.push((self.attr_name(k), v));
+        }
+        for (k, v) in provenance {
+            attrs.push((self.attr_name(k), v.as_str()));
+        }
+        if let Some(p) = note_prop {
+            attrs.push((self.attr_name(NOTE_ATTR), p));
+        }
+        if matches!(def.name, "Family" | "Associate" | "Occupancy") {
+            attrs.push((self.attr_name(SCHEMA_ATTR), def.name));
+        }
+        attrs
     }
 
     /// Builds a relationship record; `parties`: the nodes of its
@@ -962,19 +966,8 @@ impl Loader {
         // The attributes' names interned as they are listed (one list;
         // after the role and the kind, as before; the few names met again
         // and again known without the interner's lookup).
-        let mut attrs: SmallVec<[(Sym, &str); 4]> = SmallVec::new();
-        for (k, v) in &m.attrs {
-            attrs.push((self.attr_name(k), v.as_str()));
-        }
-        for (k, v) in e.provenance {
-            attrs.push((self.attr_name(k), v.as_str()));
-        }
-        if let Some(p) = note_prop {
-            attrs.push((self.attr_name(NOTE_ATTR), p));
-        }
-        if matches!(def.name, "Family" | "Associate" | "Occupancy") {
-            attrs.push((self.attr_name(SCHEMA_ATTR), def.name));
-        }
+        let listed = m.attrs.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        let mut attrs = self.edge_attrs(def, listed, e.provenance, note_prop);
         let pair = pair.or_else(|| {
             (froms.len() == 1 && tos.len() == 1 && other_nodes.is_empty())
                 .then(|| (froms[0], tos[0]))
