@@ -1581,12 +1581,19 @@ impl Loader {
         // (A relationship's compact fields are in the record, read in
         // order: only the list of the sources it found, stored before.)
         for p in some {
-            if let parallel::Parsed::Ready(r) = p
-                && let fast::Fast::Edge(fast::FastEdge {
-                    compact: Some(c), ..
-                }) = &r.body
-            {
-                self.graph.warm_source_key(c.n_found.into(), c.found_key);
+            if let parallel::Parsed::Ready(r) = p {
+                match &r.body {
+                    fast::Fast::Edge(fast::FastEdge {
+                        compact: Some(c), ..
+                    }) => self.graph.warm_source_key(c.n_found.into(), c.found_key),
+                    // (A thing's compact fields too.)
+                    fast::Fast::Thing(t) => {
+                        if let Some((n, key)) = t.compact_found_key() {
+                            self.graph.warm_source_key(n, key);
+                        }
+                    }
+                    _ => {}
+                }
             }
         }
         // (Read once all are on their way.)
@@ -2324,8 +2331,8 @@ fn parsed_mapped_mut(p: &mut parallel::Parsed) -> Option<&mut dyn props::Cites> 
     };
     match &mut r.body {
         fast::Fast::Edge(e) => Some(e),
-        fast::Fast::Thing(thing::FastThing { pre, .. })
-        | fast::Fast::Ready(Ready {
+        fast::Fast::Thing(t) => Some(t),
+        fast::Fast::Ready(Ready {
             body: Body::Edge(_, pre),
             ..
         }) => pre.as_deref_mut().map(|(m, _)| m as &mut dyn props::Cites),

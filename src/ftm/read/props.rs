@@ -114,6 +114,13 @@ impl KnownSources {
         Cites::found(m, "", &ids, len, key);
     }
 
+    /// The list of sources of a record that cites none (the file's
+    /// alone), as [`Self::find_texts`] sets it: the list, its length and
+    /// its key.
+    pub(super) fn file_list(&self) -> ([u32; 8], usize, u64) {
+        self.found_list([0; 8], 0)
+    }
+
     /// The first `n` of `ids`, then the file's, each once: the list, its
     /// length and its key.
     fn found_list(&self, mut ids: [u32; 8], n: usize) -> ([u32; 8], usize, u64) {

@@ -314,6 +314,12 @@ impl Loader {
             sources,
             attrs: &attrs,
         };
+        Some((self.add_new_entity(entity)?, sources))
+    }
+
+    /// Adds `entity` (a thing no node has the id of) to the graph, with
+    /// what the read keeps of each node: its node (`None`: not added).
+    pub(super) fn add_new_entity(&mut self, entity: NewEntity<'_, &str>) -> Option<NodeIx> {
         let node = match self.graph.add_entity(entity) {
             Ok(node) => node,
             Err(AddError::Duplicate(_)) => return None,
@@ -334,7 +340,7 @@ impl Loader {
         self.node_lines.push(self.line_no as u32);
         self.node_files.push(self.file_index);
         debug_assert_eq!(self.node_lines.len(), node.index() + 1);
-        Some((node, sources))
+        Some(node)
     }
 
     /// Merges a record into the entity `existing` of its id, as

@@ -23,9 +23,11 @@ use super::super::mapping::{
 use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
 use super::clean::{Span, valid_id};
 use super::plain::{cite_places, of, place};
-use super::props::{Cited, Few, KnownSources, number};
+use super::props::{Cited, Cites, Few, KnownSources, number};
 use super::records::PreThing;
-use super::{Loader, Mapped, PreEdge, SpanPair, SparePre, Text};
+use super::{Loader, Mapped, NO_IX, PreEdge, SpanPair, SparePre, Text};
+use crate::graph::NewEntity;
+use crate::model::Sym;
 use crate::model::date::parse_day;
 use crate::model::{Amount, EntityKind, PartialDate, trim};
 
@@ -48,6 +50,27 @@ pub(super) fn on() -> bool {
     ON.get()
 }
 
+/// Whether a thing of the common shape is held as a [`CompactThing`]
+/// (always, but in the tests that compare it with the box).
+#[cfg(not(test))]
+fn compact_on() -> bool {
+    true
+}
+
+/// (Process-wide: the parser threads must see it.)
+#[cfg(test)]
+pub(super) static COMPACT_ON: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(true);
+
+/// How many [`CompactThing`]s were made (in the tests, by every thread).
+#[cfg(test)]
+pub(super) static COMPACTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[cfg(test)]
+fn compact_on() -> bool {
+    COMPACT_ON.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// A thing the lane read: its strings places in its batch's text.
 pub(super) struct FastThing {
     pub(super) id: Span,
@@ -61,8 +84,176 @@ pub(super) struct FastThing {
     /// Its other names, in order: these of the chunk's spans, each
     /// `(property, value)`.
     pub(super) tagged: (u32, u32),
-    /// Its other fields, mapped (`None` once the builder took them).
+    /// Its other fields, mapped (`None` once the builder took them, or
+    /// when they are in `compact`).
     pub(super) pre: Option<PreEdge>,
+    /// Its other fields, when of the common shape ([`CompactThing`]: held
+    /// here, not in a box).
+    pub(super) compact: Option<CompactThing>,
+}
+
+// (Held in the record without making a batch's list of records longer:
+// `Ready` is the larger kind.)
+const _: () = assert!(std::mem::size_of::<FastThing>() <= std::mem::size_of::<super::Ready>());
+
+/// A thing's mapped fields of the common shape, held in its record
+/// ([`FastThing::compact`]) instead of a [`PreEdge`] box: every source it
+/// cites noted for its chunk's lookup (at most three, so that with the
+/// file's at most four are found), or none (the file's, found at once); no
+/// provenance; at most [`CompactThing::WEAK`] weak aliases; at most
+/// [`CompactThing::ATTRS`] attributes of its values, each named by one of
+/// its schema's properties; a names code ([`NAMES_ATTR`]) of at most
+/// [`CompactThing::CODE`] letters. Its strings are places in its batch's
+/// text, its attributes' and note's names places among its schema's
+/// properties ([`SchemaDef::props`]), the attributes of fixed names
+/// ([`SCHEMA_ATTR`], [`NAMES_ATTR`], [`NOTE_ATTR`]) flags or held
+/// inline: nothing on the heap, read in file order on the builder's thread
+/// ([`Loader::thing_at`]). [`CompactThing::fill`] makes of it the
+/// [`Mapped`] [`read`] would have made.
+#[derive(Clone, Debug)]
+pub(super) struct CompactThing {
+    /// The sources its parser found (each once, then the file's): the
+    /// first `n_found` ([`Mapped::found`]), and their list's key.
+    found: [u32; 4],
+    found_key: u64,
+    amount: Option<Amount>,
+    date: Option<PartialDate>,
+    until: Option<PartialDate>,
+    /// The note (when `note_prop` is not [`NO_IX`]).
+    note: Span,
+    weak: [Span; CompactThing::WEAK],
+    /// The attributes of its values in order: their values, their names'
+    /// places among the schema's properties.
+    attrs: [Span; CompactThing::ATTRS],
+    names: [u8; CompactThing::ATTRS],
+    /// Its names code ([`NAMES_ATTR`]; none when `n_code` is 0).
+    code: [u8; CompactThing::CODE],
+    n_code: u8,
+    n_attrs: u8,
+    n_weak: u8,
+    n_found: u8,
+    /// Its note's property's place among the schema's.
+    note_prop: u8,
+    /// Whether its schema is kept ([`SCHEMA_ATTR`]).
+    keeps_schema: bool,
+    /// Whether its note's property is kept ([`NOTE_ATTR`]).
+    note_attr: bool,
+}
+
+const _: () = assert!(std::mem::size_of::<CompactThing>() <= 120);
+
+impl CompactThing {
+    /// The most attributes of its values held.
+    const ATTRS: usize = 3;
+    /// The most weak aliases held.
+    const WEAK: usize = 2;
+    /// The longest names code held.
+    const CODE: usize = 6;
+
+    /// Its attributes, `(name, value)`, those of fixed names last, as
+    /// [`read`] orders them: `def` its schema, `text` its batch's.
+    fn attrs<'a>(
+        &'a self,
+        def: &'static SchemaDef,
+        text: &'a str,
+    ) -> impl Iterator<Item = (&'static str, &'a str)> + 'a {
+        let n = usize::from(self.n_attrs);
+        let values = (self.names[..n].iter().zip(&self.attrs[..n]))
+            .map(move |(&ix, &v)| (def.props[usize::from(ix)].0, of(v, text)));
+        let schema = self.keeps_schema.then_some((SCHEMA_ATTR, def.name));
+        let code = (self.n_code > 0).then(|| (NAMES_ATTR, self.code()));
+        let note = (self.note_attr).then(|| (NOTE_ATTR, def.props[usize::from(self.note_prop)].0));
+        values.chain(schema).chain(code).chain(note)
+    }
+
+    /// Its names code.
+    fn code(&self) -> &str {
+        let code = &self.code[..usize::from(self.n_code)];
+        debug_assert!(code.is_ascii());
+        // SAFETY: `compact` writes only ASCII letters there (`N`, `-`,
+        // `n`, and the aliases' tags, `a` and `p`), and `n_code` of them.
+        unsafe { std::str::from_utf8_unchecked(code) }
+    }
+
+    /// Its weak aliases (`text`: its batch's).
+    fn weak<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let weak = &self.weak[..usize::from(self.n_weak)];
+        weak.iter().map(move |&w| of(w, text))
+    }
+
+    /// Its note (`text`: its batch's).
+    fn note<'a>(&self, text: &'a str) -> Option<&'a str> {
+        (self.note_prop != NO_IX).then(|| of(self.note, text))
+    }
+
+    /// The sources found, each once, then the file's.
+    fn found(&self) -> &[u32] {
+        &self.found[..usize::from(self.n_found)]
+    }
+
+    /// Fills `m` (emptied) as [`read`] would have: `def` its schema,
+    /// `text` its batch's.
+    fn fill(&self, def: &'static SchemaDef, text: &str, m: &mut Mapped) {
+        m.date = self.date;
+        m.until = self.until;
+        m.amount = self.amount;
+        m.weak_aliases.extend(self.weak(text).map(str::to_string));
+        (m.attrs).extend((self.attrs(def, text)).map(|(k, v)| (Text::from(k), Text::from(v))));
+        m.note = self.note(text).map(str::to_string);
+        let n = usize::from(self.n_found);
+        m.found[..n].copy_from_slice(self.found());
+        m.n_found = self.n_found;
+        m.found_key = self.found_key;
+    }
+
+    /// Sets the sources found for it: `ids[..n]`, their key; whether it
+    /// can hold them.
+    fn set_found(&mut self, ids: &[u32; 8], n: usize, key: u64) -> bool {
+        let Some(to) = self.found.get_mut(..n) else {
+            return false;
+        };
+        to.copy_from_slice(&ids[..n]);
+        self.n_found = n as u8;
+        self.found_key = key;
+        true
+    }
+}
+
+impl FastThing {
+    /// Its mapped fields as a [`Mapped`] of their own, made of its
+    /// compact ones if it has them (`text`: its batch's): for the ways
+    /// that take a box (sources left for the builder).
+    fn boxed(&mut self, text: &str) -> Option<&mut Mapped> {
+        if let Some(c) = self.compact.take() {
+            let mut pre = SparePre::take();
+            c.fill(self.def, text, &mut pre.0);
+            self.pre = Some(pre);
+        }
+        self.pre.as_deref_mut().map(|(m, _)| m)
+    }
+
+    /// The key of the list of sources its parser found, and how many it
+    /// holds, when it is compact (for the builder to warm that list).
+    pub(super) fn compact_found_key(&self) -> Option<(usize, u64)> {
+        (self.compact.as_ref()).map(|c| (usize::from(c.n_found), c.found_key))
+    }
+}
+
+impl Cites for FastThing {
+    fn found(&mut self, text: &str, ids: &[u32; 8], n: usize, key: u64) {
+        if let Some(c) = &mut self.compact
+            && c.set_found(ids, n, key)
+        {
+            return;
+        }
+        if let Some(m) = self.boxed(text) {
+            m.found(text, ids, n, key);
+        }
+    }
+
+    fn mapped(&mut self, text: &str) -> Option<&mut Mapped> {
+        self.boxed(text)
+    }
 }
 
 impl FastThing {
@@ -90,7 +281,10 @@ impl FastThing {
 /// strings copied out of its batch's `text`, its mapped fields taken), for
 /// the careful way to merge it as a fragment.
 pub(super) fn pre_thing(t: &mut FastThing, text: &str, spans: &[SpanPair]) -> PreThing {
-    let m = (t.pre.as_deref_mut()).map_or_else(Mapped::default, |(m, _)| std::mem::take(m));
+    let mut m = (t.pre.as_deref_mut()).map_or_else(Mapped::default, |(m, _)| std::mem::take(m));
+    if let Some(c) = t.compact.take() {
+        c.fill(t.def, text, &mut m);
+    }
     let tagged = (t.tagged(text, spans)).map(|(n, c)| (n.to_string(), c));
     let name = t.name.of(text).to_string();
     PreThing::of_parts(name, t.name_is_value, tagged.collect(), m, t.def.name)
@@ -117,15 +311,64 @@ impl Loader {
         if self.held_already(id) {
             return;
         }
-        let Some((m, _)) = t.pre.as_deref() else {
-            return;
-        };
         // (Its other names' values alone, in a plain loop.)
         let mut aliases: SmallVec<[&str; 4]> = SmallVec::new();
         for &(_, v) in &spans[t.tagged.0 as usize..t.tagged.1 as usize] {
             aliases.push(v.of(text));
         }
-        let kind = |l: &mut Self| t.kind.map_other(|()| l.graph.intern(&snake(t.def.name)));
+        let (def, kind) = (t.def, t.kind);
+        let kind = |l: &mut Self| kind.map_other(|()| l.graph.intern(&snake(def.name)));
+        if let Some(c) = &t.compact
+            && c.n_found > 0
+        {
+            // Built straight from its compact fields: no `Mapped`.
+            let sources = self
+                .graph
+                .source_set_keyed(bytemuck::cast_slice(c.found()), c.found_key);
+            let mut weak: SmallVec<[&str; CompactThing::WEAK]> = SmallVec::new();
+            weak.extend(c.weak(text));
+            // (In plain loops: an iterator chained of four took ~140
+            // instructions a thing.)
+            let mut attrs: SmallVec<[(Sym, &str); 8]> = SmallVec::new();
+            let n = usize::from(c.n_attrs);
+            for (&ix, &v) in c.names[..n].iter().zip(&c.attrs[..n]) {
+                let name = def.props[usize::from(ix)].0;
+                attrs.push((self.attr_name(name), of(v, text)));
+            }
+            if c.keeps_schema {
+                attrs.push((self.attr_name(SCHEMA_ATTR), def.name));
+            }
+            if c.n_code > 0 {
+                attrs.push((self.attr_name(NAMES_ATTR), c.code()));
+            }
+            if c.note_attr {
+                let prop = def.props[usize::from(c.note_prop)].0;
+                attrs.push((self.attr_name(NOTE_ATTR), prop));
+            }
+            let entity = NewEntity {
+                id,
+                kind: kind(self),
+                name: t.name.of(text),
+                aliases: &aliases,
+                weak_aliases: &weak,
+                date: c.date,
+                until: c.until,
+                note: c.note(text),
+                amount: c.amount,
+                sources,
+                attrs: &attrs,
+            };
+            self.add_new_entity(entity);
+            return;
+        }
+        if t.compact.is_some() {
+            // (Its sources not found by its parser: never, as its chunk's
+            // lookup boxes those; but the box's way would take them.)
+            t.boxed(text);
+        }
+        let Some((m, _)) = t.pre.as_deref() else {
+            return;
+        };
         self.add_thing(id, kind, t.name.of(text), &aliases, m);
     }
 }
@@ -153,11 +396,12 @@ enum Field {
 }
 
 /// What the lane does with a property of a schema: its type, its field,
-/// and its place among the schema's caption properties (`u8::MAX`: not
-/// one of them).
+/// its place among the schema's caption properties (`u8::MAX`: not
+/// one of them), and its place among the schema's properties
+/// ([`SchemaDef::props`]; [`NO_IX`] past 254).
 #[derive(Clone, Copy, PartialEq, Default)]
 enum Class {
-    Value(PropType, Field, u8),
+    Value(PropType, Field, u8, u8),
     /// Not one of the schema's properties, an entity, or one this lane
     /// leaves to the careful way.
     #[default]
@@ -193,32 +437,55 @@ fn class_of(def: &SchemaDef, name: &str, ptype: Option<PropType>) -> Class {
         _ => Field::Attr,
     };
     let caption = (def.caption.iter().position(|c| *c == name)).map_or(u8::MAX, |i| i as u8);
-    Class::Value(ptype, field, caption)
+    Class::Value(ptype, field, caption, prop_ix(def, name))
+}
+
+/// The place of property `name` among those of `def`
+/// ([`SchemaDef::props`]): [`NO_IX`] when it has none there, or past 254.
+fn prop_ix(def: &SchemaDef, name: &str) -> u8 {
+    (def.props.iter().position(|p| p.0 == name))
+        .filter(|&i| i < usize::from(NO_IX))
+        .map_or(NO_IX, |i| i as u8)
 }
 
 /// What the lane needs of a schema, worked out once: its kind, whether
 /// that kind exports as another schema (then [`SCHEMA_ATTR`] keeps it),
-/// and the attribute a `date` value is kept under.
+/// the attribute a `date` value is kept under, and the places among its
+/// properties of those a [`CompactThing`]'s attributes may be named by
+/// besides its own values' ([`NO_IX`]: not one of its).
 #[derive(Clone)]
 struct Schema {
     def: usize,
     kind: EntityKind<()>,
     keeps_schema: bool,
     date_key: &'static str,
+    /// `startDate`, `date_key`, `endDate`, `amount`, `currency`, `publisher`.
+    ix: [u8; 6],
 }
 
 impl Schema {
     fn of(def: &'static SchemaDef) -> Schema {
         let kind = kind_for_schema(def.name);
+        let date_key = if def.prop("date").is_none() {
+            "contractDate"
+        } else {
+            "date"
+        };
+        let ix = [
+            "startDate",
+            date_key,
+            "endDate",
+            "amount",
+            "currency",
+            "publisher",
+        ]
+        .map(|name| prop_ix(def, name));
         Schema {
             def: def as *const SchemaDef as usize,
             keeps_schema: schema_for_kind(&kind) != def.name,
             kind: kind.map_other(|_| ()),
-            date_key: if def.prop("date").is_none() {
-                "contractDate"
-            } else {
-                "date"
-            },
+            date_key,
+            ix,
         }
     }
 }
@@ -258,9 +525,11 @@ struct Read<'t> {
     weak: Few<&'t str>,
     urls: Few<Span>,
     publishers: Few<Span>,
-    /// The note's property and value.
-    note: Option<(&'t str, &'t str)>,
-    attrs: SmallVec<[(&'t str, &'t str); 4]>,
+    /// The note's property, value, and the property's place among the
+    /// schema's.
+    note: Option<(&'t str, &'t str, u8)>,
+    /// The attributes: `(property, value, the property's place)`.
+    attrs: SmallVec<[(&'t str, &'t str, u8); 4]>,
     start: Option<(PartialDate, &'t str)>,
     date: Option<(PartialDate, &'t str)>,
     end: Option<(PartialDate, &'t str)>,
@@ -355,6 +624,43 @@ pub(super) fn read(
     };
     let others = spans.len() - tagged_start;
     spans.extend(r.aliases.iter().map(|&(k, v, _)| (k, v)));
+    let schema = schema_of(def);
+    let tagged = spans.len() - tagged_start;
+    #[cfg(test)]
+    TAKEN.set(TAKEN.get() + 1);
+    let thing = |pre, compact| FastThing {
+        id,
+        def,
+        kind: schema.kind,
+        name,
+        name_is_value,
+        tagged: (tagged_start as u32, spans.len() as u32),
+        pre,
+        compact,
+    };
+    if compact_on()
+        && provenance.is_empty()
+        && let Some(c) = compact(
+            &r,
+            &schema,
+            (from, money),
+            (name_is_value, others),
+            text,
+            known,
+        )
+    {
+        #[cfg(test)]
+        COMPACTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // (As `cite_places` notes them.)
+        let place = |s: &Span| (s.start, s.end);
+        if !r.urls.is_empty() {
+            let outlet = r.publishers.first().map(place);
+            cited.note_places(r.urls.iter().map(place), true, outlet);
+        } else if !r.publishers.is_empty() {
+            cited.note_places(r.publishers.iter().map(place), false, None);
+        }
+        return Some(thing(None, Some(c)));
+    }
     let mut pre = SparePre::take();
     let (m, _) = &mut *pre;
     m.date = from.map(|(d, _)| d);
@@ -362,8 +668,8 @@ pub(super) fn read(
     m.amount = money;
     m.weak_aliases.extend(r.weak.iter().map(|w| w.to_string()));
     let attr = |(k, v): (&str, &str)| (Text::from(k), Text::from(v));
-    m.attrs.extend(r.attrs.iter().copied().map(attr));
-    let schema = schema_of(def);
+    m.attrs
+        .extend(r.attrs.iter().map(|&(k, v, _)| attr((k, v))));
     // Dates said exactly by the span are not kept as written; a `date`
     // is (and with it the others).
     if let Some((_, date)) = r.date {
@@ -379,14 +685,13 @@ pub(super) fn read(
         (None, Some(c)) => m.attrs.push(("currency".into(), c.into())),
         _ => {}
     }
-    if let Some((_, note)) = r.note {
+    if let Some((_, note, _)) = r.note {
         m.note = Some(note.to_string());
     }
     cite_places(m, (&r.urls, &r.publishers), text, (known, cited));
     if schema.keeps_schema {
         m.attrs.push((SCHEMA_ATTR.into(), def.name.into()));
     }
-    let tagged = spans.len() - tagged_start;
     if !name_is_value || tagged > 0 {
         // (Held inline, as most are short: no allocation.)
         let mut code = Text::const_new(if name_is_value { "N" } else { "-" });
@@ -394,24 +699,128 @@ pub(super) fn read(
         code.extend(r.aliases.iter().map(|a| a.2));
         m.attrs.push((NAMES_ATTR.into(), code));
     }
-    if let Some((prop, _)) = r.note
+    if let Some((prop, _, _)) = r.note
         && prop != "description"
     {
         m.attrs.push((NOTE_ATTR.into(), prop.into()));
     }
     m.attrs
         .extend((provenance.iter()).map(|(k, v)| (k.as_str().into(), v.as_str().into())));
-    #[cfg(test)]
-    TAKEN.set(TAKEN.get() + 1);
-    Some(FastThing {
-        id,
-        def,
-        kind: schema.kind,
-        name,
-        name_is_value,
-        tagged: (tagged_start as u32, spans.len() as u32),
-        pre: Some(pre),
-    })
+    Some(thing(Some(pre), None))
+}
+
+/// The [`CompactThing`] of the thing read into `r` (of schema `schema`;
+/// `from` its first date, `money` its amount with its currency;
+/// `name_is_value` whether its name is one of its `name` values, `others`
+/// how many other `name` values it has), if it is of the common shape and
+/// its sources are found on its parser thread (`known`: [`cite_places`]'
+/// test); `None` for the box. What it holds is what [`read`] writes into
+/// the box, as [`CompactThing::fill`] writes it.
+#[inline]
+fn compact(
+    r: &Read<'_>,
+    schema: &Schema,
+    (from, money): (Option<(PartialDate, &str)>, Option<Amount>),
+    (name_is_value, others): (bool, usize),
+    text: &str,
+    known: &KnownSources,
+) -> Option<CompactThing> {
+    let noted = if r.urls.is_empty() {
+        &r.publishers
+    } else {
+        &r.urls
+    };
+    let n_code = 1 + others + r.aliases.len();
+    if !known.has_keys()
+        || noted.len() > 3
+        || r.weak.len() > CompactThing::WEAK
+        || n_code > CompactThing::CODE
+    {
+        return None;
+    }
+    let none = Span { start: 0, end: 0 };
+    let mut c = CompactThing {
+        found: [0; 4],
+        found_key: 0,
+        amount: money,
+        date: from.map(|(d, _)| d),
+        until: r.end.map(|(u, _)| u),
+        note: none,
+        weak: [none; CompactThing::WEAK],
+        attrs: [none; CompactThing::ATTRS],
+        names: [NO_IX; CompactThing::ATTRS],
+        code: [0; CompactThing::CODE],
+        n_code: 0,
+        n_attrs: 0,
+        n_weak: r.weak.len() as u8,
+        n_found: 0,
+        note_prop: NO_IX,
+        keeps_schema: schema.keeps_schema,
+        note_attr: false,
+    };
+    for (to, &w) in c.weak.iter_mut().zip(&r.weak) {
+        *to = place(w, text);
+    }
+    let mut push = |ix: u8, v: &str| {
+        let n = usize::from(c.n_attrs);
+        (ix != NO_IX && n < CompactThing::ATTRS).then(|| {
+            c.names[n] = ix;
+            c.attrs[n] = place(v, text);
+            c.n_attrs += 1;
+        })
+    };
+    for &(_, v, ix) in &r.attrs {
+        push(ix, v)?;
+    }
+    let [
+        start_ix,
+        date_ix,
+        end_ix,
+        amount_ix,
+        currency_ix,
+        publisher_ix,
+    ] = schema.ix;
+    if let Some((_, date)) = r.date {
+        if let Some((_, s)) = r.start {
+            push(start_ix, s)?;
+        }
+        push(date_ix, date)?;
+        if let Some((_, e)) = r.end {
+            push(end_ix, e)?;
+        }
+    }
+    match (r.amount, r.currency) {
+        (Some(a), None) => push(amount_ix, a)?,
+        (None, Some(cur)) => push(currency_ix, cur)?,
+        _ => {}
+    }
+    // (The publishers after the first, when URLs are cited.)
+    if !r.urls.is_empty() {
+        for &p in r.publishers.iter().skip(1) {
+            push(publisher_ix, of(p, text))?;
+        }
+    }
+    if let Some((prop, note, ix)) = r.note {
+        (ix != NO_IX).then_some(())?;
+        c.note = place(note, text);
+        c.note_prop = ix;
+        c.note_attr = prop != "description";
+    }
+    let tagged = others + r.aliases.len();
+    if !name_is_value || tagged > 0 {
+        c.code[0] = if name_is_value { b'N' } else { b'-' };
+        c.code[1..1 + others].fill(b'n');
+        for (to, a) in c.code[1 + others..].iter_mut().zip(&r.aliases) {
+            *to = a.2 as u8;
+        }
+        c.n_code = n_code as u8;
+    }
+    if noted.is_empty() {
+        // (None cited: the file's alone, found at once.)
+        let (ids, n, key) = known.file_list();
+        c.set_found(&ids, n, key).then_some(())?;
+    }
+    Some(c)
 }
 
 /// [`read`]'s reading of the properties into `r`, each property's class
@@ -433,7 +842,7 @@ fn read_props<'t>(
         let k = k.shifted(at);
         let name = of(k, text);
         let class = classes.get(def, name, || class_of(def, name, memo.prop(def, name)));
-        let Class::Value(ptype, field, rank) = class else {
+        let Class::Value(ptype, field, rank, ix) = class else {
             return None;
         };
         // Every value kept by the cleaning: a date that reads, any other
@@ -477,8 +886,8 @@ fn read_props<'t>(
             Field::Url => r.urls.extend(run.iter().map(|v| v.shifted(at))),
             Field::Publisher => r.publishers.extend(run.iter().map(|v| v.shifted(at))),
             Field::Note if r.note.is_none() => {
-                r.note = Some((name, of(first, text)));
-                r.attrs.extend(all().skip(1).map(|v| (name, v)));
+                r.note = Some((name, of(first, text), ix));
+                r.attrs.extend(all().skip(1).map(|v| (name, v, ix)));
             }
             // (Several dates of a kind are noted.)
             Field::Start => {
@@ -496,7 +905,7 @@ fn read_props<'t>(
             Field::Amount if one && r.amount.is_none() => r.amount = Some(of(first, text)),
             Field::Currency if one && r.currency.is_none() => r.currency = Some(of(first, text)),
             Field::Amount | Field::Currency => return None,
-            Field::Note | Field::Attr => r.attrs.extend(all().map(|v| (name, v))),
+            Field::Note | Field::Attr => r.attrs.extend(all().map(|v| (name, v, ix))),
         }
     }
     Some(())
@@ -511,7 +920,7 @@ mod tests {
     use super::super::fast::{self, Fast, Scratch};
     use super::super::props::KnownSources;
     use super::super::{Body, Ready, load_pieces_with, load_reader_with, loaded, records};
-    use super::{ON, TAKEN};
+    use super::{COMPACT_ON, COMPACTS, ON, TAKEN};
     use crate::ftm::schema;
 
     /// Everything reading `line` (a batch of its own) gives: the record's
@@ -542,7 +951,11 @@ mod tests {
         let hash = r.hash;
         let (head, pre, notes) = match &mut r.body {
             Fast::Thing(t) => {
-                let (_, notes) = &**t.pre.as_ref().expect("mapped");
+                // (A compact thing notes nothing: nothing the lane takes
+                // is noted.)
+                let empty = super::super::issues::Notes::default();
+                let notes = t.pre.as_deref().map_or(&empty, |(_, n)| n);
+                assert!(t.pre.is_some() != t.compact.is_some(), "{line}");
                 let notes = format!("{:?} {:?}", notes.list, notes.unknown);
                 let head = format!("{} {}", t.id.of(line), t.def.name);
                 (head, super::pre_thing(t, line, &spans), notes)
@@ -840,6 +1253,209 @@ mod tests {
             prop_assert_eq!(&load(true), &careful);
             let pieces = loaded(load_pieces_with(text.as_bytes(), "t.ftm.json", true, piece).0);
             prop_assert_eq!(&pieces, &careful);
+        }
+    }
+
+    /// Tests that turn compact things off (for every thread) or count
+    /// them, one at a time.
+    static COMPACT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    /// `f` with compact things made where they can be (`on`) or never.
+    fn compact<T>(on: bool, f: impl FnOnce() -> T) -> T {
+        use std::sync::atomic::Ordering::SeqCst;
+        COMPACT_ON.store(on, SeqCst);
+        let t = f();
+        COMPACT_ON.store(true, SeqCst);
+        t
+    }
+
+    /// How many compact things were made so far.
+    fn compacts() -> usize {
+        COMPACTS.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether the lane reads `line` (a batch of its own, sources looked
+    /// up in `known`) into a compact thing.
+    fn is_compact(line: &str, known: &KnownSources) -> bool {
+        let mut scratch = Scratch::default();
+        let mut spans = Vec::new();
+        let r = fast::read(
+            line.as_bytes(),
+            Some((line, 0)),
+            known,
+            &mut scratch,
+            &mut spans,
+        );
+        matches!(r, Some(r) if matches!(&r.body, Fast::Thing(t) if t.compact.is_some()))
+    }
+
+    /// The properties a thing of the common shape has (indices into
+    /// [`PROPS`]: names, sources, notes, text, dates, money) and their
+    /// values (the pools' first, good ones), drawn from `pick`: most
+    /// picks of the common shape, the rest as `props`.
+    fn common_props(
+        common: bool,
+        pick: &[(usize, usize)],
+        props: Vec<(usize, Vec<usize>)>,
+    ) -> Vec<(usize, Vec<usize>)> {
+        const COMMON: [usize; 17] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 17, 18];
+        if !common {
+            return props;
+        }
+        let mut out = vec![(0, vec![0])];
+        for &(p, v) in pick {
+            let p = COMMON[p % COMMON.len()];
+            // (Sources and aliases, weak ones too, once in a while two.)
+            let vals = match p {
+                1 | 3 | 4 | 5 if v >= 2 => vec![v % 3, (v + 1) % 3],
+                _ => vec![v % 3],
+            };
+            out.push((p, vals));
+        }
+        out
+    }
+
+    /// `line` damaged (`how`: 0 not, 1 cut at byte `at`, 2 `junk` put
+    /// there, 3 a value made empty), at a character boundary.
+    fn damaged(line: &str, how: usize, at: usize, junk: usize) -> String {
+        let mut at = at % (line.len() + 1);
+        while !line.is_char_boundary(at) {
+            at -= 1;
+        }
+        match how {
+            1 => line[..at].to_string(),
+            2 => {
+                let junk = [r#"""#, ",", "]", "x", "\\", "{", " "][junk % 7];
+                format!("{}{junk}{}", &line[..at], &line[at..])
+            }
+            3 => line
+                .replacen(r#"["ACME"]"#, r#"[""]"#, 1)
+                .replacen("NRK", " ", 1),
+            _ => line.to_string(),
+        }
+    }
+
+    #[test]
+    fn common_things_take_the_compact_lane() {
+        let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let known = &knowns()[2];
+        let lines = [
+            r#"{"id":"p-0000008","properties":{"name":["Dainius Kasčiūnas"],"publisher":["NRK"],"sourceUrl":["https://a.example/1"]},"schema":"Person"}"#,
+            r#"{"id":"p-0000021","properties":{"alias":["Оксана Павлюк","Oksana Pavlyuk"],"name":["Oksana Pavliuk"]},"schema":"Person"}"#,
+            r#"{"id":"pl-0000010","properties":{"full":["Žvėrynas, Lviv"],"name":["Žvėrynas, Lviv"],"publisher":["SVT"]},"schema":"Address"}"#,
+            r#"{"id":"tr-0000016","properties":{"amount":["75000000"],"currency":["PLN"],"name":["8th PLN 75000000 tranche"],"publisher":["NRK"],"startDate":["2015-06"]},"schema":"Project"}"#,
+            r#"{"id":"agr-0000017","properties":{"contractDate":["2015-02"],"name":["United States–Ukraine agreement"],"title":["United States–Ukraine agreement"]},"schema":"Contract"}"#,
+            r#"{"id":"min-1","properties":{"name":["Ministry"],"notes":["a note"],"weakAlias":["MoD"]},"schema":"PublicBody"}"#,
+            r#"{"id":"c-4","properties":{"alias":["Україна"],"name":["Ukraine"],"publisher":["NRK"],"sourceUrl":["https://b.example/2"]},"schema":"LegalEntity"}"#,
+        ];
+        for l in lines {
+            assert!(is_compact(l, known), "{l}");
+            let boxed = compact(false, || read(l, known, true));
+            assert_eq!(read(l, known, true), boxed, "{l}");
+        }
+        // No sources known yet, provenance, four attributes: the box.
+        assert!(!is_compact(lines[0], &knowns()[0]));
+        for l in [
+            r#"{"id":"p-1","properties":{"name":["A"]},"schema":"Person","first_seen":["2024-01-01"]}"#,
+            r#"{"id":"p-2","properties":{"country":["no"],"name":["A"],"notes":["a","b","c","d"]},"schema":"Person"}"#,
+        ] {
+            assert!(!is_compact(l, known), "{l}");
+        }
+        // A stream of them (known sources after the first pieces): most
+        // things compact, read as with none.
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&lines[i % lines.len()].replacen(
+                r#""id":""#,
+                &format!(r#""id":"{i}-"#),
+                1,
+            ));
+            text.push('\n');
+        }
+        let before = compacts();
+        let on = loaded(load_pieces_with(text.as_bytes(), "t.ftm.json", true, 3).0);
+        assert!(compacts() - before >= 30, "{}", compacts() - before);
+        let off = compact(false, || {
+            loaded(load_pieces_with(text.as_bytes(), "t.ftm.json", true, 3).0)
+        });
+        assert_eq!(on, off);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// A thing line, generated (most of the common shape) or damaged,
+        /// reads the same with compact things on and off: the name, the
+        /// other names, the notes, every mapped field (a compact thing
+        /// as the box its `fill` makes), the sources found or noted, the
+        /// id's hash, datasets and provenance.
+        #[test]
+        fn compact_things_read_as_the_box(
+            s in 0usize..11,
+            id in 0usize..4,
+            caption in prop::option::weighted(0.1, 0usize..5),
+            common in prop::bool::weighted(0.7),
+            pick in prop::collection::vec((0usize..17, 0usize..4), 0..6),
+            props in prop::collection::vec(
+                (0usize..24, prop::collection::vec(0usize..8, 0..3)),
+                0..7,
+            ),
+            lists in prop::bool::weighted(0.1),
+            (how, at, junk) in (prop::sample::select(vec![0usize, 0, 0, 1, 2, 3]), 0usize..400, 0usize..7),
+            k in 0usize..3,
+        ) {
+            let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            let known = &knowns()[k];
+            let props = common_props(common, &pick, props);
+            let l = damaged(&line(s, id, caption, &props, lists), how, at, junk);
+            let on = read(&l, known, true);
+            let off = compact(false, || read(&l, known, true));
+            prop_assert_eq!(on, off, "{}", l);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Streams of thing lines (most of the common shape, some damaged,
+        /// ids given again: fragments merged; a relationship naming them)
+        /// read whole and a few lines a batch with compact things on and
+        /// off: the same graph, summary and problems.
+        #[test]
+        fn compact_thing_streams_read_as_boxed(
+            lines in prop::collection::vec(
+                (
+                    (0usize..11, 0usize..6),
+                    prop::option::weighted(0.05, 0usize..5),
+                    prop::bool::weighted(0.8),
+                    prop::collection::vec((0usize..17, 0usize..4), 0..5),
+                    prop::collection::vec(
+                        (0usize..24, prop::collection::vec(0usize..4, 1..3)),
+                        0..5,
+                    ),
+                    prop::bool::weighted(0.05),
+                    (prop::sample::select(vec![0usize, 0, 0, 0, 0, 1, 2, 3]), 0usize..400, 0usize..7),
+                ),
+                1..20,
+            ),
+            piece in 1usize..6,
+        ) {
+            let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            let mut text = String::new();
+            for ((s, id), caption, common, pick, props, lists, (how, at, junk)) in lines {
+                let props = common_props(common, &pick, props);
+                let l = line(s, id, caption, &props, lists);
+                // (Ids of their own mostly; some given again.)
+                let l = if id < 4 { l } else { l.replacen(r#""id":""#, &format!(r#""id":"{}-"#, text.len()), 1) };
+                text.push_str(&damaged(&l, how, at, junk));
+                text.push('\n');
+            }
+            text.push_str(r#"{"id":"l-1","properties":{"object":["c-2.x"],"subject":["p-1"]},"schema":"UnknownLink"}"#);
+            text.push('\n');
+            let whole = |on| compact(on, || loaded(load_reader_with(Cursor::new(text.as_bytes().to_vec()), "t.ftm.json", true)));
+            let pieces = |on| compact(on, || loaded(load_pieces_with(text.as_bytes(), "t.ftm.json", true, piece).0));
+            prop_assert_eq!(whole(true), whole(false), "{}", text);
+            prop_assert_eq!(pieces(true), pieces(false), "{}", text);
         }
     }
 }
