@@ -198,7 +198,7 @@ pub(super) fn read(
         spans.truncate(start);
         return None;
     }
-    Some(write(&r, id, def, text, (known, cited)))
+    Some(write(&r, made_id_hash(id), def, text, (known, cited)))
 }
 
 /// What [`direct`] read of a line: its id (a place in the batch's text),
@@ -269,7 +269,11 @@ pub(super) fn direct(
         end: at + id_end as u32,
     };
     let id_text = of(id, text);
-    if !valid_id(id_text) {
+    // (A made id, `ties-rel-` and sixteen hexadecimal digits, is a valid
+    // one: not checked again.)
+    let made = made_id_hash(id_text);
+    debug_assert!(made.is_none() || valid_id(id_text));
+    if made.is_none() && !valid_id(id_text) {
         return None;
     }
     let start = spans.len();
@@ -291,7 +295,7 @@ pub(super) fn direct(
         spans.truncate(start);
         return None;
     }
-    let (parties, pre) = write(&r, id_text, def, text, (known, cited));
+    let (parties, pre) = write(&r, made, def, text, (known, cited));
     #[cfg(test)]
     DIRECT.set(DIRECT.get() + 1);
     Some((id, def, parties, pre))
@@ -427,11 +431,12 @@ pub(super) fn place(s: &str, text: &str) -> Span {
 
 /// Writes the record [`read`] (or [`direct`]) read into `r`, every check
 /// made: its mapped fields (compact where they can be), the sources it
-/// cites found in `known` or noted in `cited`, whether its id is the one
-/// made of its values.
+/// cites found in `known` or noted in `cited`, whether its id (`made`:
+/// the hash it spells, if a made id, [`made_id_hash`]) is the one made of
+/// its values.
 fn write(
     r: &Read<'_>,
-    id: &str,
+    made: Option<u64>,
     def: &'static SchemaDef,
     text: &str,
     (known, cited): (&KnownSources, &mut Cited),
@@ -442,7 +447,7 @@ fn write(
     let (kind, reversed, role) = kind_of(def, r.role);
     // (Its parties are valid ids: FtM ids as they are.)
     let made_id = match (r.ends, r.n_parties) {
-        ((Some(src), Some(tgt)), 2) => made_id_hash(id).is_some_and(|h| {
+        ((Some(src), Some(tgt)), 2) => made.is_some_and(|h| {
             let label = match &kind {
                 RelationKind::Other(o) => o.as_str(),
                 k => k.known_label().unwrap_or("other"),
