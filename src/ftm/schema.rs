@@ -82,6 +82,14 @@ impl SchemaDef {
         }
     }
 
+    /// Where the schema is in the table of every schema ([`all`]), `None`
+    /// for one that is not there (a test's own).
+    pub fn index(&self) -> Option<usize> {
+        let at = (self as *const SchemaDef as usize).wrapping_sub(SCHEMATA.as_ptr() as usize)
+            / std::mem::size_of::<SchemaDef>();
+        (SCHEMATA.get(at)).and_then(|s| std::ptr::eq(s, self).then_some(at))
+    }
+
     /// The FtM type name of property `name` (`name`, `country`, `url`…).
     pub fn type_name(&self, name: &str) -> Option<&'static str> {
         Some(self.props[self.prop_at(name)?.0].1)

@@ -2213,8 +2213,10 @@ fn find_parties(
     // which slot each answer goes to (its place among those asked): the
     // file is sorted by its relationships' first ends, so that a party is
     // most often the one of the line before in the same place.
-    let mut asked: Vec<&[u8]> = Vec::new();
-    let mut slots: Vec<(u32, u8, u32)> = Vec::new();
+    // (Room for two parties a record, made once: grown from nothing, the
+    // lists were copied a dozen times a chunk.)
+    let mut asked: Vec<&[u8]> = Vec::with_capacity(2 * records.len());
+    let mut slots: Vec<(u32, u8, u32)> = Vec::with_capacity(2 * records.len());
     let mut last: [(&[u8], u32); 2] = [(&[], 0); 2];
     for (i, p) in records.iter().enumerate() {
         let parallel::Parsed::Ready(r) = p else {

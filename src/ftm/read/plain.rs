@@ -198,7 +198,7 @@ pub(super) fn read(
         spans.truncate(start);
         return None;
     }
-    Some(write(&r, id, def, text, (known, cited)))
+    Some(write(&r, made_id_hash(id), def, text, (known, cited)))
 }
 
 /// What [`direct`] read of a line: its id (a place in the batch's text),
@@ -269,20 +269,24 @@ pub(super) fn direct(
         end: at + id_end as u32,
     };
     let id_text = of(id, text);
-    if !valid_id(id_text) {
+    // (A made id, `ties-rel-` and sixteen hexadecimal digits, is a valid
+    // one: not checked again.)
+    let made = made_id_hash(id_text);
+    debug_assert!(made.is_none() || valid_id(id_text));
+    if made.is_none() && !valid_id(id_text) {
         return None;
     }
     let start = spans.len();
     let mut r = Read::default();
     let i = id_end + 1 + PROPS.len();
-    let read = CLASSES.with_borrow_mut(|classes| {
+    let read = LANE.with_borrow_mut(|lane| {
         direct_props(
             &mut r,
             id_text,
             def,
             (b, i, close),
             (text, at),
-            (memo, classes),
+            (memo, lane),
             values,
             spans,
         )
@@ -291,7 +295,7 @@ pub(super) fn direct(
         spans.truncate(start);
         return None;
     }
-    let (parties, pre) = write(&r, id_text, def, text, (known, cited));
+    let (parties, pre) = write(&r, made, def, text, (known, cited));
     #[cfg(test)]
     DIRECT.set(DIRECT.get() + 1);
     Some((id, def, parties, pre))
@@ -308,10 +312,23 @@ fn direct_props<'t>(
     def: &'static SchemaDef,
     (b, mut i, close): (&[u8], usize, usize),
     (text, at): (&'t str, u32),
-    (memo, classes): (&mut PropMemo, &mut PropKept<Class>),
+    (memo, lane): (&mut PropMemo, &mut Lane),
     values: &mut Vec<Span>,
     spans: &mut Vec<SpanPair>,
 ) -> Option<()> {
+    let Lane { classes, names } = lane;
+    // The names of this schema's properties met lately, if kept.
+    let mut known = match def.index() {
+        Some(x) if names_on() => {
+            if names.is_empty() {
+                names.resize_with(super::super::schema::all().len(), Names::default);
+            }
+            names.get_mut(x)
+        }
+        _ => None,
+    };
+    // (Where in `known` the names after the last one read start.)
+    let mut next = 0;
     let place = |s: usize, e: usize| Span {
         start: at + s as u32,
         end: at + e as u32,
@@ -329,14 +346,38 @@ fn direct_props<'t>(
     let (mut kept, mut total) = (0, 0);
     let mut last: Option<&[u8]> = None;
     loop {
-        let (name_end, next) = string(i)?;
-        let name = &b[i + 1..name_end];
-        if last.is_some_and(|last| !rises(last, name)) {
-            return None;
-        }
-        last = Some(name);
-        let k = place(i + 1, name_end);
-        i = next;
+        // The property's name, and its class: a name met lately (after
+        // the last one, so in rising order) compared where it is, else
+        // read and worked out, and kept.
+        let (k, class) = match known.as_deref().and_then(|n| n.find(b, i, next)) {
+            Some((j, len)) => {
+                let n = known.as_deref().expect("found there");
+                next = j + 1;
+                last = Some(&b[i + 1..i + 1 + len]);
+                let k = place(i + 1, i + 1 + len);
+                i += len + 2;
+                (k, Some(n.names[j].class))
+            }
+            None => {
+                let (name_end, after) = string(i)?;
+                let name = &b[i + 1..name_end];
+                if last.is_some_and(|last| !rises(last, name)) {
+                    return None;
+                }
+                last = Some(name);
+                let k = place(i + 1, name_end);
+                i = after;
+                let class = known.as_deref_mut().map(|n| {
+                    let name_text = of(k, text);
+                    let class = classes.get(def, name_text, || {
+                        class_of(def, name_text, memo.prop(def, name_text))
+                    });
+                    next = n.keep(name, class);
+                    class
+                });
+                (k, class)
+            }
+        };
         if b.get(i..i + 2) != Some(b":[") {
             return None;
         }
@@ -363,17 +404,11 @@ fn direct_props<'t>(
         // (A property without values is not looked at by the cleaning.)
         if !values.is_empty() {
             let name = of(k, text);
-            prop(
-                r,
-                id,
-                def,
-                (k, name),
-                (values, 0),
-                text,
-                (memo, classes),
-                spans,
-                &mut kept,
-            )?;
+            let class = match class {
+                Some(c) => c,
+                None => classes.get(def, name, || class_of(def, name, memo.prop(def, name))),
+            };
+            prop(r, id, (k, name), (values, 0), text, class, spans, &mut kept)?;
         }
         match b.get(i) {
             Some(b',') => i += 1,
@@ -396,11 +431,12 @@ pub(super) fn place(s: &str, text: &str) -> Span {
 
 /// Writes the record [`read`] (or [`direct`]) read into `r`, every check
 /// made: its mapped fields (compact where they can be), the sources it
-/// cites found in `known` or noted in `cited`, whether its id is the one
-/// made of its values.
+/// cites found in `known` or noted in `cited`, whether its id (`made`:
+/// the hash it spells, if a made id, [`made_id_hash`]) is the one made of
+/// its values.
 fn write(
     r: &Read<'_>,
-    id: &str,
+    made: Option<u64>,
     def: &'static SchemaDef,
     text: &str,
     (known, cited): (&KnownSources, &mut Cited),
@@ -411,7 +447,7 @@ fn write(
     let (kind, reversed, role) = kind_of(def, r.role);
     // (Its parties are valid ids: FtM ids as they are.)
     let made_id = match (r.ends, r.n_parties) {
-        ((Some(src), Some(tgt)), 2) => made_id_hash(id).is_some_and(|h| {
+        ((Some(src), Some(tgt)), 2) => made.is_some_and(|h| {
             let label = match &kind {
                 RelationKind::Other(o) => o.as_str(),
                 k => k.known_label().unwrap_or("other"),
@@ -549,14 +585,14 @@ fn fields<'t>(
     memo: &mut PropMemo,
     spans: &mut Vec<SpanPair>,
 ) -> Option<()> {
-    CLASSES.with_borrow_mut(|classes| {
+    LANE.with_borrow_mut(|lane| {
         read_props(
             r,
             id,
             def,
             (text, at),
             (names, values),
-            (memo, classes),
+            (memo, &mut lane.classes),
             spans,
         )
     })?;
@@ -604,17 +640,8 @@ fn read_props<'t>(
         }
         let k = k.shifted(at);
         let name = of(k, text);
-        prop(
-            r,
-            id,
-            def,
-            (k, name),
-            (run, at),
-            text,
-            (memo, classes),
-            spans,
-            &mut kept,
-        )?;
+        let class = classes.get(def, name, || class_of(def, name, memo.prop(def, name)));
+        prop(r, id, (k, name), (run, at), text, class, spans, &mut kept)?;
     }
     Some(())
 }
@@ -628,16 +655,14 @@ fn read_props<'t>(
 fn prop<'t>(
     r: &mut Read<'t>,
     id: &str,
-    def: &'static SchemaDef,
     (k, name): (Span, &'t str),
     (run, at): (&[Span], u32),
     text: &'t str,
-    (memo, classes): (&mut PropMemo, &mut PropKept<Class>),
+    class: Class,
     spans: &mut Vec<SpanPair>,
     kept: &mut u32,
 ) -> Option<()> {
     {
-        let class = classes.get(def, name, || class_of(def, name, memo.prop(def, name)));
         let (ptype, field, ix) = match class {
             Class::Declined => return None,
             Class::Party(end) => {
@@ -892,10 +917,125 @@ impl KindSlot {
     };
 }
 
-thread_local! {
+/// What a parser thread keeps from line to line for this lane.
+#[derive(Default)]
+struct Lane {
     /// The classes of the properties of the lines read lately.
-    static CLASSES: std::cell::RefCell<PropKept<Class>> =
-        std::cell::RefCell::new(PropKept::default());
+    classes: PropKept<Class>,
+    /// Per schema (by its place in [`super::super::schema::all`], made
+    /// when first needed), the names of its properties met lately.
+    names: Vec<Names>,
+}
+
+/// The names of one schema's properties that lines gave lately (at most
+/// [`Names::ROOM`], each of at most 16 bytes), in strictly rising order,
+/// each with its [`Class`]: a line's properties, in rising order too,
+/// are each compared where they are with the next few of these (two
+/// words and the quote after), instead of being read to their closing
+/// quote, checked to rise, and their class looked up. (A file's lines of
+/// one schema name the same few properties, over and over.)
+#[derive(Default)]
+struct Names {
+    n: usize,
+    names: [Name; Names::ROOM],
+}
+
+/// One of [`Names`]: its text as a number (its bytes in order, zeros
+/// after `len`), the mask of its bytes, and its class.
+#[derive(Clone, Copy, Default)]
+struct Name {
+    key: u128,
+    mask: u128,
+    len: u8,
+    class: Class,
+}
+
+impl Name {
+    /// Its text.
+    fn text(&self) -> [u8; 16] {
+        self.key.to_le_bytes()
+    }
+}
+
+impl Names {
+    const ROOM: usize = 16;
+
+    /// The name among `names[from..]` of the property whose name starts
+    /// at byte `i` of line `b` (its opening quote), as `"NAME"`: its place
+    /// in `names` and its length.
+    #[inline(always)]
+    fn find(&self, b: &[u8], i: usize, from: usize) -> Option<(usize, usize)> {
+        // (The quote, sixteen bytes, and the quote after a name of
+        // sixteen: a name is followed by more than that on a line.)
+        let w: &[u8; 18] = b.get(i..i + 18)?.try_into().ok()?;
+        if w[0] != b'"' {
+            return None;
+        }
+        let v = u128::from_le_bytes(w[1..17].try_into().expect("sixteen bytes"));
+        let names = self.names.get(from..self.n)?;
+        for (j, e) in names.iter().enumerate() {
+            if v & e.mask == e.key && w[1 + usize::from(e.len)] == b'"' {
+                return Some((from + j, usize::from(e.len)));
+            }
+        }
+        None
+    }
+
+    /// Keeps `name` (read from a line, after the names before it there)
+    /// with its class `class`, if it is short enough and there is room:
+    /// where the names after it are.
+    #[cold]
+    fn keep(&mut self, name: &[u8], class: Class) -> usize {
+        let before = |e: &Name| rises(&e.text()[..usize::from(e.len)], name);
+        let at = self.names[..self.n]
+            .iter()
+            .take_while(|e| before(e))
+            .count();
+        let same = at < self.n && self.names[at].text()[..usize::from(self.names[at].len)] == *name;
+        if same {
+            return at + 1;
+        }
+        if name.len() > 16 || self.n == Self::ROOM {
+            return at;
+        }
+        let mut text = [0; 16];
+        text[..name.len()].copy_from_slice(name);
+        let e = Name {
+            key: u128::from_le_bytes(text),
+            mask: match name.len() {
+                16 => u128::MAX,
+                n => (1 << (8 * n)) - 1,
+            },
+            len: name.len() as u8,
+            class,
+        };
+        self.names.copy_within(at..self.n, at + 1);
+        self.names[at] = e;
+        self.n += 1;
+        at + 1
+    }
+}
+
+/// Whether [`direct`] compares names with those of [`Names`] (always, but
+/// in the tests that compare it with reading each name).
+#[cfg(not(test))]
+#[inline(always)]
+fn names_on() -> bool {
+    true
+}
+
+#[cfg(test)]
+thread_local! {
+    static NAMES_ON: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+#[cfg(test)]
+fn names_on() -> bool {
+    NAMES_ON.get()
+}
+
+thread_local! {
+    static LANE: std::cell::RefCell<Lane> = std::cell::RefCell::new(Lane::default());
     static KINDS: std::cell::RefCell<[KindSlot; 128]> =
         const { std::cell::RefCell::new([KindSlot::EMPTY; 128]) };
 }
@@ -1357,6 +1497,83 @@ mod tests {
             prop_assert_eq!(&direct, &tokenized, "{}", l);
             if matches!(damage, 0 | 1 | 5) && lane && junk % 5 != 4 {
                 prop_assert!(took, "{}", l);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Streams of relationship lines (several schemata, each line's
+        /// properties drawn anew, some lines damaged: a byte put in or
+        /// taken out, a name grown or cut, properties out of order), read
+        /// one after another by the direct lane comparing names with those
+        /// of the lines before ([`super::Names`], kept from line to line),
+        /// read the same as with every name read and looked up, and as
+        /// tokenized first: line by line, the same record or none.
+        #[test]
+        fn names_kept_from_line_to_line_read_as_names_read(
+            lines in prop::collection::vec(
+                (
+                    0usize..4,
+                    (0usize..8, 0usize..8),
+                    prop::collection::vec(
+                        (0usize..20, prop::collection::vec(0usize..12, 1..3)),
+                        0..6,
+                    ),
+                    0usize..5,
+                    (0usize..8, 0usize..400, 0usize..16),
+                ),
+                1..40,
+            ),
+            k in 0usize..3,
+        ) {
+            const JUNK: [&str; 8] = ["\\", "\"", " ", ",", "}", "x", ":", "\u{1}"];
+            let known = &knowns()[k];
+            // (Names kept from no line before.)
+            super::LANE.with_borrow_mut(|l| l.names.clear());
+            let mut read_kept = Vec::new();
+            let mut text = Vec::new();
+            for (s, (a, b), props, id, (damage, at, junk)) in &lines {
+                let plain = line_in(*s, (&[*a], &[*b]), props, *id, *damage == 4);
+                let char_at = |l: &str| {
+                    let mut p = at % (l.len() + 1);
+                    while !l.is_char_boundary(p) {
+                        p -= 1;
+                    }
+                    p
+                };
+                let l = match damage {
+                    2 => {
+                        let mut l = plain.clone();
+                        l.insert_str(char_at(&l), JUNK[*junk % JUNK.len()]);
+                        l
+                    }
+                    3 => {
+                        let mut l = plain.clone();
+                        let p = char_at(&l);
+                        if p < l.len() {
+                            l.remove(p);
+                        }
+                        l
+                    }
+                    // A name grown or cut by a byte.
+                    5 => plain.replacen("\":[", "x\":[", 1 + junk % 3),
+                    6 => plain.replacen("e\":[", "\":[", 1),
+                    _ => plain,
+                };
+                read_kept.push(read_direct(&l, known, true, true));
+                text.push(l);
+            }
+            super::NAMES_ON.set(false);
+            let read_each: Vec<_> = (text.iter())
+                .map(|l| read_direct(l, known, true, true))
+                .collect();
+            super::NAMES_ON.set(true);
+            for ((l, kept), each) in text.iter().zip(&read_kept).zip(&read_each) {
+                prop_assert_eq!(kept, each, "{}", l);
+                let (tokenized, _, _) = read_direct(l, known, true, false);
+                prop_assert_eq!(&kept.0, &tokenized, "{}", l);
             }
         }
     }
