@@ -1587,6 +1587,24 @@ impl Loader {
                 }) = &r.body
             {
                 self.graph.warm_source_key(c.n_found.into(), c.found_key);
+                // Its attributes' values, places in the batch's text
+                // (last read by a parser thread, on another core): the
+                // only bytes of its line the builder reads, first by
+                // `push_attrs` (they were its main stall). The first
+                // value's line, and the last's where it is another.
+                let n = usize::from(c.n_attrs);
+                if n > 0 {
+                    let bytes = text.as_bytes();
+                    let (first, last) = (c.attrs[0].start as usize, c.attrs[n - 1].end as usize);
+                    if let Some(at) = bytes.get(first) {
+                        crate::graph::prefetch(at);
+                    }
+                    if last / 64 != first / 64
+                        && let Some(at) = bytes.get(last.saturating_sub(1))
+                    {
+                        crate::graph::prefetch(at);
+                    }
+                }
             }
         }
         // (Read once all are on their way.)
