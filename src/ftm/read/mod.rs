@@ -1468,7 +1468,18 @@ impl Loader {
         let mut asked: Vec<(usize, bool)> = Vec::with_capacity(room);
         let mut answers = Vec::with_capacity(room);
         let mut starts = Vec::with_capacity(WARM.min(lines.len()));
-        for some in lines.chunks_mut(WARM) {
+        let mut next = 0;
+        while next < lines.len() {
+            let (at, end) = (next, (next + WARM).min(lines.len()));
+            next = end;
+            // The group after this one, fetched while this one is built:
+            // its entries were written on a parser thread's core, and
+            // reading each the first time (in `warm_ahead`) was the most
+            // of `take`'s stalls.
+            for p in &lines[end..(end + WARM).min(lines.len())] {
+                crate::graph::prefetch_all(p);
+            }
+            let some = &mut lines[at..end];
             // The filter holds every node before it is asked.
             self.node_filter.catch_up(&self.graph);
             // (Bit `i`: whether line `i`'s id checks are left to the end.)
