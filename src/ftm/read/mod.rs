@@ -2708,3 +2708,95 @@ mod node_filter_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod long_party_tests {
+    use std::io::Cursor;
+
+    use proptest::prelude::*;
+
+    use super::{load_pieces_with, load_reader_with, loaded};
+
+    /// An id of `len` bytes (at least 9) numbered `k` (below 10,000):
+    /// letters, then the number's four digits at the end. Those of one
+    /// length past 11 bytes (what a slot of the parser threads' copy of
+    /// the ids holds whole) share their first 11 bytes.
+    fn id(len: usize, k: usize) -> String {
+        format!("{}{:04}", "x".repeat(len - 4), k % 10_000)
+    }
+
+    fn thing(id: &str, k: usize) -> String {
+        format!(r#"{{"id":"{id}","schema":"Person","properties":{{"name":["Name {k}"]}}}}"#)
+    }
+
+    fn link(k: usize, a: &str, b: &str) -> String {
+        format!(
+            r#"{{"id":"rel-{k}","schema":"UnknownLink","properties":{{"object":["{b}"],"publisher":["P1","P2"],"role":["concerns"],"subject":["{a}"]}}}}"#
+        )
+    }
+
+    /// Things of ids of 9 to 11 bytes and, one in ten (a copy holds
+    /// longer ids while they are at most one in eight), of 12 to 14,
+    /// then relationships between them, read a few lines a batch: the
+    /// parser threads find every party, those of the longer ids too, in
+    /// their copy of the graph's ids.
+    #[test]
+    fn parsers_find_parties_of_longer_ids() {
+        let mut text = String::new();
+        let len = |k: usize| {
+            if k.is_multiple_of(10) {
+                12 + k % 3
+            } else {
+                9 + k % 3
+            }
+        };
+        let ids: Vec<String> = (0..60).map(|k| id(len(k), k)).collect();
+        for (k, i) in ids.iter().enumerate() {
+            text += &thing(i, k);
+            text.push('\n');
+        }
+        for k in 0..60 {
+            text += &link(k, &ids[k], &ids[(k * 7 + 3) % 60]);
+            text.push('\n');
+        }
+        let (pieces, found) = load_pieces_with(text.as_bytes(), "t.ftm.json", true, 10);
+        let careful = load_reader_with(Cursor::new(text.clone()), "t.ftm.json", false);
+        assert_eq!(loaded(pieces), loaded(careful));
+        assert_eq!(found, 120);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(150))]
+
+        /// Streams of things and relationships whose ids are short and
+        /// longer (several sharing their first 11 bytes), parties named
+        /// before or after their things or never, things given again,
+        /// read by the careful reader, by the fast path whole, and a few
+        /// lines a batch with the parsers finding parties in a copy of
+        /// the ids read before: the same graph, summary and problems.
+        #[test]
+        fn longer_ids_read_as_the_careful_reader(
+            lines in prop::collection::vec(
+                (any::<bool>(), 9usize..15, 0usize..12, 9usize..15, 0usize..12),
+                1..80,
+            ),
+            piece in 1usize..9,
+        ) {
+            let mut text = String::new();
+            for (k, &(is_thing, la, a, lb, b)) in lines.iter().enumerate() {
+                let l = if is_thing {
+                    thing(&id(la, a), k)
+                } else {
+                    link(k, &id(la, a), &id(lb, b))
+                };
+                text += &l;
+                text.push('\n');
+            }
+            let careful = loaded(load_reader_with(Cursor::new(text.clone()), "t.ftm.json", false));
+            let fast = loaded(load_reader_with(Cursor::new(text.clone()), "t.ftm.json", true));
+            prop_assert_eq!(&fast, &careful);
+            let (pieces, _) = load_pieces_with(text.as_bytes(), "t.ftm.json", true, piece);
+            prop_assert_eq!(&loaded(pieces), &careful);
+        }
+    }
+}
