@@ -1468,22 +1468,30 @@ impl Loader {
         let mut asked: Vec<(usize, bool)> = Vec::with_capacity(room);
         let mut answers = Vec::with_capacity(room);
         let mut starts = Vec::with_capacity(WARM.min(lines.len()));
+        let n = lines.len();
+        let group = |at: usize| at.min(n)..(at + WARM).min(n);
+        // What a group's records will read is fetched while the group
+        // before is built ([`Self::warm_ahead`]), not just before its
+        // own: fetched just before, the first records of each group
+        // waited for it all the same (the slot of their list of sources,
+        // their parties' relation lists).
+        // (Bit `i`: whether line `i`'s id checks are left to the end.)
+        let mut deferred_next = self.warm_ahead(&lines[group(0)], text);
         let mut next = 0;
-        while next < lines.len() {
-            let (at, end) = (next, (next + WARM).min(lines.len()));
+        while next < n {
+            let (at, end) = (next, (next + WARM).min(n));
             next = end;
-            // The group after this one, fetched while this one is built:
-            // its entries were written on a parser thread's core, and
-            // reading each the first time (in `warm_ahead`) was the most
-            // of `take`'s stalls.
-            for p in &lines[end..(end + WARM).min(lines.len())] {
+            let deferred = deferred_next;
+            // The entries of the group after the next, fetched two groups
+            // ahead: written on a parser thread's core, their first reads
+            // (in `warm_ahead`) were the most of `take`'s stalls.
+            for p in &lines[group(end + WARM)] {
                 crate::graph::prefetch_all(p);
             }
+            deferred_next = self.warm_ahead(&lines[group(end)], text);
             let some = &mut lines[at..end];
             // The filter holds every node before it is asked.
             self.node_filter.catch_up(&self.graph);
-            // (Bit `i`: whether line `i`'s id checks are left to the end.)
-            let deferred = self.warm_ahead(some, text);
             // Each record's id and parties looked up in the graph at once
             // (their cache misses overlap); the builder takes the answers
             // ([`Self::find_looked_up`]) instead of looking them up again.
@@ -1573,8 +1581,10 @@ impl Loader {
     }
 
     /// Brings into the cache what [`Self::take_all`] will read of the
-    /// records `some` (a group of [`WARM`] lines, about to be looked up
-    /// and built): their ids' slots in [`Self::resolved`] and words in
+    /// records `some` (a group of [`WARM`] lines, to be looked up and
+    /// built once the group before them is: asked while it is built, so
+    /// that what is fetched comes meanwhile; a table grown since, or the
+    /// filter caught up, has only a prefetch gone to waste): their ids' slots in [`Self::resolved`] and words in
     /// [`Self::node_filter`], their mapped fields and ids (`text`: their
     /// batch's), and the relation lists of the parties their parsers
     /// found. Prefetches only: nothing here is read but the records.
