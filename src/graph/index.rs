@@ -448,12 +448,16 @@ impl ShortIds {
         Self::of_pairs_in(ids, capacity, most_long)
     }
 
-    /// A table of the short ones of the ids of `rows` alone (numbered by
-    /// row), packed closer: sized for those (counted from the rows, no id
-    /// read), 8 slots for 7 ids, no longer id held. A copy for the FtM
-    /// reader's parser threads, held while a stream's relationships are
-    /// read, when the graph is at its largest: 16 bytes a short id, where
-    /// [`ShortIds::of_rows`] takes about 23, and more for the long ones.
+    /// A table of the short ones of the ids of `rows` (numbered by row),
+    /// packed closer: sized for those (counted from the rows, no id
+    /// read), 8 slots for 7 ids; the longer ones held as
+    /// [`ShortIds::of_pairs`] holds them, while they are few. A copy for
+    /// the FtM reader's parser threads, held while a stream's
+    /// relationships are read, when the graph is at its largest: 16 bytes
+    /// a short id, where [`ShortIds::of_rows`] takes about 23. (With no
+    /// longer id held, every relationship to a kind whose ids are a byte
+    /// longer, 5 % of the parties at 1M, was looked up by the builder:
+    /// its value read, hashed, and found in the graph's index.)
     pub(crate) fn of_rows_packed(rows: &[EntityRow], arena: &Arena) -> ShortIds {
         let short = (rows.iter())
             .filter(|r| r.id.len as usize <= ShortSlot::INLINE)
@@ -464,7 +468,7 @@ impl ShortIds {
             (short * 8 / 7 + 1).max(8)
         };
         let ids = (rows.iter().enumerate()).map(|(i, r)| (arena.bytes(r.id), i as u32));
-        Self::of_pairs_in(ids, capacity, 0)
+        Self::of_pairs_in(ids, capacity, rows.len() / Self::LONG_SHARE)
     }
 
     /// [`ShortIds::of_pairs`] into a table of `capacity` slots (more than

@@ -1468,11 +1468,30 @@ impl Loader {
         let mut asked: Vec<(usize, bool)> = Vec::with_capacity(room);
         let mut answers = Vec::with_capacity(room);
         let mut starts = Vec::with_capacity(WARM.min(lines.len()));
-        for some in lines.chunks_mut(WARM) {
+        let n = lines.len();
+        let group = |at: usize| at.min(n)..(at + WARM).min(n);
+        // What a group's records will read is fetched while the group
+        // before is built ([`Self::warm_ahead`]), not just before its
+        // own: fetched just before, the first records of each group
+        // waited for it all the same (the slot of their list of sources,
+        // their parties' relation lists).
+        // (Bit `i`: whether line `i`'s id checks are left to the end.)
+        let mut deferred_next = self.warm_ahead(&lines[group(0)], text);
+        let mut next = 0;
+        while next < n {
+            let (at, end) = (next, (next + WARM).min(n));
+            next = end;
+            let deferred = deferred_next;
+            // The entries of the group after the next, fetched two groups
+            // ahead: written on a parser thread's core, their first reads
+            // (in `warm_ahead`) were the most of `take`'s stalls.
+            for p in &lines[group(end + WARM)] {
+                crate::graph::prefetch_all(p);
+            }
+            deferred_next = self.warm_ahead(&lines[group(end)], text);
+            let some = &mut lines[at..end];
             // The filter holds every node before it is asked.
             self.node_filter.catch_up(&self.graph);
-            // (Bit `i`: whether line `i`'s id checks are left to the end.)
-            let deferred = self.warm_ahead(some, text);
             // Each record's id and parties looked up in the graph at once
             // (their cache misses overlap); the builder takes the answers
             // ([`Self::find_looked_up`]) instead of looking them up again.
@@ -1562,8 +1581,10 @@ impl Loader {
     }
 
     /// Brings into the cache what [`Self::take_all`] will read of the
-    /// records `some` (a group of [`WARM`] lines, about to be looked up
-    /// and built): their ids' slots in [`Self::resolved`] and words in
+    /// records `some` (a group of [`WARM`] lines, to be looked up and
+    /// built once the group before them is: asked while it is built, so
+    /// that what is fetched comes meanwhile; a table grown since, or the
+    /// filter caught up, has only a prefetch gone to waste): their ids' slots in [`Self::resolved`] and words in
     /// [`Self::node_filter`], their mapped fields and ids (`text`: their
     /// batch's), and the relation lists of the parties their parsers
     /// found. Prefetches only: nothing here is read but the records.
@@ -1585,7 +1606,28 @@ impl Loader {
                 match &r.body {
                     fast::Fast::Edge(fast::FastEdge {
                         compact: Some(c), ..
-                    }) => self.graph.warm_source_key(c.n_found.into(), c.found_key),
+                    }) => {
+                        self.graph.warm_source_key(c.n_found.into(), c.found_key);
+                        // Its attributes' values, places in the batch's text
+                        // (last read by a parser thread, on another core): the
+                        // only bytes of its line the builder reads, first by
+                        // `push_attrs` (they were its main stall). The first
+                        // value's line, and the last's where it is another.
+                        let n = usize::from(c.n_attrs);
+                        if n > 0 {
+                            let bytes = text.as_bytes();
+                            let (first, last) =
+                                (c.attrs[0].start as usize, c.attrs[n - 1].end as usize);
+                            if let Some(at) = bytes.get(first) {
+                                crate::graph::prefetch(at);
+                            }
+                            if last / 64 != first / 64
+                                && let Some(at) = bytes.get(last.saturating_sub(1))
+                            {
+                                crate::graph::prefetch(at);
+                            }
+                        }
+                    }
                     // (A thing's compact fields too.)
                     fast::Fast::Thing(t) => {
                         if let Some((n, key)) = t.compact_found_key() {
@@ -2685,6 +2727,98 @@ mod node_filter_tests {
             }
             f.catch_up(&g);
             check(&g, &f, 1000);
+        }
+    }
+}
+
+#[cfg(test)]
+mod long_party_tests {
+    use std::io::Cursor;
+
+    use proptest::prelude::*;
+
+    use super::{load_pieces_with, load_reader_with, loaded};
+
+    /// An id of `len` bytes (at least 9) numbered `k` (below 10,000):
+    /// letters, then the number's four digits at the end. Those of one
+    /// length past 11 bytes (what a slot of the parser threads' copy of
+    /// the ids holds whole) share their first 11 bytes.
+    fn id(len: usize, k: usize) -> String {
+        format!("{}{:04}", "x".repeat(len - 4), k % 10_000)
+    }
+
+    fn thing(id: &str, k: usize) -> String {
+        format!(r#"{{"id":"{id}","schema":"Person","properties":{{"name":["Name {k}"]}}}}"#)
+    }
+
+    fn link(k: usize, a: &str, b: &str) -> String {
+        format!(
+            r#"{{"id":"rel-{k}","schema":"UnknownLink","properties":{{"object":["{b}"],"publisher":["P1","P2"],"role":["concerns"],"subject":["{a}"]}}}}"#
+        )
+    }
+
+    /// Things of ids of 9 to 11 bytes and, one in ten (a copy holds
+    /// longer ids while they are at most one in eight), of 12 to 14,
+    /// then relationships between them, read a few lines a batch: the
+    /// parser threads find every party, those of the longer ids too, in
+    /// their copy of the graph's ids.
+    #[test]
+    fn parsers_find_parties_of_longer_ids() {
+        let mut text = String::new();
+        let len = |k: usize| {
+            if k.is_multiple_of(10) {
+                12 + k % 3
+            } else {
+                9 + k % 3
+            }
+        };
+        let ids: Vec<String> = (0..60).map(|k| id(len(k), k)).collect();
+        for (k, i) in ids.iter().enumerate() {
+            text += &thing(i, k);
+            text.push('\n');
+        }
+        for k in 0..60 {
+            text += &link(k, &ids[k], &ids[(k * 7 + 3) % 60]);
+            text.push('\n');
+        }
+        let (pieces, found) = load_pieces_with(text.as_bytes(), "t.ftm.json", true, 10);
+        let careful = load_reader_with(Cursor::new(text.clone()), "t.ftm.json", false);
+        assert_eq!(loaded(pieces), loaded(careful));
+        assert_eq!(found, 120);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(150))]
+
+        /// Streams of things and relationships whose ids are short and
+        /// longer (several sharing their first 11 bytes), parties named
+        /// before or after their things or never, things given again,
+        /// read by the careful reader, by the fast path whole, and a few
+        /// lines a batch with the parsers finding parties in a copy of
+        /// the ids read before: the same graph, summary and problems.
+        #[test]
+        fn longer_ids_read_as_the_careful_reader(
+            lines in prop::collection::vec(
+                (any::<bool>(), 9usize..15, 0usize..12, 9usize..15, 0usize..12),
+                1..80,
+            ),
+            piece in 1usize..9,
+        ) {
+            let mut text = String::new();
+            for (k, &(is_thing, la, a, lb, b)) in lines.iter().enumerate() {
+                let l = if is_thing {
+                    thing(&id(la, a), k)
+                } else {
+                    link(k, &id(la, a), &id(lb, b))
+                };
+                text += &l;
+                text.push('\n');
+            }
+            let careful = loaded(load_reader_with(Cursor::new(text.clone()), "t.ftm.json", false));
+            let fast = loaded(load_reader_with(Cursor::new(text.clone()), "t.ftm.json", true));
+            prop_assert_eq!(&fast, &careful);
+            let (pieces, _) = load_pieces_with(text.as_bytes(), "t.ftm.json", true, piece);
+            prop_assert_eq!(&loaded(pieces), &careful);
         }
     }
 }
