@@ -429,15 +429,8 @@ impl FastEdge {
 }
 
 impl super::props::Cites for FastEdge {
-    fn found(&mut self, text: &str, ids: &[u32; 8], n: usize, key: u64) {
-        if let Some(c) = &mut self.compact
-            && c.set_found(ids, n, key)
-        {
-            return;
-        }
-        if let Some(m) = self.boxed(text) {
-            m.found(text, ids, n, key);
-        }
+    fn compact_found(&mut self, ids: &[u32; 8], n: usize, key: u64) -> bool {
+        (self.compact.as_mut()).is_some_and(|c| c.set_found(ids, n, key))
     }
 
     fn mapped(&mut self, text: &str) -> Option<&mut super::Mapped> {

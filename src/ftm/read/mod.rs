@@ -410,6 +410,54 @@ fn load_pieces_with(
     (loader.finish(), found)
 }
 
+/// A fast way's switch in the tests, process-wide (the parser threads
+/// must see it): whether it is on, how many records it took, and a lock
+/// for the tests that turn it off or count them, one at a time.
+#[cfg(test)]
+struct Switch {
+    on: std::sync::atomic::AtomicBool,
+    taken: std::sync::atomic::AtomicUsize,
+    lock: std::sync::Mutex<()>,
+}
+
+#[cfg(test)]
+impl Switch {
+    const fn new() -> Switch {
+        Switch {
+            on: std::sync::atomic::AtomicBool::new(true),
+            taken: std::sync::atomic::AtomicUsize::new(0),
+            lock: std::sync::Mutex::new(()),
+        }
+    }
+
+    fn on(&self) -> bool {
+        self.on.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Counts a record the way took.
+    fn took(&self) {
+        self.taken.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// How many records the way took so far.
+    fn taken(&self) -> usize {
+        self.taken.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// `f` with the way on or off (then on again).
+    fn with<T>(&self, on: bool, f: impl FnOnce() -> T) -> T {
+        self.on.store(on, std::sync::atomic::Ordering::SeqCst);
+        let t = f();
+        self.on.store(true, std::sync::atomic::Ordering::SeqCst);
+        t
+    }
+
+    /// The switch to this test alone.
+    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.lock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// A load's graph as records, its datasets and its summary (its
 /// problems), or its error: what the tests of two ways of reading compare.
 #[cfg(test)]
@@ -868,14 +916,31 @@ impl Compact {
     /// Sets the sources found for it: `ids[..n]`, their key; whether it
     /// can hold them.
     fn set_found(&mut self, ids: &[u32; 8], n: usize, key: u64) -> bool {
-        let Some(to) = self.found.get_mut(..n) else {
-            return false;
-        };
-        to.copy_from_slice(&ids[..n]);
-        self.n_found = n as u8;
-        self.found_key = key;
-        true
+        hold_found(
+            (&mut self.found, &mut self.n_found, &mut self.found_key),
+            ids,
+            n,
+            key,
+        )
     }
+}
+
+/// Holds the sources a parser found for a compact record, `ids[..n]`,
+/// and their list's key, in its `(found, n_found, found_key)`; whether
+/// it can hold that many.
+fn hold_found(
+    (found, n_found, found_key): (&mut [u32; 4], &mut u8, &mut u64),
+    ids: &[u32; 8],
+    n: usize,
+    key: u64,
+) -> bool {
+    let Some(to) = found.get_mut(..n) else {
+        return false;
+    };
+    to.copy_from_slice(&ids[..n]);
+    *n_found = n as u8;
+    *found_key = key;
+    true
 }
 
 /// What [`plain`]'s `write` made of a record: its mapped fields boxed, or compact.
@@ -1236,10 +1301,10 @@ struct Loader {
     /// The relationship schemata asked of [`Self::ends_by_length`], and
     /// its answers.
     ends_memo: [Option<(&'static SchemaDef, bool)>; 32],
-    /// The schemata counted by [`Self::count_schema_def`] (by where their
-    /// names are) and where each is counted: one slot a name, by its
-    /// address ([`Self::schema_slot`]).
-    schema_memo: [Option<(&'static str, usize)>; 64],
+    /// Where each schema of the table ([`schema::all`], by its place
+    /// there) is counted among [`Self::schemata`], once counted by
+    /// [`Self::count_schema_def`].
+    schema_memo: Box<[Option<usize>]>,
 }
 
 /// The fields of one record once its properties are sorted out.
@@ -1397,7 +1462,7 @@ impl Loader {
             added_since: AddedSince::default(),
             attr_names: [None; 16],
             ends_memo: [None; 32],
-            schema_memo: [None; 64],
+            schema_memo: vec![None; schema::all().len()].into_boxed_slice(),
         }
     }
 
@@ -1944,9 +2009,11 @@ impl Loader {
             body,
         } = ready;
         self.summary.records += 1;
-        match schema_name {
-            Cow::Borrowed(name) => self.count_schema_def(name),
-            Cow::Owned(name) => self.count_schema(name),
+        match (&*schema_name, *def) {
+            (Cow::Borrowed(name), Some(d)) if std::ptr::eq(*name, d.name) => {
+                self.count_schema_def(d)
+            }
+            (name, _) => self.count_schema(name),
         }
         self.notes(notes);
         match body {
@@ -1978,7 +2045,7 @@ impl Loader {
         provenance: &[(String, String)],
     ) {
         self.summary.records += 1;
-        self.count_schema_def(e.def.name);
+        self.count_schema_def(e.def);
         if let Some(notes) = &e.notes {
             self.notes(notes);
         }
@@ -1992,32 +2059,25 @@ impl Loader {
         self.edge_record(id, e.def, values, fields, provenance);
     }
 
-    /// [`Self::count_schema`] of a record whose schema's name is the
-    /// schema table's own: known by where its name is, without comparing
-    /// it.
-    fn count_schema_def(&mut self, name: &'static str) {
-        // (Direct-mapped: the schemata of a stream alternate, and a list
-        // of them searched in turn cost ~85 instructions a record.)
-        let slot = Self::schema_slot(name);
-        if let Some((n, at)) = self.schema_memo[slot]
-            && std::ptr::eq(n, name)
+    /// [`Self::count_schema`] of a record of schema `def`: where its
+    /// count is known by where `def` is in the schema table, its name not
+    /// compared.
+    fn count_schema_def(&mut self, def: &'static SchemaDef) {
+        // (The schemata of a stream alternate, and a list of them
+        // searched in turn cost ~85 instructions a record.)
+        let slot = def.index();
+        if let Some(at) = slot.and_then(|i| self.schema_memo.get(i).copied().flatten())
             && let Some((n, count)) = self.schemata.0.get_mut(at)
         {
-            debug_assert_eq!(**n, *name);
+            debug_assert_eq!(**n, *def.name);
             *count += 1;
             self.schemata.1 = at;
             return;
         }
-        self.count_schema(name);
-        self.schema_memo[slot] = Some((name, self.schemata.1));
-    }
-
-    /// The slot of [`Self::schema_memo`] of the schema name `name` (a
-    /// schema table's own), by where it is.
-    #[inline]
-    fn schema_slot(name: &'static str) -> usize {
-        let at = name.as_ptr() as usize as u64;
-        (at.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize
+        self.count_schema(def.name);
+        if let Some(memo) = slot.and_then(|i| self.schema_memo.get_mut(i)) {
+            *memo = Some(self.schemata.1);
+        }
     }
 
     /// Whether the names of the properties of schema `def` that name

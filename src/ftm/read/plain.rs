@@ -52,16 +52,14 @@ fn compact_on() -> bool {
     true
 }
 
+/// Whether [`Compact`] records are made, and how many were (in the
+/// tests, by every thread).
 #[cfg(test)]
-static COMPACT_ON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
-
-/// How many [`Compact`] records were made (in the tests, by every thread).
-#[cfg(test)]
-pub(super) static COMPACTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static COMPACT: super::Switch = super::Switch::new();
 
 #[cfg(test)]
 fn compact_on() -> bool {
-    COMPACT_ON.load(std::sync::atomic::Ordering::SeqCst)
+    COMPACT.on()
 }
 
 #[cfg(not(test))]
@@ -460,7 +458,7 @@ fn write(
         && let Some(c) = compact(r, (&kind, reversed, role), made_id, text, known)
     {
         #[cfg(test)]
-        COMPACTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        COMPACT.took();
         // (As `cite_places` notes them.)
         let place = |s: &Span| (s.start, s.end);
         if r.urls.is_empty() {
@@ -1047,7 +1045,7 @@ mod tests {
     use super::super::fast::{self, Fast, Scratch};
     use super::super::props::KnownSources;
     use super::super::{Loaded, loaded};
-    use super::{COMPACT_ON, COMPACTS, DIRECT, DIRECT_ON, ON, PropKept, PropMemo, TAKEN, class_of};
+    use super::{COMPACT, DIRECT, DIRECT_ON, ON, PropKept, PropMemo, TAKEN, class_of};
     use crate::ftm::schema;
     use crate::graph::relid::{made_hash, made_id};
 
@@ -1578,24 +1576,6 @@ mod tests {
         }
     }
 
-    /// Tests that turn [`super::Compact`] records off (for every thread)
-    /// or count them, one at a time.
-    static COMPACT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-    /// `f` with compact records made where they can be (`on`) or never.
-    fn compact<T>(on: bool, f: impl FnOnce() -> T) -> T {
-        use std::sync::atomic::Ordering::SeqCst;
-        COMPACT_ON.store(on, SeqCst);
-        let t = f();
-        COMPACT_ON.store(true, SeqCst);
-        t
-    }
-
-    /// How many compact records were made so far.
-    fn compacts() -> usize {
-        COMPACTS.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
     /// A stream: things of some of the parties first (`things`: which),
     /// then relationship lines (as [`line`] makes them, some damaged as
     /// [`damaged`] does).
@@ -1675,7 +1655,7 @@ mod tests {
     /// a batch: the loads, and how many compact records were made.
     fn read_both(text: &str, piece: usize) -> [(Loaded, Loaded); 2] {
         let load = |on| {
-            compact(on, || {
+            COMPACT.with(on, || {
                 let whole = loaded(super::super::load_reader_with(
                     std::io::Cursor::new(text.as_bytes().to_vec()),
                     "t.ftm.json",
@@ -1695,7 +1675,7 @@ mod tests {
     /// compact, and read as boxed.
     #[test]
     fn streams_take_the_compact_lane() {
-        let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let _one = COMPACT.lock();
         let rels: Vec<RelLine> = (0..40)
             .map(|i| {
                 let props = vec![
@@ -1711,9 +1691,13 @@ mod tests {
             })
             .collect();
         let text = stream(0b1111, &rels);
-        let before = compacts();
+        let before = COMPACT.taken();
         let [(whole, whole_off), (pieces, pieces_off)] = read_both(&text, 3);
-        assert!(compacts() - before >= 30, "{}", compacts() - before);
+        assert!(
+            COMPACT.taken() - before >= 30,
+            "{}",
+            COMPACT.taken() - before
+        );
         assert!(whole.is_ok());
         assert_eq!(whole, whole_off);
         assert_eq!(pieces, pieces_off);
@@ -1740,13 +1724,13 @@ mod tests {
             (damage, at, junk) in (0usize..4, 0usize..400, 0usize..6),
             common in prop::bool::weighted(0.7),
         ) {
-            let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            let _one = COMPACT.lock();
             let known = &knowns()[k];
             let (s, src, tgt, props) = common_shape(common, (s, src, tgt, props));
             let l = damaged(&line(s, (&src, &tgt), &props, id), damage, at, junk);
             for direct in [true, false] {
-                let on = compact(true, || read_direct(&l, known, true, direct));
-                let off = compact(false, || read_direct(&l, known, true, direct));
+                let on = COMPACT.with(true, || read_direct(&l, known, true, direct));
+                let off = COMPACT.with(false, || read_direct(&l, known, true, direct));
                 prop_assert_eq!(on, off, "{}", l);
             }
         }
@@ -1777,7 +1761,7 @@ mod tests {
             ),
             piece in 1usize..6,
         ) {
-            let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            let _one = COMPACT.lock();
             let rels: Vec<RelLine> = (rels.into_iter())
                 .map(|(s, (src, tgt), props, id, damage, common)| {
                     let (s, src, tgt, props) = common_shape(common, (s, src, tgt, props));

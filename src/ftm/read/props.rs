@@ -135,8 +135,20 @@ impl KnownSources {
 /// batch's).
 pub(super) trait Cites {
     /// Every one found: `ids[..n]` (each once, then the file's), whose
-    /// list's key is `key`.
-    fn found(&mut self, text: &str, ids: &[u32; 8], n: usize, key: u64);
+    /// list's key is `key`: held in its compact fields where they can
+    /// hold them, else in its mapped ones.
+    fn found(&mut self, text: &str, ids: &[u32; 8], n: usize, key: u64) {
+        if !self.compact_found(ids, n, key)
+            && let Some(m) = self.mapped(text)
+        {
+            m.found(text, ids, n, key);
+        }
+    }
+    /// Holds those in its compact fields; whether it has them and they
+    /// can.
+    fn compact_found(&mut self, _ids: &[u32; 8], _n: usize, _key: u64) -> bool {
+        false
+    }
     /// Not every one: its mapped fields, to leave them to the builder in.
     fn mapped(&mut self, text: &str) -> Option<&mut Mapped>;
 }

@@ -57,18 +57,14 @@ fn compact_on() -> bool {
     true
 }
 
-/// (Process-wide: the parser threads must see it.)
+/// Whether [`CompactThing`]s are made, and how many were (in the tests,
+/// by every thread).
 #[cfg(test)]
-pub(super) static COMPACT_ON: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(true);
-
-/// How many [`CompactThing`]s were made (in the tests, by every thread).
-#[cfg(test)]
-pub(super) static COMPACTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static COMPACT: super::Switch = super::Switch::new();
 
 #[cfg(test)]
 fn compact_on() -> bool {
-    COMPACT_ON.load(std::sync::atomic::Ordering::SeqCst)
+    COMPACT.on()
 }
 
 /// A thing the lane read: its strings places in its batch's text.
@@ -209,13 +205,12 @@ impl CompactThing {
     /// Sets the sources found for it: `ids[..n]`, their key; whether it
     /// can hold them.
     fn set_found(&mut self, ids: &[u32; 8], n: usize, key: u64) -> bool {
-        let Some(to) = self.found.get_mut(..n) else {
-            return false;
-        };
-        to.copy_from_slice(&ids[..n]);
-        self.n_found = n as u8;
-        self.found_key = key;
-        true
+        super::hold_found(
+            (&mut self.found, &mut self.n_found, &mut self.found_key),
+            ids,
+            n,
+            key,
+        )
     }
 }
 
@@ -240,15 +235,8 @@ impl FastThing {
 }
 
 impl Cites for FastThing {
-    fn found(&mut self, text: &str, ids: &[u32; 8], n: usize, key: u64) {
-        if let Some(c) = &mut self.compact
-            && c.set_found(ids, n, key)
-        {
-            return;
-        }
-        if let Some(m) = self.boxed(text) {
-            m.found(text, ids, n, key);
-        }
+    fn compact_found(&mut self, ids: &[u32; 8], n: usize, key: u64) -> bool {
+        (self.compact.as_mut()).is_some_and(|c| c.set_found(ids, n, key))
     }
 
     fn mapped(&mut self, text: &str) -> Option<&mut Mapped> {
@@ -300,7 +288,7 @@ impl Loader {
     #[inline(never)]
     pub(super) fn thing_at(&mut self, t: &mut FastThing, text: &str, spans: &[SpanPair]) {
         self.summary.records += 1;
-        self.count_schema_def(t.def.name);
+        self.count_schema_def(t.def);
         let id = t.id.of(text);
         if self.find_looked_up(0, id).is_some() {
             // A fragment (seldom): merged the careful way, from the record
@@ -650,7 +638,7 @@ pub(super) fn read(
         )
     {
         #[cfg(test)]
-        COMPACTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        COMPACT.took();
         // (As `cite_places` notes them.)
         let place = |s: &Span| (s.start, s.end);
         if !r.urls.is_empty() {
@@ -920,7 +908,7 @@ mod tests {
     use super::super::fast::{self, Fast, Scratch};
     use super::super::props::KnownSources;
     use super::super::{Body, Ready, load_pieces_with, load_reader_with, loaded, records};
-    use super::{COMPACT_ON, COMPACTS, ON, TAKEN};
+    use super::{COMPACT, ON, TAKEN};
     use crate::ftm::schema;
 
     /// Everything reading `line` (a batch of its own) gives: the record's
@@ -1256,24 +1244,6 @@ mod tests {
         }
     }
 
-    /// Tests that turn compact things off (for every thread) or count
-    /// them, one at a time.
-    static COMPACT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-    /// `f` with compact things made where they can be (`on`) or never.
-    fn compact<T>(on: bool, f: impl FnOnce() -> T) -> T {
-        use std::sync::atomic::Ordering::SeqCst;
-        COMPACT_ON.store(on, SeqCst);
-        let t = f();
-        COMPACT_ON.store(true, SeqCst);
-        t
-    }
-
-    /// How many compact things were made so far.
-    fn compacts() -> usize {
-        COMPACTS.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
     /// Whether the lane reads `line` (a batch of its own, sources looked
     /// up in `known`) into a compact thing.
     fn is_compact(line: &str, known: &KnownSources) -> bool {
@@ -1337,7 +1307,7 @@ mod tests {
 
     #[test]
     fn common_things_take_the_compact_lane() {
-        let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let _one = COMPACT.lock();
         let known = &knowns()[2];
         let lines = [
             r#"{"id":"p-0000008","properties":{"name":["Dainius Kasčiūnas"],"publisher":["NRK"],"sourceUrl":["https://a.example/1"]},"schema":"Person"}"#,
@@ -1350,7 +1320,7 @@ mod tests {
         ];
         for l in lines {
             assert!(is_compact(l, known), "{l}");
-            let boxed = compact(false, || read(l, known, true));
+            let boxed = COMPACT.with(false, || read(l, known, true));
             assert_eq!(read(l, known, true), boxed, "{l}");
         }
         // No sources known yet, provenance, four attributes: the box.
@@ -1372,10 +1342,14 @@ mod tests {
             ));
             text.push('\n');
         }
-        let before = compacts();
+        let before = COMPACT.taken();
         let on = loaded(load_pieces_with(text.as_bytes(), "t.ftm.json", true, 3).0);
-        assert!(compacts() - before >= 30, "{}", compacts() - before);
-        let off = compact(false, || {
+        assert!(
+            COMPACT.taken() - before >= 30,
+            "{}",
+            COMPACT.taken() - before
+        );
+        let off = COMPACT.with(false, || {
             loaded(load_pieces_with(text.as_bytes(), "t.ftm.json", true, 3).0)
         });
         assert_eq!(on, off);
@@ -1404,12 +1378,12 @@ mod tests {
             (how, at, junk) in (prop::sample::select(vec![0usize, 0, 0, 1, 2, 3]), 0usize..400, 0usize..7),
             k in 0usize..3,
         ) {
-            let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            let _one = COMPACT.lock();
             let known = &knowns()[k];
             let props = common_props(common, &pick, props);
             let l = damaged(&line(s, id, caption, &props, lists), how, at, junk);
             let on = read(&l, known, true);
-            let off = compact(false, || read(&l, known, true));
+            let off = COMPACT.with(false, || read(&l, known, true));
             prop_assert_eq!(on, off, "{}", l);
         }
     }
@@ -1440,7 +1414,7 @@ mod tests {
             ),
             piece in 1usize..6,
         ) {
-            let _one = COMPACT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+            let _one = COMPACT.lock();
             let mut text = String::new();
             for ((s, id), caption, common, pick, props, lists, (how, at, junk)) in lines {
                 let props = common_props(common, &pick, props);
@@ -1452,8 +1426,8 @@ mod tests {
             }
             text.push_str(r#"{"id":"l-1","properties":{"object":["c-2.x"],"subject":["p-1"]},"schema":"UnknownLink"}"#);
             text.push('\n');
-            let whole = |on| compact(on, || loaded(load_reader_with(Cursor::new(text.as_bytes().to_vec()), "t.ftm.json", true)));
-            let pieces = |on| compact(on, || loaded(load_pieces_with(text.as_bytes(), "t.ftm.json", true, piece).0));
+            let whole = |on| COMPACT.with(on, || loaded(load_reader_with(Cursor::new(text.as_bytes().to_vec()), "t.ftm.json", true)));
+            let pieces = |on| COMPACT.with(on, || loaded(load_pieces_with(text.as_bytes(), "t.ftm.json", true, piece).0));
             prop_assert_eq!(whole(true), whole(false), "{}", text);
             prop_assert_eq!(pieces(true), pieces(false), "{}", text);
         }
