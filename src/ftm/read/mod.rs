@@ -899,10 +899,7 @@ impl Compact {
         m.role = self.role.map(|r| Text::from(plain::of(r, text)));
         m.edge = Some((self.kind(), self.reversed));
         m.made_id = self.made_id;
-        let n = usize::from(self.n_found);
-        m.found[..n].copy_from_slice(self.found());
-        m.n_found = self.n_found;
-        m.found_key = self.found_key;
+        give_found((&self.found, self.n_found, self.found_key), m);
     }
 
     /// Its fields as a box of their own ([`Self::fill`]), for the ways
@@ -941,6 +938,15 @@ fn hold_found(
     *n_found = n as u8;
     *found_key = key;
     true
+}
+
+/// Gives `m` the sources a parser found for a compact record (`found`,
+/// `n_found`, `found_key` there), as its parser would have found them for
+/// it: [`hold_found`]'s way back.
+fn give_found((found, n, key): (&[u32; 4], u8, u64), m: &mut Mapped) {
+    m.found[..usize::from(n)].copy_from_slice(&found[..usize::from(n)]);
+    m.n_found = n;
+    m.found_key = key;
 }
 
 /// What [`plain`]'s `write` made of a record: its mapped fields boxed, or compact.

@@ -196,10 +196,7 @@ impl CompactThing {
         m.weak_aliases.extend(self.weak(text).map(str::to_string));
         (m.attrs).extend((self.attrs(def, text)).map(|(k, v)| (Text::from(k), Text::from(v))));
         m.note = self.note(text).map(str::to_string);
-        let n = usize::from(self.n_found);
-        m.found[..n].copy_from_slice(self.found());
-        m.n_found = self.n_found;
-        m.found_key = self.found_key;
+        super::give_found((&self.found, self.n_found, self.found_key), m);
     }
 
     /// Sets the sources found for it: `ids[..n]`, their key; whether it
