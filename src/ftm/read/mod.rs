@@ -237,8 +237,9 @@ pub fn load_ftm_files(
             ProblemKind::Io("no file".into()),
         ));
     };
+    let guess = entities_guess(files.iter().map(|(p, _)| p.as_path()));
     let new = || {
-        let mut loader = Loader::new(&first.display().to_string());
+        let mut loader = Loader::new(&first.display().to_string(), guess);
         loader.several = files.len() > 1;
         loader
     };
@@ -272,6 +273,23 @@ pub fn load_ftm_files(
         graph.set_default_dataset(dataset);
     }
     Ok((graph, summary))
+}
+
+/// About how many entities the FtM files `paths` hold, told by their size
+/// (a gzipped one, or one that is not a regular file, counts for none):
+/// a first size for the graph's tables, that spares them most of their
+/// growing (each step a copy, and a rehash of the id index). Counted low
+/// (`ties export --format ftm` writes about 840 bytes an entity with its
+/// share of the relationships; richer files, more): a guess too high would
+/// hold memory the load does not use.
+fn entities_guess<'p>(paths: impl Iterator<Item = &'p Path>) -> usize {
+    const BYTES_PER_ENTITY: u64 = 800;
+    let plain = |p: &Path| {
+        let size = std::fs::metadata(p).ok().filter(|m| m.is_file())?.len();
+        let gz = (p.extension()).is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+        (!gz).then_some(size)
+    };
+    (paths.filter_map(plain).sum::<u64>() / BYTES_PER_ENTITY) as usize
 }
 
 /// Reads one file's lines into `loader`.
@@ -352,7 +370,7 @@ fn load_reader_with(
     name: &str,
     fast: bool,
 ) -> Result<(Graph, FtmSummary), LoadError> {
-    let mut loader = Loader::new(name);
+    let mut loader = Loader::new(name, 0);
     loader.fast = fast;
     let stem = crate::graph::dataset_of_path(Path::new(name));
     loader.start_file(0, Path::new(name), &stem);
@@ -370,7 +388,7 @@ fn load_text_deferring(
     defer: bool,
 ) -> (Result<(Graph, FtmSummary), LoadError>, bool) {
     let new = || {
-        let mut loader = Loader::new(name);
+        let mut loader = Loader::new(name, 0);
         let stem = crate::graph::dataset_of_path(Path::new(name));
         loader.start_file(0, Path::new(name), &stem);
         loader
@@ -394,7 +412,7 @@ fn load_pieces_with(
     fast: bool,
     lines: usize,
 ) -> (Result<(Graph, FtmSummary), LoadError>, usize) {
-    let mut loader = Loader::new(name);
+    let mut loader = Loader::new(name, 0);
     loader.fast = fast;
     loader.copy_after_misses = None;
     let stem = crate::graph::dataset_of_path(Path::new(name));
@@ -1406,11 +1424,17 @@ impl Mapped {
 }
 
 impl Loader {
-    fn new(name: &str) -> Self {
+    /// A loader of `name`, its graph's tables first made for about
+    /// `entities` entities (and three times as many relationships).
+    fn new(name: &str, entities: usize) -> Self {
         let file_name = Path::new(name)
             .file_name()
             .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned());
-        let mut graph = Graph::default();
+        let mut graph = if entities == 0 {
+            Graph::default()
+        } else {
+            Graph::with_capacity(entities, entities * 3)
+        };
         let file_source = graph
             .add_source(Source {
                 id: FILE_SOURCE.into(),
@@ -2886,5 +2910,72 @@ mod long_party_tests {
             let (pieces, _) = load_pieces_with(text.as_bytes(), "t.ftm.json", true, piece);
             prop_assert_eq!(&loaded(pieces), &careful);
         }
+    }
+}
+
+#[cfg(test)]
+mod guess_tests {
+    use super::{entities_guess, load_ftm_files};
+
+    /// The guess counts the plain regular files' bytes, 800 an entity:
+    /// a gzipped file, a folder and a missing file count for none.
+    #[test]
+    fn the_guess_counts_plain_files_only() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let plain = dir.path().join("a.ftm.json");
+        std::fs::write(&plain, vec![b' '; 8000]).expect("written");
+        let other = dir.path().join("b.ftm.json");
+        std::fs::write(&other, vec![b' '; 4000]).expect("written");
+        let gz = dir.path().join("c.ftm.json.gz");
+        std::fs::write(&gz, vec![0u8; 80_000]).expect("written");
+        let missing = dir.path().join("none.ftm.json");
+        let guess = |paths: &[&std::path::Path]| entities_guess(paths.iter().copied());
+        assert_eq!(guess(&[&plain]), 10);
+        assert_eq!(guess(&[&plain, &other]), 15);
+        assert_eq!(guess(&[&plain, &gz, dir.path(), &missing]), 10);
+        assert_eq!(guess(&[]), 0);
+    }
+
+    /// A graph made for more entities than its file holds is the same
+    /// graph as one grown from nothing (the guess only sizes tables).
+    #[test]
+    fn a_file_guessed_large_loads_as_one_guessed_small() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let lines = (0..50)
+            .map(|i| format!(r#"{{"id":"p{i}","schema":"Person","properties":{{"name":["P {i}"]}}}}"#))
+            .chain((1..50).map(|i| {
+                format!(
+                    r#"{{"id":"r{i}","schema":"UnknownLink","properties":{{"subject":["p{}"],"object":["p{i}"]}}}}"#,
+                    i - 1
+                )
+            }))
+            .collect::<Vec<_>>()
+            .join("\n");
+        // (Files of one name, in two folders: the file's name is its
+        // source's title.)
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&a)
+            .and_then(|()| std::fs::create_dir_all(&b))
+            .expect("made");
+        let small = a.join("g.ftm.json");
+        std::fs::write(&small, &lines).expect("written");
+        // The same lines, then a long run of blank ones: guessed at
+        // over a thousand entities.
+        let large = b.join("g.ftm.json");
+        std::fs::write(&large, format!("{lines}\n{}", "\n".repeat(800_000))).expect("written");
+        assert!(entities_guess([large.as_path()].into_iter()) > 1000);
+        let load = |p: &std::path::Path| {
+            let (g, _) = load_ftm_files(&[(p.to_path_buf(), "d".into())]).expect("loads");
+            let sub = crate::view::Subgraph {
+                nodes: g.node_indices().collect(),
+                edges: g.edge_indices().collect(),
+                whole: true,
+            };
+            crate::export::to_records(&g, &sub)
+        };
+        let (a, b) = (load(&small), load(&large));
+        assert_eq!(a.entities.len(), 50);
+        assert_eq!(a.relations.len(), 49);
+        assert_eq!(a, b);
     }
 }
