@@ -820,6 +820,14 @@ impl SparePre {
 /// is not there, or past 254.
 const NO_IX: u8 = u8::MAX;
 
+/// The place of property `name` among those of `def`
+/// ([`SchemaDef::props`]): [`NO_IX`] when it has none there, or past 254.
+fn prop_ix(def: &SchemaDef, name: &str) -> u8 {
+    (def.props.iter().position(|p| p.0 == name))
+        .filter(|&i| i < usize::from(NO_IX))
+        .map_or(NO_IX, |i| i as u8)
+}
+
 /// A relationship's mapped fields of the common shape, held in its record
 /// ([`fast::FastEdge::compact`]) instead of a [`PreEdge`] box: two
 /// parties, one of each end; a kind its schema and role name (not an

@@ -16,7 +16,7 @@ use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
 use super::clean::{Span, rises, stop_from, valid_id};
 use super::props::{Cited, Few, KnownSources, Lookup, cite, number};
 use super::records::edge_kind;
-use super::{Compact, NO_IX, SpanPair, SparePre, Text, Written};
+use super::{Compact, NO_IX, SpanPair, SparePre, Text, Written, prop_ix};
 use crate::graph::relid::{made_hash_of_ids, made_id_hash};
 use crate::model::date::parse_day;
 use crate::model::{Amount, PartialDate, RelationKind, trim};
@@ -459,14 +459,7 @@ fn write(
     {
         #[cfg(test)]
         COMPACT.took();
-        // (As `cite_places` notes them.)
-        let place = |s: &Span| (s.start, s.end);
-        if r.urls.is_empty() {
-            cited.note_places(r.publishers.iter().map(place), false, None);
-        } else {
-            let outlet = r.publishers.first().map(place);
-            cited.note_places(r.urls.iter().map(place), true, outlet);
-        }
+        note_cited((&r.urls, &r.publishers), cited);
         return (r.parties, Written::Compact(c));
     }
     let mut pre = SparePre::take();
@@ -764,15 +757,12 @@ pub(super) fn cite_places(
 ) {
     let noted = if urls.is_empty() { publishers } else { urls };
     if known.has_keys() && !noted.is_empty() && noted.len() < m.found.len() {
-        let place = |s: &Span| (s.start, s.end);
-        if urls.is_empty() {
-            cited.note_places(publishers.iter().map(place), false, None);
-        } else {
+        if !urls.is_empty() {
             for p in publishers.iter().skip(1) {
                 m.attrs.push(("publisher".into(), of(*p, text).into()));
             }
-            cited.note_places(urls.iter().map(place), true, publishers.first().map(place));
         }
+        note_cited((urls, publishers), cited);
     } else {
         let strs = |l: &Few<Span>| l.iter().map(|&s| of(s, text)).collect::<Few<&str>>();
         cite(
@@ -781,6 +771,18 @@ pub(super) fn cite_places(
             strs(publishers),
             Lookup::Later(known, text, cited),
         );
+    }
+}
+
+/// Notes the sources a record cites for its chunk's lookup
+/// ([`Cited::note_places`]): its URLs (their outlet its first
+/// publisher), else its publishers; nothing when it cites none.
+pub(super) fn note_cited((urls, publishers): (&Few<Span>, &Few<Span>), cited: &mut Cited) {
+    let place = |s: &Span| (s.start, s.end);
+    if !urls.is_empty() {
+        cited.note_places(urls.iter().map(place), true, publishers.first().map(place));
+    } else if !publishers.is_empty() {
+        cited.note_places(publishers.iter().map(place), false, None);
     }
 }
 
@@ -839,12 +841,9 @@ fn class_of(def: &SchemaDef, name: &str, ptype: Option<PropType>) -> Class {
         Some(PropType::Entity) if name == src => Class::Party(End::Source),
         Some(PropType::Entity) if name == tgt => Class::Party(End::Target),
         Some(PropType::Entity) => Class::Party(End::Other),
-        Some(t) => field(def, name).map_or(Class::Declined, |f| {
-            let ix = (def.props.iter().position(|p| p.0 == name))
-                .and_then(|i| u8::try_from(i).ok())
-                .unwrap_or(NO_IX);
-            Class::Value(t, f, ix)
-        }),
+        Some(t) => {
+            field(def, name).map_or(Class::Declined, |f| Class::Value(t, f, prop_ix(def, name)))
+        }
     }
 }
 

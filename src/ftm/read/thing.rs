@@ -22,10 +22,10 @@ use super::super::mapping::{
 };
 use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
 use super::clean::{Span, valid_id};
-use super::plain::{cite_places, of, place};
+use super::plain::{cite_places, note_cited, of, place};
 use super::props::{Cited, Cites, Few, KnownSources, number};
 use super::records::PreThing;
-use super::{Loader, Mapped, NO_IX, PreEdge, SpanPair, SparePre, Text};
+use super::{Loader, Mapped, NO_IX, PreEdge, SpanPair, SparePre, Text, prop_ix};
 use crate::graph::NewEntity;
 use crate::model::Sym;
 use crate::model::date::parse_day;
@@ -425,14 +425,6 @@ fn class_of(def: &SchemaDef, name: &str, ptype: Option<PropType>) -> Class {
     Class::Value(ptype, field, caption, prop_ix(def, name))
 }
 
-/// The place of property `name` among those of `def`
-/// ([`SchemaDef::props`]): [`NO_IX`] when it has none there, or past 254.
-fn prop_ix(def: &SchemaDef, name: &str) -> u8 {
-    (def.props.iter().position(|p| p.0 == name))
-        .filter(|&i| i < usize::from(NO_IX))
-        .map_or(NO_IX, |i| i as u8)
-}
-
 /// What the lane needs of a schema, worked out once: its kind, whether
 /// that kind exports as another schema (then [`SCHEMA_ATTR`] keeps it),
 /// the attribute a `date` value is kept under, and the places among its
@@ -636,14 +628,7 @@ pub(super) fn read(
     {
         #[cfg(test)]
         COMPACT.took();
-        // (As `cite_places` notes them.)
-        let place = |s: &Span| (s.start, s.end);
-        if !r.urls.is_empty() {
-            let outlet = r.publishers.first().map(place);
-            cited.note_places(r.urls.iter().map(place), true, outlet);
-        } else if !r.publishers.is_empty() {
-            cited.note_places(r.publishers.iter().map(place), false, None);
-        }
+        note_cited((&r.urls, &r.publishers), cited);
         return Some(thing(None, Some(c)));
     }
     let mut pre = SparePre::take();
