@@ -72,10 +72,8 @@ impl SchemaDef {
     fn prop_at(&self, name: &str) -> Option<(usize, PropType)> {
         static INDEX: OnceLock<Vec<PropIndex>> = OnceLock::new();
         let all = INDEX.get_or_init(|| SCHEMATA.iter().map(PropIndex::of).collect());
-        let at = (self as *const SchemaDef as usize).wrapping_sub(SCHEMATA.as_ptr() as usize)
-            / std::mem::size_of::<SchemaDef>();
-        match all.get(at) {
-            Some(m) if std::ptr::eq(&SCHEMATA[at], self) => m.get(self, name),
+        match self.index().and_then(|at| all.get(at)) {
+            Some(m) => m.get(self, name),
             // Not one of the table's schemata (a test's own): search.
             _ => (self.props.binary_search_by(|(p, ..)| (*p).cmp(name)).ok())
                 .map(|i| (i, PropType::of(self.props[i].1))),

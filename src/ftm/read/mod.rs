@@ -1438,11 +1438,7 @@ impl Loader {
         let file_name = Path::new(name)
             .file_name()
             .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned());
-        let mut graph = if entities == 0 {
-            Graph::default()
-        } else {
-            Graph::with_capacity(entities, entities * 3)
-        };
+        let mut graph = Graph::with_capacity(entities, entities * 3);
         let file_source = graph
             .add_source(Source {
                 id: FILE_SOURCE.into(),
@@ -1687,13 +1683,13 @@ impl Loader {
     /// records `some` (a group of [`WARM`] lines, to be looked up and
     /// built once the group before them is: asked while it is built, so
     /// that what is fetched comes meanwhile; a table grown since, or the
-    /// filter caught up, has only a prefetch gone to waste): their ids' slots in [`Self::resolved`] and words in
-    /// [`Self::node_filter`], their mapped fields and ids (`text`: their
-    /// batch's), and the relation lists of the parties their parsers
-    /// found. Prefetches only: nothing here is read but the records.
-    /// Which of them (bit `i` for `some[i]`) are relationships whose id
-    /// checks are left to the end ([`Self::defer`]): nothing of their ids
-    /// fetched.
+    /// filter caught up, has only a prefetch gone to waste): their ids'
+    /// slots in [`Self::resolved`] and words in [`Self::node_filter`],
+    /// their mapped fields and ids (`text`: their batch's), and the
+    /// relation lists of the parties their parsers found. Prefetches
+    /// only: nothing here is read but the records. Which of them (bit `i`
+    /// for `some[i]`) are relationships whose id checks are left to the
+    /// end ([`Self::defer`]): nothing of their ids fetched.
     fn warm_ahead(&self, some: &[parallel::Parsed], text: &str) -> u64 {
         const { assert!(WARM <= 64) };
         // What its parser mapped (in a box of its own for a
