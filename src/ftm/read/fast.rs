@@ -449,6 +449,25 @@ impl FastEdge {
     }
 }
 
+/// [`read`] of `line` alone (a batch of its own, its sources looked up
+/// in `known`): the record, the places of its values, and the buffers
+/// it was read with (what it noted for the chunk's source lookups).
+#[cfg(test)]
+pub(super) fn read_alone(
+    line: &str,
+    known: &KnownSources,
+) -> (Option<FastRecord>, Vec<SpanPair>, Scratch) {
+    let (mut scratch, mut spans) = (Scratch::default(), Vec::new());
+    let r = read(
+        line.as_bytes(),
+        Some((line, 0)),
+        known,
+        &mut scratch,
+        &mut spans,
+    );
+    (r, spans, scratch)
+}
+
 /// Reads and prepares one line (not blank, without its BOM), or `None` when
 /// the careful reader must. `text`: when its batch's text is UTF-8, that
 /// text and where the line starts in it (a relationship's strings then stay

@@ -1041,7 +1041,7 @@ thread_local! {
 mod tests {
     use proptest::prelude::*;
 
-    use super::super::fast::{self, Fast, Scratch};
+    use super::super::fast::{self, Fast};
     use super::super::props::KnownSources;
     use super::super::{Loaded, loaded};
     use super::{COMPACT, DIRECT, DIRECT_ON, ON, PropKept, PropMemo, TAKEN, class_of};
@@ -1067,15 +1067,7 @@ mod tests {
         DIRECT_ON.set(direct);
         let taken = TAKEN.get();
         let direct_taken = DIRECT.get();
-        let mut scratch = Scratch::default();
-        let mut spans = Vec::new();
-        let r = fast::read(
-            line.as_bytes(),
-            Some((line, 0)),
-            known,
-            &mut scratch,
-            &mut spans,
-        );
+        let (r, spans, scratch) = fast::read_alone(line, known);
         ON.set(true);
         DIRECT_ON.set(true);
         let took = TAKEN.get() > taken;

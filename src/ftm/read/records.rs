@@ -1538,6 +1538,23 @@ mod made_id_tests {
         )
     }
 
+    /// Four people, then a relationship of [`relationship`] for each of
+    /// `lines`: a stream to export.
+    fn stream(lines: &[(usize, usize, usize, usize, usize, u8)]) -> String {
+        let mut text = String::new();
+        for id in ["p-1", "org-1", "x1.b-c", "a-1"] {
+            text.push_str(&format!(
+                r#"{{"id":"{id}","schema":"Person","properties":{{"name":["{id}"]}}}}"#
+            ));
+            text.push('\n');
+        }
+        for (i, &l) in lines.iter().enumerate() {
+            text.push_str(&relationship(i, l));
+            text.push('\n');
+        }
+        text
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -1552,17 +1569,7 @@ mod made_id_tests {
                 1..30,
             ),
         ) {
-            let mut text = String::new();
-            for id in ["p-1", "org-1", "x1.b-c", "a-1"] {
-                text.push_str(&format!(
-                    r#"{{"id":"{id}","schema":"Person","properties":{{"name":["{id}"]}}}}"#
-                ));
-                text.push('\n');
-            }
-            for (i, &l) in lines.iter().enumerate() {
-                text.push_str(&relationship(i, l));
-                text.push('\n');
-            }
+            let text = stream(&lines);
             let g = load(&text, true);
             let exported = crate::export::to_ftm(&g, &whole(&g));
             let back = load(&exported, true);
@@ -1664,17 +1671,7 @@ mod made_id_tests {
             ),
             damage in prop::collection::vec((0u8..8, 0usize..64, 0usize..64), 0..4),
         ) {
-            let mut text = String::new();
-            for id in ["p-1", "org-1", "x1.b-c", "a-1"] {
-                text.push_str(&format!(
-                    r#"{{"id":"{id}","schema":"Person","properties":{{"name":["{id}"]}}}}"#
-                ));
-                text.push('\n');
-            }
-            for (i, &l) in lines.iter().enumerate() {
-                text.push_str(&relationship(i, l));
-                text.push('\n');
-            }
+            let text = stream(&lines);
             let g = load(&text, true);
             let exported = crate::export::to_ftm(&g, &whole(&g));
             let mut out: Vec<String> = exported.lines().map(str::to_string).collect();

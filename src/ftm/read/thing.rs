@@ -887,7 +887,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::super::fast::{self, Fast, Scratch};
+    use super::super::fast::{self, Fast};
     use super::super::props::KnownSources;
     use super::super::{Body, Ready, load_pieces_with, load_reader_with, loaded, records};
     use super::{COMPACT, ON, TAKEN};
@@ -901,15 +901,7 @@ mod tests {
     fn read(line: &str, known: &KnownSources, lane: bool) -> (Option<String>, bool) {
         ON.set(lane);
         let taken = TAKEN.get();
-        let mut scratch = Scratch::default();
-        let mut spans = Vec::new();
-        let r = fast::read(
-            line.as_bytes(),
-            Some((line, 0)),
-            known,
-            &mut scratch,
-            &mut spans,
-        );
+        let (r, spans, scratch) = fast::read_alone(line, known);
         ON.set(true);
         let took = TAKEN.get() > taken;
         let Some(mut r) = r else { return (None, took) };
@@ -1229,15 +1221,7 @@ mod tests {
     /// Whether the lane reads `line` (a batch of its own, sources looked
     /// up in `known`) into a compact thing.
     fn is_compact(line: &str, known: &KnownSources) -> bool {
-        let mut scratch = Scratch::default();
-        let mut spans = Vec::new();
-        let r = fast::read(
-            line.as_bytes(),
-            Some((line, 0)),
-            known,
-            &mut scratch,
-            &mut spans,
-        );
+        let (r, ..) = fast::read_alone(line, known);
         matches!(r, Some(r) if matches!(&r.body, Fast::Thing(t) if t.compact.is_some()))
     }
 
