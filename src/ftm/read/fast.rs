@@ -14,6 +14,7 @@
 //! every problem with its line and column, exactly as before.
 
 use std::borrow::Cow;
+use std::mem::MaybeUninit;
 
 use super::super::schema;
 use super::clean::{Span, rises, stop_from};
@@ -305,6 +306,20 @@ fn parse(b: &[u8], s: &mut Scratch) -> Option<Head> {
     })
 }
 
+/// One line, parsed.
+// Most lines are records of the fast path: held in the batch's list itself
+// (one allocation for a batch's records instead of one for each).
+#[allow(clippy::large_enum_variant)]
+pub(super) enum Parsed {
+    Blank,
+    /// Read and prepared by the fast path.
+    Ready(FastRecord),
+    /// Read by the careful reader.
+    Record(Box<super::values::RawLine>),
+    /// Not JSON, or not an entity: where on the line, and what.
+    Bad(usize, crate::load::ProblemKind),
+}
+
 /// A line the fast path read: its datasets and provenance, and the record.
 // (Kept small: a batch's records are written on a parser thread and read
 // on the builder's, one after another.)
@@ -458,22 +473,123 @@ pub(super) fn read_alone(
     known: &KnownSources,
 ) -> (Option<FastRecord>, Vec<SpanPair>, Scratch) {
     let (mut scratch, mut spans) = (Scratch::default(), Vec::new());
-    let r = read(
-        line.as_bytes(),
-        Some((line, 0)),
-        known,
-        &mut scratch,
-        &mut spans,
-    );
+    let mut out = MaybeUninit::uninit();
+    let read = super::plain::with_lane(|lane| {
+        read_into(
+            &mut out,
+            line.as_bytes(),
+            Some((line, 0)),
+            known,
+            (&mut scratch, lane),
+            &mut spans,
+        )
+    });
+    let r = read.then(|| {
+        // SAFETY: `read_into` wrote `out`, having answered `true`.
+        match unsafe { out.assume_init() } {
+            Parsed::Ready(r) => r,
+            _ => unreachable!("the fast path writes its records"),
+        }
+    });
     (r, spans, scratch)
 }
 
-/// Reads and prepares one line (not blank, without its BOM), or `None` when
-/// the careful reader must. `text`: when its batch's text is UTF-8, that
-/// text and where the line starts in it (a relationship's strings then stay
-/// there, its values' places pushed on `spans`). The sources it cites are
-/// looked up in `known`; `s` is reused from line to line.
-pub(super) fn read(
+/// Reads and prepares one line (not blank, without its BOM) into `out`
+/// (as [`Parsed::Ready`]), answering `true`; or answers `false`, `out`
+/// not written, when the careful reader must. `text`: when its batch's
+/// text is UTF-8, that text and where the line starts in it (a
+/// relationship's strings then stay there, its values' places pushed on
+/// `spans`). The sources it cites are looked up in `known`; `s` and
+/// `lane` are reused from line to line.
+// (The record written where its chunk keeps it: not returned and moved.)
+#[inline(always)]
+pub(super) fn read_into(
+    out: &mut MaybeUninit<Parsed>,
+    bytes: &[u8],
+    text: Option<(&str, usize)>,
+    known: &KnownSources,
+    (s, lane): (&mut Scratch, &mut super::plain::Lane),
+    spans: &mut Vec<SpanPair>,
+) -> bool {
+    if let Some((text, at)) = text
+        && direct(out, bytes, (text, at), known, (s, lane), spans)
+    {
+        return true;
+    }
+    match read(bytes, text, known, s, spans) {
+        Some(record) => {
+            out.write(Parsed::Ready(record));
+            true
+        }
+        None => false,
+    }
+}
+
+/// A relationship line as exports write it, read straight from its bytes
+/// by [`super::plain::direct`], not tokenized first (`text`: its batch's,
+/// and where the line starts in it), into `out`: whether it was.
+#[inline(always)]
+fn direct(
+    out: &mut MaybeUninit<Parsed>,
+    bytes: &[u8],
+    (text, at): (&str, usize),
+    known: &KnownSources,
+    (s, lane): (&mut Scratch, &mut super::plain::Lane),
+    spans: &mut Vec<SpanPair>,
+) -> bool {
+    if u32::try_from(at + bytes.len()).is_err() {
+        return false;
+    }
+    // (The places read in `bytes` are places in `text`: the plain lane
+    // slices the text at them unchecked.)
+    debug_assert_eq!(&text.as_bytes()[at..at + bytes.len()], bytes);
+    let at = at as u32;
+    let start = spans.len() as u32;
+    let Some((id, def, parties, written)) = super::plain::direct(
+        bytes,
+        (text, at),
+        &mut s.memo,
+        &mut s.values,
+        spans,
+        (known, &mut s.cited),
+        lane,
+    ) else {
+        return false;
+    };
+    let hash = crate::graph::id_hash(id.of(text).as_bytes());
+    // (Its mapped fields put in once the rest is written, where it is
+    // kept: written whole, the record went through two copies on the
+    // stack, 176 bytes each.)
+    let record = out.write(Parsed::Ready(FastRecord {
+        lists: None,
+        body: Fast::Edge(FastEdge {
+            id,
+            def,
+            values: (start, spans.len() as u32),
+            parties,
+            notes: None,
+            pre: None,
+            compact: None,
+        }),
+        hash,
+        found: [NOT_FOUND; 2],
+    }));
+    if let Parsed::Ready(FastRecord {
+        body: Fast::Edge(e),
+        ..
+    }) = record
+    {
+        match written {
+            super::Written::Boxed(pre) => e.pre = Some(pre),
+            super::Written::Compact(c) => e.compact = Some(c),
+        }
+    }
+    true
+}
+
+/// [`read_into`] of a line [`direct`] did not take: tokenized first.
+#[inline(never)]
+fn read(
     bytes: &[u8],
     text: Option<(&str, usize)>,
     known: &KnownSources,
@@ -491,36 +607,6 @@ pub(super) fn read(
     // (The places read in `bytes` are places in `line`: the plain lane
     // slices the text at them unchecked.)
     debug_assert_eq!(line.as_bytes(), bytes);
-    // A relationship line as exports write it: read straight from its
-    // bytes, not tokenized first.
-    if let Some((text, at)) = text {
-        let at = at as u32;
-        let start = spans.len() as u32;
-        if let Some((id, def, parties, written)) = super::plain::direct(
-            bytes,
-            (text, at),
-            &mut s.memo,
-            &mut s.values,
-            spans,
-            (known, &mut s.cited),
-        ) {
-            let (pre, compact) = written.split();
-            return Some(FastRecord {
-                lists: None,
-                body: Fast::Edge(FastEdge {
-                    id,
-                    def,
-                    values: (start, spans.len() as u32),
-                    parties,
-                    notes: None,
-                    pre,
-                    compact,
-                }),
-                hash: crate::graph::id_hash(id.of(text).as_bytes()),
-                found: [NOT_FOUND; 2],
-            });
-        }
-    }
     let head = parse(bytes, s)?;
     let (id, schema_name) = (head.id.of(line), head.schema.of(line));
     if trim(id).is_empty() || trim(schema_name).is_empty() {

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::io::BufRead;
+use std::mem::MaybeUninit;
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -12,9 +13,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use crate::load::ProblemKind;
 
 use super::SpanPair;
-use super::fast::{Fast, FastRecord, Scratch};
+use super::fast::{Fast, Scratch};
 use super::props::KnownSources;
-use super::values::RawLine;
 
 /// About how many bytes of lines a batch holds. What the parser threads
 /// free stays in their allocator's arenas: at 4 MiB a batch (two batches'
@@ -37,50 +37,42 @@ const SPANS_A_LINE: usize = 8;
 /// Below this many lines a batch is parsed on the calling thread.
 const PARALLEL_MIN: usize = if cfg!(test) { 4 } else { 2048 };
 
-/// One line, parsed.
-// Most lines are records of the fast path: held in the batch's list itself
-// (one allocation for a batch's records instead of one for each).
-#[allow(clippy::large_enum_variant)]
-pub(super) enum Parsed {
-    Blank,
-    /// Read and prepared by the fast path.
-    Ready(FastRecord),
-    /// Read by the careful reader.
-    Record(Box<RawLine>),
-    /// Not JSON, or not an entity: where on the line, and what.
-    Bad(usize, ProblemKind),
-}
+pub(super) use super::fast::Parsed;
 
-/// Parses one line (`first`: the stream's first, which may open with a BOM),
-/// by the fast path if `fast` and it takes the line (its sources looked up
-/// in `known`, `scratch` its buffers; `text`: its batch's text, when UTF-8,
-/// and where the line starts in it, a relationship's places in it pushed
-/// on `spans`), else carefully.
-// (Inlined into the chunk's loop, so that the fast path's record is moved
-// once, into the chunk's list: not also out of this function and into its
-// `Parsed`, about 200 bytes each time.)
+/// Parses one line (`first`: the stream's first, which may open with a BOM)
+/// into `out`, by the fast path if `fast` and it takes the line (its
+/// sources looked up in `known`, `scratch` its buffers; `text`: its batch's
+/// text, when UTF-8, and where the line starts in it, a relationship's
+/// places in it pushed on `spans`), else carefully. `out` is always
+/// written.
+// (Written where it is kept, the chunk's list: a fast path's record,
+// about 200 bytes, was returned and moved three times on its way there,
+// out of `fast::read`, into its `Parsed`, into the list.)
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-pub(super) fn parse_line(
+fn parse_line(
+    out: &mut MaybeUninit<Parsed>,
     raw: &[u8],
     text: Option<(&str, usize)>,
     first: bool,
     fast: bool,
     known: &KnownSources,
-    scratch: &mut Scratch,
+    (scratch, lane): (&mut Scratch, &mut super::plain::Lane),
     spans: &mut Vec<SpanPair>,
-) -> Parsed {
+) {
     let (mut bytes, mut text) = (raw, text);
     if first && let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
         bytes = rest;
         text = text.map(|(t, at)| (t, at + 3));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Parsed::Blank;
+        out.write(Parsed::Blank);
+        return;
     }
-    if fast && let Some(r) = super::fast::read(bytes, text, known, scratch, spans) {
-        return Parsed::Ready(r);
+    if fast && super::fast::read_into(out, bytes, text, known, (scratch, lane), spans) {
+        return;
     }
-    careful_line(bytes)
+    out.write(careful_line(bytes));
 }
 
 /// [`parse_line`]'s careful way: the line read by `serde_json`.
@@ -155,23 +147,33 @@ impl Batch {
         let text = self.text();
         scratch.cited.clear();
         let first = range.start;
-        let mut records: Vec<Parsed> = range
-            .map(|i| {
+        let mut records: Vec<Parsed> = Vec::with_capacity(range.len());
+        // (The direct lane's memos borrowed once for the chunk.)
+        super::plain::with_lane(|lane| {
+            for i in range {
                 scratch.cited.record = (i - first) as u32;
                 let (line, at) = self.line(i);
                 #[cfg(test)]
                 tests::panic_on_a_parser_thread(line);
+                let Some(out) = records.spare_capacity_mut().first_mut() else {
+                    unreachable!("room made for every line");
+                };
                 parse_line(
+                    out,
                     line,
                     text.map(|t| (t, at)),
                     self.first && i == 0,
                     fast,
                     known,
-                    scratch,
+                    (scratch, lane),
                     &mut spans,
-                )
-            })
-            .collect();
+                );
+                // SAFETY: `parse_line` wrote `out`, the first place past
+                // the list's length (within its capacity, made for every
+                // line).
+                unsafe { records.set_len(i - first + 1) };
+            }
+        });
         // The sources they cite looked up together.
         if let Some(text) = text {
             (scratch.cited).find(known, text, &mut records, super::parsed_mapped_mut);

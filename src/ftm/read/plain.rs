@@ -192,11 +192,23 @@ pub(super) fn read(
     }
     let start = spans.len();
     let mut r = Read::default();
-    if fields(&mut r, id, def, (text, at), (names, values), memo, spans).is_none() {
-        spans.truncate(start);
-        return None;
-    }
-    Some(write(&r, made_id_hash(id), def, text, (known, cited)))
+    // (Its own lane: [`direct`]'s is held by its chunk's loop.)
+    TOKENIZED.with_borrow_mut(|lane| {
+        let to = (&mut *spans, &mut *lane);
+        if fields(&mut r, id, def, (text, at), (names, values), memo, to).is_none() {
+            spans.truncate(start);
+            return None;
+        }
+        let kinds = &mut lane.kinds;
+        Some(write(
+            &r,
+            made_id_hash(id),
+            def,
+            text,
+            (known, cited),
+            kinds,
+        ))
+    })
 }
 
 /// What [`direct`] read of a line: its id (a place in the batch's text),
@@ -221,6 +233,7 @@ pub(super) fn direct(
     values: &mut Vec<Span>,
     spans: &mut Vec<SpanPair>,
     (known, cited): (&KnownSources, &mut Cited),
+    lane: &mut Lane,
 ) -> Option<Direct> {
     const HEAD: &[u8] = br#"{"id":""#;
     const PROPS: &[u8] = br#","properties":{"#;
@@ -277,23 +290,21 @@ pub(super) fn direct(
     let start = spans.len();
     let mut r = Read::default();
     let i = id_end + 1 + PROPS.len();
-    let read = LANE.with_borrow_mut(|lane| {
-        direct_props(
-            &mut r,
-            id_text,
-            def,
-            (b, i, close),
-            (text, at),
-            (memo, lane),
-            values,
-            spans,
-        )
-    });
+    let read = direct_props(
+        &mut r,
+        id_text,
+        def,
+        (b, i, close),
+        (text, at),
+        (memo, &mut lane.classes, &mut lane.names),
+        values,
+        spans,
+    );
     if read.and_then(|()| checks(&mut r)).is_none() {
         spans.truncate(start);
         return None;
     }
-    let (parties, pre) = write(&r, made, def, text, (known, cited));
+    let (parties, pre) = write(&r, made, def, text, (known, cited), &mut lane.kinds);
     #[cfg(test)]
     DIRECT.set(DIRECT.get() + 1);
     Some((id, def, parties, pre))
@@ -310,11 +321,10 @@ fn direct_props<'t>(
     def: &'static SchemaDef,
     (b, mut i, close): (&[u8], usize, usize),
     (text, at): (&'t str, u32),
-    (memo, lane): (&mut PropMemo, &mut Lane),
+    (memo, classes, names): (&mut PropMemo, &mut PropKept<Class>, &mut Vec<Names>),
     values: &mut Vec<Span>,
     spans: &mut Vec<SpanPair>,
 ) -> Option<()> {
-    let Lane { classes, names } = lane;
     // The names of this schema's properties met lately, if kept.
     let mut known = match def.index() {
         Some(x) if names_on() => {
@@ -438,11 +448,12 @@ fn write(
     def: &'static SchemaDef,
     text: &str,
     (known, cited): (&KnownSources, &mut Cited),
+    kinds: &mut KindSlots,
 ) -> (u64, Written) {
     // Every check made: from here on, the record is written.
     #[cfg(test)]
     TAKEN.set(TAKEN.get() + 1);
-    let (kind, reversed, role) = kind_of(def, r.role);
+    let (kind, reversed, role) = kind_of(def, r.role, kinds);
     // (Its parties are valid ids: FtM ids as they are.)
     let made_id = match (r.ends, r.n_parties) {
         ((Some(src), Some(tgt)), 2) => made.is_some_and(|h| {
@@ -574,19 +585,17 @@ fn fields<'t>(
     (text, at): (&'t str, u32),
     (names, values): (&[(Span, u32, u32)], &[Span]),
     memo: &mut PropMemo,
-    spans: &mut Vec<SpanPair>,
+    (spans, lane): (&mut Vec<SpanPair>, &mut Lane),
 ) -> Option<()> {
-    LANE.with_borrow_mut(|lane| {
-        read_props(
-            r,
-            id,
-            def,
-            (text, at),
-            (names, values),
-            (memo, &mut lane.classes),
-            spans,
-        )
-    })?;
+    read_props(
+        r,
+        id,
+        def,
+        (text, at),
+        (names, values),
+        (memo, &mut lane.classes),
+        spans,
+    )?;
     checks(r)
 }
 
@@ -719,26 +728,32 @@ fn prop<'t>(
                 r.ix.currency = ix;
             }
             Field::Url if one => r.urls.push(first_at),
-            Field::Url => r.urls.extend(places()),
+            Field::Url => places().for_each(|v| r.urls.push(v)),
             Field::Publisher if one => {
                 r.publishers.push(first_at);
                 r.ix.publisher = ix;
             }
             Field::Publisher => {
-                r.publishers.extend(places());
+                places().for_each(|v| r.publishers.push(v));
                 r.ix.publisher = ix;
             }
+            // (Pushed one by one: `SmallVec::extend` cost about sixty
+            // instructions a call, even of nothing.)
             Field::Note if r.note.is_none() => {
                 r.note = Some((name, first));
                 r.ix.note = ix;
-                r.attrs.extend(all().skip(1).map(|v| (name, v, ix)));
+                if !one {
+                    all().skip(1).for_each(|v| r.attrs.push((name, v, ix)));
+                }
             }
             Field::Role => {
                 r.role = Some(first);
-                r.attrs.extend(all().skip(1).map(|v| (name, v, ix)));
+                if !one {
+                    all().skip(1).for_each(|v| r.attrs.push((name, v, ix)));
+                }
             }
             Field::Note | Field::Attr => {
-                r.attrs.extend(all().map(|v| (name, v, ix)));
+                all().for_each(|v| r.attrs.push((name, v, ix)));
             }
         }
     }
@@ -853,6 +868,7 @@ fn class_of(def: &SchemaDef, name: &str, ptype: Option<PropType>) -> Class {
 fn kind_of<'r>(
     def: &'static SchemaDef,
     role: Option<&'r str>,
+    slots: &mut KindSlots,
 ) -> (RelationKind<String>, bool, Option<&'r str>) {
     let Some(r) = role.filter(|r| r.len() <= KindSlot::ROOM) else {
         return edge_kind(def, role);
@@ -868,11 +884,11 @@ fn kind_of<'r>(
     };
     let h = (key ^ n as u64 ^ (schema as u64 >> 4)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let i = (h >> 57) as usize;
-    KINDS.with_borrow_mut(|slots| {
+    {
         let s = &mut slots[i];
         if s.schema == schema
             && usize::from(s.len) == n
-            && s.text[..n] == *b
+            && same_text(&s.text, b)
             && let Some((kind, reversed, rest)) = &s.answer
         {
             return (
@@ -891,8 +907,26 @@ fn kind_of<'r>(
             s.answer = Some((kind.clone(), reversed, at.map(|at| at as u8)));
         }
         (kind, reversed, rest)
-    })
+    }
 }
+
+/// Whether `kept[..b.len()]` is `b` (at most [`KindSlot::ROOM`] bytes): a
+/// word or two from each end compared, not a call of `memcmp`.
+#[inline(always)]
+fn same_text(kept: &[u8; KindSlot::ROOM], b: &[u8]) -> bool {
+    let n = b.len();
+    let word =
+        |x: &[u8], i: usize| u64::from_le_bytes(x[i..i + 8].try_into().expect("eight bytes"));
+    let at = |i: usize| word(kept, i) == word(b, i);
+    match n {
+        0..8 => b.iter().zip(kept).all(|(x, y)| x == y),
+        8..=16 => at(0) && at(n - 8),
+        _ => at(0) && at(8) && at(n - 16) && at(n - 8),
+    }
+}
+
+/// [`kind_of`]'s answers, [`KindSlot`]s by a hash of the role.
+type KindSlots = [KindSlot; 128];
 
 /// A role [`kind_of`] worked out: the schema (its address), the role's
 /// text, the answer (where the rest of the role starts, if any).
@@ -914,14 +948,32 @@ impl KindSlot {
     };
 }
 
-/// What a parser thread keeps from line to line for this lane.
-#[derive(Default)]
-struct Lane {
+/// What a parser thread keeps from line to line for this lane (held by
+/// its chunk's loop for all its lines, [`with_lane`]).
+pub(super) struct Lane {
     /// The classes of the properties of the lines read lately.
     classes: PropKept<Class>,
     /// Per schema (by its place in [`super::super::schema::all`], made
     /// when first needed), the names of its properties met lately.
     names: Vec<Names>,
+    /// The kinds of the roles of the lines read lately ([`kind_of`]).
+    kinds: Box<KindSlots>,
+}
+
+impl Default for Lane {
+    fn default() -> Self {
+        Lane {
+            classes: PropKept::default(),
+            names: Vec::new(),
+            kinds: Box::new([KindSlot::EMPTY; 128]),
+        }
+    }
+}
+
+/// `f` of this thread's [`Lane`] for [`direct`] (borrowed once for all
+/// the lines of a chunk, not once a line).
+pub(super) fn with_lane<R>(f: impl FnOnce(&mut Lane) -> R) -> R {
+    LANE.with_borrow_mut(f)
 }
 
 /// The names of one schema's properties that lines gave lately (at most
@@ -1033,8 +1085,9 @@ fn names_on() -> bool {
 
 thread_local! {
     static LANE: std::cell::RefCell<Lane> = std::cell::RefCell::new(Lane::default());
-    static KINDS: std::cell::RefCell<[KindSlot; 128]> =
-        const { std::cell::RefCell::new([KindSlot::EMPTY; 128]) };
+    /// [`read`]'s (the tokenizer's lane's), apart: [`LANE`] is held while
+    /// a chunk is read.
+    static TOKENIZED: std::cell::RefCell<Lane> = std::cell::RefCell::new(Lane::default());
 }
 
 #[cfg(test)]
@@ -1330,10 +1383,11 @@ mod tests {
                 "party to:", "related to", "owns", "a role of more than thirty-two bytes",
                 "signed: x", "holds_office",
             ];
+            let mut lane = super::Lane::default();
             for (s, r) in asked {
                 let def = schema::get(SCHEMATA[s]).unwrap();
                 let role = ROLES[r].to_string();
-                let got = super::kind_of(def, Some(&role));
+                let got = super::kind_of(def, Some(&role), &mut lane.kinds);
                 prop_assert_eq!(got, super::edge_kind(def, Some(&role)));
             }
         }
