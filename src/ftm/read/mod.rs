@@ -634,10 +634,15 @@ impl Twice {
         let k = (usize::BITS - some.len().leading_zeros() + 2).min(56);
         let place = |h: u64| ((h << 8) >> (64 - k)) as usize;
         let Twice { slots, aside } = self;
-        slots.clear();
-        slots.resize(1 << k, 0);
-        aside.clear();
-        aside.resize(some.len(), 0);
+        // (Every slot empty between calls: those taken are emptied after,
+        // not the whole table before.)
+        if slots.len() < 1 << k {
+            slots.clear();
+            slots.resize(1 << k, 0);
+        }
+        if aside.len() < some.len() {
+            aside.resize(some.len(), 0);
+        }
         let (mut n, mut clash) = (0, false);
         for &h in some {
             let slot = &mut slots[place(h)];
@@ -646,6 +651,9 @@ impl Twice {
             *slot = if there == 0 { h } else { there };
             aside[n] = h;
             n += usize::from(there != 0);
+        }
+        for &h in some {
+            slots[place(h)] = 0;
         }
         if clash {
             return true;
