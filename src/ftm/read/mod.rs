@@ -593,14 +593,6 @@ impl Hashes {
         true
     }
 
-    /// Emptied, with room for `n` hashes without growing (its slots
-    /// kept for the next use).
-    fn empty_for(&mut self, n: usize) {
-        self.slots.clear();
-        self.slots.resize((2 * n).next_power_of_two(), 0);
-        self.len = 0;
-    }
-
     /// Adds `id`'s hash; `false` if it was there.
     #[cfg(test)]
     fn insert(&mut self, id: &str) -> bool {
@@ -617,6 +609,58 @@ impl Hashes {
         }
         let mask = self.slots.len() - 1;
         hashes.for_each(|h| crate::graph::prefetch(&self.slots[(h as usize) & mask]));
+    }
+}
+
+/// Finds a hash met twice among a group of hashes whose high eight bits
+/// are the same ([`Loader::deferred_clash`]), in one pass without a
+/// branch: each hash put in a table of four to eight slots a hash (placed
+/// by its next bits) if its slot is empty, else compared with the hash
+/// there and set aside; those set aside are then compared among
+/// themselves, sorted (about one in twelve). (Two equal hashes are both
+/// set aside unless the first took the slot, where the second is compared
+/// with it.) (A table probed until the hash or an empty slot took longer:
+/// its loop's exit is seldom foreseen.)
+#[derive(Default)]
+struct Twice {
+    slots: Vec<u64>,
+    aside: Vec<u64>,
+}
+
+impl Twice {
+    /// Whether two of `some` are equal (or one is 0). All of `some` have
+    /// the same eight high bits.
+    fn any_twice(&mut self, some: &[u64]) -> bool {
+        let k = (usize::BITS - some.len().leading_zeros() + 2).min(56);
+        let place = |h: u64| ((h << 8) >> (64 - k)) as usize;
+        let Twice { slots, aside } = self;
+        // (Every slot empty between calls: those taken are emptied after,
+        // not the whole table before.)
+        if slots.len() < 1 << k {
+            slots.clear();
+            slots.resize(1 << k, 0);
+        }
+        if aside.len() < some.len() {
+            aside.resize(some.len(), 0);
+        }
+        let (mut n, mut clash) = (0, false);
+        for &h in some {
+            let slot = &mut slots[place(h)];
+            let there = *slot;
+            clash |= there == h || h == 0;
+            *slot = if there == 0 { h } else { there };
+            aside[n] = h;
+            n += usize::from(there != 0);
+        }
+        for &h in some {
+            slots[place(h)] = 0;
+        }
+        if clash {
+            return true;
+        }
+        let aside = &mut aside[..n];
+        aside.sort_unstable();
+        aside.windows(2).any(|w| w[0] == w[1])
     }
 }
 
@@ -1615,7 +1659,14 @@ impl Loader {
                     || (deferred >> i & 1 == 0 && self.node_filter.may_hold(r.hash))
                 {
                     asked.push((looked_up.len(), false));
-                    ids.push(r.body.id(text));
+                    // (A place its parser read as a string, sliced
+                    // unchecked: its bytes, last written on another core,
+                    // are read only where its hash's tag is a node's.)
+                    ids.push(match &r.body {
+                        fast::Fast::Thing(t) => plain::of(t.id, text),
+                        fast::Fast::Edge(e) => plain::of(e.id, text),
+                        fast::Fast::Ready(_) => r.body.id(text),
+                    });
                     hashes.push(r.hash);
                 }
                 looked_up.push(None);
@@ -1732,6 +1783,20 @@ impl Loader {
                         if let Some((n, key)) = t.compact_found_key() {
                             self.graph.warm_source_key(n, key);
                         }
+                        // Its id and name, places in the batch's text
+                        // (last read by a parser thread), copied into the
+                        // graph's arena when it is added: their first reads
+                        // there and in `take_all` waited for them.
+                        let bytes = text.as_bytes();
+                        let (id, name) = (t.id.start as usize, t.name.start as usize);
+                        if let Some(at) = bytes.get(id) {
+                            crate::graph::prefetch(at);
+                        }
+                        if name / 64 != id / 64
+                            && let Some(at) = bytes.get(name)
+                        {
+                            crate::graph::prefetch(at);
+                        }
                     }
                     _ => {}
                 }
@@ -1798,14 +1863,26 @@ impl Loader {
         // (Not sorted, nor put in one table: either took longer than the
         // checks the builder left. Split by their high bits into groups
         // a table of the cache's size holds; each group then checked
-        // against itself, `resolved` and the part of the graph's id
-        // index its high bits place it in: all in the cache.)
+        // against itself and `resolved`: all in the cache.)
         const GROUPS: usize = 256;
         let group = |h: u64| (h >> 56) as usize;
         let mut starts = [0usize; GROUPS + 1];
+        // A node's id? Only those the filter of the nodes' ids lets pass
+        // (about 2 %) are looked up in the graph's id index: each of the
+        // others is no node's. (Probing the index for every one, even in
+        // order, was half of this check's time.)
+        self.node_filter.catch_up(&self.graph);
+        let mut maybe_nodes = Vec::new();
         for &h in &hashes {
             starts[group(h) + 1] += 1;
+            if self.node_filter.may_hold(h) {
+                maybe_nodes.push(h);
+            }
         }
+        if self.graph.holds_any_id_hash(&maybe_nodes) {
+            return true;
+        }
+        drop(maybe_nodes);
         for g in 0..GROUPS {
             starts[g + 1] += starts[g];
         }
@@ -1817,16 +1894,15 @@ impl Loader {
             at[g] += 1;
         }
         drop(hashes);
-        let mut seen = Hashes::default();
+        let mut seen = Twice::default();
         for g in 0..GROUPS {
             let some = &grouped[starts[g]..starts[g + 1]];
             if some.is_empty() {
                 continue;
             }
-            // Met twice among them? (0, the table's empty slot, is taken
+            // Met twice among them? (0, `resolved`'s empty slot, is taken
             // for a clash rather than kept apart.)
-            seen.empty_for(some.len());
-            if some.iter().any(|&h| h == 0 || !seen.insert_at(h, None)) {
+            if seen.any_twice(some) {
                 return true;
             }
             if self.resolved.len > 0
@@ -1834,9 +1910,6 @@ impl Loader {
                     .iter()
                     .any(|&h| self.resolved.contains_hash(Hashes::of_id_hash(h)))
             {
-                return true;
-            }
-            if self.graph.holds_any_id_hash(some) {
                 return true;
             }
         }
@@ -2745,6 +2818,77 @@ mod hashes_tests {
         assert!((0..5000).all(|i| set.contains(&format!("r{i}"))));
         assert!(!set.contains("r5000") && !set.contains("p1"));
         assert_eq!(set.len, 5000);
+    }
+}
+
+#[cfg(test)]
+mod twice_tests {
+    use proptest::prelude::*;
+
+    use super::Twice;
+
+    /// What [`Twice::any_twice`] must answer.
+    fn any_twice(some: &[u64]) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        some.iter().any(|&h| h == 0 || !seen.insert(h))
+    }
+
+    /// Hashes of group `g`: their bits below the high eight made of
+    /// `(place, low)` pairs, the place's bits few (many share a place,
+    /// their low bits telling them apart or not), or drawn whole.
+    fn group(g: u8, parts: &[(u64, u64)], shift: u32) -> Vec<u64> {
+        (parts.iter())
+            .map(|&(place, low)| u64::from(g) << 56 | (place << shift | low) & ((1 << 56) - 1))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn a_hash_met_twice_is_found(
+            g in any::<u8>(),
+            parts in prop::collection::vec((0u64..64, any::<u64>()), 1..3000),
+            shift in prop::sample::select(vec![0u32, 20, 40, 50]),
+            low_bits in 0u32..12,
+            copies in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..3),
+            zero in any::<bool>(),
+        ) {
+            // (Few low bits: many equal; a shift of 0 with whole draws:
+            // hashes spread over every place.)
+            let parts: Vec<(u64, u64)> = if shift == 0 {
+                parts.iter().map(|&(_, low)| (0, low)).collect()
+            } else {
+                parts.iter().map(|&(p, low)| (p, low & ((1 << low_bits) - 1))).collect()
+            };
+            let mut some = group(g, &parts, shift);
+            for (from, to) in &copies {
+                let v = some[from.index(some.len())];
+                let at = to.index(some.len());
+                some[at] = v;
+            }
+            if zero && g == 0 {
+                let at = some.len() / 2;
+                some[at] = 0;
+            }
+            let mut twice = Twice::default();
+            prop_assert_eq!(twice.any_twice(&some), any_twice(&some));
+            // (Asked again, of the same table: the same answer.)
+            prop_assert_eq!(twice.any_twice(&some), any_twice(&some));
+        }
+    }
+
+    #[test]
+    fn hashes_all_different_are_no_clash() {
+        let mut twice = Twice::default();
+        for n in [1usize, 2, 63, 64, 65, 1000, 20_000] {
+            let some: Vec<u64> = (0..n as u64)
+                .map(|i| 7 << 56 | i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 8)
+                .collect();
+            assert!(!twice.any_twice(&some), "{n}");
+            let mut again = some.clone();
+            again.push(some[n / 2]);
+            assert!(twice.any_twice(&again), "{n}");
+        }
     }
 }
 

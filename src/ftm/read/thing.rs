@@ -286,7 +286,7 @@ impl Loader {
     pub(super) fn thing_at(&mut self, t: &mut FastThing, text: &str, spans: &[SpanPair]) {
         self.summary.records += 1;
         self.count_schema_def(t.def);
-        let id = t.id.of(text);
+        let id = of(t.id, text);
         if self.find_looked_up(0, id).is_some() {
             // A fragment (seldom): merged the careful way, from the record
             // made as that way makes it.
@@ -333,7 +333,7 @@ impl Loader {
             let entity = NewEntity {
                 id,
                 kind: kind(self),
-                name: t.name.of(text),
+                name: of(t.name, text),
                 aliases: &aliases,
                 weak_aliases: &weak,
                 date: c.date,
