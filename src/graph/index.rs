@@ -450,11 +450,15 @@ impl ShortIds {
 
     /// A table of the short ones of the ids of `rows` (numbered by row),
     /// packed closer: sized for those (counted from the rows, no id
-    /// read), 8 slots for 7 ids; the longer ones held as
+    /// read), 4 slots for 3 ids; the longer ones held as
     /// [`ShortIds::of_pairs`] holds them, while they are few. A copy for
     /// the FtM reader's parser threads, held while a stream's
-    /// relationships are read, when the graph is at its largest: 16 bytes
-    /// a short id, where [`ShortIds::of_rows`] takes about 23. (With no
+    /// relationships are read, when the graph is at its largest: about 21
+    /// bytes a short id, where [`ShortIds::of_rows`] takes about 23.
+    /// (Packed tighter, 8 slots for 7 ids, a lookup's probe ran 4.5 slots
+    /// on average, into a second and third cache line that were not
+    /// prefetched: at 1M, a fifth more time per lookup; BENCHMARKS.md,
+    /// round 25.) (With no
     /// longer id held, every relationship to a kind whose ids are a byte
     /// longer, 5 % of the parties at 1M, was looked up by the builder:
     /// its value read, hashed, and found in the graph's index.)
@@ -465,7 +469,7 @@ impl ShortIds {
         let capacity = if short == 0 {
             0
         } else {
-            (short * 8 / 7 + 1).max(8)
+            (short * 4 / 3 + 1).max(8)
         };
         let ids = (rows.iter().enumerate()).map(|(i, r)| (arena.bytes(r.id), i as u32));
         Self::of_pairs_in(ids, capacity, rows.len() / Self::LONG_SHARE)
@@ -563,7 +567,7 @@ impl ShortIds {
     }
 
     /// The numbers of `ids`, `missing` where the table does not hold one,
-    /// appended to `out`. The first slot of each id is prefetched a few
+    /// appended to `out`. The first two cache lines of each id's probe are prefetched a few
     /// dozen ids before it is probed (a window that moves one id at a time),
     /// so that the cache misses of a large table overlap with the work on the
     /// ids between (one at a time, they are most of a lookup's cost; in
@@ -598,7 +602,12 @@ impl ShortIds {
         for id in ids {
             let h = if short(id) {
                 let h = hash(id);
-                super::huge::prefetch(&self.slots[home(h, len)]);
+                // Its first slot's cache line and the next (a probe runs
+                // on past the end of the first in about a third of the
+                // lookups).
+                let i = home(h, len);
+                super::huge::prefetch(&self.slots[i]);
+                super::huge::prefetch(&self.slots[(i + 4).min(len - 1)]);
                 h
             } else {
                 0
@@ -1033,6 +1042,17 @@ mod tests {
                 for (id, &n) in &map {
                     let want = held[n].then_some(n as u32);
                     proptest::prop_assert_eq!(short.find(id.as_bytes()), want);
+                }
+                // The parser threads' packed copy (its own sizing, two
+                // lines prefetched a lookup), asked in one batch: each id
+                // it holds found as the map finds it, any other missing.
+                let packed = ShortIds::of_rows_packed(&g.entities, &g.arena);
+                let mut out = Vec::new();
+                packed.find_all(asked.iter().map(|s| s.as_bytes()), u32::MAX, &mut out);
+                proptest::prop_assert_eq!(out.len(), asked.len());
+                for (id, n) in asked.iter().zip(out) {
+                    let want = (map.get(*id)).filter(|&&r| held[r]);
+                    proptest::prop_assert_eq!(n, want.map_or(u32::MAX, |&r| r as u32), "{}", id);
                 }
                 if round == 0 {
                     g.shrink_to_fit();

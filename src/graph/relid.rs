@@ -46,27 +46,11 @@ impl Fnv {
         self.run(p, false);
     }
 
-    /// Adds `p`, each `_` as a space if `spaces`, then the mark: eight
-    /// bytes read at a time (one load, then each byte shifted out of it:
-    /// the same hash as a byte at a time, in about half the instructions).
+    /// Adds `p`, each `_` as a space if `spaces`, then the mark
+    /// ([`forward`]).
     #[inline]
     fn run(&mut self, p: &[u8], spaces: bool) {
-        let mut h = self.0;
-        let mut words = p.chunks_exact(8);
-        for w in &mut words {
-            let mut w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
-            if spaces {
-                w = underscores_as_spaces(w);
-            }
-            for i in 0..8 {
-                h = (h ^ (w >> (8 * i) & 0xff)).wrapping_mul(FNV_PRIME);
-            }
-        }
-        for &b in words.remainder() {
-            let b = if spaces && b == b'_' { b' ' } else { b };
-            h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
-        }
-        self.0 = (h ^ 0xff).wrapping_mul(FNV_PRIME);
+        self.0 = (forward(self.0, p, spaces) ^ 0xff).wrapping_mul(FNV_PRIME);
     }
 
     pub fn finish(self) -> u64 {
@@ -76,6 +60,92 @@ impl Fnv {
 
 /// FNV-1a's multiplier.
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// The inverse of [`FNV_PRIME`] modulo 2⁶⁴ (it is odd): a step of FNV-1a,
+/// `h' = (h ^ b) * FNV_PRIME`, is undone by `h = h' * FNV_INVERSE ^ b`.
+const FNV_INVERSE: u64 = inverse(FNV_PRIME);
+
+/// The inverse of odd `a` modulo 2⁶⁴ (Newton's iteration: each step
+/// doubles the bits that are right, from the three `a` itself is right in).
+const fn inverse(a: u64) -> u64 {
+    let mut x = a;
+    let mut i = 0;
+    while i < 5 {
+        x = x.wrapping_mul(2u64.wrapping_sub(a.wrapping_mul(x)));
+        i += 1;
+    }
+    x
+}
+
+/// FNV-1a over `p` from `h` (no mark after it), each `_` as a space if
+/// `spaces`: eight bytes read at a time (one load, then each byte shifted
+/// out of it: the same hash as a byte at a time, in about half the
+/// instructions).
+#[inline(always)]
+fn forward(h: u64, p: &[u8], spaces: bool) -> u64 {
+    // (Made for each `spaces`: no test of it per byte.)
+    if spaces {
+        forward_as::<true>(h, p)
+    } else {
+        forward_as::<false>(h, p)
+    }
+}
+
+#[inline(always)]
+fn forward_as<const SPACES: bool>(mut h: u64, p: &[u8]) -> u64 {
+    let word = |w: u64| if SPACES { underscores_as_spaces(w) } else { w };
+    let mut words = p.chunks_exact(8);
+    for w in &mut words {
+        let w = word(u64::from_le_bytes(w.try_into().expect("eight bytes")));
+        for i in 0..8 {
+            h = (h ^ (w >> (8 * i) & 0xff)).wrapping_mul(FNV_PRIME);
+        }
+    }
+    let rest = words.remainder().len();
+    if p.len() >= 8 {
+        // The last `rest` bytes, the low ones of the word that ends `p`.
+        let last = p.len() - 8;
+        let w = word(u64::from_le_bytes(
+            p[last..].try_into().expect("eight bytes"),
+        ));
+        let w = w.checked_shr(8 * (8 - rest) as u32).unwrap_or(0);
+        for i in 0..rest {
+            h = (h ^ (w >> (8 * i) & 0xff)).wrapping_mul(FNV_PRIME);
+        }
+    } else {
+        for &b in words.remainder() {
+            let b = if SPACES && b == b'_' { b' ' } else { b };
+            h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        }
+    }
+    h
+}
+
+/// [`forward`] (of a part without `_` made spaces) undone: the hash `h`
+/// was before `p` was hashed into it.
+#[inline(always)]
+fn backward(mut h: u64, p: &[u8]) -> u64 {
+    let mut words = p.rchunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().expect("eight bytes"));
+        for i in (0..8).rev() {
+            h = h.wrapping_mul(FNV_INVERSE) ^ (w >> (8 * i) & 0xff);
+        }
+    }
+    let rest = words.remainder().len();
+    if p.len() >= 8 {
+        // The first `rest` bytes, the low ones of the word that starts `p`.
+        let w = u64::from_le_bytes(p[..8].try_into().expect("eight bytes"));
+        for i in (0..rest).rev() {
+            h = h.wrapping_mul(FNV_INVERSE) ^ (w >> (8 * i) & 0xff);
+        }
+    } else {
+        for &b in words.remainder().iter().rev() {
+            h = h.wrapping_mul(FNV_INVERSE) ^ u64::from(b);
+        }
+    }
+    h
+}
 
 /// The eight bytes of `w` with each `_` made a space.
 fn underscores_as_spaces(w: u64) -> u64 {
@@ -147,6 +217,39 @@ pub fn made_hash_of_ids(
     h.finish()
 }
 
+/// Whether `h` is [`made_hash_of_ids`] of these values: the same answer
+/// as making it and comparing, in about half the time. FNV-1a is a chain
+/// of multiplies, each waiting on the one before; every step can be
+/// undone ([`FNV_INVERSE`]), so the first parts are hashed forward from
+/// FNV's start and the last ones backward from `h`, two chains of about
+/// half the length that the core runs side by side, and the two must meet.
+pub fn is_made_hash_of_ids(
+    h: u64,
+    first: &str,
+    label: &str,
+    second: &str,
+    role: &str,
+    date: Option<PartialDate>,
+) -> bool {
+    let mut day = DateText::default();
+    if let Some(d) = date {
+        day.date(d);
+    }
+    let day = &day.buf[..day.len];
+    let step = |h: u64, p: &str, spaces: bool| {
+        (forward(h, p.as_bytes(), spaces) ^ 0xff).wrapping_mul(FNV_PRIME)
+    };
+    let undo = |h: u64, p: &[u8]| backward(h.wrapping_mul(FNV_INVERSE) ^ 0xff, p);
+    let ahead = step(step(Fnv::default().0, first, false), label, true);
+    let back = undo(undo(h, day), role.as_bytes());
+    // The second end on the shorter side.
+    if first.len() + label.len() <= role.len() + day.len() {
+        step(ahead, second, false) == back
+    } else {
+        ahead == undo(back, second.as_bytes())
+    }
+}
+
 /// The made id of hash `h`.
 pub fn made_id(h: u64) -> String {
     format!("{MADE_PREFIX}{h:016x}")
@@ -212,9 +315,11 @@ impl DateText {
         }
         // See `PartialDate::to_bits`: the month in bits 16..20, the day in 24..29.
         let bits = d.to_bits();
-        let digits = |n: u32, width: u32, out: &mut Self| {
-            for i in (0..width).rev() {
-                out.buf[out.len] = b'0' + (n / 10u32.pow(i) % 10) as u8;
+        let digits = |n: u32, width: usize, out: &mut Self| {
+            // (Each divisor a constant: a multiply, not a division.)
+            let all = [n / 1000 % 10, n / 100 % 10, n / 10 % 10, n % 10];
+            for d in &all[4 - width..] {
+                out.buf[out.len] = b'0' + *d as u8;
                 out.len += 1;
             }
         };
@@ -375,6 +480,38 @@ mod tests {
                 made_hash_of_ids(&a, &label, &b, &role, None),
                 made_hash(&a, &label, &b, &role, None)
             );
+        }
+
+        /// [`backward`] undoes [`forward`], for any bytes of any length.
+        #[test]
+        fn backward_undoes_forward(p in proptest::collection::vec(proptest::num::u8::ANY, 0..40), seed: u64) {
+            proptest::prop_assert_eq!(backward(forward(seed, &p, false), &p), seed);
+        }
+
+        /// A hash checked by meeting halves ([`is_made_hash_of_ids`]) is
+        /// the one [`made_hash_of_ids`] makes, and no other (a bit of it
+        /// flipped, or a part changed), for parts of any length.
+        #[test]
+        fn made_hashes_are_checked_as_made(
+            a in "[a-z0-9_-]{0,40}",
+            b in "[a-z0-9_-]{0,40}",
+            label in "[a-z_ ]{0,30}",
+            role in ".{0,30}",
+            date in proptest::option::of((1i32..3000, 1u32..13, 1u32..29, 0u8..3)),
+            bit in 0u32..64,
+        ) {
+            let date = date.and_then(|(y, m, d, p)| match p {
+                0 => PartialDate::year(y),
+                1 => PartialDate::month(y, m),
+                _ => PartialDate::day(y, m, d),
+            });
+            let h = made_hash_of_ids(&a, &label, &b, &role, date);
+            proptest::prop_assert!(is_made_hash_of_ids(h, &a, &label, &b, &role, date));
+            proptest::prop_assert!(!is_made_hash_of_ids(h ^ 1 << bit, &a, &label, &b, &role, date));
+            let other = format!("{a}x");
+            proptest::prop_assert!(!is_made_hash_of_ids(h, &other, &label, &b, &role, date));
+            let spaced = label.replace('_', " ");
+            proptest::prop_assert!(is_made_hash_of_ids(h, &a, &spaced, &b, &role, date));
         }
 
         /// Every hash spelled as a made id reads back; a made id with a

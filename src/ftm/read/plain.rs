@@ -17,7 +17,7 @@ use super::clean::{Span, rises, stop_from, valid_id};
 use super::props::{Cited, Few, KnownSources, Lookup, cite, number};
 use super::records::edge_kind;
 use super::{Compact, NO_IX, SpanPair, SparePre, Text, Written, prop_ix};
-use crate::graph::relid::{made_hash_of_ids, made_id_hash};
+use crate::graph::relid::{is_made_hash_of_ids, made_id_hash};
 use crate::model::date::parse_day;
 use crate::model::{Amount, PartialDate, RelationKind, trim};
 
@@ -461,7 +461,7 @@ fn write(
                 RelationKind::Other(o) => o.as_str(),
                 k => k.known_label().unwrap_or("other"),
             };
-            made_hash_of_ids(src, label, tgt, role.unwrap_or(""), r.start) == h
+            is_made_hash_of_ids(h, src, label, tgt, role.unwrap_or(""), r.start)
         }),
         _ => false,
     };
