@@ -315,7 +315,7 @@ fn read_file(path: &Path, loader: &mut Loader) -> Result<(), LoadError> {
         let gz = flate2::bufread::MultiGzDecoder::new(reader);
         read_lines(BufReader::with_capacity(1 << 16, gz), loader);
     } else if let Err(e) = parallel::each_line_of_file(reader, loader.fast, loader) {
-        // (Mapped a batch at a time where it can be: read where it lies.)
+        // (Read straight into the batches, not through the `BufReader`.)
         loader.problem(None, ProblemKind::Io(e.to_string()));
     }
     Ok(())

@@ -5,12 +5,10 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
-use std::io::{BufReader, Read, Seek};
+use std::io::{BufReader, Read};
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-
-use memmap2::{Mmap, MmapOptions};
 
 use crate::load::ProblemKind;
 
@@ -110,15 +108,12 @@ fn careful_line(bytes: &[u8]) -> Parsed {
     }
 }
 
-/// Whole lines read into one buffer, or mapped: the bytes, and where each
-/// line ends.
+/// Whole lines read into one buffer: the bytes, and where each line ends.
 #[derive(Default)]
 struct Batch {
-    /// The lines of a stream, `buf[..len]`, read straight into it (the rest:
-    /// room for the next read, zeroed once, never exposed).
+    /// The lines, `buf[..len]`, read straight into it (the rest: room for
+    /// the next read, zeroed once, never exposed).
     buf: Vec<u8>,
-    /// The lines of a mapped file, `window[..len]` (then `buf` is unused).
-    window: Option<Mmap>,
     len: usize,
     /// Whether the lines are all UTF-8 (the fast path's relationships are
     /// places in their text).
@@ -131,19 +126,15 @@ struct Batch {
 impl Batch {
     /// Every line.
     fn all(&self) -> &[u8] {
-        match &self.window {
-            Some(window) => &window[..self.len],
-            None => &self.buf[..self.len],
-        }
+        &self.buf[..self.len]
     }
 
     /// The text, if the lines are UTF-8.
     fn text(&self) -> Option<&str> {
-        // SAFETY: `utf8` is set only by `read_batch` and `fill_mapped`, right
-        // after they found `all()` to be UTF-8; the buffer, the window and
-        // `len` do not change until the batch is read again, which takes it
-        // by `&mut` (no line of it is borrowed then). A window's bytes are
-        // the file's: see `map_window` for a file changed while it is read.
+        // SAFETY: `utf8` is set only by `read_batch`, right after it found
+        // `all()` to be UTF-8; the buffer and `len` do not change until the
+        // batch is read again, which takes it by `&mut` (no line of it is
+        // borrowed then).
         self.utf8
             .then(|| unsafe { std::str::from_utf8_unchecked(self.all()) })
     }
@@ -256,7 +247,7 @@ impl Part {
 
 /// Past [`BATCH`], how many bytes more a batch's reads ask for at a time
 /// to find its last line's end (so that at most this many, read past it,
-/// are carried into the next batch), and a mapped batch's window holds.
+/// are carried into the next batch).
 const PAST: usize = if cfg!(test) { 256 } else { 16 << 10 };
 
 /// Reads about [`BATCH`] bytes of whole lines of `reader` into `b` (its
@@ -265,7 +256,6 @@ const PAST: usize = if cfg!(test) { 256 } else { 16 << 10 };
 /// the last batch's last line (this batch's first bytes), and is left
 /// holding what is read past this one's.
 fn read_batch(reader: &mut impl Read, b: &mut Batch, carry: &mut Vec<u8>) -> std::io::Result<()> {
-    b.window = None;
     b.utf8 = false;
     b.ends.clear();
     let mut len = carry.len();
@@ -332,100 +322,16 @@ fn read_batch(reader: &mut impl Read, b: &mut Batch, carry: &mut Vec<u8>) -> std
     read
 }
 
-/// `len` bytes of `file` from `at`, mapped read-only. (Its pages are
-/// mapped as they are first read, sixteen at a fault: asked for all at once
-/// (`populate`), the kernel walked them again page by page, which cost
-/// more than the faults.)
-fn map_window(file: &File, at: u64, len: usize) -> std::io::Result<Mmap> {
-    // SAFETY: the map is only ever read, and ties never writes a file it
-    // reads. Another program changing the file in place while a window of
-    // it is mapped could change bytes already found to be UTF-8, and one
-    // cutting the file short under a window stops ties with SIGBUS (as a
-    // snapshot's map would, `crate::snapshot`; ripgrep takes the same
-    // risk): the window is no further than the file's size asked right
-    // before it is mapped, and unmapped once its batch is built, so only a
-    // file cut short while its window is parsed (a few milliseconds) can.
-    // FtM files are exports, written once and then read.
-    unsafe { MmapOptions::new().offset(at).len(len).map(file) }
-}
-
-/// Reads about [`BATCH`] bytes of whole lines of `file` from `at` into `b`,
-/// as [`read_batch`] cuts them, as a window mapped of the file (the last
-/// one `b` had unmapped), and moves `at` past them.
-fn fill_mapped(file: &File, at: &mut u64, b: &mut Batch) -> std::io::Result<()> {
-    b.window = None;
-    b.utf8 = false;
-    b.ends.clear();
-    b.len = 0;
-    // (The size asked for every batch: a file grown while it is read is
-    // read on, as a stream is; no window goes past the end of one cut.)
-    let size = file.metadata()?.len();
-    let rest = usize::try_from(size.saturating_sub(*at)).unwrap_or(usize::MAX);
-    if rest == 0 {
-        return Ok(());
-    }
-    let mut want = rest.min(BATCH + PAST);
-    let mut scanned = 0;
-    loop {
-        let window = map_window(file, *at, want)?;
-        let mut cut = None;
-        for nl in memchr::memchr_iter(b'\n', &window[scanned..want]) {
-            let end = scanned + nl + 1;
-            b.ends.push(end);
-            if end >= BATCH {
-                cut = Some(end);
-                break;
-            }
-        }
-        scanned = want;
-        let len = match cut {
-            Some(end) => end,
-            // (A last line without its end, at the file's.)
-            None if want == rest => {
-                if b.ends.last().copied().unwrap_or(0) < rest {
-                    b.ends.push(rest);
-                }
-                rest
-            }
-            // A line longer than the window: a larger one.
-            None => {
-                want = rest.min(want.saturating_mul(2));
-                continue;
-            }
-        };
-        b.utf8 = simdutf8::basic::from_utf8(&window[..len]).is_ok();
-        b.len = len;
-        b.window = Some(window);
-        *at += len as u64;
-        return Ok(());
-    }
-}
-
-/// Whether files are read as streams, not mapped (tests read them both
-/// ways).
-#[cfg(test)]
-static UNMAPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-fn unmapped() -> bool {
-    #[cfg(test)]
-    return UNMAPPED.load(std::sync::atomic::Ordering::SeqCst);
-    #[cfg(not(test))]
-    false
-}
-
-/// Where batches are read from.
-enum Feed<R> {
-    /// A stream, read into each batch (`carry`: read past the last batch's
-    /// last line).
-    Stream { reader: R, carry: Vec<u8> },
-    /// A regular file, each batch a window mapped of it (`at`: where the
-    /// next one starts).
-    Mapped { file: File, at: u64 },
+/// Where batches are read from: a stream, read into each batch (`carry`:
+/// what was read past the last batch's last line).
+struct Feed<R> {
+    reader: R,
+    carry: Vec<u8>,
 }
 
 impl<R: Read> Feed<R> {
     fn stream(reader: R) -> Self {
-        Feed::Stream {
+        Feed {
             reader,
             carry: Vec::new(),
         }
@@ -433,36 +339,18 @@ impl<R: Read> Feed<R> {
 
     /// Reads the next batch into `b` (its buffers reused; empty at the end).
     fn fill(&mut self, b: &mut Batch) -> std::io::Result<()> {
-        match self {
-            Feed::Stream { reader, carry } => read_batch(reader, b, carry),
-            Feed::Mapped { file, at } => fill_mapped(file, at, b),
-        }
+        read_batch(&mut self.reader, b, &mut self.carry)
     }
 }
 
 impl Feed<File> {
-    /// `reader`'s file, mapped a window a batch from where `reader` is if
-    /// it is a regular file that can be; else read on as a stream (what
-    /// `reader` holds read first).
+    /// The file `reader` reads, read on from where it is straight into the
+    /// batches, with no `BufReader` between (what its buffer holds first).
     fn of_file(reader: BufReader<File>) -> Self {
         let carry = reader.buffer().to_vec();
-        let mut file = reader.into_inner();
-        let mapped = (|| {
-            let meta = file.metadata().ok()?;
-            let at = file
-                .stream_position()
-                .ok()?
-                .checked_sub(carry.len() as u64)?;
-            // (A file of nothing cannot be mapped; one that cannot is read.)
-            let mappable = cfg!(unix) && meta.is_file() && meta.len() > at && !unmapped();
-            (mappable && map_window(&file, at, 1).is_ok()).then_some(at)
-        })();
-        match mapped {
-            Some(at) => Feed::Mapped { file, at },
-            None => Feed::Stream {
-                reader: file,
-                carry,
-            },
+        Feed {
+            reader: reader.into_inner(),
+            carry,
         }
     }
 }
@@ -735,9 +623,8 @@ pub(super) fn each_line<R: Read + Send>(
     each_batch(Feed::stream(reader), fast, builder)
 }
 
-/// [`each_line`] of the file `reader` reads (from where it is), mapped a
-/// batch at a time if it is a regular file ([`Feed::of_file`]), else read
-/// straight into the batches.
+/// [`each_line`] of the file `reader` reads (from where it is), read
+/// straight into the batches ([`Feed::of_file`]).
 pub(super) fn each_line_of_file(
     reader: BufReader<File>,
     fast: bool,
@@ -1015,7 +902,7 @@ mod feed_tests {
     use proptest::prelude::*;
 
     use super::super::{load_ftm, load_ftm_reader, loaded};
-    use super::{BATCH, Batch, Feed, PAST, UNMAPPED};
+    use super::{BATCH, Batch, Feed, PAST};
 
     /// A batch as the tests compare it: its bytes, line ends, whether UTF-8.
     type Cut = (Vec<u8>, Vec<usize>, bool);
@@ -1050,7 +937,7 @@ mod feed_tests {
     }
 
     /// Every batch `feed` reads, two batches' buffers taking turns (each
-    /// read again after the other: a window unmapped, a buffer reused).
+    /// read again after the other: a buffer reused).
     fn batches<R: Read>(mut feed: Feed<R>) -> std::io::Result<Vec<Cut>> {
         let mut two = [Batch::default(), Batch::default()];
         let mut out = Vec::new();
@@ -1102,7 +989,7 @@ mod feed_tests {
     }
 
     /// `path` opened as the loader opens it (its head read to sniff it, in a
-    /// `BufReader` of `capacity`), mapped or read on as a stream.
+    /// `BufReader` of `capacity`), read on straight into the batches.
     fn feed_of(path: &std::path::Path, capacity: usize, sniff: bool) -> Feed<std::fs::File> {
         let mut reader = BufReader::with_capacity(capacity, std::fs::File::open(path).unwrap());
         if sniff {
@@ -1138,12 +1025,12 @@ mod feed_tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
-        /// Generated streams (lines longer than a batch and than a window,
+        /// Generated streams (lines longer than a batch and than a read,
         /// characters cut by a batch's end, bytes that are not UTF-8, CRLF,
         /// a BOM, with a last line end or without, empty) read as batches
         /// through every way in: straight from a `Cursor`, through a
         /// `BufReader` of any size, by short and interrupted reads, and
-        /// from a file, mapped or read, sniffed first or not: the batches
+        /// from a file, its head sniffed first or not: the batches
         /// cut from the whole text (bytes, line ends, UTF-8).
         #[test]
         fn batches_are_read_as_cut_from_the_whole(
@@ -1159,25 +1046,22 @@ mod feed_tests {
             let short = Short { inner: Cursor::new(&whole), most, calls: 0 };
             prop_assert_eq!(&batches(Feed::stream(short)).unwrap(), &expected);
             let file = file_of(&whole);
-            let _lock = SWITCH.lock().unwrap_or_else(|e| e.into_inner());
-            let feed = feed_of(file.path(), capacity, sniff);
-            // (A file of nothing cannot be mapped: it is read.)
-            prop_assert_eq!(matches!(feed, Feed::Mapped { .. }), !whole.is_empty());
-            prop_assert_eq!(&batches(feed).unwrap(), &expected);
+            prop_assert_eq!(&batches(feed_of(file.path(), capacity, sniff)).unwrap(), &expected);
         }
     }
 
-    /// Lines across batches and windows, a line longer than a window, the
-    /// last line without its end, an empty file, a BOM, a batch not UTF-8:
-    /// as cut from the whole, mapped.
+    /// Lines across batches and reads, a line longer than a batch and than
+    /// its reads, the last line without its end, an empty file, a BOM, a
+    /// batch not UTF-8: as cut from the whole, from a file.
     #[test]
-    fn mapped_files_read_in_batches_of_whole_lines() {
+    fn files_read_in_batches_of_whole_lines() {
         let line = |n: usize| {
             let mut v = vec![b'a'; n];
             v.push(b'\n');
             v
         };
         let window = BATCH + PAST;
+        let sniffed = 1 << 8;
         let cases: Vec<Vec<u8>> = vec![
             Vec::new(),
             b"\n".to_vec(),
@@ -1187,7 +1071,7 @@ mod feed_tests {
             [line(BATCH - 2), line(3)].concat(),
             [line(BATCH - 1), line(3)].concat(),
             [line(BATCH), line(3)].concat(),
-            // Lines longer than a window, and than two.
+            // Lines longer than a batch and its reads.
             [
                 line(10),
                 line(window + 5),
@@ -1195,18 +1079,15 @@ mod feed_tests {
                 b"tail".to_vec(),
             ]
             .concat(),
-            // The last bytes of the file where a window ends.
+            // The last bytes of the file where a batch's reads end.
             line(window - 1),
             [line(window - 1), b"x".to_vec()].concat(),
             // Not UTF-8 in the second batch only.
             [line(BATCH), b"\xff\n".to_vec(), line(3)].concat(),
         ];
-        let _lock = SWITCH.lock().unwrap_or_else(|e| e.into_inner());
         for whole in cases {
             let file = file_of(&whole);
-            let feed = feed_of(file.path(), 1 << 16, true);
-            assert_eq!(matches!(feed, Feed::Mapped { .. }), !whole.is_empty());
-            let read = batches(feed).unwrap();
+            let read = batches(feed_of(file.path(), sniffed, true)).unwrap();
             assert_eq!(read, cut(&whole), "{} bytes", whole.len());
             assert_eq!(read.concat_bytes(), whole);
         }
@@ -1222,21 +1103,19 @@ mod feed_tests {
         }
     }
 
-    /// Serialises the tests that read files unmapped (a process-wide switch).
-    static SWITCH: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-    /// `bytes` read from a file mapped, from the same file read as a stream,
-    /// and from a `Cursor`: the same graph, summary and problems (with
-    /// their lines).
+    /// `bytes` read from a file and from a stream of them: the same graph
+    /// and the same problems (with their lines).
     fn reads_alike(bytes: &[u8]) -> super::super::Loaded {
         let file = file_of(bytes);
-        let _lock = SWITCH.lock().unwrap_or_else(|e| e.into_inner());
-        let mapped = loaded(load_ftm(file.path()));
-        UNMAPPED.store(true, std::sync::atomic::Ordering::SeqCst);
         let read = loaded(load_ftm(file.path()));
-        UNMAPPED.store(false, std::sync::atomic::Ordering::SeqCst);
-        assert_eq!(mapped, read);
-        mapped
+        let name = file.path().display().to_string();
+        let streamed = loaded(load_ftm_reader(Cursor::new(bytes), &name));
+        let parts = |l: &super::super::Loaded| match l {
+            Ok((g, _, s)) => Ok((g.entities.clone(), g.relations.clone(), s.records)),
+            Err(e) => Err(e.clone()),
+        };
+        assert_eq!(parts(&read), parts(&streamed));
+        read
     }
 
     fn person(i: usize, name: &str) -> String {
@@ -1251,11 +1130,11 @@ mod feed_tests {
         )
     }
 
-    /// A stream of many batches, mapped and read: the same graph, and its
+    /// A file of many batches read as a stream is: the same graph, and its
     /// problems at the same lines (a bad line, a line not UTF-8, a line
-    /// longer than a window, CRLF ends, a BOM, no last line end).
+    /// longer than a batch and its reads, CRLF ends, a BOM, no last line end).
     #[test]
-    fn a_mapped_file_reads_as_a_stream() {
+    fn a_file_reads_as_a_stream() {
         let mut text: Vec<u8> = b"\xef\xbb\xbf".to_vec();
         for i in 1..=400 {
             let line = match i {
@@ -1288,12 +1167,5 @@ mod feed_tests {
         let ok = reads_alike(&fixed);
         let (_, _, summary) = ok.as_ref().expect("read");
         assert!(summary.records > 390, "{}", summary.records);
-        // Read from a `Cursor` (a stream, not a file): the same graph.
-        let streamed = loaded(load_ftm_reader(Cursor::new(fixed), "x"));
-        let parts = |l: &super::super::Loaded| {
-            let (g, _, s) = l.as_ref().expect("read");
-            (g.entities.clone(), g.relations.clone(), s.records)
-        };
-        assert_eq!(parts(&streamed), parts(&ok));
     }
 }
