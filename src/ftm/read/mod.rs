@@ -314,8 +314,9 @@ fn read_file(path: &Path, loader: &mut Loader) -> Result<(), LoadError> {
     if super::is_gzip(reader.fill_buf().map_err(io)?) {
         let gz = flate2::bufread::MultiGzDecoder::new(reader);
         read_lines(BufReader::with_capacity(1 << 16, gz), loader);
-    } else {
-        read_lines(reader, loader);
+    } else if let Err(e) = parallel::each_line_of_file(reader, loader.fast, loader) {
+        // (Read straight into the batches, not through the `BufReader`.)
+        loader.problem(None, ProblemKind::Io(e.to_string()));
     }
     Ok(())
 }

@@ -4,7 +4,8 @@
 //! can do, in reading order) while later ones are parsed.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::BufRead;
+use std::fs::File;
+use std::io::{BufReader, Read};
 use std::mem::MaybeUninit;
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
@@ -102,11 +103,13 @@ fn careful_line(bytes: &[u8]) -> Parsed {
 /// Whole lines read into one buffer: the bytes, and where each line ends.
 #[derive(Default)]
 struct Batch {
-    /// The lines, when they are not all UTF-8 (else empty).
-    bytes: Vec<u8>,
-    /// The lines, when they are all UTF-8 (else empty): the fast path's
-    /// relationships are places in it.
-    text: String,
+    /// The lines, `buf[..len]`, read straight into it (the rest: room for
+    /// the next read, zeroed once, never exposed).
+    buf: Vec<u8>,
+    len: usize,
+    /// Whether the lines are all UTF-8 (the fast path's relationships are
+    /// places in their text).
+    utf8: bool,
     ends: Vec<usize>,
     /// Whether the batch holds the stream's first line.
     first: bool,
@@ -115,16 +118,17 @@ struct Batch {
 impl Batch {
     /// Every line.
     fn all(&self) -> &[u8] {
-        if self.text.is_empty() {
-            &self.bytes
-        } else {
-            self.text.as_bytes()
-        }
+        &self.buf[..self.len]
     }
 
     /// The text, if the lines are UTF-8.
     fn text(&self) -> Option<&str> {
-        (!self.text.is_empty()).then_some(self.text.as_str())
+        // SAFETY: `utf8` is set only by `read_batch`, right after it found
+        // `all()` to be UTF-8; the buffer and `len` do not change until the
+        // batch is read again, which takes it by `&mut` (no line of it is
+        // borrowed then).
+        self.utf8
+            .then(|| unsafe { std::str::from_utf8_unchecked(self.all()) })
     }
 
     /// Line `i`, and where it starts.
@@ -243,58 +247,114 @@ impl Part {
     }
 }
 
-/// Reads about [`BATCH`] bytes of whole lines into `b` (its buffers reused).
-fn read_batch(reader: &mut impl BufRead, b: &mut Batch) -> std::io::Result<()> {
-    let mut bytes = std::mem::take(&mut b.bytes);
-    if bytes.is_empty() {
-        bytes = std::mem::take(&mut b.text).into_bytes();
-    }
-    bytes.clear();
+/// Past [`BATCH`], how many bytes more a batch's reads ask for at a time
+/// to find its last line's end (so that at most this many, read past it,
+/// are carried into the next batch).
+const PAST: usize = if cfg!(test) { 256 } else { 16 << 10 };
+
+/// Reads about [`BATCH`] bytes of whole lines of `reader` into `b` (its
+/// buffers reused): up to the first line end at or past `BATCH`, a last
+/// line without its end at the stream's. `carry` holds what was read past
+/// the last batch's last line (this batch's first bytes), and is left
+/// holding what is read past this one's.
+fn read_batch(reader: &mut impl Read, b: &mut Batch, carry: &mut Vec<u8>) -> std::io::Result<()> {
+    b.utf8 = false;
     b.ends.clear();
-    bytes.reserve(BATCH + (64 << 10));
-    // Whole buffers of the reader at a time, their line ends found by
-    // `memchr` (vectorised; `read_until` a line at a time took 3 % of the
-    // instructions, on the builder's thread), up to the first line end at
-    // or past `BATCH` bytes; a last line without its end at the stream's.
-    let read = (|| {
+    let mut len = carry.len();
+    let room = (BATCH + PAST).max(len + PAST);
+    if b.buf.is_empty() {
+        // Zeroed once (`vec!` of zeros takes fresh pages from the system,
+        // which are zero), then reused batch after batch.
+        b.buf = vec![0; room];
+    } else if b.buf.len() < room {
+        b.buf.resize(room, 0);
+    }
+    b.buf[..len].copy_from_slice(carry);
+    carry.clear();
+    // The stream is read straight into the batch's buffer (before, through
+    // a `BufReader` whose each buffer was then copied into the batch: every
+    // byte moved twice), its line ends found by `memchr` (vectorised;
+    // `read_until` a line at a time took 3 % of the instructions, on the
+    // builder's thread).
+    let mut scanned = 0;
+    let mut ended = false;
+    let read = loop {
         // (Until a line ends at or past `BATCH`: a line begun before it is
         // read to its end.)
-        while b.ends.last().is_none_or(|&end| end < BATCH) {
-            let buf = match reader.fill_buf() {
-                Ok(buf) => buf,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if buf.is_empty() {
-                if b.ends.last().copied().unwrap_or(0) < bytes.len() {
-                    b.ends.push(bytes.len());
-                }
+        let mut cut = None;
+        for nl in memchr::memchr_iter(b'\n', &b.buf[scanned..len]) {
+            let end = scanned + nl + 1;
+            b.ends.push(end);
+            if end >= BATCH {
+                cut = Some(end);
                 break;
             }
-            let at = bytes.len();
-            let mut used = buf.len();
-            for nl in memchr::memchr_iter(b'\n', buf) {
-                b.ends.push(at + nl + 1);
-                if at + nl + 1 >= BATCH {
-                    used = nl + 1;
-                    break;
-                }
-            }
-            bytes.extend_from_slice(&buf[..used]);
-            reader.consume(used);
         }
-        Ok(())
-    })();
+        scanned = len;
+        if let Some(end) = cut {
+            carry.extend_from_slice(&b.buf[end..len]);
+            len = end;
+            break Ok(());
+        }
+        if ended {
+            if b.ends.last().copied().unwrap_or(0) < len {
+                b.ends.push(len);
+            }
+            break Ok(());
+        }
+        // Up to `BATCH` in one read (a `BufReader` whose buffer is empty
+        // lends its own only to reads smaller than it), then a little at a
+        // time.
+        let want = if len < BATCH { BATCH - len } else { PAST };
+        if b.buf.len() < len + want {
+            b.buf.resize(len + want, 0);
+        }
+        match reader.read(&mut b.buf[len..len + want]) {
+            Ok(0) => ended = true,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => break Err(e),
+        }
+    };
+    b.len = len;
     // Checked once here, so that the parser threads need not check each line
     // (by simdutf8: the same answer as `std::str::from_utf8`, several times
     // faster on ASCII).
-    if simdutf8::basic::from_utf8(&bytes).is_ok() {
-        // SAFETY: `bytes` was just found to be UTF-8.
-        b.text = unsafe { String::from_utf8_unchecked(bytes) };
-    } else {
-        b.bytes = bytes;
-    }
+    b.utf8 = simdutf8::basic::from_utf8(b.all()).is_ok();
     read
+}
+
+/// Where batches are read from: a stream, read into each batch (`carry`:
+/// what was read past the last batch's last line).
+struct Feed<R> {
+    reader: R,
+    carry: Vec<u8>,
+}
+
+impl<R: Read> Feed<R> {
+    fn stream(reader: R) -> Self {
+        Feed {
+            reader,
+            carry: Vec::new(),
+        }
+    }
+
+    /// Reads the next batch into `b` (its buffers reused; empty at the end).
+    fn fill(&mut self, b: &mut Batch) -> std::io::Result<()> {
+        read_batch(&mut self.reader, b, &mut self.carry)
+    }
+}
+
+impl Feed<File> {
+    /// The file `reader` reads, read on from where it is straight into the
+    /// batches, with no `BufReader` between (what its buffer holds first).
+    fn of_file(reader: BufReader<File>) -> Self {
+        let carry = reader.buffer().to_vec();
+        Feed {
+            reader: reader.into_inner(),
+            carry,
+        }
+    }
 }
 
 /// A chunk of a batch's lines for a parser thread to parse.
@@ -487,13 +547,13 @@ enum Source<'a, R> {
     },
     /// Read on the builder's thread (no reader thread could be started).
     Here {
-        reader: MutexGuard<'a, R>,
+        reader: MutexGuard<'a, Feed<R>>,
         spare: Vec<Batch>,
         first: bool,
     },
 }
 
-impl<R: BufRead> Source<'_, R> {
+impl<R: Read> Source<'_, R> {
     /// The next batch; if `wait`, waiting for it, else `None` if it is not
     /// read yet.
     fn next(&mut self, wait: bool) -> Option<Option<std::io::Result<Batch>>> {
@@ -511,7 +571,7 @@ impl<R: BufRead> Source<'_, R> {
             } => {
                 let mut b = spare.pop().unwrap_or_default();
                 b.first = std::mem::take(first);
-                Some(Some(read_batch(&mut **reader, &mut b).map(|()| b)))
+                Some(Some(reader.fill(&mut b).map(|()| b)))
             }
         }
     }
@@ -527,8 +587,8 @@ impl<R: BufRead> Source<'_, R> {
 
 /// The reader thread: reads batches into the buffers it is given back,
 /// until the stream ends (an empty batch) or fails (the error).
-fn read_ahead<R: BufRead>(
-    reader: &Mutex<R>,
+fn read_ahead<R: Read>(
+    reader: &Mutex<Feed<R>>,
     spare: Receiver<Batch>,
     batches: SyncSender<std::io::Result<Batch>>,
 ) {
@@ -536,7 +596,7 @@ fn read_ahead<R: BufRead>(
     let mut first = true;
     for mut b in spare {
         b.first = std::mem::take(&mut first);
-        let read = read_batch(&mut *reader, &mut b);
+        let read = reader.fill(&mut b);
         let end = read.is_err() || b.ends.is_empty();
         if batches.send(read.map(|()| b)).is_err() || end {
             return;
@@ -557,13 +617,32 @@ struct InFlight {
 /// in chunks on parser threads, up to [`AHEAD`] batches ahead of the one
 /// `builder` builds. A read error ends the stream and is returned (the
 /// batch before it is not built).
-pub(super) fn each_line<R: BufRead + Send>(
+pub(super) fn each_line<R: Read + Send>(
     reader: R,
     fast: bool,
     builder: &mut impl Take,
 ) -> std::io::Result<()> {
+    each_batch(Feed::stream(reader), fast, builder)
+}
+
+/// [`each_line`] of the file `reader` reads (from where it is), read
+/// straight into the batches ([`Feed::of_file`]).
+pub(super) fn each_line_of_file(
+    reader: BufReader<File>,
+    fast: bool,
+    builder: &mut impl Take,
+) -> std::io::Result<()> {
+    each_batch(Feed::of_file(reader), fast, builder)
+}
+
+/// [`each_line`] of the batches `feed` reads.
+fn each_batch<R: Read + Send>(
+    feed: Feed<R>,
+    fast: bool,
+    builder: &mut impl Take,
+) -> std::io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
-    let reader = Mutex::new(reader);
+    let reader = Mutex::new(feed);
     let queue = Queue::new(threads.max(2));
     std::thread::scope(|s| {
         let _closing = Closing(&queue);
@@ -815,5 +894,280 @@ mod tests {
         assert_eq!(g.entity(g.find("p1").unwrap()).name, "P 1");
         let ids: Vec<&str> = g.node_indices().map(|n| g.entity(n).id).take(3).collect();
         assert_eq!(ids, ["p1", "p2", "p3"]);
+    }
+}
+
+#[cfg(test)]
+mod feed_tests {
+    use std::io::{BufRead, BufReader, Cursor, Read, Write};
+
+    use proptest::prelude::*;
+
+    use super::super::{load_ftm, load_ftm_reader, loaded};
+    use super::{BATCH, Batch, Feed, PAST};
+
+    /// A batch as the tests compare it: its bytes, line ends, whether UTF-8.
+    type Cut = (Vec<u8>, Vec<usize>, bool);
+
+    /// The batches `whole` is cut into, by the rule: up to the first line
+    /// end at or past `BATCH`, a last line without its end at the end.
+    fn cut(whole: &[u8]) -> Vec<Cut> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < whole.len() {
+            let rest = &whole[at..];
+            let mut ends = Vec::new();
+            let mut len = rest.len();
+            for (i, &c) in rest.iter().enumerate() {
+                if c == b'\n' {
+                    ends.push(i + 1);
+                    if i + 1 >= BATCH {
+                        len = i + 1;
+                        break;
+                    }
+                }
+            }
+            if ends.last() != Some(&len) {
+                ends.push(len);
+            }
+            let bytes = rest[..len].to_vec();
+            let utf8 = std::str::from_utf8(&bytes).is_ok();
+            out.push((bytes, ends, utf8));
+            at += len;
+        }
+        out
+    }
+
+    /// Every batch `feed` reads, two batches' buffers taking turns (each
+    /// read again after the other: a buffer reused).
+    fn batches<R: Read>(mut feed: Feed<R>) -> std::io::Result<Vec<Cut>> {
+        let mut two = [Batch::default(), Batch::default()];
+        let mut out = Vec::new();
+        for i in 0.. {
+            let b = &mut two[i % 2];
+            feed.fill(b)?;
+            if b.ends.is_empty() {
+                assert_eq!(b.len, 0);
+                return Ok(out);
+            }
+            assert_eq!(b.text().is_some(), b.utf8);
+            assert_eq!(
+                b.line(b.ends.len() - 1).0.len() + b.line(b.ends.len() - 1).1,
+                b.len
+            );
+            out.push((b.all().to_vec(), b.ends.clone(), b.utf8));
+        }
+        unreachable!()
+    }
+
+    /// A reader handing out at most `most` bytes a read, and an interrupted
+    /// read every third.
+    struct Short<R> {
+        inner: R,
+        most: usize,
+        calls: usize,
+    }
+
+    impl<R: Read> Read for Short<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.calls += 1;
+            if self.calls.is_multiple_of(3) {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(self.most);
+            self.inner.read(&mut buf[..n])
+        }
+    }
+
+    /// The file `bytes` are written to.
+    fn file_of(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::Builder::new()
+            .suffix(".ftm.json")
+            .tempfile()
+            .unwrap();
+        f.write_all(bytes).unwrap();
+        f.flush().unwrap();
+        f
+    }
+
+    /// `path` opened as the loader opens it (its head read to sniff it, in a
+    /// `BufReader` of `capacity`), read on straight into the batches.
+    fn feed_of(path: &std::path::Path, capacity: usize, sniff: bool) -> Feed<std::fs::File> {
+        let mut reader = BufReader::with_capacity(capacity, std::fs::File::open(path).unwrap());
+        if sniff {
+            reader.fill_buf().unwrap();
+        }
+        Feed::of_file(reader)
+    }
+
+    /// A piece of a generated stream.
+    fn piece() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            // Lines of ASCII, of any length up to a few batches.
+            (0usize..40, 0usize..3).prop_map(|(n, long)| {
+                let len = n * [1, 37, 130][long];
+                let mut v: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                v.push(b'\n');
+                v
+            }),
+            Just(b"\r\n".to_vec()),
+            Just(b"\n".to_vec()),
+            // Runs of a two-byte character, to be cut by a batch's end.
+            (1usize..600).prop_map(|n| "é".repeat(n).into_bytes()),
+            Just(b"\xef\xbb\xbf".to_vec()),
+            // Not UTF-8.
+            Just(b"\xff\xc3".to_vec()),
+            (0usize..300).prop_map(|n| vec![b'x'; n]),
+        ]
+    }
+
+    fn stream() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(piece(), 0..60).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Generated streams (lines longer than a batch and than a read,
+        /// characters cut by a batch's end, bytes that are not UTF-8, CRLF,
+        /// a BOM, with a last line end or without, empty) read as batches
+        /// through every way in: straight from a `Cursor`, through a
+        /// `BufReader` of any size, by short and interrupted reads, and
+        /// from a file, its head sniffed first or not: the batches
+        /// cut from the whole text (bytes, line ends, UTF-8).
+        #[test]
+        fn batches_are_read_as_cut_from_the_whole(
+            whole in stream(),
+            capacity in 1usize..3000,
+            most in 1usize..5000,
+            sniff in any::<bool>(),
+        ) {
+            let expected = cut(&whole);
+            prop_assert_eq!(&batches(Feed::stream(Cursor::new(&whole))).unwrap(), &expected);
+            let buffered = BufReader::with_capacity(capacity, Cursor::new(&whole));
+            prop_assert_eq!(&batches(Feed::stream(buffered)).unwrap(), &expected);
+            let short = Short { inner: Cursor::new(&whole), most, calls: 0 };
+            prop_assert_eq!(&batches(Feed::stream(short)).unwrap(), &expected);
+            let file = file_of(&whole);
+            prop_assert_eq!(&batches(feed_of(file.path(), capacity, sniff)).unwrap(), &expected);
+        }
+    }
+
+    /// Lines across batches and reads, a line longer than a batch and than
+    /// its reads, the last line without its end, an empty file, a BOM, a
+    /// batch not UTF-8: as cut from the whole, from a file.
+    #[test]
+    fn files_read_in_batches_of_whole_lines() {
+        let line = |n: usize| {
+            let mut v = vec![b'a'; n];
+            v.push(b'\n');
+            v
+        };
+        let window = BATCH + PAST;
+        let sniffed = 1 << 8;
+        let cases: Vec<Vec<u8>> = vec![
+            Vec::new(),
+            b"\n".to_vec(),
+            b"no end".to_vec(),
+            [b"\xef\xbb\xbf".as_slice(), &line(5), &line(BATCH)].concat(),
+            // A line ending just before, at and just past a batch's end.
+            [line(BATCH - 2), line(3)].concat(),
+            [line(BATCH - 1), line(3)].concat(),
+            [line(BATCH), line(3)].concat(),
+            // Lines longer than a batch and its reads.
+            [
+                line(10),
+                line(window + 5),
+                line(3 * window),
+                b"tail".to_vec(),
+            ]
+            .concat(),
+            // The last bytes of the file where a batch's reads end.
+            line(window - 1),
+            [line(window - 1), b"x".to_vec()].concat(),
+            // Not UTF-8 in the second batch only.
+            [line(BATCH), b"\xff\n".to_vec(), line(3)].concat(),
+        ];
+        for whole in cases {
+            let file = file_of(&whole);
+            let read = batches(feed_of(file.path(), sniffed, true)).unwrap();
+            assert_eq!(read, cut(&whole), "{} bytes", whole.len());
+            assert_eq!(read.concat_bytes(), whole);
+        }
+    }
+
+    trait Concat {
+        fn concat_bytes(&self) -> Vec<u8>;
+    }
+
+    impl Concat for Vec<Cut> {
+        fn concat_bytes(&self) -> Vec<u8> {
+            self.iter().flat_map(|c| c.0.iter().copied()).collect()
+        }
+    }
+
+    /// `bytes` read from a file and from a stream of them: the same graph
+    /// and the same problems (with their lines).
+    fn reads_alike(bytes: &[u8]) -> super::super::Loaded {
+        let file = file_of(bytes);
+        let read = loaded(load_ftm(file.path()));
+        let name = file.path().display().to_string();
+        let streamed = loaded(load_ftm_reader(Cursor::new(bytes), &name));
+        let parts = |l: &super::super::Loaded| match l {
+            Ok((g, _, s)) => Ok((g.entities.clone(), g.relations.clone(), s.records)),
+            Err(e) => Err(e.clone()),
+        };
+        assert_eq!(parts(&read), parts(&streamed));
+        read
+    }
+
+    fn person(i: usize, name: &str) -> String {
+        format!(
+            "{{\"id\":\"p{i}\",\"schema\":\"Person\",\"properties\":{{\"name\":[\"{name}\"]}}}}"
+        )
+    }
+
+    fn owns(i: usize, a: usize, b: usize) -> String {
+        format!(
+            "{{\"id\":\"o{i}\",\"schema\":\"Ownership\",\"properties\":{{\"owner\":[\"p{a}\"],\"asset\":[\"p{b}\"]}}}}"
+        )
+    }
+
+    /// A file of many batches read as a stream is: the same graph, and its
+    /// problems at the same lines (a bad line, a line not UTF-8, a line
+    /// longer than a batch and its reads, CRLF ends, a BOM, no last line end).
+    #[test]
+    fn a_file_reads_as_a_stream() {
+        let mut text: Vec<u8> = b"\xef\xbb\xbf".to_vec();
+        for i in 1..=400 {
+            let line = match i {
+                77 => b"{broken".to_vec(),
+                150 => person(i, &"Long ".repeat(2 * (BATCH + PAST))).into_bytes(),
+                222 => [
+                    b"{\"id\":\"p222\",\"schema\":\"Person\",\"properties\":{\"name\":[\"\xff\"]}}"
+                        .as_slice(),
+                ]
+                .concat(),
+                _ if i % 3 == 0 && i > 10 => owns(i, i - 1, i - 2).into_bytes(),
+                _ => person(i, &format!("Näme {i}")).into_bytes(),
+            };
+            text.extend_from_slice(&line);
+            text.extend_from_slice(if i % 5 == 0 { b"\r\n" } else { b"\n" });
+        }
+        assert!(text.len() > 20 * BATCH);
+        let with_end = format!("{:?}", reads_alike(&text));
+        assert!(with_end.contains("line_col: Some((77, 2))"), "{with_end}");
+        assert!(with_end.contains("line_col: Some((222, 55))"), "{with_end}");
+        text.truncate(text.len() - 2);
+        let without_end = format!("{:?}", reads_alike(&text));
+        assert!(
+            without_end.contains("line_col: Some((77, 2))"),
+            "{without_end}"
+        );
+        let fixed: Vec<u8> = String::from_utf8_lossy(&text)
+            .replace("{broken", "")
+            .into_bytes();
+        let ok = reads_alike(&fixed);
+        let (_, _, summary) = ok.as_ref().expect("read");
+        assert!(summary.records > 390, "{}", summary.records);
     }
 }
