@@ -53,6 +53,13 @@ impl Fnv {
         self.0 = (forward(self.0, p, spaces) ^ 0xff).wrapping_mul(FNV_PRIME);
     }
 
+    /// [`Self::part_bytes`] undone: the hash as it was before `p` and its
+    /// mark were added ([`backward`]).
+    #[inline]
+    fn unpart_bytes(&mut self, p: &[u8]) {
+        self.0 = backward(self.0.wrapping_mul(FNV_INVERSE) ^ 0xff, p);
+    }
+
     pub fn finish(self) -> u64 {
         self.0
     }
@@ -209,11 +216,7 @@ pub fn made_hash_of_ids(
     h.run(label.as_bytes(), true);
     h.part(second);
     h.part(role);
-    let mut day = DateText::default();
-    if let Some(d) = date {
-        day.date(d);
-    }
-    h.part_bytes(&day.buf[..day.len]);
+    h.part_bytes(DateText::of(date).bytes());
     h.finish()
 }
 
@@ -231,23 +234,23 @@ pub fn is_made_hash_of_ids(
     role: &str,
     date: Option<PartialDate>,
 ) -> bool {
-    let mut day = DateText::default();
-    if let Some(d) = date {
-        day.date(d);
-    }
-    let day = &day.buf[..day.len];
-    let step = |h: u64, p: &str, spaces: bool| {
-        (forward(h, p.as_bytes(), spaces) ^ 0xff).wrapping_mul(FNV_PRIME)
-    };
-    let undo = |h: u64, p: &[u8]| backward(h.wrapping_mul(FNV_INVERSE) ^ 0xff, p);
-    let ahead = step(step(Fnv::default().0, first, false), label, true);
-    let back = undo(undo(h, day), role.as_bytes());
+    let day = DateText::of(date);
+    let day = day.bytes();
+    // [`made_hash_of_ids`]'s steps, the first two forward, the last two
+    // undone from `h`.
+    let mut ahead = Fnv::default();
+    ahead.part(first);
+    ahead.run(label.as_bytes(), true);
+    let mut back = Fnv(h);
+    back.unpart_bytes(day);
+    back.unpart_bytes(role.as_bytes());
     // The second end on the shorter side.
     if first.len() + label.len() <= role.len() + day.len() {
-        step(ahead, second, false) == back
+        ahead.part(second);
     } else {
-        ahead == undo(back, second.as_bytes())
+        back.unpart_bytes(second.as_bytes());
     }
+    ahead.0 == back.0
 }
 
 /// The made id of hash `h`.
@@ -305,6 +308,20 @@ struct DateText {
 }
 
 impl DateText {
+    /// `date` as its `Display` writes it, or nothing.
+    fn of(date: Option<PartialDate>) -> Self {
+        let mut day = DateText::default();
+        if let Some(d) = date {
+            day.date(d);
+        }
+        day
+    }
+
+    /// What was written.
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
     /// Writes `d` as its `Display` does (`2024`, `2024-05`, `2024-05-09`),
     /// by hand for years of four digits.
     fn date(&mut self, d: PartialDate) {
@@ -338,7 +355,7 @@ impl DateText {
 
     #[cfg(test)]
     fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+        std::str::from_utf8(self.bytes()).unwrap_or("")
     }
 }
 
@@ -402,9 +419,7 @@ mod tests {
         );
         dates.extend(PartialDate::month(2001, 7));
         for d in dates {
-            let mut t = DateText::default();
-            t.date(d);
-            assert_eq!(t.as_str(), d.to_string());
+            assert_eq!(DateText::of(Some(d)).as_str(), d.to_string());
         }
     }
 
