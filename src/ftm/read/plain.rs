@@ -884,30 +884,28 @@ fn kind_of<'r>(
     };
     let h = (key ^ n as u64 ^ (schema as u64 >> 4)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let i = (h >> 57) as usize;
+    let s = &mut slots[i];
+    if s.schema == schema
+        && usize::from(s.len) == n
+        && same_text(&s.text, b)
+        && let Some((kind, reversed, rest)) = &s.answer
     {
-        let s = &mut slots[i];
-        if s.schema == schema
-            && usize::from(s.len) == n
-            && same_text(&s.text, b)
-            && let Some((kind, reversed, rest)) = &s.answer
-        {
-            return (
-                kind.clone(),
-                *reversed,
-                rest.map(|at| &r[usize::from(at)..]),
-            );
-        }
-        let (kind, reversed, rest) = edge_kind(def, role);
-        // (The role's rest is its end, or all of it.)
-        let at = rest.map(|x| n - x.len());
-        if rest.is_none_or(|x| std::ptr::eq(x, &r[n - x.len()..])) {
-            s.schema = schema;
-            s.len = n as u8;
-            s.text[..n].copy_from_slice(b);
-            s.answer = Some((kind.clone(), reversed, at.map(|at| at as u8)));
-        }
-        (kind, reversed, rest)
+        return (
+            kind.clone(),
+            *reversed,
+            rest.map(|at| &r[usize::from(at)..]),
+        );
     }
+    let (kind, reversed, rest) = edge_kind(def, role);
+    // (The role's rest is its end, or all of it.)
+    let at = rest.map(|x| n - x.len());
+    if rest.is_none_or(|x| std::ptr::eq(x, &r[n - x.len()..])) {
+        s.schema = schema;
+        s.len = n as u8;
+        s.text[..n].copy_from_slice(b);
+        s.answer = Some((kind.clone(), reversed, at.map(|at| at as u8)));
+    }
+    (kind, reversed, rest)
 }
 
 /// Whether `kept[..b.len()]` is `b` (at most [`KindSlot::ROOM`] bytes): a
