@@ -376,12 +376,16 @@ pub(super) enum Fast {
 }
 
 impl Fast {
-    /// The record's id (`text`: its batch's).
+    /// The record's id (`text`: its batch's, the one its places were read
+    /// in).
+    // (A place its parser read as a string, sliced unchecked: on the
+    // builder's thread its bytes, last written on another core, are read
+    // only where they are used.)
     pub(super) fn id<'a>(&'a self, text: &'a str) -> &'a str {
         match self {
             Fast::Ready(r) => &r.id,
-            Fast::Edge(e) => e.id.of(text),
-            Fast::Thing(t) => t.id.of(text),
+            Fast::Edge(e) => super::plain::of(e.id, text),
+            Fast::Thing(t) => super::plain::of(t.id, text),
         }
     }
 

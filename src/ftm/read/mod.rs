@@ -1660,14 +1660,9 @@ impl Loader {
                     || (deferred >> i & 1 == 0 && self.node_filter.may_hold(r.hash))
                 {
                     asked.push((looked_up.len(), false));
-                    // (A place its parser read as a string, sliced
-                    // unchecked: its bytes, last written on another core,
-                    // are read only where its hash's tag is a node's.)
-                    ids.push(match &r.body {
-                        fast::Fast::Thing(t) => plain::of(t.id, text),
-                        fast::Fast::Edge(e) => plain::of(e.id, text),
-                        fast::Fast::Ready(_) => r.body.id(text),
-                    });
+                    // (Its bytes read only where its hash's tag is a
+                    // node's: `Fast::id` slices it unchecked.)
+                    ids.push(r.body.id(text));
                     hashes.push(r.hash);
                 }
                 looked_up.push(None);
