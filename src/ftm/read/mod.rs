@@ -21,7 +21,7 @@ mod values;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::graph::{
@@ -312,8 +312,9 @@ fn read_file(path: &Path, loader: &mut Loader) -> Result<(), LoadError> {
     let file = std::fs::File::open(path).map_err(io)?;
     let mut reader = BufReader::with_capacity(1 << 16, file);
     if super::is_gzip(reader.fill_buf().map_err(io)?) {
-        let gz = flate2::bufread::MultiGzDecoder::new(reader);
-        read_lines(BufReader::with_capacity(1 << 16, gz), loader);
+        // (Read by the batches straight from the decoder: no buffer
+        // between.)
+        read_lines(flate2::bufread::MultiGzDecoder::new(reader), loader);
     } else if let Err(e) = parallel::each_line_of_file(reader, loader.fast, loader) {
         // (Read straight into the batches, not through the `BufReader`.)
         loader.problem(None, ProblemKind::Io(e.to_string()));
@@ -350,7 +351,7 @@ fn read_deferring(defer: bool, new: impl Fn() -> Loader, read: impl Fn(&mut Load
     loader
 }
 
-fn read_lines(reader: impl BufRead + Send, loader: &mut Loader) {
+fn read_lines(reader: impl Read + Send, loader: &mut Loader) {
     let read = parallel::each_line(reader, loader.fast, loader);
     if let Err(e) = read {
         loader.problem(None, ProblemKind::Io(e.to_string()));
