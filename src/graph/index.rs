@@ -458,10 +458,10 @@ impl ShortIds {
     /// (Packed tighter, 8 slots for 7 ids, a lookup's probe ran 4.5 slots
     /// on average, into a second and third cache line that were not
     /// prefetched: at 1M, a fifth more time per lookup; BENCHMARKS.md,
-    /// round 25.) (With no
-    /// longer id held, every relationship to a kind whose ids are a byte
-    /// longer, 5 % of the parties at 1M, was looked up by the builder:
-    /// its value read, hashed, and found in the graph's index.)
+    /// round 25.) (With no longer id held, every relationship to a kind
+    /// whose ids are a byte longer, 5 % of the parties at 1M, was looked
+    /// up by the builder: its value read, hashed, and found in the graph's
+    /// index.)
     pub(crate) fn of_rows_packed(rows: &[EntityRow], arena: &Arena) -> ShortIds {
         let short = (rows.iter())
             .filter(|r| r.id.len as usize <= ShortSlot::INLINE)
@@ -567,12 +567,12 @@ impl ShortIds {
     }
 
     /// The numbers of `ids`, `missing` where the table does not hold one,
-    /// appended to `out`. The first two cache lines of each id's probe are prefetched a few
-    /// dozen ids before it is probed (a window that moves one id at a time),
-    /// so that the cache misses of a large table overlap with the work on the
-    /// ids between (one at a time, they are most of a lookup's cost; in
-    /// chunks, prefetched all and then probed all, the first probes of each
-    /// chunk still waited for memory).
+    /// appended to `out`. The first two cache lines of each id's probe are
+    /// prefetched a few dozen ids before it is probed (a window that moves
+    /// one id at a time), so that the cache misses of a large table overlap
+    /// with the work on the ids between (one at a time, they are most of a
+    /// lookup's cost; in chunks, prefetched all and then probed all, the
+    /// first probes of each chunk still waited for memory).
     pub(crate) fn find_all<'a>(
         &self,
         ids: impl Iterator<Item = &'a [u8]>,
