@@ -53,6 +53,9 @@ pub(super) struct Scratch {
     /// A thing's values kept, `(property, value)`: places in its line's
     /// text (for that line only).
     thing: Vec<SpanPair>,
+    /// What the thing lane keeps from line to line (held here, by the
+    /// parser thread, not looked up line by line in thread-locals).
+    things: super::thing::Kept,
 }
 
 /// The strings of a line that are not lists.
@@ -498,6 +501,41 @@ pub(super) fn read_alone(
     (r, spans, scratch)
 }
 
+/// A line written as exports write it, `plain`, damaged as the direct
+/// lanes' tests damage it (`damage`; 0, 1 and 4: not): a byte of the
+/// sixteen of `JUNK` (`junk`) put in at byte `at` (2) or the byte there
+/// taken out (3), whitespace or a byte after it (5), other keys (6, 7),
+/// whitespace between tokens (8, 9), its schema named twice (10), its
+/// quotes escaped (any other). (At a character boundary.)
+#[cfg(test)]
+pub(super) fn damaged_line(plain: &str, damage: usize, at: usize, junk: usize) -> String {
+    const JUNK: [&str; 16] = [
+        "\\", "\"", " ", "\t", ",", "}", "]", "[", ":", "{", "\u{1}", "\n", "é", "a", "\"\"",
+        "\\\"",
+    ];
+    let mut p = at % (plain.len() + 1);
+    while !plain.is_char_boundary(p) {
+        p -= 1;
+    }
+    let mut l = plain.to_string();
+    match damage {
+        0 | 1 | 4 => {}
+        2 => l.insert_str(p, JUNK[junk % JUNK.len()]),
+        3 if p < l.len() => {
+            l.remove(p);
+        }
+        3 => {}
+        5 => l.push_str([" ", "\n", "\r\n", "\t \n", "x"][junk % 5]),
+        6 => l = plain.replace(r#","schema":"#, r#","datasets":["d1"],"schema":"#),
+        7 => l = plain.replace(r#","schema":"#, r#","caption":"c","schema":"#),
+        8 => l = plain.replacen(r#"{"id":"#, r#"{ "id":"#, 1),
+        9 => l = plain.replace(r#"":[""#, r#"": [""#),
+        10 => l = plain.replace(r#"},"schema":"#, r#"},"schema":"Person","schema":"#),
+        _ => l = plain.replace(r#"""#, r#"\u0022"#),
+    }
+    l
+}
+
 /// Reads and prepares one line (not blank, without its BOM) into `out`
 /// (as [`Parsed::Ready`]), answering `true`; or answers `false`, `out`
 /// not written, when the careful reader must. `text`: when its batch's
@@ -529,9 +567,11 @@ pub(super) fn read_into(
     }
 }
 
-/// A relationship line as exports write it, read straight from its bytes
-/// by [`super::plain::direct`], not tokenized first (`text`: its batch's,
-/// and where the line starts in it), into `out`: whether it was.
+/// A line as exports write it, read straight from its bytes, not
+/// tokenized first (`text`: its batch's, and where the line starts in it),
+/// into `out`: its head read once ([`super::plain::head`]), then a
+/// relationship by [`super::plain::direct`], a thing by
+/// [`super::thing::direct`]. Whether it was.
 #[inline(always)]
 fn direct(
     out: &mut MaybeUninit<Parsed>,
@@ -544,13 +584,38 @@ fn direct(
     if u32::try_from(at + bytes.len()).is_err() {
         return false;
     }
-    // (The places read in `bytes` are places in `text`: the plain lane
-    // slices the text at them unchecked.)
+    // (The places read in `bytes` are places in `text`: the lanes slice
+    // the text at them unchecked.)
     debug_assert_eq!(&text.as_bytes()[at..at + bytes.len()], bytes);
     let at = at as u32;
+    let Some(head) = super::plain::head(bytes, at, &mut s.memo) else {
+        return false;
+    };
+    if head.def.edge.is_none() {
+        let Some(thing) = super::thing::direct(
+            bytes,
+            &head,
+            (text, at),
+            (&mut s.memo, &mut s.things),
+            &mut s.values,
+            spans,
+            (known, &mut s.cited),
+        ) else {
+            return false;
+        };
+        let hash = crate::graph::id_hash(thing.id.of(text).as_bytes());
+        out.write(Parsed::Ready(FastRecord {
+            lists: None,
+            body: Fast::Thing(thing),
+            hash,
+            found: [NOT_FOUND; 2],
+        }));
+        return true;
+    }
     let start = spans.len() as u32;
     let Some((id, def, parties, written)) = super::plain::direct(
         bytes,
+        &head,
         (text, at),
         &mut s.memo,
         &mut s.values,
@@ -679,7 +744,7 @@ fn read(
                 (t, at as u32),
                 (&s.names, &s.values),
                 &provenance,
-                &mut s.memo,
+                (&mut s.memo, &mut s.things),
                 spans,
                 (known, &mut s.cited),
             ) =>

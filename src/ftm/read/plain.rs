@@ -215,32 +215,28 @@ pub(super) fn read(
 /// its schema, which values are parties, and its mapped fields.
 pub(super) type Direct = (Span, &'static SchemaDef, u64, Written);
 
-/// The direct lane: a relationship line written as exports write it,
-/// `{"id":"…","properties":{"name":["value",…],…},"schema":"…"}` with
-/// nothing between the tokens (but whitespace after the object), its
-/// property names in strictly rising order, read and mapped in one pass
-/// over its bytes, as [`super::fast::read`] and then [`read`] would read
-/// it, with no lists of the names' and values' places made to be walked
-/// again. `bytes` is the line, starting at byte `at` of its batch's `text`;
-/// `values` a buffer of the caller's. `None` (nothing pushed, noted or
-/// taken) for any other line, which the tokenizer and [`read`] (or the
-/// careful way) then read.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn direct(
-    bytes: &[u8],
-    (text, at): (&str, u32),
-    memo: &mut PropMemo,
-    values: &mut Vec<Span>,
-    spans: &mut Vec<SpanPair>,
-    (known, cited): (&KnownSources, &mut Cited),
-    lane: &mut Lane,
-) -> Option<Direct> {
+/// The head of a line written as exports write it, as [`head`] read it:
+/// its schema, its id (a place in the batch's text), and where its
+/// properties start (after their opening brace) and close (their closing
+/// brace), as places in the line.
+pub(super) struct Head {
+    pub(super) def: &'static SchemaDef,
+    pub(super) id: Span,
+    pub(super) props: usize,
+    pub(super) close: usize,
+}
+
+/// The head of line `bytes` (starting at byte `at` of its batch's text)
+/// if it is written as exports write it,
+/// `{"id":"…","properties":{…},"schema":"…"}` with nothing between the
+/// tokens (but whitespace after the object): the schema's name read from
+/// the end (a schema `ties` knows), the id from the start (a string
+/// without escapes), read once for both direct lanes ([`direct`]'s and
+/// [`super::thing::direct`]'s). `None` for any other line.
+pub(super) fn head(bytes: &[u8], at: u32, memo: &mut PropMemo) -> Option<Head> {
     const HEAD: &[u8] = br#"{"id":""#;
     const PROPS: &[u8] = br#","properties":{"#;
     const TAIL: &[u8] = br#"},"schema":""#;
-    if !on() || !DIRECT_ON.get() {
-        return None;
-    }
     let b = bytes;
     // The object, without the whitespace after it.
     let mut n = b.len();
@@ -257,16 +253,14 @@ pub(super) fn direct(
     if name.iter().any(|&c| c == b'\\' || c < 0x20) || !b[..=q].ends_with(TAIL) {
         return None;
     }
-    // (Where the properties' closing brace must be.)
-    let close = q + 1 - TAIL.len();
-    // SAFETY: `name` lies between two ASCII quotes of `b`, which is
-    // `text[at..at + b.len()]` (a `str`): its ends are character
+    // SAFETY: `name` lies between two ASCII quotes of `b`, which is a
+    // line of its batch's text (a `str`): its ends are character
     // boundaries.
     let name = unsafe { std::str::from_utf8_unchecked(name) };
     if trim(name).is_empty() {
         return None;
     }
-    let def = memo.schema(name).filter(|d| d.edge.is_some())?;
+    let def = memo.schema(name)?;
     // The id.
     if !b.starts_with(HEAD) {
         return None;
@@ -275,10 +269,47 @@ pub(super) fn direct(
     if b[id_end] != b'"' || b.get(id_end + 1..id_end + 1 + PROPS.len()) != Some(PROPS) {
         return None;
     }
-    let id = Span {
-        start: at + HEAD.len() as u32,
-        end: at + id_end as u32,
-    };
+    Some(Head {
+        def,
+        id: Span {
+            start: at + HEAD.len() as u32,
+            end: at + id_end as u32,
+        },
+        props: id_end + 1 + PROPS.len(),
+        // (Where the properties' closing brace must be.)
+        close: q + 1 - TAIL.len(),
+    })
+}
+
+/// The direct lane: a relationship line written as exports write it (its
+/// [`head`] read), its property names in strictly rising order, read and
+/// mapped in one pass over its bytes, as [`super::fast::read`] and then
+/// [`read`] would read it, with no lists of the names' and values' places
+/// made to be walked again. `bytes` is the line, starting at byte `at` of
+/// its batch's `text`; `values` a buffer of the caller's. `None` (nothing
+/// pushed, noted or taken) for any other line, which the tokenizer and
+/// [`read`] (or the careful way) then read.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn direct(
+    bytes: &[u8],
+    head: &Head,
+    (text, at): (&str, u32),
+    memo: &mut PropMemo,
+    values: &mut Vec<Span>,
+    spans: &mut Vec<SpanPair>,
+    (known, cited): (&KnownSources, &mut Cited),
+    lane: &mut Lane,
+) -> Option<Direct> {
+    let &Head {
+        def,
+        id,
+        props: i,
+        close,
+    } = head;
+    if !on() || !DIRECT_ON.get() || def.edge.is_none() {
+        return None;
+    }
+    let b = bytes;
     let id_text = of(id, text);
     // (A made id, `ties-rel-` and sixteen hexadecimal digits, is a valid
     // one: not checked again.)
@@ -289,7 +320,6 @@ pub(super) fn direct(
     }
     let start = spans.len();
     let mut r = Read::default();
-    let i = id_end + 1 + PROPS.len();
     let read = direct_props(
         &mut r,
         id_text,
@@ -1499,43 +1529,10 @@ mod tests {
             damage in 0usize..12,
             (at, junk) in (0usize..400, 0usize..16),
         ) {
-            const JUNK: [&str; 16] = [
-                "\\", "\"", " ", "\t", ",", "}", "]", "[", ":", "{", "\u{1}", "\n", "é", "a",
-                "\"\"", "\\\"",
-            ];
             let known = &knowns()[k];
             let plain = line_in(s, (&src, &tgt), &props, id, damage == 4);
-            let char_at = |l: &str| {
-                let mut p = at % (l.len() + 1);
-                while !l.is_char_boundary(p) {
-                    p -= 1;
-                }
-                p
-            };
-            let l = match damage {
-                // (4: the properties out of order.)
-                0 | 1 | 4 => plain.clone(),
-                2 => {
-                    let mut l = plain.clone();
-                    l.insert_str(char_at(&l), JUNK[junk]);
-                    l
-                }
-                3 => {
-                    let mut l = plain.clone();
-                    let p = char_at(&l);
-                    if p < l.len() {
-                        l.remove(p);
-                    }
-                    l
-                }
-                5 => format!("{plain}{}", [" ", "\n", "\r\n", "\t \n", "x"][junk % 5]),
-                6 => plain.replace(r#","schema":"#, r#","datasets":["d1"],"schema":"#),
-                7 => plain.replace(r#","schema":"#, r#","caption":"c","schema":"#),
-                8 => plain.replacen(r#"{"id":"#, r#"{ "id":"#, 1),
-                9 => plain.replace(r#"":[""#, r#"": [""#),
-                10 => plain.replace(r#"},"schema":"#, r#"},"schema":"Person","schema":"#),
-                _ => plain.replace(r#"""#, r#"\u0022"#),
-            };
+            // (4: the properties out of order.)
+            let l = fast::damaged_line(&plain, damage, at, junk);
             let (direct, _, took) = read_direct(&l, known, true, true);
             let (tokenized, lane, not) = read_direct(&l, known, true, false);
             prop_assert!(!not);
