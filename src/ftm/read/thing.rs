@@ -966,24 +966,25 @@ fn prop<'t>(
     if rank != u8::MAX && r.caption.is_none_or(|c| rank < c.0) {
         r.caption = Some((rank, first, run.len(), name, field == Field::Name));
     }
-    let all = || run.iter().map(|&v| of(v.shifted(at), text));
+    let places = || run.iter().map(|&v| v.shifted(at));
+    let all = || places().map(|v| of(v, text));
     let once = |slot: &Option<(PartialDate, &'t str)>| {
         (one && slot.is_none() && ptype == PropType::Date).then_some(())
     };
+    // (Pushed one by one: `SmallVec::extend` cost about sixty instructions
+    // a call, even of one.)
     match field {
         Field::Name => {
-            r.names.extend(run.iter().map(|v| v.shifted(at)));
+            places().for_each(|v| r.names.push(v));
             r.name_key = Some(k);
         }
-        Field::Alias(tag) => {
-            (r.aliases).extend(run.iter().map(|&v| (k, v.shifted(at), tag)));
-        }
-        Field::Weak => r.weak.extend(all()),
-        Field::Url => r.urls.extend(run.iter().map(|v| v.shifted(at))),
-        Field::Publisher => r.publishers.extend(run.iter().map(|v| v.shifted(at))),
+        Field::Alias(tag) => places().for_each(|v| r.aliases.push((k, v, tag))),
+        Field::Weak => all().for_each(|v| r.weak.push(v)),
+        Field::Url => places().for_each(|v| r.urls.push(v)),
+        Field::Publisher => places().for_each(|v| r.publishers.push(v)),
         Field::Note if r.note.is_none() => {
             r.note = Some((name, of(first, text), ix));
-            r.attrs.extend(all().skip(1).map(|v| (name, v, ix)));
+            all().skip(1).for_each(|v| r.attrs.push((name, v, ix)));
         }
         // (Several dates of a kind are noted.)
         Field::Start => {
@@ -1001,7 +1002,7 @@ fn prop<'t>(
         Field::Amount if one && r.amount.is_none() => r.amount = Some(of(first, text)),
         Field::Currency if one && r.currency.is_none() => r.currency = Some(of(first, text)),
         Field::Amount | Field::Currency => return None,
-        Field::Note | Field::Attr => r.attrs.extend(all().map(|v| (name, v, ix))),
+        Field::Note | Field::Attr => all().for_each(|v| r.attrs.push((name, v, ix))),
     }
     Some(())
 }
