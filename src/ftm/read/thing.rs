@@ -13,7 +13,10 @@
 //! and goes the careful way ([`super::clean::clean_spans`], then
 //! [`super::records::prepare_thing`]), which the property tests below hold
 //! this lane to: the same name, other names, mapped fields, notes and
-//! sources.
+//! sources. A line written as exports write it is read by [`direct`] in
+//! one pass over its bytes (its head read once with a relationship's,
+//! [`super::plain::head`]), not tokenized first; the property tests hold
+//! it to the tokenizer's way.
 
 use smallvec::SmallVec;
 
