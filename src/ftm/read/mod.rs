@@ -666,6 +666,123 @@ impl Twice {
     }
 }
 
+/// The hashes of the relationships' ids whose checks were left to the
+/// end ([`Loader::defer`]), checked against each other, the nodes' ids
+/// and the other relationships' ([`Loader::deferred_clash`]) in two
+/// parts that share nothing ([`Self::lower_half`], [`Self::upper_half`]),
+/// so that each can be checked on a thread of its own.
+struct Deferred<'a> {
+    hashes: &'a [u64],
+    nodes: &'a NodeFilter,
+    graph: &'a Graph,
+    resolved: &'a Hashes,
+}
+
+/// A part of the check of [`Deferred`]: the hashes whose group (their
+/// high eight bits) is in `groups` checked against each other and the
+/// other relationships' ids, those at `nodes` (places in the list) against
+/// the nodes' ids.
+struct DeferredPart {
+    groups: std::ops::Range<usize>,
+    nodes: std::ops::Range<usize>,
+}
+
+impl Deferred<'_> {
+    /// (Not sorted, nor put in one table: either took longer than the
+    /// checks the builder left. Split by their high bits into groups a
+    /// table of the cache's size holds; each group then checked against
+    /// itself and `resolved`: all in the cache.)
+    const GROUPS: usize = 256;
+
+    /// The whole check of `n` hashes, as one part.
+    #[cfg(test)]
+    fn whole(n: usize) -> DeferredPart {
+        DeferredPart {
+            groups: 0..Self::GROUPS,
+            nodes: 0..n,
+        }
+    }
+
+    /// The first half of the groups and of the hashes (the second half
+    /// [`Self::upper_half`]): each hash met twice in the same group, and
+    /// each hash checked against the nodes once.
+    fn lower_half(n: usize) -> DeferredPart {
+        DeferredPart {
+            groups: 0..Self::GROUPS / 2,
+            nodes: 0..n / 2,
+        }
+    }
+
+    fn upper_half(n: usize) -> DeferredPart {
+        DeferredPart {
+            groups: Self::GROUPS / 2..Self::GROUPS,
+            nodes: n / 2..n,
+        }
+    }
+
+    /// Whether the hashes of `part` clash: one a node's id, met twice, or
+    /// another relationship's id.
+    fn clash_in(&self, part: DeferredPart) -> bool {
+        let group = |h: u64| (h >> 56) as usize;
+        // A node's id? Only those the filter of the nodes' ids lets pass
+        // (about 2 %) are looked up in the graph's id index: each of the
+        // others is no node's. (Probing the index for every one, even in
+        // order, was half of this check's time.)
+        let maybe_nodes: Vec<u64> = (self.hashes[part.nodes].iter())
+            .copied()
+            .filter(|&h| self.nodes.may_hold(h))
+            .collect();
+        if self.graph.holds_any_id_hash(&maybe_nodes) {
+            return true;
+        }
+        drop(maybe_nodes);
+        // The part's groups, one after another; every other hash written
+        // to one slot past them, without a branch (which the hashes'
+        // random bits would make a coin's toss).
+        let mut starts = [0usize; Self::GROUPS + 1];
+        for &h in self.hashes {
+            starts[group(h) + 1] += 1;
+        }
+        let (first, end) = (part.groups.start, part.groups.end);
+        let mut at = [0usize; Self::GROUPS];
+        let mut n = 0;
+        for g in part.groups.clone() {
+            at[g] = n;
+            n += starts[g + 1];
+            starts[g + 1] = n;
+        }
+        starts[first] = 0;
+        at[..first].fill(n);
+        at[end..].fill(n);
+        let mut grouped = vec![0u64; n + 1];
+        for &h in self.hashes {
+            let g = group(h);
+            grouped[at[g]] = h;
+            at[g] += usize::from(part.groups.contains(&g));
+        }
+        let mut seen = Twice::default();
+        for g in part.groups {
+            let some = &grouped[starts[g]..starts[g + 1]];
+            if some.is_empty() {
+                continue;
+            }
+            // Met twice among them? (0, `resolved`'s empty slot, is taken
+            // for a clash rather than kept apart.)
+            if seen.any_twice(some) {
+                return true;
+            }
+            if self.resolved.len > 0
+                && some
+                    .iter()
+                    .any(|&h| self.resolved.contains_hash(Hashes::of_id_hash(h)))
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// The graph's nodes' ids as a filter of their hashes
 /// ([`crate::graph::id_hash`]): two bits of one word set for each, so that
 /// an id whose two bits are not both set is no node's id. A relationship's
@@ -1857,60 +1974,24 @@ impl Loader {
         if hashes.is_empty() {
             return false;
         }
-        // (Not sorted, nor put in one table: either took longer than the
-        // checks the builder left. Split by their high bits into groups
-        // a table of the cache's size holds; each group then checked
-        // against itself and `resolved`: all in the cache.)
-        const GROUPS: usize = 256;
-        let group = |h: u64| (h >> 56) as usize;
-        let mut starts = [0usize; GROUPS + 1];
-        // A node's id? Only those the filter of the nodes' ids lets pass
-        // (about 2 %) are looked up in the graph's id index: each of the
-        // others is no node's. (Probing the index for every one, even in
-        // order, was half of this check's time.)
         self.node_filter.catch_up(&self.graph);
-        let mut maybe_nodes = Vec::new();
-        for &h in &hashes {
-            starts[group(h) + 1] += 1;
-            if self.node_filter.may_hold(h) {
-                maybe_nodes.push(h);
-            }
-        }
-        if self.graph.holds_any_id_hash(&maybe_nodes) {
-            return true;
-        }
-        drop(maybe_nodes);
-        for g in 0..GROUPS {
-            starts[g + 1] += starts[g];
-        }
-        let mut at = starts;
-        let mut grouped = vec![0u64; hashes.len()];
-        for &h in &hashes {
-            let g = group(h);
-            grouped[at[g]] = h;
-            at[g] += 1;
-        }
-        drop(hashes);
-        let mut seen = Twice::default();
-        for g in 0..GROUPS {
-            let some = &grouped[starts[g]..starts[g + 1]];
-            if some.is_empty() {
-                continue;
-            }
-            // Met twice among them? (0, `resolved`'s empty slot, is taken
-            // for a clash rather than kept apart.)
-            if seen.any_twice(some) {
-                return true;
-            }
-            if self.resolved.len > 0
-                && some
-                    .iter()
-                    .any(|&h| self.resolved.contains_hash(Hashes::of_id_hash(h)))
-            {
-                return true;
-            }
-        }
-        false
+        let deferred = Deferred {
+            hashes: &hashes,
+            nodes: &self.node_filter,
+            graph: &self.graph,
+            resolved: &self.resolved,
+        };
+        // (Halved, each half on a thread of its own: the parsers are done
+        // by now, and the check alone kept one core busy for a fiftieth of
+        // a large load's time while the other idled.)
+        std::thread::scope(|s| {
+            let upper = s.spawn(|| deferred.clash_in(Deferred::upper_half(hashes.len())));
+            let lower = deferred.clash_in(Deferred::lower_half(hashes.len()));
+            let upper = upper
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            lower || upper
+        })
     }
 
     /// The hash [`Self::resolved`] keeps for the current record's id `id`:
@@ -2847,7 +2928,7 @@ mod twice_tests {
             parts in prop::collection::vec((0u64..64, any::<u64>()), 1..3000),
             shift in prop::sample::select(vec![0u32, 20, 40, 50]),
             low_bits in 0u32..12,
-            copies in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..3),
+            copies in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..4),
             zero in any::<bool>(),
         ) {
             // (Few low bits: many equal; a shift of 0 with whole draws:
@@ -2885,6 +2966,83 @@ mod twice_tests {
             let mut again = some.clone();
             again.push(some[n / 2]);
             assert!(twice.any_twice(&again), "{n}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod deferred_tests {
+    use std::collections::HashSet;
+
+    use proptest::prelude::*;
+
+    use super::{Deferred, Hashes, NodeFilter};
+    use crate::graph::{Graph, NewEntity, SourceSet, id_hash};
+    use crate::model::EntityKind;
+
+    /// What the check of deferred ids must answer: whether one is 0, met
+    /// twice, a node's id's hash or a relationship's kept in `resolved`.
+    fn clash(hashes: &[u64], nodes: &HashSet<u64>, resolved: &HashSet<u64>) -> bool {
+        let mut seen = HashSet::new();
+        (hashes.iter())
+            .any(|&h| h == 0 || !seen.insert(h) || nodes.contains(&h) || resolved.contains(&h))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Lists of hashes (their groups' bits often beside where the
+        /// halves part, the others few, so that some are equal; nodes' and other relationships' ids planted):
+        /// checked whole, or in the halves checked on two threads, the
+        /// answer is the same, and the right one.
+        #[test]
+        fn the_halves_find_what_the_whole_check_finds(
+            n_nodes in 0usize..40,
+            n_resolved in 0usize..40,
+            drawn in prop::collection::vec((prop_oneof![any::<u8>(), 126u8..130], any::<u64>()), 0..40),
+            low_bits in prop::sample::select(vec![2u32, 8, 56]),
+            planted in prop::collection::vec((0u8..4, any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..4),
+        ) {
+            let mut g = Graph::default();
+            let mut node_hashes = HashSet::new();
+            for i in 0..n_nodes {
+                let id = format!("n{i}");
+                let e = NewEntity::<String>::new(&id, EntityKind::Person, "n", SourceSet::EMPTY);
+                g.add_entity(e).expect("a new id");
+                node_hashes.insert(id_hash(id.as_bytes()));
+            }
+            let mut nodes = NodeFilter::default();
+            nodes.catch_up(&g);
+            let mut resolved = Hashes::default();
+            let mut resolved_hashes = HashSet::new();
+            for i in 0..n_resolved {
+                let h = id_hash(format!("r{i}").as_bytes());
+                resolved.insert_at(Hashes::of_id_hash(h), None);
+                resolved_hashes.insert(h);
+            }
+            let mut hashes: Vec<u64> = (drawn.iter())
+                .map(|&(g, low)| u64::from(g) << 56 | low & ((1 << low_bits) - 1))
+                .collect();
+            for (what, i, at) in &planted {
+                let h = match what {
+                    0 => id_hash(format!("n{}", i.index(n_nodes.max(1))).as_bytes()),
+                    1 => id_hash(format!("r{}", i.index(n_resolved.max(1))).as_bytes()),
+                    2 if !hashes.is_empty() => hashes[i.index(hashes.len())],
+                    _ => 0,
+                };
+                hashes.insert(at.index(hashes.len() + 1), h);
+            }
+            let deferred = Deferred {
+                hashes: &hashes,
+                nodes: &nodes,
+                graph: &g,
+                resolved: &resolved,
+            };
+            let n = hashes.len();
+            let whole = deferred.clash_in(Deferred::whole(n));
+            let halves = deferred.clash_in(Deferred::lower_half(n))
+                || deferred.clash_in(Deferred::upper_half(n));
+            prop_assert_eq!(whole, clash(&hashes, &node_hashes, &resolved_hashes));
+            prop_assert_eq!(halves, whole);
         }
     }
 }
