@@ -666,102 +666,74 @@ impl Twice {
     }
 }
 
-/// The hashes of the relationships' ids whose checks were left to the
-/// end ([`Loader::defer`]), checked against each other, the nodes' ids
-/// and the other relationships' ([`Loader::deferred_clash`]) in two
-/// parts that share nothing ([`Self::lower_half`], [`Self::upper_half`]),
-/// so that each can be checked on a thread of its own.
+/// What the hashes of the relationships' ids whose checks were left to
+/// the end ([`Loader::defer`]) are checked against
+/// ([`Loader::deferred_clash`]): each other, the nodes' ids and the other
+/// relationships'. The hashes are kept in two lists by their high bit
+/// ([`Deferred::half`]): two equal hashes are in the same one, so each
+/// list is checked on its own, each on a thread of its own.
 struct Deferred<'a> {
-    hashes: &'a [u64],
     nodes: &'a NodeFilter,
     graph: &'a Graph,
     resolved: &'a Hashes,
 }
 
-/// A part of the check of [`Deferred`]: the hashes whose group (their
-/// high eight bits) is in `groups` checked against each other and the
-/// other relationships' ids, those at `nodes` (places in the list) against
-/// the nodes' ids.
-struct DeferredPart {
-    groups: std::ops::Range<usize>,
-    nodes: std::ops::Range<usize>,
-}
-
 impl Deferred<'_> {
-    /// (Not sorted, nor put in one table: either took longer than the
-    /// checks the builder left. Split by their high bits into groups a
-    /// table of the cache's size holds; each group then checked against
-    /// itself and `resolved`: all in the cache.)
-    const GROUPS: usize = 256;
-
-    /// The whole check of `n` hashes, as one part.
-    #[cfg(test)]
-    fn whole(n: usize) -> DeferredPart {
-        DeferredPart {
-            groups: 0..Self::GROUPS,
-            nodes: 0..n,
-        }
+    /// Which of the two lists the hash `h` is kept in.
+    fn half(h: u64) -> usize {
+        (h >> 63) as usize
     }
 
-    /// The first half of the groups and of the hashes (the second half
-    /// [`Self::upper_half`]): each hash met twice in the same group, and
-    /// each hash checked against the nodes once.
-    fn lower_half(n: usize) -> DeferredPart {
-        DeferredPart {
-            groups: 0..Self::GROUPS / 2,
-            nodes: 0..n / 2,
-        }
+    /// Whether any of the lists `halves` clashes ([`Self::clash_in`]),
+    /// the second checked on another thread.
+    fn clash_in_halves(&self, [lower, upper]: &[Vec<u64>; 2]) -> bool {
+        std::thread::scope(|s| {
+            let other = s.spawn(|| self.clash_in(upper));
+            let here = self.clash_in(lower);
+            let other = other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            here || other
+        })
     }
 
-    fn upper_half(n: usize) -> DeferredPart {
-        DeferredPart {
-            groups: Self::GROUPS / 2..Self::GROUPS,
-            nodes: n / 2..n,
-        }
-    }
-
-    /// Whether the hashes of `part` clash: one a node's id, met twice, or
-    /// another relationship's id.
-    fn clash_in(&self, part: DeferredPart) -> bool {
+    /// Whether one of `hashes` is a node's id's, met twice among them, or
+    /// another relationship's id's.
+    fn clash_in(&self, hashes: &[u64]) -> bool {
+        // (Not sorted, nor put in one table: either took longer than the
+        // checks the builder left. Split by their high bits into groups
+        // a table of the cache's size holds; each group then checked
+        // against itself and `resolved`: all in the cache.)
+        const GROUPS: usize = 256;
         let group = |h: u64| (h >> 56) as usize;
+        let mut starts = [0usize; GROUPS + 1];
         // A node's id? Only those the filter of the nodes' ids lets pass
         // (about 2 %) are looked up in the graph's id index: each of the
         // others is no node's. (Probing the index for every one, even in
         // order, was half of this check's time.)
-        let maybe_nodes: Vec<u64> = (self.hashes[part.nodes].iter())
-            .copied()
-            .filter(|&h| self.nodes.may_hold(h))
-            .collect();
+        let mut maybe_nodes = Vec::new();
+        for &h in hashes {
+            starts[group(h) + 1] += 1;
+            if self.nodes.may_hold(h) {
+                maybe_nodes.push(h);
+            }
+        }
         if self.graph.holds_any_id_hash(&maybe_nodes) {
             return true;
         }
         drop(maybe_nodes);
-        // The part's groups, one after another; every other hash written
-        // to one slot past them, without a branch (which the hashes'
-        // random bits would make a coin's toss).
-        let mut starts = [0usize; Self::GROUPS + 1];
-        for &h in self.hashes {
-            starts[group(h) + 1] += 1;
+        for g in 0..GROUPS {
+            starts[g + 1] += starts[g];
         }
-        let (first, end) = (part.groups.start, part.groups.end);
-        let mut at = [0usize; Self::GROUPS];
-        let mut n = 0;
-        for g in part.groups.clone() {
-            at[g] = n;
-            n += starts[g + 1];
-            starts[g + 1] = n;
-        }
-        starts[first] = 0;
-        at[..first].fill(n);
-        at[end..].fill(n);
-        let mut grouped = vec![0u64; n + 1];
-        for &h in self.hashes {
+        let mut at = starts;
+        let mut grouped = vec![0u64; hashes.len()];
+        for &h in hashes {
             let g = group(h);
             grouped[at[g]] = h;
-            at[g] += usize::from(part.groups.contains(&g));
+            at[g] += 1;
         }
         let mut seen = Twice::default();
-        for g in part.groups {
+        for g in 0..GROUPS {
             let some = &grouped[starts[g]..starts[g + 1]];
             if some.is_empty() {
                 continue;
@@ -1483,8 +1455,9 @@ struct Loader {
     /// records then built as they come would have been built otherwise).
     defer: bool,
     /// The ids' hashes ([`crate::graph::id_hash`]) of the relationships
-    /// whose checks were left to the end ([`Self::defer`]).
-    deferred: Vec<u64>,
+    /// whose checks were left to the end ([`Self::defer`]), in two lists
+    /// ([`Deferred::half`]).
+    deferred: [Vec<u64>; 2],
     /// Whether the record being built is one of those.
     deferring: bool,
     /// The nodes added since the lines being taken were looked up
@@ -1654,7 +1627,7 @@ impl Loader {
             fast: true,
             several: false,
             defer: false,
-            deferred: Vec::new(),
+            deferred: Default::default(),
             deferring: false,
             added_since: AddedSince::default(),
             attr_names: [None; 16],
@@ -1970,28 +1943,20 @@ impl Loader {
     /// every check made as its records come. (Asked once every line is
     /// read, before [`Self::finish`].)
     fn deferred_clash(&mut self) -> bool {
-        let hashes = std::mem::take(&mut self.deferred);
-        if hashes.is_empty() {
+        let halves = std::mem::take(&mut self.deferred);
+        if halves.iter().all(Vec::is_empty) {
             return false;
         }
         self.node_filter.catch_up(&self.graph);
         let deferred = Deferred {
-            hashes: &hashes,
             nodes: &self.node_filter,
             graph: &self.graph,
             resolved: &self.resolved,
         };
-        // (Halved, each half on a thread of its own: the parsers are done
-        // by now, and the check alone kept one core busy for a fiftieth of
-        // a large load's time while the other idled.)
-        std::thread::scope(|s| {
-            let upper = s.spawn(|| deferred.clash_in(Deferred::upper_half(hashes.len())));
-            let lower = deferred.clash_in(Deferred::lower_half(hashes.len()));
-            let upper = upper
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            lower || upper
-        })
+        // (Halved: the parsers are done by now, and the check of a large
+        // load's lists, whole on one thread, kept one core busy for a
+        // fiftieth of the load's time while the other idled.)
+        deferred.clash_in_halves(&halves)
     }
 
     /// The hash [`Self::resolved`] keeps for the current record's id `id`:
@@ -2990,10 +2955,11 @@ mod deferred_tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
-        /// Lists of hashes (their groups' bits often beside where the
-        /// halves part, the others few, so that some are equal; nodes' and other relationships' ids planted):
-        /// checked whole, or in the halves checked on two threads, the
-        /// answer is the same, and the right one.
+        /// Lists of hashes (their high bits often beside where the halves
+        /// part, the others few, so that some are equal; nodes' and other
+        /// relationships' ids planted): checked whole, or kept in two
+        /// lists by [`Deferred::half`] and those checked on two threads,
+        /// the answer is the same, and the right one.
         #[test]
         fn the_halves_find_what_the_whole_check_finds(
             n_nodes in 0usize..40,
@@ -3032,15 +2998,16 @@ mod deferred_tests {
                 hashes.insert(at.index(hashes.len() + 1), h);
             }
             let deferred = Deferred {
-                hashes: &hashes,
                 nodes: &nodes,
                 graph: &g,
                 resolved: &resolved,
             };
-            let n = hashes.len();
-            let whole = deferred.clash_in(Deferred::whole(n));
-            let halves = deferred.clash_in(Deferred::lower_half(n))
-                || deferred.clash_in(Deferred::upper_half(n));
+            let mut halves: [Vec<u64>; 2] = Default::default();
+            for &h in &hashes {
+                halves[Deferred::half(h)].push(h);
+            }
+            let whole = deferred.clash_in(&hashes);
+            let halves = deferred.clash_in_halves(&halves);
             prop_assert_eq!(whole, clash(&hashes, &node_hashes, &resolved_hashes));
             prop_assert_eq!(halves, whole);
         }
