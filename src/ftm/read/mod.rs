@@ -547,6 +547,11 @@ impl Hashes {
         self.contains_hash(Self::hash(id))
     }
 
+    /// The hashes held, as kept (none 0).
+    fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.slots.iter().copied().filter(|&h| h != 0)
+    }
+
     /// [`Self::contains`] of the id whose hash ([`Self::hash`]) is `h`.
     fn contains_hash(&self, h: u64) -> bool {
         !self.slots.is_empty() && self.slots[self.slot(h)] != 0
@@ -675,7 +680,6 @@ impl Twice {
 struct Deferred<'a> {
     nodes: &'a NodeFilter,
     graph: &'a Graph,
-    resolved: &'a Hashes,
 }
 
 impl Deferred<'_> {
@@ -684,12 +688,18 @@ impl Deferred<'_> {
         (h >> 63) as usize
     }
 
-    /// Whether any of the lists `halves` clashes ([`Self::clash_in`]),
-    /// the second checked on another thread.
-    fn clash_in_halves(&self, [lower, upper]: &[Vec<u64>; 2]) -> bool {
+    /// Whether any of the lists `halves` clashes with the other
+    /// relationships' ids `resolved` ([`Self::clash_in`]), the second
+    /// checked on another thread.
+    fn clash_in_halves(&self, [lower, upper]: &[Vec<u64>; 2], resolved: &Hashes) -> bool {
+        let mut others: [Vec<u64>; 2] = Default::default();
+        for h in resolved.iter() {
+            others[Self::half(h)].push(h);
+        }
+        let [lower_others, upper_others] = &others;
         std::thread::scope(|s| {
-            let other = s.spawn(|| self.clash_in(upper));
-            let here = self.clash_in(lower);
+            let other = s.spawn(|| self.clash_in(upper, upper_others));
+            let here = self.clash_in(lower, lower_others);
             let other = other
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -698,12 +708,15 @@ impl Deferred<'_> {
     }
 
     /// Whether one of `hashes` is a node's id's, met twice among them, or
-    /// another relationship's id's.
-    fn clash_in(&self, hashes: &[u64]) -> bool {
+    /// one of `others` (the other relationships' ids' hashes as
+    /// [`Hashes`] keeps them: none twice, none 0).
+    fn clash_in(&self, hashes: &[u64], others: &[u64]) -> bool {
         // (Not sorted, nor put in one table: either took longer than the
         // checks the builder left. Split by their high bits into groups
         // a table of the cache's size holds; each group then checked
-        // against itself and `resolved`: all in the cache.)
+        // against itself, `others` among it: all in the cache. Probing
+        // the other relationships' table for each hash instead missed
+        // the cache at 1M.)
         const GROUPS: usize = 256;
         let group = |h: u64| (h >> 56) as usize;
         let mut starts = [0usize; GROUPS + 1];
@@ -722,12 +735,15 @@ impl Deferred<'_> {
             return true;
         }
         drop(maybe_nodes);
+        for &h in others {
+            starts[group(h) + 1] += 1;
+        }
         for g in 0..GROUPS {
             starts[g + 1] += starts[g];
         }
         let mut at = starts;
-        let mut grouped = vec![0u64; hashes.len()];
-        for &h in hashes {
+        let mut grouped = vec![0u64; hashes.len() + others.len()];
+        for &h in hashes.iter().chain(others) {
             let g = group(h);
             grouped[at[g]] = h;
             at[g] += 1;
@@ -738,16 +754,10 @@ impl Deferred<'_> {
             if some.is_empty() {
                 continue;
             }
-            // Met twice among them? (0, `resolved`'s empty slot, is taken
-            // for a clash rather than kept apart.)
+            // Met twice among them, or one of `others`? (0, which
+            // [`Hashes`] keeps as 1, is taken for a clash rather than
+            // kept apart.)
             if seen.any_twice(some) {
-                return true;
-            }
-            if self.resolved.len > 0
-                && some
-                    .iter()
-                    .any(|&h| self.resolved.contains_hash(Hashes::of_id_hash(h)))
-            {
                 return true;
             }
         }
@@ -1951,12 +1961,11 @@ impl Loader {
         let deferred = Deferred {
             nodes: &self.node_filter,
             graph: &self.graph,
-            resolved: &self.resolved,
         };
         // (Halved: the parsers are done by now, and the check of a large
         // load's lists, whole on one thread, kept one core busy for a
         // fiftieth of the load's time while the other idled.)
-        deferred.clash_in_halves(&halves)
+        deferred.clash_in_halves(&halves, &self.resolved)
     }
 
     /// The hash [`Self::resolved`] keeps for the current record's id `id`:
@@ -3000,14 +3009,15 @@ mod deferred_tests {
             let deferred = Deferred {
                 nodes: &nodes,
                 graph: &g,
-                resolved: &resolved,
             };
             let mut halves: [Vec<u64>; 2] = Default::default();
             for &h in &hashes {
                 halves[Deferred::half(h)].push(h);
             }
-            let whole = deferred.clash_in(&hashes);
-            let halves = deferred.clash_in_halves(&halves);
+            let others: Vec<u64> = resolved.iter().collect();
+            prop_assert_eq!(others.len(), n_resolved);
+            let whole = deferred.clash_in(&hashes, &others);
+            let halves = deferred.clash_in_halves(&halves, &resolved);
             prop_assert_eq!(whole, clash(&hashes, &node_hashes, &resolved_hashes));
             prop_assert_eq!(halves, whole);
         }
