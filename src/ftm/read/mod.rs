@@ -698,11 +698,16 @@ impl Deferred<'_> {
         }
         let [lower_others, upper_others] = &others;
         std::thread::scope(|s| {
-            let other = s.spawn(|| self.clash_in(upper, upper_others));
+            let other =
+                std::thread::Builder::new().spawn_scoped(s, || self.clash_in(upper, upper_others));
             let here = self.clash_in(lower, lower_others);
-            let other = other
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            let other = match other {
+                Ok(other) => other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                // (No thread to be had: checked here, after the first.)
+                Err(_) => self.clash_in(upper, upper_others),
+            };
             here || other
         })
     }
