@@ -547,6 +547,11 @@ impl Hashes {
         self.contains_hash(Self::hash(id))
     }
 
+    /// The hashes held, as kept (none 0).
+    fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.slots.iter().copied().filter(|&h| h != 0)
+    }
+
     /// [`Self::contains`] of the id whose hash ([`Self::hash`]) is `h`.
     fn contains_hash(&self, h: u64) -> bool {
         !self.slots.is_empty() && self.slots[self.slot(h)] != 0
@@ -663,6 +668,105 @@ impl Twice {
         let aside = &mut aside[..n];
         aside.sort_unstable();
         aside.windows(2).any(|w| w[0] == w[1])
+    }
+}
+
+/// What the hashes of the relationships' ids whose checks were left to
+/// the end ([`Loader::defer`]) are checked against
+/// ([`Loader::deferred_clash`]): each other, the nodes' ids and the other
+/// relationships'. The hashes are kept in two lists by their high bit
+/// ([`Deferred::half`]): two equal hashes are in the same one, so each
+/// list is checked on its own, each on a thread of its own.
+struct Deferred<'a> {
+    nodes: &'a NodeFilter,
+    graph: &'a Graph,
+}
+
+impl Deferred<'_> {
+    /// Which of the two lists the hash `h` is kept in.
+    fn half(h: u64) -> usize {
+        (h >> 63) as usize
+    }
+
+    /// Whether any of the lists `halves` clashes with the other
+    /// relationships' ids `resolved` ([`Self::clash_in`]), the second
+    /// checked on another thread.
+    fn clash_in_halves(&self, [lower, upper]: &[Vec<u64>; 2], resolved: &Hashes) -> bool {
+        let mut others: [Vec<u64>; 2] = Default::default();
+        for h in resolved.iter() {
+            others[Self::half(h)].push(h);
+        }
+        let [lower_others, upper_others] = &others;
+        std::thread::scope(|s| {
+            let other =
+                std::thread::Builder::new().spawn_scoped(s, || self.clash_in(upper, upper_others));
+            let here = self.clash_in(lower, lower_others);
+            let other = match other {
+                Ok(other) => other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                // (No thread to be had: checked here, after the first.)
+                Err(_) => self.clash_in(upper, upper_others),
+            };
+            here || other
+        })
+    }
+
+    /// Whether one of `hashes` is a node's id's, met twice among them, or
+    /// one of `others` (the other relationships' ids' hashes as
+    /// [`Hashes`] keeps them: none twice, none 0).
+    fn clash_in(&self, hashes: &[u64], others: &[u64]) -> bool {
+        // (Not sorted, nor put in one table: either took longer than the
+        // checks the builder left. Split by their high bits into groups
+        // a table of the cache's size holds; each group then checked
+        // against itself, `others` among it: all in the cache. Probing
+        // the other relationships' table for each hash instead missed
+        // the cache at 1M.)
+        const GROUPS: usize = 256;
+        let group = |h: u64| (h >> 56) as usize;
+        let mut starts = [0usize; GROUPS + 1];
+        // A node's id? Only those the filter of the nodes' ids lets pass
+        // (about 2 %) are looked up in the graph's id index: each of the
+        // others is no node's. (Probing the index for every one, even in
+        // order, was half of this check's time.)
+        let mut maybe_nodes = Vec::new();
+        for &h in hashes {
+            starts[group(h) + 1] += 1;
+            if self.nodes.may_hold(h) {
+                maybe_nodes.push(h);
+            }
+        }
+        if self.graph.holds_any_id_hash(&maybe_nodes) {
+            return true;
+        }
+        drop(maybe_nodes);
+        for &h in others {
+            starts[group(h) + 1] += 1;
+        }
+        for g in 0..GROUPS {
+            starts[g + 1] += starts[g];
+        }
+        let mut at = starts;
+        let mut grouped = vec![0u64; hashes.len() + others.len()];
+        for &h in hashes.iter().chain(others) {
+            let g = group(h);
+            grouped[at[g]] = h;
+            at[g] += 1;
+        }
+        let mut seen = Twice::default();
+        for g in 0..GROUPS {
+            let some = &grouped[starts[g]..starts[g + 1]];
+            if some.is_empty() {
+                continue;
+            }
+            // Met twice among them, or one of `others`? (0, which
+            // [`Hashes`] keeps as 1, is taken for a clash rather than
+            // kept apart.)
+            if seen.any_twice(some) {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -1366,8 +1470,9 @@ struct Loader {
     /// records then built as they come would have been built otherwise).
     defer: bool,
     /// The ids' hashes ([`crate::graph::id_hash`]) of the relationships
-    /// whose checks were left to the end ([`Self::defer`]).
-    deferred: Vec<u64>,
+    /// whose checks were left to the end ([`Self::defer`]), in two lists
+    /// ([`Deferred::half`]).
+    deferred: [Vec<u64>; 2],
     /// Whether the record being built is one of those.
     deferring: bool,
     /// The nodes added since the lines being taken were looked up
@@ -1537,7 +1642,7 @@ impl Loader {
             fast: true,
             several: false,
             defer: false,
-            deferred: Vec::new(),
+            deferred: Default::default(),
             deferring: false,
             added_since: AddedSince::default(),
             attr_names: [None; 16],
@@ -1853,64 +1958,19 @@ impl Loader {
     /// every check made as its records come. (Asked once every line is
     /// read, before [`Self::finish`].)
     fn deferred_clash(&mut self) -> bool {
-        let hashes = std::mem::take(&mut self.deferred);
-        if hashes.is_empty() {
+        let halves = std::mem::take(&mut self.deferred);
+        if halves.iter().all(Vec::is_empty) {
             return false;
         }
-        // (Not sorted, nor put in one table: either took longer than the
-        // checks the builder left. Split by their high bits into groups
-        // a table of the cache's size holds; each group then checked
-        // against itself and `resolved`: all in the cache.)
-        const GROUPS: usize = 256;
-        let group = |h: u64| (h >> 56) as usize;
-        let mut starts = [0usize; GROUPS + 1];
-        // A node's id? Only those the filter of the nodes' ids lets pass
-        // (about 2 %) are looked up in the graph's id index: each of the
-        // others is no node's. (Probing the index for every one, even in
-        // order, was half of this check's time.)
         self.node_filter.catch_up(&self.graph);
-        let mut maybe_nodes = Vec::new();
-        for &h in &hashes {
-            starts[group(h) + 1] += 1;
-            if self.node_filter.may_hold(h) {
-                maybe_nodes.push(h);
-            }
-        }
-        if self.graph.holds_any_id_hash(&maybe_nodes) {
-            return true;
-        }
-        drop(maybe_nodes);
-        for g in 0..GROUPS {
-            starts[g + 1] += starts[g];
-        }
-        let mut at = starts;
-        let mut grouped = vec![0u64; hashes.len()];
-        for &h in &hashes {
-            let g = group(h);
-            grouped[at[g]] = h;
-            at[g] += 1;
-        }
-        drop(hashes);
-        let mut seen = Twice::default();
-        for g in 0..GROUPS {
-            let some = &grouped[starts[g]..starts[g + 1]];
-            if some.is_empty() {
-                continue;
-            }
-            // Met twice among them? (0, `resolved`'s empty slot, is taken
-            // for a clash rather than kept apart.)
-            if seen.any_twice(some) {
-                return true;
-            }
-            if self.resolved.len > 0
-                && some
-                    .iter()
-                    .any(|&h| self.resolved.contains_hash(Hashes::of_id_hash(h)))
-            {
-                return true;
-            }
-        }
-        false
+        let deferred = Deferred {
+            nodes: &self.node_filter,
+            graph: &self.graph,
+        };
+        // (Halved: the parsers are done by now, and the check of a large
+        // load's lists, whole on one thread, kept one core busy for a
+        // fiftieth of the load's time while the other idled.)
+        deferred.clash_in_halves(&halves, &self.resolved)
     }
 
     /// The hash [`Self::resolved`] keeps for the current record's id `id`:
@@ -2885,6 +2945,86 @@ mod twice_tests {
             let mut again = some.clone();
             again.push(some[n / 2]);
             assert!(twice.any_twice(&again), "{n}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod deferred_tests {
+    use std::collections::HashSet;
+
+    use proptest::prelude::*;
+
+    use super::{Deferred, Hashes, NodeFilter};
+    use crate::graph::{Graph, NewEntity, SourceSet, id_hash};
+    use crate::model::EntityKind;
+
+    /// What the check of deferred ids must answer: whether one is 0, met
+    /// twice, a node's id's hash or a relationship's kept in `resolved`.
+    fn clash(hashes: &[u64], nodes: &HashSet<u64>, resolved: &HashSet<u64>) -> bool {
+        let mut seen = HashSet::new();
+        (hashes.iter())
+            .any(|&h| h == 0 || !seen.insert(h) || nodes.contains(&h) || resolved.contains(&h))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Lists of hashes (their high bits often beside where the halves
+        /// part, the others few, so that some are equal; nodes' and other
+        /// relationships' ids planted): checked whole, or kept in two
+        /// lists by [`Deferred::half`] and those checked on two threads,
+        /// the answer is the same, and the right one.
+        #[test]
+        fn the_halves_find_what_the_whole_check_finds(
+            n_nodes in 0usize..40,
+            n_resolved in 0usize..40,
+            drawn in prop::collection::vec((prop_oneof![any::<u8>(), 126u8..130], any::<u64>()), 0..40),
+            low_bits in prop::sample::select(vec![2u32, 8, 56]),
+            planted in prop::collection::vec((0u8..4, any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..4),
+        ) {
+            let mut g = Graph::default();
+            let mut node_hashes = HashSet::new();
+            for i in 0..n_nodes {
+                let id = format!("n{i}");
+                let e = NewEntity::<String>::new(&id, EntityKind::Person, "n", SourceSet::EMPTY);
+                g.add_entity(e).expect("a new id");
+                node_hashes.insert(id_hash(id.as_bytes()));
+            }
+            let mut nodes = NodeFilter::default();
+            nodes.catch_up(&g);
+            let mut resolved = Hashes::default();
+            let mut resolved_hashes = HashSet::new();
+            for i in 0..n_resolved {
+                let h = id_hash(format!("r{i}").as_bytes());
+                resolved.insert_at(Hashes::of_id_hash(h), None);
+                resolved_hashes.insert(h);
+            }
+            let mut hashes: Vec<u64> = (drawn.iter())
+                .map(|&(g, low)| u64::from(g) << 56 | low & ((1 << low_bits) - 1))
+                .collect();
+            for (what, i, at) in &planted {
+                let h = match what {
+                    0 => id_hash(format!("n{}", i.index(n_nodes.max(1))).as_bytes()),
+                    1 => id_hash(format!("r{}", i.index(n_resolved.max(1))).as_bytes()),
+                    2 if !hashes.is_empty() => hashes[i.index(hashes.len())],
+                    _ => 0,
+                };
+                hashes.insert(at.index(hashes.len() + 1), h);
+            }
+            let deferred = Deferred {
+                nodes: &nodes,
+                graph: &g,
+            };
+            let mut halves: [Vec<u64>; 2] = Default::default();
+            for &h in &hashes {
+                halves[Deferred::half(h)].push(h);
+            }
+            let others: Vec<u64> = resolved.iter().collect();
+            prop_assert_eq!(others.len(), n_resolved);
+            let whole = deferred.clash_in(&hashes, &others);
+            let halves = deferred.clash_in_halves(&halves, &resolved);
+            prop_assert_eq!(whole, clash(&hashes, &node_hashes, &resolved_hashes));
+            prop_assert_eq!(halves, whole);
         }
     }
 }

@@ -607,8 +607,8 @@ impl Loader {
             })
         };
         if deferred {
-            self.deferred
-                .push(self.id_hash.expect("a deferred record's id was hashed"));
+            let h = self.id_hash.expect("a deferred record's id was hashed");
+            self.deferred[super::Deferred::half(h)].push(h);
         } else if !self.resolved.insert_at(hash, probed) {
             self.note(Issue::LateFragment, format!("{} `{}`", def.name, short(id)));
         }
