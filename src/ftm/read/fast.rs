@@ -553,7 +553,6 @@ fn direct(
         bytes,
         (text, at),
         &mut s.memo,
-        &mut s.values,
         spans,
         (known, &mut s.cited),
         lane,
