@@ -300,6 +300,16 @@ fn hex_word(w: u64) -> (u32, bool) {
     (v as u32, ok)
 }
 
+/// The numbers 00 to 99, two digits each, in order: a date's text written
+/// two digits at a time (where each digit took a multiply, a shift and
+/// a subtraction).
+const PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
 /// A date's text, written without allocating.
 #[derive(Default)]
 struct DateText {
@@ -332,15 +342,15 @@ impl DateText {
         }
         // See `PartialDate::to_bits`: the month in bits 16..20, the day in 24..29.
         let bits = d.to_bits();
-        let digits = |n: u32, width: usize, out: &mut Self| {
-            // (Each divisor a constant: a multiply, not a division.)
-            let all = [n / 1000 % 10, n / 100 % 10, n / 10 % 10, n % 10];
-            for d in &all[4 - width..] {
-                out.buf[out.len] = b'0' + *d as u8;
-                out.len += 1;
-            }
+        // Two digits of `n` (below 100), from [`PAIRS`].
+        let pair = |n: u32, out: &mut Self| {
+            let at = 2 * n as usize;
+            out.buf[out.len..out.len + 2].copy_from_slice(&PAIRS[at..at + 2]);
+            out.len += 2;
         };
-        digits(year as u32, 4, self);
+        let year = year as u32;
+        pair(year / 100, self);
+        pair(year % 100, self);
         for (n, shown) in [
             ((bits >> 16) & 0xf, d.precision() != Precision::Year),
             ((bits >> 24) & 0x1f, d.precision() == Precision::Day),
@@ -348,7 +358,7 @@ impl DateText {
             if shown {
                 self.buf[self.len] = b'-';
                 self.len += 1;
-                digits(n, 2, self);
+                pair(n, self);
             }
         }
     }
@@ -418,6 +428,12 @@ mod tests {
             (1..=12).flat_map(|m| (1..=28).map(move |d| PartialDate::day(1987, m, d).unwrap())),
         );
         dates.extend(PartialDate::month(2001, 7));
+        // (Every pair of a year's digits.)
+        dates.extend(
+            (0..=9999)
+                .step_by(7)
+                .filter_map(|y| PartialDate::day(y, 10, 31)),
+        );
         for d in dates {
             assert_eq!(DateText::of(Some(d)).as_str(), d.to_string());
         }

@@ -618,7 +618,6 @@ fn direct(
         &head,
         (text, at),
         &mut s.memo,
-        &mut s.values,
         spans,
         (known, &mut s.cited),
         lane,

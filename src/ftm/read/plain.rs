@@ -286,16 +286,15 @@ pub(super) fn head(bytes: &[u8], at: u32, memo: &mut PropMemo) -> Option<Head> {
 /// mapped in one pass over its bytes, as [`super::fast::read`] and then
 /// [`read`] would read it, with no lists of the names' and values' places
 /// made to be walked again. `bytes` is the line, starting at byte `at` of
-/// its batch's `text`; `values` a buffer of the caller's. `None` (nothing
-/// pushed, noted or taken) for any other line, which the tokenizer and
-/// [`read`] (or the careful way) then read.
+/// its batch's `text`. `None` (nothing pushed, noted or taken) for any
+/// other line, which the tokenizer and [`read`] (or the careful way) then
+/// read.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn direct(
     bytes: &[u8],
     head: &Head,
     (text, at): (&str, u32),
     memo: &mut PropMemo,
-    values: &mut Vec<Span>,
     spans: &mut Vec<SpanPair>,
     (known, cited): (&KnownSources, &mut Cited),
     lane: &mut Lane,
@@ -327,7 +326,6 @@ pub(super) fn direct(
         (b, i, close),
         (text, at),
         (memo, &mut lane.classes, &mut lane.names),
-        values,
         spans,
     );
     if read.and_then(|()| checks(&mut r)).is_none() {
@@ -342,7 +340,7 @@ pub(super) fn direct(
 
 /// [`direct`]'s reading of the properties of line `b` (at `at` of
 /// `text`), from byte `i` (after the opening brace) to the closing brace
-/// at `close`, each property's values gathered in `values`; `None` (some
+/// at `close`, each property's values pushed on `spans`; `None` (some
 /// maybe pushed) for a line of another shape.
 #[allow(clippy::too_many_arguments)]
 fn direct_props<'t>(
@@ -352,7 +350,6 @@ fn direct_props<'t>(
     (b, mut i, close): (&[u8], usize, usize),
     (text, at): (&'t str, u32),
     (memo, classes, names): (&mut PropMemo, &mut PropKept<Class>, &mut Vec<Names>),
-    values: &mut Vec<Span>,
     spans: &mut Vec<SpanPair>,
 ) -> Option<()> {
     // The names of this schema's properties met lately, if kept.
@@ -371,6 +368,9 @@ fn direct_props<'t>(
         start: at + s as u32,
         end: at + e as u32,
     };
+    if b.get(i) == Some(&b'}') {
+        return (i == close).then_some(());
+    }
     // A string from its opening quote at `i`: its place, and the byte after
     // its closing quote.
     let string = |i: usize| -> Option<(usize, usize)> {
@@ -378,9 +378,6 @@ fn direct_props<'t>(
         let end = stop_from(b, i + 1)?;
         (b[end] == b'"').then_some((end, end + 1))
     };
-    if b.get(i) == Some(&b'}') {
-        return (i == close).then_some(());
-    }
     let (mut kept, mut total) = (0, 0);
     let mut last: Option<&[u8]> = None;
     loop {
@@ -420,13 +417,14 @@ fn direct_props<'t>(
             return None;
         }
         i += 2;
-        values.clear();
+        // (The values pushed as read, then checked where they are.)
+        let run = spans.len();
         if b.get(i) == Some(&b']') {
             i += 1;
         } else {
             loop {
                 let (end, next) = string(i)?;
-                values.push(place(i + 1, end));
+                spans.push((k, place(i + 1, end)));
                 i = next + 1;
                 match b.get(next) {
                     Some(b',') => {}
@@ -435,18 +433,18 @@ fn direct_props<'t>(
                 }
             }
         }
-        total += values.len();
+        total += spans.len() - run;
         if total > 64 {
             return None;
         }
         // (A property without values is not looked at by the cleaning.)
-        if !values.is_empty() {
+        if spans.len() > run {
             let name = of(k, text);
             let class = match class {
                 Some(c) => c,
                 None => classes.get(def, name, || class_of(def, name, memo.prop(def, name))),
             };
-            prop(r, id, (k, name), (values, 0), text, class, spans, &mut kept)?;
+            prop(r, id, name, run, text, class, spans, &mut kept)?;
         }
         match b.get(i) {
             Some(b',') => i += 1,
@@ -671,36 +669,38 @@ fn read_props<'t>(
         let k = k.shifted(at);
         let name = of(k, text);
         let class = classes.get(def, name, || class_of(def, name, memo.prop(def, name)));
-        prop(r, id, (k, name), (run, at), text, class, spans, &mut kept)?;
+        let first = spans.len();
+        spans.extend(run.iter().map(|&v| (k, v.shifted(at))));
+        prop(r, id, name, first, text, class, spans, &mut kept)?;
     }
     Some(())
 }
 
-/// One property of [`read_props`]: `name` (at `k` in `text`) with its
-/// values `run`, each a place `at` bytes before its place in `text`, read
-/// into `r` and pushed on `spans` (`kept`: how many values were, before
-/// and after); `None` (some maybe pushed) for a line of another shape.
+/// One property of [`read_props`] (or [`direct_props`]): `name` with its
+/// values, `spans[run..]` (pushed with the name's place, places in
+/// `text`), read into `r` (`kept`: how many values were, before and
+/// after); `None` (some maybe pushed) for a line of another shape.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn prop<'t>(
     r: &mut Read<'t>,
     id: &str,
-    (k, name): (Span, &'t str),
-    (run, at): (&[Span], u32),
+    name: &'t str,
+    run: usize,
     text: &'t str,
     class: Class,
-    spans: &mut Vec<SpanPair>,
+    spans: &mut [SpanPair],
     kept: &mut u32,
 ) -> Option<()> {
     {
+        let run = &spans[run..];
         let (ptype, field, ix) = match class {
             Class::Declined => return None,
             Class::Party(end) => {
                 // A party: a valid id, not the record's own, written
                 // without spaces round it (else noted, or hashed otherwise
                 // by made ids).
-                for &v in run {
-                    let v = v.shifted(at);
+                for &(_, v) in run {
                     let p = of(v, text);
                     // (A valid id starts and ends with a letter or digit:
                     // no spaces round it.)
@@ -717,16 +717,14 @@ fn prop<'t>(
                         End::Target => r.ends.1 = Some(p),
                         End::Other => {}
                     }
-                    spans.push((k, v));
                     *kept += 1;
                 }
                 return Some(());
             }
             Class::Value(ptype, field, ix) => (ptype, field, ix),
         };
-        let (mut first, mut date) = (("", k), None);
-        for (j, &v) in run.iter().enumerate() {
-            let v = v.shifted(at);
+        let mut date = None;
+        for &(_, v) in run {
             let value = of(v, text);
             if ptype == PropType::Date {
                 // A date read once: kept only if it reads.
@@ -734,15 +732,13 @@ fn prop<'t>(
             } else if trim(value).is_empty() {
                 return None;
             }
-            if j == 0 {
-                first = (value, v);
-            }
-            spans.push((k, v));
             *kept += 1;
         }
+        // (`run` is not empty: a property without values is not looked at.)
+        let first_at = run[0].1;
+        let first = of(first_at, text);
         let one = run.len() == 1;
-        let (first, first_at) = first;
-        let places = || spans[spans.len() - run.len()..].iter().map(|&(_, v)| v);
+        let places = || run.iter().map(|&(_, v)| v);
         let all = || places().map(|v| of(v, text));
         match field {
             Field::Start | Field::End if !one || ptype != PropType::Date => return None,
