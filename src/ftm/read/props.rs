@@ -192,9 +192,9 @@ pub(super) enum Lookup<'k> {
 }
 
 /// The sources the records of a chunk cite, looked up together once the
-/// chunk is read: the slots of a few dozen prefetched, then the texts of
-/// the keys those hold, then compared ([`SourceKeys::get_all`]), so that
-/// their cache misses overlap. (Looked up one at a time as each record was
+/// chunk is read, each slot and then the text of the key it holds
+/// prefetched some lookups ahead ([`SourceKeys::get_all`]), so that their
+/// cache misses overlap. (Looked up one at a time as each record was
 /// mapped, each lookup waited for its slot, then for its text: a tenth of
 /// a 1M FtM load's samples.)
 #[derive(Default)]
@@ -763,45 +763,61 @@ impl SourceKeys {
     }
 
     /// [`Self::get`] of each of `keys`, `(hash, key)`, the answers pushed on
-    /// `out` in order: a few dozen at a time, their slots prefetched, then
-    /// the texts of the keys there, then compared.
+    /// `out` in order, pipelined so that their cache misses overlap: the
+    /// slot of the key `2 * AHEAD` on prefetched, the text of the key in
+    /// the slot of the one `AHEAD` on (read by then) prefetched, and this
+    /// key compared with the text (read by now). (Done a group of 32 keys
+    /// at a time, each step over the group, the first slot and the first
+    /// text of each group were waited for; at 1M these waits were most of
+    /// a parser thread's lookups of sources: BENCHMARKS.md, round 26.)
     pub(super) fn get_all(&self, keys: &[(u64, &[u8])], out: &mut Vec<Option<SourceId>>) {
-        const GROUP: usize = 32;
+        const AHEAD: usize = 16;
         if self.slots.is_empty() {
             out.extend(keys.iter().map(|_| None));
             return;
         }
         let mask = self.slots.len() - 1;
-        let mut at = [0usize; GROUP];
-        for group in keys.chunks(GROUP) {
-            for &(hash, _) in group {
-                crate::graph::prefetch(&self.slots[hash as usize & mask]);
+        let home = |hash: u64| &self.slots[hash as usize & mask];
+        // The first slot of a hash (or the free one ending its probe), the
+        // first and last lines of its key's text fetched.
+        let first = |hash: u64| {
+            let mut j = hash as usize & mask;
+            while self.slots[j].used && self.slots[j].hash != hash {
+                j = (j + 1) & mask;
             }
-            // The first slot of each hash (or the free one ending its
-            // probe), and its key's text fetched.
-            for (i, &(hash, _)) in at.iter_mut().zip(group) {
-                let mut j = hash as usize & mask;
-                while self.slots[j].used && self.slots[j].hash != hash {
-                    j = (j + 1) & mask;
-                }
-                let s = &self.slots[j];
-                if s.used
-                    && let Some(first) = self.text.as_bytes().get(s.start as usize)
-                {
-                    crate::graph::prefetch(first);
-                }
-                *i = j;
+            let s = &self.slots[j];
+            let text = self.text.as_bytes();
+            if s.used && s.end > s.start {
+                crate::graph::prefetch(&text[s.start as usize]);
+                crate::graph::prefetch(&text[s.end as usize - 1]);
             }
-            for (&i, &(hash, key)) in at.iter().zip(group) {
-                let s = &self.slots[i];
-                let s = if !s.used || self.key(s) == key {
-                    s
-                } else {
-                    // Another key of this hash: probed on, as `slot` does.
-                    &self.slots[self.slot_from((i + 1) & mask, hash, key)]
-                };
-                out.push(s.used.then_some(s.source));
+            j
+        };
+        // Those first slots, of keys `i..i + AHEAD` at `i % RING` on.
+        const RING: usize = 2 * AHEAD;
+        let mut at = [0usize; RING];
+        keys.iter()
+            .take(2 * AHEAD)
+            .for_each(|&(hash, _)| crate::graph::prefetch(home(hash)));
+        for (i, &(hash, _)) in keys.iter().enumerate().take(AHEAD) {
+            at[i] = first(hash);
+        }
+        for (i, &(hash, key)) in keys.iter().enumerate() {
+            if let Some(&(ahead, _)) = keys.get(i + 2 * AHEAD) {
+                crate::graph::prefetch(home(ahead));
             }
+            if let Some(&(ahead, _)) = keys.get(i + AHEAD) {
+                at[(i + AHEAD) % RING] = first(ahead);
+            }
+            let j = at[i % RING];
+            let s = &self.slots[j];
+            let s = if !s.used || self.key(s) == key {
+                s
+            } else {
+                // Another key of this hash: probed on, as `slot` does.
+                &self.slots[self.slot_from((j + 1) & mask, hash, key)]
+            };
+            out.push(s.used.then_some(s.source));
         }
     }
 
@@ -954,6 +970,48 @@ mod tests {
                 .map(|(&(k, h), t)| keys.get(hash(k, h), t))
                 .collect();
             proptest::prop_assert_eq!(all, one);
+        }
+    }
+
+    proptest::proptest! {
+        /// Keys looked up together ([`SourceKeys::get_all`]) and alone
+        /// answer as a `HashMap` of `(hash, text)` to the first source
+        /// added of each: texts of a shared head, of differing lengths,
+        /// differing anywhere, and hashes of their own or forced onto a few
+        /// that many texts share (keys of one hash chained past one
+        /// another, probes past keys of other hashes).
+        #[test]
+        fn source_keys_answer_as_a_hash_map(
+            added in proptest::collection::vec((0usize..4, "[ab]{0,19}", 0u8..4), 0..150),
+            asked in proptest::collection::vec((0usize..4, "[ab]{0,19}", 0u8..4), 0..100),
+        ) {
+            let heads = ["", "https://k.example/", "https://k.example/aaaaaaaa", "a"];
+            let text = |&(head, ref tail, _): &(usize, String, u8)| format!("{}{tail}", heads[head]);
+            let hash = |t: &str, h: u8| match h {
+                0 => SourceKeys::hash(t, true),
+                h => u64::from(h).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            };
+            let mut keys = SourceKeys::default();
+            let mut map = std::collections::HashMap::new();
+            for (i, k) in added.iter().enumerate() {
+                let (t, h) = (text(k), hash(&text(k), k.2));
+                keys.insert(h, &t, SourceId(i as u32));
+                map.entry((h, t)).or_insert(SourceId(i as u32));
+            }
+            let texts: Vec<String> = asked.iter().map(text).collect();
+            let pairs: Vec<(u64, &[u8])> = (asked.iter().zip(&texts))
+                .map(|(k, t)| (hash(t, k.2), t.as_bytes()))
+                .collect();
+            let mut all = Vec::new();
+            keys.get_all(&pairs, &mut all);
+            let expected: Vec<Option<SourceId>> = (pairs.iter().zip(&texts))
+                .map(|(&(h, _), t)| map.get(&(h, t.clone())).copied())
+                .collect();
+            proptest::prop_assert_eq!(&all, &expected);
+            for (&(h, _), (t, want)) in pairs.iter().zip(texts.iter().zip(&expected)) {
+                proptest::prop_assert_eq!(keys.get(h, t), *want);
+            }
+            proptest::prop_assert_eq!(keys.len(), map.len());
         }
     }
 
