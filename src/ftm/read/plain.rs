@@ -371,13 +371,6 @@ fn direct_props<'t>(
     if b.get(i) == Some(&b'}') {
         return (i == close).then_some(());
     }
-    // A string from its opening quote at `i`: its place, and the byte after
-    // its closing quote.
-    let string = |i: usize| -> Option<(usize, usize)> {
-        (*b.get(i)? == b'"').then_some(())?;
-        let end = stop_from(b, i + 1)?;
-        (b[end] == b'"').then_some((end, end + 1))
-    };
     let (mut kept, mut total) = (0, 0);
     let mut last: Option<&[u8]> = None;
     loop {
@@ -394,14 +387,10 @@ fn direct_props<'t>(
                 (k, Some(n.names[j].class))
             }
             None => {
-                let (name_end, after) = string(i)?;
+                let name_end = rising_name(b, i, &mut last)?;
                 let name = &b[i + 1..name_end];
-                if last.is_some_and(|last| !rises(last, name)) {
-                    return None;
-                }
-                last = Some(name);
                 let k = place(i + 1, name_end);
-                i = after;
+                i = name_end + 1;
                 let class = known.as_deref_mut().map(|n| {
                     let name_text = of(k, text);
                     let class = classes.get(def, name_text, || {
@@ -419,20 +408,7 @@ fn direct_props<'t>(
         i += 2;
         // (The values pushed as read, then checked where they are.)
         let run = spans.len();
-        if b.get(i) == Some(&b']') {
-            i += 1;
-        } else {
-            loop {
-                let (end, next) = string(i)?;
-                spans.push((k, place(i + 1, end)));
-                i = next + 1;
-                match b.get(next) {
-                    Some(b',') => {}
-                    Some(b']') => break,
-                    _ => return None,
-                }
-            }
-        }
+        i = value_list(b, i, |s, e| spans.push((k, place(s, e))))?;
         total += spans.len() - run;
         if total > 64 {
             return None;
@@ -449,6 +425,59 @@ fn direct_props<'t>(
         match b.get(i) {
             Some(b',') => i += 1,
             Some(b'}') => return (i == close).then_some(()),
+            _ => return None,
+        }
+    }
+}
+
+/// Where the closing quote is of the string whose opening quote is at
+/// byte `i` of line `b`; `None` if there is no quote at `i`, or the string
+/// holds an escape or a control character (a line the direct lanes
+/// decline).
+#[inline(always)]
+pub(super) fn string_end(b: &[u8], i: usize) -> Option<usize> {
+    (*b.get(i)? == b'"').then_some(())?;
+    let end = stop_from(b, i + 1)?;
+    (b[end] == b'"').then_some(end)
+}
+
+/// The name of a property of line `b`, its opening quote at byte `i`,
+/// if it comes strictly after `last` (the line's name before it, if any;
+/// then this one): where its closing quote is. (The direct lanes read
+/// names only in rising order, as exports write them.)
+#[inline(always)]
+pub(super) fn rising_name<'b>(b: &'b [u8], i: usize, last: &mut Option<&'b [u8]>) -> Option<usize> {
+    let end = string_end(b, i)?;
+    let name = &b[i + 1..end];
+    if last.is_some_and(|last| !rises(last, name)) {
+        return None;
+    }
+    *last = Some(name);
+    Some(end)
+}
+
+/// A list of strings of line `b` as exports write it, from byte `i` (after
+/// its opening bracket): each string's place in `b` (after its opening
+/// quote, at its closing quote) handed to `push` in order, and the byte
+/// after the closing bracket answered; `None` (some maybe pushed) for a
+/// list of another shape. (The direct lanes' values, [`direct_props`]'
+/// and [`super::thing::direct`]'s.)
+#[inline(always)]
+pub(super) fn value_list(
+    b: &[u8],
+    mut i: usize,
+    mut push: impl FnMut(usize, usize),
+) -> Option<usize> {
+    if b.get(i) == Some(&b']') {
+        return Some(i + 1);
+    }
+    loop {
+        let end = string_end(b, i)?;
+        push(i + 1, end);
+        i = end + 2;
+        match b.get(end + 1) {
+            Some(b',') => {}
+            Some(b']') => return Some(i),
             _ => return None,
         }
     }

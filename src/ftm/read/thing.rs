@@ -24,8 +24,8 @@ use super::super::mapping::{
     NAMES_ATTR, NOTE_ATTR, SCHEMA_ATTR, kind_for_schema, schema_for_kind, snake,
 };
 use super::super::schema::{PropKept, PropMemo, PropType, SchemaDef};
-use super::clean::{Span, rises, stop_from, valid_id};
-use super::plain::{Head, cite_places, note_cited, of, place};
+use super::clean::{Span, valid_id};
+use super::plain::{Head, cite_places, note_cited, of, place, rising_name, value_list};
 use super::props::{Cited, Cites, Few, KnownSources, number};
 use super::records::PreThing;
 use super::{Loader, Mapped, NO_IX, PreEdge, SpanPair, SparePre, Text, prop_ix};
@@ -608,42 +608,18 @@ pub(super) fn direct(
         start: at + s as u32,
         end: at + e as u32,
     };
-    // A string from its opening quote at `i`: where its closing quote is.
-    let string = |i: usize| -> Option<usize> {
-        (*b.get(i)? == b'"').then_some(())?;
-        let end = stop_from(b, i + 1)?;
-        (b[end] == b'"').then_some(end)
-    };
     let mut r = Read::default();
     if b.get(i) != Some(&b'}') {
         let mut last: Option<&[u8]> = None;
         loop {
-            let name_end = string(i)?;
-            let name = &b[i + 1..name_end];
-            if last.is_some_and(|last| !rises(last, name)) {
-                return None;
-            }
-            last = Some(name);
+            let name_end = rising_name(b, i, &mut last)?;
             let k = place(i + 1, name_end);
             if b.get(name_end + 1..name_end + 3) != Some(b":[") {
                 return None;
             }
             i = name_end + 3;
             values.clear();
-            if b.get(i) == Some(&b']') {
-                i += 1;
-            } else {
-                loop {
-                    let end = string(i)?;
-                    values.push(place(i + 1, end));
-                    i = end + 2;
-                    match b.get(end + 1) {
-                        Some(b',') => {}
-                        Some(b']') => break,
-                        _ => return None,
-                    }
-                }
-            }
+            i = value_list(b, i, |s, e| values.push(place(s, e)))?;
             // (A property without values is not looked at by the cleaning.)
             if !values.is_empty() {
                 let classes = &mut kept.classes;
